@@ -1,0 +1,34 @@
+import type { RunningPlatform } from '../platform/boot.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo-seed.ts';
+
+/** What `lastmile start` prints once it serves: where things are and how to sign in. */
+export function demoBanner(p: RunningPlatform, seeded: boolean): string {
+  const c = p.ctx.config;
+  const lines = [
+    '',
+    `lastmile is running (roles: ${c.roles.join(', ')}; instance ${c.instanceId})`,
+    `  database   ${p.embedded ? `embedded Postgres, data in ${c.dataDir}/pg` : 'DATABASE_URL'}`,
+    `  events     ${p.ctx.bus.kind === 'nats' ? 'NATS JetStream' : 'in-process bus'}`,
+    `  hot state  ${p.ctx.kv.kind === 'redis' ? 'Redis' : 'in-process'}`,
+  ];
+  if (p.url) {
+    lines.push(
+      `  API        ${p.url}/v1`,
+      `  docs       ${p.url}/docs   (OpenAPI: ${p.url}/openapi.json)`,
+      `  health     ${p.url}/health  ${p.url}/ready`,
+      `  metrics    ${p.url}/metrics`,
+    );
+  }
+  lines.push('', `Demo logins (password "${DEMO_PASSWORD}")${seeded ? ', just seeded' : ''}:`);
+  for (const u of DEMO_USERS) lines.push(`  ${u.role.padEnd(9)} ${u.email}`);
+  if (p.url) {
+    lines.push(
+      '',
+      'Try:',
+      `  curl -s ${p.url}/v1/auth/token -H 'content-type: application/json' \\`,
+      `    -d '{"email":"${DEMO_USERS[0].email}","password":"${DEMO_PASSWORD}"}'`,
+    );
+  }
+  lines.push('', 'Ctrl-C stops it; the data stays for the next start.', '');
+  return lines.join('\n');
+}

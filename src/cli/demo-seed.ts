@@ -1,0 +1,25 @@
+import type { PlatformContext } from '../platform/context.ts';
+import { identityFor } from '../modules/identity/index.ts';
+
+export const DEMO_PASSWORD = 'lastmile-demo';
+
+export const DEMO_USERS = [
+  { email: 'customer@demo.lastmile.dev', name: 'Ana Customer', role: 'customer' },
+  { email: 'customer2@demo.lastmile.dev', name: 'Ben Customer', role: 'customer' },
+  { email: 'driver@demo.lastmile.dev', name: 'Dara Driver', role: 'driver' },
+  { email: 'store@demo.lastmile.dev', name: 'Sami Store', role: 'store' },
+  { email: 'ops@demo.lastmile.dev', name: 'Olu Ops', role: 'ops' },
+] as const;
+
+/** The demo city's accounts; re-running updates them in place. */
+export async function seedDemo(ctx: PlatformContext): Promise<void> {
+  const identity = identityFor(ctx);
+  for (const u of DEMO_USERS) {
+    await identity.upsertUser({ email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD });
+  }
+}
+
+export async function hasUsers(ctx: PlatformContext): Promise<boolean> {
+  const row = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,93 @@
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+import type { UserRole } from '../../platform/auth/principal.ts';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: UserRole;
+  store_id: string | null;
+  driver_id: string | null;
+  created_at: Generated<Date>;
+  disabled_at: Date | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  prefix: string;
+  key_hash: string;
+  partner_name: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+interface Tables {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+
+export function identityRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
+    findUserByEmail(email: string) {
+      return q
+        .selectFrom('users')
+        .selectAll()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .executeTakeFirst();
+    },
+    findUser(id: string) {
+      return q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Inserts or, for an existing email, updates in place (seeding is re-runnable). */
+    async upsertUser(u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>): Promise<string> {
+      const row = await q
+        .insertInto('users')
+        .values(u)
+        .onConflict((oc) =>
+          oc.expression(sql`lower(email)`).doUpdateSet({
+            name: u.name,
+            password_hash: u.password_hash,
+            role: u.role,
+            store_id: u.store_id,
+            driver_id: u.driver_id,
+          }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    insertApiKey(k: Omit<Selectable<ApiKeysTable>, 'created_at' | 'last_used_at' | 'revoked_at'>) {
+      return q.insertInto('api_keys').values(k).execute();
+    },
+    findApiKeyByPrefix(prefix: string) {
+      return q.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).where('revoked_at', 'is', null).executeTakeFirst();
+    },
+    listApiKeys() {
+      return q
+        .selectFrom('api_keys')
+        .select(['id', 'prefix', 'partner_name', 'created_at', 'last_used_at', 'revoked_at'])
+        .orderBy('created_at', 'desc')
+        .limit(500)
+        .execute();
+    },
+    async revokeApiKey(id: string): Promise<boolean> {
+      const r = await q
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    touchApiKey(id: string) {
+      return q.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { IdentityService } from './identity.service.ts';
+
+export async function identityRoutes(scope: FastifyInstance, service: IdentityService): Promise<void> {
+  const app = typed(scope);
+
+  app.post(
+    '/v1/auth/token',
+    {
+      config: { auth: 'public', idempotency: 'off' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password and get a bearer token',
+        body: Strict({
+          email: Type.String({ format: 'email', maxLength: 254 }),
+          password: Type.String({ minLength: 1, maxLength: 200 }),
+        }),
+      },
+    },
+    async (req) => service.issueToken(req.body.email, req.body.password),
+  );
+
+  app.get(
+    '/v1/me',
+    { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user' } },
+    async (req) => {
+      const p = req.principal;
+      if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      if (p.kind === 'partner') return { id: p.id, role: p.role, kind: p.kind };
+      return service.me(p.id);
+    },
+  );
+
+  app.post(
+    '/v1/partners/api-keys',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['partners'],
+        summary: 'Create a partner API key (shown once)',
+        body: Strict({ partner_name: Type.String({ minLength: 1, maxLength: 120 }) }),
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return service.createApiKey(req.body.partner_name, req.principal?.id ?? '');
+    },
+  );
+
+  app.get(
+    '/v1/partners/api-keys',
+    { config: { auth: ['ops'] }, schema: { tags: ['partners'], summary: 'List partner API keys (never the keys)' } },
+    async () => ({ items: await service.listApiKeys() }),
+  );
+
+  app.delete(
+    '/v1/partners/api-keys/:id',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['partners'], summary: 'Revoke a partner API key', params: Strict({ id: Uuid }) },
+    },
+    async (req, reply) => {
+      await service.revokeApiKey(req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { uuidv7 } from 'uuidv7';
+import { apiKeyMatches, generateApiKey, parseApiKey } from '../../platform/auth/api-keys.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
+import type { Principal, UserRole } from '../../platform/auth/principal.ts';
+import type { TokenIssuer } from '../../platform/auth/tokens.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import { identityRepository } from './identity.repository.ts';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  role: UserRole;
+  storeId?: string | null;
+  driverId?: string | null;
+}
+
+export function identityService(db: Db, tokens: TokenIssuer) {
+  const repo = identityRepository(db);
+  // API keys are checked on every partner request; a short cache keeps that off the database.
+  const keyCache = new Map<string, { principal: Principal | null; until: number }>();
+
+  return {
+    async issueToken(email: string, password: string) {
+      const user = await repo.findUserByEmail(email);
+      const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+      if (!user || !ok || user.disabled_at) throw new AppError('UNAUTHENTICATED', 'Email or password is wrong');
+      const t = await tokens.issue({ userId: user.id, role: user.role, storeId: user.store_id, driverId: user.driver_id });
+      return {
+        access_token: t.token,
+        token_type: 'Bearer' as const,
+        expires_in: t.expiresIn,
+        user: { id: user.id, email: user.email, name: user.name, role: user.role },
+      };
+    },
+
+    async me(userId: string) {
+      const u = await repo.findUser(userId);
+      if (!u) throw new AppError('NOT_FOUND', 'This account no longer exists');
+      return { id: u.id, email: u.email, name: u.name, role: u.role, store_id: u.store_id, driver_id: u.driver_id };
+    },
+
+    async upsertUser(u: NewUser): Promise<string> {
+      return repo.upsertUser({
+        id: uuidv7(),
+        email: u.email,
+        name: u.name,
+        password_hash: await hashPassword(u.password),
+        role: u.role,
+        store_id: u.storeId ?? null,
+        driver_id: u.driverId ?? null,
+      });
+    },
+
+    async createApiKey(partnerName: string, createdBy: string) {
+      const { key, prefix, hash } = generateApiKey();
+      const id = uuidv7();
+      await repo.insertApiKey({ id, prefix, key_hash: hash, partner_name: partnerName, created_by: createdBy });
+      // The only time the key is ever shown.
+      return { id, key, prefix, partner_name: partnerName };
+    },
+
+    listApiKeys: () => repo.listApiKeys(),
+
+    async revokeApiKey(id: string) {
+      if (!(await repo.revokeApiKey(id))) throw new AppError('NOT_FOUND', 'No active API key with this id');
+      keyCache.clear();
+    },
+
+    async resolveApiKey(key: string): Promise<Principal | null> {
+      const parsed = parseApiKey(key);
+      if (!parsed) return null;
+      const cached = keyCache.get(key);
+      if (cached && cached.until > Date.now()) return cached.principal;
+      const row = await repo.findApiKeyByPrefix(parsed.prefix);
+      const principal: Principal | null =
+        row && apiKeyMatches(key, row.key_hash) ? { kind: 'partner', id: row.id, role: 'partner' } : null;
+      if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
+      if (keyCache.size > 10_000) keyCache.clear();
+      keyCache.set(key, { principal, until: Date.now() + 30_000 });
+      return principal;
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;

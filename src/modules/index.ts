@@ -1,0 +1,7 @@
+import type { ModuleDefinition } from '../platform/module.ts';
+import { identityModule } from './identity/index.ts';
+import { notificationsModule } from './notifications/index.ts';
+import { supportModule } from './support/index.ts';
+
+/** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
+export const allModules: readonly ModuleDefinition[] = [identityModule, supportModule, notificationsModule];

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { notificationsRoutes } from './notifications.routes.ts';
+import { startNotificationsWorker } from './notifications.worker.ts';
+
+export { CONSUMER_NOTIFICATIONS, notificationsFor } from './notifications.worker.ts';
+
+/** In-app notifications fed by other modules' events, each event applied exactly once. */
+export const notificationsModule: ModuleDefinition = {
+  name: 'notifications',
+  dependsOn: ['support'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => notificationsRoutes(app, ctx.db),
+  startWorker: startNotificationsWorker,
+};

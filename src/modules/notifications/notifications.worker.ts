@@ -1,0 +1,53 @@
+import { uuidv7 } from 'uuidv7';
+import type { DomainEvent } from '../../platform/bus/event.ts';
+import { onceWithInbox } from '../../platform/bus/inbox.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { Stoppable } from '../../platform/module.ts';
+import { SupportEvents, type TicketEventPayload } from '../support/index.ts';
+import { type NewNotification, notificationsRepository } from './notifications.repository.ts';
+
+export const CONSUMER_NOTIFICATIONS = 'notifications';
+
+/** What each event tells whom. Pure, so it is tested without a database. */
+export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'>[] {
+  const base = { event_id: event.id, subject_id: event.aggregateId ?? null };
+  switch (event.type) {
+    case SupportEvents.TICKET_OPENED: {
+      const p = event.payload as TicketEventPayload;
+      return [
+        { ...base, recipient_user_id: null, recipient_role: 'ops', kind: 'ticket_opened', title: `New ticket: ${p.subject}`, body: `A ${p.opener_role} opened a ticket.` },
+      ];
+    }
+    case SupportEvents.TICKET_ESCALATED: {
+      const p = event.payload as TicketEventPayload;
+      return [
+        { ...base, recipient_user_id: null, recipient_role: 'ops', kind: 'ticket_escalated', title: `Escalated: ${p.subject}`, body: 'This ticket has waited too long for an answer.' },
+      ];
+    }
+    case SupportEvents.TICKET_RESOLVED: {
+      const p = event.payload as TicketEventPayload;
+      return [
+        { ...base, recipient_user_id: p.opened_by, recipient_role: null, kind: 'ticket_resolved', title: `Resolved: ${p.subject}`, body: 'Your ticket has been answered.' },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+export async function startNotificationsWorker(ctx: PlatformContext): Promise<Stoppable> {
+  const handle = onceWithInbox(ctx.db, CONSUMER_NOTIFICATIONS, async (trx, event) => {
+    const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
+    await notificationsRepository(trx).insert(rows);
+  });
+  const sub = await ctx.bus.subscribe(CONSUMER_NOTIFICATIONS, ['support.>'], async (event, delivery) => {
+    try {
+      await handle(event, delivery);
+      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
+    } catch (err) {
+      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'error' });
+      throw err;
+    }
+  });
+  return { stop: () => sub.close() };
+}

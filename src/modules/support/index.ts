@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { supportRoutes } from './support.routes.ts';
+import { supportService } from './support.service.ts';
+import { registerSupportWorkflows, startSupportWorker } from './support.workflows.ts';
+
+export { SupportEvents, type TicketEventPayload } from './support.events.ts';
+export { type SupportService, supportService, type TicketView } from './support.service.ts';
+export { escalationWorkflowId } from './support.workflows.ts';
+
+/** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
+export const supportModule: ModuleDefinition = {
+  name: 'support',
+  dependsOn: ['identity'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  registerWorkflows: registerSupportWorkflows,
+  routes: (app, ctx) => supportRoutes(app, supportService(ctx.db)),
+  startWorker: startSupportWorker,
+};

@@ -1,0 +1,76 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { SupportService } from './support.service.ts';
+
+const Status = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('resolved')]);
+
+export async function supportRoutes(scope: FastifyInstance, service: SupportService): Promise<void> {
+  const app = typed(scope);
+  const who = (p: import('../../platform/auth/principal.ts').Principal | null) => {
+    if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    return p;
+  };
+
+  app.post(
+    '/v1/support/tickets',
+    {
+      config: { auth: ['customer', 'driver', 'store'] },
+      schema: {
+        tags: ['support'],
+        summary: 'Open a support ticket (about an order or anything else)',
+        body: Strict({
+          subject: Type.String({ minLength: 3, maxLength: 120 }),
+          message: Type.String({ minLength: 1, maxLength: 4000 }),
+          order_id: Type.Optional(Uuid),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { ticket, created } = await service.open(who(req.principal), req.body, req.idempotencyKey);
+      reply.code(created ? 201 : 200);
+      return ticket;
+    },
+  );
+
+  app.get(
+    '/v1/support/tickets',
+    {
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
+      schema: {
+        tags: ['support'],
+        summary: 'Your tickets (ops: all tickets), newest first',
+        querystring: Strict({
+          status: Type.Optional(Status),
+          before: Type.Optional(Uuid),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        }),
+      },
+    },
+    async (req) => service.list(who(req.principal), req.query),
+  );
+
+  app.get(
+    '/v1/support/tickets/:id',
+    {
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
+      schema: { tags: ['support'], summary: 'One ticket', params: Strict({ id: Uuid }) },
+    },
+    async (req) => service.get(who(req.principal), req.params.id),
+  );
+
+  app.post(
+    '/v1/support/tickets/:id/resolve',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['support'],
+        summary: 'Resolve a ticket',
+        params: Strict({ id: Uuid }),
+        body: Strict({ resolution: Type.String({ minLength: 1, maxLength: 2000 }) }),
+      },
+    },
+    async (req) => service.resolve(req.params.id, req.body.resolution),
+  );
+}

@@ -1,0 +1,118 @@
+import { uuidv7 } from 'uuidv7';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import { SupportEvents, type TicketEventPayload } from './support.events.ts';
+import { supportRepository, type TicketRow, type TicketStatus } from './support.repository.ts';
+
+export interface TicketView {
+  id: string;
+  status: TicketStatus;
+  subject: string;
+  message: string;
+  order_id: string | null;
+  opened_by: string;
+  opener_role: string;
+  created_at: string;
+  escalated_at: string | null;
+  resolved_at: string | null;
+  resolution: string | null;
+  version: number;
+}
+
+const view = (t: TicketRow): TicketView => ({
+  id: t.id,
+  status: t.status,
+  subject: t.subject,
+  message: t.message,
+  order_id: t.order_id,
+  opened_by: t.opened_by,
+  opener_role: t.opener_role,
+  created_at: t.created_at.toISOString(),
+  escalated_at: t.escalated_at?.toISOString() ?? null,
+  resolved_at: t.resolved_at?.toISOString() ?? null,
+  resolution: t.resolution,
+  version: t.version,
+});
+
+const payload = (t: TicketRow): TicketEventPayload => ({
+  ticket_id: t.id,
+  opened_by: t.opened_by,
+  opener_role: t.opener_role,
+  subject: t.subject,
+  order_id: t.order_id,
+  status: t.status,
+  version: t.version,
+});
+
+const canSee = (p: Principal, t: TicketRow) => p.role === 'ops' || t.opened_by === p.id;
+
+export function supportService(db: Db) {
+  const repo = supportRepository(db);
+
+  /** Applies a transition and its event in one transaction; a no-op when the ticket already moved. */
+  async function transition(id: string, from: TicketStatus[], to: TicketStatus, type: string, resolution?: string) {
+    return db.transaction().execute(async (trx) => {
+      const row = await supportRepository(trx).transition(id, from, to, resolution);
+      if (row) await writeOutbox(trx, [newEvent(type, payload(row), { aggregateId: row.id })]);
+      return row;
+    });
+  }
+
+  return {
+    async open(
+      by: Principal,
+      input: { subject: string; message: string; order_id?: string | undefined },
+      clientKey: string | null,
+    ): Promise<{ ticket: TicketView; created: boolean }> {
+      return db.transaction().execute(async (trx) => {
+        const tx = supportRepository(trx);
+        const row = await tx.insert({
+          id: uuidv7(),
+          opened_by: by.id,
+          opener_role: by.role,
+          order_id: input.order_id ?? null,
+          subject: input.subject,
+          message: input.message,
+          client_key: clientKey,
+        });
+        if (!row) {
+          const existing = clientKey ? await tx.findByClientKey(by.id, clientKey) : undefined;
+          if (!existing) throw new AppError('CONFLICT', 'The ticket could not be opened; retry');
+          return { ticket: view(existing), created: false };
+        }
+        await writeOutbox(trx, [newEvent(SupportEvents.TICKET_OPENED, payload(row), { aggregateId: row.id })]);
+        return { ticket: view(row), created: true };
+      });
+    },
+
+    async get(by: Principal, id: string): Promise<TicketView> {
+      const row = await repo.find(id);
+      // Someone else's ticket is reported as missing, so ids cannot be probed.
+      if (!row || !canSee(by, row)) throw new AppError('NOT_FOUND', `No ticket ${id}`);
+      return view(row);
+    },
+
+    async list(by: Principal, q: { status?: TicketStatus; before?: string; limit: number }) {
+      const rows = await repo.list({ ...q, ...(by.role === 'ops' ? {} : { openedBy: by.id }) });
+      return { items: rows.map(view), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null };
+    },
+
+    async resolve(id: string, resolution: string): Promise<TicketView> {
+      const row = await transition(id, ['open', 'escalated'], 'resolved', SupportEvents.TICKET_RESOLVED, resolution);
+      if (row) return view(row);
+      const current = await repo.find(id);
+      if (!current) throw new AppError('NOT_FOUND', `No ticket ${id}`);
+      throw new AppError('CONFLICT', `Ticket ${id} is already ${current.status}`);
+    },
+
+    /** Escalates a ticket still open; returns whether this call did it. Safe to repeat. */
+    async escalateIfOpen(id: string): Promise<boolean> {
+      return (await transition(id, ['open'], 'escalated', SupportEvents.TICKET_ESCALATED)) !== undefined;
+    },
+  };
+}
+
+export type SupportService = ReturnType<typeof supportService>;

@@ -1,0 +1,280 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DomainEvent, newEvent } from './event.ts';
+import type { DeadLetter, DeadLetterSink, Delivery, EventBus, EventHandler } from './port.ts';
+
+/**
+ * Polls until `cond` holds; the bound only keeps a broken adapter from hanging the run, it is
+ * not a speed assertion.
+ */
+export async function waitFor(cond: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Room for a wrong extra delivery to show up before asserting "exactly once". */
+const settle = () => sleep(200);
+
+interface Recorder {
+  handler: EventHandler;
+  events: DomainEvent[];
+  attempts: number[];
+  ids(): string[];
+}
+
+function recorder(body?: (event: DomainEvent, delivery: Delivery) => Promise<void>): Recorder {
+  const r: Recorder = {
+    events: [],
+    attempts: [],
+    ids: () => r.events.map((e) => e.id),
+    handler: async (event, delivery) => {
+      r.events.push(event);
+      r.attempts.push(delivery.attempt);
+      if (body) await body(event, delivery);
+    },
+  };
+  return r;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+
+/**
+ * The behaviour every EventBus adapter must have; run against the in-process and the NATS
+ * adapter so single-process mode cannot drift from production. `makeBus` must return a bus that
+ * shares no state with earlier calls (fresh instance, or fresh NATS prefix).
+ */
+export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) => Promise<EventBus>): void {
+  describe(`EventBus contract: ${name}`, () => {
+    const buses: EventBus[] = [];
+    const cleanups: (() => void)[] = [];
+
+    async function setup(): Promise<{ bus: EventBus; deadLetters: DeadLetter[] }> {
+      const deadLetters: DeadLetter[] = [];
+      const bus = await makeBus(async (entry) => {
+        deadLetters.push(entry);
+      });
+      buses.push(bus);
+      return { bus, deadLetters };
+    }
+
+    afterEach(async () => {
+      for (const c of cleanups.splice(0)) c();
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+    });
+
+    it('delivers a published event exactly as published, and only matching types', async () => {
+      const { bus } = await setup();
+      const r = recorder();
+      await bus.subscribe('shop', ['orders.placed'], r.handler, { concurrency: 1 });
+      const other = newEvent('orders.cancelled', { orderId: 'o0' });
+      const placed = newEvent(
+        'orders.placed',
+        { orderId: 'o1', lines: [{ sku: 'apple', qty: 2 }], totalMinor: 499, currency: 'EUR' },
+        { aggregateId: 'o1', traceId: 'trace-1', version: 2 },
+      );
+      await bus.publish([other, placed]);
+      await waitFor(() => r.events.length >= 1, 5_000, 'delivery');
+      await settle();
+      expect(r.events).toEqual([placed]);
+      expect(r.attempts).toEqual([1]);
+    });
+
+    it('matches subjects with * and > wildcards, across several domains', async () => {
+      const { bus } = await setup();
+      const wide = recorder();
+      const pair = recorder();
+      await bus.subscribe('wide', ['orders.*', 'payments.>'], wide.handler);
+      await bus.subscribe('pair', ['orders.placed', 'orders.cancelled'], pair.handler);
+      const e = {
+        placed: newEvent('orders.placed', {}),
+        cancelled: newEvent('orders.cancelled', {}),
+        shipped: newEvent('orders.shipped', {}),
+        deep: newEvent('orders.placed.late', {}),
+        captured: newEvent('payments.captured', {}),
+        refund: newEvent('payments.refund.issued', {}),
+        driver: newEvent('drivers.online', {}),
+      };
+      await bus.publish(Object.values(e));
+      const wideWant = [e.placed, e.cancelled, e.shipped, e.captured, e.refund].map((x) => x.id);
+      const pairWant = [e.placed, e.cancelled].map((x) => x.id);
+      await waitFor(() => wide.events.length >= wideWant.length && pair.events.length >= pairWant.length);
+      await settle();
+      expect(sorted(wide.ids())).toEqual(sorted(wideWant));
+      expect(sorted(pair.ids())).toEqual(sorted(pairWant));
+    });
+
+    it('gives every event to each consumer name (fan-out)', async () => {
+      const { bus } = await setup();
+      const a = recorder();
+      const b = recorder();
+      await bus.subscribe('billing', ['orders.>'], a.handler);
+      await bus.subscribe('analytics', ['orders.>'], b.handler);
+      const events = Array.from({ length: 5 }, (_, i) => newEvent('orders.placed', { i }));
+      await bus.publish(events);
+      await waitFor(() => a.events.length >= 5 && b.events.length >= 5);
+      await settle();
+      const want = sorted(events.map((x) => x.id));
+      expect(sorted(a.ids())).toEqual(want);
+      expect(sorted(b.ids())).toEqual(want);
+    });
+
+    it('splits events between subscriptions sharing a consumer name, each handled once', async () => {
+      const { bus } = await setup();
+      // Each member holds its first event until the other member has one too: proves both
+      // take part without depending on how fast either is.
+      const bothBusy = deferred();
+      cleanups.push(bothBusy.resolve);
+      const gate = async () => {
+        if (a.events.length > 0 && b.events.length > 0) bothBusy.resolve();
+        await bothBusy.promise;
+      };
+      const a = recorder(gate);
+      const b = recorder(gate);
+      await bus.subscribe('dispatcher', ['orders.>'], a.handler, { concurrency: 1 });
+      await bus.subscribe('dispatcher', ['orders.>'], b.handler, { concurrency: 1 });
+      const events = Array.from({ length: 20 }, (_, i) => newEvent('orders.placed', { i }));
+      await bus.publish(events);
+      const total = () => a.events.length + b.events.length;
+      await waitFor(() => total() >= events.length, 10_000, 'all events handled');
+      await settle();
+      const handled = [...a.ids(), ...b.ids()];
+      expect(sorted(handled)).toEqual(sorted(events.map((e) => e.id)));
+      expect(a.events.length).toBeGreaterThan(0);
+      expect(b.events.length).toBeGreaterThan(0);
+    });
+
+    it('delivers a duplicate publish of the same event id once', async () => {
+      const { bus } = await setup();
+      const r = recorder();
+      await bus.subscribe('dedupe', ['orders.>'], r.handler, { concurrency: 1 });
+      const e = newEvent('orders.placed', { orderId: 'o1' });
+      await bus.publish([e]);
+      await bus.publish([e, { ...e }]);
+      const marker = newEvent('orders.marker', {});
+      await bus.publish([marker]);
+      // Concurrency 1 keeps stream order, so any duplicate would arrive before the marker.
+      await waitFor(() => r.ids().includes(marker.id));
+      await settle();
+      expect(r.ids()).toEqual([e.id, marker.id]);
+    });
+
+    it('redelivers after a failure until the handler succeeds, without dead-lettering', async () => {
+      const { bus, deadLetters } = await setup();
+      const r = recorder(async (_event, { attempt }) => {
+        if (attempt < 3) throw new Error(`transient ${attempt}`);
+      });
+      await bus.subscribe('flaky', ['payments.>'], r.handler, { maxAttempts: 5, backoffMs: () => 20 });
+      const e = newEvent('payments.captured', { amountMinor: 1200 });
+      await bus.publish([e]);
+      await waitFor(() => r.events.length >= 3);
+      await settle();
+      expect(r.attempts).toEqual([1, 2, 3]);
+      expect(r.ids()).toEqual([e.id, e.id, e.id]);
+      expect(deadLetters).toEqual([]);
+    });
+
+    it('dead-letters after exactly maxAttempts failed deliveries and then drops the event', async () => {
+      const { bus, deadLetters } = await setup();
+      const r = recorder(async () => {
+        throw new Error('card declined: insufficient funds');
+      });
+      await bus.subscribe('doomed', ['payments.>'], r.handler, { maxAttempts: 3, backoffMs: () => 20 });
+      const e = newEvent('payments.captured', { amountMinor: 1200 });
+      await bus.publish([e]);
+      await waitFor(() => deadLetters.length >= 1);
+      await settle();
+      expect(r.attempts).toEqual([1, 2, 3]);
+      expect(deadLetters).toEqual([
+        { consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' },
+      ]);
+    });
+
+    it('keeps events for a consumer name while it has no subscription (durable)', async () => {
+      const { bus } = await setup();
+      const first = recorder();
+      const sub = await bus.subscribe('mailer', ['orders.>'], first.handler);
+      await sub.close();
+      const events = Array.from({ length: 3 }, (_, i) => newEvent('orders.placed', { i }));
+      await bus.publish(events);
+      await settle();
+      expect(first.events).toEqual([]);
+      const second = recorder();
+      await bus.subscribe('mailer', ['orders.>'], second.handler);
+      await waitFor(() => second.events.length >= 3);
+      await settle();
+      expect(sorted(second.ids())).toEqual(sorted(events.map((e) => e.id)));
+    });
+
+    it('close() waits for handlers in flight', async () => {
+      const { bus } = await setup();
+      const log: string[] = [];
+      const release = deferred();
+      cleanups.push(release.resolve);
+      const sub = await bus.subscribe('slow', ['orders.>'], async () => {
+        log.push('start');
+        await release.promise;
+        log.push('end');
+      });
+      await bus.publish([newEvent('orders.placed', {})]);
+      await waitFor(() => log.includes('start'));
+      const closing = sub.close().then(() => log.push('closed'));
+      await sleep(50);
+      log.push('released');
+      release.resolve();
+      await closing;
+      expect(log).toEqual(['start', 'released', 'end', 'closed']);
+    });
+
+    it('keeps publish order with concurrency 1', async () => {
+      const { bus } = await setup();
+      const r = recorder();
+      await bus.subscribe('ledger', ['orders.>'], r.handler, { concurrency: 1 });
+      const events = Array.from({ length: 10 }, (_, i) => newEvent('orders.placed', { i }));
+      await bus.publish(events.slice(0, 5));
+      await bus.publish(events.slice(5));
+      await waitFor(() => r.events.length >= 10);
+      expect(r.ids()).toEqual(events.map((e) => e.id));
+    });
+
+    it('runs at most `concurrency` handlers of a subscription at once', async () => {
+      const { bus } = await setup();
+      let active = 0;
+      let peak = 0;
+      const r = recorder(async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await sleep(30);
+        active -= 1;
+      });
+      await bus.subscribe('pool', ['orders.>'], r.handler, { concurrency: 3 });
+      await bus.publish(Array.from({ length: 12 }, (_, i) => newEvent('orders.placed', { i })));
+      await waitFor(() => r.events.length >= 12 && active === 0, 10_000);
+      expect(peak).toBeLessThanOrEqual(3);
+      expect(peak).toBeGreaterThan(1);
+    });
+
+    it('rejects event types and patterns that cannot map to a subject', async () => {
+      const { bus } = await setup();
+      await expect(bus.publish([newEvent('nodomain', {})])).rejects.toThrow();
+      await expect(bus.publish([newEvent('orders.bad type', {})])).rejects.toThrow();
+      await expect(bus.subscribe('x', ['*.placed'], async () => {})).rejects.toThrow(/literal domain/);
+      await expect(bus.subscribe('x', [], async () => {})).rejects.toThrow();
+    });
+
+    it('answers ping while open', async () => {
+      const { bus } = await setup();
+      await expect(bus.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,100 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { natsUrl, testPrefix } from '../../../test/support/services.ts';
+import { busContract, waitFor } from './bus.contract.ts';
+import { type DomainEvent, newEvent } from './event.ts';
+import { createNatsBus, type NatsBus, natsStreamName } from './nats-bus.ts';
+
+// Throws here when LASTMILE_REQUIRE_SERVICES=1 and NATS_URL is unset: CI must not skip NATS.
+const url = natsUrl();
+
+it('runs the NATS suite exactly when NATS_URL is set', () => {
+  expect(natsUrl()).toBe(process.env.NATS_URL || undefined);
+});
+
+if (url) {
+  const silent = { warn() {}, error() {} };
+  const prefixes: string[] = [];
+  const freshPrefix = () => {
+    const p = testPrefix('bus');
+    prefixes.push(p);
+    return p;
+  };
+
+  // A fresh prefix per bus: its own streams and durables, so tests cannot see each other's events.
+  busContract('nats', async (deadLetter) => createNatsBus({ url, prefix: freshPrefix(), deadLetter, logger: silent }));
+
+  describe('NATS bus', () => {
+    const buses: NatsBus[] = [];
+    const noDeadLetter = async () => {};
+    afterEach(async () => {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+    });
+
+    it('shares one durable between processes using the same consumer name', async () => {
+      const prefix = freshPrefix();
+      const [p1, p2] = await Promise.all(
+        [1, 2].map(() => createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent })),
+      );
+      if (!p1 || !p2) throw new Error('unreachable');
+      buses.push(p1, p2);
+      const seen: { bus: number; event: DomainEvent }[] = [];
+      await p1.subscribe('dispatcher', ['orders.>'], async (event) => {
+        seen.push({ bus: 1, event });
+      });
+      await p2.subscribe('dispatcher', ['orders.>'], async (event) => {
+        seen.push({ bus: 2, event });
+      });
+      const events = Array.from({ length: 20 }, (_, i) => newEvent('orders.placed', { i }));
+      await p1.publish(events.slice(0, 10));
+      await p2.publish(events.slice(10));
+      await waitFor(() => seen.length >= events.length, 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen.map((s) => s.event.id).sort()).toEqual(events.map((e) => e.id).sort());
+    });
+
+    it('keeps delivering across a forced reconnect', async () => {
+      const bus = await createNatsBus({ url, prefix: freshPrefix(), deadLetter: noDeadLetter, logger: silent });
+      buses.push(bus);
+      const got: string[] = [];
+      await bus.subscribe('tracker', ['drivers.>'], async (event) => {
+        got.push(event.id);
+      });
+      const before = newEvent('drivers.online', { driverId: 'd1' });
+      await bus.publish([before]);
+      await waitFor(() => got.includes(before.id));
+
+      const reconnected = (async () => {
+        for await (const s of bus.connection.status()) if (s.type === 'reconnect') return;
+      })();
+      await bus.connection.reconnect();
+      await reconnected;
+
+      const after = newEvent('drivers.offline', { driverId: 'd1' });
+      await bus.publish([after]);
+      await waitFor(() => got.includes(after.id), 10_000, 'delivery after reconnect');
+      expect(got).toEqual([before.id, after.id]);
+    });
+
+    it('fails ping once closed', async () => {
+      const bus = await createNatsBus({ url, prefix: freshPrefix(), deadLetter: noDeadLetter, logger: silent });
+      await bus.ping();
+      await bus.close();
+      await expect(bus.ping()).rejects.toThrow();
+    });
+  });
+
+  afterAll(async () => {
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const ours = prefixes.map((p) => natsStreamName(p, ''));
+      for await (const name of jsm.streams.names()) {
+        if (ours.some((o) => name.startsWith(o))) await jsm.streams.delete(name);
+      }
+    } finally {
+      await nc.close();
+    }
+  });
+}

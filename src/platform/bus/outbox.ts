@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/pool.ts';
+import type { DomainEvent } from './event.ts';
+import type { EventBus } from './port.ts';
+
+export const OUTBOX_CHANNEL = 'lastmile_outbox';
+
+/**
+ * Writes events into the outbox inside the caller's transaction: they become visible to the relay
+ * exactly when the state change commits, and vanish with it on rollback.
+ */
+export async function writeOutbox(trx: Db, events: readonly DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        version: e.version,
+        aggregate_id: e.aggregateId ?? null,
+        payload: JSON.stringify(e.payload),
+        trace_id: e.traceId ?? null,
+        occurred_at: e.occurredAt,
+      })),
+    )
+    .execute();
+  // NOTIFY is delivered on commit only, so the relay wakes up for committed rows.
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  aggregate_id: string | null;
+  payload: unknown;
+  trace_id: string | null;
+  occurred_at: Date;
+}
+
+function toEvent(r: OutboxRow): DomainEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    version: r.version,
+    aggregateId: r.aggregate_id ?? undefined,
+    payload: r.payload,
+    traceId: r.trace_id ?? undefined,
+    occurredAt: r.occurred_at.toISOString(),
+  };
+}
+
+/**
+ * Publishes one batch of unpublished rows. Rows are claimed with SKIP LOCKED so several relays
+ * (one per worker process) share the work; a row is marked published only after the bus
+ * acknowledged it, and a crash in between republishes it with the same id, which the bus and
+ * the consumers' inboxes dedupe. Returns how many events were published.
+ */
+export async function relayOutboxBatch(db: Db, bus: EventBus, batchSize = 200): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const rows = (await trx
+      .selectFrom('outbox')
+      .select(['id', 'type', 'version', 'aggregate_id', 'payload', 'trace_id', 'occurred_at'])
+      .where('published_at', 'is', null)
+      .orderBy('id')
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked()
+      .execute()) as OutboxRow[];
+    if (rows.length === 0) return 0;
+    await bus.publish(rows.map(toEvent));
+    await trx
+      .updateTable('outbox')
+      .set({ published_at: sql`now()`, attempts: sql`attempts + 1` })
+      .where(
+        'id',
+        '=',
+        sql<string>`ANY(${sql.val(rows.map((r) => r.id))}::uuid[])`,
+      )
+      .execute();
+    return rows.length;
+  });
+}
+
+/** Published rows are kept a while for inspection, then removed. */
+export async function pruneOutbox(db: Db, olderThanHours = 24): Promise<number> {
+  const res = await sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${olderThanHours})`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}

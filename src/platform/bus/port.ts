@@ -1,0 +1,60 @@
+import type { DomainEvent } from './event.ts';
+
+export interface Delivery {
+  /** 1 on the first delivery, 2 on the first redelivery, … */
+  attempt: number;
+}
+
+/**
+ * A handler resolves when its effect is durable (its transaction committed); only then is the
+ * message acknowledged. A rejection asks for a redelivery after a backoff.
+ */
+export type EventHandler = (event: DomainEvent, delivery: Delivery) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Deliveries before the event goes to the dead-letter sink. Default 5. */
+  maxAttempts?: number;
+  /** Delay before redelivery number `attempt + 1`. Default: exponential from 200 ms, capped at 30 s, with jitter. */
+  backoffMs?: (attempt: number) => number;
+  /** Handlers of this subscription running at once in this process. Default 8. */
+  concurrency?: number;
+}
+
+export interface DeadLetter {
+  consumer: string;
+  event: DomainEvent;
+  attempts: number;
+  error: string;
+}
+
+export type DeadLetterSink = (entry: DeadLetter) => Promise<void>;
+
+export interface Subscription {
+  /** Stop taking new messages and wait for handlers in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * Event bus port. `subscribe(consumer, …)` is a durable, competing consumer: every process that
+ * subscribes with the same consumer name shares one stream of deliveries (each event is handled by
+ * one of them), and different consumer names each get every event. Delivery is at least once;
+ * handlers dedupe through the inbox (see `inbox.ts`).
+ */
+export interface EventBus {
+  readonly kind: 'memory' | 'nats';
+  publish(events: readonly DomainEvent[]): Promise<void>;
+  subscribe(
+    consumer: string,
+    subjects: readonly string[],
+    handler: EventHandler,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
+  /** Throws when the bus cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function defaultBackoffMs(attempt: number): number {
+  const base = Math.min(30_000, 200 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + Math.random() * 0.5));
+}

@@ -1,0 +1,128 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Db } from '../db/pool.ts';
+import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
+import type { EventBus } from './port.ts';
+
+export interface OutboxRelay {
+  /** Resolves once the outbox is empty (tests and shutdown use it). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves committed outbox rows to the bus. Woken by NOTIFY on commit and by a poll as a fallback
+ * (a missed notification, a restarted listener); backs off while the bus is down, so events pile
+ * up safely in Postgres and leave in order of id once it returns.
+ */
+export function startOutboxRelay(opts: {
+  db: Db;
+  pool: pg.Pool;
+  bus: EventBus;
+  logger: Logger;
+  pollMs?: number;
+  onPublished?: (count: number) => void;
+}): OutboxRelay {
+  const { db, pool, bus, logger } = opts;
+  const pollMs = opts.pollMs ?? 500;
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let listener: pg.PoolClient | null = null;
+  let lastPrune = 0;
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(kick, ms);
+  };
+
+  async function loop(): Promise<void> {
+    do {
+      again = false;
+      try {
+        let n: number;
+        do {
+          n = await relayOutboxBatch(db, bus);
+          if (n > 0) opts.onPublished?.(n);
+        } while (n > 0 && !stopped);
+        failures = 0;
+        if (Date.now() - lastPrune > 3_600_000) {
+          lastPrune = Date.now();
+          await pruneOutbox(db);
+        }
+      } catch (err) {
+        failures++;
+        logger.warn({ err, failures }, 'outbox relay could not publish; retrying with backoff');
+        schedule(Math.min(10_000, 100 * 2 ** Math.min(failures, 7)));
+        return;
+      }
+    } while (again && !stopped);
+    schedule(pollMs);
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop().finally(() => {
+      running = null;
+    });
+  }
+
+  async function listen(): Promise<void> {
+    try {
+      const client = await pool.connect();
+      if (stopped) {
+        client.release();
+        return;
+      }
+      listener = client;
+      client.on('notification', () => kick());
+      client.on('error', () => {
+        // The connection died (database restart): release it and listen again; the poll covers the gap.
+        client.release(true);
+        if (listener === client) listener = null;
+        if (!stopped) setTimeout(() => void listen(), 1000).unref();
+      });
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      logger.warn({ err }, 'outbox relay could not LISTEN; polling only until it can');
+      if (!stopped) setTimeout(() => void listen(), 2000).unref();
+    }
+  }
+
+  void listen();
+  kick();
+
+  return {
+    async drain() {
+      for (;;) {
+        if (running) await running;
+        const left = await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('published_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        if (Number(left.n) === 0) return;
+        kick();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running;
+      if (listener) {
+        const l = listener;
+        listener = null;
+        await l.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => {});
+        l.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import path from 'node:path';
+
+/**
+ * One typed configuration for every role, read from the environment and CLI flags and validated at
+ * boot. A bad value stops the process with a message that names the setting.
+ */
+export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  natsUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  jwtTtlS: number;
+  roles: RoleName[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Stable id of this process for durable-workflow recovery; defaults to role + port. */
+  instanceId: string;
+  bodyLimitBytes: number;
+  dbPoolSize: number;
+  /** Seconds before an unanswered support ticket is escalated to ops. */
+  ticketEscalationS: number;
+  /** Prefix of NATS subjects and streams and of Redis keys, so several deployments can share them. */
+  namespace: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`invalid setting ${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigSetting {
+  env: string;
+  description: string;
+  default: string;
+}
+
+/** The documented settings; README's configuration table is written from this list. */
+export const SETTINGS: ConfigSetting[] = [
+  { env: 'DATABASE_URL', description: 'Postgres connection URL; unset starts embedded Postgres in LASTMILE_DATA_DIR/pg', default: '(embedded)' },
+  { env: 'REDIS_URL', description: 'Redis URL for geo index, counters and caches; unset uses in-process adapters', default: '(in-process)' },
+  { env: 'NATS_URL', description: 'NATS URL (JetStream) for events between processes; unset uses the in-process bus', default: '(in-process)' },
+  { env: 'PORT', description: 'HTTP port of the api role', default: '3000' },
+  { env: 'HOST', description: 'HTTP bind address', default: '127.0.0.1' },
+  { env: 'LASTMILE_DATA_DIR', description: 'Where embedded Postgres keeps its data', default: './.lastmile' },
+  { env: 'JWT_SECRET', description: 'HMAC secret for access tokens, at least 32 characters (required in production)', default: '(dev secret)' },
+  { env: 'JWT_TTL_S', description: 'Access token lifetime in seconds', default: '3600' },
+  { env: 'LASTMILE_ROLES', description: 'Comma-separated roles: all, api, worker (same as --role)', default: 'all' },
+  { env: 'LOG_LEVEL', description: 'pino log level', default: 'info' },
+  { env: 'LASTMILE_INSTANCE_ID', description: 'Stable process id for workflow recovery after a crash', default: '<role>-<port>' },
+  { env: 'LASTMILE_BODY_LIMIT', description: 'Largest accepted request body in bytes', default: '1048576' },
+  { env: 'LASTMILE_DB_POOL', description: 'Postgres connections per process', default: '10' },
+  { env: 'LASTMILE_NAMESPACE', description: 'Prefix of NATS subjects/streams and Redis keys', default: 'lastmile' },
+  { env: 'LASTMILE_TICKET_ESCALATION_S', description: 'Seconds before an unanswered support ticket escalates to ops', default: '900' },
+];
+
+const DEV_JWT_SECRET = 'lastmile-development-secret-change-me-0123456789';
+
+function intSetting(name: string, raw: string | undefined, def: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected ${min}..${max}, got ${n}`);
+  return n;
+}
+
+function urlSetting(name: string, raw: string | undefined, protocols: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function namespaceSetting(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'lastmile';
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(raw)) {
+    throw new ConfigError('LASTMILE_NAMESPACE', `use lowercase letters, digits and _ (max 40), got "${raw}"`);
+  }
+  return raw;
+}
+
+export function parseRoles(raw: string | string[] | undefined): RoleName[] {
+  const list = (Array.isArray(raw) ? raw : (raw ?? 'all').split(','))
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (list.length === 0) return ['all'];
+  for (const r of list) {
+    if (!(ROLE_NAMES as readonly string[]).includes(r)) {
+      throw new ConfigError('--role', `unknown role "${r}"; known roles: ${ROLE_NAMES.join(', ')}`);
+    }
+  }
+  return [...new Set(list)] as RoleName[];
+}
+
+export interface ConfigOverrides {
+  port?: string | number;
+  roles?: string[];
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const port = intSetting('PORT', overrides.port?.toString() ?? env.PORT, 3000, 0, 65535);
+  const roles = parseRoles(overrides.roles ?? env.LASTMILE_ROLES);
+  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : DEV_JWT_SECRET);
+  if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'required when NODE_ENV=production');
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}"`);
+  }
+  const config: Config = {
+    env: nodeEnv,
+    port,
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: urlSetting('DATABASE_URL', overrides.databaseUrl ?? env.DATABASE_URL, ['postgres:', 'postgresql:']),
+    redisUrl: urlSetting('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    natsUrl: urlSetting('NATS_URL', env.NATS_URL, ['nats:', 'tls:']),
+    dataDir: path.resolve(overrides.dataDir ?? env.LASTMILE_DATA_DIR ?? '.lastmile'),
+    jwtSecret,
+    jwtTtlS: intSetting('JWT_TTL_S', env.JWT_TTL_S, 3600, 60, 86_400 * 30),
+    roles,
+    logLevel,
+    instanceId: env.LASTMILE_INSTANCE_ID || `${roles.join('+')}-${port}`,
+    bodyLimitBytes: intSetting('LASTMILE_BODY_LIMIT', env.LASTMILE_BODY_LIMIT, 1_048_576, 1024, 64 * 1_048_576),
+    dbPoolSize: intSetting('LASTMILE_DB_POOL', env.LASTMILE_DB_POOL, 10, 2, 200),
+    namespace: namespaceSetting(env.LASTMILE_NAMESPACE),
+    ticketEscalationS: intSetting('LASTMILE_TICKET_ESCALATION_S', env.LASTMILE_TICKET_ESCALATION_S, 900, 1, 86_400 * 7),
+  };
+  const split = !roles.includes('all') && !(roles.includes('api') && roles.includes('worker'));
+  if (split && !config.natsUrl) {
+    throw new ConfigError('NATS_URL', `role "${roles.join(',')}" runs part of lastmile, so its events must cross processes: set NATS_URL`);
+  }
+  if (split && !config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL', `role "${roles.join(',')}" shares a database with other processes: set DATABASE_URL`);
+  }
+  return config;
+}

@@ -1,0 +1,31 @@
+import type { TokenIssuer } from './auth/tokens.ts';
+import type { EventBus } from './bus/port.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/pool.ts';
+import type { GeoIndex } from './geo/port.ts';
+import type { KeyValueStore } from './kv/port.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+
+/** A clock that tests can move; every timer-driven decision reads time from here. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Everything a module receives from the platform. Passed explicitly: no container, no globals, so
+ * a module's dependencies are visible in its signature.
+ */
+export interface PlatformContext {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Db;
+  bus: EventBus;
+  kv: KeyValueStore;
+  /** Factory for named geo indexes (drivers, stores…). */
+  geo: (name: string) => GeoIndex;
+  tokens: TokenIssuer;
+  clock: Clock;
+}

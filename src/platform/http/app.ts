@@ -1,0 +1,116 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { uuidv7 } from 'uuidv7';
+import type { PlatformContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
+import type { ModuleDefinition } from '../module.ts';
+import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
+import { errorHandler, sendProblem } from './problem.ts';
+import './fastify-types.ts';
+
+export type HealthCheck = () => Promise<Record<string, { ok: boolean; detail?: string }>>;
+
+export interface HttpAppOptions {
+  ctx: PlatformContext;
+  modules: readonly ModuleDefinition[];
+  resolveApiKey: ApiKeyResolver;
+  readiness: HealthCheck;
+  /** Per-module state for /health. */
+  moduleStates: () => Record<string, string>;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Builds the API: schemas with `additionalProperties: false`, one problem+json error handler,
+ * request ids, metrics, auth, idempotency, OpenAPI at /openapi.json and a reference at /docs.
+ */
+export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
+  const { ctx } = opts;
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID_RE.test(sent) ? sent : uuidv7();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler(ctx.logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'lastmile API',
+        version: '0.1.0',
+        description:
+          'Local delivery platform: stores, stock, orders, payments, dispatch and live tracking. Errors are application/problem+json with a stable `code`. Mutating routes accept `Idempotency-Key`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        },
+      },
+    },
+    transform: ({ schema, url, route }) => {
+      const auth = route.config?.auth;
+      const out = { ...(schema ?? {}) } as Record<string, unknown>;
+      if (auth && auth !== 'public') {
+        out.security = [{ bearer: [] }, { apiKey: [] }];
+        if (Array.isArray(auth)) out.description = `${(out.description as string) ?? ''}\n\nRoles: ${auth.join(', ')}`.trim();
+      }
+      return { schema: out as never, url };
+    },
+  });
+
+  registerAuth(app, ctx.tokens, opts.resolveApiKey);
+  registerIdempotency(app, ctx.db, ctx.logger);
+
+  app.get('/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+    instance: ctx.config.instanceId,
+    roles: ctx.config.roles,
+    modules: opts.moduleStates(),
+  }));
+  app.get('/ready', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const checks = await opts.readiness();
+    const ok = Object.values(checks).every((c) => c.ok);
+    if (!ok) reply.code(503).header('retry-after', '2');
+    return { status: ok ? 'ready' : 'not_ready', checks, modules: opts.moduleStates() };
+  });
+  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    reply.type(ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const m of opts.modules) {
+    const routes = m.routes;
+    if (routes) await app.register(async (scope) => routes(scope, ctx));
+  }
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'lastmile API' } });
+  await app.ready();
+  return app;
+}

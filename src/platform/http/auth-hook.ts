@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal, RouteAuth } from '../auth/principal.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import { AppError } from '../errors.ts';
+
+export type ApiKeyResolver = (key: string) => Promise<Principal | null>;
+
+/**
+ * Authenticates every request from `Authorization: Bearer <jwt>` or `X-Api-Key`, then checks the
+ * route's declared `auth`. Missing or bad credentials are 401; a valid caller of the wrong role 403.
+ */
+export function registerAuth(app: FastifyInstance, tokens: TokenIssuer, resolveApiKey: ApiKeyResolver): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth === undefined && !route.url.startsWith('/docs')) {
+      throw new Error(`route ${route.method} ${route.url} must declare config.auth`);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const auth: RouteAuth = request.routeOptions.config?.auth ?? 'public';
+    request.principal = await authenticate(request, tokens, resolveApiKey, auth === 'public');
+    if (auth === 'public') return;
+    if (!request.principal) {
+      throw new AppError('UNAUTHENTICATED', 'Send a bearer token (POST /v1/auth/token) or an X-Api-Key');
+    }
+    if (auth !== 'authenticated' && !auth.includes(request.principal.role)) {
+      throw new AppError('FORBIDDEN', `This route is for ${auth.join(', ')}; you are signed in as ${request.principal.role}`);
+    }
+  });
+}
+
+async function authenticate(
+  request: FastifyRequest,
+  tokens: TokenIssuer,
+  resolveApiKey: ApiKeyResolver,
+  optional: boolean,
+): Promise<Principal | null> {
+  const header = request.headers.authorization;
+  const apiKey = request.headers['x-api-key'];
+  try {
+    if (typeof header === 'string' && header.length > 0) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+      return await tokens.verify(m[1]);
+    }
+    if (typeof apiKey === 'string' && apiKey.length > 0) {
+      const p = await resolveApiKey(apiKey);
+      if (!p) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+      return p;
+    }
+  } catch (err) {
+    // On a public route bad credentials are ignored rather than failing a call that needs none.
+    if (optional) return null;
+    throw err;
+  }
+  return null;
+}

@@ -1,0 +1,26 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { type TSchema, Type } from '@sinclair/typebox';
+
+/** A module's Fastify scope with TypeBox-typed request and reply. */
+export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();
+
+/** Object schema that rejects unknown fields (the house rule for every request body and query). */
+export const Strict = <T extends Record<string, TSchema>>(props: T, description?: string) =>
+  Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
+
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+
+/** The problem+json body, referenced in every route's error responses for the OpenAPI document. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    instance: Type.String(),
+    requestId: Type.String(),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details' },
+);

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUrl, testPrefix } from '../../../test/support/services.ts';
+import { kvContract } from './kv.contract.ts';
+import { createRedisKv } from './redis-kv.ts';
+
+const url = redisUrl();
+
+it('runs the Redis kv contract only against a configured Redis', () => {
+  // redisUrl() throws when LASTMILE_REQUIRE_SERVICES=1 and REDIS_URL is missing: CI must not skip.
+  expect(redisUrl()).toBe(url);
+});
+
+if (url) {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(url);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  /** Deletes every key under the prefix; SCAN, not KEYS, so a shared Redis is never blocked. */
+  async function deletePrefix(prefix: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+
+  kvContract('redis', async () => {
+    const prefix = testPrefix('kv');
+    return { kv: createRedisKv(redis, { prefix }), cleanup: () => deletePrefix(prefix) };
+  });
+
+  describe('redis kv', () => {
+    it('namespaces keys under the prefix', async () => {
+      const prefix = testPrefix('kv');
+      const kv = createRedisKv(redis, { prefix });
+      await kv.set('a', '1');
+      expect(await redis.get(`${prefix}:a`)).toBe('1');
+      expect(await createRedisKv(redis, { prefix: testPrefix('other') }).get('a')).toBeNull();
+      await kv.close();
+      expect(await redis.ping()).toBe('PONG'); // close() leaves the shared client open
+      await deletePrefix(prefix);
+    });
+  });
+}

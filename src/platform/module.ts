@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { PlatformContext } from './context.ts';
+import type { ApiKeyResolver } from './http/auth-hook.ts';
+
+/** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * A module's declaration. The platform applies its migrations, registers its workflows in every
+ * process (so any process can recover them), mounts its routes in the api role and starts its
+ * consumers in the worker role.
+ */
+export interface ModuleDefinition {
+  name: string;
+  /** Modules whose public API this one calls; they boot first. */
+  dependsOn?: readonly string[];
+  /** Folder of numbered SQL files. */
+  migrationsDir?: string;
+  /** Registers durable workflows and steps; runs before the workflow engine launches. */
+  registerWorkflows?: (ctx: PlatformContext) => void;
+  /** Fastify plugin with the module's routes (api role). */
+  routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
+  /** The one module that owns partner API keys provides how to resolve them. */
+  apiKeyResolver?: (ctx: PlatformContext) => ApiKeyResolver;
+  /** Starts consumers and background work (worker role). */
+  startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
+}
+
+/** Orders modules so each comes after the ones it depends on; an unknown or cyclic dependency fails boot. */
+export function orderModules(modules: readonly ModuleDefinition[]): ModuleDefinition[] {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  const out: ModuleDefinition[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: ModuleDefinition, path: string[]) => {
+    const s = state.get(m.name);
+    if (s === 'done') return;
+    if (s === 'visiting') throw new Error(`module dependency cycle: ${[...path, m.name].join(' -> ')}`);
+    state.set(m.name, 'visiting');
+    for (const dep of m.dependsOn ?? []) {
+      const d = byName.get(dep);
+      if (!d) throw new Error(`module ${m.name} depends on unknown module ${dep}`);
+      visit(d, [...path, m.name]);
+    }
+    state.set(m.name, 'done');
+    out.push(m);
+  };
+  for (const m of modules) visit(m, []);
+  return out;
+}

@@ -1,0 +1,52 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { Logger } from '../observability/logger.ts';
+
+export { DBOS };
+
+/** The queue background workflows run on; only worker processes dequeue from it. */
+export const WORKER_QUEUE = 'lastmile_worker';
+
+export interface WorkflowEngineOptions {
+  databaseUrl: string;
+  /** Stable per process: after a crash, the restarted process recovers the workflows it owned. */
+  instanceId: string;
+  /** Whether this process runs queued workflows (worker role) or only starts them (api role). */
+  runQueuedWork: boolean;
+  logger: Logger;
+  applicationVersion: string;
+}
+
+/**
+ * Launches DBOS Transact on the same Postgres (system tables in schema `dbos`). Workflows and steps
+ * must be registered before this. On launch DBOS resumes every workflow this instance left
+ * pending, from its last completed step.
+ */
+export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise<{ stop(): Promise<void> }> {
+  const log = opts.logger.child({ component: 'workflows' });
+  DBOS.setConfig({
+    name: 'lastmile',
+    systemDatabaseUrl: opts.databaseUrl,
+    systemDatabaseSchemaName: 'dbos',
+    systemDatabasePoolSize: 10,
+    executorID: opts.instanceId,
+    // A fixed version, not a hash of the code, so a restarted process recovers workflows started
+    // by the previous build; workflow code keeps backward compatibility (or uses DBOS.patch).
+    applicationVersion: opts.applicationVersion,
+    listenQueues: opts.runQueuedWork ? undefined : [],
+    logger: {
+      info: (entry) => log.debug({ dbos: entry }),
+      debug: (entry) => log.trace({ dbos: entry }),
+      warn: (entry) => log.warn({ dbos: entry }),
+      error: (entry) => log.error({ dbos: entry }),
+    },
+  });
+  await DBOS.launch();
+  await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20 }).catch((err: unknown) => {
+    log.debug({ err }, 'worker queue already registered');
+  });
+  return {
+    async stop() {
+      await DBOS.shutdown({ workflowCompletionTimeoutMS: 2000 });
+    },
+  };
+}
