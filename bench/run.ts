@@ -1,3 +1,55 @@
+import path from 'node:path';
+import { httpBench } from './http.bench.ts';
+import { writeReport, type ReportEntry } from './report.ts';
+import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
+
+/** Every benchmark by name; `all` runs them in this order. */
+const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([[httpBench.name, httpBench]]);
+
+export function benchmarkNames(): string[] {
+  return [...BENCHMARKS.keys()];
+}
+
+async function runOne(bench: Benchmark, quick: boolean): Promise<BenchResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const figures = await bench.run(quick);
+  const result: BenchResult = {
+    name: bench.name,
+    quick,
+    machine: machineInfo(),
+    ...figures,
+    started_at: started.toISOString(),
+    duration_s: Math.round((performance.now() - t0) / 100) / 10,
+  };
+  printResult(result, await writeResult(result));
+  return result;
+}
+
+/**
+ * Runs one benchmark, or `all` in sequence followed by bench/REPORT.md. A broken invariant fails the
+ * command after the result is written; under `all` a failing benchmark is recorded in the report and
+ * the rest still run, and the command fails at the end.
+ */
 export async function runBench(name: string, quick: boolean): Promise<void> {
-  throw new Error(`unknown benchmark "${name}" (quick=${quick})`);
+  if (name !== 'all') {
+    const bench = BENCHMARKS.get(name);
+    if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${[...benchmarkNames(), 'all'].join(', ')}`);
+    const result = await runOne(bench, quick);
+    if (!invariantsHold(result)) throw new Error(`${name}: invariants broken: ${JSON.stringify(result.invariants)}`);
+    return;
+  }
+  const entries: ReportEntry[] = [];
+  for (const bench of BENCHMARKS.values()) {
+    try {
+      entries.push({ bench, result: await runOne(bench, quick) });
+    } catch (err) {
+      process.stderr.write(`bench ${bench.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      entries.push({ bench, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const report = await writeReport(entries, quick);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), report)}\n`);
+  const failed = entries.filter((e) => !e.result || !invariantsHold(e.result)).map((e) => e.bench.name);
+  if (failed.length > 0) throw new Error(`benchmarks failed or broke an invariant: ${failed.join(', ')}`);
 }

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { runBench } from '../bench/run.ts';
 import { demoBanner } from './cli/banner.ts';
 import { hasUsers, seedDemo } from './cli/demo-seed.ts';
 import { allModules } from './modules/index.ts';
@@ -103,6 +102,8 @@ program
   .option('--quick', 'small scale, finishes in under a minute', false)
   .action(async (name: string, opts: { quick: boolean }) => {
     try {
+      // Loaded on demand: benchmark code stays out of the server's start-up.
+      const { runBench } = await import('../bench/run.ts');
       await runBench(name, opts.quick);
     } catch (err) {
       fail(err);

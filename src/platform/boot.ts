@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { createAdapters } from './adapters.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
-import { type OutboxRelay, startOutboxRelay } from './bus/relay.ts';
+import { type OutboxRelay, reopenRecentOutbox, startOutboxRelay } from './bus/relay.ts';
 import type { Config } from './config.ts';
 import { type Clock, type PlatformContext, systemClock } from './context.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
@@ -114,6 +114,16 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
 
     let relay: OutboxRelay | null = null;
     if (roles.has('worker')) {
+      // Consumers subscribe before the relay starts, so the first events find them listening.
+      for (const m of modules) {
+        if (!m.startWorker) continue;
+        const started: Stoppable = await m.startWorker(ctx);
+        stack.push({ name: `${m.name}-worker`, stop: () => started.stop() });
+      }
+      if (adapters.bus.kind === 'memory') {
+        const reopened = await reopenRecentOutbox(database.db);
+        if (reopened > 0) logger.info({ reopened }, 'in-process bus: redelivering events of the last minutes');
+      }
       relay = startOutboxRelay({
         db: database.db,
         pool: database.pool,
@@ -122,11 +132,6 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         onPublished: (n) => metrics.eventsPublished.inc(n),
       });
       stack.push({ name: 'outbox-relay', stop: relay.stop });
-      for (const m of modules) {
-        if (!m.startWorker) continue;
-        const started: Stoppable = await m.startWorker(ctx);
-        stack.push({ name: `${m.name}-worker`, stop: () => started.stop() });
-      }
       const sweeper = setInterval(() => {
         pruneIdempotencyKeys(database.db).catch((err: unknown) => logger.warn({ err }, 'idempotency prune failed'));
       }, 3_600_000);

@@ -55,7 +55,8 @@ if (url) {
     });
 
     it('keeps delivering across a forced reconnect', async () => {
-      const bus = await createNatsBus({ url, prefix: freshPrefix(), deadLetter: noDeadLetter, logger: silent });
+      const prefix = freshPrefix();
+      const bus = await createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent });
       buses.push(bus);
       const got: string[] = [];
       await bus.subscribe('tracker', ['drivers.>'], async (event) => {
@@ -64,6 +65,13 @@ if (url) {
       const before = newEvent('drivers.online', { driverId: 'd1' });
       await bus.publish([before]);
       await waitFor(() => got.includes(before.id));
+      // Let the ack land first: an ack confirmation cut off by the reconnect would only time out
+      // (5 s) and keep close() waiting, which is not what this test is about.
+      const jsm = await jetstreamManager(bus.connection);
+      for (let i = 0; (await jsm.consumers.info(natsStreamName(prefix, 'drivers'), 'tracker')).num_ack_pending > 0; i++) {
+        if (i > 200) throw new Error('ack never landed');
+        await new Promise((r) => setTimeout(r, 10));
+      }
 
       const reconnected = (async () => {
         for await (const s of bus.connection.status()) if (s.type === 'reconnect') return;

@@ -12,7 +12,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { connect, type NatsConnection, NoRespondersError, nanos } from '@nats-io/transport-node';
 import { type DomainEvent, eventDomain, subjectMatches } from './event.ts';
 import { assertEventType, assertPattern } from './memory-bus.ts';
 import { type DeadLetterSink, defaultBackoffMs, type EventBus, type EventHandler, type Subscription } from './port.ts';
@@ -198,10 +198,14 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       const results = await Promise.allSettled(prepared.map((p) => publishOne(p.subject, p.data, p.id)));
       const failed = prepared.filter((_, i) => results[i]?.status === 'rejected');
       if (failed.length === 0) return;
-      // Most likely the stream vanished (deleted, or a server came back with an empty store).
-      // Re-check it and republish the failures once; Nats-Msg-Id makes a double publish harmless.
-      for (const d of new Set(failed.map((p) => p.domain))) streams.delete(d);
-      await Promise.all([...new Set(failed.map((p) => p.domain))].map(ensureStream));
+      const first = results.find((r) => r.status === 'rejected')?.reason;
+      // No stream answered: it vanished (deleted, or a server came back with an empty store).
+      // Recreate it and republish the failures once; Nats-Msg-Id makes a double publish harmless.
+      // Anything else (timeout while disconnected…) goes to the caller, whose outbox retries.
+      if (!isNoStream(first)) throw first;
+      const lost = [...new Set(failed.map((p) => p.domain))];
+      for (const d of lost) streams.delete(d);
+      await Promise.all(lost.map(ensureStream));
       for (const p of failed) await publishOne(p.subject, p.data, p.id);
     },
 
@@ -281,7 +285,6 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     filter: Filter;
     messages: ConsumerMessages | undefined;
     done: Promise<void>;
-    repairing: boolean;
   }
 
   async function startSubscription(spec: SubscriptionSpec): Promise<Subscription> {
@@ -298,25 +301,13 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       return consumer.consume({ max_messages: spec.concurrency });
     }
 
-    /** Recreate the stream or durable if the server lost them; consume() then resumes by itself. */
-    async function repair(r: Reader): Promise<void> {
-      if (r.repairing || closing) return;
-      r.repairing = true;
-      try {
-        streams.delete(r.domain);
-        await ensureConsumer(await ensureStream(r.domain), spec.durable, r.filter);
-      } catch (err) {
-        logger.warn({ consumer: spec.consumer, domain: r.domain, err }, 'could not recreate JetStream consumer yet');
-      } finally {
-        r.repairing = false;
-      }
-    }
-
     async function watch(r: Reader, messages: ConsumerMessages): Promise<void> {
       for await (const s of messages.status()) {
         if (s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
+          // consume() would keep polling for a durable nobody recreates; end it so run() opens a
+          // fresh one, which recreates the stream and durable first.
           logger.warn({ consumer: spec.consumer, domain: r.domain, status: s.type }, 'JetStream consumer missing; recreating');
-          void repair(r);
+          void messages.close().catch(() => undefined);
         } else if (s.type === 'heartbeats_missed') {
           logger.warn({ consumer: spec.consumer, domain: r.domain, count: s.count }, 'JetStream heartbeats missed');
         }
@@ -355,20 +346,23 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     }
 
     async function run(r: Reader): Promise<void> {
-      for (;;) {
+      for (let failures = 0; ; ) {
         if (r.messages) await take(r, r.messages);
         if (closing || nc.isClosed()) return;
-        // consume() survives reconnects and missed heartbeats on its own; it only ends on a
-        // terminal error. Start a fresh one rather than going deaf.
+        // consume() survives reconnects and missed heartbeats on its own; it ends on a terminal
+        // error or when watch() saw the durable vanish. Start a fresh one rather than go deaf.
         logger.warn({ consumer: spec.consumer, domain: r.domain }, 'JetStream consume ended; restarting');
         r.messages = undefined;
-        await sleep(RESTART_DELAY_MS, undefined, { signal: stop.signal, ref: false }).catch(() => undefined);
+        const delay = Math.min(30_000, RESTART_DELAY_MS * 2 ** failures);
+        await sleep(delay, undefined, { signal: stop.signal, ref: false }).catch(() => undefined);
         if (closing) return;
         try {
           streams.delete(r.domain);
           r.messages = await open(r);
+          failures = 0;
           if (closing) await r.messages.close();
         } catch (err) {
+          failures += 1;
           logger.error({ consumer: spec.consumer, domain: r.domain, err }, 'could not restart JetStream consumer');
         }
       }
@@ -437,7 +431,6 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       ...d,
       messages: undefined,
       done: Promise.resolve(),
-      repairing: false,
     }));
     try {
       for (const r of readers) r.messages = await open(r);
@@ -479,6 +472,11 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 function serverAtLeast(nc: NatsConnection, major: number, minor: number): boolean {
   const [ma = 0, mi = 0] = (nc.info?.version ?? '0.0.0').split('.').map((n) => Number.parseInt(n, 10));
   return ma > major || (ma === major && mi >= minor);
+}
+
+/** js.publish reports "no stream listens on this subject" as no responders / JetStreamNotEnabled. */
+function isNoStream(err: unknown): boolean {
+  return err instanceof NoRespondersError || (err instanceof Error && err.name === 'JetStreamNotEnabled');
 }
 
 function isApiError(err: unknown, code: number): boolean {

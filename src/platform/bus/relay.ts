@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { sql } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
 import type { EventBus } from './port.ts';
@@ -125,4 +126,15 @@ export function startOutboxRelay(opts: {
       }
     },
   };
+}
+
+/**
+ * The in-process bus forgets what it held when the process dies, so in single-process mode the
+ * events published shortly before a crash are handed out again at start. Consumers are idempotent
+ * (inbox, workflow ids), so a second delivery of an event already handled changes nothing.
+ */
+export async function reopenRecentOutbox(db: Db, minutes = 10): Promise<number> {
+  const res = await sql`UPDATE outbox SET published_at = NULL
+    WHERE published_at > now() - make_interval(mins => ${minutes})`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
 }

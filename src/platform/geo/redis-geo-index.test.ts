@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { geoIndexContract } from './geo-index.contract.ts';
-import { createRedisGeoIndex } from './redis-geo-index.ts';
+import { createRedisGeoIndex, type RedisGeoIndex } from './redis-geo-index.ts';
 
 const url = redisUrl();
 
@@ -29,19 +29,28 @@ if (url) {
   geoIndexContract('redis', async () => fixture());
 
   describe('redis geo index', () => {
-    it('keeps positions in a GEO set and timestamps in `${key}:at`', async () => {
-      const { key, index, cleanup } = fixture();
+    let key: string;
+    let index: RedisGeoIndex;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(() => {
+      ({ key, index, cleanup } = fixture());
+    });
+
+    afterEach(async () => {
+      await index.close();
+      await cleanup();
+    });
+
+    it('keeps positions in a GEO set and timestamps in the ":at" sorted set beside it', async () => {
       await index.upsert([{ id: 'd1', lat: 52.52, lng: 13.405, at: 1234 }]);
       const [pos] = await redis.geopos(key, 'd1');
       expect(Number(pos?.[0])).toBeCloseTo(13.405, 5); // longitude first
       expect(Number(pos?.[1])).toBeCloseTo(52.52, 5);
       expect(Number(await redis.zscore(`${key}:at`, 'd1'))).toBe(1234);
-      await index.close();
-      await cleanup();
     });
 
     it('prunes points recorded before a cut-off, in batches', async () => {
-      const { index, cleanup } = fixture();
       const points = Array.from({ length: 2500 }, (_, i) => ({ id: `d${i}`, lat: 52.5, lng: 13.4 + i * 1e-5, at: i }));
       await index.upsert(points);
       expect(await index.prune(2100)).toBe(2100);
@@ -50,12 +59,9 @@ if (url) {
       expect((await index.get('d2100'))?.at).toBe(2100);
       const hits = await index.search({ lat: 52.5, lng: 13.4, radiusM: 5000, limit: 5000 });
       expect(hits).toHaveLength(400);
-      await index.close();
-      await cleanup();
     });
 
     it('rejects latitudes Redis GEO cannot store without writing anything', async () => {
-      const { index, cleanup } = fixture();
       await expect(
         index.upsert([
           { id: 'ok', lat: 1, lng: 1, at: 1 },
@@ -63,16 +69,12 @@ if (url) {
         ]),
       ).rejects.toThrow(/lat/);
       expect(await index.size()).toBe(0);
-      await index.close();
-      await cleanup();
     });
 
     it('leaves the shared client open on close', async () => {
-      const { index, cleanup } = fixture();
       await index.close();
       await expect(index.size()).rejects.toThrow(/closed/);
       expect(await redis.ping()).toBe('PONG');
-      await cleanup();
     });
   });
 }

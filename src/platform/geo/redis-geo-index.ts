@@ -111,9 +111,12 @@ redis.call('ZREM', KEYS[2], unpack(ids))
 return #ids
 `;
 
-/** The commands `defineCommand` adds; ioredis cannot type them. */
+/**
+ * The commands `defineCommand` adds; ioredis cannot type them. ARGV goes as one array (ioredis
+ * flattens it) because spreading 80k arguments into a call can overflow the JS stack.
+ */
 interface GeoScripts {
-  lastmileGeoUpsert(geoKey: string, atKey: string, ...args: string[]): Promise<unknown>;
+  lastmileGeoUpsert(geoKey: string, atKey: string, argv: string[]): Promise<unknown>;
   lastmileGeoSearch(geoKey: string, atKey: string, ...args: string[]): Promise<unknown>;
   lastmileGeoPrune(geoKey: string, atKey: string, ...args: string[]): Promise<unknown>;
 }
@@ -154,14 +157,20 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
       }
       const args: string[] = [];
       for (const p of newest.values()) args.push(p.id, String(p.lng), String(p.lat), String(p.at));
-      await scripts.lastmileGeoUpsert(geoKey, atKey, ...args);
+      await scripts.lastmileGeoUpsert(geoKey, atKey, args);
     },
 
     async remove(ids: readonly string[]): Promise<void> {
       assertOpen();
       if (ids.length === 0) return;
       // MULTI so no reader sees a position without its timestamp or the other way round.
-      throwFirstError(await redis.multi().zrem(geoKey, ...ids).zrem(atKey, ...ids).exec());
+      throwFirstError(
+        await redis
+          .multi()
+          .zrem(geoKey, ...ids)
+          .zrem(atKey, ...ids)
+          .exec(),
+      );
     },
 
     async get(id: string): Promise<GeoPoint | null> {
@@ -169,9 +178,8 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
       // MULTI so a concurrent upsert cannot pair one fix's position with another's timestamp.
       const [posReply, atReply] = throwFirstError(await redis.multi().geopos(geoKey, id).zscore(atKey, id).exec());
       const pos = (posReply as Array<[unknown, unknown] | null> | undefined)?.[0];
-      const at = atReply;
-      if (!pos || at === null || at === undefined) return null;
-      return { id, lng: Number(pos[0]), lat: Number(pos[1]), at: Number(at) };
+      if (!pos || atReply === null || atReply === undefined) return null;
+      return { id, lng: Number(pos[0]), lat: Number(pos[1]), at: Number(atReply) };
     },
 
     async search(query: GeoSearch): Promise<GeoHit[]> {
@@ -245,8 +253,16 @@ function assertPoint(p: GeoPoint): void {
 }
 
 function assertSearch(q: GeoSearch): void {
-  if (!(Number.isFinite(q.lat) && Math.abs(q.lat) <= MAX_LAT)) throw new RangeError(`search lat out of range: ${q.lat}`);
-  if (!(Number.isFinite(q.lng) && q.lng >= -180 && q.lng <= 180)) throw new RangeError(`search lng out of range: ${q.lng}`);
-  if (!(Number.isFinite(q.radiusM) && q.radiusM >= 0)) throw new RangeError(`search radiusM must be >= 0: ${q.radiusM}`);
-  if (q.limit !== undefined && !Number.isInteger(q.limit)) throw new RangeError(`search limit must be an integer: ${q.limit}`);
+  if (!(Number.isFinite(q.lat) && Math.abs(q.lat) <= MAX_LAT)) {
+    throw new RangeError(`search lat out of range: ${q.lat}`);
+  }
+  if (!(Number.isFinite(q.lng) && q.lng >= -180 && q.lng <= 180)) {
+    throw new RangeError(`search lng out of range: ${q.lng}`);
+  }
+  if (!(Number.isFinite(q.radiusM) && q.radiusM >= 0)) {
+    throw new RangeError(`search radiusM must be >= 0: ${q.radiusM}`);
+  }
+  if (q.limit !== undefined && !Number.isInteger(q.limit)) {
+    throw new RangeError(`search limit must be an integer: ${q.limit}`);
+  }
 }

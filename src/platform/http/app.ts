@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import type { PlatformContext } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -32,7 +32,10 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   const { ctx } = opts;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
+    // Per-request log lines only at debug: at peak load they would cost more than the requests.
+    logController: new LogController({
+      disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
+    }),
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: true,
     requestIdHeader: false,

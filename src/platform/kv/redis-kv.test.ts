@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { kvContract } from './kv.contract.ts';
 import { createRedisKv } from './redis-kv.ts';
@@ -24,27 +24,37 @@ if (url) {
   async function deletePrefix(prefix: string): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
   }
 
   kvContract('redis', async () => {
-    const prefix = testPrefix('kv');
+    const prefix = `${testPrefix('kv')}:`;
     return { kv: createRedisKv(redis, { prefix }), cleanup: () => deletePrefix(prefix) };
   });
 
   describe('redis kv', () => {
+    const prefixes: string[] = [];
+    const newPrefix = (): string => {
+      const prefix = `${testPrefix('kv')}:`;
+      prefixes.push(prefix);
+      return prefix;
+    };
+
+    afterEach(async () => {
+      for (const prefix of prefixes.splice(0)) await deletePrefix(prefix);
+    });
+
     it('namespaces keys under the prefix', async () => {
-      const prefix = testPrefix('kv');
+      const prefix = newPrefix();
       const kv = createRedisKv(redis, { prefix });
       await kv.set('a', '1');
-      expect(await redis.get(`${prefix}:a`)).toBe('1');
-      expect(await createRedisKv(redis, { prefix: testPrefix('other') }).get('a')).toBeNull();
+      expect(await redis.get(`${prefix}a`)).toBe('1');
+      expect(await createRedisKv(redis, { prefix: newPrefix() }).get('a')).toBeNull();
       await kv.close();
       expect(await redis.ping()).toBe('PONG'); // close() leaves the shared client open
-      await deletePrefix(prefix);
     });
   });
 }

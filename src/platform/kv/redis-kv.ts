@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { KeyValueStore, SetOptions } from './port.ts';
 
 export interface RedisKvOptions {
-  /** Namespace for every key: `key` is stored as `${prefix}:${key}`. */
+  /** Prepended as is to every key (`lastmile:kv:` → `lastmile:kv:<key>`): end it with a separator. */
   prefix: string;
 }
 
@@ -24,7 +24,7 @@ interface KvScripts {
 
 /** Redis adapter. The client is shared and owned by the caller: close() leaves it open. */
 export function createRedisKv(redis: Redis, opts: RedisKvOptions): KeyValueStore {
-  const k = (key: string): string => `${opts.prefix}:${key}`;
+  const k = (key: string): string => opts.prefix + key;
   redis.defineCommand('lastmileKvIncrement', { numberOfKeys: 1, lua: INCREMENT_LUA });
   const scripts = redis as unknown as KvScripts;
   let closed = false;

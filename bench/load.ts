@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'autocannon-worker.mjs');
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  duration_s: number;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadResult {
+  rps: number;
+  total: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/**
+ * Runs autocannon against `url` in a child process and returns its figures. The child is plain
+ * `node` (no tsx) so the only CPU it takes is the load generation itself.
+ */
+export function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const args = JSON.stringify({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.duration_s,
+    method: opts.method ?? 'GET',
+    headers: opts.headers ?? {},
+    body: opts.body,
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon worker exited with ${code}: ${stderr.trim()}`));
+      try {
+        resolve(JSON.parse(stdout.trim()) as LoadResult);
+      } catch {
+        reject(new Error(`autocannon worker printed no result: ${stdout.trim()} ${stderr.trim()}`));
+      }
+    });
+  });
+}
+
+/** Median of a list (mean of the middle two when even); the runs are few, so sorting is fine. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}

@@ -1,0 +1,59 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { barChart } from './chart.ts';
+import { BENCH_DIR, type Benchmark, type BenchResult, figureRows, invariantsHold, RESULTS_DIR } from './result.ts';
+
+export interface ReportEntry {
+  bench: Benchmark;
+  result?: BenchResult;
+  error?: string;
+}
+
+function table(r: BenchResult): string {
+  const rows = figureRows(r).map(([k, ours, base]) => `| ${k} | ${ours} | ${base} |`);
+  const inv = Object.entries(r.invariants)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ');
+  const scale = Object.entries(r.scale)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ');
+  return [
+    '| figure | ours | baseline |',
+    '|---|---:|---:|',
+    ...rows,
+    '',
+    `**ratio ${r.ratio.toFixed(3)}** · invariants: ${inv} (${invariantsHold(r) ? 'all 0 ✓' : '**BROKEN**'}) · scale: ${scale} · ${r.duration_s.toFixed(1)} s`,
+  ].join('\n');
+}
+
+/** Writes one SVG per benchmark and `bench/REPORT.md` linking them; returns the report's path. */
+export async function writeReport(entries: readonly ReportEntry[], quick: boolean): Promise<string> {
+  await fs.mkdir(RESULTS_DIR, { recursive: true });
+  const first = entries.find((e) => e.result)?.result;
+  const m = first?.machine;
+  const parts = [
+    '# lastmile benchmarks',
+    '',
+    `Written by \`npm run bench -- all${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.`,
+    m ? `Machine: ${m.cpus} cpus, ${m.memory_gb} GB, ${m.platform}, node ${m.node}.` : '',
+    'Each baseline ran in the same process run right beside our code, so compare ratios, not absolute',
+    'figures across machines. Ratio = our headline figure ÷ the baseline\'s (higher is better);',
+    'every invariant must be 0.',
+    '',
+  ];
+  for (const { bench, result, error } of entries) {
+    parts.push(`## ${bench.name}`, '', bench.description, '');
+    if (!result) {
+      parts.push(`**Failed:** ${error ?? 'no result'}`, '');
+      continue;
+    }
+    const { unit, bars } = bench.chart(result);
+    const svg = path.join(RESULTS_DIR, `${bench.name}.svg`);
+    await fs.writeFile(svg, barChart(`${bench.name}${result.quick ? ' (quick)' : ''} · ratio ${result.ratio.toFixed(3)}`, unit, bars));
+    const rel = path.relative(BENCH_DIR, svg).split(path.sep).join('/');
+    parts.push(table(result), '', `![${bench.name} chart](${rel})`, '');
+  }
+  const file = path.join(BENCH_DIR, 'REPORT.md');
+  await fs.writeFile(file, `${parts.filter((p, i) => p !== '' || parts[i - 1] !== '').join('\n')}\n`);
+  return file;
+}
