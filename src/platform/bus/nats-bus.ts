@@ -143,11 +143,18 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     return name;
   }
 
-  async function ensureConsumer(stream: string, durable: string, filter: Filter): Promise<void> {
+  /**
+   * A durable filters on its whole domain and we pick the wanted types client-side. Exact
+   * filters would change whenever a module subscribes to one more type, and NATS 2.9 accepts
+   * a filter update yet stops delivering to the updated durable (seen here: pending 1, waiting
+   * 1, nothing delivered); a filter that never changes avoids that on every server version.
+   */
+  async function ensureConsumer(stream: string, durable: string, domain: string): Promise<void> {
+    const filter_subject = `${prefix}.${domain}.>`;
     try {
       const ci = await jsm.consumers.info(stream, durable);
-      const have = ci.config.filter_subjects ?? (ci.config.filter_subject ? [ci.config.filter_subject] : []);
-      if (!sameSet(have, filterList(filter))) await jsm.consumers.update(stream, durable, filter);
+      const exact = ci.config.filter_subject === filter_subject && !ci.config.filter_subjects?.length;
+      if (!exact) await jsm.consumers.update(stream, durable, { filter_subject, filter_subjects: undefined });
       return;
     } catch (err) {
       if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
@@ -159,7 +166,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(ACK_WAIT_MS),
       max_deliver: -1,
-      ...filter,
+      filter_subject,
     };
     try {
       await jsm.consumers.add(stream, config);
@@ -168,14 +175,6 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
         throw err;
       });
     }
-  }
-
-  /** One filter per domain durable; NATS < 2.10 has a single filter, so we widen and filter here. */
-  function filterFor(domain: string, patterns: readonly string[]): Filter {
-    const subjects = patterns.map((p) => `${prefix}.${p}`);
-    if (subjects.length === 1) return { filter_subject: subjects[0], filter_subjects: undefined };
-    if (serverAtLeast(nc, 2, 10)) return { filter_subject: undefined, filter_subjects: subjects };
-    return { filter_subject: `${prefix}.${domain}.>`, filter_subjects: undefined };
   }
 
   async function publishOne(subject: string, data: string, id: string): Promise<void> {
@@ -218,16 +217,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       const concurrency = options.concurrency ?? 8;
       if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be an integer >= 1');
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer >= 1');
-      const byDomain = new Map<string, string[]>();
-      for (const s of subjects) {
-        const d = eventDomain(s);
-        byDomain.set(d, [...(byDomain.get(d) ?? []), s]);
-      }
       const sub = await startSubscription({
         consumer,
         durable: natsDurableName(consumer),
         patterns: subjects,
-        domains: [...byDomain].map(([domain, patterns]) => ({ domain, filter: filterFor(domain, patterns) })),
+        domains: [...new Set(subjects.map(eventDomain))],
         handler,
         maxAttempts,
         backoffMs: options.backoffMs ?? defaultBackoffMs,
@@ -273,7 +267,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     consumer: string;
     durable: string;
     patterns: readonly string[];
-    domains: { domain: string; filter: Filter }[];
+    domains: string[];
     handler: EventHandler;
     maxAttempts: number;
     backoffMs: (attempt: number) => number;
@@ -282,7 +276,6 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
 
   interface Reader {
     domain: string;
-    filter: Filter;
     messages: ConsumerMessages | undefined;
     done: Promise<void>;
   }
@@ -295,7 +288,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
 
     async function open(r: Reader): Promise<ConsumerMessages> {
       const stream = await ensureStream(r.domain);
-      await ensureConsumer(stream, spec.durable, r.filter);
+      await ensureConsumer(stream, spec.durable, r.domain);
       const consumer = await js.consumers.get(stream, spec.durable);
       // max_messages bounds what this process holds unacknowledged beyond the handlers running.
       return consumer.consume({ max_messages: spec.concurrency });
@@ -371,7 +364,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     async function handle(m: JsMsg): Promise<void> {
       const attempt = m.info.deliveryCount;
       const type = m.subject.slice(prefix.length + 1);
-      // Only reached when a NATS < 2.10 durable had to be widened to the whole domain.
+      // The durable sees its whole domain (see ensureConsumer); skip the types we did not ask for.
       if (!spec.patterns.some((p) => subjectMatches(p, type))) {
         m.ack();
         return;
@@ -427,8 +420,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       m.nak(Math.max(1, spec.backoffMs(attempt)));
     }
 
-    const readers: Reader[] = spec.domains.map((d) => ({
-      ...d,
+    const readers: Reader[] = spec.domains.map((domain) => ({
+      domain,
       messages: undefined,
       done: Promise.resolve(),
     }));
@@ -457,21 +450,6 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   }
 
   return bus;
-}
-
-type Filter = { filter_subject: string | undefined; filter_subjects: string[] | undefined };
-
-function filterList(f: Filter): string[] {
-  return f.filter_subjects ?? (f.filter_subject ? [f.filter_subject] : []);
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
-
-function serverAtLeast(nc: NatsConnection, major: number, minor: number): boolean {
-  const [ma = 0, mi = 0] = (nc.info?.version ?? '0.0.0').split('.').map((n) => Number.parseInt(n, 10));
-  return ma > major || (ma === major && mi >= minor);
 }
 
 /** js.publish reports "no stream listens on this subject" as no responders / JetStreamNotEnabled. */

@@ -1,0 +1,123 @@
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allModules } from '../../modules/index.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { AppError } from '../errors.ts';
+import { Strict, typed } from '../http/typed.ts';
+import type { ModuleDefinition } from '../module.ts';
+
+// A route whose handler waits until the test lets it go, to hold a request in flight.
+let release: (() => void) | null = null;
+let calls = 0;
+const gate: ModuleDefinition = {
+  name: 'gate',
+  routes: async (scope) => {
+    typed(scope).post(
+      '/v1/test/gate',
+      { config: { auth: 'authenticated' }, schema: { body: Strict({ n: Type.Integer() }) } },
+      async (req) => {
+        calls++;
+        if (req.body.n < 0) throw new Error('boom');
+        if (req.body.n === 0) throw new AppError('UNPROCESSABLE', 'zero is not allowed');
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return { n: req.body.n, call: calls };
+      },
+    );
+  },
+};
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform({ workflows: false, modules: [...allModules, gate] });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const post = (token: string, key: string, payload: object) =>
+  t.request({ method: 'POST', url: '/v1/support/tickets', token, headers: { 'idempotency-key': key }, payload });
+
+describe('Idempotency-Key', () => {
+  it('replays the first response for the same key and body', async () => {
+    const token = await t.tokenFor('customer');
+    const first = await post(token, 'k-replay', { subject: 'Late order', message: 'still waiting' });
+    expect(first.statusCode).toBe(201);
+    const second = await post(token, 'k-replay', { message: 'still waiting', subject: 'Late order' });
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json()).toEqual(first.json());
+  });
+
+  it('answers 422 when the key comes back with a different body', async () => {
+    const token = await t.tokenFor('customer');
+    await post(token, 'k-diff', { subject: 'Late order', message: 'one' });
+    const res = await post(token, 'k-diff', { subject: 'Late order', message: 'two' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('scopes keys per caller', async () => {
+    const a = await t.tokenFor('customer', 0);
+    const b = await t.tokenFor('customer', 1);
+    const ra = await post(a, 'k-shared', { subject: 'Same key', message: 'a' });
+    const rb = await post(b, 'k-shared', { subject: 'Same key', message: 'a' });
+    expect(ra.statusCode).toBe(201);
+    expect(rb.statusCode).toBe(201);
+    expect(rb.headers['idempotent-replayed']).toBeUndefined();
+    expect(rb.json().id).not.toBe(ra.json().id);
+  });
+
+  it('answers 409 while the first request is still running, then replays it', async () => {
+    const token = await t.tokenFor('ops');
+    const req = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-gate' }, payload: { n: 7 } });
+    const first = req();
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const concurrent = await req();
+    expect(concurrent.statusCode).toBe(409);
+    expect(concurrent.json().code).toBe('IDEMPOTENCY_IN_FLIGHT');
+    expect(concurrent.headers['retry-after']).toBe('1');
+    (release as unknown as () => void)();
+    release = null;
+    const done = await first;
+    expect(done.statusCode).toBe(200);
+    const replay = await req();
+    expect(replay.json()).toEqual(done.json());
+    expect(calls).toBe(1);
+  });
+
+  it('stores a 4xx outcome but frees the key after a 5xx', async () => {
+    const token = await t.tokenFor('ops');
+    const before = calls;
+    const gate4 = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-4xx' }, payload: { n: 0 } });
+    expect((await gate4()).statusCode).toBe(422);
+    expect((await gate4()).headers['idempotent-replayed']).toBe('true');
+    expect(calls).toBe(before + 1);
+    const gate5 = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-5xx' }, payload: { n: -1 } });
+    expect((await gate5()).statusCode).toBe(500);
+    expect((await gate5()).statusCode).toBe(500);
+    expect(calls).toBe(before + 3);
+  });
+
+  it('50 concurrent retries of one request make one ticket', async () => {
+    const token = await t.tokenFor('customer');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => post(token, 'k-storm', { subject: 'Storm', message: 'retrying hard' })),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.every((c) => c === 201 || c === 409)).toBe(true);
+    const ids = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets WHERE subject = 'Storm'`.execute(t.platform.ctx.db);
+    expect(n.rows[0]?.n).toBe(1);
+  });
+
+  it('rejects a malformed key', async () => {
+    const token = await t.tokenFor('customer');
+    const res = await post(token, 'x'.repeat(300), { subject: 'Bad key', message: 'x' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
+  });
+});
