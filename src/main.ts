@@ -32,7 +32,10 @@ program
     'Run lastmile. Without --role every role runs in this process; with no DATABASE_URL Postgres is embedded (data in LASTMILE_DATA_DIR), with no REDIS_URL/NATS_URL in-process adapters are used. Seeds the demo city on an empty database.',
   )
   .addOption(
-    new Option('--role <role...>', `roles to run: ${ROLE_NAMES.join(', ')} (api serves HTTP; worker relays events, runs consumers and workflows)`),
+    new Option(
+      '--role <role...>',
+      `roles to run: ${ROLE_NAMES.join(', ')} (api serves HTTP; worker relays events, runs consumers and workflows)`,
+    ),
   )
   .option('--port <port>', 'HTTP port (PORT)')
   .option('--no-seed', 'do not seed the demo city on an empty database')

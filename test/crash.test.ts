@@ -39,7 +39,10 @@ describe('crash recovery', () => {
   it('applies every event exactly once and resumes sleeping workflows after repeated kill -9', async () => {
     const env: Record<string, string> = {
       DATABASE_URL: tdb.url,
-      LASTMILE_NAMESPACE: testPrefix('crash').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'n'),
+      LASTMILE_NAMESPACE: testPrefix('crash')
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_')
+        .replace(/^[^a-z]/, 'n'),
       LASTMILE_TICKET_ESCALATION_S: '2',
       LASTMILE_INSTANCE_ID: 'crash-worker',
       PORT: '0',

@@ -1,5 +1,5 @@
-import type { PlatformContext } from '../platform/context.ts';
 import { identityFor } from '../modules/identity/index.ts';
+import type { PlatformContext } from '../platform/context.ts';
 
 export const DEMO_PASSWORD = 'lastmile-demo';
 

@@ -24,10 +24,7 @@ const PLATFORM_MIGRATIONS: MigrationSource = {
 };
 
 export function migrationSources(modules: readonly ModuleDefinition[]): MigrationSource[] {
-  return [
-    PLATFORM_MIGRATIONS,
-    ...orderModules(modules).flatMap((m) => (m.migrationsDir ? [{ name: m.name, dir: m.migrationsDir }] : [])),
-  ];
+  return [PLATFORM_MIGRATIONS, ...orderModules(modules).flatMap((m) => (m.migrationsDir ? [{ name: m.name, dir: m.migrationsDir }] : []))];
 }
 
 export interface RunningPlatform {

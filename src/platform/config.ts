@@ -47,13 +47,29 @@ export interface ConfigSetting {
 
 /** The documented settings; README's configuration table is written from this list. */
 export const SETTINGS: ConfigSetting[] = [
-  { env: 'DATABASE_URL', description: 'Postgres connection URL; unset starts embedded Postgres in LASTMILE_DATA_DIR/pg', default: '(embedded)' },
-  { env: 'REDIS_URL', description: 'Redis URL for geo index, counters and caches; unset uses in-process adapters', default: '(in-process)' },
-  { env: 'NATS_URL', description: 'NATS URL (JetStream) for events between processes; unset uses the in-process bus', default: '(in-process)' },
+  {
+    env: 'DATABASE_URL',
+    description: 'Postgres connection URL; unset starts embedded Postgres in LASTMILE_DATA_DIR/pg',
+    default: '(embedded)',
+  },
+  {
+    env: 'REDIS_URL',
+    description: 'Redis URL for geo index, counters and caches; unset uses in-process adapters',
+    default: '(in-process)',
+  },
+  {
+    env: 'NATS_URL',
+    description: 'NATS URL (JetStream) for events between processes; unset uses the in-process bus',
+    default: '(in-process)',
+  },
   { env: 'PORT', description: 'HTTP port of the api role', default: '3000' },
   { env: 'HOST', description: 'HTTP bind address', default: '127.0.0.1' },
   { env: 'LASTMILE_DATA_DIR', description: 'Where embedded Postgres keeps its data', default: './.lastmile' },
-  { env: 'JWT_SECRET', description: 'HMAC secret for access tokens, at least 32 characters (required in production)', default: '(dev secret)' },
+  {
+    env: 'JWT_SECRET',
+    description: 'HMAC secret for access tokens, at least 32 characters (required in production)',
+    default: '(dev secret)',
+  },
   { env: 'JWT_TTL_S', description: 'Access token lifetime in seconds', default: '3600' },
   { env: 'LASTMILE_ROLES', description: 'Comma-separated roles: all, api, worker (same as --role)', default: 'all' },
   { env: 'LOG_LEVEL', description: 'pino log level', default: 'info' },

@@ -32,7 +32,10 @@ export async function startTestPlatform(
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl() ?? '',
     NATS_URL: natsUrl() ?? '',
-    LASTMILE_NAMESPACE: testPrefix('ns').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'n'),
+    LASTMILE_NAMESPACE: testPrefix('ns')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .replace(/^[^a-z]/, 'n'),
     LASTMILE_DB_POOL: '6',
     PORT: '0',
     ...opts.env,

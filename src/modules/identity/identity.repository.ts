@@ -1,6 +1,6 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
-import type { Db } from '../../platform/db/pool.ts';
 import type { UserRole } from '../../platform/auth/principal.ts';
+import type { Db } from '../../platform/db/pool.ts';
 
 export interface UsersTable {
   id: string;

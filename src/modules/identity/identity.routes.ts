@@ -23,16 +23,12 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
     async (req) => service.issueToken(req.body.email, req.body.password),
   );
 
-  app.get(
-    '/v1/me',
-    { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user' } },
-    async (req) => {
-      const p = req.principal;
-      if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-      if (p.kind === 'partner') return { id: p.id, role: p.role, kind: p.kind };
-      return service.me(p.id);
-    },
-  );
+  app.get('/v1/me', { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (req) => {
+    const p = req.principal;
+    if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    if (p.kind === 'partner') return { id: p.id, role: p.role, kind: p.kind };
+    return service.me(p.id);
+  });
 
   app.post(
     '/v1/partners/api-keys',

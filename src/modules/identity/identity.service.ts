@@ -74,8 +74,7 @@ export function identityService(db: Db, tokens: TokenIssuer) {
       const cached = keyCache.get(key);
       if (cached && cached.until > Date.now()) return cached.principal;
       const row = await repo.findApiKeyByPrefix(parsed.prefix);
-      const principal: Principal | null =
-        row && apiKeyMatches(key, row.key_hash) ? { kind: 'partner', id: row.id, role: 'partner' } : null;
+      const principal: Principal | null = row && apiKeyMatches(key, row.key_hash) ? { kind: 'partner', id: row.id, role: 'partner' } : null;
       if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
       if (keyCache.size > 10_000) keyCache.clear();
       keyCache.set(key, { principal, until: Date.now() + 30_000 });

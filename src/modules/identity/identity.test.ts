@@ -13,13 +13,25 @@ afterAll(async () => {
 describe('sign-in and partner API keys', () => {
   it('issues a token for the right password and the same 401 for a wrong password or unknown email', async () => {
     await t.tokenFor('customer');
-    const ok = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'CUSTOMER@demo.lastmile.dev', password: DEMO_PASSWORD } });
+    const ok = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: 'CUSTOMER@demo.lastmile.dev', password: DEMO_PASSWORD },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ token_type: 'Bearer', user: { role: 'customer' } });
     const me = await t.request({ method: 'GET', url: '/v1/me', token: ok.json().access_token });
     expect(me.json().email).toBe('customer@demo.lastmile.dev');
-    const wrong = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'customer@demo.lastmile.dev', password: 'nope' } });
-    const unknown = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'ghost@demo.lastmile.dev', password: 'nope' } });
+    const wrong = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: 'customer@demo.lastmile.dev', password: 'nope' },
+    });
+    const unknown = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: 'ghost@demo.lastmile.dev', password: 'nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().detail).toBe(wrong.json().detail);
@@ -38,7 +50,12 @@ describe('sign-in and partner API keys', () => {
 
   it('creates a partner key shown once, stores only its hash, authenticates with it and revokes it', async () => {
     const ops = await t.tokenFor('ops');
-    const created = await t.request({ method: 'POST', url: '/v1/partners/api-keys', token: ops, payload: { partner_name: 'Acme Groceries' } });
+    const created = await t.request({
+      method: 'POST',
+      url: '/v1/partners/api-keys',
+      token: ops,
+      payload: { partner_name: 'Acme Groceries' },
+    });
     expect(created.statusCode).toBe(201);
     const { key, id } = created.json();
     expect(key).toMatch(/^lm_[a-z0-9]{12}_/);

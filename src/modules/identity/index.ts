@@ -16,7 +16,7 @@ export function identityFor(ctx: PlatformContext): IdentityService {
   return s;
 }
 
-export { identityService, type IdentityService, type NewUser } from './identity.service.ts';
+export { type IdentityService, identityService, type NewUser } from './identity.service.ts';
 
 /** Users, sign-in and partner API keys. */
 export const identityModule: ModuleDefinition = {

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
-import type { Db } from '../../platform/db/pool.ts';
 import { notificationsRepository } from './notifications.repository.ts';
 
 export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promise<void> {
@@ -26,7 +26,13 @@ export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promi
     async (req) => {
       const p = req.principal;
       if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-      const rows = await repo.listFor({ userId: p.id, role: p.role, before: req.query.before, unreadOnly: req.query.unread, limit: req.query.limit });
+      const rows = await repo.listFor({
+        userId: p.id,
+        role: p.role,
+        before: req.query.before,
+        unreadOnly: req.query.unread,
+        limit: req.query.limit,
+      });
       return {
         items: rows.map((r) => ({
           id: r.id,

@@ -15,19 +15,40 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
     case SupportEvents.TICKET_OPENED: {
       const p = event.payload as TicketEventPayload;
       return [
-        { ...base, recipient_user_id: null, recipient_role: 'ops', kind: 'ticket_opened', title: `New ticket: ${p.subject}`, body: `A ${p.opener_role} opened a ticket.` },
+        {
+          ...base,
+          recipient_user_id: null,
+          recipient_role: 'ops',
+          kind: 'ticket_opened',
+          title: `New ticket: ${p.subject}`,
+          body: `A ${p.opener_role} opened a ticket.`,
+        },
       ];
     }
     case SupportEvents.TICKET_ESCALATED: {
       const p = event.payload as TicketEventPayload;
       return [
-        { ...base, recipient_user_id: null, recipient_role: 'ops', kind: 'ticket_escalated', title: `Escalated: ${p.subject}`, body: 'This ticket has waited too long for an answer.' },
+        {
+          ...base,
+          recipient_user_id: null,
+          recipient_role: 'ops',
+          kind: 'ticket_escalated',
+          title: `Escalated: ${p.subject}`,
+          body: 'This ticket has waited too long for an answer.',
+        },
       ];
     }
     case SupportEvents.TICKET_RESOLVED: {
       const p = event.payload as TicketEventPayload;
       return [
-        { ...base, recipient_user_id: p.opened_by, recipient_role: null, kind: 'ticket_resolved', title: `Resolved: ${p.subject}`, body: 'Your ticket has been answered.' },
+        {
+          ...base,
+          recipient_user_id: p.opened_by,
+          recipient_role: null,
+          kind: 'ticket_resolved',
+          title: `Resolved: ${p.subject}`,
+          body: 'Your ticket has been answered.',
+        },
       ];
     }
     default:

@@ -14,16 +14,21 @@ afterAll(async () => {
 });
 
 async function notificationsFor(eventKind: string, subjectId: string) {
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notifications WHERE kind = ${eventKind} AND subject_id = ${subjectId}`.execute(
-    t.platform.ctx.db,
-  );
+  const r = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM notifications WHERE kind = ${eventKind} AND subject_id = ${subjectId}`.execute(t.platform.ctx.db);
   return r.rows[0]?.n ?? 0;
 }
 
 describe('support tickets (the walking skeleton)', () => {
   it('opens a ticket, notifies ops once through outbox and bus, and escalates it after the durable timer', async () => {
     const customer = await t.tokenFor('customer');
-    const opened = await t.request({ method: 'POST', url: '/v1/support/tickets', token: customer, payload: { subject: 'Missing yoghurt', message: 'Order came without it' } });
+    const opened = await t.request({
+      method: 'POST',
+      url: '/v1/support/tickets',
+      token: customer,
+      payload: { subject: 'Missing yoghurt', message: 'Order came without it' },
+    });
     expect(opened.statusCode).toBe(201);
     const ticket = opened.json();
     expect(ticket.status).toBe('open');
@@ -33,23 +38,37 @@ describe('support tickets (the walking skeleton)', () => {
     const list = await t.request({ method: 'GET', url: '/v1/notifications', token: ops });
     expect(list.json().items.some((n: { subject_id: string }) => n.subject_id === ticket.id)).toBe(true);
 
-    const escalated = await waitFor(async () => {
-      const r = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: customer });
-      return r.json().status === 'escalated' ? r.json() : null;
-    }, 15_000, 'escalation');
+    const escalated = await waitFor(
+      async () => {
+        const r = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: customer });
+        return r.json().status === 'escalated' ? r.json() : null;
+      },
+      15_000,
+      'escalation',
+    );
     expect(escalated.escalated_at).not.toBeNull();
     await waitFor(async () => (await notificationsFor('ticket_escalated', ticket.id)) === 1, 10_000, 'escalation notice');
     const status = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
     expect(status?.status).toBe('SUCCESS');
 
-    const resolved = await t.request({ method: 'POST', url: `/v1/support/tickets/${ticket.id}/resolve`, token: ops, payload: { resolution: 'Refunded the yoghurt' } });
+    const resolved = await t.request({
+      method: 'POST',
+      url: `/v1/support/tickets/${ticket.id}/resolve`,
+      token: ops,
+      payload: { resolution: 'Refunded the yoghurt' },
+    });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().status).toBe('resolved');
     await waitFor(async () => (await notificationsFor('ticket_resolved', ticket.id)) === 1, 10_000, 'opener told');
     const mine = await t.request({ method: 'GET', url: '/v1/notifications?unread=true', token: customer });
     expect(mine.json().items.map((n: { kind: string }) => n.kind)).toContain('ticket_resolved');
 
-    const again = await t.request({ method: 'POST', url: `/v1/support/tickets/${ticket.id}/resolve`, token: ops, payload: { resolution: 'twice' } });
+    const again = await t.request({
+      method: 'POST',
+      url: `/v1/support/tickets/${ticket.id}/resolve`,
+      token: ops,
+      payload: { resolution: 'twice' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('CONFLICT');
   });
@@ -57,38 +76,66 @@ describe('support tickets (the walking skeleton)', () => {
   it('a resolved ticket is never escalated', async () => {
     const customer = await t.tokenFor('customer');
     const ops = await t.tokenFor('ops');
-    const ticket = (await t.request({ method: 'POST', url: '/v1/support/tickets', token: customer, payload: { subject: 'Wrong address', message: 'Fixed it myself' } })).json();
-    const resolved = await t.request({ method: 'POST', url: `/v1/support/tickets/${ticket.id}/resolve`, token: ops, payload: { resolution: 'ok' } });
+    const ticket = (
+      await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: customer,
+        payload: { subject: 'Wrong address', message: 'Fixed it myself' },
+      })
+    ).json();
+    const resolved = await t.request({
+      method: 'POST',
+      url: `/v1/support/tickets/${ticket.id}/resolve`,
+      token: ops,
+      payload: { resolution: 'ok' },
+    });
     expect(resolved.statusCode).toBe(200);
-    const wf = await waitFor(async () => {
-      const s = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
-      return s?.status === 'SUCCESS' ? s : null;
-    }, 15_000, 'escalation workflow to finish');
+    const wf = await waitFor(
+      async () => {
+        const s = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
+        return s?.status === 'SUCCESS' ? s : null;
+      },
+      15_000,
+      'escalation workflow to finish',
+    );
     expect(wf.status).toBe('SUCCESS');
     const after = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: customer });
     expect(after.json().status).toBe('resolved');
     expect(await notificationsFor('ticket_escalated', ticket.id)).toBe(0);
   });
 
-  it('hides other callers\' tickets and lets ops see all', async () => {
+  it("hides other callers' tickets and lets ops see all", async () => {
     const a = await t.tokenFor('customer', 0);
     const b = await t.tokenFor('customer', 1);
     const ops = await t.tokenFor('ops');
-    const ticket = (await t.request({ method: 'POST', url: '/v1/support/tickets', token: a, payload: { subject: 'Private matter', message: 'mine' } })).json();
+    const ticket = (
+      await t.request({ method: 'POST', url: '/v1/support/tickets', token: a, payload: { subject: 'Private matter', message: 'mine' } })
+    ).json();
     const peek = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: b });
     expect(peek.statusCode).toBe(404);
     const listB = await t.request({ method: 'GET', url: '/v1/support/tickets', token: b });
     expect(listB.json().items.find((x: { id: string }) => x.id === ticket.id)).toBeUndefined();
     const asOps = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: ops });
     expect(asOps.statusCode).toBe(200);
-    const notResolver = await t.request({ method: 'POST', url: `/v1/support/tickets/${ticket.id}/resolve`, token: a, payload: { resolution: 'x' } });
+    const notResolver = await t.request({
+      method: 'POST',
+      url: `/v1/support/tickets/${ticket.id}/resolve`,
+      token: a,
+      payload: { resolution: 'x' },
+    });
     expect(notResolver.statusCode).toBe(403);
   });
 
   it('rejects bad input with problem+json and writes nothing', async () => {
     const customer = await t.tokenFor('customer');
     const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(t.platform.ctx.db);
-    for (const payload of [{ subject: 'ab', message: 'x' }, { subject: 'Fine subject', message: '' }, { subject: 'Fine', message: 'x', order_id: 'not-a-uuid' }, {}]) {
+    for (const payload of [
+      { subject: 'ab', message: 'x' },
+      { subject: 'Fine subject', message: '' },
+      { subject: 'Fine', message: 'x', order_id: 'not-a-uuid' },
+      {},
+    ]) {
       const res = await t.request({ method: 'POST', url: '/v1/support/tickets', token: customer, payload });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');

@@ -195,9 +195,7 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       await waitFor(() => deadLetters.length >= 1);
       await settle();
       expect(r.attempts).toEqual([1, 2, 3]);
-      expect(deadLetters).toEqual([
-        { consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' },
-      ]);
+      expect(deadLetters).toEqual([{ consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' }]);
     });
 
     it('keeps events for a consumer name while it has no subscription (durable)', async () => {

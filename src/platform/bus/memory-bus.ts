@@ -136,14 +136,7 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
     member.inFlight.add(run);
   }
 
-  async function onFailure(
-    group: Group,
-    member: Member,
-    entry: Entry,
-    event: DomainEvent,
-    attempt: number,
-    err: unknown,
-  ): Promise<void> {
+  async function onFailure(group: Group, member: Member, entry: Entry, event: DomainEvent, attempt: number, err: unknown): Promise<void> {
     const error = errorMessage(err);
     if (attempt >= member.maxAttempts) {
       try {
@@ -199,10 +192,12 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
 
     async subscribe(consumer, subjects, handler, options = {}) {
       assertOpen();
-      if (!consumer.trim()) throw new Error('consumer name must not be empty');
-      if (subjects.length === 0) throw new Error(`consumer "${consumer}" must subscribe to at least one subject`);
-      for (const s of subjects) assertPattern(s);
-      const member = makeMember(handler, options);
+      const member: Member = {
+        ...resolveSubscription(consumer, subjects, options),
+        handler,
+        inFlight: new Set(),
+        closed: false,
+      };
       let group = groups.get(consumer);
       if (!group) {
         group = { name: consumer, patterns: subjects, queue: [], members: [], next: 0, timer: undefined };
@@ -235,27 +230,24 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
   };
 }
 
-function makeMember(handler: EventHandler, options: SubscribeOptions): Member {
+/**
+ * Validates a subscribe() call and fills in the defaults. Exported so the NATS adapter accepts
+ * exactly the same calls with the same defaults.
+ */
+export function resolveSubscription(consumer: string, subjects: readonly string[], options: SubscribeOptions): Required<SubscribeOptions> {
+  if (!consumer.trim()) throw new Error('consumer name must not be empty');
+  if (subjects.length === 0) throw new Error(`consumer "${consumer}" must subscribe to at least one subject`);
+  for (const s of subjects) assertPattern(s);
   const maxAttempts = options.maxAttempts ?? 5;
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be an integer >= 1');
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer >= 1');
-  return {
-    handler,
-    maxAttempts,
-    backoffMs: options.backoffMs ?? defaultBackoffMs,
-    concurrency,
-    inFlight: new Set(),
-    closed: false,
-  };
+  return { maxAttempts, concurrency, backoffMs: options.backoffMs ?? defaultBackoffMs };
 }
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
-/**
- * Event types become NATS subjects: tokens without wildcards, spaces or empty parts.
- * Exported so the NATS adapter applies the very same rule (candidate for event.ts).
- */
+/** Event types become NATS subjects: tokens without wildcards, spaces or empty parts. */
 export function assertEventType(type: string): void {
   eventDomain(type);
   if (!type.split('.').every((t) => TOKEN.test(t))) {
@@ -268,7 +260,7 @@ export function assertEventType(type: string): void {
  * pattern like `*.created` could not be bound to a finite set of streams. Rejected here too so
  * both adapters accept exactly the same subscriptions.
  */
-export function assertPattern(pattern: string): void {
+function assertPattern(pattern: string): void {
   const tokens = pattern.split('.');
   const [domain] = tokens;
   if (tokens.length < 2 || !domain || !TOKEN.test(domain)) {

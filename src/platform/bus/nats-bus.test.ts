@@ -34,9 +34,7 @@ if (url) {
 
     it('shares one durable between processes using the same consumer name', async () => {
       const prefix = freshPrefix();
-      const [p1, p2] = await Promise.all(
-        [1, 2].map(() => createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent })),
-      );
+      const [p1, p2] = await Promise.all([1, 2].map(() => createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent })));
       if (!p1 || !p2) throw new Error('unreachable');
       buses.push(p1, p2);
       const seen: { bus: number; event: DomainEvent }[] = [];

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AckPolicy,
-  type ConsumerConfig,
   type ConsumerMessages,
   DeliverPolicy,
   JetStreamApiCodes,
@@ -14,8 +13,8 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, NoRespondersError, nanos } from '@nats-io/transport-node';
 import { type DomainEvent, eventDomain, subjectMatches } from './event.ts';
-import { assertEventType, assertPattern } from './memory-bus.ts';
-import { type DeadLetterSink, defaultBackoffMs, type EventBus, type EventHandler, type Subscription } from './port.ts';
+import { assertEventType, resolveSubscription } from './memory-bus.ts';
+import type { DeadLetterSink, EventBus, EventHandler, SubscribeOptions, Subscription } from './port.ts';
 
 type Logger = { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 
@@ -27,7 +26,7 @@ export interface NatsBusOptions {
   logger?: Logger;
   /** JetStream dedupe window for `Nats-Msg-Id` (= event id). Default 2 min. */
   duplicateWindowMs?: number;
-  /** Safety cap on how long an unconsumed event is kept. Default 7 days. */
+  /** Safety cap on how long an event waits for a consumer that never comes back. Default 7 days. */
   maxAgeMs?: number;
 }
 
@@ -36,7 +35,7 @@ export type NatsBus = EventBus & { readonly connection: NatsConnection };
 
 /**
  * Redelivery deadline for a message a process took but never answered (crash, partition).
- * Handlers that run longer keep their message with `working()` every third of it.
+ * A handler that runs longer keeps its message with `working()` every third of it.
  */
 const ACK_WAIT_MS = 30_000;
 const RESTART_DELAY_MS = 1_000;
@@ -56,19 +55,18 @@ export function natsDurableName(consumer: string): string {
 
 /**
  * NATS JetStream adapter. One stream per event domain (`<prefix>.<domain>.>`), created on demand
- * with interest retention: an event is kept until every durable consumer whose filter matches it
- * has acknowledged it, so storage follows the slowest consumer, capped by `maxAgeMs`.
- * Each `subscribe(consumer, …)` binds one durable pull consumer per domain stream involved;
- * processes using the same consumer name pull from the same durable, which is what makes them
- * competing consumers. Retries and dead-lettering are ours (max_deliver unlimited), driven by the
- * server's delivery count so they survive process restarts.
+ * with interest retention: an event stays until every durable on its stream has acknowledged it,
+ * so storage follows the slowest consumer, capped by `maxAgeMs`.
+ * `subscribe(consumer, …)` binds one durable pull consumer per domain stream involved; processes
+ * using the same consumer name pull from the same durable, which makes them competing consumers.
+ * Retries and dead-lettering are ours (max_deliver unlimited), counted by the server's delivery
+ * count so they survive process restarts.
  */
 export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const prefix = opts.prefix ?? 'lastmile';
   if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`invalid NATS subject prefix "${prefix}"`);
   const logger = opts.logger ?? consoleLogger;
-  const duplicateWindowMs = opts.duplicateWindowMs ?? 120_000;
-  const maxAgeMs = opts.maxAgeMs ?? 7 * 24 * 3_600_000;
+  const limits = { duplicate_window: nanos(opts.duplicateWindowMs ?? 120_000), max_age: nanos(opts.maxAgeMs ?? 7 * 86_400_000) };
 
   const nc = await connect({
     servers: opts.url,
@@ -77,13 +75,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
   });
-  let jsm: Awaited<ReturnType<typeof jetstreamManager>>;
-  try {
-    jsm = await jetstreamManager(nc);
-  } catch (err) {
+  const jsm = await jetstreamManager(nc).catch(async (err: unknown) => {
     await nc.close();
-    throw new Error(`NATS at ${opts.url} has no JetStream`, { cause: err });
-  }
+    throw new Error(`NATS at ${opts.url} does not offer JetStream`, { cause: err });
+  });
   const js = jsm.jetstream();
   const streams = new Map<string, Promise<string>>();
   const subscriptions = new Set<Subscription>();
@@ -92,14 +87,16 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const statusLoop = (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') logger.warn({ server: s.server }, 'NATS disconnected; reconnecting');
+      else if (s.type === 'error') logger.error({ err: s.error }, 'NATS error');
       else if (s.type === 'reconnect') {
         logger.warn({ server: s.server }, 'NATS reconnected');
-        // The server may have come back without our streams (wiped store): check them again.
+        // The server may be back without our streams (wiped store): check them again on use.
         streams.clear();
-      } else if (s.type === 'error') logger.error({ err: s.error }, 'NATS error');
+      }
     }
   })().catch(() => undefined);
 
+  /** Stream names by domain, created or checked once per connection (cached promise). */
   function ensureStream(domain: string): Promise<string> {
     let p = streams.get(domain);
     if (!p) {
@@ -113,73 +110,54 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   async function createOrUpdateStream(domain: string): Promise<string> {
     const name = natsStreamName(prefix, domain);
     const subject = `${prefix}.${domain}.>`;
-    const limits = { duplicate_window: nanos(duplicateWindowMs), max_age: nanos(maxAgeMs) };
     try {
-      const info = await jsm.streams.info(name);
-      if (!info.config.subjects?.includes(subject)) {
-        throw new Error(`stream ${name} exists but does not capture ${subject}; two domains map to one stream name`);
+      const { config } = await jsm.streams.info(name);
+      if (!config.subjects?.includes(subject)) {
+        throw new Error(`stream ${name} exists but does not capture ${subject}: two domains map to one stream name`);
       }
-      if (info.config.duplicate_window !== limits.duplicate_window || info.config.max_age !== limits.max_age) {
+      if (config.duplicate_window !== limits.duplicate_window || config.max_age !== limits.max_age) {
         await jsm.streams.update(name, limits);
       }
       return name;
     } catch (err) {
       if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
     }
-    try {
-      await jsm.streams.add({
-        name,
-        subjects: [subject],
-        retention: RetentionPolicy.Interest,
-        storage: StorageType.File,
-        ...limits,
-      });
-    } catch (err) {
-      // Another process may have created it between our info and add.
-      await jsm.streams.info(name).catch(() => {
-        throw err;
-      });
-    }
+    const cfg = { name, subjects: [subject], retention: RetentionPolicy.Interest, storage: StorageType.File, ...limits };
+    // A concurrent creator (another process) is fine as long as the stream exists afterwards.
+    await jsm.streams.add(cfg).catch((err: unknown) => jsm.streams.info(name).catch(() => Promise.reject(err)));
     return name;
   }
 
   /**
-   * A durable filters on its whole domain and we pick the wanted types client-side. Exact
-   * filters would change whenever a module subscribes to one more type, and NATS 2.9 accepts
-   * a filter update yet stops delivering to the updated durable (seen here: pending 1, waiting
-   * 1, nothing delivered); a filter that never changes avoids that on every server version.
+   * A durable filters on its whole domain and the wanted types are picked client-side. Exact
+   * filters would change each time a module subscribes to one more type, and NATS 2.9 accepts a
+   * filter update yet then stops delivering to that durable (seen: pending 1, waiting 1, nothing
+   * delivered); a filter that never changes avoids this on every server version.
    */
   async function ensureConsumer(stream: string, durable: string, domain: string): Promise<void> {
     const filter_subject = `${prefix}.${domain}.>`;
     try {
-      const ci = await jsm.consumers.info(stream, durable);
-      const exact = ci.config.filter_subject === filter_subject && !ci.config.filter_subjects?.length;
-      if (!exact) await jsm.consumers.update(stream, durable, { filter_subject, filter_subjects: undefined });
+      const { config } = await jsm.consumers.info(stream, durable);
+      if (config.filter_subject !== filter_subject || config.filter_subjects?.length) {
+        await jsm.consumers.update(stream, durable, { filter_subject, filter_subjects: undefined });
+      }
       return;
     } catch (err) {
       if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
     }
-    const config: Partial<ConsumerConfig> = {
+    const cfg = {
       durable_name: durable,
+      filter_subject,
       ack_policy: AckPolicy.Explicit,
       // A new consumer name starts with events published from now on, not the stream's history.
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(ACK_WAIT_MS),
       max_deliver: -1,
-      filter_subject,
     };
-    try {
-      await jsm.consumers.add(stream, config);
-    } catch (err) {
-      await jsm.consumers.info(stream, durable).catch(() => {
-        throw err;
-      });
-    }
+    await jsm.consumers.add(stream, cfg).catch((err: unknown) => jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)));
   }
 
-  async function publishOne(subject: string, data: string, id: string): Promise<void> {
-    await js.publish(subject, data, { msgID: id });
-  }
+  const publishOne = (p: { subject: string; data: string; id: string }) => js.publish(p.subject, p.data, { msgID: p.id });
 
   const bus: NatsBus = {
     kind: 'nats',
@@ -191,42 +169,26 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
         assertEventType(e.type);
         return { domain: eventDomain(e.type), subject: `${prefix}.${e.type}`, data: JSON.stringify(e), id: e.id };
       });
-      const domains = [...new Set(prepared.map((p) => p.domain))];
-      await Promise.all(domains.map(ensureStream));
-      // Fired without awaiting in between: one connection keeps them in order on the server.
-      const results = await Promise.allSettled(prepared.map((p) => publishOne(p.subject, p.data, p.id)));
+      await Promise.all([...new Set(prepared.map((p) => p.domain))].map(ensureStream));
+      // Sent without awaiting in between: one connection keeps them in order on the server.
+      const results = await Promise.allSettled(prepared.map(publishOne));
       const failed = prepared.filter((_, i) => results[i]?.status === 'rejected');
       if (failed.length === 0) return;
       const first = results.find((r) => r.status === 'rejected')?.reason;
-      // No stream answered: it vanished (deleted, or a server came back with an empty store).
-      // Recreate it and republish the failures once; Nats-Msg-Id makes a double publish harmless.
-      // Anything else (timeout while disconnected…) goes to the caller, whose outbox retries.
+      // "No responders" means no stream listens: it vanished (deleted, or a server came back with
+      // an empty store). Recreate and republish the failures once; Nats-Msg-Id makes that safe.
+      // Anything else (a timeout while disconnected…) goes to the caller, whose outbox retries.
       if (!isNoStream(first)) throw first;
       const lost = [...new Set(failed.map((p) => p.domain))];
       for (const d of lost) streams.delete(d);
       await Promise.all(lost.map(ensureStream));
-      for (const p of failed) await publishOne(p.subject, p.data, p.id);
+      for (const p of failed) await publishOne(p);
     },
 
     async subscribe(consumer, subjects, handler, options = {}) {
       if (closed) throw new Error('NATS bus is closed');
-      if (!consumer.trim()) throw new Error('consumer name must not be empty');
-      if (subjects.length === 0) throw new Error(`consumer "${consumer}" must subscribe to at least one subject`);
-      for (const s of subjects) assertPattern(s);
-      const maxAttempts = options.maxAttempts ?? 5;
-      const concurrency = options.concurrency ?? 8;
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be an integer >= 1');
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer >= 1');
-      const sub = await startSubscription({
-        consumer,
-        durable: natsDurableName(consumer),
-        patterns: subjects,
-        domains: [...new Set(subjects.map(eventDomain))],
-        handler,
-        maxAttempts,
-        backoffMs: options.backoffMs ?? defaultBackoffMs,
-        concurrency,
-      });
+      const settings = resolveSubscription(consumer, subjects, options);
+      const sub = await startSubscription(consumer, subjects, handler, settings);
       subscriptions.add(sub);
       return {
         close: async () => {
@@ -238,15 +200,15 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
 
     async ping() {
       if (nc.isClosed()) throw new Error('NATS connection is closed');
-      const timeout = new AbortController();
-      const timer = sleep(PING_TIMEOUT_MS, undefined, { signal: timeout.signal, ref: false }).then(() => {
+      const timer = new AbortController();
+      const timeout = sleep(PING_TIMEOUT_MS, undefined, { signal: timer.signal, ref: false }).then(() => {
         throw new Error(`NATS did not answer a ping within ${PING_TIMEOUT_MS} ms`);
       });
+      timeout.catch(() => undefined);
       try {
-        await Promise.race([nc.flush(), timer]);
+        await Promise.race([nc.flush(), timeout]);
       } finally {
-        timeout.abort();
-        timer.catch(() => undefined);
+        timer.abort();
       }
     },
 
@@ -255,54 +217,43 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       closed = true;
       await Promise.allSettled([...subscriptions].map((s) => s.close()));
       // drain() flushes our last acks; bounded because it cannot finish while disconnected.
-      const drained = nc.drain().catch(() => undefined);
-      const gaveUp = sleep(DRAIN_TIMEOUT_MS, undefined, { ref: false });
-      await Promise.race([drained, gaveUp]);
+      await Promise.race([nc.drain().catch(() => undefined), sleep(DRAIN_TIMEOUT_MS, undefined, { ref: false })]);
       if (!nc.isClosed()) await nc.close();
       await statusLoop;
     },
   };
 
-  interface SubscriptionSpec {
-    consumer: string;
-    durable: string;
-    patterns: readonly string[];
-    domains: string[];
-    handler: EventHandler;
-    maxAttempts: number;
-    backoffMs: (attempt: number) => number;
-    concurrency: number;
-  }
-
-  interface Reader {
-    domain: string;
-    messages: ConsumerMessages | undefined;
-    done: Promise<void>;
-  }
-
-  async function startSubscription(spec: SubscriptionSpec): Promise<Subscription> {
-    const slots = createSlots(spec.concurrency);
+  /** One consume() loop per domain stream, all sharing the subscription's concurrency slots. */
+  async function startSubscription(
+    consumer: string,
+    patterns: readonly string[],
+    handler: EventHandler,
+    settings: Required<SubscribeOptions>,
+  ): Promise<Subscription> {
+    const durable = natsDurableName(consumer);
+    const slots = createSlots(settings.concurrency);
     const inFlight = new Set<Promise<void>>();
     const stop = new AbortController();
     let closing = false;
+    type Reader = { domain: string; messages: ConsumerMessages | undefined; done: Promise<void> };
 
-    async function open(r: Reader): Promise<ConsumerMessages> {
-      const stream = await ensureStream(r.domain);
-      await ensureConsumer(stream, spec.durable, r.domain);
-      const consumer = await js.consumers.get(stream, spec.durable);
+    async function open(domain: string): Promise<ConsumerMessages> {
+      const stream = await ensureStream(domain);
+      await ensureConsumer(stream, durable, domain);
+      const c = await js.consumers.get(stream, durable);
       // max_messages bounds what this process holds unacknowledged beyond the handlers running.
-      return consumer.consume({ max_messages: spec.concurrency });
+      return c.consume({ max_messages: settings.concurrency });
     }
 
     async function watch(r: Reader, messages: ConsumerMessages): Promise<void> {
       for await (const s of messages.status()) {
         if (s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
-          // consume() would keep polling for a durable nobody recreates; end it so run() opens a
-          // fresh one, which recreates the stream and durable first.
-          logger.warn({ consumer: spec.consumer, domain: r.domain, status: s.type }, 'JetStream consumer missing; recreating');
+          // consume() would keep polling a durable nobody recreates; end it so run() opens a
+          // fresh one, which recreates the stream and the durable first.
+          logger.warn({ consumer, domain: r.domain, status: s.type }, 'JetStream consumer missing; recreating');
           void messages.close().catch(() => undefined);
         } else if (s.type === 'heartbeats_missed') {
-          logger.warn({ consumer: spec.consumer, domain: r.domain, count: s.count }, 'JetStream heartbeats missed');
+          logger.warn({ consumer, domain: r.domain, count: s.count }, 'JetStream heartbeats missed');
         }
       }
     }
@@ -311,17 +262,12 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       void watch(r, messages).catch(() => undefined);
       const it = messages[Symbol.asyncIterator]();
       try {
-        for (;;) {
-          // A slot first, then a message: never hold a message we cannot start on.
-          if (!(await slots.acquire())) break;
+        // A slot first, then a message: never hold a message we cannot start on.
+        while (await slots.acquire()) {
           const next = await it.next();
-          if (next.done) {
+          if (next.done || closing) {
             slots.release();
-            break;
-          }
-          if (closing) {
-            slots.release();
-            next.value.nak();
+            if (!next.done) next.value.nak();
             break;
           }
           const run = handle(next.value).finally(() => {
@@ -331,10 +277,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
           inFlight.add(run);
         }
         // Closing: hand back what was pulled but not started, so a sibling gets it now rather
-        // than after ack_wait. (It counts as a delivery attempt on the server.)
+        // than after ack_wait. It was delivered, so it counts as an attempt either way.
         if (closing) for (let n = await it.next(); !n.done; n = await it.next()) n.value.nak();
       } catch (err) {
-        if (!closing) logger.warn({ consumer: spec.consumer, domain: r.domain, err }, 'JetStream consume failed');
+        if (!closing) logger.warn({ consumer, domain: r.domain, err }, 'JetStream consume failed');
       }
     }
 
@@ -342,91 +288,77 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       for (let failures = 0; ; ) {
         if (r.messages) await take(r, r.messages);
         if (closing || nc.isClosed()) return;
-        // consume() survives reconnects and missed heartbeats on its own; it ends on a terminal
+        // consume() rides out reconnects and missed heartbeats by itself; it ends on a terminal
         // error or when watch() saw the durable vanish. Start a fresh one rather than go deaf.
-        logger.warn({ consumer: spec.consumer, domain: r.domain }, 'JetStream consume ended; restarting');
+        logger.warn({ consumer, domain: r.domain }, 'JetStream consume ended; restarting');
         r.messages = undefined;
         const delay = Math.min(30_000, RESTART_DELAY_MS * 2 ** failures);
         await sleep(delay, undefined, { signal: stop.signal, ref: false }).catch(() => undefined);
         if (closing) return;
         try {
           streams.delete(r.domain);
-          r.messages = await open(r);
+          r.messages = await open(r.domain);
           failures = 0;
           if (closing) await r.messages.close();
         } catch (err) {
           failures += 1;
-          logger.error({ consumer: spec.consumer, domain: r.domain, err }, 'could not restart JetStream consumer');
+          logger.error({ consumer, domain: r.domain, err }, 'could not restart JetStream consumer');
         }
       }
     }
 
     async function handle(m: JsMsg): Promise<void> {
-      const attempt = m.info.deliveryCount;
       const type = m.subject.slice(prefix.length + 1);
-      // The durable sees its whole domain (see ensureConsumer); skip the types we did not ask for.
-      if (!spec.patterns.some((p) => subjectMatches(p, type))) {
-        m.ack();
-        return;
-      }
+      // The durable sees its whole domain (see ensureConsumer): pass over the types not asked for.
+      if (!patterns.some((p) => subjectMatches(p, type))) return m.ack();
       let event: DomainEvent;
       try {
         event = m.json<DomainEvent>();
       } catch (err) {
-        // Not ours to retry: no handler can ever accept it.
-        const raw: DomainEvent = {
-          id: m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`,
-          type,
-          version: 0,
-          occurredAt: m.time.toISOString(),
-          payload: m.string(),
-        };
-        await fail(m, raw, spec.maxAttempts, err);
-        return;
+        // No handler can ever accept it: dead-letter it right away with what we have.
+        const id = m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`;
+        const raw = { id, type, version: 0, occurredAt: m.time.toISOString(), payload: m.string() };
+        return fail(m, raw, settings.maxAttempts, err);
       }
-      const keepAlive = setInterval(() => m.working(), ACK_WAIT_MS / 3);
-      keepAlive.unref();
+      const attempt = m.info.deliveryCount;
+      const keepAlive = setInterval(() => m.working(), ACK_WAIT_MS / 3).unref();
       try {
-        await spec.handler(event, { attempt });
+        await handler(event, { attempt });
       } catch (err) {
+        return fail(m, event, attempt, err);
+      } finally {
         clearInterval(keepAlive);
-        await fail(m, event, attempt, err);
-        return;
       }
-      clearInterval(keepAlive);
-      try {
-        await m.ackAck();
-      } catch (err) {
-        // At least once: the effect is committed, the event may come again and the inbox absorbs it.
-        logger.warn({ consumer: spec.consumer, eventId: event.id, err }, 'ack not confirmed; event may be redelivered');
-      }
+      // Confirmed ack, so close() returns only once the server knows. If the confirmation is lost
+      // the event may come again; the consumer's inbox absorbs it (at least once).
+      await m.ackAck().catch((err: unknown) => {
+        logger.warn({ consumer, eventId: event.id, err }, 'ack not confirmed; event may be redelivered');
+      });
     }
 
     async function fail(m: JsMsg, event: DomainEvent, attempt: number, err: unknown): Promise<void> {
-      const error = err instanceof Error ? err.message : String(err);
-      const ctx = { consumer: spec.consumer, eventId: event.id, type: event.type, attempt, err };
-      if (attempt >= spec.maxAttempts) {
+      const ctx = { consumer, eventId: event.id, type: event.type, attempt, err };
+      if (attempt >= settings.maxAttempts) {
         try {
-          await opts.deadLetter({ consumer: spec.consumer, event, attempts: attempt, error });
+          const error = err instanceof Error ? err.message : String(err);
+          await opts.deadLetter({ consumer, event, attempts: attempt, error });
           logger.error(ctx, 'event dead-lettered');
-          m.term();
-          return;
+          return m.term();
         } catch (sinkErr) {
+          // Losing the event is worse than retrying it.
           logger.error({ ...ctx, sinkErr }, 'dead-letter sink failed; will redeliver');
         }
       } else {
         logger.warn(ctx, 'event handler failed; will redeliver');
       }
-      m.nak(Math.max(1, spec.backoffMs(attempt)));
+      m.nak(Math.max(1, settings.backoffMs(attempt)));
     }
 
-    const readers: Reader[] = spec.domains.map((domain) => ({
-      domain,
-      messages: undefined,
-      done: Promise.resolve(),
-    }));
+    const domains = [...new Set(patterns.map(eventDomain))];
+    const readers: Reader[] = domains.map((domain) => ({ domain, messages: undefined, done: Promise.resolve() }));
     try {
-      for (const r of readers) r.messages = await open(r);
+      // Opened before subscribe() returns: an event published after it is the durable's to keep.
+      for (const r of readers) r.messages = await open(r.domain);
     } catch (err) {
       await Promise.allSettled(readers.map((r) => r.messages?.close()));
       throw err;
@@ -452,7 +384,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   return bus;
 }
 
-/** js.publish reports "no stream listens on this subject" as no responders / JetStreamNotEnabled. */
+/** js.publish reports "no stream listens on this subject" as no responders (JetStreamNotEnabled). */
 function isNoStream(err: unknown): boolean {
   return err instanceof NoRespondersError || (err instanceof Error && err.name === 'JetStreamNotEnabled');
 }
@@ -461,26 +393,24 @@ function isApiError(err: unknown, code: number): boolean {
   return err instanceof JetStreamApiError && err.code === code;
 }
 
-/** Counting semaphore whose waiters are released with `false` on close. */
+/** Counting semaphore whose waiters get `false` once it is closed. */
 function createSlots(n: number) {
   let free = n;
   let closed = false;
   const waiters: ((ok: boolean) => void)[] = [];
   return {
-    acquire(): Promise<boolean> {
+    acquire: (): Promise<boolean> => {
       if (closed) return Promise.resolve(false);
-      if (free > 0) {
-        free -= 1;
-        return Promise.resolve(true);
-      }
-      return new Promise((resolve) => waiters.push(resolve));
+      if (free === 0) return new Promise((resolve) => waiters.push(resolve));
+      free -= 1;
+      return Promise.resolve(true);
     },
-    release(): void {
+    release: (): void => {
       const w = waiters.shift();
       if (w) w(true);
       else free += 1;
     },
-    close(): void {
+    close: (): void => {
       closed = true;
       for (const w of waiters.splice(0)) w(false);
     },

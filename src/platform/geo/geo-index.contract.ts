@@ -39,8 +39,7 @@ function point(id: string, at: number, north: number, east: number, from = BERLI
   return { id, at, ...offset(from, north, east) };
 }
 
-const dist = (p: { lat: number; lng: number }, q: { lat: number; lng: number }): number =>
-  haversineMeters(p.lat, p.lng, q.lat, q.lng);
+const dist = (p: { lat: number; lng: number }, q: { lat: number; lng: number }): number => haversineMeters(p.lat, p.lng, q.lat, q.lng);
 
 /** One contract, run against every GeoIndex adapter. */
 export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixture>): void {
@@ -59,12 +58,7 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
     });
 
     it('returns hits nearest first with haversine distances', async () => {
-      const points = [
-        point('far', T0, 0, 1800),
-        point('near', T0, 150, 0),
-        point('mid', T0, -700, 300),
-        point('outside', T0, 5000, 0),
-      ];
+      const points = [point('far', T0, 0, 1800), point('near', T0, 150, 0), point('mid', T0, -700, 300), point('outside', T0, 5000, 0)];
       await index.upsert(points);
       const hits = await index.search({ ...BERLIN, radiusM: 2000 });
       expect(hits.map((h) => h.id)).toEqual(['near', 'mid', 'far']);

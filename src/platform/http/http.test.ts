@@ -23,7 +23,12 @@ describe('HTTP platform', () => {
 
   it('rejects unknown fields and names them', async () => {
     const token = await t.tokenFor('customer');
-    const res = await t.request({ method: 'POST', url: '/v1/support/tickets', token, payload: { subject: 'Late order', message: 'hi', price: 0 } });
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/support/tickets',
+      token,
+      payload: { subject: 'Late order', message: 'hi', price: 0 },
+    });
     expect(res.statusCode).toBe(400);
     const p = problem(res);
     expect(p.code).toBe('VALIDATION_FAILED');
@@ -32,10 +37,22 @@ describe('HTTP platform', () => {
 
   it('rejects malformed JSON, a wrong media type and an oversized body', async () => {
     const token = await t.tokenFor('customer');
-    const bad = await t.request({ method: 'POST', url: '/v1/support/tickets', token, headers: { 'content-type': 'application/json' }, payload: '{"subject":' });
+    const bad = await t.request({
+      method: 'POST',
+      url: '/v1/support/tickets',
+      token,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"subject":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(problem(bad).code).toBe('VALIDATION_FAILED');
-    const media = await t.request({ method: 'POST', url: '/v1/support/tickets', token, headers: { 'content-type': 'text/csv' }, payload: 'a,b' });
+    const media = await t.request({
+      method: 'POST',
+      url: '/v1/support/tickets',
+      token,
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,b',
+    });
     expect(media.statusCode).toBe(415);
     expect(problem(media).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const big = await t.request({

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
 import { type TSchema, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
 
 /** A module's Fastify scope with TypeBox-typed request and reply. */
 export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allModules } from '../../modules/index.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { allModules } from '../../modules/index.ts';
 import { AppError } from '../errors.ts';
 import { Strict, typed } from '../http/typed.ts';
 import type { ModuleDefinition } from '../module.ts';
@@ -72,7 +72,8 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 while the first request is still running, then replays it', async () => {
     const token = await t.tokenFor('ops');
-    const req = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-gate' }, payload: { n: 7 } });
+    const req = () =>
+      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-gate' }, payload: { n: 7 } });
     const first = req();
     while (!release) await new Promise((r) => setTimeout(r, 5));
     const concurrent = await req();
@@ -91,11 +92,13 @@ describe('Idempotency-Key', () => {
   it('stores a 4xx outcome but frees the key after a 5xx', async () => {
     const token = await t.tokenFor('ops');
     const before = calls;
-    const gate4 = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-4xx' }, payload: { n: 0 } });
+    const gate4 = () =>
+      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-4xx' }, payload: { n: 0 } });
     expect((await gate4()).statusCode).toBe(422);
     expect((await gate4()).headers['idempotent-replayed']).toBe('true');
     expect(calls).toBe(before + 1);
-    const gate5 = () => t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-5xx' }, payload: { n: -1 } });
+    const gate5 = () =>
+      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-5xx' }, payload: { n: -1 } });
     expect((await gate5()).statusCode).toBe(500);
     expect((await gate5()).statusCode).toBe(500);
     expect(calls).toBe(before + 3);
