@@ -18,6 +18,7 @@ function escapeXml(s: string): string {
  * baseline in grey, each labelled with its value. Hand-written so the report needs no chart library.
  */
 export function barChart(title: string, unit: string, bars: readonly ChartBar[]): string {
+  const alt = `${title}: ${bars.map((b) => `${b.label} ${formatNumber(b.value)}`).join(', ')} ${unit}`;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const span = WIDTH - LABEL_W - VALUE_W - 20;
   const height = TOP + bars.length * (BAR_H + GAP) + 24;
@@ -32,7 +33,8 @@ export function barChart(title: string, unit: string, bars: readonly ChartBar[])
     ].join('\n  ');
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="13" fill="#111827">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="13" fill="#111827" role="img" aria-label="${escapeXml(alt)}">`,
+    `  <title>${escapeXml(alt)}</title>`,
     `  <rect width="100%" height="100%" fill="#ffffff"/>`,
     `  <text x="12" y="22" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
     `  <text x="${WIDTH - 12}" y="22" text-anchor="end" fill="#6b7280">${escapeXml(unit)} · <tspan fill="${OURS}">ours</tspan> / <tspan fill="${BASE}">baseline</tspan></text>`,

@@ -5,7 +5,7 @@ import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type LoadOptions, type LoadResult, median, runLoad } from './load.ts';
-import { BENCH_DIR, type Benchmark, type BenchFigures } from './result.ts';
+import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 // ~50 connections keeps a 2-core machine saturated without measuring queueing alone.
 const SCALE = {
@@ -126,9 +126,10 @@ async function run(quick: boolean): Promise<BenchFigures> {
 export const httpBench: Benchmark = {
   name: 'http',
   description:
-    'Authenticated `GET /v1/me` through the full stack (JWT auth, hooks, logging, metrics, one Postgres read) and ' +
-    '`GET /health` (no auth, no database), against a bare Fastify server with one constant JSON route in the same ' +
-    'process. autocannon runs in its own process; runs alternate baseline / ours and the median is reported.',
+    'Authenticated `GET /v1/me` through the full stack (JWT auth, hooks, request logging at level silent, metrics, ' +
+    'one Postgres read) and `GET /health` (no auth, no database), against a bare Fastify server with one constant ' +
+    'JSON route in the same process. autocannon runs in its own process; runs alternate baseline / ours and the ' +
+    'median is reported.',
   run,
   chart: (r) => ({
     unit: 'req/s (median)',

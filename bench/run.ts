@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { httpBench } from './http.bench.ts';
-import { writeReport, type ReportEntry } from './report.ts';
+import { type ReportEntry, writeReport } from './report.ts';
 import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
 
 /** Every benchmark by name; `all` runs them in this order. */

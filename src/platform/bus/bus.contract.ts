@@ -214,6 +214,24 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       expect(sorted(second.ids())).toEqual(sorted(events.map((e) => e.id)));
     });
 
+    it('keeps the whole domain for a closed consumer name; the next subscription takes the types it asks for', async () => {
+      const { bus } = await setup();
+      const sub = await bus.subscribe('audit', ['orders.placed'], async () => {});
+      await sub.close();
+      const placed = newEvent('orders.placed', {});
+      const cancelled = newEvent('orders.cancelled', {});
+      await bus.publish([placed, cancelled, newEvent('payments.captured', {})]);
+      const r = recorder();
+      await bus.subscribe('audit', ['orders.cancelled', 'payments.>'], r.handler, { concurrency: 1 });
+      const marker = newEvent('payments.marker', {});
+      await bus.publish([marker]);
+      await waitFor(() => r.ids().includes(marker.id) && r.ids().includes(cancelled.id));
+      await settle();
+      // payments.captured came before the name subscribed to payments: not kept (DeliverPolicy.New).
+      // Two streams, so no order between the two.
+      expect(sorted(r.ids())).toEqual(sorted([cancelled.id, marker.id]));
+    });
+
     it('close() waits for handlers in flight', async () => {
       const { bus } = await setup();
       const log: string[] = [];

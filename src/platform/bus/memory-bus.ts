@@ -17,6 +17,7 @@ export interface MemoryBusOptions {
 
 /** An event waiting in one consumer group, kept as JSON so every delivery gets a fresh copy. */
 interface Entry {
+  type: string;
   json: string;
   attempts: number;
   /** Epoch ms before which the entry is not delivered (redelivery backoff). */
@@ -24,6 +25,7 @@ interface Entry {
 }
 
 interface Member {
+  patterns: readonly string[];
   handler: EventHandler;
   maxAttempts: number;
   backoffMs: (attempt: number) => number;
@@ -33,14 +35,15 @@ interface Member {
 }
 
 /**
- * The in-process stand-in for a JetStream durable consumer: it outlives its subscriptions, so
- * events published while nobody listens under this name wait here for the next subscriber.
- * Like a durable created with DeliverPolicy.New, a group only collects events published after
- * the name first subscribed.
+ * The in-process stand-in for the JetStream durables of one consumer name: it outlives its
+ * subscriptions, so events published while nobody listens under this name wait here for the
+ * next subscriber. Like the NATS durables (DeliverPolicy.New, one per domain, filtering on the
+ * whole domain) it collects every event of each domain the name ever subscribed to, from that
+ * moment on; each member then skips the types its own patterns do not match.
  */
 interface Group {
   name: string;
-  patterns: readonly string[];
+  domains: Set<string>;
   queue: Entry[];
   members: Member[];
   /** Round-robin cursor so competing members share the work. */
@@ -84,7 +87,8 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       const idx = group.queue.findIndex((e) => e.notBefore <= now);
       if (idx < 0) break;
       const [entry] = group.queue.splice(idx, 1);
-      if (entry) deliver(group, member, entry);
+      // Not asked for by the member that drew it: dropped, as the NATS adapter acks it unhandled.
+      if (entry && member.patterns.some((p) => subjectMatches(p, entry.type))) deliver(group, member, entry);
     }
     armTimer(group, now);
   }
@@ -181,9 +185,10 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       for (const { event, json } of prepared) {
         if (seen.has(event.id)) continue;
         seen.set(event.id, now + duplicateWindowMs);
+        const domain = eventDomain(event.type);
         for (const group of groups.values()) {
-          if (!group.patterns.some((p) => subjectMatches(p, event.type))) continue;
-          group.queue.push({ json, attempts: 0, notBefore: 0 });
+          if (!group.domains.has(domain)) continue;
+          group.queue.push({ type: event.type, json, attempts: 0, notBefore: 0 });
           touched.add(group);
         }
       }
@@ -194,17 +199,17 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       assertOpen();
       const member: Member = {
         ...resolveSubscription(consumer, subjects, options),
+        patterns: [...subjects],
         handler,
         inFlight: new Set(),
         closed: false,
       };
       let group = groups.get(consumer);
       if (!group) {
-        group = { name: consumer, patterns: subjects, queue: [], members: [], next: 0, timer: undefined };
+        group = { name: consumer, domains: new Set(), queue: [], members: [], next: 0, timer: undefined };
         groups.set(consumer, group);
       }
-      // The latest subscription defines the filter, as updating a durable's filter does in NATS.
-      group.patterns = [...subjects];
+      for (const s of subjects) group.domains.add(eventDomain(s));
       group.members.push(member);
       // Hand over what waited for this name; handlers start on a later tick (see deliver).
       pump(group);

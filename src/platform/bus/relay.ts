@@ -85,9 +85,11 @@ export function startOutboxRelay(opts: {
       listener = client;
       client.on('notification', () => kick());
       client.on('error', () => {
-        // The connection died (database restart): release it and listen again; the poll covers the gap.
+        // The connection died (database restart): drop it and listen again; the poll covers the gap.
+        // After stop() the client is back in the pool and no longer ours to release.
+        if (listener !== client) return;
+        listener = null;
         client.release(true);
-        if (listener === client) listener = null;
         if (!stopped) setTimeout(() => void listen(), 1000).unref();
       });
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -121,6 +123,7 @@ export function startOutboxRelay(opts: {
       if (listener) {
         const l = listener;
         listener = null;
+        l.removeAllListeners('notification');
         await l.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => {});
         l.release();
       }
