@@ -1,4 +1,4 @@
-import { identityFor } from '../modules/identity/index.ts';
+import { identityService } from '../modules/identity/index.ts';
 import type { PlatformContext } from '../platform/context.ts';
 
 export const DEMO_PASSWORD = 'lastmile-demo';
@@ -12,14 +12,13 @@ export const DEMO_USERS = [
 ] as const;
 
 /** The demo city's accounts; re-running updates them in place. */
-export async function seedDemo(ctx: PlatformContext): Promise<void> {
-  const identity = identityFor(ctx);
+export async function seedDemo(ctx: Pick<PlatformContext, 'db' | 'tokens'>): Promise<void> {
+  const identity = identityService(ctx.db, ctx.tokens);
   for (const u of DEMO_USERS) {
     await identity.upsertUser({ email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD });
   }
 }
 
-export async function hasUsers(ctx: PlatformContext): Promise<boolean> {
-  const row = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  return row !== undefined;
+export function hasUsers(ctx: Pick<PlatformContext, 'db' | 'tokens'>): Promise<boolean> {
+  return identityService(ctx.db, ctx.tokens).hasUsers();
 }

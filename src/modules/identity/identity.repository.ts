@@ -42,6 +42,9 @@ export function identityRepository(db: Db) {
         .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
         .executeTakeFirst();
     },
+    anyUser() {
+      return q.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    },
     findUser(id: string) {
       return q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },

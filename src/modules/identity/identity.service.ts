@@ -63,6 +63,10 @@ export function identityService(db: Db, tokens: TokenIssuer) {
 
     listApiKeys: () => repo.listApiKeys(),
 
+    async hasUsers(): Promise<boolean> {
+      return (await repo.anyUser()) !== undefined;
+    },
+
     async revokeApiKey(id: string) {
       if (!(await repo.revokeApiKey(id))) throw new AppError('NOT_FOUND', 'No active API key with this id');
       keyCache.clear();

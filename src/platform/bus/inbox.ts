@@ -8,11 +8,7 @@ import type { DeadLetterSink, EventHandler } from './port.ts';
  * in one transaction. A redelivery finds the row and changes nothing; a crash before commit leaves
  * neither, so the redelivery applies the effect.
  */
-export function onceWithInbox(
-  db: Db,
-  consumer: string,
-  effect: (trx: Db, event: DomainEvent) => Promise<void>,
-): EventHandler {
+export function onceWithInbox(db: Db, consumer: string, effect: (trx: Db, event: DomainEvent) => Promise<void>): EventHandler {
   return async (event) => {
     await db.transaction().execute(async (trx) => {
       const res = await sql`INSERT INTO inbox (consumer, event_id) VALUES (${consumer}, ${event.id}::uuid)

@@ -73,11 +73,7 @@ export async function relayOutboxBatch(db: Db, bus: EventBus, batchSize = 200): 
     await trx
       .updateTable('outbox')
       .set({ published_at: sql`now()`, attempts: sql`attempts + 1` })
-      .where(
-        'id',
-        '=',
-        sql<string>`ANY(${sql.val(rows.map((r) => r.id))}::uuid[])`,
-      )
+      .where('id', '=', sql<string>`ANY(${sql.val(rows.map((r) => r.id))}::uuid[])`)
       .execute();
     return rows.length;
   });

@@ -43,12 +43,7 @@ export interface Subscription {
 export interface EventBus {
   readonly kind: 'memory' | 'nats';
   publish(events: readonly DomainEvent[]): Promise<void>;
-  subscribe(
-    consumer: string,
-    subjects: readonly string[],
-    handler: EventHandler,
-    options?: SubscribeOptions,
-  ): Promise<Subscription>;
+  subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
   /** Throws when the bus cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

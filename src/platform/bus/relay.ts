@@ -1,6 +1,6 @@
+import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { sql } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
 import type { EventBus } from './port.ts';

@@ -1,0 +1,110 @@
+import net from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../src/cli/demo-seed.ts';
+import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createDatabase } from '../src/platform/db/pool.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { waitFor } from './support/platform.ts';
+import { type LastmileProcess, spawnLastmile } from './support/processes.ts';
+import { natsUrl, redisUrl, testPrefix } from './support/services.ts';
+
+/**
+ * Two API processes and one worker on the same Postgres, Redis and NATS, talked to over real
+ * sockets: requests land on either API, the worker handles every event once, and an
+ * Idempotency-Key holds across processes.
+ */
+const nats = natsUrl();
+const redis = redisUrl();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+describe('several processes', () => {
+  it('needs NATS and Redis URLs to run split roles (set in CI)', () => {
+    expect(nats === undefined || nats.startsWith('nats://')).toBe(true);
+  });
+
+  if (!nats || !redis) return;
+
+  const procs: LastmileProcess[] = [];
+  let tdb: TestDatabase | undefined;
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    await tdb?.drop();
+  });
+
+  it('two api processes and one worker serve one city together', async () => {
+    tdb = await createTestDatabase();
+    const database = createDatabase(tdb.url, { poolSize: 2 });
+    const cfg = loadConfig({ DATABASE_URL: tdb.url });
+    await seedDemo({ db: database.db, tokens: createTokenIssuer(cfg.jwtSecret, 60) });
+    const env = {
+      DATABASE_URL: tdb.url,
+      NATS_URL: nats,
+      REDIS_URL: redis,
+      LASTMILE_NAMESPACE: testPrefix('mp')
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_')
+        .replace(/^[^a-z]/, 'n'),
+    };
+    const [p1, p2] = [await freePort(), await freePort()];
+    procs.push(await spawnLastmile(['--role', 'api', '--port', String(p1)], { ...env, LASTMILE_INSTANCE_ID: 'api-1' }));
+    procs.push(await spawnLastmile(['--role', 'api', '--port', String(p2)], { ...env, LASTMILE_INSTANCE_ID: 'api-2' }));
+    procs.push(await spawnLastmile(['--role', 'worker'], { ...env, LASTMILE_INSTANCE_ID: 'worker-1' }));
+    const apis = [`http://127.0.0.1:${p1}`, `http://127.0.0.1:${p2}`];
+
+    for (const base of apis) {
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { checks: Record<string, unknown> };
+      expect(body.checks.bus).toMatchObject({ ok: true, detail: 'nats' });
+      expect(body.checks.kv).toMatchObject({ ok: true, detail: 'redis' });
+    }
+
+    const login = async (base: string, email: string) => {
+      const r = await fetch(`${base}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+      });
+      return ((await r.json()) as { access_token: string }).access_token;
+    };
+    const customer = await login(apis[0] as string, 'customer@demo.lastmile.dev');
+    const ops = await login(apis[1] as string, 'ops@demo.lastmile.dev');
+
+    const open = (base: string, i: number, key: string) =>
+      fetch(`${base}/v1/support/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${customer}`, 'idempotency-key': key },
+        body: JSON.stringify({ subject: `Ticket number ${i}`, message: 'from a split deployment' }),
+      });
+    const N = 60;
+    const first = await Promise.all(Array.from({ length: N }, (_, i) => open(apis[i % 2] as string, i, `mp-${i}`)));
+    expect(first.map((r) => r.status)).toEqual(Array(N).fill(201));
+    // The same keys sent to the other process replay the first answers.
+    const retried = await Promise.all(Array.from({ length: N }, (_, i) => open(apis[(i + 1) % 2] as string, i, `mp-${i}`)));
+    expect(retried.every((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true')).toBe(true);
+
+    const n = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(database.db)).rows[0]?.n ?? 0;
+    expect(await n(sql`SELECT count(*)::int AS n FROM support_tickets`)).toBe(N);
+    await waitFor(
+      async () => (await n(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_opened'`)) === N,
+      30_000,
+      'worker notified ops',
+    );
+    const list = await fetch(`${apis[1]}/v1/notifications?limit=100`, { headers: { authorization: `Bearer ${ops}` } });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(N);
+    expect(await n(sql`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).toBe(0);
+    await database.close();
+  }, 120_000);
+});
