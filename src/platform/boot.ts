@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { createAdapters } from './adapters.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
+import { startDeadLetterReplayer } from './bus/dead-letters.ts';
+import type { EventHandler } from './bus/port.ts';
 import { type OutboxRelay, reopenRecentOutbox, startOutboxRelay } from './bus/relay.ts';
 import type { Config } from './config.ts';
 import { type Clock, type PlatformContext, systemClock } from './context.ts';
@@ -85,12 +87,17 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
     const adapters = await createAdapters(config, database.db, logger);
     stack.push({ name: 'adapters', stop: adapters.close });
 
+    const handlers = new Map<string, EventHandler>();
     const ctx: PlatformContext = {
       config,
       logger,
       metrics,
       db: database.db,
       bus: adapters.bus,
+      subscribe(consumer, subjects, handler, options) {
+        handlers.set(consumer, handler);
+        return adapters.bus.subscribe(consumer, subjects, handler, options);
+      },
       kv: adapters.kv,
       geo: adapters.geo,
       tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
@@ -117,6 +124,8 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         const started: Stoppable = await m.startWorker(ctx);
         stack.push({ name: `${m.name}-worker`, stop: () => started.stop() });
       }
+      const replayer = startDeadLetterReplayer({ db: database.db, handlers, logger });
+      stack.push({ name: 'dead-letter-replayer', stop: replayer.stop });
       if (adapters.bus.kind === 'memory') {
         const reopened = await reopenRecentOutbox(database.db);
         if (reopened > 0) logger.info({ reopened }, 'in-process bus: redelivering events of the last minutes');

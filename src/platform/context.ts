@@ -1,5 +1,5 @@
 import type { TokenIssuer } from './auth/tokens.ts';
-import type { EventBus } from './bus/port.ts';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './bus/port.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/pool.ts';
 import type { GeoIndex } from './geo/port.ts';
@@ -23,6 +23,11 @@ export interface PlatformContext {
   metrics: Metrics;
   db: Db;
   bus: EventBus;
+  /**
+   * Subscribes a consumer through the bus and remembers its handler, so the dead letters of this
+   * consumer can be replayed by the process that runs it. Modules subscribe through this.
+   */
+  subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
   kv: KeyValueStore;
   /** Factory for named geo indexes (drivers, stores…). */
   geo: (name: string) => GeoIndex;

@@ -61,7 +61,7 @@ export async function startNotificationsWorker(ctx: PlatformContext): Promise<St
     const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
     await notificationsRepository(trx).insert(rows);
   });
-  const sub = await ctx.bus.subscribe(CONSUMER_NOTIFICATIONS, ['support.>'], async (event, delivery) => {
+  const sub = await ctx.subscribe(CONSUMER_NOTIFICATIONS, ['support.>'], async (event, delivery) => {
     try {
       await handle(event, delivery);
       ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });

@@ -42,7 +42,7 @@ export const escalationWorkflowId = (ticketId: string) => `${WORKFLOW_ESCALATION
 
 /** Starts one escalation timer per opened ticket; the workflow id makes a redelivery a no-op. */
 export async function startSupportWorker(ctx: PlatformContext): Promise<Stoppable> {
-  const sub = await ctx.bus.subscribe(CONSUMER_ESCALATION, [SupportEvents.TICKET_OPENED], async (event: DomainEvent) => {
+  const sub = await ctx.subscribe(CONSUMER_ESCALATION, [SupportEvents.TICKET_OPENED], async (event: DomainEvent) => {
     const p = event.payload as TicketEventPayload;
     if (!escalation) throw new Error('support workflows are not registered');
     await DBOS.startWorkflow(escalation, { workflowID: escalationWorkflowId(p.ticket_id), queueName: WORKER_QUEUE })(

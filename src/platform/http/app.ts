@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
+import { opsRoutes } from './ops-routes.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import './fastify-types.ts';
 
@@ -109,6 +110,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(async (scope) => opsRoutes(scope, ctx));
   for (const m of opts.modules) {
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { allModules } from '../../modules/index.ts';
+import type { ModuleDefinition } from '../module.ts';
+import { onceWithInbox } from './inbox.ts';
+
+// A consumer whose dependency is broken until the test mends it.
+let broken = true;
+const effects: string[] = [];
+const flaky: ModuleDefinition = {
+  name: 'flaky',
+  startWorker: async (ctx) => {
+    const handler = onceWithInbox(ctx.db, 'flaky', async (_trx, event) => {
+      if (broken) throw new Error('downstream is down');
+      effects.push(event.id);
+    });
+    const sub = await ctx.subscribe('flaky', ['support.ticket_opened'], handler, { maxAttempts: 2, backoffMs: () => 10 });
+    return { stop: () => sub.close() };
+  },
+};
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform({ workflows: false, modules: [...allModules, flaky] });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('dead letters', () => {
+  it('keeps an event a consumer gave up on, lets ops see it and replays it once fixed', async () => {
+    const customer = await t.tokenFor('customer');
+    const ops = await t.tokenFor('ops');
+    const ticket = (
+      await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: customer,
+        payload: { subject: 'Broken consumer', message: 'x' },
+      })
+    ).json();
+
+    const listed = await waitFor(
+      async () => {
+        const r = await t.request({ method: 'GET', url: '/v1/ops/dead-letters?consumer=flaky', token: ops });
+        return r.json().items[0];
+      },
+      15_000,
+      'dead letter',
+    );
+    expect(listed).toMatchObject({ consumer: 'flaky', event_type: 'support.ticket_opened', attempts: 2, error: 'downstream is down' });
+    expect(effects).toHaveLength(0);
+    const asCustomer = await t.request({ method: 'GET', url: '/v1/ops/dead-letters', token: customer });
+    expect(asCustomer.statusCode).toBe(403);
+
+    broken = false;
+    const replay = await t.request({ method: 'POST', url: `/v1/ops/dead-letters/${listed.id}/replay`, token: ops });
+    expect(replay.statusCode).toBe(202);
+    await waitFor(() => effects.length === 1, 15_000, 'replayed effect');
+    const after = await waitFor(
+      async () => {
+        const r = await t.request({ method: 'GET', url: '/v1/ops/dead-letters?consumer=flaky&pending=false', token: ops });
+        const row = r.json().items[0];
+        return row?.replayed_at ? row : null;
+      },
+      10_000,
+      'replayed_at',
+    );
+    expect(after.event_id).toBe(effects[0]);
+    const again = await t.request({ method: 'POST', url: `/v1/ops/dead-letters/${listed.id}/replay`, token: ops });
+    expect(again.statusCode).toBe(404);
+    // The other consumers were not disturbed by the broken one.
+    const notified = await t.platform.ctx.db.selectFrom('notifications').select('id').where('subject_id', '=', ticket.id).execute();
+    expect(notified).toHaveLength(1);
+  });
+});
