@@ -9,7 +9,7 @@ export interface ReportEntry {
   error?: string;
 }
 
-/** A Markdown table padded the way Biome formats one, so the generated report passes `biome check`. */
+/** A Markdown table with padded columns, readable as plain text too. */
 function markdownTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
   // First column text, the rest numbers (right-aligned).

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { SupportService } from './support.service.ts';
@@ -8,7 +9,7 @@ const Status = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type
 
 export async function supportRoutes(scope: FastifyInstance, service: SupportService): Promise<void> {
   const app = typed(scope);
-  const who = (p: import('../../platform/auth/principal.ts').Principal | null) => {
+  const who = (p: Principal | null) => {
     if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     return p;
   };

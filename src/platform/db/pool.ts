@@ -7,7 +7,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 // Each module narrows this to its own tables in its repository (see `tables.ts`); the platform
 // itself never names a module's table.
-// biome-ignore lint/suspicious/noExplicitAny: the platform-wide handle is deliberately untyped
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform-wide handle is deliberately untyped
 export type Db = Kysely<any>;
 
 export interface Database {
