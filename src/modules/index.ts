@@ -1,7 +1,9 @@
 import type { ModuleDefinition } from '../platform/module.ts';
+import { catalogModule } from './catalog/index.ts';
 import { identityModule } from './identity/index.ts';
+import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { supportModule } from './support/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, supportModule, notificationsModule];
+export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule];

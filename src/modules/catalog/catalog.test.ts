@@ -1,0 +1,201 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { setStockLevels } from '../inventory/index.ts';
+
+let t: TestPlatform;
+let ops: string;
+const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+const CENTER = { lat: 52.52, lng: 13.405 };
+const north = (m: number) => ({ lat: CENTER.lat + m / 111_195, lng: CENTER.lng });
+
+beforeAll(async () => {
+  t = await startTestPlatform({ workflows: false });
+  ops = await t.tokenFor('ops');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object, token: string | undefined = ops) =>
+  t.request({ method, url, token, ...(payload ? { payload } : {}) });
+
+async function store(name: string, at: { lat: number; lng: number }, extra: object = {}) {
+  const res = await api('POST', '/v1/stores', { name, lat: at.lat, lng: at.lng, zone: { radius_m: 3000 }, opening_hours: ALWAYS, avg_prep_s: 300, ...extra });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string; version: number };
+}
+
+const nearbyIds = async (at: { lat: number; lng: number }, radius?: number) => {
+  const res = await api('GET', `/v1/stores/nearby?lat=${at.lat}&lng=${at.lng}${radius ? `&radius_m=${radius}` : ''}`, undefined, undefined);
+  expect(res.statusCode).toBe(200);
+  return (res.json().items as Array<{ id: string }>).map((s) => s.id);
+};
+
+describe('nearby stores', () => {
+  it('lists stores whose zone covers the point, nearest arrival first, and respects the zone edge', async () => {
+    const a = await store('Mitte', CENTER);
+    const b = await store('Nord', north(1500));
+    expect(await nearbyIds(north(1400))).toEqual([b.id, a.id]);
+    expect(await nearbyIds(north(2980))).toContain(a.id);
+    expect(await nearbyIds(north(3020))).not.toContain(a.id);
+    expect(await nearbyIds(north(2980), 1000)).not.toContain(a.id);
+    expect(await nearbyIds({ lat: 48.1, lng: 11.5 })).toEqual([]);
+  });
+
+  it('drops a paused store at once and brings it back on resume (cache invalidated)', async () => {
+    const s = await store('Pausable', north(20_000));
+    const here = north(20_100);
+    expect(await nearbyIds(here)).toContain(s.id);
+    expect((await api('POST', `/v1/stores/${s.id}/pause`)).json().status).toBe('paused');
+    expect(await nearbyIds(here)).not.toContain(s.id);
+    await api('POST', `/v1/stores/${s.id}/resume`);
+    expect(await nearbyIds(here)).toContain(s.id);
+  });
+
+  it('leaves out a store closed by its opening hours and honours its time zone', async () => {
+    const closed = await store('Night only', north(40_000), { opening_hours: {} });
+    expect(await nearbyIds(north(40_050))).not.toContain(closed.id);
+  });
+
+  it('narrows the radius with a polygon and moves coverage when the zone changes', async () => {
+    const base = north(60_000);
+    const d = 0.02;
+    const s = await store('Half moon', base, {
+      zone: { radius_m: 3000, polygon: [[base.lat - d, base.lng - d], [base.lat + d, base.lng - d], [base.lat + d, base.lng + 0.001], [base.lat - d, base.lng + 0.001]] },
+    });
+    expect(await nearbyIds({ lat: base.lat, lng: base.lng - 0.01 })).toContain(s.id);
+    expect(await nearbyIds({ lat: base.lat, lng: base.lng + 0.01 })).not.toContain(s.id);
+    const moved = await api('PATCH', `/v1/stores/${s.id}`, { zone: { radius_m: 1000 }, expected_version: s.version });
+    expect(moved.statusCode).toBe(200);
+    expect(await nearbyIds({ lat: base.lat, lng: base.lng + 0.01 })).toContain(s.id);
+    expect(await nearbyIds(north(62_500))).not.toContain(s.id);
+    const stale = await api('PATCH', `/v1/stores/${s.id}`, { name: 'x', expected_version: s.version });
+    expect(stale.statusCode).toBe(409);
+  });
+
+  it('rejects bad coordinates, radius above the cap and a store outside its own polygon', async () => {
+    for (const qs of ['lat=91&lng=0', 'lat=0&lng=181', 'lat=abc&lng=0', 'lng=0', 'lat=0&lng=0&radius_m=60000', 'lat=0&lng=0&extra=1']) {
+      const res = await api('GET', `/v1/stores/nearby?${qs}`, undefined, undefined);
+      expect(res.statusCode, qs).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+    }
+    const outside = await api('POST', '/v1/stores', {
+      name: 'Outside',
+      lat: 10,
+      lng: 10,
+      zone: { radius_m: 1000, polygon: [[11, 11], [11, 12], [12, 12]] },
+      opening_hours: ALWAYS,
+    });
+    expect(outside.statusCode).toBe(400);
+    const badHours = await api('POST', '/v1/stores', { name: 'Bad', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: { mon: [['10:00', '09:00']] } });
+    expect(badHours.statusCode).toBe(400);
+    const badTz = await api('POST', '/v1/stores', { name: 'Bad', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: ALWAYS, timezone: 'Mars/Olympus' });
+    expect(badTz.statusCode).toBe(400);
+    const customer = await t.tokenFor('customer');
+    expect((await api('POST', '/v1/stores', { name: 'x', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: ALWAYS }, customer)).statusCode).toBe(403);
+  });
+});
+
+describe('store products and search', () => {
+  let shop: { id: string };
+  let far: { id: string };
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await api('PUT', '/v1/categories/dairy', { name: 'Dairy' });
+    await api('PUT', '/v1/categories/milk', { name: 'Milk', parent_id: 'dairy' });
+    await api('PUT', '/v1/categories/bakery', { name: 'Bakery' });
+    const items = [
+      ['MILK-1', 'Oat milk', 'milk'],
+      ['MILK-2', 'Whole milk', 'milk'],
+      ['YOG-1', 'Greek yoghurt', 'dairy'],
+      ['BREAD-1', 'Rye bread', 'bakery'],
+      ['BREAD-2', 'Sourdough bread', 'bakery'],
+    ] as const;
+    for (const [sku, name, category] of items) {
+      const res = await api('POST', '/v1/products', { sku, name, brand: 'Farm', category_id: category, price_minor: 199, currency: 'EUR' });
+      expect(res.statusCode).toBe(201);
+      ids[sku] = res.json().id;
+    }
+    shop = await store('Shop', north(100_000));
+    far = await store('Far shop', north(101_500));
+    await setStockLevels(
+      t.platform.ctx.db,
+      [
+        ...Object.values(ids).map((productId) => ({ storeId: shop.id, productId, onHand: 5 })),
+        { storeId: far.id, productId: ids['MILK-1'] as string, onHand: 9 },
+        { storeId: far.id, productId: ids['BREAD-1'] as string, onHand: 9 },
+      ],
+      { kind: 'count', reason: 'test stock', actor: 'test' },
+    );
+    await setStockLevels(t.platform.ctx.db, [{ storeId: shop.id, productId: ids['BREAD-1'] as string, onHand: 0 }], { kind: 'count', reason: 'sold out', actor: 'test' });
+  });
+
+  const page = (storeId: string, qs = '') => api('GET', `/v1/stores/${storeId}/products?${qs}`, undefined, undefined);
+
+  it('lists only in-stock products with on hand minus reserved', async () => {
+    await sql`UPDATE stock SET reserved = 2 WHERE store_id = ${shop.id} AND product_id = ${ids['MILK-2']}`.execute(t.platform.ctx.db);
+    const res = await page(shop.id, 'limit=50');
+    const items = res.json().items as Array<{ sku: string; available: number }>;
+    expect(items.map((i) => i.sku)).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
+    expect(items.find((i) => i.sku === 'MILK-2')?.available).toBe(3);
+  });
+
+  it('paginates with a stable cursor and filters by category including subcategories', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const res = await page(shop.id, `limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      seen.push(...res.json().items.map((i: { sku: string }) => i.sku));
+      cursor = res.json().next_cursor;
+    }
+    expect(seen).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
+    const dairy = (await page(shop.id, 'category=dairy')).json().items.map((i: { sku: string }) => i.sku);
+    expect(dairy.sort()).toEqual(['MILK-1', 'MILK-2', 'YOG-1']);
+    const q = (await page(shop.id, 'q=bread')).json().items.map((i: { sku: string }) => i.sku);
+    expect(q).toEqual(['BREAD-2']);
+  });
+
+  it('drops a sold-out product within the staleness bound and answers 304 to a matching ETag', async () => {
+    const first = await page(shop.id, 'category=bakery');
+    expect(first.json().items).toHaveLength(1);
+    const etag = first.headers.etag as string;
+    expect(first.headers['cache-control']).toContain('max-age=2');
+    const again = await t.request({ method: 'GET', url: `/v1/stores/${shop.id}/products?category=bakery`, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    await setStockLevels(t.platform.ctx.db, [{ storeId: shop.id, productId: ids['BREAD-2'] as string, onHand: 0 }], { kind: 'count', reason: 'sold out', actor: 'test' });
+    await waitFor(async () => (await page(shop.id, 'category=bakery')).json().items.length === 0, 5000, 'sold-out product to disappear');
+  });
+
+  it('answers 404 for an unknown store and 400 for a bad cursor', async () => {
+    expect((await page('01a20959-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    const bad = await page(shop.id, 'cursor=not-a-cursor');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('querystring.cursor');
+    expect((await page('nope')).statusCode).toBe(400);
+  });
+
+  it('searches across delivering stores and picks the nearest store that has the product', async () => {
+    const here = north(101_400);
+    const res = await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=milk`, undefined, undefined);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as Array<{ product: { sku: string }; store: { id: string } }>;
+    expect(items.map((i) => i.product.sku).sort()).toEqual(['MILK-1', 'MILK-2']);
+    expect(items.find((i) => i.product.sku === 'MILK-1')?.store.id).toBe(far.id);
+    expect(items.find((i) => i.product.sku === 'MILK-2')?.store.id).toBe(shop.id);
+    const typo = await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=rye%20bred`, undefined, undefined);
+    expect(typo.json().items[0]?.product.sku).toBe('BREAD-1');
+    const nowhere = await api('GET', '/v1/search?lat=0&lng=0&q=milk', undefined, undefined);
+    expect(nowhere.json().items).toEqual([]);
+  });
+
+  it('rejects a product with an unknown category, a duplicate SKU, a bad currency or a client-chosen field', async () => {
+    expect((await api('POST', '/v1/products', { sku: 'X-1', name: 'x', category_id: 'nope', price_minor: 1, currency: 'EUR' })).statusCode).toBe(400);
+    expect((await api('POST', '/v1/products', { sku: 'MILK-1', name: 'x', category_id: 'milk', price_minor: 1, currency: 'EUR' })).statusCode).toBe(409);
+    expect((await api('POST', '/v1/products', { sku: 'X-2', name: 'x', category_id: 'milk', price_minor: 1, currency: 'eur' })).statusCode).toBe(400);
+    expect((await api('POST', '/v1/products', { sku: 'X-3', name: 'x', category_id: 'milk', price_minor: -1, currency: 'EUR' })).statusCode).toBe(400);
+    expect((await api('PATCH', `/v1/products/${ids['MILK-1']}`, { version: 99 })).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+import { type ProductsService, productsService } from './products.service.ts';
+import { type StoresService, storesService } from './stores.service.ts';
+
+export { CatalogEvents, type ProductChangedPayload, type StoreChangedPayload } from './catalog.events.ts';
+export { cellOf, coverageCells, zoneCovers } from './coverage.ts';
+export type { OpeningHours } from './opening-hours.ts';
+export type { ProductInput, ProductsService } from './products.service.ts';
+export type { StoreInput, StoresService, StoreView } from './stores.service.ts';
+
+export interface CatalogServices {
+  stores: StoresService;
+  products: ProductsService;
+}
+
+// One set of services per running platform, so the per-cell cache is shared by every route.
+const services = new WeakMap<PlatformContext, CatalogServices>();
+export function catalogFor(ctx: PlatformContext): CatalogServices {
+  let s = services.get(ctx);
+  if (!s) {
+    s = { stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }), products: productsService(ctx.db) };
+    services.set(ctx, s);
+  }
+  return s;
+}
+
+/** Stores, delivery zones, products and categories; discovery of what is near and in stock. */
+export const catalogModule: ModuleDefinition = {
+  name: 'catalog',
+  dependsOn: ['inventory'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => catalogRoutes(app, catalogFor(ctx)),
+};

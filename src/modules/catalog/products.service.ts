@@ -1,0 +1,134 @@
+import { uuidv7 } from 'uuidv7';
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type ProductFields, type ProductRow, productsRepository } from './products.repository.ts';
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  brand?: string;
+  category_id: string;
+  price_minor: number;
+  currency: string;
+  image_url?: string | null;
+  weight_g?: number | null;
+  age_restricted?: boolean;
+  popularity?: number;
+}
+
+type ProductCore = Omit<ProductRow, 'search_text' | 'updated_at' | 'category_path'> & { category_path?: string[] };
+
+export const productView = (p: ProductCore) => ({
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  brand: p.brand,
+  category_id: p.category_id,
+  price: { amount_minor: p.price_minor, currency: p.currency },
+  image_url: p.image_url,
+  weight_g: p.weight_g,
+  age_restricted: p.age_restricted,
+  version: p.version,
+});
+
+export function productsService(db: Db) {
+  const repo = productsRepository(db);
+
+  async function categoryPath(categoryId: string): Promise<string[]> {
+    const c = await repo.findCategory(categoryId);
+    if (!c) throw new AppError('VALIDATION_FAILED', `category_id: unknown category "${categoryId}"`, { details: { errors: [{ path: 'body.category_id', message: 'unknown category' }] } });
+    return c.path;
+  }
+
+  async function emit(trx: Db, row: ProductRow) {
+    const payload: ProductChangedPayload = { product_id: row.id, sku: row.sku, version: row.version, price_minor: row.price_minor, currency: row.currency };
+    await writeOutbox(trx, [newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: row.id })]);
+  }
+
+  return {
+    async upsertCategory(input: { id: string; name: string; parent_id?: string | null }) {
+      let path = [input.id];
+      if (input.parent_id) {
+        const parent = await repo.findCategory(input.parent_id);
+        if (!parent) throw new AppError('VALIDATION_FAILED', `parent_id: unknown category "${input.parent_id}"`);
+        if (parent.path.includes(input.id)) throw new AppError('VALIDATION_FAILED', 'parent_id: a category cannot be its own ancestor');
+        path = [...parent.path, input.id];
+      }
+      return repo.upsertCategory({ id: input.id, name: input.name, parent_id: input.parent_id ?? null, path });
+    },
+
+    listCategories: () => repo.listCategories(),
+
+    async create(input: ProductInput) {
+      const path = await categoryPath(input.category_id);
+      const f: ProductFields = {
+        sku: input.sku,
+        name: input.name,
+        brand: input.brand ?? '',
+        category_id: input.category_id,
+        category_path: path,
+        price_minor: input.price_minor,
+        currency: input.currency,
+        image_url: input.image_url ?? null,
+        weight_g: input.weight_g ?? null,
+        age_restricted: input.age_restricted ?? false,
+        popularity: input.popularity ?? 0,
+      };
+      try {
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await productsRepository(trx).insert(uuidv7(), f);
+          await emit(trx, created);
+          return created;
+        });
+        return productView(row);
+      } catch (err) {
+        if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A product with SKU ${input.sku} exists`, { cause: err });
+        throw err;
+      }
+    },
+
+    async update(id: string, patch: Partial<ProductInput>) {
+      const f: Partial<ProductFields> = {};
+      for (const k of ['name', 'brand', 'price_minor', 'currency', 'image_url', 'weight_g', 'age_restricted', 'popularity'] as const) {
+        if (patch[k] !== undefined) (f as Record<string, unknown>)[k] = patch[k];
+      }
+      if (patch.category_id !== undefined) {
+        f.category_id = patch.category_id;
+        f.category_path = await categoryPath(patch.category_id);
+      }
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await productsRepository(trx).update(id, f);
+        if (updated) await emit(trx, updated);
+        return updated;
+      });
+      if (!row) throw new AppError('NOT_FOUND', `No product ${id}`);
+      return productView(row);
+    },
+
+    async get(id: string) {
+      const row = await repo.find(id);
+      if (!row) throw new AppError('NOT_FOUND', `No product ${id}`);
+      return productView(row);
+    },
+
+    /** A store's in-stock products with the quantity available now, cursor-paginated. */
+    async storePage(p: { storeId: string; category?: string; q?: string; cursor?: string; limit: number }) {
+      const after = p.cursor ? decodeCursor(p.cursor) : undefined;
+      const rows = await repo.inStockPage({ storeId: p.storeId, category: p.category, q: p.q, after, limit: p.limit });
+      const last = rows.at(-1);
+      return {
+        items: rows.map((r) => ({ ...productView(r), available: r.available })),
+        next_cursor: rows.length === p.limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    searchProducts: (text: string, limit: number) => repo.searchProducts(text, limit),
+    availability: (storeIds: readonly string[], productIds: readonly string[]) => repo.availability(storeIds, productIds),
+  };
+}
+
+export type ProductsService = ReturnType<typeof productsService>;
