@@ -9,6 +9,8 @@ export const ErrorCodes = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
+  OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
+  PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
@@ -54,6 +56,8 @@ export const SqlState = {
   FOREIGN_KEY_VIOLATION: '23503',
   CHECK_VIOLATION: '23514',
   SERIALIZATION_FAILURE: '40001',
+  /** Raised by inventory_reserve when a line lacks stock. */
+  OUT_OF_STOCK: 'LM001',
   DEADLOCK_DETECTED: '40P01',
   ADMIN_SHUTDOWN: '57P01',
   CANNOT_CONNECT_NOW: '57P03',

@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { inventoryRoutes } from './inventory.routes.ts';
+import { type InventoryService, inventoryService } from './inventory.service.ts';
 
 export { type StockLevel, setStockLevels } from './inventory.repository.ts';
+export { type InventoryService, inventoryService, type ReserveRequest, type ReserveStrategy } from './inventory.service.ts';
+export type { ReservationLine } from './reservations.repository.ts';
 
 /**
  * The inventory's published read surface: a view of (store_id, product_id, available, updated_at).
@@ -16,8 +21,40 @@ export interface AvailabilityRow {
   updated_at: Date;
 }
 
-/** Stock per store and product, never oversold (a database constraint), with an audit trail. */
+const services = new WeakMap<PlatformContext, InventoryService>();
+export function inventoryFor(ctx: PlatformContext): InventoryService {
+  let s = services.get(ctx);
+  if (!s) {
+    s = inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy });
+    services.set(ctx, s);
+  }
+  return s;
+}
+
+/** Stock per store and product, never oversold (a database constraint), reservations with expiry, audit trail. */
 export const inventoryModule: ModuleDefinition = {
   name: 'inventory',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => inventoryRoutes(app, inventoryFor(ctx)),
+  // Reservation expiry: the expiry time is stored with the reservation (durable); any worker's
+  // sweep releases due ones, each exactly once (claimed with SKIP LOCKED, guarded transition).
+  startWorker: async (ctx) => {
+    const inventory = inventoryFor(ctx);
+    let running: Promise<unknown> | null = null;
+    const timer = setInterval(() => {
+      running ??= inventory
+        .expireDue()
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'reservation expiry sweep failed'))
+        .finally(() => {
+          running = null;
+        });
+    }, 1000);
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  },
 };

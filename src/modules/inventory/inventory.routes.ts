@@ -1,0 +1,51 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { InventoryService } from './inventory.service.ts';
+
+function staffOf(p: Principal | null, storeId: string): Principal {
+  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  if (p.role !== 'ops' && !(p.role === 'store' && p.storeId === storeId)) throw new AppError('FORBIDDEN', "Only ops or this store's staff");
+  return p;
+}
+
+const Params = Strict({ id: Uuid, productId: Uuid });
+
+export async function inventoryRoutes(scope: FastifyInstance, inventory: InventoryService): Promise<void> {
+  const app = typed(scope);
+
+  app.get(
+    '/v1/stores/:id/stock/:productId',
+    { config: { auth: ['ops', 'store'] }, schema: { tags: ['inventory'], summary: 'Stock of one product in a store, with its audit trail', params: Params } },
+    async (req) => {
+      staffOf(req.principal, req.params.id);
+      const stock = await inventory.stockOf(req.params.id, req.params.productId);
+      if (!stock) throw new AppError('NOT_FOUND', 'This store does not stock this product');
+      return { ...stock, available: stock.on_hand - stock.reserved, audit: await inventory.auditTrail(req.params.id, req.params.productId) };
+    },
+  );
+
+  app.post(
+    '/v1/stores/:id/stock/:productId/adjustments',
+    {
+      config: { auth: ['ops', 'store'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
+        params: Params,
+        body: Strict({
+          kind: Type.Union([Type.Literal('restock'), Type.Literal('adjustment')]),
+          delta: Type.Integer({ minimum: -100_000, maximum: 100_000, not: Type.Literal(0) }),
+          reason: Type.String({ minLength: 3, maxLength: 300 }),
+        }),
+      },
+    },
+    async (req) => {
+      const by = staffOf(req.principal, req.params.id);
+      if (req.body.kind === 'restock' && req.body.delta < 0) throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
+      return inventory.adjust(by, { storeId: req.params.id, productId: req.params.productId, ...req.body });
+    },
+  );
+}

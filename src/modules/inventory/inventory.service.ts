@@ -1,0 +1,150 @@
+import { uuidv7 } from 'uuidv7';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { Clock } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import {
+  adjustStock,
+  auditTrail,
+  dueReservations,
+  type FinishTo,
+  finishReservation,
+  findReservation,
+  heldReservationOf,
+  type ReservationLine,
+  reserveConditional,
+  reserveLocking,
+  stockOf,
+} from './reservations.repository.ts';
+
+export type ReserveStrategy = 'conditional' | 'locking';
+
+export interface ReserveRequest {
+  storeId: string;
+  /** Who holds it: `order:<id>` or `cart:<id>`; one held reservation per owner. */
+  owner: string;
+  lines: readonly ReservationLine[];
+  ttlMs: number;
+  /** Release this owner's current hold in the same transaction (cart → order, cart edits). */
+  replacingHoldOf?: string;
+}
+
+const RETRYABLE = new Set<string>([SqlState.DEADLOCK_DETECTED, SqlState.SERIALIZATION_FAILURE]);
+
+function outOfStock(productIds: string[], cause?: unknown): AppError {
+  return new AppError('OUT_OF_STOCK', `Not enough stock for ${productIds.length} item(s)`, {
+    cause,
+    details: { product_ids: productIds },
+  });
+}
+
+function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
+  const merged = new Map<string, number>();
+  for (const l of lines) {
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0) throw new AppError('VALIDATION_FAILED', 'quantities must be whole numbers above 0');
+    merged.set(l.productId, (merged.get(l.productId) ?? 0) + l.quantity);
+  }
+  // A stable lock order keeps two multi-line reservations from deadlocking each other.
+  return [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => (a.productId < b.productId ? -1 : 1));
+}
+
+export function inventoryService(deps: { db: Db; clock: Clock; strategy?: ReserveStrategy }) {
+  const { db, clock } = deps;
+  const strategy = deps.strategy ?? 'conditional';
+
+  async function reserveOnce(trx: Db, args: Parameters<typeof reserveConditional>[1]): Promise<void> {
+    if (strategy === 'locking') {
+      const short = await reserveLocking(trx, args);
+      if (short.length > 0) throw outOfStock(short);
+      return;
+    }
+    try {
+      await reserveConditional(trx, args);
+    } catch (err) {
+      if (sqlState(err) === SqlState.OUT_OF_STOCK) {
+        const detail = (err as { detail?: string }).detail ?? '';
+        throw outOfStock(detail.split(',').filter(Boolean), err);
+      }
+      throw err;
+    }
+  }
+
+  return {
+    strategy,
+
+    /**
+     * Holds stock for every line or for none (all or nothing). Throws OUT_OF_STOCK naming the
+     * short products. With `replacingHoldOf`, that owner's hold is released in the same
+     * transaction, so its units can be taken again by this reservation and by no one else.
+     */
+    async reserve(req: ReserveRequest, trxOrDb: Db = db): Promise<{ reservationId: string; expiresAt: Date }> {
+      const lines = normalise(req.lines);
+      if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
+      const args = { id: uuidv7(), storeId: req.storeId, owner: req.owner, lines, expiresAt: new Date(clock.now() + req.ttlMs) };
+      const run = async (trx: Db) => {
+        if (req.replacingHoldOf) {
+          const held = await heldReservationOf(trx, req.replacingHoldOf);
+          if (held) await finishReservation(trx, held.id, 'released', new Date(clock.now()));
+        }
+        await reserveOnce(trx, args);
+      };
+      const result = { reservationId: args.id, expiresAt: args.expiresAt };
+      // Inside the caller's transaction (checkout writes the order with it): its retry is the caller's.
+      if (trxOrDb !== db) {
+        await run(trxOrDb);
+        return result;
+      }
+      // Option B alone is one statement, its own transaction; the rest needs an explicit one.
+      const single = !req.replacingHoldOf && strategy === 'conditional';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (single) await reserveOnce(db, args);
+          else await db.transaction().execute(run);
+          return result;
+        } catch (err) {
+          if (attempt < 5 && RETRYABLE.has(sqlState(err) ?? '')) continue;
+          throw err;
+        }
+      }
+    },
+
+    /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
+    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) =>
+      finishReservation(trx, reservationId, 'confirmed', new Date(clock.now()), picked),
+
+    release: (reservationId: string, trx: Db = db) => finishReservation(trx, reservationId, 'released', new Date(clock.now())),
+
+    releaseHoldOf: async (owner: string) =>
+      db.transaction().execute(async (trx) => {
+        const held = await heldReservationOf(trx, owner);
+        return held ? finishReservation(trx, held.id, 'released', new Date(clock.now())) : false;
+      }),
+
+    get: (reservationId: string) => findReservation(db, reservationId),
+
+    /** Expires held reservations past their time; each exactly once, whoever sweeps. */
+    async expireDue(limit = 200): Promise<number> {
+      const now = new Date(clock.now());
+      return db.transaction().execute(async (trx) => {
+        let n = 0;
+        for (const id of await dueReservations(trx, now, limit)) {
+          if (await finishReservation(trx, id, 'expired' satisfies FinishTo, now)) n++;
+        }
+        return n;
+      });
+    },
+
+    async adjust(by: Principal, a: { storeId: string; productId: string; delta: number; kind: 'restock' | 'adjustment'; reason: string }) {
+      const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
+      if (row) return row;
+      const current = await stockOf(db, a.storeId, a.productId);
+      if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
+      throw new AppError('CONFLICT', `On hand would drop below the ${current.reserved} unit(s) reserved for orders`, { details: current });
+    },
+
+    stockOf: (storeId: string, productId: string) => stockOf(db, storeId, productId),
+    auditTrail: (storeId: string, productId: string, limit = 50) => auditTrail(db, storeId, productId, limit),
+  };
+}
+
+export type InventoryService = ReturnType<typeof inventoryService>;
