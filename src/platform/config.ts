@@ -26,11 +26,13 @@ export interface Config {
   /** Seconds before an unanswered support ticket is escalated to ops. */
   ticketEscalationS: number;
   /** How stock is reserved: one conditional UPDATE (default) or SELECT … FOR UPDATE (baseline). */
-  reserveStrategy: 'conditional' | 'locking';
+  reserveStrategy: 'coalesced' | 'conditional' | 'locking';
   /** Seconds a reservation holds stock before it expires. */
   reservationTtlS: number;
   /** Whether adding to the cart holds stock (released when the hold expires). */
   cartHolds: boolean;
+  /** Seconds a store has to accept an authorized order before it is canceled and refunded. */
+  orderAcceptTimeoutS: number;
   /** Prefix of NATS subjects and streams and of Redis keys, so several deployments can share them. */
   namespace: string;
 }
@@ -83,9 +85,10 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_BODY_LIMIT', description: 'Largest accepted request body in bytes', default: '1048576' },
   { env: 'LASTMILE_DB_POOL', description: 'Postgres connections per process', default: '10' },
   { env: 'LASTMILE_NAMESPACE', description: 'Prefix of NATS subjects/streams and Redis keys', default: 'lastmile' },
-  { env: 'LASTMILE_RESERVE_STRATEGY', description: 'conditional (one conditional UPDATE) or locking (SELECT … FOR UPDATE, the benchmark baseline)', default: 'conditional' },
+  { env: 'LASTMILE_RESERVE_STRATEGY', description: 'coalesced (conditional UPDATEs grouped per commit), conditional (one per commit) or locking (SELECT … FOR UPDATE, the baseline)', default: 'coalesced' },
   { env: 'LASTMILE_RESERVATION_TTL_S', description: 'Seconds a stock reservation or cart hold lasts before it expires', default: '600' },
   { env: 'LASTMILE_CART_HOLDS', description: 'Hold stock when items are added to a cart (1/0)', default: '0' },
+  { env: 'LASTMILE_ACCEPT_TIMEOUT_S', description: 'Seconds a store has to accept a paid order before it is canceled and the payment voided', default: '300' },
   { env: 'LASTMILE_TICKET_ESCALATION_S', description: 'Seconds before an unanswered support ticket escalates to ops', default: '900' },
 ];
 
@@ -175,7 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimitBytes: intSetting('LASTMILE_BODY_LIMIT', env.LASTMILE_BODY_LIMIT, 1_048_576, 1024, 64 * 1_048_576),
     dbPoolSize: intSetting('LASTMILE_DB_POOL', env.LASTMILE_DB_POOL, 10, 2, 200),
     namespace: namespaceSetting(env.LASTMILE_NAMESPACE),
-    reserveStrategy: enumSetting('LASTMILE_RESERVE_STRATEGY', env.LASTMILE_RESERVE_STRATEGY, ['conditional', 'locking'] as const, 'conditional'),
+    reserveStrategy: enumSetting('LASTMILE_RESERVE_STRATEGY', env.LASTMILE_RESERVE_STRATEGY, ['coalesced', 'conditional', 'locking'] as const, 'coalesced'),
+    orderAcceptTimeoutS: intSetting('LASTMILE_ACCEPT_TIMEOUT_S', env.LASTMILE_ACCEPT_TIMEOUT_S, 300, 5, 86_400),
     reservationTtlS: intSetting('LASTMILE_RESERVATION_TTL_S', env.LASTMILE_RESERVATION_TTL_S, 600, 5, 86_400),
     cartHolds: enumSetting('LASTMILE_CART_HOLDS', env.LASTMILE_CART_HOLDS, ['0', '1'] as const, '0') === '1',
     ticketEscalationS: intSetting('LASTMILE_TICKET_ESCALATION_S', env.LASTMILE_TICKET_ESCALATION_S, 900, 1, 86_400 * 7),

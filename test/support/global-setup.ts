@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -31,9 +32,14 @@ export default async function setup(project: TestProject) {
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!baseUrl) {
     if (required) throw new Error('DATABASE_URL is not set but LASTMILE_REQUIRE_SERVICES=1');
-    const embedded = await startEmbeddedPostgres(path.resolve('.lastmile/test'), { database: 'postgres' });
+    // One cluster per run, so test runs started side by side never share a data directory.
+    const dir = path.resolve('.lastmile', 'test', String(process.pid));
+    const embedded = await startEmbeddedPostgres(dir, { database: 'postgres' });
     baseUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = async () => {
+      await embedded.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    };
   }
   const adminUrl = withDatabase(baseUrl, 'postgres');
   const template = `lastmile_tpl_${process.pid}`;

@@ -85,6 +85,9 @@ export function productsRepository(db: Db) {
     find(id: string) {
       return q.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    findMany(ids: readonly string[]) {
+      return ids.length === 0 ? Promise.resolve([]) : q.selectFrom('products').selectAll().where('id', 'in', ids).execute();
+    },
     findBySkus(skus: readonly string[]) {
       return skus.length === 0 ? Promise.resolve([]) : q.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
     },

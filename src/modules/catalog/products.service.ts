@@ -126,6 +126,18 @@ export function productsService(db: Db) {
       };
     },
 
+    /** Current name and price of each product, for the cart and checkout (never the client's). */
+    async pricesFor(ids: readonly string[]) {
+      const rows = await repo.findMany(ids);
+      return new Map(
+        rows.map((r) => [r.id, { id: r.id, sku: r.sku, name: r.name, price_minor: r.price_minor, currency: r.currency, age_restricted: r.age_restricted }]),
+      );
+    },
+
+    async idsForSkus(skus: readonly string[]) {
+      return new Map((await repo.findBySkus(skus)).map((r) => [r.sku, r.id]));
+    },
+
     searchProducts: (text: string, limit: number) => repo.searchProducts(text, limit),
     availability: (storeIds: readonly string[], productIds: readonly string[]) => repo.availability(storeIds, productIds),
   };

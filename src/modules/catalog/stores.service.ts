@@ -194,6 +194,17 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
         }));
     },
 
+    /** Whether the store exists, is open now and delivers to the address (checkout's gate). */
+    async deliveryCheck(storeId: string, lat: number, lng: number) {
+      const s = await repo.find(storeId);
+      if (!s) return null;
+      return {
+        store: storeView(s),
+        open: s.status === 'open' && isOpenAt(s.opening_hours, s.timezone, clock.now()),
+        covers: zoneCovers({ lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon }, lat, lng),
+      };
+    },
+
     /** Stores covering a point with their distance, open or not (search and checkout use it). */
     async covering(lat: number, lng: number) {
       const cell = cellOf(lat, lng);

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import { createReserveBatcher } from './reserve-batcher.ts';
 import {
   adjustStock,
   auditTrail,
@@ -17,7 +18,12 @@ import {
   stockOf,
 } from './reservations.repository.ts';
 
-export type ReserveStrategy = 'conditional' | 'locking';
+/**
+ * `coalesced` (default): Option B statements grouped per store into one commit under load;
+ * `conditional`: Option B, one statement and one commit per reservation;
+ * `locking`: Option A, SELECT … FOR UPDATE then UPDATE (the benchmark baseline).
+ */
+export type ReserveStrategy = 'coalesced' | 'conditional' | 'locking';
 
 export interface ReserveRequest {
   storeId: string;
@@ -50,7 +56,8 @@ function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
 
 export function inventoryService(deps: { db: Db; clock: Clock; strategy?: ReserveStrategy }) {
   const { db, clock } = deps;
-  const strategy = deps.strategy ?? 'conditional';
+  const strategy = deps.strategy ?? 'coalesced';
+  const batcher = createReserveBatcher(db);
 
   async function reserveOnce(trx: Db, args: Parameters<typeof reserveConditional>[1]): Promise<void> {
     if (strategy === 'locking') {
@@ -94,8 +101,14 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
         await run(trxOrDb);
         return result;
       }
+      if (strategy === 'coalesced' && !req.replacingHoldOf) {
+        const outcome = await batcher.reserve(args);
+        if (outcome.ok) return result;
+        if (outcome.error === 'out_of_stock') throw outOfStock(outcome.short);
+        throw new AppError('CONFLICT', `${req.owner} already holds stock; release it first`);
+      }
       // Option B alone is one statement, its own transaction; the rest needs an explicit one.
-      const single = !req.replacingHoldOf && strategy === 'conditional';
+      const single = !req.replacingHoldOf && strategy !== 'locking';
       for (let attempt = 1; ; attempt++) {
         try {
           if (single) await reserveOnce(db, args);

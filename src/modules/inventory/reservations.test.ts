@@ -37,7 +37,7 @@ const stock = async (storeId: string, productId: string) =>
   (await sql<{ on_hand: number; reserved: number }>`SELECT on_hand, reserved FROM stock WHERE store_id = ${storeId} AND product_id = ${productId}`.execute(database.db))
     .rows[0];
 
-describe.each(['conditional', 'locking'] as ReserveStrategy[])('reservations (%s)', (strategy) => {
+describe.each(['coalesced', 'conditional', 'locking'] as ReserveStrategy[])('reservations (%s)', (strategy) => {
   const inv = () => inventoryService({ db: database.db, clock, strategy });
 
   it('500 concurrent reservations for 100 units: exactly 100 succeed, 400 are told out of stock', async () => {

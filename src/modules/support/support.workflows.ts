@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
-import { DBOS, WORKER_QUEUE } from '../../platform/workflows/engine.ts';
+import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
 import { SupportEvents, type TicketEventPayload } from './support.events.ts';
 import { type SupportService, supportService } from './support.service.ts';
 
@@ -45,7 +45,7 @@ export async function startSupportWorker(ctx: PlatformContext): Promise<Stoppabl
   const sub = await ctx.subscribe(CONSUMER_ESCALATION, [SupportEvents.TICKET_OPENED], async (event: DomainEvent) => {
     const p = event.payload as TicketEventPayload;
     if (!escalation) throw new Error('support workflows are not registered');
-    await DBOS.startWorkflow(escalation, { workflowID: escalationWorkflowId(p.ticket_id), queueName: WORKER_QUEUE })(
+    await DBOS.startWorkflow(escalation, startOptions(escalationWorkflowId(p.ticket_id)))(
       p.ticket_id,
       ctx.config.ticketEscalationS,
     );

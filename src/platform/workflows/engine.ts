@@ -6,6 +6,17 @@ export { DBOS };
 /** The queue background workflows run on; only worker processes dequeue from it. */
 export const WORKER_QUEUE = 'lastmile_worker';
 
+let executesHere = false;
+
+/**
+ * Where a new workflow runs: in this process when it is a worker (no queue hop, lowest latency;
+ * recovered by this instance after a crash), otherwise on the worker queue, which only worker
+ * processes dequeue. The workflow id keeps either path to one execution.
+ */
+export function startOptions(workflowID: string): { workflowID: string; queueName?: string } {
+  return executesHere ? { workflowID } : { workflowID, queueName: WORKER_QUEUE };
+}
+
 export interface WorkflowEngineOptions {
   databaseUrl: string;
   /** Stable per process: after a crash, the restarted process recovers the workflows it owned. */
@@ -41,7 +52,8 @@ export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise
     },
   });
   await DBOS.launch();
-  await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20 }).catch((err: unknown) => {
+  executesHere = opts.runQueuedWork;
+  await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20, minPollingIntervalMs: 100 }).catch((err: unknown) => {
     log.debug({ err }, 'worker queue already registered');
   });
   return {
