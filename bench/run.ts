@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { httpBench } from './http.bench.ts';
+import { reserveBench } from './reserve.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
 import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
 
 /** Every benchmark by name; `all` runs them in this order. */
-const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([[httpBench.name, httpBench]]);
+const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
+  [httpBench.name, httpBench],
+  [reserveBench.name, reserveBench],
+]);
 
 export function benchmarkNames(): string[] {
   return [...BENCHMARKS.keys()];
