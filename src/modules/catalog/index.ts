@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
 import { type StoresService, storesService } from './stores.service.ts';
@@ -33,5 +34,8 @@ export const catalogModule: ModuleDefinition = {
   name: 'catalog',
   dependsOn: ['inventory'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  routes: (app, ctx) => catalogRoutes(app, catalogFor(ctx)),
+  routes: async (app, ctx) => {
+    await catalogRoutes(app, catalogFor(ctx));
+    await app.register(async (scope) => catalogImportRoutes(scope, { db: ctx.db, stores: catalogFor(ctx).stores }));
+  },
 };

@@ -37,13 +37,14 @@ export async function inventoryRoutes(scope: FastifyInstance, inventory: Invento
         params: Params,
         body: Strict({
           kind: Type.Union([Type.Literal('restock'), Type.Literal('adjustment')]),
-          delta: Type.Integer({ minimum: -100_000, maximum: 100_000, not: Type.Literal(0) }),
+          delta: Type.Integer({ minimum: -100_000, maximum: 100_000, description: 'Units added (+) or removed (−); not 0' }),
           reason: Type.String({ minLength: 3, maxLength: 300 }),
         }),
       },
     },
     async (req) => {
       const by = staffOf(req.principal, req.params.id);
+      if (req.body.delta === 0) throw new AppError('VALIDATION_FAILED', 'body.delta: a change of 0 changes nothing');
       if (req.body.kind === 'restock' && req.body.delta < 0) throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
       return inventory.adjust(by, { storeId: req.params.id, productId: req.params.productId, ...req.body });
     },
