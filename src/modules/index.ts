@@ -3,7 +3,9 @@ import { catalogModule } from './catalog/index.ts';
 import { identityModule } from './identity/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
+import { ordersModule } from './orders/index.ts';
+import { paymentsModule } from './payments/index.ts';
 import { supportModule } from './support/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule];
+export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule];

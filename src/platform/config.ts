@@ -35,6 +35,8 @@ export interface Config {
   orderAcceptTimeoutS: number;
   /** Prefix of NATS subjects and streams and of Redis keys, so several deployments can share them. */
   namespace: string;
+  /** HMAC secret of the fake payment provider's webhooks (signed by it, checked by payments). */
+  fakepayWebhookSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -89,10 +91,12 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_RESERVATION_TTL_S', description: 'Seconds a stock reservation or cart hold lasts before it expires', default: '600' },
   { env: 'LASTMILE_CART_HOLDS', description: 'Hold stock when items are added to a cart (1/0)', default: '0' },
   { env: 'LASTMILE_ACCEPT_TIMEOUT_S', description: 'Seconds a store has to accept a paid order before it is canceled and the payment voided', default: '300' },
+  { env: 'LASTMILE_FAKEPAY_WEBHOOK_SECRET', description: 'HMAC secret of the fake payment provider\'s webhooks, at least 32 characters (required in production)', default: '(dev secret)' },
   { env: 'LASTMILE_TICKET_ESCALATION_S', description: 'Seconds before an unanswered support ticket escalates to ops', default: '900' },
 ];
 
 const DEV_JWT_SECRET = 'lastmile-development-secret-change-me-0123456789';
+const DEV_FAKEPAY_SECRET = 'fakepay-development-webhook-secret-change-me-0123';
 
 function intSetting(name: string, raw: string | undefined, def: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return def;
@@ -158,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : DEV_JWT_SECRET);
   if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'required when NODE_ENV=production');
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  // The dev default is public (it is in this file): anyone could sign webhooks with it.
+  const fakepayWebhookSecret = env.LASTMILE_FAKEPAY_WEBHOOK_SECRET || (nodeEnv === 'production' ? undefined : DEV_FAKEPAY_SECRET);
+  if (!fakepayWebhookSecret) throw new ConfigError('LASTMILE_FAKEPAY_WEBHOOK_SECRET', 'required when NODE_ENV=production');
+  if (fakepayWebhookSecret.length < 32) throw new ConfigError('LASTMILE_FAKEPAY_WEBHOOK_SECRET', 'must be at least 32 characters');
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}"`);
@@ -178,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimitBytes: intSetting('LASTMILE_BODY_LIMIT', env.LASTMILE_BODY_LIMIT, 1_048_576, 1024, 64 * 1_048_576),
     dbPoolSize: intSetting('LASTMILE_DB_POOL', env.LASTMILE_DB_POOL, 10, 2, 200),
     namespace: namespaceSetting(env.LASTMILE_NAMESPACE),
+    fakepayWebhookSecret,
     reserveStrategy: enumSetting('LASTMILE_RESERVE_STRATEGY', env.LASTMILE_RESERVE_STRATEGY, ['coalesced', 'conditional', 'locking'] as const, 'coalesced'),
     orderAcceptTimeoutS: intSetting('LASTMILE_ACCEPT_TIMEOUT_S', env.LASTMILE_ACCEPT_TIMEOUT_S, 300, 5, 86_400),
     reservationTtlS: intSetting('LASTMILE_RESERVATION_TTL_S', env.LASTMILE_RESERVATION_TTL_S, 600, 5, 86_400),

@@ -1,0 +1,123 @@
+import { uuidv7 } from 'uuidv7';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { CatalogServices } from '../catalog/index.ts';
+import type { InventoryService } from '../inventory/index.ts';
+import { cartsRepository } from './carts.repository.ts';
+import { OrderEvents } from './orders.events.ts';
+import { type OrderLineRow, ordersRepository } from './orders.repository.ts';
+import { eventPayload, orderView } from './orders.service.ts';
+import { type FeeSchedule, priceOrder } from './pricing.ts';
+
+export interface CheckoutInput {
+  /** Lines to buy; without them the customer's open cart is checked out. */
+  store_id?: string;
+  lines?: Array<{ product_id?: string; sku?: string; quantity: number }>;
+  delivery: { lat: number; lng: number; address: string };
+  payment: { card_token: string };
+}
+
+const bad = (path: string, message: string) => new AppError('VALIDATION_FAILED', `${path}: ${message}`, { details: { errors: [{ path: `body.${path}`, message }] } });
+
+/**
+ * Places an order: checks the store and address, prices every line from the catalog (never the
+ * client), then in one transaction reserves all lines (or none), writes the order with its lines
+ * and its `orders.order_placed` event, and closes the cart. The saga takes it from there.
+ */
+export function checkoutService(deps: { db: Db; catalog: CatalogServices; inventory: InventoryService; fees: FeeSchedule; reservationTtlMs: number }) {
+  const { db, catalog, inventory } = deps;
+
+  async function resolveLines(by: Principal, input: CheckoutInput): Promise<{ storeId: string; cartId: string | null; lines: Array<{ productId: string; quantity: number }> }> {
+    if (input.lines) {
+      if (!input.store_id) throw bad('store_id', 'required with lines');
+      const skus = input.lines.filter((l) => !l.product_id && l.sku).map((l) => l.sku as string);
+      const bySku = skus.length > 0 ? await catalog.products.idsForSkus(skus) : new Map<string, string>();
+      const lines = input.lines.map((l, i) => {
+        const productId = l.product_id ?? (l.sku ? bySku.get(l.sku) : undefined);
+        if (!productId) throw bad(`lines.${i}`, l.sku ? `unknown SKU ${l.sku}` : 'give product_id or sku');
+        return { productId, quantity: l.quantity };
+      });
+      return { storeId: input.store_id, cartId: null, lines };
+    }
+    const cart = await cartsRepository(db).openCartOf(by.id);
+    if (!cart || cart.lines.length === 0) throw new AppError('UNPROCESSABLE', 'The cart is empty');
+    return { storeId: cart.store_id, cartId: cart.id, lines: cart.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })) };
+  }
+
+  return {
+    async place(by: Principal, input: CheckoutInput, clientKey: string | null) {
+      if (clientKey) {
+        const existing = await ordersRepository(db).findByClientKey(by.id, clientKey);
+        if (existing) return { order: orderView(existing), created: false };
+      }
+      const { storeId, cartId, lines } = await resolveLines(by, input);
+      if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');
+      const check = await catalog.stores.deliveryCheck(storeId, input.delivery.lat, input.delivery.lng);
+      if (!check) throw bad('store_id', 'unknown store');
+      if (!check.open) throw new AppError('UNPROCESSABLE', `${check.store.name} is not taking orders now`);
+      if (!check.covers) throw new AppError('UNPROCESSABLE', `${check.store.name} does not deliver to this address`);
+
+      const products = await catalog.products.pricesFor(lines.map((l) => l.productId));
+      const priced = lines.map((l, i) => {
+        const p = products.get(l.productId);
+        if (!p) throw bad(`lines.${i}`, 'unknown product');
+        return { ...l, p };
+      });
+      const currency = priced[0]?.p.currency ?? '';
+      const foreign = priced.findIndex((x) => x.p.currency !== currency);
+      if (foreign >= 0) throw bad(`lines.${foreign}`, `priced in ${priced[foreign]?.p.currency}, the order is in ${currency}`);
+      const totals = priceOrder(priced.map((x) => ({ unitPriceMinor: x.p.price_minor, quantity: x.quantity })), deps.fees);
+
+      const orderId = uuidv7();
+      const row = await db.transaction().execute(async (trx) => {
+        const { reservationId } = await inventory.reserve(
+          { storeId, owner: `order:${orderId}`, lines, ttlMs: deps.reservationTtlMs, ...(cartId ? { replacingHoldOf: `cart:${cartId}` } : {}) },
+          trx,
+        );
+        const orderLines: OrderLineRow[] = priced.map((x) => ({
+          order_id: orderId,
+          product_id: x.productId,
+          sku: x.p.sku,
+          name: x.p.name,
+          unit_price_minor: x.p.price_minor,
+          quantity: x.quantity,
+          picked_quantity: null,
+          age_restricted: x.p.age_restricted,
+        }));
+        const order = await ordersRepository(trx).insert(
+          {
+            id: orderId,
+            customer_id: by.id,
+            store_id: storeId,
+            status: 'placed',
+            currency,
+            ...totals,
+            delivery_lat: input.delivery.lat,
+            delivery_lng: input.delivery.lng,
+            delivery_address: input.delivery.address,
+            reservation_id: reservationId,
+            payment_method: input.payment.card_token,
+            client_key: clientKey,
+          },
+          orderLines,
+        );
+        if (!order) return undefined;
+        if (cartId) await cartsRepository(trx).close(cartId, 'checked_out');
+        await writeOutbox(trx, [newEvent(OrderEvents.PLACED, eventPayload(order), { aggregateId: order.id })]);
+        return order;
+      });
+      if (!row) {
+        // Lost a race with the same key: the transaction rolled back, including its reservation.
+        const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+        if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
+        return { order: orderView(existing), created: false };
+      }
+      return { order: orderView(row), created: true };
+    },
+  };
+}
+
+export type CheckoutService = ReturnType<typeof checkoutService>;

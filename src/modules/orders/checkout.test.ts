@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openShop, type Shop } from '../../../test/support/shop.ts';
+
+let t: TestPlatform;
+let customer: string;
+
+beforeAll(async () => {
+  t = await startTestPlatform({ env: { LASTMILE_ACCEPT_TIMEOUT_S: '5' } });
+  customer = await t.tokenFor('customer');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+let keyN = 0;
+const checkout = (shop: Shop, lines: Array<{ product_id?: string; sku?: string; quantity: number }>, opts: { token?: string; card?: string; key?: string; extra?: object } = {}) =>
+  t.request({
+    method: 'POST',
+    url: '/v1/orders',
+    token: opts.token ?? customer,
+    headers: { 'idempotency-key': opts.key ?? `k-${keyN++}-${Date.now()}` },
+    payload: { store_id: shop.storeId, lines, delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' }, payment: { card_token: opts.card ?? 'tok_visa' }, ...opts.extra },
+  });
+
+const stock = async (shop: Shop, i: number) =>
+  (await sql<{ on_hand: number; reserved: number }>`SELECT on_hand, reserved FROM stock WHERE store_id = ${shop.storeId} AND product_id = ${shop.products[i]?.id}`.execute(t.platform.ctx.db)).rows[0];
+const order = async (id: string, token = customer) => (await t.request({ method: 'GET', url: `/v1/orders/${id}`, token })).json();
+const storeDoes = (shop: Shop, id: string, action: string, payload?: object) =>
+  t.request({ method: 'POST', url: `/v1/orders/${id}/${action}`, token: shop.storeToken, ...(payload ? { payload } : {}) });
+
+describe('checkout and the order saga', () => {
+  it('authorizes, follows the store, and captures only what was delivered', async () => {
+    const shop = await openShop(t, { stock: [10, 10], prices: [500, 300] });
+    const [a, b] = shop.products as [Shop['products'][0], Shop['products'][0]];
+    const res = await checkout(shop, [{ product_id: a.id, quantity: 2 }, { sku: b.sku, quantity: 1 }]);
+    expect(res.statusCode).toBe(201);
+    const placed = res.json();
+    expect(placed.payment.status).toBe('authorized');
+    expect(placed.status).toBe('authorized');
+    expect(placed.totals.subtotal_minor).toBe(1300);
+    expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 2 });
+
+    expect((await storeDoes(shop, placed.id, 'accept')).statusCode).toBe(200);
+    expect((await storeDoes(shop, placed.id, 'preparing')).statusCode).toBe(200);
+    // One of the two units of A was missing on the shelf.
+    expect((await storeDoes(shop, placed.id, 'ready', { picked: [{ product_id: a.id, quantity: 1 }] })).statusCode).toBe(200);
+    expect((await storeDoes(shop, placed.id, 'picked-up')).statusCode).toBe(200);
+    expect((await storeDoes(shop, placed.id, 'delivered')).statusCode).toBe(200);
+
+    const settled = await waitFor(async () => {
+      const o = await order(placed.id);
+      return o.totals.captured_minor !== null ? o : null;
+    }, 20_000, 'capture');
+    expect(settled.totals.captured_minor).toBeLessThan(placed.totals.total_minor);
+    expect(await stock(shop, 0)).toEqual({ on_hand: 9, reserved: 0 });
+    expect(await stock(shop, 1)).toEqual({ on_hand: 9, reserved: 0 });
+    const payment = (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })).json();
+    expect(payment.captured_minor).toBe(settled.totals.captured_minor);
+  });
+
+  it('fails a declined payment and gives the stock back', async () => {
+    const shop = await openShop(t, { stock: [3] });
+    const res = await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 3 }], { card: 'tok_decline' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().payment.status).toBe('declined');
+    await waitFor(async () => (await order(res.json().id)).status === 'failed', 10_000, 'failed order');
+    await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
+  });
+
+  it('lets the customer cancel before pickup: stock released, authorization voided', async () => {
+    const shop = await openShop(t, { stock: [5] });
+    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 2 }])).json();
+    await storeDoes(shop, placed.id, 'accept');
+    const cancel = await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/cancel`, token: customer, payload: { reason: 'changed my mind' } });
+    expect(cancel.statusCode).toBe(200);
+    await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
+    await waitFor(async () => {
+      const p = (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })).json();
+      return p.status === 'voided';
+    }, 10_000, 'payment voided');
+    const late = await storeDoes(shop, placed.id, 'ready', {});
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('cancels an order the store never accepts (deadline) and compensates', async () => {
+    const shop = await openShop(t, { stock: [1] });
+    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])).json();
+    const canceled = await waitFor(async () => {
+      const o = await order(placed.id);
+      return o.status === 'canceled' ? o : null;
+    }, 30_000, 'timeout cancel');
+    expect(canceled.reason).toContain('timeout');
+    await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
+  }, 45_000);
+
+  it('500 concurrent checkouts for 100 units make exactly 100 orders and 400 out-of-stock answers', async () => {
+    const shop = await openShop(t, { stock: [100] });
+    const productId = shop.products[0]?.id as string;
+    const results = await Promise.all(Array.from({ length: 500 }, () => checkout(shop, [{ product_id: productId, quantity: 1 }])));
+    const created = results.filter((r) => r.statusCode === 201);
+    const refused = results.filter((r) => r.statusCode === 409 && r.json().code === 'OUT_OF_STOCK');
+    expect(created).toHaveLength(100);
+    expect(refused).toHaveLength(400);
+    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(t.platform.ctx.db);
+    expect(n.rows[0]?.n).toBe(100);
+    expect(await stock(shop, 0)).toEqual({ on_hand: 100, reserved: 100 });
+  }, 120_000);
+
+  it('the same checkout retried 50 times at once makes one order and one authorization', async () => {
+    const shop = await openShop(t, { stock: [10] });
+    const lines = [{ product_id: shop.products[0]?.id, quantity: 1 }];
+    const results = await Promise.all(Array.from({ length: 50 }, () => checkout(shop, lines, { key: 'same-checkout' })));
+    expect(results.every((r) => r.statusCode === 201 || r.statusCode === 200 || r.statusCode === 409)).toBe(true);
+    const ids = new Set(results.filter((r) => r.statusCode < 300).map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    const orders = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(t.platform.ctx.db);
+    expect(orders.rows[0]?.n).toBe(1);
+    const auths = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${[...ids][0]} AND kind = 'authorize'`.execute(t.platform.ctx.db);
+    expect(auths.rows[0]?.n).toBe(1);
+    expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 1 });
+  });
+
+  it('rejects bad orders with problem+json and reserves nothing', async () => {
+    const shop = await openShop(t, { stock: [5, 5] });
+    const other = await openShop(t, { stock: [5], lat: 52.51 });
+    const usd = await openShop(t, { stock: [5], currency: 'USD', lat: 52.505 });
+    const p = shop.products[0]?.id as string;
+    const cases: Array<[string, Promise<{ statusCode: number; json(): { code: string } }>, number]> = [
+      ['empty', checkout(shop, []), 400],
+      ['unknown sku', checkout(shop, [{ sku: 'NOPE-1', quantity: 1 }]), 400],
+      ['zero', checkout(shop, [{ product_id: p, quantity: 0 }]), 400],
+      ['negative', checkout(shop, [{ product_id: p, quantity: -2 }]), 400],
+      ['huge', checkout(shop, [{ product_id: p, quantity: 1_000_000 }]), 400],
+      ['too many for stock', checkout(shop, [{ product_id: p, quantity: 6 }]), 409],
+      ['other store sku', checkout(shop, [{ product_id: other.products[0]?.id, quantity: 1 }]), 409],
+      ['mixed currency', checkout(shop, [{ product_id: p, quantity: 1 }, { product_id: usd.products[0]?.id, quantity: 1 }]), 400],
+      ['client price', checkout(shop, [{ product_id: p, quantity: 1, price_minor: 1 } as never]), 400],
+      ['client status', checkout(shop, [{ product_id: p, quantity: 1 }], { extra: { status: 'delivered' } }), 400],
+      ['no key', t.request({ method: 'POST', url: '/v1/orders', token: customer, payload: {} }), 400],
+    ];
+    for (const [name, pending, status] of cases) {
+      const res = await pending;
+      expect(res.statusCode, name).toBe(status);
+      expect(res.json().code, name).toBeTruthy();
+    }
+    await t.request({ method: 'POST', url: `/v1/stores/${shop.storeId}/pause`, token: shop.storeToken });
+    const closed = await checkout(shop, [{ product_id: p, quantity: 1 }]);
+    expect(closed.statusCode).toBe(422);
+    const reserved = await sql<{ n: number }>`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`.execute(t.platform.ctx.db);
+    expect(reserved.rows[0]?.n).toBe(0);
+  });
+
+  it('shows an order only to its customer, its store and ops', async () => {
+    const shop = await openShop(t, { stock: [5] });
+    const otherShop = await openShop(t, { stock: [1], lat: 52.49 });
+    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])).json();
+    const b = await t.tokenFor('customer', 1);
+    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: b })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: otherShop.storeToken })).statusCode).toBe(404);
+    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/accept`, token: otherShop.storeToken })).statusCode).toBe(404);
+    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/cancel`, token: b, payload: { reason: 'x' } })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: shop.storeToken })).statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: await t.tokenFor('ops') })).statusCode).toBe(200);
+    const mine = (await t.request({ method: 'GET', url: '/v1/orders', token: b })).json();
+    expect(mine.items.find((o: { id: string }) => o.id === placed.id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,35 @@
+/** The order's life: only these transitions exist. */
+export const ORDER_STATUSES = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up', 'delivered', 'canceled', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
+
+const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
+  placed: ['authorized', 'failed', 'canceled'],
+  authorized: ['accepted', 'canceled'],
+  accepted: ['preparing', 'ready', 'canceled'],
+  preparing: ['ready', 'canceled'],
+  ready: ['picked_up', 'canceled'],
+  picked_up: ['delivered', 'failed'],
+  delivered: [],
+  canceled: [],
+  failed: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
+
+/** Statuses from which `to` may be reached: the guard of the conditional UPDATE. */
+export const sourcesOf = (to: OrderStatus): OrderStatus[] => ORDER_STATUSES.filter((s) => canTransition(s, to));
+
+/** A customer may cancel until a driver has the bag. */
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['placed', 'authorized', 'accepted', 'preparing', 'ready'];
+
+/** How long an order may stay in a status before the saga ends it (seconds). */
+export const PHASE_DEADLINES_S: Partial<Record<OrderStatus, number>> = {
+  placed: 120,
+  authorized: 300,
+  accepted: 90 * 60,
+  preparing: 90 * 60,
+  ready: 60 * 60,
+  picked_up: 120 * 60,
+};

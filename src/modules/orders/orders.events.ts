@@ -1,0 +1,27 @@
+import type { OrderStatus } from './order-state.ts';
+
+/** One event type per status the order enters: `orders.order_<status>` (payload version 1). */
+export const orderEventType = (status: OrderStatus) => `orders.order_${status}`;
+export const OrderEvents = {
+  PLACED: orderEventType('placed'),
+  AUTHORIZED: orderEventType('authorized'),
+  ACCEPTED: orderEventType('accepted'),
+  PREPARING: orderEventType('preparing'),
+  READY: orderEventType('ready'),
+  PICKED_UP: orderEventType('picked_up'),
+  DELIVERED: orderEventType('delivered'),
+  CANCELED: orderEventType('canceled'),
+  FAILED: orderEventType('failed'),
+} as const;
+
+export interface OrderEventPayload {
+  order_id: string;
+  version: number;
+  status: OrderStatus;
+  store_id: string;
+  customer_id: string;
+  total_minor: number;
+  captured_minor: number | null;
+  currency: string;
+  reason: string | null;
+}

@@ -1,0 +1,121 @@
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+import type { OrderStatus } from './order-state.ts';
+
+export interface OrdersTable {
+  id: string;
+  customer_id: string;
+  store_id: string;
+  status: OrderStatus;
+  version: Generated<number>;
+  currency: string;
+  subtotal_minor: number;
+  delivery_fee_minor: number;
+  small_order_fee_minor: number;
+  service_fee_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  captured_minor: number | null;
+  delivery_lat: number;
+  delivery_lng: number;
+  delivery_address: string;
+  reservation_id: string;
+  payment_method: string;
+  client_key: string | null;
+  reason: string | null;
+  placed_at: Generated<Date>;
+  status_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  unit_price_minor: number;
+  quantity: number;
+  picked_quantity: number | null;
+  age_restricted: boolean;
+}
+
+interface Tables {
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+}
+
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderLineRow = Selectable<OrderLinesTable>;
+export type NewOrder = Omit<OrderRow, 'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'>;
+
+export function ordersRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
+    /** Undefined when this customer already placed an order with this key. */
+    async insert(order: NewOrder, lines: readonly OrderLineRow[]) {
+      const row = await q
+        .insertInto('orders')
+        .values(order)
+        .onConflict((oc) => oc.columns(['customer_id', 'client_key']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await q.insertInto('order_lines').values([...lines]).execute();
+      return row;
+    },
+    findByClientKey(customerId: string, key: string) {
+      return q.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('client_key', '=', key).executeTakeFirst();
+    },
+    find(id: string) {
+      return q.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    lines(orderId: string) {
+      return q.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('name').execute();
+    },
+    /**
+     * Moves the order to `to` only from one of `from` (and, when given, only at `version`):
+     * concurrent or repeated transitions find the row already moved and change nothing.
+     */
+    recordCapture(id: string, amountMinor: number) {
+      return q.updateTable('orders').set({ captured_minor: amountMinor, updated_at: sql`now()` }).where('id', '=', id).execute();
+    },
+    transition(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number } = {}) {
+      let query = q
+        .updateTable('orders')
+        .set({
+          status: to,
+          version: sql`version + 1`,
+          status_at: sql`now()`,
+          updated_at: sql`now()`,
+          ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', [...from]);
+      if (extra.version !== undefined) query = query.where('version', '=', extra.version);
+      return query.returningAll().executeTakeFirst();
+    },
+    async setPicked(orderId: string, picked: ReadonlyArray<{ productId: string; quantity: number }>) {
+      if (picked.length === 0) return;
+      await sql`UPDATE order_lines l SET picked_quantity = least(p.quantity, l.quantity)
+        FROM unnest(${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[]) AS p(product_id, quantity)
+        WHERE l.order_id = ${orderId}::uuid AND l.product_id = p.product_id`.execute(db);
+    },
+    list(p: { customerId?: string; storeId?: string; status?: OrderStatus; before?: string; limit: number }) {
+      let query = q.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(p.limit);
+      if (p.customerId) query = query.where('customer_id', '=', p.customerId);
+      if (p.storeId) query = query.where('store_id', '=', p.storeId);
+      if (p.status) query = query.where('status', '=', p.status);
+      if (p.before) query = query.where('id', '<', p.before);
+      return query.execute();
+    },
+    /** Orders not terminal whose status is older than `olderThanS` (stuck-order sweep). */
+    stale(olderThanS: number, limit: number) {
+      return q
+        .selectFrom('orders')
+        .select(['id', 'status'])
+        .where('status', 'not in', ['delivered', 'canceled', 'failed'])
+        .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`)
+        .limit(limit)
+        .execute();
+    },
+  };
+}

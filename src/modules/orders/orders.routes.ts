@@ -1,0 +1,144 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { CartsService } from './carts.service.ts';
+import type { CheckoutService } from './checkout.service.ts';
+import { ORDER_STATUSES } from './order-state.ts';
+import type { OrdersService } from './orders.service.ts';
+
+const who = (p: Principal | null): Principal => {
+  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return p;
+};
+
+const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+const Id = Strict({ id: Uuid });
+const Reason = Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+
+export interface OrdersRouteDeps {
+  carts: CartsService;
+  checkout: CheckoutService;
+  orders: OrdersService;
+  /** Starts the saga and waits briefly for the payment outcome. */
+  afterPlace: (orderId: string) => Promise<{ status: string; reason?: string } | null>;
+  paymentOf: (orderId: string) => Promise<unknown>;
+}
+
+export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): Promise<void> {
+  const app = typed(scope);
+  const { carts, checkout, orders } = deps;
+
+  app.get('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' } }, async (req) =>
+    carts.view(who(req.principal)),
+  );
+  app.put(
+    '/v1/cart/lines',
+    {
+      config: { auth: ['customer'] },
+      schema: {
+        tags: ['cart'],
+        summary: 'Set the quantity of a product in your cart (0 removes it)',
+        body: Strict({ store_id: Uuid, product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }),
+      },
+    },
+    async (req) => carts.setLine(who(req.principal), req.body),
+  );
+  app.delete('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } }, async (req, reply) => {
+    await carts.clear(who(req.principal));
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/v1/orders',
+    {
+      config: { auth: ['customer'], idempotency: 'required' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Check out: reserve stock, place the order and authorize the payment',
+        description: 'Send the lines (store_id + lines) or nothing to check out your cart. Prices come from the catalog; a client price is refused.',
+        body: Strict({
+          store_id: Type.Optional(Uuid),
+          lines: Type.Optional(
+            Type.Array(Strict({ product_id: Type.Optional(Uuid), sku: Type.Optional(Sku), quantity: Quantity }), { minItems: 1, maxItems: 100 }),
+          ),
+          delivery: Strict({
+            lat: Type.Number({ minimum: -90, maximum: 90 }),
+            lng: Type.Number({ minimum: -180, maximum: 180 }),
+            address: Type.String({ minLength: 3, maxLength: 300 }),
+          }),
+          payment: Strict({ card_token: Type.String({ pattern: '^tok_[A-Za-z0-9_]{1,60}$', description: "The payment provider's card token" }) }),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { order, created } = await checkout.place(who(req.principal), req.body, req.idempotencyKey);
+      const payment = await deps.afterPlace(order.id);
+      const fresh = await orders.get(who(req.principal), order.id);
+      reply.code(created ? 201 : 200);
+      return { ...fresh, payment: payment ?? { status: 'pending' } };
+    },
+  );
+
+  app.get(
+    '/v1/orders',
+    {
+      config: { auth: ['customer', 'store', 'ops'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Order history: yours, your store\'s, or all (ops)',
+        querystring: Strict({
+          status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
+          before: Type.Optional(Uuid),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        }),
+      },
+    },
+    async (req) => orders.list(who(req.principal), req.query),
+  );
+  app.get('/v1/orders/:id', { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: 'One order', params: Id } }, async (req) =>
+    orders.get(who(req.principal), req.params.id),
+  );
+  app.get(
+    '/v1/orders/:id/payment',
+    { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: "The order's payment", params: Id } },
+    async (req) => {
+      await orders.get(who(req.principal), req.params.id);
+      return deps.paymentOf(req.params.id);
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    { config: { auth: ['customer', 'ops'] }, schema: { tags: ['orders'], summary: 'Cancel before pickup; stock and payment are given back', params: Id, body: Reason } },
+    async (req) => orders.cancel(who(req.principal), req.params.id, req.body.reason),
+  );
+  const storeAction = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
+    app.post(`/v1/orders/:id/${path}`, { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
+      run(who(req.principal), req.params.id),
+    );
+  storeAction('accept', 'The store takes the order', orders.accept);
+  storeAction('preparing', 'The store starts picking', orders.preparing);
+  storeAction('picked-up', 'The courier has the bag', orders.pickedUp);
+  storeAction('delivered', 'Handed over; the final amount is captured', orders.delivered);
+  app.post(
+    '/v1/orders/:id/reject',
+    { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary: 'The store refuses the order', params: Id, body: Reason } },
+    async (req) => orders.reject(who(req.principal), req.params.id, req.body.reason),
+  );
+  app.post(
+    '/v1/orders/:id/ready',
+    {
+      config: { auth: ['store', 'ops'] },
+      schema: {
+        tags: ['store orders'],
+        summary: 'Picked and packed; report missing items as picked quantities below the ordered ones',
+        params: Id,
+        body: Strict({ picked: Type.Array(Strict({ product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }), { maxItems: 100, default: [] }) }),
+      },
+    },
+    async (req) => orders.ready(who(req.principal), req.params.id, req.body.picked.map((p) => ({ productId: p.product_id, quantity: p.quantity }))),
+  );
+}

@@ -1,0 +1,162 @@
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+import type { ProviderPaymentStatus } from './payment-provider.ts';
+
+/** The fake provider's own tables (it plays an external system: nothing else reads them). */
+interface FakepayPaymentsTable {
+  id: string;
+  reference: string;
+  card: string;
+  currency: string;
+  status: ProviderPaymentStatus;
+  decline_reason: string | null;
+  authorized_minor: number;
+  captured_minor: Generated<number>;
+  refunded_minor: Generated<number>;
+  event_seq: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+interface FakepayRequestsTable {
+  idempotency_key: string;
+  operation: string;
+  params_hash: string;
+  payment_id: string | null;
+  response: unknown;
+  created_at: Generated<Date>;
+}
+interface FakepayEventsTable {
+  id: string;
+  payment_id: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  delivered_at: Generated<Date | null>;
+  gave_up_at: Generated<Date | null>;
+  last_error: Generated<string | null>;
+}
+interface Tables {
+  fakepay_payments: FakepayPaymentsTable;
+  fakepay_requests: FakepayRequestsTable;
+  fakepay_events: FakepayEventsTable;
+}
+
+export type FakepayPayment = Selectable<FakepayPaymentsTable>;
+export type FakepayEvent = Selectable<FakepayEventsTable>;
+
+export function fakepayRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
+    /**
+     * Claims an idempotency key inside the caller's transaction. A concurrent call with the same key
+     * waits here until the first commits (then sees its response) or rolls back (then claims it).
+     */
+    async claimRequest(key: string, operation: string, paramsHash: string): Promise<boolean> {
+      const res = await q
+        .insertInto('fakepay_requests')
+        .values({ idempotency_key: key, operation, params_hash: paramsHash, payment_id: null, response: null })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    findRequest(key: string) {
+      return q.selectFrom('fakepay_requests').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    },
+    async storeResponse(key: string, paymentId: string, response: unknown): Promise<void> {
+      await q
+        .updateTable('fakepay_requests')
+        .set({ payment_id: paymentId, response: JSON.stringify(response) })
+        .where('idempotency_key', '=', key)
+        .execute();
+    },
+
+    /** `event_seq` is 1 when the insert is itself an event (an authorization). */
+    insertPayment(p: Pick<FakepayPayment, 'id' | 'reference' | 'card' | 'currency' | 'status' | 'decline_reason' | 'authorized_minor' | 'event_seq'>) {
+      return q
+        .insertInto('fakepay_payments')
+        .values(p)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    find(id: string) {
+      return q.selectFrom('fakepay_payments').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    findMany(ids: readonly string[]) {
+      if (ids.length === 0) return Promise.resolve([]);
+      return q.selectFrom('fakepay_payments').selectAll().where('id', 'in', ids).execute();
+    },
+    findByReference(reference: string) {
+      return q.selectFrom('fakepay_payments').selectAll().where('reference', '=', reference).orderBy('created_at').execute();
+    },
+
+    // The provider's rules are conditional updates: a capture, void or refund that breaks them
+    // changes no row (undefined), and bumps the event sequence when it does change one.
+    capture(id: string, amount: number) {
+      return q
+        .updateTable('fakepay_payments')
+        .set({ status: 'captured', captured_minor: amount, event_seq: sql`event_seq + 1`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('status', '=', 'authorized')
+        .where('authorized_minor', '>=', amount)
+        .returningAll()
+        .executeTakeFirst();
+    },
+    void(id: string) {
+      return q
+        .updateTable('fakepay_payments')
+        .set({ status: 'voided', event_seq: sql`event_seq + 1`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('status', '=', 'authorized')
+        .returningAll()
+        .executeTakeFirst();
+    },
+    refund(id: string, amount: number) {
+      return q
+        .updateTable('fakepay_payments')
+        .set({
+          refunded_minor: sql`refunded_minor + ${amount}`,
+          status: sql`CASE WHEN refunded_minor + ${amount} = captured_minor THEN 'refunded' ELSE 'partially_refunded' END`,
+          event_seq: sql`event_seq + 1`,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .where('status', 'in', ['captured', 'partially_refunded'])
+        .where(sql<boolean>`refunded_minor + ${amount} <= captured_minor`)
+        .returningAll()
+        .executeTakeFirst();
+    },
+    async insertEvent(e: Pick<FakepayEvent, 'id' | 'payment_id' | 'seq' | 'type' | 'payload'>): Promise<void> {
+      await q
+        .insertInto('fakepay_events')
+        .values({ ...e, payload: JSON.stringify(e.payload) })
+        .execute();
+    },
+    /**
+     * Leases due events for delivery: claimed with SKIP LOCKED and pushed 30 s into the future, so
+     * two deliverers never send the same event at once and a crashed one's lease runs out.
+     */
+    async leaseDueEvents(limit: number): Promise<FakepayEvent[]> {
+      const res = await sql<FakepayEvent>`UPDATE fakepay_events SET next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
+        WHERE id IN (SELECT id FROM fakepay_events WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now()
+          ORDER BY created_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING *`.execute(q);
+      return res.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.seq - b.seq);
+    },
+    async markDelivered(id: string): Promise<void> {
+      await q.updateTable('fakepay_events').set({ delivered_at: sql`now()`, last_error: null }).where('id', '=', id).execute();
+    },
+    /** A failed delivery is retried with exponential backoff (capped at 5 minutes), then given up. */
+    async markFailed(id: string, error: string, maxAttempts: number): Promise<void> {
+      await sql`UPDATE fakepay_events SET last_error = ${error.slice(0, 500)},
+          next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts))),
+          gave_up_at = CASE WHEN attempts >= ${maxAttempts} THEN now() END
+        WHERE id = ${id}`.execute(q);
+    },
+    eventsOf(paymentId: string) {
+      return q.selectFrom('fakepay_events').selectAll().where('payment_id', '=', paymentId).orderBy('seq').execute();
+    },
+  };
+}

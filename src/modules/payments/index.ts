@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { type FakeProvider, fakeProvider } from './fake-provider.ts';
+import { paymentsRoutes } from './payments.routes.ts';
+import { type PaymentsService, paymentsService } from './payments.service.ts';
+import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
+
+export { FAKEPAY, FakepayEvents, TEST_CARDS } from './fake-provider.ts';
+export type { DeclineReason, PaymentProvider } from './payment-provider.ts';
+export type { PaymentView } from './payment-view.ts';
+export type { Mismatch } from './payments.reconciliation.ts';
+export type { PaymentStatus } from './payments.repository.ts';
+export { type PaymentEventPayload, PaymentEvents } from './payments.events.ts';
+export { paymentKeys, type PaymentsService } from './payments.service.ts';
+
+interface Runtime {
+  service: PaymentsService;
+  provider: FakeProvider;
+  handleWebhook: WebhookHandler;
+}
+
+// One provider, breaker and service per running platform: the circuit breaker must be shared by
+// every call of the process to mean anything.
+const runtimes = new WeakMap<PlatformContext, Runtime>();
+function runtimeFor(ctx: PlatformContext): Runtime {
+  let r = runtimes.get(ctx);
+  if (!r) {
+    const secret = ctx.config.fakepayWebhookSecret;
+    const provider = fakeProvider({ db: ctx.db, webhookSecret: secret, clock: ctx.clock });
+    r = {
+      provider,
+      service: paymentsService({ db: ctx.db, provider, logger: ctx.logger }),
+      handleWebhook: webhookHandler({ db: ctx.db, secret, clock: ctx.clock, provider: provider.name }),
+    };
+    runtimes.set(ctx, r);
+  }
+  return r;
+}
+
+/** The payments service of this platform: authorize, capture, void, refund, get, reconcile. */
+export function paymentsFor(ctx: PlatformContext): PaymentsService {
+  return runtimeFor(ctx).service;
+}
+
+/** Payments through a provider port (a built-in fake PSP for now), with a ledger and reconciliation. */
+export const paymentsModule: ModuleDefinition = {
+  name: 'payments',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => paymentsRoutes(app, runtimeFor(ctx)),
+  // The fake provider's webhooks are handed to the same handler the HTTP route uses, in process:
+  // the worker need not know the API's public URL, and the signature is still checked.
+  startWorker: async (ctx) => {
+    const { provider, handleWebhook } = runtimeFor(ctx);
+    const send = async (raw: string, signature: string) => {
+      await handleWebhook(raw, signature);
+    };
+    let running: Promise<unknown> | null = null;
+    const timer = setInterval(() => {
+      running ??= provider
+        .deliverWebhooks(send)
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'payment webhook delivery failed'))
+        .finally(() => {
+          running = null;
+        });
+    }, 500);
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  },
+};

@@ -1,0 +1,190 @@
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+
+export type PaymentStatus = 'authorized' | 'declined' | 'voided' | 'captured' | 'refunded' | 'partially_refunded' | 'failed';
+export type LedgerKind = 'authorize' | 'capture' | 'void' | 'refund';
+
+interface PaymentsTable {
+  id: string;
+  order_id: string;
+  status: PaymentStatus;
+  currency: string;
+  authorized_minor: Generated<number>;
+  captured_minor: Generated<number>;
+  refunded_minor: Generated<number>;
+  decline_reason: string | null;
+  provider: string;
+  provider_payment_id: string | null;
+  provider_status: Generated<string | null>;
+  provider_seq: Generated<number>;
+  provider_confirmed_at: Generated<Date | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+interface LedgerTable {
+  id: string;
+  payment_id: string;
+  order_id: string;
+  kind: LedgerKind;
+  amount_minor: number;
+  currency: string;
+  idempotency_key: string;
+  provider_ref: string | null;
+  reason: string | null;
+  created_at: Generated<Date>;
+}
+interface WebhookEventsTable {
+  provider: string;
+  event_id: string;
+  provider_payment_id: string;
+  sequence: number;
+  type: string;
+  payload: unknown;
+  applied: Generated<boolean>;
+  received_at: Generated<Date>;
+}
+interface Tables {
+  payments: PaymentsTable;
+  payment_ledger: LedgerTable;
+  payment_webhook_events: WebhookEventsTable;
+}
+
+export type PaymentRow = Selectable<PaymentsTable>;
+export type LedgerRow = Selectable<LedgerTable>;
+export type NewLedgerRow = Omit<LedgerRow, 'created_at'>;
+type NewPayment = Pick<PaymentRow, 'id' | 'order_id' | 'status' | 'currency' | 'authorized_minor' | 'decline_reason' | 'provider' | 'provider_payment_id'>;
+
+/** One payment with the sums of its ledger rows, for reconciliation. */
+export interface PaymentTotals extends PaymentRow {
+  ledger_authorized: number;
+  ledger_captured: number;
+  ledger_refunded: number;
+  ledger_currencies: string[];
+}
+
+/** Our payment tables. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
+export function paymentsRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
+    findByOrder(orderId: string, opts: { lock?: boolean } = {}) {
+      const query = q.selectFrom('payments').selectAll().where('order_id', '=', orderId);
+      return (opts.lock ? query.forUpdate() : query).executeTakeFirst();
+    },
+
+    /**
+     * Records a payment, or settles one whose provider call had failed (status failed). Returns
+     * undefined when another settled row is already there: the caller reads and returns it.
+     */
+    upsert(p: NewPayment) {
+      return q
+        .insertInto('payments')
+        .values(p)
+        .onConflict((oc) =>
+          oc
+            .column('order_id')
+            .doUpdateSet({
+              status: (eb) => eb.ref('excluded.status'),
+              authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
+              decline_reason: (eb) => eb.ref('excluded.decline_reason'),
+              provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
+              updated_at: sql`now()`,
+            })
+            .where('payments.status', '=', 'failed'),
+        )
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Marks a payment whose provider call failed as voided, when nothing turned out to be held. */
+    markVoided(id: string) {
+      return q
+        .updateTable('payments')
+        .set({ status: 'voided', updated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Returns false when the idempotency key already has its row (a repeat changes nothing). */
+    async addLedger(row: NewLedgerRow): Promise<boolean> {
+      const res = await q
+        .insertInto('payment_ledger')
+        .values(row)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    ledgerByKey(key: string) {
+      return q.selectFrom('payment_ledger').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    },
+    ledgerOf(paymentId: string) {
+      return q.selectFrom('payment_ledger').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute();
+    },
+
+    /** Applies a movement to the columns; the table's CHECK refuses anything that breaks the invariant. */
+    move(id: string, m: { status: PaymentStatus | 'refund'; captured?: number; released?: number; refunded?: number }) {
+      const status =
+        m.status === 'refund'
+          ? sql<PaymentStatus>`CASE WHEN refunded_minor + ${m.refunded ?? 0} = captured_minor THEN 'refunded' ELSE 'partially_refunded' END`
+          : sql<PaymentStatus>`${m.status}`;
+      return q
+        .updateTable('payments')
+        .set({
+          status,
+          captured_minor: sql`captured_minor + ${m.captured ?? 0}`,
+          authorized_minor: sql`authorized_minor - ${m.released ?? 0}`,
+          refunded_minor: sql`refunded_minor + ${m.refunded ?? 0}`,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** The webhook inbox: false when this event id was already received (a replay). */
+    async recordWebhook(e: Pick<Selectable<WebhookEventsTable>, 'provider' | 'event_id' | 'provider_payment_id' | 'sequence' | 'type' | 'payload'>) {
+      const res = await q
+        .insertInto('payment_webhook_events')
+        .values({ ...e, payload: JSON.stringify(e.payload) })
+        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async markWebhookApplied(provider: string, eventId: string): Promise<void> {
+      await q.updateTable('payment_webhook_events').set({ applied: true }).where('provider', '=', provider).where('event_id', '=', eventId).execute();
+    },
+    paymentByProviderId(provider: string, providerPaymentId: string) {
+      return q.selectFrom('payments').select(['id', 'provider_seq']).where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).executeTakeFirst();
+    },
+    /**
+     * Takes the provider's confirmed status only from a newer event than the last one applied; the
+     * row lock makes two concurrent deliveries for one payment apply in sequence order.
+     */
+    async confirm(provider: string, providerPaymentId: string, status: string, seq: number): Promise<boolean> {
+      const res = await q
+        .updateTable('payments')
+        .set({ provider_status: status, provider_seq: seq, provider_confirmed_at: sql`now()` })
+        .where('provider', '=', provider)
+        .where('provider_payment_id', '=', providerPaymentId)
+        .where('provider_seq', '<', seq)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+
+    /** The newest payments with their ledger sums (authorized = authorizations − releases). */
+    async totals(limit: number): Promise<PaymentTotals[]> {
+      const res = await sql<PaymentTotals>`
+        SELECT p.*, s.* FROM (SELECT * FROM payments ORDER BY id DESC LIMIT ${limit}) p
+        CROSS JOIN LATERAL (SELECT
+          (COALESCE(sum(amount_minor) FILTER (WHERE kind = 'authorize'), 0)
+            - COALESCE(sum(amount_minor) FILTER (WHERE kind = 'void'), 0))::bigint AS ledger_authorized,
+          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'capture'), 0)::bigint AS ledger_captured,
+          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'refund'), 0)::bigint AS ledger_refunded,
+          COALESCE(array_agg(DISTINCT currency::text), '{}') AS ledger_currencies
+          FROM payment_ledger WHERE payment_id = p.id) s
+        ORDER BY p.id DESC`.execute(q);
+      return res.rows;
+    },
+  };
+}
