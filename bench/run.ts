@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { httpBench } from './http.bench.ts';
+import { nearbyBench } from './nearby.bench.ts';
+import { ordersBench } from './orders.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
 import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
@@ -8,6 +10,8 @@ import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printRes
 const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [httpBench.name, httpBench],
   [reserveBench.name, reserveBench],
+  [ordersBench.name, ordersBench],
+  [nearbyBench.name, nearbyBench],
 ]);
 
 export function benchmarkNames(): string[] {

@@ -9,6 +9,7 @@ import { haversineMeters } from '../../platform/geo/haversine.ts';
 import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
 import { cellOf, coverageCells, type LatLng, zoneCovers } from './coverage.ts';
+import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
 import { isOpenAt, isValidTimeZone, type OpeningHours, validateOpeningHours } from './opening-hours.ts';
 import { type StoreFields, type StoreRow, type StoreStatus, storesRepository } from './stores.repository.ts';
@@ -87,6 +88,8 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
   const { db, kv, clock } = deps;
   const repo = storesRepository(db);
   const cache: CellCache<StoreRow[]> = createCellCache({ kv, key: 'catalog:stores:generation', clock });
+  // Checkout reads its store on every order; another process's pause reaches it within the TTL.
+  const byId = createTtlCache<StoreRow | undefined>({ ttlMs: 5000, maxEntries: 10_000, now: clock.now });
 
   async function changed(trx: Db, row: StoreRow, change: StoreChangedPayload['change']): Promise<void> {
     const payload: StoreChangedPayload = { store_id: row.id, version: row.version, status: row.status, change };
@@ -104,6 +107,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       throw new AppError('CONFLICT', `Store ${id} changed meanwhile (version ${exists.version}); reload and retry`);
     }
     await cache.invalidate();
+    byId.delete(id);
     return storeView(row);
   }
 
@@ -196,7 +200,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
 
     /** Whether the store exists, is open now and delivers to the address (checkout's gate). */
     async deliveryCheck(storeId: string, lat: number, lng: number) {
-      const s = await repo.find(storeId);
+      const s = await byId.get(storeId, () => repo.find(storeId));
       if (!s) return null;
       return {
         store: storeView(s),

@@ -9,7 +9,7 @@ import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
 import { OrderEvents } from './orders.events.ts';
 import { type OrderLineRow, ordersRepository } from './orders.repository.ts';
-import { eventPayload, orderView } from './orders.service.ts';
+import { eventPayload } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
 export interface CheckoutInput {
@@ -49,10 +49,6 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
 
   return {
     async place(by: Principal, input: CheckoutInput, clientKey: string | null) {
-      if (clientKey) {
-        const existing = await ordersRepository(db).findByClientKey(by.id, clientKey);
-        if (existing) return { order: orderView(existing), created: false };
-      }
       const { storeId, cartId, lines } = await resolveLines(by, input);
       if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');
       const check = await catalog.stores.deliveryCheck(storeId, input.delivery.lat, input.delivery.lng);
@@ -113,9 +109,9 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
         // Lost a race with the same key: the transaction rolled back, including its reservation.
         const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
         if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
-        return { order: orderView(existing), created: false };
+        return { row: existing, created: false };
       }
-      return { order: orderView(row), created: true };
+      return { row, created: true };
     },
   };
 }

@@ -7,7 +7,8 @@ import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import { checkoutService } from './checkout.service.ts';
-import { paymentOutcome, registerOrderSaga, startOrderSaga } from './order-saga.ts';
+import { registerOrderSaga, startOrderSaga } from './order-saga.ts';
+import { authorizePlacement } from './placement.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import { OrderEvents } from './orders.events.ts';
 import { ordersService } from './orders.service.ts';
@@ -18,8 +19,6 @@ export { type OrderStatus, TERMINAL } from './order-state.ts';
 export { orderWorkflowId } from './orders.service.ts';
 export { DEFAULT_FEES, priceOrder } from './pricing.ts';
 
-/** How long checkout waits for the payment outcome before answering with `pending`. */
-const PAYMENT_WAIT_S = 10;
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
 
 /** Carts, checkout, the order state machine and its saga. */
@@ -36,15 +35,12 @@ export const ordersModule: ModuleDefinition = {
       carts: cartsService({ ...common, holds: ctx.config.cartHolds, holdTtlMs: ctx.config.reservationTtlS * 1000 }),
       checkout: checkoutService({ ...common, reservationTtlMs: ctx.config.reservationTtlS * 1000 }),
       orders: ordersService(ctx.db),
-      afterPlace: async (orderId) => {
-        await startOrderSaga(orderId);
-        return paymentOutcome(orderId, PAYMENT_WAIT_S);
-      },
+      authorize: (order) => authorizePlacement({ orders: ordersService(ctx.db), payments: paymentsFor(ctx), inventory }, order),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
     });
   },
-  // The placed event starts the saga too: if the API process died between committing the order
-  // and starting it, the worker does; the workflow id makes both starts one saga.
+  // The placed event starts the saga (outbox → bus → here), so an order committed by an API
+  // process that died right after still gets one; the workflow id makes a repeat the same saga.
   startWorker: async (ctx) => {
     const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, [OrderEvents.PLACED], async (event) => {
       await startOrderSaga((event.payload as { order_id: string }).order_id);

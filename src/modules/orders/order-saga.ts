@@ -8,7 +8,8 @@ import { orderWorkflowId, ordersService, SAGA_TOPIC } from './orders.service.ts'
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
 export const WORKFLOW_ORDER = 'orders.saga';
-export const PAYMENT_EVENT = 'payment';
+/** Seconds the saga leaves a placed order to the checkout request before authorizing itself. */
+const PLACEMENT_GRACE_S = 10;
 
 interface SagaDeps {
   orders: ReturnType<typeof ordersService>;
@@ -120,17 +121,21 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
     async (orderId: string) => {
       let o = await load(orderId);
       if (!o) return 'missing';
+      // Checkout authorizes in the request; give it time to finish before doing it here.
+      const graceLeft = o.statusAt + PLACEMENT_GRACE_S * 1000 - (await DBOS.now());
+      if (o.status === 'placed' && graceLeft > 0) {
+        await DBOS.recv(SAGA_TOPIC, { timeoutSeconds: Math.ceil(graceLeft / 1000) });
+        o = (await load(orderId)) ?? o;
+      }
       if (o.status === 'placed') {
         const auth = await authorize(orderId, o);
         if (!auth.ok) {
           await transition(orderId, 'failed', `payment: ${auth.reason}`);
           await releaseStock(o.reservationId);
           if (auth.reason === 'payment_unavailable') await voidPayment(orderId);
-          await DBOS.setEvent(PAYMENT_EVENT, { status: 'declined', reason: auth.reason });
           return 'failed';
         }
-        const moved = await transition(orderId, 'authorized', null);
-        await DBOS.setEvent(PAYMENT_EVENT, { status: moved ? 'authorized' : 'canceled' });
+        await transition(orderId, 'authorized', null);
       }
       for (;;) {
         o = await load(orderId);
@@ -163,9 +168,4 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
 export async function startOrderSaga(orderId: string): Promise<void> {
   if (!saga) throw new Error('order saga is not registered');
   await DBOS.startWorkflow(saga, startOptions(orderWorkflowId(orderId)))(orderId);
-}
-
-/** Waits up to `timeoutS` for the payment outcome of a just-placed order. */
-export async function paymentOutcome(orderId: string, timeoutS: number): Promise<{ status: string; reason?: string } | null> {
-  return DBOS.getEvent(orderWorkflowId(orderId), PAYMENT_EVENT, timeoutS);
 }

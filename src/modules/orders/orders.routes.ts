@@ -6,7 +6,9 @@ import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { CartsService } from './carts.service.ts';
 import type { CheckoutService } from './checkout.service.ts';
 import { ORDER_STATUSES } from './order-state.ts';
-import type { OrdersService } from './orders.service.ts';
+import type { OrderRow } from './orders.repository.ts';
+import { orderView, type OrdersService } from './orders.service.ts';
+import type { PaymentOutcome } from './placement.ts';
 
 const who = (p: Principal | null): Principal => {
   if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
@@ -22,8 +24,8 @@ export interface OrdersRouteDeps {
   carts: CartsService;
   checkout: CheckoutService;
   orders: OrdersService;
-  /** Starts the saga and waits briefly for the payment outcome. */
-  afterPlace: (orderId: string) => Promise<{ status: string; reason?: string } | null>;
+  /** Authorizes the payment of a just-placed order (the saga finishes anything left over). */
+  authorize: (order: OrderRow) => Promise<{ outcome: PaymentOutcome; row: OrderRow }>;
   paymentOf: (orderId: string) => Promise<unknown>;
 }
 
@@ -74,11 +76,14 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       },
     },
     async (req, reply) => {
-      const { order, created } = await checkout.place(who(req.principal), req.body, req.idempotencyKey);
-      const payment = await deps.afterPlace(order.id);
-      const fresh = await orders.get(who(req.principal), order.id);
-      reply.code(created ? 201 : 200);
-      return { ...fresh, payment: payment ?? { status: 'pending' } };
+      const { row, created } = await checkout.place(who(req.principal), req.body, req.idempotencyKey);
+      if (!created) {
+        reply.code(200);
+        return { ...(await orders.get(who(req.principal), row.id)), payment: { status: row.status === 'placed' ? 'pending' : row.status } };
+      }
+      const { outcome, row: now } = await deps.authorize(row);
+      reply.code(201);
+      return { ...orderView(now), payment: outcome };
     },
   );
 

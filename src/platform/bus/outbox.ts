@@ -11,22 +11,15 @@ export const OUTBOX_CHANNEL = 'lastmile_outbox';
  */
 export async function writeOutbox(trx: Db, events: readonly DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(
-      events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        version: e.version,
-        aggregate_id: e.aggregateId ?? null,
-        payload: JSON.stringify(e.payload),
-        trace_id: e.traceId ?? null,
-        occurred_at: e.occurredAt,
-      })),
-    )
-    .execute();
-  // NOTIFY is delivered on commit only, so the relay wakes up for committed rows.
-  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  // One statement: the rows, and a NOTIFY that Postgres delivers on commit only, so the relay
+  // wakes up for committed rows.
+  await sql`WITH written AS (
+      INSERT INTO outbox (id, type, version, aggregate_id, payload, trace_id, occurred_at)
+      SELECT * FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.version)}::int[],
+                           ${events.map((e) => e.aggregateId ?? null)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
+                           ${events.map((e) => e.traceId ?? null)}::text[], ${events.map((e) => e.occurredAt)}::timestamptz[])
+      RETURNING 1)
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT count(*) AS n FROM written) w WHERE w.n > 0`.execute(trx);
 }
 
 interface OutboxRow {

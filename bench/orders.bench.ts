@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { uuidv7 } from 'uuidv7';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
+import { allModules } from '../src/modules/index.ts';
+import { setStockLevels } from '../src/modules/inventory/index.ts';
+import { startPlatform } from '../src/platform/boot.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'post-worker.mjs');
+const SCALE = {
+  quick: { connections: 32, duration_s: 5, products: 200, runs: 1 },
+  full: { connections: 48, duration_s: 15, products: 2000, runs: 2 },
+};
+const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+
+// Every statement any pool sends (ours, Kysely's, the workflow engine's) goes through
+// pg.Client#query: counting there gives statements per order without pg_stat_statements.
+let statements = 0;
+const originalQuery = pg.Client.prototype.query;
+function countStatements(): void {
+  pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof originalQuery;
+}
+
+interface WorkerResult {
+  created: number;
+  authorized: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  statusCounts: Record<string, number>;
+}
+
+function drive(args: Record<string, unknown>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as WorkerResult) : reject(new Error(`load worker exited ${code}`))));
+  });
+}
+
+async function run(quick: boolean): Promise<BenchFigures> {
+  const s = quick ? SCALE.quick : SCALE.full;
+  countStatements();
+  const config = loadConfig(
+    {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      LASTMILE_DB_POOL: '30',
+      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+      LASTMILE_INSTANCE_ID: 'bench-orders',
+    },
+    { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
+  );
+  const platform = await startPlatform(config, { modules: allModules });
+  try {
+    const base = platform.url as string;
+    await seedDemo(platform.ctx);
+    const ops = await token(base, 'ops');
+    const customers = await Promise.all(DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)));
+    const api = (method: string, p: string, body: unknown) =>
+      fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+        if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
+        return r.json() as Promise<{ id: string }>;
+      });
+    await api('PUT', '/v1/categories/bench', { name: 'Benchmark goods' });
+    const store = await api('POST', '/v1/stores', { name: `Bench store ${uuidv7().slice(-6)}`, lat: 52.52, lng: 13.405, zone: { radius_m: 5000 }, opening_hours: ALWAYS });
+    const products: string[] = [];
+    for (let i = 0; i < s.products; i++) {
+      products.push((await api('POST', '/v1/products', { sku: `B-${store.id.slice(-8)}-${i}`, name: `Bench item ${i}`, category_id: 'bench', price_minor: 199 + i, currency: 'EUR' })).id);
+    }
+    await setStockLevels(platform.ctx.db, products.map((productId) => ({ storeId: store.id, productId, onHand: 1_000_000 })), { kind: 'count', reason: 'bench', actor: 'bench' });
+    const load = { url: `${base}/v1/orders`, tokens: customers, storeId: store.id, productIds: products, lat: 52.53, lng: 13.405, card: 'tok_visa', connections: s.connections };
+    await drive({ ...load, duration: 2, keyPrefix: `warm-${uuidv7()}` });
+    const runs: Array<WorkerResult & { statements: number }> = [];
+    for (let i = 0; i < s.runs; i++) {
+      const before = statements;
+      const r = await drive({ ...load, duration: s.duration_s, keyPrefix: `run-${uuidv7()}` });
+      runs.push({ ...r, statements: statements - before });
+    }
+    const best = runs.sort((a, b) => b.authorized - a.authorized)[0] as WorkerResult & { statements: number };
+    const ordersPerS = best.authorized / s.duration_s;
+    return {
+      scale: { connections: s.connections, duration_s: s.duration_s, products: s.products, runs: s.runs },
+      metrics: {
+        orders_per_s: Math.round(ordersPerS),
+        p50_ms: round(best.p50_ms),
+        p90_ms: round(best.p90_ms),
+        p99_ms: round(best.p99_ms),
+        // Includes the saga's statements that ran in the window (authorization, its checkpoints).
+        statements_per_order: round(best.statements / Math.max(1, best.created)),
+      },
+      baseline: { orders_per_s_target: 300, statements_per_order_target: 25 },
+      ratio: round(ordersPerS / 300),
+      invariants: { errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0), unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0) },
+    };
+  } finally {
+    pg.Client.prototype.query = originalQuery;
+    await platform.stop();
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const token = (base: string, role: string) => signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
+async function signIn(base: string, email: string): Promise<string> {
+  const r = await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+export const ordersBench: Benchmark = {
+  name: 'orders',
+  description:
+    'Checkouts through HTTP (`POST /v1/orders`, a fresh Idempotency-Key each): reserve, write the order, start the saga and ' +
+    'answer once the payment is authorized by the built-in provider. Orders/s counts 201s whose payment is authorized. ' +
+    'Statements per order count every statement sent to Postgres in the window (ours and the workflow engine\'s) ÷ orders. ' +
+    'The baseline holds the targets (300 orders/s, 25 statements/order); ratio = orders/s ÷ 300.',
+  run,
+  chart: (r) => ({
+    unit: 'orders/s placed and authorized',
+    bars: [
+      { label: 'lastmile checkout', value: r.metrics.orders_per_s ?? 0, baseline: false },
+      { label: 'target', value: r.baseline.orders_per_s_target ?? 0, baseline: true },
+    ],
+  }),
+};

@@ -1,0 +1,47 @@
+// Load generator for POST requests that need a fresh Idempotency-Key and body each time (which
+// autocannon cannot vary per request): `connections` loops of fetch for `duration` seconds.
+// Input: one JSON argument; output: one JSON line with counts and latency percentiles (ms).
+const opts = JSON.parse(process.argv[2]);
+const { url, tokens, storeId, productIds, connections, duration, card, keyPrefix } = opts;
+
+const latencies = [];
+const outcome = { created: 0, authorized: 0, non2xx: 0, errors: 0 };
+const statusCounts = {};
+let seq = 0;
+const until = performance.now() + duration * 1000;
+
+async function loop(worker) {
+  while (performance.now() < until) {
+    const n = seq++;
+    const body = JSON.stringify({
+      store_id: storeId,
+      lines: [{ product_id: productIds[n % productIds.length], quantity: 1 }],
+      delivery: { lat: opts.lat, lng: opts.lng, address: 'Benchmark street 1' },
+      payment: { card_token: card },
+    });
+    const t0 = performance.now();
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[(worker + n) % tokens.length]}`, 'idempotency-key': `${keyPrefix}-${n}` },
+        body,
+      });
+      const json = await res.json();
+      latencies.push(performance.now() - t0);
+      statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
+      if (res.status === 201) {
+        outcome.created++;
+        if (json?.payment?.status === 'authorized') outcome.authorized++;
+      } else outcome.non2xx++;
+    } catch {
+      outcome.errors++;
+    }
+  }
+}
+
+await Promise.all(Array.from({ length: connections }, (_, i) => loop(i)));
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({ ...outcome, statusCounts, total: latencies.length, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99), seconds: duration })}\n`,
+);

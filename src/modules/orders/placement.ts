@@ -1,0 +1,36 @@
+import { AppError } from '../../platform/errors.ts';
+import type { InventoryService } from '../inventory/index.ts';
+import type { PaymentsService } from '../payments/index.ts';
+import type { OrderRow } from './orders.repository.ts';
+import type { OrdersService } from './orders.service.ts';
+
+export type PaymentOutcome = { status: 'authorized' } | { status: 'declined'; reason: string } | { status: 'pending'; reason: string };
+
+/**
+ * Authorizes a just-placed order inside the checkout request, so the customer learns at once
+ * whether the card went through. The saga does the same step if this one never finishes (crash,
+ * provider down): the provider idempotency key is per order, so the two can never charge twice.
+ */
+export async function authorizePlacement(
+  deps: { orders: OrdersService; payments: PaymentsService; inventory: InventoryService },
+  order: OrderRow,
+): Promise<{ outcome: PaymentOutcome; row: OrderRow }> {
+  try {
+    await deps.payments.authorize({ orderId: order.id, amountMinor: order.total_minor, currency: order.currency, cardToken: order.payment_method });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
+      const reason = String(err.details?.reason ?? 'declined');
+      const failed = await deps.orders.transition(order.id, 'failed', { reason: `payment: ${reason}` }, { wakeSaga: false });
+      await deps.inventory.release(order.reservation_id);
+      return { outcome: { status: 'declined', reason }, row: failed ?? order };
+    }
+    // Unknown outcome: the saga retries the authorization (same key) and settles the order.
+    if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE') return { outcome: { status: 'pending', reason: 'payment provider unavailable' }, row: order };
+    throw err;
+  }
+  const moved = await deps.orders.transition(order.id, 'authorized', {}, { wakeSaga: false });
+  if (moved) return { outcome: { status: 'authorized' }, row: moved };
+  // Canceled while authorizing: the saga voids the authorization.
+  const now = (await deps.orders.find(order.id)) ?? order;
+  return { outcome: { status: 'pending', reason: `order is ${now.status}` }, row: now };
+}
