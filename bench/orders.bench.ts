@@ -20,10 +20,16 @@ const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'su
 // Every statement any pool sends (ours, Kysely's, the workflow engine's) goes through
 // pg.Client#query: counting there gives statements per order without pg_stat_statements.
 let statements = 0;
+const byText = new Map<string, number>();
 const originalQuery = pg.Client.prototype.query;
 function countStatements(): void {
   pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
     statements++;
+    if (process.env.BENCH_TRACE_SQL) {
+      const first = args[0] as string | { text?: string };
+      const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 70);
+      byText.set(text, (byText.get(text) ?? 0) + 1);
+    }
     return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof originalQuery;
 }
@@ -90,6 +96,10 @@ async function run(quick: boolean): Promise<BenchFigures> {
       const before = statements;
       const r = await drive({ ...load, duration: s.duration_s, keyPrefix: `run-${uuidv7()}` });
       runs.push({ ...r, statements: statements - before });
+    }
+    if (process.env.BENCH_TRACE_SQL) {
+      const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, 40);
+      for (const [text, n] of top) process.stderr.write(`${String(n).padStart(7)}  ${text}\n`);
     }
     const best = runs.sort((a, b) => b.authorized - a.authorized)[0] as WorkerResult & { statements: number };
     const ordersPerS = best.authorized / s.duration_s;

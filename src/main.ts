@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { demoBanner } from './cli/banner.ts';
-import { hasUsers, seedDemo } from './cli/demo-seed.ts';
+import { DEMO_CITY_SIZE, seedDemoCity } from './cli/demo-city.ts';
+import { hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
+import { formatSeedReport, seedCatalog } from './cli/scale-seed.ts';
+import { CITY_KEYS, cityByKey } from './cli/seed-cities.ts';
 import { allModules } from './modules/index.ts';
 import { startPlatform } from './platform/boot.ts';
 import { ConfigError, type ConfigOverrides, loadConfig, ROLE_NAMES } from './platform/config.ts';
@@ -56,7 +59,8 @@ program
       platform = await startPlatform(cfg, { modules: allModules });
       let seeded = false;
       if (opts.seed && !(await hasUsers(platform.ctx))) {
-        await seedDemo(platform.ctx);
+        await seedDemoAccounts(platform.ctx);
+        await seedDemoCity(platform.ctx, platform.databaseUrl);
         seeded = true;
       }
       process.stdout.write(demoBanner(platform, seeded));
@@ -81,18 +85,59 @@ program
     }
   });
 
+/** A whole number from a flag, or a usage error (the command's help and exit code 2, no stack trace). */
+function wholeNumber(cmd: Command, name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) cmd.error(`error: ${name} must be a whole number of at least ${min}, got "${value}"`, { exitCode: 2 });
+  return n;
+}
+
 program
   .command('seed')
-  .description('Load data: --demo makes the demo city (accounts for each role)')
-  .option('--demo', 'seed the demo city', false)
-  .action(async (opts: { demo: boolean }) => {
-    if (!opts.demo) fail(new Error('say what to seed: --demo'));
+  .description(
+    `Load data. --demo: the demo accounts and a demo city (${DEMO_CITY_SIZE.stores} stores around Berlin Mitte, ${DEMO_CITY_SIZE.skus} products, stock). ` +
+      '--stores N --skus N: a generated catalog at scale, loaded with COPY; deterministic from --seed, idempotent and resumable (re-run after an interruption).',
+  )
+  .option('--demo', 'seed the demo accounts and the demo city', false)
+  .option('--stores <n>', 'stores spread over the metro area')
+  .option('--skus <n>', 'products (every store stocks every one)')
+  .addOption(new Option('--city <city>', 'metro area, its currency and time zone').choices(CITY_KEYS).default('berlin'))
+  .option('--seed <n>', 'generator seed (same seed, same catalog)', '1')
+  .option('--jobs <n>', 'stores loaded in parallel', '2')
+  .action(async (opts: { demo: boolean; stores?: string; skus?: string; city: string; seed: string; jobs: string }, cmd: Command) => {
+    const stores = wholeNumber(cmd, '--stores', opts.stores, 1);
+    const skus = wholeNumber(cmd, '--skus', opts.skus, 1);
+    const seed = wholeNumber(cmd, '--seed', opts.seed, 0) ?? 1;
+    const jobs = wholeNumber(cmd, '--jobs', opts.jobs, 1) ?? 2;
+    const usage = (message: string) => cmd.error(`error: ${message}`, { exitCode: 2 });
+    if ((stores === undefined) !== (skus === undefined)) usage('--stores and --skus go together');
+    if (!opts.demo && stores === undefined) usage('say what to seed: --demo, or --stores N --skus N');
     const cfg = config({});
     try {
       const p = await startPlatform({ ...cfg, roles: [] }, { modules: allModules, workflows: false, listen: false });
-      await seedDemo(p.ctx);
-      await p.stop();
-      process.stdout.write('demo city seeded\n');
+      try {
+        if (opts.demo) {
+          await seedDemoAccounts(p.ctx);
+          await seedDemoCity(p.ctx, p.databaseUrl);
+          process.stdout.write('demo accounts and demo city seeded\n');
+        }
+        if (stores !== undefined && skus !== undefined) {
+          const report = await seedCatalog(p.ctx, {
+            databaseUrl: p.databaseUrl,
+            city: cityByKey(opts.city),
+            seed,
+            stores,
+            skus,
+            jobs,
+            progress: true,
+            log: (line) => process.stderr.write(`${line}\n`),
+          });
+          process.stdout.write(formatSeedReport(report));
+        }
+      } finally {
+        await p.stop();
+      }
     } catch (err) {
       fail(err);
     }
@@ -100,7 +145,7 @@ program
 
 program
   .command('bench')
-  .description('Run a benchmark and write bench/results/<name>.json: http')
+  .description('Run a benchmark and write bench/results/<name>.json: http, nearby')
   .argument('<name>', 'benchmark name, or "all"')
   .option('--quick', 'small scale, finishes in under a minute', false)
   .action(async (name: string, opts: { quick: boolean }) => {

@@ -1,9 +1,11 @@
 import type { RunningPlatform } from '../platform/boot.ts';
+import { DEMO_CITY, DEMO_STORE_ID } from './demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-seed.ts';
 
 /** What `lastmile start` prints once it serves: where things are and how to sign in. */
 export function demoBanner(p: RunningPlatform, seeded: boolean): string {
   const c = p.ctx.config;
+  const center = DEMO_CITY.city.center;
   const lines = [
     '',
     `lastmile is running (roles: ${c.roles.join(', ')}; instance ${c.instanceId})`,
@@ -27,6 +29,9 @@ export function demoBanner(p: RunningPlatform, seeded: boolean): string {
       'Try:',
       `  curl -s ${p.url}/v1/auth/token -H 'content-type: application/json' \\`,
       `    -d '{"email":"${DEMO_USERS[0].email}","password":"${DEMO_PASSWORD}"}'`,
+      `  curl -s '${p.url}/v1/stores/nearby?lat=${center.lat}&lng=${center.lng}'    # stores delivering to ${center.label}`,
+      `  curl -s '${p.url}/v1/stores/${DEMO_STORE_ID}/products?category=dairy-eggs&limit=5'`,
+      `  curl -s '${p.url}/v1/search?lat=${center.lat}&lng=${center.lng}&q=milk'`,
     );
   }
   lines.push('', 'Ctrl-C stops it; the data stays for the next start.', '');

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
+import { DBOS, WORKER_QUEUE } from '../../platform/workflows/engine.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { type OrderStatus, PHASE_DEADLINES_S } from './order-state.ts';
@@ -121,12 +121,6 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
     async (orderId: string) => {
       let o = await load(orderId);
       if (!o) return 'missing';
-      // Checkout authorizes in the request; give it time to finish before doing it here.
-      const graceLeft = o.statusAt + PLACEMENT_GRACE_S * 1000 - (await DBOS.now());
-      if (o.status === 'placed' && graceLeft > 0) {
-        await DBOS.recv(SAGA_TOPIC, { timeoutSeconds: Math.ceil(graceLeft / 1000) });
-        o = (await load(orderId)) ?? o;
-      }
       if (o.status === 'placed') {
         const auth = await authorize(orderId, o);
         if (!auth.ok) {
@@ -164,8 +158,13 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
   );
 }
 
-/** Starts (or finds) the order's saga; its id makes a second start the same workflow. */
+/**
+ * Starts (or finds) the order's saga; its id makes a second start the same workflow. It is
+ * enqueued to begin after the placement grace period: checkout settles the payment itself, so the
+ * saga has nothing to do before then, and a durable delay costs one row instead of a waiting
+ * workflow per order in flight.
+ */
 export async function startOrderSaga(orderId: string): Promise<void> {
   if (!saga) throw new Error('order saga is not registered');
-  await DBOS.startWorkflow(saga, startOptions(orderWorkflowId(orderId)))(orderId);
+  await DBOS.startWorkflow(saga, { workflowID: orderWorkflowId(orderId), queueName: WORKER_QUEUE, enqueueOptions: { delaySeconds: PLACEMENT_GRACE_S } })(orderId);
 }
