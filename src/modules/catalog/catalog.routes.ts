@@ -8,7 +8,7 @@ import { CategoryId, Lat, Lng, ProductBody, ProductPatch, StoreBody, StorePatch 
 import { sendCacheable } from './http-cache.ts';
 import type { ProductsService } from './products.service.ts';
 import { searchNearby } from './search.service.ts';
-import { DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
+import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
 
 /** A product page may show stock this many seconds old, never more (cache TTL and max-age). */
 export const STOCK_STALENESS_S = 2;
@@ -34,10 +34,12 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
           lat: Lat,
           lng: Lng,
           radius_m: Type.Integer({ minimum: 1, maximum: MAX_NEARBY_RADIUS_M, default: DEFAULT_NEARBY_RADIUS_M }),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_NEARBY_LIMIT, default: DEFAULT_NEARBY_LIMIT }),
         }),
       },
     },
-    async (req, reply) => sendCacheable(req, reply, { items: await stores.nearby(req.query.lat, req.query.lng, req.query.radius_m) }, 10),
+    async (req, reply) =>
+      sendCacheable(req, reply, { items: await stores.nearby(req.query.lat, req.query.lng, req.query.radius_m, req.query.limit) }, 10),
   );
 
   app.get(

@@ -57,11 +57,24 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** Whether the store is open at `at` (epoch ms) by its hours in its time zone. */
-export function isOpenAt(hours: OpeningHours, timeZone: string, at: number): boolean {
+// Local weekday and minute per time zone, computed once per zone per minute: formatting a date
+// in a zone is the costly part, and a nearby query checks dozens of stores in the same zone.
+const localNow = new Map<string, { minute: number; day: Weekday; at: number }>();
+
+function localTime(timeZone: string, at: number): { day: Weekday; at: number } {
+  const minute = Math.floor(at / 60_000);
+  const hit = localNow.get(timeZone);
+  if (hit && hit.minute === minute) return hit;
   const parts = formatter(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = get('weekday').toLowerCase().slice(0, 3) as Weekday;
-  const now = Number(get('hour')) * 60 + Number(get('minute'));
-  return (hours[day] ?? []).some(([open, close]) => now >= minutes(open) && now < minutes(close));
+  const value = { minute, day: get('weekday').toLowerCase().slice(0, 3) as Weekday, at: Number(get('hour')) * 60 + Number(get('minute')) };
+  if (localNow.size > 1000) localNow.clear();
+  localNow.set(timeZone, value);
+  return value;
+}
+
+/** Whether the store is open at `at` (epoch ms) by its hours in its time zone. */
+export function isOpenAt(hours: OpeningHours, timeZone: string, at: number): boolean {
+  const local = localTime(timeZone, at);
+  return (hours[local.day] ?? []).some(([open, close]) => local.at >= minutes(open) && local.at < minutes(close));
 }

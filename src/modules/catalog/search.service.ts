@@ -2,6 +2,8 @@ import type { ProductsService } from './products.service.ts';
 import { productView } from './products.service.ts';
 import type { StoresService } from './stores.service.ts';
 
+const SEARCH_STORES = 8;
+
 /**
  * Products matching the text across the stores that deliver to the point, each with the best
  * store for it: in stock, open, nearest. Statements: the cell's stores (usually cached), one
@@ -11,7 +13,12 @@ export async function searchNearby(
   deps: { stores: StoresService; products: ProductsService },
   p: { lat: number; lng: number; q: string; limit: number },
 ) {
-  const stores = (await deps.stores.covering(p.lat, p.lng)).filter((s) => s.open).sort((a, b) => a.distanceM - b.distanceM);
+  // The nearest few open stores: farther ones would lose to these for any product they share, and
+  // probing every covering store × every match grows with the density of the city.
+  const stores = (await deps.stores.covering(p.lat, p.lng))
+    .filter((s) => s.open)
+    .sort((a, b) => a.distanceM - b.distanceM)
+    .slice(0, SEARCH_STORES);
   if (stores.length === 0) return { items: [], stores_considered: 0 };
   const matches = await deps.products.searchProducts(p.q, Math.min(200, p.limit * 4));
   const stock = await deps.products.availability(

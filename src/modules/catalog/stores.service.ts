@@ -58,6 +58,8 @@ const COURIER_SPEED_MPS = 18_000 / 3600;
 const DETOUR = 1.35;
 export const DEFAULT_NEARBY_RADIUS_M = 8047;
 export const MAX_NEARBY_RADIUS_M = 50_000;
+export const DEFAULT_NEARBY_LIMIT = 20;
+export const MAX_NEARBY_LIMIT = 100;
 
 function validate(input: Partial<StoreInput>): void {
   const problems: string[] = [];
@@ -173,7 +175,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
      * Stores that deliver to the point and are open now, nearest arrival first. The point's H3
      * cell gives the candidates (cached per cell); the exact zone rule and opening hours decide.
      */
-    async nearby(lat: number, lng: number, radiusM: number) {
+    async nearby(lat: number, lng: number, radiusM: number, limit = DEFAULT_NEARBY_LIMIT) {
       const cell = cellOf(lat, lng);
       const candidates = await cache.get(cell, () => repo.inCell(cell));
       const now = clock.now();
@@ -186,6 +188,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
         })
         .filter((x) => x.distance <= radiusM && isOpenAt(x.s.opening_hours, x.s.timezone, now))
         .sort((a, b) => a.etaS - b.etaS || a.distance - b.distance)
+        .slice(0, limit)
         .map(({ s, distance, etaS }) => ({
           id: s.id,
           name: s.name,

@@ -64,7 +64,7 @@ export async function startEmbeddedPostgres(
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m: unknown) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=512MB'],
   });
   const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')));
   if (fresh) await server.initialise();
