@@ -112,15 +112,14 @@ export function productsRepository(db: Db) {
       }
       return query.execute();
     },
-    /** Products whose name or brand matches the words, best trigram similarity first. */
+    /** Products whose name or brand is closest to the text (trigram distance), best first. */
     searchProducts(text: string, limit: number) {
       const needle = text.toLowerCase();
       return q
         .selectFrom('products as p')
-        .select([...PRODUCT_COLUMNS, sql<number>`similarity(p.search_text, ${needle})`.as('score')])
+        .select([...PRODUCT_COLUMNS, sql<number>`1 - (p.search_text <-> ${needle})`.as('score')])
         .where(sql<boolean>`p.search_text % ${needle} OR p.search_text LIKE ${`%${escapeLike(needle)}%`}`)
-        .orderBy('score', 'desc')
-        .orderBy('p.popularity', 'desc')
+        .orderBy(sql`p.search_text <-> ${needle}`)
         .limit(limit)
         .execute();
     },
