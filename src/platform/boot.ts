@@ -83,6 +83,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
     const { applied } = await migrate(database.pool, migrationSources(modules));
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
+    const dbUrl = databaseUrl;
     const metrics = createMetrics();
     const adapters = await createAdapters(config, database.db, logger);
     stack.push({ name: 'adapters', stop: adapters.close });
@@ -102,6 +103,11 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       geo: adapters.geo,
       tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
       clock: opts.clock ?? systemClock,
+      openPool(name, o) {
+        const extra = createDatabase(dbUrl, { poolSize: o.poolSize, applicationName: `lastmile:${name}`, synchronousCommit: o.synchronousCommit });
+        stack.push({ name: `pool-${name}`, stop: extra.close });
+        return extra.db;
+      },
     };
 
     if (opts.workflows !== false) {

@@ -33,4 +33,10 @@ export interface PlatformContext {
   geo: (name: string) => GeoIndex;
   tokens: TokenIssuer;
   clock: Clock;
+  /**
+   * A separate pool on the same database, closed with the platform. `synchronousCommit: false`
+   * trades the last moments of durability for fewer flushes: only for writes a crash may lose
+   * without harm (the built-in payment provider, which plays an external system).
+   */
+  openPool(name: string, opts: { poolSize: number; synchronousCommit?: boolean }): Db;
 }

@@ -28,7 +28,9 @@ function runtimeFor(ctx: PlatformContext): Runtime {
   let r = runtimes.get(ctx);
   if (!r) {
     const secret = ctx.config.fakepayWebhookSecret;
-    const provider = fakeProvider({ db: ctx.db, webhookSecret: secret, clock: ctx.clock });
+    // The fake provider plays an external system: its own connections, and it needs no synchronous
+    // flush (a real PSP's durability is not ours to pay for; its idempotency keys are what we rely on).
+    const provider = fakeProvider({ db: ctx.openPool('fakepay', { poolSize: 6, synchronousCommit: false }), webhookSecret: secret, clock: ctx.clock });
     r = {
       provider,
       service: paymentsService({ db: ctx.db, provider, logger: ctx.logger }),

@@ -16,13 +16,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, opts: { poolSize?: number; applicationName?: string } = {}): Database {
+export function createDatabase(url: string, opts: { poolSize?: number; applicationName?: string; synchronousCommit?: boolean } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     application_name: opts.applicationName ?? 'lastmile',
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    ...(opts.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
   });
   // A connection dropped by the server (restart, pg_terminate_backend) must not crash the process:
   // the pool discards it and the next query opens a fresh one.

@@ -53,7 +53,7 @@ export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise
   });
   await DBOS.launch();
   executesHere = opts.runQueuedWork;
-  await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20, minPollingIntervalMs: 100 }).catch((err: unknown) => {
+  await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20 }).catch((err: unknown) => {
     log.debug({ err }, 'worker queue already registered');
   });
   return {
