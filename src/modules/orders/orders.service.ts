@@ -62,6 +62,17 @@ export function canSee(p: Principal, o: OrderRow): boolean {
   return p.role === 'ops' || (p.role === 'customer' && o.customer_id === p.id) || (p.role === 'store' && p.storeId === o.store_id);
 }
 
+/**
+ * Tells the order's saga something happened. A saga still waiting out its start delay is started
+ * now (a cancel should give the stock back at once). The saga re-reads the order when woken, so a
+ * lost wake-up only delays it to its next check.
+ */
+async function wake(orderId: string, status: OrderStatus): Promise<void> {
+  const wfid = orderWorkflowId(orderId);
+  await DBOS.setWorkflowDelay(wfid, { delayUntilEpochMS: Date.now() }).catch(() => {});
+  await DBOS.send(wfid, { status }, SAGA_TOPIC).catch(() => {});
+}
+
 export function ordersService(db: Db) {
   const repo = ordersRepository(db);
 
@@ -81,8 +92,7 @@ export function ordersService(db: Db) {
       return row;
     };
     const row = opts.trx ? await run(opts.trx) : await db.transaction().execute(run);
-    // The saga re-reads the order when woken; a lost wake-up only delays it to its next check.
-    if (row && !opts.trx && opts.wakeSaga !== false) await DBOS.send(orderWorkflowId(id), { status: to }, SAGA_TOPIC).catch(() => {});
+    if (row && !opts.trx && opts.wakeSaga !== false) await wake(id, to);
     return row;
   }
 
@@ -144,7 +154,7 @@ export function ordersService(db: Db) {
         return transition(id, 'ready', {}, { trx });
       });
       if (!row) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
-      await DBOS.send(orderWorkflowId(id), { status: 'ready' }, SAGA_TOPIC).catch(() => {});
+      await wake(id, 'ready');
       return orderView(row);
     },
 
