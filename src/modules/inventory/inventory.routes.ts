@@ -27,6 +27,23 @@ export async function inventoryRoutes(scope: FastifyInstance, inventory: Invento
     },
   );
 
+  app.put(
+    '/v1/stores/:id/stock/:productId',
+    {
+      config: { auth: ['ops', 'store'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Record a stock count: the units on hand now (refused below what is reserved for orders)',
+        params: Params,
+        body: Strict({ on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }), reason: Type.String({ minLength: 3, maxLength: 300 }) }),
+      },
+    },
+    async (req) => {
+      const by = staffOf(req.principal, req.params.id);
+      return inventory.count(by, { storeId: req.params.id, productId: req.params.productId, onHand: req.body.on_hand, reason: req.body.reason });
+    },
+  );
+
   app.post(
     '/v1/stores/:id/stock/:productId/adjustments',
     {

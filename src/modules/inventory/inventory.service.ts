@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import { setStockLevels } from './inventory.repository.ts';
 import { createReserveBatcher } from './reserve-batcher.ts';
 import {
   adjustStock,
@@ -153,6 +154,16 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       const current = await stockOf(db, a.storeId, a.productId);
       if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
       throw new AppError('CONFLICT', `On hand would drop below the ${current.reserved} unit(s) reserved for orders`, { details: current });
+    },
+
+    /** A stock count: sets the units on hand, audited as a count. */
+    async count(by: Principal, c: { storeId: string; productId: string; onHand: number; reason: string }) {
+      const applied = await setStockLevels(db, [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }], { kind: 'count', reason: c.reason, actor: by.id });
+      const now = await stockOf(db, c.storeId, c.productId);
+      if (applied.length === 0 && now) {
+        throw new AppError('CONFLICT', `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`, { details: now });
+      }
+      return now;
     },
 
     stockOf: (storeId: string, productId: string) => stockOf(db, storeId, productId),
