@@ -50,6 +50,11 @@ program
       signals++;
       if (signals > 1) process.exit(130);
       platform?.ctx.logger.info({ signal }, 'shutting down');
+      // Whatever hangs (a dependency already gone), the process still ends.
+      setTimeout(() => {
+        process.stderr.write('lastmile: shutdown took too long; exiting\n');
+        process.exit(1);
+      }, 20_000).unref();
       await platform?.stop();
       process.exit(0);
     };

