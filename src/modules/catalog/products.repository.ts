@@ -95,7 +95,7 @@ export function productsRepository(db: Db) {
      * A page of a store's in-stock products in (name, id) order: walks the products by name and
      * probes the store's stock per product, so a page costs about `limit` index probes.
      */
-    inStockPage(p: { storeId: string; category?: string; q?: string; after?: { name: string; id: string }; limit: number }) {
+    inStockPage(p: { storeId: string; category?: { id: string; depth: number }; q?: string; after?: { name: string; id: string }; limit: number }) {
       let query = q
         .selectFrom('products as p')
         .innerJoin(`${AVAILABILITY_VIEW} as a`, (j) => j.onRef('a.product_id', '=', 'p.id').on('a.store_id', '=', p.storeId))
@@ -104,7 +104,13 @@ export function productsRepository(db: Db) {
         .orderBy('p.name')
         .orderBy('p.id')
         .limit(p.limit);
-      if (p.category) query = query.where(sql<boolean>`p.category_path @> ARRAY[${p.category}]::text[]`);
+      const cat = p.category;
+      if (cat && cat.depth >= 1 && cat.depth <= 3) {
+        // Matches the per-level index (category_path[n], name, id): sql.lit keeps the subscript a constant.
+        query = query.where(sql<boolean>`p.category_path[${sql.lit(cat.depth)}] = ${cat.id}`);
+      } else if (cat) {
+        query = query.where(sql<boolean>`p.category_path @> ARRAY[${cat.id}]::text[]`);
+      }
       if (p.q) query = query.where(sql<boolean>`p.search_text LIKE ${`%${escapeLike(p.q.toLowerCase())}%`}`);
       if (p.after) {
         const after = p.after;

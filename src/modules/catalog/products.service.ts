@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -37,6 +38,14 @@ export const productView = (p: ProductCore) => ({
 
 export function productsService(db: Db) {
   const repo = productsRepository(db);
+
+  // Category depths change only when the tree does; a short cache keeps store pages to one statement.
+  const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
+  async function categoryDepth(id: string): Promise<{ id: string; depth: number }> {
+    const depth = await depths.get(id, async () => (await repo.findCategory(id))?.path.length);
+    // An unknown category matches nothing, like any other filter.
+    return { id, depth: depth ?? 1 };
+  }
 
   async function categoryPath(categoryId: string): Promise<string[]> {
     const c = await repo.findCategory(categoryId);
@@ -118,7 +127,8 @@ export function productsService(db: Db) {
     /** A store's in-stock products with the quantity available now, cursor-paginated. */
     async storePage(p: { storeId: string; category?: string; q?: string; cursor?: string; limit: number }) {
       const after = p.cursor ? decodeCursor(p.cursor) : undefined;
-      const rows = await repo.inStockPage({ storeId: p.storeId, category: p.category, q: p.q, after, limit: p.limit });
+      const category = p.category ? await categoryDepth(p.category) : undefined;
+      const rows = await repo.inStockPage({ storeId: p.storeId, category, q: p.q, after, limit: p.limit });
       const last = rows.at(-1);
       return {
         items: rows.map((r) => ({ ...productView(r), available: r.available })),

@@ -20,7 +20,7 @@ export async function searchNearby(
     .sort((a, b) => a.distanceM - b.distanceM)
     .slice(0, SEARCH_STORES);
   if (stores.length === 0) return { items: [], stores_considered: 0 };
-  const matches = await deps.products.searchProducts(p.q, Math.min(200, p.limit * 4));
+  const matches = await deps.products.searchProducts(p.q, Math.min(100, p.limit * 2));
   const stock = await deps.products.availability(
     stores.map((s) => s.row.id),
     matches.map((m) => m.id),

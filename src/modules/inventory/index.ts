@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
 import { inventoryRoutes } from './inventory.routes.ts';
 import { type InventoryService, inventoryService } from './inventory.service.ts';
 
@@ -38,23 +39,5 @@ export const inventoryModule: ModuleDefinition = {
   routes: (app, ctx) => inventoryRoutes(app, inventoryFor(ctx)),
   // Reservation expiry: the expiry time is stored with the reservation (durable); any worker's
   // sweep releases due ones, each exactly once (claimed with SKIP LOCKED, guarded transition).
-  startWorker: async (ctx) => {
-    const inventory = inventoryFor(ctx);
-    let running: Promise<unknown> | null = null;
-    const timer = setInterval(() => {
-      running ??= inventory
-        .expireDue()
-        .catch((err: unknown) => ctx.logger.warn({ err }, 'reservation expiry sweep failed'))
-        .finally(() => {
-          running = null;
-        });
-    }, 1000);
-    timer.unref();
-    return {
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
-    };
-  },
+  startWorker: async (ctx) => runPeriodically('reservation expiry sweep', 1000, () => inventoryFor(ctx).expireDue(), ctx.logger),
 };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
 import { type FakeProvider, fakeProvider } from './fake-provider.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { type PaymentsService, paymentsService } from './payments.service.ts';
@@ -58,21 +59,6 @@ export const paymentsModule: ModuleDefinition = {
     const send = async (raw: string, signature: string) => {
       await handleWebhook(raw, signature);
     };
-    let running: Promise<unknown> | null = null;
-    const timer = setInterval(() => {
-      running ??= provider
-        .deliverWebhooks(send)
-        .catch((err: unknown) => ctx.logger.warn({ err }, 'payment webhook delivery failed'))
-        .finally(() => {
-          running = null;
-        });
-    }, 500);
-    timer.unref();
-    return {
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
-    };
+    return runPeriodically('payment webhook delivery', 500, () => provider.deliverWebhooks(send), ctx.logger);
   },
 };

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
+import type { Stoppable } from '../module.ts';
+import { runPeriodically } from '../periodic.ts';
 import type { DomainEvent } from './event.ts';
 import type { EventHandler } from './port.ts';
 
@@ -64,8 +66,6 @@ export async function requestReplay(db: Db, id: number): Promise<DeadLetterView 
 export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<string, EventHandler>; logger: Logger; pollMs?: number }): {
   stop(): Promise<void>;
 } {
-  let stopped = false;
-  let running: Promise<void> | null = null;
   const tick = async () => {
     const consumers = [...opts.handlers.keys()];
     if (consumers.length === 0) return;
@@ -88,20 +88,5 @@ export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<st
       }
     });
   };
-  const timer = setInterval(() => {
-    if (stopped || running) return;
-    running = tick()
-      .catch((err: unknown) => opts.logger.warn({ err }, 'dead-letter replay failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, opts.pollMs ?? 1000);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      if (running) await running;
-    },
-  };
+  return runPeriodically('dead-letter replay', opts.pollMs ?? 1000, tick, opts.logger);
 }
