@@ -5,7 +5,7 @@ import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { CategoryId, Lat, Lng, ProductBody, ProductPatch, StoreBody, StorePatch } from './catalog.schemas.ts';
-import { sendCacheable } from './http-cache.ts';
+import { type Serialized, sendCacheable, sendSerialized, serialize } from './http-cache.ts';
 import type { ProductsService } from './products.service.ts';
 import { searchNearby } from './search.service.ts';
 import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
@@ -21,7 +21,7 @@ const who = (p: Principal | null): Principal => {
 export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService }): Promise<void> {
   const app = typed(scope);
   const { stores, products } = deps;
-  const pages = createTtlCache<unknown>({ ttlMs: STOCK_STALENESS_S * 1000, maxEntries: 20_000 });
+  const pages = createTtlCache<Serialized>({ ttlMs: STOCK_STALENESS_S * 1000, maxEntries: 20_000 });
 
   app.get(
     '/v1/stores/nearby',
@@ -64,9 +64,9 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
       const key = JSON.stringify([id, category, q, cursor, limit]);
       const body = await pages.get(key, async () => {
         const [, page] = await Promise.all([stores.get(id), products.storePage({ storeId: id, category, q, cursor, limit })]);
-        return page;
+        return serialize(page);
       });
-      return sendCacheable(req, reply, body, STOCK_STALENESS_S);
+      return sendSerialized(req, reply, body, STOCK_STALENESS_S);
     },
   );
 

@@ -129,16 +129,18 @@ export function productsRepository(db: Db) {
         .limit(limit)
         .execute();
     },
-    /** Available quantity of these products in these stores (only where in stock). */
-    availability(storeIds: readonly string[], productIds: readonly string[]) {
-      if (storeIds.length === 0 || productIds.length === 0) return Promise.resolve([]);
-      return q
-        .selectFrom(AVAILABILITY_VIEW)
-        .select(['store_id', 'product_id', 'available'])
-        .where('store_id', 'in', storeIds)
-        .where('product_id', 'in', productIds)
-        .where('available', '>', 0)
-        .execute();
+    /**
+     * Available quantity of these products in these stores (only where in stock): one primary-key
+     * probe per (store, product) pair, rather than letting the planner scan whole stores.
+     */
+    async availability(storeIds: readonly string[], productIds: readonly string[]) {
+      if (storeIds.length === 0 || productIds.length === 0) return [];
+      const res = await sql<{ store_id: string; product_id: string; available: number }>`
+        SELECT a.store_id, a.product_id, a.available
+        FROM unnest(${storeIds}::uuid[]) AS s(id) CROSS JOIN unnest(${productIds}::uuid[]) AS p(id)
+        JOIN ${sql.table(AVAILABILITY_VIEW)} a ON a.store_id = s.id AND a.product_id = p.id
+        WHERE a.available > 0`.execute(db);
+      return res.rows;
     },
   };
 }
