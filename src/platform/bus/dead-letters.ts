@@ -63,9 +63,7 @@ export async function requestReplay(db: Db, id: number): Promise<DeadLetterView 
  * (and so the same inbox): an event whose effect did get applied after all changes nothing.
  * A replay that fails again records the error and waits for the next request.
  */
-export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<string, EventHandler>; logger: Logger; pollMs?: number }): {
-  stop(): Promise<void>;
-} {
+export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<string, EventHandler>; logger: Logger; pollMs?: number }): Stoppable {
   const tick = async () => {
     const consumers = [...opts.handlers.keys()];
     if (consumers.length === 0) return;
