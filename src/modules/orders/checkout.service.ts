@@ -1,15 +1,11 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { newEvent } from '../../platform/bus/event.ts';
-import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
-import { OrderEvents } from './orders.events.ts';
 import { type OrderLineRow, ordersRepository } from './orders.repository.ts';
-import { eventPayload } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
 export interface CheckoutInput {
@@ -83,7 +79,7 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
           picked_quantity: null,
           age_restricted: x.p.age_restricted,
         }));
-        const order = await ordersRepository(trx).insert(
+        const order = await ordersRepository(trx).insertWithEvent(
           {
             id: orderId,
             customer_id: by.id,
@@ -99,10 +95,10 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
             client_key: clientKey,
           },
           orderLines,
+          uuidv7(),
         );
         if (!order) return undefined;
         if (cartId) await cartsRepository(trx).close(cartId, 'checked_out');
-        await writeOutbox(trx, [newEvent(OrderEvents.PLACED, eventPayload(order), { aggregateId: order.id })]);
         return order;
       });
       if (!row) {

@@ -1,5 +1,7 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import { withOutboxEvent } from '../../platform/bus/outbox.ts';
+import { orderEventType } from './orders.events.ts';
 import type { OrderStatus } from './order-state.ts';
 
 export interface OrdersTable {
@@ -48,20 +50,14 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
 export type NewOrder = Omit<OrderRow, 'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'>;
 
+/** The event payload (OrderEventPayload) built from the changed row, inside the statement. */
+const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status,
+  'store_id', changed.store_id, 'customer_id', changed.customer_id, 'total_minor', changed.total_minor,
+  'captured_minor', changed.captured_minor, 'currency', changed.currency, 'reason', changed.reason)`;
+
 export function ordersRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
-    /** Undefined when this customer already placed an order with this key. */
-    async insert(order: NewOrder, lines: readonly OrderLineRow[]) {
-      const row = await q
-        .insertInto('orders')
-        .values(order)
-        .onConflict((oc) => oc.columns(['customer_id', 'client_key']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (row) await q.insertInto('order_lines').values([...lines]).execute();
-      return row;
-    },
     findByClientKey(customerId: string, key: string) {
       return q.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('client_key', '=', key).executeTakeFirst();
     },
@@ -78,7 +74,34 @@ export function ordersRepository(db: Db) {
     recordCapture(id: string, amountMinor: number) {
       return q.updateTable('orders').set({ captured_minor: amountMinor, updated_at: sql`now()` }).where('id', '=', id).execute();
     },
+    /**
+     * The order, its lines and its `orders.order_placed` event in one statement. Undefined when
+     * this customer already placed an order with this key (nothing is written then).
+     */
+    async insertWithEvent(order: NewOrder, lines: readonly OrderLineRow[], eventId: string) {
+      const insertOrder = q
+        .insertInto('orders')
+        .values(order)
+        .onConflict((oc) => oc.columns(['customer_id', 'client_key']).doNothing())
+        .returningAll();
+      const col = <K extends keyof OrderLineRow>(k: K) => lines.map((l) => l[k]);
+      const insertLines = sql`lines AS (
+        INSERT INTO order_lines (order_id, product_id, sku, name, unit_price_minor, quantity, age_restricted)
+        SELECT changed.id, l.* FROM changed, unnest(${col('product_id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[],
+          ${col('unit_price_minor')}::int[], ${col('quantity')}::int[], ${col('age_restricted')}::bool[]) AS l
+        RETURNING 1)`;
+      const res = await withOutboxEvent<OrderRow>(insertOrder, { id: eventId, type: orderEventType('placed'), version: 1 }, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db);
+      return res.rows[0];
+    },
+    /** The transition and its `orders.order_<status>` event in one statement. */
+    async transitionWithEvent(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number }, eventId: string) {
+      const res = await withOutboxEvent<OrderRow>(this.transitionQuery(id, from, to, extra), { id: eventId, type: orderEventType(to), version: 1 }, sql`changed.id::text`, ORDER_EVENT_PAYLOAD).execute(db);
+      return res.rows[0];
+    },
     transition(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number } = {}) {
+      return this.transitionQuery(id, from, to, extra).executeTakeFirst();
+    },
+    transitionQuery(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number } = {}) {
       let query = q
         .updateTable('orders')
         .set({
@@ -91,7 +114,7 @@ export function ordersRepository(db: Db) {
         .where('id', '=', id)
         .where('status', 'in', [...from]);
       if (extra.version !== undefined) query = query.where('version', '=', extra.version);
-      return query.returningAll().executeTakeFirst();
+      return query.returningAll();
     },
     async setPicked(orderId: string, picked: ReadonlyArray<{ productId: string; quantity: number }>) {
       if (picked.length === 0) return;

@@ -1,3 +1,4 @@
+import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
@@ -86,12 +87,13 @@ export function ordersService(db: Db) {
     extra: { reason?: string | null; version?: number } = {},
     opts: { trx?: Db; wakeSaga?: boolean } = {},
   ) {
-    const run = async (trx: Db) => {
-      const row = await ordersRepository(trx).transition(id, sourcesOf(to), to, extra);
-      if (row) await writeOutbox(trx, [newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id })]);
-      return row;
-    };
-    const row = opts.trx ? await run(opts.trx) : await db.transaction().execute(run);
+    let row: OrderRow | undefined;
+    if (opts.trx) {
+      row = await ordersRepository(opts.trx).transition(id, sourcesOf(to), to, extra);
+      if (row) await writeOutbox(opts.trx, [newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id })]);
+    } else {
+      row = await repo.transitionWithEvent(id, sourcesOf(to), to, extra, uuidv7());
+    }
     if (row && !opts.trx && opts.wakeSaga !== false) await wake(id, to);
     return row;
   }

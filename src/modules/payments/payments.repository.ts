@@ -1,5 +1,7 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { withOutboxEvent } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { PaymentEvents } from './payments.events.ts';
 
 export type PaymentStatus = 'authorized' | 'declined' | 'voided' | 'captured' | 'refunded' | 'partially_refunded' | 'failed';
 export type LedgerKind = 'authorize' | 'capture' | 'void' | 'refund';
@@ -93,6 +95,38 @@ export function paymentsRepository(db: Db) {
         )
         .returningAll()
         .executeTakeFirst();
+    },
+
+    /**
+     * An authorization recorded in one statement: the payment (inserted, or upgraded from failed),
+     * its ledger row and its `payments.authorized` event. Undefined when a settled row was already there.
+     */
+    async upsertAuthorizedWithEvent(p: NewPayment, ledger: { id: string; key: string; providerRef: string }, eventId: string) {
+      const ledgerRow = sql`ledger AS (
+        INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
+        SELECT ${ledger.id}::uuid, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, ${ledger.key}, ${ledger.providerRef}, NULL
+        FROM changed ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
+      const payload = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
+        'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
+        'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
+      const upsert = q
+        .insertInto('payments')
+        .values(p)
+        .onConflict((oc) =>
+          oc
+            .column('order_id')
+            .doUpdateSet({
+              status: (eb) => eb.ref('excluded.status'),
+              authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
+              decline_reason: (eb) => eb.ref('excluded.decline_reason'),
+              provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
+              updated_at: sql`now()`,
+            })
+            .where('payments.status', '=', 'failed'),
+        )
+        .returningAll();
+      const res = await withOutboxEvent<PaymentRow>(upsert, { id: eventId, type: PaymentEvents.AUTHORIZED, version: 1 }, sql`changed.order_id::text`, payload, ledgerRow).execute(db);
+      return res.rows[0];
     },
 
     /** Marks a payment whose provider call failed as voided, when nothing turned out to be held. */

@@ -108,24 +108,12 @@ export function paymentsService(deps: PaymentsDeps) {
 
   /** Our row after the provider authorized: inserted, or upgraded from failed; else whatever is there. */
   async function recordAuthorized(orderId: string, providerPaymentId: string, amountMinor: number, currency: string): Promise<PaymentRow> {
-    return db.transaction().execute(async (trx) => {
-      const tx = paymentsRepository(trx);
-      const row = await tx.upsert({
-        id: uuidv7(),
-        order_id: orderId,
-        status: 'authorized',
-        currency,
-        authorized_minor: amountMinor,
-        decline_reason: null,
-        provider: provider.name,
-        provider_payment_id: providerPaymentId,
-      });
-      if (!row) return (await tx.findByOrder(orderId)) ?? Promise.reject(notFound(orderId));
-      const key = paymentKeys.authorize(orderId);
-      await tx.addLedger({ id: uuidv7(), payment_id: row.id, order_id: orderId, kind: 'authorize', amount_minor: amountMinor, currency, idempotency_key: key, provider_ref: providerPaymentId, reason: null });
-      await writeOutbox(trx, [eventOf(PaymentEvents.AUTHORIZED, row, amountMinor, null)]);
-      return row;
-    });
+    const row = await repo.upsertAuthorizedWithEvent(
+      { id: uuidv7(), order_id: orderId, status: 'authorized', currency, authorized_minor: amountMinor, decline_reason: null, provider: provider.name, provider_payment_id: providerPaymentId },
+      { id: uuidv7(), key: paymentKeys.authorize(orderId), providerRef: providerPaymentId },
+      uuidv7(),
+    );
+    return row ?? (await repo.findByOrder(orderId)) ?? Promise.reject(notFound(orderId));
   }
 
   /**

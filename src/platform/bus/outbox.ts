@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type OperationNodeSource, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import type { DomainEvent } from './event.ts';
 import type { EventBus } from './port.ts';
@@ -76,4 +76,26 @@ export async function relayOutboxBatch(db: Db, bus: EventBus, batchSize = 200): 
 export async function pruneOutbox(db: Db, olderThanHours = 24): Promise<number> {
   const res = await sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${olderThanHours})`.execute(db);
   return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * The change and its event in one statement, so one round trip and no explicit transaction:
+ * `changed` is a data-modifying query with RETURNING, and `payload`/`aggregateId` are expressions
+ * over its row (the CTE is named `changed`). No row changed, no event.
+ */
+export function withOutboxEvent<Row>(
+  changed: OperationNodeSource,
+  event: { id: string; type: string; version: number },
+  aggregateId: RawBuilder<unknown>,
+  payload: RawBuilder<unknown>,
+  /** More data-modifying CTEs that belong to the same change (they may read `changed`). */
+  alongside?: RawBuilder<unknown>,
+): RawBuilder<Row> {
+  return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
+    ev AS (
+      INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)
+      SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed
+      RETURNING 1),
+    woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
+    SELECT changed.* FROM changed LEFT JOIN woke ON true`;
 }
