@@ -1,6 +1,7 @@
 // Load generator for bench/load.ts, run as its own process so autocannon never shares an event loop
 // (or a CPU time slice inside one) with the server it measures. Plain JS: no tsx start-up cost.
-// Input: one JSON argument { url, connections, duration, method, headers, body }.
+// Input: one JSON argument { url, connections, duration, method, headers, body, paths? }; with
+// `paths`, every request takes a random one of them (many distinct URLs, not one hot cache entry).
 // Output: one JSON line on stdout.
 import autocannon from 'autocannon';
 
@@ -30,6 +31,9 @@ const instance = autocannon(
     method: opts.method ?? 'GET',
     headers: opts.headers ?? {},
     body: opts.body,
+    ...(Array.isArray(opts.paths) && opts.paths.length > 0
+      ? { requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: opts.paths[Math.floor(Math.random() * opts.paths.length)] }) }] }
+      : {}),
   },
   (err, result) => {
     if (err) {

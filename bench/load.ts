@@ -11,10 +11,14 @@ export interface LoadOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
+  /** Request a random one of these paths each time instead of `url`'s. */
+  paths?: readonly string[];
 }
 
 export interface LoadResult {
   rps: number;
+  /** How long the run actually lasted (autocannon may stop a little after the asked duration). */
+  duration_s: number;
   total: number;
   p50_ms: number;
   p90_ms: number;
@@ -36,6 +40,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     method: opts.method ?? 'GET',
     headers: opts.headers ?? {},
     body: opts.body,
+    paths: opts.paths,
   });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WORKER, args], { stdio: ['ignore', 'pipe', 'pipe'] });

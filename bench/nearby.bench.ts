@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { formatSeedReport, seedCatalog } from '../src/cli/scale-seed.ts';
 import type { SeedSpec } from '../src/cli/seed-catalog.ts';
@@ -9,7 +6,7 @@ import { rngFor } from '../src/cli/seed-random.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { type LoadResult, median } from './load.ts';
+import { type LoadResult, median, runLoad } from './load.ts';
 import { benchDatabase, coveringStoresMedian, nearbyPaths, productPaths, searchPaths, statementCounter, storeIds } from './nearby-fixture.ts';
 import type { BenchFigures, Benchmark, Figures } from './result.ts';
 
@@ -31,32 +28,8 @@ const INSTANCE = 'bench-nearby';
 type Target = 'baseline' | 'nearby' | 'products' | 'search';
 const ORDER: readonly Target[] = ['baseline', 'nearby', 'products', 'search'];
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'autocannon-paths-worker.mjs');
-
 /** autocannon in a child process (plain node), each request on a random path of the list. */
-function runPaths(opts: { url: string; paths: readonly string[]; connections: number; duration_s: number }): Promise<LoadResult & { duration_s: number }> {
-  const arg = JSON.stringify({ url: opts.url, paths: opts.paths, connections: opts.connections, duration: opts.duration_s });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, arg], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon worker exited with ${code}: ${stderr.trim()}`));
-      try {
-        resolve(JSON.parse(stdout.trim()) as LoadResult & { duration_s: number });
-      } catch {
-        reject(new Error(`autocannon worker printed no result: ${stdout.trim()} ${stderr.trim()}`));
-      }
-    });
-  });
-}
+const runPaths = (opts: { url: string; paths: readonly string[]; connections: number; duration_s: number }) => runLoad(opts);
 
 async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
   const app = Fastify();

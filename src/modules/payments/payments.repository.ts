@@ -67,6 +67,24 @@ export interface PaymentTotals extends PaymentRow {
 /** Our payment tables. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
 export function paymentsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
+  /** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
+  const upsertQuery = (p: NewPayment) =>
+    q
+      .insertInto('payments')
+      .values(p)
+      .onConflict((oc) =>
+        oc
+          .column('order_id')
+          .doUpdateSet({
+            status: (eb) => eb.ref('excluded.status'),
+            authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
+            decline_reason: (eb) => eb.ref('excluded.decline_reason'),
+            provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
+            updated_at: sql`now()`,
+          })
+          .where('payments.status', '=', 'failed'),
+      )
+      .returningAll();
   return {
     findByOrder(orderId: string, opts: { lock?: boolean } = {}) {
       const query = q.selectFrom('payments').selectAll().where('order_id', '=', orderId);
@@ -78,23 +96,7 @@ export function paymentsRepository(db: Db) {
      * undefined when another settled row is already there: the caller reads and returns it.
      */
     upsert(p: NewPayment) {
-      return q
-        .insertInto('payments')
-        .values(p)
-        .onConflict((oc) =>
-          oc
-            .column('order_id')
-            .doUpdateSet({
-              status: (eb) => eb.ref('excluded.status'),
-              authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
-              decline_reason: (eb) => eb.ref('excluded.decline_reason'),
-              provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
-              updated_at: sql`now()`,
-            })
-            .where('payments.status', '=', 'failed'),
-        )
-        .returningAll()
-        .executeTakeFirst();
+      return upsertQuery(p).executeTakeFirst();
     },
 
     /**
@@ -109,22 +111,7 @@ export function paymentsRepository(db: Db) {
       const payload = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
         'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
         'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
-      const upsert = q
-        .insertInto('payments')
-        .values(p)
-        .onConflict((oc) =>
-          oc
-            .column('order_id')
-            .doUpdateSet({
-              status: (eb) => eb.ref('excluded.status'),
-              authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
-              decline_reason: (eb) => eb.ref('excluded.decline_reason'),
-              provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
-              updated_at: sql`now()`,
-            })
-            .where('payments.status', '=', 'failed'),
-        )
-        .returningAll();
+      const upsert = upsertQuery(p);
       const res = await withOutboxEvent<PaymentRow>(upsert, { id: eventId, type: PaymentEvents.AUTHORIZED, version: 1 }, sql`changed.order_id::text`, payload, ledgerRow).execute(db);
       return res.rows[0];
     },
