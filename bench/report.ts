@@ -55,7 +55,9 @@ export async function writeReport(entries: readonly ReportEntry[], quick: boolea
       continue;
     }
     const { unit, bars } = bench.chart(result);
-    const svg = path.join(RESULTS_DIR, `${bench.name}.svg`);
+    // Charts sit beside REPORT.md (committed with it), not in the ignored results folder.
+    const svg = path.join(BENCH_DIR, 'charts', `${bench.name}.svg`);
+    await fs.mkdir(path.dirname(svg), { recursive: true });
     await fs.writeFile(svg, barChart(`${bench.name}${result.quick ? ' (quick)' : ''} · ratio ${result.ratio.toFixed(3)}`, unit, bars));
     const rel = path.relative(BENCH_DIR, svg).split(path.sep).join('/');
     parts.push(table(result), '', `![${bench.name} chart](${rel})`, '');
