@@ -9,6 +9,7 @@ import {
   adjustStock,
   auditTrail,
   dueReservations,
+  extendReservation,
   type FinishTo,
   finishReservation,
   findReservation,
@@ -125,6 +126,12 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
     /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
     confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) =>
       finishReservation(trx, reservationId, 'confirmed', new Date(clock.now()), picked),
+
+    /**
+     * Keeps a reservation held until `ttlMs` from now. A paid order's stock must outlive the
+     * placement expiry: its saga, not the sweeper, ends it (confirm or release).
+     */
+    extend: (reservationId: string, ttlMs: number) => extendReservation(db, reservationId, new Date(clock.now() + ttlMs)),
 
     release: (reservationId: string, trx: Db = db) => finishReservation(trx, reservationId, 'released', new Date(clock.now())),
 

@@ -51,6 +51,13 @@ export async function finishReservation(db: Db, id: string, to: FinishTo, now: D
   return res.rows[0]?.ok === true;
 }
 
+/** Moves a held reservation's expiry; false when it is no longer held. */
+export async function extendReservation(db: Db, id: string, until: Date): Promise<boolean> {
+  const res = await sql`UPDATE reservations SET expires_at = ${until.toISOString()}::timestamptz, updated_at = now()
+    WHERE id = ${id}::uuid AND status = 'held'`.execute(db);
+  return Number(res.numAffectedRows ?? 0) > 0;
+}
+
 export async function heldReservationOf(db: Db, owner: string): Promise<{ id: string; store_id: string } | undefined> {
   const res = await sql<{ id: string; store_id: string }>`SELECT id, store_id FROM reservations
     WHERE owner = ${owner} AND status = 'held' FOR UPDATE`.execute(db);

@@ -57,6 +57,17 @@ describe('cart', () => {
     expect(empty.lines).toHaveLength(0);
   });
 
+  it('checks a cart out once even when two checkouts with different keys race', async () => {
+    await put(1, 1);
+    const body = { delivery: { lat: shop.at.lat, lng: shop.at.lng + 0.01, address: 'Invalidenstr. 1' }, payment: { card_token: 'tok_visa' } };
+    const [a, b] = await Promise.all(
+      ['tap-1', 'tap-2'].map((key) => t.request({ method: 'POST', url: '/v1/orders', token: customer, headers: { 'idempotency-key': key }, payload: body })),
+    );
+    const codes = [a?.statusCode, b?.statusCode].sort();
+    expect(codes[0]).toBe(201);
+    expect([409, 422]).toContain(codes[1]);
+  });
+
   it('keeps a cart at one store and frees the hold when emptied', async () => {
     const other = await openShop(t, { stock: [1], lat: 52.51 });
     await put(1, 2);

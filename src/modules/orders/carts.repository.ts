@@ -37,8 +37,10 @@ export function cartsRepository(db: Db) {
       }
       await q.updateTable('carts').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', cartId).execute();
     },
-    close(cartId: string, status: 'checked_out' | 'abandoned') {
-      return q.updateTable('carts').set({ status, updated_at: sql`now()` }).where('id', '=', cartId).where('status', '=', 'open').execute();
+    /** Closes an open cart; false when it was no longer open. */
+    async close(cartId: string, status: 'checked_out' | 'abandoned'): Promise<boolean> {
+      const r = await q.updateTable('carts').set({ status, updated_at: sql`now()` }).where('id', '=', cartId).where('status', '=', 'open').executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
@@ -18,6 +18,9 @@ export interface CheckoutInput {
 
 const bad = (path: string, message: string) => new AppError('VALIDATION_FAILED', `${path}: ${message}`, { details: { errors: [{ path: `body.${path}`, message }] } });
 
+/** Another request with the same Idempotency-Key placed the order first. */
+class SameKeyPlaced extends Error {}
+
 /**
  * Places an order: checks the store and address, prices every line from the catalog (never the
  * client), then in one transaction reserves all lines (or none), writes the order with its lines
@@ -31,9 +34,12 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       if (!input.store_id) throw bad('store_id', 'required with lines');
       const skus = input.lines.filter((l) => !l.product_id && l.sku).map((l) => l.sku as string);
       const bySku = skus.length > 0 ? await catalog.products.idsForSkus(skus) : new Map<string, string>();
+      const seen = new Set<string>();
       const lines = input.lines.map((l, i) => {
         const productId = l.product_id ?? (l.sku ? bySku.get(l.sku) : undefined);
         if (!productId) throw bad(`lines.${i}`, l.sku ? `unknown SKU ${l.sku}` : 'give product_id or sku');
+        if (seen.has(productId)) throw bad(`lines.${i}`, 'this product is already in an earlier line; send one line per product');
+        seen.add(productId);
         return { productId, quantity: l.quantity };
       });
       return { storeId: input.store_id, cartId: null, lines };
@@ -45,6 +51,10 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
 
   return {
     async place(by: Principal, input: CheckoutInput, clientKey: string | null) {
+      // A retry whose first attempt committed (its stored response lost) finds that order, even
+      // though its cart is closed by now.
+      const earlier = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+      if (earlier) return { row: earlier, created: false };
       const { storeId, cartId, lines } = await resolveLines(by, input);
       if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');
       const check = await catalog.stores.deliveryCheck(storeId, input.delivery.lat, input.delivery.lng);
@@ -64,48 +74,65 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       const totals = priceOrder(priced.map((x) => ({ unitPriceMinor: x.p.price_minor, quantity: x.quantity })), deps.fees);
 
       const orderId = uuidv7();
-      const row = await db.transaction().execute(async (trx) => {
-        const { reservationId } = await inventory.reserve(
-          { storeId, owner: `order:${orderId}`, lines, ttlMs: deps.reservationTtlMs, ...(cartId ? { replacingHoldOf: `cart:${cartId}` } : {}) },
-          trx,
-        );
-        const orderLines: OrderLineRow[] = priced.map((x) => ({
-          order_id: orderId,
-          product_id: x.productId,
-          sku: x.p.sku,
-          name: x.p.name,
-          unit_price_minor: x.p.price_minor,
-          quantity: x.quantity,
-          picked_quantity: null,
-          age_restricted: x.p.age_restricted,
-        }));
-        const order = await ordersRepository(trx).insertWithEvent(
-          {
-            id: orderId,
-            customer_id: by.id,
-            store_id: storeId,
-            status: 'placed',
-            currency,
-            ...totals,
-            delivery_lat: input.delivery.lat,
-            delivery_lng: input.delivery.lng,
-            delivery_address: input.delivery.address,
-            reservation_id: reservationId,
-            payment_method: input.payment.card_token,
-            client_key: clientKey,
-          },
-          orderLines,
-          uuidv7(),
-        );
-        if (!order) return undefined;
-        if (cartId) await cartsRepository(trx).close(cartId, 'checked_out');
-        return order;
-      });
-      if (!row) {
-        // Lost a race with the same key: the transaction rolled back, including its reservation.
-        const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
-        if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
-        return { row: existing, created: false };
+      const place = () =>
+        db.transaction().execute(async (trx) => {
+          // The cart is closed first: a second checkout of the same cart (another key, a double
+          // tap) finds it closed and stops here instead of placing a second order.
+          if (cartId && !(await cartsRepository(trx).close(cartId, 'checked_out'))) {
+            throw new AppError('CONFLICT', 'This cart was just checked out');
+          }
+          const { reservationId } = await inventory.reserve(
+            { storeId, owner: `order:${orderId}`, lines, ttlMs: deps.reservationTtlMs, ...(cartId ? { replacingHoldOf: `cart:${cartId}` } : {}) },
+            trx,
+          );
+          const orderLines: OrderLineRow[] = priced.map((x) => ({
+            order_id: orderId,
+            product_id: x.productId,
+            sku: x.p.sku,
+            name: x.p.name,
+            unit_price_minor: x.p.price_minor,
+            quantity: x.quantity,
+            picked_quantity: null,
+            age_restricted: x.p.age_restricted,
+          }));
+          const order = await ordersRepository(trx).insertWithEvent(
+            {
+              id: orderId,
+              customer_id: by.id,
+              store_id: storeId,
+              status: 'placed',
+              currency,
+              ...totals,
+              delivery_lat: input.delivery.lat,
+              delivery_lng: input.delivery.lng,
+              delivery_address: input.delivery.address,
+              reservation_id: reservationId,
+              payment_method: input.payment.card_token,
+              client_key: clientKey,
+            },
+            orderLines,
+            uuidv7(),
+          );
+          // Throwing rolls the reservation back with it; returning would commit it.
+          if (!order) throw new SameKeyPlaced();
+          return order;
+        });
+      let row;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          row = await place();
+          break;
+        } catch (err) {
+          if (err instanceof SameKeyPlaced) {
+            const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+            if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
+            return { row: existing, created: false };
+          }
+          // Two multi-line checkouts at one store locked rows in opposite orders: run again.
+          const state = sqlState(err);
+          if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
+          throw err;
+        }
       }
       return { row, created: true };
     },

@@ -39,6 +39,9 @@ describe('checkout and the order saga', () => {
     const placed = res.json();
     expect(placed.payment.status).toBe('authorized');
     expect(placed.status).toBe('authorized');
+    // A paid order's stock outlives the placement expiry: its saga, not the sweeper, ends it.
+    const hold = await sql<{ hours: number }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations r JOIN orders o ON o.reservation_id = r.id WHERE o.id = ${placed.id}`.execute(t.platform.ctx.db);
+    expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
     expect(placed.totals.subtotal_minor).toBe(1300);
     expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 2 });
 
@@ -138,6 +141,7 @@ describe('checkout and the order saga', () => {
       ['mixed currency', checkout(shop, [{ product_id: p, quantity: 1 }, { product_id: usd.products[0]?.id, quantity: 1 }]), 400],
       ['client price', checkout(shop, [{ product_id: p, quantity: 1, price_minor: 1 } as never]), 400],
       ['client status', checkout(shop, [{ product_id: p, quantity: 1 }], { extra: { status: 'delivered' } }), 400],
+      ['same product twice', checkout(shop, [{ product_id: p, quantity: 1 }, { sku: shop.products[0]?.sku, quantity: 1 }]), 400],
       ['no key', t.request({ method: 'POST', url: '/v1/orders', token: customer, payload: {} }), 400],
     ];
     for (const [name, pending, status] of cases) {

@@ -4,6 +4,7 @@ import { DBOS, WORKER_QUEUE } from '../../platform/workflows/engine.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { type OrderStatus, PHASE_DEADLINES_S } from './order-state.ts';
+import { PAID_ORDER_HOLD_MS } from './placement.ts';
 import { orderWorkflowId, ordersService, SAGA_TOPIC } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
@@ -86,6 +87,11 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
     { name: 'orders.transition', ...RETRY },
   );
 
+  const extendHold = DBOS.registerStep(async (reservationId: string) => d().inventory.extend(reservationId, PAID_ORDER_HOLD_MS), {
+    name: 'inventory.extend',
+    ...RETRY,
+  });
+
   const releaseStock = DBOS.registerStep(async (reservationId: string) => d().inventory.release(reservationId), { name: 'inventory.release', ...RETRY });
 
   const voidPayment = DBOS.registerStep(
@@ -110,7 +116,13 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       ).total_minor;
       // Capture first: stock confirmation is local and cannot fail for business reasons.
       await d().payments.capture({ orderId, amountMinor: amount });
-      await d().inventory.confirm(reservationId, picked);
+      // A repeat after a crash finds the reservation confirmed already; one that was never held
+      // (expired) is a bug to surface, not to paper over.
+      const confirmed = await d().inventory.confirm(reservationId, picked);
+      if (!confirmed) {
+        const r = await d().inventory.get(reservationId);
+        if (r?.status !== 'confirmed') throw new Error(`reservation ${reservationId} of order ${orderId} is ${r?.status}, not held`);
+      }
       await d().orders.recordCapture(orderId, amount);
       return amount;
     },
@@ -131,6 +143,7 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
         }
         await transition(orderId, 'authorized', null);
       }
+      if (o.status !== 'failed' && o.status !== 'canceled') await extendHold(o.reservationId);
       for (;;) {
         o = await load(orderId);
         if (!o) return 'missing';

@@ -111,7 +111,8 @@ export function ordersService(db: Db) {
     if (opts.allowedFrom && !opts.allowedFrom.includes(current.status)) {
       throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it can no longer be ${to}`);
     }
-    const row = await transition(id, to, { reason: opts.reason ?? null });
+    // At the version we checked: a transition that raced ours cannot be overridden by it.
+    const row = await transition(id, to, { reason: opts.reason ?? null, ...(opts.allowedFrom ? { version: current.version } : {}) });
     if (!row) {
       const now = await repo.find(id);
       throw new AppError('CONFLICT', `Order ${id} is ${now?.status}; it cannot become ${to}`);
@@ -151,11 +152,16 @@ export function ordersService(db: Db) {
       const known = new Set(lines.map((l) => l.product_id));
       const unknown = picked.filter((p) => !known.has(p.productId));
       if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `picked: ${unknown.length} product(s) are not in this order`);
-      const row = await db.transaction().execute(async (trx) => {
-        await ordersRepository(trx).setPicked(id, picked);
-        return transition(id, 'ready', {}, { trx });
-      });
-      if (!row) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
+      // The guarded transition goes first (it locks the order); the picked quantities are written
+      // only by the request that made it, and a loser rolls back.
+      const row = await db
+        .transaction()
+        .execute(async (trx) => {
+          const moved = await transition(id, 'ready', {}, { trx });
+          if (!moved) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
+          await ordersRepository(trx).setPicked(id, picked);
+          return moved;
+        });
       await wake(id, 'ready');
       return orderView(row);
     },

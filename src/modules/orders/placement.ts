@@ -4,6 +4,9 @@ import type { PaymentsService } from '../payments/index.ts';
 import type { OrderRow } from './orders.repository.ts';
 import type { OrdersService } from './orders.service.ts';
 
+/** A paid order holds its stock this long at most; its saga ends the reservation well before. */
+export const PAID_ORDER_HOLD_MS = 24 * 3600 * 1000;
+
 export type PaymentOutcome = { status: 'authorized' } | { status: 'declined'; reason: string } | { status: 'pending'; reason: string };
 
 /**
@@ -29,8 +32,13 @@ export async function authorizePlacement(
     throw err;
   }
   const moved = await deps.orders.transition(order.id, 'authorized', {}, { wakeSaga: false });
-  if (moved) return { outcome: { status: 'authorized' }, row: moved };
-  // Canceled while authorizing: the saga voids the authorization.
+  if (moved) {
+    await deps.inventory.extend(order.reservation_id, PAID_ORDER_HOLD_MS);
+    return { outcome: { status: 'authorized' }, row: moved };
+  }
+  // Canceled while the card was being authorized: give the hold back now (the saga may have
+  // finished before the authorization existed).
+  await deps.payments.void({ orderId: order.id }).catch(() => {});
   const now = (await deps.orders.find(order.id)) ?? order;
   return { outcome: { status: 'pending', reason: `order is ${now.status}` }, row: now };
 }

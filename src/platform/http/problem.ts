@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode, ErrorCodes, isAppError, isConnectionError } from '../errors.ts';
+import { AppError, type ErrorCode, ErrorCodes, isAppError, isConnectionError, SqlState, sqlState } from '../errors.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -40,6 +40,13 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof SyntaxError || fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON', { cause: err });
+  }
+  // A uniqueness race the code did not foresee is still the client's conflict, not our crash.
+  if (sqlState(err) === SqlState.UNIQUE_VIOLATION) {
+    return new AppError('CONFLICT', 'This conflicts with data that already exists; reload and retry', { cause: err });
+  }
+  if (sqlState(err) === SqlState.DEADLOCK_DETECTED || sqlState(err) === SqlState.SERIALIZATION_FAILURE) {
+    return new AppError('DEPENDENCY_UNAVAILABLE', 'Busy with a concurrent change; retry', { cause: err, retryAfterS: 1 });
   }
   if (isConnectionError(err)) {
     return new AppError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: err, retryAfterS: 2 });
