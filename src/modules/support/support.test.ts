@@ -48,8 +48,12 @@ describe('support tickets (the walking skeleton)', () => {
     );
     expect(escalated.escalated_at).not.toBeNull();
     await waitFor(async () => (await notificationsFor('ticket_escalated', ticket.id)) === 1, 10_000, 'escalation notice');
-    const status = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
-    expect(status?.status).toBe('SUCCESS');
+    // The escalation's effect commits before the engine records the workflow's end.
+    const status = await waitFor(async () => {
+      const s = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
+      return s?.status === 'SUCCESS' ? s : null;
+    }, 10_000, 'escalation workflow recorded as done');
+    expect(status.status).toBe('SUCCESS');
 
     const resolved = await t.request({
       method: 'POST',
