@@ -75,7 +75,7 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
         return { ok: true };
       } catch (err) {
         if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') return { ok: false, reason: String(err.details?.reason ?? 'declined') };
-        if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE') return { ok: false, reason: 'payment_unavailable' };
+        // A provider outage is retried by the step (same provider key, so never a second charge).
         throw err;
       }
     },
@@ -134,7 +134,8 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       let o = await load(orderId);
       if (!o) return 'missing';
       if (o.status === 'placed') {
-        const auth = await authorize(orderId, o);
+        // Only after the step's retries (about two minutes) does an outage fail the order.
+        const auth = await authorize(orderId, o).catch(() => ({ ok: false, reason: 'payment_unavailable' }));
         if (!auth.ok) {
           await transition(orderId, 'failed', `payment: ${auth.reason}`);
           await releaseStock(o.reservationId);
