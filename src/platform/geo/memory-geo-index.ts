@@ -1,4 +1,5 @@
 import { EARTH_RADIUS_M } from './haversine.ts';
+import { assertPoint, assertSearch } from './geo-input.ts';
 import type { GeoHit, GeoIndex, GeoPoint, GeoSearch } from './port.ts';
 
 export interface MemoryGeoIndexOptions {
@@ -335,31 +336,5 @@ class TopK {
       this.swap(i, top);
       i = top;
     }
-  }
-}
-
-function assertPoint(p: GeoPoint): void {
-  if (typeof p.id !== 'string' || p.id.length === 0) throw new RangeError('geo point id must be a non-empty string');
-  if (!(Number.isFinite(p.lat) && p.lat >= -90 && p.lat <= 90)) {
-    throw new RangeError(`geo point ${p.id}: lat must be in [-90, 90], got ${p.lat}`);
-  }
-  if (!(Number.isFinite(p.lng) && p.lng >= -180 && p.lng <= 180)) {
-    throw new RangeError(`geo point ${p.id}: lng must be in [-180, 180], got ${p.lng}`);
-  }
-  if (!Number.isFinite(p.at)) throw new RangeError(`geo point ${p.id}: at must be a finite epoch ms, got ${p.at}`);
-}
-
-function assertSearch(q: GeoSearch): void {
-  if (!(Number.isFinite(q.lat) && q.lat >= -90 && q.lat <= 90)) {
-    throw new RangeError(`search lat out of range: ${q.lat}`);
-  }
-  if (!(Number.isFinite(q.lng) && q.lng >= -180 && q.lng <= 180)) {
-    throw new RangeError(`search lng out of range: ${q.lng}`);
-  }
-  if (!(Number.isFinite(q.radiusM) && q.radiusM >= 0)) {
-    throw new RangeError(`search radiusM must be >= 0: ${q.radiusM}`);
-  }
-  if (q.limit !== undefined && !Number.isInteger(q.limit)) {
-    throw new RangeError(`search limit must be an integer: ${q.limit}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { EARTH_RADIUS_M } from './haversine.ts';
+import { assertPoint, assertSearch } from './geo-input.ts';
 import type { GeoHit, GeoIndex, GeoPoint, GeoSearch } from './port.ts';
 
 export interface RedisGeoIndexOptions {
@@ -151,7 +152,7 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
       // Keep only the newest point per id (later wins a tie, as sequential upserts would).
       const newest = new Map<string, GeoPoint>();
       for (const p of points) {
-        assertPoint(p);
+        assertPoint(p, MAX_LAT, ' for Redis GEO');
         const seen = newest.get(p.id);
         if (!seen || p.at >= seen.at) newest.set(p.id, p);
       }
@@ -184,7 +185,7 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
 
     async search(query: GeoSearch): Promise<GeoHit[]> {
       assertOpen();
-      assertSearch(query);
+      assertSearch(query, MAX_LAT);
       const limit = query.limit ?? DEFAULT_LIMIT;
       if (limit <= 0) return [];
       const reply = (await scripts.lastmileGeoSearch(
@@ -239,30 +240,4 @@ function throwFirstError(replies: Array<[error: Error | null, result: unknown]> 
     if (error) throw error;
     return result;
   });
-}
-
-function assertPoint(p: GeoPoint): void {
-  if (typeof p.id !== 'string' || p.id.length === 0) throw new RangeError('geo point id must be a non-empty string');
-  if (!(Number.isFinite(p.lat) && Math.abs(p.lat) <= MAX_LAT)) {
-    throw new RangeError(`geo point ${p.id}: lat must be in [-${MAX_LAT}, ${MAX_LAT}] for Redis GEO, got ${p.lat}`);
-  }
-  if (!(Number.isFinite(p.lng) && p.lng >= -180 && p.lng <= 180)) {
-    throw new RangeError(`geo point ${p.id}: lng must be in [-180, 180], got ${p.lng}`);
-  }
-  if (!Number.isFinite(p.at)) throw new RangeError(`geo point ${p.id}: at must be a finite epoch ms, got ${p.at}`);
-}
-
-function assertSearch(q: GeoSearch): void {
-  if (!(Number.isFinite(q.lat) && Math.abs(q.lat) <= MAX_LAT)) {
-    throw new RangeError(`search lat out of range: ${q.lat}`);
-  }
-  if (!(Number.isFinite(q.lng) && q.lng >= -180 && q.lng <= 180)) {
-    throw new RangeError(`search lng out of range: ${q.lng}`);
-  }
-  if (!(Number.isFinite(q.radiusM) && q.radiusM >= 0)) {
-    throw new RangeError(`search radiusM must be >= 0: ${q.radiusM}`);
-  }
-  if (q.limit !== undefined && !Number.isInteger(q.limit)) {
-    throw new RangeError(`search limit must be an integer: ${q.limit}`);
-  }
 }
