@@ -1,4 +1,4 @@
-import type { RowProblem } from './import-records.ts';
+import type { ImportRecord, RowProblem } from './import-records.ts';
 import { MAX_REPORTED_ERRORS } from './import.schemas.ts';
 
 export interface RowError extends RowProblem {
@@ -65,4 +65,21 @@ export function rowCheckOf(validate: ((data: unknown) => boolean | PromiseLike<u
     const what = first.keyword === 'required' ? 'is missing or empty' : first.keyword === 'additionalProperties' ? 'unknown field' : (first.message ?? 'invalid');
     return field ? { field, message: `${field}: ${what}` } : { message: what };
   };
+}
+
+/**
+ * The rows of an import that read and check cleanly, counting every row and tallying each failure
+ * with its line: what every importer does before its own checks and writes.
+ */
+export async function* checkedRows(
+  records: AsyncIterable<ImportRecord>,
+  check: RowCheck,
+  tally: ImportTally,
+): AsyncGenerator<{ line: number; values: Record<string, unknown> }> {
+  for await (const r of records) {
+    tally.row();
+    const problem = 'problem' in r ? r.problem : check(r.values);
+    if (problem) tally.fail(r.line, problem);
+    else if ('values' in r) yield r;
+  }
 }

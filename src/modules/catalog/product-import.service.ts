@@ -6,7 +6,7 @@ import { sqlState } from '../../platform/errors.ts';
 import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
-import { type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
+import { checkedRows, type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
 import { IMPORT_BATCH_ROWS } from './import.schemas.ts';
 import { type ImportedProduct, productImportRepository } from './product-import.repository.ts';
 
@@ -25,17 +25,7 @@ export async function importProducts(db: Db, records: AsyncIterable<ImportRecord
   const tally = importTally();
   const categories = await productImportRepository(db).categoryPaths();
   const batch = keyedBatch<PendingRow>(IMPORT_BATCH_ROWS, (rows) => writeProducts(db, rows, tally));
-  for await (const r of records) {
-    tally.row();
-    if ('problem' in r) {
-      tally.fail(r.line, r.problem);
-      continue;
-    }
-    const problem = check(r.values);
-    if (problem) {
-      tally.fail(r.line, problem);
-      continue;
-    }
+  for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; category_id: string };
     if (!categories.has(v.category_id)) {
       tally.fail(r.line, { field: 'category_id', message: `category_id: unknown category "${v.category_id}"` });

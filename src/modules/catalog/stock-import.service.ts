@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { setStockLevels, type StockLevel } from '../inventory/index.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
-import { type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
+import { checkedRows, type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
 import { IMPORT_BATCH_ROWS } from './import.schemas.ts';
 import { productImportRepository } from './product-import.repository.ts';
 
@@ -25,17 +25,7 @@ interface PendingLevel {
 export async function importStock(db: Db, storeId: string, records: AsyncIterable<ImportRecord>, check: RowCheck, audit: StockImportAudit): Promise<ImportReport> {
   const tally = importTally();
   const batch = keyedBatch<PendingLevel>(IMPORT_BATCH_ROWS, (rows) => writeLevels(db, storeId, rows, audit, tally));
-  for await (const r of records) {
-    tally.row();
-    if ('problem' in r) {
-      tally.fail(r.line, r.problem);
-      continue;
-    }
-    const problem = check(r.values);
-    if (problem) {
-      tally.fail(r.line, problem);
-      continue;
-    }
+  for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; on_hand: number };
     await batch.add(v.sku, { line: r.line, sku: v.sku, onHand: v.on_hand });
   }
