@@ -1,10 +1,9 @@
 import path from 'node:path';
-import Fastify from 'fastify';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { type LoadOptions, type LoadResult, median, runLoad } from './load.ts';
+import { type LoadOptions, type LoadResult, median, runLoad, round, startBare } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 // ~50 connections keeps a 2-core machine saturated without measuring queueing alone.
@@ -15,14 +14,6 @@ const SCALE = {
 
 type Target = 'baseline' | 'me' | 'health';
 const ORDER: readonly Target[] = ['baseline', 'me', 'health'];
-
-/** The reference: plain Fastify, one constant JSON route, nothing else. */
-async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = Fastify();
-  app.get('/', async () => ({ hello: 'world' }));
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close() };
-}
 
 /**
  * The real platform with every module, as `npm start` runs it but with logging off and its own data
@@ -67,7 +58,6 @@ async function probe(targets: Record<Target, LoadOptions>): Promise<void> {
   }
 }
 
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;

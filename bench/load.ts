@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import Fastify from 'fastify';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,3 +72,13 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
+
+/** The reference server of the HTTP benchmarks: plain Fastify, one constant JSON route, nothing else. */
+export async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+}
+
+export const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;

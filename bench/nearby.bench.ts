@@ -1,4 +1,3 @@
-import Fastify from 'fastify';
 import { formatSeedReport, seedCatalog } from '../src/cli/scale-seed.ts';
 import type { SeedSpec } from '../src/cli/seed-catalog.ts';
 import { CITIES } from '../src/cli/seed-cities.ts';
@@ -6,7 +5,7 @@ import { rngFor } from '../src/cli/seed-random.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { type LoadResult, median, runLoad } from './load.ts';
+import { type LoadResult, median, round, runLoad, startBare } from './load.ts';
 import { benchDatabase, coveringStoresMedian, nearbyPaths, productPaths, searchPaths, statementCounter, storeIds } from './nearby-fixture.ts';
 import type { BenchFigures, Benchmark, Figures } from './result.ts';
 
@@ -28,17 +27,7 @@ const INSTANCE = 'bench-nearby';
 type Target = 'baseline' | 'nearby' | 'products' | 'search';
 const ORDER: readonly Target[] = ['baseline', 'nearby', 'products', 'search'];
 
-/** autocannon in a child process (plain node), each request on a random path of the list. */
-const runPaths = (opts: { url: string; paths: readonly string[]; connections: number; duration_s: number }) => runLoad(opts);
 
-async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = Fastify();
-  app.get('/', async () => ({ hello: 'world' }));
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close() };
-}
-
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number) => round(bytes / 1024 ** 2);
 
 async function run(quick: boolean): Promise<BenchFigures> {
@@ -98,7 +87,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     let errors = 0;
     const measure = async (t: Target, duration_s: number) => {
       const before = counter.read();
-      const r = await runPaths({ url: base[t], paths: paths[t], connections: s.connections, duration_s });
+      const r = await runLoad({ url: base[t], paths: paths[t], connections: s.connections, duration_s });
       const statements = Math.max(0, counter.read() - before - idlePerS * r.duration_s);
       errors += r.non2xx + r.errors + r.timeouts;
       return { ...r, statements: r.total > 0 ? statements / r.total : 0 };

@@ -8,6 +8,7 @@ import { allModules } from '../src/modules/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
+import { round } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'post-worker.mjs');
@@ -111,15 +112,15 @@ async function run(quick: boolean): Promise<BenchFigures> {
       scale: { connections: s.connections, duration_s: s.duration_s, products: s.products, runs: s.runs },
       metrics: {
         orders_per_s: Math.round(ordersPerS),
-        p50_ms: round(best.p50_ms),
-        p90_ms: round(best.p90_ms),
-        p99_ms: round(best.p99_ms),
+        p50_ms: round2(best.p50_ms),
+        p90_ms: round2(best.p90_ms),
+        p99_ms: round2(best.p99_ms),
         // Includes the saga's statements that ran in the window (authorization, its checkpoints).
-        statements_per_order: round(best.statements / Math.max(1, best.created)),
-        provider_statements_per_order: round(best.providerStatements / Math.max(1, best.created)),
+        statements_per_order: round2(best.statements / Math.max(1, best.created)),
+        provider_statements_per_order: round2(best.providerStatements / Math.max(1, best.created)),
       },
       baseline: { orders_per_s_target: 300, statements_per_order_target: 25 },
-      ratio: round(ordersPerS / 300),
+      ratio: round2(ordersPerS / 300),
       invariants: { errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0), unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0) },
     };
   } finally {
@@ -128,7 +129,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   }
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+const round2 = (n: number) => round(n, 2);
 const token = (base: string, role: string) => signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
 async function signIn(base: string, email: string): Promise<string> {
   const r = await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });

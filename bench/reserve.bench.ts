@@ -4,6 +4,7 @@ import { inventoryService, type ReserveStrategy, setStockLevels } from '../src/m
 import { AppError } from '../src/platform/errors.ts';
 import type { Db } from '../src/platform/db/pool.ts';
 import { percentile, startBenchDatabase } from './bench-db.ts';
+import { median, round } from './load.ts';
 import type { BenchFigures, Benchmark } from './result.ts';
 
 const SCALE = {
@@ -44,11 +45,10 @@ async function drive(db: Db, strategy: ReserveStrategy, storeId: string, product
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { per_s: Math.round(ok / durationS), p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), ok, errors };
+  return { per_s: Math.round(ok / durationS), p50_ms: round2(percentile(latencies, 50)), p99_ms: round2(percentile(latencies, 99)), ok, errors };
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const round2 = (n: number) => round(n, 2);
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
@@ -61,7 +61,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     await setStockLevels(db, [...hot, ...spread].map((productId) => ({ storeId, productId, onHand: 1_000_000_000 })), { kind: 'count', reason: 'bench', actor: 'bench' });
     const results = new Map<string, Run[]>();
     // Alternate strategies within each round so machine drift hits all of them alike.
-    for (let round = 0; round < s.rounds; round++) {
+    for (let r = 0; r < s.rounds; r++) {
       for (const scenario of ['hot', 'spread'] as Scenario[]) {
         for (const strategy of STRATEGIES) {
           const r = await drive(db, strategy, storeId, scenario === 'hot' ? hot : spread, s.clients, s.duration_s);
@@ -101,7 +101,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
         spread_per_s: fig('locking', 'spread', 'per_s'),
         spread_p99_ms: fig('locking', 'spread', 'p99_ms'),
       },
-      ratio: fig('locking', 'hot', 'per_s') > 0 ? round(fig('coalesced', 'hot', 'per_s') / fig('locking', 'hot', 'per_s')) : 0,
+      ratio: fig('locking', 'hot', 'per_s') > 0 ? round2(fig('coalesced', 'hot', 'per_s') / fig('locking', 'hot', 'per_s')) : 0,
       invariants: { oversold: c.oversold, reserved_mismatch: c.mismatched + (c.reserved === successes ? 0 : 1), errors },
     };
   } finally {
