@@ -6,7 +6,7 @@ import { createDatabase, type Database } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
 import { type LastmileProcess, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testPrefix } from './support/services.ts';
+import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
  * kill -9 the process that relays events, runs consumers and durable workflows, several times
@@ -39,10 +39,7 @@ describe('crash recovery', () => {
   it('applies every event exactly once and resumes sleeping workflows after repeated kill -9', async () => {
     const env: Record<string, string> = {
       DATABASE_URL: tdb.url,
-      LASTMILE_NAMESPACE: testPrefix('crash')
-        .toLowerCase()
-        .replace(/[^a-z0-9_]/g, '_')
-        .replace(/^[^a-z]/, 'n'),
+      LASTMILE_NAMESPACE: testNamespace('crash'),
       LASTMILE_TICKET_ESCALATION_S: '2',
       LASTMILE_INSTANCE_ID: 'crash-worker',
       PORT: '0',

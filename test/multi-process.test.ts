@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../src/cli/demo-seed.ts';
@@ -7,8 +6,8 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { type LastmileProcess, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testPrefix } from './support/services.ts';
+import { freePort, type LastmileProcess, spawnLastmile } from './support/processes.ts';
+import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
  * Two API processes and one worker on the same Postgres, Redis and NATS, talked to over real
@@ -17,17 +16,6 @@ import { natsUrl, redisUrl, testPrefix } from './support/services.ts';
  */
 const nats = natsUrl();
 const redis = redisUrl();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe('several processes', () => {
   it('needs NATS and Redis URLs to run split roles (set in CI)', () => {
@@ -52,10 +40,7 @@ describe('several processes', () => {
       DATABASE_URL: tdb.url,
       NATS_URL: nats,
       REDIS_URL: redis,
-      LASTMILE_NAMESPACE: testPrefix('mp')
-        .toLowerCase()
-        .replace(/[^a-z0-9_]/g, '_')
-        .replace(/^[^a-z]/, 'n'),
+      LASTMILE_NAMESPACE: testNamespace('mp'),
     };
     const [p1, p2] = [await freePort(), await freePort()];
     procs.push(await spawnLastmile(['--role', 'api', '--port', String(p1)], { ...env, LASTMILE_INSTANCE_ID: 'api-1' }));

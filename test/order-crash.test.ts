@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
@@ -9,8 +8,8 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createDatabase, type Database } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { type LastmileProcess, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testPrefix } from './support/services.ts';
+import { freePort, type LastmileProcess, spawnLastmile } from './support/processes.ts';
+import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 import { ALWAYS_OPEN } from './support/shop.ts';
 
 /**
@@ -34,15 +33,6 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(database.db)).rows[0]?.n ?? 0;
 
 describe('order saga crash recovery', () => {
@@ -53,7 +43,7 @@ describe('order saga crash recovery', () => {
       DATABASE_URL: tdb.url,
       PORT: String(port),
       LASTMILE_INSTANCE_ID: 'order-crash',
-      LASTMILE_NAMESPACE: testPrefix('oc').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'n'),
+      LASTMILE_NAMESPACE: testNamespace('oc'),
       ...(natsUrl() ? { NATS_URL: natsUrl() as string } : {}),
       ...(redisUrl() ? { REDIS_URL: redisUrl() as string } : {}),
     };

@@ -4,7 +4,7 @@ import { allModules } from '../../src/modules/index.ts';
 import { type RunningPlatform, type StartOptions, startPlatform } from '../../src/platform/boot.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { natsUrl, redisUrl, testPrefix } from './services.ts';
+import { natsUrl, redisUrl, testNamespace } from './services.ts';
 
 export interface TestPlatform {
   platform: RunningPlatform;
@@ -32,10 +32,7 @@ export async function startTestPlatform(
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl() ?? '',
     NATS_URL: natsUrl() ?? '',
-    LASTMILE_NAMESPACE: testPrefix('ns')
-      .toLowerCase()
-      .replace(/[^a-z0-9_]/g, '_')
-      .replace(/^[^a-z]/, 'n'),
+    LASTMILE_NAMESPACE: testNamespace('ns'),
     LASTMILE_DB_POOL: '6',
     PORT: '0',
     ...opts.env,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 const BIN = path.resolve('bin/lastmile.js');
@@ -52,4 +53,16 @@ export async function spawnLastmile(args: string[], env: Record<string, string>,
       await exited;
     },
   };
+}
+
+/** A TCP port free right now on 127.0.0.1, for a process the test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
 }

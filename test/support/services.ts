@@ -19,3 +19,11 @@ export const natsUrl = (): string | undefined => serviceUrl('NATS_URL');
 export function testPrefix(label: string): string {
   return `t${process.pid.toString(36)}${Math.random().toString(36).slice(2, 7)}_${label}`;
 }
+
+/** A unique LASTMILE_NAMESPACE (lowercase, starts with a letter) for one test's platform. */
+export function testNamespace(label: string): string {
+  return testPrefix(label)
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^[^a-z]/, 'n');
+}

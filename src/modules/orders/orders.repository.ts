@@ -3,20 +3,16 @@ import type { Db } from '../../platform/db/pool.ts';
 import { withOutboxEvent } from '../../platform/bus/outbox.ts';
 import { orderEventType } from './orders.events.ts';
 import type { OrderStatus } from './order-state.ts';
+import type { Totals } from './pricing.ts';
 
-export interface OrdersTable {
+/** The totals of `priceOrder` are stored as they were computed at checkout. */
+export interface OrdersTable extends Totals {
   id: string;
   customer_id: string;
   store_id: string;
   status: OrderStatus;
   version: Generated<number>;
   currency: string;
-  subtotal_minor: number;
-  delivery_fee_minor: number;
-  small_order_fee_minor: number;
-  service_fee_minor: number;
-  tax_minor: number;
-  total_minor: number;
   captured_minor: number | null;
   delivery_lat: number;
   delivery_lng: number;
