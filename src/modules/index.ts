@@ -1,5 +1,7 @@
 import type { ModuleDefinition } from '../platform/module.ts';
 import { catalogModule } from './catalog/index.ts';
+import { dispatchModule } from './dispatch/index.ts';
+import { driversModule } from './drivers/index.ts';
 import { identityModule } from './identity/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
@@ -8,4 +10,4 @@ import { paymentsModule } from './payments/index.ts';
 import { supportModule } from './support/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule];
+export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, dispatchModule];

@@ -37,6 +37,35 @@ export interface Config {
   namespace: string;
   /** HMAC secret of the fake payment provider's webhooks (signed by it, checked by payments). */
   fakepayWebhookSecret: string;
+  drivers: DriverSettings;
+  dispatch: DispatchSettings;
+}
+
+export interface DriverSettings {
+  /** A driver silent for longer is not dispatchable. */
+  staleS: number;
+  /** Seconds between two history points kept per driver (the rest only move the live index). */
+  historyS: number;
+  /** Location points waiting for the geo index or the database before ingest sheds with 503. */
+  ingestMaxPending: number;
+}
+
+export interface DispatchWeights {
+  travel: number;
+  acceptance: number;
+  vehicle: number;
+  fairness: number;
+}
+
+export interface DispatchSettings {
+  offerTtlS: number;
+  /** Search radii around the store, widened in this order when nobody fits. */
+  radiiM: number[];
+  /** Drivers offered one after the other within one radius before widening. */
+  offersPerRound: number;
+  weights: DispatchWeights;
+  /** How much later a batched order may arrive than it would alone. */
+  batchMarginS: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +122,14 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_ACCEPT_TIMEOUT_S', description: 'Seconds a store has to accept a paid order before it is canceled and the payment voided', default: '300' },
   { env: 'LASTMILE_FAKEPAY_WEBHOOK_SECRET', description: 'HMAC secret of the fake payment provider\'s webhooks, at least 32 characters (required in production)', default: '(dev secret)' },
   { env: 'LASTMILE_TICKET_ESCALATION_S', description: 'Seconds before an unanswered support ticket escalates to ops', default: '900' },
+  { env: 'LASTMILE_DRIVER_STALE_S', description: 'A driver silent for longer is not offered jobs', default: '60' },
+  { env: 'LASTMILE_LOCATION_HISTORY_S', description: 'Seconds between two stored history points per driver (every point moves the live index)', default: '30' },
+  { env: 'LASTMILE_INGEST_MAX_PENDING', description: 'Location points waiting for the geo index or database before ingest answers 503', default: '20000' },
+  { env: 'LASTMILE_OFFER_TTL_S', description: 'Seconds a driver has to accept a job offer', default: '30' },
+  { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: '3000,6000,10000' },
+  { env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND', description: 'Drivers offered one after the other before the radius widens', default: '3' },
+  { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.5,fairness=0.3' },
+  { env: 'LASTMILE_BATCH_MARGIN_S', description: 'Seconds a batched order may arrive later than it would alone', default: '300' },
 ];
 
 const DEV_JWT_SECRET = 'lastmile-development-secret-change-me-0123456789';
@@ -132,6 +169,26 @@ function namespaceSetting(raw: string | undefined): string {
     throw new ConfigError('LASTMILE_NAMESPACE', `use lowercase letters, digits and _ (max 40), got "${raw}"`);
   }
   return raw;
+}
+
+function radiiSetting(raw: string | undefined): number[] {
+  const name = 'LASTMILE_DISPATCH_RADII_M';
+  const list = (raw || '3000,6000,10000').split(',').map((r) => r.trim());
+  const radii = list.map((r) => intSetting(name, r, 0, 100, 50_000));
+  if (radii.some((r, i) => i > 0 && r <= (radii[i - 1] ?? 0))) throw new ConfigError(name, `radii must grow, got "${raw}"`);
+  return radii;
+}
+
+function weightsSetting(raw: string | undefined): DispatchWeights {
+  const name = 'LASTMILE_DISPATCH_WEIGHTS';
+  const w: DispatchWeights = { travel: 1, acceptance: 0.5, vehicle: 0.5, fairness: 0.3 };
+  if (!raw) return w;
+  for (const part of raw.split(',')) {
+    const m = /^\s*(travel|acceptance|vehicle|fairness)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m?.[1] || !m[2]) throw new ConfigError(name, `expected name=number for travel, acceptance, vehicle, fairness; got "${part}"`);
+    w[m[1] as keyof DispatchWeights] = Number(m[2]);
+  }
+  return w;
 }
 
 export function parseRoles(raw: string | string[] | undefined): RoleName[] {
@@ -192,6 +249,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     reservationTtlS: intSetting('LASTMILE_RESERVATION_TTL_S', env.LASTMILE_RESERVATION_TTL_S, 600, 5, 86_400),
     cartHolds: enumSetting('LASTMILE_CART_HOLDS', env.LASTMILE_CART_HOLDS, ['0', '1'] as const, '0') === '1',
     ticketEscalationS: intSetting('LASTMILE_TICKET_ESCALATION_S', env.LASTMILE_TICKET_ESCALATION_S, 900, 1, 86_400 * 7),
+    drivers: {
+      staleS: intSetting('LASTMILE_DRIVER_STALE_S', env.LASTMILE_DRIVER_STALE_S, 60, 5, 3600),
+      historyS: intSetting('LASTMILE_LOCATION_HISTORY_S', env.LASTMILE_LOCATION_HISTORY_S, 30, 0, 3600),
+      ingestMaxPending: intSetting('LASTMILE_INGEST_MAX_PENDING', env.LASTMILE_INGEST_MAX_PENDING, 20_000, 100, 10_000_000),
+    },
+    dispatch: {
+      offerTtlS: intSetting('LASTMILE_OFFER_TTL_S', env.LASTMILE_OFFER_TTL_S, 30, 5, 600),
+      radiiM: radiiSetting(env.LASTMILE_DISPATCH_RADII_M),
+      offersPerRound: intSetting('LASTMILE_DISPATCH_OFFERS_PER_ROUND', env.LASTMILE_DISPATCH_OFFERS_PER_ROUND, 3, 1, 20),
+      weights: weightsSetting(env.LASTMILE_DISPATCH_WEIGHTS),
+      batchMarginS: intSetting('LASTMILE_BATCH_MARGIN_S', env.LASTMILE_BATCH_MARGIN_S, 300, 0, 3600),
+    },
   };
   const split = !roles.includes('all') && !(roles.includes('api') && roles.includes('worker'));
   if (split && !config.natsUrl) {

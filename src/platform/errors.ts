@@ -19,6 +19,7 @@ export const ErrorCodes = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  OVERLOADED: { status: 503, title: 'Shedding load; retry later' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

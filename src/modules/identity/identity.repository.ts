@@ -48,6 +48,10 @@ export function identityRepository(db: Db) {
     findUser(id: string) {
       return q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** Inserts a new user; an email already taken fails with a unique violation (409). */
+    async insertUser(u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>): Promise<void> {
+      await q.insertInto('users').values(u).execute();
+    },
     /** Inserts or, for an existing email, updates in place (seeding is re-runnable). */
     async upsertUser(u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>): Promise<string> {
       const row = await q

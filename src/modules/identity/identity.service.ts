@@ -41,6 +41,21 @@ export function identityService(db: Db, tokens: TokenIssuer) {
       return { id: u.id, email: u.email, name: u.name, role: u.role, store_id: u.store_id, driver_id: u.driver_id };
     },
 
+    /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
+    async createUser(u: NewUser, trx: Db = db): Promise<string> {
+      const id = uuidv7();
+      await identityRepository(trx).insertUser({
+        id,
+        email: u.email,
+        name: u.name,
+        password_hash: await hashPassword(u.password),
+        role: u.role,
+        store_id: u.storeId ?? null,
+        driver_id: u.driverId ?? null,
+      });
+      return id;
+    },
+
     async upsertUser(u: NewUser): Promise<string> {
       return repo.upsertUser({
         id: uuidv7(),

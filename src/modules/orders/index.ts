@@ -16,7 +16,8 @@ import { DEFAULT_FEES } from './pricing.ts';
 
 export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
-export { orderWorkflowId } from './orders.service.ts';
+export { orderWorkflowId, type OrdersService, ordersService } from './orders.service.ts';
+export type { OrderLineRow, OrderRow } from './orders.repository.ts';
 export { DEFAULT_FEES, priceOrder } from './pricing.ts';
 
 export const CONSUMER_ORDER_SAGA = 'orders-saga';

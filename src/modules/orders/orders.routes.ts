@@ -126,8 +126,14 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
     );
   storeAction('accept', 'The store takes the order', orders.accept);
   storeAction('preparing', 'The store starts picking', orders.preparing);
-  storeAction('picked-up', 'The courier has the bag', orders.pickedUp);
-  storeAction('delivered', 'Handed over; the final amount is captured', orders.delivered);
+  // The assigned driver moves the delivery (and with it the order) through dispatch; these two
+  // are the ops override for when the courier's app cannot.
+  const opsOverride = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
+    app.post(`/v1/orders/:id/${path}`, { config: { auth: ['ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
+      run(who(req.principal), req.params.id),
+    );
+  opsOverride('picked-up', 'Ops override: the courier has the bag', orders.pickedUp);
+  opsOverride('delivered', 'Ops override: handed over; the final amount is captured', orders.delivered);
   app.post(
     '/v1/orders/:id/reject',
     { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary: 'The store refuses the order', params: Id, body: Reason } },

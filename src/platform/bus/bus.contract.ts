@@ -288,6 +288,32 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       await expect(bus.subscribe('x', [], async () => {})).rejects.toThrow();
     });
 
+    it('announces live data to every listener of the exact topic, and to nobody after close', async () => {
+      const { bus } = await setup();
+      const a: unknown[] = [];
+      const b: unknown[] = [];
+      const other: unknown[] = [];
+      const la = bus.listen('drivers.d1', (d) => a.push(d));
+      const lb = bus.listen('drivers.d1', (d) => b.push(d));
+      const lo = bus.listen('drivers.d2', (d) => other.push(d));
+      // Core NATS subscriptions are registered once the server has seen them.
+      await bus.ping();
+      bus.announce('drivers.d1', { offer: 'o1', at: 1 });
+      await waitFor(() => a.length === 1 && b.length === 1, 5_000, 'live delivery');
+      expect(a).toEqual([{ offer: 'o1', at: 1 }]);
+      expect(b).toEqual([{ offer: 'o1', at: 1 }]);
+      await la.close();
+      await bus.ping();
+      bus.announce('drivers.d1', { offer: 'o2' });
+      await waitFor(() => b.length === 2, 5_000, 'second live delivery');
+      await settle();
+      expect(a).toHaveLength(1);
+      expect(other).toEqual([]);
+      await lb.close();
+      await lo.close();
+      expect(() => bus.announce('bad topic', {})).toThrow(/live topic/);
+    });
+
     it('answers ping while open', async () => {
       const { bus } = await setup();
       await expect(bus.ping()).resolves.toBeUndefined();

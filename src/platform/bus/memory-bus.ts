@@ -1,9 +1,11 @@
 import { type DomainEvent, eventDomain, subjectMatches } from './event.ts';
 import {
+  assertLiveTopic,
   type DeadLetterSink,
   defaultBackoffMs,
   type EventBus,
   type EventHandler,
+  type LiveHandler,
   type SubscribeOptions,
   type Subscription,
 } from './port.ts';
@@ -169,8 +171,40 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
     while (member.inFlight.size > 0) await Promise.allSettled([...member.inFlight]);
   }
 
+  const listeners = new Map<string, Set<LiveHandler>>();
+
   return {
     kind: 'memory',
+
+    announce(topic, data) {
+      assertLiveTopic(topic);
+      const set = listeners.get(topic);
+      if (closed || !set || set.size === 0) return;
+      // A copy through JSON, as over the wire, delivered on a later tick like a network push.
+      const json = JSON.stringify(data);
+      setImmediate(() => {
+        for (const h of set) h(JSON.parse(json));
+      });
+    },
+
+    listen(topic, handler) {
+      assertLiveTopic(topic);
+      let set = listeners.get(topic);
+      if (!set) {
+        set = new Set();
+        listeners.set(topic, set);
+      }
+      const own = set;
+      // Each call is its own listener, even with the same handler function.
+      const h: LiveHandler = (d) => handler(d);
+      own.add(h);
+      return {
+        close: async () => {
+          own.delete(h);
+          if (own.size === 0 && listeners.get(topic) === own) listeners.delete(topic);
+        },
+      };
+    },
 
     async publish(events) {
       assertOpen();
@@ -227,6 +261,7 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       const all = [...groups.values()].flatMap((g) => g.members.map((m) => closeMember(g, m)));
       await Promise.all(all);
       closed = true;
+      listeners.clear();
       for (const g of groups.values()) {
         if (g.timer) clearTimeout(g.timer);
         g.timer = undefined;

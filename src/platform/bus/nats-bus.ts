@@ -5,7 +5,7 @@ import { eventDomain } from './event.ts';
 import { assertEventType, resolveSubscription } from './memory-bus.ts';
 import { createNatsStreams } from './nats-streams.ts';
 import { type NatsLogger, startNatsSubscription } from './nats-subscription.ts';
-import type { DeadLetterSink, EventBus, Subscription } from './port.ts';
+import { assertLiveTopic, type DeadLetterSink, type EventBus, type Subscription } from './port.ts';
 
 // Re-exported so callers keep importing the adapter's whole surface from this file.
 export { natsDurableName, natsStreamName } from './nats-streams.ts';
@@ -111,6 +111,32 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
         close: async () => {
           await sub.close();
           subscriptions.delete(sub);
+        },
+      };
+    },
+
+    announce(topic, data) {
+      assertLiveTopic(topic);
+      if (closed || nc.isClosed()) return;
+      // Core NATS, not JetStream: nobody listening means nobody gets it, as intended.
+      nc.publish(`${prefix}.live.${topic}`, JSON.stringify(data));
+    },
+
+    listen(topic, handler) {
+      assertLiveTopic(topic);
+      const sub = nc.subscribe(`${prefix}.live.${topic}`, {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            handler(msg.json());
+          } catch (e) {
+            logger.warn({ err: e, topic }, 'live listener failed');
+          }
+        },
+      });
+      return {
+        close: async () => {
+          if (!sub.isClosed()) sub.unsubscribe();
         },
       };
     },

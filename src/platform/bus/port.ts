@@ -27,6 +27,9 @@ export interface DeadLetter {
   error: string;
 }
 
+/** Receives a live announcement (already parsed from JSON). */
+export type LiveHandler = (data: unknown) => void;
+
 export type DeadLetterSink = (entry: DeadLetter) => Promise<void>;
 
 export interface Subscription {
@@ -44,6 +47,14 @@ export interface EventBus {
   readonly kind: 'memory' | 'nats';
   publish(events: readonly DomainEvent[]): Promise<void>;
   subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Live fan-out, at most once: every process listening on `topic` at this moment gets `data`
+   * (JSON). For pushes to connected clients (offers, tracking) that can be re-read from Postgres
+   * after a miss; never the record of a change. Topics are dot-separated tokens of [A-Za-z0-9_-].
+   */
+  announce(topic: string, data: unknown): void;
+  /** Listens to one exact live topic in this process. */
+  listen(topic: string, handler: LiveHandler): Subscription;
   /** Throws when the bus cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,4 +63,9 @@ export interface EventBus {
 export function defaultBackoffMs(attempt: number): number {
   const base = Math.min(30_000, 200 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.5 + Math.random() * 0.5));
+}
+
+const LIVE_TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+export function assertLiveTopic(topic: string): void {
+  if (!LIVE_TOPIC.test(topic)) throw new Error(`invalid live topic "${topic}"`);
 }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { uuidv7 } from 'uuidv7';
 import type { PlatformContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import websocket from '@fastify/websocket';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
@@ -89,6 +90,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     },
   });
 
+  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
+  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   registerAuth(app, ctx.tokens, opts.resolveApiKey);
   registerIdempotency(app, ctx.db, ctx.logger);
 

@@ -1,0 +1,31 @@
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { DeliveryRow } from './dispatch.repository.ts';
+import { type DeliveryEventPayload, deliveryEventType } from './dispatch.events.ts';
+
+export function deliveryPayload(d: DeliveryRow, at: Date, pos: { lat: number; lng: number } | null = null): DeliveryEventPayload {
+  return {
+    delivery_id: d.id,
+    order_id: d.order_id,
+    trip_id: d.trip_id,
+    store_id: d.store_id,
+    customer_id: d.customer_id,
+    driver_id: d.driver_id,
+    status: d.status,
+    version: d.version,
+    lat: pos?.lat ?? null,
+    lng: pos?.lng ?? null,
+    at: at.toISOString(),
+    reason: d.reason,
+  };
+}
+
+/** One event per delivery that changed, in the caller's transaction (`dispatch.delivery_<status>` unless given). */
+export async function emitDeliveryEvents(trx: Db, rows: readonly DeliveryRow[], at: Date, opts: { type?: string; pos?: { lat: number; lng: number } | null } = {}): Promise<void> {
+  if (rows.length === 0) return;
+  await writeOutbox(
+    trx,
+    rows.map((d) => newEvent(opts.type ?? deliveryEventType(d.status), deliveryPayload(d, at, opts.pos ?? null), { aggregateId: d.order_id, version: d.version })),
+  );
+}

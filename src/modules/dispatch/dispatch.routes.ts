@@ -1,0 +1,126 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { DeliveriesService } from './deliveries.service.ts';
+import type { DriverStep } from './delivery-state.ts';
+
+const who = (p: Principal | null): Principal => {
+  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return p;
+};
+const Id = Strict({ id: Uuid });
+const Where = {
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+};
+const Reason = Type.String({ minLength: 1, maxLength: 500 });
+
+/** Driver steps: path segment → status. */
+const STEPS: ReadonlyArray<[string, DriverStep, string]> = [
+  ['arrived-at-store', 'at_store', 'You are at the store'],
+  ['picked-up', 'picked_up', 'You have the bag (the store must have marked the order ready)'],
+  ['arrived-at-dropoff', 'at_dropoff', 'You are at the customer'],
+  ['delivered', 'delivered', "Handed over: send the customer's PIN or a photo reference; age-restricted items need age_checked"],
+  ['failed', 'failed', 'The handover failed (nobody home, refused…): say why'],
+  ['returned', 'returned', 'The bag went back to the store: say why'],
+];
+
+export async function dispatchRoutes(scope: FastifyInstance, deliveries: DeliveriesService): Promise<void> {
+  const app = typed(scope);
+
+  app.get('/v1/dispatch/offers', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your open job offer, if any' } }, async (req) =>
+    deliveries.openOffers(who(req.principal)),
+  );
+  app.post(
+    '/v1/dispatch/offers/:id/accept',
+    { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Take the job (409 when it expired or went to someone else)', params: Id } },
+    async (req) => deliveries.accept(who(req.principal), req.params.id),
+  );
+  app.post(
+    '/v1/dispatch/offers/:id/decline',
+    {
+      config: { auth: ['driver'] },
+      schema: { tags: ['dispatch'], summary: 'Pass on the job; it goes to the next driver', params: Id, body: Type.Optional(Strict({ reason: Type.Optional(Reason) })) },
+    },
+    async (req) => deliveries.decline(who(req.principal), req.params.id, req.body?.reason),
+  );
+  app.get('/v1/dispatch/trips/current', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' } }, async (req) =>
+    deliveries.currentTrip(who(req.principal)),
+  );
+
+  app.get(
+    '/v1/deliveries/:id',
+    { config: { auth: ['customer', 'driver', 'store', 'ops'] }, schema: { tags: ['deliveries'], summary: 'A delivery and its steps', params: Id } },
+    async (req) => deliveries.get(who(req.principal), req.params.id),
+  );
+  app.get(
+    '/v1/orders/:id/delivery',
+    {
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
+      schema: { tags: ['deliveries'], summary: "The order's delivery; the customer also sees the handover PIN", params: Id },
+    },
+    async (req) => deliveries.ofOrder(who(req.principal), req.params.id),
+  );
+  app.post(
+    '/v1/orders/:id/delivery/rating',
+    {
+      config: { auth: ['customer'] },
+      schema: { tags: ['deliveries'], summary: 'Rate the courier of a delivered order (once)', params: Id, body: Strict({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }) },
+    },
+    async (req) => deliveries.rate(who(req.principal), req.params.id, req.body.stars),
+  );
+  for (const [path, to, summary] of STEPS) {
+    const handover = to === 'delivered';
+    const needsReason = to === 'failed' || to === 'returned';
+    app.post(
+      `/v1/deliveries/:id/${path}`,
+      {
+        config: { auth: ['driver'] },
+        schema: {
+          tags: ['deliveries'],
+          summary,
+          params: Id,
+          body: Strict({
+            ...Where,
+            ...(handover
+              ? {
+                  pin: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+                  photo_ref: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+                  age_checked: Type.Optional(Type.Boolean()),
+                }
+              : {}),
+            ...(needsReason ? { reason: Reason } : {}),
+          }),
+        },
+      },
+      async (req) => deliveries.step(who(req.principal), req.params.id, to, req.body as { lat: number; lng: number }),
+    );
+  }
+
+  app.get(
+    '/v1/dispatch/queue',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['dispatch ops'], summary: 'Trips waiting for a driver, most urgent first, with their ages', querystring: Strict({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }) },
+    },
+    async (req) => deliveries.queue(req.query.limit),
+  );
+  app.post(
+    '/v1/dispatch/trips/:id/reassign',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['dispatch ops'], summary: 'Take the trip from its driver (or withdraw its offer) and find another', params: Id, body: Strict({ reason: Reason }) },
+    },
+    async (req) => deliveries.reassign(req.params.id, req.body.reason),
+  );
+  app.post(
+    '/v1/dispatch/drivers/:id/unassign',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['dispatch ops'], summary: "Release a driver from their job; the job is offered to someone else", params: Id, body: Strict({ reason: Reason }) },
+    },
+    async (req) => deliveries.unassignDriver(req.params.id, req.body.reason),
+  );
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
+import { catalogFor } from '../catalog/index.ts';
+import { driversFor } from '../drivers/index.ts';
+import { type OrderEventPayload, OrderEvents, ordersService } from '../orders/index.ts';
+import { deliveriesService } from './deliveries.service.ts';
+import { DispatchEvents, type DeliveryEventPayload } from './dispatch.events.ts';
+import { dispatchRoutes } from './dispatch.routes.ts';
+import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { followDelivery } from './order-progress.ts';
+
+export { type DeliveryEventPayload, DispatchEvents, deliveryEventType } from './dispatch.events.ts';
+export type { DeliveryStatus } from './delivery-state.ts';
+export type { Dispatcher } from './dispatcher.ts';
+
+export const CONSUMER_DISPATCH = 'dispatch-orders';
+export const CONSUMER_ORDER_PROGRESS = 'orders-delivery-progress';
+const TICK_MS = 500;
+
+const instances = new WeakMap<PlatformContext, { dispatcher: Dispatcher; deliveries: ReturnType<typeof deliveriesService> }>();
+export function dispatchFor(ctx: PlatformContext) {
+  let m = instances.get(ctx);
+  if (!m) {
+    const drivers = driversFor(ctx);
+    const dispatcher = createDispatcher({
+      db: ctx.db,
+      clock: ctx.clock,
+      logger: ctx.logger.child({ module: 'dispatch' }),
+      settings: ctx.config.dispatch,
+      staleS: ctx.config.drivers.staleS,
+      drivers,
+      catalog: catalogFor(ctx),
+      orders: ordersService(ctx.db),
+    });
+    m = { dispatcher, deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }) };
+    instances.set(ctx, m);
+  }
+  return m;
+}
+
+/** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
+export const dispatchModule: ModuleDefinition = {
+  name: 'dispatch',
+  dependsOn: ['catalog', 'drivers', 'orders'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
+  startWorker: async (ctx) => {
+    const { dispatcher } = dispatchFor(ctx);
+    const orders = ordersService(ctx.db);
+    // Every handler is idempotent by state (unique order id, guarded transitions): a redelivery
+    // finds the work done.
+    const fromOrders = await ctx.subscribe(
+      CONSUMER_DISPATCH,
+      [OrderEvents.ACCEPTED, OrderEvents.PREPARING, OrderEvents.READY, OrderEvents.CANCELED, OrderEvents.FAILED],
+      async (event) => {
+        const p = event.payload as OrderEventPayload;
+        if (event.type === OrderEvents.READY) await dispatcher.orderReady(p.order_id);
+        else if (event.type === OrderEvents.CANCELED || event.type === OrderEvents.FAILED) await dispatcher.orderCanceled(p.order_id, p.reason);
+        else await dispatcher.planDelivery(p.order_id);
+      },
+    );
+    const progress = await ctx.subscribe(
+      CONSUMER_ORDER_PROGRESS,
+      [DispatchEvents.DELIVERY_PICKED_UP, DispatchEvents.DELIVERY_DELIVERED, DispatchEvents.DELIVERY_FAILED, DispatchEvents.DELIVERY_RETURNED],
+      async (event) => followDelivery(orders, event.payload as DeliveryEventPayload),
+    );
+    const loop = runPeriodically('dispatch', TICK_MS, () => dispatcher.tick(), ctx.logger);
+    return {
+      stop: async () => {
+        await loop.stop();
+        await progress.close();
+        await fromOrders.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,57 @@
+import type { DispatchWeights } from '../../platform/config.ts';
+import { travelSeconds, VEHICLE_SPEED_MPS } from './travel.ts';
+
+export type VehicleKind = keyof typeof VEHICLE_SPEED_MPS;
+const VEHICLE_RANK: Record<VehicleKind, number> = { bike: 0, scooter: 1, car: 2 };
+/** The smallest vehicle class that can carry this many items. */
+const CLASS_LIMITS: ReadonlyArray<[VehicleKind, number]> = [
+  ['bike', 15],
+  ['scooter', 25],
+  ['car', Number.POSITIVE_INFINITY],
+];
+
+export interface Candidate {
+  driverId: string;
+  distanceM: number;
+  vehicle: VehicleKind;
+  capacityItems: number;
+  acceptanceRate: number;
+  /** Seconds since the driver's last job ended (or went available). */
+  idleS: number;
+}
+
+export interface Scored extends Candidate {
+  score: number;
+  pickupS: number;
+}
+
+/** A trip's pickup time counts fully up to ten minutes; idle time saturates at an hour. */
+const TRAVEL_NORM_S = 600;
+const IDLE_NORM_S = 3600;
+
+/**
+ * Lower is better. Pickup travel time (the driver's vehicle speed), the driver's acceptance rate,
+ * vehicle fit (a car for a bag of three wastes the car; a bike for sixty items cannot carry them)
+ * and fairness (whoever waited longest since their last job) are weighed by the configured weights.
+ * A driver whose vehicle cannot carry the items is not a candidate (null).
+ */
+export function scoreCandidate(c: Candidate, items: number, w: DispatchWeights): Scored | null {
+  if (items > c.capacityItems) return null;
+  const needed = CLASS_LIMITS.find(([, limit]) => items <= limit)?.[0] ?? 'car';
+  const oversize = Math.max(0, VEHICLE_RANK[c.vehicle] - VEHICLE_RANK[needed]);
+  const pickupS = travelSeconds(c.distanceM, VEHICLE_SPEED_MPS[c.vehicle]);
+  const score =
+    w.travel * (pickupS / TRAVEL_NORM_S) +
+    w.acceptance * (1 - c.acceptanceRate) +
+    w.vehicle * (oversize / 2) +
+    w.fairness * (1 - Math.min(c.idleS, IDLE_NORM_S) / IDLE_NORM_S);
+  return { ...c, score, pickupS };
+}
+
+/** Candidates that can take the trip, best first (ties: nearer, then id for a stable order). */
+export function rankCandidates(cs: readonly Candidate[], items: number, w: DispatchWeights): Scored[] {
+  return cs
+    .map((c) => scoreCandidate(c, items, w))
+    .filter((s): s is Scored => s !== null)
+    .sort((a, b) => a.score - b.score || a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
+}

@@ -1,0 +1,97 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { EventBus } from '../../platform/bus/port.ts';
+import { AppError } from '../../platform/errors.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { driverChannel } from './driver-channel.ts';
+import { DRIVER_STATUSES, VEHICLES } from './drivers.repository.ts';
+import { type DriversService, ownDriverId } from './drivers.service.ts';
+import { PointsBody, toLocationPoint } from './location-input.ts';
+import type { LocationIngest } from './location-ingest.ts';
+
+const who = (p: Principal | null): Principal => {
+  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return p;
+};
+
+export async function driversRoutes(scope: FastifyInstance, deps: { drivers: DriversService; ingest: LocationIngest; bus: EventBus }): Promise<void> {
+  const app = typed(scope);
+  const { drivers, ingest } = deps;
+
+  app.post(
+    '/v1/drivers',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['drivers'],
+        summary: 'Onboard a driver: profile and sign-in',
+        body: Strict({
+          name: Type.String({ minLength: 1, maxLength: 120 }),
+          email: Type.String({ format: 'email', maxLength: 254 }),
+          password: Type.String({ minLength: 10, maxLength: 200 }),
+          vehicle: Type.Union(VEHICLES.map((v) => Type.Literal(v))),
+          phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,20}$' })),
+          capacity_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return drivers.create(req.body);
+    },
+  );
+  app.get(
+    '/v1/drivers',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['drivers'],
+        summary: 'Drivers, by status',
+        querystring: Strict({
+          status: Type.Optional(Type.Union(DRIVER_STATUSES.map((s) => Type.Literal(s)))),
+          after: Type.Optional(Uuid),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+      },
+    },
+    async (req) => {
+      const items = await drivers.list(req.query);
+      return { items, next_after: items.length === req.query.limit ? (items.at(-1)?.id ?? null) : null };
+    },
+  );
+  app.get('/v1/drivers/me', { config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Your driver profile' } }, async (req) =>
+    drivers.get(ownDriverId(who(req.principal))),
+  );
+  app.get('/v1/drivers/:id', { config: { auth: ['ops'] }, schema: { tags: ['drivers'], summary: 'One driver', params: Strict({ id: Uuid }) } }, async (req) =>
+    drivers.get(req.params.id),
+  );
+  app.put(
+    '/v1/drivers/me/shift',
+    {
+      config: { auth: ['driver'] },
+      schema: {
+        tags: ['drivers'],
+        summary: 'Start or end a shift, or take a break',
+        body: Strict({ status: Type.Union([Type.Literal('available'), Type.Literal('break'), Type.Literal('offline')]) }),
+      },
+    },
+    async (req) => drivers.setShift(who(req.principal), req.body.status),
+  );
+  app.post(
+    '/v1/drivers/me/locations',
+    {
+      // A batch is idempotent by nature (a repeated point is out of order), so no stored replay.
+      config: { auth: ['driver'], idempotency: 'off' },
+      schema: {
+        tags: ['drivers'],
+        summary: 'Upload recent positions (up to 100)',
+        description:
+          'Out-of-order points and physically impossible jumps are dropped and counted. A point more than 30 s in the future refuses the whole batch. 503 with Retry-After when ingest is behind.',
+        body: PointsBody,
+      },
+    },
+    async (req) => ingest.ingest(ownDriverId(who(req.principal)), req.body.points.map(toLocationPoint)),
+  );
+  driverChannel(scope, { ingest, bus: deps.bus });
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { GeoIndex } from '../../platform/geo/port.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { identityFor } from '../identity/index.ts';
+import { driverTopic } from './driver-channel.ts';
+import { driversRepository, type Vehicle } from './drivers.repository.ts';
+import { driversRoutes } from './drivers.routes.ts';
+import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
+import { createLocationHistory } from './location-history.ts';
+import { createLocationIngest } from './location-ingest.ts';
+
+export { type DriverRow, type DriverStatus, VEHICLES, type Vehicle } from './drivers.repository.ts';
+export { acceptanceRate, type DriversService, type DriverView, driverView, ownDriverId } from './drivers.service.ts';
+export { driverTopic } from './driver-channel.ts';
+
+/** The geo index of driver positions (Redis GEO with several processes, in-process otherwise). */
+export const DRIVER_POSITIONS = 'drivers';
+
+export interface DriversModule {
+  service: DriversService;
+  positions: GeoIndex;
+  /** Pushes a message to the driver's app if it is connected to any API process (at most once). */
+  notify(driverId: string, message: Record<string, unknown>): void;
+}
+
+const instances = new WeakMap<PlatformContext, DriversModule>();
+export function driversFor(ctx: PlatformContext): DriversModule {
+  let m = instances.get(ctx);
+  if (!m) {
+    m = {
+      service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
+      positions: ctx.geo(DRIVER_POSITIONS),
+      notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
+    };
+    instances.set(ctx, m);
+  }
+  return m;
+}
+
+/** A profile with a fixed id for seeding; an existing one is kept. */
+export async function seedDriverProfile(ctx: Pick<PlatformContext, 'db'>, p: { id: string; name: string; vehicle: Vehicle }): Promise<void> {
+  await driversRepository(ctx.db).ensure({ id: p.id, name: p.name, phone: null, vehicle: p.vehicle, capacity_items: DEFAULT_CAPACITY[p.vehicle] });
+}
+
+/** Driver profiles, shifts, location ingest (live index + throttled history) and the driver app channel. */
+export const driversModule: ModuleDefinition = {
+  name: 'drivers',
+  dependsOn: ['identity'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: async (app, ctx) => {
+    const history = createLocationHistory(ctx.db, ctx.logger);
+    const ingest = createLocationIngest({
+      geo: driversFor(ctx).positions,
+      history,
+      clock: ctx.clock,
+      maxPending: ctx.config.drivers.ingestMaxPending,
+      historyMs: ctx.config.drivers.historyS * 1000,
+    });
+    app.addHook('onClose', async () => history.stop());
+    await driversRoutes(app, { drivers: driversFor(ctx).service, ingest, bus: ctx.bus });
+  },
+  // The live index holds nothing that cannot be rebuilt: after a Redis loss, drivers' last stored
+  // positions put them back until their next upload.
+  startWorker: async (ctx) => {
+    const { positions, service } = driversFor(ctx);
+    if ((await positions.size()) === 0) {
+      const since = new Date(ctx.clock.now() - ctx.config.drivers.staleS * 1000);
+      const rows = await service.positionsSince(since);
+      const points = rows.flatMap((r) =>
+        r.last_lat !== null && r.last_lng !== null && r.last_fix_at ? [{ id: r.id, lat: r.last_lat, lng: r.last_lng, at: r.last_fix_at.getTime() }] : [],
+      );
+      if (points.length > 0) await positions.upsert(points);
+    }
+    return { stop: async () => {} };
+  },
+};
