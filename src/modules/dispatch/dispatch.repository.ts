@@ -18,7 +18,7 @@ export interface TripsTable {
   round: number;
   offers_in_round: number;
   offers_made: number;
-  cycle_started_at: Date;
+  cycle: number;
   priority: number;
   escalated_at: Date | null;
   assigned_at: Date | null;
@@ -61,6 +61,7 @@ export interface OffersTable {
   score: number;
   pickup_m: number;
   radius_m: number;
+  cycle: number;
   created_at: Date;
   expires_at: Date;
   responded_at: Date | null;
@@ -123,14 +124,14 @@ export function dispatchRepository(db: Db) {
         .execute();
     },
 
-    /** Drivers already offered this trip in its current cycle, or holding any open offer. */
-    async excludedDrivers(tripId: string, cycleStart: Date, among: readonly string[]): Promise<Set<string>> {
+    /** Drivers offered this trip in its current cycle (an escalation starts a new one), or holding any open offer. */
+    async excludedDrivers(tripId: string, cycle: number, among: readonly string[]): Promise<Set<string>> {
       if (among.length === 0) return new Set();
       const rows = await q
         .selectFrom('offers')
         .select('driver_id')
         .where('driver_id', 'in', among)
-        .where((eb) => eb.or([eb.and([eb('trip_id', '=', tripId), eb('created_at', '>=', cycleStart)]), eb('status', '=', 'open')]))
+        .where((eb) => eb.or([eb.and([eb('trip_id', '=', tripId), eb('cycle', '=', cycle)]), eb('status', '=', 'open')]))
         .execute();
       return new Set(rows.map((r) => r.driver_id));
     },

@@ -42,9 +42,9 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
     '/v1/dispatch/offers/:id/decline',
     {
       config: { auth: ['driver'] },
-      schema: { tags: ['dispatch'], summary: 'Pass on the job; it goes to the next driver', params: Id, body: Type.Optional(Strict({ reason: Type.Optional(Reason) })) },
+      schema: { tags: ['dispatch'], summary: 'Pass on the job; it goes to the next driver', params: Id, body: Strict({ reason: Type.Optional(Reason) }) },
     },
-    async (req) => deliveries.decline(who(req.principal), req.params.id, req.body?.reason),
+    async (req) => deliveries.decline(who(req.principal), req.params.id, req.body.reason),
   );
   app.get('/v1/dispatch/trips/current', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' } }, async (req) =>
     deliveries.currentTrip(who(req.principal)),

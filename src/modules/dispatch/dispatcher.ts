@@ -118,7 +118,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           round: 0,
           offers_in_round: 0,
           offers_made: 0,
-          cycle_started_at: t,
+          cycle: 1,
           priority: 0,
           escalated_at: null,
           assigned_at: null,
@@ -216,7 +216,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     });
     if (hits.length === 0) return [];
     const ids = hits.map((h) => h.id);
-    const [excluded, available] = await Promise.all([repo.excludedDrivers(trip.id, trip.cycle_started_at, ids), deps.drivers.service.available(ids)]);
+    const [excluded, available] = await Promise.all([repo.excludedDrivers(trip.id, trip.cycle, ids), deps.drivers.service.available(ids)]);
     const byId = new Map(available.map((d) => [d.id, d]));
     return hits.flatMap((h) => {
       const d = byId.get(h.id);
@@ -263,6 +263,7 @@ export function createDispatcher(deps: DispatcherDeps) {
               score: best.score,
               pickup_m: Math.round(best.distanceM),
               radius_m: radiusM,
+              cycle: trip.cycle,
               created_at: t,
               expires_at: new Date(t.getTime() + settings.offerTtlS * 1000),
               responded_at: null,
@@ -298,7 +299,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           status: 'searching',
           priority: trip.priority + 1,
           escalated_at: trip.escalated_at ?? t,
-          cycle_started_at: t,
+          cycle: trip.cycle + 1,
           offers_in_round: 0,
           next_attempt_at: new Date(t.getTime() + ESCALATION_RETRY_MS),
         },

@@ -16,8 +16,8 @@ CREATE TABLE trips (
   round int NOT NULL DEFAULT 0 CHECK (round >= 0),
   offers_in_round int NOT NULL DEFAULT 0,
   offers_made int NOT NULL DEFAULT 0,
-  -- Drivers offered before this instant may be offered again (reset when the search escalates).
-  cycle_started_at timestamptz NOT NULL,
+  -- Drivers offered in an earlier cycle may be offered again (an escalation starts a new cycle).
+  cycle int NOT NULL DEFAULT 1,
   priority int NOT NULL DEFAULT 0,
   escalated_at timestamptz,
   assigned_at timestamptz,
@@ -81,6 +81,7 @@ CREATE TABLE offers (
   score real NOT NULL,
   pickup_m int NOT NULL,
   radius_m int NOT NULL,
+  cycle int NOT NULL,
   created_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL,
   responded_at timestamptz,
