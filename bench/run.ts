@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { httpBench } from './http.bench.ts';
+import { ingestBench } from './ingest.bench.ts';
 import { nearbyBench } from './nearby.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
@@ -12,6 +13,7 @@ const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [reserveBench.name, reserveBench],
   [ordersBench.name, ordersBench],
   [nearbyBench.name, nearbyBench],
+  [ingestBench.name, ingestBench],
 ]);
 
 export function benchmarkNames(): string[] {

@@ -105,6 +105,8 @@ describe('order saga crash recovery', () => {
     };
 
     for (let kill = 0; kill < KILLS; kill++) {
+      // One burst that completes (orders to work on), then one that the kill cuts short.
+      await burst();
       const running = burst();
       await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
       await proc.crash();
@@ -112,11 +114,20 @@ describe('order saga crash recovery', () => {
       proc = await spawnLastmile(['--port', String(port)], env);
     }
 
+    const allOrders = async () => {
+      const out: Array<{ id: string; status: string }> = [];
+      let before: string | null = null;
+      do {
+        const page = (await call('GET', `/v1/orders?limit=100${before ? `&before=${before}` : ''}`, ops)).body as { items: Array<{ id: string; status: string }>; next_before: string | null };
+        out.push(...page.items);
+        before = page.next_before;
+      } while (before);
+      return out;
+    };
     // After the last restart: drive every open order to its end.
     await waitFor(
       async () => {
-        const list = (await call('GET', '/v1/orders?limit=100', ops)).body as { items: Array<{ id: string; status: string }> };
-        const open = list.items.filter((o) => !['delivered', 'canceled', 'failed'].includes(o.status));
+        const open = (await allOrders()).filter((o) => !['delivered', 'canceled', 'failed'].includes(o.status));
         for (const o of open) {
           const action = next[o.status];
           if (action) await call('POST', `/v1/orders/${o.id}/${action}`, actor(action), action === 'ready' ? {} : undefined);
@@ -131,7 +142,13 @@ describe('order saga crash recovery', () => {
         (await count(sql`SELECT count(*)::int AS n FROM dbos.workflow_status WHERE name = 'orders.saga' AND status NOT IN ('SUCCESS')`)) === 0,
       60_000,
       'every saga finished',
-    );
+    ).catch(async (err: unknown) => {
+      const left = await sql<{ status: string; n: number; order_status: string }>`
+        SELECT w.status, o.status AS order_status, count(*)::int AS n FROM dbos.workflow_status w
+        LEFT JOIN orders o ON 'order:' || o.id = w.workflow_uuid
+        WHERE w.name = 'orders.saga' AND w.status <> 'SUCCESS' GROUP BY 1, 2`.execute(database.db);
+      throw new Error(`${String(err)}; unfinished sagas: ${JSON.stringify(left.rows)}`);
+    });
 
     const orders = await count(sql`SELECT count(*)::int AS n FROM orders`);
     expect(orders).toBeGreaterThan(20);

@@ -1,0 +1,83 @@
+// Load generator for location uploads: `connections` loops, each taking the next simulated driver
+// in turn and posting a batch of `batch` points, one second apart, moving at street speed. Every
+// driver keeps its own position and clock, so every point is valid and in order.
+// Input: one JSON argument; output: one JSON line with counts and latency percentiles (ms).
+import http from 'node:http';
+
+const opts = JSON.parse(process.argv[2]);
+const { url, tokens, connections, duration, batch, centre, startAt } = opts;
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+
+const n = tokens.length;
+const lat = new Float64Array(n);
+const lng = new Float64Array(n);
+const at = new Float64Array(n);
+let rnd = 12345;
+const random = () => {
+  rnd = (rnd * 1103515245 + 12345) & 0x7fffffff;
+  return rnd / 0x7fffffff;
+};
+for (let i = 0; i < n; i++) {
+  lat[i] = centre.lat + (random() - 0.5) * 0.2;
+  lng[i] = centre.lng + (random() - 0.5) * 0.3;
+  at[i] = startAt;
+}
+
+const latencies = [];
+const out = { requests: 0, points: 0, accepted: 0, dropped: 0, shed: 0, non2xx: 0, errors: 0 };
+let next = 0;
+const until = performance.now() + duration * 1000;
+
+function post(body, token) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (data += d));
+        res.on('end', () => resolve({ status: res.statusCode, data }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function loop() {
+  while (performance.now() < until) {
+    const d = next++ % n;
+    const points = [];
+    for (let k = 0; k < batch; k++) {
+      at[d] += 1000;
+      lat[d] += (random() - 0.5) * 0.0001;
+      lng[d] += (random() - 0.5) * 0.0001;
+      points.push({ lat: lat[d], lng: lng[d], accuracy_m: 8, speed_mps: 5, recorded_at: new Date(at[d]).toISOString() });
+    }
+    const body = JSON.stringify({ points });
+    const t0 = performance.now();
+    try {
+      const res = await post(body, tokens[d]);
+      latencies.push(performance.now() - t0);
+      out.requests++;
+      out.points += batch;
+      if (res.status === 200) {
+        const r = JSON.parse(res.data);
+        out.accepted += r.accepted;
+        out.dropped += r.dropped.out_of_order + r.dropped.impossible_jump;
+      } else if (res.status === 503) out.shed++;
+      else out.non2xx++;
+    } catch {
+      out.errors++;
+    }
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: connections }, () => loop()));
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+agent.destroy();
+process.stdout.write(`${JSON.stringify({ ...out, seconds, p50_ms: pct(50), p99_ms: pct(99) })}\n`);
