@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -29,15 +31,17 @@ interface WorkerResult {
   p99_ms: number;
 }
 
-function drive(opts: Record<string, unknown>): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function drive(opts: Record<string, unknown>): Promise<WorkerResult> {
+  const file = path.join(os.tmpdir(), `lastmile-ingest-${process.pid}.json`);
+  await fs.writeFile(file, JSON.stringify(opts));
+  return new Promise<WorkerResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += String(d);
     });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as WorkerResult) : reject(new Error(`ingest worker exited ${code}`))));
-  });
+  }).finally(() => fs.rm(file, { force: true }));
 }
 
 /**

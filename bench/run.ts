@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { dispatchBench } from './dispatch.bench.ts';
 import { httpBench } from './http.bench.ts';
 import { ingestBench } from './ingest.bench.ts';
 import { nearbyBench } from './nearby.bench.ts';
@@ -14,6 +15,7 @@ const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [ordersBench.name, ordersBench],
   [nearbyBench.name, nearbyBench],
   [ingestBench.name, ingestBench],
+  [dispatchBench.name, dispatchBench],
 ]);
 
 export function benchmarkNames(): string[] {

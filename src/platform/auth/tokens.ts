@@ -13,8 +13,13 @@ export interface TokenIssuer {
   verify(token: string): Promise<Principal>;
 }
 
+/** Verified tokens remembered per process; a token is immutable, so its answer is too until it expires. */
+const VERIFIED_CACHE_SIZE = 50_000;
+
 export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: handing jose the raw bytes makes it import the key again on every call.
+  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const verified = new Map<string, { principal: Principal; expMs: number }>();
   return {
     async issue({ userId, role, storeId, driverId }) {
       const token = await new SignJWT({
@@ -28,23 +33,33 @@ export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${ttlS}s`)
-        .sign(key);
+        .sign(await key);
       return { token, expiresIn: ttlS };
     },
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expMs > Date.now()) return hit.principal;
+        verified.delete(token);
+      }
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, await key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
         const role = payload.role;
         if (typeof payload.sub !== 'string' || !USER_ROLES.includes(role as UserRole)) {
           throw new AppError('UNAUTHENTICATED', 'The token is missing its subject or role');
         }
-        return {
+        const principal: Principal = {
           kind: 'user',
           id: payload.sub,
           role: role as UserRole,
           storeId: typeof payload.store_id === 'string' ? payload.store_id : undefined,
           driverId: typeof payload.driver_id === 'string' ? payload.driver_id : undefined,
         };
+        if (typeof payload.exp === 'number') {
+          if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+          verified.set(token, { principal, expMs: payload.exp * 1000 });
+        }
+        return principal;
       } catch (err) {
         if (err instanceof AppError) throw err;
         const expired = err instanceof errors.JWTExpired;
