@@ -106,7 +106,17 @@ async function run(quick: boolean): Promise<BenchFigures> {
     // Offers: due trips worked by concurrent dispatcher passes until each has its offer.
     const trips = Array.from({ length: s.trips }, (_, i) => tripAt(i * 7 + 3));
     for (let i = 0; i < trips.length; i += 500) await db.insertInto('trips').values(trips.slice(i, i + 500)).execute();
-    const nearest = await Promise.all(trips.map((t) => positions.search({ lat: t.pickup_lat, lng: t.pickup_lng, radiusM, limit: 1, freshSince: fresh })));
+    // Greedy assignment of the same trips in the same order: the nearest driver nobody has yet.
+    const taken = new Set<string>();
+    const greedyPickup: number[] = [];
+    for (const t of trips) {
+      const hits = await positions.search({ lat: t.pickup_lat, lng: t.pickup_lng, radiusM, limit: 50, freshSince: fresh });
+      const pick = hits.find((h) => !taken.has(h.id));
+      if (pick) {
+        taken.add(pick.id);
+        greedyPickup.push(pick.distanceM);
+      }
+    }
     const offerStart = performance.now();
     for (;;) {
       const passes = await Promise.all([dispatcher.tick(), dispatcher.tick()]);
@@ -117,7 +127,6 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const offered = await sql<{ n: number; pickup: number }>`SELECT count(*)::int AS n, avg(pickup_m)::float8 AS pickup FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(db);
     const twoPerDriver = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT driver_id FROM offers WHERE status = 'open' GROUP BY driver_id HAVING count(*) > 1) x`.execute(db);
     const twoPerTrip = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT trip_id FROM offers WHERE status = 'open' GROUP BY trip_id HAVING count(*) > 1) x`.execute(db);
-    const greedyPickup = nearest.flatMap((h) => (h[0] ? [h[0].distanceM] : []));
     const offers = offered.rows[0]?.n ?? 0;
     // Leave nothing for the next run or a dev instance on the same database.
     await sql`DELETE FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(db);

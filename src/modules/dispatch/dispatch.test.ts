@@ -186,6 +186,11 @@ describe('dispatch', () => {
     expect(again.id).not.toBe(offer.id);
     const alerts = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE type = 'dispatch.trip_escalated' AND aggregate_id = ${tripId}`.execute(db());
     expect(alerts.rows[0]?.n).toBe(1);
+    const notified = await waitFor(async () => {
+      const r = await t.request({ method: 'GET', url: '/v1/notifications', token: ops });
+      return r.json().items.find((n: { kind: string; subject_id: string }) => n.kind === 'trip_escalated' && n.subject_id === tripId) ?? null;
+    }, 10_000, 'ops notified');
+    expect(notified.title).toMatch(/No driver/);
   });
 
   it('lets exactly one of 100 concurrent accepts win, and a driver never holds two jobs', async () => {

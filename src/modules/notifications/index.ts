@@ -9,7 +9,7 @@ export { CONSUMER_NOTIFICATIONS, notificationsFor } from './notifications.worker
 /** In-app notifications fed by other modules' events, each event applied exactly once. */
 export const notificationsModule: ModuleDefinition = {
   name: 'notifications',
-  dependsOn: ['support'],
+  dependsOn: ['support', 'dispatch'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: (app, ctx) => notificationsRoutes(app, ctx.db),
   startWorker: startNotificationsWorker,

@@ -3,6 +3,7 @@ import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
+import { DispatchEvents } from '../dispatch/index.ts';
 import { SupportEvents, type TicketEventPayload } from '../support/index.ts';
 import { type NewNotification, notificationsRepository } from './notifications.repository.ts';
 
@@ -51,6 +52,19 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
         },
       ];
     }
+    case DispatchEvents.TRIP_ESCALATED: {
+      const p = event.payload as { trip_id: string; store_id: string; offers_made: number; radius_m: number };
+      return [
+        {
+          ...base,
+          recipient_user_id: null,
+          recipient_role: 'ops',
+          kind: 'trip_escalated',
+          title: 'No driver for a trip',
+          body: `${p.offers_made} offer(s) within ${Math.round(p.radius_m / 100) / 10} km found nobody; the trip waits in the dispatch queue.`,
+        },
+      ];
+    }
     default:
       return [];
   }
@@ -61,7 +75,7 @@ export async function startNotificationsWorker(ctx: PlatformContext): Promise<St
     const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
     await notificationsRepository(trx).insert(rows);
   });
-  const sub = await ctx.subscribe(CONSUMER_NOTIFICATIONS, ['support.>'], async (event, delivery) => {
+  const sub = await ctx.subscribe(CONSUMER_NOTIFICATIONS, ['support.>', DispatchEvents.TRIP_ESCALATED], async (event, delivery) => {
     try {
       await handle(event, delivery);
       ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
