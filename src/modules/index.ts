@@ -2,12 +2,14 @@ import type { ModuleDefinition } from '../platform/module.ts';
 import { catalogModule } from './catalog/index.ts';
 import { dispatchModule } from './dispatch/index.ts';
 import { driversModule } from './drivers/index.ts';
+import { etaModule } from './eta/index.ts';
 import { identityModule } from './identity/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
 import { supportModule } from './support/index.ts';
+import { trackingModule } from './tracking/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, dispatchModule];
+export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule];

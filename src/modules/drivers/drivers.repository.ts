@@ -95,6 +95,13 @@ export function driversRepository(db: Db) {
         .where('id', '=', id)
         .execute();
     },
+    /** History points since an instant with each driver's vehicle (travel-time learning). */
+    async historySince(since: Date, limit: number) {
+      const r = await sql<{ driver_id: string; recorded_at: Date; lat: number; lng: number; vehicle: string }>`
+        SELECT l.driver_id, l.recorded_at, l.lat, l.lng, d.vehicle FROM driver_locations l JOIN drivers d ON d.id = l.driver_id
+        WHERE l.recorded_at >= ${since} ORDER BY l.recorded_at LIMIT ${limit}`.execute(db);
+      return r.rows.map((x) => ({ driverId: x.driver_id, at: x.recorded_at.getTime(), lat: x.lat, lng: x.lng, vehicle: x.vehicle }));
+    },
     /** Drivers with a recent stored position: what rebuilds the live index. */
     positionsSince(since: Date) {
       return q

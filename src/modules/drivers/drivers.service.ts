@@ -105,6 +105,7 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
     recordOffer: (trx: Db, id: string, accepted: boolean) => driversRepository(trx).recordOffer(id, accepted),
     rate: (trx: Db, id: string, stars: number) => driversRepository(trx).rate(id, stars),
     positionsSince: (since: Date) => repo.positionsSince(since),
+    historySince: (since: Date, limit: number) => repo.historySince(since, limit),
   };
 }
 

@@ -15,6 +15,9 @@ export { type DriverRow, type DriverStatus, VEHICLES, type Vehicle } from './dri
 export { acceptanceRate, type DriversService, type DriverView, driverView, ownDriverId } from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
 
+/** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
+export const positionTopic = (driverId: string) => `positions.${driverId}`;
+
 /** The geo index of driver positions (Redis GEO with several processes, in-process otherwise). */
 export const DRIVER_POSITIONS = 'drivers';
 
@@ -57,6 +60,7 @@ export const driversModule: ModuleDefinition = {
       clock: ctx.clock,
       maxPending: ctx.config.drivers.ingestMaxPending,
       historyMs: ctx.config.drivers.historyS * 1000,
+      onPosition: (driverId, point) => ctx.bus.announce(positionTopic(driverId), point),
     });
     app.addHook('onClose', async () => history.stop());
     await driversRoutes(app, { drivers: driversFor(ctx).service, ingest, bus: ctx.bus });

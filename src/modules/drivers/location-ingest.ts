@@ -25,6 +25,8 @@ export interface IngestOptions {
   historyMs: number;
   /** Last fixes remembered in this process (the geo index answers the rest). */
   maxDrivers?: number;
+  /** Told each driver's newest accepted point once it is in the index (live tracking). */
+  onPosition?: (driverId: string, point: { lat: number; lng: number; at: number }) => void;
 }
 
 /** Clock skew we forgive a phone: a point further in the future is refused. */
@@ -130,6 +132,7 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
         } catch (err) {
           throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', { cause: err, retryAfterS: 2 });
         }
+        opts.onPosition?.(driverId, { lat: newest.lat, lng: newest.lng, at: newest.at });
       }
       return { accepted: r.accepted.length, dropped: { out_of_order: r.outOfOrder, impossible_jump: r.impossibleJump } };
     },

@@ -26,7 +26,10 @@ class SameKeyPlaced extends Error {}
  * client), then in one transaction reserves all lines (or none), writes the order with its lines
  * and its `orders.order_placed` event, and closes the cart. The saga takes it from there.
  */
-export function checkoutService(deps: { db: Db; catalog: CatalogServices; inventory: InventoryService; fees: FeeSchedule; reservationTtlMs: number }) {
+/** The delivery window promised at checkout (from learned preparation and travel times). */
+export type PromiseFn = (storeId: string, store: { lat: number; lng: number }, dropoff: { lat: number; lng: number }, defaultPrepS: number) => Promise<{ from: number; to: number }>;
+
+export function checkoutService(deps: { db: Db; catalog: CatalogServices; inventory: InventoryService; fees: FeeSchedule; reservationTtlMs: number; promise: PromiseFn }) {
   const { db, catalog, inventory } = deps;
 
   async function resolveLines(by: Principal, input: CheckoutInput): Promise<{ storeId: string; cartId: string | null; lines: Array<{ productId: string; quantity: number }> }> {
@@ -72,6 +75,7 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       const foreign = priced.findIndex((x) => x.p.currency !== currency);
       if (foreign >= 0) throw bad(`lines.${foreign}`, `priced in ${priced[foreign]?.p.currency}, the order is in ${currency}`);
       const totals = priceOrder(priced.map((x) => ({ unitPriceMinor: x.p.price_minor, quantity: x.quantity })), deps.fees);
+      const promise = await deps.promise(storeId, check.store, input.delivery, check.store.avg_prep_s);
 
       const orderId = uuidv7();
       const place = () =>
@@ -109,6 +113,8 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
               reservation_id: reservationId,
               payment_method: input.payment.card_token,
               client_key: clientKey,
+              promise_from: new Date(promise.from),
+              promise_to: new Date(promise.to),
             },
             orderLines,
             uuidv7(),

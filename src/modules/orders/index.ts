@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { catalogFor } from '../catalog/index.ts';
+import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
@@ -25,7 +26,7 @@ export const CONSUMER_ORDER_SAGA = 'orders-saga';
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
-  dependsOn: ['catalog', 'inventory', 'payments'],
+  dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   registerWorkflows: (ctx) => registerOrderSaga(ctx, DEFAULT_FEES),
   routes: (app, ctx: PlatformContext) => {
@@ -34,7 +35,7 @@ export const ordersModule: ModuleDefinition = {
     const common = { db: ctx.db, catalog, inventory, fees: DEFAULT_FEES };
     return ordersRoutes(app, {
       carts: cartsService({ ...common, holds: ctx.config.cartHolds, holdTtlMs: ctx.config.reservationTtlS * 1000 }),
-      checkout: checkoutService({ ...common, reservationTtlMs: ctx.config.reservationTtlS * 1000 }),
+      checkout: checkoutService({ ...common, reservationTtlMs: ctx.config.reservationTtlS * 1000, promise: etaFor(ctx).promise }),
       orders: ordersService(ctx.db),
       authorize: (order) => authorizePlacement({ orders: ordersService(ctx.db), payments: paymentsFor(ctx), inventory }, order),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),

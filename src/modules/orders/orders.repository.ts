@@ -21,6 +21,8 @@ export interface OrdersTable extends Totals {
   payment_method: string;
   client_key: string | null;
   reason: string | null;
+  promise_from: Date | null;
+  promise_to: Date | null;
   placed_at: Generated<Date>;
   status_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -30,6 +30,7 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
   },
   delivery: { lat: o.delivery_lat, lng: o.delivery_lng, address: o.delivery_address },
   reason: o.reason,
+  promise: o.promise_from && o.promise_to ? { from: o.promise_from.toISOString(), to: o.promise_to.toISOString() } : null,
   placed_at: o.placed_at.toISOString(),
   status_at: o.status_at.toISOString(),
   ...(lines

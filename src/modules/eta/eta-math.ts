@@ -1,0 +1,90 @@
+import { haversineMeters } from '../../platform/geo/haversine.ts';
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+/** City streets are longer than the straight line; the factor turns one into the other. */
+export const DETOUR = 1.3;
+/** Parking, stairs and the handover at the door. */
+export const HANDOVER_S = 120;
+/** Collecting the bag at the store once there. */
+export const PICKUP_S = 60;
+
+export type Phase = 'preparing' | 'to_customer' | 'done';
+
+export interface EtaInput {
+  now: number;
+  phase: Phase;
+  /** When the store expects the order packed (epoch ms). */
+  readyAt: number;
+  store: LatLng;
+  dropoff: LatLng;
+  /** The assigned driver's last position, if any. */
+  driver: LatLng | null;
+  /** Travel speed (m/s) of the driver's vehicle at this hour, or the fleet's when none is assigned. */
+  speedMps: number;
+  /** Until a driver is assigned: how long one takes to reach the store after the offer. */
+  unassignedPickupS: number;
+  /** Spread of the preparation time (p90 − mean), for the window. */
+  prepSpreadS: number;
+}
+
+export interface Eta {
+  at: number;
+  prep_s: number;
+  to_store_s: number;
+  to_customer_s: number;
+  /** A window around `at` that widens with what is still uncertain. */
+  from: number;
+  to: number;
+}
+
+export const travelS = (a: LatLng, b: LatLng, speedMps: number) => (haversineMeters(a.lat, a.lng, b.lat, b.lng) * DETOUR) / Math.max(0.5, speedMps);
+
+/**
+ * ETA = remaining preparation, overlapped with the driver's way to the store, then the way to the
+ * customer and the handover. Before pickup the driver leaves the store at the later of "order
+ * ready" and "driver there"; after pickup only the way from the driver to the door is left. The
+ * window is wider before pickup (preparation and dispatch may slip) than on the way.
+ */
+export function estimateArrival(i: EtaInput): Eta {
+  if (i.phase === 'done') return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
+  if (i.phase === 'to_customer') {
+    const from = i.driver ?? i.store;
+    const toCustomer = travelS(from, i.dropoff, i.speedMps) + HANDOVER_S;
+    const at = i.now + toCustomer * 1000;
+    return { at, prep_s: 0, to_store_s: 0, to_customer_s: Math.round(toCustomer), from: at - toCustomer * 100, to: at + toCustomer * 200 };
+  }
+  const prep = Math.max(0, (i.readyAt - i.now) / 1000);
+  const toStore = i.driver ? travelS(i.driver, i.store, i.speedMps) : i.unassignedPickupS;
+  const toCustomer = travelS(i.store, i.dropoff, i.speedMps) + HANDOVER_S;
+  const leaveS = Math.max(prep, toStore) + PICKUP_S;
+  const at = i.now + (leaveS + toCustomer) * 1000;
+  const slack = i.prepSpreadS + (i.driver ? 0 : 120);
+  return {
+    at,
+    prep_s: Math.round(prep),
+    to_store_s: Math.round(toStore),
+    to_customer_s: Math.round(toCustomer),
+    from: at - Math.min(slack, leaveS) * 500,
+    to: at + slack * 1000,
+  };
+}
+
+/** The naive ETA the simulator compares against: straight-line distance at a fixed speed, no preparation. */
+export function naiveArrival(now: number, from: LatLng, dropoff: LatLng, speedMps = 5): number {
+  return now + (haversineMeters(from.lat, from.lng, dropoff.lat, dropoff.lng) / speedMps) * 1000;
+}
+
+/** A promise shown at checkout: the window rounded outwards to whole 5 minutes. */
+export function promiseWindow(now: number, eta: Eta): { from: number; to: number; label: string } {
+  const five = 5 * 60_000;
+  const lo = Math.max(five, Math.floor((eta.from - now) / five) * five);
+  const hi = Math.max(lo + five, Math.ceil((eta.to - now) / five) * five);
+  return { from: now + lo, to: now + hi, label: `${lo / 60_000}–${hi / 60_000} min` };
+}
+
+/** Whether a new ETA differs enough from the last one pushed to be worth a message. */
+export const worthPushing = (lastPushedAt: number | null, next: number, thresholdS = 60) => lastPushedAt === null || Math.abs(next - lastPushedAt) >= thresholdS * 1000;

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
+import { driversFor } from '../drivers/index.ts';
+import { type EtaService, etaService } from './eta.service.ts';
+
+export { type Eta, estimateArrival, naiveArrival, type Phase, promiseWindow, worthPushing } from './eta-math.ts';
+export type { EtaRequest, EtaService } from './eta.service.ts';
+
+const instances = new WeakMap<PlatformContext, EtaService>();
+export function etaFor(ctx: PlatformContext): EtaService {
+  let s = instances.get(ctx);
+  if (!s) {
+    s = etaService({ db: ctx.db, clock: ctx.clock });
+    instances.set(ctx, s);
+  }
+  return s;
+}
+
+const LEARN_EVERY_MS = 5 * 60_000;
+
+/** Arrival estimates: learned preparation times per store and hour, travel speeds per vehicle and hour. */
+export const etaModule: ModuleDefinition = {
+  name: 'eta',
+  dependsOn: ['drivers'],
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  // Every five minutes the last five minutes of location history teach the travel speeds.
+  startWorker: async (ctx) =>
+    runPeriodically(
+      'travel speed learning',
+      LEARN_EVERY_MS,
+      async () => etaFor(ctx).learnSpeeds(await driversFor(ctx).service.historySince(new Date(ctx.clock.now() - LEARN_EVERY_MS), 200_000)),
+      ctx.logger,
+    ),
+};

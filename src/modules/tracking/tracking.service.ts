@@ -1,0 +1,253 @@
+import { type Kysely, sql } from 'kysely';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { DomainEvent } from '../../platform/bus/event.ts';
+import type { EventBus } from '../../platform/bus/port.ts';
+import type { Clock } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { CatalogServices } from '../catalog/index.ts';
+import type { DeliveryEventPayload } from '../dispatch/index.ts';
+import type { DriversModule } from '../drivers/index.ts';
+import { type Eta, type EtaService, type Phase, worthPushing } from '../eta/index.ts';
+import type { OrderEventPayload, OrdersService } from '../orders/index.ts';
+
+export interface TrackingRow {
+  order_id: string;
+  store_id: string;
+  customer_id: string;
+  driver_id: string | null;
+  vehicle: string | null;
+  status: string;
+  store_lat: number;
+  store_lng: number;
+  dropoff_lat: number;
+  dropoff_lng: number;
+  default_prep_s: number;
+  accepted_at: Date | null;
+  ready_at: Date | null;
+  eta_at: Date | null;
+  eta_from: Date | null;
+  eta_to: Date | null;
+  seq: number;
+  active: boolean;
+  updated_at: Date;
+}
+
+interface Tables {
+  tracking_orders: TrackingRow;
+  tracking_messages: { order_id: string; seq: number; kind: 'status' | 'eta'; payload: unknown; at: Date };
+}
+
+/** A message as subscribers get it: its number and what happened. */
+export interface TrackingMessage {
+  seq: number;
+  type: 'status' | 'eta';
+  [key: string]: unknown;
+}
+
+/** Live topic of one order's tracking messages. */
+export const trackingTopic = (orderId: string) => `tracking.${orderId}`;
+
+const FINAL = new Set(['delivered', 'canceled', 'failed', 'returned']);
+const phaseOf = (status: string): Phase => (FINAL.has(status) ? 'done' : status === 'picked_up' || status === 'at_dropoff' ? 'to_customer' : 'preparing');
+
+export const etaView = (e: { at: number; from: number; to: number }) => ({ at: new Date(e.at).toISOString(), from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString() });
+
+/**
+ * Follows orders and their deliveries from their events, keeps a numbered message log per order
+ * (status changes, ETA changes above the threshold) so a reconnecting client can resume, and
+ * announces each message on the order's live topic, where every API process serving a subscriber
+ * of that order picks it up.
+ */
+export function trackingService(deps: {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  eta: EtaService;
+  orders: OrdersService;
+  catalog: CatalogServices;
+  drivers: DriversModule;
+  etaThresholdS: number;
+}) {
+  const { db, clock } = deps;
+  const q = (x: Db) => x as unknown as Kysely<Tables>;
+
+  async function driverPosition(driverId: string | null) {
+    if (!driverId) return null;
+    return deps.drivers.positions.get(driverId).catch(() => null);
+  }
+
+  async function estimate(row: TrackingRow): Promise<Eta> {
+    const pos = await driverPosition(row.driver_id);
+    return deps.eta.estimate({
+      phase: phaseOf(row.status),
+      storeId: row.store_id,
+      store: { lat: row.store_lat, lng: row.store_lng },
+      dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+      readyAt: row.ready_at?.getTime() ?? null,
+      acceptedAt: row.accepted_at?.getTime() ?? null,
+      driver: pos ? { lat: pos.lat, lng: pos.lng, vehicle: row.vehicle ?? 'fleet' } : null,
+      defaultPrepS: row.default_prep_s,
+    });
+  }
+
+  async function append(trx: Db, orderId: string, kind: 'status' | 'eta', payload: Record<string, unknown>): Promise<TrackingMessage> {
+    const r = await sql<{ seq: number }>`UPDATE tracking_orders SET seq = seq + 1, updated_at = now() WHERE order_id = ${orderId} RETURNING seq`.execute(trx);
+    const seq = r.rows[0]?.seq ?? 0;
+    const message = { type: kind, ...payload };
+    await q(trx).insertInto('tracking_messages').values({ order_id: orderId, seq, kind, payload: JSON.stringify(message), at: new Date(clock.now()) }).execute();
+    return { seq, ...message } as TrackingMessage;
+  }
+
+  /** Recomputes the ETA and logs it when it moved more than the threshold. */
+  async function maybePushEta(trx: Db, row: TrackingRow, out: TrackingMessage[]): Promise<void> {
+    if (!row.active) return;
+    const eta = await estimate(row);
+    if (!worthPushing(row.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)) return;
+    await q(trx)
+      .updateTable('tracking_orders')
+      .set({ eta_at: new Date(eta.at), eta_from: new Date(eta.from), eta_to: new Date(eta.to) })
+      .where('order_id', '=', row.order_id)
+      .execute();
+    out.push(await append(trx, row.order_id, 'eta', { eta: etaView(eta), parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } }));
+  }
+
+  async function ensureRow(trx: Db, orderId: string): Promise<TrackingRow | null> {
+    const have = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+    if (have) return have;
+    const order = await deps.orders.find(orderId);
+    if (!order) return null;
+    const store = await deps.catalog.stores.get(order.store_id);
+    await q(trx)
+      .insertInto('tracking_orders')
+      .values({
+        order_id: orderId,
+        store_id: order.store_id,
+        customer_id: order.customer_id,
+        driver_id: null,
+        vehicle: null,
+        status: order.status,
+        store_lat: store.lat,
+        store_lng: store.lng,
+        dropoff_lat: order.delivery_lat,
+        dropoff_lng: order.delivery_lng,
+        default_prep_s: store.avg_prep_s,
+        accepted_at: null,
+        ready_at: null,
+        eta_at: null,
+        eta_from: null,
+        eta_to: null,
+        seq: 0,
+        active: true,
+        updated_at: new Date(clock.now()),
+      })
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .execute();
+    return (await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst()) ?? null;
+  }
+
+  /** Applies one order or delivery event inside the caller's transaction; returns the messages to announce. */
+  async function follow(trx: Db, event: DomainEvent): Promise<TrackingMessage[]> {
+    const out: TrackingMessage[] = [];
+    const at = new Date(event.occurredAt);
+    const isDelivery = event.type.startsWith('dispatch.');
+    const p = event.payload as (OrderEventPayload | DeliveryEventPayload) & { status: string; order_id: string; reason: string | null; driver_id?: string | null };
+    const row = await ensureRow(trx, p.order_id);
+    if (!row) return out;
+    const set: Partial<TrackingRow> = {};
+    if (isDelivery) {
+      if (event.type === 'dispatch.delivery_unassigned') {
+        set.driver_id = null;
+        set.vehicle = null;
+        set.status = row.ready_at ? 'ready' : 'accepted';
+      } else {
+        if (p.status === 'assigned' && p.driver_id) {
+          set.driver_id = p.driver_id;
+          set.vehicle = (await deps.drivers.service.find(p.driver_id))?.vehicle ?? null;
+        }
+        // The order's own events say accepted/ready; the delivery's say where the bag is.
+        if (p.status !== 'pending') set.status = p.status;
+      }
+    } else {
+      if (p.status === 'accepted') set.accepted_at = at;
+      if (p.status === 'ready') {
+        set.ready_at = at;
+        if (row.accepted_at) await deps.eta.recordPrep(row.store_id, row.accepted_at.getTime(), (at.getTime() - row.accepted_at.getTime()) / 1000, row.default_prep_s);
+      }
+      // A delivery step already said more than "picked up"; keep the finer status.
+      if (!['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) || FINAL.has(p.status)) set.status = p.status;
+    }
+    const status = set.status ?? row.status;
+    const active = !FINAL.has(status);
+    const next = { ...row, ...set, active };
+    await q(trx).updateTable('tracking_orders').set({ ...set, active }).where('order_id', '=', row.order_id).execute();
+    if (status !== row.status || set.driver_id !== undefined) {
+      out.push(await append(trx, row.order_id, 'status', { status, driver_id: next.driver_id, at: at.toISOString(), reason: p.reason ?? null }));
+    }
+    await maybePushEta(trx, next, out);
+    return out;
+  }
+
+  return {
+    follow,
+    announce(orderId: string, messages: readonly TrackingMessage[]) {
+      for (const m of messages) deps.bus.announce(trackingTopic(orderId), m);
+    },
+
+    /** Every minute: estimates of orders in flight move with time and drivers; push the ones that changed. */
+    async refreshEtas(limit = 5000): Promise<number> {
+      const rows = await q(db).selectFrom('tracking_orders').selectAll().where('active', '=', true).orderBy('updated_at').limit(limit).execute();
+      let pushed = 0;
+      for (const row of rows) {
+        const out: TrackingMessage[] = [];
+        await db.transaction().execute(async (trx) => {
+          const fresh = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
+          if (fresh) await maybePushEta(trx, fresh, out);
+        });
+        this.announce(row.order_id, out);
+        pushed += out.length;
+      }
+      return pushed;
+    },
+
+    /** The order's tracking row if this caller may follow it: its customer, its store, its driver, ops. */
+    async access(by: Principal, orderId: string): Promise<TrackingRow> {
+      let row = await q(db).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+      if (!row) {
+        // Not followed yet (no event so far): the order itself decides who may see it.
+        const order = await deps.orders.find(orderId);
+        if (order) row = await db.transaction().execute(async (trx) => (await ensureRow(trx, orderId)) ?? undefined);
+      }
+      const ok =
+        row &&
+        (by.role === 'ops' ||
+          (by.role === 'customer' && row.customer_id === by.id) ||
+          (by.role === 'store' && row.store_id === by.storeId) ||
+          (by.role === 'driver' && by.driverId !== undefined && row.driver_id === by.driverId));
+      if (!row || !ok) throw new AppError('NOT_FOUND', `No order ${orderId}`);
+      return row;
+    },
+
+    async snapshot(row: TrackingRow) {
+      const eta = await estimate(row);
+      const pos = await driverPosition(row.driver_id);
+      return {
+        type: 'snapshot' as const,
+        order_id: row.order_id,
+        status: row.status,
+        seq: row.seq,
+        eta: row.active ? etaView(eta) : null,
+        driver: row.driver_id ? { id: row.driver_id, position: pos ? { lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() } : null } : null,
+      };
+    },
+
+    async messagesAfter(orderId: string, after: number, limit = 500): Promise<TrackingMessage[]> {
+      const rows = await q(db).selectFrom('tracking_messages').select(['seq', 'payload']).where('order_id', '=', orderId).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+      return rows.map((r) => ({ seq: r.seq, ...(r.payload as object) }) as TrackingMessage);
+    },
+
+    estimate,
+  };
+}
+
+export type TrackingService = ReturnType<typeof trackingService>;

@@ -1,0 +1,149 @@
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { dispatchFor } from '../dispatch/index.ts';
+import { seedDriverProfile } from '../drivers/index.ts';
+
+let t: TestPlatform;
+let customer: string;
+beforeAll(async () => {
+  t = await startTestPlatform();
+  customer = await t.tokenFor('customer');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+interface Inbox {
+  ws: WebSocket;
+  messages: Array<Record<string, unknown>>;
+}
+async function subscribe(orderId: string, token: string, after = 0): Promise<Inbox> {
+  const ws = await t.app.injectWS(`/v1/orders/${orderId}/track?after=${after}`, { headers: { authorization: `Bearer ${token}` } });
+  const messages: Array<Record<string, unknown>> = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+  return { ws, messages };
+}
+const seqs = (inbox: Inbox) => inbox.messages.filter((m) => typeof m.seq === 'number' && m.type !== 'snapshot').map((m) => m.seq as number);
+
+async function newDriver(shop: Shop) {
+  const id = uuidv7();
+  await seedDriverProfile(t.platform.ctx, { id, name: 'Tracked driver', vehicle: 'bike' });
+  const { token } = await t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'driver', driverId: id });
+  expect((await t.request({ method: 'PUT', url: '/v1/drivers/me/shift', token, payload: { status: 'available' } })).statusCode).toBe(200);
+  const at = { lat: shop.at.lat + 0.003, lng: shop.at.lng };
+  await t.request({ method: 'POST', url: '/v1/drivers/me/locations', token, payload: { points: [{ ...at, recorded_at: new Date().toISOString() }] } });
+  return { id, token, at };
+}
+
+let keyN = 0;
+async function placeAndAccept(shop: Shop) {
+  const placed = await t.request({
+    method: 'POST',
+    url: '/v1/orders',
+    token: customer,
+    headers: { 'idempotency-key': `track-${keyN++}-${Date.now()}` },
+    payload: { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id, quantity: 1 }], delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 7' }, payment: { card_token: 'tok_visa' } },
+  });
+  expect(placed.statusCode).toBe(201);
+  const order = placed.json();
+  expect((await t.request({ method: 'POST', url: `/v1/orders/${order.id}/accept`, token: shop.storeToken })).statusCode).toBe(200);
+  return order as { id: string; promise: { from: string; to: string } | null };
+}
+
+let shopN = 0;
+const shop = () => openShop(t, { stock: [20], lat: 48 + shopN++ * 0.5, lng: 11 });
+
+describe('tracking', () => {
+  it('promises a window at checkout and answers the current ETA', async () => {
+    const s = await shop();
+    const order = await placeAndAccept(s);
+    expect(order.promise).not.toBeNull();
+    const from = Date.parse(order.promise?.from ?? '');
+    const to = Date.parse(order.promise?.to ?? '');
+    expect(to).toBeGreaterThan(from);
+    expect(from).toBeGreaterThan(Date.now());
+    const eta = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token: customer });
+    expect(eta.statusCode).toBe(200);
+    // Accepted, 300 s of preparation ahead, no driver yet.
+    expect(eta.json().parts.prep_s).toBeGreaterThan(200);
+    expect(Date.parse(eta.json().eta.at)).toBeGreaterThan(Date.now() + 5 * 60_000);
+  });
+
+  it('pushes status, driver position and ETA to the customer; a reconnect resumes from its cursor', async () => {
+    const s = await shop();
+    const driver = await newDriver(s);
+    const order = await placeAndAccept(s);
+    const first = await subscribe(order.id, customer);
+    await waitFor(() => first.messages.some((m) => m.type === 'snapshot'), 5000, 'snapshot');
+    await waitFor(() => first.messages.some((m) => m.type === 'status' && m.status === 'accepted'), 10_000, 'accepted');
+    const cursor = Math.max(...seqs(first));
+    first.ws.terminate();
+
+    // While nobody listens: the store packs it and the driver takes the job.
+    expect((await t.request({ method: 'POST', url: `/v1/orders/${order.id}/ready`, token: s.storeToken, payload: {} })).statusCode).toBe(200);
+    const delivery = await waitFor(async () => {
+      const r = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/delivery`, token: customer });
+      return r.statusCode === 200 ? r.json() : null;
+    }, 10_000, 'delivery');
+    await dispatchFor(t.platform.ctx).dispatcher.tick();
+    const offer = await waitFor(async () => (await t.request({ method: 'GET', url: '/v1/dispatch/offers', token: driver.token })).json().items[0] ?? null, 10_000, 'offer');
+    expect((await t.request({ method: 'POST', url: `/v1/dispatch/offers/${offer.id}/accept`, token: driver.token })).statusCode).toBe(200);
+    const later = await waitFor(async () => {
+      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking?after=${cursor}`, token: customer })).json();
+      return r.messages.some((m: { status?: string }) => m.status === 'assigned') ? r : null;
+    }, 10_000, 'assigned logged');
+    expect(later.messages.map((m: { seq: number }) => m.seq)[0]).toBe(cursor + 1);
+
+    const second = await subscribe(order.id, customer, cursor);
+    await waitFor(() => second.messages.some((m) => m.status === 'assigned'), 5000, 'missed messages replayed');
+    const replayed = seqs(second);
+    expect(replayed[0]).toBe(cursor + 1);
+    expect(new Set(replayed).size).toBe(replayed.length);
+    expect([...replayed].sort((a, b) => a - b)).toEqual(replayed);
+
+    // The driver moves: the subscriber sees it.
+    await t.request({
+      method: 'POST',
+      url: '/v1/drivers/me/locations',
+      token: driver.token,
+      payload: { points: [{ lat: driver.at.lat - 0.0002, lng: driver.at.lng, recorded_at: new Date().toISOString() }] },
+    });
+    const pos = await waitFor(() => second.messages.find((m) => m.type === 'position') ?? null, 5000, 'position pushed');
+    expect(pos.lat).toBeCloseTo(driver.at.lat - 0.0002, 4);
+
+    // Picking up moves the status on the live socket too.
+    const step = (path: string) => t.request({ method: 'POST', url: `/v1/deliveries/${delivery.id}/${path}`, token: driver.token, payload: { lat: s.at.lat, lng: s.at.lng } });
+    expect((await step('arrived-at-store')).statusCode).toBe(200);
+    await waitFor(async () => (await step('picked-up')).statusCode === 200, 10_000, 'pickup');
+    await waitFor(() => second.messages.some((m) => m.type === 'status' && m.status === 'picked_up'), 10_000, 'picked up pushed');
+    const eta = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token: customer });
+    expect(eta.json().parts.prep_s).toBe(0);
+    // The assigned driver may follow the order too.
+    const driverView = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: driver.token });
+    expect(driverView.statusCode).toBe(200);
+    second.ws.terminate();
+  });
+
+  it('refuses everyone but the customer, the store, the assigned driver and ops', async () => {
+    const s = await shop();
+    const other = await shop();
+    const order = await placeAndAccept(s);
+    const stranger = await newDriver(other);
+    const refused = [await t.tokenFor('customer', 1), stranger.token, other.storeToken];
+    for (const token of refused) {
+      await expect(subscribe(order.id, token)).rejects.toThrow();
+      expect((await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token })).statusCode).toBe(404);
+      expect((await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token })).statusCode).toBe(404);
+    }
+    await expect(t.app.injectWS(`/v1/orders/${order.id}/track`)).rejects.toThrow();
+    for (const token of [customer, s.storeToken, await t.tokenFor('ops')]) {
+      const inbox = await subscribe(order.id, token);
+      await waitFor(() => inbox.messages.some((m) => m.type === 'snapshot'), 5000, 'snapshot for an allowed caller');
+      inbox.ws.terminate();
+    }
+    expect((await t.request({ method: 'GET', url: `/v1/orders/${uuidv7()}/tracking`, token: customer })).statusCode).toBe(404);
+  });
+});
