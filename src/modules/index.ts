@@ -10,6 +10,7 @@ import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
 import { supportModule } from './support/index.ts';
 import { trackingModule } from './tracking/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule];
+export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule, webhooksModule];

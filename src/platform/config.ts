@@ -39,6 +39,7 @@ export interface Config {
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
   dispatch: DispatchSettings;
+  webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
 }
 
 export interface DriverSettings {
@@ -129,6 +130,9 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: '3000,6000,10000' },
   { env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND', description: 'Drivers offered one after the other before the radius widens', default: '3' },
   { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.5,fairness=0.3' },
+  { env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a partner webhook delivery is kept as dead', default: '8' },
+  { env: 'LASTMILE_WEBHOOK_BACKOFF_MS', description: 'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)', default: '1000' },
+  { env: 'LASTMILE_WEBHOOK_TIMEOUT_MS', description: 'How long a partner endpoint may take to answer', default: '5000' },
   { env: 'LASTMILE_BATCH_MARGIN_S', description: 'Seconds a batched order may arrive later than it would alone', default: '300' },
 ];
 
@@ -260,6 +264,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       offersPerRound: intSetting('LASTMILE_DISPATCH_OFFERS_PER_ROUND', env.LASTMILE_DISPATCH_OFFERS_PER_ROUND, 3, 1, 20),
       weights: weightsSetting(env.LASTMILE_DISPATCH_WEIGHTS),
       batchMarginS: intSetting('LASTMILE_BATCH_MARGIN_S', env.LASTMILE_BATCH_MARGIN_S, 300, 0, 3600),
+    },
+    webhooks: {
+      maxAttempts: intSetting('LASTMILE_WEBHOOK_MAX_ATTEMPTS', env.LASTMILE_WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),
+      backoffBaseMs: intSetting('LASTMILE_WEBHOOK_BACKOFF_MS', env.LASTMILE_WEBHOOK_BACKOFF_MS, 1000, 10, 3_600_000),
+      timeoutMs: intSetting('LASTMILE_WEBHOOK_TIMEOUT_MS', env.LASTMILE_WEBHOOK_TIMEOUT_MS, 5000, 100, 60_000),
+      concurrency: 16,
     },
   };
   const split = !roles.includes('all') && !(roles.includes('api') && roles.includes('worker'));

@@ -32,27 +32,39 @@ export interface EtaRequest {
  */
 export function etaService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  const prepCache = new Map<string, { at: number; stat: Stat | null }>();
-  let speeds: { at: number; byKey: Map<string, Stat> } = { at: 0, byKey: new Map() };
+  // Entries hold the load in flight, so a burst of checkouts for one store makes one query.
+  const prepCache = new Map<string, { at: number; stat: Promise<Stat | null> }>();
+  let speeds: { at: number; byKey: Promise<Map<string, Stat>> } | null = null;
 
-  async function prepStat(storeId: string, hour: number): Promise<Stat | null> {
+  function prepStat(storeId: string, hour: number): Promise<Stat | null> {
     const key = `${storeId}:${hour}`;
     const hit = prepCache.get(key);
     if (hit && clock.now() - hit.at < CACHE_MS) return hit.stat;
-    const row = (await sql<{ mean_s: number; p90_s: number; samples: number }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`.execute(db)).rows[0];
-    const stat = row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : null;
+    const stat = sql<{ mean_s: number; p90_s: number; samples: number }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
+      .execute(db)
+      .then((r) => {
+        const row = r.rows[0];
+        return row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : null;
+      });
     prepCache.set(key, { at: clock.now(), stat });
+    // A failed load is not remembered: the next call tries again.
+    stat.catch(() => prepCache.delete(key));
     if (prepCache.size > 50_000) prepCache.delete(prepCache.keys().next().value as string);
     return stat;
   }
 
   async function speedMps(vehicle: string | null, hour: number): Promise<number> {
-    if (clock.now() - speeds.at > CACHE_MS) {
-      const rows = (await sql<{ vehicle: string; hour: number; mean_mps: number; p90_mps: number; samples: number }>`SELECT * FROM eta_speed_stats`.execute(db)).rows;
-      speeds = { at: clock.now(), byKey: new Map(rows.map((r) => [`${r.vehicle}:${r.hour}`, { mean: r.mean_mps, p90: r.p90_mps, samples: r.samples }])) };
+    if (!speeds || clock.now() - speeds.at > CACHE_MS) {
+      const byKey = sql<{ vehicle: string; hour: number; mean_mps: number; p90_mps: number; samples: number }>`SELECT * FROM eta_speed_stats`
+        .execute(db)
+        .then((r) => new Map(r.rows.map((x) => [`${x.vehicle}:${x.hour}`, { mean: x.mean_mps, p90: x.p90_mps, samples: x.samples }])));
+      speeds = { at: clock.now(), byKey };
+      byKey.catch(() => {
+        speeds = null;
+      });
     }
     const key = vehicle ?? 'fleet';
-    const learned = speeds.byKey.get(`${key}:${hour}`);
+    const learned = (await speeds.byKey).get(`${key}:${hour}`);
     return learned && learned.samples >= 20 ? learned.mean : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
   }
 
@@ -114,7 +126,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
         }
         learned += samples.length;
       }
-      speeds.at = 0;
+      speeds = null;
       return learned;
     },
   };

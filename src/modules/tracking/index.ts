@@ -71,10 +71,9 @@ export const trackingModule: ModuleDefinition = {
       FOLLOWED,
       async (event) => {
         const orderId = (event.payload as { order_id: string }).order_id;
-        const out = await ctx.db.transaction().execute(async (trx) => {
+        const out = await tracking.follow(event, async (trx) => {
           const res = await sql`INSERT INTO inbox (consumer, event_id) VALUES (${CONSUMER_TRACKING}, ${event.id}::uuid) ON CONFLICT DO NOTHING`.execute(trx);
-          if (Number(res.numAffectedRows ?? 0) === 0) return [];
-          return tracking.follow(trx, event);
+          return Number(res.numAffectedRows ?? 0) > 0;
         });
         tracking.announce(orderId, out);
       },

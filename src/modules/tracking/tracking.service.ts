@@ -99,39 +99,64 @@ export function trackingService(deps: {
     return { seq, ...message } as TrackingMessage;
   }
 
-  /** Recomputes the ETA and logs it when it moved more than the threshold. */
-  async function maybePushEta(trx: Db, row: TrackingRow, out: TrackingMessage[]): Promise<void> {
-    if (!row.active) return;
+  /**
+   * Recomputes the ETA (outside any transaction: it may read the index and learned statistics) and
+   * logs it when it moved more than the threshold since the last one pushed.
+   */
+  async function pushEta(orderId: string): Promise<TrackingMessage[]> {
+    const row = await q(db).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    if (!row?.active) return [];
     const eta = await estimate(row);
-    if (!worthPushing(row.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)) return;
-    await q(trx)
-      .updateTable('tracking_orders')
-      .set({ eta_at: new Date(eta.at), eta_from: new Date(eta.from), eta_to: new Date(eta.to) })
-      .where('order_id', '=', row.order_id)
-      .execute();
-    out.push(await append(trx, row.order_id, 'eta', { eta: etaView(eta), parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } }));
+    return db.transaction().execute(async (trx) => {
+      const locked = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+      if (!locked?.active || !worthPushing(locked.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)) return [];
+      await q(trx)
+        .updateTable('tracking_orders')
+        .set({ eta_at: new Date(eta.at), eta_from: new Date(eta.from), eta_to: new Date(eta.to) })
+        .where('order_id', '=', orderId)
+        .execute();
+      return [await append(trx, orderId, 'eta', { eta: etaView(eta), parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } })];
+    });
   }
 
-  async function ensureRow(trx: Db, orderId: string): Promise<TrackingRow | null> {
-    const have = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
-    if (have) return have;
+  interface OrderFacts {
+    store_id: string;
+    customer_id: string;
+    status: string;
+    store_lat: number;
+    store_lng: number;
+    dropoff_lat: number;
+    dropoff_lng: number;
+    default_prep_s: number;
+  }
+
+  /** What a new tracking row needs from orders and the catalog, read before any transaction. */
+  async function orderFacts(orderId: string): Promise<OrderFacts | null> {
     const order = await deps.orders.find(orderId);
     if (!order) return null;
     const store = await deps.catalog.stores.get(order.store_id);
+    return {
+      store_id: order.store_id,
+      customer_id: order.customer_id,
+      status: order.status,
+      store_lat: store.lat,
+      store_lng: store.lng,
+      dropoff_lat: order.delivery_lat,
+      dropoff_lng: order.delivery_lng,
+      default_prep_s: store.avg_prep_s,
+    };
+  }
+
+  async function ensureRow(trx: Db, orderId: string, facts: OrderFacts | null): Promise<TrackingRow | null> {
+    const have = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+    if (have || !facts) return have ?? null;
     await q(trx)
       .insertInto('tracking_orders')
       .values({
         order_id: orderId,
-        store_id: order.store_id,
-        customer_id: order.customer_id,
+        ...facts,
         driver_id: null,
         vehicle: null,
-        status: order.status,
-        store_lat: store.lat,
-        store_lng: store.lng,
-        dropoff_lat: order.delivery_lat,
-        dropoff_lng: order.delivery_lng,
-        default_prep_s: store.avg_prep_s,
         accepted_at: null,
         ready_at: null,
         eta_at: null,
@@ -146,46 +171,58 @@ export function trackingService(deps: {
     return (await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst()) ?? null;
   }
 
-  /** Applies one order or delivery event inside the caller's transaction; returns the messages to announce. */
-  async function follow(trx: Db, event: DomainEvent): Promise<TrackingMessage[]> {
-    const out: TrackingMessage[] = [];
+  /**
+   * Applies one order or delivery event: the status message commits with the consumer's inbox row
+   * (`claim` inserts it; a redelivery finds it and changes nothing). Everything read from other
+   * modules is read before the transaction, so a handler never waits for a second connection
+   * while holding one. The preparation sample and the ETA follow in their own steps.
+   */
+  async function follow(event: DomainEvent, claim: (trx: Db) => Promise<boolean>): Promise<TrackingMessage[]> {
     const at = new Date(event.occurredAt);
     const isDelivery = event.type.startsWith('dispatch.');
     const p = event.payload as (OrderEventPayload | DeliveryEventPayload) & { status: string; order_id: string; reason: string | null; driver_id?: string | null };
-    const row = await ensureRow(trx, p.order_id);
-    if (!row) return out;
-    const set: Partial<TrackingRow> = {};
-    if (isDelivery) {
-      if (event.type === 'dispatch.delivery_unassigned') {
-        set.driver_id = null;
-        set.vehicle = null;
-        set.status = row.ready_at ? 'ready' : 'accepted';
-      } else {
-        if (p.status === 'assigned' && p.driver_id) {
-          set.driver_id = p.driver_id;
-          set.vehicle = (await deps.drivers.service.find(p.driver_id))?.vehicle ?? null;
+    const known = await q(db).selectFrom('tracking_orders').select('order_id').where('order_id', '=', p.order_id).executeTakeFirst();
+    const facts = known ? null : await orderFacts(p.order_id);
+    const vehicle = isDelivery && p.status === 'assigned' && p.driver_id ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null) : null;
+    let prepSample: { storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number } | null = null;
+
+    const out = await db.transaction().execute(async (trx) => {
+      if (!(await claim(trx))) return null;
+      const row = await ensureRow(trx, p.order_id, facts);
+      if (!row) return [];
+      const set: Partial<TrackingRow> = {};
+      if (isDelivery) {
+        if (event.type === 'dispatch.delivery_unassigned') {
+          set.driver_id = null;
+          set.vehicle = null;
+          set.status = row.ready_at ? 'ready' : 'accepted';
+        } else {
+          if (p.status === 'assigned' && p.driver_id) {
+            set.driver_id = p.driver_id;
+            set.vehicle = vehicle;
+          }
+          // The order's own events say accepted/ready; the delivery's say where the bag is.
+          if (p.status !== 'pending') set.status = p.status;
         }
-        // The order's own events say accepted/ready; the delivery's say where the bag is.
-        if (p.status !== 'pending') set.status = p.status;
+      } else {
+        if (p.status === 'accepted') set.accepted_at = at;
+        if (p.status === 'ready') {
+          set.ready_at = at;
+          if (row.accepted_at) prepSample = { storeId: row.store_id, acceptedAt: row.accepted_at.getTime(), seconds: (at.getTime() - row.accepted_at.getTime()) / 1000, defaultPrepS: row.default_prep_s };
+        }
+        // A delivery step already said more than "picked up"; keep the finer status.
+        if (!['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) || FINAL.has(p.status)) set.status = p.status;
       }
-    } else {
-      if (p.status === 'accepted') set.accepted_at = at;
-      if (p.status === 'ready') {
-        set.ready_at = at;
-        if (row.accepted_at) await deps.eta.recordPrep(row.store_id, row.accepted_at.getTime(), (at.getTime() - row.accepted_at.getTime()) / 1000, row.default_prep_s);
-      }
-      // A delivery step already said more than "picked up"; keep the finer status.
-      if (!['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) || FINAL.has(p.status)) set.status = p.status;
-    }
-    const status = set.status ?? row.status;
-    const active = !FINAL.has(status);
-    const next = { ...row, ...set, active };
-    await q(trx).updateTable('tracking_orders').set({ ...set, active }).where('order_id', '=', row.order_id).execute();
-    if (status !== row.status || set.driver_id !== undefined) {
-      out.push(await append(trx, row.order_id, 'status', { status, driver_id: next.driver_id, at: at.toISOString(), reason: p.reason ?? null }));
-    }
-    await maybePushEta(trx, next, out);
-    return out;
+      const status = set.status ?? row.status;
+      const active = !FINAL.has(status);
+      await q(trx).updateTable('tracking_orders').set({ ...set, active }).where('order_id', '=', row.order_id).execute();
+      if (status === row.status && set.driver_id === undefined) return [];
+      return [await append(trx, row.order_id, 'status', { status, driver_id: set.driver_id !== undefined ? set.driver_id : row.driver_id, at: at.toISOString(), reason: p.reason ?? null })];
+    });
+    if (out === null) return [];
+    const sample = prepSample as { storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number } | null;
+    if (sample) await deps.eta.recordPrep(sample.storeId, sample.acceptedAt, sample.seconds, sample.defaultPrepS);
+    return [...out, ...(await pushEta(p.order_id))];
   }
 
   return {
@@ -196,14 +233,10 @@ export function trackingService(deps: {
 
     /** Every minute: estimates of orders in flight move with time and drivers; push the ones that changed. */
     async refreshEtas(limit = 5000): Promise<number> {
-      const rows = await q(db).selectFrom('tracking_orders').selectAll().where('active', '=', true).orderBy('updated_at').limit(limit).execute();
+      const rows = await q(db).selectFrom('tracking_orders').select('order_id').where('active', '=', true).orderBy('updated_at').limit(limit).execute();
       let pushed = 0;
       for (const row of rows) {
-        const out: TrackingMessage[] = [];
-        await db.transaction().execute(async (trx) => {
-          const fresh = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
-          if (fresh) await maybePushEta(trx, fresh, out);
-        });
+        const out = await pushEta(row.order_id);
         this.announce(row.order_id, out);
         pushed += out.length;
       }
@@ -215,8 +248,8 @@ export function trackingService(deps: {
       let row = await q(db).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
       if (!row) {
         // Not followed yet (no event so far): the order itself decides who may see it.
-        const order = await deps.orders.find(orderId);
-        if (order) row = await db.transaction().execute(async (trx) => (await ensureRow(trx, orderId)) ?? undefined);
+        const facts = await orderFacts(orderId);
+        if (facts) row = await db.transaction().execute(async (trx) => (await ensureRow(trx, orderId, facts)) ?? undefined);
       }
       const ok =
         row &&

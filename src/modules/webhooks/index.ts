@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onceWithInbox } from '../../platform/bus/inbox.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
+import { webhooksRoutes } from './webhooks.routes.ts';
+import { type WebhooksService, webhooksService } from './webhooks.service.ts';
+
+export { signPayload, verifySignature } from './signature.ts';
+
+export const CONSUMER_WEBHOOKS = 'webhooks';
+const SEND_EVERY_MS = 250;
+
+const instances = new WeakMap<PlatformContext, WebhooksService>();
+export function webhooksFor(ctx: PlatformContext): WebhooksService {
+  let s = instances.get(ctx);
+  if (!s) {
+    s = webhooksService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger.child({ module: 'webhooks' }), settings: ctx.config.webhooks });
+    instances.set(ctx, s);
+  }
+  return s;
+}
+
+/** Signed partner webhooks for order and delivery events, with retries, a log and dead letters. */
+export const webhooksModule: ModuleDefinition = {
+  name: 'webhooks',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  routes: (app, ctx) => webhooksRoutes(app, webhooksFor(ctx)),
+  startWorker: async (ctx) => {
+    const service = webhooksFor(ctx);
+    const sub = await ctx.subscribe(
+      CONSUMER_WEBHOOKS,
+      ['orders.>', 'dispatch.>'],
+      onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event) => {
+        await service.enqueue(trx, event);
+      }),
+    );
+    const sender = runPeriodically('webhook sender', SEND_EVERY_MS, () => service.sendDue(), ctx.logger);
+    return {
+      stop: async () => {
+        await sender.stop();
+        await sub.close();
+        await service.drain();
+      },
+    };
+  },
+};
