@@ -5,6 +5,7 @@ import { ingestBench } from './ingest.bench.ts';
 import { nearbyBench } from './nearby.bench.ts';
 import { ordersBench } from './orders.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
+import { trackingBench } from './tracking.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
 import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
 
@@ -16,6 +17,7 @@ const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [nearbyBench.name, nearbyBench],
   [ingestBench.name, ingestBench],
   [dispatchBench.name, dispatchBench],
+  [trackingBench.name, trackingBench],
 ]);
 
 export function benchmarkNames(): string[] {
