@@ -4,6 +4,7 @@
 // Input: a JSON file path; output: one JSON line with counts and latency percentiles (ms).
 import fs from 'node:fs';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -40,7 +41,7 @@ for (let i = 0; i < subscribers; i += 200) {
   for (const ws of batch) if (ws) sockets.push(ws);
 }
 // Let every snapshot arrive before measuring.
-await new Promise((r) => setTimeout(r, 1000));
+await sleep(1000);
 latencies.length = 0;
 received = 0;
 
@@ -71,16 +72,16 @@ while (Date.now() - started < duration * 1000) {
   tick++;
   // Each driver once a second, spread over the second.
   const jobs = drivers.map(async (d, i) => {
-    await new Promise((r) => setTimeout(r, (i / drivers.length) * 900));
+    await sleep((i / drivers.length) * 900);
     const body = JSON.stringify({ points: [{ lat: d.lat + tick * 0.00005, lng: d.lng, accuracy_m: 5, recorded_at: new Date().toISOString() }] });
     await post(d, body);
   });
   await Promise.all(jobs);
   const left = 1000 - (Date.now() - second);
-  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  if (left > 0) await sleep(left);
 }
 const seconds = (Date.now() - started) / 1000;
-await new Promise((r) => setTimeout(r, 1000));
+await sleep(1000);
 for (const ws of sockets) ws.terminate();
 agent.destroy();
 latencies.sort((a, b) => a - b);
