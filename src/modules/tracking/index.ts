@@ -6,7 +6,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { DispatchEvents } from '../dispatch/index.ts';
-import { driversFor } from '../drivers/index.ts';
+import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { OrderEvents, ordersService } from '../orders/index.ts';
 import { trackingRoutes } from './tracking.routes.ts';
@@ -56,6 +56,74 @@ const FOLLOWED = [
   DispatchEvents.DELIVERY_RETURNED,
 ];
 
+/** A moving driver re-estimates their order at most this often. */
+const MOVE_RECHECK_MS = 15_000;
+
+/**
+ * Re-estimates orders when their driver moves: listens to the positions of the drivers of orders
+ * in flight (the set refreshed every 10 s) and recomputes at most every 15 s per order; the push
+ * threshold decides whether anything is sent.
+ */
+function followDriverMoves(ctx: PlatformContext, tracking: TrackingService) {
+  const listening = new Map<string, { orderId: string; sub: { close(): Promise<void> }; lastCheck: number }>();
+  const sync = async () => {
+    const active = await tracking.activeWithDriver();
+    const want = new Map(active.map((a) => [a.driver_id, a.order_id]));
+    for (const [driverId, l] of listening) {
+      if (want.get(driverId) !== l.orderId) {
+        await l.sub.close();
+        listening.delete(driverId);
+      }
+    }
+    for (const [driverId, orderId] of want) {
+      if (listening.has(driverId)) continue;
+      const entry = {
+        orderId,
+        lastCheck: 0,
+        sub: ctx.bus.listen(positionTopic(driverId), () => {
+          const now = Date.now();
+          if (now - entry.lastCheck < MOVE_RECHECK_MS) return;
+          entry.lastCheck = now;
+          void tracking
+            .pushEta(orderId)
+            .then((out) => tracking.announce(orderId, out))
+            .catch((err: unknown) => ctx.logger.warn({ err, orderId }, 'eta on move failed'));
+        }),
+      };
+      listening.set(driverId, entry);
+    }
+  };
+  let running: Promise<void> | null = null;
+  let again = false;
+  // One sync at a time; a request during one runs once more after it.
+  const syncSoon = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = sync()
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'tracking driver moves sync failed'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          syncSoon();
+        }
+      });
+  };
+  const loop = runPeriodically('tracking driver moves', 10_000, async () => syncSoon(), ctx.logger);
+  syncSoon();
+  return {
+    sync: syncSoon,
+    async stop() {
+      await loop.stop();
+      await running;
+      for (const l of listening.values()) await l.sub.close();
+      listening.clear();
+    },
+  };
+}
+
 /** Live order tracking: status, driver position and ETA over WebSocket, with a resumable log. */
 export const trackingModule: ModuleDefinition = {
   name: 'tracking',
@@ -64,6 +132,7 @@ export const trackingModule: ModuleDefinition = {
   routes: (app, ctx) => trackingRoutes(app, { tracking: trackingFor(ctx), bus: ctx.bus }),
   startWorker: async (ctx) => {
     const tracking = trackingFor(ctx);
+    const moves = followDriverMoves(ctx, tracking);
     // One event → its messages, recorded with the inbox row in one transaction (a redelivery adds
     // nothing), then announced once committed. Events of one order are applied one at a time.
     const sub = await ctx.subscribe(
@@ -76,12 +145,15 @@ export const trackingModule: ModuleDefinition = {
           return Number(res.numAffectedRows ?? 0) > 0;
         });
         tracking.announce(orderId, out);
+        // A driver was assigned or let go: follow their moves now, not at the next sync.
+        if (out.some((m) => m.type === 'status')) moves.sync();
       },
       { concurrency: 8 },
     );
     const refresh = runPeriodically('eta refresh', 60_000, () => tracking.refreshEtas(), ctx.logger);
     return {
       stop: async () => {
+        await moves.stop();
         await refresh.stop();
         await sub.close();
       },

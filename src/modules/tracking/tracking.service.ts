@@ -227,6 +227,16 @@ export function trackingService(deps: {
 
   return {
     follow,
+    pushEta,
+    /** Orders in flight that have a driver: whose moves change their ETA. */
+    activeWithDriver: () =>
+      q(db)
+        .selectFrom('tracking_orders')
+        .select(['order_id', 'driver_id'])
+        .where('active', '=', true)
+        .where('driver_id', 'is not', null)
+        .limit(50_000)
+        .execute() as Promise<Array<{ order_id: string; driver_id: string }>>,
     announce(orderId: string, messages: readonly TrackingMessage[]) {
       for (const m of messages) deps.bus.announce(trackingTopic(orderId), m);
     },

@@ -122,10 +122,58 @@ describe('tracking', () => {
     await waitFor(() => second.messages.some((m) => m.type === 'status' && m.status === 'picked_up'), 10_000, 'picked up pushed');
     const eta = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token: customer });
     expect(eta.json().parts.prep_s).toBe(0);
+    // Halfway to the door the estimate moves by minutes: an ETA message follows the move.
+    const etasBefore = second.messages.filter((m) => m.type === 'eta').length;
+    await waitFor(async () => {
+      await t.request({
+        method: 'POST',
+        url: '/v1/drivers/me/locations',
+        token: driver.token,
+        payload: { points: [{ lat: s.at.lat + 0.006, lng: s.at.lng, recorded_at: new Date(Date.now() + 25_000).toISOString() }] },
+      });
+      return second.messages.filter((m) => m.type === 'eta').length > etasBefore;
+    }, 20_000, 'an ETA pushed after the driver moved');
     // The assigned driver may follow the order too.
     const driverView = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: driver.token });
     expect(driverView.statusCode).toBe(200);
     second.ws.terminate();
+  });
+
+  it('a reader that stops reading is cut off; the others keep getting every message', async () => {
+    const s = await shop();
+    const order = await placeAndAccept(s);
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' }).catch(() => `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`);
+    const { default: WebSocketClient } = await import('ws');
+    const open = (paused: boolean) =>
+      new Promise<{ ws: InstanceType<typeof WebSocketClient>; got: number[] }>((resolve, reject) => {
+        const ws = new WebSocketClient(`${url.replace('http', 'ws')}/v1/orders/${order.id}/track`, { headers: { authorization: `Bearer ${customer}` } });
+        const got: number[] = [];
+        ws.on('message', (d) => {
+          const m = JSON.parse(String(d));
+          if (typeof m.n === 'number') got.push(m.n);
+        });
+        ws.once('open', () => {
+          // The slow reader stops reading from its TCP socket: the server's buffer for it grows.
+          if (paused) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+          resolve({ ws, got });
+        });
+        ws.once('error', reject);
+      });
+    const slow = await open(true);
+    const fast = await open(false);
+    await waitFor(async () => {
+      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: customer })).json();
+      return r.snapshot;
+    });
+    const closed = new Promise<void>((r) => slow.ws.once('close', () => r()));
+    const filler = 'x'.repeat(64 * 1024);
+    for (let n = 1; n <= 400; n++) t.platform.ctx.bus.announce(`tracking.${order.id}`, { seq: 10_000 + n, type: 'status', n, filler });
+    await waitFor(() => fast.got.length === 400, 20_000, 'the fast reader gets all 400');
+    // The slow reader reads again: it finds what was buffered for it, then the end of its socket.
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await closed;
+    expect(slow.got.length).toBeLessThan(400);
+    fast.ws.terminate();
   });
 
   it('refuses everyone but the customer, the store, the assigned driver and ops', async () => {
