@@ -1,4 +1,7 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -20,4 +23,30 @@ export async function startBenchDatabase(poolSize: number): Promise<RunningPlatf
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * An empty database for one benchmark run, so what earlier runs left (orders, sagas still queued,
+ * outbox rows) never weighs on this one: recreated on the DATABASE_URL server when that is set,
+ * else a new embedded Postgres in `.lastmile/bench-<name>`.
+ */
+export async function freshBenchDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    const admin = new pg.Client({ connectionString: external, application_name: 'lastmile:bench' });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), stop: async () => {} };
+  }
+  const dir = path.join(BENCH_DIR, '..', '.lastmile', `bench-${name}`);
+  await fs.rm(dir, { recursive: true, force: true });
+  const embedded = await startEmbeddedPostgres(dir, { database: name });
+  return { url: embedded.url, stop: embedded.stop };
 }

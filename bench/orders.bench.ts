@@ -8,6 +8,7 @@ import { allModules } from '../src/modules/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
+import { freshBenchDatabase } from './bench-db.ts';
 import { round } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
@@ -64,9 +65,11 @@ function drive(args: Record<string, unknown>): Promise<WorkerResult> {
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   countStatements();
+  const database = await freshBenchDatabase('lastmile_bench_orders');
   const config = loadConfig(
     {
       ...process.env,
+      DATABASE_URL: database.url,
       PORT: '0',
       LOG_LEVEL: 'silent',
       LASTMILE_DB_POOL: '30',
@@ -75,7 +78,10 @@ async function run(quick: boolean): Promise<BenchFigures> {
     },
     { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
   );
-  const platform = await startPlatform(config, { modules: allModules });
+  const platform = await startPlatform(config, { modules: allModules }).catch(async (err: unknown) => {
+    await database.stop();
+    throw err;
+  });
   try {
     const base = platform.url as string;
     await seedDemo(platform.ctx);
@@ -126,6 +132,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   } finally {
     pg.Client.prototype.query = originalQuery;
     await platform.stop();
+    await database.stop();
   }
 }
 

@@ -37,8 +37,9 @@ export function trackingFor(ctx: PlatformContext): TrackingService {
   return s;
 }
 
+// From acceptance on: before that there is nothing to estimate or watch (a customer who opens the
+// tracking earlier gets the order read directly).
 const FOLLOWED = [
-  OrderEvents.AUTHORIZED,
   OrderEvents.ACCEPTED,
   OrderEvents.PREPARING,
   OrderEvents.READY,

@@ -29,13 +29,13 @@ export const webhooksModule: ModuleDefinition = {
   routes: (app, ctx) => webhooksRoutes(app, webhooksFor(ctx)),
   startWorker: async (ctx) => {
     const service = webhooksFor(ctx);
-    const sub = await ctx.subscribe(
-      CONSUMER_WEBHOOKS,
-      ['orders.>', 'dispatch.>'],
-      onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event) => {
-        await service.enqueue(trx, event);
-      }),
-    );
+    const once = onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event) => {
+      await service.enqueue(trx, event);
+    });
+    // Events no partner asked for cost nothing: no inbox row, no query.
+    const sub = await ctx.subscribe(CONSUMER_WEBHOOKS, ['orders.>', 'dispatch.>'], async (event, delivery) => {
+      if (await service.wanted(event)) await once(event, delivery);
+    });
     const sender = runPeriodically('webhook sender', SEND_EVERY_MS, () => service.sendDue(), ctx.logger);
     return {
       stop: async () => {

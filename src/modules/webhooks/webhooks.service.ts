@@ -70,6 +70,24 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
   const q = (x: Db) => x as unknown as Kysely<Tables>;
   const doFetch = deps.fetch ?? fetch;
   const inFlight = new Set<Promise<void>>();
+  // Active subscriptions, re-read at most every few seconds: most events match none, and those
+  // should cost no query at all.
+  let active: { at: number; subs: Promise<Subscription[]> } | null = null;
+  const ACTIVE_TTL_MS = 3000;
+  const activeSubscriptions = (): Promise<Subscription[]> => {
+    if (!active || clock.now() - active.at > ACTIVE_TTL_MS) {
+      const subs = q(db).selectFrom('webhook_subscriptions').selectAll().where('active', '=', true).execute();
+      active = { at: clock.now(), subs };
+      subs.catch(() => {
+        active = null;
+      });
+    }
+    return active.subs;
+  };
+  const matching = async (event: DomainEvent) => {
+    const storeId = (event.payload as { store_id?: string }).store_id ?? null;
+    return (await activeSubscriptions()).filter((x) => matches(x.events, event.type) && (!x.store_id || x.store_id === storeId));
+  };
 
   async function send(d: Delivery, sub: Subscription): Promise<void> {
     const now = clock.now();
@@ -120,6 +138,7 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
         .values({ id: uuidv7(), partner_name: input.partner_name, url: input.url, secret, events: input.events, store_id: input.store_id ?? null, active: true, created_by: by.id, created_at: new Date(clock.now()) })
         .returningAll()
         .executeTakeFirstOrThrow();
+      active = null;
       // The only time the secret is shown.
       return { ...subscriptionView(row), secret };
     },
@@ -127,6 +146,7 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
     async disable(id: string) {
       const r = await q(db).updateTable('webhook_subscriptions').set({ active: false }).where('id', '=', id).where('active', '=', true).returning('id').executeTakeFirst();
       if (!r) throw new AppError('NOT_FOUND', `No active webhook ${id}`);
+      active = null;
     },
     async deliveries(id: string, status?: Delivery['status']) {
       let query = q(db).selectFrom('webhook_deliveries').select(['id', 'event_id', 'event_type', 'status', 'attempts', 'next_attempt_at', 'last_status', 'last_error', 'created_at', 'delivered_at']).where('subscription_id', '=', id);
@@ -146,12 +166,12 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
       return { id: deliveryId, status: 'pending' as const };
     },
 
+    /** Whether any subscription wants this event (from the cached list: no query). */
+    wanted: async (event: DomainEvent) => (await matching(event)).length > 0,
+
     /** In the consumer's transaction: one pending delivery per matching subscription. */
     async enqueue(trx: Db, event: DomainEvent): Promise<number> {
-      const storeId = (event.payload as { store_id?: string }).store_id ?? null;
-      const subs = (await q(trx).selectFrom('webhook_subscriptions').selectAll().where('active', '=', true).execute()).filter(
-        (s) => matches(s.events, event.type) && (!s.store_id || s.store_id === storeId),
-      );
+      const subs = await matching(event);
       if (subs.length === 0) return 0;
       const body = JSON.stringify({ id: event.id, type: event.type, occurred_at: event.occurredAt, data: event.payload });
       await q(trx)
