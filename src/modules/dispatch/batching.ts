@@ -1,4 +1,4 @@
-import { DEFAULT_SPEED_MPS, distanceM, type LatLng, STOP_S, travelSeconds } from './travel.ts';
+import { distanceM, HANDOVER_S, type LatLng, PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
 
 export interface BatchOrder {
   id: string;
@@ -26,12 +26,12 @@ export const BATCH_MAX_DROPOFF_GAP_M = 2500;
  * `marginS` later than it would alone and neither ends up more than `marginS` past its promise
  * (beyond where it would be alone anyway).
  */
-export function planBatch(store: LatLng, a: BatchOrder, b: BatchOrder, marginS: number, speedMps = DEFAULT_SPEED_MPS): BatchPlan {
+export function planBatch(store: LatLng, a: BatchOrder, b: BatchOrder, marginS: number, speedMps: number = PLANNING_SPEED_MPS.fleet): BatchPlan {
   const alone = (o: BatchOrder) => o.readyAt + travelSeconds(distanceM(store, o.dropoff), speedMps) * 1000;
   const [first, second] = a.promisedAt <= b.promisedAt ? [a, b] : [b, a];
   const leave = Math.max(a.readyAt, b.readyAt);
   const firstAt = leave + travelSeconds(distanceM(store, first.dropoff), speedMps) * 1000;
-  const secondAt = firstAt + (STOP_S + travelSeconds(distanceM(first.dropoff, second.dropoff), speedMps)) * 1000;
+  const secondAt = firstAt + (HANDOVER_S + travelSeconds(distanceM(first.dropoff, second.dropoff), speedMps)) * 1000;
   const arrive: Record<string, number> = { [first.id]: firstAt, [second.id]: secondAt };
   const delayS: Record<string, number> = {};
   let ok = distanceM(a.dropoff, b.dropoff) <= BATCH_MAX_DROPOFF_GAP_M;

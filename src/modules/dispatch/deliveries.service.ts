@@ -135,7 +135,7 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
     async openOffers(by: Principal) {
       const id = ownDriverId(by);
       const offer = await repo.openOfferOfDriver(id);
-      return { items: offer ? [{ ...offerView(offer), ...(await deps.dispatcher.offerMessage(offer.id)) }] : [] };
+      return { items: offer ? [{ ...offerView(offer), ...(await deps.dispatcher.offerMessage(offer)) }] : [] };
     },
 
     /**

@@ -20,7 +20,6 @@ const FROM: Record<DriverStep, readonly DeliveryStatus[]> = {
 };
 
 export const stepSources = (to: DriverStep): readonly DeliveryStatus[] => FROM[to];
-export const canStep = (from: DeliveryStatus, to: DriverStep): boolean => FROM[to].includes(from);
 
 /** Before pickup a delivery can still be canceled (the order was) or given to another driver. */
 export const BEFORE_PICKUP: readonly DeliveryStatus[] = ['pending', 'assigned', 'at_store'];

@@ -8,14 +8,14 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import { acceptanceRate, type DriversModule } from '../drivers/index.ts';
+import { HANDOVER_S, PLANNING_SPEED_MPS, travelS, travelSeconds } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { planBatch } from './batching.ts';
 import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
-import { type DeliveryRow, dispatchRepository, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
+import { type DeliveryRow, dispatchRepository, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
 import { type Candidate, rankCandidates } from './scoring.ts';
-import { distanceM, STOP_S, travelSeconds, VEHICLE_SPEED_MPS } from './travel.ts';
 
 export interface DispatcherDeps {
   db: Db;
@@ -33,7 +33,7 @@ export interface DispatcherDeps {
 const LEASE_MS = 15_000;
 /** After every radius failed, the search starts over this much later (and ops is alerted). */
 export const ESCALATION_RETRY_MS = 30_000;
-/** Margin on the promise shown to the customer beyond the plan. */
+/** For an order placed without a promise: the margin beyond the plan. */
 const PROMISE_BUFFER_S = 300;
 const CANDIDATES_PER_SEARCH = 50;
 
@@ -58,7 +58,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       .search({ lat: at.lat, lng: at.lng, radiusM: maxRadius, limit: 1, freshSince: clock.now() - deps.staleS * 1000 })
       .catch(() => []);
     if (!nearest) return 0;
-    return travelSeconds(nearest.distanceM, VEHICLE_SPEED_MPS.scooter) + settings.offerTtlS / 2;
+    return travelSeconds(nearest.distanceM, PLANNING_SPEED_MPS.scooter) + settings.offerTtlS / 2;
   }
 
   /**
@@ -76,7 +76,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     const t = now();
     const readyAt = order.status === 'ready' ? t.getTime() : Math.max(t.getTime(), order.status_at.getTime() + store.avg_prep_s * 1000);
     const dropoff = { lat: order.delivery_lat, lng: order.delivery_lng };
-    const promisedAt = readyAt + (travelSeconds(distanceM(store, dropoff)) + STOP_S + PROMISE_BUFFER_S) * 1000;
+    // The window promised at checkout is what the customer was told; batching is judged against it.
+    const promisedAt = order.promise_to?.getTime() ?? readyAt + (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
     const pickupS = await expectedPickupS(store);
 
     return db.transaction().execute(async (trx) => {
@@ -192,14 +193,13 @@ export function createDispatcher(deps: DispatcherDeps) {
         await tx.updateTrip(trip.id, trip.version, { items: rest.reduce((n, x) => n + x.items, 0) });
         return null;
       }
-      await tx.withdrawOffers(trip.id, t);
+      const withdrawn = await tx.withdrawOffers(trip.id, t);
       await tx.updateTrip(trip.id, trip.version, { status: 'canceled', status_at: t, next_attempt_at: null });
       if (trip.status === 'assigned' && trip.driver_id) {
         await deps.drivers.service.finishJob(trx, trip.driver_id, 0);
         return trip.driver_id;
       }
-      if (trip.status === 'offered') return (await tx.q.selectFrom('offers').select('driver_id').where('trip_id', '=', trip.id).orderBy('created_at', 'desc').executeTakeFirst())?.driver_id ?? null;
-      return null;
+      return withdrawn[0]?.driver_id ?? null;
     });
     if (freed) deps.drivers.notify(freed, { type: 'trip_canceled', order_id: orderId });
   }
@@ -281,7 +281,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           });
         if (offered === 'busy') continue;
         if (!offered) return 'skipped';
-        deps.drivers.notify(best.driverId, await offerMessage(offered.id));
+        deps.drivers.notify(best.driverId, await offerMessage(offered, trip));
         return 'offered';
       }
     }
@@ -326,16 +326,16 @@ export function createDispatcher(deps: DispatcherDeps) {
     return 'skipped';
   }
 
-  async function offerMessage(offerId: string) {
-    const offer = await repo.offer(offerId);
-    const trip = offer ? await repo.trip(offer.trip_id) : undefined;
-    const deliveries = trip ? await repo.deliveriesOfTrip(trip.id) : [];
+  /** What the driver's app shows for an offer; the trip is read only when the caller lacks it. */
+  async function offerMessage(offer: OfferRow, known?: TripRow) {
+    const trip = known ?? (await repo.trip(offer.trip_id));
+    const deliveries = await repo.deliveriesOfTrip(offer.trip_id);
     return {
       type: 'offer',
-      offer_id: offerId,
-      trip_id: offer?.trip_id,
-      expires_at: offer?.expires_at.toISOString(),
-      pickup: trip ? { store_id: trip.store_id, lat: trip.pickup_lat, lng: trip.pickup_lng, distance_m: offer?.pickup_m } : null,
+      offer_id: offer.id,
+      trip_id: offer.trip_id,
+      expires_at: offer.expires_at.toISOString(),
+      pickup: trip ? { store_id: trip.store_id, lat: trip.pickup_lat, lng: trip.pickup_lng, distance_m: offer.pickup_m } : null,
       dropoffs: deliveries.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng, items: d.items })),
     };
   }

@@ -44,7 +44,7 @@ export function dispatchFor(ctx: PlatformContext) {
 /** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
 export const dispatchModule: ModuleDefinition = {
   name: 'dispatch',
-  dependsOn: ['catalog', 'drivers', 'orders'],
+  dependsOn: ['catalog', 'drivers', 'eta', 'orders'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {

@@ -1,10 +1,10 @@
 import type { DispatchWeights } from '../../platform/config.ts';
-import { travelSeconds, VEHICLE_SPEED_MPS } from './travel.ts';
+import type { Vehicle } from '../drivers/index.ts';
+import { PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
 
-export type VehicleKind = keyof typeof VEHICLE_SPEED_MPS;
-const VEHICLE_RANK: Record<VehicleKind, number> = { bike: 0, scooter: 1, car: 2 };
+const VEHICLE_RANK: Record<Vehicle, number> = { bike: 0, scooter: 1, car: 2 };
 /** The smallest vehicle class that can carry this many items. */
-const CLASS_LIMITS: ReadonlyArray<[VehicleKind, number]> = [
+const CLASS_LIMITS: ReadonlyArray<[Vehicle, number]> = [
   ['bike', 15],
   ['scooter', 25],
   ['car', Number.POSITIVE_INFINITY],
@@ -13,7 +13,7 @@ const CLASS_LIMITS: ReadonlyArray<[VehicleKind, number]> = [
 export interface Candidate {
   driverId: string;
   distanceM: number;
-  vehicle: VehicleKind;
+  vehicle: Vehicle;
   capacityItems: number;
   acceptanceRate: number;
   /** Seconds since the driver's last job ended (or went available). */
@@ -39,7 +39,7 @@ export function scoreCandidate(c: Candidate, items: number, w: DispatchWeights):
   if (items > c.capacityItems) return null;
   const needed = CLASS_LIMITS.find(([, limit]) => items <= limit)?.[0] ?? 'car';
   const oversize = Math.max(0, VEHICLE_RANK[c.vehicle] - VEHICLE_RANK[needed]);
-  const pickupS = travelSeconds(c.distanceM, VEHICLE_SPEED_MPS[c.vehicle]);
+  const pickupS = travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]);
   const score =
     w.travel * (pickupS / TRAVEL_NORM_S) +
     w.acceptance * (1 - c.acceptanceRate) +

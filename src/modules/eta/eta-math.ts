@@ -7,6 +7,8 @@ export interface LatLng {
 
 /** City streets are longer than the straight line; the factor turns one into the other. */
 export const DETOUR = 1.3;
+/** Planning speeds in a city (m/s), per vehicle and for the fleet as a whole, until learned. */
+export const PLANNING_SPEED_MPS = { bike: 4.5, scooter: 6.5, car: 6, fleet: 5.5 } as const;
 /** Parking, stairs and the handover at the door. */
 export const HANDOVER_S = 120;
 /** Collecting the bag at the store once there. */
@@ -41,7 +43,10 @@ export interface Eta {
   to: number;
 }
 
-export const travelS = (a: LatLng, b: LatLng, speedMps: number) => (haversineMeters(a.lat, a.lng, b.lat, b.lng) * DETOUR) / Math.max(0.5, speedMps);
+export const distanceM = (a: LatLng, b: LatLng) => haversineMeters(a.lat, a.lng, b.lat, b.lng);
+/** Seconds to cover a straight-line distance on streets. */
+export const travelSeconds = (straightM: number, speedMps: number) => (straightM * DETOUR) / Math.max(0.5, speedMps);
+export const travelS = (a: LatLng, b: LatLng, speedMps: number) => travelSeconds(distanceM(a, b), speedMps);
 
 /**
  * ETA = remaining preparation, overlapped with the driver's way to the store, then the way to the

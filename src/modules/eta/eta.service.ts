@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
-import { type Eta, estimateArrival, type LatLng, type Phase, promiseWindow } from './eta-math.ts';
+import { type Eta, estimateArrival, type LatLng, PLANNING_SPEED_MPS, type Phase, promiseWindow } from './eta-math.ts';
 
 /** Cold-start speeds (m/s) until the history has taught us better. */
-export const DEFAULT_SPEED_MPS: Record<string, number> = { bike: 4.5, scooter: 6.5, car: 6, fleet: 5.5 };
+const DEFAULT_SPEED_MPS: Record<string, number> = PLANNING_SPEED_MPS;
 /** Until a driver is assigned, the expected time for one to reach the store after the offer. */
 const UNASSIGNED_PICKUP_S = 300;
 const CACHE_MS = 60_000;

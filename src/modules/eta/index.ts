@@ -6,7 +6,20 @@ import { runPeriodically } from '../../platform/periodic.ts';
 import { driversFor } from '../drivers/index.ts';
 import { type EtaService, etaService } from './eta.service.ts';
 
-export { type Eta, estimateArrival, naiveArrival, type Phase, promiseWindow, worthPushing } from './eta-math.ts';
+export {
+  distanceM,
+  type Eta,
+  estimateArrival,
+  HANDOVER_S,
+  type LatLng,
+  naiveArrival,
+  type Phase,
+  PLANNING_SPEED_MPS,
+  promiseWindow,
+  travelS,
+  travelSeconds,
+  worthPushing,
+} from './eta-math.ts';
 export type { EtaRequest, EtaService } from './eta.service.ts';
 
 const instances = new WeakMap<PlatformContext, EtaService>();

@@ -119,16 +119,7 @@ export function trackingService(deps: {
     });
   }
 
-  interface OrderFacts {
-    store_id: string;
-    customer_id: string;
-    status: string;
-    store_lat: number;
-    store_lng: number;
-    dropoff_lat: number;
-    dropoff_lng: number;
-    default_prep_s: number;
-  }
+  type OrderFacts = Pick<TrackingRow, 'store_id' | 'customer_id' | 'status' | 'store_lat' | 'store_lng' | 'dropoff_lat' | 'dropoff_lng' | 'default_prep_s'>;
 
   /** What a new tracking row needs from orders and the catalog, read before any transaction. */
   async function orderFacts(orderId: string): Promise<OrderFacts | null> {
@@ -184,7 +175,8 @@ export function trackingService(deps: {
     const known = await q(db).selectFrom('tracking_orders').select('order_id').where('order_id', '=', p.order_id).executeTakeFirst();
     const facts = known ? null : await orderFacts(p.order_id);
     const vehicle = isDelivery && p.status === 'assigned' && p.driver_id ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null) : null;
-    let prepSample: { storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number } | null = null;
+    // Learned from after the commit: a preparation time seen once, not per attempt.
+    const prepSamples: Array<{ storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number }> = [];
 
     const out = await db.transaction().execute(async (trx) => {
       if (!(await claim(trx))) return null;
@@ -208,7 +200,7 @@ export function trackingService(deps: {
         if (p.status === 'accepted') set.accepted_at = at;
         if (p.status === 'ready') {
           set.ready_at = at;
-          if (row.accepted_at) prepSample = { storeId: row.store_id, acceptedAt: row.accepted_at.getTime(), seconds: (at.getTime() - row.accepted_at.getTime()) / 1000, defaultPrepS: row.default_prep_s };
+          if (row.accepted_at) prepSamples.push({ storeId: row.store_id, acceptedAt: row.accepted_at.getTime(), seconds: (at.getTime() - row.accepted_at.getTime()) / 1000, defaultPrepS: row.default_prep_s });
         }
         // A delivery step already said more than "picked up"; keep the finer status.
         if (!['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) || FINAL.has(p.status)) set.status = p.status;
@@ -220,8 +212,7 @@ export function trackingService(deps: {
       return [await append(trx, row.order_id, 'status', { status, driver_id: set.driver_id !== undefined ? set.driver_id : row.driver_id, at: at.toISOString(), reason: p.reason ?? null })];
     });
     if (out === null) return [];
-    const sample = prepSample as { storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number } | null;
-    if (sample) await deps.eta.recordPrep(sample.storeId, sample.acceptedAt, sample.seconds, sample.defaultPrepS);
+    for (const x of prepSamples) await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
     return [...out, ...(await pushEta(p.order_id))];
   }
 
