@@ -40,3 +40,19 @@ export interface PlatformContext {
    */
   openPool(name: string, opts: { poolSize: number; synchronousCommit?: boolean }): Db;
 }
+
+/**
+ * One instance per running platform, made on first use: a module's routes, consumers and other
+ * modules then share its caches. Several platforms in one process (tests) each get their own.
+ */
+export function perPlatform<T>(make: (ctx: PlatformContext) => T): (ctx: PlatformContext) => T {
+  const made = new WeakMap<PlatformContext, T>();
+  return (ctx) => {
+    let v = made.get(ctx);
+    if (v === undefined) {
+      v = make(ctx);
+      made.set(ctx, v);
+    }
+    return v;
+  };
+}

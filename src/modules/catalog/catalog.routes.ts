@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../platform/auth/principal.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { CategoryId, Lat, Lng, ProductBody, ProductPatch, StoreBody, StorePatch } from './catalog.schemas.ts';
 import { type Serialized, sendCacheable, sendSerialized, serialize } from './http-cache.ts';
@@ -12,11 +11,6 @@ import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NE
 
 /** A product page may show stock this many seconds old, never more (cache TTL and max-age). */
 export const STOCK_STALENESS_S = 2;
-
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 
 export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService }): Promise<void> {
   const app = typed(scope);
@@ -121,7 +115,7 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     { config: { auth: ['ops', 'store'] }, schema: { tags: ['stores'], summary: 'Change a store', params: Strict({ id: Uuid }), body: StorePatch } },
     async (req) => {
       const { expected_version, ...patch } = req.body;
-      return stores.update(who(req.principal), req.params.id, patch, expected_version);
+      return stores.update(callerOf(req), req.params.id, patch, expected_version);
     },
   );
 
@@ -133,7 +127,7 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     app.post(
       `/v1/stores/:id/${action}`,
       { config: { auth: ['ops', 'store'] }, schema: { tags: ['stores'], summary: `${action[0]?.toUpperCase()}${action.slice(1)} a store`, params: Strict({ id: Uuid }) } },
-      async (req) => stores.setStatus(who(req.principal), req.params.id, status),
+      async (req) => stores.setStatus(callerOf(req), req.params.id, status),
     );
   }
 

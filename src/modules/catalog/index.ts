@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
@@ -19,15 +19,7 @@ export interface CatalogServices {
 }
 
 // One set of services per running platform, so the per-cell cache is shared by every route.
-const services = new WeakMap<PlatformContext, CatalogServices>();
-export function catalogFor(ctx: PlatformContext): CatalogServices {
-  let s = services.get(ctx);
-  if (!s) {
-    s = { stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }), products: productsService(ctx.db) };
-    services.set(ctx, s);
-  }
-  return s;
-}
+export const catalogFor = perPlatform((ctx): CatalogServices => ({ stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }), products: productsService(ctx.db) }));
 
 /** Stores, delivery zones, products and categories; discovery of what is near and in stock. */
 export const catalogModule: ModuleDefinition = {

@@ -1,15 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../platform/auth/principal.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveriesService } from './deliveries.service.ts';
 import type { DriverStep } from './delivery-state.ts';
 
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 const Id = Strict({ id: Uuid });
 const Where = {
   lat: Type.Number({ minimum: -90, maximum: 90 }),
@@ -31,12 +26,12 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
   const app = typed(scope);
 
   app.get('/v1/dispatch/offers', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your open job offer, if any' } }, async (req) =>
-    deliveries.openOffers(who(req.principal)),
+    deliveries.openOffers(callerOf(req)),
   );
   app.post(
     '/v1/dispatch/offers/:id/accept',
     { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Take the job (409 when it expired or went to someone else)', params: Id } },
-    async (req) => deliveries.accept(who(req.principal), req.params.id),
+    async (req) => deliveries.accept(callerOf(req), req.params.id),
   );
   app.post(
     '/v1/dispatch/offers/:id/decline',
@@ -44,16 +39,16 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
       config: { auth: ['driver'] },
       schema: { tags: ['dispatch'], summary: 'Pass on the job; it goes to the next driver', params: Id, body: Strict({ reason: Type.Optional(Reason) }) },
     },
-    async (req) => deliveries.decline(who(req.principal), req.params.id, req.body.reason),
+    async (req) => deliveries.decline(callerOf(req), req.params.id, req.body.reason),
   );
   app.get('/v1/dispatch/trips/current', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' } }, async (req) =>
-    deliveries.currentTrip(who(req.principal)),
+    deliveries.currentTrip(callerOf(req)),
   );
 
   app.get(
     '/v1/deliveries/:id',
     { config: { auth: ['customer', 'driver', 'store', 'ops'] }, schema: { tags: ['deliveries'], summary: 'A delivery and its steps', params: Id } },
-    async (req) => deliveries.get(who(req.principal), req.params.id),
+    async (req) => deliveries.get(callerOf(req), req.params.id),
   );
   app.get(
     '/v1/orders/:id/delivery',
@@ -61,7 +56,7 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
       schema: { tags: ['deliveries'], summary: "The order's delivery; the customer also sees the handover PIN", params: Id },
     },
-    async (req) => deliveries.ofOrder(who(req.principal), req.params.id),
+    async (req) => deliveries.ofOrder(callerOf(req), req.params.id),
   );
   app.post(
     '/v1/orders/:id/delivery/rating',
@@ -69,7 +64,7 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
       config: { auth: ['customer'] },
       schema: { tags: ['deliveries'], summary: 'Rate the courier of a delivered order (once)', params: Id, body: Strict({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }) },
     },
-    async (req) => deliveries.rate(who(req.principal), req.params.id, req.body.stars),
+    async (req) => deliveries.rate(callerOf(req), req.params.id, req.body.stars),
   );
   for (const [path, to, summary] of STEPS) {
     const handover = to === 'delivered';
@@ -95,7 +90,7 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
           }),
         },
       },
-      async (req) => deliveries.step(who(req.principal), req.params.id, to, req.body as { lat: number; lng: number }),
+      async (req) => deliveries.step(callerOf(req), req.params.id, to, req.body as { lat: number; lng: number }),
     );
   }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
@@ -9,7 +9,7 @@ import { type OrderEventPayload, OrderEvents, ordersService } from '../orders/in
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEvents, type DeliveryEventPayload } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
-import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { createDispatcher } from './dispatcher.ts';
 import { followDelivery } from './order-progress.ts';
 
 export { type DeliveryEventPayload, DispatchEvents, deliveryEventType } from './dispatch.events.ts';
@@ -20,26 +20,20 @@ export const CONSUMER_DISPATCH = 'dispatch-orders';
 export const CONSUMER_ORDER_PROGRESS = 'orders-delivery-progress';
 const TICK_MS = 500;
 
-const instances = new WeakMap<PlatformContext, { dispatcher: Dispatcher; deliveries: ReturnType<typeof deliveriesService> }>();
-export function dispatchFor(ctx: PlatformContext) {
-  let m = instances.get(ctx);
-  if (!m) {
-    const drivers = driversFor(ctx);
-    const dispatcher = createDispatcher({
-      db: ctx.db,
-      clock: ctx.clock,
-      logger: ctx.logger.child({ module: 'dispatch' }),
-      settings: ctx.config.dispatch,
-      staleS: ctx.config.drivers.staleS,
-      drivers,
-      catalog: catalogFor(ctx),
-      orders: ordersService(ctx.db),
-    });
-    m = { dispatcher, deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }) };
-    instances.set(ctx, m);
-  }
-  return m;
-}
+export const dispatchFor = perPlatform((ctx) => {
+  const drivers = driversFor(ctx);
+  const dispatcher = createDispatcher({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger.child({ module: 'dispatch' }),
+    settings: ctx.config.dispatch,
+    staleS: ctx.config.drivers.staleS,
+    drivers,
+    catalog: catalogFor(ctx),
+    orders: ordersService(ctx.db),
+  });
+  return { dispatcher, deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }) };
+});
 
 /** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
 export const dispatchModule: ModuleDefinition = {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
-import type { Principal } from '../../platform/auth/principal.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import type { EventBus } from '../../platform/bus/port.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ownDriverId } from './drivers.service.ts';
@@ -24,7 +24,7 @@ export function driverChannel(app: FastifyInstance, deps: { ingest: LocationInge
     '/v1/drivers/me/channel',
     { websocket: true, config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Driver app channel (WebSocket): locations in, offers out' } },
     (socket: WebSocket, req) => {
-      const driverId = ownDriverId(req.principal as Principal);
+      const driverId = ownDriverId(callerOf(req));
       const send = (msg: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
       };

@@ -1,19 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../platform/auth/principal.ts';
 import type { EventBus } from '../../platform/bus/port.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { driverChannel } from './driver-channel.ts';
 import { DRIVER_STATUSES, VEHICLES } from './drivers.repository.ts';
 import { type DriversService, ownDriverId } from './drivers.service.ts';
 import { PointsBody, toLocationPoint } from './location-input.ts';
 import type { LocationIngest } from './location-ingest.ts';
-
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 
 export async function driversRoutes(scope: FastifyInstance, deps: { drivers: DriversService; ingest: LocationIngest; bus: EventBus }): Promise<void> {
   const app = typed(scope);
@@ -61,7 +55,7 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
     },
   );
   app.get('/v1/drivers/me', { config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Your driver profile' } }, async (req) =>
-    drivers.get(ownDriverId(who(req.principal))),
+    drivers.get(ownDriverId(callerOf(req))),
   );
   app.get('/v1/drivers/:id', { config: { auth: ['ops'] }, schema: { tags: ['drivers'], summary: 'One driver', params: Strict({ id: Uuid }) } }, async (req) =>
     drivers.get(req.params.id),
@@ -76,7 +70,7 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
         body: Strict({ status: Type.Union([Type.Literal('available'), Type.Literal('break'), Type.Literal('offline')]) }),
       },
     },
-    async (req) => drivers.setShift(who(req.principal), req.body.status),
+    async (req) => drivers.setShift(callerOf(req), req.body.status),
   );
   app.post(
     '/v1/drivers/me/locations',
@@ -91,7 +85,7 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
         body: PointsBody,
       },
     },
-    async (req) => ingest.ingest(ownDriverId(who(req.principal)), req.body.points.map(toLocationPoint)),
+    async (req) => ingest.ingest(ownDriverId(callerOf(req)), req.body.points.map(toLocationPoint)),
   );
   driverChannel(scope, { ingest, bus: deps.bus });
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
@@ -28,19 +28,13 @@ export interface DriversModule {
   notify(driverId: string, message: Record<string, unknown>): void;
 }
 
-const instances = new WeakMap<PlatformContext, DriversModule>();
-export function driversFor(ctx: PlatformContext): DriversModule {
-  let m = instances.get(ctx);
-  if (!m) {
-    m = {
-      service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
-      positions: ctx.geo(DRIVER_POSITIONS),
-      notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
-    };
-    instances.set(ctx, m);
-  }
-  return m;
-}
+export const driversFor = perPlatform(
+  (ctx): DriversModule => ({
+    service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
+    positions: ctx.geo(DRIVER_POSITIONS),
+    notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
+  }),
+);
 
 /** A profile with a fixed id for seeding; an existing one is kept. */
 export async function seedDriverProfile(ctx: Pick<PlatformContext, 'db'>, p: { id: string; name: string; vehicle: Vehicle }): Promise<void> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { driversFor } from '../drivers/index.ts';
@@ -22,15 +22,7 @@ export {
 } from './eta-math.ts';
 export type { EtaRequest, EtaService } from './eta.service.ts';
 
-const instances = new WeakMap<PlatformContext, EtaService>();
-export function etaFor(ctx: PlatformContext): EtaService {
-  let s = instances.get(ctx);
-  if (!s) {
-    s = etaService({ db: ctx.db, clock: ctx.clock });
-    instances.set(ctx, s);
-  }
-  return s;
-}
+export const etaFor = perPlatform((ctx): EtaService => etaService({ db: ctx.db, clock: ctx.clock }));
 
 const LEARN_EVERY_MS = 5 * 60_000;
 

@@ -16,6 +16,19 @@ export interface NewUser {
   driverId?: string | null;
 }
 
+/** The stored row of an account: a new id and the password hashed. */
+async function userRow(u: NewUser) {
+  return {
+    id: uuidv7(),
+    email: u.email,
+    name: u.name,
+    password_hash: await hashPassword(u.password),
+    role: u.role,
+    store_id: u.storeId ?? null,
+    driver_id: u.driverId ?? null,
+  };
+}
+
 export function identityService(db: Db, tokens: TokenIssuer) {
   const repo = identityRepository(db);
   // API keys are checked on every partner request; a short cache keeps that off the database.
@@ -43,30 +56,12 @@ export function identityService(db: Db, tokens: TokenIssuer) {
 
     /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
     async createUser(u: NewUser, trx: Db = db): Promise<string> {
-      const id = uuidv7();
-      await identityRepository(trx).insertUser({
-        id,
-        email: u.email,
-        name: u.name,
-        password_hash: await hashPassword(u.password),
-        role: u.role,
-        store_id: u.storeId ?? null,
-        driver_id: u.driverId ?? null,
-      });
-      return id;
+      const row = await userRow(u);
+      await identityRepository(trx).insertUser(row);
+      return row.id;
     },
 
-    async upsertUser(u: NewUser): Promise<string> {
-      return repo.upsertUser({
-        id: uuidv7(),
-        email: u.email,
-        name: u.name,
-        password_hash: await hashPassword(u.password),
-        role: u.role,
-        store_id: u.storeId ?? null,
-        driver_id: u.driverId ?? null,
-      });
-    },
+    upsertUser: async (u: NewUser): Promise<string> => repo.upsertUser(await userRow(u)),
 
     async createApiKey(partnerName: string, createdBy: string) {
       const { key, prefix, hash } = generateApiKey();

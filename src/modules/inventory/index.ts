@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { inventoryRoutes } from './inventory.routes.ts';
@@ -22,15 +22,7 @@ export interface AvailabilityRow {
   updated_at: Date;
 }
 
-const services = new WeakMap<PlatformContext, InventoryService>();
-export function inventoryFor(ctx: PlatformContext): InventoryService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy });
-    services.set(ctx, s);
-  }
-  return s;
-}
+export const inventoryFor = perPlatform((ctx): InventoryService => inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy }));
 
 /** Stock per store and product, never oversold (a database constraint), reservations with expiry, audit trail. */
 export const inventoryModule: ModuleDefinition = {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { CartsService } from './carts.service.ts';
 import type { CheckoutService } from './checkout.service.ts';
@@ -9,11 +9,6 @@ import { ORDER_STATUSES } from './order-state.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { orderView, type OrdersService } from './orders.service.ts';
 import type { PaymentOutcome } from './placement.ts';
-
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
@@ -34,7 +29,7 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
   const { carts, checkout, orders } = deps;
 
   app.get('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' } }, async (req) =>
-    carts.view(who(req.principal)),
+    carts.view(callerOf(req)),
   );
   app.put(
     '/v1/cart/lines',
@@ -46,10 +41,10 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
         body: Strict({ store_id: Uuid, product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }),
       },
     },
-    async (req) => carts.setLine(who(req.principal), req.body),
+    async (req) => carts.setLine(callerOf(req), req.body),
   );
   app.delete('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } }, async (req, reply) => {
-    await carts.clear(who(req.principal));
+    await carts.clear(callerOf(req));
     return reply.code(204).send();
   });
 
@@ -76,10 +71,10 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       },
     },
     async (req, reply) => {
-      const { row, created } = await checkout.place(who(req.principal), req.body, req.idempotencyKey);
+      const { row, created } = await checkout.place(callerOf(req), req.body, req.idempotencyKey);
       if (!created) {
         reply.code(200);
-        return { ...(await orders.get(who(req.principal), row.id)), payment: { status: row.status === 'placed' ? 'pending' : row.status } };
+        return { ...(await orders.get(callerOf(req), row.id)), payment: { status: row.status === 'placed' ? 'pending' : row.status } };
       }
       const { outcome, row: now } = await deps.authorize(row);
       reply.code(201);
@@ -101,16 +96,16 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
         }),
       },
     },
-    async (req) => orders.list(who(req.principal), req.query),
+    async (req) => orders.list(callerOf(req), req.query),
   );
   app.get('/v1/orders/:id', { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: 'One order', params: Id } }, async (req) =>
-    orders.get(who(req.principal), req.params.id),
+    orders.get(callerOf(req), req.params.id),
   );
   app.get(
     '/v1/orders/:id/payment',
     { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: "The order's payment", params: Id } },
     async (req) => {
-      await orders.get(who(req.principal), req.params.id);
+      await orders.get(callerOf(req), req.params.id);
       return deps.paymentOf(req.params.id);
     },
   );
@@ -118,11 +113,11 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
   app.post(
     '/v1/orders/:id/cancel',
     { config: { auth: ['customer', 'ops'] }, schema: { tags: ['orders'], summary: 'Cancel before pickup; stock and payment are given back', params: Id, body: Reason } },
-    async (req) => orders.cancel(who(req.principal), req.params.id, req.body.reason),
+    async (req) => orders.cancel(callerOf(req), req.params.id, req.body.reason),
   );
   const storeAction = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
     app.post(`/v1/orders/:id/${path}`, { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
-      run(who(req.principal), req.params.id),
+      run(callerOf(req), req.params.id),
     );
   storeAction('accept', 'The store takes the order', orders.accept);
   storeAction('preparing', 'The store starts picking', orders.preparing);
@@ -130,14 +125,14 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
   // are the ops override for when the courier's app cannot.
   const opsOverride = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
     app.post(`/v1/orders/:id/${path}`, { config: { auth: ['ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
-      run(who(req.principal), req.params.id),
+      run(callerOf(req), req.params.id),
     );
   opsOverride('picked-up', 'Ops override: the courier has the bag', orders.pickedUp);
   opsOverride('delivered', 'Ops override: handed over; the final amount is captured', orders.delivered);
   app.post(
     '/v1/orders/:id/reject',
     { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary: 'The store refuses the order', params: Id, body: Reason } },
-    async (req) => orders.reject(who(req.principal), req.params.id, req.body.reason),
+    async (req) => orders.reject(callerOf(req), req.params.id, req.body.reason),
   );
   app.post(
     '/v1/orders/:id/ready',
@@ -150,6 +145,6 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
         body: Strict({ picked: Type.Array(Strict({ product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }), { maxItems: 100, default: [] }) }),
       },
     },
-    async (req) => orders.ready(who(req.principal), req.params.id, req.body.picked.map((p) => ({ productId: p.product_id, quantity: p.quantity }))),
+    async (req) => orders.ready(callerOf(req), req.params.id, req.body.picked.map((p) => ({ productId: p.product_id, quantity: p.quantity }))),
   );
 }

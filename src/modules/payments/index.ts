@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { type FakeProvider, fakeProvider } from './fake-provider.ts';
@@ -24,23 +24,17 @@ interface Runtime {
 
 // One provider, breaker and service per running platform: the circuit breaker must be shared by
 // every call of the process to mean anything.
-const runtimes = new WeakMap<PlatformContext, Runtime>();
-function runtimeFor(ctx: PlatformContext): Runtime {
-  let r = runtimes.get(ctx);
-  if (!r) {
-    const secret = ctx.config.fakepayWebhookSecret;
-    // The fake provider plays an external system: its own connections, and it needs no synchronous
-    // flush (a real PSP's durability is not ours to pay for; its idempotency keys are what we rely on).
-    const provider = fakeProvider({ db: ctx.openPool('fakepay', { poolSize: 6, synchronousCommit: false }), webhookSecret: secret, clock: ctx.clock });
-    r = {
-      provider,
-      service: paymentsService({ db: ctx.db, provider, logger: ctx.logger }),
-      handleWebhook: webhookHandler({ db: ctx.db, secret, clock: ctx.clock, provider: provider.name }),
-    };
-    runtimes.set(ctx, r);
-  }
-  return r;
-}
+const runtimeFor = perPlatform((ctx): Runtime => {
+  const secret = ctx.config.fakepayWebhookSecret;
+  // The fake provider plays an external system: its own connections, and it needs no synchronous
+  // flush (a real PSP's durability is not ours to pay for; its idempotency keys are what we rely on).
+  const provider = fakeProvider({ db: ctx.openPool('fakepay', { poolSize: 6, synchronousCommit: false }), webhookSecret: secret, clock: ctx.clock });
+  return {
+    provider,
+    service: paymentsService({ db: ctx.db, provider, logger: ctx.logger }),
+    handleWebhook: webhookHandler({ db: ctx.db, secret, clock: ctx.clock, provider: provider.name }),
+  };
+});
 
 /** The payments service of this platform: authorize, capture, void, refund, get, reconcile. */
 export function paymentsFor(ctx: PlatformContext): PaymentsService {

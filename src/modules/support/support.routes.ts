@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../platform/auth/principal.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { SupportService } from './support.service.ts';
 
@@ -9,10 +8,6 @@ const Status = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type
 
 export async function supportRoutes(scope: FastifyInstance, service: SupportService): Promise<void> {
   const app = typed(scope);
-  const who = (p: Principal | null) => {
-    if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    return p;
-  };
 
   app.post(
     '/v1/support/tickets',
@@ -29,7 +24,7 @@ export async function supportRoutes(scope: FastifyInstance, service: SupportServ
       },
     },
     async (req, reply) => {
-      const { ticket, created } = await service.open(who(req.principal), req.body, req.idempotencyKey);
+      const { ticket, created } = await service.open(callerOf(req), req.body, req.idempotencyKey);
       reply.code(created ? 201 : 200);
       return ticket;
     },
@@ -49,7 +44,7 @@ export async function supportRoutes(scope: FastifyInstance, service: SupportServ
         }),
       },
     },
-    async (req) => service.list(who(req.principal), req.query),
+    async (req) => service.list(callerOf(req), req.query),
   );
 
   app.get(
@@ -58,7 +53,7 @@ export async function supportRoutes(scope: FastifyInstance, service: SupportServ
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
       schema: { tags: ['support'], summary: 'One ticket', params: Strict({ id: Uuid }) },
     },
-    async (req) => service.get(who(req.principal), req.params.id),
+    async (req) => service.get(callerOf(req), req.params.id),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import type { PlatformContext } from '../../platform/context.ts';
+import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
@@ -18,24 +18,16 @@ export const CONSUMER_TRACKING = 'tracking';
 /** An ETA that moved less than this is not pushed. */
 const ETA_THRESHOLD_S = 60;
 
-const instances = new WeakMap<PlatformContext, TrackingService>();
-export function trackingFor(ctx: PlatformContext): TrackingService {
-  let s = instances.get(ctx);
-  if (!s) {
-    s = trackingService({
-      db: ctx.db,
-      clock: ctx.clock,
-      bus: ctx.bus,
-      eta: etaFor(ctx),
-      orders: ordersService(ctx.db),
-      catalog: catalogFor(ctx),
-      drivers: driversFor(ctx),
-      etaThresholdS: ETA_THRESHOLD_S,
-    });
-    instances.set(ctx, s);
-  }
-  return s;
-}
+export const trackingFor = perPlatform((ctx): TrackingService => trackingService({
+    db: ctx.db,
+    clock: ctx.clock,
+    bus: ctx.bus,
+    eta: etaFor(ctx),
+    orders: ordersService(ctx.db),
+    catalog: catalogFor(ctx),
+    drivers: driversFor(ctx),
+    etaThresholdS: ETA_THRESHOLD_S,
+  }));
 
 // From acceptance on: before that there is nothing to estimate or watch (a customer who opens the
 // tracking earlier gets the order read directly).

@@ -3,15 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { EventBus, Subscription } from '../../platform/bus/port.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { positionTopic } from '../drivers/index.ts';
 import { etaView, type TrackingMessage, type TrackingService, trackingTopic } from './tracking.service.ts';
 
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 const Id = Strict({ id: Uuid });
 const After = Strict({ after: Type.Integer({ minimum: 0, default: 0, description: 'Resume cursor: the last `seq` received' }) });
 
@@ -28,7 +24,7 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
   const roles = ['customer', 'driver', 'store', 'ops'] as const;
 
   app.get('/v1/orders/:id/eta', { config: { auth: roles }, schema: { tags: ['tracking'], summary: 'The current arrival estimate and the window promised at checkout', params: Id } }, async (req) => {
-    const row = await tracking.access(who(req.principal), req.params.id);
+    const row = await tracking.access(callerOf(req), req.params.id);
     const eta = await tracking.estimate(row);
     return { order_id: row.order_id, status: row.status, eta: row.active ? etaView(eta) : null, parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } };
   });
@@ -37,7 +33,7 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
     '/v1/orders/:id/tracking',
     { config: { auth: roles }, schema: { tags: ['tracking'], summary: 'Tracking without a socket: the snapshot and the messages after the cursor', params: Id, querystring: After } },
     async (req) => {
-      const row = await tracking.access(who(req.principal), req.params.id);
+      const row = await tracking.access(callerOf(req), req.params.id);
       return { snapshot: await tracking.snapshot(row), messages: await tracking.messagesAfter(row.order_id, req.query.after) };
     },
   );
@@ -50,11 +46,11 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
       config: { auth: roles },
       schema: { tags: ['tracking'], summary: 'Live tracking (WebSocket): status, driver position (≤ 1/s), ETA; resume with ?after=<seq>', params: Id, querystring: After },
       preHandler: async (req) => {
-        await tracking.access(who(req.principal), req.params.id);
+        await tracking.access(callerOf(req), req.params.id);
       },
     },
     (socket: WebSocket, req) => {
-      void serve(socket, req.principal as Principal, req.params.id, Number(req.query.after ?? 0)).catch((err: unknown) => {
+      void serve(socket, callerOf(req), req.params.id, Number(req.query.after ?? 0)).catch((err: unknown) => {
         req.log.warn({ err }, 'tracking socket failed');
         socket.close(1011, 'internal error');
       });

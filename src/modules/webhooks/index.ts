@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
@@ -12,15 +12,7 @@ export { signPayload, verifySignature } from './signature.ts';
 export const CONSUMER_WEBHOOKS = 'webhooks';
 const SEND_EVERY_MS = 250;
 
-const instances = new WeakMap<PlatformContext, WebhooksService>();
-export function webhooksFor(ctx: PlatformContext): WebhooksService {
-  let s = instances.get(ctx);
-  if (!s) {
-    s = webhooksService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger.child({ module: 'webhooks' }), settings: ctx.config.webhooks });
-    instances.set(ctx, s);
-  }
-  return s;
-}
+export const webhooksFor = perPlatform((ctx): WebhooksService => webhooksService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger.child({ module: 'webhooks' }), settings: ctx.config.webhooks }));
 
 /** Signed partner webhooks for order and delivery events, with retries, a log and dead letters. */
 export const webhooksModule: ModuleDefinition = {

@@ -1,14 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../../platform/auth/principal.ts';
-import { AppError } from '../../platform/errors.ts';
+import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { WebhooksService } from './webhooks.service.ts';
-
-const who = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  return p;
-};
 
 export async function webhooksRoutes(scope: FastifyInstance, webhooks: WebhooksService): Promise<void> {
   const app = typed(scope);
@@ -31,7 +25,7 @@ export async function webhooksRoutes(scope: FastifyInstance, webhooks: WebhooksS
     },
     async (req, reply) => {
       reply.code(201);
-      return webhooks.create(who(req.principal), req.body);
+      return webhooks.create(callerOf(req), req.body);
     },
   );
   app.get('/v1/ops/webhooks', { config: { auth: ['ops'] }, schema: { tags, summary: 'Webhook subscriptions' } }, async () => ({ items: await webhooks.list() }));
