@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { median, round } from './load.ts';
+import { median, round, runWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(BENCH_DIR, 'ingest-worker.mjs');
@@ -31,18 +28,7 @@ interface WorkerResult {
   p99_ms: number;
 }
 
-async function drive(opts: Record<string, unknown>): Promise<WorkerResult> {
-  const file = path.join(os.tmpdir(), `lastmile-ingest-${process.pid}.json`);
-  await fs.writeFile(file, JSON.stringify(opts));
-  return new Promise<WorkerResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as WorkerResult) : reject(new Error(`ingest worker exited ${code}`))));
-  }).finally(() => fs.rm(file, { force: true }));
-}
+const drive = (opts: Record<string, unknown>) => runWorker<WorkerResult>(WORKER, opts);
 
 /**
  * The raw ceiling: the same kind of points written with nothing but pipelined GEOADD commands

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import Fastify from 'fastify';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,3 +84,33 @@ export async function startBare(): Promise<{ url: string; close: () => Promise<v
 }
 
 export const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Runs a load-generator script (plain node, so it takes no CPU for compiling) with its options in
+ * a temporary JSON file (a fleet's tokens are too long for a command line) and returns the JSON
+ * line it prints at the end.
+ */
+export async function runWorker<T>(script: string, opts: unknown): Promise<T> {
+  const file = path.join(os.tmpdir(), `lastmile-bench-${process.pid}-${Date.now()}.json`);
+  await fs.writeFile(file, JSON.stringify(opts));
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+      });
+      child.once('error', reject);
+      child.once('close', (code) => {
+        if (code !== 0) return reject(new Error(`${path.basename(script)} exited with ${code}`));
+        try {
+          resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as T);
+        } catch {
+          reject(new Error(`${path.basename(script)} printed no result: ${out.trim()}`));
+        }
+      });
+    });
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -9,7 +8,7 @@ import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { freshBenchDatabase } from './bench-db.ts';
-import { round } from './load.ts';
+import { round, runWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'post-worker.mjs');
@@ -51,16 +50,7 @@ interface WorkerResult {
   statusCounts: Record<string, number>;
 }
 
-function drive(args: Record<string, unknown>): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as WorkerResult) : reject(new Error(`load worker exited ${code}`))));
-  });
-}
+const drive = (args: Record<string, unknown>) => runWorker<WorkerResult>(WORKER, args);
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;

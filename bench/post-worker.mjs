@@ -1,7 +1,9 @@
 // Load generator for POST requests that need a fresh Idempotency-Key and body each time (which
 // autocannon cannot vary per request): `connections` loops of fetch for `duration` seconds.
-// Input: one JSON argument; output: one JSON line with counts and latency percentiles (ms).
-const opts = JSON.parse(process.argv[2]);
+// Input: a JSON file path (see runWorker in load.ts); output: one JSON line with counts and latency percentiles (ms).
+import fs from 'node:fs';
+
+const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { url, tokens, storeId, productIds, connections, duration, card, keyPrefix } = opts;
 
 const latencies = [];

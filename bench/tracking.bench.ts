@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
@@ -8,7 +5,7 @@ import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { etaErrorSimulation } from './eta-error.ts';
-import { round } from './load.ts';
+import { round, runWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(BENCH_DIR, 'tracking-worker.mjs');
@@ -36,7 +33,6 @@ async function run(quick: boolean): Promise<BenchFigures> {
     { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
   );
   const platform = await startPlatform(config, { modules: allModules });
-  const file = path.join(os.tmpdir(), `lastmile-tracking-${process.pid}.json`);
   try {
     const { db, tokens } = platform.ctx;
     await seedDemo(platform.ctx);
@@ -58,15 +54,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     ).rows.map((r) => r.order_id);
     const driverTokens = [];
     for (const d of drivers) driverTokens.push({ ...d, token: (await tokens.issue({ userId: d.id, role: 'driver', driverId: d.id })).token });
-    await fs.writeFile(file, JSON.stringify({ base: platform.url, opsToken, orders, drivers: driverTokens, subscribers: s.subscribers, duration: s.duration_s }));
-    const r = await new Promise<WorkerResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [WORKER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += String(d);
-      });
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as WorkerResult) : reject(new Error(`tracking worker exited ${code}`))));
-    });
+    const r = await runWorker<WorkerResult>(WORKER, { base: platform.url, opsToken, orders, drivers: driverTokens, subscribers: s.subscribers, duration: s.duration_s });
     await sql`DELETE FROM tracking_orders WHERE default_prep_s = 301`.execute(db);
     // Each subscriber should see about one position a second of its order's driver.
     const expected = s.subscribers * Math.floor(r.seconds);
@@ -88,7 +76,6 @@ async function run(quick: boolean): Promise<BenchFigures> {
       invariants: { connect_errors: r.connectErrors, post_errors: r.postErrors },
     };
   } finally {
-    await fs.rm(file, { force: true });
     await platform.stop();
   }
 }
