@@ -5,8 +5,8 @@ import { supportService } from '../src/modules/support/index.ts';
 import { createDatabase, type Database } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { type LastmileProcess, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
+import { type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
+import { natsUrl, testNamespace } from './support/services.ts';
 
 /**
  * kill -9 the process that relays events, runs consumers and durable workflows, several times
@@ -21,7 +21,6 @@ let tdb: TestDatabase;
 let database: Database;
 let running: LastmileProcess | null = null;
 const nats = natsUrl();
-const redis = redisUrl();
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -37,15 +36,7 @@ const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await que
 
 describe('crash recovery', () => {
   it('applies every event exactly once and resumes sleeping workflows after repeated kill -9', async () => {
-    const env: Record<string, string> = {
-      DATABASE_URL: tdb.url,
-      LASTMILE_NAMESPACE: testNamespace('crash'),
-      LASTMILE_TICKET_ESCALATION_S: '2',
-      LASTMILE_INSTANCE_ID: 'crash-worker',
-      PORT: '0',
-      ...(nats ? { NATS_URL: nats } : {}),
-      ...(redis ? { REDIS_URL: redis } : {}),
-    };
+    const env = processEnv(tdb.url, { LASTMILE_NAMESPACE: testNamespace('crash'), LASTMILE_TICKET_ESCALATION_S: '2', LASTMILE_INSTANCE_ID: 'crash-worker', PORT: '0' });
     const args = nats ? ['--role', 'worker'] : ['--role', 'all'];
     const support = supportService(database.db);
     const customer = { kind: 'user' as const, id: uuidv7(), role: 'customer' as const };

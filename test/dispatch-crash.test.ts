@@ -8,8 +8,8 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createDatabase, type Database } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { freePort, type LastmileProcess, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
+import { freePort, httpClient, type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
+import { testNamespace } from './support/services.ts';
 import { ALWAYS_OPEN } from './support/shop.ts';
 
 /**
@@ -36,31 +36,18 @@ describe('dispatch crash recovery', () => {
   it('an offer open at a crash is accepted or expires exactly once after the restart', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = {
-      DATABASE_URL: tdb.url,
+    const env = processEnv(tdb.url, {
       PORT: String(port),
       LASTMILE_INSTANCE_ID: 'dispatch-crash',
       LASTMILE_NAMESPACE: testNamespace('dc'),
       LASTMILE_OFFER_TTL_S: String(OFFER_TTL_S),
       LASTMILE_DISPATCH_RADII_M: '3000',
-      ...(natsUrl() ? { NATS_URL: natsUrl() as string } : {}),
-      ...(redisUrl() ? { REDIS_URL: redisUrl() as string } : {}),
-    };
+    });
     const tokens = createTokenIssuer(loadConfig({}).jwtSecret, 3600);
     await seedDemo({ db: database.db, tokens });
     proc = await spawnLastmile(['--port', String(port)], env);
 
-    const call = async (method: string, path: string, token: string, body?: unknown, key?: string) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
-    };
-    const login = async (email: string) =>
-      ((await (await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) })).json()) as { access_token: string })
-        .access_token;
+    const { call, login } = httpClient(base);
     const emailOf = (role: string, i = 0) => (DEMO_USERS.filter((u) => u.role === role)[i] as { email: string }).email;
     const ops = await login(emailOf('ops'));
     const customer = await login(emailOf('customer'));

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/cli/demo-seed.ts';
+import { seedDemo } from '../src/cli/demo-seed.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { freePort, type LastmileProcess, spawnLastmile } from './support/processes.ts';
+import { freePort, httpClient, type LastmileProcess, spawnLastmile } from './support/processes.ts';
 import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
@@ -56,14 +56,7 @@ describe('several processes', () => {
       expect(body.checks.kv).toMatchObject({ ok: true, detail: 'redis' });
     }
 
-    const login = async (base: string, email: string) => {
-      const r = await fetch(`${base}/v1/auth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-      });
-      return ((await r.json()) as { access_token: string }).access_token;
-    };
+    const login = (base: string, email: string) => httpClient(base).login(email);
     const customer = await login(apis[0] as string, 'customer@demo.lastmile.dev');
     const ops = await login(apis[1] as string, 'ops@demo.lastmile.dev');
 

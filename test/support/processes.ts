@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
+import { natsUrl, redisUrl } from './services.ts';
 
 const BIN = path.resolve('bin/lastmile.js');
 
@@ -65,4 +67,30 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
+}
+
+/** The environment of a spawned lastmile on a test database, with Redis and NATS when configured. */
+export function processEnv(databaseUrl: string, extra: Record<string, string>): Record<string, string> {
+  const nats = natsUrl();
+  const redis = redisUrl();
+  return { DATABASE_URL: databaseUrl, ...(nats ? { NATS_URL: nats } : {}), ...(redis ? { REDIS_URL: redis } : {}), ...extra };
+}
+
+/** JSON calls to a spawned lastmile; `login` signs in a (demo) account and returns its token. */
+export function httpClient(base: string) {
+  return {
+    async call(method: string, path: string, token: string, body?: unknown, key?: string) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
+    },
+    async login(email: string, password = DEMO_PASSWORD): Promise<string> {
+      const res = await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+  };
 }
