@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { dispatchFor } from '../src/modules/dispatch/index.ts';
+import { dispatchFor, newTrip } from '../src/modules/dispatch/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -54,30 +54,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
     }
 
     const stores = Array.from({ length: 200 }, (_, i) => spread(i, 2));
-    const tripAt = (i: number) => {
-      const p = stores[i % stores.length] ?? CENTRE;
-      return {
-        id: uuidv7(),
-        store_id: uuidv7(),
-        pickup_lat: p.lat,
-        pickup_lng: p.lng,
-        status: 'searching' as const,
-        driver_id: null,
-        items: 7,
-        dispatch_at: new Date(now),
-        next_attempt_at: new Date(now),
-        round: 0,
-        offers_in_round: 0,
-        offers_made: 0,
-        cycle: 1,
-        priority: 0,
-        escalated_at: null,
-        assigned_at: null,
-        created_at: new Date(now),
-        status_at: new Date(now),
-        version: 1,
-      };
-    };
+    const tripAt = (i: number) =>
+      newTrip({ id: uuidv7(), storeId: uuidv7(), pickup: stores[i % stores.length] ?? CENTRE, items: 7, dispatchAt: new Date(now), now: new Date(now), status: 'searching' });
 
     // Candidate search as dispatch runs it (geo search, two lookups, scoring) vs greedy nearest.
     const radiusM = config.dispatch.radiiM[0] ?? 3000;

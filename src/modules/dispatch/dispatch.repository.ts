@@ -92,6 +92,31 @@ export type OfferRow = Selectable<OffersTable>;
 
 export const OPEN_TRIP: readonly TripStatus[] = ['scheduled', 'searching'];
 
+/** A trip not yet offered to anyone: first radius, first search cycle, no driver. */
+export function newTrip(p: { id: string; storeId: string; pickup: { lat: number; lng: number }; items: number; dispatchAt: Date; now: Date; status?: 'scheduled' | 'searching' }): TripRow {
+  return {
+    id: p.id,
+    store_id: p.storeId,
+    pickup_lat: p.pickup.lat,
+    pickup_lng: p.pickup.lng,
+    status: p.status ?? 'scheduled',
+    driver_id: null,
+    items: p.items,
+    dispatch_at: p.dispatchAt,
+    next_attempt_at: p.dispatchAt,
+    round: 0,
+    offers_in_round: 0,
+    offers_made: 0,
+    cycle: 1,
+    priority: 0,
+    escalated_at: null,
+    assigned_at: null,
+    created_at: p.now,
+    status_at: p.now,
+    version: 1,
+  };
+}
+
 export function dispatchRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {

@@ -14,7 +14,7 @@ import { planBatch } from './batching.ts';
 import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
-import { type DeliveryRow, dispatchRepository, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
+import { type DeliveryRow, dispatchRepository, newTrip, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
 import { type Candidate, rankCandidates } from './scoring.ts';
 
 export interface DispatcherDeps {
@@ -106,27 +106,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
       if (!trip) {
         const dispatchAt = new Date(Math.max(t.getTime(), readyAt - pickupS * 1000));
-        trip = await tx.insertTrip({
-          id: uuidv7(),
-          store_id: order.store_id,
-          pickup_lat: store.lat,
-          pickup_lng: store.lng,
-          status: 'scheduled',
-          driver_id: null,
-          items,
-          dispatch_at: dispatchAt,
-          next_attempt_at: dispatchAt,
-          round: 0,
-          offers_in_round: 0,
-          offers_made: 0,
-          cycle: 1,
-          priority: 0,
-          escalated_at: null,
-          assigned_at: null,
-          created_at: t,
-          status_at: t,
-          version: 1,
-        });
+        trip = await tx.insertTrip(newTrip({ id: uuidv7(), storeId: order.store_id, pickup: store, items, dispatchAt, now: t }));
       }
       const delivery = await tx.insertDelivery({
         id: uuidv7(),
