@@ -15,7 +15,8 @@ export const STOCK_STALENESS_S = 2;
 export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService }): Promise<void> {
   const app = typed(scope);
   const { stores, products } = deps;
-  const pages = createTtlCache<Serialized>({ ttlMs: STOCK_STALENESS_S * 1000, maxEntries: 20_000 });
+  // Pages read steadily are refreshed in the background after 1 s, so only a cold page waits for the database.
+  const pages = createTtlCache<Serialized>({ ttlMs: STOCK_STALENESS_S * 1000, refreshAfterMs: 1000, maxEntries: 20_000 });
 
   app.get(
     '/v1/stores/nearby',
