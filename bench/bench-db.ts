@@ -13,7 +13,7 @@ import { BENCH_DIR } from './result.ts';
  */
 export async function startBenchDatabase(poolSize: number): Promise<RunningPlatform> {
   const config = loadConfig(
-    { ...process.env, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: String(poolSize), LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench' },
+    { ...process.env, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: String(poolSize), LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off' },
     { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
   );
   return startPlatform({ ...config, roles: [] }, { modules: allModules, workflows: false, listen: false });

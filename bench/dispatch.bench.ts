@@ -27,7 +27,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const config = loadConfig(
-    { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: '20', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench' },
+    { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: '20', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off' },
     { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
   );
   // Database, Redis and the dispatcher only: no HTTP, no consumers, no periodic dispatch pass.

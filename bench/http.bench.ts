@@ -26,7 +26,7 @@ async function startOurs(): Promise<{ platform: RunningPlatform; url: string; to
       ...process.env,
       PORT: '0',
       LOG_LEVEL: 'silent',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
       LASTMILE_INSTANCE_ID: process.env.LASTMILE_INSTANCE_ID || 'bench',
     },
     { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },

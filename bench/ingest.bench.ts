@@ -66,7 +66,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
       REDIS_URL: redisUrl,
       PORT: '0',
       LOG_LEVEL: 'silent',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
       LASTMILE_INSTANCE_ID: 'bench-ingest',
       LASTMILE_INGEST_MAX_PENDING: '200000',
     },

@@ -43,7 +43,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
         DATABASE_URL: database.url,
         PORT: '0',
         LOG_LEVEL: 'silent',
-        LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+        LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
         LASTMILE_INSTANCE_ID: INSTANCE,
       },
       { roles: ['all'] },

@@ -63,7 +63,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
       PORT: '0',
       LOG_LEVEL: 'silent',
       LASTMILE_DB_POOL: '30',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
       LASTMILE_INSTANCE_ID: 'bench-orders',
     },
     { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },

@@ -29,7 +29,7 @@ interface WorkerResult {
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const config = loadConfig(
-    { ...process.env, PORT: '0', LOG_LEVEL: 'silent', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_INSTANCE_ID: 'bench-tracking' },
+    { ...process.env, PORT: '0', LOG_LEVEL: 'silent', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off', LASTMILE_INSTANCE_ID: 'bench-tracking' },
     { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
   );
   const platform = await startPlatform(config, { modules: allModules });

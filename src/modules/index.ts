@@ -3,6 +3,7 @@ import { catalogModule } from './catalog/index.ts';
 import { dispatchModule } from './dispatch/index.ts';
 import { driversModule } from './drivers/index.ts';
 import { etaModule } from './eta/index.ts';
+import { gatewayModule } from './gateway/index.ts';
 import { identityModule } from './identity/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
@@ -13,4 +14,4 @@ import { trackingModule } from './tracking/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule, webhooksModule];
+export const allModules: readonly ModuleDefinition[] = [gatewayModule, identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule, webhooksModule];

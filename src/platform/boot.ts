@@ -100,6 +100,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         return adapters.bus.subscribe(consumer, subjects, handler, options);
       },
       kv: adapters.kv,
+      redis: adapters.redis,
       geo: adapters.geo,
       tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
       clock: opts.clock ?? systemClock,

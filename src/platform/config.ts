@@ -40,6 +40,18 @@ export interface Config {
   drivers: DriverSettings;
   dispatch: DispatchSettings;
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
+  rateLimits: RateLimitSettings;
+}
+
+export interface RateLimitSettings {
+  /** `default` (the built-in policy), `off`, or the path of a JSON policy file (reloaded on change). */
+  policy: 'default' | 'off' | { file: string };
+  /** A Redis check slower than this falls back to the route's failure mode. */
+  timeoutMs: number;
+  /** Consecutive Redis failures that open the breaker. */
+  breakAfter: number;
+  /** How long the open breaker skips Redis before trying it again. */
+  halfOpenAfterMs: number;
 }
 
 export interface DriverSettings {
@@ -133,6 +145,10 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a partner webhook delivery is kept as dead', default: '8' },
   { env: 'LASTMILE_WEBHOOK_BACKOFF_MS', description: 'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)', default: '1000' },
   { env: 'LASTMILE_WEBHOOK_TIMEOUT_MS', description: 'How long a partner endpoint may take to answer', default: '5000' },
+  { env: 'LASTMILE_RATE_LIMITS', description: 'Rate-limit policy: `default` (built in), `off`, or the path of a JSON policy file, reloaded when it changes', default: 'default' },
+  { env: 'LASTMILE_RATE_LIMIT_TIMEOUT_MS', description: 'A rate-limit check that Redis has not answered in this time uses the route\'s failure mode', default: '5' },
+  { env: 'LASTMILE_RATE_LIMIT_BREAK_AFTER', description: 'Consecutive failed Redis checks that open the rate limiter\'s breaker', default: '5' },
+  { env: 'LASTMILE_RATE_LIMIT_HALF_OPEN_MS', description: 'How long the open breaker skips Redis before trying it again', default: '1000' },
   { env: 'LASTMILE_BATCH_MARGIN_S', description: 'Seconds a batched order may arrive later than it would alone', default: '300' },
 ];
 
@@ -181,6 +197,12 @@ function radiiSetting(raw: string | undefined): number[] {
   const radii = list.map((r) => intSetting(name, r, 0, 100, 50_000));
   if (radii.some((r, i) => i > 0 && r <= (radii[i - 1] ?? 0))) throw new ConfigError(name, `radii must grow, got "${raw}"`);
   return radii;
+}
+
+function rateLimitPolicySetting(raw: string | undefined): RateLimitSettings['policy'] {
+  if (raw === undefined || raw === '' || raw === 'default') return 'default';
+  if (raw === 'off') return 'off';
+  return { file: path.resolve(raw) };
 }
 
 function weightsSetting(raw: string | undefined): DispatchWeights {
@@ -270,6 +292,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       backoffBaseMs: intSetting('LASTMILE_WEBHOOK_BACKOFF_MS', env.LASTMILE_WEBHOOK_BACKOFF_MS, 1000, 10, 3_600_000),
       timeoutMs: intSetting('LASTMILE_WEBHOOK_TIMEOUT_MS', env.LASTMILE_WEBHOOK_TIMEOUT_MS, 5000, 100, 60_000),
       concurrency: 16,
+    },
+    rateLimits: {
+      policy: rateLimitPolicySetting(env.LASTMILE_RATE_LIMITS),
+      timeoutMs: intSetting('LASTMILE_RATE_LIMIT_TIMEOUT_MS', env.LASTMILE_RATE_LIMIT_TIMEOUT_MS, 5, 1, 10_000),
+      breakAfter: intSetting('LASTMILE_RATE_LIMIT_BREAK_AFTER', env.LASTMILE_RATE_LIMIT_BREAK_AFTER, 5, 1, 1000),
+      halfOpenAfterMs: intSetting('LASTMILE_RATE_LIMIT_HALF_OPEN_MS', env.LASTMILE_RATE_LIMIT_HALF_OPEN_MS, 1000, 10, 600_000),
     },
   };
   const split = !roles.includes('all') && !(roles.includes('api') && roles.includes('worker'));

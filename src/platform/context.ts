@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { TokenIssuer } from './auth/tokens.ts';
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './bus/port.ts';
 import type { Config } from './config.ts';
@@ -29,6 +30,11 @@ export interface PlatformContext {
    */
   subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
   kv: KeyValueStore;
+  /**
+   * The shared Redis when one is configured, for the few parts that need Redis itself rather than
+   * a port (the rate limiter's scripts); null in single-process mode.
+   */
+  redis: Redis | null;
   /** Factory for named geo indexes (drivers, stores…). */
   geo: (name: string) => GeoIndex;
   tokens: TokenIssuer;

@@ -20,6 +20,11 @@ export interface ModuleDefinition {
   migrationsDir?: string;
   /** Registers durable workflows and steps; runs before the workflow engine launches. */
   registerWorkflows?: (ctx: PlatformContext) => void;
+  /**
+   * Hooks in front of every route of every module (the gateway), added to the root app after
+   * authentication and before any route is mounted (api role).
+   */
+  frontDoor?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** Fastify plugin with the module's routes (api role). */
   routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** The one module that owns partner API keys provides how to resolve them. */

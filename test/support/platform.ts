@@ -34,6 +34,8 @@ export async function startTestPlatform(
     NATS_URL: natsUrl() ?? '',
     LASTMILE_NAMESPACE: testNamespace('ns'),
     LASTMILE_DB_POOL: '6',
+    // Tests drive a few callers hard; the gateway's own tests turn rate limits on.
+    LASTMILE_RATE_LIMITS: 'off',
     PORT: '0',
     ...opts.env,
   });

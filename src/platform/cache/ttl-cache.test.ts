@@ -41,6 +41,8 @@ describe('createTtlCache', () => {
     let t = 0;
     const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
     expect(await cache.get('k', async () => 'v1')).toBe('v1');
+    t = 500;
+    expect(await cache.get('k', async () => 'unused')).toBe('v1');
     t = 1500;
     const gate = deferred<string>();
     let refreshes = 0;
@@ -67,6 +69,7 @@ describe('createTtlCache', () => {
     let t = 0;
     const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
     await cache.get('k', async () => 'old');
+    await cache.get('k', async () => 'old');
     t = 1200;
     const gate = deferred<string>();
     expect(await cache.get('k', () => gate.promise)).toBe('old');
@@ -87,6 +90,21 @@ describe('createTtlCache', () => {
     expect(await cache.get('k', async () => 'read after')).toBe('read after');
   });
 
+  it('does not refresh an entry read only once since it was loaded', async () => {
+    let t = 0;
+    const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    await cache.get('k', async () => 'v1');
+    t = 1500;
+    let loads = 0;
+    expect(
+      await cache.get('k', async () => {
+        loads += 1;
+        return 'v2';
+      }),
+    ).toBe('v1');
+    expect(loads).toBe(0);
+  });
+
   it('keeps at most maxEntries, dropping the oldest', async () => {
     const cache = createTtlCache<string>({ ttlMs: 10_000, maxEntries: 2 });
     await cache.get('a', async () => 'a1');
@@ -99,6 +117,7 @@ describe('createTtlCache', () => {
   it('lets the next caller load in line when a background refresh fails', async () => {
     let t = 0;
     const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    await cache.get('k', async () => 'v1');
     await cache.get('k', async () => 'v1');
     t = 1500;
     expect(await cache.get('k', () => Promise.reject(new Error('database down')))).toBe('v1');

@@ -5,7 +5,9 @@
  *
  * With `refreshAfterMs`, a hit on an entry older than that starts one reload in the background and
  * is answered from the entry, so a key read steadily never makes a caller wait for the database.
- * The bound on staleness stays `ttlMs`: an entry past it is never served.
+ * Only entries read at least twice since they were loaded are refreshed: a key read once in a
+ * while would otherwise cost a reload per read. The bound on staleness stays `ttlMs`: an entry
+ * past it is never served.
  */
 export interface TtlCache<T> {
   get(key: string, load: () => Promise<T>): Promise<T>;
@@ -16,7 +18,7 @@ export interface TtlCache<T> {
 export function createTtlCache<T>(opts: { ttlMs: number; maxEntries: number; refreshAfterMs?: number; now?: () => number }): TtlCache<T> {
   const now = opts.now ?? Date.now;
   const refreshAfterMs = opts.refreshAfterMs ?? opts.ttlMs;
-  const entries = new Map<string, { value: T; at: number }>();
+  const entries = new Map<string, { value: T; at: number; hits: number }>();
   const loading = new Map<string, Promise<T>>();
   // Bumped by delete/clear so a load that started before them does not store what it read.
   let epoch = 0;
@@ -34,7 +36,7 @@ export function createTtlCache<T>(opts: { ttlMs: number; maxEntries: number; ref
             if (!oldest.done) entries.delete(oldest.value);
           }
           // Aged from when the read began: the data is at least that old.
-          entries.set(key, { value, at: startedAt });
+          entries.set(key, { value, at: startedAt, hits: 0 });
         }
         return value;
       })
@@ -49,7 +51,8 @@ export function createTtlCache<T>(opts: { ttlMs: number; maxEntries: number; ref
       if (hit) {
         const age = now() - hit.at;
         if (age < opts.ttlMs) {
-          if (age >= refreshAfterMs && !loading.has(key)) {
+          hit.hits += 1;
+          if (age >= refreshAfterMs && hit.hits >= 2 && !loading.has(key)) {
             // A failed background refresh leaves the entry to expire; the next caller loads in line.
             load(key, loader).catch(() => undefined);
           }

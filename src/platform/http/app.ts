@@ -93,6 +93,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   registerAuth(app, ctx.tokens, opts.resolveApiKey);
+  for (const m of opts.modules) await m.frontDoor?.(app, ctx);
   registerIdempotency(app, ctx.db, ctx.logger);
 
   app.get('/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({

@@ -44,6 +44,8 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter & { r
   const run: BatchRunner = opts.run ?? ((send) => send());
   if (!('lastmileRateCheck' in redis)) redis.defineCommand('lastmileRateCheck', { lua: CHECK_SCRIPT });
   const command = (redis as unknown as { lastmileRateCheck: CheckCommand }).lastmileRateCheck.bind(redis);
+  // Loaded ahead so the first checks are EVALSHA hits rather than a NOSCRIPT round trip each.
+  redis.script('LOAD', CHECK_SCRIPT).catch(() => undefined);
 
   let queue: Pending[] = [];
   let inFlight = 0;

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Counter, Gauge } from 'prom-client';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { startMembership } from '../../platform/ratelimit/membership.ts';
+import { createGatewayLimiter, type GatewayLimiter, type SourcedDecision } from '../../platform/ratelimit/resilient-limiter.ts';
+import type { LimitRule } from '../../platform/ratelimit/rules.ts';
+import type { Limit } from './policy.ts';
+import { openPolicySource, type PolicySource } from './policy-source.ts';
+import { subjectOf } from './policy.ts';
+
+export interface Gateway {
+  policy: PolicySource;
+  limiter: GatewayLimiter;
+  processes(): number;
+}
+
+/** `RateLimit-Policy` (IETF RateLimit header fields draft): the quota and its window in seconds. */
+function policyHeader(rule: LimitRule): string {
+  return rule.algorithm === 'sliding_window'
+    ? `${rule.limit};w=${Math.max(1, Math.round(rule.windowMs / 1000))}`
+    : `${rule.capacity};w=${Math.max(1, Math.round(rule.capacity / rule.refillPerS))};burst=${rule.capacity}`;
+}
+
+function setHeaders(reply: FastifyReply, limit: Limit, d: SourcedDecision) {
+  reply.header('ratelimit-limit', d.limit);
+  reply.header('ratelimit-remaining', d.remaining);
+  reply.header('ratelimit-reset', Math.ceil(d.resetMs / 1000));
+  reply.header('ratelimit-policy', policyHeader(limit.rule));
+}
+
+function describeRule(rule: LimitRule): string {
+  return rule.algorithm === 'sliding_window'
+    ? `${rule.limit} requests per ${rule.windowMs / 1000} s`
+    : `bursts of ${rule.capacity}, then ${rule.refillPerS} requests per second`;
+}
+
+/**
+ * The gateway in front of every route: after authentication, each request spends one unit of its
+ * caller's budget (user, partner key, or client address) for the route's tier, counted in Redis
+ * across all API processes. It answers with RateLimit headers; an exhausted budget is a 429 with
+ * Retry-After and a problem+json body naming the limit. When Redis cannot answer, the route's
+ * failure mode decides (open, closed, or this process's share of the limit).
+ */
+export async function registerGateway(app: FastifyInstance, ctx: PlatformContext): Promise<Gateway | null> {
+  const settings = ctx.config.rateLimits;
+  if (settings.policy === 'off') return null;
+  const policy = openPolicySource({ file: typeof settings.policy === 'object' ? settings.policy.file : undefined, logger: ctx.logger });
+  const ns = ctx.config.namespace;
+  const membership = ctx.redis ? startMembership({ redis: ctx.redis, key: `${ns}:gateway:members`, member: ctx.config.instanceId }) : null;
+  const decisions = new Counter({
+    name: 'lastmile_ratelimit_decisions_total',
+    help: 'Rate-limit decisions by budget, outcome and who decided (redis, local share, fail-open/closed)',
+    labelNames: ['policy', 'outcome', 'source'],
+    registers: [ctx.metrics.registry],
+  });
+  const fallbacks = new Counter({
+    name: 'lastmile_ratelimit_fallbacks_total',
+    help: 'Checks Redis did not answer in time, by the failure mode applied',
+    labelNames: ['mode'],
+    registers: [ctx.metrics.registry],
+  });
+  const breakerOpen = new Gauge({ name: 'lastmile_ratelimit_breaker_open', help: '1 while the limiter skips Redis', registers: [ctx.metrics.registry] });
+  const limiter = createGatewayLimiter({
+    redis: ctx.redis,
+    prefix: `${ns}:rl:`,
+    resilience: { timeoutMs: settings.timeoutMs, breakAfter: settings.breakAfter, halfOpenAfterMs: settings.halfOpenAfterMs },
+    processes: () => membership?.count() ?? 1,
+    onFallback: (mode) => fallbacks.inc({ mode }),
+    onBreakerChange: (state) => {
+      breakerOpen.set(state === 'closed' ? 0 : 1);
+      ctx.logger.warn({ state }, state === 'closed' ? 'rate limiter: Redis answers again' : 'rate limiter: Redis failing, using the failure modes');
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const p = policy.current();
+    const tier = p.tierOf(request.principal);
+    const limit = p.limitFor(request.method, request.routeOptions.url ?? '*unmatched', tier);
+    if (!limit) return;
+    const subject = subjectOf(request.principal, request.ip);
+    const rule = limit.rule;
+    const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
+    const d = await limiter.check(key, rule, limit.mode);
+    decisions.inc({ policy: limit.policy, outcome: d.allowed ? 'allowed' : 'limited', source: d.source });
+    if (d.source === 'fail_closed') {
+      throw new AppError('DEPENDENCY_UNAVAILABLE', `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`, {
+        retryAfterS: Math.max(1, Math.ceil(d.retryAfterMs / 1000)),
+      });
+    }
+    if (d.source !== 'fail_open') setHeaders(reply, limit, d);
+    if (!d.allowed) {
+      const retryAfterS = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+      throw new AppError('RATE_LIMITED', `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`, {
+        retryAfterS,
+        details: { policy: limit.policy, tier, limit: d.limit, remaining: d.remaining, reset_s: Math.ceil(d.resetMs / 1000), retry_after_s: retryAfterS },
+      });
+    }
+  });
+  app.addHook('onClose', async () => {
+    policy.stop();
+    await membership?.stop();
+    await limiter.close();
+  });
+  return { policy, limiter, processes: () => membership?.count() ?? 1 };
+}

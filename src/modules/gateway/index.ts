@@ -1,0 +1,17 @@
+import { perPlatform } from '../../platform/context.ts';
+import type { ModuleDefinition } from '../../platform/module.ts';
+import { type Gateway, registerGateway } from './gateway.plugin.ts';
+import { gatewayRoutes } from './gateway.routes.ts';
+
+export { compilePolicy, DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
+
+const gatewayOf = perPlatform((): { current: Gateway | null } => ({ current: null }));
+
+/** The API gateway: the rate limiter every request passes, after authentication. */
+export const gatewayModule: ModuleDefinition = {
+  name: 'gateway',
+  frontDoor: async (app, ctx) => {
+    gatewayOf(ctx).current = await registerGateway(app, ctx);
+  },
+  routes: (app, ctx) => gatewayRoutes(app, () => gatewayOf(ctx).current),
+};
