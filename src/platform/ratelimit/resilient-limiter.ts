@@ -1,4 +1,4 @@
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, TimeoutStrategy, timeout, wrap } from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../context.ts';
 import { createMemoryLimiter } from './memory-limiter.ts';
@@ -52,10 +52,50 @@ export interface GatewayLimiterOptions {
 
 /**
  * The limiter in front of every route: Redis counters shared by all processes, each batch of
- * checks under a short timeout and a circuit breaker, so a hung or dead Redis costs a request at
+ * checks under a short deadline and a circuit breaker (cockatiel), so a hung or dead Redis costs a request at
  * most `timeoutMs` (and nothing while the breaker is open) and the route's failure mode decides.
  * The breaker lets one batch through after `halfOpenAfterMs`; when it succeeds, Redis decides again.
  */
+export class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer a rate-limit check within ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/**
+ * Rejects when `p` has not settled `ms` after the call, counting Redis's delay and not this
+ * process's: when the timer fires, a reply that has already arrived may still be unread behind a
+ * busy event loop, so the verdict waits for the next poll of the sockets (setImmediate runs after
+ * it). Without this, a 10 ms stall of the event loop would fail every check in flight.
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new DeadlineError(ms));
+      });
+    }, ms);
+    p.then(
+      (v) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
 export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimiter {
   const local = createMemoryLimiter({ clock: opts.clock });
   const redis = opts.redis;
@@ -69,14 +109,13 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
   }
   const r = { ...DEFAULT_LIMITER_RESILIENCE, ...opts.resilience };
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: r.halfOpenAfterMs, breaker: new ConsecutiveBreaker(r.breakAfter) });
-  const policy = wrap(breaker, timeout(r.timeoutMs, TimeoutStrategy.Aggressive));
   breaker.onStateChange((s) => opts.onBreakerChange?.(s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half_open' : 'closed'));
   const shared = createRedisLimiter({
     redis,
     prefix: opts.prefix,
     clock: opts.clock,
     // A signal per batch: cockatiel's shared default signal would collect a listener per call.
-    run: (send) => policy.execute(() => send(), new AbortController().signal),
+    run: (send) => breaker.execute(() => withDeadline(send(), r.timeoutMs), new AbortController().signal),
   });
   const processes = opts.processes ?? (() => 1);
 
