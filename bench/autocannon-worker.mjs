@@ -31,6 +31,7 @@ const instance = autocannon(
     method: opts.method ?? 'GET',
     headers: opts.headers ?? {},
     body: opts.body,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     ...(Array.isArray(opts.paths) && opts.paths.length > 0
       ? { requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: opts.paths[Math.floor(Math.random() * opts.paths.length)] }) }] }
       : {}),

@@ -16,6 +16,8 @@ export interface LoadOptions {
   body?: string;
   /** Request a random one of these paths each time instead of `url`'s. */
   paths?: readonly string[];
+  /** A fixed offered load in requests/s across all connections (default: as fast as answered). */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -44,6 +46,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     headers: opts.headers ?? {},
     body: opts.body,
     paths: opts.paths,
+    overallRate: opts.rate,
   });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WORKER, args], { stdio: ['ignore', 'pipe', 'pipe'] });

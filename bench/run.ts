@@ -4,6 +4,7 @@ import { httpBench } from './http.bench.ts';
 import { ingestBench } from './ingest.bench.ts';
 import { nearbyBench } from './nearby.bench.ts';
 import { ordersBench } from './orders.bench.ts';
+import { ratelimitBench } from './ratelimit.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
 import { trackingBench } from './tracking.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
@@ -18,6 +19,7 @@ const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [ingestBench.name, ingestBench],
   [dispatchBench.name, dispatchBench],
   [trackingBench.name, trackingBench],
+  [ratelimitBench.name, ratelimitBench],
 ]);
 
 export function benchmarkNames(): string[] {

@@ -39,7 +39,7 @@ describe('gateway rate limits', () => {
     file = path.join(mkdtempSync(path.join(tmpdir(), 'lastmile-rl-')), 'rate-limits.json');
     write(policy());
     // A generous timeout: these tests are about counting, and a loaded CI machine can stall a
-    // check past the default 5 ms (the failure modes have their own test).
+    // check past the default 10 ms (the failure modes have their own test).
     t = await startTestPlatform({ env: { LASTMILE_RATE_LIMITS: file, LASTMILE_RATE_LIMIT_TIMEOUT_MS: '1000' } });
   });
   afterAll(async () => {

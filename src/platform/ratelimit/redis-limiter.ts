@@ -3,12 +3,21 @@ import type { Clock } from '../context.ts';
 import { CHECK_SCRIPT } from './redis-script.ts';
 import type { Decision, LimitRule, RateLimiter } from './rules.ts';
 
+/** A decision and who made it (the gateway limiter reports its fallbacks the same way). */
+export interface RedisDecision extends Decision {
+  source: 'redis';
+}
+
+/** Decides a check whose batch failed (the gateway's failure modes); without it the check rejects. */
+export type CheckFallback<D> = (err: unknown) => D | Promise<D>;
+
 interface Pending {
   key: string;
   rule: LimitRule;
   cost: number;
-  resolve: (d: Decision) => void;
+  resolve: (d: Decision | Promise<Decision>) => void;
   reject: (err: unknown) => void;
+  fallback: CheckFallback<Decision> | undefined;
 }
 
 type CheckCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number[]>;
@@ -37,7 +46,12 @@ export interface RedisLimiterOptions {
  * the client spends its CPU on decisions rather than on commands. The script is loaded once
  * (ioredis falls back to EVAL and reloads it after a Redis restart).
  */
-export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter & { readonly commandsSent: number } {
+export function createRedisLimiter(
+  opts: RedisLimiterOptions,
+): Omit<RateLimiter, 'check'> & {
+  readonly commandsSent: number;
+  check<D extends Decision = RedisDecision>(key: string, rule: LimitRule, cost?: number, fallback?: CheckFallback<D>): Promise<RedisDecision | D>;
+} {
   const { redis, prefix } = opts;
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
@@ -64,40 +78,54 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter & { r
   function send(batch: Pending[]) {
     inFlight += 1;
     commandsSent += 1;
-    const args: Array<string | number> = new Array(1 + batch.length * 5);
-    let i = 0;
-    for (const p of batch) args[i++] = prefix + p.key;
-    args[i++] = opts.clock ? opts.clock.now() : '';
-    for (const p of batch) {
-      const r = p.rule;
-      if (r.algorithm === 'sliding_window') {
-        args[i++] = 's';
-        args[i++] = r.limit;
-        args[i++] = r.windowMs;
-      } else {
-        args[i++] = 't';
-        args[i++] = r.capacity;
-        args[i++] = r.refillPerS;
+    // A batch mostly shares a few rules (policy objects): each rule travels once, each check as
+    // its rule's index and cost.
+    const rules = new Map<LimitRule, number>();
+    const ruleArgs: Array<string | number> = [];
+    const checkArgs: Array<string | number> = new Array(batch.length);
+    const args: Array<string | number> = new Array(batch.length);
+    for (let k = 0; k < batch.length; k++) {
+      const p = batch[k] as Pending;
+      args[k] = prefix + p.key;
+      let idx = rules.get(p.rule);
+      if (idx === undefined) {
+        idx = rules.size;
+        rules.set(p.rule, idx);
+        const r = p.rule;
+        if (r.algorithm === 'sliding_window') ruleArgs.push('s', r.limit, r.windowMs);
+        else ruleArgs.push('t', r.capacity, r.refillPerS);
       }
-      args[i++] = p.cost;
+      checkArgs[k] = p.cost === 1 ? idx : `${idx}:${p.cost}`;
     }
+    args.push(opts.clock ? opts.clock.now() : '', rules.size, ...ruleArgs, ...checkArgs);
     run(() => command(batch.length, ...args))
       .then(
         (out) => {
           for (let k = 0; k < batch.length; k++) {
             const p = batch[k] as Pending;
             const o = k * 4;
-            p.resolve({
+            const d: RedisDecision = {
               allowed: out[o] === 1,
               limit: p.rule.algorithm === 'sliding_window' ? p.rule.limit : p.rule.capacity,
               remaining: Number(out[o + 1]),
               resetMs: Number(out[o + 2]),
               retryAfterMs: Number(out[o + 3]),
-            });
+              source: 'redis',
+            };
+            p.resolve(d);
           }
         },
         (err: unknown) => {
-          for (const p of batch) p.reject(err);
+          for (const p of batch) {
+            if (!p.fallback) p.reject(err);
+            else {
+              try {
+                p.resolve(p.fallback(err));
+              } catch (e) {
+                p.reject(e);
+              }
+            }
+          }
         },
       )
       .finally(() => {
@@ -111,9 +139,9 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter & { r
     get commandsSent() {
       return commandsSent;
     },
-    check(key, rule, cost = 1) {
-      return new Promise<Decision>((resolve, reject) => {
-        queue.push({ key, rule, cost, resolve, reject });
+    check<D extends Decision = RedisDecision>(key: string, rule: LimitRule, cost = 1, fallback?: CheckFallback<D>) {
+      return new Promise<RedisDecision | D>((resolve, reject) => {
+        queue.push({ key, rule, cost, resolve: resolve as Pending['resolve'], reject, fallback });
         // Checks made in the same turn of the event loop go out together.
         if (!scheduled && inFlight < maxInFlight) {
           scheduled = true;

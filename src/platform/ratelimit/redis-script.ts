@@ -1,9 +1,10 @@
 /**
  * One Lua script decides a batch of checks atomically in one round trip. KEYS are the callers'
  * keys; ARGV[1] is the time in ms ('' = Redis's own clock, so every process shares one clock),
- * then four arguments per check: algorithm ('s' sliding window, 't' token bucket), the limit or
- * capacity, the window in ms or the refill per second, and the cost. It returns four integers per
- * check: allowed (1/0), remaining, reset in ms, retry-after in ms. The arithmetic is the same as
+ * ARGV[2] the number of distinct rules R, then three arguments per rule: algorithm ('s' sliding
+ * window, 't' token bucket), the limit or capacity, the window in ms or the refill per second;
+ * then one argument per check: its rule's index (0-based), or 'index:cost' when the cost is not 1.
+ * It returns four integers per check: allowed (1/0), remaining, reset in ms, retry-after in ms. The arithmetic is the same as
  * `slidingWindow` and `tokenBucket` in rules.ts.
  *
  * Each key is a hash: sliding window {w: window index, c: current count, p: previous count};
@@ -18,14 +19,18 @@ if ARGV[1] == '' then
 else
   now = tonumber(ARGV[1])
 end
+local nrules = tonumber(ARGV[2])
+local first = 3 + nrules * 3
 local out = {}
 for i = 1, #KEYS do
   local k = KEYS[i]
-  local j = 2 + (i - 1) * 4
+  local spec = ARGV[first + i - 1]
+  local idx, cost = string.match(spec, '^(%d+):(%d+)$')
+  if idx then cost = tonumber(cost) else idx, cost = spec, 1 end
+  local j = 3 + tonumber(idx) * 3
   local algo = ARGV[j]
   local a = tonumber(ARGV[j + 1])
   local b = tonumber(ARGV[j + 2])
-  local cost = tonumber(ARGV[j + 3])
   if algo == 's' then
     local limit, win = a, b
     local w = math.floor(now / win)
