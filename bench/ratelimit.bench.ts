@@ -122,6 +122,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
     direct.rlf.push(await drive(rlfCheck, s.keys, s.inFlight, s.direct_s));
     process.stderr.write(`  direct run ${i + 1}: ours ${Math.round(direct.ours.at(-1)?.checks_per_s ?? 0)}/s, rate-limiter-flexible ${Math.round(direct.rlf.at(-1)?.checks_per_s ?? 0)}/s\n`);
   }
+  // One check at a time: what a check adds to a request when nothing queues.
+  const alone = { ours: await drive(countingOurs, s.keys, 1, s.direct_s), rlf: await drive(rlfCheck, s.keys, 1, s.direct_s) };
   await ours.close();
   oursRedis.disconnect();
   rlfRedis.disconnect();
@@ -151,21 +153,19 @@ async function run(quick: boolean): Promise<BenchFigures> {
       if (res.status !== 200) throw new Error(`ratelimit: ${k} answered ${res.status}`);
       await runLoad({ url: `${servers[k]?.url}/`, connections: s.connections, duration_s: s.warmup_s });
     }
-    for (let i = 0; i < s.runs; i++) {
-      for (const k of kinds) {
-        const r = await runLoad({ url: `${servers[k]?.url}/`, connections: s.connections, duration_s: s.http_s });
-        httpErrors += r.non2xx + r.errors + r.timeouts;
-        http[k].push(r);
+    // Runs alternate between the servers so a slow spell of the machine hits all of them.
+    const measure = async (into: typeof http, rate?: number) => {
+      for (let i = 0; i < s.runs; i++) {
+        for (const k of kinds) {
+          const r = await runLoad({ url: `${servers[k]?.url}/`, connections: s.connections, duration_s: s.http_s, rate });
+          httpErrors += r.non2xx + r.errors + r.timeouts;
+          into[k].push(r);
+        }
       }
-    }
+    };
+    await measure(http);
     pacedRate = Math.max(500, Math.round((Math.min(...kinds.map((k) => median(http[k].map((r) => r.rps)))) * 0.3) / 100) * 100);
-    for (let i = 0; i < s.runs; i++) {
-      for (const k of kinds) {
-        const r = await runLoad({ url: `${servers[k]?.url}/`, connections: s.connections, duration_s: s.http_s, rate: pacedRate });
-        httpErrors += r.non2xx + r.errors + r.timeouts;
-        paced[k].push(r);
-      }
-    }
+    await measure(paced, pacedRate);
   } finally {
     await Promise.all(Object.values(servers).map((x) => x?.close()));
   }
@@ -183,6 +183,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
       check_p50_ms: round(med(direct.ours, (r) => r.p50_ms), 3),
       check_p99_ms: round(med(direct.ours, (r) => r.p99_ms), 3),
       added_p99_ms: round(Math.max(0, p99('ours') - p99('none')), 3),
+      single_check_p50_ms: round(alone.ours.p50_ms, 3),
+      single_check_p99_ms: round(alone.ours.p99_ms, 3),
       http_p99_ms: round(p99('ours'), 3),
       http_rps: round(rps('ours')),
       http_saturated_p99_ms: round(p99Saturated('ours'), 3),
@@ -191,6 +193,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
       checks_per_s: round(rlfRate),
       check_p50_ms: round(med(direct.rlf, (r) => r.p50_ms), 3),
       check_p99_ms: round(med(direct.rlf, (r) => r.p99_ms), 3),
+      single_check_p50_ms: round(alone.rlf.p50_ms, 3),
+      single_check_p99_ms: round(alone.rlf.p99_ms, 3),
       fastify_rate_limit_added_p99_ms: round(Math.max(0, p99('fastify-rate-limit') - p99('none')), 3),
       fastify_rate_limit_http_p99_ms: round(p99('fastify-rate-limit'), 3),
       fastify_rate_limit_http_rps: round(rps('fastify-rate-limit')),
@@ -200,7 +204,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     },
     ratio: round(oursRate / Math.max(1, rlfRate), 2),
     invariants: {
-      errors: direct.ours.reduce((n, r) => n + r.errors + r.refused, 0) + direct.rlf.reduce((n, r) => n + r.errors + r.refused, 0) + httpErrors,
+      errors: [...direct.ours, ...direct.rlf, alone.ours, alone.rlf].reduce((n, r) => n + r.errors + r.refused, 0) + httpErrors,
       fallbacks_while_redis_up: fallbacks,
     },
   };
