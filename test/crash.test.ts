@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { supportService } from '../src/modules/support/index.ts';
-import { createDatabase, type Database } from '../src/platform/db/pool.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { crashFixture } from './support/crash-fixture.ts';
 import { waitFor } from './support/platform.ts';
-import { type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
+import { processEnv, spawnLastmile } from './support/processes.ts';
 import { natsUrl, testNamespace } from './support/services.ts';
 
 /**
@@ -17,28 +16,16 @@ import { natsUrl, testNamespace } from './support/services.ts';
 const WAVES = 4;
 const PER_WAVE = 120;
 
-let tdb: TestDatabase;
-let database: Database;
-let running: LastmileProcess | null = null;
+const world = crashFixture();
 const nats = natsUrl();
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  database = createDatabase(tdb.url, { poolSize: 4 });
-});
-afterAll(async () => {
-  await running?.stop();
-  await database?.close();
-  await tdb?.drop();
-});
-
-const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(database.db)).rows[0]?.n ?? 0;
+const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(world.database.db)).rows[0]?.n ?? 0;
 
 describe('crash recovery', () => {
   it('applies every event exactly once and resumes sleeping workflows after repeated kill -9', async () => {
-    const env = processEnv(tdb.url, { LASTMILE_NAMESPACE: testNamespace('crash'), LASTMILE_TICKET_ESCALATION_S: '2', LASTMILE_INSTANCE_ID: 'crash-worker', PORT: '0' });
+    const env = processEnv(world.tdb.url, { LASTMILE_NAMESPACE: testNamespace('crash'), LASTMILE_TICKET_ESCALATION_S: '2', LASTMILE_INSTANCE_ID: 'crash-worker', PORT: '0' });
     const args = nats ? ['--role', 'worker'] : ['--role', 'all'];
-    const support = supportService(database.db);
+    const support = supportService(world.database.db);
     const customer = { kind: 'user' as const, id: uuidv7(), role: 'customer' as const };
     let opened = 0;
     let kills = 0;
@@ -50,15 +37,15 @@ describe('crash recovery', () => {
         ),
       );
       opened += PER_WAVE;
-      running = await spawnLastmile(args, env);
+      world.proc = await spawnLastmile(args, env);
       // Let it get part of the way: some events handled, some in flight, timers sleeping.
       await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
-      await running.crash();
+      await world.proc.crash();
       kills++;
-      running = null;
+      world.proc = null;
     }
 
-    running = await spawnLastmile(args, env);
+    world.proc = await spawnLastmile(args, env);
     await waitFor(
       async () => (await count(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_escalated'`)) === opened,
       90_000,
@@ -73,8 +60,8 @@ describe('crash recovery', () => {
       60_000,
       'every escalation workflow finished',
     );
-    await running.stop();
-    running = null;
+    await world.proc.stop();
+    world.proc = null;
 
     expect(kills).toBe(WAVES);
     expect(await count(sql`SELECT count(*)::int AS n FROM support_tickets WHERE status = 'escalated'`)).toBe(opened);

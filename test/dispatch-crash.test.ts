@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { identityService } from '../src/modules/identity/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { createDatabase, type Database } from '../src/platform/db/pool.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { crashFixture } from './support/crash-fixture.ts';
 import { waitFor } from './support/platform.ts';
-import { freePort, httpClient, type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
+import { freePort, httpClient, processEnv, spawnLastmile } from './support/processes.ts';
 import { testNamespace } from './support/services.ts';
 import { ALWAYS_OPEN } from './support/shop.ts';
 
@@ -18,25 +17,13 @@ import { ALWAYS_OPEN } from './support/shop.ts';
  * them), and nothing is assigned twice.
  */
 const OFFER_TTL_S = 20;
-let tdb: TestDatabase;
-let database: Database;
-let proc: LastmileProcess | null = null;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  database = createDatabase(tdb.url, { poolSize: 4 });
-});
-afterAll(async () => {
-  await proc?.stop();
-  await database?.close();
-  await tdb?.drop();
-});
+const world = crashFixture();
 
 describe('dispatch crash recovery', () => {
   it('an offer open at a crash is accepted or expires exactly once after the restart', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = processEnv(tdb.url, {
+    const env = processEnv(world.tdb.url, {
       PORT: String(port),
       LASTMILE_INSTANCE_ID: 'dispatch-crash',
       LASTMILE_NAMESPACE: testNamespace('dc'),
@@ -44,8 +31,8 @@ describe('dispatch crash recovery', () => {
       LASTMILE_DISPATCH_RADII_M: '3000',
     });
     const tokens = createTokenIssuer(loadConfig({}).jwtSecret, 3600);
-    await seedDemo({ db: database.db, tokens });
-    proc = await spawnLastmile(['--port', String(port)], env);
+    await seedDemo({ db: world.database.db, tokens });
+    world.proc = await spawnLastmile(['--port', String(port)], env);
 
     const { call, login } = httpClient(base);
     const emailOf = (role: string, i = 0) => (DEMO_USERS.filter((u) => u.role === role)[i] as { email: string }).email;
@@ -57,8 +44,8 @@ describe('dispatch crash recovery', () => {
     const at = { lat: 52.5, lng: 13.4 };
     const store = (await call('POST', '/v1/stores', ops, { name: 'Crash store', ...at, zone: { radius_m: 5000 }, opening_hours: ALWAYS_OPEN, avg_prep_s: 0 })).body as { id: string };
     const product = (await call('POST', '/v1/products', ops, { sku: 'DC-1', name: 'Crash item', category_id: 'groceries', price_minor: 500, currency: 'EUR' })).body as { id: string };
-    await setStockLevels(database.db, [{ storeId: store.id, productId: product.id, onHand: 10 }], { kind: 'count', reason: 'crash test', actor: 'test' });
-    await identityService(database.db, tokens).upsertUser({ email: 'dc-staff@test.lastmile.dev', name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId: store.id });
+    await setStockLevels(world.database.db, [{ storeId: store.id, productId: product.id, onHand: 10 }], { kind: 'count', reason: 'crash test', actor: 'test' });
+    await identityService(world.database.db, tokens).upsertUser({ email: 'dc-staff@test.lastmile.dev', name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId: store.id });
     const staff = await login('dc-staff@test.lastmile.dev');
 
     // Both drivers on shift near the store, reporting their position.
@@ -89,12 +76,12 @@ describe('dispatch crash recovery', () => {
     }, 30_000, 'an open offer for each driver');
     const [kept, ignored] = offers as [{ id: string; trip_id: string }, { id: string; trip_id: string }];
     // The last positions must be on record for a process that loses the in-process index.
-    await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers WHERE last_fix_at IS NOT NULL`.execute(database.db)).rows[0]?.n === 2, 10_000, 'positions stored');
+    await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers WHERE last_fix_at IS NOT NULL`.execute(world.database.db)).rows[0]?.n === 2, 10_000, 'positions stored');
 
-    await proc.crash();
-    proc = await spawnLastmile(['--port', String(port)], env);
-    await proc.crash();
-    proc = await spawnLastmile(['--port', String(port)], env);
+    await world.proc.crash();
+    world.proc = await spawnLastmile(['--port', String(port)], env);
+    await world.proc.crash();
+    world.proc = await spawnLastmile(['--port', String(port)], env);
 
     const first = await call('POST', `/v1/dispatch/offers/${kept.id}/accept`, drivers[0]);
     expect(first.status).toBe(200);
@@ -103,7 +90,7 @@ describe('dispatch crash recovery', () => {
 
     // The other offer runs out after the restart and is expired once.
     const expired = await waitFor(async () => {
-      const r = await sql<{ status: string }>`SELECT status FROM offers WHERE id = ${ignored.id}`.execute(database.db);
+      const r = await sql<{ status: string }>`SELECT status FROM offers WHERE id = ${ignored.id}`.execute(world.database.db);
       return r.rows[0]?.status === 'expired' ? r.rows[0] : null;
     }, (OFFER_TTL_S + 20) * 1000, 'the ignored offer to expire');
     expect(expired.status).toBe('expired');
@@ -111,18 +98,18 @@ describe('dispatch crash recovery', () => {
     expect(late.status).toBe(409);
 
     const stats = await sql<{ id: string; offers_received: number; offers_accepted: number; status: string }>`
-      SELECT id, offers_received, offers_accepted, status FROM drivers ORDER BY id`.execute(database.db);
+      SELECT id, offers_received, offers_accepted, status FROM drivers ORDER BY id`.execute(world.database.db);
     expect(stats.rows.map((r) => [r.offers_received, r.offers_accepted, r.status])).toEqual([
       [1, 1, 'on_delivery'],
       [1, 0, 'available'],
     ]);
-    const assigned = await sql<{ trip: string; n: number }>`SELECT driver_id AS trip, count(*)::int AS n FROM trips WHERE status = 'assigned' GROUP BY driver_id`.execute(database.db);
+    const assigned = await sql<{ trip: string; n: number }>`SELECT driver_id AS trip, count(*)::int AS n FROM trips WHERE status = 'assigned' GROUP BY driver_id`.execute(world.database.db);
     expect(assigned.rows).toHaveLength(1);
     expect(assigned.rows[0]?.n).toBe(1);
-    const accepted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM offers WHERE status = 'accepted'`.execute(database.db);
+    const accepted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM offers WHERE status = 'accepted'`.execute(world.database.db);
     expect(accepted.rows[0]?.n).toBe(1);
     // The ignored trip is still being looked after: searching again (or escalated), never stuck on a dead offer.
-    const left = await sql<{ status: string }>`SELECT status FROM trips WHERE id = ${ignored.trip_id}`.execute(database.db);
+    const left = await sql<{ status: string }>`SELECT status FROM trips WHERE id = ${ignored.trip_id}`.execute(world.database.db);
     expect(['searching', 'offered']).toContain(left.rows[0]?.status);
   }, 180_000);
 });

@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { identityService } from '../src/modules/identity/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { createDatabase, type Database } from '../src/platform/db/pool.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { crashFixture } from './support/crash-fixture.ts';
 import { waitFor } from './support/platform.ts';
-import { freePort, httpClient, type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
+import { freePort, httpClient, processEnv, spawnLastmile } from './support/processes.ts';
 import { testNamespace } from './support/services.ts';
 import { ALWAYS_OPEN } from './support/shop.ts';
 
@@ -19,30 +18,18 @@ import { ALWAYS_OPEN } from './support/shop.ts';
  * oversold or left reserved, no double capture, and a ledger that reconciles.
  */
 const KILLS = 20;
-let tdb: TestDatabase;
-let database: Database;
-let proc: LastmileProcess | null = null;
+const world = crashFixture();
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  database = createDatabase(tdb.url, { poolSize: 4 });
-});
-afterAll(async () => {
-  await proc?.stop();
-  await database?.close();
-  await tdb?.drop();
-});
-
-const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(database.db)).rows[0]?.n ?? 0;
+const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(world.database.db)).rows[0]?.n ?? 0;
 
 describe('order saga crash recovery', () => {
   it(`survives ${KILLS} kill -9 at random points with every order terminal and money and stock consistent`, async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = processEnv(tdb.url, { PORT: String(port), LASTMILE_INSTANCE_ID: 'order-crash', LASTMILE_NAMESPACE: testNamespace('oc') });
+    const env = processEnv(world.tdb.url, { PORT: String(port), LASTMILE_INSTANCE_ID: 'order-crash', LASTMILE_NAMESPACE: testNamespace('oc') });
     const tokens = createTokenIssuer(loadConfig({}).jwtSecret, 3600);
-    await seedDemo({ db: database.db, tokens });
-    proc = await spawnLastmile(['--port', String(port)], env);
+    await seedDemo({ db: world.database.db, tokens });
+    world.proc = await spawnLastmile(['--port', String(port)], env);
 
     const { call, login } = httpClient(base);
     const ops = await login((DEMO_USERS.find((u) => u.role === 'ops') as { email: string }).email);
@@ -56,8 +43,8 @@ describe('order saga crash recovery', () => {
       const p = await call('POST', '/v1/products', ops, { sku: `CR-${i}`, name: `Crash item ${i}`, category_id: 'groceries', price_minor: 300 + 100 * i, currency: 'EUR' });
       products.push((p.body as { id: string }).id);
     }
-    await setStockLevels(database.db, products.map((productId, i) => ({ storeId: store.id, productId, onHand: [40, 25, 60, 10][i] ?? 10 })), { kind: 'count', reason: 'crash test', actor: 'test' });
-    await identityService(database.db, tokens).upsertUser({ email: 'crash-staff@test.lastmile.dev', name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId: store.id });
+    await setStockLevels(world.database.db, products.map((productId, i) => ({ storeId: store.id, productId, onHand: [40, 25, 60, 10][i] ?? 10 })), { kind: 'count', reason: 'crash test', actor: 'test' });
+    await identityService(world.database.db, tokens).upsertUser({ email: 'crash-staff@test.lastmile.dev', name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId: store.id });
     const staff = await login('crash-staff@test.lastmile.dev');
     // No courier app in this test: ops moves the bag (the override of the driver's steps).
     const actor = (action: string) => (action === 'picked-up' || action === 'delivered' ? ops : staff);
@@ -92,9 +79,9 @@ describe('order saga crash recovery', () => {
       await burst();
       const running = burst();
       await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
-      await proc.crash();
+      await world.proc.crash();
       await running;
-      proc = await spawnLastmile(['--port', String(port)], env);
+      world.proc = await spawnLastmile(['--port', String(port)], env);
     }
 
     const allOrders = async () => {
@@ -129,7 +116,7 @@ describe('order saga crash recovery', () => {
       const left = await sql<{ status: string; n: number; order_status: string }>`
         SELECT w.status, o.status AS order_status, count(*)::int AS n FROM dbos.workflow_status w
         LEFT JOIN orders o ON 'order:' || o.id = w.workflow_uuid
-        WHERE w.name = 'orders.saga' AND w.status <> 'SUCCESS' GROUP BY 1, 2`.execute(database.db);
+        WHERE w.name = 'orders.saga' AND w.status <> 'SUCCESS' GROUP BY 1, 2`.execute(world.database.db);
       throw new Error(`${String(err)}; unfinished sagas: ${JSON.stringify(left.rows)}`);
     });
 
