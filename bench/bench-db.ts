@@ -4,7 +4,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
+import { type Config, loadConfig, type RoleName } from '../src/platform/config.ts';
 import { BENCH_DIR } from './result.ts';
 
 /**
@@ -12,11 +12,22 @@ import { BENCH_DIR } from './result.ts';
  * `.lastmile/bench` (apart from a dev instance's data). No role runs: no HTTP, no consumers.
  */
 export async function startBenchDatabase(poolSize: number): Promise<RunningPlatform> {
-  const config = loadConfig(
-    { ...process.env, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: String(poolSize), LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off' },
-    { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ LASTMILE_DB_POOL: String(poolSize) });
   return startPlatform({ ...config, roles: [] }, { modules: allModules, workflows: false, listen: false });
+}
+
+/**
+ * The configuration every benchmark platform starts from: the caller's environment, logging off,
+ * any free port, its own namespace (a shared Redis/NATS sees no dev keys or streams), its own data
+ * dir (embedded Postgres never clashes with a dev instance's `.lastmile`), and rate limits off (a
+ * load generator is one caller at thousands of requests a second; the ratelimit benchmark measures
+ * the limiter). `env` adds or overrides settings.
+ */
+export function benchConfig(env: Record<string, string> = {}, flags: { roles?: RoleName[] } = {}): Config {
+  return loadConfig(
+    { ...process.env, PORT: '0', LOG_LEVEL: 'silent', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off', ...env },
+    { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench'), ...flags },
+  );
 }
 
 /** Latency percentiles from raw samples (ms). */

@@ -4,11 +4,9 @@ import { uuidv7 } from 'uuidv7';
 import { dispatchFor, newTrip } from '../src/modules/dispatch/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
-import { percentile } from './bench-db.ts';
+import { benchConfig, percentile } from './bench-db.ts';
 import { round } from './load.ts';
-import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
-import path from 'node:path';
+import { type BenchFigures, type Benchmark } from './result.ts';
 
 const CENTRE = { lat: 52.52, lng: 13.405 };
 const SCALE = {
@@ -26,10 +24,7 @@ function spread(i: number, salt: number): { lat: number; lng: number } {
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const config = loadConfig(
-    { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', LASTMILE_DB_POOL: '20', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off' },
-    { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ REDIS_URL: redisUrl, LASTMILE_DB_POOL: '20' });
   // Database, Redis and the dispatcher only: no HTTP, no consumers, no periodic dispatch pass.
   const platform = await startPlatform({ ...config, roles: [] }, { modules: allModules, workflows: false, listen: false });
   try {

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { type LoadOptions, type LoadResult, median, runLoad, round, startBare } from './load.ts';
-import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
+import { benchConfig } from './bench-db.ts';
+import { type BenchFigures, type Benchmark } from './result.ts';
 
 // ~50 connections keeps a 2-core machine saturated without measuring queueing alone.
 const SCALE = {
@@ -21,16 +20,7 @@ const ORDER: readonly Target[] = ['baseline', 'me', 'health'];
  * (so a shared REDIS_URL/NATS_URL sees no dev keys or streams).
  */
 async function startOurs(): Promise<{ platform: RunningPlatform; url: string; token: string }> {
-  const config = loadConfig(
-    {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
-      LASTMILE_INSTANCE_ID: process.env.LASTMILE_INSTANCE_ID || 'bench',
-    },
-    { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ LASTMILE_INSTANCE_ID: process.env.LASTMILE_INSTANCE_ID || 'bench' }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules });
   try {
     if (!platform.url) throw new Error('platform started without an HTTP listener');

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { median, round, runWorker } from './load.ts';
+import { benchConfig } from './bench-db.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(BENCH_DIR, 'ingest-worker.mjs');
@@ -60,18 +60,7 @@ async function rawGeoadd(redisUrl: string, key: string, drivers: number, points:
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const config = loadConfig(
-    {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
-      LASTMILE_INSTANCE_ID: 'bench-ingest',
-      LASTMILE_INGEST_MAX_PENDING: '200000',
-    },
-    { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ REDIS_URL: redisUrl, LASTMILE_INSTANCE_ID: 'bench-ingest', LASTMILE_INGEST_MAX_PENDING: '200000' }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules });
   try {
     const { db, tokens } = platform.ctx;

@@ -4,8 +4,8 @@ import { CITIES } from '../src/cli/seed-cities.ts';
 import { rngFor } from '../src/cli/seed-random.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { type LoadResult, median, round, runLoad, startBare } from './load.ts';
+import { benchConfig } from './bench-db.ts';
 import { benchDatabase, coveringStoresMedian, nearbyPaths, productPaths, searchPaths, statementCounter, storeIds } from './nearby-fixture.ts';
 import type { BenchFigures, Benchmark, Figures } from './result.ts';
 
@@ -37,17 +37,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   const bare = await startBare();
   let platform: RunningPlatform | undefined;
   try {
-    const config = loadConfig(
-      {
-        ...process.env,
-        DATABASE_URL: database.url,
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
-        LASTMILE_INSTANCE_ID: INSTANCE,
-      },
-      { roles: ['all'] },
-    );
+    const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_INSTANCE_ID: INSTANCE }, { roles: ['all'] });
     platform = await startPlatform(config, { modules: allModules });
     const url = platform.url;
     if (!url) throw new Error('platform started without an HTTP listener');

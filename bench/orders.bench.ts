@@ -1,17 +1,15 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
-import { freshBenchDatabase } from './bench-db.ts';
+import { benchConfig, freshBenchDatabase } from './bench-db.ts';
 import { round, runWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'post-worker.mjs');
+const WORKER = path.join(BENCH_DIR, 'post-worker.mjs');
 const SCALE = {
   quick: { connections: 32, duration_s: 5, products: 200, runs: 1 },
   full: { connections: 48, duration_s: 15, products: 2000, runs: 2 },
@@ -56,18 +54,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   countStatements();
   const database = await freshBenchDatabase('lastmile_bench_orders');
-  const config = loadConfig(
-    {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      LASTMILE_DB_POOL: '30',
-      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off',
-      LASTMILE_INSTANCE_ID: 'bench-orders',
-    },
-    { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_DB_POOL: '30', LASTMILE_INSTANCE_ID: 'bench-orders' }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules }).catch(async (err: unknown) => {
     await database.stop();
     throw err;

@@ -7,11 +7,10 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { registerGateway } from '../src/modules/gateway/gateway.plugin.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import type { PlatformContext } from '../src/platform/context.ts';
 import { createMetrics } from '../src/platform/observability/metrics.ts';
 import { createGatewayLimiter } from '../src/platform/ratelimit/resilient-limiter.ts';
-import { percentile } from './bench-db.ts';
+import { benchConfig, percentile } from './bench-db.ts';
 import { type LoadResult, median, round, runLoad } from './load.ts';
 import type { BenchFigures, Benchmark } from './result.ts';
 
@@ -66,7 +65,7 @@ async function httpServer(kind: 'none' | 'ours' | 'fastify-rate-limit', redisUrl
   let extra: Redis | null = null;
   if (kind === 'ours') {
     extra = new Redis(redisUrl);
-    const config = loadConfig({ LASTMILE_RATE_LIMITS: policyFile, LASTMILE_NAMESPACE: 'lastmile_bench_rl', LASTMILE_INSTANCE_ID: 'bench-rl' });
+    const config = benchConfig({ LASTMILE_RATE_LIMITS: policyFile, LASTMILE_NAMESPACE: 'lastmile_bench_rl', LASTMILE_INSTANCE_ID: 'bench-rl' });
     const ctx = { config, logger: pino({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }), redis: extra } as unknown as PlatformContext;
     app.decorateRequest('principal', null);
     await registerGateway(app, ctx);
@@ -94,7 +93,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   const oursRedis = new Redis(redisUrl);
   const rlfRedis = new Redis(redisUrl);
   // The product's defaults (LASTMILE_RATE_LIMIT_* when set).
-  const settings = loadConfig(process.env).rateLimits;
+  const settings = benchConfig().rateLimits;
   const ours = createGatewayLimiter({ redis: oursRedis, prefix: 'lastmile_bench_rl:direct:', resilience: settings });
   const rule = { algorithm: 'sliding_window', limit: HUGE, windowMs: 60_000 } as const;
   const rlf = new RateLimiterRedis({ storeClient: rlfRedis, points: HUGE, duration: 60, keyPrefix: 'lastmile_bench_rlf' });

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { etaErrorSimulation } from './eta-error.ts';
 import { round, runWorker } from './load.ts';
+import { benchConfig } from './bench-db.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
 const WORKER = path.join(BENCH_DIR, 'tracking-worker.mjs');
@@ -28,10 +28,7 @@ interface WorkerResult {
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
-  const config = loadConfig(
-    { ...process.env, PORT: '0', LOG_LEVEL: 'silent', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off', LASTMILE_INSTANCE_ID: 'bench-tracking' },
-    { roles: ['all'], dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench') },
-  );
+  const config = benchConfig({ LASTMILE_INSTANCE_ID: 'bench-tracking' }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules });
   try {
     const { db, tokens } = platform.ctx;
