@@ -5,9 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
 import { createGatewayLimiter, type GatewayLimiter, type SourcedDecision } from '../../platform/ratelimit/resilient-limiter.ts';
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
-import type { Limit } from './policy.ts';
+import { type Limit, subjectOf } from './policy.ts';
 import { openPolicySource, type PolicySource } from './policy-source.ts';
-import { subjectOf } from './policy.ts';
 
 export interface Gateway {
   policy: PolicySource;
@@ -29,6 +28,9 @@ function setHeaders(reply: FastifyReply, limit: Limit, d: SourcedDecision) {
   reply.header('ratelimit-policy', policyHeader(limit.rule));
 }
 
+/** Whole seconds for Retry-After, never 0 (a client told 0 would retry at once). */
+const retrySeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
 function describeRule(rule: LimitRule): string {
   return rule.algorithm === 'sliding_window'
     ? `${rule.limit} requests per ${rule.windowMs / 1000} s`
@@ -48,6 +50,7 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
   const policy = openPolicySource({ file: typeof settings.policy === 'object' ? settings.policy.file : undefined, logger: ctx.logger });
   const ns = ctx.config.namespace;
   const membership = ctx.redis ? startMembership({ redis: ctx.redis, key: `${ns}:gateway:members`, member: ctx.config.instanceId }) : null;
+  const processes = () => membership?.count() ?? 1;
   const decisions = new Counter({
     name: 'lastmile_ratelimit_decisions_total',
     help: 'Rate-limit decisions by budget, outcome and who decided (redis, local share, fail-open/closed)',
@@ -64,8 +67,8 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
   const limiter = createGatewayLimiter({
     redis: ctx.redis,
     prefix: `${ns}:rl:`,
-    resilience: { timeoutMs: settings.timeoutMs, breakAfter: settings.breakAfter, halfOpenAfterMs: settings.halfOpenAfterMs },
-    processes: () => membership?.count() ?? 1,
+    resilience: settings,
+    processes,
     onFallback: (mode) => fallbacks.inc({ mode }),
     onBreakerChange: (state) => {
       breakerOpen.set(state === 'closed' ? 0 : 1);
@@ -85,12 +88,12 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
     decisions.inc({ policy: limit.policy, outcome: d.allowed ? 'allowed' : 'limited', source: d.source });
     if (d.source === 'fail_closed') {
       throw new AppError('DEPENDENCY_UNAVAILABLE', `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`, {
-        retryAfterS: Math.max(1, Math.ceil(d.retryAfterMs / 1000)),
+        retryAfterS: retrySeconds(d.retryAfterMs),
       });
     }
     if (d.source !== 'fail_open') setHeaders(reply, limit, d);
     if (!d.allowed) {
-      const retryAfterS = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+      const retryAfterS = retrySeconds(d.retryAfterMs);
       throw new AppError('RATE_LIMITED', `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`, {
         retryAfterS,
         details: { policy: limit.policy, tier, limit: d.limit, remaining: d.remaining, reset_s: Math.ceil(d.resetMs / 1000), retry_after_s: retryAfterS },
@@ -102,5 +105,5 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
     await membership?.stop();
     await limiter.close();
   });
-  return { policy, limiter, processes: () => membership?.count() ?? 1 };
+  return { policy, limiter, processes };
 }

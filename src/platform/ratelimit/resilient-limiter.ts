@@ -28,8 +28,6 @@ export interface ResilienceSettings {
   halfOpenAfterMs: number;
 }
 
-export const DEFAULT_LIMITER_RESILIENCE: ResilienceSettings = { timeoutMs: 10, breakAfter: 5, halfOpenAfterMs: 1000 };
-
 export interface GatewayLimiter {
   check(key: string, rule: LimitRule, mode: FailureMode, cost?: number): Promise<SourcedDecision>;
   /** Whether Redis is being asked (false while the breaker is open). */
@@ -43,7 +41,8 @@ export interface GatewayLimiterOptions {
   redis: Redis | null;
   prefix: string;
   clock?: Clock;
-  resilience?: ResilienceSettings;
+  /** From the config (`LASTMILE_RATE_LIMIT_*`), which holds the defaults. */
+  resilience: ResilienceSettings;
   /** Live API processes sharing the limits (for `local` mode); read at each fallback. */
   processes?: () => number;
   onFallback?: (mode: FailureMode, err: unknown) => void;
@@ -107,7 +106,7 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
       close: () => local.close(),
     };
   }
-  const r = { ...DEFAULT_LIMITER_RESILIENCE, ...opts.resilience };
+  const r = opts.resilience;
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: r.halfOpenAfterMs, breaker: new ConsecutiveBreaker(r.breakAfter) });
   breaker.onStateChange((s) => opts.onBreakerChange?.(s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half_open' : 'closed'));
   const shared = createRedisLimiter({
