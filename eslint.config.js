@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.lastmile/**', 'bench/results/**', 'dist/**', '.dependency-cruiser.cjs'] },
+  { ignores: ['node_modules/**', '.lastmile/**', 'bench/results/**', 'sim/results/**', 'dist/**', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'test/**', '**/*.test.ts', '**/*.contract.ts'],
+    files: ['bench/**', 'sim/**', 'test/**', '**/*.test.ts', '**/*.contract.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -30,6 +30,13 @@ describe('config', () => {
     expect(fails({ LASTMILE_NAMESPACE: 'Bad-Name' })).toBe('LASTMILE_NAMESPACE');
   });
 
+  it('reads the dispatch strategy: scored by default, greedy on request, anything else refused by name', () => {
+    expect(loadConfig({}).dispatch.strategy).toBe('scored');
+    expect(loadConfig({ LASTMILE_DISPATCH_STRATEGY: 'greedy' }).dispatch.strategy).toBe('greedy');
+    expect(fails({ LASTMILE_DISPATCH_STRATEGY: 'nearest' })).toBe('LASTMILE_DISPATCH_STRATEGY');
+    expect(() => loadConfig({ LASTMILE_DISPATCH_STRATEGY: 'Greedy' })).toThrow('invalid setting LASTMILE_DISPATCH_STRATEGY: expected one of scored, greedy, got "Greedy"');
+  });
+
   it('rejects an unknown role and a split role without shared services', () => {
     expect(fails({}, { roles: ['api', 'dispatcher'] })).toBe('--role');
     expect(fails({ DATABASE_URL: 'postgres://x/db' }, { roles: ['worker'] })).toBe('NATS_URL');

@@ -70,7 +70,12 @@ export interface DispatchWeights {
   fairness: number;
 }
 
+/** `scored` (batching, offers timed to preparation, weighted score) or `greedy` (the baseline: nearest driver, at once, no batching). */
+export const DISPATCH_STRATEGIES = ['scored', 'greedy'] as const;
+export type DispatchStrategyName = (typeof DISPATCH_STRATEGIES)[number];
+
 export interface DispatchSettings {
+  strategy: DispatchStrategyName;
   offerTtlS: number;
   /** Search radii around the store, widened in this order when nobody fits. */
   radiiM: number[];
@@ -142,6 +147,7 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: '3000,6000,10000' },
   { env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND', description: 'Drivers offered one after the other before the radius widens', default: '3' },
   { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.5,fairness=0.3' },
+  { env: 'LASTMILE_DISPATCH_STRATEGY', description: 'scored (batching, offers timed to preparation, weighted score) or greedy (the baseline: every order alone, offered at once to the nearest driver)', default: 'scored' },
   { env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a partner webhook delivery is kept as dead', default: '8' },
   { env: 'LASTMILE_WEBHOOK_BACKOFF_MS', description: 'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)', default: '1000' },
   { env: 'LASTMILE_WEBHOOK_TIMEOUT_MS', description: 'How long a partner endpoint may take to answer', default: '5000' },
@@ -281,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       ingestMaxPending: intSetting('LASTMILE_INGEST_MAX_PENDING', env.LASTMILE_INGEST_MAX_PENDING, 20_000, 100, 10_000_000),
     },
     dispatch: {
+      strategy: enumSetting('LASTMILE_DISPATCH_STRATEGY', env.LASTMILE_DISPATCH_STRATEGY, DISPATCH_STRATEGIES, 'scored'),
       offerTtlS: intSetting('LASTMILE_OFFER_TTL_S', env.LASTMILE_OFFER_TTL_S, 30, 5, 600),
       radiiM: radiiSetting(env.LASTMILE_DISPATCH_RADII_M),
       offersPerRound: intSetting('LASTMILE_DISPATCH_OFFERS_PER_ROUND', env.LASTMILE_DISPATCH_OFFERS_PER_ROUND, 3, 1, 20),

@@ -2,9 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { identityFor } from '../identity/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
+import { storeStaffRoutes } from './store-staff.routes.ts';
+import { storeStaffService } from './store-staff.service.ts';
 import { type StoresService, storesService } from './stores.service.ts';
 
 export { CatalogEvents, type ProductChangedPayload, type StoreChangedPayload } from './catalog.events.ts';
@@ -21,13 +24,14 @@ export interface CatalogServices {
 // One set of services per running platform, so the per-cell cache is shared by every route.
 export const catalogFor = perPlatform((ctx): CatalogServices => ({ stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }), products: productsService(ctx.db) }));
 
-/** Stores, delivery zones, products and categories; discovery of what is near and in stock. */
+/** Stores, delivery zones, staff accounts, products and categories; discovery of what is near and in stock. */
 export const catalogModule: ModuleDefinition = {
   name: 'catalog',
-  dependsOn: ['inventory'],
+  dependsOn: ['inventory', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: async (app, ctx) => {
     await catalogRoutes(app, catalogFor(ctx));
+    await storeStaffRoutes(app, storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }));
     await app.register(async (scope) => catalogImportRoutes(scope, { db: ctx.db, stores: catalogFor(ctx).stores }));
   },
 };

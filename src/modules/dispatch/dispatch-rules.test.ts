@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planBatch } from './batching.ts';
-import { rankCandidates, scoreCandidate } from './scoring.ts';
+import { dispatchStrategy } from './dispatch-strategy.ts';
+import { rankCandidates, rankNearest, scoreCandidate } from './scoring.ts';
 
 const W = { travel: 1, acceptance: 0.5, vehicle: 0.5, fairness: 0.3 };
 const base = { acceptanceRate: 0.9, idleS: 600, capacityItems: 15, vehicle: 'bike' as const };
@@ -56,6 +57,43 @@ describe('candidate scoring', () => {
       onlyTravel,
     );
     expect(ranked[0]?.driverId).toBe('near-but-unreliable');
+  });
+});
+
+describe('greedy ranking (the baseline)', () => {
+  const nearButPoor = { ...base, driverId: 'near', distanceM: 400, vehicle: 'car' as const, capacityItems: 80, acceptanceRate: 0.2, idleS: 0 };
+  const farButGood = { ...base, driverId: 'far', distanceM: 1500, acceptanceRate: 0.98, idleS: 3600 };
+
+  it('ranks by distance alone, where the weighted score prefers another driver', () => {
+    expect(rankCandidates([nearButPoor, farButGood], 3, W).map((c) => c.driverId)).toEqual(['far', 'near']);
+    const ranked = rankNearest([farButGood, nearButPoor], 3);
+    expect(ranked.map((c) => c.driverId)).toEqual(['near', 'far']);
+    expect(ranked[0]?.score).toBe(400);
+  });
+
+  it('breaks ties by id and still leaves out a vehicle that cannot carry the items', () => {
+    expect(rankNearest([{ ...base, driverId: 'b', distanceM: 500 }, { ...base, driverId: 'a', distanceM: 500 }], 3).map((c) => c.driverId)).toEqual(['a', 'b']);
+    expect(rankNearest([{ ...base, driverId: 'bike', distanceM: 10 }, nearButPoor], 40).map((c) => c.driverId)).toEqual(['near']);
+  });
+});
+
+describe('dispatch strategy', () => {
+  const c = [
+    { ...base, driverId: 'near', distanceM: 300, acceptanceRate: 0.1, idleS: 0 },
+    { ...base, driverId: 'far', distanceM: 900 },
+  ];
+
+  it('scored batches, times offers to preparation and ranks by the configured weights', () => {
+    const s = dispatchStrategy({ strategy: 'scored', weights: W });
+    expect(s).toMatchObject({ name: 'scored', batches: true, timedToPreparation: true });
+    expect(s.rank(c, 5)[0]?.driverId).toBe('far');
+    expect(dispatchStrategy({ strategy: 'scored', weights: { travel: 1, acceptance: 0, vehicle: 0, fairness: 0 } }).rank(c, 5)[0]?.driverId).toBe('near');
+  });
+
+  it('greedy neither batches nor waits, and ranks nearest first whatever the weights', () => {
+    const s = dispatchStrategy({ strategy: 'greedy', weights: W });
+    expect(s).toMatchObject({ name: 'greedy', batches: false, timedToPreparation: false });
+    expect(s.rank(c, 5).map((x) => x.driverId)).toEqual(['near', 'far']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
@@ -15,7 +16,8 @@ import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
 import { type DeliveryRow, dispatchRepository, newTrip, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
-import { type Candidate, rankCandidates } from './scoring.ts';
+import { dispatchStrategy } from './dispatch-strategy.ts';
+import type { Candidate } from './scoring.ts';
 
 export interface DispatcherDeps {
   db: Db;
@@ -44,13 +46,16 @@ const orderStatusesToPlan = new Set(['accepted', 'preparing', 'ready']);
  * trip to one driver at a time (best score first, widening the radius when nobody fits), expires
  * unanswered offers, and escalates trips nobody takes. Every decision reads time from the clock
  * it is given and keeps its state in Postgres (offers with their expiry, trips with their next
- * attempt), so any worker can carry on after another crashed: the timers are rows.
+ * attempt), so any worker can carry on after another crashed: the timers are rows. Where the
+ * greedy baseline differs (no batching, no timing, nearest first) the strategy decides; see
+ * dispatch-strategy.ts.
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const { db, clock, settings } = deps;
   const repo = dispatchRepository(db);
   const now = () => new Date(clock.now());
   const maxRadius = settings.radiiM.at(-1) ?? 10_000;
+  const strategy = dispatchStrategy(settings);
 
   /** Seconds from sending offers to a driver reaching the store, from the nearest driver now. */
   async function expectedPickupS(at: { lat: number; lng: number }): Promise<number> {
@@ -64,7 +69,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   /**
    * Creates the delivery of an accepted order (once: the order id is unique), joining an open trip
    * of the same store when the batching rule allows, else in a new trip scheduled to start
-   * offering when a driver would reach the store as the order gets ready.
+   * offering when a driver would reach the store as the order gets ready. Under a strategy that
+   * neither batches nor times, every order gets its own trip, offered now.
    */
   async function planDelivery(orderId: string): Promise<DeliveryRow | null> {
     const existing = await repo.deliveryByOrder(orderId);
@@ -78,14 +84,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     const dropoff = { lat: order.delivery_lat, lng: order.delivery_lng };
     // The window promised at checkout is what the customer was told; batching is judged against it.
     const promisedAt = order.promise_to?.getTime() ?? readyAt + (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
-    const pickupS = await expectedPickupS(store);
+    const pickupS = strategy.timedToPreparation ? await expectedPickupS(store) : null;
+    /** When a trip leaving the store at `leave` starts offering: so the nearest driver gets there by then, or now. */
+    const offerAt = (leave: number) => new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
 
     return db.transaction().execute(async (trx) => {
       const tx = dispatchRepository(trx);
+      // The accepted and preparing events of one order can arrive together: one plans, the other
+      // waits here and then finds the delivery (instead of failing on the unique order id).
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`delivery:${orderId}`}))`.execute(trx);
       const again = await tx.deliveryByOrder(orderId);
       if (again) return again;
       let trip: TripRow | undefined;
-      for (const candidate of await tx.batchableTrips(order.store_id)) {
+      for (const candidate of strategy.batches ? await tx.batchableTrips(order.store_id) : []) {
         const [other] = await tx.deliveriesOfTrip(candidate.id);
         if (!other || other.status !== 'pending') continue;
         const plan = planBatch(
@@ -95,8 +106,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           settings.batchMarginS,
         );
         if (!plan.ok) continue;
-        const leave = Math.max(readyAt, other.ready_estimate_at.getTime());
-        const dispatchAt = new Date(Math.max(t.getTime(), leave - pickupS * 1000));
+        const dispatchAt = offerAt(Math.max(readyAt, other.ready_estimate_at.getTime()));
         trip = await tx.updateTrip(candidate.id, candidate.version, {
           items: candidate.items + items,
           dispatch_at: dispatchAt,
@@ -105,8 +115,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (trip) break;
       }
       if (!trip) {
-        const dispatchAt = new Date(Math.max(t.getTime(), readyAt - pickupS * 1000));
-        trip = await tx.insertTrip(newTrip({ id: uuidv7(), storeId: order.store_id, pickup: store, items, dispatchAt, now: t }));
+        trip = await tx.insertTrip(newTrip({ id: uuidv7(), storeId: order.store_id, pickup: store, items, dispatchAt: offerAt(readyAt), now: t }));
       }
       const delivery = await tx.insertDelivery({
         id: uuidv7(),
@@ -222,7 +231,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const round = Math.min(trip.round, settings.radiiM.length - 1);
     const radiusM = settings.radiiM[round] ?? maxRadius;
     if (trip.offers_in_round < settings.offersPerRound) {
-      const ranked = rankCandidates(await candidates(trip, radiusM), trip.items, settings.weights);
+      const ranked = strategy.rank(await candidates(trip, radiusM), trip.items);
       for (const best of ranked) {
         const offered = await db
           .transaction()

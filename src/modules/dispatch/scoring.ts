@@ -55,3 +55,15 @@ export function rankCandidates(cs: readonly Candidate[], items: number, w: Dispa
     .filter((s): s is Scored => s !== null)
     .sort((a, b) => a.score - b.score || a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
 }
+
+/**
+ * The greedy baseline's order: nearest to the store first (ties: id), whatever the acceptance rate,
+ * vehicle fit or idle time. The score is the distance in metres. Capacity still applies: a driver
+ * who cannot carry the items cannot take the trip under any strategy.
+ */
+export function rankNearest(cs: readonly Candidate[], items: number): Scored[] {
+  return cs
+    .filter((c) => items <= c.capacityItems)
+    .map((c) => ({ ...c, score: c.distanceM, pickupS: travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]) }))
+    .sort((a, b) => a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
+}

@@ -48,6 +48,18 @@ export function identityRepository(db: Db) {
     findUser(id: string) {
       return q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** The staff accounts of a store, oldest first (never their password hashes). */
+    storeStaff(storeId: string, limit: number) {
+      return q
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'store_id', 'created_at'])
+        .where('role', '=', 'store')
+        .where('store_id', '=', storeId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    },
     /** Inserts a new user; an email already taken fails with a unique violation (409). */
     async insertUser(u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>): Promise<void> {
       await q.insertInto('users').values(u).execute();

@@ -23,6 +23,29 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
     async (req) => service.issueToken(req.body.email, req.body.password),
   );
 
+  app.post(
+    '/v1/auth/signup',
+    {
+      // Not replayed by Idempotency-Key: the stored request hash would be a fast, unsalted hash
+      // over the password and the stored answer a live bearer token, kept 24 h per client address.
+      // A retry after a lost answer gets 409 and signs in with the same password instead.
+      config: { auth: 'public', idempotency: 'off' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a customer account and get a bearer token (409 when the email is taken)',
+        body: Strict({
+          email: Type.String({ format: 'email', maxLength: 254 }),
+          name: Type.String({ minLength: 1, maxLength: 120 }),
+          password: Type.String({ minLength: 10, maxLength: 200 }),
+        }),
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return service.signUp(req.body);
+    },
+  );
+
   app.get('/v1/me', { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (req) => {
     const p = req.principal;
     if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');

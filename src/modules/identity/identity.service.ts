@@ -4,8 +4,8 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/
 import type { Principal, UserRole } from '../../platform/auth/principal.ts';
 import type { TokenIssuer } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError } from '../../platform/errors.ts';
-import { identityRepository } from './identity.repository.ts';
+import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import { identityRepository, type UserRow } from './identity.repository.ts';
 
 export interface NewUser {
   email: string;
@@ -29,23 +29,52 @@ async function userRow(u: NewUser) {
   };
 }
 
+/** Most staff accounts one store lists. */
+export const MAX_STORE_STAFF = 500;
+
 export function identityService(db: Db, tokens: TokenIssuer) {
   const repo = identityRepository(db);
   // API keys are checked on every partner request; a short cache keeps that off the database.
   const keyCache = new Map<string, { principal: Principal | null; until: number }>();
+
+  /** What sign-in and sign-up answer: a bearer token for the account. */
+  async function tokenFor(user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'store_id' | 'driver_id'>) {
+    const t = await tokens.issue({ userId: user.id, role: user.role, storeId: user.store_id, driverId: user.driver_id });
+    return {
+      access_token: t.token,
+      token_type: 'Bearer' as const,
+      expires_in: t.expiresIn,
+      user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    };
+  }
+
+  /** Stores a new account; an email already taken (in any letter case) is 409 and changes nothing. */
+  async function insertUser(u: NewUser, trx: Db) {
+    const row = await userRow(u);
+    try {
+      await identityRepository(trx).insertUser(row);
+    } catch (err) {
+      // The unique index on lower(email) decides, so two sign-ups racing for one email get one account.
+      if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', 'An account with this email already exists', { cause: err });
+      throw err;
+    }
+    return row;
+  }
 
   return {
     async issueToken(email: string, password: string) {
       const user = await repo.findUserByEmail(email);
       const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
       if (!user || !ok || user.disabled_at) throw new AppError('UNAUTHENTICATED', 'Email or password is wrong');
-      const t = await tokens.issue({ userId: user.id, role: user.role, storeId: user.store_id, driverId: user.driver_id });
-      return {
-        access_token: t.token,
-        token_type: 'Bearer' as const,
-        expires_in: t.expiresIn,
-        user: { id: user.id, email: user.email, name: user.name, role: user.role },
-      };
+      return tokenFor(user);
+    },
+
+    /**
+     * A customer creates their own account and is signed in. An email already taken is 409 and
+     * changes nothing: the existing account is never overwritten, whatever the password.
+     */
+    async signUp(input: { email: string; name: string; password: string }) {
+      return tokenFor(await insertUser({ ...input, role: 'customer' }, db));
     },
 
     async me(userId: string) {
@@ -55,11 +84,15 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     },
 
     /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
-    async createUser(u: NewUser, trx: Db = db): Promise<string> {
-      const row = await userRow(u);
-      await identityRepository(trx).insertUser(row);
-      return row.id;
+    createUser: async (u: NewUser, trx: Db = db): Promise<string> => (await insertUser(u, trx)).id,
+
+    /** A staff account bound to `storeId` (the catalog checks the store exists and who asks). */
+    async createStoreStaff(storeId: string, u: { email: string; name: string; password: string }) {
+      const user = await insertUser({ ...u, role: 'store', storeId }, db);
+      return { id: user.id, email: user.email, store_id: storeId };
     },
+
+    storeStaff: (storeId: string) => repo.storeStaff(storeId, MAX_STORE_STAFF),
 
     upsertUser: async (u: NewUser): Promise<string> => repo.upsertUser(await userRow(u)),
 

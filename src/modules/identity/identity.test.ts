@@ -79,3 +79,76 @@ describe('sign-in and partner API keys', () => {
     expect(tampered.statusCode).toBe(401);
   });
 });
+
+describe('customer sign-up', () => {
+  let n = 0;
+  const email = () => `new-customer-${Date.now()}-${n++}@test.lastmile.dev`;
+  const signUp = (payload: object, headers: Record<string, string> = {}) => t.request({ method: 'POST', url: '/v1/auth/signup', payload, headers });
+
+  it('creates a customer account that answers like sign-in and can sign in again', async () => {
+    const address = email();
+    const created = await signUp({ email: address, name: 'Ada', password: 'correct-horse-battery' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600, user: { email: address, name: 'Ada', role: 'customer' } });
+    const me = await t.request({ method: 'GET', url: '/v1/me', token: created.json().access_token });
+    expect(me.json()).toMatchObject({ id: created.json().user.id, email: address, role: 'customer', store_id: null, driver_id: null });
+
+    const signIn = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'correct-horse-battery' } });
+    expect(signIn.statusCode).toBe(200);
+    expect(Object.keys(signIn.json()).sort()).toEqual(Object.keys(created.json()).sort());
+    expect(signIn.json().user).toEqual(created.json().user);
+    // A customer token opens customer routes only.
+    expect((await t.request({ method: 'GET', url: '/v1/cart', token: signIn.json().access_token })).statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url: '/v1/partners/api-keys', token: signIn.json().access_token })).statusCode).toBe(403);
+    const stored = await t.platform.ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', created.json().user.id).executeTakeFirstOrThrow();
+    expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('refuses a taken email (any letter case) with 409 and leaves the account as it was', async () => {
+    const address = email();
+    expect((await signUp({ email: address, name: 'First', password: 'first-password-1' })).statusCode).toBe(201);
+    for (const password of ['first-password-1', 'another-password-2']) {
+      const again = await signUp({ email: address.toUpperCase(), name: 'Second', password });
+      expect(again.statusCode).toBe(409);
+      expect(again.headers['content-type']).toContain('application/problem+json');
+      expect(again.json()).toMatchObject({ code: 'CONFLICT', detail: 'An account with this email already exists' });
+      expect(again.body).not.toContain('access_token');
+    }
+    await t.tokenFor('ops');
+    const demo = await signUp({ email: 'ops@demo.lastmile.dev', name: 'Not ops', password: 'taking-over-ops' });
+    expect(demo.statusCode).toBe(409);
+    expect((await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'ops@demo.lastmile.dev', password: DEMO_PASSWORD } })).json().user.role).toBe('ops');
+    expect((await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'another-password-2' } })).statusCode).toBe(401);
+    const kept = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'first-password-1' } });
+    expect(kept.json().user).toMatchObject({ name: 'First', role: 'customer' });
+  });
+
+  it('does not replay sign-ups by Idempotency-Key: a retry is told the email is taken', async () => {
+    const body = { email: email(), name: 'Retry', password: 'correct-horse-battery' };
+    const first = await signUp(body, { 'idempotency-key': 'signup-retry-1' });
+    const retry = await signUp(body, { 'idempotency-key': 'signup-retry-1' });
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(409);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    const stored = await t.platform.ctx.db.selectFrom('idempotency_keys').select(['key']).where('key', '=', 'signup-retry-1').execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('rejects a bad email, a short password, a missing name and unknown fields such as a role', async () => {
+    const ok = { email: email(), name: 'Bo', password: 'correct-horse-battery' };
+    const cases: Array<[object, string]> = [
+      [{ ...ok, email: 'not-an-email' }, 'body.email'],
+      [{ ...ok, password: 'short-9ch' }, 'body.password'],
+      [{ email: ok.email, password: ok.password }, 'body.name'],
+      [{ ...ok, role: 'ops' }, 'body.role'],
+    ];
+    for (const [payload, path] of cases) {
+      const res = await signUp(payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+    const rows = await t.platform.ctx.db.selectFrom('users').select(['id']).where('email', '=', ok.email).execute();
+    expect(rows).toEqual([]);
+  });
+});

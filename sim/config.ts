@@ -1,0 +1,93 @@
+/**
+ * What a simulation run looks like: the city, the load shape and the behaviour shares. Every
+ * figure has a default sized for a 2-core machine; `npm run sim -- --help` lists the flags.
+ */
+export interface Phase {
+  name: string;
+  minutes: number;
+  ordersPerHour: number;
+}
+
+export interface SimConfig {
+  seed: number;
+  /** Normal orders per hour; the rush multiplies it. */
+  ordersPerHour: number;
+  rushFactor: number;
+  normalMin: number;
+  rushMin: number;
+  afterMin: number;
+  /** Longest wait after the last arrival for open orders to end. */
+  drainMin: number;
+  stores: number;
+  productsPerStore: number;
+  customers: number;
+  /** 0: enough for the rush (arrivals per minute × minutes a trip takes). */
+  drivers: number;
+  center: { lat: number; lng: number };
+  /** Stores lie within this distance of the centre; customers within the store's zone. */
+  cityRadiusM: number;
+  zoneRadiusM: number;
+  prepMeanS: number;
+  /** Mean seconds from the courier's arrival at the door to the handover. */
+  handoverS: number;
+  /** Behaviour shares, each 0..1. */
+  shares: {
+    decline: number;
+    insufficient: number;
+    slowCard: number;
+    netfail: number;
+    retry: number;
+    cancel: number;
+    storeReject: number;
+    missingItem: number;
+    driverDecline: number;
+  };
+}
+
+export const DEFAULT_SIM: SimConfig = {
+  seed: 1,
+  ordersPerHour: 300,
+  rushFactor: 10,
+  normalMin: 5,
+  rushMin: 10,
+  afterMin: 3,
+  drainMin: 20,
+  stores: 6,
+  productsPerStore: 60,
+  customers: 600,
+  drivers: 0,
+  // Hamburg: away from the demo city (Berlin) that `lastmile start` seeds, so shoppers see only simulated stores.
+  center: { lat: 53.5511, lng: 9.9937 },
+  cityRadiusM: 3500,
+  zoneRadiusM: 2500,
+  prepMeanS: 240,
+  handoverS: 60,
+  shares: {
+    decline: 0.03,
+    insufficient: 0.01,
+    slowCard: 0.02,
+    netfail: 0.01,
+    retry: 0.08,
+    cancel: 0.03,
+    storeReject: 0.01,
+    missingItem: 0.05,
+    driverDecline: 0.12,
+  },
+};
+
+/** Minutes a delivery keeps a driver busy, on average, for sizing the fleet. */
+export const TRIP_MINUTES = 14;
+
+export function phasesOf(c: SimConfig): Phase[] {
+  return [
+    { name: 'normal', minutes: c.normalMin, ordersPerHour: c.ordersPerHour },
+    { name: 'rush', minutes: c.rushMin, ordersPerHour: c.ordersPerHour * c.rushFactor },
+    { name: 'after', minutes: c.afterMin, ordersPerHour: c.ordersPerHour },
+  ].filter((p) => p.minutes > 0);
+}
+
+export function driversFor(c: SimConfig): number {
+  if (c.drivers > 0) return c.drivers;
+  const peakPerMin = Math.max(...phasesOf(c).map((p) => p.ordersPerHour / 60));
+  return Math.max(5, Math.ceil(peakPerMin * TRIP_MINUTES * 0.8));
+}

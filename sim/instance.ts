@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+
+const BIN = path.resolve('bin/lastmile.js');
+
+export interface Instance {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * Starts one lastmile (`lastmile start`, all roles) for a simulation: on a fresh database of the
+ * Postgres in DATABASE_URL with Redis and NATS when their URLs are set, or else on its own embedded
+ * Postgres with the in-process bus, exactly as `npm start` would. Its log goes to `dir/server.log`.
+ */
+export async function startInstance(opts: { name: string; dir: string; env: Record<string, string> }): Promise<Instance> {
+  await fsp.mkdir(opts.dir, { recursive: true });
+  const port = await freePort();
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', ...opts.env, PORT: String(port) };
+  let databaseUrl: string | null = null;
+  let dropDatabase: (() => Promise<void>) | null = null;
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const name = `lastmile_sim_${opts.name}_${Date.now().toString(36)}`.replace(/[^a-z0-9_]/g, '_');
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    databaseUrl = withDatabase(base, name);
+    env.DATABASE_URL = databaseUrl;
+    env.LASTMILE_NAMESPACE = name;
+    dropDatabase = async () => {
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end());
+    };
+  } else {
+    env.LASTMILE_DATA_DIR = path.join(opts.dir, 'data');
+    delete env.REDIS_URL;
+    delete env.NATS_URL;
+  }
+  const log = fs.createWriteStream(path.join(opts.dir, 'server.log'));
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const onData = (d: Buffer) => {
+    log.write(d);
+    if (out.length < 20_000) out += d.toString();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${opts.name} instance did not start in 180 s:\n${out}`)), 180_000);
+    child.stdout?.on('data', () => {
+      if (out.includes('lastmile is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${opts.name} instance exited with ${code}:\n${out}`));
+    });
+  });
+  if (!databaseUrl) {
+    const pgPort = (await fsp.readFile(path.join(opts.dir, 'data', 'port'), 'utf8')).trim();
+    databaseUrl = `postgres://postgres:lastmile@127.0.0.1:${pgPort}/lastmile`;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      log.end();
+      await dropDatabase?.().catch(() => undefined);
+    },
+  };
+}

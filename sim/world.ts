@@ -1,0 +1,160 @@
+import { type DriverLog, isTerminal, runStore, runVisit, type SimState, sinceStart, startCourier, type TrackedOrder } from './agents.ts';
+import { Api, ApiStats } from './client.ts';
+import type { SimConfig } from './config.ts';
+import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
+import type { Plan } from './plan.ts';
+import { buildCity, inPool, signIn } from './setup.ts';
+
+export interface WorldOptions {
+  label: string;
+  bases: string[];
+  /** The instance's database, for the end-of-run invariants (null: only the API's reconciliation). */
+  databaseUrl: string | null;
+  ops: { email: string; password: string };
+  cfg: SimConfig;
+  plan: Plan;
+  tag: string;
+  acceptTimeoutS?: number;
+  log: (msg: string) => void;
+  /** Called once the evening has started (after the city is built), e.g. to inject faults. */
+  during?: (state: SimState) => Promise<void>;
+}
+
+export interface WorldResult {
+  label: string;
+  state: SimState;
+  stats: ApiStats;
+  /** Final status of every order the simulation placed. */
+  finalStatus: Map<string, string>;
+  invariants: InvariantResult[];
+  drainedS: number;
+  arrivalsS: number;
+  drivers: DriverLog[];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+const OPEN = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up'];
+
+/**
+ * One simulated evening against one lastmile: build the city, put the couriers on shift and the
+ * store staff at their counters, let the customers arrive on the plan's schedule, wait for every
+ * order to end, then check the invariants.
+ */
+export async function runWorld(o: WorldOptions): Promise<WorldResult> {
+  const setupApi = new Api(o.bases, new ApiStats(), Date.now());
+  const opsToken = await signIn(setupApi, o.ops.email, o.ops.password);
+  o.log(`[${o.label}] building the city`);
+  const city = await buildCity(setupApi, o.plan, opsToken, o.tag, (m) => o.log(`[${o.label}] ${m}`));
+  await setupApi.close();
+
+  const stats = new ApiStats();
+  const startedAt = Date.now();
+  const api = new Api(o.bases, stats, startedAt);
+  const state: SimState = {
+    cfg: o.cfg,
+    plan: o.plan,
+    api,
+    startedAt,
+    opsToken,
+    stores: city.stores,
+    productIds: city.productIds,
+    customerTokens: city.customerTokens,
+    orders: new Map<string, TrackedOrder>(),
+    outcomes: new Map(),
+    duplicateOrders: 0,
+    offersPerTrip: new Map(),
+    storeWaitsS: [],
+    drivers: [],
+    samples: [],
+    busyNow: 0,
+    stopping: false,
+    agentErrors: [],
+  };
+  const storeLoops = city.stores.map((st) => runStore(state, st));
+  const couriers = o.plan.drivers.map((d, i) => startCourier(state, d, city.driverTokens[i] as string));
+  state.drivers = couriers.map((c) => c.log);
+  const sampler = setInterval(() => {
+    const open = [...state.orders.values()].filter((x) => x.deliveredAt === undefined && !x.canceledBySim).length;
+    state.samples.push([sinceStart(state), state.busyNow, open]);
+  }, 15_000);
+  const faults = o.during?.(state);
+
+  o.log(`[${o.label}] the evening starts: ${o.plan.visits.length} visits over ${(o.plan.durationS / 60).toFixed(1)} min, ${o.plan.drivers.length} couriers`);
+  const visits = o.plan.visits.map((v) => sleep(v.atS * 1000).then(() => runVisit(state, v).catch((err: unknown) => state.agentErrors.push(`visit ${v.index}: ${String(err)}`))));
+  const progress = setInterval(() => {
+    const delivered = [...state.orders.values()].filter((x) => x.deliveredAt).length;
+    o.log(`[${o.label}] t=${Math.round(sinceStart(state))}s placed=${state.orders.size} delivered=${delivered} busy couriers=${state.busyNow}`);
+  }, 60_000);
+  await Promise.all(visits);
+  const arrivalsS = sinceStart(state);
+  o.log(`[${o.label}] every customer has come; waiting for open orders to end (at most ${o.cfg.drainMin} min)`);
+
+  // Drain: every order ends (delivered, canceled or failed) or the drain time runs out.
+  const drainUntil = Date.now() + o.cfg.drainMin * 60_000;
+  for (;;) {
+    const open = o.databaseUrl ? await openOrders(o.databaseUrl).catch(() => -1) : await openByApi(api, opsToken);
+    if (open === 0 || Date.now() > drainUntil) break;
+    await sleep(5_000);
+  }
+  const drainedS = sinceStart(state) - arrivalsS;
+  clearInterval(progress);
+  clearInterval(sampler);
+  state.stopping = true;
+  o.log(`[${o.label}] the evening is over after ${Math.round(drainedS)} s of drain; couriers go off shift`);
+  await faults;
+  await Promise.all([...storeLoops, ...couriers.map((c) => c.done)]);
+
+  await api.close();
+  o.log(`[${o.label}] checking the invariants`);
+  // The audit after the evening is not part of the measured traffic.
+  const audit = new Api(o.bases, new ApiStats(), startedAt);
+  const finalStatus = await finalStatuses(audit, opsToken, [...state.orders.keys()]);
+  for (const [id, status] of finalStatus) {
+    const t = state.orders.get(id);
+    if (t) t.status = status;
+  }
+  const invariants: InvariantResult[] = o.databaseUrl ? await checkInvariants(o.databaseUrl, { acceptTimeoutS: o.acceptTimeoutS }) : [];
+  const rec = await audit.call<{ ok: boolean; mismatches: unknown[] }>('GET', '/v1/ops/payments/reconciliation', { token: opsToken });
+  invariants.push({
+    name: 'reconciliation_endpoint',
+    ok: rec.status === 200 && rec.body.ok === true,
+    violations: rec.status === 200 ? rec.body.mismatches.length : -1,
+    detail: 'GET /v1/ops/payments/reconciliation finds no mismatch between the ledger, the rules and the payment provider',
+  });
+  const notEnded = [...finalStatus.values()].filter((st) => !isTerminal(st)).length;
+  invariants.push({ name: 'every_order_ended', ok: notEnded === 0, violations: notEnded, detail: 'every order placed with a 2xx answer is delivered, canceled or failed' });
+  invariants.push({
+    name: 'no_duplicate_order',
+    ok: state.duplicateOrders === 0,
+    violations: state.duplicateOrders,
+    detail: 'a checkout retried with the same Idempotency-Key made one order',
+  });
+  await audit.close();
+  return { label: o.label, state, stats, finalStatus, invariants, drainedS, arrivalsS, drivers: state.drivers };
+}
+
+async function openByApi(api: Api, token: string): Promise<number> {
+  let n = 0;
+  for (const status of OPEN) {
+    const res = await api.call<{ items: unknown[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token }).catch(() => null);
+    if (!res || res.status !== 200) return -1;
+    n += res.body.items.length;
+  }
+  return n;
+}
+
+async function finalStatuses(api: Api, token: string, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  await inPool(ids, 8, async (id) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const res = await api.call<{ status: string }>('GET', `/v1/orders/${id}`, { token }).catch(() => null);
+      if (res?.status === 200) {
+        out.set(id, res.body.status);
+        return;
+      }
+      await sleep(500);
+    }
+    out.set(id, 'unknown');
+  });
+  return out;
+}
