@@ -46,7 +46,8 @@ export const StorePatch = Strict({
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   opening_hours: Type.Optional(OpeningHoursSchema),
   avg_prep_s: Type.Optional(Type.Integer({ minimum: 0, maximum: 7200 })),
-  expected_version: Type.Optional(Type.Integer({ minimum: 1, description: 'Fail with 409 if the store changed since' })),
+  // version is an int column: a larger number would be refused by Postgres (500) instead of a 409.
+  expected_version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Fail with 409 if the store changed since' })),
 });
 
 export const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });

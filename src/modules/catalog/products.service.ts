@@ -36,6 +36,12 @@ export const productView = (p: ProductCore) => ({
   version: p.version,
 });
 
+/**
+ * popularity is a real (float4) column: a double below its range (1e-300) would be refused by
+ * Postgres as out of range (500), so it is stored as the float4 it becomes anyway.
+ */
+const asReal = (x: number) => Math.fround(x);
+
 export function productsService(db: Db) {
   const repo = productsRepository(db);
 
@@ -85,7 +91,7 @@ export function productsService(db: Db) {
         image_url: input.image_url ?? null,
         weight_g: input.weight_g ?? null,
         age_restricted: input.age_restricted ?? false,
-        popularity: input.popularity ?? 0,
+        popularity: asReal(input.popularity ?? 0),
       };
       try {
         const row = await db.transaction().execute(async (trx) => {
@@ -105,6 +111,7 @@ export function productsService(db: Db) {
       for (const k of ['name', 'brand', 'price_minor', 'currency', 'image_url', 'weight_g', 'age_restricted', 'popularity'] as const) {
         if (patch[k] !== undefined) (f as Record<string, unknown>)[k] = patch[k];
       }
+      if (f.popularity !== undefined) f.popularity = asReal(f.popularity);
       if (patch.category_id !== undefined) {
         f.category_id = patch.category_id;
         f.category_path = await categoryPath(patch.category_id);

@@ -39,7 +39,11 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d
 export function toLocationPoint(p: PointInput): LocationPoint {
   const at = Date.parse(p.recorded_at);
   if (!ISO_DATE_TIME.test(p.recorded_at) || !Number.isFinite(at)) throw new AppError('VALIDATION_FAILED', `points: recorded_at "${p.recorded_at}" is not an ISO 8601 time`);
-  return { lat: p.lat, lng: p.lng, at, accuracyM: p.accuracy_m, headingDeg: p.heading_deg, speedMps: p.speed_mps };
+  // The history stores these as real (float4): a double below its range (1e-300) would make
+  // Postgres refuse the whole batched write, and the refused points stay buffered, failing every
+  // flush after it. Rounded here to the float4 the column would hold anyway.
+  const real = (x: number | undefined) => (x === undefined ? undefined : Math.fround(x));
+  return { lat: p.lat, lng: p.lng, at, accuracyM: real(p.accuracy_m), headingDeg: real(p.heading_deg), speedMps: real(p.speed_mps) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { trackingFor } from '../tracking/index.ts';
 import { supportRoutes } from './support.routes.ts';
 import { supportService } from './support.service.ts';
 import { registerSupportWorkflows, startSupportWorker } from './support.workflows.ts';
@@ -12,9 +13,13 @@ export { escalationWorkflowId } from './support.workflows.ts';
 /** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
 export const supportModule: ModuleDefinition = {
   name: 'support',
-  dependsOn: ['identity'],
+  // tracking: who may follow an order (customer, store, assigned driver, ops) is who may open a ticket about it.
+  dependsOn: ['identity', 'tracking'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   registerWorkflows: registerSupportWorkflows,
-  routes: (app, ctx) => supportRoutes(app, supportService(ctx.db)),
+  routes: (app, ctx) =>
+    supportRoutes(app, supportService(ctx.db), async (by, orderId) => {
+      await trackingFor(ctx).access(by, orderId);
+    }),
   startWorker: startSupportWorker,
 };

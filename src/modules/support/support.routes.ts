@@ -1,12 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../platform/auth/principal.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { SupportService } from './support.service.ts';
 
 const Status = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('resolved')]);
 
-export async function supportRoutes(scope: FastifyInstance, service: SupportService): Promise<void> {
+/** Throws NOT_FOUND unless `by` may see the order (its customer, its store, its driver, ops). */
+export type OrderAccessCheck = (by: Principal, orderId: string) => Promise<void>;
+
+export async function supportRoutes(scope: FastifyInstance, service: SupportService, orderAccess: OrderAccessCheck): Promise<void> {
   const app = typed(scope);
 
   app.post(
@@ -24,6 +28,9 @@ export async function supportRoutes(scope: FastifyInstance, service: SupportServ
       },
     },
     async (req, reply) => {
+      // A ticket about an order is about one of the caller's own: someone else's order (or an id
+      // that does not exist) is not found, so a ticket can neither point at nor probe it.
+      if (req.body.order_id) await orderAccess(callerOf(req), req.body.order_id);
       const { ticket, created } = await service.open(callerOf(req), req.body, req.idempotencyKey);
       reply.code(created ? 201 : 200);
       return ticket;

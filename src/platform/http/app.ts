@@ -27,6 +27,32 @@ export interface HttpAppOptions {
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
+ * Where validated input holds a value Postgres cannot store: U+0000 in a string (text and jsonb
+ * refuse it), or a number that is not finite (ajv coerces the string "Infinity" to a number, and
+ * its minimum/maximum checks skip non-finite numbers). Objects and arrays are walked; streams and
+ * buffers are not.
+ */
+function unstorableAt(value: unknown, root: string): { path: string; message: string } | null {
+  const stack: Array<[unknown, string]> = [[value, root]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return { path, message: 'must not contain U+0000' };
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { path, message: 'must be a finite number' };
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => stack.push([x, `${path}.${i}`]));
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as { pipe?: unknown }).pipe !== 'function') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return { path, message: 'must not contain U+0000' };
+        stack.push([x, `${path}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Builds the API: schemas with `additionalProperties: false`, one problem+json error handler,
  * request ids, metrics, auth, idempotency, OpenAPI at /openapi.json and a reference at /docs.
  */
@@ -47,6 +73,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (a malformed %-escape, a path parameter over maxParamLength) would
+    // otherwise bypass the error handler and answer plain JSON instead of problem+json.
+    frameworkErrors: errorHandler(ctx.logger),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler(ctx.logger));
@@ -94,6 +123,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   registerAuth(app, ctx.tokens, opts.resolveApiKey);
   for (const m of opts.modules) await m.frontDoor?.(app, ctx);
+  // Refused here, naming the field, instead of failing (500) at whichever statement would have
+  // stored or compared the value. After validation (and its coercion), before idempotency.
+  app.addHook('preHandler', async (request) => {
+    const bad = unstorableAt(request.params, 'params') ?? unstorableAt(request.query, 'querystring') ?? unstorableAt(request.body, 'body');
+    if (bad) throw new AppError('VALIDATION_FAILED', `${bad.path}: ${bad.message}`, { details: { errors: [bad] } });
+  });
   registerIdempotency(app, ctx.db, ctx.logger);
 
   app.get('/health', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({

@@ -31,7 +31,8 @@ export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): P
       schema: {
         tags: ['ops'],
         summary: 'Hand a dead letter back to its consumer (after fixing the cause)',
-        params: Strict({ id: Type.Integer({ minimum: 1 }) }),
+        // Bounded: a larger number is no bigserial id, and Postgres would refuse it as out of range (500).
+        params: Strict({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
       },
     },
     async (req, reply) => {
