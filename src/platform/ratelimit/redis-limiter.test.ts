@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { limiterContract } from './limiter.contract.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
+import { batchDeadlineMs } from './resilient-limiter.ts';
 
 const url = redisUrl();
 
@@ -37,13 +38,23 @@ if (url) {
   });
 
   it('sends concurrent checks together: 200 checks in a few script calls', async () => {
-    const limiter = createRedisLimiter({ redis, prefix });
+    const sizes: number[] = [];
+    const limiter = createRedisLimiter({ redis, prefix, run: (send, size) => (sizes.push(size), send()) });
     const rule = { algorithm: 'sliding_window', limit: 1000, windowMs: 60_000 } as const;
     const all = await Promise.all(Array.from({ length: 200 }, (_, i) => limiter.check(`batch:${i % 20}`, rule)));
     expect(all.every((d) => d.allowed)).toBe(true);
     // Every key counted each of its 10 checks once.
     expect(all.filter((d) => d.remaining === 990)).toHaveLength(20);
     expect(limiter.commandsSent).toBeLessThanOrEqual(3);
+    // The runner is told each call's size (the deadline grows with it).
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(sizes).toHaveLength(limiter.commandsSent);
+  });
+
+  it('gives a batched call more time with more checks in it, a lone check the configured deadline', () => {
+    expect(batchDeadlineMs(10, 1)).toBe(10);
+    expect(batchDeadlineMs(10, 100)).toBe(14);
+    expect(batchDeadlineMs(10, 256)).toBe(20);
   });
 
   it('uses Redis time when no clock is given, and keys expire', async () => {

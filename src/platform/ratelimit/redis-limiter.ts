@@ -23,7 +23,8 @@ interface Pending {
 type CheckCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number[]>;
 
 /** Sends one batch of checks and settles them. Wrapped by the caller (timeout, breaker). */
-export type BatchRunner = (send: () => Promise<number[]>) => Promise<number[]>;
+/** Runs one script call of `size` checks (e.g. under a deadline and a breaker). */
+export type BatchRunner = (send: () => Promise<number[]>, size: number) => Promise<number[]>;
 
 export interface RedisLimiterOptions {
   redis: Redis;
@@ -98,7 +99,7 @@ export function createRedisLimiter(
       checkArgs[k] = p.cost === 1 ? idx : `${idx}:${p.cost}`;
     }
     args.push(opts.clock ? opts.clock.now() : '', rules.size, ...ruleArgs, ...checkArgs);
-    run(() => command(batch.length, ...args))
+    run(() => command(batch.length, ...args), batch.length)
       .then(
         (out) => {
           for (let k = 0; k < batch.length; k++) {
