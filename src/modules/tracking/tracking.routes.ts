@@ -9,7 +9,8 @@ import { positionTopic } from '../drivers/index.ts';
 import { etaView, type TrackingMessage, type TrackingService, trackingTopic } from './tracking.service.ts';
 
 const Id = Strict({ id: Uuid });
-const After = Strict({ after: Type.Integer({ minimum: 0, default: 0, description: 'Resume cursor: the last `seq` received' }) });
+// seq is an int column: a cursor beyond it would be refused by Postgres (500) rather than match nothing.
+const After = Strict({ after: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 0, description: 'Resume cursor: the last `seq` received' }) });
 
 const HEARTBEAT_MS = 25_000;
 /** Driver positions reach a subscriber at most this often. */
@@ -17,6 +18,8 @@ const POSITION_EVERY_MS = 1000;
 /** A subscriber this far behind gets no positions until it catches up; further behind, it is cut. */
 const SLOW_BYTES = 256 * 1024;
 const DEAD_BYTES = 4 * 1024 * 1024;
+/** Log messages read per query when a subscriber catches up. */
+const REPLAY_PAGE = 500;
 
 export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: TrackingService; bus: EventBus }): Promise<void> {
   const app = typed(scope);
@@ -50,18 +53,20 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
       },
     },
     (socket: WebSocket, req) => {
-      void serve(socket, callerOf(req), req.params.id, Number(req.query.after ?? 0)).catch((err: unknown) => {
+      serve(socket, callerOf(req), req.params.id, Number(req.query.after ?? 0), (err) => {
         req.log.warn({ err }, 'tracking socket failed');
         socket.close(1011, 'internal error');
       });
     },
   );
 
-  async function serve(socket: WebSocket, by: Principal, orderId: string, after: number): Promise<void> {
+  function serve(socket: WebSocket, by: Principal, orderId: string, after: number, fail: (err: unknown) => void): void {
     let lastSeq = after;
     let lastPositionAt = 0;
     let positions: Subscription | null = null;
     let driverId: string | null = null;
+    // Status messages up to the snapshot's seq are older than the driver the snapshot names.
+    let snapshotSeq = Number.POSITIVE_INFINITY;
     const send = (msg: object, droppable = false) => {
       if (socket.readyState !== socket.OPEN) return;
       // A slow reader must not hold memory for everyone: positions are skipped, then it is cut.
@@ -83,14 +88,43 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
         send({ type: 'position', lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() }, true);
       });
     };
-    const deliver = (m: TrackingMessage) => {
+    /** Sends the next message of the log; older ones were sent already (a replay and the live topic overlap). */
+    const emit = (m: TrackingMessage) => {
       if (m.seq <= lastSeq) return;
       lastSeq = m.seq;
       send(m);
-      if (m.type === 'status') followDriver((m.driver_id as string | null) ?? null);
+      if (m.type === 'status' && m.seq > snapshotSeq) followDriver((m.driver_id as string | null) ?? null);
     };
-    // Listen first, then read: nothing published in between is lost (duplicates are skipped by seq).
-    const live = deps.bus.listen(trackingTopic(orderId), (m) => deliver(m as TrackingMessage));
+    /** Sends the log after the cursor, page by page, until it has sent `upTo` or reached the end. */
+    const catchUp = async (upTo: number) => {
+      for (;;) {
+        const page = await tracking.messagesAfter(orderId, lastSeq, REPLAY_PAGE);
+        for (const m of page) emit(m);
+        if (page.length < REPLAY_PAGE || lastSeq >= upTo) return;
+      }
+    };
+    // The snapshot, the replay and every live message go out through one queue, so the client gets
+    // the log in seq order with no gap. A live message that arrives while the replay is being read
+    // waits behind it: sent at once it would move the cursor past the replay, which would then be
+    // skipped. A live message ahead of the cursor (announcements of one order may overtake each
+    // other: several handlers, the ETA refresh) first fetches the gap from the log; message k is
+    // announced after its commit and numbered under the order row's lock, so all before k are in it.
+    let queue = Promise.resolve();
+    const enqueue = (step: () => Promise<void>) => {
+      queue = queue
+        .then(async () => {
+          if (socket.readyState === socket.OPEN) await step();
+        })
+        .catch(fail);
+    };
+    // Listen first, then read: nothing published in between is lost (it waits in the queue).
+    const live = deps.bus.listen(trackingTopic(orderId), (data) => {
+      const m = data as TrackingMessage;
+      enqueue(async () => {
+        if (m.seq > lastSeq + 1) await catchUp(m.seq - 1);
+        emit(m);
+      });
+    });
     const heartbeat = setInterval(() => send({ type: 'heartbeat', at: new Date().toISOString() }), HEARTBEAT_MS);
     heartbeat.unref();
     socket.on('close', () => {
@@ -98,9 +132,12 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
       void live.close();
       void positions?.close();
     });
-    const row = await tracking.access(by, orderId);
-    send(await tracking.snapshot(row));
-    for (const m of await tracking.messagesAfter(orderId, after)) deliver(m);
-    followDriver(row.driver_id);
+    enqueue(async () => {
+      const row = await tracking.access(by, orderId);
+      send(await tracking.snapshot(row));
+      snapshotSeq = row.seq;
+      followDriver(row.driver_id);
+      await catchUp(Number.POSITIVE_INFINITY);
+    });
   }
 }

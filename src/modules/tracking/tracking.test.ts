@@ -139,6 +139,28 @@ describe('tracking', () => {
     second.ws.terminate();
   });
 
+  it('a message announced while the replay is being read waits for it: the log in order, once, no gap', async () => {
+    const s = await shop();
+    const order = await placeAndAccept(s);
+    const logged = await waitFor(async () => {
+      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: customer })).json();
+      return r.messages.length > 0 ? (r.messages as Array<{ seq: number }>) : null;
+    }, 10_000, 'a logged message');
+    const last = Math.max(...logged.map((m) => m.seq));
+    const inbox = await subscribe(order.id, customer, 0);
+    // The server is still reading the snapshot and the log when a later message goes out live (far
+    // ahead, so no message the order logs meanwhile takes its number): it must not cut the replay short.
+    const liveSeq = last + 1000;
+    t.platform.ctx.bus.announce(`tracking.${order.id}`, { seq: liveSeq, type: 'eta', live: true });
+    await waitFor(() => inbox.messages.some((m) => m.live === true), 5000, 'the live message');
+    expect(inbox.messages[0]?.type).toBe('snapshot');
+    const got = seqs(inbox);
+    const replayed = got.slice(0, got.indexOf(liveSeq));
+    expect(replayed.length).toBeGreaterThanOrEqual(last);
+    expect(replayed).toEqual(Array.from({ length: replayed.length }, (_, i) => i + 1));
+    inbox.ws.terminate();
+  });
+
   it('a reader that stops reading is cut off; the others keep getting every message', async () => {
     const s = await shop();
     const order = await placeAndAccept(s);
