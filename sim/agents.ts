@@ -82,7 +82,7 @@ function note(s: SimState, where: string, err: unknown): void {
 }
 
 /** Retries on no answer, 5xx, 409 IN_PROGRESS and 429/503 (honouring Retry-After), up to `tries`. */
-async function persist<T>(s: SimState, send: () => Promise<ApiAnswer<T>>, tries = 6): Promise<ApiAnswer<T> | null> {
+async function persist<T>(s: SimState, send: () => Promise<ApiAnswer<T>>, tries = 8): Promise<ApiAnswer<T> | null> {
   for (let i = 0; i < tries; i++) {
     try {
       const res = await send();
@@ -165,47 +165,81 @@ interface OrderSummary {
   lines?: Array<{ product_id: string; quantity: number }>;
 }
 
-/** Store staff: accept what came in after a moment's look, pick and pack, mark ready. */
+/**
+ * Store staff: accept what came in after a moment's look, pick and pack, mark ready. The counter
+ * is a loop over what the API says is waiting, so an answer lost to a crashed API process is
+ * simply tried again on the next look (with the same Idempotency-Key).
+ */
 export async function runStore(s: SimState, store: SimStore): Promise<void> {
-  const scheduled = new Set<string>();
+  const firstSeen = new Map<string, number>();
+  const readyDue = new Map<string, number>();
+  const busy = new Set<string>();
+  const token = store.token;
+  const rngOf = (id: string) => rngFor(`sim:${s.cfg.seed}:order:${id}`);
+  let attempt = 0;
+  /** A key per attempt: its retries after a lost answer replay, a later attempt asks anew. */
+  const keyOf = (what: string, id: string) => `${what}-${id}-${++attempt}`;
+  const act = (id: string, work: () => Promise<void>) => {
+    if (busy.has(id)) return;
+    busy.add(id);
+    void work()
+      .catch((err: unknown) => note(s, `store ${store.index} order ${id}`, err))
+      .finally(() => busy.delete(id));
+  };
+  const list = async (status: string) => {
+    const res = await s.api.call<{ items: OrderSummary[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token });
+    return res.status === 200 ? res.body.items : [];
+  };
   while (!s.stopping) {
     try {
-      const inbox = await s.api.call<{ items: OrderSummary[] }>('GET', '/v1/orders?status=authorized&limit=100', { token: store.token });
-      for (const o of inbox.status === 200 ? inbox.body.items : []) {
-        if (scheduled.has(o.id)) continue;
-        scheduled.add(o.id);
-        void handleStoreOrder(s, store, o.id).catch((err: unknown) => note(s, `store ${store.index} order ${o.id}`, err));
+      const now = Date.now();
+      for (const o of await list('authorized')) {
+        const v = s.orders.get(o.id)?.visit;
+        const seen = firstSeen.get(o.id) ?? now;
+        firstSeen.set(o.id, seen);
+        if (now < seen + (v?.storeAcceptAfterS ?? 5 + rngOf(o.id)() * 30) * 1000) continue;
+        act(o.id, async () => {
+          if (v?.storeRejects) {
+            const key = keyOf('reject', o.id);
+            await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/reject`, { token, body: { reason: 'items damaged' }, key }));
+            return;
+          }
+          const acceptKey = keyOf('accept', o.id);
+          const accepted = await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/accept`, { token, key: acceptKey }));
+          if (accepted?.status !== 200) return;
+          const t = s.orders.get(o.id);
+          if (t) t.acceptedAt = Date.now();
+          readyDue.set(o.id, Date.now() + (v?.prepS ?? store.prepMeanS) * 1000);
+          const preparingKey = keyOf('preparing', o.id);
+          await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key: preparingKey }));
+        });
+      }
+      for (const o of await list('accepted')) {
+        const key = keyOf('preparing', o.id);
+        act(o.id, async () => void (await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key }))));
+      }
+      for (const o of await list('preparing')) {
+        const due = readyDue.get(o.id) ?? now + store.prepMeanS * 1000;
+        readyDue.set(o.id, due);
+        if (now < due) continue;
+        act(o.id, async () => {
+          const t = s.orders.get(o.id);
+          let picked: Array<{ product_id: string; quantity: number }> = [];
+          if (t?.visit.missingItem) {
+            const detail = await persist(s, () => s.api.call<OrderSummary>('GET', `/v1/orders/${o.id}`, { token }));
+            const line = detail?.body.lines?.[0];
+            if (line) picked = [{ product_id: line.product_id, quantity: line.quantity - 1 }];
+          }
+          const readyKey = keyOf('ready', o.id);
+          const ready = await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/ready`, { token, body: { picked }, key: readyKey }));
+          if (ready?.status === 200 && t) t.readyAt = Date.now();
+        });
       }
     } catch (err) {
-      note(s, `store ${store.index} inbox`, err);
+      note(s, `store ${store.index} counter`, err);
     }
     await sleep(STORE_POLL_S * 1000);
   }
-}
-
-async function handleStoreOrder(s: SimState, store: SimStore, orderId: string): Promise<void> {
-  const tracked = s.orders.get(orderId);
-  const rng = rngFor(`sim:${s.cfg.seed}:order:${orderId}`);
-  const v = tracked?.visit;
-  await sleep((v?.storeAcceptAfterS ?? 5 + rng() * 30) * 1000);
-  const token = store.token;
-  if (v?.storeRejects) {
-    await persist(s, () => s.api.call('POST', `/v1/orders/${orderId}/reject`, { token, body: { reason: 'items damaged' }, key: `reject-${orderId}` }));
-    return;
-  }
-  const accepted = await persist(s, () => s.api.call('POST', `/v1/orders/${orderId}/accept`, { token, key: `accept-${orderId}` }));
-  if (accepted?.status !== 200) return; // canceled meanwhile, or the customer's card failed
-  if (tracked) tracked.acceptedAt = Date.now();
-  await persist(s, () => s.api.call('POST', `/v1/orders/${orderId}/preparing`, { token, key: `preparing-${orderId}` }));
-  await sleep((v?.prepS ?? store.prepMeanS) * 1000);
-  let picked: Array<{ product_id: string; quantity: number }> = [];
-  if (v?.missingItem) {
-    const detail = await persist(s, () => s.api.call<OrderSummary>('GET', `/v1/orders/${orderId}`, { token }));
-    const line = detail?.body.lines?.[0];
-    if (line) picked = [{ product_id: line.product_id, quantity: line.quantity - 1 }];
-  }
-  const ready = await persist(s, () => s.api.call('POST', `/v1/orders/${orderId}/ready`, { token, body: { picked }, key: `ready-${orderId}` }));
-  if (ready?.status === 200 && tracked) tracked.readyAt = Date.now();
 }
 
 // ---------------------------------------------------------------- drivers
@@ -293,10 +327,16 @@ class Courier {
     }
   }
 
+  private attempts = 0;
+
+  /**
+   * One attempt at a delivery step. The Idempotency-Key covers this attempt's retries after a
+   * lost answer; a later attempt (the bag was not ready yet) is a new request with a new key,
+   * since the first answer, a 409, is stored for its key.
+   */
   private step(deliveryId: string, path: string, extra: Record<string, unknown> = {}) {
-    return persist(this.s, () =>
-      this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, { token: this.token, body: { lat: this.at.lat, lng: this.at.lng, ...extra }, key: `${path}-${deliveryId}` }),
-    );
+    const key = `${path}-${deliveryId}-${++this.attempts}`;
+    return persist(this.s, () => this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, { token: this.token, body: { lat: this.at.lat, lng: this.at.lng, ...extra }, key }));
   }
 
   private async currentTrip(): Promise<TripView | null> {

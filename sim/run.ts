@@ -39,7 +39,9 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
   const cfg = o.cfg;
   const plan = makePlan(cfg);
   const run = o.name ?? `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${cfg.seed}`;
-  const dir = o.out ?? path.join(SIM_DIR, 'results', run);
+  // Server logs (and embedded databases) stay under sim/results even when the report goes elsewhere.
+  const workDir = path.join(SIM_DIR, 'results', run);
+  const dir = o.out ?? workDir;
   const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
   log(`simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`);
   const tag = `${cfg.seed}-${Date.now().toString(36)}`;
@@ -54,7 +56,7 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
       const kinds = o.baseline ? (['scored', 'greedy'] as const) : (['scored'] as const);
       log(`starting ${kinds.length} lastmile instance(s) (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'})`);
       const started = await Promise.all(
-        kinds.map((k) => startInstance({ name: k, dir: path.join(dir, k), env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k } })),
+        kinds.map((k) => startInstance({ name: k, dir: path.join(workDir, k), env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k } })),
       );
       instances.push(...started);
       instanceNote = `Started ${started.length === 2 ? 'two instances side by side on this machine' : 'one instance'} (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'}${process.env.REDIS_URL ? ', Redis' : ''}${process.env.NATS_URL ? ', NATS' : ''}).`;

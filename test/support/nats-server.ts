@@ -22,8 +22,9 @@ const BINARY = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
+    // destroy, not end: the server keeps a half-closed client around until its next ping.
     const s = net.connect(port, '127.0.0.1', () => {
-      s.end();
+      s.destroy();
       resolve(true);
     });
     s.once('error', () => resolve(false));
