@@ -10,7 +10,8 @@ const BIN = path.resolve('bin/lastmile.js');
 export interface Instance {
   url: string;
   databaseUrl: string;
-  stop(): Promise<void>;
+  /** Stops the server; its database is dropped unless `keepDatabase` (to look into a broken run). */
+  stop(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -91,14 +92,14 @@ export async function startInstance(opts: { name: string; dir: string; env: Reco
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
-    async stop() {
+    async stop(stopOpts = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       log.end();
-      await dropDatabase?.().catch(() => undefined);
+      if (!stopOpts.keepDatabase) await dropDatabase?.().catch(() => undefined);
     },
   };
 }

@@ -37,12 +37,16 @@ export async function checkInvariants(databaseUrl: string, opts: { acceptTimeout
         ),
       ],
       [
-        'delivered_captured_once',
-        'every delivered order has exactly one capture in the ledger and a captured amount',
+        'delivered_settled_once',
+        'every delivered order is settled once: one capture of its final amount, or, when nothing it held was delivered (final amount 0), a void and no capture',
         () =>
-          count(`SELECT count(*)::int AS n FROM orders o
-               WHERE o.status = 'delivered' AND (o.captured_minor IS NULL
-                 OR (SELECT count(*) FROM payment_ledger l WHERE l.order_id = o.id AND l.kind = 'capture') <> 1)`),
+          count(`SELECT count(*)::int AS n FROM orders o LEFT JOIN payments p ON p.order_id = o.id
+               WHERE o.status = 'delivered' AND NOT coalesce(
+                 (o.captured_minor > 0 AND p.captured_minor = o.captured_minor
+                   AND (SELECT count(*) FROM payment_ledger l WHERE l.order_id = o.id AND l.kind = 'capture') = 1)
+                 OR (o.captured_minor = 0 AND p.status = 'voided'
+                   AND NOT EXISTS (SELECT 1 FROM payment_ledger l WHERE l.order_id = o.id AND l.kind = 'capture')),
+                 false)`),
       ],
       ['no_double_capture', 'no order captured twice', () => count(`SELECT count(*)::int AS n FROM (SELECT order_id FROM payment_ledger WHERE kind = 'capture' GROUP BY order_id HAVING count(*) > 1) d`)],
       [

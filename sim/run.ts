@@ -46,6 +46,7 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
   log(`simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`);
   const tag = `${cfg.seed}-${Date.now().toString(36)}`;
   const instances: Instance[] = [];
+  let keepDatabase = false;
   try {
     let worlds: Promise<WorldResult>[];
     let instanceNote: string;
@@ -74,8 +75,12 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
       for (const e of f.agent_errors.slice(0, 5)) log(`[${f.label}] agent error: ${e}`);
     }
     log(`report: ${path.join(dir, 'report.md')}`);
+    if (!ok) {
+      keepDatabase = true;
+      for (const i of instances) log(`kept for inspection: ${i.databaseUrl}`);
+    }
     return { ok, dir };
   } finally {
-    await Promise.all(instances.map((i) => i.stop()));
+    await Promise.all(instances.map((i) => i.stop({ keepDatabase })));
   }
 }
