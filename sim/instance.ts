@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../src/platform/free-port.ts';
 
 const BIN = path.resolve('bin/lastmile.js');
 
@@ -12,17 +12,6 @@ export interface Instance {
   databaseUrl: string;
   /** Stops the server; its database is dropped unless `keepDatabase` (to look into a broken run). */
   stop(opts?: { keepDatabase?: boolean }): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 function withDatabase(url: string, database: string): string {

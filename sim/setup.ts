@@ -1,5 +1,5 @@
 import type { Api } from './client.ts';
-import type { SimStore } from './agents.ts';
+import type { SimStore } from './state.ts';
 import type { Plan } from './plan.ts';
 
 const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));

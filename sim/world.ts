@@ -1,9 +1,12 @@
-import { type DriverLog, isTerminal, runStore, runVisit, type SimState, sinceStart, startCourier, type TrackedOrder } from './agents.ts';
 import { Api, ApiStats } from './client.ts';
+import { startCourier } from './couriers.ts';
+import { runVisit } from './customers.ts';
 import type { SimConfig } from './config.ts';
 import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
 import type { Plan } from './plan.ts';
 import { buildCity, inPool, signIn } from './setup.ts';
+import { type DriverLog, isTerminal, type SimState, sinceStart, sleep, type TrackedOrder } from './state.ts';
+import { runStore } from './stores.ts';
 
 export interface WorldOptions {
   label: string;
@@ -32,7 +35,6 @@ export interface WorldResult {
   drivers: DriverLog[];
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 const OPEN = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up'];
 
 /**

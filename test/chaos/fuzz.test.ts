@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DRIVER_IDS } from '../../src/cli/demo-seed.ts';
+import { type DocOperation, type DocParam, documentedOperations, type JsonSchema } from '../support/openapi.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, type Shop } from '../support/shop.ts';
 
@@ -18,30 +19,13 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_251_123);
 const MIN_REQUESTS = 10_000;
 const TARGET_REQUESTS = 15_000;
 
-interface JsonSchema {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema | JsonSchema[];
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-}
 interface Operation {
   method: string;
   path: string;
   /** Callers the route admits (from its security and "Roles:" line): most requests come from them, to get past the role check. */
   admitted: Principal[];
-  params: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>;
-  body: { type: string; schema: JsonSchema } | null;
+  params: DocParam[];
+  body: DocOperation['body'];
 }
 interface FuzzRequest {
   principal: Principal;
@@ -88,18 +72,11 @@ afterAll(async () => {
 });
 
 async function operations(): Promise<Operation[]> {
-  const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
-    paths: Record<string, Record<string, { description?: string; security?: unknown[]; parameters?: Operation['params']; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
-  };
   const everyone: Principal[] = ['anonymous', 'customer', 'driver', 'store', 'ops'];
-  return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([m, o]) => {
-      const [type, media] = Object.entries(o.requestBody?.content ?? {})[0] ?? [];
-      const roles = /Roles: (.+)$/.exec(o.description ?? '')?.[1]?.split(', ');
-      const admitted = !o.security ? everyone : roles ? everyone.filter((p) => roles.includes(p)) : everyone.slice(1);
-      return { method: m.toUpperCase(), path, admitted: admitted.length > 0 ? admitted : everyone, params: o.parameters ?? [], body: type && media ? { type, schema: media.schema } : null };
-    }),
-  );
+  return (await documentedOperations(t.app)).map((o) => {
+    const admitted = !o.secured ? everyone : o.roles ? everyone.filter((p) => o.roles?.includes(p)) : everyone.slice(1);
+    return { method: o.method, path: o.path, admitted: admitted.length > 0 ? admitted : everyone, params: o.params, body: o.body };
+  });
 }
 
 // ---- values --------------------------------------------------------------------------------

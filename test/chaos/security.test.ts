@@ -2,13 +2,12 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DRIVER_IDS } from '../../src/cli/demo-seed.ts';
-import { dispatchFor } from '../../src/modules/dispatch/index.ts';
 import { allModules } from '../../src/modules/index.ts';
 import type { Role, RouteAuth } from '../../src/platform/auth/principal.ts';
 import type { ModuleDefinition } from '../../src/platform/module.ts';
-import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
-import { openShop, type Shop } from '../support/shop.ts';
+import { type DocOperation, type DocParam, documentedOperations, type JsonSchema } from '../support/openapi.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { buildFixture, type Caller, type Fixture, type Kind, type Party, SIDES, type Side, sweepClock, type Who, other } from '../support/sweep-fixture.ts';
 
 /**
  * Security sweep: every route the app serves × every kind of caller, each call naming resources
@@ -18,23 +17,7 @@ import { openShop, type Shop } from '../support/shop.ts';
  * ownership table below cannot classify fails the sweep instead of slipping past it.
  */
 
-type Who = 'anonymous' | 'customerA' | 'customerB' | 'driver1' | 'driver2' | 'storeS' | 'storeT' | 'partner' | 'ops';
-type Side = 'A' | 'B';
-type Party = 'customer' | 'driver' | 'store';
-interface Caller {
-  who: Who;
-  role: Role | null;
-  side: Side | null;
-  headers: Record<string, string>;
-}
-/** Two tenants that mirror each other: A's customer orders at store S, driver 1 carries it; B the same with T and driver 2. */
-const SIDES: Record<Side, Record<Party, Who>> = {
-  A: { customer: 'customerA', driver: 'driver1', store: 'storeS' },
-  B: { customer: 'customerB', driver: 'driver2', store: 'storeT' },
-};
-const other = (s: Side): Side => (s === 'A' ? 'B' : 'A');
 
-type Kind = 'order' | 'delivery' | 'trip' | 'offer' | 'store' | 'product' | 'driver' | 'user' | 'ticket' | 'notification' | 'webhook' | 'webhookDelivery' | 'apiKey' | 'deadLetter' | 'category';
 
 /**
  * The ownership rules: besides ops, who may act on a resource of one side. A `private` resource's
@@ -90,23 +73,6 @@ const HIDDEN_PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /metrics', 'GET
 /** Calls that end a fixture's life; they run after every other call of their phase. */
 const DESTRUCTIVE = /\/(cancel|reject|close|pause|failed|returned|delivered|picked-up|reassign|unassign|resolve)$/;
 
-interface JsonSchema {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema | JsonSchema[];
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  format?: string;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-}
 interface Operation {
   method: string;
   path: string;
@@ -114,15 +80,8 @@ interface Operation {
   auth: RouteAuth;
   documented: RouteAuth;
   websocket: boolean;
-  params: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>;
-  body: { type: string; schema: JsonSchema } | null;
-}
-interface Fixture {
-  callers: Caller[];
-  shops: Record<Side, Shop>;
-  ids: Record<Kind, Record<Side, string>>;
-  /** Shown once at creation (partner API key, webhook signing secret): never to appear again. */
-  secrets: string[];
+  params: DocParam[];
+  body: DocOperation['body'];
 }
 interface Exchange {
   caller: Caller;
@@ -134,9 +93,7 @@ interface Exchange {
   res: LightMyRequestResponse | null;
 }
 
-// Offers expire and trips fall due on this clock only, so the fixture moves it instead of waiting.
-let now = Date.now();
-const clock = { now: () => now };
+const clock = sweepClock();
 const routesSeen: Array<{ method: string; url: string; auth: RouteAuth; websocket: boolean }> = [];
 /** Sees every route with the auth it declares: frontDoor runs on the root app before any route is mounted. */
 const routeProbe: ModuleDefinition = {
@@ -156,142 +113,24 @@ let ops: Operation[];
 
 beforeAll(async () => {
   t = await startTestPlatform({ clock, modules: [...allModules, routeProbe] });
-  f = await buildFixture();
+  f = await buildFixture(t, clock);
   ops = await operations();
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const call = (token: string | undefined, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-  t.request({ method, url, token, ...(payload ? { payload } : {}), headers: method === 'GET' ? {} : { 'idempotency-key': uuidv7() } });
-async function ok(res: Promise<LightMyRequestResponse>, what: string): Promise<Record<string, unknown>> {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`fixture: ${what} answered ${r.statusCode} ${r.body}`);
-  return r.statusCode === 204 ? {} : (r.json() as Record<string, unknown>);
-}
-const idOf = (o: Record<string, unknown>) => String(o.id);
 
-/** Real resources on both sides, made through the API: orders accepted and carried, tickets, notifications. */
-async function buildFixture(): Promise<Fixture> {
-  const token = { customerA: await t.tokenFor('customer', 0), customerB: await t.tokenFor('customer', 1), driver1: await t.tokenFor('driver', 0), driver2: await t.tokenFor('driver', 1), ops: await t.tokenFor('ops') };
-  const shops: Record<Side, Shop> = { A: await openShop(t, { stock: [40, 40] }), B: await openShop(t, { stock: [40, 40], lat: 48.14, lng: 11.58 }) };
-  const webhook = await ok(call(token.ops, 'POST', '/v1/ops/webhooks', { partner_name: 'Sweep', url: 'http://127.0.0.1:9/sweep', events: ['orders.*'] }), 'webhook');
-  const partnerKey = await ok(call(token.ops, 'POST', '/v1/partners/api-keys', { partner_name: 'Sweep partner' }), 'api key');
-  const spareKey = await ok(call(token.ops, 'POST', '/v1/partners/api-keys', { partner_name: 'Spare partner' }), 'api key');
-  const drivers: Record<Side, { token: string; id: string }> = { A: { token: token.driver1, id: DEMO_DRIVER_IDS[0] }, B: { token: token.driver2, id: DEMO_DRIVER_IDS[1] } };
-  const report = (side: Side) => {
-    const at = shops[side].at;
-    return ok(call(drivers[side].token, 'POST', '/v1/drivers/me/locations', { points: [{ lat: at.lat + 0.004, lng: at.lng, recorded_at: new Date(now).toISOString() }] }), 'location');
-  };
-  const customers: Record<Side, string> = { A: token.customerA, B: token.customerB };
-  const orders = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
-    await ok(call(drivers[side].token, 'PUT', '/v1/drivers/me/shift', { status: 'available' }), 'shift');
-    await report(side);
-    const shop = shops[side];
-    const delivery = { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Sweep Street 1' };
-    // A checks out a cart, B sends explicit lines: both ways of ordering are in the fixture.
-    if (side === 'A') await ok(call(customers.A, 'PUT', '/v1/cart/lines', { store_id: shop.storeId, product_id: shop.products[0]?.id, quantity: 2 }), 'cart');
-    const body = side === 'A' ? { delivery, payment: { card_token: 'tok_visa' } } : { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id, quantity: 2 }], delivery, payment: { card_token: 'tok_visa' } };
-    orders[side] = idOf(await ok(call(customers[side], 'POST', '/v1/orders', body), 'checkout'));
-    await ok(call(shop.storeToken, 'POST', `/v1/orders/${orders[side]}/accept`), 'accept');
-  }
-  const deliveries = {} as Record<Side, Record<string, unknown>>;
-  for (const side of ['A', 'B'] as const) {
-    deliveries[side] = await waitFor(async () => {
-      const r = await call(customers[side], 'GET', `/v1/orders/${orders[side]}/delivery`);
-      return r.statusCode === 200 ? (r.json() as Record<string, unknown>) : null;
-    }, 15_000, 'delivery planned');
-  }
-  // Past the moment the trips are due (the store's preparation time), drivers still reporting.
-  now += 15 * 60_000;
-  await report('A');
-  await report('B');
-  await dispatchFor(t.platform.ctx).dispatcher.tick();
-  const offers = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
-    const offer = await waitFor(async () => {
-      const r = await call(drivers[side].token, 'GET', '/v1/dispatch/offers');
-      return (r.json() as { items: Array<{ id: string }> }).items[0] ?? null;
-    }, 15_000, `offer to driver of side ${side}`);
-    offers[side] = offer.id;
-    await ok(call(drivers[side].token, 'POST', `/v1/dispatch/offers/${offer.id}/accept`), 'offer accept');
-  }
-  const tickets = {} as Record<Side, string>;
-  const notifications = {} as Record<Side, string>;
-  const userIds = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
-    tickets[side] = idOf(await ok(call(customers[side], 'POST', '/v1/support/tickets', { subject: 'Where is it', message: 'Late', order_id: orders[side] }), 'ticket'));
-    const answered = idOf(await ok(call(customers[side], 'POST', '/v1/support/tickets', { subject: 'Question', message: 'Hello' }), 'ticket'));
-    await ok(call(token.ops, 'POST', `/v1/support/tickets/${answered}/resolve`, { resolution: 'Answered' }), 'resolve');
-    notifications[side] = await waitFor(async () => {
-      const r = await call(customers[side], 'GET', '/v1/notifications');
-      return (r.json() as { items: Array<{ id: string }> }).items[0]?.id ?? null;
-    }, 15_000, 'customer notified');
-    userIds[side] = idOf(await ok(call(customers[side], 'GET', '/v1/me'), 'me'));
-  }
-  const webhookDelivery = await waitFor(async () => {
-    const r = await call(token.ops, 'GET', `/v1/ops/webhooks/${idOf(webhook)}/deliveries`);
-    return (r.json() as { items: Array<{ id: string }> }).items[0]?.id ?? null;
-  }, 15_000, 'webhook delivery');
-  const both = (v: string) => ({ A: v, B: v });
-  const sided = (g: (s: Side) => string) => ({ A: g('A'), B: g('B') });
-  const bearer = (tk: string) => ({ authorization: `Bearer ${tk}` });
-  const callers: Caller[] = [
-    { who: 'anonymous', role: null, side: null, headers: {} },
-    { who: 'customerA', role: 'customer', side: 'A', headers: bearer(token.customerA) },
-    { who: 'customerB', role: 'customer', side: 'B', headers: bearer(token.customerB) },
-    { who: 'driver1', role: 'driver', side: 'A', headers: bearer(token.driver1) },
-    { who: 'driver2', role: 'driver', side: 'B', headers: bearer(token.driver2) },
-    { who: 'storeS', role: 'store', side: 'A', headers: bearer(shops.A.storeToken) },
-    { who: 'storeT', role: 'store', side: 'B', headers: bearer(shops.B.storeToken) },
-    { who: 'partner', role: 'partner', side: null, headers: { 'x-api-key': String(partnerKey.key) } },
-    { who: 'ops', role: 'ops', side: null, headers: bearer(token.ops) },
-  ];
-  return {
-    callers,
-    shops,
-    secrets: [String(partnerKey.key), String(webhook.secret)],
-    ids: {
-      order: orders,
-      delivery: sided((s) => String(deliveries[s].id)),
-      trip: sided((s) => String(deliveries[s].trip_id)),
-      offer: offers,
-      store: sided((s) => shops[s].storeId),
-      product: sided((s) => shops[s].products[0]?.id ?? ''),
-      driver: sided((s) => drivers[s].id),
-      user: userIds,
-      ticket: tickets,
-      notification: notifications,
-      webhook: both(idOf(webhook)),
-      webhookDelivery: both(webhookDelivery),
-      apiKey: both(idOf(spareKey)),
-      deadLetter: both('1'),
-      category: both('groceries'),
-    },
-  };
-}
 
 /** The operations of the OpenAPI document, with the auth their routes declare, plus the WebSocket routes. */
 async function operations(): Promise<Operation[]> {
-  const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
-    paths: Record<string, Record<string, { description?: string; security?: unknown[]; parameters?: Operation['params']; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
-  };
   const declared = (method: string, path: string) => routesSeen.find((r) => r.method === method && r.url.replace(/:(\w+)/g, '{$1}') === path);
-  const out: Operation[] = [];
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [m, o] of Object.entries(methods)) {
-      const method = m.toUpperCase();
-      const route = declared(method, path);
-      if (!route) throw new Error(`OpenAPI lists ${method} ${path} but the router has no such route`);
-      const [type, media] = Object.entries(o.requestBody?.content ?? {})[0] ?? [];
-      // The document marks a route needing credentials with `security` and lists its roles in prose.
-      const roles = /Roles: (.+)$/.exec(o.description ?? '')?.[1]?.split(', ') as Role[] | undefined;
-      const documented: RouteAuth = !o.security ? 'public' : (roles ?? 'authenticated');
-      out.push({ method, path, auth: route.auth, documented, websocket: false, params: o.parameters ?? [], body: type && media ? { type, schema: media.schema } : null });
-    }
-  }
+  const out: Operation[] = (await documentedOperations(t.app)).map((o) => {
+    const route = declared(o.method, o.path);
+    if (!route) throw new Error(`OpenAPI lists ${o.method} ${o.path} but the router has no such route`);
+    const documented: RouteAuth = !o.secured ? 'public' : ((o.roles as Role[] | null) ?? 'authenticated');
+    return { method: o.method, path: o.path, auth: route.auth, documented, websocket: false, params: o.params, body: o.body };
+  });
   for (const r of routesSeen.filter((x) => x.websocket)) {
     const path = r.url.replace(/:(\w+)/g, '{$1}');
     out.push({ method: 'GET', path, auth: r.auth, documented: r.auth, websocket: true, params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1] ?? '', in: 'path', schema: {} })), body: null });
@@ -359,7 +198,7 @@ function minimal(s: JsonSchema, name: string, side: Side, refs: Exchange['refs']
         return f.ids[kind][side];
       }
       if (s.format === 'email') return `sweep-${++seq}@test.lastmile.dev`;
-      if (s.format === 'date-time') return new Date(now).toISOString();
+      if (s.format === 'date-time') return new Date(clock.now()).toISOString();
       if (s.format === 'uri') return 'http://127.0.0.1:9/sweep';
       if (s.pattern) {
         const fits = fc.sample(fc.stringMatching(new RegExp(s.pattern)), { seed: 42, numRuns: 50 }).find((v) => v.length >= (s.minLength ?? 0) && v.length <= (s.maxLength ?? Infinity));
@@ -496,7 +335,7 @@ describe('security sweep', () => {
       ['customerB', 'POST', '/v1/orders', 'body.lines.0.unit_price_minor', { ...valid, lines: [{ product_id: product, quantity: 1, unit_price_minor: 1 }] }],
       ['customerB', 'PUT', '/v1/cart/lines', 'body.price_minor', { store_id: shop.storeId, product_id: product, quantity: 1, price_minor: 1 }],
       ['storeS', 'PATCH', `/v1/stores/${f.ids.store.A}`, 'body.status', { status: 'closed' }],
-      ['driver1', 'POST', '/v1/drivers/me/locations', 'body.points.0.driver_id', { points: [{ lat: 52.5, lng: 13.4, recorded_at: new Date(now).toISOString(), driver_id: f.ids.driver.B }] }],
+      ['driver1', 'POST', '/v1/drivers/me/locations', 'body.points.0.driver_id', { points: [{ lat: 52.5, lng: 13.4, recorded_at: new Date(clock.now()).toISOString(), driver_id: f.ids.driver.B }] }],
       ['customerA', 'POST', '/v1/support/tickets', 'body.status', { subject: 'Hello', message: 'x', status: 'resolved' }],
       ['customerA', 'POST', `/v1/orders/${f.ids.order.A}/delivery/rating`, 'body.driver_id', { stars: 5, driver_id: f.ids.driver.B }],
     ];

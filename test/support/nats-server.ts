@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from './platform.ts';
-import { freePort } from './processes.ts';
+import { freePort, signalAndWait } from './processes.ts';
 
 /**
  * A private nats-server with JetStream (the machine's binary) that a test can restart without
@@ -39,13 +39,7 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
     await waitFor(() => listening(port), 15_000, 'private nats-server');
   };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await exited;
-  };
+  const stop = () => signalAndWait(child, 'SIGTERM');
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
 import { natsUrl, redisUrl } from './services.ts';
@@ -57,16 +56,14 @@ export async function spawnLastmile(args: string[], env: Record<string, string>,
   };
 }
 
-/** A TCP port free right now on 127.0.0.1, for a process the test starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+export { freePort } from '../../src/platform/free-port.ts';
+
+/** Sends `signal` to a child that is still running and waits until it has exited. */
+export async function signalAndWait(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
 }
 
 /** The environment of a spawned lastmile on a test database, with Redis and NATS when configured. */

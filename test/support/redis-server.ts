@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { waitFor } from './platform.ts';
-import { freePort } from './processes.ts';
+import { freePort, signalAndWait } from './processes.ts';
 
 /**
  * A private redis-server the test can pause, kill and restart without touching the Redis other
@@ -34,13 +34,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       }
     }, 10_000, 'private redis-server');
   };
-  const kill = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  };
+  const kill = () => signalAndWait(child, 'SIGKILL');
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,

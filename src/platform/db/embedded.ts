@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../free-port.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -26,27 +26,6 @@ async function loadEmbeddedPostgres() {
 const USER = 'postgres';
 const PASSWORD = 'lastmile';
 const PORT_FILE = 'port';
-
-async function freePort(preferred?: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.unref();
-      srv.once('error', reject);
-      srv.listen(port, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
-      });
-    });
-  if (preferred) {
-    try {
-      return await tryListen(preferred);
-    } catch {
-      // taken: fall through to any free port
-    }
-  }
-  return tryListen(0);
-}
 
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(

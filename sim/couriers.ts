@@ -1,0 +1,223 @@
+import { rngFor } from '../src/cli/seed-random.ts';
+import { along, type LatLng, metres, type PlannedDriver, routeLength, routeOf, VEHICLE_SPEED_MPS } from './plan.ts';
+import { bump, type DriverLog, LOCATION_EVERY_S, note, persist, type SimState, sleep } from './state.ts';
+
+interface TripView {
+  id: string;
+  pickup: LatLng;
+  deliveries: Array<{ id: string; order_id: string; status: string; dropoff: LatLng & { address: string } }>;
+}
+
+class Courier {
+  at: LatLng;
+  private route: LatLng[] | null = null;
+  private travelled = 0;
+  private pending: Array<{ lat: number; lng: number; recorded_at: string; accuracy_m: number; speed_mps: number }> = [];
+  readonly log: DriverLog;
+  private readonly rng;
+  constructor(
+    private readonly s: SimState,
+    readonly plan: PlannedDriver,
+    readonly token: string,
+  ) {
+    this.at = plan.start;
+    this.rng = rngFor(`sim:${s.cfg.seed}:driver:${plan.index}`);
+    this.log = { index: plan.index, vehicle: plan.vehicle, busyS: 0, shiftS: 0, offers: 0, accepted: 0, declined: 0, lostRaces: 0, deliveries: 0 };
+  }
+
+  private get speed(): number {
+    return VEHICLE_SPEED_MPS[this.plan.vehicle] * (0.85 + this.rng() * 0.3);
+  }
+
+  private movedAt = Date.now();
+
+  /** Moves along the current route for the time since the last move and queues the new fix. */
+  private advance(): boolean {
+    const now = Date.now();
+    const dt = (now - this.movedAt) / 1000;
+    this.movedAt = now;
+    let done = true;
+    let v = 0;
+    if (this.route) {
+      v = this.speed;
+      this.travelled += v * dt;
+      const p = along(this.route, this.travelled);
+      this.at = p.at;
+      done = p.done;
+      if (done) this.route = null;
+    }
+    this.pending.push({ lat: this.at.lat, lng: this.at.lng, recorded_at: new Date().toISOString(), accuracy_m: 8, speed_mps: Number(v.toFixed(1)) });
+    return done;
+  }
+
+  private async upload(): Promise<void> {
+    const points = this.pending.splice(0, 100);
+    if (points.length === 0) return;
+    try {
+      const res = await this.s.api.call('POST', '/v1/drivers/me/locations', { token: this.token, body: { points } });
+      if (res.status === 503 || res.status === 429) this.pending.unshift(...points.slice(-20));
+    } catch (err) {
+      this.pending.unshift(...points.slice(-20));
+      note(this.s, `driver ${this.plan.index} upload`, err);
+    }
+  }
+
+  /** One tick of the phone: move, then report the position. */
+  private async tick(): Promise<boolean> {
+    const done = this.advance();
+    await this.upload();
+    return done;
+  }
+
+  /** Drives to `to`, reporting every few seconds, until there. */
+  private async driveTo(to: LatLng): Promise<void> {
+    this.route = routeOf(this.at, to);
+    this.travelled = 0;
+    this.movedAt = Date.now();
+    const total = routeLength(this.route);
+    if (total < 15) {
+      this.route = null;
+      return;
+    }
+    for (;;) {
+      await sleep(LOCATION_EVERY_S * 1000);
+      if (await this.tick()) return;
+    }
+  }
+
+  private attempts = 0;
+
+  /**
+   * One attempt at a delivery step. The Idempotency-Key covers this attempt's retries after a
+   * lost answer; a later attempt (the bag was not ready yet) is a new request with a new key,
+   * since the first answer, a 409, is stored for its key.
+   */
+  private step(deliveryId: string, path: string, extra: Record<string, unknown> = {}) {
+    const key = `${path}-${deliveryId}-${++this.attempts}`;
+    return persist(this.s, () => this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, { token: this.token, body: { lat: this.at.lat, lng: this.at.lng, ...extra }, key }));
+  }
+
+  private async currentTrip(): Promise<TripView | null> {
+    const res = await persist(this.s, () => this.s.api.call<{ trip: TripView | null }>('GET', '/v1/dispatch/trips/current', { token: this.token }));
+    return res?.status === 200 ? res.body.trip : null;
+  }
+
+  async run(): Promise<void> {
+    const s = this.s;
+    const shiftFrom = Date.now();
+    await persist(s, () => s.api.call('PUT', '/v1/drivers/me/shift', { token: this.token, body: { status: 'available' } }));
+    await this.tick();
+    // A courier may already hold a job (a rerun against the same instance); afterwards only an
+    // accepted offer gives one.
+    let lookForTrip = true;
+    while (!s.stopping) {
+      try {
+        if (lookForTrip) {
+          lookForTrip = false;
+          const trip = await this.currentTrip();
+          if (trip) {
+            await this.work(trip);
+            lookForTrip = true;
+            continue;
+          }
+        }
+        const offers = await s.api.call<{ items: Array<{ id: string; trip_id: string }> }>('GET', '/v1/dispatch/offers', { token: this.token });
+        const offer = offers.status === 200 ? offers.body.items[0] : undefined;
+        if (offer) {
+          this.log.offers++;
+          bump(s.offersPerTrip, offer.trip_id);
+          const [lo, hi] = this.plan.answerAfterS;
+          await sleep((lo + this.rng() * (hi - lo)) * 1000);
+          if (this.rng() < this.plan.declineShare) {
+            this.log.declined++;
+            await persist(s, () => s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, { token: this.token, body: { reason: 'too far' }, key: `decline-${offer.id}` }));
+          } else {
+            const res = await persist(s, () => s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, { token: this.token, key: `accept-${offer.id}` }));
+            if (res?.status === 200) {
+              this.log.accepted++;
+              lookForTrip = true;
+            } else this.log.lostRaces++;
+          }
+          continue;
+        }
+      } catch (err) {
+        note(s, `driver ${this.plan.index}`, err);
+      }
+      await sleep(LOCATION_EVERY_S * 1000);
+      await this.tick();
+    }
+    this.log.shiftS = (Date.now() - shiftFrom) / 1000;
+    await persist(s, () => s.api.call('PUT', '/v1/drivers/me/shift', { token: this.token, body: { status: 'offline' } }), 2);
+  }
+
+  /** One trip: to the store, wait for the bags, each door in turn. */
+  private async work(first: TripView): Promise<void> {
+    const s = this.s;
+    const from = Date.now();
+    s.busyNow++;
+    try {
+      let trip: TripView | null = first;
+      const open = (t: TripView) => t.deliveries.filter((d) => !['delivered', 'failed', 'returned', 'canceled'].includes(d.status));
+      if (open(trip).some((d) => d.status === 'assigned')) {
+        await this.driveTo(trip.pickup);
+        for (const d of open(trip)) if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
+      }
+      const arrived = Date.now();
+      // Wait at the counter until every bag is ready (the store marks it), asking every few seconds.
+      for (;;) {
+        trip = await this.currentTrip();
+        if (!trip) return;
+        const waiting = open(trip).filter((d) => d.status === 'at_store');
+        if (waiting.length === 0) break;
+        for (const d of waiting) await this.step(d.id, 'picked-up');
+        trip = await this.currentTrip();
+        if (!trip || open(trip).every((d) => d.status !== 'at_store')) break;
+        if (s.stopping) return;
+        await sleep(LOCATION_EVERY_S * 1000);
+        await this.tick();
+      }
+      s.storeWaitsS.push((Date.now() - arrived) / 1000);
+      // Doors, nearest first.
+      for (;;) {
+        trip = await this.currentTrip();
+        if (!trip) return;
+        const here = this.at;
+        const next = open(trip)
+          .filter((d) => d.status === 'picked_up' || d.status === 'at_dropoff')
+          .sort((a, b) => metres(here, a.dropoff) - metres(here, b.dropoff))[0];
+        if (!next) return;
+        if (next.status === 'picked_up') {
+          await this.driveTo(next.dropoff);
+          await this.step(next.id, 'arrived-at-dropoff');
+        }
+        const order = s.orders.get(next.order_id);
+        await sleep((order?.visit.handoverS ?? 45) * 1000);
+        const pin = await this.pinOf(next.order_id);
+        const res = await this.step(next.id, 'delivered', pin ? { pin } : { photo_ref: `sim/photo/${next.id}.jpg` });
+        if (res?.status === 200) {
+          this.log.deliveries++;
+          if (order) order.deliveredAt = Date.now();
+        } else if (res && res.status >= 400) {
+          note(s, `driver ${this.plan.index} delivered`, new Error(`${res.status} ${JSON.stringify(res.body)}`));
+          return;
+        }
+      }
+    } finally {
+      s.busyNow--;
+      this.log.busyS += (Date.now() - from) / 1000;
+    }
+  }
+
+  /** The customer reads the PIN from their app and says it at the door. */
+  private async pinOf(orderId: string): Promise<string | null> {
+    const order = this.s.orders.get(orderId);
+    if (!order) return null;
+    const res = await persist(this.s, () => this.s.api.call<{ pin?: string }>('GET', `/v1/orders/${orderId}/delivery`, { token: order.customerToken }));
+    return res?.body?.pin ?? null;
+  }
+}
+
+export function startCourier(s: SimState, plan: PlannedDriver, token: string): { log: DriverLog; done: Promise<void> } {
+  const c = new Courier(s, plan, token);
+  return { log: c.log, done: c.run().catch((err: unknown) => note(s, `driver ${plan.index} crashed`, err)) };
+}

@@ -1,0 +1,100 @@
+import { type Api, type ApiAnswer, NetworkError } from './client.ts';
+import type { SimConfig } from './config.ts';
+import type { LatLng, Plan, PlannedVisit } from './plan.ts';
+
+/** What the simulated people share: the run's state, and how they talk to the API. */
+/** How often a simulated phone sends its position, as a courier app does. */
+export const LOCATION_EVERY_S = 5;
+const TERMINAL = new Set(['delivered', 'canceled', 'failed']);
+export const isTerminal = (status: string): boolean => TERMINAL.has(status);
+/** Straight-line speed of the naive ETA ("distance at 5 m/s"), as a map app without learning would say. */
+export const NAIVE_SPEED_MPS = 5;
+
+export interface SimStore {
+  index: number;
+  id: string;
+  token: string;
+  at: LatLng;
+  prepMeanS: number;
+}
+
+export interface TrackedOrder {
+  id: string;
+  visit: PlannedVisit;
+  store: SimStore;
+  customerToken: string;
+  placedAt: number;
+  status: string;
+  promiseMidS: number | null;
+  naiveS: number;
+  acceptedAt?: number;
+  readyAt?: number;
+  pickedUpAt?: number;
+  deliveredAt?: number;
+  canceledBySim?: boolean;
+}
+
+export interface DriverLog {
+  index: number;
+  vehicle: string;
+  busyS: number;
+  shiftS: number;
+  offers: number;
+  accepted: number;
+  declined: number;
+  lostRaces: number;
+  deliveries: number;
+}
+
+/** Everything the agents share; the report reads it at the end. */
+export interface SimState {
+  cfg: SimConfig;
+  plan: Plan;
+  api: Api;
+  startedAt: number;
+  opsToken: string;
+  stores: SimStore[];
+  productIds: string[];
+  customerTokens: string[];
+  orders: Map<string, TrackedOrder>;
+  /** Visit outcomes: authorized, declined, out_of_stock, … */
+  outcomes: Map<string, number>;
+  /** Checkouts retried with the same Idempotency-Key that produced a second order (must be 0). */
+  duplicateOrders: number;
+  offersPerTrip: Map<string, number>;
+  storeWaitsS: number[];
+  drivers: DriverLog[];
+  /** [seconds since start, busy drivers, open orders] every sample. */
+  samples: Array<[number, number, number]>;
+  busyNow: number;
+  stopping: boolean;
+  /** Errors the agents met that are not API answers (bugs in the simulation show up here). */
+  agentErrors: string[];
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+export const sinceStart = (s: SimState): number => (Date.now() - s.startedAt) / 1000;
+export const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
+
+export function note(s: SimState, where: string, err: unknown): void {
+  if (err instanceof NetworkError) return; // counted by the client; the agent tries again later
+  if (s.agentErrors.length < 50) s.agentErrors.push(`${where}: ${String((err as Error)?.stack ?? err)}`);
+}
+
+/** Retries on no answer, 5xx, 409 IN_PROGRESS and 429/503 (honouring Retry-After), up to `tries`. */
+export async function persist<T>(s: SimState, send: () => Promise<ApiAnswer<T>>, tries = 8): Promise<ApiAnswer<T> | null> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      const res = await send();
+      const busy = res.status === 429 || res.status === 503 || res.status >= 500 || (res.status === 409 && (res.body as { code?: string } | null)?.code === 'IDEMPOTENCY_IN_PROGRESS');
+      if (!busy) return res;
+      const after = Number(res.headers['retry-after'] ?? 1);
+      await sleep(Math.min(10, Number.isFinite(after) ? after : 1) * 1000 * (0.5 + Math.random()));
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err;
+      await sleep(500 * (i + 1));
+    }
+    if (s.stopping && i > 1) return null;
+  }
+  return null;
+}

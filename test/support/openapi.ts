@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+
+/** The parts of a JSON schema the security sweep and the fuzzer read. */
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema | JsonSchema[];
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface DocParam {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+
+/** One operation of the app's OpenAPI document. */
+export interface DocOperation {
+  method: string;
+  path: string;
+  /** Whether the route needs credentials (`security`), and the roles its "Roles:" line names (null: any signed-in caller). */
+  secured: boolean;
+  roles: string[] | null;
+  params: DocParam[];
+  body: { type: string; schema: JsonSchema } | null;
+}
+
+/** Every operation of `/openapi.json`, read through the app itself. */
+export async function documentedOperations(app: FastifyInstance): Promise<DocOperation[]> {
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, { description?: string; security?: unknown[]; parameters?: DocParam[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+  };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([m, o]) => {
+      const [type, media] = Object.entries(o.requestBody?.content ?? {})[0] ?? [];
+      // The document marks a route needing credentials with `security` and lists its roles in prose.
+      const roles = /Roles: (.+)$/.exec(o.description ?? '')?.[1]?.split(', ') ?? null;
+      return { method: m.toUpperCase(), path, secured: Boolean(o.security), roles, params: o.parameters ?? [], body: type && media ? { type, schema: media.schema } : null };
+    }),
+  );
+}
