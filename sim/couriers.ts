@@ -177,6 +177,10 @@ class Courier {
         await this.tick();
       }
       s.storeWaitsS.push((Date.now() - arrived) / 1000);
+      for (const d of trip ? open(trip) : []) {
+        const order = s.orders.get(d.order_id);
+        if (order && d.status === 'picked_up') order.pickedUpAt ??= Date.now();
+      }
       // Doors, nearest first.
       for (;;) {
         trip = await this.currentTrip();

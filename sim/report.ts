@@ -29,6 +29,10 @@ export interface WorldFigures {
   drivers: { count: number; utilisation: number | null; idle_min_mean: number | null; deliveries_per_driver: number | null };
   offers_per_assignment: number | null;
   store_wait_min: { p50: number | null; p90: number | null };
+  /** From the store marking the bag ready to a courier taking it: the bag waiting for a courier. */
+  bag_wait_min: { p50: number | null; p90: number | null };
+  /** From pickup to the door. */
+  ride_min: { p50: number | null; p90: number | null };
   errors_by_code: Record<string, number>;
   invariants: Array<{ name: string; ok: boolean; violations: number; detail: string }>;
   arrivals_s: number;
@@ -88,13 +92,24 @@ export function figuresOf(w: WorldResult, cfg: SimConfig): WorldFigures {
       deliveries_per_driver: r2(mean(drivers.map((d) => d.deliveries))),
     },
     offers_per_assignment: accepted > 0 ? r2(offerCounts.reduce((a, b) => a + b, 0) / accepted) : null,
-    store_wait_min: { p50: r2(quantile(s.storeWaitsS, 0.5) === null ? null : (quantile(s.storeWaitsS, 0.5) as number) / 60), p90: r2(quantile(s.storeWaitsS, 0.9) === null ? null : (quantile(s.storeWaitsS, 0.9) as number) / 60) },
+    store_wait_min: minutes(s.storeWaitsS),
+    bag_wait_min: minutes(delivered.filter((o) => o.readyAt && o.pickedUpAt).map((o) => Math.max(0, (o.pickedUpAt as number) - (o.readyAt as number)) / 1000)),
+    ride_min: minutes(delivered.filter((o) => o.pickedUpAt).map((o) => ((o.deliveredAt as number) - (o.pickedUpAt as number)) / 1000)),
     errors_by_code: Object.fromEntries([...w.stats.codes].sort((a, b) => b[1] - a[1])),
     invariants: w.invariants,
     arrivals_s: Math.round(w.arrivalsS),
     drain_s: Math.round(w.drainedS),
     agent_errors: s.agentErrors,
   };
+}
+
+/** p50 and p90 of durations in seconds, in minutes. */
+function minutes(seconds: number[]): { p50: number | null; p90: number | null } {
+  const q = (p: number) => {
+    const v = quantile(seconds, p);
+    return v === null ? null : r2(v / 60);
+  };
+  return { p50: q(0.5), p90: q(0.9) };
 }
 
 /** Per-minute counts as plot points. */
@@ -206,6 +221,8 @@ function markdown(cfg: SimConfig, f: WorldFigures[], ok: boolean, meta: Record<s
     row('couriers, utilisation, idle per courier', (w) => `${w.drivers.count}, ${v(w.drivers.utilisation === null ? null : Math.round(w.drivers.utilisation * 100), ' %')}, ${v(w.drivers.idle_min_mean, ' min')}`),
     row('offers per assignment', (w) => v(w.offers_per_assignment)),
     row('courier wait at the store p50 / p90', (w) => `${v(w.store_wait_min.p50)} / ${v(w.store_wait_min.p90)} min`),
+    row('ready bag waiting for a courier p50 / p90', (w) => `${v(w.bag_wait_min.p50)} / ${v(w.bag_wait_min.p90)} min`),
+    row('pickup to door p50 / p90', (w) => `${v(w.ride_min.p50)} / ${v(w.ride_min.p90)} min`),
     '',
     compared ? `The second column is the same evening (same seed, same customers, same choices) against a lastmile dispatching greedily: nearest free courier first, offered as soon as the store accepts, no batching.` : '',
     '',

@@ -146,7 +146,7 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_OFFER_TTL_S', description: 'Seconds a driver has to accept a job offer', default: '30' },
   { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: '3000,6000,10000' },
   { env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND', description: 'Drivers offered one after the other before the radius widens', default: '3' },
-  { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.5,fairness=0.3' },
+  { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.2,fairness=0.3' },
   { env: 'LASTMILE_DISPATCH_STRATEGY', description: 'scored (batching, offers timed to preparation, weighted score) or greedy (the baseline: every order alone, offered at once to the nearest driver)', default: 'scored' },
   { env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a partner webhook delivery is kept as dead', default: '8' },
   { env: 'LASTMILE_WEBHOOK_BACKOFF_MS', description: 'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)', default: '1000' },
@@ -155,7 +155,7 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_RATE_LIMIT_TIMEOUT_MS', description: 'A rate-limit check that Redis has not answered in this time (a batched call: plus 40 µs per check in it) uses the route\'s failure mode', default: '10' },
   { env: 'LASTMILE_RATE_LIMIT_BREAK_AFTER', description: 'Consecutive failed Redis checks that open the rate limiter\'s breaker', default: '5' },
   { env: 'LASTMILE_RATE_LIMIT_HALF_OPEN_MS', description: 'How long the open breaker skips Redis before trying it again', default: '1000' },
-  { env: 'LASTMILE_BATCH_MARGIN_S', description: 'Seconds a batched order may arrive later than it would alone', default: '300' },
+  { env: 'LASTMILE_BATCH_MARGIN_S', description: 'Seconds a batched order may arrive later than it would alone', default: '180' },
 ];
 
 const DEV_JWT_SECRET = 'lastmile-development-secret-change-me-0123456789';
@@ -213,7 +213,7 @@ function rateLimitPolicySetting(raw: string | undefined): RateLimitSettings['pol
 
 function weightsSetting(raw: string | undefined): DispatchWeights {
   const name = 'LASTMILE_DISPATCH_WEIGHTS';
-  const w: DispatchWeights = { travel: 1, acceptance: 0.5, vehicle: 0.5, fairness: 0.3 };
+  const w: DispatchWeights = { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 };
   if (!raw) return w;
   for (const part of raw.split(',')) {
     const m = /^\s*(travel|acceptance|vehicle|fairness)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
@@ -292,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       radiiM: radiiSetting(env.LASTMILE_DISPATCH_RADII_M),
       offersPerRound: intSetting('LASTMILE_DISPATCH_OFFERS_PER_ROUND', env.LASTMILE_DISPATCH_OFFERS_PER_ROUND, 3, 1, 20),
       weights: weightsSetting(env.LASTMILE_DISPATCH_WEIGHTS),
-      batchMarginS: intSetting('LASTMILE_BATCH_MARGIN_S', env.LASTMILE_BATCH_MARGIN_S, 300, 0, 3600),
+      batchMarginS: intSetting('LASTMILE_BATCH_MARGIN_S', env.LASTMILE_BATCH_MARGIN_S, 180, 0, 3600),
     },
     webhooks: {
       maxAttempts: intSetting('LASTMILE_WEBHOOK_MAX_ATTEMPTS', env.LASTMILE_WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),

@@ -24,9 +24,10 @@ export const BATCH_MAX_DROPOFF_GAP_M = 2500;
  * Whether two orders from one store may ride with one driver: the driver leaves when both are
  * ready and drops the one promised earlier first. Allowed only when neither arrives more than
  * `marginS` later than it would alone and neither ends up more than `marginS` past its promise
- * (beyond where it would be alone anyway).
+ * (beyond where it would be alone anyway). Planned at the slowest vehicle's speed by default: a bag
+ * of a few items may go to a bike, and the extra drop costs a bike the most.
  */
-export function planBatch(store: LatLng, a: BatchOrder, b: BatchOrder, marginS: number, speedMps: number = PLANNING_SPEED_MPS.fleet): BatchPlan {
+export function planBatch(store: LatLng, a: BatchOrder, b: BatchOrder, marginS: number, speedMps: number = PLANNING_SPEED_MPS.bike): BatchPlan {
   const alone = (o: BatchOrder) => o.readyAt + travelSeconds(distanceM(store, o.dropoff), speedMps) * 1000;
   const [first, second] = a.promisedAt <= b.promisedAt ? [a, b] : [b, a];
   const leave = Math.max(a.readyAt, b.readyAt);

@@ -1,5 +1,5 @@
 import type { DispatchSettings, DispatchStrategyName } from '../../platform/config.ts';
-import { type Candidate, rankCandidates, rankNearest, type Scored } from './scoring.ts';
+import { type Candidate, type Job, rankCandidates, rankNearest, type Scored } from './scoring.ts';
 
 /**
  * The decisions in which dispatch strategies differ (LASTMILE_DISPATCH_STRATEGY). Everything else
@@ -12,14 +12,14 @@ export interface DispatchStrategy {
   batches: boolean;
   /** A new trip waits to be offered until a driver would reach the store as the order gets ready; else at once. */
   timedToPreparation: boolean;
-  /** The candidates that can take a trip of `items`, in the order they are offered. */
-  rank(cs: readonly Candidate[], items: number): Scored[];
+  /** The candidates that can take the job, in the order they are offered. */
+  rank(cs: readonly Candidate[], job: Job): Scored[];
 }
 
 export function dispatchStrategy(settings: Pick<DispatchSettings, 'strategy' | 'weights'>): DispatchStrategy {
   switch (settings.strategy) {
     case 'scored':
-      return { name: 'scored', batches: true, timedToPreparation: true, rank: (cs, items) => rankCandidates(cs, items, settings.weights) };
+      return { name: 'scored', batches: true, timedToPreparation: true, rank: (cs, job) => rankCandidates(cs, job, settings.weights) };
     case 'greedy':
       // The classic baseline a dispatch team compares against.
       return { name: 'greedy', batches: false, timedToPreparation: false, rank: rankNearest };

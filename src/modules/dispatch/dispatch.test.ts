@@ -21,10 +21,11 @@ describe('dispatch', () => {
 
   it('times the first offer so the driver reaches the store as the order gets ready', async () => {
     const shop = await shopFar();
-    const [d] = await driversNear(shop.at, [1]);
+    const [d] = await driversNear(shop.at, [0.5]);
     const { tripId } = await acceptedOrder(shop);
     const tr = await trip(tripId);
-    // Ready in 300 s (the store's preparation time); a scooter 1 km out needs about 3 minutes.
+    // Ready in 300 s (the store's preparation time); planned at a bike's pace with one offer left
+    // to expire, a driver 500 m out needs about 3 minutes.
     const leadS = ((tr?.dispatch_at.getTime() ?? 0) - now()) / 1000;
     expect(leadS).toBeGreaterThan(60);
     expect(leadS).toBeLessThan(200);
@@ -280,7 +281,7 @@ describe('dispatch with the greedy strategy (the baseline)', () => {
     await sql`UPDATE drivers SET offers_received = 40, offers_accepted = 40, last_job_at = ${new Date(now() - 3_600_000)} WHERE id = ${far.id}`.execute(db());
     const probe = newTrip({ id: uuidv7(), storeId: shop.storeId, pickup: shop.at, items: 1, dispatchAt: new Date(now()), now: new Date(now()) });
     const candidates = await dispatchFor(t().platform.ctx).dispatcher.candidates(probe, 3000);
-    expect(rankCandidates(candidates, 1, t().config.dispatch.weights).map((c) => c.driverId)).toEqual([far.id, near.id]);
+    expect(rankCandidates(candidates, { items: 1, carryM: 1000 }, t().config.dispatch.weights).map((c) => c.driverId)).toEqual([far.id, near.id]);
 
     const { tripId } = await acceptedOrder(shop);
     await tick();

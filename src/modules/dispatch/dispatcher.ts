@@ -17,7 +17,7 @@ import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
 import { type DeliveryRow, dispatchRepository, newTrip, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
 import { dispatchStrategy } from './dispatch-strategy.ts';
-import type { Candidate } from './scoring.ts';
+import { type Candidate, carryM } from './scoring.ts';
 
 export interface DispatcherDeps {
   db: Db;
@@ -57,13 +57,17 @@ export function createDispatcher(deps: DispatcherDeps) {
   const maxRadius = settings.radiiM.at(-1) ?? 10_000;
   const strategy = dispatchStrategy(settings);
 
-  /** Seconds from sending offers to a driver reaching the store, from the nearest driver now. */
+  /**
+   * Seconds from sending offers to a driver reaching the store: the nearest driver now, at the
+   * slowest vehicle's speed, after one offer left to expire. Early rather than late: a driver
+   * waiting a minute at the counter costs less than a customer's bag waiting for a driver.
+   */
   async function expectedPickupS(at: { lat: number; lng: number }): Promise<number> {
     const [nearest] = await deps.drivers.positions
       .search({ lat: at.lat, lng: at.lng, radiusM: maxRadius, limit: 1, freshSince: clock.now() - deps.staleS * 1000 })
       .catch(() => []);
     if (!nearest) return 0;
-    return travelSeconds(nearest.distanceM, PLANNING_SPEED_MPS.scooter) + settings.offerTtlS / 2;
+    return travelSeconds(nearest.distanceM, PLANNING_SPEED_MPS.bike) + settings.offerTtlS;
   }
 
   /**
@@ -231,7 +235,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     const round = Math.min(trip.round, settings.radiiM.length - 1);
     const radiusM = settings.radiiM[round] ?? maxRadius;
     if (trip.offers_in_round < settings.offersPerRound) {
-      const ranked = strategy.rank(await candidates(trip, radiusM), trip.items);
+      const [found, stops] = await Promise.all([candidates(trip, radiusM), repo.deliveriesOfTrip(trip.id)]);
+      const pickup = { lat: trip.pickup_lat, lng: trip.pickup_lng };
+      const dropoffs = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status)).map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
+      const ranked = strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
       for (const best of ranked) {
         const offered = await db
           .transaction()

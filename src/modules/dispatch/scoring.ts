@@ -1,6 +1,6 @@
 import type { DispatchWeights } from '../../platform/config.ts';
 import type { Vehicle } from '../drivers/index.ts';
-import { PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
+import { distanceM, type LatLng, PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
 
 const VEHICLE_RANK: Record<Vehicle, number> = { bike: 0, scooter: 1, car: 2 };
 /** The smallest vehicle class that can carry this many items. */
@@ -25,23 +25,44 @@ export interface Scored extends Candidate {
   pickupS: number;
 }
 
-/** A trip's pickup time counts fully up to ten minutes; idle time saturates at an hour. */
+/** What the driver would carry: the bag's size and the distance from the store through its drop-offs. */
+export interface Job {
+  items: number;
+  /** Straight-line metres from the store through the drop-offs in order (0 when unknown). */
+  carryM: number;
+}
+
+/** Straight-line metres from `from` through `stops` in order. */
+export function carryM(from: LatLng, stops: readonly LatLng[]): number {
+  let m = 0;
+  let at = from;
+  for (const s of stops) {
+    m += distanceM(at, s);
+    at = s;
+  }
+  return m;
+}
+
+/** Ten minutes of travel weigh one unit of score; idle time saturates at an hour. */
 const TRAVEL_NORM_S = 600;
 const IDLE_NORM_S = 3600;
 
 /**
- * Lower is better. Pickup travel time (the driver's vehicle speed), the driver's acceptance rate,
- * vehicle fit (a car for a bag of three wastes the car; a bike for sixty items cannot carry them)
- * and fairness (whoever waited longest since their last job) are weighed by the configured weights.
- * A driver whose vehicle cannot carry the items is not a candidate (null).
+ * Lower is better. Travel time until the bag reaches the door at the driver's vehicle speed (the way
+ * to the store, then the way through the drop-offs: a faster vehicle saves the customer time on both),
+ * the driver's acceptance rate, vehicle fit (a car for a bag of three wastes the car; a bike for sixty
+ * items cannot carry them) and fairness (whoever waited longest since their last job) are weighed by
+ * the configured weights. A driver whose vehicle cannot carry the items is not a candidate (null).
  */
-export function scoreCandidate(c: Candidate, items: number, w: DispatchWeights): Scored | null {
+export function scoreCandidate(c: Candidate, job: Job, w: DispatchWeights): Scored | null {
+  const { items } = job;
   if (items > c.capacityItems) return null;
   const needed = CLASS_LIMITS.find(([, limit]) => items <= limit)?.[0] ?? 'car';
   const oversize = Math.max(0, VEHICLE_RANK[c.vehicle] - VEHICLE_RANK[needed]);
-  const pickupS = travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]);
+  const speed = PLANNING_SPEED_MPS[c.vehicle];
+  const pickupS = travelSeconds(c.distanceM, speed);
   const score =
-    w.travel * (pickupS / TRAVEL_NORM_S) +
+    w.travel * ((pickupS + travelSeconds(job.carryM, speed)) / TRAVEL_NORM_S) +
     w.acceptance * (1 - c.acceptanceRate) +
     w.vehicle * (oversize / 2) +
     w.fairness * (1 - Math.min(c.idleS, IDLE_NORM_S) / IDLE_NORM_S);
@@ -49,9 +70,9 @@ export function scoreCandidate(c: Candidate, items: number, w: DispatchWeights):
 }
 
 /** Candidates that can take the trip, best first (ties: nearer, then id for a stable order). */
-export function rankCandidates(cs: readonly Candidate[], items: number, w: DispatchWeights): Scored[] {
+export function rankCandidates(cs: readonly Candidate[], job: Job, w: DispatchWeights): Scored[] {
   return cs
-    .map((c) => scoreCandidate(c, items, w))
+    .map((c) => scoreCandidate(c, job, w))
     .filter((s): s is Scored => s !== null)
     .sort((a, b) => a.score - b.score || a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
 }
@@ -61,9 +82,9 @@ export function rankCandidates(cs: readonly Candidate[], items: number, w: Dispa
  * vehicle fit or idle time. The score is the distance in metres. Capacity still applies: a driver
  * who cannot carry the items cannot take the trip under any strategy.
  */
-export function rankNearest(cs: readonly Candidate[], items: number): Scored[] {
+export function rankNearest(cs: readonly Candidate[], job: Job): Scored[] {
   return cs
-    .filter((c) => items <= c.capacityItems)
+    .filter((c) => job.items <= c.capacityItems)
     .map((c) => ({ ...c, score: c.distanceM, pickupS: travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]) }))
     .sort((a, b) => a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
 }
