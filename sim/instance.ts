@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../src/platform/free-port.ts';
-
-const BIN = path.resolve('bin/lastmile.js');
+import { launchLastmile } from './launch.ts';
 
 export interface Instance {
   url: string;
@@ -52,27 +50,9 @@ export async function startInstance(opts: { name: string; dir: string; env: Reco
     delete env.NATS_URL;
   }
   const log = fs.createWriteStream(path.join(opts.dir, 'server.log'));
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const onData = (d: Buffer) => {
-    log.write(d);
-    if (out.length < 20_000) out += d.toString();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ${opts.name} instance did not start in 180 s:\n${out}`)), 180_000);
-    child.stdout?.on('data', () => {
-      if (out.includes('lastmile is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the ${opts.name} instance exited with ${code}:\n${out}`));
-    });
+  const proc = await launchLastmile(['--port', String(port)], env, { timeoutMs: 180_000, onOutput: (d) => log.write(d) }).catch((err: unknown) => {
+    log.end();
+    throw new Error(`the ${opts.name} instance did not start: ${(err as Error).message}`);
   });
   if (!databaseUrl) {
     const pgPort = (await fsp.readFile(path.join(opts.dir, 'data', 'port'), 'utf8')).trim();
@@ -82,11 +62,7 @@ export async function startInstance(opts: { name: string; dir: string; env: Reco
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
     async stop(stopOpts = {}) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await proc.stop(30_000);
       log.end();
       if (!stopOpts.keepDatabase) await dropDatabase?.().catch(() => undefined);
     },

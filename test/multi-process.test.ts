@@ -1,12 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../src/cli/demo-seed.ts';
-import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { freePort, httpClient, type LastmileProcess, spawnLastmile } from './support/processes.ts';
+import { httpClient, type SplitDeployment, seedDemoInto, startSplitDeployment } from './support/processes.ts';
 import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
@@ -24,29 +21,25 @@ describe('several processes', () => {
 
   if (!nats || !redis) return;
 
-  const procs: LastmileProcess[] = [];
+  let deployment: SplitDeployment | undefined;
   let tdb: TestDatabase | undefined;
   afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
+    await deployment?.stop();
     await tdb?.drop();
   });
 
   it('two api processes and one worker serve one city together', async () => {
     tdb = await createTestDatabase();
+    await seedDemoInto(tdb.url);
     const database = createDatabase(tdb.url, { poolSize: 2 });
-    const cfg = loadConfig({ DATABASE_URL: tdb.url });
-    await seedDemo({ db: database.db, tokens: createTokenIssuer(cfg.jwtSecret, 60) });
     const env = {
       DATABASE_URL: tdb.url,
       NATS_URL: nats,
       REDIS_URL: redis,
       LASTMILE_NAMESPACE: testNamespace('mp'),
     };
-    const [p1, p2] = [await freePort(), await freePort()];
-    procs.push(await spawnLastmile(['--role', 'api', '--port', String(p1)], { ...env, LASTMILE_INSTANCE_ID: 'api-1' }));
-    procs.push(await spawnLastmile(['--role', 'api', '--port', String(p2)], { ...env, LASTMILE_INSTANCE_ID: 'api-2' }));
-    procs.push(await spawnLastmile(['--role', 'worker'], { ...env, LASTMILE_INSTANCE_ID: 'worker-1' }));
-    const apis = [`http://127.0.0.1:${p1}`, `http://127.0.0.1:${p2}`];
+    deployment = await startSplitDeployment(env, { apis: 2, workers: 1, timeoutMs: 90_000 });
+    const { apis } = deployment;
 
     for (const base of apis) {
       const ready = await fetch(`${base}/ready`);

@@ -4,13 +4,9 @@ import { DEFAULT_SIM, type SimConfig } from '../../sim/config.ts';
 import { makePlan } from '../../sim/plan.ts';
 import { DEFAULT_OPS } from '../../sim/run.ts';
 import { runWorld } from '../../sim/world.ts';
-import { seedDemo } from '../../src/cli/demo-seed.ts';
-import { createTokenIssuer } from '../../src/platform/auth/tokens.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createDatabase } from '../../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startPrivateNats, type PrivateNats } from '../support/nats-server.ts';
-import { freePort, type LastmileProcess, processEnv, spawnLastmile } from '../support/processes.ts';
+import { processEnv, type SplitDeployment, seedDemoInto, startSplitDeployment } from '../support/processes.ts';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.ts';
 import { natsUrl, redisUrl, testNamespace } from '../support/services.ts';
 
@@ -53,9 +49,9 @@ describe('failure suite: a rush under faults', () => {
   let tdb: TestDatabase | undefined;
   let nats: PrivateNats | undefined;
   let redis: PrivateRedis | undefined;
-  const procs = new Map<string, LastmileProcess>();
+  let deployment: SplitDeployment | undefined;
   afterAll(async () => {
-    await Promise.all([...procs.values()].map((p) => p.stop()));
+    await deployment?.stop();
     await nats?.stop();
     await redis?.stop();
     await tdb?.drop();
@@ -63,9 +59,7 @@ describe('failure suite: a rush under faults', () => {
 
   it('2 API processes + 1 worker keep every promise through kill -9, a NATS restart, a Redis pause and dropped database connections', async () => {
     tdb = await createTestDatabase();
-    const database = createDatabase(tdb.url, { poolSize: 2 });
-    await seedDemo({ db: database.db, tokens: createTokenIssuer(loadConfig({ DATABASE_URL: tdb.url }).jwtSecret, 60) });
-    await database.close();
+    await seedDemoInto(tdb.url);
     [nats, redis] = await Promise.all([startPrivateNats(), startPrivateRedis()]);
     const env = processEnv(tdb.url, {
       NATS_URL: nats.url,
@@ -73,18 +67,8 @@ describe('failure suite: a rush under faults', () => {
       LASTMILE_NAMESPACE: testNamespace('chaos'),
       LASTMILE_ACCEPT_TIMEOUT_S: String(ACCEPT_TIMEOUT_S),
     });
-    const ports = { 'api-1': await freePort(), 'api-2': await freePort() };
-    const specs: Record<string, string[]> = {
-      'api-1': ['--role', 'api', '--port', String(ports['api-1'])],
-      'api-2': ['--role', 'api', '--port', String(ports['api-2'])],
-      'worker-1': ['--role', 'worker'],
-    };
-    const launch = async (name: string) => procs.set(name, await spawnLastmile(specs[name] as string[], { ...env, LASTMILE_INSTANCE_ID: name }, 90_000));
-    await Promise.all(Object.keys(specs).map(launch));
-    const killAndRestart = async (name: string) => {
-      await procs.get(name)?.crash();
-      await launch(name);
-    };
+    deployment = await startSplitDeployment(env, { apis: 2, workers: 1, timeoutMs: 90_000 });
+    const killAndRestart = (name: string) => (deployment as SplitDeployment).crashAndRestart(name);
 
     const faults: string[] = [];
     const at = (s: number, startedAt: number) => new Promise((r) => setTimeout(r, Math.max(0, startedAt + s * 1000 - Date.now())));
@@ -98,7 +82,7 @@ describe('failure suite: a rush under faults', () => {
     const plan = makePlan(CHAOS_EVENING);
     const result = await runWorld({
       label: 'chaos',
-      bases: Object.values(ports).map((p) => `http://127.0.0.1:${p}`),
+      bases: deployment.apis,
       databaseUrl: tdb.url,
       ops: DEFAULT_OPS,
       cfg: CHAOS_EVENING,

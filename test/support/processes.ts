@@ -1,62 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
+import type { ChildProcess } from 'node:child_process';
+import { launchLastmile, type LastmileProcess } from '../../sim/launch.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/cli/demo-seed.ts';
+import { createTokenIssuer } from '../../src/platform/auth/tokens.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createDatabase } from '../../src/platform/db/pool.ts';
+import { freePort } from '../../src/platform/free-port.ts';
 import { natsUrl, redisUrl } from './services.ts';
 
-const BIN = path.resolve('bin/lastmile.js');
+export type { LastmileProcess } from '../../sim/launch.ts';
 
-export interface LastmileProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** kill -9: no shutdown hooks run, exactly like a crash. */
-  crash(): Promise<void>;
-  stop(): Promise<void>;
+/** Starts `lastmile start --no-seed` as a real OS process and waits until it says it is running. */
+export function spawnLastmile(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<LastmileProcess> {
+  return launchLastmile(['--no-seed', ...args], { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env }, { timeoutMs });
 }
 
-/** Starts `lastmile start` as a real OS process and waits until it says it is running. */
-export async function spawnLastmile(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<LastmileProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--no-seed', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d) => {
-    out += d.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lastmile ${args.join(' ')} did not start:\n${out}`)), timeoutMs);
-    const onData = () => {
-      if (out.includes('lastmile is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`lastmile ${args.join(' ')} exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    child,
-    output: () => out,
-    async crash() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-export { freePort } from '../../src/platform/free-port.ts';
+export { freePort };
 
 /** Sends `signal` to a child that is still running and waits until it has exited. */
 export async function signalAndWait(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
@@ -91,4 +49,54 @@ export function httpClient(base: string) {
       return ((await res.json()) as { access_token: string }).access_token;
     },
   };
+}
+
+/** API processes and workers of one deployment on one database, Redis and NATS. */
+export interface SplitDeployment {
+  /** Base URLs of the API processes (api-1, api-2, …). */
+  apis: string[];
+  procs: Map<string, LastmileProcess>;
+  /** kill -9 one process (by name) and start it again with the same role, port and instance id. */
+  crashAndRestart(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `apis` API processes (api-1, …) and `workers` workers (worker-1, …) side by side, all with `env`. */
+export async function startSplitDeployment(env: Record<string, string>, opts: { apis?: number; workers?: number; timeoutMs?: number } = {}): Promise<SplitDeployment> {
+  const specs = new Map<string, string[]>();
+  const apis: string[] = [];
+  for (let i = 1; i <= (opts.apis ?? 2); i++) {
+    const port = await freePort();
+    specs.set(`api-${i}`, ['--role', 'api', '--port', String(port)]);
+    apis.push(`http://127.0.0.1:${port}`);
+  }
+  for (let i = 1; i <= (opts.workers ?? 1); i++) specs.set(`worker-${i}`, ['--role', 'worker']);
+  const procs = new Map<string, LastmileProcess>();
+  const launch = async (name: string) => {
+    procs.set(name, await spawnLastmile(specs.get(name) ?? [], { ...env, LASTMILE_INSTANCE_ID: name }, opts.timeoutMs));
+  };
+  const stop = () => Promise.all([...procs.values()].map((p) => p.stop())).then(() => undefined);
+  await Promise.all([...specs.keys()].map(launch)).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
+  return {
+    apis,
+    procs,
+    async crashAndRestart(name) {
+      await procs.get(name)?.crash();
+      await launch(name);
+    },
+    stop,
+  };
+}
+
+/** Puts the demo city (its accounts sign in with DEMO_PASSWORD) into a database that spawned processes will share. */
+export async function seedDemoInto(databaseUrl: string): Promise<void> {
+  const database = createDatabase(databaseUrl, { poolSize: 2 });
+  try {
+    await seedDemo({ db: database.db, tokens: createTokenIssuer(loadConfig({ DATABASE_URL: databaseUrl }).jwtSecret, 60) });
+  } finally {
+    await database.close();
+  }
 }

@@ -1,7 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
-import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { StoreStaffService } from './store-staff.service.ts';
 
 export async function storeStaffRoutes(scope: FastifyInstance, staff: StoreStaffService): Promise<void> {
@@ -16,9 +15,7 @@ export async function storeStaffRoutes(scope: FastifyInstance, staff: StoreStaff
         summary: "Create a staff account for a store (signs in with the store role, sees only this store's orders)",
         params: Strict({ id: Uuid }),
         body: Strict({
-          email: Type.String({ format: 'email', maxLength: 254 }),
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          password: Type.String({ minLength: 10, maxLength: 200 }),
+          ...NewAccount,
         }),
       },
     },

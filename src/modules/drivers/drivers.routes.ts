@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '../../platform/bus/port.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
-import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { driverChannel } from './driver-channel.ts';
 import { DRIVER_STATUSES, VEHICLES } from './drivers.repository.ts';
 import { type DriversService, ownDriverId } from './drivers.service.ts';
@@ -21,9 +21,7 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
         tags: ['drivers'],
         summary: 'Onboard a driver: profile and sign-in',
         body: Strict({
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          email: Type.String({ format: 'email', maxLength: 254 }),
-          password: Type.String({ minLength: 10, maxLength: 200 }),
+          ...NewAccount,
           vehicle: Type.Union(VEHICLES.map((v) => Type.Literal(v))),
           phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,20}$' })),
           capacity_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),

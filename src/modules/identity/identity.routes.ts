@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { Email, NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { IdentityService } from './identity.service.ts';
 
 export async function identityRoutes(scope: FastifyInstance, service: IdentityService): Promise<void> {
@@ -15,7 +15,7 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
         tags: ['auth'],
         summary: 'Sign in with email and password and get a bearer token',
         body: Strict({
-          email: Type.String({ format: 'email', maxLength: 254 }),
+          email: Email,
           password: Type.String({ minLength: 1, maxLength: 200 }),
         }),
       },
@@ -34,9 +34,7 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
         tags: ['auth'],
         summary: 'Create a customer account and get a bearer token (409 when the email is taken)',
         body: Strict({
-          email: Type.String({ format: 'email', maxLength: 254 }),
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          password: Type.String({ minLength: 10, maxLength: 200 }),
+          ...NewAccount,
         }),
       },
     },

@@ -11,6 +11,14 @@ export const Strict = <T extends Record<string, TSchema>>(props: T, description?
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 
+/** The sign-in of a new account (customer, store staff, driver): one rule for every door. */
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const NewAccount = {
+  email: Email,
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  password: Type.String({ minLength: 10, maxLength: 200 }),
+};
+
 /** The problem+json body, referenced in every route's error responses for the OpenAPI document. */
 export const ProblemSchema = Type.Object(
   {
