@@ -38,6 +38,19 @@ describe('dispatch', () => {
     expect(mine.json().items[0]).toMatchObject({ id: offer.id, trip_id: tripId });
   });
 
+  it('times the offer by the drivers who are free, counting on the second nearest', async () => {
+    const shop = await shopFar();
+    const [onJob, first, second] = await driversNear(shop.at, [0.1, 0.3, 1.2]);
+    await sql`UPDATE drivers SET status = 'on_delivery' WHERE id = ${onJob.id}`.execute(db());
+    const { tripId } = await acceptedOrder(shop);
+    // Ready in 300 s; the driver on a job next door does not count, the nearest free one may
+    // decline, and the next one 1.2 km out needs longer than that at a bike's pace: offer now.
+    const leadS = (((await trip(tripId))?.dispatch_at.getTime() ?? 0) - now()) / 1000;
+    expect(leadS).toBeLessThan(5);
+    await tick();
+    expect([first.id, second.id]).toContain((await openOffer(tripId)).driver_id);
+  });
+
   it('offers one driver at a time, best first; timeout and decline move on; a late accept gets 409', async () => {
     const shop = await shopFar();
     const [near, mid, far] = await driversNear(shop.at, [0.5, 1.2, 2.0]);

@@ -38,6 +38,8 @@ export const ESCALATION_RETRY_MS = 30_000;
 /** For an order placed without a promise: the margin beyond the plan. */
 const PROMISE_BUFFER_S = 300;
 const CANDIDATES_PER_SEARCH = 50;
+/** Drivers nearest the store looked at to estimate when an offer must go out. */
+const PICKUP_ESTIMATE_POOL = 20;
 
 const orderStatusesToPlan = new Set(['accepted', 'preparing', 'ready']);
 
@@ -58,16 +60,22 @@ export function createDispatcher(deps: DispatcherDeps) {
   const strategy = dispatchStrategy(settings);
 
   /**
-   * Seconds from sending offers to a driver reaching the store: the nearest driver now, at the
-   * slowest vehicle's speed, after one offer left to expire. Early rather than late: a driver
+   * Seconds from sending offers to a driver reaching the store: from the second-nearest available
+   * driver now (the nearest may decline or be passed over by the score), at the slowest vehicle's
+   * speed, after one offer left to expire. Drivers on a job do not count: in a rush they crowd the
+   * stores, and timing offers to them would leave the bag waiting. Early rather than late: a driver
    * waiting a minute at the counter costs less than a customer's bag waiting for a driver.
    */
   async function expectedPickupS(at: { lat: number; lng: number }): Promise<number> {
-    const [nearest] = await deps.drivers.positions
-      .search({ lat: at.lat, lng: at.lng, radiusM: maxRadius, limit: 1, freshSince: clock.now() - deps.staleS * 1000 })
+    const near = await deps.drivers.positions
+      .search({ lat: at.lat, lng: at.lng, radiusM: maxRadius, limit: PICKUP_ESTIMATE_POOL, freshSince: clock.now() - deps.staleS * 1000 })
       .catch(() => []);
-    if (!nearest) return 0;
-    return travelSeconds(nearest.distanceM, PLANNING_SPEED_MPS.bike) + settings.offerTtlS;
+    const free = new Set(near.length > 0 ? (await deps.drivers.service.available(near.map((h) => h.id)).catch(() => [])).map((d) => d.id) : []);
+    const byDistance = near.filter((h) => free.has(h.id)).sort((a, b) => a.distanceM - b.distanceM);
+    // Nobody free nearby: offer at once, the search widens from there.
+    const likely = byDistance[1] ?? byDistance[0];
+    if (!likely) return Number.POSITIVE_INFINITY;
+    return travelSeconds(likely.distanceM, PLANNING_SPEED_MPS.bike) + settings.offerTtlS;
   }
 
   /**
