@@ -27,9 +27,17 @@ export async function launchLastmile(
 ): Promise<LastmileProcess> {
   const child = spawn(process.execPath, [BIN, 'start', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let started = false;
+  let onStarted = () => {};
   const onData = (d: Buffer) => {
     opts.onOutput?.(d);
-    out += d.toString();
+    const text = d.toString();
+    // Only the new text (and a line's worth before it, for a message split across chunks) is searched.
+    if (!started && `${out.slice(-200)}${text}`.includes('lastmile is running')) {
+      started = true;
+      onStarted();
+    }
+    out += text;
     if (out.length > 2 * KEEP_CHARS) out = out.slice(-KEEP_CHARS);
   };
   child.stdout?.on('data', onData);
@@ -42,12 +50,10 @@ export async function launchLastmile(
       child.kill('SIGKILL');
       reject(new Error(`lastmile ${args.join(' ')} did not start in ${timeoutMs / 1000} s:\n${out}`));
     }, timeoutMs);
-    child.stdout?.on('data', () => {
-      if (out.includes('lastmile is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    onStarted = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`lastmile ${args.join(' ')} exited with ${code}:\n${out}`));

@@ -103,6 +103,10 @@ export interface ConfigSetting {
 }
 
 /** The documented settings; README's configuration table is written from this list. */
+/** Defaults of settings also parsed in code, written once. */
+const DEFAULT_RADII_M = '3000,6000,10000';
+const DEFAULT_WEIGHTS = 'travel=1,acceptance=0.5,vehicle=0.2,fairness=0.3';
+
 export const SETTINGS: ConfigSetting[] = [
   {
     env: 'DATABASE_URL',
@@ -144,9 +148,9 @@ export const SETTINGS: ConfigSetting[] = [
   { env: 'LASTMILE_LOCATION_HISTORY_S', description: 'Seconds between two stored history points per driver (every point moves the live index)', default: '30' },
   { env: 'LASTMILE_INGEST_MAX_PENDING', description: 'Location points waiting for the geo index or database before ingest answers 503', default: '20000' },
   { env: 'LASTMILE_OFFER_TTL_S', description: 'Seconds a driver has to accept a job offer', default: '30' },
-  { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: '3000,6000,10000' },
+  { env: 'LASTMILE_DISPATCH_RADII_M', description: 'Driver search radii around the store in metres, widened in this order', default: DEFAULT_RADII_M },
   { env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND', description: 'Drivers offered one after the other before the radius widens', default: '3' },
-  { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: 'travel=1,acceptance=0.5,vehicle=0.2,fairness=0.3' },
+  { env: 'LASTMILE_DISPATCH_WEIGHTS', description: 'Candidate score weights: travel, acceptance, vehicle, fairness', default: DEFAULT_WEIGHTS },
   { env: 'LASTMILE_DISPATCH_STRATEGY', description: 'scored (batching, offers timed to preparation, weighted score) or greedy (the baseline: every order alone, offered at once to the nearest driver)', default: 'scored' },
   { env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a partner webhook delivery is kept as dead', default: '8' },
   { env: 'LASTMILE_WEBHOOK_BACKOFF_MS', description: 'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)', default: '1000' },
@@ -199,7 +203,7 @@ function namespaceSetting(raw: string | undefined): string {
 
 function radiiSetting(raw: string | undefined): number[] {
   const name = 'LASTMILE_DISPATCH_RADII_M';
-  const list = (raw || '3000,6000,10000').split(',').map((r) => r.trim());
+  const list = (raw || DEFAULT_RADII_M).split(',').map((r) => r.trim());
   const radii = list.map((r) => intSetting(name, r, 0, 100, 50_000));
   if (radii.some((r, i) => i > 0 && r <= (radii[i - 1] ?? 0))) throw new ConfigError(name, `radii must grow, got "${raw}"`);
   return radii;
@@ -213,9 +217,9 @@ function rateLimitPolicySetting(raw: string | undefined): RateLimitSettings['pol
 
 function weightsSetting(raw: string | undefined): DispatchWeights {
   const name = 'LASTMILE_DISPATCH_WEIGHTS';
-  const w: DispatchWeights = { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 };
-  if (!raw) return w;
-  for (const part of raw.split(',')) {
+  const w: DispatchWeights = { travel: 0, acceptance: 0, vehicle: 0, fairness: 0 };
+  // A setting names the weights it changes; the others keep their defaults.
+  for (const part of [...DEFAULT_WEIGHTS.split(','), ...(raw ? raw.split(',') : [])]) {
     const m = /^\s*(travel|acceptance|vehicle|fairness)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
     if (!m?.[1] || !m[2]) throw new ConfigError(name, `expected name=number for travel, acceptance, vehicle, fairness; got "${part}"`);
     w[m[1] as keyof DispatchWeights] = Number(m[2]);

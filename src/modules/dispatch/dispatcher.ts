@@ -59,6 +59,10 @@ export function createDispatcher(deps: DispatcherDeps) {
   const maxRadius = settings.radiiM.at(-1) ?? 10_000;
   const strategy = dispatchStrategy(settings);
 
+  /** Drivers who reported a position near `at` recently enough to be offered anything, nearest first. */
+  const freshNear = (at: { lat: number; lng: number }, radiusM: number, limit: number) =>
+    deps.drivers.positions.search({ lat: at.lat, lng: at.lng, radiusM, limit, freshSince: clock.now() - deps.staleS * 1000 });
+
   /**
    * Seconds from sending offers to a driver reaching the store: from the second-nearest available
    * driver now (the nearest may decline or be passed over by the score), at the slowest vehicle's
@@ -67,9 +71,7 @@ export function createDispatcher(deps: DispatcherDeps) {
    * waiting a minute at the counter costs less than a customer's bag waiting for a driver.
    */
   async function expectedPickupS(at: { lat: number; lng: number }): Promise<number> {
-    const near = await deps.drivers.positions
-      .search({ lat: at.lat, lng: at.lng, radiusM: maxRadius, limit: PICKUP_ESTIMATE_POOL, freshSince: clock.now() - deps.staleS * 1000 })
-      .catch(() => []);
+    const near = await freshNear(at, maxRadius, PICKUP_ESTIMATE_POOL).catch(() => []);
     const free = new Set(near.length > 0 ? (await deps.drivers.service.available(near.map((h) => h.id)).catch(() => [])).map((d) => d.id) : []);
     const byDistance = near.filter((h) => free.has(h.id)).sort((a, b) => a.distanceM - b.distanceM);
     // Nobody free nearby: offer at once, the search widens from there.
@@ -208,13 +210,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Candidates for a trip within `radiusM`: fresh, available, not yet asked in this cycle. */
   async function candidates(trip: TripRow, radiusM: number): Promise<Candidate[]> {
     const t = clock.now();
-    const hits = await deps.drivers.positions.search({
-      lat: trip.pickup_lat,
-      lng: trip.pickup_lng,
-      radiusM,
-      limit: CANDIDATES_PER_SEARCH,
-      freshSince: t - deps.staleS * 1000,
-    });
+    const hits = await freshNear({ lat: trip.pickup_lat, lng: trip.pickup_lng }, radiusM, CANDIDATES_PER_SEARCH);
     if (hits.length === 0) return [];
     const ids = hits.map((h) => h.id);
     const [excluded, available] = await Promise.all([repo.excludedDrivers(trip.id, trip.cycle, ids), deps.drivers.service.available(ids)]);
@@ -285,7 +281,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           });
         if (offered === 'busy') continue;
         if (!offered) return 'skipped';
-        deps.drivers.notify(best.driverId, await offerMessage(offered, trip));
+        deps.drivers.notify(best.driverId, await offerMessage(offered, trip, stops));
         return 'offered';
       }
     }
@@ -330,10 +326,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     return 'skipped';
   }
 
-  /** What the driver's app shows for an offer; the trip is read only when the caller lacks it. */
-  async function offerMessage(offer: OfferRow, known?: TripRow) {
+  /** What the driver's app shows for an offer; the trip and its deliveries are read only when the caller lacks them. */
+  async function offerMessage(offer: OfferRow, known?: TripRow, knownDeliveries?: readonly DeliveryRow[]) {
     const trip = known ?? (await repo.trip(offer.trip_id));
-    const deliveries = await repo.deliveriesOfTrip(offer.trip_id);
+    const deliveries = knownDeliveries ?? (await repo.deliveriesOfTrip(offer.trip_id));
     return {
       type: 'offer',
       offer_id: offer.id,
