@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from '../src/modules/catalog/catalog.routes.ts';
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
@@ -76,6 +77,31 @@ describe('several processes', () => {
     const list = await fetch(`${apis[1]}/v1/notifications?limit=100`, { headers: { authorization: `Bearer ${ops}` } });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(N);
     expect(await n(sql`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).toBe(0);
+
+    // A stock count through one process reaches the product page another process has cached, at
+    // once (a notice over NATS), not after the page's maximum age.
+    const opsCall = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${apis[1]}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ops}` }, body: JSON.stringify(body) });
+      const json = (await res.json()) as { id: string };
+      expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
+      return json;
+    };
+    await opsCall('PUT', '/v1/categories/mp', { name: 'Split deployment goods' });
+    const product = await opsCall('POST', '/v1/products', { sku: 'MP-1', name: 'Split milk', category_id: 'mp', price_minor: 120, currency: 'EUR' });
+    const always = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    const storeId = (await opsCall('POST', '/v1/stores', { name: 'Split store', lat: 52.5, lng: 13.4, zone: { radius_m: 3000 }, opening_hours: always })).id;
+    await opsCall('PUT', `/v1/stores/${storeId}/stock/${product.id}`, { on_hand: 4, reason: 'first count' });
+    const productsOf = async () => {
+      const res = await fetch(`${apis[0]}/v1/stores/${storeId}/products?limit=5`);
+      if (res.status !== 200) throw new Error(`products of ${storeId}: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { items: Array<{ id: string }> }).items.map((i) => i.id);
+    };
+    const soldOut = product.id;
+    expect(await productsOf()).toEqual([soldOut]);
+    await opsCall('PUT', `/v1/stores/${storeId}/stock/${soldOut}`, { on_hand: 0, reason: 'sold out in a split deployment' });
+    const seenAt = Date.now();
+    await waitFor(async () => !(await productsOf()).includes(soldOut), PAGE_MAX_AGE_MS, 'the other process to drop the sold-out product');
+    expect(Date.now() - seenAt).toBeLessThan(PAGE_GRACE_MS + 1000);
     await database.close();
   }, 120_000);
 });

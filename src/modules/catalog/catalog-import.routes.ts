@@ -20,7 +20,7 @@ import {
   StockImportRow,
 } from './import.schemas.ts';
 import { importProducts } from './product-import.service.ts';
-import { importStock } from './stock-import.service.ts';
+import { importStock, type StockWritten } from './stock-import.service.ts';
 import type { StoresService } from './stores.service.ts';
 
 const MEDIA = Object.keys(IMPORT_MEDIA_TYPES);
@@ -58,7 +58,7 @@ const LIMITS = `Rows are checked one by one: a bad row is reported with its line
  * Operator bulk import. Lives in its own plugin scope so the pass-through CSV/NDJSON parsers and
  * the large body limit apply to these routes only; every other route keeps JSON and the default limit.
  */
-export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db; stores: StoresService }): Promise<void> {
+export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db; stores: StoresService; stockWritten: StockWritten; productsWritten: () => void }): Promise<void> {
   // The parser hands the request stream on unread; the service consumes it row by row.
   scope.addContentTypeParser(MEDIA, (_req, payload, done) => done(null, payload));
   scope.addHook('onRequest', async (req) => {
@@ -92,7 +92,14 @@ export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db
         response: RESULT,
       },
     },
-    async (req) => importProducts(deps.db, recordsOf(req, PRODUCT_COLUMNS), rowCheckOf(req.compileValidationSchema(ProductImportRow, 'body'))),
+    async (req) => {
+      try {
+        return await importProducts(deps.db, recordsOf(req, PRODUCT_COLUMNS), rowCheckOf(req.compileValidationSchema(ProductImportRow, 'body')));
+      } finally {
+        // Batches commit as they go: even a cut-off import changed what pages show.
+        deps.productsWritten();
+      }
+    },
   );
 
   app.post(
@@ -115,7 +122,7 @@ export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db
       const by = stockStaff(req.principal, req.params.id);
       await deps.stores.get(req.params.id);
       const check = rowCheckOf(req.compileValidationSchema(StockImportRow, 'body'));
-      return importStock(deps.db, req.params.id, recordsOf(req, STOCK_COLUMNS), check, { reason: req.query.reason ?? DEFAULT_REASON, actor: by.id });
+      return importStock(deps.db, req.params.id, recordsOf(req, STOCK_COLUMNS), check, { reason: req.query.reason ?? DEFAULT_REASON, actor: by.id }, deps.stockWritten);
     },
   );
 }

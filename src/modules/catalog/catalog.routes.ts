@@ -9,14 +9,40 @@ import type { ProductsService } from './products.service.ts';
 import { searchNearby } from './search.service.ts';
 import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
 
-/** A product page may show stock this many seconds old, never more (cache TTL and max-age). */
+/** How long a client or CDN may keep a product page or search answer (Cache-Control max-age). */
 export const STOCK_STALENESS_S = 2;
+/**
+ * This process keeps a product page until its store's stock or the catalog changes (a live
+ * notice; the page is then re-read and the old one served at most PAGE_GRACE_MS more), and never
+ * longer than PAGE_MAX_AGE_MS, which bounds staleness when a notice is lost (bus down).
+ */
+export const PAGE_GRACE_MS = 1000;
+export const PAGE_MAX_AGE_MS = 10_000;
 
-export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService }): Promise<void> {
+/** Tells this process which product pages to re-read; closed with the routes. */
+export interface PageSignals {
+  onStockChanged(handler: (storeIds: string[]) => void): { close(): Promise<void> };
+  onProductsChanged(handler: () => void): { close(): Promise<void> };
+}
+
+export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService; signals: PageSignals }): Promise<void> {
   const app = typed(scope);
   const { stores, products } = deps;
-  // Pages read steadily are refreshed in the background after 1 s, so only a cold page waits for the database.
-  const pages = createTtlCache<Serialized>({ ttlMs: STOCK_STALENESS_S * 1000, refreshAfterMs: 1000, maxEntries: 20_000 });
+  // Keyed `<store id>|<query>`, tagged by store. Pages read steadily are also re-read in the
+  // background before their maximum age, so only a cold page waits for the database.
+  const pages = createTtlCache<Serialized>({
+    ttlMs: PAGE_MAX_AGE_MS,
+    refreshAfterMs: PAGE_MAX_AGE_MS - 2000,
+    maxEntries: 20_000,
+    tagOf: (key) => key.slice(0, key.indexOf('|')),
+  });
+  const listening = [
+    deps.signals.onStockChanged((storeIds) => pages.markStale(storeIds, PAGE_GRACE_MS)),
+    deps.signals.onProductsChanged(() => pages.markStale('all', PAGE_GRACE_MS)),
+  ];
+  scope.addHook('onClose', async () => {
+    await Promise.all(listening.map((l) => l.close()));
+  });
 
   app.get(
     '/v1/stores/nearby',
@@ -56,9 +82,9 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     async (req, reply) => {
       const { id } = req.params;
       const { category, q, cursor, limit } = req.query;
-      const key = JSON.stringify([id, category, q, cursor, limit]);
+      const key = `${id}|${JSON.stringify([category, q, cursor, limit])}`;
       const body = await pages.get(key, async () => {
-        const [, page] = await Promise.all([stores.get(id), products.storePage({ storeId: id, category, q, cursor, limit })]);
+        const [, page] = await Promise.all([stores.mustExist(id), products.storePage({ storeId: id, category, q, cursor, limit })]);
         return serialize(page);
       });
       return sendSerialized(req, reply, body, STOCK_STALENESS_S);

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
-import { setStockLevels } from '../inventory/index.ts';
+import { inventoryFor, setStockLevels } from '../inventory/index.ts';
+import { PAGE_GRACE_MS } from './catalog.routes.ts';
 
 let t: TestPlatform;
 let ops: string;
@@ -158,15 +159,47 @@ describe('store products and search', () => {
     expect(q).toEqual(['BREAD-2']);
   });
 
-  it('drops a sold-out product within the staleness bound and answers 304 to a matching ETag', async () => {
+  it('drops a product counted out of stock from a cached page at once and answers 304 to a matching ETag', async () => {
     const first = await page(shop.id, 'category=bakery');
     expect(first.json().items).toHaveLength(1);
     const etag = first.headers.etag as string;
     expect(first.headers['cache-control']).toContain('max-age=2');
     const again = await t.request({ method: 'GET', url: `/v1/stores/${shop.id}/products?category=bakery`, headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
-    await setStockLevels(t.platform.ctx.db, [{ storeId: shop.id, productId: ids['BREAD-2'] as string, onHand: 0 }], { kind: 'count', reason: 'sold out', actor: 'test' });
-    await waitFor(async () => (await page(shop.id, 'category=bakery')).json().items.length === 0, 5000, 'sold-out product to disappear');
+    const counted = await api('PUT', `/v1/stores/${shop.id}/stock/${ids['BREAD-2']}`, { on_hand: 0, reason: 'sold out' });
+    expect(counted.statusCode).toBe(200);
+    // The count's notice marks the store's pages: well within the page grace, far below the maximum age.
+    await waitFor(async () => (await page(shop.id, 'category=bakery')).json().items.length === 0, PAGE_GRACE_MS + 500, 'sold-out product to disappear');
+    const after = await t.request({ method: 'GET', url: `/v1/stores/${shop.id}/products?category=bakery`, headers: { 'if-none-match': etag } });
+    expect(after.statusCode).toBe(200);
+  });
+
+  it('shows a reservation and its release on a cached page at once, and keeps other stores cached', async () => {
+    const available = async (storeId: string, sku: string) => {
+      const items = (await page(storeId, 'category=dairy')).json().items as Array<{ sku: string; available: number }>;
+      return items.find((i) => i.sku === sku)?.available;
+    };
+    const before = await available(shop.id, 'MILK-2');
+    expect(before).toBeGreaterThan(2);
+    // The far store's page is cached; a change written around the inventory (no notice) stays
+    // unseen there while the shop's notices come and go: only the shop's pages are re-read.
+    const farPage = (await page(far.id, 'category=dairy')).body;
+    await sql`UPDATE stock SET on_hand = on_hand + 1 WHERE store_id = ${far.id} AND product_id = ${ids['MILK-1']}`.execute(t.platform.ctx.db);
+    const inventory = inventoryFor(t.platform.ctx);
+    const held = await inventory.reserve({ storeId: shop.id, owner: `test:${shop.id}`, lines: [{ productId: ids['MILK-2'] as string, quantity: 2 }], ttlMs: 60_000 });
+    await waitFor(async () => (await available(shop.id, 'MILK-2')) === (before as number) - 2, PAGE_GRACE_MS + 500, 'reserved units to show');
+    await inventory.release(held.reservationId);
+    await waitFor(async () => (await available(shop.id, 'MILK-2')) === before, PAGE_GRACE_MS + 500, 'released units to show');
+    expect((await page(far.id, 'category=dairy')).body).toBe(farPage);
+  });
+
+  it('re-reads pages when a product is repriced', async () => {
+    const price = async () =>
+      ((await page(shop.id, 'category=dairy')).json().items as Array<{ sku: string; price: { amount_minor: number } }>).find((i) => i.sku === 'YOG-1')?.price.amount_minor;
+    const was = await price();
+    const res = await api('PATCH', `/v1/products/${ids['YOG-1']}`, { price_minor: (was as number) + 10 });
+    expect(res.statusCode).toBe(200);
+    await waitFor(async () => (await price()) === (was as number) + 10, PAGE_GRACE_MS + 500, 'new price on the page');
   });
 
   it('answers 404 for an unknown store and 400 for a bad cursor', async () => {

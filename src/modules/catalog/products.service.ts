@@ -42,8 +42,10 @@ export const productView = (p: ProductCore) => ({
  */
 const asReal = (x: number) => Math.fround(x);
 
-export function productsService(db: Db) {
+/** `changed` is told after a product's name, price or category committed (cached pages re-read). */
+export function productsService(db: Db, opts: { changed?: () => void } = {}) {
   const repo = productsRepository(db);
+  const changed = () => opts.changed?.();
 
   // Category depths change only when the tree does; a short cache keeps store pages to one statement.
   const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
@@ -99,6 +101,7 @@ export function productsService(db: Db) {
           await emit(trx, created);
           return created;
         });
+        changed();
         return productView(row);
       } catch (err) {
         if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A product with SKU ${input.sku} exists`, { cause: err });
@@ -122,6 +125,7 @@ export function productsService(db: Db) {
         return updated;
       });
       if (!row) throw new AppError('NOT_FOUND', `No product ${id}`);
+      changed();
       return productView(row);
     },
 

@@ -11,6 +11,9 @@ export interface StockImportAudit {
   actor: string;
 }
 
+/** Told after each committed batch, so cached pages of the store refresh while a long import runs. */
+export type StockWritten = (storeId: string) => void;
+
 interface PendingLevel {
   line: number;
   sku: string;
@@ -22,9 +25,18 @@ interface PendingLevel {
  * levels go through the inventory's own `setStockLevels` (one statement per batch, an audit row
  * per change, kind 'import'), which refuses a level below what is reserved for that row alone.
  */
-export async function importStock(db: Db, storeId: string, records: AsyncIterable<ImportRecord>, check: RowCheck, audit: StockImportAudit): Promise<ImportReport> {
+export async function importStock(
+  db: Db,
+  storeId: string,
+  records: AsyncIterable<ImportRecord>,
+  check: RowCheck,
+  audit: StockImportAudit,
+  written: StockWritten = () => {},
+): Promise<ImportReport> {
   const tally = importTally();
-  const batch = keyedBatch<PendingLevel>(IMPORT_BATCH_ROWS, (rows) => writeLevels(db, storeId, rows, audit, tally));
+  const batch = keyedBatch<PendingLevel>(IMPORT_BATCH_ROWS, async (rows) => {
+    if ((await writeLevels(db, storeId, rows, audit, tally)) > 0) written(storeId);
+  });
   for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; on_hand: number };
     await batch.add(v.sku, { line: r.line, sku: v.sku, onHand: v.on_hand });
@@ -33,7 +45,8 @@ export async function importStock(db: Db, storeId: string, records: AsyncIterabl
   return tally.done();
 }
 
-async function writeLevels(db: Db, storeId: string, rows: readonly PendingLevel[], audit: StockImportAudit, tally: ImportTally): Promise<void> {
+/** Returns how many levels were applied. */
+async function writeLevels(db: Db, storeId: string, rows: readonly PendingLevel[], audit: StockImportAudit, tally: ImportTally): Promise<number> {
   const ids = await productImportRepository(db).idsBySku(rows.map((r) => r.sku));
   const levels: Array<StockLevel & { line: number }> = [];
   for (const r of rows) {
@@ -47,4 +60,5 @@ async function writeLevels(db: Db, storeId: string, rows: readonly PendingLevel[
     if (applied.has(l.productId)) tally.applied();
     else tally.fail(l.line, { field: 'on_hand', message: `on_hand: ${l.onHand} is below the units already reserved for orders; the level was not changed` });
   }
+  return applied.size;
 }

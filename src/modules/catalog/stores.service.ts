@@ -133,6 +133,11 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       return storeView(row);
     },
 
+    /** Throws NOT_FOUND for an unknown store; read through the short per-store cache checkout uses. */
+    async mustExist(id: string): Promise<void> {
+      if (!(await byId.get(id, () => repo.find(id)))) throw new AppError('NOT_FOUND', `No store ${id}`);
+    },
+
     list: async (p: { after?: string; limit: number; status?: StoreStatus }) => (await repo.list(p)).map(storeView),
 
     update(by: Principal, id: string, patch: Partial<StoreInput>, expectedVersion?: number): Promise<StoreView> {

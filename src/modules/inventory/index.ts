@@ -5,10 +5,12 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { inventoryRoutes } from './inventory.routes.ts';
 import { type InventoryService, inventoryService } from './inventory.service.ts';
+import { type StockSignals, stockSignals } from './stock-signals.ts';
 
 export { type StockLevel, setStockLevels } from './inventory.repository.ts';
 export { type InventoryService, inventoryService, type ReserveRequest, type ReserveStrategy } from './inventory.service.ts';
 export type { ReservationLine } from './reservations.repository.ts';
+export type { StockSignals } from './stock-signals.ts';
 
 /**
  * The inventory's published read surface: a view of (store_id, product_id, available, updated_at).
@@ -22,7 +24,12 @@ export interface AvailabilityRow {
   updated_at: Date;
 }
 
-export const inventoryFor = perPlatform((ctx): InventoryService => inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy }));
+/** Which stores' stock just changed, announced to every process (at most once; see stock-signals.ts). */
+export const stockSignalsFor = perPlatform((ctx): StockSignals => stockSignals(ctx.bus));
+
+export const inventoryFor = perPlatform(
+  (ctx): InventoryService => inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy, signals: stockSignalsFor(ctx) }),
+);
 
 /** Stock per store and product, never oversold (a database constraint), reservations with expiry, audit trail. */
 export const inventoryModule: ModuleDefinition = {

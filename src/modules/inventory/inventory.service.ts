@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { setStockLevels } from './inventory.repository.ts';
 import { createReserveBatcher } from './reserve-batcher.ts';
+import type { StockSignals } from './stock-signals.ts';
 import {
   adjustStock,
   auditTrail,
@@ -56,8 +57,18 @@ function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
   return [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => (a.productId < b.productId ? -1 : 1));
 }
 
-export function inventoryService(deps: { db: Db; clock: Clock; strategy?: ReserveStrategy }) {
+export function inventoryService(deps: { db: Db; clock: Clock; strategy?: ReserveStrategy; signals?: Pick<StockSignals, 'changed'> }) {
   const { db, clock } = deps;
+  /** After a commit of ours: tells readers (the catalog's pages) which stores to re-read. */
+  const changed = (storeIds: string | Iterable<string> | null) => {
+    if (storeIds !== null) deps.signals?.changed(storeIds);
+  };
+  /** Ends a reservation; the store is signalled here when it ran in its own statement (committed). */
+  const finish = async (trx: Db, id: string, to: FinishTo, picked?: readonly ReservationLine[]) => {
+    const storeId = await finishReservation(trx, id, to, new Date(clock.now()), picked);
+    if (trx === db) changed(storeId);
+    return storeId !== null;
+  };
   const strategy = deps.strategy ?? 'coalesced';
   const batcher = createReserveBatcher(db);
 
@@ -85,19 +96,22 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
      * Holds stock for every line or for none (all or nothing). Throws OUT_OF_STOCK naming the
      * short products. With `replacingHoldOf`, that owner's hold is released in the same
      * transaction, so its units can be taken again by this reservation and by no one else.
+     * Inside a caller's transaction, the caller passes `stores` (whose stock this changed) to
+     * `stockChanged` once it has committed.
      */
-    async reserve(req: ReserveRequest, trxOrDb: Db = db): Promise<{ reservationId: string; expiresAt: Date }> {
+    async reserve(req: ReserveRequest, trxOrDb: Db = db): Promise<{ reservationId: string; expiresAt: Date; stores: string[] }> {
       const lines = normalise(req.lines);
       if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
       const args = { id: uuidv7(), storeId: req.storeId, owner: req.owner, lines, expiresAt: new Date(clock.now() + req.ttlMs) };
+      const result = { reservationId: args.id, expiresAt: args.expiresAt, stores: [req.storeId] };
       const run = async (trx: Db) => {
         if (req.replacingHoldOf) {
           const held = await heldReservationOf(trx, req.replacingHoldOf);
           if (held) await finishReservation(trx, held.id, 'released', new Date(clock.now()));
+          if (held && held.store_id !== req.storeId) result.stores.push(held.store_id);
         }
         await reserveOnce(trx, args);
       };
-      const result = { reservationId: args.id, expiresAt: args.expiresAt };
       // Inside the caller's transaction (checkout writes the order with it): its retry is the caller's.
       if (trxOrDb !== db) {
         await run(trxOrDb);
@@ -105,7 +119,10 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       }
       if (strategy === 'coalesced' && !req.replacingHoldOf) {
         const outcome = await batcher.reserve(args);
-        if (outcome.ok) return result;
+        if (outcome.ok) {
+          changed(req.storeId);
+          return result;
+        }
         if (outcome.error === 'out_of_stock') throw outOfStock(outcome.short);
         throw new AppError('CONFLICT', `${req.owner} already holds stock; release it first`);
       }
@@ -115,6 +132,7 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
         try {
           if (single) await reserveOnce(db, args);
           else await db.transaction().execute(run);
+          changed(result.stores);
           return result;
         } catch (err) {
           if (attempt < 5 && RETRYABLE.has(sqlState(err) ?? '')) continue;
@@ -124,8 +142,7 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
     },
 
     /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
-    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) =>
-      finishReservation(trx, reservationId, 'confirmed', new Date(clock.now()), picked),
+    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) => finish(trx, reservationId, 'confirmed', picked),
 
     /**
      * Keeps a reservation held until `ttlMs` from now. A paid order's stock must outlive the
@@ -133,31 +150,43 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
      */
     extend: (reservationId: string, ttlMs: number) => extendReservation(db, reservationId, new Date(clock.now() + ttlMs)),
 
-    release: (reservationId: string, trx: Db = db) => finishReservation(trx, reservationId, 'released', new Date(clock.now())),
+    release: (reservationId: string, trx: Db = db) => finish(trx, reservationId, 'released'),
 
-    releaseHoldOf: async (owner: string) =>
-      db.transaction().execute(async (trx) => {
+    async releaseHoldOf(owner: string) {
+      const storeId = await db.transaction().execute(async (trx) => {
         const held = await heldReservationOf(trx, owner);
-        return held ? finishReservation(trx, held.id, 'released', new Date(clock.now())) : false;
-      }),
+        return held ? finishReservation(trx, held.id, 'released', new Date(clock.now())) : null;
+      });
+      changed(storeId);
+      return storeId !== null;
+    },
+
+    /** For a caller that reserved inside its own transaction: call once that transaction committed. */
+    stockChanged: (storeIds: string | readonly string[]) => changed(storeIds),
 
     get: (reservationId: string) => findReservation(db, reservationId),
 
     /** Expires held reservations past their time; each exactly once, whoever sweeps. */
     async expireDue(limit = 200): Promise<number> {
       const now = new Date(clock.now());
-      return db.transaction().execute(async (trx) => {
-        let n = 0;
+      const stores = await db.transaction().execute(async (trx) => {
+        const moved: string[] = [];
         for (const id of await dueReservations(trx, now, limit)) {
-          if (await finishReservation(trx, id, 'expired' satisfies FinishTo, now)) n++;
+          const storeId = await finishReservation(trx, id, 'expired' satisfies FinishTo, now);
+          if (storeId !== null) moved.push(storeId);
         }
-        return n;
+        return moved;
       });
+      changed(stores);
+      return stores.length;
     },
 
     async adjust(by: Principal, a: { storeId: string; productId: string; delta: number; kind: 'restock' | 'adjustment'; reason: string }) {
       const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
-      if (row) return row;
+      if (row) {
+        changed(a.storeId);
+        return row;
+      }
       const current = await stockOf(db, a.storeId, a.productId);
       if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
       throw new AppError('CONFLICT', `On hand would drop below the ${current.reserved} unit(s) reserved for orders`, { details: current });
@@ -166,6 +195,7 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
     /** A stock count: sets the units on hand, audited as a count. */
     async count(by: Principal, c: { storeId: string; productId: string; onHand: number; reason: string }) {
       const applied = await setStockLevels(db, [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }], { kind: 'count', reason: c.reason, actor: by.id });
+      if (applied.length > 0) changed(c.storeId);
       const now = await stockOf(db, c.storeId, c.productId);
       if (applied.length === 0 && now) {
         throw new AppError('CONFLICT', `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`, { details: now });

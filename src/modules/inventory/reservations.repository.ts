@@ -44,11 +44,17 @@ export async function reserveLocking(trx: Db, a: ReserveArgs): Promise<string[]>
   return [];
 }
 
-/** Ends a held reservation; false when it had already ended (a repeat). */
-export async function finishReservation(db: Db, id: string, to: FinishTo, now: Date, picked?: readonly ReservationLine[]): Promise<boolean> {
-  const res = await sql<{ ok: boolean }>`SELECT inventory_finish(${id}::uuid, ${to}, ${(picked ?? []).map((p) => p.productId)}::uuid[],
-    ${(picked ?? []).map((p) => p.quantity)}::int[], ${now.toISOString()}::timestamptz) AS ok`.execute(db);
-  return res.rows[0]?.ok === true;
+/**
+ * Moves a held reservation to `to` and gives its units back (or takes the picked ones out of
+ * stock). Returns the reservation's store when it moved, null when it was no longer held.
+ */
+export async function finishReservation(db: Db, id: string, to: FinishTo, now: Date, picked?: readonly ReservationLine[]): Promise<string | null> {
+  // The store id never changes, so reading it in the same statement costs no extra round trip.
+  const res = await sql<{ ok: boolean; store_id: string | null }>`SELECT inventory_finish(${id}::uuid, ${to}, ${(picked ?? []).map((p) => p.productId)}::uuid[],
+    ${(picked ?? []).map((p) => p.quantity)}::int[], ${now.toISOString()}::timestamptz) AS ok,
+    (SELECT store_id FROM reservations WHERE id = ${id}::uuid) AS store_id`.execute(db);
+  const row = res.rows[0];
+  return row?.ok === true ? row.store_id : null;
 }
 
 /** Moves a held reservation's expiry; false when it is no longer held. */

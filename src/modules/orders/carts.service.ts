@@ -40,7 +40,7 @@ export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory
     async setLine(by: Principal, input: { store_id: string; product_id: string; quantity: number }) {
       const prices = await catalog.products.pricesFor([input.product_id]);
       if (!prices.has(input.product_id)) throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
-      await db.transaction().execute(async (trx) => {
+      const held = await db.transaction().execute(async (trx) => {
         const carts = cartsRepository(trx);
         const cart = await carts.openAt(by.id, input.store_id, uuidv7());
         if (!cart) throw new AppError('CONFLICT', 'Your cart is at another store; empty it (DELETE /v1/cart) to shop here');
@@ -49,10 +49,12 @@ export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory
           const current = await carts.openCartOf(by.id);
           const lines = (current?.lines ?? []).map((l) => ({ productId: l.product_id, quantity: l.quantity }));
           if (lines.length > 0) {
-            await inventory.reserve({ storeId: cart.store_id, owner: `cart:${cart.id}`, lines, ttlMs: deps.holdTtlMs, replacingHoldOf: `cart:${cart.id}` }, trx);
+            return (await inventory.reserve({ storeId: cart.store_id, owner: `cart:${cart.id}`, lines, ttlMs: deps.holdTtlMs, replacingHoldOf: `cart:${cart.id}` }, trx)).stores;
           }
         }
+        return [];
       });
+      inventory.stockChanged(held);
       if (deps.holds && input.quantity === 0) {
         const cart = await cartsRepository(db).openCartOf(by.id);
         if (cart && cart.lines.length === 0) await inventory.releaseHoldOf(`cart:${cart.id}`);

@@ -85,7 +85,7 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
           if (cartId && !(await cartsRepository(trx).close(cartId, 'checked_out'))) {
             throw new AppError('CONFLICT', 'This cart was just checked out');
           }
-          const { reservationId } = await inventory.reserve(
+          const { reservationId, stores } = await inventory.reserve(
             { storeId, owner: `order:${orderId}`, lines, ttlMs: deps.reservationTtlMs, ...(cartId ? { replacingHoldOf: `cart:${cartId}` } : {}) },
             trx,
           );
@@ -121,12 +121,14 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
           );
           // Throwing rolls the reservation back with it; returning would commit it.
           if (!order) throw new SameKeyPlaced();
-          return order;
+          return { order, stores };
         });
       let row;
       for (let attempt = 1; ; attempt++) {
         try {
-          row = await place();
+          const placed = await place();
+          inventory.stockChanged(placed.stores);
+          row = placed.order;
           break;
         } catch (err) {
           if (err instanceof SameKeyPlaced) {

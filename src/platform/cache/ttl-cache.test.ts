@@ -126,4 +126,68 @@ describe('createTtlCache', () => {
     await expect(cache.get('k', () => Promise.reject(new Error('still down')))).rejects.toThrow('still down');
     expect(await cache.get('k', async () => 'v2')).toBe('v2');
   });
+
+  describe('stale marks by tag', () => {
+    const tagged = (t: { now: number }) =>
+      createTtlCache<string>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 100, now: () => t.now, tagOf: (k) => k.split('|')[0] as string });
+    const settle = () => new Promise((r) => setImmediate(r));
+
+    it('re-reads the marked tag in the background, serves the old entry meanwhile, and leaves other tags alone', async () => {
+      const t = { now: 0 };
+      const cache = tagged(t);
+      await cache.get('s1|a', async () => 's1a-v1');
+      await cache.get('s2|a', async () => 's2a-v1');
+      t.now = 100;
+      cache.markStale(['s1'], 1000);
+      const gate = deferred<string>();
+      expect(await cache.get('s1|a', () => gate.promise)).toBe('s1a-v1');
+      gate.resolve('s1a-v2');
+      await settle();
+      expect(await cache.get('s1|a', async () => 'unused')).toBe('s1a-v2');
+      expect(await cache.get('s2|a', async () => 'unused')).toBe('s2a-v1');
+    });
+
+    it('serves a marked entry for the grace at most, then makes the caller wait for a fresh read', async () => {
+      const t = { now: 0 };
+      const cache = tagged(t);
+      await cache.get('s1|a', async () => 'v1');
+      cache.markStale(['s1'], 1000);
+      t.now = 1000;
+      expect(await cache.get('s1|a', async () => 'v2')).toBe('v2');
+    });
+
+    it('keeps a value read before the mark marked, so it is read once more', async () => {
+      const t = { now: 0 };
+      const cache = tagged(t);
+      const gate = deferred<string>();
+      const first = cache.get('s1|a', () => gate.promise);
+      // The change lands while the first read is in flight: what it returns may predate the change.
+      cache.markStale(['s1'], 1000);
+      gate.resolve('before-change');
+      expect(await first).toBe('before-change');
+      let reloads = 0;
+      expect(
+        await cache.get('s1|a', async () => {
+          reloads += 1;
+          return 'after-change';
+        }),
+      ).toBe('before-change');
+      expect(reloads).toBe(1);
+      await settle();
+      expect(await cache.get('s1|a', async () => 'unused')).toBe('after-change');
+    });
+
+    it("marks every entry with 'all', and never serves past the time to live without a mark", async () => {
+      const t = { now: 0 };
+      const cache = tagged(t);
+      await cache.get('s1|a', async () => 'a1');
+      await cache.get('s2|b', async () => 'b1');
+      cache.markStale('all', 500);
+      t.now = 500;
+      expect(await cache.get('s1|a', async () => 'a2')).toBe('a2');
+      expect(await cache.get('s2|b', async () => 'b2')).toBe('b2');
+      t.now = 10_500;
+      expect(await cache.get('s1|a', async () => 'a3')).toBe('a3');
+    });
+  });
 });

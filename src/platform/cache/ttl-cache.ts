@@ -8,51 +8,122 @@
  * Only entries read at least twice since they were loaded are refreshed: a key read once in a
  * while would otherwise cost a reload per read. The bound on staleness stays `ttlMs`: an entry
  * past it is never served.
+ *
+ * With `tagOf`, entries can be marked stale by tag when what they were read from changed (a
+ * store's stock): the next hit reloads in the background and the old entry is served for at most
+ * `graceMs` more. A load that began before the mark stores its value still marked, so it is read
+ * again too.
  */
 export interface TtlCache<T> {
   get(key: string, load: () => Promise<T>): Promise<T>;
   delete(key: string): void;
   clear(): void;
+  /** Entries under these tags (every entry without `tags`) must be read again; served `graceMs` more at most. */
+  markStale(tags: readonly string[] | 'all', graceMs: number): void;
 }
 
-export function createTtlCache<T>(opts: { ttlMs: number; maxEntries: number; refreshAfterMs?: number; now?: () => number }): TtlCache<T> {
+interface Entry<T> {
+  value: T;
+  at: number;
+  hits: number;
+  /** When a change to what it was read from was signalled. */
+  staleAt?: number;
+  /** Served until then at the latest (the time to live, shortened by a stale mark). */
+  until: number;
+}
+
+export function createTtlCache<T>(opts: {
+  ttlMs: number;
+  maxEntries: number;
+  refreshAfterMs?: number;
+  now?: () => number;
+  tagOf?: (key: string) => string;
+}): TtlCache<T> {
   const now = opts.now ?? Date.now;
   const refreshAfterMs = opts.refreshAfterMs ?? opts.ttlMs;
-  const entries = new Map<string, { value: T; at: number; hits: number }>();
+  const entries = new Map<string, Entry<T>>();
   const loading = new Map<string, Promise<T>>();
+  // Stale marks that arrived while a key was loading: the loaded value predates them.
+  const marksWhileLoading = new Map<string, { at: number; until: number }>();
+  const byTag = new Map<string, Set<string>>();
   // Bumped by delete/clear so a load that started before them does not store what it read.
   let epoch = 0;
+
+  function index(key: string) {
+    if (!opts.tagOf) return;
+    const tag = opts.tagOf(key);
+    let keys = byTag.get(tag);
+    if (!keys) byTag.set(tag, (keys = new Set()));
+    keys.add(key);
+  }
+  function unindex(key: string) {
+    if (!opts.tagOf) return;
+    const tag = opts.tagOf(key);
+    const keys = byTag.get(tag);
+    if (keys?.delete(key) && keys.size === 0) byTag.delete(tag);
+  }
+  function drop(key: string) {
+    if (entries.delete(key) && !loading.has(key)) unindex(key);
+  }
 
   function load(key: string, loader: () => Promise<T>): Promise<T> {
     const pending = loading.get(key);
     if (pending) return pending;
     const startedAt = now();
     const startedEpoch = epoch;
+    // Indexed from the start, so a stale mark reaches a first load still in flight.
+    index(key);
     const p = loader()
       .then((value) => {
         if (startedEpoch === epoch) {
           if (!entries.has(key) && entries.size >= opts.maxEntries) {
             const oldest = entries.keys().next();
-            if (!oldest.done) entries.delete(oldest.value);
+            if (!oldest.done) drop(oldest.value);
           }
           // Aged from when the read began: the data is at least that old.
-          entries.set(key, { value, at: startedAt, hits: 0 });
+          const entry: Entry<T> = { value, at: startedAt, hits: 0, until: startedAt + opts.ttlMs };
+          const mark = marksWhileLoading.get(key);
+          if (mark) {
+            entry.staleAt = mark.at;
+            entry.until = Math.min(entry.until, mark.until);
+          }
+          entries.set(key, entry);
         }
         return value;
       })
-      .finally(() => loading.delete(key));
+      .finally(() => {
+        // A delete() meanwhile may have let a newer load take the key: leave that one alone.
+        if (loading.get(key) === p) {
+          loading.delete(key);
+          marksWhileLoading.delete(key);
+        }
+        if (!entries.has(key) && !loading.has(key)) unindex(key);
+      });
     loading.set(key, p);
     return p;
+  }
+
+  function mark(key: string, at: number, until: number) {
+    const e = entries.get(key);
+    if (e) {
+      e.staleAt ??= at;
+      e.until = Math.min(e.until, until);
+    }
+    if (loading.has(key)) {
+      const m = marksWhileLoading.get(key);
+      marksWhileLoading.set(key, { at: m?.at ?? at, until: Math.min(m?.until ?? until, until) });
+    }
   }
 
   return {
     async get(key, loader) {
       const hit = entries.get(key);
       if (hit) {
-        const age = now() - hit.at;
-        if (age < opts.ttlMs) {
+        const t = now();
+        if (t < hit.until) {
           hit.hits += 1;
-          if (age >= refreshAfterMs && hit.hits >= 2 && !loading.has(key)) {
+          const refresh = hit.staleAt !== undefined || (t - hit.at >= refreshAfterMs && hit.hits >= 2);
+          if (refresh && !loading.has(key)) {
             // A failed background refresh leaves the entry to expire; the next caller loads in line.
             load(key, loader).catch(() => undefined);
           }
@@ -62,14 +133,26 @@ export function createTtlCache<T>(opts: { ttlMs: number; maxEntries: number; ref
       return load(key, loader);
     },
     delete: (key) => {
-      entries.delete(key);
+      drop(key);
       loading.delete(key);
+      marksWhileLoading.delete(key);
       epoch += 1;
     },
     clear: () => {
       entries.clear();
+      byTag.clear();
       loading.clear();
+      marksWhileLoading.clear();
       epoch += 1;
+    },
+    markStale(tags, graceMs) {
+      const at = now();
+      const until = at + graceMs;
+      if (tags === 'all') {
+        for (const key of new Set([...entries.keys(), ...loading.keys()])) mark(key, at, until);
+        return;
+      }
+      for (const tag of tags) for (const key of byTag.get(tag) ?? []) mark(key, at, until);
     },
   };
 }
