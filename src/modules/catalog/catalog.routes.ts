@@ -34,11 +34,15 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     ttlMs: PAGE_MAX_AGE_MS,
     refreshAfterMs: PAGE_MAX_AGE_MS - 2000,
     maxEntries: 20_000,
-    tagOf: (key) => key.slice(0, key.indexOf('|')),
+    // Notices carry ids as Postgres prints them (lower case); a URL may use upper case.
+    tagOf: (key) => key.slice(0, key.indexOf('|')).toLowerCase(),
   });
   const listening = [
     deps.signals.onStockChanged((storeIds) => pages.markStale(storeIds, PAGE_GRACE_MS)),
-    deps.signals.onProductsChanged(() => pages.markStale('all', PAGE_GRACE_MS)),
+    deps.signals.onProductsChanged(() => {
+      pages.markStale('all', PAGE_GRACE_MS);
+      products.catalogChanged();
+    }),
   ];
   scope.addHook('onClose', async () => {
     await Promise.all(listening.map((l) => l.close()));

@@ -193,6 +193,29 @@ describe('store products and search', () => {
     expect((await page(far.id, 'category=dairy')).body).toBe(farPage);
   });
 
+  it('refreshes a page asked for with an upper-case store id, and takes a count sent with one', async () => {
+    const upper = shop.id.toUpperCase();
+    const milk1 = async (storeId: string) =>
+      ((await page(storeId, 'category=milk')).json().items as Array<{ sku: string; available: number }>).find((i) => i.sku === 'MILK-1')?.available;
+    const was = (await milk1(upper)) as number;
+    expect(await milk1(shop.id)).toBe(was);
+    expect((await api('PUT', `/v1/stores/${upper}/stock/${ids['MILK-1']}`, { on_hand: was + 3, reason: 'upper-case count' })).statusCode).toBe(200);
+    await waitFor(async () => (await milk1(upper)) === was + 3 && (await milk1(shop.id)) === was + 3, PAGE_GRACE_MS + 500, 'both pages to show the count');
+  });
+
+  it('finds a renamed product under its new name at once, though the old search was cached', async () => {
+    const here = north(100_000);
+    const search = async (q: string) =>
+      ((await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=${encodeURIComponent(q)}`, undefined, undefined)).json().items as Array<{ product: { sku: string } }>).map(
+        (i) => i.product.sku,
+      );
+    expect(await search('kefir')).not.toContain('YOG-1');
+    expect(await search('  KEFIR ')).not.toContain('YOG-1');
+    expect((await api('PATCH', `/v1/products/${ids['YOG-1']}`, { name: 'Greek kefir' })).statusCode).toBe(200);
+    await waitFor(async () => (await search('kefir')).includes('YOG-1'), 1500, 'the renamed product in search');
+    expect((await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=%20%20`, undefined, undefined)).json().items).toEqual([]);
+  });
+
   it('re-reads pages when a product is repriced', async () => {
     const price = async () =>
       ((await page(shop.id, 'category=dairy')).json().items as Array<{ sku: string; price: { amount_minor: number } }>).find((i) => i.sku === 'YOG-1')?.price.amount_minor;

@@ -47,6 +47,11 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
   const repo = productsRepository(db);
   const changed = () => opts.changed?.();
 
+  // What a search text matches depends on the products only (stock is probed apart): kept until a
+  // product changes (`catalogChanged`), 10 s at most, like product pages. Popular words are most
+  // of the searches, and one match costs a trigram scan (about 20 ms over 50k products).
+  const matches = createTtlCache<Awaited<ReturnType<typeof repo.searchProducts>>>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 10_000 });
+
   // Category depths change only when the tree does; a short cache keeps store pages to one statement.
   const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
   async function categoryDepth(id: string): Promise<{ id: string; depth: number }> {
@@ -159,7 +164,15 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
       return new Map((await repo.findBySkus(skus)).map((r) => [r.sku, r.id]));
     },
 
-    searchProducts: (text: string, limit: number) => repo.searchProducts(text, limit),
+    /** Products closest to the text, best first; the same text and limit are answered from memory. */
+    searchProducts: (text: string, limit: number) => {
+      const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
+      if (needle === '') return Promise.resolve([]);
+      return matches.get(`${limit}|${needle}`, () => repo.searchProducts(needle, limit));
+    },
+
+    /** A product was created or changed in some process: what searches match is read again. */
+    catalogChanged: () => matches.markStale('all', 1000),
     availability: (storeIds: readonly string[], productIds: readonly string[]) => repo.availability(storeIds, productIds),
   };
 }

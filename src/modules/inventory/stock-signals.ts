@@ -33,8 +33,9 @@ export function stockSignals(bus: EventBus): StockSignals {
 
   return {
     changed(storeIds) {
-      if (typeof storeIds === 'string') pending.add(storeIds);
-      else for (const id of storeIds) pending.add(id);
+      // Lower case, as Postgres prints uuids: an id taken from a URL may be upper case.
+      if (typeof storeIds === 'string') pending.add(storeIds.toLowerCase());
+      else for (const id of storeIds) pending.add(id.toLowerCase());
       if (pending.size > 0 && !timer) timer = setTimeout(flush, COALESCE_MS).unref();
     },
     onChanged(handler) {

@@ -73,7 +73,13 @@ export function createTtlCache<T>(opts: {
     const startedEpoch = epoch;
     // Indexed from the start, so a stale mark reaches a first load still in flight.
     index(key);
-    const p = loader()
+    let started: Promise<T>;
+    try {
+      started = loader();
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    const p = started
       .then((value) => {
         if (startedEpoch === epoch) {
           if (!entries.has(key) && entries.size >= opts.maxEntries) {
