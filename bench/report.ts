@@ -33,15 +33,18 @@ function table(r: BenchResult): string {
   ].join('\n');
 }
 
-/** Writes one SVG per benchmark and `bench/REPORT.md` linking them; returns the report's path. */
-export async function writeReport(entries: readonly ReportEntry[], quick: boolean): Promise<string> {
+/**
+ * Writes one SVG per benchmark and `bench/REPORT.md` linking them; returns the report's path.
+ * `command` is what produced the figures (each section also says whether it ran quick).
+ */
+export async function writeReport(entries: readonly ReportEntry[], command: string): Promise<string> {
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   const first = entries.find((e) => e.result)?.result;
   const m = first?.machine;
   const parts = [
     '# lastmile benchmarks',
     '',
-    `Written by \`npm run bench -- all${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.`,
+    `Written by \`${command}\` on ${new Date().toISOString()}.`,
     m ? `Machine: ${m.cpus} cpus, ${m.memory_gb} GB, ${m.platform}, node ${m.node}.` : '',
     'Each baseline ran in the same process run right beside our code, so compare ratios, not absolute',
     "figures across machines. Ratio = our headline figure ÷ the baseline's (higher is better);",
@@ -49,7 +52,8 @@ export async function writeReport(entries: readonly ReportEntry[], quick: boolea
     '',
   ];
   for (const { bench, result, error } of entries) {
-    parts.push(`## ${bench.name}`, '', bench.description, '');
+    parts.push(`## ${bench.name}${result ? (result.quick ? ' (quick)' : ' (full scale)') : ''}`, '', bench.description, '');
+    if (result) parts.push(`Ran ${result.started_at ?? 'at an unrecorded time'}.`, '');
     if (!result) {
       parts.push(`**Failed:** ${error ?? 'no result'}`, '');
       continue;

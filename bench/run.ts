@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { dispatchBench } from './dispatch.bench.ts';
 import { httpBench } from './http.bench.ts';
@@ -8,7 +9,7 @@ import { ratelimitBench } from './ratelimit.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
 import { trackingBench } from './tracking.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
-import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, writeResult } from './result.ts';
+import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, RESULTS_DIR, writeResult } from './result.ts';
 
 /** Every benchmark by name; `all` runs them in this order. */
 const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
@@ -42,12 +43,30 @@ async function runOne(bench: Benchmark, quick: boolean): Promise<BenchResult> {
   return result;
 }
 
+/** The last result of each benchmark in bench/results, quick or full, as it was written. */
+async function savedEntries(): Promise<ReportEntry[]> {
+  return Promise.all(
+    [...BENCHMARKS.values()].map(async (bench): Promise<ReportEntry> => {
+      try {
+        return { bench, result: JSON.parse(await fs.readFile(path.join(RESULTS_DIR, `${bench.name}.json`), 'utf8')) as BenchResult };
+      } catch (err) {
+        return { bench, error: `no saved result (${err instanceof Error ? err.message : String(err)})` };
+      }
+    }),
+  );
+}
+
 /**
  * Runs one benchmark, or `all` in sequence followed by bench/REPORT.md. A broken invariant fails the
  * command after the result is written; under `all` a failing benchmark is recorded in the report and
  * the rest still run, and the command fails at the end.
  */
 export async function runBench(name: string, quick: boolean): Promise<void> {
+  if (name === 'report') {
+    const report = await writeReport(await savedEntries(), 'npm run bench -- report (from bench/results)');
+    process.stdout.write(`wrote ${path.relative(process.cwd(), report)}\n`);
+    return;
+  }
   if (name !== 'all') {
     const bench = BENCHMARKS.get(name);
     if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${[...benchmarkNames(), 'all'].join(', ')}`);
@@ -64,7 +83,7 @@ export async function runBench(name: string, quick: boolean): Promise<void> {
       entries.push({ bench, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  const report = await writeReport(entries, quick);
+  const report = await writeReport(entries, `npm run bench -- all${quick ? ' --quick' : ''}`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), report)}\n`);
   const failed = entries.filter((e) => !e.result || !invariantsHold(e.result)).map((e) => e.bench.name);
   if (failed.length > 0) throw new Error(`benchmarks failed or broke an invariant: ${failed.join(', ')}`);

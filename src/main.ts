@@ -150,8 +150,8 @@ program
 
 program
   .command('bench')
-  .description('Run a benchmark and write bench/results/<name>.json: http, nearby')
-  .argument('<name>', 'benchmark name, or "all"')
+  .description('Run a benchmark and write bench/results/<name>.json; "all" runs each and writes bench/REPORT.md; "report" rebuilds REPORT.md from bench/results')
+  .argument('<name>', 'benchmark name, "all" or "report"')
   .option('--quick', 'small scale, finishes in under a minute', false)
   .action(async (name: string, opts: { quick: boolean }) => {
     try {
