@@ -49,8 +49,9 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
 
   // What a search text matches depends on the products only (stock is probed apart): kept until a
   // product changes (`catalogChanged`), 10 s at most, like product pages. Popular words are most
-  // of the searches, and one match costs a trigram scan (about 20 ms over 50k products).
-  const matches = createTtlCache<Awaited<ReturnType<typeof repo.searchProducts>>>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 10_000 });
+  // of the searches, and one match costs a trigram scan (about 20 ms over 50k products). An entry
+  // holds up to 100 product rows (tens of kB), so typed-as-you-go texts are bounded to 2,000.
+  const matches = createTtlCache<Awaited<ReturnType<typeof repo.searchProducts>>>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 2_000 });
 
   // Category depths change only when the tree does; a short cache keeps store pages to one statement.
   const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
