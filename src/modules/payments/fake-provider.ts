@@ -89,19 +89,26 @@ export function fakeProvider(opts: FakeProviderOptions) {
    * is refused. A rejected request rolls back and stores nothing, so it can be retried.
    */
   async function once<R>(key: string, operation: string, params: Record<string, unknown>, work: (trx: Db) => Promise<{ response: R; payment: FakepayPayment }>) {
-    if (!key) throw new ProviderRejectedError('invalid_request', 'an idempotency key is required');
-    const hash = createHash('sha256').update(JSON.stringify({ operation, ...params })).digest('hex');
+    const hash = requestHash(key, operation, params);
     return db.transaction().execute(async (trx) => {
       const repo = fakepayRepository(trx);
-      if (!(await repo.claimRequest(key, operation, hash))) {
-        const stored = await repo.findRequest(key);
-        if (stored?.params_hash !== hash) throw new ProviderRejectedError('idempotency_key_reused', `idempotency key ${key} was used for another request`);
-        return { response: stored.response as R, fresh: false, card: null };
-      }
+      if (!(await repo.claimRequest(key, operation, hash))) return { response: await replay<R>(trx, key, hash), fresh: false, card: null };
       const { response, payment } = await work(trx);
       await repo.storeResponse(key, payment.id, response);
       return { response, fresh: true, card: payment.card };
     });
+  }
+
+  function requestHash(key: string, operation: string, params: Record<string, unknown>): string {
+    if (!key) throw new ProviderRejectedError('invalid_request', 'an idempotency key is required');
+    return createHash('sha256').update(JSON.stringify({ operation, ...params })).digest('hex');
+  }
+
+  /** The stored response of a key used before, or a refusal when it was used for another request. */
+  async function replay<R>(trx: Db, key: string, hash: string): Promise<R> {
+    const stored = await fakepayRepository(trx).findRequest(key);
+    if (stored?.params_hash !== hash) throw new ProviderRejectedError('idempotency_key_reused', `idempotency key ${key} was used for another request`);
+    return stored.response as R;
   }
 
   /** The netfail card: the work is committed, then the answer is lost on the way back (first call per key only). */
@@ -110,7 +117,7 @@ export function fakeProvider(opts: FakeProviderOptions) {
     return r.response;
   }
 
-  const snapshot = (p: FakepayPayment) => ({
+  const snapshot = (p: Pick<FakepayPayment, 'id' | 'reference' | 'status' | 'currency' | 'authorized_minor' | 'captured_minor' | 'refunded_minor'>) => ({
     payment_id: p.id,
     reference: p.reference,
     status: p.status,
@@ -151,19 +158,30 @@ export function fakeProvider(opts: FakeProviderOptions) {
       const card: Card = TEST_CARDS[req.cardToken] ?? 'unknown';
       if (card === 'slow') await sleep(slowDelayMs);
       const params = { amountMinor: req.amountMinor, currency: req.currency, cardToken: req.cardToken, reference: req.reference };
-      const r = await once<AuthorizeResult>(req.idempotencyKey, 'authorize', params, async (trx) => {
-        const repo = fakepayRepository(trx);
-        const reason = DECLINES[card];
-        const base = { id: providerId('fp'), reference: req.reference, card, currency: req.currency };
-        if (reason) {
-          const payment = await repo.insertPayment({ ...base, status: 'declined', decline_reason: reason, authorized_minor: 0, event_seq: 0 });
-          return { payment, response: { status: 'declined', reason, providerPaymentId: payment.id } };
-        }
-        const payment = await repo.insertPayment({ ...base, status: 'authorized', decline_reason: null, authorized_minor: req.amountMinor, event_seq: 1 });
-        await emit(trx, payment, FakepayEvents.AUTHORIZED, req.amountMinor);
-        return { payment, response: { status: 'authorized', providerPaymentId: payment.id, amountMinor: req.amountMinor, currency: req.currency } };
-      });
-      return deliver(r);
+      const hash = requestHash(req.idempotencyKey, 'authorize', params);
+      // Everything an authorization writes is known up front, so it is one statement (the hot
+      // path of every checkout); the other operations depend on the payment's state and run in `once`.
+      const reason = DECLINES[card];
+      const base = { id: providerId('fp'), reference: req.reference, card, currency: req.currency };
+      const payment = reason
+        ? { ...base, status: 'declined' as const, decline_reason: reason, authorized_minor: 0, event_seq: 0 }
+        : { ...base, status: 'authorized' as const, decline_reason: null, authorized_minor: req.amountMinor, event_seq: 1 };
+      const response: AuthorizeResult = reason
+        ? { status: 'declined', reason, providerPaymentId: base.id }
+        : { status: 'authorized', providerPaymentId: base.id, amountMinor: req.amountMinor, currency: req.currency };
+      const event = reason
+        ? null
+        : {
+            id: providerId('evt'),
+            seq: 1,
+            type: FakepayEvents.AUTHORIZED,
+            payload: { ...snapshot({ ...payment, captured_minor: 0, refunded_minor: 0 }), sequence: 1, amount_minor: req.amountMinor },
+          };
+      const repo = fakepayRepository(db);
+      if (await repo.insertPaymentOnce({ key: req.idempotencyKey, operation: 'authorize', paramsHash: hash, response }, payment, event)) {
+        return deliver({ response, fresh: true, card });
+      }
+      return replay<AuthorizeResult>(db, req.idempotencyKey, hash);
     },
 
     async capture(providerPaymentId: string, amountMinor: number, idempotencyKey: string): Promise<CaptureResult> {

@@ -73,14 +73,37 @@ export function fakepayRepository(db: Db) {
         .execute();
     },
 
-    /** `event_seq` is 1 when the insert is itself an event (an authorization). */
-    insertPayment(p: Pick<FakepayPayment, 'id' | 'reference' | 'card' | 'currency' | 'status' | 'decline_reason' | 'authorized_minor' | 'event_seq'>) {
-      return q
-        .insertInto('fakepay_payments')
-        .values(p)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+    /**
+     * A new payment with its stored response and its first event (if any) in one statement: the
+     * key's claim, the payment and the event commit together or not at all, as in the transaction
+     * of `claimRequest` … `storeResponse`, for one round trip. False when the key was taken: a
+     * concurrent call with it waits for the first to commit (or roll back, then claims it).
+     */
+    async insertPaymentOnce(
+      r: { key: string; operation: string; paramsHash: string; response: unknown },
+      p: Pick<FakepayPayment, 'id' | 'reference' | 'card' | 'currency' | 'status' | 'decline_reason' | 'authorized_minor' | 'event_seq'>,
+      e: Pick<FakepayEvent, 'id' | 'seq' | 'type' | 'payload'> | null,
+    ): Promise<boolean> {
+      const res = await sql<{ claimed: number }>`
+        WITH claimed AS (
+          INSERT INTO fakepay_requests (idempotency_key, operation, params_hash, payment_id, response)
+          VALUES (${r.key}, ${r.operation}, ${r.paramsHash}, ${p.id}, ${JSON.stringify(r.response)}::jsonb)
+          ON CONFLICT (idempotency_key) DO NOTHING
+          RETURNING idempotency_key
+        ), payment AS (
+          INSERT INTO fakepay_payments (id, reference, card, currency, status, decline_reason, authorized_minor, event_seq)
+          SELECT ${p.id}::text, ${p.reference}::text, ${p.card}::text, ${p.currency}::text, ${p.status}::text, ${p.decline_reason}::text,
+                 ${p.authorized_minor}::bigint, ${p.event_seq}::int FROM claimed
+          RETURNING id
+        ), event AS (
+          INSERT INTO fakepay_events (id, payment_id, seq, type, payload)
+          SELECT ${e?.id ?? null}::text, id, ${e?.seq ?? 0}::int, ${e?.type ?? null}::text, ${JSON.stringify(e?.payload ?? null)}::jsonb
+          FROM payment WHERE ${e !== null}::boolean
+        )
+        SELECT count(*)::int AS claimed FROM claimed`.execute(db);
+      return (res.rows[0]?.claimed ?? 0) > 0;
     },
+
     find(id: string) {
       return q.selectFrom('fakepay_payments').selectAll().where('id', '=', id).executeTakeFirst();
     },
