@@ -47,7 +47,7 @@ describe('nearby stores', () => {
     expect(await nearbyIds({ lat: 48.1, lng: 11.5 })).toEqual([]);
   });
 
-  it('drops a paused store at once and brings it back on resume (cache invalidated)', async () => {
+  it('drops a paused store at once, brings it back on resume and drops it when closed (cache invalidated)', async () => {
     const s = await store('Pausable', north(20_000));
     const here = north(20_100);
     expect(await nearbyIds(here)).toContain(s.id);
@@ -55,6 +55,8 @@ describe('nearby stores', () => {
     expect(await nearbyIds(here)).not.toContain(s.id);
     await api('POST', `/v1/stores/${s.id}/resume`);
     expect(await nearbyIds(here)).toContain(s.id);
+    expect((await api('POST', `/v1/stores/${s.id}/close`)).json().status).toBe('closed');
+    expect(await nearbyIds(here)).not.toContain(s.id);
   });
 
   it('leaves out a store closed by its opening hours and honours its time zone', async () => {
