@@ -52,12 +52,11 @@ export async function writeReport(entries: readonly ReportEntry[], command: stri
     '',
   ];
   for (const { bench, result, error } of entries) {
-    parts.push(`## ${bench.name}${result ? (result.quick ? ' (quick)' : ' (full scale)') : ''}`, '', bench.description, '');
-    if (result) parts.push(`Ran ${result.started_at ?? 'at an unrecorded time'}.`, '');
     if (!result) {
-      parts.push(`**Failed:** ${error ?? 'no result'}`, '');
+      parts.push(`## ${bench.name}`, '', bench.description, '', `**Failed:** ${error ?? 'no result'}`, '');
       continue;
     }
+    parts.push(`## ${bench.name} (${result.quick ? 'quick' : 'full scale'})`, '', bench.description, '', `Ran ${result.started_at}.`, '');
     const { unit, bars } = bench.chart(result);
     // Charts sit beside REPORT.md (committed with it), not in the ignored results folder.
     const svg = path.join(BENCH_DIR, 'charts', `${bench.name}.svg`);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from '../src/modules/catalog/catalog.routes.ts';
+import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from '../src/modules/catalog/http-cache.ts';
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';

@@ -102,11 +102,11 @@ export interface ConfigSetting {
   default: string;
 }
 
-/** The documented settings; README's configuration table is written from this list. */
 /** Defaults of settings also parsed in code, written once. */
 const DEFAULT_RADII_M = '3000,6000,10000';
 const DEFAULT_WEIGHTS = 'travel=1,acceptance=0.5,vehicle=0.2,fairness=0.3';
 
+/** The documented settings; README's configuration table is written from this list. */
 export const SETTINGS: ConfigSetting[] = [
   {
     env: 'DATABASE_URL',

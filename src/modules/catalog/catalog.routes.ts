@@ -1,45 +1,36 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { StockSignals } from '../inventory/index.ts';
 import { CategoryId, Lat, Lng, ProductBody, ProductPatch, StoreBody, StorePatch } from './catalog.schemas.ts';
-import { type Serialized, sendCacheable, sendSerialized, serialize } from './http-cache.ts';
+import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS, type Serialized, STOCK_STALENESS_S, sendCacheable, sendSerialized, serialize } from './http-cache.ts';
 import type { ProductsService } from './products.service.ts';
 import { searchNearby } from './search.service.ts';
 import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
 
-/** How long a client or CDN may keep a product page or search answer (Cache-Control max-age). */
-export const STOCK_STALENESS_S = 2;
-/**
- * This process keeps a product page until its store's stock or the catalog changes (a live
- * notice; the page is then re-read and the old one served at most PAGE_GRACE_MS more), and never
- * longer than PAGE_MAX_AGE_MS, which bounds staleness when a notice is lost (bus down).
- */
-export const PAGE_GRACE_MS = 1000;
-export const PAGE_MAX_AGE_MS = 10_000;
-
-/** Tells this process which product pages to re-read; closed with the routes. */
+/** Where this process learns which product pages to re-read: stores whose stock changed, product changes. */
 export interface PageSignals {
-  onStockChanged(handler: (storeIds: string[]) => void): { close(): Promise<void> };
-  onProductsChanged(handler: () => void): { close(): Promise<void> };
+  stock: Pick<StockSignals, 'onChanged'>;
+  products: Pick<LiveNotices, 'onNotice'>;
 }
 
 export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService; signals: PageSignals }): Promise<void> {
   const app = typed(scope);
   const { stores, products } = deps;
-  // Keyed `<store id>|<query>`, tagged by store. Pages read steadily are also re-read in the
-  // background before their maximum age, so only a cold page waits for the database.
+  // Keyed `<store id>|<query>` (the id in lower case, as notices carry it), tagged by store. Pages
+  // read steadily are also re-read in the background, so only a cold page waits for the database.
   const pages = createTtlCache<Serialized>({
     ttlMs: PAGE_MAX_AGE_MS,
-    refreshAfterMs: PAGE_MAX_AGE_MS - 2000,
+    refreshAfterMs: PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS,
     maxEntries: 20_000,
-    // Notices carry ids as Postgres prints them (lower case); a URL may use upper case.
-    tagOf: (key) => key.slice(0, key.indexOf('|')).toLowerCase(),
+    tagOf: (key) => key.slice(0, key.indexOf('|')),
   });
   const listening = [
-    deps.signals.onStockChanged((storeIds) => pages.markStale(storeIds, PAGE_GRACE_MS)),
-    deps.signals.onProductsChanged(() => {
+    deps.signals.stock.onChanged((storeIds) => pages.markStale(storeIds, PAGE_GRACE_MS)),
+    deps.signals.products.onNotice(() => {
       pages.markStale('all', PAGE_GRACE_MS);
       products.catalogChanged();
     }),
@@ -86,7 +77,7 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     async (req, reply) => {
       const { id } = req.params;
       const { category, q, cursor, limit } = req.query;
-      const key = `${id}|${JSON.stringify([category, q, cursor, limit])}`;
+      const key = `${id.toLowerCase()}|${JSON.stringify([category, q, cursor, limit])}`;
       const body = await pages.get(key, async () => {
         const [, page] = await Promise.all([stores.mustExist(id), products.storePage({ storeId: id, category, q, cursor, limit })]);
         return serialize(page);

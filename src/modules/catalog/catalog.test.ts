@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { inventoryFor, setStockLevels } from '../inventory/index.ts';
-import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from './catalog.routes.ts';
+import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from './http-cache.ts';
 
 /** Within this a change must show: the notice's doing, for cached entries last 8 s or more without one. */
 const SOON_MS = PAGE_GRACE_MS + 2000;

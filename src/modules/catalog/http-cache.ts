@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+/** How long a client or CDN may keep a product page or search answer (Cache-Control max-age). */
+export const STOCK_STALENESS_S = 2;
+/**
+ * A process keeps a product page (and what a search text matches) until a notice says its store's
+ * stock or the catalog changed; it is then re-read and the old one served PAGE_GRACE_MS more at
+ * most. PAGE_MAX_AGE_MS bounds how long one is kept when a notice is lost (bus down).
+ */
+export const PAGE_GRACE_MS = 1000;
+export const PAGE_MAX_AGE_MS = 10_000;
+/** A page read steadily is re-read in the background this long before its maximum age. */
+export const PAGE_REFRESH_AHEAD_MS = 2000;
+
 /**
  * Answers a catalog read with an ETag and a short Cache-Control; a matching If-None-Match gets
  * 304 without a body. `maxAgeS` bounds how long a client or CDN may show stale stock.

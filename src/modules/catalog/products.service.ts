@@ -2,10 +2,12 @@ import { uuidv7 } from 'uuidv7';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS } from './http-cache.ts';
 import { type ProductFields, type ProductRow, productsRepository } from './products.repository.ts';
 
 export interface ProductInput {
@@ -42,16 +44,20 @@ export const productView = (p: ProductCore) => ({
  */
 const asReal = (x: number) => Math.fround(x);
 
-/** `changed` is told after a product's name, price or category committed (cached pages re-read). */
-export function productsService(db: Db, opts: { changed?: () => void } = {}) {
+/** `notices` are told of each product whose name, price or category committed (cached pages re-read). */
+export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'notify'> } = {}) {
   const repo = productsRepository(db);
-  const changed = () => opts.changed?.();
+  const changed = (productId: string) => opts.notices?.notify([productId]);
 
-  // What a search text matches depends on the products only (stock is probed apart): kept until a
-  // product changes (`catalogChanged`), 10 s at most, like product pages. Popular words are most
-  // of the searches, and one match costs a trigram scan (about 20 ms over 50k products). An entry
-  // holds up to 100 product rows (tens of kB), so typed-as-you-go texts are bounded to 2,000.
-  const matches = createTtlCache<Awaited<ReturnType<typeof repo.searchProducts>>>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 2_000 });
+  // What a search text matches depends on the products only (stock is probed apart): kept like a
+  // product page, until a product changes (`catalogChanged`). Popular words are most of the
+  // searches, and one match costs a trigram scan (about 20 ms over 50k products). An entry holds
+  // up to 100 product rows (tens of kB), so typed-as-you-go texts are bounded to 2,000.
+  const matches = createTtlCache<Awaited<ReturnType<typeof repo.searchProducts>>>({
+    ttlMs: PAGE_MAX_AGE_MS,
+    refreshAfterMs: PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS,
+    maxEntries: 2_000,
+  });
 
   // Category depths change only when the tree does; a short cache keeps store pages to one statement.
   const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
@@ -107,7 +113,7 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
           await emit(trx, created);
           return created;
         });
-        changed();
+        changed(row.id);
         return productView(row);
       } catch (err) {
         if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A product with SKU ${input.sku} exists`, { cause: err });
@@ -131,7 +137,7 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
         return updated;
       });
       if (!row) throw new AppError('NOT_FOUND', `No product ${id}`);
-      changed();
+      changed(row.id);
       return productView(row);
     },
 
@@ -173,7 +179,7 @@ export function productsService(db: Db, opts: { changed?: () => void } = {}) {
     },
 
     /** A product was created or changed in some process: what searches match is read again. */
-    catalogChanged: () => matches.markStale('all', 1000),
+    catalogChanged: () => matches.markStale('all', PAGE_GRACE_MS),
     availability: (storeIds: readonly string[], productIds: readonly string[]) => repo.availability(storeIds, productIds),
   };
 }

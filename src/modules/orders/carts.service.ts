@@ -40,7 +40,7 @@ export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory
     async setLine(by: Principal, input: { store_id: string; product_id: string; quantity: number }) {
       const prices = await catalog.products.pricesFor([input.product_id]);
       if (!prices.has(input.product_id)) throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
-      const held = await db.transaction().execute(async (trx) => {
+      const touched = await db.transaction().execute(async (trx) => {
         const carts = cartsRepository(trx);
         const cart = await carts.openAt(by.id, input.store_id, uuidv7());
         if (!cart) throw new AppError('CONFLICT', 'Your cart is at another store; empty it (DELETE /v1/cart) to shop here');
@@ -54,7 +54,7 @@ export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory
         }
         return [];
       });
-      inventory.stockChanged(held);
+      inventory.stockChanged(touched);
       if (deps.holds && input.quantity === 0) {
         const cart = await cartsRepository(db).openCartOf(by.id);
         if (cart && cart.lines.length === 0) await inventory.releaseHoldOf(`cart:${cart.id}`);

@@ -18,7 +18,7 @@ export interface TtlCache<T> {
   get(key: string, load: () => Promise<T>): Promise<T>;
   delete(key: string): void;
   clear(): void;
-  /** Entries under these tags (every entry without `tags`) must be read again; served `graceMs` more at most. */
+  /** Entries under these tags (every entry with `'all'`) must be read again; served `graceMs` more at most. */
   markStale(tags: readonly string[] | 'all', graceMs: number): void;
 }
 
@@ -26,8 +26,8 @@ interface Entry<T> {
   value: T;
   at: number;
   hits: number;
-  /** When a change to what it was read from was signalled. */
-  staleAt?: number;
+  /** A change to what it was read from was signalled: read it again. */
+  stale: boolean;
   /** Served until then at the latest (the time to live, shortened by a stale mark). */
   until: number;
 }
@@ -43,8 +43,8 @@ export function createTtlCache<T>(opts: {
   const refreshAfterMs = opts.refreshAfterMs ?? opts.ttlMs;
   const entries = new Map<string, Entry<T>>();
   const loading = new Map<string, Promise<T>>();
-  // Stale marks that arrived while a key was loading: the loaded value predates them.
-  const marksWhileLoading = new Map<string, { at: number; until: number }>();
+  // Stale marks that arrived while a key was loading (the loaded value predates them): served until.
+  const marksWhileLoading = new Map<string, number>();
   const byTag = new Map<string, Set<string>>();
   // Bumped by delete/clear so a load that started before them does not store what it read.
   let epoch = 0;
@@ -87,13 +87,14 @@ export function createTtlCache<T>(opts: {
             if (!oldest.done) drop(oldest.value);
           }
           // Aged from when the read began: the data is at least that old.
-          const entry: Entry<T> = { value, at: startedAt, hits: 0, until: startedAt + opts.ttlMs };
-          const mark = marksWhileLoading.get(key);
-          if (mark) {
-            entry.staleAt = mark.at;
-            entry.until = Math.min(entry.until, mark.until);
-          }
-          entries.set(key, entry);
+          const markedUntil = marksWhileLoading.get(key);
+          entries.set(key, {
+            value,
+            at: startedAt,
+            hits: 0,
+            stale: markedUntil !== undefined,
+            until: Math.min(startedAt + opts.ttlMs, markedUntil ?? Number.POSITIVE_INFINITY),
+          });
         }
         return value;
       })
@@ -109,16 +110,13 @@ export function createTtlCache<T>(opts: {
     return p;
   }
 
-  function mark(key: string, at: number, until: number) {
+  function mark(key: string, until: number) {
     const e = entries.get(key);
     if (e) {
-      e.staleAt ??= at;
+      e.stale = true;
       e.until = Math.min(e.until, until);
     }
-    if (loading.has(key)) {
-      const m = marksWhileLoading.get(key);
-      marksWhileLoading.set(key, { at: m?.at ?? at, until: Math.min(m?.until ?? until, until) });
-    }
+    if (loading.has(key)) marksWhileLoading.set(key, Math.min(marksWhileLoading.get(key) ?? until, until));
   }
 
   return {
@@ -128,7 +126,7 @@ export function createTtlCache<T>(opts: {
         const t = now();
         if (t < hit.until) {
           hit.hits += 1;
-          const refresh = hit.staleAt !== undefined || (t - hit.at >= refreshAfterMs && hit.hits >= 2);
+          const refresh = hit.stale || (t - hit.at >= refreshAfterMs && hit.hits >= 2);
           if (refresh && !loading.has(key)) {
             // A failed background refresh leaves the entry to expire; the next caller loads in line.
             load(key, loader).catch(() => undefined);
@@ -152,13 +150,9 @@ export function createTtlCache<T>(opts: {
       epoch += 1;
     },
     markStale(tags, graceMs) {
-      const at = now();
-      const until = at + graceMs;
-      if (tags === 'all') {
-        for (const key of new Set([...entries.keys(), ...loading.keys()])) mark(key, at, until);
-        return;
-      }
-      for (const tag of tags) for (const key of byTag.get(tag) ?? []) mark(key, at, until);
+      const until = now() + graceMs;
+      const keys = tags === 'all' ? new Set([...entries.keys(), ...loading.keys()]) : tags.flatMap((tag) => [...(byTag.get(tag) ?? [])]);
+      for (const key of keys) mark(key, until);
     },
   };
 }
