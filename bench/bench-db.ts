@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
+import { natsStreamName } from '../src/platform/bus/nats-bus.ts';
 import { type Config, loadConfig, type RoleName } from '../src/platform/config.ts';
 import { BENCH_DIR } from './result.ts';
 
@@ -60,4 +63,24 @@ export async function freshBenchDatabase(name: string): Promise<{ url: string; s
   await fs.rm(dir, { recursive: true, force: true });
   const embedded = await startEmbeddedPostgres(dir, { database: name });
   return { url: embedded.url, stop: embedded.stop };
+}
+
+/**
+ * A bus namespace of the benchmark's own, emptied: on a shared NATS the streams of an earlier run
+ * (events its consumers never took, for orders of a database since dropped) would otherwise be
+ * delivered to this run's consumers and weigh on it. Without NATS_URL the bus is in process.
+ */
+export async function freshBenchNamespace(name: string): Promise<string> {
+  const url = process.env.NATS_URL;
+  if (url) {
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const ours = natsStreamName(name, '');
+      for await (const stream of jsm.streams.names()) if (stream.startsWith(ours)) await jsm.streams.delete(stream);
+    } finally {
+      await nc.close();
+    }
+  }
+  return name;
 }

@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { benchConfig, freshBenchDatabase } from './bench-db.ts';
+import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
 import { round, runWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
@@ -54,7 +54,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   countStatements();
   const database = await freshBenchDatabase('lastmile_bench_orders');
-  const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_DB_POOL: '30', LASTMILE_INSTANCE_ID: 'bench-orders' }, { roles: ['all'] });
+  const namespace = await freshBenchNamespace('lastmile_bench_orders');
+  const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_DB_POOL: '30', LASTMILE_INSTANCE_ID: 'bench-orders', LASTMILE_NAMESPACE: namespace }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules }).catch(async (err: unknown) => {
     await database.stop();
     throw err;

@@ -119,6 +119,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         runQueuedWork: roles.has('worker'),
         logger,
         applicationVersion: APP_VERSION,
+        sagasPerWorker: config.sagasPerWorker,
       });
       stack.push({ name: 'workflows', stop: engine.stop });
     }

@@ -86,7 +86,7 @@ export function productsRepository(db: Db) {
       return q.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
     },
     findMany(ids: readonly string[]) {
-      return ids.length === 0 ? Promise.resolve([]) : q.selectFrom('products').selectAll().where('id', 'in', ids).execute();
+      return ids.length === 0 ? Promise.resolve([]) : q.selectFrom('products').selectAll().where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`).execute();
     },
     findBySkus(skus: readonly string[]) {
       return skus.length === 0 ? Promise.resolve([]) : q.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();

@@ -4,6 +4,7 @@ import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
+import { coalescer } from '../../platform/db/coalescer.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -48,6 +49,15 @@ const asReal = (x: number) => Math.fround(x);
 export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'notify'> } = {}) {
   const repo = productsRepository(db);
   const changed = (productId: string) => opts.notices?.notify([productId]);
+  // Checkouts read their products' current prices; those arriving together share one statement.
+  const readProducts = coalescer<readonly string[], ProductRow[]>(
+    async (asks) => {
+      const rows = await repo.findMany([...new Set(asks.flat())]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return asks.map((ids) => ids.flatMap((id) => byId.get(id) ?? []));
+    },
+    { max: 100 },
+  );
 
   // What a search text matches depends on the products only (stock is probed apart): kept like a
   // product page, until a product changes (`catalogChanged`). Popular words are most of the
@@ -160,8 +170,9 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
     },
 
     /** Current name and price of each product, for the cart and checkout (never the client's). */
+    /** Current prices, read at checkout; concurrent checkouts share one read. */
     async pricesFor(ids: readonly string[]) {
-      const rows = await repo.findMany(ids);
+      const rows = await readProducts(ids);
       return new Map(
         rows.map((r) => [r.id, { id: r.id, sku: r.sku, name: r.name, price_minor: r.price_minor, currency: r.currency, age_restricted: r.age_restricted }]),
       );

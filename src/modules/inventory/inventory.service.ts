@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
+import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { setStockLevels } from './inventory.repository.ts';
@@ -10,13 +11,14 @@ import {
   adjustStock,
   auditTrail,
   dueReservations,
-  extendReservation,
+  extendReservations,
   type FinishTo,
   finishReservation,
   findReservation,
   heldReservationOf,
   type ReservationLine,
   reserveConditional,
+  reserveEach,
   reserveLocking,
   stockOf,
 } from './reservations.repository.ts';
@@ -71,6 +73,8 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
   };
   const strategy = deps.strategy ?? 'coalesced';
   const batcher = createReserveBatcher(db);
+  // Every paid order extends its hold once; those paid together share one statement.
+  const extendInBatch = coalescer((moves: Array<{ id: string; until: Date }>) => extendReservations(db, moves), { max: 200 });
 
   async function reserveOnce(trx: Db, args: Parameters<typeof reserveConditional>[1]): Promise<void> {
     if (strategy === 'locking') {
@@ -141,6 +145,27 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       }
     },
 
+    /**
+     * Holds stock for several owners in one statement inside the caller's transaction (checkout
+     * places a batch of orders with it). Each reservation is all or nothing on its own: a short one
+     * is answered with OUT_OF_STOCK (or CONFLICT when its owner already holds stock) and holds
+     * nothing, and the others go on. Always Option B. The caller passes the stores of the held
+     * ones to `stockChanged` once it has committed.
+     */
+    async reserveEach(reqs: ReadonlyArray<Omit<ReserveRequest, 'replacingHoldOf'>>, trx: Db): Promise<Array<{ reservationId: string; expiresAt: Date } | AppError>> {
+      const args = reqs.map((req) => {
+        const lines = normalise(req.lines);
+        if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
+        return { id: uuidv7(), storeId: req.storeId, owner: req.owner, lines, expiresAt: new Date(clock.now() + req.ttlMs) };
+      });
+      const outcomes = await reserveEach(trx, args);
+      return outcomes.map((o, i) => {
+        const a = args[i] as (typeof args)[number];
+        if (o.ok) return { reservationId: a.id, expiresAt: a.expiresAt };
+        return o.error === 'out_of_stock' ? outOfStock(o.short) : new AppError('CONFLICT', `${a.owner} already holds stock; release it first`);
+      });
+    },
+
     /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
     confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) => finish(trx, reservationId, 'confirmed', picked),
 
@@ -148,7 +173,7 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
      * Keeps a reservation held until `ttlMs` from now. A paid order's stock must outlive the
      * placement expiry: its saga, not the sweeper, ends it (confirm or release).
      */
-    extend: (reservationId: string, ttlMs: number) => extendReservation(db, reservationId, new Date(clock.now() + ttlMs)),
+    extend: (reservationId: string, ttlMs: number) => extendInBatch({ id: reservationId, until: new Date(clock.now() + ttlMs) }),
 
     release: (reservationId: string, trx: Db = db) => finish(trx, reservationId, 'released'),
 

@@ -22,6 +22,34 @@ export async function reserveConditional(db: Db, a: ReserveArgs): Promise<void> 
     ${a.lines.map((l) => l.quantity)}::int[], ${a.expiresAt.toISOString()}::timestamptz)`.execute(db);
 }
 
+export type EachOutcome = { ok: true } | { ok: false; error: 'out_of_stock'; short: string[] } | { ok: false; error: 'owner_already_holds' };
+
+/**
+ * Option B for several reservations in one statement (`inventory_reserve_each`), each at its own
+ * store and each all or nothing in its own subtransaction. Outcomes in the order given.
+ */
+export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<EachOutcome[]> {
+  const lineRes: number[] = [];
+  const products: string[] = [];
+  const quantities: number[] = [];
+  all.forEach((a, i) => {
+    for (const l of a.lines) {
+      lineRes.push(i + 1);
+      products.push(l.productId);
+      quantities.push(l.quantity);
+    }
+  });
+  const res = await sql<{ reservation_id: string; error: string | null; short: string[] }>`SELECT * FROM inventory_reserve_each(
+    ${all.map((a) => a.id)}::uuid[], ${all.map((a) => a.storeId)}::uuid[], ${all.map((a) => a.owner)}::text[],
+    ${all.map((a) => a.expiresAt.toISOString())}::timestamptz[], ${lineRes}::int[], ${products}::uuid[], ${quantities}::int[])`.execute(db);
+  const byId = new Map(res.rows.map((r) => [r.reservation_id, r]));
+  return all.map((a): EachOutcome => {
+    const r = byId.get(a.id);
+    if (!r?.error) return { ok: true };
+    return r.error === 'out_of_stock' ? { ok: false, error: 'out_of_stock', short: r.short } : { ok: false, error: 'owner_already_holds' };
+  });
+}
+
 /**
  * Option A, the benchmark baseline: lock the rows with SELECT … FOR UPDATE, check in the
  * application, then update. Correct, but holds the row locks across two more round trips.
@@ -57,11 +85,13 @@ export async function finishReservation(db: Db, id: string, to: FinishTo, now: D
   return row?.ok === true ? row.store_id : null;
 }
 
-/** Moves a held reservation's expiry; false when it is no longer held. */
-export async function extendReservation(db: Db, id: string, until: Date): Promise<boolean> {
-  const res = await sql`UPDATE reservations SET expires_at = ${until.toISOString()}::timestamptz, updated_at = now()
-    WHERE id = ${id}::uuid AND status = 'held'`.execute(db);
-  return Number(res.numAffectedRows ?? 0) > 0;
+/** Several expiry moves in one statement; answers, per reservation, whether it was still held. */
+export async function extendReservations(db: Db, moves: ReadonlyArray<{ id: string; until: Date }>): Promise<boolean[]> {
+  const res = await sql<{ id: string }>`UPDATE reservations r SET expires_at = m.until, updated_at = now()
+    FROM unnest(${moves.map((m) => m.id)}::uuid[], ${moves.map((m) => m.until.toISOString())}::timestamptz[]) AS m(id, until)
+    WHERE r.id = m.id AND r.status = 'held' RETURNING r.id`.execute(db);
+  const moved = new Set(res.rows.map((r) => r.id));
+  return moves.map((m) => moved.has(m.id));
 }
 
 export async function heldReservationOf(db: Db, owner: string): Promise<{ id: string; store_id: string } | undefined> {

@@ -1,11 +1,12 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
+import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
-import { type OrderLineRow, ordersRepository } from './orders.repository.ts';
+import { type NewOrder, type OrderLineRow, type OrderRow, ordersRepository } from './orders.repository.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
 export interface CheckoutInput {
@@ -17,6 +18,12 @@ export interface CheckoutInput {
 }
 
 const bad = (path: string, message: string) => new AppError('VALIDATION_FAILED', `${path}: ${message}`, { details: { errors: [{ path: `body.${path}`, message }] } });
+
+/**
+ * Orders placed in one batch at most: each reservation in it is a subtransaction, and Postgres
+ * keeps up to 64 of them per transaction in shared memory before it has to look them up on disk.
+ */
+const PLACE_BATCH_MAX = 50;
 
 /** Another request with the same Idempotency-Key placed the order first. */
 class SameKeyPlaced extends Error {}
@@ -52,11 +59,87 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
     return { storeId: cart.store_id, cartId: cart.id, lines: cart.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })) };
   }
 
+
+  /**
+   * Checkouts of lines arriving together are placed together: one transaction reserves each
+   * order's stock (each all or nothing on its own) and writes every order that got its stock, with
+   * its lines and event, in one statement. A short order is answered OUT_OF_STOCK alone; the
+   * batch's other orders go on. Undefined for an order whose key was already used.
+   */
+  const placeInBatch = coalescer<{ order: NewOrder; lines: OrderLineRow[] }, OrderRow | undefined>(placeBatch, { max: PLACE_BATCH_MAX });
+
+  async function placeBatch(batch: Array<{ order: NewOrder; lines: OrderLineRow[] }>): Promise<Array<OrderRow | undefined | Error>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { results, stores } = await db.transaction().execute(async (trx) => {
+          const held = await inventory.reserveEach(
+            batch.map((b) => ({ storeId: b.order.store_id, owner: `order:${b.order.id}`, lines: b.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })), ttlMs: deps.reservationTtlMs })),
+            trx,
+          );
+          const toWrite = batch.flatMap((b, i) => {
+            const h = held[i];
+            return h instanceof Error || !h ? [] : [{ ...b.order, reservation_id: h.reservationId }];
+          });
+          const wanted = new Set(toWrite.map((o) => o.id));
+          const written = toWrite.length === 0 ? [] : await ordersRepository(trx).insertManyWithEvents(toWrite, batch.filter((b) => wanted.has(b.order.id)).flatMap((b) => b.lines), toWrite.map(() => uuidv7()));
+          const byId = new Map(written.map((r) => [r.id, r]));
+          // An order whose key was taken meanwhile is not written: its stock goes back in this transaction.
+          for (const o of toWrite) if (!byId.has(o.id)) await inventory.release(o.reservation_id, trx);
+          return {
+            results: batch.map((b, i) => (held[i] instanceof Error ? (held[i] as Error) : byId.get(b.order.id))),
+            stores: [...new Set(written.map((r) => r.store_id))],
+          };
+        });
+        if (stores.length > 0) inventory.stockChanged(stores);
+        return results;
+      } catch (err) {
+        // Another process's batch locked the same stock rows in another order: run it again.
+        const state = sqlState(err);
+        if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
+        // Anything else fails the order that caused it, not the ones batched with it.
+        if (batch.length === 1) throw err;
+        const alone: Array<OrderRow | undefined | Error> = [];
+        for (const b of batch) alone.push(await placeBatch([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+        return alone;
+      }
+    }
+  }
+
+  /** A cart checkout: close the cart, turn its hold into the order's reservation, write the order. */
+  async function placeFromCart(cartId: string, order: NewOrder, lines: OrderLineRow[]): Promise<OrderRow | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const placed = await db.transaction().execute(async (trx) => {
+          // The cart is closed first: a second checkout of the same cart (another key, a double
+          // tap) finds it closed and stops here instead of placing a second order.
+          if (!(await cartsRepository(trx).close(cartId, 'checked_out'))) throw new AppError('CONFLICT', 'This cart was just checked out');
+          const { reservationId, stores } = await inventory.reserve(
+            { storeId: order.store_id, owner: `order:${order.id}`, lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })), ttlMs: deps.reservationTtlMs, replacingHoldOf: `cart:${cartId}` },
+            trx,
+          );
+          const row = await ordersRepository(trx).insertWithEvent({ ...order, reservation_id: reservationId }, lines, uuidv7());
+          // Throwing rolls the reservation back with it; returning would commit it.
+          if (!row) throw new SameKeyPlaced();
+          return { row, stores };
+        });
+        inventory.stockChanged(placed.stores);
+        return placed.row;
+      } catch (err) {
+        if (err instanceof SameKeyPlaced) return undefined;
+        // Two multi-line checkouts at one store locked rows in opposite orders: run again.
+        const state = sqlState(err);
+        if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
+        throw err;
+      }
+    }
+  }
+
   return {
     async place(by: Principal, input: CheckoutInput, clientKey: string | null) {
-      // A retry whose first attempt committed (its stored response lost) finds that order, even
-      // though its cart is closed by now.
-      const earlier = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+      // A retry of a cart checkout whose first attempt committed (its stored response lost) finds
+      // that order, though its cart is closed by now. A checkout of lines finds it when its insert
+      // meets the key (below), so it spends no statement on looking first.
+      const earlier = clientKey && !input.lines ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
       if (earlier) return { row: earlier, created: false };
       const { storeId, cartId, lines } = await resolveLines(by, input);
       if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');
@@ -78,69 +161,38 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       const promise = await deps.promise(storeId, check.store, input.delivery, check.store.avg_prep_s);
 
       const orderId = uuidv7();
-      const place = () =>
-        db.transaction().execute(async (trx) => {
-          // The cart is closed first: a second checkout of the same cart (another key, a double
-          // tap) finds it closed and stops here instead of placing a second order.
-          if (cartId && !(await cartsRepository(trx).close(cartId, 'checked_out'))) {
-            throw new AppError('CONFLICT', 'This cart was just checked out');
-          }
-          const { reservationId, stores } = await inventory.reserve(
-            { storeId, owner: `order:${orderId}`, lines, ttlMs: deps.reservationTtlMs, ...(cartId ? { replacingHoldOf: `cart:${cartId}` } : {}) },
-            trx,
-          );
-          const orderLines: OrderLineRow[] = priced.map((x) => ({
-            order_id: orderId,
-            product_id: x.productId,
-            sku: x.p.sku,
-            name: x.p.name,
-            unit_price_minor: x.p.price_minor,
-            quantity: x.quantity,
-            picked_quantity: null,
-            age_restricted: x.p.age_restricted,
-          }));
-          const order = await ordersRepository(trx).insertWithEvent(
-            {
-              id: orderId,
-              customer_id: by.id,
-              store_id: storeId,
-              status: 'placed',
-              currency,
-              ...totals,
-              delivery_lat: input.delivery.lat,
-              delivery_lng: input.delivery.lng,
-              delivery_address: input.delivery.address,
-              reservation_id: reservationId,
-              payment_method: input.payment.card_token,
-              client_key: clientKey,
-              promise_from: new Date(promise.from),
-              promise_to: new Date(promise.to),
-            },
-            orderLines,
-            uuidv7(),
-          );
-          // Throwing rolls the reservation back with it; returning would commit it.
-          if (!order) throw new SameKeyPlaced();
-          return { order, stores };
-        });
-      let row;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const placed = await place();
-          inventory.stockChanged(placed.stores);
-          row = placed.order;
-          break;
-        } catch (err) {
-          if (err instanceof SameKeyPlaced) {
-            const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
-            if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
-            return { row: existing, created: false };
-          }
-          // Two multi-line checkouts at one store locked rows in opposite orders: run again.
-          const state = sqlState(err);
-          if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
-          throw err;
-        }
+      const order: NewOrder = {
+        id: orderId,
+        customer_id: by.id,
+        store_id: storeId,
+        status: 'placed',
+        currency,
+        ...totals,
+        delivery_lat: input.delivery.lat,
+        delivery_lng: input.delivery.lng,
+        delivery_address: input.delivery.address,
+        reservation_id: '',
+        payment_method: input.payment.card_token,
+        client_key: clientKey,
+        promise_from: new Date(promise.from),
+        promise_to: new Date(promise.to),
+      };
+      const orderLines: OrderLineRow[] = priced.map((x) => ({
+        order_id: orderId,
+        product_id: x.productId,
+        sku: x.p.sku,
+        name: x.p.name,
+        unit_price_minor: x.p.price_minor,
+        quantity: x.quantity,
+        picked_quantity: null,
+        age_restricted: x.p.age_restricted,
+      }));
+      const row = cartId ? await placeFromCart(cartId, order, orderLines) : await placeInBatch({ order, lines: orderLines });
+      if (!row) {
+        // Another request with this key placed the order first (nothing of ours was kept).
+        const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+        if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
+        return { row: existing, created: false };
       }
       return { row, created: true };
     },

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { DBOS, WORKER_QUEUE } from '../../platform/workflows/engine.ts';
+import { DBOS, SAGA_QUEUE } from '../../platform/workflows/engine.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { type OrderStatus, PHASE_DEADLINES_S } from './order-state.ts';
@@ -180,5 +180,5 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
  */
 export async function startOrderSaga(orderId: string): Promise<void> {
   if (!saga) throw new Error('order saga is not registered');
-  await DBOS.startWorkflow(saga, { workflowID: orderWorkflowId(orderId), queueName: WORKER_QUEUE, enqueueOptions: { delaySeconds: PLACEMENT_GRACE_S } })(orderId);
+  await DBOS.startWorkflow(saga, { workflowID: orderWorkflowId(orderId), queueName: SAGA_QUEUE, enqueueOptions: { delaySeconds: PLACEMENT_GRACE_S } })(orderId);
 }

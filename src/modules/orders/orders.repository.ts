@@ -1,6 +1,6 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import { withOutboxEvent } from '../../platform/bus/outbox.ts';
+import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import { orderEventType } from './orders.events.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { Totals } from './pricing.ts';
@@ -53,6 +53,13 @@ const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'vers
   'store_id', changed.store_id, 'customer_id', changed.customer_id, 'total_minor', changed.total_minor,
   'captured_minor', changed.captured_minor, 'currency', changed.currency, 'reason', changed.reason)`;
 
+/** The columns a checkout writes (the rest take their defaults). */
+const ORDER_COLUMNS = [
+  'id', 'customer_id', 'store_id', 'status', 'currency', 'subtotal_minor', 'delivery_fee_minor', 'small_order_fee_minor', 'service_fee_minor', 'tax_minor',
+  'total_minor', 'delivery_lat', 'delivery_lng', 'delivery_address', 'reservation_id', 'payment_method', 'client_key', 'promise_from', 'promise_to',
+] as const satisfies ReadonlyArray<keyof NewOrder>;
+const LINE_COLUMNS = ['order_id', 'product_id', 'sku', 'name', 'unit_price_minor', 'quantity', 'age_restricted'] as const satisfies ReadonlyArray<keyof OrderLineRow>;
+
 export function ordersRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
@@ -90,6 +97,34 @@ export function ordersRepository(db: Db) {
         RETURNING 1)`;
       const res = await withOutboxEvent<OrderRow>(insertOrder, { id: eventId, type: orderEventType('placed'), version: 1 }, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db);
       return res.rows[0];
+    },
+    /**
+     * Many orders, their lines and one `orders.order_placed` event each, in one statement (a
+     * checkout batch). An order whose customer already placed one with its key is left out; the
+     * rows returned are the ones written.
+     */
+    async insertManyWithEvents(orders: readonly NewOrder[], lines: readonly OrderLineRow[], eventIds: readonly string[]) {
+      const cols = sql.join(ORDER_COLUMNS.map((c) => sql.ref(c)));
+      const insertOrders = sql`INSERT INTO orders (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::orders, ${JSON.stringify(orders)}::jsonb)
+        ON CONFLICT (customer_id, client_key) DO NOTHING RETURNING *`;
+      const insertLines = sql`lines AS (
+        INSERT INTO order_lines (${sql.join(LINE_COLUMNS.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(LINE_COLUMNS.map((c) => sql.ref(`l.${c}`)))} FROM jsonb_populate_recordset(NULL::order_lines, ${JSON.stringify(lines)}::jsonb) AS l
+        JOIN changed ON changed.id = l.order_id
+        RETURNING 1)`;
+      const event = { type: orderEventType('placed'), version: 1, keys: orders.map((o) => o.id), eventIds };
+      return (await withOutboxEvents<OrderRow>(insertOrders, event, sql`changed.id`, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db)).rows;
+    },
+    /** Many orders moved to `to` (each only from one of `from`), one event each, in one statement. */
+    async transitionManyWithEvents(ids: readonly string[], from: readonly OrderStatus[], to: OrderStatus, eventIds: readonly string[]) {
+      const update = q
+        .updateTable('orders')
+        .set({ status: to, version: sql`version + 1`, status_at: sql`now()`, updated_at: sql`now()` })
+        .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
+        .where('status', 'in', [...from])
+        .returningAll();
+      const event = { type: orderEventType(to), version: 1, keys: ids, eventIds };
+      return (await withOutboxEvents<OrderRow>(update, event, sql`changed.id`, sql`changed.id::text`, ORDER_EVENT_PAYLOAD).execute(db)).rows;
     },
     /** The transition and its `orders.order_<status>` event in one statement. */
     async transitionWithEvent(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number }, eventId: string) {

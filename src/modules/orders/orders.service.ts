@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
+import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { DBOS } from '../../platform/workflows/engine.ts';
@@ -75,6 +76,34 @@ async function wake(orderId: string, status: OrderStatus): Promise<void> {
   await DBOS.send(wfid, { status }, SAGA_TOPIC).catch(() => {});
 }
 
+/**
+ * Plain transitions (no reason, no expected version) to one status, coalesced per database:
+ * paid orders move to `authorized` together in one statement. An order named twice in a batch is
+ * moved by its first caller; the second finds it moved (undefined), as it would one at a time.
+ */
+const plainTransitions = new WeakMap<Db, (t: { id: string; to: OrderStatus }) => Promise<OrderRow | undefined>>();
+function plainTransitionOf(db: Db) {
+  let run = plainTransitions.get(db);
+  if (!run) {
+    run = coalescer(
+      async (batch: Array<{ id: string; to: OrderStatus }>) => {
+        const to = (batch[0] as { to: OrderStatus }).to;
+        const ids = [...new Set(batch.map((t) => t.id))];
+        const rows = await ordersRepository(db).transitionManyWithEvents(ids, sourcesOf(to), to, ids.map(() => uuidv7()));
+        const moved = new Map(rows.map((r) => [r.id, r]));
+        return batch.map((t) => {
+          const row = moved.get(t.id);
+          moved.delete(t.id);
+          return row;
+        });
+      },
+      { max: 200, keyOf: (t) => t.to },
+    );
+    plainTransitions.set(db, run);
+  }
+  return run;
+}
+
 export function ordersService(db: Db) {
   const repo = ordersRepository(db);
 
@@ -92,6 +121,8 @@ export function ordersService(db: Db) {
     if (opts.trx) {
       row = await ordersRepository(opts.trx).transition(id, sourcesOf(to), to, extra);
       if (row) await writeOutbox(opts.trx, [newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id })]);
+    } else if (extra.reason === undefined && extra.version === undefined) {
+      row = await plainTransitionOf(db)({ id, to });
     } else {
       row = await repo.transitionWithEvent(id, sourcesOf(to), to, extra, uuidv7());
     }

@@ -19,7 +19,7 @@ export async function authorizePlacement(
   order: OrderRow,
 ): Promise<{ outcome: PaymentOutcome; row: OrderRow }> {
   try {
-    await deps.payments.authorize({ orderId: order.id, amountMinor: order.total_minor, currency: order.currency, cardToken: order.payment_method });
+    await deps.payments.authorize({ orderId: order.id, amountMinor: order.total_minor, currency: order.currency, cardToken: order.payment_method }, { newOrder: true });
   } catch (err) {
     if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
       const reason = String(err.details?.reason ?? 'declined');

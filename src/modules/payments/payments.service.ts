@@ -159,12 +159,21 @@ export function paymentsService(deps: PaymentsDeps) {
   }
 
   return {
-    async authorize(input: { orderId: string; amountMinor: number; currency: string; cardToken: string }): Promise<{ paymentId: string; status: 'authorized' }> {
+    /**
+     * Authorizes the order's amount once. `newOrder` says the order was placed by this very request,
+     * so no payment of ours can exist yet and the look-up is skipped; were one there after all (the
+     * saga's backstop got in first), the provider answers the same key with the same authorization
+     * and the row is found below.
+     */
+    async authorize(
+      input: { orderId: string; amountMinor: number; currency: string; cardToken: string },
+      opts: { newOrder?: boolean } = {},
+    ): Promise<{ paymentId: string; status: 'authorized' }> {
       const { orderId, amountMinor, currency, cardToken } = input;
       checkOrderId(orderId);
       checkAmount(amountMinor, 1);
       if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('VALIDATION_FAILED', 'currency must be an ISO 4217 code such as EUR');
-      const existing = await repo.findByOrder(orderId);
+      const existing = opts.newOrder ? undefined : await repo.findByOrder(orderId);
       if (existing && existing.status !== 'failed') return settled(existing, input);
       const base = { order_id: orderId, currency, provider: provider.name };
       let result;

@@ -99,3 +99,26 @@ export function withOutboxEvent<Row>(
     woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
     SELECT changed.* FROM changed LEFT JOIN woke ON true`;
 }
+
+/**
+ * `withOutboxEvent` for a change of many rows: one event per changed row, its id taken from
+ * `eventIds` by the row's key (`rowKey`, an expression over `changed` matching `keys`). Rows
+ * that did not change get no event.
+ */
+export function withOutboxEvents<Row>(
+  changed: OperationNodeSource | RawBuilder<unknown>,
+  event: { type: string; version: number; keys: readonly string[]; eventIds: readonly string[] },
+  rowKey: RawBuilder<unknown>,
+  aggregateId: RawBuilder<unknown>,
+  payload: RawBuilder<unknown>,
+  alongside?: RawBuilder<unknown>,
+): RawBuilder<Row> {
+  return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
+    ev AS (
+      INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)
+      SELECT e.event_id, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now()
+      FROM changed JOIN unnest(${event.keys}::text[], ${event.eventIds}::uuid[]) AS e(row_key, event_id) ON e.row_key = (${rowKey})::text
+      RETURNING 1),
+    woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
+    SELECT changed.* FROM changed LEFT JOIN woke ON true`;
+}

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { principalScope } from '../auth/principal.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { abandonIdempotent, beginIdempotent, completeIdempotent } from './idempotency-store.ts';
+import { idempotencyStore } from './idempotency-store.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -33,6 +33,7 @@ const claims = new WeakMap<FastifyRequest, Claim>();
  */
 export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger): void {
   app.decorateRequest('idempotencyKey', null);
+  const store = idempotencyStore(db);
   app.addHook('preHandler', async (request, reply) => {
     if (!MUTATING.has(request.method)) return;
     const mode = request.routeOptions.config?.idempotency ?? 'optional';
@@ -51,7 +52,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonical(request.body ?? null)}`)
       .digest('hex');
-    const res = await beginIdempotent(db, { scope, key, method: request.method, path, requestHash });
+    const res = await store.begin({ scope, key, method: request.method, path, requestHash });
     switch (res.outcome) {
       case 'mismatch':
         throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
@@ -74,11 +75,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
     claims.delete(request);
     try {
       if (reply.statusCode >= 500) {
-        await abandonIdempotent(db, claim.scope, claim.key);
+        await store.abandon(claim.scope, claim.key);
       } else {
         const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
         const type = reply.getHeader('content-type');
-        await completeIdempotent(db, claim.scope, claim.key, {
+        await store.complete(claim.scope, claim.key, {
           status: reply.statusCode,
           body,
           contentType: typeof type === 'string' ? type : null,

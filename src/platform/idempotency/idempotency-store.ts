@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { coalescer } from '../db/coalescer.ts';
 import type { Db } from '../db/pool.ts';
+import { SqlState, sqlState } from '../errors.ts';
 
 export interface StoredResponse {
   status: number;
@@ -18,19 +20,26 @@ export const IDEMPOTENCY_TTL_HOURS = 24;
 /** A request claimed by a process that then died is taken over after this. */
 const LOCK_SECONDS = 60;
 
+type Claim = { scope: string; key: string; method: string; path: string; requestHash: string };
+
 /**
- * Claims `(scope, key)` for one request. The first caller inserts an in-flight row; a later one with
- * the same key finds the stored response (replay), a different request (mismatch), or the first
- * still running (in_flight). An expired row, or an in-flight row whose owner died, is taken over.
+ * Claims in one statement: a row is inserted in flight for each key not in use (or whose row
+ * expired, or whose in-flight owner died); answers, per claim, whether it got its key. A key twice
+ * in one batch is claimed by its first request only.
  */
-export async function beginIdempotent(
-  db: Db,
-  p: { scope: string; key: string; method: string; path: string; requestHash: string },
-): Promise<BeginResult> {
-  const inserted = await sql<{ key: string }>`
+async function claimMany(db: Db, batch: readonly Claim[]): Promise<boolean[]> {
+  const seen = new Set<string>();
+  const first = batch.filter((c) => {
+    const id = `${c.scope}\n${c.key}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  const col = <K extends keyof Claim>(k: K) => first.map((c) => c[k]);
+  const res = await sql<{ scope: string; key: string }>`
     INSERT INTO idempotency_keys (scope, key, method, path, request_hash, state, locked_until, expires_at)
-    VALUES (${p.scope}, ${p.key}, ${p.method}, ${p.path}, ${p.requestHash}, 'in_flight',
-            now() + make_interval(secs => ${LOCK_SECONDS}), now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}))
+    SELECT c.scope, c.key, c.method, c.path, c.hash, 'in_flight', now() + make_interval(secs => ${LOCK_SECONDS}), now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
+    FROM unnest(${col('scope')}::text[], ${col('key')}::text[], ${col('method')}::text[], ${col('path')}::text[], ${col('requestHash')}::text[]) AS c(scope, key, method, path, hash)
     ON CONFLICT (scope, key) DO UPDATE
       SET method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
           state = 'in_flight', response_status = NULL, response_body = NULL, response_type = NULL,
@@ -38,41 +47,74 @@ export async function beginIdempotent(
       WHERE idempotency_keys.expires_at < now()
          OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.locked_until < now()
              AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-    RETURNING key`.execute(db);
-  if (inserted.rows.length > 0) return { outcome: 'proceed' };
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .select(['method', 'path', 'request_hash', 'state', 'response_status', 'response_body', 'response_type'])
-    .where('scope', '=', p.scope)
-    .where('key', '=', p.key)
-    .executeTakeFirst();
-  // Deleted between the two statements (the first attempt failed with a 5xx): let this one run.
-  if (!row) return beginIdempotent(db, p);
-  if (row.request_hash !== p.requestHash || row.method !== p.method || row.path !== p.path) return { outcome: 'mismatch' };
-  if (row.state === 'in_flight') return { outcome: 'in_flight' };
+    RETURNING scope, key`.execute(db);
+  const got = new Set(res.rows.map((r) => `${r.scope}\n${r.key}`));
+  const claimedBy = new Set<Claim>();
+  for (const c of first) if (got.has(`${c.scope}\n${c.key}`)) claimedBy.add(c);
+  return batch.map((c) => claimedBy.has(c));
+}
+
+async function completeMany(db: Db, batch: ReadonlyArray<{ scope: string; key: string; response: StoredResponse }>): Promise<null[]> {
+  await sql`UPDATE idempotency_keys i SET state = 'done', response_status = r.status, response_body = r.body, response_type = r.type
+    FROM unnest(${batch.map((b) => b.scope)}::text[], ${batch.map((b) => b.key)}::text[], ${batch.map((b) => b.response.status)}::int[],
+                ${batch.map((b) => b.response.body)}::text[], ${batch.map((b) => b.response.contentType)}::text[]) AS r(scope, key, status, body, type)
+    WHERE i.scope = r.scope AND i.key = r.key`.execute(db);
+  return batch.map(() => null);
+}
+
+/**
+ * The keys of one process. Claims arriving together share one statement, and so do stored
+ * responses: under load a request costs a fraction of a round trip for each.
+ */
+export function idempotencyStore(db: Db) {
+  const claim = coalescer((batch: Claim[]) => withDeadlockRetry(() => claimMany(db, batch)), { max: 200 });
+  const complete = coalescer((batch: Array<{ scope: string; key: string; response: StoredResponse }>) => withDeadlockRetry(() => completeMany(db, batch)), { max: 200 });
+
+  /**
+   * Claims `(scope, key)` for one request. The first caller inserts an in-flight row; a later one
+   * with the same key finds the stored response (replay), a different request (mismatch), or the
+   * first still running (in_flight). An expired row, or an in-flight row whose owner died, is taken over.
+   */
+  async function begin(p: Claim): Promise<BeginResult> {
+    if (await claim(p)) return { outcome: 'proceed' };
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .select(['method', 'path', 'request_hash', 'state', 'response_status', 'response_body', 'response_type'])
+      .where('scope', '=', p.scope)
+      .where('key', '=', p.key)
+      .executeTakeFirst();
+    // Deleted between the two statements (the first attempt failed with a 5xx): let this one run.
+    if (!row) return begin(p);
+    if (row.request_hash !== p.requestHash || row.method !== p.method || row.path !== p.path) return { outcome: 'mismatch' };
+    if (row.state === 'in_flight') return { outcome: 'in_flight' };
+    return {
+      outcome: 'replay',
+      response: { status: row.response_status, body: row.response_body ?? '', contentType: row.response_type },
+    };
+  }
+
   return {
-    outcome: 'replay',
-    response: { status: row.response_status, body: row.response_body ?? '', contentType: row.response_type },
+    begin,
+    complete: async (scope: string, key: string, response: StoredResponse): Promise<void> => {
+      await complete({ scope, key, response });
+    },
+    /** A server-side failure stores nothing: the key is freed so the client's retry runs again. */
+    abandon: async (scope: string, key: string): Promise<void> => {
+      await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    },
   };
 }
 
-export async function completeIdempotent(db: Db, scope: string, key: string, response: StoredResponse): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
-    .set({
-      state: 'done',
-      response_status: response.status,
-      response_body: response.body,
-      response_type: response.contentType,
-    })
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .execute();
-}
-
-/** A server-side failure stores nothing: the key is freed so the client's retry runs again. */
-export async function abandonIdempotent(db: Db, scope: string, key: string): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+/** Two processes' batches may touch the same keys in opposite orders; the loser runs again. */
+async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt < 4 && sqlState(err) === SqlState.DEADLOCK_DETECTED) continue;
+      throw err;
+    }
+  }
 }
 
 export async function pruneIdempotencyKeys(db: Db): Promise<number> {
