@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { identityService } from '../src/modules/identity/index.ts';
 import { setStockLevels } from '../src/modules/inventory/index.ts';
+import { WORKFLOW_AUTHORIZE, WORKFLOW_COMPENSATE, WORKFLOW_SETTLE } from '../src/modules/orders/index.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { crashFixture } from './support/crash-fixture.ts';
@@ -18,6 +19,7 @@ import { ALWAYS_OPEN } from './support/shop.ts';
  * oversold or left reserved, no double capture, and a ledger that reconciles.
  */
 const KILLS = 20;
+const SAGA_WORKFLOWS = [WORKFLOW_AUTHORIZE, WORKFLOW_SETTLE, WORKFLOW_COMPENSATE];
 const world = crashFixture();
 
 const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(world.database.db)).rows[0]?.n ?? 0;
@@ -109,14 +111,14 @@ describe('order saga crash recovery', () => {
     );
     await waitFor(
       async () =>
-        (await count(sql`SELECT count(*)::int AS n FROM dbos.workflow_status WHERE name = 'orders.saga' AND status NOT IN ('SUCCESS')`)) === 0,
+        (await count(sql`SELECT count(*)::int AS n FROM dbos.workflow_status WHERE name IN (${sql.join(SAGA_WORKFLOWS)}) AND status NOT IN ('SUCCESS')`)) === 0,
       60_000,
       'every saga finished',
     ).catch(async (err: unknown) => {
       const left = await sql<{ status: string; n: number; order_status: string }>`
         SELECT w.status, o.status AS order_status, count(*)::int AS n FROM dbos.workflow_status w
-        LEFT JOIN orders o ON 'order:' || o.id = w.workflow_uuid
-        WHERE w.name = 'orders.saga' AND w.status <> 'SUCCESS' GROUP BY 1, 2`.execute(world.database.db);
+        LEFT JOIN orders o ON o.id::text = split_part(w.workflow_uuid, ':', 2)
+        WHERE w.name IN (${sql.join(SAGA_WORKFLOWS)}) AND w.status <> 'SUCCESS' GROUP BY 1, 2`.execute(world.database.db);
       throw new Error(`${String(err)}; unfinished sagas: ${JSON.stringify(left.rows)}`);
     });
 

@@ -119,7 +119,6 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         runQueuedWork: roles.has('worker'),
         logger,
         applicationVersion: APP_VERSION,
-        sagasPerWorker: config.sagasPerWorker,
       });
       stack.push({ name: 'workflows', stop: engine.stop });
     }

@@ -33,11 +33,6 @@ export interface Config {
   cartHolds: boolean;
   /** Seconds a store has to accept an authorized order before it is canceled and refunded. */
   orderAcceptTimeoutS: number;
-  /**
-   * Order sagas one worker process runs at once. A saga lives as long as its order (it waits for
-   * the store and the courier), so this bounds the orders in flight per worker, not a burst.
-   */
-  sagasPerWorker: number;
   /** Prefix of NATS subjects and streams and of Redis keys, so several deployments can share them. */
   namespace: string;
   /** HMAC secret of the fake payment provider's webhooks (signed by it, checked by payments). */
@@ -287,7 +282,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     fakepayWebhookSecret,
     reserveStrategy: enumSetting('LASTMILE_RESERVE_STRATEGY', env.LASTMILE_RESERVE_STRATEGY, ['coalesced', 'conditional', 'locking'] as const, 'coalesced'),
     orderAcceptTimeoutS: intSetting('LASTMILE_ACCEPT_TIMEOUT_S', env.LASTMILE_ACCEPT_TIMEOUT_S, 300, 5, 86_400),
-    sagasPerWorker: intSetting('LASTMILE_SAGAS_PER_WORKER', env.LASTMILE_SAGAS_PER_WORKER, 20_000, 10, 1_000_000),
     reservationTtlS: intSetting('LASTMILE_RESERVATION_TTL_S', env.LASTMILE_RESERVATION_TTL_S, 600, 5, 86_400),
     cartHolds: enumSetting('LASTMILE_CART_HOLDS', env.LASTMILE_CART_HOLDS, ['0', '1'] as const, '0') === '1',
     ticketEscalationS: intSetting('LASTMILE_TICKET_ESCALATION_S', env.LASTMILE_TICKET_ESCALATION_S, 900, 1, 86_400 * 7),

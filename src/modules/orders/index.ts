@@ -2,22 +2,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import { checkoutService } from './checkout.service.ts';
-import { registerOrderSaga, startOrderSaga } from './order-saga.ts';
+import { orderDeadlines, registerOrderSaga, startOrderEnd, sweepOrders } from './order-saga.ts';
 import { authorizePlacement } from './placement.ts';
 import { ordersRoutes } from './orders.routes.ts';
+import type { OrderStatus } from './order-state.ts';
 import { OrderEvents } from './orders.events.ts';
 import { ordersService } from './orders.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
 export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
-export { orderWorkflowId, type OrdersService, ordersService } from './orders.service.ts';
+export { type OrdersService, ordersService } from './orders.service.ts';
+export { authorizeWorkflowId, compensateWorkflowId, settleWorkflowId, WORKFLOW_AUTHORIZE, WORKFLOW_COMPENSATE, WORKFLOW_SETTLE } from './order-saga.ts';
 export type { OrderLineRow, OrderRow } from './orders.repository.ts';
 export { DEFAULT_FEES, priceOrder } from './pricing.ts';
 
@@ -41,12 +44,21 @@ export const ordersModule: ModuleDefinition = {
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
     });
   },
-  // The placed event starts the saga (outbox → bus → here), so an order committed by an API
-  // process that died right after still gets one; the workflow id makes a repeat the same saga.
+  // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
+  // process that died right after still gets it; the workflow id makes a repeat the same one.
+  // The deadline sweep ends overdue orders and takes over placed ones their checkout left.
   startWorker: async (ctx) => {
-    const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, [OrderEvents.PLACED], async (event) => {
-      await startOrderSaga((event.payload as { order_id: string }).order_id);
+    const ends = [OrderEvents.DELIVERED, OrderEvents.CANCELED, OrderEvents.FAILED];
+    const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, ends, async (event) => {
+      const p = event.payload as { order_id: string; status: OrderStatus };
+      await startOrderEnd(p.order_id, p.status);
     });
-    return { stop: () => sub.close() };
+    const sweep = runPeriodically('order deadline sweep', 1000, () => sweepOrders(ctx, orderDeadlines(ctx)), ctx.logger);
+    return {
+      stop: async () => {
+        await sweep.stop();
+        await sub.close();
+      },
+    };
   },
 };

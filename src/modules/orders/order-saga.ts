@@ -1,28 +1,37 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { DBOS, SAGA_QUEUE } from '../../platform/workflows/engine.ts';
+import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { type OrderStatus, PHASE_DEADLINES_S } from './order-state.ts';
 import { PAID_ORDER_HOLD_MS } from './placement.ts';
-import { orderWorkflowId, ordersService, SAGA_TOPIC } from './orders.service.ts';
+import { ordersRepository } from './orders.repository.ts';
+import { ordersService } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
-export const WORKFLOW_ORDER = 'orders.saga';
-/** Seconds the saga leaves a placed order to the checkout request before authorizing itself. */
-const PLACEMENT_GRACE_S = 10;
+/** Settles the payment of a placed order the checkout request did not settle (crash, provider down). */
+export const WORKFLOW_AUTHORIZE = 'orders.authorize';
+/** Captures what was delivered and takes the picked units out of stock. */
+export const WORKFLOW_SETTLE = 'orders.settle';
+/** Gives everything back for a canceled or failed order: the stock and the authorization. */
+export const WORKFLOW_COMPENSATE = 'orders.compensate';
+
+export const authorizeWorkflowId = (orderId: string) => `order:${orderId}:authorize`;
+export const settleWorkflowId = (orderId: string) => `order:${orderId}:settle`;
+export const compensateWorkflowId = (orderId: string) => `order:${orderId}:compensate`;
+
+/** Seconds a placed order is left to its checkout request before the authorize workflow takes over. */
+export const PLACEMENT_GRACE_S = 10;
 
 interface SagaDeps {
   orders: ReturnType<typeof ordersService>;
   inventory: ReturnType<typeof inventoryFor>;
   payments: ReturnType<typeof paymentsFor>;
   fees: FeeSchedule;
-  deadlines: Partial<Record<OrderStatus, number>>;
 }
 
 interface OrderSnapshot {
   status: OrderStatus;
-  statusAt: number;
   total: number;
   currency: string;
   paymentMethod: string;
@@ -32,9 +41,9 @@ interface OrderSnapshot {
 // DBOS keeps one registry per process: the steps are registered once and use the dependencies of
 // the platform running in this process.
 let deps: SagaDeps | null = null;
-let saga: ((orderId: string) => Promise<string>) | null = null;
+let workflows: { authorize: (id: string) => Promise<string>; settle: (id: string) => Promise<string>; compensate: (id: string) => Promise<string> } | null = null;
 const d = (): SagaDeps => {
-  if (!deps) throw new Error('order saga used before the platform started');
+  if (!deps) throw new Error('order workflows used before the platform started');
   return deps;
 };
 
@@ -43,32 +52,36 @@ const RETRY = { retriesAllowed: true, maxAttempts: 8, intervalSeconds: 1, backof
 const MONEY_RETRY = { retriesAllowed: true, maxAttempts: 20, intervalSeconds: 2, backoffRate: 1.5 } as const;
 
 /**
- * The order saga, one durable workflow per order (id `order:<id>`): authorize the payment, then
- * follow the order as the store and the courier move it, enforcing a deadline per status, and end
- * it: capture what was delivered and take the picked units out of stock, or give everything back
- * (release stock, void the authorization). Every step is safe to repeat after a crash.
+ * The order saga, as three short durable workflows instead of one that waits out the whole order.
+ * Between them the order's row is the state: the store and the courier move it, every move emits
+ * an event (outbox), and the events start the end of the saga. Nothing runs, and nothing polls,
+ * while an order waits for the store or the courier, so the orders in flight cost no workflow each.
+ *
+ * - authorize (`order:<id>:authorize`): started by the deadline sweep for an order still placed
+ *   after the grace period (its checkout died or the provider was down); authorizes with the same
+ *   provider key as checkout, so it never charges twice, or fails the order.
+ * - settle (`order:<id>:settle`), on `orders.order_delivered`: capture the delivered amount, take
+ *   the picked units out of stock, record the capture.
+ * - compensate (`order:<id>:compensate`), on `orders.order_canceled` and `orders.order_failed`:
+ *   release the stock, void the authorization.
+ *
+ * Deadlines per status (PHASE_DEADLINES_S) are enforced by `sweepOrders`, which moves an overdue
+ * order to canceled (failed once the courier has it); that move starts the compensation like any
+ * other. Every step is safe to repeat after a crash; each workflow id is one execution per order.
  */
 export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void {
-  deps = {
-    orders: ordersService(ctx.db),
-    inventory: inventoryFor(ctx),
-    payments: paymentsFor(ctx),
-    fees,
-    deadlines: { ...PHASE_DEADLINES_S, authorized: ctx.config.orderAcceptTimeoutS },
-  };
-  if (saga) return;
+  deps = { orders: ordersService(ctx.db), inventory: inventoryFor(ctx), payments: paymentsFor(ctx), fees };
+  if (workflows) return;
 
   const load = DBOS.registerStep(
     async (orderId: string): Promise<OrderSnapshot | null> => {
       const o = await d().orders.find(orderId);
-      return o
-        ? { status: o.status, statusAt: o.status_at.getTime(), total: o.total_minor, currency: o.currency, paymentMethod: o.payment_method, reservationId: o.reservation_id }
-        : null;
+      return o ? { status: o.status, total: o.total_minor, currency: o.currency, paymentMethod: o.payment_method, reservationId: o.reservation_id } : null;
     },
     { name: 'orders.load', ...RETRY },
   );
 
-  const authorize = DBOS.registerStep(
+  const authorizeStep = DBOS.registerStep(
     async (orderId: string, o: OrderSnapshot): Promise<{ ok: boolean; reason?: string }> => {
       try {
         await d().payments.authorize({ orderId, amountMinor: o.total, currency: o.currency, cardToken: o.paymentMethod });
@@ -83,7 +96,7 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
   );
 
   const transition = DBOS.registerStep(
-    async (orderId: string, to: OrderStatus, reason: string | null) => (await d().orders.transition(orderId, to, { reason }, { wakeSaga: false })) !== undefined,
+    async (orderId: string, to: OrderStatus, reason: string | null) => (await d().orders.transition(orderId, to, { reason })) !== undefined,
     { name: 'orders.transition', ...RETRY },
   );
 
@@ -106,7 +119,7 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
     { name: 'payments.void', ...MONEY_RETRY },
   );
 
-  const settle = DBOS.registerStep(
+  const settleStep = DBOS.registerStep(
     async (orderId: string, reservationId: string) => {
       const lines = await d().orders.lines(orderId);
       const picked = lines.map((l) => ({ productId: l.product_id, quantity: l.picked_quantity ?? l.quantity }));
@@ -129,56 +142,101 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
     { name: 'orders.settle', ...MONEY_RETRY },
   );
 
-  saga = DBOS.registerWorkflow(
+  const authorize = DBOS.registerWorkflow(
     async (orderId: string) => {
-      let o = await load(orderId);
+      const o = await load(orderId);
       if (!o) return 'missing';
-      if (o.status === 'placed') {
-        // Only after the step's retries (about two minutes) does an outage fail the order.
-        const auth = await authorize(orderId, o).catch(() => ({ ok: false, reason: 'payment_unavailable' }));
-        if (!auth.ok) {
-          await transition(orderId, 'failed', `payment: ${auth.reason}`);
-          await releaseStock(o.reservationId);
-          if (auth.reason === 'payment_unavailable') await voidPayment(orderId);
-          return 'failed';
-        }
-        await transition(orderId, 'authorized', null);
+      if (o.status !== 'placed') return o.status;
+      // Only after the step's retries (about four minutes) does an outage fail the order.
+      const auth = await authorizeStep(orderId, o).catch(() => ({ ok: false, reason: 'payment_unavailable' }));
+      if (!auth.ok) {
+        // The failed order's compensation releases the stock and voids whatever the provider holds.
+        await transition(orderId, 'failed', `payment: ${auth.reason}`);
+        return 'failed';
       }
-      if (o.status !== 'failed' && o.status !== 'canceled') await extendHold(o.reservationId);
-      for (;;) {
-        o = await load(orderId);
-        if (!o) return 'missing';
-        if (o.status === 'delivered') {
-          await settle(orderId, o.reservationId);
-          return 'delivered';
-        }
-        if (o.status === 'canceled' || o.status === 'failed') {
-          await releaseStock(o.reservationId);
-          await voidPayment(orderId);
-          return o.status;
-        }
-        const limitS = d().deadlines[o.status] ?? 3600;
-        const deadline = o.statusAt + limitS * 1000;
-        const now = await DBOS.now();
-        if (now >= deadline) {
-          await transition(orderId, o.status === 'picked_up' ? 'failed' : 'canceled', `timeout: ${o.status} for more than ${limitS} s`);
-          continue;
-        }
-        // Woken by every transition; the cap re-checks the order even if a wake-up was lost.
-        await DBOS.recv(SAGA_TOPIC, { timeoutSeconds: Math.max(1, Math.min(60, Math.ceil((deadline - now) / 1000))) });
-      }
+      // The hold outlives the placement expiry before the order says it is paid: a crash between the
+      // two leaves a placed order, which this workflow finds again, never a paid order without stock.
+      await extendHold(o.reservationId);
+      if (await transition(orderId, 'authorized', null)) return 'authorized';
+      // Canceled while the card was being authorized: its compensation may have run before the
+      // authorization existed, so give the hold back here.
+      await voidPayment(orderId);
+      return 'canceled';
     },
-    { name: WORKFLOW_ORDER },
+    { name: WORKFLOW_AUTHORIZE },
   );
+
+  const settle = DBOS.registerWorkflow(
+    async (orderId: string) => {
+      const o = await load(orderId);
+      if (!o) return 'missing';
+      if (o.status !== 'delivered') return o.status;
+      await settleStep(orderId, o.reservationId);
+      return 'settled';
+    },
+    { name: WORKFLOW_SETTLE },
+  );
+
+  const compensate = DBOS.registerWorkflow(
+    async (orderId: string) => {
+      const o = await load(orderId);
+      if (!o) return 'missing';
+      if (o.status !== 'canceled' && o.status !== 'failed') return o.status;
+      await releaseStock(o.reservationId);
+      await voidPayment(orderId);
+      return 'compensated';
+    },
+    { name: WORKFLOW_COMPENSATE },
+  );
+
+  workflows = { authorize, settle, compensate };
 }
 
-/**
- * Starts (or finds) the order's saga; its id makes a second start the same workflow. It is
- * enqueued to begin after the placement grace period: checkout settles the payment itself, so the
- * saga has nothing to do before then, and a durable delay costs one row instead of a waiting
- * workflow per order in flight.
- */
-export async function startOrderSaga(orderId: string): Promise<void> {
-  if (!saga) throw new Error('order saga is not registered');
-  await DBOS.startWorkflow(saga, { workflowID: orderWorkflowId(orderId), queueName: SAGA_QUEUE, enqueueOptions: { delaySeconds: PLACEMENT_GRACE_S } })(orderId);
+const registered = () => {
+  if (!workflows) throw new Error('order workflows are not registered');
+  return workflows;
+};
+
+/** Starts (or finds: the id makes a repeat the same workflow) the end of an order's saga. */
+export async function startOrderEnd(orderId: string, status: OrderStatus): Promise<void> {
+  const w = registered();
+  if (status === 'delivered') await DBOS.startWorkflow(w.settle, startOptions(settleWorkflowId(orderId)))(orderId);
+  else if (status === 'canceled' || status === 'failed') await DBOS.startWorkflow(w.compensate, startOptions(compensateWorkflowId(orderId)))(orderId);
 }
+
+// Placed orders this process handed to the authorize workflow lately: one start is enough (its id
+// is one execution anyway), so later rounds skip them instead of asking again every second.
+const authorizeStarted = new Map<string, number>();
+const AUTHORIZE_RESTART_MS = 5 * 60_000;
+
+/**
+ * One round of the deadline sweep: every order overdue in its status is canceled (failed once
+ * picked up), which starts its compensation; a placed order past the grace period gets the
+ * authorize workflow. Safe on several workers at once: each move is guarded by the status it
+ * was found in, and a workflow id starts one execution.
+ */
+export async function sweepOrders(ctx: PlatformContext, deadlines: Partial<Record<OrderStatus, number>>, limit = 500): Promise<number> {
+  const repo = ordersRepository(ctx.db);
+  const orders = ordersService(ctx.db);
+  let acted = 0;
+  const now = Date.now();
+  for (const [id, at] of authorizeStarted) if (now - at > AUTHORIZE_RESTART_MS) authorizeStarted.delete(id);
+  for (const id of await repo.overdue('placed', PLACEMENT_GRACE_S, limit)) {
+    if (authorizeStarted.has(id)) continue;
+    authorizeStarted.set(id, now);
+    await DBOS.startWorkflow(registered().authorize, startOptions(authorizeWorkflowId(id)))(id);
+    acted++;
+  }
+  for (const [status, limitS] of Object.entries(deadlines) as Array<[OrderStatus, number]>) {
+    const ids = await repo.overdue(status, limitS, limit);
+    if (ids.length === 0) continue;
+    // Nobody could settle the payment of a placed order, and the courier has a picked-up one: both
+    // failed; an order the store or the courier let wait is canceled.
+    const to: OrderStatus = status === 'picked_up' || status === 'placed' ? 'failed' : 'canceled';
+    acted += (await orders.transitionMany(ids, status, to, `timeout: ${status} for more than ${limitS} s`)).length;
+  }
+  return acted;
+}
+
+/** The deadlines in force: the fixed ones, with the store's accept window from the configuration. */
+export const orderDeadlines = (ctx: PlatformContext): Partial<Record<OrderStatus, number>> => ({ ...PHASE_DEADLINES_S, authorized: ctx.config.orderAcceptTimeoutS });

@@ -24,9 +24,13 @@ export const sourcesOf = (to: OrderStatus): OrderStatus[] => ORDER_STATUSES.filt
 /** A customer may cancel until a driver has the bag. */
 export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['placed', 'authorized', 'accepted', 'preparing', 'ready'];
 
-/** How long an order may stay in a status before the saga ends it (seconds). */
+/**
+ * How long an order may stay in a status before the deadline sweep ends it (seconds). A placed
+ * order is handed to the authorize workflow after a few seconds; its limit is the hard stop for
+ * when even that cannot finish (the failed order's compensation voids whatever the provider holds).
+ */
 export const PHASE_DEADLINES_S: Partial<Record<OrderStatus, number>> = {
-  placed: 120,
+  placed: 600,
   authorized: 300,
   accepted: 90 * 60,
   preparing: 90 * 60,

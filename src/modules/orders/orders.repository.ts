@@ -116,10 +116,10 @@ export function ordersRepository(db: Db) {
       return (await withOutboxEvents<OrderRow>(insertOrders, event, sql`changed.id`, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db)).rows;
     },
     /** Many orders moved to `to` (each only from one of `from`), one event each, in one statement. */
-    async transitionManyWithEvents(ids: readonly string[], from: readonly OrderStatus[], to: OrderStatus, eventIds: readonly string[]) {
+    async transitionManyWithEvents(ids: readonly string[], from: readonly OrderStatus[], to: OrderStatus, eventIds: readonly string[], reason?: string | null) {
       const update = q
         .updateTable('orders')
-        .set({ status: to, version: sql`version + 1`, status_at: sql`now()`, updated_at: sql`now()` })
+        .set({ status: to, version: sql`version + 1`, status_at: sql`now()`, updated_at: sql`now()`, ...(reason !== undefined ? { reason } : {}) })
         .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
         .where('status', 'in', [...from])
         .returningAll();
@@ -163,15 +163,17 @@ export function ordersRepository(db: Db) {
       if (p.before) query = query.where('id', '<', p.before);
       return query.execute();
     },
-    /** Orders not terminal whose status is older than `olderThanS` (stuck-order sweep). */
-    stale(olderThanS: number, limit: number) {
-      return q
+    /** Orders in `status` for longer than `olderThanS`, oldest first (the deadline sweep; index orders_active). */
+    async overdue(status: OrderStatus, olderThanS: number, limit: number): Promise<string[]> {
+      const rows = await q
         .selectFrom('orders')
-        .select(['id', 'status'])
-        .where('status', 'not in', ['delivered', 'canceled', 'failed'])
+        .select('id')
+        .where('status', '=', status)
         .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`)
+        .orderBy('status_at')
         .limit(limit)
         .execute();
+      return rows.map((r) => r.id);
     },
   };
 }

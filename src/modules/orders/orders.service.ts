@@ -5,13 +5,10 @@ import { writeOutbox } from '../../platform/bus/outbox.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { DBOS } from '../../platform/workflows/engine.ts';
 import { type OrderEventPayload, orderEventType } from './orders.events.ts';
 import { type OrderLineRow, type OrderRow, ordersRepository } from './orders.repository.ts';
 import { CUSTOMER_CANCELLABLE, type OrderStatus, sourcesOf } from './order-state.ts';
 
-export const orderWorkflowId = (orderId: string) => `order:${orderId}`;
-export const SAGA_TOPIC = 'order';
 
 export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
   id: o.id,
@@ -66,17 +63,6 @@ export function canSee(p: Principal, o: OrderRow): boolean {
 }
 
 /**
- * Tells the order's saga something happened. A saga still waiting out its start delay is started
- * now (a cancel should give the stock back at once). The saga re-reads the order when woken, so a
- * lost wake-up only delays it to its next check.
- */
-async function wake(orderId: string, status: OrderStatus): Promise<void> {
-  const wfid = orderWorkflowId(orderId);
-  await DBOS.setWorkflowDelay(wfid, { delayUntilEpochMS: Date.now() }).catch(() => {});
-  await DBOS.send(wfid, { status }, SAGA_TOPIC).catch(() => {});
-}
-
-/**
  * Plain transitions (no reason, no expected version) to one status, coalesced per database:
  * paid orders move to `authorized` together in one statement. An order named twice in a batch is
  * moved by its first caller; the second finds it moved (undefined), as it would one at a time.
@@ -108,14 +94,15 @@ export function ordersService(db: Db) {
   const repo = ordersRepository(db);
 
   /**
-   * Applies a transition and its event in one transaction, then wakes the order's saga. Returns
+   * Applies a transition and its event in one statement (or in the caller's transaction); the
+   * event starts whatever follows (the end of the saga on delivered, canceled, failed). Returns
    * undefined when the order was not in a state that allows it (someone else moved it first).
    */
   async function transition(
     id: string,
     to: OrderStatus,
     extra: { reason?: string | null; version?: number } = {},
-    opts: { trx?: Db; wakeSaga?: boolean } = {},
+    opts: { trx?: Db } = {},
   ) {
     let row: OrderRow | undefined;
     if (opts.trx) {
@@ -126,7 +113,6 @@ export function ordersService(db: Db) {
     } else {
       row = await repo.transitionWithEvent(id, sourcesOf(to), to, extra, uuidv7());
     }
-    if (row && !opts.trx && opts.wakeSaga !== false) await wake(id, to);
     return row;
   }
 
@@ -154,6 +140,9 @@ export function ordersService(db: Db) {
 
   return {
     transition,
+    /** Moves the orders still in `from` to `to`, one event each (the deadline sweep); returns the moved ones. */
+    transitionMany: (ids: readonly string[], from: OrderStatus, to: OrderStatus, reason: string) =>
+      repo.transitionManyWithEvents(ids, [from], to, ids.map(() => uuidv7()), reason),
     find: (id: string) => repo.find(id),
     recordCapture: (id: string, amountMinor: number) => repo.recordCapture(id, amountMinor),
     lines: (id: string) => repo.lines(id),
@@ -194,7 +183,6 @@ export function ordersService(db: Db) {
           await ordersRepository(trx).setPicked(id, picked);
           return moved;
         });
-      await wake(id, 'ready');
       return orderView(row);
     },
 

@@ -11,8 +11,10 @@ export type PaymentOutcome = { status: 'authorized' } | { status: 'declined'; re
 
 /**
  * Authorizes a just-placed order inside the checkout request, so the customer learns at once
- * whether the card went through. The saga does the same step if this one never finishes (crash,
- * provider down): the provider idempotency key is per order, so the two can never charge twice.
+ * whether the card went through. The authorize workflow does the same for an order still placed
+ * after the grace period (crash, provider down): the provider idempotency key is per order, so the
+ * two can never charge twice. A declined order is failed, and its compensation runs from the event;
+ * its stock is given back here already, so the customer's next try finds it.
  */
 export async function authorizePlacement(
   deps: { orders: OrdersService; payments: PaymentsService; inventory: InventoryService },
@@ -23,7 +25,7 @@ export async function authorizePlacement(
   } catch (err) {
     if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
       const reason = String(err.details?.reason ?? 'declined');
-      const failed = await deps.orders.transition(order.id, 'failed', { reason: `payment: ${reason}` }, { wakeSaga: false });
+      const failed = await deps.orders.transition(order.id, 'failed', { reason: `payment: ${reason}` });
       await deps.inventory.release(order.reservation_id);
       return { outcome: { status: 'declined', reason }, row: failed ?? order };
     }
@@ -31,11 +33,11 @@ export async function authorizePlacement(
     if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE') return { outcome: { status: 'pending', reason: 'payment provider unavailable' }, row: order };
     throw err;
   }
-  const moved = await deps.orders.transition(order.id, 'authorized', {}, { wakeSaga: false });
-  if (moved) {
-    await deps.inventory.extend(order.reservation_id, PAID_ORDER_HOLD_MS);
-    return { outcome: { status: 'authorized' }, row: moved };
-  }
+  // The hold outlives the placement expiry before the order says it is paid: a crash between the
+  // two leaves a placed order (the authorize workflow finds it), never a paid one without stock.
+  await deps.inventory.extend(order.reservation_id, PAID_ORDER_HOLD_MS);
+  const moved = await deps.orders.transition(order.id, 'authorized');
+  if (moved) return { outcome: { status: 'authorized' }, row: moved };
   // Canceled while the card was being authorized: give the hold back now (the saga may have
   // finished before the authorization existed).
   await deps.payments.void({ orderId: order.id }).catch(() => {});

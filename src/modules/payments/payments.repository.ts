@@ -1,5 +1,5 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
-import { withOutboxEvent } from '../../platform/bus/outbox.ts';
+import { withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { PaymentEvents } from './payments.events.ts';
 
@@ -65,13 +65,18 @@ export interface PaymentTotals extends PaymentRow {
 }
 
 /** Our payment tables. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
+/** The `payments.authorized` payload, built from the written row inside the statement. */
+const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
+  'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
+  'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
+
 export function paymentsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   /** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
-  const upsertQuery = (p: NewPayment) =>
+  const upsertQuery = (p: NewPayment | readonly NewPayment[]) =>
     q
       .insertInto('payments')
-      .values(p)
+      .values(Array.isArray(p) ? [...p] : (p as NewPayment))
       .onConflict((oc) =>
         oc
           .column('order_id')
@@ -100,20 +105,25 @@ export function paymentsRepository(db: Db) {
     },
 
     /**
-     * An authorization recorded in one statement: the payment (inserted, or upgraded from failed),
-     * its ledger row and its `payments.authorized` event. Undefined when a settled row was already there.
+     * Authorizations recorded in one statement: per order the payment (inserted, or upgraded from
+     * failed), its ledger row and its `payments.authorized` event. Answers, per item, the row
+     * written, or undefined when a settled row was already there (the caller reads it). An order
+     * twice in the list is written by its first item only.
      */
-    async upsertAuthorizedWithEvent(p: NewPayment, ledger: { id: string; key: string; providerRef: string }, eventId: string) {
-      const ledgerRow = sql`ledger AS (
+    async upsertAuthorizedManyWithEvents(items: ReadonlyArray<{ payment: NewPayment; ledger: { id: string; key: string; providerRef: string }; eventId: string }>) {
+      const seen = new Set<string>();
+      const first = items.filter((it) => !seen.has(it.payment.order_id) && seen.add(it.payment.order_id));
+      const orderIds = first.map((it) => it.payment.order_id);
+      const ledgerRows = sql`ledger AS (
         INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
-        SELECT ${ledger.id}::uuid, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, ${ledger.key}, ${ledger.providerRef}, NULL
-        FROM changed ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
-      const payload = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
-        'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
-        'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
-      const upsert = upsertQuery(p);
-      const res = await withOutboxEvent<PaymentRow>(upsert, { id: eventId, type: PaymentEvents.AUTHORIZED, version: 1 }, sql`changed.order_id::text`, payload, ledgerRow).execute(db);
-      return res.rows[0];
+        SELECT l.id, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, l.key, l.ref, NULL
+        FROM changed JOIN unnest(${orderIds}::uuid[], ${first.map((it) => it.ledger.id)}::uuid[], ${first.map((it) => it.ledger.key)}::text[],
+                                 ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
+      const event = { type: PaymentEvents.AUTHORIZED, version: 1, keys: orderIds, eventIds: first.map((it) => it.eventId) };
+      const res = await withOutboxEvents<PaymentRow>(upsertQuery(first.map((it) => it.payment)), event, sql`changed.order_id`, sql`changed.order_id::text`, AUTHORIZED_PAYLOAD, ledgerRows).execute(db);
+      const byOrder = new Map(res.rows.map((r) => [r.order_id, r]));
+      return items.map((it) => (first.includes(it) ? byOrder.get(it.payment.order_id) : undefined));
     },
 
     /** Marks a payment whose provider call failed as voided, when nothing turned out to be held. */

@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
+import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
@@ -107,12 +108,18 @@ export function paymentsService(deps: PaymentsDeps) {
   }
 
   /** Our row after the provider authorized: inserted, or upgraded from failed; else whatever is there. */
+  // Authorizations the provider answered together are recorded together, in one statement.
+  const recordAuthorizedInBatch = coalescer(
+    (items: Array<Parameters<typeof repo.upsertAuthorizedManyWithEvents>[0][number]>) => repo.upsertAuthorizedManyWithEvents(items),
+    { max: 200 },
+  );
+
   async function recordAuthorized(orderId: string, providerPaymentId: string, amountMinor: number, currency: string): Promise<PaymentRow> {
-    const row = await repo.upsertAuthorizedWithEvent(
-      { id: uuidv7(), order_id: orderId, status: 'authorized', currency, authorized_minor: amountMinor, decline_reason: null, provider: provider.name, provider_payment_id: providerPaymentId },
-      { id: uuidv7(), key: paymentKeys.authorize(orderId), providerRef: providerPaymentId },
-      uuidv7(),
-    );
+    const row = await recordAuthorizedInBatch({
+      payment: { id: uuidv7(), order_id: orderId, status: 'authorized', currency, authorized_minor: amountMinor, decline_reason: null, provider: provider.name, provider_payment_id: providerPaymentId },
+      ledger: { id: uuidv7(), key: paymentKeys.authorize(orderId), providerRef: providerPaymentId },
+      eventId: uuidv7(),
+    });
     return row ?? (await repo.findByOrder(orderId)) ?? Promise.reject(notFound(orderId));
   }
 

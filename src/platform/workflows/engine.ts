@@ -5,11 +5,6 @@ export { DBOS };
 
 /** The queue background workflows run on; only worker processes dequeue from it. */
 export const WORKER_QUEUE = 'lastmile_worker';
-/**
- * The queue of order sagas. Apart from WORKER_QUEUE because a saga runs as long as its order:
- * its limit is the number of orders in flight a worker follows, not a bound on bursts of work.
- */
-export const SAGA_QUEUE = 'lastmile_sagas';
 
 let executesHere = false;
 
@@ -30,8 +25,6 @@ export interface WorkflowEngineOptions {
   runQueuedWork: boolean;
   logger: Logger;
   applicationVersion: string;
-  /** Sagas one worker runs at once (see SAGA_QUEUE). */
-  sagasPerWorker: number;
 }
 
 /**
@@ -62,9 +55,6 @@ export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise
   executesHere = opts.runQueuedWork;
   await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20 }).catch((err: unknown) => {
     log.debug({ err }, 'worker queue already registered');
-  });
-  await DBOS.registerQueue(SAGA_QUEUE, { workerConcurrency: opts.sagasPerWorker, onConflict: 'always_update' }).catch((err: unknown) => {
-    log.debug({ err }, 'saga queue already registered');
   });
   return {
     async stop() {
