@@ -2,6 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { DEMO_USERS } from '../../cli/demo-seed.ts';
+import { catalogFor } from '../catalog/index.ts';
+import { etaFor } from '../eta/index.ts';
+import { inventoryFor } from '../inventory/index.ts';
+import { checkoutService } from './checkout.service.ts';
+import { DEFAULT_FEES } from './pricing.ts';
 
 let t: TestPlatform;
 let customer: string;
@@ -99,6 +105,31 @@ describe('checkout and the order saga', () => {
     }, 30_000, 'timeout cancel');
     expect(canceled.reason).toContain('timeout');
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
+  }, 45_000);
+
+  it('authorizes, once, an order its checkout request left placed (crash, provider down), after the grace period', async () => {
+    const shop = await openShop(t, { stock: [4] });
+    const { ctx } = t.platform;
+    const email = (DEMO_USERS.find((u) => u.role === 'customer') as { email: string }).email;
+    const customerId = (await sql<{ id: string }>`SELECT id FROM users WHERE email = ${email}`.execute(ctx.db)).rows[0]?.id as string;
+    const place = checkoutService({ db: ctx.db, catalog: catalogFor(ctx), inventory: inventoryFor(ctx), fees: DEFAULT_FEES, reservationTtlMs: 600_000, promise: etaFor(ctx).promise });
+    // The request placed the order and died before it authorized the card.
+    const { row } = await place.place(
+      { kind: 'user', id: customerId, role: 'customer' },
+      { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id as string, quantity: 2 }], delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' }, payment: { card_token: 'tok_visa' } },
+      `left-placed-${Date.now()}`,
+    );
+    expect(row.status).toBe('placed');
+    const paid = await waitFor(async () => {
+      const o = await order(row.id);
+      return o.status === 'authorized' ? o : null;
+    }, 30_000, 'authorized by the saga');
+    expect(paid.totals.total_minor).toBe(row.total_minor);
+    const charged = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${row.id} AND kind = 'authorize'`.execute(ctx.db);
+    expect(charged.rows[0]?.n).toBe(1);
+    const hold = await sql<{ hours: number }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations WHERE id = ${row.reservation_id}`.execute(ctx.db);
+    expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
+    expect(await stock(shop, 0)).toEqual({ on_hand: 4, reserved: 2 });
   }, 45_000);
 
   it('500 concurrent checkouts for 100 units make exactly 100 orders and 400 out-of-stock answers', async () => {
