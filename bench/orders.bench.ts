@@ -124,8 +124,9 @@ async function signIn(base: string, email: string): Promise<string> {
 export const ordersBench: Benchmark = {
   name: 'orders',
   description:
-    'Checkouts through HTTP (`POST /v1/orders`, a fresh Idempotency-Key each): reserve, write the order, start the saga and ' +
-    'answer once the payment is authorized by the built-in provider. Orders/s counts 201s whose payment is authorized. ' +
+    'Checkouts through HTTP (`POST /v1/orders`, a fresh Idempotency-Key each, 48 at a time, one line each at one store): ' +
+    'reserve, write the order and answer once the payment is authorized by the built-in provider and the order is paid; ' +
+    'concurrent checkouts share their statements (see ARCHITECTURE.md, Checkout). Orders/s counts 201s whose payment is authorized. ' +
     'Statements per order count every statement sent to Postgres in the window (ours and the workflow engine\'s) ÷ orders. ' +
     'The baseline holds the targets (300 orders/s, 25 statements/order); ratio = orders/s ÷ 300.',
   run,

@@ -45,7 +45,8 @@ export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<
   const byId = new Map(res.rows.map((r) => [r.reservation_id, r]));
   return all.map((a): EachOutcome => {
     const r = byId.get(a.id);
-    if (!r?.error) return { ok: true };
+    if (!r) throw new Error(`inventory_reserve_each gave no answer for reservation ${a.id}`);
+    if (!r.error) return { ok: true };
     return r.error === 'out_of_stock' ? { ok: false, error: 'out_of_stock', short: r.short } : { ok: false, error: 'owner_already_holds' };
   });
 }

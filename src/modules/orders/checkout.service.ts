@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
+import { AppError, isConnectionError, SqlState, sqlState } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
@@ -66,9 +66,35 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
    * its lines and event, in one statement. A short order is answered OUT_OF_STOCK alone; the
    * batch's other orders go on. Undefined for an order whose key was already used.
    */
-  const placeInBatch = coalescer<{ order: NewOrder; lines: OrderLineRow[] }, OrderRow | undefined>(placeBatch, { max: PLACE_BATCH_MAX });
+  const findEarlier = coalescer(
+    async (asks: Array<{ customerId: string; key: string }>) => {
+      const found = await ordersRepository(db).findByClientKeys(asks);
+      return asks.map((a) => found.find((o) => o.customer_id === a.customerId && o.client_key === a.key));
+    },
+    { max: 200 },
+  );
 
-  async function placeBatch(batch: Array<{ order: NewOrder; lines: OrderLineRow[] }>): Promise<Array<OrderRow | undefined | Error>> {
+  const placeInBatch = coalescer<Placing, OrderRow | undefined>((batch) => placeBatch(batch), { max: PLACE_BATCH_MAX });
+
+  type Placing = { order: NewOrder; lines: OrderLineRow[] };
+
+  async function placeBatch(batch: Placing[]): Promise<Array<OrderRow | undefined | Error>> {
+    // A key twice in one batch (two requests of one retry racing): the first places the order,
+    // the second is answered as a repeat (undefined) and holds no stock meanwhile.
+    const keys = new Set<string>();
+    const repeat = batch.map((b) => {
+      if (b.order.client_key === null) return false;
+      const k = `${b.order.customer_id}\n${b.order.client_key}`;
+      if (keys.has(k)) return true;
+      keys.add(k);
+      return false;
+    });
+    const placed = await placeTogether(batch.filter((_, i) => !repeat[i]));
+    let next = 0;
+    return repeat.map((r) => (r ? undefined : placed[next++]));
+  }
+
+  async function placeTogether(batch: Placing[]): Promise<Array<OrderRow | undefined | Error>> {
     for (let attempt = 1; ; attempt++) {
       try {
         const { results, stores } = await db.transaction().execute(async (trx) => {
@@ -96,10 +122,12 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
         // Another process's batch locked the same stock rows in another order: run it again.
         const state = sqlState(err);
         if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
-        // Anything else fails the order that caused it, not the ones batched with it.
-        if (batch.length === 1) throw err;
+        // Anything else fails the order that caused it, not the ones batched with it; but a lost
+        // connection may have lost it after the commit: each request then answers 5xx, and its
+        // retry finds its order by key.
+        if (batch.length === 1 || isConnectionError(err)) throw err;
         const alone: Array<OrderRow | undefined | Error> = [];
-        for (const b of batch) alone.push(await placeBatch([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+        for (const b of batch) alone.push(await placeTogether([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
         return alone;
       }
     }
@@ -136,10 +164,10 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
 
   return {
     async place(by: Principal, input: CheckoutInput, clientKey: string | null) {
-      // A retry of a cart checkout whose first attempt committed (its stored response lost) finds
-      // that order, though its cart is closed by now. A checkout of lines finds it when its insert
-      // meets the key (below), so it spends no statement on looking first.
-      const earlier = clientKey && !input.lines ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+      // A retry whose first attempt committed (its stored response lost: a 5xx, a crash) finds that
+      // order before anything else is checked: the store may have closed since, the stock may be
+      // gone, a cart is closed by now. Concurrent checkouts share the look-up.
+      const earlier = clientKey ? await findEarlier({ customerId: by.id, key: clientKey }) : undefined;
       if (earlier) return { row: earlier, created: false };
       const { storeId, cartId, lines } = await resolveLines(by, input);
       if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');

@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
+import { workflowsLaunched } from '../../platform/workflows/engine.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import { checkoutService } from './checkout.service.ts';
-import { orderDeadlines, registerOrderSaga, startOrderEnd, sweepOrders } from './order-saga.ts';
+import { orderDeadlines, registerOrderSaga, retireLegacySagas, startOrderEnd, sweepOrders } from './order-saga.ts';
 import { authorizePlacement } from './placement.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import type { OrderStatus } from './order-state.ts';
@@ -48,11 +49,15 @@ export const ordersModule: ModuleDefinition = {
   // process that died right after still gets it; the workflow id makes a repeat the same one.
   // The deadline sweep ends overdue orders and takes over placed ones their checkout left.
   startWorker: async (ctx) => {
+    // Without the workflow engine (a platform started for a tool or a test) there is no saga to run.
+    if (!workflowsLaunched()) return { stop: async () => {} };
     const ends = [OrderEvents.DELIVERED, OrderEvents.CANCELED, OrderEvents.FAILED];
     const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, ends, async (event) => {
       const p = event.payload as { order_id: string; status: OrderStatus };
       await startOrderEnd(p.order_id, p.status);
     });
+    const retired = await retireLegacySagas();
+    if (retired > 0) ctx.logger.info({ retired }, 'handed the orders of earlier per-order sagas to their end workflows and the deadline sweep');
     const sweep = runPeriodically('order deadline sweep', 1000, () => sweepOrders(ctx, orderDeadlines(ctx)), ctx.logger);
     return {
       stop: async () => {

@@ -4,7 +4,7 @@ import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { type OrderStatus, PHASE_DEADLINES_S } from './order-state.ts';
-import { PAID_ORDER_HOLD_MS } from './placement.ts';
+import { PAID_ORDER_HOLD_MS, STOCK_HOLD_LOST } from './placement.ts';
 import { ordersRepository } from './orders.repository.ts';
 import { ordersService } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
@@ -147,7 +147,8 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       const o = await load(orderId);
       if (!o) return 'missing';
       if (o.status !== 'placed') return o.status;
-      // Only after the step's retries (about four minutes) does an outage fail the order.
+      // Only after the step's retries (about two minutes of waiting, more when calls time out) does
+      // an outage fail the order.
       const auth = await authorizeStep(orderId, o).catch(() => ({ ok: false, reason: 'payment_unavailable' }));
       if (!auth.ok) {
         // The failed order's compensation releases the stock and voids whatever the provider holds.
@@ -156,12 +157,19 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       }
       // The hold outlives the placement expiry before the order says it is paid: a crash between the
       // two leaves a placed order, which this workflow finds again, never a paid order without stock.
-      await extendHold(o.reservationId);
+      if (!(await extendHold(o.reservationId))) {
+        // The hold ended first: fail the order; its compensation voids the authorization.
+        await transition(orderId, 'failed', STOCK_HOLD_LOST);
+        return 'failed';
+      }
       if (await transition(orderId, 'authorized', null)) return 'authorized';
-      // Canceled while the card was being authorized: its compensation may have run before the
+      // The checkout request got there first: the order is paid.
+      const now = await load(orderId);
+      if (now && now.status !== 'canceled' && now.status !== 'failed') return 'authorized';
+      // Ended while the card was being authorized: its compensation may have run before the
       // authorization existed, so give the hold back here.
       await voidPayment(orderId);
-      return 'canceled';
+      return now?.status ?? 'missing';
     },
     { name: WORKFLOW_AUTHORIZE },
   );
@@ -219,14 +227,7 @@ export async function sweepOrders(ctx: PlatformContext, deadlines: Partial<Recor
   const repo = ordersRepository(ctx.db);
   const orders = ordersService(ctx.db);
   let acted = 0;
-  const now = Date.now();
-  for (const [id, at] of authorizeStarted) if (now - at > AUTHORIZE_RESTART_MS) authorizeStarted.delete(id);
-  for (const id of await repo.overdue('placed', PLACEMENT_GRACE_S, limit)) {
-    if (authorizeStarted.has(id)) continue;
-    authorizeStarted.set(id, now);
-    await DBOS.startWorkflow(registered().authorize, startOptions(authorizeWorkflowId(id)))(id);
-    acted++;
-  }
+  // Deadlines first: a placed order past its hard limit is failed, not handed to the authorize workflow.
   for (const [status, limitS] of Object.entries(deadlines) as Array<[OrderStatus, number]>) {
     const ids = await repo.overdue(status, limitS, limit);
     if (ids.length === 0) continue;
@@ -235,7 +236,33 @@ export async function sweepOrders(ctx: PlatformContext, deadlines: Partial<Recor
     const to: OrderStatus = status === 'picked_up' || status === 'placed' ? 'failed' : 'canceled';
     acted += (await orders.transitionMany(ids, status, to, `timeout: ${status} for more than ${limitS} s`)).length;
   }
+  const now = Date.now();
+  for (const [id, at] of authorizeStarted) if (now - at > AUTHORIZE_RESTART_MS) authorizeStarted.delete(id);
+  for (const id of await repo.overdue('placed', PLACEMENT_GRACE_S, limit, [...authorizeStarted.keys()])) {
+    await DBOS.startWorkflow(registered().authorize, startOptions(authorizeWorkflowId(id)))(id);
+    authorizeStarted.set(id, now);
+    acted++;
+  }
   return acted;
+}
+
+/** The name of the one-workflow-per-order saga of earlier versions. */
+const LEGACY_SAGA = 'orders.saga';
+
+/**
+ * Databases written by earlier versions hold one `orders.saga` workflow per order in flight, which
+ * this version no longer registers. Each is canceled and its order handed to what replaces it: the
+ * end workflow for an order that ended, the deadline sweep and the order's events for the rest.
+ */
+export async function retireLegacySagas(): Promise<number> {
+  const left = await DBOS.listWorkflows({ workflowName: LEGACY_SAGA, status: ['PENDING', 'ENQUEUED', 'DELAYED'], limit: 10_000 });
+  for (const wf of left) {
+    await DBOS.cancelWorkflow(wf.workflowID);
+    const orderId = wf.workflowID.replace(/^order:/, '');
+    const o = deps ? await d().orders.find(orderId) : undefined;
+    if (o) await startOrderEnd(o.id, o.status);
+  }
+  return left.length;
 }
 
 /** The deadlines in force: the fixed ones, with the store's accept window from the configuration. */

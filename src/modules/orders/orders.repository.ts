@@ -66,6 +66,13 @@ export function ordersRepository(db: Db) {
     findByClientKey(customerId: string, key: string) {
       return q.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('client_key', '=', key).executeTakeFirst();
     },
+    /** The orders placed with these customers' keys (one statement for many). */
+    async findByClientKeys(asks: ReadonlyArray<{ customerId: string; key: string }>) {
+      const res = await sql<OrderRow>`SELECT o.* FROM orders o
+        JOIN unnest(${asks.map((a) => a.customerId)}::uuid[], ${asks.map((a) => a.key)}::text[]) AS a(customer_id, client_key)
+          ON o.customer_id = a.customer_id AND o.client_key = a.client_key`.execute(db);
+      return res.rows;
+    },
     find(id: string) {
       return q.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -164,15 +171,14 @@ export function ordersRepository(db: Db) {
       return query.execute();
     },
     /** Orders in `status` for longer than `olderThanS`, oldest first (the deadline sweep; index orders_active). */
-    async overdue(status: OrderStatus, olderThanS: number, limit: number): Promise<string[]> {
-      const rows = await q
+    async overdue(status: OrderStatus, olderThanS: number, limit: number, except: readonly string[] = []): Promise<string[]> {
+      let query = q
         .selectFrom('orders')
         .select('id')
         .where('status', '=', status)
-        .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`)
-        .orderBy('status_at')
-        .limit(limit)
-        .execute();
+        .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`);
+      if (except.length > 0) query = query.where('id', '<>', sql<string>`ALL(${sql.val([...except])}::uuid[])`);
+      const rows = await query.orderBy('status_at').limit(limit).execute();
       return rows.map((r) => r.id);
     },
   };

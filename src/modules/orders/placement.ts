@@ -29,18 +29,29 @@ export async function authorizePlacement(
       await deps.inventory.release(order.reservation_id);
       return { outcome: { status: 'declined', reason }, row: failed ?? order };
     }
-    // Unknown outcome: the saga retries the authorization (same key) and settles the order.
+    // Unknown outcome: the authorize workflow retries it (same key) and settles the order.
     if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE') return { outcome: { status: 'pending', reason: 'payment provider unavailable' }, row: order };
     throw err;
   }
   // The hold outlives the placement expiry before the order says it is paid: a crash between the
   // two leaves a placed order (the authorize workflow finds it), never a paid one without stock.
-  await deps.inventory.extend(order.reservation_id, PAID_ORDER_HOLD_MS);
+  if (!(await deps.inventory.extend(order.reservation_id, PAID_ORDER_HOLD_MS))) {
+    // The hold ended first (it expired, or the order was ended meanwhile): never a paid order
+    // without its stock. A failed order's compensation voids the authorization.
+    const failed = await deps.orders.transition(order.id, 'failed', { reason: STOCK_HOLD_LOST });
+    const now = failed ?? (await deps.orders.find(order.id)) ?? order;
+    return { outcome: { status: 'pending', reason: `order is ${now.status}` }, row: now };
+  }
   const moved = await deps.orders.transition(order.id, 'authorized');
   if (moved) return { outcome: { status: 'authorized' }, row: moved };
-  // Canceled while the card was being authorized: give the hold back now (the saga may have
-  // finished before the authorization existed).
-  await deps.payments.void({ orderId: order.id }).catch(() => {});
   const now = (await deps.orders.find(order.id)) ?? order;
+  // The authorize workflow got there first (this request was slow): the order is paid.
+  if (now.status !== 'canceled' && now.status !== 'failed') return { outcome: { status: 'authorized' }, row: now };
+  // Ended while the card was being authorized: give the hold back now (its compensation may have
+  // run before the authorization existed).
+  await deps.payments.void({ orderId: order.id }).catch(() => {});
   return { outcome: { status: 'pending', reason: `order is ${now.status}` }, row: now };
 }
+
+/** The reason of an order whose stock hold ended before its payment was authorized. */
+export const STOCK_HOLD_LOST = 'stock: the hold ended before the payment was authorized';

@@ -7,6 +7,10 @@ export { DBOS };
 export const WORKER_QUEUE = 'lastmile_worker';
 
 let executesHere = false;
+let launched = false;
+
+/** Whether this process runs the workflow engine (a platform may start without it: some tests, tools). */
+export const workflowsLaunched = (): boolean => launched;
 
 /**
  * Where a new workflow runs: in this process when it is a worker (no queue hop, lowest latency;
@@ -52,12 +56,14 @@ export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise
     },
   });
   await DBOS.launch();
+  launched = true;
   executesHere = opts.runQueuedWork;
   await DBOS.registerQueue(WORKER_QUEUE, { workerConcurrency: 20 }).catch((err: unknown) => {
     log.debug({ err }, 'worker queue already registered');
   });
   return {
     async stop() {
+      launched = false;
       await DBOS.shutdown({ workflowCompletionTimeoutMS: 2000 });
     },
   };
