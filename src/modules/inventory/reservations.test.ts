@@ -146,3 +146,37 @@ describe('reservation invariants (property)', () => {
     );
   });
 });
+
+describe('reservations for several owners in one statement (checkout batches)', () => {
+  it('holds each order at its own store, all or nothing per order, and answers each in its place', async () => {
+    const inv = inventoryService({ db: database.db, clock });
+    const north = await stocked([3, 3]);
+    const south = await stocked([1, 5]);
+    const [n1, n2] = north.products as [string, string];
+    const [s1, s2] = south.products as [string, string];
+    const reqs = [
+      { storeId: south.storeId, owner: 'order:a', lines: [{ productId: s2, quantity: 2 }, { productId: s1, quantity: 1 }], ttlMs: 60_000 },
+      { storeId: north.storeId, owner: 'order:b', lines: [{ productId: n1, quantity: 2 }], ttlMs: 60_000 },
+      // Short of s1 once a took it: nothing of c is held, s2 included.
+      { storeId: south.storeId, owner: 'order:c', lines: [{ productId: s1, quantity: 1 }, { productId: s2, quantity: 1 }], ttlMs: 60_000 },
+      { storeId: north.storeId, owner: 'order:d', lines: [{ productId: n2, quantity: 2 }, { productId: n1, quantity: 1 }], ttlMs: 60_000 },
+      // An owner already holding in this batch is refused, and holds nothing more.
+      { storeId: north.storeId, owner: 'order:b', lines: [{ productId: n2, quantity: 1 }], ttlMs: 60_000 },
+    ];
+    const answers = await database.db.transaction().execute((trx) => inv.reserveEach(reqs, trx));
+    expect(answers.map((a) => (a instanceof AppError ? a.code : 'held'))).toEqual(['held', 'held', 'OUT_OF_STOCK', 'held', 'CONFLICT']);
+    expect((answers[2] as AppError).details).toEqual({ product_ids: [s1] });
+    expect(await stock(south.storeId, s1)).toEqual({ on_hand: 1, reserved: 1 });
+    expect(await stock(south.storeId, s2)).toEqual({ on_hand: 5, reserved: 2 });
+    expect(await stock(north.storeId, n1)).toEqual({ on_hand: 3, reserved: 3 });
+    expect(await stock(north.storeId, n2)).toEqual({ on_hand: 3, reserved: 2 });
+    const held = await sql<{ owner: string; store_id: string; units: number }>`SELECT r.owner, r.store_id, sum(l.quantity)::int AS units
+      FROM reservations r JOIN reservation_lines l ON l.reservation_id = r.id WHERE r.owner IN ('order:a', 'order:b', 'order:c', 'order:d') AND r.status = 'held'
+      GROUP BY 1, 2 ORDER BY 1`.execute(database.db);
+    expect(held.rows).toEqual([
+      { owner: 'order:a', store_id: south.storeId, units: 3 },
+      { owner: 'order:b', store_id: north.storeId, units: 2 },
+      { owner: 'order:d', store_id: north.storeId, units: 3 },
+    ]);
+  });
+});

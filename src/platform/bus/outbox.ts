@@ -91,13 +91,7 @@ export function withOutboxEvent<Row>(
   /** More data-modifying CTEs that belong to the same change (they may read `changed`). */
   alongside?: RawBuilder<unknown>,
 ): RawBuilder<Row> {
-  return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
-    ev AS (
-      INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)
-      SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed
-      RETURNING 1),
-    woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
-    SELECT changed.* FROM changed LEFT JOIN woke ON true`;
+  return changeWithEvents<Row>(changed, alongside, sql`SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed`);
 }
 
 /**
@@ -113,11 +107,20 @@ export function withOutboxEvents<Row>(
   payload: RawBuilder<unknown>,
   alongside?: RawBuilder<unknown>,
 ): RawBuilder<Row> {
+  return changeWithEvents<Row>(
+    changed,
+    alongside,
+    sql`SELECT e.event_id, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now()
+      FROM changed JOIN unnest(${event.keys}::text[], ${event.eventIds}::uuid[]) AS e(row_key, event_id) ON e.row_key = (${rowKey})::text`,
+  );
+}
+
+/** The statement both build: the change, what goes alongside, the event rows (`events`, a SELECT over `changed`) and the NOTIFY. */
+function changeWithEvents<Row>(changed: OperationNodeSource | RawBuilder<unknown>, alongside: RawBuilder<unknown> | undefined, events: RawBuilder<unknown>): RawBuilder<Row> {
   return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
     ev AS (
       INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)
-      SELECT e.event_id, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now()
-      FROM changed JOIN unnest(${event.keys}::text[], ${event.eventIds}::uuid[]) AS e(row_key, event_id) ON e.row_key = (${rowKey})::text
+      ${events}
       RETURNING 1),
     woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
     SELECT changed.* FROM changed LEFT JOIN woke ON true`;
