@@ -69,6 +69,12 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' && code.length === 5 ? code : undefined;
 }
 
+/** Postgres aborted the transaction because another one took the same rows (deadlock, serialization): a retry may pass. */
+export function isConflictAbort(err: unknown): boolean {
+  const state = sqlState(err);
+  return state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE;
+}
+
 /** Connection-level failures: the database is unreachable or restarting, so a retry may work. */
 export function isConnectionError(err: unknown): boolean {
   const state = sqlState(err);

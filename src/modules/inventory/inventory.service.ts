@@ -2,10 +2,10 @@ import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
+import { retryOnConflict } from '../../platform/db/retry.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { setStockLevels } from './inventory.repository.ts';
-import { createReserveBatcher } from './reserve-batcher.ts';
 import type { StockSignals } from './stock-signals.ts';
 import {
   adjustStock,
@@ -19,6 +19,8 @@ import {
   type ReservationLine,
   reserveConditional,
   reserveEach,
+  type EachOutcome,
+  type ReserveArgs,
   reserveLocking,
   stockOf,
 } from './reservations.repository.ts';
@@ -40,13 +42,16 @@ export interface ReserveRequest {
   replacingHoldOf?: string;
 }
 
-const RETRYABLE = new Set<string>([SqlState.DEADLOCK_DETECTED, SqlState.SERIALIZATION_FAILURE]);
-
 function outOfStock(productIds: string[], cause?: unknown): AppError {
   return new AppError('OUT_OF_STOCK', `Not enough stock for ${productIds.length} item(s)`, {
     cause,
     details: { product_ids: productIds },
   });
+}
+
+/** Why `inventory_reserve_each` held nothing for a reservation, as the caller's error. */
+function refusal(o: Exclude<EachOutcome, { ok: true }>, owner: string): AppError {
+  return o.error === 'out_of_stock' ? outOfStock(o.short) : new AppError('CONFLICT', `${owner} already holds stock; release it first`);
 }
 
 function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
@@ -72,7 +77,9 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
     return storeId !== null;
   };
   const strategy = deps.strategy ?? 'coalesced';
-  const batcher = createReserveBatcher(db);
+  // `coalesced`: concurrent reservations at one store go out as one `inventory_reserve_each` call,
+  // one round trip and one commit for the group, each still all or nothing in its subtransaction.
+  const reserveTogether = coalescer((batch: ReserveArgs[]) => retryOnConflict(() => reserveEach(db, batch), 5), { max: 100, keyOf: (a) => a.storeId });
   // Every paid order extends its hold once; those paid together share one statement.
   const extendInBatch = coalescer((moves: Array<{ id: string; until: Date }>) => extendReservations(db, moves), { max: 200 });
 
@@ -122,27 +129,16 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
         return result;
       }
       if (strategy === 'coalesced' && !req.replacingHoldOf) {
-        const outcome = await batcher.reserve(args);
-        if (outcome.ok) {
-          changed(req.storeId);
-          return result;
-        }
-        if (outcome.error === 'out_of_stock') throw outOfStock(outcome.short);
-        throw new AppError('CONFLICT', `${req.owner} already holds stock; release it first`);
+        const outcome = await reserveTogether(args);
+        if (!outcome.ok) throw refusal(outcome, req.owner);
+        changed(req.storeId);
+        return result;
       }
       // Option B alone is one statement, its own transaction; the rest needs an explicit one.
       const single = !req.replacingHoldOf && strategy !== 'locking';
-      for (let attempt = 1; ; attempt++) {
-        try {
-          if (single) await reserveOnce(db, args);
-          else await db.transaction().execute(run);
-          changed(result.stores);
-          return result;
-        } catch (err) {
-          if (attempt < 5 && RETRYABLE.has(sqlState(err) ?? '')) continue;
-          throw err;
-        }
-      }
+      await retryOnConflict(() => (single ? reserveOnce(db, args) : db.transaction().execute(run)), 5);
+      changed(result.stores);
+      return result;
     },
 
     /**
@@ -161,8 +157,7 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       const outcomes = await reserveEach(trx, args);
       return outcomes.map((o, i) => {
         const a = args[i] as (typeof args)[number];
-        if (o.ok) return { reservationId: a.id, expiresAt: a.expiresAt };
-        return o.error === 'out_of_stock' ? outOfStock(o.short) : new AppError('CONFLICT', `${a.owner} already holds stock; release it first`);
+        return o.ok ? { reservationId: a.id, expiresAt: a.expiresAt } : refusal(o, a.owner);
       });
     },
 

@@ -1,8 +1,9 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { coalescer } from '../../platform/db/coalescer.ts';
+import { coalescer, repeatsInBatch } from '../../platform/db/coalescer.ts';
+import { retryOnConflict } from '../../platform/db/retry.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError, isConnectionError, SqlState, sqlState } from '../../platform/errors.ts';
+import { AppError, isConnectionError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
@@ -81,63 +82,57 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
   async function placeBatch(batch: Placing[]): Promise<Array<OrderRow | undefined | Error>> {
     // A key twice in one batch (two requests of one retry racing): the first places the order,
     // the second is answered as a repeat (undefined) and holds no stock meanwhile.
-    const keys = new Set<string>();
-    const repeat = batch.map((b) => {
-      if (b.order.client_key === null) return false;
-      const k = `${b.order.customer_id}\n${b.order.client_key}`;
-      if (keys.has(k)) return true;
-      keys.add(k);
-      return false;
-    });
+    const repeat = repeatsInBatch(batch, (b) => (b.order.client_key === null ? null : `${b.order.customer_id}\n${b.order.client_key}`));
     const placed = await placeTogether(batch.filter((_, i) => !repeat[i]));
     let next = 0;
     return repeat.map((r) => (r ? undefined : placed[next++]));
   }
 
   async function placeTogether(batch: Placing[]): Promise<Array<OrderRow | undefined | Error>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { results, stores } = await db.transaction().execute(async (trx) => {
+    try {
+      // Another process's batch may lock the same stock rows in another order: run it again.
+      const { results, stores } = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
           const held = await inventory.reserveEach(
             batch.map((b) => ({ storeId: b.order.store_id, owner: `order:${b.order.id}`, lines: b.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })), ttlMs: deps.reservationTtlMs })),
             trx,
           );
           const toWrite = batch.flatMap((b, i) => {
             const h = held[i];
-            return h instanceof Error || !h ? [] : [{ ...b.order, reservation_id: h.reservationId }];
+            return h instanceof Error || !h ? [] : [{ order: { ...b.order, reservation_id: h.reservationId }, lines: b.lines }];
           });
-          const wanted = new Set(toWrite.map((o) => o.id));
-          const written = toWrite.length === 0 ? [] : await ordersRepository(trx).insertManyWithEvents(toWrite, batch.filter((b) => wanted.has(b.order.id)).flatMap((b) => b.lines), toWrite.map(() => uuidv7()));
+          const written = toWrite.length === 0 ? [] : await ordersRepository(trx).insertManyWithEvents(toWrite.map((w) => w.order), toWrite.flatMap((w) => w.lines), toWrite.map(() => uuidv7()));
           const byId = new Map(written.map((r) => [r.id, r]));
           // An order whose key was taken meanwhile is not written: its stock goes back in this transaction.
-          for (const o of toWrite) if (!byId.has(o.id)) await inventory.release(o.reservation_id, trx);
+          for (const w of toWrite) if (!byId.has(w.order.id)) await inventory.release(w.order.reservation_id, trx);
           return {
-            results: batch.map((b, i) => (held[i] instanceof Error ? (held[i] as Error) : byId.get(b.order.id))),
+            results: batch.map((b, i) => {
+              const h = held[i];
+              return h instanceof Error ? h : byId.get(b.order.id);
+            }),
             stores: [...new Set(written.map((r) => r.store_id))],
           };
-        });
-        if (stores.length > 0) inventory.stockChanged(stores);
-        return results;
-      } catch (err) {
-        // Another process's batch locked the same stock rows in another order: run it again.
-        const state = sqlState(err);
-        if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
-        // Anything else fails the order that caused it, not the ones batched with it; but a lost
-        // connection may have lost it after the commit: each request then answers 5xx, and its
-        // retry finds its order by key.
-        if (batch.length === 1 || isConnectionError(err)) throw err;
-        const alone: Array<OrderRow | undefined | Error> = [];
-        for (const b of batch) alone.push(await placeTogether([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
-        return alone;
-      }
+        }),
+      );
+      if (stores.length > 0) inventory.stockChanged(stores);
+      return results;
+    } catch (err) {
+      // Anything else fails the order that caused it, not the ones batched with it; but a lost
+      // connection may have lost it after the commit: each request then answers 5xx, and its
+      // retry finds its order by key.
+      if (batch.length === 1 || isConnectionError(err)) throw err;
+      const alone: Array<OrderRow | undefined | Error> = [];
+      for (const b of batch) alone.push(await placeTogether([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+      return alone;
     }
   }
 
   /** A cart checkout: close the cart, turn its hold into the order's reservation, write the order. */
   async function placeFromCart(cartId: string, order: NewOrder, lines: OrderLineRow[]): Promise<OrderRow | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const placed = await db.transaction().execute(async (trx) => {
+    try {
+      // Two multi-line checkouts at one store may lock rows in opposite orders: run it again.
+      const placed = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
           // The cart is closed first: a second checkout of the same cart (another key, a double
           // tap) finds it closed and stops here instead of placing a second order.
           if (!(await cartsRepository(trx).close(cartId, 'checked_out'))) throw new AppError('CONFLICT', 'This cart was just checked out');
@@ -149,16 +144,13 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
           // Throwing rolls the reservation back with it; returning would commit it.
           if (!row) throw new SameKeyPlaced();
           return { row, stores };
-        });
-        inventory.stockChanged(placed.stores);
-        return placed.row;
-      } catch (err) {
-        if (err instanceof SameKeyPlaced) return undefined;
-        // Two multi-line checkouts at one store locked rows in opposite orders: run again.
-        const state = sqlState(err);
-        if (attempt < 4 && (state === SqlState.DEADLOCK_DETECTED || state === SqlState.SERIALIZATION_FAILURE)) continue;
-        throw err;
-      }
+        }),
+      );
+      inventory.stockChanged(placed.stores);
+      return placed.row;
+    } catch (err) {
+      if (err instanceof SameKeyPlaced) return undefined;
+      throw err;
     }
   }
 

@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
-import { coalescer } from '../../platform/db/coalescer.ts';
+import { coalescer, repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type OrderEventPayload, orderEventType } from './orders.events.ts';
@@ -74,14 +74,11 @@ function plainTransitionOf(db: Db) {
     run = coalescer(
       async (batch: Array<{ id: string; to: OrderStatus }>) => {
         const to = (batch[0] as { to: OrderStatus }).to;
-        const ids = [...new Set(batch.map((t) => t.id))];
+        const repeat = repeatsInBatch(batch, (t) => t.id);
+        const ids = batch.filter((_, i) => !repeat[i]).map((t) => t.id);
         const rows = await ordersRepository(db).transitionManyWithEvents(ids, sourcesOf(to), to, ids.map(() => uuidv7()));
         const moved = new Map(rows.map((r) => [r.id, r]));
-        return batch.map((t) => {
-          const row = moved.get(t.id);
-          moved.delete(t.id);
-          return row;
-        });
+        return batch.map((t, i) => (repeat[i] ? undefined : moved.get(t.id)));
       },
       { max: 200, keyOf: (t) => t.to },
     );

@@ -1,5 +1,6 @@
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import { withOutboxEvents } from '../../platform/bus/outbox.ts';
+import { repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { PaymentEvents } from './payments.events.ts';
 
@@ -111,8 +112,8 @@ export function paymentsRepository(db: Db) {
      * twice in the list is written by its first item only.
      */
     async upsertAuthorizedManyWithEvents(items: ReadonlyArray<{ payment: NewPayment; ledger: { id: string; key: string; providerRef: string }; eventId: string }>) {
-      const seen = new Set<string>();
-      const first = items.filter((it) => !seen.has(it.payment.order_id) && seen.add(it.payment.order_id));
+      const repeat = repeatsInBatch(items, (it) => it.payment.order_id);
+      const first = items.filter((_, i) => !repeat[i]);
       const orderIds = first.map((it) => it.payment.order_id);
       const ledgerRows = sql`ledger AS (
         INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
@@ -123,7 +124,7 @@ export function paymentsRepository(db: Db) {
       const event = { type: PaymentEvents.AUTHORIZED, version: 1, keys: orderIds, eventIds: first.map((it) => it.eventId) };
       const res = await withOutboxEvents<PaymentRow>(upsertQuery(first.map((it) => it.payment)), event, sql`changed.order_id`, sql`changed.order_id::text`, AUTHORIZED_PAYLOAD, ledgerRows).execute(db);
       const byOrder = new Map(res.rows.map((r) => [r.order_id, r]));
-      return items.map((it) => (first.includes(it) ? byOrder.get(it.payment.order_id) : undefined));
+      return items.map((it, i) => (repeat[i] ? undefined : byOrder.get(it.payment.order_id)));
     },
 
     /** Marks a payment whose provider call failed as voided, when nothing turned out to be held. */

@@ -50,3 +50,19 @@ export function coalescer<I, O>(run: (batch: I[]) => Promise<Array<O | Error>>, 
       void flush(key);
     });
 }
+
+/**
+ * For a batch: whether each item repeats the key of an earlier one. A batch statement acts on the
+ * first item of a key only (one row can be written once per statement); the repeats are answered
+ * as if they had come second one at a time. A null key never repeats.
+ */
+export function repeatsInBatch<T>(items: readonly T[], keyOf: (item: T) => string | null): boolean[] {
+  const seen = new Set<string>();
+  return items.map((item) => {
+    const key = keyOf(item);
+    if (key === null) return false;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    return false;
+  });
+}

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode, ErrorCodes, isAppError, isConnectionError, SqlState, sqlState } from '../errors.ts';
+import { AppError, type ErrorCode, ErrorCodes, isAppError, isConflictAbort, isConnectionError, SqlState, sqlState } from '../errors.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -45,7 +45,7 @@ export function toAppError(err: unknown): AppError {
   if (sqlState(err) === SqlState.UNIQUE_VIOLATION) {
     return new AppError('CONFLICT', 'This conflicts with data that already exists; reload and retry', { cause: err });
   }
-  if (sqlState(err) === SqlState.DEADLOCK_DETECTED || sqlState(err) === SqlState.SERIALIZATION_FAILURE) {
+  if (isConflictAbort(err)) {
     return new AppError('DEPENDENCY_UNAVAILABLE', 'Busy with a concurrent change; retry', { cause: err, retryAfterS: 1 });
   }
   if (isConnectionError(err)) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { coalescer } from '../db/coalescer.ts';
+import { coalescer, repeatsInBatch } from '../db/coalescer.ts';
 import type { Db } from '../db/pool.ts';
-import { SqlState, sqlState } from '../errors.ts';
+import { retryOnConflict } from '../db/retry.ts';
 
 export interface StoredResponse {
   status: number;
@@ -28,13 +28,9 @@ type Claim = { scope: string; key: string; method: string; path: string; request
  * in one batch is claimed by its first request only.
  */
 async function claimMany(db: Db, batch: readonly Claim[]): Promise<boolean[]> {
-  const seen = new Set<string>();
-  const first = batch.filter((c) => {
-    const id = `${c.scope}\n${c.key}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+  const idOf = (c: { scope: string; key: string }) => `${c.scope}\n${c.key}`;
+  const repeat = repeatsInBatch(batch, idOf);
+  const first = batch.filter((_, i) => !repeat[i]);
   const col = <K extends keyof Claim>(k: K) => first.map((c) => c[k]);
   const res = await sql<{ scope: string; key: string }>`
     INSERT INTO idempotency_keys (scope, key, method, path, request_hash, state, locked_until, expires_at)
@@ -48,10 +44,8 @@ async function claimMany(db: Db, batch: readonly Claim[]): Promise<boolean[]> {
          OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.locked_until < now()
              AND idempotency_keys.request_hash = EXCLUDED.request_hash)
     RETURNING scope, key`.execute(db);
-  const got = new Set(res.rows.map((r) => `${r.scope}\n${r.key}`));
-  const claimedBy = new Set<Claim>();
-  for (const c of first) if (got.has(`${c.scope}\n${c.key}`)) claimedBy.add(c);
-  return batch.map((c) => claimedBy.has(c));
+  const got = new Set(res.rows.map(idOf));
+  return batch.map((c, i) => !repeat[i] && got.has(idOf(c)));
 }
 
 async function completeMany(db: Db, batch: ReadonlyArray<{ scope: string; key: string; response: StoredResponse }>): Promise<null[]> {
@@ -67,8 +61,8 @@ async function completeMany(db: Db, batch: ReadonlyArray<{ scope: string; key: s
  * responses: under load a request costs a fraction of a round trip for each.
  */
 export function idempotencyStore(db: Db) {
-  const claim = coalescer((batch: Claim[]) => withDeadlockRetry(() => claimMany(db, batch)), { max: 200 });
-  const complete = coalescer((batch: Array<{ scope: string; key: string; response: StoredResponse }>) => withDeadlockRetry(() => completeMany(db, batch)), { max: 200 });
+  const claim = coalescer((batch: Claim[]) => retryOnConflict(() => claimMany(db, batch)), { max: 200 });
+  const complete = coalescer((batch: Array<{ scope: string; key: string; response: StoredResponse }>) => retryOnConflict(() => completeMany(db, batch)), { max: 200 });
 
   /**
    * Claims `(scope, key)` for one request. The first caller inserts an in-flight row; a later one
@@ -105,17 +99,6 @@ export function idempotencyStore(db: Db) {
   };
 }
 
-/** Two processes' batches may touch the same keys in opposite orders; the loser runs again. */
-async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (attempt < 4 && sqlState(err) === SqlState.DEADLOCK_DETECTED) continue;
-      throw err;
-    }
-  }
-}
 
 export async function pruneIdempotencyKeys(db: Db): Promise<number> {
   const res = await sql`DELETE FROM idempotency_keys WHERE expires_at < now()`.execute(db);
