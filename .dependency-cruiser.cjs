@@ -3,7 +3,8 @@ module.exports = {
   forbidden: [
     {
       name: 'module-through-index-only',
-      comment: 'A module uses another module only through its index.ts (its public surface), never its files or tables.',
+      comment:
+        'A module uses another module only through its index.ts (its public surface), never its files or tables.',
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
       to: {

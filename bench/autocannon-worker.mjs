@@ -33,7 +33,17 @@ const instance = autocannon(
     body: opts.body,
     ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     ...(Array.isArray(opts.paths) && opts.paths.length > 0
-      ? { requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: opts.paths[Math.floor(Math.random() * opts.paths.length)] }) }] }
+      ? {
+          requests: [
+            {
+              method: 'GET',
+              setupRequest: (req) => ({
+                ...req,
+                path: opts.paths[Math.floor(Math.random() * opts.paths.length)],
+              }),
+            },
+          ],
+        }
       : {}),
   },
   (err, result) => {

@@ -16,7 +16,10 @@ import { BENCH_DIR } from './result.ts';
  */
 export async function startBenchDatabase(poolSize: number): Promise<RunningPlatform> {
   const config = benchConfig({ LASTMILE_DB_POOL: String(poolSize) });
-  return startPlatform({ ...config, roles: [] }, { modules: allModules, workflows: false, listen: false });
+  return startPlatform(
+    { ...config, roles: [] },
+    { modules: allModules, workflows: false, listen: false },
+  );
 }
 
 /**
@@ -26,9 +29,19 @@ export async function startBenchDatabase(poolSize: number): Promise<RunningPlatf
  * load generator is one caller at thousands of requests a second; the ratelimit benchmark measures
  * the limiter). `env` adds or overrides settings.
  */
-export function benchConfig(env: Record<string, string> = {}, flags: { roles?: RoleName[] } = {}): Config {
+export function benchConfig(
+  env: Record<string, string> = {},
+  flags: { roles?: RoleName[] } = {},
+): Config {
   return loadConfig(
-    { ...process.env, PORT: '0', LOG_LEVEL: 'silent', LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench', LASTMILE_RATE_LIMITS: 'off', ...env },
+    {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      LASTMILE_NAMESPACE: process.env.LASTMILE_NAMESPACE || 'lastmile_bench',
+      LASTMILE_RATE_LIMITS: 'off',
+      ...env,
+    },
     { dataDir: path.join(BENCH_DIR, '..', '.lastmile', 'bench'), ...flags },
   );
 }
@@ -44,7 +57,9 @@ export function percentile(sorted: readonly number[], p: number): number {
  * outbox rows) never weighs on this one: recreated on the DATABASE_URL server when that is set,
  * else a new embedded Postgres in `.lastmile/bench-<name>`.
  */
-export async function freshBenchDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function freshBenchDatabase(
+  name: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const external = process.env.DATABASE_URL;
   if (external) {
     const admin = new pg.Client({ connectionString: external, application_name: 'lastmile:bench' });
@@ -77,7 +92,8 @@ export async function freshBenchNamespace(name: string): Promise<string> {
     try {
       const jsm = await jetstreamManager(nc);
       const ours = natsStreamName(name, '');
-      for await (const stream of jsm.streams.names()) if (stream.startsWith(ours)) await jsm.streams.delete(stream);
+      for await (const stream of jsm.streams.names())
+        if (stream.startsWith(ours)) await jsm.streams.delete(stream);
     } finally {
       await nc.close();
     }

@@ -20,7 +20,10 @@ const ORDER: readonly Target[] = ['baseline', 'me', 'health'];
  * (so a shared REDIS_URL/NATS_URL sees no dev keys or streams).
  */
 async function startOurs(): Promise<{ platform: RunningPlatform; url: string; token: string }> {
-  const config = benchConfig({ LASTMILE_INSTANCE_ID: process.env.LASTMILE_INSTANCE_ID || 'bench' }, { roles: ['all'] });
+  const config = benchConfig(
+    { LASTMILE_INSTANCE_ID: process.env.LASTMILE_INSTANCE_ID || 'bench' },
+    { roles: ['all'] },
+  );
   const platform = await startPlatform(config, { modules: allModules });
   try {
     if (!platform.url) throw new Error('platform started without an HTTP listener');
@@ -31,7 +34,8 @@ async function startOurs(): Promise<{ platform: RunningPlatform; url: string; to
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: customer?.email, password: DEMO_PASSWORD }),
     });
-    if (res.status !== 200) throw new Error(`demo sign-in failed: ${res.status} ${await res.text()}`);
+    if (res.status !== 200)
+      throw new Error(`demo sign-in failed: ${res.status} ${await res.text()}`);
     const token = ((await res.json()) as { access_token: string }).access_token;
     return { platform, url: platform.url, token };
   } catch (err) {
@@ -44,10 +48,10 @@ async function startOurs(): Promise<{ platform: RunningPlatform; url: string; to
 async function probe(targets: Record<Target, LoadOptions>): Promise<void> {
   for (const [name, t] of Object.entries(targets)) {
     const res = await fetch(t.url, { headers: t.headers ?? {} });
-    if (res.status !== 200) throw new Error(`${name}: GET ${t.url} answered ${res.status}: ${await res.text()}`);
+    if (res.status !== 200)
+      throw new Error(`${name}: GET ${t.url} answered ${res.status}: ${await res.text()}`);
   }
 }
-
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
@@ -75,7 +79,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
     for (let i = 0; i < s.runs; i++) {
       for (const t of ORDER) runs[t].push(count(await runLoad(targets[t])));
     }
-    const med = (t: Target, k: keyof LoadResult, digits = 0) => round(median(runs[t].map((r) => r[k])), digits);
+    const med = (t: Target, k: keyof LoadResult, digits = 0) =>
+      round(median(runs[t].map((r) => r[k])), digits);
     const metrics = {
       rps: med('me', 'rps'),
       p50_ms: med('me', 'p50_ms', 2),

@@ -34,7 +34,18 @@ const until = performance.now() + duration * 1000;
 function post(body, token) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
       (res) => {
         let data = '';
         res.setEncoding('utf8');
@@ -55,7 +66,13 @@ async function loop() {
       at[d] += 1000;
       lat[d] += (random() - 0.5) * 0.0001;
       lng[d] += (random() - 0.5) * 0.0001;
-      points.push({ lat: lat[d], lng: lng[d], accuracy_m: 8, speed_mps: 5, recorded_at: new Date(at[d]).toISOString() });
+      points.push({
+        lat: lat[d],
+        lng: lng[d],
+        accuracy_m: 8,
+        speed_mps: 5,
+        recorded_at: new Date(at[d]).toISOString(),
+      });
     }
     const body = JSON.stringify({ points });
     const t0 = performance.now();
@@ -80,6 +97,7 @@ const started = performance.now();
 await Promise.all(Array.from({ length: connections }, () => loop()));
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const pct = (p) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 agent.destroy();
 process.stdout.write(`${JSON.stringify({ ...out, seconds, p50_ms: pct(50), p99_ms: pct(99) })}\n`);

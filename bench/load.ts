@@ -60,7 +60,8 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     });
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon worker exited with ${code}: ${stderr.trim()}`));
+      if (code !== 0)
+        return reject(new Error(`autocannon worker exited with ${code}: ${stderr.trim()}`));
       try {
         resolve(JSON.parse(stdout.trim()) as LoadResult);
       } catch {
@@ -98,7 +99,9 @@ export async function runWorker<T>(script: string, opts: unknown): Promise<T> {
   await fs.writeFile(file, JSON.stringify(opts));
   try {
     return await new Promise<T>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [script, file], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
         out += d;

@@ -12,7 +12,9 @@ import { BENCH_DIR } from './result.ts';
  * a database on the DATABASE_URL server when that is set, else embedded Postgres with its data in
  * `.lastmile/bench-nearby` (never the dev instance's `.lastmile/pg`).
  */
-export async function benchDatabase(name: string): Promise<{ url: string; where: string; stop: () => Promise<void> }> {
+export async function benchDatabase(
+  name: string,
+): Promise<{ url: string; where: string; stop: () => Promise<void> }> {
   const external = process.env.DATABASE_URL;
   if (external) {
     const admin = new pg.Client({ connectionString: external, application_name: 'lastmile:bench' });
@@ -25,11 +27,19 @@ export async function benchDatabase(name: string): Promise<{ url: string; where:
     }
     const url = new URL(external);
     url.pathname = `/${name}`;
-    return { url: url.toString(), where: `database ${name} on the DATABASE_URL server`, stop: async () => {} };
+    return {
+      url: url.toString(),
+      where: `database ${name} on the DATABASE_URL server`,
+      stop: async () => {},
+    };
   }
   const dir = path.join(BENCH_DIR, '..', '.lastmile', 'bench-nearby');
   const embedded = await startEmbeddedPostgres(dir, { database: name });
-  return { url: embedded.url, where: `embedded Postgres in ${path.relative(process.cwd(), dir)}, database ${name}`, stop: embedded.stop };
+  return {
+    url: embedded.url,
+    where: `embedded Postgres in ${path.relative(process.cwd(), dir)}, database ${name}`,
+    stop: embedded.stop,
+  };
 }
 
 /**
@@ -40,13 +50,17 @@ export async function benchDatabase(name: string): Promise<{ url: string; where:
  * fetches are other names and are not counted. Background work on the same pool (the outbox
  * relay's poll) is measured while idle and subtracted per second of load.
  */
-export function statementCounter(applicationName: string): { read: () => number; restore: () => void } {
+export function statementCounter(applicationName: string): {
+  read: () => number;
+  restore: () => void;
+} {
   type Query = (this: pg.Client, ...args: unknown[]) => unknown;
   const proto = pg.Client.prototype as unknown as { query: Query };
   const original = proto.query;
   let count = 0;
   proto.query = function (this: pg.Client, ...args: unknown[]) {
-    const params = (this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters;
+    const params = (this as unknown as { connectionParameters?: { application_name?: string } })
+      .connectionParameters;
     if (params?.application_name === applicationName) count++;
     return original.apply(this, args);
   };
@@ -58,16 +72,22 @@ export function statementCounter(applicationName: string): { read: () => number;
   };
 }
 
-const coords = (p: { lat: number; lng: number }) => `lat=${p.lat.toFixed(5)}&lng=${p.lng.toFixed(5)}`;
+const coords = (p: { lat: number; lng: number }) =>
+  `lat=${p.lat.toFixed(5)}&lng=${p.lng.toFixed(5)}`;
 
 /** Customer points spread over the city like its people: where stores cluster too. */
 export const nearbyPaths = (spec: SeedSpec, n: number, rng: Rng): string[] =>
   Array.from({ length: n }, () => `/v1/stores/nearby?${coords(pointInCity(spec.city, rng))}`);
 
 export const searchPaths = (spec: SeedSpec, n: number, rng: Rng): string[] =>
-  Array.from({ length: n }, () => `/v1/search?${coords(pointInCity(spec.city, rng))}&q=${encodeURIComponent(pick(rng, COMMON_SEARCH_WORDS))}`);
+  Array.from(
+    { length: n },
+    () =>
+      `/v1/search?${coords(pointInCity(spec.city, rng))}&q=${encodeURIComponent(pick(rng, COMMON_SEARCH_WORDS))}`,
+  );
 
-export const storeIds = (spec: SeedSpec, stores: number): string[] => Array.from({ length: stores }, (_, i) => formatUuid(storeAt(spec, i).id));
+export const storeIds = (spec: SeedSpec, stores: number): string[] =>
+  Array.from({ length: stores }, (_, i) => formatUuid(storeAt(spec, i).id));
 
 const CATEGORY_IDS = AISLES.flatMap((a) => [a.id, ...a.shelves.map((s) => s.id)]);
 
@@ -75,7 +95,12 @@ const CATEGORY_IDS = AISLES.flatMap((a) => [a.id, ...a.shelves.map((s) => s.id)]
  * Store pages: half a store's first page, three in ten filtered by an aisle or a shelf, two in ten
  * a second page (the cursor is fetched from the server first, as a client scrolling would).
  */
-export async function productPaths(baseUrl: string, ids: readonly string[], n: number, rng: Rng): Promise<string[]> {
+export async function productPaths(
+  baseUrl: string,
+  ids: readonly string[],
+  n: number,
+  rng: Rng,
+): Promise<string[]> {
   const out: string[] = [];
   const scrolls: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -91,9 +116,12 @@ export async function productPaths(baseUrl: string, ids: readonly string[], n: n
     const pages = await Promise.all(
       batch.map(async (p) => {
         const res = await fetch(`${baseUrl}${p}`);
-        if (res.status !== 200) throw new Error(`GET ${p} answered ${res.status}: ${await res.text()}`);
+        if (res.status !== 200)
+          throw new Error(`GET ${p} answered ${res.status}: ${await res.text()}`);
         const cursor = ((await res.json()) as { next_cursor: string | null }).next_cursor;
-        return cursor ? `${p}${p.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : p;
+        return cursor
+          ? `${p}${p.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`
+          : p;
       }),
     );
     out.push(...pages);

@@ -10,7 +10,15 @@ import type { PlatformContext } from '../src/platform/context.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { type LoadResult, median, round, runLoad, startBare } from './load.ts';
 import { benchConfig } from './bench-db.ts';
-import { benchDatabase, coveringStoresMedian, nearbyPaths, productPaths, searchPaths, statementCounter, storeIds } from './nearby-fixture.ts';
+import {
+  benchDatabase,
+  coveringStoresMedian,
+  nearbyPaths,
+  productPaths,
+  searchPaths,
+  statementCounter,
+  storeIds,
+} from './nearby-fixture.ts';
 import type { BenchFigures, Benchmark, Figures } from './result.ts';
 
 /*
@@ -22,8 +30,24 @@ import type { BenchFigures, Benchmark, Figures } from './result.ts';
  * enough that p99 shows the service time and not only the queue that a closed loop builds.
  */
 const SCALE = {
-  quick: { stores: 50, skus: 2_000, paths: 500, connections: 32, duration_s: 3, runs: 2, warmup_s: 1 },
-  full: { stores: 1_000, skus: 50_000, paths: 1_000, connections: 32, duration_s: 10, runs: 3, warmup_s: 3 },
+  quick: {
+    stores: 50,
+    skus: 2_000,
+    paths: 500,
+    connections: 32,
+    duration_s: 3,
+    runs: 2,
+    warmup_s: 1,
+  },
+  full: {
+    stores: 1_000,
+    skus: 50_000,
+    paths: 1_000,
+    connections: 32,
+    duration_s: 10,
+    runs: 3,
+    warmup_s: 3,
+  },
 };
 const SPEC: SeedSpec = { seed: 1, city: CITIES.berlin };
 /**
@@ -40,21 +64,27 @@ const INSTANCE = 'bench-nearby';
 type Target = 'baseline' | 'nearby' | 'products' | 'search';
 const ORDER: readonly Target[] = ['baseline', 'nearby', 'products', 'search'];
 
-
 const mb = (bytes: number) => round(bytes / 1024 ** 2);
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
-  const database = await benchDatabase(quick ? 'lastmile_bench_nearby_quick' : 'lastmile_bench_nearby');
+  const database = await benchDatabase(
+    quick ? 'lastmile_bench_nearby_quick' : 'lastmile_bench_nearby',
+  );
   const counter = statementCounter(`lastmile:${INSTANCE}`);
   const bare = await startBare();
   let platform: RunningPlatform | undefined;
   try {
-    const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_INSTANCE_ID: INSTANCE }, { roles: ['all'] });
+    const config = benchConfig(
+      { DATABASE_URL: database.url, LASTMILE_INSTANCE_ID: INSTANCE },
+      { roles: ['all'] },
+    );
     platform = await startPlatform(config, { modules: allModules });
     const url = platform.url;
     if (!url) throw new Error('platform started without an HTTP listener');
-    process.stderr.write(`nearby: catalog of ${s.stores} stores × ${s.skus} SKUs in ${database.where}\n`);
+    process.stderr.write(
+      `nearby: catalog of ${s.stores} stores × ${s.skus} SKUs in ${database.where}\n`,
+    );
     const seeded = await seedCatalog(platform.ctx, {
       ...SPEC,
       databaseUrl: platform.databaseUrl,
@@ -74,11 +104,17 @@ async function run(quick: boolean): Promise<BenchFigures> {
       products: await productPaths(url, storeIds(SPEC, s.stores), s.paths, rng),
       search: searchPaths(SPEC, s.paths, rng),
     };
-    const base: Record<Target, string> = { baseline: bare.url, nearby: url, products: url, search: url };
+    const base: Record<Target, string> = {
+      baseline: bare.url,
+      nearby: url,
+      products: url,
+      search: url,
+    };
     for (const t of ORDER) {
       const p = paths[t][0] as string;
       const res = await fetch(`${base[t]}${p}`);
-      if (res.status !== 200) throw new Error(`${t}: GET ${p} answered ${res.status}: ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`${t}: GET ${p} answered ${res.status}: ${await res.text()}`);
     }
 
     // Background statements on the platform's pool (outbox relay poll) while nothing is asked.
@@ -88,16 +124,29 @@ async function run(quick: boolean): Promise<BenchFigures> {
 
     const ctx = platform.ctx;
     const pairs = await stockPairs(ctx);
-    const runs: Record<Target, Array<LoadResult & { statements: number }>> = { baseline: [], nearby: [], products: [], search: [] };
+    const runs: Record<Target, Array<LoadResult & { statements: number }>> = {
+      baseline: [],
+      nearby: [],
+      products: [],
+      search: [],
+    };
     let errors = 0;
     let stockChanges = 0;
     const measure = async (t: Target, duration_s: number) => {
       // Product pages are read while stock changes; the churn's own statements are not the pages'.
       const churn = t === 'products' ? stockChurn(ctx, pairs, STOCK_CHANGES_PER_S) : undefined;
       const before = counter.read();
-      const r = await runLoad({ url: base[t], paths: paths[t], connections: s.connections, duration_s });
+      const r = await runLoad({
+        url: base[t],
+        paths: paths[t],
+        connections: s.connections,
+        duration_s,
+      });
       const done = await churn?.stop();
-      const statements = Math.max(0, counter.read() - before - idlePerS * r.duration_s - (done?.statements ?? 0));
+      const statements = Math.max(
+        0,
+        counter.read() - before - idlePerS * r.duration_s - (done?.statements ?? 0),
+      );
       errors += r.non2xx + r.errors + r.timeouts + (done?.failed ?? 0);
       stockChanges += done?.changes ?? 0;
       return { ...r, statements: r.total > 0 ? statements / r.total : 0 };
@@ -119,7 +168,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
       }
     }
 
-    const med = (t: Target, k: keyof LoadResult | 'statements', digits = 0) => round(median(runs[t].map((r) => r[k])), digits);
+    const med = (t: Target, k: keyof LoadResult | 'statements', digits = 0) =>
+      round(median(runs[t].map((r) => r[k])), digits);
     const endpoint = (t: Target, prefix: string): Figures => ({
       [`${prefix}rps`]: med(t, 'rps'),
       [`${prefix}p50_ms`]: med(t, 'p50_ms', 2),
@@ -133,7 +183,12 @@ async function run(quick: boolean): Promise<BenchFigures> {
       products_cold_p99_ms: round(coldProducts?.p99_ms ?? 0, 2),
       ...endpoint('search', 'search_'),
     };
-    const baseline = { rps: med('baseline', 'rps'), p50_ms: med('baseline', 'p50_ms', 2), p90_ms: med('baseline', 'p90_ms', 2), p99_ms: med('baseline', 'p99_ms', 2) };
+    const baseline = {
+      rps: med('baseline', 'rps'),
+      p50_ms: med('baseline', 'p50_ms', 2),
+      p90_ms: med('baseline', 'p90_ms', 2),
+      p99_ms: med('baseline', 'p99_ms', 2),
+    };
     const scale: Figures = {
       stores: s.stores,
       skus: s.skus,
@@ -144,15 +199,27 @@ async function run(quick: boolean): Promise<BenchFigures> {
       paths_per_endpoint: s.paths,
       products_stock_changes_per_s: STOCK_CHANGES_PER_S,
       products_stock_changes: stockChanges,
-      covering_stores_p50: coveringStoresMedian(SPEC, s.stores, 500, rngFor('bench:nearby:coverage')),
+      covering_stores_p50: coveringStoresMedian(
+        SPEC,
+        s.stores,
+        500,
+        rngFor('bench:nearby:coverage'),
+      ),
       // Opening hours decide how many of those are listed: most stores close 00:00–07:00.
-      local_hour: Number(new Intl.DateTimeFormat('en-GB', { timeZone: SPEC.city.timezone, hour: '2-digit', hourCycle: 'h23' }).format(Date.now())),
+      local_hour: Number(
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone: SPEC.city.timezone,
+          hour: '2-digit',
+          hourCycle: 'h23',
+        }).format(Date.now()),
+      ),
       db_size_mb: mb(seeded.bytes.database),
       stock_table_mb: mb(seeded.bytes.stock),
     };
     if (loaded) {
       scale.seed_load_s = seeded.seconds.total;
-      scale.seed_stock_rows_per_s = seeded.seconds.stock > 0 ? Math.round(seeded.added.stock / seeded.seconds.stock) : 0;
+      scale.seed_stock_rows_per_s =
+        seeded.seconds.stock > 0 ? Math.round(seeded.added.stock / seeded.seconds.stock) : 0;
     }
     return {
       scale,
@@ -170,8 +237,13 @@ async function run(quick: boolean): Promise<BenchFigures> {
 }
 
 /** (store, product) pairs with stock, sampled across the catalog, for the stock churn. */
-async function stockPairs(ctx: PlatformContext): Promise<Array<{ storeId: string; productId: string }>> {
-  const res = await sql<{ store_id: string; product_id: string }>`SELECT store_id, product_id FROM stock TABLESAMPLE SYSTEM (1) LIMIT 5000`.execute(ctx.db);
+async function stockPairs(
+  ctx: PlatformContext,
+): Promise<Array<{ storeId: string; productId: string }>> {
+  const res = await sql<{
+    store_id: string;
+    product_id: string;
+  }>`SELECT store_id, product_id FROM stock TABLESAMPLE SYSTEM (1) LIMIT 5000`.execute(ctx.db);
   if (res.rows.length === 0) throw new Error('nearby: no stock to change');
   return res.rows.map((r) => ({ storeId: r.store_id, productId: r.product_id }));
 }
@@ -180,7 +252,11 @@ async function stockPairs(ctx: PlatformContext): Promise<Array<{ storeId: string
  * Adds a unit to random (store, product) pairs at `perS` through the inventory service, which
  * announces each change to the page cache. Returns what it did and the statements it sent.
  */
-function stockChurn(ctx: PlatformContext, pairs: ReadonlyArray<{ storeId: string; productId: string }>, perS: number) {
+function stockChurn(
+  ctx: PlatformContext,
+  pairs: ReadonlyArray<{ storeId: string; productId: string }>,
+  perS: number,
+) {
   const inventory = inventoryFor(ctx);
   const rng = rngFor('bench:nearby:churn');
   const TICK_MS = 50;
@@ -191,10 +267,16 @@ function stockChurn(ctx: PlatformContext, pairs: ReadonlyArray<{ storeId: string
   const timer = setInterval(() => {
     owed += (perS * TICK_MS) / 1000;
     for (; owed >= 1; owed -= 1) {
-      const pair = pairs[Math.floor(rng() * pairs.length)] as { storeId: string; productId: string };
+      const pair = pairs[Math.floor(rng() * pairs.length)] as {
+        storeId: string;
+        productId: string;
+      };
       const p = inventory
         .adjust(OPS, { ...pair, delta: 1, kind: 'adjustment', reason: 'bench: stock churn' })
-        .then(() => void changes++, () => void failed++)
+        .then(
+          () => void changes++,
+          () => void failed++,
+        )
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     }

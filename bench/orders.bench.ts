@@ -14,7 +14,9 @@ const SCALE = {
   quick: { connections: 32, duration_s: 5, products: 200, runs: 1 },
   full: { connections: 48, duration_s: 15, products: 2000, runs: 2 },
 };
-const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+const ALWAYS = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+);
 
 // Every statement any pool sends (ours, Kysely's, the workflow engine's) goes through
 // pg.Client#query: counting there gives statements per order without pg_stat_statements.
@@ -25,11 +27,17 @@ const originalQuery = pg.Client.prototype.query;
 function countStatements(): void {
   pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
     // The built-in payment provider stands in for an external PSP: its statements are counted apart.
-    if ((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name === 'lastmile:fakepay') providerStatements++;
+    if (
+      (this as unknown as { connectionParameters?: { application_name?: string } })
+        .connectionParameters?.application_name === 'lastmile:fakepay'
+    )
+      providerStatements++;
     else statements++;
     if (process.env.BENCH_TRACE_SQL) {
       const first = args[0] as string | { text?: string };
-      const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 70);
+      const text = (typeof first === 'string' ? first : (first?.text ?? '?'))
+        .replace(/\s+/g, ' ')
+        .slice(0, 70);
       byText.set(text, (byText.get(text) ?? 0) + 1);
     }
     return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
@@ -55,45 +63,102 @@ async function run(quick: boolean): Promise<BenchFigures> {
   countStatements();
   const database = await freshBenchDatabase('lastmile_bench_orders');
   const namespace = await freshBenchNamespace('lastmile_bench_orders');
-  const config = benchConfig({ DATABASE_URL: database.url, LASTMILE_DB_POOL: '30', LASTMILE_INSTANCE_ID: 'bench-orders', LASTMILE_NAMESPACE: namespace }, { roles: ['all'] });
-  const platform = await startPlatform(config, { modules: allModules }).catch(async (err: unknown) => {
-    await database.stop();
-    throw err;
-  });
+  const config = benchConfig(
+    {
+      DATABASE_URL: database.url,
+      LASTMILE_DB_POOL: '30',
+      LASTMILE_INSTANCE_ID: 'bench-orders',
+      LASTMILE_NAMESPACE: namespace,
+    },
+    { roles: ['all'] },
+  );
+  const platform = await startPlatform(config, { modules: allModules }).catch(
+    async (err: unknown) => {
+      await database.stop();
+      throw err;
+    },
+  );
   try {
     const base = platform.url as string;
     await seedDemo(platform.ctx);
     const ops = await token(base, 'ops');
-    const customers = await Promise.all(DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)));
+    const customers = await Promise.all(
+      DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)),
+    );
     const api = (method: string, p: string, body: unknown) =>
-      fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      fetch(`${base}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
         if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
         return r.json() as Promise<{ id: string }>;
       });
     await api('PUT', '/v1/categories/bench', { name: 'Benchmark goods' });
-    const store = await api('POST', '/v1/stores', { name: `Bench store ${uuidv7().slice(-6)}`, lat: 52.52, lng: 13.405, zone: { radius_m: 5000 }, opening_hours: ALWAYS });
+    const store = await api('POST', '/v1/stores', {
+      name: `Bench store ${uuidv7().slice(-6)}`,
+      lat: 52.52,
+      lng: 13.405,
+      zone: { radius_m: 5000 },
+      opening_hours: ALWAYS,
+    });
     const products: string[] = [];
     for (let i = 0; i < s.products; i++) {
-      products.push((await api('POST', '/v1/products', { sku: `B-${store.id.slice(-8)}-${i}`, name: `Bench item ${i}`, category_id: 'bench', price_minor: 199 + i, currency: 'EUR' })).id);
+      products.push(
+        (
+          await api('POST', '/v1/products', {
+            sku: `B-${store.id.slice(-8)}-${i}`,
+            name: `Bench item ${i}`,
+            category_id: 'bench',
+            price_minor: 199 + i,
+            currency: 'EUR',
+          })
+        ).id,
+      );
     }
-    await setStockLevels(platform.ctx.db, products.map((productId) => ({ storeId: store.id, productId, onHand: 1_000_000 })), { kind: 'count', reason: 'bench', actor: 'bench' });
-    const load = { url: `${base}/v1/orders`, tokens: customers, storeId: store.id, productIds: products, lat: 52.53, lng: 13.405, card: 'tok_visa', connections: s.connections };
+    await setStockLevels(
+      platform.ctx.db,
+      products.map((productId) => ({ storeId: store.id, productId, onHand: 1_000_000 })),
+      { kind: 'count', reason: 'bench', actor: 'bench' },
+    );
+    const load = {
+      url: `${base}/v1/orders`,
+      tokens: customers,
+      storeId: store.id,
+      productIds: products,
+      lat: 52.53,
+      lng: 13.405,
+      card: 'tok_visa',
+      connections: s.connections,
+    };
     await drive({ ...load, duration: 2, keyPrefix: `warm-${uuidv7()}` });
     const runs: Array<WorkerResult & { statements: number; providerStatements: number }> = [];
     for (let i = 0; i < s.runs; i++) {
       const before = statements;
       const providerBefore = providerStatements;
       const r = await drive({ ...load, duration: s.duration_s, keyPrefix: `run-${uuidv7()}` });
-      runs.push({ ...r, statements: statements - before, providerStatements: providerStatements - providerBefore });
+      runs.push({
+        ...r,
+        statements: statements - before,
+        providerStatements: providerStatements - providerBefore,
+      });
     }
     if (process.env.BENCH_TRACE_SQL) {
       const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, 40);
       for (const [text, n] of top) process.stderr.write(`${String(n).padStart(7)}  ${text}\n`);
     }
-    const best = runs.sort((a, b) => b.authorized - a.authorized)[0] as WorkerResult & { statements: number; providerStatements: number };
+    const best = runs.sort((a, b) => b.authorized - a.authorized)[0] as WorkerResult & {
+      statements: number;
+      providerStatements: number;
+    };
     const ordersPerS = best.authorized / s.duration_s;
     return {
-      scale: { connections: s.connections, duration_s: s.duration_s, products: s.products, runs: s.runs },
+      scale: {
+        connections: s.connections,
+        duration_s: s.duration_s,
+        products: s.products,
+        runs: s.runs,
+      },
       metrics: {
         orders_per_s: Math.round(ordersPerS),
         p50_ms: round2(best.p50_ms),
@@ -105,7 +170,10 @@ async function run(quick: boolean): Promise<BenchFigures> {
       },
       baseline: { orders_per_s_target: 300, statements_per_order_target: 25 },
       ratio: round2(ordersPerS / 300),
-      invariants: { errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0), unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0) },
+      invariants: {
+        errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
+        unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0),
+      },
     };
   } finally {
     pg.Client.prototype.query = originalQuery;
@@ -115,9 +183,14 @@ async function run(quick: boolean): Promise<BenchFigures> {
 }
 
 const round2 = (n: number) => round(n, 2);
-const token = (base: string, role: string) => signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
+const token = (base: string, role: string) =>
+  signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
 async function signIn(base: string, email: string): Promise<string> {
-  const r = await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  const r = await fetch(`${base}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
   return ((await r.json()) as { access_token: string }).access_token;
 }
 
@@ -127,7 +200,7 @@ export const ordersBench: Benchmark = {
     'Checkouts through HTTP (`POST /v1/orders`, a fresh Idempotency-Key each, 48 at a time, one line each at one store): ' +
     'reserve, write the order and answer once the payment is authorized by the built-in provider and the order is paid; ' +
     'concurrent checkouts share their statements (see ARCHITECTURE.md, Checkout). Orders/s counts 201s whose payment is authorized. ' +
-    'Statements per order count every statement sent to Postgres in the window (ours and the workflow engine\'s) ÷ orders. ' +
+    "Statements per order count every statement sent to Postgres in the window (ours and the workflow engine's) ÷ orders. " +
     'The baseline holds the targets (300 orders/s, 25 statements/order); ratio = orders/s ÷ 300.',
   run,
   chart: (r) => ({

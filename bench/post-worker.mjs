@@ -25,7 +25,11 @@ async function loop(worker) {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[(worker + n) % tokens.length]}`, 'idempotency-key': `${keyPrefix}-${n}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${tokens[(worker + n) % tokens.length]}`,
+          'idempotency-key': `${keyPrefix}-${n}`,
+        },
         body,
       });
       const json = await res.json();
@@ -43,7 +47,8 @@ async function loop(worker) {
 
 await Promise.all(Array.from({ length: connections }, (_, i) => loop(i)));
 latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const pct = (p) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
   `${JSON.stringify({ ...outcome, statusCounts, total: latencies.length, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99), seconds: duration })}\n`,
 );

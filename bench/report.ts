@@ -1,7 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { barChart } from './chart.ts';
-import { BENCH_DIR, type Benchmark, type BenchResult, figureRows, invariantsHold, RESULTS_DIR } from './result.ts';
+import {
+  BENCH_DIR,
+  type Benchmark,
+  type BenchResult,
+  figureRows,
+  invariantsHold,
+  RESULTS_DIR,
+} from './result.ts';
 
 export interface ReportEntry {
   bench: Benchmark;
@@ -11,9 +18,12 @@ export interface ReportEntry {
 
 /** A Markdown table with padded columns, readable as plain text too. */
 function markdownTable(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) =>
+    Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)),
+  );
   // First column text, the rest numbers (right-aligned).
-  const cell = (v: string, i: number) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0));
+  const cell = (v: string, i: number) =>
+    i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0);
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
   return [line(header), rule, ...rows.map(line)];
@@ -37,7 +47,10 @@ function table(r: BenchResult): string {
  * Writes one SVG per benchmark and `bench/REPORT.md` linking them; returns the report's path.
  * `command` is what produced the figures (each section also says whether it ran quick).
  */
-export async function writeReport(entries: readonly ReportEntry[], command: string): Promise<string> {
+export async function writeReport(
+  entries: readonly ReportEntry[],
+  command: string,
+): Promise<string> {
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   const first = entries.find((e) => e.result)?.result;
   const m = first?.machine;
@@ -53,15 +66,36 @@ export async function writeReport(entries: readonly ReportEntry[], command: stri
   ];
   for (const { bench, result, error } of entries) {
     if (!result) {
-      parts.push(`## ${bench.name}`, '', bench.description, '', `**Failed:** ${error ?? 'no result'}`, '');
+      parts.push(
+        `## ${bench.name}`,
+        '',
+        bench.description,
+        '',
+        `**Failed:** ${error ?? 'no result'}`,
+        '',
+      );
       continue;
     }
-    parts.push(`## ${bench.name} (${result.quick ? 'quick' : 'full scale'})`, '', bench.description, '', `Ran ${result.started_at}.`, '');
+    parts.push(
+      `## ${bench.name} (${result.quick ? 'quick' : 'full scale'})`,
+      '',
+      bench.description,
+      '',
+      `Ran ${result.started_at}.`,
+      '',
+    );
     const { unit, bars } = bench.chart(result);
     // Charts sit beside REPORT.md (committed with it), not in the ignored results folder.
     const svg = path.join(BENCH_DIR, 'charts', `${bench.name}.svg`);
     await fs.mkdir(path.dirname(svg), { recursive: true });
-    await fs.writeFile(svg, barChart(`${bench.name}${result.quick ? ' (quick)' : ''} · ratio ${result.ratio.toFixed(3)}`, unit, bars));
+    await fs.writeFile(
+      svg,
+      barChart(
+        `${bench.name}${result.quick ? ' (quick)' : ''} · ratio ${result.ratio.toFixed(3)}`,
+        unit,
+        bars,
+      ),
+    );
     const rel = path.relative(BENCH_DIR, svg).split(path.sep).join('/');
     parts.push(table(result), '', `![${bench.name} chart](${rel})`, '');
   }

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { inventoryService, type ReserveStrategy, setStockLevels } from '../src/modules/inventory/index.ts';
+import {
+  inventoryService,
+  type ReserveStrategy,
+  setStockLevels,
+} from '../src/modules/inventory/index.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { Db } from '../src/platform/db/pool.ts';
 import { percentile, startBenchDatabase } from './bench-db.ts';
@@ -23,7 +27,14 @@ interface Run {
 }
 
 /** `clients` loops reserving 1 unit each, as fast as they can, for `duration_s`. */
-async function drive(db: Db, strategy: ReserveStrategy, storeId: string, products: string[], clients: number, durationS: number): Promise<Run> {
+async function drive(
+  db: Db,
+  strategy: ReserveStrategy,
+  storeId: string,
+  products: string[],
+  clients: number,
+  durationS: number,
+): Promise<Run> {
   const inventory = inventoryService({ db, clock: { now: Date.now }, strategy });
   const latencies: number[] = [];
   let ok = 0;
@@ -35,7 +46,12 @@ async function drive(db: Db, strategy: ReserveStrategy, storeId: string, product
         const productId = products[Math.floor(Math.random() * products.length)] as string;
         const t0 = performance.now();
         try {
-          await inventory.reserve({ storeId, owner: `bench:${uuidv7()}`, lines: [{ productId, quantity: 1 }], ttlMs: 3_600_000 });
+          await inventory.reserve({
+            storeId,
+            owner: `bench:${uuidv7()}`,
+            lines: [{ productId, quantity: 1 }],
+            ttlMs: 3_600_000,
+          });
           ok++;
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'OUT_OF_STOCK')) errors++;
@@ -45,7 +61,13 @@ async function drive(db: Db, strategy: ReserveStrategy, storeId: string, product
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { per_s: Math.round(ok / durationS), p50_ms: round2(percentile(latencies, 50)), p99_ms: round2(percentile(latencies, 99)), ok, errors };
+  return {
+    per_s: Math.round(ok / durationS),
+    p50_ms: round2(percentile(latencies, 50)),
+    p99_ms: round2(percentile(latencies, 99)),
+    ok,
+    errors,
+  };
 }
 
 const round2 = (n: number) => round(n, 2);
@@ -58,19 +80,31 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const storeId = uuidv7();
     const hot = [uuidv7()];
     const spread = Array.from({ length: s.spread_skus }, () => uuidv7());
-    await setStockLevels(db, [...hot, ...spread].map((productId) => ({ storeId, productId, onHand: 1_000_000_000 })), { kind: 'count', reason: 'bench', actor: 'bench' });
+    await setStockLevels(
+      db,
+      [...hot, ...spread].map((productId) => ({ storeId, productId, onHand: 1_000_000_000 })),
+      { kind: 'count', reason: 'bench', actor: 'bench' },
+    );
     const results = new Map<string, Run[]>();
     // Alternate strategies within each round so machine drift hits all of them alike.
     for (let r = 0; r < s.rounds; r++) {
       for (const scenario of ['hot', 'spread'] as Scenario[]) {
         for (const strategy of STRATEGIES) {
-          const r = await drive(db, strategy, storeId, scenario === 'hot' ? hot : spread, s.clients, s.duration_s);
+          const r = await drive(
+            db,
+            strategy,
+            storeId,
+            scenario === 'hot' ? hot : spread,
+            s.clients,
+            s.duration_s,
+          );
           const key = `${strategy}:${scenario}`;
           results.set(key, [...(results.get(key) ?? []), r]);
         }
       }
     }
-    const fig = (strategy: ReserveStrategy, scenario: Scenario, k: keyof Run) => median((results.get(`${strategy}:${scenario}`) ?? []).map((r) => r[k]));
+    const fig = (strategy: ReserveStrategy, scenario: Scenario, k: keyof Run) =>
+      median((results.get(`${strategy}:${scenario}`) ?? []).map((r) => r[k]));
     const successes = [...results.values()].flat().reduce((a, r) => a + r.ok, 0);
     const check = await sql<{ oversold: number; mismatched: number; reserved: number }>`
       SELECT count(*) FILTER (WHERE s.reserved > s.on_hand OR s.reserved < 0)::int AS oversold,
@@ -83,7 +117,12 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const c = check.rows[0] ?? { oversold: 0, mismatched: 0, reserved: 0 };
     const errors = [...results.values()].flat().reduce((a, r) => a + r.errors, 0);
     return {
-      scale: { clients: s.clients, duration_s: s.duration_s, rounds: s.rounds, spread_skus: s.spread_skus },
+      scale: {
+        clients: s.clients,
+        duration_s: s.duration_s,
+        rounds: s.rounds,
+        spread_skus: s.spread_skus,
+      },
       metrics: {
         per_s: fig('coalesced', 'hot', 'per_s'),
         p50_ms: fig('coalesced', 'hot', 'p50_ms'),
@@ -101,8 +140,15 @@ async function run(quick: boolean): Promise<BenchFigures> {
         spread_per_s: fig('locking', 'spread', 'per_s'),
         spread_p99_ms: fig('locking', 'spread', 'p99_ms'),
       },
-      ratio: fig('locking', 'hot', 'per_s') > 0 ? round2(fig('coalesced', 'hot', 'per_s') / fig('locking', 'hot', 'per_s')) : 0,
-      invariants: { oversold: c.oversold, reserved_mismatch: c.mismatched + (c.reserved === successes ? 0 : 1), errors },
+      ratio:
+        fig('locking', 'hot', 'per_s') > 0
+          ? round2(fig('coalesced', 'hot', 'per_s') / fig('locking', 'hot', 'per_s'))
+          : 0,
+      invariants: {
+        oversold: c.oversold,
+        reserved_mismatch: c.mismatched + (c.reserved === successes ? 0 : 1),
+        errors,
+      },
     };
   } finally {
     await platform.stop();
@@ -120,7 +166,11 @@ export const reserveBench: Benchmark = {
     unit: 'reservations/s, hot SKU (median)',
     bars: [
       { label: 'coalesced conditional (ours)', value: r.metrics.per_s ?? 0, baseline: false },
-      { label: 'one conditional UPDATE per commit', value: r.metrics.conditional_per_s ?? 0, baseline: false },
+      {
+        label: 'one conditional UPDATE per commit',
+        value: r.metrics.conditional_per_s ?? 0,
+        baseline: false,
+      },
       { label: 'SELECT … FOR UPDATE (Option A)', value: r.baseline.per_s ?? 0, baseline: true },
     ],
   }),

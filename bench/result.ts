@@ -32,7 +32,10 @@ export interface BenchResult {
 }
 
 /** What a benchmark measures; the harness adds name, quick, machine and timing. */
-export type BenchFigures = Pick<BenchResult, 'scale' | 'metrics' | 'baseline' | 'ratio' | 'invariants'>;
+export type BenchFigures = Pick<
+  BenchResult,
+  'scale' | 'metrics' | 'baseline' | 'ratio' | 'invariants'
+>;
 
 export interface ChartBar {
   label: string;

@@ -9,7 +9,15 @@ import { ratelimitBench } from './ratelimit.bench.ts';
 import { reserveBench } from './reserve.bench.ts';
 import { trackingBench } from './tracking.bench.ts';
 import { type ReportEntry, writeReport } from './report.ts';
-import { type Benchmark, type BenchResult, invariantsHold, machineInfo, printResult, RESULTS_DIR, writeResult } from './result.ts';
+import {
+  type Benchmark,
+  type BenchResult,
+  invariantsHold,
+  machineInfo,
+  printResult,
+  RESULTS_DIR,
+  writeResult,
+} from './result.ts';
 
 /** Every benchmark by name; `all` runs them in this order. */
 const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
@@ -48,9 +56,17 @@ async function savedEntries(): Promise<ReportEntry[]> {
   return Promise.all(
     [...BENCHMARKS.values()].map(async (bench): Promise<ReportEntry> => {
       try {
-        return { bench, result: JSON.parse(await fs.readFile(path.join(RESULTS_DIR, `${bench.name}.json`), 'utf8')) as BenchResult };
+        return {
+          bench,
+          result: JSON.parse(
+            await fs.readFile(path.join(RESULTS_DIR, `${bench.name}.json`), 'utf8'),
+          ) as BenchResult,
+        };
       } catch (err) {
-        return { bench, error: `no saved result (${err instanceof Error ? err.message : String(err)})` };
+        return {
+          bench,
+          error: `no saved result (${err instanceof Error ? err.message : String(err)})`,
+        };
       }
     }),
   );
@@ -63,15 +79,22 @@ async function savedEntries(): Promise<ReportEntry[]> {
  */
 export async function runBench(name: string, quick: boolean): Promise<void> {
   if (name === 'report') {
-    const report = await writeReport(await savedEntries(), 'npm run bench -- report (from bench/results)');
+    const report = await writeReport(
+      await savedEntries(),
+      'npm run bench -- report (from bench/results)',
+    );
     process.stdout.write(`wrote ${path.relative(process.cwd(), report)}\n`);
     return;
   }
   if (name !== 'all') {
     const bench = BENCHMARKS.get(name);
-    if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${[...benchmarkNames(), 'all'].join(', ')}`);
+    if (!bench)
+      throw new Error(
+        `unknown benchmark "${name}"; known: ${[...benchmarkNames(), 'all'].join(', ')}`,
+      );
     const result = await runOne(bench, quick);
-    if (!invariantsHold(result)) throw new Error(`${name}: invariants broken: ${JSON.stringify(result.invariants)}`);
+    if (!invariantsHold(result))
+      throw new Error(`${name}: invariants broken: ${JSON.stringify(result.invariants)}`);
     return;
   }
   const entries: ReportEntry[] = [];
@@ -79,12 +102,17 @@ export async function runBench(name: string, quick: boolean): Promise<void> {
     try {
       entries.push({ bench, result: await runOne(bench, quick) });
     } catch (err) {
-      process.stderr.write(`bench ${bench.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `bench ${bench.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       entries.push({ bench, error: err instanceof Error ? err.message : String(err) });
     }
   }
   const report = await writeReport(entries, `npm run bench -- all${quick ? ' --quick' : ''}`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), report)}\n`);
-  const failed = entries.filter((e) => !e.result || !invariantsHold(e.result)).map((e) => e.bench.name);
-  if (failed.length > 0) throw new Error(`benchmarks failed or broke an invariant: ${failed.join(', ')}`);
+  const failed = entries
+    .filter((e) => !e.result || !invariantsHold(e.result))
+    .map((e) => e.bench.name);
+  if (failed.length > 0)
+    throw new Error(`benchmarks failed or broke an invariant: ${failed.join(', ')}`);
 }

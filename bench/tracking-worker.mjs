@@ -20,7 +20,9 @@ const sockets = [];
 
 function open(orderId) {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/orders/${orderId}/track`, { headers: { authorization: `Bearer ${opsToken}` } });
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/orders/${orderId}/track`, {
+      headers: { authorization: `Bearer ${opsToken}` },
+    });
     ws.on('message', (data) => {
       const m = JSON.parse(String(data));
       if (m.type === 'position') {
@@ -37,7 +39,11 @@ function open(orderId) {
 }
 
 for (let i = 0; i < subscribers; i += 200) {
-  const batch = await Promise.all(Array.from({ length: Math.min(200, subscribers - i) }, (_, k) => open(orders[(i + k) % orders.length])));
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(200, subscribers - i) }, (_, k) =>
+      open(orders[(i + k) % orders.length]),
+    ),
+  );
   for (const ws of batch) if (ws) sockets.push(ws);
 }
 // Let every snapshot arrive before measuring.
@@ -48,7 +54,18 @@ received = 0;
 function post(driver, body) {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: target.hostname, port: target.port, path: '/v1/drivers/me/locations', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${driver.token}` } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: '/v1/drivers/me/locations',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${driver.token}`,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => {
@@ -73,7 +90,16 @@ while (Date.now() - started < duration * 1000) {
   // Each driver once a second, spread over the second.
   const jobs = drivers.map(async (d, i) => {
     await sleep((i / drivers.length) * 900);
-    const body = JSON.stringify({ points: [{ lat: d.lat + tick * 0.00005, lng: d.lng, accuracy_m: 5, recorded_at: new Date().toISOString() }] });
+    const body = JSON.stringify({
+      points: [
+        {
+          lat: d.lat + tick * 0.00005,
+          lng: d.lng,
+          accuracy_m: 5,
+          recorded_at: new Date().toISOString(),
+        },
+      ],
+    });
     await post(d, body);
   });
   await Promise.all(jobs);
@@ -85,5 +111,8 @@ await sleep(1000);
 for (const ws of sockets) ws.terminate();
 agent.destroy();
 latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-process.stdout.write(`${JSON.stringify({ connected: sockets.length, connectErrors, postErrors, received, seconds, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99) })}\n`);
+const pct = (p) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({ connected: sockets.length, connectErrors, postErrors, received, seconds, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99) })}\n`,
+);

@@ -34,30 +34,57 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const { db, tokens } = platform.ctx;
     await seedDemo(platform.ctx);
     const opsUser = DEMO_USERS.find((u) => u.role === 'ops');
-    const signIn = await fetch(`${platform.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: opsUser?.email, password: DEMO_PASSWORD }) });
+    const signIn = await fetch(`${platform.url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: opsUser?.email, password: DEMO_PASSWORD }),
+    });
     const opsToken = ((await signIn.json()) as { access_token: string }).access_token;
     // Orders in flight, each with its driver: the tracking rows dispatch and orders would have made.
     await sql`DELETE FROM tracking_orders WHERE default_prep_s = 301`.execute(db);
     await sql`DELETE FROM drivers WHERE name LIKE 'bench-tracking-%'`.execute(db);
     const drivers = (
-      await sql<{ id: string; lat: number; lng: number }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status)
+      await sql<{
+        id: string;
+        lat: number;
+        lng: number;
+      }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status)
         SELECT gen_random_uuid(), 'bench-tracking-' || g, 'scooter', 25, 'on_delivery' FROM generate_series(1, ${s.drivers}) g
         RETURNING id, 52.4 + random() * 0.2 AS lat, 13.3 + random() * 0.2 AS lng`.execute(db)
     ).rows;
     const orders = (
-      await sql<{ order_id: string }>`INSERT INTO tracking_orders (order_id, store_id, customer_id, driver_id, vehicle, status, store_lat, store_lng, dropoff_lat, dropoff_lng, default_prep_s, accepted_at, ready_at)
+      await sql<{
+        order_id: string;
+      }>`INSERT INTO tracking_orders (order_id, store_id, customer_id, driver_id, vehicle, status, store_lat, store_lng, dropoff_lat, dropoff_lng, default_prep_s, accepted_at, ready_at)
         SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), d.id, 'scooter', 'picked_up', 52.5, 13.4, 52.52, 13.42, 301, now() - interval '15 minutes', now() - interval '5 minutes'
         FROM unnest(${drivers.map((d) => d.id)}::uuid[]) AS d(id) RETURNING order_id`.execute(db)
     ).rows.map((r) => r.order_id);
     const driverTokens = [];
-    for (const d of drivers) driverTokens.push({ ...d, token: (await tokens.issue({ userId: d.id, role: 'driver', driverId: d.id })).token });
-    const r = await runWorker<WorkerResult>(WORKER, { base: platform.url, opsToken, orders, drivers: driverTokens, subscribers: s.subscribers, duration: s.duration_s });
+    for (const d of drivers)
+      driverTokens.push({
+        ...d,
+        token: (await tokens.issue({ userId: d.id, role: 'driver', driverId: d.id })).token,
+      });
+    const r = await runWorker<WorkerResult>(WORKER, {
+      base: platform.url,
+      opsToken,
+      orders,
+      drivers: driverTokens,
+      subscribers: s.subscribers,
+      duration: s.duration_s,
+    });
     await sql`DELETE FROM tracking_orders WHERE default_prep_s = 301`.execute(db);
     // Each subscriber should see about one position a second of its order's driver.
     const expected = s.subscribers * Math.floor(r.seconds);
     const etaError = etaErrorSimulation();
     return {
-      scale: { subscribers: s.subscribers, drivers: s.drivers, orders: orders.length, duration_s: s.duration_s, bus: config.natsUrl ? 1 : 0 },
+      scale: {
+        subscribers: s.subscribers,
+        drivers: s.drivers,
+        orders: orders.length,
+        duration_s: s.duration_s,
+        bus: config.natsUrl ? 1 : 0,
+      },
       metrics: {
         p50_ms: round(r.p50_ms, 1),
         p90_ms: round(r.p90_ms, 1),
@@ -68,7 +95,11 @@ async function run(quick: boolean): Promise<BenchFigures> {
         eta_mae_min: round(etaError.ours_mae_min, 2),
         eta_p90_error_min: round(etaError.ours_p90_min, 2),
       },
-      baseline: { p99_ms: TARGET_P99_MS, naive_eta_mae_min: round(etaError.naive_mae_min, 2), naive_eta_p90_error_min: round(etaError.naive_p90_min, 2) },
+      baseline: {
+        p99_ms: TARGET_P99_MS,
+        naive_eta_mae_min: round(etaError.naive_mae_min, 2),
+        naive_eta_p90_error_min: round(etaError.naive_p90_min, 2),
+      },
       ratio: round(TARGET_P99_MS / Math.max(1, r.p99_ms), 3),
       invariants: { connect_errors: r.connectErrors, post_errors: r.postErrors },
     };
@@ -79,7 +110,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
 
 export const trackingBench: Benchmark = {
   name: 'tracking',
-  description: 'Latency from a driver location POST to its arrival at 5,000 WebSocket subscribers (1,000 drivers moving)',
+  description:
+    'Latency from a driver location POST to its arrival at 5,000 WebSocket subscribers (1,000 drivers moving)',
   run,
   chart: (r) => ({
     unit: 'ms',

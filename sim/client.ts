@@ -16,7 +16,13 @@ export class ApiStats {
   /** [seconds since start, latency ms] of every answered request, for the timeline. */
   readonly timeline: Array<[number, number]> = [];
 
-  record(group: string, ms: number, status: number, code: string | undefined, sinceStartS: number): void {
+  record(
+    group: string,
+    ms: number,
+    status: number,
+    code: string | undefined,
+    sinceStartS: number,
+  ): void {
     const list = this.latencies.get(group) ?? [];
     list.push(ms);
     this.latencies.set(group, list);
@@ -33,7 +39,8 @@ export class ApiStats {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** `POST /v1/orders/:id/accept` from a concrete URL: one latency series per route. */
-export const routeGroup = (method: string, path: string): string => `${method} ${path.split('?')[0]?.replace(UUID, ':id')}`;
+export const routeGroup = (method: string, path: string): string =>
+  `${method} ${path.split('?')[0]?.replace(UUID, ':id')}`;
 
 export class NetworkError extends Error {}
 
@@ -56,7 +63,13 @@ export class Api {
   async call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    opts: { token?: string | undefined; body?: unknown; key?: string; raw?: string; contentType?: string } = {},
+    opts: {
+      token?: string | undefined;
+      body?: unknown;
+      key?: string;
+      raw?: string;
+      contentType?: string;
+    } = {},
   ): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -91,8 +104,17 @@ export class Api {
         } catch {
           body = { raw: text };
         }
-        const code = res.statusCode >= 400 ? ((body as { code?: string } | null)?.code ?? undefined) : undefined;
-        this.stats.record(routeGroup(method, path), ms, res.statusCode, code, (Date.now() - this.startedAt) / 1000);
+        const code =
+          res.statusCode >= 400
+            ? ((body as { code?: string } | null)?.code ?? undefined)
+            : undefined;
+        this.stats.record(
+          routeGroup(method, path),
+          ms,
+          res.statusCode,
+          code,
+          (Date.now() - this.startedAt) / 1000,
+        );
         return { status: res.statusCode, body: body as T, headers: res.headers };
       } catch (err) {
         lastErr = err;

@@ -1,18 +1,45 @@
 import { rngFor } from '../src/cli/seed-random.ts';
-import { along, type LatLng, metres, type PlannedDriver, routeLength, routeOf, VEHICLE_SPEED_MPS } from './plan.ts';
-import { bump, type DriverLog, LOCATION_EVERY_S, note, persist, type SimState, sleep } from './state.ts';
+import {
+  along,
+  type LatLng,
+  metres,
+  type PlannedDriver,
+  routeLength,
+  routeOf,
+  VEHICLE_SPEED_MPS,
+} from './plan.ts';
+import {
+  bump,
+  type DriverLog,
+  LOCATION_EVERY_S,
+  note,
+  persist,
+  type SimState,
+  sleep,
+} from './state.ts';
 
 interface TripView {
   id: string;
   pickup: LatLng;
-  deliveries: Array<{ id: string; order_id: string; status: string; dropoff: LatLng & { address: string } }>;
+  deliveries: Array<{
+    id: string;
+    order_id: string;
+    status: string;
+    dropoff: LatLng & { address: string };
+  }>;
 }
 
 class Courier {
   at: LatLng;
   private route: LatLng[] | null = null;
   private travelled = 0;
-  private pending: Array<{ lat: number; lng: number; recorded_at: string; accuracy_m: number; speed_mps: number }> = [];
+  private pending: Array<{
+    lat: number;
+    lng: number;
+    recorded_at: string;
+    accuracy_m: number;
+    speed_mps: number;
+  }> = [];
   readonly log: DriverLog;
   private readonly rng;
   constructor(
@@ -22,7 +49,17 @@ class Courier {
   ) {
     this.at = plan.start;
     this.rng = rngFor(`sim:${s.cfg.seed}:driver:${plan.index}`);
-    this.log = { index: plan.index, vehicle: plan.vehicle, busyS: 0, shiftS: 0, offers: 0, accepted: 0, declined: 0, lostRaces: 0, deliveries: 0 };
+    this.log = {
+      index: plan.index,
+      vehicle: plan.vehicle,
+      busyS: 0,
+      shiftS: 0,
+      offers: 0,
+      accepted: 0,
+      declined: 0,
+      lostRaces: 0,
+      deliveries: 0,
+    };
   }
 
   private get speed(): number {
@@ -46,7 +83,13 @@ class Courier {
       done = p.done;
       if (done) this.route = null;
     }
-    this.pending.push({ lat: this.at.lat, lng: this.at.lng, recorded_at: new Date().toISOString(), accuracy_m: 8, speed_mps: Number(v.toFixed(1)) });
+    this.pending.push({
+      lat: this.at.lat,
+      lng: this.at.lng,
+      recorded_at: new Date().toISOString(),
+      accuracy_m: 8,
+      speed_mps: Number(v.toFixed(1)),
+    });
     return done;
   }
 
@@ -54,7 +97,10 @@ class Courier {
     const points = this.pending.splice(0, 100);
     if (points.length === 0) return;
     try {
-      const res = await this.s.api.call('POST', '/v1/drivers/me/locations', { token: this.token, body: { points } });
+      const res = await this.s.api.call('POST', '/v1/drivers/me/locations', {
+        token: this.token,
+        body: { points },
+      });
       if (res.status === 503 || res.status === 429) this.pending.unshift(...points.slice(-20));
     } catch (err) {
       this.pending.unshift(...points.slice(-20));
@@ -94,18 +140,33 @@ class Courier {
    */
   private step(deliveryId: string, path: string, extra: Record<string, unknown> = {}) {
     const key = `${path}-${deliveryId}-${++this.attempts}`;
-    return persist(this.s, () => this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, { token: this.token, body: { lat: this.at.lat, lng: this.at.lng, ...extra }, key }));
+    return persist(this.s, () =>
+      this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, {
+        token: this.token,
+        body: { lat: this.at.lat, lng: this.at.lng, ...extra },
+        key,
+      }),
+    );
   }
 
   private async currentTrip(): Promise<TripView | null> {
-    const res = await persist(this.s, () => this.s.api.call<{ trip: TripView | null }>('GET', '/v1/dispatch/trips/current', { token: this.token }));
+    const res = await persist(this.s, () =>
+      this.s.api.call<{ trip: TripView | null }>('GET', '/v1/dispatch/trips/current', {
+        token: this.token,
+      }),
+    );
     return res?.status === 200 ? res.body.trip : null;
   }
 
   async run(): Promise<void> {
     const s = this.s;
     const shiftFrom = Date.now();
-    await persist(s, () => s.api.call('PUT', '/v1/drivers/me/shift', { token: this.token, body: { status: 'available' } }));
+    await persist(s, () =>
+      s.api.call('PUT', '/v1/drivers/me/shift', {
+        token: this.token,
+        body: { status: 'available' },
+      }),
+    );
     await this.tick();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
     // accepted offer gives one.
@@ -121,7 +182,11 @@ class Courier {
             continue;
           }
         }
-        const offers = await s.api.call<{ items: Array<{ id: string; trip_id: string }> }>('GET', '/v1/dispatch/offers', { token: this.token });
+        const offers = await s.api.call<{ items: Array<{ id: string; trip_id: string }> }>(
+          'GET',
+          '/v1/dispatch/offers',
+          { token: this.token },
+        );
         const offer = offers.status === 200 ? offers.body.items[0] : undefined;
         if (offer) {
           this.log.offers++;
@@ -130,9 +195,20 @@ class Courier {
           await sleep((lo + this.rng() * (hi - lo)) * 1000);
           if (this.rng() < this.plan.declineShare) {
             this.log.declined++;
-            await persist(s, () => s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, { token: this.token, body: { reason: 'too far' }, key: `decline-${offer.id}` }));
+            await persist(s, () =>
+              s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, {
+                token: this.token,
+                body: { reason: 'too far' },
+                key: `decline-${offer.id}`,
+              }),
+            );
           } else {
-            const res = await persist(s, () => s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, { token: this.token, key: `accept-${offer.id}` }));
+            const res = await persist(s, () =>
+              s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, {
+                token: this.token,
+                key: `accept-${offer.id}`,
+              }),
+            );
             if (res?.status === 200) {
               this.log.accepted++;
               lookForTrip = true;
@@ -147,7 +223,15 @@ class Courier {
       await this.tick();
     }
     this.log.shiftS = (Date.now() - shiftFrom) / 1000;
-    await persist(s, () => s.api.call('PUT', '/v1/drivers/me/shift', { token: this.token, body: { status: 'offline' } }), 2);
+    await persist(
+      s,
+      () =>
+        s.api.call('PUT', '/v1/drivers/me/shift', {
+          token: this.token,
+          body: { status: 'offline' },
+        }),
+      2,
+    );
   }
 
   /** One trip: to the store, wait for the bags, each door in turn. */
@@ -157,10 +241,14 @@ class Courier {
     s.busyNow++;
     try {
       let trip: TripView | null = first;
-      const open = (t: TripView) => t.deliveries.filter((d) => !['delivered', 'failed', 'returned', 'canceled'].includes(d.status));
+      const open = (t: TripView) =>
+        t.deliveries.filter(
+          (d) => !['delivered', 'failed', 'returned', 'canceled'].includes(d.status),
+        );
       if (open(trip).some((d) => d.status === 'assigned')) {
         await this.driveTo(trip.pickup);
-        for (const d of open(trip)) if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
+        for (const d of open(trip))
+          if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
       }
       const arrived = Date.now();
       // Wait at the counter until every bag is ready (the store marks it), asking every few seconds.
@@ -197,12 +285,20 @@ class Courier {
         const order = s.orders.get(next.order_id);
         await sleep((order?.visit.handoverS ?? 45) * 1000);
         const pin = await this.pinOf(next.order_id);
-        const res = await this.step(next.id, 'delivered', pin ? { pin } : { photo_ref: `sim/photo/${next.id}.jpg` });
+        const res = await this.step(
+          next.id,
+          'delivered',
+          pin ? { pin } : { photo_ref: `sim/photo/${next.id}.jpg` },
+        );
         if (res?.status === 200) {
           this.log.deliveries++;
           if (order) order.deliveredAt = Date.now();
         } else if (res && res.status >= 400) {
-          note(s, `driver ${this.plan.index} delivered`, new Error(`${res.status} ${JSON.stringify(res.body)}`));
+          note(
+            s,
+            `driver ${this.plan.index} delivered`,
+            new Error(`${res.status} ${JSON.stringify(res.body)}`),
+          );
           return;
         }
       }
@@ -216,12 +312,23 @@ class Courier {
   private async pinOf(orderId: string): Promise<string | null> {
     const order = this.s.orders.get(orderId);
     if (!order) return null;
-    const res = await persist(this.s, () => this.s.api.call<{ pin?: string }>('GET', `/v1/orders/${orderId}/delivery`, { token: order.customerToken }));
+    const res = await persist(this.s, () =>
+      this.s.api.call<{ pin?: string }>('GET', `/v1/orders/${orderId}/delivery`, {
+        token: order.customerToken,
+      }),
+    );
     return res?.body?.pin ?? null;
   }
 }
 
-export function startCourier(s: SimState, plan: PlannedDriver, token: string): { log: DriverLog; done: Promise<void> } {
+export function startCourier(
+  s: SimState,
+  plan: PlannedDriver,
+  token: string,
+): { log: DriverLog; done: Promise<void> } {
   const c = new Courier(s, plan, token);
-  return { log: c.log, done: c.run().catch((err: unknown) => note(s, `driver ${plan.index} crashed`, err)) };
+  return {
+    log: c.log,
+    done: c.run().catch((err: unknown) => note(s, `driver ${plan.index} crashed`, err)),
+  };
 }

@@ -1,10 +1,23 @@
 import { type PlannedVisit, metres } from './plan.ts';
-import { bump, NAIVE_SPEED_MPS, persist, type SimState, sleep, type TrackedOrder } from './state.ts';
+import {
+  bump,
+  NAIVE_SPEED_MPS,
+  persist,
+  type SimState,
+  sleep,
+  type TrackedOrder,
+} from './state.ts';
 
 /** One customer's visit: look around, fill the cart, check out, maybe retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const token = s.customerTokens[v.customer % s.customerTokens.length] as string;
-  const near = await persist(s, () => s.api.call<{ items: Array<{ id: string }> }>('GET', `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`, { token }));
+  const near = await persist(s, () =>
+    s.api.call<{ items: Array<{ id: string }> }>(
+      'GET',
+      `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`,
+      { token },
+    ),
+  );
   const ids = near?.status === 200 ? near.body.items.map((i) => i.id) : [];
   const storeId = ids[Math.min(v.storeRank, ids.length - 1)];
   const store = s.stores.find((x) => x.id === storeId);
@@ -16,24 +29,50 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   await persist(s, () => s.api.call('DELETE', '/v1/cart', { token }));
   for (const item of v.items) {
     const res = await persist(s, () =>
-      s.api.call('PUT', '/v1/cart/lines', { token, body: { store_id: store.id, product_id: s.productIds[item.product], quantity: item.quantity }, key: `cart-${s.cfg.seed}-${v.index}-${item.product}` }),
+      s.api.call('PUT', '/v1/cart/lines', {
+        token,
+        body: {
+          store_id: store.id,
+          product_id: s.productIds[item.product],
+          quantity: item.quantity,
+        },
+        key: `cart-${s.cfg.seed}-${v.index}-${item.product}`,
+      }),
     );
     if (res?.status !== 200) {
       bump(s.outcomes, 'cart_failed');
       return;
     }
   }
-  const body = { delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` }, payment: { card_token: v.card } };
+  const body = {
+    delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
+    payment: { card_token: v.card },
+  };
   const key = `sim-${s.cfg.seed}-${s.startedAt}-${v.index}`;
-  const checkout = () => persist(s, () => s.api.call<{ id?: string; status?: string; code?: string; promise?: { from: string; to: string } | null }>('POST', '/v1/orders', { token, body, key }));
+  const checkout = () =>
+    persist(s, () =>
+      s.api.call<{
+        id?: string;
+        status?: string;
+        code?: string;
+        promise?: { from: string; to: string } | null;
+      }>('POST', '/v1/orders', { token, body, key }),
+    );
   const placedAt = Date.now();
   const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
   const answers = await Promise.all(attempts);
   const first = answers[0];
-  const ids2 = new Set(answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id));
+  const ids2 = new Set(
+    answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id),
+  );
   if (ids2.size > 1) s.duplicateOrders += ids2.size - 1;
   if (!first || first.status >= 300 || !first.body.id) {
-    bump(s.outcomes, first ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '') : 'checkout_no_answer');
+    bump(
+      s.outcomes,
+      first
+        ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '')
+        : 'checkout_no_answer',
+    );
     return;
   }
   const o = first.body;
@@ -52,7 +91,13 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   bump(s.outcomes, o.status === 'authorized' ? 'authorized' : `placed_${o.status}`);
   if (v.cancelAfterS !== null && o.status !== 'declined' && o.status !== 'failed') {
     await sleep(v.cancelAfterS * 1000);
-    const res = await persist(s, () => s.api.call('POST', `/v1/orders/${tracked.id}/cancel`, { token, body: { reason: 'changed my mind' }, key: `cancel-${key}` }));
+    const res = await persist(s, () =>
+      s.api.call('POST', `/v1/orders/${tracked.id}/cancel`, {
+        token,
+        body: { reason: 'changed my mind' },
+        key: `cancel-${key}`,
+      }),
+    );
     if (res?.status === 200) tracked.canceledBySim = true;
   }
 }

@@ -23,10 +23,19 @@ function withDatabase(url: string, database: string): string {
  * Postgres in DATABASE_URL with Redis and NATS when their URLs are set, or else on its own embedded
  * Postgres with the in-process bus, exactly as `npm start` would. Its log goes to `dir/server.log`.
  */
-export async function startInstance(opts: { name: string; dir: string; env: Record<string, string> }): Promise<Instance> {
+export async function startInstance(opts: {
+  name: string;
+  dir: string;
+  env: Record<string, string>;
+}): Promise<Instance> {
   await fsp.mkdir(opts.dir, { recursive: true });
   const port = await freePort();
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', ...opts.env, PORT: String(port) };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+    PORT: String(port),
+  };
   let databaseUrl: string | null = null;
   let dropDatabase: (() => Promise<void>) | null = null;
   const base = process.env.DATABASE_URL;
@@ -50,7 +59,10 @@ export async function startInstance(opts: { name: string; dir: string; env: Reco
     delete env.NATS_URL;
   }
   const log = fs.createWriteStream(path.join(opts.dir, 'server.log'));
-  const proc = await launchLastmile(['--port', String(port)], env, { timeoutMs: 180_000, onOutput: (d) => log.write(d) }).catch((err: unknown) => {
+  const proc = await launchLastmile(['--port', String(port)], env, {
+    timeoutMs: 180_000,
+    onOutput: (d) => log.write(d),
+  }).catch((err: unknown) => {
     log.end();
     throw new Error(`the ${opts.name} instance did not start: ${(err as Error).message}`);
   });

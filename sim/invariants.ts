@@ -16,25 +16,39 @@ const DEADLINE_GRACE_S = 90;
  * The promises lastmile makes, checked in the system of record after a run. Each query counts the
  * rows that break one promise; every count must be 0.
  */
-export async function checkInvariants(databaseUrl: string, opts: { acceptTimeoutS?: number } = {}): Promise<InvariantResult[]> {
+export async function checkInvariants(
+  databaseUrl: string,
+  opts: { acceptTimeoutS?: number } = {},
+): Promise<InvariantResult[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const count = async (q: string, params: unknown[] = []) => Number((await client.query<{ n: number }>(q, params)).rows[0]?.n ?? 0);
-    const deadlines = { ...PHASE_DEADLINES_S, authorized: opts.acceptTimeoutS ?? PHASE_DEADLINES_S.authorized };
+    const count = async (q: string, params: unknown[] = []) =>
+      Number((await client.query<{ n: number }>(q, params)).rows[0]?.n ?? 0);
+    const deadlines = {
+      ...PHASE_DEADLINES_S,
+      authorized: opts.acceptTimeoutS ?? PHASE_DEADLINES_S.authorized,
+    };
     const statuses = Object.keys(deadlines);
     const limits = statuses.map((k) => deadlines[k as keyof typeof deadlines] ?? 3600);
     const checks: Array<[string, string, () => Promise<number>]> = [
-      ['no_oversold_sku', 'no stock row with reserved > on hand or a negative count', () => count('SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand OR reserved < 0 OR on_hand < 0')],
+      [
+        'no_oversold_sku',
+        'no stock row with reserved > on hand or a negative count',
+        () =>
+          count(
+            'SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand OR reserved < 0 OR on_hand < 0',
+          ),
+      ],
       [
         'no_order_past_its_deadline',
         'no order outside a terminal state longer than its phase deadline (plus the saga timer grace)',
         () =>
           count(
-          `SELECT count(*)::int AS n FROM orders o JOIN unnest($1::text[], $2::int[]) AS d(status, limit_s) ON d.status = o.status
+            `SELECT count(*)::int AS n FROM orders o JOIN unnest($1::text[], $2::int[]) AS d(status, limit_s) ON d.status = o.status
            WHERE o.status_at < now() - make_interval(secs => d.limit_s + $3)`,
-          [statuses, limits, DEADLINE_GRACE_S],
-        ),
+            [statuses, limits, DEADLINE_GRACE_S],
+          ),
       ],
       [
         'delivered_settled_once',
@@ -48,7 +62,14 @@ export async function checkInvariants(databaseUrl: string, opts: { acceptTimeout
                    AND NOT EXISTS (SELECT 1 FROM payment_ledger l WHERE l.order_id = o.id AND l.kind = 'capture')),
                  false)`),
       ],
-      ['no_double_capture', 'no order captured twice', () => count(`SELECT count(*)::int AS n FROM (SELECT order_id FROM payment_ledger WHERE kind = 'capture' GROUP BY order_id HAVING count(*) > 1) d`)],
+      [
+        'no_double_capture',
+        'no order captured twice',
+        () =>
+          count(
+            `SELECT count(*)::int AS n FROM (SELECT order_id FROM payment_ledger WHERE kind = 'capture' GROUP BY order_id HAVING count(*) > 1) d`,
+          ),
+      ],
       [
         'canceled_voided_or_refunded',
         'every canceled or failed order holds no authorization and kept no money',
@@ -74,7 +95,8 @@ export async function checkInvariants(databaseUrl: string, opts: { acceptTimeout
       [
         'ledger_reconciles',
         "every payment's amounts equal the sum of its ledger rows",
-        () => count(`SELECT count(*)::int AS n FROM payments p LEFT JOIN LATERAL (
+        () =>
+          count(`SELECT count(*)::int AS n FROM payments p LEFT JOIN LATERAL (
                  SELECT coalesce(sum(amount_minor) FILTER (WHERE kind = 'capture'), 0) AS cap,
                         coalesce(sum(amount_minor) FILTER (WHERE kind = 'refund'), 0) AS ref
                  FROM payment_ledger l WHERE l.payment_id = p.id) l ON true
@@ -97,7 +119,13 @@ export async function openOrders(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return Number((await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status NOT IN ('delivered', 'canceled', 'failed')`)).rows[0]?.n ?? 0);
+    return Number(
+      (
+        await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM orders WHERE status NOT IN ('delivered', 'canceled', 'failed')`,
+        )
+      ).rows[0]?.n ?? 0,
+    );
   } finally {
     await client.end();
   }

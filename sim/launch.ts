@@ -25,7 +25,10 @@ export async function launchLastmile(
   env: Record<string, string>,
   opts: { timeoutMs?: number; onOutput?: (chunk: Buffer) => void } = {},
 ): Promise<LastmileProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let started = false;
   let onStarted = () => {};
@@ -48,7 +51,9 @@ export async function launchLastmile(
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`lastmile ${args.join(' ')} did not start in ${timeoutMs / 1000} s:\n${out}`));
+      reject(
+        new Error(`lastmile ${args.join(' ')} did not start in ${timeoutMs / 1000} s:\n${out}`),
+      );
     }, timeoutMs);
     onStarted = () => {
       clearTimeout(timer);

@@ -85,9 +85,27 @@ function pointIn(rng: Rng, center: LatLng, radiusM: number): LatLng {
   return offsetPoint(center, Math.sqrt(rng()) * radiusM, rng() * 2 * Math.PI);
 }
 
-const logNormal = (rng: Rng, mean: number, sigma: number): number => mean * Math.exp(sigma * gaussian(rng) - (sigma * sigma) / 2);
+const logNormal = (rng: Rng, mean: number, sigma: number): number =>
+  mean * Math.exp(sigma * gaussian(rng) - (sigma * sigma) / 2);
 
-const PRODUCT_WORDS = ['Milk', 'Bread', 'Eggs', 'Bananas', 'Coffee', 'Pasta', 'Tomatoes', 'Cheese', 'Yoghurt', 'Apples', 'Rice', 'Butter', 'Water', 'Juice', 'Chocolate', 'Crisps'];
+const PRODUCT_WORDS = [
+  'Milk',
+  'Bread',
+  'Eggs',
+  'Bananas',
+  'Coffee',
+  'Pasta',
+  'Tomatoes',
+  'Cheese',
+  'Yoghurt',
+  'Apples',
+  'Rice',
+  'Butter',
+  'Water',
+  'Juice',
+  'Chocolate',
+  'Crisps',
+];
 const BRANDS = ['Nordhof', 'Gutland', 'Spreewald', 'Havel', 'Uckermark'];
 
 /**
@@ -109,7 +127,11 @@ export function makePlan(c: SimConfig): Plan {
     priceMinor: 99 + Math.floor(cityRng() * 900),
     weight: 1 / (i + 1) ** 0.9,
   }));
-  const stock = stores.map(() => products.map((_, i) => (i % 17 === 3 ? intBetween(cityRng, 3, 12) : intBetween(cityRng, 40, 250))));
+  const stock = stores.map(() =>
+    products.map((_, i) =>
+      i % 17 === 3 ? intBetween(cityRng, 3, 12) : intBetween(cityRng, 40, 250),
+    ),
+  );
 
   const visits: PlannedVisit[] = [];
   let t = 0;
@@ -127,11 +149,20 @@ export function makePlan(c: SimConfig): Plan {
       const store = stores[Math.floor(rng() * stores.length)] as PlannedStore;
       const lineCount = 1 + Math.floor(rng() * 4);
       const items = new Map<number, number>();
-      for (let k = 0; k < lineCount; k++) items.set(pickWeighted(rng, productIdx, weights), 1 + Math.floor(rng() ** 3 * 3));
+      for (let k = 0; k < lineCount; k++)
+        items.set(pickWeighted(rng, productIdx, weights), 1 + Math.floor(rng() ** 3 * 3));
       const s = c.shares;
       const r = rng();
       const card: Card =
-        r < s.decline ? 'tok_decline' : r < s.decline + s.insufficient ? 'tok_insufficient' : r < s.decline + s.insufficient + s.slowCard ? 'tok_slow' : r < s.decline + s.insufficient + s.slowCard + s.netfail ? 'tok_netfail' : 'tok_visa';
+        r < s.decline
+          ? 'tok_decline'
+          : r < s.decline + s.insufficient
+            ? 'tok_insufficient'
+            : r < s.decline + s.insufficient + s.slowCard
+              ? 'tok_slow'
+              : r < s.decline + s.insufficient + s.slowCard + s.netfail
+                ? 'tok_netfail'
+                : 'tok_visa';
       visits.push({
         index,
         atS: t,
@@ -160,7 +191,11 @@ export function makePlan(c: SimConfig): Plan {
       index: i,
       vehicle: v < 0.45 ? 'bike' : v < 0.85 ? 'scooter' : 'car',
       // Couriers wait near the stores, as they do between jobs.
-      start: pointIn(fleetRng, (stores[Math.floor(fleetRng() * stores.length)] as PlannedStore).at, Math.min(1000, c.zoneRadiusM / 2)),
+      start: pointIn(
+        fleetRng,
+        (stores[Math.floor(fleetRng() * stores.length)] as PlannedStore).at,
+        Math.min(1000, c.zoneRadiusM / 2),
+      ),
       declineShare: Math.min(0.6, c.shares.driverDecline * (0.5 + fleetRng())),
       answerAfterS: [2, 4 + fleetRng() * 10],
     };
@@ -176,7 +211,10 @@ export const VEHICLE_SPEED_MPS = { bike: 4.2, scooter: 6.5, car: 7.5 } as const;
  * longer than the straight line, as on real streets.
  */
 export function routeOf(from: LatLng, to: LatLng): LatLng[] {
-  const corner = Math.abs(from.lat - to.lat) > Math.abs(from.lng - to.lng) ? { lat: to.lat, lng: from.lng } : { lat: from.lat, lng: to.lng };
+  const corner =
+    Math.abs(from.lat - to.lat) > Math.abs(from.lng - to.lng)
+      ? { lat: to.lat, lng: from.lng }
+      : { lat: from.lat, lng: to.lng };
   return [from, corner, to];
 }
 
@@ -191,11 +229,15 @@ export function along(route: readonly LatLng[], distanceM: number): { at: LatLng
     const d = metres(a, b);
     if (left <= d) {
       const f = d === 0 ? 1 : left / d;
-      return { at: { lat: a.lat + (b.lat - a.lat) * f, lng: a.lng + (b.lng - a.lng) * f }, done: false };
+      return {
+        at: { lat: a.lat + (b.lat - a.lat) * f, lng: a.lng + (b.lng - a.lng) * f },
+        done: false,
+      };
     }
     left -= d;
   }
   return { at: route.at(-1) as LatLng, done: true };
 }
 
-export const routeLength = (route: readonly LatLng[]): number => route.slice(1).reduce((n, p, i) => n + metres(route[i] as LatLng, p), 0);
+export const routeLength = (route: readonly LatLng[]): number =>
+  route.slice(1).reduce((n, p, i) => n + metres(route[i] as LatLng, p), 0);

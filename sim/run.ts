@@ -21,13 +21,28 @@ export interface SimOptions {
 }
 
 /** The small evening of `--quick`: a few minutes, for a first look or a smoke test. */
-export const QUICK: Partial<SimConfig> = { ordersPerHour: 90, normalMin: 1, rushMin: 3, afterMin: 1, drainMin: 12, stores: 3, productsPerStore: 30, customers: 120, cityRadiusM: 1500, zoneRadiusM: 1500, prepMeanS: 120 };
+export const QUICK: Partial<SimConfig> = {
+  ordersPerHour: 90,
+  normalMin: 1,
+  rushMin: 3,
+  afterMin: 1,
+  drainMin: 12,
+  stores: 3,
+  productsPerStore: 30,
+  customers: 120,
+  cityRadiusM: 1500,
+  zoneRadiusM: 1500,
+  prepMeanS: 120,
+};
 
 /** Server settings for a simulated evening: the simulation drives one caller per person from one address. */
 const INSTANCE_ENV = { LASTMILE_RATE_LIMITS: 'off' };
 
 const demoOps = DEMO_USERS.find((u) => u.role === 'ops');
-export const DEFAULT_OPS = { email: demoOps?.email ?? 'ops@demo.lastmile.dev', password: DEMO_PASSWORD };
+export const DEFAULT_OPS = {
+  email: demoOps?.email ?? 'ops@demo.lastmile.dev',
+  password: DEMO_PASSWORD,
+};
 
 /**
  * Runs the simulation: starts lastmile (twice, side by side, when comparing with the greedy
@@ -38,12 +53,16 @@ export const DEFAULT_OPS = { email: demoOps?.email ?? 'ops@demo.lastmile.dev', p
 export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: string }> {
   const cfg = o.cfg;
   const plan = makePlan(cfg);
-  const run = o.name ?? `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${cfg.seed}`;
+  const run =
+    o.name ?? `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${cfg.seed}`;
   // Server logs (and embedded databases) stay under sim/results even when the report goes elsewhere.
   const workDir = path.join(SIM_DIR, 'results', run);
   const dir = o.out ?? workDir;
-  const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
-  log(`simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`);
+  const log = (m: string) =>
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+  log(
+    `simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`,
+  );
   const tag = `${cfg.seed}-${Date.now().toString(36)}`;
   const instances: Instance[] = [];
   let keepDatabase = false;
@@ -52,17 +71,45 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
     let instanceNote: string;
     if (o.urls.length > 0) {
       instanceNote = `Driving ${o.urls.join(', ')}.`;
-      worlds = [runWorld({ label: 'lastmile', bases: o.urls, databaseUrl: o.databaseUrl, ops: o.ops, cfg, plan, tag, log })];
+      worlds = [
+        runWorld({
+          label: 'lastmile',
+          bases: o.urls,
+          databaseUrl: o.databaseUrl,
+          ops: o.ops,
+          cfg,
+          plan,
+          tag,
+          log,
+        }),
+      ];
     } else {
       const kinds = o.baseline ? (['scored', 'greedy'] as const) : (['scored'] as const);
-      log(`starting ${kinds.length} lastmile instance(s) (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'})`);
+      log(
+        `starting ${kinds.length} lastmile instance(s) (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'})`,
+      );
       const started = await Promise.all(
-        kinds.map((k) => startInstance({ name: k, dir: path.join(workDir, k), env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k } })),
+        kinds.map((k) =>
+          startInstance({
+            name: k,
+            dir: path.join(workDir, k),
+            env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k },
+          }),
+        ),
       );
       instances.push(...started);
       instanceNote = `Started ${started.length === 2 ? 'two instances side by side on this machine' : 'one instance'} (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'}${process.env.REDIS_URL ? ', Redis' : ''}${process.env.NATS_URL ? ', NATS' : ''}).`;
       worlds = started.map((inst, i) =>
-        runWorld({ label: i === 0 ? 'lastmile' : 'greedy baseline', bases: [inst.url], databaseUrl: inst.databaseUrl, ops: DEFAULT_OPS, cfg, plan, tag, log }),
+        runWorld({
+          label: i === 0 ? 'lastmile' : 'greedy baseline',
+          bases: [inst.url],
+          databaseUrl: inst.databaseUrl,
+          ops: DEFAULT_OPS,
+          cfg,
+          plan,
+          tag,
+          log,
+        }),
       );
     }
     const results = await Promise.all(worlds);
@@ -71,7 +118,8 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
       log(
         `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs naive ${f.eta_error_min.naive_mae} min`,
       );
-      for (const i of f.invariants) if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);
+      for (const i of f.invariants)
+        if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);
       for (const e of f.agent_errors.slice(0, 5)) log(`[${f.label}] agent error: ${e}`);
     }
     log(`report: ${path.join(dir, 'report.md')}`);

@@ -78,15 +78,25 @@ export const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.g
 
 export function note(s: SimState, where: string, err: unknown): void {
   if (err instanceof NetworkError) return; // counted by the client; the agent tries again later
-  if (s.agentErrors.length < 50) s.agentErrors.push(`${where}: ${String((err as Error)?.stack ?? err)}`);
+  if (s.agentErrors.length < 50)
+    s.agentErrors.push(`${where}: ${String((err as Error)?.stack ?? err)}`);
 }
 
 /** Retries on no answer, 5xx, 409 IN_PROGRESS and 429/503 (honouring Retry-After), up to `tries`. */
-export async function persist<T>(s: SimState, send: () => Promise<ApiAnswer<T>>, tries = 8): Promise<ApiAnswer<T> | null> {
+export async function persist<T>(
+  s: SimState,
+  send: () => Promise<ApiAnswer<T>>,
+  tries = 8,
+): Promise<ApiAnswer<T> | null> {
   for (let i = 0; i < tries; i++) {
     try {
       const res = await send();
-      const busy = res.status === 429 || res.status === 503 || res.status >= 500 || (res.status === 409 && (res.body as { code?: string } | null)?.code === 'IDEMPOTENCY_IN_PROGRESS');
+      const busy =
+        res.status === 429 ||
+        res.status === 503 ||
+        res.status >= 500 ||
+        (res.status === 409 &&
+          (res.body as { code?: string } | null)?.code === 'IDEMPOTENCY_IN_PROGRESS');
       if (!busy) return res;
       const after = Number(res.headers['retry-after'] ?? 1);
       await sleep(Math.min(10, Number.isFinite(after) ? after : 1) * 1000 * (0.5 + Math.random()));

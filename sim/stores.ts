@@ -31,7 +31,11 @@ export async function runStore(s: SimState, store: SimStore): Promise<void> {
       .finally(() => busy.delete(id));
   };
   const list = async (status: string) => {
-    const res = await s.api.call<{ items: OrderSummary[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token });
+    const res = await s.api.call<{ items: OrderSummary[] }>(
+      'GET',
+      `/v1/orders?status=${status}&limit=100`,
+      { token },
+    );
     return res.status === 200 ? res.body.items : [];
   };
   while (!s.stopping) {
@@ -45,22 +49,38 @@ export async function runStore(s: SimState, store: SimStore): Promise<void> {
         act(o.id, async () => {
           if (v?.storeRejects) {
             const key = keyOf('reject', o.id);
-            await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/reject`, { token, body: { reason: 'items damaged' }, key }));
+            await persist(s, () =>
+              s.api.call('POST', `/v1/orders/${o.id}/reject`, {
+                token,
+                body: { reason: 'items damaged' },
+                key,
+              }),
+            );
             return;
           }
           const acceptKey = keyOf('accept', o.id);
-          const accepted = await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/accept`, { token, key: acceptKey }));
+          const accepted = await persist(s, () =>
+            s.api.call('POST', `/v1/orders/${o.id}/accept`, { token, key: acceptKey }),
+          );
           if (accepted?.status !== 200) return;
           const t = s.orders.get(o.id);
           if (t) t.acceptedAt = Date.now();
           readyDue.set(o.id, Date.now() + (v?.prepS ?? store.prepMeanS) * 1000);
           const preparingKey = keyOf('preparing', o.id);
-          await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key: preparingKey }));
+          await persist(s, () =>
+            s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key: preparingKey }),
+          );
         });
       }
       for (const o of await list('accepted')) {
         const key = keyOf('preparing', o.id);
-        act(o.id, async () => void (await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key }))));
+        act(
+          o.id,
+          async () =>
+            void (await persist(s, () =>
+              s.api.call('POST', `/v1/orders/${o.id}/preparing`, { token, key }),
+            )),
+        );
       }
       for (const o of await list('preparing')) {
         const due = readyDue.get(o.id) ?? now + store.prepMeanS * 1000;
@@ -70,12 +90,20 @@ export async function runStore(s: SimState, store: SimStore): Promise<void> {
           const t = s.orders.get(o.id);
           let picked: Array<{ product_id: string; quantity: number }> = [];
           if (t?.visit.missingItem) {
-            const detail = await persist(s, () => s.api.call<OrderSummary>('GET', `/v1/orders/${o.id}`, { token }));
+            const detail = await persist(s, () =>
+              s.api.call<OrderSummary>('GET', `/v1/orders/${o.id}`, { token }),
+            );
             const line = detail?.body.lines?.[0];
             if (line) picked = [{ product_id: line.product_id, quantity: line.quantity - 1 }];
           }
           const readyKey = keyOf('ready', o.id);
-          const ready = await persist(s, () => s.api.call('POST', `/v1/orders/${o.id}/ready`, { token, body: { picked }, key: readyKey }));
+          const ready = await persist(s, () =>
+            s.api.call('POST', `/v1/orders/${o.id}/ready`, {
+              token,
+              body: { picked },
+              key: readyKey,
+            }),
+          );
           if (ready?.status === 200 && t) t.readyAt = Date.now();
         });
       }

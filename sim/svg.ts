@@ -10,7 +10,8 @@ const W = 720;
 const H = 320;
 const PAD = { left: 60, right: 20, top: 40, bottom: 46 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** 1, 2 or 5 × a power of ten: tick steps people read easily. */
 function niceStep(span: number, ticks = 5): number {
@@ -20,9 +21,18 @@ function niceStep(span: number, ticks = 5): number {
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * pow;
 }
 
-const fmt = (n: number) => (Math.abs(n) >= 100 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1));
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1);
 
-function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax: number, legend: ReadonlyArray<{ name: string; color: string }>, body: string[]): string {
+function frame(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  xMax: number,
+  yMax: number,
+  legend: ReadonlyArray<{ name: string; color: string }>,
+  body: string[],
+): string {
   const pw = W - PAD.left - PAD.right;
   const ph = H - PAD.top - PAD.bottom;
   const xs = niceStep(xMax);
@@ -30,14 +40,23 @@ function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax
   const grid: string[] = [];
   for (let y = 0; y <= yMax + 1e-9; y += ys) {
     const py = PAD.top + ph - (y / yMax) * ph;
-    grid.push(`<line x1="${PAD.left}" x2="${PAD.left + pw}" y1="${py.toFixed(1)}" y2="${py.toFixed(1)}" stroke="#e5e7eb"/>`);
-    grid.push(`<text x="${PAD.left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end" fill="#6b7280">${fmt(y)}</text>`);
+    grid.push(
+      `<line x1="${PAD.left}" x2="${PAD.left + pw}" y1="${py.toFixed(1)}" y2="${py.toFixed(1)}" stroke="#e5e7eb"/>`,
+    );
+    grid.push(
+      `<text x="${PAD.left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end" fill="#6b7280">${fmt(y)}</text>`,
+    );
   }
   for (let x = 0; x <= xMax + 1e-9; x += xs) {
     const px = PAD.left + (x / xMax) * pw;
-    grid.push(`<text x="${px.toFixed(1)}" y="${PAD.top + ph + 16}" text-anchor="middle" fill="#6b7280">${fmt(x)}</text>`);
+    grid.push(
+      `<text x="${px.toFixed(1)}" y="${PAD.top + ph + 16}" text-anchor="middle" fill="#6b7280">${fmt(x)}</text>`,
+    );
   }
-  const legendSvg = legend.map((l, i) => `<rect x="${W - PAD.right - 170}" y="${12 + i * 16}" width="10" height="10" fill="${l.color}"/><text x="${W - PAD.right - 155}" y="${21 + i * 16}">${esc(l.name)}</text>`);
+  const legendSvg = legend.map(
+    (l, i) =>
+      `<rect x="${W - PAD.right - 170}" y="${12 + i * 16}" width="10" height="10" fill="${l.color}"/><text x="${W - PAD.right - 155}" y="${21 + i * 16}">${esc(l.name)}</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12" fill="#111827" role="img" aria-label="${esc(title)}">`,
     `<title>${esc(title)}</title>`,
@@ -55,20 +74,35 @@ function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax
   ].join('\n');
 }
 
-export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
+export function lineChart(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: readonly Series[],
+): string {
   const xMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
   const yMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]))) * 1.1;
   const pw = W - PAD.left - PAD.right;
   const ph = H - PAD.top - PAD.bottom;
   const body = series.map((s) => {
-    const d = s.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${(PAD.left + (x / xMax) * pw).toFixed(1)},${(PAD.top + ph - (y / yMax) * ph).toFixed(1)}`).join(' ');
+    const d = s.points
+      .map(
+        ([x, y], i) =>
+          `${i === 0 ? 'M' : 'L'}${(PAD.left + (x / xMax) * pw).toFixed(1)},${(PAD.top + ph - (y / yMax) * ph).toFixed(1)}`,
+      )
+      .join(' ');
     return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`;
   });
   return frame(title, xLabel, yLabel, xMax, yMax, series, body);
 }
 
 /** Side-by-side bars per bin; `bins` are the upper edges, each series counts per bin. */
-export function histogram(title: string, xLabel: string, binWidth: number, series: ReadonlyArray<{ name: string; color: string; counts: readonly number[] }>): string {
+export function histogram(
+  title: string,
+  xLabel: string,
+  binWidth: number,
+  series: ReadonlyArray<{ name: string; color: string; counts: readonly number[] }>,
+): string {
   const bins = Math.max(1, ...series.map((s) => s.counts.length));
   const xMax = bins * binWidth;
   const yMax = Math.max(1, ...series.flatMap((s) => s.counts)) * 1.1;

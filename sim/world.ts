@@ -5,7 +5,14 @@ import type { SimConfig } from './config.ts';
 import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
 import type { Plan } from './plan.ts';
 import { buildCity, inPool, signIn } from './setup.ts';
-import { type DriverLog, isTerminal, type SimState, sinceStart, sleep, type TrackedOrder } from './state.ts';
+import {
+  type DriverLog,
+  isTerminal,
+  type SimState,
+  sinceStart,
+  sleep,
+  type TrackedOrder,
+} from './state.ts';
 import { runStore } from './stores.ts';
 
 export interface WorldOptions {
@@ -46,7 +53,9 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   const setupApi = new Api(o.bases, new ApiStats(), Date.now());
   const opsToken = await signIn(setupApi, o.ops.email, o.ops.password);
   o.log(`[${o.label}] building the city`);
-  const city = await buildCity(setupApi, o.plan, opsToken, o.tag, (m) => o.log(`[${o.label}] ${m}`));
+  const city = await buildCity(setupApi, o.plan, opsToken, o.tag, (m) =>
+    o.log(`[${o.label}] ${m}`),
+  );
   await setupApi.close();
 
   const stats = new ApiStats();
@@ -73,28 +82,46 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
     agentErrors: [],
   };
   const storeLoops = city.stores.map((st) => runStore(state, st));
-  const couriers = o.plan.drivers.map((d, i) => startCourier(state, d, city.driverTokens[i] as string));
+  const couriers = o.plan.drivers.map((d, i) =>
+    startCourier(state, d, city.driverTokens[i] as string),
+  );
   state.drivers = couriers.map((c) => c.log);
   const sampler = setInterval(() => {
-    const open = [...state.orders.values()].filter((x) => x.deliveredAt === undefined && !x.canceledBySim).length;
+    const open = [...state.orders.values()].filter(
+      (x) => x.deliveredAt === undefined && !x.canceledBySim,
+    ).length;
     state.samples.push([sinceStart(state), state.busyNow, open]);
   }, 15_000);
   const faults = o.during?.(state);
 
-  o.log(`[${o.label}] the evening starts: ${o.plan.visits.length} visits over ${(o.plan.durationS / 60).toFixed(1)} min, ${o.plan.drivers.length} couriers`);
-  const visits = o.plan.visits.map((v) => sleep(v.atS * 1000).then(() => runVisit(state, v).catch((err: unknown) => state.agentErrors.push(`visit ${v.index}: ${String(err)}`))));
+  o.log(
+    `[${o.label}] the evening starts: ${o.plan.visits.length} visits over ${(o.plan.durationS / 60).toFixed(1)} min, ${o.plan.drivers.length} couriers`,
+  );
+  const visits = o.plan.visits.map((v) =>
+    sleep(v.atS * 1000).then(() =>
+      runVisit(state, v).catch((err: unknown) =>
+        state.agentErrors.push(`visit ${v.index}: ${String(err)}`),
+      ),
+    ),
+  );
   const progress = setInterval(() => {
     const delivered = [...state.orders.values()].filter((x) => x.deliveredAt).length;
-    o.log(`[${o.label}] t=${Math.round(sinceStart(state))}s placed=${state.orders.size} delivered=${delivered} busy couriers=${state.busyNow}`);
+    o.log(
+      `[${o.label}] t=${Math.round(sinceStart(state))}s placed=${state.orders.size} delivered=${delivered} busy couriers=${state.busyNow}`,
+    );
   }, 60_000);
   await Promise.all(visits);
   const arrivalsS = sinceStart(state);
-  o.log(`[${o.label}] every customer has come; waiting for open orders to end (at most ${o.cfg.drainMin} min)`);
+  o.log(
+    `[${o.label}] every customer has come; waiting for open orders to end (at most ${o.cfg.drainMin} min)`,
+  );
 
   // Drain: every order ends (delivered, canceled or failed) or the drain time runs out.
   const drainUntil = Date.now() + o.cfg.drainMin * 60_000;
   for (;;) {
-    const open = o.databaseUrl ? await openOrders(o.databaseUrl).catch(() => -1) : await openByApi(api, opsToken);
+    const open = o.databaseUrl
+      ? await openOrders(o.databaseUrl).catch(() => -1)
+      : await openByApi(api, opsToken);
     if (open === 0 || Date.now() > drainUntil) break;
     await sleep(5_000);
   }
@@ -102,7 +129,9 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   clearInterval(progress);
   clearInterval(sampler);
   state.stopping = true;
-  o.log(`[${o.label}] the evening is over after ${Math.round(drainedS)} s of drain; couriers go off shift`);
+  o.log(
+    `[${o.label}] the evening is over after ${Math.round(drainedS)} s of drain; couriers go off shift`,
+  );
   await faults;
   await Promise.all([...storeLoops, ...couriers.map((c) => c.done)]);
 
@@ -115,16 +144,28 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
     const t = state.orders.get(id);
     if (t) t.status = status;
   }
-  const invariants: InvariantResult[] = o.databaseUrl ? await checkInvariants(o.databaseUrl, { acceptTimeoutS: o.acceptTimeoutS }) : [];
-  const rec = await audit.call<{ ok: boolean; mismatches: unknown[] }>('GET', '/v1/ops/payments/reconciliation', { token: opsToken });
+  const invariants: InvariantResult[] = o.databaseUrl
+    ? await checkInvariants(o.databaseUrl, { acceptTimeoutS: o.acceptTimeoutS })
+    : [];
+  const rec = await audit.call<{ ok: boolean; mismatches: unknown[] }>(
+    'GET',
+    '/v1/ops/payments/reconciliation',
+    { token: opsToken },
+  );
   invariants.push({
     name: 'reconciliation_endpoint',
     ok: rec.status === 200 && rec.body.ok === true,
     violations: rec.status === 200 ? rec.body.mismatches.length : -1,
-    detail: 'GET /v1/ops/payments/reconciliation finds no mismatch between the ledger, the rules and the payment provider',
+    detail:
+      'GET /v1/ops/payments/reconciliation finds no mismatch between the ledger, the rules and the payment provider',
   });
   const notEnded = [...finalStatus.values()].filter((st) => !isTerminal(st)).length;
-  invariants.push({ name: 'every_order_ended', ok: notEnded === 0, violations: notEnded, detail: 'every order placed with a 2xx answer is delivered, canceled or failed' });
+  invariants.push({
+    name: 'every_order_ended',
+    ok: notEnded === 0,
+    violations: notEnded,
+    detail: 'every order placed with a 2xx answer is delivered, canceled or failed',
+  });
   invariants.push({
     name: 'no_duplicate_order',
     ok: state.duplicateOrders === 0,
@@ -132,13 +173,24 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
     detail: 'a checkout retried with the same Idempotency-Key made one order',
   });
   await audit.close();
-  return { label: o.label, state, stats, finalStatus, invariants, drainedS, arrivalsS, drivers: state.drivers };
+  return {
+    label: o.label,
+    state,
+    stats,
+    finalStatus,
+    invariants,
+    drainedS,
+    arrivalsS,
+    drivers: state.drivers,
+  };
 }
 
 async function openByApi(api: Api, token: string): Promise<number> {
   let n = 0;
   for (const status of OPEN) {
-    const res = await api.call<{ items: unknown[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token }).catch(() => null);
+    const res = await api
+      .call<{ items: unknown[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token })
+      .catch(() => null);
     if (!res || res.status !== 200) return -1;
     n += res.body.items.length;
   }
@@ -149,7 +201,9 @@ async function finalStatuses(api: Api, token: string, ids: string[]): Promise<Ma
   const out = new Map<string, string>();
   await inPool(ids, 8, async (id) => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const res = await api.call<{ status: string }>('GET', `/v1/orders/${id}`, { token }).catch(() => null);
+      const res = await api
+        .call<{ status: string }>('GET', `/v1/orders/${id}`, { token })
+        .catch(() => null);
       if (res?.status === 200) {
         out.set(id, res.body.status);
         return;

@@ -13,7 +13,9 @@ function fail(err: unknown): never {
     process.stderr.write(`lastmile: ${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`lastmile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `lastmile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 }
 
@@ -26,7 +28,9 @@ function config(overrides: ConfigOverrides) {
 }
 
 const program = new Command('lastmile')
-  .description('lastmile: local delivery platform (stores, stock, orders, payments, dispatch, live tracking)')
+  .description(
+    'lastmile: local delivery platform (stores, stock, orders, payments, dispatch, live tracking)',
+  )
   .showHelpAfterError();
 
 program
@@ -82,7 +86,10 @@ program
     const cfg = config({});
     try {
       // No role: only the database and its migrations.
-      const p = await startPlatform({ ...cfg, roles: [] }, { modules: allModules, workflows: false, listen: false });
+      const p = await startPlatform(
+        { ...cfg, roles: [] },
+        { modules: allModules, workflows: false, listen: false },
+      );
       await p.stop();
       process.stdout.write('migrations are up to date\n');
     } catch (err) {
@@ -91,10 +98,18 @@ program
   });
 
 /** A whole number from a flag, or a usage error (the command's help and exit code 2, no stack trace). */
-function wholeNumber(cmd: Command, name: string, value: string | undefined, min: number): number | undefined {
+function wholeNumber(
+  cmd: Command,
+  name: string,
+  value: string | undefined,
+  min: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) cmd.error(`error: ${name} must be a whole number of at least ${min}, got "${value}"`, { exitCode: 2 });
+  if (!Number.isInteger(n) || n < min)
+    cmd.error(`error: ${name} must be a whole number of at least ${min}, got "${value}"`, {
+      exitCode: 2,
+    });
   return n;
 }
 
@@ -107,50 +122,72 @@ program
   .option('--demo', 'seed the demo accounts and the demo city', false)
   .option('--stores <n>', 'stores spread over the metro area')
   .option('--skus <n>', 'products (every store stocks every one)')
-  .addOption(new Option('--city <city>', 'metro area, its currency and time zone').choices(CITY_KEYS).default('berlin'))
+  .addOption(
+    new Option('--city <city>', 'metro area, its currency and time zone')
+      .choices(CITY_KEYS)
+      .default('berlin'),
+  )
   .option('--seed <n>', 'generator seed (same seed, same catalog)', '1')
   .option('--jobs <n>', 'stores loaded in parallel', '2')
-  .action(async (opts: { demo: boolean; stores?: string; skus?: string; city: string; seed: string; jobs: string }, cmd: Command) => {
-    const stores = wholeNumber(cmd, '--stores', opts.stores, 1);
-    const skus = wholeNumber(cmd, '--skus', opts.skus, 1);
-    const seed = wholeNumber(cmd, '--seed', opts.seed, 0) ?? 1;
-    const jobs = wholeNumber(cmd, '--jobs', opts.jobs, 1) ?? 2;
-    const usage = (message: string) => cmd.error(`error: ${message}`, { exitCode: 2 });
-    if ((stores === undefined) !== (skus === undefined)) usage('--stores and --skus go together');
-    if (!opts.demo && stores === undefined) usage('say what to seed: --demo, or --stores N --skus N');
-    const cfg = config({});
-    try {
-      const p = await startPlatform({ ...cfg, roles: [] }, { modules: allModules, workflows: false, listen: false });
+  .action(
+    async (
+      opts: {
+        demo: boolean;
+        stores?: string;
+        skus?: string;
+        city: string;
+        seed: string;
+        jobs: string;
+      },
+      cmd: Command,
+    ) => {
+      const stores = wholeNumber(cmd, '--stores', opts.stores, 1);
+      const skus = wholeNumber(cmd, '--skus', opts.skus, 1);
+      const seed = wholeNumber(cmd, '--seed', opts.seed, 0) ?? 1;
+      const jobs = wholeNumber(cmd, '--jobs', opts.jobs, 1) ?? 2;
+      const usage = (message: string) => cmd.error(`error: ${message}`, { exitCode: 2 });
+      if ((stores === undefined) !== (skus === undefined)) usage('--stores and --skus go together');
+      if (!opts.demo && stores === undefined)
+        usage('say what to seed: --demo, or --stores N --skus N');
+      const cfg = config({});
       try {
-        if (opts.demo) {
-          await seedDemoAccounts(p.ctx);
-          await seedDemoCity(p.ctx, p.databaseUrl);
-          process.stdout.write('demo accounts and demo city seeded\n');
+        const p = await startPlatform(
+          { ...cfg, roles: [] },
+          { modules: allModules, workflows: false, listen: false },
+        );
+        try {
+          if (opts.demo) {
+            await seedDemoAccounts(p.ctx);
+            await seedDemoCity(p.ctx, p.databaseUrl);
+            process.stdout.write('demo accounts and demo city seeded\n');
+          }
+          if (stores !== undefined && skus !== undefined) {
+            const report = await seedCatalog(p.ctx, {
+              databaseUrl: p.databaseUrl,
+              city: cityByKey(opts.city),
+              seed,
+              stores,
+              skus,
+              jobs,
+              progress: true,
+              log: (line) => process.stderr.write(`${line}\n`),
+            });
+            process.stdout.write(formatSeedReport(report));
+          }
+        } finally {
+          await p.stop();
         }
-        if (stores !== undefined && skus !== undefined) {
-          const report = await seedCatalog(p.ctx, {
-            databaseUrl: p.databaseUrl,
-            city: cityByKey(opts.city),
-            seed,
-            stores,
-            skus,
-            jobs,
-            progress: true,
-            log: (line) => process.stderr.write(`${line}\n`),
-          });
-          process.stdout.write(formatSeedReport(report));
-        }
-      } finally {
-        await p.stop();
+      } catch (err) {
+        fail(err);
       }
-    } catch (err) {
-      fail(err);
-    }
-  });
+    },
+  );
 
 program
   .command('bench')
-  .description('Run a benchmark and write bench/results/<name>.json; "all" runs each and writes bench/REPORT.md; "report" rebuilds REPORT.md from bench/results')
+  .description(
+    'Run a benchmark and write bench/results/<name>.json; "all" runs each and writes bench/REPORT.md; "report" rebuilds REPORT.md from bench/results',
+  )
   .argument('<name>', 'benchmark name, "all" or "report"')
   .option('--quick', 'small scale, finishes in under a minute', false)
   .action(async (name: string, opts: { quick: boolean }) => {
@@ -196,7 +233,8 @@ program
     try {
       const { runSimulation, QUICK } = await import('../sim/run.ts');
       const { DEFAULT_SIM } = await import('../sim/config.ts');
-      const n = (flag: string, key: string, min: number) => wholeNumber(cmd, flag, opts[key] as string | undefined, min);
+      const n = (flag: string, key: string, min: number) =>
+        wholeNumber(cmd, flag, opts[key] as string | undefined, min);
       const base = { ...DEFAULT_SIM, ...(opts.quick ? QUICK : {}) };
       const pick = (v: number | undefined, d: number) => v ?? d;
       const cfg = {
@@ -216,7 +254,9 @@ program
       const urls = (opts.url as string[] | undefined) ?? [];
       // Node exits quietly when nothing is left to wait on; a simulation that ends that way is a bug to report.
       const stalled = () => {
-        process.stderr.write('the simulation stopped before it finished: an agent waited on something that can no longer happen\n');
+        process.stderr.write(
+          'the simulation stopped before it finished: an agent waited on something that can no longer happen\n',
+        );
         process.exitCode = 3;
       };
       process.once('beforeExit', stalled);

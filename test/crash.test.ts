@@ -19,11 +19,17 @@ const PER_WAVE = 120;
 const world = crashFixture();
 const nats = natsUrl();
 
-const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(world.database.db)).rows[0]?.n ?? 0;
+const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
+  (await query.execute(world.database.db)).rows[0]?.n ?? 0;
 
 describe('crash recovery', () => {
   it('applies every event exactly once and resumes sleeping workflows after repeated kill -9', async () => {
-    const env = processEnv(world.tdb.url, { LASTMILE_NAMESPACE: testNamespace('crash'), LASTMILE_TICKET_ESCALATION_S: '2', LASTMILE_INSTANCE_ID: 'crash-worker', PORT: '0' });
+    const env = processEnv(world.tdb.url, {
+      LASTMILE_NAMESPACE: testNamespace('crash'),
+      LASTMILE_TICKET_ESCALATION_S: '2',
+      LASTMILE_INSTANCE_ID: 'crash-worker',
+      PORT: '0',
+    });
     const args = nats ? ['--role', 'worker'] : ['--role', 'all'];
     const support = supportService(world.database.db);
     const customer = { kind: 'user' as const, id: uuidv7(), role: 'customer' as const };
@@ -33,7 +39,11 @@ describe('crash recovery', () => {
     for (let wave = 0; wave < WAVES; wave++) {
       await Promise.all(
         Array.from({ length: PER_WAVE }, (_, i) =>
-          support.open(customer, { subject: `Wave ${wave} ticket ${i}`, message: 'where is my order?' }, null),
+          support.open(
+            customer,
+            { subject: `Wave ${wave} ticket ${i}`, message: 'where is my order?' },
+            null,
+          ),
         ),
       );
       opened += PER_WAVE;
@@ -47,7 +57,10 @@ describe('crash recovery', () => {
 
     world.proc = await spawnLastmile(args, env);
     await waitFor(
-      async () => (await count(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_escalated'`)) === opened,
+      async () =>
+        (await count(
+          sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_escalated'`,
+        )) === opened,
       90_000,
       'every ticket escalated and notified',
     );
@@ -64,14 +77,26 @@ describe('crash recovery', () => {
     world.proc = null;
 
     expect(kills).toBe(WAVES);
-    expect(await count(sql`SELECT count(*)::int AS n FROM support_tickets WHERE status = 'escalated'`)).toBe(opened);
-    expect(await count(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_opened'`)).toBe(opened);
-    expect(await count(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_escalated'`)).toBe(opened);
+    expect(
+      await count(sql`SELECT count(*)::int AS n FROM support_tickets WHERE status = 'escalated'`),
+    ).toBe(opened);
+    expect(
+      await count(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_opened'`),
+    ).toBe(opened);
+    expect(
+      await count(
+        sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_escalated'`,
+      ),
+    ).toBe(opened);
     // No event produced two notifications, and the inbox saw each event once.
     expect(
-      await count(sql`SELECT count(*)::int AS n FROM (SELECT event_id FROM notifications GROUP BY event_id HAVING count(*) > 1) d`),
+      await count(
+        sql`SELECT count(*)::int AS n FROM (SELECT event_id FROM notifications GROUP BY event_id HAVING count(*) > 1) d`,
+      ),
     ).toBe(0);
-    expect(await count(sql`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'notifications'`)).toBe(opened * 2);
+    expect(
+      await count(sql`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'notifications'`),
+    ).toBe(opened * 2);
     expect(await count(sql`SELECT count(*)::int AS n FROM outbox`)).toBe(opened * 2);
     expect(await count(sql`SELECT count(*)::int AS n FROM dead_letters`)).toBe(0);
     const workflows = await count(

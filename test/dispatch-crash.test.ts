@@ -35,32 +35,76 @@ describe('dispatch crash recovery', () => {
     world.proc = await spawnLastmile(['--port', String(port)], env);
 
     const { call, login } = httpClient(base);
-    const emailOf = (role: string, i = 0) => (DEMO_USERS.filter((u) => u.role === role)[i] as { email: string }).email;
+    const emailOf = (role: string, i = 0) =>
+      (DEMO_USERS.filter((u) => u.role === role)[i] as { email: string }).email;
     const ops = await login(emailOf('ops'));
     const customer = await login(emailOf('customer'));
     const drivers = [await login(emailOf('driver', 0)), await login(emailOf('driver', 1))] as const;
 
     await call('PUT', '/v1/categories/groceries', ops, { name: 'Groceries' });
     const at = { lat: 52.5, lng: 13.4 };
-    const store = (await call('POST', '/v1/stores', ops, { name: 'Crash store', ...at, zone: { radius_m: 5000 }, opening_hours: ALWAYS_OPEN, avg_prep_s: 0 })).body as { id: string };
-    const product = (await call('POST', '/v1/products', ops, { sku: 'DC-1', name: 'Crash item', category_id: 'groceries', price_minor: 500, currency: 'EUR' })).body as { id: string };
-    await setStockLevels(world.database.db, [{ storeId: store.id, productId: product.id, onHand: 10 }], { kind: 'count', reason: 'crash test', actor: 'test' });
-    await identityService(world.database.db, tokens).upsertUser({ email: 'dc-staff@test.lastmile.dev', name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId: store.id });
+    const store = (
+      await call('POST', '/v1/stores', ops, {
+        name: 'Crash store',
+        ...at,
+        zone: { radius_m: 5000 },
+        opening_hours: ALWAYS_OPEN,
+        avg_prep_s: 0,
+      })
+    ).body as { id: string };
+    const product = (
+      await call('POST', '/v1/products', ops, {
+        sku: 'DC-1',
+        name: 'Crash item',
+        category_id: 'groceries',
+        price_minor: 500,
+        currency: 'EUR',
+      })
+    ).body as { id: string };
+    await setStockLevels(
+      world.database.db,
+      [{ storeId: store.id, productId: product.id, onHand: 10 }],
+      { kind: 'count', reason: 'crash test', actor: 'test' },
+    );
+    await identityService(world.database.db, tokens).upsertUser({
+      email: 'dc-staff@test.lastmile.dev',
+      name: 'Staff',
+      role: 'store',
+      password: DEMO_PASSWORD,
+      storeId: store.id,
+    });
     const staff = await login('dc-staff@test.lastmile.dev');
 
     // Both drivers on shift near the store, reporting their position.
     const report = async (i: number) => {
-      const r = await call('POST', '/v1/drivers/me/locations', drivers[i] as string, { points: [{ lat: at.lat + 0.002 * (i + 1), lng: at.lng, recorded_at: new Date().toISOString() }] });
+      const r = await call('POST', '/v1/drivers/me/locations', drivers[i] as string, {
+        points: [
+          { lat: at.lat + 0.002 * (i + 1), lng: at.lng, recorded_at: new Date().toISOString() },
+        ],
+      });
       expect(r.status).toBe(200);
     };
     for (const [i, token] of drivers.entries()) {
-      expect((await call('PUT', '/v1/drivers/me/shift', token, { status: 'available' })).status).toBe(200);
+      expect(
+        (await call('PUT', '/v1/drivers/me/shift', token, { status: 'available' })).status,
+      ).toBe(200);
       await report(i);
     }
     // Two orders in opposite directions (never batched), accepted: each trip is offered now.
     const orderIds: string[] = [];
     for (const [i, dLat] of [0.01, -0.01].entries()) {
-      const placed = await call('POST', '/v1/orders', customer, { store_id: store.id, lines: [{ product_id: product.id, quantity: 1 }], delivery: { lat: at.lat + dLat, lng: at.lng, address: `Door ${i}` }, payment: { card_token: 'tok_visa' } }, `dc-${i}`);
+      const placed = await call(
+        'POST',
+        '/v1/orders',
+        customer,
+        {
+          store_id: store.id,
+          lines: [{ product_id: product.id, quantity: 1 }],
+          delivery: { lat: at.lat + dLat, lng: at.lng, address: `Door ${i}` },
+          payment: { card_token: 'tok_visa' },
+        },
+        `dc-${i}`,
+      );
       expect(placed.status).toBe(201);
       const id = (placed.body as { id: string }).id;
       orderIds.push(id);
@@ -68,15 +112,36 @@ describe('dispatch crash recovery', () => {
     }
     const offerOf = async (i: number) => {
       const r = await call('GET', '/v1/dispatch/offers', drivers[i] as string);
-      return ((r.body as { items: Array<{ id: string; trip_id: string }> } | null)?.items ?? [])[0] ?? null;
+      return (
+        ((r.body as { items: Array<{ id: string; trip_id: string }> } | null)?.items ?? [])[0] ??
+        null
+      );
     };
-    const offers = await waitFor(async () => {
-      const o = [await offerOf(0), await offerOf(1)];
-      return o[0] && o[1] ? o : null;
-    }, 30_000, 'an open offer for each driver');
-    const [kept, ignored] = offers as [{ id: string; trip_id: string }, { id: string; trip_id: string }];
+    const offers = await waitFor(
+      async () => {
+        const o = [await offerOf(0), await offerOf(1)];
+        return o[0] && o[1] ? o : null;
+      },
+      30_000,
+      'an open offer for each driver',
+    );
+    const [kept, ignored] = offers as [
+      { id: string; trip_id: string },
+      { id: string; trip_id: string },
+    ];
     // The last positions must be on record for a process that loses the in-process index.
-    await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers WHERE last_fix_at IS NOT NULL`.execute(world.database.db)).rows[0]?.n === 2, 10_000, 'positions stored');
+    await waitFor(
+      async () =>
+        (
+          await sql<{
+            n: number;
+          }>`SELECT count(*)::int AS n FROM drivers WHERE last_fix_at IS NOT NULL`.execute(
+            world.database.db,
+          )
+        ).rows[0]?.n === 2,
+      10_000,
+      'positions stored',
+    );
 
     await world.proc.crash();
     world.proc = await spawnLastmile(['--port', String(port)], env);
@@ -89,27 +154,49 @@ describe('dispatch crash recovery', () => {
     expect(again.status).toBe(409);
 
     // The other offer runs out after the restart and is expired once.
-    const expired = await waitFor(async () => {
-      const r = await sql<{ status: string }>`SELECT status FROM offers WHERE id = ${ignored.id}`.execute(world.database.db);
-      return r.rows[0]?.status === 'expired' ? r.rows[0] : null;
-    }, (OFFER_TTL_S + 20) * 1000, 'the ignored offer to expire');
+    const expired = await waitFor(
+      async () => {
+        const r = await sql<{
+          status: string;
+        }>`SELECT status FROM offers WHERE id = ${ignored.id}`.execute(world.database.db);
+        return r.rows[0]?.status === 'expired' ? r.rows[0] : null;
+      },
+      (OFFER_TTL_S + 20) * 1000,
+      'the ignored offer to expire',
+    );
     expect(expired.status).toBe('expired');
     const late = await call('POST', `/v1/dispatch/offers/${ignored.id}/accept`, drivers[1]);
     expect(late.status).toBe(409);
 
-    const stats = await sql<{ id: string; offers_received: number; offers_accepted: number; status: string }>`
-      SELECT id, offers_received, offers_accepted, status FROM drivers ORDER BY id`.execute(world.database.db);
+    const stats = await sql<{
+      id: string;
+      offers_received: number;
+      offers_accepted: number;
+      status: string;
+    }>`
+      SELECT id, offers_received, offers_accepted, status FROM drivers ORDER BY id`.execute(
+      world.database.db,
+    );
     expect(stats.rows.map((r) => [r.offers_received, r.offers_accepted, r.status])).toEqual([
       [1, 1, 'on_delivery'],
       [1, 0, 'available'],
     ]);
-    const assigned = await sql<{ trip: string; n: number }>`SELECT driver_id AS trip, count(*)::int AS n FROM trips WHERE status = 'assigned' GROUP BY driver_id`.execute(world.database.db);
+    const assigned = await sql<{
+      trip: string;
+      n: number;
+    }>`SELECT driver_id AS trip, count(*)::int AS n FROM trips WHERE status = 'assigned' GROUP BY driver_id`.execute(
+      world.database.db,
+    );
     expect(assigned.rows).toHaveLength(1);
     expect(assigned.rows[0]?.n).toBe(1);
-    const accepted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM offers WHERE status = 'accepted'`.execute(world.database.db);
+    const accepted = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM offers WHERE status = 'accepted'`.execute(world.database.db);
     expect(accepted.rows[0]?.n).toBe(1);
     // The ignored trip is still being looked after: searching again (or escalated), never stuck on a dead offer.
-    const left = await sql<{ status: string }>`SELECT status FROM trips WHERE id = ${ignored.trip_id}`.execute(world.database.db);
+    const left = await sql<{
+      status: string;
+    }>`SELECT status FROM trips WHERE id = ${ignored.trip_id}`.execute(world.database.db);
     expect(['searching', 'offered']).toContain(left.rows[0]?.status);
   }, 180_000);
 });

@@ -4,7 +4,12 @@ import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from '../src/modules/catalog/http-cach
 import { createDatabase } from '../src/platform/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { waitFor } from './support/platform.ts';
-import { httpClient, type SplitDeployment, seedDemoInto, startSplitDeployment } from './support/processes.ts';
+import {
+  httpClient,
+  type SplitDeployment,
+  seedDemoInto,
+  startSplitDeployment,
+} from './support/processes.ts';
 import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
@@ -57,50 +62,97 @@ describe('several processes', () => {
     const open = (base: string, i: number, key: string) =>
       fetch(`${base}/v1/support/tickets`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${customer}`, 'idempotency-key': key },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${customer}`,
+          'idempotency-key': key,
+        },
         body: JSON.stringify({ subject: `Ticket number ${i}`, message: 'from a split deployment' }),
       });
     const N = 60;
-    const first = await Promise.all(Array.from({ length: N }, (_, i) => open(apis[i % 2] as string, i, `mp-${i}`)));
+    const first = await Promise.all(
+      Array.from({ length: N }, (_, i) => open(apis[i % 2] as string, i, `mp-${i}`)),
+    );
     expect(first.map((r) => r.status)).toEqual(Array(N).fill(201));
     // The same keys sent to the other process replay the first answers.
-    const retried = await Promise.all(Array.from({ length: N }, (_, i) => open(apis[(i + 1) % 2] as string, i, `mp-${i}`)));
-    expect(retried.every((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true')).toBe(true);
+    const retried = await Promise.all(
+      Array.from({ length: N }, (_, i) => open(apis[(i + 1) % 2] as string, i, `mp-${i}`)),
+    );
+    expect(
+      retried.every((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true'),
+    ).toBe(true);
 
-    const n = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(database.db)).rows[0]?.n ?? 0;
+    const n = async (q: ReturnType<typeof sql<{ n: number }>>) =>
+      (await q.execute(database.db)).rows[0]?.n ?? 0;
     expect(await n(sql`SELECT count(*)::int AS n FROM support_tickets`)).toBe(N);
     await waitFor(
-      async () => (await n(sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_opened'`)) === N,
+      async () =>
+        (await n(
+          sql`SELECT count(*)::int AS n FROM notifications WHERE kind = 'ticket_opened'`,
+        )) === N,
       30_000,
       'worker notified ops',
     );
-    const list = await fetch(`${apis[1]}/v1/notifications?limit=100`, { headers: { authorization: `Bearer ${ops}` } });
+    const list = await fetch(`${apis[1]}/v1/notifications?limit=100`, {
+      headers: { authorization: `Bearer ${ops}` },
+    });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(N);
     expect(await n(sql`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).toBe(0);
 
     // A stock count through one process reaches the product page another process has cached, at
     // once (a notice over NATS), not after the page's maximum age.
     const opsCall = async (method: string, path: string, body: unknown) => {
-      const res = await fetch(`${apis[1]}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ops}` }, body: JSON.stringify(body) });
+      const res = await fetch(`${apis[1]}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ops}` },
+        body: JSON.stringify(body),
+      });
       const json = (await res.json()) as { id: string };
       expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
       return json;
     };
     await opsCall('PUT', '/v1/categories/mp', { name: 'Split deployment goods' });
-    const product = await opsCall('POST', '/v1/products', { sku: 'MP-1', name: 'Split milk', category_id: 'mp', price_minor: 120, currency: 'EUR' });
-    const always = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
-    const storeId = (await opsCall('POST', '/v1/stores', { name: 'Split store', lat: 52.5, lng: 13.4, zone: { radius_m: 3000 }, opening_hours: always })).id;
-    await opsCall('PUT', `/v1/stores/${storeId}/stock/${product.id}`, { on_hand: 4, reason: 'first count' });
+    const product = await opsCall('POST', '/v1/products', {
+      sku: 'MP-1',
+      name: 'Split milk',
+      category_id: 'mp',
+      price_minor: 120,
+      currency: 'EUR',
+    });
+    const always = Object.fromEntries(
+      ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+    );
+    const storeId = (
+      await opsCall('POST', '/v1/stores', {
+        name: 'Split store',
+        lat: 52.5,
+        lng: 13.4,
+        zone: { radius_m: 3000 },
+        opening_hours: always,
+      })
+    ).id;
+    await opsCall('PUT', `/v1/stores/${storeId}/stock/${product.id}`, {
+      on_hand: 4,
+      reason: 'first count',
+    });
     const productsOf = async () => {
       const res = await fetch(`${apis[0]}/v1/stores/${storeId}/products?limit=5`);
-      if (res.status !== 200) throw new Error(`products of ${storeId}: ${res.status} ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`products of ${storeId}: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { items: Array<{ id: string }> }).items.map((i) => i.id);
     };
     const soldOut = product.id;
     expect(await productsOf()).toEqual([soldOut]);
-    await opsCall('PUT', `/v1/stores/${storeId}/stock/${soldOut}`, { on_hand: 0, reason: 'sold out in a split deployment' });
+    await opsCall('PUT', `/v1/stores/${storeId}/stock/${soldOut}`, {
+      on_hand: 0,
+      reason: 'sold out in a split deployment',
+    });
     const seenAt = Date.now();
-    await waitFor(async () => !(await productsOf()).includes(soldOut), PAGE_MAX_AGE_MS, 'the other process to drop the sold-out product');
+    await waitFor(
+      async () => !(await productsOf()).includes(soldOut),
+      PAGE_MAX_AGE_MS,
+      'the other process to drop the sold-out product',
+    );
     // Without the notice the page would stay until its maximum age (re-read after 8 s at the earliest).
     expect(Date.now() - seenAt).toBeLessThan(PAGE_GRACE_MS + 3000);
     await database.close();

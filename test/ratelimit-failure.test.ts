@@ -30,16 +30,49 @@ describe('rate limiter when Redis fails', () => {
       file,
       JSON.stringify({
         on_redis_failure: 'local',
-        role_tiers: { anonymous: 'anonymous', customer: 'free', driver: 'free', store: 'free', partner: 'free', ops: 'internal' },
-        tiers: { anonymous: { algorithm: 'sliding_window', limit: 1000, window_s: 60 }, free: { algorithm: 'sliding_window', limit: 1000, window_s: 60 }, internal: 'unlimited' },
+        role_tiers: {
+          anonymous: 'anonymous',
+          customer: 'free',
+          driver: 'free',
+          store: 'free',
+          partner: 'free',
+          ops: 'internal',
+        },
+        tiers: {
+          anonymous: { algorithm: 'sliding_window', limit: 1000, window_s: 60 },
+          free: { algorithm: 'sliding_window', limit: 1000, window_s: 60 },
+          internal: 'unlimited',
+        },
         routes: [
-          { name: 'open_route', match: ['GET /v1/categories'], tiers: { '*': { algorithm: 'sliding_window', limit: 4, window_s: 600 } }, on_redis_failure: 'open' },
-          { name: 'closed_route', match: ['GET /v1/stores/:id'], tiers: { '*': { algorithm: 'sliding_window', limit: 4, window_s: 600 } }, on_redis_failure: 'closed' },
-          { name: 'local_route', match: ['GET /v1/products/:id'], tiers: { '*': { algorithm: 'sliding_window', limit: 9, window_s: 600 } }, on_redis_failure: 'local' },
+          {
+            name: 'open_route',
+            match: ['GET /v1/categories'],
+            tiers: { '*': { algorithm: 'sliding_window', limit: 4, window_s: 600 } },
+            on_redis_failure: 'open',
+          },
+          {
+            name: 'closed_route',
+            match: ['GET /v1/stores/:id'],
+            tiers: { '*': { algorithm: 'sliding_window', limit: 4, window_s: 600 } },
+            on_redis_failure: 'closed',
+          },
+          {
+            name: 'local_route',
+            match: ['GET /v1/products/:id'],
+            tiers: { '*': { algorithm: 'sliding_window', limit: 9, window_s: 600 } },
+            on_redis_failure: 'local',
+          },
         ],
       }),
     );
-    t = await startTestPlatform({ env: { REDIS_URL: redis.url, LASTMILE_RATE_LIMITS: file, LASTMILE_RATE_LIMIT_BREAK_AFTER: '2', LASTMILE_RATE_LIMIT_HALF_OPEN_MS: '300' } });
+    t = await startTestPlatform({
+      env: {
+        REDIS_URL: redis.url,
+        LASTMILE_RATE_LIMITS: file,
+        LASTMILE_RATE_LIMIT_BREAK_AFTER: '2',
+        LASTMILE_RATE_LIMIT_HALF_OPEN_MS: '300',
+      },
+    });
     ops = await t.tokenFor('ops');
   });
   afterAll(async () => {
@@ -50,7 +83,8 @@ describe('rate limiter when Redis fails', () => {
   let ip = 0;
   const caller = () => `10.9.0.${++ip}`;
   const hit = (url: string, from: string) => t.request({ method: 'GET', url, remoteAddress: from });
-  const state = async () => (await t.request({ method: 'GET', url: '/v1/ops/rate-limits', token: ops })).json();
+  const state = async () =>
+    (await t.request({ method: 'GET', url: '/v1/ops/rate-limits', token: ops })).json();
   const STORE = '/v1/stores/00000000-0000-7000-8000-000000000001';
   // Routes whose handlers need only Postgres, so a paused Redis holds up nothing but the limiter.
   const PRODUCT = '/v1/products/00000000-0000-7000-8000-000000000002';
@@ -74,7 +108,9 @@ describe('rate limiter when Redis fails', () => {
     // 404: the product is unknown, but the request passed the limiter.
     expect(local).toEqual([404, 404, 404, 429, 429]);
     const metrics = (await t.request({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/lastmile_ratelimit_decisions_total\{policy="local_route",outcome="limited",source="local"\} [1-9]/);
+    expect(metrics).toMatch(
+      /lastmile_ratelimit_decisions_total\{policy="local_route",outcome="limited",source="local"\} [1-9]/,
+    );
     expect(metrics).toMatch(/lastmile_ratelimit_fallbacks_total\{mode="open"\} [1-9]/);
   }
 
@@ -121,7 +157,13 @@ describe('rate limiter when Redis fails', () => {
     // The restarted Redis is empty; the membership heartbeat and the script come back on their own.
     const { Redis } = await import('ioredis');
     const admin = new Redis(redis.url);
-    await admin.zadd(`${t.config.namespace}:gateway:members`, Date.now() + 3_600_000, 'api-b', Date.now() + 3_600_000, 'api-c');
+    await admin.zadd(
+      `${t.config.namespace}:gateway:members`,
+      Date.now() + 3_600_000,
+      'api-b',
+      Date.now() + 3_600_000,
+      'api-c',
+    );
     admin.disconnect();
     await recovered();
   });

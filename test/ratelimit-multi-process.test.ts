@@ -42,10 +42,21 @@ describe('rate limits across processes', () => {
     );
     // This test is about one budget shared through Redis: a check is given time to reach it even
     // when the whole suite loads the machine (falling back is ratelimit-failure.test.ts's subject).
-    const env = processEnv(tdb.url, { LASTMILE_NAMESPACE: testNamespace('rlmp'), LASTMILE_RATE_LIMITS: file, LASTMILE_RATE_LIMIT_TIMEOUT_MS: '1000' });
+    const env = processEnv(tdb.url, {
+      LASTMILE_NAMESPACE: testNamespace('rlmp'),
+      LASTMILE_RATE_LIMITS: file,
+      LASTMILE_RATE_LIMIT_TIMEOUT_MS: '1000',
+    });
     const ports = [await freePort(), await freePort(), await freePort()];
     procs.push(
-      ...(await Promise.all(ports.map((port, i) => spawnLastmile(['--role', 'api', '--port', String(port)], { ...env, LASTMILE_INSTANCE_ID: `rl-api-${i}` })))),
+      ...(await Promise.all(
+        ports.map((port, i) =>
+          spawnLastmile(['--role', 'api', '--port', String(port)], {
+            ...env,
+            LASTMILE_INSTANCE_ID: `rl-api-${i}`,
+          }),
+        ),
+      )),
     );
     const bases = ports.map((p) => `http://127.0.0.1:${p}`);
 
@@ -71,9 +82,14 @@ describe('rate limits across processes', () => {
     expect(Math.abs(admitted - LIMIT)).toBeLessThanOrEqual(LIMIT * 0.03);
     for (const base of bases) {
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      for (const m of metrics.matchAll(/lastmile_ratelimit_decisions_total\{[^}]*source="(\w+)"\} (\d+)/g)) sources.add(`${m[1]}`);
+      for (const m of metrics.matchAll(
+        /lastmile_ratelimit_decisions_total\{[^}]*source="(\w+)"\} (\d+)/g,
+      ))
+        sources.add(`${m[1]}`);
     }
     expect(sources.has('redis')).toBe(true);
-    process.stdout.write(`rate limit across 3 processes: ${admitted} of ${N} admitted for a limit of ${LIMIT}; decided by ${[...sources].join(', ')}\n`);
+    process.stdout.write(
+      `rate limit across 3 processes: ${admitted} of ${N} admitted for a limit of ${LIMIT}; decided by ${[...sources].join(', ')}\n`,
+    );
   });
 });

@@ -17,6 +17,15 @@ export const DEMO_CITY_SIZE = { stores: 8, skus: 300 } as const;
 export const DEMO_STORE_ID = formatUuid(storeAt(DEMO_CITY, 0).id);
 
 /** Loads the demo city; a re-run adds nothing. Takes well under a second on an empty database. */
-export function seedDemoCity(ctx: PlatformContext, databaseUrl: string): Promise<CatalogSeedReport> {
-  return seedCatalog(ctx, { ...DEMO_CITY, ...DEMO_CITY_SIZE, databaseUrl, jobs: 1, progress: false });
+export function seedDemoCity(
+  ctx: PlatformContext,
+  databaseUrl: string,
+): Promise<CatalogSeedReport> {
+  return seedCatalog(ctx, {
+    ...DEMO_CITY,
+    ...DEMO_CITY_SIZE,
+    databaseUrl,
+    jobs: 1,
+    progress: false,
+  });
 }

@@ -5,7 +5,10 @@ import { DEMO_STORE_ID } from './demo-city.ts';
 
 export const DEMO_PASSWORD = 'lastmile-demo';
 /** Driver profiles of the demo driver accounts, fixed so re-seeding finds them. */
-export const DEMO_DRIVER_IDS = ['0193a000-0000-7000-8000-00000000d001', '0193a000-0000-7000-8000-00000000d002'] as const;
+export const DEMO_DRIVER_IDS = [
+  '0193a000-0000-7000-8000-00000000d001',
+  '0193a000-0000-7000-8000-00000000d002',
+] as const;
 
 export const DEMO_USERS = [
   { email: 'customer@demo.lastmile.dev', name: 'Ana Customer', role: 'customer' },
@@ -26,7 +29,12 @@ export async function seedDemoAccounts(ctx: Pick<PlatformContext, 'db' | 'tokens
   let drivers = 0;
   for (const u of DEMO_USERS) {
     const driverId = u.role === 'driver' ? DEMO_DRIVER_IDS[drivers++] : undefined;
-    if (driverId) await seedDriverProfile(ctx, { id: driverId, name: u.name, vehicle: drivers === 1 ? 'scooter' : 'bike' });
+    if (driverId)
+      await seedDriverProfile(ctx, {
+        id: driverId,
+        name: u.name,
+        vehicle: drivers === 1 ? 'scooter' : 'bike',
+      });
     await identity.upsertUser({
       email: u.email,
       name: u.name,

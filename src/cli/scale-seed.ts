@@ -51,12 +51,20 @@ export interface CatalogSeedReport {
   added: { categories: number; products: number; stores: number; coverage: number; stock: number };
   stores_already_complete: number;
   seconds: { products: number; stores: number; stock: number; vacuum: number; total: number };
-  bytes: { database: number; stock: number; products: number; stores: number; store_coverage: number };
+  bytes: {
+    database: number;
+    stock: number;
+    products: number;
+    stores: number;
+    store_coverage: number;
+  };
 }
 
 const since = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
-const PRODUCT_COLUMNS = 'id, sku, name, brand, category_id, category_path, price_minor, currency, weight_g, age_restricted, popularity';
-const STORE_COLUMNS = 'id, name, address, lat, lng, zone_radius_m, timezone, opening_hours, avg_prep_s';
+const PRODUCT_COLUMNS =
+  'id, sku, name, brand, category_id, category_path, price_minor, currency, weight_g, age_restricted, popularity';
+const STORE_COLUMNS =
+  'id, name, address, lat, lng, zone_radius_m, timezone, opening_hours, avg_prep_s';
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: 'lastmile:seed' });
@@ -78,8 +86,15 @@ async function inTransaction<T>(client: pg.Client, work: () => Promise<T>): Prom
   }
 }
 
-async function countInRange(client: pg.Client, table: 'products' | 'stores', [lo, hi]: [Buffer, Buffer]): Promise<number> {
-  const res = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE id BETWEEN $1 AND $2`, [formatUuid(lo), formatUuid(hi)]);
+async function countInRange(
+  client: pg.Client,
+  table: 'products' | 'stores',
+  [lo, hi]: [Buffer, Buffer],
+): Promise<number> {
+  const res = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${table} WHERE id BETWEEN $1 AND $2`,
+    [formatUuid(lo), formatUuid(hi)],
+  );
   return res.rows[0]?.n ?? 0;
 }
 
@@ -97,44 +112,79 @@ async function seedCategories(ctx: PlatformContext): Promise<number> {
 }
 
 async function seedProducts(client: pg.Client, opts: CatalogSeedOptions): Promise<number> {
-  if ((await countInRange(client, 'products', productIdRange(opts, opts.skus))) === opts.skus) return 0;
+  if ((await countInRange(client, 'products', productIdRange(opts, opts.skus))) === opts.skus)
+    return 0;
   const rows = function* () {
     for (let i = 0; i < opts.skus; i++) {
       const p = productAt(opts, i);
-      yield [formatUuid(p.id), p.sku, p.name, p.brand, p.categoryId, textArray(p.categoryPath), p.priceMinor, p.currency, p.weightG, p.ageRestricted, p.popularity];
+      yield [
+        formatUuid(p.id),
+        p.sku,
+        p.name,
+        p.brand,
+        p.categoryId,
+        textArray(p.categoryPath),
+        p.priceMinor,
+        p.currency,
+        p.weightG,
+        p.ageRestricted,
+        p.popularity,
+      ];
     }
   };
   return inTransaction(client, async () => {
     await client.query(`CREATE TEMP TABLE seed_products (id uuid, sku text, name text, brand text, category_id text, category_path text[],
       price_minor int, currency char(3), weight_g int, age_restricted boolean, popularity real) ON COMMIT DROP`);
     await copyIn(client, `COPY seed_products (${PRODUCT_COLUMNS}) FROM STDIN`, textRows(rows()));
-    const res = await client.query(`INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${PRODUCT_COLUMNS} FROM seed_products ORDER BY id ON CONFLICT DO NOTHING`);
+    const res = await client.query(
+      `INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${PRODUCT_COLUMNS} FROM seed_products ORDER BY id ON CONFLICT DO NOTHING`,
+    );
     return res.rowCount ?? 0;
   });
 }
 
-async function seedStores(client: pg.Client, opts: CatalogSeedOptions, stores: readonly SeedStore[]): Promise<{ stores: number; coverage: number }> {
-  if ((await countInRange(client, 'stores', storeIdRange(opts, opts.stores))) === opts.stores) return { stores: 0, coverage: 0 };
+async function seedStores(
+  client: pg.Client,
+  opts: CatalogSeedOptions,
+  stores: readonly SeedStore[],
+): Promise<{ stores: number; coverage: number }> {
+  if ((await countInRange(client, 'stores', storeIdRange(opts, opts.stores))) === opts.stores)
+    return { stores: 0, coverage: 0 };
   return inTransaction(client, async () => {
     await client.query(`CREATE TEMP TABLE seed_stores (id uuid, name text, address text, lat float8, lng float8, zone_radius_m int,
       timezone text, opening_hours jsonb, avg_prep_s int) ON COMMIT DROP`);
-    const storeRows = stores.map((s) => [formatUuid(s.id), s.name, s.address, s.lat, s.lng, s.zoneRadiusM, s.timezone, JSON.stringify(s.openingHours), s.avgPrepS]);
+    const storeRows = stores.map((s) => [
+      formatUuid(s.id),
+      s.name,
+      s.address,
+      s.lat,
+      s.lng,
+      s.zoneRadiusM,
+      s.timezone,
+      JSON.stringify(s.openingHours),
+      s.avgPrepS,
+    ]);
     await copyIn(client, `COPY seed_stores (${STORE_COLUMNS}) FROM STDIN`, textRows(storeRows));
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO stores (${STORE_COLUMNS}) SELECT ${STORE_COLUMNS} FROM seed_stores ORDER BY id ON CONFLICT DO NOTHING RETURNING id`,
     );
     // Coverage only for the stores inserted now: an existing store may have had its zone edited.
     const fresh = new Set(inserted.rows.map((r) => r.id));
-    await client.query('CREATE TEMP TABLE seed_coverage (cell bigint, store_id uuid) ON COMMIT DROP');
+    await client.query(
+      'CREATE TEMP TABLE seed_coverage (cell bigint, store_id uuid) ON COMMIT DROP',
+    );
     const cells = function* () {
       for (const s of stores) {
         const id = formatUuid(s.id);
         if (!fresh.has(id)) continue;
-        for (const cell of coverageCells({ lat: s.lat, lng: s.lng, radiusM: s.zoneRadiusM })) yield [cell.toString(), id];
+        for (const cell of coverageCells({ lat: s.lat, lng: s.lng, radiusM: s.zoneRadiusM }))
+          yield [cell.toString(), id];
       }
     };
     await copyIn(client, 'COPY seed_coverage (cell, store_id) FROM STDIN', textRows(cells()));
-    const cov = await client.query('INSERT INTO store_coverage (cell, store_id) SELECT cell, store_id FROM seed_coverage ON CONFLICT DO NOTHING');
+    const cov = await client.query(
+      'INSERT INTO store_coverage (cell, store_id) SELECT cell, store_id FROM seed_coverage ON CONFLICT DO NOTHING',
+    );
     return { stores: fresh.size, coverage: cov.rowCount ?? 0 };
   });
 }
@@ -145,7 +195,11 @@ async function seedStores(client: pg.Client, opts: CatalogSeedOptions, stores: r
  * complete (one index probe); only the others are counted (a primary-key range scan), which tells
  * an empty store (plain COPY) from one loaded with fewer --skus before (merge the missing rows).
  */
-async function existingStock(client: pg.Client, opts: CatalogSeedOptions, stores: readonly SeedStore[]): Promise<Map<string, number>> {
+async function existingStock(
+  client: pg.Client,
+  opts: CatalogSeedOptions,
+  stores: readonly SeedStore[],
+): Promise<Map<string, number>> {
   const [lo, hi] = productIdRange(opts, opts.skus).map(formatUuid);
   const out = new Map<string, number>();
   for (let i = 0; i < stores.length; i += 500) {
@@ -163,20 +217,44 @@ async function existingStock(client: pg.Client, opts: CatalogSeedOptions, stores
 }
 
 /** One store's stock in one transaction: straight COPY when it has none, else merge the missing rows. */
-async function loadStoreStock(client: pg.Client, store: SeedStore, have: number, productIds: Buffer, onHand: (serial: number) => number): Promise<number> {
+async function loadStoreStock(
+  client: pg.Client,
+  store: SeedStore,
+  have: number,
+  productIds: Buffer,
+  onHand: (serial: number) => number,
+): Promise<number> {
   const data = stockCopyBuffer(store.id, productIds, onHand);
   return inTransaction(client, async () => {
-    if (have === 0) return copyIn(client, 'COPY stock (store_id, product_id, on_hand) FROM STDIN (FORMAT binary)', slices(data));
-    await client.query('CREATE TEMP TABLE seed_stock (store_id uuid, product_id uuid, on_hand int) ON COMMIT DROP');
-    await copyIn(client, 'COPY seed_stock (store_id, product_id, on_hand) FROM STDIN (FORMAT binary)', slices(data));
-    const res = await client.query('INSERT INTO stock (store_id, product_id, on_hand) SELECT store_id, product_id, on_hand FROM seed_stock ON CONFLICT DO NOTHING');
+    if (have === 0)
+      return copyIn(
+        client,
+        'COPY stock (store_id, product_id, on_hand) FROM STDIN (FORMAT binary)',
+        slices(data),
+      );
+    await client.query(
+      'CREATE TEMP TABLE seed_stock (store_id uuid, product_id uuid, on_hand int) ON COMMIT DROP',
+    );
+    await copyIn(
+      client,
+      'COPY seed_stock (store_id, product_id, on_hand) FROM STDIN (FORMAT binary)',
+      slices(data),
+    );
+    const res = await client.query(
+      'INSERT INTO stock (store_id, product_id, on_hand) SELECT store_id, product_id, on_hand FROM seed_stock ON CONFLICT DO NOTHING',
+    );
     return res.rowCount ?? 0;
   });
 }
 
-export async function seedCatalog(ctx: PlatformContext, opts: CatalogSeedOptions): Promise<CatalogSeedReport> {
-  if (!Number.isInteger(opts.stores) || opts.stores < 1 || opts.stores > MAX_STORES) throw new RangeError(`--stores must be 1–${MAX_STORES}`);
-  if (!Number.isInteger(opts.skus) || opts.skus < 1 || opts.skus > MAX_SKUS) throw new RangeError(`--skus must be 1–${MAX_SKUS}`);
+export async function seedCatalog(
+  ctx: PlatformContext,
+  opts: CatalogSeedOptions,
+): Promise<CatalogSeedReport> {
+  if (!Number.isInteger(opts.stores) || opts.stores < 1 || opts.stores > MAX_STORES)
+    throw new RangeError(`--stores must be 1–${MAX_STORES}`);
+  if (!Number.isInteger(opts.skus) || opts.skus < 1 || opts.skus > MAX_SKUS)
+    throw new RangeError(`--skus must be 1–${MAX_SKUS}`);
   const log = opts.log ?? (() => {});
   const ns = namespaceOf(opts);
   const t0 = performance.now();
@@ -193,26 +271,31 @@ export async function seedCatalog(ctx: PlatformContext, opts: CatalogSeedOptions
     const stores = Array.from({ length: opts.stores }, (_, i) => storeAt(opts, i));
     const storesAdded = await seedStores(main, opts, stores);
     const storesS = since(t);
-    log(`stores: ${storesAdded.stores} added of ${opts.stores}, ${storesAdded.coverage} coverage cells (${storesS} s)`);
+    log(
+      `stores: ${storesAdded.stores} added of ${opts.stores}, ${storesAdded.coverage} coverage cells (${storesS} s)`,
+    );
 
     t = performance.now();
     const have = await existingStock(main, opts, stores);
     const todo = stores.filter((s) => (have.get(formatUuid(s.id)) ?? 0) < opts.skus);
-    const productIds = Buffer.concat(Array.from({ length: opts.skus }, (_, i) => seedUuidBytes(ns, i)));
+    const productIds = Buffer.concat(
+      Array.from({ length: opts.skus }, (_, i) => seedUuidBytes(ns, i)),
+    );
     const means = stockMeans(opts.skus);
     const bar =
       opts.progress && todo.length > 0
         ? new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'stock |{bar}| {value}/{total} stores | {rows} rows | {rate} rows/s | eta {eta_formatted}',
-            noTTYOutput: true,
-            notTTYSchedule: 15_000,
-            etaBuffer: 50,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+            {
+              stream: process.stderr,
+              format:
+                'stock |{bar}| {value}/{total} stores | {rows} rows | {rate} rows/s | eta {eta_formatted}',
+              noTTYOutput: true,
+              notTTYSchedule: 15_000,
+              etaBuffer: 50,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
     let stockAdded = 0;
     bar?.start(todo.length, 0, { rows: 0, rate: 0 });
     const jobs = Math.max(1, Math.min(opts.jobs ?? 2, todo.length));
@@ -222,22 +305,34 @@ export async function seedCatalog(ctx: PlatformContext, opts: CatalogSeedOptions
       clients.slice(0, jobs).map(async (client) => {
         for (let k = next++; k < todo.length; k = next++) {
           const store = todo[k] as SeedStore;
-          const added = await loadStoreStock(client, store, have.get(formatUuid(store.id)) ?? 0, productIds, (i) => stockOnHand(ns, store.serial, i, means));
+          const added = await loadStoreStock(
+            client,
+            store,
+            have.get(formatUuid(store.id)) ?? 0,
+            productIds,
+            (i) => stockOnHand(ns, store.serial, i, means),
+          );
           stockAdded += added;
-          bar?.increment(1, { rows: stockAdded.toLocaleString('en-US'), rate: Math.round(stockAdded / ((performance.now() - t) / 1000)).toLocaleString('en-US') });
+          bar?.increment(1, {
+            rows: stockAdded.toLocaleString('en-US'),
+            rate: Math.round(stockAdded / ((performance.now() - t) / 1000)).toLocaleString('en-US'),
+          });
         }
       }),
     );
     bar?.stop();
     const stockS = since(t);
-    log(`stock: ${stockAdded} rows added, ${opts.stores - todo.length} stores were complete (${stockS} s)`);
+    log(
+      `stock: ${stockAdded} rows added, ${opts.stores - todo.length} stores were complete (${stockS} s)`,
+    );
 
     // Fresh statistics for the planner; on a big load also the visibility map (index-only scans,
     // hint bits set now rather than by the first readers).
     t = performance.now();
     if (stockAdded > 100_000) await main.query('VACUUM (ANALYZE) stock');
     else if (stockAdded > 0) await main.query('ANALYZE stock');
-    if (products + storesAdded.stores > 0) await main.query('ANALYZE products, stores, store_coverage');
+    if (products + storesAdded.stores > 0)
+      await main.query('ANALYZE products, stores, store_coverage');
     const vacuumS = since(t);
 
     const sizes = await main.query<Record<string, number>>(
@@ -252,10 +347,28 @@ export async function seedCatalog(ctx: PlatformContext, opts: CatalogSeedOptions
       stores: opts.stores,
       skus: opts.skus,
       stock_rows: opts.stores * opts.skus,
-      added: { categories, products, stores: storesAdded.stores, coverage: storesAdded.coverage, stock: stockAdded },
+      added: {
+        categories,
+        products,
+        stores: storesAdded.stores,
+        coverage: storesAdded.coverage,
+        stock: stockAdded,
+      },
       stores_already_complete: opts.stores - todo.length,
-      seconds: { products: productsS, stores: storesS, stock: stockS, vacuum: vacuumS, total: since(t0) },
-      bytes: { database: b.database ?? 0, stock: b.stock ?? 0, products: b.products ?? 0, stores: b.stores ?? 0, store_coverage: b.store_coverage ?? 0 },
+      seconds: {
+        products: productsS,
+        stores: storesS,
+        stock: stockS,
+        vacuum: vacuumS,
+        total: since(t0),
+      },
+      bytes: {
+        database: b.database ?? 0,
+        stock: b.stock ?? 0,
+        products: b.products ?? 0,
+        stores: b.stores ?? 0,
+        store_coverage: b.store_coverage ?? 0,
+      },
     };
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => {})));

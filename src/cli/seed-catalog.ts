@@ -1,7 +1,16 @@
 import type { OpeningHours } from '../modules/catalog/index.ts';
 import { type City, DEMO_LAYOUT_CODE, type District } from './seed-cities.ts';
 import { AISLES, type Aisle, type Shelf } from './seed-groceries.ts';
-import { gaussian, hash3, intBetween, pick, pickWeighted, type Rng, rngFor, seedUuidBytes } from './seed-random.ts';
+import {
+  gaussian,
+  hash3,
+  intBetween,
+  pick,
+  pickWeighted,
+  type Rng,
+  rngFor,
+  seedUuidBytes,
+} from './seed-random.ts';
 
 /**
  * Pure generation of a realistic catalog: nothing here touches a database. Every row is a function
@@ -22,7 +31,8 @@ export const MAX_SKUS = STORE_SERIAL_BASE;
 export const MAX_STORES = 0x7fffff;
 
 export function namespaceOf(spec: SeedSpec): number {
-  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > MAX_SEED) throw new RangeError(`seed must be an integer 0–${MAX_SEED}`);
+  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > MAX_SEED)
+    throw new RangeError(`seed must be an integer 0–${MAX_SEED}`);
   return spec.seed * 8 + (spec.demo ? DEMO_LAYOUT_CODE : spec.city.code);
 }
 
@@ -40,18 +50,22 @@ export interface SeedProduct {
   popularity: number;
 }
 
-const SHELVES: ReadonlyArray<{ aisle: Aisle; shelf: Shelf }> = AISLES.flatMap((aisle) => aisle.shelves.map((shelf) => ({ aisle, shelf })));
+const SHELVES: ReadonlyArray<{ aisle: Aisle; shelf: Shelf }> = AISLES.flatMap((aisle) =>
+  aisle.shelves.map((shelf) => ({ aisle, shelf })),
+);
 const SHELF_SHARES = SHELVES.map((s) => s.shelf.share);
 const HOUSE_BRAND = 'Everyday Basics';
 
 /** Prices end in 9 like shop prices do: 1.29, 3.49, 12.99. */
-const shopPrice = (cents: number): number => (cents < 100 ? Math.max(19, Math.round(cents / 10) * 10 - 1) : Math.round(cents / 10) * 10 - 1);
+const shopPrice = (cents: number): number =>
+  cents < 100 ? Math.max(19, Math.round(cents / 10) * 10 - 1) : Math.round(cents / 10) * 10 - 1;
 
 /**
  * Zipf-like demand: the product with serial i is the (i+1)-th most popular. Serials are not
  * grouped by category, so every aisle has its best-sellers and its long tail.
  */
-export const popularityOf = (serial: number): number => Math.round((10_000 / (serial + 1) ** 0.9) * 1000) / 1000;
+export const popularityOf = (serial: number): number =>
+  Math.round((10_000 / (serial + 1) ** 0.9) * 1000) / 1000;
 
 export function productAt(spec: SeedSpec, serial: number): SeedProduct {
   const ns = namespaceOf(spec);
@@ -125,14 +139,19 @@ export function pointInCity(city: City, rng: Rng): { lat: number; lng: number } 
     const a = 2 * Math.PI * rng();
     p = offset(city.center.lat, city.center.lng, Math.sin(a) * r, Math.cos(a) * r);
   } else {
-    const d = pickWeighted(rng, city.districts, city.districts.map((x) => x.weight));
+    const d = pickWeighted(
+      rng,
+      city.districts,
+      city.districts.map((x) => x.weight),
+    );
     p = offset(d.lat, d.lng, gaussian(rng) * d.spreadM * 1.5, gaussian(rng) * d.spreadM * 1.5);
   }
   return { lat: round6(p.lat), lng: round6(p.lng) };
 }
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const everyDay = (open: string, close: string): OpeningHours => Object.fromEntries(DAYS.map((d) => [d, [[open, close]]]));
+const everyDay = (open: string, close: string): OpeningHours =>
+  Object.fromEntries(DAYS.map((d) => [d, [[open, close]]]));
 const ALWAYS = everyDay('00:00', '24:00');
 const LATE = everyDay('07:00', '24:00');
 const SUNDAY_SHORT: OpeningHours = { ...LATE, sun: [['09:00', '22:00']] };
@@ -157,7 +176,12 @@ export function storeAt(spec: SeedSpec, serial: number): SeedStore {
     // the demo shows stores at any hour.
     const angle = serial * 2.39996;
     const dist = serial === 0 ? 0 : 700 + 420 * serial;
-    const p = offset(city.center.lat, city.center.lng, Math.sin(angle) * dist, Math.cos(angle) * dist);
+    const p = offset(
+      city.center.lat,
+      city.center.lng,
+      Math.sin(angle) * dist,
+      Math.cos(angle) * dist,
+    );
     at = { lat: round6(p.lat), lng: round6(p.lng) };
     radius = 3000 + Math.round((rng() * 1000) / 50) * 50;
     hours = serial % 3 === 0 ? ALWAYS : LATE;
@@ -165,7 +189,8 @@ export function storeAt(spec: SeedSpec, serial: number): SeedStore {
     at = pointInCity(city, rng);
     // Dense centre, small zones; sparse outskirts, wide ones (2.5–5 km).
     const out = Math.min(1, distanceM(at, city.center) / city.metroRadiusM);
-    radius = Math.round(Math.min(5000, Math.max(2500, 2500 + 2500 * out + (rng() - 0.5) * 800)) / 50) * 50;
+    radius =
+      Math.round(Math.min(5000, Math.max(2500, 2500 + 2500 * out + (rng() - 0.5) * 800)) / 50) * 50;
     hours = hoursFor(rng);
   }
   const district = nearestDistrict(city, at);
@@ -185,7 +210,10 @@ export function storeAt(spec: SeedSpec, serial: number): SeedStore {
 }
 
 /** The first and last product id of a catalog of `skus` products: one range in uuid order. */
-export const productIdRange = (spec: SeedSpec, skus: number): [Buffer, Buffer] => [seedUuidBytes(namespaceOf(spec), 0), seedUuidBytes(namespaceOf(spec), skus - 1)];
+export const productIdRange = (spec: SeedSpec, skus: number): [Buffer, Buffer] => [
+  seedUuidBytes(namespaceOf(spec), 0),
+  seedUuidBytes(namespaceOf(spec), skus - 1),
+];
 export const storeIdRange = (spec: SeedSpec, stores: number): [Buffer, Buffer] => [
   seedUuidBytes(namespaceOf(spec), STORE_SERIAL_BASE),
   seedUuidBytes(namespaceOf(spec), STORE_SERIAL_BASE + stores - 1),
@@ -199,7 +227,12 @@ export const OUT_OF_STOCK_SHARE = 0.08;
  * 1..2×mean where the mean follows demand (≈120 for the best-seller, ≈5 in the long tail).
  * `means` comes from `stockMeans`; one integer hash per row, no allocation.
  */
-export function stockOnHand(ns: number, storeSerial: number, serial: number, means: Float64Array): number {
+export function stockOnHand(
+  ns: number,
+  storeSerial: number,
+  serial: number,
+  means: Float64Array,
+): number {
   const u = hash3(ns, storeSerial, serial);
   if (u < OUT_OF_STOCK_SHARE) return 0;
   const v = (u - OUT_OF_STOCK_SHARE) / (1 - OUT_OF_STOCK_SHARE);

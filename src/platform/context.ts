@@ -28,7 +28,12 @@ export interface PlatformContext {
    * Subscribes a consumer through the bus and remembers its handler, so the dead letters of this
    * consumer can be replayed by the process that runs it. Modules subscribe through this.
    */
-  subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  subscribe(
+    consumer: string,
+    subjects: readonly string[],
+    handler: EventHandler,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
   kv: KeyValueStore;
   /**
    * The shared Redis when one is configured, for the few parts that need Redis itself rather than

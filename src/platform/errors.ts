@@ -11,7 +11,10 @@ export const ErrorCodes = {
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
-  IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
@@ -78,7 +81,14 @@ export function isConflictAbort(err: unknown): boolean {
 /** Connection-level failures: the database is unreachable or restarting, so a retry may work. */
 export function isConnectionError(err: unknown): boolean {
   const state = sqlState(err);
-  if (state?.startsWith('08') || state === SqlState.ADMIN_SHUTDOWN || state === SqlState.CANNOT_CONNECT_NOW) return true;
+  if (
+    state?.startsWith('08') ||
+    state === SqlState.ADMIN_SHUTDOWN ||
+    state === SqlState.CANNOT_CONNECT_NOW
+  )
+    return true;
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+  return (
+    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+  );
 }

@@ -41,7 +41,8 @@ export function orderModules(modules: readonly ModuleDefinition[]): ModuleDefini
   const visit = (m: ModuleDefinition, path: string[]) => {
     const s = state.get(m.name);
     if (s === 'done') return;
-    if (s === 'visiting') throw new Error(`module dependency cycle: ${[...path, m.name].join(' -> ')}`);
+    if (s === 'visiting')
+      throw new Error(`module dependency cycle: ${[...path, m.name].join(' -> ')}`);
     state.set(m.name, 'visiting');
     for (const dep of m.dependsOn ?? []) {
       const d = byName.get(dep);

@@ -5,7 +5,12 @@ import type { Stoppable } from './module.ts';
  * Runs `task` every `intervalMs` in the background, never two at once (a slow run makes the next
  * one wait instead of piling up), logging failures. `stop()` waits for a run in progress.
  */
-export function runPeriodically(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): Stoppable {
+export function runPeriodically(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
+  logger: Logger,
+): Stoppable {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     running ??= task()

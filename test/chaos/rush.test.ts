@@ -6,7 +6,12 @@ import { DEFAULT_OPS } from '../../sim/run.ts';
 import { runWorld } from '../../sim/world.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startPrivateNats, type PrivateNats } from '../support/nats-server.ts';
-import { processEnv, type SplitDeployment, seedDemoInto, startSplitDeployment } from '../support/processes.ts';
+import {
+  processEnv,
+  type SplitDeployment,
+  seedDemoInto,
+  startSplitDeployment,
+} from '../support/processes.ts';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.ts';
 import { natsUrl, redisUrl, testNamespace } from '../support/services.ts';
 
@@ -71,11 +76,14 @@ describe('failure suite: a rush under faults', () => {
     const killAndRestart = (name: string) => (deployment as SplitDeployment).crashAndRestart(name);
 
     const faults: string[] = [];
-    const at = (s: number, startedAt: number) => new Promise((r) => setTimeout(r, Math.max(0, startedAt + s * 1000 - Date.now())));
+    const at = (s: number, startedAt: number) =>
+      new Promise((r) => setTimeout(r, Math.max(0, startedAt + s * 1000 - Date.now())));
     const terminateConnections = async () => {
       const admin = new pg.Client({ connectionString: tdb?.url });
       await admin.connect();
-      const res = await admin.query('SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const res = await admin.query(
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       await admin.end();
       return res.rows[0]?.n as number;
     };
@@ -97,10 +105,18 @@ describe('failure suite: a rush under faults', () => {
           [35, 'kill -9 api-1', () => killAndRestart('api-1')],
           [55, 'restart NATS', () => nats?.restart(1500) ?? Promise.resolve()],
           [75, 'pause Redis 4 s', () => redis?.pause(4000) ?? Promise.resolve()],
-          [95, 'terminate every Postgres connection', async () => faults.push(`  (${await terminateConnections()} connections)`)],
+          [
+            95,
+            'terminate every Postgres connection',
+            async () => faults.push(`  (${await terminateConnections()} connections)`),
+          ],
           [115, 'kill -9 worker-1', () => killAndRestart('worker-1')],
           [135, 'kill -9 api-2', () => killAndRestart('api-2')],
-          [150, 'kill -9 worker-1 and api-1 together', () => Promise.all([killAndRestart('worker-1'), killAndRestart('api-1')])],
+          [
+            150,
+            'kill -9 worker-1 and api-1 together',
+            () => Promise.all([killAndRestart('worker-1'), killAndRestart('api-1')]),
+          ],
         ];
         for (const [s, name, run] of schedule) {
           await at(s, t0);
@@ -113,8 +129,22 @@ describe('failure suite: a rush under faults', () => {
     });
     console.log(`faults injected:\n${faults.join('\n')}`);
     const outcome = Object.fromEntries(result.state.outcomes);
-    const statuses = [...result.finalStatus.values()].reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
-    console.log(JSON.stringify({ outcome, statuses, network_errors: result.stats.networkErrors, codes: Object.fromEntries(result.stats.codes) }, null, 2));
+    const statuses = [...result.finalStatus.values()].reduce<Record<string, number>>(
+      (m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      JSON.stringify(
+        {
+          outcome,
+          statuses,
+          network_errors: result.stats.networkErrors,
+          codes: Object.fromEntries(result.stats.codes),
+        },
+        null,
+        2,
+      ),
+    );
 
     expect(faults.filter((f) => f.startsWith('t=')).length).toBe(8);
     // Enough happened for the faults to hit work in flight.

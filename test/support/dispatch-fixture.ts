@@ -62,17 +62,27 @@ export function dispatchFixture(env: Record<string, string>) {
   });
 
   async function refreshPositions(ds: readonly TestDriver[] = fleet) {
-    await driversFor(t().platform.ctx).positions.upsert(ds.map((d) => ({ id: d.id, lat: d.lat, lng: d.lng, at: now })));
+    await driversFor(t().platform.ctx).positions.upsert(
+      ds.map((d) => ({ id: d.id, lat: d.lat, lng: d.lng, at: now })),
+    );
   }
 
   /** Available drivers at these offsets (km north) from a point, fresh in the index. */
-  async function driversNear<N extends number[]>(at: { lat: number; lng: number }, kmNorth: [...N], vehicle: 'bike' | 'scooter' | 'car' = 'scooter'): Promise<{ [K in keyof N]: TestDriver }> {
+  async function driversNear<N extends number[]>(
+    at: { lat: number; lng: number },
+    kmNorth: [...N],
+    vehicle: 'bike' | 'scooter' | 'car' = 'scooter',
+  ): Promise<{ [K in keyof N]: TestDriver }> {
     const out: TestDriver[] = [];
     for (const km of kmNorth) {
       const id = uuidv7();
       await seedDriverProfile(t().platform.ctx, { id, name: `Driver ${km}`, vehicle });
       await sql`UPDATE drivers SET status = 'available' WHERE id = ${id}`.execute(db());
-      const { token } = await t().platform.ctx.tokens.issue({ userId: uuidv7(), role: 'driver', driverId: id });
+      const { token } = await t().platform.ctx.tokens.issue({
+        userId: uuidv7(),
+        role: 'driver',
+        driverId: id,
+      });
       const d = { id, token, lat: at.lat + km * KM, lng: at.lng };
       out.push(d);
       fleet.push(d);
@@ -94,7 +104,11 @@ export function dispatchFixture(env: Record<string, string>) {
   }
 
   /** An order placed by the demo customer and accepted by the store, once its delivery is planned. */
-  async function acceptedOrder(shop: Shop, dropKm = 1, quantity = 1): Promise<{ orderId: string; deliveryId: string; tripId: string }> {
+  async function acceptedOrder(
+    shop: Shop,
+    dropKm = 1,
+    quantity = 1,
+  ): Promise<{ orderId: string; deliveryId: string; tripId: string }> {
     const placed = await t().request({
       method: 'POST',
       url: '/v1/orders',
@@ -109,18 +123,44 @@ export function dispatchFixture(env: Record<string, string>) {
     });
     expect(placed.statusCode).toBe(201);
     const orderId = placed.json().id as string;
-    expect((await t().request({ method: 'POST', url: `/v1/orders/${orderId}/accept`, token: shop.storeToken })).statusCode).toBe(200);
-    const delivery = await waitFor(async () => {
-      const r = await t().request({ method: 'GET', url: `/v1/orders/${orderId}/delivery`, token: customer });
-      return r.statusCode === 200 ? r.json() : null;
-    }, 10_000, 'delivery planned');
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/accept`,
+          token: shop.storeToken,
+        })
+      ).statusCode,
+    ).toBe(200);
+    const delivery = await waitFor(
+      async () => {
+        const r = await t().request({
+          method: 'GET',
+          url: `/v1/orders/${orderId}/delivery`,
+          token: customer,
+        });
+        return r.statusCode === 200 ? r.json() : null;
+      },
+      10_000,
+      'delivery planned',
+    );
     return { orderId, deliveryId: delivery.id, tripId: delivery.trip_id };
   }
 
-  const trip = async (id: string) => (await sql<TripView>`SELECT * FROM trips WHERE id = ${id}`.execute(db())).rows[0];
+  const trip = async (id: string) =>
+    (await sql<TripView>`SELECT * FROM trips WHERE id = ${id}`.execute(db())).rows[0];
   const offersOf = async (tripId: string) =>
-    (await sql<OfferView>`SELECT id, driver_id, status, radius_m FROM offers WHERE trip_id = ${tripId} ORDER BY created_at`.execute(db())).rows;
-  const openOffer = (tripId: string) => waitFor(async () => (await offersOf(tripId)).find((o) => o.status === 'open') ?? null, 10_000, 'an open offer');
+    (
+      await sql<OfferView>`SELECT id, driver_id, status, radius_m FROM offers WHERE trip_id = ${tripId} ORDER BY created_at`.execute(
+        db(),
+      )
+    ).rows;
+  const openOffer = (tripId: string) =>
+    waitFor(
+      async () => (await offersOf(tripId)).find((o) => o.status === 'open') ?? null,
+      10_000,
+      'an open offer',
+    );
   /** One pass of the dispatcher, as the worker's loop would run it. */
   const tick = () => dispatchFor(t().platform.ctx).dispatcher.tick();
   /** Brings a just-accepted order's trip due now and lets the dispatcher work it. */
@@ -129,7 +169,8 @@ export function dispatchFixture(env: Record<string, string>) {
     if (tr && tr.dispatch_at.getTime() > now) await advance(tr.dispatch_at.getTime() - now + 1000);
     await tick();
   }
-  const accept = (d: TestDriver, offerId: string) => t().request({ method: 'POST', url: `/v1/dispatch/offers/${offerId}/accept`, token: d.token });
+  const accept = (d: TestDriver, offerId: string) =>
+    t().request({ method: 'POST', url: `/v1/dispatch/offers/${offerId}/accept`, token: d.token });
 
   return {
     t,

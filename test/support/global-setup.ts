@@ -68,7 +68,9 @@ export default async function setup(project: TestProject) {
 
 /** Databases left by a run that was killed (its pid is gone) are dropped. */
 async function dropStale(admin: pg.Client): Promise<void> {
-  const res = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^lastmile_(tpl|t)_[0-9]+'`);
+  const res = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname ~ '^lastmile_(tpl|t)_[0-9]+'`,
+  );
   for (const { datname } of res.rows) {
     const pid = Number(/^lastmile_(?:tpl|t)_(\d+)/.exec(datname)?.[1]);
     let alive = true;

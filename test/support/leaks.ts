@@ -11,7 +11,8 @@ const WATCHED = new Set(['TCPSocketWrap', 'TCPServerWrap', 'ProcessWrap', 'PipeW
 
 function counts(): Map<string, number> {
   const m = new Map<string, number>();
-  for (const r of process.getActiveResourcesInfo()) if (WATCHED.has(r)) m.set(r, (m.get(r) ?? 0) + 1);
+  for (const r of process.getActiveResourcesInfo())
+    if (WATCHED.has(r)) m.set(r, (m.get(r) ?? 0) + 1);
   return m;
 }
 

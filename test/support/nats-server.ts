@@ -18,7 +18,10 @@ export interface PrivateNats {
   stop(): Promise<void>;
 }
 
-const BINARY = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => fs.existsSync(p)) ?? 'nats-server';
+const BINARY =
+  ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) =>
+    fs.existsSync(p),
+  ) ?? 'nats-server';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,7 +39,9 @@ export async function startPrivateNats(): Promise<PrivateNats> {
   const store = await fsp.mkdtemp(path.join(os.tmpdir(), 'lastmile-nats-'));
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+    child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
+      stdio: 'ignore',
+    });
     await waitFor(() => listening(port), 15_000, 'private nats-server');
   };
   const stop = () => signalAndWait(child, 'SIGTERM');

@@ -41,14 +41,32 @@ export interface DocOperation {
 /** Every operation of `/openapi.json`, read through the app itself. */
 export async function documentedOperations(app: FastifyInstance): Promise<DocOperation[]> {
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
-    paths: Record<string, Record<string, { description?: string; security?: unknown[]; parameters?: DocParam[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          description?: string;
+          security?: unknown[];
+          parameters?: DocParam[];
+          requestBody?: { content: Record<string, { schema: JsonSchema }> };
+        }
+      >
+    >;
   };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([m, o]) => {
       const [type, media] = Object.entries(o.requestBody?.content ?? {})[0] ?? [];
       // The document marks a route needing credentials with `security` and lists its roles in prose.
       const roles = /Roles: (.+)$/.exec(o.description ?? '')?.[1]?.split(', ') ?? null;
-      return { method: m.toUpperCase(), path, secured: Boolean(o.security), roles, params: o.parameters ?? [], body: type && media ? { type, schema: media.schema } : null };
+      return {
+        method: m.toUpperCase(),
+        path,
+        secured: Boolean(o.security),
+        roles,
+        params: o.parameters ?? [],
+        body: type && media ? { type, schema: media.schema } : null,
+      };
     }),
   );
 }

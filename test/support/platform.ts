@@ -23,7 +23,10 @@ export interface TestPlatform {
  * streams or consumers.
  */
 export async function startTestPlatform(
-  opts: Partial<Omit<StartOptions, 'modules'>> & { modules?: StartOptions['modules']; env?: Record<string, string> } = {},
+  opts: Partial<Omit<StartOptions, 'modules'>> & {
+    modules?: StartOptions['modules'];
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const config = loadConfig({
@@ -41,7 +44,11 @@ export async function startTestPlatform(
   });
   let platform: RunningPlatform;
   try {
-    platform = await startPlatform(config, { listen: false, ...opts, modules: opts.modules ?? allModules });
+    platform = await startPlatform(config, {
+      listen: false,
+      ...opts,
+      modules: opts.modules ?? allModules,
+    });
   } catch (err) {
     await db.drop();
     throw err;
@@ -64,14 +71,21 @@ export async function startTestPlatform(
         await seedDemo(platform.ctx);
         seeded = true;
       }
-      const res = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { email: user.email, password: DEMO_PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/auth/token',
+        payload: { email: user.email, password: DEMO_PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
       const token = res.json().access_token as string;
       tokens.set(user.email, token);
       return token;
     },
     request({ token, headers, ...rest }) {
-      return app.inject({ ...rest, headers: { ...(headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      return app.inject({
+        ...rest,
+        headers: { ...(headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
     },
     async stop() {
       await platform.stop();
@@ -81,7 +95,11 @@ export async function startTestPlatform(
 }
 
 /** Polls until `check` returns a truthy value or the time runs out (no fixed sleeps in tests). */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000, label = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  label = 'condition',
+): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -91,7 +109,8 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${label}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${label}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -10,14 +10,25 @@ import { natsUrl, redisUrl } from './services.ts';
 export type { LastmileProcess } from '../../sim/launch.ts';
 
 /** Starts `lastmile start --no-seed` as a real OS process and waits until it says it is running. */
-export function spawnLastmile(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<LastmileProcess> {
-  return launchLastmile(['--no-seed', ...args], { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env }, { timeoutMs });
+export function spawnLastmile(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<LastmileProcess> {
+  return launchLastmile(
+    ['--no-seed', ...args],
+    { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+    { timeoutMs },
+  );
 }
 
 export { freePort };
 
 /** Sends `signal` to a child that is still running and waits until it has exited. */
-export async function signalAndWait(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+export async function signalAndWait(
+  child: ChildProcess | null,
+  signal: NodeJS.Signals,
+): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
@@ -25,11 +36,20 @@ export async function signalAndWait(child: ChildProcess | null, signal: NodeJS.S
 }
 
 /** The environment of a spawned lastmile on a test database, with Redis and NATS when configured. */
-export function processEnv(databaseUrl: string, extra: Record<string, string>): Record<string, string> {
+export function processEnv(
+  databaseUrl: string,
+  extra: Record<string, string>,
+): Record<string, string> {
   const nats = natsUrl();
   const redis = redisUrl();
   // Crash tests drive one caller hard; the gateway's own tests turn rate limits on.
-  return { DATABASE_URL: databaseUrl, LASTMILE_RATE_LIMITS: 'off', ...(nats ? { NATS_URL: nats } : {}), ...(redis ? { REDIS_URL: redis } : {}), ...extra };
+  return {
+    DATABASE_URL: databaseUrl,
+    LASTMILE_RATE_LIMITS: 'off',
+    ...(nats ? { NATS_URL: nats } : {}),
+    ...(redis ? { REDIS_URL: redis } : {}),
+    ...extra,
+  };
 }
 
 /** JSON calls to a spawned lastmile; `login` signs in a (demo) account and returns its token. */
@@ -38,14 +58,26 @@ export function httpClient(base: string) {
     async call(method: string, path: string, token: string, body?: unknown, key?: string) {
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
-      return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
+      return {
+        status: res.status,
+        body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
+      };
     },
     async login(email: string, password = DEMO_PASSWORD): Promise<string> {
-      const res = await fetch(`${base}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-      if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
+      const res = await fetch(`${base}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      if (res.status !== 200)
+        throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { access_token: string }).access_token;
     },
   };
@@ -62,7 +94,10 @@ export interface SplitDeployment {
 }
 
 /** Starts `apis` API processes (api-1, …) and `workers` workers (worker-1, …) side by side, all with `env`. */
-export async function startSplitDeployment(env: Record<string, string>, opts: { apis?: number; workers?: number; timeoutMs?: number } = {}): Promise<SplitDeployment> {
+export async function startSplitDeployment(
+  env: Record<string, string>,
+  opts: { apis?: number; workers?: number; timeoutMs?: number } = {},
+): Promise<SplitDeployment> {
   const specs = new Map<string, string[]>();
   const apis: string[] = [];
   for (let i = 1; i <= (opts.apis ?? 2); i++) {
@@ -73,7 +108,14 @@ export async function startSplitDeployment(env: Record<string, string>, opts: { 
   for (let i = 1; i <= (opts.workers ?? 1); i++) specs.set(`worker-${i}`, ['--role', 'worker']);
   const procs = new Map<string, LastmileProcess>();
   const launch = async (name: string) => {
-    procs.set(name, await spawnLastmile(specs.get(name) ?? [], { ...env, LASTMILE_INSTANCE_ID: name }, opts.timeoutMs));
+    procs.set(
+      name,
+      await spawnLastmile(
+        specs.get(name) ?? [],
+        { ...env, LASTMILE_INSTANCE_ID: name },
+        opts.timeoutMs,
+      ),
+    );
   };
   const stop = () => Promise.all([...procs.values()].map((p) => p.stop())).then(() => undefined);
   await Promise.all([...specs.keys()].map(launch)).catch(async (err: unknown) => {
@@ -95,7 +137,10 @@ export async function startSplitDeployment(env: Record<string, string>, opts: { 
 export async function seedDemoInto(databaseUrl: string): Promise<void> {
   const database = createDatabase(databaseUrl, { poolSize: 2 });
   try {
-    await seedDemo({ db: database.db, tokens: createTokenIssuer(loadConfig({ DATABASE_URL: databaseUrl }).jwtSecret, 60) });
+    await seedDemo({
+      db: database.db,
+      tokens: createTokenIssuer(loadConfig({ DATABASE_URL: databaseUrl }).jwtSecret, 60),
+    });
   } finally {
     await database.close();
   }

@@ -7,7 +7,9 @@ const required = process.env.LASTMILE_REQUIRE_SERVICES === '1';
 function serviceUrl(name: 'DATABASE_URL' | 'REDIS_URL' | 'NATS_URL'): string | undefined {
   const url = process.env[name];
   if (!url && required) {
-    throw new Error(`${name} is not set but LASTMILE_REQUIRE_SERVICES=1: CI must run against the real service`);
+    throw new Error(
+      `${name} is not set but LASTMILE_REQUIRE_SERVICES=1: CI must run against the real service`,
+    );
   }
   return url || undefined;
 }

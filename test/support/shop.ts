@@ -4,7 +4,9 @@ import { identityService } from '../../src/modules/identity/index.ts';
 import { setStockLevels } from '../../src/modules/inventory/index.ts';
 import type { TestPlatform } from './platform.ts';
 
-export const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+export const ALWAYS_OPEN = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+);
 
 export interface Shop {
   storeId: string;
@@ -17,16 +19,31 @@ export interface Shop {
  * A store with products, stock and a staff account, made through the public API (and the
  * inventory's stock import function for the levels), for tests that need something to sell.
  */
-export async function openShop(t: TestPlatform, opts: { stock: number[]; prices?: number[]; currency?: string; lat?: number; lng?: number }): Promise<Shop> {
+export async function openShop(
+  t: TestPlatform,
+  opts: { stock: number[]; prices?: number[]; currency?: string; lat?: number; lng?: number },
+): Promise<Shop> {
   const ops = await t.tokenFor('ops');
   const at = { lat: opts.lat ?? 52.5, lng: opts.lng ?? 13.4 };
   const tag = uuidv7().slice(-8);
-  await t.request({ method: 'PUT', url: '/v1/categories/groceries', token: ops, payload: { name: 'Groceries' } });
+  await t.request({
+    method: 'PUT',
+    url: '/v1/categories/groceries',
+    token: ops,
+    payload: { name: 'Groceries' },
+  });
   const store = await t.request({
     method: 'POST',
     url: '/v1/stores',
     token: ops,
-    payload: { name: `Shop ${tag}`, lat: at.lat, lng: at.lng, zone: { radius_m: 5000 }, opening_hours: ALWAYS_OPEN, avg_prep_s: 300 },
+    payload: {
+      name: `Shop ${tag}`,
+      lat: at.lat,
+      lng: at.lng,
+      zone: { radius_m: 5000 },
+      opening_hours: ALWAYS_OPEN,
+      avg_prep_s: 300,
+    },
   });
   if (store.statusCode !== 201) throw new Error(`store: ${store.body}`);
   const storeId = store.json().id as string;
@@ -38,7 +55,13 @@ export async function openShop(t: TestPlatform, opts: { stock: number[]; prices?
       method: 'POST',
       url: '/v1/products',
       token: ops,
-      payload: { sku, name: `Product ${i} ${tag}`, category_id: 'groceries', price_minor: price, currency: opts.currency ?? 'EUR' },
+      payload: {
+        sku,
+        name: `Product ${i} ${tag}`,
+        category_id: 'groceries',
+        price_minor: price,
+        currency: opts.currency ?? 'EUR',
+      },
     });
     if (res.statusCode !== 201) throw new Error(`product: ${res.body}`);
     products.push({ id: res.json().id, sku, price });
@@ -49,7 +72,17 @@ export async function openShop(t: TestPlatform, opts: { stock: number[]; prices?
     { kind: 'count', reason: 'test shop', actor: 'test' },
   );
   const email = `staff-${tag}@test.lastmile.dev`;
-  await identityService(t.platform.ctx.db, t.platform.ctx.tokens).upsertUser({ email, name: 'Staff', role: 'store', password: DEMO_PASSWORD, storeId });
-  const login = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email, password: DEMO_PASSWORD } });
+  await identityService(t.platform.ctx.db, t.platform.ctx.tokens).upsertUser({
+    email,
+    name: 'Staff',
+    role: 'store',
+    password: DEMO_PASSWORD,
+    storeId,
+  });
+  const login = await t.request({
+    method: 'POST',
+    url: '/v1/auth/token',
+    payload: { email, password: DEMO_PASSWORD },
+  });
   return { storeId, storeToken: login.json().access_token, products, at };
 }

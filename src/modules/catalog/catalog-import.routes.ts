@@ -30,8 +30,15 @@ function formatOf(req: FastifyRequest): ImportFormat {
   const header = req.headers['content-type'] ?? '';
   const [type = '', ...params] = header.split(';').map((s) => s.trim().toLowerCase());
   const format = IMPORT_MEDIA_TYPES[type as keyof typeof IMPORT_MEDIA_TYPES];
-  if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${MEDIA.join(' or ')}${type ? `, not ${type}` : ''}`);
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (!format)
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Send the file as ${MEDIA.join(' or ')}${type ? `, not ${type}` : ''}`,
+    );
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (charset && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file must be UTF-8, not ${charset}`);
   }
@@ -40,13 +47,15 @@ function formatOf(req: FastifyRequest): ImportFormat {
 
 function recordsOf(req: FastifyRequest, columns: ColumnSpec) {
   const body = req.body;
-  if (!(body instanceof Readable)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${MEDIA.join(' or ')}`);
+  if (!(body instanceof Readable))
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${MEDIA.join(' or ')}`);
   return readImportRecords(body, formatOf(req), columns, IMPORT_BODY_LIMIT);
 }
 
 function stockStaff(p: Principal | null, storeId: string): Principal {
   if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  if (p.role !== 'ops' && !(p.role === 'store' && p.storeId === storeId)) throw new AppError('FORBIDDEN', "Only ops or this store's staff can import its stock");
+  if (p.role !== 'ops' && !(p.role === 'store' && p.storeId === storeId))
+    throw new AppError('FORBIDDEN', "Only ops or this store's staff can import its stock");
   return p;
 }
 
@@ -58,14 +67,18 @@ const LIMITS = `Rows are checked one by one: a bad row is reported with its line
  * Operator bulk import. Lives in its own plugin scope so the pass-through CSV/NDJSON parsers and
  * the large body limit apply to these routes only; every other route keeps JSON and the default limit.
  */
-export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db; stores: StoresService; stockWritten: StockWritten; productsWritten: () => void }): Promise<void> {
+export async function catalogImportRoutes(
+  scope: FastifyInstance,
+  deps: { db: Db; stores: StoresService; stockWritten: StockWritten; productsWritten: () => void },
+): Promise<void> {
   // The parser hands the request stream on unread; the service consumes it row by row.
   scope.addContentTypeParser(MEDIA, (_req, payload, done) => done(null, payload));
   scope.addHook('onRequest', async (req) => {
     formatOf(req);
     // A pass-through parser is not held to bodyLimit by Fastify: refuse a declared oversize up front
     // (the reader counts the bytes of a chunked upload).
-    if (Number(req.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${IMPORT_BODY_LIMIT} bytes`);
+    if (Number(req.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT)
+      throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${IMPORT_BODY_LIMIT} bytes`);
   });
   // Answering before the upload was read to its end (an error): close the connection rather than
   // make the server drain, and the client keep sending, the rest of a large file.
@@ -94,7 +107,11 @@ export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db
     },
     async (req) => {
       try {
-        return await importProducts(deps.db, recordsOf(req, PRODUCT_COLUMNS), rowCheckOf(req.compileValidationSchema(ProductImportRow, 'body')));
+        return await importProducts(
+          deps.db,
+          recordsOf(req, PRODUCT_COLUMNS),
+          rowCheckOf(req.compileValidationSchema(ProductImportRow, 'body')),
+        );
       } finally {
         // Batches commit as they go: even a cut-off import changed what pages show.
         deps.productsWritten();
@@ -113,8 +130,19 @@ export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db
         summary: "Bulk set a store's stock levels from CSV or NDJSON",
         description: `Sets on_hand per SKU with an audit entry (kind import). A level below the units already reserved for orders is refused for that row. Store staff may import only their own store. ${LIMITS}`,
         params: Strict({ id: Uuid }),
-        querystring: Strict({ reason: Type.Optional(Type.String({ minLength: 3, maxLength: 300, description: `Recorded in the audit trail; default "${DEFAULT_REASON}"` })) }),
-        body: importBody('Header row required (any order): sku, on_hand. Example: "sku,on_hand\\nMILK-1,24"', 'One JSON object per line: {"sku":"MILK-1","on_hand":24}'),
+        querystring: Strict({
+          reason: Type.Optional(
+            Type.String({
+              minLength: 3,
+              maxLength: 300,
+              description: `Recorded in the audit trail; default "${DEFAULT_REASON}"`,
+            }),
+          ),
+        }),
+        body: importBody(
+          'Header row required (any order): sku, on_hand. Example: "sku,on_hand\\nMILK-1,24"',
+          'One JSON object per line: {"sku":"MILK-1","on_hand":24}',
+        ),
         response: RESULT,
       },
     },
@@ -122,7 +150,14 @@ export async function catalogImportRoutes(scope: FastifyInstance, deps: { db: Db
       const by = stockStaff(req.principal, req.params.id);
       await deps.stores.get(req.params.id);
       const check = rowCheckOf(req.compileValidationSchema(StockImportRow, 'body'));
-      return importStock(deps.db, req.params.id, recordsOf(req, STOCK_COLUMNS), check, { reason: req.query.reason ?? DEFAULT_REASON, actor: by.id }, deps.stockWritten);
+      return importStock(
+        deps.db,
+        req.params.id,
+        recordsOf(req, STOCK_COLUMNS),
+        check,
+        { reason: req.query.reason ?? DEFAULT_REASON, actor: by.id },
+        deps.stockWritten,
+      );
     },
   );
 }

@@ -7,14 +7,29 @@ import { writeProducts } from './product-import.service.ts';
 
 let t: TestPlatform;
 let ops: string;
-const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+const ALWAYS = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+);
 const HEADER = 'sku,name,brand,category_id,price_minor,currency,image_url,weight_g,age_restricted';
 
 beforeAll(async () => {
   t = await startTestPlatform({ workflows: false });
   ops = await t.tokenFor('ops');
-  for (const [id, name, parent_id] of [['dairy', 'Dairy'], ['milk', 'Milk', 'dairy'], ['bakery', 'Bakery']]) {
-    expect((await t.request({ method: 'PUT', url: `/v1/categories/${id}`, token: ops, payload: { name, parent_id } })).statusCode).toBe(200);
+  for (const [id, name, parent_id] of [
+    ['dairy', 'Dairy'],
+    ['milk', 'Milk', 'dairy'],
+    ['bakery', 'Bakery'],
+  ]) {
+    expect(
+      (
+        await t.request({
+          method: 'PUT',
+          url: `/v1/categories/${id}`,
+          token: ops,
+          payload: { name, parent_id },
+        })
+      ).statusCode,
+    ).toBe(200);
   }
 });
 afterAll(async () => {
@@ -22,25 +37,66 @@ afterAll(async () => {
 });
 
 const db = () => t.platform.ctx.db;
-const post = (url: string, payload: string, type = 'text/csv', token = ops) => t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
-const importProducts = (payload: string, type?: string) => post('/v1/catalog/import/products', payload, type);
+const post = (url: string, payload: string, type = 'text/csv', token = ops) =>
+  t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
+const importProducts = (payload: string, type?: string) =>
+  post('/v1/catalog/import/products', payload, type);
 
 async function product(sku: string) {
-  const r = await sql<{ id: string; name: string; brand: string; price_minor: number; currency: string; image_url: string | null; weight_g: number | null; age_restricted: boolean; version: number; category_path: string[] }>`
-    SELECT id, name, brand, price_minor, currency, image_url, weight_g, age_restricted, version, category_path FROM products WHERE sku = ${sku}`.execute(db());
+  const r = await sql<{
+    id: string;
+    name: string;
+    brand: string;
+    price_minor: number;
+    currency: string;
+    image_url: string | null;
+    weight_g: number | null;
+    age_restricted: boolean;
+    version: number;
+    category_path: string[];
+  }>`
+    SELECT id, name, brand, price_minor, currency, image_url, weight_g, age_restricted, version, category_path FROM products WHERE sku = ${sku}`.execute(
+    db(),
+  );
   return r.rows[0];
 }
 const outboxFor = async (productId: string) =>
-  (await sql<{ payload: { version: number; price_minor: number } }>`SELECT payload FROM outbox WHERE type = 'catalog.product_changed' AND aggregate_id = ${productId} ORDER BY id`.execute(db())).rows.map((r) => r.payload);
+  (
+    await sql<{
+      payload: { version: number; price_minor: number };
+    }>`SELECT payload FROM outbox WHERE type = 'catalog.product_changed' AND aggregate_id = ${productId} ORDER BY id`.execute(
+      db(),
+    )
+  ).rows.map((r) => r.payload);
 
 describe('product import', () => {
   it('loads a good CSV with its columns in any order and optional columns defaulted', async () => {
-    const csv = ['price_minor,sku,name,category_id,currency,age_restricted,brand,weight_g,image_url', '199,GOOD-1,Oat milk,milk,EUR,no,Oatly,1000,https://img.example/oat.png', '349,GOOD-2,"Rye bread, dark",bakery,EUR,true,,,', ''].join('\r\n');
+    const csv = [
+      'price_minor,sku,name,category_id,currency,age_restricted,brand,weight_g,image_url',
+      '199,GOOD-1,Oat milk,milk,EUR,no,Oatly,1000,https://img.example/oat.png',
+      '349,GOOD-2,"Rye bread, dark",bakery,EUR,true,,,',
+      '',
+    ].join('\r\n');
     const res = await importProducts(csv);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ rows: 2, applied: 2, failed: 0, errors: [] });
-    expect(await product('GOOD-1')).toMatchObject({ name: 'Oat milk', brand: 'Oatly', price_minor: 199, weight_g: 1000, image_url: 'https://img.example/oat.png', age_restricted: false, version: 1, category_path: ['dairy', 'milk'] });
-    expect(await product('GOOD-2')).toMatchObject({ name: 'Rye bread, dark', brand: '', weight_g: null, image_url: null, age_restricted: true });
+    expect(await product('GOOD-1')).toMatchObject({
+      name: 'Oat milk',
+      brand: 'Oatly',
+      price_minor: 199,
+      weight_g: 1000,
+      image_url: 'https://img.example/oat.png',
+      age_restricted: false,
+      version: 1,
+      category_path: ['dairy', 'milk'],
+    });
+    expect(await product('GOOD-2')).toMatchObject({
+      name: 'Rye bread, dark',
+      brand: '',
+      weight_g: null,
+      image_url: null,
+      age_restricted: true,
+    });
   });
 
   it('reports each bad row with its line and field and loads the rest', async () => {
@@ -73,18 +129,41 @@ describe('product import', () => {
     expect(body.errors[4].message).toContain('expected 9 fields');
     expect(await product('BAD-OK1')).toMatchObject({ price_minor: 129 });
     expect(await product('BAD-OK2')).toMatchObject({ name: 'Bread, "sour"\ndough', weight_g: 450 });
-    const loaded = await sql<{ sku: string }>`SELECT sku FROM products WHERE sku LIKE 'BAD-%' ORDER BY sku`.execute(db());
+    const loaded = await sql<{
+      sku: string;
+    }>`SELECT sku FROM products WHERE sku LIKE 'BAD-%' ORDER BY sku`.execute(db());
     expect(loaded.rows.map((r) => r.sku)).toEqual(['BAD-OK1', 'BAD-OK2']);
   });
 
   it('reads NDJSON line by line: a malformed line is reported, blank lines are skipped', async () => {
     const ndjson = [
-      JSON.stringify({ sku: 'ND-1', name: 'Kefir', category_id: 'dairy', price_minor: 189, currency: 'EUR', age_restricted: false }),
+      JSON.stringify({
+        sku: 'ND-1',
+        name: 'Kefir',
+        category_id: 'dairy',
+        price_minor: 189,
+        currency: 'EUR',
+        age_restricted: false,
+      }),
       '{"sku": "ND-2", "name": "Broken"',
       '',
       '[1, 2]',
-      JSON.stringify({ sku: 'ND-3', name: 'Quark', category_id: 'dairy', price_minor: 99, currency: 'EUR', popularity: 5 }),
-      JSON.stringify({ sku: 'ND-4', name: 'Skyr', category_id: 'dairy', price_minor: 159, currency: 'EUR', weight_g: 450 }),
+      JSON.stringify({
+        sku: 'ND-3',
+        name: 'Quark',
+        category_id: 'dairy',
+        price_minor: 99,
+        currency: 'EUR',
+        popularity: 5,
+      }),
+      JSON.stringify({
+        sku: 'ND-4',
+        name: 'Skyr',
+        category_id: 'dairy',
+        price_minor: 159,
+        currency: 'EUR',
+        weight_g: 450,
+      }),
     ].join('\n');
     const res = await importProducts(ndjson, 'application/x-ndjson');
     expect(res.statusCode).toBe(200);
@@ -102,11 +181,16 @@ describe('product import', () => {
     await importProducts(`sku,name,category_id,price_minor,currency\nUPD-1,Milk,milk,100,EUR`);
     const before = await product('UPD-1');
     expect(before?.version).toBe(1);
-    const res = await importProducts(`sku,name,category_id,price_minor,currency\nUPD-1,Milk,milk,150,EUR`);
+    const res = await importProducts(
+      `sku,name,category_id,price_minor,currency\nUPD-1,Milk,milk,150,EUR`,
+    );
     expect(res.json()).toMatchObject({ applied: 1, failed: 0 });
     const after = await product('UPD-1');
     expect(after).toMatchObject({ id: before?.id, version: 2, price_minor: 150 });
-    expect(await outboxFor(after?.id as string)).toMatchObject([{ version: 1, price_minor: 100 }, { version: 2, price_minor: 150 }]);
+    expect(await outboxFor(after?.id as string)).toMatchObject([
+      { version: 1, price_minor: 100 },
+      { version: 2, price_minor: 150 },
+    ]);
     await importProducts(`sku,name,category_id,price_minor,currency\nUPD-1,Milk,milk,150,EUR`);
     expect((await product('UPD-1'))?.version).toBe(2);
     expect(await outboxFor(after?.id as string)).toHaveLength(2);
@@ -129,18 +213,40 @@ describe('product import', () => {
     const tally = importTally();
     const row = (line: number, sku: string, category_id: string) => ({
       line,
-      product: { id: uuidv7(), sku, name: sku, brand: '', category_id, price_minor: 1, currency: 'EUR', image_url: null, weight_g: null, age_restricted: false },
+      product: {
+        id: uuidv7(),
+        sku,
+        name: sku,
+        brand: '',
+        category_id,
+        price_minor: 1,
+        currency: 'EUR',
+        image_url: null,
+        weight_g: null,
+        age_restricted: false,
+      },
     });
     // A category that vanished after the file's rows were checked: the batch fails, each row is retried alone.
-    await writeProducts(db(), [row(2, 'FB-1', 'milk'), row(3, 'FB-2', 'ghost'), row(4, 'FB-3', 'bakery')], tally);
-    expect(tally.done()).toMatchObject({ applied: 2, failed: 1, errors: [{ line: 3, message: expect.stringContaining('refused by the database') }] });
+    await writeProducts(
+      db(),
+      [row(2, 'FB-1', 'milk'), row(3, 'FB-2', 'ghost'), row(4, 'FB-3', 'bakery')],
+      tally,
+    );
+    expect(tally.done()).toMatchObject({
+      applied: 2,
+      failed: 1,
+      errors: [{ line: 3, message: expect.stringContaining('refused by the database') }],
+    });
     expect(await product('FB-2')).toBeUndefined();
     expect(await product('FB-3')).toBeDefined();
   });
 
   it('answers 400 to a bad header or a file without data rows, 415 to another media type, 403 to non-ops', async () => {
     for (const [csv, detail] of [
-      ['sku,name,colour,category_id,price_minor,currency\nX,x,red,milk,1,EUR', 'Unknown column "colour"'],
+      [
+        'sku,name,colour,category_id,price_minor,currency\nX,x,red,milk,1,EUR',
+        'Unknown column "colour"',
+      ],
       ['sku,name,category_id,currency\nX,x,milk,EUR', 'Missing required column price_minor'],
       ['sku,sku,name,category_id,price_minor,currency\n', 'appears twice'],
       [`${HEADER}\n`, 'no data rows'],
@@ -157,7 +263,16 @@ describe('product import', () => {
       expect(res.statusCode, type).toBe(415);
       expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
     }
-    expect((await post('/v1/catalog/import/products', `${HEADER}\n`, 'text/csv', await t.tokenFor('store'))).statusCode).toBe(403);
+    expect(
+      (
+        await post(
+          '/v1/catalog/import/products',
+          `${HEADER}\n`,
+          'text/csv',
+          await t.tokenFor('store'),
+        )
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('describes both routes in the OpenAPI document', async () => {
@@ -166,40 +281,76 @@ describe('product import', () => {
       const op = doc.paths[path].post;
       expect(op.tags).toEqual(['import']);
       expect(op.summary).toBeTruthy();
-      expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+      expect(Object.keys(op.requestBody.content).sort()).toEqual([
+        'application/x-ndjson',
+        'text/csv',
+      ]);
     }
   });
 
   it('loads a 50,000-row file', async () => {
     const lines = [HEADER];
-    for (let i = 0; i < 50_000; i++) lines.push(`BULK-${i},Product ${i},Brand ${i % 50},${i % 2 ? 'milk' : 'bakery'},${100 + (i % 900)},EUR,,${i % 1000},${i % 7 === 0}`);
+    for (let i = 0; i < 50_000; i++)
+      lines.push(
+        `BULK-${i},Product ${i},Brand ${i % 50},${i % 2 ? 'milk' : 'bakery'},${100 + (i % 900)},EUR,,${i % 1000},${i % 7 === 0}`,
+      );
     const res = await importProducts(lines.join('\n'));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ rows: 50_000, applied: 50_000, failed: 0, errors: [] });
-    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM products WHERE sku LIKE 'BULK-%'`.execute(db());
+    const n = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM products WHERE sku LIKE 'BULK-%'`.execute(db());
     expect(n.rows[0]?.n).toBe(50_000);
-    expect(await product('BULK-49999')).toMatchObject({ name: 'Product 49999', price_minor: 100 + (49_999 % 900), weight_g: 999 });
+    expect(await product('BULK-49999')).toMatchObject({
+      name: 'Product 49999',
+      price_minor: 100 + (49_999 % 900),
+      weight_g: 999,
+    });
   }, 120_000);
 });
 
 describe('stock import', () => {
   let storeId: string;
   let otherStoreId: string;
-  const importStock = (payload: string, qs = '', type = 'text/csv', token = ops, id = storeId) => post(`/v1/stores/${id}/stock/import${qs}`, payload, type, token);
+  const importStock = (payload: string, qs = '', type = 'text/csv', token = ops, id = storeId) =>
+    post(`/v1/stores/${id}/stock/import${qs}`, payload, type, token);
   const level = async (sku: string) =>
-    (await sql<{ on_hand: number; reserved: number }>`SELECT s.on_hand, s.reserved FROM stock s JOIN products p ON p.id = s.product_id WHERE s.store_id = ${storeId} AND p.sku = ${sku}`.execute(db())).rows[0];
+    (
+      await sql<{
+        on_hand: number;
+        reserved: number;
+      }>`SELECT s.on_hand, s.reserved FROM stock s JOIN products p ON p.id = s.product_id WHERE s.store_id = ${storeId} AND p.sku = ${sku}`.execute(
+        db(),
+      )
+    ).rows[0];
 
   beforeAll(async () => {
-    const mk = async (name: string) => (await t.request({ method: 'POST', url: '/v1/stores', token: ops, payload: { name, lat: 52.5, lng: 13.4, zone: { radius_m: 3000 }, opening_hours: ALWAYS } })).json().id as string;
+    const mk = async (name: string) =>
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/stores',
+          token: ops,
+          payload: { name, lat: 52.5, lng: 13.4, zone: { radius_m: 3000 }, opening_hours: ALWAYS },
+        })
+      ).json().id as string;
     storeId = await mk('Import shop');
     otherStoreId = await mk('Other shop');
-    await importProducts(`sku,name,category_id,price_minor,currency\nST-1,Milk,milk,100,EUR\nST-2,Bread,bakery,200,EUR\nST-3,Butter,dairy,300,EUR`);
+    await importProducts(
+      `sku,name,category_id,price_minor,currency\nST-1,Milk,milk,100,EUR\nST-2,Bread,bakery,200,EUR\nST-3,Butter,dairy,300,EUR`,
+    );
   });
 
   it('sets levels with audit rows and reports unknown SKUs, bad counts and levels below reserved', async () => {
-    expect((await importStock('sku,on_hand\nST-3,10')).json()).toMatchObject({ applied: 1, failed: 0 });
+    expect((await importStock('sku,on_hand\nST-3,10')).json()).toMatchObject({
+      applied: 1,
+      failed: 0,
+    });
     await sql`UPDATE stock SET reserved = 5 WHERE store_id = ${storeId}`.execute(db());
-    const res = await importStock('on_hand,sku\n24,ST-1\n5,NOPE-1\n-3,ST-2\n3,ST-3\nabc,ST-2\n7,ST-2', '?reason=weekly%20count');
+    const res = await importStock(
+      'on_hand,sku\n24,ST-1\n5,NOPE-1\n-3,ST-2\n3,ST-3\nabc,ST-2\n7,ST-2',
+      '?reason=weekly%20count',
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       rows: 6,
@@ -208,15 +359,27 @@ describe('stock import', () => {
       errors: [
         { line: 3, field: 'sku', message: 'sku: no product with SKU "NOPE-1"' },
         { line: 4, field: 'on_hand', message: 'on_hand: must be >= 0' },
-        { line: 5, field: 'on_hand', message: expect.stringContaining('below the units already reserved') },
+        {
+          line: 5,
+          field: 'on_hand',
+          message: expect.stringContaining('below the units already reserved'),
+        },
         { line: 6, field: 'on_hand', message: 'on_hand: must be integer' },
       ],
     });
     expect(await level('ST-1')).toEqual({ on_hand: 24, reserved: 0 });
     expect(await level('ST-2')).toEqual({ on_hand: 7, reserved: 0 });
     expect(await level('ST-3')).toEqual({ on_hand: 10, reserved: 5 });
-    const audit = await sql<{ kind: string; delta: number; on_hand_after: number; reason: string; actor: string }>`
-      SELECT kind, delta, on_hand_after, reason, actor FROM stock_adjustments WHERE store_id = ${storeId} AND reason = 'weekly count' ORDER BY on_hand_after`.execute(db());
+    const audit = await sql<{
+      kind: string;
+      delta: number;
+      on_hand_after: number;
+      reason: string;
+      actor: string;
+    }>`
+      SELECT kind, delta, on_hand_after, reason, actor FROM stock_adjustments WHERE store_id = ${storeId} AND reason = 'weekly count' ORDER BY on_hand_after`.execute(
+      db(),
+    );
     const opsId = (await t.platform.ctx.tokens.verify(ops)).id;
     expect(audit.rows).toEqual([
       { kind: 'import', delta: 7, on_hand_after: 7, reason: 'weekly count', actor: opsId },
@@ -226,26 +389,50 @@ describe('stock import', () => {
 
   it('keeps the first 1000 errors by line, including those found when a batch is written', async () => {
     // Every third row fails its check at once; the others name unknown SKUs, found only when their batch is written.
-    const rows = Array.from({ length: 1500 }, (_, i) => (i % 3 === 0 ? `GHOST-${i},x` : `GHOST-${i},1`));
+    const rows = Array.from({ length: 1500 }, (_, i) =>
+      i % 3 === 0 ? `GHOST-${i},x` : `GHOST-${i},1`,
+    );
     const res = await importStock(['sku,on_hand', ...rows].join('\n'));
     const body = res.json();
     expect(body).toMatchObject({ rows: 1500, applied: 0, failed: 1500 });
-    expect(body.errors.map((e: { line: number }) => e.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    expect(body.errors.map((e: { line: number }) => e.line)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 2),
+    );
   });
 
   it('takes NDJSON and records the default reason', async () => {
-    const res = await importStock('{"sku":"ST-1","on_hand":30}\n{"sku":"ST-2","on_hand":"8"}', '', 'application/x-ndjson');
+    const res = await importStock(
+      '{"sku":"ST-1","on_hand":30}\n{"sku":"ST-2","on_hand":"8"}',
+      '',
+      'application/x-ndjson',
+    );
     expect(res.json()).toMatchObject({ rows: 2, applied: 2, failed: 0 });
-    const reasons = await sql<{ reason: string }>`SELECT DISTINCT reason FROM stock_adjustments WHERE store_id = ${storeId} AND on_hand_after IN (30, 8)`.execute(db());
+    const reasons = await sql<{
+      reason: string;
+    }>`SELECT DISTINCT reason FROM stock_adjustments WHERE store_id = ${storeId} AND on_hand_after IN (30, 8)`.execute(
+      db(),
+    );
     expect(reasons.rows).toEqual([{ reason: 'stock import' }]);
   });
 
   it("lets store staff import their own store's stock only", async () => {
-    const staff = async (store: string) => (await t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'store', storeId: store })).token;
-    expect((await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(otherStoreId))).statusCode).toBe(403);
-    expect((await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(storeId))).json()).toMatchObject({ applied: 1 });
-    expect((await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await t.tokenFor('customer'))).statusCode).toBe(403);
-    expect((await importStock('sku,on_hand\nST-1,1', '', 'text/csv', ops, uuidv7())).statusCode).toBe(404);
+    const staff = async (store: string) =>
+      (await t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'store', storeId: store }))
+        .token;
+    expect(
+      (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(otherStoreId)))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(storeId))).json(),
+    ).toMatchObject({ applied: 1 });
+    expect(
+      (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await t.tokenFor('customer')))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await importStock('sku,on_hand\nST-1,1', '', 'text/csv', ops, uuidv7())).statusCode,
+    ).toBe(404);
     expect((await importStock('sku,count\nST-1,1')).statusCode).toBe(400);
   });
 });

@@ -5,11 +5,34 @@ import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { StockSignals } from '../inventory/index.ts';
-import { CategoryId, Lat, Lng, ProductBody, ProductPatch, StoreBody, StorePatch } from './catalog.schemas.ts';
-import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS, type Serialized, STOCK_STALENESS_S, sendCacheable, sendSerialized, serialize } from './http-cache.ts';
+import {
+  CategoryId,
+  Lat,
+  Lng,
+  ProductBody,
+  ProductPatch,
+  StoreBody,
+  StorePatch,
+} from './catalog.schemas.ts';
+import {
+  PAGE_GRACE_MS,
+  PAGE_MAX_AGE_MS,
+  PAGE_REFRESH_AHEAD_MS,
+  type Serialized,
+  STOCK_STALENESS_S,
+  sendCacheable,
+  sendSerialized,
+  serialize,
+} from './http-cache.ts';
 import type { ProductsService } from './products.service.ts';
 import { searchNearby } from './search.service.ts';
-import { DEFAULT_NEARBY_LIMIT, DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_LIMIT, MAX_NEARBY_RADIUS_M, type StoresService } from './stores.service.ts';
+import {
+  DEFAULT_NEARBY_LIMIT,
+  DEFAULT_NEARBY_RADIUS_M,
+  MAX_NEARBY_LIMIT,
+  MAX_NEARBY_RADIUS_M,
+  type StoresService,
+} from './stores.service.ts';
 
 /** Where this process learns which product pages to re-read: stores whose stock changed, product changes. */
 export interface PageSignals {
@@ -17,7 +40,10 @@ export interface PageSignals {
   products: Pick<LiveNotices, 'onNotice'>;
 }
 
-export async function catalogRoutes(scope: FastifyInstance, deps: { stores: StoresService; products: ProductsService; signals: PageSignals }): Promise<void> {
+export async function catalogRoutes(
+  scope: FastifyInstance,
+  deps: { stores: StoresService; products: ProductsService; signals: PageSignals },
+): Promise<void> {
   const app = typed(scope);
   const { stores, products } = deps;
   // Keyed `<store id>|<query>` (the id in lower case, as notices carry it), tagged by store. Pages
@@ -49,13 +75,33 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
         querystring: Strict({
           lat: Lat,
           lng: Lng,
-          radius_m: Type.Integer({ minimum: 1, maximum: MAX_NEARBY_RADIUS_M, default: DEFAULT_NEARBY_RADIUS_M }),
-          limit: Type.Integer({ minimum: 1, maximum: MAX_NEARBY_LIMIT, default: DEFAULT_NEARBY_LIMIT }),
+          radius_m: Type.Integer({
+            minimum: 1,
+            maximum: MAX_NEARBY_RADIUS_M,
+            default: DEFAULT_NEARBY_RADIUS_M,
+          }),
+          limit: Type.Integer({
+            minimum: 1,
+            maximum: MAX_NEARBY_LIMIT,
+            default: DEFAULT_NEARBY_LIMIT,
+          }),
         }),
       },
     },
     async (req, reply) =>
-      sendCacheable(req, reply, { items: await stores.nearby(req.query.lat, req.query.lng, req.query.radius_m, req.query.limit) }, 10),
+      sendCacheable(
+        req,
+        reply,
+        {
+          items: await stores.nearby(
+            req.query.lat,
+            req.query.lng,
+            req.query.radius_m,
+            req.query.limit,
+          ),
+        },
+        10,
+      ),
   );
 
   app.get(
@@ -79,7 +125,10 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
       const { category, q, cursor, limit } = req.query;
       const key = `${id.toLowerCase()}|${JSON.stringify([category, q, cursor, limit])}`;
       const body = await pages.get(key, async () => {
-        const [, page] = await Promise.all([stores.mustExist(id), products.storePage({ storeId: id, category, q, cursor, limit })]);
+        const [, page] = await Promise.all([
+          stores.mustExist(id),
+          products.storePage({ storeId: id, category, q, cursor, limit }),
+        ]);
         return serialize(page);
       });
       return sendSerialized(req, reply, body, STOCK_STALENESS_S);
@@ -92,7 +141,8 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
       config: { auth: 'public' },
       schema: {
         tags: ['discovery'],
-        summary: 'Products matching text across the stores delivering to a point, each with its best store',
+        summary:
+          'Products matching text across the stores delivering to a point, each with its best store',
         querystring: Strict({
           lat: Lat,
           lng: Lng,
@@ -101,12 +151,16 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
         }),
       },
     },
-    async (req, reply) => sendCacheable(req, reply, await searchNearby(deps, req.query), STOCK_STALENESS_S),
+    async (req, reply) =>
+      sendCacheable(req, reply, await searchNearby(deps, req.query), STOCK_STALENESS_S),
   );
 
   app.get(
     '/v1/stores/:id',
-    { config: { auth: 'public' }, schema: { tags: ['stores'], summary: 'One store', params: Strict({ id: Uuid }) } },
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['stores'], summary: 'One store', params: Strict({ id: Uuid }) },
+    },
     async (req) => stores.get(req.params.id),
   );
 
@@ -119,7 +173,9 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
         summary: 'All stores (ops)',
         querystring: Strict({
           after: Type.Optional(Uuid),
-          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed')])),
+          status: Type.Optional(
+            Type.Union([Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed')]),
+          ),
           limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
         }),
       },
@@ -127,14 +183,29 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
     async (req) => ({ items: await stores.list(req.query) }),
   );
 
-  app.post('/v1/stores', { config: { auth: ['ops'] }, schema: { tags: ['stores'], summary: 'Create a store', body: StoreBody } }, async (req, reply) => {
-    reply.code(201);
-    return stores.create(req.body);
-  });
+  app.post(
+    '/v1/stores',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['stores'], summary: 'Create a store', body: StoreBody },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return stores.create(req.body);
+    },
+  );
 
   app.patch(
     '/v1/stores/:id',
-    { config: { auth: ['ops', 'store'] }, schema: { tags: ['stores'], summary: 'Change a store', params: Strict({ id: Uuid }), body: StorePatch } },
+    {
+      config: { auth: ['ops', 'store'] },
+      schema: {
+        tags: ['stores'],
+        summary: 'Change a store',
+        params: Strict({ id: Uuid }),
+        body: StorePatch,
+      },
+    },
     async (req) => {
       const { expected_version, ...patch } = req.body;
       return stores.update(callerOf(req), req.params.id, patch, expected_version);
@@ -148,13 +219,25 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
   ] as const) {
     app.post(
       `/v1/stores/:id/${action}`,
-      { config: { auth: ['ops', 'store'] }, schema: { tags: ['stores'], summary: `${action[0]?.toUpperCase()}${action.slice(1)} a store`, params: Strict({ id: Uuid }) } },
+      {
+        config: { auth: ['ops', 'store'] },
+        schema: {
+          tags: ['stores'],
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a store`,
+          params: Strict({ id: Uuid }),
+        },
+      },
       async (req) => stores.setStatus(callerOf(req), req.params.id, status),
     );
   }
 
-  app.get('/v1/categories', { config: { auth: 'public' }, schema: { tags: ['products'], summary: 'The category tree, flattened' } }, async (req, reply) =>
-    sendCacheable(req, reply, { items: await products.listCategories() }, 60),
+  app.get(
+    '/v1/categories',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['products'], summary: 'The category tree, flattened' },
+    },
+    async (req, reply) => sendCacheable(req, reply, { items: await products.listCategories() }, 60),
   );
 
   app.put(
@@ -165,26 +248,47 @@ export async function catalogRoutes(scope: FastifyInstance, deps: { stores: Stor
         tags: ['products'],
         summary: 'Create or rename a category',
         params: Strict({ id: CategoryId }),
-        body: Strict({ name: Type.String({ minLength: 1, maxLength: 100 }), parent_id: Type.Optional(Type.Union([Type.Null(), CategoryId])) }),
+        body: Strict({
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          parent_id: Type.Optional(Type.Union([Type.Null(), CategoryId])),
+        }),
       },
     },
     async (req) => products.upsertCategory({ id: req.params.id, ...req.body }),
   );
 
-  app.post('/v1/products', { config: { auth: ['ops'] }, schema: { tags: ['products'], summary: 'Create a product', body: ProductBody } }, async (req, reply) => {
-    reply.code(201);
-    return products.create(req.body);
-  });
+  app.post(
+    '/v1/products',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['products'], summary: 'Create a product', body: ProductBody },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return products.create(req.body);
+    },
+  );
 
   app.patch(
     '/v1/products/:id',
-    { config: { auth: ['ops'] }, schema: { tags: ['products'], summary: 'Change a product', params: Strict({ id: Uuid }), body: ProductPatch } },
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['products'],
+        summary: 'Change a product',
+        params: Strict({ id: Uuid }),
+        body: ProductPatch,
+      },
+    },
     async (req) => products.update(req.params.id, req.body),
   );
 
   app.get(
     '/v1/products/:id',
-    { config: { auth: 'public' }, schema: { tags: ['products'], summary: 'One product', params: Strict({ id: Uuid }) } },
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['products'], summary: 'One product', params: Strict({ id: Uuid }) },
+    },
     async (req) => products.get(req.params.id),
   );
 }

@@ -20,9 +20,20 @@ export const OpeningHoursSchema = Strict(
 );
 
 export const ZoneSchema = Strict({
-  radius_m: Type.Integer({ minimum: 100, maximum: 50_000, description: 'Delivery radius around the store' }),
+  radius_m: Type.Integer({
+    minimum: 100,
+    maximum: 50_000,
+    description: 'Delivery radius around the store',
+  }),
   polygon: Type.Optional(
-    Type.Union([Type.Null(), Type.Array(Type.Tuple([Lat, Lng]), { minItems: 3, maxItems: 500, description: '[[lat,lng],…] narrowing the radius' })]),
+    Type.Union([
+      Type.Null(),
+      Type.Array(Type.Tuple([Lat, Lng]), {
+        minItems: 3,
+        maxItems: 500,
+        description: '[[lat,lng],…] narrowing the radius',
+      }),
+    ]),
   ),
 });
 
@@ -47,7 +58,13 @@ export const StorePatch = Strict({
   opening_hours: Type.Optional(OpeningHoursSchema),
   avg_prep_s: Type.Optional(Type.Integer({ minimum: 0, maximum: 7200 })),
   // version is an int column: a larger number would be refused by Postgres (500) instead of a 409.
-  expected_version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Fail with 409 if the store changed since' })),
+  expected_version: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 2 ** 31 - 1,
+      description: 'Fail with 409 if the store changed since',
+    }),
+  ),
 });
 
 export const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });
@@ -59,12 +76,22 @@ export const ProductBody = Strict({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   brand: Type.Optional(Type.String({ maxLength: 100 })),
   category_id: CategoryId,
-  price_minor: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Price in minor units (cents)' }),
+  price_minor: Type.Integer({
+    minimum: 0,
+    maximum: 100_000_000,
+    description: 'Price in minor units (cents)',
+  }),
   currency: Currency,
-  image_url: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'uri', maxLength: 1000 })])),
-  weight_g: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })])),
+  image_url: Type.Optional(
+    Type.Union([Type.Null(), Type.String({ format: 'uri', maxLength: 1000 })]),
+  ),
+  weight_g: Type.Optional(
+    Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })]),
+  ),
   age_restricted: Type.Optional(Type.Boolean()),
   popularity: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
 });
 
-export const ProductPatch = Type.Partial(Type.Omit(ProductBody, ['sku']), { additionalProperties: false });
+export const ProductPatch = Type.Partial(Type.Omit(ProductBody, ['sku']), {
+  additionalProperties: false,
+});

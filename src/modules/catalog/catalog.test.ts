@@ -9,7 +9,9 @@ const SOON_MS = PAGE_GRACE_MS + 2000;
 
 let t: TestPlatform;
 let ops: string;
-const ALWAYS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+const ALWAYS = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+);
 const CENTER = { lat: 52.52, lng: 13.405 };
 const north = (m: number) => ({ lat: CENTER.lat + m / 111_195, lng: CENTER.lng });
 
@@ -21,17 +23,34 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object, token: string | undefined = ops) =>
-  t.request({ method, url, token, ...(payload ? { payload } : {}) });
+const api = (
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  payload?: object,
+  token: string | undefined = ops,
+) => t.request({ method, url, token, ...(payload ? { payload } : {}) });
 
 async function store(name: string, at: { lat: number; lng: number }, extra: object = {}) {
-  const res = await api('POST', '/v1/stores', { name, lat: at.lat, lng: at.lng, zone: { radius_m: 3000 }, opening_hours: ALWAYS, avg_prep_s: 300, ...extra });
+  const res = await api('POST', '/v1/stores', {
+    name,
+    lat: at.lat,
+    lng: at.lng,
+    zone: { radius_m: 3000 },
+    opening_hours: ALWAYS,
+    avg_prep_s: 300,
+    ...extra,
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; version: number };
 }
 
 const nearbyIds = async (at: { lat: number; lng: number }, radius?: number) => {
-  const res = await api('GET', `/v1/stores/nearby?lat=${at.lat}&lng=${at.lng}${radius ? `&radius_m=${radius}` : ''}`, undefined, undefined);
+  const res = await api(
+    'GET',
+    `/v1/stores/nearby?lat=${at.lat}&lng=${at.lng}${radius ? `&radius_m=${radius}` : ''}`,
+    undefined,
+    undefined,
+  );
   expect(res.statusCode).toBe(200);
   return (res.json().items as Array<{ id: string }>).map((s) => s.id);
 };
@@ -68,20 +87,41 @@ describe('nearby stores', () => {
     const base = north(60_000);
     const d = 0.02;
     const s = await store('Half moon', base, {
-      zone: { radius_m: 3000, polygon: [[base.lat - d, base.lng - d], [base.lat + d, base.lng - d], [base.lat + d, base.lng + 0.001], [base.lat - d, base.lng + 0.001]] },
+      zone: {
+        radius_m: 3000,
+        polygon: [
+          [base.lat - d, base.lng - d],
+          [base.lat + d, base.lng - d],
+          [base.lat + d, base.lng + 0.001],
+          [base.lat - d, base.lng + 0.001],
+        ],
+      },
     });
     expect(await nearbyIds({ lat: base.lat, lng: base.lng - 0.01 })).toContain(s.id);
     expect(await nearbyIds({ lat: base.lat, lng: base.lng + 0.01 })).not.toContain(s.id);
-    const moved = await api('PATCH', `/v1/stores/${s.id}`, { zone: { radius_m: 1000 }, expected_version: s.version });
+    const moved = await api('PATCH', `/v1/stores/${s.id}`, {
+      zone: { radius_m: 1000 },
+      expected_version: s.version,
+    });
     expect(moved.statusCode).toBe(200);
     expect(await nearbyIds({ lat: base.lat, lng: base.lng + 0.01 })).toContain(s.id);
     expect(await nearbyIds(north(62_500))).not.toContain(s.id);
-    const stale = await api('PATCH', `/v1/stores/${s.id}`, { name: 'x', expected_version: s.version });
+    const stale = await api('PATCH', `/v1/stores/${s.id}`, {
+      name: 'x',
+      expected_version: s.version,
+    });
     expect(stale.statusCode).toBe(409);
   });
 
   it('rejects bad coordinates, radius above the cap and a store outside its own polygon', async () => {
-    for (const qs of ['lat=91&lng=0', 'lat=0&lng=181', 'lat=abc&lng=0', 'lng=0', 'lat=0&lng=0&radius_m=60000', 'lat=0&lng=0&extra=1']) {
+    for (const qs of [
+      'lat=91&lng=0',
+      'lat=0&lng=181',
+      'lat=abc&lng=0',
+      'lng=0',
+      'lat=0&lng=0&radius_m=60000',
+      'lat=0&lng=0&extra=1',
+    ]) {
       const res = await api('GET', `/v1/stores/nearby?${qs}`, undefined, undefined);
       expect(res.statusCode, qs).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
@@ -90,16 +130,45 @@ describe('nearby stores', () => {
       name: 'Outside',
       lat: 10,
       lng: 10,
-      zone: { radius_m: 1000, polygon: [[11, 11], [11, 12], [12, 12]] },
+      zone: {
+        radius_m: 1000,
+        polygon: [
+          [11, 11],
+          [11, 12],
+          [12, 12],
+        ],
+      },
       opening_hours: ALWAYS,
     });
     expect(outside.statusCode).toBe(400);
-    const badHours = await api('POST', '/v1/stores', { name: 'Bad', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: { mon: [['10:00', '09:00']] } });
+    const badHours = await api('POST', '/v1/stores', {
+      name: 'Bad',
+      lat: 1,
+      lng: 1,
+      zone: { radius_m: 1000 },
+      opening_hours: { mon: [['10:00', '09:00']] },
+    });
     expect(badHours.statusCode).toBe(400);
-    const badTz = await api('POST', '/v1/stores', { name: 'Bad', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: ALWAYS, timezone: 'Mars/Olympus' });
+    const badTz = await api('POST', '/v1/stores', {
+      name: 'Bad',
+      lat: 1,
+      lng: 1,
+      zone: { radius_m: 1000 },
+      opening_hours: ALWAYS,
+      timezone: 'Mars/Olympus',
+    });
     expect(badTz.statusCode).toBe(400);
     const customer = await t.tokenFor('customer');
-    expect((await api('POST', '/v1/stores', { name: 'x', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: ALWAYS }, customer)).statusCode).toBe(403);
+    expect(
+      (
+        await api(
+          'POST',
+          '/v1/stores',
+          { name: 'x', lat: 1, lng: 1, zone: { radius_m: 1000 }, opening_hours: ALWAYS },
+          customer,
+        )
+      ).statusCode,
+    ).toBe(403);
   });
 });
 
@@ -120,7 +189,14 @@ describe('store products and search', () => {
       ['BREAD-2', 'Sourdough bread', 'bakery'],
     ] as const;
     for (const [sku, name, category] of items) {
-      const res = await api('POST', '/v1/products', { sku, name, brand: 'Farm', category_id: category, price_minor: 199, currency: 'EUR' });
+      const res = await api('POST', '/v1/products', {
+        sku,
+        name,
+        brand: 'Farm',
+        category_id: category,
+        price_minor: 199,
+        currency: 'EUR',
+      });
       expect(res.statusCode).toBe(201);
       ids[sku] = res.json().id;
     }
@@ -135,13 +211,20 @@ describe('store products and search', () => {
       ],
       { kind: 'count', reason: 'test stock', actor: 'test' },
     );
-    await setStockLevels(t.platform.ctx.db, [{ storeId: shop.id, productId: ids['BREAD-1'] as string, onHand: 0 }], { kind: 'count', reason: 'sold out', actor: 'test' });
+    await setStockLevels(
+      t.platform.ctx.db,
+      [{ storeId: shop.id, productId: ids['BREAD-1'] as string, onHand: 0 }],
+      { kind: 'count', reason: 'sold out', actor: 'test' },
+    );
   });
 
-  const page = (storeId: string, qs = '') => api('GET', `/v1/stores/${storeId}/products?${qs}`, undefined, undefined);
+  const page = (storeId: string, qs = '') =>
+    api('GET', `/v1/stores/${storeId}/products?${qs}`, undefined, undefined);
 
   it('lists only in-stock products with on hand minus reserved', async () => {
-    await sql`UPDATE stock SET reserved = 2 WHERE store_id = ${shop.id} AND product_id = ${ids['MILK-2']}`.execute(t.platform.ctx.db);
+    await sql`UPDATE stock SET reserved = 2 WHERE store_id = ${shop.id} AND product_id = ${ids['MILK-2']}`.execute(
+      t.platform.ctx.db,
+    );
     const res = await page(shop.id, 'limit=50');
     const items = res.json().items as Array<{ sku: string; available: number }>;
     expect(items.map((i) => i.sku)).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
@@ -158,7 +241,9 @@ describe('store products and search', () => {
       cursor = res.json().next_cursor;
     }
     expect(seen).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
-    const dairy = (await page(shop.id, 'category=dairy')).json().items.map((i: { sku: string }) => i.sku);
+    const dairy = (await page(shop.id, 'category=dairy'))
+      .json()
+      .items.map((i: { sku: string }) => i.sku);
     expect(dairy.sort()).toEqual(['MILK-1', 'MILK-2', 'YOG-1']);
     const q = (await page(shop.id, 'q=bread')).json().items.map((i: { sku: string }) => i.sku);
     expect(q).toEqual(['BREAD-2']);
@@ -170,19 +255,37 @@ describe('store products and search', () => {
     expect(first.json().items).toHaveLength(1);
     const etag = first.headers.etag as string;
     expect(first.headers['cache-control']).toContain('max-age=2');
-    const again = await t.request({ method: 'GET', url: `/v1/stores/${shop.id}/products?category=bakery`, headers: { 'if-none-match': etag } });
+    const again = await t.request({
+      method: 'GET',
+      url: `/v1/stores/${shop.id}/products?category=bakery`,
+      headers: { 'if-none-match': etag },
+    });
     expect(again.statusCode).toBe(304);
-    const counted = await api('PUT', `/v1/stores/${shop.id}/stock/${ids['BREAD-2']}`, { on_hand: 0, reason: 'sold out' });
+    const counted = await api('PUT', `/v1/stores/${shop.id}/stock/${ids['BREAD-2']}`, {
+      on_hand: 0,
+      reason: 'sold out',
+    });
     expect(counted.statusCode).toBe(200);
     // The count's notice marks the store's pages: well within the page grace, far below the maximum age.
-    await waitFor(async () => (await page(shop.id, 'category=bakery')).json().items.length === 0, SOON_MS, 'sold-out product to disappear');
-    const after = await t.request({ method: 'GET', url: `/v1/stores/${shop.id}/products?category=bakery`, headers: { 'if-none-match': etag } });
+    await waitFor(
+      async () => (await page(shop.id, 'category=bakery')).json().items.length === 0,
+      SOON_MS,
+      'sold-out product to disappear',
+    );
+    const after = await t.request({
+      method: 'GET',
+      url: `/v1/stores/${shop.id}/products?category=bakery`,
+      headers: { 'if-none-match': etag },
+    });
     expect(after.statusCode).toBe(200);
   });
 
   it('shows a reservation and its release on a cached page at once, and keeps other stores cached', async () => {
     const available = async (storeId: string, sku: string) => {
-      const items = (await page(storeId, 'category=dairy')).json().items as Array<{ sku: string; available: number }>;
+      const items = (await page(storeId, 'category=dairy')).json().items as Array<{
+        sku: string;
+        available: number;
+      }>;
       return items.find((i) => i.sku === sku)?.available;
     };
     const before = await available(shop.id, 'MILK-2');
@@ -190,45 +293,109 @@ describe('store products and search', () => {
     // The far store's page is cached; a change written around the inventory (no notice) stays
     // unseen there while the shop's notices come and go: only the shop's pages are re-read.
     const farPage = (await page(far.id, 'category=dairy')).body;
-    await sql`UPDATE stock SET on_hand = on_hand + 1 WHERE store_id = ${far.id} AND product_id = ${ids['MILK-1']}`.execute(t.platform.ctx.db);
+    await sql`UPDATE stock SET on_hand = on_hand + 1 WHERE store_id = ${far.id} AND product_id = ${ids['MILK-1']}`.execute(
+      t.platform.ctx.db,
+    );
     const inventory = inventoryFor(t.platform.ctx);
-    const held = await inventory.reserve({ storeId: shop.id, owner: `test:${shop.id}`, lines: [{ productId: ids['MILK-2'] as string, quantity: 2 }], ttlMs: 60_000 });
-    await waitFor(async () => (await available(shop.id, 'MILK-2')) === (before as number) - 2, SOON_MS, 'reserved units to show');
+    const held = await inventory.reserve({
+      storeId: shop.id,
+      owner: `test:${shop.id}`,
+      lines: [{ productId: ids['MILK-2'] as string, quantity: 2 }],
+      ttlMs: 60_000,
+    });
+    await waitFor(
+      async () => (await available(shop.id, 'MILK-2')) === (before as number) - 2,
+      SOON_MS,
+      'reserved units to show',
+    );
     await inventory.release(held.reservationId);
-    await waitFor(async () => (await available(shop.id, 'MILK-2')) === before, SOON_MS, 'released units to show');
+    await waitFor(
+      async () => (await available(shop.id, 'MILK-2')) === before,
+      SOON_MS,
+      'released units to show',
+    );
     expect((await page(far.id, 'category=dairy')).body).toBe(farPage);
   });
 
   it('refreshes a page asked for with an upper-case store id, and takes a count sent with one', async () => {
     const upper = shop.id.toUpperCase();
     const milk1 = async (storeId: string) =>
-      ((await page(storeId, 'category=milk')).json().items as Array<{ sku: string; available: number }>).find((i) => i.sku === 'MILK-1')?.available;
+      (
+        (await page(storeId, 'category=milk')).json().items as Array<{
+          sku: string;
+          available: number;
+        }>
+      ).find((i) => i.sku === 'MILK-1')?.available;
     const was = (await milk1(upper)) as number;
     expect(await milk1(shop.id)).toBe(was);
-    expect((await api('PUT', `/v1/stores/${upper}/stock/${ids['MILK-1']}`, { on_hand: was + 3, reason: 'upper-case count' })).statusCode).toBe(200);
-    await waitFor(async () => (await milk1(upper)) === was + 3 && (await milk1(shop.id)) === was + 3, SOON_MS, 'both pages to show the count');
+    expect(
+      (
+        await api('PUT', `/v1/stores/${upper}/stock/${ids['MILK-1']}`, {
+          on_hand: was + 3,
+          reason: 'upper-case count',
+        })
+      ).statusCode,
+    ).toBe(200);
+    await waitFor(
+      async () => (await milk1(upper)) === was + 3 && (await milk1(shop.id)) === was + 3,
+      SOON_MS,
+      'both pages to show the count',
+    );
   });
 
   it('finds a renamed product under its new name at once, though the old search was cached', async () => {
     const here = north(100_000);
     const search = async (q: string) =>
-      ((await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=${encodeURIComponent(q)}`, undefined, undefined)).json().items as Array<{ product: { sku: string } }>).map(
-        (i) => i.product.sku,
-      );
+      (
+        (
+          await api(
+            'GET',
+            `/v1/search?lat=${here.lat}&lng=${here.lng}&q=${encodeURIComponent(q)}`,
+            undefined,
+            undefined,
+          )
+        ).json().items as Array<{ product: { sku: string } }>
+      ).map((i) => i.product.sku);
     expect(await search('kefir')).not.toContain('YOG-1');
     expect(await search('  KEFIR ')).not.toContain('YOG-1');
-    expect((await api('PATCH', `/v1/products/${ids['YOG-1']}`, { name: 'Greek kefir' })).statusCode).toBe(200);
-    await waitFor(async () => (await search('kefir')).includes('YOG-1'), SOON_MS, 'the renamed product in search');
-    expect((await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=%20%20`, undefined, undefined)).json().items).toEqual([]);
+    expect(
+      (await api('PATCH', `/v1/products/${ids['YOG-1']}`, { name: 'Greek kefir' })).statusCode,
+    ).toBe(200);
+    await waitFor(
+      async () => (await search('kefir')).includes('YOG-1'),
+      SOON_MS,
+      'the renamed product in search',
+    );
+    expect(
+      (
+        await api(
+          'GET',
+          `/v1/search?lat=${here.lat}&lng=${here.lng}&q=%20%20`,
+          undefined,
+          undefined,
+        )
+      ).json().items,
+    ).toEqual([]);
   });
 
   it('re-reads pages when a product is repriced', async () => {
     const price = async () =>
-      ((await page(shop.id, 'category=dairy')).json().items as Array<{ sku: string; price: { amount_minor: number } }>).find((i) => i.sku === 'YOG-1')?.price.amount_minor;
+      (
+        (await page(shop.id, 'category=dairy')).json().items as Array<{
+          sku: string;
+          price: { amount_minor: number };
+        }>
+      ).find((i) => i.sku === 'YOG-1')?.price.amount_minor;
     const was = await price();
-    const res = await api('PATCH', `/v1/products/${ids['YOG-1']}`, { price_minor: (was as number) + 10 });
+    const res = await api('PATCH', `/v1/products/${ids['YOG-1']}`, {
+      price_minor: (was as number) + 10,
+    });
     expect(res.statusCode).toBe(200);
-    await waitFor(async () => (await price()) === (was as number) + 10, SOON_MS, 'new price on the page');
+    await waitFor(
+      async () => (await price()) === (was as number) + 10,
+      SOON_MS,
+      'new price on the page',
+    );
   });
 
   it('answers 404 for an unknown store and 400 for a bad cursor', async () => {
@@ -241,23 +408,75 @@ describe('store products and search', () => {
 
   it('searches across delivering stores and picks the nearest store that has the product', async () => {
     const here = north(101_400);
-    const res = await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=milk`, undefined, undefined);
+    const res = await api(
+      'GET',
+      `/v1/search?lat=${here.lat}&lng=${here.lng}&q=milk`,
+      undefined,
+      undefined,
+    );
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Array<{ product: { sku: string }; store: { id: string } }>;
     expect(items.map((i) => i.product.sku).sort()).toEqual(['MILK-1', 'MILK-2']);
     expect(items.find((i) => i.product.sku === 'MILK-1')?.store.id).toBe(far.id);
     expect(items.find((i) => i.product.sku === 'MILK-2')?.store.id).toBe(shop.id);
-    const typo = await api('GET', `/v1/search?lat=${here.lat}&lng=${here.lng}&q=rye%20bred`, undefined, undefined);
+    const typo = await api(
+      'GET',
+      `/v1/search?lat=${here.lat}&lng=${here.lng}&q=rye%20bred`,
+      undefined,
+      undefined,
+    );
     expect(typo.json().items[0]?.product.sku).toBe('BREAD-1');
     const nowhere = await api('GET', '/v1/search?lat=0&lng=0&q=milk', undefined, undefined);
     expect(nowhere.json().items).toEqual([]);
   });
 
   it('rejects a product with an unknown category, a duplicate SKU, a bad currency or a client-chosen field', async () => {
-    expect((await api('POST', '/v1/products', { sku: 'X-1', name: 'x', category_id: 'nope', price_minor: 1, currency: 'EUR' })).statusCode).toBe(400);
-    expect((await api('POST', '/v1/products', { sku: 'MILK-1', name: 'x', category_id: 'milk', price_minor: 1, currency: 'EUR' })).statusCode).toBe(409);
-    expect((await api('POST', '/v1/products', { sku: 'X-2', name: 'x', category_id: 'milk', price_minor: 1, currency: 'eur' })).statusCode).toBe(400);
-    expect((await api('POST', '/v1/products', { sku: 'X-3', name: 'x', category_id: 'milk', price_minor: -1, currency: 'EUR' })).statusCode).toBe(400);
-    expect((await api('PATCH', `/v1/products/${ids['MILK-1']}`, { version: 99 })).statusCode).toBe(400);
+    expect(
+      (
+        await api('POST', '/v1/products', {
+          sku: 'X-1',
+          name: 'x',
+          category_id: 'nope',
+          price_minor: 1,
+          currency: 'EUR',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await api('POST', '/v1/products', {
+          sku: 'MILK-1',
+          name: 'x',
+          category_id: 'milk',
+          price_minor: 1,
+          currency: 'EUR',
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await api('POST', '/v1/products', {
+          sku: 'X-2',
+          name: 'x',
+          category_id: 'milk',
+          price_minor: 1,
+          currency: 'eur',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await api('POST', '/v1/products', {
+          sku: 'X-3',
+          name: 'x',
+          category_id: 'milk',
+          price_minor: -1,
+          currency: 'EUR',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await api('PATCH', `/v1/products/${ids['MILK-1']}`, { version: 99 })).statusCode).toBe(
+      400,
+    );
   });
 });

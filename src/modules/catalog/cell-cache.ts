@@ -13,7 +13,14 @@ export interface CellCache<T> {
  * `checkMs`, so a change reaches every API process within that time; `ttlMs` bounds staleness
  * even if an invalidation was lost (a crash between commit and bump).
  */
-export function createCellCache<T>(opts: { kv: KeyValueStore; key: string; clock: Clock; checkMs?: number; ttlMs?: number; maxEntries?: number }): CellCache<T> {
+export function createCellCache<T>(opts: {
+  kv: KeyValueStore;
+  key: string;
+  clock: Clock;
+  checkMs?: number;
+  ttlMs?: number;
+  maxEntries?: number;
+}): CellCache<T> {
   const checkMs = opts.checkMs ?? 500;
   const ttlMs = opts.ttlMs ?? 30_000;
   const maxEntries = opts.maxEntries ?? 50_000;

@@ -1,4 +1,11 @@
-import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, UNITS } from 'h3-js';
+import {
+  cellToBoundary,
+  cellToLatLng,
+  getHexagonEdgeLengthAvg,
+  gridDisk,
+  latLngToCell,
+  UNITS,
+} from 'h3-js';
 import { haversineMeters } from '../../platform/geo/haversine.ts';
 
 /** H3 resolution of the coverage table: cells of ~0.74 km², edges of ~0.53 km. */
@@ -16,7 +23,8 @@ export interface Zone {
   polygon?: LatLng[] | null;
 }
 
-export const cellOf = (lat: number, lng: number): bigint => BigInt(`0x${latLngToCell(lat, lng, COVERAGE_RES)}`);
+export const cellOf = (lat: number, lng: number): bigint =>
+  BigInt(`0x${latLngToCell(lat, lng, COVERAGE_RES)}`);
 
 /** Ray casting; the polygon is a list of [lat, lng] without repeating the first point. */
 export function pointInPolygon(lat: number, lng: number, polygon: readonly LatLng[]): boolean {
@@ -52,7 +60,10 @@ export function coverageCells(zone: Zone): bigint[] {
   const allowed = new Set(inRadius);
   const touching = inRadius.filter((c) => {
     const [clat, clng] = cellToLatLng(c);
-    return pointInPolygon(clat, clng, polygon) || cellToBoundary(c).some(([a, b]) => pointInPolygon(a, b, polygon));
+    return (
+      pointInPolygon(clat, clng, polygon) ||
+      cellToBoundary(c).some(([a, b]) => pointInPolygon(a, b, polygon))
+    );
   });
   for (const [plat, plng] of polygon) {
     const c = latLngToCell(plat, plng, COVERAGE_RES);

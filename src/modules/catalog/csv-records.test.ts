@@ -42,20 +42,27 @@ describe('CSV records', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', 'é') });
     const record = fc.array(field, { minLength: 1, maxLength: 5 });
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.array(fc.nat(), { maxLength: 6 }), (records, eol, cuts) => {
-        // A lone empty field would be a blank line, which the reader skips; quote it to keep the record.
-        const lines = records.map((r) => (r.length === 1 && r[0] === '' ? '""' : r.map(quote).join(',')));
-        const text = lines.join(eol);
-        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        const chunks = [0, ...at].map((start, i) => text.slice(start, at[i] ?? text.length));
-        let line = 1;
-        const expected = records.map((fields, i) => {
-          const rec = { line, fields };
-          line += (lines[i] as string).split(/\r\n|\r|\n/).length;
-          return rec;
-        });
-        expect(readAll(chunks)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(record, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (records, eol, cuts) => {
+          // A lone empty field would be a blank line, which the reader skips; quote it to keep the record.
+          const lines = records.map((r) =>
+            r.length === 1 && r[0] === '' ? '""' : r.map(quote).join(','),
+          );
+          const text = lines.join(eol);
+          const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...at].map((start, i) => text.slice(start, at[i] ?? text.length));
+          let line = 1;
+          const expected = records.map((fields, i) => {
+            const rec = { line, fields };
+            line += (lines[i] as string).split(/\r\n|\r|\n/).length;
+            return rec;
+          });
+          expect(readAll(chunks)).toEqual(expected);
+        },
+      ),
     );
   });
 });

@@ -45,7 +45,8 @@ export class CsvRecordReader {
   end(): CsvRecord[] {
     const out: CsvRecord[] = [];
     if (!this.inRecord) return out;
-    if (this.state === 'quoted') this.fail('a quoted field is not closed before the end of the file');
+    if (this.state === 'quoted')
+      this.fail('a quoted field is not closed before the end of the file');
     this.finishRecord(out);
     return out;
   }
@@ -74,7 +75,10 @@ export class CsvRecordReader {
         if (c === ',') this.finishField();
         else if (newline) this.finishRecord(out);
         else {
-          if (c === '"') this.fail('a quote inside an unquoted field (quote the whole field and double the quotes inside)');
+          if (c === '"')
+            this.fail(
+              'a quote inside an unquoted field (quote the whole field and double the quotes inside)',
+            );
           this.append(c);
         }
         return;
@@ -101,7 +105,8 @@ export class CsvRecordReader {
   }
 
   private append(c: string): void {
-    if (++this.chars > MAX_RECORD_CHARS) this.fail(`the row is longer than ${MAX_RECORD_CHARS} characters`);
+    if (++this.chars > MAX_RECORD_CHARS)
+      this.fail(`the row is longer than ${MAX_RECORD_CHARS} characters`);
     if (this.error === null) this.field += c;
   }
 
@@ -120,7 +125,11 @@ export class CsvRecordReader {
 
   private finishRecord(out: CsvRecord[]): void {
     this.finishField();
-    out.push(this.error === null ? { line: this.recordLine, fields: this.fields } : { line: this.recordLine, error: this.error });
+    out.push(
+      this.error === null
+        ? { line: this.recordLine, fields: this.fields }
+        : { line: this.recordLine, error: this.error },
+    );
     this.fields = [];
     this.error = null;
     this.chars = 0;

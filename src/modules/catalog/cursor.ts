@@ -10,13 +10,23 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function decodeCursor(cursor: string): { name: string; id: string } {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID_RE.test(v[1])) {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      UUID_RE.test(v[1])
+    ) {
       return { name: v[0], id: v[1] };
     }
   } catch {
     // fall through to the error below
   }
-  throw new AppError('VALIDATION_FAILED', 'cursor is not one this API issued; start again without it', {
-    details: { errors: [{ path: 'querystring.cursor', message: 'invalid cursor' }] },
-  });
+  throw new AppError(
+    'VALIDATION_FAILED',
+    'cursor is not one this API issued; start again without it',
+    {
+      details: { errors: [{ path: 'querystring.cursor', message: 'invalid cursor' }] },
+    },
+  );
 }

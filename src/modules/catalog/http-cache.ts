@@ -28,13 +28,24 @@ export function serialize(body: unknown): Serialized {
   return { json, etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"` };
 }
 
-export function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: unknown, maxAgeS: number) {
+export function sendCacheable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  maxAgeS: number,
+) {
   return sendSerialized(request, reply, serialize(body), maxAgeS);
 }
 
-export function sendSerialized(request: FastifyRequest, reply: FastifyReply, { json, etag }: Serialized, maxAgeS: number) {
+export function sendSerialized(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { json, etag }: Serialized,
+  maxAgeS: number,
+) {
   reply.header('etag', etag).header('cache-control', `public, max-age=${maxAgeS}`);
   const sent = request.headers['if-none-match'];
-  if (typeof sent === 'string' && sent.split(',').some((t) => t.trim() === etag)) return reply.code(304).send();
+  if (typeof sent === 'string' && sent.split(',').some((t) => t.trim() === etag))
+    return reply.code(304).send();
   return reply.type('application/json; charset=utf-8').send(json);
 }

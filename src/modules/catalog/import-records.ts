@@ -10,25 +10,37 @@ export interface RowProblem {
 }
 
 /** One data row of an import file, as named values ready for the row schema, or why it is unreadable. */
-export type ImportRecord = { line: number; values: Record<string, unknown> } | { line: number; problem: RowProblem };
+export type ImportRecord =
+  { line: number; values: Record<string, unknown> } | { line: number; problem: RowProblem };
 
-const badFile = (message: string) => new AppError('VALIDATION_FAILED', message, { details: { errors: [{ path: 'body', message }] } });
+const badFile = (message: string) =>
+  new AppError('VALIDATION_FAILED', message, { details: { errors: [{ path: 'body', message }] } });
 
 /**
  * Reads an import file from the request stream as it arrives: only the current chunk and the row
  * being assembled are held, and the caller's await between rows is the backpressure. A bad header,
  * a file without data rows or one over `maxBytes` throws (400/413); a bad row is yielded as such.
  */
-export async function* readImportRecords(body: Readable, format: ImportFormat, columns: ColumnSpec, maxBytes: number): AsyncGenerator<ImportRecord> {
+export async function* readImportRecords(
+  body: Readable,
+  format: ImportFormat,
+  columns: ColumnSpec,
+  maxBytes: number,
+): AsyncGenerator<ImportRecord> {
   const decoder = new TextDecoder('utf-8');
   const rows = format === 'csv' ? csvRows(columns) : ndjsonRows();
   let bytes = 0;
   let count = 0;
   // Leaving the loop early (an error) must not destroy the request: the error response still has to go out on it.
-  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
+  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<
+    Buffer | string
+  >) {
     bytes += chunk.length;
-    if (bytes > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`);
-    for (const r of rows.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))) {
+    if (bytes > maxBytes)
+      throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`);
+    for (const r of rows.push(
+      typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }),
+    )) {
       count++;
       yield r;
     }
@@ -37,7 +49,10 @@ export async function* readImportRecords(body: Readable, format: ImportFormat, c
     count++;
     yield r;
   }
-  if (count === 0) throw badFile(format === 'csv' ? 'The file has a header but no data rows' : 'The file has no data rows');
+  if (count === 0)
+    throw badFile(
+      format === 'csv' ? 'The file has a header but no data rows' : 'The file has no data rows',
+    );
 }
 
 interface RowSource {
@@ -55,7 +70,8 @@ function ndjsonRows(): RowSource {
     } catch (err) {
       return { line: l.line, problem: { message: `not valid JSON (${(err as Error).message})` } };
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line: l.line, problem: { message: 'each line must be one JSON object' } };
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return { line: l.line, problem: { message: 'each line must be one JSON object' } };
     return { line: l.line, values: value as Record<string, unknown> };
   };
   return {
@@ -69,7 +85,13 @@ function csvRows(spec: ColumnSpec): RowSource {
   let header: string[] | null = null;
   const convert = (fields: string[], line: number): ImportRecord => {
     const cols = header as string[];
-    if (fields.length !== cols.length) return { line, problem: { message: `expected ${cols.length} fields as in the header, found ${fields.length}` } };
+    if (fields.length !== cols.length)
+      return {
+        line,
+        problem: {
+          message: `expected ${cols.length} fields as in the header, found ${fields.length}`,
+        },
+      };
     const values: Record<string, unknown> = {};
     cols.forEach((col, i) => {
       const cell = fields[i] as string;
@@ -82,9 +104,15 @@ function csvRows(spec: ColumnSpec): RowSource {
     const out: ImportRecord[] = [];
     for (const r of records) {
       if (header === null) {
-        if ('error' in r) throw badFile(`The header row (line ${r.line}) cannot be read: ${r.error}`);
+        if ('error' in r)
+          throw badFile(`The header row (line ${r.line}) cannot be read: ${r.error}`);
         header = checkHeader(r.fields, r.line, spec);
-      } else out.push('error' in r ? { line: r.line, problem: { message: r.error } } : convert(r.fields, r.line));
+      } else
+        out.push(
+          'error' in r
+            ? { line: r.line, problem: { message: r.error } }
+            : convert(r.fields, r.line),
+        );
     }
     return out;
   };
@@ -92,7 +120,10 @@ function csvRows(spec: ColumnSpec): RowSource {
     push: (text) => take(reader.push(text)),
     end: (rest) => {
       const out = take([...reader.push(rest), ...reader.end()]);
-      if (header === null) throw badFile(`The file is empty; the first line must be the header: ${spec.required.join(',')}`);
+      if (header === null)
+        throw badFile(
+          `The file is empty; the first line must be the header: ${spec.required.join(',')}`,
+        );
       return out;
     },
   };
@@ -103,11 +134,18 @@ function checkHeader(fields: string[], line: number, spec: ColumnSpec): string[]
   const known = new Set([...spec.required, ...spec.optional]);
   const expected = `columns are ${spec.required.join(', ')} (required) and ${spec.optional.join(', ') || 'none'} (optional), in any order`;
   const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw badFile(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in the header (line ${line}); ${expected}`);
+  if (unknown.length > 0)
+    throw badFile(
+      `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in the header (line ${line}); ${expected}`,
+    );
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
-  if (twice.length > 0) throw badFile(`Column "${twice[0]}" appears twice in the header (line ${line})`);
+  if (twice.length > 0)
+    throw badFile(`Column "${twice[0]}" appears twice in the header (line ${line})`);
   const missing = spec.required.filter((c) => !names.includes(c));
-  if (missing.length > 0) throw badFile(`Missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header (line ${line}); ${expected}`);
+  if (missing.length > 0)
+    throw badFile(
+      `Missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header (line ${line}); ${expected}`,
+    );
   return names;
 }
 

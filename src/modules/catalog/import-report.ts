@@ -28,7 +28,11 @@ export function importTally() {
     applied: (n = 1) => void (report.applied += n),
     fail(line: number, problem: RowProblem) {
       report.failed++;
-      report.errors.push({ line, message: problem.message, ...(problem.field ? { field: problem.field } : {}) });
+      report.errors.push({
+        line,
+        message: problem.message,
+        ...(problem.field ? { field: problem.field } : {}),
+      });
       if (report.errors.length >= 2 * MAX_REPORTED_ERRORS) trim();
     },
     done(): ImportReport {
@@ -54,15 +58,27 @@ interface SchemaError {
  * constraints (and coercions) of the JSON routes. In a union (`null` or a value) the branch
  * errors are noise; the one that names the real constraint is reported.
  */
-export function rowCheckOf(validate: ((data: unknown) => boolean | PromiseLike<unknown>) & { errors?: SchemaError[] | null }): RowCheck {
+export function rowCheckOf(
+  validate: ((data: unknown) => boolean | PromiseLike<unknown>) & { errors?: SchemaError[] | null },
+): RowCheck {
   return (values) => {
     if (validate(values) === true) return null;
     const errors = validate.errors ?? [];
-    const first = errors.find((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params?.type === 'null')) ?? errors[0];
+    const first =
+      errors.find(
+        (e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params?.type === 'null'),
+      ) ?? errors[0];
     if (!first) return { message: 'invalid row' };
     const extra = first.params?.missingProperty ?? first.params?.additionalProperty;
-    const field = (first.instancePath ?? '').replace(/^\//, '').split('/')[0] || (typeof extra === 'string' ? extra : '');
-    const what = first.keyword === 'required' ? 'is missing or empty' : first.keyword === 'additionalProperties' ? 'unknown field' : (first.message ?? 'invalid');
+    const field =
+      (first.instancePath ?? '').replace(/^\//, '').split('/')[0] ||
+      (typeof extra === 'string' ? extra : '');
+    const what =
+      first.keyword === 'required'
+        ? 'is missing or empty'
+        : first.keyword === 'additionalProperties'
+          ? 'unknown field'
+          : (first.message ?? 'invalid');
     return field ? { field, message: `${field}: ${what}` } : { message: what };
   };
 }

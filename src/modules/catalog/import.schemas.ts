@@ -24,7 +24,9 @@ export interface ColumnSpec {
  * A product row: the create-product body without `popularity` (ranking is not the operator's to
  * import), so a row is checked against exactly the constraints of POST /v1/products.
  */
-export const ProductImportRow = Type.Omit(ProductBody, ['popularity'], { additionalProperties: false });
+export const ProductImportRow = Type.Omit(ProductBody, ['popularity'], {
+  additionalProperties: false,
+});
 export const PRODUCT_COLUMNS: ColumnSpec = {
   required: ['sku', 'name', 'category_id', 'price_minor', 'currency'],
   optional: ['brand', 'image_url', 'weight_g', 'age_restricted'],
@@ -32,17 +34,31 @@ export const PRODUCT_COLUMNS: ColumnSpec = {
   booleans: ['age_restricted'],
 };
 
-export const StockImportRow = Strict({ sku: Sku, on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }) });
-export const STOCK_COLUMNS: ColumnSpec = { required: ['sku', 'on_hand'], optional: [], integers: ['on_hand'], booleans: [] };
+export const StockImportRow = Strict({
+  sku: Sku,
+  on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+});
+export const STOCK_COLUMNS: ColumnSpec = {
+  required: ['sku', 'on_hand'],
+  optional: [],
+  integers: ['on_hand'],
+  booleans: [],
+};
 
 export const ImportResult = Type.Object(
   {
-    rows: Type.Integer({ description: 'Data rows read (blank lines and the CSV header not counted)' }),
+    rows: Type.Integer({
+      description: 'Data rows read (blank lines and the CSV header not counted)',
+    }),
     applied: Type.Integer({ description: 'Rows written (or already as the file says)' }),
-    failed: Type.Integer({ description: 'Rows refused, each with one entry in errors (up to the first 1000)' }),
+    failed: Type.Integer({
+      description: 'Rows refused, each with one entry in errors (up to the first 1000)',
+    }),
     errors: Type.Array(
       Type.Object({
-        line: Type.Integer({ description: '1-based line of the file where the row starts (the CSV header is line 1)' }),
+        line: Type.Integer({
+          description: '1-based line of the file where the row starts (the CSV header is line 1)',
+        }),
         message: Type.String(),
         field: Type.Optional(Type.String()),
       }),
@@ -55,6 +71,8 @@ export const ImportResult = Type.Object(
 export const importBody = (csv: string, ndjson: string) => ({
   content: {
     'text/csv': { schema: { description: csv, contentMediaType: 'text/csv' } },
-    'application/x-ndjson': { schema: { description: ndjson, contentMediaType: 'application/x-ndjson' } },
+    'application/x-ndjson': {
+      schema: { description: ndjson, contentMediaType: 'application/x-ndjson' },
+    },
   },
 });

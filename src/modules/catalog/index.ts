@@ -12,7 +12,11 @@ import { storeStaffRoutes } from './store-staff.routes.ts';
 import { storeStaffService } from './store-staff.service.ts';
 import { type StoresService, storesService } from './stores.service.ts';
 
-export { CatalogEvents, type ProductChangedPayload, type StoreChangedPayload } from './catalog.events.ts';
+export {
+  CatalogEvents,
+  type ProductChangedPayload,
+  type StoreChangedPayload,
+} from './catalog.events.ts';
 export { cellOf, coverageCells, zoneCovers } from './coverage.ts';
 export type { OpeningHours } from './opening-hours.ts';
 export type { ProductInput, ProductsService } from './products.service.ts';
@@ -27,12 +31,10 @@ export interface CatalogServices {
 const productNoticesFor = perPlatform((ctx) => liveNotices(ctx.bus, 'catalog.products-changed'));
 
 // One set of services per running platform, so the per-cell cache is shared by every route.
-export const catalogFor = perPlatform(
-  (ctx): CatalogServices => ({
-    stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }),
-    products: productsService(ctx.db, { notices: productNoticesFor(ctx) }),
-  }),
-);
+export const catalogFor = perPlatform((ctx): CatalogServices => ({
+  stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }),
+  products: productsService(ctx.db, { notices: productNoticesFor(ctx) }),
+}));
 
 /** Stores, delivery zones, staff accounts, products and categories; discovery of what is near and in stock. */
 export const catalogModule: ModuleDefinition = {
@@ -40,8 +42,14 @@ export const catalogModule: ModuleDefinition = {
   dependsOn: ['inventory', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: async (app, ctx) => {
-    await catalogRoutes(app, { ...catalogFor(ctx), signals: { stock: stockSignalsFor(ctx), products: productNoticesFor(ctx) } });
-    await storeStaffRoutes(app, storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }));
+    await catalogRoutes(app, {
+      ...catalogFor(ctx),
+      signals: { stock: stockSignalsFor(ctx), products: productNoticesFor(ctx) },
+    });
+    await storeStaffRoutes(
+      app,
+      storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }),
+    );
     await app.register(async (scope) =>
       catalogImportRoutes(scope, {
         db: ctx.db,

@@ -42,7 +42,11 @@ export class NdjsonLineReader {
   private emit(tail: string, out: NdjsonLine[]): void {
     this.keep(tail);
     const text = this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial;
-    if (this.tooLong) out.push({ line: this.line, error: `the line is longer than ${MAX_RECORD_CHARS} characters` });
+    if (this.tooLong)
+      out.push({
+        line: this.line,
+        error: `the line is longer than ${MAX_RECORD_CHARS} characters`,
+      });
     else if (text.trim().length > 0) out.push({ line: this.line, text });
     this.partial = '';
     this.tooLong = false;

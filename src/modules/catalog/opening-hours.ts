@@ -17,7 +17,8 @@ const minutes = (hhmm: string): number => {
 /** Returns a list of problems; empty when the hours are valid. */
 export function validateOpeningHours(hours: unknown): string[] {
   const problems: string[] = [];
-  if (typeof hours !== 'object' || hours === null || Array.isArray(hours)) return ['opening_hours must be an object keyed by weekday'];
+  if (typeof hours !== 'object' || hours === null || Array.isArray(hours))
+    return ['opening_hours must be an object keyed by weekday'];
   for (const [day, intervals] of Object.entries(hours)) {
     if (!(WEEKDAYS as readonly string[]).includes(day)) {
       problems.push(`opening_hours.${day}: unknown day (use ${WEEKDAYS.join(', ')})`);
@@ -28,7 +29,11 @@ export function validateOpeningHours(hours: unknown): string[] {
       continue;
     }
     intervals.forEach((iv, i) => {
-      if (!Array.isArray(iv) || iv.length !== 2 || !iv.every((t) => typeof t === 'string' && TIME_RE.test(t))) {
+      if (
+        !Array.isArray(iv) ||
+        iv.length !== 2 ||
+        !iv.every((t) => typeof t === 'string' && TIME_RE.test(t))
+      ) {
         problems.push(`opening_hours.${day}[${i}]: must be ["HH:MM","HH:MM"]`);
       } else if (minutes(iv[0]) >= minutes(iv[1])) {
         problems.push(`opening_hours.${day}[${i}]: opens at or after it closes`);
@@ -42,7 +47,13 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -67,7 +78,11 @@ function localTime(timeZone: string, at: number): { day: Weekday; at: number } {
   if (hit && hit.minute === minute) return hit;
   const parts = formatter(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const value = { minute, day: get('weekday').toLowerCase().slice(0, 3) as Weekday, at: Number(get('hour')) * 60 + Number(get('minute')) };
+  const value = {
+    minute,
+    day: get('weekday').toLowerCase().slice(0, 3) as Weekday,
+    at: Number(get('hour')) * 60 + Number(get('minute')),
+  };
   if (localNow.size > 1000) localNow.clear();
   localNow.set(timeZone, value);
   return value;
@@ -76,5 +91,7 @@ function localTime(timeZone: string, at: number): { day: Weekday; at: number } {
 /** Whether the store is open at `at` (epoch ms) by its hours in its time zone. */
 export function isOpenAt(hours: OpeningHours, timeZone: string, at: number): boolean {
   const local = localTime(timeZone, at);
-  return (hours[local.day] ?? []).some(([open, close]) => local.at >= minutes(open) && local.at < minutes(close));
+  return (hours[local.day] ?? []).some(
+    ([open, close]) => local.at >= minutes(open) && local.at < minutes(close),
+  );
 }

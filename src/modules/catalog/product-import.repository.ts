@@ -74,7 +74,10 @@ export function productImportRepository(db: Db) {
     /** Product ids of these SKUs (unknown SKUs are simply absent). */
     async idsBySku(skus: readonly string[]): Promise<Map<string, string>> {
       if (skus.length === 0) return new Map();
-      const res = await sql<{ id: string; sku: string }>`SELECT id, sku FROM products WHERE sku = ANY(${skus}::text[])`.execute(db);
+      const res = await sql<{
+        id: string;
+        sku: string;
+      }>`SELECT id, sku FROM products WHERE sku = ANY(${skus}::text[])`.execute(db);
       return new Map(res.rows.map((r) => [r.sku, r.id]));
     },
   };

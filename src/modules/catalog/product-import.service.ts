@@ -6,7 +6,13 @@ import { sqlState } from '../../platform/errors.ts';
 import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
-import { checkedRows, type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
+import {
+  checkedRows,
+  type ImportReport,
+  type ImportTally,
+  importTally,
+  type RowCheck,
+} from './import-report.ts';
 import { IMPORT_BATCH_ROWS } from './import.schemas.ts';
 import { type ImportedProduct, productImportRepository } from './product-import.repository.ts';
 
@@ -21,14 +27,21 @@ export interface PendingRow {
  * a row is applied with its event or not at all. A SKU seen again flushes the batch first: the
  * later row wins exactly as if the rows were applied one by one.
  */
-export async function importProducts(db: Db, records: AsyncIterable<ImportRecord>, check: RowCheck): Promise<ImportReport> {
+export async function importProducts(
+  db: Db,
+  records: AsyncIterable<ImportRecord>,
+  check: RowCheck,
+): Promise<ImportReport> {
   const tally = importTally();
   const categories = await productImportRepository(db).categoryPaths();
   const batch = keyedBatch<PendingRow>(IMPORT_BATCH_ROWS, (rows) => writeProducts(db, rows, tally));
   for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; category_id: string };
     if (!categories.has(v.category_id)) {
-      tally.fail(r.line, { field: 'category_id', message: `category_id: unknown category "${v.category_id}"` });
+      tally.fail(r.line, {
+        field: 'category_id',
+        message: `category_id: unknown category "${v.category_id}"`,
+      });
       continue;
     }
     await batch.add(v.sku, { line: r.line, product: toProduct(r.values) });
@@ -60,12 +73,22 @@ function toProduct(v: Record<string, unknown>): ImportedProduct {
  * (a constraint, a category removed meanwhile) is rare: then each row is retried alone, to apply
  * the good ones and report the bad one by its line.
  */
-export async function writeProducts(db: Db, rows: readonly PendingRow[], tally: ImportTally): Promise<void> {
+export async function writeProducts(
+  db: Db,
+  rows: readonly PendingRow[],
+  tally: ImportTally,
+): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
       const changed = await productImportRepository(trx).upsert(rows.map((r) => r.product));
       const events = changed.map((p) => {
-        const payload: ProductChangedPayload = { product_id: p.id, sku: p.sku, version: p.version, price_minor: p.price_minor, currency: p.currency };
+        const payload: ProductChangedPayload = {
+          product_id: p.id,
+          sku: p.sku,
+          version: p.version,
+          price_minor: p.price_minor,
+          currency: p.currency,
+        };
         return newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: p.id });
       });
       await writeOutbox(trx, events);
@@ -76,7 +99,9 @@ export async function writeProducts(db: Db, rows: readonly PendingRow[], tally: 
     const [only] = rows;
     if (rows.length === 1 && only) {
       const constraint = (err as { constraint?: string }).constraint;
-      tally.fail(only.line, { message: `refused by the database${constraint ? ` (${constraint})` : ''}; nothing of this row was written` });
+      tally.fail(only.line, {
+        message: `refused by the database${constraint ? ` (${constraint})` : ''}; nothing of this row was written`,
+      });
       return;
     }
     for (const row of rows) await writeProducts(db, [row], tally);

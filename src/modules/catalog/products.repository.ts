@@ -60,7 +60,13 @@ export function productsRepository(db: Db) {
       return q
         .insertInto('categories')
         .values({ ...c, path: sql`${c.path}::text[]` as never })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ name: c.name, parent_id: c.parent_id, path: sql`${c.path}::text[]` as never }))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            name: c.name,
+            parent_id: c.parent_id,
+            path: sql`${c.path}::text[]` as never,
+          }),
+        )
         .returningAll()
         .executeTakeFirstOrThrow();
     },
@@ -78,27 +84,52 @@ export function productsRepository(db: Db) {
         .executeTakeFirstOrThrow();
     },
     update(id: string, f: Partial<ProductFields>) {
-      const set: Record<string, unknown> = { ...f, version: sql`version + 1`, updated_at: sql`now()` };
+      const set: Record<string, unknown> = {
+        ...f,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      };
       if (f.category_path) set.category_path = sql`${f.category_path}::text[]`;
-      return q.updateTable('products').set(set as never).where('id', '=', id).returningAll().executeTakeFirst();
+      return q
+        .updateTable('products')
+        .set(set as never)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
     find(id: string) {
       return q.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
     },
     findMany(ids: readonly string[]) {
-      return ids.length === 0 ? Promise.resolve([]) : q.selectFrom('products').selectAll().where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`).execute();
+      return ids.length === 0
+        ? Promise.resolve([])
+        : q
+            .selectFrom('products')
+            .selectAll()
+            .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
+            .execute();
     },
     findBySkus(skus: readonly string[]) {
-      return skus.length === 0 ? Promise.resolve([]) : q.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
+      return skus.length === 0
+        ? Promise.resolve([])
+        : q.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
     },
     /**
      * A page of a store's in-stock products in (name, id) order: walks the products by name and
      * probes the store's stock per product, so a page costs about `limit` index probes.
      */
-    inStockPage(p: { storeId: string; category?: { id: string; depth: number }; q?: string; after?: { name: string; id: string }; limit: number }) {
+    inStockPage(p: {
+      storeId: string;
+      category?: { id: string; depth: number };
+      q?: string;
+      after?: { name: string; id: string };
+      limit: number;
+    }) {
       let query = q
         .selectFrom('products as p')
-        .innerJoin(`${AVAILABILITY_VIEW} as a`, (j) => j.onRef('a.product_id', '=', 'p.id').on('a.store_id', '=', p.storeId))
+        .innerJoin(`${AVAILABILITY_VIEW} as a`, (j) =>
+          j.onRef('a.product_id', '=', 'p.id').on('a.store_id', '=', p.storeId),
+        )
         .select([...PRODUCT_COLUMNS, 'a.available'])
         .where('a.available', '>', 0)
         .orderBy('p.name')
@@ -111,10 +142,18 @@ export function productsRepository(db: Db) {
       } else if (cat) {
         query = query.where(sql<boolean>`p.category_path @> ARRAY[${cat.id}]::text[]`);
       }
-      if (p.q) query = query.where(sql<boolean>`p.search_text LIKE ${`%${escapeLike(p.q.toLowerCase())}%`}`);
+      if (p.q)
+        query = query.where(
+          sql<boolean>`p.search_text LIKE ${`%${escapeLike(p.q.toLowerCase())}%`}`,
+        );
       if (p.after) {
         const after = p.after;
-        query = query.where((eb) => eb.or([eb('p.name', '>', after.name), eb.and([eb('p.name', '=', after.name), eb('p.id', '>', after.id)])]));
+        query = query.where((eb) =>
+          eb.or([
+            eb('p.name', '>', after.name),
+            eb.and([eb('p.name', '=', after.name), eb('p.id', '>', after.id)]),
+          ]),
+        );
       }
       return query.execute();
     },
@@ -124,7 +163,9 @@ export function productsRepository(db: Db) {
       return q
         .selectFrom('products as p')
         .select([...PRODUCT_COLUMNS, sql<number>`1 - (p.search_text <-> ${needle})`.as('score')])
-        .where(sql<boolean>`p.search_text % ${needle} OR p.search_text LIKE ${`%${escapeLike(needle)}%`}`)
+        .where(
+          sql<boolean>`p.search_text % ${needle} OR p.search_text LIKE ${`%${escapeLike(needle)}%`}`,
+        )
         .orderBy(sql`p.search_text <-> ${needle}`)
         .limit(limit)
         .execute();

@@ -24,7 +24,9 @@ export interface ProductInput {
   popularity?: number;
 }
 
-type ProductCore = Omit<ProductRow, 'search_text' | 'updated_at' | 'category_path'> & { category_path?: string[] };
+type ProductCore = Omit<ProductRow, 'search_text' | 'updated_at' | 'category_path'> & {
+  category_path?: string[];
+};
 
 export const productView = (p: ProductCore) => ({
   id: p.id,
@@ -79,13 +81,24 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
 
   async function categoryPath(categoryId: string): Promise<string[]> {
     const c = await repo.findCategory(categoryId);
-    if (!c) throw new AppError('VALIDATION_FAILED', `category_id: unknown category "${categoryId}"`, { details: { errors: [{ path: 'body.category_id', message: 'unknown category' }] } });
+    if (!c)
+      throw new AppError('VALIDATION_FAILED', `category_id: unknown category "${categoryId}"`, {
+        details: { errors: [{ path: 'body.category_id', message: 'unknown category' }] },
+      });
     return c.path;
   }
 
   async function emit(trx: Db, row: ProductRow) {
-    const payload: ProductChangedPayload = { product_id: row.id, sku: row.sku, version: row.version, price_minor: row.price_minor, currency: row.currency };
-    await writeOutbox(trx, [newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: row.id })]);
+    const payload: ProductChangedPayload = {
+      product_id: row.id,
+      sku: row.sku,
+      version: row.version,
+      price_minor: row.price_minor,
+      currency: row.currency,
+    };
+    await writeOutbox(trx, [
+      newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: row.id }),
+    ]);
   }
 
   return {
@@ -93,11 +106,24 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
       let path = [input.id];
       if (input.parent_id) {
         const parent = await repo.findCategory(input.parent_id);
-        if (!parent) throw new AppError('VALIDATION_FAILED', `parent_id: unknown category "${input.parent_id}"`);
-        if (parent.path.includes(input.id)) throw new AppError('VALIDATION_FAILED', 'parent_id: a category cannot be its own ancestor');
+        if (!parent)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `parent_id: unknown category "${input.parent_id}"`,
+          );
+        if (parent.path.includes(input.id))
+          throw new AppError(
+            'VALIDATION_FAILED',
+            'parent_id: a category cannot be its own ancestor',
+          );
         path = [...parent.path, input.id];
       }
-      return repo.upsertCategory({ id: input.id, name: input.name, parent_id: input.parent_id ?? null, path });
+      return repo.upsertCategory({
+        id: input.id,
+        name: input.name,
+        parent_id: input.parent_id ?? null,
+        path,
+      });
     },
 
     listCategories: () => repo.listCategories(),
@@ -126,14 +152,24 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
         changed(row.id);
         return productView(row);
       } catch (err) {
-        if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A product with SKU ${input.sku} exists`, { cause: err });
+        if (sqlState(err) === SqlState.UNIQUE_VIOLATION)
+          throw new AppError('CONFLICT', `A product with SKU ${input.sku} exists`, { cause: err });
         throw err;
       }
     },
 
     async update(id: string, patch: Partial<ProductInput>) {
       const f: Partial<ProductFields> = {};
-      for (const k of ['name', 'brand', 'price_minor', 'currency', 'image_url', 'weight_g', 'age_restricted', 'popularity'] as const) {
+      for (const k of [
+        'name',
+        'brand',
+        'price_minor',
+        'currency',
+        'image_url',
+        'weight_g',
+        'age_restricted',
+        'popularity',
+      ] as const) {
         if (patch[k] !== undefined) (f as Record<string, unknown>)[k] = patch[k];
       }
       if (f.popularity !== undefined) f.popularity = asReal(f.popularity);
@@ -158,10 +194,22 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
     },
 
     /** A store's in-stock products with the quantity available now, cursor-paginated. */
-    async storePage(p: { storeId: string; category?: string; q?: string; cursor?: string; limit: number }) {
+    async storePage(p: {
+      storeId: string;
+      category?: string;
+      q?: string;
+      cursor?: string;
+      limit: number;
+    }) {
       const after = p.cursor ? decodeCursor(p.cursor) : undefined;
       const category = p.category ? await categoryDepth(p.category) : undefined;
-      const rows = await repo.inStockPage({ storeId: p.storeId, category, q: p.q, after, limit: p.limit });
+      const rows = await repo.inStockPage({
+        storeId: p.storeId,
+        category,
+        q: p.q,
+        after,
+        limit: p.limit,
+      });
       const last = rows.at(-1);
       return {
         items: rows.map((r) => ({ ...productView(r), available: r.available })),
@@ -174,7 +222,17 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
     async pricesFor(ids: readonly string[]) {
       const rows = await readProducts(ids);
       return new Map(
-        rows.map((r) => [r.id, { id: r.id, sku: r.sku, name: r.name, price_minor: r.price_minor, currency: r.currency, age_restricted: r.age_restricted }]),
+        rows.map((r) => [
+          r.id,
+          {
+            id: r.id,
+            sku: r.sku,
+            name: r.name,
+            price_minor: r.price_minor,
+            currency: r.currency,
+            age_restricted: r.age_restricted,
+          },
+        ]),
       );
     },
 
@@ -191,7 +249,8 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
 
     /** A product was created or changed in some process: what searches match is read again. */
     catalogChanged: () => matches.markStale('all', PAGE_GRACE_MS),
-    availability: (storeIds: readonly string[], productIds: readonly string[]) => repo.availability(storeIds, productIds),
+    availability: (storeIds: readonly string[], productIds: readonly string[]) =>
+      repo.availability(storeIds, productIds),
   };
 }
 

@@ -30,7 +30,8 @@ export async function searchNearby(
   for (const a of stock) {
     const i = rank.get(a.store_id) ?? Number.POSITIVE_INFINITY;
     const current = best.get(a.product_id);
-    if (!current || i < current.storeIndex) best.set(a.product_id, { storeIndex: i, available: a.available });
+    if (!current || i < current.storeIndex)
+      best.set(a.product_id, { storeIndex: i, available: a.available });
   }
   const items = [];
   for (const m of matches) {

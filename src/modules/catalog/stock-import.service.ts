@@ -2,7 +2,13 @@ import type { Db } from '../../platform/db/pool.ts';
 import { setStockLevels, type StockLevel } from '../inventory/index.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
-import { checkedRows, type ImportReport, type ImportTally, importTally, type RowCheck } from './import-report.ts';
+import {
+  checkedRows,
+  type ImportReport,
+  type ImportTally,
+  importTally,
+  type RowCheck,
+} from './import-report.ts';
 import { IMPORT_BATCH_ROWS } from './import.schemas.ts';
 import { productImportRepository } from './product-import.repository.ts';
 
@@ -46,7 +52,13 @@ export async function importStock(
 }
 
 /** Returns how many levels were applied. */
-async function writeLevels(db: Db, storeId: string, rows: readonly PendingLevel[], audit: StockImportAudit, tally: ImportTally): Promise<number> {
+async function writeLevels(
+  db: Db,
+  storeId: string,
+  rows: readonly PendingLevel[],
+  audit: StockImportAudit,
+  tally: ImportTally,
+): Promise<number> {
   const ids = await productImportRepository(db).idsBySku(rows.map((r) => r.sku));
   const levels: Array<StockLevel & { line: number }> = [];
   for (const r of rows) {
@@ -54,11 +66,19 @@ async function writeLevels(db: Db, storeId: string, rows: readonly PendingLevel[
     if (productId) levels.push({ storeId, productId, onHand: r.onHand, line: r.line });
     else tally.fail(r.line, { field: 'sku', message: `sku: no product with SKU "${r.sku}"` });
   }
-  const written = await setStockLevels(db, levels, { kind: 'import', reason: audit.reason, actor: audit.actor });
+  const written = await setStockLevels(db, levels, {
+    kind: 'import',
+    reason: audit.reason,
+    actor: audit.actor,
+  });
   const applied = new Set(written.map((w) => w.product_id));
   for (const l of levels) {
     if (applied.has(l.productId)) tally.applied();
-    else tally.fail(l.line, { field: 'on_hand', message: `on_hand: ${l.onHand} is below the units already reserved for orders; the level was not changed` });
+    else
+      tally.fail(l.line, {
+        field: 'on_hand',
+        message: `on_hand: ${l.onHand} is below the units already reserved for orders; the level was not changed`,
+      });
   }
   return applied.size;
 }

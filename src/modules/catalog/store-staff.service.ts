@@ -23,7 +23,8 @@ export function storeStaffService(deps: { stores: StoresService; identity: Ident
     },
 
     async list(by: Principal, storeId: string) {
-      if (by.role !== 'ops' && !(by.role === 'store' && by.storeId === storeId)) throw new AppError('FORBIDDEN', "Only ops or this store's staff can see its staff");
+      if (by.role !== 'ops' && !(by.role === 'store' && by.storeId === storeId))
+        throw new AppError('FORBIDDEN', "Only ops or this store's staff can see its staff");
       await deps.stores.get(storeId);
       return { items: await deps.identity.storeStaff(storeId) };
     },

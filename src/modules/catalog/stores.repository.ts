@@ -38,7 +38,12 @@ export function storesRepository(db: Db) {
     insert(id: string, f: StoreFields) {
       return q
         .insertInto('stores')
-        .values({ ...f, id, zone_polygon: f.zone_polygon ? (json(f.zone_polygon) as never) : null, opening_hours: json(f.opening_hours) as never })
+        .values({
+          ...f,
+          id,
+          zone_polygon: f.zone_polygon ? (json(f.zone_polygon) as never) : null,
+          opening_hours: json(f.opening_hours) as never,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
@@ -46,11 +51,23 @@ export function storesRepository(db: Db) {
       return q.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
     },
     /** Applies the fields given; `expectedVersion` turns a concurrent edit into a miss. */
-    update(id: string, f: Partial<StoreFields> & { status?: StoreStatus }, expectedVersion?: number) {
-      const set: Record<string, unknown> = { ...f, version: sql`version + 1`, updated_at: sql`now()` };
-      if (f.zone_polygon !== undefined) set.zone_polygon = f.zone_polygon ? json(f.zone_polygon) : null;
+    update(
+      id: string,
+      f: Partial<StoreFields> & { status?: StoreStatus },
+      expectedVersion?: number,
+    ) {
+      const set: Record<string, unknown> = {
+        ...f,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      };
+      if (f.zone_polygon !== undefined)
+        set.zone_polygon = f.zone_polygon ? json(f.zone_polygon) : null;
       if (f.opening_hours !== undefined) set.opening_hours = json(f.opening_hours);
-      let query = q.updateTable('stores').set(set as never).where('id', '=', id);
+      let query = q
+        .updateTable('stores')
+        .set(set as never)
+        .where('id', '=', id);
       if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
       return query.returningAll().executeTakeFirst();
     },

@@ -11,8 +11,18 @@ import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
 import { cellOf, coverageCells, type LatLng, zoneCovers } from './coverage.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
-import { isOpenAt, isValidTimeZone, type OpeningHours, validateOpeningHours } from './opening-hours.ts';
-import { type StoreFields, type StoreRow, type StoreStatus, storesRepository } from './stores.repository.ts';
+import {
+  isOpenAt,
+  isValidTimeZone,
+  type OpeningHours,
+  validateOpeningHours,
+} from './opening-hours.ts';
+import {
+  type StoreFields,
+  type StoreRow,
+  type StoreStatus,
+  storesRepository,
+} from './stores.repository.ts';
 
 export interface StoreInput {
   name: string;
@@ -63,14 +73,27 @@ export const MAX_NEARBY_LIMIT = 100;
 
 function validate(input: Partial<StoreInput>): void {
   const problems: string[] = [];
-  if (input.opening_hours !== undefined) problems.push(...validateOpeningHours(input.opening_hours));
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) problems.push(`timezone: unknown time zone "${input.timezone}"`);
+  if (input.opening_hours !== undefined)
+    problems.push(...validateOpeningHours(input.opening_hours));
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
+    problems.push(`timezone: unknown time zone "${input.timezone}"`);
   const poly = input.zone?.polygon;
-  if (poly && input.lat !== undefined && input.lng !== undefined && !zoneCovers({ lat: input.lat, lng: input.lng, radiusM: 1e9, polygon: poly }, input.lat, input.lng)) {
+  if (
+    poly &&
+    input.lat !== undefined &&
+    input.lng !== undefined &&
+    !zoneCovers(
+      { lat: input.lat, lng: input.lng, radiusM: 1e9, polygon: poly },
+      input.lat,
+      input.lng,
+    )
+  ) {
     problems.push('zone.polygon: the store itself must lie inside its delivery polygon');
   }
   if (problems.length > 0) {
-    throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid store', { details: { errors: problems.map((m) => ({ path: `body.${m.split(':')[0]}`, message: m })) } });
+    throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid store', {
+      details: { errors: problems.map((m) => ({ path: `body.${m.split(':')[0]}`, message: m })) },
+    });
   }
 }
 
@@ -89,24 +112,52 @@ const fields = (i: StoreInput): StoreFields => ({
 export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock }) {
   const { db, kv, clock } = deps;
   const repo = storesRepository(db);
-  const cache: CellCache<StoreRow[]> = createCellCache({ kv, key: 'catalog:stores:generation', clock });
+  const cache: CellCache<StoreRow[]> = createCellCache({
+    kv,
+    key: 'catalog:stores:generation',
+    clock,
+  });
   // Checkout reads its store on every order; another process's pause reaches it within the TTL.
-  const byId = createTtlCache<StoreRow | undefined>({ ttlMs: 5000, maxEntries: 10_000, now: clock.now });
+  const byId = createTtlCache<StoreRow | undefined>({
+    ttlMs: 5000,
+    maxEntries: 10_000,
+    now: clock.now,
+  });
 
-  async function changed(trx: Db, row: StoreRow, change: StoreChangedPayload['change']): Promise<void> {
-    const payload: StoreChangedPayload = { store_id: row.id, version: row.version, status: row.status, change };
-    await writeOutbox(trx, [newEvent(CatalogEvents.STORE_CHANGED, payload, { aggregateId: row.id })]);
+  async function changed(
+    trx: Db,
+    row: StoreRow,
+    change: StoreChangedPayload['change'],
+  ): Promise<void> {
+    const payload: StoreChangedPayload = {
+      store_id: row.id,
+      version: row.version,
+      status: row.status,
+      change,
+    };
+    await writeOutbox(trx, [
+      newEvent(CatalogEvents.STORE_CHANGED, payload, { aggregateId: row.id }),
+    ]);
   }
 
-  const canManage = (p: Principal, storeId: string) => p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
+  const canManage = (p: Principal, storeId: string) =>
+    p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
 
-  async function mutate(by: Principal, id: string, work: (trx: Db) => Promise<StoreRow | undefined>): Promise<StoreView> {
-    if (!canManage(by, id)) throw new AppError('FORBIDDEN', 'Only ops or this store\'s staff can change it');
+  async function mutate(
+    by: Principal,
+    id: string,
+    work: (trx: Db) => Promise<StoreRow | undefined>,
+  ): Promise<StoreView> {
+    if (!canManage(by, id))
+      throw new AppError('FORBIDDEN', "Only ops or this store's staff can change it");
     const row = await db.transaction().execute(work);
     if (!row) {
       const exists = await repo.find(id);
       if (!exists) throw new AppError('NOT_FOUND', `No store ${id}`);
-      throw new AppError('CONFLICT', `Store ${id} changed meanwhile (version ${exists.version}); reload and retry`);
+      throw new AppError(
+        'CONFLICT',
+        `Store ${id} changed meanwhile (version ${exists.version}); reload and retry`,
+      );
     }
     await cache.invalidate();
     byId.delete(id);
@@ -119,7 +170,15 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       const row = await db.transaction().execute(async (trx) => {
         const tx = storesRepository(trx);
         const created = await tx.insert(uuidv7(), fields(input));
-        await tx.replaceCoverage(created.id, coverageCells({ lat: created.lat, lng: created.lng, radiusM: created.zone_radius_m, polygon: created.zone_polygon }));
+        await tx.replaceCoverage(
+          created.id,
+          coverageCells({
+            lat: created.lat,
+            lng: created.lng,
+            radiusM: created.zone_radius_m,
+            polygon: created.zone_polygon,
+          }),
+        );
         await changed(trx, created, 'created');
         return created;
       });
@@ -135,17 +194,28 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
 
     /** Throws NOT_FOUND for an unknown store; read through the short per-store cache checkout uses. */
     async mustExist(id: string): Promise<void> {
-      if (!(await byId.get(id, () => repo.find(id)))) throw new AppError('NOT_FOUND', `No store ${id}`);
+      if (!(await byId.get(id, () => repo.find(id))))
+        throw new AppError('NOT_FOUND', `No store ${id}`);
     },
 
-    list: async (p: { after?: string; limit: number; status?: StoreStatus }) => (await repo.list(p)).map(storeView),
+    list: async (p: { after?: string; limit: number; status?: StoreStatus }) =>
+      (await repo.list(p)).map(storeView),
 
-    update(by: Principal, id: string, patch: Partial<StoreInput>, expectedVersion?: number): Promise<StoreView> {
+    update(
+      by: Principal,
+      id: string,
+      patch: Partial<StoreInput>,
+      expectedVersion?: number,
+    ): Promise<StoreView> {
       return mutate(by, id, async (trx) => {
         const tx = storesRepository(trx);
         const current = await tx.find(id);
         if (!current) return undefined;
-        const merged = { lat: patch.lat ?? current.lat, lng: patch.lng ?? current.lng, zone: patch.zone ?? { radius_m: current.zone_radius_m, polygon: current.zone_polygon } };
+        const merged = {
+          lat: patch.lat ?? current.lat,
+          lng: patch.lng ?? current.lng,
+          zone: patch.zone ?? { radius_m: current.zone_radius_m, polygon: current.zone_polygon },
+        };
         validate({ ...patch, ...merged });
         const f: Partial<StoreFields> = {};
         if (patch.name !== undefined) f.name = patch.name;
@@ -161,8 +231,18 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
         if (patch.avg_prep_s !== undefined) f.avg_prep_s = patch.avg_prep_s;
         const row = await tx.update(id, f, expectedVersion);
         if (!row) return undefined;
-        const zoneMoved = patch.lat !== undefined || patch.lng !== undefined || patch.zone !== undefined;
-        if (zoneMoved) await tx.replaceCoverage(id, coverageCells({ lat: row.lat, lng: row.lng, radiusM: row.zone_radius_m, polygon: row.zone_polygon }));
+        const zoneMoved =
+          patch.lat !== undefined || patch.lng !== undefined || patch.zone !== undefined;
+        if (zoneMoved)
+          await tx.replaceCoverage(
+            id,
+            coverageCells({
+              lat: row.lat,
+              lng: row.lng,
+              radiusM: row.zone_radius_m,
+              polygon: row.zone_polygon,
+            }),
+          );
         await changed(trx, row, zoneMoved ? 'zone' : 'updated');
         return row;
       });
@@ -185,7 +265,15 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       const candidates = await cache.get(cell, () => repo.inCell(cell));
       const now = clock.now();
       return candidates
-        .filter((s) => s.status === 'open' && zoneCovers({ lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon }, lat, lng))
+        .filter(
+          (s) =>
+            s.status === 'open' &&
+            zoneCovers(
+              { lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon },
+              lat,
+              lng,
+            ),
+        )
         .map((s) => {
           const distance = haversineMeters(s.lat, s.lng, lat, lng);
           const etaS = s.avg_prep_s + (distance * DETOUR) / COURIER_SPEED_MPS;
@@ -213,7 +301,11 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       return {
         store: storeView(s),
         open: s.status === 'open' && isOpenAt(s.opening_hours, s.timezone, clock.now()),
-        covers: zoneCovers({ lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon }, lat, lng),
+        covers: zoneCovers(
+          { lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon },
+          lat,
+          lng,
+        ),
       };
     },
 
@@ -223,8 +315,18 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       const candidates = await cache.get(cell, () => repo.inCell(cell));
       const now = clock.now();
       return candidates
-        .filter((s) => zoneCovers({ lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon }, lat, lng))
-        .map((s) => ({ row: s, distanceM: haversineMeters(s.lat, s.lng, lat, lng), open: s.status === 'open' && isOpenAt(s.opening_hours, s.timezone, now) }));
+        .filter((s) =>
+          zoneCovers(
+            { lat: s.lat, lng: s.lng, radiusM: s.zone_radius_m, polygon: s.zone_polygon },
+            lat,
+            lng,
+          ),
+        )
+        .map((s) => ({
+          row: s,
+          distanceM: haversineMeters(s.lat, s.lng, lat, lng),
+          open: s.status === 'open' && isOpenAt(s.opening_hours, s.timezone, now),
+        }));
     },
   };
 }

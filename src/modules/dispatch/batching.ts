@@ -1,4 +1,10 @@
-import { distanceM, HANDOVER_S, type LatLng, PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
+import {
+  distanceM,
+  HANDOVER_S,
+  type LatLng,
+  PLANNING_SPEED_MPS,
+  travelSeconds,
+} from '../eta/index.ts';
 
 export interface BatchOrder {
   id: string;
@@ -27,12 +33,21 @@ export const BATCH_MAX_DROPOFF_GAP_M = 2500;
  * (beyond where it would be alone anyway). Planned at the slowest vehicle's speed by default: a bag
  * of a few items may go to a bike, and the extra drop costs a bike the most.
  */
-export function planBatch(store: LatLng, a: BatchOrder, b: BatchOrder, marginS: number, speedMps: number = PLANNING_SPEED_MPS.bike): BatchPlan {
-  const alone = (o: BatchOrder) => o.readyAt + travelSeconds(distanceM(store, o.dropoff), speedMps) * 1000;
+export function planBatch(
+  store: LatLng,
+  a: BatchOrder,
+  b: BatchOrder,
+  marginS: number,
+  speedMps: number = PLANNING_SPEED_MPS.bike,
+): BatchPlan {
+  const alone = (o: BatchOrder) =>
+    o.readyAt + travelSeconds(distanceM(store, o.dropoff), speedMps) * 1000;
   const [first, second] = a.promisedAt <= b.promisedAt ? [a, b] : [b, a];
   const leave = Math.max(a.readyAt, b.readyAt);
   const firstAt = leave + travelSeconds(distanceM(store, first.dropoff), speedMps) * 1000;
-  const secondAt = firstAt + (HANDOVER_S + travelSeconds(distanceM(first.dropoff, second.dropoff), speedMps)) * 1000;
+  const secondAt =
+    firstAt +
+    (HANDOVER_S + travelSeconds(distanceM(first.dropoff, second.dropoff), speedMps)) * 1000;
   const arrive: Record<string, number> = { [first.id]: firstAt, [second.id]: secondAt };
   const delayS: Record<string, number> = {};
   let ok = distanceM(a.dropoff, b.dropoff) <= BATCH_MAX_DROPOFF_GAP_M;

@@ -3,10 +3,20 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type DriversModule, ownDriverId } from '../drivers/index.ts';
-import { BEFORE_PICKUP, DELIVERY_TERMINAL, type DriverStep, stepSources } from './delivery-state.ts';
+import {
+  BEFORE_PICKUP,
+  DELIVERY_TERMINAL,
+  type DriverStep,
+  stepSources,
+} from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
-import { type DeliveryRow, dispatchRepository, type OfferRow, type TripRow } from './dispatch.repository.ts';
+import {
+  type DeliveryRow,
+  dispatchRepository,
+  type OfferRow,
+  type TripRow,
+} from './dispatch.repository.ts';
 import type { Dispatcher } from './dispatcher.ts';
 
 export interface StepInput {
@@ -64,7 +74,12 @@ const tripView = (t: TripRow, deliveries: readonly DeliveryRow[], by: Principal)
   deliveries: deliveries.map((d) => deliveryView(d, by)),
 });
 
-export function deliveriesService(deps: { db: Db; clock: Clock; drivers: DriversModule; dispatcher: Dispatcher }) {
+export function deliveriesService(deps: {
+  db: Db;
+  clock: Clock;
+  drivers: DriversModule;
+  dispatcher: Dispatcher;
+}) {
   const { db, clock, drivers } = deps;
   const repo = dispatchRepository(db);
   const now = () => new Date(clock.now());
@@ -75,7 +90,11 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
     (by.role === 'store' && by.storeId === d.store_id) ||
     (by.role === 'driver' && by.driverId !== undefined && d.driver_id === by.driverId);
 
-  async function visible(by: Principal, d: DeliveryRow | undefined, what: string): Promise<DeliveryRow> {
+  async function visible(
+    by: Principal,
+    d: DeliveryRow | undefined,
+    what: string,
+  ): Promise<DeliveryRow> {
     // Someone else's delivery is reported as missing, so ids cannot be probed.
     if (!d || !canSee(by, d)) throw new AppError('NOT_FOUND', `No delivery ${what}`);
     return d;
@@ -89,30 +108,60 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
     const all = await tx.deliveriesOfTrip(tripId);
     if (all.some((d) => !DELIVERY_TERMINAL.has(d.status))) return;
     await tx.updateTrip(trip.id, trip.version, { status: 'done', status_at: t });
-    if (trip.driver_id) await drivers.service.finishJob(trx, trip.driver_id, all.filter((d) => d.status === 'delivered').length);
+    if (trip.driver_id)
+      await drivers.service.finishJob(
+        trx,
+        trip.driver_id,
+        all.filter((d) => d.status === 'delivered').length,
+      );
   }
 
   /**
    * Puts a trip back to searching: its open offer is withdrawn, or its driver is unassigned (only
    * while no bag has left the store) and freed. The driver is not asked again in this cycle.
    */
-  async function reopen(tripId: string, reason: string): Promise<{ trip: TripRow; freed: string | null }> {
+  async function reopen(
+    tripId: string,
+    reason: string,
+  ): Promise<{ trip: TripRow; freed: string | null }> {
     const t = now();
     return db.transaction().execute(async (trx) => {
       const tx = dispatchRepository(trx);
       const trip = await tx.tripForUpdate(tripId);
       if (!trip) throw new AppError('NOT_FOUND', `No trip ${tripId}`);
-      if (trip.status === 'done' || trip.status === 'canceled') throw new AppError('CONFLICT', `Trip ${tripId} is ${trip.status}`);
+      if (trip.status === 'done' || trip.status === 'canceled')
+        throw new AppError('CONFLICT', `Trip ${tripId} is ${trip.status}`);
       const deliveries = await tx.deliveriesOfTrip(tripId);
-      if (deliveries.some((d) => !BEFORE_PICKUP.includes(d.status) && !DELIVERY_TERMINAL.has(d.status))) {
-        throw new AppError('CONFLICT', 'A bag of this trip has left the store; it cannot change hands');
+      if (
+        deliveries.some(
+          (d) => !BEFORE_PICKUP.includes(d.status) && !DELIVERY_TERMINAL.has(d.status),
+        )
+      ) {
+        throw new AppError(
+          'CONFLICT',
+          'A bag of this trip has left the store; it cannot change hands',
+        );
       }
       const withdrawn = await tx.withdrawOffers(tripId, t);
       let freed = withdrawn[0]?.driver_id ?? null;
       if (trip.status === 'assigned' && trip.driver_id) {
         freed = trip.driver_id;
-        const back = await tx.updateDeliveriesOfTrip(tripId, { status: 'pending', driver_id: null, status_at: t, reason }, ['assigned', 'at_store']);
-        await tx.addSteps(back.map((d) => ({ delivery_id: d.id, status: 'unassigned', driver_id: trip.driver_id, lat: null, lng: null, at: t, note: reason })));
+        const back = await tx.updateDeliveriesOfTrip(
+          tripId,
+          { status: 'pending', driver_id: null, status_at: t, reason },
+          ['assigned', 'at_store'],
+        );
+        await tx.addSteps(
+          back.map((d) => ({
+            delivery_id: d.id,
+            status: 'unassigned',
+            driver_id: trip.driver_id,
+            lat: null,
+            lng: null,
+            at: t,
+            note: reason,
+          })),
+        );
         await emitDeliveryEvents(trx, back, t, { type: DispatchEvents.DELIVERY_UNASSIGNED });
         await drivers.service.finishJob(trx, trip.driver_id, 0);
       }
@@ -135,7 +184,11 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
     async openOffers(by: Principal) {
       const id = ownDriverId(by);
       const offer = await repo.openOfferOfDriver(id);
-      return { items: offer ? [{ ...offerView(offer), ...(await deps.dispatcher.offerMessage(offer)) }] : [] };
+      return {
+        items: offer
+          ? [{ ...offerView(offer), ...(await deps.dispatcher.offerMessage(offer)) }]
+          : [],
+      };
     },
 
     /**
@@ -151,17 +204,47 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
         const offer = await tx.respondToOffer(offerId, driverId, 'accepted', t, null);
         if (!offer) {
           const o = await tx.offer(offerId);
-          if (!o || o.driver_id !== driverId) throw new AppError('NOT_FOUND', `No offer ${offerId}`);
-          throw new AppError('CONFLICT', o.status === 'open' ? 'This offer has expired' : `This offer was ${o.status}`, { details: { offer_status: o.status === 'open' ? 'expired' : o.status } });
+          if (!o || o.driver_id !== driverId)
+            throw new AppError('NOT_FOUND', `No offer ${offerId}`);
+          throw new AppError(
+            'CONFLICT',
+            o.status === 'open' ? 'This offer has expired' : `This offer was ${o.status}`,
+            { details: { offer_status: o.status === 'open' ? 'expired' : o.status } },
+          );
         }
         const trip = await tx.tripForUpdate(offer.trip_id);
-        if (!trip || trip.status !== 'offered') throw new AppError('CONFLICT', 'This job is no longer available');
-        if (!(await drivers.service.claim(trx, driverId))) throw new AppError('CONFLICT', 'Only an available driver can take a job; check your shift status');
+        if (!trip || trip.status !== 'offered')
+          throw new AppError('CONFLICT', 'This job is no longer available');
+        if (!(await drivers.service.claim(trx, driverId)))
+          throw new AppError(
+            'CONFLICT',
+            'Only an available driver can take a job; check your shift status',
+          );
         await drivers.service.recordOffer(trx, driverId, true);
-        const assigned = await tx.updateTrip(trip.id, trip.version, { status: 'assigned', status_at: t, driver_id: driverId, assigned_at: t, next_attempt_at: null });
+        const assigned = await tx.updateTrip(trip.id, trip.version, {
+          status: 'assigned',
+          status_at: t,
+          driver_id: driverId,
+          assigned_at: t,
+          next_attempt_at: null,
+        });
         if (!assigned) throw new AppError('CONFLICT', 'This job is no longer available');
-        const deliveries = await tx.updateDeliveriesOfTrip(trip.id, { status: 'assigned', driver_id: driverId, status_at: t }, ['pending']);
-        await tx.addSteps(deliveries.map((d) => ({ delivery_id: d.id, status: 'assigned', driver_id: driverId, lat: null, lng: null, at: t, note: null })));
+        const deliveries = await tx.updateDeliveriesOfTrip(
+          trip.id,
+          { status: 'assigned', driver_id: driverId, status_at: t },
+          ['pending'],
+        );
+        await tx.addSteps(
+          deliveries.map((d) => ({
+            delivery_id: d.id,
+            status: 'assigned',
+            driver_id: driverId,
+            lat: null,
+            lng: null,
+            at: t,
+            note: null,
+          })),
+        );
         await emitDeliveryEvents(trx, deliveries, t);
         return tripView(assigned, deliveries, by);
       });
@@ -176,12 +259,21 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
         const offer = await tx.respondToOffer(offerId, driverId, 'declined', t, reason ?? null);
         if (!offer) {
           const o = await tx.offer(offerId);
-          if (!o || o.driver_id !== driverId) throw new AppError('NOT_FOUND', `No offer ${offerId}`);
-          throw new AppError('CONFLICT', `This offer is already ${o.status === 'open' ? 'expired' : o.status}`);
+          if (!o || o.driver_id !== driverId)
+            throw new AppError('NOT_FOUND', `No offer ${offerId}`);
+          throw new AppError(
+            'CONFLICT',
+            `This offer is already ${o.status === 'open' ? 'expired' : o.status}`,
+          );
         }
         await drivers.service.recordOffer(trx, driverId, false);
         const trip = await tx.tripForUpdate(offer.trip_id);
-        if (trip?.status === 'offered') await tx.updateTrip(trip.id, trip.version, { status: 'searching', status_at: t, next_attempt_at: t });
+        if (trip?.status === 'offered')
+          await tx.updateTrip(trip.id, trip.version, {
+            status: 'searching',
+            status_at: t,
+            next_attempt_at: t,
+          });
         return offer.trip_id;
       });
       // The next driver hears about it now rather than at the next dispatcher pass.
@@ -198,7 +290,16 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
 
     async get(by: Principal, id: string) {
       const d = await visible(by, await repo.delivery(id), id);
-      return { ...deliveryView(d, by), steps: (await repo.steps(d.id)).map((s) => ({ status: s.status, lat: s.lat, lng: s.lng, at: s.at.toISOString(), note: s.note })) };
+      return {
+        ...deliveryView(d, by),
+        steps: (await repo.steps(d.id)).map((s) => ({
+          status: s.status,
+          lat: s.lat,
+          lng: s.lng,
+          at: s.at.toISOString(),
+          note: s.note,
+        })),
+      };
     },
 
     async ofOrder(by: Principal, orderId: string) {
@@ -210,23 +311,55 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
     async step(by: Principal, id: string, to: DriverStep, input: StepInput) {
       const driverId = ownDriverId(by);
       const current = await visible(by, await repo.delivery(id), id);
-      if (!stepSources(to).includes(current.status)) throw new AppError('CONFLICT', `Delivery ${id} is ${current.status}; it cannot become ${to}`);
+      if (!stepSources(to).includes(current.status))
+        throw new AppError(
+          'CONFLICT',
+          `Delivery ${id} is ${current.status}; it cannot become ${to}`,
+        );
       const set: Partial<DeliveryRow> = {};
-      if (to === 'picked_up' && !current.order_ready) throw new AppError('CONFLICT', 'The store has not marked this order ready yet');
+      if (to === 'picked_up' && !current.order_ready)
+        throw new AppError('CONFLICT', 'The store has not marked this order ready yet');
       if (to === 'delivered') {
-        if (!input.pin && !input.photo_ref) throw new AppError('VALIDATION_FAILED', 'Handover needs the customer\'s PIN or a photo reference');
-        if (input.pin && input.pin !== current.pin) throw new AppError('UNPROCESSABLE', 'The PIN does not match', { details: { field: 'pin' } });
-        if (current.age_restricted && input.age_checked !== true) throw new AppError('UNPROCESSABLE', 'Age-restricted items: confirm the customer\'s age (age_checked: true)');
+        if (!input.pin && !input.photo_ref)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            "Handover needs the customer's PIN or a photo reference",
+          );
+        if (input.pin && input.pin !== current.pin)
+          throw new AppError('UNPROCESSABLE', 'The PIN does not match', {
+            details: { field: 'pin' },
+          });
+        if (current.age_restricted && input.age_checked !== true)
+          throw new AppError(
+            'UNPROCESSABLE',
+            "Age-restricted items: confirm the customer's age (age_checked: true)",
+          );
         set.proof_photo_ref = input.photo_ref ?? null;
         set.age_checked = current.age_restricted ? true : null;
       }
-      if ((to === 'failed' || to === 'returned') && !input.reason) throw new AppError('VALIDATION_FAILED', `reason: say why the delivery ${to}`);
+      if ((to === 'failed' || to === 'returned') && !input.reason)
+        throw new AppError('VALIDATION_FAILED', `reason: say why the delivery ${to}`);
       const t = now();
       const row = await db.transaction().execute(async (trx) => {
         const tx = dispatchRepository(trx);
-        const moved = await tx.updateDelivery(id, { ...set, status: to, status_at: t, reason: input.reason ?? current.reason }, stepSources(to), driverId);
+        const moved = await tx.updateDelivery(
+          id,
+          { ...set, status: to, status_at: t, reason: input.reason ?? current.reason },
+          stepSources(to),
+          driverId,
+        );
         if (!moved) throw new AppError('CONFLICT', `Delivery ${id} moved meanwhile`);
-        await tx.addSteps([{ delivery_id: id, status: to, driver_id: driverId, lat: input.lat, lng: input.lng, at: t, note: input.reason ?? null }]);
+        await tx.addSteps([
+          {
+            delivery_id: id,
+            status: to,
+            driver_id: driverId,
+            lat: input.lat,
+            lng: input.lng,
+            at: t,
+            note: input.reason ?? null,
+          },
+        ]);
         await emitDeliveryEvents(trx, [moved], t, { pos: { lat: input.lat, lng: input.lng } });
         if (DELIVERY_TERMINAL.has(to)) await closeTripIfDone(trx, moved.trip_id, t);
         return moved;
@@ -236,12 +369,20 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
 
     async rate(by: Principal, orderId: string, stars: number) {
       const d = await visible(by, await repo.deliveryByOrder(orderId), `for order ${orderId}`);
-      if (by.role !== 'customer') throw new AppError('FORBIDDEN', 'Only the customer rates the delivery');
-      if (d.status !== 'delivered' || !d.driver_id) throw new AppError('CONFLICT', 'Only a delivered order can be rated');
+      if (by.role !== 'customer')
+        throw new AppError('FORBIDDEN', 'Only the customer rates the delivery');
+      if (d.status !== 'delivered' || !d.driver_id)
+        throw new AppError('CONFLICT', 'Only a delivered order can be rated');
       const driverId = d.driver_id;
       await db.transaction().execute(async (trx) => {
         const tx = dispatchRepository(trx);
-        const rated = await tx.q.updateTable('deliveries').set({ rating: stars }).where('id', '=', d.id).where('rating', 'is', null).returning('id').executeTakeFirst();
+        const rated = await tx.q
+          .updateTable('deliveries')
+          .set({ rating: stars })
+          .where('id', '=', d.id)
+          .where('rating', 'is', null)
+          .returning('id')
+          .executeTakeFirst();
         if (!rated) throw new AppError('CONFLICT', 'This delivery is already rated');
         await drivers.service.rate(trx, driverId, stars);
       });
@@ -252,11 +393,19 @@ export function deliveriesService(deps: { db: Db; clock: Clock; drivers: Drivers
       const { trip, freed } = await reopen(tripId, `reassigned by ops: ${reason}`);
       if (freed) drivers.notify(freed, { type: 'trip_unassigned', trip_id: tripId, reason });
       await deps.dispatcher.advance(trip.id).catch(() => undefined);
-      return tripView((await repo.trip(trip.id)) ?? trip, await repo.deliveriesOfTrip(trip.id), { kind: 'user', id: 'ops', role: 'ops' });
+      return tripView((await repo.trip(trip.id)) ?? trip, await repo.deliveriesOfTrip(trip.id), {
+        kind: 'user',
+        id: 'ops',
+        role: 'ops',
+      });
     },
 
     async unassignDriver(driverId: string, reason: string) {
-      const trip = (await repo.assignedTripOfDriver(driverId)) ?? (await repo.openOfferOfDriver(driverId).then((o) => (o ? repo.trip(o.trip_id) : undefined)));
+      const trip =
+        (await repo.assignedTripOfDriver(driverId)) ??
+        (await repo
+          .openOfferOfDriver(driverId)
+          .then((o) => (o ? repo.trip(o.trip_id) : undefined)));
       if (!trip) throw new AppError('NOT_FOUND', `Driver ${driverId} holds no job`);
       const { freed } = await reopen(trip.id, `driver unassigned by ops: ${reason}`);
       if (freed) drivers.notify(freed, { type: 'trip_unassigned', trip_id: trip.id, reason });

@@ -4,7 +4,11 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { DeliveryRow } from './dispatch.repository.ts';
 import { type DeliveryEventPayload, deliveryEventType } from './dispatch.events.ts';
 
-export function deliveryPayload(d: DeliveryRow, at: Date, pos: { lat: number; lng: number } | null = null): DeliveryEventPayload {
+export function deliveryPayload(
+  d: DeliveryRow,
+  at: Date,
+  pos: { lat: number; lng: number } | null = null,
+): DeliveryEventPayload {
   return {
     delivery_id: d.id,
     order_id: d.order_id,
@@ -22,10 +26,20 @@ export function deliveryPayload(d: DeliveryRow, at: Date, pos: { lat: number; ln
 }
 
 /** One event per delivery that changed, in the caller's transaction (`dispatch.delivery_<status>` unless given). */
-export async function emitDeliveryEvents(trx: Db, rows: readonly DeliveryRow[], at: Date, opts: { type?: string; pos?: { lat: number; lng: number } | null } = {}): Promise<void> {
+export async function emitDeliveryEvents(
+  trx: Db,
+  rows: readonly DeliveryRow[],
+  at: Date,
+  opts: { type?: string; pos?: { lat: number; lng: number } | null } = {},
+): Promise<void> {
   if (rows.length === 0) return;
   await writeOutbox(
     trx,
-    rows.map((d) => newEvent(opts.type ?? deliveryEventType(d.status), deliveryPayload(d, at, opts.pos ?? null), { aggregateId: d.order_id, version: d.version })),
+    rows.map((d) =>
+      newEvent(opts.type ?? deliveryEventType(d.status), deliveryPayload(d, at, opts.pos ?? null), {
+        aggregateId: d.order_id,
+        version: d.version,
+      }),
+    ),
   );
 }

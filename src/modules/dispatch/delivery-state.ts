@@ -1,11 +1,33 @@
 /** A delivery's life once dispatch has it. */
-export const DELIVERY_STATUSES = ['pending', 'assigned', 'at_store', 'picked_up', 'at_dropoff', 'delivered', 'failed', 'returned', 'canceled'] as const;
+export const DELIVERY_STATUSES = [
+  'pending',
+  'assigned',
+  'at_store',
+  'picked_up',
+  'at_dropoff',
+  'delivered',
+  'failed',
+  'returned',
+  'canceled',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export const DELIVERY_TERMINAL: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed', 'returned', 'canceled']);
+export const DELIVERY_TERMINAL: ReadonlySet<DeliveryStatus> = new Set([
+  'delivered',
+  'failed',
+  'returned',
+  'canceled',
+]);
 
 /** Steps the assigned driver takes; pending/assigned/canceled are dispatch's. */
-export const DRIVER_STEPS = ['at_store', 'picked_up', 'at_dropoff', 'delivered', 'failed', 'returned'] as const;
+export const DRIVER_STEPS = [
+  'at_store',
+  'picked_up',
+  'at_dropoff',
+  'delivered',
+  'failed',
+  'returned',
+] as const;
 export type DriverStep = (typeof DRIVER_STEPS)[number];
 
 const FROM: Record<DriverStep, readonly DeliveryStatus[]> = {

@@ -16,10 +16,17 @@ export interface DispatchStrategy {
   rank(cs: readonly Candidate[], job: Job): Scored[];
 }
 
-export function dispatchStrategy(settings: Pick<DispatchSettings, 'strategy' | 'weights'>): DispatchStrategy {
+export function dispatchStrategy(
+  settings: Pick<DispatchSettings, 'strategy' | 'weights'>,
+): DispatchStrategy {
   switch (settings.strategy) {
     case 'scored':
-      return { name: 'scored', batches: true, timedToPreparation: true, rank: (cs, job) => rankCandidates(cs, job, settings.weights) };
+      return {
+        name: 'scored',
+        batches: true,
+        timedToPreparation: true,
+        rank: (cs, job) => rankCandidates(cs, job, settings.weights),
+      };
     case 'greedy':
       // The classic baseline a dispatch team compares against.
       return { name: 'greedy', batches: false, timedToPreparation: false, rank: rankNearest };

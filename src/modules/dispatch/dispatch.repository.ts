@@ -93,7 +93,15 @@ export type OfferRow = Selectable<OffersTable>;
 export const OPEN_TRIP: readonly TripStatus[] = ['scheduled', 'searching'];
 
 /** A trip not yet offered to anyone: first radius, first search cycle, no driver. */
-export function newTrip(p: { id: string; storeId: string; pickup: { lat: number; lng: number }; items: number; dispatchAt: Date; now: Date; status?: 'scheduled' | 'searching' }): TripRow {
+export function newTrip(p: {
+  id: string;
+  storeId: string;
+  pickup: { lat: number; lng: number };
+  items: number;
+  dispatchAt: Date;
+  now: Date;
+  status?: 'scheduled' | 'searching';
+}): TripRow {
   return {
     id: p.id,
     store_id: p.storeId,
@@ -121,19 +129,54 @@ export function dispatchRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     q,
-    insertTrip: (t: TripRow) => q.insertInto('trips').values(t).returningAll().executeTakeFirstOrThrow(),
-    insertDelivery: (d: DeliveryRow) => q.insertInto('deliveries').values(d).returningAll().executeTakeFirstOrThrow(),
+    insertTrip: (t: TripRow) =>
+      q.insertInto('trips').values(t).returningAll().executeTakeFirstOrThrow(),
+    insertDelivery: (d: DeliveryRow) =>
+      q.insertInto('deliveries').values(d).returningAll().executeTakeFirstOrThrow(),
     trip: (id: string) => q.selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst(),
-    tripForUpdate: (id: string) => q.selectFrom('trips').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
-    delivery: (id: string) => q.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst(),
-    deliveryByOrder: (orderId: string) => q.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).executeTakeFirst(),
-    deliveryByOrderForUpdate: (orderId: string) => q.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst(),
-    deliveriesOfTrip: (tripId: string) => q.selectFrom('deliveries').selectAll().where('trip_id', '=', tripId).orderBy('promised_at').execute(),
-    offer: (id: string) => q.selectFrom('offers').selectAll().where('id', '=', id).executeTakeFirst(),
-    openOfferOfDriver: (driverId: string) => q.selectFrom('offers').selectAll().where('driver_id', '=', driverId).where('status', '=', 'open').executeTakeFirst(),
-    openOfferOfTrip: (tripId: string) => q.selectFrom('offers').selectAll().where('trip_id', '=', tripId).where('status', '=', 'open').executeTakeFirst(),
+    tripForUpdate: (id: string) =>
+      q.selectFrom('trips').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
+    delivery: (id: string) =>
+      q.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst(),
+    deliveryByOrder: (orderId: string) =>
+      q.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).executeTakeFirst(),
+    deliveryByOrderForUpdate: (orderId: string) =>
+      q
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .forUpdate()
+        .executeTakeFirst(),
+    deliveriesOfTrip: (tripId: string) =>
+      q
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('trip_id', '=', tripId)
+        .orderBy('promised_at')
+        .execute(),
+    offer: (id: string) =>
+      q.selectFrom('offers').selectAll().where('id', '=', id).executeTakeFirst(),
+    openOfferOfDriver: (driverId: string) =>
+      q
+        .selectFrom('offers')
+        .selectAll()
+        .where('driver_id', '=', driverId)
+        .where('status', '=', 'open')
+        .executeTakeFirst(),
+    openOfferOfTrip: (tripId: string) =>
+      q
+        .selectFrom('offers')
+        .selectAll()
+        .where('trip_id', '=', tripId)
+        .where('status', '=', 'open')
+        .executeTakeFirst(),
     assignedTripOfDriver: (driverId: string) =>
-      q.selectFrom('trips').selectAll().where('driver_id', '=', driverId).where('status', '=', 'assigned').executeTakeFirst(),
+      q
+        .selectFrom('trips')
+        .selectAll()
+        .where('driver_id', '=', driverId)
+        .where('status', '=', 'assigned')
+        .executeTakeFirst(),
 
     /** Open single-delivery trips of a store that a new order could join, locked. */
     batchableTrips(storeId: string) {
@@ -142,7 +185,16 @@ export function dispatchRepository(db: Db) {
         .selectAll()
         .where('store_id', '=', storeId)
         .where('status', 'in', OPEN_TRIP)
-        .where((eb) => eb(eb.selectFrom('deliveries').select(eb.fn.countAll().as('n')).whereRef('deliveries.trip_id', '=', 'trips.id'), '=', 1))
+        .where((eb) =>
+          eb(
+            eb
+              .selectFrom('deliveries')
+              .select(eb.fn.countAll().as('n'))
+              .whereRef('deliveries.trip_id', '=', 'trips.id'),
+            '=',
+            1,
+          ),
+        )
         .orderBy('created_at')
         .limit(5)
         .forUpdate()
@@ -150,13 +202,22 @@ export function dispatchRepository(db: Db) {
     },
 
     /** Drivers offered this trip in its current cycle (an escalation starts a new one), or holding any open offer. */
-    async excludedDrivers(tripId: string, cycle: number, among: readonly string[]): Promise<Set<string>> {
+    async excludedDrivers(
+      tripId: string,
+      cycle: number,
+      among: readonly string[],
+    ): Promise<Set<string>> {
       if (among.length === 0) return new Set();
       const rows = await q
         .selectFrom('offers')
         .select('driver_id')
         .where('driver_id', 'in', among)
-        .where((eb) => eb.or([eb.and([eb('trip_id', '=', tripId), eb('cycle', '=', cycle)]), eb('status', '=', 'open')]))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('trip_id', '=', tripId), eb('cycle', '=', cycle)]),
+            eb('status', '=', 'open'),
+          ]),
+        )
         .execute();
       return new Set(rows.map((r) => r.driver_id));
     },
@@ -182,7 +243,12 @@ export function dispatchRepository(db: Db) {
     },
 
     /** Moves a trip if it is still at `version` (nobody else moved it meanwhile). */
-    updateTrip(id: string, version: number, set: Partial<Omit<TripRow, 'id' | 'version'>>, from?: readonly TripStatus[]) {
+    updateTrip(
+      id: string,
+      version: number,
+      set: Partial<Omit<TripRow, 'id' | 'version'>>,
+      from?: readonly TripStatus[],
+    ) {
       let query = q
         .updateTable('trips')
         .set({ ...set, version: sql`version + 1` })
@@ -192,10 +258,17 @@ export function dispatchRepository(db: Db) {
       return query.returningAll().executeTakeFirst();
     },
 
-    insertOffer: (o: OfferRow) => q.insertInto('offers').values(o).returningAll().executeTakeFirstOrThrow(),
+    insertOffer: (o: OfferRow) =>
+      q.insertInto('offers').values(o).returningAll().executeTakeFirstOrThrow(),
 
     /** Answers an open offer, only if it is this driver's, still open and (for accept) unexpired. */
-    respondToOffer(id: string, driverId: string, to: 'accepted' | 'declined', now: Date, reason: string | null) {
+    respondToOffer(
+      id: string,
+      driverId: string,
+      to: 'accepted' | 'declined',
+      now: Date,
+      reason: string | null,
+    ) {
       let query = q
         .updateTable('offers')
         .set({ status: to, responded_at: now, reason })
@@ -206,9 +279,20 @@ export function dispatchRepository(db: Db) {
       return query.returningAll().executeTakeFirst();
     },
     withdrawOffers: (tripId: string, now: Date) =>
-      q.updateTable('offers').set({ status: 'withdrawn', responded_at: now }).where('trip_id', '=', tripId).where('status', '=', 'open').returningAll().execute(),
+      q
+        .updateTable('offers')
+        .set({ status: 'withdrawn', responded_at: now })
+        .where('trip_id', '=', tripId)
+        .where('status', '=', 'open')
+        .returningAll()
+        .execute(),
 
-    updateDelivery(id: string, set: Partial<Omit<DeliveryRow, 'id' | 'version'>>, from: readonly DeliveryStatus[], driverId?: string) {
+    updateDelivery(
+      id: string,
+      set: Partial<Omit<DeliveryRow, 'id' | 'version'>>,
+      from: readonly DeliveryStatus[],
+      driverId?: string,
+    ) {
       let query = q
         .updateTable('deliveries')
         .set({ ...set, version: sql`version + 1` })
@@ -217,7 +301,11 @@ export function dispatchRepository(db: Db) {
       if (driverId) query = query.where('driver_id', '=', driverId);
       return query.returningAll().executeTakeFirst();
     },
-    updateDeliveriesOfTrip(tripId: string, set: Partial<Omit<DeliveryRow, 'id' | 'version'>>, from: readonly DeliveryStatus[]) {
+    updateDeliveriesOfTrip(
+      tripId: string,
+      set: Partial<Omit<DeliveryRow, 'id' | 'version'>>,
+      from: readonly DeliveryStatus[],
+    ) {
       return q
         .updateTable('deliveries')
         .set({ ...set, version: sql`version + 1` })
@@ -227,16 +315,32 @@ export function dispatchRepository(db: Db) {
         .execute();
     },
     async addSteps(steps: ReadonlyArray<Insertable<DeliveryStepsTable>>) {
-      if (steps.length > 0) await q.insertInto('delivery_steps').values([...steps]).execute();
+      if (steps.length > 0)
+        await q
+          .insertInto('delivery_steps')
+          .values([...steps])
+          .execute();
     },
-    steps: (deliveryId: string) => q.selectFrom('delivery_steps').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute(),
+    steps: (deliveryId: string) =>
+      q
+        .selectFrom('delivery_steps')
+        .selectAll()
+        .where('delivery_id', '=', deliveryId)
+        .orderBy('id')
+        .execute(),
 
     /** Trips waiting for a driver, oldest and most urgent first. */
     queue(limit: number) {
       return q
         .selectFrom('trips')
         .selectAll()
-        .select((eb) => eb.selectFrom('deliveries').select(eb.fn.countAll<number>().as('n')).whereRef('deliveries.trip_id', '=', 'trips.id').as('deliveries'))
+        .select((eb) =>
+          eb
+            .selectFrom('deliveries')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('deliveries.trip_id', '=', 'trips.id')
+            .as('deliveries'),
+        )
         .where('status', 'in', ['scheduled', 'searching', 'offered'])
         .orderBy('priority', 'desc')
         .orderBy('created_at')
@@ -244,7 +348,13 @@ export function dispatchRepository(db: Db) {
         .execute();
     },
     deliveriesOfDriver(driverId: string, limit: number) {
-      return q.selectFrom('deliveries').selectAll().where('driver_id', '=', driverId).orderBy('status_at', 'desc').limit(limit).execute();
+      return q
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('driver_id', '=', driverId)
+        .orderBy('status_at', 'desc')
+        .limit(limit)
+        .execute();
     },
   };
 }

@@ -17,44 +17,80 @@ const STEPS: ReadonlyArray<[string, DriverStep, string]> = [
   ['arrived-at-store', 'at_store', 'You are at the store'],
   ['picked-up', 'picked_up', 'You have the bag (the store must have marked the order ready)'],
   ['arrived-at-dropoff', 'at_dropoff', 'You are at the customer'],
-  ['delivered', 'delivered', "Handed over: send the customer's PIN or a photo reference; age-restricted items need age_checked"],
+  [
+    'delivered',
+    'delivered',
+    "Handed over: send the customer's PIN or a photo reference; age-restricted items need age_checked",
+  ],
   ['failed', 'failed', 'The handover failed (nobody home, refused…): say why'],
   ['returned', 'returned', 'The bag went back to the store: say why'],
 ];
 
-export async function dispatchRoutes(scope: FastifyInstance, deliveries: DeliveriesService): Promise<void> {
+export async function dispatchRoutes(
+  scope: FastifyInstance,
+  deliveries: DeliveriesService,
+): Promise<void> {
   const app = typed(scope);
 
-  app.get('/v1/dispatch/offers', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your open job offer, if any' } }, async (req) =>
-    deliveries.openOffers(callerOf(req)),
+  app.get(
+    '/v1/dispatch/offers',
+    {
+      config: { auth: ['driver'] },
+      schema: { tags: ['dispatch'], summary: 'Your open job offer, if any' },
+    },
+    async (req) => deliveries.openOffers(callerOf(req)),
   );
   app.post(
     '/v1/dispatch/offers/:id/accept',
-    { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Take the job (409 when it expired or went to someone else)', params: Id } },
+    {
+      config: { auth: ['driver'] },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Take the job (409 when it expired or went to someone else)',
+        params: Id,
+      },
+    },
     async (req) => deliveries.accept(callerOf(req), req.params.id),
   );
   app.post(
     '/v1/dispatch/offers/:id/decline',
     {
       config: { auth: ['driver'] },
-      schema: { tags: ['dispatch'], summary: 'Pass on the job; it goes to the next driver', params: Id, body: Strict({ reason: Type.Optional(Reason) }) },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Pass on the job; it goes to the next driver',
+        params: Id,
+        body: Strict({ reason: Type.Optional(Reason) }),
+      },
     },
     async (req) => deliveries.decline(callerOf(req), req.params.id, req.body.reason),
   );
-  app.get('/v1/dispatch/trips/current', { config: { auth: ['driver'] }, schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' } }, async (req) =>
-    deliveries.currentTrip(callerOf(req)),
+  app.get(
+    '/v1/dispatch/trips/current',
+    {
+      config: { auth: ['driver'] },
+      schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' },
+    },
+    async (req) => deliveries.currentTrip(callerOf(req)),
   );
 
   app.get(
     '/v1/deliveries/:id',
-    { config: { auth: ['customer', 'driver', 'store', 'ops'] }, schema: { tags: ['deliveries'], summary: 'A delivery and its steps', params: Id } },
+    {
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
+      schema: { tags: ['deliveries'], summary: 'A delivery and its steps', params: Id },
+    },
     async (req) => deliveries.get(callerOf(req), req.params.id),
   );
   app.get(
     '/v1/orders/:id/delivery',
     {
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
-      schema: { tags: ['deliveries'], summary: "The order's delivery; the customer also sees the handover PIN", params: Id },
+      schema: {
+        tags: ['deliveries'],
+        summary: "The order's delivery; the customer also sees the handover PIN",
+        params: Id,
+      },
     },
     async (req) => deliveries.ofOrder(callerOf(req), req.params.id),
   );
@@ -62,7 +98,12 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
     '/v1/orders/:id/delivery/rating',
     {
       config: { auth: ['customer'] },
-      schema: { tags: ['deliveries'], summary: 'Rate the courier of a delivered order (once)', params: Id, body: Strict({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }) },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Rate the courier of a delivered order (once)',
+        params: Id,
+        body: Strict({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }),
+      },
     },
     async (req) => deliveries.rate(callerOf(req), req.params.id, req.body.stars),
   );
@@ -90,7 +131,8 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
           }),
         },
       },
-      async (req) => deliveries.step(callerOf(req), req.params.id, to, req.body as { lat: number; lng: number }),
+      async (req) =>
+        deliveries.step(callerOf(req), req.params.id, to, req.body as { lat: number; lng: number }),
     );
   }
 
@@ -98,7 +140,11 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
     '/v1/dispatch/queue',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['dispatch ops'], summary: 'Trips waiting for a driver, most urgent first, with their ages', querystring: Strict({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }) },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Trips waiting for a driver, most urgent first, with their ages',
+        querystring: Strict({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+      },
     },
     async (req) => deliveries.queue(req.query.limit),
   );
@@ -106,7 +152,12 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
     '/v1/dispatch/trips/:id/reassign',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['dispatch ops'], summary: 'Take the trip from its driver (or withdraw its offer) and find another', params: Id, body: Strict({ reason: Reason }) },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Take the trip from its driver (or withdraw its offer) and find another',
+        params: Id,
+        body: Strict({ reason: Reason }),
+      },
     },
     async (req) => deliveries.reassign(req.params.id, req.body.reason),
   );
@@ -114,7 +165,12 @@ export async function dispatchRoutes(scope: FastifyInstance, deliveries: Deliver
     '/v1/dispatch/drivers/:id/unassign',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['dispatch ops'], summary: "Release a driver from their job; the job is offered to someone else", params: Id, body: Strict({ reason: Reason }) },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Release a driver from their job; the job is offered to someone else',
+        params: Id,
+        body: Strict({ reason: Reason }),
+      },
     },
     async (req) => deliveries.unassignDriver(req.params.id, req.body.reason),
   );

@@ -15,7 +15,14 @@ import { planBatch } from './batching.ts';
 import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DispatchEvents } from './dispatch.events.ts';
-import { type DeliveryRow, dispatchRepository, newTrip, type OfferRow, OPEN_TRIP, type TripRow } from './dispatch.repository.ts';
+import {
+  type DeliveryRow,
+  dispatchRepository,
+  newTrip,
+  type OfferRow,
+  OPEN_TRIP,
+  type TripRow,
+} from './dispatch.repository.ts';
 import { dispatchStrategy } from './dispatch-strategy.ts';
 import { type Candidate, carryM } from './scoring.ts';
 
@@ -61,7 +68,13 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** Drivers who reported a position near `at` recently enough to be offered anything, nearest first. */
   const freshNear = (at: { lat: number; lng: number }, radiusM: number, limit: number) =>
-    deps.drivers.positions.search({ lat: at.lat, lng: at.lng, radiusM, limit, freshSince: clock.now() - deps.staleS * 1000 });
+    deps.drivers.positions.search({
+      lat: at.lat,
+      lng: at.lng,
+      radiusM,
+      limit,
+      freshSince: clock.now() - deps.staleS * 1000,
+    });
 
   /**
    * Seconds from sending offers to a driver reaching the store: from the second-nearest available
@@ -72,7 +85,13 @@ export function createDispatcher(deps: DispatcherDeps) {
    */
   async function expectedPickupS(at: { lat: number; lng: number }): Promise<number> {
     const near = await freshNear(at, maxRadius, PICKUP_ESTIMATE_POOL).catch(() => []);
-    const free = new Set(near.length > 0 ? (await deps.drivers.service.available(near.map((h) => h.id)).catch(() => [])).map((d) => d.id) : []);
+    const free = new Set(
+      near.length > 0
+        ? (await deps.drivers.service.available(near.map((h) => h.id)).catch(() => [])).map(
+            (d) => d.id,
+          )
+        : [],
+    );
     const byDistance = near.filter((h) => free.has(h.id)).sort((a, b) => a.distanceM - b.distanceM);
     // Nobody free nearby: offer at once, the search widens from there.
     const likely = byDistance[1] ?? byDistance[0];
@@ -91,16 +110,26 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (existing) return existing;
     const order = await deps.orders.find(orderId);
     if (!order || !orderStatusesToPlan.has(order.status)) return null;
-    const [lines, store] = await Promise.all([deps.orders.lines(orderId), deps.catalog.stores.get(order.store_id)]);
+    const [lines, store] = await Promise.all([
+      deps.orders.lines(orderId),
+      deps.catalog.stores.get(order.store_id),
+    ]);
     const items = lines.reduce((n, l) => n + (l.picked_quantity ?? l.quantity), 0) || 1;
     const t = now();
-    const readyAt = order.status === 'ready' ? t.getTime() : Math.max(t.getTime(), order.status_at.getTime() + store.avg_prep_s * 1000);
+    const readyAt =
+      order.status === 'ready'
+        ? t.getTime()
+        : Math.max(t.getTime(), order.status_at.getTime() + store.avg_prep_s * 1000);
     const dropoff = { lat: order.delivery_lat, lng: order.delivery_lng };
     // The window promised at checkout is what the customer was told; batching is judged against it.
-    const promisedAt = order.promise_to?.getTime() ?? readyAt + (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
+    const promisedAt =
+      order.promise_to?.getTime() ??
+      readyAt +
+        (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
     const pickupS = strategy.timedToPreparation ? await expectedPickupS(store) : null;
     /** When a trip leaving the store at `leave` starts offering: so the nearest driver gets there by then, or now. */
-    const offerAt = (leave: number) => new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
+    const offerAt = (leave: number) =>
+      new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
 
     return db.transaction().execute(async (trx) => {
       const tx = dispatchRepository(trx);
@@ -115,7 +144,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!other || other.status !== 'pending') continue;
         const plan = planBatch(
           store,
-          { id: other.id, dropoff: { lat: other.dropoff_lat, lng: other.dropoff_lng }, readyAt: other.ready_estimate_at.getTime(), promisedAt: other.promised_at.getTime() },
+          {
+            id: other.id,
+            dropoff: { lat: other.dropoff_lat, lng: other.dropoff_lng },
+            readyAt: other.ready_estimate_at.getTime(),
+            promisedAt: other.promised_at.getTime(),
+          },
           { id: 'new', dropoff, readyAt, promisedAt },
           settings.batchMarginS,
         );
@@ -124,12 +158,22 @@ export function createDispatcher(deps: DispatcherDeps) {
         trip = await tx.updateTrip(candidate.id, candidate.version, {
           items: candidate.items + items,
           dispatch_at: dispatchAt,
-          next_attempt_at: candidate.status === 'scheduled' ? dispatchAt : candidate.next_attempt_at,
+          next_attempt_at:
+            candidate.status === 'scheduled' ? dispatchAt : candidate.next_attempt_at,
         });
         if (trip) break;
       }
       if (!trip) {
-        trip = await tx.insertTrip(newTrip({ id: uuidv7(), storeId: order.store_id, pickup: store, items, dispatchAt: offerAt(readyAt), now: t }));
+        trip = await tx.insertTrip(
+          newTrip({
+            id: uuidv7(),
+            storeId: order.store_id,
+            pickup: store,
+            items,
+            dispatchAt: offerAt(readyAt),
+            now: t,
+          }),
+        );
       }
       const delivery = await tx.insertDelivery({
         id: uuidv7(),
@@ -168,10 +212,22 @@ export function createDispatcher(deps: DispatcherDeps) {
     const t = now();
     await db.transaction().execute(async (trx) => {
       const tx = dispatchRepository(trx);
-      await tx.q.updateTable('deliveries').set({ order_ready: true }).where('id', '=', d.id).execute();
+      await tx.q
+        .updateTable('deliveries')
+        .set({ order_ready: true })
+        .where('id', '=', d.id)
+        .execute();
       const trip = await tx.tripForUpdate(d.trip_id);
-      if (trip && OPEN_TRIP.includes(trip.status) && (trip.next_attempt_at === null || trip.next_attempt_at > t)) {
-        await tx.updateTrip(trip.id, trip.version, { status: 'searching', status_at: t, next_attempt_at: t });
+      if (
+        trip &&
+        OPEN_TRIP.includes(trip.status) &&
+        (trip.next_attempt_at === null || trip.next_attempt_at > t)
+      ) {
+        await tx.updateTrip(trip.id, trip.version, {
+          status: 'searching',
+          status_at: t,
+          next_attempt_at: t,
+        });
       }
     });
   }
@@ -187,17 +243,39 @@ export function createDispatcher(deps: DispatcherDeps) {
       const d = await tx.deliveryByOrderForUpdate(orderId);
       if (!d || !BEFORE_PICKUP.includes(d.status)) return null;
       const trip = await tx.tripForUpdate(d.trip_id);
-      const canceled = await tx.updateDelivery(d.id, { status: 'canceled', status_at: t, reason: reason ?? 'order canceled' }, BEFORE_PICKUP);
+      const canceled = await tx.updateDelivery(
+        d.id,
+        { status: 'canceled', status_at: t, reason: reason ?? 'order canceled' },
+        BEFORE_PICKUP,
+      );
       if (!canceled || !trip) return null;
-      await tx.addSteps([{ delivery_id: d.id, status: 'canceled', driver_id: d.driver_id, lat: null, lng: null, at: t, note: reason }]);
+      await tx.addSteps([
+        {
+          delivery_id: d.id,
+          status: 'canceled',
+          driver_id: d.driver_id,
+          lat: null,
+          lng: null,
+          at: t,
+          note: reason,
+        },
+      ]);
       await emitDeliveryEvents(trx, [canceled], t);
-      const rest = (await tx.deliveriesOfTrip(trip.id)).filter((x) => !DELIVERY_TERMINAL.has(x.status));
+      const rest = (await tx.deliveriesOfTrip(trip.id)).filter(
+        (x) => !DELIVERY_TERMINAL.has(x.status),
+      );
       if (rest.length > 0) {
-        await tx.updateTrip(trip.id, trip.version, { items: rest.reduce((n, x) => n + x.items, 0) });
+        await tx.updateTrip(trip.id, trip.version, {
+          items: rest.reduce((n, x) => n + x.items, 0),
+        });
         return null;
       }
       const withdrawn = await tx.withdrawOffers(trip.id, t);
-      await tx.updateTrip(trip.id, trip.version, { status: 'canceled', status_at: t, next_attempt_at: null });
+      await tx.updateTrip(trip.id, trip.version, {
+        status: 'canceled',
+        status_at: t,
+        next_attempt_at: null,
+      });
       if (trip.status === 'assigned' && trip.driver_id) {
         await deps.drivers.service.finishJob(trx, trip.driver_id, 0);
         return trip.driver_id;
@@ -210,10 +288,17 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Candidates for a trip within `radiusM`: fresh, available, not yet asked in this cycle. */
   async function candidates(trip: TripRow, radiusM: number): Promise<Candidate[]> {
     const t = clock.now();
-    const hits = await freshNear({ lat: trip.pickup_lat, lng: trip.pickup_lng }, radiusM, CANDIDATES_PER_SEARCH);
+    const hits = await freshNear(
+      { lat: trip.pickup_lat, lng: trip.pickup_lng },
+      radiusM,
+      CANDIDATES_PER_SEARCH,
+    );
     if (hits.length === 0) return [];
     const ids = hits.map((h) => h.id);
-    const [excluded, available] = await Promise.all([repo.excludedDrivers(trip.id, trip.cycle, ids), deps.drivers.service.available(ids)]);
+    const [excluded, available] = await Promise.all([
+      repo.excludedDrivers(trip.id, trip.cycle, ids),
+      deps.drivers.service.available(ids),
+    ]);
     const byId = new Map(available.map((d) => [d.id, d]));
     return hits.flatMap((h) => {
       const d = byId.get(h.id);
@@ -239,9 +324,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     const round = Math.min(trip.round, settings.radiiM.length - 1);
     const radiusM = settings.radiiM[round] ?? maxRadius;
     if (trip.offers_in_round < settings.offersPerRound) {
-      const [found, stops] = await Promise.all([candidates(trip, radiusM), repo.deliveriesOfTrip(trip.id)]);
+      const [found, stops] = await Promise.all([
+        candidates(trip, radiusM),
+        repo.deliveriesOfTrip(trip.id),
+      ]);
       const pickup = { lat: trip.pickup_lat, lng: trip.pickup_lng };
-      const dropoffs = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status)).map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
+      const dropoffs = stops
+        .filter((d) => !DELIVERY_TERMINAL.has(d.status))
+        .map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
       const ranked = strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
       for (const best of ranked) {
         const offered = await db
@@ -251,7 +341,13 @@ export function createDispatcher(deps: DispatcherDeps) {
             const moved = await tx.updateTrip(
               trip.id,
               trip.version,
-              { status: 'offered', status_at: t, next_attempt_at: null, offers_in_round: trip.offers_in_round + 1, offers_made: trip.offers_made + 1 },
+              {
+                status: 'offered',
+                status_at: t,
+                next_attempt_at: null,
+                offers_in_round: trip.offers_in_round + 1,
+                offers_made: trip.offers_made + 1,
+              },
               OPEN_TRIP,
             );
             if (!moved) return null;
@@ -270,7 +366,16 @@ export function createDispatcher(deps: DispatcherDeps) {
               reason: null,
             });
             await writeOutbox(trx, [
-              newEvent(DispatchEvents.OFFER_MADE, { offer_id: offer.id, trip_id: trip.id, driver_id: best.driverId, expires_at: offer.expires_at.toISOString() }, { aggregateId: trip.id }),
+              newEvent(
+                DispatchEvents.OFFER_MADE,
+                {
+                  offer_id: offer.id,
+                  trip_id: trip.id,
+                  driver_id: best.driverId,
+                  expires_at: offer.expires_at.toISOString(),
+                },
+                { aggregateId: trip.id },
+              ),
             ]);
             return offer;
           })
@@ -286,7 +391,12 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
     if (trip.round < settings.radiiM.length - 1) {
-      const widened = await repo.updateTrip(trip.id, trip.version, { status: 'searching', round: trip.round + 1, offers_in_round: 0, next_attempt_at: t }, OPEN_TRIP);
+      const widened = await repo.updateTrip(
+        trip.id,
+        trip.version,
+        { status: 'searching', round: trip.round + 1, offers_in_round: 0, next_attempt_at: t },
+        OPEN_TRIP,
+      );
       return widened ? 'widened' : 'skipped';
     }
     // Every radius tried: start over at the widest one later, more urgent, and tell ops (once).
@@ -307,7 +417,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       );
       if (moved && !trip.escalated_at) {
         await writeOutbox(trx, [
-          newEvent(DispatchEvents.TRIP_ESCALATED, { trip_id: trip.id, store_id: trip.store_id, offers_made: trip.offers_made, radius_m: radiusM }, { aggregateId: trip.id }),
+          newEvent(
+            DispatchEvents.TRIP_ESCALATED,
+            {
+              trip_id: trip.id,
+              store_id: trip.store_id,
+              offers_made: trip.offers_made,
+              radius_m: radiusM,
+            },
+            { aggregateId: trip.id },
+          ),
         ]);
       }
       return moved;
@@ -327,7 +446,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** What the driver's app shows for an offer; the trip and its deliveries are read only when the caller lacks them. */
-  async function offerMessage(offer: OfferRow, known?: TripRow, knownDeliveries?: readonly DeliveryRow[]) {
+  async function offerMessage(
+    offer: OfferRow,
+    known?: TripRow,
+    knownDeliveries?: readonly DeliveryRow[],
+  ) {
     const trip = known ?? (await repo.trip(offer.trip_id));
     const deliveries = knownDeliveries ?? (await repo.deliveriesOfTrip(offer.trip_id));
     return {
@@ -335,7 +458,14 @@ export function createDispatcher(deps: DispatcherDeps) {
       offer_id: offer.id,
       trip_id: offer.trip_id,
       expires_at: offer.expires_at.toISOString(),
-      pickup: trip ? { store_id: trip.store_id, lat: trip.pickup_lat, lng: trip.pickup_lng, distance_m: offer.pickup_m } : null,
+      pickup: trip
+        ? {
+            store_id: trip.store_id,
+            lat: trip.pickup_lat,
+            lng: trip.pickup_lng,
+            distance_m: offer.pickup_m,
+          }
+        : null,
       dropoffs: deliveries.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng, items: d.items })),
     };
   }
@@ -349,11 +479,17 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (const o of rows) {
         await deps.drivers.service.recordOffer(trx, o.driver_id, false);
         const trip = await tx.tripForUpdate(o.trip_id);
-        if (trip?.status === 'offered') await tx.updateTrip(trip.id, trip.version, { status: 'searching', status_at: t, next_attempt_at: t });
+        if (trip?.status === 'offered')
+          await tx.updateTrip(trip.id, trip.version, {
+            status: 'searching',
+            status_at: t,
+            next_attempt_at: t,
+          });
       }
       return rows;
     });
-    for (const o of expired) deps.drivers.notify(o.driver_id, { type: 'offer_expired', offer_id: o.id });
+    for (const o of expired)
+      deps.drivers.notify(o.driver_id, { type: 'offer_expired', offer_id: o.id });
     return expired.length;
   }
 
@@ -363,12 +499,23 @@ export function createDispatcher(deps: DispatcherDeps) {
     const t = now();
     const due = await repo.claimDue(t, new Date(t.getTime() + LEASE_MS), 20);
     for (const trip of due) {
-      await advance(trip.id).catch((err: unknown) => deps.logger.warn({ err, trip: trip.id }, 'dispatch step failed; retried after the lease'));
+      await advance(trip.id).catch((err: unknown) =>
+        deps.logger.warn({ err, trip: trip.id }, 'dispatch step failed; retried after the lease'),
+      );
     }
     return { expired, worked: due.length };
   }
 
-  return { planDelivery, orderReady, orderCanceled, advance, expireDue, tick, offerMessage, candidates };
+  return {
+    planDelivery,
+    orderReady,
+    orderCanceled,
+    advance,
+    expireDue,
+    tick,
+    offerMessage,
+    candidates,
+  };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

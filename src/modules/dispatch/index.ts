@@ -33,7 +33,10 @@ export const dispatchFor = perPlatform((ctx) => {
     catalog: catalogFor(ctx),
     orders: ordersService(ctx.db),
   });
-  return { dispatcher, deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }) };
+  return {
+    dispatcher,
+    deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }),
+  };
 });
 
 /** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
@@ -49,17 +52,29 @@ export const dispatchModule: ModuleDefinition = {
     // finds the work done.
     const fromOrders = await ctx.subscribe(
       CONSUMER_DISPATCH,
-      [OrderEvents.ACCEPTED, OrderEvents.PREPARING, OrderEvents.READY, OrderEvents.CANCELED, OrderEvents.FAILED],
+      [
+        OrderEvents.ACCEPTED,
+        OrderEvents.PREPARING,
+        OrderEvents.READY,
+        OrderEvents.CANCELED,
+        OrderEvents.FAILED,
+      ],
       async (event) => {
         const p = event.payload as OrderEventPayload;
         if (event.type === OrderEvents.READY) await dispatcher.orderReady(p.order_id);
-        else if (event.type === OrderEvents.CANCELED || event.type === OrderEvents.FAILED) await dispatcher.orderCanceled(p.order_id, p.reason);
+        else if (event.type === OrderEvents.CANCELED || event.type === OrderEvents.FAILED)
+          await dispatcher.orderCanceled(p.order_id, p.reason);
         else await dispatcher.planDelivery(p.order_id);
       },
     );
     const progress = await ctx.subscribe(
       CONSUMER_ORDER_PROGRESS,
-      [DispatchEvents.DELIVERY_PICKED_UP, DispatchEvents.DELIVERY_DELIVERED, DispatchEvents.DELIVERY_FAILED, DispatchEvents.DELIVERY_RETURNED],
+      [
+        DispatchEvents.DELIVERY_PICKED_UP,
+        DispatchEvents.DELIVERY_DELIVERED,
+        DispatchEvents.DELIVERY_FAILED,
+        DispatchEvents.DELIVERY_RETURNED,
+      ],
       async (event) => followDelivery(orders, event.payload as DeliveryEventPayload),
     );
     const loop = runPeriodically('dispatch', TICK_MS, () => dispatcher.tick(), ctx.logger);

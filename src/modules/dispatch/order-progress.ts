@@ -14,19 +14,36 @@ const PATH: Record<string, OrderStatus[]> = {
  * amount) or failed. Steps arrive at least once and possibly out of order, so the order is walked
  * along the path from wherever it is; a step it already passed changes nothing.
  */
-export async function followDelivery(orders: OrdersService, p: DeliveryEventPayload): Promise<void> {
+export async function followDelivery(
+  orders: OrdersService,
+  p: DeliveryEventPayload,
+): Promise<void> {
   const path = PATH[p.status];
   if (!path) return;
-  const reason = p.status === 'failed' || p.status === 'returned' ? `delivery ${p.status}: ${p.reason ?? 'no reason given'}` : null;
+  const reason =
+    p.status === 'failed' || p.status === 'returned'
+      ? `delivery ${p.status}: ${p.reason ?? 'no reason given'}`
+      : null;
   for (const to of path) {
     const order = await orders.find(p.order_id);
     if (!order) return;
     const at = path.indexOf(order.status);
-    if (at >= path.indexOf(to) || order.status === 'delivered' || order.status === 'failed' || order.status === 'canceled') continue;
-    const moved = await orders.transition(p.order_id, to, { reason: to === 'failed' ? reason : null });
+    if (
+      at >= path.indexOf(to) ||
+      order.status === 'delivered' ||
+      order.status === 'failed' ||
+      order.status === 'canceled'
+    )
+      continue;
+    const moved = await orders.transition(p.order_id, to, {
+      reason: to === 'failed' ? reason : null,
+    });
     if (!moved) {
       const now = await orders.find(p.order_id);
-      if (now?.status !== to) throw new Error(`order ${p.order_id} is ${now?.status}; cannot follow its delivery to ${to}`);
+      if (now?.status !== to)
+        throw new Error(
+          `order ${p.order_id} is ${now?.status}; cannot follow its delivery to ${to}`,
+        );
     }
   }
 }

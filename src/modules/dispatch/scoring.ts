@@ -74,7 +74,10 @@ export function rankCandidates(cs: readonly Candidate[], job: Job, w: DispatchWe
   return cs
     .map((c) => scoreCandidate(c, job, w))
     .filter((s): s is Scored => s !== null)
-    .sort((a, b) => a.score - b.score || a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
+    .sort(
+      (a, b) =>
+        a.score - b.score || a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1),
+    );
 }
 
 /**
@@ -85,6 +88,10 @@ export function rankCandidates(cs: readonly Candidate[], job: Job, w: DispatchWe
 export function rankNearest(cs: readonly Candidate[], job: Job): Scored[] {
   return cs
     .filter((c) => job.items <= c.capacityItems)
-    .map((c) => ({ ...c, score: c.distanceM, pickupS: travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]) }))
+    .map((c) => ({
+      ...c,
+      score: c.distanceM,
+      pickupS: travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]),
+    }))
     .sort((a, b) => a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
 }

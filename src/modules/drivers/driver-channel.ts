@@ -19,10 +19,20 @@ const HEARTBEAT_MS = 25_000;
  * the platform pushes to this driver (`{"type":"offer",…}`) from any process, through the bus.
  * Pushes are at most once: on (re)connect the app reads its open offer over REST.
  */
-export function driverChannel(app: FastifyInstance, deps: { ingest: LocationIngest; bus: EventBus }): void {
+export function driverChannel(
+  app: FastifyInstance,
+  deps: { ingest: LocationIngest; bus: EventBus },
+): void {
   app.get(
     '/v1/drivers/me/channel',
-    { websocket: true, config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Driver app channel (WebSocket): locations in, offers out' } },
+    {
+      websocket: true,
+      config: { auth: ['driver'] },
+      schema: {
+        tags: ['drivers'],
+        summary: 'Driver app channel (WebSocket): locations in, offers out',
+      },
+    },
     (socket: WebSocket, req) => {
       const driverId = ownDriverId(callerOf(req));
       const send = (msg: unknown) => {
@@ -53,18 +63,32 @@ export function driverChannel(app: FastifyInstance, deps: { ingest: LocationInge
         try {
           msg = JSON.parse(text) as typeof msg;
         } catch {
-          return send({ type: 'error', code: 'VALIDATION_FAILED', detail: 'messages are JSON objects' });
+          return send({
+            type: 'error',
+            code: 'VALIDATION_FAILED',
+            detail: 'messages are JSON objects',
+          });
         }
         const ref = typeof msg?.ref === 'string' || typeof msg?.ref === 'number' ? msg.ref : null;
         try {
           if (msg?.type === 'ping') return send({ type: 'pong', ref });
-          if (msg?.type !== 'locations') throw new AppError('VALIDATION_FAILED', 'type: expected "locations" or "ping"');
+          if (msg?.type !== 'locations')
+            throw new AppError('VALIDATION_FAILED', 'type: expected "locations" or "ping"');
           const result = await deps.ingest.ingest(driverId, parsePointsMessage(msg));
           send({ type: 'ack', ref, ...result });
         } catch (err) {
-          const e = err instanceof AppError ? err : new AppError('INTERNAL', 'An internal error occurred', { cause: err });
+          const e =
+            err instanceof AppError
+              ? err
+              : new AppError('INTERNAL', 'An internal error occurred', { cause: err });
           if (e.code === 'INTERNAL') req.log.error({ err }, 'driver channel message failed');
-          send({ type: 'error', ref, code: e.code, detail: e.message, ...(e.retryAfterS ? { retry_after_s: e.retryAfterS } : {}) });
+          send({
+            type: 'error',
+            ref,
+            code: e.code,
+            detail: e.message,
+            ...(e.retryAfterS ? { retry_after_s: e.retryAfterS } : {}),
+          });
         }
       }
     },

@@ -36,12 +36,28 @@ interface Tables {
 export function driversRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
-    insert(row: { id: string; name: string; phone: string | null; vehicle: Vehicle; capacity_items: number }) {
+    insert(row: {
+      id: string;
+      name: string;
+      phone: string | null;
+      vehicle: Vehicle;
+      capacity_items: number;
+    }) {
       return q.insertInto('drivers').values(row).returningAll().executeTakeFirstOrThrow();
     },
     /** Inserts or keeps an existing profile (seeding runs again). */
-    async ensure(row: { id: string; name: string; phone: string | null; vehicle: Vehicle; capacity_items: number }) {
-      await q.insertInto('drivers').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+    async ensure(row: {
+      id: string;
+      name: string;
+      phone: string | null;
+      vehicle: Vehicle;
+      capacity_items: number;
+    }) {
+      await q
+        .insertInto('drivers')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
     },
     find(id: string) {
       return q.selectFrom('drivers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -54,7 +70,12 @@ export function driversRepository(db: Db) {
     },
     available(ids: readonly string[]) {
       if (ids.length === 0) return Promise.resolve([] as DriverRow[]);
-      return q.selectFrom('drivers').selectAll().where('id', 'in', ids).where('status', '=', 'available').execute();
+      return q
+        .selectFrom('drivers')
+        .selectAll()
+        .where('id', 'in', ids)
+        .where('status', '=', 'available')
+        .execute();
     },
     /** Moves the driver between statuses, only from one of `from`. */
     setStatus(id: string, from: readonly DriverStatus[], to: DriverStatus, at: Date) {
@@ -84,7 +105,10 @@ export function driversRepository(db: Db) {
     async recordOffer(id: string, accepted: boolean) {
       await q
         .updateTable('drivers')
-        .set({ offers_received: sql`offers_received + 1`, offers_accepted: sql`offers_accepted + ${accepted ? 1 : 0}` })
+        .set({
+          offers_received: sql`offers_received + 1`,
+          offers_accepted: sql`offers_accepted + ${accepted ? 1 : 0}`,
+        })
         .where('id', '=', id)
         .execute();
     },
@@ -97,10 +121,22 @@ export function driversRepository(db: Db) {
     },
     /** History points since an instant with each driver's vehicle (travel-time learning). */
     async historySince(since: Date, limit: number) {
-      const r = await sql<{ driver_id: string; recorded_at: Date; lat: number; lng: number; vehicle: string }>`
+      const r = await sql<{
+        driver_id: string;
+        recorded_at: Date;
+        lat: number;
+        lng: number;
+        vehicle: string;
+      }>`
         SELECT l.driver_id, l.recorded_at, l.lat, l.lng, d.vehicle FROM driver_locations l JOIN drivers d ON d.id = l.driver_id
         WHERE l.recorded_at >= ${since} ORDER BY l.recorded_at LIMIT ${limit}`.execute(db);
-      return r.rows.map((x) => ({ driverId: x.driver_id, at: x.recorded_at.getTime(), lat: x.lat, lng: x.lng, vehicle: x.vehicle }));
+      return r.rows.map((x) => ({
+        driverId: x.driver_id,
+        at: x.recorded_at.getTime(),
+        lat: x.lat,
+        lng: x.lng,
+        vehicle: x.vehicle,
+      }));
     },
     /** Drivers with a recent stored position: what rebuilds the live index. */
     positionsSince(since: Date) {

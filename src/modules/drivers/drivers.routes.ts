@@ -9,7 +9,10 @@ import { type DriversService, ownDriverId } from './drivers.service.ts';
 import { PointsBody, toLocationPoint } from './location-input.ts';
 import type { LocationIngest } from './location-ingest.ts';
 
-export async function driversRoutes(scope: FastifyInstance, deps: { drivers: DriversService; ingest: LocationIngest; bus: EventBus }): Promise<void> {
+export async function driversRoutes(
+  scope: FastifyInstance,
+  deps: { drivers: DriversService; ingest: LocationIngest; bus: EventBus },
+): Promise<void> {
   const app = typed(scope);
   const { drivers, ingest } = deps;
 
@@ -49,14 +52,24 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
     },
     async (req) => {
       const items = await drivers.list(req.query);
-      return { items, next_after: items.length === req.query.limit ? (items.at(-1)?.id ?? null) : null };
+      return {
+        items,
+        next_after: items.length === req.query.limit ? (items.at(-1)?.id ?? null) : null,
+      };
     },
   );
-  app.get('/v1/drivers/me', { config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Your driver profile' } }, async (req) =>
-    drivers.get(ownDriverId(callerOf(req))),
+  app.get(
+    '/v1/drivers/me',
+    { config: { auth: ['driver'] }, schema: { tags: ['drivers'], summary: 'Your driver profile' } },
+    async (req) => drivers.get(ownDriverId(callerOf(req))),
   );
-  app.get('/v1/drivers/:id', { config: { auth: ['ops'] }, schema: { tags: ['drivers'], summary: 'One driver', params: Strict({ id: Uuid }) } }, async (req) =>
-    drivers.get(req.params.id),
+  app.get(
+    '/v1/drivers/:id',
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['drivers'], summary: 'One driver', params: Strict({ id: Uuid }) },
+    },
+    async (req) => drivers.get(req.params.id),
   );
   app.put(
     '/v1/drivers/me/shift',
@@ -65,7 +78,13 @@ export async function driversRoutes(scope: FastifyInstance, deps: { drivers: Dri
       schema: {
         tags: ['drivers'],
         summary: 'Start or end a shift, or take a break',
-        body: Strict({ status: Type.Union([Type.Literal('available'), Type.Literal('break'), Type.Literal('offline')]) }),
+        body: Strict({
+          status: Type.Union([
+            Type.Literal('available'),
+            Type.Literal('break'),
+            Type.Literal('offline'),
+          ]),
+        }),
       },
     },
     async (req) => drivers.setShift(callerOf(req), req.body.status),

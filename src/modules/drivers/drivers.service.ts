@@ -4,7 +4,12 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { type DriverRow, type DriverStatus, driversRepository, type Vehicle } from './drivers.repository.ts';
+import {
+  type DriverRow,
+  type DriverStatus,
+  driversRepository,
+  type Vehicle,
+} from './drivers.repository.ts';
 
 /** Items a vehicle carries when the profile does not say. */
 export const DEFAULT_CAPACITY: Record<Vehicle, number> = { bike: 15, scooter: 25, car: 80 };
@@ -13,7 +18,8 @@ export const DEFAULT_CAPACITY: Record<Vehicle, number> = { bike: 15, scooter: 25
  * Acceptance rate with a prior of 4 accepted out of 5, so one early decline does not sink a new
  * driver and a long record outweighs the prior.
  */
-export const acceptanceRate = (d: Pick<DriverRow, 'offers_received' | 'offers_accepted'>) => (d.offers_accepted + 4) / (d.offers_received + 5);
+export const acceptanceRate = (d: Pick<DriverRow, 'offers_received' | 'offers_accepted'>) =>
+  (d.offers_accepted + 4) / (d.offers_received + 5);
 
 export const driverView = (d: DriverRow) => ({
   id: d.id,
@@ -28,7 +34,9 @@ export const driverView = (d: DriverRow) => ({
   ratings_count: d.ratings_count,
   deliveries_done: d.deliveries_done,
   last_job_at: d.last_job_at?.toISOString() ?? null,
-  last_position: d.last_fix_at ? { lat: d.last_lat, lng: d.last_lng, at: d.last_fix_at.toISOString() } : null,
+  last_position: d.last_fix_at
+    ? { lat: d.last_lat, lng: d.last_lng, at: d.last_fix_at.toISOString() }
+    : null,
 });
 export type DriverView = ReturnType<typeof driverView>;
 
@@ -71,7 +79,16 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
           capacity_items: input.capacity_items ?? DEFAULT_CAPACITY[input.vehicle],
         });
         // Profile and sign-in together: an email already in use (409) leaves no profile behind.
-        await deps.identity.createUser({ email: input.email, name: input.name, password: input.password, role: 'driver', driverId: id }, trx);
+        await deps.identity.createUser(
+          {
+            email: input.email,
+            name: input.name,
+            password: input.password,
+            role: 'driver',
+            driverId: id,
+          },
+          trx,
+        );
         return created;
       });
       return driverView(row);
@@ -79,19 +96,29 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
 
     /** A profile with a fixed id (demo and seeding); an existing one is kept. */
     async ensure(p: { id: string; name: string; vehicle: Vehicle; phone?: string }) {
-      await repo.ensure({ id: p.id, name: p.name, phone: p.phone ?? null, vehicle: p.vehicle, capacity_items: DEFAULT_CAPACITY[p.vehicle] });
+      await repo.ensure({
+        id: p.id,
+        name: p.name,
+        phone: p.phone ?? null,
+        vehicle: p.vehicle,
+        capacity_items: DEFAULT_CAPACITY[p.vehicle],
+      });
     },
 
     get: async (id: string) => driverView(await mustFind(id)),
     find: (id: string) => repo.find(id),
-    list: async (p: { status?: DriverStatus; after?: string; limit: number }) => (await repo.list(p)).map(driverView),
+    list: async (p: { status?: DriverStatus; after?: string; limit: number }) =>
+      (await repo.list(p)).map(driverView),
 
     async setShift(by: Principal, status: 'available' | 'break' | 'offline') {
       const id = ownDriverId(by);
       const row = await repo.setStatus(id, SHIFT_SOURCES[status], status, now());
       if (!row) {
         const d = await mustFind(id);
-        throw new AppError('CONFLICT', `You are ${d.status}; finish the delivery before going ${status}`);
+        throw new AppError(
+          'CONFLICT',
+          `You are ${d.status}; finish the delivery before going ${status}`,
+        );
       }
       return driverView(row);
     },
@@ -99,10 +126,14 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
     /** Drivers among `ids` who are available for a job right now. */
     available: (ids: readonly string[]) => repo.available(ids),
     /** Dispatch claims the driver for a job, inside its transaction; false when not available. */
-    claim: async (trx: Db, id: string) => (await driversRepository(trx).setStatus(id, ['available'], 'on_delivery', now())) !== undefined,
+    claim: async (trx: Db, id: string) =>
+      (await driversRepository(trx).setStatus(id, ['available'], 'on_delivery', now())) !==
+      undefined,
     /** The job ended (delivered, failed, reassigned): the driver is available again. */
-    finishJob: async (trx: Db, id: string, delivered: number) => (await driversRepository(trx).finishJob(id, delivered, now())) !== undefined,
-    recordOffer: (trx: Db, id: string, accepted: boolean) => driversRepository(trx).recordOffer(id, accepted),
+    finishJob: async (trx: Db, id: string, delivered: number) =>
+      (await driversRepository(trx).finishJob(id, delivered, now())) !== undefined,
+    recordOffer: (trx: Db, id: string, accepted: boolean) =>
+      driversRepository(trx).recordOffer(id, accepted),
     rate: (trx: Db, id: string, stars: number) => driversRepository(trx).rate(id, stars),
     positionsSince: (since: Date) => repo.positionsSince(since),
     historySince: (since: Date, limit: number) => repo.historySince(since, limit),
@@ -113,6 +144,7 @@ export type DriversService = ReturnType<typeof driversService>;
 
 /** The driver profile of the signed-in driver. */
 export function ownDriverId(by: Principal): string {
-  if (by.role !== 'driver' || !by.driverId) throw new AppError('FORBIDDEN', 'This account has no driver profile');
+  if (by.role !== 'driver' || !by.driverId)
+    throw new AppError('FORBIDDEN', 'This account has no driver profile');
   return by.driverId;
 }

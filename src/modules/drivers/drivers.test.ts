@@ -21,41 +21,99 @@ afterAll(async () => {
 let n = 0;
 async function newDriver(vehicle = 'bike') {
   const email = `driver-${Date.now()}-${n++}@test.lastmile.dev`;
-  const res = await t.request({ method: 'POST', url: '/v1/drivers', token: ops, payload: { name: 'Test Driver', email, password: 'correct-horse-battery', vehicle } });
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/drivers',
+    token: ops,
+    payload: { name: 'Test Driver', email, password: 'correct-horse-battery', vehicle },
+  });
   expect(res.statusCode).toBe(201);
-  const login = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email, password: 'correct-horse-battery' } });
+  const login = await t.request({
+    method: 'POST',
+    url: '/v1/auth/token',
+    payload: { email, password: 'correct-horse-battery' },
+  });
   return { id: res.json().id as string, email, token: login.json().access_token as string };
 }
 
 const T = () => Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
-const upload = (token: string, points: object[]) => t.request({ method: 'POST', url: '/v1/drivers/me/locations', token, payload: { points } });
+const upload = (token: string, points: object[]) =>
+  t.request({ method: 'POST', url: '/v1/drivers/me/locations', token, payload: { points } });
 
 describe('drivers', () => {
   it('onboards a driver with a sign-in, refuses a taken email and a bad vehicle', async () => {
     const d = await newDriver('scooter');
     const me = await t.request({ method: 'GET', url: '/v1/drivers/me', token: d.token });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ id: d.id, vehicle: 'scooter', status: 'offline', capacity_items: 25, acceptance_rate: 0.8, rating: null });
-    const again = await t.request({ method: 'POST', url: '/v1/drivers', token: ops, payload: { name: 'X', email: d.email, password: 'correct-horse-battery', vehicle: 'car' } });
+    expect(me.json()).toMatchObject({
+      id: d.id,
+      vehicle: 'scooter',
+      status: 'offline',
+      capacity_items: 25,
+      acceptance_rate: 0.8,
+      rating: null,
+    });
+    const again = await t.request({
+      method: 'POST',
+      url: '/v1/drivers',
+      token: ops,
+      payload: { name: 'X', email: d.email, password: 'correct-horse-battery', vehicle: 'car' },
+    });
     expect(again.statusCode).toBe(409);
-    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers`.execute(t.platform.ctx.db);
-    const bad = await t.request({ method: 'POST', url: '/v1/drivers', token: ops, payload: { name: 'X', email: 'x@test.lastmile.dev', password: 'correct-horse-battery', vehicle: 'tank' } });
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers`.execute(
+      t.platform.ctx.db,
+    );
+    const bad = await t.request({
+      method: 'POST',
+      url: '/v1/drivers',
+      token: ops,
+      payload: {
+        name: 'X',
+        email: 'x@test.lastmile.dev',
+        password: 'correct-horse-battery',
+        vehicle: 'tank',
+      },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers`.execute(t.platform.ctx.db);
+    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM drivers`.execute(
+      t.platform.ctx.db,
+    );
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
     const customer = await t.tokenFor('customer');
-    expect((await t.request({ method: 'POST', url: '/v1/drivers', token: customer, payload: { name: 'X', email: 'y@test.lastmile.dev', password: 'correct-horse-battery', vehicle: 'car' } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/drivers',
+          token: customer,
+          payload: {
+            name: 'X',
+            email: 'y@test.lastmile.dev',
+            password: 'correct-horse-battery',
+            vehicle: 'car',
+          },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('changes shift status and never leaves a job by going offline', async () => {
     const d = await newDriver();
-    const shift = (status: string) => t.request({ method: 'PUT', url: '/v1/drivers/me/shift', token: d.token, payload: { status } });
+    const shift = (status: string) =>
+      t.request({
+        method: 'PUT',
+        url: '/v1/drivers/me/shift',
+        token: d.token,
+        payload: { status },
+      });
     expect((await shift('available')).json().status).toBe('available');
     expect((await shift('break')).json().status).toBe('break');
     expect((await shift('on_delivery')).statusCode).toBe(400);
-    await sql`UPDATE drivers SET status = 'on_delivery' WHERE id = ${d.id}`.execute(t.platform.ctx.db);
+    await sql`UPDATE drivers SET status = 'on_delivery' WHERE id = ${d.id}`.execute(
+      t.platform.ctx.db,
+    );
     const off = await shift('offline');
     expect(off.statusCode).toBe(409);
     expect(off.json().code).toBe('CONFLICT');
@@ -66,7 +124,14 @@ describe('drivers', () => {
     const t0 = T() - 60_000;
     const first = await upload(d.token, [
       { lat: 52.5, lng: 13.4, recorded_at: iso(t0), accuracy_m: 5 },
-      { lat: 52.5005, lng: 13.4, recorded_at: iso(t0 + 5000), accuracy_m: 5, speed_mps: 11, heading_deg: 0 },
+      {
+        lat: 52.5005,
+        lng: 13.4,
+        recorded_at: iso(t0 + 5000),
+        accuracy_m: 5,
+        speed_mps: 11,
+        heading_deg: 0,
+      },
     ]);
     expect(first.statusCode).toBe(200);
     expect(first.json()).toEqual({ accepted: 2, dropped: { out_of_order: 0, impossible_jump: 0 } });
@@ -75,7 +140,10 @@ describe('drivers', () => {
       { lat: 53.5, lng: 13.4, recorded_at: iso(t0 + 10_000) }, // 110 km in 5 s
       { lat: 52.501, lng: 13.4, recorded_at: iso(t0 + 15_000) },
     ]);
-    expect(second.json()).toEqual({ accepted: 1, dropped: { out_of_order: 1, impossible_jump: 1 } });
+    expect(second.json()).toEqual({
+      accepted: 1,
+      dropped: { out_of_order: 1, impossible_jump: 1 },
+    });
     const pos = await driversFor(t.platform.ctx).positions.get(d.id);
     expect(pos?.at).toBe(t0 + 15_000);
     expect(pos?.lat).toBeCloseTo(52.501, 4);
@@ -85,12 +153,24 @@ describe('drivers', () => {
     const d = await newDriver();
     const t0 = T() - 120_000;
     // 24 points 5 s apart over two minutes: one history row per 30 s.
-    const points = Array.from({ length: 24 }, (_, i) => ({ lat: 52.5 + i * 0.0002, lng: 13.4, recorded_at: iso(t0 + i * 5000) }));
+    const points = Array.from({ length: 24 }, (_, i) => ({
+      lat: 52.5 + i * 0.0002,
+      lng: 13.4,
+      recorded_at: iso(t0 + i * 5000),
+    }));
     expect((await upload(d.token, points)).json().accepted).toBe(24);
-    const rows = await waitFor(async () => {
-      const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM driver_locations WHERE driver_id = ${d.id}`.execute(t.platform.ctx.db);
-      return (r.rows[0]?.n ?? 0) >= 4 ? r.rows[0]?.n : null;
-    }, 10_000, 'history flush');
+    const rows = await waitFor(
+      async () => {
+        const r = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM driver_locations WHERE driver_id = ${d.id}`.execute(
+          t.platform.ctx.db,
+        );
+        return (r.rows[0]?.n ?? 0) >= 4 ? r.rows[0]?.n : null;
+      },
+      10_000,
+      'history flush',
+    );
     expect(rows).toBe(4);
     const me = await waitFor(async () => {
       const r = (await t.request({ method: 'GET', url: `/v1/drivers/${d.id}`, token: ops })).json();
@@ -103,13 +183,29 @@ describe('drivers', () => {
     const d = await newDriver();
     const now = T();
     const cases: Array<[string, object[]]> = [
-      ['future', [{ lat: 52.5, lng: 13.4, recorded_at: iso(now - 1000) }, { lat: 52.5, lng: 13.4, recorded_at: iso(now + 10 * 60_000) }]],
+      [
+        'future',
+        [
+          { lat: 52.5, lng: 13.4, recorded_at: iso(now - 1000) },
+          { lat: 52.5, lng: 13.4, recorded_at: iso(now + 10 * 60_000) },
+        ],
+      ],
       ['latitude', [{ lat: 95, lng: 13.4, recorded_at: iso(now) }]],
       ['longitude', [{ lat: 52.5, lng: -181, recorded_at: iso(now) }]],
       ['time', [{ lat: 52.5, lng: 13.4, recorded_at: 'yesterday' }]],
-      ['too many', Array.from({ length: 101 }, (_, i) => ({ lat: 52.5, lng: 13.4, recorded_at: iso(now - 200_000 + i * 1000) }))],
+      [
+        'too many',
+        Array.from({ length: 101 }, (_, i) => ({
+          lat: 52.5,
+          lng: 13.4,
+          recorded_at: iso(now - 200_000 + i * 1000),
+        })),
+      ],
       ['empty', []],
-      ['unknown field', [{ lat: 52.5, lng: 13.4, recorded_at: iso(now), driver_id: 'someone-else' }]],
+      [
+        'unknown field',
+        [{ lat: 52.5, lng: 13.4, recorded_at: iso(now), driver_id: 'someone-else' }],
+      ],
     ];
     for (const [what, points] of cases) {
       const res = await upload(d.token, points);
@@ -118,31 +214,67 @@ describe('drivers', () => {
     }
     expect(await driversFor(t.platform.ctx).positions.get(d.id)).toBeNull();
     // A customer has no driver profile; the ops-less demo customer gets 403.
-    expect((await upload(await t.tokenFor('customer'), [{ lat: 52.5, lng: 13.4, recorded_at: iso(now) }])).statusCode).toBe(403);
+    expect(
+      (
+        await upload(await t.tokenFor('customer'), [
+          { lat: 52.5, lng: 13.4, recorded_at: iso(now) },
+        ])
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('takes locations over the driver channel and pushes what is announced to that driver', async () => {
     const d = await newDriver();
-    const ws = await t.app.injectWS('/v1/drivers/me/channel', { headers: { authorization: `Bearer ${d.token}` } });
+    const ws = await t.app.injectWS('/v1/drivers/me/channel', {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
     const got: Array<Record<string, unknown>> = [];
     ws.on('message', (data) => got.push(JSON.parse(String(data))));
-    ws.send(JSON.stringify({ type: 'locations', ref: 'a', points: [{ lat: 52.51, lng: 13.41, recorded_at: iso(T() - 1000) }] }));
-    ws.send(JSON.stringify({ type: 'locations', ref: 'b', points: [{ lat: 152.51, lng: 13.41, recorded_at: iso(T()) }] }));
+    ws.send(
+      JSON.stringify({
+        type: 'locations',
+        ref: 'a',
+        points: [{ lat: 52.51, lng: 13.41, recorded_at: iso(T() - 1000) }],
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        type: 'locations',
+        ref: 'b',
+        points: [{ lat: 152.51, lng: 13.41, recorded_at: iso(T()) }],
+      }),
+    );
     ws.send('not json');
     await waitFor(() => got.length >= 3, 5000, 'three replies');
     expect(got.find((m) => m.ref === 'a')).toMatchObject({ type: 'ack', accepted: 1 });
-    expect(got.find((m) => m.ref === 'b')).toMatchObject({ type: 'error', code: 'VALIDATION_FAILED' });
-    await waitFor(async () => (await driversFor(t.platform.ctx).positions.get(d.id)) !== null, 5000, 'position');
+    expect(got.find((m) => m.ref === 'b')).toMatchObject({
+      type: 'error',
+      code: 'VALIDATION_FAILED',
+    });
+    await waitFor(
+      async () => (await driversFor(t.platform.ctx).positions.get(d.id)) !== null,
+      5000,
+      'position',
+    );
     t.platform.ctx.bus.announce(driverTopic(d.id), { type: 'offer', offer_id: 'x' });
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
     const customer = await t.tokenFor('customer');
-    await expect(t.app.injectWS('/v1/drivers/me/channel', { headers: { authorization: `Bearer ${customer}` } })).rejects.toThrow();
+    await expect(
+      t.app.injectWS('/v1/drivers/me/channel', {
+        headers: { authorization: `Bearer ${customer}` },
+      }),
+    ).rejects.toThrow();
   });
 });
 
 describe('location ingest backpressure', () => {
-  const history: LocationHistory = { add: () => {}, size: () => 0, flush: async () => 0, stop: async () => {} };
+  const history: LocationHistory = {
+    add: () => {},
+    size: () => 0,
+    flush: async () => 0,
+    stop: async () => {},
+  };
 
   it('sheds with 503 and Retry-After while the index is slow, and recovers', async () => {
     const real = createMemoryGeoIndex();
@@ -156,12 +288,25 @@ describe('location ingest backpressure', () => {
         return real.upsert(points);
       },
     };
-    const ingest = createLocationIngest({ geo: slow, history, clock: { now: () => Date.now() }, maxPending: 50, historyMs: 30_000 });
+    const ingest = createLocationIngest({
+      geo: slow,
+      history,
+      clock: { now: () => Date.now() },
+      maxPending: 50,
+      historyMs: 30_000,
+    });
     const at = Date.now() - 10_000;
     // Forty drivers upload while the index hangs: the first write stalls, the others queue.
-    const inFlight = Array.from({ length: 40 }, (_, i) => ingest.ingest(`d${i}`, [{ lat: 52.5, lng: 13.4, at }]));
+    const inFlight = Array.from({ length: 40 }, (_, i) =>
+      ingest.ingest(`d${i}`, [{ lat: 52.5, lng: 13.4, at }]),
+    );
     await waitFor(() => ingest.pending() >= 40, 2000, 'queued');
-    const shed = await ingest.ingest('late', Array.from({ length: 20 }, (_, i) => ({ lat: 52.5, lng: 13.4, at: at + i }))).catch((e: unknown) => e);
+    const shed = await ingest
+      .ingest(
+        'late',
+        Array.from({ length: 20 }, (_, i) => ({ lat: 52.5, lng: 13.4, at: at + i })),
+      )
+      .catch((e: unknown) => e);
     expect(shed).toBeInstanceOf(AppError);
     expect((shed as AppError).code).toBe('OVERLOADED');
     expect((shed as AppError).retryAfterS).toBeGreaterThan(0);
@@ -176,9 +321,21 @@ describe('location ingest backpressure', () => {
   });
 
   it('answers 503 when the index is down, not 500', async () => {
-    const down: GeoIndex = { ...createMemoryGeoIndex(), get: async () => null, upsert: async () => Promise.reject(new Error('connection refused')) };
-    const ingest = createLocationIngest({ geo: down, history, clock: { now: () => Date.now() }, maxPending: 50, historyMs: 30_000 });
-    const err = await ingest.ingest('d', [{ lat: 52.5, lng: 13.4, at: Date.now() }]).catch((e: unknown) => e);
+    const down: GeoIndex = {
+      ...createMemoryGeoIndex(),
+      get: async () => null,
+      upsert: async () => Promise.reject(new Error('connection refused')),
+    };
+    const ingest = createLocationIngest({
+      geo: down,
+      history,
+      clock: { now: () => Date.now() },
+      maxPending: 50,
+      historyMs: 30_000,
+    });
+    const err = await ingest
+      .ingest('d', [{ lat: 52.5, lng: 13.4, at: Date.now() }])
+      .catch((e: unknown) => e);
     expect((err as AppError).code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 });

@@ -12,7 +12,13 @@ import { createLocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
 
 export { type DriverRow, type DriverStatus, VEHICLES, type Vehicle } from './drivers.repository.ts';
-export { acceptanceRate, type DriversService, type DriverView, driverView, ownDriverId } from './drivers.service.ts';
+export {
+  acceptanceRate,
+  type DriversService,
+  type DriverView,
+  driverView,
+  ownDriverId,
+} from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
@@ -28,17 +34,24 @@ export interface DriversModule {
   notify(driverId: string, message: Record<string, unknown>): void;
 }
 
-export const driversFor = perPlatform(
-  (ctx): DriversModule => ({
-    service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
-    positions: ctx.geo(DRIVER_POSITIONS),
-    notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
-  }),
-);
+export const driversFor = perPlatform((ctx): DriversModule => ({
+  service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
+  positions: ctx.geo(DRIVER_POSITIONS),
+  notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
+}));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */
-export async function seedDriverProfile(ctx: Pick<PlatformContext, 'db'>, p: { id: string; name: string; vehicle: Vehicle }): Promise<void> {
-  await driversRepository(ctx.db).ensure({ id: p.id, name: p.name, phone: null, vehicle: p.vehicle, capacity_items: DEFAULT_CAPACITY[p.vehicle] });
+export async function seedDriverProfile(
+  ctx: Pick<PlatformContext, 'db'>,
+  p: { id: string; name: string; vehicle: Vehicle },
+): Promise<void> {
+  await driversRepository(ctx.db).ensure({
+    id: p.id,
+    name: p.name,
+    phone: null,
+    vehicle: p.vehicle,
+    capacity_items: DEFAULT_CAPACITY[p.vehicle],
+  });
 }
 
 /** Driver profiles, shifts, location ingest (live index + throttled history) and the driver app channel. */
@@ -67,7 +80,9 @@ export const driversModule: ModuleDefinition = {
       const since = new Date(ctx.clock.now() - ctx.config.drivers.staleS * 1000);
       const rows = await service.positionsSince(since);
       const points = rows.flatMap((r) =>
-        r.last_lat !== null && r.last_lng !== null && r.last_fix_at ? [{ id: r.id, lat: r.last_lat, lng: r.last_lng, at: r.last_fix_at.getTime() }] : [],
+        r.last_lat !== null && r.last_lng !== null && r.last_fix_at
+          ? [{ id: r.id, lat: r.last_lat, lng: r.last_lng, at: r.last_fix_at.getTime() }]
+          : [],
       );
       if (points.length > 0) await positions.upsert(points);
     }

@@ -4,7 +4,12 @@ import { filterPoints, type LocationPoint } from './location-filter.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 18, 0, 0);
 // About 111 m per 0.001 degree of latitude.
-const p = (dtS: number, dLat: number, accuracyM = 5): LocationPoint => ({ lat: 52.5 + dLat, lng: 13.4, at: T0 + dtS * 1000, accuracyM });
+const p = (dtS: number, dLat: number, accuracyM = 5): LocationPoint => ({
+  lat: 52.5 + dLat,
+  lng: 13.4,
+  at: T0 + dtS * 1000,
+  accuracyM,
+});
 
 describe('location filter', () => {
   it('accepts points moving forward at street speed', () => {
@@ -44,16 +49,21 @@ describe('location filter', () => {
     expect(r.accepted).toHaveLength(1);
   });
 
-  test.prop([fc.array(fc.record({ dtS: fc.integer({ min: -100, max: 400 }), dLat: fc.double({ min: -0.05, max: 0.05, noNaN: true }) }), { maxLength: 30 })])(
-    'accepted points are strictly increasing in time and every point is counted once',
-    (raw) => {
-      const points = raw.map((x) => p(x.dtS, x.dLat));
-      const r = filterPoints({ lat: 52.5, lng: 13.4, at: T0 }, points);
-      expect(r.accepted.length + r.outOfOrder + r.impossibleJump).toBe(points.length);
-      const times = r.accepted.map((x) => x.at);
-      expect(times).toEqual([...times].sort((a, b) => a - b));
-      expect(new Set(times).size).toBe(times.length);
-      for (const at of times) expect(at).toBeGreaterThan(T0);
-    },
-  );
+  test.prop([
+    fc.array(
+      fc.record({
+        dtS: fc.integer({ min: -100, max: 400 }),
+        dLat: fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+      }),
+      { maxLength: 30 },
+    ),
+  ])('accepted points are strictly increasing in time and every point is counted once', (raw) => {
+    const points = raw.map((x) => p(x.dtS, x.dLat));
+    const r = filterPoints({ lat: 52.5, lng: 13.4, at: T0 }, points);
+    expect(r.accepted.length + r.outOfOrder + r.impossibleJump).toBe(points.length);
+    const times = r.accepted.map((x) => x.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(times).size).toBe(times.length);
+    for (const at of times) expect(at).toBeGreaterThan(T0);
+  });
 });

@@ -51,7 +51,11 @@ export function filterPoints(last: LastFix | null, points: readonly LocationPoin
     }
     if (prev && p.at - prev.at < RESET_AFTER_MS) {
       const dist = haversineMeters(prev.lat, prev.lng, p.lat, p.lng);
-      const allowed = (MAX_SPEED_MPS * (p.at - prev.at)) / 1000 + (prev.accuracyM ?? 0) + (p.accuracyM ?? 0) + NOISE_M;
+      const allowed =
+        (MAX_SPEED_MPS * (p.at - prev.at)) / 1000 +
+        (prev.accuracyM ?? 0) +
+        (p.accuracyM ?? 0) +
+        NOISE_M;
       if (dist > allowed) {
         impossibleJump++;
         continue;

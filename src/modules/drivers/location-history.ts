@@ -44,7 +44,9 @@ export function createLocationHistory(db: Db, logger: Logger): LocationHistory {
         SELECT DISTINCT ON (driver_id) driver_id, recorded_at, lat, lng FROM pts ORDER BY driver_id, recorded_at DESC
       )
       UPDATE drivers d SET last_lat = latest.lat, last_lng = latest.lng, last_fix_at = latest.recorded_at
-      FROM latest WHERE d.id = latest.driver_id AND (d.last_fix_at IS NULL OR d.last_fix_at < latest.recorded_at)`.execute(db);
+      FROM latest WHERE d.id = latest.driver_id AND (d.last_fix_at IS NULL OR d.last_fix_at < latest.recorded_at)`.execute(
+      db,
+    );
   }
 
   async function flushNow(): Promise<number> {
@@ -75,7 +77,9 @@ export function createLocationHistory(db: Db, logger: Logger): LocationHistory {
     flush,
     async stop() {
       await periodic.stop();
-      await flush().catch((err: unknown) => logger.warn({ err, lost: buffer.length }, 'location history not written at shutdown'));
+      await flush().catch((err: unknown) =>
+        logger.warn({ err, lost: buffer.length }, 'location history not written at shutdown'),
+      );
     },
   };
 }

@@ -98,16 +98,24 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
       const now = opts.clock.now();
       for (const p of points) {
         if (p.at > now + FUTURE_TOLERANCE_MS) {
-          throw new AppError('VALIDATION_FAILED', `points: recorded_at ${new Date(p.at).toISOString()} is in the future`);
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `points: recorded_at ${new Date(p.at).toISOString()} is in the future`,
+          );
         }
       }
       if (pending() + points.length > opts.maxPending) {
-        throw new AppError('OVERLOADED', 'Location ingest is behind; retry shortly', { retryAfterS: 1 });
+        throw new AppError('OVERLOADED', 'Location ingest is behind; retry shortly', {
+          retryAfterS: 1,
+        });
       }
       let last = lastFix.get(driverId) ?? null;
       if (!last) {
         const stored = await opts.geo.get(driverId).catch((err: unknown) => {
-          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', { cause: err, retryAfterS: 2 });
+          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', {
+            cause: err,
+            retryAfterS: 2,
+          });
         });
         if (stored) last = { lat: stored.lat, lng: stored.lng, at: stored.at };
       }
@@ -130,11 +138,17 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
         try {
           await writeLatest({ id: driverId, lat: newest.lat, lng: newest.lng, at: newest.at });
         } catch (err) {
-          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', { cause: err, retryAfterS: 2 });
+          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', {
+            cause: err,
+            retryAfterS: 2,
+          });
         }
         opts.onPosition?.(driverId, { lat: newest.lat, lng: newest.lng, at: newest.at });
       }
-      return { accepted: r.accepted.length, dropped: { out_of_order: r.outOfOrder, impossible_jump: r.impossibleJump } };
+      return {
+        accepted: r.accepted.length,
+        dropped: { out_of_order: r.outOfOrder, impossible_jump: r.impossibleJump },
+      };
     },
   };
 }

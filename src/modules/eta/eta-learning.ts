@@ -35,7 +35,10 @@ export interface Fix {
  * Speeds (m/s, along the straight line) between consecutive history points of each driver, while
  * moving: pauses (at the store, at a door) and gaps (phone off) say nothing about travel speed.
  */
-export function segmentSpeeds(fixes: readonly Fix[], opts: { minGapS?: number; maxGapS?: number; minSpeed?: number; maxSpeed?: number } = {}): number[] {
+export function segmentSpeeds(
+  fixes: readonly Fix[],
+  opts: { minGapS?: number; maxGapS?: number; minSpeed?: number; maxSpeed?: number } = {},
+): number[] {
   const { minGapS = 5, maxGapS = 120, minSpeed = 1, maxSpeed = 40 } = opts;
   const byDriver = new Map<string, Fix[]>();
   for (const f of fixes) {

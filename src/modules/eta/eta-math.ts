@@ -45,8 +45,10 @@ export interface Eta {
 
 export const distanceM = (a: LatLng, b: LatLng) => haversineMeters(a.lat, a.lng, b.lat, b.lng);
 /** Seconds to cover a straight-line distance on streets. */
-export const travelSeconds = (straightM: number, speedMps: number) => (straightM * DETOUR) / Math.max(0.5, speedMps);
-export const travelS = (a: LatLng, b: LatLng, speedMps: number) => travelSeconds(distanceM(a, b), speedMps);
+export const travelSeconds = (straightM: number, speedMps: number) =>
+  (straightM * DETOUR) / Math.max(0.5, speedMps);
+export const travelS = (a: LatLng, b: LatLng, speedMps: number) =>
+  travelSeconds(distanceM(a, b), speedMps);
 
 /**
  * ETA = remaining preparation, overlapped with the driver's way to the store, then the way to the
@@ -55,12 +57,20 @@ export const travelS = (a: LatLng, b: LatLng, speedMps: number) => travelSeconds
  * window is wider before pickup (preparation and dispatch may slip) than on the way.
  */
 export function estimateArrival(i: EtaInput): Eta {
-  if (i.phase === 'done') return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
+  if (i.phase === 'done')
+    return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
   if (i.phase === 'to_customer') {
     const from = i.driver ?? i.store;
     const toCustomer = travelS(from, i.dropoff, i.speedMps) + HANDOVER_S;
     const at = i.now + toCustomer * 1000;
-    return { at, prep_s: 0, to_store_s: 0, to_customer_s: Math.round(toCustomer), from: at - toCustomer * 100, to: at + toCustomer * 200 };
+    return {
+      at,
+      prep_s: 0,
+      to_store_s: 0,
+      to_customer_s: Math.round(toCustomer),
+      from: at - toCustomer * 100,
+      to: at + toCustomer * 200,
+    };
   }
   const prep = Math.max(0, (i.readyAt - i.now) / 1000);
   const toStore = i.driver ? travelS(i.driver, i.store, i.speedMps) : i.unassignedPickupS;
@@ -92,4 +102,5 @@ export function promiseWindow(now: number, eta: Eta): { from: number; to: number
 }
 
 /** Whether a new ETA differs enough from the last one pushed to be worth a message. */
-export const worthPushing = (lastPushedAt: number | null, next: number, thresholdS = 60) => lastPushedAt === null || Math.abs(next - lastPushedAt) >= thresholdS * 1000;
+export const worthPushing = (lastPushedAt: number | null, next: number, thresholdS = 60) =>
+  lastPushedAt === null || Math.abs(next - lastPushedAt) >= thresholdS * 1000;

@@ -2,7 +2,14 @@ import { sql } from 'kysely';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
-import { type Eta, estimateArrival, type LatLng, PLANNING_SPEED_MPS, type Phase, promiseWindow } from './eta-math.ts';
+import {
+  type Eta,
+  estimateArrival,
+  type LatLng,
+  PLANNING_SPEED_MPS,
+  type Phase,
+  promiseWindow,
+} from './eta-math.ts';
 
 /** Cold-start speeds (m/s) until the history has taught us better. */
 const DEFAULT_SPEED_MPS: Record<string, number> = PLANNING_SPEED_MPS;
@@ -40,7 +47,11 @@ export function etaService(deps: { db: Db; clock: Clock }) {
     const key = `${storeId}:${hour}`;
     const hit = prepCache.get(key);
     if (hit && clock.now() - hit.at < CACHE_MS) return hit.stat;
-    const stat = sql<{ mean_s: number; p90_s: number; samples: number }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
+    const stat = sql<{
+      mean_s: number;
+      p90_s: number;
+      samples: number;
+    }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
       .execute(db)
       .then((r) => {
         const row = r.rows[0];
@@ -55,9 +66,23 @@ export function etaService(deps: { db: Db; clock: Clock }) {
 
   async function speedMps(vehicle: string | null, hour: number): Promise<number> {
     if (!speeds || clock.now() - speeds.at > CACHE_MS) {
-      const byKey = sql<{ vehicle: string; hour: number; mean_mps: number; p90_mps: number; samples: number }>`SELECT * FROM eta_speed_stats`
+      const byKey = sql<{
+        vehicle: string;
+        hour: number;
+        mean_mps: number;
+        p90_mps: number;
+        samples: number;
+      }>`SELECT * FROM eta_speed_stats`
         .execute(db)
-        .then((r) => new Map(r.rows.map((x) => [`${x.vehicle}:${x.hour}`, { mean: x.mean_mps, p90: x.p90_mps, samples: x.samples }])));
+        .then(
+          (r) =>
+            new Map(
+              r.rows.map((x) => [
+                `${x.vehicle}:${x.hour}`,
+                { mean: x.mean_mps, p90: x.p90_mps, samples: x.samples },
+              ]),
+            ),
+        );
       speeds = { at: clock.now(), byKey };
       byKey.catch(() => {
         speeds = null;
@@ -65,12 +90,16 @@ export function etaService(deps: { db: Db; clock: Clock }) {
     }
     const key = vehicle ?? 'fleet';
     const learned = (await speeds.byKey).get(`${key}:${hour}`);
-    return learned && learned.samples >= 20 ? learned.mean : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
+    return learned && learned.samples >= 20
+      ? learned.mean
+      : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
   }
 
   async function estimate(r: EtaRequest): Promise<Eta> {
     const now = clock.now();
-    const prep = (await prepStat(r.storeId, hourOf(r.acceptedAt ?? now))) ?? coldStat(r.defaultPrepS, r.defaultPrepS * 1.5);
+    const prep =
+      (await prepStat(r.storeId, hourOf(r.acceptedAt ?? now))) ??
+      coldStat(r.defaultPrepS, r.defaultPrepS * 1.5);
     const readyAt = r.readyAt ?? (r.acceptedAt ?? now) + prep.mean * 1000;
     return estimateArrival({
       now,
@@ -90,18 +119,47 @@ export function etaService(deps: { db: Db; clock: Clock }) {
 
     /** The window promised at checkout, for an order not yet accepted. */
     async promise(storeId: string, store: LatLng, dropoff: LatLng, defaultPrepS: number) {
-      const eta = await estimate({ phase: 'preparing', storeId, store, dropoff, readyAt: null, acceptedAt: clock.now(), driver: null, defaultPrepS });
+      const eta = await estimate({
+        phase: 'preparing',
+        storeId,
+        store,
+        dropoff,
+        readyAt: null,
+        acceptedAt: clock.now(),
+        driver: null,
+        defaultPrepS,
+      });
       return promiseWindow(clock.now(), eta);
     },
 
     /** A store packed an order: one more preparation sample for its hour. */
-    async recordPrep(storeId: string, acceptedAt: number, seconds: number, defaultPrepS: number): Promise<void> {
+    async recordPrep(
+      storeId: string,
+      acceptedAt: number,
+      seconds: number,
+      defaultPrepS: number,
+    ): Promise<void> {
       const hour = hourOf(acceptedAt);
       await db.transaction().execute(async (trx) => {
-        const row = (await sql<{ mean_s: number; p90_s: number; samples: number }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour} FOR UPDATE`.execute(trx)).rows[0];
-        const next = observe(row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : coldStat(defaultPrepS, defaultPrepS * 1.5), seconds);
+        const row = (
+          await sql<{
+            mean_s: number;
+            p90_s: number;
+            samples: number;
+          }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour} FOR UPDATE`.execute(
+            trx,
+          )
+        ).rows[0];
+        const next = observe(
+          row
+            ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples }
+            : coldStat(defaultPrepS, defaultPrepS * 1.5),
+          seconds,
+        );
         await sql`INSERT INTO eta_prep_stats (store_id, hour, mean_s, p90_s, samples) VALUES (${storeId}, ${hour}, ${next.mean}, ${next.p90}, ${next.samples})
-          ON CONFLICT (store_id, hour) DO UPDATE SET mean_s = EXCLUDED.mean_s, p90_s = EXCLUDED.p90_s, samples = EXCLUDED.samples, updated_at = now()`.execute(trx);
+          ON CONFLICT (store_id, hour) DO UPDATE SET mean_s = EXCLUDED.mean_s, p90_s = EXCLUDED.p90_s, samples = EXCLUDED.samples, updated_at = now()`.execute(
+          trx,
+        );
       });
       prepCache.delete(`${storeId}:${hour}`);
     },
@@ -117,11 +175,23 @@ export function etaService(deps: { db: Db; clock: Clock }) {
         if (samples.length === 0) continue;
         for (const key of [vehicle, 'fleet']) {
           await db.transaction().execute(async (trx) => {
-            const row = (await sql<{ mean_mps: number; p90_mps: number; samples: number }>`SELECT mean_mps, p90_mps, samples FROM eta_speed_stats WHERE vehicle = ${key} AND hour = ${hour} FOR UPDATE`.execute(trx)).rows[0];
-            let s = row ? { mean: row.mean_mps, p90: row.p90_mps, samples: row.samples } : coldStat(DEFAULT_SPEED_MPS[key] ?? 5.5, (DEFAULT_SPEED_MPS[key] ?? 5.5) * 1.4);
+            const row = (
+              await sql<{
+                mean_mps: number;
+                p90_mps: number;
+                samples: number;
+              }>`SELECT mean_mps, p90_mps, samples FROM eta_speed_stats WHERE vehicle = ${key} AND hour = ${hour} FOR UPDATE`.execute(
+                trx,
+              )
+            ).rows[0];
+            let s = row
+              ? { mean: row.mean_mps, p90: row.p90_mps, samples: row.samples }
+              : coldStat(DEFAULT_SPEED_MPS[key] ?? 5.5, (DEFAULT_SPEED_MPS[key] ?? 5.5) * 1.4);
             for (const v of samples) s = observe(s, v, 0.01);
             await sql`INSERT INTO eta_speed_stats (vehicle, hour, mean_mps, p90_mps, samples) VALUES (${key}, ${hour}, ${s.mean}, ${s.p90}, ${s.samples})
-              ON CONFLICT (vehicle, hour) DO UPDATE SET mean_mps = EXCLUDED.mean_mps, p90_mps = EXCLUDED.p90_mps, samples = EXCLUDED.samples, updated_at = now()`.execute(trx);
+              ON CONFLICT (vehicle, hour) DO UPDATE SET mean_mps = EXCLUDED.mean_mps, p90_mps = EXCLUDED.p90_mps, samples = EXCLUDED.samples, updated_at = now()`.execute(
+              trx,
+            );
           });
         }
         learned += samples.length;

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { coldStat, observe, segmentSpeeds } from './eta-learning.ts';
-import { estimateArrival, HANDOVER_S, PICKUP_S, promiseWindow, travelS, worthPushing } from './eta-math.ts';
+import {
+  estimateArrival,
+  HANDOVER_S,
+  PICKUP_S,
+  promiseWindow,
+  travelS,
+  worthPushing,
+} from './eta-math.ts';
 
 const store = { lat: 52.52, lng: 13.405 };
 const door = { lat: 52.529, lng: 13.405 }; // about 1 km north
 const T = Date.UTC(2026, 10, 23, 18, 0, 0);
-const base = { now: T, phase: 'preparing' as const, readyAt: T + 600_000, store, dropoff: door, driver: null, speedMps: 5, unassignedPickupS: 240, prepSpreadS: 180 };
+const base = {
+  now: T,
+  phase: 'preparing' as const,
+  readyAt: T + 600_000,
+  store,
+  dropoff: door,
+  driver: null,
+  speedMps: 5,
+  unassignedPickupS: 240,
+  prepSpreadS: 180,
+};
 
 describe('ETA math', () => {
   it('adds preparation, the way to the customer and the handover when the driver is there first', () => {
@@ -21,7 +38,10 @@ describe('ETA math', () => {
     const eta = estimateArrival({ ...base, readyAt: T, driver: far });
     const toStore = travelS(far, store, 5);
     expect(eta.to_store_s).toBe(Math.round(toStore));
-    expect(eta.at).toBeCloseTo(T + (toStore + PICKUP_S + travelS(store, door, 5) + HANDOVER_S) * 1000, -2);
+    expect(eta.at).toBeCloseTo(
+      T + (toStore + PICKUP_S + travelS(store, door, 5) + HANDOVER_S) * 1000,
+      -2,
+    );
   });
 
   it('after pickup counts only the way from the driver to the door', () => {
@@ -33,7 +53,9 @@ describe('ETA math', () => {
   });
 
   it('is later for a slower vehicle and never before now', () => {
-    expect(estimateArrival({ ...base, speedMps: 3 }).at).toBeGreaterThan(estimateArrival({ ...base, speedMps: 8 }).at);
+    expect(estimateArrival({ ...base, speedMps: 3 }).at).toBeGreaterThan(
+      estimateArrival({ ...base, speedMps: 8 }).at,
+    );
     expect(estimateArrival({ ...base, phase: 'done' }).at).toBe(T);
     expect(estimateArrival({ ...base, readyAt: T - 3_600_000 }).at).toBeGreaterThan(T);
   });
@@ -83,7 +105,8 @@ describe('learning', () => {
   it('learns travel speed from moving segments of the history only', () => {
     const fixes = [];
     // Driver a rides north at 6 m/s with a fix every 30 s, then waits at a door for two minutes.
-    for (let k = 0; k <= 10; k++) fixes.push({ driverId: 'a', at: T + k * 30_000, lat: 52.5 + (k * 180) / 111_195, lng: 13.4 });
+    for (let k = 0; k <= 10; k++)
+      fixes.push({ driverId: 'a', at: T + k * 30_000, lat: 52.5 + (k * 180) / 111_195, lng: 13.4 });
     fixes.push({ driverId: 'a', at: T + 11 * 30_000, lat: 52.5 + 1800 / 111_195, lng: 13.4 });
     const speeds = segmentSpeeds(fixes);
     expect(speeds).toHaveLength(10);

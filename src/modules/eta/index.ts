@@ -22,7 +22,9 @@ export {
 } from './eta-math.ts';
 export type { EtaRequest, EtaService } from './eta.service.ts';
 
-export const etaFor = perPlatform((ctx): EtaService => etaService({ db: ctx.db, clock: ctx.clock }));
+export const etaFor = perPlatform((ctx): EtaService =>
+  etaService({ db: ctx.db, clock: ctx.clock }),
+);
 
 const LEARN_EVERY_MS = 5 * 60_000;
 
@@ -36,7 +38,13 @@ export const etaModule: ModuleDefinition = {
     runPeriodically(
       'travel speed learning',
       LEARN_EVERY_MS,
-      async () => etaFor(ctx).learnSpeeds(await driversFor(ctx).service.historySince(new Date(ctx.clock.now() - LEARN_EVERY_MS), 200_000)),
+      async () =>
+        etaFor(ctx).learnSpeeds(
+          await driversFor(ctx).service.historySince(
+            new Date(ctx.clock.now() - LEARN_EVERY_MS),
+            200_000,
+          ),
+        ),
       ctx.logger,
     ),
 };

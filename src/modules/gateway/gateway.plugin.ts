@@ -3,7 +3,11 @@ import { Counter, Gauge } from 'prom-client';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
-import { createGatewayLimiter, type GatewayLimiter, type SourcedDecision } from '../../platform/ratelimit/resilient-limiter.ts';
+import {
+  createGatewayLimiter,
+  type GatewayLimiter,
+  type SourcedDecision,
+} from '../../platform/ratelimit/resilient-limiter.ts';
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
 import { type Limit, subjectOf } from './policy.ts';
 import { openPolicySource, type PolicySource } from './policy-source.ts';
@@ -44,12 +48,24 @@ function describeRule(rule: LimitRule): string {
  * Retry-After and a problem+json body naming the limit. When Redis cannot answer, the route's
  * failure mode decides (open, closed, or this process's share of the limit).
  */
-export async function registerGateway(app: FastifyInstance, ctx: PlatformContext): Promise<Gateway | null> {
+export async function registerGateway(
+  app: FastifyInstance,
+  ctx: PlatformContext,
+): Promise<Gateway | null> {
   const settings = ctx.config.rateLimits;
   if (settings.policy === 'off') return null;
-  const policy = openPolicySource({ file: typeof settings.policy === 'object' ? settings.policy.file : undefined, logger: ctx.logger });
+  const policy = openPolicySource({
+    file: typeof settings.policy === 'object' ? settings.policy.file : undefined,
+    logger: ctx.logger,
+  });
   const ns = ctx.config.namespace;
-  const membership = ctx.redis ? startMembership({ redis: ctx.redis, key: `${ns}:gateway:members`, member: ctx.config.instanceId }) : null;
+  const membership = ctx.redis
+    ? startMembership({
+        redis: ctx.redis,
+        key: `${ns}:gateway:members`,
+        member: ctx.config.instanceId,
+      })
+    : null;
   const processes = () => membership?.count() ?? 1;
   const decisions = new Counter({
     name: 'lastmile_ratelimit_decisions_total',
@@ -63,7 +79,11 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
     labelNames: ['mode'],
     registers: [ctx.metrics.registry],
   });
-  const breakerOpen = new Gauge({ name: 'lastmile_ratelimit_breaker_open', help: '1 while the limiter skips Redis', registers: [ctx.metrics.registry] });
+  const breakerOpen = new Gauge({
+    name: 'lastmile_ratelimit_breaker_open',
+    help: '1 while the limiter skips Redis',
+    registers: [ctx.metrics.registry],
+  });
   const limiter = createGatewayLimiter({
     redis: ctx.redis,
     prefix: `${ns}:rl:`,
@@ -72,7 +92,12 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
     onFallback: (mode) => fallbacks.inc({ mode }),
     onBreakerChange: (state) => {
       breakerOpen.set(state === 'closed' ? 0 : 1);
-      ctx.logger.warn({ state }, state === 'closed' ? 'rate limiter: Redis answers again' : 'rate limiter: Redis failing, using the failure modes');
+      ctx.logger.warn(
+        { state },
+        state === 'closed'
+          ? 'rate limiter: Redis answers again'
+          : 'rate limiter: Redis failing, using the failure modes',
+      );
     },
   });
 
@@ -85,19 +110,38 @@ export async function registerGateway(app: FastifyInstance, ctx: PlatformContext
     const rule = limit.rule;
     const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
     const d = await limiter.check(key, rule, limit.mode);
-    decisions.inc({ policy: limit.policy, outcome: d.allowed ? 'allowed' : 'limited', source: d.source });
+    decisions.inc({
+      policy: limit.policy,
+      outcome: d.allowed ? 'allowed' : 'limited',
+      source: d.source,
+    });
     if (d.source === 'fail_closed') {
-      throw new AppError('DEPENDENCY_UNAVAILABLE', `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`, {
-        retryAfterS: retrySeconds(d.retryAfterMs),
-      });
+      throw new AppError(
+        'DEPENDENCY_UNAVAILABLE',
+        `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`,
+        {
+          retryAfterS: retrySeconds(d.retryAfterMs),
+        },
+      );
     }
     if (d.source !== 'fail_open') setHeaders(reply, limit, d);
     if (!d.allowed) {
       const retryAfterS = retrySeconds(d.retryAfterMs);
-      throw new AppError('RATE_LIMITED', `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`, {
-        retryAfterS,
-        details: { policy: limit.policy, tier, limit: d.limit, remaining: d.remaining, reset_s: Math.ceil(d.resetMs / 1000), retry_after_s: retryAfterS },
-      });
+      throw new AppError(
+        'RATE_LIMITED',
+        `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`,
+        {
+          retryAfterS,
+          details: {
+            policy: limit.policy,
+            tier,
+            limit: d.limit,
+            remaining: d.remaining,
+            reset_s: Math.ceil(d.resetMs / 1000),
+            retry_after_s: retryAfterS,
+          },
+        },
+      );
     }
   });
   app.addHook('onClose', async () => {

@@ -11,7 +11,14 @@ import { DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
  */
 const policy = (over: Partial<PolicyDocument> = {}): PolicyDocument => ({
   on_redis_failure: 'local',
-  role_tiers: { anonymous: 'anonymous', customer: 'free', driver: 'pro', store: 'pro', partner: 'free', ops: 'internal' },
+  role_tiers: {
+    anonymous: 'anonymous',
+    customer: 'free',
+    driver: 'pro',
+    store: 'pro',
+    partner: 'free',
+    ops: 'internal',
+  },
   tiers: {
     anonymous: { algorithm: 'sliding_window', limit: 3, window_s: 60 },
     free: { algorithm: 'sliding_window', limit: 5, window_s: 60 },
@@ -23,7 +30,10 @@ const policy = (over: Partial<PolicyDocument> = {}): PolicyDocument => ({
     {
       name: 'search',
       match: ['GET /v1/search', 'GET /v1/stores/nearby'],
-      tiers: { free: { algorithm: 'token_bucket', capacity: 2, refill_per_s: 0.01 }, '*': { algorithm: 'sliding_window', limit: 1, window_s: 30 } },
+      tiers: {
+        free: { algorithm: 'token_bucket', capacity: 2, refill_per_s: 0.01 },
+        '*': { algorithm: 'sliding_window', limit: 1, window_s: 30 },
+      },
     },
   ],
   exempt: ['GET /health'],
@@ -40,14 +50,25 @@ describe('gateway rate limits', () => {
     write(policy());
     // A generous timeout: these tests are about counting, and a loaded CI machine can stall a
     // check past the default 10 ms (the failure modes have their own test).
-    t = await startTestPlatform({ env: { LASTMILE_RATE_LIMITS: file, LASTMILE_RATE_LIMIT_TIMEOUT_MS: '1000' } });
+    t = await startTestPlatform({
+      env: { LASTMILE_RATE_LIMITS: file, LASTMILE_RATE_LIMIT_TIMEOUT_MS: '1000' },
+    });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const get = (url: string, opts: { ip?: string; token?: string; headers?: Record<string, string> } = {}) =>
-    t.request({ method: 'GET', url, token: opts.token, headers: opts.headers, remoteAddress: opts.ip ?? '10.0.0.1' });
+  const get = (
+    url: string,
+    opts: { ip?: string; token?: string; headers?: Record<string, string> } = {},
+  ) =>
+    t.request({
+      method: 'GET',
+      url,
+      token: opts.token,
+      headers: opts.headers,
+      remoteAddress: opts.ip ?? '10.0.0.1',
+    });
 
   it('counts anonymous callers per address, with RateLimit headers, then 429 problem+json', async () => {
     const seen = [];
@@ -86,7 +107,8 @@ describe('gateway rate limits', () => {
     const ops = await t.tokenFor('ops');
     // All from one address: the account is what counts.
     const a = [];
-    for (let i = 0; i < 6; i++) a.push((await get('/v1/categories', { ip: '10.2.0.1', token: alice })).statusCode);
+    for (let i = 0; i < 6; i++)
+      a.push((await get('/v1/categories', { ip: '10.2.0.1', token: alice })).statusCode);
     expect(a).toEqual([200, 200, 200, 200, 200, 429]);
     const b = await get('/v1/categories', { ip: '10.2.0.1', token: bob });
     expect(b.statusCode).toBe(200);
@@ -97,7 +119,8 @@ describe('gateway rate limits', () => {
       expect(r.statusCode).toBe(200);
       expect(r.headers['ratelimit-limit']).toBeUndefined();
     }
-    for (let i = 0; i < 10; i++) expect((await get('/health', { ip: '10.2.0.9' })).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await get('/health', { ip: '10.2.0.9' })).statusCode).toBe(200);
   });
 
   it('gives a route its own budget per tier, a token bucket for bursts on the free tier', async () => {
@@ -111,7 +134,10 @@ describe('gateway rate limits', () => {
     expect(burst[2]?.json()).toMatchObject({ policy: 'search', tier: 'free' });
     expect(Number(burst[2]?.headers['retry-after'])).toBe(100);
     // The search budget is apart from the tier's default budget, and shared by its two routes.
-    expect((await get('/v1/search?lat=52.52&lng=13.405&q=milk', { token: carol, ip: '10.3.0.1' })).statusCode).toBe(429);
+    expect(
+      (await get('/v1/search?lat=52.52&lng=13.405&q=milk', { token: carol, ip: '10.3.0.1' }))
+        .statusCode,
+    ).toBe(429);
     const anon = [];
     for (let i = 0; i < 2; i++) anon.push((await get(nearby, { ip: '10.3.0.2' })).statusCode);
     expect(anon).toEqual([200, 429]);
@@ -121,14 +147,20 @@ describe('gateway rate limits', () => {
 
   it('reloads the policy file without a restart; a bad edit keeps the policy in force', async () => {
     const ops = await t.tokenFor('ops');
-    const created = await t.request({ method: 'POST', url: '/v1/partners/api-keys', token: ops, payload: { partner_name: 'Courier Co' } });
+    const created = await t.request({
+      method: 'POST',
+      url: '/v1/partners/api-keys',
+      token: ops,
+      payload: { partner_name: 'Courier Co' },
+    });
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json() as { id: string; key: string };
     const partner = { 'x-api-key': key };
     const first = await get('/v1/categories', { headers: partner, ip: '10.4.0.1' });
     expect(first.headers['ratelimit-limit']).toBe('5');
 
-    const state = async () => (await t.request({ method: 'GET', url: '/v1/ops/rate-limits', token: ops })).json();
+    const state = async () =>
+      (await t.request({ method: 'GET', url: '/v1/ops/rate-limits', token: ops })).json();
     const before = (await state()).reloads as number;
     write(policy({ callers: { [`partner:${id}`]: 'enterprise' } }));
     await waitFor(async () => (await state()).reloads > before, 10_000, 'policy reload');
@@ -140,9 +172,20 @@ describe('gateway rate limits', () => {
     await waitFor(async () => (await state()).last_error, 10_000, 'a reported reload error');
     const s = await state();
     expect(s.last_error).toMatch(/not JSON/);
-    expect((await get('/v1/categories', { headers: partner, ip: '10.4.0.1' })).headers['ratelimit-limit']).toBe('8');
-    write({ ...policy(), tiers: { ...policy().tiers, free: { algorithm: 'sliding_window', limit: 0, window_s: 60 } } });
-    await waitFor(async () => /tiers\/free/.test(String((await state()).last_error)), 10_000, 'a reported validation error');
+    expect(
+      (await get('/v1/categories', { headers: partner, ip: '10.4.0.1' })).headers[
+        'ratelimit-limit'
+      ],
+    ).toBe('8');
+    write({
+      ...policy(),
+      tiers: { ...policy().tiers, free: { algorithm: 'sliding_window', limit: 0, window_s: 60 } },
+    });
+    await waitFor(
+      async () => /tiers\/free/.test(String((await state()).last_error)),
+      10_000,
+      'a reported validation error',
+    );
     expect((await state()).policy.tiers.free.limit).toBe(5);
   });
 });
@@ -151,8 +194,18 @@ describe('gateway policy validation', () => {
   it('refuses a bad policy file at start, naming the problem', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lastmile-rl-'));
     const bad = path.join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ ...DEFAULT_POLICY, role_tiers: { ...DEFAULT_POLICY.role_tiers, customer: 'gold' } }));
-    await expect(startTestPlatform({ env: { LASTMILE_RATE_LIMITS: bad } })).rejects.toThrow(/role_tiers.customer names unknown tier "gold"/);
-    await expect(startTestPlatform({ env: { LASTMILE_RATE_LIMITS: path.join(dir, 'missing.json') } })).rejects.toThrow(/cannot read/);
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        ...DEFAULT_POLICY,
+        role_tiers: { ...DEFAULT_POLICY.role_tiers, customer: 'gold' },
+      }),
+    );
+    await expect(startTestPlatform({ env: { LASTMILE_RATE_LIMITS: bad } })).rejects.toThrow(
+      /role_tiers.customer names unknown tier "gold"/,
+    );
+    await expect(
+      startTestPlatform({ env: { LASTMILE_RATE_LIMITS: path.join(dir, 'missing.json') } }),
+    ).rejects.toThrow(/cannot read/);
   });
 });

@@ -31,7 +31,11 @@ function readPolicy(file: string): CompiledPolicy {
  * it changes: the new policy applies to the next request in this process, with no restart. A bad
  * edit is logged and the policy in force stays.
  */
-export function openPolicySource(opts: { file?: string; logger: Logger; pollMs?: number }): PolicySource {
+export function openPolicySource(opts: {
+  file?: string;
+  logger: Logger;
+  pollMs?: number;
+}): PolicySource {
   const { file, logger } = opts;
   if (!file) {
     const policy = compilePolicy(DEFAULT_POLICY);
@@ -56,7 +60,10 @@ export function openPolicySource(opts: { file?: string; logger: Logger; pollMs?:
       logger.info({ file }, 'rate-limit policy reloaded');
     } catch (err) {
       lastError = (err as Error).message;
-      logger.error({ file, err: lastError }, 'rate-limit policy not reloaded; the previous one stays in force');
+      logger.error(
+        { file, err: lastError },
+        'rate-limit policy not reloaded; the previous one stays in force',
+      );
     }
   };
   // Polling the file's mtime works the same on every file system and with editors that replace it.

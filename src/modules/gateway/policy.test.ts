@@ -14,11 +14,26 @@ describe('rate-limit policy', () => {
   });
 
   it('finds the route budget, else the tier budget; exempt routes and unlimited tiers have none', () => {
-    expect(p.limitFor('POST', '/v1/drivers/me/locations', 'pro')).toMatchObject({ policy: 'location_ingest', rule: { algorithm: 'token_bucket', capacity: 30 }, mode: 'local' });
-    expect(p.limitFor('GET', '/v1/search', 'anonymous')).toMatchObject({ policy: 'search', rule: { limit: 60, windowMs: 60_000 }, mode: 'open' });
-    expect(p.limitFor('GET', '/v1/search', 'free')).toMatchObject({ policy: 'search', rule: { limit: 300 } });
+    expect(p.limitFor('POST', '/v1/drivers/me/locations', 'pro')).toMatchObject({
+      policy: 'location_ingest',
+      rule: { algorithm: 'token_bucket', capacity: 30 },
+      mode: 'local',
+    });
+    expect(p.limitFor('GET', '/v1/search', 'anonymous')).toMatchObject({
+      policy: 'search',
+      rule: { limit: 60, windowMs: 60_000 },
+      mode: 'open',
+    });
+    expect(p.limitFor('GET', '/v1/search', 'free')).toMatchObject({
+      policy: 'search',
+      rule: { limit: 300 },
+    });
     expect(p.limitFor('GET', '/v1/search', 'internal')).toBeNull();
-    expect(p.limitFor('GET', '/v1/orders/:id', 'free')).toMatchObject({ policy: 'default', rule: { limit: 600 }, mode: 'local' });
+    expect(p.limitFor('GET', '/v1/orders/:id', 'free')).toMatchObject({
+      policy: 'default',
+      rule: { limit: 600 },
+      mode: 'local',
+    });
     expect(p.limitFor('GET', '/v1/orders/:id', 'internal')).toBeNull();
     expect(p.limitFor('GET', '/health', 'anonymous')).toBeNull();
   });
@@ -26,17 +41,46 @@ describe('rate-limit policy', () => {
   it('matches route prefixes and any method', () => {
     const q = compilePolicy({
       ...DEFAULT_POLICY,
-      routes: [{ name: 'ops_reads', match: ['* /v1/ops/*'], tiers: { '*': { algorithm: 'sliding_window', limit: 7, window_s: 1 } } }],
+      routes: [
+        {
+          name: 'ops_reads',
+          match: ['* /v1/ops/*'],
+          tiers: { '*': { algorithm: 'sliding_window', limit: 7, window_s: 1 } },
+        },
+      ],
     });
-    expect(q.limitFor('DELETE', '/v1/ops/dead-letters/:id', 'free')).toMatchObject({ policy: 'ops_reads', rule: { limit: 7, windowMs: 1000 } });
+    expect(q.limitFor('DELETE', '/v1/ops/dead-letters/:id', 'free')).toMatchObject({
+      policy: 'ops_reads',
+      rule: { limit: 7, windowMs: 1000 },
+    });
     expect(q.limitFor('GET', '/v1/orders', 'free')).toMatchObject({ policy: 'default' });
   });
 
   it('refuses malformed policies with the path of the problem', () => {
-    expect(() => compilePolicy({ ...DEFAULT_POLICY, on_redis_failure: 'maybe' })).toThrow(/on_redis_failure/);
-    expect(() => compilePolicy({ ...DEFAULT_POLICY, tiers: { ...DEFAULT_POLICY.tiers, free: { algorithm: 'sliding_window', limit: -1, window_s: 60 } } })).toThrow(/tiers\/free/);
-    expect(() => compilePolicy({ ...DEFAULT_POLICY, routes: [{ name: 'x', match: ['FETCH /v1'], tiers: {} }] })).toThrow(/match/);
-    expect(() => compilePolicy({ ...DEFAULT_POLICY, routes: [{ name: 'x', match: ['GET /v1'], tiers: { gold: 'unlimited' } }] })).toThrow(/unknown tier "gold"/);
+    expect(() => compilePolicy({ ...DEFAULT_POLICY, on_redis_failure: 'maybe' })).toThrow(
+      /on_redis_failure/,
+    );
+    expect(() =>
+      compilePolicy({
+        ...DEFAULT_POLICY,
+        tiers: {
+          ...DEFAULT_POLICY.tiers,
+          free: { algorithm: 'sliding_window', limit: -1, window_s: 60 },
+        },
+      }),
+    ).toThrow(/tiers\/free/);
+    expect(() =>
+      compilePolicy({
+        ...DEFAULT_POLICY,
+        routes: [{ name: 'x', match: ['FETCH /v1'], tiers: {} }],
+      }),
+    ).toThrow(/match/);
+    expect(() =>
+      compilePolicy({
+        ...DEFAULT_POLICY,
+        routes: [{ name: 'x', match: ['GET /v1'], tiers: { gold: 'unlimited' } }],
+      }),
+    ).toThrow(/unknown tier "gold"/);
     expect(() => compilePolicy({ ...DEFAULT_POLICY, extra: true })).toThrow(/rate-limit policy/);
     const { anonymous: _, ...noAnon } = DEFAULT_POLICY.role_tiers;
     expect(() => compilePolicy({ ...DEFAULT_POLICY, role_tiers: noAnon })).toThrow(/anonymous/);

@@ -13,11 +13,19 @@ const Count = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
 const RuleSchema = Type.Union([
   Type.Literal('unlimited'),
   Type.Object(
-    { algorithm: Type.Literal('sliding_window'), limit: Count, window_s: Type.Number({ exclusiveMinimum: 0, maximum: 86_400 }) },
+    {
+      algorithm: Type.Literal('sliding_window'),
+      limit: Count,
+      window_s: Type.Number({ exclusiveMinimum: 0, maximum: 86_400 }),
+    },
     { additionalProperties: false },
   ),
   Type.Object(
-    { algorithm: Type.Literal('token_bucket'), capacity: Count, refill_per_s: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }) },
+    {
+      algorithm: Type.Literal('token_bucket'),
+      capacity: Count,
+      refill_per_s: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+    },
     { additionalProperties: false },
   ),
 ]);
@@ -54,7 +62,14 @@ type RuleDocument = Static<typeof RuleSchema>;
 
 export const DEFAULT_POLICY: PolicyDocument = {
   on_redis_failure: 'local',
-  role_tiers: { anonymous: 'anonymous', customer: 'free', driver: 'pro', store: 'pro', partner: 'free', ops: 'internal' },
+  role_tiers: {
+    anonymous: 'anonymous',
+    customer: 'free',
+    driver: 'pro',
+    store: 'pro',
+    partner: 'free',
+    ops: 'internal',
+  },
   tiers: {
     anonymous: { algorithm: 'sliding_window', limit: 300, window_s: 60 },
     free: { algorithm: 'sliding_window', limit: 600, window_s: 60 },
@@ -73,13 +88,20 @@ export const DEFAULT_POLICY: PolicyDocument = {
     {
       name: 'checkout',
       match: ['POST /v1/orders'],
-      tiers: { '*': { algorithm: 'token_bucket', capacity: 10, refill_per_s: 0.2 }, internal: 'unlimited' },
+      tiers: {
+        '*': { algorithm: 'token_bucket', capacity: 10, refill_per_s: 0.2 },
+        internal: 'unlimited',
+      },
       on_redis_failure: 'local',
     },
     {
       name: 'search',
       match: ['GET /v1/search', 'GET /v1/stores/nearby'],
-      tiers: { anonymous: { algorithm: 'sliding_window', limit: 60, window_s: 60 }, '*': { algorithm: 'sliding_window', limit: 300, window_s: 60 }, internal: 'unlimited' },
+      tiers: {
+        anonymous: { algorithm: 'sliding_window', limit: 60, window_s: 60 },
+        '*': { algorithm: 'sliding_window', limit: 300, window_s: 60 },
+        internal: 'unlimited',
+      },
       on_redis_failure: 'open',
     },
   ],
@@ -119,28 +141,42 @@ export interface CompiledPolicy {
 export function compilePolicy(input: unknown): CompiledPolicy {
   if (!Value.Check(PolicySchema, input)) {
     const first = Value.Errors(PolicySchema, input).First();
-    throw new PolicyError(`rate-limit policy: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`);
+    throw new PolicyError(
+      `rate-limit policy: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
+    );
   }
   const doc = input;
   for (const [role, tier] of Object.entries(doc.role_tiers)) {
-    if (!(tier in doc.tiers)) throw new PolicyError(`rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`);
+    if (!(tier in doc.tiers))
+      throw new PolicyError(`rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`);
   }
-  if (!('anonymous' in doc.role_tiers)) throw new PolicyError('rate-limit policy: role_tiers must say which tier anonymous callers are on');
+  if (!('anonymous' in doc.role_tiers))
+    throw new PolicyError(
+      'rate-limit policy: role_tiers must say which tier anonymous callers are on',
+    );
   for (const [caller, tier] of Object.entries(doc.callers ?? {})) {
-    if (!(tier in doc.tiers)) throw new PolicyError(`rate-limit policy: callers.${caller} names unknown tier "${tier}"`);
+    if (!(tier in doc.tiers))
+      throw new PolicyError(`rate-limit policy: callers.${caller} names unknown tier "${tier}"`);
   }
   for (const r of doc.routes) {
     for (const tier of Object.keys(r.tiers)) {
-      if (tier !== '*' && !(tier in doc.tiers)) throw new PolicyError(`rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`);
+      if (tier !== '*' && !(tier in doc.tiers))
+        throw new PolicyError(`rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`);
     }
   }
 
   const toMatcher = (m: string): Matcher => {
     const [method = '*', path = '/'] = m.split(' ');
-    return path.endsWith('*') ? { method, path: path.slice(0, -1), prefix: true } : { method, path, prefix: false };
+    return path.endsWith('*')
+      ? { method, path: path.slice(0, -1), prefix: true }
+      : { method, path, prefix: false };
   };
   const matches = (ms: Matcher[], method: string, route: string) =>
-    ms.some((m) => (m.method === '*' || m.method === method) && (m.prefix ? route.startsWith(m.path) : route === m.path));
+    ms.some(
+      (m) =>
+        (m.method === '*' || m.method === method) &&
+        (m.prefix ? route.startsWith(m.path) : route === m.path),
+    );
   const exempt = (doc.exempt ?? []).map(toMatcher);
   const routes = doc.routes.map((r) => ({ ...r, matchers: r.match.map(toMatcher) }));
   const toRule = (d: RuleDocument): LimitRule | null =>
@@ -156,7 +192,12 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     document: doc,
     tierOf(p) {
       if (!p) return doc.role_tiers.anonymous ?? 'anonymous';
-      return doc.callers?.[`${p.kind}:${p.id}`] ?? doc.role_tiers[p.role] ?? doc.role_tiers.anonymous ?? 'anonymous';
+      return (
+        doc.callers?.[`${p.kind}:${p.id}`] ??
+        doc.role_tiers[p.role] ??
+        doc.role_tiers.anonymous ??
+        'anonymous'
+      );
     },
     limitFor(method, route, tier) {
       const memoKey = `${method} ${route} ${tier}`;
@@ -168,7 +209,9 @@ export function compilePolicy(input: unknown): CompiledPolicy {
         const routeRule = r ? (r.tiers[tier] ?? r.tiers['*']) : undefined;
         if (r && routeRule) {
           const rule = toRule(routeRule);
-          limit = rule ? { policy: r.name, tier, rule, mode: r.on_redis_failure ?? doc.on_redis_failure } : null;
+          limit = rule
+            ? { policy: r.name, tier, rule, mode: r.on_redis_failure ?? doc.on_redis_failure }
+            : null;
         } else {
           const tierRule = doc.tiers[tier];
           const rule = tierRule ? toRule(tierRule) : null;

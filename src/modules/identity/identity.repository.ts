@@ -65,7 +65,9 @@ export function identityRepository(db: Db) {
       await q.insertInto('users').values(u).execute();
     },
     /** Inserts or, for an existing email, updates in place (seeding is re-runnable). */
-    async upsertUser(u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>): Promise<string> {
+    async upsertUser(
+      u: Omit<Selectable<UsersTable>, 'created_at' | 'disabled_at'>,
+    ): Promise<string> {
       const row = await q
         .insertInto('users')
         .values(u)
@@ -86,7 +88,12 @@ export function identityRepository(db: Db) {
       return q.insertInto('api_keys').values(k).execute();
     },
     findApiKeyByPrefix(prefix: string) {
-      return q.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).where('revoked_at', 'is', null).executeTakeFirst();
+      return q
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('prefix', '=', prefix)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
     },
     listApiKeys() {
       return q
@@ -106,7 +113,11 @@ export function identityRepository(db: Db) {
       return Number(r.numUpdatedRows) > 0;
     },
     touchApiKey(id: string) {
-      return q.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+      return q
+        .updateTable('api_keys')
+        .set({ last_used_at: new Date() })
+        .where('id', '=', id)
+        .execute();
     },
   };
 }

@@ -4,7 +4,10 @@ import { AppError } from '../../platform/errors.ts';
 import { Email, NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { IdentityService } from './identity.service.ts';
 
-export async function identityRoutes(scope: FastifyInstance, service: IdentityService): Promise<void> {
+export async function identityRoutes(
+  scope: FastifyInstance,
+  service: IdentityService,
+): Promise<void> {
   const app = typed(scope);
 
   app.post(
@@ -44,12 +47,19 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
     },
   );
 
-  app.get('/v1/me', { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (req) => {
-    const p = req.principal;
-    if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (p.kind === 'partner') return { id: p.id, role: p.role, kind: p.kind };
-    return service.me(p.id);
-  });
+  app.get(
+    '/v1/me',
+    {
+      config: { auth: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'The signed-in user' },
+    },
+    async (req) => {
+      const p = req.principal;
+      if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      if (p.kind === 'partner') return { id: p.id, role: p.role, kind: p.kind };
+      return service.me(p.id);
+    },
+  );
 
   app.post(
     '/v1/partners/api-keys',
@@ -69,7 +79,10 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
 
   app.get(
     '/v1/partners/api-keys',
-    { config: { auth: ['ops'] }, schema: { tags: ['partners'], summary: 'List partner API keys (never the keys)' } },
+    {
+      config: { auth: ['ops'] },
+      schema: { tags: ['partners'], summary: 'List partner API keys (never the keys)' },
+    },
     async () => ({ items: await service.listApiKeys() }),
   );
 
@@ -77,7 +90,11 @@ export async function identityRoutes(scope: FastifyInstance, service: IdentitySe
     '/v1/partners/api-keys/:id',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['partners'], summary: 'Revoke a partner API key', params: Strict({ id: Uuid }) },
+      schema: {
+        tags: ['partners'],
+        summary: 'Revoke a partner API key',
+        params: Strict({ id: Uuid }),
+      },
     },
     async (req, reply) => {
       await service.revokeApiKey(req.params.id);

@@ -38,8 +38,15 @@ export function identityService(db: Db, tokens: TokenIssuer) {
   const keyCache = new Map<string, { principal: Principal | null; until: number }>();
 
   /** What sign-in and sign-up answer: a bearer token for the account. */
-  async function tokenFor(user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'store_id' | 'driver_id'>) {
-    const t = await tokens.issue({ userId: user.id, role: user.role, storeId: user.store_id, driverId: user.driver_id });
+  async function tokenFor(
+    user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'store_id' | 'driver_id'>,
+  ) {
+    const t = await tokens.issue({
+      userId: user.id,
+      role: user.role,
+      storeId: user.store_id,
+      driverId: user.driver_id,
+    });
     return {
       access_token: t.token,
       token_type: 'Bearer' as const,
@@ -55,7 +62,8 @@ export function identityService(db: Db, tokens: TokenIssuer) {
       await identityRepository(trx).insertUser(row);
     } catch (err) {
       // The unique index on lower(email) decides, so two sign-ups racing for one email get one account.
-      if (sqlState(err) === SqlState.UNIQUE_VIOLATION) throw new AppError('CONFLICT', 'An account with this email already exists', { cause: err });
+      if (sqlState(err) === SqlState.UNIQUE_VIOLATION)
+        throw new AppError('CONFLICT', 'An account with this email already exists', { cause: err });
       throw err;
     }
     return row;
@@ -65,7 +73,8 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     async issueToken(email: string, password: string) {
       const user = await repo.findUserByEmail(email);
       const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-      if (!user || !ok || user.disabled_at) throw new AppError('UNAUTHENTICATED', 'Email or password is wrong');
+      if (!user || !ok || user.disabled_at)
+        throw new AppError('UNAUTHENTICATED', 'Email or password is wrong');
       return tokenFor(user);
     },
 
@@ -80,7 +89,14 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     async me(userId: string) {
       const u = await repo.findUser(userId);
       if (!u) throw new AppError('NOT_FOUND', 'This account no longer exists');
-      return { id: u.id, email: u.email, name: u.name, role: u.role, store_id: u.store_id, driver_id: u.driver_id };
+      return {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        store_id: u.store_id,
+        driver_id: u.driver_id,
+      };
     },
 
     /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
@@ -99,7 +115,13 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     async createApiKey(partnerName: string, createdBy: string) {
       const { key, prefix, hash } = generateApiKey();
       const id = uuidv7();
-      await repo.insertApiKey({ id, prefix, key_hash: hash, partner_name: partnerName, created_by: createdBy });
+      await repo.insertApiKey({
+        id,
+        prefix,
+        key_hash: hash,
+        partner_name: partnerName,
+        created_by: createdBy,
+      });
       // The only time the key is ever shown.
       return { id, key, prefix, partner_name: partnerName };
     },
@@ -111,7 +133,8 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     },
 
     async revokeApiKey(id: string) {
-      if (!(await repo.revokeApiKey(id))) throw new AppError('NOT_FOUND', 'No active API key with this id');
+      if (!(await repo.revokeApiKey(id)))
+        throw new AppError('NOT_FOUND', 'No active API key with this id');
       keyCache.clear();
     },
 
@@ -121,7 +144,10 @@ export function identityService(db: Db, tokens: TokenIssuer) {
       const cached = keyCache.get(key);
       if (cached && cached.until > Date.now()) return cached.principal;
       const row = await repo.findApiKeyByPrefix(parsed.prefix);
-      const principal: Principal | null = row && apiKeyMatches(key, row.key_hash) ? { kind: 'partner', id: row.id, role: 'partner' } : null;
+      const principal: Principal | null =
+        row && apiKeyMatches(key, row.key_hash)
+          ? { kind: 'partner', id: row.id, role: 'partner' }
+          : null;
       if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
       if (keyCache.size > 10_000) keyCache.clear();
       keyCache.set(key, { principal, until: Date.now() + 30_000 });

@@ -35,7 +35,11 @@ describe('sign-in and partner API keys', () => {
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().detail).toBe(wrong.json().detail);
-    const badEmail = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'not-an-email', password: 'x' } });
+    const badEmail = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: 'not-an-email', password: 'x' },
+    });
     expect(badEmail.statusCode).toBe(400);
   });
 
@@ -43,7 +47,11 @@ describe('sign-in and partner API keys', () => {
     const token = await t.tokenFor('customer');
     const [h, p, s] = token.split('.');
     const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString());
-    const forged = [h, Buffer.from(JSON.stringify({ ...claims, role: 'ops' })).toString('base64url'), s].join('.');
+    const forged = [
+      h,
+      Buffer.from(JSON.stringify({ ...claims, role: 'ops' })).toString('base64url'),
+      s,
+    ].join('.');
     const res = await t.request({ method: 'GET', url: '/v1/partners/api-keys', token: forged });
     expect(res.statusCode).toBe(401);
   });
@@ -59,23 +67,43 @@ describe('sign-in and partner API keys', () => {
     expect(created.statusCode).toBe(201);
     const { key, id } = created.json();
     expect(key).toMatch(/^lm_[a-z0-9]{12}_/);
-    const stored = await t.platform.ctx.db.selectFrom('api_keys').select(['key_hash']).where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.platform.ctx.db
+      .selectFrom('api_keys')
+      .select(['key_hash'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.key_hash).not.toContain(key);
     expect(stored.key_hash).toMatch(/^[0-9a-f]{64}$/);
     const list = await t.request({ method: 'GET', url: '/v1/partners/api-keys', token: ops });
     expect(JSON.stringify(list.json())).not.toContain(key);
 
-    const asPartner = await t.request({ method: 'GET', url: '/v1/me', headers: { 'x-api-key': key } });
+    const asPartner = await t.request({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { 'x-api-key': key },
+    });
     expect(asPartner.statusCode).toBe(200);
     expect(asPartner.json()).toMatchObject({ role: 'partner', kind: 'partner' });
-    const partnerForbidden = await t.request({ method: 'GET', url: '/v1/support/tickets', headers: { 'x-api-key': key } });
+    const partnerForbidden = await t.request({
+      method: 'GET',
+      url: '/v1/support/tickets',
+      headers: { 'x-api-key': key },
+    });
     expect(partnerForbidden.statusCode).toBe(403);
 
-    const revoked = await t.request({ method: 'DELETE', url: `/v1/partners/api-keys/${id}`, token: ops });
+    const revoked = await t.request({
+      method: 'DELETE',
+      url: `/v1/partners/api-keys/${id}`,
+      token: ops,
+    });
     expect(revoked.statusCode).toBe(204);
     const after = await t.request({ method: 'GET', url: '/v1/me', headers: { 'x-api-key': key } });
     expect(after.statusCode).toBe(401);
-    const tampered = await t.request({ method: 'GET', url: '/v1/me', headers: { 'x-api-key': `${key.slice(0, -2)}xx` } });
+    const tampered = await t.request({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { 'x-api-key': `${key.slice(0, -2)}xx` },
+    });
     expect(tampered.statusCode).toBe(401);
   });
 });
@@ -83,43 +111,110 @@ describe('sign-in and partner API keys', () => {
 describe('customer sign-up', () => {
   let n = 0;
   const email = () => `new-customer-${Date.now()}-${n++}@test.lastmile.dev`;
-  const signUp = (payload: object, headers: Record<string, string> = {}) => t.request({ method: 'POST', url: '/v1/auth/signup', payload, headers });
+  const signUp = (payload: object, headers: Record<string, string> = {}) =>
+    t.request({ method: 'POST', url: '/v1/auth/signup', payload, headers });
 
   it('creates a customer account that answers like sign-in and can sign in again', async () => {
     const address = email();
-    const created = await signUp({ email: address, name: 'Ada', password: 'correct-horse-battery' });
+    const created = await signUp({
+      email: address,
+      name: 'Ada',
+      password: 'correct-horse-battery',
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600, user: { email: address, name: 'Ada', role: 'customer' } });
-    const me = await t.request({ method: 'GET', url: '/v1/me', token: created.json().access_token });
-    expect(me.json()).toMatchObject({ id: created.json().user.id, email: address, role: 'customer', store_id: null, driver_id: null });
+    expect(created.json()).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      user: { email: address, name: 'Ada', role: 'customer' },
+    });
+    const me = await t.request({
+      method: 'GET',
+      url: '/v1/me',
+      token: created.json().access_token,
+    });
+    expect(me.json()).toMatchObject({
+      id: created.json().user.id,
+      email: address,
+      role: 'customer',
+      store_id: null,
+      driver_id: null,
+    });
 
-    const signIn = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'correct-horse-battery' } });
+    const signIn = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: address, password: 'correct-horse-battery' },
+    });
     expect(signIn.statusCode).toBe(200);
     expect(Object.keys(signIn.json()).sort()).toEqual(Object.keys(created.json()).sort());
     expect(signIn.json().user).toEqual(created.json().user);
     // A customer token opens customer routes only.
-    expect((await t.request({ method: 'GET', url: '/v1/cart', token: signIn.json().access_token })).statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: '/v1/partners/api-keys', token: signIn.json().access_token })).statusCode).toBe(403);
-    const stored = await t.platform.ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', created.json().user.id).executeTakeFirstOrThrow();
+    expect(
+      (await t.request({ method: 'GET', url: '/v1/cart', token: signIn.json().access_token }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t.request({
+          method: 'GET',
+          url: '/v1/partners/api-keys',
+          token: signIn.json().access_token,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const stored = await t.platform.ctx.db
+      .selectFrom('users')
+      .select(['password_hash'])
+      .where('id', '=', created.json().user.id)
+      .executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
   });
 
   it('refuses a taken email (any letter case) with 409 and leaves the account as it was', async () => {
     const address = email();
-    expect((await signUp({ email: address, name: 'First', password: 'first-password-1' })).statusCode).toBe(201);
+    expect(
+      (await signUp({ email: address, name: 'First', password: 'first-password-1' })).statusCode,
+    ).toBe(201);
     for (const password of ['first-password-1', 'another-password-2']) {
       const again = await signUp({ email: address.toUpperCase(), name: 'Second', password });
       expect(again.statusCode).toBe(409);
       expect(again.headers['content-type']).toContain('application/problem+json');
-      expect(again.json()).toMatchObject({ code: 'CONFLICT', detail: 'An account with this email already exists' });
+      expect(again.json()).toMatchObject({
+        code: 'CONFLICT',
+        detail: 'An account with this email already exists',
+      });
       expect(again.body).not.toContain('access_token');
     }
     await t.tokenFor('ops');
-    const demo = await signUp({ email: 'ops@demo.lastmile.dev', name: 'Not ops', password: 'taking-over-ops' });
+    const demo = await signUp({
+      email: 'ops@demo.lastmile.dev',
+      name: 'Not ops',
+      password: 'taking-over-ops',
+    });
     expect(demo.statusCode).toBe(409);
-    expect((await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: 'ops@demo.lastmile.dev', password: DEMO_PASSWORD } })).json().user.role).toBe('ops');
-    expect((await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'another-password-2' } })).statusCode).toBe(401);
-    const kept = await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email: address, password: 'first-password-1' } });
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/auth/token',
+          payload: { email: 'ops@demo.lastmile.dev', password: DEMO_PASSWORD },
+        })
+      ).json().user.role,
+    ).toBe('ops');
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/auth/token',
+          payload: { email: address, password: 'another-password-2' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const kept = await t.request({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: address, password: 'first-password-1' },
+    });
     expect(kept.json().user).toMatchObject({ name: 'First', role: 'customer' });
   });
 
@@ -130,7 +225,11 @@ describe('customer sign-up', () => {
     expect(first.statusCode).toBe(201);
     expect(retry.statusCode).toBe(409);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
-    const stored = await t.platform.ctx.db.selectFrom('idempotency_keys').select(['key']).where('key', '=', 'signup-retry-1').execute();
+    const stored = await t.platform.ctx.db
+      .selectFrom('idempotency_keys')
+      .select(['key'])
+      .where('key', '=', 'signup-retry-1')
+      .execute();
     expect(stored).toEqual([]);
   });
 
@@ -148,7 +247,11 @@ describe('customer sign-up', () => {
       expect(res.json().code).toBe('VALIDATION_FAILED');
       expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
     }
-    const rows = await t.platform.ctx.db.selectFrom('users').select(['id']).where('email', '=', ok.email).execute();
+    const rows = await t.platform.ctx.db
+      .selectFrom('users')
+      .select(['id'])
+      .where('email', '=', ok.email)
+      .execute();
     expect(rows).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@ import { identityRoutes } from './identity.routes.ts';
 import { type IdentityService, identityService } from './identity.service.ts';
 
 // One service per running platform, so the API-key cache is shared by the resolver and the routes.
-export const identityFor = perPlatform((ctx): IdentityService => identityService(ctx.db, ctx.tokens));
+export const identityFor = perPlatform((ctx): IdentityService =>
+  identityService(ctx.db, ctx.tokens),
+);
 
 export { type IdentityService, identityService, type NewUser } from './identity.service.ts';
 

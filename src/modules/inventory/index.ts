@@ -8,7 +8,12 @@ import { type InventoryService, inventoryService } from './inventory.service.ts'
 import { type StockSignals, stockSignals } from './stock-signals.ts';
 
 export { type StockLevel, setStockLevels } from './inventory.repository.ts';
-export { type InventoryService, inventoryService, type ReserveRequest, type ReserveStrategy } from './inventory.service.ts';
+export {
+  type InventoryService,
+  inventoryService,
+  type ReserveRequest,
+  type ReserveStrategy,
+} from './inventory.service.ts';
 export type { ReservationLine } from './reservations.repository.ts';
 export type { StockSignals } from './stock-signals.ts';
 
@@ -27,8 +32,13 @@ export interface AvailabilityRow {
 /** Which stores' stock just changed, announced to every process (at most once; see stock-signals.ts). */
 export const stockSignalsFor = perPlatform((ctx): StockSignals => stockSignals(ctx.bus));
 
-export const inventoryFor = perPlatform(
-  (ctx): InventoryService => inventoryService({ db: ctx.db, clock: ctx.clock, strategy: ctx.config.reserveStrategy, signals: stockSignalsFor(ctx) }),
+export const inventoryFor = perPlatform((ctx): InventoryService =>
+  inventoryService({
+    db: ctx.db,
+    clock: ctx.clock,
+    strategy: ctx.config.reserveStrategy,
+    signals: stockSignalsFor(ctx),
+  }),
 );
 
 /** Stock per store and product, never oversold (a database constraint), reservations with expiry, audit trail. */
@@ -38,5 +48,11 @@ export const inventoryModule: ModuleDefinition = {
   routes: (app, ctx) => inventoryRoutes(app, inventoryFor(ctx)),
   // Reservation expiry: the expiry time is stored with the reservation (durable); any worker's
   // sweep releases due ones, each exactly once (claimed with SKIP LOCKED, guarded transition).
-  startWorker: async (ctx) => runPeriodically('reservation expiry sweep', 1000, () => inventoryFor(ctx).expireDue(), ctx.logger),
+  startWorker: async (ctx) =>
+    runPeriodically(
+      'reservation expiry sweep',
+      1000,
+      () => inventoryFor(ctx).expireDue(),
+      ctx.logger,
+    ),
 };

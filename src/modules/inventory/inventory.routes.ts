@@ -7,23 +7,38 @@ import type { InventoryService } from './inventory.service.ts';
 
 function staffOf(p: Principal | null, storeId: string): Principal {
   if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  if (p.role !== 'ops' && !(p.role === 'store' && p.storeId === storeId)) throw new AppError('FORBIDDEN', "Only ops or this store's staff");
+  if (p.role !== 'ops' && !(p.role === 'store' && p.storeId === storeId))
+    throw new AppError('FORBIDDEN', "Only ops or this store's staff");
   return p;
 }
 
 const Params = Strict({ id: Uuid, productId: Uuid });
 
-export async function inventoryRoutes(scope: FastifyInstance, inventory: InventoryService): Promise<void> {
+export async function inventoryRoutes(
+  scope: FastifyInstance,
+  inventory: InventoryService,
+): Promise<void> {
   const app = typed(scope);
 
   app.get(
     '/v1/stores/:id/stock/:productId',
-    { config: { auth: ['ops', 'store'] }, schema: { tags: ['inventory'], summary: 'Stock of one product in a store, with its audit trail', params: Params } },
+    {
+      config: { auth: ['ops', 'store'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Stock of one product in a store, with its audit trail',
+        params: Params,
+      },
+    },
     async (req) => {
       staffOf(req.principal, req.params.id);
       const stock = await inventory.stockOf(req.params.id, req.params.productId);
       if (!stock) throw new AppError('NOT_FOUND', 'This store does not stock this product');
-      return { ...stock, available: stock.on_hand - stock.reserved, audit: await inventory.auditTrail(req.params.id, req.params.productId) };
+      return {
+        ...stock,
+        available: stock.on_hand - stock.reserved,
+        audit: await inventory.auditTrail(req.params.id, req.params.productId),
+      };
     },
   );
 
@@ -33,14 +48,23 @@ export async function inventoryRoutes(scope: FastifyInstance, inventory: Invento
       config: { auth: ['ops', 'store'] },
       schema: {
         tags: ['inventory'],
-        summary: 'Record a stock count: the units on hand now (refused below what is reserved for orders)',
+        summary:
+          'Record a stock count: the units on hand now (refused below what is reserved for orders)',
         params: Params,
-        body: Strict({ on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }), reason: Type.String({ minLength: 3, maxLength: 300 }) }),
+        body: Strict({
+          on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          reason: Type.String({ minLength: 3, maxLength: 300 }),
+        }),
       },
     },
     async (req) => {
       const by = staffOf(req.principal, req.params.id);
-      return inventory.count(by, { storeId: req.params.id, productId: req.params.productId, onHand: req.body.on_hand, reason: req.body.reason });
+      return inventory.count(by, {
+        storeId: req.params.id,
+        productId: req.params.productId,
+        onHand: req.body.on_hand,
+        reason: req.body.reason,
+      });
     },
   );
 
@@ -50,20 +74,31 @@ export async function inventoryRoutes(scope: FastifyInstance, inventory: Invento
       config: { auth: ['ops', 'store'] },
       schema: {
         tags: ['inventory'],
-        summary: 'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
+        summary:
+          'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
         params: Params,
         body: Strict({
           kind: Type.Union([Type.Literal('restock'), Type.Literal('adjustment')]),
-          delta: Type.Integer({ minimum: -100_000, maximum: 100_000, description: 'Units added (+) or removed (−); not 0' }),
+          delta: Type.Integer({
+            minimum: -100_000,
+            maximum: 100_000,
+            description: 'Units added (+) or removed (−); not 0',
+          }),
           reason: Type.String({ minLength: 3, maxLength: 300 }),
         }),
       },
     },
     async (req) => {
       const by = staffOf(req.principal, req.params.id);
-      if (req.body.delta === 0) throw new AppError('VALIDATION_FAILED', 'body.delta: a change of 0 changes nothing');
-      if (req.body.kind === 'restock' && req.body.delta < 0) throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
-      return inventory.adjust(by, { storeId: req.params.id, productId: req.params.productId, ...req.body });
+      if (req.body.delta === 0)
+        throw new AppError('VALIDATION_FAILED', 'body.delta: a change of 0 changes nothing');
+      if (req.body.kind === 'restock' && req.body.delta < 0)
+        throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
+      return inventory.adjust(by, {
+        storeId: req.params.id,
+        productId: req.params.productId,
+        ...req.body,
+      });
     },
   );
 }

@@ -51,20 +51,30 @@ function outOfStock(productIds: string[], cause?: unknown): AppError {
 
 /** Why `inventory_reserve_each` held nothing for a reservation, as the caller's error. */
 function refusal(o: Exclude<EachOutcome, { ok: true }>, owner: string): AppError {
-  return o.error === 'out_of_stock' ? outOfStock(o.short) : new AppError('CONFLICT', `${owner} already holds stock; release it first`);
+  return o.error === 'out_of_stock'
+    ? outOfStock(o.short)
+    : new AppError('CONFLICT', `${owner} already holds stock; release it first`);
 }
 
 function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
   const merged = new Map<string, number>();
   for (const l of lines) {
-    if (!Number.isInteger(l.quantity) || l.quantity <= 0) throw new AppError('VALIDATION_FAILED', 'quantities must be whole numbers above 0');
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0)
+      throw new AppError('VALIDATION_FAILED', 'quantities must be whole numbers above 0');
     merged.set(l.productId, (merged.get(l.productId) ?? 0) + l.quantity);
   }
   // A stable lock order keeps two multi-line reservations from deadlocking each other.
-  return [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  return [...merged]
+    .map(([productId, quantity]) => ({ productId, quantity }))
+    .sort((a, b) => (a.productId < b.productId ? -1 : 1));
 }
 
-export function inventoryService(deps: { db: Db; clock: Clock; strategy?: ReserveStrategy; signals?: Pick<StockSignals, 'changed'> }) {
+export function inventoryService(deps: {
+  db: Db;
+  clock: Clock;
+  strategy?: ReserveStrategy;
+  signals?: Pick<StockSignals, 'changed'>;
+}) {
   const { db, clock } = deps;
   /** After a commit of ours: tells readers (the catalog's pages) which stores to re-read. */
   const changed = (storeIds: string | Iterable<string> | null) => {
@@ -79,11 +89,20 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
   const strategy = deps.strategy ?? 'coalesced';
   // `coalesced`: concurrent reservations at one store go out as one `inventory_reserve_each` call,
   // one round trip and one commit for the group, each still all or nothing in its subtransaction.
-  const reserveTogether = coalescer((batch: ReserveArgs[]) => retryOnConflict(() => reserveEach(db, batch), 5), { max: 100, keyOf: (a) => a.storeId });
+  const reserveTogether = coalescer(
+    (batch: ReserveArgs[]) => retryOnConflict(() => reserveEach(db, batch), 5),
+    { max: 100, keyOf: (a) => a.storeId },
+  );
   // Every paid order extends its hold once; those paid together share one statement.
-  const extendInBatch = coalescer((moves: Array<{ id: string; until: Date }>) => extendReservations(db, moves), { max: 200 });
+  const extendInBatch = coalescer(
+    (moves: Array<{ id: string; until: Date }>) => extendReservations(db, moves),
+    { max: 200 },
+  );
 
-  async function reserveOnce(trx: Db, args: Parameters<typeof reserveConditional>[1]): Promise<void> {
+  async function reserveOnce(
+    trx: Db,
+    args: Parameters<typeof reserveConditional>[1],
+  ): Promise<void> {
     if (strategy === 'locking') {
       const short = await reserveLocking(trx, args);
       if (short.length > 0) throw outOfStock(short);
@@ -110,10 +129,19 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
      * Inside a caller's transaction, the caller passes `stores` (whose stock this changed) to
      * `stockChanged` once it has committed.
      */
-    async reserve(req: ReserveRequest, trxOrDb: Db = db): Promise<{ reservationId: string; expiresAt: Date; stores: string[] }> {
+    async reserve(
+      req: ReserveRequest,
+      trxOrDb: Db = db,
+    ): Promise<{ reservationId: string; expiresAt: Date; stores: string[] }> {
       const lines = normalise(req.lines);
       if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
-      const args = { id: uuidv7(), storeId: req.storeId, owner: req.owner, lines, expiresAt: new Date(clock.now() + req.ttlMs) };
+      const args = {
+        id: uuidv7(),
+        storeId: req.storeId,
+        owner: req.owner,
+        lines,
+        expiresAt: new Date(clock.now() + req.ttlMs),
+      };
       const result = { reservationId: args.id, expiresAt: args.expiresAt, stores: [req.storeId] };
       const run = async (trx: Db) => {
         if (req.replacingHoldOf) {
@@ -136,7 +164,10 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       }
       // Option B alone is one statement, its own transaction; the rest needs an explicit one.
       const single = !req.replacingHoldOf && strategy !== 'locking';
-      await retryOnConflict(() => (single ? reserveOnce(db, args) : db.transaction().execute(run)), 5);
+      await retryOnConflict(
+        () => (single ? reserveOnce(db, args) : db.transaction().execute(run)),
+        5,
+      );
       changed(result.stores);
       return result;
     },
@@ -148,11 +179,20 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
      * nothing, and the others go on. Always Option B. The caller passes the stores of the held
      * ones to `stockChanged` once it has committed.
      */
-    async reserveEach(reqs: ReadonlyArray<Omit<ReserveRequest, 'replacingHoldOf'>>, trx: Db): Promise<Array<{ reservationId: string; expiresAt: Date } | AppError>> {
+    async reserveEach(
+      reqs: ReadonlyArray<Omit<ReserveRequest, 'replacingHoldOf'>>,
+      trx: Db,
+    ): Promise<Array<{ reservationId: string; expiresAt: Date } | AppError>> {
       const args = reqs.map((req) => {
         const lines = normalise(req.lines);
         if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
-        return { id: uuidv7(), storeId: req.storeId, owner: req.owner, lines, expiresAt: new Date(clock.now() + req.ttlMs) };
+        return {
+          id: uuidv7(),
+          storeId: req.storeId,
+          owner: req.owner,
+          lines,
+          expiresAt: new Date(clock.now() + req.ttlMs),
+        };
       });
       const outcomes = await reserveEach(trx, args);
       return outcomes.map((o, i) => {
@@ -162,13 +202,15 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
     },
 
     /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
-    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) => finish(trx, reservationId, 'confirmed', picked),
+    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) =>
+      finish(trx, reservationId, 'confirmed', picked),
 
     /**
      * Keeps a reservation held until `ttlMs` from now. A paid order's stock must outlive the
      * placement expiry: its saga, not the sweeper, ends it (confirm or release).
      */
-    extend: (reservationId: string, ttlMs: number) => extendInBatch({ id: reservationId, until: new Date(clock.now() + ttlMs) }),
+    extend: (reservationId: string, ttlMs: number) =>
+      extendInBatch({ id: reservationId, until: new Date(clock.now() + ttlMs) }),
 
     release: (reservationId: string, trx: Db = db) => finish(trx, reservationId, 'released'),
 
@@ -201,7 +243,16 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       return stores.length;
     },
 
-    async adjust(by: Principal, a: { storeId: string; productId: string; delta: number; kind: 'restock' | 'adjustment'; reason: string }) {
+    async adjust(
+      by: Principal,
+      a: {
+        storeId: string;
+        productId: string;
+        delta: number;
+        kind: 'restock' | 'adjustment';
+        reason: string;
+      },
+    ) {
       const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
       if (row) {
         changed(a.storeId);
@@ -209,22 +260,38 @@ export function inventoryService(deps: { db: Db; clock: Clock; strategy?: Reserv
       }
       const current = await stockOf(db, a.storeId, a.productId);
       if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
-      throw new AppError('CONFLICT', `On hand would drop below the ${current.reserved} unit(s) reserved for orders`, { details: current });
+      throw new AppError(
+        'CONFLICT',
+        `On hand would drop below the ${current.reserved} unit(s) reserved for orders`,
+        { details: current },
+      );
     },
 
     /** A stock count: sets the units on hand, audited as a count. */
-    async count(by: Principal, c: { storeId: string; productId: string; onHand: number; reason: string }) {
-      const applied = await setStockLevels(db, [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }], { kind: 'count', reason: c.reason, actor: by.id });
+    async count(
+      by: Principal,
+      c: { storeId: string; productId: string; onHand: number; reason: string },
+    ) {
+      const applied = await setStockLevels(
+        db,
+        [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }],
+        { kind: 'count', reason: c.reason, actor: by.id },
+      );
       if (applied.length > 0) changed(c.storeId);
       const now = await stockOf(db, c.storeId, c.productId);
       if (applied.length === 0 && now) {
-        throw new AppError('CONFLICT', `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`, { details: now });
+        throw new AppError(
+          'CONFLICT',
+          `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`,
+          { details: now },
+        );
       }
       return now;
     },
 
     stockOf: (storeId: string, productId: string) => stockOf(db, storeId, productId),
-    auditTrail: (storeId: string, productId: string, limit = 50) => auditTrail(db, storeId, productId, limit),
+    auditTrail: (storeId: string, productId: string, limit = 50) =>
+      auditTrail(db, storeId, productId, limit),
   };
 }
 

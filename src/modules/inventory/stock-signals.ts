@@ -20,7 +20,9 @@ export function stockSignals(bus: EventBus): StockSignals {
   return {
     changed(storeIds) {
       // Lower case, as Postgres prints uuids: an id taken from a URL may be upper case.
-      const ids = (typeof storeIds === 'string' ? [storeIds] : [...storeIds]).map((id) => id.toLowerCase());
+      const ids = (typeof storeIds === 'string' ? [storeIds] : [...storeIds]).map((id) =>
+        id.toLowerCase(),
+      );
       if (ids.length > 0) notices.notify(ids);
     },
     onChanged: (handler) => notices.onNotice(handler),

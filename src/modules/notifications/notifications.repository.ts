@@ -25,13 +25,23 @@ export function notificationsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     insert(rows: NewNotification[]) {
-      return rows.length === 0 ? Promise.resolve() : q.insertInto('notifications').values(rows).execute();
+      return rows.length === 0
+        ? Promise.resolve()
+        : q.insertInto('notifications').values(rows).execute();
     },
-    listFor(p: { userId: string; role: string; before?: string; unreadOnly: boolean; limit: number }) {
+    listFor(p: {
+      userId: string;
+      role: string;
+      before?: string;
+      unreadOnly: boolean;
+      limit: number;
+    }) {
       let query = q
         .selectFrom('notifications')
         .selectAll()
-        .where((eb) => eb.or([eb('recipient_user_id', '=', p.userId), eb('recipient_role', '=', p.role)]))
+        .where((eb) =>
+          eb.or([eb('recipient_user_id', '=', p.userId), eb('recipient_role', '=', p.role)]),
+        )
         .orderBy('id', 'desc')
         .limit(p.limit);
       if (p.before) query = query.where('id', '<', p.before);
@@ -43,7 +53,9 @@ export function notificationsRepository(db: Db) {
         .updateTable('notifications')
         .set({ read_at: sql`coalesce(read_at, now())` })
         .where('id', '=', id)
-        .where((eb) => eb.or([eb('recipient_user_id', '=', userId), eb('recipient_role', '=', role)]))
+        .where((eb) =>
+          eb.or([eb('recipient_user_id', '=', userId), eb('recipient_role', '=', role)]),
+        )
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },

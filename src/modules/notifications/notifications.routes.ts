@@ -52,12 +52,17 @@ export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promi
     '/v1/notifications/:id/read',
     {
       config: { auth: ['customer', 'driver', 'store', 'ops'], idempotency: 'off' },
-      schema: { tags: ['notifications'], summary: 'Mark a notification read', params: Strict({ id: Uuid }) },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark a notification read',
+        params: Strict({ id: Uuid }),
+      },
     },
     async (req, reply) => {
       const p = req.principal;
       if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-      if (!(await repo.markRead(req.params.id, p.id, p.role))) throw new AppError('NOT_FOUND', `No notification ${req.params.id}`);
+      if (!(await repo.markRead(req.params.id, p.id, p.role)))
+        throw new AppError('NOT_FOUND', `No notification ${req.params.id}`);
       return reply.code(204).send();
     },
   );

@@ -53,7 +53,12 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
       ];
     }
     case DispatchEvents.TRIP_ESCALATED: {
-      const p = event.payload as { trip_id: string; store_id: string; offers_made: number; radius_m: number };
+      const p = event.payload as {
+        trip_id: string;
+        store_id: string;
+        offers_made: number;
+        radius_m: number;
+      };
       return [
         {
           ...base,
@@ -75,14 +80,18 @@ export async function startNotificationsWorker(ctx: PlatformContext): Promise<St
     const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
     await notificationsRepository(trx).insert(rows);
   });
-  const sub = await ctx.subscribe(CONSUMER_NOTIFICATIONS, ['support.>', DispatchEvents.TRIP_ESCALATED], async (event, delivery) => {
-    try {
-      await handle(event, delivery);
-      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
-    } catch (err) {
-      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'error' });
-      throw err;
-    }
-  });
+  const sub = await ctx.subscribe(
+    CONSUMER_NOTIFICATIONS,
+    ['support.>', DispatchEvents.TRIP_ESCALATED],
+    async (event, delivery) => {
+      try {
+        await handle(event, delivery);
+        ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
+      } catch (err) {
+        ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'error' });
+        throw err;
+      }
+    },
+  );
   return { stop: () => sub.close() };
 }

@@ -18,9 +18,20 @@ afterAll(async () => {
 });
 
 const put = (product: number, quantity: number, storeId = shop.storeId) =>
-  t.request({ method: 'PUT', url: '/v1/cart/lines', token: customer, payload: { store_id: storeId, product_id: shop.products[product]?.id, quantity } });
+  t.request({
+    method: 'PUT',
+    url: '/v1/cart/lines',
+    token: customer,
+    payload: { store_id: storeId, product_id: shop.products[product]?.id, quantity },
+  });
 const reserved = async (i: number) =>
-  (await sql<{ reserved: number }>`SELECT reserved FROM stock WHERE store_id = ${shop.storeId} AND product_id = ${shop.products[i]?.id}`.execute(t.platform.ctx.db)).rows[0]?.reserved;
+  (
+    await sql<{
+      reserved: number;
+    }>`SELECT reserved FROM stock WHERE store_id = ${shop.storeId} AND product_id = ${shop.products[i]?.id}`.execute(
+      t.platform.ctx.db,
+    )
+  ).rows[0]?.reserved;
 
 describe('cart', () => {
   it('prices lines from the catalog, holds stock, and converts the hold into the order', async () => {
@@ -46,7 +57,10 @@ describe('cart', () => {
       url: '/v1/orders',
       token: customer,
       headers: { 'idempotency-key': 'cart-checkout' },
-      payload: { delivery: { lat: shop.at.lat, lng: shop.at.lng + 0.01, address: 'Invalidenstr. 1' }, payment: { card_token: 'tok_visa' } },
+      payload: {
+        delivery: { lat: shop.at.lat, lng: shop.at.lng + 0.01, address: 'Invalidenstr. 1' },
+        payment: { card_token: 'tok_visa' },
+      },
     });
     expect(placed.statusCode).toBe(201);
     expect(placed.json().totals.subtotal_minor).toBe(1000);
@@ -59,9 +73,20 @@ describe('cart', () => {
 
   it('checks a cart out once even when two checkouts with different keys race', async () => {
     await put(1, 1);
-    const body = { delivery: { lat: shop.at.lat, lng: shop.at.lng + 0.01, address: 'Invalidenstr. 1' }, payment: { card_token: 'tok_visa' } };
+    const body = {
+      delivery: { lat: shop.at.lat, lng: shop.at.lng + 0.01, address: 'Invalidenstr. 1' },
+      payment: { card_token: 'tok_visa' },
+    };
     const [a, b] = await Promise.all(
-      ['tap-1', 'tap-2'].map((key) => t.request({ method: 'POST', url: '/v1/orders', token: customer, headers: { 'idempotency-key': key }, payload: body })),
+      ['tap-1', 'tap-2'].map((key) =>
+        t.request({
+          method: 'POST',
+          url: '/v1/orders',
+          token: customer,
+          headers: { 'idempotency-key': key },
+          payload: body,
+        }),
+      ),
     );
     const codes = [a?.statusCode, b?.statusCode].sort();
     expect(codes[0]).toBe(201);
@@ -71,20 +96,59 @@ describe('cart', () => {
   it('keeps a cart at one store and frees the hold when emptied', async () => {
     const other = await openShop(t, { stock: [1], lat: 52.51 });
     await put(1, 2);
-    const elsewhere = await t.request({ method: 'PUT', url: '/v1/cart/lines', token: customer, payload: { store_id: other.storeId, product_id: other.products[0]?.id, quantity: 1 } });
+    const elsewhere = await t.request({
+      method: 'PUT',
+      url: '/v1/cart/lines',
+      token: customer,
+      payload: { store_id: other.storeId, product_id: other.products[0]?.id, quantity: 1 },
+    });
     expect(elsewhere.statusCode).toBe(409);
     const before = await reserved(1);
-    expect((await t.request({ method: 'DELETE', url: '/v1/cart', token: customer })).statusCode).toBe(204);
+    expect(
+      (await t.request({ method: 'DELETE', url: '/v1/cart', token: customer })).statusCode,
+    ).toBe(204);
     expect(await reserved(1)).toBe((before ?? 0) - 2);
-    expect((await t.request({ method: 'POST', url: '/v1/orders', token: customer, headers: { 'idempotency-key': 'empty' }, payload: { delivery: { lat: 52.5, lng: 13.4, address: 'x st' }, payment: { card_token: 'tok_visa' } } })).statusCode).toBe(422);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/orders',
+          token: customer,
+          headers: { 'idempotency-key': 'empty' },
+          payload: {
+            delivery: { lat: 52.5, lng: 13.4, address: 'x st' },
+            payment: { card_token: 'tok_visa' },
+          },
+        })
+      ).statusCode,
+    ).toBe(422);
   });
 
   it('refuses bad cart input', async () => {
     expect((await put(0, -1)).statusCode).toBe(400);
     expect((await put(0, 100)).statusCode).toBe(400);
-    const unknown = await t.request({ method: 'PUT', url: '/v1/cart/lines', token: customer, payload: { store_id: shop.storeId, product_id: '01a20959-0000-7000-8000-000000000000', quantity: 1 } });
+    const unknown = await t.request({
+      method: 'PUT',
+      url: '/v1/cart/lines',
+      token: customer,
+      payload: {
+        store_id: shop.storeId,
+        product_id: '01a20959-0000-7000-8000-000000000000',
+        quantity: 1,
+      },
+    });
     expect(unknown.statusCode).toBe(400);
-    const withPrice = await t.request({ method: 'PUT', url: '/v1/cart/lines', token: customer, payload: { store_id: shop.storeId, product_id: shop.products[0]?.id, quantity: 1, price_minor: 1 } });
+    const withPrice = await t.request({
+      method: 'PUT',
+      url: '/v1/cart/lines',
+      token: customer,
+      payload: {
+        store_id: shop.storeId,
+        product_id: shop.products[0]?.id,
+        quantity: 1,
+        price_minor: 1,
+      },
+    });
     expect(withPrice.statusCode).toBe(400);
   });
 });

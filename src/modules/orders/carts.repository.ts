@@ -2,7 +2,14 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 
 interface Tables {
-  carts: { id: string; customer_id: string; store_id: string; status: 'open' | 'checked_out' | 'abandoned'; version: number; updated_at: Date };
+  carts: {
+    id: string;
+    customer_id: string;
+    store_id: string;
+    status: 'open' | 'checked_out' | 'abandoned';
+    version: number;
+    updated_at: Date;
+  };
   cart_lines: { cart_id: string; product_id: string; quantity: number };
 }
 
@@ -10,24 +17,51 @@ export function cartsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     async openCartOf(customerId: string) {
-      const cart = await q.selectFrom('carts').selectAll().where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirst();
+      const cart = await q
+        .selectFrom('carts')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       if (!cart) return undefined;
-      const lines = await q.selectFrom('cart_lines').select(['product_id', 'quantity']).where('cart_id', '=', cart.id).orderBy('product_id').execute();
+      const lines = await q
+        .selectFrom('cart_lines')
+        .select(['product_id', 'quantity'])
+        .where('cart_id', '=', cart.id)
+        .orderBy('product_id')
+        .execute();
       return { ...cart, lines };
     },
     /** The customer's open cart at this store, created if there is none; undefined if open at another store. */
     async openAt(customerId: string, storeId: string, newId: string) {
       await q
         .insertInto('carts')
-        .values({ id: newId, customer_id: customerId, store_id: storeId, status: 'open', version: 1, updated_at: new Date() })
+        .values({
+          id: newId,
+          customer_id: customerId,
+          store_id: storeId,
+          status: 'open',
+          version: 1,
+          updated_at: new Date(),
+        })
         .onConflict((oc) => oc.column('customer_id').where('status', '=', 'open').doNothing())
         .execute();
-      const cart = await q.selectFrom('carts').selectAll().where('customer_id', '=', customerId).where('status', '=', 'open').forUpdate().executeTakeFirstOrThrow();
+      const cart = await q
+        .selectFrom('carts')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .where('status', '=', 'open')
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       return cart.store_id === storeId ? cart : undefined;
     },
     async setLine(cartId: string, productId: string, quantity: number) {
       if (quantity === 0) {
-        await q.deleteFrom('cart_lines').where('cart_id', '=', cartId).where('product_id', '=', productId).execute();
+        await q
+          .deleteFrom('cart_lines')
+          .where('cart_id', '=', cartId)
+          .where('product_id', '=', productId)
+          .execute();
       } else {
         await q
           .insertInto('cart_lines')
@@ -35,11 +69,20 @@ export function cartsRepository(db: Db) {
           .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet({ quantity }))
           .execute();
       }
-      await q.updateTable('carts').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', cartId).execute();
+      await q
+        .updateTable('carts')
+        .set({ version: sql`version + 1`, updated_at: sql`now()` })
+        .where('id', '=', cartId)
+        .execute();
     },
     /** Closes an open cart; false when it was no longer open. */
     async close(cartId: string, status: 'checked_out' | 'abandoned'): Promise<boolean> {
-      const r = await q.updateTable('carts').set({ status, updated_at: sql`now()` }).where('id', '=', cartId).where('status', '=', 'open').executeTakeFirst();
+      const r = await q
+        .updateTable('carts')
+        .set({ status, updated_at: sql`now()` })
+        .where('id', '=', cartId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
   };

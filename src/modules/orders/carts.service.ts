@@ -12,16 +12,41 @@ import { type FeeSchedule, priceOrder } from './pricing.ts';
  * on, every change re-holds the whole cart in one transaction (release + reserve), so the hold
  * always matches the cart and expires with it.
  */
-export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory: InventoryService; fees: FeeSchedule; holds: boolean; holdTtlMs: number }) {
+export function cartsService(deps: {
+  db: Db;
+  catalog: CatalogServices;
+  inventory: InventoryService;
+  fees: FeeSchedule;
+  holds: boolean;
+  holdTtlMs: number;
+}) {
   const { db, catalog, inventory } = deps;
 
   async function view(customerId: string) {
     const cart = await cartsRepository(db).openCartOf(customerId);
-    if (!cart) return { id: null, store_id: null, lines: [], totals: priceOrder([], deps.fees), currency: null };
+    if (!cart)
+      return {
+        id: null,
+        store_id: null,
+        lines: [],
+        totals: priceOrder([], deps.fees),
+        currency: null,
+      };
     const prices = await catalog.products.pricesFor(cart.lines.map((l) => l.product_id));
     const lines = cart.lines.flatMap((l) => {
       const p = prices.get(l.product_id);
-      return p ? [{ product_id: l.product_id, sku: p.sku, name: p.name, unit_price_minor: p.price_minor, quantity: l.quantity, line_total_minor: p.price_minor * l.quantity }] : [];
+      return p
+        ? [
+            {
+              product_id: l.product_id,
+              sku: p.sku,
+              name: p.name,
+              unit_price_minor: p.price_minor,
+              quantity: l.quantity,
+              line_total_minor: p.price_minor * l.quantity,
+            },
+          ]
+        : [];
     });
     const currency = prices.values().next().value?.currency ?? null;
     return {
@@ -30,26 +55,51 @@ export function cartsService(deps: { db: Db; catalog: CatalogServices; inventory
       version: cart.version,
       currency,
       lines,
-      totals: priceOrder(lines.map((l) => ({ unitPriceMinor: l.unit_price_minor, quantity: l.quantity })), deps.fees),
+      totals: priceOrder(
+        lines.map((l) => ({ unitPriceMinor: l.unit_price_minor, quantity: l.quantity })),
+        deps.fees,
+      ),
     };
   }
 
   return {
     view: (by: Principal) => view(by.id),
 
-    async setLine(by: Principal, input: { store_id: string; product_id: string; quantity: number }) {
+    async setLine(
+      by: Principal,
+      input: { store_id: string; product_id: string; quantity: number },
+    ) {
       const prices = await catalog.products.pricesFor([input.product_id]);
-      if (!prices.has(input.product_id)) throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
+      if (!prices.has(input.product_id))
+        throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
       const touched = await db.transaction().execute(async (trx) => {
         const carts = cartsRepository(trx);
         const cart = await carts.openAt(by.id, input.store_id, uuidv7());
-        if (!cart) throw new AppError('CONFLICT', 'Your cart is at another store; empty it (DELETE /v1/cart) to shop here');
+        if (!cart)
+          throw new AppError(
+            'CONFLICT',
+            'Your cart is at another store; empty it (DELETE /v1/cart) to shop here',
+          );
         await carts.setLine(cart.id, input.product_id, input.quantity);
         if (deps.holds) {
           const current = await carts.openCartOf(by.id);
-          const lines = (current?.lines ?? []).map((l) => ({ productId: l.product_id, quantity: l.quantity }));
+          const lines = (current?.lines ?? []).map((l) => ({
+            productId: l.product_id,
+            quantity: l.quantity,
+          }));
           if (lines.length > 0) {
-            return (await inventory.reserve({ storeId: cart.store_id, owner: `cart:${cart.id}`, lines, ttlMs: deps.holdTtlMs, replacingHoldOf: `cart:${cart.id}` }, trx)).stores;
+            return (
+              await inventory.reserve(
+                {
+                  storeId: cart.store_id,
+                  owner: `cart:${cart.id}`,
+                  lines,
+                  ttlMs: deps.holdTtlMs,
+                  replacingHoldOf: `cart:${cart.id}`,
+                },
+                trx,
+              )
+            ).stores;
           }
         }
         return [];

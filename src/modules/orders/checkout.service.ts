@@ -7,7 +7,12 @@ import { AppError, isConnectionError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { cartsRepository } from './carts.repository.ts';
-import { type NewOrder, type OrderLineRow, type OrderRow, ordersRepository } from './orders.repository.ts';
+import {
+  type NewOrder,
+  type OrderLineRow,
+  type OrderRow,
+  ordersRepository,
+} from './orders.repository.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
 export interface CheckoutInput {
@@ -18,7 +23,10 @@ export interface CheckoutInput {
   payment: { card_token: string };
 }
 
-const bad = (path: string, message: string) => new AppError('VALIDATION_FAILED', `${path}: ${message}`, { details: { errors: [{ path: `body.${path}`, message }] } });
+const bad = (path: string, message: string) =>
+  new AppError('VALIDATION_FAILED', `${path}: ${message}`, {
+    details: { errors: [{ path: `body.${path}`, message }] },
+  });
 
 /**
  * Orders placed in one batch at most: each reservation in it is a subtransaction, and Postgres
@@ -35,21 +43,46 @@ class SameKeyPlaced extends Error {}
  * and its `orders.order_placed` event, and closes the cart. The saga takes it from there.
  */
 /** The delivery window promised at checkout (from learned preparation and travel times). */
-export type PromiseFn = (storeId: string, store: { lat: number; lng: number }, dropoff: { lat: number; lng: number }, defaultPrepS: number) => Promise<{ from: number; to: number }>;
+export type PromiseFn = (
+  storeId: string,
+  store: { lat: number; lng: number },
+  dropoff: { lat: number; lng: number },
+  defaultPrepS: number,
+) => Promise<{ from: number; to: number }>;
 
-export function checkoutService(deps: { db: Db; catalog: CatalogServices; inventory: InventoryService; fees: FeeSchedule; reservationTtlMs: number; promise: PromiseFn }) {
+export function checkoutService(deps: {
+  db: Db;
+  catalog: CatalogServices;
+  inventory: InventoryService;
+  fees: FeeSchedule;
+  reservationTtlMs: number;
+  promise: PromiseFn;
+}) {
   const { db, catalog, inventory } = deps;
 
-  async function resolveLines(by: Principal, input: CheckoutInput): Promise<{ storeId: string; cartId: string | null; lines: Array<{ productId: string; quantity: number }> }> {
+  async function resolveLines(
+    by: Principal,
+    input: CheckoutInput,
+  ): Promise<{
+    storeId: string;
+    cartId: string | null;
+    lines: Array<{ productId: string; quantity: number }>;
+  }> {
     if (input.lines) {
       if (!input.store_id) throw bad('store_id', 'required with lines');
       const skus = input.lines.filter((l) => !l.product_id && l.sku).map((l) => l.sku as string);
-      const bySku = skus.length > 0 ? await catalog.products.idsForSkus(skus) : new Map<string, string>();
+      const bySku =
+        skus.length > 0 ? await catalog.products.idsForSkus(skus) : new Map<string, string>();
       const seen = new Set<string>();
       const lines = input.lines.map((l, i) => {
         const productId = l.product_id ?? (l.sku ? bySku.get(l.sku) : undefined);
-        if (!productId) throw bad(`lines.${i}`, l.sku ? `unknown SKU ${l.sku}` : 'give product_id or sku');
-        if (seen.has(productId)) throw bad(`lines.${i}`, 'this product is already in an earlier line; send one line per product');
+        if (!productId)
+          throw bad(`lines.${i}`, l.sku ? `unknown SKU ${l.sku}` : 'give product_id or sku');
+        if (seen.has(productId))
+          throw bad(
+            `lines.${i}`,
+            'this product is already in an earlier line; send one line per product',
+          );
         seen.add(productId);
         return { productId, quantity: l.quantity };
       });
@@ -57,9 +90,12 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
     }
     const cart = await cartsRepository(db).openCartOf(by.id);
     if (!cart || cart.lines.length === 0) throw new AppError('UNPROCESSABLE', 'The cart is empty');
-    return { storeId: cart.store_id, cartId: cart.id, lines: cart.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })) };
+    return {
+      storeId: cart.store_id,
+      cartId: cart.id,
+      lines: cart.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })),
+    };
   }
-
 
   /**
    * Checkouts of lines arriving together are placed together: one transaction reserves each
@@ -70,19 +106,25 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
   const findEarlier = coalescer(
     async (asks: Array<{ customerId: string; key: string }>) => {
       const found = await ordersRepository(db).findByClientKeys(asks);
-      return asks.map((a) => found.find((o) => o.customer_id === a.customerId && o.client_key === a.key));
+      return asks.map((a) =>
+        found.find((o) => o.customer_id === a.customerId && o.client_key === a.key),
+      );
     },
     { max: 200 },
   );
 
-  const placeInBatch = coalescer<Placing, OrderRow | undefined>((batch) => placeBatch(batch), { max: PLACE_BATCH_MAX });
+  const placeInBatch = coalescer<Placing, OrderRow | undefined>((batch) => placeBatch(batch), {
+    max: PLACE_BATCH_MAX,
+  });
 
   type Placing = { order: NewOrder; lines: OrderLineRow[] };
 
   async function placeBatch(batch: Placing[]): Promise<Array<OrderRow | undefined | Error>> {
     // A key twice in one batch (two requests of one retry racing): the first places the order,
     // the second is answered as a repeat (undefined) and holds no stock meanwhile.
-    const repeat = repeatsInBatch(batch, (b) => (b.order.client_key === null ? null : `${b.order.customer_id}\n${b.order.client_key}`));
+    const repeat = repeatsInBatch(batch, (b) =>
+      b.order.client_key === null ? null : `${b.order.customer_id}\n${b.order.client_key}`,
+    );
     const placed = await placeTogether(batch.filter((_, i) => !repeat[i]));
     let next = 0;
     return repeat.map((r) => (r ? undefined : placed[next++]));
@@ -94,17 +136,32 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       const { results, stores } = await retryOnConflict(() =>
         db.transaction().execute(async (trx) => {
           const held = await inventory.reserveEach(
-            batch.map((b) => ({ storeId: b.order.store_id, owner: `order:${b.order.id}`, lines: b.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })), ttlMs: deps.reservationTtlMs })),
+            batch.map((b) => ({
+              storeId: b.order.store_id,
+              owner: `order:${b.order.id}`,
+              lines: b.lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })),
+              ttlMs: deps.reservationTtlMs,
+            })),
             trx,
           );
           const toWrite = batch.flatMap((b, i) => {
             const h = held[i];
-            return h instanceof Error || !h ? [] : [{ order: { ...b.order, reservation_id: h.reservationId }, lines: b.lines }];
+            return h instanceof Error || !h
+              ? []
+              : [{ order: { ...b.order, reservation_id: h.reservationId }, lines: b.lines }];
           });
-          const written = toWrite.length === 0 ? [] : await ordersRepository(trx).insertManyWithEvents(toWrite.map((w) => w.order), toWrite.flatMap((w) => w.lines), toWrite.map(() => uuidv7()));
+          const written =
+            toWrite.length === 0
+              ? []
+              : await ordersRepository(trx).insertManyWithEvents(
+                  toWrite.map((w) => w.order),
+                  toWrite.flatMap((w) => w.lines),
+                  toWrite.map(() => uuidv7()),
+                );
           const byId = new Map(written.map((r) => [r.id, r]));
           // An order whose key was taken meanwhile is not written: its stock goes back in this transaction.
-          for (const w of toWrite) if (!byId.has(w.order.id)) await inventory.release(w.order.reservation_id, trx);
+          for (const w of toWrite)
+            if (!byId.has(w.order.id)) await inventory.release(w.order.reservation_id, trx);
           return {
             results: batch.map((b, i) => {
               const h = held[i];
@@ -122,25 +179,46 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       // retry finds its order by key.
       if (batch.length === 1 || isConnectionError(err)) throw err;
       const alone: Array<OrderRow | undefined | Error> = [];
-      for (const b of batch) alone.push(await placeTogether([b]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+      for (const b of batch)
+        alone.push(
+          await placeTogether([b]).then(
+            (r) => r[0],
+            (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+          ),
+        );
       return alone;
     }
   }
 
   /** A cart checkout: close the cart, turn its hold into the order's reservation, write the order. */
-  async function placeFromCart(cartId: string, order: NewOrder, lines: OrderLineRow[]): Promise<OrderRow | undefined> {
+  async function placeFromCart(
+    cartId: string,
+    order: NewOrder,
+    lines: OrderLineRow[],
+  ): Promise<OrderRow | undefined> {
     try {
       // Two multi-line checkouts at one store may lock rows in opposite orders: run it again.
       const placed = await retryOnConflict(() =>
         db.transaction().execute(async (trx) => {
           // The cart is closed first: a second checkout of the same cart (another key, a double
           // tap) finds it closed and stops here instead of placing a second order.
-          if (!(await cartsRepository(trx).close(cartId, 'checked_out'))) throw new AppError('CONFLICT', 'This cart was just checked out');
+          if (!(await cartsRepository(trx).close(cartId, 'checked_out')))
+            throw new AppError('CONFLICT', 'This cart was just checked out');
           const { reservationId, stores } = await inventory.reserve(
-            { storeId: order.store_id, owner: `order:${order.id}`, lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })), ttlMs: deps.reservationTtlMs, replacingHoldOf: `cart:${cartId}` },
+            {
+              storeId: order.store_id,
+              owner: `order:${order.id}`,
+              lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })),
+              ttlMs: deps.reservationTtlMs,
+              replacingHoldOf: `cart:${cartId}`,
+            },
             trx,
           );
-          const row = await ordersRepository(trx).insertWithEvent({ ...order, reservation_id: reservationId }, lines, uuidv7());
+          const row = await ordersRepository(trx).insertWithEvent(
+            { ...order, reservation_id: reservationId },
+            lines,
+            uuidv7(),
+          );
           // Throwing rolls the reservation back with it; returning would commit it.
           if (!row) throw new SameKeyPlaced();
           return { row, stores };
@@ -159,14 +237,22 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       // A retry whose first attempt committed (its stored response lost: a 5xx, a crash) finds that
       // order before anything else is checked: the store may have closed since, the stock may be
       // gone, a cart is closed by now. Concurrent checkouts share the look-up.
-      const earlier = clientKey ? await findEarlier({ customerId: by.id, key: clientKey }) : undefined;
+      const earlier = clientKey
+        ? await findEarlier({ customerId: by.id, key: clientKey })
+        : undefined;
       if (earlier) return { row: earlier, created: false };
       const { storeId, cartId, lines } = await resolveLines(by, input);
       if (lines.length === 0) throw new AppError('UNPROCESSABLE', 'The order has no lines');
-      const check = await catalog.stores.deliveryCheck(storeId, input.delivery.lat, input.delivery.lng);
+      const check = await catalog.stores.deliveryCheck(
+        storeId,
+        input.delivery.lat,
+        input.delivery.lng,
+      );
       if (!check) throw bad('store_id', 'unknown store');
-      if (!check.open) throw new AppError('UNPROCESSABLE', `${check.store.name} is not taking orders now`);
-      if (!check.covers) throw new AppError('UNPROCESSABLE', `${check.store.name} does not deliver to this address`);
+      if (!check.open)
+        throw new AppError('UNPROCESSABLE', `${check.store.name} is not taking orders now`);
+      if (!check.covers)
+        throw new AppError('UNPROCESSABLE', `${check.store.name} does not deliver to this address`);
 
       const products = await catalog.products.pricesFor(lines.map((l) => l.productId));
       const priced = lines.map((l, i) => {
@@ -176,9 +262,21 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
       });
       const currency = priced[0]?.p.currency ?? '';
       const foreign = priced.findIndex((x) => x.p.currency !== currency);
-      if (foreign >= 0) throw bad(`lines.${foreign}`, `priced in ${priced[foreign]?.p.currency}, the order is in ${currency}`);
-      const totals = priceOrder(priced.map((x) => ({ unitPriceMinor: x.p.price_minor, quantity: x.quantity })), deps.fees);
-      const promise = await deps.promise(storeId, check.store, input.delivery, check.store.avg_prep_s);
+      if (foreign >= 0)
+        throw bad(
+          `lines.${foreign}`,
+          `priced in ${priced[foreign]?.p.currency}, the order is in ${currency}`,
+        );
+      const totals = priceOrder(
+        priced.map((x) => ({ unitPriceMinor: x.p.price_minor, quantity: x.quantity })),
+        deps.fees,
+      );
+      const promise = await deps.promise(
+        storeId,
+        check.store,
+        input.delivery,
+        check.store.avg_prep_s,
+      );
 
       const orderId = uuidv7();
       const order: NewOrder = {
@@ -207,10 +305,14 @@ export function checkoutService(deps: { db: Db; catalog: CatalogServices; invent
         picked_quantity: null,
         age_restricted: x.p.age_restricted,
       }));
-      const row = cartId ? await placeFromCart(cartId, order, orderLines) : await placeInBatch({ order, lines: orderLines });
+      const row = cartId
+        ? await placeFromCart(cartId, order, orderLines)
+        : await placeInBatch({ order, lines: orderLines });
       if (!row) {
         // Another request with this key placed the order first (nothing of ours was kept).
-        const existing = clientKey ? await ordersRepository(db).findByClientKey(by.id, clientKey) : undefined;
+        const existing = clientKey
+          ? await ordersRepository(db).findByClientKey(by.id, clientKey)
+          : undefined;
         if (!existing) throw new AppError('CONFLICT', 'The order could not be placed; retry');
         return { row: existing, created: false };
       }

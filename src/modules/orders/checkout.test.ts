@@ -21,32 +21,62 @@ afterAll(async () => {
 });
 
 let keyN = 0;
-const checkout = (shop: Shop, lines: Array<{ product_id?: string; sku?: string; quantity: number }>, opts: { token?: string; card?: string; key?: string; extra?: object } = {}) =>
+const checkout = (
+  shop: Shop,
+  lines: Array<{ product_id?: string; sku?: string; quantity: number }>,
+  opts: { token?: string; card?: string; key?: string; extra?: object } = {},
+) =>
   t.request({
     method: 'POST',
     url: '/v1/orders',
     token: opts.token ?? customer,
     headers: { 'idempotency-key': opts.key ?? `k-${keyN++}-${Date.now()}` },
-    payload: { store_id: shop.storeId, lines, delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' }, payment: { card_token: opts.card ?? 'tok_visa' }, ...opts.extra },
+    payload: {
+      store_id: shop.storeId,
+      lines,
+      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' },
+      payment: { card_token: opts.card ?? 'tok_visa' },
+      ...opts.extra,
+    },
   });
 
 const stock = async (shop: Shop, i: number) =>
-  (await sql<{ on_hand: number; reserved: number }>`SELECT on_hand, reserved FROM stock WHERE store_id = ${shop.storeId} AND product_id = ${shop.products[i]?.id}`.execute(t.platform.ctx.db)).rows[0];
-const order = async (id: string, token = customer) => (await t.request({ method: 'GET', url: `/v1/orders/${id}`, token })).json();
+  (
+    await sql<{
+      on_hand: number;
+      reserved: number;
+    }>`SELECT on_hand, reserved FROM stock WHERE store_id = ${shop.storeId} AND product_id = ${shop.products[i]?.id}`.execute(
+      t.platform.ctx.db,
+    )
+  ).rows[0];
+const order = async (id: string, token = customer) =>
+  (await t.request({ method: 'GET', url: `/v1/orders/${id}`, token })).json();
 const storeDoes = (shop: Shop, id: string, action: string, payload?: object) =>
-  t.request({ method: 'POST', url: `/v1/orders/${id}/${action}`, token: shop.storeToken, ...(payload ? { payload } : {}) });
+  t.request({
+    method: 'POST',
+    url: `/v1/orders/${id}/${action}`,
+    token: shop.storeToken,
+    ...(payload ? { payload } : {}),
+  });
 
 describe('checkout and the order saga', () => {
   it('authorizes, follows the store, and captures only what was delivered', async () => {
     const shop = await openShop(t, { stock: [10, 10], prices: [500, 300] });
     const [a, b] = shop.products as [Shop['products'][0], Shop['products'][0]];
-    const res = await checkout(shop, [{ product_id: a.id, quantity: 2 }, { sku: b.sku, quantity: 1 }]);
+    const res = await checkout(shop, [
+      { product_id: a.id, quantity: 2 },
+      { sku: b.sku, quantity: 1 },
+    ]);
     expect(res.statusCode).toBe(201);
     const placed = res.json();
     expect(placed.payment.status).toBe('authorized');
     expect(placed.status).toBe('authorized');
     // A paid order's stock outlives the placement expiry: its saga, not the sweeper, ends it.
-    const hold = await sql<{ hours: number }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations r JOIN orders o ON o.reservation_id = r.id WHERE o.id = ${placed.id}`.execute(t.platform.ctx.db);
+    const hold = await sql<{
+      hours: number;
+    }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations r JOIN orders o ON o.reservation_id = r.id WHERE o.id = ${placed.id}`.execute(
+      t.platform.ctx.db,
+    );
     expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
     expect(placed.totals.subtotal_minor).toBe(1300);
     expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 2 });
@@ -54,55 +84,99 @@ describe('checkout and the order saga', () => {
     expect((await storeDoes(shop, placed.id, 'accept')).statusCode).toBe(200);
     expect((await storeDoes(shop, placed.id, 'preparing')).statusCode).toBe(200);
     // One of the two units of A was missing on the shelf.
-    expect((await storeDoes(shop, placed.id, 'ready', { picked: [{ product_id: a.id, quantity: 1 }] })).statusCode).toBe(200);
+    expect(
+      (await storeDoes(shop, placed.id, 'ready', { picked: [{ product_id: a.id, quantity: 1 }] }))
+        .statusCode,
+    ).toBe(200);
     // The store cannot claim the courier's steps; ops can override them.
     expect((await storeDoes(shop, placed.id, 'picked-up')).statusCode).toBe(403);
     const ops = await t.tokenFor('ops');
-    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/picked-up`, token: ops })).statusCode).toBe(200);
-    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/delivered`, token: ops })).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/picked-up`, token: ops }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/delivered`, token: ops }))
+        .statusCode,
+    ).toBe(200);
 
-    const settled = await waitFor(async () => {
-      const o = await order(placed.id);
-      return o.totals.captured_minor !== null ? o : null;
-    }, 20_000, 'capture');
+    const settled = await waitFor(
+      async () => {
+        const o = await order(placed.id);
+        return o.totals.captured_minor !== null ? o : null;
+      },
+      20_000,
+      'capture',
+    );
     expect(settled.totals.captured_minor).toBeLessThan(placed.totals.total_minor);
     expect(await stock(shop, 0)).toEqual({ on_hand: 9, reserved: 0 });
     expect(await stock(shop, 1)).toEqual({ on_hand: 9, reserved: 0 });
-    const payment = (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })).json();
+    const payment = (
+      await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })
+    ).json();
     expect(payment.captured_minor).toBe(settled.totals.captured_minor);
   });
 
   it('fails a declined payment and gives the stock back', async () => {
     const shop = await openShop(t, { stock: [3] });
-    const res = await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 3 }], { card: 'tok_decline' });
+    const res = await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 3 }], {
+      card: 'tok_decline',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().payment.status).toBe('declined');
-    await waitFor(async () => (await order(res.json().id)).status === 'failed', 10_000, 'failed order');
+    await waitFor(
+      async () => (await order(res.json().id)).status === 'failed',
+      10_000,
+      'failed order',
+    );
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
   });
 
   it('lets the customer cancel before pickup: stock released, authorization voided', async () => {
     const shop = await openShop(t, { stock: [5] });
-    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 2 }])).json();
+    const placed = (
+      await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 2 }])
+    ).json();
     await storeDoes(shop, placed.id, 'accept');
-    const cancel = await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/cancel`, token: customer, payload: { reason: 'changed my mind' } });
+    const cancel = await t.request({
+      method: 'POST',
+      url: `/v1/orders/${placed.id}/cancel`,
+      token: customer,
+      payload: { reason: 'changed my mind' },
+    });
     expect(cancel.statusCode).toBe(200);
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
-    await waitFor(async () => {
-      const p = (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })).json();
-      return p.status === 'voided';
-    }, 10_000, 'payment voided');
+    await waitFor(
+      async () => {
+        const p = (
+          await t.request({
+            method: 'GET',
+            url: `/v1/orders/${placed.id}/payment`,
+            token: customer,
+          })
+        ).json();
+        return p.status === 'voided';
+      },
+      10_000,
+      'payment voided',
+    );
     const late = await storeDoes(shop, placed.id, 'ready', {});
     expect(late.statusCode).toBe(409);
   });
 
   it('cancels an order the store never accepts (deadline) and compensates', async () => {
     const shop = await openShop(t, { stock: [1] });
-    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])).json();
-    const canceled = await waitFor(async () => {
-      const o = await order(placed.id);
-      return o.status === 'canceled' ? o : null;
-    }, 30_000, 'timeout cancel');
+    const placed = (
+      await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])
+    ).json();
+    const canceled = await waitFor(
+      async () => {
+        const o = await order(placed.id);
+        return o.status === 'canceled' ? o : null;
+      },
+      30_000,
+      'timeout cancel',
+    );
     expect(canceled.reason).toContain('timeout');
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
   }, 45_000);
@@ -111,23 +185,49 @@ describe('checkout and the order saga', () => {
     const shop = await openShop(t, { stock: [4] });
     const { ctx } = t.platform;
     const email = (DEMO_USERS.find((u) => u.role === 'customer') as { email: string }).email;
-    const customerId = (await sql<{ id: string }>`SELECT id FROM users WHERE email = ${email}`.execute(ctx.db)).rows[0]?.id as string;
-    const place = checkoutService({ db: ctx.db, catalog: catalogFor(ctx), inventory: inventoryFor(ctx), fees: DEFAULT_FEES, reservationTtlMs: 600_000, promise: etaFor(ctx).promise });
+    const customerId = (
+      await sql<{ id: string }>`SELECT id FROM users WHERE email = ${email}`.execute(ctx.db)
+    ).rows[0]?.id as string;
+    const place = checkoutService({
+      db: ctx.db,
+      catalog: catalogFor(ctx),
+      inventory: inventoryFor(ctx),
+      fees: DEFAULT_FEES,
+      reservationTtlMs: 600_000,
+      promise: etaFor(ctx).promise,
+    });
     // The request placed the order and died before it authorized the card.
     const { row } = await place.place(
       { kind: 'user', id: customerId, role: 'customer' },
-      { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id as string, quantity: 2 }], delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' }, payment: { card_token: 'tok_visa' } },
+      {
+        store_id: shop.storeId,
+        lines: [{ product_id: shop.products[0]?.id as string, quantity: 2 }],
+        delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' },
+        payment: { card_token: 'tok_visa' },
+      },
       `left-placed-${Date.now()}`,
     );
     expect(row.status).toBe('placed');
-    const paid = await waitFor(async () => {
-      const o = await order(row.id);
-      return o.status === 'authorized' ? o : null;
-    }, 30_000, 'authorized by the saga');
+    const paid = await waitFor(
+      async () => {
+        const o = await order(row.id);
+        return o.status === 'authorized' ? o : null;
+      },
+      30_000,
+      'authorized by the saga',
+    );
     expect(paid.totals.total_minor).toBe(row.total_minor);
-    const charged = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${row.id} AND kind = 'authorize'`.execute(ctx.db);
+    const charged = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${row.id} AND kind = 'authorize'`.execute(
+      ctx.db,
+    );
     expect(charged.rows[0]?.n).toBe(1);
-    const hold = await sql<{ hours: number }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations WHERE id = ${row.reservation_id}`.execute(ctx.db);
+    const hold = await sql<{
+      hours: number;
+    }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations WHERE id = ${row.reservation_id}`.execute(
+      ctx.db,
+    );
     expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
     expect(await stock(shop, 0)).toEqual({ on_hand: 4, reserved: 2 });
   }, 45_000);
@@ -135,12 +235,18 @@ describe('checkout and the order saga', () => {
   it('500 concurrent checkouts for 100 units make exactly 100 orders and 400 out-of-stock answers', async () => {
     const shop = await openShop(t, { stock: [100] });
     const productId = shop.products[0]?.id as string;
-    const results = await Promise.all(Array.from({ length: 500 }, () => checkout(shop, [{ product_id: productId, quantity: 1 }])));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, () => checkout(shop, [{ product_id: productId, quantity: 1 }])),
+    );
     const created = results.filter((r) => r.statusCode === 201);
     const refused = results.filter((r) => r.statusCode === 409 && r.json().code === 'OUT_OF_STOCK');
     expect(created).toHaveLength(100);
     expect(refused).toHaveLength(400);
-    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(t.platform.ctx.db);
+    const n = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(
+      t.platform.ctx.db,
+    );
     expect(n.rows[0]?.n).toBe(100);
     expect(await stock(shop, 0)).toEqual({ on_hand: 100, reserved: 100 });
   }, 120_000);
@@ -148,13 +254,25 @@ describe('checkout and the order saga', () => {
   it('the same checkout retried 50 times at once makes one order and one authorization', async () => {
     const shop = await openShop(t, { stock: [10] });
     const lines = [{ product_id: shop.products[0]?.id, quantity: 1 }];
-    const results = await Promise.all(Array.from({ length: 50 }, () => checkout(shop, lines, { key: 'same-checkout' })));
-    expect(results.every((r) => r.statusCode === 201 || r.statusCode === 200 || r.statusCode === 409)).toBe(true);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => checkout(shop, lines, { key: 'same-checkout' })),
+    );
+    expect(
+      results.every((r) => r.statusCode === 201 || r.statusCode === 200 || r.statusCode === 409),
+    ).toBe(true);
     const ids = new Set(results.filter((r) => r.statusCode < 300).map((r) => r.json().id));
     expect(ids.size).toBe(1);
-    const orders = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(t.platform.ctx.db);
+    const orders = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(
+      t.platform.ctx.db,
+    );
     expect(orders.rows[0]?.n).toBe(1);
-    const auths = await sql<{ n: number }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${[...ids][0]} AND kind = 'authorize'`.execute(t.platform.ctx.db);
+    const auths = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${[...ids][0]} AND kind = 'authorize'`.execute(
+      t.platform.ctx.db,
+    );
     expect(auths.rows[0]?.n).toBe(1);
     expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 1 });
   });
@@ -164,43 +282,123 @@ describe('checkout and the order saga', () => {
     const other = await openShop(t, { stock: [5], lat: 52.51 });
     const usd = await openShop(t, { stock: [5], currency: 'USD', lat: 52.505 });
     const p = shop.products[0]?.id as string;
-    const cases: Array<[string, Promise<{ statusCode: number; json(): { code: string } }>, number]> = [
+    const cases: Array<
+      [string, Promise<{ statusCode: number; json(): { code: string } }>, number]
+    > = [
       ['empty', checkout(shop, []), 400],
       ['unknown sku', checkout(shop, [{ sku: 'NOPE-1', quantity: 1 }]), 400],
       ['zero', checkout(shop, [{ product_id: p, quantity: 0 }]), 400],
       ['negative', checkout(shop, [{ product_id: p, quantity: -2 }]), 400],
       ['huge', checkout(shop, [{ product_id: p, quantity: 1_000_000 }]), 400],
       ['too many for stock', checkout(shop, [{ product_id: p, quantity: 6 }]), 409],
-      ['other store sku', checkout(shop, [{ product_id: other.products[0]?.id, quantity: 1 }]), 409],
-      ['mixed currency', checkout(shop, [{ product_id: p, quantity: 1 }, { product_id: usd.products[0]?.id, quantity: 1 }]), 400],
-      ['client price', checkout(shop, [{ product_id: p, quantity: 1, price_minor: 1 } as never]), 400],
-      ['client status', checkout(shop, [{ product_id: p, quantity: 1 }], { extra: { status: 'delivered' } }), 400],
-      ['same product twice', checkout(shop, [{ product_id: p, quantity: 1 }, { sku: shop.products[0]?.sku, quantity: 1 }]), 400],
-      ['no key', t.request({ method: 'POST', url: '/v1/orders', token: customer, payload: {} }), 400],
+      [
+        'other store sku',
+        checkout(shop, [{ product_id: other.products[0]?.id, quantity: 1 }]),
+        409,
+      ],
+      [
+        'mixed currency',
+        checkout(shop, [
+          { product_id: p, quantity: 1 },
+          { product_id: usd.products[0]?.id, quantity: 1 },
+        ]),
+        400,
+      ],
+      [
+        'client price',
+        checkout(shop, [{ product_id: p, quantity: 1, price_minor: 1 } as never]),
+        400,
+      ],
+      [
+        'client status',
+        checkout(shop, [{ product_id: p, quantity: 1 }], { extra: { status: 'delivered' } }),
+        400,
+      ],
+      [
+        'same product twice',
+        checkout(shop, [
+          { product_id: p, quantity: 1 },
+          { sku: shop.products[0]?.sku, quantity: 1 },
+        ]),
+        400,
+      ],
+      [
+        'no key',
+        t.request({ method: 'POST', url: '/v1/orders', token: customer, payload: {} }),
+        400,
+      ],
     ];
     for (const [name, pending, status] of cases) {
       const res = await pending;
       expect(res.statusCode, name).toBe(status);
       expect(res.json().code, name).toBeTruthy();
     }
-    await t.request({ method: 'POST', url: `/v1/stores/${shop.storeId}/pause`, token: shop.storeToken });
+    await t.request({
+      method: 'POST',
+      url: `/v1/stores/${shop.storeId}/pause`,
+      token: shop.storeToken,
+    });
     const closed = await checkout(shop, [{ product_id: p, quantity: 1 }]);
     expect(closed.statusCode).toBe(422);
-    const reserved = await sql<{ n: number }>`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`.execute(t.platform.ctx.db);
+    const reserved = await sql<{
+      n: number;
+    }>`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`.execute(
+      t.platform.ctx.db,
+    );
     expect(reserved.rows[0]?.n).toBe(0);
   });
 
   it('shows an order only to its customer, its store and ops', async () => {
     const shop = await openShop(t, { stock: [5] });
     const otherShop = await openShop(t, { stock: [1], lat: 52.49 });
-    const placed = (await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])).json();
+    const placed = (
+      await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])
+    ).json();
     const b = await t.tokenFor('customer', 1);
-    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: b })).statusCode).toBe(404);
-    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: otherShop.storeToken })).statusCode).toBe(404);
-    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/accept`, token: otherShop.storeToken })).statusCode).toBe(404);
-    expect((await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/cancel`, token: b, payload: { reason: 'x' } })).statusCode).toBe(404);
-    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: shop.storeToken })).statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: await t.tokenFor('ops') })).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: b })).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await t.request({
+          method: 'GET',
+          url: `/v1/orders/${placed.id}`,
+          token: otherShop.storeToken,
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/orders/${placed.id}/accept`,
+          token: otherShop.storeToken,
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/orders/${placed.id}/cancel`,
+          token: b,
+          payload: { reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: shop.storeToken }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t.request({
+          method: 'GET',
+          url: `/v1/orders/${placed.id}`,
+          token: await t.tokenFor('ops'),
+        })
+      ).statusCode,
+    ).toBe(200);
     const mine = (await t.request({ method: 'GET', url: '/v1/orders', token: b })).json();
     expect(mine.items.find((o: { id: string }) => o.id === placed.id)).toBeUndefined();
   });

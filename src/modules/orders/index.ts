@@ -10,7 +10,13 @@ import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import { checkoutService } from './checkout.service.ts';
-import { orderDeadlines, registerOrderSaga, retireLegacySagas, startOrderEnd, sweepOrders } from './order-saga.ts';
+import {
+  orderDeadlines,
+  registerOrderSaga,
+  retireLegacySagas,
+  startOrderEnd,
+  sweepOrders,
+} from './order-saga.ts';
 import { authorizePlacement } from './placement.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import type { OrderStatus } from './order-state.ts';
@@ -21,7 +27,14 @@ import { DEFAULT_FEES } from './pricing.ts';
 export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
 export { type OrdersService, ordersService } from './orders.service.ts';
-export { authorizeWorkflowId, compensateWorkflowId, settleWorkflowId, WORKFLOW_AUTHORIZE, WORKFLOW_COMPENSATE, WORKFLOW_SETTLE } from './order-saga.ts';
+export {
+  authorizeWorkflowId,
+  compensateWorkflowId,
+  settleWorkflowId,
+  WORKFLOW_AUTHORIZE,
+  WORKFLOW_COMPENSATE,
+  WORKFLOW_SETTLE,
+} from './order-saga.ts';
 export type { OrderLineRow, OrderRow } from './orders.repository.ts';
 export { DEFAULT_FEES, priceOrder } from './pricing.ts';
 
@@ -38,10 +51,22 @@ export const ordersModule: ModuleDefinition = {
     const inventory = inventoryFor(ctx);
     const common = { db: ctx.db, catalog, inventory, fees: DEFAULT_FEES };
     return ordersRoutes(app, {
-      carts: cartsService({ ...common, holds: ctx.config.cartHolds, holdTtlMs: ctx.config.reservationTtlS * 1000 }),
-      checkout: checkoutService({ ...common, reservationTtlMs: ctx.config.reservationTtlS * 1000, promise: etaFor(ctx).promise }),
+      carts: cartsService({
+        ...common,
+        holds: ctx.config.cartHolds,
+        holdTtlMs: ctx.config.reservationTtlS * 1000,
+      }),
+      checkout: checkoutService({
+        ...common,
+        reservationTtlMs: ctx.config.reservationTtlS * 1000,
+        promise: etaFor(ctx).promise,
+      }),
       orders: ordersService(ctx.db),
-      authorize: (order) => authorizePlacement({ orders: ordersService(ctx.db), payments: paymentsFor(ctx), inventory }, order),
+      authorize: (order) =>
+        authorizePlacement(
+          { orders: ordersService(ctx.db), payments: paymentsFor(ctx), inventory },
+          order,
+        ),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
     });
   },
@@ -57,8 +82,17 @@ export const ordersModule: ModuleDefinition = {
       await startOrderEnd(p.order_id, p.status);
     });
     const retired = await retireLegacySagas();
-    if (retired > 0) ctx.logger.info({ retired }, 'handed the orders of earlier per-order sagas to their end workflows and the deadline sweep');
-    const sweep = runPeriodically('order deadline sweep', 1000, () => sweepOrders(ctx, orderDeadlines(ctx)), ctx.logger);
+    if (retired > 0)
+      ctx.logger.info(
+        { retired },
+        'handed the orders of earlier per-order sagas to their end workflows and the deadline sweep',
+      );
+    const sweep = runPeriodically(
+      'order deadline sweep',
+      1000,
+      () => sweepOrders(ctx, orderDeadlines(ctx)),
+      ctx.logger,
+    );
     return {
       stop: async () => {
         await sweep.stop();

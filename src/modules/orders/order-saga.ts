@@ -41,7 +41,11 @@ interface OrderSnapshot {
 // DBOS keeps one registry per process: the steps are registered once and use the dependencies of
 // the platform running in this process.
 let deps: SagaDeps | null = null;
-let workflows: { authorize: (id: string) => Promise<string>; settle: (id: string) => Promise<string>; compensate: (id: string) => Promise<string> } | null = null;
+let workflows: {
+  authorize: (id: string) => Promise<string>;
+  settle: (id: string) => Promise<string>;
+  compensate: (id: string) => Promise<string>;
+} | null = null;
 const d = (): SagaDeps => {
   if (!deps) throw new Error('order workflows used before the platform started');
   return deps;
@@ -49,7 +53,12 @@ const d = (): SagaDeps => {
 
 const RETRY = { retriesAllowed: true, maxAttempts: 8, intervalSeconds: 1, backoffRate: 2 } as const;
 // Money movements keep trying for longer: a delivered order must end captured, not stuck.
-const MONEY_RETRY = { retriesAllowed: true, maxAttempts: 20, intervalSeconds: 2, backoffRate: 1.5 } as const;
+const MONEY_RETRY = {
+  retriesAllowed: true,
+  maxAttempts: 20,
+  intervalSeconds: 2,
+  backoffRate: 1.5,
+} as const;
 
 /**
  * The order saga, as three short durable workflows instead of one that waits out the whole order.
@@ -70,13 +79,26 @@ const MONEY_RETRY = { retriesAllowed: true, maxAttempts: 20, intervalSeconds: 2,
  * other. Every step is safe to repeat after a crash; each workflow id is one execution per order.
  */
 export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void {
-  deps = { orders: ordersService(ctx.db), inventory: inventoryFor(ctx), payments: paymentsFor(ctx), fees };
+  deps = {
+    orders: ordersService(ctx.db),
+    inventory: inventoryFor(ctx),
+    payments: paymentsFor(ctx),
+    fees,
+  };
   if (workflows) return;
 
   const load = DBOS.registerStep(
     async (orderId: string): Promise<OrderSnapshot | null> => {
       const o = await d().orders.find(orderId);
-      return o ? { status: o.status, total: o.total_minor, currency: o.currency, paymentMethod: o.payment_method, reservationId: o.reservation_id } : null;
+      return o
+        ? {
+            status: o.status,
+            total: o.total_minor,
+            currency: o.currency,
+            paymentMethod: o.payment_method,
+            reservationId: o.reservation_id,
+          }
+        : null;
     },
     { name: 'orders.load', ...RETRY },
   );
@@ -84,10 +106,16 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
   const authorizeStep = DBOS.registerStep(
     async (orderId: string, o: OrderSnapshot): Promise<{ ok: boolean; reason?: string }> => {
       try {
-        await d().payments.authorize({ orderId, amountMinor: o.total, currency: o.currency, cardToken: o.paymentMethod });
+        await d().payments.authorize({
+          orderId,
+          amountMinor: o.total,
+          currency: o.currency,
+          cardToken: o.paymentMethod,
+        });
         return { ok: true };
       } catch (err) {
-        if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') return { ok: false, reason: String(err.details?.reason ?? 'declined') };
+        if (err instanceof AppError && err.code === 'PAYMENT_DECLINED')
+          return { ok: false, reason: String(err.details?.reason ?? 'declined') };
         // A provider outage is retried by the step (same provider key, so never a second charge).
         throw err;
       }
@@ -96,16 +124,23 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
   );
 
   const transition = DBOS.registerStep(
-    async (orderId: string, to: OrderStatus, reason: string | null) => (await d().orders.transition(orderId, to, { reason })) !== undefined,
+    async (orderId: string, to: OrderStatus, reason: string | null) =>
+      (await d().orders.transition(orderId, to, { reason })) !== undefined,
     { name: 'orders.transition', ...RETRY },
   );
 
-  const extendHold = DBOS.registerStep(async (reservationId: string) => d().inventory.extend(reservationId, PAID_ORDER_HOLD_MS), {
-    name: 'inventory.extend',
-    ...RETRY,
-  });
+  const extendHold = DBOS.registerStep(
+    async (reservationId: string) => d().inventory.extend(reservationId, PAID_ORDER_HOLD_MS),
+    {
+      name: 'inventory.extend',
+      ...RETRY,
+    },
+  );
 
-  const releaseStock = DBOS.registerStep(async (reservationId: string) => d().inventory.release(reservationId), { name: 'inventory.release', ...RETRY });
+  const releaseStock = DBOS.registerStep(
+    async (reservationId: string) => d().inventory.release(reservationId),
+    { name: 'inventory.release', ...RETRY },
+  );
 
   const voidPayment = DBOS.registerStep(
     async (orderId: string) => {
@@ -113,7 +148,8 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
         await d().payments.void({ orderId });
       } catch (err) {
         // Nothing was authorized (declined, or the provider never got the request): nothing to void.
-        if (!(err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'CONFLICT'))) throw err;
+        if (!(err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'CONFLICT')))
+          throw err;
       }
     },
     { name: 'payments.void', ...MONEY_RETRY },
@@ -122,9 +158,15 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
   const settleStep = DBOS.registerStep(
     async (orderId: string, reservationId: string) => {
       const lines = await d().orders.lines(orderId);
-      const picked = lines.map((l) => ({ productId: l.product_id, quantity: l.picked_quantity ?? l.quantity }));
+      const picked = lines.map((l) => ({
+        productId: l.product_id,
+        quantity: l.picked_quantity ?? l.quantity,
+      }));
       const amount = priceOrder(
-        lines.map((l) => ({ unitPriceMinor: l.unit_price_minor, quantity: l.picked_quantity ?? l.quantity })),
+        lines.map((l) => ({
+          unitPriceMinor: l.unit_price_minor,
+          quantity: l.picked_quantity ?? l.quantity,
+        })),
         d().fees,
       ).total_minor;
       // Capture first: stock confirmation is local and cannot fail for business reasons.
@@ -134,7 +176,10 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       const confirmed = await d().inventory.confirm(reservationId, picked);
       if (!confirmed) {
         const r = await d().inventory.get(reservationId);
-        if (r?.status !== 'confirmed') throw new Error(`reservation ${reservationId} of order ${orderId} is ${r?.status}, not held`);
+        if (r?.status !== 'confirmed')
+          throw new Error(
+            `reservation ${reservationId} of order ${orderId} is ${r?.status}, not held`,
+          );
       }
       await d().orders.recordCapture(orderId, amount);
       return amount;
@@ -149,7 +194,10 @@ export function registerOrderSaga(ctx: PlatformContext, fees: FeeSchedule): void
       if (o.status !== 'placed') return o.status;
       // Only after the step's retries (about two minutes of waiting, more when calls time out) does
       // an outage fail the order.
-      const auth = await authorizeStep(orderId, o).catch(() => ({ ok: false, reason: 'payment_unavailable' }));
+      const auth = await authorizeStep(orderId, o).catch(() => ({
+        ok: false,
+        reason: 'payment_unavailable',
+      }));
       if (!auth.ok) {
         // The failed order's compensation releases the stock and voids whatever the provider holds.
         await transition(orderId, 'failed', `payment: ${auth.reason}`);
@@ -208,8 +256,10 @@ const registered = () => {
 /** Starts (or finds: the id makes a repeat the same workflow) the end of an order's saga. */
 export async function startOrderEnd(orderId: string, status: OrderStatus): Promise<void> {
   const w = registered();
-  if (status === 'delivered') await DBOS.startWorkflow(w.settle, startOptions(settleWorkflowId(orderId)))(orderId);
-  else if (status === 'canceled' || status === 'failed') await DBOS.startWorkflow(w.compensate, startOptions(compensateWorkflowId(orderId)))(orderId);
+  if (status === 'delivered')
+    await DBOS.startWorkflow(w.settle, startOptions(settleWorkflowId(orderId)))(orderId);
+  else if (status === 'canceled' || status === 'failed')
+    await DBOS.startWorkflow(w.compensate, startOptions(compensateWorkflowId(orderId)))(orderId);
 }
 
 // Placed orders this process handed to the authorize workflow lately: one start is enough (its id
@@ -223,7 +273,11 @@ const AUTHORIZE_RESTART_MS = 5 * 60_000;
  * authorize workflow. Safe on several workers at once: each move is guarded by the status it
  * was found in, and a workflow id starts one execution.
  */
-export async function sweepOrders(ctx: PlatformContext, deadlines: Partial<Record<OrderStatus, number>>, limit = 500): Promise<number> {
+export async function sweepOrders(
+  ctx: PlatformContext,
+  deadlines: Partial<Record<OrderStatus, number>>,
+  limit = 500,
+): Promise<number> {
   const repo = ordersRepository(ctx.db);
   const orders = ordersService(ctx.db);
   let acted = 0;
@@ -234,11 +288,16 @@ export async function sweepOrders(ctx: PlatformContext, deadlines: Partial<Recor
     // Nobody could settle the payment of a placed order, and the courier has a picked-up one: both
     // failed; an order the store or the courier let wait is canceled.
     const to: OrderStatus = status === 'picked_up' || status === 'placed' ? 'failed' : 'canceled';
-    acted += (await orders.transitionMany(ids, status, to, `timeout: ${status} for more than ${limitS} s`)).length;
+    acted += (
+      await orders.transitionMany(ids, status, to, `timeout: ${status} for more than ${limitS} s`)
+    ).length;
   }
   const now = Date.now();
-  for (const [id, at] of authorizeStarted) if (now - at > AUTHORIZE_RESTART_MS) authorizeStarted.delete(id);
-  for (const id of await repo.overdue('placed', PLACEMENT_GRACE_S, limit, [...authorizeStarted.keys()])) {
+  for (const [id, at] of authorizeStarted)
+    if (now - at > AUTHORIZE_RESTART_MS) authorizeStarted.delete(id);
+  for (const id of await repo.overdue('placed', PLACEMENT_GRACE_S, limit, [
+    ...authorizeStarted.keys(),
+  ])) {
     await DBOS.startWorkflow(registered().authorize, startOptions(authorizeWorkflowId(id)))(id);
     authorizeStarted.set(id, now);
     acted++;
@@ -255,7 +314,11 @@ const LEGACY_SAGA = 'orders.saga';
  * end workflow for an order that ended, the deadline sweep and the order's events for the rest.
  */
 export async function retireLegacySagas(): Promise<number> {
-  const left = await DBOS.listWorkflows({ workflowName: LEGACY_SAGA, status: ['PENDING', 'ENQUEUED', 'DELAYED'], limit: 10_000 });
+  const left = await DBOS.listWorkflows({
+    workflowName: LEGACY_SAGA,
+    status: ['PENDING', 'ENQUEUED', 'DELAYED'],
+    limit: 10_000,
+  });
   for (const wf of left) {
     await DBOS.cancelWorkflow(wf.workflowID);
     const orderId = wf.workflowID.replace(/^order:/, '');
@@ -266,4 +329,7 @@ export async function retireLegacySagas(): Promise<number> {
 }
 
 /** The deadlines in force: the fixed ones, with the store's accept window from the configuration. */
-export const orderDeadlines = (ctx: PlatformContext): Partial<Record<OrderStatus, number>> => ({ ...PHASE_DEADLINES_S, authorized: ctx.config.orderAcceptTimeoutS });
+export const orderDeadlines = (ctx: PlatformContext): Partial<Record<OrderStatus, number>> => ({
+  ...PHASE_DEADLINES_S,
+  authorized: ctx.config.orderAcceptTimeoutS,
+});

@@ -1,5 +1,15 @@
 /** The order's life: only these transitions exist. */
-export const ORDER_STATUSES = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up', 'delivered', 'canceled', 'failed'] as const;
+export const ORDER_STATUSES = [
+  'placed',
+  'authorized',
+  'accepted',
+  'preparing',
+  'ready',
+  'picked_up',
+  'delivered',
+  'canceled',
+  'failed',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
@@ -16,13 +26,21 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   failed: [],
 };
 
-export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean =>
+  NEXT[from].includes(to);
 
 /** Statuses from which `to` may be reached: the guard of the conditional UPDATE. */
-export const sourcesOf = (to: OrderStatus): OrderStatus[] => ORDER_STATUSES.filter((s) => canTransition(s, to));
+export const sourcesOf = (to: OrderStatus): OrderStatus[] =>
+  ORDER_STATUSES.filter((s) => canTransition(s, to));
 
 /** A customer may cancel until a driver has the bag. */
-export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['placed', 'authorized', 'accepted', 'preparing', 'ready'];
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = [
+  'placed',
+  'authorized',
+  'accepted',
+  'preparing',
+  'ready',
+];
 
 /**
  * How long an order may stay in a status before the deadline sweep ends it (seconds). A placed

@@ -46,7 +46,10 @@ interface Tables {
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
-export type NewOrder = Omit<OrderRow, 'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'>;
+export type NewOrder = Omit<
+  OrderRow,
+  'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'
+>;
 
 /** The event payload (OrderEventPayload) built from the changed row, inside the statement. */
 const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status,
@@ -55,16 +58,46 @@ const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'vers
 
 /** The columns a checkout writes (the rest take their defaults). */
 const ORDER_COLUMNS = [
-  'id', 'customer_id', 'store_id', 'status', 'currency', 'subtotal_minor', 'delivery_fee_minor', 'small_order_fee_minor', 'service_fee_minor', 'tax_minor',
-  'total_minor', 'delivery_lat', 'delivery_lng', 'delivery_address', 'reservation_id', 'payment_method', 'client_key', 'promise_from', 'promise_to',
+  'id',
+  'customer_id',
+  'store_id',
+  'status',
+  'currency',
+  'subtotal_minor',
+  'delivery_fee_minor',
+  'small_order_fee_minor',
+  'service_fee_minor',
+  'tax_minor',
+  'total_minor',
+  'delivery_lat',
+  'delivery_lng',
+  'delivery_address',
+  'reservation_id',
+  'payment_method',
+  'client_key',
+  'promise_from',
+  'promise_to',
 ] as const satisfies ReadonlyArray<keyof NewOrder>;
-const LINE_COLUMNS = ['order_id', 'product_id', 'sku', 'name', 'unit_price_minor', 'quantity', 'age_restricted'] as const satisfies ReadonlyArray<keyof OrderLineRow>;
+const LINE_COLUMNS = [
+  'order_id',
+  'product_id',
+  'sku',
+  'name',
+  'unit_price_minor',
+  'quantity',
+  'age_restricted',
+] as const satisfies ReadonlyArray<keyof OrderLineRow>;
 
 export function ordersRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     findByClientKey(customerId: string, key: string) {
-      return q.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('client_key', '=', key).executeTakeFirst();
+      return q
+        .selectFrom('orders')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .where('client_key', '=', key)
+        .executeTakeFirst();
     },
     /** The orders placed with these customers' keys (one statement for many). */
     async findByClientKeys(asks: ReadonlyArray<{ customerId: string; key: string }>) {
@@ -77,14 +110,23 @@ export function ordersRepository(db: Db) {
       return q.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
     },
     lines(orderId: string) {
-      return q.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('name').execute();
+      return q
+        .selectFrom('order_lines')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .orderBy('name')
+        .execute();
     },
     /**
      * Moves the order to `to` only from one of `from` (and, when given, only at `version`):
      * concurrent or repeated transitions find the row already moved and change nothing.
      */
     recordCapture(id: string, amountMinor: number) {
-      return q.updateTable('orders').set({ captured_minor: amountMinor, updated_at: sql`now()` }).where('id', '=', id).execute();
+      return q
+        .updateTable('orders')
+        .set({ captured_minor: amountMinor, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
     },
     /**
      * The order, its lines and its `orders.order_placed` event in one statement. Undefined when
@@ -102,7 +144,13 @@ export function ordersRepository(db: Db) {
         SELECT changed.id, l.* FROM changed, unnest(${col('product_id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[],
           ${col('unit_price_minor')}::int[], ${col('quantity')}::int[], ${col('age_restricted')}::bool[]) AS l
         RETURNING 1)`;
-      const res = await withOutboxEvent<OrderRow>(insertOrder, { id: eventId, type: orderEventType('placed'), version: 1 }, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db);
+      const res = await withOutboxEvent<OrderRow>(
+        insertOrder,
+        { id: eventId, type: orderEventType('placed'), version: 1 },
+        sql`changed.id::text`,
+        ORDER_EVENT_PAYLOAD,
+        insertLines,
+      ).execute(db);
       return res.rows[0];
     },
     /**
@@ -110,7 +158,11 @@ export function ordersRepository(db: Db) {
      * checkout batch). An order whose customer already placed one with its key is left out; the
      * rows returned are the ones written.
      */
-    async insertManyWithEvents(orders: readonly NewOrder[], lines: readonly OrderLineRow[], eventIds: readonly string[]) {
+    async insertManyWithEvents(
+      orders: readonly NewOrder[],
+      lines: readonly OrderLineRow[],
+      eventIds: readonly string[],
+    ) {
       const cols = sql.join(ORDER_COLUMNS.map((c) => sql.ref(c)));
       const insertOrders = sql`INSERT INTO orders (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::orders, ${JSON.stringify(orders)}::jsonb)
         ON CONFLICT (customer_id, client_key) DO NOTHING RETURNING *`;
@@ -119,29 +171,84 @@ export function ordersRepository(db: Db) {
         SELECT ${sql.join(LINE_COLUMNS.map((c) => sql.ref(`l.${c}`)))} FROM jsonb_populate_recordset(NULL::order_lines, ${JSON.stringify(lines)}::jsonb) AS l
         JOIN changed ON changed.id = l.order_id
         RETURNING 1)`;
-      const event = { type: orderEventType('placed'), version: 1, keys: orders.map((o) => o.id), eventIds };
-      return (await withOutboxEvents<OrderRow>(insertOrders, event, sql`changed.id`, sql`changed.id::text`, ORDER_EVENT_PAYLOAD, insertLines).execute(db)).rows;
+      const event = {
+        type: orderEventType('placed'),
+        version: 1,
+        keys: orders.map((o) => o.id),
+        eventIds,
+      };
+      return (
+        await withOutboxEvents<OrderRow>(
+          insertOrders,
+          event,
+          sql`changed.id`,
+          sql`changed.id::text`,
+          ORDER_EVENT_PAYLOAD,
+          insertLines,
+        ).execute(db)
+      ).rows;
     },
     /** Many orders moved to `to` (each only from one of `from`), one event each, in one statement. */
-    async transitionManyWithEvents(ids: readonly string[], from: readonly OrderStatus[], to: OrderStatus, eventIds: readonly string[], reason?: string | null) {
+    async transitionManyWithEvents(
+      ids: readonly string[],
+      from: readonly OrderStatus[],
+      to: OrderStatus,
+      eventIds: readonly string[],
+      reason?: string | null,
+    ) {
       const update = q
         .updateTable('orders')
-        .set({ status: to, version: sql`version + 1`, status_at: sql`now()`, updated_at: sql`now()`, ...(reason !== undefined ? { reason } : {}) })
+        .set({
+          status: to,
+          version: sql`version + 1`,
+          status_at: sql`now()`,
+          updated_at: sql`now()`,
+          ...(reason !== undefined ? { reason } : {}),
+        })
         .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
         .where('status', 'in', [...from])
         .returningAll();
       const event = { type: orderEventType(to), version: 1, keys: ids, eventIds };
-      return (await withOutboxEvents<OrderRow>(update, event, sql`changed.id`, sql`changed.id::text`, ORDER_EVENT_PAYLOAD).execute(db)).rows;
+      return (
+        await withOutboxEvents<OrderRow>(
+          update,
+          event,
+          sql`changed.id`,
+          sql`changed.id::text`,
+          ORDER_EVENT_PAYLOAD,
+        ).execute(db)
+      ).rows;
     },
     /** The transition and its `orders.order_<status>` event in one statement. */
-    async transitionWithEvent(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number }, eventId: string) {
-      const res = await withOutboxEvent<OrderRow>(this.transitionQuery(id, from, to, extra), { id: eventId, type: orderEventType(to), version: 1 }, sql`changed.id::text`, ORDER_EVENT_PAYLOAD).execute(db);
+    async transitionWithEvent(
+      id: string,
+      from: readonly OrderStatus[],
+      to: OrderStatus,
+      extra: { reason?: string | null; version?: number },
+      eventId: string,
+    ) {
+      const res = await withOutboxEvent<OrderRow>(
+        this.transitionQuery(id, from, to, extra),
+        { id: eventId, type: orderEventType(to), version: 1 },
+        sql`changed.id::text`,
+        ORDER_EVENT_PAYLOAD,
+      ).execute(db);
       return res.rows[0];
     },
-    transition(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number } = {}) {
+    transition(
+      id: string,
+      from: readonly OrderStatus[],
+      to: OrderStatus,
+      extra: { reason?: string | null; version?: number } = {},
+    ) {
       return this.transitionQuery(id, from, to, extra).executeTakeFirst();
     },
-    transitionQuery(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: { reason?: string | null; version?: number } = {}) {
+    transitionQuery(
+      id: string,
+      from: readonly OrderStatus[],
+      to: OrderStatus,
+      extra: { reason?: string | null; version?: number } = {},
+    ) {
       let query = q
         .updateTable('orders')
         .set({
@@ -156,13 +263,22 @@ export function ordersRepository(db: Db) {
       if (extra.version !== undefined) query = query.where('version', '=', extra.version);
       return query.returningAll();
     },
-    async setPicked(orderId: string, picked: ReadonlyArray<{ productId: string; quantity: number }>) {
+    async setPicked(
+      orderId: string,
+      picked: ReadonlyArray<{ productId: string; quantity: number }>,
+    ) {
       if (picked.length === 0) return;
       await sql`UPDATE order_lines l SET picked_quantity = least(p.quantity, l.quantity)
         FROM unnest(${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[]) AS p(product_id, quantity)
         WHERE l.order_id = ${orderId}::uuid AND l.product_id = p.product_id`.execute(db);
     },
-    list(p: { customerId?: string; storeId?: string; status?: OrderStatus; before?: string; limit: number }) {
+    list(p: {
+      customerId?: string;
+      storeId?: string;
+      status?: OrderStatus;
+      before?: string;
+      limit: number;
+    }) {
       let query = q.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(p.limit);
       if (p.customerId) query = query.where('customer_id', '=', p.customerId);
       if (p.storeId) query = query.where('store_id', '=', p.storeId);
@@ -171,13 +287,19 @@ export function ordersRepository(db: Db) {
       return query.execute();
     },
     /** Orders in `status` for longer than `olderThanS`, oldest first (the deadline sweep; index orders_active). */
-    async overdue(status: OrderStatus, olderThanS: number, limit: number, except: readonly string[] = []): Promise<string[]> {
+    async overdue(
+      status: OrderStatus,
+      olderThanS: number,
+      limit: number,
+      except: readonly string[] = [],
+    ): Promise<string[]> {
       let query = q
         .selectFrom('orders')
         .select('id')
         .where('status', '=', status)
         .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`);
-      if (except.length > 0) query = query.where('id', '<>', sql<string>`ALL(${sql.val([...except])}::uuid[])`);
+      if (except.length > 0)
+        query = query.where('id', '<>', sql<string>`ALL(${sql.val([...except])}::uuid[])`);
       const rows = await query.orderBy('status_at').limit(limit).execute();
       return rows.map((r) => r.id);
     },

@@ -28,8 +28,13 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
   const app = typed(scope);
   const { carts, checkout, orders } = deps;
 
-  app.get('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' } }, async (req) =>
-    carts.view(callerOf(req)),
+  app.get(
+    '/v1/cart',
+    {
+      config: { auth: ['customer'] },
+      schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' },
+    },
+    async (req) => carts.view(callerOf(req)),
   );
   app.put(
     '/v1/cart/lines',
@@ -38,15 +43,23 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       schema: {
         tags: ['cart'],
         summary: 'Set the quantity of a product in your cart (0 removes it)',
-        body: Strict({ store_id: Uuid, product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }),
+        body: Strict({
+          store_id: Uuid,
+          product_id: Uuid,
+          quantity: Type.Integer({ minimum: 0, maximum: 99 }),
+        }),
       },
     },
     async (req) => carts.setLine(callerOf(req), req.body),
   );
-  app.delete('/v1/cart', { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } }, async (req, reply) => {
-    await carts.clear(callerOf(req));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v1/cart',
+    { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } },
+    async (req, reply) => {
+      await carts.clear(callerOf(req));
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/v1/orders',
@@ -55,18 +68,31 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       schema: {
         tags: ['orders'],
         summary: 'Check out: reserve stock, place the order and authorize the payment',
-        description: 'Send the lines (store_id + lines) or nothing to check out your cart. Prices come from the catalog; a client price is refused.',
+        description:
+          'Send the lines (store_id + lines) or nothing to check out your cart. Prices come from the catalog; a client price is refused.',
         body: Strict({
           store_id: Type.Optional(Uuid),
           lines: Type.Optional(
-            Type.Array(Strict({ product_id: Type.Optional(Uuid), sku: Type.Optional(Sku), quantity: Quantity }), { minItems: 1, maxItems: 100 }),
+            Type.Array(
+              Strict({
+                product_id: Type.Optional(Uuid),
+                sku: Type.Optional(Sku),
+                quantity: Quantity,
+              }),
+              { minItems: 1, maxItems: 100 },
+            ),
           ),
           delivery: Strict({
             lat: Type.Number({ minimum: -90, maximum: 90 }),
             lng: Type.Number({ minimum: -180, maximum: 180 }),
             address: Type.String({ minLength: 3, maxLength: 300 }),
           }),
-          payment: Strict({ card_token: Type.String({ pattern: '^tok_[A-Za-z0-9_]{1,60}$', description: "The payment provider's card token" }) }),
+          payment: Strict({
+            card_token: Type.String({
+              pattern: '^tok_[A-Za-z0-9_]{1,60}$',
+              description: "The payment provider's card token",
+            }),
+          }),
         }),
       },
     },
@@ -74,7 +100,10 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       const { row, created } = await checkout.place(callerOf(req), req.body, req.idempotencyKey);
       if (!created) {
         reply.code(200);
-        return { ...(await orders.get(callerOf(req), row.id)), payment: { status: row.status === 'placed' ? 'pending' : row.status } };
+        return {
+          ...(await orders.get(callerOf(req), row.id)),
+          payment: { status: row.status === 'placed' ? 'pending' : row.status },
+        };
       }
       const { outcome, row: now } = await deps.authorize(row);
       reply.code(201);
@@ -88,7 +117,7 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       config: { auth: ['customer', 'store', 'ops'] },
       schema: {
         tags: ['orders'],
-        summary: 'Order history: yours, your store\'s, or all (ops)',
+        summary: "Order history: yours, your store's, or all (ops)",
         querystring: Strict({
           status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
           before: Type.Optional(Uuid),
@@ -98,12 +127,20 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
     },
     async (req) => orders.list(callerOf(req), req.query),
   );
-  app.get('/v1/orders/:id', { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: 'One order', params: Id } }, async (req) =>
-    orders.get(callerOf(req), req.params.id),
+  app.get(
+    '/v1/orders/:id',
+    {
+      config: { auth: ['customer', 'store', 'ops'] },
+      schema: { tags: ['orders'], summary: 'One order', params: Id },
+    },
+    async (req) => orders.get(callerOf(req), req.params.id),
   );
   app.get(
     '/v1/orders/:id/payment',
-    { config: { auth: ['customer', 'store', 'ops'] }, schema: { tags: ['orders'], summary: "The order's payment", params: Id } },
+    {
+      config: { auth: ['customer', 'store', 'ops'] },
+      schema: { tags: ['orders'], summary: "The order's payment", params: Id },
+    },
     async (req) => {
       await orders.get(callerOf(req), req.params.id);
       return deps.paymentOf(req.params.id);
@@ -112,26 +149,61 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
 
   app.post(
     '/v1/orders/:id/cancel',
-    { config: { auth: ['customer', 'ops'] }, schema: { tags: ['orders'], summary: 'Cancel before pickup; stock and payment are given back', params: Id, body: Reason } },
+    {
+      config: { auth: ['customer', 'ops'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel before pickup; stock and payment are given back',
+        params: Id,
+        body: Reason,
+      },
+    },
     async (req) => orders.cancel(callerOf(req), req.params.id, req.body.reason),
   );
-  const storeAction = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
-    app.post(`/v1/orders/:id/${path}`, { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
-      run(callerOf(req), req.params.id),
+  const storeAction = (
+    path: string,
+    summary: string,
+    run: (p: Principal, id: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/v1/orders/:id/${path}`,
+      {
+        config: { auth: ['store', 'ops'] },
+        schema: { tags: ['store orders'], summary, params: Id },
+      },
+      async (req) => run(callerOf(req), req.params.id),
     );
   storeAction('accept', 'The store takes the order', orders.accept);
   storeAction('preparing', 'The store starts picking', orders.preparing);
   // The assigned driver moves the delivery (and with it the order) through dispatch; these two
   // are the ops override for when the courier's app cannot.
-  const opsOverride = (path: string, summary: string, run: (p: Principal, id: string) => Promise<unknown>) =>
-    app.post(`/v1/orders/:id/${path}`, { config: { auth: ['ops'] }, schema: { tags: ['store orders'], summary, params: Id } }, async (req) =>
-      run(callerOf(req), req.params.id),
+  const opsOverride = (
+    path: string,
+    summary: string,
+    run: (p: Principal, id: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/v1/orders/:id/${path}`,
+      { config: { auth: ['ops'] }, schema: { tags: ['store orders'], summary, params: Id } },
+      async (req) => run(callerOf(req), req.params.id),
     );
   opsOverride('picked-up', 'Ops override: the courier has the bag', orders.pickedUp);
-  opsOverride('delivered', 'Ops override: handed over; the final amount is captured', orders.delivered);
+  opsOverride(
+    'delivered',
+    'Ops override: handed over; the final amount is captured',
+    orders.delivered,
+  );
   app.post(
     '/v1/orders/:id/reject',
-    { config: { auth: ['store', 'ops'] }, schema: { tags: ['store orders'], summary: 'The store refuses the order', params: Id, body: Reason } },
+    {
+      config: { auth: ['store', 'ops'] },
+      schema: {
+        tags: ['store orders'],
+        summary: 'The store refuses the order',
+        params: Id,
+        body: Reason,
+      },
+    },
     async (req) => orders.reject(callerOf(req), req.params.id, req.body.reason),
   );
   app.post(
@@ -140,11 +212,22 @@ export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps
       config: { auth: ['store', 'ops'] },
       schema: {
         tags: ['store orders'],
-        summary: 'Picked and packed; report missing items as picked quantities below the ordered ones',
+        summary:
+          'Picked and packed; report missing items as picked quantities below the ordered ones',
         params: Id,
-        body: Strict({ picked: Type.Array(Strict({ product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }), { maxItems: 100, default: [] }) }),
+        body: Strict({
+          picked: Type.Array(
+            Strict({ product_id: Uuid, quantity: Type.Integer({ minimum: 0, maximum: 99 }) }),
+            { maxItems: 100, default: [] },
+          ),
+        }),
       },
     },
-    async (req) => orders.ready(callerOf(req), req.params.id, req.body.picked.map((p) => ({ productId: p.product_id, quantity: p.quantity }))),
+    async (req) =>
+      orders.ready(
+        callerOf(req),
+        req.params.id,
+        req.body.picked.map((p) => ({ productId: p.product_id, quantity: p.quantity })),
+      ),
   );
 }

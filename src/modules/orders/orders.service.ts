@@ -9,7 +9,6 @@ import { type OrderEventPayload, orderEventType } from './orders.events.ts';
 import { type OrderLineRow, type OrderRow, ordersRepository } from './orders.repository.ts';
 import { CUSTOMER_CANCELLABLE, type OrderStatus, sourcesOf } from './order-state.ts';
 
-
 export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
   id: o.id,
   status: o.status,
@@ -28,7 +27,10 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
   },
   delivery: { lat: o.delivery_lat, lng: o.delivery_lng, address: o.delivery_address },
   reason: o.reason,
-  promise: o.promise_from && o.promise_to ? { from: o.promise_from.toISOString(), to: o.promise_to.toISOString() } : null,
+  promise:
+    o.promise_from && o.promise_to
+      ? { from: o.promise_from.toISOString(), to: o.promise_to.toISOString() }
+      : null,
   placed_at: o.placed_at.toISOString(),
   status_at: o.status_at.toISOString(),
   ...(lines
@@ -59,7 +61,11 @@ export const eventPayload = (o: OrderRow): OrderEventPayload => ({
 
 /** Who may see an order: its customer, its store's staff, ops (drivers come with dispatch). */
 export function canSee(p: Principal, o: OrderRow): boolean {
-  return p.role === 'ops' || (p.role === 'customer' && o.customer_id === p.id) || (p.role === 'store' && p.storeId === o.store_id);
+  return (
+    p.role === 'ops' ||
+    (p.role === 'customer' && o.customer_id === p.id) ||
+    (p.role === 'store' && p.storeId === o.store_id)
+  );
 }
 
 /**
@@ -67,7 +73,10 @@ export function canSee(p: Principal, o: OrderRow): boolean {
  * paid orders move to `authorized` together in one statement. An order named twice in a batch is
  * moved by its first caller; the second finds it moved (undefined), as it would one at a time.
  */
-const plainTransitions = new WeakMap<Db, (t: { id: string; to: OrderStatus }) => Promise<OrderRow | undefined>>();
+const plainTransitions = new WeakMap<
+  Db,
+  (t: { id: string; to: OrderStatus }) => Promise<OrderRow | undefined>
+>();
 function plainTransitionOf(db: Db) {
   let run = plainTransitions.get(db);
   if (!run) {
@@ -76,7 +85,12 @@ function plainTransitionOf(db: Db) {
         const to = (batch[0] as { to: OrderStatus }).to;
         const repeat = repeatsInBatch(batch, (t) => t.id);
         const ids = batch.filter((_, i) => !repeat[i]).map((t) => t.id);
-        const rows = await ordersRepository(db).transitionManyWithEvents(ids, sourcesOf(to), to, ids.map(() => uuidv7()));
+        const rows = await ordersRepository(db).transitionManyWithEvents(
+          ids,
+          sourcesOf(to),
+          to,
+          ids.map(() => uuidv7()),
+        );
         const moved = new Map(rows.map((r) => [r.id, r]));
         return batch.map((t, i) => (repeat[i] ? undefined : moved.get(t.id)));
       },
@@ -104,7 +118,10 @@ export function ordersService(db: Db) {
     let row: OrderRow | undefined;
     if (opts.trx) {
       row = await ordersRepository(opts.trx).transition(id, sourcesOf(to), to, extra);
-      if (row) await writeOutbox(opts.trx, [newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id })]);
+      if (row)
+        await writeOutbox(opts.trx, [
+          newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id }),
+        ]);
     } else if (extra.reason === undefined && extra.version === undefined) {
       row = await plainTransitionOf(db)({ id, to });
     } else {
@@ -120,14 +137,23 @@ export function ordersService(db: Db) {
     return row;
   }
 
-  async function move(by: Principal, id: string, to: OrderStatus, opts: { reason?: string; allowedFrom?: readonly OrderStatus[]; storeOnly?: boolean } = {}) {
+  async function move(
+    by: Principal,
+    id: string,
+    to: OrderStatus,
+    opts: { reason?: string; allowedFrom?: readonly OrderStatus[]; storeOnly?: boolean } = {},
+  ) {
     const current = await visible(by, id);
-    if (opts.storeOnly && by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
+    if (opts.storeOnly && by.role === 'customer')
+      throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
     if (opts.allowedFrom && !opts.allowedFrom.includes(current.status)) {
       throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it can no longer be ${to}`);
     }
     // At the version we checked: a transition that raced ours cannot be overridden by it.
-    const row = await transition(id, to, { reason: opts.reason ?? null, ...(opts.allowedFrom ? { version: current.version } : {}) });
+    const row = await transition(id, to, {
+      reason: opts.reason ?? null,
+      ...(opts.allowedFrom ? { version: current.version } : {}),
+    });
     if (!row) {
       const now = await repo.find(id);
       throw new AppError('CONFLICT', `Order ${id} is ${now?.status}; it cannot become ${to}`);
@@ -139,7 +165,13 @@ export function ordersService(db: Db) {
     transition,
     /** Moves the orders still in `from` to `to`, one event each (the deadline sweep); returns the moved ones. */
     transitionMany: (ids: readonly string[], from: OrderStatus, to: OrderStatus, reason: string) =>
-      repo.transitionManyWithEvents(ids, [from], to, ids.map(() => uuidv7()), reason),
+      repo.transitionManyWithEvents(
+        ids,
+        [from],
+        to,
+        ids.map(() => uuidv7()),
+        reason,
+      ),
     find: (id: string) => repo.find(id),
     recordCapture: (id: string, amountMinor: number) => repo.recordCapture(id, amountMinor),
     lines: (id: string) => repo.lines(id),
@@ -150,36 +182,60 @@ export function ordersService(db: Db) {
     },
 
     async list(by: Principal, q: { status?: OrderStatus; before?: string; limit: number }) {
-      const scope = by.role === 'ops' ? {} : by.role === 'store' ? { storeId: by.storeId ?? '00000000-0000-0000-0000-000000000000' } : { customerId: by.id };
+      const scope =
+        by.role === 'ops'
+          ? {}
+          : by.role === 'store'
+            ? { storeId: by.storeId ?? '00000000-0000-0000-0000-000000000000' }
+            : { customerId: by.id };
       const rows = await repo.list({ ...q, ...scope });
-      return { items: rows.map((o) => orderView(o)), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null };
+      return {
+        items: rows.map((o) => orderView(o)),
+        next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
+      };
     },
 
     cancel: (by: Principal, id: string, reason: string) =>
-      move(by, id, 'canceled', { reason: `${by.role}: ${reason}`, allowedFrom: by.role === 'ops' ? undefined : CUSTOMER_CANCELLABLE }),
+      move(by, id, 'canceled', {
+        reason: `${by.role}: ${reason}`,
+        allowedFrom: by.role === 'ops' ? undefined : CUSTOMER_CANCELLABLE,
+      }),
     accept: (by: Principal, id: string) => move(by, id, 'accepted', { storeOnly: true }),
-    reject: (by: Principal, id: string, reason: string) => move(by, id, 'canceled', { reason: `store rejected: ${reason}`, storeOnly: true, allowedFrom: ['authorized'] }),
+    reject: (by: Principal, id: string, reason: string) =>
+      move(by, id, 'canceled', {
+        reason: `store rejected: ${reason}`,
+        storeOnly: true,
+        allowedFrom: ['authorized'],
+      }),
     preparing: (by: Principal, id: string) => move(by, id, 'preparing', { storeOnly: true }),
 
     /** Picked quantities (missing items, shortages) are recorded with "ready"; the capture uses them. */
-    async ready(by: Principal, id: string, picked: ReadonlyArray<{ productId: string; quantity: number }>) {
+    async ready(
+      by: Principal,
+      id: string,
+      picked: ReadonlyArray<{ productId: string; quantity: number }>,
+    ) {
       const current = await visible(by, id);
-      if (by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
-      if (!sourcesOf('ready').includes(current.status)) throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it cannot become ready`);
+      if (by.role === 'customer')
+        throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
+      if (!sourcesOf('ready').includes(current.status))
+        throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it cannot become ready`);
       const lines = await repo.lines(id);
       const known = new Set(lines.map((l) => l.product_id));
       const unknown = picked.filter((p) => !known.has(p.productId));
-      if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `picked: ${unknown.length} product(s) are not in this order`);
+      if (unknown.length > 0)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `picked: ${unknown.length} product(s) are not in this order`,
+        );
       // The guarded transition goes first (it locks the order); the picked quantities are written
       // only by the request that made it, and a loser rolls back.
-      const row = await db
-        .transaction()
-        .execute(async (trx) => {
-          const moved = await transition(id, 'ready', {}, { trx });
-          if (!moved) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
-          await ordersRepository(trx).setPicked(id, picked);
-          return moved;
-        });
+      const row = await db.transaction().execute(async (trx) => {
+        const moved = await transition(id, 'ready', {}, { trx });
+        if (!moved) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
+        await ordersRepository(trx).setPicked(id, picked);
+        return moved;
+      });
       return orderView(row);
     },
 

@@ -7,7 +7,10 @@ import type { OrdersService } from './orders.service.ts';
 /** A paid order holds its stock this long at most; its saga ends the reservation well before. */
 export const PAID_ORDER_HOLD_MS = 24 * 3600 * 1000;
 
-export type PaymentOutcome = { status: 'authorized' } | { status: 'declined'; reason: string } | { status: 'pending'; reason: string };
+export type PaymentOutcome =
+  | { status: 'authorized' }
+  | { status: 'declined'; reason: string }
+  | { status: 'pending'; reason: string };
 
 /**
  * Authorizes a just-placed order inside the checkout request, so the customer learns at once
@@ -21,16 +24,27 @@ export async function authorizePlacement(
   order: OrderRow,
 ): Promise<{ outcome: PaymentOutcome; row: OrderRow }> {
   try {
-    await deps.payments.authorize({ orderId: order.id, amountMinor: order.total_minor, currency: order.currency, cardToken: order.payment_method }, { newOrder: true });
+    await deps.payments.authorize(
+      {
+        orderId: order.id,
+        amountMinor: order.total_minor,
+        currency: order.currency,
+        cardToken: order.payment_method,
+      },
+      { newOrder: true },
+    );
   } catch (err) {
     if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
       const reason = String(err.details?.reason ?? 'declined');
-      const failed = await deps.orders.transition(order.id, 'failed', { reason: `payment: ${reason}` });
+      const failed = await deps.orders.transition(order.id, 'failed', {
+        reason: `payment: ${reason}`,
+      });
       await deps.inventory.release(order.reservation_id);
       return { outcome: { status: 'declined', reason }, row: failed ?? order };
     }
     // Unknown outcome: the authorize workflow retries it (same key) and settles the order.
-    if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE') return { outcome: { status: 'pending', reason: 'payment provider unavailable' }, row: order };
+    if (err instanceof AppError && err.code === 'DEPENDENCY_UNAVAILABLE')
+      return { outcome: { status: 'pending', reason: 'payment provider unavailable' }, row: order };
     throw err;
   }
   // The hold outlives the placement expiry before the order says it is paid: a crash between the
@@ -46,7 +60,8 @@ export async function authorizePlacement(
   if (moved) return { outcome: { status: 'authorized' }, row: moved };
   const now = (await deps.orders.find(order.id)) ?? order;
   // The authorize workflow got there first (this request was slow): the order is paid.
-  if (now.status !== 'canceled' && now.status !== 'failed') return { outcome: { status: 'authorized' }, row: now };
+  if (now.status !== 'canceled' && now.status !== 'failed')
+    return { outcome: { status: 'authorized' }, row: now };
   // Ended while the card was being authorized: give the hold back now (its compensation may have
   // run before the authorization existed).
   await deps.payments.void({ orderId: order.id }).catch(() => {});

@@ -21,13 +21,28 @@ describe('pricing', () => {
 
   it('always returns integers that add up, never less than the goods', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ unitPriceMinor: fc.integer({ min: 0, max: 50_000 }), quantity: fc.integer({ min: 0, max: 99 }) }), { maxLength: 30 }), (lines) => {
-        const t = priceOrder(lines);
-        const parts = [t.subtotal_minor, t.delivery_fee_minor, t.small_order_fee_minor, t.service_fee_minor, t.tax_minor];
-        expect(parts.every(Number.isSafeInteger)).toBe(true);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(t.total_minor);
-        expect(t.total_minor).toBeGreaterThanOrEqual(t.subtotal_minor);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            unitPriceMinor: fc.integer({ min: 0, max: 50_000 }),
+            quantity: fc.integer({ min: 0, max: 99 }),
+          }),
+          { maxLength: 30 },
+        ),
+        (lines) => {
+          const t = priceOrder(lines);
+          const parts = [
+            t.subtotal_minor,
+            t.delivery_fee_minor,
+            t.small_order_fee_minor,
+            t.service_fee_minor,
+            t.tax_minor,
+          ];
+          expect(parts.every(Number.isSafeInteger)).toBe(true);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(t.total_minor);
+          expect(t.total_minor).toBeGreaterThanOrEqual(t.subtotal_minor);
+        },
+      ),
     );
   });
 
@@ -39,18 +54,33 @@ describe('pricing', () => {
 
 describe('order state machine', () => {
   it('walks the happy path and ends in terminal states with no way out', () => {
-    const path = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up', 'delivered'] as const;
-    for (let i = 0; i + 1 < path.length; i++) expect(canTransition(path[i] as never, path[i + 1] as never)).toBe(true);
-    for (const t of TERMINAL) for (const s of ORDER_STATUSES) expect(canTransition(t, s)).toBe(false);
+    const path = [
+      'placed',
+      'authorized',
+      'accepted',
+      'preparing',
+      'ready',
+      'picked_up',
+      'delivered',
+    ] as const;
+    for (let i = 0; i + 1 < path.length; i++)
+      expect(canTransition(path[i] as never, path[i + 1] as never)).toBe(true);
+    for (const t of TERMINAL)
+      for (const s of ORDER_STATUSES) expect(canTransition(t, s)).toBe(false);
   });
 
   it('only allows legal transitions (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ORDER_STATUSES), fc.constantFrom(...ORDER_STATUSES), (from, to) => {
-        expect(canTransition(from, to)).toBe(sourcesOf(to).includes(from));
-        if (to === 'delivered' && canTransition(from, to)) expect(from).toBe('picked_up');
-        if (from === 'picked_up' && to === 'canceled') expect(canTransition(from, to)).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom(...ORDER_STATUSES),
+        fc.constantFrom(...ORDER_STATUSES),
+        (from, to) => {
+          expect(canTransition(from, to)).toBe(sourcesOf(to).includes(from));
+          if (to === 'delivered' && canTransition(from, to)) expect(from).toBe('picked_up');
+          if (from === 'picked_up' && to === 'canceled')
+            expect(canTransition(from, to)).toBe(false);
+        },
+      ),
     );
   });
 });

@@ -43,17 +43,36 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 export function priceOrder(lines: readonly PricedLine[], fees: FeeSchedule = DEFAULT_FEES): Totals {
   for (const l of lines) {
-    if (!Number.isSafeInteger(l.unitPriceMinor) || l.unitPriceMinor < 0 || !Number.isSafeInteger(l.quantity) || l.quantity < 0) {
+    if (
+      !Number.isSafeInteger(l.unitPriceMinor) ||
+      l.unitPriceMinor < 0 ||
+      !Number.isSafeInteger(l.quantity) ||
+      l.quantity < 0
+    ) {
       throw new RangeError('prices and quantities must be non-negative integers');
     }
   }
   const subtotal = lines.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0);
   if (subtotal === 0) {
-    return { subtotal_minor: 0, delivery_fee_minor: 0, small_order_fee_minor: 0, service_fee_minor: 0, tax_minor: 0, total_minor: 0 };
+    return {
+      subtotal_minor: 0,
+      delivery_fee_minor: 0,
+      small_order_fee_minor: 0,
+      service_fee_minor: 0,
+      tax_minor: 0,
+      total_minor: 0,
+    };
   }
   const delivery = fees.deliveryFeeMinor;
-  const smallOrder = subtotal < fees.smallOrderThresholdMinor ? Math.min(fees.smallOrderFeeMaxMinor, fees.smallOrderThresholdMinor - subtotal) : 0;
-  const service = clamp(bps(subtotal, fees.serviceFeeBps), fees.serviceFeeMinMinor, fees.serviceFeeMaxMinor);
+  const smallOrder =
+    subtotal < fees.smallOrderThresholdMinor
+      ? Math.min(fees.smallOrderFeeMaxMinor, fees.smallOrderThresholdMinor - subtotal)
+      : 0;
+  const service = clamp(
+    bps(subtotal, fees.serviceFeeBps),
+    fees.serviceFeeMinMinor,
+    fees.serviceFeeMaxMinor,
+  );
   const tax = bps(subtotal + delivery + smallOrder + service, fees.taxBps);
   return {
     subtotal_minor: subtotal,

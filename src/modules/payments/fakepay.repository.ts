@@ -57,13 +57,23 @@ export function fakepayRepository(db: Db) {
     async claimRequest(key: string, operation: string, paramsHash: string): Promise<boolean> {
       const res = await q
         .insertInto('fakepay_requests')
-        .values({ idempotency_key: key, operation, params_hash: paramsHash, payment_id: null, response: null })
+        .values({
+          idempotency_key: key,
+          operation,
+          params_hash: paramsHash,
+          payment_id: null,
+          response: null,
+        })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .executeTakeFirst();
       return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     findRequest(key: string) {
-      return q.selectFrom('fakepay_requests').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      return q
+        .selectFrom('fakepay_requests')
+        .selectAll()
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
     },
     async storeResponse(key: string, paymentId: string, response: unknown): Promise<void> {
       await q
@@ -81,7 +91,17 @@ export function fakepayRepository(db: Db) {
      */
     async insertPaymentOnce(
       r: { key: string; operation: string; paramsHash: string; response: unknown },
-      p: Pick<FakepayPayment, 'id' | 'reference' | 'card' | 'currency' | 'status' | 'decline_reason' | 'authorized_minor' | 'event_seq'>,
+      p: Pick<
+        FakepayPayment,
+        | 'id'
+        | 'reference'
+        | 'card'
+        | 'currency'
+        | 'status'
+        | 'decline_reason'
+        | 'authorized_minor'
+        | 'event_seq'
+      >,
       e: Pick<FakepayEvent, 'id' | 'seq' | 'type' | 'payload'> | null,
     ): Promise<boolean> {
       const res = await sql<{ claimed: number }>`
@@ -112,7 +132,12 @@ export function fakepayRepository(db: Db) {
       return q.selectFrom('fakepay_payments').selectAll().where('id', 'in', ids).execute();
     },
     findByReference(reference: string) {
-      return q.selectFrom('fakepay_payments').selectAll().where('reference', '=', reference).orderBy('created_at').execute();
+      return q
+        .selectFrom('fakepay_payments')
+        .selectAll()
+        .where('reference', '=', reference)
+        .orderBy('created_at')
+        .execute();
     },
 
     // The provider's rules are conditional updates: a capture, void or refund that breaks them
@@ -120,7 +145,12 @@ export function fakepayRepository(db: Db) {
     capture(id: string, amount: number) {
       return q
         .updateTable('fakepay_payments')
-        .set({ status: 'captured', captured_minor: amount, event_seq: sql`event_seq + 1`, updated_at: sql`now()` })
+        .set({
+          status: 'captured',
+          captured_minor: amount,
+          event_seq: sql`event_seq + 1`,
+          updated_at: sql`now()`,
+        })
         .where('id', '=', id)
         .where('status', '=', 'authorized')
         .where('authorized_minor', '>=', amount)
@@ -151,7 +181,9 @@ export function fakepayRepository(db: Db) {
         .returningAll()
         .executeTakeFirst();
     },
-    async insertEvent(e: Pick<FakepayEvent, 'id' | 'payment_id' | 'seq' | 'type' | 'payload'>): Promise<void> {
+    async insertEvent(
+      e: Pick<FakepayEvent, 'id' | 'payment_id' | 'seq' | 'type' | 'payload'>,
+    ): Promise<void> {
       await q
         .insertInto('fakepay_events')
         .values({ ...e, payload: JSON.stringify(e.payload) })
@@ -162,14 +194,21 @@ export function fakepayRepository(db: Db) {
      * two deliverers never send the same event at once and a crashed one's lease runs out.
      */
     async leaseDueEvents(limit: number): Promise<FakepayEvent[]> {
-      const res = await sql<FakepayEvent>`UPDATE fakepay_events SET next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
+      const res =
+        await sql<FakepayEvent>`UPDATE fakepay_events SET next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
         WHERE id IN (SELECT id FROM fakepay_events WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now()
           ORDER BY created_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING *`.execute(q);
-      return res.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.seq - b.seq);
+      return res.rows.sort(
+        (a, b) => a.created_at.getTime() - b.created_at.getTime() || a.seq - b.seq,
+      );
     },
     async markDelivered(id: string): Promise<void> {
-      await q.updateTable('fakepay_events').set({ delivered_at: sql`now()`, last_error: null }).where('id', '=', id).execute();
+      await q
+        .updateTable('fakepay_events')
+        .set({ delivered_at: sql`now()`, last_error: null })
+        .where('id', '=', id)
+        .execute();
     },
     /** A failed delivery is retried with exponential backoff (capped at 5 minutes), then given up. */
     async markFailed(id: string, error: string, maxAttempts: number): Promise<void> {
@@ -179,7 +218,12 @@ export function fakepayRepository(db: Db) {
         WHERE id = ${id}`.execute(q);
     },
     eventsOf(paymentId: string) {
-      return q.selectFrom('fakepay_events').selectAll().where('payment_id', '=', paymentId).orderBy('seq').execute();
+      return q
+        .selectFrom('fakepay_events')
+        .selectAll()
+        .where('payment_id', '=', paymentId)
+        .orderBy('seq')
+        .execute();
     },
   };
 }

@@ -28,11 +28,20 @@ const runtimeFor = perPlatform((ctx): Runtime => {
   const secret = ctx.config.fakepayWebhookSecret;
   // The fake provider plays an external system: its own connections, and it needs no synchronous
   // flush (a real PSP's durability is not ours to pay for; its idempotency keys are what we rely on).
-  const provider = fakeProvider({ db: ctx.openPool('fakepay', { poolSize: 6, synchronousCommit: false }), webhookSecret: secret, clock: ctx.clock });
+  const provider = fakeProvider({
+    db: ctx.openPool('fakepay', { poolSize: 6, synchronousCommit: false }),
+    webhookSecret: secret,
+    clock: ctx.clock,
+  });
   return {
     provider,
     service: paymentsService({ db: ctx.db, provider, logger: ctx.logger }),
-    handleWebhook: webhookHandler({ db: ctx.db, secret, clock: ctx.clock, provider: provider.name }),
+    handleWebhook: webhookHandler({
+      db: ctx.db,
+      secret,
+      clock: ctx.clock,
+      provider: provider.name,
+    }),
   };
 });
 
@@ -53,6 +62,11 @@ export const paymentsModule: ModuleDefinition = {
     const send = async (raw: string, signature: string) => {
       await handleWebhook(raw, signature);
     };
-    return runPeriodically('payment webhook delivery', 500, () => provider.deliverWebhooks(send), ctx.logger);
+    return runPeriodically(
+      'payment webhook delivery',
+      500,
+      () => provider.deliverWebhooks(send),
+      ctx.logger,
+    );
   },
 };

@@ -5,7 +5,8 @@
  */
 
 export type DeclineReason = 'card_declined' | 'insufficient_funds';
-export type ProviderPaymentStatus = 'authorized' | 'declined' | 'voided' | 'captured' | 'partially_refunded' | 'refunded';
+export type ProviderPaymentStatus =
+  'authorized' | 'declined' | 'voided' | 'captured' | 'partially_refunded' | 'refunded';
 
 export interface AuthorizeRequest {
   amountMinor: number;
@@ -59,11 +60,19 @@ export interface PaymentProvider {
   readonly name: string;
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;
   /** One capture per payment, at most the authorized amount; the rest is released. */
-  capture(providerPaymentId: string, amountMinor: number, idempotencyKey: string): Promise<CaptureResult>;
+  capture(
+    providerPaymentId: string,
+    amountMinor: number,
+    idempotencyKey: string,
+  ): Promise<CaptureResult>;
   /** Releases an authorization that was not captured. */
   void(providerPaymentId: string, idempotencyKey: string): Promise<VoidResult>;
   /** Partial refunds add up to at most the captured amount. */
-  refund(providerPaymentId: string, amountMinor: number, idempotencyKey: string): Promise<RefundResult>;
+  refund(
+    providerPaymentId: string,
+    amountMinor: number,
+    idempotencyKey: string,
+  ): Promise<RefundResult>;
   retrieve(providerPaymentIds: readonly string[]): Promise<ProviderPaymentState[]>;
   findByReference(reference: string): Promise<ProviderPaymentState[]>;
 }

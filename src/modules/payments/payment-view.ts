@@ -18,7 +18,12 @@ export interface PaymentView {
   provider_status: string | null;
   created_at: string;
   updated_at: string;
-  movements: Array<{ kind: LedgerKind; amount_minor: number; reason: string | null; created_at: string }>;
+  movements: Array<{
+    kind: LedgerKind;
+    amount_minor: number;
+    reason: string | null;
+    created_at: string;
+  }>;
 }
 
 export function view(row: PaymentRow, ledger: LedgerRow[]): PaymentView {
@@ -36,7 +41,12 @@ export function view(row: PaymentRow, ledger: LedgerRow[]): PaymentView {
     provider_status: row.provider_status,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-    movements: ledger.map((l) => ({ kind: l.kind, amount_minor: l.amount_minor, reason: l.reason, created_at: l.created_at.toISOString() })),
+    movements: ledger.map((l) => ({
+      kind: l.kind,
+      amount_minor: l.amount_minor,
+      reason: l.reason,
+      created_at: l.created_at.toISOString(),
+    })),
   };
 }
 

@@ -4,7 +4,8 @@ import { repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { PaymentEvents } from './payments.events.ts';
 
-export type PaymentStatus = 'authorized' | 'declined' | 'voided' | 'captured' | 'refunded' | 'partially_refunded' | 'failed';
+export type PaymentStatus =
+  'authorized' | 'declined' | 'voided' | 'captured' | 'refunded' | 'partially_refunded' | 'failed';
 export type LedgerKind = 'authorize' | 'capture' | 'void' | 'refund';
 
 interface PaymentsTable {
@@ -55,7 +56,17 @@ interface Tables {
 export type PaymentRow = Selectable<PaymentsTable>;
 export type LedgerRow = Selectable<LedgerTable>;
 export type NewLedgerRow = Omit<LedgerRow, 'created_at'>;
-type NewPayment = Pick<PaymentRow, 'id' | 'order_id' | 'status' | 'currency' | 'authorized_minor' | 'decline_reason' | 'provider' | 'provider_payment_id'>;
+type NewPayment = Pick<
+  PaymentRow,
+  | 'id'
+  | 'order_id'
+  | 'status'
+  | 'currency'
+  | 'authorized_minor'
+  | 'decline_reason'
+  | 'provider'
+  | 'provider_payment_id'
+>;
 
 /** One payment with the sums of its ledger rows, for reconciliation. */
 export interface PaymentTotals extends PaymentRow {
@@ -111,7 +122,13 @@ export function paymentsRepository(db: Db) {
      * written, or undefined when a settled row was already there (the caller reads it). An order
      * twice in the list is written by its first item only.
      */
-    async upsertAuthorizedManyWithEvents(items: ReadonlyArray<{ payment: NewPayment; ledger: { id: string; key: string; providerRef: string }; eventId: string }>) {
+    async upsertAuthorizedManyWithEvents(
+      items: ReadonlyArray<{
+        payment: NewPayment;
+        ledger: { id: string; key: string; providerRef: string };
+        eventId: string;
+      }>,
+    ) {
       const repeat = repeatsInBatch(items, (it) => it.payment.order_id);
       const first = items.filter((_, i) => !repeat[i]);
       const orderIds = first.map((it) => it.payment.order_id);
@@ -121,8 +138,20 @@ export function paymentsRepository(db: Db) {
         FROM changed JOIN unnest(${orderIds}::uuid[], ${first.map((it) => it.ledger.id)}::uuid[], ${first.map((it) => it.ledger.key)}::text[],
                                  ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
         ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
-      const event = { type: PaymentEvents.AUTHORIZED, version: 1, keys: orderIds, eventIds: first.map((it) => it.eventId) };
-      const res = await withOutboxEvents<PaymentRow>(upsertQuery(first.map((it) => it.payment)), event, sql`changed.order_id`, sql`changed.order_id::text`, AUTHORIZED_PAYLOAD, ledgerRows).execute(db);
+      const event = {
+        type: PaymentEvents.AUTHORIZED,
+        version: 1,
+        keys: orderIds,
+        eventIds: first.map((it) => it.eventId),
+      };
+      const res = await withOutboxEvents<PaymentRow>(
+        upsertQuery(first.map((it) => it.payment)),
+        event,
+        sql`changed.order_id`,
+        sql`changed.order_id::text`,
+        AUTHORIZED_PAYLOAD,
+        ledgerRows,
+      ).execute(db);
       const byOrder = new Map(res.rows.map((r) => [r.order_id, r]));
       return items.map((it, i) => (repeat[i] ? undefined : byOrder.get(it.payment.order_id)));
     },
@@ -148,14 +177,32 @@ export function paymentsRepository(db: Db) {
       return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     ledgerByKey(key: string) {
-      return q.selectFrom('payment_ledger').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      return q
+        .selectFrom('payment_ledger')
+        .selectAll()
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
     },
     ledgerOf(paymentId: string) {
-      return q.selectFrom('payment_ledger').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute();
+      return q
+        .selectFrom('payment_ledger')
+        .selectAll()
+        .where('payment_id', '=', paymentId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
     },
 
     /** Applies a movement to the columns; the table's CHECK refuses anything that breaks the invariant. */
-    move(id: string, m: { status: PaymentStatus | 'refund'; captured?: number; released?: number; refunded?: number }) {
+    move(
+      id: string,
+      m: {
+        status: PaymentStatus | 'refund';
+        captured?: number;
+        released?: number;
+        refunded?: number;
+      },
+    ) {
       const status =
         m.status === 'refund'
           ? sql<PaymentStatus>`CASE WHEN refunded_minor + ${m.refunded ?? 0} = captured_minor THEN 'refunded' ELSE 'partially_refunded' END`
@@ -175,7 +222,12 @@ export function paymentsRepository(db: Db) {
     },
 
     /** The webhook inbox: false when this event id was already received (a replay). */
-    async recordWebhook(e: Pick<Selectable<WebhookEventsTable>, 'provider' | 'event_id' | 'provider_payment_id' | 'sequence' | 'type' | 'payload'>) {
+    async recordWebhook(
+      e: Pick<
+        Selectable<WebhookEventsTable>,
+        'provider' | 'event_id' | 'provider_payment_id' | 'sequence' | 'type' | 'payload'
+      >,
+    ) {
       const res = await q
         .insertInto('payment_webhook_events')
         .values({ ...e, payload: JSON.stringify(e.payload) })
@@ -184,16 +236,31 @@ export function paymentsRepository(db: Db) {
       return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async markWebhookApplied(provider: string, eventId: string): Promise<void> {
-      await q.updateTable('payment_webhook_events').set({ applied: true }).where('provider', '=', provider).where('event_id', '=', eventId).execute();
+      await q
+        .updateTable('payment_webhook_events')
+        .set({ applied: true })
+        .where('provider', '=', provider)
+        .where('event_id', '=', eventId)
+        .execute();
     },
     paymentByProviderId(provider: string, providerPaymentId: string) {
-      return q.selectFrom('payments').select(['id', 'provider_seq']).where('provider', '=', provider).where('provider_payment_id', '=', providerPaymentId).executeTakeFirst();
+      return q
+        .selectFrom('payments')
+        .select(['id', 'provider_seq'])
+        .where('provider', '=', provider)
+        .where('provider_payment_id', '=', providerPaymentId)
+        .executeTakeFirst();
     },
     /**
      * Takes the provider's confirmed status only from a newer event than the last one applied; the
      * row lock makes two concurrent deliveries for one payment apply in sequence order.
      */
-    async confirm(provider: string, providerPaymentId: string, status: string, seq: number): Promise<boolean> {
+    async confirm(
+      provider: string,
+      providerPaymentId: string,
+      status: string,
+      seq: number,
+    ): Promise<boolean> {
       const res = await q
         .updateTable('payments')
         .set({ provider_status: status, provider_seq: seq, provider_confirmed_at: sql`now()` })

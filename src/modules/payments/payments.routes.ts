@@ -7,11 +7,18 @@ import { SIGNATURE_HEADER } from './webhook-signature.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
 
-export async function paymentsRoutes(scope: FastifyInstance, deps: { service: PaymentsService; handleWebhook: WebhookHandler }): Promise<void> {
+export async function paymentsRoutes(
+  scope: FastifyInstance,
+  deps: { service: PaymentsService; handleWebhook: WebhookHandler },
+): Promise<void> {
   // The webhook signature covers the exact bytes sent, and re-serialised JSON is not those bytes:
   // in this plugin (encapsulated, so no other module is affected) JSON bodies stay raw strings and
   // the handler parses them only after the signature checked out.
-  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  scope.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
   const app = typed(scope);
 
   app.post(
@@ -23,13 +30,19 @@ export async function paymentsRoutes(scope: FastifyInstance, deps: { service: Pa
       bodyLimit: WEBHOOK_BODY_LIMIT,
       schema: {
         tags: ['payments'],
-        summary: 'Payment events from the fake provider (signed: Fakepay-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">)',
-        headers: Type.Object({ [SIGNATURE_HEADER]: Type.Optional(Type.String({ maxLength: 1000 })) }),
+        summary:
+          'Payment events from the fake provider (signed: Fakepay-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">)',
+        headers: Type.Object({
+          [SIGNATURE_HEADER]: Type.Optional(Type.String({ maxLength: 1000 })),
+        }),
       },
     },
     async (req) => {
       const signature = req.headers[SIGNATURE_HEADER];
-      return deps.handleWebhook(typeof req.body === 'string' ? req.body : '', typeof signature === 'string' ? signature : undefined);
+      return deps.handleWebhook(
+        typeof req.body === 'string' ? req.body : '',
+        typeof signature === 'string' ? signature : undefined,
+      );
     },
   );
 
@@ -39,8 +52,16 @@ export async function paymentsRoutes(scope: FastifyInstance, deps: { service: Pa
       config: { auth: ['ops'] },
       schema: {
         tags: ['ops'],
-        summary: 'Payments whose columns, ledger and provider record disagree (empty when all is well)',
-        querystring: Strict({ limit: Type.Integer({ minimum: 1, maximum: 50_000, default: 10_000, description: 'newest payments to check' }) }),
+        summary:
+          'Payments whose columns, ledger and provider record disagree (empty when all is well)',
+        querystring: Strict({
+          limit: Type.Integer({
+            minimum: 1,
+            maximum: 50_000,
+            default: 10_000,
+            description: 'newest payments to check',
+          }),
+        }),
       },
     },
     async (req) => {

@@ -36,14 +36,22 @@ function checkOrderId(orderId: string): void {
 }
 function checkAmount(amountMinor: number, min: number): void {
   if (!Number.isSafeInteger(amountMinor) || amountMinor < min) {
-    throw new AppError('VALIDATION_FAILED', `amountMinor must be a whole number of minor units, at least ${min}`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `amountMinor must be a whole number of minor units, at least ${min}`,
+    );
   }
 }
-const conflict = (message: string, details?: Record<string, unknown>) => new AppError('CONFLICT', message, { details });
+const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError('CONFLICT', message, { details });
 const notFound = (orderId: string) => new AppError('NOT_FOUND', `No payment for order ${orderId}`);
 
 function providerIdOf(row: PaymentRow): string {
-  if (!row.provider_payment_id) throw new AppError('INTERNAL', `payment ${row.id} is ${row.status} but has no provider payment id`);
+  if (!row.provider_payment_id)
+    throw new AppError(
+      'INTERNAL',
+      `payment ${row.id} is ${row.status} but has no provider payment id`,
+    );
   return row.provider_payment_id;
 }
 
@@ -80,7 +88,13 @@ export function paymentsService(deps: PaymentsDeps) {
    * under the payment's row lock. When the first movement's key is already there a concurrent repeat
    * did it, and nothing changes.
    */
-  async function commit(orderId: string, moves: Movement[], change: Parameters<ReturnType<typeof paymentsRepository>['move']>[1], eventType: string, reason: string | null) {
+  async function commit(
+    orderId: string,
+    moves: Movement[],
+    change: Parameters<ReturnType<typeof paymentsRepository>['move']>[1],
+    eventType: string,
+    reason: string | null,
+  ) {
     await db.transaction().execute(async (trx) => {
       const tx = paymentsRepository(trx);
       const row = await tx.findByOrder(orderId, { lock: true });
@@ -110,13 +124,28 @@ export function paymentsService(deps: PaymentsDeps) {
   /** Our row after the provider authorized: inserted, or upgraded from failed; else whatever is there. */
   // Authorizations the provider answered together are recorded together, in one statement.
   const recordAuthorizedInBatch = coalescer(
-    (items: Array<Parameters<typeof repo.upsertAuthorizedManyWithEvents>[0][number]>) => repo.upsertAuthorizedManyWithEvents(items),
+    (items: Array<Parameters<typeof repo.upsertAuthorizedManyWithEvents>[0][number]>) =>
+      repo.upsertAuthorizedManyWithEvents(items),
     { max: 200 },
   );
 
-  async function recordAuthorized(orderId: string, providerPaymentId: string, amountMinor: number, currency: string): Promise<PaymentRow> {
+  async function recordAuthorized(
+    orderId: string,
+    providerPaymentId: string,
+    amountMinor: number,
+    currency: string,
+  ): Promise<PaymentRow> {
     const row = await recordAuthorizedInBatch({
-      payment: { id: uuidv7(), order_id: orderId, status: 'authorized', currency, authorized_minor: amountMinor, decline_reason: null, provider: provider.name, provider_payment_id: providerPaymentId },
+      payment: {
+        id: uuidv7(),
+        order_id: orderId,
+        status: 'authorized',
+        currency,
+        authorized_minor: amountMinor,
+        decline_reason: null,
+        provider: provider.name,
+        provider_payment_id: providerPaymentId,
+      },
       ledger: { id: uuidv7(), key: paymentKeys.authorize(orderId), providerRef: providerPaymentId },
       eventId: uuidv7(),
     });
@@ -130,18 +159,32 @@ export function paymentsService(deps: PaymentsDeps) {
   async function known(orderId: string): Promise<PaymentRow | undefined> {
     const row = await repo.findByOrder(orderId);
     if (row && row.status !== 'failed') return row;
-    const held = (await call('lookup', () => provider.findByReference(orderId))).find((s) => s.status !== 'declined');
+    const held = (await call('lookup', () => provider.findByReference(orderId))).find(
+      (s) => s.status !== 'declined',
+    );
     if (!held) return row;
     return recordAuthorized(orderId, held.providerPaymentId, held.authorizedMinor, held.currency);
   }
 
-  function settled(row: PaymentRow, input: { amountMinor: number; currency: string }): { paymentId: string; status: 'authorized' } {
+  function settled(
+    row: PaymentRow,
+    input: { amountMinor: number; currency: string },
+  ): { paymentId: string; status: 'authorized' } {
     if (row.status === 'declined') {
-      throw new AppError('PAYMENT_DECLINED', `The card was declined (${row.decline_reason ?? 'card_declined'})`, { details: { reason: row.decline_reason } });
+      throw new AppError(
+        'PAYMENT_DECLINED',
+        `The card was declined (${row.decline_reason ?? 'card_declined'})`,
+        { details: { reason: row.decline_reason } },
+      );
     }
     if (row.status === 'voided') throw conflict(`The payment of order ${row.order_id} was voided`);
-    if (row.currency !== input.currency || (row.status === 'authorized' && row.authorized_minor !== input.amountMinor)) {
-      throw conflict(`Order ${row.order_id} was authorized for ${row.authorized_minor} ${row.currency}`);
+    if (
+      row.currency !== input.currency ||
+      (row.status === 'authorized' && row.authorized_minor !== input.amountMinor)
+    ) {
+      throw conflict(
+        `Order ${row.order_id} was authorized for ${row.authorized_minor} ${row.currency}`,
+      );
     }
     return { paymentId: row.id, status: 'authorized' };
   }
@@ -160,9 +203,16 @@ export function paymentsService(deps: PaymentsDeps) {
       return viewOf(orderId);
     }
     if (row.status === 'voided' || row.status === 'declined') return viewOf(orderId);
-    if (row.status !== 'authorized') throw conflict(`The payment of order ${orderId} is ${row.status}; refund it instead`);
+    if (row.status !== 'authorized')
+      throw conflict(`The payment of order ${orderId} is ${row.status}; refund it instead`);
     const res = await call('void', () => provider.void(providerIdOf(row), key));
-    return commit(orderId, [{ kind: 'void', amount: res.releasedMinor, key, providerRef: res.providerPaymentId }], { status: 'voided', released: res.releasedMinor }, PaymentEvents.VOIDED, null);
+    return commit(
+      orderId,
+      [{ kind: 'void', amount: res.releasedMinor, key, providerRef: res.providerPaymentId }],
+      { status: 'voided', released: res.releasedMinor },
+      PaymentEvents.VOIDED,
+      null,
+    );
   }
 
   return {
@@ -179,34 +229,64 @@ export function paymentsService(deps: PaymentsDeps) {
       const { orderId, amountMinor, currency, cardToken } = input;
       checkOrderId(orderId);
       checkAmount(amountMinor, 1);
-      if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('VALIDATION_FAILED', 'currency must be an ISO 4217 code such as EUR');
+      if (!/^[A-Z]{3}$/.test(currency))
+        throw new AppError('VALIDATION_FAILED', 'currency must be an ISO 4217 code such as EUR');
       const existing = opts.newOrder ? undefined : await repo.findByOrder(orderId);
       if (existing && existing.status !== 'failed') return settled(existing, input);
       const base = { order_id: orderId, currency, provider: provider.name };
       let result;
       try {
-        result = await call('authorize', () => provider.authorize({ amountMinor, currency, cardToken, idempotencyKey: paymentKeys.authorize(orderId), reference: orderId }));
+        result = await call('authorize', () =>
+          provider.authorize({
+            amountMinor,
+            currency,
+            cardToken,
+            idempotencyKey: paymentKeys.authorize(orderId),
+            reference: orderId,
+          }),
+        );
       } catch (err) {
         // Unknown outcome: remember the attempt, so a void can later ask the provider what happened.
         if (isAppError(err) && err.code === 'DEPENDENCY_UNAVAILABLE') {
-          await repo.upsert({ ...base, id: uuidv7(), status: 'failed', authorized_minor: 0, decline_reason: null, provider_payment_id: null });
+          await repo.upsert({
+            ...base,
+            id: uuidv7(),
+            status: 'failed',
+            authorized_minor: 0,
+            decline_reason: null,
+            provider_payment_id: null,
+          });
         }
         throw err;
       }
       if (result.status === 'declined') {
         const row = await db.transaction().execute(async (trx) => {
           const tx = paymentsRepository(trx);
-          const r = await tx.upsert({ ...base, id: uuidv7(), status: 'declined', authorized_minor: 0, decline_reason: result.reason, provider_payment_id: result.providerPaymentId ?? null });
+          const r = await tx.upsert({
+            ...base,
+            id: uuidv7(),
+            status: 'declined',
+            authorized_minor: 0,
+            decline_reason: result.reason,
+            provider_payment_id: result.providerPaymentId ?? null,
+          });
           if (r) await writeOutbox(trx, [eventOf(PaymentEvents.DECLINED, r, 0, result.reason)]);
           return r ?? tx.findByOrder(orderId);
         });
         if (!row) throw notFound(orderId);
         return settled(row, input);
       }
-      const row = await recordAuthorized(orderId, result.providerPaymentId, result.amountMinor, result.currency);
+      const row = await recordAuthorized(
+        orderId,
+        result.providerPaymentId,
+        result.amountMinor,
+        result.currency,
+      );
       if (row.status === 'voided' && row.provider_payment_id !== result.providerPaymentId) {
         // The order was compensated while this authorization was in flight: give the hold back.
-        await call('void', () => provider.void(result.providerPaymentId, paymentKeys.void(orderId)));
+        await call('void', () =>
+          provider.void(result.providerPaymentId, paymentKeys.void(orderId)),
+        );
       }
       return settled(row, input);
     },
@@ -220,21 +300,33 @@ export function paymentsService(deps: PaymentsDeps) {
       const key = paymentKeys.capture(orderId);
       const done = await repo.ledgerByKey(key);
       if (done) {
-        if (done.amount_minor !== amountMinor) throw conflict(`Order ${orderId} was already captured for ${done.amount_minor}`);
+        if (done.amount_minor !== amountMinor)
+          throw conflict(`Order ${orderId} was already captured for ${done.amount_minor}`);
         return viewOf(orderId);
       }
       const row = await known(orderId);
       if (!row) throw notFound(orderId);
-      if (row.status !== 'authorized') throw conflict(`The payment of order ${orderId} is ${row.status}; it cannot be captured`);
+      if (row.status !== 'authorized')
+        throw conflict(`The payment of order ${orderId} is ${row.status}; it cannot be captured`);
       if (amountMinor > row.authorized_minor) {
-        throw conflict(`Cannot capture ${amountMinor}: only ${row.authorized_minor} ${row.currency} is authorized`, { authorized_minor: row.authorized_minor });
+        throw conflict(
+          `Cannot capture ${amountMinor}: only ${row.authorized_minor} ${row.currency} is authorized`,
+          { authorized_minor: row.authorized_minor },
+        );
       }
-      const res = await call('capture', () => provider.capture(providerIdOf(row), amountMinor, key));
+      const res = await call('capture', () =>
+        provider.capture(providerIdOf(row), amountMinor, key),
+      );
       return commit(
         orderId,
         [
           { kind: 'capture', amount: res.capturedMinor, key, providerRef: res.providerPaymentId },
-          { kind: 'void', amount: res.releasedMinor, key: paymentKeys.release(orderId), providerRef: res.providerPaymentId },
+          {
+            kind: 'void',
+            amount: res.releasedMinor,
+            key: paymentKeys.release(orderId),
+            providerRef: res.providerPaymentId,
+          },
         ],
         { status: 'captured', captured: res.capturedMinor, released: res.releasedMinor },
         PaymentEvents.CAPTURED,
@@ -248,30 +340,58 @@ export function paymentsService(deps: PaymentsDeps) {
      * Refunds part or all of what was captured and not yet refunded. The key defaults to the amount,
      * so a retried refund is recognised; pass `refundKey` to make two refunds of the same amount.
      */
-    async refund(input: { orderId: string; amountMinor: number; reason: string; refundKey?: string }): Promise<PaymentView> {
+    async refund(input: {
+      orderId: string;
+      amountMinor: number;
+      reason: string;
+      refundKey?: string;
+    }): Promise<PaymentView> {
       const { orderId, amountMinor, reason } = input;
       checkOrderId(orderId);
       checkAmount(amountMinor, 1);
-      if (!reason || reason.length > 500) throw new AppError('VALIDATION_FAILED', 'a refund needs a reason (at most 500 characters)');
+      if (!reason || reason.length > 500)
+        throw new AppError('VALIDATION_FAILED', 'a refund needs a reason (at most 500 characters)');
       const key = paymentKeys.refund(orderId, input.refundKey ?? String(amountMinor));
       const done = await repo.ledgerByKey(key);
       if (done) {
-        if (done.amount_minor !== amountMinor) throw conflict(`Refund ${key} was already made for ${done.amount_minor}`);
+        if (done.amount_minor !== amountMinor)
+          throw conflict(`Refund ${key} was already made for ${done.amount_minor}`);
         return viewOf(orderId);
       }
       const row = await repo.findByOrder(orderId);
       if (!row) throw notFound(orderId);
-      if (row.status !== 'captured' && row.status !== 'partially_refunded') throw conflict(`The payment of order ${orderId} is ${row.status}; nothing to refund`);
+      if (row.status !== 'captured' && row.status !== 'partially_refunded')
+        throw conflict(`The payment of order ${orderId} is ${row.status}; nothing to refund`);
       const refundable = row.captured_minor - row.refunded_minor;
-      if (amountMinor > refundable) throw conflict(`Cannot refund ${amountMinor}: only ${refundable} ${row.currency} is refundable`, { refundable_minor: refundable });
+      if (amountMinor > refundable)
+        throw conflict(
+          `Cannot refund ${amountMinor}: only ${refundable} ${row.currency} is refundable`,
+          { refundable_minor: refundable },
+        );
       const res = await call('refund', () => provider.refund(providerIdOf(row), amountMinor, key));
-      return commit(orderId, [{ kind: 'refund', amount: res.amountMinor, key, providerRef: res.providerRefundId, reason }], { status: 'refund', refunded: res.amountMinor }, PaymentEvents.REFUNDED, reason);
+      return commit(
+        orderId,
+        [
+          {
+            kind: 'refund',
+            amount: res.amountMinor,
+            key,
+            providerRef: res.providerRefundId,
+            reason,
+          },
+        ],
+        { status: 'refund', refunded: res.amountMinor },
+        PaymentEvents.REFUNDED,
+        reason,
+      );
     },
 
-    get: (orderId: string): Promise<PaymentView | null> => (UUID_RE.test(orderId) ? view0(orderId) : Promise.resolve(null)),
+    get: (orderId: string): Promise<PaymentView | null> =>
+      UUID_RE.test(orderId) ? view0(orderId) : Promise.resolve(null),
 
     /** Mismatches between our columns, our ledger and the provider; empty when all is well. */
-    reconcile: (opts: { limit?: number } = {}): Promise<Mismatch[]> => reconcilePayments({ repo, provider, call }, opts.limit ?? 10_000),
+    reconcile: (opts: { limit?: number } = {}): Promise<Mismatch[]> =>
+      reconcilePayments({ repo, provider, call }, opts.limit ?? 10_000),
   };
 }
 

@@ -14,10 +14,15 @@ export interface ProviderEvent {
   data: { payment_id: string; sequence: number; status: string };
 }
 
-export type WebhookHandler = (rawBody: string, signatureHeader: string | undefined) => Promise<{ event_id: string; outcome: WebhookOutcome }>;
+export type WebhookHandler = (
+  rawBody: string,
+  signatureHeader: string | undefined,
+) => Promise<{ event_id: string; outcome: WebhookOutcome }>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown, max = 200): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
 
 function parse(rawBody: string): ProviderEvent {
   let body: unknown;
@@ -37,7 +42,10 @@ function parse(rawBody: string): ProviderEvent {
     !Number.isSafeInteger(data.sequence) ||
     (data.sequence as number) < 1
   ) {
-    throw new AppError('VALIDATION_FAILED', 'The webhook body needs id, type and data.{payment_id, sequence >= 1, status}');
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'The webhook body needs id, type and data.{payment_id, sequence >= 1, status}',
+    );
   }
   return body as unknown as ProviderEvent;
 }
@@ -48,17 +56,34 @@ function parse(rawBody: string): ProviderEvent {
  * once (inbox) in the same transaction as its effect, so a replay changes nothing; an event older
  * than the last one applied for its payment (sequence) is recorded but does not overwrite newer state.
  */
-export function webhookHandler(deps: { db: Db; secret: string; clock: Clock; provider: string }): WebhookHandler {
+export function webhookHandler(deps: {
+  db: Db;
+  secret: string;
+  clock: Clock;
+  provider: string;
+}): WebhookHandler {
   return async (rawBody, signatureHeader) => {
-    const check = verifyWebhook(deps.secret, signatureHeader, rawBody, Math.floor(deps.clock.now() / 1000));
-    if (!check.ok) throw new AppError('UNAUTHENTICATED', `The webhook signature is ${check.reason === 'mismatch' ? 'not valid' : check.reason}`);
+    const check = verifyWebhook(
+      deps.secret,
+      signatureHeader,
+      rawBody,
+      Math.floor(deps.clock.now() / 1000),
+    );
+    if (!check.ok)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        `The webhook signature is ${check.reason === 'mismatch' ? 'not valid' : check.reason}`,
+      );
     const e = parse(rawBody);
     const outcome = await deps.db.transaction().execute(async (trx): Promise<WebhookOutcome> => {
       const repo = paymentsRepository(trx);
       // The provider may call before our own record of its answer has committed: a non-2xx answer
       // makes it deliver again later, and nothing is recorded so that delivery is not a "replay".
       if (!(await repo.paymentByProviderId(deps.provider, e.data.payment_id))) {
-        throw new AppError('CONFLICT', `No payment ${e.data.payment_id} here yet; deliver again later`);
+        throw new AppError(
+          'CONFLICT',
+          `No payment ${e.data.payment_id} here yet; deliver again later`,
+        );
       }
       const fresh = await repo.recordWebhook({
         provider: deps.provider,
@@ -69,7 +94,8 @@ export function webhookHandler(deps: { db: Db; secret: string; clock: Clock; pro
         payload: e,
       });
       if (!fresh) return 'duplicate';
-      if (!(await repo.confirm(deps.provider, e.data.payment_id, e.data.status, e.data.sequence))) return 'out_of_order';
+      if (!(await repo.confirm(deps.provider, e.data.payment_id, e.data.status, e.data.sequence)))
+        return 'out_of_order';
       await repo.markWebhookApplied(deps.provider, e.id);
       return 'applied';
     });

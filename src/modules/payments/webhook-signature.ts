@@ -9,15 +9,22 @@ export const SIGNATURE_HEADER = 'fakepay-signature';
 /** How far a signature's timestamp may be from our clock. */
 export const SIGNATURE_TOLERANCE_S = 300;
 
-const hmac = (secret: string, t: number, body: string) => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+const hmac = (secret: string, t: number, body: string) =>
+  createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
 export function signWebhook(secret: string, rawBody: string, tSeconds: number): string {
   return `t=${tSeconds},v1=${hmac(secret, tSeconds, rawBody)}`;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck =
+  { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
-export function verifyWebhook(secret: string, header: string | undefined, rawBody: string, nowSeconds: number): SignatureCheck {
+export function verifyWebhook(
+  secret: string,
+  header: string | undefined,
+  rawBody: string,
+  nowSeconds: number,
+): SignatureCheck {
   if (!header) return { ok: false, reason: 'missing' };
   let t: number | undefined;
   const candidates: string[] = [];

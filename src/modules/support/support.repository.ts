@@ -29,7 +29,12 @@ export function supportRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     /** Returns undefined when the opener already has a ticket with this client key. */
-    insert(t: Pick<TicketRow, 'id' | 'opened_by' | 'opener_role' | 'order_id' | 'subject' | 'message' | 'client_key'>) {
+    insert(
+      t: Pick<
+        TicketRow,
+        'id' | 'opened_by' | 'opener_role' | 'order_id' | 'subject' | 'message' | 'client_key'
+      >,
+    ) {
       return q
         .insertInto('support_tickets')
         .values(t)

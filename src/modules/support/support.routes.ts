@@ -5,12 +5,20 @@ import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { SupportService } from './support.service.ts';
 
-const Status = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('resolved')]);
+const Status = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('escalated'),
+  Type.Literal('resolved'),
+]);
 
 /** Throws NOT_FOUND unless `by` may see the order (its customer, its store, its driver, ops). */
 export type OrderAccessCheck = (by: Principal, orderId: string) => Promise<void>;
 
-export async function supportRoutes(scope: FastifyInstance, service: SupportService, orderAccess: OrderAccessCheck): Promise<void> {
+export async function supportRoutes(
+  scope: FastifyInstance,
+  service: SupportService,
+  orderAccess: OrderAccessCheck,
+): Promise<void> {
   const app = typed(scope);
 
   app.post(

@@ -53,7 +53,13 @@ export function supportService(db: Db) {
   const repo = supportRepository(db);
 
   /** Applies a transition and its event in one transaction; a no-op when the ticket already moved. */
-  async function transition(id: string, from: TicketStatus[], to: TicketStatus, type: string, resolution?: string) {
+  async function transition(
+    id: string,
+    from: TicketStatus[],
+    to: TicketStatus,
+    type: string,
+    resolution?: string,
+  ) {
     return db.transaction().execute(async (trx) => {
       const row = await supportRepository(trx).transition(id, from, to, resolution);
       if (row) await writeOutbox(trx, [newEvent(type, payload(row), { aggregateId: row.id })]);
@@ -83,7 +89,9 @@ export function supportService(db: Db) {
           if (!existing) throw new AppError('CONFLICT', 'The ticket could not be opened; retry');
           return { ticket: view(existing), created: false };
         }
-        await writeOutbox(trx, [newEvent(SupportEvents.TICKET_OPENED, payload(row), { aggregateId: row.id })]);
+        await writeOutbox(trx, [
+          newEvent(SupportEvents.TICKET_OPENED, payload(row), { aggregateId: row.id }),
+        ]);
         return { ticket: view(row), created: true };
       });
     },
@@ -97,11 +105,20 @@ export function supportService(db: Db) {
 
     async list(by: Principal, q: { status?: TicketStatus; before?: string; limit: number }) {
       const rows = await repo.list({ ...q, ...(by.role === 'ops' ? {} : { openedBy: by.id }) });
-      return { items: rows.map(view), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null };
+      return {
+        items: rows.map(view),
+        next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
+      };
     },
 
     async resolve(id: string, resolution: string): Promise<TicketView> {
-      const row = await transition(id, ['open', 'escalated'], 'resolved', SupportEvents.TICKET_RESOLVED, resolution);
+      const row = await transition(
+        id,
+        ['open', 'escalated'],
+        'resolved',
+        SupportEvents.TICKET_RESOLVED,
+        resolution,
+      );
       if (row) return view(row);
       const current = await repo.find(id);
       if (!current) throw new AppError('NOT_FOUND', `No ticket ${id}`);
@@ -110,7 +127,9 @@ export function supportService(db: Db) {
 
     /** Escalates a ticket still open; returns whether this call did it. Safe to repeat. */
     async escalateIfOpen(id: string): Promise<boolean> {
-      return (await transition(id, ['open'], 'escalated', SupportEvents.TICKET_ESCALATED)) !== undefined;
+      return (
+        (await transition(id, ['open'], 'escalated', SupportEvents.TICKET_ESCALATED)) !== undefined
+      );
     },
   };
 }

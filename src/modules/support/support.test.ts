@@ -16,7 +16,9 @@ afterAll(async () => {
 async function notificationsFor(eventKind: string, subjectId: string) {
   const r = await sql<{
     n: number;
-  }>`SELECT count(*)::int AS n FROM notifications WHERE kind = ${eventKind} AND subject_id = ${subjectId}`.execute(t.platform.ctx.db);
+  }>`SELECT count(*)::int AS n FROM notifications WHERE kind = ${eventKind} AND subject_id = ${subjectId}`.execute(
+    t.platform.ctx.db,
+  );
   return r.rows[0]?.n ?? 0;
 }
 
@@ -33,26 +35,44 @@ describe('support tickets (the walking skeleton)', () => {
     const ticket = opened.json();
     expect(ticket.status).toBe('open');
 
-    await waitFor(async () => (await notificationsFor('ticket_opened', ticket.id)) === 1, 10_000, 'ops notified');
+    await waitFor(
+      async () => (await notificationsFor('ticket_opened', ticket.id)) === 1,
+      10_000,
+      'ops notified',
+    );
     const ops = await t.tokenFor('ops');
     const list = await t.request({ method: 'GET', url: '/v1/notifications', token: ops });
-    expect(list.json().items.some((n: { subject_id: string }) => n.subject_id === ticket.id)).toBe(true);
+    expect(list.json().items.some((n: { subject_id: string }) => n.subject_id === ticket.id)).toBe(
+      true,
+    );
 
     const escalated = await waitFor(
       async () => {
-        const r = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: customer });
+        const r = await t.request({
+          method: 'GET',
+          url: `/v1/support/tickets/${ticket.id}`,
+          token: customer,
+        });
         return r.json().status === 'escalated' ? r.json() : null;
       },
       15_000,
       'escalation',
     );
     expect(escalated.escalated_at).not.toBeNull();
-    await waitFor(async () => (await notificationsFor('ticket_escalated', ticket.id)) === 1, 10_000, 'escalation notice');
+    await waitFor(
+      async () => (await notificationsFor('ticket_escalated', ticket.id)) === 1,
+      10_000,
+      'escalation notice',
+    );
     // The escalation's effect commits before the engine records the workflow's end.
-    const status = await waitFor(async () => {
-      const s = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
-      return s?.status === 'SUCCESS' ? s : null;
-    }, 10_000, 'escalation workflow recorded as done');
+    const status = await waitFor(
+      async () => {
+        const s = await DBOS.getWorkflowStatus(escalationWorkflowId(ticket.id));
+        return s?.status === 'SUCCESS' ? s : null;
+      },
+      10_000,
+      'escalation workflow recorded as done',
+    );
     expect(status.status).toBe('SUCCESS');
 
     const resolved = await t.request({
@@ -63,8 +83,16 @@ describe('support tickets (the walking skeleton)', () => {
     });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().status).toBe('resolved');
-    await waitFor(async () => (await notificationsFor('ticket_resolved', ticket.id)) === 1, 10_000, 'opener told');
-    const mine = await t.request({ method: 'GET', url: '/v1/notifications?unread=true', token: customer });
+    await waitFor(
+      async () => (await notificationsFor('ticket_resolved', ticket.id)) === 1,
+      10_000,
+      'opener told',
+    );
+    const mine = await t.request({
+      method: 'GET',
+      url: '/v1/notifications?unread=true',
+      token: customer,
+    });
     expect(mine.json().items.map((n: { kind: string }) => n.kind)).toContain('ticket_resolved');
 
     const again = await t.request({
@@ -104,7 +132,11 @@ describe('support tickets (the walking skeleton)', () => {
       'escalation workflow to finish',
     );
     expect(wf.status).toBe('SUCCESS');
-    const after = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: customer });
+    const after = await t.request({
+      method: 'GET',
+      url: `/v1/support/tickets/${ticket.id}`,
+      token: customer,
+    });
     expect(after.json().status).toBe('resolved');
     expect(await notificationsFor('ticket_escalated', ticket.id)).toBe(0);
   });
@@ -114,13 +146,26 @@ describe('support tickets (the walking skeleton)', () => {
     const b = await t.tokenFor('customer', 1);
     const ops = await t.tokenFor('ops');
     const ticket = (
-      await t.request({ method: 'POST', url: '/v1/support/tickets', token: a, payload: { subject: 'Private matter', message: 'mine' } })
+      await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: a,
+        payload: { subject: 'Private matter', message: 'mine' },
+      })
     ).json();
-    const peek = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: b });
+    const peek = await t.request({
+      method: 'GET',
+      url: `/v1/support/tickets/${ticket.id}`,
+      token: b,
+    });
     expect(peek.statusCode).toBe(404);
     const listB = await t.request({ method: 'GET', url: '/v1/support/tickets', token: b });
     expect(listB.json().items.find((x: { id: string }) => x.id === ticket.id)).toBeUndefined();
-    const asOps = await t.request({ method: 'GET', url: `/v1/support/tickets/${ticket.id}`, token: ops });
+    const asOps = await t.request({
+      method: 'GET',
+      url: `/v1/support/tickets/${ticket.id}`,
+      token: ops,
+    });
     expect(asOps.statusCode).toBe(200);
     const notResolver = await t.request({
       method: 'POST',
@@ -133,20 +178,29 @@ describe('support tickets (the walking skeleton)', () => {
 
   it('rejects bad input with problem+json and writes nothing', async () => {
     const customer = await t.tokenFor('customer');
-    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(t.platform.ctx.db);
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(
+      t.platform.ctx.db,
+    );
     for (const payload of [
       { subject: 'ab', message: 'x' },
       { subject: 'Fine subject', message: '' },
       { subject: 'Fine', message: 'x', order_id: 'not-a-uuid' },
       {},
     ]) {
-      const res = await t.request({ method: 'POST', url: '/v1/support/tickets', token: customer, payload });
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: customer,
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
     }
     const bad = await t.request({ method: 'GET', url: '/v1/support/tickets/123', token: customer });
     expect(bad.statusCode).toBe(400);
-    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(t.platform.ctx.db);
+    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(
+      t.platform.ctx.db,
+    );
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 });

@@ -27,7 +27,13 @@ export function registerSupportWorkflows(ctx: PlatformContext): void {
       if (!service) throw new Error('support service not started');
       return service.escalateIfOpen(ticketId);
     },
-    { name: STEP_ESCALATE, retriesAllowed: true, maxAttempts: 10, intervalSeconds: 1, backoffRate: 2 },
+    {
+      name: STEP_ESCALATE,
+      retriesAllowed: true,
+      maxAttempts: 10,
+      intervalSeconds: 1,
+      backoffRate: 2,
+    },
   );
   escalation = DBOS.registerWorkflow(
     async (ticketId: string, delayS: number) => {
@@ -42,13 +48,17 @@ export const escalationWorkflowId = (ticketId: string) => `${WORKFLOW_ESCALATION
 
 /** Starts one escalation timer per opened ticket; the workflow id makes a redelivery a no-op. */
 export async function startSupportWorker(ctx: PlatformContext): Promise<Stoppable> {
-  const sub = await ctx.subscribe(CONSUMER_ESCALATION, [SupportEvents.TICKET_OPENED], async (event: DomainEvent) => {
-    const p = event.payload as TicketEventPayload;
-    if (!escalation) throw new Error('support workflows are not registered');
-    await DBOS.startWorkflow(escalation, startOptions(escalationWorkflowId(p.ticket_id)))(
-      p.ticket_id,
-      ctx.config.ticketEscalationS,
-    );
-  });
+  const sub = await ctx.subscribe(
+    CONSUMER_ESCALATION,
+    [SupportEvents.TICKET_OPENED],
+    async (event: DomainEvent) => {
+      const p = event.payload as TicketEventPayload;
+      if (!escalation) throw new Error('support workflows are not registered');
+      await DBOS.startWorkflow(escalation, startOptions(escalationWorkflowId(p.ticket_id)))(
+        p.ticket_id,
+        ctx.config.ticketEscalationS,
+      );
+    },
+  );
   return { stop: () => sub.close() };
 }

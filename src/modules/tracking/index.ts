@@ -18,7 +18,8 @@ export const CONSUMER_TRACKING = 'tracking';
 /** An ETA that moved less than this is not pushed. */
 const ETA_THRESHOLD_S = 60;
 
-export const trackingFor = perPlatform((ctx): TrackingService => trackingService({
+export const trackingFor = perPlatform((ctx): TrackingService =>
+  trackingService({
     db: ctx.db,
     clock: ctx.clock,
     bus: ctx.bus,
@@ -27,7 +28,8 @@ export const trackingFor = perPlatform((ctx): TrackingService => trackingService
     catalog: catalogFor(ctx),
     drivers: driversFor(ctx),
     etaThresholdS: ETA_THRESHOLD_S,
-  }));
+  }),
+);
 
 // From acceptance on: before that there is nothing to estimate or watch (a customer who opens the
 // tracking earlier gets the order read directly).
@@ -58,7 +60,10 @@ const MOVE_RECHECK_MS = 15_000;
  * threshold decides whether anything is sent.
  */
 function followDriverMoves(ctx: PlatformContext, tracking: TrackingService) {
-  const listening = new Map<string, { orderId: string; sub: { close(): Promise<void> }; lastCheck: number }>();
+  const listening = new Map<
+    string,
+    { orderId: string; sub: { close(): Promise<void> }; lastCheck: number }
+  >();
   const sync = async () => {
     const active = await tracking.activeWithDriver();
     const want = new Map(active.map((a) => [a.driver_id, a.order_id]));
@@ -134,7 +139,10 @@ export const trackingModule: ModuleDefinition = {
       async (event) => {
         const orderId = (event.payload as { order_id: string }).order_id;
         const out = await tracking.follow(event, async (trx) => {
-          const res = await sql`INSERT INTO inbox (consumer, event_id) VALUES (${CONSUMER_TRACKING}, ${event.id}::uuid) ON CONFLICT DO NOTHING`.execute(trx);
+          const res =
+            await sql`INSERT INTO inbox (consumer, event_id) VALUES (${CONSUMER_TRACKING}, ${event.id}::uuid) ON CONFLICT DO NOTHING`.execute(
+              trx,
+            );
           return Number(res.numAffectedRows ?? 0) > 0;
         });
         tracking.announce(orderId, out);
@@ -143,7 +151,12 @@ export const trackingModule: ModuleDefinition = {
       },
       { concurrency: 8 },
     );
-    const refresh = runPeriodically('eta refresh', 60_000, () => tracking.refreshEtas(), ctx.logger);
+    const refresh = runPeriodically(
+      'eta refresh',
+      60_000,
+      () => tracking.refreshEtas(),
+      ctx.logger,
+    );
     return {
       stop: async () => {
         await moves.stop();

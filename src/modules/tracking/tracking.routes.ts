@@ -6,11 +6,23 @@ import type { EventBus, Subscription } from '../../platform/bus/port.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { positionTopic } from '../drivers/index.ts';
-import { etaView, type TrackingMessage, type TrackingService, trackingTopic } from './tracking.service.ts';
+import {
+  etaView,
+  type TrackingMessage,
+  type TrackingService,
+  trackingTopic,
+} from './tracking.service.ts';
 
 const Id = Strict({ id: Uuid });
 // seq is an int column: a cursor beyond it would be refused by Postgres (500) rather than match nothing.
-const After = Strict({ after: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 0, description: 'Resume cursor: the last `seq` received' }) });
+const After = Strict({
+  after: Type.Integer({
+    minimum: 0,
+    maximum: 2 ** 31 - 1,
+    default: 0,
+    description: 'Resume cursor: the last `seq` received',
+  }),
+});
 
 const HEARTBEAT_MS = 25_000;
 /** Driver positions reach a subscriber at most this often. */
@@ -21,23 +33,53 @@ const DEAD_BYTES = 4 * 1024 * 1024;
 /** Log messages read per query when a subscriber catches up. */
 const REPLAY_PAGE = 500;
 
-export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: TrackingService; bus: EventBus }): Promise<void> {
+export async function trackingRoutes(
+  scope: FastifyInstance,
+  deps: { tracking: TrackingService; bus: EventBus },
+): Promise<void> {
   const app = typed(scope);
   const { tracking } = deps;
   const roles = ['customer', 'driver', 'store', 'ops'] as const;
 
-  app.get('/v1/orders/:id/eta', { config: { auth: roles }, schema: { tags: ['tracking'], summary: 'The current arrival estimate and the window promised at checkout', params: Id } }, async (req) => {
-    const row = await tracking.access(callerOf(req), req.params.id);
-    const eta = await tracking.estimate(row);
-    return { order_id: row.order_id, status: row.status, eta: row.active ? etaView(eta) : null, parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } };
-  });
+  app.get(
+    '/v1/orders/:id/eta',
+    {
+      config: { auth: roles },
+      schema: {
+        tags: ['tracking'],
+        summary: 'The current arrival estimate and the window promised at checkout',
+        params: Id,
+      },
+    },
+    async (req) => {
+      const row = await tracking.access(callerOf(req), req.params.id);
+      const eta = await tracking.estimate(row);
+      return {
+        order_id: row.order_id,
+        status: row.status,
+        eta: row.active ? etaView(eta) : null,
+        parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s },
+      };
+    },
+  );
 
   app.get(
     '/v1/orders/:id/tracking',
-    { config: { auth: roles }, schema: { tags: ['tracking'], summary: 'Tracking without a socket: the snapshot and the messages after the cursor', params: Id, querystring: After } },
+    {
+      config: { auth: roles },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Tracking without a socket: the snapshot and the messages after the cursor',
+        params: Id,
+        querystring: After,
+      },
+    },
     async (req) => {
       const row = await tracking.access(callerOf(req), req.params.id);
-      return { snapshot: await tracking.snapshot(row), messages: await tracking.messagesAfter(row.order_id, req.query.after) };
+      return {
+        snapshot: await tracking.snapshot(row),
+        messages: await tracking.messagesAfter(row.order_id, req.query.after),
+      };
     },
   );
 
@@ -47,7 +89,13 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
     {
       websocket: true,
       config: { auth: roles },
-      schema: { tags: ['tracking'], summary: 'Live tracking (WebSocket): status, driver position (≤ 1/s), ETA; resume with ?after=<seq>', params: Id, querystring: After },
+      schema: {
+        tags: ['tracking'],
+        summary:
+          'Live tracking (WebSocket): status, driver position (≤ 1/s), ETA; resume with ?after=<seq>',
+        params: Id,
+        querystring: After,
+      },
       preHandler: async (req) => {
         await tracking.access(callerOf(req), req.params.id);
       },
@@ -60,7 +108,13 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
     },
   );
 
-  function serve(socket: WebSocket, by: Principal, orderId: string, after: number, fail: (err: unknown) => void): void {
+  function serve(
+    socket: WebSocket,
+    by: Principal,
+    orderId: string,
+    after: number,
+    fail: (err: unknown) => void,
+  ): void {
     let lastSeq = after;
     let lastPositionAt = 0;
     let positions: Subscription | null = null;
@@ -85,7 +139,10 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
         if (now - lastPositionAt < POSITION_EVERY_MS) return;
         lastPositionAt = now;
         const pos = p as { lat: number; lng: number; at: number };
-        send({ type: 'position', lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() }, true);
+        send(
+          { type: 'position', lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() },
+          true,
+        );
       });
     };
     /** Sends the next message of the log; older ones were sent already (a replay and the live topic overlap). */
@@ -93,7 +150,8 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
       if (m.seq <= lastSeq) return;
       lastSeq = m.seq;
       send(m);
-      if (m.type === 'status' && m.seq > snapshotSeq) followDriver((m.driver_id as string | null) ?? null);
+      if (m.type === 'status' && m.seq > snapshotSeq)
+        followDriver((m.driver_id as string | null) ?? null);
     };
     /** Sends the log after the cursor, page by page, until it has sent `upTo` or reached the end. */
     const catchUp = async (upTo: number) => {
@@ -125,7 +183,10 @@ export async function trackingRoutes(scope: FastifyInstance, deps: { tracking: T
         emit(m);
       });
     });
-    const heartbeat = setInterval(() => send({ type: 'heartbeat', at: new Date().toISOString() }), HEARTBEAT_MS);
+    const heartbeat = setInterval(
+      () => send({ type: 'heartbeat', at: new Date().toISOString() }),
+      HEARTBEAT_MS,
+    );
     heartbeat.unref();
     socket.on('close', () => {
       clearInterval(heartbeat);

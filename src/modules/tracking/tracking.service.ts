@@ -35,7 +35,13 @@ export interface TrackingRow {
 
 interface Tables {
   tracking_orders: TrackingRow;
-  tracking_messages: { order_id: string; seq: number; kind: 'status' | 'eta'; payload: unknown; at: Date };
+  tracking_messages: {
+    order_id: string;
+    seq: number;
+    kind: 'status' | 'eta';
+    payload: unknown;
+    at: Date;
+  };
 }
 
 /** A message as subscribers get it: its number and what happened. */
@@ -49,9 +55,18 @@ export interface TrackingMessage {
 export const trackingTopic = (orderId: string) => `tracking.${orderId}`;
 
 const FINAL = new Set(['delivered', 'canceled', 'failed', 'returned']);
-const phaseOf = (status: string): Phase => (FINAL.has(status) ? 'done' : status === 'picked_up' || status === 'at_dropoff' ? 'to_customer' : 'preparing');
+const phaseOf = (status: string): Phase =>
+  FINAL.has(status)
+    ? 'done'
+    : status === 'picked_up' || status === 'at_dropoff'
+      ? 'to_customer'
+      : 'preparing';
 
-export const etaView = (e: { at: number; from: number; to: number }) => ({ at: new Date(e.at).toISOString(), from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString() });
+export const etaView = (e: { at: number; from: number; to: number }) => ({
+  at: new Date(e.at).toISOString(),
+  from: new Date(e.from).toISOString(),
+  to: new Date(e.to).toISOString(),
+});
 
 /**
  * Follows orders and their deliveries from their events, keeps a numbered message log per order
@@ -91,11 +106,29 @@ export function trackingService(deps: {
     });
   }
 
-  async function append(trx: Db, orderId: string, kind: 'status' | 'eta', payload: Record<string, unknown>): Promise<TrackingMessage> {
-    const r = await sql<{ seq: number }>`UPDATE tracking_orders SET seq = seq + 1, updated_at = now() WHERE order_id = ${orderId} RETURNING seq`.execute(trx);
+  async function append(
+    trx: Db,
+    orderId: string,
+    kind: 'status' | 'eta',
+    payload: Record<string, unknown>,
+  ): Promise<TrackingMessage> {
+    const r = await sql<{
+      seq: number;
+    }>`UPDATE tracking_orders SET seq = seq + 1, updated_at = now() WHERE order_id = ${orderId} RETURNING seq`.execute(
+      trx,
+    );
     const seq = r.rows[0]?.seq ?? 0;
     const message = { type: kind, ...payload };
-    await q(trx).insertInto('tracking_messages').values({ order_id: orderId, seq, kind, payload: JSON.stringify(message), at: new Date(clock.now()) }).execute();
+    await q(trx)
+      .insertInto('tracking_messages')
+      .values({
+        order_id: orderId,
+        seq,
+        kind,
+        payload: JSON.stringify(message),
+        at: new Date(clock.now()),
+      })
+      .execute();
     return { seq, ...message } as TrackingMessage;
   }
 
@@ -104,22 +137,54 @@ export function trackingService(deps: {
    * logs it when it moved more than the threshold since the last one pushed.
    */
   async function pushEta(orderId: string): Promise<TrackingMessage[]> {
-    const row = await q(db).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    const row = await q(db)
+      .selectFrom('tracking_orders')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
     if (!row?.active) return [];
     const eta = await estimate(row);
     return db.transaction().execute(async (trx) => {
-      const locked = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
-      if (!locked?.active || !worthPushing(locked.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)) return [];
+      const locked = await q(trx)
+        .selectFrom('tracking_orders')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (
+        !locked?.active ||
+        !worthPushing(locked.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)
+      )
+        return [];
       await q(trx)
         .updateTable('tracking_orders')
         .set({ eta_at: new Date(eta.at), eta_from: new Date(eta.from), eta_to: new Date(eta.to) })
         .where('order_id', '=', orderId)
         .execute();
-      return [await append(trx, orderId, 'eta', { eta: etaView(eta), parts: { prep_s: eta.prep_s, to_store_s: eta.to_store_s, to_customer_s: eta.to_customer_s } })];
+      return [
+        await append(trx, orderId, 'eta', {
+          eta: etaView(eta),
+          parts: {
+            prep_s: eta.prep_s,
+            to_store_s: eta.to_store_s,
+            to_customer_s: eta.to_customer_s,
+          },
+        }),
+      ];
     });
   }
 
-  type OrderFacts = Pick<TrackingRow, 'store_id' | 'customer_id' | 'status' | 'store_lat' | 'store_lng' | 'dropoff_lat' | 'dropoff_lng' | 'default_prep_s'>;
+  type OrderFacts = Pick<
+    TrackingRow,
+    | 'store_id'
+    | 'customer_id'
+    | 'status'
+    | 'store_lat'
+    | 'store_lng'
+    | 'dropoff_lat'
+    | 'dropoff_lng'
+    | 'default_prep_s'
+  >;
 
   /** What a new tracking row needs from orders and the catalog, read before any transaction. */
   async function orderFacts(orderId: string): Promise<OrderFacts | null> {
@@ -138,8 +203,17 @@ export function trackingService(deps: {
     };
   }
 
-  async function ensureRow(trx: Db, orderId: string, facts: OrderFacts | null): Promise<TrackingRow | null> {
-    const have = await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+  async function ensureRow(
+    trx: Db,
+    orderId: string,
+    facts: OrderFacts | null,
+  ): Promise<TrackingRow | null> {
+    const have = await q(trx)
+      .selectFrom('tracking_orders')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirst();
     if (have || !facts) return have ?? null;
     await q(trx)
       .insertInto('tracking_orders')
@@ -159,7 +233,14 @@ export function trackingService(deps: {
       })
       .onConflict((oc) => oc.column('order_id').doNothing())
       .execute();
-    return (await q(trx).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst()) ?? null;
+    return (
+      (await q(trx)
+        .selectFrom('tracking_orders')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .forUpdate()
+        .executeTakeFirst()) ?? null
+    );
   }
 
   /**
@@ -168,15 +249,35 @@ export function trackingService(deps: {
    * modules is read before the transaction, so a handler never waits for a second connection
    * while holding one. The preparation sample and the ETA follow in their own steps.
    */
-  async function follow(event: DomainEvent, claim: (trx: Db) => Promise<boolean>): Promise<TrackingMessage[]> {
+  async function follow(
+    event: DomainEvent,
+    claim: (trx: Db) => Promise<boolean>,
+  ): Promise<TrackingMessage[]> {
     const at = new Date(event.occurredAt);
     const isDelivery = event.type.startsWith('dispatch.');
-    const p = event.payload as (OrderEventPayload | DeliveryEventPayload) & { status: string; order_id: string; reason: string | null; driver_id?: string | null };
-    const known = await q(db).selectFrom('tracking_orders').select('order_id').where('order_id', '=', p.order_id).executeTakeFirst();
+    const p = event.payload as (OrderEventPayload | DeliveryEventPayload) & {
+      status: string;
+      order_id: string;
+      reason: string | null;
+      driver_id?: string | null;
+    };
+    const known = await q(db)
+      .selectFrom('tracking_orders')
+      .select('order_id')
+      .where('order_id', '=', p.order_id)
+      .executeTakeFirst();
     const facts = known ? null : await orderFacts(p.order_id);
-    const vehicle = isDelivery && p.status === 'assigned' && p.driver_id ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null) : null;
+    const vehicle =
+      isDelivery && p.status === 'assigned' && p.driver_id
+        ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null)
+        : null;
     // Learned from after the commit: a preparation time seen once, not per attempt.
-    const prepSamples: Array<{ storeId: string; acceptedAt: number; seconds: number; defaultPrepS: number }> = [];
+    const prepSamples: Array<{
+      storeId: string;
+      acceptedAt: number;
+      seconds: number;
+      defaultPrepS: number;
+    }> = [];
 
     const out = await db.transaction().execute(async (trx) => {
       if (!(await claim(trx))) return null;
@@ -200,19 +301,41 @@ export function trackingService(deps: {
         if (p.status === 'accepted') set.accepted_at = at;
         if (p.status === 'ready') {
           set.ready_at = at;
-          if (row.accepted_at) prepSamples.push({ storeId: row.store_id, acceptedAt: row.accepted_at.getTime(), seconds: (at.getTime() - row.accepted_at.getTime()) / 1000, defaultPrepS: row.default_prep_s });
+          if (row.accepted_at)
+            prepSamples.push({
+              storeId: row.store_id,
+              acceptedAt: row.accepted_at.getTime(),
+              seconds: (at.getTime() - row.accepted_at.getTime()) / 1000,
+              defaultPrepS: row.default_prep_s,
+            });
         }
         // A delivery step already said more than "picked up"; keep the finer status.
-        if (!['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) || FINAL.has(p.status)) set.status = p.status;
+        if (
+          !['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) ||
+          FINAL.has(p.status)
+        )
+          set.status = p.status;
       }
       const status = set.status ?? row.status;
       const active = !FINAL.has(status);
-      await q(trx).updateTable('tracking_orders').set({ ...set, active }).where('order_id', '=', row.order_id).execute();
+      await q(trx)
+        .updateTable('tracking_orders')
+        .set({ ...set, active })
+        .where('order_id', '=', row.order_id)
+        .execute();
       if (status === row.status && set.driver_id === undefined) return [];
-      return [await append(trx, row.order_id, 'status', { status, driver_id: set.driver_id !== undefined ? set.driver_id : row.driver_id, at: at.toISOString(), reason: p.reason ?? null })];
+      return [
+        await append(trx, row.order_id, 'status', {
+          status,
+          driver_id: set.driver_id !== undefined ? set.driver_id : row.driver_id,
+          at: at.toISOString(),
+          reason: p.reason ?? null,
+        }),
+      ];
     });
     if (out === null) return [];
-    for (const x of prepSamples) await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
+    for (const x of prepSamples)
+      await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
     return [...out, ...(await pushEta(p.order_id))];
   }
 
@@ -234,7 +357,13 @@ export function trackingService(deps: {
 
     /** Every minute: estimates of orders in flight move with time and drivers; push the ones that changed. */
     async refreshEtas(limit = 5000): Promise<number> {
-      const rows = await q(db).selectFrom('tracking_orders').select('order_id').where('active', '=', true).orderBy('updated_at').limit(limit).execute();
+      const rows = await q(db)
+        .selectFrom('tracking_orders')
+        .select('order_id')
+        .where('active', '=', true)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
       let pushed = 0;
       for (const row of rows) {
         const out = await pushEta(row.order_id);
@@ -246,11 +375,18 @@ export function trackingService(deps: {
 
     /** The order's tracking row if this caller may follow it: its customer, its store, its driver, ops. */
     async access(by: Principal, orderId: string): Promise<TrackingRow> {
-      let row = await q(db).selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+      let row = await q(db)
+        .selectFrom('tracking_orders')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
       if (!row) {
         // Not followed yet (no event so far): the order itself decides who may see it.
         const facts = await orderFacts(orderId);
-        if (facts) row = await db.transaction().execute(async (trx) => (await ensureRow(trx, orderId, facts)) ?? undefined);
+        if (facts)
+          row = await db
+            .transaction()
+            .execute(async (trx) => (await ensureRow(trx, orderId, facts)) ?? undefined);
       }
       const ok =
         row &&
@@ -271,12 +407,26 @@ export function trackingService(deps: {
         status: row.status,
         seq: row.seq,
         eta: row.active ? etaView(eta) : null,
-        driver: row.driver_id ? { id: row.driver_id, position: pos ? { lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() } : null } : null,
+        driver: row.driver_id
+          ? {
+              id: row.driver_id,
+              position: pos
+                ? { lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() }
+                : null,
+            }
+          : null,
       };
     },
 
     async messagesAfter(orderId: string, after: number, limit = 500): Promise<TrackingMessage[]> {
-      const rows = await q(db).selectFrom('tracking_messages').select(['seq', 'payload']).where('order_id', '=', orderId).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+      const rows = await q(db)
+        .selectFrom('tracking_messages')
+        .select(['seq', 'payload'])
+        .where('order_id', '=', orderId)
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({ seq: r.seq, ...(r.payload as object) }) as TrackingMessage);
     },
 

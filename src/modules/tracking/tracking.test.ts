@@ -21,20 +21,43 @@ interface Inbox {
   messages: Array<Record<string, unknown>>;
 }
 async function subscribe(orderId: string, token: string, after = 0): Promise<Inbox> {
-  const ws = await t.app.injectWS(`/v1/orders/${orderId}/track?after=${after}`, { headers: { authorization: `Bearer ${token}` } });
+  const ws = await t.app.injectWS(`/v1/orders/${orderId}/track?after=${after}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const messages: Array<Record<string, unknown>> = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
   return { ws, messages };
 }
-const seqs = (inbox: Inbox) => inbox.messages.filter((m) => typeof m.seq === 'number' && m.type !== 'snapshot').map((m) => m.seq as number);
+const seqs = (inbox: Inbox) =>
+  inbox.messages
+    .filter((m) => typeof m.seq === 'number' && m.type !== 'snapshot')
+    .map((m) => m.seq as number);
 
 async function newDriver(shop: Shop) {
   const id = uuidv7();
   await seedDriverProfile(t.platform.ctx, { id, name: 'Tracked driver', vehicle: 'bike' });
-  const { token } = await t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'driver', driverId: id });
-  expect((await t.request({ method: 'PUT', url: '/v1/drivers/me/shift', token, payload: { status: 'available' } })).statusCode).toBe(200);
+  const { token } = await t.platform.ctx.tokens.issue({
+    userId: uuidv7(),
+    role: 'driver',
+    driverId: id,
+  });
+  expect(
+    (
+      await t.request({
+        method: 'PUT',
+        url: '/v1/drivers/me/shift',
+        token,
+        payload: { status: 'available' },
+      })
+    ).statusCode,
+  ).toBe(200);
   const at = { lat: shop.at.lat + 0.003, lng: shop.at.lng };
-  await t.request({ method: 'POST', url: '/v1/drivers/me/locations', token, payload: { points: [{ ...at, recorded_at: new Date().toISOString() }] } });
+  await t.request({
+    method: 'POST',
+    url: '/v1/drivers/me/locations',
+    token,
+    payload: { points: [{ ...at, recorded_at: new Date().toISOString() }] },
+  });
   return { id, token, at };
 }
 
@@ -45,11 +68,24 @@ async function placeAndAccept(shop: Shop) {
     url: '/v1/orders',
     token: customer,
     headers: { 'idempotency-key': `track-${keyN++}-${Date.now()}` },
-    payload: { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id, quantity: 1 }], delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 7' }, payment: { card_token: 'tok_visa' } },
+    payload: {
+      store_id: shop.storeId,
+      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 7' },
+      payment: { card_token: 'tok_visa' },
+    },
   });
   expect(placed.statusCode).toBe(201);
   const order = placed.json();
-  expect((await t.request({ method: 'POST', url: `/v1/orders/${order.id}/accept`, token: shop.storeToken })).statusCode).toBe(200);
+  expect(
+    (
+      await t.request({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/accept`,
+        token: shop.storeToken,
+      })
+    ).statusCode,
+  ).toBe(200);
   return order as { id: string; promise: { from: string; to: string } | null };
 }
 
@@ -65,7 +101,11 @@ describe('tracking', () => {
     const to = Date.parse(order.promise?.to ?? '');
     expect(to).toBeGreaterThan(from);
     expect(from).toBeGreaterThan(Date.now());
-    const eta = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token: customer });
+    const eta = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${order.id}/eta`,
+      token: customer,
+    });
     expect(eta.statusCode).toBe(200);
     // Accepted, 300 s of preparation ahead, no driver yet.
     expect(eta.json().parts.prep_s).toBeGreaterThan(200);
@@ -79,27 +119,82 @@ describe('tracking', () => {
     const first = await subscribe(order.id, customer);
     await waitFor(() => first.messages.some((m) => m.type === 'snapshot'), 5000, 'snapshot');
     // The snapshot may already say accepted (the socket came first and read the order itself).
-    await waitFor(() => first.messages.some((m) => (m.type === 'status' || m.type === 'snapshot') && m.status === 'accepted'), 10_000, 'accepted');
-    const cursor = Math.max(0, ...first.messages.map((m) => (typeof m.seq === 'number' ? m.seq : 0)));
+    await waitFor(
+      () =>
+        first.messages.some(
+          (m) => (m.type === 'status' || m.type === 'snapshot') && m.status === 'accepted',
+        ),
+      10_000,
+      'accepted',
+    );
+    const cursor = Math.max(
+      0,
+      ...first.messages.map((m) => (typeof m.seq === 'number' ? m.seq : 0)),
+    );
     first.ws.terminate();
 
     // While nobody listens: the store packs it and the driver takes the job.
-    expect((await t.request({ method: 'POST', url: `/v1/orders/${order.id}/ready`, token: s.storeToken, payload: {} })).statusCode).toBe(200);
-    const delivery = await waitFor(async () => {
-      const r = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/delivery`, token: customer });
-      return r.statusCode === 200 ? r.json() : null;
-    }, 10_000, 'delivery');
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/orders/${order.id}/ready`,
+          token: s.storeToken,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(200);
+    const delivery = await waitFor(
+      async () => {
+        const r = await t.request({
+          method: 'GET',
+          url: `/v1/orders/${order.id}/delivery`,
+          token: customer,
+        });
+        return r.statusCode === 200 ? r.json() : null;
+      },
+      10_000,
+      'delivery',
+    );
     await dispatchFor(t.platform.ctx).dispatcher.tick();
-    const offer = await waitFor(async () => (await t.request({ method: 'GET', url: '/v1/dispatch/offers', token: driver.token })).json().items[0] ?? null, 10_000, 'offer');
-    expect((await t.request({ method: 'POST', url: `/v1/dispatch/offers/${offer.id}/accept`, token: driver.token })).statusCode).toBe(200);
-    const later = await waitFor(async () => {
-      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking?after=${cursor}`, token: customer })).json();
-      return r.messages.some((m: { status?: string }) => m.status === 'assigned') ? r : null;
-    }, 10_000, 'assigned logged');
+    const offer = await waitFor(
+      async () =>
+        (await t.request({ method: 'GET', url: '/v1/dispatch/offers', token: driver.token })).json()
+          .items[0] ?? null,
+      10_000,
+      'offer',
+    );
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/dispatch/offers/${offer.id}/accept`,
+          token: driver.token,
+        })
+      ).statusCode,
+    ).toBe(200);
+    const later = await waitFor(
+      async () => {
+        const r = (
+          await t.request({
+            method: 'GET',
+            url: `/v1/orders/${order.id}/tracking?after=${cursor}`,
+            token: customer,
+          })
+        ).json();
+        return r.messages.some((m: { status?: string }) => m.status === 'assigned') ? r : null;
+      },
+      10_000,
+      'assigned logged',
+    );
     expect(later.messages.map((m: { seq: number }) => m.seq)[0]).toBe(cursor + 1);
 
     const second = await subscribe(order.id, customer, cursor);
-    await waitFor(() => second.messages.some((m) => m.status === 'assigned'), 5000, 'missed messages replayed');
+    await waitFor(
+      () => second.messages.some((m) => m.status === 'assigned'),
+      5000,
+      'missed messages replayed',
+    );
     const replayed = seqs(second);
     expect(replayed[0]).toBe(cursor + 1);
     expect(new Set(replayed).size).toBe(replayed.length);
@@ -110,31 +205,73 @@ describe('tracking', () => {
       method: 'POST',
       url: '/v1/drivers/me/locations',
       token: driver.token,
-      payload: { points: [{ lat: driver.at.lat - 0.0002, lng: driver.at.lng, recorded_at: new Date().toISOString() }] },
+      payload: {
+        points: [
+          {
+            lat: driver.at.lat - 0.0002,
+            lng: driver.at.lng,
+            recorded_at: new Date().toISOString(),
+          },
+        ],
+      },
     });
-    const pos = await waitFor(() => second.messages.find((m) => m.type === 'position') ?? null, 5000, 'position pushed');
+    const pos = await waitFor(
+      () => second.messages.find((m) => m.type === 'position') ?? null,
+      5000,
+      'position pushed',
+    );
     expect(pos.lat).toBeCloseTo(driver.at.lat - 0.0002, 4);
 
     // Picking up moves the status on the live socket too.
-    const step = (path: string) => t.request({ method: 'POST', url: `/v1/deliveries/${delivery.id}/${path}`, token: driver.token, payload: { lat: s.at.lat, lng: s.at.lng } });
+    const step = (path: string) =>
+      t.request({
+        method: 'POST',
+        url: `/v1/deliveries/${delivery.id}/${path}`,
+        token: driver.token,
+        payload: { lat: s.at.lat, lng: s.at.lng },
+      });
     expect((await step('arrived-at-store')).statusCode).toBe(200);
     await waitFor(async () => (await step('picked-up')).statusCode === 200, 10_000, 'pickup');
-    await waitFor(() => second.messages.some((m) => m.type === 'status' && m.status === 'picked_up'), 10_000, 'picked up pushed');
-    const eta = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token: customer });
+    await waitFor(
+      () => second.messages.some((m) => m.type === 'status' && m.status === 'picked_up'),
+      10_000,
+      'picked up pushed',
+    );
+    const eta = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${order.id}/eta`,
+      token: customer,
+    });
     expect(eta.json().parts.prep_s).toBe(0);
     // Halfway to the door the estimate moves by minutes: an ETA message follows the move.
     const etasBefore = second.messages.filter((m) => m.type === 'eta').length;
-    await waitFor(async () => {
-      await t.request({
-        method: 'POST',
-        url: '/v1/drivers/me/locations',
-        token: driver.token,
-        payload: { points: [{ lat: s.at.lat + 0.006, lng: s.at.lng, recorded_at: new Date(Date.now() + 25_000).toISOString() }] },
-      });
-      return second.messages.filter((m) => m.type === 'eta').length > etasBefore;
-    }, 20_000, 'an ETA pushed after the driver moved');
+    await waitFor(
+      async () => {
+        await t.request({
+          method: 'POST',
+          url: '/v1/drivers/me/locations',
+          token: driver.token,
+          payload: {
+            points: [
+              {
+                lat: s.at.lat + 0.006,
+                lng: s.at.lng,
+                recorded_at: new Date(Date.now() + 25_000).toISOString(),
+              },
+            ],
+          },
+        });
+        return second.messages.filter((m) => m.type === 'eta').length > etasBefore;
+      },
+      20_000,
+      'an ETA pushed after the driver moved',
+    );
     // The assigned driver may follow the order too.
-    const driverView = await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: driver.token });
+    const driverView = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${order.id}/tracking`,
+      token: driver.token,
+    });
     expect(driverView.statusCode).toBe(200);
     second.ws.terminate();
   });
@@ -142,10 +279,20 @@ describe('tracking', () => {
   it('a message announced while the replay is being read waits for it: the log in order, once, no gap', async () => {
     const s = await shop();
     const order = await placeAndAccept(s);
-    const logged = await waitFor(async () => {
-      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: customer })).json();
-      return r.messages.length > 0 ? (r.messages as Array<{ seq: number }>) : null;
-    }, 10_000, 'a logged message');
+    const logged = await waitFor(
+      async () => {
+        const r = (
+          await t.request({
+            method: 'GET',
+            url: `/v1/orders/${order.id}/tracking`,
+            token: customer,
+          })
+        ).json();
+        return r.messages.length > 0 ? (r.messages as Array<{ seq: number }>) : null;
+      },
+      10_000,
+      'a logged message',
+    );
     const last = Math.max(...logged.map((m) => m.seq));
     const inbox = await subscribe(order.id, customer, 0);
     // The server is still reading the snapshot and the log when a later message goes out live (far
@@ -164,32 +311,47 @@ describe('tracking', () => {
   it('a reader that stops reading is cut off; the others keep getting every message', async () => {
     const s = await shop();
     const order = await placeAndAccept(s);
-    const url = await t.app.listen({ port: 0, host: '127.0.0.1' }).catch(() => `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`);
+    const url = await t.app
+      .listen({ port: 0, host: '127.0.0.1' })
+      .catch(() => `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`);
     const { default: WebSocketClient } = await import('ws');
     const open = (paused: boolean) =>
-      new Promise<{ ws: InstanceType<typeof WebSocketClient>; got: number[] }>((resolve, reject) => {
-        const ws = new WebSocketClient(`${url.replace('http', 'ws')}/v1/orders/${order.id}/track`, { headers: { authorization: `Bearer ${customer}` } });
-        const got: number[] = [];
-        ws.on('message', (d) => {
-          const m = JSON.parse(String(d));
-          if (typeof m.n === 'number') got.push(m.n);
-        });
-        ws.once('open', () => {
-          // The slow reader stops reading from its TCP socket: the server's buffer for it grows.
-          if (paused) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
-          resolve({ ws, got });
-        });
-        ws.once('error', reject);
-      });
+      new Promise<{ ws: InstanceType<typeof WebSocketClient>; got: number[] }>(
+        (resolve, reject) => {
+          const ws = new WebSocketClient(
+            `${url.replace('http', 'ws')}/v1/orders/${order.id}/track`,
+            { headers: { authorization: `Bearer ${customer}` } },
+          );
+          const got: number[] = [];
+          ws.on('message', (d) => {
+            const m = JSON.parse(String(d));
+            if (typeof m.n === 'number') got.push(m.n);
+          });
+          ws.once('open', () => {
+            // The slow reader stops reading from its TCP socket: the server's buffer for it grows.
+            if (paused) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+            resolve({ ws, got });
+          });
+          ws.once('error', reject);
+        },
+      );
     const slow = await open(true);
     const fast = await open(false);
     await waitFor(async () => {
-      const r = (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: customer })).json();
+      const r = (
+        await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token: customer })
+      ).json();
       return r.snapshot;
     });
     const closed = new Promise<void>((r) => slow.ws.once('close', () => r()));
     const filler = 'x'.repeat(64 * 1024);
-    for (let n = 1; n <= 400; n++) t.platform.ctx.bus.announce(`tracking.${order.id}`, { seq: 10_000 + n, type: 'status', n, filler });
+    for (let n = 1; n <= 400; n++)
+      t.platform.ctx.bus.announce(`tracking.${order.id}`, {
+        seq: 10_000 + n,
+        type: 'status',
+        n,
+        filler,
+      });
     await waitFor(() => fast.got.length === 400, 20_000, 'the fast reader gets all 400');
     // The slow reader reads again: it finds what was buffered for it, then the end of its socket.
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
@@ -206,15 +368,27 @@ describe('tracking', () => {
     const refused = [await t.tokenFor('customer', 1), stranger.token, other.storeToken];
     for (const token of refused) {
       await expect(subscribe(order.id, token)).rejects.toThrow();
-      expect((await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token })).statusCode).toBe(404);
-      expect((await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token })).statusCode).toBe(404);
+      expect(
+        (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/tracking`, token }))
+          .statusCode,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'GET', url: `/v1/orders/${order.id}/eta`, token })).statusCode,
+      ).toBe(404);
     }
     await expect(t.app.injectWS(`/v1/orders/${order.id}/track`)).rejects.toThrow();
     for (const token of [customer, s.storeToken, await t.tokenFor('ops')]) {
       const inbox = await subscribe(order.id, token);
-      await waitFor(() => inbox.messages.some((m) => m.type === 'snapshot'), 5000, 'snapshot for an allowed caller');
+      await waitFor(
+        () => inbox.messages.some((m) => m.type === 'snapshot'),
+        5000,
+        'snapshot for an allowed caller',
+      );
       inbox.ws.terminate();
     }
-    expect((await t.request({ method: 'GET', url: `/v1/orders/${uuidv7()}/tracking`, token: customer })).statusCode).toBe(404);
+    expect(
+      (await t.request({ method: 'GET', url: `/v1/orders/${uuidv7()}/tracking`, token: customer }))
+        .statusCode,
+    ).toBe(404);
   });
 });

@@ -12,7 +12,14 @@ export { signPayload, verifySignature } from './signature.ts';
 export const CONSUMER_WEBHOOKS = 'webhooks';
 const SEND_EVERY_MS = 250;
 
-export const webhooksFor = perPlatform((ctx): WebhooksService => webhooksService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger.child({ module: 'webhooks' }), settings: ctx.config.webhooks }));
+export const webhooksFor = perPlatform((ctx): WebhooksService =>
+  webhooksService({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger.child({ module: 'webhooks' }),
+    settings: ctx.config.webhooks,
+  }),
+);
 
 /** Signed partner webhooks for order and delivery events, with retries, a log and dead letters. */
 export const webhooksModule: ModuleDefinition = {
@@ -25,10 +32,19 @@ export const webhooksModule: ModuleDefinition = {
       await service.enqueue(trx, event);
     });
     // Events no partner asked for cost nothing: no inbox row, no query.
-    const sub = await ctx.subscribe(CONSUMER_WEBHOOKS, ['orders.>', 'dispatch.>'], async (event, delivery) => {
-      if (await service.wanted(event)) await once(event, delivery);
-    });
-    const sender = runPeriodically('webhook sender', SEND_EVERY_MS, () => service.sendDue(), ctx.logger);
+    const sub = await ctx.subscribe(
+      CONSUMER_WEBHOOKS,
+      ['orders.>', 'dispatch.>'],
+      async (event, delivery) => {
+        if (await service.wanted(event)) await once(event, delivery);
+      },
+    );
+    const sender = runPeriodically(
+      'webhook sender',
+      SEND_EVERY_MS,
+      () => service.sendDue(),
+      ctx.logger,
+    );
     return {
       stop: async () => {
         await sender.stop();

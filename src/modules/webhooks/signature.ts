@@ -7,8 +7,16 @@ export function signPayload(secret: string, body: string, unixS: number): string
 }
 
 /** What a receiver does: recompute and compare in constant time, refusing stale timestamps. */
-export function verifySignature(secret: string, body: string, header: string, nowS: number, toleranceS = 300): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowS: number,
+  toleranceS = 300,
+): boolean {
+  const parts = Object.fromEntries(
+    header.split(',').map((p) => p.split('=', 2) as [string, string]),
+  );
   const t = Number(parts.t);
   if (!Number.isFinite(t) || Math.abs(nowS - t) > toleranceS || !parts.v1) return false;
   const expected = Buffer.from(signPayload(secret, body, t).split('v1=')[1] ?? '', 'hex');

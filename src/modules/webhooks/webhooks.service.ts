@@ -48,7 +48,9 @@ export interface WebhookSettings {
 }
 
 const matches = (patterns: readonly string[], type: string) =>
-  patterns.some((p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))) || p === '*');
+  patterns.some(
+    (p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))) || p === '*',
+  );
 
 const subscriptionView = (s: Subscription) => ({
   id: s.id,
@@ -65,7 +67,13 @@ const subscriptionView = (s: Subscription) => ({
  * transaction, so once per event and subscription), sent signed by any worker's sender pass, retried
  * with exponential backoff and left as dead after the last attempt, where ops can see and retry it.
  */
-export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; settings: WebhookSettings; fetch?: typeof fetch }) {
+export function webhooksService(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  settings: WebhookSettings;
+  fetch?: typeof fetch;
+}) {
   const { db, clock, settings } = deps;
   const q = (x: Db) => x as unknown as Kysely<Tables>;
   const doFetch = deps.fetch ?? fetch;
@@ -76,7 +84,11 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
   const ACTIVE_TTL_MS = 3000;
   const activeSubscriptions = (): Promise<Subscription[]> => {
     if (!active || clock.now() - active.at > ACTIVE_TTL_MS) {
-      const subs = q(db).selectFrom('webhook_subscriptions').selectAll().where('active', '=', true).execute();
+      const subs = q(db)
+        .selectFrom('webhook_subscriptions')
+        .selectAll()
+        .where('active', '=', true)
+        .execute();
       active = { at: clock.now(), subs };
       subs.catch(() => {
         active = null;
@@ -86,7 +98,9 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
   };
   const matching = async (event: DomainEvent) => {
     const storeId = (event.payload as { store_id?: string }).store_id ?? null;
-    return (await activeSubscriptions()).filter((x) => matches(x.events, event.type) && (!x.store_id || x.store_id === storeId));
+    return (await activeSubscriptions()).filter(
+      (x) => matches(x.events, event.type) && (!x.store_id || x.store_id === storeId),
+    );
   };
 
   async function send(d: Delivery, sub: Subscription): Promise<void> {
@@ -124,32 +138,77 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
           ? { status: 'delivered', delivered_at: new Date(clock.now()) }
           : attempts >= settings.maxAttempts
             ? { status: 'dead' }
-            : { next_attempt_at: new Date(clock.now() + backoffMs(attempts, settings.backoffBaseMs)) }),
+            : {
+                next_attempt_at: new Date(
+                  clock.now() + backoffMs(attempts, settings.backoffBaseMs),
+                ),
+              }),
       })
       .where('id', '=', d.id)
       .execute();
   }
 
   return {
-    async create(by: Principal, input: { partner_name: string; url: string; events: string[]; store_id?: string | undefined }) {
+    async create(
+      by: Principal,
+      input: { partner_name: string; url: string; events: string[]; store_id?: string | undefined },
+    ) {
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
       const row = await q(db)
         .insertInto('webhook_subscriptions')
-        .values({ id: uuidv7(), partner_name: input.partner_name, url: input.url, secret, events: input.events, store_id: input.store_id ?? null, active: true, created_by: by.id, created_at: new Date(clock.now()) })
+        .values({
+          id: uuidv7(),
+          partner_name: input.partner_name,
+          url: input.url,
+          secret,
+          events: input.events,
+          store_id: input.store_id ?? null,
+          active: true,
+          created_by: by.id,
+          created_at: new Date(clock.now()),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       active = null;
       // The only time the secret is shown.
       return { ...subscriptionView(row), secret };
     },
-    list: async () => (await q(db).selectFrom('webhook_subscriptions').selectAll().orderBy('created_at', 'desc').limit(500).execute()).map(subscriptionView),
+    list: async () =>
+      (
+        await q(db)
+          .selectFrom('webhook_subscriptions')
+          .selectAll()
+          .orderBy('created_at', 'desc')
+          .limit(500)
+          .execute()
+      ).map(subscriptionView),
     async disable(id: string) {
-      const r = await q(db).updateTable('webhook_subscriptions').set({ active: false }).where('id', '=', id).where('active', '=', true).returning('id').executeTakeFirst();
+      const r = await q(db)
+        .updateTable('webhook_subscriptions')
+        .set({ active: false })
+        .where('id', '=', id)
+        .where('active', '=', true)
+        .returning('id')
+        .executeTakeFirst();
       if (!r) throw new AppError('NOT_FOUND', `No active webhook ${id}`);
       active = null;
     },
     async deliveries(id: string, status?: Delivery['status']) {
-      let query = q(db).selectFrom('webhook_deliveries').select(['id', 'event_id', 'event_type', 'status', 'attempts', 'next_attempt_at', 'last_status', 'last_error', 'created_at', 'delivered_at']).where('subscription_id', '=', id);
+      let query = q(db)
+        .selectFrom('webhook_deliveries')
+        .select([
+          'id',
+          'event_id',
+          'event_type',
+          'status',
+          'attempts',
+          'next_attempt_at',
+          'last_status',
+          'last_error',
+          'created_at',
+          'delivered_at',
+        ])
+        .where('subscription_id', '=', id);
       if (status) query = query.where('status', '=', status);
       return { items: await query.orderBy('created_at', 'desc').limit(200).execute() };
     },
@@ -173,10 +232,30 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
     async enqueue(trx: Db, event: DomainEvent): Promise<number> {
       const subs = await matching(event);
       if (subs.length === 0) return 0;
-      const body = JSON.stringify({ id: event.id, type: event.type, occurred_at: event.occurredAt, data: event.payload });
+      const body = JSON.stringify({
+        id: event.id,
+        type: event.type,
+        occurred_at: event.occurredAt,
+        data: event.payload,
+      });
       await q(trx)
         .insertInto('webhook_deliveries')
-        .values(subs.map((s) => ({ id: uuidv7(), subscription_id: s.id, event_id: event.id, event_type: event.type, body, status: 'pending' as const, attempts: 0, next_attempt_at: new Date(clock.now()), last_status: null, last_error: null, created_at: new Date(clock.now()), delivered_at: null })))
+        .values(
+          subs.map((s) => ({
+            id: uuidv7(),
+            subscription_id: s.id,
+            event_id: event.id,
+            event_type: event.type,
+            body,
+            status: 'pending' as const,
+            attempts: 0,
+            next_attempt_at: new Date(clock.now()),
+            last_status: null,
+            last_error: null,
+            created_at: new Date(clock.now()),
+            delivered_at: null,
+          })),
+        )
         .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
         .execute();
       return subs.length;
@@ -199,7 +278,15 @@ export function webhooksService(deps: { db: Db; clock: Clock; logger: Logger; se
           RETURNING *`.execute(db)
       ).rows;
       if (due.length === 0) return 0;
-      const subs = new Map((await q(db).selectFrom('webhook_subscriptions').selectAll().where('id', 'in', [...new Set(due.map((d) => d.subscription_id))]).execute()).map((x) => [x.id, x]));
+      const subs = new Map(
+        (
+          await q(db)
+            .selectFrom('webhook_subscriptions')
+            .selectAll()
+            .where('id', 'in', [...new Set(due.map((d) => d.subscription_id))])
+            .execute()
+        ).map((x) => [x.id, x]),
+      );
       for (const d of due) {
         const sub = subs.get(d.subscription_id);
         if (!sub) continue;

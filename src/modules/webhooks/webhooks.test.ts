@@ -41,7 +41,13 @@ let ops: string;
 let customer: string;
 const servers: Array<{ close: () => Promise<void> }> = [];
 beforeAll(async () => {
-  t = await startTestPlatform({ env: { LASTMILE_WEBHOOK_BACKOFF_MS: '20', LASTMILE_WEBHOOK_MAX_ATTEMPTS: '3', LASTMILE_WEBHOOK_TIMEOUT_MS: '3000' } });
+  t = await startTestPlatform({
+    env: {
+      LASTMILE_WEBHOOK_BACKOFF_MS: '20',
+      LASTMILE_WEBHOOK_MAX_ATTEMPTS: '3',
+      LASTMILE_WEBHOOK_TIMEOUT_MS: '3000',
+    },
+  });
   ops = await t.tokenFor('ops');
   customer = await t.tokenFor('customer');
 });
@@ -51,7 +57,12 @@ afterAll(async () => {
 });
 
 async function subscribe(url: string, events: string[], storeId?: string) {
-  const res = await t.request({ method: 'POST', url: '/v1/ops/webhooks', token: ops, payload: { partner_name: 'Partner', url, events, ...(storeId ? { store_id: storeId } : {}) } });
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/ops/webhooks',
+    token: ops,
+    payload: { partner_name: 'Partner', url, events, ...(storeId ? { store_id: storeId } : {}) },
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; secret: string };
 }
@@ -62,13 +73,20 @@ async function acceptedOrder(shop: Shop) {
     url: '/v1/orders',
     token: customer,
     headers: { 'idempotency-key': `hook-${keyN++}-${Date.now()}` },
-    payload: { store_id: shop.storeId, lines: [{ product_id: shop.products[0]?.id, quantity: 1 }], delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 3' }, payment: { card_token: 'tok_visa' } },
+    payload: {
+      store_id: shop.storeId,
+      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 3' },
+      payment: { card_token: 'tok_visa' },
+    },
   });
   const id = placed.json().id as string;
   await t.request({ method: 'POST', url: `/v1/orders/${id}/accept`, token: shop.storeToken });
   return id;
 }
-const log = async (id: string) => (await t.request({ method: 'GET', url: `/v1/ops/webhooks/${id}/deliveries`, token: ops })).json().items as Array<{ id: string; status: string; attempts: number; event_type: string }>;
+const log = async (id: string) =>
+  (await t.request({ method: 'GET', url: `/v1/ops/webhooks/${id}/deliveries`, token: ops })).json()
+    .items as Array<{ id: string; status: string; attempts: number; event_type: string }>;
 
 describe('partner webhooks', () => {
   it('signs each delivery and retries until the partner answers 2xx', async () => {
@@ -77,15 +95,43 @@ describe('partner webhooks', () => {
     servers.push(r);
     const sub = await subscribe(r.url, ['orders.order_accepted'], shop.storeId);
     const orderId = await acceptedOrder(shop);
-    const done = await waitFor(async () => (await log(sub.id)).find((d) => d.status === 'delivered') ?? null, 15_000, 'delivered');
+    const done = await waitFor(
+      async () => (await log(sub.id)).find((d) => d.status === 'delivered') ?? null,
+      15_000,
+      'delivered',
+    );
     expect(done.attempts).toBe(3);
     expect(r.got).toHaveLength(3);
     const last = r.got[2] as Received;
-    expect(verifySignature(sub.secret, last.body, String(last.headers['lastmile-signature']), Math.floor(Date.now() / 1000))).toBe(true);
-    expect(verifySignature('whsec_wrong', last.body, String(last.headers['lastmile-signature']), Math.floor(Date.now() / 1000))).toBe(false);
-    expect(verifySignature(sub.secret, `${last.body} `, String(last.headers['lastmile-signature']), Math.floor(Date.now() / 1000))).toBe(false);
+    expect(
+      verifySignature(
+        sub.secret,
+        last.body,
+        String(last.headers['lastmile-signature']),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
+    expect(
+      verifySignature(
+        'whsec_wrong',
+        last.body,
+        String(last.headers['lastmile-signature']),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
+    expect(
+      verifySignature(
+        sub.secret,
+        `${last.body} `,
+        String(last.headers['lastmile-signature']),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
     const payload = JSON.parse(last.body);
-    expect(payload).toMatchObject({ type: 'orders.order_accepted', data: { order_id: orderId, status: 'accepted' } });
+    expect(payload).toMatchObject({
+      type: 'orders.order_accepted',
+      data: { order_id: orderId, status: 'accepted' },
+    });
     expect(last.headers['lastmile-event-id']).toBe(payload.id);
     // The same event is sent to the same subscription once, however often it was retried.
     expect(new Set(r.got.map((g) => g.headers['lastmile-event-id'])).size).toBe(1);
@@ -98,15 +144,30 @@ describe('partner webhooks', () => {
     servers.push(r);
     const sub = await subscribe(r.url, ['orders.*'], shop.storeId);
     await acceptedOrder(shop);
-    const dead = await waitFor(async () => (await log(sub.id)).find((d) => d.status === 'dead' && d.event_type === 'orders.order_accepted') ?? null, 15_000, 'dead');
+    const dead = await waitFor(
+      async () =>
+        (await log(sub.id)).find(
+          (d) => d.status === 'dead' && d.event_type === 'orders.order_accepted',
+        ) ?? null,
+      15_000,
+      'dead',
+    );
     expect(dead.attempts).toBe(3);
     fail = false;
-    const retry = await t.request({ method: 'POST', url: `/v1/ops/webhooks/${sub.id}/deliveries/${dead.id}/retry`, token: ops });
+    const retry = await t.request({
+      method: 'POST',
+      url: `/v1/ops/webhooks/${sub.id}/deliveries/${dead.id}/retry`,
+      token: ops,
+    });
     expect(retry.statusCode).toBe(200);
-    await waitFor(async () => (await log(sub.id)).find((d) => d.id === dead.id)?.status === 'delivered', 15_000, 'delivered on retry');
+    await waitFor(
+      async () => (await log(sub.id)).find((d) => d.id === dead.id)?.status === 'delivered',
+      15_000,
+      'delivered on retry',
+    );
   });
 
-  it('a hanging partner does not hold up the others; other stores\' events are not sent', async () => {
+  it("a hanging partner does not hold up the others; other stores' events are not sent", async () => {
     const shop = await openShop(t, { stock: [20] });
     const other = await openShop(t, { stock: [20] });
     const slow = await receiver(() => 'hang');
@@ -117,7 +178,11 @@ describe('partner webhooks', () => {
     const f = await subscribe(fast.url, ['orders.order_accepted'], shop.storeId);
     await subscribe(elsewhere.url, ['orders.order_accepted'], other.storeId);
     for (let i = 0; i < 5; i++) await acceptedOrder(shop);
-    await waitFor(async () => (await log(f.id)).filter((d) => d.status === 'delivered').length === 5, 15_000, 'fast partner served');
+    await waitFor(
+      async () => (await log(f.id)).filter((d) => d.status === 'delivered').length === 5,
+      15_000,
+      'fast partner served',
+    );
     expect((await log(s.id)).every((d) => d.status === 'pending')).toBe(true);
     expect(elsewhere.got).toHaveLength(0);
   });
@@ -129,8 +194,20 @@ describe('partner webhooks', () => {
       { partner_name: 'P', url: 'https://example.com/x', events: [] },
       { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'], secret: 'mine' },
     ]) {
-      expect((await t.request({ method: 'POST', url: '/v1/ops/webhooks', token: ops, payload })).statusCode).toBe(400);
+      expect(
+        (await t.request({ method: 'POST', url: '/v1/ops/webhooks', token: ops, payload }))
+          .statusCode,
+      ).toBe(400);
     }
-    expect((await t.request({ method: 'POST', url: '/v1/ops/webhooks', token: customer, payload: { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'] } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/ops/webhooks',
+          token: customer,
+          payload: { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'] },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });

@@ -13,7 +13,13 @@ describe('access tokens', () => {
     const tokens = createTokenIssuer(SECRET, 60);
     const { token } = await tokens.issue({ userId: 'u1', role: 'driver', driverId: 'd1' });
     const first = await tokens.verify(token);
-    expect(first).toEqual({ kind: 'user', id: 'u1', role: 'driver', storeId: undefined, driverId: 'd1' });
+    expect(first).toEqual({
+      kind: 'user',
+      id: 'u1',
+      role: 'driver',
+      storeId: undefined,
+      driverId: 'd1',
+    });
     expect(await tokens.verify(token)).toEqual(first);
   });
 
@@ -36,6 +42,9 @@ describe('access tokens', () => {
     const { token } = await tokens.issue({ userId: 'u1', role: 'customer' });
     await tokens.verify(token);
     vi.setSystemTime(start + 61_000);
-    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The token has expired' });
+    await expect(tokens.verify(token)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'The token has expired',
+    });
   });
 });

@@ -6,7 +6,12 @@ const ISSUER = 'lastmile';
 const AUDIENCE = 'lastmile-api';
 
 export interface TokenIssuer {
-  issue(p: { userId: string; role: UserRole; storeId?: string | null; driverId?: string | null }): Promise<{
+  issue(p: {
+    userId: string;
+    role: UserRole;
+    storeId?: string | null;
+    driverId?: string | null;
+  }): Promise<{
     token: string;
     expiresIn: number;
   }>;
@@ -18,7 +23,13 @@ const VERIFIED_CACHE_SIZE = 50_000;
 
 export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
   // Imported once: handing jose the raw bytes makes it import the key again on every call.
-  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   const verified = new Map<string, { principal: Principal; expMs: number }>();
   return {
     async issue({ userId, role, storeId, driverId }) {
@@ -43,7 +54,11 @@ export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
         verified.delete(token);
       }
       try {
-        const { payload } = await jwtVerify(token, await key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, await key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+        });
         const role = payload.role;
         if (typeof payload.sub !== 'string' || !USER_ROLES.includes(role as UserRole)) {
           throw new AppError('UNAUTHENTICATED', 'The token is missing its subject or role');
@@ -56,14 +71,19 @@ export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
           driverId: typeof payload.driver_id === 'string' ? payload.driver_id : undefined,
         };
         if (typeof payload.exp === 'number') {
-          if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+          if (verified.size >= VERIFIED_CACHE_SIZE)
+            verified.delete(verified.keys().next().value as string);
           verified.set(token, { principal, expMs: payload.exp * 1000 });
         }
         return principal;
       } catch (err) {
         if (err instanceof AppError) throw err;
         const expired = err instanceof errors.JWTExpired;
-        throw new AppError('UNAUTHENTICATED', expired ? 'The token has expired' : 'The token is not valid', { cause: err });
+        throw new AppError(
+          'UNAUTHENTICATED',
+          expired ? 'The token has expired' : 'The token is not valid',
+          { cause: err },
+        );
       }
     },
   };

@@ -7,10 +7,15 @@ import type { DeadLetter, DeadLetterSink, Delivery, EventBus, EventHandler } fro
  * Polls until `cond` holds; the bound only keeps a broken adapter from hanging the run, it is
  * not a speed assertion.
  */
-export async function waitFor(cond: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  cond: () => boolean,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const start = Date.now();
   while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
 }
@@ -54,7 +59,10 @@ const sorted = (xs: readonly string[]) => [...xs].sort();
  * adapter so single-process mode cannot drift from production. `makeBus` must return a bus that
  * shares no state with earlier calls (fresh instance, or fresh NATS prefix).
  */
-export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) => Promise<EventBus>): void {
+export function busContract(
+  name: string,
+  makeBus: (deadLetter: DeadLetterSink) => Promise<EventBus>,
+): void {
   describe(`EventBus contract: ${name}`, () => {
     const buses: EventBus[] = [];
     const cleanups: (() => void)[] = [];
@@ -108,7 +116,9 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       await bus.publish(Object.values(e));
       const wideWant = [e.placed, e.cancelled, e.shipped, e.captured, e.refund].map((x) => x.id);
       const pairWant = [e.placed, e.cancelled].map((x) => x.id);
-      await waitFor(() => wide.events.length >= wideWant.length && pair.events.length >= pairWant.length);
+      await waitFor(
+        () => wide.events.length >= wideWant.length && pair.events.length >= pairWant.length,
+      );
       await settle();
       expect(sorted(wide.ids())).toEqual(sorted(wideWant));
       expect(sorted(pair.ids())).toEqual(sorted(pairWant));
@@ -174,7 +184,10 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       const r = recorder(async (_event, { attempt }) => {
         if (attempt < 3) throw new Error(`transient ${attempt}`);
       });
-      await bus.subscribe('flaky', ['payments.>'], r.handler, { maxAttempts: 5, backoffMs: () => 20 });
+      await bus.subscribe('flaky', ['payments.>'], r.handler, {
+        maxAttempts: 5,
+        backoffMs: () => 20,
+      });
       const e = newEvent('payments.captured', { amountMinor: 1200 });
       await bus.publish([e]);
       await waitFor(() => r.events.length >= 3);
@@ -189,13 +202,18 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       const r = recorder(async () => {
         throw new Error('card declined: insufficient funds');
       });
-      await bus.subscribe('doomed', ['payments.>'], r.handler, { maxAttempts: 3, backoffMs: () => 20 });
+      await bus.subscribe('doomed', ['payments.>'], r.handler, {
+        maxAttempts: 3,
+        backoffMs: () => 20,
+      });
       const e = newEvent('payments.captured', { amountMinor: 1200 });
       await bus.publish([e]);
       await waitFor(() => deadLetters.length >= 1);
       await settle();
       expect(r.attempts).toEqual([1, 2, 3]);
-      expect(deadLetters).toEqual([{ consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' }]);
+      expect(deadLetters).toEqual([
+        { consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' },
+      ]);
     });
 
     it('keeps events for a consumer name while it has no subscription (durable)', async () => {
@@ -222,7 +240,9 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       const cancelled = newEvent('orders.cancelled', {});
       await bus.publish([placed, cancelled, newEvent('payments.captured', {})]);
       const r = recorder();
-      await bus.subscribe('audit', ['orders.cancelled', 'payments.>'], r.handler, { concurrency: 1 });
+      await bus.subscribe('audit', ['orders.cancelled', 'payments.>'], r.handler, {
+        concurrency: 1,
+      });
       const marker = newEvent('payments.marker', {});
       await bus.publish([marker]);
       await waitFor(() => r.ids().includes(marker.id) && r.ids().includes(cancelled.id));
@@ -284,7 +304,9 @@ export function busContract(name: string, makeBus: (deadLetter: DeadLetterSink) 
       const { bus } = await setup();
       await expect(bus.publish([newEvent('nodomain', {})])).rejects.toThrow();
       await expect(bus.publish([newEvent('orders.bad type', {})])).rejects.toThrow();
-      await expect(bus.subscribe('x', ['*.placed'], async () => {})).rejects.toThrow(/literal domain/);
+      await expect(bus.subscribe('x', ['*.placed'], async () => {})).rejects.toThrow(
+        /literal domain/,
+      );
       await expect(bus.subscribe('x', [], async () => {})).rejects.toThrow();
     });
 

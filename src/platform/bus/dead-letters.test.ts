@@ -14,7 +14,10 @@ const flaky: ModuleDefinition = {
       if (broken) throw new Error('downstream is down');
       effects.push(event.id);
     });
-    const sub = await ctx.subscribe('flaky', ['support.ticket_opened'], handler, { maxAttempts: 2, backoffMs: () => 10 });
+    const sub = await ctx.subscribe('flaky', ['support.ticket_opened'], handler, {
+      maxAttempts: 2,
+      backoffMs: () => 10,
+    });
     return { stop: () => sub.close() };
   },
 };
@@ -42,24 +45,45 @@ describe('dead letters', () => {
 
     const listed = await waitFor(
       async () => {
-        const r = await t.request({ method: 'GET', url: '/v1/ops/dead-letters?consumer=flaky', token: ops });
+        const r = await t.request({
+          method: 'GET',
+          url: '/v1/ops/dead-letters?consumer=flaky',
+          token: ops,
+        });
         return r.json().items[0];
       },
       15_000,
       'dead letter',
     );
-    expect(listed).toMatchObject({ consumer: 'flaky', event_type: 'support.ticket_opened', attempts: 2, error: 'downstream is down' });
+    expect(listed).toMatchObject({
+      consumer: 'flaky',
+      event_type: 'support.ticket_opened',
+      attempts: 2,
+      error: 'downstream is down',
+    });
     expect(effects).toHaveLength(0);
-    const asCustomer = await t.request({ method: 'GET', url: '/v1/ops/dead-letters', token: customer });
+    const asCustomer = await t.request({
+      method: 'GET',
+      url: '/v1/ops/dead-letters',
+      token: customer,
+    });
     expect(asCustomer.statusCode).toBe(403);
 
     broken = false;
-    const replay = await t.request({ method: 'POST', url: `/v1/ops/dead-letters/${listed.id}/replay`, token: ops });
+    const replay = await t.request({
+      method: 'POST',
+      url: `/v1/ops/dead-letters/${listed.id}/replay`,
+      token: ops,
+    });
     expect(replay.statusCode).toBe(202);
     await waitFor(() => effects.length === 1, 15_000, 'replayed effect');
     const after = await waitFor(
       async () => {
-        const r = await t.request({ method: 'GET', url: '/v1/ops/dead-letters?consumer=flaky&pending=false', token: ops });
+        const r = await t.request({
+          method: 'GET',
+          url: '/v1/ops/dead-letters?consumer=flaky&pending=false',
+          token: ops,
+        });
         const row = r.json().items[0];
         return row?.replayed_at ? row : null;
       },
@@ -67,10 +91,18 @@ describe('dead letters', () => {
       'replayed_at',
     );
     expect(after.event_id).toBe(effects[0]);
-    const again = await t.request({ method: 'POST', url: `/v1/ops/dead-letters/${listed.id}/replay`, token: ops });
+    const again = await t.request({
+      method: 'POST',
+      url: `/v1/ops/dead-letters/${listed.id}/replay`,
+      token: ops,
+    });
     expect(again.statusCode).toBe(404);
     // The other consumers were not disturbed by the broken one.
-    const notified = await t.platform.ctx.db.selectFrom('notifications').select('id').where('subject_id', '=', ticket.id).execute();
+    const notified = await t.platform.ctx.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('subject_id', '=', ticket.id)
+      .execute();
     expect(notified).toHaveLength(1);
   });
 });

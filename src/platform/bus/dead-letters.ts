@@ -42,7 +42,10 @@ const view = (r: Row): DeadLetterView => ({
   replayed_at: r.replayed_at?.toISOString() ?? null,
 });
 
-export async function listDeadLetters(db: Db, q: { consumer?: string; pending: boolean; limit: number }): Promise<DeadLetterView[]> {
+export async function listDeadLetters(
+  db: Db,
+  q: { consumer?: string; pending: boolean; limit: number },
+): Promise<DeadLetterView[]> {
   const rows = await sql<Row>`SELECT * FROM dead_letters
     WHERE (${q.consumer ?? null}::text IS NULL OR consumer = ${q.consumer ?? null})
       AND (NOT ${q.pending} OR replayed_at IS NULL)
@@ -63,7 +66,12 @@ export async function requestReplay(db: Db, id: number): Promise<DeadLetterView 
  * (and so the same inbox): an event whose effect did get applied after all changes nothing.
  * A replay that fails again records the error and waits for the next request.
  */
-export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<string, EventHandler>; logger: Logger; pollMs?: number }): Stoppable {
+export function startDeadLetterReplayer(opts: {
+  db: Db;
+  handlers: ReadonlyMap<string, EventHandler>;
+  logger: Logger;
+  pollMs?: number;
+}): Stoppable {
   const tick = async () => {
     const consumers = [...opts.handlers.keys()];
     if (consumers.length === 0) return;
@@ -81,7 +89,9 @@ export function startDeadLetterReplayer(opts: { db: Db; handlers: ReadonlyMap<st
           opts.logger.info({ id: row.id, consumer: row.consumer }, 'dead letter replayed');
         } catch (err) {
           await sql`UPDATE dead_letters SET replay_requested_at = NULL, attempts = attempts + 1,
-            error = ${err instanceof Error ? err.message : String(err)} WHERE id = ${row.id}`.execute(trx);
+            error = ${err instanceof Error ? err.message : String(err)} WHERE id = ${row.id}`.execute(
+            trx,
+          );
         }
       }
     });

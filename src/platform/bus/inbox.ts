@@ -8,10 +8,15 @@ import type { DeadLetterSink, EventHandler } from './port.ts';
  * in one transaction. A redelivery finds the row and changes nothing; a crash before commit leaves
  * neither, so the redelivery applies the effect.
  */
-export function onceWithInbox(db: Db, consumer: string, effect: (trx: Db, event: DomainEvent) => Promise<void>): EventHandler {
+export function onceWithInbox(
+  db: Db,
+  consumer: string,
+  effect: (trx: Db, event: DomainEvent) => Promise<void>,
+): EventHandler {
   return async (event) => {
     await db.transaction().execute(async (trx) => {
-      const res = await sql`INSERT INTO inbox (consumer, event_id) VALUES (${consumer}, ${event.id}::uuid)
+      const res =
+        await sql`INSERT INTO inbox (consumer, event_id) VALUES (${consumer}, ${event.id}::uuid)
         ON CONFLICT DO NOTHING`.execute(trx);
       if (Number(res.numAffectedRows ?? 0) === 0) return;
       await effect(trx, event);

@@ -90,7 +90,8 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       if (idx < 0) break;
       const [entry] = group.queue.splice(idx, 1);
       // Not asked for by the member that drew it: dropped, as the NATS adapter acks it unhandled.
-      if (entry && member.patterns.some((p) => subjectMatches(p, entry.type))) deliver(group, member, entry);
+      if (entry && member.patterns.some((p) => subjectMatches(p, entry.type)))
+        deliver(group, member, entry);
     }
     armTimer(group, now);
   }
@@ -114,7 +115,8 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
     group.timer = undefined;
     if (closed || group.members.length === 0) return;
     let earliest = Number.POSITIVE_INFINITY;
-    for (const e of group.queue) if (e.notBefore > now && e.notBefore < earliest) earliest = e.notBefore;
+    for (const e of group.queue)
+      if (e.notBefore > now && e.notBefore < earliest) earliest = e.notBefore;
     if (earliest === Number.POSITIVE_INFINITY) return;
     group.timer = setTimeout(() => {
       group.timer = undefined;
@@ -142,19 +144,35 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
     member.inFlight.add(run);
   }
 
-  async function onFailure(group: Group, member: Member, entry: Entry, event: DomainEvent, attempt: number, err: unknown): Promise<void> {
+  async function onFailure(
+    group: Group,
+    member: Member,
+    entry: Entry,
+    event: DomainEvent,
+    attempt: number,
+    err: unknown,
+  ): Promise<void> {
     const error = errorMessage(err);
     if (attempt >= member.maxAttempts) {
       try {
         await opts.deadLetter({ consumer: group.name, event, attempts: attempt, error });
-        logger.error({ consumer: group.name, eventId: event.id, type: event.type, attempt, err }, 'event dead-lettered');
+        logger.error(
+          { consumer: group.name, eventId: event.id, type: event.type, attempt, err },
+          'event dead-lettered',
+        );
         return;
       } catch (sinkErr) {
         // Losing the event is worse than retrying it: keep it and try again after the backoff.
-        logger.error({ consumer: group.name, eventId: event.id, err: sinkErr }, 'dead-letter sink failed; will redeliver');
+        logger.error(
+          { consumer: group.name, eventId: event.id, err: sinkErr },
+          'dead-letter sink failed; will redeliver',
+        );
       }
     } else {
-      logger.warn({ consumer: group.name, eventId: event.id, type: event.type, attempt, err }, 'event handler failed; will redeliver');
+      logger.warn(
+        { consumer: group.name, eventId: event.id, type: event.type, attempt, err },
+        'event handler failed; will redeliver',
+      );
     }
     entry.notBefore = Date.now() + Math.max(0, member.backoffMs(attempt));
     group.queue.push(entry);
@@ -240,7 +258,14 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       };
       let group = groups.get(consumer);
       if (!group) {
-        group = { name: consumer, domains: new Set(), queue: [], members: [], next: 0, timer: undefined };
+        group = {
+          name: consumer,
+          domains: new Set(),
+          queue: [],
+          members: [],
+          next: 0,
+          timer: undefined,
+        };
         groups.set(consumer, group);
       }
       for (const s of subjects) group.domains.add(eventDomain(s));
@@ -274,14 +299,21 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
  * Validates a subscribe() call and fills in the defaults. Exported so the NATS adapter accepts
  * exactly the same calls with the same defaults.
  */
-export function resolveSubscription(consumer: string, subjects: readonly string[], options: SubscribeOptions): Required<SubscribeOptions> {
+export function resolveSubscription(
+  consumer: string,
+  subjects: readonly string[],
+  options: SubscribeOptions,
+): Required<SubscribeOptions> {
   if (!consumer.trim()) throw new Error('consumer name must not be empty');
-  if (subjects.length === 0) throw new Error(`consumer "${consumer}" must subscribe to at least one subject`);
+  if (subjects.length === 0)
+    throw new Error(`consumer "${consumer}" must subscribe to at least one subject`);
   for (const s of subjects) assertPattern(s);
   const maxAttempts = options.maxAttempts ?? 5;
   const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be an integer >= 1');
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer >= 1');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new Error('maxAttempts must be an integer >= 1');
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error('concurrency must be an integer >= 1');
   return { maxAttempts, concurrency, backoffMs: options.backoffMs ?? defaultBackoffMs };
 }
 
@@ -304,7 +336,9 @@ function assertPattern(pattern: string): void {
   const tokens = pattern.split('.');
   const [domain] = tokens;
   if (tokens.length < 2 || !domain || !TOKEN.test(domain)) {
-    throw new Error(`subject pattern "${pattern}" must start with a literal domain, e.g. "orders.>"`);
+    throw new Error(
+      `subject pattern "${pattern}" must start with a literal domain, e.g. "orders.>"`,
+    );
   }
   tokens.forEach((t, i) => {
     const ok = TOKEN.test(t) || t === '*' || (t === '>' && i === tokens.length - 1);

@@ -23,7 +23,9 @@ if (url) {
   };
 
   // A fresh prefix per bus: its own streams and durables, so tests cannot see each other's events.
-  busContract('nats', async (deadLetter) => createNatsBus({ url, prefix: freshPrefix(), deadLetter, logger: silent }));
+  busContract('nats', async (deadLetter) =>
+    createNatsBus({ url, prefix: freshPrefix(), deadLetter, logger: silent }),
+  );
 
   describe('NATS bus', () => {
     const buses: NatsBus[] = [];
@@ -34,7 +36,9 @@ if (url) {
 
     it('shares one durable between processes using the same consumer name', async () => {
       const prefix = freshPrefix();
-      const [p1, p2] = await Promise.all([1, 2].map(() => createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent })));
+      const [p1, p2] = await Promise.all(
+        [1, 2].map(() => createNatsBus({ url, prefix, deadLetter: noDeadLetter, logger: silent })),
+      );
       if (!p1 || !p2) throw new Error('unreachable');
       buses.push(p1, p2);
       const seen: { bus: number; event: DomainEvent }[] = [];
@@ -66,7 +70,12 @@ if (url) {
       // Let the ack land first: an ack confirmation cut off by the reconnect would only time out
       // (5 s) and keep close() waiting, which is not what this test is about.
       const jsm = await jetstreamManager(bus.connection);
-      for (let i = 0; (await jsm.consumers.info(natsStreamName(prefix, 'drivers'), 'tracker')).num_ack_pending > 0; i++) {
+      for (
+        let i = 0;
+        (await jsm.consumers.info(natsStreamName(prefix, 'drivers'), 'tracker')).num_ack_pending >
+        0;
+        i++
+      ) {
         if (i > 200) throw new Error('ack never landed');
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -84,7 +93,12 @@ if (url) {
     });
 
     it('fails ping once closed', async () => {
-      const bus = await createNatsBus({ url, prefix: freshPrefix(), deadLetter: noDeadLetter, logger: silent });
+      const bus = await createNatsBus({
+        url,
+        prefix: freshPrefix(),
+        deadLetter: noDeadLetter,
+        logger: silent,
+      });
       await bus.ping();
       await bus.close();
       await expect(bus.ping()).rejects.toThrow();

@@ -39,7 +39,8 @@ const DRAIN_TIMEOUT_MS = 5_000;
  */
 export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const prefix = opts.prefix ?? 'lastmile';
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`invalid NATS subject prefix "${prefix}"`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix))
+    throw new Error(`invalid NATS subject prefix "${prefix}"`);
   const logger = opts.logger ?? consoleLogger;
 
   const nc = await connect({
@@ -67,7 +68,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
 
   const statusLoop = (async () => {
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect') logger.warn({ server: s.server }, 'NATS disconnected; reconnecting');
+      if (s.type === 'disconnect')
+        logger.warn({ server: s.server }, 'NATS disconnected; reconnecting');
       else if (s.type === 'error') logger.error({ err: s.error }, 'NATS error');
       else if (s.type === 'reconnect') {
         logger.warn({ server: s.server }, 'NATS reconnected');
@@ -77,7 +79,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     }
   })().catch(() => undefined);
 
-  const publishOne = (p: { subject: string; data: string; id: string }) => js.publish(p.subject, p.data, { msgID: p.id });
+  const publishOne = (p: { subject: string; data: string; id: string }) =>
+    js.publish(p.subject, p.data, { msgID: p.id });
 
   const bus: NatsBus = {
     kind: 'nats',
@@ -87,7 +90,12 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       if (closed) throw new Error('NATS bus is closed');
       const prepared = events.map((e) => {
         assertEventType(e.type);
-        return { domain: eventDomain(e.type), subject: `${prefix}.${e.type}`, data: JSON.stringify(e), id: e.id };
+        return {
+          domain: eventDomain(e.type),
+          subject: `${prefix}.${e.type}`,
+          data: JSON.stringify(e),
+          id: e.id,
+        };
       });
       await Promise.all([...new Set(prepared.map((p) => p.domain))].map(streams.ensure));
       // Sent without awaiting in between: one connection keeps them in order on the server.
@@ -108,7 +116,13 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     async subscribe(consumer, subjects, handler, options = {}) {
       if (closed) throw new Error('NATS bus is closed');
       const settings = resolveSubscription(consumer, subjects, options);
-      const sub = await startNatsSubscription(subscriptionDeps, consumer, subjects, handler, settings);
+      const sub = await startNatsSubscription(
+        subscriptionDeps,
+        consumer,
+        subjects,
+        handler,
+        settings,
+      );
       subscriptions.add(sub);
       return {
         close: async () => {
@@ -147,9 +161,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     async ping() {
       if (nc.isClosed()) throw new Error('NATS connection is closed');
       const timer = new AbortController();
-      const timeout = sleep(PING_TIMEOUT_MS, undefined, { signal: timer.signal, ref: false }).then(() => {
-        throw new Error(`NATS did not answer a ping within ${PING_TIMEOUT_MS} ms`);
-      });
+      const timeout = sleep(PING_TIMEOUT_MS, undefined, { signal: timer.signal, ref: false }).then(
+        () => {
+          throw new Error(`NATS did not answer a ping within ${PING_TIMEOUT_MS} ms`);
+        },
+      );
       timeout.catch(() => undefined);
       try {
         await Promise.race([nc.flush(), timeout]);
@@ -163,7 +179,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       closed = true;
       await Promise.allSettled([...subscriptions].map((s) => s.close()));
       // drain() flushes our last acks; bounded because it cannot finish while disconnected.
-      await Promise.race([nc.drain().catch(() => undefined), sleep(DRAIN_TIMEOUT_MS, undefined, { ref: false })]);
+      await Promise.race([
+        nc.drain().catch(() => undefined),
+        sleep(DRAIN_TIMEOUT_MS, undefined, { ref: false }),
+      ]);
       if (!nc.isClosed()) await nc.close();
       await statusLoop;
     },
@@ -174,7 +193,9 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
 
 /** js.publish reports "no stream listens on this subject" as no responders (JetStreamNotEnabled). */
 function isNoStream(err: unknown): boolean {
-  return err instanceof NoRespondersError || (err instanceof Error && err.name === 'JetStreamNotEnabled');
+  return (
+    err instanceof NoRespondersError || (err instanceof Error && err.name === 'JetStreamNotEnabled')
+  );
 }
 
 const consoleLogger: NatsLogger = {

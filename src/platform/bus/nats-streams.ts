@@ -46,8 +46,15 @@ export interface NatsStreams {
   ensureConsumer(stream: string, durable: string, domain: string): Promise<void>;
 }
 
-export function createNatsStreams(jsm: JetStreamManager, prefix: string, limitsMs: StreamLimits): NatsStreams {
-  const limits = { duplicate_window: nanos(limitsMs.duplicateWindowMs), max_age: nanos(limitsMs.maxAgeMs) };
+export function createNatsStreams(
+  jsm: JetStreamManager,
+  prefix: string,
+  limitsMs: StreamLimits,
+): NatsStreams {
+  const limits = {
+    duplicate_window: nanos(limitsMs.duplicateWindowMs),
+    max_age: nanos(limitsMs.maxAgeMs),
+  };
   const cache = new Map<string, Promise<string>>();
 
   async function createOrUpdateStream(domain: string): Promise<string> {
@@ -56,9 +63,14 @@ export function createNatsStreams(jsm: JetStreamManager, prefix: string, limitsM
     try {
       const { config } = await jsm.streams.info(name);
       if (!config.subjects?.includes(subject)) {
-        throw new Error(`stream ${name} exists but does not capture ${subject}: two domains map to one stream name`);
+        throw new Error(
+          `stream ${name} exists but does not capture ${subject}: two domains map to one stream name`,
+        );
       }
-      if (config.duplicate_window !== limits.duplicate_window || config.max_age !== limits.max_age) {
+      if (
+        config.duplicate_window !== limits.duplicate_window ||
+        config.max_age !== limits.max_age
+      ) {
         await jsm.streams.update(name, limits);
       }
       return name;
@@ -66,9 +78,17 @@ export function createNatsStreams(jsm: JetStreamManager, prefix: string, limitsM
       if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
     }
     // Interest retention: an event stays until every durable on the stream has acknowledged it.
-    const cfg = { name, subjects: [subject], retention: RetentionPolicy.Interest, storage: StorageType.File, ...limits };
+    const cfg = {
+      name,
+      subjects: [subject],
+      retention: RetentionPolicy.Interest,
+      storage: StorageType.File,
+      ...limits,
+    };
     // A concurrent creator (another process) is fine as long as the stream exists afterwards.
-    await jsm.streams.add(cfg).catch((err: unknown) => jsm.streams.info(name).catch(() => Promise.reject(err)));
+    await jsm.streams
+      .add(cfg)
+      .catch((err: unknown) => jsm.streams.info(name).catch(() => Promise.reject(err)));
     return name;
   }
 
@@ -102,7 +122,10 @@ export function createNatsStreams(jsm: JetStreamManager, prefix: string, limitsM
       try {
         const { config } = await jsm.consumers.info(stream, durable);
         if (config.filter_subject !== filter_subject || config.filter_subjects?.length) {
-          await jsm.consumers.update(stream, durable, { filter_subject, filter_subjects: undefined });
+          await jsm.consumers.update(stream, durable, {
+            filter_subject,
+            filter_subjects: undefined,
+          });
         }
         return;
       } catch (err) {
@@ -118,7 +141,11 @@ export function createNatsStreams(jsm: JetStreamManager, prefix: string, limitsM
         // Retries and dead-lettering are ours, counted by the server's delivery count.
         max_deliver: -1,
       };
-      await jsm.consumers.add(stream, cfg).catch((err: unknown) => jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)));
+      await jsm.consumers
+        .add(stream, cfg)
+        .catch((err: unknown) =>
+          jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)),
+        );
     },
   };
 }

@@ -5,7 +5,10 @@ import { type DomainEvent, eventDomain, subjectMatches } from './event.ts';
 import { ACK_WAIT_MS, type NatsStreams, natsDurableName } from './nats-streams.ts';
 import type { DeadLetterSink, EventHandler, SubscribeOptions, Subscription } from './port.ts';
 
-export type NatsLogger = { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+export type NatsLogger = {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
 
 /** What a subscription needs from its bus; the bus owns all of it and outlives the subscription. */
 export interface NatsSubscriptionDeps {
@@ -49,10 +52,17 @@ export async function startNatsSubscription(
 
   async function watch(r: Reader, messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
-      if (s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
+      if (
+        s.type === 'consumer_not_found' ||
+        s.type === 'consumer_deleted' ||
+        s.type === 'stream_not_found'
+      ) {
         // consume() would keep polling a durable nobody recreates; end it so run() opens a
         // fresh one, which recreates the stream and the durable first.
-        logger.warn({ consumer, domain: r.domain, status: s.type }, 'JetStream consumer missing; recreating');
+        logger.warn(
+          { consumer, domain: r.domain, status: s.type },
+          'JetStream consumer missing; recreating',
+        );
         void messages.close().catch(() => undefined);
       } else if (s.type === 'heartbeats_missed') {
         logger.warn({ consumer, domain: r.domain, count: s.count }, 'JetStream heartbeats missed');
@@ -87,7 +97,7 @@ export async function startNatsSubscription(
   }
 
   async function run(r: Reader): Promise<void> {
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       if (r.messages) await take(r, r.messages);
       if (closing || nc.isClosed()) return;
       // consume() rides out reconnects and missed heartbeats by itself; it ends on a terminal
@@ -134,7 +144,10 @@ export async function startNatsSubscription(
     // Confirmed ack, so close() returns only once the server knows. If the confirmation is lost
     // the event may come again; the consumer's inbox absorbs it (at least once).
     await m.ackAck().catch((err: unknown) => {
-      logger.warn({ consumer, eventId: event.id, err }, 'ack not confirmed; event may be redelivered');
+      logger.warn(
+        { consumer, eventId: event.id, err },
+        'ack not confirmed; event may be redelivered',
+      );
     });
   }
 
@@ -157,7 +170,11 @@ export async function startNatsSubscription(
   }
 
   const domains = [...new Set(patterns.map(eventDomain))];
-  const readers: Reader[] = domains.map((domain) => ({ domain, messages: undefined, done: Promise.resolve() }));
+  const readers: Reader[] = domains.map((domain) => ({
+    domain,
+    messages: undefined,
+    done: Promise.resolve(),
+  }));
   try {
     // Opened before subscribe() returns: an event published after it is the durable's to keep.
     for (const r of readers) r.messages = await open(r.domain);

@@ -19,7 +19,9 @@ export async function writeOutbox(trx: Db, events: readonly DomainEvent[]): Prom
                            ${events.map((e) => e.aggregateId ?? null)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
                            ${events.map((e) => e.traceId ?? null)}::text[], ${events.map((e) => e.occurredAt)}::timestamptz[])
       RETURNING 1)
-    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT count(*) AS n FROM written) w WHERE w.n > 0`.execute(trx);
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT count(*) AS n FROM written) w WHERE w.n > 0`.execute(
+    trx,
+  );
 }
 
 interface OutboxRow {
@@ -74,7 +76,10 @@ export async function relayOutboxBatch(db: Db, bus: EventBus, batchSize = 200): 
 
 /** Published rows are kept a while for inspection, then removed. */
 export async function pruneOutbox(db: Db, olderThanHours = 24): Promise<number> {
-  const res = await sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${olderThanHours})`.execute(db);
+  const res =
+    await sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${olderThanHours})`.execute(
+      db,
+    );
   return Number(res.numAffectedRows ?? 0);
 }
 
@@ -91,7 +96,11 @@ export function withOutboxEvent<Row>(
   /** More data-modifying CTEs that belong to the same change (they may read `changed`). */
   alongside?: RawBuilder<unknown>,
 ): RawBuilder<Row> {
-  return changeWithEvents<Row>(changed, alongside, sql`SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed`);
+  return changeWithEvents<Row>(
+    changed,
+    alongside,
+    sql`SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed`,
+  );
 }
 
 /**
@@ -116,7 +125,11 @@ export function withOutboxEvents<Row>(
 }
 
 /** The statement both build: the change, what goes alongside, the event rows (`events`, a SELECT over `changed`) and the NOTIFY. */
-function changeWithEvents<Row>(changed: OperationNodeSource | RawBuilder<unknown>, alongside: RawBuilder<unknown> | undefined, events: RawBuilder<unknown>): RawBuilder<Row> {
+function changeWithEvents<Row>(
+  changed: OperationNodeSource | RawBuilder<unknown>,
+  alongside: RawBuilder<unknown> | undefined,
+  events: RawBuilder<unknown>,
+): RawBuilder<Row> {
   return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
     ev AS (
       INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)

@@ -46,7 +46,12 @@ export interface Subscription {
 export interface EventBus {
   readonly kind: 'memory' | 'nats';
   publish(events: readonly DomainEvent[]): Promise<void>;
-  subscribe(consumer: string, subjects: readonly string[], handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  subscribe(
+    consumer: string,
+    subjects: readonly string[],
+    handler: EventHandler,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
   /**
    * Live fan-out, at most once: every process listening on `topic` at this moment gets `data`
    * (JSON). For pushes to connected clients (offers, tracking) that can be re-read from Postgres

@@ -39,7 +39,12 @@ describe('createTtlCache', () => {
 
   it('refreshes ahead in the background and answers from the entry meanwhile', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    const cache = createTtlCache<string>({
+      ttlMs: 2000,
+      refreshAfterMs: 1000,
+      maxEntries: 10,
+      now: () => t,
+    });
     expect(await cache.get('k', async () => 'v1')).toBe('v1');
     t = 500;
     expect(await cache.get('k', async () => 'unused')).toBe('v1');
@@ -67,7 +72,12 @@ describe('createTtlCache', () => {
 
   it('never serves an entry past its time to live, even while a refresh is pending', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    const cache = createTtlCache<string>({
+      ttlMs: 2000,
+      refreshAfterMs: 1000,
+      maxEntries: 10,
+      now: () => t,
+    });
     await cache.get('k', async () => 'old');
     await cache.get('k', async () => 'old');
     t = 1200;
@@ -92,7 +102,12 @@ describe('createTtlCache', () => {
 
   it('does not refresh an entry read only once since it was loaded', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    const cache = createTtlCache<string>({
+      ttlMs: 2000,
+      refreshAfterMs: 1000,
+      maxEntries: 10,
+      now: () => t,
+    });
     await cache.get('k', async () => 'v1');
     t = 1500;
     let loads = 0;
@@ -116,20 +131,33 @@ describe('createTtlCache', () => {
 
   it('lets the next caller load in line when a background refresh fails', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({ ttlMs: 2000, refreshAfterMs: 1000, maxEntries: 10, now: () => t });
+    const cache = createTtlCache<string>({
+      ttlMs: 2000,
+      refreshAfterMs: 1000,
+      maxEntries: 10,
+      now: () => t,
+    });
     await cache.get('k', async () => 'v1');
     await cache.get('k', async () => 'v1');
     t = 1500;
     expect(await cache.get('k', () => Promise.reject(new Error('database down')))).toBe('v1');
     await new Promise((r) => setImmediate(r));
     t = 2500;
-    await expect(cache.get('k', () => Promise.reject(new Error('still down')))).rejects.toThrow('still down');
+    await expect(cache.get('k', () => Promise.reject(new Error('still down')))).rejects.toThrow(
+      'still down',
+    );
     expect(await cache.get('k', async () => 'v2')).toBe('v2');
   });
 
   describe('stale marks by tag', () => {
     const tagged = (t: { now: number }) =>
-      createTtlCache<string>({ ttlMs: 10_000, refreshAfterMs: 8000, maxEntries: 100, now: () => t.now, tagOf: (k) => k.split('|')[0] as string });
+      createTtlCache<string>({
+        ttlMs: 10_000,
+        refreshAfterMs: 8000,
+        maxEntries: 100,
+        now: () => t.now,
+        tagOf: (k) => k.split('|')[0] as string,
+      });
     const settle = () => new Promise((r) => setImmediate(r));
 
     it('re-reads the marked tag in the background, serves the old entry meanwhile, and leaves other tags alone', async () => {

@@ -116,7 +116,8 @@ export function createTtlCache<T>(opts: {
       e.stale = true;
       e.until = Math.min(e.until, until);
     }
-    if (loading.has(key)) marksWhileLoading.set(key, Math.min(marksWhileLoading.get(key) ?? until, until));
+    if (loading.has(key))
+      marksWhileLoading.set(key, Math.min(marksWhileLoading.get(key) ?? until, until));
   }
 
   return {
@@ -151,7 +152,10 @@ export function createTtlCache<T>(opts: {
     },
     markStale(tags, graceMs) {
       const until = now() + graceMs;
-      const keys = tags === 'all' ? new Set([...entries.keys(), ...loading.keys()]) : tags.flatMap((tag) => [...(byTag.get(tag) ?? [])]);
+      const keys =
+        tags === 'all'
+          ? new Set([...entries.keys(), ...loading.keys()])
+          : tags.flatMap((tag) => [...(byTag.get(tag) ?? [])]);
       for (const key of keys) mark(key, until);
     },
   };

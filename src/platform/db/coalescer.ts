@@ -7,7 +7,10 @@
  * fails); a thrown error fails the whole batch. One batch per key is in flight at a time, so two
  * batches of one process never take the same row locks in opposite orders.
  */
-export function coalescer<I, O>(run: (batch: I[]) => Promise<Array<O | Error>>, opts: { max: number; keyOf?: (item: I) => string }) {
+export function coalescer<I, O>(
+  run: (batch: I[]) => Promise<Array<O | Error>>,
+  opts: { max: number; keyOf?: (item: I) => string },
+) {
   interface Pending {
     item: I;
     resolve: (o: O) => void;
@@ -26,7 +29,8 @@ export function coalescer<I, O>(run: (batch: I[]) => Promise<Array<O | Error>>, 
       batch.forEach((p, i) => {
         const r = results[i];
         if (r instanceof Error) p.reject(r);
-        else if (i >= results.length) p.reject(new Error('batch call answered fewer items than it was given'));
+        else if (i >= results.length)
+          p.reject(new Error('batch call answered fewer items than it was given'));
         else p.resolve(r as O);
       });
     } catch (err) {
@@ -56,7 +60,10 @@ export function coalescer<I, O>(run: (batch: I[]) => Promise<Array<O | Error>>, 
  * first item of a key only (one row can be written once per statement); the repeats are answered
  * as if they had come second one at a time. A null key never repeats.
  */
-export function repeatsInBatch<T>(items: readonly T[], keyOf: (item: T) => string | null): boolean[] {
+export function repeatsInBatch<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | null,
+): boolean[] {
   const seen = new Set<string>();
   return items.map((item) => {
     const key = keyOf(item);

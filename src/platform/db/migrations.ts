@@ -22,7 +22,9 @@ const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 // then find nothing left to do.
 const LOCK_KEY = 7_042_025_001;
 
-export async function readMigrations(sources: readonly MigrationSource[]): Promise<MigrationFile[]> {
+export async function readMigrations(
+  sources: readonly MigrationSource[],
+): Promise<MigrationFile[]> {
   const out: MigrationFile[] = [];
   for (const src of sources) {
     const entries = await fs.readdir(src.dir).catch(() => [] as string[]);
@@ -41,7 +43,10 @@ export async function readMigrations(sources: readonly MigrationSource[]): Promi
       });
     }
     files.forEach((f, i) => {
-      if (f.version !== i + 1) throw new Error(`migration ${src.name}/${f.version} is out of sequence (expected ${i + 1})`);
+      if (f.version !== i + 1)
+        throw new Error(
+          `migration ${src.name}/${f.version} is out of sequence (expected ${i + 1})`,
+        );
     });
     out.push(...files);
   }
@@ -53,7 +58,10 @@ export async function readMigrations(sources: readonly MigrationSource[]): Promi
  * session advisory lock so processes starting together never race. A file whose content changed
  * after it was applied stops boot: migrations are append-only.
  */
-export async function migrate(pool: pg.Pool, sources: readonly MigrationSource[]): Promise<{ applied: string[] }> {
+export async function migrate(
+  pool: pg.Pool,
+  sources: readonly MigrationSource[],
+): Promise<{ applied: string[] }> {
   const files = await readMigrations(sources);
   const client = await pool.connect();
   const applied: string[] = [];
@@ -71,19 +79,19 @@ export async function migrate(pool: pg.Pool, sources: readonly MigrationSource[]
       const seen = known.get(key);
       if (seen !== undefined) {
         if (seen !== f.checksum) {
-          throw new Error(`migration ${key}_${f.name} changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `migration ${key}_${f.name} changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(f.sql);
-        await client.query('INSERT INTO lastmile_migrations (source, version, name, checksum) VALUES ($1, $2, $3, $4)', [
-          f.source,
-          f.version,
-          f.name,
-          f.checksum,
-        ]);
+        await client.query(
+          'INSERT INTO lastmile_migrations (source, version, name, checksum) VALUES ($1, $2, $3, $4)',
+          [f.source, f.version, f.name, f.checksum],
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

@@ -16,7 +16,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, opts: { poolSize?: number; applicationName?: string; synchronousCommit?: boolean } = {}): Database {
+export function createDatabase(
+  url: string,
+  opts: { poolSize?: number; applicationName?: string; synchronousCommit?: boolean } = {},
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,

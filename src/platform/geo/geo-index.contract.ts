@@ -17,9 +17,14 @@ const BERLIN = { lat: 52.52, lng: 13.405 };
 const T0 = 1_700_000_000_000;
 
 /** The point `north` and `east` metres from `from` (flat-earth step, exact enough for a few km). */
-export function offset(from: { lat: number; lng: number }, north: number, east: number): { lat: number; lng: number } {
+export function offset(
+  from: { lat: number; lng: number },
+  north: number,
+  east: number,
+): { lat: number; lng: number } {
   const lat = from.lat + (north / EARTH_RADIUS_M) * (180 / Math.PI);
-  const lng = from.lng + (east / (EARTH_RADIUS_M * Math.cos((from.lat * Math.PI) / 180))) * (180 / Math.PI);
+  const lng =
+    from.lng + (east / (EARTH_RADIUS_M * Math.cos((from.lat * Math.PI) / 180))) * (180 / Math.PI);
   return { lat, lng };
 }
 
@@ -39,7 +44,8 @@ function point(id: string, at: number, north: number, east: number, from = BERLI
   return { id, at, ...offset(from, north, east) };
 }
 
-const dist = (p: { lat: number; lng: number }, q: { lat: number; lng: number }): number => haversineMeters(p.lat, p.lng, q.lat, q.lng);
+const dist = (p: { lat: number; lng: number }, q: { lat: number; lng: number }): number =>
+  haversineMeters(p.lat, p.lng, q.lat, q.lng);
 
 /** One contract, run against every GeoIndex adapter. */
 export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixture>): void {
@@ -58,7 +64,12 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
     });
 
     it('returns hits nearest first with haversine distances', async () => {
-      const points = [point('far', T0, 0, 1800), point('near', T0, 150, 0), point('mid', T0, -700, 300), point('outside', T0, 5000, 0)];
+      const points = [
+        point('far', T0, 0, 1800),
+        point('near', T0, 150, 0),
+        point('mid', T0, -700, 300),
+        point('outside', T0, 5000, 0),
+      ];
       await index.upsert(points);
       const hits = await index.search({ ...BERLIN, radiusM: 2000 });
       expect(hits.map((h) => h.id)).toEqual(['near', 'mid', 'far']);
@@ -106,7 +117,9 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
       await index.upsert([inside, outside]);
       const hits = await index.search({ ...BERLIN, radiusM: 20_000 });
       expect(hits.map((h) => h.id)).toEqual(['inside']);
-      expect(Math.abs((hits[0]?.distanceM ?? 0) - dist(BERLIN, inside))).toBeLessThanOrEqual(TOLERANCE_M);
+      expect(Math.abs((hits[0]?.distanceM ?? 0) - dist(BERLIN, inside))).toBeLessThanOrEqual(
+        TOLERANCE_M,
+      );
     });
 
     it('returns at most `limit` hits, the nearest ones, and 50 by default', async () => {
@@ -127,10 +140,17 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
     });
 
     it('does not let stale points nearer the centre starve the limit', async () => {
-      const stale = Array.from({ length: 40 }, (_, i) => point(`stale${i}`, T0 - 600_000, 5 * (i + 1), 0));
+      const stale = Array.from({ length: 40 }, (_, i) =>
+        point(`stale${i}`, T0 - 600_000, 5 * (i + 1), 0),
+      );
       const fresh = Array.from({ length: 5 }, (_, i) => point(`fresh${i}`, T0, 500 + 10 * i, 0));
       await index.upsert([...stale, ...fresh]);
-      const hits = await index.search({ ...BERLIN, radiusM: 2000, limit: 5, freshSince: T0 - 60_000 });
+      const hits = await index.search({
+        ...BERLIN,
+        radiusM: 2000,
+        limit: 5,
+        freshSince: T0 - 60_000,
+      });
       expect(hits.map((h) => h.id)).toEqual(['fresh0', 'fresh1', 'fresh2', 'fresh3', 'fresh4']);
     });
 
@@ -193,15 +213,24 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
     });
 
     it('rejects an invalid point without writing any of its batch', async () => {
-      await expect(index.upsert([point('ok', T0, 0, 0), { id: 'bad', lat: 91, lng: 0, at: T0 }])).rejects.toThrow();
-      await expect(index.upsert([{ id: 'nan', lat: Number.NaN, lng: 0, at: T0 }])).rejects.toThrow();
+      await expect(
+        index.upsert([point('ok', T0, 0, 0), { id: 'bad', lat: 91, lng: 0, at: T0 }]),
+      ).rejects.toThrow();
+      await expect(
+        index.upsert([{ id: 'nan', lat: Number.NaN, lng: 0, at: T0 }]),
+      ).rejects.toThrow();
       expect(await index.size()).toBe(0);
     });
 
     it('finds exactly the points a brute-force haversine scan finds, over 20k points', async () => {
       const random = seeded(20_000);
       const points: GeoPoint[] = Array.from({ length: 20_000 }, (_, i) =>
-        point(`drv${i}`, T0 - Math.floor(random() * 120_000), (random() * 2 - 1) * 15_000, (random() * 2 - 1) * 15_000),
+        point(
+          `drv${i}`,
+          T0 - Math.floor(random() * 120_000),
+          (random() * 2 - 1) * 15_000,
+          (random() * 2 - 1) * 15_000,
+        ),
       );
       await index.upsert(points);
       expect(await index.size()).toBe(points.length);
@@ -217,7 +246,8 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
         const expected = new Map<string, number>();
         for (const p of points) {
           const d = dist(q, p);
-          if (d <= q.radiusM && (q.freshSince === undefined || p.at >= q.freshSince)) expected.set(p.id, d);
+          if (d <= q.radiusM && (q.freshSince === undefined || p.at >= q.freshSince))
+            expected.set(p.id, d);
         }
         const got = new Set(hits.map((h) => h.id));
         expect(got.size).toBe(hits.length); // no duplicates
@@ -228,7 +258,9 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
         for (const id of [...missing, ...extra]) {
           const p = byId.get(id);
           if (!p) throw new Error(`unknown id ${id}`);
-          expect(Math.abs(dist(q, p) - q.radiusM), `${id} differs`).toBeLessThanOrEqual(TOLERANCE_M);
+          expect(Math.abs(dist(q, p) - q.radiusM), `${id} differs`).toBeLessThanOrEqual(
+            TOLERANCE_M,
+          );
         }
         expect(expected.size).toBeGreaterThan(50); // the query is not trivially empty
         for (let i = 1; i < hits.length; i++) {
@@ -241,7 +273,9 @@ export function geoIndexContract(name: string, make: () => Promise<GeoIndexFixtu
       const top = await index.search({ ...BERLIN, radiusM: 3000, limit: 10 });
       expect(top).toHaveLength(10);
       top.forEach((hit, i) => {
-        expect(Math.abs(hit.distanceM - (nearest[i] ?? Number.NaN))).toBeLessThanOrEqual(TOLERANCE_M);
+        expect(Math.abs(hit.distanceM - (nearest[i] ?? Number.NaN))).toBeLessThanOrEqual(
+          TOLERANCE_M,
+        );
       });
     });
   });

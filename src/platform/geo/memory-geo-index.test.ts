@@ -4,7 +4,10 @@ import { haversineMeters } from './haversine.ts';
 import { createMemoryGeoIndex } from './memory-geo-index.ts';
 import type { GeoPoint } from './port.ts';
 
-geoIndexContract('memory', async () => ({ index: createMemoryGeoIndex(), cleanup: async () => {} }));
+geoIndexContract('memory', async () => ({
+  index: createMemoryGeoIndex(),
+  cleanup: async () => {},
+}));
 
 describe('memory geo index', () => {
   it('matches brute force anywhere on the globe, across the antimeridian and near the poles', async () => {
@@ -16,7 +19,12 @@ describe('memory geo index', () => {
       // Half spread over the globe, half packed around the antimeridian and the poles.
       const hot = i % 2 === 0;
       const lat = hot ? (random() < 0.5 ? 1 : -1) * (80 + random() * 10) : random() * 180 - 90;
-      const lng = hot && random() < 0.5 ? (random() < 0.5 ? 179 + random() : -180 + random()) : random() * 360 - 180;
+      const lng =
+        hot && random() < 0.5
+          ? random() < 0.5
+            ? 179 + random()
+            : -180 + random()
+          : random() * 360 - 180;
       points.push({ id: `p${i}`, lat, lng, at: 0 });
     }
     await index.upsert(points);
@@ -31,8 +39,12 @@ describe('memory geo index', () => {
     for (const c of centres) {
       for (const radiusM of [50_000, 300_000, 1_500_000]) {
         const hits = await index.search({ ...c, radiusM, limit: points.length });
-        const expected = points.filter((p) => haversineMeters(c.lat, c.lng, p.lat, p.lng) <= radiusM).map((p) => p.id);
-        expect(hits.map((h) => h.id).sort(), `${JSON.stringify(c)} r=${radiusM}`).toEqual(expected.sort());
+        const expected = points
+          .filter((p) => haversineMeters(c.lat, c.lng, p.lat, p.lng) <= radiusM)
+          .map((p) => p.id);
+        expect(hits.map((h) => h.id).sort(), `${JSON.stringify(c)} r=${radiusM}`).toEqual(
+          expected.sort(),
+        );
       }
     }
     await index.close();
@@ -48,7 +60,9 @@ describe('memory geo index', () => {
     expect(await index.prune(2000)).toBe(1);
     expect(await index.size()).toBe(2);
     expect(await index.get('old')).toBeNull();
-    expect((await index.search({ lat: 52.52, lng: 13.4, radiusM: 1000 })).map((h) => h.id)).toEqual(['edge', 'new']);
+    expect((await index.search({ lat: 52.52, lng: 13.4, radiusM: 1000 })).map((h) => h.id)).toEqual(
+      ['edge', 'new'],
+    );
     await index.close();
   });
 

@@ -54,7 +54,8 @@ interface Probe {
  */
 export function createMemoryGeoIndex(options: MemoryGeoIndexOptions = {}): MemoryGeoIndex {
   const cellDeg = options.cellDeg ?? 0.01;
-  if (!(cellDeg > 0 && cellDeg <= 10)) throw new RangeError(`cellDeg must be in (0, 10], got ${cellDeg}`);
+  if (!(cellDeg > 0 && cellDeg <= 10))
+    throw new RangeError(`cellDeg must be in (0, 10], got ${cellDeg}`);
   const rows = Math.ceil(180 / cellDeg);
   const colsByRow = new Int32Array(rows);
   for (let row = 0; row < rows; row++) {
@@ -176,7 +177,14 @@ export function createMemoryGeoIndex(options: MemoryGeoIndexOptions = {}): Memor
           current.at = p.at;
         } else {
           const cell = cellOf(p.lat, p.lng);
-          const entry: Entry = { id: p.id, lat: p.lat, lng: p.lng, at: p.at, cosLat: Math.cos(p.lat * RAD), cell };
+          const entry: Entry = {
+            id: p.id,
+            lat: p.lat,
+            lng: p.lng,
+            at: p.at,
+            cosLat: Math.cos(p.lat * RAD),
+            cell,
+          };
           byId.set(p.id, entry);
           place(entry);
         }
@@ -207,7 +215,10 @@ export function createMemoryGeoIndex(options: MemoryGeoIndexOptions = {}): Memor
       const { lat, lng, radiusM } = query;
       const freshSince = query.freshSince ?? -Infinity;
       // d ≤ r  ⇔  a ≤ sin²(r / 2R), as long as r does not reach the antipode.
-      const maxA = radiusM >= Math.PI * EARTH_RADIUS_M ? Infinity : Math.sin(radiusM / (2 * EARTH_RADIUS_M)) ** 2;
+      const maxA =
+        radiusM >= Math.PI * EARTH_RADIUS_M
+          ? Infinity
+          : Math.sin(radiusM / (2 * EARTH_RADIUS_M)) ** 2;
       const cosQ = Math.cos(lat * RAD);
       const best = new TopK(limit);
       const consider = (e: Entry): void => {
@@ -268,7 +279,8 @@ const sinSq = (angle: number): number => {
 };
 
 /** Ties on distance go by id, so results are deterministic. */
-const before = (aA: number, idA: string, aB: number, idB: string): boolean => aA < aB || (aA === aB && idA < idB);
+const before = (aA: number, idA: string, aB: number, idB: string): boolean =>
+  aA < aB || (aA === aB && idA < idB);
 
 /** The `k` smallest candidates by `a`, in a binary max-heap: the worst kept one is at the root. */
 class TopK {
@@ -306,7 +318,12 @@ class TopK {
 
   /** True when slot i should sit above slot j in the max-heap. */
   private above(i: number, j: number): boolean {
-    return before(this.as[j] ?? Infinity, this.entries[j]?.id ?? '', this.as[i] ?? Infinity, this.entries[i]?.id ?? '');
+    return before(
+      this.as[j] ?? Infinity,
+      this.entries[j]?.id ?? '',
+      this.as[i] ?? Infinity,
+      this.entries[i]?.id ?? '',
+    );
   }
 
   private swap(i: number, j: number): void {

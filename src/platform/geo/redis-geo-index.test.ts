@@ -51,7 +51,12 @@ if (url) {
     });
 
     it('prunes points recorded before a cut-off, in batches', async () => {
-      const points = Array.from({ length: 2500 }, (_, i) => ({ id: `d${i}`, lat: 52.5, lng: 13.4 + i * 1e-5, at: i }));
+      const points = Array.from({ length: 2500 }, (_, i) => ({
+        id: `d${i}`,
+        lat: 52.5,
+        lng: 13.4 + i * 1e-5,
+        at: i,
+      }));
       await index.upsert(points);
       expect(await index.prune(2100)).toBe(2100);
       expect(await index.size()).toBe(400);

@@ -177,7 +177,9 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
     async get(id: string): Promise<GeoPoint | null> {
       assertOpen();
       // MULTI so a concurrent upsert cannot pair one fix's position with another's timestamp.
-      const [posReply, atReply] = throwFirstError(await redis.multi().geopos(geoKey, id).zscore(atKey, id).exec());
+      const [posReply, atReply] = throwFirstError(
+        await redis.multi().geopos(geoKey, id).zscore(atKey, id).exec(),
+      );
       const pos = (posReply as Array<[unknown, unknown] | null> | undefined)?.[0];
       if (!pos || atReply === null || atReply === undefined) return null;
       return { id, lng: Number(pos[0]), lat: Number(pos[1]), at: Number(atReply) };
@@ -217,10 +219,13 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
 
     async prune(olderThan: number): Promise<number> {
       assertOpen();
-      if (!Number.isFinite(olderThan)) throw new RangeError(`prune olderThan must be finite: ${olderThan}`);
+      if (!Number.isFinite(olderThan))
+        throw new RangeError(`prune olderThan must be finite: ${olderThan}`);
       let total = 0;
       for (;;) {
-        const n = Number(await scripts.lastmileGeoPrune(geoKey, atKey, String(olderThan), String(PRUNE_BATCH)));
+        const n = Number(
+          await scripts.lastmileGeoPrune(geoKey, atKey, String(olderThan), String(PRUNE_BATCH)),
+        );
         total += n;
         if (n < PRUNE_BATCH) return total;
       }

@@ -42,7 +42,12 @@ function unstorableAt(value: unknown, root: string): { path: string; message: st
       if (!Number.isFinite(v)) return { path, message: 'must be a finite number' };
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => stack.push([x, `${path}.${i}`]));
-    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as { pipe?: unknown }).pipe !== 'function') {
+    } else if (
+      v !== null &&
+      typeof v === 'object' &&
+      !ArrayBuffer.isView(v) &&
+      typeof (v as { pipe?: unknown }).pipe !== 'function'
+    ) {
       for (const [k, x] of Object.entries(v)) {
         if (k.includes('\u0000')) return { path, message: 'must not contain U+0000' };
         stack.push([x, `${path}.${k}`]);
@@ -71,7 +76,14 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
       const sent = req.headers['x-request-id'];
       return typeof sent === 'string' && REQUEST_ID_RE.test(sent) ? sent : uuidv7();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
     routerOptions: { maxParamLength: 200 },
     // The router's own refusals (a malformed %-escape, a path parameter over maxParamLength) would
     // otherwise bypass the error handler and answer plain JSON instead of problem+json.
@@ -80,7 +92,10 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
 
   app.setErrorHandler(errorHandler(ctx.logger));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 
   app.addHook('onRequest', async (request, reply) => {
@@ -88,7 +103,11 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpRequests.inc({
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+    });
     ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
@@ -113,7 +132,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
       const out = { ...(schema ?? {}) } as Record<string, unknown>;
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
-        if (Array.isArray(auth)) out.description = `${(out.description as string) ?? ''}\n\nRoles: ${auth.join(', ')}`.trim();
+        if (Array.isArray(auth))
+          out.description =
+            `${(out.description as string) ?? ''}\n\nRoles: ${auth.join(', ')}`.trim();
       }
       return { schema: out as never, url };
     },
@@ -126,8 +147,14 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   // Refused here, naming the field, instead of failing (500) at whichever statement would have
   // stored or compared the value. After validation (and its coercion), before idempotency.
   app.addHook('preHandler', async (request) => {
-    const bad = unstorableAt(request.params, 'params') ?? unstorableAt(request.query, 'querystring') ?? unstorableAt(request.body, 'body');
-    if (bad) throw new AppError('VALIDATION_FAILED', `${bad.path}: ${bad.message}`, { details: { errors: [bad] } });
+    const bad =
+      unstorableAt(request.params, 'params') ??
+      unstorableAt(request.query, 'querystring') ??
+      unstorableAt(request.body, 'body');
+    if (bad)
+      throw new AppError('VALIDATION_FAILED', `${bad.path}: ${bad.message}`, {
+        details: { errors: [bad] },
+      });
   });
   registerIdempotency(app, ctx.db, ctx.logger);
 
@@ -143,18 +170,27 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     if (!ok) reply.code(503).header('retry-after', '2');
     return { status: ok ? 'ready' : 'not_ready', checks, modules: opts.moduleStates() };
   });
-  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
-    reply.type(ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
-  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/metrics',
+    { config: { auth: 'public' }, schema: { hide: true } },
+    async (_req, reply) => {
+      reply.type(ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    },
+  );
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(async (scope) => opsRoutes(scope, ctx));
   for (const m of opts.modules) {
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));
   }
-  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'lastmile API' } });
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', title: 'lastmile API' },
+  });
   await app.ready();
   return app;
 }

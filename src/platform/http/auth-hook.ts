@@ -9,7 +9,11 @@ export type ApiKeyResolver = (key: string) => Promise<Principal | null>;
  * Authenticates every request from `Authorization: Bearer <jwt>` or `X-Api-Key`, then checks the
  * route's declared `auth`. Missing or bad credentials are 401; a valid caller of the wrong role 403.
  */
-export function registerAuth(app: FastifyInstance, tokens: TokenIssuer, resolveApiKey: ApiKeyResolver): void {
+export function registerAuth(
+  app: FastifyInstance,
+  tokens: TokenIssuer,
+  resolveApiKey: ApiKeyResolver,
+): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
     if (route.config?.auth === undefined && !route.url.startsWith('/docs')) {
@@ -21,10 +25,16 @@ export function registerAuth(app: FastifyInstance, tokens: TokenIssuer, resolveA
     request.principal = await authenticate(request, tokens, resolveApiKey, auth === 'public');
     if (auth === 'public') return;
     if (!request.principal) {
-      throw new AppError('UNAUTHENTICATED', 'Send a bearer token (POST /v1/auth/token) or an X-Api-Key');
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'Send a bearer token (POST /v1/auth/token) or an X-Api-Key',
+      );
     }
     if (auth !== 'authenticated' && !auth.includes(request.principal.role)) {
-      throw new AppError('FORBIDDEN', `This route is for ${auth.join(', ')}; you are signed in as ${request.principal.role}`);
+      throw new AppError(
+        'FORBIDDEN',
+        `This route is for ${auth.join(', ')}; you are signed in as ${request.principal.role}`,
+      );
     }
   });
 }

@@ -11,7 +11,13 @@ afterAll(async () => {
 
 const problem = (res: { headers: Record<string, unknown>; json(): unknown }) => {
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  return res.json() as { code: string; status: number; detail: string; requestId: string; errors?: Array<{ path: string }> };
+  return res.json() as {
+    code: string;
+    status: number;
+    detail: string;
+    requestId: string;
+    errors?: Array<{ path: string }>;
+  };
 };
 
 describe('HTTP platform', () => {
@@ -69,26 +75,51 @@ describe('HTTP platform', () => {
     const anon = await t.request({ method: 'GET', url: '/v1/support/tickets' });
     expect(anon.statusCode).toBe(401);
     expect(problem(anon).code).toBe('UNAUTHENTICATED');
-    const garbage = await t.request({ method: 'GET', url: '/v1/support/tickets', headers: { authorization: 'Bearer not.a.jwt' } });
+    const garbage = await t.request({
+      method: 'GET',
+      url: '/v1/support/tickets',
+      headers: { authorization: 'Bearer not.a.jwt' },
+    });
     expect(garbage.statusCode).toBe(401);
-    const badKey = await t.request({ method: 'GET', url: '/v1/support/tickets', headers: { 'x-api-key': 'lm_nope' } });
+    const badKey = await t.request({
+      method: 'GET',
+      url: '/v1/support/tickets',
+      headers: { 'x-api-key': 'lm_nope' },
+    });
     expect(badKey.statusCode).toBe(401);
     const customer = await t.tokenFor('customer');
-    const wrongRole = await t.request({ method: 'POST', url: '/v1/partners/api-keys', token: customer, payload: { partner_name: 'x' } });
+    const wrongRole = await t.request({
+      method: 'POST',
+      url: '/v1/partners/api-keys',
+      token: customer,
+      payload: { partner_name: 'x' },
+    });
     expect(wrongRole.statusCode).toBe(403);
     expect(problem(wrongRole).code).toBe('FORBIDDEN');
   });
 
   it('echoes a sane request id and makes one otherwise', async () => {
-    const mine = await t.request({ method: 'GET', url: '/health', headers: { 'x-request-id': 'abc-123' } });
+    const mine = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(mine.headers['x-request-id']).toBe('abc-123');
-    const evil = await t.request({ method: 'GET', url: '/health', headers: { 'x-request-id': 'a b\u0000c' } });
+    const evil = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'a b\u0000c' },
+    });
     expect(evil.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('serves health, readiness with per-module state, metrics and the API documents', async () => {
     const health = await t.request({ method: 'GET', url: '/health' });
-    expect(health.json().modules).toMatchObject({ identity: 'running', support: 'running', notifications: 'running' });
+    expect(health.json().modules).toMatchObject({
+      identity: 'running',
+      support: 'running',
+      notifications: 'running',
+    });
     const ready = await t.request({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks.postgres.ok).toBe(true);
@@ -96,8 +127,13 @@ describe('HTTP platform', () => {
     expect(metrics.body).toContain('lastmile_http_requests_total');
     const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/auth/token', '/v1/support/tickets', '/v1/notifications']));
-    expect(doc.paths['/v1/support/tickets'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/auth/token', '/v1/support/tickets', '/v1/notifications']),
+    );
+    expect(
+      doc.paths['/v1/support/tickets'].post.requestBody.content['application/json'].schema
+        .additionalProperties,
+    ).toBe(false);
     const docs = await t.request({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('openapi.json');

@@ -37,7 +37,8 @@ export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): P
     },
     async (req, reply) => {
       const row = await requestReplay(ctx.db, req.params.id);
-      if (!row) throw new AppError('NOT_FOUND', `No dead letter ${req.params.id} waiting for replay`);
+      if (!row)
+        throw new AppError('NOT_FOUND', `No dead letter ${req.params.id} waiting for replay`);
       reply.code(202);
       return row;
     },

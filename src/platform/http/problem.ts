@@ -1,6 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode, ErrorCodes, isAppError, isConflictAbort, isConnectionError, SqlState, sqlState } from '../errors.ts';
+import {
+  AppError,
+  type ErrorCode,
+  ErrorCodes,
+  isAppError,
+  isConflictAbort,
+  isConnectionError,
+  SqlState,
+  sqlState,
+} from '../errors.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -25,42 +34,75 @@ export function toAppError(err: unknown): AppError {
   if (fe?.validation) {
     return new AppError('VALIDATION_FAILED', validationMessage(fe), {
       cause: err,
-      details: { errors: fe.validation.map((v) => ({ path: validationPath(v, fe.validationContext), message: v.message ?? 'invalid' })) },
+      details: {
+        errors: fe.validation.map((v) => ({
+          path: validationPath(v, fe.validationContext),
+          message: v.message ?? 'invalid',
+        })),
+      },
     });
   }
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than this route accepts', { cause: err });
+      return new AppError(
+        'PAYLOAD_TOO_LARGE',
+        'The request body is larger than this route accepts',
+        { cause: err },
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type; send application/json`, { cause: err });
+      return new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Unsupported Content-Type; send application/json`,
+        { cause: err },
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('VALIDATION_FAILED', 'The request body is empty but Content-Type is application/json', { cause: err });
+      return new AppError(
+        'VALIDATION_FAILED',
+        'The request body is empty but Content-Type is application/json',
+        { cause: err },
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('VALIDATION_FAILED', 'Content-Length does not match the body', { cause: err });
+      return new AppError('VALIDATION_FAILED', 'Content-Length does not match the body', {
+        cause: err,
+      });
   }
   if (err instanceof SyntaxError || fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON', { cause: err });
   }
   // A uniqueness race the code did not foresee is still the client's conflict, not our crash.
   if (sqlState(err) === SqlState.UNIQUE_VIOLATION) {
-    return new AppError('CONFLICT', 'This conflicts with data that already exists; reload and retry', { cause: err });
+    return new AppError(
+      'CONFLICT',
+      'This conflicts with data that already exists; reload and retry',
+      { cause: err },
+    );
   }
   if (isConflictAbort(err)) {
-    return new AppError('DEPENDENCY_UNAVAILABLE', 'Busy with a concurrent change; retry', { cause: err, retryAfterS: 1 });
+    return new AppError('DEPENDENCY_UNAVAILABLE', 'Busy with a concurrent change; retry', {
+      cause: err,
+      retryAfterS: 1,
+    });
   }
   if (isConnectionError(err)) {
-    return new AppError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: err, retryAfterS: 2 });
+    return new AppError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+      cause: err,
+      retryAfterS: 2,
+    });
   }
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status === 404) return new AppError('NOT_FOUND', fe.message || 'Not found', { cause: err });
   if (status === 405) return new AppError('METHOD_NOT_ALLOWED', fe.message, { cause: err });
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', fe.message, { cause: err });
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', fe.message, { cause: err });
-  if (status >= 400 && status < 500) return new AppError('VALIDATION_FAILED', fe.message || 'Bad request', { cause: err });
+  if (status >= 400 && status < 500)
+    return new AppError('VALIDATION_FAILED', fe.message || 'Bad request', { cause: err });
   return new AppError('INTERNAL', 'An internal error occurred; it has been logged', { cause: err });
 }
 
-function validationPath(v: { instancePath?: string; params?: Record<string, unknown> }, ctx?: string): string {
+function validationPath(
+  v: { instancePath?: string; params?: Record<string, unknown> },
+  ctx?: string,
+): string {
   const base = v.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
   const extra = v.params?.additionalProperty ?? v.params?.missingProperty;
   const field = [base, typeof extra === 'string' ? extra : ''].filter(Boolean).join('.');
@@ -76,7 +118,10 @@ function validationMessage(fe: FastifyError): string {
 }
 
 export function problemOf(err: AppError, request: FastifyRequest): Problem {
-  const { errors, ...rest } = (err.details ?? {}) as { errors?: Problem['errors'] } & Record<string, unknown>;
+  const { errors, ...rest } = (err.details ?? {}) as { errors?: Problem['errors'] } & Record<
+    string,
+    unknown
+  >;
   return {
     ...rest,
     type: problemType(err.code),

@@ -40,12 +40,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
     if (mode === 'off') return;
     const raw = request.headers['idempotency-key'];
     if (raw === undefined) {
-      if (mode === 'required') throw new AppError('VALIDATION_FAILED', 'This route requires an Idempotency-Key header');
+      if (mode === 'required')
+        throw new AppError('VALIDATION_FAILED', 'This route requires an Idempotency-Key header');
       return;
     }
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || !KEY_RE.test(key)) {
-      throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters');
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1-255 visible ASCII characters',
+      );
     }
     const scope = request.principal ? principalScope(request.principal) : `ip:${request.ip}`;
     const path = request.routeOptions.url ?? request.url;
@@ -55,11 +59,18 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
     const res = await store.begin({ scope, key, method: request.method, path, requestHash });
     switch (res.outcome) {
       case 'mismatch':
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request',
+        );
       case 'in_flight':
-        throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running; retry later', {
-          retryAfterS: 1,
-        });
+        throw new AppError(
+          'IDEMPOTENCY_IN_FLIGHT',
+          'A request with this Idempotency-Key is still running; retry later',
+          {
+            retryAfterS: 1,
+          },
+        );
       case 'replay':
         reply.header('idempotent-replayed', 'true');
         if (res.response.contentType) reply.type(res.response.contentType);
@@ -77,7 +88,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
       if (reply.statusCode >= 500) {
         await store.abandon(claim.scope, claim.key);
       } else {
-        const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+        const body =
+          typeof payload === 'string'
+            ? payload
+            : Buffer.isBuffer(payload)
+              ? payload.toString('utf8')
+              : '';
         const type = reply.getHeader('content-type');
         await store.complete(claim.scope, claim.key, {
           status: reply.statusCode,

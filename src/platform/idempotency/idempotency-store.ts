@@ -48,7 +48,10 @@ async function claimMany(db: Db, batch: readonly Claim[]): Promise<boolean[]> {
   return batch.map((c, i) => !repeat[i] && got.has(idOf(c)));
 }
 
-async function completeMany(db: Db, batch: ReadonlyArray<{ scope: string; key: string; response: StoredResponse }>): Promise<null[]> {
+async function completeMany(
+  db: Db,
+  batch: ReadonlyArray<{ scope: string; key: string; response: StoredResponse }>,
+): Promise<null[]> {
   await sql`UPDATE idempotency_keys i SET state = 'done', response_status = r.status, response_body = r.body, response_type = r.type
     FROM unnest(${batch.map((b) => b.scope)}::text[], ${batch.map((b) => b.key)}::text[], ${batch.map((b) => b.response.status)}::int[],
                 ${batch.map((b) => b.response.body)}::text[], ${batch.map((b) => b.response.contentType)}::text[]) AS r(scope, key, status, body, type)
@@ -61,8 +64,14 @@ async function completeMany(db: Db, batch: ReadonlyArray<{ scope: string; key: s
  * responses: under load a request costs a fraction of a round trip for each.
  */
 export function idempotencyStore(db: Db) {
-  const claim = coalescer((batch: Claim[]) => retryOnConflict(() => claimMany(db, batch)), { max: 200 });
-  const complete = coalescer((batch: Array<{ scope: string; key: string; response: StoredResponse }>) => retryOnConflict(() => completeMany(db, batch)), { max: 200 });
+  const claim = coalescer((batch: Claim[]) => retryOnConflict(() => claimMany(db, batch)), {
+    max: 200,
+  });
+  const complete = coalescer(
+    (batch: Array<{ scope: string; key: string; response: StoredResponse }>) =>
+      retryOnConflict(() => completeMany(db, batch)),
+    { max: 200 },
+  );
 
   /**
    * Claims `(scope, key)` for one request. The first caller inserts an in-flight row; a later one
@@ -73,17 +82,30 @@ export function idempotencyStore(db: Db) {
     if (await claim(p)) return { outcome: 'proceed' };
     const row = await db
       .selectFrom('idempotency_keys')
-      .select(['method', 'path', 'request_hash', 'state', 'response_status', 'response_body', 'response_type'])
+      .select([
+        'method',
+        'path',
+        'request_hash',
+        'state',
+        'response_status',
+        'response_body',
+        'response_type',
+      ])
       .where('scope', '=', p.scope)
       .where('key', '=', p.key)
       .executeTakeFirst();
     // Deleted between the two statements (the first attempt failed with a 5xx): let this one run.
     if (!row) return begin(p);
-    if (row.request_hash !== p.requestHash || row.method !== p.method || row.path !== p.path) return { outcome: 'mismatch' };
+    if (row.request_hash !== p.requestHash || row.method !== p.method || row.path !== p.path)
+      return { outcome: 'mismatch' };
     if (row.state === 'in_flight') return { outcome: 'in_flight' };
     return {
       outcome: 'replay',
-      response: { status: row.response_status, body: row.response_body ?? '', contentType: row.response_type },
+      response: {
+        status: row.response_status,
+        body: row.response_body ?? '',
+        contentType: row.response_type,
+      },
     };
   }
 
@@ -94,11 +116,14 @@ export function idempotencyStore(db: Db) {
     },
     /** A server-side failure stores nothing: the key is freed so the client's retry runs again. */
     abandon: async (scope: string, key: string): Promise<void> => {
-      await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .execute();
     },
   };
 }
-
 
 export async function pruneIdempotencyKeys(db: Db): Promise<number> {
   const res = await sql`DELETE FROM idempotency_keys WHERE expires_at < now()`.execute(db);

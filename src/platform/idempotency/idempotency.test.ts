@@ -38,14 +38,26 @@ afterAll(async () => {
 });
 
 const post = (token: string, key: string, payload: object) =>
-  t.request({ method: 'POST', url: '/v1/support/tickets', token, headers: { 'idempotency-key': key }, payload });
+  t.request({
+    method: 'POST',
+    url: '/v1/support/tickets',
+    token,
+    headers: { 'idempotency-key': key },
+    payload,
+  });
 
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body', async () => {
     const token = await t.tokenFor('customer');
-    const first = await post(token, 'k-replay', { subject: 'Late order', message: 'still waiting' });
+    const first = await post(token, 'k-replay', {
+      subject: 'Late order',
+      message: 'still waiting',
+    });
     expect(first.statusCode).toBe(201);
-    const second = await post(token, 'k-replay', { message: 'still waiting', subject: 'Late order' });
+    const second = await post(token, 'k-replay', {
+      message: 'still waiting',
+      subject: 'Late order',
+    });
     expect(second.statusCode).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
@@ -73,7 +85,13 @@ describe('Idempotency-Key', () => {
   it('answers 409 while the first request is still running, then replays it', async () => {
     const token = await t.tokenFor('ops');
     const req = () =>
-      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-gate' }, payload: { n: 7 } });
+      t.request({
+        method: 'POST',
+        url: '/v1/test/gate',
+        token,
+        headers: { 'idempotency-key': 'k-gate' },
+        payload: { n: 7 },
+      });
     const first = req();
     while (!release) await new Promise((r) => setTimeout(r, 5));
     const concurrent = await req();
@@ -93,12 +111,24 @@ describe('Idempotency-Key', () => {
     const token = await t.tokenFor('ops');
     const before = calls;
     const gate4 = () =>
-      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-4xx' }, payload: { n: 0 } });
+      t.request({
+        method: 'POST',
+        url: '/v1/test/gate',
+        token,
+        headers: { 'idempotency-key': 'k-4xx' },
+        payload: { n: 0 },
+      });
     expect((await gate4()).statusCode).toBe(422);
     expect((await gate4()).headers['idempotent-replayed']).toBe('true');
     expect(calls).toBe(before + 1);
     const gate5 = () =>
-      t.request({ method: 'POST', url: '/v1/test/gate', token, headers: { 'idempotency-key': 'k-5xx' }, payload: { n: -1 } });
+      t.request({
+        method: 'POST',
+        url: '/v1/test/gate',
+        token,
+        headers: { 'idempotency-key': 'k-5xx' },
+        payload: { n: -1 },
+      });
     expect((await gate5()).statusCode).toBe(500);
     expect((await gate5()).statusCode).toBe(500);
     expect(calls).toBe(before + 3);
@@ -107,13 +137,19 @@ describe('Idempotency-Key', () => {
   it('50 concurrent retries of one request make one ticket', async () => {
     const token = await t.tokenFor('customer');
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => post(token, 'k-storm', { subject: 'Storm', message: 'retrying hard' })),
+      Array.from({ length: 50 }, () =>
+        post(token, 'k-storm', { subject: 'Storm', message: 'retrying hard' }),
+      ),
     );
     const codes = results.map((r) => r.statusCode);
     expect(codes.every((c) => c === 201 || c === 409)).toBe(true);
     const ids = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json().id));
     expect(ids.size).toBe(1);
-    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets WHERE subject = 'Storm'`.execute(t.platform.ctx.db);
+    const n = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM support_tickets WHERE subject = 'Storm'`.execute(
+      t.platform.ctx.db,
+    );
     expect(n.rows[0]?.n).toBe(1);
   });
 

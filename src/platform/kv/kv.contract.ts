@@ -107,9 +107,13 @@ export function kvContract(name: string, make: () => Promise<KvFixture>): void {
     });
 
     it('increments atomically under 200 concurrent calls', async () => {
-      const results = await Promise.all(Array.from({ length: 200 }, () => kv.increment('hits', 1, { ttlMs: 60_000 })));
+      const results = await Promise.all(
+        Array.from({ length: 200 }, () => kv.increment('hits', 1, { ttlMs: 60_000 })),
+      );
       expect(await kv.get('hits')).toBe('200');
-      expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect([...results].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
     });
 
     it('sets the increment TTL when the key is created and never extends it', async () => {

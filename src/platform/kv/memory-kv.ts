@@ -29,7 +29,8 @@ export function createMemoryKv(options: MemoryKvOptions = {}): KeyValueStore {
     sweepMs > 0
       ? setInterval(() => {
           const t = now();
-          for (const [key, entry] of entries) if (entry.expiresAt !== null && entry.expiresAt <= t) entries.delete(key);
+          for (const [key, entry] of entries)
+            if (entry.expiresAt !== null && entry.expiresAt <= t) entries.delete(key);
         }, sweepMs)
       : null;
   sweep?.unref();
@@ -71,15 +72,20 @@ export function createMemoryKv(options: MemoryKvOptions = {}): KeyValueStore {
 
     async increment(key: string, by = 1, opts: { ttlMs?: number } = {}): Promise<number> {
       assertOpen();
-      if (!Number.isSafeInteger(by)) throw new RangeError(`increment must be a safe integer, got ${by}`);
+      if (!Number.isSafeInteger(by))
+        throw new RangeError(`increment must be a safe integer, got ${by}`);
       const ttlMs = opts.ttlMs === undefined ? undefined : checkTtl(opts.ttlMs);
       const entry = live(key);
       if (!entry) {
-        entries.set(key, { value: String(by), expiresAt: ttlMs === undefined ? null : now() + ttlMs });
+        entries.set(key, {
+          value: String(by),
+          expiresAt: ttlMs === undefined ? null : now() + ttlMs,
+        });
         return by;
       }
       // Same rule as Redis INCRBY: only a plain decimal integer can be incremented.
-      if (!/^-?(0|[1-9]\d*)$/.test(entry.value)) throw new Error(`value of ${key} is not an integer`);
+      if (!/^-?(0|[1-9]\d*)$/.test(entry.value))
+        throw new Error(`value of ${key} is not an integer`);
       const next = Number(entry.value) + by;
       if (!Number.isSafeInteger(next)) throw new RangeError(`increment of ${key} would overflow`);
       entry.value = String(next); // the TTL set at creation is kept, never extended
@@ -107,6 +113,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): KeyValueStore {
 
 /** TTLs are whole milliseconds > 0, as Redis PX requires; fractions round up so a key never lives shorter. */
 function checkTtl(ttlMs: number): number {
-  if (!(Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
+  if (!(Number.isFinite(ttlMs) && ttlMs > 0))
+    throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
   return Math.ceil(ttlMs);
 }

@@ -58,7 +58,8 @@ export function createRedisKv(redis: Redis, opts: RedisKvOptions): KeyValueStore
 
     async increment(key: string, by = 1, options: { ttlMs?: number } = {}): Promise<number> {
       assertOpen();
-      if (!Number.isSafeInteger(by)) throw new RangeError(`increment must be a safe integer, got ${by}`);
+      if (!Number.isSafeInteger(by))
+        throw new RangeError(`increment must be a safe integer, got ${by}`);
       if (options.ttlMs === undefined) return Number(await redis.incrby(k(key), by));
       const ttlMs = checkTtl(options.ttlMs);
       return Number(await scripts.lastmileKvIncrement(k(key), String(by), String(ttlMs)));
@@ -83,6 +84,7 @@ export function createRedisKv(redis: Redis, opts: RedisKvOptions): KeyValueStore
 
 /** TTLs are whole milliseconds > 0, as PX requires; fractions round up so a key never lives shorter. */
 function checkTtl(ttlMs: number): number {
-  if (!(Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
+  if (!(Number.isFinite(ttlMs) && ttlMs > 0))
+    throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
   return Math.ceil(ttlMs);
 }

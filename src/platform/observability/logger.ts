@@ -6,6 +6,9 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
   return pino({
     level,
     base: { service: 'lastmile', ...base },
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password'], remove: true },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password'],
+      remove: true,
+    },
   });
 }

@@ -12,7 +12,14 @@ export interface Membership {
  * writes a heartbeat to a sorted set every `everyMs` and reads how many beat within `staleMs`.
  * The last count read survives a Redis outage, which is exactly when it is needed.
  */
-export function startMembership(opts: { redis: Redis; key: string; member: string; clock?: Clock; everyMs?: number; staleMs?: number }): Membership {
+export function startMembership(opts: {
+  redis: Redis;
+  key: string;
+  member: string;
+  clock?: Clock;
+  everyMs?: number;
+  staleMs?: number;
+}): Membership {
   const clock = opts.clock ?? { now: () => Date.now() };
   const everyMs = opts.everyMs ?? 2000;
   const staleMs = opts.staleMs ?? everyMs * 3;

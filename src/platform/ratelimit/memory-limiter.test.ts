@@ -29,8 +29,24 @@ it('forgets keys once their counters would read as empty', async () => {
 });
 
 it('divides a rule among processes for local counting', () => {
-  expect(shareOf({ algorithm: 'sliding_window', limit: 100, windowMs: 1000 }, 3)).toEqual({ algorithm: 'sliding_window', limit: 33, windowMs: 1000 });
-  expect(shareOf({ algorithm: 'token_bucket', capacity: 30, refillPerS: 9 }, 3)).toEqual({ algorithm: 'token_bucket', capacity: 10, refillPerS: 3 });
-  expect(shareOf({ algorithm: 'sliding_window', limit: 2, windowMs: 1000 }, 5)).toEqual({ algorithm: 'sliding_window', limit: 1, windowMs: 1000 });
-  expect(shareOf({ algorithm: 'sliding_window', limit: 7, windowMs: 1000 }, 0)).toEqual({ algorithm: 'sliding_window', limit: 7, windowMs: 1000 });
+  expect(shareOf({ algorithm: 'sliding_window', limit: 100, windowMs: 1000 }, 3)).toEqual({
+    algorithm: 'sliding_window',
+    limit: 33,
+    windowMs: 1000,
+  });
+  expect(shareOf({ algorithm: 'token_bucket', capacity: 30, refillPerS: 9 }, 3)).toEqual({
+    algorithm: 'token_bucket',
+    capacity: 10,
+    refillPerS: 3,
+  });
+  expect(shareOf({ algorithm: 'sliding_window', limit: 2, windowMs: 1000 }, 5)).toEqual({
+    algorithm: 'sliding_window',
+    limit: 1,
+    windowMs: 1000,
+  });
+  expect(shareOf({ algorithm: 'sliding_window', limit: 7, windowMs: 1000 }, 0)).toEqual({
+    algorithm: 'sliding_window',
+    limit: 7,
+    windowMs: 1000,
+  });
 });

@@ -39,9 +39,15 @@ if (url) {
 
   it('sends concurrent checks together: 200 checks in a few script calls', async () => {
     const sizes: number[] = [];
-    const limiter = createRedisLimiter({ redis, prefix, run: (send, size) => (sizes.push(size), send()) });
+    const limiter = createRedisLimiter({
+      redis,
+      prefix,
+      run: (send, size) => (sizes.push(size), send()),
+    });
     const rule = { algorithm: 'sliding_window', limit: 1000, windowMs: 60_000 } as const;
-    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => limiter.check(`batch:${i % 20}`, rule)));
+    const all = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => limiter.check(`batch:${i % 20}`, rule)),
+    );
     expect(all.every((d) => d.allowed)).toBe(true);
     // Every key counted each of its 10 checks once.
     expect(all.filter((d) => d.remaining === 990)).toHaveLength(20);
@@ -59,7 +65,11 @@ if (url) {
 
   it('uses Redis time when no clock is given, and keys expire', async () => {
     const limiter = createRedisLimiter({ redis, prefix });
-    const d = await limiter.check('redis-time', { algorithm: 'sliding_window', limit: 3, windowMs: 1000 });
+    const d = await limiter.check('redis-time', {
+      algorithm: 'sliding_window',
+      limit: 3,
+      windowMs: 1000,
+    });
     expect(d.allowed).toBe(true);
     expect(d.resetMs).toBeGreaterThan(0);
     expect(d.resetMs).toBeLessThanOrEqual(1000);

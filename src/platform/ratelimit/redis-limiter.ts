@@ -47,18 +47,24 @@ export interface RedisLimiterOptions {
  * the client spends its CPU on decisions rather than on commands. The script is loaded once
  * (ioredis falls back to EVAL and reloads it after a Redis restart).
  */
-export function createRedisLimiter(
-  opts: RedisLimiterOptions,
-): Omit<RateLimiter, 'check'> & {
+export function createRedisLimiter(opts: RedisLimiterOptions): Omit<RateLimiter, 'check'> & {
   readonly commandsSent: number;
-  check<D extends Decision = RedisDecision>(key: string, rule: LimitRule, cost?: number, fallback?: CheckFallback<D>): Promise<RedisDecision | D>;
+  check<D extends Decision = RedisDecision>(
+    key: string,
+    rule: LimitRule,
+    cost?: number,
+    fallback?: CheckFallback<D>,
+  ): Promise<RedisDecision | D>;
 } {
   const { redis, prefix } = opts;
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
   const run: BatchRunner = opts.run ?? ((send) => send());
-  if (!('lastmileRateCheck' in redis)) redis.defineCommand('lastmileRateCheck', { lua: CHECK_SCRIPT });
-  const command = (redis as unknown as { lastmileRateCheck: CheckCommand }).lastmileRateCheck.bind(redis);
+  if (!('lastmileRateCheck' in redis))
+    redis.defineCommand('lastmileRateCheck', { lua: CHECK_SCRIPT });
+  const command = (redis as unknown as { lastmileRateCheck: CheckCommand }).lastmileRateCheck.bind(
+    redis,
+  );
   // Loaded ahead so the first checks are EVALSHA hits rather than a NOSCRIPT round trip each.
   redis.script('LOAD', CHECK_SCRIPT).catch(() => undefined);
 
@@ -140,7 +146,12 @@ export function createRedisLimiter(
     get commandsSent() {
       return commandsSent;
     },
-    check<D extends Decision = RedisDecision>(key: string, rule: LimitRule, cost = 1, fallback?: CheckFallback<D>) {
+    check<D extends Decision = RedisDecision>(
+      key: string,
+      rule: LimitRule,
+      cost = 1,
+      fallback?: CheckFallback<D>,
+    ) {
       return new Promise<RedisDecision | D>((resolve, reject) => {
         queue.push({ key, rule, cost, resolve: resolve as Pending['resolve'], reject, fallback });
         // Checks made in the same turn of the event loop go out together.

@@ -102,7 +102,8 @@ export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
  * a hung one. Large batches only form under load; a hung Redis still costs a lone check `timeoutMs`.
  */
 export const PER_CHECK_DEADLINE_MS = 0.04;
-export const batchDeadlineMs = (timeoutMs: number, size: number): number => timeoutMs + Math.floor(size * PER_CHECK_DEADLINE_MS);
+export const batchDeadlineMs = (timeoutMs: number, size: number): number =>
+  timeoutMs + Math.floor(size * PER_CHECK_DEADLINE_MS);
 
 export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimiter {
   const local = createMemoryLimiter({ clock: opts.clock });
@@ -111,27 +112,67 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
     return {
       kind: 'memory',
       redisHealthy: true,
-      check: async (key, rule, _mode, cost = 1) => ({ ...(await local.check(key, rule, cost)), source: 'memory' }),
+      check: async (key, rule, _mode, cost = 1) => ({
+        ...(await local.check(key, rule, cost)),
+        source: 'memory',
+      }),
       close: () => local.close(),
     };
   }
   const r = opts.resilience;
-  const breaker = circuitBreaker(handleAll, { halfOpenAfter: r.halfOpenAfterMs, breaker: new ConsecutiveBreaker(r.breakAfter) });
-  breaker.onStateChange((s) => opts.onBreakerChange?.(s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half_open' : 'closed'));
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: r.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(r.breakAfter),
+  });
+  breaker.onStateChange((s) =>
+    opts.onBreakerChange?.(
+      s === CircuitState.Open || s === CircuitState.Isolated
+        ? 'open'
+        : s === CircuitState.HalfOpen
+          ? 'half_open'
+          : 'closed',
+    ),
+  );
   const shared = createRedisLimiter({
     redis,
     prefix: opts.prefix,
     clock: opts.clock,
     // A signal per batch: cockatiel's shared default signal would collect a listener per call.
-    run: (send, size) => breaker.execute(() => withDeadline(send(), batchDeadlineMs(r.timeoutMs, size)), new AbortController().signal),
+    run: (send, size) =>
+      breaker.execute(
+        () => withDeadline(send(), batchDeadlineMs(r.timeoutMs, size)),
+        new AbortController().signal,
+      ),
   });
   const processes = opts.processes ?? (() => 1);
 
-  async function fallback(key: string, rule: LimitRule, mode: FailureMode, cost: number, err: unknown): Promise<SourcedDecision> {
+  async function fallback(
+    key: string,
+    rule: LimitRule,
+    mode: FailureMode,
+    cost: number,
+    err: unknown,
+  ): Promise<SourcedDecision> {
     opts.onFallback?.(mode, err);
     const quota = rule.algorithm === 'sliding_window' ? rule.limit : rule.capacity;
-    if (mode === 'open') return { allowed: true, limit: quota, remaining: quota, resetMs: 0, retryAfterMs: 0, source: 'fail_open' };
-    if (mode === 'closed') return { allowed: false, limit: quota, remaining: 0, resetMs: r.halfOpenAfterMs, retryAfterMs: r.halfOpenAfterMs, source: 'fail_closed' };
+    if (mode === 'open')
+      return {
+        allowed: true,
+        limit: quota,
+        remaining: quota,
+        resetMs: 0,
+        retryAfterMs: 0,
+        source: 'fail_open',
+      };
+    if (mode === 'closed')
+      return {
+        allowed: false,
+        limit: quota,
+        remaining: 0,
+        resetMs: r.halfOpenAfterMs,
+        retryAfterMs: r.halfOpenAfterMs,
+        source: 'fail_closed',
+      };
     return { ...(await local.check(key, shareOf(rule, processes()), cost)), source: 'local' };
   }
 
@@ -142,7 +183,9 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
     },
     check(key, rule, mode, cost = 1) {
       // The fallback rides with the check, so a healthy check costs one promise, not a chain.
-      return shared.check<SourcedDecision>(key, rule, cost, (err) => fallback(key, rule, mode, cost, err));
+      return shared.check<SourcedDecision>(key, rule, cost, (err) =>
+        fallback(key, rule, mode, cost, err),
+      );
     },
     async close() {
       await shared.close();

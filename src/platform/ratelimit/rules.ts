@@ -43,7 +43,8 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-export const quotaOf = (rule: LimitRule): number => (rule.algorithm === 'sliding_window' ? rule.limit : rule.capacity);
+export const quotaOf = (rule: LimitRule): number =>
+  rule.algorithm === 'sliding_window' ? rule.limit : rule.capacity;
 
 /** The rule for one of `processes` processes each counting on its own: the global quota divided. */
 export function shareOf(rule: LimitRule, processes: number): LimitRule {
@@ -51,7 +52,11 @@ export function shareOf(rule: LimitRule, processes: number): LimitRule {
   if (n === 1) return rule;
   return rule.algorithm === 'sliding_window'
     ? { ...rule, limit: Math.max(1, Math.floor(rule.limit / n)) }
-    : { ...rule, capacity: Math.max(1, Math.floor(rule.capacity / n)), refillPerS: rule.refillPerS / n };
+    : {
+        ...rule,
+        capacity: Math.max(1, Math.floor(rule.capacity / n)),
+        refillPerS: rule.refillPerS / n,
+      };
 }
 
 export interface WindowState {
@@ -62,7 +67,12 @@ export interface WindowState {
 }
 
 /** One sliding-window check against `state` (mutated when allowed). Mirrors the Lua script. */
-export function slidingWindow(state: WindowState, rule: SlidingWindowRule, now: number, cost: number): Decision {
+export function slidingWindow(
+  state: WindowState,
+  rule: SlidingWindowRule,
+  now: number,
+  cost: number,
+): Decision {
   const { limit, windowMs } = rule;
   const w = Math.floor(now / windowMs);
   if (state.window === w - 1) {
@@ -80,13 +90,30 @@ export function slidingWindow(state: WindowState, rule: SlidingWindowRule, now: 
   const resetMs = windowMs - elapsed;
   if (used + cost <= limit) {
     state.current += cost;
-    return { allowed: true, limit, remaining: Math.floor(limit - used - cost), resetMs, retryAfterMs: 0 };
+    return {
+      allowed: true,
+      limit,
+      remaining: Math.floor(limit - used - cost),
+      resetMs,
+      retryAfterMs: 0,
+    };
   }
-  return { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - used)), resetMs, retryAfterMs: windowWait(state, rule, elapsed, cost) };
+  return {
+    allowed: false,
+    limit,
+    remaining: Math.max(0, Math.floor(limit - used)),
+    resetMs,
+    retryAfterMs: windowWait(state, rule, elapsed, cost),
+  };
 }
 
 /** Milliseconds until `cost` more fits: the previous window's weight fading, or the next window's. */
-function windowWait(state: WindowState, rule: SlidingWindowRule, elapsed: number, cost: number): number {
+function windowWait(
+  state: WindowState,
+  rule: SlidingWindowRule,
+  elapsed: number,
+  cost: number,
+): number {
   const { limit, windowMs } = rule;
   if (cost > limit) return windowMs * 2;
   if (state.current + cost <= limit && state.previous > 0) {
@@ -105,7 +132,12 @@ export interface BucketState {
 }
 
 /** One token-bucket check against `state` (mutated). Mirrors the Lua script. */
-export function tokenBucket(state: BucketState, rule: TokenBucketRule, now: number, cost: number): Decision {
+export function tokenBucket(
+  state: BucketState,
+  rule: TokenBucketRule,
+  now: number,
+  cost: number,
+): Decision {
   const { capacity, refillPerS } = rule;
   const perMs = refillPerS / 1000;
   if (now > state.at) {
@@ -115,6 +147,10 @@ export function tokenBucket(state: BucketState, rule: TokenBucketRule, now: numb
   const allowed = state.tokens >= cost;
   if (allowed) state.tokens -= cost;
   const resetMs = perMs > 0 ? Math.ceil((capacity - state.tokens) / perMs) : 0;
-  const retryAfterMs = allowed ? 0 : cost > capacity || perMs <= 0 ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.ceil((cost - state.tokens) / perMs));
+  const retryAfterMs = allowed
+    ? 0
+    : cost > capacity || perMs <= 0
+      ? Number.MAX_SAFE_INTEGER
+      : Math.max(1, Math.ceil((cost - state.tokens) / perMs));
   return { allowed, limit: capacity, remaining: Math.floor(state.tokens), resetMs, retryAfterMs };
 }

@@ -36,7 +36,9 @@ export interface WorkflowEngineOptions {
  * must be registered before this. On launch DBOS resumes every workflow this instance left
  * pending, from its last completed step.
  */
-export async function launchWorkflowEngine(opts: WorkflowEngineOptions): Promise<{ stop(): Promise<void> }> {
+export async function launchWorkflowEngine(
+  opts: WorkflowEngineOptions,
+): Promise<{ stop(): Promise<void> }> {
   const log = opts.logger.child({ component: 'workflows' });
   DBOS.setConfig({
     name: 'lastmile',
