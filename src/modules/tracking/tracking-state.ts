@@ -15,7 +15,7 @@ export const phaseOf = (status: string): Phase =>
       : 'preparing';
 
 /** What tracking reads of an order or delivery event. */
-export type FollowedPayload = (OrderEventPayload | DeliveryEventPayload) & {
+type FollowedPayload = (OrderEventPayload | DeliveryEventPayload) & {
   status: string;
   order_id: string;
   reason: string | null;
@@ -32,7 +32,7 @@ export interface PrepSample {
   defaultPrepS: number;
 }
 
-export interface Transition {
+interface Transition {
   change: TrackingChange;
   /** The status message to log, when the status or the driver changed. */
   message: { status: string; driver_id: string | null; at: string; reason: string | null } | null;
