@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
@@ -10,6 +9,7 @@ import {
   type Phase,
   promiseWindow,
 } from './eta-math.ts';
+import { type EtaRepository, etaRepository } from './eta.repository.ts';
 
 /** Cold-start speeds (m/s) until the history has taught us better. */
 const DEFAULT_SPEED_MPS: Record<string, number> = PLANNING_SPEED_MPS;
@@ -33,12 +33,8 @@ export interface EtaRequest {
   defaultPrepS: number;
 }
 
-/**
- * Estimates from learned statistics, cached in process (refreshed every minute), so an estimate
- * costs no query on the hot path: checkout and the tracking pushes call it freely.
- */
-export function etaService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+/** The learned statistics as estimates read them: cached in process, refreshed every minute. */
+function learnedStats(repo: EtaRepository, clock: Clock) {
   // Entries hold the load in flight, so a burst of checkouts for one store makes one query.
   const prepCache = new Map<string, { at: number; stat: Promise<Stat | null> }>();
   let speeds: { at: number; byKey: Promise<Map<string, Stat>> } | null = null;
@@ -47,16 +43,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
     const key = `${storeId}:${hour}`;
     const hit = prepCache.get(key);
     if (hit && clock.now() - hit.at < CACHE_MS) return hit.stat;
-    const stat = sql<{
-      mean_s: number;
-      p90_s: number;
-      samples: number;
-    }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
-      .execute(db)
-      .then((r) => {
-        const row = r.rows[0];
-        return row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : null;
-      });
+    const stat = repo.prepStat(storeId, hour);
     prepCache.set(key, { at: clock.now(), stat });
     // A failed load is not remembered: the next call tries again.
     stat.catch(() => prepCache.delete(key));
@@ -66,23 +53,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
 
   async function speedMps(vehicle: string | null, hour: number): Promise<number> {
     if (!speeds || clock.now() - speeds.at > CACHE_MS) {
-      const byKey = sql<{
-        vehicle: string;
-        hour: number;
-        mean_mps: number;
-        p90_mps: number;
-        samples: number;
-      }>`SELECT * FROM eta_speed_stats`
-        .execute(db)
-        .then(
-          (r) =>
-            new Map(
-              r.rows.map((x) => [
-                `${x.vehicle}:${x.hour}`,
-                { mean: x.mean_mps, p90: x.p90_mps, samples: x.samples },
-              ]),
-            ),
-        );
+      const byKey = repo.speedStats();
       speeds = { at: clock.now(), byKey };
       byKey.catch(() => {
         speeds = null;
@@ -95,10 +66,30 @@ export function etaService(deps: { db: Db; clock: Clock }) {
       : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
   }
 
+  return {
+    prepStat,
+    speedMps,
+    /** A new sample changed this statistic: the next estimate reads it again. */
+    forgetPrep: (storeId: string, hour: number) => prepCache.delete(`${storeId}:${hour}`),
+    forgetSpeeds: () => {
+      speeds = null;
+    },
+  };
+}
+
+/**
+ * Estimates from learned statistics, cached in process (refreshed every minute), so an estimate
+ * costs no query on the hot path: checkout and the tracking pushes call it freely.
+ */
+export function etaService(deps: { db: Db; clock: Clock }) {
+  const { clock } = deps;
+  const repo = etaRepository(deps.db);
+  const stats = learnedStats(repo, clock);
+
   async function estimate(r: EtaRequest): Promise<Eta> {
     const now = clock.now();
     const prep =
-      (await prepStat(r.storeId, hourOf(r.acceptedAt ?? now))) ??
+      (await stats.prepStat(r.storeId, hourOf(r.acceptedAt ?? now))) ??
       coldStat(r.defaultPrepS, r.defaultPrepS * 1.5);
     const readyAt = r.readyAt ?? (r.acceptedAt ?? now) + prep.mean * 1000;
     return estimateArrival({
@@ -108,7 +99,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
       store: r.store,
       dropoff: r.dropoff,
       driver: r.driver,
-      speedMps: await speedMps(r.driver?.vehicle ?? null, hourOf(now)),
+      speedMps: await stats.speedMps(r.driver?.vehicle ?? null, hourOf(now)),
       unassignedPickupS: UNASSIGNED_PICKUP_S,
       prepSpreadS: Math.max(60, prep.p90 - prep.mean),
     });
@@ -140,28 +131,10 @@ export function etaService(deps: { db: Db; clock: Clock }) {
       defaultPrepS: number,
     ): Promise<void> {
       const hour = hourOf(acceptedAt);
-      await db.transaction().execute(async (trx) => {
-        const row = (
-          await sql<{
-            mean_s: number;
-            p90_s: number;
-            samples: number;
-          }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour} FOR UPDATE`.execute(
-            trx,
-          )
-        ).rows[0];
-        const next = observe(
-          row
-            ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples }
-            : coldStat(defaultPrepS, defaultPrepS * 1.5),
-          seconds,
-        );
-        await sql`INSERT INTO eta_prep_stats (store_id, hour, mean_s, p90_s, samples) VALUES (${storeId}, ${hour}, ${next.mean}, ${next.p90}, ${next.samples})
-          ON CONFLICT (store_id, hour) DO UPDATE SET mean_s = EXCLUDED.mean_s, p90_s = EXCLUDED.p90_s, samples = EXCLUDED.samples, updated_at = now()`.execute(
-          trx,
-        );
-      });
-      prepCache.delete(`${storeId}:${hour}`);
+      await repo.updatePrepStat(storeId, hour, (current) =>
+        observe(current ?? coldStat(defaultPrepS, defaultPrepS * 1.5), seconds),
+      );
+      stats.forgetPrep(storeId, hour);
     },
 
     /** Folds the moving segments of recent history into the speed per vehicle and hour. */
@@ -174,29 +147,16 @@ export function etaService(deps: { db: Db; clock: Clock }) {
         const samples = segmentSpeeds(list);
         if (samples.length === 0) continue;
         for (const key of [vehicle, 'fleet']) {
-          await db.transaction().execute(async (trx) => {
-            const row = (
-              await sql<{
-                mean_mps: number;
-                p90_mps: number;
-                samples: number;
-              }>`SELECT mean_mps, p90_mps, samples FROM eta_speed_stats WHERE vehicle = ${key} AND hour = ${hour} FOR UPDATE`.execute(
-                trx,
-              )
-            ).rows[0];
-            let s = row
-              ? { mean: row.mean_mps, p90: row.p90_mps, samples: row.samples }
-              : coldStat(DEFAULT_SPEED_MPS[key] ?? 5.5, (DEFAULT_SPEED_MPS[key] ?? 5.5) * 1.4);
+          await repo.updateSpeedStat(key, hour, (current) => {
+            const prior = DEFAULT_SPEED_MPS[key] ?? 5.5;
+            let s = current ?? coldStat(prior, prior * 1.4);
             for (const v of samples) s = observe(s, v, 0.01);
-            await sql`INSERT INTO eta_speed_stats (vehicle, hour, mean_mps, p90_mps, samples) VALUES (${key}, ${hour}, ${s.mean}, ${s.p90}, ${s.samples})
-              ON CONFLICT (vehicle, hour) DO UPDATE SET mean_mps = EXCLUDED.mean_mps, p90_mps = EXCLUDED.p90_mps, samples = EXCLUDED.samples, updated_at = now()`.execute(
-              trx,
-            );
+            return s;
           });
         }
         learned += samples.length;
       }
-      speeds = null;
+      stats.forgetSpeeds();
       return learned;
     },
   };

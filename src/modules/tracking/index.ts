@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
@@ -12,7 +11,7 @@ import { OrderEvents, ordersService } from '../orders/index.ts';
 import { trackingRoutes } from './tracking.routes.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 
-export { type TrackingMessage, trackingTopic } from './tracking.service.ts';
+export { type TrackingMessage, trackingTopic } from './tracking-log.ts';
 
 export const CONSUMER_TRACKING = 'tracking';
 /** An ETA that moved less than this is not pushed. */
@@ -23,6 +22,7 @@ export const trackingFor = perPlatform((ctx): TrackingService =>
     db: ctx.db,
     clock: ctx.clock,
     bus: ctx.bus,
+    consumer: CONSUMER_TRACKING,
     eta: etaFor(ctx),
     orders: ordersService(ctx.db),
     catalog: catalogFor(ctx),
@@ -136,15 +136,9 @@ export const trackingModule: ModuleDefinition = {
     const sub = await ctx.subscribe(
       CONSUMER_TRACKING,
       FOLLOWED,
-      async (event) => {
+      async (event, delivery) => {
         const orderId = (event.payload as { order_id: string }).order_id;
-        const out = await tracking.follow(event, async (trx) => {
-          const res =
-            await sql`INSERT INTO inbox (consumer, event_id) VALUES (${CONSUMER_TRACKING}, ${event.id}::uuid) ON CONFLICT DO NOTHING`.execute(
-              trx,
-            );
-          return Number(res.numAffectedRows ?? 0) > 0;
-        });
+        const out = await tracking.follow(event, delivery);
         tracking.announce(orderId, out);
         // A driver was assigned or let go: follow their moves now, not at the next sync.
         if (out.some((m) => m.type === 'status')) moves.sync();

@@ -1,43 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { Principal } from '../../platform/auth/principal.ts';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import { backoffMs, signPayload } from './signature.ts';
-
-interface Subscription {
-  id: string;
-  partner_name: string;
-  url: string;
-  secret: string;
-  events: string[];
-  store_id: string | null;
-  active: boolean;
-  created_by: string;
-  created_at: Date;
-}
-interface Delivery {
-  id: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  body: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  next_attempt_at: Date;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  delivered_at: Date | null;
-}
-interface Tables {
-  webhook_subscriptions: Subscription;
-  webhook_deliveries: Delivery;
-}
+import { webhookAdmin } from './webhook-admin.ts';
+import {
+  type Delivery,
+  deliveriesRepository,
+  type Subscription,
+  subscriptionsRepository,
+} from './webhooks.repository.ts';
 
 export interface WebhookSettings {
   maxAttempts: number;
@@ -52,43 +25,15 @@ const matches = (patterns: readonly string[], type: string) =>
     (p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))) || p === '*',
   );
 
-const subscriptionView = (s: Subscription) => ({
-  id: s.id,
-  partner_name: s.partner_name,
-  url: s.url,
-  events: s.events,
-  store_id: s.store_id,
-  active: s.active,
-  created_at: s.created_at.toISOString(),
-});
-
-/**
- * Partner webhooks: each matching event becomes a delivery row (in the consumer's inbox
- * transaction, so once per event and subscription), sent signed by any worker's sender pass, retried
- * with exponential backoff and left as dead after the last attempt, where ops can see and retry it.
- */
-export function webhooksService(deps: {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  settings: WebhookSettings;
-  fetch?: typeof fetch;
-}) {
-  const { db, clock, settings } = deps;
-  const q = (x: Db) => x as unknown as Kysely<Tables>;
-  const doFetch = deps.fetch ?? fetch;
-  const inFlight = new Set<Promise<void>>();
+/** The active subscriptions an event matches, from a list cached for a few seconds. */
+function subscriptionMatcher(db: Db, clock: Clock) {
   // Active subscriptions, re-read at most every few seconds: most events match none, and those
   // should cost no query at all.
   let active: { at: number; subs: Promise<Subscription[]> } | null = null;
   const ACTIVE_TTL_MS = 3000;
   const activeSubscriptions = (): Promise<Subscription[]> => {
     if (!active || clock.now() - active.at > ACTIVE_TTL_MS) {
-      const subs = q(db)
-        .selectFrom('webhook_subscriptions')
-        .selectAll()
-        .where('active', '=', true)
-        .execute();
+      const subs = subscriptionsRepository(db).active();
       active = { at: clock.now(), subs };
       subs.catch(() => {
         active = null;
@@ -102,6 +47,30 @@ export function webhooksService(deps: {
       (x) => matches(x.events, event.type) && (!x.store_id || x.store_id === storeId),
     );
   };
+  return {
+    matching,
+    /** A subscription was created or disabled: the next event reads the list again. */
+    forget: () => {
+      active = null;
+    },
+  };
+}
+
+/**
+ * Sends due deliveries, signed, each request with its timeout; a failure is tried again after a
+ * backoff until the last attempt leaves the delivery dead.
+ */
+function deliverySender(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  settings: WebhookSettings;
+  fetch?: typeof fetch;
+}) {
+  const { db, clock, settings } = deps;
+  const deliveries = deliveriesRepository(db);
+  const doFetch = deps.fetch ?? fetch;
+  const inFlight = new Set<Promise<void>>();
 
   async function send(d: Delivery, sub: Subscription): Promise<void> {
     const now = clock.now();
@@ -128,139 +97,21 @@ export function webhooksService(deps: {
     }
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = d.attempts + 1;
-    await q(db)
-      .updateTable('webhook_deliveries')
-      .set({
-        attempts,
-        last_status: status,
-        last_error: ok ? null : (error ?? `HTTP ${status}`),
-        ...(ok
-          ? { status: 'delivered', delivered_at: new Date(clock.now()) }
-          : attempts >= settings.maxAttempts
-            ? { status: 'dead' }
-            : {
-                next_attempt_at: new Date(
-                  clock.now() + backoffMs(attempts, settings.backoffBaseMs),
-                ),
-              }),
-      })
-      .where('id', '=', d.id)
-      .execute();
+    await deliveries.recordAttempt(d.id, {
+      attempts,
+      last_status: status,
+      last_error: ok ? null : (error ?? `HTTP ${status}`),
+      ...(ok
+        ? { status: 'delivered', delivered_at: new Date(clock.now()) }
+        : attempts >= settings.maxAttempts
+          ? { status: 'dead' }
+          : {
+              next_attempt_at: new Date(clock.now() + backoffMs(attempts, settings.backoffBaseMs)),
+            }),
+    });
   }
 
   return {
-    async create(
-      by: Principal,
-      input: { partner_name: string; url: string; events: string[]; store_id?: string | undefined },
-    ) {
-      const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-      const row = await q(db)
-        .insertInto('webhook_subscriptions')
-        .values({
-          id: uuidv7(),
-          partner_name: input.partner_name,
-          url: input.url,
-          secret,
-          events: input.events,
-          store_id: input.store_id ?? null,
-          active: true,
-          created_by: by.id,
-          created_at: new Date(clock.now()),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      active = null;
-      // The only time the secret is shown.
-      return { ...subscriptionView(row), secret };
-    },
-    list: async () =>
-      (
-        await q(db)
-          .selectFrom('webhook_subscriptions')
-          .selectAll()
-          .orderBy('created_at', 'desc')
-          .limit(500)
-          .execute()
-      ).map(subscriptionView),
-    async disable(id: string) {
-      const r = await q(db)
-        .updateTable('webhook_subscriptions')
-        .set({ active: false })
-        .where('id', '=', id)
-        .where('active', '=', true)
-        .returning('id')
-        .executeTakeFirst();
-      if (!r) throw new AppError('NOT_FOUND', `No active webhook ${id}`);
-      active = null;
-    },
-    async deliveries(id: string, status?: Delivery['status']) {
-      let query = q(db)
-        .selectFrom('webhook_deliveries')
-        .select([
-          'id',
-          'event_id',
-          'event_type',
-          'status',
-          'attempts',
-          'next_attempt_at',
-          'last_status',
-          'last_error',
-          'created_at',
-          'delivered_at',
-        ])
-        .where('subscription_id', '=', id);
-      if (status) query = query.where('status', '=', status);
-      return { items: await query.orderBy('created_at', 'desc').limit(200).execute() };
-    },
-    async retry(subscriptionId: string, deliveryId: string) {
-      const r = await q(db)
-        .updateTable('webhook_deliveries')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(clock.now()) })
-        .where('id', '=', deliveryId)
-        .where('subscription_id', '=', subscriptionId)
-        .where('status', '=', 'dead')
-        .returning('id')
-        .executeTakeFirst();
-      if (!r) throw new AppError('NOT_FOUND', `No dead delivery ${deliveryId}`);
-      return { id: deliveryId, status: 'pending' as const };
-    },
-
-    /** Whether any subscription wants this event (from the cached list: no query). */
-    wanted: async (event: DomainEvent) => (await matching(event)).length > 0,
-
-    /** In the consumer's transaction: one pending delivery per matching subscription. */
-    async enqueue(trx: Db, event: DomainEvent): Promise<number> {
-      const subs = await matching(event);
-      if (subs.length === 0) return 0;
-      const body = JSON.stringify({
-        id: event.id,
-        type: event.type,
-        occurred_at: event.occurredAt,
-        data: event.payload,
-      });
-      await q(trx)
-        .insertInto('webhook_deliveries')
-        .values(
-          subs.map((s) => ({
-            id: uuidv7(),
-            subscription_id: s.id,
-            event_id: event.id,
-            event_type: event.type,
-            body,
-            status: 'pending' as const,
-            attempts: 0,
-            next_attempt_at: new Date(clock.now()),
-            last_status: null,
-            last_error: null,
-            created_at: new Date(clock.now()),
-            delivered_at: null,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
-        .execute();
-      return subs.length;
-    },
-
     /**
      * One sending pass: claims as many due deliveries as there are free sending slots (with a lease
      * past the request timeout) and starts them without waiting: a receiver that hangs holds its
@@ -271,20 +122,11 @@ export function webhooksService(deps: {
       if (free <= 0) return 0;
       const now = clock.now();
       const lease = new Date(now + settings.timeoutMs + 5000);
-      const due = (
-        await sql<Delivery>`UPDATE webhook_deliveries SET next_attempt_at = ${lease}
-          WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${new Date(now)}
-                       ORDER BY next_attempt_at LIMIT ${free} FOR UPDATE SKIP LOCKED)
-          RETURNING *`.execute(db)
-      ).rows;
+      const due = await deliveries.claimDue(new Date(now), lease, free);
       if (due.length === 0) return 0;
       const subs = new Map(
         (
-          await q(db)
-            .selectFrom('webhook_subscriptions')
-            .selectAll()
-            .where('id', 'in', [...new Set(due.map((d) => d.subscription_id))])
-            .execute()
+          await subscriptionsRepository(db).byIds([...new Set(due.map((d) => d.subscription_id))])
         ).map((x) => [x.id, x]),
       );
       for (const d of due) {
@@ -302,6 +144,61 @@ export function webhooksService(deps: {
     async drain(): Promise<void> {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+  };
+}
+
+/**
+ * Partner webhooks: each matching event becomes a delivery row (in the consumer's inbox
+ * transaction, so once per event and subscription), sent signed by any worker's sender pass, retried
+ * with exponential backoff and left as dead after the last attempt, where ops can see and retry it.
+ */
+export function webhooksService(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  settings: WebhookSettings;
+  fetch?: typeof fetch;
+}) {
+  const { clock } = deps;
+  const matcher = subscriptionMatcher(deps.db, clock);
+  const sender = deliverySender(deps);
+  return {
+    ...webhookAdmin({ db: deps.db, clock, changed: matcher.forget }),
+
+    /** Whether any subscription wants this event (from the cached list: no query). */
+    wanted: async (event: DomainEvent) => (await matcher.matching(event)).length > 0,
+
+    /** In the consumer's transaction: one pending delivery per matching subscription. */
+    async enqueue(trx: Db, event: DomainEvent): Promise<number> {
+      const subs = await matcher.matching(event);
+      if (subs.length === 0) return 0;
+      const body = JSON.stringify({
+        id: event.id,
+        type: event.type,
+        occurred_at: event.occurredAt,
+        data: event.payload,
+      });
+      await deliveriesRepository(trx).insert(
+        subs.map((s) => ({
+          id: uuidv7(),
+          subscription_id: s.id,
+          event_id: event.id,
+          event_type: event.type,
+          body,
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: new Date(clock.now()),
+          last_status: null,
+          last_error: null,
+          created_at: new Date(clock.now()),
+          delivered_at: null,
+        })),
+      );
+      return subs.length;
+    },
+
+    sendDue: sender.sendDue,
+    drain: sender.drain,
   };
 }
 

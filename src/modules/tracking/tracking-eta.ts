@@ -1,0 +1,83 @@
+import type { Clock } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { DriversModule } from '../drivers/index.ts';
+import { type Eta, type EtaService, worthPushing } from '../eta/index.ts';
+import { appendMessage, type TrackingMessage } from './tracking-log.ts';
+import { phaseOf } from './tracking-state.ts';
+import { type TrackingRow, trackingRepository } from './tracking.repository.ts';
+
+export const etaView = (e: { at: number; from: number; to: number }) => ({
+  at: new Date(e.at).toISOString(),
+  from: new Date(e.from).toISOString(),
+  to: new Date(e.to).toISOString(),
+});
+
+/** Estimates of the orders tracking follows, and the ETA messages of their logs. */
+export function trackingEta(deps: {
+  db: Db;
+  clock: Clock;
+  eta: EtaService;
+  drivers: DriversModule;
+  etaThresholdS: number;
+}) {
+  const { db, clock } = deps;
+  const repo = trackingRepository(db);
+
+  async function driverPosition(driverId: string | null) {
+    if (!driverId) return null;
+    return deps.drivers.positions.get(driverId).catch(() => null);
+  }
+
+  async function estimate(row: TrackingRow): Promise<Eta> {
+    const pos = await driverPosition(row.driver_id);
+    return deps.eta.estimate({
+      phase: phaseOf(row.status),
+      storeId: row.store_id,
+      store: { lat: row.store_lat, lng: row.store_lng },
+      dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+      readyAt: row.ready_at?.getTime() ?? null,
+      acceptedAt: row.accepted_at?.getTime() ?? null,
+      driver: pos ? { lat: pos.lat, lng: pos.lng, vehicle: row.vehicle ?? 'fleet' } : null,
+      defaultPrepS: row.default_prep_s,
+    });
+  }
+
+  /**
+   * Recomputes the ETA (outside any transaction: it may read the index and learned statistics) and
+   * logs it when it moved more than the threshold since the last one pushed.
+   */
+  async function pushEta(orderId: string): Promise<TrackingMessage[]> {
+    const row = await repo.find(orderId);
+    if (!row?.active) return [];
+    const eta = await estimate(row);
+    return db.transaction().execute(async (trx) => {
+      const locked = await trackingRepository(trx).lock(orderId);
+      if (
+        !locked?.active ||
+        !worthPushing(locked.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)
+      )
+        return [];
+      await trackingRepository(trx).update(orderId, {
+        eta_at: new Date(eta.at),
+        eta_from: new Date(eta.from),
+        eta_to: new Date(eta.to),
+      });
+      const parts = {
+        prep_s: eta.prep_s,
+        to_store_s: eta.to_store_s,
+        to_customer_s: eta.to_customer_s,
+      };
+      return [
+        await appendMessage(
+          trx,
+          orderId,
+          'eta',
+          { eta: etaView(eta), parts },
+          new Date(clock.now()),
+        ),
+      ];
+    });
+  }
+
+  return { driverPosition, estimate, pushEta };
+}

@@ -1,0 +1,75 @@
+import type { DomainEvent } from '../../platform/bus/event.ts';
+import { onceWithInbox } from '../../platform/bus/inbox.ts';
+import type { Delivery } from '../../platform/bus/port.ts';
+import type { Clock } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { CatalogServices } from '../catalog/index.ts';
+import type { DriversModule } from '../drivers/index.ts';
+import type { EtaService } from '../eta/index.ts';
+import type { OrdersService } from '../orders/index.ts';
+import { orderFacts } from './order-facts.ts';
+import { appendMessage, type TrackingMessage } from './tracking-log.ts';
+import { followedPayload, type PrepSample, transition } from './tracking-state.ts';
+import { type OrderFacts, trackingRepository } from './tracking.repository.ts';
+
+/** Turns order and delivery events into the orders' tracking rows and status messages. */
+export function trackingFollower(deps: {
+  db: Db;
+  clock: Clock;
+  /** The inbox consumer name the status messages are recorded under. */
+  consumer: string;
+  eta: EtaService;
+  orders: OrdersService;
+  catalog: CatalogServices;
+  drivers: DriversModule;
+  pushEta: (orderId: string) => Promise<TrackingMessage[]>;
+}) {
+  const { db, clock } = deps;
+
+  /** In the inbox transaction: the row moved by the event, and its status message if any. */
+  async function apply(
+    trx: Db,
+    event: DomainEvent,
+    facts: OrderFacts | null,
+    vehicle: string | null,
+  ): Promise<{ messages: TrackingMessage[]; prepSample: PrepSample | null }> {
+    const orderId = followedPayload(event).order_id;
+    const repo = trackingRepository(trx);
+    const row = await repo.lockOrInsert(orderId, facts, new Date(clock.now()));
+    if (!row) return { messages: [], prepSample: null };
+    const t = transition(row, event, vehicle);
+    await repo.update(orderId, t.change);
+    const messages = t.message
+      ? [await appendMessage(trx, orderId, 'status', t.message, new Date(clock.now()))]
+      : [];
+    return { messages, prepSample: t.prepSample };
+  }
+
+  /**
+   * Applies one order or delivery event: the status message commits with the consumer's inbox row
+   * (a redelivery finds it and changes nothing). Everything read from other modules is read
+   * before the transaction, so a handler never waits for a second connection while holding one.
+   * The preparation sample and the ETA follow in their own steps, after the commit: a
+   * preparation time is learned once, not per attempt.
+   */
+  async function follow(event: DomainEvent, delivery: Delivery): Promise<TrackingMessage[]> {
+    const p = followedPayload(event);
+    const known = await trackingRepository(db).isFollowed(p.order_id);
+    const facts = known ? null : await orderFacts(deps, p.order_id);
+    const vehicle =
+      event.type.startsWith('dispatch.') && p.status === 'assigned' && p.driver_id
+        ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null)
+        : null;
+    // Stays null when the inbox already holds the event.
+    let applied = null as Awaited<ReturnType<typeof apply>> | null;
+    await onceWithInbox(db, deps.consumer, async (trx) => {
+      applied = await apply(trx, event, facts, vehicle);
+    })(event, delivery);
+    if (!applied) return [];
+    const { messages, prepSample: x } = applied;
+    if (x) await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
+    return [...messages, ...(await deps.pushEta(p.order_id))];
+  }
+
+  return { follow };
+}

@@ -1,0 +1,181 @@
+import type { ColumnType, Generated, Kysely, NotNull, Selectable, Updateable } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+
+/**
+ * What tracking knows of each order it follows (migrations/0001_tracking.sql): enough to estimate
+ * and to authorize subscribers without asking other modules on every message.
+ */
+export interface TrackingOrdersTable {
+  order_id: string;
+  store_id: string;
+  customer_id: string;
+  driver_id: string | null;
+  vehicle: string | null;
+  status: string;
+  store_lat: number;
+  store_lng: number;
+  dropoff_lat: number;
+  dropoff_lng: number;
+  default_prep_s: number;
+  accepted_at: Date | null;
+  ready_at: Date | null;
+  eta_at: Date | null;
+  eta_from: Date | null;
+  eta_to: Date | null;
+  /** The last message number. */
+  seq: Generated<number>;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export type MessageKind = 'status' | 'eta';
+
+/** The numbered log of each order's messages. */
+export interface TrackingMessagesTable {
+  order_id: string;
+  seq: number;
+  kind: MessageKind;
+  /** The message as subscribers get it, without its number: written as JSON text, read parsed. */
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  at: Generated<Date>;
+}
+
+interface Tables {
+  tracking_orders: TrackingOrdersTable;
+  tracking_messages: TrackingMessagesTable;
+}
+
+export type TrackingRow = Selectable<TrackingOrdersTable>;
+export type TrackingChange = Updateable<TrackingOrdersTable>;
+
+/** What a new tracking row takes from the order and its store. */
+export type OrderFacts = Pick<
+  TrackingRow,
+  | 'store_id'
+  | 'customer_id'
+  | 'status'
+  | 'store_lat'
+  | 'store_lng'
+  | 'dropoff_lat'
+  | 'dropoff_lng'
+  | 'default_prep_s'
+>;
+
+/** The orders tracking follows. Methods that lock a row are meant for a transaction's handle. */
+export function trackingRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  const order = (orderId: string) =>
+    q.selectFrom('tracking_orders').selectAll().where('order_id', '=', orderId);
+  return {
+    find: (orderId: string) => order(orderId).executeTakeFirst(),
+
+    /** The order's row, locked until the transaction ends. */
+    lock: (orderId: string) => order(orderId).forUpdate().executeTakeFirst(),
+
+    async isFollowed(orderId: string): Promise<boolean> {
+      const row = await q
+        .selectFrom('tracking_orders')
+        .select('order_id')
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * The order's row, locked; a missing row is first inserted from `facts` (none without them).
+     * Two first events racing insert once: the loser's insert does nothing and it reads the row.
+     */
+    async lockOrInsert(
+      orderId: string,
+      facts: OrderFacts | null,
+      now: Date,
+    ): Promise<TrackingRow | undefined> {
+      const have = await order(orderId).forUpdate().executeTakeFirst();
+      if (have || !facts) return have;
+      await q
+        .insertInto('tracking_orders')
+        .values({
+          order_id: orderId,
+          ...facts,
+          driver_id: null,
+          vehicle: null,
+          accepted_at: null,
+          ready_at: null,
+          eta_at: null,
+          eta_from: null,
+          eta_to: null,
+          seq: 0,
+          active: true,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+      return order(orderId).forUpdate().executeTakeFirst();
+    },
+
+    async update(orderId: string, change: TrackingChange): Promise<void> {
+      await q.updateTable('tracking_orders').set(change).where('order_id', '=', orderId).execute();
+    },
+
+    /**
+     * Takes the order's next message number. The row stays locked until commit, so messages are
+     * numbered in commit order and every number below a committed one is committed too.
+     */
+    async nextSeq(orderId: string): Promise<number | undefined> {
+      const row = await q
+        .updateTable('tracking_orders')
+        .set((eb) => ({ seq: eb('seq', '+', 1), updated_at: eb.fn<Date>('now') }))
+        .where('order_id', '=', orderId)
+        .returning('seq')
+        .executeTakeFirst();
+      return row?.seq;
+    },
+
+    /** Orders in flight that have a driver. */
+    activeWithDriver: (limit: number) =>
+      q
+        .selectFrom('tracking_orders')
+        .select(['order_id', 'driver_id'])
+        .where('active', '=', true)
+        .where('driver_id', 'is not', null)
+        .$narrowType<{ driver_id: NotNull }>()
+        .limit(limit)
+        .execute(),
+
+    /** Orders in flight, the longest unchanged first. */
+    activeOldestFirst: (limit: number) =>
+      q
+        .selectFrom('tracking_orders')
+        .select('order_id')
+        .where('active', '=', true)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute(),
+  };
+}
+
+/** The numbered message log of each order. */
+export function trackingMessagesRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
+    async insert(m: {
+      order_id: string;
+      seq: number;
+      kind: MessageKind;
+      payload: string;
+      at: Date;
+    }): Promise<void> {
+      await q.insertInto('tracking_messages').values(m).execute();
+    },
+
+    after: (orderId: string, after: number, limit: number) =>
+      q
+        .selectFrom('tracking_messages')
+        .select(['seq', 'payload'])
+        .where('order_id', '=', orderId)
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(limit)
+        .execute(),
+  };
+}
