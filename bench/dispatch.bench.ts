@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { dispatchFor, newTrip } from '../src/modules/dispatch/index.ts';
+import { dispatchFor } from '../src/modules/dispatch/index.ts';
+import { newTrip } from '../src/modules/dispatch/trips.repository.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { benchConfig, percentile } from './bench-db.ts';

@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { driversFor, seedDriverProfile } from '../../src/modules/drivers/index.ts';
 import { dispatchFor } from '../../src/modules/dispatch/index.ts';
+import type { Db } from '../../src/platform/db/pool.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from './platform.ts';
 import { openShop, type Shop } from './shop.ts';
 
@@ -32,38 +33,44 @@ interface OfferView {
   radius_m: number;
 }
 
-/**
- * A dispatch test's world: a platform on its own database started with `env`, driven by a clock
- * only the test moves (offers expire and trips fall due when it does, never by waiting), with
- * helpers to place drivers, open stores and accept orders. Started before the enclosing suite's
- * tests and stopped after them.
- */
-export function dispatchFixture(env: Record<string, string>) {
-  let now = Date.now();
-  const clock = { now: () => now };
+/** What the fixture's helpers share: the test clock, the platform and everyone placed so far. */
+interface World {
+  /** The test clock (epoch ms): only the test moves it. */
+  now: number;
+  customer: string;
+  fleet: TestDriver[];
+  t(): TestPlatform;
+  db(): Db;
+}
+
+/** A platform on its own database started with `env` before the suite's tests, stopped after. */
+function startWorld(env: Record<string, string>): World {
   let platform: TestPlatform | undefined;
-  let customer = '';
-  const fleet: TestDriver[] = [];
-  let shopN = 0;
-  let keyN = 0;
-
-  const t = (): TestPlatform => {
-    if (!platform) throw new Error('the dispatch fixture is used before its platform started');
-    return platform;
+  const world: World = {
+    now: Date.now(),
+    customer: '',
+    fleet: [],
+    t: () => {
+      if (!platform) throw new Error('the dispatch fixture is used before its platform started');
+      return platform;
+    },
+    db: () => world.t().platform.ctx.db,
   };
-  const db = () => t().platform.ctx.db;
-
   beforeAll(async () => {
-    platform = await startTestPlatform({ clock, env });
-    customer = await platform.tokenFor('customer');
+    platform = await startTestPlatform({ clock: { now: () => world.now }, env });
+    world.customer = await platform.tokenFor('customer');
   });
   afterAll(async () => {
     await platform?.stop();
   });
+  return world;
+}
 
-  async function refreshPositions(ds: readonly TestDriver[] = fleet) {
-    await driversFor(t().platform.ctx).positions.upsert(
-      ds.map((d) => ({ id: d.id, lat: d.lat, lng: d.lng, at: now })),
+/** Drivers placed near a point, kept fresh in the index while the clock moves. */
+function fleetHelpers(w: World) {
+  async function refreshPositions(ds: readonly TestDriver[] = w.fleet) {
+    await driversFor(w.t().platform.ctx).positions.upsert(
+      ds.map((d) => ({ id: d.id, lat: d.lat, lng: d.lng, at: w.now })),
     );
   }
 
@@ -76,31 +83,39 @@ export function dispatchFixture(env: Record<string, string>) {
     const out: TestDriver[] = [];
     for (const km of kmNorth) {
       const id = uuidv7();
-      await seedDriverProfile(t().platform.ctx, { id, name: `Driver ${km}`, vehicle });
-      await sql`UPDATE drivers SET status = 'available' WHERE id = ${id}`.execute(db());
-      const { token } = await t().platform.ctx.tokens.issue({
+      await seedDriverProfile(w.t().platform.ctx, { id, name: `Driver ${km}`, vehicle });
+      await sql`UPDATE drivers SET status = 'available' WHERE id = ${id}`.execute(w.db());
+      const { token } = await w.t().platform.ctx.tokens.issue({
         userId: uuidv7(),
         role: 'driver',
         driverId: id,
       });
       const d = { id, token, lat: at.lat + km * KM, lng: at.lng };
       out.push(d);
-      fleet.push(d);
+      w.fleet.push(d);
     }
     await refreshPositions(out);
     return out as { [K in keyof N]: TestDriver };
   }
 
   /** Moves the clock; drivers keep reporting, so they stay fresh unless told otherwise. */
-  async function advance(ms: number, keepFresh: readonly TestDriver[] = fleet) {
-    now += ms;
+  async function advance(ms: number, keepFresh: readonly TestDriver[] = w.fleet) {
+    w.now += ms;
     await refreshPositions(keepFresh);
   }
+
+  return { refreshPositions, driversNear, advance };
+}
+
+/** Stores far apart and orders accepted by them. */
+function orderHelpers(w: World) {
+  let shopN = 0;
+  let keyN = 0;
 
   /** Each test gets its own store far from the others, so drivers and trips never mix. */
   function shopFar(): Promise<Shop> {
     shopN++;
-    return openShop(t(), { stock: [50, 50, 50], lat: 40 + shopN * 0.5, lng: 10 });
+    return openShop(w.t(), { stock: [50, 50, 50], lat: 40 + shopN * 0.5, lng: 10 });
   }
 
   /** An order placed by the demo customer and accepted by the store, once its delivery is planned. */
@@ -109,10 +124,10 @@ export function dispatchFixture(env: Record<string, string>) {
     dropKm = 1,
     quantity = 1,
   ): Promise<{ orderId: string; deliveryId: string; tripId: string }> {
-    const placed = await t().request({
+    const placed = await w.t().request({
       method: 'POST',
       url: '/v1/orders',
-      token: customer,
+      token: w.customer,
       headers: { 'idempotency-key': `dispatch-${keyN++}-${Date.now()}` },
       payload: {
         store_id: shop.storeId,
@@ -125,7 +140,7 @@ export function dispatchFixture(env: Record<string, string>) {
     const orderId = placed.json().id as string;
     expect(
       (
-        await t().request({
+        await w.t().request({
           method: 'POST',
           url: `/v1/orders/${orderId}/accept`,
           token: shop.storeToken,
@@ -134,10 +149,10 @@ export function dispatchFixture(env: Record<string, string>) {
     ).toBe(200);
     const delivery = await waitFor(
       async () => {
-        const r = await t().request({
+        const r = await w.t().request({
           method: 'GET',
           url: `/v1/orders/${orderId}/delivery`,
-          token: customer,
+          token: w.customer,
         });
         return r.statusCode === 200 ? r.json() : null;
       },
@@ -147,12 +162,17 @@ export function dispatchFixture(env: Record<string, string>) {
     return { orderId, deliveryId: delivery.id, tripId: delivery.trip_id };
   }
 
+  return { shopFar, acceptedOrder };
+}
+
+/** Trips and offers as the tables hold them, and the dispatcher's passes and accepts. */
+function tripHelpers(w: World, advance: (ms: number) => Promise<void>) {
   const trip = async (id: string) =>
-    (await sql<TripView>`SELECT * FROM trips WHERE id = ${id}`.execute(db())).rows[0];
+    (await sql<TripView>`SELECT * FROM trips WHERE id = ${id}`.execute(w.db())).rows[0];
   const offersOf = async (tripId: string) =>
     (
       await sql<OfferView>`SELECT id, driver_id, status, radius_m FROM offers WHERE trip_id = ${tripId} ORDER BY created_at`.execute(
-        db(),
+        w.db(),
       )
     ).rows;
   const openOffer = (tripId: string) =>
@@ -162,34 +182,39 @@ export function dispatchFixture(env: Record<string, string>) {
       'an open offer',
     );
   /** One pass of the dispatcher, as the worker's loop would run it. */
-  const tick = () => dispatchFor(t().platform.ctx).dispatcher.tick();
+  const tick = () => dispatchFor(w.t().platform.ctx).dispatcher.tick();
   /** Brings a just-accepted order's trip due now and lets the dispatcher work it. */
   async function dueNow(tripId: string) {
     const tr = await trip(tripId);
-    if (tr && tr.dispatch_at.getTime() > now) await advance(tr.dispatch_at.getTime() - now + 1000);
+    if (tr && tr.dispatch_at.getTime() > w.now)
+      await advance(tr.dispatch_at.getTime() - w.now + 1000);
     await tick();
   }
   const accept = (d: TestDriver, offerId: string) =>
-    t().request({ method: 'POST', url: `/v1/dispatch/offers/${offerId}/accept`, token: d.token });
+    w.t().request({ method: 'POST', url: `/v1/dispatch/offers/${offerId}/accept`, token: d.token });
 
+  return { trip, offersOf, openOffer, tick, dueNow, accept };
+}
+
+/**
+ * A dispatch test's world: a platform on its own database started with `env`, driven by a clock
+ * only the test moves (offers expire and trips fall due when it does, never by waiting), with
+ * helpers to place drivers, open stores and accept orders. Started before the enclosing suite's
+ * tests and stopped after them.
+ */
+export function dispatchFixture(env: Record<string, string>) {
+  const world = startWorld(env);
+  const fleet = fleetHelpers(world);
   return {
-    t,
-    db,
+    t: world.t,
+    db: world.db,
     /** The test clock's current time (epoch ms). */
-    now: () => now,
+    now: () => world.now,
     /** Every driver placed so far. */
-    fleet: fleet as readonly TestDriver[],
-    customerToken: () => customer,
-    driversNear,
-    refreshPositions,
-    advance,
-    shopFar,
-    acceptedOrder,
-    trip,
-    offersOf,
-    openOffer,
-    tick,
-    dueNow,
-    accept,
+    fleet: world.fleet as readonly TestDriver[],
+    customerToken: () => world.customer,
+    ...fleet,
+    ...orderHelpers(world),
+    ...tripHelpers(world, (ms) => fleet.advance(ms)),
   };
 }

@@ -1,7 +1,7 @@
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import type { DeliveryRow } from './dispatch.repository.ts';
+import type { DeliveryRow } from './dispatch-tables.ts';
 import { type DeliveryEventPayload, deliveryEventType } from './dispatch.events.ts';
 
 export function deliveryPayload(

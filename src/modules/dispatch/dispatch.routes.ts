@@ -26,12 +26,20 @@ const STEPS: ReadonlyArray<[string, DriverStep, string]> = [
   ['returned', 'returned', 'The bag went back to the store: say why'],
 ];
 
+type App = ReturnType<typeof typed>;
+
 export async function dispatchRoutes(
   scope: FastifyInstance,
   deliveries: DeliveriesService,
 ): Promise<void> {
   const app = typed(scope);
+  driverJobRoutes(app, deliveries);
+  deliveryRoutes(app, deliveries);
+  opsRoutes(app, deliveries);
+}
 
+/** The driver's offers and current job. */
+function driverJobRoutes(app: App, deliveries: DeliveriesService): void {
   app.get(
     '/v1/dispatch/offers',
     {
@@ -73,7 +81,10 @@ export async function dispatchRoutes(
     },
     async (req) => deliveries.currentTrip(callerOf(req)),
   );
+}
 
+/** A delivery as its parties see it, the customer's rating and the driver's steps. */
+function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
   app.get(
     '/v1/deliveries/:id',
     {
@@ -135,7 +146,10 @@ export async function dispatchRoutes(
         deliveries.step(callerOf(req), req.params.id, to, req.body as { lat: number; lng: number }),
     );
   }
+}
 
+/** Ops: the queue of trips waiting for a driver, and taking jobs from drivers. */
+function opsRoutes(app: App, deliveries: DeliveriesService): void {
   app.get(
     '/v1/dispatch/queue',
     {

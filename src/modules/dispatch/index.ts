@@ -14,8 +14,6 @@ import { followDelivery } from './order-progress.ts';
 
 export { type DeliveryEventPayload, DispatchEvents, deliveryEventType } from './dispatch.events.ts';
 export type { DeliveryStatus } from './delivery-state.ts';
-export { newTrip } from './dispatch.repository.ts';
-export type { Dispatcher } from './dispatcher.ts';
 
 export const CONSUMER_DISPATCH = 'dispatch-orders';
 export const CONSUMER_ORDER_PROGRESS = 'orders-delivery-progress';

@@ -1,4 +1,4 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 
 export const VEHICLES = ['bike', 'scooter', 'car'] as const;
@@ -27,32 +27,39 @@ export interface DriversTable {
   version: Generated<number>;
 }
 
-export type DriverRow = Selectable<DriversTable>;
-
-interface Tables {
-  drivers: DriversTable;
+/** Throttled position history: one point per driver per LASTMILE_LOCATION_HISTORY_S. */
+export interface DriverLocationsTable {
+  driver_id: string;
+  recorded_at: Date;
+  lat: number;
+  lng: number;
+  accuracy_m: number | null;
+  heading_deg: number | null;
+  speed_mps: number | null;
 }
 
+export type DriverRow = Selectable<DriversTable>;
+
+interface DriversTables {
+  drivers: DriversTable;
+  driver_locations: DriverLocationsTable;
+}
+
+/** The shared handle narrowed to the drivers module's tables: no other module's can be named. */
+export type DriversDb = Kysely<DriversTables>;
+export const driversDb = (db: Db): DriversDb => db as unknown as DriversDb;
+
+type NewProfile = Pick<DriverRow, 'id' | 'name' | 'phone' | 'vehicle' | 'capacity_items'>;
+
+/** Driver profiles: onboarding, shifts, and the counters dispatch keeps on them. */
 export function driversRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = driversDb(db);
   return {
-    insert(row: {
-      id: string;
-      name: string;
-      phone: string | null;
-      vehicle: Vehicle;
-      capacity_items: number;
-    }) {
+    insert(row: NewProfile) {
       return q.insertInto('drivers').values(row).returningAll().executeTakeFirstOrThrow();
     },
     /** Inserts or keeps an existing profile (seeding runs again). */
-    async ensure(row: {
-      id: string;
-      name: string;
-      phone: string | null;
-      vehicle: Vehicle;
-      capacity_items: number;
-    }) {
+    async ensure(row: NewProfile) {
       await q
         .insertInto('drivers')
         .values(row)
@@ -81,7 +88,7 @@ export function driversRepository(db: Db) {
     setStatus(id: string, from: readonly DriverStatus[], to: DriverStatus, at: Date) {
       return q
         .updateTable('drivers')
-        .set({ status: to, status_at: at, version: sql`version + 1` })
+        .set((eb) => ({ status: to, status_at: at, version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .where('status', 'in', from)
         .returningAll()
@@ -90,13 +97,13 @@ export function driversRepository(db: Db) {
     async finishJob(id: string, delivered: number, at: Date) {
       return q
         .updateTable('drivers')
-        .set({
+        .set((eb) => ({
           status: 'available',
           status_at: at,
           last_job_at: at,
-          deliveries_done: sql`deliveries_done + ${delivered}`,
-          version: sql`version + 1`,
-        })
+          deliveries_done: eb('deliveries_done', '+', delivered),
+          version: eb('version', '+', 1),
+        }))
         .where('id', '=', id)
         .where('status', '=', 'on_delivery')
         .returningAll()
@@ -105,45 +112,21 @@ export function driversRepository(db: Db) {
     async recordOffer(id: string, accepted: boolean) {
       await q
         .updateTable('drivers')
-        .set({
-          offers_received: sql`offers_received + 1`,
-          offers_accepted: sql`offers_accepted + ${accepted ? 1 : 0}`,
-        })
+        .set((eb) => ({
+          offers_received: eb('offers_received', '+', 1),
+          offers_accepted: eb('offers_accepted', '+', accepted ? 1 : 0),
+        }))
         .where('id', '=', id)
         .execute();
     },
     async rate(id: string, stars: number) {
       await q
         .updateTable('drivers')
-        .set({ ratings_count: sql`ratings_count + 1`, ratings_sum: sql`ratings_sum + ${stars}` })
+        .set((eb) => ({
+          ratings_count: eb('ratings_count', '+', 1),
+          ratings_sum: eb('ratings_sum', '+', stars),
+        }))
         .where('id', '=', id)
-        .execute();
-    },
-    /** History points since an instant with each driver's vehicle (travel-time learning). */
-    async historySince(since: Date, limit: number) {
-      const r = await sql<{
-        driver_id: string;
-        recorded_at: Date;
-        lat: number;
-        lng: number;
-        vehicle: string;
-      }>`
-        SELECT l.driver_id, l.recorded_at, l.lat, l.lng, d.vehicle FROM driver_locations l JOIN drivers d ON d.id = l.driver_id
-        WHERE l.recorded_at >= ${since} ORDER BY l.recorded_at LIMIT ${limit}`.execute(db);
-      return r.rows.map((x) => ({
-        driverId: x.driver_id,
-        at: x.recorded_at.getTime(),
-        lat: x.lat,
-        lng: x.lng,
-        vehicle: x.vehicle,
-      }));
-    },
-    /** Drivers with a recent stored position: what rebuilds the live index. */
-    positionsSince(since: Date) {
-      return q
-        .selectFrom('drivers')
-        .select(['id', 'last_lat', 'last_lng', 'last_fix_at'])
-        .where('last_fix_at', '>=', since)
         .execute();
     },
   };

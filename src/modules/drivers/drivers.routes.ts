@@ -9,13 +9,20 @@ import { type DriversService, ownDriverId } from './drivers.service.ts';
 import { PointsBody, toLocationPoint } from './location-input.ts';
 import type { LocationIngest } from './location-ingest.ts';
 
+type App = ReturnType<typeof typed>;
+
 export async function driversRoutes(
   scope: FastifyInstance,
   deps: { drivers: DriversService; ingest: LocationIngest; bus: EventBus },
 ): Promise<void> {
   const app = typed(scope);
-  const { drivers, ingest } = deps;
+  profileRoutes(app, deps.drivers);
+  shiftRoutes(app, deps.drivers, deps.ingest);
+  driverChannel(scope, { ingest: deps.ingest, bus: deps.bus });
+}
 
+/** Onboarding (ops) and reading profiles. */
+function profileRoutes(app: App, drivers: DriversService): void {
   app.post(
     '/v1/drivers',
     {
@@ -71,6 +78,10 @@ export async function driversRoutes(
     },
     async (req) => drivers.get(req.params.id),
   );
+}
+
+/** A driver on shift: going available, on a break or offline, and uploading positions. */
+function shiftRoutes(app: App, drivers: DriversService, ingest: LocationIngest): void {
   app.put(
     '/v1/drivers/me/shift',
     {
@@ -104,5 +115,4 @@ export async function driversRoutes(
     },
     async (req) => ingest.ingest(ownDriverId(callerOf(req)), req.body.points.map(toLocationPoint)),
   );
-  driverChannel(scope, { ingest, bus: deps.bus });
 }

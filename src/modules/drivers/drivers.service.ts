@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { driverLocationsRepository } from './driver-locations.repository.ts';
 import {
   type DriverRow,
   type DriverStatus,
@@ -59,6 +60,7 @@ const SHIFT_SOURCES: Record<'available' | 'break' | 'offline', readonly DriverSt
 export function driversService(deps: { db: Db; clock: Clock; identity: IdentityService }) {
   const { db, clock } = deps;
   const repo = driversRepository(db);
+  const locations = driverLocationsRepository(db);
   const now = () => new Date(clock.now());
 
   async function mustFind(id: string): Promise<DriverRow> {
@@ -94,17 +96,6 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
       return driverView(row);
     },
 
-    /** A profile with a fixed id (demo and seeding); an existing one is kept. */
-    async ensure(p: { id: string; name: string; vehicle: Vehicle; phone?: string }) {
-      await repo.ensure({
-        id: p.id,
-        name: p.name,
-        phone: p.phone ?? null,
-        vehicle: p.vehicle,
-        capacity_items: DEFAULT_CAPACITY[p.vehicle],
-      });
-    },
-
     get: async (id: string) => driverView(await mustFind(id)),
     find: (id: string) => repo.find(id),
     list: async (p: { status?: DriverStatus; after?: string; limit: number }) =>
@@ -135,8 +126,8 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
     recordOffer: (trx: Db, id: string, accepted: boolean) =>
       driversRepository(trx).recordOffer(id, accepted),
     rate: (trx: Db, id: string, stars: number) => driversRepository(trx).rate(id, stars),
-    positionsSince: (since: Date) => repo.positionsSince(since),
-    historySince: (since: Date, limit: number) => repo.historySince(since, limit),
+    positionsSince: (since: Date) => locations.positionsSince(since),
+    historySince: (since: Date, limit: number) => locations.historySince(since, limit),
   };
 }
 

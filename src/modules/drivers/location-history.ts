@@ -1,13 +1,8 @@
-import { sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import type { Stoppable } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
-import type { LocationPoint } from './location-filter.ts';
-
-export interface HistoryPoint extends LocationPoint {
-  driverId: string;
-}
+import { driverLocationsRepository, type HistoryPoint } from './driver-locations.repository.ts';
 
 export interface LocationHistory extends Stoppable {
   add(points: readonly HistoryPoint[]): void;
@@ -27,33 +22,15 @@ const ROWS_PER_STATEMENT = 5000;
  * by ingest, which sheds new uploads instead of growing it.
  */
 export function createLocationHistory(db: Db, logger: Logger): LocationHistory {
+  const repo = driverLocationsRepository(db);
   let buffer: HistoryPoint[] = [];
   let flushing: Promise<number> | null = null;
-
-  async function write(rows: HistoryPoint[]): Promise<void> {
-    const col = <T>(f: (p: HistoryPoint) => T) => rows.map(f);
-    await sql`
-      WITH pts AS (
-        SELECT * FROM unnest(${col((p) => p.driverId)}::uuid[], ${col((p) => new Date(p.at).toISOString())}::timestamptz[],
-          ${col((p) => p.lat)}::float8[], ${col((p) => p.lng)}::float8[], ${col((p) => p.accuracyM ?? null)}::real[],
-          ${col((p) => p.headingDeg ?? null)}::real[], ${col((p) => p.speedMps ?? null)}::real[])
-          AS t(driver_id, recorded_at, lat, lng, accuracy_m, heading_deg, speed_mps)
-      ), stored AS (
-        INSERT INTO driver_locations SELECT * FROM pts ON CONFLICT DO NOTHING
-      ), latest AS (
-        SELECT DISTINCT ON (driver_id) driver_id, recorded_at, lat, lng FROM pts ORDER BY driver_id, recorded_at DESC
-      )
-      UPDATE drivers d SET last_lat = latest.lat, last_lng = latest.lng, last_fix_at = latest.recorded_at
-      FROM latest WHERE d.id = latest.driver_id AND (d.last_fix_at IS NULL OR d.last_fix_at < latest.recorded_at)`.execute(
-      db,
-    );
-  }
 
   async function flushNow(): Promise<number> {
     let written = 0;
     while (buffer.length > 0) {
       const rows = buffer.slice(0, ROWS_PER_STATEMENT);
-      await write(rows);
+      await repo.addHistory(rows);
       buffer = buffer.slice(rows.length);
       written += rows.length;
     }

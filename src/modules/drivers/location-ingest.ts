@@ -1,8 +1,10 @@
 import type { Clock } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { GeoIndex, GeoPoint } from '../../platform/geo/port.ts';
+import type { GeoIndex } from '../../platform/geo/port.ts';
+import type { HistoryPoint } from './driver-locations.repository.ts';
 import { filterPoints, type LastFix, type LocationPoint } from './location-filter.ts';
 import type { LocationHistory } from './location-history.ts';
+import { coalescedPositionWriter } from './position-writer.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -32,22 +34,59 @@ export interface IngestOptions {
 /** Clock skew we forgive a phone: a point further in the future is refused. */
 export const FUTURE_TOLERANCE_MS = 30_000;
 
+/** The points of an upload kept for the history: at least `historyMs` after the one kept before. */
+function historyPoints(
+  driverId: string,
+  accepted: readonly LocationPoint[],
+  lastKeptAt: number,
+  historyMs: number,
+): { keep: HistoryPoint[]; lastKeptAt: number } {
+  let prevHistory = lastKeptAt;
+  const keep = [];
+  for (const p of accepted) {
+    if (p.at - prevHistory >= historyMs) {
+      keep.push({ ...p, driverId });
+      prevHistory = p.at;
+    }
+  }
+  return { keep, lastKeptAt: prevHistory };
+}
+
+/** Refuses a point from the future, and the whole upload while too many points wait. */
+function admit(points: readonly LocationPoint[], now: number, pending: number, maxPending: number) {
+  for (const p of points) {
+    if (p.at > now + FUTURE_TOLERANCE_MS) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `points: recorded_at ${new Date(p.at).toISOString()} is in the future`,
+      );
+    }
+  }
+  if (pending + points.length > maxPending) {
+    throw new AppError('OVERLOADED', 'Location ingest is behind; retry shortly', {
+      retryAfterS: 1,
+    });
+  }
+}
+
+const indexUnavailable = (err: unknown) =>
+  new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', {
+    cause: err,
+    retryAfterS: 2,
+  });
+
 /**
  * Location ingest. Each upload is checked against the driver's last fix (out-of-order and
  * impossible points dropped), then its newest point goes to the geo index and points at least
- * `historyMs` apart go to the history buffer. Index writes from concurrent uploads are coalesced:
- * while one write is in flight the next batch gathers, so Redis sees one script call per round
- * trip instead of one per upload. When the index or the database falls behind, the waiting
- * points pass `maxPending` and uploads are refused with 503 + Retry-After: memory stays bounded.
+ * `historyMs` apart go to the history buffer. Index writes from concurrent uploads are coalesced
+ * (position-writer.ts). When the index or the database falls behind, the waiting points pass
+ * `maxPending` and uploads are refused with 503 + Retry-After: memory stays bounded.
  */
 export function createLocationIngest(opts: IngestOptions): LocationIngest {
   const maxDrivers = opts.maxDrivers ?? 100_000;
   const lastFix = new Map<string, LastFix>();
   const lastHistoryAt = new Map<string, number>();
-  let queued = new Map<string, GeoPoint>();
-  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  let inFlight = 0;
-  let writing = false;
+  const positions = coalescedPositionWriter(opts.geo);
 
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     // Insertion order is recency order: re-inserting moves the key to the end, the oldest go first.
@@ -59,63 +98,16 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
     }
   };
 
-  async function drain(): Promise<void> {
-    writing = true;
-    try {
-      while (queued.size > 0) {
-        const batch = queued;
-        const done = waiters;
-        queued = new Map();
-        waiters = [];
-        inFlight = batch.size;
-        try {
-          await opts.geo.upsert([...batch.values()]);
-          for (const w of done) w.resolve();
-        } catch (err) {
-          for (const w of done) w.reject(err);
-        } finally {
-          inFlight = 0;
-        }
-      }
-    } finally {
-      writing = false;
-    }
-  }
-
-  function writeLatest(point: GeoPoint): Promise<void> {
-    const seen = queued.get(point.id);
-    if (!seen || seen.at <= point.at) queued.set(point.id, point);
-    const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
-    if (!writing) void drain();
-    return done;
-  }
-
-  const pending = () => queued.size + inFlight + opts.history.size();
+  const pending = () => positions.pending() + opts.history.size();
 
   return {
     pending,
     async ingest(driverId, points) {
-      const now = opts.clock.now();
-      for (const p of points) {
-        if (p.at > now + FUTURE_TOLERANCE_MS) {
-          throw new AppError(
-            'VALIDATION_FAILED',
-            `points: recorded_at ${new Date(p.at).toISOString()} is in the future`,
-          );
-        }
-      }
-      if (pending() + points.length > opts.maxPending) {
-        throw new AppError('OVERLOADED', 'Location ingest is behind; retry shortly', {
-          retryAfterS: 1,
-        });
-      }
+      admit(points, opts.clock.now(), pending(), opts.maxPending);
       let last = lastFix.get(driverId) ?? null;
       if (!last) {
         const stored = await opts.geo.get(driverId).catch((err: unknown) => {
-          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', {
-            cause: err,
-            retryAfterS: 2,
-          });
+          throw indexUnavailable(err);
         });
         if (stored) last = { lat: stored.lat, lng: stored.lng, at: stored.at };
       }
@@ -123,25 +115,20 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
       if (r.last) remember(lastFix, driverId, r.last);
       const newest = r.accepted.at(-1);
       if (newest) {
-        let prevHistory = lastHistoryAt.get(driverId) ?? 0;
-        const keep = [];
-        for (const p of r.accepted) {
-          if (p.at - prevHistory >= opts.historyMs) {
-            keep.push({ ...p, driverId });
-            prevHistory = p.at;
-          }
-        }
-        if (keep.length > 0) {
-          remember(lastHistoryAt, driverId, prevHistory);
-          opts.history.add(keep);
+        const history = historyPoints(
+          driverId,
+          r.accepted,
+          lastHistoryAt.get(driverId) ?? 0,
+          opts.historyMs,
+        );
+        if (history.keep.length > 0) {
+          remember(lastHistoryAt, driverId, history.lastKeptAt);
+          opts.history.add(history.keep);
         }
         try {
-          await writeLatest({ id: driverId, lat: newest.lat, lng: newest.lng, at: newest.at });
+          await positions.write({ id: driverId, lat: newest.lat, lng: newest.lng, at: newest.at });
         } catch (err) {
-          throw new AppError('DEPENDENCY_UNAVAILABLE', 'The location index is unavailable', {
-            cause: err,
-            retryAfterS: 2,
-          });
+          throw indexUnavailable(err);
         }
         opts.onPosition?.(driverId, { lat: newest.lat, lng: newest.lng, at: newest.at });
       }

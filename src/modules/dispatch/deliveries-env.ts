@@ -1,0 +1,22 @@
+import type { Clock } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { DriversModule } from '../drivers/index.ts';
+import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
+import type { Dispatcher } from './dispatcher.ts';
+
+export interface DeliveriesDeps {
+  db: Db;
+  clock: Clock;
+  drivers: DriversModule;
+  dispatcher: Dispatcher;
+}
+
+/** What the parts of the deliveries service work with: its dependencies, a repository, the time. */
+export interface DeliveriesEnv extends DeliveriesDeps {
+  repo: DispatchRepository;
+  now(): Date;
+}
+
+export function deliveriesEnv(deps: DeliveriesDeps): DeliveriesEnv {
+  return { ...deps, repo: dispatchRepository(deps.db), now: () => new Date(deps.clock.now()) };
+}

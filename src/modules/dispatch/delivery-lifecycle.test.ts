@@ -1,0 +1,235 @@
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dispatchFixture, type TestDriver } from '../../../test/support/dispatch-fixture.ts';
+import { waitFor } from '../../../test/support/platform.ts';
+
+// A delivery once a driver has it: the driver's steps, the handover proof, the order following,
+// and ops taking a trip from its driver. Planning and offers are in dispatch.test.ts.
+describe('dispatch', () => {
+  const { t, db, driversNear, shopFar, acceptedOrder, trip, openOffer, dueNow, accept } =
+    dispatchFixture({
+      LASTMILE_OFFER_TTL_S: '30',
+      LASTMILE_DISPATCH_RADII_M: '3000,6000',
+      LASTMILE_DISPATCH_OFFERS_PER_ROUND: '2',
+    });
+  let customer: string;
+  let ops: string;
+  beforeAll(async () => {
+    customer = await t().tokenFor('customer');
+    ops = await t().tokenFor('ops');
+  });
+
+  it('runs the delivery lifecycle by the assigned driver only, with handover proof, and the order follows', async () => {
+    const shop = await shopFar();
+    const [d, other] = await driversNear(shop.at, [0.4, 5.5]);
+    const { orderId, deliveryId, tripId } = await acceptedOrder(shop);
+    await dueNow(tripId);
+    const offer = await openOffer(tripId);
+    expect(offer.driver_id).toBe(d.id);
+    expect((await accept(d, offer.id)).statusCode).toBe(200);
+
+    const step = (who: TestDriver, path: string, body: object = {}) =>
+      t().request({
+        method: 'POST',
+        url: `/v1/deliveries/${deliveryId}/${path}`,
+        token: who.token,
+        payload: { lat: shop.at.lat, lng: shop.at.lng, ...body },
+      });
+    // Another driver neither sees nor moves it.
+    expect(
+      (
+        await t().request({
+          method: 'GET',
+          url: `/v1/deliveries/${deliveryId}`,
+          token: other.token,
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect((await step(other, 'arrived-at-store')).statusCode).toBe(404);
+    // Steps in order only.
+    expect((await step(d, 'delivered', { pin: '0000' })).statusCode).toBe(409);
+    expect((await step(d, 'arrived-at-store')).statusCode).toBe(200);
+    const notReady = await step(d, 'picked-up');
+    expect(notReady.statusCode).toBe(409);
+    expect(notReady.json().detail).toMatch(/ready/);
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/ready`,
+          token: shop.storeToken,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(200);
+    await waitFor(
+      async () => (await step(d, 'picked-up')).statusCode === 200,
+      10_000,
+      'pickup once the store is ready',
+    );
+    await waitFor(
+      async () =>
+        (await t().request({ method: 'GET', url: `/v1/orders/${orderId}`, token: customer })).json()
+          .status === 'picked_up',
+      10_000,
+      'order picked up',
+    );
+    expect((await step(d, 'arrived-at-dropoff', { lat: 95 })).statusCode).toBe(400);
+    expect((await step(d, 'arrived-at-dropoff')).statusCode).toBe(200);
+
+    // The driver never sees the PIN; the customer does.
+    const driverView = await t().request({
+      method: 'GET',
+      url: `/v1/deliveries/${deliveryId}`,
+      token: d.token,
+    });
+    expect(driverView.json().pin).toBeUndefined();
+    const pin = (
+      await t().request({ method: 'GET', url: `/v1/orders/${orderId}/delivery`, token: customer })
+    ).json().pin as string;
+    expect(pin).toMatch(/^\d{4}$/);
+    expect((await step(d, 'delivered')).statusCode).toBe(400);
+    const wrong = await step(d, 'delivered', { pin: pin === '0000' ? '1111' : '0000' });
+    expect(wrong.statusCode).toBe(422);
+    expect((await step(d, 'delivered', { pin })).statusCode).toBe(200);
+
+    const done = await waitFor(
+      async () => {
+        const o = (
+          await t().request({ method: 'GET', url: `/v1/orders/${orderId}`, token: customer })
+        ).json();
+        return o.status === 'delivered' && o.totals.captured_minor !== null ? o : null;
+      },
+      30_000,
+      'order delivered and captured',
+    );
+    expect(done.totals.captured_minor).toBe(done.totals.total_minor);
+    const me = (await t().request({ method: 'GET', url: '/v1/drivers/me', token: d.token })).json();
+    expect(me).toMatchObject({ status: 'available', deliveries_done: 1 });
+    expect(me.last_job_at).not.toBeNull();
+    const steps = (
+      await t().request({ method: 'GET', url: `/v1/deliveries/${deliveryId}`, token: ops })
+    )
+      .json()
+      .steps.map((s: { status: string }) => s.status);
+    expect(steps).toEqual(['assigned', 'at_store', 'picked_up', 'at_dropoff', 'delivered']);
+
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/delivery/rating`,
+          token: customer,
+          payload: { stars: 5 },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/delivery/rating`,
+          token: customer,
+          payload: { stars: 1 },
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (await t().request({ method: 'GET', url: '/v1/drivers/me', token: d.token })).json().rating,
+    ).toBe(5);
+  });
+
+  it('asks for the age check on age-restricted items', async () => {
+    const shop = await shopFar();
+    const [d] = await driversNear(shop.at, [0.4]);
+    const { orderId, deliveryId, tripId } = await acceptedOrder(shop);
+    await sql`UPDATE deliveries SET age_restricted = true WHERE id = ${deliveryId}`.execute(db());
+    await dueNow(tripId);
+    expect((await accept(d, (await openOffer(tripId)).id)).statusCode).toBe(200);
+    await t().request({
+      method: 'POST',
+      url: `/v1/orders/${orderId}/ready`,
+      token: shop.storeToken,
+      payload: {},
+    });
+    const step = (path: string, body: object = {}) =>
+      t().request({
+        method: 'POST',
+        url: `/v1/deliveries/${deliveryId}/${path}`,
+        token: d.token,
+        payload: { lat: 1, lng: 1, ...body },
+      });
+    await step('arrived-at-store');
+    await waitFor(async () => (await step('picked-up')).statusCode === 200, 10_000, 'pickup');
+    await step('arrived-at-dropoff');
+    const pin = (
+      await t().request({ method: 'GET', url: `/v1/orders/${orderId}/delivery`, token: customer })
+    ).json().pin;
+    expect((await step('delivered', { pin })).statusCode).toBe(422);
+    expect((await step('delivered', { pin, age_checked: true })).statusCode).toBe(200);
+  });
+
+  it('lets ops reassign a trip; the old driver is freed and not asked again, the order being canceled frees the new one', async () => {
+    const shop = await shopFar();
+    const [first, second] = await driversNear(shop.at, [0.4, 0.8]);
+    const { orderId, tripId } = await acceptedOrder(shop);
+    await dueNow(tripId);
+    expect((await accept(first, (await openOffer(tripId)).id)).statusCode).toBe(200);
+    const moved = await t().request({
+      method: 'POST',
+      url: `/v1/dispatch/trips/${tripId}/reassign`,
+      token: ops,
+      payload: { reason: 'driver reports a breakdown' },
+    });
+    expect(moved.statusCode).toBe(200);
+    const next = await openOffer(tripId);
+    expect(next.driver_id).toBe(second.id);
+    expect(
+      (await t().request({ method: 'GET', url: '/v1/drivers/me', token: first.token })).json()
+        .status,
+    ).toBe('available');
+    expect((await accept(second, next.id)).statusCode).toBe(200);
+    const unassign = await t().request({
+      method: 'POST',
+      url: `/v1/dispatch/drivers/${first.id}/unassign`,
+      token: ops,
+      payload: { reason: 'x' },
+    });
+    expect(unassign.statusCode).toBe(404);
+
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/cancel`,
+          token: customer,
+          payload: { reason: 'changed my mind' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    await waitFor(async () => (await trip(tripId))?.status === 'canceled', 10_000, 'trip canceled');
+    expect(
+      (await t().request({ method: 'GET', url: '/v1/drivers/me', token: second.token })).json()
+        .status,
+    ).toBe('available');
+    expect(
+      (
+        await t().request({ method: 'GET', url: `/v1/orders/${orderId}/delivery`, token: customer })
+      ).json().status,
+    ).toBe('canceled');
+    // Customers and drivers cannot use the ops routes.
+    expect(
+      (await t().request({ method: 'GET', url: '/v1/dispatch/queue', token: customer })).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/dispatch/trips/${tripId}/reassign`,
+          token: second.token,
+          payload: { reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+});

@@ -1,0 +1,196 @@
+import { randomInt } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
+import { HANDOVER_S, PLANNING_SPEED_MPS, travelS, travelSeconds } from '../eta/index.ts';
+import { planBatch } from './batching.ts';
+import { freshNear } from './candidates.ts';
+import { emitDeliveryEvents } from './delivery-events.ts';
+import { DispatchEvents } from './dispatch.events.ts';
+import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
+import type { DeliveryRow, TripRow } from './dispatch-tables.ts';
+import type { DispatcherEnv } from './dispatcher-env.ts';
+import { newTrip } from './trips.repository.ts';
+
+/** For an order placed without a promise: the margin beyond the plan. */
+const PROMISE_BUFFER_S = 300;
+/** Drivers nearest the store looked at to estimate when an offer must go out. */
+const PICKUP_ESTIMATE_POOL = 20;
+
+const orderStatusesToPlan = new Set(['accepted', 'preparing', 'ready']);
+
+type LatLng = { lat: number; lng: number };
+
+/**
+ * Seconds from sending offers to a driver reaching the store: from the second-nearest available
+ * driver now (the nearest may decline or be passed over by the score), at the slowest vehicle's
+ * speed, after one offer left to expire. Drivers on a job do not count: in a rush they crowd the
+ * stores, and timing offers to them would leave the bag waiting. Early rather than late: a driver
+ * waiting a minute at the counter costs less than a customer's bag waiting for a driver.
+ */
+async function expectedPickupS(env: DispatcherEnv, at: LatLng): Promise<number> {
+  const near = await freshNear(env, at, env.maxRadius, PICKUP_ESTIMATE_POOL).catch(() => []);
+  const free = new Set(
+    near.length > 0
+      ? (await env.drivers.service.available(near.map((h) => h.id)).catch(() => [])).map(
+          (d) => d.id,
+        )
+      : [],
+  );
+  const byDistance = near.filter((h) => free.has(h.id)).sort((a, b) => a.distanceM - b.distanceM);
+  // Nobody free nearby: offer at once, the search widens from there.
+  const likely = byDistance[1] ?? byDistance[0];
+  if (!likely) return Number.POSITIVE_INFINITY;
+  return travelSeconds(likely.distanceM, PLANNING_SPEED_MPS.bike) + env.settings.offerTtlS;
+}
+
+/** The new order as batching and trip timing see it. */
+interface NewStop {
+  storeId: string;
+  store: LatLng;
+  dropoff: LatLng;
+  readyAt: number;
+  promisedAt: number;
+  items: number;
+  /** When a trip leaving the store at `leave` starts offering. */
+  offerAt: (leave: number) => Date;
+}
+
+/**
+ * Adds the new order to the first open single-delivery trip of its store that `planBatch` allows
+ * (retimed to leave when both orders are ready); undefined when none does. Inside the planning
+ * transaction, which holds those trips locked.
+ */
+async function joinBatch(
+  env: DispatcherEnv,
+  tx: DispatchRepository,
+  stop: NewStop,
+): Promise<TripRow | undefined> {
+  const { store, dropoff, readyAt, promisedAt, items, offerAt } = stop;
+  let trip: TripRow | undefined;
+  for (const candidate of env.strategy.batches ? await tx.batchableTrips(stop.storeId) : []) {
+    const [other] = await tx.deliveriesOfTrip(candidate.id);
+    if (!other || other.status !== 'pending') continue;
+    const plan = planBatch(
+      store,
+      {
+        id: other.id,
+        dropoff: { lat: other.dropoff_lat, lng: other.dropoff_lng },
+        readyAt: other.ready_estimate_at.getTime(),
+        promisedAt: other.promised_at.getTime(),
+      },
+      { id: 'new', dropoff, readyAt, promisedAt },
+      env.settings.batchMarginS,
+    );
+    if (!plan.ok) continue;
+    const dispatchAt = offerAt(Math.max(readyAt, other.ready_estimate_at.getTime()));
+    trip = await tx.updateTrip(candidate.id, candidate.version, {
+      items: candidate.items + items,
+      dispatch_at: dispatchAt,
+      next_attempt_at: candidate.status === 'scheduled' ? dispatchAt : candidate.next_attempt_at,
+    });
+    if (trip) break;
+  }
+  return trip;
+}
+
+/** The delivery row of an order joining `tripId`: pending, with a fresh handover PIN. */
+function newDelivery(
+  order: {
+    id: string;
+    store_id: string;
+    customer_id: string;
+    delivery_address: string;
+    status: string;
+  },
+  tripId: string,
+  stop: NewStop,
+  ageRestricted: boolean,
+  t: Date,
+): DeliveryRow {
+  return {
+    id: uuidv7(),
+    order_id: order.id,
+    trip_id: tripId,
+    store_id: order.store_id,
+    customer_id: order.customer_id,
+    dropoff_lat: stop.dropoff.lat,
+    dropoff_lng: stop.dropoff.lng,
+    dropoff_address: order.delivery_address,
+    items: stop.items,
+    age_restricted: ageRestricted,
+    status: 'pending',
+    driver_id: null,
+    pin: String(randomInt(0, 10_000)).padStart(4, '0'),
+    order_ready: order.status === 'ready',
+    ready_estimate_at: new Date(stop.readyAt),
+    promised_at: new Date(stop.promisedAt),
+    proof_photo_ref: null,
+    age_checked: null,
+    reason: null,
+    rating: null,
+    created_at: t,
+    status_at: t,
+    version: 1,
+  };
+}
+
+/**
+ * Creates the delivery of an accepted order (once: the order id is unique), joining an open trip
+ * of the same store when the batching rule allows, else in a new trip scheduled to start
+ * offering when a driver would reach the store as the order gets ready. Under a strategy that
+ * neither batches nor times, every order gets its own trip, offered now.
+ */
+export async function planDelivery(
+  env: DispatcherEnv,
+  orderId: string,
+): Promise<DeliveryRow | null> {
+  const existing = await env.repo.deliveryByOrder(orderId);
+  if (existing) return existing;
+  const order = await env.orders.find(orderId);
+  if (!order || !orderStatusesToPlan.has(order.status)) return null;
+  const [lines, store] = await Promise.all([
+    env.orders.lines(orderId),
+    env.catalog.stores.get(order.store_id),
+  ]);
+  const items = lines.reduce((n, l) => n + (l.picked_quantity ?? l.quantity), 0) || 1;
+  const t = env.now();
+  const readyAt =
+    order.status === 'ready'
+      ? t.getTime()
+      : Math.max(t.getTime(), order.status_at.getTime() + store.avg_prep_s * 1000);
+  const dropoff = { lat: order.delivery_lat, lng: order.delivery_lng };
+  // The window promised at checkout is what the customer was told; batching is judged against it.
+  const promisedAt =
+    order.promise_to?.getTime() ??
+    readyAt +
+      (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
+  const pickupS = env.strategy.timedToPreparation ? await expectedPickupS(env, store) : null;
+  /** When a trip leaving the store at `leave` starts offering: so the nearest driver gets there by then, or now. */
+  const offerAt = (leave: number) =>
+    new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
+  const stop = { storeId: order.store_id, store, dropoff, readyAt, promisedAt, items, offerAt };
+
+  return env.db.transaction().execute(async (trx) => {
+    const tx = dispatchRepository(trx);
+    // The accepted and preparing events of one order can arrive together: one plans, the other
+    // waits here and then finds the delivery (instead of failing on the unique order id).
+    await tx.lockOrderForPlanning(orderId);
+    const again = await tx.deliveryByOrder(orderId);
+    if (again) return again;
+    const trip =
+      (await joinBatch(env, tx, stop)) ??
+      (await tx.insertTrip(
+        newTrip({
+          id: uuidv7(),
+          storeId: order.store_id,
+          pickup: store,
+          items,
+          dispatchAt: offerAt(readyAt),
+          now: t,
+        }),
+      ));
+    const ageRestricted = lines.some((l) => l.age_restricted);
+    const delivery = await tx.insertDelivery(newDelivery(order, trip.id, stop, ageRestricted, t));
+    await emitDeliveryEvents(trx, [delivery], t, { type: DispatchEvents.DELIVERY_CREATED });
+    return delivery;
+  });
+}

@@ -1,0 +1,176 @@
+import { uuidv7 } from 'uuidv7';
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import { candidates } from './candidates.ts';
+import { DELIVERY_TERMINAL } from './delivery-state.ts';
+import { DispatchEvents } from './dispatch.events.ts';
+import { dispatchRepository } from './dispatch.repository.ts';
+import { OPEN_TRIP, type TripRow } from './dispatch-tables.ts';
+import type { DispatcherEnv } from './dispatcher-env.ts';
+import { offerMessage } from './offer-message.ts';
+import { carryM, type Scored } from './scoring.ts';
+
+/** After every radius failed, the search starts over this much later (and ops is alerted). */
+const ESCALATION_RETRY_MS = 30_000;
+
+export type Outcome = 'offered' | 'widened' | 'escalated' | 'skipped';
+
+/**
+ * Writes the offer to `best` and moves the trip to offered, if nobody moved the trip meanwhile
+ * (null then); 'busy' when the driver got another trip's offer first.
+ */
+function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: number, t: Date) {
+  return env.db
+    .transaction()
+    .execute(async (trx) => {
+      const tx = dispatchRepository(trx);
+      const moved = await tx.updateTrip(
+        trip.id,
+        trip.version,
+        {
+          status: 'offered',
+          status_at: t,
+          next_attempt_at: null,
+          offers_in_round: trip.offers_in_round + 1,
+          offers_made: trip.offers_made + 1,
+        },
+        OPEN_TRIP,
+      );
+      if (!moved) return null;
+      const offer = await tx.insertOffer({
+        id: uuidv7(),
+        trip_id: trip.id,
+        driver_id: best.driverId,
+        status: 'open',
+        score: best.score,
+        pickup_m: Math.round(best.distanceM),
+        radius_m: radiusM,
+        cycle: trip.cycle,
+        created_at: t,
+        expires_at: new Date(t.getTime() + env.settings.offerTtlS * 1000),
+        responded_at: null,
+        reason: null,
+      });
+      await writeOutbox(trx, [
+        newEvent(
+          DispatchEvents.OFFER_MADE,
+          {
+            offer_id: offer.id,
+            trip_id: trip.id,
+            driver_id: best.driverId,
+            expires_at: offer.expires_at.toISOString(),
+          },
+          { aggregateId: trip.id },
+        ),
+      ]);
+      return offer;
+    })
+    .catch((err: unknown) => {
+      // The driver got another trip's offer a moment ago (one open offer per driver): next one.
+      if ((err as { code?: string }).code === '23505') return 'busy' as const;
+      throw err;
+    });
+}
+
+/**
+ * Offers the trip to the best candidate within `radiusM` who is free to take it, and tells them;
+ * null when nobody in this radius could be offered it.
+ */
+async function offerBest(
+  env: DispatcherEnv,
+  trip: TripRow,
+  radiusM: number,
+  t: Date,
+): Promise<Outcome | null> {
+  const [found, stops] = await Promise.all([
+    candidates(env, trip, radiusM),
+    env.repo.deliveriesOfTrip(trip.id),
+  ]);
+  const pickup = { lat: trip.pickup_lat, lng: trip.pickup_lng };
+  const dropoffs = stops
+    .filter((d) => !DELIVERY_TERMINAL.has(d.status))
+    .map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
+  const ranked = env.strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
+  for (const best of ranked) {
+    const offered = await makeOffer(env, trip, best, radiusM, t);
+    if (offered === 'busy') continue;
+    if (!offered) return 'skipped';
+    env.drivers.notify(best.driverId, await offerMessage(env.repo, offered, trip, stops));
+    return 'offered';
+  }
+  return null;
+}
+
+/** Every radius tried: start over at the widest one later, more urgent, and tell ops (once). */
+async function escalate(
+  env: DispatcherEnv,
+  trip: TripRow,
+  radiusM: number,
+  t: Date,
+): Promise<Outcome> {
+  const escalated = await env.db.transaction().execute(async (trx) => {
+    const tx = dispatchRepository(trx);
+    const moved = await tx.updateTrip(
+      trip.id,
+      trip.version,
+      {
+        status: 'searching',
+        priority: trip.priority + 1,
+        escalated_at: trip.escalated_at ?? t,
+        cycle: trip.cycle + 1,
+        offers_in_round: 0,
+        next_attempt_at: new Date(t.getTime() + ESCALATION_RETRY_MS),
+      },
+      OPEN_TRIP,
+    );
+    if (moved && !trip.escalated_at) {
+      await writeOutbox(trx, [
+        newEvent(
+          DispatchEvents.TRIP_ESCALATED,
+          {
+            trip_id: trip.id,
+            store_id: trip.store_id,
+            offers_made: trip.offers_made,
+            radius_m: radiusM,
+          },
+          { aggregateId: trip.id },
+        ),
+      ]);
+    }
+    return moved;
+  });
+  return escalated ? 'escalated' : 'skipped';
+}
+
+/** One step for a due trip: offer the best candidate, or widen the radius, or escalate. */
+async function step(env: DispatcherEnv, trip: TripRow): Promise<Outcome> {
+  const { settings } = env;
+  const t = env.now();
+  const round = Math.min(trip.round, settings.radiiM.length - 1);
+  const radiusM = settings.radiiM[round] ?? env.maxRadius;
+  if (trip.offers_in_round < settings.offersPerRound) {
+    const outcome = await offerBest(env, trip, radiusM, t);
+    if (outcome) return outcome;
+  }
+  if (trip.round < settings.radiiM.length - 1) {
+    const widened = await env.repo.updateTrip(
+      trip.id,
+      trip.version,
+      { status: 'searching', round: trip.round + 1, offers_in_round: 0, next_attempt_at: t },
+      OPEN_TRIP,
+    );
+    return widened ? 'widened' : 'skipped';
+  }
+  return escalate(env, trip, radiusM, t);
+}
+
+/** Works a trip until it has an open offer or is parked (escalated, or taken by someone else). */
+export async function advance(env: DispatcherEnv, tripId: string): Promise<Outcome> {
+  for (let i = 0; i <= env.settings.radiiM.length + 1; i++) {
+    const trip = await env.repo.trip(tripId);
+    if (!trip || !OPEN_TRIP.includes(trip.status)) return 'skipped';
+    const outcome = await step(env, trip);
+    if (outcome !== 'widened') return outcome;
+  }
+  return 'skipped';
+}
