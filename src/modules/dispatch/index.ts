@@ -5,7 +5,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { driversFor } from '../drivers/index.ts';
-import { type OrderEventPayload, OrderEvents, ordersService } from '../orders/index.ts';
+import { type OrderEventPayload, OrderEvents, ordersFor } from '../orders/index.ts';
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEvents, type DeliveryEventPayload } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
@@ -29,7 +29,7 @@ export const dispatchFor = perPlatform((ctx) => {
     staleS: ctx.config.drivers.staleS,
     drivers,
     catalog: catalogFor(ctx),
-    orders: ordersService(ctx.db),
+    orders: ordersFor(ctx),
   });
   return {
     dispatcher,
@@ -45,7 +45,7 @@ export const dispatchModule: ModuleDefinition = {
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);
-    const orders = ordersService(ctx.db);
+    const orders = ordersFor(ctx);
     // Every handler is idempotent by state (unique order id, guarded transitions): a redelivery
     // finds the work done.
     const fromOrders = await ctx.subscribe(

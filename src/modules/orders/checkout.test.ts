@@ -6,7 +6,8 @@ import { DEMO_USERS } from '../../cli/demo-seed.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
-import { checkoutService } from './checkout.service.ts';
+import { placeOrder } from './checkout.flow.ts';
+import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
 let t: TestPlatform;
@@ -188,16 +189,20 @@ describe('checkout and the order saga', () => {
     const customerId = (
       await sql<{ id: string }>`SELECT id FROM users WHERE email = ${email}`.execute(ctx.db)
     ).rows[0]?.id as string;
-    const place = checkoutService({
+    const deps = {
       db: ctx.db,
       catalog: catalogFor(ctx),
-      inventory: inventoryFor(ctx),
       fees: DEFAULT_FEES,
-      reservationTtlMs: 600_000,
       promise: etaFor(ctx).promise,
-    });
+      placement: placementService({
+        db: ctx.db,
+        inventory: inventoryFor(ctx),
+        reservationTtlMs: 600_000,
+      }),
+    };
     // The request placed the order and died before it authorized the card.
-    const { row } = await place.place(
+    const { row } = await placeOrder(
+      deps,
       { kind: 'user', id: customerId, role: 'customer' },
       {
         store_id: shop.storeId,

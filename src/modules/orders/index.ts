@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlatformContext } from '../../platform/context.ts';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
@@ -9,24 +9,19 @@ import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
-import { checkoutService } from './checkout.service.ts';
-import {
-  orderDeadlines,
-  registerOrderSaga,
-  retireLegacySagas,
-  startOrderEnd,
-  sweepOrders,
-} from './order-saga.ts';
-import { authorizePlacement } from './placement.ts';
-import { ordersRoutes } from './orders.routes.ts';
+import type { CheckoutDeps } from './checkout.flow.ts';
+import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import type { OrderStatus } from './order-state.ts';
+import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
 import { OrderEvents } from './orders.events.ts';
-import { ordersService } from './orders.service.ts';
+import { ordersRoutes } from './orders.routes.ts';
+import { type OrdersService, ordersService } from './orders.service.ts';
+import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
 export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
-export { type OrdersService, ordersService } from './orders.service.ts';
+export type { OrdersService } from './orders.service.ts';
 export {
   authorizeWorkflowId,
   compensateWorkflowId,
@@ -35,41 +30,55 @@ export {
   WORKFLOW_COMPENSATE,
   WORKFLOW_SETTLE,
 } from './order-saga.ts';
-export type { OrderLineRow, OrderRow } from './orders.repository.ts';
-export { DEFAULT_FEES, priceOrder } from './pricing.ts';
+export { DEFAULT_FEES } from './pricing.ts';
 
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
+
+/** The orders of this platform: one instance, so its batched transitions are shared. */
+export const ordersFor = perPlatform((ctx): OrdersService => ordersService(ctx.db));
+
+/** What checkout calls (checkout.flow.ts); one placement service, so checkouts share batches. */
+const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
+  db: ctx.db,
+  catalog: catalogFor(ctx),
+  fees: DEFAULT_FEES,
+  promise: etaFor(ctx).promise,
+  placement: placementService({
+    db: ctx.db,
+    inventory: inventoryFor(ctx),
+    reservationTtlMs: ctx.config.reservationTtlS * 1000,
+  }),
+  orders: ordersFor(ctx),
+  inventory: inventoryFor(ctx),
+  payments: paymentsFor(ctx),
+}));
 
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  registerWorkflows: (ctx) => registerOrderSaga(ctx, DEFAULT_FEES),
-  routes: (app, ctx: PlatformContext) => {
-    const catalog = catalogFor(ctx);
-    const inventory = inventoryFor(ctx);
-    const common = { db: ctx.db, catalog, inventory, fees: DEFAULT_FEES };
-    return ordersRoutes(app, {
+  registerWorkflows: (ctx) =>
+    registerOrderSaga({
+      orders: ordersFor(ctx),
+      inventory: inventoryFor(ctx),
+      payments: paymentsFor(ctx),
+      fees: DEFAULT_FEES,
+    }),
+  routes: (app, ctx) =>
+    ordersRoutes(app, {
       carts: cartsService({
-        ...common,
+        db: ctx.db,
+        catalog: catalogFor(ctx),
+        inventory: inventoryFor(ctx),
+        fees: DEFAULT_FEES,
         holds: ctx.config.cartHolds,
         holdTtlMs: ctx.config.reservationTtlS * 1000,
       }),
-      checkout: checkoutService({
-        ...common,
-        reservationTtlMs: ctx.config.reservationTtlS * 1000,
-        promise: etaFor(ctx).promise,
-      }),
-      orders: ordersService(ctx.db),
-      authorize: (order) =>
-        authorizePlacement(
-          { orders: ordersService(ctx.db), payments: paymentsFor(ctx), inventory },
-          order,
-        ),
+      checkout: checkoutFor(ctx),
+      orders: ordersFor(ctx),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
-    });
-  },
+    }),
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.
   // The deadline sweep ends overdue orders and takes over placed ones their checkout left.
@@ -81,7 +90,7 @@ export const ordersModule: ModuleDefinition = {
       const p = event.payload as { order_id: string; status: OrderStatus };
       await startOrderEnd(p.order_id, p.status);
     });
-    const retired = await retireLegacySagas();
+    const retired = await retireLegacySagas(ordersFor(ctx));
     if (retired > 0)
       ctx.logger.info(
         { retired },
@@ -90,7 +99,7 @@ export const ordersModule: ModuleDefinition = {
     const sweep = runPeriodically(
       'order deadline sweep',
       1000,
-      () => sweepOrders(ctx, orderDeadlines(ctx)),
+      () => sweepOrders(ordersFor(ctx), orderDeadlines(ctx)),
       ctx.logger,
     );
     return {

@@ -7,7 +7,7 @@ import { catalogFor } from '../catalog/index.ts';
 import { DispatchEvents } from '../dispatch/index.ts';
 import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
-import { OrderEvents, ordersService } from '../orders/index.ts';
+import { OrderEvents, ordersFor } from '../orders/index.ts';
 import { trackingRoutes } from './tracking.routes.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 
@@ -24,7 +24,7 @@ export const trackingFor = perPlatform((ctx): TrackingService =>
     bus: ctx.bus,
     consumer: CONSUMER_TRACKING,
     eta: etaFor(ctx),
-    orders: ordersService(ctx.db),
+    orders: ordersFor(ctx),
     catalog: catalogFor(ctx),
     drivers: driversFor(ctx),
     etaThresholdS: ETA_THRESHOLD_S,

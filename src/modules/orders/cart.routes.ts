@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { callerOf } from '../../platform/http/auth-hook.ts';
+import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import type { CartsService } from './carts.service.ts';
+
+/** The customer's cart: read it, set a line, empty it. */
+export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
+  const app = typed(scope);
+  app.get(
+    '/v1/cart',
+    {
+      config: { auth: ['customer'] },
+      schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' },
+    },
+    async (req) => carts.view(callerOf(req)),
+  );
+  app.put(
+    '/v1/cart/lines',
+    {
+      config: { auth: ['customer'] },
+      schema: {
+        tags: ['cart'],
+        summary: 'Set the quantity of a product in your cart (0 removes it)',
+        body: Strict({
+          store_id: Uuid,
+          product_id: Uuid,
+          quantity: Type.Integer({ minimum: 0, maximum: 99 }),
+        }),
+      },
+    },
+    async (req) => carts.setLine(callerOf(req), req.body),
+  );
+  app.delete(
+    '/v1/cart',
+    { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } },
+    async (req, reply) => {
+      await carts.clear(callerOf(req));
+      return reply.code(204).send();
+    },
+  );
+}

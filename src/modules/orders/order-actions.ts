@@ -1,0 +1,104 @@
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type OrderRow, ordersRepository } from './orders.repository.ts';
+import { orderTransitionsRepository } from './order-transitions.repository.ts';
+import type { OrderTransitions } from './order-transitions.ts';
+import { CUSTOMER_CANCELLABLE, type OrderStatus, sourcesOf } from './order-state.ts';
+import { canSee, orderView } from './order-view.ts';
+
+interface ActionDeps {
+  db: Db;
+  transitions: OrderTransitions;
+}
+
+/** The order if `by` may see it. Another caller's order is reported as missing, so ids cannot be probed. */
+export async function visibleOrder(db: Db, by: Principal, id: string): Promise<OrderRow> {
+  const row = await ordersRepository(db).find(id);
+  if (!row || !canSee(by, row)) throw new AppError('NOT_FOUND', `No order ${id}`);
+  return row;
+}
+
+async function move(
+  deps: ActionDeps,
+  by: Principal,
+  id: string,
+  to: OrderStatus,
+  opts: { reason?: string; allowedFrom?: readonly OrderStatus[]; storeOnly?: boolean } = {},
+) {
+  const current = await visibleOrder(deps.db, by, id);
+  if (opts.storeOnly && by.role === 'customer')
+    throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
+  if (opts.allowedFrom && !opts.allowedFrom.includes(current.status)) {
+    throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it can no longer be ${to}`);
+  }
+  // At the version we checked: a transition that raced ours cannot be overridden by it.
+  const row = await deps.transitions.transition(id, to, {
+    reason: opts.reason ?? null,
+    ...(opts.allowedFrom ? { version: current.version } : {}),
+  });
+  if (!row) {
+    const now = await ordersRepository(deps.db).find(id);
+    throw new AppError('CONFLICT', `Order ${id} is ${now?.status}; it cannot become ${to}`);
+  }
+  return orderView(row);
+}
+
+/** Picked quantities (missing items, shortages) are recorded with "ready"; the capture uses them. */
+async function ready(
+  deps: ActionDeps,
+  by: Principal,
+  id: string,
+  picked: ReadonlyArray<{ productId: string; quantity: number }>,
+) {
+  const current = await visibleOrder(deps.db, by, id);
+  if (by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
+  if (!sourcesOf('ready').includes(current.status))
+    throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it cannot become ready`);
+  const lines = await ordersRepository(deps.db).lines(id);
+  const known = new Set(lines.map((l) => l.product_id));
+  const unknown = picked.filter((p) => !known.has(p.productId));
+  if (unknown.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `picked: ${unknown.length} product(s) are not in this order`,
+    );
+  // The guarded transition goes first (it locks the order); the picked quantities are written
+  // only by the request that made it, and a loser rolls back.
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const moved = await deps.transitions.transition(id, 'ready', {}, { trx });
+    if (!moved) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
+    await orderTransitionsRepository(trx).setPicked(id, picked);
+    return moved;
+  });
+  return orderView(row);
+}
+
+/**
+ * What customers, the store and ops do to an order: each checks who asks and where the order is,
+ * then makes a guarded transition (a CONFLICT when someone else moved it first).
+ */
+export function orderActions(deps: ActionDeps) {
+  return {
+    cancel: (by: Principal, id: string, reason: string) =>
+      move(deps, by, id, 'canceled', {
+        reason: `${by.role}: ${reason}`,
+        allowedFrom: by.role === 'ops' ? undefined : CUSTOMER_CANCELLABLE,
+      }),
+    accept: (by: Principal, id: string) => move(deps, by, id, 'accepted', { storeOnly: true }),
+    reject: (by: Principal, id: string, reason: string) =>
+      move(deps, by, id, 'canceled', {
+        reason: `store rejected: ${reason}`,
+        storeOnly: true,
+        allowedFrom: ['authorized'],
+      }),
+    preparing: (by: Principal, id: string) => move(deps, by, id, 'preparing', { storeOnly: true }),
+    ready: (
+      by: Principal,
+      id: string,
+      picked: ReadonlyArray<{ productId: string; quantity: number }>,
+    ) => ready(deps, by, id, picked),
+    pickedUp: (by: Principal, id: string) => move(deps, by, id, 'picked_up', { storeOnly: true }),
+    delivered: (by: Principal, id: string) => move(deps, by, id, 'delivered', { storeOnly: true }),
+  };
+}
