@@ -4,7 +4,7 @@ import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
-import type { StockSignals } from '../inventory/index.ts';
+import type { StockChanges } from '../inventory/index.ts';
 import {
   CategoryId,
   Lat,
@@ -36,7 +36,7 @@ import {
 
 /** Where this process learns which product pages to re-read: stores whose stock changed, product changes. */
 export interface PageSignals {
-  stock: Pick<StockSignals, 'onChanged'>;
+  stock: StockChanges;
   products: Pick<LiveNotices, 'onNotice'>;
 }
 

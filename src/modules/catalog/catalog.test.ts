@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
-import { inventoryFor, setStockLevels } from '../inventory/index.ts';
+import { inventoryFor } from '../inventory/index.ts';
 import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS } from './http-cache.ts';
 
 /** Within this a change must show: the notice's doing, for cached entries last 8 s or more without one. */
@@ -202,8 +202,7 @@ describe('store products and search', () => {
     }
     shop = await store('Shop', north(100_000));
     far = await store('Far shop', north(101_500));
-    await setStockLevels(
-      t.platform.ctx.db,
+    await inventoryFor(t.platform.ctx).setLevels(
       [
         ...Object.values(ids).map((productId) => ({ storeId: shop.id, productId, onHand: 5 })),
         { storeId: far.id, productId: ids['MILK-1'] as string, onHand: 9 },
@@ -211,8 +210,7 @@ describe('store products and search', () => {
       ],
       { kind: 'count', reason: 'test stock', actor: 'test' },
     );
-    await setStockLevels(
-      t.platform.ctx.db,
+    await inventoryFor(t.platform.ctx).setLevels(
       [{ storeId: shop.id, productId: ids['BREAD-1'] as string, onHand: 0 }],
       { kind: 'count', reason: 'sold out', actor: 'test' },
     );

@@ -4,7 +4,7 @@ import { liveNotices } from '../../platform/bus/live-notices.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
-import { stockSignalsFor } from '../inventory/index.ts';
+import { inventoryFor, stockChangesFor } from '../inventory/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
@@ -44,7 +44,7 @@ export const catalogModule: ModuleDefinition = {
   routes: async (app, ctx) => {
     await catalogRoutes(app, {
       ...catalogFor(ctx),
-      signals: { stock: stockSignalsFor(ctx), products: productNoticesFor(ctx) },
+      signals: { stock: stockChangesFor(ctx), products: productNoticesFor(ctx) },
     });
     await storeStaffRoutes(
       app,
@@ -54,7 +54,7 @@ export const catalogModule: ModuleDefinition = {
       catalogImportRoutes(scope, {
         db: ctx.db,
         stores: catalogFor(ctx).stores,
-        stockWritten: (id) => stockSignalsFor(ctx).changed(id),
+        inventory: inventoryFor(ctx),
         productsWritten: () => productNoticesFor(ctx).notify(),
       }),
     );
