@@ -17,10 +17,12 @@ export {
   type ProductChangedPayload,
   type StoreChangedPayload,
 } from './catalog.events.ts';
-export { cellOf, coverageCells, zoneCovers } from './coverage.ts';
 export type { OpeningHours } from './opening-hours.ts';
-export type { ProductInput, ProductsService } from './products.service.ts';
-export type { StoreInput, StoresService, StoreView } from './stores.service.ts';
+export type { ProductInput } from './product-edits.service.ts';
+export type { ProductsService } from './products.service.ts';
+export type { StoreInput } from './store-edits.service.ts';
+export type { StoreView } from './store-view.ts';
+export type { StoresService } from './stores.service.ts';
 
 export interface CatalogServices {
   stores: StoresService;
