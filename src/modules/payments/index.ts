@@ -16,7 +16,6 @@ export type { PaymentView } from './payment-view.ts';
 export type { Mismatch } from './payments.reconciliation.ts';
 export type { PaymentStatus } from './payments.repository.ts';
 export { type PaymentEventPayload, PaymentEvents } from './payments.events.ts';
-export { paymentKeys } from './payment-keys.ts';
 export type { PaymentsService } from './payments.service.ts';
 
 interface Runtime {
