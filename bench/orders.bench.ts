@@ -3,7 +3,7 @@ import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
-import { setStockLevels } from '../src/modules/inventory/index.ts';
+import { inventoryFor } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
 import { round, runWorker } from './load.ts';
@@ -116,8 +116,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
         ).id,
       );
     }
-    await setStockLevels(
-      platform.ctx.db,
+    await inventoryFor(platform.ctx).setLevels(
       products.map((productId) => ({ storeId: store.id, productId, onHand: 1_000_000 })),
       { kind: 'count', reason: 'bench', actor: 'bench' },
     );

@@ -1,10 +1,6 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import {
-  inventoryService,
-  type ReserveStrategy,
-  setStockLevels,
-} from '../src/modules/inventory/index.ts';
+import { inventoryService, type ReserveStrategy } from '../src/modules/inventory/index.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { Db } from '../src/platform/db/pool.ts';
 import { percentile, startBenchDatabase } from './bench-db.ts';
@@ -80,8 +76,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const storeId = uuidv7();
     const hot = [uuidv7()];
     const spread = Array.from({ length: s.spread_skus }, () => uuidv7());
-    await setStockLevels(
-      db,
+    await inventoryService({ db, clock: { now: Date.now } }).setLevels(
       [...hot, ...spread].map((productId) => ({ storeId, productId, onHand: 1_000_000_000 })),
       { kind: 'count', reason: 'bench', actor: 'bench' },
     );

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { identityService } from '../src/modules/identity/index.ts';
-import { setStockLevels } from '../src/modules/inventory/index.ts';
+import { inventoryService } from '../src/modules/inventory/index.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { crashFixture } from './support/crash-fixture.ts';
@@ -61,8 +61,7 @@ describe('dispatch crash recovery', () => {
         currency: 'EUR',
       })
     ).body as { id: string };
-    await setStockLevels(
-      world.database.db,
+    await inventoryService({ db: world.database.db, clock: { now: Date.now } }).setLevels(
       [{ storeId: store.id, productId: product.id, onHand: 10 }],
       { kind: 'count', reason: 'crash test', actor: 'test' },
     );

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { identityService } from '../src/modules/identity/index.ts';
-import { setStockLevels } from '../src/modules/inventory/index.ts';
+import { inventoryService } from '../src/modules/inventory/index.ts';
 import {
   WORKFLOW_AUTHORIZE,
   WORKFLOW_COMPENSATE,
@@ -69,8 +69,7 @@ describe('order saga crash recovery', () => {
       });
       products.push((p.body as { id: string }).id);
     }
-    await setStockLevels(
-      world.database.db,
+    await inventoryService({ db: world.database.db, clock: { now: Date.now } }).setLevels(
       products.map((productId, i) => ({
         storeId: store.id,
         productId,

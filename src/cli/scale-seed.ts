@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import pg from 'pg';
-import { catalogFor, coverageCells } from '../modules/catalog/index.ts';
+import { catalogFor, type StoresService } from '../modules/catalog/index.ts';
 import type { PlatformContext } from '../platform/context.ts';
 import {
   MAX_SKUS,
@@ -147,6 +147,7 @@ async function seedStores(
   client: pg.Client,
   opts: CatalogSeedOptions,
   stores: readonly SeedStore[],
+  coverageCells: StoresService['coverageCells'],
 ): Promise<{ stores: number; coverage: number }> {
   if ((await countInRange(client, 'stores', storeIdRange(opts, opts.stores))) === opts.stores)
     return { stores: 0, coverage: 0 };
@@ -269,7 +270,7 @@ export async function seedCatalog(
 
     t = performance.now();
     const stores = Array.from({ length: opts.stores }, (_, i) => storeAt(opts, i));
-    const storesAdded = await seedStores(main, opts, stores);
+    const storesAdded = await seedStores(main, opts, stores, catalogFor(ctx).stores.coverageCells);
     const storesS = since(t);
     log(
       `stores: ${storesAdded.stores} added of ${opts.stores}, ${storesAdded.coverage} coverage cells (${storesS} s)`,

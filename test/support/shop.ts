@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
 import { identityService } from '../../src/modules/identity/index.ts';
-import { setStockLevels } from '../../src/modules/inventory/index.ts';
+import { inventoryFor } from '../../src/modules/inventory/index.ts';
 import type { TestPlatform } from './platform.ts';
 
 export const ALWAYS_OPEN = Object.fromEntries(
@@ -66,8 +66,7 @@ export async function openShop(
     if (res.statusCode !== 201) throw new Error(`product: ${res.body}`);
     products.push({ id: res.json().id, sku, price });
   }
-  await setStockLevels(
-    t.platform.ctx.db,
+  await inventoryFor(t.platform.ctx).setLevels(
     products.map((p, i) => ({ storeId, productId: p.id, onHand: opts.stock[i] ?? 0 })),
     { kind: 'count', reason: 'test shop', actor: 'test' },
   );

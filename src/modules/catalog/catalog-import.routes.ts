@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
-import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { readImportRecords } from './import-records.ts';
@@ -20,7 +19,7 @@ import {
   StockImportRow,
 } from './import.schemas.ts';
 import { importProducts } from './product-import.service.ts';
-import { importStock, type StockWritten } from './stock-import.service.ts';
+import { importStock, type StockImportDeps } from './stock-import.service.ts';
 import type { StoresService } from './stores.service.ts';
 
 const MEDIA = Object.keys(IMPORT_MEDIA_TYPES);
@@ -63,14 +62,17 @@ const RESULT = { 200: ImportResult };
 const DEFAULT_REASON = 'stock import';
 const LIMITS = `Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB; the file is read as it streams in.`;
 
+interface ImportDeps extends StockImportDeps {
+  stores: StoresService;
+  /** Told after a product import, finished or cut off: batches commit as they go. */
+  productsWritten: () => void;
+}
+
 /**
  * Operator bulk import. Lives in its own plugin scope so the pass-through CSV/NDJSON parsers and
  * the large body limit apply to these routes only; every other route keeps JSON and the default limit.
  */
-export async function catalogImportRoutes(
-  scope: FastifyInstance,
-  deps: { db: Db; stores: StoresService; stockWritten: StockWritten; productsWritten: () => void },
-): Promise<void> {
+export async function catalogImportRoutes(scope: FastifyInstance, deps: ImportDeps): Promise<void> {
   // The parser hands the request stream on unread; the service consumes it row by row.
   scope.addContentTypeParser(MEDIA, (_req, payload, done) => done(null, payload));
   scope.addHook('onRequest', async (req) => {
@@ -85,9 +87,12 @@ export async function catalogImportRoutes(
   scope.addHook('onSend', async (req, reply) => {
     if (!req.raw.readableEnded) reply.header('connection', 'close');
   });
-  const app = typed(scope);
+  productImportRoute(scope, deps);
+  stockImportRoute(scope, deps);
+}
 
-  app.post(
+function productImportRoute(scope: FastifyInstance, deps: ImportDeps): void {
+  typed(scope).post(
     '/v1/catalog/import/products',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
@@ -118,8 +123,10 @@ export async function catalogImportRoutes(
       }
     },
   );
+}
 
-  app.post(
+function stockImportRoute(scope: FastifyInstance, deps: ImportDeps): void {
+  typed(scope).post(
     '/v1/stores/:id/stock/import',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
@@ -150,14 +157,10 @@ export async function catalogImportRoutes(
       const by = stockStaff(req.principal, req.params.id);
       await deps.stores.get(req.params.id);
       const check = rowCheckOf(req.compileValidationSchema(StockImportRow, 'body'));
-      return importStock(
-        deps.db,
-        req.params.id,
-        recordsOf(req, STOCK_COLUMNS),
-        check,
-        { reason: req.query.reason ?? DEFAULT_REASON, actor: by.id },
-        deps.stockWritten,
-      );
+      return importStock(deps, req.params.id, recordsOf(req, STOCK_COLUMNS), check, {
+        reason: req.query.reason ?? DEFAULT_REASON,
+        actor: by.id,
+      });
     },
   );
 }

@@ -4,7 +4,7 @@ import { liveNotices } from '../../platform/bus/live-notices.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
-import { stockSignalsFor } from '../inventory/index.ts';
+import { inventoryFor, stockChangesFor } from '../inventory/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
@@ -17,10 +17,12 @@ export {
   type ProductChangedPayload,
   type StoreChangedPayload,
 } from './catalog.events.ts';
-export { cellOf, coverageCells, zoneCovers } from './coverage.ts';
 export type { OpeningHours } from './opening-hours.ts';
-export type { ProductInput, ProductsService } from './products.service.ts';
-export type { StoreInput, StoresService, StoreView } from './stores.service.ts';
+export type { ProductInput } from './product-edits.service.ts';
+export type { ProductsService } from './products.service.ts';
+export type { StoreInput } from './store-edits.service.ts';
+export type { StoreView } from './store-view.ts';
+export type { StoresService } from './stores.service.ts';
 
 export interface CatalogServices {
   stores: StoresService;
@@ -44,7 +46,7 @@ export const catalogModule: ModuleDefinition = {
   routes: async (app, ctx) => {
     await catalogRoutes(app, {
       ...catalogFor(ctx),
-      signals: { stock: stockSignalsFor(ctx), products: productNoticesFor(ctx) },
+      signals: { stock: stockChangesFor(ctx), products: productNoticesFor(ctx) },
     });
     await storeStaffRoutes(
       app,
@@ -54,7 +56,7 @@ export const catalogModule: ModuleDefinition = {
       catalogImportRoutes(scope, {
         db: ctx.db,
         stores: catalogFor(ctx).stores,
-        stockWritten: (id) => stockSignalsFor(ctx).changed(id),
+        inventory: inventoryFor(ctx),
         productsWritten: () => productNoticesFor(ctx).notify(),
       }),
     );

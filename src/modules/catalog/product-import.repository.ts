@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { CategoriesTable, ProductsTable } from './products.repository.ts';
+import type { CategoriesTable } from './categories.repository.ts';
+import type { ProductsTable } from './products.repository.ts';
 
 interface Tables {
   products: ProductsTable;

@@ -1,5 +1,5 @@
+import { productView } from './product-view.ts';
 import type { ProductsService } from './products.service.ts';
-import { productView } from './products.service.ts';
 import type { StoresService } from './stores.service.ts';
 
 const SEARCH_STORES = 8;

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/pool.ts';
-import { setStockLevels, type StockLevel } from '../inventory/index.ts';
+import type { InventoryService, StockLevel } from '../inventory/index.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
 import {
@@ -17,8 +17,11 @@ export interface StockImportAudit {
   actor: string;
 }
 
-/** Told after each committed batch, so cached pages of the store refresh while a long import runs. */
-export type StockWritten = (storeId: string) => void;
+/** What a stock import needs: the catalog's database (SKUs) and the inventory, which writes stock. */
+export interface StockImportDeps {
+  db: Db;
+  inventory: Pick<InventoryService, 'setLevels'>;
+}
 
 interface PendingLevel {
   line: number;
@@ -28,21 +31,21 @@ interface PendingLevel {
 
 /**
  * Sets a store's counted stock from import rows. SKUs resolve to products a batch at a time; the
- * levels go through the inventory's own `setStockLevels` (one statement per batch, an audit row
- * per change, kind 'import'), which refuses a level below what is reserved for that row alone.
+ * levels go through the inventory service (one statement per batch, an audit row per change, kind
+ * 'import'), which refuses a level below what is reserved for that row alone, and tells every
+ * process after each committed batch, so cached pages of the store refresh while a long import runs.
  */
 export async function importStock(
-  db: Db,
+  deps: StockImportDeps,
   storeId: string,
   records: AsyncIterable<ImportRecord>,
   check: RowCheck,
   audit: StockImportAudit,
-  written: StockWritten = () => {},
 ): Promise<ImportReport> {
   const tally = importTally();
-  const batch = keyedBatch<PendingLevel>(IMPORT_BATCH_ROWS, async (rows) => {
-    if ((await writeLevels(db, storeId, rows, audit, tally)) > 0) written(storeId);
-  });
+  const batch = keyedBatch<PendingLevel>(IMPORT_BATCH_ROWS, (rows) =>
+    writeLevels(deps, storeId, rows, audit, tally),
+  );
   for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; on_hand: number };
     await batch.add(v.sku, { line: r.line, sku: v.sku, onHand: v.on_hand });
@@ -51,22 +54,21 @@ export async function importStock(
   return tally.done();
 }
 
-/** Returns how many levels were applied. */
 async function writeLevels(
-  db: Db,
+  deps: StockImportDeps,
   storeId: string,
   rows: readonly PendingLevel[],
   audit: StockImportAudit,
   tally: ImportTally,
-): Promise<number> {
-  const ids = await productImportRepository(db).idsBySku(rows.map((r) => r.sku));
+): Promise<void> {
+  const ids = await productImportRepository(deps.db).idsBySku(rows.map((r) => r.sku));
   const levels: Array<StockLevel & { line: number }> = [];
   for (const r of rows) {
     const productId = ids.get(r.sku);
     if (productId) levels.push({ storeId, productId, onHand: r.onHand, line: r.line });
     else tally.fail(r.line, { field: 'sku', message: `sku: no product with SKU "${r.sku}"` });
   }
-  const written = await setStockLevels(db, levels, {
+  const written = await deps.inventory.setLevels(levels, {
     kind: 'import',
     reason: audit.reason,
     actor: audit.actor,
@@ -80,5 +82,4 @@ async function writeLevels(
         message: `on_hand: ${l.onHand} is below the units already reserved for orders; the level was not changed`,
       });
   }
-  return applied.size;
 }

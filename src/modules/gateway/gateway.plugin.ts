@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -41,6 +41,82 @@ function describeRule(rule: LimitRule): string {
     : `bursts of ${rule.capacity}, then ${rule.refillPerS} requests per second`;
 }
 
+/** The gateway's metrics: decisions, fallbacks when Redis did not answer, the breaker's state. */
+function gatewayMetrics(ctx: PlatformContext) {
+  return {
+    decisions: new Counter({
+      name: 'lastmile_ratelimit_decisions_total',
+      help: 'Rate-limit decisions by budget, outcome and who decided (redis, local share, fail-open/closed)',
+      labelNames: ['policy', 'outcome', 'source'],
+      registers: [ctx.metrics.registry],
+    }),
+    fallbacks: new Counter({
+      name: 'lastmile_ratelimit_fallbacks_total',
+      help: 'Checks Redis did not answer in time, by the failure mode applied',
+      labelNames: ['mode'],
+      registers: [ctx.metrics.registry],
+    }),
+    breakerOpen: new Gauge({
+      name: 'lastmile_ratelimit_breaker_open',
+      help: '1 while the limiter skips Redis',
+      registers: [ctx.metrics.registry],
+    }),
+  };
+}
+
+/**
+ * Spends one unit of the request's budget: sets the RateLimit headers, or refuses with 429 (budget
+ * used up) or 503 (Redis cannot count and the route fails closed).
+ */
+async function spend(
+  gateway: Gateway,
+  decisions: Counter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const p = gateway.policy.current();
+  const tier = p.tierOf(request.principal);
+  const limit = p.limitFor(request.method, request.routeOptions.url ?? '*unmatched', tier);
+  if (!limit) return;
+  const subject = subjectOf(request.principal, request.ip);
+  const rule = limit.rule;
+  const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
+  const d = await gateway.limiter.check(key, rule, limit.mode);
+  decisions.inc({
+    policy: limit.policy,
+    outcome: d.allowed ? 'allowed' : 'limited',
+    source: d.source,
+  });
+  if (d.source === 'fail_closed') {
+    throw new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`,
+      {
+        retryAfterS: retrySeconds(d.retryAfterMs),
+      },
+    );
+  }
+  if (d.source !== 'fail_open') setHeaders(reply, limit, d);
+  if (!d.allowed) {
+    const retryAfterS = retrySeconds(d.retryAfterMs);
+    throw new AppError(
+      'RATE_LIMITED',
+      `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`,
+      {
+        retryAfterS,
+        details: {
+          policy: limit.policy,
+          tier,
+          limit: d.limit,
+          remaining: d.remaining,
+          reset_s: Math.ceil(d.resetMs / 1000),
+          retry_after_s: retryAfterS,
+        },
+      },
+    );
+  }
+}
+
 /**
  * The gateway in front of every route: after authentication, each request spends one unit of its
  * caller's budget (user, partner key, or client address) for the route's tier, counted in Redis
@@ -67,23 +143,7 @@ export async function registerGateway(
       })
     : null;
   const processes = () => membership?.count() ?? 1;
-  const decisions = new Counter({
-    name: 'lastmile_ratelimit_decisions_total',
-    help: 'Rate-limit decisions by budget, outcome and who decided (redis, local share, fail-open/closed)',
-    labelNames: ['policy', 'outcome', 'source'],
-    registers: [ctx.metrics.registry],
-  });
-  const fallbacks = new Counter({
-    name: 'lastmile_ratelimit_fallbacks_total',
-    help: 'Checks Redis did not answer in time, by the failure mode applied',
-    labelNames: ['mode'],
-    registers: [ctx.metrics.registry],
-  });
-  const breakerOpen = new Gauge({
-    name: 'lastmile_ratelimit_breaker_open',
-    help: '1 while the limiter skips Redis',
-    registers: [ctx.metrics.registry],
-  });
+  const { decisions, fallbacks, breakerOpen } = gatewayMetrics(ctx);
   const limiter = createGatewayLimiter({
     redis: ctx.redis,
     prefix: `${ns}:rl:`,
@@ -100,54 +160,13 @@ export async function registerGateway(
       );
     },
   });
+  const gateway: Gateway = { policy, limiter, processes };
 
-  app.addHook('onRequest', async (request, reply) => {
-    const p = policy.current();
-    const tier = p.tierOf(request.principal);
-    const limit = p.limitFor(request.method, request.routeOptions.url ?? '*unmatched', tier);
-    if (!limit) return;
-    const subject = subjectOf(request.principal, request.ip);
-    const rule = limit.rule;
-    const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
-    const d = await limiter.check(key, rule, limit.mode);
-    decisions.inc({
-      policy: limit.policy,
-      outcome: d.allowed ? 'allowed' : 'limited',
-      source: d.source,
-    });
-    if (d.source === 'fail_closed') {
-      throw new AppError(
-        'DEPENDENCY_UNAVAILABLE',
-        `The rate limiter cannot count requests right now and "${limit.policy}" refuses uncounted ones; retry shortly`,
-        {
-          retryAfterS: retrySeconds(d.retryAfterMs),
-        },
-      );
-    }
-    if (d.source !== 'fail_open') setHeaders(reply, limit, d);
-    if (!d.allowed) {
-      const retryAfterS = retrySeconds(d.retryAfterMs);
-      throw new AppError(
-        'RATE_LIMITED',
-        `Rate limit "${limit.policy}" for tier ${tier} (${describeRule(rule)}) is used up; retry in ${retryAfterS} s`,
-        {
-          retryAfterS,
-          details: {
-            policy: limit.policy,
-            tier,
-            limit: d.limit,
-            remaining: d.remaining,
-            reset_s: Math.ceil(d.resetMs / 1000),
-            retry_after_s: retryAfterS,
-          },
-        },
-      );
-    }
-  });
+  app.addHook('onRequest', async (request, reply) => spend(gateway, decisions, request, reply));
   app.addHook('onClose', async () => {
     policy.stop();
     await membership?.stop();
     await limiter.close();
   });
-  return { policy, limiter, processes };
+  return gateway;
 }

@@ -3,7 +3,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { type Gateway, registerGateway } from './gateway.plugin.ts';
 import { gatewayRoutes } from './gateway.routes.ts';
 
-export { compilePolicy, DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
+export { DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
 
 const gatewayOf = perPlatform((): { current: Gateway | null } => ({ current: null }));
 

@@ -137,15 +137,8 @@ export interface CompiledPolicy {
   tierOf(principal: Principal | null): string;
 }
 
-/** Validates a policy document and prepares it for lookups; a bad document is a PolicyError naming the problem. */
-export function compilePolicy(input: unknown): CompiledPolicy {
-  if (!Value.Check(PolicySchema, input)) {
-    const first = Value.Errors(PolicySchema, input).First();
-    throw new PolicyError(
-      `rate-limit policy: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
-    );
-  }
-  const doc = input;
+/** Refuses a document (past the schema already) that names a tier it does not define. */
+function checkTierNames(doc: PolicyDocument): void {
   for (const [role, tier] of Object.entries(doc.role_tiers)) {
     if (!(tier in doc.tiers))
       throw new PolicyError(`rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`);
@@ -164,27 +157,41 @@ export function compilePolicy(input: unknown): CompiledPolicy {
         throw new PolicyError(`rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`);
     }
   }
+}
 
-  const toMatcher = (m: string): Matcher => {
-    const [method = '*', path = '/'] = m.split(' ');
-    return path.endsWith('*')
-      ? { method, path: path.slice(0, -1), prefix: true }
-      : { method, path, prefix: false };
-  };
-  const matches = (ms: Matcher[], method: string, route: string) =>
-    ms.some(
-      (m) =>
-        (m.method === '*' || m.method === method) &&
-        (m.prefix ? route.startsWith(m.path) : route === m.path),
+const toMatcher = (m: string): Matcher => {
+  const [method = '*', path = '/'] = m.split(' ');
+  return path.endsWith('*')
+    ? { method, path: path.slice(0, -1), prefix: true }
+    : { method, path, prefix: false };
+};
+
+const matches = (ms: Matcher[], method: string, route: string) =>
+  ms.some(
+    (m) =>
+      (m.method === '*' || m.method === method) &&
+      (m.prefix ? route.startsWith(m.path) : route === m.path),
+  );
+
+const toRule = (d: RuleDocument): LimitRule | null =>
+  d === 'unlimited'
+    ? null
+    : d.algorithm === 'sliding_window'
+      ? { algorithm: 'sliding_window', limit: d.limit, windowMs: Math.round(d.window_s * 1000) }
+      : { algorithm: 'token_bucket', capacity: d.capacity, refillPerS: d.refill_per_s };
+
+/** Validates a policy document and prepares it for lookups; a bad document is a PolicyError naming the problem. */
+export function compilePolicy(input: unknown): CompiledPolicy {
+  if (!Value.Check(PolicySchema, input)) {
+    const first = Value.Errors(PolicySchema, input).First();
+    throw new PolicyError(
+      `rate-limit policy: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
     );
+  }
+  const doc = input;
+  checkTierNames(doc);
   const exempt = (doc.exempt ?? []).map(toMatcher);
   const routes = doc.routes.map((r) => ({ ...r, matchers: r.match.map(toMatcher) }));
-  const toRule = (d: RuleDocument): LimitRule | null =>
-    d === 'unlimited'
-      ? null
-      : d.algorithm === 'sliding_window'
-        ? { algorithm: 'sliding_window', limit: d.limit, windowMs: Math.round(d.window_s * 1000) }
-        : { algorithm: 'token_bucket', capacity: d.capacity, refillPerS: d.refill_per_s };
 
   // Lookups happen on every request: remember them per (method, route, tier); routes are few.
   const memo = new Map<string, Limit | null>();

@@ -32,7 +32,8 @@ interface Tables {
 
 export type UserRow = Selectable<UsersTable>;
 
-export function identityRepository(db: Db) {
+/** Accounts: customers, store staff, drivers and ops. */
+export function usersRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     findUserByEmail(email: string) {
@@ -84,6 +85,13 @@ export function identityRepository(db: Db) {
         .executeTakeFirstOrThrow();
       return row.id;
     },
+  };
+}
+
+/** Partner API keys: stored as a prefix and a hash, never the key. */
+export function apiKeysRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
     insertApiKey(k: Omit<Selectable<ApiKeysTable>, 'created_at' | 'last_used_at' | 'revoked_at'>) {
       return q.insertInto('api_keys').values(k).execute();
     },

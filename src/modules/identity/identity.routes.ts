@@ -8,6 +8,12 @@ export async function identityRoutes(
   scope: FastifyInstance,
   service: IdentityService,
 ): Promise<void> {
+  accountRoutes(scope, service);
+  apiKeyRoutes(scope, service);
+}
+
+/** Sign-in, sign-up and the signed-in user. */
+function accountRoutes(scope: FastifyInstance, service: IdentityService): void {
   const app = typed(scope);
 
   app.post(
@@ -60,6 +66,11 @@ export async function identityRoutes(
       return service.me(p.id);
     },
   );
+}
+
+/** Partner API keys, managed by ops. */
+function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
+  const app = typed(scope);
 
   app.post(
     '/v1/partners/api-keys',

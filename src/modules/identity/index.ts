@@ -10,7 +10,8 @@ export const identityFor = perPlatform((ctx): IdentityService =>
   identityService(ctx.db, ctx.tokens),
 );
 
-export { type IdentityService, identityService, type NewUser } from './identity.service.ts';
+export type { NewUser } from './accounts.service.ts';
+export { type IdentityService, identityService } from './identity.service.ts';
 
 /** Users, sign-in and partner API keys. */
 export const identityModule: ModuleDefinition = {

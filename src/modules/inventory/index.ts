@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { perPlatform } from '../../platform/context.ts';
+import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { inventoryRoutes } from './inventory.routes.ts';
 import { type InventoryService, inventoryService } from './inventory.service.ts';
-import { type StockSignals, stockSignals } from './stock-signals.ts';
+import { type StockChanges, type StockSignals, stockSignals } from './stock-signals.ts';
 
-export { type StockLevel, setStockLevels } from './inventory.repository.ts';
+export type { StockLevel } from './inventory.repository.ts';
 export {
   type InventoryService,
   inventoryService,
@@ -15,7 +15,8 @@ export {
   type ReserveStrategy,
 } from './inventory.service.ts';
 export type { ReservationLine } from './reservations.repository.ts';
-export type { StockSignals } from './stock-signals.ts';
+export type { StockChanges } from './stock-signals.ts';
+export type { LevelsAudit } from './stock-levels.service.ts';
 
 /**
  * The inventory's published read surface: a view of (store_id, product_id, available, updated_at).
@@ -30,8 +31,17 @@ export interface AvailabilityRow {
 }
 
 /** Which stores' stock just changed, announced to every process (at most once; see stock-signals.ts). */
-export const stockSignalsFor = perPlatform((ctx): StockSignals => stockSignals(ctx.bus));
+const stockSignalsFor = perPlatform((ctx): StockSignals => stockSignals(ctx.bus));
 
+/**
+ * Listens for the stores whose availability changed (committed), in every process. Only the
+ * inventory service announces changes: whoever writes stock goes through it.
+ */
+export function stockChangesFor(ctx: PlatformContext): StockChanges {
+  return stockSignalsFor(ctx);
+}
+
+/** The inventory service of this platform (reservations, levels); it announces stock changes. */
 export const inventoryFor = perPlatform((ctx): InventoryService =>
   inventoryService({
     db: ctx.db,

@@ -14,6 +14,21 @@ function staffOf(p: Principal | null, storeId: string): Principal {
 
 const Params = Strict({ id: Uuid, productId: Uuid });
 
+const CountBody = Strict({
+  on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  reason: Type.String({ minLength: 3, maxLength: 300 }),
+});
+
+const AdjustmentBody = Strict({
+  kind: Type.Union([Type.Literal('restock'), Type.Literal('adjustment')]),
+  delta: Type.Integer({
+    minimum: -100_000,
+    maximum: 100_000,
+    description: 'Units added (+) or removed (−); not 0',
+  }),
+  reason: Type.String({ minLength: 3, maxLength: 300 }),
+});
+
 export async function inventoryRoutes(
   scope: FastifyInstance,
   inventory: InventoryService,
@@ -51,10 +66,7 @@ export async function inventoryRoutes(
         summary:
           'Record a stock count: the units on hand now (refused below what is reserved for orders)',
         params: Params,
-        body: Strict({
-          on_hand: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-          reason: Type.String({ minLength: 3, maxLength: 300 }),
-        }),
+        body: CountBody,
       },
     },
     async (req) => {
@@ -77,15 +89,7 @@ export async function inventoryRoutes(
         summary:
           'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
         params: Params,
-        body: Strict({
-          kind: Type.Union([Type.Literal('restock'), Type.Literal('adjustment')]),
-          delta: Type.Integer({
-            minimum: -100_000,
-            maximum: 100_000,
-            description: 'Units added (+) or removed (−); not 0',
-          }),
-          reason: Type.String({ minLength: 3, maxLength: 300 }),
-        }),
+        body: AdjustmentBody,
       },
     },
     async (req) => {

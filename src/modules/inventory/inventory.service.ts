@@ -1,18 +1,12 @@
 import { uuidv7 } from 'uuidv7';
-import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import { retryOnConflict } from '../../platform/db/retry.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
-import { setStockLevels } from './inventory.repository.ts';
-import type { StockSignals } from './stock-signals.ts';
+import { reservationEndingsService } from './reservation-endings.service.ts';
 import {
-  adjustStock,
-  auditTrail,
-  dueReservations,
   extendReservations,
-  type FinishTo,
   finishReservation,
   findReservation,
   heldReservationOf,
@@ -22,8 +16,9 @@ import {
   type EachOutcome,
   type ReserveArgs,
   reserveLocking,
-  stockOf,
 } from './reservations.repository.ts';
+import { type StoresChanged, stockLevelsService } from './stock-levels.service.ts';
+import type { StockSignals } from './stock-signals.ts';
 
 /**
  * `coalesced` (default): Option B statements grouped per store into one commit under load;
@@ -69,24 +64,45 @@ function normalise(lines: readonly ReservationLine[]): ReservationLine[] {
     .sort((a, b) => (a.productId < b.productId ? -1 : 1));
 }
 
-export function inventoryService(deps: {
+/** The statement's arguments for a request: a new id, its lines merged and sorted, its expiry. */
+function reserveArgs(req: Omit<ReserveRequest, 'replacingHoldOf'>, now: number): ReserveArgs {
+  const lines = normalise(req.lines);
+  if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
+  return {
+    id: uuidv7(),
+    storeId: req.storeId,
+    owner: req.owner,
+    lines,
+    expiresAt: new Date(now + req.ttlMs),
+  };
+}
+
+/** One reservation in the caller's statement or transaction, by Option B or Option A. */
+async function reserveOnce(trx: Db, strategy: ReserveStrategy, args: ReserveArgs): Promise<void> {
+  if (strategy === 'locking') {
+    const short = await reserveLocking(trx, args);
+    if (short.length > 0) throw outOfStock(short);
+    return;
+  }
+  try {
+    await reserveConditional(trx, args);
+  } catch (err) {
+    if (sqlState(err) === SqlState.OUT_OF_STOCK) {
+      const detail = (err as { detail?: string }).detail ?? '';
+      throw outOfStock(detail.split(',').filter(Boolean), err);
+    }
+    throw err;
+  }
+}
+
+/** Taking stock on hold: reserve (alone or for several owners at once) and extend a hold. */
+function reservationHolds(deps: {
   db: Db;
   clock: Clock;
-  strategy?: ReserveStrategy;
-  signals?: Pick<StockSignals, 'changed'>;
+  strategy: ReserveStrategy;
+  changed: StoresChanged;
 }) {
-  const { db, clock } = deps;
-  /** After a commit of ours: tells readers (the catalog's pages) which stores to re-read. */
-  const changed = (storeIds: string | Iterable<string> | null) => {
-    if (storeIds !== null) deps.signals?.changed(storeIds);
-  };
-  /** Ends a reservation; the store is signalled here when it ran in its own statement (committed). */
-  const finish = async (trx: Db, id: string, to: FinishTo, picked?: readonly ReservationLine[]) => {
-    const storeId = await finishReservation(trx, id, to, new Date(clock.now()), picked);
-    if (trx === db) changed(storeId);
-    return storeId !== null;
-  };
-  const strategy = deps.strategy ?? 'coalesced';
+  const { db, clock, strategy, changed } = deps;
   // `coalesced`: concurrent reservations at one store go out as one `inventory_reserve_each` call,
   // one round trip and one commit for the group, each still all or nothing in its subtransaction.
   const reserveTogether = coalescer(
@@ -99,29 +115,7 @@ export function inventoryService(deps: {
     { max: 200 },
   );
 
-  async function reserveOnce(
-    trx: Db,
-    args: Parameters<typeof reserveConditional>[1],
-  ): Promise<void> {
-    if (strategy === 'locking') {
-      const short = await reserveLocking(trx, args);
-      if (short.length > 0) throw outOfStock(short);
-      return;
-    }
-    try {
-      await reserveConditional(trx, args);
-    } catch (err) {
-      if (sqlState(err) === SqlState.OUT_OF_STOCK) {
-        const detail = (err as { detail?: string }).detail ?? '';
-        throw outOfStock(detail.split(',').filter(Boolean), err);
-      }
-      throw err;
-    }
-  }
-
   return {
-    strategy,
-
     /**
      * Holds stock for every line or for none (all or nothing). Throws OUT_OF_STOCK naming the
      * short products. With `replacingHoldOf`, that owner's hold is released in the same
@@ -133,15 +127,7 @@ export function inventoryService(deps: {
       req: ReserveRequest,
       trxOrDb: Db = db,
     ): Promise<{ reservationId: string; expiresAt: Date; stores: string[] }> {
-      const lines = normalise(req.lines);
-      if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
-      const args = {
-        id: uuidv7(),
-        storeId: req.storeId,
-        owner: req.owner,
-        lines,
-        expiresAt: new Date(clock.now() + req.ttlMs),
-      };
+      const args = reserveArgs(req, clock.now());
       const result = { reservationId: args.id, expiresAt: args.expiresAt, stores: [req.storeId] };
       const run = async (trx: Db) => {
         if (req.replacingHoldOf) {
@@ -149,7 +135,7 @@ export function inventoryService(deps: {
           if (held) await finishReservation(trx, held.id, 'released', new Date(clock.now()));
           if (held && held.store_id !== req.storeId) result.stores.push(held.store_id);
         }
-        await reserveOnce(trx, args);
+        await reserveOnce(trx, strategy, args);
       };
       // Inside the caller's transaction (checkout writes the order with it): its retry is the caller's.
       if (trxOrDb !== db) {
@@ -165,7 +151,7 @@ export function inventoryService(deps: {
       // Option B alone is one statement, its own transaction; the rest needs an explicit one.
       const single = !req.replacingHoldOf && strategy !== 'locking';
       await retryOnConflict(
-        () => (single ? reserveOnce(db, args) : db.transaction().execute(run)),
+        () => (single ? reserveOnce(db, strategy, args) : db.transaction().execute(run)),
         5,
       );
       changed(result.stores);
@@ -183,17 +169,7 @@ export function inventoryService(deps: {
       reqs: ReadonlyArray<Omit<ReserveRequest, 'replacingHoldOf'>>,
       trx: Db,
     ): Promise<Array<{ reservationId: string; expiresAt: Date } | AppError>> {
-      const args = reqs.map((req) => {
-        const lines = normalise(req.lines);
-        if (lines.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to reserve');
-        return {
-          id: uuidv7(),
-          storeId: req.storeId,
-          owner: req.owner,
-          lines,
-          expiresAt: new Date(clock.now() + req.ttlMs),
-        };
-      });
+      const args = reqs.map((req) => reserveArgs(req, clock.now()));
       const outcomes = await reserveEach(trx, args);
       return outcomes.map((o, i) => {
         const a = args[i] as (typeof args)[number];
@@ -201,97 +177,42 @@ export function inventoryService(deps: {
       });
     },
 
-    /** Takes the picked units out of the store (the rest go back); a repeat is a no-op. */
-    confirm: (reservationId: string, picked?: readonly ReservationLine[], trx: Db = db) =>
-      finish(trx, reservationId, 'confirmed', picked),
-
     /**
      * Keeps a reservation held until `ttlMs` from now. A paid order's stock must outlive the
      * placement expiry: its saga, not the sweeper, ends it (confirm or release).
      */
     extend: (reservationId: string, ttlMs: number) =>
       extendInBatch({ id: reservationId, until: new Date(clock.now() + ttlMs) }),
+  };
+}
 
-    release: (reservationId: string, trx: Db = db) => finish(trx, reservationId, 'released'),
-
-    async releaseHoldOf(owner: string) {
-      const storeId = await db.transaction().execute(async (trx) => {
-        const held = await heldReservationOf(trx, owner);
-        return held ? finishReservation(trx, held.id, 'released', new Date(clock.now())) : null;
-      });
-      changed(storeId);
-      return storeId !== null;
-    },
+/**
+ * Stock per store and product, never oversold (a database constraint): reservations held, extended
+ * and ended, and the levels on hand. Whatever committed a change to a store's availability here
+ * tells `signals` which stores, after the commit.
+ */
+export function inventoryService(deps: {
+  db: Db;
+  clock: Clock;
+  strategy?: ReserveStrategy;
+  signals?: Pick<StockSignals, 'changed'>;
+}) {
+  const { db, clock } = deps;
+  const strategy = deps.strategy ?? 'coalesced';
+  /** After a commit of ours: tells readers (the catalog's pages) which stores to re-read. */
+  const changed: StoresChanged = (storeIds) => {
+    if (storeIds !== null) deps.signals?.changed(storeIds);
+  };
+  return {
+    strategy,
+    ...reservationHolds({ db, clock, strategy, changed }),
+    ...reservationEndingsService({ db, clock, changed }),
+    ...stockLevelsService({ db, changed }),
 
     /** For a caller that reserved inside its own transaction: call once that transaction committed. */
     stockChanged: (storeIds: string | readonly string[]) => changed(storeIds),
 
     get: (reservationId: string) => findReservation(db, reservationId),
-
-    /** Expires held reservations past their time; each exactly once, whoever sweeps. */
-    async expireDue(limit = 200): Promise<number> {
-      const now = new Date(clock.now());
-      const stores = await db.transaction().execute(async (trx) => {
-        const moved: string[] = [];
-        for (const id of await dueReservations(trx, now, limit)) {
-          const storeId = await finishReservation(trx, id, 'expired' satisfies FinishTo, now);
-          if (storeId !== null) moved.push(storeId);
-        }
-        return moved;
-      });
-      changed(stores);
-      return stores.length;
-    },
-
-    async adjust(
-      by: Principal,
-      a: {
-        storeId: string;
-        productId: string;
-        delta: number;
-        kind: 'restock' | 'adjustment';
-        reason: string;
-      },
-    ) {
-      const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
-      if (row) {
-        changed(a.storeId);
-        return row;
-      }
-      const current = await stockOf(db, a.storeId, a.productId);
-      if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
-      throw new AppError(
-        'CONFLICT',
-        `On hand would drop below the ${current.reserved} unit(s) reserved for orders`,
-        { details: current },
-      );
-    },
-
-    /** A stock count: sets the units on hand, audited as a count. */
-    async count(
-      by: Principal,
-      c: { storeId: string; productId: string; onHand: number; reason: string },
-    ) {
-      const applied = await setStockLevels(
-        db,
-        [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }],
-        { kind: 'count', reason: c.reason, actor: by.id },
-      );
-      if (applied.length > 0) changed(c.storeId);
-      const now = await stockOf(db, c.storeId, c.productId);
-      if (applied.length === 0 && now) {
-        throw new AppError(
-          'CONFLICT',
-          `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`,
-          { details: now },
-        );
-      }
-      return now;
-    },
-
-    stockOf: (storeId: string, productId: string) => stockOf(db, storeId, productId),
-    auditTrail: (storeId: string, productId: string, limit = 50) =>
-      auditTrail(db, storeId, productId, limit),
   };
 }
 

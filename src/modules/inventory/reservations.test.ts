@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { createDatabase, type Database } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { setStockLevels } from './inventory.repository.ts';
 import { inventoryService, type ReserveStrategy } from './inventory.service.ts';
 
 let tdb: TestDatabase;
@@ -25,8 +24,7 @@ afterAll(async () => {
 async function stocked(levels: number[]): Promise<{ storeId: string; products: string[] }> {
   const storeId = uuidv7();
   const products = levels.map(() => uuidv7());
-  await setStockLevels(
-    database.db,
+  await inventoryService({ db: database.db, clock }).setLevels(
     products.map((productId, i) => ({ storeId, productId, onHand: levels[i] ?? 0 })),
     { kind: 'count', reason: 'test', actor: 'test' },
   );

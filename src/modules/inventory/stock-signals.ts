@@ -11,6 +11,9 @@ export interface StockSignals {
   onChanged(handler: (storeIds: string[]) => void): Subscription;
 }
 
+/** The listening side alone: other modules learn of changes, only inventory announces them. */
+export type StockChanges = Pick<StockSignals, 'onChanged'>;
+
 /**
  * Tells every process which stores' stock just changed (live notices, coalesced, at most once), so
  * caches of what is in stock can refresh those stores at once and keep everything else.

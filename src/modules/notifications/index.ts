@@ -4,7 +4,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { notificationsRoutes } from './notifications.routes.ts';
 import { startNotificationsWorker } from './notifications.worker.ts';
 
-export { CONSUMER_NOTIFICATIONS, notificationsFor } from './notifications.worker.ts';
+export { CONSUMER_NOTIFICATIONS } from './notifications.worker.ts';
 
 /** In-app notifications fed by other modules' events, each event applied exactly once. */
 export const notificationsModule: ModuleDefinition = {

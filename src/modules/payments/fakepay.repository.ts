@@ -47,7 +47,8 @@ interface Tables {
 export type FakepayPayment = Selectable<FakepayPaymentsTable>;
 export type FakepayEvent = Selectable<FakepayEventsTable>;
 
-export function fakepayRepository(db: Db) {
+/** Idempotency keys with their stored responses (a repeat of a key replays the first answer). */
+export function fakepayRequestsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     /**
@@ -123,7 +124,13 @@ export function fakepayRepository(db: Db) {
         SELECT count(*)::int AS claimed FROM claimed`.execute(db);
       return (res.rows[0]?.claimed ?? 0) > 0;
     },
+  };
+}
 
+/** The provider's payments and its money rules. */
+export function fakepayPaymentsRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
     find(id: string) {
       return q.selectFrom('fakepay_payments').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -181,6 +188,13 @@ export function fakepayRepository(db: Db) {
         .returningAll()
         .executeTakeFirst();
     },
+  };
+}
+
+/** The webhook events the provider sends, with their delivery state. */
+export function fakepayEventsRepository(db: Db) {
+  const q = db as unknown as Kysely<Tables>;
+  return {
     async insertEvent(
       e: Pick<FakepayEvent, 'id' | 'payment_id' | 'seq' | 'type' | 'payload'>,
     ): Promise<void> {

@@ -8,13 +8,15 @@ import { paymentsRoutes } from './payments.routes.ts';
 import { type PaymentsService, paymentsService } from './payments.service.ts';
 import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
 
-export { FAKEPAY, FakepayEvents, TEST_CARDS } from './fake-provider.ts';
+export { FAKEPAY } from './fake-provider.ts';
+export { TEST_CARDS } from './fakepay-cards.ts';
+export { FakepayEvents } from './fakepay-operations.ts';
 export type { DeclineReason, PaymentProvider } from './payment-provider.ts';
 export type { PaymentView } from './payment-view.ts';
 export type { Mismatch } from './payments.reconciliation.ts';
 export type { PaymentStatus } from './payments.repository.ts';
 export { type PaymentEventPayload, PaymentEvents } from './payments.events.ts';
-export { paymentKeys, type PaymentsService } from './payments.service.ts';
+export type { PaymentsService } from './payments.service.ts';
 
 interface Runtime {
   service: PaymentsService;

@@ -1,5 +1,6 @@
 import type { PaymentProvider, ProviderPaymentState } from './payment-provider.ts';
-import type { PaymentTotals, paymentsRepository } from './payments.repository.ts';
+import type { ledgerRepository } from './payment-ledger.repository.ts';
+import type { PaymentTotals } from './payments.repository.ts';
 import type { ProviderCall } from './provider-policy.ts';
 
 export type MismatchKind = 'ledger' | 'invariant' | 'provider';
@@ -16,7 +17,7 @@ export interface Mismatch {
 }
 
 interface Deps {
-  repo: ReturnType<typeof paymentsRepository>;
+  ledger: Pick<ReturnType<typeof ledgerRepository>, 'totals'>;
   provider: PaymentProvider;
   call: ProviderCall;
 }
@@ -147,8 +148,8 @@ const CHUNK = 500;
  * rows, the rules that tie status and amounts, and the provider's own record. Read-only.
  */
 export async function reconcilePayments(deps: Deps, limit: number): Promise<Mismatch[]> {
-  const { repo, provider, call } = deps;
-  const rows = await repo.totals(limit);
+  const { ledger, provider, call } = deps;
+  const rows = await ledger.totals(limit);
   const out: Mismatch[] = [];
   const pusher =
     (p: PaymentTotals): Push =>

@@ -37,7 +37,7 @@ interface LedgerTable {
   reason: string | null;
   created_at: Generated<Date>;
 }
-interface WebhookEventsTable {
+export interface WebhookEventsTable {
   provider: string;
   event_id: string;
   provider_payment_id: string;
@@ -47,7 +47,8 @@ interface WebhookEventsTable {
   applied: Generated<boolean>;
   received_at: Generated<Date>;
 }
-interface Tables {
+/** Our payment tables, for this module's repositories. */
+export interface PaymentTables {
   payments: PaymentsTable;
   payment_ledger: LedgerTable;
   payment_webhook_events: WebhookEventsTable;
@@ -76,32 +77,78 @@ export interface PaymentTotals extends PaymentRow {
   ledger_currencies: string[];
 }
 
-/** Our payment tables. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
 /** The `payments.authorized` payload, built from the written row inside the statement. */
 const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
   'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
   'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
 
+/** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
+const upsertQuery = (q: Kysely<PaymentTables>, p: NewPayment | readonly NewPayment[]) =>
+  q
+    .insertInto('payments')
+    .values(Array.isArray(p) ? [...p] : (p as NewPayment))
+    .onConflict((oc) =>
+      oc
+        .column('order_id')
+        .doUpdateSet({
+          status: (eb) => eb.ref('excluded.status'),
+          authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
+          decline_reason: (eb) => eb.ref('excluded.decline_reason'),
+          provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
+          updated_at: sql`now()`,
+        })
+        .where('payments.status', '=', 'failed'),
+    )
+    .returningAll();
+
+/** An authorization to record: the payment, its ledger row and the id of its event. */
+export interface AuthorizedItem {
+  payment: NewPayment;
+  ledger: { id: string; key: string; providerRef: string };
+  eventId: string;
+}
+
+/**
+ * Authorizations recorded in one statement: per order the payment (inserted, or upgraded from
+ * failed), its ledger row and its `payments.authorized` event. Answers, per item, the row
+ * written, or undefined when a settled row was already there (the caller reads it). An order
+ * twice in the list is written by its first item only.
+ */
+async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
+  const q = db as unknown as Kysely<PaymentTables>;
+  const repeat = repeatsInBatch(items, (it) => it.payment.order_id);
+  const first = items.filter((_, i) => !repeat[i]);
+  const orderIds = first.map((it) => it.payment.order_id);
+  const ledgerRows = sql`ledger AS (
+    INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
+    SELECT l.id, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, l.key, l.ref, NULL
+    FROM changed JOIN unnest(${orderIds}::uuid[], ${first.map((it) => it.ledger.id)}::uuid[], ${first.map((it) => it.ledger.key)}::text[],
+                             ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
+  const event = {
+    type: PaymentEvents.AUTHORIZED,
+    version: 1,
+    keys: orderIds,
+    eventIds: first.map((it) => it.eventId),
+  };
+  const res = await withOutboxEvents<PaymentRow>(
+    upsertQuery(
+      q,
+      first.map((it) => it.payment),
+    ),
+    event,
+    sql`changed.order_id`,
+    sql`changed.order_id::text`,
+    AUTHORIZED_PAYLOAD,
+    ledgerRows,
+  ).execute(db);
+  const byOrder = new Map(res.rows.map((r) => [r.order_id, r]));
+  return items.map((it, i) => (repeat[i] ? undefined : byOrder.get(it.payment.order_id)));
+}
+
+/** Our payment rows. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
 export function paymentsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
-  /** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
-  const upsertQuery = (p: NewPayment | readonly NewPayment[]) =>
-    q
-      .insertInto('payments')
-      .values(Array.isArray(p) ? [...p] : (p as NewPayment))
-      .onConflict((oc) =>
-        oc
-          .column('order_id')
-          .doUpdateSet({
-            status: (eb) => eb.ref('excluded.status'),
-            authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
-            decline_reason: (eb) => eb.ref('excluded.decline_reason'),
-            provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
-            updated_at: sql`now()`,
-          })
-          .where('payments.status', '=', 'failed'),
-      )
-      .returningAll();
+  const q = db as unknown as Kysely<PaymentTables>;
   return {
     findByOrder(orderId: string, opts: { lock?: boolean } = {}) {
       const query = q.selectFrom('payments').selectAll().where('order_id', '=', orderId);
@@ -113,48 +160,11 @@ export function paymentsRepository(db: Db) {
      * undefined when another settled row is already there: the caller reads and returns it.
      */
     upsert(p: NewPayment) {
-      return upsertQuery(p).executeTakeFirst();
+      return upsertQuery(q, p).executeTakeFirst();
     },
 
-    /**
-     * Authorizations recorded in one statement: per order the payment (inserted, or upgraded from
-     * failed), its ledger row and its `payments.authorized` event. Answers, per item, the row
-     * written, or undefined when a settled row was already there (the caller reads it). An order
-     * twice in the list is written by its first item only.
-     */
-    async upsertAuthorizedManyWithEvents(
-      items: ReadonlyArray<{
-        payment: NewPayment;
-        ledger: { id: string; key: string; providerRef: string };
-        eventId: string;
-      }>,
-    ) {
-      const repeat = repeatsInBatch(items, (it) => it.payment.order_id);
-      const first = items.filter((_, i) => !repeat[i]);
-      const orderIds = first.map((it) => it.payment.order_id);
-      const ledgerRows = sql`ledger AS (
-        INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
-        SELECT l.id, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, l.key, l.ref, NULL
-        FROM changed JOIN unnest(${orderIds}::uuid[], ${first.map((it) => it.ledger.id)}::uuid[], ${first.map((it) => it.ledger.key)}::text[],
-                                 ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
-      const event = {
-        type: PaymentEvents.AUTHORIZED,
-        version: 1,
-        keys: orderIds,
-        eventIds: first.map((it) => it.eventId),
-      };
-      const res = await withOutboxEvents<PaymentRow>(
-        upsertQuery(first.map((it) => it.payment)),
-        event,
-        sql`changed.order_id`,
-        sql`changed.order_id::text`,
-        AUTHORIZED_PAYLOAD,
-        ledgerRows,
-      ).execute(db);
-      const byOrder = new Map(res.rows.map((r) => [r.order_id, r]));
-      return items.map((it, i) => (repeat[i] ? undefined : byOrder.get(it.payment.order_id)));
-    },
+    upsertAuthorizedManyWithEvents: (items: readonly AuthorizedItem[]) =>
+      upsertAuthorizedMany(db, items),
 
     /** Marks a payment whose provider call failed as voided, when nothing turned out to be held. */
     markVoided(id: string) {
@@ -165,32 +175,6 @@ export function paymentsRepository(db: Db) {
         .where('status', '=', 'failed')
         .returningAll()
         .executeTakeFirst();
-    },
-
-    /** Returns false when the idempotency key already has its row (a repeat changes nothing). */
-    async addLedger(row: NewLedgerRow): Promise<boolean> {
-      const res = await q
-        .insertInto('payment_ledger')
-        .values(row)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .executeTakeFirst();
-      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
-    },
-    ledgerByKey(key: string) {
-      return q
-        .selectFrom('payment_ledger')
-        .selectAll()
-        .where('idempotency_key', '=', key)
-        .executeTakeFirst();
-    },
-    ledgerOf(paymentId: string) {
-      return q
-        .selectFrom('payment_ledger')
-        .selectAll()
-        .where('payment_id', '=', paymentId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
     },
 
     /** Applies a movement to the columns; the table's CHECK refuses anything that breaks the invariant. */
@@ -219,71 +203,6 @@ export function paymentsRepository(db: Db) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-    },
-
-    /** The webhook inbox: false when this event id was already received (a replay). */
-    async recordWebhook(
-      e: Pick<
-        Selectable<WebhookEventsTable>,
-        'provider' | 'event_id' | 'provider_payment_id' | 'sequence' | 'type' | 'payload'
-      >,
-    ) {
-      const res = await q
-        .insertInto('payment_webhook_events')
-        .values({ ...e, payload: JSON.stringify(e.payload) })
-        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-        .executeTakeFirst();
-      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
-    },
-    async markWebhookApplied(provider: string, eventId: string): Promise<void> {
-      await q
-        .updateTable('payment_webhook_events')
-        .set({ applied: true })
-        .where('provider', '=', provider)
-        .where('event_id', '=', eventId)
-        .execute();
-    },
-    paymentByProviderId(provider: string, providerPaymentId: string) {
-      return q
-        .selectFrom('payments')
-        .select(['id', 'provider_seq'])
-        .where('provider', '=', provider)
-        .where('provider_payment_id', '=', providerPaymentId)
-        .executeTakeFirst();
-    },
-    /**
-     * Takes the provider's confirmed status only from a newer event than the last one applied; the
-     * row lock makes two concurrent deliveries for one payment apply in sequence order.
-     */
-    async confirm(
-      provider: string,
-      providerPaymentId: string,
-      status: string,
-      seq: number,
-    ): Promise<boolean> {
-      const res = await q
-        .updateTable('payments')
-        .set({ provider_status: status, provider_seq: seq, provider_confirmed_at: sql`now()` })
-        .where('provider', '=', provider)
-        .where('provider_payment_id', '=', providerPaymentId)
-        .where('provider_seq', '<', seq)
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) > 0;
-    },
-
-    /** The newest payments with their ledger sums (authorized = authorizations − releases). */
-    async totals(limit: number): Promise<PaymentTotals[]> {
-      const res = await sql<PaymentTotals>`
-        SELECT p.*, s.* FROM (SELECT * FROM payments ORDER BY id DESC LIMIT ${limit}) p
-        CROSS JOIN LATERAL (SELECT
-          (COALESCE(sum(amount_minor) FILTER (WHERE kind = 'authorize'), 0)
-            - COALESCE(sum(amount_minor) FILTER (WHERE kind = 'void'), 0))::bigint AS ledger_authorized,
-          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'capture'), 0)::bigint AS ledger_captured,
-          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'refund'), 0)::bigint AS ledger_refunded,
-          COALESCE(array_agg(DISTINCT currency::text), '{}') AS ledger_currencies
-          FROM payment_ledger WHERE payment_id = p.id) s
-        ORDER BY p.id DESC`.execute(q);
-      return res.rows;
     },
   };
 }

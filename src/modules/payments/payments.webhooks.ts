@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { paymentsRepository } from './payments.repository.ts';
+import { webhookInboxRepository } from './payment-webhooks.repository.ts';
 import { verifyWebhook } from './webhook-signature.ts';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'out_of_order';
@@ -76,7 +76,7 @@ export function webhookHandler(deps: {
       );
     const e = parse(rawBody);
     const outcome = await deps.db.transaction().execute(async (trx): Promise<WebhookOutcome> => {
-      const repo = paymentsRepository(trx);
+      const repo = webhookInboxRepository(trx);
       // The provider may call before our own record of its answer has committed: a non-2xx answer
       // makes it deliver again later, and nothing is recorded so that delivery is not a "replay".
       if (!(await repo.paymentByProviderId(deps.provider, e.data.payment_id))) {

@@ -8,7 +8,6 @@ import { registerSupportWorkflows, startSupportWorker } from './support.workflow
 
 export { SupportEvents, type TicketEventPayload } from './support.events.ts';
 export { type SupportService, supportService, type TicketView } from './support.service.ts';
-export { escalationWorkflowId } from './support.workflows.ts';
 
 /** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
 export const supportModule: ModuleDefinition = {

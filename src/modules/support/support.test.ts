@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { DBOS } from '../../platform/workflows/engine.ts';
-import { escalationWorkflowId } from './index.ts';
+import { escalationWorkflowId } from './support.workflows.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {

@@ -1,0 +1,185 @@
+import { uuidv7 } from 'uuidv7';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { newEvent } from '../../platform/bus/event.ts';
+import { writeOutbox } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { AppError } from '../../platform/errors.ts';
+import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
+import { coverageCells, type LatLng, zoneCovers } from './coverage.ts';
+import { isValidTimeZone, type OpeningHours, validateOpeningHours } from './opening-hours.ts';
+import { storeView, type StoreView, zoneOf } from './store-view.ts';
+import {
+  type StoreFields,
+  type StoreRow,
+  type StoreStatus,
+  storesRepository,
+} from './stores.repository.ts';
+
+export interface StoreInput {
+  name: string;
+  address?: string;
+  lat: number;
+  lng: number;
+  zone: { radius_m: number; polygon?: LatLng[] | null };
+  timezone?: string;
+  opening_hours: OpeningHours;
+  avg_prep_s?: number;
+}
+
+function validate(input: Partial<StoreInput>): void {
+  const problems: string[] = [];
+  if (input.opening_hours !== undefined)
+    problems.push(...validateOpeningHours(input.opening_hours));
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
+    problems.push(`timezone: unknown time zone "${input.timezone}"`);
+  const poly = input.zone?.polygon;
+  if (
+    poly &&
+    input.lat !== undefined &&
+    input.lng !== undefined &&
+    !zoneCovers(
+      { lat: input.lat, lng: input.lng, radiusM: 1e9, polygon: poly },
+      input.lat,
+      input.lng,
+    )
+  ) {
+    problems.push('zone.polygon: the store itself must lie inside its delivery polygon');
+  }
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid store', {
+      details: { errors: problems.map((m) => ({ path: `body.${m.split(':')[0]}`, message: m })) },
+    });
+  }
+}
+
+const fields = (i: StoreInput): StoreFields => ({
+  name: i.name,
+  address: i.address ?? '',
+  lat: i.lat,
+  lng: i.lng,
+  zone_radius_m: i.zone.radius_m,
+  zone_polygon: i.zone.polygon ?? null,
+  timezone: i.timezone ?? 'UTC',
+  opening_hours: i.opening_hours,
+  avg_prep_s: i.avg_prep_s ?? 600,
+});
+
+/** The columns a patch sets: only the fields it names. */
+function patchFields(patch: Partial<StoreInput>): Partial<StoreFields> {
+  const f: Partial<StoreFields> = {};
+  if (patch.name !== undefined) f.name = patch.name;
+  if (patch.address !== undefined) f.address = patch.address;
+  if (patch.lat !== undefined) f.lat = patch.lat;
+  if (patch.lng !== undefined) f.lng = patch.lng;
+  if (patch.zone !== undefined) {
+    f.zone_radius_m = patch.zone.radius_m;
+    f.zone_polygon = patch.zone.polygon ?? null;
+  }
+  if (patch.timezone !== undefined) f.timezone = patch.timezone;
+  if (patch.opening_hours !== undefined) f.opening_hours = patch.opening_hours;
+  if (patch.avg_prep_s !== undefined) f.avg_prep_s = patch.avg_prep_s;
+  return f;
+}
+
+/** `catalog.store_changed`, written in the transaction of the change. */
+async function changed(
+  trx: Db,
+  row: StoreRow,
+  change: StoreChangedPayload['change'],
+): Promise<void> {
+  const payload: StoreChangedPayload = {
+    store_id: row.id,
+    version: row.version,
+    status: row.status,
+    change,
+  };
+  await writeOutbox(trx, [newEvent(CatalogEvents.STORE_CHANGED, payload, { aggregateId: row.id })]);
+}
+
+const canManage = (p: Principal, storeId: string) =>
+  p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
+
+/** Applies a patch to the store read under the transaction; undefined when it is gone or moved on. */
+async function patchStore(
+  trx: Db,
+  id: string,
+  patch: Partial<StoreInput>,
+  expectedVersion?: number,
+): Promise<StoreRow | undefined> {
+  const tx = storesRepository(trx);
+  const current = await tx.find(id);
+  if (!current) return undefined;
+  const merged = {
+    lat: patch.lat ?? current.lat,
+    lng: patch.lng ?? current.lng,
+    zone: patch.zone ?? { radius_m: current.zone_radius_m, polygon: current.zone_polygon },
+  };
+  validate({ ...patch, ...merged });
+  const row = await tx.update(id, patchFields(patch), expectedVersion);
+  if (!row) return undefined;
+  const zoneMoved = patch.lat !== undefined || patch.lng !== undefined || patch.zone !== undefined;
+  if (zoneMoved) await tx.replaceCoverage(id, coverageCells(zoneOf(row)));
+  await changed(trx, row, zoneMoved ? 'zone' : 'updated');
+  return row;
+}
+
+/**
+ * Creating and changing stores: each change commits with its coverage cells and its
+ * `catalog.store_changed` event; `edited` runs after the commit (the caches forget what changed).
+ */
+export function storeEditsService(deps: { db: Db; edited: (id?: string) => Promise<void> }) {
+  const { db, edited } = deps;
+  const repo = storesRepository(db);
+
+  async function mutate(
+    by: Principal,
+    id: string,
+    work: (trx: Db) => Promise<StoreRow | undefined>,
+  ): Promise<StoreView> {
+    if (!canManage(by, id))
+      throw new AppError('FORBIDDEN', "Only ops or this store's staff can change it");
+    const row = await db.transaction().execute(work);
+    if (!row) {
+      const exists = await repo.find(id);
+      if (!exists) throw new AppError('NOT_FOUND', `No store ${id}`);
+      throw new AppError(
+        'CONFLICT',
+        `Store ${id} changed meanwhile (version ${exists.version}); reload and retry`,
+      );
+    }
+    await edited(id);
+    return storeView(row);
+  }
+
+  return {
+    async create(input: StoreInput): Promise<StoreView> {
+      validate(input);
+      const row = await db.transaction().execute(async (trx) => {
+        const tx = storesRepository(trx);
+        const created = await tx.insert(uuidv7(), fields(input));
+        await tx.replaceCoverage(created.id, coverageCells(zoneOf(created)));
+        await changed(trx, created, 'created');
+        return created;
+      });
+      await edited();
+      return storeView(row);
+    },
+
+    update(
+      by: Principal,
+      id: string,
+      patch: Partial<StoreInput>,
+      expectedVersion?: number,
+    ): Promise<StoreView> {
+      return mutate(by, id, (trx) => patchStore(trx, id, patch, expectedVersion));
+    },
+
+    setStatus(by: Principal, id: string, status: StoreStatus): Promise<StoreView> {
+      return mutate(by, id, async (trx) => {
+        const row = await storesRepository(trx).update(id, { status });
+        if (row) await changed(trx, row, 'status');
+        return row;
+      });
+    },
+  };
+}
