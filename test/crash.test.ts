@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
-import { supportService } from '../src/modules/support/index.ts';
+// The service over the bare test database: this test runs no platform of its own.
+import { supportService } from '../src/modules/support/support.service.ts';
 import { crashFixture } from './support/crash-fixture.ts';
 import { waitFor } from './support/platform.ts';
 import { processEnv, spawnLastmile } from './support/processes.ts';

@@ -1,13 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { trackingFor } from '../tracking/index.ts';
 import { supportRoutes } from './support.routes.ts';
-import { supportService } from './support.service.ts';
+import { type SupportService, supportService } from './support.service.ts';
 import { registerSupportWorkflows, startSupportWorker } from './support.workflows.ts';
 
 export { SupportEvents, type TicketEventPayload } from './support.events.ts';
-export { type SupportService, supportService, type TicketView } from './support.service.ts';
+export type { SupportService, TicketView } from './support.service.ts';
+
+/** The support service of a running platform (built once per platform). */
+export const supportFor = perPlatform((ctx): SupportService => supportService(ctx.db));
 
 /** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
 export const supportModule: ModuleDefinition = {
@@ -15,9 +19,9 @@ export const supportModule: ModuleDefinition = {
   // tracking: who may follow an order (customer, store, assigned driver, ops) is who may open a ticket about it.
   dependsOn: ['identity', 'tracking'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  registerWorkflows: registerSupportWorkflows,
+  registerWorkflows: (ctx) => registerSupportWorkflows(supportFor(ctx)),
   routes: (app, ctx) =>
-    supportRoutes(app, supportService(ctx.db), async (by, orderId) => {
+    supportRoutes(app, supportFor(ctx), async (by, orderId) => {
       await trackingFor(ctx).access(by, orderId);
     }),
   startWorker: startSupportWorker,

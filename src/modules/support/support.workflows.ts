@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
 import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
 import { SupportEvents, type TicketEventPayload } from './support.events.ts';
-import { type SupportService, supportService } from './support.service.ts';
+import type { SupportService } from './support.service.ts';
 
 export const STEP_ESCALATE = 'support.escalate_if_open';
 export const WORKFLOW_ESCALATION = 'support.ticket_escalation';
@@ -19,8 +19,8 @@ let escalation: ((ticketId: string, delayS: number) => Promise<boolean>) | null 
  * sleep: a worker killed mid-wait resumes it on restart with the time that was left, and the step
  * is a conditional update, so a step repeated after a crash escalates once.
  */
-export function registerSupportWorkflows(ctx: PlatformContext): void {
-  service = supportService(ctx.db);
+export function registerSupportWorkflows(support: SupportService): void {
+  service = support;
   if (escalation) return;
   const escalateIfOpen = DBOS.registerStep(
     async (ticketId: string) => {
