@@ -9,7 +9,7 @@ import { haversineMeters } from '../../platform/geo/haversine.ts';
 import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
 import { cellOf, coverageCells, type LatLng, zoneCovers } from './coverage.ts';
-import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
 import {
   isOpenAt,
@@ -118,7 +118,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
     clock,
   });
   // Checkout reads its store on every order; another process's pause reaches it within the TTL.
-  const byId = createTtlCache<StoreRow | undefined>({
+  const byId = createCache<StoreRow | undefined>({
     ttlMs: 5000,
     maxEntries: 10_000,
     now: clock.now,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
@@ -39,34 +40,37 @@ export interface EtaRequest {
  */
 export function etaService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  // Entries hold the load in flight, so a burst of checkouts for one store makes one query.
-  const prepCache = new Map<string, { at: number; stat: Promise<Stat | null> }>();
-  let speeds: { at: number; byKey: Promise<Map<string, Stat>> } | null = null;
+  // A burst of checkouts for one store shares one load; a failed load is not remembered.
+  const prepCache = createCache<Stat | null>({
+    ttlMs: CACHE_MS,
+    maxEntries: 50_000,
+    now: () => clock.now(),
+  });
+  // One entry: every learned speed, read together.
+  const speedCache = createCache<Map<string, Stat>>({
+    ttlMs: CACHE_MS,
+    maxEntries: 1,
+    now: () => clock.now(),
+  });
 
   function prepStat(storeId: string, hour: number): Promise<Stat | null> {
-    const key = `${storeId}:${hour}`;
-    const hit = prepCache.get(key);
-    if (hit && clock.now() - hit.at < CACHE_MS) return hit.stat;
-    const stat = sql<{
-      mean_s: number;
-      p90_s: number;
-      samples: number;
-    }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
-      .execute(db)
-      .then((r) => {
-        const row = r.rows[0];
-        return row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : null;
-      });
-    prepCache.set(key, { at: clock.now(), stat });
-    // A failed load is not remembered: the next call tries again.
-    stat.catch(() => prepCache.delete(key));
-    if (prepCache.size > 50_000) prepCache.delete(prepCache.keys().next().value as string);
-    return stat;
+    return prepCache.get(`${storeId}:${hour}`, () =>
+      sql<{
+        mean_s: number;
+        p90_s: number;
+        samples: number;
+      }>`SELECT mean_s, p90_s, samples FROM eta_prep_stats WHERE store_id = ${storeId} AND hour = ${hour}`
+        .execute(db)
+        .then((r) => {
+          const row = r.rows[0];
+          return row ? { mean: row.mean_s, p90: row.p90_s, samples: row.samples } : null;
+        }),
+    );
   }
 
   async function speedMps(vehicle: string | null, hour: number): Promise<number> {
-    if (!speeds || clock.now() - speeds.at > CACHE_MS) {
-      const byKey = sql<{
+    const byKey = await speedCache.get('all', () =>
+      sql<{
         vehicle: string;
         hour: number;
         mean_mps: number;
@@ -82,14 +86,10 @@ export function etaService(deps: { db: Db; clock: Clock }) {
                 { mean: x.mean_mps, p90: x.p90_mps, samples: x.samples },
               ]),
             ),
-        );
-      speeds = { at: clock.now(), byKey };
-      byKey.catch(() => {
-        speeds = null;
-      });
-    }
+        ),
+    );
     const key = vehicle ?? 'fleet';
-    const learned = (await speeds.byKey).get(`${key}:${hour}`);
+    const learned = byKey.get(`${key}:${hour}`);
     return learned && learned.samples >= 20
       ? learned.mean
       : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
@@ -196,7 +196,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
         }
         learned += samples.length;
       }
-      speeds = null;
+      speedCache.clear();
       return learned;
     },
   };

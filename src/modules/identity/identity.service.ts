@@ -3,6 +3,7 @@ import { apiKeyMatches, generateApiKey, parseApiKey } from '../../platform/auth/
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import type { Principal, UserRole } from '../../platform/auth/principal.ts';
 import type { TokenIssuer } from '../../platform/auth/tokens.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { identityRepository, type UserRow } from './identity.repository.ts';
@@ -35,7 +36,7 @@ export const MAX_STORE_STAFF = 500;
 export function identityService(db: Db, tokens: TokenIssuer) {
   const repo = identityRepository(db);
   // API keys are checked on every partner request; a short cache keeps that off the database.
-  const keyCache = new Map<string, { principal: Principal | null; until: number }>();
+  const keyCache = createCache<Principal | null>({ ttlMs: 30_000, maxEntries: 10_000 });
 
   /** What sign-in and sign-up answer: a bearer token for the account. */
   async function tokenFor(
@@ -141,17 +142,15 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     async resolveApiKey(key: string): Promise<Principal | null> {
       const parsed = parseApiKey(key);
       if (!parsed) return null;
-      const cached = keyCache.get(key);
-      if (cached && cached.until > Date.now()) return cached.principal;
-      const row = await repo.findApiKeyByPrefix(parsed.prefix);
-      const principal: Principal | null =
-        row && apiKeyMatches(key, row.key_hash)
-          ? { kind: 'partner', id: row.id, role: 'partner' }
-          : null;
-      if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
-      if (keyCache.size > 10_000) keyCache.clear();
-      keyCache.set(key, { principal, until: Date.now() + 30_000 });
-      return principal;
+      return keyCache.get(key, async () => {
+        const row = await repo.findApiKeyByPrefix(parsed.prefix);
+        const principal: Principal | null =
+          row && apiKeyMatches(key, row.key_hash)
+            ? { kind: 'partner', id: row.id, role: 'partner' }
+            : null;
+        if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
+        return principal;
+      });
     },
   };
 }

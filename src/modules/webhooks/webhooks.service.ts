@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { DomainEvent } from '../../platform/bus/event.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -80,22 +81,16 @@ export function webhooksService(deps: {
   const inFlight = new Set<Promise<void>>();
   // Active subscriptions, re-read at most every few seconds: most events match none, and those
   // should cost no query at all.
-  let active: { at: number; subs: Promise<Subscription[]> } | null = null;
   const ACTIVE_TTL_MS = 3000;
-  const activeSubscriptions = (): Promise<Subscription[]> => {
-    if (!active || clock.now() - active.at > ACTIVE_TTL_MS) {
-      const subs = q(db)
-        .selectFrom('webhook_subscriptions')
-        .selectAll()
-        .where('active', '=', true)
-        .execute();
-      active = { at: clock.now(), subs };
-      subs.catch(() => {
-        active = null;
-      });
-    }
-    return active.subs;
-  };
+  const active = createCache<Subscription[]>({
+    ttlMs: ACTIVE_TTL_MS,
+    maxEntries: 1,
+    now: () => clock.now(),
+  });
+  const activeSubscriptions = (): Promise<Subscription[]> =>
+    active.get('active', () =>
+      q(db).selectFrom('webhook_subscriptions').selectAll().where('active', '=', true).execute(),
+    );
   const matching = async (event: DomainEvent) => {
     const storeId = (event.payload as { store_id?: string }).store_id ?? null;
     return (await activeSubscriptions()).filter(
@@ -169,7 +164,7 @@ export function webhooksService(deps: {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      active = null;
+      active.clear();
       // The only time the secret is shown.
       return { ...subscriptionView(row), secret };
     },
@@ -191,7 +186,7 @@ export function webhooksService(deps: {
         .returning('id')
         .executeTakeFirst();
       if (!r) throw new AppError('NOT_FOUND', `No active webhook ${id}`);
-      active = null;
+      active.clear();
     },
     async deliveries(id: string, status?: Delivery['status']) {
       let query = q(db)
