@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
 import { type Clock, systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { retryDelayMs } from '../../platform/retry.ts';
 import { type FakepayPayment, fakepayRepository } from './fakepay.repository.ts';
 import {
   type AuthorizeRequest,
@@ -64,6 +65,7 @@ export type WebhookSender = (rawBody: string, signatureHeader: string) => Promis
 
 const providerId = (prefix: string) => `${prefix}_${uuidv7().replace(/-/g, '')}`;
 const MAX_DELIVERY_ATTEMPTS = 12;
+const DELIVERY_BACKOFF = { initialDelayMs: 2000, maxDelayMs: 300_000 };
 
 function state(p: FakepayPayment): ProviderPaymentState {
   return {
@@ -386,6 +388,8 @@ export function fakeProvider(opts: FakeProviderOptions) {
             e.id,
             err instanceof Error ? err.message : String(err),
             MAX_DELIVERY_ATTEMPTS,
+            // `attempts` already counts this one (the lease added it): 2 s, 4 s, … up to 5 min.
+            retryDelayMs(e.attempts, DELIVERY_BACKOFF),
           );
         }
       }

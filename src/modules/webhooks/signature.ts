@@ -23,9 +23,3 @@ export function verifySignature(
   const got = Buffer.from(parts.v1, 'hex');
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
-
-/** Seconds before attempt `n + 1`: 2^n from 1 s, capped at an hour, with ±20% jitter. */
-export function backoffMs(attempt: number, baseMs = 1000): number {
-  const raw = Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(raw * (0.8 + Math.random() * 0.4));
-}

@@ -8,7 +8,8 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
-import { backoffMs, signPayload } from './signature.ts';
+import { retryDelayMs } from '../../platform/retry.ts';
+import { signPayload } from './signature.ts';
 
 interface Subscription {
   id: string;
@@ -135,7 +136,11 @@ export function webhooksService(deps: {
             ? { status: 'dead' }
             : {
                 next_attempt_at: new Date(
-                  clock.now() + backoffMs(attempts, settings.backoffBaseMs),
+                  clock.now() +
+                    retryDelayMs(attempts, {
+                      initialDelayMs: settings.backoffBaseMs,
+                      maxDelayMs: 3_600_000,
+                    }),
                 ),
               }),
       })

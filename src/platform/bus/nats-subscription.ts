@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { retryDelayMs } from '../retry.ts';
 import { type DomainEvent, eventDomain, subjectMatches } from './event.ts';
 import { ACK_WAIT_MS, type NatsStreams, natsDurableName } from './nats-streams.ts';
 import type { DeadLetterSink, EventHandler, SubscribeOptions, Subscription } from './port.ts';
@@ -21,7 +22,8 @@ export interface NatsSubscriptionDeps {
   logger: NatsLogger;
 }
 
-const RESTART_DELAY_MS = 1_000;
+/** A consumer that ended is restarted within 1 s; the wait doubles while restarts fail, up to 30 s. */
+const RESTART_BACKOFF = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 /**
  * One consume() loop per domain stream, all sharing the subscription's concurrency slots.
@@ -104,7 +106,7 @@ export async function startNatsSubscription(
       // error or when watch() saw the durable vanish. Start a fresh one rather than go deaf.
       logger.warn({ consumer, domain: r.domain }, 'JetStream consume ended; restarting');
       r.messages = undefined;
-      const delay = Math.min(30_000, RESTART_DELAY_MS * 2 ** failures);
+      const delay = retryDelayMs(failures + 1, RESTART_BACKOFF);
       await sleep(delay, undefined, { signal: stop.signal, ref: false }).catch(() => undefined);
       if (closing) return;
       try {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
+import { retryDelayMs } from '../retry.ts';
 import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
 
 const RELAY_BATCH = 200;
@@ -66,7 +67,7 @@ export function startOutboxRelay(opts: {
     } catch (err) {
       failures++;
       logger.warn({ err, failures }, 'outbox relay could not publish; retrying with backoff');
-      schedule(Math.min(10_000, 100 * 2 ** Math.min(failures, 7)));
+      schedule(retryDelayMs(failures, { initialDelayMs: 200, maxDelayMs: 10_000 }));
       return;
     }
     // Woken while it ran: read again shortly, for what committed since.
