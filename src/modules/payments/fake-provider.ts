@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
 import { type Clock, systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { signWebhook } from '../../platform/http/webhook-signature.ts';
 import { retryDelayMs } from '../../platform/retry.ts';
 import { type FakepayPayment, fakepayRepository } from './fakepay.repository.ts';
 import {
@@ -17,7 +18,6 @@ import {
   type RefundResult,
   type VoidResult,
 } from './payment-provider.ts';
-import { signWebhook } from './webhook-signature.ts';
 
 export const FAKEPAY = 'fakepay';
 

@@ -1,8 +1,8 @@
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { verifyWebhook } from '../../platform/http/webhook-signature.ts';
 import { paymentsRepository } from './payments.repository.ts';
-import { verifyWebhook } from './webhook-signature.ts';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'out_of_order';
 

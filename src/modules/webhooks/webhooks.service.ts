@@ -7,9 +7,9 @@ import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { signWebhook } from '../../platform/http/webhook-signature.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import { retryDelayMs } from '../../platform/retry.ts';
-import { signPayload } from './signature.ts';
 
 interface Subscription {
   id: string;
@@ -111,7 +111,7 @@ export function webhooksService(deps: {
           'user-agent': 'lastmile-webhooks/1',
           'lastmile-event-id': d.event_id,
           'lastmile-event-type': d.event_type,
-          'lastmile-signature': signPayload(sub.secret, d.body, Math.floor(now / 1000)),
+          'lastmile-signature': signWebhook(sub.secret, d.body, Math.floor(now / 1000)),
         },
         body: d.body,
         signal: AbortSignal.timeout(settings.timeoutMs),
