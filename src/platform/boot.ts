@@ -17,6 +17,7 @@ import { pruneIdempotencyKeys } from './idempotency/idempotency-store.ts';
 import { type ModuleDefinition, orderModules, type Stoppable } from './module.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { runPeriodically } from './periodic.ts';
 import { launchWorkflowEngine } from './workflows/engine.ts';
 
 export const APP_VERSION = '0.1.0';
@@ -164,13 +165,13 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         onPublished: (n) => metrics.eventsPublished.inc(n),
       });
       stack.push({ name: 'outbox-relay', stop: relay.stop });
-      const sweeper = setInterval(() => {
-        pruneIdempotencyKeys(database.db).catch((err: unknown) =>
-          logger.warn({ err }, 'idempotency prune failed'),
-        );
-      }, 3_600_000);
-      sweeper.unref();
-      stack.push({ name: 'sweeper', stop: async () => clearInterval(sweeper) });
+      const sweeper = runPeriodically(
+        'idempotency prune',
+        3_600_000,
+        () => pruneIdempotencyKeys(database.db),
+        logger,
+      );
+      stack.push({ name: 'sweeper', stop: sweeper.stop });
     }
 
     let app: FastifyInstance | null = null;
