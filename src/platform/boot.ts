@@ -1,19 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { createAdapters } from './adapters.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { startDeadLetterReplayer } from './bus/dead-letters.ts';
 import type { EventHandler } from './bus/port.ts';
-import { type OutboxRelay, reopenRecentOutbox, startOutboxRelay } from './bus/relay.ts';
+import { reopenRecentOutbox } from './bus/outbox.repository.ts';
+import { type OutboxRelay, startOutboxRelay } from './bus/relay.ts';
 import type { Config } from './config.ts';
 import { type Clock, type PlatformContext, systemClock } from './context.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { type MigrationSource, migrate } from './db/migrations.ts';
-import { createDatabase } from './db/pool.ts';
+import { createDatabase, pingDatabase } from './db/pool.ts';
 import { createHttpApp } from './http/app.ts';
-import { pruneIdempotencyKeys } from './idempotency/idempotency-store.ts';
+import { pruneIdempotencyKeys } from './idempotency/idempotency.repository.ts';
 import { type ModuleDefinition, orderModules, type Stoppable } from './module.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -183,7 +183,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
         resolveApiKey: resolverOf(modules, ctx),
         moduleStates: () => moduleState,
         readiness: async () => ({
-          postgres: await check(() => sql`SELECT 1`.execute(database.db)),
+          postgres: await check(() => pingDatabase(database.db)),
           bus: await check(() => adapters.bus.ping(), adapters.bus.kind),
           kv: await check(() => adapters.kv.ping(), adapters.kv.kind),
         }),

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
 import type { Stoppable } from '../module.ts';
 import { runPeriodically } from '../periodic.ts';
 import { retryDelayMs } from '../retry.ts';
-import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
+import { relayOutboxBatch } from './outbox.ts';
+import { listenForOutbox, pruneOutbox, unlistenForOutbox } from './outbox.repository.ts';
 import type { EventBus } from './port.ts';
 
 const RELAY_BATCH = 200;
@@ -90,7 +90,7 @@ function listenForCommits(pool: pg.Pool, logger: Logger, onCommit: () => void): 
         client.release(true);
         if (!stopped) setTimeout(() => void listen(), 1000).unref();
       });
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await listenForOutbox(client);
     } catch (err) {
       logger.warn({ err }, 'outbox relay could not LISTEN; polling only until it can');
       if (!stopped) setTimeout(() => void listen(), 2000).unref();
@@ -105,19 +105,8 @@ function listenForCommits(pool: pg.Pool, logger: Logger, onCommit: () => void): 
       const l = listener;
       listener = null;
       l.removeAllListeners('notification');
-      await l.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => {});
+      await unlistenForOutbox(l).catch(() => {});
       l.release();
     },
   };
-}
-
-/**
- * The in-process bus forgets what it held when the process dies, so in single-process mode the
- * events published shortly before a crash are handed out again at start. Consumers are idempotent
- * (inbox, workflow ids), so a second delivery of an event already handled changes nothing.
- */
-export async function reopenRecentOutbox(db: Db, minutes = 10): Promise<number> {
-  const res = await sql`UPDATE outbox SET published_at = NULL
-    WHERE published_at > now() - make_interval(mins => ${minutes})`.execute(db);
-  return Number(res.numAffectedRows ?? 0);
 }
