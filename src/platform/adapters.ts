@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { deadLetterTable } from './bus/inbox.ts';
+import { deadLetterTable } from './bus/dead-letters.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createNatsBus } from './bus/nats-bus.ts';
 import type { EventBus } from './bus/port.ts';

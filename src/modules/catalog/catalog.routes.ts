@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LiveNotices } from '../../platform/bus/live-notices.ts';
-import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { StockChanges } from '../inventory/index.ts';
 import { CategoryId, Lat, Lng } from './catalog.schemas.ts';
@@ -94,7 +94,7 @@ function storePageRoute(scope: FastifyInstance, deps: CatalogDeps): void {
   const { stores, products } = deps;
   // Keyed `<store id>|<query>` (the id in lower case, as notices carry it), tagged by store. Pages
   // read steadily are also re-read in the background, so only a cold page waits for the database.
-  const pages = createTtlCache<Serialized>({
+  const pages = createCache<Serialized>({
     ttlMs: PAGE_MAX_AGE_MS,
     refreshAfterMs: PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS,
     maxEntries: 20_000,

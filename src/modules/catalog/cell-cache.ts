@@ -1,3 +1,4 @@
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { KeyValueStore } from '../../platform/kv/port.ts';
 
@@ -22,20 +23,28 @@ export function createCellCache<T>(opts: {
   maxEntries?: number;
 }): CellCache<T> {
   const checkMs = opts.checkMs ?? 500;
-  const ttlMs = opts.ttlMs ?? 30_000;
-  const maxEntries = opts.maxEntries ?? 50_000;
-  const entries = new Map<bigint, { value: T; generation: string; at: number }>();
+  const entries = createCache<T, bigint>({
+    ttlMs: opts.ttlMs ?? 30_000,
+    maxEntries: opts.maxEntries ?? 50_000,
+    now: () => opts.clock.now(),
+  });
   let generation = '0';
   let checkedAt = -Infinity;
   let checking: Promise<void> | null = null;
 
-  async function currentGeneration(): Promise<string> {
+  // Entries read under an older generation are never served again, nor is a load that began then.
+  const adopt = (next: string) => {
+    if (next !== generation) entries.clear();
+    generation = next;
+  };
+
+  async function checkGeneration(): Promise<void> {
     const now = opts.clock.now();
     if (now - checkedAt >= checkMs) {
       checking ??= opts.kv
         .get(opts.key)
         .then((g) => {
-          generation = g ?? '0';
+          adopt(g ?? '0');
           checkedAt = opts.clock.now();
         })
         .finally(() => {
@@ -43,23 +52,19 @@ export function createCellCache<T>(opts: {
         });
       await checking;
     }
-    return generation;
   }
 
   return {
     async get(cell, load) {
-      const gen = await currentGeneration();
-      const hit = entries.get(cell);
-      if (hit && hit.generation === gen && opts.clock.now() - hit.at < ttlMs) return hit.value;
-      const value = await load();
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as bigint);
-      entries.set(cell, { value, generation: gen, at: opts.clock.now() });
-      return value;
+      await checkGeneration();
+      return entries.get(cell, load);
     },
     async invalidate() {
-      generation = String(await opts.kv.increment(opts.key));
+      const next = String(await opts.kv.increment(opts.key));
       checkedAt = opts.clock.now();
+      // Our own change: drop what we hold even if another process already moved the counter.
       entries.clear();
+      generation = next;
     },
   };
 }

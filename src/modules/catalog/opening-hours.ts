@@ -1,3 +1,5 @@
+import { createMemo } from '../../platform/cache/memo.ts';
+
 /**
  * Weekly opening hours in the store's own time zone: `{ "mon": [["08:00", "23:00"]], … }`. A day
  * missing or empty is closed; "24:00" closes at midnight; an interval past midnight is written as
@@ -43,20 +45,20 @@ export function validateOpeningHours(hours: unknown): string[] {
   return problems;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// One formatter per zone (building one is costly); a zone that does not exist throws and is not kept.
+const formatters = createMemo<Intl.DateTimeFormat>(1000);
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+  return formatters.get(
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+  );
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -70,22 +72,18 @@ export function isValidTimeZone(tz: string): boolean {
 
 // Local weekday and minute per time zone, computed once per zone per minute: formatting a date
 // in a zone is the costly part, and a nearby query checks dozens of stores in the same zone.
-const localNow = new Map<string, { minute: number; day: Weekday; at: number }>();
+const localNow = createMemo<{ day: Weekday; at: number }>(1000);
 
 function localTime(timeZone: string, at: number): { day: Weekday; at: number } {
   const minute = Math.floor(at / 60_000);
-  const hit = localNow.get(timeZone);
-  if (hit && hit.minute === minute) return hit;
-  const parts = formatter(timeZone).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const value = {
-    minute,
-    day: get('weekday').toLowerCase().slice(0, 3) as Weekday,
-    at: Number(get('hour')) * 60 + Number(get('minute')),
-  };
-  if (localNow.size > 1000) localNow.clear();
-  localNow.set(timeZone, value);
-  return value;
+  return localNow.get(`${timeZone}@${minute}`, () => {
+    const parts = formatter(timeZone).formatToParts(at);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return {
+      day: get('weekday').toLowerCase().slice(0, 3) as Weekday,
+      at: Number(get('hour')) * 60 + Number(get('minute')),
+    };
+  });
 }
 
 /** Whether the store is open at `at` (epoch ms) by its hours in its time zone. */

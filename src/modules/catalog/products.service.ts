@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { LiveNotices } from '../../platform/bus/live-notices.ts';
-import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import { AppError } from '../../platform/errors.ts';
 import { categoriesRepository } from './categories.repository.ts';
@@ -39,14 +39,14 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
   // product page, until a product changes (`catalogChanged`). Popular words are most of the
   // searches, and one match costs a trigram scan (about 20 ms over 50k products). An entry holds
   // up to 100 product rows (tens of kB), so typed-as-you-go texts are bounded to 2,000.
-  const matches = createTtlCache<Awaited<ReturnType<typeof pages.searchProducts>>>({
+  const matches = createCache<Awaited<ReturnType<typeof pages.searchProducts>>>({
     ttlMs: PAGE_MAX_AGE_MS,
     refreshAfterMs: PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS,
     maxEntries: 2_000,
   });
 
   // Category depths change only when the tree does; a short cache keeps store pages to one statement.
-  const depths = createTtlCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
+  const depths = createCache<number | undefined>({ ttlMs: 60_000, maxEntries: 10_000 });
   async function categoryDepth(id: string): Promise<{ id: string; depth: number }> {
     const depth = await depths.get(
       id,

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { cellOf, coverageCells, type Zone } from './coverage.ts';
-import { createTtlCache } from '../../platform/cache/ttl-cache.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
 import { covering, DEFAULT_NEARBY_LIMIT, deliveryCheckOf, rankNearby } from './store-discovery.ts';
 import { storeEditsService } from './store-edits.service.ts';
@@ -23,7 +23,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
     clock,
   });
   // Checkout reads its store on every order; another process's pause reaches it within the TTL.
-  const byId = createTtlCache<StoreRow | undefined>({
+  const byId = createCache<StoreRow | undefined>({
     ttlMs: 5000,
     maxEntries: 10_000,
     now: clock.now,

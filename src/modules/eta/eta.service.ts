@@ -1,3 +1,4 @@
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
@@ -35,32 +36,26 @@ export interface EtaRequest {
 
 /** The learned statistics as estimates read them: cached in process, refreshed every minute. */
 function learnedStats(repo: EtaRepository, clock: Clock) {
-  // Entries hold the load in flight, so a burst of checkouts for one store makes one query.
-  const prepCache = new Map<string, { at: number; stat: Promise<Stat | null> }>();
-  let speeds: { at: number; byKey: Promise<Map<string, Stat>> } | null = null;
+  // A burst of checkouts for one store shares one load; a failed load is not remembered.
+  const prepCache = createCache<Stat | null>({
+    ttlMs: CACHE_MS,
+    maxEntries: 50_000,
+    now: () => clock.now(),
+  });
+  // One entry: every learned speed, read together.
+  const speedCache = createCache<Map<string, Stat>>({
+    ttlMs: CACHE_MS,
+    maxEntries: 1,
+    now: () => clock.now(),
+  });
 
-  function prepStat(storeId: string, hour: number): Promise<Stat | null> {
-    const key = `${storeId}:${hour}`;
-    const hit = prepCache.get(key);
-    if (hit && clock.now() - hit.at < CACHE_MS) return hit.stat;
-    const stat = repo.prepStat(storeId, hour);
-    prepCache.set(key, { at: clock.now(), stat });
-    // A failed load is not remembered: the next call tries again.
-    stat.catch(() => prepCache.delete(key));
-    if (prepCache.size > 50_000) prepCache.delete(prepCache.keys().next().value as string);
-    return stat;
-  }
+  const prepStat = (storeId: string, hour: number): Promise<Stat | null> =>
+    prepCache.get(`${storeId}:${hour}`, () => repo.prepStat(storeId, hour));
 
   async function speedMps(vehicle: string | null, hour: number): Promise<number> {
-    if (!speeds || clock.now() - speeds.at > CACHE_MS) {
-      const byKey = repo.speedStats();
-      speeds = { at: clock.now(), byKey };
-      byKey.catch(() => {
-        speeds = null;
-      });
-    }
+    const byKey = await speedCache.get('all', () => repo.speedStats());
     const key = vehicle ?? 'fleet';
-    const learned = (await speeds.byKey).get(`${key}:${hour}`);
+    const learned = byKey.get(`${key}:${hour}`);
     return learned && learned.samples >= 20
       ? learned.mean
       : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
@@ -71,9 +66,7 @@ function learnedStats(repo: EtaRepository, clock: Clock) {
     speedMps,
     /** A new sample changed this statistic: the next estimate reads it again. */
     forgetPrep: (storeId: string, hour: number) => prepCache.delete(`${storeId}:${hour}`),
-    forgetSpeeds: () => {
-      speeds = null;
-    },
+    forgetSpeeds: () => speedCache.clear(),
   };
 }
 

@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { apiKeyMatches, generateApiKey, parseApiKey } from '../../platform/auth/api-keys.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { TokenIssuer } from '../../platform/auth/tokens.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { accountsService } from './accounts.service.ts';
@@ -11,7 +12,7 @@ import { apiKeysRepository } from './identity.repository.ts';
 export function identityService(db: Db, tokens: TokenIssuer) {
   const repo = apiKeysRepository(db);
   // API keys are checked on every partner request; a short cache keeps that off the database.
-  const keyCache = new Map<string, { principal: Principal | null; until: number }>();
+  const keyCache = createCache<Principal | null>({ ttlMs: 30_000, maxEntries: 10_000 });
 
   return {
     ...accountsService(db, tokens),
@@ -41,17 +42,15 @@ export function identityService(db: Db, tokens: TokenIssuer) {
     async resolveApiKey(key: string): Promise<Principal | null> {
       const parsed = parseApiKey(key);
       if (!parsed) return null;
-      const cached = keyCache.get(key);
-      if (cached && cached.until > Date.now()) return cached.principal;
-      const row = await repo.findApiKeyByPrefix(parsed.prefix);
-      const principal: Principal | null =
-        row && apiKeyMatches(key, row.key_hash)
-          ? { kind: 'partner', id: row.id, role: 'partner' }
-          : null;
-      if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
-      if (keyCache.size > 10_000) keyCache.clear();
-      keyCache.set(key, { principal, until: Date.now() + 30_000 });
-      return principal;
+      return keyCache.get(key, async () => {
+        const row = await repo.findApiKeyByPrefix(parsed.prefix);
+        const principal: Principal | null =
+          row && apiKeyMatches(key, row.key_hash)
+            ? { kind: 'partner', id: row.id, role: 'partner' }
+            : null;
+        if (row && principal) void repo.touchApiKey(row.id).catch(() => {});
+        return principal;
+      });
     },
   };
 }

@@ -3,9 +3,9 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { createDatabase, type Database } from '../../platform/db/pool.ts';
+import { verifyWebhook } from '../../platform/http/webhook-signature.ts';
 import { type FakeProvider, fakeProvider } from './fake-provider.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from './payment-provider.ts';
-import { verifyWebhook } from './webhook-signature.ts';
 
 let tdb: TestDatabase;
 let database: Database;

@@ -12,7 +12,8 @@ import {
   fakepayPaymentsRepository,
 } from './fakepay.repository.ts';
 import type { PaymentProvider, ProviderPaymentState } from './payment-provider.ts';
-import { signWebhook } from './webhook-signature.ts';
+import { signWebhook } from '../../platform/http/webhook-signature.ts';
+import { retryDelayMs } from '../../platform/retry.ts';
 
 export const FAKEPAY = 'fakepay';
 
@@ -29,6 +30,7 @@ export interface FakeProviderOptions {
 export type WebhookSender = (rawBody: string, signatureHeader: string) => Promise<void>;
 
 const MAX_DELIVERY_ATTEMPTS = 12;
+const DELIVERY_BACKOFF = { initialDelayMs: 2000, maxDelayMs: 300_000 };
 
 function state(p: FakepayPayment): ProviderPaymentState {
   return {
@@ -99,6 +101,8 @@ export function fakeProvider(opts: FakeProviderOptions) {
             e.id,
             err instanceof Error ? err.message : String(err),
             MAX_DELIVERY_ATTEMPTS,
+            // `attempts` already counts this one (the lease added it): 2 s, 4 s, … up to 5 min.
+            retryDelayMs(e.attempts, DELIVERY_BACKOFF),
           );
         }
       }

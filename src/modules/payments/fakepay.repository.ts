@@ -224,10 +224,15 @@ export function fakepayEventsRepository(db: Db) {
         .where('id', '=', id)
         .execute();
     },
-    /** A failed delivery is retried with exponential backoff (capped at 5 minutes), then given up. */
-    async markFailed(id: string, error: string, maxAttempts: number): Promise<void> {
+    /** A failed delivery is retried after `retryAfterMs`, or given up after `maxAttempts`. */
+    async markFailed(
+      id: string,
+      error: string,
+      maxAttempts: number,
+      retryAfterMs: number,
+    ): Promise<void> {
       await sql`UPDATE fakepay_events SET last_error = ${error.slice(0, 500)},
-          next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts))),
+          next_attempt_at = now() + make_interval(secs => ${retryAfterMs / 1000}),
           gave_up_at = CASE WHEN attempts >= ${maxAttempts} THEN now() END
         WHERE id = ${id}`.execute(q);
     },

@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { Strict, typed } from '../../platform/http/typed.ts';
 import type { PaymentsService } from './payments.service.ts';
 import type { WebhookHandler } from './payments.webhooks.ts';
-import { SIGNATURE_HEADER } from './webhook-signature.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
+/** The provider's name for the header carrying its signature (platform/http/webhook-signature.ts). */
+const SIGNATURE_HEADER = 'fakepay-signature';
 
 export async function paymentsRoutes(
   scope: FastifyInstance,

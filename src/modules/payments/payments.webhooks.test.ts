@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { signWebhook } from '../../platform/http/webhook-signature.ts';
 import { paymentsFor } from './index.ts';
-import { signWebhook } from './webhook-signature.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { webhookInboxRepository } from './payment-webhooks.repository.ts';
-import { verifyWebhook } from './webhook-signature.ts';
+import { verifyWebhook } from '../../platform/http/webhook-signature.ts';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'out_of_order';
 

@@ -91,31 +91,13 @@ function followDriverMoves(ctx: PlatformContext, tracking: TrackingService) {
       listening.set(driverId, entry);
     }
   };
-  let running: Promise<void> | null = null;
-  let again = false;
   // One sync at a time; a request during one runs once more after it.
-  const syncSoon = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = sync()
-      .catch((err: unknown) => ctx.logger.warn({ err }, 'tracking driver moves sync failed'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          syncSoon();
-        }
-      });
-  };
-  const loop = runPeriodically('tracking driver moves', 10_000, async () => syncSoon(), ctx.logger);
-  syncSoon();
+  const loop = runPeriodically('tracking driver moves', 10_000, sync, ctx.logger);
+  loop.wake();
   return {
-    sync: syncSoon,
+    sync: () => loop.wake(),
     async stop() {
       await loop.stop();
-      await running;
       for (const l of listening.values()) await l.sub.close();
       listening.clear();
     },

@@ -7,8 +7,6 @@ import { runPeriodically } from '../../platform/periodic.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { type WebhooksService, webhooksService } from './webhooks.service.ts';
 
-export { signPayload, verifySignature } from './signature.ts';
-
 export const CONSUMER_WEBHOOKS = 'webhooks';
 const SEND_EVERY_MS = 250;
 

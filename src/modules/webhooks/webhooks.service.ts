@@ -1,9 +1,11 @@
 import { uuidv7 } from 'uuidv7';
 import type { DomainEvent } from '../../platform/bus/event.ts';
+import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { signWebhook } from '../../platform/http/webhook-signature.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
-import { backoffMs, signPayload } from './signature.ts';
+import { retryDelayMs } from '../../platform/retry.ts';
 import { webhookAdmin } from './webhook-admin.ts';
 import {
   type Delivery,
@@ -29,18 +31,14 @@ const matches = (patterns: readonly string[], type: string) =>
 function subscriptionMatcher(db: Db, clock: Clock) {
   // Active subscriptions, re-read at most every few seconds: most events match none, and those
   // should cost no query at all.
-  let active: { at: number; subs: Promise<Subscription[]> } | null = null;
   const ACTIVE_TTL_MS = 3000;
-  const activeSubscriptions = (): Promise<Subscription[]> => {
-    if (!active || clock.now() - active.at > ACTIVE_TTL_MS) {
-      const subs = subscriptionsRepository(db).active();
-      active = { at: clock.now(), subs };
-      subs.catch(() => {
-        active = null;
-      });
-    }
-    return active.subs;
-  };
+  const active = createCache<Subscription[]>({
+    ttlMs: ACTIVE_TTL_MS,
+    maxEntries: 1,
+    now: () => clock.now(),
+  });
+  const activeSubscriptions = (): Promise<Subscription[]> =>
+    active.get('active', () => subscriptionsRepository(db).active());
   const matching = async (event: DomainEvent) => {
     const storeId = (event.payload as { store_id?: string }).store_id ?? null;
     return (await activeSubscriptions()).filter(
@@ -50,9 +48,7 @@ function subscriptionMatcher(db: Db, clock: Clock) {
   return {
     matching,
     /** A subscription was created or disabled: the next event reads the list again. */
-    forget: () => {
-      active = null;
-    },
+    forget: () => active.clear(),
   };
 }
 
@@ -84,7 +80,7 @@ function deliverySender(deps: {
           'user-agent': 'lastmile-webhooks/1',
           'lastmile-event-id': d.event_id,
           'lastmile-event-type': d.event_type,
-          'lastmile-signature': signPayload(sub.secret, d.body, Math.floor(now / 1000)),
+          'lastmile-signature': signWebhook(sub.secret, d.body, Math.floor(now / 1000)),
         },
         body: d.body,
         signal: AbortSignal.timeout(settings.timeoutMs),
@@ -95,20 +91,23 @@ function deliverySender(deps: {
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
+    await deliveries.recordAttempt(d.id, attemptOutcome(d.attempts + 1, status, error));
+  }
+
+  /** What one attempt leaves: delivered, dead after the last one, or due again after a backoff. */
+  function attemptOutcome(attempts: number, status: number | null, error: string | null) {
     const ok = status !== null && status >= 200 && status < 300;
-    const attempts = d.attempts + 1;
-    await deliveries.recordAttempt(d.id, {
+    const backoff = { initialDelayMs: settings.backoffBaseMs, maxDelayMs: 3_600_000 };
+    return {
       attempts,
       last_status: status,
       last_error: ok ? null : (error ?? `HTTP ${status}`),
       ...(ok
-        ? { status: 'delivered', delivered_at: new Date(clock.now()) }
+        ? { status: 'delivered' as const, delivered_at: new Date(clock.now()) }
         : attempts >= settings.maxAttempts
-          ? { status: 'dead' }
-          : {
-              next_attempt_at: new Date(clock.now() + backoffMs(attempts, settings.backoffBaseMs)),
-            }),
-    });
+          ? { status: 'dead' as const }
+          : { next_attempt_at: new Date(clock.now() + retryDelayMs(attempts, backoff)) }),
+    };
   }
 
   return {

@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { createCache } from '../cache/cache.ts';
 import { AppError } from '../errors.ts';
 import { type Principal, USER_ROLES, type UserRole } from './principal.ts';
 
@@ -30,7 +31,12 @@ export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
     false,
     ['sign', 'verify'],
   );
-  const verified = new Map<string, { principal: Principal; expMs: number }>();
+  // A token that failed verification is not remembered; one without `exp` is not either (expiry 0).
+  const verified = createCache<{ principal: Principal; expMs: number }>({
+    ttlMs: ttlS * 1000,
+    maxEntries: VERIFIED_CACHE_SIZE,
+    expiresAt: (v) => v.expMs,
+  });
   return {
     async issue({ userId, role, storeId, driverId }) {
       const token = await new SignJWT({
@@ -48,43 +54,41 @@ export function createTokenIssuer(secret: string, ttlS: number): TokenIssuer {
       return { token, expiresIn: ttlS };
     },
     async verify(token) {
-      const hit = verified.get(token);
-      if (hit) {
-        if (hit.expMs > Date.now()) return hit.principal;
-        verified.delete(token);
-      }
-      try {
-        const { payload } = await jwtVerify(token, await key, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-        });
-        const role = payload.role;
-        if (typeof payload.sub !== 'string' || !USER_ROLES.includes(role as UserRole)) {
-          throw new AppError('UNAUTHENTICATED', 'The token is missing its subject or role');
-        }
-        const principal: Principal = {
-          kind: 'user',
-          id: payload.sub,
-          role: role as UserRole,
-          storeId: typeof payload.store_id === 'string' ? payload.store_id : undefined,
-          driverId: typeof payload.driver_id === 'string' ? payload.driver_id : undefined,
-        };
-        if (typeof payload.exp === 'number') {
-          if (verified.size >= VERIFIED_CACHE_SIZE)
-            verified.delete(verified.keys().next().value as string);
-          verified.set(token, { principal, expMs: payload.exp * 1000 });
-        }
-        return principal;
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        const expired = err instanceof errors.JWTExpired;
-        throw new AppError(
-          'UNAUTHENTICATED',
-          expired ? 'The token has expired' : 'The token is not valid',
-          { cause: err },
-        );
-      }
+      return (await verified.get(token, () => verifyToken(token, key))).principal;
     },
   };
+}
+
+/** Checks signature, issuer, audience and expiry; the principal and when the token expires (ms). */
+async function verifyToken(
+  token: string,
+  key: ReturnType<typeof crypto.subtle.importKey>,
+): Promise<{ principal: Principal; expMs: number }> {
+  try {
+    const { payload } = await jwtVerify(token, await key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || !USER_ROLES.includes(role as UserRole)) {
+      throw new AppError('UNAUTHENTICATED', 'The token is missing its subject or role');
+    }
+    const principal: Principal = {
+      kind: 'user',
+      id: payload.sub,
+      role: role as UserRole,
+      storeId: typeof payload.store_id === 'string' ? payload.store_id : undefined,
+      driverId: typeof payload.driver_id === 'string' ? payload.driver_id : undefined,
+    };
+    return { principal, expMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0 };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const expired = err instanceof errors.JWTExpired;
+    throw new AppError(
+      'UNAUTHENTICATED',
+      expired ? 'The token has expired' : 'The token is not valid',
+      { cause: err },
+    );
+  }
 }

@@ -1,10 +1,17 @@
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
 import type { Stoppable } from '../module.ts';
 import { runPeriodically } from '../periodic.ts';
-import type { DomainEvent } from './event.ts';
-import type { EventHandler } from './port.ts';
+import {
+  claimReplays,
+  type DeadLetterRow,
+  listDeadLetterRows,
+  markReplayed,
+  markReplayFailed,
+  markReplayRequested,
+  recordDeadLetter,
+} from './dead-letters.repository.ts';
+import type { DeadLetterSink, EventHandler } from './port.ts';
 
 export interface DeadLetterView {
   id: number;
@@ -18,19 +25,7 @@ export interface DeadLetterView {
   replayed_at: string | null;
 }
 
-interface Row {
-  id: number;
-  consumer: string;
-  event_id: string;
-  event: DomainEvent;
-  attempts: number;
-  error: string;
-  created_at: Date;
-  replay_requested_at: Date | null;
-  replayed_at: Date | null;
-}
-
-const view = (r: Row): DeadLetterView => ({
+const view = (r: DeadLetterRow): DeadLetterView => ({
   id: r.id,
   consumer: r.consumer,
   event_id: r.event_id,
@@ -46,19 +41,18 @@ export async function listDeadLetters(
   db: Db,
   q: { consumer?: string; pending: boolean; limit: number },
 ): Promise<DeadLetterView[]> {
-  const rows = await sql<Row>`SELECT * FROM dead_letters
-    WHERE (${q.consumer ?? null}::text IS NULL OR consumer = ${q.consumer ?? null})
-      AND (NOT ${q.pending} OR replayed_at IS NULL)
-    ORDER BY id DESC LIMIT ${q.limit}`.execute(db);
-  return rows.rows.map(view);
+  return (await listDeadLetterRows(db, q)).map(view);
 }
 
 /** Marks a dead letter for replay; a worker running its consumer picks it up. */
 export async function requestReplay(db: Db, id: number): Promise<DeadLetterView | null> {
-  const rows = await sql<Row>`UPDATE dead_letters SET replay_requested_at = now()
-    WHERE id = ${id} AND replayed_at IS NULL RETURNING *`.execute(db);
-  const row = rows.rows[0];
+  const row = await markReplayRequested(db, id);
   return row ? view(row) : null;
+}
+
+/** The dead-letter sink of both bus adapters: a row an operator can inspect and replay. */
+export function deadLetterTable(db: Db): DeadLetterSink {
+  return (d) => recordDeadLetter(db, d);
 }
 
 /**
@@ -76,22 +70,15 @@ export function startDeadLetterReplayer(opts: {
     const consumers = [...opts.handlers.keys()];
     if (consumers.length === 0) return;
     await opts.db.transaction().execute(async (trx) => {
-      const claimed = await sql<Row>`SELECT * FROM dead_letters
-        WHERE replay_requested_at IS NOT NULL AND replayed_at IS NULL
-          AND consumer = ANY(${consumers}::text[])
-        ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED`.execute(trx);
-      for (const row of claimed.rows) {
+      for (const row of await claimReplays(trx, consumers, 20)) {
         const handler = opts.handlers.get(row.consumer);
         if (!handler) continue;
         try {
           await handler(row.event, { attempt: row.attempts + 1 });
-          await sql`UPDATE dead_letters SET replayed_at = now() WHERE id = ${row.id}`.execute(trx);
+          await markReplayed(trx, row.id);
           opts.logger.info({ id: row.id, consumer: row.consumer }, 'dead letter replayed');
         } catch (err) {
-          await sql`UPDATE dead_letters SET replay_requested_at = NULL, attempts = attempts + 1,
-            error = ${err instanceof Error ? err.message : String(err)} WHERE id = ${row.id}`.execute(
-            trx,
-          );
+          await markReplayFailed(trx, row.id, err instanceof Error ? err.message : String(err));
         }
       }
     });

@@ -46,108 +46,114 @@ export interface NatsStreams {
   ensureConsumer(stream: string, durable: string, domain: string): Promise<void>;
 }
 
+type Limits = { duplicate_window: number; max_age: number };
+
 export function createNatsStreams(
   jsm: JetStreamManager,
   prefix: string,
   limitsMs: StreamLimits,
 ): NatsStreams {
-  const limits = {
+  const limits: Limits = {
     duplicate_window: nanos(limitsMs.duplicateWindowMs),
     max_age: nanos(limitsMs.maxAgeMs),
   };
   const cache = new Map<string, Promise<string>>();
-
-  async function createOrUpdateStream(domain: string): Promise<string> {
-    const name = natsStreamName(prefix, domain);
-    const subject = `${prefix}.${domain}.>`;
-    try {
-      const { config } = await jsm.streams.info(name);
-      if (!config.subjects?.includes(subject)) {
-        throw new Error(
-          `stream ${name} exists but does not capture ${subject}: two domains map to one stream name`,
-        );
-      }
-      if (
-        config.duplicate_window !== limits.duplicate_window ||
-        config.max_age !== limits.max_age
-      ) {
-        await jsm.streams.update(name, limits);
-      }
-      return name;
-    } catch (err) {
-      if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
-    }
-    // Interest retention: an event stays until every durable on the stream has acknowledged it.
-    const cfg = {
-      name,
-      subjects: [subject],
-      retention: RetentionPolicy.Interest,
-      storage: StorageType.File,
-      ...limits,
-    };
-    // A concurrent creator (another process) is fine as long as the stream exists afterwards.
-    await jsm.streams
-      .add(cfg)
-      .catch((err: unknown) => jsm.streams.info(name).catch(() => Promise.reject(err)));
-    return name;
-  }
-
   return {
     ensure(domain) {
       let p = cache.get(domain);
       if (!p) {
-        p = createOrUpdateStream(domain);
+        p = ensureStream(jsm, prefix, limits, domain);
         cache.set(domain, p);
         p.catch(() => cache.delete(domain));
       }
       return p;
     },
-
     forget(domain) {
       cache.delete(domain);
     },
-
     forgetAll() {
       cache.clear();
     },
-
-    /**
-     * A durable filters on its whole domain and the wanted types are picked client-side. Exact
-     * filters would change each time a module subscribes to one more type, and NATS 2.9 accepts a
-     * filter update yet then stops delivering to that durable (seen: pending 1, waiting 1, nothing
-     * delivered); a filter that never changes avoids this on every server version.
-     */
-    async ensureConsumer(stream, durable, domain) {
-      const filter_subject = `${prefix}.${domain}.>`;
-      try {
-        const { config } = await jsm.consumers.info(stream, durable);
-        if (config.filter_subject !== filter_subject || config.filter_subjects?.length) {
-          await jsm.consumers.update(stream, durable, {
-            filter_subject,
-            filter_subjects: undefined,
-          });
-        }
-        return;
-      } catch (err) {
-        if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
-      }
-      const cfg = {
-        durable_name: durable,
-        filter_subject,
-        ack_policy: AckPolicy.Explicit,
-        // A new consumer name starts with events published from now on, not the stream's history.
-        deliver_policy: DeliverPolicy.New,
-        ack_wait: nanos(ACK_WAIT_MS),
-        // Retries and dead-lettering are ours, counted by the server's delivery count.
-        max_deliver: -1,
-      };
-      await jsm.consumers
-        .add(stream, cfg)
-        .catch((err: unknown) =>
-          jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)),
-        );
-    },
+    ensureConsumer: (stream, durable, domain) =>
+      ensureDurable(jsm, stream, durable, `${prefix}.${domain}.>`),
   };
+}
+
+/** The domain's stream, created, or updated to the current limits; its name. */
+async function ensureStream(
+  jsm: JetStreamManager,
+  prefix: string,
+  limits: Limits,
+  domain: string,
+): Promise<string> {
+  const name = natsStreamName(prefix, domain);
+  const subject = `${prefix}.${domain}.>`;
+  try {
+    const { config } = await jsm.streams.info(name);
+    if (!config.subjects?.includes(subject)) {
+      throw new Error(
+        `stream ${name} exists but does not capture ${subject}: two domains map to one stream name`,
+      );
+    }
+    if (config.duplicate_window !== limits.duplicate_window || config.max_age !== limits.max_age) {
+      await jsm.streams.update(name, limits);
+    }
+    return name;
+  } catch (err) {
+    if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
+  }
+  // Interest retention: an event stays until every durable on the stream has acknowledged it.
+  const cfg = {
+    name,
+    subjects: [subject],
+    retention: RetentionPolicy.Interest,
+    storage: StorageType.File,
+    ...limits,
+  };
+  // A concurrent creator (another process) is fine as long as the stream exists afterwards.
+  await jsm.streams
+    .add(cfg)
+    .catch((err: unknown) => jsm.streams.info(name).catch(() => Promise.reject(err)));
+  return name;
+}
+
+/**
+ * A durable filters on its whole domain and the wanted types are picked client-side. Exact
+ * filters would change each time a module subscribes to one more type, and NATS 2.9 accepts a
+ * filter update yet then stops delivering to that durable (seen: pending 1, waiting 1, nothing
+ * delivered); a filter that never changes avoids this on every server version.
+ */
+async function ensureDurable(
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+  filter_subject: string,
+): Promise<void> {
+  try {
+    const { config } = await jsm.consumers.info(stream, durable);
+    if (config.filter_subject !== filter_subject || config.filter_subjects?.length) {
+      await jsm.consumers.update(stream, durable, {
+        filter_subject,
+        filter_subjects: undefined,
+      });
+    }
+    return;
+  } catch (err) {
+    if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+  }
+  const cfg = {
+    durable_name: durable,
+    filter_subject,
+    ack_policy: AckPolicy.Explicit,
+    // A new consumer name starts with events published from now on, not the stream's history.
+    deliver_policy: DeliverPolicy.New,
+    ack_wait: nanos(ACK_WAIT_MS),
+    // Retries and dead-lettering are ours, counted by the server's delivery count.
+    max_deliver: -1,
+  };
+  await jsm.consumers
+    .add(stream, cfg)
+    .catch((err: unknown) => jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)));
 }
 
 function isApiError(err: unknown, code: number): boolean {

@@ -1,3 +1,4 @@
+import { retryDelayMs } from '../retry.ts';
 import type { DomainEvent } from './event.ts';
 
 export interface Delivery {
@@ -65,9 +66,9 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** A failed delivery is redelivered after 200 ms, doubling per attempt up to 30 s, jittered. */
 export function defaultBackoffMs(attempt: number): number {
-  const base = Math.min(30_000, 200 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.5 + Math.random() * 0.5));
+  return retryDelayMs(attempt, { initialDelayMs: 200, maxDelayMs: 30_000 });
 }
 
 const LIVE_TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;

@@ -1,17 +1,19 @@
-import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
-import { OUTBOX_CHANNEL, pruneOutbox, relayOutboxBatch } from './outbox.ts';
-
-const RELAY_BATCH = 200;
+import type { Stoppable } from '../module.ts';
+import { runPeriodically } from '../periodic.ts';
+import { retryDelayMs } from '../retry.ts';
+import { relayOutboxBatch } from './outbox.ts';
+import { listenForOutbox, pruneOutbox, unlistenForOutbox } from './outbox.repository.ts';
 import type { EventBus } from './port.ts';
 
-export interface OutboxRelay {
-  /** Resolves once the outbox is empty (tests and shutdown use it). */
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
+const RELAY_BATCH = 200;
+/** While the bus is down, reads are retried from 200 ms, doubling up to 10 s. */
+const RELAY_BACKOFF = { initialDelayMs: 200, maxDelayMs: 10_000 };
+const PRUNE_EVERY_MS = 3_600_000;
+
+export type OutboxRelay = Stoppable;
 
 /**
  * Moves committed outbox rows to the bus. Woken by NOTIFY on commit and by a poll as a fallback
@@ -28,71 +30,49 @@ export function startOutboxRelay(opts: {
   gatherMs?: number;
   onPublished?: (count: number) => void;
 }): OutboxRelay {
-  const { db, pool, bus, logger } = opts;
-  const pollMs = opts.pollMs ?? 500;
-  // Every commit that writes an event notifies. Reading the outbox at once for each would cost a
-  // transaction of three statements per handful of events under load; waiting a few milliseconds
-  // lets one read take everything committed meanwhile, for that much more latency per event.
-  const gatherMs = opts.gatherMs ?? 10;
-  let gathering: NodeJS.Timeout | null = null;
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let failures = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let listener: pg.PoolClient | null = null;
+  const { db, bus } = opts;
+  let stopping = false;
   let lastPrune = 0;
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(kick, ms);
+  async function relayAll(): Promise<void> {
+    let n: number;
+    do {
+      n = await relayOutboxBatch(db, bus, RELAY_BATCH);
+      if (n > 0) opts.onPublished?.(n);
+      // A short batch took all there was; what commits later notifies again.
+    } while (n === RELAY_BATCH && !stopping);
+    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = Date.now();
+      await pruneOutbox(db);
+    }
+  }
+
+  const loop = runPeriodically('outbox relay', opts.pollMs ?? 500, relayAll, opts.logger, {
+    // Every commit that writes an event notifies. Reading the outbox at once for each would cost
+    // a transaction of three statements per handful of events under load; waiting a few
+    // milliseconds lets one read take everything committed meanwhile, for that much more latency.
+    gatherMs: opts.gatherMs ?? 10,
+    retryDelayMs: (failures) => retryDelayMs(failures, RELAY_BACKOFF),
+  });
+  const listener = listenForCommits(opts.pool, opts.logger, () => loop.wake());
+  loop.wake();
+
+  return {
+    async stop() {
+      stopping = true;
+      await loop.stop();
+      await listener.stop();
+    },
   };
+}
 
-  async function loop(): Promise<void> {
-    again = false;
-    try {
-      let n: number;
-      do {
-        n = await relayOutboxBatch(db, bus, RELAY_BATCH);
-        if (n > 0) opts.onPublished?.(n);
-        // A short batch took all there was; what commits later notifies again.
-      } while (n === RELAY_BATCH && !stopped);
-      failures = 0;
-      if (Date.now() - lastPrune > 3_600_000) {
-        lastPrune = Date.now();
-        await pruneOutbox(db);
-      }
-    } catch (err) {
-      failures++;
-      logger.warn({ err, failures }, 'outbox relay could not publish; retrying with backoff');
-      schedule(Math.min(10_000, 100 * 2 ** Math.min(failures, 7)));
-      return;
-    }
-    // Woken while it ran: read again shortly, for what committed since.
-    if (again) soon();
-    schedule(pollMs);
-  }
-
-  /** A commit notified: read the outbox after `gatherMs`, with whatever else commits meanwhile. */
-  function soon(): void {
-    if (stopped || gathering) return;
-    gathering = setTimeout(() => {
-      gathering = null;
-      kick();
-    }, gatherMs);
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = loop().finally(() => {
-      running = null;
-    });
-  }
+/**
+ * Calls `onCommit` for every NOTIFY on the outbox channel, on a connection of its own. A dropped
+ * connection (database restart) is replaced after a second; the relay's poll covers the gap.
+ */
+function listenForCommits(pool: pg.Pool, logger: Logger, onCommit: () => void): Stoppable {
+  let stopped = false;
+  let listener: pg.PoolClient | null = null;
 
   async function listen(): Promise<void> {
     try {
@@ -102,16 +82,15 @@ export function startOutboxRelay(opts: {
         return;
       }
       listener = client;
-      client.on('notification', () => soon());
+      client.on('notification', onCommit);
       client.on('error', () => {
-        // The connection died (database restart): drop it and listen again; the poll covers the gap.
         // After stop() the client is back in the pool and no longer ours to release.
         if (listener !== client) return;
         listener = null;
         client.release(true);
         if (!stopped) setTimeout(() => void listen(), 1000).unref();
       });
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await listenForOutbox(client);
     } catch (err) {
       logger.warn({ err }, 'outbox relay could not LISTEN; polling only until it can');
       if (!stopped) setTimeout(() => void listen(), 2000).unref();
@@ -119,45 +98,15 @@ export function startOutboxRelay(opts: {
   }
 
   void listen();
-  kick();
-
   return {
-    async drain() {
-      for (;;) {
-        if (running) await running;
-        const left = await db
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('published_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        if (Number(left.n) === 0) return;
-        kick();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      if (gathering) clearTimeout(gathering);
-      if (running) await running;
-      if (listener) {
-        const l = listener;
-        listener = null;
-        l.removeAllListeners('notification');
-        await l.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => {});
-        l.release();
-      }
+      if (!listener) return;
+      const l = listener;
+      listener = null;
+      l.removeAllListeners('notification');
+      await unlistenForOutbox(l).catch(() => {});
+      l.release();
     },
   };
-}
-
-/**
- * The in-process bus forgets what it held when the process dies, so in single-process mode the
- * events published shortly before a crash are handed out again at start. Consumers are idempotent
- * (inbox, workflow ids), so a second delivery of an event already handled changes nothing.
- */
-export async function reopenRecentOutbox(db: Db, minutes = 10): Promise<number> {
-  const res = await sql`UPDATE outbox SET published_at = NULL
-    WHERE published_at > now() - make_interval(mins => ${minutes})`.execute(db);
-  return Number(res.numAffectedRows ?? 0);
 }

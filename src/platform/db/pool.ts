@@ -1,12 +1,13 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
 // Postgres BIGINT (int8) and NUMERIC come back as strings by default; counts and money in minor
 // units fit comfortably in a JS number, so parse int8 here once.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-// Each module narrows this to its own tables in its repository (see `tables.ts`); the platform
-// itself never names a module's table.
+// Each repository narrows this to the tables it owns, declared beside its statements (`XTable`
+// interfaces: `identity.repository.ts`, `bus/outbox.repository.ts`); the platform itself never
+// names a module's table.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform-wide handle is deliberately untyped
 export type Db = Kysely<any>;
 
@@ -42,4 +43,9 @@ export function createDatabase(
       await db.destroy();
     },
   };
+}
+
+/** Throws when the database cannot answer (readiness checks). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`SELECT 1`.execute(db);
 }

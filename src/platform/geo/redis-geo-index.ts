@@ -148,17 +148,7 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
     async upsert(points: readonly GeoPoint[]): Promise<void> {
       assertOpen();
       if (points.length === 0) return;
-      // Validate before sending: a GEOADD error mid-script would leave earlier chunks written.
-      // Keep only the newest point per id (later wins a tie, as sequential upserts would).
-      const newest = new Map<string, GeoPoint>();
-      for (const p of points) {
-        assertPoint(p, MAX_LAT, ' for Redis GEO');
-        const seen = newest.get(p.id);
-        if (!seen || p.at >= seen.at) newest.set(p.id, p);
-      }
-      const args: string[] = [];
-      for (const p of newest.values()) args.push(p.id, String(p.lng), String(p.lat), String(p.at));
-      await scripts.lastmileGeoUpsert(geoKey, atKey, args);
+      await scripts.lastmileGeoUpsert(geoKey, atKey, upsertArgs(points));
     },
 
     async remove(ids: readonly string[]): Promise<void> {
@@ -188,28 +178,7 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
     async search(query: GeoSearch): Promise<GeoHit[]> {
       assertOpen();
       assertSearch(query, MAX_LAT);
-      const limit = query.limit ?? DEFAULT_LIMIT;
-      if (limit <= 0) return [];
-      const reply = (await scripts.lastmileGeoSearch(
-        geoKey,
-        atKey,
-        String(query.lng),
-        String(query.lat),
-        String(query.radiusM * TO_REDIS),
-        String(limit),
-        query.freshSince === undefined ? '' : String(query.freshSince),
-      )) as unknown[];
-      const hits: GeoHit[] = [];
-      for (let i = 0; i + 4 < reply.length; i += 5) {
-        hits.push({
-          id: String(reply[i]),
-          distanceM: Number(reply[i + 1]) / TO_REDIS,
-          lng: Number(reply[i + 2]),
-          lat: Number(reply[i + 3]),
-          at: Number(reply[i + 4]),
-        });
-      }
-      return hits;
+      return search(scripts, geoKey, atKey, query);
     },
 
     async size(): Promise<number> {
@@ -236,6 +205,53 @@ export function createRedisGeoIndex(redis: Redis, opts: RedisGeoIndexOptions): R
       closed = true;
     },
   };
+}
+
+/**
+ * The upsert script's ARGV: id, lng, lat, at per point, the newest point per id only (later wins
+ * a tie, as sequential upserts would). Validated before sending: a GEOADD error mid-script would
+ * leave earlier chunks written.
+ */
+function upsertArgs(points: readonly GeoPoint[]): string[] {
+  const newest = new Map<string, GeoPoint>();
+  for (const p of points) {
+    assertPoint(p, MAX_LAT, ' for Redis GEO');
+    const seen = newest.get(p.id);
+    if (!seen || p.at >= seen.at) newest.set(p.id, p);
+  }
+  const args: string[] = [];
+  for (const p of newest.values()) args.push(p.id, String(p.lng), String(p.lat), String(p.at));
+  return args;
+}
+
+async function search(
+  scripts: GeoScripts,
+  geoKey: string,
+  atKey: string,
+  query: GeoSearch,
+): Promise<GeoHit[]> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  if (limit <= 0) return [];
+  const reply = (await scripts.lastmileGeoSearch(
+    geoKey,
+    atKey,
+    String(query.lng),
+    String(query.lat),
+    String(query.radiusM * TO_REDIS),
+    String(limit),
+    query.freshSince === undefined ? '' : String(query.freshSince),
+  )) as unknown[];
+  const hits: GeoHit[] = [];
+  for (let i = 0; i + 4 < reply.length; i += 5) {
+    hits.push({
+      id: String(reply[i]),
+      distanceM: Number(reply[i + 1]) / TO_REDIS,
+      lng: Number(reply[i + 2]),
+      lat: Number(reply[i + 3]),
+      at: Number(reply[i + 4]),
+    });
+  }
+  return hits;
 }
 
 /** EXEC reports per-command errors in its reply instead of rejecting; surface them. */

@@ -22,7 +22,6 @@ interface Pending {
 
 type CheckCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number[]>;
 
-/** Sends one batch of checks and settles them. Wrapped by the caller (timeout, breaker). */
 /** Runs one script call of `size` checks (e.g. under a deadline and a breaker). */
 export type BatchRunner = (send: () => Promise<number[]>, size: number) => Promise<number[]>;
 
@@ -85,55 +84,11 @@ export function createRedisLimiter(opts: RedisLimiterOptions): Omit<RateLimiter,
   function send(batch: Pending[]) {
     inFlight += 1;
     commandsSent += 1;
-    // A batch mostly shares a few rules (policy objects): each rule travels once, each check as
-    // its rule's index and cost.
-    const rules = new Map<LimitRule, number>();
-    const ruleArgs: Array<string | number> = [];
-    const checkArgs: Array<string | number> = new Array(batch.length);
-    const args: Array<string | number> = new Array(batch.length);
-    for (let k = 0; k < batch.length; k++) {
-      const p = batch[k] as Pending;
-      args[k] = prefix + p.key;
-      let idx = rules.get(p.rule);
-      if (idx === undefined) {
-        idx = rules.size;
-        rules.set(p.rule, idx);
-        const r = p.rule;
-        if (r.algorithm === 'sliding_window') ruleArgs.push('s', r.limit, r.windowMs);
-        else ruleArgs.push('t', r.capacity, r.refillPerS);
-      }
-      checkArgs[k] = p.cost === 1 ? idx : `${idx}:${p.cost}`;
-    }
-    args.push(opts.clock ? opts.clock.now() : '', rules.size, ...ruleArgs, ...checkArgs);
+    const args = batchArgs(batch, prefix, opts.clock);
     run(() => command(batch.length, ...args), batch.length)
       .then(
-        (out) => {
-          for (let k = 0; k < batch.length; k++) {
-            const p = batch[k] as Pending;
-            const o = k * 4;
-            const d: RedisDecision = {
-              allowed: out[o] === 1,
-              limit: p.rule.algorithm === 'sliding_window' ? p.rule.limit : p.rule.capacity,
-              remaining: Number(out[o + 1]),
-              resetMs: Number(out[o + 2]),
-              retryAfterMs: Number(out[o + 3]),
-              source: 'redis',
-            };
-            p.resolve(d);
-          }
-        },
-        (err: unknown) => {
-          for (const p of batch) {
-            if (!p.fallback) p.reject(err);
-            else {
-              try {
-                p.resolve(p.fallback(err));
-              } catch (e) {
-                p.reject(e);
-              }
-            }
-          }
-        },
+        (out) => settle(batch, out),
+        (err: unknown) => fallBack(batch, err),
       )
       .finally(() => {
         inFlight -= 1;
@@ -165,4 +120,61 @@ export function createRedisLimiter(opts: RedisLimiterOptions): Omit<RateLimiter,
       flush();
     },
   };
+}
+
+/**
+ * The script's arguments for a batch. A batch mostly shares a few rules (policy objects): each
+ * rule travels once, each check as its rule's index and cost.
+ */
+function batchArgs(batch: readonly Pending[], prefix: string, clock: Clock | undefined) {
+  const rules = new Map<LimitRule, number>();
+  const ruleArgs: Array<string | number> = [];
+  const checkArgs: Array<string | number> = new Array(batch.length);
+  const args: Array<string | number> = new Array(batch.length);
+  for (let k = 0; k < batch.length; k++) {
+    const p = batch[k] as Pending;
+    args[k] = prefix + p.key;
+    let idx = rules.get(p.rule);
+    if (idx === undefined) {
+      idx = rules.size;
+      rules.set(p.rule, idx);
+      const r = p.rule;
+      if (r.algorithm === 'sliding_window') ruleArgs.push('s', r.limit, r.windowMs);
+      else ruleArgs.push('t', r.capacity, r.refillPerS);
+    }
+    checkArgs[k] = p.cost === 1 ? idx : `${idx}:${p.cost}`;
+  }
+  args.push(clock ? clock.now() : '', rules.size, ...ruleArgs, ...checkArgs);
+  return args;
+}
+
+/** The script answers four numbers per check, in order. */
+function settle(batch: readonly Pending[], out: number[]): void {
+  for (let k = 0; k < batch.length; k++) {
+    const p = batch[k] as Pending;
+    const o = k * 4;
+    const d: RedisDecision = {
+      allowed: out[o] === 1,
+      limit: p.rule.algorithm === 'sliding_window' ? p.rule.limit : p.rule.capacity,
+      remaining: Number(out[o + 1]),
+      resetMs: Number(out[o + 2]),
+      retryAfterMs: Number(out[o + 3]),
+      source: 'redis',
+    };
+    p.resolve(d);
+  }
+}
+
+/** A failed batch: each check is decided by its fallback, or rejected without one. */
+function fallBack(batch: readonly Pending[], err: unknown): void {
+  for (const p of batch) {
+    if (!p.fallback) p.reject(err);
+    else {
+      try {
+        p.resolve(p.fallback(err));
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+  }
 }

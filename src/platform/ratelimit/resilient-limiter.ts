@@ -105,6 +105,24 @@ export const PER_CHECK_DEADLINE_MS = 0.04;
 export const batchDeadlineMs = (timeoutMs: number, size: number): number =>
   timeoutMs + Math.floor(size * PER_CHECK_DEADLINE_MS);
 
+/** Consecutive failed batches open it; a state change is reported as open, half_open or closed. */
+function redisBreaker(r: ResilienceSettings, onChange: GatewayLimiterOptions['onBreakerChange']) {
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: r.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(r.breakAfter),
+  });
+  breaker.onStateChange((s) =>
+    onChange?.(
+      s === CircuitState.Open || s === CircuitState.Isolated
+        ? 'open'
+        : s === CircuitState.HalfOpen
+          ? 'half_open'
+          : 'closed',
+    ),
+  );
+  return breaker;
+}
+
 export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimiter {
   const local = createMemoryLimiter({ clock: opts.clock });
   const redis = opts.redis;
@@ -120,19 +138,7 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
     };
   }
   const r = opts.resilience;
-  const breaker = circuitBreaker(handleAll, {
-    halfOpenAfter: r.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(r.breakAfter),
-  });
-  breaker.onStateChange((s) =>
-    opts.onBreakerChange?.(
-      s === CircuitState.Open || s === CircuitState.Isolated
-        ? 'open'
-        : s === CircuitState.HalfOpen
-          ? 'half_open'
-          : 'closed',
-    ),
-  );
+  const breaker = redisBreaker(r, opts.onBreakerChange);
   const shared = createRedisLimiter({
     redis,
     prefix: opts.prefix,

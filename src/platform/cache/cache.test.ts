@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTtlCache } from './ttl-cache.ts';
+import { createCache } from './cache.ts';
+import { createMemo } from './memo.ts';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -9,10 +10,10 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-describe('createTtlCache', () => {
+describe('createCache', () => {
   it('serves an entry until its time to live, then loads again', async () => {
     let t = 0;
-    const cache = createTtlCache<number>({ ttlMs: 1000, maxEntries: 10, now: () => t });
+    const cache = createCache<number>({ ttlMs: 1000, maxEntries: 10, now: () => t });
     let loads = 0;
     const load = async () => ++loads;
     expect(await cache.get('k', load)).toBe(1);
@@ -24,7 +25,7 @@ describe('createTtlCache', () => {
   });
 
   it('shares one load between concurrent misses', async () => {
-    const cache = createTtlCache<string>({ ttlMs: 1000, maxEntries: 10 });
+    const cache = createCache<string>({ ttlMs: 1000, maxEntries: 10 });
     const gate = deferred<string>();
     let loads = 0;
     const load = () => {
@@ -39,7 +40,7 @@ describe('createTtlCache', () => {
 
   it('refreshes ahead in the background and answers from the entry meanwhile', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({
+    const cache = createCache<string>({
       ttlMs: 2000,
       refreshAfterMs: 1000,
       maxEntries: 10,
@@ -72,7 +73,7 @@ describe('createTtlCache', () => {
 
   it('never serves an entry past its time to live, even while a refresh is pending', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({
+    const cache = createCache<string>({
       ttlMs: 2000,
       refreshAfterMs: 1000,
       maxEntries: 10,
@@ -91,7 +92,7 @@ describe('createTtlCache', () => {
   });
 
   it('does not store a load that began before the key was deleted', async () => {
-    const cache = createTtlCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+    const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 10 });
     const gate = deferred<string>();
     const before = cache.get('k', () => gate.promise);
     cache.delete('k');
@@ -102,7 +103,7 @@ describe('createTtlCache', () => {
 
   it('does not refresh an entry read only once since it was loaded', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({
+    const cache = createCache<string>({
       ttlMs: 2000,
       refreshAfterMs: 1000,
       maxEntries: 10,
@@ -121,7 +122,7 @@ describe('createTtlCache', () => {
   });
 
   it('keeps at most maxEntries, dropping the oldest', async () => {
-    const cache = createTtlCache<string>({ ttlMs: 10_000, maxEntries: 2 });
+    const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 2 });
     await cache.get('a', async () => 'a1');
     await cache.get('b', async () => 'b1');
     await cache.get('c', async () => 'c1');
@@ -129,9 +130,122 @@ describe('createTtlCache', () => {
     expect(await cache.get('c', async () => 'c2')).toBe('c1');
   });
 
+  it('drops the least recently read entry, not the first stored', async () => {
+    const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 2 });
+    await cache.get('a', async () => 'a1');
+    await cache.get('b', async () => 'b1');
+    // A hot key stored first survives: 'b' is the one nobody read since.
+    expect(await cache.get('a', async () => 'unused')).toBe('a1');
+    await cache.get('c', async () => 'c1');
+    expect(await cache.get('a', async () => 'a2')).toBe('a1');
+    expect(await cache.get('b', async () => 'b2')).toBe('b2');
+  });
+
+  describe('delete and clear while a load is in flight', () => {
+    it('hands the old load to its waiting callers, starts a fresh one, and stores only that', async () => {
+      const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+      const old = deferred<string>();
+      const fresh = deferred<string>();
+      const waiting = cache.get('k', () => old.promise);
+      cache.delete('k');
+      // Not joined to the load that may have read before the change.
+      const after = cache.get('k', () => fresh.promise);
+      // The old load settling first must neither store its value nor drop the fresh load.
+      old.resolve('before the change');
+      expect(await waiting).toBe('before the change');
+      let loads = 0;
+      const third = cache.get('k', async () => {
+        loads += 1;
+        return 'third';
+      });
+      fresh.resolve('after the change');
+      expect(await after).toBe('after the change');
+      expect(await third).toBe('after the change');
+      expect(loads).toBe(0);
+      expect(await cache.get('k', async () => 'unused')).toBe('after the change');
+    });
+
+    it('leaves the loads of other keys alone', async () => {
+      const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+      const gate = deferred<string>();
+      const other = cache.get('other', () => gate.promise);
+      cache.delete('k');
+      gate.resolve('other-v1');
+      expect(await other).toBe('other-v1');
+      expect(await cache.get('other', async () => 'reloaded')).toBe('other-v1');
+    });
+
+    it('stores no load that began before clear()', async () => {
+      const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+      await cache.get('a', async () => 'a1');
+      const gate = deferred<string>();
+      const before = cache.get('b', () => gate.promise);
+      cache.clear();
+      gate.resolve('b-before');
+      expect(await before).toBe('b-before');
+      expect(await cache.get('a', async () => 'a2')).toBe('a2');
+      expect(await cache.get('b', async () => 'b-after')).toBe('b-after');
+    });
+
+    it('still reaches a fresh load with a stale mark after the key was deleted', async () => {
+      const t = { now: 0 };
+      const cache = createCache<string>({
+        ttlMs: 10_000,
+        maxEntries: 10,
+        now: () => t.now,
+        tagOf: (k) => k.split('|')[0] as string,
+      });
+      const old = deferred<string>();
+      const fresh = deferred<string>();
+      const first = cache.get('s1|a', () => old.promise);
+      cache.delete('s1|a');
+      const second = cache.get('s1|a', () => fresh.promise);
+      old.resolve('old');
+      await first;
+      cache.markStale(['s1'], 1000);
+      fresh.resolve('fresh');
+      expect(await second).toBe('fresh');
+      let reloads = 0;
+      expect(
+        await cache.get('s1|a', async () => {
+          reloads += 1;
+          return 'after-mark';
+        }),
+      ).toBe('fresh');
+      expect(reloads).toBe(1);
+    });
+  });
+
+  it('serves a value until its own expiry when that comes before the TTL, and never stores one already expired', async () => {
+    let t = 0;
+    const cache = createCache<{ v: string; exp: number }>({
+      ttlMs: 10_000,
+      maxEntries: 10,
+      now: () => t,
+      expiresAt: (x) => x.exp,
+    });
+    expect((await cache.get('k', async () => ({ v: 'v1', exp: 500 }))).v).toBe('v1');
+    t = 499;
+    expect((await cache.get('k', async () => ({ v: 'v2', exp: 5000 }))).v).toBe('v1');
+    t = 500;
+    expect((await cache.get('k', async () => ({ v: 'v3', exp: 400 }))).v).toBe('v3');
+    expect((await cache.get('k', async () => ({ v: 'v4', exp: 5000 }))).v).toBe('v4');
+  });
+
+  it('does not remember a failed load', async () => {
+    const cache = createCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+    await expect(cache.get('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    await expect(
+      cache.get('k', () => {
+        throw new Error('thrown before any promise');
+      }),
+    ).rejects.toThrow('thrown before any promise');
+    expect(await cache.get('k', async () => 'v')).toBe('v');
+  });
+
   it('lets the next caller load in line when a background refresh fails', async () => {
     let t = 0;
-    const cache = createTtlCache<string>({
+    const cache = createCache<string>({
       ttlMs: 2000,
       refreshAfterMs: 1000,
       maxEntries: 10,
@@ -151,7 +265,7 @@ describe('createTtlCache', () => {
 
   describe('stale marks by tag', () => {
     const tagged = (t: { now: number }) =>
-      createTtlCache<string>({
+      createCache<string>({
         ttlMs: 10_000,
         refreshAfterMs: 8000,
         maxEntries: 100,
@@ -217,5 +331,23 @@ describe('createTtlCache', () => {
       t.now = 10_500;
       expect(await cache.get('s1|a', async () => 'a3')).toBe('a3');
     });
+  });
+});
+
+describe('createMemo', () => {
+  it('computes a key once and drops the least recently used past its bound', () => {
+    const memo = createMemo<string>(2);
+    let computed = 0;
+    const value = (k: string) => () => {
+      computed += 1;
+      return `${k}${computed}`;
+    };
+    expect(memo.get('a', value('a'))).toBe('a1');
+    expect(memo.get('a', value('a'))).toBe('a1');
+    expect(memo.get('b', value('b'))).toBe('b2');
+    expect(memo.get('a', value('a'))).toBe('a1');
+    expect(memo.get('c', value('c'))).toBe('c3');
+    expect(memo.get('a', value('a'))).toBe('a1');
+    expect(memo.get('b', value('b'))).toBe('b4');
   });
 });

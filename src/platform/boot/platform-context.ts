@@ -1,0 +1,52 @@
+import type { Adapters } from '../adapters.ts';
+import { createTokenIssuer } from '../auth/tokens.ts';
+import type { EventHandler } from '../bus/port.ts';
+import type { Config } from '../config.ts';
+import { type Clock, type PlatformContext, systemClock } from '../context.ts';
+import { createDatabase, type Db } from '../db/pool.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import type { StopStack } from './stop-stack.ts';
+
+/**
+ * The context every module receives, and the handler of each consumer it subscribes (the
+ * dead-letter replayer runs them again).
+ */
+export function createPlatformContext(p: {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  databaseUrl: string;
+  adapters: Adapters;
+  clock?: Clock;
+  stack: StopStack;
+}): { ctx: PlatformContext; handlers: ReadonlyMap<string, EventHandler> } {
+  const { config, adapters } = p;
+  const handlers = new Map<string, EventHandler>();
+  const ctx: PlatformContext = {
+    config,
+    logger: p.logger,
+    metrics: createMetrics(),
+    db: p.db,
+    bus: adapters.bus,
+    subscribe(consumer, subjects, handler, options) {
+      handlers.set(consumer, handler);
+      return adapters.bus.subscribe(consumer, subjects, handler, options);
+    },
+    kv: adapters.kv,
+    redis: adapters.redis,
+    geo: adapters.geo,
+    tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
+    clock: p.clock ?? systemClock,
+    openPool(name, o) {
+      const extra = createDatabase(p.databaseUrl, {
+        poolSize: o.poolSize,
+        applicationName: `lastmile:${name}`,
+        synchronousCommit: o.synchronousCommit,
+      });
+      p.stack.push(`pool-${name}`, extra.close);
+      return extra.db;
+    },
+  };
+  return { ctx, handlers };
+}
