@@ -14,7 +14,7 @@ export interface StoresTable {
   lat: number;
   lng: number;
   zone_radius_m: number;
-  // The jsonb columns are read parsed and written as JSON text: pg would send a JS array as a SQL array.
+  // jsonb columns are read parsed and written as JSON text (pg sends a JS array as a SQL array).
   zone_polygon: ColumnType<LatLng[] | null, string | null, string | null>;
   timezone: string;
   opening_hours: ColumnType<OpeningHours, string, string>;

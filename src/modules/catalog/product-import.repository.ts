@@ -32,11 +32,13 @@ const IMPORTED_FIELDS = [
 /** The batch as rows: one array parameter per column, however many rows. */
 function importRows(rows: readonly ImportedProduct[]) {
   const col = <K extends keyof ImportedProduct>(k: K) => rows.map((r) => r[k]);
-  // Raw: a multi-array unnest with a column definition list (… AS t(id, sku, …)) has no Kysely builder.
-  return sql<ImportedProduct>`(SELECT * FROM unnest(${col('id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[],
-    ${col('brand')}::text[], ${col('category_id')}::text[], ${col('price_minor')}::int[], ${col('currency')}::text[],
+  // Raw: a multi-array unnest with a column list (… AS t(id, sku, …)) has no Kysely builder.
+  return sql<ImportedProduct>`(SELECT * FROM unnest(
+    ${col('id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[], ${col('brand')}::text[],
+    ${col('category_id')}::text[], ${col('price_minor')}::int[], ${col('currency')}::text[],
     ${col('image_url')}::text[], ${col('weight_g')}::int[], ${col('age_restricted')}::bool[])
-    AS t(id, sku, name, brand, category_id, price_minor, currency, image_url, weight_g, age_restricted))`;
+    AS t(id, sku, name, brand, category_id, price_minor, currency, image_url, weight_g,
+         age_restricted))`;
 }
 
 export interface ChangedProduct {

@@ -112,7 +112,7 @@ export function productPagesRepository(db: Db) {
 
 /** The ids as rows of one column `id`, from one array parameter. */
 function idRows(ids: readonly string[]) {
-  // Raw: unnest needs its parameter cast to uuid[], and Kysely's cast has no array types.
+  // Raw: unnest needs its parameter cast to uuid[]; Kysely's cast has no array types.
   return sql<{ id: string }>`(SELECT * FROM unnest(${ids}::uuid[]) AS t(id))`;
 }
 

@@ -53,7 +53,7 @@ export function storesRepository(db: Db) {
         .columns(['cell', 'store_id'])
         .expression(
           q.selectNoFrom((eb) => [
-            // Raw: unnest needs its parameter cast to bigint[], and Kysely's cast has no array types.
+            // Raw: unnest needs its parameter cast to bigint[]; Kysely's cast has no array types.
             sql<string>`unnest(${cells.map(String)}::bigint[])`.as('cell'),
             eb.val(storeId).as('store_id'),
           ]),

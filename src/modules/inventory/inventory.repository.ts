@@ -11,10 +11,11 @@ export interface StockLevel {
 
 /** The batch as rows (with a new audit id each): one array parameter per column, however many. */
 function levelRows(rows: readonly StockLevel[]) {
-  // Raw: a multi-array unnest with a column definition list (… AS t(audit_id, …)) has no Kysely builder.
+  // Raw: a multi-array unnest with a column list (… AS t(audit_id, …)) has no Kysely builder.
   return sql<{ audit_id: string; store_id: string; product_id: string; on_hand: number }>`(
     SELECT * FROM unnest(${rows.map(() => uuidv7())}::uuid[], ${rows.map((r) => r.storeId)}::uuid[],
-                         ${rows.map((r) => r.productId)}::uuid[], ${rows.map((r) => r.onHand)}::int[])
+                         ${rows.map((r) => r.productId)}::uuid[],
+                         ${rows.map((r) => r.onHand)}::int[])
       AS t(audit_id, store_id, product_id, on_hand))`;
 }
 

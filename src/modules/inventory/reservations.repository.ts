@@ -19,7 +19,7 @@ export type FinishTo = 'confirmed' | 'released' | 'expired';
 
 /** Option B: one conditional statement (see inventory_reserve in the migration). */
 export async function reserveConditional(db: Db, a: ReserveArgs): Promise<void> {
-  // Raw: calls the SQL function inventory_reserve (migration 0003) with uuid[] and int[] casts.
+  // Raw: calls the SQL function inventory_reserve (migration 0003), arguments cast to arrays.
   await sql`SELECT inventory_reserve(${a.id}::uuid, ${a.storeId}::uuid, ${a.owner}, ${a.lines.map((l) => l.productId)}::uuid[],
     ${a.lines.map((l) => l.quantity)}::int[], ${a.expiresAt.toISOString()}::timestamptz)`.execute(
     db,
@@ -46,7 +46,7 @@ export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<
       quantities.push(l.quantity);
     }
   });
-  // Raw: reads the set-returning SQL function inventory_reserve_each (migration 0005) with array casts.
+  // Raw: reads the SQL function inventory_reserve_each (migration 0005), arguments cast to arrays.
   const res = await sql<{
     reservation_id: string;
     error: string | null;
@@ -69,9 +69,10 @@ export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<
 
 /** The lines as rows: one array parameter per column, however many lines. */
 function lineRows(lines: readonly ReservationLine[]) {
-  // Raw: a multi-array unnest with a column definition list (… AS t(product_id, quantity)) has no Kysely builder.
+  // Raw: a multi-array unnest with a column list (… AS t(product_id, quantity)): no Kysely builder.
   return sql<{ product_id: string; quantity: number }>`(SELECT * FROM unnest(
-    ${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.quantity)}::int[]) AS t(product_id, quantity))`;
+    ${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.quantity)}::int[])
+    AS t(product_id, quantity))`;
 }
 
 /**
@@ -141,7 +142,7 @@ export async function finishReservation(
   // The store id never changes, so reading it in the same statement costs no extra round trip.
   const row = await inventoryDb(db)
     .selectNoFrom((eb) => [
-      // Raw: calls the SQL function inventory_finish (migration 0003) with uuid[] and int[] casts.
+      // Raw: calls the SQL function inventory_finish (migration 0003), arguments cast to arrays.
       sql<boolean>`inventory_finish(${id}::uuid, ${to}, ${(picked ?? []).map((p) => p.productId)}::uuid[],
         ${(picked ?? []).map((p) => p.quantity)}::int[], ${now.toISOString()}::timestamptz)`.as(
         'ok',
@@ -157,7 +158,7 @@ export async function extendReservations(
   db: Db,
   moves: ReadonlyArray<{ id: string; until: Date }>,
 ): Promise<boolean[]> {
-  // Raw: a multi-array unnest with a column definition list (… AS t(id, until)) has no Kysely builder.
+  // Raw: a multi-array unnest with a column list (… AS t(id, until)) has no Kysely builder.
   const rows = sql<{
     id: string;
     until: Date;

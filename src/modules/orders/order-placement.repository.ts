@@ -89,7 +89,7 @@ export function orderPlacementRepository(db: Db) {
       eventIds: readonly string[],
     ) {
       const cols = sql.join(ORDER_COLUMNS.map((c) => sql.ref(c)));
-      // Raw: INSERT … SELECT from jsonb_populate_recordset, a table function Kysely has no builder for.
+      // Raw: INSERT … SELECT from jsonb_populate_recordset, which Kysely has no builder for.
       const insertOrders = sql`INSERT INTO orders (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::orders, ${JSON.stringify(orders)}::jsonb)
         ON CONFLICT (customer_id, client_key) DO NOTHING RETURNING *`;
       // Raw: jsonb_populate_recordset again, in a data-modifying CTE that joins `changed`.

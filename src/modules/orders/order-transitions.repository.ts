@@ -97,7 +97,8 @@ export function orderTransitionsRepository(db: Db) {
       if (picked.length === 0) return;
       // Raw: a multi-array unnest with a column definition list (… AS t(product_id, quantity)).
       const rows = sql<{ product_id: string; quantity: number }>`(SELECT * FROM unnest(
-        ${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[]) AS t(product_id, quantity))`;
+        ${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[])
+        AS t(product_id, quantity))`;
       await q
         .updateTable('order_lines as l')
         .from(rows.as('p'))

@@ -10,13 +10,16 @@ export type NewOrder = Omit<
   'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'
 >;
 
-/** The event payload (OrderEventPayload) built from the changed row, inside the statement that changes it. */
+/**
+ * The event payload (OrderEventPayload) built from the changed row, inside the statement that
+ * changes it.
+ */
 // Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
 export const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status,
   'store_id', changed.store_id, 'customer_id', changed.customer_id, 'total_minor', changed.total_minor,
   'captured_minor', changed.captured_minor, 'currency', changed.currency, 'reason', changed.reason)`;
 
-/** The changed order's id as text: its event's aggregate id, and the key its event id is found by. */
+/** The changed order's id as text: its event's aggregate id and the key its event id is found by. */
 // Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
 export const CHANGED_ORDER_ID = sql`changed.id::text`;
 
@@ -39,7 +42,8 @@ export function ordersRepository(db: Db) {
     findByClientKeys(asks: ReadonlyArray<{ customerId: string; key: string }>) {
       // Raw: a multi-array unnest with a column definition list (… AS t(customer_id, client_key)).
       const keys = sql<{ customer_id: string; client_key: string }>`(SELECT * FROM unnest(
-        ${asks.map((a) => a.customerId)}::uuid[], ${asks.map((a) => a.key)}::text[]) AS t(customer_id, client_key))`;
+        ${asks.map((a) => a.customerId)}::uuid[], ${asks.map((a) => a.key)}::text[])
+        AS t(customer_id, client_key))`;
       return q
         .selectFrom('orders as o')
         .innerJoin(keys.as('a'), (j) =>

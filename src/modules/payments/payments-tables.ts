@@ -101,6 +101,6 @@ export interface FakepayTables {
   fakepay_events: FakepayEventsTable;
 }
 
-/** The shared handle narrowed to the fake provider's tables, as a real PSP's would be out of reach. */
+/** The shared handle narrowed to the fake provider's tables, out of our reach as a real PSP's. */
 export type FakepayDb = Kysely<FakepayTables>;
 export const fakepayDb = (db: Db): FakepayDb => db as unknown as FakepayDb;

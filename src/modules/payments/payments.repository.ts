@@ -40,6 +40,10 @@ const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'ord
   'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
   'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
 
+/** The changed payment's order id as text: its event's aggregate id and the key of its event id. */
+// Raw: reads the `changed` CTE of withOutboxEvents, which Kysely cannot name.
+const CHANGED_ORDER_ID = sql`changed.order_id::text`;
+
 /** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
 const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
   q
@@ -96,9 +100,8 @@ async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
       first.map((it) => it.payment),
     ),
     event,
-    // Raw: the row key and aggregate id read the `changed` CTE, which Kysely cannot name.
-    sql`changed.order_id`,
-    sql`changed.order_id::text`,
+    CHANGED_ORDER_ID,
+    CHANGED_ORDER_ID,
     AUTHORIZED_PAYLOAD,
     ledgerRows,
   ).execute(db);
