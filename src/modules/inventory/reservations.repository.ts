@@ -139,14 +139,14 @@ export async function finishReservation(
   now: Date,
   picked?: readonly ReservationLine[],
 ): Promise<string | null> {
+  const products = (picked ?? []).map((p) => p.productId);
+  const quantities = (picked ?? []).map((p) => p.quantity);
   // The store id never changes, so reading it in the same statement costs no extra round trip.
   const row = await inventoryDb(db)
     .selectNoFrom((eb) => [
       // Raw: calls the SQL function inventory_finish (migration 0003), arguments cast to arrays.
-      sql<boolean>`inventory_finish(${id}::uuid, ${to}, ${(picked ?? []).map((p) => p.productId)}::uuid[],
-        ${(picked ?? []).map((p) => p.quantity)}::int[], ${now.toISOString()}::timestamptz)`.as(
-        'ok',
-      ),
+      sql<boolean>`inventory_finish(${id}::uuid, ${to}, ${products}::uuid[], ${quantities}::int[],
+        ${now.toISOString()}::timestamptz)`.as('ok'),
       eb.selectFrom('reservations').select('store_id').where('id', '=', id).as('store_id'),
     ])
     .executeTakeFirst();
@@ -158,12 +158,11 @@ export async function extendReservations(
   db: Db,
   moves: ReadonlyArray<{ id: string; until: Date }>,
 ): Promise<boolean[]> {
+  const ids = moves.map((m) => m.id);
+  const untils = moves.map((m) => m.until.toISOString());
   // Raw: a multi-array unnest with a column list (… AS t(id, until)) has no Kysely builder.
-  const rows = sql<{
-    id: string;
-    until: Date;
-  }>`(SELECT * FROM unnest(${moves.map((m) => m.id)}::uuid[],
-    ${moves.map((m) => m.until.toISOString())}::timestamptz[]) AS t(id, until))`;
+  const rows = sql<{ id: string; until: Date }>`(SELECT * FROM unnest(
+    ${ids}::uuid[], ${untils}::timestamptz[]) AS t(id, until))`;
   const res = await inventoryDb(db)
     .updateTable('reservations as r')
     .from(rows.as('m'))

@@ -38,8 +38,8 @@ export function ledgerRepository(db: Db) {
         .selectFrom((eb) =>
           eb.selectFrom('payments').selectAll().orderBy('id', 'desc').limit(limit).as('p'),
         )
-        .crossJoinLateral((eb) =>
-          eb
+        .crossJoinLateral((lateral) =>
+          lateral
             .selectFrom('payment_ledger')
             .select((eb) => {
               const sumOf = (kind: LedgerKind) =>
