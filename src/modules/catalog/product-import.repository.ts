@@ -1,12 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { CategoriesTable } from './categories.repository.ts';
-import type { ProductsTable } from './products.repository.ts';
-
-interface Tables {
-  products: ProductsTable;
-  categories: CategoriesTable;
-}
+import { catalogDb } from './catalog-tables.ts';
 
 /** A product as an import row sets it: every imported field (popularity is not imported). */
 export interface ImportedProduct {
@@ -22,6 +16,31 @@ export interface ImportedProduct {
   age_restricted: boolean;
 }
 
+/** The fields an import sets on an existing product; a row that changes none of them is skipped. */
+const IMPORTED_FIELDS = [
+  'name',
+  'brand',
+  'category_id',
+  'category_path',
+  'price_minor',
+  'currency',
+  'image_url',
+  'weight_g',
+  'age_restricted',
+] as const;
+
+/** The batch as rows: one array parameter per column, however many rows. */
+function importRows(rows: readonly ImportedProduct[]) {
+  const col = <K extends keyof ImportedProduct>(k: K) => rows.map((r) => r[k]);
+  // Raw: a multi-array unnest with a column list (… AS t(id, sku, …)) has no Kysely builder.
+  return sql<ImportedProduct>`(SELECT * FROM unnest(
+    ${col('id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[], ${col('brand')}::text[],
+    ${col('category_id')}::text[], ${col('price_minor')}::int[], ${col('currency')}::text[],
+    ${col('image_url')}::text[], ${col('weight_g')}::int[], ${col('age_restricted')}::bool[])
+    AS t(id, sku, name, brand, category_id, price_minor, currency, image_url, weight_g,
+         age_restricted))`;
+}
+
 export interface ChangedProduct {
   id: string;
   sku: string;
@@ -31,7 +50,7 @@ export interface ChangedProduct {
 }
 
 export function productImportRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = catalogDb(db);
   return {
     /** Every category id with its path (root first): the import checks rows against this, once per file. */
     async categoryPaths(): Promise<Map<string, string[]>> {
@@ -49,37 +68,57 @@ export function productImportRepository(db: Db) {
      */
     async upsert(rows: readonly ImportedProduct[]): Promise<ChangedProduct[]> {
       if (rows.length === 0) return [];
-      const col = <K extends keyof ImportedProduct>(k: K) => rows.map((r) => r[k]);
-      const res = await sql<ChangedProduct>`
-        WITH input AS (
-          SELECT * FROM unnest(${col('id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[], ${col('brand')}::text[],
-                               ${col('category_id')}::text[], ${col('price_minor')}::int[], ${col('currency')}::text[],
-                               ${col('image_url')}::text[], ${col('weight_g')}::int[], ${col('age_restricted')}::bool[])
-            AS t(id, sku, name, brand, category_id, price_minor, currency, image_url, weight_g, age_restricted)
+      return q
+        .with('input', () => importRows(rows))
+        .insertInto('products')
+        .columns(['id', 'sku', ...IMPORTED_FIELDS])
+        .expression((eb) =>
+          eb
+            .selectFrom('input as i')
+            .leftJoin('categories as c', 'c.id', 'i.category_id')
+            .select([
+              'i.id',
+              'i.sku',
+              'i.name',
+              'i.brand',
+              'i.category_id',
+              'c.path',
+              'i.price_minor',
+              'i.currency',
+              'i.image_url',
+              'i.weight_g',
+              'i.age_restricted',
+            ]),
         )
-        INSERT INTO products AS p (id, sku, name, brand, category_id, category_path, price_minor, currency, image_url, weight_g, age_restricted)
-        SELECT i.id, i.sku, i.name, i.brand, i.category_id, c.path, i.price_minor, i.currency, i.image_url, i.weight_g, i.age_restricted
-        FROM input i LEFT JOIN categories c ON c.id = i.category_id
-        ON CONFLICT (sku) DO UPDATE SET
-          name = EXCLUDED.name, brand = EXCLUDED.brand, category_id = EXCLUDED.category_id, category_path = EXCLUDED.category_path,
-          price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, image_url = EXCLUDED.image_url,
-          weight_g = EXCLUDED.weight_g, age_restricted = EXCLUDED.age_restricted,
-          version = p.version + 1, updated_at = now()
-        WHERE (p.name, p.brand, p.category_id, p.category_path, p.price_minor, p.currency, p.image_url, p.weight_g, p.age_restricted)
-          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category_id, EXCLUDED.category_path, EXCLUDED.price_minor,
-                            EXCLUDED.currency, EXCLUDED.image_url, EXCLUDED.weight_g, EXCLUDED.age_restricted)
-        RETURNING p.id, p.sku, p.version, p.price_minor, p.currency`.execute(db);
-      return res.rows;
+        .onConflict((oc) =>
+          oc
+            .column('sku')
+            .doUpdateSet((eb) => ({
+              ...Object.fromEntries(IMPORTED_FIELDS.map((f) => [f, eb.ref(`excluded.${f}`)])),
+              version: eb('products.version', '+', eb.lit(1)),
+              updated_at: eb.fn('now'),
+            }))
+            .where((eb) =>
+              eb.or(
+                IMPORTED_FIELDS.map((f) =>
+                  eb(`products.${f}`, 'is distinct from', eb.ref(`excluded.${f}`)),
+                ),
+              ),
+            ),
+        )
+        .returning(['id', 'sku', 'version', 'price_minor', 'currency'])
+        .execute();
     },
 
     /** Product ids of these SKUs (unknown SKUs are simply absent). */
     async idsBySku(skus: readonly string[]): Promise<Map<string, string>> {
       if (skus.length === 0) return new Map();
-      const res = await sql<{
-        id: string;
-        sku: string;
-      }>`SELECT id, sku FROM products WHERE sku = ANY(${skus}::text[])`.execute(db);
-      return new Map(res.rows.map((r) => [r.sku, r.id]));
+      const rows = await q
+        .selectFrom('products')
+        .select(['id', 'sku'])
+        .where((eb) => eb('sku', '=', eb.fn.any(eb.val(skus))))
+        .execute();
+      return new Map(rows.map((r) => [r.sku, r.id]));
     },
   };
 }

@@ -1,12 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import { AVAILABILITY_VIEW, type AvailabilityRow } from '../inventory/index.ts';
-import type { ProductsTable } from './products.repository.ts';
+import type { CatalogTables } from './catalog-tables.ts';
 
-interface Tables {
-  products: ProductsTable;
-  [AVAILABILITY_VIEW]: AvailabilityRow;
-}
+/** The catalog's tables and the one view it may read: inventory's published availability. */
+type PagesDb = Kysely<CatalogTables & { [AVAILABILITY_VIEW]: AvailabilityRow }>;
 
 const PRODUCT_COLUMNS = [
   'p.id',
@@ -26,7 +24,7 @@ const PRODUCT_COLUMNS = [
 
 /** The reads behind discovery: a store's in-stock page, text search, availability at stores. */
 export function productPagesRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = db as unknown as PagesDb;
   return {
     /**
      * A page of a store's in-stock products in (name, id) order: walks the products by name and
@@ -52,14 +50,12 @@ export function productPagesRepository(db: Db) {
       const cat = p.category;
       if (cat && cat.depth >= 1 && cat.depth <= 3) {
         // Matches the per-level index (category_path[n], name, id): sql.lit keeps the subscript a constant.
+        // Raw: an array subscript, which Kysely has no builder for.
         query = query.where(sql<boolean>`p.category_path[${sql.lit(cat.depth)}] = ${cat.id}`);
       } else if (cat) {
-        query = query.where(sql<boolean>`p.category_path @> ARRAY[${cat.id}]::text[]`);
+        query = query.where((eb) => eb('p.category_path', '@>', eb.val([cat.id])));
       }
-      if (p.q)
-        query = query.where(
-          sql<boolean>`p.search_text LIKE ${`%${escapeLike(p.q.toLowerCase())}%`}`,
-        );
+      if (p.q) query = query.where('p.search_text', 'like', `%${escapeLike(p.q.toLowerCase())}%`);
       if (p.after) {
         const after = p.after;
         query = query.where((eb) =>
@@ -76,11 +72,22 @@ export function productPagesRepository(db: Db) {
       const needle = text.toLowerCase();
       return q
         .selectFrom('products as p')
-        .select([...PRODUCT_COLUMNS, sql<number>`1 - (p.search_text <-> ${needle})`.as('score')])
-        .where(
-          sql<boolean>`p.search_text % ${needle} OR p.search_text LIKE ${`%${escapeLike(needle)}%`}`,
+        .select((eb) => [
+          ...PRODUCT_COLUMNS,
+          eb(
+            eb.lit<number>(1),
+            '-',
+            eb.parens(eb('p.search_text', '<->', needle).$castTo<number>()),
+          ).as('score'),
+        ])
+        .where((eb) =>
+          eb.or([
+            // pg_trgm's similarity operator (Kysely knows `%` as modulo, the same syntax).
+            eb('p.search_text', '%', needle).$castTo<SqlBool>(),
+            eb('p.search_text', 'like', `%${escapeLike(needle)}%`),
+          ]),
         )
-        .orderBy(sql`p.search_text <-> ${needle}`)
+        .orderBy((eb) => eb('p.search_text', '<->', needle))
         .limit(limit)
         .execute();
     },
@@ -90,14 +97,23 @@ export function productPagesRepository(db: Db) {
      */
     async availability(storeIds: readonly string[], productIds: readonly string[]) {
       if (storeIds.length === 0 || productIds.length === 0) return [];
-      const res = await sql<{ store_id: string; product_id: string; available: number }>`
-        SELECT a.store_id, a.product_id, a.available
-        FROM unnest(${storeIds}::uuid[]) AS s(id) CROSS JOIN unnest(${productIds}::uuid[]) AS p(id)
-        JOIN ${sql.table(AVAILABILITY_VIEW)} a ON a.store_id = s.id AND a.product_id = p.id
-        WHERE a.available > 0`.execute(db);
-      return res.rows;
+      return q
+        .selectFrom(idRows(storeIds).as('s'))
+        .crossJoin(idRows(productIds).as('p'))
+        .innerJoin(`${AVAILABILITY_VIEW} as a`, (j) =>
+          j.onRef('a.store_id', '=', 's.id').onRef('a.product_id', '=', 'p.id'),
+        )
+        .select(['a.store_id', 'a.product_id', 'a.available'])
+        .where('a.available', '>', 0)
+        .execute();
     },
   };
+}
+
+/** The ids as rows of one column `id`, from one array parameter. */
+function idRows(ids: readonly string[]) {
+  // Raw: unnest needs its parameter cast to uuid[]; Kysely's cast has no array types.
+  return sql<{ id: string }>`(SELECT * FROM unnest(${ids}::uuid[]) AS t(id))`;
 }
 
 function escapeLike(s: string): string {

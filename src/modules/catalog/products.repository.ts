@@ -1,52 +1,25 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-
-export interface ProductsTable {
-  id: string;
-  sku: string;
-  name: string;
-  brand: string;
-  category_id: string;
-  category_path: string[];
-  price_minor: number;
-  currency: string;
-  image_url: string | null;
-  weight_g: number | null;
-  age_restricted: boolean;
-  popularity: number;
-  search_text: Generated<string>;
-  version: Generated<number>;
-  updated_at: Generated<Date>;
-}
-
-interface Tables {
-  products: ProductsTable;
-}
+import { catalogDb, type ProductsTable } from './catalog-tables.ts';
 
 export type ProductRow = Selectable<ProductsTable>;
 export type ProductFields = Omit<ProductRow, 'id' | 'search_text' | 'version' | 'updated_at'>;
 
 /** Products by id or SKU, and their writes (each a new version). */
 export function productsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = catalogDb(db);
   return {
     insert(id: string, f: ProductFields) {
       return q
         .insertInto('products')
-        .values({ ...f, id, category_path: sql`${f.category_path}::text[]` as never })
+        .values({ ...f, id })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
     update(id: string, f: Partial<ProductFields>) {
-      const set: Record<string, unknown> = {
-        ...f,
-        version: sql`version + 1`,
-        updated_at: sql`now()`,
-      };
-      if (f.category_path) set.category_path = sql`${f.category_path}::text[]`;
       return q
         .updateTable('products')
-        .set(set as never)
+        .set((eb) => ({ ...f, version: eb('version', '+', eb.lit(1)), updated_at: eb.fn('now') }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -60,7 +33,7 @@ export function productsRepository(db: Db) {
         : q
             .selectFrom('products')
             .selectAll()
-            .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
+            .where((eb) => eb('id', '=', eb.fn.any(eb.val([...ids]))))
             .execute();
     },
     findBySkus(skus: readonly string[]) {

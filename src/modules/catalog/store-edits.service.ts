@@ -8,12 +8,8 @@ import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
 import { coverageCells, type LatLng, zoneCovers } from './coverage.ts';
 import { isValidTimeZone, type OpeningHours, validateOpeningHours } from './opening-hours.ts';
 import { storeView, type StoreView, zoneOf } from './store-view.ts';
-import {
-  type StoreFields,
-  type StoreRow,
-  type StoreStatus,
-  storesRepository,
-} from './stores.repository.ts';
+import type { StoreStatus } from './catalog-tables.ts';
+import { type StoreFields, type StoreRow, storesRepository } from './stores.repository.ts';
 
 export interface StoreInput {
   name: string;

@@ -1,6 +1,7 @@
 import type { LatLng, Zone } from './coverage.ts';
 import type { OpeningHours } from './opening-hours.ts';
-import type { StoreRow, StoreStatus } from './stores.repository.ts';
+import type { StoreStatus } from './catalog-tables.ts';
+import type { StoreRow } from './stores.repository.ts';
 
 /** A store as the API answers it. */
 export interface StoreView {

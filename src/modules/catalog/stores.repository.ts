@@ -1,39 +1,12 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { LatLng } from './coverage.ts';
-import type { OpeningHours } from './opening-hours.ts';
-
-export type StoreStatus = 'open' | 'paused' | 'closed';
-
-export interface StoresTable {
-  id: string;
-  name: string;
-  address: string;
-  lat: number;
-  lng: number;
-  zone_radius_m: number;
-  zone_polygon: LatLng[] | null;
-  timezone: string;
-  opening_hours: OpeningHours;
-  status: Generated<StoreStatus>;
-  avg_prep_s: number;
-  version: Generated<number>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-interface Tables {
-  stores: StoresTable;
-  store_coverage: { cell: bigint | string; store_id: string };
-}
+import { catalogDb, type StoreStatus, type StoresTable } from './catalog-tables.ts';
 
 export type StoreRow = Selectable<StoresTable>;
 export type StoreFields = Omit<StoreRow, 'id' | 'status' | 'version' | 'created_at' | 'updated_at'>;
 
-const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-
 export function storesRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = catalogDb(db);
   return {
     insert(id: string, f: StoreFields) {
       return q
@@ -41,8 +14,8 @@ export function storesRepository(db: Db) {
         .values({
           ...f,
           id,
-          zone_polygon: f.zone_polygon ? (json(f.zone_polygon) as never) : null,
-          opening_hours: json(f.opening_hours) as never,
+          zone_polygon: f.zone_polygon ? JSON.stringify(f.zone_polygon) : null,
+          opening_hours: JSON.stringify(f.opening_hours),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -56,17 +29,18 @@ export function storesRepository(db: Db) {
       f: Partial<StoreFields> & { status?: StoreStatus },
       expectedVersion?: number,
     ) {
-      const set: Record<string, unknown> = {
-        ...f,
-        version: sql`version + 1`,
-        updated_at: sql`now()`,
-      };
-      if (f.zone_polygon !== undefined)
-        set.zone_polygon = f.zone_polygon ? json(f.zone_polygon) : null;
-      if (f.opening_hours !== undefined) set.opening_hours = json(f.opening_hours);
+      const { zone_polygon, opening_hours, ...rest } = f;
       let query = q
         .updateTable('stores')
-        .set(set as never)
+        .set((eb) => ({
+          ...rest,
+          ...(zone_polygon !== undefined
+            ? { zone_polygon: zone_polygon ? JSON.stringify(zone_polygon) : null }
+            : {}),
+          ...(opening_hours !== undefined ? { opening_hours: JSON.stringify(opening_hours) } : {}),
+          version: eb('version', '+', eb.lit(1)),
+          updated_at: eb.fn('now'),
+        }))
         .where('id', '=', id);
       if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
       return query.returningAll().executeTakeFirst();
@@ -74,8 +48,17 @@ export function storesRepository(db: Db) {
     async replaceCoverage(storeId: string, cells: readonly bigint[]) {
       await q.deleteFrom('store_coverage').where('store_id', '=', storeId).execute();
       if (cells.length === 0) return;
-      await sql`INSERT INTO store_coverage (cell, store_id)
-        SELECT unnest(${cells.map(String)}::bigint[]), ${storeId}::uuid`.execute(db);
+      await q
+        .insertInto('store_coverage')
+        .columns(['cell', 'store_id'])
+        .expression(
+          q.selectNoFrom((eb) => [
+            // Raw: unnest needs its parameter cast to bigint[]; Kysely's cast has no array types.
+            sql<string>`unnest(${cells.map(String)}::bigint[])`.as('cell'),
+            eb.val(storeId).as('store_id'),
+          ]),
+        )
+        .execute();
     },
     /** Stores whose coverage includes the cell: the candidates for a point inside it. */
     inCell(cell: bigint) {

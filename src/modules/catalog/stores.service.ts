@@ -8,7 +8,8 @@ import { type CellCache, createCellCache } from './cell-cache.ts';
 import { covering, DEFAULT_NEARBY_LIMIT, deliveryCheckOf, rankNearby } from './store-discovery.ts';
 import { storeEditsService } from './store-edits.service.ts';
 import { storeView } from './store-view.ts';
-import { type StoreRow, type StoreStatus, storesRepository } from './stores.repository.ts';
+import type { StoreStatus } from './catalog-tables.ts';
+import { type StoreRow, storesRepository } from './stores.repository.ts';
 
 /**
  * Stores: their edits, and the reads of discovery and checkout, which go through two caches (the

@@ -1,4 +1,4 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { expressionBuilder, type Generated, type Kysely, type Selectable } from 'kysely';
 import type { UserRole } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 
@@ -32,15 +32,21 @@ interface Tables {
 
 export type UserRow = Selectable<UsersTable>;
 
+/** The shared handle narrowed to identity's tables: no other module's can be named. */
+const identityDb = (db: Db) => db as unknown as Kysely<Tables>;
+
+/** `lower(email)`: the expression the unique index on users' emails is built on. */
+const LOWER_EMAIL = expressionBuilder<Tables, 'users'>().fn<string>('lower', ['email']);
+
 /** Accounts: customers, store staff, drivers and ops. */
 export function usersRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = identityDb(db);
   return {
     findUserByEmail(email: string) {
       return q
         .selectFrom('users')
         .selectAll()
-        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .where(LOWER_EMAIL, '=', email.toLowerCase())
         .executeTakeFirst();
     },
     anyUser() {
@@ -73,7 +79,7 @@ export function usersRepository(db: Db) {
         .insertInto('users')
         .values(u)
         .onConflict((oc) =>
-          oc.expression(sql`lower(email)`).doUpdateSet({
+          oc.expression(LOWER_EMAIL).doUpdateSet({
             name: u.name,
             password_hash: u.password_hash,
             role: u.role,
@@ -90,7 +96,7 @@ export function usersRepository(db: Db) {
 
 /** Partner API keys: stored as a prefix and a hash, never the key. */
 export function apiKeysRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = identityDb(db);
   return {
     insertApiKey(k: Omit<Selectable<ApiKeysTable>, 'created_at' | 'last_used_at' | 'revoked_at'>) {
       return q.insertInto('api_keys').values(k).execute();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import { inventoryDb } from './inventory-tables.ts';
 
 export interface ReservationLine {
   productId: string;
@@ -18,6 +19,7 @@ export type FinishTo = 'confirmed' | 'released' | 'expired';
 
 /** Option B: one conditional statement (see inventory_reserve in the migration). */
 export async function reserveConditional(db: Db, a: ReserveArgs): Promise<void> {
+  // Raw: calls the SQL function inventory_reserve (migration 0003), arguments cast to arrays.
   await sql`SELECT inventory_reserve(${a.id}::uuid, ${a.storeId}::uuid, ${a.owner}, ${a.lines.map((l) => l.productId)}::uuid[],
     ${a.lines.map((l) => l.quantity)}::int[], ${a.expiresAt.toISOString()}::timestamptz)`.execute(
     db,
@@ -44,6 +46,7 @@ export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<
       quantities.push(l.quantity);
     }
   });
+  // Raw: reads the SQL function inventory_reserve_each (migration 0005), arguments cast to arrays.
   const res = await sql<{
     reservation_id: string;
     error: string | null;
@@ -64,36 +67,64 @@ export async function reserveEach(db: Db, all: readonly ReserveArgs[]): Promise<
   });
 }
 
+/** The lines as rows: one array parameter per column, however many lines. */
+function lineRows(lines: readonly ReservationLine[]) {
+  // Raw: a multi-array unnest with a column list (… AS t(product_id, quantity)): no Kysely builder.
+  return sql<{ product_id: string; quantity: number }>`(SELECT * FROM unnest(
+    ${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.quantity)}::int[])
+    AS t(product_id, quantity))`;
+}
+
 /**
  * Option A, the benchmark baseline: lock the rows with SELECT … FOR UPDATE, check in the
  * application, then update. Correct, but holds the row locks across two more round trips.
  * Must run inside a transaction. Returns the products that lacked stock (nothing written then).
  */
 export async function reserveLocking(trx: Db, a: ReserveArgs): Promise<string[]> {
+  const q = inventoryDb(trx);
   const ids = a.lines.map((l) => l.productId);
-  const rows = await sql<{
-    product_id: string;
-    free: number;
-  }>`SELECT product_id, on_hand - reserved AS free FROM stock
-    WHERE store_id = ${a.storeId}::uuid AND product_id = ANY(${ids}::uuid[]) ORDER BY product_id FOR UPDATE`.execute(
-    trx,
-  );
-  const free = new Map(rows.rows.map((r) => [r.product_id, r.free]));
+  const rows = await q
+    .selectFrom('stock')
+    .select((eb) => ['product_id', eb('on_hand', '-', eb.ref('reserved')).as('free')])
+    .where('store_id', '=', a.storeId)
+    .where((eb) => eb('product_id', '=', eb.fn.any(eb.val(ids))))
+    .orderBy('product_id')
+    .forUpdate()
+    .execute();
+  const free = new Map(rows.map((r) => [r.product_id, r.free]));
   const short = a.lines
     .filter((l) => (free.get(l.productId) ?? 0) < l.quantity)
     .map((l) => l.productId);
   if (short.length > 0) return short;
-  await sql`UPDATE stock s SET reserved = s.reserved + l.quantity, updated_at = now()
-    FROM unnest(${ids}::uuid[], ${a.lines.map((l) => l.quantity)}::int[]) AS l(product_id, quantity)
-    WHERE s.store_id = ${a.storeId}::uuid AND s.product_id = l.product_id`.execute(trx);
-  await sql`INSERT INTO reservations (id, store_id, owner, status, expires_at)
-    VALUES (${a.id}::uuid, ${a.storeId}::uuid, ${a.owner}, 'held', ${a.expiresAt.toISOString()}::timestamptz)`.execute(
-    trx,
-  );
-  await sql`INSERT INTO reservation_lines (reservation_id, product_id, quantity)
-    SELECT ${a.id}::uuid, * FROM unnest(${ids}::uuid[], ${a.lines.map((l) => l.quantity)}::int[])`.execute(
-    trx,
-  );
+  await q
+    .updateTable('stock as s')
+    .from(lineRows(a.lines).as('l'))
+    .set((eb) => ({
+      reserved: eb('s.reserved', '+', eb.ref('l.quantity')),
+      updated_at: eb.fn('now'),
+    }))
+    .where('s.store_id', '=', a.storeId)
+    .whereRef('s.product_id', '=', 'l.product_id')
+    .execute();
+  await q
+    .insertInto('reservations')
+    .values({
+      id: a.id,
+      store_id: a.storeId,
+      owner: a.owner,
+      status: 'held',
+      expires_at: a.expiresAt,
+    })
+    .execute();
+  await q
+    .insertInto('reservation_lines')
+    .columns(['reservation_id', 'product_id', 'quantity'])
+    .expression(
+      q
+        .selectFrom(lineRows(a.lines).as('l'))
+        .select((eb) => [eb.val(a.id).as('reservation_id'), 'l.product_id', 'l.quantity']),
+    )
+    .execute();
   return [];
 }
 
@@ -108,14 +139,17 @@ export async function finishReservation(
   now: Date,
   picked?: readonly ReservationLine[],
 ): Promise<string | null> {
+  const products = (picked ?? []).map((p) => p.productId);
+  const quantities = (picked ?? []).map((p) => p.quantity);
   // The store id never changes, so reading it in the same statement costs no extra round trip.
-  const res = await sql<{
-    ok: boolean;
-    store_id: string | null;
-  }>`SELECT inventory_finish(${id}::uuid, ${to}, ${(picked ?? []).map((p) => p.productId)}::uuid[],
-    ${(picked ?? []).map((p) => p.quantity)}::int[], ${now.toISOString()}::timestamptz) AS ok,
-    (SELECT store_id FROM reservations WHERE id = ${id}::uuid) AS store_id`.execute(db);
-  const row = res.rows[0];
+  const row = await inventoryDb(db)
+    .selectNoFrom((eb) => [
+      // Raw: calls the SQL function inventory_finish (migration 0003), arguments cast to arrays.
+      sql<boolean>`inventory_finish(${id}::uuid, ${to}, ${products}::uuid[], ${quantities}::int[],
+        ${now.toISOString()}::timestamptz)`.as('ok'),
+      eb.selectFrom('reservations').select('store_id').where('id', '=', id).as('store_id'),
+    ])
+    .executeTakeFirst();
   return row?.ok === true ? row.store_id : null;
 }
 
@@ -124,55 +158,66 @@ export async function extendReservations(
   db: Db,
   moves: ReadonlyArray<{ id: string; until: Date }>,
 ): Promise<boolean[]> {
-  const res = await sql<{
-    id: string;
-  }>`UPDATE reservations r SET expires_at = m.until, updated_at = now()
-    FROM unnest(${moves.map((m) => m.id)}::uuid[], ${moves.map((m) => m.until.toISOString())}::timestamptz[]) AS m(id, until)
-    WHERE r.id = m.id AND r.status = 'held' RETURNING r.id`.execute(db);
-  const moved = new Set(res.rows.map((r) => r.id));
+  const ids = moves.map((m) => m.id);
+  const untils = moves.map((m) => m.until.toISOString());
+  // Raw: a multi-array unnest with a column list (… AS t(id, until)) has no Kysely builder.
+  const rows = sql<{ id: string; until: Date }>`(SELECT * FROM unnest(
+    ${ids}::uuid[], ${untils}::timestamptz[]) AS t(id, until))`;
+  const res = await inventoryDb(db)
+    .updateTable('reservations as r')
+    .from(rows.as('m'))
+    .set((eb) => ({ expires_at: eb.ref('m.until'), updated_at: eb.fn('now') }))
+    .whereRef('r.id', '=', 'm.id')
+    .where('r.status', '=', 'held')
+    .returning('r.id')
+    .execute();
+  const moved = new Set(res.map((r) => r.id));
   return moves.map((m) => moved.has(m.id));
 }
 
-export async function heldReservationOf(
-  db: Db,
-  owner: string,
-): Promise<{ id: string; store_id: string } | undefined> {
-  const res = await sql<{ id: string; store_id: string }>`SELECT id, store_id FROM reservations
-    WHERE owner = ${owner} AND status = 'held' FOR UPDATE`.execute(db);
-  return res.rows[0];
+export function heldReservationOf(db: Db, owner: string) {
+  return inventoryDb(db)
+    .selectFrom('reservations')
+    .select(['id', 'store_id'])
+    .where('owner', '=', owner)
+    .where('status', '=', 'held')
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function findReservation(db: Db, id: string) {
-  const res = await sql<{
-    id: string;
-    store_id: string;
-    owner: string;
-    status: string;
-    expires_at: Date;
-  }>`
-    SELECT id, store_id, owner, status, expires_at FROM reservations WHERE id = ${id}::uuid`.execute(
-    db,
-  );
-  const r = res.rows[0];
+  const q = inventoryDb(db);
+  const r = await q
+    .selectFrom('reservations')
+    .select(['id', 'store_id', 'owner', 'status', 'expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!r) return undefined;
-  const lines = await sql<{
-    product_id: string;
-    quantity: number;
-  }>`SELECT product_id, quantity FROM reservation_lines
-    WHERE reservation_id = ${id}::uuid ORDER BY product_id`.execute(db);
-  return { ...r, lines: lines.rows };
+  const lines = await q
+    .selectFrom('reservation_lines')
+    .select(['product_id', 'quantity'])
+    .where('reservation_id', '=', id)
+    .orderBy('product_id')
+    .execute();
+  return { ...r, lines };
 }
 
 /** Held reservations past their expiry, claimed so concurrent sweepers never take the same. */
 export async function dueReservations(db: Db, now: Date, limit: number): Promise<string[]> {
-  const res = await sql<{
-    id: string;
-  }>`SELECT id FROM reservations WHERE status = 'held' AND expires_at <= ${now.toISOString()}::timestamptz
-    ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(db);
-  return res.rows.map((r) => r.id);
+  const rows = await inventoryDb(db)
+    .selectFrom('reservations')
+    .select('id')
+    .where('status', '=', 'held')
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => r.id);
 }
 
-export async function adjustStock(
+export function adjustStock(
   db: Db,
   a: {
     storeId: string;
@@ -184,38 +229,66 @@ export async function adjustStock(
     auditId: string;
   },
 ): Promise<{ on_hand: number; reserved: number } | undefined> {
-  const res = await sql<{ on_hand: number; reserved: number }>`
-    WITH upd AS (
-      UPDATE stock SET on_hand = on_hand + ${a.delta}, updated_at = now()
-      WHERE store_id = ${a.storeId}::uuid AND product_id = ${a.productId}::uuid AND on_hand + ${a.delta} >= reserved
-      RETURNING on_hand, reserved
-    ), audit AS (
-      INSERT INTO stock_adjustments (id, store_id, product_id, kind, delta, on_hand_after, reason, actor)
-      SELECT ${a.auditId}::uuid, ${a.storeId}::uuid, ${a.productId}::uuid, ${a.kind}, ${a.delta}, on_hand, ${a.reason}, ${a.actor} FROM upd
+  return inventoryDb(db)
+    .with('upd', (w) =>
+      w
+        .updateTable('stock')
+        .set((eb) => ({ on_hand: eb('on_hand', '+', a.delta), updated_at: eb.fn('now') }))
+        .where('store_id', '=', a.storeId)
+        .where('product_id', '=', a.productId)
+        .where((eb) => eb(eb('on_hand', '+', a.delta), '>=', eb.ref('reserved')))
+        .returning(['on_hand', 'reserved']),
     )
-    SELECT on_hand, reserved FROM upd`.execute(db);
-  return res.rows[0];
+    .with('audit', (w) =>
+      w
+        .insertInto('stock_adjustments')
+        .columns([
+          'id',
+          'store_id',
+          'product_id',
+          'kind',
+          'delta',
+          'on_hand_after',
+          'reason',
+          'actor',
+        ])
+        .expression(
+          w
+            .selectFrom('upd')
+            .select((eb) => [
+              eb.val(a.auditId).as('id'),
+              eb.val(a.storeId).as('store_id'),
+              eb.val(a.productId).as('product_id'),
+              eb.val(a.kind).as('kind'),
+              eb.val(a.delta).as('delta'),
+              'on_hand',
+              eb.val(a.reason).as('reason'),
+              eb.val(a.actor).as('actor'),
+            ]),
+        ),
+    )
+    .selectFrom('upd')
+    .select(['on_hand', 'reserved'])
+    .executeTakeFirst();
 }
 
-export async function stockOf(db: Db, storeId: string, productId: string) {
-  const res = await sql<{ on_hand: number; reserved: number }>`SELECT on_hand, reserved FROM stock
-    WHERE store_id = ${storeId}::uuid AND product_id = ${productId}::uuid`.execute(db);
-  return res.rows[0];
+export function stockOf(db: Db, storeId: string, productId: string) {
+  return inventoryDb(db)
+    .selectFrom('stock')
+    .select(['on_hand', 'reserved'])
+    .where('store_id', '=', storeId)
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
 }
 
-export async function auditTrail(db: Db, storeId: string, productId: string, limit: number) {
-  const res = await sql<{
-    id: string;
-    kind: string;
-    delta: number;
-    on_hand_after: number;
-    reason: string;
-    actor: string;
-    created_at: Date;
-  }>`
-    SELECT id, kind, delta, on_hand_after, reason, actor, created_at FROM stock_adjustments
-    WHERE store_id = ${storeId}::uuid AND product_id = ${productId}::uuid ORDER BY created_at DESC, id DESC LIMIT ${limit}`.execute(
-    db,
-  );
-  return res.rows;
+export function auditTrail(db: Db, storeId: string, productId: string, limit: number) {
+  return inventoryDb(db)
+    .selectFrom('stock_adjustments')
+    .select(['id', 'kind', 'delta', 'on_hand_after', 'reason', 'actor', 'created_at'])
+    .where('store_id', '=', storeId)
+    .where('product_id', '=', productId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }

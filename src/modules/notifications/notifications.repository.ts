@@ -1,4 +1,4 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 
 export interface NotificationsTable {
@@ -51,7 +51,7 @@ export function notificationsRepository(db: Db) {
     async markRead(id: string, userId: string, role: string): Promise<boolean> {
       const r = await q
         .updateTable('notifications')
-        .set({ read_at: sql`coalesce(read_at, now())` })
+        .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.fn<Date>('now')) }))
         .where('id', '=', id)
         .where((eb) =>
           eb.or([eb('recipient_user_id', '=', userId), eb('recipient_role', '=', role)]),

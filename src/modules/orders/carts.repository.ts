@@ -1,20 +1,8 @@
-import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-
-interface Tables {
-  carts: {
-    id: string;
-    customer_id: string;
-    store_id: string;
-    status: 'open' | 'checked_out' | 'abandoned';
-    version: number;
-    updated_at: Date;
-  };
-  cart_lines: { cart_id: string; product_id: string; quantity: number };
-}
+import { ordersDb } from './orders-tables.ts';
 
 export function cartsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = ordersDb(db);
   return {
     async openCartOf(customerId: string) {
       const cart = await q
@@ -71,7 +59,7 @@ export function cartsRepository(db: Db) {
       }
       await q
         .updateTable('carts')
-        .set({ version: sql`version + 1`, updated_at: sql`now()` })
+        .set((eb) => ({ version: eb('version', '+', eb.lit(1)), updated_at: eb.fn('now') }))
         .where('id', '=', cartId)
         .execute();
     },
@@ -79,7 +67,7 @@ export function cartsRepository(db: Db) {
     async close(cartId: string, status: 'checked_out' | 'abandoned'): Promise<boolean> {
       const r = await q
         .updateTable('carts')
-        .set({ status, updated_at: sql`now()` })
+        .set((eb) => ({ status, updated_at: eb.fn('now') }))
         .where('id', '=', cartId)
         .where('status', '=', 'open')
         .executeTakeFirst();

@@ -1,14 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { orderEventType } from './orders.events.ts';
 import {
+  CHANGED_ORDER_ID,
   type NewOrder,
   ORDER_EVENT_PAYLOAD,
   type OrderLineRow,
   type OrderRow,
-  type OrderTables,
 } from './orders.repository.ts';
+import { ordersDb } from './orders-tables.ts';
 
 /** The columns a checkout writes (the rest take their defaults). */
 const ORDER_COLUMNS = [
@@ -48,7 +49,7 @@ const LINE_COLUMNS = [
  * Kysely cannot name.
  */
 export function orderPlacementRepository(db: Db) {
-  const q = db as unknown as Kysely<OrderTables>;
+  const q = ordersDb(db);
   return {
     /**
      * The order, its lines and its event in one statement. Undefined when this customer already
@@ -61,6 +62,7 @@ export function orderPlacementRepository(db: Db) {
         .onConflict((oc) => oc.columns(['customer_id', 'client_key']).doNothing())
         .returningAll();
       const col = <K extends keyof OrderLineRow>(k: K) => lines.map((l) => l[k]);
+      // Raw: a data-modifying CTE over `changed` joined to a multi-array unnest of the lines.
       const insertLines = sql`lines AS (
         INSERT INTO order_lines (order_id, product_id, sku, name, unit_price_minor, quantity, age_restricted)
         SELECT changed.id, l.* FROM changed, unnest(${col('product_id')}::uuid[], ${col('sku')}::text[], ${col('name')}::text[],
@@ -69,7 +71,7 @@ export function orderPlacementRepository(db: Db) {
       const res = await withOutboxEvent<OrderRow>(
         insertOrder,
         { id: eventId, type: orderEventType('placed'), version: 1 },
-        sql`changed.id::text`,
+        CHANGED_ORDER_ID,
         ORDER_EVENT_PAYLOAD,
         insertLines,
       ).execute(db);
@@ -87,8 +89,10 @@ export function orderPlacementRepository(db: Db) {
       eventIds: readonly string[],
     ) {
       const cols = sql.join(ORDER_COLUMNS.map((c) => sql.ref(c)));
+      // Raw: INSERT … SELECT from jsonb_populate_recordset, which Kysely has no builder for.
       const insertOrders = sql`INSERT INTO orders (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::orders, ${JSON.stringify(orders)}::jsonb)
         ON CONFLICT (customer_id, client_key) DO NOTHING RETURNING *`;
+      // Raw: jsonb_populate_recordset again, in a data-modifying CTE that joins `changed`.
       const insertLines = sql`lines AS (
         INSERT INTO order_lines (${sql.join(LINE_COLUMNS.map((c) => sql.ref(c)))})
         SELECT ${sql.join(LINE_COLUMNS.map((c) => sql.ref(`l.${c}`)))} FROM jsonb_populate_recordset(NULL::order_lines, ${JSON.stringify(lines)}::jsonb) AS l
@@ -104,8 +108,8 @@ export function orderPlacementRepository(db: Db) {
         await withOutboxEvents<OrderRow>(
           insertOrders,
           event,
-          sql`changed.id`,
-          sql`changed.id::text`,
+          CHANGED_ORDER_ID,
+          CHANGED_ORDER_ID,
           ORDER_EVENT_PAYLOAD,
           insertLines,
         ).execute(db)

@@ -1,9 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { orderEventType } from './orders.events.ts';
 import type { OrderStatus } from './order-state.ts';
-import { ORDER_EVENT_PAYLOAD, type OrderRow, type OrderTables } from './orders.repository.ts';
+import { CHANGED_ORDER_ID, ORDER_EVENT_PAYLOAD, type OrderRow } from './orders.repository.ts';
+import { type OrdersDb, ordersDb } from './orders-tables.ts';
 
 type Extra = { reason?: string | null; version?: number };
 
@@ -12,7 +13,7 @@ type Extra = { reason?: string | null; version?: number };
  * concurrent or repeated transitions find the row already moved and change nothing.
  */
 function transitionQuery(
-  q: Kysely<OrderTables>,
+  q: OrdersDb,
   id: string,
   from: readonly OrderStatus[],
   to: OrderStatus,
@@ -20,13 +21,13 @@ function transitionQuery(
 ) {
   let query = q
     .updateTable('orders')
-    .set({
+    .set((eb) => ({
       status: to,
-      version: sql`version + 1`,
-      status_at: sql`now()`,
-      updated_at: sql`now()`,
+      version: eb('version', '+', eb.lit(1)),
+      status_at: eb.fn('now'),
+      updated_at: eb.fn('now'),
       ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
-    })
+    }))
     .where('id', '=', id)
     .where('status', 'in', [...from]);
   if (extra.version !== undefined) query = query.where('version', '=', extra.version);
@@ -35,7 +36,7 @@ function transitionQuery(
 
 /** Guarded moves of orders (each with its event) and what the moves record on the order. */
 export function orderTransitionsRepository(db: Db) {
-  const q = db as unknown as Kysely<OrderTables>;
+  const q = ordersDb(db);
   return {
     /** The guarded transition alone: the caller writes its event in the same transaction. */
     transition(id: string, from: readonly OrderStatus[], to: OrderStatus, extra: Extra = {}) {
@@ -52,7 +53,7 @@ export function orderTransitionsRepository(db: Db) {
       const res = await withOutboxEvent<OrderRow>(
         transitionQuery(q, id, from, to, extra),
         { id: eventId, type: orderEventType(to), version: 1 },
-        sql`changed.id::text`,
+        CHANGED_ORDER_ID,
         ORDER_EVENT_PAYLOAD,
       ).execute(db);
       return res.rows[0];
@@ -67,14 +68,14 @@ export function orderTransitionsRepository(db: Db) {
     ) {
       const update = q
         .updateTable('orders')
-        .set({
+        .set((eb) => ({
           status: to,
-          version: sql`version + 1`,
-          status_at: sql`now()`,
-          updated_at: sql`now()`,
+          version: eb('version', '+', eb.lit(1)),
+          status_at: eb.fn('now'),
+          updated_at: eb.fn('now'),
           ...(reason !== undefined ? { reason } : {}),
-        })
-        .where('id', '=', sql<string>`ANY(${sql.val([...ids])}::uuid[])`)
+        }))
+        .where((eb) => eb('id', '=', eb.fn.any(eb.val([...ids]))))
         .where('status', 'in', [...from])
         .returningAll();
       const event = { type: orderEventType(to), version: 1, keys: ids, eventIds };
@@ -82,30 +83,35 @@ export function orderTransitionsRepository(db: Db) {
         await withOutboxEvents<OrderRow>(
           update,
           event,
-          sql`changed.id`,
-          sql`changed.id::text`,
+          CHANGED_ORDER_ID,
+          CHANGED_ORDER_ID,
           ORDER_EVENT_PAYLOAD,
         ).execute(db)
       ).rows;
     },
-    /**
-     * The picked quantities of a ready order, each at most the ordered one. Raw: an UPDATE … FROM
-     * `unnest` of parallel arrays, which Kysely has no typed form for.
-     */
+    /** The picked quantities of a ready order, each at most the ordered one. */
     async setPicked(
       orderId: string,
       picked: ReadonlyArray<{ productId: string; quantity: number }>,
     ) {
       if (picked.length === 0) return;
-      await sql`UPDATE order_lines l SET picked_quantity = least(p.quantity, l.quantity)
-        FROM unnest(${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[]) AS p(product_id, quantity)
-        WHERE l.order_id = ${orderId}::uuid AND l.product_id = p.product_id`.execute(db);
+      // Raw: a multi-array unnest with a column definition list (… AS t(product_id, quantity)).
+      const rows = sql<{ product_id: string; quantity: number }>`(SELECT * FROM unnest(
+        ${picked.map((p) => p.productId)}::uuid[], ${picked.map((p) => p.quantity)}::int[])
+        AS t(product_id, quantity))`;
+      await q
+        .updateTable('order_lines as l')
+        .from(rows.as('p'))
+        .set((eb) => ({ picked_quantity: eb.fn<number>('least', ['p.quantity', 'l.quantity']) }))
+        .where('l.order_id', '=', orderId)
+        .whereRef('l.product_id', '=', 'p.product_id')
+        .execute();
     },
     /** The amount captured for a delivered order. */
     recordCapture(id: string, amountMinor: number) {
       return q
         .updateTable('orders')
-        .set({ captured_minor: amountMinor, updated_at: sql`now()` })
+        .set((eb) => ({ captured_minor: amountMinor, updated_at: eb.fn('now') }))
         .where('id', '=', id)
         .execute();
     },

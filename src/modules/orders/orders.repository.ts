@@ -1,47 +1,7 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { OrderStatus } from './order-state.ts';
-import type { Totals } from './pricing.ts';
-
-/** The totals of `priceOrder` are stored as they were computed at checkout. */
-export interface OrdersTable extends Totals {
-  id: string;
-  customer_id: string;
-  store_id: string;
-  status: OrderStatus;
-  version: Generated<number>;
-  currency: string;
-  captured_minor: number | null;
-  delivery_lat: number;
-  delivery_lng: number;
-  delivery_address: string;
-  reservation_id: string;
-  payment_method: string;
-  client_key: string | null;
-  reason: string | null;
-  promise_from: Date | null;
-  promise_to: Date | null;
-  placed_at: Generated<Date>;
-  status_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-export interface OrderLinesTable {
-  order_id: string;
-  product_id: string;
-  sku: string;
-  name: string;
-  unit_price_minor: number;
-  quantity: number;
-  picked_quantity: number | null;
-  age_restricted: boolean;
-}
-
-/** The module's own tables: its repositories narrow the shared handle to these. */
-export interface OrderTables {
-  orders: OrdersTable;
-  order_lines: OrderLinesTable;
-}
+import { type OrderLinesTable, type OrdersTable, ordersDb } from './orders-tables.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
@@ -52,15 +12,20 @@ export type NewOrder = Omit<
 
 /**
  * The event payload (OrderEventPayload) built from the changed row, inside the statement that
- * changes it. Raw: it reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
+ * changes it.
  */
+// Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
 export const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status,
   'store_id', changed.store_id, 'customer_id', changed.customer_id, 'total_minor', changed.total_minor,
   'captured_minor', changed.captured_minor, 'currency', changed.currency, 'reason', changed.reason)`;
 
+/** The changed order's id as text: its event's aggregate id and the key its event id is found by. */
+// Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
+export const CHANGED_ORDER_ID = sql`changed.id::text`;
+
 /** Reads of orders and their lines. */
 export function ordersRepository(db: Db) {
-  const q = db as unknown as Kysely<OrderTables>;
+  const q = ordersDb(db);
   return {
     find(id: string) {
       return q.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
@@ -73,16 +38,19 @@ export function ordersRepository(db: Db) {
         .where('client_key', '=', key)
         .executeTakeFirst();
     },
-    /**
-     * The orders placed with these customers' keys (one statement for many). Raw: a join with
-     * `unnest` of two parallel arrays keeps one parameter per column whatever the batch size,
-     * which Kysely has no typed form for.
-     */
-    async findByClientKeys(asks: ReadonlyArray<{ customerId: string; key: string }>) {
-      const res = await sql<OrderRow>`SELECT o.* FROM orders o
-        JOIN unnest(${asks.map((a) => a.customerId)}::uuid[], ${asks.map((a) => a.key)}::text[]) AS a(customer_id, client_key)
-          ON o.customer_id = a.customer_id AND o.client_key = a.client_key`.execute(db);
-      return res.rows;
+    /** The orders placed with these customers' keys (one statement for many). */
+    findByClientKeys(asks: ReadonlyArray<{ customerId: string; key: string }>) {
+      // Raw: a multi-array unnest with a column definition list (… AS t(customer_id, client_key)).
+      const keys = sql<{ customer_id: string; client_key: string }>`(SELECT * FROM unnest(
+        ${asks.map((a) => a.customerId)}::uuid[], ${asks.map((a) => a.key)}::text[])
+        AS t(customer_id, client_key))`;
+      return q
+        .selectFrom('orders as o')
+        .innerJoin(keys.as('a'), (j) =>
+          j.onRef('o.customer_id', '=', 'a.customer_id').onRef('o.client_key', '=', 'a.client_key'),
+        )
+        .selectAll('o')
+        .execute();
     },
     lines(orderId: string) {
       return q
@@ -117,9 +85,10 @@ export function ordersRepository(db: Db) {
         .selectFrom('orders')
         .select('id')
         .where('status', '=', status)
+        // Raw: make_interval's named argument (secs => …), which eb.fn cannot pass.
         .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`);
       if (except.length > 0)
-        query = query.where('id', '<>', sql<string>`ALL(${sql.val([...except])}::uuid[])`);
+        query = query.where((eb) => eb.not(eb('id', '=', eb.fn.any(eb.val([...except])))));
       const rows = await query.orderBy('status_at').limit(limit).execute();
       return rows.map((r) => r.id);
     },

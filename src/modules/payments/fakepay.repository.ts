@@ -1,55 +1,19 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { ProviderPaymentStatus } from './payment-provider.ts';
-
-/** The fake provider's own tables (it plays an external system: nothing else reads them). */
-interface FakepayPaymentsTable {
-  id: string;
-  reference: string;
-  card: string;
-  currency: string;
-  status: ProviderPaymentStatus;
-  decline_reason: string | null;
-  authorized_minor: number;
-  captured_minor: Generated<number>;
-  refunded_minor: Generated<number>;
-  event_seq: Generated<number>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-interface FakepayRequestsTable {
-  idempotency_key: string;
-  operation: string;
-  params_hash: string;
-  payment_id: string | null;
-  response: unknown;
-  created_at: Generated<Date>;
-}
-interface FakepayEventsTable {
-  id: string;
-  payment_id: string;
-  seq: number;
-  type: string;
-  payload: unknown;
-  created_at: Generated<Date>;
-  attempts: Generated<number>;
-  next_attempt_at: Generated<Date>;
-  delivered_at: Generated<Date | null>;
-  gave_up_at: Generated<Date | null>;
-  last_error: Generated<string | null>;
-}
-interface Tables {
-  fakepay_payments: FakepayPaymentsTable;
-  fakepay_requests: FakepayRequestsTable;
-  fakepay_events: FakepayEventsTable;
-}
+import {
+  type FakepayDb,
+  type FakepayEventsTable,
+  type FakepayPaymentsTable,
+  fakepayDb,
+} from './payments-tables.ts';
 
 export type FakepayPayment = Selectable<FakepayPaymentsTable>;
 export type FakepayEvent = Selectable<FakepayEventsTable>;
 
 /** Idempotency keys with their stored responses (a repeat of a key replays the first answer). */
 export function fakepayRequestsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = fakepayDb(db);
   return {
     /**
      * Claims an idempotency key inside the caller's transaction. A concurrent call with the same key
@@ -84,52 +48,93 @@ export function fakepayRequestsRepository(db: Db) {
         .execute();
     },
 
-    /**
-     * A new payment with its stored response and its first event (if any) in one statement: the
-     * key's claim, the payment and the event commit together or not at all, as in the transaction
-     * of `claimRequest` … `storeResponse`, for one round trip. False when the key was taken: a
-     * concurrent call with it waits for the first to commit (or roll back, then claims it).
-     */
-    async insertPaymentOnce(
-      r: { key: string; operation: string; paramsHash: string; response: unknown },
-      p: Pick<
-        FakepayPayment,
-        | 'id'
-        | 'reference'
-        | 'card'
-        | 'currency'
-        | 'status'
-        | 'decline_reason'
-        | 'authorized_minor'
-        | 'event_seq'
-      >,
-      e: Pick<FakepayEvent, 'id' | 'seq' | 'type' | 'payload'> | null,
-    ): Promise<boolean> {
-      const res = await sql<{ claimed: number }>`
-        WITH claimed AS (
-          INSERT INTO fakepay_requests (idempotency_key, operation, params_hash, payment_id, response)
-          VALUES (${r.key}, ${r.operation}, ${r.paramsHash}, ${p.id}, ${JSON.stringify(r.response)}::jsonb)
-          ON CONFLICT (idempotency_key) DO NOTHING
-          RETURNING idempotency_key
-        ), payment AS (
-          INSERT INTO fakepay_payments (id, reference, card, currency, status, decline_reason, authorized_minor, event_seq)
-          SELECT ${p.id}::text, ${p.reference}::text, ${p.card}::text, ${p.currency}::text, ${p.status}::text, ${p.decline_reason}::text,
-                 ${p.authorized_minor}::bigint, ${p.event_seq}::int FROM claimed
-          RETURNING id
-        ), event AS (
-          INSERT INTO fakepay_events (id, payment_id, seq, type, payload)
-          SELECT ${e?.id ?? null}::text, id, ${e?.seq ?? 0}::int, ${e?.type ?? null}::text, ${JSON.stringify(e?.payload ?? null)}::jsonb
-          FROM payment WHERE ${e !== null}::boolean
-        )
-        SELECT count(*)::int AS claimed FROM claimed`.execute(db);
-      return (res.rows[0]?.claimed ?? 0) > 0;
-    },
+    insertPaymentOnce: (r: RequestClaim, p: NewFakepayPayment, e: FirstEvent | null) =>
+      insertPaymentOnce(q, r, p, e),
   };
+}
+
+interface RequestClaim {
+  key: string;
+  operation: string;
+  paramsHash: string;
+  response: unknown;
+}
+const NEW_PAYMENT_COLUMNS = [
+  'id',
+  'reference',
+  'card',
+  'currency',
+  'status',
+  'decline_reason',
+  'authorized_minor',
+  'event_seq',
+] as const;
+type NewFakepayPayment = Pick<FakepayPayment, (typeof NEW_PAYMENT_COLUMNS)[number]>;
+type FirstEvent = Pick<FakepayEvent, 'id' | 'seq' | 'type' | 'payload'>;
+
+/**
+ * A new payment with its stored response and its first event (if any) in one statement: the
+ * key's claim, the payment and the event commit together or not at all, as in the transaction
+ * of `claimRequest` … `storeResponse`, for one round trip. False when the key was taken: a
+ * concurrent call with it waits for the first to commit (or roll back, then claims it).
+ */
+async function insertPaymentOnce(
+  q: FakepayDb,
+  r: RequestClaim,
+  p: NewFakepayPayment,
+  e: FirstEvent | null,
+): Promise<boolean> {
+  const row = await q
+    .with('claimed', (w) =>
+      w
+        .insertInto('fakepay_requests')
+        .values({
+          idempotency_key: r.key,
+          operation: r.operation,
+          params_hash: r.paramsHash,
+          payment_id: p.id,
+          response: JSON.stringify(r.response),
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('idempotency_key'),
+    )
+    .with('payment', (w) =>
+      w
+        .insertInto('fakepay_payments')
+        .columns(NEW_PAYMENT_COLUMNS)
+        .expression(
+          w
+            .selectFrom('claimed')
+            .select((eb) => NEW_PAYMENT_COLUMNS.map((c) => eb.val(p[c]).as(c))),
+        )
+        .returning('id'),
+    )
+    .with('event', (w) =>
+      w
+        .insertInto('fakepay_events')
+        .columns(['id', 'payment_id', 'seq', 'type', 'payload'])
+        .expression(
+          w
+            .selectFrom('payment')
+            .select((eb) => [
+              eb.val(e?.id ?? null).as('id'),
+              'id as payment_id',
+              eb.val(e?.seq ?? 0).as('seq'),
+              eb.val(e?.type ?? null).as('type'),
+              eb.val(JSON.stringify(e?.payload ?? null)).as('payload'),
+            ])
+            .where((eb) => eb.lit(e !== null)),
+        ),
+    )
+    .selectFrom('claimed')
+    .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('claimed'))
+    .executeTakeFirst();
+  return (row?.claimed ?? 0) > 0;
 }
 
 /** The provider's payments and its money rules. */
 export function fakepayPaymentsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = fakepayDb(db);
   return {
     find(id: string) {
       return q.selectFrom('fakepay_payments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -152,12 +157,12 @@ export function fakepayPaymentsRepository(db: Db) {
     capture(id: string, amount: number) {
       return q
         .updateTable('fakepay_payments')
-        .set({
+        .set((eb) => ({
           status: 'captured',
           captured_minor: amount,
-          event_seq: sql`event_seq + 1`,
-          updated_at: sql`now()`,
-        })
+          event_seq: eb('event_seq', '+', eb.lit(1)),
+          updated_at: eb.fn('now'),
+        }))
         .where('id', '=', id)
         .where('status', '=', 'authorized')
         .where('authorized_minor', '>=', amount)
@@ -167,7 +172,11 @@ export function fakepayPaymentsRepository(db: Db) {
     void(id: string) {
       return q
         .updateTable('fakepay_payments')
-        .set({ status: 'voided', event_seq: sql`event_seq + 1`, updated_at: sql`now()` })
+        .set((eb) => ({
+          status: 'voided',
+          event_seq: eb('event_seq', '+', eb.lit(1)),
+          updated_at: eb.fn('now'),
+        }))
         .where('id', '=', id)
         .where('status', '=', 'authorized')
         .returningAll()
@@ -176,15 +185,20 @@ export function fakepayPaymentsRepository(db: Db) {
     refund(id: string, amount: number) {
       return q
         .updateTable('fakepay_payments')
-        .set({
-          refunded_minor: sql`refunded_minor + ${amount}`,
-          status: sql`CASE WHEN refunded_minor + ${amount} = captured_minor THEN 'refunded' ELSE 'partially_refunded' END`,
-          event_seq: sql`event_seq + 1`,
-          updated_at: sql`now()`,
-        })
+        .set((eb) => ({
+          refunded_minor: eb('refunded_minor', '+', amount),
+          status: eb
+            .case()
+            .when(eb('refunded_minor', '+', amount), '=', eb.ref('captured_minor'))
+            .then<ProviderPaymentStatus>('refunded')
+            .else<ProviderPaymentStatus>('partially_refunded')
+            .end(),
+          event_seq: eb('event_seq', '+', eb.lit(1)),
+          updated_at: eb.fn('now'),
+        }))
         .where('id', '=', id)
         .where('status', 'in', ['captured', 'partially_refunded'])
-        .where(sql<boolean>`refunded_minor + ${amount} <= captured_minor`)
+        .where((eb) => eb(eb('refunded_minor', '+', amount), '<=', eb.ref('captured_minor')))
         .returningAll()
         .executeTakeFirst();
     },
@@ -193,7 +207,7 @@ export function fakepayPaymentsRepository(db: Db) {
 
 /** The webhook events the provider sends, with their delivery state. */
 export function fakepayEventsRepository(db: Db) {
-  const q = db as unknown as Kysely<Tables>;
+  const q = fakepayDb(db);
   return {
     async insertEvent(
       e: Pick<FakepayEvent, 'id' | 'payment_id' | 'seq' | 'type' | 'payload'>,
@@ -208,19 +222,34 @@ export function fakepayEventsRepository(db: Db) {
      * two deliverers never send the same event at once and a crashed one's lease runs out.
      */
     async leaseDueEvents(limit: number): Promise<FakepayEvent[]> {
-      const res =
-        await sql<FakepayEvent>`UPDATE fakepay_events SET next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
-        WHERE id IN (SELECT id FROM fakepay_events WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now()
-          ORDER BY created_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-        RETURNING *`.execute(q);
-      return res.rows.sort(
-        (a, b) => a.created_at.getTime() - b.created_at.getTime() || a.seq - b.seq,
-      );
+      const rows = await q
+        .updateTable('fakepay_events')
+        .set((eb) => ({
+          // Raw: an interval literal; Kysely has neither an interval value nor a cast to interval.
+          next_attempt_at: sql<Date>`now() + interval '30 seconds'`,
+          attempts: eb('attempts', '+', eb.lit(1)),
+        }))
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('fakepay_events')
+            .select('id')
+            .where('delivered_at', 'is', null)
+            .where('gave_up_at', 'is', null)
+            .where((eb) => eb('next_attempt_at', '<=', eb.fn<Date>('now')))
+            .orderBy('created_at')
+            .orderBy('seq')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll()
+        .execute();
+      return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.seq - b.seq);
     },
     async markDelivered(id: string): Promise<void> {
       await q
         .updateTable('fakepay_events')
-        .set({ delivered_at: sql`now()`, last_error: null })
+        .set((eb) => ({ delivered_at: eb.fn('now'), last_error: null }))
         .where('id', '=', id)
         .execute();
     },
@@ -231,10 +260,16 @@ export function fakepayEventsRepository(db: Db) {
       maxAttempts: number,
       retryAfterMs: number,
     ): Promise<void> {
-      await sql`UPDATE fakepay_events SET last_error = ${error.slice(0, 500)},
-          next_attempt_at = now() + make_interval(secs => ${retryAfterMs / 1000}),
-          gave_up_at = CASE WHEN attempts >= ${maxAttempts} THEN now() END
-        WHERE id = ${id}`.execute(q);
+      await q
+        .updateTable('fakepay_events')
+        .set((eb) => ({
+          last_error: error.slice(0, 500),
+          // Raw: make_interval's named argument (secs => …), which eb.fn cannot pass.
+          next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryAfterMs / 1000})`,
+          gave_up_at: eb.case().when('attempts', '>=', maxAttempts).then(eb.fn<Date>('now')).end(),
+        }))
+        .where('id', '=', id)
+        .execute();
     },
     eventsOf(paymentId: string) {
       return q

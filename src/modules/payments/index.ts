@@ -14,7 +14,7 @@ export { FakepayEvents } from './fakepay-operations.ts';
 export type { DeclineReason, PaymentProvider } from './payment-provider.ts';
 export type { PaymentView } from './payment-view.ts';
 export type { Mismatch } from './payments.reconciliation.ts';
-export type { PaymentStatus } from './payments.repository.ts';
+export type { PaymentStatus } from './payments-tables.ts';
 export { type PaymentEventPayload, PaymentEvents } from './payments.events.ts';
 export type { PaymentsService } from './payments.service.ts';
 

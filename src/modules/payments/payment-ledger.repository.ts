@@ -1,10 +1,10 @@
-import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { NewLedgerRow, PaymentTables, PaymentTotals } from './payments.repository.ts';
+import type { NewLedgerRow, PaymentTotals } from './payments.repository.ts';
+import { type LedgerKind, paymentsDb } from './payments-tables.ts';
 
 /** The ledger: one row per money movement, unique on its idempotency key. */
 export function ledgerRepository(db: Db) {
-  const q = db as unknown as Kysely<PaymentTables>;
+  const q = paymentsDb(db);
   return {
     /** Returns false when the idempotency key already has its row (a repeat changes nothing). */
     async addLedger(row: NewLedgerRow): Promise<boolean> {
@@ -33,18 +33,40 @@ export function ledgerRepository(db: Db) {
     },
 
     /** The newest payments with their ledger sums (authorized = authorizations − releases). */
-    async totals(limit: number): Promise<PaymentTotals[]> {
-      const res = await sql<PaymentTotals>`
-        SELECT p.*, s.* FROM (SELECT * FROM payments ORDER BY id DESC LIMIT ${limit}) p
-        CROSS JOIN LATERAL (SELECT
-          (COALESCE(sum(amount_minor) FILTER (WHERE kind = 'authorize'), 0)
-            - COALESCE(sum(amount_minor) FILTER (WHERE kind = 'void'), 0))::bigint AS ledger_authorized,
-          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'capture'), 0)::bigint AS ledger_captured,
-          COALESCE(sum(amount_minor) FILTER (WHERE kind = 'refund'), 0)::bigint AS ledger_refunded,
-          COALESCE(array_agg(DISTINCT currency::text), '{}') AS ledger_currencies
-          FROM payment_ledger WHERE payment_id = p.id) s
-        ORDER BY p.id DESC`.execute(q);
-      return res.rows;
+    totals(limit: number): Promise<PaymentTotals[]> {
+      return q
+        .selectFrom((eb) =>
+          eb.selectFrom('payments').selectAll().orderBy('id', 'desc').limit(limit).as('p'),
+        )
+        .crossJoinLateral((lateral) =>
+          lateral
+            .selectFrom('payment_ledger')
+            .select((eb) => {
+              const sumOf = (kind: LedgerKind) =>
+                eb.fn.coalesce(
+                  eb.fn.sum<number>('amount_minor').filterWhere('kind', '=', kind),
+                  eb.lit(0),
+                );
+              return [
+                eb
+                  .cast<number>(eb(sumOf('authorize'), '-', sumOf('void')), 'bigint')
+                  .as('ledger_authorized'),
+                eb.cast<number>(sumOf('capture'), 'bigint').as('ledger_captured'),
+                eb.cast<number>(sumOf('refund'), 'bigint').as('ledger_refunded'),
+                eb.fn
+                  .coalesce(
+                    eb.fn.agg<string[]>('array_agg', [eb.cast('currency', 'text')]).distinct(),
+                    eb.val<string[]>([]),
+                  )
+                  .as('ledger_currencies'),
+              ];
+            })
+            .whereRef('payment_id', '=', 'p.id')
+            .as('s'),
+        )
+        .selectAll(['p', 's'])
+        .orderBy('p.id', 'desc')
+        .execute();
     },
   };
 }

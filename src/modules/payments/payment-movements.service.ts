@@ -8,7 +8,8 @@ import { ledgerRepository } from './payment-ledger.repository.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import { eventOf, type PaymentView, view } from './payment-view.ts';
 import { PaymentEvents } from './payments.events.ts';
-import { type LedgerKind, type PaymentRow, paymentsRepository } from './payments.repository.ts';
+import { type PaymentRow, paymentsRepository } from './payments.repository.ts';
+import type { LedgerKind } from './payments-tables.ts';
 import type { ProviderCall } from './provider-policy.ts';
 
 /** What moving money after the authorization needs. */

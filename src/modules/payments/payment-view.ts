@@ -1,6 +1,7 @@
 import { newEvent } from '../../platform/bus/event.ts';
 import type { PaymentEventPayload } from './payments.events.ts';
-import type { LedgerKind, LedgerRow, PaymentRow, PaymentStatus } from './payments.repository.ts';
+import type { LedgerRow, PaymentRow } from './payments.repository.ts';
+import type { LedgerKind, PaymentStatus } from './payments-tables.ts';
 
 /** A payment as callers see it (the orders module returns it from its order-payment route). */
 export interface PaymentView {

@@ -1,10 +1,10 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { PaymentTables, WebhookEventsTable } from './payments.repository.ts';
+import { paymentsDb, type WebhookEventsTable } from './payments-tables.ts';
 
 /** The provider's webhooks: their inbox, and the confirmed status they carry to our payments. */
 export function webhookInboxRepository(db: Db) {
-  const q = db as unknown as Kysely<PaymentTables>;
+  const q = paymentsDb(db);
   return {
     /** The webhook inbox: false when this event id was already received (a replay). */
     async recordWebhook(
@@ -48,7 +48,11 @@ export function webhookInboxRepository(db: Db) {
     ): Promise<boolean> {
       const res = await q
         .updateTable('payments')
-        .set({ provider_status: status, provider_seq: seq, provider_confirmed_at: sql`now()` })
+        .set((eb) => ({
+          provider_status: status,
+          provider_seq: seq,
+          provider_confirmed_at: eb.fn('now'),
+        }))
         .where('provider', '=', provider)
         .where('provider_payment_id', '=', providerPaymentId)
         .where('provider_seq', '<', seq)

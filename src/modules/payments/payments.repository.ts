@@ -1,58 +1,15 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { withOutboxEvents } from '../../platform/bus/outbox.ts';
 import { repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { PaymentEvents } from './payments.events.ts';
-
-export type PaymentStatus =
-  'authorized' | 'declined' | 'voided' | 'captured' | 'refunded' | 'partially_refunded' | 'failed';
-export type LedgerKind = 'authorize' | 'capture' | 'void' | 'refund';
-
-interface PaymentsTable {
-  id: string;
-  order_id: string;
-  status: PaymentStatus;
-  currency: string;
-  authorized_minor: Generated<number>;
-  captured_minor: Generated<number>;
-  refunded_minor: Generated<number>;
-  decline_reason: string | null;
-  provider: string;
-  provider_payment_id: string | null;
-  provider_status: Generated<string | null>;
-  provider_seq: Generated<number>;
-  provider_confirmed_at: Generated<Date | null>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-interface LedgerTable {
-  id: string;
-  payment_id: string;
-  order_id: string;
-  kind: LedgerKind;
-  amount_minor: number;
-  currency: string;
-  idempotency_key: string;
-  provider_ref: string | null;
-  reason: string | null;
-  created_at: Generated<Date>;
-}
-export interface WebhookEventsTable {
-  provider: string;
-  event_id: string;
-  provider_payment_id: string;
-  sequence: number;
-  type: string;
-  payload: unknown;
-  applied: Generated<boolean>;
-  received_at: Generated<Date>;
-}
-/** Our payment tables, for this module's repositories. */
-export interface PaymentTables {
-  payments: PaymentsTable;
-  payment_ledger: LedgerTable;
-  payment_webhook_events: WebhookEventsTable;
-}
+import {
+  type LedgerTable,
+  type PaymentStatus,
+  type PaymentsDb,
+  type PaymentsTable,
+  paymentsDb,
+} from './payments-tables.ts';
 
 export type PaymentRow = Selectable<PaymentsTable>;
 export type LedgerRow = Selectable<LedgerTable>;
@@ -78,12 +35,17 @@ export interface PaymentTotals extends PaymentRow {
 }
 
 /** The `payments.authorized` payload, built from the written row inside the statement. */
+// Raw: reads the `changed` CTE of withOutboxEvents, which Kysely cannot name.
 const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'order_id', changed.order_id, 'status', changed.status,
   'currency', changed.currency, 'amount_minor', changed.authorized_minor, 'authorized_minor', changed.authorized_minor,
   'captured_minor', changed.captured_minor, 'refunded_minor', changed.refunded_minor, 'reason', NULL)`;
 
+/** The changed payment's order id as text: its event's aggregate id and the key of its event id. */
+// Raw: reads the `changed` CTE of withOutboxEvents, which Kysely cannot name.
+const CHANGED_ORDER_ID = sql`changed.order_id::text`;
+
 /** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
-const upsertQuery = (q: Kysely<PaymentTables>, p: NewPayment | readonly NewPayment[]) =>
+const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
   q
     .insertInto('payments')
     .values(Array.isArray(p) ? [...p] : (p as NewPayment))
@@ -95,7 +57,7 @@ const upsertQuery = (q: Kysely<PaymentTables>, p: NewPayment | readonly NewPayme
           authorized_minor: (eb) => eb.ref('excluded.authorized_minor'),
           decline_reason: (eb) => eb.ref('excluded.decline_reason'),
           provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
-          updated_at: sql`now()`,
+          updated_at: (eb) => eb.fn('now'),
         })
         .where('payments.status', '=', 'failed'),
     )
@@ -115,10 +77,11 @@ export interface AuthorizedItem {
  * twice in the list is written by its first item only.
  */
 async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
-  const q = db as unknown as Kysely<PaymentTables>;
+  const q = paymentsDb(db);
   const repeat = repeatsInBatch(items, (it) => it.payment.order_id);
   const first = items.filter((_, i) => !repeat[i]);
   const orderIds = first.map((it) => it.payment.order_id);
+  // Raw: a data-modifying CTE over `changed` joined to a multi-array unnest (… AS l(order_id, …)).
   const ledgerRows = sql`ledger AS (
     INSERT INTO payment_ledger (id, payment_id, order_id, kind, amount_minor, currency, idempotency_key, provider_ref, reason)
     SELECT l.id, changed.id, changed.order_id, 'authorize', changed.authorized_minor, changed.currency, l.key, l.ref, NULL
@@ -137,8 +100,8 @@ async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
       first.map((it) => it.payment),
     ),
     event,
-    sql`changed.order_id`,
-    sql`changed.order_id::text`,
+    CHANGED_ORDER_ID,
+    CHANGED_ORDER_ID,
     AUTHORIZED_PAYLOAD,
     ledgerRows,
   ).execute(db);
@@ -148,7 +111,7 @@ async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
 
 /** Our payment rows. Amount changes are relative (`+`/`-`) so the CHECK constraint is the last word. */
 export function paymentsRepository(db: Db) {
-  const q = db as unknown as Kysely<PaymentTables>;
+  const q = paymentsDb(db);
   return {
     findByOrder(orderId: string, opts: { lock?: boolean } = {}) {
       const query = q.selectFrom('payments').selectAll().where('order_id', '=', orderId);
@@ -170,7 +133,7 @@ export function paymentsRepository(db: Db) {
     markVoided(id: string) {
       return q
         .updateTable('payments')
-        .set({ status: 'voided', updated_at: sql`now()` })
+        .set((eb) => ({ status: 'voided', updated_at: eb.fn('now') }))
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .returningAll()
@@ -187,19 +150,23 @@ export function paymentsRepository(db: Db) {
         refunded?: number;
       },
     ) {
-      const status =
-        m.status === 'refund'
-          ? sql<PaymentStatus>`CASE WHEN refunded_minor + ${m.refunded ?? 0} = captured_minor THEN 'refunded' ELSE 'partially_refunded' END`
-          : sql<PaymentStatus>`${m.status}`;
       return q
         .updateTable('payments')
-        .set({
-          status,
-          captured_minor: sql`captured_minor + ${m.captured ?? 0}`,
-          authorized_minor: sql`authorized_minor - ${m.released ?? 0}`,
-          refunded_minor: sql`refunded_minor + ${m.refunded ?? 0}`,
-          updated_at: sql`now()`,
-        })
+        .set((eb) => ({
+          status:
+            m.status === 'refund'
+              ? eb
+                  .case()
+                  .when(eb('refunded_minor', '+', m.refunded ?? 0), '=', eb.ref('captured_minor'))
+                  .then<PaymentStatus>('refunded')
+                  .else<PaymentStatus>('partially_refunded')
+                  .end()
+              : m.status,
+          captured_minor: eb('captured_minor', '+', m.captured ?? 0),
+          authorized_minor: eb('authorized_minor', '-', m.released ?? 0),
+          refunded_minor: eb('refunded_minor', '+', m.refunded ?? 0),
+          updated_at: eb.fn('now'),
+        }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 
 export type TicketStatus = 'open' | 'escalated' | 'resolved';
@@ -67,12 +67,14 @@ export function supportRepository(db: Db) {
     transition(id: string, from: TicketStatus[], to: TicketStatus, resolution?: string) {
       return q
         .updateTable('support_tickets')
-        .set({
+        .set((eb) => ({
           status: to,
-          version: sql`version + 1`,
-          ...(to === 'escalated' ? { escalated_at: sql`now()` } : {}),
-          ...(to === 'resolved' ? { resolved_at: sql`now()`, resolution: resolution ?? null } : {}),
-        })
+          version: eb('version', '+', eb.lit(1)),
+          ...(to === 'escalated' ? { escalated_at: eb.fn<Date>('now') } : {}),
+          ...(to === 'resolved'
+            ? { resolved_at: eb.fn<Date>('now'), resolution: resolution ?? null }
+            : {}),
+        }))
         .where('id', '=', id)
         .where('status', 'in', from)
         .returningAll()

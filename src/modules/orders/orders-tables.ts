@@ -1,0 +1,66 @@
+import type { Generated, Kysely } from 'kysely';
+import type { Db } from '../../platform/db/pool.ts';
+import type { OrderStatus } from './order-state.ts';
+import type { Totals } from './pricing.ts';
+
+// The orders module's tables (migrations/0001–0002), written once for its repositories.
+
+export interface CartsTable {
+  id: string;
+  customer_id: string;
+  store_id: string;
+  status: 'open' | 'checked_out' | 'abandoned';
+  version: number;
+  updated_at: Date;
+}
+
+export interface CartLinesTable {
+  cart_id: string;
+  product_id: string;
+  quantity: number;
+}
+
+/** The totals of `priceOrder` are stored as they were computed at checkout. */
+export interface OrdersTable extends Totals {
+  id: string;
+  customer_id: string;
+  store_id: string;
+  status: OrderStatus;
+  version: Generated<number>;
+  currency: string;
+  captured_minor: number | null;
+  delivery_lat: number;
+  delivery_lng: number;
+  delivery_address: string;
+  reservation_id: string;
+  payment_method: string;
+  client_key: string | null;
+  reason: string | null;
+  promise_from: Date | null;
+  promise_to: Date | null;
+  placed_at: Generated<Date>;
+  status_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  unit_price_minor: number;
+  quantity: number;
+  picked_quantity: number | null;
+  age_restricted: boolean;
+}
+
+export interface OrderTables {
+  carts: CartsTable;
+  cart_lines: CartLinesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+}
+
+/** The shared handle narrowed to the orders module's tables: no other module's can be named. */
+export type OrdersDb = Kysely<OrderTables>;
+export const ordersDb = (db: Db): OrdersDb => db as unknown as OrdersDb;
