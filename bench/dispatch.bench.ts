@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { dispatchFor } from '../src/modules/dispatch/index.ts';
 import { newTrip } from '../src/modules/dispatch/trips.repository.ts';
 import { allModules } from '../src/modules/index.ts';
-import { startPlatform } from '../src/platform/boot.ts';
+import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { benchConfig, percentile } from './bench-db.ts';
 import { round } from './load.ts';
 import { type BenchFigures, type Benchmark } from './result.ts';
@@ -25,6 +25,22 @@ function spread(i: number, salt: number): { lat: number; lng: number } {
   };
 }
 
+type Scale = (typeof SCALE)['quick'];
+type Dispatcher = ReturnType<typeof dispatchFor>['dispatcher'];
+type Positions = ReturnType<RunningPlatform['ctx']['geo']>;
+type Trip = ReturnType<typeof newTrip>;
+
+/** What the measurements share: the dispatcher, the index, and where the trips are. */
+interface Bench {
+  db: RunningPlatform['ctx']['db'];
+  dispatcher: Dispatcher;
+  positions: Positions;
+  tripAt: (i: number) => Trip;
+  radiusM: number;
+  /** Positions older than this are stale. */
+  fresh: number;
+}
+
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -38,29 +54,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const { db } = platform.ctx;
     const { dispatcher } = dispatchFor(platform.ctx);
     const positions = platform.ctx.geo('drivers');
-    await sql`DELETE FROM offers WHERE trip_id IN (SELECT id FROM trips WHERE items = 7 AND status IN ('searching', 'offered'))`.execute(
-      db,
-    );
-    await sql`DELETE FROM trips WHERE items = 7 AND status IN ('searching', 'offered')`.execute(db);
-    await sql`DELETE FROM drivers WHERE name LIKE 'bench-dispatch-%'`.execute(db);
-    const redis = new Redis(redisUrl);
-    await redis.del(`${config.namespace}:geo:drivers`, `${config.namespace}:geo:drivers:at`);
-    redis.disconnect();
-
-    const ids = (
-      await sql<{
-        id: string;
-      }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status, offers_received, offers_accepted, last_job_at)
-        SELECT gen_random_uuid(), 'bench-dispatch-' || g, (ARRAY['bike', 'scooter', 'car'])[1 + g % 3], 25, 'available', g % 20, g % 20 - g % 7 / 3, now() - make_interval(secs => g % 3600)
-        FROM generate_series(1, ${s.drivers}) g RETURNING id`.execute(db)
-    ).rows.map((r) => r.id);
-    const now = Date.now();
-    for (let i = 0; i < ids.length; i += 5000) {
-      await positions.upsert(
-        ids.slice(i, i + 5000).map((id, k) => ({ id, ...spread(i + k, 1), at: now })),
-      );
-    }
-
+    await clearLastRun(db, redisUrl, config.namespace);
+    const now = await seedDrivers(db, positions, s.drivers);
     const stores = Array.from({ length: 200 }, (_, i) => spread(i, 2));
     const tripAt = (i: number) =>
       newTrip({
@@ -72,122 +67,186 @@ async function run(quick: boolean): Promise<BenchFigures> {
         now: new Date(now),
         status: 'searching',
       });
-
-    // Candidate search as dispatch runs it (geo search, two lookups, scoring) vs greedy nearest.
     const radiusM = config.dispatch.radiiM[0] ?? 3000;
-    const ours: number[] = [];
-    const greedy: number[] = [];
     const fresh = now - config.drivers.staleS * 1000;
-    for (let i = 0; i < s.searches; i++) {
-      const trip = tripAt(i);
-      let t0 = performance.now();
-      await dispatcher.candidates(trip, radiusM);
-      ours.push(performance.now() - t0);
-      t0 = performance.now();
-      await positions.search({
-        lat: trip.pickup_lat,
-        lng: trip.pickup_lng,
-        radiusM,
-        limit: 1,
-        freshSince: fresh,
-      });
-      greedy.push(performance.now() - t0);
-    }
-    ours.sort((a, b) => a - b);
-    greedy.sort((a, b) => a - b);
-    const searchStart = performance.now();
-    await Promise.all(
-      Array.from({ length: 16 }, async (_, w) => {
-        for (let i = w; i < s.searches; i += 16) await dispatcher.candidates(tripAt(i), radiusM);
-      }),
-    );
-    const searchesPerS = s.searches / ((performance.now() - searchStart) / 1000);
-
-    // Offers: due trips worked by concurrent dispatcher passes until each has its offer.
-    const trips = Array.from({ length: s.trips }, (_, i) => tripAt(i * 7 + 3));
-    for (let i = 0; i < trips.length; i += 500)
-      await db
-        .insertInto('trips')
-        .values(trips.slice(i, i + 500))
-        .execute();
-    // Greedy assignment of the same trips in the same order: the nearest driver nobody has yet.
-    const taken = new Set<string>();
-    const greedyPickup: number[] = [];
-    for (const t of trips) {
-      const hits = await positions.search({
-        lat: t.pickup_lat,
-        lng: t.pickup_lng,
-        radiusM,
-        limit: 50,
-        freshSince: fresh,
-      });
-      const pick = hits.find((h) => !taken.has(h.id));
-      if (pick) {
-        taken.add(pick.id);
-        greedyPickup.push(pick.distanceM);
-      }
-    }
-    const offerStart = performance.now();
-    for (;;) {
-      const passes = await Promise.all([dispatcher.tick(), dispatcher.tick()]);
-      if (passes.every((p) => p.worked === 0)) break;
-    }
-    const offerS = (performance.now() - offerStart) / 1000;
-    const tripIds = trips.map((t) => t.id);
-    const offered = await sql<{
-      n: number;
-      pickup: number;
-    }>`SELECT count(*)::int AS n, avg(pickup_m)::float8 AS pickup FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(
-      db,
-    );
-    const twoPerDriver = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM (SELECT driver_id FROM offers WHERE status = 'open' GROUP BY driver_id HAVING count(*) > 1) x`.execute(
-      db,
-    );
-    const twoPerTrip = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM (SELECT trip_id FROM offers WHERE status = 'open' GROUP BY trip_id HAVING count(*) > 1) x`.execute(
-      db,
-    );
-    const offers = offered.rows[0]?.n ?? 0;
-    // Leave nothing for the next run or a dev instance on the same database.
-    await sql`DELETE FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(db);
-    await sql`DELETE FROM trips WHERE id = ANY(${tripIds}::uuid[])`.execute(db);
-    await sql`DELETE FROM outbox WHERE type = 'dispatch.offer_made' AND published_at IS NULL`.execute(
-      db,
-    );
-
-    const oursP99 = percentile(ours, 99);
-    const greedyP99 = percentile(greedy, 99);
-    return {
-      scale: { drivers: s.drivers, searches: s.searches, trips: s.trips, radius_m: radiusM },
-      metrics: {
-        search_p50_ms: round(percentile(ours, 50), 2),
-        search_p99_ms: round(oursP99, 2),
-        searches_per_s: round(searchesPerS),
-        offers_per_s: round(offers / offerS),
-        offers_made: offers,
-        pickup_m_avg: round(offered.rows[0]?.pickup ?? 0),
-      },
-      baseline: {
-        search_p50_ms: round(percentile(greedy, 50), 2),
-        search_p99_ms: round(greedyP99, 2),
-        pickup_m_avg: round(
-          greedyPickup.reduce((a, b) => a + b, 0) / Math.max(1, greedyPickup.length),
-        ),
-      },
-      // Greedy's p99 over ours: how much of the bare nearest-driver lookup's speed we keep.
-      ratio: round(greedyP99 / oursP99, 3),
-      invariants: {
-        driver_with_two_open_offers: twoPerDriver.rows[0]?.n ?? 0,
-        trip_with_two_open_offers: twoPerTrip.rows[0]?.n ?? 0,
-        trips_without_offer: s.trips - offers,
-      },
-    };
+    const bench: Bench = { db, dispatcher, positions, tripAt, radiusM, fresh };
+    const search = await measureSearch(bench, s);
+    const offers = await measureOffers(bench, s);
+    return figuresOf(s, radiusM, search, offers);
   } finally {
     await platform.stop();
   }
+}
+
+/** Trips, offers and drivers a previous run left, and the index's drivers. */
+async function clearLastRun(db: Bench['db'], redisUrl: string, namespace: string): Promise<void> {
+  await sql`DELETE FROM offers WHERE trip_id IN (SELECT id FROM trips WHERE items = 7 AND status IN ('searching', 'offered'))`.execute(
+    db,
+  );
+  await sql`DELETE FROM trips WHERE items = 7 AND status IN ('searching', 'offered')`.execute(db);
+  await sql`DELETE FROM drivers WHERE name LIKE 'bench-dispatch-%'`.execute(db);
+  const redis = new Redis(redisUrl);
+  await redis.del(`${namespace}:geo:drivers`, `${namespace}:geo:drivers:at`);
+  redis.disconnect();
+}
+
+/**
+ * `n` available drivers with varied records, spread over the metro area in the index, with a
+ * position taken now. Returns that time.
+ */
+async function seedDrivers(db: Bench['db'], positions: Positions, n: number): Promise<number> {
+  const ids = (
+    await sql<{
+      id: string;
+    }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status, offers_received, offers_accepted, last_job_at)
+        SELECT gen_random_uuid(), 'bench-dispatch-' || g, (ARRAY['bike', 'scooter', 'car'])[1 + g % 3], 25, 'available', g % 20, g % 20 - g % 7 / 3, now() - make_interval(secs => g % 3600)
+        FROM generate_series(1, ${n}) g RETURNING id`.execute(db)
+  ).rows.map((r) => r.id);
+  const now = Date.now();
+  for (let i = 0; i < ids.length; i += 5000) {
+    await positions.upsert(
+      ids.slice(i, i + 5000).map((id, k) => ({ id, ...spread(i + k, 1), at: now })),
+    );
+  }
+  return now;
+}
+
+/** Candidate search as dispatch runs it (geo search, two lookups, scoring) vs greedy nearest. */
+async function measureSearch(b: Bench, s: Scale) {
+  const ours: number[] = [];
+  const greedy: number[] = [];
+  for (let i = 0; i < s.searches; i++) {
+    const trip = b.tripAt(i);
+    let t0 = performance.now();
+    await b.dispatcher.candidates(trip, b.radiusM);
+    ours.push(performance.now() - t0);
+    t0 = performance.now();
+    await b.positions.search({
+      lat: trip.pickup_lat,
+      lng: trip.pickup_lng,
+      radiusM: b.radiusM,
+      limit: 1,
+      freshSince: b.fresh,
+    });
+    greedy.push(performance.now() - t0);
+  }
+  ours.sort((x, y) => x - y);
+  greedy.sort((x, y) => x - y);
+  const searchStart = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      for (let i = w; i < s.searches; i += 16)
+        await b.dispatcher.candidates(b.tripAt(i), b.radiusM);
+    }),
+  );
+  const searchesPerS = s.searches / ((performance.now() - searchStart) / 1000);
+  return { ours, greedy, searchesPerS };
+}
+
+/** Offers: due trips worked by concurrent dispatcher passes until each has its offer. */
+async function measureOffers(b: Bench, s: Scale) {
+  const { db } = b;
+  const trips = Array.from({ length: s.trips }, (_, i) => b.tripAt(i * 7 + 3));
+  for (let i = 0; i < trips.length; i += 500)
+    await db
+      .insertInto('trips')
+      .values(trips.slice(i, i + 500))
+      .execute();
+  const greedyPickup = await greedyAssignment(b, trips);
+  const offerStart = performance.now();
+  for (;;) {
+    const passes = await Promise.all([b.dispatcher.tick(), b.dispatcher.tick()]);
+    if (passes.every((p) => p.worked === 0)) break;
+  }
+  const offerS = (performance.now() - offerStart) / 1000;
+  const tripIds = trips.map((t) => t.id);
+  const offered = await sql<{
+    n: number;
+    pickup: number;
+  }>`SELECT count(*)::int AS n, avg(pickup_m)::float8 AS pickup FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(
+    db,
+  );
+  const twoPerDriver = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM (SELECT driver_id FROM offers WHERE status = 'open' GROUP BY driver_id HAVING count(*) > 1) x`.execute(
+    db,
+  );
+  const twoPerTrip = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM (SELECT trip_id FROM offers WHERE status = 'open' GROUP BY trip_id HAVING count(*) > 1) x`.execute(
+    db,
+  );
+  // Leave nothing for the next run or a dev instance on the same database.
+  await sql`DELETE FROM offers WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(db);
+  await sql`DELETE FROM trips WHERE id = ANY(${tripIds}::uuid[])`.execute(db);
+  await sql`DELETE FROM outbox WHERE type = 'dispatch.offer_made' AND published_at IS NULL`.execute(
+    db,
+  );
+  return {
+    offers: offered.rows[0]?.n ?? 0,
+    pickupM: offered.rows[0]?.pickup ?? 0,
+    offerS,
+    greedyPickup,
+    twoPerDriver: twoPerDriver.rows[0]?.n ?? 0,
+    twoPerTrip: twoPerTrip.rows[0]?.n ?? 0,
+  };
+}
+
+/** Greedy assignment of the same trips in the same order: the nearest driver nobody has yet. */
+async function greedyAssignment(b: Bench, trips: Trip[]): Promise<number[]> {
+  const taken = new Set<string>();
+  const greedyPickup: number[] = [];
+  for (const t of trips) {
+    const hits = await b.positions.search({
+      lat: t.pickup_lat,
+      lng: t.pickup_lng,
+      radiusM: b.radiusM,
+      limit: 50,
+      freshSince: b.fresh,
+    });
+    const pick = hits.find((h) => !taken.has(h.id));
+    if (pick) {
+      taken.add(pick.id);
+      greedyPickup.push(pick.distanceM);
+    }
+  }
+  return greedyPickup;
+}
+
+function figuresOf(
+  s: Scale,
+  radiusM: number,
+  search: Awaited<ReturnType<typeof measureSearch>>,
+  o: Awaited<ReturnType<typeof measureOffers>>,
+): BenchFigures {
+  const { ours, greedy } = search;
+  const oursP99 = percentile(ours, 99);
+  const greedyP99 = percentile(greedy, 99);
+  return {
+    scale: { drivers: s.drivers, searches: s.searches, trips: s.trips, radius_m: radiusM },
+    metrics: {
+      search_p50_ms: round(percentile(ours, 50), 2),
+      search_p99_ms: round(oursP99, 2),
+      searches_per_s: round(search.searchesPerS),
+      offers_per_s: round(o.offers / o.offerS),
+      offers_made: o.offers,
+      pickup_m_avg: round(o.pickupM),
+    },
+    baseline: {
+      search_p50_ms: round(percentile(greedy, 50), 2),
+      search_p99_ms: round(greedyP99, 2),
+      pickup_m_avg: round(
+        o.greedyPickup.reduce((a, b) => a + b, 0) / Math.max(1, o.greedyPickup.length),
+      ),
+    },
+    // Greedy's p99 over ours: how much of the bare nearest-driver lookup's speed we keep.
+    ratio: round(greedyP99 / oursP99, 3),
+    invariants: {
+      driver_with_two_open_offers: o.twoPerDriver,
+      trip_with_two_open_offers: o.twoPerTrip,
+      trips_without_offer: s.trips - o.offers,
+    },
+  };
 }
 
 export const dispatchBench: Benchmark = {

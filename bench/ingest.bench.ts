@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { allModules } from '../src/modules/index.ts';
-import { startPlatform } from '../src/platform/boot.ts';
+import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { median, round, runWorker } from './load.ts';
 import { benchConfig } from './bench-db.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
@@ -74,6 +74,8 @@ async function rawGeoadd(
   }
 }
 
+type Scale = (typeof SCALE)['quick'];
+
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -87,55 +89,9 @@ async function run(quick: boolean): Promise<BenchFigures> {
   );
   const platform = await startPlatform(config, { modules: allModules });
   try {
-    const { db, tokens } = platform.ctx;
-    // Fresh fleet each run: profiles in one statement, tokens signed locally.
-    await sql`DELETE FROM driver_locations WHERE driver_id IN (SELECT id FROM drivers WHERE name LIKE 'bench-ingest-%')`.execute(
-      db,
-    );
-    await sql`DELETE FROM drivers WHERE name LIKE 'bench-ingest-%'`.execute(db);
-    const ids = (
-      await sql<{ id: string }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status)
-        SELECT gen_random_uuid(), 'bench-ingest-' || g, 'scooter', 25, 'available' FROM generate_series(1, ${s.drivers}) g RETURNING id`.execute(
-        db,
-      )
-    ).rows.map((r) => r.id);
-    const driverTokens: string[] = [];
-    for (const id of ids)
-      driverTokens.push((await tokens.issue({ userId: id, role: 'driver', driverId: id })).token);
-    const geoKey = `${config.namespace}:geo:drivers`;
-    const redis = new Redis(redisUrl);
-    await redis.del(geoKey, `${geoKey}:at`);
-    redis.disconnect();
-
-    const url = `${platform.url}/v1/drivers/me/locations`;
-    // Simulated time starts an hour back, so a whole run of one-second steps stays in the past.
-    let startAt = Date.now() - 3_600_000;
+    const driverTokens = await freshFleet(platform, s.drivers, redisUrl);
     const rssBefore = process.memoryUsage().rss;
-    await drive({
-      url,
-      tokens: driverTokens,
-      connections: s.connections,
-      duration: 2,
-      batch: s.batch,
-      centre: CENTRE,
-      startAt,
-    });
-    startAt += 1_200_000;
-    const runs: WorkerResult[] = [];
-    for (let i = 0; i < s.runs; i++) {
-      runs.push(
-        await drive({
-          url,
-          tokens: driverTokens,
-          connections: s.connections,
-          duration: s.duration_s,
-          batch: s.batch,
-          centre: CENTRE,
-          startAt,
-        }),
-      );
-      startAt += 1_200_000 / (i + 2);
-    }
+    const runs = await measure(`${platform.url}/v1/drivers/me/locations`, driverTokens, s);
     const rssAfter = process.memoryUsage().rss;
     const raw = [];
     for (let i = 0; i < s.runs; i++)
@@ -148,8 +104,11 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const rawPerS = median(raw);
     const indexed = await platform.ctx.geo('drivers').size();
     const stored =
-      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM driver_locations`.execute(db))
-        .rows[0]?.n ?? 0;
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM driver_locations`.execute(
+          platform.ctx.db,
+        )
+      ).rows[0]?.n ?? 0;
     return {
       scale: {
         drivers: s.drivers,
@@ -177,6 +136,54 @@ async function run(quick: boolean): Promise<BenchFigures> {
   } finally {
     await platform.stop();
   }
+}
+
+/** A fresh fleet each run: profiles in one statement, tokens signed locally, an empty index. */
+async function freshFleet(
+  platform: RunningPlatform,
+  drivers: number,
+  redisUrl: string,
+): Promise<string[]> {
+  const { db, tokens, config } = platform.ctx;
+  await sql`DELETE FROM driver_locations WHERE driver_id IN (SELECT id FROM drivers WHERE name LIKE 'bench-ingest-%')`.execute(
+    db,
+  );
+  await sql`DELETE FROM drivers WHERE name LIKE 'bench-ingest-%'`.execute(db);
+  const ids = (
+    await sql<{ id: string }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status)
+        SELECT gen_random_uuid(), 'bench-ingest-' || g, 'scooter', 25, 'available' FROM generate_series(1, ${drivers}) g RETURNING id`.execute(
+      db,
+    )
+  ).rows.map((r) => r.id);
+  const driverTokens: string[] = [];
+  for (const id of ids)
+    driverTokens.push((await tokens.issue({ userId: id, role: 'driver', driverId: id })).token);
+  const geoKey = `${config.namespace}:geo:drivers`;
+  const redis = new Redis(redisUrl);
+  await redis.del(geoKey, `${geoKey}:at`);
+  redis.disconnect();
+  return driverTokens;
+}
+
+/** A 2 s warm-up, then the measured runs, each on simulated time after the one before. */
+async function measure(url: string, driverTokens: string[], s: Scale): Promise<WorkerResult[]> {
+  const load = {
+    url,
+    tokens: driverTokens,
+    connections: s.connections,
+    batch: s.batch,
+    centre: CENTRE,
+  };
+  // Simulated time starts an hour back, so a whole run of one-second steps stays in the past.
+  let startAt = Date.now() - 3_600_000;
+  await drive({ ...load, duration: 2, startAt });
+  startAt += 1_200_000;
+  const runs: WorkerResult[] = [];
+  for (let i = 0; i < s.runs; i++) {
+    runs.push(await drive({ ...load, duration: s.duration_s, startAt }));
+    startAt += 1_200_000 / (i + 2);
+  }
+  return runs;
 }
 
 export const ingestBench: Benchmark = {

@@ -1,11 +1,8 @@
-import { sql } from 'kysely';
 import { formatSeedReport, seedCatalog } from '../src/cli/scale-seed.ts';
 import type { SeedSpec } from '../src/cli/seed-catalog.ts';
 import { CITIES } from '../src/cli/seed-cities.ts';
 import { rngFor } from '../src/cli/seed-random.ts';
 import { allModules } from '../src/modules/index.ts';
-import { inventoryFor } from '../src/modules/inventory/index.ts';
-import type { Principal } from '../src/platform/auth/principal.ts';
 import type { PlatformContext } from '../src/platform/context.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { type LoadResult, median, round, runLoad, startBare } from './load.ts';
@@ -20,6 +17,7 @@ import {
   storeIds,
 } from './nearby-fixture.ts';
 import type { BenchFigures, Benchmark, Figures } from './result.ts';
+import { stockChurn, stockPairs } from './stock-churn.ts';
 
 /*
  * Discovery at the brief's scale: 1,000 stores × 50,000 SKUs (50M stock rows) in one metro area,
@@ -58,13 +56,30 @@ const SPEC: SeedSpec = { seed: 1, city: CITIES.berlin };
 const STOCK_CHANGES_PER_S = 60;
 /** Unmeasured load on a target right before each of its runs. */
 const RUN_WARMUP_S = 1;
-const OPS: Principal = { kind: 'user', id: 'bench:nearby', role: 'ops' };
 const INSTANCE = 'bench-nearby';
 
 type Target = 'baseline' | 'nearby' | 'products' | 'search';
 const ORDER: readonly Target[] = ['baseline', 'nearby', 'products', 'search'];
 
 const mb = (bytes: number) => round(bytes / 1024 ** 2);
+
+type Scale = (typeof SCALE)['quick'];
+type Measured = LoadResult & { statements: number };
+type Seeded = Awaited<ReturnType<typeof seedCatalog>>;
+
+/** The four targets: their paths, where each is served, and the counters the runs add to. */
+interface Targets {
+  paths: Record<Target, string[]>;
+  base: Record<Target, string>;
+  s: Scale;
+  ctx: PlatformContext;
+  counter: ReturnType<typeof statementCounter>;
+  /** Statements per second the platform sends while nothing is asked (the relay's poll). */
+  idlePerS: number;
+  pairs: Array<{ storeId: string; productId: string }>;
+  errors: number;
+  stockChanges: number;
+}
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
@@ -96,138 +111,9 @@ async function run(quick: boolean): Promise<BenchFigures> {
     });
     const loaded = seeded.added.stock + seeded.added.products + seeded.added.stores > 0;
     if (loaded) process.stderr.write(formatSeedReport(seeded));
-
-    const rng = rngFor('bench:nearby');
-    const paths: Record<Target, string[]> = {
-      baseline: ['/'],
-      nearby: nearbyPaths(SPEC, s.paths, rng),
-      products: await productPaths(url, storeIds(SPEC, s.stores), s.paths, rng),
-      search: searchPaths(SPEC, s.paths, rng),
-    };
-    const base: Record<Target, string> = {
-      baseline: bare.url,
-      nearby: url,
-      products: url,
-      search: url,
-    };
-    for (const t of ORDER) {
-      const p = paths[t][0] as string;
-      const res = await fetch(`${base[t]}${p}`);
-      if (res.status !== 200)
-        throw new Error(`${t}: GET ${p} answered ${res.status}: ${await res.text()}`);
-    }
-
-    // Background statements on the platform's pool (outbox relay poll) while nothing is asked.
-    const idle0 = counter.read();
-    await new Promise((r) => setTimeout(r, 3000));
-    const idlePerS = (counter.read() - idle0) / 3;
-
-    const ctx = platform.ctx;
-    const pairs = await stockPairs(ctx);
-    const runs: Record<Target, Array<LoadResult & { statements: number }>> = {
-      baseline: [],
-      nearby: [],
-      products: [],
-      search: [],
-    };
-    let errors = 0;
-    let stockChanges = 0;
-    const measure = async (t: Target, duration_s: number) => {
-      // Product pages are read while stock changes; the churn's own statements are not the pages'.
-      const churn = t === 'products' ? stockChurn(ctx, pairs, STOCK_CHANGES_PER_S) : undefined;
-      const before = counter.read();
-      const r = await runLoad({
-        url: base[t],
-        paths: paths[t],
-        connections: s.connections,
-        duration_s,
-      });
-      const done = await churn?.stop();
-      const statements = Math.max(
-        0,
-        counter.read() - before - idlePerS * r.duration_s - (done?.statements ?? 0),
-      );
-      errors += r.non2xx + r.errors + r.timeouts + (done?.failed ?? 0);
-      stockChanges += done?.changes ?? 0;
-      return { ...r, statements: r.total > 0 ? statements / r.total : 0 };
-    };
-    // Warm-up (JIT, pools, caches, the OS page cache) counts toward errors, not toward the figures.
-    // The first one meets empty caches: its product-page p99 is reported apart, as the cold start.
-    let coldProducts: LoadResult | undefined;
-    for (const t of ORDER) {
-      const r = await measure(t, s.warmup_s);
-      if (t === 'products') coldProducts = r;
-    }
-    // Alternate the targets so drift in the machine hits each alike. Each run follows a short
-    // warm-up of its own target: the runs measure a catalog read steadily, not the refill of
-    // caches that aged out while the other targets ran.
-    for (let i = 0; i < s.runs; i++) {
-      for (const t of ORDER) {
-        await measure(t, RUN_WARMUP_S);
-        runs[t].push(await measure(t, s.duration_s));
-      }
-    }
-
-    const med = (t: Target, k: keyof LoadResult | 'statements', digits = 0) =>
-      round(median(runs[t].map((r) => r[k])), digits);
-    const endpoint = (t: Target, prefix: string): Figures => ({
-      [`${prefix}rps`]: med(t, 'rps'),
-      [`${prefix}p50_ms`]: med(t, 'p50_ms', 2),
-      [`${prefix}p90_ms`]: med(t, 'p90_ms', 2),
-      [`${prefix}p99_ms`]: med(t, 'p99_ms', 2),
-      [`${prefix}statements_per_request`]: med(t, 'statements', 3),
-    });
-    const metrics: Figures = {
-      ...endpoint('nearby', ''),
-      ...endpoint('products', 'products_'),
-      products_cold_p99_ms: round(coldProducts?.p99_ms ?? 0, 2),
-      ...endpoint('search', 'search_'),
-    };
-    const baseline = {
-      rps: med('baseline', 'rps'),
-      p50_ms: med('baseline', 'p50_ms', 2),
-      p90_ms: med('baseline', 'p90_ms', 2),
-      p99_ms: med('baseline', 'p99_ms', 2),
-    };
-    const scale: Figures = {
-      stores: s.stores,
-      skus: s.skus,
-      stock_rows: s.stores * s.skus,
-      connections: s.connections,
-      duration_s: s.duration_s,
-      runs: s.runs,
-      paths_per_endpoint: s.paths,
-      products_stock_changes_per_s: STOCK_CHANGES_PER_S,
-      products_stock_changes: stockChanges,
-      covering_stores_p50: coveringStoresMedian(
-        SPEC,
-        s.stores,
-        500,
-        rngFor('bench:nearby:coverage'),
-      ),
-      // Opening hours decide how many of those are listed: most stores close 00:00–07:00.
-      local_hour: Number(
-        new Intl.DateTimeFormat('en-GB', {
-          timeZone: SPEC.city.timezone,
-          hour: '2-digit',
-          hourCycle: 'h23',
-        }).format(Date.now()),
-      ),
-      db_size_mb: mb(seeded.bytes.database),
-      stock_table_mb: mb(seeded.bytes.stock),
-    };
-    if (loaded) {
-      scale.seed_load_s = seeded.seconds.total;
-      scale.seed_stock_rows_per_s =
-        seeded.seconds.stock > 0 ? Math.round(seeded.added.stock / seeded.seconds.stock) : 0;
-    }
-    return {
-      scale,
-      metrics,
-      baseline,
-      ratio: baseline.rps > 0 ? round((metrics.rps ?? 0) / baseline.rps, 4) : 0,
-      invariants: { errors },
-    };
+    const targets = await prepareTargets(s, url, bare.url, platform.ctx, counter);
+    const { runs, coldProducts } = await measureAll(targets);
+    return figuresOf(targets, runs, coldProducts, seeded, loaded);
   } finally {
     counter.restore();
     await platform?.stop();
@@ -236,59 +122,150 @@ async function run(quick: boolean): Promise<BenchFigures> {
   }
 }
 
-/** (store, product) pairs with stock, sampled across the catalog, for the stock churn. */
-async function stockPairs(
+/** Each target's paths, checked to answer 200, and the platform's idle statement rate. */
+async function prepareTargets(
+  s: Scale,
+  url: string,
+  bareUrl: string,
   ctx: PlatformContext,
-): Promise<Array<{ storeId: string; productId: string }>> {
-  const res = await sql<{
-    store_id: string;
-    product_id: string;
-  }>`SELECT store_id, product_id FROM stock TABLESAMPLE SYSTEM (1) LIMIT 5000`.execute(ctx.db);
-  if (res.rows.length === 0) throw new Error('nearby: no stock to change');
-  return res.rows.map((r) => ({ storeId: r.store_id, productId: r.product_id }));
+  counter: Targets['counter'],
+): Promise<Targets> {
+  const rng = rngFor('bench:nearby');
+  const paths: Record<Target, string[]> = {
+    baseline: ['/'],
+    nearby: nearbyPaths(SPEC, s.paths, rng),
+    products: await productPaths(url, storeIds(SPEC, s.stores), s.paths, rng),
+    search: searchPaths(SPEC, s.paths, rng),
+  };
+  const base: Record<Target, string> = {
+    baseline: bareUrl,
+    nearby: url,
+    products: url,
+    search: url,
+  };
+  for (const t of ORDER) {
+    const p = paths[t][0] as string;
+    const res = await fetch(`${base[t]}${p}`);
+    if (res.status !== 200)
+      throw new Error(`${t}: GET ${p} answered ${res.status}: ${await res.text()}`);
+  }
+  // Background statements on the platform's pool (outbox relay poll) while nothing is asked.
+  const idle0 = counter.read();
+  await new Promise((r) => setTimeout(r, 3000));
+  const idlePerS = (counter.read() - idle0) / 3;
+  const pairs = await stockPairs(ctx);
+  return { paths, base, s, ctx, counter, idlePerS, pairs, errors: 0, stockChanges: 0 };
 }
 
-/**
- * Adds a unit to random (store, product) pairs at `perS` through the inventory service, which
- * announces each change to the page cache. Returns what it did and the statements it sent.
- */
-function stockChurn(
-  ctx: PlatformContext,
-  pairs: ReadonlyArray<{ storeId: string; productId: string }>,
-  perS: number,
-) {
-  const inventory = inventoryFor(ctx);
-  const rng = rngFor('bench:nearby:churn');
-  const TICK_MS = 50;
-  let changes = 0;
-  let failed = 0;
-  let owed = 0;
-  const inFlight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
-    owed += (perS * TICK_MS) / 1000;
-    for (; owed >= 1; owed -= 1) {
-      const pair = pairs[Math.floor(rng() * pairs.length)] as {
-        storeId: string;
-        productId: string;
-      };
-      const p = inventory
-        .adjust(OPS, { ...pair, delta: 1, kind: 'adjustment', reason: 'bench: stock churn' })
-        .then(
-          () => void changes++,
-          () => void failed++,
-        )
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
+/** One run of a target; its errors and stock changes are added to the targets' counts. */
+async function measure(x: Targets, t: Target, duration_s: number): Promise<Measured> {
+  // Product pages are read while stock changes; the churn's own statements are not the pages'.
+  const churn = t === 'products' ? stockChurn(x.ctx, x.pairs, STOCK_CHANGES_PER_S) : undefined;
+  const before = x.counter.read();
+  const r = await runLoad({
+    url: x.base[t],
+    paths: x.paths[t],
+    connections: x.s.connections,
+    duration_s,
+  });
+  const done = await churn?.stop();
+  const statements = Math.max(
+    0,
+    x.counter.read() - before - x.idlePerS * r.duration_s - (done?.statements ?? 0),
+  );
+  x.errors += r.non2xx + r.errors + r.timeouts + (done?.failed ?? 0);
+  x.stockChanges += done?.changes ?? 0;
+  return { ...r, statements: r.total > 0 ? statements / r.total : 0 };
+}
+
+async function measureAll(x: Targets) {
+  const runs: Record<Target, Measured[]> = { baseline: [], nearby: [], products: [], search: [] };
+  // Warm-up (JIT, pools, caches, the OS page cache) counts toward errors, not toward the figures.
+  // The first one meets empty caches: its product-page p99 is reported apart, as the cold start.
+  let coldProducts: LoadResult | undefined;
+  for (const t of ORDER) {
+    const r = await measure(x, t, x.s.warmup_s);
+    if (t === 'products') coldProducts = r;
+  }
+  // Alternate the targets so drift in the machine hits each alike. Each run follows a short
+  // warm-up of its own target: the runs measure a catalog read steadily, not the refill of
+  // caches that aged out while the other targets ran.
+  for (let i = 0; i < x.s.runs; i++) {
+    for (const t of ORDER) {
+      await measure(x, t, RUN_WARMUP_S);
+      runs[t].push(await measure(x, t, x.s.duration_s));
     }
-  }, TICK_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await Promise.all(inFlight);
-      // adjust is one statement when it applies.
-      return { changes, failed, statements: changes + failed * 2 };
-    },
+  }
+  return { runs, coldProducts };
+}
+
+function figuresOf(
+  x: Targets,
+  runs: Record<Target, Measured[]>,
+  coldProducts: LoadResult | undefined,
+  seeded: Seeded,
+  loaded: boolean,
+): BenchFigures {
+  const med = (t: Target, k: keyof LoadResult | 'statements', digits = 0) =>
+    round(median(runs[t].map((r) => r[k])), digits);
+  const endpoint = (t: Target, prefix: string): Figures => ({
+    [`${prefix}rps`]: med(t, 'rps'),
+    [`${prefix}p50_ms`]: med(t, 'p50_ms', 2),
+    [`${prefix}p90_ms`]: med(t, 'p90_ms', 2),
+    [`${prefix}p99_ms`]: med(t, 'p99_ms', 2),
+    [`${prefix}statements_per_request`]: med(t, 'statements', 3),
+  });
+  const metrics: Figures = {
+    ...endpoint('nearby', ''),
+    ...endpoint('products', 'products_'),
+    products_cold_p99_ms: round(coldProducts?.p99_ms ?? 0, 2),
+    ...endpoint('search', 'search_'),
   };
+  const baseline = {
+    rps: med('baseline', 'rps'),
+    p50_ms: med('baseline', 'p50_ms', 2),
+    p90_ms: med('baseline', 'p90_ms', 2),
+    p99_ms: med('baseline', 'p99_ms', 2),
+  };
+  return {
+    scale: scaleOf(x, seeded, loaded),
+    metrics,
+    baseline,
+    ratio: baseline.rps > 0 ? round((metrics.rps ?? 0) / baseline.rps, 4) : 0,
+    invariants: { errors: x.errors },
+  };
+}
+
+function scaleOf(x: Targets, seeded: Seeded, loaded: boolean): Figures {
+  const s = x.s;
+  const scale: Figures = {
+    stores: s.stores,
+    skus: s.skus,
+    stock_rows: s.stores * s.skus,
+    connections: s.connections,
+    duration_s: s.duration_s,
+    runs: s.runs,
+    paths_per_endpoint: s.paths,
+    products_stock_changes_per_s: STOCK_CHANGES_PER_S,
+    products_stock_changes: x.stockChanges,
+    covering_stores_p50: coveringStoresMedian(SPEC, s.stores, 500, rngFor('bench:nearby:coverage')),
+    // Opening hours decide how many of those are listed: most stores close 00:00–07:00.
+    local_hour: Number(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: SPEC.city.timezone,
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(Date.now()),
+    ),
+    db_size_mb: mb(seeded.bytes.database),
+    stock_table_mb: mb(seeded.bytes.stock),
+  };
+  if (loaded) {
+    scale.seed_load_s = seeded.seconds.total;
+    scale.seed_stock_rows_per_s =
+      seeded.seconds.stock > 0 ? Math.round(seeded.added.stock / seeded.seconds.stock) : 0;
+  }
+  return scale;
 }
 
 export const nearbyBench: Benchmark = {

@@ -58,6 +58,9 @@ interface WorkerResult {
 
 const drive = (args: Record<string, unknown>) => runWorker<WorkerResult>(WORKER, args);
 
+type Scale = (typeof SCALE)['quick'];
+type Measured = WorkerResult & { statements: number; providerStatements: number };
+
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   countStatements();
@@ -81,41 +84,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
   try {
     const base = platform.url as string;
     await seedDemo(platform.ctx);
-    const ops = await token(base, 'ops');
-    const customers = await Promise.all(
-      DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)),
-    );
-    const api = (method: string, p: string, body: unknown) =>
-      fetch(`${base}${p}`, {
-        method,
-        headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then(async (r) => {
-        if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
-        return r.json() as Promise<{ id: string }>;
-      });
-    await api('PUT', '/v1/categories/bench', { name: 'Benchmark goods' });
-    const store = await api('POST', '/v1/stores', {
-      name: `Bench store ${uuidv7().slice(-6)}`,
-      lat: 52.52,
-      lng: 13.405,
-      zone: { radius_m: 5000 },
-      opening_hours: ALWAYS,
-    });
-    const products: string[] = [];
-    for (let i = 0; i < s.products; i++) {
-      products.push(
-        (
-          await api('POST', '/v1/products', {
-            sku: `B-${store.id.slice(-8)}-${i}`,
-            name: `Bench item ${i}`,
-            category_id: 'bench',
-            price_minor: 199 + i,
-            currency: 'EUR',
-          })
-        ).id,
-      );
-    }
+    const { customers, store, products } = await openShop(base, s.products);
     await inventoryFor(platform.ctx).setLevels(
       products.map((productId) => ({ storeId: store.id, productId, onHand: 1_000_000 })),
       { kind: 'count', reason: 'bench', actor: 'bench' },
@@ -130,55 +99,102 @@ async function run(quick: boolean): Promise<BenchFigures> {
       card: 'tok_visa',
       connections: s.connections,
     };
-    await drive({ ...load, duration: 2, keyPrefix: `warm-${uuidv7()}` });
-    const runs: Array<WorkerResult & { statements: number; providerStatements: number }> = [];
-    for (let i = 0; i < s.runs; i++) {
-      const before = statements;
-      const providerBefore = providerStatements;
-      const r = await drive({ ...load, duration: s.duration_s, keyPrefix: `run-${uuidv7()}` });
-      runs.push({
-        ...r,
-        statements: statements - before,
-        providerStatements: providerStatements - providerBefore,
-      });
-    }
-    if (process.env.BENCH_TRACE_SQL) {
-      const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, 40);
-      for (const [text, n] of top) process.stderr.write(`${String(n).padStart(7)}  ${text}\n`);
-    }
-    const best = runs.sort((a, b) => b.authorized - a.authorized)[0] as WorkerResult & {
-      statements: number;
-      providerStatements: number;
-    };
-    const ordersPerS = best.authorized / s.duration_s;
-    return {
-      scale: {
-        connections: s.connections,
-        duration_s: s.duration_s,
-        products: s.products,
-        runs: s.runs,
-      },
-      metrics: {
-        orders_per_s: Math.round(ordersPerS),
-        p50_ms: round2(best.p50_ms),
-        p90_ms: round2(best.p90_ms),
-        p99_ms: round2(best.p99_ms),
-        // Includes the saga's statements that ran in the window (authorization, its checkpoints).
-        statements_per_order: round2(best.statements / Math.max(1, best.created)),
-        provider_statements_per_order: round2(best.providerStatements / Math.max(1, best.created)),
-      },
-      baseline: { orders_per_s_target: 300, statements_per_order_target: 25 },
-      ratio: round2(ordersPerS / 300),
-      invariants: {
-        errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
-        unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0),
-      },
-    };
+    return figuresOf(s, await measure(load, s));
   } finally {
     pg.Client.prototype.query = originalQuery;
     await platform.stop();
     await database.stop();
   }
+}
+
+/** The demo customers signed in, and a store with `count` products, through the API as ops. */
+async function openShop(base: string, count: number) {
+  const ops = await token(base, 'ops');
+  const customers = await Promise.all(
+    DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)),
+  );
+  const api = (method: string, p: string, body: unknown) =>
+    fetch(`${base}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => {
+      if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
+      return r.json() as Promise<{ id: string }>;
+    });
+  await api('PUT', '/v1/categories/bench', { name: 'Benchmark goods' });
+  const store = await api('POST', '/v1/stores', {
+    name: `Bench store ${uuidv7().slice(-6)}`,
+    lat: 52.52,
+    lng: 13.405,
+    zone: { radius_m: 5000 },
+    opening_hours: ALWAYS,
+  });
+  const products: string[] = [];
+  for (let i = 0; i < count; i++) {
+    products.push(
+      (
+        await api('POST', '/v1/products', {
+          sku: `B-${store.id.slice(-8)}-${i}`,
+          name: `Bench item ${i}`,
+          category_id: 'bench',
+          price_minor: 199 + i,
+          currency: 'EUR',
+        })
+      ).id,
+    );
+  }
+  return { customers, store, products };
+}
+
+/** A 2 s warm-up, then the measured runs, each with the statements sent while it ran. */
+async function measure(load: Record<string, unknown>, s: Scale): Promise<Measured[]> {
+  await drive({ ...load, duration: 2, keyPrefix: `warm-${uuidv7()}` });
+  const runs: Measured[] = [];
+  for (let i = 0; i < s.runs; i++) {
+    const before = statements;
+    const providerBefore = providerStatements;
+    const r = await drive({ ...load, duration: s.duration_s, keyPrefix: `run-${uuidv7()}` });
+    runs.push({
+      ...r,
+      statements: statements - before,
+      providerStatements: providerStatements - providerBefore,
+    });
+  }
+  if (process.env.BENCH_TRACE_SQL) {
+    const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, 40);
+    for (const [text, n] of top) process.stderr.write(`${String(n).padStart(7)}  ${text}\n`);
+  }
+  return runs;
+}
+
+/** The best run's figures; the invariants count over every run. */
+function figuresOf(s: Scale, runs: Measured[]): BenchFigures {
+  const best = [...runs].sort((a, b) => b.authorized - a.authorized)[0] as Measured;
+  const ordersPerS = best.authorized / s.duration_s;
+  return {
+    scale: {
+      connections: s.connections,
+      duration_s: s.duration_s,
+      products: s.products,
+      runs: s.runs,
+    },
+    metrics: {
+      orders_per_s: Math.round(ordersPerS),
+      p50_ms: round2(best.p50_ms),
+      p90_ms: round2(best.p90_ms),
+      p99_ms: round2(best.p99_ms),
+      // Includes the saga's statements that ran in the window (authorization, its checkpoints).
+      statements_per_order: round2(best.statements / Math.max(1, best.created)),
+      provider_statements_per_order: round2(best.providerStatements / Math.max(1, best.created)),
+    },
+    baseline: { orders_per_s_target: 300, statements_per_order_target: 25 },
+    ratio: round2(ordersPerS / 300),
+    invariants: {
+      errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
+      unauthorized: runs.reduce((a, r) => a + (r.created - r.authorized), 0),
+    },
+  };
 }
 
 const round2 = (n: number) => round(n, 2);

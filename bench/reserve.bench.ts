@@ -68,6 +68,22 @@ async function drive(
 
 const round2 = (n: number) => round(n, 2);
 
+/**
+ * The store's stock after the runs: rows oversold, rows whose reserved count differs from the
+ * held reservations' lines, and the units reserved in all.
+ */
+async function stockCheck(db: Db, storeId: string) {
+  const check = await sql<{ oversold: number; mismatched: number; reserved: number }>`
+      SELECT count(*) FILTER (WHERE s.reserved > s.on_hand OR s.reserved < 0)::int AS oversold,
+             count(*) FILTER (WHERE s.reserved <> coalesce(h.held, 0))::int AS mismatched,
+             coalesce(sum(s.reserved), 0)::int AS reserved
+      FROM stock s LEFT JOIN (
+        SELECT l.product_id, sum(l.quantity) AS held FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
+        WHERE r.store_id = ${storeId}::uuid AND r.status = 'held' GROUP BY l.product_id) h ON h.product_id = s.product_id
+      WHERE s.store_id = ${storeId}::uuid`.execute(db);
+  return check.rows[0] ?? { oversold: 0, mismatched: 0, reserved: 0 };
+}
+
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
   const platform = await startBenchDatabase(s.clients + 8);
@@ -101,15 +117,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const fig = (strategy: ReserveStrategy, scenario: Scenario, k: keyof Run) =>
       median((results.get(`${strategy}:${scenario}`) ?? []).map((r) => r[k]));
     const successes = [...results.values()].flat().reduce((a, r) => a + r.ok, 0);
-    const check = await sql<{ oversold: number; mismatched: number; reserved: number }>`
-      SELECT count(*) FILTER (WHERE s.reserved > s.on_hand OR s.reserved < 0)::int AS oversold,
-             count(*) FILTER (WHERE s.reserved <> coalesce(h.held, 0))::int AS mismatched,
-             coalesce(sum(s.reserved), 0)::int AS reserved
-      FROM stock s LEFT JOIN (
-        SELECT l.product_id, sum(l.quantity) AS held FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id
-        WHERE r.store_id = ${storeId}::uuid AND r.status = 'held' GROUP BY l.product_id) h ON h.product_id = s.product_id
-      WHERE s.store_id = ${storeId}::uuid`.execute(db);
-    const c = check.rows[0] ?? { oversold: 0, mismatched: 0, reserved: 0 };
+    const c = await stockCheck(db, storeId);
     const errors = [...results.values()].flat().reduce((a, r) => a + r.errors, 0);
     return {
       scale: {

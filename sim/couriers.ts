@@ -1,13 +1,6 @@
 import { rngFor } from '../src/cli/seed-random.ts';
-import {
-  along,
-  type LatLng,
-  metres,
-  type PlannedDriver,
-  routeLength,
-  routeOf,
-  VEHICLE_SPEED_MPS,
-} from './plan.ts';
+import { CourierPhone } from './courier-phone.ts';
+import { type LatLng, metres, type PlannedDriver } from './plan.ts';
 import {
   bump,
   type DriverLog,
@@ -30,25 +23,18 @@ interface TripView {
 }
 
 class Courier {
-  at: LatLng;
-  private route: LatLng[] | null = null;
-  private travelled = 0;
-  private pending: Array<{
-    lat: number;
-    lng: number;
-    recorded_at: string;
-    accuracy_m: number;
-    speed_mps: number;
-  }> = [];
   readonly log: DriverLog;
   private readonly rng;
+  private readonly phone: CourierPhone;
+  private attempts = 0;
+
   constructor(
     private readonly s: SimState,
     readonly plan: PlannedDriver,
     readonly token: string,
   ) {
-    this.at = plan.start;
     this.rng = rngFor(`sim:${s.cfg.seed}:driver:${plan.index}`);
+    this.phone = new CourierPhone(s, plan, token, this.rng);
     this.log = {
       index: plan.index,
       vehicle: plan.vehicle,
@@ -62,77 +48,6 @@ class Courier {
     };
   }
 
-  private get speed(): number {
-    return VEHICLE_SPEED_MPS[this.plan.vehicle] * (0.85 + this.rng() * 0.3);
-  }
-
-  private movedAt = Date.now();
-
-  /** Moves along the current route for the time since the last move and queues the new fix. */
-  private advance(): boolean {
-    const now = Date.now();
-    const dt = (now - this.movedAt) / 1000;
-    this.movedAt = now;
-    let done = true;
-    let v = 0;
-    if (this.route) {
-      v = this.speed;
-      this.travelled += v * dt;
-      const p = along(this.route, this.travelled);
-      this.at = p.at;
-      done = p.done;
-      if (done) this.route = null;
-    }
-    this.pending.push({
-      lat: this.at.lat,
-      lng: this.at.lng,
-      recorded_at: new Date().toISOString(),
-      accuracy_m: 8,
-      speed_mps: Number(v.toFixed(1)),
-    });
-    return done;
-  }
-
-  private async upload(): Promise<void> {
-    const points = this.pending.splice(0, 100);
-    if (points.length === 0) return;
-    try {
-      const res = await this.s.api.call('POST', '/v1/drivers/me/locations', {
-        token: this.token,
-        body: { points },
-      });
-      if (res.status === 503 || res.status === 429) this.pending.unshift(...points.slice(-20));
-    } catch (err) {
-      this.pending.unshift(...points.slice(-20));
-      note(this.s, `driver ${this.plan.index} upload`, err);
-    }
-  }
-
-  /** One tick of the phone: move, then report the position. */
-  private async tick(): Promise<boolean> {
-    const done = this.advance();
-    await this.upload();
-    return done;
-  }
-
-  /** Drives to `to`, reporting every few seconds, until there. */
-  private async driveTo(to: LatLng): Promise<void> {
-    this.route = routeOf(this.at, to);
-    this.travelled = 0;
-    this.movedAt = Date.now();
-    const total = routeLength(this.route);
-    if (total < 15) {
-      this.route = null;
-      return;
-    }
-    for (;;) {
-      await sleep(LOCATION_EVERY_S * 1000);
-      if (await this.tick()) return;
-    }
-  }
-
-  private attempts = 0;
-
   /**
    * One attempt at a delivery step. The Idempotency-Key covers this attempt's retries after a
    * lost answer; a later attempt (the bag was not ready yet) is a new request with a new key,
@@ -143,7 +58,7 @@ class Courier {
     return persist(this.s, () =>
       this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, {
         token: this.token,
-        body: { lat: this.at.lat, lng: this.at.lng, ...extra },
+        body: { lat: this.phone.at.lat, lng: this.phone.at.lng, ...extra },
         key,
       }),
     );
@@ -167,7 +82,7 @@ class Courier {
         body: { status: 'available' },
       }),
     );
-    await this.tick();
+    await this.phone.tick();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
     // accepted offer gives one.
     let lookForTrip = true;
@@ -189,38 +104,14 @@ class Courier {
         );
         const offer = offers.status === 200 ? offers.body.items[0] : undefined;
         if (offer) {
-          this.log.offers++;
-          bump(s.offersPerTrip, offer.trip_id);
-          const [lo, hi] = this.plan.answerAfterS;
-          await sleep((lo + this.rng() * (hi - lo)) * 1000);
-          if (this.rng() < this.plan.declineShare) {
-            this.log.declined++;
-            await persist(s, () =>
-              s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, {
-                token: this.token,
-                body: { reason: 'too far' },
-                key: `decline-${offer.id}`,
-              }),
-            );
-          } else {
-            const res = await persist(s, () =>
-              s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, {
-                token: this.token,
-                key: `accept-${offer.id}`,
-              }),
-            );
-            if (res?.status === 200) {
-              this.log.accepted++;
-              lookForTrip = true;
-            } else this.log.lostRaces++;
-          }
+          if (await this.answer(offer)) lookForTrip = true;
           continue;
         }
       } catch (err) {
         note(s, `driver ${this.plan.index}`, err);
       }
       await sleep(LOCATION_EVERY_S * 1000);
-      await this.tick();
+      await this.phone.tick();
     }
     this.log.shiftS = (Date.now() - shiftFrom) / 1000;
     await persist(
@@ -232,6 +123,35 @@ class Courier {
         }),
       2,
     );
+  }
+
+  /** Thinks it over, then declines or accepts as the plan says; true when the job is ours. */
+  private async answer(offer: { id: string; trip_id: string }): Promise<boolean> {
+    const s = this.s;
+    this.log.offers++;
+    bump(s.offersPerTrip, offer.trip_id);
+    const [lo, hi] = this.plan.answerAfterS;
+    await sleep((lo + this.rng() * (hi - lo)) * 1000);
+    if (this.rng() < this.plan.declineShare) {
+      this.log.declined++;
+      await persist(s, () =>
+        s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, {
+          token: this.token,
+          body: { reason: 'too far' },
+          key: `decline-${offer.id}`,
+        }),
+      );
+      return false;
+    }
+    const res = await persist(s, () =>
+      s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, {
+        token: this.token,
+        key: `accept-${offer.id}`,
+      }),
+    );
+    if (res?.status === 200) this.log.accepted++;
+    else this.log.lostRaces++;
+    return res?.status === 200;
   }
 
   /** One trip: to the store, wait for the bags, each door in turn. */
@@ -246,7 +166,7 @@ class Courier {
           (d) => !['delivered', 'failed', 'returned', 'canceled'].includes(d.status),
         );
       if (open(trip).some((d) => d.status === 'assigned')) {
-        await this.driveTo(trip.pickup);
+        await this.phone.driveTo(trip.pickup);
         for (const d of open(trip))
           if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
       }
@@ -262,7 +182,7 @@ class Courier {
         if (!trip || open(trip).every((d) => d.status !== 'at_store')) break;
         if (s.stopping) return;
         await sleep(LOCATION_EVERY_S * 1000);
-        await this.tick();
+        await this.phone.tick();
       }
       s.storeWaitsS.push((Date.now() - arrived) / 1000);
       for (const d of trip ? open(trip) : []) {
@@ -273,13 +193,13 @@ class Courier {
       for (;;) {
         trip = await this.currentTrip();
         if (!trip) return;
-        const here = this.at;
+        const here = this.phone.at;
         const next = open(trip)
           .filter((d) => d.status === 'picked_up' || d.status === 'at_dropoff')
           .sort((a, b) => metres(here, a.dropoff) - metres(here, b.dropoff))[0];
         if (!next) return;
         if (next.status === 'picked_up') {
-          await this.driveTo(next.dropoff);
+          await this.phone.driveTo(next.dropoff);
           await this.step(next.id, 'arrived-at-dropoff');
         }
         const order = s.orders.get(next.order_id);

@@ -4,78 +4,28 @@ import {
   NAIVE_SPEED_MPS,
   persist,
   type SimState,
+  type SimStore,
   sleep,
   type TrackedOrder,
 } from './state.ts';
 
+type CheckoutAnswer = {
+  id?: string;
+  status?: string;
+  code?: string;
+  promise?: { from: string; to: string } | null;
+};
+
 /** One customer's visit: look around, fill the cart, check out, maybe retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const token = s.customerTokens[v.customer % s.customerTokens.length] as string;
-  const near = await persist(s, () =>
-    s.api.call<{ items: Array<{ id: string }> }>(
-      'GET',
-      `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`,
-      { token },
-    ),
-  );
-  const ids = near?.status === 200 ? near.body.items.map((i) => i.id) : [];
-  const storeId = ids[Math.min(v.storeRank, ids.length - 1)];
-  const store = s.stores.find((x) => x.id === storeId);
-  if (!store) {
-    bump(s.outcomes, near?.status === 200 ? 'no_store_nearby' : 'nearby_failed');
-    return;
-  }
-  await persist(s, () => s.api.call('GET', `/v1/stores/${store.id}/products?limit=50`, { token }));
-  await persist(s, () => s.api.call('DELETE', '/v1/cart', { token }));
-  for (const item of v.items) {
-    const res = await persist(s, () =>
-      s.api.call('PUT', '/v1/cart/lines', {
-        token,
-        body: {
-          store_id: store.id,
-          product_id: s.productIds[item.product],
-          quantity: item.quantity,
-        },
-        key: `cart-${s.cfg.seed}-${v.index}-${item.product}`,
-      }),
-    );
-    if (res?.status !== 200) {
-      bump(s.outcomes, 'cart_failed');
-      return;
-    }
-  }
-  const body = {
-    delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
-    payment: { card_token: v.card },
-  };
+  const store = await pickStore(s, v, token);
+  if (!store) return;
+  if (!(await fillCart(s, v, token, store))) return;
   const key = `sim-${s.cfg.seed}-${s.startedAt}-${v.index}`;
-  const checkout = () =>
-    persist(s, () =>
-      s.api.call<{
-        id?: string;
-        status?: string;
-        code?: string;
-        promise?: { from: string; to: string } | null;
-      }>('POST', '/v1/orders', { token, body, key }),
-    );
   const placedAt = Date.now();
-  const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
-  const answers = await Promise.all(attempts);
-  const first = answers[0];
-  const ids2 = new Set(
-    answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id),
-  );
-  if (ids2.size > 1) s.duplicateOrders += ids2.size - 1;
-  if (!first || first.status >= 300 || !first.body.id) {
-    bump(
-      s.outcomes,
-      first
-        ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '')
-        : 'checkout_no_answer',
-    );
-    return;
-  }
-  const o = first.body;
+  const o = await checkOut(s, v, token, key);
+  if (!o) return;
   const promise = o.promise ? (Date.parse(o.promise.from) + Date.parse(o.promise.to)) / 2 : null;
   const tracked: TrackedOrder = {
     id: o.id as string,
@@ -100,4 +50,84 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     );
     if (res?.status === 200) tracked.canceledBySim = true;
   }
+}
+
+/** The store the plan's customer picks among those delivering home, or none (counted). */
+async function pickStore(s: SimState, v: PlannedVisit, token: string) {
+  const near = await persist(s, () =>
+    s.api.call<{ items: Array<{ id: string }> }>(
+      'GET',
+      `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`,
+      { token },
+    ),
+  );
+  const ids = near?.status === 200 ? near.body.items.map((i) => i.id) : [];
+  const storeId = ids[Math.min(v.storeRank, ids.length - 1)];
+  const store = s.stores.find((x) => x.id === storeId);
+  if (!store) bump(s.outcomes, near?.status === 200 ? 'no_store_nearby' : 'nearby_failed');
+  return store;
+}
+
+/** Browses the store and puts the plan's items in an emptied cart; false (counted) if one fails. */
+async function fillCart(
+  s: SimState,
+  v: PlannedVisit,
+  token: string,
+  store: SimStore,
+): Promise<boolean> {
+  await persist(s, () => s.api.call('GET', `/v1/stores/${store.id}/products?limit=50`, { token }));
+  await persist(s, () => s.api.call('DELETE', '/v1/cart', { token }));
+  for (const item of v.items) {
+    const res = await persist(s, () =>
+      s.api.call('PUT', '/v1/cart/lines', {
+        token,
+        body: {
+          store_id: store.id,
+          product_id: s.productIds[item.product],
+          quantity: item.quantity,
+        },
+        key: `cart-${s.cfg.seed}-${v.index}-${item.product}`,
+      }),
+    );
+    if (res?.status !== 200) {
+      bump(s.outcomes, 'cart_failed');
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Checks out, twice at once with the same key when the plan retries (a second order is counted
+ * as a duplicate). Returns the order, or undefined with the outcome counted.
+ */
+async function checkOut(
+  s: SimState,
+  v: PlannedVisit,
+  token: string,
+  key: string,
+): Promise<CheckoutAnswer | undefined> {
+  const body = {
+    delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
+    payment: { card_token: v.card },
+  };
+  const checkout = () =>
+    persist(s, () => s.api.call<CheckoutAnswer>('POST', '/v1/orders', { token, body, key }));
+  const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
+  const answers = await Promise.all(attempts);
+  const first = answers[0];
+  const ids = new Set(
+    answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id),
+  );
+  if (ids.size > 1) s.duplicateOrders += ids.size - 1;
+  if (!first || first.status >= 300 || !first.body.id) {
+    bump(
+      s.outcomes,
+      first
+        ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '')
+        : 'checkout_no_answer',
+    );
+    return undefined;
+  }
+  return first.body;
 }

@@ -114,6 +114,13 @@ const BRANDS = ['Nordhof', 'Gutland', 'Spreewald', 'Havel', 'Uckermark'];
  * server answers, so two dispatch strategies can be compared on the same evening.
  */
 export function makePlan(c: SimConfig): Plan {
+  const { stores, products, stock } = planCity(c);
+  const { visits, durationS } = planVisits(c, stores, products);
+  return { stores, products, stock, visits, drivers: planDrivers(c, stores), durationS };
+}
+
+/** Stores, catalog and stock, drawn in this order from the city's generator. */
+function planCity(c: SimConfig): Pick<Plan, 'stores' | 'products' | 'stock'> {
   const cityRng = rngFor(`sim:${c.seed}:city`);
   const stores: PlannedStore[] = Array.from({ length: c.stores }, (_, i) => ({
     index: i,
@@ -132,10 +139,17 @@ export function makePlan(c: SimConfig): Plan {
       i % 17 === 3 ? intBetween(cityRng, 3, 12) : intBetween(cityRng, 40, 250),
     ),
   );
+  return { stores, products, stock };
+}
 
+/** Arrivals of each phase as a Poisson process; each visit drawn from its own generator. */
+function planVisits(
+  c: SimConfig,
+  stores: PlannedStore[],
+  products: PlannedProduct[],
+): { visits: PlannedVisit[]; durationS: number } {
   const visits: PlannedVisit[] = [];
   let t = 0;
-  let index = 0;
   const weights = products.map((p) => p.weight);
   const productIdx = products.map((_, i) => i);
   for (const phase of phasesOf(c)) {
@@ -145,24 +159,16 @@ export function makePlan(c: SimConfig): Plan {
     for (;;) {
       t += -Math.log(1 - arrivals()) / ratePerS;
       if (t >= end) break;
-      const rng = rngFor(`sim:${c.seed}:visit:${index}`);
+      // The draws' order is part of the plan: a seed makes the same evening only if it holds.
+      const rng = rngFor(`sim:${c.seed}:visit:${visits.length}`);
       const store = stores[Math.floor(rng() * stores.length)] as PlannedStore;
       const lineCount = 1 + Math.floor(rng() * 4);
       const items = new Map<number, number>();
       for (let k = 0; k < lineCount; k++)
         items.set(pickWeighted(rng, productIdx, weights), 1 + Math.floor(rng() ** 3 * 3));
       const s = c.shares;
-      const r = rng();
-      const card: Card =
-        r < s.decline
-          ? 'tok_decline'
-          : r < s.decline + s.insufficient
-            ? 'tok_insufficient'
-            : r < s.decline + s.insufficient + s.slowCard
-              ? 'tok_slow'
-              : r < s.decline + s.insufficient + s.slowCard + s.netfail
-                ? 'tok_netfail'
-                : 'tok_visa';
+      const card = cardOf(rng(), s);
+      const index = visits.length;
       visits.push({
         index,
         atS: t,
@@ -180,12 +186,24 @@ export function makePlan(c: SimConfig): Plan {
         prepS: logNormal(rng, store.prepMeanS, 0.35),
         handoverS: c.handoverS * (0.5 + rng()),
       });
-      index++;
     }
     t = end;
   }
+  return { visits, durationS: t };
+}
+
+/** The test card a draw `r` in [0, 1) stands for, by the configured shares. */
+function cardOf(r: number, s: SimConfig['shares']): Card {
+  if (r < s.decline) return 'tok_decline';
+  if (r < s.decline + s.insufficient) return 'tok_insufficient';
+  if (r < s.decline + s.insufficient + s.slowCard) return 'tok_slow';
+  if (r < s.decline + s.insufficient + s.slowCard + s.netfail) return 'tok_netfail';
+  return 'tok_visa';
+}
+
+function planDrivers(c: SimConfig, stores: PlannedStore[]): PlannedDriver[] {
   const fleetRng = rngFor(`sim:${c.seed}:fleet`);
-  const drivers: PlannedDriver[] = Array.from({ length: driversFor(c) }, (_, i) => {
+  return Array.from({ length: driversFor(c) }, (_, i) => {
     const v = fleetRng();
     return {
       index: i,
@@ -200,7 +218,6 @@ export function makePlan(c: SimConfig): Plan {
       answerAfterS: [2, 4 + fleetRng() * 10],
     };
   });
-  return { stores, products, stock, visits, drivers, durationS: t };
 }
 
 /** Metres per second at which each vehicle moves through the streets. */

@@ -4,6 +4,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '../src/cli/demo-seed.ts';
 import { driversFor, type SimConfig } from './config.ts';
 import { type Instance, startInstance } from './instance.ts';
 import { makePlan } from './plan.ts';
+import type { WorldFigures } from './figures.ts';
 import { writeReport } from './report.ts';
 import { runWorld, type WorldResult } from './world.ts';
 
@@ -63,7 +64,7 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
   log(
     `simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`,
   );
-  const tag = `${cfg.seed}-${Date.now().toString(36)}`;
+  const evening = { cfg, plan, tag: `${cfg.seed}-${Date.now().toString(36)}`, log };
   const instances: Instance[] = [];
   let keepDatabase = false;
   try {
@@ -77,51 +78,25 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
           bases: o.urls,
           databaseUrl: o.databaseUrl,
           ops: o.ops,
-          cfg,
-          plan,
-          tag,
-          log,
+          ...evening,
         }),
       ];
     } else {
-      const kinds = o.baseline ? (['scored', 'greedy'] as const) : (['scored'] as const);
-      log(
-        `starting ${kinds.length} lastmile instance(s) (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'})`,
-      );
-      const started = await Promise.all(
-        kinds.map((k) =>
-          startInstance({
-            name: k,
-            dir: path.join(workDir, k),
-            env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k },
-          }),
-        ),
-      );
-      instances.push(...started);
-      instanceNote = `Started ${started.length === 2 ? 'two instances side by side on this machine' : 'one instance'} (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'}${process.env.REDIS_URL ? ', Redis' : ''}${process.env.NATS_URL ? ', NATS' : ''}).`;
-      worlds = started.map((inst, i) =>
+      instances.push(...(await startInstances(o.baseline, workDir, log)));
+      instanceNote = `Started ${instances.length === 2 ? 'two instances side by side on this machine' : 'one instance'} (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'}${process.env.REDIS_URL ? ', Redis' : ''}${process.env.NATS_URL ? ', NATS' : ''}).`;
+      worlds = instances.map((inst, i) =>
         runWorld({
           label: i === 0 ? 'lastmile' : 'greedy baseline',
           bases: [inst.url],
           databaseUrl: inst.databaseUrl,
           ops: DEFAULT_OPS,
-          cfg,
-          plan,
-          tag,
-          log,
+          ...evening,
         }),
       );
     }
     const results = await Promise.all(worlds);
     const { ok, figures } = await writeReport(dir, cfg, results, { run, instance: instanceNote });
-    for (const f of figures) {
-      log(
-        `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs naive ${f.eta_error_min.naive_mae} min`,
-      );
-      for (const i of f.invariants)
-        if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);
-      for (const e of f.agent_errors.slice(0, 5)) log(`[${f.label}] agent error: ${e}`);
-    }
+    logFigures(figures, log);
     log(`report: ${path.join(dir, 'report.md')}`);
     if (!ok) {
       keepDatabase = true;
@@ -130,5 +105,37 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
     return { ok, dir };
   } finally {
     await Promise.all(instances.map((i) => i.stop({ keepDatabase })));
+  }
+}
+
+/** lastmile as configured, and beside it the greedy baseline when asked. */
+async function startInstances(
+  baseline: boolean,
+  workDir: string,
+  log: (m: string) => void,
+): Promise<Instance[]> {
+  const kinds = baseline ? (['scored', 'greedy'] as const) : (['scored'] as const);
+  log(
+    `starting ${kinds.length} lastmile instance(s) (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'})`,
+  );
+  return Promise.all(
+    kinds.map((k) =>
+      startInstance({
+        name: k,
+        dir: path.join(workDir, k),
+        env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k },
+      }),
+    ),
+  );
+}
+
+function logFigures(figures: WorldFigures[], log: (m: string) => void): void {
+  for (const f of figures) {
+    log(
+      `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs naive ${f.eta_error_min.naive_mae} min`,
+    );
+    for (const i of f.invariants)
+      if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);
+    for (const e of f.agent_errors.slice(0, 5)) log(`[${f.label}] agent error: ${e}`);
   }
 }

@@ -67,82 +67,105 @@ export async function buildCity(
   tag: string,
   log: (msg: string) => void,
 ): Promise<City> {
-  const token = opsToken;
-  await must(
-    'category',
-    api.call('PUT', '/v1/categories/sim-groceries', { token, body: { name: 'Groceries' } }),
-  );
-  const ndjson = plan.products
-    .map((p) =>
-      JSON.stringify({
-        sku: `${p.sku}-${tag}`,
-        name: p.name,
-        category_id: 'sim-groceries',
-        price_minor: p.priceMinor,
-        currency: 'EUR',
-      }),
-    )
-    .join('\n');
+  const ops: Ops = { api, token: opsToken, plan, tag };
+  await importCatalog(ops);
+  const stores = await inPool(plan.stores, 4, (ps) => openStore(ops, ps));
+  log(`${stores.length} stores with ${plan.products.length} products each`);
+  const productIds = await shelfIds(ops, stores[0]?.id);
+  const driverTokens = await inPool(plan.drivers, 6, (d) => onboardCourier(ops, d));
+  log(`${driverTokens.length} couriers onboarded`);
+  const customerTokens = await signUpCustomers(ops);
+  log(`${customerTokens.length} customers signed up`);
+  return { stores, productIds, customerTokens, driverTokens };
+}
+
+/** What building the city needs: the API with an ops token, the plan, and the run's tag. */
+interface Ops {
+  api: Api;
+  token: string;
+  plan: Plan;
+  tag: string;
+}
+
+/** Uploads NDJSON to an import endpoint; a refused row stops the run. */
+async function importNdjson(ops: Ops, what: string, url: string, rows: object[]): Promise<void> {
   const imported = await must<{ failed: number }>(
-    'product import',
-    api.call('POST', '/v1/catalog/import/products', {
-      token,
-      raw: ndjson,
+    what,
+    ops.api.call('POST', url, {
+      token: ops.token,
+      raw: rows.map((r) => JSON.stringify(r)).join('\n'),
       contentType: 'application/x-ndjson',
     }),
   );
   if (imported.failed > 0)
-    throw new Error(`product import refused ${imported.failed} rows: ${JSON.stringify(imported)}`);
+    throw new Error(`${what} refused ${imported.failed} rows: ${JSON.stringify(imported)}`);
+}
 
-  const stores = await inPool(plan.stores, 4, async (ps) => {
-    const created = await must<{ id: string }>(
-      `store ${ps.name}`,
-      api.call('POST', '/v1/stores', {
-        token,
-        body: {
-          name: `${ps.name} ${tag}`,
-          lat: ps.at.lat,
-          lng: ps.at.lng,
-          zone: { radius_m: 3000 },
-          opening_hours: ALWAYS_OPEN,
-          avg_prep_s: ps.prepMeanS,
-        },
-      }),
-    );
-    const stockFile = plan.products
-      .map((p, i) =>
-        JSON.stringify({ sku: `${p.sku}-${tag}`, on_hand: plan.stock[ps.index]?.[i] ?? 0 }),
-      )
-      .join('\n');
-    const stocked = await must<{ failed: number }>(
-      `stock of ${ps.name}`,
-      api.call('POST', `/v1/stores/${created.id}/stock/import`, {
-        token,
-        raw: stockFile,
-        contentType: 'application/x-ndjson',
-      }),
-    );
-    if (stocked.failed > 0)
-      throw new Error(`stock import refused ${stocked.failed} rows: ${JSON.stringify(stocked)}`);
-    const email = `staff-${ps.index}-${tag}@sim.lastmile.dev`;
-    await must(
-      `staff of ${ps.name}`,
-      api.call('POST', `/v1/stores/${created.id}/staff`, {
-        token,
-        body: { email, name: `Staff ${ps.index}`, password: SIM_PASSWORD },
-      }),
-    );
-    return {
-      index: ps.index,
-      id: created.id,
-      token: await signIn(api, email, SIM_PASSWORD),
-      at: ps.at,
-      prepMeanS: ps.prepMeanS,
-    } satisfies SimStore;
-  });
-  log(`${stores.length} stores with ${plan.products.length} products each`);
+async function importCatalog(ops: Ops): Promise<void> {
+  const { api, token, plan, tag } = ops;
+  await must(
+    'category',
+    api.call('PUT', '/v1/categories/sim-groceries', { token, body: { name: 'Groceries' } }),
+  );
+  await importNdjson(
+    ops,
+    'product import',
+    '/v1/catalog/import/products',
+    plan.products.map((p) => ({
+      sku: `${p.sku}-${tag}`,
+      name: p.name,
+      category_id: 'sim-groceries',
+      price_minor: p.priceMinor,
+      currency: 'EUR',
+    })),
+  );
+}
 
-  // Product ids by SKU, from the first store's shelf (every store carries the whole catalog).
+/** A store with its zone, its stock and one member of staff, signed in. */
+async function openStore(ops: Ops, ps: Plan['stores'][number]): Promise<SimStore> {
+  const { api, token, plan, tag } = ops;
+  const created = await must<{ id: string }>(
+    `store ${ps.name}`,
+    api.call('POST', '/v1/stores', {
+      token,
+      body: {
+        name: `${ps.name} ${tag}`,
+        lat: ps.at.lat,
+        lng: ps.at.lng,
+        zone: { radius_m: 3000 },
+        opening_hours: ALWAYS_OPEN,
+        avg_prep_s: ps.prepMeanS,
+      },
+    }),
+  );
+  await importNdjson(
+    ops,
+    `stock of ${ps.name}`,
+    `/v1/stores/${created.id}/stock/import`,
+    plan.products.map((p, i) => ({
+      sku: `${p.sku}-${tag}`,
+      on_hand: plan.stock[ps.index]?.[i] ?? 0,
+    })),
+  );
+  const email = `staff-${ps.index}-${tag}@sim.lastmile.dev`;
+  await must(
+    `staff of ${ps.name}`,
+    api.call('POST', `/v1/stores/${created.id}/staff`, {
+      token,
+      body: { email, name: `Staff ${ps.index}`, password: SIM_PASSWORD },
+    }),
+  );
+  return {
+    index: ps.index,
+    id: created.id,
+    token: await signIn(api, email, SIM_PASSWORD),
+    at: ps.at,
+    prepMeanS: ps.prepMeanS,
+  };
+}
+
+/** The plan's products' ids, in plan order, from a store's shelf (every store carries them all). */
+async function shelfIds({ api, token, plan, tag }: Ops, storeId: string | undefined) {
   const bySku = new Map<string, string>();
   let cursor: string | null = null;
   do {
@@ -151,37 +174,39 @@ export async function buildCity(
         'products',
         api.call(
           'GET',
-          `/v1/stores/${stores[0]?.id}/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          `/v1/stores/${storeId}/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
           { token },
         ),
       );
     for (const p of page.items) bySku.set(p.sku, p.id);
     cursor = page.next_cursor;
   } while (cursor);
-  const productIds = plan.products.map((p) => {
+  return plan.products.map((p) => {
     const id = bySku.get(`${p.sku}-${tag}`);
     if (!id) throw new Error(`product ${p.sku} is not on the shelf after the import`);
     return id;
   });
+}
 
-  const driverTokens = await inPool(plan.drivers, 6, async (d) => {
-    const email = `courier-${d.index}-${tag}@sim.lastmile.dev`;
-    await must(
-      `courier ${d.index}`,
-      api.call('POST', '/v1/drivers', {
-        token,
-        body: { name: `Courier ${d.index}`, email, password: SIM_PASSWORD, vehicle: d.vehicle },
-      }),
-    );
-    return signIn(api, email, SIM_PASSWORD);
-  });
-  log(`${driverTokens.length} couriers onboarded`);
+async function onboardCourier({ api, token, tag }: Ops, d: Plan['drivers'][number]) {
+  const email = `courier-${d.index}-${tag}@sim.lastmile.dev`;
+  await must(
+    `courier ${d.index}`,
+    api.call('POST', '/v1/drivers', {
+      token,
+      body: { name: `Courier ${d.index}`, email, password: SIM_PASSWORD, vehicle: d.vehicle },
+    }),
+  );
+  return signIn(api, email, SIM_PASSWORD);
+}
 
+/** As many customers as the plan's visits name, each signed up (and so signed in). */
+async function signUpCustomers({ api, plan, tag }: Ops): Promise<string[]> {
   const customers = Math.min(
     plan.visits.length,
     Math.max(...plan.visits.map((v) => v.customer + 1), 1),
   );
-  const customerTokens = await inPool(
+  return inPool(
     Array.from({ length: customers }, (_, i) => i),
     6,
     async (i) => {
@@ -198,6 +223,4 @@ export async function buildCity(
       return body.access_token;
     },
   );
-  log(`${customerTokens.length} customers signed up`);
-  return { stores, productIds, customerTokens, driverTokens };
 }

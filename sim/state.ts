@@ -2,7 +2,8 @@ import { type Api, type ApiAnswer, NetworkError } from './client.ts';
 import type { SimConfig } from './config.ts';
 import type { LatLng, Plan, PlannedVisit } from './plan.ts';
 
-/** What the simulated people share: the run's state, and how they talk to the API. */
+// What the simulated people share: the run's state, and how they talk to the API.
+
 /** How often a simulated phone sends its position, as a courier app does. */
 export const LOCATION_EVERY_S = 5;
 const TERMINAL = new Set(['delivered', 'canceled', 'failed']);

@@ -4,7 +4,7 @@ import { runVisit } from './customers.ts';
 import type { SimConfig } from './config.ts';
 import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
 import type { Plan } from './plan.ts';
-import { buildCity, inPool, signIn } from './setup.ts';
+import { buildCity, type City, inPool, signIn } from './setup.ts';
 import {
   type DriverLog,
   isTerminal,
@@ -61,7 +61,32 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   const stats = new ApiStats();
   const startedAt = Date.now();
   const api = new Api(o.bases, stats, startedAt);
-  const state: SimState = {
+  const state = newState(o, city, api, opsToken, startedAt);
+  const { arrivalsS, drainedS } = await runEvening(o, state, city.driverTokens);
+  await api.close();
+
+  o.log(`[${o.label}] checking the invariants`);
+  const { finalStatus, invariants } = await audit(o, state);
+  return {
+    label: o.label,
+    state,
+    stats,
+    finalStatus,
+    invariants,
+    drainedS,
+    arrivalsS,
+    drivers: state.drivers,
+  };
+}
+
+function newState(
+  o: WorldOptions,
+  city: City,
+  api: Api,
+  opsToken: string,
+  startedAt: number,
+): SimState {
+  return {
     cfg: o.cfg,
     plan: o.plan,
     api,
@@ -81,10 +106,19 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
     stopping: false,
     agentErrors: [],
   };
-  const storeLoops = city.stores.map((st) => runStore(state, st));
-  const couriers = o.plan.drivers.map((d, i) =>
-    startCourier(state, d, city.driverTokens[i] as string),
-  );
+}
+
+/**
+ * The evening itself: stores and couriers at work, customers arriving on schedule, then the
+ * drain until every order has ended. Returns when everyone has gone home.
+ */
+async function runEvening(
+  o: WorldOptions,
+  state: SimState,
+  driverTokens: string[],
+): Promise<{ arrivalsS: number; drainedS: number }> {
+  const storeLoops = state.stores.map((st) => runStore(state, st));
+  const couriers = o.plan.drivers.map((d, i) => startCourier(state, d, driverTokens[i] as string));
   state.drivers = couriers.map((c) => c.log);
   const sampler = setInterval(() => {
     const open = [...state.orders.values()].filter(
@@ -115,16 +149,7 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   o.log(
     `[${o.label}] every customer has come; waiting for open orders to end (at most ${o.cfg.drainMin} min)`,
   );
-
-  // Drain: every order ends (delivered, canceled or failed) or the drain time runs out.
-  const drainUntil = Date.now() + o.cfg.drainMin * 60_000;
-  for (;;) {
-    const open = o.databaseUrl
-      ? await openOrders(o.databaseUrl).catch(() => -1)
-      : await openByApi(api, opsToken);
-    if (open === 0 || Date.now() > drainUntil) break;
-    await sleep(5_000);
-  }
+  await drain(o, state);
   const drainedS = sinceStart(state) - arrivalsS;
   clearInterval(progress);
   clearInterval(sampler);
@@ -134,11 +159,29 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   );
   await faults;
   await Promise.all([...storeLoops, ...couriers.map((c) => c.done)]);
+  return { arrivalsS, drainedS };
+}
 
-  await api.close();
-  o.log(`[${o.label}] checking the invariants`);
-  // The audit after the evening is not part of the measured traffic.
-  const audit = new Api(o.bases, new ApiStats(), startedAt);
+/** Waits until every order has ended (delivered, canceled or failed) or the drain time runs out. */
+async function drain(o: WorldOptions, state: SimState): Promise<void> {
+  const drainUntil = Date.now() + o.cfg.drainMin * 60_000;
+  for (;;) {
+    const open = o.databaseUrl
+      ? await openOrders(o.databaseUrl).catch(() => -1)
+      : await openByApi(state.api, state.opsToken);
+    if (open === 0 || Date.now() > drainUntil) break;
+    await sleep(5_000);
+  }
+}
+
+/** After the evening: every order's final status, and the invariants. */
+async function audit(
+  o: WorldOptions,
+  state: SimState,
+): Promise<{ finalStatus: Map<string, string>; invariants: InvariantResult[] }> {
+  // The audit is not part of the measured traffic.
+  const audit = new Api(o.bases, new ApiStats(), state.startedAt);
+  const opsToken = state.opsToken;
   const finalStatus = await finalStatuses(audit, opsToken, [...state.orders.keys()]);
   for (const [id, status] of finalStatus) {
     const t = state.orders.get(id);
@@ -173,16 +216,7 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
     detail: 'a checkout retried with the same Idempotency-Key made one order',
   });
   await audit.close();
-  return {
-    label: o.label,
-    state,
-    stats,
-    finalStatus,
-    invariants,
-    drainedS,
-    arrivalsS,
-    drivers: state.drivers,
-  };
+  return { finalStatus, invariants };
 }
 
 async function openByApi(api: Api, token: string): Promise<number> {

@@ -1,24 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { freePort, type LastmileProcess, processEnv, spawnLastmile } from './support/processes.ts';
-import { natsUrl, redisUrl, testNamespace } from './support/services.ts';
+import { describeWithServices, natsUrl, redisUrl, testNamespace } from './support/services.ts';
 
 /**
  * Three API processes share one budget through Redis: requests from one caller spread over all
  * three, many at once, and the number admitted stays at the limit.
  */
-const nats = natsUrl();
-const redis = redisUrl();
+const services = { nats: natsUrl(), redis: redisUrl() };
 
-describe('rate limits across processes', () => {
-  it('needs NATS and Redis URLs to run split roles (set in CI)', () => {
-    expect(redis === undefined || redis.startsWith('redis://')).toBe(true);
-  });
-  if (!nats || !redis) return;
-
+describeWithServices('rate limits across processes', services, () => {
   const procs: LastmileProcess[] = [];
   let tdb: TestDatabase | undefined;
   afterAll(async () => {

@@ -24,6 +24,76 @@ describe('config', () => {
     expect(c.dataDir.endsWith('.lastmile')).toBe(true);
   });
 
+  it('takes every default from the settings schema', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      jwtTtlS: 3600,
+      logLevel: 'info',
+      instanceId: 'all-3000',
+      bodyLimitBytes: 1_048_576,
+      dbPoolSize: 10,
+      namespace: 'lastmile',
+      reserveStrategy: 'coalesced',
+      reservationTtlS: 600,
+      cartHolds: false,
+      orderAcceptTimeoutS: 300,
+      ticketEscalationS: 900,
+      drivers: { staleS: 60, historyS: 30, ingestMaxPending: 20_000 },
+      dispatch: {
+        strategy: 'scored',
+        offerTtlS: 30,
+        radiiM: [3000, 6000, 10000],
+        offersPerRound: 3,
+        weights: { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 },
+        batchMarginS: 180,
+      },
+      webhooks: { maxAttempts: 8, backoffBaseMs: 1000, timeoutMs: 5000, concurrency: 16 },
+      rateLimits: { policy: 'default', timeoutMs: 10, breakAfter: 5, halfOpenAfterMs: 1000 },
+    });
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    // A config's lists are its own: changing one leaves the next load's defaults alone.
+    c.dispatch.radiiM.push(1);
+    c.dispatch.weights.travel = 9;
+    expect(loadConfig({}).dispatch).toMatchObject({
+      radiiM: [3000, 6000, 10000],
+      weights: { travel: 1 },
+    });
+  });
+
+  it('reads each kind of value from the environment, an empty variable counting as unset', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '',
+      LASTMILE_CART_HOLDS: '1',
+      LASTMILE_DISPATCH_RADII_M: ' 1000, 2000 ',
+      LASTMILE_DISPATCH_WEIGHTS: 'vehicle=0.5, fairness = 1',
+      LASTMILE_RATE_LIMITS: 'policy.json',
+      LASTMILE_ROLES: 'api,worker,api',
+      NATS_URL: 'nats://x:4222',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      cartHolds: true,
+      roles: ['api', 'worker'],
+      instanceId: 'api+worker-8080',
+      natsUrl: 'nats://x:4222',
+    });
+    expect(c.dispatch.radiiM).toEqual([1000, 2000]);
+    expect(c.dispatch.weights).toEqual({ travel: 1, acceptance: 0.5, vehicle: 0.5, fairness: 1 });
+    expect(c.rateLimits.policy).toEqual({ file: expect.stringMatching(/\/policy\.json$/) });
+    expect(loadConfig({ LASTMILE_RATE_LIMITS: 'off' }).rateLimits.policy).toBe('off');
+  });
+
+  it('lets a flag override its variable and names the flag when its value is bad', () => {
+    expect(loadConfig({ PORT: '8080' }, { port: 9090 }).port).toBe(9090);
+    expect(loadConfig({ LASTMILE_ROLES: 'api' }, { roles: ['all'] }).roles).toEqual(['all']);
+    expect(fails({}, { port: 'x' })).toBe('--port');
+    expect(fails({}, { databaseUrl: 'mysql://x' })).toBe('DATABASE_URL');
+  });
+
   it('names the setting that is wrong', () => {
     expect(fails({ PORT: 'eighty' })).toBe('PORT');
     expect(fails({ PORT: '70000' })).toBe('PORT');
@@ -34,6 +104,23 @@ describe('config', () => {
     expect(fails({ NODE_ENV: 'production' })).toBe('JWT_SECRET');
     expect(fails({ LOG_LEVEL: 'loud' })).toBe('LOG_LEVEL');
     expect(fails({ LASTMILE_NAMESPACE: 'Bad-Name' })).toBe('LASTMILE_NAMESPACE');
+    expect(fails({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toBe(
+      'LASTMILE_FAKEPAY_WEBHOOK_SECRET',
+    );
+    expect(fails({ LASTMILE_CART_HOLDS: 'yes' })).toBe('LASTMILE_CART_HOLDS');
+    expect(fails({ LASTMILE_DISPATCH_RADII_M: '3000,2000' })).toBe('LASTMILE_DISPATCH_RADII_M');
+    expect(fails({ LASTMILE_DISPATCH_RADII_M: '50' })).toBe('LASTMILE_DISPATCH_RADII_M');
+    expect(fails({ LASTMILE_DISPATCH_WEIGHTS: 'speed=1' })).toBe('LASTMILE_DISPATCH_WEIGHTS');
+    expect(fails({ LASTMILE_ROLES: 'api,dispatcher' })).toBe('LASTMILE_ROLES');
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(
+      'invalid setting PORT: expected 0..65535, got 70000',
+    );
+    expect(() => loadConfig({ PORT: '1e3' })).toThrow(
+      'invalid setting PORT: expected a whole number, got "1e3"',
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'invalid setting JWT_SECRET: required when NODE_ENV=production',
+    );
   });
 
   it('reads the dispatch strategy: scored by default, greedy on request, anything else refused by name', () => {

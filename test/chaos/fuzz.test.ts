@@ -3,11 +3,13 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DRIVER_IDS } from '../../src/cli/demo-seed.ts';
 import {
-  type DocOperation,
-  type DocParam,
-  documentedOperations,
-  type JsonSchema,
-} from '../support/openapi.ts';
+  type FuzzRequest,
+  type Operation,
+  type Principal,
+  requestArb,
+  type Tokens,
+} from '../support/fuzz-requests.ts';
+import { documentedOperations } from '../support/openapi.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, type Shop } from '../support/shop.ts';
 
@@ -24,26 +26,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_251_123);
 const MIN_REQUESTS = 10_000;
 const TARGET_REQUESTS = 15_000;
 
-interface Operation {
-  method: string;
-  path: string;
-  /** Callers the route admits (from its security and "Roles:" line): most requests come from them, to get past the role check. */
-  admitted: Principal[];
-  params: DocParam[];
-  body: DocOperation['body'];
-}
-interface FuzzRequest {
-  principal: Principal;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  payload: string | undefined;
-}
-type Principal = 'anonymous' | 'customer' | 'driver' | 'store' | 'ops';
-
 let t: TestPlatform;
 let shop: Shop;
-let tokens: Record<Exclude<Principal, 'anonymous'>, string>;
+let tokens: Tokens;
 /** Ids of resources that exist, so some fuzzed requests get past "not found" into the handlers. */
 let known: string[];
 
@@ -111,6 +96,14 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** What the generators draw on: the fixture's ids, place, SKUs and callers. */
+const world = () => ({
+  known,
+  at: shop.at,
+  skus: shop.products.map((p) => p.sku),
+  tokens,
+});
+
 async function operations(): Promise<Operation[]> {
   const everyone: Principal[] = ['anonymous', 'customer', 'driver', 'store', 'ops'];
   return (await documentedOperations(t.app)).map((o) => {
@@ -127,437 +120,6 @@ async function operations(): Promise<Operation[]> {
       body: o.body,
     };
   });
-}
-
-// ---- values --------------------------------------------------------------------------------
-
-const INT32 = 2 ** 31 - 1;
-/** Values that break naive code: wrong types, edge numbers, NUL and other odd characters, injections. */
-const nasty: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(
-    null,
-    true,
-    false,
-    0,
-    -1,
-    -0.5,
-    1.5,
-    2 ** 53 + 2,
-    -(2 ** 63),
-    1e308,
-    -1e308,
-    5e-324,
-    [],
-    {},
-    [[[[[]]]]],
-    { '': null },
-  ),
-  fc.constantFrom(
-    '',
-    ' ',
-    'NaN',
-    'Infinity',
-    '-Infinity',
-    '1e309',
-    '0x1F',
-    'null',
-    'true',
-    '\u0000',
-    'a\u0000b',
-    '\uFEFF',
-    '\u202Egnp.exe',
-    '😀'.repeat(40),
-  ),
-  fc.constantFrom(
-    "' OR '1'='1",
-    '"; DROP TABLE orders; --',
-    '{{7*7}}',
-    '${jndi:ldap://127.0.0.1/x}',
-    '../../etc/passwd',
-    '<img src=x onerror=alert(1)>',
-    '__proto__',
-    'constructor',
-  ),
-  fc.constantFrom(
-    '2024-13-45T99:99:99Z',
-    '1970-01-01T00:00:00Z',
-    '9999-12-31T23:59:59.999999999+14:00',
-    '00000000-0000-0000-0000-000000000000',
-    'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
-  ),
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.integer({ min: 1_000, max: 300_000 }).map((n) => 'x'.repeat(n)),
-  fc
-    .integer({ min: 20, max: 400 })
-    .map((depth) => Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), 1)),
-  fc.double(),
-  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(Number),
-  fc.jsonValue({ maxDepth: 2 }),
-);
-
-function stringArb(s: JsonSchema, name: string): fc.Arbitrary<string> {
-  const fits = (v: string) =>
-    v.length >= (s.minLength ?? 0) && v.length <= (s.maxLength ?? Infinity);
-  if (s.format === 'uuid') return fc.oneof(fc.constantFrom(...known), fc.uuid());
-  if (s.format === 'email')
-    return fc.oneof(
-      fc.constantFrom('customer@demo.lastmile.dev', 'ops@demo.lastmile.dev'),
-      fc.emailAddress().filter(fits),
-    );
-  if (s.format === 'date-time')
-    return fc
-      .integer({ min: -3_600_000, max: 120_000 })
-      .map((ms) => new Date(Date.now() + ms).toISOString());
-  // Webhook URLs are called by the worker: never anything but a closed local port.
-  if (s.format === 'uri')
-    return fc.constantFrom('http://127.0.0.1:9/fuzz', 'https://localhost:9/x?y=1');
-  // tok_slow would stall a request by design; the other test cards each take another path.
-  if (name === 'card_token')
-    return fc.constantFrom(
-      'tok_visa',
-      'tok_decline',
-      'tok_insufficient',
-      'tok_netfail',
-      'tok_unknown',
-    );
-  if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter(fits);
-  const size = {
-    minLength: s.minLength ?? 0,
-    maxLength: Math.max(Math.min(s.maxLength ?? 40, 40), s.minLength ?? 0),
-  };
-  // Schema-valid but hostile: control characters (NUL above all), line separators, astral planes.
-  const hostile = fc.oneof(
-    fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\u2028', '\uffff', '\ud83d\ude00'),
-    fc.string({ maxLength: 1 }),
-  );
-  return fc.oneof(
-    fc.string(size),
-    fc.string({ ...size, unit: 'grapheme' }).filter(fits),
-    fc.string({ ...size, unit: hostile }).filter(fits),
-  );
-}
-
-/** Values the schema accepts (the handlers behind validation get exercised too). */
-function validArb(s: JsonSchema, name: string): fc.Arbitrary<unknown> {
-  if (s.const !== undefined) return fc.constant(s.const);
-  if (s.enum) return fc.constantFrom(...s.enum);
-  if (s.anyOf) return fc.oneof(...s.anyOf.map((b) => validArb(b, name)));
-  switch (s.type) {
-    case 'object': {
-      const model = Object.fromEntries(
-        Object.entries(s.properties ?? {}).map(([k, v]) => [k, validArb(v, k)]),
-      );
-      return fc.record(model, { requiredKeys: s.required ?? [], noNullPrototype: true });
-    }
-    case 'array':
-      if (Array.isArray(s.items)) return fc.tuple(...s.items.map((i) => validArb(i, name)));
-      return fc.array(validArb(s.items ?? {}, name), {
-        minLength: s.minItems ?? 0,
-        maxLength: Math.min(s.maxItems ?? 4, (s.minItems ?? 0) + 3),
-      });
-    case 'integer':
-      return fc.integer({
-        min: Math.max(s.minimum ?? -INT32, -INT32),
-        max: Math.min(s.maximum ?? INT32, INT32),
-      });
-    case 'number': {
-      const near = name === 'lat' ? shop.at.lat : name === 'lng' ? shop.at.lng : null;
-      const any = fc.double({
-        min: s.minimum ?? -1e9,
-        max: s.maximum ?? 1e9,
-        noNaN: true,
-        noDefaultInfinity: true,
-      });
-      return near === null
-        ? any
-        : fc.oneof(any, fc.double({ min: near - 0.02, max: near + 0.02, noNaN: true }));
-    }
-    case 'boolean':
-      return fc.boolean();
-    case 'null':
-      return fc.constant(null);
-    case 'string':
-      return stringArb(s, name);
-    default:
-      return fc.jsonValue({ maxDepth: 2 });
-  }
-}
-
-/** Every path into a JSON value (objects and arrays), for perturbing one spot of a valid value. */
-function pathsOf(v: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
-  if (v === null || typeof v !== 'object') return [at];
-  const keys: Array<string | number> = Array.isArray(v) ? v.map((_x, i) => i) : Object.keys(v);
-  return [
-    at,
-    ...keys.flatMap((k) => pathsOf((v as Record<string | number, unknown>)[k], [...at, k])),
-  ];
-}
-function perturb(
-  value: unknown,
-  pick: number,
-  how: 'replace' | 'drop' | 'extra',
-  replacement: unknown,
-  extraKey: string,
-): unknown {
-  const root = { v: structuredClone(value) };
-  const paths = pathsOf(root.v).map((p) => ['v', ...p]);
-  const path = paths[pick % paths.length] ?? ['v'];
-  const parent = path
-    .slice(0, -1)
-    .reduce<Record<string | number, unknown>>(
-      (o, k) => o[k] as Record<string | number, unknown>,
-      root as Record<string, unknown>,
-    );
-  const last = path.at(-1) as string | number;
-  if (how === 'replace') parent[last] = replacement;
-  else if (how === 'drop') delete parent[last];
-  else {
-    const target = parent[last];
-    if (target && typeof target === 'object' && !Array.isArray(target))
-      (target as Record<string, unknown>)[extraKey || 'extra'] = replacement;
-    else parent[last] = replacement;
-  }
-  return root.v;
-}
-
-/** A body for the operation: valid, valid with one spot broken, arbitrary JSON, or not JSON at all. */
-function bodyArb(op: Operation): fc.Arbitrary<string | undefined> {
-  if (op.body && op.body.type !== 'application/json') {
-    const cell = fc.oneof(
-      fc.constantFrom(
-        ...shop.products.map((p) => p.sku),
-        'sku',
-        'on_hand',
-        'name',
-        '"',
-        '""',
-        '',
-        'a\u0000b',
-        '\r',
-        '1e999',
-      ),
-      fc.integer({ min: -5, max: 1e7 }).map(String),
-      fc.string({ maxLength: 20 }),
-    );
-    const csv = fc
-      .array(
-        fc.array(cell, { maxLength: 6 }).map((r) => r.join(',')),
-        { maxLength: 15 },
-      )
-      .map((rows) => ['sku,on_hand', ...rows].join('\n'));
-    const ndjson = fc
-      .array(
-        fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
-        { maxLength: 10 },
-      )
-      .map((l) => l.join('\n'));
-    return fc.oneof(csv, ndjson, fc.string({ maxLength: 200 }));
-  }
-  const shaped = op.body ? validArb(op.body.schema, 'body') : fc.constant({});
-  const json = fc.oneof(
-    { weight: 3, arbitrary: shaped },
-    {
-      weight: 4,
-      arbitrary: fc
-        .tuple(
-          shaped,
-          fc.nat(),
-          fc.constantFrom('replace' as const, 'drop' as const, 'extra' as const),
-          nasty,
-          fc.string({ maxLength: 12 }),
-        )
-        .map(([v, pick, how, r, key]) => perturb(v, pick, how, r, key)),
-    },
-    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  );
-  return fc.oneof(
-    { weight: 12, arbitrary: json.map((v) => JSON.stringify(v)) },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom<string | undefined>(
-        undefined,
-        '',
-        '{',
-        '{"a":',
-        'null',
-        '[]',
-        '"x"',
-        '\u0000',
-        '{"__proto__":{"polluted":1}}',
-        `"${'x'.repeat(1_100_000)}"`,
-      ),
-    },
-    { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
-  );
-}
-
-const RAW_SEGMENTS = ['%', '%zz', '%E0%A4%A', '..', '.', '%2e%2e', '%00', ''];
-/** Replaces lone surrogates, which cannot be percent-encoded. */
-const encode = (s: string) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
-const segmentArb = (): fc.Arbitrary<string> =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...known) },
-    { weight: 3, arbitrary: fc.uuid() },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom(
-        '0',
-        '1',
-        '-1',
-        '99999999999999999999',
-        '9223372036854775808',
-        '1e308',
-        'NaN',
-        'groceries',
-        'a'.repeat(250),
-      ),
-    },
-    {
-      weight: 2,
-      arbitrary: fc
-        .oneof(
-          fc.string({ maxLength: 40 }),
-          fc.string({ unit: 'binary', maxLength: 12 }),
-          nasty.map((v) => (typeof v === 'string' ? v.slice(0, 300) : JSON.stringify(v))),
-        )
-        .map(encode),
-    },
-    { weight: 1, arbitrary: fc.constantFrom(...RAW_SEGMENTS) },
-  );
-function queryArb(op: Operation): fc.Arbitrary<string> {
-  const params = op.params.filter((p) => p.in === 'query');
-  const value = (p: Operation['params'][number]) =>
-    fc.oneof(
-      { weight: 3, arbitrary: validArb(p.schema, p.name).map((v) => encode(String(v))) },
-      {
-        weight: 2,
-        arbitrary: nasty.map((v) =>
-          encode(typeof v === 'string' ? v.slice(0, 500) : (JSON.stringify(v) ?? '')),
-        ),
-      },
-      { weight: 1, arbitrary: fc.constantFrom('%zz', '%', '') },
-    );
-  const pairs = fc.tuple(
-    ...params.map((p) =>
-      fc.option(
-        fc
-          .array(value(p), { minLength: 1, maxLength: 2 })
-          .map((vs) => vs.map((v) => `${p.name}=${v}`).join('&')),
-        { freq: 3 },
-      ),
-    ),
-    fc.option(
-      fc
-        .tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }))
-        .map(([k, v]) => `${encode(k)}=${encode(v)}`),
-      { freq: 4 },
-    ),
-  );
-  return pairs.map((ps) => ps.filter((x): x is string => x !== null && x.length > 0).join('&'));
-}
-
-const headerText = fc.string({
-  unit: fc.constantFrom(...'abcXYZ019 -_.:/+=é\t'.split('')),
-  maxLength: 40,
-});
-const CONTENT_TYPES = [
-  'application/json',
-  'application/json; charset=utf-8',
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=fuzz',
-  'application/xml',
-  'text/csv',
-  'application/x-ndjson',
-  'application/json; charset=utf-16',
-  'application/problem+json',
-  '',
-];
-
-function requestArb(op: Operation): fc.Arbitrary<FuzzRequest> {
-  const pathNames = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
-  const mutating = op.method !== 'GET';
-  return fc
-    .record({
-      principal: fc.oneof(
-        { weight: 3, arbitrary: fc.constantFrom(...op.admitted) },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom<Principal>('anonymous', 'customer', 'driver', 'store', 'ops'),
-        },
-      ),
-      credential: fc.oneof(
-        { weight: 10, arbitrary: fc.constant('as-is') },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom(
-            'Bearer garbage',
-            'Bearer',
-            'Basic b3BzOm9wcw==',
-            'Bearer a.b.c',
-            'tamper',
-            'api-key',
-          ),
-        },
-      ),
-      segments: fc.tuple(...pathNames.map(() => segmentArb())),
-      query: queryArb(op),
-      body: mutating ? bodyArb(op) : fc.constant(undefined),
-      contentType: fc.oneof(
-        { weight: 8, arbitrary: fc.constant(op.body?.type ?? 'application/json') },
-        { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
-      ),
-      idempotencyKey: fc.oneof(
-        { weight: 6, arbitrary: fc.uuid() },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom<string | null>(null, '', 'k'.repeat(300), 'has spaces', 'clé'),
-        },
-        { weight: 1, arbitrary: headerText },
-      ),
-      method: fc.oneof(
-        { weight: 25, arbitrary: fc.constant(op.method) },
-        { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') },
-      ),
-      extraHeaders: fc.dictionary(
-        fc.constantFrom(
-          'x-request-id',
-          'fakepay-signature',
-          'x-api-key',
-          'x-forwarded-for',
-          'accept',
-        ),
-        headerText,
-        { maxKeys: 2 },
-      ),
-    })
-    .map((r) => {
-      let i = 0;
-      const path = op.path.replace(/\{\w+\}/g, () => r.segments[i++] ?? '');
-      const headers: Record<string, string> = { ...r.extraHeaders };
-      if (r.principal !== 'anonymous') {
-        const token = tokens[r.principal];
-        const cred: Record<string, string> = {
-          'as-is': `Bearer ${token}`,
-          tamper: `Bearer ${token.slice(0, -3)}abc`,
-          'api-key': '',
-        };
-        if (r.credential === 'api-key') headers['x-api-key'] = `lm_${token.slice(-20)}`;
-        else headers.authorization = cred[r.credential] ?? r.credential;
-      }
-      if (r.body !== undefined && r.contentType) headers['content-type'] = r.contentType;
-      if (r.method !== 'GET' && r.idempotencyKey !== null)
-        headers['idempotency-key'] = r.idempotencyKey;
-      const bodyAllowed = r.method !== 'GET';
-      return {
-        principal: r.principal,
-        method: r.method,
-        url: r.query ? `${path}?${r.query}` : path,
-        headers,
-        payload: bodyAllowed ? r.body : undefined,
-      };
-    });
 }
 
 // ---- the run -------------------------------------------------------------------------------
@@ -608,7 +170,10 @@ describe('schema fuzzing', () => {
     for (const op of ops) {
       // One seed per operation, from its name: a failure reproduces without replaying the others,
       // and a new route does not reshuffle the requests of the existing ones.
-      for (const request of fc.sample(requestArb(op), { seed: seedOf(op), numRuns: runs })) {
+      for (const request of fc.sample(requestArb(op, world()), {
+        seed: seedOf(op),
+        numRuns: runs,
+      })) {
         const res = await t.app.inject({
           method: request.method as 'GET',
           url: request.url,

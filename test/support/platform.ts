@@ -6,6 +6,9 @@ import { type Config, loadConfig } from '../../src/platform/config.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { natsUrl, redisUrl, testNamespace } from './services.ts';
 
+// Many tests import the wait helper with the platform; it lives apart so unit tests need no platform.
+export { waitFor } from './wait.ts';
+
 export interface TestPlatform {
   platform: RunningPlatform;
   app: FastifyInstance;
@@ -92,25 +95,4 @@ export async function startTestPlatform(
       await db.drop();
     },
   };
-}
-
-/** Polls until `check` returns a truthy value or the time runs out (no fixed sleeps in tests). */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 10_000,
-  label = 'condition',
-): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${label}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -1,3 +1,5 @@
+import { describe } from 'vitest';
+
 /**
  * Which real services the tests run against. A service is used when its URL is set; with
  * LASTMILE_REQUIRE_SERVICES=1 (CI) a missing URL is a failure, never a silent skip.
@@ -28,4 +30,19 @@ export function testNamespace(label: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9_]/g, '_')
     .replace(/^[^a-z]/, 'n');
+}
+
+/**
+ * A suite that needs real services, given their URLs from `redisUrl()`/`natsUrl()`: skipped (and
+ * reported as skipped) when one is unset; under LASTMILE_REQUIRE_SERVICES=1 the getter has already
+ * thrown, so the file fails instead of skipping. The body is collected even when skipped, so it
+ * must use the URLs only inside hooks and tests.
+ */
+export function describeWithServices<K extends string>(
+  name: string,
+  urls: Record<K, string | undefined>,
+  body: (urls: Record<K, string>) => void,
+): void {
+  const missing = Object.values<string | undefined>(urls).some((url) => !url);
+  describe.skipIf(missing)(name, () => body(urls as Record<K, string>));
 }

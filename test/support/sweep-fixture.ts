@@ -2,64 +2,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { DEMO_DRIVER_IDS } from '../../src/cli/demo-seed.ts';
 import { dispatchFor } from '../../src/modules/dispatch/index.ts';
-import type { Role } from '../../src/platform/auth/principal.ts';
 import { type TestPlatform, waitFor } from './platform.ts';
 import { openShop, type Shop } from './shop.ts';
+import type { Caller, Fixture, Side } from './sweep-tenants.ts';
 
 /**
- * The two mirrored tenants of the security sweep (test/chaos/security.test.ts) and the real
- * resources each one owns, made through the API.
+ * The security sweep's fixture (test/chaos/security.test.ts): the real resources each of the two
+ * tenants of sweep-tenants.ts owns, made through the API.
  */
-export type Who =
-  | 'anonymous'
-  | 'customerA'
-  | 'customerB'
-  | 'driver1'
-  | 'driver2'
-  | 'storeS'
-  | 'storeT'
-  | 'partner'
-  | 'ops';
-export type Side = 'A' | 'B';
-export type Party = 'customer' | 'driver' | 'store';
-export interface Caller {
-  who: Who;
-  role: Role | null;
-  side: Side | null;
-  headers: Record<string, string>;
-}
-/** Two tenants that mirror each other: A's customer orders at store S, driver 1 carries it; B the same with T and driver 2. */
-export const SIDES: Record<Side, Record<Party, Who>> = {
-  A: { customer: 'customerA', driver: 'driver1', store: 'storeS' },
-  B: { customer: 'customerB', driver: 'driver2', store: 'storeT' },
-};
-export const other = (s: Side): Side => (s === 'A' ? 'B' : 'A');
-
-export type Kind =
-  | 'order'
-  | 'delivery'
-  | 'trip'
-  | 'offer'
-  | 'store'
-  | 'product'
-  | 'driver'
-  | 'user'
-  | 'ticket'
-  | 'notification'
-  | 'webhook'
-  | 'webhookDelivery'
-  | 'apiKey'
-  | 'deadLetter'
-  | 'category';
-
-export interface Fixture {
-  callers: Caller[];
-  shops: Record<Side, Shop>;
-  ids: Record<Kind, Record<Side, string>>;
-  /** Shown once at creation (partner API key, webhook signing secret): never to appear again. */
-  secrets: string[];
-}
-
 /** Offers expire and trips fall due on this clock only, so the fixture moves it instead of waiting. */
 export interface SweepClock {
   now(): number;
@@ -94,14 +44,29 @@ export async function ok(
 }
 export const idOf = (o: Record<string, unknown>) => String(o.id);
 
+type Call = (
+  token: string | undefined,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: object,
+) => Promise<LightMyRequestResponse>;
+
+/** What the fixture's steps share while it is built. */
+interface Build {
+  t: TestPlatform;
+  clock: SweepClock;
+  call: Call;
+  shops: Record<Side, Shop>;
+  customers: Record<Side, string>;
+  drivers: Record<Side, { token: string; id: string }>;
+  opsToken: string;
+}
+
+const SIDE_NAMES = ['A', 'B'] as const;
+
 /** Real resources on both sides, made through the API: orders accepted and carried, tickets, notifications. */
 export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<Fixture> {
-  const call = (
-    token: string | undefined,
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    payload?: object,
-  ) => callWith(t, token, method, url, payload);
+  const call: Call = (token, method, url, payload) => callWith(t, token, method, url, payload);
   const token = {
     customerA: await t.tokenFor('customer', 0),
     customerB: await t.tokenFor('customer', 1),
@@ -113,8 +78,65 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     A: await openShop(t, { stock: [40, 40] }),
     B: await openShop(t, { stock: [40, 40], lat: 48.14, lng: 11.58 }),
   };
+  const partners = await partnerResources(call, token.ops);
+  const b: Build = {
+    t,
+    clock,
+    call,
+    shops,
+    customers: { A: token.customerA, B: token.customerB },
+    drivers: {
+      A: { token: token.driver1, id: DEMO_DRIVER_IDS[0] },
+      B: { token: token.driver2, id: DEMO_DRIVER_IDS[1] },
+    },
+    opsToken: token.ops,
+  };
+  const orders = await placeOrders(b);
+  const deliveries = await plannedDeliveries(b, orders);
+  const offers = await acceptOffers(b);
+  const support = await supportResources(b, orders);
+  const webhookDelivery = await waitFor(
+    async () => {
+      const r = await call(
+        token.ops,
+        'GET',
+        `/v1/ops/webhooks/${idOf(partners.webhook)}/deliveries`,
+      );
+      return (r.json() as { items: Array<{ id: string }> }).items[0]?.id ?? null;
+    },
+    15_000,
+    'webhook delivery',
+  );
+  const both = (v: string) => ({ A: v, B: v });
+  const sided = (g: (s: Side) => string) => ({ A: g('A'), B: g('B') });
+  return {
+    callers: callersOf(token, shops, String(partners.partnerKey.key)),
+    shops,
+    secrets: [String(partners.partnerKey.key), String(partners.webhook.secret)],
+    ids: {
+      order: orders,
+      delivery: sided((s) => String(deliveries[s].id)),
+      trip: sided((s) => String(deliveries[s].trip_id)),
+      offer: offers,
+      store: sided((s) => shops[s].storeId),
+      product: sided((s) => shops[s].products[0]?.id ?? ''),
+      driver: sided((s) => b.drivers[s].id),
+      user: support.userIds,
+      ticket: support.tickets,
+      notification: support.notifications,
+      webhook: both(idOf(partners.webhook)),
+      webhookDelivery: both(webhookDelivery),
+      apiKey: both(idOf(partners.spareKey)),
+      deadLetter: both('1'),
+      category: both('groceries'),
+    },
+  };
+}
+
+/** A webhook subscription and two partner API keys (the second only to be looked at). */
+async function partnerResources(call: Call, opsToken: string) {
   const webhook = await ok(
-    call(token.ops, 'POST', '/v1/ops/webhooks', {
+    call(opsToken, 'POST', '/v1/ops/webhooks', {
       partner_name: 'Sweep',
       url: 'http://127.0.0.1:9/sweep',
       events: ['orders.*'],
@@ -122,37 +144,40 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     'webhook',
   );
   const partnerKey = await ok(
-    call(token.ops, 'POST', '/v1/partners/api-keys', { partner_name: 'Sweep partner' }),
+    call(opsToken, 'POST', '/v1/partners/api-keys', { partner_name: 'Sweep partner' }),
     'api key',
   );
   const spareKey = await ok(
-    call(token.ops, 'POST', '/v1/partners/api-keys', { partner_name: 'Spare partner' }),
+    call(opsToken, 'POST', '/v1/partners/api-keys', { partner_name: 'Spare partner' }),
     'api key',
   );
-  const drivers: Record<Side, { token: string; id: string }> = {
-    A: { token: token.driver1, id: DEMO_DRIVER_IDS[0] },
-    B: { token: token.driver2, id: DEMO_DRIVER_IDS[1] },
-  };
-  const report = (side: Side) => {
-    const at = shops[side].at;
-    return ok(
-      call(drivers[side].token, 'POST', '/v1/drivers/me/locations', {
-        points: [
-          { lat: at.lat + 0.004, lng: at.lng, recorded_at: new Date(clock.now()).toISOString() },
-        ],
-      }),
-      'location',
-    );
-  };
-  const customers: Record<Side, string> = { A: token.customerA, B: token.customerB };
+  return { webhook, partnerKey, spareKey };
+}
+
+/** The side's driver reports a position near its store, as of the sweep's clock. */
+function report(b: Build, side: Side) {
+  const at = b.shops[side].at;
+  return ok(
+    b.call(b.drivers[side].token, 'POST', '/v1/drivers/me/locations', {
+      points: [
+        { lat: at.lat + 0.004, lng: at.lng, recorded_at: new Date(b.clock.now()).toISOString() },
+      ],
+    }),
+    'location',
+  );
+}
+
+/** Each side's driver on shift, and its customer's order placed and accepted by its store. */
+async function placeOrders(b: Build): Promise<Record<Side, string>> {
+  const { call, customers } = b;
   const orders = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
+  for (const side of SIDE_NAMES) {
     await ok(
-      call(drivers[side].token, 'PUT', '/v1/drivers/me/shift', { status: 'available' }),
+      call(b.drivers[side].token, 'PUT', '/v1/drivers/me/shift', { status: 'available' }),
       'shift',
     );
-    await report(side);
-    const shop = shops[side];
+    await report(b, side);
+    const shop = b.shops[side];
     const delivery = { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Sweep Street 1' };
     // A checks out a cart, B sends explicit lines: both ways of ordering are in the fixture.
     if (side === 'A')
@@ -176,42 +201,55 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     orders[side] = idOf(await ok(call(customers[side], 'POST', '/v1/orders', body), 'checkout'));
     await ok(call(shop.storeToken, 'POST', `/v1/orders/${orders[side]}/accept`), 'accept');
   }
+  return orders;
+}
+
+async function plannedDeliveries(b: Build, orders: Record<Side, string>) {
   const deliveries = {} as Record<Side, Record<string, unknown>>;
-  for (const side of ['A', 'B'] as const) {
+  for (const side of SIDE_NAMES) {
     deliveries[side] = await waitFor(
       async () => {
-        const r = await call(customers[side], 'GET', `/v1/orders/${orders[side]}/delivery`);
+        const r = await b.call(b.customers[side], 'GET', `/v1/orders/${orders[side]}/delivery`);
         return r.statusCode === 200 ? (r.json() as Record<string, unknown>) : null;
       },
       15_000,
       'delivery planned',
     );
   }
+  return deliveries;
+}
+
+/** Each side's trip offered to its driver, who accepts it. */
+async function acceptOffers(b: Build): Promise<Record<Side, string>> {
   // Past the moment the trips are due (the store's preparation time), drivers still reporting.
-  clock.advance(15 * 60_000);
-  await report('A');
-  await report('B');
-  await dispatchFor(t.platform.ctx).dispatcher.tick();
+  b.clock.advance(15 * 60_000);
+  await report(b, 'A');
+  await report(b, 'B');
+  await dispatchFor(b.t.platform.ctx).dispatcher.tick();
   const offers = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
+  for (const side of SIDE_NAMES) {
+    const driver = b.drivers[side].token;
     const offer = await waitFor(
       async () => {
-        const r = await call(drivers[side].token, 'GET', '/v1/dispatch/offers');
+        const r = await b.call(driver, 'GET', '/v1/dispatch/offers');
         return (r.json() as { items: Array<{ id: string }> }).items[0] ?? null;
       },
       15_000,
       `offer to driver of side ${side}`,
     );
     offers[side] = offer.id;
-    await ok(
-      call(drivers[side].token, 'POST', `/v1/dispatch/offers/${offer.id}/accept`),
-      'offer accept',
-    );
+    await ok(b.call(driver, 'POST', `/v1/dispatch/offers/${offer.id}/accept`), 'offer accept');
   }
+  return offers;
+}
+
+/** Per side: a ticket about the order, another resolved by ops (so a notification), the user id. */
+async function supportResources(b: Build, orders: Record<Side, string>) {
+  const { call, customers } = b;
   const tickets = {} as Record<Side, string>;
   const notifications = {} as Record<Side, string>;
   const userIds = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
+  for (const side of SIDE_NAMES) {
     tickets[side] = idOf(
       await ok(
         call(customers[side], 'POST', '/v1/support/tickets', {
@@ -232,7 +270,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
       ),
     );
     await ok(
-      call(token.ops, 'POST', `/v1/support/tickets/${answered}/resolve`, {
+      call(b.opsToken, 'POST', `/v1/support/tickets/${answered}/resolve`, {
         resolution: 'Answered',
       }),
       'resolve',
@@ -247,18 +285,16 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     );
     userIds[side] = idOf(await ok(call(customers[side], 'GET', '/v1/me'), 'me'));
   }
-  const webhookDelivery = await waitFor(
-    async () => {
-      const r = await call(token.ops, 'GET', `/v1/ops/webhooks/${idOf(webhook)}/deliveries`);
-      return (r.json() as { items: Array<{ id: string }> }).items[0]?.id ?? null;
-    },
-    15_000,
-    'webhook delivery',
-  );
-  const both = (v: string) => ({ A: v, B: v });
-  const sided = (g: (s: Side) => string) => ({ A: g('A'), B: g('B') });
+  return { tickets, notifications, userIds };
+}
+
+function callersOf(
+  token: Record<'customerA' | 'customerB' | 'driver1' | 'driver2' | 'ops', string>,
+  shops: Record<Side, Shop>,
+  partnerKey: string,
+): Caller[] {
   const bearer = (tk: string) => ({ authorization: `Bearer ${tk}` });
-  const callers: Caller[] = [
+  return [
     { who: 'anonymous', role: null, side: null, headers: {} },
     { who: 'customerA', role: 'customer', side: 'A', headers: bearer(token.customerA) },
     { who: 'customerB', role: 'customer', side: 'B', headers: bearer(token.customerB) },
@@ -266,34 +302,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     { who: 'driver2', role: 'driver', side: 'B', headers: bearer(token.driver2) },
     { who: 'storeS', role: 'store', side: 'A', headers: bearer(shops.A.storeToken) },
     { who: 'storeT', role: 'store', side: 'B', headers: bearer(shops.B.storeToken) },
-    {
-      who: 'partner',
-      role: 'partner',
-      side: null,
-      headers: { 'x-api-key': String(partnerKey.key) },
-    },
+    { who: 'partner', role: 'partner', side: null, headers: { 'x-api-key': partnerKey } },
     { who: 'ops', role: 'ops', side: null, headers: bearer(token.ops) },
   ];
-  return {
-    callers,
-    shops,
-    secrets: [String(partnerKey.key), String(webhook.secret)],
-    ids: {
-      order: orders,
-      delivery: sided((s) => String(deliveries[s].id)),
-      trip: sided((s) => String(deliveries[s].trip_id)),
-      offer: offers,
-      store: sided((s) => shops[s].storeId),
-      product: sided((s) => shops[s].products[0]?.id ?? ''),
-      driver: sided((s) => drivers[s].id),
-      user: userIds,
-      ticket: tickets,
-      notification: notifications,
-      webhook: both(idOf(webhook)),
-      webhookDelivery: both(webhookDelivery),
-      apiKey: both(idOf(spareKey)),
-      deadLetter: both('1'),
-      category: both('groceries'),
-    },
-  };
 }

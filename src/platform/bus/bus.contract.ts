@@ -1,41 +1,32 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait.ts';
 import { type DomainEvent, newEvent } from './event.ts';
 import type { DeadLetter, DeadLetterSink, Delivery, EventBus, EventHandler } from './port.ts';
 
-/**
- * Polls until `cond` holds; the bound only keeps a broken adapter from hanging the run, it is
- * not a speed assertion.
- */
-export async function waitFor(
-  cond: () => boolean,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Room for a wrong extra delivery to show up before asserting "exactly once". */
-const settle = () => sleep(200);
-
 interface Recorder {
   handler: EventHandler;
+  /** Every delivery but the markers'. */
   events: DomainEvent[];
   attempts: number[];
+  /** Ids of the markers delivered. */
+  markers: string[];
   ids(): string[];
 }
+
+/** Events that only mark a point in a stream (see `barrier`); recorders keep them apart. */
+const markerIds = new Set<string>();
 
 function recorder(body?: (event: DomainEvent, delivery: Delivery) => Promise<void>): Recorder {
   const r: Recorder = {
     events: [],
     attempts: [],
+    markers: [],
     ids: () => r.events.map((e) => e.id),
     handler: async (event, delivery) => {
+      if (markerIds.has(event.id)) {
+        r.markers.push(event.id);
+        return;
+      }
       r.events.push(event);
       r.attempts.push(delivery.attempt);
       if (body) await body(event, delivery);
@@ -53,6 +44,31 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
+
+/**
+ * Publishes a marker event of `type` after the events under test and waits until each recorder
+ * has it. A stream delivers in order and a recorder notes an event as its handler starts, so
+ * whatever else the bus was going to deliver of the earlier events of that stream (a duplicate,
+ * an unwanted type, a retry after success) has arrived by then: "exactly once" is checked
+ * without sleeping. With several recorders sharing a consumer name, pass `{ any: true }`: one of
+ * them gets it.
+ */
+async function barrier(
+  bus: EventBus,
+  type: string,
+  recorders: Recorder[],
+  opts: { any?: boolean } = {},
+): Promise<void> {
+  const marker = newEvent(type, { marker: true });
+  markerIds.add(marker.id);
+  await bus.publish([marker]);
+  const has = (r: Recorder) => r.markers.includes(marker.id);
+  await waitFor(
+    () => (opts.any ? recorders.some(has) : recorders.every(has)),
+    10_000,
+    `marker ${type}`,
+  );
+}
 
 /**
  * The behaviour every EventBus adapter must have; run against the in-process and the NATS
@@ -93,7 +109,7 @@ export function busContract(
       );
       await bus.publish([other, placed]);
       await waitFor(() => r.events.length >= 1, 5_000, 'delivery');
-      await settle();
+      await barrier(bus, 'orders.placed', [r]);
       expect(r.events).toEqual([placed]);
       expect(r.attempts).toEqual([1]);
     });
@@ -103,7 +119,9 @@ export function busContract(
       const wide = recorder();
       const pair = recorder();
       await bus.subscribe('wide', ['orders.*', 'payments.>'], wide.handler);
-      await bus.subscribe('pair', ['orders.placed', 'orders.cancelled'], pair.handler);
+      await bus.subscribe('pair', ['orders.placed', 'orders.cancelled'], pair.handler, {
+        concurrency: 1,
+      });
       const e = {
         placed: newEvent('orders.placed', {}),
         cancelled: newEvent('orders.cancelled', {}),
@@ -119,7 +137,8 @@ export function busContract(
       await waitFor(
         () => wide.events.length >= wideWant.length && pair.events.length >= pairWant.length,
       );
-      await settle();
+      await barrier(bus, 'orders.placed', [wide, pair]);
+      await barrier(bus, 'payments.captured', [wide]);
       expect(sorted(wide.ids())).toEqual(sorted(wideWant));
       expect(sorted(pair.ids())).toEqual(sorted(pairWant));
     });
@@ -128,12 +147,12 @@ export function busContract(
       const { bus } = await setup();
       const a = recorder();
       const b = recorder();
-      await bus.subscribe('billing', ['orders.>'], a.handler);
-      await bus.subscribe('analytics', ['orders.>'], b.handler);
+      await bus.subscribe('billing', ['orders.>'], a.handler, { concurrency: 1 });
+      await bus.subscribe('analytics', ['orders.>'], b.handler, { concurrency: 1 });
       const events = Array.from({ length: 5 }, (_, i) => newEvent('orders.placed', { i }));
       await bus.publish(events);
       await waitFor(() => a.events.length >= 5 && b.events.length >= 5);
-      await settle();
+      await barrier(bus, 'orders.placed', [a, b]);
       const want = sorted(events.map((x) => x.id));
       expect(sorted(a.ids())).toEqual(want);
       expect(sorted(b.ids())).toEqual(want);
@@ -157,7 +176,7 @@ export function busContract(
       await bus.publish(events);
       const total = () => a.events.length + b.events.length;
       await waitFor(() => total() >= events.length, 10_000, 'all events handled');
-      await settle();
+      await barrier(bus, 'orders.placed', [a, b], { any: true });
       const handled = [...a.ids(), ...b.ids()];
       expect(sorted(handled)).toEqual(sorted(events.map((e) => e.id)));
       expect(a.events.length).toBeGreaterThan(0);
@@ -175,7 +194,6 @@ export function busContract(
       await bus.publish([marker]);
       // Concurrency 1 keeps stream order, so any duplicate would arrive before the marker.
       await waitFor(() => r.ids().includes(marker.id));
-      await settle();
       expect(r.ids()).toEqual([e.id, marker.id]);
     });
 
@@ -187,11 +205,12 @@ export function busContract(
       await bus.subscribe('flaky', ['payments.>'], r.handler, {
         maxAttempts: 5,
         backoffMs: () => 20,
+        concurrency: 1,
       });
       const e = newEvent('payments.captured', { amountMinor: 1200 });
       await bus.publish([e]);
       await waitFor(() => r.events.length >= 3);
-      await settle();
+      await barrier(bus, 'payments.captured', [r]);
       expect(r.attempts).toEqual([1, 2, 3]);
       expect(r.ids()).toEqual([e.id, e.id, e.id]);
       expect(deadLetters).toEqual([]);
@@ -205,11 +224,12 @@ export function busContract(
       await bus.subscribe('doomed', ['payments.>'], r.handler, {
         maxAttempts: 3,
         backoffMs: () => 20,
+        concurrency: 1,
       });
       const e = newEvent('payments.captured', { amountMinor: 1200 });
       await bus.publish([e]);
       await waitFor(() => deadLetters.length >= 1);
-      await settle();
+      await barrier(bus, 'payments.captured', [r]);
       expect(r.attempts).toEqual([1, 2, 3]);
       expect(deadLetters).toEqual([
         { consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' },
@@ -223,12 +243,12 @@ export function busContract(
       await sub.close();
       const events = Array.from({ length: 3 }, (_, i) => newEvent('orders.placed', { i }));
       await bus.publish(events);
-      await settle();
-      expect(first.events).toEqual([]);
       const second = recorder();
-      await bus.subscribe('mailer', ['orders.>'], second.handler);
+      await bus.subscribe('mailer', ['orders.>'], second.handler, { concurrency: 1 });
       await waitFor(() => second.events.length >= 3);
-      await settle();
+      await barrier(bus, 'orders.placed', [second]);
+      // The closed subscription got none of them: they waited for the next one, which got all.
+      expect(first.events).toEqual([]);
       expect(sorted(second.ids())).toEqual(sorted(events.map((e) => e.id)));
     });
 
@@ -245,8 +265,9 @@ export function busContract(
       });
       const marker = newEvent('payments.marker', {});
       await bus.publish([marker]);
+      // Concurrency 1 keeps each stream's order: anything wrongly kept arrives before the marker
+      // of its stream (the cancelled event is the last of the orders stream).
       await waitFor(() => r.ids().includes(marker.id) && r.ids().includes(cancelled.id));
-      await settle();
       // payments.captured came before the name subscribed to payments: not kept (DeliverPolicy.New).
       // Two streams, so no order between the two.
       expect(sorted(r.ids())).toEqual(sorted([cancelled.id, marker.id]));
@@ -265,7 +286,10 @@ export function busContract(
       await bus.publish([newEvent('orders.placed', {})]);
       await waitFor(() => log.includes('start'));
       const closing = sub.close().then(() => log.push('closed'));
-      await sleep(50);
+      // A close() that did not wait for the handler would have ended by now: a round trip on the
+      // bus, then a turn of the event loop.
+      await bus.ping();
+      await new Promise((r) => setImmediate(r));
       log.push('released');
       release.resolve();
       await closing;
@@ -287,10 +311,14 @@ export function busContract(
       const { bus } = await setup();
       let active = 0;
       let peak = 0;
+      // The first handlers hold until three run at once (so more than one can), then all go on.
+      const full = deferred();
+      cleanups.push(full.resolve);
       const r = recorder(async () => {
         active += 1;
         peak = Math.max(peak, active);
-        await sleep(30);
+        if (active === 3) full.resolve();
+        await full.promise;
         active -= 1;
       });
       await bus.subscribe('pool', ['orders.>'], r.handler, { concurrency: 3 });
@@ -328,9 +356,13 @@ export function busContract(
       await bus.ping();
       bus.announce('drivers.d1', { offer: 'o2' });
       await waitFor(() => b.length === 2, 5_000, 'second live delivery');
-      await settle();
+      // Live data reaches a listener in the order announced: once the marks arrive, anything the
+      // closed listener or the other topic's would (wrongly) get has arrived too.
+      bus.announce('drivers.d1', { mark: 1 });
+      bus.announce('drivers.d2', { mark: 2 });
+      await waitFor(() => b.length === 3 && other.length === 1, 5_000, 'the marks');
       expect(a).toHaveLength(1);
-      expect(other).toEqual([]);
+      expect(other).toEqual([{ mark: 2 }]);
       await lb.close();
       await lo.close();
       expect(() => bus.announce('bad topic', {})).toThrow(/live topic/);

@@ -1,19 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { natsUrl, testPrefix } from '../../../test/support/services.ts';
-import { busContract, waitFor } from './bus.contract.ts';
+import { describeWithServices, natsUrl, testPrefix } from '../../../test/support/services.ts';
+import { waitFor } from '../../../test/support/wait.ts';
+import { busContract } from './bus.contract.ts';
 import { type DomainEvent, newEvent } from './event.ts';
 import { createNatsBus, type NatsBus, natsStreamName } from './nats-bus.ts';
 
-// Throws here when LASTMILE_REQUIRE_SERVICES=1 and NATS_URL is unset: CI must not skip NATS.
-const url = natsUrl();
-
-it('runs the NATS suite exactly when NATS_URL is set', () => {
-  expect(natsUrl()).toBe(process.env.NATS_URL || undefined);
-});
-
-if (url) {
+describeWithServices('NATS bus adapter', { nats: natsUrl() }, ({ nats: url }) => {
   const silent = { warn() {}, error() {} };
   const prefixes: string[] = [];
   const freshPrefix = () => {
@@ -34,6 +28,19 @@ if (url) {
       await Promise.all(buses.splice(0).map((b) => b.close()));
     });
 
+    /** Waits until the server holds nothing undelivered or unacknowledged for this durable. */
+    async function drained(bus: NatsBus, prefix: string, domain: string, consumer: string) {
+      const jsm = await jetstreamManager(bus.connection);
+      await waitFor(
+        async () => {
+          const info = await jsm.consumers.info(natsStreamName(prefix, domain), consumer);
+          return info.num_pending === 0 && info.num_ack_pending === 0;
+        },
+        10_000,
+        `every ${domain} event acknowledged by ${consumer}`,
+      );
+    }
+
     it('shares one durable between processes using the same consumer name', async () => {
       const prefix = freshPrefix();
       const [p1, p2] = await Promise.all(
@@ -52,7 +59,8 @@ if (url) {
       await p1.publish(events.slice(0, 10));
       await p2.publish(events.slice(10));
       await waitFor(() => seen.length >= events.length, 10_000);
-      await new Promise((r) => setTimeout(r, 200));
+      // Nothing unacknowledged is left to be redelivered, so `seen` is final.
+      await drained(p1, prefix, 'orders', 'dispatcher');
       expect(seen.map((s) => s.event.id).sort()).toEqual(events.map((e) => e.id).sort());
     });
 
@@ -69,16 +77,7 @@ if (url) {
       await waitFor(() => got.includes(before.id));
       // Let the ack land first: an ack confirmation cut off by the reconnect would only time out
       // (5 s) and keep close() waiting, which is not what this test is about.
-      const jsm = await jetstreamManager(bus.connection);
-      for (
-        let i = 0;
-        (await jsm.consumers.info(natsStreamName(prefix, 'drivers'), 'tracker')).num_ack_pending >
-        0;
-        i++
-      ) {
-        if (i > 200) throw new Error('ack never landed');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await drained(bus, prefix, 'drivers', 'tracker');
 
       const reconnected = (async () => {
         for await (const s of bus.connection.status()) if (s.type === 'reconnect') return;
@@ -117,4 +116,4 @@ if (url) {
       await nc.close();
     }
   });
-}
+});

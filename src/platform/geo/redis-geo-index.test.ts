@@ -1,17 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redisUrl, testPrefix } from '../../../test/support/services.ts';
+import { describeWithServices, redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { geoIndexContract } from './geo-index.contract.ts';
 import { createRedisGeoIndex, type RedisGeoIndex } from './redis-geo-index.ts';
 
-const url = redisUrl();
-
-it('runs the Redis geo contract only against a configured Redis', () => {
-  // redisUrl() throws when LASTMILE_REQUIRE_SERVICES=1 and REDIS_URL is missing: CI must not skip.
-  expect(redisUrl()).toBe(url);
-});
-
-if (url) {
+describeWithServices('Redis geo index', { redis: redisUrl() }, ({ redis: url }) => {
   let redis: Redis;
   beforeAll(() => {
     redis = new Redis(url);
@@ -82,4 +75,4 @@ if (url) {
       expect(await redis.ping()).toBe('PONG');
     });
   });
-}
+});

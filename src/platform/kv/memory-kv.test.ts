@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { kvContract } from './kv.contract.ts';
 import { createMemoryKv } from './memory-kv.ts';
 
@@ -21,15 +21,21 @@ describe('memory kv', () => {
   });
 
   it('sweeps expired keys nobody reads', async () => {
-    let now = 0;
-    const kv = createMemoryKv({ now: () => now, sweepIntervalMs: 10 });
-    await kv.set('a', 'v', { ttlMs: 5 });
-    now = 10;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    // Turn the clock back: an entry the sweep missed would look live again, a swept one is gone.
-    now = 0;
-    expect(await kv.get('a')).toBeNull();
-    await kv.close();
+    // The sweep's interval runs on fake timers: one tick of it, no waiting.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let now = 0;
+      const kv = createMemoryKv({ now: () => now, sweepIntervalMs: 10 });
+      await kv.set('a', 'v', { ttlMs: 5 });
+      now = 10;
+      vi.advanceTimersByTime(10);
+      // Turn the clock back: an entry the sweep missed would look live again, a swept one is gone.
+      now = 0;
+      expect(await kv.get('a')).toBeNull();
+      await kv.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses calls after close', async () => {

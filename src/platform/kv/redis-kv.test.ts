@@ -1,17 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redisUrl, testPrefix } from '../../../test/support/services.ts';
+import { describeWithServices, redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { kvContract } from './kv.contract.ts';
 import { createRedisKv } from './redis-kv.ts';
 
-const url = redisUrl();
-
-it('runs the Redis kv contract only against a configured Redis', () => {
-  // redisUrl() throws when LASTMILE_REQUIRE_SERVICES=1 and REDIS_URL is missing: CI must not skip.
-  expect(redisUrl()).toBe(url);
-});
-
-if (url) {
+describeWithServices('Redis kv', { redis: redisUrl() }, ({ redis: url }) => {
   let redis: Redis;
   beforeAll(() => {
     redis = new Redis(url);
@@ -57,4 +50,4 @@ if (url) {
       expect(await redis.ping()).toBe('PONG'); // close() leaves the shared client open
     });
   });
-}
+});

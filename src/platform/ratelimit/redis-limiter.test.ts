@@ -1,18 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { redisUrl, testPrefix } from '../../../test/support/services.ts';
+import { describeWithServices, redisUrl, testPrefix } from '../../../test/support/services.ts';
 import { limiterContract } from './limiter.contract.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
 import { batchDeadlineMs } from './resilient-limiter.ts';
 
-const url = redisUrl();
-
-it('runs the Redis limiter contract only against a configured Redis', () => {
-  // redisUrl() throws when LASTMILE_REQUIRE_SERVICES=1 and REDIS_URL is missing: CI must not skip.
-  expect(redisUrl()).toBe(url);
-});
-
-if (url) {
+describeWithServices('Redis limiter', { redis: redisUrl() }, ({ redis: url }) => {
   let redis: Redis;
   const prefix = `${testPrefix('rl')}:`;
   beforeAll(() => {
@@ -89,4 +82,4 @@ if (url) {
     await redis.script('FLUSH');
     expect((await limiter.check('flush', rule)).remaining).toBe(0);
   });
-}
+});

@@ -1,0 +1,118 @@
+import type { SimConfig } from './config.ts';
+import type { WorldFigures } from './figures.ts';
+
+const v = (x: number | null | undefined, unit = '') =>
+  x === null || x === undefined ? '–' : `${x}${unit}`;
+
+/** report.md: the summary table, the plots, then each world's invariants, answers and outcomes. */
+export function markdown(
+  cfg: SimConfig,
+  f: WorldFigures[],
+  ok: boolean,
+  meta: Record<string, unknown>,
+  compared: boolean,
+): string {
+  const [a, b] = [f[0] as WorldFigures, f[1]];
+  const lines = [
+    `# Simulated evening: ${meta.run as string}`,
+    '',
+    `Seed ${cfg.seed}; ${cfg.stores} stores, ${cfg.productsPerStore} products each; normal ${cfg.ordersPerHour} orders/h for ${cfg.normalMin} min, then a ${cfg.rushFactor}× rush for ${cfg.rushMin} min, then normal for ${cfg.afterMin} min. ${String(meta.instance ?? '')}`,
+    '',
+    `**Invariants: ${ok ? 'all held' : 'BROKEN'}.**`,
+    '',
+    `| | ${a.label} |${b ? ` ${b.label} |` : ''}`,
+    `|---|---|${b ? '---|' : ''}`,
+    ...summaryRows(a, b),
+    '',
+    compared
+      ? `The second column is the same evening (same seed, same customers, same choices) against a lastmile dispatching greedily: nearest free courier first, offered as soon as the store accepts, no batching.`
+      : '',
+    '',
+    '![orders per minute](orders-per-minute.svg)',
+    '![delivery time](delivery-time.svg)',
+    '![ETA error](eta-error.svg)',
+    '![couriers busy](drivers-busy.svg)',
+    '![API latency](api-latency.svg)',
+    '',
+    ...section('Invariants', f, ['invariant', 'holds', 'violations', 'meaning'], (w) =>
+      w.invariants.map((i) => [i.name, i.ok ? 'yes' : '**no**', String(i.violations), i.detail]),
+    ),
+    ...section('Answers by code', f, ['status and code', 'count'], (w) =>
+      Object.entries(w.errors_by_code).map(([k, n]) => [k, String(n)]),
+    ),
+    ...section('What the customers got', f, ['outcome', 'visits'], (w) =>
+      Object.entries(w.outcomes).map(([k, n]) => [k, String(n)]),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** One row per figure, a column per world. */
+function summaryRows(a: WorldFigures, b: WorldFigures | undefined): string[] {
+  const row = (name: string, get: (w: WorldFigures) => string) =>
+    `| ${name} | ${get(a)} |${b ? ` ${get(b)} |` : ''}`;
+  return [
+    row('customer visits / orders placed', (w) => `${w.orders.visits} / ${w.orders.placed}`),
+    row(
+      'delivered / canceled / failed / other',
+      (w) =>
+        `${w.orders.delivered} / ${w.orders.canceled} / ${w.orders.failed} / ${w.orders.other}`,
+    ),
+    row('orders/min placed in the rush', (w) => v(w.orders_per_min.placed_rush)),
+    row('orders/min delivered (rush and after)', (w) =>
+      v(w.orders_per_min.delivered_rush_and_after),
+    ),
+    row(
+      'API requests, p50 / p99',
+      (w) => `${w.api.requests}, ${v(w.api.p50_ms, ' ms')} / ${v(w.api.p99_ms, ' ms')}`,
+    ),
+    row(
+      'delivery time p50 / p90 / p99',
+      (w) => `${v(w.delivery_min.p50)} / ${v(w.delivery_min.p90)} / ${v(w.delivery_min.p99)} min`,
+    ),
+    row(
+      'ETA error at checkout (mean abs): ours / naive',
+      (w) => `${v(w.eta_error_min.ours_mae)} / ${v(w.eta_error_min.naive_mae)} min`,
+    ),
+    row(
+      'ETA error p90: ours / naive',
+      (w) => `${v(w.eta_error_min.ours_p90)} / ${v(w.eta_error_min.naive_p90)} min`,
+    ),
+    row(
+      'couriers, utilisation, idle per courier',
+      (w) =>
+        `${w.drivers.count}, ${v(w.drivers.utilisation === null ? null : Math.round(w.drivers.utilisation * 100), ' %')}, ${v(w.drivers.idle_min_mean, ' min')}`,
+    ),
+    row('offers per assignment', (w) => v(w.offers_per_assignment)),
+    row(
+      'courier wait at the store p50 / p90',
+      (w) => `${v(w.store_wait_min.p50)} / ${v(w.store_wait_min.p90)} min`,
+    ),
+    row(
+      'ready bag waiting for a courier p50 / p90',
+      (w) => `${v(w.bag_wait_min.p50)} / ${v(w.bag_wait_min.p90)} min`,
+    ),
+    row('pickup to door p50 / p90', (w) => `${v(w.ride_min.p50)} / ${v(w.ride_min.p90)} min`),
+  ];
+}
+
+/** `## title`, then a table per world under `### label`. */
+function section(
+  title: string,
+  f: WorldFigures[],
+  header: string[],
+  rowsOf: (w: WorldFigures) => string[][],
+): string[] {
+  return [
+    `## ${title}`,
+    '',
+    ...f.flatMap((w) => [
+      `### ${w.label}`,
+      '',
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---|').join('')}`,
+      ...rowsOf(w).map((cells) => `| ${cells.join(' | ')} |`),
+      '',
+    ]),
+  ];
+}

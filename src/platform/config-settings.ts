@@ -1,0 +1,283 @@
+import { type Static, type TObject, Type } from '@sinclair/typebox';
+import {
+  list,
+  named,
+  onOff,
+  oneOf,
+  optionalText,
+  secret,
+  type Setting,
+  text,
+  url,
+  whole,
+} from './config-schema.ts';
+
+export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** `scored` (batching, offers timed to preparation, weighted score) or `greedy` (the baseline: nearest driver, at once, no batching). */
+export const DISPATCH_STRATEGIES = ['scored', 'greedy'] as const;
+export type DispatchStrategyName = (typeof DISPATCH_STRATEGIES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const RESERVE_STRATEGIES = ['coalesced', 'conditional', 'locking'] as const;
+export type ReserveStrategy = (typeof RESERVE_STRATEGIES)[number];
+
+// The development defaults are public (they are in this file): anyone could sign with them.
+const DEV_JWT_SECRET = 'lastmile-development-secret-change-me-0123456789';
+const DEV_FAKEPAY_SECRET = 'fakepay-development-webhook-secret-change-me-0123';
+const DAY_S = 86_400;
+const MIB = 1_048_576;
+
+/**
+ * Every setting, written once: a TypeBox schema per setting that holds its environment variable,
+ * type, bounds, default and documentation. `loadConfig` reads and validates the environment with
+ * these schemas, and README's configuration table is generated from them (`npm run docs:config`),
+ * in this order.
+ */
+export const SETTINGS = {
+  databaseUrl: url({
+    env: 'DATABASE_URL',
+    description: 'Postgres connection URL; unset starts embedded Postgres in LASTMILE_DATA_DIR/pg',
+    protocols: ['postgres:', 'postgresql:'],
+    shownDefault: '(embedded)',
+  }),
+  redisUrl: url({
+    env: 'REDIS_URL',
+    description: 'Redis URL for geo index, counters and caches; unset uses in-process adapters',
+    protocols: ['redis:', 'rediss:'],
+    shownDefault: '(in-process)',
+  }),
+  natsUrl: url({
+    env: 'NATS_URL',
+    description: 'NATS URL (JetStream) for events between processes; unset uses the in-process bus',
+    protocols: ['nats:', 'tls:'],
+    shownDefault: '(in-process)',
+  }),
+  port: whole({
+    env: 'PORT',
+    flag: '--port',
+    description: 'HTTP port of the api role',
+    default: 3000,
+    minimum: 0,
+    maximum: 65535,
+  }),
+  host: text({ env: 'HOST', description: 'HTTP bind address', default: '127.0.0.1' }),
+  dataDir: text({
+    env: 'LASTMILE_DATA_DIR',
+    description: 'Where embedded Postgres keeps its data',
+    default: './.lastmile',
+  }),
+  jwtSecret: secret(
+    'JWT_SECRET',
+    'HMAC secret for access tokens, at least 32 characters (required in production)',
+    DEV_JWT_SECRET,
+  ),
+  jwtTtlS: whole({
+    env: 'JWT_TTL_S',
+    description: 'Access token lifetime in seconds',
+    default: 3600,
+    minimum: 60,
+    maximum: 30 * DAY_S,
+  }),
+  roles: list(oneOf(ROLE_NAMES), {
+    env: 'LASTMILE_ROLES',
+    flag: '--role',
+    description: 'Comma-separated roles: all, api, worker',
+    default: ['all'],
+  }),
+  logLevel: oneOf(LOG_LEVELS, {
+    env: 'LOG_LEVEL',
+    description: 'pino log level (`silent` under NODE_ENV=test)',
+    default: 'info',
+    defaultIn: { test: 'silent' },
+  }),
+  instanceId: optionalText({
+    env: 'LASTMILE_INSTANCE_ID',
+    description: 'Stable process id for workflow recovery after a crash',
+    shownDefault: '<role>-<port>',
+  }),
+  bodyLimitBytes: whole({
+    env: 'LASTMILE_BODY_LIMIT',
+    description: 'Largest accepted request body in bytes',
+    default: MIB,
+    minimum: 1024,
+    maximum: 64 * MIB,
+  }),
+  dbPoolSize: whole({
+    env: 'LASTMILE_DB_POOL',
+    description: 'Postgres connections per process',
+    default: 10,
+    minimum: 2,
+    maximum: 200,
+  }),
+  namespace: text({
+    env: 'LASTMILE_NAMESPACE',
+    description: 'Prefix of NATS subjects/streams and Redis keys',
+    default: 'lastmile',
+    pattern: '^[a-z][a-z0-9_]{0,39}$',
+    hint: 'use lowercase letters, digits and _ (max 40)',
+  }),
+  reserveStrategy: oneOf(RESERVE_STRATEGIES, {
+    env: 'LASTMILE_RESERVE_STRATEGY',
+    description:
+      'coalesced (conditional UPDATEs grouped per commit), conditional (one per commit) or locking (SELECT … FOR UPDATE, the baseline)',
+    default: 'coalesced',
+  }),
+  reservationTtlS: whole({
+    env: 'LASTMILE_RESERVATION_TTL_S',
+    description: 'Seconds a stock reservation or cart hold lasts before it expires',
+    default: 600,
+    minimum: 5,
+    maximum: DAY_S,
+  }),
+  cartHolds: onOff({
+    env: 'LASTMILE_CART_HOLDS',
+    description: 'Hold stock when items are added to a cart (1/0)',
+    default: false,
+  }),
+  orderAcceptTimeoutS: whole({
+    env: 'LASTMILE_ACCEPT_TIMEOUT_S',
+    description:
+      'Seconds a store has to accept a paid order before it is canceled and the payment voided',
+    default: 300,
+    minimum: 5,
+    maximum: DAY_S,
+  }),
+  fakepayWebhookSecret: secret(
+    'LASTMILE_FAKEPAY_WEBHOOK_SECRET',
+    "HMAC secret of the fake payment provider's webhooks, at least 32 characters (required in production)",
+    DEV_FAKEPAY_SECRET,
+  ),
+  ticketEscalationS: whole({
+    env: 'LASTMILE_TICKET_ESCALATION_S',
+    description: 'Seconds before an unanswered support ticket escalates to ops',
+    default: 900,
+    minimum: 1,
+    maximum: 7 * DAY_S,
+  }),
+  driverStaleS: whole({
+    env: 'LASTMILE_DRIVER_STALE_S',
+    description: 'A driver silent for longer is not offered jobs',
+    default: 60,
+    minimum: 5,
+    maximum: 3600,
+  }),
+  locationHistoryS: whole({
+    env: 'LASTMILE_LOCATION_HISTORY_S',
+    description:
+      'Seconds between two stored history points per driver (every point moves the live index)',
+    default: 30,
+    minimum: 0,
+    maximum: 3600,
+  }),
+  ingestMaxPending: whole({
+    env: 'LASTMILE_INGEST_MAX_PENDING',
+    description: 'Location points waiting for the geo index or database before ingest answers 503',
+    default: 20_000,
+    minimum: 100,
+    maximum: 10_000_000,
+  }),
+  offerTtlS: whole({
+    env: 'LASTMILE_OFFER_TTL_S',
+    description: 'Seconds a driver has to accept a job offer',
+    default: 30,
+    minimum: 5,
+    maximum: 600,
+  }),
+  dispatchRadiiM: list(Type.Integer({ minimum: 100, maximum: 50_000 }), {
+    env: 'LASTMILE_DISPATCH_RADII_M',
+    description: 'Driver search radii around the store in metres, widened in this order',
+    default: [3000, 6000, 10000],
+    ascending: true,
+  }),
+  dispatchOffersPerRound: whole({
+    env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND',
+    description: 'Drivers offered one after the other before the radius widens',
+    default: 3,
+    minimum: 1,
+    maximum: 20,
+  }),
+  // A value names the weights it changes (`vehicle=0.5`); the others keep their defaults.
+  dispatchWeights: named(
+    {
+      travel: Type.Number({ minimum: 0 }),
+      acceptance: Type.Number({ minimum: 0 }),
+      vehicle: Type.Number({ minimum: 0 }),
+      fairness: Type.Number({ minimum: 0 }),
+    },
+    {
+      env: 'LASTMILE_DISPATCH_WEIGHTS',
+      description: 'Candidate score weights: travel, acceptance, vehicle, fairness',
+      default: { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 },
+    },
+  ),
+  dispatchStrategy: oneOf(DISPATCH_STRATEGIES, {
+    env: 'LASTMILE_DISPATCH_STRATEGY',
+    description:
+      'scored (batching, offers timed to preparation, weighted score) or greedy (the baseline: every order alone, offered at once to the nearest driver)',
+    default: 'scored',
+  }),
+  batchMarginS: whole({
+    env: 'LASTMILE_BATCH_MARGIN_S',
+    description: 'Seconds a batched order may arrive later than it would alone',
+    default: 180,
+    minimum: 0,
+    maximum: 3600,
+  }),
+  webhookMaxAttempts: whole({
+    env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS',
+    description: 'Attempts before a partner webhook delivery is kept as dead',
+    default: 8,
+    minimum: 1,
+    maximum: 50,
+  }),
+  webhookBackoffMs: whole({
+    env: 'LASTMILE_WEBHOOK_BACKOFF_MS',
+    description:
+      'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)',
+    default: 1000,
+    minimum: 10,
+    maximum: 3_600_000,
+  }),
+  webhookTimeoutMs: whole({
+    env: 'LASTMILE_WEBHOOK_TIMEOUT_MS',
+    description: 'How long a partner endpoint may take to answer',
+    default: 5000,
+    minimum: 100,
+    maximum: 60_000,
+  }),
+  rateLimitPolicy: text({
+    env: 'LASTMILE_RATE_LIMITS',
+    description:
+      'Rate-limit policy: `default` (built in), `off`, or the path of a JSON policy file, reloaded when it changes',
+    default: 'default',
+  }),
+  rateLimitTimeoutMs: whole({
+    env: 'LASTMILE_RATE_LIMIT_TIMEOUT_MS',
+    description:
+      "A rate-limit check that Redis has not answered in this time (a batched call: plus 40 µs per check in it) uses the route's failure mode",
+    default: 10,
+    minimum: 1,
+    maximum: 10_000,
+  }),
+  rateLimitBreakAfter: whole({
+    env: 'LASTMILE_RATE_LIMIT_BREAK_AFTER',
+    description: "Consecutive failed Redis checks that open the rate limiter's breaker",
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+  }),
+  rateLimitHalfOpenMs: whole({
+    env: 'LASTMILE_RATE_LIMIT_HALF_OPEN_MS',
+    description: 'How long the open breaker skips Redis before trying it again',
+    default: 1000,
+    minimum: 10,
+    maximum: 600_000,
+  }),
+} satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+/** The settings as read: optional ones may be undefined. */
+export type SettingValues = Static<TObject<typeof SETTINGS>>;
