@@ -2,8 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Raised to 'error' once every file is within the limits.
-const SIZE = 'warn';
+// House limits: refused by `npm test` like any other lint error.
+const SIZE = 'error';
 const SQL = 'SQL belongs in a *.repository.ts file (or src/platform/db)';
 const SQL_OUTSIDE_REPOSITORIES = [
   { selector: "TaggedTemplateExpression[tag.name='sql']", message: SQL },
