@@ -236,7 +236,7 @@ export const SETTINGS = {
   webhookBackoffMs: whole({
     env: 'LASTMILE_WEBHOOK_BACKOFF_MS',
     description:
-      'First retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h)',
+      'Nominal first retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h); each wait is jittered between half and all of it',
     default: 1000,
     minimum: 10,
     maximum: 3_600_000,
