@@ -1,41 +1,16 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { catalogFixture } from '../../../test/support/catalog-fixture.ts';
 import { importTally } from './import-report.ts';
 import { writeProducts } from './product-import.service.ts';
 
-let t: TestPlatform;
-let ops: string;
+const fx = catalogFixture({ categories: true });
 const HEADER = 'sku,name,brand,category_id,price_minor,currency,image_url,weight_g,age_restricted';
 
-beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false });
-  ops = await t.tokenFor('ops');
-  for (const [id, name, parent_id] of [
-    ['dairy', 'Dairy'],
-    ['milk', 'Milk', 'dairy'],
-    ['bakery', 'Bakery'],
-  ]) {
-    expect(
-      (
-        await t.request({
-          method: 'PUT',
-          url: `/v1/categories/${id}`,
-          token: ops,
-          payload: { name, parent_id },
-        })
-      ).statusCode,
-    ).toBe(200);
-  }
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const db = () => t.platform.ctx.db;
-const post = (url: string, payload: string, type = 'text/csv', token = ops) =>
-  t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
+const db = () => fx.t.platform.ctx.db;
+const post = (url: string, payload: string, type = 'text/csv', token = fx.ops) =>
+  fx.t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
 const importProducts = (payload: string, type?: string) =>
   post('/v1/catalog/import/products', payload, type);
 
@@ -195,10 +170,10 @@ describe('product import', () => {
 
   it('lets the later row of a SKU repeated in one file win', async () => {
     // The streamed body cannot be hashed for Idempotency-Key; the routes ignore the key rather than fail.
-    const res = await t.request({
+    const res = await fx.t.request({
       method: 'POST',
       url: '/v1/catalog/import/products',
-      token: ops,
+      token: fx.ops,
       headers: { 'content-type': 'text/csv', 'idempotency-key': 'dup-file-1' },
       payload: `sku,name,category_id,price_minor,currency\nDUP-1,First,milk,100,EUR\nDUP-2,Other,milk,1,EUR\nDUP-1,Second,milk,200,EUR`,
     });
@@ -266,14 +241,14 @@ describe('product import', () => {
           '/v1/catalog/import/products',
           `${HEADER}\n`,
           'text/csv',
-          await t.tokenFor('store'),
+          await fx.t.tokenFor('store'),
         )
       ).statusCode,
     ).toBe(403);
   });
 
   it('describes both routes in the OpenAPI document', async () => {
-    const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json();
+    const doc = (await fx.t.request({ method: 'GET', url: '/openapi.json' })).json();
     for (const path of ['/v1/catalog/import/products', '/v1/stores/{id}/stock/import']) {
       const op = doc.paths[path].post;
       expect(op.tags).toEqual(['import']);

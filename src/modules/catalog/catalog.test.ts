@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogFixture, north } from '../../../test/support/catalog-fixture.ts';
+import { waitFor } from '../../../test/support/platform.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS } from './http-cache.ts';
 
@@ -11,42 +12,9 @@ import { PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS } from './http-cache.ts';
  */
 const SOON_MS = PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS - 1000;
 
-let t: TestPlatform;
-let ops: string;
-const ALWAYS = Object.fromEntries(
-  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-);
-const CENTER = { lat: 52.52, lng: 13.405 };
-const north = (m: number) => ({ lat: CENTER.lat + m / 111_195, lng: CENTER.lng });
+const fx = catalogFixture();
 
-beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false });
-  ops = await t.tokenFor('ops');
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const api = (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
-  url: string,
-  payload?: object,
-  token: string | undefined = ops,
-) => t.request({ method, url, token, ...(payload ? { payload } : {}) });
-
-async function store(name: string, at: { lat: number; lng: number }, extra: object = {}) {
-  const res = await api('POST', '/v1/stores', {
-    name,
-    lat: at.lat,
-    lng: at.lng,
-    zone: { radius_m: 3000 },
-    opening_hours: ALWAYS,
-    avg_prep_s: 300,
-    ...extra,
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; version: number };
-}
+const { api, store } = fx;
 
 describe('store products and search', () => {
   let shop: { id: string };
@@ -78,7 +46,7 @@ describe('store products and search', () => {
     }
     shop = await store('Shop', north(100_000));
     far = await store('Far shop', north(101_500));
-    await inventoryFor(t.platform.ctx).setLevels(
+    await inventoryFor(fx.t.platform.ctx).setLevels(
       [
         ...Object.values(ids).map((productId) => ({ storeId: shop.id, productId, onHand: 5 })),
         { storeId: far.id, productId: ids['MILK-1'] as string, onHand: 9 },
@@ -86,7 +54,7 @@ describe('store products and search', () => {
       ],
       { kind: 'count', reason: 'test stock', actor: 'test' },
     );
-    await inventoryFor(t.platform.ctx).setLevels(
+    await inventoryFor(fx.t.platform.ctx).setLevels(
       [{ storeId: shop.id, productId: ids['BREAD-1'] as string, onHand: 0 }],
       { kind: 'count', reason: 'sold out', actor: 'test' },
     );
@@ -97,7 +65,7 @@ describe('store products and search', () => {
 
   it('lists only in-stock products with on hand minus reserved', async () => {
     await sql`UPDATE stock SET reserved = 2 WHERE store_id = ${shop.id} AND product_id = ${ids['MILK-2']}`.execute(
-      t.platform.ctx.db,
+      fx.t.platform.ctx.db,
     );
     const res = await page(shop.id, 'limit=50');
     const items = res.json().items as Array<{ sku: string; available: number }>;
@@ -128,7 +96,7 @@ describe('store products and search', () => {
     expect(first.json().items).toHaveLength(1);
     const etag = first.headers.etag as string;
     expect(first.headers['cache-control']).toContain('max-age=2');
-    const again = await t.request({
+    const again = await fx.t.request({
       method: 'GET',
       url: `/v1/stores/${shop.id}/products?category=bakery`,
       headers: { 'if-none-match': etag },
@@ -145,7 +113,7 @@ describe('store products and search', () => {
       SOON_MS,
       'sold-out product to disappear',
     );
-    const after = await t.request({
+    const after = await fx.t.request({
       method: 'GET',
       url: `/v1/stores/${shop.id}/products?category=bakery`,
       headers: { 'if-none-match': etag },
@@ -167,9 +135,9 @@ describe('store products and search', () => {
     // unseen there while the shop's notices come and go: only the shop's pages are re-read.
     const farPage = (await page(far.id, 'category=dairy')).body;
     await sql`UPDATE stock SET on_hand = on_hand + 1 WHERE store_id = ${far.id} AND product_id = ${ids['MILK-1']}`.execute(
-      t.platform.ctx.db,
+      fx.t.platform.ctx.db,
     );
-    const inventory = inventoryFor(t.platform.ctx);
+    const inventory = inventoryFor(fx.t.platform.ctx);
     const held = await inventory.reserve({
       storeId: shop.id,
       owner: `test:${shop.id}`,

@@ -1,42 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { catalogFixture, ALWAYS, CENTER, north } from '../../../test/support/catalog-fixture.ts';
 
-let t: TestPlatform;
-let ops: string;
-const ALWAYS = Object.fromEntries(
-  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-);
-const CENTER = { lat: 52.52, lng: 13.405 };
-const north = (m: number) => ({ lat: CENTER.lat + m / 111_195, lng: CENTER.lng });
+const fx = catalogFixture();
 
-beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false });
-  ops = await t.tokenFor('ops');
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const api = (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
-  url: string,
-  payload?: object,
-  token: string | undefined = ops,
-) => t.request({ method, url, token, ...(payload ? { payload } : {}) });
-
-async function store(name: string, at: { lat: number; lng: number }, extra: object = {}) {
-  const res = await api('POST', '/v1/stores', {
-    name,
-    lat: at.lat,
-    lng: at.lng,
-    zone: { radius_m: 3000 },
-    opening_hours: ALWAYS,
-    avg_prep_s: 300,
-    ...extra,
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; version: number };
-}
+const { api, store } = fx;
 
 const nearbyIds = async (at: { lat: number; lng: number }, radius?: number) => {
   const res = await api(
@@ -152,7 +119,7 @@ describe('nearby stores', () => {
       timezone: 'Mars/Olympus',
     });
     expect(badTz.statusCode).toBe(400);
-    const customer = await t.tokenFor('customer');
+    const customer = await fx.t.tokenFor('customer');
     expect(
       (
         await api(

@@ -1,48 +1,20 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogFixture, ALWAYS } from '../../../test/support/catalog-fixture.ts';
 
-let t: TestPlatform;
-let ops: string;
-const ALWAYS = Object.fromEntries(
-  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-);
+const fx = catalogFixture({ categories: true });
 
-beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false });
-  ops = await t.tokenFor('ops');
-  for (const [id, name, parent_id] of [
-    ['dairy', 'Dairy'],
-    ['milk', 'Milk', 'dairy'],
-    ['bakery', 'Bakery'],
-  ]) {
-    expect(
-      (
-        await t.request({
-          method: 'PUT',
-          url: `/v1/categories/${id}`,
-          token: ops,
-          payload: { name, parent_id },
-        })
-      ).statusCode,
-    ).toBe(200);
-  }
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const db = () => t.platform.ctx.db;
-const post = (url: string, payload: string, type = 'text/csv', token = ops) =>
-  t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
+const db = () => fx.t.platform.ctx.db;
+const post = (url: string, payload: string, type = 'text/csv', token = fx.ops) =>
+  fx.t.request({ method: 'POST', url, token, payload, headers: { 'content-type': type } });
 const importProducts = (payload: string, type?: string) =>
   post('/v1/catalog/import/products', payload, type);
 
 describe('stock import', () => {
   let storeId: string;
   let otherStoreId: string;
-  const importStock = (payload: string, qs = '', type = 'text/csv', token = ops, id = storeId) =>
+  const importStock = (payload: string, qs = '', type = 'text/csv', token = fx.ops, id = storeId) =>
     post(`/v1/stores/${id}/stock/import${qs}`, payload, type, token);
   const level = async (sku: string) =>
     (
@@ -57,10 +29,10 @@ describe('stock import', () => {
   beforeAll(async () => {
     const mk = async (name: string) =>
       (
-        await t.request({
+        await fx.t.request({
           method: 'POST',
           url: '/v1/stores',
-          token: ops,
+          token: fx.ops,
           payload: { name, lat: 52.5, lng: 13.4, zone: { radius_m: 3000 }, opening_hours: ALWAYS },
         })
       ).json().id as string;
@@ -110,7 +82,7 @@ describe('stock import', () => {
       SELECT kind, delta, on_hand_after, reason, actor FROM stock_adjustments WHERE store_id = ${storeId} AND reason = 'weekly count' ORDER BY on_hand_after`.execute(
       db(),
     );
-    const opsId = (await t.platform.ctx.tokens.verify(ops)).id;
+    const opsId = (await fx.t.platform.ctx.tokens.verify(fx.ops)).id;
     expect(audit.rows).toEqual([
       { kind: 'import', delta: 7, on_hand_after: 7, reason: 'weekly count', actor: opsId },
       { kind: 'import', delta: 24, on_hand_after: 24, reason: 'weekly count', actor: opsId },
@@ -147,7 +119,7 @@ describe('stock import', () => {
 
   it("lets store staff import their own store's stock only", async () => {
     const staff = async (store: string) =>
-      (await t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'store', storeId: store }))
+      (await fx.t.platform.ctx.tokens.issue({ userId: uuidv7(), role: 'store', storeId: store }))
         .token;
     expect(
       (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(otherStoreId)))
@@ -157,11 +129,11 @@ describe('stock import', () => {
       (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await staff(storeId))).json(),
     ).toMatchObject({ applied: 1 });
     expect(
-      (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await t.tokenFor('customer')))
+      (await importStock('sku,on_hand\nST-1,31', '', 'text/csv', await fx.t.tokenFor('customer')))
         .statusCode,
     ).toBe(403);
     expect(
-      (await importStock('sku,on_hand\nST-1,1', '', 'text/csv', ops, uuidv7())).statusCode,
+      (await importStock('sku,on_hand\nST-1,1', '', 'text/csv', fx.ops, uuidv7())).statusCode,
     ).toBe(404);
     expect((await importStock('sku,count\nST-1,1')).statusCode).toBe(400);
   });
