@@ -140,6 +140,7 @@ export async function registerGateway(
         redis: ctx.redis,
         key: `${ns}:gateway:members`,
         member: ctx.config.instanceId,
+        logger: ctx.logger,
       })
     : null;
   const processes = () => membership?.count() ?? 1;

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../context.ts';
+import type { Logger } from '../observability/logger.ts';
+import { runPeriodically } from '../periodic.ts';
 
 export interface Membership {
   /** Live members (this one included), as last read; kept while Redis cannot be read. */
@@ -16,6 +18,7 @@ export function startMembership(opts: {
   redis: Redis;
   key: string;
   member: string;
+  logger: Logger;
   clock?: Clock;
   everyMs?: number;
   staleMs?: number;
@@ -24,7 +27,6 @@ export function startMembership(opts: {
   const everyMs = opts.everyMs ?? 2000;
   const staleMs = opts.staleMs ?? everyMs * 3;
   let live = 1;
-  let stopped = false;
 
   async function beat() {
     const now = clock.now();
@@ -39,18 +41,20 @@ export function startMembership(opts: {
     if (Number.isFinite(n) && n > 0) live = n;
   }
 
-  const first = beat().catch(() => undefined);
-  const timer = setInterval(() => {
-    if (!stopped) beat().catch(() => undefined);
-  }, everyMs);
-  timer.unref();
+  // A beat that fails is skipped quietly (the rate limiter reports the outage); never two at once,
+  // so a slow Redis cannot pile beats up.
+  const loop = runPeriodically(
+    'gateway membership heartbeat',
+    everyMs,
+    () => beat().catch(() => undefined),
+    opts.logger,
+  );
+  loop.wake();
 
   return {
     count: () => live,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await first;
+      await loop.stop();
       await opts.redis.zrem(opts.key, opts.member).catch(() => undefined);
     },
   };
