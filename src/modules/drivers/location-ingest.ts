@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
@@ -84,19 +85,10 @@ const indexUnavailable = (err: unknown) =>
  */
 export function createLocationIngest(opts: IngestOptions): LocationIngest {
   const maxDrivers = opts.maxDrivers ?? 100_000;
-  const lastFix = new Map<string, LastFix>();
-  const lastHistoryAt = new Map<string, number>();
+  // The same LRU as the platform's caches: a driver not heard from for longest goes first.
+  const lastFix = new LRUCache<string, LastFix>({ max: maxDrivers });
+  const lastHistoryAt = new LRUCache<string, number>({ max: maxDrivers });
   const positions = coalescedPositionWriter(opts.geo);
-
-  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
-    // Insertion order is recency order: re-inserting moves the key to the end, the oldest go first.
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > maxDrivers) {
-      const oldest = map.keys().next().value;
-      if (oldest !== undefined) map.delete(oldest);
-    }
-  };
 
   const pending = () => positions.pending() + opts.history.size();
 
@@ -112,7 +104,7 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
         if (stored) last = { lat: stored.lat, lng: stored.lng, at: stored.at };
       }
       const r = filterPoints(last, points);
-      if (r.last) remember(lastFix, driverId, r.last);
+      if (r.last) lastFix.set(driverId, r.last);
       const newest = r.accepted.at(-1);
       if (newest) {
         const history = historyPoints(
@@ -122,7 +114,7 @@ export function createLocationIngest(opts: IngestOptions): LocationIngest {
           opts.historyMs,
         );
         if (history.keep.length > 0) {
-          remember(lastHistoryAt, driverId, history.lastKeptAt);
+          lastHistoryAt.set(driverId, history.lastKeptAt);
           opts.history.add(history.keep);
         }
         try {

@@ -1,21 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait.ts';
 import type { KeyValueStore } from './port.ts';
 
 export interface KvFixture {
   kv: KeyValueStore;
   /** Runs after `kv.close()`: delete whatever the fixture created. */
   cleanup(): Promise<void>;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds; expiry is asserted as "eventually", never as "within N ms". */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await sleep(20);
-  }
 }
 
 /** One contract, run against every KeyValueStore adapter. */
@@ -53,7 +43,7 @@ export function kvContract(name: string, make: () => Promise<KvFixture>): void {
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(80);
       }
-      await eventually(async () => (await kv.get('short')) === null);
+      await waitFor(async () => (await kv.get('short')) === null, 3000, 'short to expire');
       expect(await kv.ttl('short')).toBeNull();
     });
 
@@ -84,7 +74,7 @@ export function kvContract(name: string, make: () => Promise<KvFixture>): void {
 
     it('treats an expired key as absent for onlyIfAbsent', async () => {
       expect(await kv.set('lease', 'a', { onlyIfAbsent: true, ttlMs: 60 })).toBe(true);
-      await eventually(async () => (await kv.get('lease')) === null);
+      await waitFor(async () => (await kv.get('lease')) === null, 3000, 'lease to expire');
       expect(await kv.set('lease', 'b', { onlyIfAbsent: true, ttlMs: 60_000 })).toBe(true);
       expect(await kv.get('lease')).toBe('b');
     });
@@ -137,7 +127,7 @@ export function kvContract(name: string, make: () => Promise<KvFixture>): void {
 
     it('starts a new window once an incremented key has expired', async () => {
       await kv.increment('burst', 5, { ttlMs: 60 });
-      await eventually(async () => (await kv.get('burst')) === null);
+      await waitFor(async () => (await kv.get('burst')) === null, 3000, 'burst to expire');
       expect(await kv.increment('burst', 1, { ttlMs: 60_000 })).toBe(1);
       expect(await kv.ttl('burst')).toBeGreaterThan(60);
     });
