@@ -9,7 +9,7 @@ import type { EtaService } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
-import { followedPayload, type PrepSample, transition } from './tracking-state.ts';
+import { followedPayload, isDeliveryEvent, type PrepSample, transition } from './tracking-state.ts';
 import { type OrderFacts, trackingRepository } from './tracking.repository.ts';
 
 /** Turns order and delivery events into the orders' tracking rows and status messages. */
@@ -38,7 +38,8 @@ export function trackingFollower(deps: {
     const row = await repo.lockOrInsert(orderId, facts, new Date(clock.now()));
     if (!row) return { messages: [], prepSample: null };
     const t = transition(row, event, vehicle);
-    await repo.update(orderId, t.change);
+    // A stale or repeated event may change nothing at all.
+    if (Object.keys(t.change).length > 0) await repo.update(orderId, t.change);
     const messages = t.message
       ? [await appendMessage(trx, orderId, 'status', t.message, new Date(clock.now()))]
       : [];
@@ -54,10 +55,14 @@ export function trackingFollower(deps: {
    */
   async function follow(event: DomainEvent, delivery: Delivery): Promise<TrackingMessage[]> {
     const p = followedPayload(event);
-    const known = await trackingRepository(db).isFollowed(p.order_id);
+    const known = await trackingRepository(db).find(p.order_id);
     const facts = known ? null : await orderFacts(deps, p.order_id);
+    // The vehicle of a driver the row does not name yet (an assignment, or a later step that
+    // overtook it): the ETA needs it if the event turns out to be the newest.
     const vehicle =
-      event.type.startsWith('dispatch.') && p.status === 'assigned' && p.driver_id
+      isDeliveryEvent(event) &&
+      p.driver_id &&
+      (p.status === 'assigned' || p.driver_id !== known?.driver_id)
         ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null)
         : null;
     // Stays null when the inbox already holds the event.
