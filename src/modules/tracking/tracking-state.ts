@@ -3,7 +3,7 @@ import type { DeliveryEventPayload } from '../dispatch/index.ts';
 import type { Phase } from '../eta/index.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
 import type { TrackingChange, TrackingRow } from './tracking.repository.ts';
-import { combinedStatus, FINAL, mayMove } from './tracking-status.ts';
+import { combinedStatus, FINAL, mayMove, rankOf } from './tracking-status.ts';
 
 /** Where the order is, as the ETA sees it. */
 export const phaseOf = (status: string): Phase =>
@@ -25,6 +25,17 @@ type FollowedPayload = (OrderEventPayload | DeliveryEventPayload) & {
 export const followedPayload = (event: DomainEvent) => event.payload as FollowedPayload;
 
 export const isDeliveryEvent = (event: DomainEvent) => event.type.startsWith('dispatch.');
+
+/**
+ * Whether the event skips a change of its source whose event tracking also follows, so that one
+ * is still on its way. Every change of a delivery after its creation has a followed event, and
+ * every change of an order from its acceptance on.
+ */
+export function skipsVersion(row: TrackingRow, event: DomainEvent): boolean {
+  const { version } = followedPayload(event);
+  if (isDeliveryEvent(event)) return version > Math.max(row.delivery_version, 1) + 1;
+  return rankOf(row.order_status) >= rankOf('accepted') && version > row.order_version + 1;
+}
 
 /** A store packed an order: how long it took, for the ETA to learn from. */
 export interface PrepSample {

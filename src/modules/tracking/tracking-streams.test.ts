@@ -129,4 +129,31 @@ describe('tracking streams under interleaved store and driver steps', () => {
       for (const e of read.etas) expect(e.for, orderId).toBe(e.after);
     }
   }, 120_000);
+
+  it('a step that overtook the one before it waits briefly for it: the stream shows both', async () => {
+    const tracking = trackingFor(t.platform.ctx);
+    const order = await placeOrder(LIFECYCLES);
+    const events = lifecycleEvents(
+      {
+        orderId: order.id,
+        storeId: shop.storeId,
+        customerId: order.customer_id,
+        deliveryId: uuidv7(),
+        tripId: uuidv7(),
+        drivers: [uuidv7(), uuidv7()],
+      },
+      'delivered',
+    );
+    const event = (type: string) => events.find((e) => e.type === type) as DomainEvent;
+    const follow = (type: string) => tracking.follow(event(type), { attempt: 1 });
+    await follow('orders.order_accepted');
+    const pickup = follow('dispatch.delivery_picked_up');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await follow('dispatch.delivery_assigned');
+    await follow('dispatch.delivery_at_store');
+    await pickup;
+    const read = await readBack(order.id);
+    expect(read.statuses).toEqual(['authorized', 'accepted', 'assigned', 'at_store', 'picked_up']);
+    expect(read.eta).toBe('picked_up');
+  });
 });
