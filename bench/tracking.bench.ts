@@ -55,8 +55,8 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const orders = (
       await sql<{
         order_id: string;
-      }>`INSERT INTO tracking_orders (order_id, store_id, customer_id, driver_id, vehicle, status, store_lat, store_lng, dropoff_lat, dropoff_lng, default_prep_s, accepted_at, ready_at)
-        SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), d.id, 'scooter', 'picked_up', 52.5, 13.4, 52.52, 13.42, 301, now() - interval '15 minutes', now() - interval '5 minutes'
+      }>`INSERT INTO tracking_orders (order_id, store_id, customer_id, driver_id, vehicle, status, order_status, delivery_status, store_lat, store_lng, dropoff_lat, dropoff_lng, default_prep_s, accepted_at, ready_at)
+        SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), d.id, 'scooter', 'picked_up', 'picked_up', 'picked_up', 52.5, 13.4, 52.52, 13.42, 301, now() - interval '15 minutes', now() - interval '5 minutes'
         FROM unnest(${drivers.map((d) => d.id)}::uuid[]) AS d(id) RETURNING order_id`.execute(db)
     ).rows.map((r) => r.order_id);
     const driverTokens = [];

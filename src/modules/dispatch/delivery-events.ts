@@ -1,6 +1,7 @@
 import { newEvent } from '../../platform/bus/event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { DELIVERY_RANK } from './delivery-state.ts';
 import type { DeliveryRow } from './dispatch-tables.ts';
 import { type DeliveryEventPayload, deliveryEventType } from './dispatch.events.ts';
 
@@ -18,6 +19,7 @@ export function deliveryPayload(
     driver_id: d.driver_id,
     status: d.status,
     version: d.version,
+    rank: DELIVERY_RANK[d.status],
     lat: pos?.lat ?? null,
     lng: pos?.lng ?? null,
     at: at.toISOString(),

@@ -19,6 +19,23 @@ export const DELIVERY_TERMINAL: ReadonlySet<DeliveryStatus> = new Set([
   'canceled',
 ]);
 
+/**
+ * Each status's rank on a delivery's way (the ends share the last), carried on its events. The rank
+ * goes back only when the driver is let go before pickup (to `pending`); the row's version, bumped
+ * by every change, always goes up.
+ */
+export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
+  pending: 0,
+  assigned: 1,
+  at_store: 2,
+  picked_up: 3,
+  at_dropoff: 4,
+  delivered: 5,
+  failed: 5,
+  returned: 5,
+  canceled: 5,
+};
+
 /** Steps the assigned driver takes; pending/assigned/canceled are dispatch's. */
 export const DRIVER_STEPS = [
   'at_store',

@@ -26,7 +26,10 @@ export interface DeliveryEventPayload {
   customer_id: string;
   driver_id: string | null;
   status: DeliveryStatus;
+  /** The delivery row's version after this change: a consumer applies only a newer one. */
   version: number;
+  /** The status's rank on the delivery's way (delivery-state.ts `DELIVERY_RANK`). */
+  rank: number;
   lat: number | null;
   lng: number | null;
   at: string;

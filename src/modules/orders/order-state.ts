@@ -12,6 +12,22 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/**
+ * Each status's rank in the order's life (the ends share the last), carried on its events: every
+ * transition goes up in rank, and the row's version with it.
+ */
+export const ORDER_RANK: Readonly<Record<OrderStatus, number>> = {
+  placed: 0,
+  authorized: 1,
+  accepted: 2,
+  preparing: 3,
+  ready: 4,
+  picked_up: 5,
+  delivered: 6,
+  canceled: 6,
+  failed: 6,
+};
+
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {

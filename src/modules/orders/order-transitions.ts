@@ -6,12 +6,13 @@ import type { Db } from '../../platform/db/pool.ts';
 import { type OrderEventPayload, orderEventType } from './orders.events.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { orderTransitionsRepository } from './order-transitions.repository.ts';
-import { type OrderStatus, sourcesOf } from './order-state.ts';
+import { ORDER_RANK, type OrderStatus, sourcesOf } from './order-state.ts';
 
 const eventPayload = (o: OrderRow): OrderEventPayload => ({
   order_id: o.id,
   version: o.version,
   status: o.status,
+  rank: ORDER_RANK[o.status],
   store_id: o.store_id,
   customer_id: o.customer_id,
   total_minor: o.total_minor,

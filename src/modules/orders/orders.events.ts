@@ -16,8 +16,11 @@ export const OrderEvents = {
 
 export interface OrderEventPayload {
   order_id: string;
+  /** The order row's version after this change: a consumer applies only a newer one. */
   version: number;
   status: OrderStatus;
+  /** The status's rank in the order's life (order-state.ts `ORDER_RANK`). */
+  rank: number;
   store_id: string;
   customer_id: string;
   total_minor: number;

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { OrderStatus } from './order-state.ts';
+import { ORDER_RANK, type OrderStatus } from './order-state.ts';
 import { type OrderLinesTable, type OrdersTable, ordersDb } from './orders-tables.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -10,12 +10,20 @@ export type NewOrder = Omit<
   'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'
 >;
 
+// Raw: the rank (ORDER_RANK) of the `changed` CTE's status, which Kysely cannot name.
+const CHANGED_RANK = sql`CASE changed.status ${sql.join(
+  Object.entries(ORDER_RANK).map(
+    ([status, rank]) => sql`WHEN ${sql.lit(status)} THEN ${sql.lit(rank)}`,
+  ),
+  sql` `,
+)} END`;
+
 /**
  * The event payload (OrderEventPayload) built from the changed row, inside the statement that
  * changes it.
  */
 // Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
-export const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status,
+export const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id, 'version', changed.version, 'status', changed.status, 'rank', ${CHANGED_RANK},
   'store_id', changed.store_id, 'customer_id', changed.customer_id, 'total_minor', changed.total_minor,
   'captured_minor', changed.captured_minor, 'currency', changed.currency, 'reason', changed.reason)`;
 

@@ -1,6 +1,7 @@
 import type { CatalogServices } from '../catalog/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import type { OrderFacts } from './tracking.repository.ts';
+import { combinedStatus } from './tracking-status.ts';
 
 /**
  * What a new tracking row needs from orders and the catalog (null for an unknown order). Read
@@ -16,7 +17,10 @@ export async function orderFacts(
   return {
     store_id: order.store_id,
     customer_id: order.customer_id,
-    status: order.status,
+    // The order's committed state: an event of an earlier version finds it applied already.
+    status: combinedStatus(order.status, null),
+    order_status: order.status,
+    order_version: order.version,
     store_lat: store.lat,
     store_lng: store.lng,
     dropoff_lat: order.delivery_lat,

@@ -12,6 +12,12 @@ export const etaView = (e: { at: number; from: number; to: number }) => ({
   to: new Date(e.to).toISOString(),
 });
 
+/** Whether the row is still in the state `seen` was read in (its status and both sources). */
+const sameState = (row: TrackingRow, seen: TrackingRow) =>
+  row.status === seen.status &&
+  row.order_version === seen.order_version &&
+  row.delivery_version === seen.delivery_version;
+
 /** Estimates of the orders tracking follows, and the ETA messages of their logs. */
 export function trackingEta(deps: {
   db: Db;
@@ -44,7 +50,9 @@ export function trackingEta(deps: {
 
   /**
    * Recomputes the ETA (outside any transaction: it may read the index and learned statistics) and
-   * logs it when it moved more than the threshold since the last one pushed.
+   * logs it when it moved more than the threshold since the last one pushed. An estimate made for
+   * a state the row has left meanwhile is dropped, never logged after the newer status: whoever
+   * moved the row pushes an estimate of its own after committing.
    */
   async function pushEta(orderId: string): Promise<TrackingMessage[]> {
     const row = await repo.find(orderId);
@@ -54,6 +62,7 @@ export function trackingEta(deps: {
       const locked = await trackingRepository(trx).lock(orderId);
       if (
         !locked?.active ||
+        !sameState(locked, row) ||
         !worthPushing(locked.eta_at?.getTime() ?? null, eta.at, deps.etaThresholdS)
       )
         return [];
@@ -72,7 +81,8 @@ export function trackingEta(deps: {
           trx,
           orderId,
           'eta',
-          { eta: etaView(eta), parts },
+          // The status it was made for: the one of the last status message before it.
+          { status: locked.status, eta: etaView(eta), parts },
           new Date(clock.now()),
         ),
       ];

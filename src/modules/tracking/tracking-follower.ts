@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import type { Delivery } from '../../platform/bus/port.ts';
@@ -9,8 +10,18 @@ import type { EtaService } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
-import { followedPayload, type PrepSample, transition } from './tracking-state.ts';
+import {
+  followedPayload,
+  isDeliveryEvent,
+  type PrepSample,
+  skipsVersion,
+  transition,
+} from './tracking-state.ts';
 import { type OrderFacts, trackingRepository } from './tracking.repository.ts';
+
+/** How long an event that skips a version of its source waits for the missing one, polling. */
+const GAP_WAIT_MS = 250;
+const GAP_POLL_MS = 25;
 
 /** Turns order and delivery events into the orders' tracking rows and status messages. */
 export function trackingFollower(deps: {
@@ -38,11 +49,28 @@ export function trackingFollower(deps: {
     const row = await repo.lockOrInsert(orderId, facts, new Date(clock.now()));
     if (!row) return { messages: [], prepSample: null };
     const t = transition(row, event, vehicle);
-    await repo.update(orderId, t.change);
+    // A stale or repeated event may change nothing at all.
+    if (Object.keys(t.change).length > 0) await repo.update(orderId, t.change);
     const messages = t.message
       ? [await appendMessage(trx, orderId, 'status', t.message, new Date(clock.now()))]
       : [];
     return { messages, prepSample: t.prepSample };
+  }
+
+  /**
+   * The order's tracking row once the event finds no gap before it: an event that skips a change
+   * of its source (handled out of order, its predecessor still in another handler) waits briefly
+   * for it on its first delivery, so the stream shows every step; after that it is applied anyway.
+   * No connection is held meanwhile.
+   */
+  async function waitForGap(orderId: string, event: DomainEvent, delivery: Delivery) {
+    const deadline = Date.now() + GAP_WAIT_MS;
+    for (;;) {
+      const row = await trackingRepository(db).find(orderId);
+      if (!row || delivery.attempt > 1 || !skipsVersion(row, event) || Date.now() >= deadline)
+        return row;
+      await sleep(GAP_POLL_MS);
+    }
   }
 
   /**
@@ -54,10 +82,14 @@ export function trackingFollower(deps: {
    */
   async function follow(event: DomainEvent, delivery: Delivery): Promise<TrackingMessage[]> {
     const p = followedPayload(event);
-    const known = await trackingRepository(db).isFollowed(p.order_id);
+    const known = await waitForGap(p.order_id, event, delivery);
     const facts = known ? null : await orderFacts(deps, p.order_id);
+    // The vehicle of a driver the row does not name yet (an assignment, or a later step that
+    // overtook it): the ETA needs it if the event turns out to be the newest.
     const vehicle =
-      event.type.startsWith('dispatch.') && p.status === 'assigned' && p.driver_id
+      isDeliveryEvent(event) &&
+      p.driver_id &&
+      (p.status === 'assigned' || p.driver_id !== known?.driver_id)
         ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null)
         : null;
     // Stays null when the inbox already holds the event.

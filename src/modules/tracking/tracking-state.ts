@@ -3,8 +3,7 @@ import type { DeliveryEventPayload } from '../dispatch/index.ts';
 import type { Phase } from '../eta/index.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
 import type { TrackingChange, TrackingRow } from './tracking.repository.ts';
-
-const FINAL = new Set(['delivered', 'canceled', 'failed', 'returned']);
+import { combinedStatus, FINAL, mayMove, rankOf } from './tracking-status.ts';
 
 /** Where the order is, as the ETA sees it. */
 export const phaseOf = (status: string): Phase =>
@@ -14,15 +13,29 @@ export const phaseOf = (status: string): Phase =>
       ? 'to_customer'
       : 'preparing';
 
-/** What tracking reads of an order or delivery event. */
+/** What tracking reads of an order or delivery event; `version` is the row's, bumped per change. */
 type FollowedPayload = (OrderEventPayload | DeliveryEventPayload) & {
   status: string;
   order_id: string;
+  version: number;
   reason: string | null;
   driver_id?: string | null;
 };
 
 export const followedPayload = (event: DomainEvent) => event.payload as FollowedPayload;
+
+export const isDeliveryEvent = (event: DomainEvent) => event.type.startsWith('dispatch.');
+
+/**
+ * Whether the event skips a change of its source whose event tracking also follows, so that one
+ * is still on its way. Every change of a delivery after its creation has a followed event, and
+ * every change of an order from its acceptance on.
+ */
+export function skipsVersion(row: TrackingRow, event: DomainEvent): boolean {
+  const { version } = followedPayload(event);
+  if (isDeliveryEvent(event)) return version > Math.max(row.delivery_version, 1) + 1;
+  return rankOf(row.order_status) >= rankOf('accepted') && version > row.order_version + 1;
+}
 
 /** A store packed an order: how long it took, for the ETA to learn from. */
 export interface PrepSample {
@@ -40,8 +53,29 @@ interface Transition {
 }
 
 /**
- * What one event does to the order's tracking row. `vehicle` is the vehicle of the driver an
- * assignment names (read before the transaction).
+ * When the store accepted and packed the order: facts whenever their event is handled, so they
+ * are kept even from an event too old to move the status. Each is set once; the preparation time
+ * is learned when the second of the two becomes known.
+ */
+function orderTimes(row: TrackingRow, status: string, at: Date, set: TrackingChange) {
+  let { accepted_at: acceptedAt, ready_at: readyAt } = row;
+  if (status === 'accepted' && !acceptedAt) set.accepted_at = acceptedAt = at;
+  if (status === 'ready' && !readyAt) set.ready_at = readyAt = at;
+  if (!acceptedAt || !readyAt || (row.accepted_at && row.ready_at)) return null;
+  return {
+    storeId: row.store_id,
+    acceptedAt: acceptedAt.getTime(),
+    seconds: (readyAt.getTime() - acceptedAt.getTime()) / 1000,
+    defaultPrepS: row.default_prep_s,
+  };
+}
+
+/**
+ * What one event does to the order's tracking row. An event moves its source (the order or the
+ * delivery) only when it carries a newer row version than the one applied last: a stale or
+ * repeated event changes no status. The shown status is then combined from both sources and
+ * never goes back (see `mayMove`). `vehicle` is the vehicle of the driver the event names, when
+ * it was looked up (read before the transaction).
  */
 export function transition(
   row: TrackingRow,
@@ -50,41 +84,31 @@ export function transition(
 ): Transition {
   const at = new Date(event.occurredAt);
   const p = followedPayload(event);
+  const fromDelivery = isDeliveryEvent(event);
   const set: TrackingChange = {};
-  let prepSample: PrepSample | null = null;
-  if (event.type.startsWith('dispatch.')) {
-    if (event.type === 'dispatch.delivery_unassigned') {
-      set.driver_id = null;
-      set.vehicle = null;
-      set.status = row.ready_at ? 'ready' : 'accepted';
-    } else {
-      if (p.status === 'assigned' && p.driver_id) {
-        set.driver_id = p.driver_id;
-        set.vehicle = vehicle;
-      }
-      // The order's own events say accepted/ready; the delivery's say where the bag is.
-      if (p.status !== 'pending') set.status = p.status;
+  const prepSample = fromDelivery ? null : orderTimes(row, p.status, at, set);
+  if (p.version <= (fromDelivery ? row.delivery_version : row.order_version))
+    return { change: set, message: null, prepSample };
+  let { order_status: orderStatus, delivery_status: deliveryStatus } = row;
+  if (fromDelivery) {
+    deliveryStatus = p.status;
+    set.delivery_status = p.status;
+    set.delivery_version = p.version;
+    const driverId = p.driver_id ?? null;
+    if (driverId !== row.driver_id) {
+      set.driver_id = driverId;
+      set.vehicle = driverId ? vehicle : null;
     }
   } else {
-    if (p.status === 'accepted') set.accepted_at = at;
-    if (p.status === 'ready') {
-      set.ready_at = at;
-      if (row.accepted_at)
-        prepSample = {
-          storeId: row.store_id,
-          acceptedAt: row.accepted_at.getTime(),
-          seconds: (at.getTime() - row.accepted_at.getTime()) / 1000,
-          defaultPrepS: row.default_prep_s,
-        };
-    }
-    // A delivery step already said more than "picked up"; keep the finer status.
-    if (
-      !['picked_up', 'at_store', 'at_dropoff', 'assigned'].includes(row.status) ||
-      FINAL.has(p.status)
-    )
-      set.status = p.status;
+    orderStatus = p.status;
+    set.order_status = p.status;
+    set.order_version = p.version;
   }
-  const status = set.status ?? row.status;
+  const next = combinedStatus(orderStatus, deliveryStatus);
+  const status = mayMove(row.status, next, fromDelivery && p.status === 'pending')
+    ? next
+    : row.status;
+  if (status !== row.status) set.status = status;
   const changed = status !== row.status || set.driver_id !== undefined;
   return {
     change: { ...set, active: !FINAL.has(status) },

@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Kysely, NotNull, Selectable, Updateable } f
 import type { Db } from '../../platform/db/pool.ts';
 
 /**
- * What tracking knows of each order it follows (migrations/0001_tracking.sql): enough to estimate
+ * What tracking knows of each order it follows (migrations/0001–0002): enough to estimate
  * and to authorize subscribers without asking other modules on every message.
  */
 export interface TrackingOrdersTable {
@@ -11,7 +11,14 @@ export interface TrackingOrdersTable {
   customer_id: string;
   driver_id: string | null;
   vehicle: string | null;
+  /** What the stream shows: combined from the two sources below (tracking-status.ts). */
   status: string;
+  /** The order's status and row version as of the last order event applied. */
+  order_status: string;
+  order_version: number;
+  /** The delivery's status and row version as of the last delivery event applied (none before). */
+  delivery_status: string | null;
+  delivery_version: number;
   store_lat: number;
   store_lng: number;
   dropoff_lat: number;
@@ -54,6 +61,8 @@ export type OrderFacts = Pick<
   | 'store_id'
   | 'customer_id'
   | 'status'
+  | 'order_status'
+  | 'order_version'
   | 'store_lat'
   | 'store_lng'
   | 'dropoff_lat'
@@ -72,15 +81,6 @@ export function trackingRepository(db: Db) {
     /** The order's row, locked until the transaction ends. */
     lock: (orderId: string) => order(orderId).forUpdate().executeTakeFirst(),
 
-    async isFollowed(orderId: string): Promise<boolean> {
-      const row = await q
-        .selectFrom('tracking_orders')
-        .select('order_id')
-        .where('order_id', '=', orderId)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
-
     /**
      * The order's row, locked; a missing row is first inserted from `facts` (none without them).
      * Two first events racing insert once: the loser's insert does nothing and it reads the row.
@@ -97,6 +97,8 @@ export function trackingRepository(db: Db) {
         .values({
           order_id: orderId,
           ...facts,
+          delivery_status: null,
+          delivery_version: 0,
           driver_id: null,
           vehicle: null,
           accepted_at: null,

@@ -1,0 +1,183 @@
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { firstIllegalMove } from '../../../test/support/tracking-lifecycles.ts';
+import { dispatchFor } from '../dispatch/index.ts';
+import { seedDriverProfile } from '../drivers/index.ts';
+
+/** Whole lifecycles through the API, all at once: each one's store and driver act with no gap. */
+const LIFECYCLES = 200;
+
+let t: TestPlatform;
+let customer: string;
+beforeAll(async () => {
+  t = await startTestPlatform();
+  customer = await t.tokenFor('customer');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** An available driver a few hundred metres from the shop. */
+async function driverAt(shop: Shop): Promise<string> {
+  const id = uuidv7();
+  await seedDriverProfile(t.platform.ctx, { id, name: 'Rush driver', vehicle: 'bike' });
+  const { token } = await t.platform.ctx.tokens.issue({
+    userId: uuidv7(),
+    role: 'driver',
+    driverId: id,
+  });
+  const shift = await t.request({
+    method: 'PUT',
+    url: '/v1/drivers/me/shift',
+    token,
+    payload: { status: 'available' },
+  });
+  expect(shift.statusCode).toBe(200);
+  await t.request({
+    method: 'POST',
+    url: '/v1/drivers/me/locations',
+    token,
+    payload: {
+      points: [
+        { lat: shop.at.lat + 0.003, lng: shop.at.lng, recorded_at: new Date().toISOString() },
+      ],
+    },
+  });
+  return token;
+}
+
+async function acceptedOrder(shop: Shop): Promise<string> {
+  const placed = await t.request({
+    method: 'POST',
+    url: '/v1/orders',
+    token: customer,
+    headers: { 'idempotency-key': `rush-${uuidv7()}` },
+    payload: {
+      store_id: shop.storeId,
+      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 19' },
+      payment: { card_token: 'tok_visa' },
+    },
+  });
+  expect(placed.statusCode).toBe(201);
+  const id = placed.json().id as string;
+  const accepted = await t.request({
+    method: 'POST',
+    url: `/v1/orders/${id}/accept`,
+    token: shop.storeToken,
+  });
+  expect(accepted.statusCode).toBe(200);
+  return id;
+}
+
+/** The driver takes the job as soon as it is offered and walks it through without pausing. */
+async function drive(orderId: string, token: string, shop: Shop): Promise<void> {
+  const delivery = await waitFor(
+    async () => {
+      const r = await t.request({
+        method: 'GET',
+        url: `/v1/orders/${orderId}/delivery`,
+        token: customer,
+      });
+      return r.statusCode === 200 ? (r.json() as { id: string; pin: string }) : null;
+    },
+    20_000,
+    'delivery planned',
+  );
+  await waitFor(
+    async () => {
+      await dispatchFor(t.platform.ctx).dispatcher.tick();
+      const offers = await t.request({ method: 'GET', url: '/v1/dispatch/offers', token });
+      const offer = offers.json().items[0] as { id: string } | undefined;
+      if (!offer) return false;
+      const r = await t.request({
+        method: 'POST',
+        url: `/v1/dispatch/offers/${offer.id}/accept`,
+        token,
+      });
+      return r.statusCode === 200;
+    },
+    20_000,
+    'offer accepted',
+  );
+  const step = (path: string, body: object = {}) =>
+    t.request({
+      method: 'POST',
+      url: `/v1/deliveries/${delivery.id}/${path}`,
+      token,
+      payload: { lat: shop.at.lat, lng: shop.at.lng, ...body },
+    });
+  expect((await step('arrived-at-store')).statusCode).toBe(200);
+  // Refused until dispatch has heard that the store marked it ready: asked again at once.
+  await waitFor(async () => (await step('picked-up')).statusCode === 200, 20_000, 'pickup');
+  expect((await step('arrived-at-dropoff')).statusCode).toBe(200);
+  expect((await step('delivered', { pin: delivery.pin })).statusCode).toBe(200);
+}
+
+/** The statuses of the order's log as a client reads them, the snapshot's, and the ETA route's. */
+async function readBack(orderId: string) {
+  const r = await t.request({
+    method: 'GET',
+    url: `/v1/orders/${orderId}/tracking`,
+    token: customer,
+  });
+  const body = r.json() as {
+    snapshot: { status: string };
+    messages: Array<{ type: string; status?: string }>;
+  };
+  const eta = await t.request({ method: 'GET', url: `/v1/orders/${orderId}/eta`, token: customer });
+  // Each ETA message's status, with the status of the last status message before it.
+  const statuses: string[] = [];
+  const etas: Array<{ for: unknown; after: string | undefined }> = [];
+  for (const m of body.messages) {
+    if (m.type === 'status') statuses.push(m.status as string);
+    else etas.push({ for: m.status, after: statuses.at(-1) });
+  }
+  return { statuses, etas, snapshot: body.snapshot.status, eta: eta.json().status as string };
+}
+
+describe('tracking streams in a rush', () => {
+  it(`${LIFECYCLES} lifecycles at once, store and driver acting with no gap: every stream follows the state machine and REST reads its last status`, async () => {
+    const lifecycles = await Promise.all(
+      Array.from({ length: LIFECYCLES }, async (_, n) => {
+        const shop = await openShop(t, {
+          stock: [5],
+          // A shop per lifecycle, 50 km apart: no trip batches two of them, no driver is offered two.
+          lat: 30 + (n % 100) * 0.5,
+          lng: 20 + Math.floor(n / 100) * 10,
+        });
+        const token = await driverAt(shop);
+        return { shop, token, orderId: await acceptedOrder(shop) };
+      }),
+    );
+    await Promise.all(
+      lifecycles.flatMap(({ shop, token, orderId }) => [
+        t.request({
+          method: 'POST',
+          url: `/v1/orders/${orderId}/ready`,
+          token: shop.storeToken,
+          payload: {},
+        }),
+        drive(orderId, token, shop),
+      ]),
+    );
+    for (const { orderId } of lifecycles) {
+      const read = await waitFor(
+        async () => {
+          const x = await readBack(orderId);
+          return x.snapshot === 'delivered' ? x : null;
+        },
+        20_000,
+        'tracking caught up',
+      );
+      expect(firstIllegalMove(read.statuses), orderId).toBeNull();
+      expect(read.statuses.at(-1), orderId).toBe('delivered');
+      expect(read.eta, orderId).toBe('delivered');
+      // No estimate made for an earlier state is logged after a later one.
+      for (const e of read.etas.filter((x) => x.after !== undefined))
+        expect(e.for, orderId).toBe(e.after);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,134 @@
+import { uuidv7 } from 'uuidv7';
+import { describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../platform/bus/event.ts';
+import {
+  ENDINGS,
+  type Ending,
+  FINAL_STATUS,
+  firstIllegalMove,
+  type LifecycleIds,
+  lifecycleEvents,
+  seeded,
+  shuffledWithRepeats,
+} from '../../../test/support/tracking-lifecycles.ts';
+import type { TrackingRow } from './tracking.repository.ts';
+import { transition } from './tracking-state.ts';
+
+const newIds = (): LifecycleIds => ({
+  orderId: uuidv7(),
+  storeId: uuidv7(),
+  customerId: uuidv7(),
+  deliveryId: uuidv7(),
+  tripId: uuidv7(),
+  drivers: [uuidv7(), uuidv7()],
+});
+
+/** A row as the first event finds it: made from the order read when it was authorized. */
+const freshRow = (ids: LifecycleIds): TrackingRow => ({
+  order_id: ids.orderId,
+  store_id: ids.storeId,
+  customer_id: ids.customerId,
+  driver_id: null,
+  vehicle: null,
+  status: 'authorized',
+  order_status: 'authorized',
+  order_version: 2,
+  delivery_status: null,
+  delivery_version: 0,
+  store_lat: 48,
+  store_lng: 11,
+  dropoff_lat: 48.01,
+  dropoff_lng: 11,
+  default_prep_s: 300,
+  accepted_at: null,
+  ready_at: null,
+  eta_at: null,
+  eta_from: null,
+  eta_to: null,
+  seq: 0,
+  active: true,
+  updated_at: new Date(),
+});
+
+/** Applies the events one after another as the follower does (a repeated id is in the inbox). */
+function follow(row: TrackingRow, events: readonly DomainEvent[]) {
+  const seen = new Set<string>();
+  const statuses: string[] = [];
+  let prepSamples = 0;
+  for (const e of events) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    const t = transition(row, e, 'bike');
+    row = { ...row, ...t.change } as TrackingRow;
+    if (t.message) statuses.push(t.message.status);
+    if (t.prepSample) prepSamples++;
+  }
+  return { row, statuses, prepSamples };
+}
+
+describe('tracking status order', () => {
+  it('200 lifecycles in shuffled event orders: every stream follows the state machine and ends where the states did', () => {
+    const rnd = seeded(19);
+    for (let n = 0; n < 200; n++) {
+      const ending = ENDINGS[n % ENDINGS.length] as Ending;
+      const ids = newIds();
+      const events = lifecycleEvents(ids, ending);
+      const inOrder = follow(freshRow(ids), events);
+      const shuffled = follow(freshRow(ids), shuffledWithRepeats(events, rnd));
+      for (const run of [inOrder, shuffled]) {
+        expect(firstIllegalMove(['authorized', ...run.statuses])).toBeNull();
+        expect(run.statuses.at(-1)).toBe(FINAL_STATUS[ending]);
+        expect(run.row.status).toBe(FINAL_STATUS[ending]);
+        expect(run.row.active).toBe(false);
+        // The preparation time is learned once, from whichever of accepted/ready came last.
+        expect(run.prepSamples).toBe(ending === 'canceled' ? 0 : 1);
+      }
+      expect(shuffled.row.driver_id).toBe(inOrder.row.driver_id);
+      expect(shuffled.row.order_version).toBe(inOrder.row.order_version);
+      expect(shuffled.row.delivery_version).toBe(inOrder.row.delivery_version);
+    }
+  });
+
+  it('drops what the issue saw: a late at_store, assigned or ready never follows picked_up', () => {
+    const ids = newIds();
+    const byType = new Map(
+      lifecycleEvents(ids, 'delivered').map((e) => [
+        `${e.type.split('.')[0]}:${(e.payload as { status: string }).status}`,
+        e,
+      ]),
+    );
+    const pick = (...keys: string[]) => keys.map((k) => byType.get(k) as DomainEvent);
+    const { statuses, row } = follow(
+      freshRow(ids),
+      pick(
+        'orders:accepted',
+        'dispatch:picked_up',
+        'dispatch:at_store',
+        'dispatch:assigned',
+        'orders:ready',
+        'dispatch:delivered',
+        'dispatch:at_dropoff',
+        'orders:delivered',
+      ),
+    );
+    expect(statuses).toEqual(['accepted', 'picked_up', 'delivered']);
+    expect(row.driver_id).toBe(ids.drivers[0]);
+    expect(row.vehicle).toBe('bike');
+  });
+
+  it('a driver let go before pickup takes the stream back to the store status, and on from there', () => {
+    const ids = newIds();
+    const { statuses } = follow(freshRow(ids), lifecycleEvents(ids, 'reassigned'));
+    expect(statuses).toEqual([
+      'accepted',
+      'assigned',
+      'at_store',
+      'ready',
+      'assigned',
+      'at_store',
+      'picked_up',
+      'at_dropoff',
+      'delivered',
+    ]);
+  });
+});
