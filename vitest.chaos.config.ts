@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/chaos/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/leaks.ts'],
+    setupFiles: ['test/support/leaks.ts', 'test/support/contract.ts'],
     pool: 'forks',
     maxWorkers: 1,
     testTimeout: 600_000,

@@ -4,6 +4,7 @@
  */
 export const ErrorCodes = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   FORBIDDEN: { status: 403, title: 'Not allowed for this caller' },
   NOT_FOUND: { status: 404, title: 'Not found' },
@@ -15,11 +16,13 @@ export const ErrorCodes = {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',
   },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   INTERNAL: { status: 500, title: 'Internal error' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
   OVERLOADED: { status: 503, title: 'Shedding load; retry later' },

@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from './context.ts';
 import type { ApiKeyResolver } from './http/auth-hook.ts';
@@ -25,6 +26,11 @@ export interface ModuleDefinition {
    * authentication and before any route is mounted (api role).
    */
   frontDoor?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
+  /**
+   * The module's named API schemas (each with an `$id`): registered once for the whole API, so a
+   * route refers to them with `ref()` and the OpenAPI document lists them as components.
+   */
+  schemas?: readonly TSchema[];
   /** Fastify plugin with the module's routes (api role). */
   routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** The one module that owns partner API keys provides how to resolve them. */

@@ -7,6 +7,7 @@ import { migrationSources } from '../../src/platform/boot.ts';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded.ts';
 import { migrate } from '../../src/platform/db/migrations.ts';
 import { DBOS } from '../../src/platform/workflows/engine.ts';
+import { openContractLedger } from './contract-ledger.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,6 +28,7 @@ function withDatabase(url: string, database: string): string {
  * milliseconds and lets files run in parallel without sharing rows.
  */
 export default async function setup(project: TestProject) {
+  const closeLedger = openContractLedger();
   const required = process.env.LASTMILE_REQUIRE_SERVICES === '1';
   let baseUrl = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -63,6 +65,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
     await admin.end();
     await stopEmbedded?.();
+    closeLedger();
   };
 }
 

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { Email, NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { ApiKey, Me, NewApiKey, Session } from './identity.schemas.ts';
 import type { IdentityService } from './identity.service.ts';
 
 export async function identityRoutes(
@@ -27,6 +29,7 @@ function accountRoutes(scope: FastifyInstance, service: IdentityService): void {
           email: Email,
           password: Type.String({ minLength: 1, maxLength: 200 }),
         }),
+        response: { 200: ok(ref(Session), 'Signed in'), ...problems('UNAUTHENTICATED') },
       },
     },
     async (req) => service.issueToken(req.body.email, req.body.password),
@@ -45,6 +48,10 @@ function accountRoutes(scope: FastifyInstance, service: IdentityService): void {
         body: Strict({
           ...NewAccount,
         }),
+        response: {
+          201: ok(ref(Session), 'Account created and signed in'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req, reply) => {
@@ -57,7 +64,11 @@ function accountRoutes(scope: FastifyInstance, service: IdentityService): void {
     '/v1/me',
     {
       config: { auth: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'The signed-in user' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        response: { 200: ok(ref(Me), 'The caller'), ...problems('NOT_FOUND') },
+      },
     },
     async (req) => {
       const p = req.principal;
@@ -80,6 +91,7 @@ function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
         tags: ['partners'],
         summary: 'Create a partner API key (shown once)',
         body: Strict({ partner_name: Type.String({ minLength: 1, maxLength: 120 }) }),
+        response: { 201: ok(ref(NewApiKey), 'The key, shown this once') },
       },
     },
     async (req, reply) => {
@@ -92,7 +104,16 @@ function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
     '/v1/partners/api-keys',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['partners'], summary: 'List partner API keys (never the keys)' },
+      schema: {
+        tags: ['partners'],
+        summary: 'List partner API keys (never the keys)',
+        response: {
+          200: ok(
+            Type.Object({ items: Type.Array(ref(ApiKey)) }, { additionalProperties: false }),
+            'Every key, revoked ones included',
+          ),
+        },
+      },
     },
     async () => ({ items: await service.listApiKeys() }),
   );
@@ -105,6 +126,7 @@ function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
         tags: ['partners'],
         summary: 'Revoke a partner API key',
         params: Strict({ id: Uuid }),
+        response: { 204: empty('Revoked') },
       },
     },
     async (req, reply) => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityRoutes } from './identity.routes.ts';
+import { identitySchemas } from './identity.schemas.ts';
 import { type IdentityService, identityService } from './identity.service.ts';
 
 // One service per running platform, so the API-key cache is shared by the resolver and the routes.
@@ -18,5 +19,6 @@ export const identityModule: ModuleDefinition = {
   name: 'identity',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   apiKeyResolver: (ctx) => identityFor(ctx).resolveApiKey,
+  schemas: identitySchemas,
   routes: (app, ctx) => identityRoutes(app, identityFor(ctx)),
 };

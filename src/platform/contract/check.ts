@@ -31,15 +31,17 @@ function ledger(): Ledger {
   if (!l) {
     l = { validated: { http: 0, socket: 0, event: 0 }, violations: [] };
     holder[KEY] = l;
-    const dir = process.env.LASTMILE_CONTRACT_LEDGER_DIR;
-    if (dir) {
-      const counts = l.validated;
-      process.once('exit', () => {
-        fs.writeFileSync(path.join(dir, `counts-${process.pid}.json`), JSON.stringify(counts));
-      });
-    }
+    if (process.env.LASTMILE_CONTRACT_LEDGER_DIR) process.once('exit', flushContractCounts);
   }
   return l;
+}
+
+/** Writes this process's counts to the ledger directory (at exit, and after each test file). */
+export function flushContractCounts(): void {
+  const dir = process.env.LASTMILE_CONTRACT_LEDGER_DIR;
+  const l = holder[KEY];
+  if (!dir || !l) return;
+  fs.writeFileSync(path.join(dir, `counts-${process.pid}.json`), JSON.stringify(l.validated));
 }
 
 export function recordValidated(kind: ContractKind): void {

@@ -1,16 +1,19 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import AjvCompiler from '@fastify/ajv-compiler';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import type { PlatformContext } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
-import { errorHandler, sendProblem } from './problem.ts';
+import { checkResponsesAgainstContract } from './contract-check.ts';
+import { completeRouteContracts } from './contract-defaults.ts';
+import { clientErrorHandler, errorHandler } from './problem.ts';
+import { registerNotFound } from './routing.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
 import './fastify-types.ts';
 
@@ -34,13 +37,10 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   const { ctx } = opts;
   const app = createFastify(ctx);
   app.setErrorHandler(errorHandler(ctx.logger));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+  registerNotFound(app);
   countRequests(app, ctx);
+  completeRouteContracts(app);
+  checkResponsesAgainstContract(app);
   await registerOpenApi(app);
   // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
@@ -49,6 +49,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger);
 
+  for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
   await app.register(async (scope) => opsRoutes(scope, ctx));
   for (const m of opts.modules) {
@@ -82,11 +83,34 @@ function createFastify(ctx: PlatformContext): FastifyInstance {
         allErrors: false,
       },
     },
+    schemaController: { compilersFactory: { buildValidator: strictBodies() as never } },
+    clientErrorHandler,
     routerOptions: { maxParamLength: 200 },
     // The router's own refusals (a malformed %-escape, a path parameter over maxParamLength) would
     // otherwise bypass the error handler and answer plain JSON instead of problem+json.
     frameworkErrors: errorHandler(ctx.logger),
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/**
+ * Query strings, path parameters and headers are text, so their values are parsed into the
+ * declared types; a JSON body is taken as sent: `"2"`, `true` or `null` where a number is declared
+ * is a 400, never silently converted.
+ */
+function strictBodies() {
+  const parsing = AjvCompiler();
+  const asSent = AjvCompiler();
+  type Options = { customOptions: Record<string, unknown> };
+  return (externalSchemas: Parameters<typeof parsing>[0], options?: unknown) => {
+    const opts = options as Options;
+    const text = parsing(externalSchemas, opts as never);
+    const json = asSent(externalSchemas, {
+      ...opts,
+      customOptions: { ...opts.customOptions, coerceTypes: false },
+    } as never);
+    return (route: { httpPart?: string }) =>
+      route.httpPart === 'body' ? json(route as never) : text(route as never);
+  };
 }
 
 /** Echoes the request id and counts each response by route pattern and status. */

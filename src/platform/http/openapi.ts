@@ -14,9 +14,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'lastmile API',
         version: '0.1.0',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Local delivery platform: stores, stock, orders, payments, dispatch and live tracking. Errors are application/problem+json with a stable `code`. Mutating routes accept `Idempotency-Key`.',
       },
+      servers: [{ url: '/', description: 'The server that served this document' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
@@ -24,9 +26,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    // Shared schemas (app.addSchema) become components named by their $id.
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     transform: ({ schema, url, route }) => {
       const auth = route.config?.auth;
       const out = { ...(schema ?? {}) } as Record<string, unknown>;
+      // A public route says so, rather than inheriting nothing.
+      if (auth === 'public') out.security = [];
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
         if (Array.isArray(auth))
@@ -35,6 +44,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       }
       return { schema: out as never, url };
     },
+    transformObject: (doc) =>
+      tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as never,
   });
 }
 
@@ -47,4 +58,21 @@ export async function serveOpenApi(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     configuration: { url: '/openapi.json', title: 'lastmile API' },
   });
+}
+
+/**
+ * TypeBox writes a tuple as `items: [..]` + `additionalItems` (draft 7); OpenAPI 3.1 speaks JSON
+ * Schema 2020-12, where that is `prefixItems` + `items: false`.
+ */
+function tuplesAsPrefixItems(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tuplesAsPrefixItems);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = tuplesAsPrefixItems(v);
+  if (Array.isArray(out.items)) {
+    out.prefixItems = out.items;
+    out.items = false;
+    delete out.additionalItems;
+  }
+  return out;
 }

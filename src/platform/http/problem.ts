@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
@@ -137,6 +138,8 @@ export function problemOf(err: AppError, request: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+  // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+  if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="lastmile"');
   return reply.code(err.status).type(PROBLEM_TYPE).send(problemOf(err, reply.request));
 }
 
@@ -148,4 +151,36 @@ export function errorHandler(logger: Logger) {
     }
     return sendProblem(reply, err);
   };
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, conflicting
+ * framing, a timeout): answered as problem+json on the raw socket, then the connection is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket) {
+  if (!socket.writable) return socket.destroy();
+  const code: ErrorCode =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'MALFORMED_REQUEST';
+  const { status, title } = ErrorCodes[code];
+  const body = JSON.stringify({
+    type: problemType(code),
+    title,
+    status,
+    code,
+    detail:
+      code === 'HEADERS_TOO_LARGE'
+        ? 'The request headers are larger than the server accepts'
+        : code === 'REQUEST_TIMEOUT'
+          ? 'The request was not received in time'
+          : `The request could not be parsed as HTTP (${err.code ?? 'parse error'})`,
+    instance: '',
+    requestId: '',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

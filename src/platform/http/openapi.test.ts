@@ -1,0 +1,71 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform({ workflows: false });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+};
+
+async function documentOf(): Promise<{ paths: Record<string, Record<string, Operation>> }> {
+  const res = await t.request({ method: 'GET', url: '/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+describe('the OpenAPI document', () => {
+  it('passes the linter with no errors', async () => {
+    const res = await t.request({ method: 'GET', url: '/openapi.json' });
+    const config = await createConfig({
+      extends: ['recommended'],
+      rules: { 'operation-2xx-response': 'error', 'operation-4xx-response': 'error' },
+    });
+    const found = await lintFromString({ source: res.body, absoluteRef: '/openapi.json', config });
+    const errors = found
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('declares for every operation an id, a tag, a summary and what each answer carries', async () => {
+    const doc = await documentOf();
+    const gaps: string[] = [];
+    const ids = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!op.operationId || ids.has(op.operationId)) gaps.push(`${name}: operationId`);
+        ids.add(op.operationId ?? '');
+        if (!op.tags?.length) gaps.push(`${name}: tags`);
+        if (!op.summary) gaps.push(`${name}: summary`);
+        for (const [status, r] of Object.entries(op.responses)) {
+          if (r.description === 'Default Response') gaps.push(`${name} ${status}: description`);
+          const bodyless = ['101', '204', '304'].includes(status);
+          if (!bodyless && !r.content) gaps.push(`${name} ${status}: no body schema`);
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
+  it('documents the shared headers and the problem codes', async () => {
+    const doc = JSON.parse((await t.request({ method: 'GET', url: '/openapi.json' })).body);
+    const checkout = doc.paths['/v1/orders'].post;
+    expect(checkout.parameters).toContainEqual(
+      expect.objectContaining({ name: 'idempotency-key', required: true }),
+    );
+    expect(Object.keys(checkout.responses['429'].headers)).toContain('Retry-After');
+    expect(Object.keys(checkout.responses['401'].headers)).toContain('X-Request-Id');
+    expect(doc.components.schemas.Problem.properties.code.enum).toContain('PAYMENT_DECLINED');
+  });
+});
