@@ -101,6 +101,15 @@ function withHeaders(spec: ResponseSpec, headers: Record<string, unknown>): Resp
  */
 export function completeRouteContracts(app: FastifyInstance): void {
   app.addSchema(Problem);
+  app.addHook('onSend', async (request, reply, payload) => {
+    const deprecated = request.routeOptions.config?.deprecated;
+    if (deprecated) {
+      const sunset = new Date(deprecated.sunset);
+      reply.header('deprecation', 'true');
+      if (!Number.isNaN(sunset.getTime())) reply.header('sunset', sunset.toUTCString());
+    }
+    return payload;
+  });
   app.addHook('onRoute', (route) => {
     const schema = route.schema as Schema | undefined;
     if (!schema || schema.hide) return;
@@ -111,6 +120,13 @@ export function completeRouteContracts(app: FastifyInstance): void {
     if (mutating && mode !== 'off') addIdempotencyHeader(schema, mode === 'required');
     if (schema.querystring) schema.querystring = relaxDefaults(schema.querystring);
     schema.operationId ??= operationIdOf(method, route.url);
+    const deprecated = route.config?.deprecated;
+    if (deprecated) {
+      schema.deprecated = true;
+      const use = deprecated.use ? ` Use ${deprecated.use} instead.` : '';
+      schema.description =
+        `${String(schema.description ?? '')}\n\n**Deprecated**: removed on ${deprecated.sunset}.${use}`.trim();
+    }
     const common = { 'X-Request-Id': Headers.requestId };
     const success = {
       ...common,
@@ -119,6 +135,7 @@ export function completeRouteContracts(app: FastifyInstance): void {
       'RateLimit-Reset': Headers.rateLimitReset,
       'RateLimit-Policy': Headers.rateLimitPolicy,
       ...(mutating && mode !== 'off' ? { 'Idempotent-Replayed': Headers.idempotentReplayed } : {}),
+      ...(deprecated ? { Deprecation: Headers.deprecation, Sunset: Headers.sunset } : {}),
     };
     const response: Record<string, ResponseSpec> = {};
     for (const [status, spec] of Object.entries(schema.response ?? {}))

@@ -68,6 +68,8 @@ export const Headers = {
   etag: Type.String({ description: 'Send it back in If-None-Match; 304 when unchanged' }),
   cacheControl: Type.String(),
   location: Type.String({ description: 'Where the created resource is read' }),
+  deprecation: Type.String({ description: 'This operation is deprecated (RFC 9745)' }),
+  sunset: Type.String({ description: 'When this operation will be removed (RFC 8594)' }),
 } as const;
 
 type HeaderMap = Record<string, TSchema>;

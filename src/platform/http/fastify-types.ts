@@ -8,6 +8,11 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** Idempotency-Key handling on a mutating route; default `optional`. */
     idempotency?: IdempotencyMode;
+    /**
+     * Marks a route for removal: the document says `deprecated: true` and every answer carries
+     * `Deprecation` and `Sunset` (RFC 9745, RFC 8594) until it is removed on that date.
+     */
+    deprecated?: { sunset: string; use?: string };
   }
   interface FastifyRequest {
     principal: Principal | null;
