@@ -31,6 +31,8 @@ export interface ModuleDefinition {
    * route refers to them with `ref()` and the OpenAPI document lists them as components.
    */
   schemas?: readonly TSchema[];
+  /** The module's tags in the OpenAPI document, with what a reader needs to know (state machines). */
+  apiTags?: readonly { name: string; description: string }[];
   /** Fastify plugin with the module's routes (api role). */
   routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** The one module that owns partner API keys provides how to resolve them. */

@@ -41,7 +41,10 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   countRequests(app, ctx);
   completeRouteContracts(app);
   checkResponsesAgainstContract(app);
-  await registerOpenApi(app);
+  await registerOpenApi(
+    app,
+    opts.modules.flatMap((m) => m.apiTags ?? []),
+  );
   // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   registerAuth(app, ctx.tokens, opts.resolveApiKey);

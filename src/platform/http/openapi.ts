@@ -7,7 +7,10 @@ import './fastify-types.ts';
  * The OpenAPI document of every route registered after it; a route's `config.auth` becomes its
  * security requirement and the roles allowed.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  tags: readonly { name: string; description: string }[] = [],
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -18,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Local delivery platform: stores, stock, orders, payments, dispatch and live tracking. Errors are application/problem+json with a stable `code`. Mutating routes accept `Idempotency-Key`.',
       },
+      tags: [...tags],
       servers: [{ url: '/', description: 'The server that served this document' }],
       components: {
         securitySchemes: {
