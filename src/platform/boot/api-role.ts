@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { PlatformContext } from '../context.ts';
 import { pingDatabase } from '../db/pool.ts';
 import { createHttpApp } from '../http/app.ts';
+import { startLiveness } from '../liveness.ts';
 import type { ModuleDefinition } from '../module.ts';
 import type { StopStack } from './stop-stack.ts';
 
@@ -18,8 +19,11 @@ export async function startApiRole(p: {
   stack: StopStack;
 }): Promise<{ app: FastifyInstance; url: string | null }> {
   const { ctx, adapters } = p;
+  const liveness = await startLiveness(ctx.db, p.config.instanceId, ctx.logger);
+  p.stack.push('liveness', liveness.stop);
   const app = await createHttpApp({
     ctx,
+    processId: liveness.id,
     modules: p.modules,
     resolveApiKey: resolverOf(p.modules, ctx),
     moduleStates: p.moduleStates,

@@ -39,6 +39,7 @@ export async function openDatabase(
     logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded Postgres');
     const pg = await startEmbeddedPostgres(config.dataDir, {
       log: (l) => logger.debug({ pg: l }),
+      warn: (l) => logger.warn(l),
     });
     stack.push('embedded-postgres', pg.stop);
     databaseUrl = pg.url;

@@ -22,6 +22,8 @@ export interface HttpAppOptions {
   modules: readonly ModuleDefinition[];
   resolveApiKey: ApiKeyResolver;
   readiness: HealthCheck;
+  /** This process's liveness id (live_processes): what it claims is freed soon after it dies. */
+  processId: string;
   /** Per-module state for /health. */
   moduleStates: () => Record<string, string>;
 }
@@ -50,7 +52,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   registerAuth(app, ctx.tokens, opts.resolveApiKey);
   for (const m of opts.modules) await m.frontDoor?.(app, ctx);
   refuseUnstorableInput(app);
-  registerIdempotency(app, ctx.db, ctx.logger);
+  registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
   for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
