@@ -15,6 +15,8 @@ export async function startApiRole(p: {
   modules: readonly ModuleDefinition[];
   adapters: Adapters;
   moduleStates: () => Record<string, string>;
+  /** Start-up work still running: /ready waits for it. */
+  holds: ReadonlySet<string>;
   listen: boolean;
   stack: StopStack;
 }): Promise<{ app: FastifyInstance; url: string | null }> {
@@ -28,6 +30,10 @@ export async function startApiRole(p: {
     resolveApiKey: resolverOf(p.modules, ctx),
     moduleStates: p.moduleStates,
     readiness: async () => ({
+      startup:
+        p.holds.size === 0
+          ? { ok: true }
+          : { ok: false, detail: `waiting for ${[...p.holds].join(', ')}` },
       postgres: await check(() => pingDatabase(ctx.db)),
       bus: await check(() => adapters.bus.ping(), adapters.bus.kind),
       kv: await check(() => adapters.kv.ping(), adapters.kv.kind),
