@@ -95,6 +95,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
           adapters,
           moduleStates: () => moduleState,
           holds,
+          embedded,
           listen: opts.listen !== false,
           stack,
         })

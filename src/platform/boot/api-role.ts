@@ -17,11 +17,15 @@ export async function startApiRole(p: {
   moduleStates: () => Record<string, string>;
   /** Start-up work still running: /ready waits for it. */
   holds: ReadonlySet<string>;
+  /** The database is embedded: this process is the only one using it. */
+  embedded: boolean;
   listen: boolean;
   stack: StopStack;
 }): Promise<{ app: FastifyInstance; url: string | null }> {
   const { ctx, adapters } = p;
-  const liveness = await startLiveness(ctx.db, p.config.instanceId, ctx.logger);
+  const liveness = await startLiveness(ctx.db, p.config.instanceId, ctx.logger, {
+    soleProcess: p.embedded,
+  });
   p.stack.push('liveness', liveness.stop);
   const app = await createHttpApp({
     ctx,

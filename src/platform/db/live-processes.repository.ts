@@ -39,3 +39,8 @@ export async function refreshProcess(db: Db, id: string, instance: string): Prom
 export async function retireProcess(db: Db, id: string): Promise<void> {
   await live(db).deleteFrom('live_processes').where('id', '=', id).execute();
 }
+
+/** Forgets every other process: for a database only this process can use (embedded). */
+export async function forgetOtherProcesses(db: Db, id: string): Promise<void> {
+  await live(db).deleteFrom('live_processes').where('id', '!=', id).execute();
+}
