@@ -6,11 +6,14 @@ import type { PlatformContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
+import { createSocketTickets } from '../auth/socket-tickets.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { errorHandler, sendProblem } from './problem.ts';
+import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
+import { ticketRoutes } from './ticket-routes.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
 import './fastify-types.ts';
 
@@ -42,9 +45,20 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   );
   countRequests(app, ctx);
   await registerOpenApi(app);
-  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
-  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
-  registerAuth(app, ctx.tokens, opts.resolveApiKey);
+  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request,
+  // which also checks the Origin and takes a browser's subprotocol bearer or ticket.
+  await app.register(websocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols: chooseSubprotocol },
+  });
+  const sockets = collectSocketNames(app);
+  const { ticketTtlS, allowedOrigins } = ctx.config.sockets;
+  const tickets = createSocketTickets({ db: ctx.db, clock: ctx.clock, ttlS: ticketTtlS });
+  registerAuth(app, {
+    tokens: ctx.tokens,
+    resolveApiKey: opts.resolveApiKey,
+    tickets,
+    allowedOrigins,
+  });
   for (const m of opts.modules) await m.frontDoor?.(app, ctx);
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger);
@@ -55,6 +69,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));
   }
+  await app.register(async (scope) =>
+    ticketRoutes(scope, { tickets, sockets: [...sockets], ttlS: ticketTtlS }),
+  );
   await serveOpenApi(app);
   await app.ready();
   return app;
