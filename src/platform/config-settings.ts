@@ -81,6 +81,26 @@ export const SETTINGS = {
     minimum: 60,
     maximum: 30 * DAY_S,
   }),
+  socketTicketTtlS: whole({
+    env: 'LASTMILE_WS_TICKET_TTL_S',
+    description: 'Seconds a WebSocket ticket (`POST /v1/realtime/tickets`, single use) stays valid',
+    default: 30,
+    minimum: 5,
+    maximum: 600,
+  }),
+  socketAllowedOrigins: list(
+    Type.String({
+      pattern: '^(\\*|https?://[^/?#\\s]+)$',
+      hint: 'expected * or an origin such as https://app.example.com',
+    }),
+    {
+      env: 'LASTMILE_WS_ALLOWED_ORIGINS',
+      description:
+        "Comma-separated browser origins allowed to open WebSockets besides the API's own (`*`: any); a client that sends no Origin is always allowed",
+      default: [],
+      shownDefault: '(same origin)',
+    },
+  ),
   roles: list(oneOf(ROLE_NAMES), {
     env: 'LASTMILE_ROLES',
     flag: '--role',

@@ -12,6 +12,20 @@ const fails = (env: Record<string, string>, overrides = {}) => {
 };
 
 describe('config', () => {
+  it('reads the WebSocket origins as normalized origins or *, and refuses anything else', () => {
+    const c = loadConfig({
+      LASTMILE_WS_ALLOWED_ORIGINS: 'https://App.example.com:443, http://localhost:5173,*',
+    });
+    expect(c.sockets.allowedOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      '*',
+    ]);
+    for (const bad of ['app.example.com', 'https://app.example.com/path', 'ftp://x', 'null'])
+      expect(fails({ LASTMILE_WS_ALLOWED_ORIGINS: bad })).toBe('LASTMILE_WS_ALLOWED_ORIGINS');
+    expect(fails({ LASTMILE_WS_TICKET_TTL_S: '1' })).toBe('LASTMILE_WS_TICKET_TTL_S');
+  });
+
   it('has working defaults for a machine with nothing configured', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
@@ -50,6 +64,7 @@ describe('config', () => {
       },
       webhooks: { maxAttempts: 8, backoffBaseMs: 1000, timeoutMs: 5000, concurrency: 16 },
       rateLimits: { policy: 'default', timeoutMs: 10, breakAfter: 5, halfOpenAfterMs: 1000 },
+      sockets: { ticketTtlS: 30, allowedOrigins: [] },
     });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');

@@ -33,6 +33,7 @@ export interface Config {
   dataDir: string;
   jwtSecret: string;
   jwtTtlS: number;
+  sockets: SocketSettings;
   /** Without repeats. */
   roles: RoleName[];
   logLevel: LogLevel;
@@ -50,6 +51,12 @@ export interface Config {
   dispatch: DispatchSettings;
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
   rateLimits: RateLimitSettings;
+}
+
+export interface SocketSettings {
+  ticketTtlS: number;
+  /** Origins allowed besides the API's own, normalized (`*` allows any). */
+  allowedOrigins: string[];
 }
 
 export interface RateLimitSettings {
@@ -107,6 +114,10 @@ export function loadConfig(
     dataDir: path.resolve(s.dataDir),
     jwtSecret: s.jwtSecret,
     jwtTtlS: s.jwtTtlS,
+    sockets: {
+      ticketTtlS: s.socketTicketTtlS,
+      allowedOrigins: s.socketAllowedOrigins.map(normalizeOrigin),
+    },
     roles,
     logLevel: s.logLevel,
     instanceId: s.instanceId ?? `${roles.join('+')}-${s.port}`,
@@ -147,6 +158,16 @@ export function loadConfig(
   };
   checkSharedServices(config);
   return config;
+}
+
+/** `https://App.example.com:443` and `https://app.example.com` are one origin. */
+function normalizeOrigin(value: string): string {
+  if (value === '*') return value;
+  try {
+    return new URL(value).origin;
+  } catch {
+    throw new ConfigError('LASTMILE_WS_ALLOWED_ORIGINS', `not an origin: "${value}"`);
+  }
 }
 
 function rateLimitPolicy(value: string): RateLimitSettings['policy'] {

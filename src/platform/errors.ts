@@ -19,6 +19,7 @@ export const ErrorCodes = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  UPGRADE_REQUIRED: { status: 426, title: 'This route is a WebSocket' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

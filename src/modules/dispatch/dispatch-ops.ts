@@ -75,7 +75,12 @@ async function reopen(
 export async function reassign(env: DeliveriesEnv, tripId: string, reason: string) {
   const { repo } = env;
   const { trip, freed } = await reopen(env, tripId, `reassigned by ops: ${reason}`);
-  if (freed) env.drivers.notify(freed, { type: 'trip_unassigned', trip_id: tripId, reason });
+  if (freed)
+    env.drivers.notify(
+      freed,
+      { type: 'trip_unassigned', trip_id: tripId, reason },
+      { id: trip.id, version: trip.version },
+    );
   await env.dispatcher.advance(trip.id).catch(() => undefined);
   return tripView((await repo.trip(trip.id)) ?? trip, await repo.deliveriesOfTrip(trip.id), {
     kind: 'user',
@@ -90,8 +95,13 @@ export async function unassignDriver(env: DeliveriesEnv, driverId: string, reaso
     (await repo.assignedTripOfDriver(driverId)) ??
     (await repo.openOfferOfDriver(driverId).then((o) => (o ? repo.trip(o.trip_id) : undefined)));
   if (!trip) throw new AppError('NOT_FOUND', `Driver ${driverId} holds no job`);
-  const { freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`);
-  if (freed) env.drivers.notify(freed, { type: 'trip_unassigned', trip_id: trip.id, reason });
+  const { trip: moved, freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`);
+  if (freed)
+    env.drivers.notify(
+      freed,
+      { type: 'trip_unassigned', trip_id: trip.id, reason },
+      { id: moved.id, version: moved.version },
+    );
   return { trip_id: trip.id, status: 'searching' as const };
 }
 

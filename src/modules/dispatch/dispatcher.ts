@@ -16,20 +16,28 @@ async function expireDue(env: DispatcherEnv): Promise<number> {
   const expired = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
     const rows = await tx.expireDue(t, 200);
+    const out: Array<{ offer: OfferRow; version: number }> = [];
     for (const o of rows) {
       await env.drivers.service.recordOffer(trx, o.driver_id, false);
       const trip = await tx.tripForUpdate(o.trip_id);
-      if (trip?.status === 'offered')
-        await tx.updateTrip(trip.id, trip.version, {
-          status: 'searching',
-          status_at: t,
-          next_attempt_at: t,
-        });
+      const moved =
+        trip?.status === 'offered'
+          ? await tx.updateTrip(trip.id, trip.version, {
+              status: 'searching',
+              status_at: t,
+              next_attempt_at: t,
+            })
+          : trip;
+      out.push({ offer: o, version: (moved ?? trip)?.version ?? 0 });
     }
-    return rows;
+    return out;
   });
-  for (const o of expired)
-    env.drivers.notify(o.driver_id, { type: 'offer_expired', offer_id: o.id });
+  for (const { offer: o, version } of expired)
+    env.drivers.notify(
+      o.driver_id,
+      { type: 'offer_expired', offer_id: o.id },
+      { id: o.trip_id, version },
+    );
   return expired.length;
 }
 

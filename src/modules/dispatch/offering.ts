@@ -17,7 +17,8 @@ export type Outcome = 'offered' | 'widened' | 'escalated' | 'skipped';
 
 /**
  * Writes the offer to `best` and moves the trip to offered, if nobody moved the trip meanwhile
- * (null then); 'busy' when the driver got another trip's offer first.
+ * (null then); 'busy' when the driver got another trip's offer first. With the offer, the trip as
+ * moved (its version orders the pushes to the driver).
  */
 function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: number, t: Date) {
   return env.db
@@ -63,7 +64,7 @@ function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: num
           { aggregateId: trip.id },
         ),
       ]);
-      return offer;
+      return { offer, trip: moved };
     })
     .catch((err: unknown) => {
       // The driver got another trip's offer a moment ago (one open offer per driver): next one.
@@ -95,7 +96,11 @@ async function offerBest(
     const offered = await makeOffer(env, trip, best, radiusM, t);
     if (offered === 'busy') continue;
     if (!offered) return 'skipped';
-    env.drivers.notify(best.driverId, await offerMessage(env.repo, offered, trip, stops));
+    env.drivers.notify(
+      best.driverId,
+      await offerMessage(env.repo, offered.offer, offered.trip, stops),
+      { id: trip.id, version: offered.trip.version },
+    );
     return 'offered';
   }
   return null;

@@ -3,6 +3,7 @@ import type { WebSocket } from '@fastify/websocket';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import type { EventBus } from '../../platform/bus/port.ts';
 import { AppError } from '../../platform/errors.ts';
+import { listenInOrder } from './driver-pushes.ts';
 import { ownDriverId } from './drivers.service.ts';
 import { parsePointsMessage } from './location-input.ts';
 import type { LocationIngest } from './location-ingest.ts';
@@ -13,11 +14,13 @@ export const driverTopic = (driverId: string) => `drivers.${driverId}`;
 const HEARTBEAT_MS = 25_000;
 
 /**
- * The driver app's WebSocket (`GET /v1/drivers/me/channel`, bearer token on the upgrade). In:
+ * The driver app's WebSocket (`GET /v1/drivers/me/channel`; a bearer token, subprotocol or ticket
+ * on the upgrade). In:
  * `{"type":"locations","ref":…,"points":[…]}` (same rules as the REST upload), `{"type":"ping"}`.
  * Out: `{"type":"ack","ref",accepted,dropped}`, `{"type":"error","ref",code,detail}`, and whatever
- * the platform pushes to this driver (`{"type":"offer",…}`) from any process, through the bus.
- * Pushes are at most once: on (re)connect the app reads its open offer over REST.
+ * the platform pushes to this driver (`{"type":"offer",…}`) from any process, through the bus, in
+ * the order of the trips' versions (driver-pushes.ts). Pushes are at most once: on (re)connect the
+ * app reads its open offer over REST.
  */
 export function driverChannel(
   app: FastifyInstance,
@@ -27,10 +30,14 @@ export function driverChannel(
     '/v1/drivers/me/channel',
     {
       websocket: true,
-      config: { auth: ['driver'] },
+      config: { auth: ['driver'], socket: 'driver' },
       schema: {
         tags: ['drivers'],
         summary: 'Driver app channel (WebSocket): locations in, offers out',
+      },
+      // An account without a driver profile is refused before the upgrade.
+      preHandler: async (req) => {
+        ownDriverId(callerOf(req));
       },
     },
     (socket: WebSocket, req) => {
@@ -38,7 +45,7 @@ export function driverChannel(
       const send = (msg: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
       };
-      const live = deps.bus.listen(driverTopic(driverId), send);
+      const live = listenInOrder(deps.bus, driverTopic(driverId), send);
       let alive = true;
       const heartbeat = setInterval(() => {
         if (!alive) return socket.terminate();

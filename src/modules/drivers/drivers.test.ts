@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/sup
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import { createMemoryGeoIndex } from '../../platform/geo/memory-geo-index.ts';
-import { driversFor, driverTopic } from './index.ts';
+import { driversFor } from './index.ts';
 import type { LocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
 
@@ -256,7 +256,7 @@ describe('drivers', () => {
       5000,
       'position',
     );
-    t.platform.ctx.bus.announce(driverTopic(d.id), { type: 'offer', offer_id: 'x' });
+    driversFor(t.platform.ctx).notify(d.id, { type: 'offer', offer_id: 'x' });
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
     const customer = await t.tokenFor('customer');
@@ -265,6 +265,41 @@ describe('drivers', () => {
         headers: { authorization: `Bearer ${customer}` },
       }),
     ).rejects.toThrow();
+  });
+});
+
+describe('driver channel order', () => {
+  it('interleaved pushes from several processes reach the app in commit order: nothing stale, nothing twice', async () => {
+    const d = await newDriver();
+    const ws = await t.app.injectWS('/v1/drivers/me/channel', {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
+    const got: Array<Record<string, unknown>> = [];
+    ws.on('message', (data) => got.push(JSON.parse(String(data))));
+    const { notify } = driversFor(t.platform.ctx);
+    const push = (type: string, trip: string, version: number) =>
+      notify(d.id, { type, trip, version }, { id: trip, version });
+    // Trip A committed: offered (v2), expired (v3), offered again (v5), canceled (v6). The
+    // announcements arrive out of that order, with repeats; trip B's interleave with them.
+    push('offer', 'A', 2);
+    push('offer', 'B', 2);
+    push('trip_canceled', 'A', 6);
+    push('offer_expired', 'A', 3);
+    push('offer', 'A', 5);
+    push('offer', 'B', 2);
+    push('offer_expired', 'B', 3);
+    push('trip_canceled', 'A', 6);
+    push('offer', 'B', 2);
+    notify(d.id, { type: 'marker' });
+    await waitFor(() => got.some((m) => m.type === 'marker'), 5000, 'the last push');
+    expect(got.map((m) => `${m.trip ?? ''}${m.type}@${m.version ?? ''}`)).toEqual([
+      'Aoffer@2',
+      'Boffer@2',
+      'Atrip_canceled@6',
+      'Boffer_expired@3',
+      'marker@',
+    ]);
+    ws.terminate();
   });
 });
 

@@ -30,14 +30,23 @@ export const DRIVER_POSITIONS = 'drivers';
 export interface DriversModule {
   service: DriversService;
   positions: GeoIndex;
-  /** Pushes a message to the driver's app if it is connected to any API process (at most once). */
-  notify(driverId: string, message: Record<string, unknown>): void;
+  /**
+   * Pushes a message to the driver's app if it is connected to any API process (at most once).
+   * A push about a trip names it with the trip's version after the change, committed before this
+   * call: the app never gets it after a push of a newer version of that trip.
+   */
+  notify(
+    driverId: string,
+    message: Record<string, unknown>,
+    trip?: { id: string; version: number },
+  ): void;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
   service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
   positions: ctx.geo(DRIVER_POSITIONS),
-  notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
+  notify: (driverId, message, trip) =>
+    ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),
 }));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */

@@ -6,6 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import type { PlatformContext } from '../context.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
+import { createSocketTickets } from '../auth/socket-tickets.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
@@ -14,6 +15,8 @@ import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
 import { registerNotFound } from './routing.ts';
+import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
+import { ticketRoutes } from './ticket-routes.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
 import './fastify-types.ts';
 
@@ -47,9 +50,20 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     app,
     opts.modules.flatMap((m) => m.apiTags ?? []),
   );
-  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
-  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
-  registerAuth(app, ctx.tokens, opts.resolveApiKey);
+  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request,
+  // which also checks the Origin and takes a browser's subprotocol bearer or ticket.
+  await app.register(websocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols: chooseSubprotocol },
+  });
+  const sockets = collectSocketNames(app);
+  const { ticketTtlS, allowedOrigins } = ctx.config.sockets;
+  const tickets = createSocketTickets({ db: ctx.db, clock: ctx.clock, ttlS: ticketTtlS });
+  registerAuth(app, {
+    tokens: ctx.tokens,
+    resolveApiKey: opts.resolveApiKey,
+    tickets,
+    allowedOrigins,
+  });
   for (const m of opts.modules) await m.frontDoor?.(app, ctx);
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
@@ -61,6 +75,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));
   }
+  await app.register(async (scope) =>
+    ticketRoutes(scope, { tickets, sockets: [...sockets], ttlS: ticketTtlS }),
+  );
   await serveOpenApi(app);
   await app.ready();
   return app;

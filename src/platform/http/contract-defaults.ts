@@ -1,7 +1,14 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
-import { CODES_KEY, Headers, Problem, problemResponse, type ResponseSpec } from './contract.ts';
+import {
+  CODES_KEY,
+  empty,
+  Headers,
+  Problem,
+  problemResponse,
+  type ResponseSpec,
+} from './contract.ts';
 import './fastify-types.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -77,6 +84,7 @@ function sharedProblems(route: RouteOptions, schema: Schema): Record<number, Err
     out[403] = ['FORBIDDEN'];
   }
   if (schema.params) out[404] = ['NOT_FOUND'];
+  if (route.websocket) out[426] = ['UPGRADE_REQUIRED'];
   if (schema.body) {
     out[413] = ['PAYLOAD_TOO_LARGE'];
     out[415] = ['UNSUPPORTED_MEDIA_TYPE'];
@@ -137,7 +145,13 @@ export function completeRouteContracts(app: FastifyInstance): void {
       ...(mutating && mode !== 'off' ? { 'Idempotent-Replayed': Headers.idempotentReplayed } : {}),
       ...(deprecated ? { Deprecation: Headers.deprecation, Sunset: Headers.sunset } : {}),
     };
-    const response: Record<string, ResponseSpec> = {};
+    const response: Record<string, ResponseSpec> = route.websocket
+      ? {
+          101: empty(
+            'Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered); its messages are in /asyncapi.json',
+          ),
+        }
+      : {};
     for (const [status, spec] of Object.entries(schema.response ?? {}))
       response[status] = withHeaders(spec, Number(status) < 400 ? success : common);
     for (const [status, codes] of Object.entries(sharedProblems(route, schema))) {

@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; required on every route. */
     auth?: RouteAuth;
+    /** A WebSocket route's name, required on every one; a ticket may be bound to it. */
+    socket?: string;
     /** Idempotency-Key handling on a mutating route; default `optional`. */
     idempotency?: IdempotencyMode;
     /**

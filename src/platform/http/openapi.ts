@@ -40,6 +40,7 @@ export async function registerOpenApi(
       const out = { ...(schema ?? {}) } as Record<string, unknown>;
       // A public route says so, rather than inheriting nothing.
       if (auth === 'public') out.security = [];
+      if (route.websocket) documentSocket(out);
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
         if (Array.isArray(auth))
@@ -51,6 +52,38 @@ export async function registerOpenApi(
     transformObject: (doc) =>
       tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as never,
   });
+}
+
+const TICKET = {
+  type: 'string',
+  description:
+    'A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"]',
+};
+
+/**
+ * A WebSocket route (hidden by @fastify/websocket) as a GET that answers 101, with the ways a
+ * browser authenticates; its messages are in the AsyncAPI document.
+ */
+function documentSocket(out: Record<string, unknown>): void {
+  delete out.hide;
+  const query = (out.querystring ?? { type: 'object', properties: {} }) as {
+    properties?: Record<string, unknown>;
+  };
+  out.querystring = { ...query, properties: { ...query.properties, ticket: TICKET } };
+  out.response = {
+    ...(out.response as object | undefined),
+    101: {
+      description:
+        'Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered). Its messages are described in /asyncapi.json',
+      type: 'null',
+    },
+  };
+  out.description = [
+    out.description,
+    'A WebSocket upgrade. Browsers authenticate with `?ticket=` or the subprotocols `lastmile.v1` + `bearer.<token>`; other clients may send `Authorization`. A page of another origin is refused (403) unless LASTMILE_WS_ALLOWED_ORIGINS allows it; a plain GET is 426.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** The document at /openapi.json and a reference to read it at /docs. */
