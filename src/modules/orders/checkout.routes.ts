@@ -32,7 +32,7 @@ const CheckoutBody = Strict({
   }),
 });
 
-/** `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new order, 200 for a repeat. */
+/** `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201, also for a repeat of the same key. */
 export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void {
   typed(scope).post(
     '/v1/orders',
@@ -48,7 +48,10 @@ export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void
     },
     async (req, reply) => {
       const answer = await checkout(deps, callerOf(req), req.body, req.idempotencyKey);
-      reply.code(answer.created ? 201 : 200);
+      // An order this key already placed (its first answer was lost, e.g. in a crash) is answered
+      // as that first attempt was: 201, marked as a replay.
+      reply.code(201);
+      if (!answer.created) reply.header('idempotent-replayed', 'true');
       return { ...answer.order, payment: answer.payment };
     },
   );
