@@ -64,13 +64,12 @@ class Courier {
     );
   }
 
+  /** The job this courier is on; none answers 204. */
   private async currentTrip(): Promise<TripView | null> {
     const res = await persist(this.s, () =>
-      this.s.api.call<{ trip: TripView | null }>('GET', '/v1/dispatch/trips/current', {
-        token: this.token,
-      }),
+      this.s.api.call<TripView>('GET', '/v1/dispatch/trips/current', { token: this.token }),
     );
-    return res?.status === 200 ? res.body.trip : null;
+    return res?.status === 200 ? res.body : null;
   }
 
   async run(): Promise<void> {

@@ -1,9 +1,8 @@
 import { candidates } from './candidates.ts';
 import { planDelivery } from './delivery-planner.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import type { DeliveryRow, OfferRow, TripRow } from './dispatch-tables.ts';
+import type { OfferRow, TripRow } from './dispatch-tables.ts';
 import { type DispatcherDeps, type DispatcherEnv, dispatcherEnv } from './dispatcher-env.ts';
-import { offerMessage } from './offer-message.ts';
 import { advance } from './offering.ts';
 import { orderCanceled, orderReady } from './order-changes.ts';
 
@@ -73,8 +72,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     advance: (tripId: string) => advance(env, tripId),
     expireDue: () => expireDue(env),
     tick: () => tick(env),
-    offerMessage: (offer: OfferRow, known?: TripRow, knownDeliveries?: readonly DeliveryRow[]) =>
-      offerMessage(env.repo, offer, known, knownDeliveries),
     candidates: (trip: TripRow, radiusM: number) => candidates(env, trip, radiusM),
   };
 }

@@ -9,6 +9,7 @@ import { type OrderEventPayload, OrderEvents, ordersFor } from '../orders/index.
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEvents, type DeliveryEventPayload } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
+import { dispatchSchemas } from './dispatch.schemas.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { followDelivery } from './order-progress.ts';
 
@@ -42,6 +43,7 @@ export const dispatchModule: ModuleDefinition = {
   name: 'dispatch',
   dependsOn: ['catalog', 'drivers', 'eta', 'orders'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: dispatchSchemas,
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);

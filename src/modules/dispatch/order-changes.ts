@@ -1,7 +1,7 @@
 import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import { OPEN_TRIP } from './dispatch-tables.ts';
+import { OPEN_TRIP } from './trip-state.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { planDelivery } from './delivery-planner.ts';
 

@@ -4,6 +4,7 @@ import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/sup
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import { createMemoryGeoIndex } from '../../platform/geo/memory-geo-index.ts';
+import { driverMovesText } from './driver-status.ts';
 import { driversFor } from './index.ts';
 import type { LocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
@@ -99,6 +100,28 @@ describe('drivers', () => {
     ).toBe(403);
   });
 
+  it('lists drivers a page at a time by cursor, filtered by status', async () => {
+    const made = [await newDriver(), await newDriver(), await newDriver()].map((d) => d.id);
+    const list = (query: string) =>
+      t.request({ method: 'GET', url: `/v1/drivers?${query}`, token: ops });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(`limit=2&status=offline${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      const items = page.json().items as Array<{ id: string; status: string }>;
+      expect(items.length).toBeLessThanOrEqual(2);
+      expect(items.every((d) => d.status === 'offline')).toBe(true);
+      seen.push(...items.map((d) => d.id));
+      cursor = page.json().next_cursor;
+    } while (cursor !== null);
+    expect(seen.filter((id) => made.includes(id))).toEqual([...made].sort());
+    expect(seen).toEqual([...new Set(seen)].sort());
+    const forged = await list('cursor=not-a-cursor');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().errors[0].path).toBe('querystring.cursor');
+  });
+
   it('changes shift status and never leaves a job by going offline', async () => {
     const d = await newDriver();
     const shift = (status: string) =>
@@ -117,6 +140,10 @@ describe('drivers', () => {
     const off = await shift('offline');
     expect(off.statusCode).toBe(409);
     expect(off.json().code).toBe('CONFLICT');
+    // The documented moves are the ones the shift and dispatch guards allow.
+    expect(driverMovesText()).toBe(
+      'offline → available; available → offline | on_delivery | break; on_delivery → available; break → offline | available',
+    );
   });
 
   it('keeps the newest valid point in the index and drops out-of-order points and impossible jumps', async () => {

@@ -7,6 +7,7 @@ import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
 import { driversRepository, type Vehicle } from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
+import { driversSchemas } from './drivers.schemas.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
 import { createLocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
@@ -68,6 +69,7 @@ export const driversModule: ModuleDefinition = {
   name: 'drivers',
   dependsOn: ['identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: driversSchemas,
   routes: async (app, ctx) => {
     const history = createLocationHistory(ctx.db, ctx.logger);
     const ingest = createLocationIngest({
