@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import { createMemoryGeoIndex } from '../../platform/geo/memory-geo-index.ts';
-import { driversFor, driverTopic } from './index.ts';
+import { type DriverPush, driversFor, driverTopic } from './index.ts';
 import type { LocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
 
@@ -256,7 +257,15 @@ describe('drivers', () => {
       5000,
       'position',
     );
-    t.platform.ctx.bus.announce(driverTopic(d.id), { type: 'offer', offer_id: 'x' });
+    const offer: DriverPush = {
+      type: 'offer',
+      offer_id: uuidv7(),
+      trip_id: uuidv7(),
+      expires_at: new Date().toISOString(),
+      pickup: null,
+      dropoffs: [],
+    };
+    t.platform.ctx.bus.announce(driverTopic(d.id), offer);
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
     const customer = await t.tokenFor('customer');

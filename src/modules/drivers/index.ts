@@ -5,6 +5,7 @@ import type { GeoIndex } from '../../platform/geo/port.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
+import { type DriverPush, driverChannel } from './driver-channel.messages.ts';
 import { driversRepository, type Vehicle } from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
@@ -20,6 +21,7 @@ export {
   ownDriverId,
 } from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
+export type { DriverPush } from './driver-channel.messages.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
 export const positionTopic = (driverId: string) => `positions.${driverId}`;
@@ -31,7 +33,7 @@ export interface DriversModule {
   service: DriversService;
   positions: GeoIndex;
   /** Pushes a message to the driver's app if it is connected to any API process (at most once). */
-  notify(driverId: string, message: Record<string, unknown>): void;
+  notify(driverId: string, message: DriverPush): void;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
@@ -57,6 +59,7 @@ export async function seedDriverProfile(
 /** Driver profiles, shifts, location ingest (live index + throttled history) and the driver app channel. */
 export const driversModule: ModuleDefinition = {
   name: 'drivers',
+  sockets: [driverChannel],
   dependsOn: ['identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: async (app, ctx) => {

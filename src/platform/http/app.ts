@@ -6,6 +6,7 @@ import type { PlatformContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
+import { serveAsyncApi } from './asyncapi-route.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
@@ -56,6 +57,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     if (routes) await app.register(async (scope) => routes(scope, ctx));
   }
   await serveOpenApi(app);
+  serveAsyncApi(app, opts.modules);
   await app.ready();
   return app;
 }
