@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { offerPush } from './support/driver-push.ts';
 import { driversFor, seedDriverProfile } from '../src/modules/drivers/index.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from './support/platform.ts';
 import { openShop } from './support/shop.ts';
@@ -206,12 +207,13 @@ describe('who may open which socket', () => {
     const ofB = opened(
       await openSocket(base, CHANNEL, { protocols: ['lastmile.v1', `bearer.${b.token}`] }),
     );
-    driversFor(t.platform.ctx).notify(b.id, { type: 'offer', offer_id: 'for-b' });
-    driversFor(t.platform.ctx).notify(a.id, { type: 'offer', offer_id: 'for-a' });
-    await waitFor(() => ofA.messages.some((m) => m.offer_id === 'for-a'), 5000, "A's push");
-    await waitFor(() => ofB.messages.some((m) => m.offer_id === 'for-b'), 5000, "B's push");
-    expect(ofA.messages.map((m) => m.offer_id)).toEqual(['for-a']);
-    expect(ofB.messages.map((m) => m.offer_id)).toEqual(['for-b']);
+    const [forA, forB] = [uuidv7(), uuidv7()];
+    driversFor(t.platform.ctx).notify(b.id, offerPush(forB));
+    driversFor(t.platform.ctx).notify(a.id, offerPush(forA));
+    await waitFor(() => ofA.messages.some((m) => m.offer_id === forA), 5000, "A's push");
+    await waitFor(() => ofB.messages.some((m) => m.offer_id === forB), 5000, "B's push");
+    expect(ofA.messages.map((m) => m.offer_id)).toEqual([forA]);
+    expect(ofB.messages.map((m) => m.offer_id)).toEqual([forB]);
   });
 });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offerPush } from '../support/driver-push.ts';
 import { driversFor, seedDriverProfile } from '../../src/modules/drivers/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { openShop, type Shop } from '../support/shop.ts';
@@ -158,8 +159,9 @@ describe('WebSockets from a browser', () => {
     expect(await lm.waitForMessage('channel', { type: 'ack', ref: 'here' })).toMatchObject({
       accepted: 1,
     });
-    driversFor(t.platform.ctx).notify(driverId, { type: 'offer', offer_id: 'browser-offer' });
-    expect(await lm.waitForMessage('channel', { offer_id: 'browser-offer' })).toMatchObject({
+    const offerId = uuidv7();
+    driversFor(t.platform.ctx).notify(driverId, offerPush(offerId));
+    expect(await lm.waitForMessage('channel', { offer_id: offerId })).toMatchObject({
       type: 'offer',
     });
     await lm.closeAll();

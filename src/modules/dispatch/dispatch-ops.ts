@@ -4,7 +4,7 @@ import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { BEFORE_PICKUP, DELIVERY_TERMINAL, deliverySources } from './delivery-state.ts';
 import { loadTrip } from './delivery-views.ts';
-import { DispatchEvents } from './dispatch.events.ts';
+import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { TripRow } from './dispatch-tables.ts';
 import { decodeQueueCursor, encodeQueueCursor } from './queue-cursor.ts';
@@ -57,7 +57,7 @@ async function reopen(
           note: reason,
         })),
       );
-      await emitDeliveryEvents(trx, back, t, { type: DispatchEvents.DELIVERY_UNASSIGNED });
+      await emitDeliveryEvents(trx, back, t, { def: DispatchEventDefs.DELIVERY_UNASSIGNED });
       await env.drivers.service.finishJob(trx, trip.driver_id, 0);
     }
     const moved = await tx.updateTrip(trip.id, trip.version, {

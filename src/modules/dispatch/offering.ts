@@ -1,9 +1,9 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import { candidates } from './candidates.ts';
 import { DELIVERY_TERMINAL } from './delivery-state.ts';
-import { DispatchEvents } from './dispatch.events.ts';
+import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { TripRow } from './dispatch-tables.ts';
 import { OPEN_TRIP } from './trip-state.ts';
@@ -54,8 +54,8 @@ function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: num
         reason: null,
       });
       await writeOutbox(trx, [
-        newEvent(
-          DispatchEvents.OFFER_MADE,
+        declaredEvent(
+          DispatchEventDefs.OFFER_MADE,
           {
             offer_id: offer.id,
             trip_id: trip.id,
@@ -131,8 +131,8 @@ async function escalate(
     );
     if (moved && !trip.escalated_at) {
       await writeOutbox(trx, [
-        newEvent(
-          DispatchEvents.TRIP_ESCALATED,
+        declaredEvent(
+          DispatchEventDefs.TRIP_ESCALATED,
           {
             trip_id: trip.id,
             store_id: trip.store_id,

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DriverPush, pushOrder } from './driver-pushes.ts';
+import { type PushEnvelope, pushOrder } from './driver-pushes.ts';
 
 // A trip's pushes as their commits made them (each a newer version), then shuffled and partly
 // repeated the way several processes announcing after their commits can deliver them.
 const TYPES = ['offer', 'offer_expired', 'trip_unassigned', 'trip_canceled'];
-const lifecycle = (trip: string, steps: number): DriverPush[] =>
+const lifecycle = (trip: string, steps: number): PushEnvelope[] =>
   Array.from({ length: steps }, (_, i) => ({
-    message: { type: TYPES[i % TYPES.length], trip },
+    message: { type: TYPES[i % TYPES.length] ?? 'offer', trip },
     trip: { id: trip, version: 2 + i * 2 },
   }));
 
@@ -20,7 +20,7 @@ describe('driver pushes in commit order', () => {
         fc.integer({ min: 0, max: 1_000_000 }),
         (stepsPerTrip, repeats, seed) => {
           const pushes = stepsPerTrip.flatMap((n, i) => lifecycle(`t${i}`, n));
-          const copies = repeats.map((r) => pushes[r % pushes.length] as DriverPush);
+          const copies = repeats.map((r) => pushes[r % pushes.length] as PushEnvelope);
           const arrived = shuffle([...pushes, ...copies], seed);
           const pass = pushOrder();
           const sent = arrived.filter((p) => pass(p));
@@ -38,7 +38,7 @@ describe('driver pushes in commit order', () => {
 
   it('lets two different pushes of one version through, and pushes about no trip always', () => {
     const pass = pushOrder();
-    const at = (type: string, version: number): DriverPush => ({
+    const at = (type: string, version: number): PushEnvelope => ({
       message: { type },
       trip: { id: 'x', version },
     });
@@ -53,7 +53,7 @@ describe('driver pushes in commit order', () => {
 
   it('forgets the oldest trips past its bound, so a socket open all shift stays small', () => {
     const pass = pushOrder(2);
-    const p = (id: string, version: number): DriverPush => ({
+    const p = (id: string, version: number): PushEnvelope => ({
       message: { type: 'offer' },
       trip: { id, version },
     });

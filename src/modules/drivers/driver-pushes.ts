@@ -6,8 +6,8 @@ import type { EventBus, Subscription } from '../../platform/bus/port.ts';
  * whichever process made the change (the dispatcher's offer and expiry, the order consumer's
  * cancellation, ops' reassignment), so two of them about one trip may arrive in either order.
  */
-export interface DriverPush {
-  message: Record<string, unknown>;
+export interface PushEnvelope<M extends { type: string } = { type: string }> {
+  message: M;
   trip?: { id: string; version: number };
 }
 
@@ -19,7 +19,7 @@ const TRIPS_REMEMBERED = 256;
  * version was already sent is stale and dropped, and so is a repeat (same version, same type).
  * Pushes about no trip always pass.
  */
-export function pushOrder(limit = TRIPS_REMEMBERED): (push: DriverPush) => boolean {
+export function pushOrder(limit = TRIPS_REMEMBERED): (push: PushEnvelope) => boolean {
   const sent = new Map<string, { version: number; types: Set<string> }>();
   return ({ message, trip }) => {
     if (!trip) return true;
@@ -39,14 +39,15 @@ export function pushOrder(limit = TRIPS_REMEMBERED): (push: DriverPush) => boole
 }
 
 /** Listens to a driver's topic and sends each push's message that is not stale, in arrival order. */
-export function listenInOrder(
+export function listenInOrder<M extends { type: string }>(
   bus: EventBus,
   topic: string,
-  send: (message: Record<string, unknown>) => void,
+  send: (message: M) => void,
 ): Subscription {
   const inOrder = pushOrder();
   return bus.listen(topic, (data) => {
-    const push = data as DriverPush;
+    // Live fan-out, not an event: only DriversModule.notify announces here, typed where it is made.
+    const push = data as PushEnvelope<M>;
     if (typeof push?.message === 'object' && inOrder(push)) send(push.message);
   });
 }

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import { createMemoryGeoIndex } from '../../platform/geo/memory-geo-index.ts';
 import { driverMovesText } from './driver-status.ts';
-import { driversFor } from './index.ts';
+import { type DriverPush, driversFor } from './index.ts';
 import type { LocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
 
@@ -283,7 +284,15 @@ describe('drivers', () => {
       5000,
       'position',
     );
-    driversFor(t.platform.ctx).notify(d.id, { type: 'offer', offer_id: 'x' });
+    const offer: DriverPush = {
+      type: 'offer',
+      offer_id: uuidv7(),
+      trip_id: uuidv7(),
+      expires_at: new Date().toISOString(),
+      pickup: null,
+      dropoffs: [],
+    };
+    driversFor(t.platform.ctx).notify(d.id, offer);
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
     const customer = await t.tokenFor('customer');
@@ -304,28 +313,36 @@ describe('driver channel order', () => {
     const got: Array<Record<string, unknown>> = [];
     ws.on('message', (data) => got.push(JSON.parse(String(data))));
     const { notify } = driversFor(t.platform.ctx);
-    const push = (type: string, trip: string, version: number) =>
-      notify(d.id, { type, trip, version }, { id: trip, version });
+    const [A, B] = [uuidv7(), uuidv7()];
+    const offer = (trip: string): DriverPush => ({
+      type: 'offer',
+      offer_id: uuidv7(),
+      trip_id: trip,
+      expires_at: new Date().toISOString(),
+      pickup: null,
+      dropoffs: [],
+    });
+    const expired = (): DriverPush => ({ type: 'offer_expired', offer_id: uuidv7() });
+    const canceled = (): DriverPush => ({ type: 'trip_canceled', order_id: uuidv7() });
+    const marker: DriverPush = { type: 'trip_unassigned', trip_id: uuidv7(), reason: 'marker' };
+    const m = { a2: offer(A), a3: expired(), a5: offer(A), a6: canceled(), b2: offer(B), marker };
+    const b3 = expired();
+    const push = (message: DriverPush, trip: string, version: number) =>
+      notify(d.id, message, { id: trip, version });
     // Trip A committed: offered (v2), expired (v3), offered again (v5), canceled (v6). The
     // announcements arrive out of that order, with repeats; trip B's interleave with them.
-    push('offer', 'A', 2);
-    push('offer', 'B', 2);
-    push('trip_canceled', 'A', 6);
-    push('offer_expired', 'A', 3);
-    push('offer', 'A', 5);
-    push('offer', 'B', 2);
-    push('offer_expired', 'B', 3);
-    push('trip_canceled', 'A', 6);
-    push('offer', 'B', 2);
-    notify(d.id, { type: 'marker' });
-    await waitFor(() => got.some((m) => m.type === 'marker'), 5000, 'the last push');
-    expect(got.map((m) => `${m.trip ?? ''}${m.type}@${m.version ?? ''}`)).toEqual([
-      'Aoffer@2',
-      'Boffer@2',
-      'Atrip_canceled@6',
-      'Boffer_expired@3',
-      'marker@',
-    ]);
+    push(m.a2, A, 2);
+    push(m.b2, B, 2);
+    push(m.a6, A, 6);
+    push(m.a3, A, 3);
+    push(m.a5, A, 5);
+    push(m.b2, B, 2);
+    push(b3, B, 3);
+    push(m.a6, A, 6);
+    push(m.b2, B, 2);
+    notify(d.id, m.marker);
+    await waitFor(() => got.some((x) => x.type === 'trip_unassigned'), 5000, 'the last push');
+    expect(got).toEqual([m.a2, m.b2, m.a6, b3, m.marker]);
     ws.terminate();
   });
 });

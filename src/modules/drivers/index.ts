@@ -5,6 +5,7 @@ import type { GeoIndex } from '../../platform/geo/port.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
+import { type DriverPush, driverChannel } from './driver-channel.messages.ts';
 import { driversRepository, type Vehicle } from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
 import { driversSchemas } from './drivers.schemas.ts';
@@ -21,6 +22,7 @@ export {
   ownDriverId,
 } from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
+export type { DriverPush } from './driver-channel.messages.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
 export const positionTopic = (driverId: string) => `positions.${driverId}`;
@@ -36,11 +38,7 @@ export interface DriversModule {
    * A push about a trip names it with the trip's version after the change, committed before this
    * call: the app never gets it after a push of a newer version of that trip.
    */
-  notify(
-    driverId: string,
-    message: Record<string, unknown>,
-    trip?: { id: string; version: number },
-  ): void;
+  notify(driverId: string, message: DriverPush, trip?: { id: string; version: number }): void;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
@@ -67,6 +65,7 @@ export async function seedDriverProfile(
 /** Driver profiles, shifts, location ingest (live index + throttled history) and the driver app channel. */
 export const driversModule: ModuleDefinition = {
   name: 'drivers',
+  sockets: [driverChannel],
   dependsOn: ['identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: driversSchemas,

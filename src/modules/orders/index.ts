@@ -11,15 +11,20 @@ import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps } from './checkout.flow.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
-import type { OrderStatus } from './order-state.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
-import { OrderEvents } from './orders.events.ts';
+import { OrderEventDefs, orderEvents } from './orders.events.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import { type OrdersService, ordersService } from './orders.service.ts';
 import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
-export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
+export {
+  OrderEventDefs,
+  type OrderEventPayload,
+  OrderEvents,
+  orderEvents,
+  orderEventType,
+} from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
 export type { OrdersService } from './orders.service.ts';
 export {
@@ -56,6 +61,7 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
+  events: orderEvents,
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   registerWorkflows: (ctx) =>
@@ -85,10 +91,9 @@ export const ordersModule: ModuleDefinition = {
   startWorker: async (ctx) => {
     // Without the workflow engine (a platform started for a tool or a test) there is no saga to run.
     if (!workflowsLaunched()) return { stop: async () => {} };
-    const ends = [OrderEvents.DELIVERED, OrderEvents.CANCELED, OrderEvents.FAILED];
+    const ends = [OrderEventDefs.DELIVERED, OrderEventDefs.CANCELED, OrderEventDefs.FAILED];
     const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, ends, async (event) => {
-      const p = event.payload as { order_id: string; status: OrderStatus };
-      await startOrderEnd(p.order_id, p.status);
+      await startOrderEnd(event.payload.order_id, event.payload.status);
     });
     const retired = await retireLegacySagas(ordersFor(ctx));
     if (retired > 0)

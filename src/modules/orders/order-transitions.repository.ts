@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { orderEventType } from './orders.events.ts';
+import { orderEventOf } from './orders.events.ts';
 import type { OrderStatus } from './order-state.ts';
 import { CHANGED_ORDER_ID, ORDER_EVENT_PAYLOAD, type OrderRow } from './orders.repository.ts';
 import { type OrdersDb, ordersDb } from './orders-tables.ts';
@@ -52,7 +52,7 @@ export function orderTransitionsRepository(db: Db) {
     ) {
       const res = await withOutboxEvent<OrderRow>(
         transitionQuery(q, id, from, to, extra),
-        { id: eventId, type: orderEventType(to), version: 1 },
+        { id: eventId, def: orderEventOf(to) },
         CHANGED_ORDER_ID,
         ORDER_EVENT_PAYLOAD,
       ).execute(db);
@@ -78,7 +78,7 @@ export function orderTransitionsRepository(db: Db) {
         .where((eb) => eb('id', '=', eb.fn.any(eb.val([...ids]))))
         .where('status', 'in', [...from])
         .returningAll();
-      const event = { type: orderEventType(to), version: 1, keys: ids, eventIds };
+      const event = { def: orderEventOf(to), keys: ids, eventIds };
       return (
         await withOutboxEvents<OrderRow>(
           update,

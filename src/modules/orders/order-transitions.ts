@@ -1,9 +1,9 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import { coalescer, repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { type OrderEventPayload, orderEventType } from './orders.events.ts';
+import { type OrderEventPayload, orderEventOf } from './orders.events.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { orderTransitionsRepository } from './order-transitions.repository.ts';
 import { ORDER_RANK, type OrderStatus, sourcesOf } from './order-state.ts';
@@ -72,7 +72,7 @@ export function orderTransitions(db: Db) {
         );
         if (row)
           await writeOutbox(opts.trx, [
-            newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id }),
+            declaredEvent(orderEventOf(to), eventPayload(row), { aggregateId: row.id }),
           ]);
         return row;
       }

@@ -7,7 +7,7 @@ import { checkAmount, checkOrderId, notFound, settled } from './payment-checks.t
 import { paymentKeys } from './payment-keys.ts';
 import type { AuthorizeResult, PaymentProvider } from './payment-provider.ts';
 import { eventOf } from './payment-view.ts';
-import { PaymentEvents } from './payments.events.ts';
+import { PaymentEventDefs } from './payments.events.ts';
 import { type AuthorizedItem, type PaymentRow, paymentsRepository } from './payments.repository.ts';
 import type { ProviderCall } from './provider-policy.ts';
 
@@ -41,7 +41,7 @@ async function recordDeclined(
       decline_reason: result.reason,
       provider_payment_id: result.providerPaymentId ?? null,
     });
-    if (r) await writeOutbox(trx, [eventOf(PaymentEvents.DECLINED, r, 0, result.reason)]);
+    if (r) await writeOutbox(trx, [eventOf(PaymentEventDefs.DECLINED, r, 0, result.reason)]);
     return r ?? tx.findByOrder(base.order_id);
   });
 }

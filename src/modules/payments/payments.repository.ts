@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import { withOutboxEvents } from '../../platform/bus/outbox.ts';
 import { repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { PaymentEvents } from './payments.events.ts';
+import { PaymentEventDefs } from './payments.events.ts';
 import {
   type LedgerTable,
   type PaymentStatus,
@@ -89,8 +89,7 @@ async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
                              ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
   const event = {
-    type: PaymentEvents.AUTHORIZED,
-    version: 1,
+    def: PaymentEventDefs.AUTHORIZED,
     keys: orderIds,
     eventIds: first.map((it) => it.eventId),
   };

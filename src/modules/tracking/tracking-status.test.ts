@@ -1,6 +1,5 @@
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../platform/bus/event.ts';
 import {
   ENDINGS,
   type Ending,
@@ -12,7 +11,7 @@ import {
   shuffledWithRepeats,
 } from '../../../test/support/tracking-lifecycles.ts';
 import type { TrackingRow } from './tracking.repository.ts';
-import { transition } from './tracking-state.ts';
+import { type FollowedEvent, transition } from './tracking-state.ts';
 
 const newIds = (): LifecycleIds => ({
   orderId: uuidv7(),
@@ -51,7 +50,7 @@ const freshRow = (ids: LifecycleIds): TrackingRow => ({
 });
 
 /** Applies the events one after another as the follower does (a repeated id is in the inbox). */
-function follow(row: TrackingRow, events: readonly DomainEvent[]) {
+function follow(row: TrackingRow, events: readonly FollowedEvent[]) {
   const seen = new Set<string>();
   const statuses: string[] = [];
   let prepSamples = 0;
@@ -97,7 +96,7 @@ describe('tracking status order', () => {
         e,
       ]),
     );
-    const pick = (...keys: string[]) => keys.map((k) => byType.get(k) as DomainEvent);
+    const pick = (...keys: string[]) => keys.map((k) => byType.get(k) as FollowedEvent);
     const { statuses, row } = follow(
       freshRow(ids),
       pick(

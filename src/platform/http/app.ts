@@ -7,6 +7,7 @@ import type { PlatformContext } from '../context.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { createSocketTickets } from '../auth/socket-tickets.ts';
+import { serveAsyncApi } from './asyncapi-route.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
@@ -79,6 +80,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     ticketRoutes(scope, { tickets, sockets: [...sockets], ttlS: ticketTtlS }),
   );
   await serveOpenApi(app);
+  serveAsyncApi(app, opts.modules);
   await app.ready();
   return app;
 }
