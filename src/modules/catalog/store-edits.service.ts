@@ -92,6 +92,13 @@ async function changed(
   await writeOutbox(trx, [newEvent(CatalogEvents.STORE_CHANGED, payload, { aggregateId: row.id })]);
 }
 
+/** The store's status moves: each action sets its status, whatever the status was. */
+export const STORE_ACTIONS = {
+  pause: 'paused',
+  resume: 'open',
+  close: 'closed',
+} as const satisfies Record<string, StoreStatus>;
+
 const canManage = (p: Principal, storeId: string) =>
   p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
 
