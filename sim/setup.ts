@@ -169,16 +169,18 @@ async function shelfIds({ api, token, plan, tag }: Ops, storeId: string | undefi
   const bySku = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const page: { items: Array<{ id: string; sku: string }>; next_cursor: string | null } =
-      await must(
-        'products',
-        api.call(
-          'GET',
-          `/v1/stores/${storeId}/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-          { token },
-        ),
-      );
-    for (const p of page.items) bySku.set(p.sku, p.id);
+    const page: {
+      items: Array<{ product: { id: string; sku: string } }>;
+      next_cursor: string | null;
+    } = await must(
+      'products',
+      api.call(
+        'GET',
+        `/v1/stores/${storeId}/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      ),
+    );
+    for (const { product } of page.items) bySku.set(product.sku, product.id);
     cursor = page.next_cursor;
   } while (cursor);
   return plan.products.map((p) => {

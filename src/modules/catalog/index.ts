@@ -6,6 +6,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { inventoryFor, stockChangesFor } from '../inventory/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
+import { catalogSchemas } from './catalog.components.ts';
 import { catalogEvents } from './catalog.events.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
@@ -47,6 +48,7 @@ export const catalogModule: ModuleDefinition = {
   events: catalogEvents,
   dependsOn: ['inventory', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: catalogSchemas,
   routes: async (app, ctx) => {
     await catalogRoutes(app, {
       ...catalogFor(ctx),

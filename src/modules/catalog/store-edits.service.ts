@@ -94,6 +94,13 @@ async function changed(
   ]);
 }
 
+/** The store's status moves: each action sets its status, whatever the status was. */
+export const STORE_ACTIONS = {
+  pause: 'paused',
+  resume: 'open',
+  close: 'closed',
+} as const satisfies Record<string, StoreStatus>;
+
 const canManage = (p: Principal, storeId: string) =>
   p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
 
