@@ -10,6 +10,7 @@ import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
 import { dispatchSchemas } from './dispatch.schemas.ts';
+import { dispatchTags } from './dispatch.tags.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { followDelivery } from './order-progress.ts';
 
@@ -52,6 +53,7 @@ export const dispatchModule: ModuleDefinition = {
   dependsOn: ['catalog', 'drivers', 'eta', 'orders'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: dispatchSchemas,
+  apiTags: dispatchTags,
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);
