@@ -145,6 +145,22 @@ export const SETTINGS = {
     minimum: 5,
     maximum: DAY_S,
   }),
+  paymentWaitMs: whole({
+    env: 'LASTMILE_PAYMENT_WAIT_MS',
+    description:
+      'Milliseconds checkout and a payment retry wait for the provider; later they answer 202 and the payment goes on',
+    default: 2000,
+    minimum: 1,
+    maximum: 60_000,
+  }),
+  paymentRetryGraceS: whole({
+    env: 'LASTMILE_PAYMENT_RETRY_GRACE_S',
+    description:
+      'Seconds a declined order keeps its stock for a retry with another card before it fails',
+    default: 300,
+    minimum: 1,
+    maximum: DAY_S,
+  }),
   fakepayWebhookSecret: secret(
     'LASTMILE_FAKEPAY_WEBHOOK_SECRET',
     "HMAC secret of the fake payment provider's webhooks, at least 32 characters (required in production)",

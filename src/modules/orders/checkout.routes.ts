@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { checkout, type CheckoutDeps } from './checkout.flow.ts';
+import { sendPaymentAnswer } from './payment-answer.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
@@ -32,7 +33,10 @@ const CheckoutBody = Strict({
   }),
 });
 
-/** `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new order, 200 for a repeat. */
+/**
+ * `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new paid order, 200 for a
+ * repeat, 202 while the payment is still being authorized, 402 for a declined card.
+ */
 export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void {
   typed(scope).post(
     '/v1/orders',
@@ -48,8 +52,7 @@ export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void
     },
     async (req, reply) => {
       const answer = await checkout(deps, callerOf(req), req.body, req.idempotencyKey);
-      reply.code(answer.created ? 201 : 200);
-      return { ...answer.order, payment: answer.payment };
+      return sendPaymentAnswer(reply, answer.order, answer.payment, answer.created ? 201 : 200);
     },
   );
 }

@@ -4,6 +4,8 @@ import type { OrderStatus } from './order-state.ts';
 export const orderEventType = (status: OrderStatus) => `orders.order_${status}`;
 export const OrderEvents = {
   PLACED: orderEventType('placed'),
+  PAYMENT_FAILED: orderEventType('payment_failed'),
+  AUTHORIZING: orderEventType('authorizing'),
   AUTHORIZED: orderEventType('authorized'),
   ACCEPTED: orderEventType('accepted'),
   PREPARING: orderEventType('preparing'),
