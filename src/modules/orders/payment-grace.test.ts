@@ -76,7 +76,12 @@ describe('the payment retry grace', () => {
     const { shop, id } = await declined(1);
     await attemptLeftBehind(id, 'tok_visa');
     await waitFor(async () => (await api().order(id)).status === 'authorized', 40_000, 'paid');
-    expect(await workflowStatus(authorizeWorkflowId(id, 2))).toBe('SUCCESS');
+    // Paid by the workflow of attempt 2, which then ends.
+    await waitFor(
+      async () => (await workflowStatus(authorizeWorkflowId(id, 2))) === 'SUCCESS',
+      10_000,
+      'workflow done',
+    );
     expect(await api().authorizations(id)).toBe(1);
     expect(await api().providerCharges(id)).toBe(1);
     expect(await api().reserved(shop)).toBe(1);
