@@ -14,9 +14,12 @@ type CheckoutAnswer = {
   status?: string;
   code?: string;
   promise?: { from: string; to: string } | null;
+  /** A declined card (402): the order waits in `order_status` for another card. */
+  order_id?: string;
+  order_status?: string;
 };
 
-/** One customer's visit: look around, fill the cart, check out, maybe retry or cancel. */
+/** One customer's visit: look around, fill the cart, check out, maybe pay again, retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const token = s.customerTokens[v.customer % s.customerTokens.length] as string;
   const store = await pickStore(s, v, token);
@@ -38,8 +41,16 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     naiveS: store.prepMeanS + metres(store.at, v.home) / NAIVE_SPEED_MPS,
   };
   s.orders.set(tracked.id, tracked);
-  bump(s.outcomes, o.status === 'authorized' ? 'authorized' : `placed_${o.status}`);
-  if (v.cancelAfterS !== null && o.status !== 'declined' && o.status !== 'failed') {
+  bump(
+    s.outcomes,
+    o.status === 'authorized'
+      ? 'authorized'
+      : o.status === 'payment_failed'
+        ? 'declined'
+        : `placed_${o.status}`,
+  );
+  if (tracked.status === 'payment_failed') await payAgain(s, v, tracked, key);
+  if (v.cancelAfterS !== null && tracked.status !== 'payment_failed' && o.status !== 'failed') {
     await sleep(v.cancelAfterS * 1000);
     const res = await persist(s, () =>
       s.api.call('POST', `/v1/orders/${tracked.id}/cancel`, {
@@ -50,6 +61,29 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     );
     if (res?.status === 200) tracked.canceledBySim = true;
   }
+}
+
+/**
+ * After a declined card, some customers pay with another one while the order still holds their
+ * items; the others leave it, and it fails when the retry grace ends.
+ */
+async function payAgain(s: SimState, v: PlannedVisit, tracked: TrackedOrder, key: string) {
+  if (v.payAgainAfterS === null) return;
+  await sleep(v.payAgainAfterS * 1000);
+  const res = await persist(s, () =>
+    s.api.call<{ status?: string; code?: string }>('POST', `/v1/orders/${tracked.id}/payment`, {
+      token: tracked.customerToken,
+      body: { card_token: 'tok_visa' },
+      key: `pay-${key}`,
+    }),
+  );
+  if (res && res.status < 300) tracked.status = res.body.status ?? tracked.status;
+  bump(
+    s.outcomes,
+    res?.status === 200
+      ? 'paid_after_decline'
+      : `pay_again_${res?.status ?? 'no_answer'}_${res?.body.code ?? ''}`.replace(/_$/, ''),
+  );
 }
 
 /** The store the plan's customer picks among those delivering home, or none (counted). */
@@ -116,10 +150,13 @@ async function checkOut(
   const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
   const answers = await Promise.all(attempts);
   const first = answers[0];
-  const ids = new Set(
-    answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id),
-  );
+  // A declined card (402) is an answer like any other: the order exists, waiting for another card.
+  const orderOf = (a: (typeof answers)[number]) =>
+    a && a.status < 300 ? a.body.id : a?.status === 402 ? a.body.order_id : undefined;
+  const ids = new Set(answers.map(orderOf).filter((id) => id !== undefined));
   if (ids.size > 1) s.duplicateOrders += ids.size - 1;
+  if (first?.status === 402 && first.body.order_id)
+    return { id: first.body.order_id, status: first.body.order_status ?? 'payment_failed' };
   if (!first || first.status >= 300 || !first.body.id) {
     bump(
       s.outcomes,

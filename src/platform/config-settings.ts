@@ -11,6 +11,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { EDGE_SETTINGS } from './config-settings-edge.ts';
 
 export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -165,6 +166,22 @@ export const SETTINGS = {
     minimum: 5,
     maximum: DAY_S,
   }),
+  paymentWaitMs: whole({
+    env: 'LASTMILE_PAYMENT_WAIT_MS',
+    description:
+      'Milliseconds checkout and a payment retry wait for the provider; later they answer 202 and the payment goes on',
+    default: 2000,
+    minimum: 1,
+    maximum: 60_000,
+  }),
+  paymentRetryGraceS: whole({
+    env: 'LASTMILE_PAYMENT_RETRY_GRACE_S',
+    description:
+      'Seconds a declined order keeps its stock for a retry with another card before it fails',
+    default: 300,
+    minimum: 1,
+    maximum: DAY_S,
+  }),
   fakepayWebhookSecret: secret(
     'LASTMILE_FAKEPAY_WEBHOOK_SECRET',
     "HMAC secret of the fake payment provider's webhooks, at least 32 characters (required in production)",
@@ -246,56 +263,7 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 3600,
   }),
-  webhookMaxAttempts: whole({
-    env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS',
-    description: 'Attempts before a partner webhook delivery is kept as dead',
-    default: 8,
-    minimum: 1,
-    maximum: 50,
-  }),
-  webhookBackoffMs: whole({
-    env: 'LASTMILE_WEBHOOK_BACKOFF_MS',
-    description:
-      'Nominal first retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h); each wait is jittered between half and all of it',
-    default: 1000,
-    minimum: 10,
-    maximum: 3_600_000,
-  }),
-  webhookTimeoutMs: whole({
-    env: 'LASTMILE_WEBHOOK_TIMEOUT_MS',
-    description: 'How long a partner endpoint may take to answer',
-    default: 5000,
-    minimum: 100,
-    maximum: 60_000,
-  }),
-  rateLimitPolicy: text({
-    env: 'LASTMILE_RATE_LIMITS',
-    description:
-      'Rate-limit policy: `default` (built in), `off`, or the path of a JSON policy file, reloaded when it changes',
-    default: 'default',
-  }),
-  rateLimitTimeoutMs: whole({
-    env: 'LASTMILE_RATE_LIMIT_TIMEOUT_MS',
-    description:
-      "A rate-limit check that Redis has not answered in this time (a batched call: plus 40 µs per check in it) uses the route's failure mode",
-    default: 10,
-    minimum: 1,
-    maximum: 10_000,
-  }),
-  rateLimitBreakAfter: whole({
-    env: 'LASTMILE_RATE_LIMIT_BREAK_AFTER',
-    description: "Consecutive failed Redis checks that open the rate limiter's breaker",
-    default: 5,
-    minimum: 1,
-    maximum: 1000,
-  }),
-  rateLimitHalfOpenMs: whole({
-    env: 'LASTMILE_RATE_LIMIT_HALF_OPEN_MS',
-    description: 'How long the open breaker skips Redis before trying it again',
-    default: 1000,
-    minimum: 10,
-    maximum: 600_000,
-  }),
+  ...EDGE_SETTINGS,
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

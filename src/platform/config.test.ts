@@ -52,6 +52,8 @@ describe('config', () => {
       reservationTtlS: 600,
       cartHolds: false,
       orderAcceptTimeoutS: 300,
+      paymentWaitMs: 2000,
+      paymentRetryGraceS: 300,
       ticketEscalationS: 900,
       drivers: { staleS: 60, historyS: 30, ingestMaxPending: 20_000 },
       dispatch: {

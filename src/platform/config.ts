@@ -45,6 +45,10 @@ export interface Config {
   reservationTtlS: number;
   cartHolds: boolean;
   orderAcceptTimeoutS: number;
+  /** How long a request waits for the payment provider before it answers 202. */
+  paymentWaitMs: number;
+  /** How long a declined order waits for another card. */
+  paymentRetryGraceS: number;
   namespace: string;
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
@@ -127,6 +131,8 @@ export function loadConfig(
     fakepayWebhookSecret: s.fakepayWebhookSecret,
     reserveStrategy: s.reserveStrategy,
     orderAcceptTimeoutS: s.orderAcceptTimeoutS,
+    paymentWaitMs: s.paymentWaitMs,
+    paymentRetryGraceS: s.paymentRetryGraceS,
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
     ticketEscalationS: s.ticketEscalationS,

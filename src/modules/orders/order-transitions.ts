@@ -5,7 +5,7 @@ import { coalescer, repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { type OrderEventPayload, orderEventOf } from './orders.events.ts';
 import type { OrderRow } from './orders.repository.ts';
-import { orderTransitionsRepository } from './order-transitions.repository.ts';
+import { type NextAttempt, orderTransitionsRepository } from './order-transitions.repository.ts';
 import { ORDER_RANK, type OrderStatus, sourcesOf } from './order-state.ts';
 
 const eventPayload = (o: OrderRow): OrderEventPayload => ({
@@ -60,7 +60,7 @@ export function orderTransitions(db: Db) {
     async transition(
       id: string,
       to: OrderStatus,
-      extra: { reason?: string | null; version?: number } = {},
+      extra: { reason?: string | null; version?: number; paymentDueInS?: number } = {},
       opts: { trx?: Db } = {},
     ): Promise<OrderRow | undefined> {
       if (opts.trx) {
@@ -76,9 +76,17 @@ export function orderTransitions(db: Db) {
           ]);
         return row;
       }
-      if (extra.reason === undefined && extra.version === undefined) return plain({ id, to });
+      if (
+        extra.reason === undefined &&
+        extra.version === undefined &&
+        extra.paymentDueInS === undefined
+      )
+        return plain({ id, to });
       return repo.transitionWithEvent(id, sourcesOf(to), to, extra, uuidv7());
     },
+    /** payment_failed → authorizing for the customer's next card, within the grace (see the repository). */
+    startAttempt: (id: string, attempt: NextAttempt) =>
+      repo.startAttemptWithEvent(id, attempt, uuidv7()),
     /** Moves the orders still in `from` to `to`, one event each (the deadline sweep); returns the moved ones. */
     transitionMany: (ids: readonly string[], from: OrderStatus, to: OrderStatus, reason: string) =>
       repo.transitionManyWithEvents(

@@ -8,6 +8,8 @@ export const orderEventType = <S extends OrderStatus>(status: S) =>
   `orders.order_${status}` as const;
 export const OrderEvents = {
   PLACED: orderEventType('placed'),
+  PAYMENT_FAILED: orderEventType('payment_failed'),
+  AUTHORIZING: orderEventType('authorizing'),
   AUTHORIZED: orderEventType('authorized'),
   ACCEPTED: orderEventType('accepted'),
   PREPARING: orderEventType('preparing'),
@@ -41,6 +43,9 @@ export type OrderEventPayload = Static<typeof OrderEventPayload>;
 const WHAT: Record<OrderStatus, string> = {
   placed:
     'An order was placed at checkout with its stock reserved; its payment is not yet authorized.',
+  payment_failed:
+    'The card was declined; the stock stays reserved for the retry grace while the customer may pay with another card.',
+  authorizing: "A new card's authorization is running for an order whose first card was declined.",
   authorized: "The order's payment was authorized; it waits for the store to accept it.",
   accepted: 'The store accepted the order.',
   preparing: 'The store started packing the order.',
@@ -59,6 +64,8 @@ const orderEvent = <S extends OrderStatus>(status: S) =>
 /** The event of an order entering each status. */
 const BY_STATUS = {
   placed: orderEvent('placed'),
+  payment_failed: orderEvent('payment_failed'),
+  authorizing: orderEvent('authorizing'),
   authorized: orderEvent('authorized'),
   accepted: orderEvent('accepted'),
   preparing: orderEvent('preparing'),
@@ -73,6 +80,8 @@ export const orderEventOf = <S extends OrderStatus>(status: S) => BY_STATUS[stat
 
 export const OrderEventDefs = {
   PLACED: BY_STATUS.placed,
+  PAYMENT_FAILED: BY_STATUS.payment_failed,
+  AUTHORIZING: BY_STATUS.authorizing,
   AUTHORIZED: BY_STATUS.authorized,
   ACCEPTED: BY_STATUS.accepted,
   PREPARING: BY_STATUS.preparing,

@@ -44,7 +44,11 @@ const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'ord
 // Raw: reads the `changed` CTE of withOutboxEvents, which Kysely cannot name.
 const CHANGED_ORDER_ID = sql`changed.order_id::text`;
 
-/** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
+/**
+ * Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known) or
+ * a `declined` one with the answer of another attempt (another provider payment: a retry with
+ * another card). A declined row holds nothing, and the order allows one attempt at a time.
+ */
 const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
   q
     .insertInto('payments')
@@ -59,7 +63,19 @@ const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
           provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
           updated_at: (eb) => eb.fn('now'),
         })
-        .where('payments.status', '=', 'failed'),
+        .where((eb) =>
+          eb.or([
+            eb('payments.status', '=', 'failed'),
+            eb.and([
+              eb('payments.status', '=', 'declined'),
+              eb(
+                'payments.provider_payment_id',
+                'is distinct from',
+                eb.ref('excluded.provider_payment_id'),
+              ),
+            ]),
+          ]),
+        ),
     )
     .returningAll();
 

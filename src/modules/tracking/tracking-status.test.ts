@@ -12,6 +12,7 @@ import {
 } from '../../../test/support/tracking-lifecycles.ts';
 import type { TrackingRow } from './tracking.repository.ts';
 import { type FollowedEvent, transition } from './tracking-state.ts';
+import { combinedStatus, mayMove } from './tracking-status.ts';
 
 const newIds = (): LifecycleIds => ({
   orderId: uuidv7(),
@@ -113,6 +114,20 @@ describe('tracking status order', () => {
     expect(statuses).toEqual(['accepted', 'picked_up', 'delivered']);
     expect(row.driver_id).toBe(ids.drivers[0]);
     expect(row.vehicle).toBe('bike');
+  });
+
+  it('shows a declined order (payment_failed) until it is paid and accepted, or fails', () => {
+    expect(combinedStatus('payment_failed', null)).toBe('payment_failed');
+    expect(mayMove('payment_failed', 'failed', false)).toBe(true);
+    expect(mayMove('authorizing', 'accepted', false)).toBe(true);
+    expect(mayMove('accepted', 'payment_failed', false)).toBe(false);
+    // Followed while the card was declined; paid with another card and delivered since.
+    const ids = newIds();
+    const declined = { ...freshRow(ids), status: 'payment_failed', order_status: 'payment_failed' };
+    const { statuses, row } = follow(declined, lifecycleEvents(ids, 'delivered'));
+    expect(firstIllegalMove(statuses)).toBeNull();
+    expect(statuses[0]).toBe('accepted');
+    expect(row.status).toBe('delivered');
   });
 
   it('a driver let go before pickup takes the stream back to the store status, and on from there', () => {
