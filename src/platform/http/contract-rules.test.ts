@@ -70,6 +70,23 @@ describe('the contract rules every route follows', () => {
     expect(list.statusCode).toBe(200);
   });
 
+  it('refuses text Postgres cannot store (a lone surrogate, NUL) with a 400 naming the field', async () => {
+    const token = await t.tokenFor('customer');
+    for (const message of ['\ud800', 'ok \udfff', 'a\u0000b']) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token,
+        payload: { subject: 'Odd text', message },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'body.message' }],
+      });
+    }
+  });
+
   it('answers a wrong method on a known path with 405 and Allow', async () => {
     const res = await t.request({ method: 'DELETE', url: '/v1/orders' });
     expect(res.statusCode).toBe(405);
