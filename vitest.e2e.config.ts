@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/leaks.ts'],
+    setupFiles: ['test/support/leaks.ts', 'test/support/contract.ts'],
     pool: 'forks',
     maxWorkers: 1,
     testTimeout: 60_000,
