@@ -65,12 +65,14 @@ program
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     try {
+      // Demo accounts with a published password never go into a production database.
+      const seed = opts.seed && cfg.env !== 'production';
       platform = await startPlatform(cfg, {
         modules: allModules,
-        holdReadiness: opts.seed ? ['demo-seed'] : [],
+        holdReadiness: seed ? ['demo-seed'] : [],
       });
       let seeded = false;
-      if (opts.seed && !(await hasUsers(platform.ctx))) {
+      if (seed && !(await hasUsers(platform.ctx))) {
         await seedDemoAccounts(platform.ctx);
         await seedDemoCity(platform.ctx, platform.databaseUrl);
         seeded = true;

@@ -1,7 +1,28 @@
-import { text, whole } from './config-schema.ts';
+import { Type } from '@sinclair/typebox';
+import { list, optionalText, text, whole } from './config-schema.ts';
 
 /** Settings of what talks to the outside: partner webhooks and the gateway's rate limiter. */
 export const EDGE_SETTINGS = {
+  trustedProxies: list(
+    Type.String({
+      pattern: '^[0-9a-fA-F.:]+(/[0-9]{1,3})?$',
+      hint: 'expected an IP address or CIDR such as 10.0.0.0/8',
+    }),
+    {
+      env: 'LASTMILE_TRUSTED_PROXIES',
+      description:
+        'Comma-separated addresses or CIDRs of the reverse proxies in front of lastmile; only their X-Forwarded-For is believed (the client address keys anonymous rate limits)',
+      default: [],
+      shownDefault: '(none)',
+    },
+  ),
+  metricsToken: optionalText({
+    env: 'LASTMILE_METRICS_TOKEN',
+    description:
+      '/metrics answers only `Authorization: Bearer <this>`; unset, /metrics is open in development and refused in production',
+    shownDefault: '(none)',
+    minLength: 16,
+  }),
   webhookMaxAttempts: whole({
     env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS',
     description: 'Attempts before a partner webhook delivery is kept as dead',

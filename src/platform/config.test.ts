@@ -11,6 +11,13 @@ const fails = (env: Record<string, string>, overrides = {}) => {
   throw new Error('expected a ConfigError');
 };
 
+const SECRETS = {
+  JWT_SECRET: 'a-production-secret-of-forty-characters!!',
+  LASTMILE_FAKEPAY_WEBHOOK_SECRET: 'another-production-secret-forty-chars!!!',
+};
+/** The published development values, as development runs with them. */
+const DEV = loadConfig({});
+
 describe('config', () => {
   it('reads the WebSocket origins as normalized origins or *, and refuses anything else', () => {
     const c = loadConfig({
@@ -138,6 +145,28 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       'invalid setting JWT_SECRET: required when NODE_ENV=production',
     );
+  });
+
+  it('runs in production only when told, and then refuses the published secrets and open doors', () => {
+    expect(loadConfig({}).env).toBe('development');
+    expect(loadConfig({ LASTMILE_ENV: 'production', ...SECRETS }).env).toBe('production');
+    expect(() =>
+      loadConfig({ LASTMILE_ENV: 'production', ...SECRETS, JWT_SECRET: DEV.jwtSecret }),
+    ).toThrow('invalid setting JWT_SECRET: is the published development secret');
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        ...SECRETS,
+        LASTMILE_FAKEPAY_WEBHOOK_SECRET: DEV.fakepayWebhookSecret,
+      }),
+    ).toThrow('LASTMILE_FAKEPAY_WEBHOOK_SECRET');
+    const prod = loadConfig({ NODE_ENV: 'production', ...SECRETS });
+    expect(prod.trustedProxies).toEqual([]);
+    expect(prod.metricsToken).toBeUndefined();
+    expect(loadConfig({ LASTMILE_TRUSTED_PROXIES: '10.0.0.0/8,127.0.0.1' }).trustedProxies).toEqual(
+      ['10.0.0.0/8', '127.0.0.1'],
+    );
+    expect(fails({ LASTMILE_TRUSTED_PROXIES: 'everyone' })).toBe('LASTMILE_TRUSTED_PROXIES');
   });
 
   it('reads the dispatch strategy: scored by default, greedy on request, anything else refused by name', () => {

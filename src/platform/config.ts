@@ -34,6 +34,10 @@ export interface Config {
   jwtSecret: string;
   jwtTtlS: number;
   sockets: SocketSettings;
+  /** Reverse proxies whose X-Forwarded-For is believed (none: the peer address is the client). */
+  trustedProxies: string[];
+  /** Bearer that /metrics requires; undefined: open in development, refused in production. */
+  metricsToken: string | undefined;
   /** Without repeats. */
   roles: RoleName[];
   logLevel: LogLevel;
@@ -104,8 +108,9 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
 ): Config {
-  const nodeEnv =
-    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  // Production is explicit (NODE_ENV or LASTMILE_ENV); development is the default.
+  const named = env.LASTMILE_ENV ?? env.NODE_ENV;
+  const nodeEnv = named === 'production' ? 'production' : named === 'test' ? 'test' : 'development';
   const s = readSettings(env, overrides, nodeEnv);
   const roles = [...new Set(s.roles)];
   const config: Config = {
@@ -122,6 +127,8 @@ export function loadConfig(
       ticketTtlS: s.socketTicketTtlS,
       allowedOrigins: s.socketAllowedOrigins.map(normalizeOrigin),
     },
+    trustedProxies: s.trustedProxies,
+    metricsToken: s.metricsToken,
     roles,
     logLevel: s.logLevel,
     instanceId: s.instanceId ?? `${roles.join('+')}-${s.port}`,

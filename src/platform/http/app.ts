@@ -93,7 +93,8 @@ function createFastify(ctx: PlatformContext): FastifyInstance {
       disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
     }),
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: true,
+    // Only named proxies are believed: anyone can send X-Forwarded-For.
+    trustProxy: ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies : false,
     requestIdHeader: false,
     genReqId: (req) => {
       const sent = req.headers['x-request-id'];
