@@ -133,6 +133,21 @@ export const SETTINGS = {
     minimum: 2,
     maximum: 200,
   }),
+  dbStatementTimeoutMs: whole({
+    env: 'LASTMILE_DB_STATEMENT_TIMEOUT_MS',
+    description:
+      'Longest a statement of the running platform may take (migrations and seeding are exempt)',
+    default: 30_000,
+    minimum: 100,
+    maximum: 3_600_000,
+  }),
+  dbLockTimeoutMs: whole({
+    env: 'LASTMILE_DB_LOCK_TIMEOUT_MS',
+    description: 'Longest a statement may wait for a row or table lock',
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
+  }),
   namespace: text({
     env: 'LASTMILE_NAMESPACE',
     description: 'Prefix of NATS subjects/streams and Redis keys',

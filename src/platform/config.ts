@@ -44,6 +44,8 @@ export interface Config {
   instanceId: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
+  /** Session limits of the platform's connections (statement, lock wait). */
+  dbTimeouts: { statementMs: number; lockMs: number };
   ticketEscalationS: number;
   reserveStrategy: ReserveStrategy;
   reservationTtlS: number;
@@ -134,6 +136,7 @@ export function loadConfig(
     instanceId: s.instanceId ?? `${roles.join('+')}-${s.port}`,
     bodyLimitBytes: s.bodyLimitBytes,
     dbPoolSize: s.dbPoolSize,
+    dbTimeouts: { statementMs: s.dbStatementTimeoutMs, lockMs: s.dbLockTimeoutMs },
     namespace: s.namespace,
     fakepayWebhookSecret: s.fakepayWebhookSecret,
     reserveStrategy: s.reserveStrategy,

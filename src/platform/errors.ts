@@ -67,6 +67,10 @@ export const SqlState = {
   /** Raised by inventory_reserve when a line lacks stock. */
   OUT_OF_STOCK: 'LM001',
   DEADLOCK_DETECTED: '40P01',
+  /** statement_timeout ran out (or the statement was canceled). */
+  QUERY_CANCELED: '57014',
+  /** lock_timeout ran out. */
+  LOCK_NOT_AVAILABLE: '55P03',
   ADMIN_SHUTDOWN: '57P01',
   CANNOT_CONNECT_NOW: '57P03',
 } as const;

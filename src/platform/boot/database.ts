@@ -48,6 +48,8 @@ export async function openDatabase(
   const database = createDatabase(databaseUrl, {
     poolSize: config.dbPoolSize,
     applicationName: `lastmile:${config.instanceId}`,
+    timeouts: config.dbTimeouts,
+    onError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
   });
   stack.push('database', database.close);
   const { applied } = await migrate(database.pool, migrationSources(modules));

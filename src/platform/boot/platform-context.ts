@@ -45,6 +45,8 @@ export function createPlatformContext(p: {
         poolSize: o.poolSize,
         applicationName: `lastmile:${name}`,
         synchronousCommit: o.synchronousCommit,
+        timeouts: config.dbTimeouts,
+        onError: (err) => p.logger.warn({ err, pool: name }, 'a pooled database connection failed'),
       });
       p.stack.push(`pool-${name}`, extra.close);
       return extra.db;

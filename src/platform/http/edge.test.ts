@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { allModules } from '../../modules/index.ts';
 import type { ModuleDefinition } from '../module.ts';
+import { sqlState } from '../errors.ts';
 import { ok } from './contract.ts';
+import { toAppError } from './problem.ts';
 import { Strict } from './typed.ts';
 
 /** Echoes the client address the platform believes, as rate limits and idempotency see it. */
@@ -32,7 +35,11 @@ beforeAll(async () => {
   dev = await startTestPlatform({
     workflows: false,
     modules: [...allModules, echo],
-    env: { LASTMILE_METRICS_TOKEN: TOKEN },
+    env: {
+      LASTMILE_METRICS_TOKEN: TOKEN,
+      LASTMILE_DB_STATEMENT_TIMEOUT_MS: '1000',
+      LASTMILE_DB_LOCK_TIMEOUT_MS: '700',
+    },
   });
   prod = await startTestPlatform({
     workflows: false,
@@ -73,6 +80,15 @@ describe('the edge of the platform', () => {
     });
     expect(right.statusCode).toBe(200);
     expect(right.body).toContain('lastmile_');
+  });
+
+  it('bounds every statement and lock wait of the platform, and says so as a 503', async () => {
+    const db = dev.platform.ctx.db;
+    const lock = await sql<{ lock_timeout: string }>`SHOW lock_timeout`.execute(db);
+    expect(lock.rows[0]?.lock_timeout).toBe('700ms');
+    const slow = await sql`SELECT pg_sleep(3)`.execute(db).catch((err: unknown) => err);
+    expect(sqlState(slow)).toBe('57014');
+    expect(toAppError(slow)).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', retryAfterS: 2 });
   });
 
   it('in production without a token, exposes no metrics at all', async () => {
