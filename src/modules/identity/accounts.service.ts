@@ -5,6 +5,7 @@ import type { TokenIssuer } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import { type UserRow, usersRepository } from './identity.repository.ts';
+import { signInGuard } from './sign-in-guard.ts';
 
 export interface NewUser {
   email: string;
@@ -48,6 +49,7 @@ async function insertUser(u: NewUser, trx: Db) {
 /** Accounts: sign-in and sign-up with a bearer token, accounts made by ops or other modules. */
 export function accountsService(db: Db, tokens: TokenIssuer) {
   const repo = usersRepository(db);
+  const guard = signInGuard(db);
 
   /** What sign-in and sign-up answer: a bearer token for the account. */
   async function tokenFor(
@@ -69,10 +71,14 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
 
   return {
     async issueToken(email: string, password: string) {
+      await guard.refuseIfLocked(email);
       const user = await repo.findUserByEmail(email);
       const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-      if (!user || !ok || user.disabled_at)
+      if (!user || !ok || user.disabled_at) {
+        await guard.failed(email, user?.id ?? null);
         throw new AppError('UNAUTHENTICATED', 'Email or password is wrong');
+      }
+      await guard.succeeded(email);
       return tokenFor(user);
     },
 

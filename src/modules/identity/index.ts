@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { identityEvents } from './identity.events.ts';
 import { identityRoutes } from './identity.routes.ts';
 import { identitySchemas } from './identity.schemas.ts';
 import { type IdentityService, identityService } from './identity.service.ts';
@@ -20,5 +21,8 @@ export const identityModule: ModuleDefinition = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   apiKeyResolver: (ctx) => identityFor(ctx).resolveApiKey,
   schemas: identitySchemas,
+  events: identityEvents,
   routes: (app, ctx) => identityRoutes(app, identityFor(ctx)),
 };
+
+export { IdentityEventDefs } from './identity.events.ts';

@@ -9,7 +9,7 @@ export { CONSUMER_NOTIFICATIONS } from './notifications.worker.ts';
 /** In-app notifications fed by other modules' events, each event applied exactly once. */
 export const notificationsModule: ModuleDefinition = {
   name: 'notifications',
-  dependsOn: ['support', 'dispatch'],
+  dependsOn: ['support', 'dispatch', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: (app, ctx) => notificationsRoutes(app, ctx.db),
   startWorker: startNotificationsWorker,

@@ -4,13 +4,18 @@ import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
 import { DispatchEventDefs } from '../dispatch/index.ts';
+import { IdentityEventDefs } from '../identity/index.ts';
 import { SupportEvents, supportEvents } from '../support/index.ts';
 import { type NewNotification, notificationsRepository } from './notifications.repository.ts';
 
 export const CONSUMER_NOTIFICATIONS = 'notifications';
 
 /** The events that tell someone something. */
-export const NOTIFYING = [...supportEvents, DispatchEventDefs.TRIP_ESCALATED];
+export const NOTIFYING = [
+  ...supportEvents,
+  DispatchEventDefs.TRIP_ESCALATED,
+  IdentityEventDefs.SIGN_IN_LOCKED,
+];
 export type NotifyingEvent = EventOf<(typeof NOTIFYING)[number]>;
 
 /** What each event tells whom. Pure, so it is tested without a database. */
@@ -53,6 +58,19 @@ export function notificationsFor(event: NotifyingEvent): Omit<NewNotification, '
           kind: 'ticket_resolved',
           title: `Resolved: ${p.subject}`,
           body: 'Your ticket has been answered.',
+        },
+      ];
+    }
+    case IdentityEventDefs.SIGN_IN_LOCKED.type: {
+      const p = event.payload;
+      return [
+        {
+          ...base,
+          recipient_user_id: p.user_id,
+          recipient_role: null,
+          kind: 'sign_in_locked',
+          title: 'Sign-in paused after wrong passwords',
+          body: `Someone entered a wrong password for your account ${p.failures} times; sign-in is paused until ${p.locked_until}. If it was not you, change your password.`,
         },
       ];
     }
