@@ -1,6 +1,8 @@
+import type { Body } from './api-types.ts';
 import { type PlannedVisit, metres } from './plan.ts';
 import {
   bump,
+  codeOf,
   NAIVE_SPEED_MPS,
   persist,
   type SimState,
@@ -9,12 +11,7 @@ import {
   type TrackedOrder,
 } from './state.ts';
 
-type CheckoutAnswer = {
-  id?: string;
-  status?: string;
-  code?: string;
-  promise?: { from: string; to: string } | null;
-};
+type Placed = Body<'/v1/orders', 'post'>;
 
 /** One customer's visit: look around, fill the cart, check out, maybe retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
@@ -28,7 +25,7 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   if (!o) return;
   const promise = o.promise ? (Date.parse(o.promise.from) + Date.parse(o.promise.to)) / 2 : null;
   const tracked: TrackedOrder = {
-    id: o.id as string,
+    id: o.id,
     visit: v,
     store,
     customerToken: token,
@@ -42,29 +39,27 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   if (v.cancelAfterS !== null && o.status !== 'declined' && o.status !== 'failed') {
     await sleep(v.cancelAfterS * 1000);
     const res = await persist(s, () =>
-      s.api.call('POST', `/v1/orders/${tracked.id}/cancel`, {
-        token,
+      s.api.as(token).POST('/v1/orders/{id}/cancel', {
+        params: { path: { id: tracked.id }, header: { 'idempotency-key': `cancel-${key}` } },
         body: { reason: 'changed my mind' },
-        key: `cancel-${key}`,
       }),
     );
-    if (res?.status === 200) tracked.canceledBySim = true;
+    if (res?.response.status === 200) tracked.canceledBySim = true;
   }
 }
 
 /** The store the plan's customer picks among those delivering home, or none (counted). */
 async function pickStore(s: SimState, v: PlannedVisit, token: string) {
   const near = await persist(s, () =>
-    s.api.call<{ items: Array<{ id: string }> }>(
-      'GET',
-      `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`,
-      { token },
-    ),
+    s.api.as(token).GET('/v1/stores/nearby', {
+      params: { query: { lat: v.home.lat, lng: v.home.lng } },
+    }),
   );
-  const ids = near?.status === 200 ? near.body.items.map((i) => i.id) : [];
+  const ok = near?.response.status === 200;
+  const ids = ok ? (near?.data?.items ?? []).map((i) => i.id) : [];
   const storeId = ids[Math.min(v.storeRank, ids.length - 1)];
   const store = s.stores.find((x) => x.id === storeId);
-  if (!store) bump(s.outcomes, near?.status === 200 ? 'no_store_nearby' : 'nearby_failed');
+  if (!store) bump(s.outcomes, ok ? 'no_store_nearby' : 'nearby_failed');
   return store;
 }
 
@@ -75,21 +70,25 @@ async function fillCart(
   token: string,
   store: SimStore,
 ): Promise<boolean> {
-  await persist(s, () => s.api.call('GET', `/v1/stores/${store.id}/products?limit=50`, { token }));
-  await persist(s, () => s.api.call('DELETE', '/v1/cart', { token }));
+  const api = s.api.as(token);
+  await persist(s, () =>
+    api.GET('/v1/stores/{id}/products', {
+      params: { path: { id: store.id }, query: { limit: 50 } },
+    }),
+  );
+  await persist(s, () => api.DELETE('/v1/cart'));
   for (const item of v.items) {
     const res = await persist(s, () =>
-      s.api.call('PUT', '/v1/cart/lines', {
-        token,
+      api.PUT('/v1/cart/lines', {
+        params: { header: { 'idempotency-key': `cart-${s.cfg.seed}-${v.index}-${item.product}` } },
         body: {
           store_id: store.id,
-          product_id: s.productIds[item.product],
+          product_id: s.productIds[item.product] as string,
           quantity: item.quantity,
         },
-        key: `cart-${s.cfg.seed}-${v.index}-${item.product}`,
       }),
     );
-    if (res?.status !== 200) {
+    if (res?.response.status !== 200) {
       bump(s.outcomes, 'cart_failed');
       return false;
     }
@@ -106,28 +105,30 @@ async function checkOut(
   v: PlannedVisit,
   token: string,
   key: string,
-): Promise<CheckoutAnswer | undefined> {
+): Promise<Placed | undefined> {
   const body = {
     delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
     payment: { card_token: v.card },
   };
   const checkout = () =>
-    persist(s, () => s.api.call<CheckoutAnswer>('POST', '/v1/orders', { token, body, key }));
+    persist(s, () =>
+      s.api.as(token).POST('/v1/orders', { body, params: { header: { 'idempotency-key': key } } }),
+    );
   const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
   const answers = await Promise.all(attempts);
   const first = answers[0];
   const ids = new Set(
-    answers.filter((a) => a && a.status < 300 && a.body.id).map((a) => a?.body.id),
+    answers.filter((a) => a && a.response.status < 300 && a.data?.id).map((a) => a?.data?.id),
   );
   if (ids.size > 1) s.duplicateOrders += ids.size - 1;
-  if (!first || first.status >= 300 || !first.body.id) {
+  if (!first || first.response.status >= 300 || !first.data?.id) {
     bump(
       s.outcomes,
       first
-        ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '')
+        ? `checkout_${first.response.status}_${codeOf(first) ?? ''}`.replace(/_$/, '')
         : 'checkout_no_answer',
     );
     return undefined;
   }
-  return first.body;
+  return first.data;
 }
