@@ -22,7 +22,7 @@ export type WebSocketClass = new (
 
 /**
  * How a socket proves who is calling:
- * - `token` via `protocol` (the default in browsers): `Sec-WebSocket-Protocol: lastmile.v1, bearer.<jwt>`;
+ * - `token` via `protocol` (the default outside Node): `Sec-WebSocket-Protocol: lastmile.v1, bearer.<jwt>`;
  * - `token` via `header` (the default in Node): `Authorization: Bearer <jwt>` (not possible in browsers);
  * - `apiKey`: `X-Api-Key` (Node only);
  * - `ticket`: a single-use ticket from `POST /v1/realtime/tickets` as `?ticket=`; asked for again
@@ -53,12 +53,14 @@ export type Listener<T> = (value: T) => void;
 
 /** The subprotocol of the lastmile sockets. */
 export const SUBPROTOCOL = 'lastmile.v1';
-const inBrowser = () => typeof (globalThis as { document?: unknown }).document !== 'undefined';
+/** Node (and runtimes that pass for it), where the `ws` package can send headers. */
+const inNode = () =>
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+  'string';
 
-/** The global WebSocket in a browser; in Node the `ws` package, which can send headers. */
+/** In Node the `ws` package, which can send headers; elsewhere (browsers, workers) the global WebSocket. */
 export async function defaultWebSocket(): Promise<WebSocketClass> {
-  const global = (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (inBrowser() && global) return global as WebSocketClass;
+  if (!inNode()) return (globalThis as unknown as { WebSocket: WebSocketClass }).WebSocket;
   const ws = await import('ws');
   return ws.WebSocket as unknown as WebSocketClass;
 }
@@ -70,7 +72,7 @@ export async function handshake(baseUrl: string, path: string, auth: SocketAuth)
   const headers: Record<string, string> = {};
   if ('ticket' in auth) url.searchParams.set('ticket', await auth.ticket());
   else if ('apiKey' in auth) headers['x-api-key'] = auth.apiKey;
-  else if ((auth.via ?? (inBrowser() ? 'protocol' : 'header')) === 'header')
+  else if ((auth.via ?? (inNode() ? 'header' : 'protocol')) === 'header')
     headers.authorization = `Bearer ${auth.token}`;
   else protocols.push(`bearer.${auth.token}`);
   return { url: url.toString(), protocols, headers };
