@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/chaos/**', '**/node_modules/**'],
+    exclude: ['test/chaos/**', 'test/e2e/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/leaks.ts', 'test/support/contract.ts'],
     pool: 'forks',

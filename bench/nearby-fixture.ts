@@ -120,8 +120,7 @@ export async function productPaths(
     const pages = await Promise.all(
       batch.map(async (p) => {
         const query = p.category ? { category: p.category } : {};
-        // Until the route declares its answer, the annotation names the field read.
-        const page = await unwrap<{ next_cursor: string | null }>(
+        const page = await unwrap(
           api.GET('/v1/stores/{id}/products', { params: { path: { id: p.id }, query } }),
         );
         const path = pathOf(p);

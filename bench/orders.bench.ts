@@ -120,8 +120,7 @@ async function openShop(base: string, count: number) {
       body: { name: 'Benchmark goods' },
     }),
   );
-  // Until the routes declare their answers, `unwrap<{ id: string }>` names the field read.
-  const store = await unwrap<{ id: string }>(
+  const store = await unwrap(
     api.POST('/v1/stores', {
       body: {
         name: `Bench store ${uuidv7().slice(-6)}`,
@@ -141,7 +140,7 @@ async function openShop(base: string, count: number) {
       price_minor: 199 + i,
       currency: 'EUR',
     };
-    products.push((await unwrap<{ id: string }>(api.POST('/v1/products', { body }))).id);
+    products.push((await unwrap(api.POST('/v1/products', { body }))).id);
   }
   return { customers, store, products };
 }

@@ -7,7 +7,6 @@ import type { paths } from '../src/client/index.ts';
 // entry here is ignored; once every route declares one, this file reduces to `paths`.
 
 type Instant = string;
-type LatLng = { lat: number; lng: number };
 
 interface OrderRead {
   id: string;
@@ -15,32 +14,14 @@ interface OrderRead {
   lines?: Array<{ product_id: string; quantity: number }>;
 }
 
-interface TripRead {
-  id: string;
-  pickup: LatLng;
-  deliveries: Array<{
-    id: string;
-    order_id: string;
-    status: string;
-    dropoff: LatLng & { address: string };
-  }>;
-}
-
 /** What the simulator reads of each answer a route does not declare yet. */
 interface Reads {
-  '/v1/stores': { post: { id: string } };
-  '/v1/stores/nearby': { get: { items: Array<{ id: string }> } };
-  '/v1/stores/{id}/products': {
-    get: { items: Array<{ id: string; sku: string }>; next_cursor: string | null };
-  };
   '/v1/orders': {
     get: { items: OrderRead[] };
     post: { id: string; status: string; promise: { from: Instant; to: Instant } | null };
   };
   '/v1/orders/{id}': { get: OrderRead };
-  '/v1/orders/{id}/delivery': { get: { pin?: string } };
-  '/v1/dispatch/trips/current': { get: { trip: TripRead | null } };
-  '/v1/dispatch/offers': { get: { items: Array<{ id: string; trip_id: string }> } };
+  '/v1/orders/{id}/payment': { post: { status: string } };
   '/v1/ops/payments/reconciliation': { get: { ok: boolean; mismatches: unknown[] } };
 }
 
@@ -70,11 +51,11 @@ export type SimPaths = {
     : paths[P];
 };
 
-/** The JSON body of a route's success answer, as the simulator sees it. */
+type JsonOf<Answer> = Answer extends { content: { 'application/json': infer B } } ? B : never;
+
+/** The JSON body of a route's success answer (of any 2xx that has one), as the simulator sees it. */
 export type Body<P extends keyof SimPaths, M extends keyof SimPaths[P]> = SimPaths[P][M] extends {
   responses: infer R;
 }
-  ? R[Extract<keyof R, OkStatus>] extends { content: { 'application/json': infer B } }
-    ? B
-    : never
+  ? JsonOf<R[Extract<keyof R, OkStatus>]>
   : never;

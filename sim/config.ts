@@ -36,6 +36,8 @@ export interface SimConfig {
     insufficient: number;
     slowCard: number;
     netfail: number;
+    /** Of the customers whose card is declined, those who pay with another card. */
+    payAgain: number;
     retry: number;
     cancel: number;
     storeReject: number;
@@ -67,6 +69,7 @@ export const DEFAULT_SIM: SimConfig = {
     insufficient: 0.01,
     slowCard: 0.02,
     netfail: 0.01,
+    payAgain: 0.5,
     retry: 0.08,
     cancel: 0.03,
     storeReject: 0.01,

@@ -13,7 +13,7 @@ import {
   sleep,
 } from './state.ts';
 
-type TripView = NonNullable<Body<'/v1/dispatch/trips/current', 'get'>['trip']>;
+type TripView = Body<'/v1/dispatch/trips/current', 'get'>;
 type Offer = Body<'/v1/dispatch/offers', 'get'>['items'][number];
 type Step = 'arrived-at-store' | 'picked-up' | 'arrived-at-dropoff' | 'delivered';
 /** What a handover is proven with: the customer's PIN or a photo (none for the other steps). */
@@ -62,9 +62,10 @@ class Courier {
     );
   }
 
+  /** The job this courier is on; none answers 204. */
   private async currentTrip(): Promise<TripView | null> {
     const res = await persist(this.s, () => this.api.GET('/v1/dispatch/trips/current'));
-    return res?.response.status === 200 ? (res.data?.trip ?? null) : null;
+    return res?.response.status === 200 ? (res.data ?? null) : null;
   }
 
   async run(): Promise<void> {

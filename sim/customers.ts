@@ -12,8 +12,10 @@ import {
 } from './state.ts';
 
 type Placed = Body<'/v1/orders', 'post'>;
+/** The fields a 402 (card declined) adds to its problem: the order waiting for another card. */
+type Declined = { order_id?: string; order_status?: string };
 
-/** One customer's visit: look around, fill the cart, check out, maybe retry or cancel. */
+/** One customer's visit: look around, fill the cart, check out, maybe pay again, retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const token = s.customerTokens[v.customer % s.customerTokens.length] as string;
   const store = await pickStore(s, v, token);
@@ -35,8 +37,16 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     naiveS: store.prepMeanS + metres(store.at, v.home) / NAIVE_SPEED_MPS,
   };
   s.orders.set(tracked.id, tracked);
-  bump(s.outcomes, o.status === 'authorized' ? 'authorized' : `placed_${o.status}`);
-  if (v.cancelAfterS !== null && o.status !== 'declined' && o.status !== 'failed') {
+  bump(
+    s.outcomes,
+    o.status === 'authorized'
+      ? 'authorized'
+      : o.status === 'payment_failed'
+        ? 'declined'
+        : `placed_${o.status}`,
+  );
+  if (tracked.status === 'payment_failed') await payAgain(s, v, tracked, key);
+  if (v.cancelAfterS !== null && tracked.status !== 'payment_failed' && o.status !== 'failed') {
     await sleep(v.cancelAfterS * 1000);
     const res = await persist(s, () =>
       s.api.as(token).POST('/v1/orders/{id}/cancel', {
@@ -46,6 +56,30 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     );
     if (res?.response.status === 200) tracked.canceledBySim = true;
   }
+}
+
+/**
+ * After a declined card, some customers pay with another one while the order still holds their
+ * items; the others leave it, and it fails when the retry grace ends.
+ */
+async function payAgain(s: SimState, v: PlannedVisit, tracked: TrackedOrder, key: string) {
+  if (v.payAgainAfterS === null) return;
+  await sleep(v.payAgainAfterS * 1000);
+  const res = await persist(s, () =>
+    s.api.as(tracked.customerToken).POST('/v1/orders/{id}/payment', {
+      params: { path: { id: tracked.id }, header: { 'idempotency-key': `pay-${key}` } },
+      body: { card_token: 'tok_visa' },
+    }),
+  );
+  const status = res?.response.status;
+  if (res && status !== undefined && status < 300)
+    tracked.status = res.data?.status ?? tracked.status;
+  bump(
+    s.outcomes,
+    status === 200
+      ? 'paid_after_decline'
+      : `pay_again_${status ?? 'no_answer'}_${(res && codeOf(res)) ?? ''}`.replace(/_$/, ''),
+  );
 }
 
 /** The store the plan's customer picks among those delivering home, or none (counted). */
@@ -117,10 +151,20 @@ async function checkOut(
   const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
   const answers = await Promise.all(attempts);
   const first = answers[0];
-  const ids = new Set(
-    answers.filter((a) => a && a.response.status < 300 && a.data?.id).map((a) => a?.data?.id),
-  );
+  // A declined card (402) is an answer like any other: the order exists, waiting for another card.
+  const declined = (a: (typeof answers)[number] | undefined) =>
+    a?.response.status === 402 ? (a.error as Declined | undefined) : undefined;
+  const orderOf = (a: (typeof answers)[number]) =>
+    a && a.response.status < 300 ? a.data?.id : declined(a)?.order_id;
+  const ids = new Set(answers.map(orderOf).filter((id) => id !== undefined));
   if (ids.size > 1) s.duplicateOrders += ids.size - 1;
+  const refused = declined(first);
+  if (refused?.order_id)
+    return {
+      id: refused.order_id,
+      status: refused.order_status ?? 'payment_failed',
+      promise: null,
+    };
   if (!first || first.response.status >= 300 || !first.data?.id) {
     bump(
       s.outcomes,

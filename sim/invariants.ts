@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { PHASE_DEADLINES_S } from '../src/modules/orders/order-state.ts';
+import { SETTINGS } from '../src/platform/config-settings.ts';
 
 export interface InvariantResult {
   name: string;
@@ -23,6 +24,8 @@ interface Invariant {
 interface InvariantOptions {
   /** The instance's LASTMILE_ACCEPT_TIMEOUT_S, when it is not the default. */
   acceptTimeoutS?: number;
+  /** The instance's LASTMILE_PAYMENT_RETRY_GRACE_S, when it is not the default. */
+  paymentRetryGraceS?: number | undefined;
 }
 
 /** Each phase's deadline as the instance runs it: statuses and seconds, for unnest(). */
@@ -30,6 +33,9 @@ function deadlineParams(opts: InvariantOptions): unknown[] {
   const deadlines = {
     ...PHASE_DEADLINES_S,
     authorized: opts.acceptTimeoutS ?? PHASE_DEADLINES_S.authorized,
+    // A declined order ends with its retry grace, counted from its first decline: no later than
+    // the grace after it last became payment_failed.
+    payment_failed: opts.paymentRetryGraceS ?? SETTINGS.paymentRetryGraceS.default,
   };
   const statuses = Object.keys(deadlines);
   const limits = statuses.map((k) => deadlines[k as keyof typeof deadlines] ?? 3600);

@@ -47,6 +47,8 @@ export interface PlannedVisit {
   missingItem: boolean;
   prepS: number;
   handoverS: number;
+  /** After a declined card: pays with another card this many seconds later (null: gives up). */
+  payAgainAfterS: number | null;
 }
 
 export interface PlannedDriver {
@@ -185,6 +187,8 @@ function planVisits(
         missingItem: rng() < s.missingItem,
         prepS: logNormal(rng, store.prepMeanS, 0.35),
         handoverS: c.handoverS * (0.5 + rng()),
+        // Drawn last: the draws before it keep the plans of earlier versions.
+        payAgainAfterS: rng() < s.payAgain ? 2 + rng() * 20 : null,
       });
     }
     t = end;

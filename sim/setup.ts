@@ -181,7 +181,7 @@ async function shelfIds({ api, token, plan, tag }: Ops, storeId: string | undefi
       'products',
       api.as(token).GET('/v1/stores/{id}/products', { params: { path: { id: storeId }, query } }),
     );
-    for (const p of page.items) bySku.set(p.sku, p.id);
+    for (const { product } of page.items) bySku.set(product.sku, product.id);
     cursor = page.next_cursor;
   } while (cursor);
   return plan.products.map((p) => {

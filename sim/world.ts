@@ -25,6 +25,8 @@ export interface WorldOptions {
   plan: Plan;
   tag: string;
   acceptTimeoutS?: number;
+  /** The instance's LASTMILE_PAYMENT_RETRY_GRACE_S, when it is not the default. */
+  paymentRetryGraceS?: number;
   log: (msg: string) => void;
   /** Called once the evening has started (after the city is built), e.g. to inject faults. */
   during?: (state: SimState) => Promise<void>;
@@ -42,7 +44,16 @@ export interface WorldResult {
   drivers: DriverLog[];
 }
 
-const OPEN = ['placed', 'authorized', 'accepted', 'preparing', 'ready', 'picked_up'] as const;
+const OPEN = [
+  'placed',
+  'payment_failed',
+  'authorizing',
+  'authorized',
+  'accepted',
+  'preparing',
+  'ready',
+  'picked_up',
+] as const;
 
 /**
  * One simulated evening against one lastmile: build the city, put the couriers on shift and the
@@ -188,7 +199,10 @@ async function audit(
     if (t) t.status = status;
   }
   const invariants: InvariantResult[] = o.databaseUrl
-    ? await checkInvariants(o.databaseUrl, { acceptTimeoutS: o.acceptTimeoutS })
+    ? await checkInvariants(o.databaseUrl, {
+        acceptTimeoutS: o.acceptTimeoutS,
+        paymentRetryGraceS: o.paymentRetryGraceS,
+      })
     : [];
   const rec = await audit.as(opsToken).GET('/v1/ops/payments/reconciliation');
   const reconciled = rec.response.status === 200 ? rec.data : undefined;
@@ -204,7 +218,7 @@ async function audit(
     name: 'every_order_ended',
     ok: notEnded === 0,
     violations: notEnded,
-    detail: 'every order placed with a 2xx answer is delivered, canceled or failed',
+    detail: 'every order placed (a 2xx answer or a 402) is delivered, canceled or failed',
   });
   invariants.push({
     name: 'no_duplicate_order',

@@ -65,13 +65,20 @@ program
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     try {
-      platform = await startPlatform(cfg, { modules: allModules });
+      // Demo accounts with a published password never go into a production database.
+      const seed = opts.seed && cfg.env !== 'production';
+      platform = await startPlatform(cfg, {
+        modules: allModules,
+        holdReadiness: seed ? ['demo-seed'] : [],
+      });
       let seeded = false;
-      if (opts.seed && !(await hasUsers(platform.ctx))) {
+      if (seed && !(await hasUsers(platform.ctx))) {
         await seedDemoAccounts(platform.ctx);
         await seedDemoCity(platform.ctx, platform.databaseUrl);
         seeded = true;
       }
+      // Only now: a client that waited for /ready finds the logins and stores it was promised.
+      platform.ready('demo-seed');
       process.stdout.write(demoBanner(platform, seeded));
     } catch (err) {
       await platform?.stop();

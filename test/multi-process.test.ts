@@ -145,7 +145,8 @@ describeWithServices(
         const res = await fetch(`${apis[0]}/v1/stores/${storeId}/products?limit=5`);
         if (res.status !== 200)
           throw new Error(`products of ${storeId}: ${res.status} ${await res.text()}`);
-        return ((await res.json()) as { items: Array<{ id: string }> }).items.map((i) => i.id);
+        const page = (await res.json()) as { items: Array<{ product: { id: string } }> };
+        return page.items.map((i) => i.product.id);
       };
       const soldOut = product.id;
       // Caches the page in the first process.

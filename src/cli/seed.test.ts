@@ -149,6 +149,6 @@ describe('seedCatalog against Postgres', () => {
     });
     expect(page.statusCode).toBe(200);
     expect(page.json().items).toHaveLength(5);
-    expect(page.json().items[0].price.currency).toBe('EUR');
+    expect(page.json().items[0].product.price.currency).toBe('EUR');
   });
 });

@@ -8,6 +8,7 @@ import {
 import { allModules } from '../modules/index.ts';
 import { createTokenIssuer } from '../platform/auth/tokens.ts';
 import { deadLetterTable } from '../platform/bus/dead-letters.ts';
+import { declaredHandler } from '../platform/bus/declared-event.ts';
 import { createMemoryBus } from '../platform/bus/memory-bus.ts';
 import { loadConfig } from '../platform/config.ts';
 import { type PlatformContext, systemClock } from '../platform/context.ts';
@@ -49,8 +50,10 @@ function coldContext(): PlatformContext {
     metrics: createMetrics({ defaultMetrics: false }),
     db,
     bus,
-    subscribe: (consumer, subjects, handler, options) =>
-      bus.subscribe(consumer, subjects, handler, options),
+    subscribe: (consumer, events, handler, options) => {
+      const declared = declaredHandler(consumer, events, handler);
+      return bus.subscribe(consumer, declared.subjects, declared.handler, options);
+    },
     kv,
     redis: null,
     geo: (name) => {
@@ -64,6 +67,21 @@ function coldContext(): PlatformContext {
   };
 }
 
+/** The same value with every object's keys in code-point order, so a diff shows only changes. */
+export function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    out[key] = withSortedKeys((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+/** The document as `contract/openapi.json` holds it: keys sorted. */
+export async function openApiSnapshot(): Promise<unknown> {
+  return withSortedKeys(await buildOpenApiDocument());
+}
+
 /**
  * The API's OpenAPI document, built in this process without listening and without Postgres,
  * Redis or NATS: every module's routes mounted on the app `lastmile start` builds, then asked for
@@ -74,6 +92,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   const app = await createHttpApp({
     ctx,
     modules: orderModules(allModules),
+    processId: 'openapi-document',
     resolveApiKey: async () => null,
     readiness: async () => ({}),
     moduleStates: () => ({}),

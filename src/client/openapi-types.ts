@@ -29,7 +29,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics (text exposition format) */
+    /**
+     * Prometheus metrics (text exposition format)
+     * @description With LASTMILE_METRICS_TOKEN set, send it as `Authorization: Bearer <token>`. Without one, open in development and refused in production.
+     */
     get: operations['getMetrics'];
     put?: never;
     post?: never;
@@ -517,6 +520,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/drivers/me/channel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Driver app channel (WebSocket): locations in, offers out
+     * @description A WebSocket upgrade. Browsers authenticate with `?ticket=` or the subprotocols `lastmile.v1` + `bearer.<token>`; other clients may send `Authorization`. A page of another origin is refused (403) unless LASTMILE_WS_ALLOWED_ORIGINS allows it; a plain GET is 426.
+     *
+     *     Roles: driver
+     */
+    get: operations['getDriversMeChannel'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/drivers/me/locations': {
     parameters: {
       query?: never;
@@ -981,7 +1006,13 @@ export interface paths {
      */
     get: operations['getOrdersByIdPayment'];
     put?: never;
-    post?: never;
+    /**
+     * Pay for a declined order with another card
+     * @description Only for an order in payment_failed, before its retry grace ends (the 402 of the decline says until when). One attempt at a time.
+     *
+     *     Roles: customer
+     */
+    post: operations['postOrdersByIdPayment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1062,6 +1093,28 @@ export interface paths {
      * @description Roles: store, ops
      */
     post: operations['postOrdersByIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}/track': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live tracking (WebSocket): status, driver position (≤ 1/s), ETA; resume with ?after=<seq>
+     * @description A WebSocket upgrade. Browsers authenticate with `?ticket=` or the subprotocols `lastmile.v1` + `bearer.<token>`; other clients may send `Authorization`. A page of another origin is refused (403) unless LASTMILE_WS_ALLOWED_ORIGINS allows it; a plain GET is 426.
+     *
+     *     Roles: customer, driver, store, ops
+     */
+    get: operations['getOrdersByIdTrack'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1190,6 +1243,26 @@ export interface paths {
     patch: operations['patchProductsById'];
     trace?: never;
   };
+  '/v1/realtime/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A single-use ticket that opens one WebSocket for the caller (?ticket=)
+     * @description Valid 30 s, once, for the caller who asked. Put it in the socket's URL: `?ticket=…`. It authenticates nothing but a WebSocket upgrade. The body may be left out.
+     */
+    post: operations['postRealtimeTickets'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/search': {
     parameters: {
       query?: never;
@@ -1279,7 +1352,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Close a store
+     * Close a store (status closed)
      * @description Roles: ops, store
      */
     post: operations['postStoresByIdClose'];
@@ -1299,7 +1372,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Pause a store
+     * Pause a store (status paused)
      * @description Roles: ops, store
      */
     post: operations['postStoresByIdPause'];
@@ -1336,7 +1409,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Resume a store
+     * Resume a store (status open)
      * @description Roles: ops, store
      */
     post: operations['postStoresByIdResume'];
@@ -1400,7 +1473,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Stock of one product in a store, with its audit trail
+     * Stock of one product in a store
      * @description Roles: ops, store
      */
     get: operations['getStoresByIdStockByProductId'];
@@ -1423,7 +1496,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * The audit trail of one product in a store: who changed its stock, when and why
+     * @description Roles: ops, store
+     */
+    get: operations['getStoresByIdStockByProductIdAdjustments'];
     put?: never;
     /**
      * Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason
@@ -1516,6 +1593,263 @@ export interface components {
       prefix: string;
       revoked_at: string | null;
     };
+    /**
+     * @description A node of the category tree
+     * @example {
+     *       "id": "milk",
+     *       "name": "Milk",
+     *       "parent_id": "dairy",
+     *       "path": [
+     *         "dairy",
+     *         "milk"
+     *       ]
+     *     }
+     */
+    Category: {
+      id: string;
+      name: string;
+      parent_id: string | null;
+      /** @description Ids from the root down to this category */
+      path: string[];
+    };
+    /**
+     * @description An order on its way from the store to the customer
+     * @example {
+     *       "age_restricted": false,
+     *       "driver_id": "0190a3b1-2d11-7a4b-8c5d-6e7f8a9b0c04",
+     *       "dropoff": {
+     *         "address": "Invalidenstr. 12, 10115 Berlin",
+     *         "lat": 52.5301,
+     *         "lng": 13.4012
+     *       },
+     *       "id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *       "items": 3,
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "order_ready": false,
+     *       "promised_at": "2026-12-06T18:45:00.000Z",
+     *       "proof_photo_ref": null,
+     *       "rating": null,
+     *       "ready_estimate_at": "2026-12-06T18:20:00.000Z",
+     *       "reason": null,
+     *       "status": "at_store",
+     *       "status_at": "2026-12-06T18:17:41.000Z",
+     *       "steps": [
+     *         {
+     *           "at": "2026-12-06T18:11:02.000Z",
+     *           "lat": null,
+     *           "lng": null,
+     *           "note": null,
+     *           "status": "assigned"
+     *         },
+     *         {
+     *           "at": "2026-12-06T18:17:41.000Z",
+     *           "lat": 52.5248,
+     *           "lng": 13.3921,
+     *           "note": null,
+     *           "status": "at_store"
+     *         }
+     *       ],
+     *       "store_id": "0190a3b1-1c00-7d2a-9f3e-7a6b5c4d3e03",
+     *       "trip_id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02",
+     *       "version": 3
+     *     }
+     */
+    Delivery: {
+      /** @description The handover needs an age check */
+      age_restricted: boolean;
+      /** @description The assigned driver, if any */
+      driver_id: string | null;
+      dropoff: {
+        address: string;
+        lat: number;
+        lng: number;
+      };
+      /** Format: uuid */
+      id: string;
+      items: number;
+      /** Format: uuid */
+      order_id: string;
+      /** @description The store has packed the order (pickup allowed) */
+      order_ready: boolean;
+      /** @description Only for the customer, who tells it to the courier at the door */
+      pin?: string;
+      /**
+       * Format: date-time
+       * @description Promised to the customer
+       */
+      promised_at: string;
+      /** @description The handover photo, when delivered without the PIN */
+      proof_photo_ref: string | null;
+      /** @description The customer's stars for the courier */
+      rating: number | null;
+      /**
+       * Format: date-time
+       * @description When it should be packed
+       */
+      ready_estimate_at: string;
+      /** @description Why it failed, was returned, canceled or taken from its driver */
+      reason: string | null;
+      /**
+       * @description Where the delivery is. Moves: pending → assigned | canceled; assigned → at_store | pending | canceled; at_store → picked_up | pending | canceled; picked_up → at_dropoff | failed | returned; at_dropoff → delivered | failed | returned; final: delivered, failed, returned, canceled
+       * @enum {string}
+       */
+      status:
+        | 'pending'
+        | 'assigned'
+        | 'at_store'
+        | 'picked_up'
+        | 'at_dropoff'
+        | 'delivered'
+        | 'failed'
+        | 'returned'
+        | 'canceled';
+      /**
+       * Format: date-time
+       * @description When the status last changed
+       */
+      status_at: string;
+      /** @description How it got here, oldest first, with where each step was taken */
+      steps: {
+        /** Format: date-time */
+        at: string;
+        lat: number | null;
+        lng: number | null;
+        note: string | null;
+        /**
+         * @description The status reached (`unassigned`: ops took it back)
+         * @enum {string}
+         */
+        status:
+          | 'pending'
+          | 'assigned'
+          | 'at_store'
+          | 'picked_up'
+          | 'at_dropoff'
+          | 'delivered'
+          | 'failed'
+          | 'returned'
+          | 'canceled'
+          | 'unassigned';
+      }[];
+      /** Format: uuid */
+      store_id: string;
+      /** Format: uuid */
+      trip_id: string;
+      /** @description Goes up with every change: higher is newer */
+      version: number;
+    };
+    /** @description A trip waiting for a driver, as ops watches it */
+    DispatchQueueEntry: {
+      /** @description Seconds since the trip was planned */
+      age_s: number;
+      /** @description Deliveries on the trip */
+      deliveries: number;
+      /**
+       * Format: date-time
+       * @description When offering was to start
+       */
+      dispatch_at: string;
+      escalated_at: string | null;
+      items: number;
+      offers_made: number;
+      /** @description Raised by every escalation and reassignment */
+      priority: number;
+      /** @description The search radius reached (0 = the first) */
+      round: number;
+      /**
+       * @description Where the trip is. Moves: scheduled → searching | offered | canceled; searching → offered | canceled; offered → assigned | searching | canceled; assigned → done | searching | canceled; final: done, canceled
+       * @enum {string}
+       */
+      status: 'scheduled' | 'searching' | 'offered' | 'assigned' | 'done' | 'canceled';
+      /** Format: uuid */
+      store_id: string;
+      /** Format: uuid */
+      trip_id: string;
+      /** @description Seconds past its dispatch time without a driver */
+      waiting_s: number;
+    };
+    /**
+     * @description A courier: profile, shift status and record
+     * @example {
+     *       "acceptance_rate": 0.857,
+     *       "capacity_items": 15,
+     *       "deliveries_done": 12,
+     *       "id": "0190a3b1-2d11-7a4b-8c5d-6e7f8a9b0c04",
+     *       "last_job_at": "2026-12-06T17:40:12.000Z",
+     *       "last_position": {
+     *         "at": "2026-12-06T18:02:30.000Z",
+     *         "lat": 52.5251,
+     *         "lng": 13.3935
+     *       },
+     *       "name": "Ada Rider",
+     *       "phone": "+49 30 1234567",
+     *       "rating": 4.75,
+     *       "ratings_count": 4,
+     *       "status": "available",
+     *       "status_at": "2026-12-06T17:58:00.000Z",
+     *       "vehicle": "bike"
+     *     }
+     */
+    Driver: {
+      /** @description Offers accepted, with a prior of 4 out of 5 for new drivers */
+      acceptance_rate: number;
+      /** @description Items the vehicle carries */
+      capacity_items: number;
+      deliveries_done: number;
+      /** Format: uuid */
+      id: string;
+      last_job_at: string | null;
+      /** @description The last stored position (written every second or so), if any */
+      last_position: {
+        /** Format: date-time */
+        at: string;
+        lat: number;
+        lng: number;
+      } | null;
+      name: string;
+      phone: string | null;
+      /** @description Mean stars from customers; null before the first rating */
+      rating: number | null;
+      ratings_count: number;
+      /**
+       * @description Shift status; on_delivery is set and cleared by dispatch. Moves: offline → available; available → offline | on_delivery | break; on_delivery → available; break → offline | available
+       * @enum {string}
+       */
+      status: 'offline' | 'available' | 'on_delivery' | 'break';
+      /** Format: date-time */
+      status_at: string;
+      /** @enum {string} */
+      vehicle: 'bike' | 'scooter' | 'car';
+    };
+    /**
+     * @description What the import did; a refused row changed nothing
+     * @example {
+     *       "applied": 2,
+     *       "errors": [
+     *         {
+     *           "field": "price_minor",
+     *           "line": 3,
+     *           "message": "price_minor: must be >= 0"
+     *         }
+     *       ],
+     *       "failed": 1,
+     *       "rows": 3
+     *     }
+     */
+    ImportResult: {
+      /** @description Rows written (or already as the file says) */
+      applied: number;
+      errors: {
+        field?: string;
+        /** @description 1-based line of the file where the row starts (the CSV header is line 1) */
+        line: number;
+        message: string;
+      }[];
+      /** @description Rows refused, each with one entry in errors (up to the first 1000) */
+      failed: number;
+      /** @description Data rows read (blank lines and the CSV header not counted) */
+      rows: number;
+    };
     /** @description The caller: a user account, or a partner calling with an API key */
     Me:
       | {
@@ -1539,6 +1873,33 @@ export interface components {
           /** @enum {string} */
           role: 'partner';
         };
+    /**
+     * @description A store that delivers to the asked point and is open now
+     * @example {
+     *       "address": "Torstraße 1, Berlin",
+     *       "avg_prep_minutes": 5,
+     *       "distance_m": 1020,
+     *       "eta_minutes": 11,
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12",
+     *       "lat": 52.529,
+     *       "lng": 13.401,
+     *       "name": "Mitte"
+     *     }
+     */
+    NearbyStore: {
+      address: string;
+      /** @description Usual minutes to prepare an order */
+      avg_prep_minutes: number;
+      /** @description Straight-line metres from the asked point */
+      distance_m: number;
+      /** @description Estimated minutes to the door if ordered now */
+      eta_minutes: number;
+      /** Format: uuid */
+      id: string;
+      lat: number;
+      lng: number;
+      name: string;
+    };
     NewApiKey: {
       /** Format: uuid */
       id: string;
@@ -1546,6 +1907,72 @@ export interface components {
       key: string;
       partner_name: string;
       prefix: string;
+    };
+    /**
+     * @description A trip offered to one driver, who accepts or declines it before it expires
+     * @example {
+     *       "created_at": "2026-12-06T18:10:40.000Z",
+     *       "dropoffs": [
+     *         {
+     *           "delivery_id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *           "items": 3,
+     *           "lat": 52.5301,
+     *           "lng": 13.4012,
+     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10"
+     *         }
+     *       ],
+     *       "expires_at": "2026-12-06T18:11:10.000Z",
+     *       "id": "0190f0c2-7b20-7f32-b5d6-6e1f0c2d8a05",
+     *       "pickup": {
+     *         "lat": 52.5248,
+     *         "lng": 13.3921
+     *       },
+     *       "pickup_m": 850,
+     *       "radius_m": 3000,
+     *       "responded_at": null,
+     *       "status": "open",
+     *       "store_id": "0190a3b1-1c00-7d2a-9f3e-7a6b5c4d3e03",
+     *       "trip_id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02"
+     *     }
+     */
+    Offer: {
+      /** Format: date-time */
+      created_at: string;
+      /** @description The trip's drop-offs, each with its delivery and order */
+      dropoffs: {
+        /** Format: uuid */
+        delivery_id: string;
+        items: number;
+        lat: number;
+        lng: number;
+        /** Format: uuid */
+        order_id: string;
+      }[];
+      /**
+       * Format: date-time
+       * @description Accept before this
+       */
+      expires_at: string;
+      /** Format: uuid */
+      id: string;
+      pickup: {
+        lat: number;
+        lng: number;
+      };
+      /** @description How far the driver was from the store when offered */
+      pickup_m: number;
+      /** @description The search radius it was offered in */
+      radius_m: number;
+      responded_at: string | null;
+      /**
+       * @description Where the offer is. Moves: open → accepted | declined | expired | withdrawn; final: accepted, declined, expired, withdrawn
+       * @enum {string}
+       */
+      status: 'open' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+      /** Format: uuid */
+      store_id: string;
+      /** Format: uuid */
+      trip_id: string;
     };
     /**
      * @description RFC 9457 problem details (application/problem+json). Some codes add fields: PAYMENT_DECLINED carries `order_id` and `decline_reason`, OUT_OF_STOCK the short lines.
@@ -1578,6 +2005,7 @@ export interface components {
         | 'REQUEST_TIMEOUT'
         | 'PAYLOAD_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'UPGRADE_REQUIRED'
         | 'IDEMPOTENCY_KEY_REUSED'
         | 'UNPROCESSABLE'
         | 'RATE_LIMITED'
@@ -1603,6 +2031,131 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    /**
+     * @description A product of the catalog, the same in every store
+     * @example {
+     *       "age_restricted": false,
+     *       "brand": "Farm",
+     *       "category_id": "milk",
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a11",
+     *       "image_url": null,
+     *       "name": "Oat milk 1 l",
+     *       "price": {
+     *         "amount_minor": 199,
+     *         "currency": "EUR"
+     *       },
+     *       "sku": "MILK-1",
+     *       "version": 1,
+     *       "weight_g": 1030
+     *     }
+     */
+    Product: {
+      /** @description Checkout asks for proof of age */
+      age_restricted: boolean;
+      /** @description Empty when unknown */
+      brand: string;
+      category_id: string;
+      /** Format: uuid */
+      id: string;
+      image_url: string | null;
+      name: string;
+      price: {
+        /** @description In minor units (cents) */
+        amount_minor: number;
+        /** @description ISO 4217 code */
+        currency: string;
+      };
+      sku: string;
+      /** @description Goes up by one with every change */
+      version: number;
+      weight_g: number | null;
+    };
+    /** @description The rate-limit policy in force in this process and the state of its counters */
+    RateLimitState:
+      | {
+          /** @enum {boolean} */
+          enabled: false;
+        }
+      | {
+          /**
+           * @description Where the counters live
+           * @enum {string}
+           */
+          counters: 'memory' | 'redis';
+          /** @enum {boolean} */
+          enabled: true;
+          /** @description Why the last edit of the file was refused (the policy in force stays) */
+          last_error: string | null;
+          /** @description API processes sharing the limits (a fallback share divides by it) */
+          live_processes: number;
+          /**
+           * Format: date-time
+           * @description When it was last loaded
+           */
+          loaded_at: string;
+          policy: {
+            callers?: {
+              [key: string]: string;
+            };
+            exempt?: string[];
+            on_redis_failure: 'open' | 'closed' | 'local';
+            role_tiers: {
+              [key: string]: string;
+            };
+            routes: {
+              match: string[];
+              name: string;
+              on_redis_failure?: 'open' | 'closed' | 'local';
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            }[];
+            tiers: {
+              [key: string]:
+                | 'unlimited'
+                | {
+                    /** @enum {string} */
+                    algorithm: 'sliding_window';
+                    limit: number;
+                    window_s: number;
+                  }
+                | {
+                    /** @enum {string} */
+                    algorithm: 'token_bucket';
+                    capacity: number;
+                    refill_per_s: number;
+                  };
+            };
+          };
+          /** @description False while checks fall back */
+          redis_healthy: boolean;
+          /** @description Reloads of the file since start */
+          reloads: number;
+          /** @description `built-in`, or the policy file read */
+          source: string;
+        };
+    /** @description A product matching the text, with the best store to order it */
+    SearchHit: {
+      /** @description Units available at `store` */
+      available: number;
+      product: components['schemas']['Product'];
+      /** @description How close the text matched, 0 to 1 (higher is closer) */
+      score: number;
+      store: components['schemas']['NearbyStore'];
+    };
     /** @description A bearer token for the signed-in account */
     Session: {
       /** @description Send as `Authorization: Bearer <access_token>` */
@@ -1622,6 +2175,217 @@ export interface components {
          */
         role: 'customer' | 'driver' | 'store' | 'ops';
       };
+    };
+    /** @description An account that signs in with the store role, bound to one store */
+    StaffAccount: {
+      email: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** Format: uuid */
+      store_id: string;
+    };
+    /**
+     * @description The stock of one product in one store
+     * @example {
+     *       "available": 21,
+     *       "on_hand": 24,
+     *       "product_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a11",
+     *       "reserved": 3,
+     *       "store_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12",
+     *       "updated_at": "2026-12-06T18:04:11.120Z"
+     *     }
+     */
+    Stock: {
+      /** @description on_hand − reserved: can be ordered */
+      available: number;
+      /** @description Units in the store */
+      on_hand: number;
+      /** Format: uuid */
+      product_id: string;
+      /** @description Units held for orders and carts */
+      reserved: number;
+      /** Format: uuid */
+      store_id: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    /** @description One change of the units on hand, in the audit trail */
+    StockAdjustment: {
+      /** @description The account that made the change */
+      actor_id: string;
+      /** Format: date-time */
+      created_at: string;
+      /** @description Units added (+) or removed (−) by this change */
+      delta: number;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description count and import set the level; restock and adjustment add to it
+       * @enum {string}
+       */
+      kind: 'count' | 'restock' | 'adjustment' | 'import';
+      on_hand_after: number;
+      /** Format: uuid */
+      product_id: string;
+      reason: string;
+      /** Format: uuid */
+      store_id: string;
+    };
+    /**
+     * @description A store and its delivery zone
+     * @example {
+     *       "address": "Torstraße 1, Berlin",
+     *       "avg_prep_s": 300,
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12",
+     *       "lat": 52.529,
+     *       "lng": 13.401,
+     *       "name": "Mitte",
+     *       "opening_hours": {
+     *         "mon": [
+     *           [
+     *             "08:00",
+     *             "23:00"
+     *           ]
+     *         ],
+     *         "sat": [
+     *           [
+     *             "09:00",
+     *             "22:00"
+     *           ]
+     *         ]
+     *       },
+     *       "status": "open",
+     *       "timezone": "Europe/Berlin",
+     *       "version": 3,
+     *       "zone": {
+     *         "polygon": null,
+     *         "radius_m": 3000
+     *       }
+     *     }
+     */
+    Store: {
+      /** @description Empty when not given */
+      address: string;
+      /** @description Usual seconds to prepare an order */
+      avg_prep_s: number;
+      /** Format: uuid */
+      id: string;
+      lat: number;
+      lng: number;
+      name: string;
+      /** @description Local opening hours per weekday: [["08:00","23:00"]]; a missing day is closed */
+      opening_hours: {
+        fri?: [string, string][];
+        mon?: [string, string][];
+        sat?: [string, string][];
+        sun?: [string, string][];
+        thu?: [string, string][];
+        tue?: [string, string][];
+        wed?: [string, string][];
+      };
+      /**
+       * @description A new store is open. Staff or ops move it with POST /v1/stores/{id}/pause → paused, POST /v1/stores/{id}/resume → open, POST /v1/stores/{id}/close → closed, from any status. Only an open store within its opening hours takes orders.
+       * @enum {string}
+       */
+      status: 'open' | 'paused' | 'closed';
+      /** @description IANA time zone of the opening hours */
+      timezone: string;
+      /** @description Send as expected_version to change it safely */
+      version: number;
+      /** @description Where the store delivers */
+      zone: {
+        polygon: [number, number][] | null;
+        /** @description Delivery radius around the store */
+        radius_m: number;
+      };
+    };
+    /** @description A product on a store’s shelf, with the units available now */
+    StoreProduct: {
+      /** @description Units that can be ordered now */
+      available: number;
+      product: components['schemas']['Product'];
+    };
+    /**
+     * @description A driver's job: one pickup at a store and one or more drop-offs
+     * @example {
+     *       "assigned_at": "2026-12-06T18:11:02.000Z",
+     *       "deliveries": [
+     *         {
+     *           "age_restricted": false,
+     *           "driver_id": "0190a3b1-2d11-7a4b-8c5d-6e7f8a9b0c04",
+     *           "dropoff": {
+     *             "address": "Invalidenstr. 12, 10115 Berlin",
+     *             "lat": 52.5301,
+     *             "lng": 13.4012
+     *           },
+     *           "id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *           "items": 3,
+     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *           "order_ready": false,
+     *           "promised_at": "2026-12-06T18:45:00.000Z",
+     *           "proof_photo_ref": null,
+     *           "rating": null,
+     *           "ready_estimate_at": "2026-12-06T18:20:00.000Z",
+     *           "reason": null,
+     *           "status": "at_store",
+     *           "status_at": "2026-12-06T18:17:41.000Z",
+     *           "steps": [
+     *             {
+     *               "at": "2026-12-06T18:11:02.000Z",
+     *               "lat": null,
+     *               "lng": null,
+     *               "note": null,
+     *               "status": "assigned"
+     *             },
+     *             {
+     *               "at": "2026-12-06T18:17:41.000Z",
+     *               "lat": 52.5248,
+     *               "lng": 13.3921,
+     *               "note": null,
+     *               "status": "at_store"
+     *             }
+     *           ],
+     *           "store_id": "0190a3b1-1c00-7d2a-9f3e-7a6b5c4d3e03",
+     *           "trip_id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02",
+     *           "version": 3
+     *         }
+     *       ],
+     *       "driver_id": "0190a3b1-2d11-7a4b-8c5d-6e7f8a9b0c04",
+     *       "id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02",
+     *       "items": 3,
+     *       "pickup": {
+     *         "lat": 52.5248,
+     *         "lng": 13.3921
+     *       },
+     *       "status": "assigned",
+     *       "status_at": "2026-12-06T18:11:02.000Z",
+     *       "store_id": "0190a3b1-1c00-7d2a-9f3e-7a6b5c4d3e03"
+     *     }
+     */
+    Trip: {
+      assigned_at: string | null;
+      /** @description Its deliveries, earliest promise first */
+      deliveries: components['schemas']['Delivery'][];
+      /** @description The driver who took it, if any */
+      driver_id: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description Items still to carry */
+      items: number;
+      pickup: {
+        lat: number;
+        lng: number;
+      };
+      /**
+       * @description Where the trip is. Moves: scheduled → searching | offered | canceled; searching → offered | canceled; offered → assigned | searching | canceled; assigned → done | searching | canceled; final: done, canceled
+       * @enum {string}
+       */
+      status: 'scheduled' | 'searching' | 'offered' | 'assigned' | 'done' | 'canceled';
+      /** Format: date-time */
+      status_at: string;
+      /** Format: uuid */
+      store_id: string;
     };
   };
   responses: never;
@@ -1749,6 +2513,28 @@ export interface operations {
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -2478,7 +3264,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What the import did; a refused row changed nothing */
+      /** @description The file was read to its end */
       200: {
         headers: {
           /** @description Requests allowed in the current window */
@@ -2494,20 +3280,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Rows written (or already as the file says) */
-            applied: number;
-            errors: {
-              field?: string;
-              /** @description 1-based line of the file where the row starts (the CSV header is line 1) */
-              line: number;
-              message: string;
-            }[];
-            /** @description Rows refused, each with one entry in errors (up to the first 1000) */
-            failed: number;
-            /** @description Data rows read (blank lines and the CSV header not counted) */
-            rows: number;
-          };
+          'application/json': components['schemas']['ImportResult'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
@@ -2606,13 +3379,63 @@ export interface operations {
   };
   getCategories: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description A page of categories */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Category'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Unchanged since the ETag sent in If-None-Match */
+      304: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -2684,6 +3507,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The category as stored */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Category'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -2822,6 +3666,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The delivery */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -2926,6 +3789,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -2970,7 +3854,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3074,6 +3958,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3118,7 +4023,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3225,6 +4130,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3269,7 +4195,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3302,7 +4228,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      /** @description `UNPROCESSABLE`: The request cannot be processed; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3374,6 +4300,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3418,7 +4365,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3522,6 +4469,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3566,7 +4534,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3671,6 +4639,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3715,7 +4704,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3818,6 +4807,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The trip the driver held, searching again */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Trip'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3862,7 +4872,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -3954,6 +4964,28 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Your open offer, or none */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A driver holds at most one open offer, so never more than one */
+            items: components['schemas']['Offer'][];
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4040,6 +5072,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The job is yours: the trip, as `GET /v1/dispatch/trips/current` */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Trip'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4084,7 +5137,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -4165,6 +5218,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The offer, declined */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Offer'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4209,7 +5283,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -4295,6 +5369,7 @@ export interface operations {
   getDispatchQueue: {
     parameters: {
       query?: {
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -4303,6 +5378,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Waiting trips */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DispatchQueueEntry'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4384,6 +5482,42 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The trip you are on */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Trip'];
+        };
+      };
+      /** @description You have no job right now */
+      204: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4476,6 +5610,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The trip, searching again or already offered to the next driver */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Trip'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4520,7 +5675,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -4607,7 +5762,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'offline' | 'available' | 'on_delivery' | 'break';
-        after?: string;
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -4616,6 +5771,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Drivers in id order */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Driver'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4712,6 +5890,29 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Onboarded; the driver signs in with the email and password */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Where the created resource is read */
+          Location?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Driver'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4745,7 +5946,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -4837,6 +6038,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Your profile */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Driver'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -4861,6 +6081,119 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDriversMeChannel: {
+    parameters: {
+      query?: {
+        /** @description A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"] */
+        ticket?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered). Its messages are described in /asyncapi.json */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UPGRADE_REQUIRED`: This route is a WebSocket */
+      426: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -4935,6 +6268,34 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Stored: how many points were kept and dropped */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Points kept */
+            accepted: number;
+            dropped: {
+              /** @description Faster than 70 m/s */
+              impossible_jump: number;
+              /** @description Older than the last point kept */
+              out_of_order: number;
+            };
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -5047,6 +6408,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Your profile in its new status */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Driver'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -5080,7 +6462,18 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -5174,6 +6567,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The driver */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Driver'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -5845,6 +7257,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The policy and the limiter of this process */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateLimitState'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -6477,6 +7908,8 @@ export interface operations {
       query?: {
         status?:
           | 'placed'
+          | 'payment_failed'
+          | 'authorizing'
           | 'authorized'
           | 'accepted'
           | 'preparing'
@@ -7206,6 +8639,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order's delivery */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7309,6 +8761,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Rated: the delivery with its rating */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7353,7 +8826,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -7576,6 +9049,154 @@ export interface operations {
       };
       /** @description `NOT_FOUND`: Not found */
       404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOrdersByIdPayment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The payment provider's token of the other card */
+          card_token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -8161,6 +9782,123 @@ export interface operations {
       };
     };
   };
+  getOrdersByIdTrack: {
+    parameters: {
+      query?: {
+        /** @description Resume cursor: the last `seq` received */
+        after?: number;
+        /** @description A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"] */
+        ticket?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered). Its messages are described in /asyncapi.json */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UPGRADE_REQUIRED`: This route is a WebSocket */
+      426: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOrdersByIdTracking: {
     parameters: {
       query?: {
@@ -8546,9 +10284,7 @@ export interface operations {
           'X-Request-Id'?: string;
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
@@ -8745,6 +10481,29 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Where the created resource is read */
+          Location?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8778,7 +10537,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8872,6 +10631,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The product */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8963,6 +10741,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The product after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9090,12 +10889,148 @@ export interface operations {
       };
     };
   };
+  postRealtimeTickets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The only socket the ticket opens; any of them when left out */
+          socket?: 'driver' | 'tracking';
+        };
+      };
+    };
+    responses: {
+      /** @description A ticket: open the socket with ?ticket= before it expires; it opens one socket once */
+      201: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Opaque; shown once */
+            ticket: string;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getSearch: {
     parameters: {
       query: {
         lat: number;
         lng: number;
         q: string;
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -9104,6 +11039,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of matches */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['SearchHit'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Unchanged since the ETag sent in If-None-Match */
+      304: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9157,7 +11138,8 @@ export interface operations {
   getStores: {
     parameters: {
       query?: {
-        after?: string;
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
         status?: 'open' | 'paused' | 'closed';
         limit?: number;
       };
@@ -9167,6 +11149,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of stores */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Store'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9277,6 +11282,29 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created, open */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Where the created resource is read */
+          Location?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9399,6 +11427,8 @@ export interface operations {
         lat: number;
         lng: number;
         radius_m?: number;
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -9407,6 +11437,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of stores */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['NearbyStore'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Unchanged since the ETag sent in If-None-Match */
+      304: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9468,6 +11544,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The store */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9571,6 +11666,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The store after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9615,7 +11731,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9712,6 +11828,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The store, now closed */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9831,6 +11968,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The store, now paused */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9941,6 +12099,7 @@ export interface operations {
       query?: {
         category?: string;
         q?: string;
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
         cursor?: string;
         limit?: number;
       };
@@ -9952,6 +12111,52 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of the shelf */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['StoreProduct'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Unchanged since the ETag sent in If-None-Match */
+      304: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10027,6 +12232,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The store, now open */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Store'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10134,7 +12360,11 @@ export interface operations {
   };
   getStoresByIdStaff: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -10143,6 +12373,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of staff accounts */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['StaffAccount'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10249,6 +12502,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created; it signs in with its email and password */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffAccount'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10293,7 +12567,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -10395,7 +12669,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What the import did; a refused row changed nothing */
+      /** @description The file was read to its end */
       200: {
         headers: {
           /** @description Requests allowed in the current window */
@@ -10411,20 +12685,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Rows written (or already as the file says) */
-            applied: number;
-            errors: {
-              field?: string;
-              /** @description 1-based line of the file where the row starts (the CSV header is line 1) */
-              line: number;
-              message: string;
-            }[];
-            /** @description Rows refused, each with one entry in errors (up to the first 1000) */
-            failed: number;
-            /** @description Data rows read (blank lines and the CSV header not counted) */
-            rows: number;
-          };
+          'application/json': components['schemas']['ImportResult'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
@@ -10544,6 +12805,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The stock now */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Stock'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10649,6 +12929,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The stock after the count */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Stock'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10693,7 +12994,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -10776,30 +13077,45 @@ export interface operations {
       };
     };
   };
-  postStoresByIdStockByProductIdAdjustments: {
+  getStoresByIdStockByProductIdAdjustments: {
     parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
-        'idempotency-key'?: string;
+      query?: {
+        /** @description The `next_cursor` of the previous page; leave out for the first page */
+        cursor?: string;
+        limit?: number;
       };
+      header?: never;
       path: {
         id: string;
         productId: string;
       };
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Units added (+) or removed (−); not 0 */
-          delta: number;
-          kind: 'restock' | 'adjustment';
-          reason: string;
+    requestBody?: never;
+    responses: {
+      /** @description A page of the audit trail */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['StockAdjustment'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
         };
       };
-    };
-    responses: {
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10844,7 +13160,135 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postStoresByIdStockByProductIdAdjustments: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+        productId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Units added (+) or removed (−); not 0 */
+          delta: number;
+          kind: 'restock' | 'adjustment';
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The stock after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Stock'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */

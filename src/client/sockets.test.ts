@@ -8,6 +8,8 @@ import { seedDriverProfile } from '../modules/drivers/index.ts';
 import { handshake } from './socket-core.ts';
 import {
   ChannelRefusal,
+  createLastmileClient,
+  unwrap,
   openDriverChannel,
   openTrackingSocket,
   SUBPROTOCOL,
@@ -150,6 +152,37 @@ describe('the tracking socket', () => {
     });
     await expect(socket.opened).rejects.toThrow(/HTTP 401/);
     expect(made).toHaveLength(1);
+  });
+});
+
+describe('socket sign-in as a browser does it', () => {
+  it('opens with the bearer subprotocol, and with a single-use ticket asked for each time', async () => {
+    const viaProtocol = openDriverChannel({
+      baseUrl: base,
+      auth: { token: await t.tokenFor('driver'), via: 'protocol' },
+    });
+    const api = createLastmileClient({ baseUrl: base, token: await t.tokenFor('driver') });
+    const issued: string[] = [];
+    const viaTicket = openDriverChannel({
+      baseUrl: base,
+      auth: {
+        ticket: async () => {
+          const { ticket } = await unwrap(api.POST('/v1/realtime/tickets', { body: {} }));
+          issued.push(ticket);
+          return ticket;
+        },
+      },
+    });
+    try {
+      await viaProtocol.opened;
+      await viaTicket.opened;
+      await expect(viaProtocol.ping()).resolves.toBeUndefined();
+      await expect(viaTicket.ping()).resolves.toBeUndefined();
+      expect(issued).toHaveLength(1);
+    } finally {
+      viaProtocol.close();
+      viaTicket.close();
+    }
   });
 });
 

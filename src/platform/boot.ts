@@ -24,6 +24,8 @@ export interface RunningPlatform {
   databaseUrl: string;
   embedded: boolean;
   relay: OutboxRelay | null;
+  /** Ends one of `holdReadiness`. */
+  ready(name: string): void;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,11 @@ export interface StartOptions {
   clock?: Clock;
   /** Skip the durable workflow engine (tests of modules without workflows). */
   workflows?: boolean;
+  /**
+   * Work that must finish before /ready says yes (e.g. `demo-seed`); each is ended with
+   * `platform.ready(name)`. Until then /ready answers 503 naming what it waits for.
+   */
+  holdReadiness?: readonly string[];
 }
 
 /**
@@ -50,6 +57,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
     modules.map((m) => [m.name, 'starting']),
   );
   const stack = createStopStack(logger);
+  const holds = new Set(opts.holdReadiness ?? []);
 
   try {
     const { database, databaseUrl, embedded } = await openDatabase(config, modules, logger, stack);
@@ -86,6 +94,8 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
           modules,
           adapters,
           moduleStates: () => moduleState,
+          holds,
+          embedded,
           listen: opts.listen !== false,
           stack,
         })
@@ -100,6 +110,9 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       databaseUrl,
       embedded,
       relay,
+      ready(name) {
+        holds.delete(name);
+      },
       stop() {
         stopping ??= (async () => {
           for (const m of modules) moduleState[m.name] = 'stopping';

@@ -47,6 +47,8 @@ function readSetting(
   if (value === undefined) return defaultOf(schema, name, nodeEnv);
   const problem = problemOf(schema, value, raw ?? '');
   if (problem) throw new ConfigError(name, problem);
+  if (nodeEnv === 'production' && schema.publicValue !== undefined && value === schema.publicValue)
+    throw new ConfigError(name, 'is the published development secret; set a secret of your own');
   return value;
 }
 

@@ -23,6 +23,8 @@ export interface SettingOptions extends SchemaOptions {
   ascending?: boolean;
   /** Patterned strings: what a valid value looks like, for the error message. */
   hint?: string;
+  /** Secrets: the published development value, refused in production even when set explicitly. */
+  publicValue?: string;
 }
 
 export type Setting = TSchema & SettingOptions;
@@ -63,7 +65,7 @@ export const list = <T extends TSchema>(items: T, options: SettingOptions) =>
 export const named = <T extends TProperties>(properties: T, options: SettingOptions) =>
   setting(Type.Object(properties, options));
 
-/** A secret with a public development default: production must set it. */
+/** A secret with a public development default: production must set it, to anything else. */
 export const secret = (env: string, description: string, devDefault: string) =>
   text({
     env,
@@ -71,4 +73,5 @@ export const secret = (env: string, description: string, devDefault: string) =>
     minLength: 32,
     defaultIn: { development: devDefault, test: devDefault },
     shownDefault: '(dev secret)',
+    publicValue: devDefault,
   });

@@ -11,6 +11,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { EDGE_SETTINGS } from './config-settings-edge.ts';
 
 export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -81,6 +82,26 @@ export const SETTINGS = {
     minimum: 60,
     maximum: 30 * DAY_S,
   }),
+  socketTicketTtlS: whole({
+    env: 'LASTMILE_WS_TICKET_TTL_S',
+    description: 'Seconds a WebSocket ticket (`POST /v1/realtime/tickets`, single use) stays valid',
+    default: 30,
+    minimum: 5,
+    maximum: 600,
+  }),
+  socketAllowedOrigins: list(
+    Type.String({
+      pattern: '^(\\*|https?://[^/?#\\s]+)$',
+      hint: 'expected * or an origin such as https://app.example.com',
+    }),
+    {
+      env: 'LASTMILE_WS_ALLOWED_ORIGINS',
+      description:
+        "Comma-separated browser origins allowed to open WebSockets besides the API's own (`*`: any); a client that sends no Origin is always allowed",
+      default: [],
+      shownDefault: '(same origin)',
+    },
+  ),
   roles: list(oneOf(ROLE_NAMES), {
     env: 'LASTMILE_ROLES',
     flag: '--role',
@@ -111,6 +132,21 @@ export const SETTINGS = {
     default: 10,
     minimum: 2,
     maximum: 200,
+  }),
+  dbStatementTimeoutMs: whole({
+    env: 'LASTMILE_DB_STATEMENT_TIMEOUT_MS',
+    description:
+      'Longest a statement of the running platform may take (migrations and seeding are exempt)',
+    default: 30_000,
+    minimum: 100,
+    maximum: 3_600_000,
+  }),
+  dbLockTimeoutMs: whole({
+    env: 'LASTMILE_DB_LOCK_TIMEOUT_MS',
+    description: 'Longest a statement may wait for a row or table lock',
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
   }),
   namespace: text({
     env: 'LASTMILE_NAMESPACE',
@@ -143,6 +179,22 @@ export const SETTINGS = {
       'Seconds a store has to accept a paid order before it is canceled and the payment voided',
     default: 300,
     minimum: 5,
+    maximum: DAY_S,
+  }),
+  paymentWaitMs: whole({
+    env: 'LASTMILE_PAYMENT_WAIT_MS',
+    description:
+      'Milliseconds checkout and a payment retry wait for the provider; later they answer 202 and the payment goes on',
+    default: 2000,
+    minimum: 1,
+    maximum: 60_000,
+  }),
+  paymentRetryGraceS: whole({
+    env: 'LASTMILE_PAYMENT_RETRY_GRACE_S',
+    description:
+      'Seconds a declined order keeps its stock for a retry with another card before it fails',
+    default: 300,
+    minimum: 1,
     maximum: DAY_S,
   }),
   fakepayWebhookSecret: secret(
@@ -226,56 +278,7 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 3600,
   }),
-  webhookMaxAttempts: whole({
-    env: 'LASTMILE_WEBHOOK_MAX_ATTEMPTS',
-    description: 'Attempts before a partner webhook delivery is kept as dead',
-    default: 8,
-    minimum: 1,
-    maximum: 50,
-  }),
-  webhookBackoffMs: whole({
-    env: 'LASTMILE_WEBHOOK_BACKOFF_MS',
-    description:
-      'Nominal first retry delay of a failed webhook delivery, doubled each attempt (capped at 1 h); each wait is jittered between half and all of it',
-    default: 1000,
-    minimum: 10,
-    maximum: 3_600_000,
-  }),
-  webhookTimeoutMs: whole({
-    env: 'LASTMILE_WEBHOOK_TIMEOUT_MS',
-    description: 'How long a partner endpoint may take to answer',
-    default: 5000,
-    minimum: 100,
-    maximum: 60_000,
-  }),
-  rateLimitPolicy: text({
-    env: 'LASTMILE_RATE_LIMITS',
-    description:
-      'Rate-limit policy: `default` (built in), `off`, or the path of a JSON policy file, reloaded when it changes',
-    default: 'default',
-  }),
-  rateLimitTimeoutMs: whole({
-    env: 'LASTMILE_RATE_LIMIT_TIMEOUT_MS',
-    description:
-      "A rate-limit check that Redis has not answered in this time (a batched call: plus 40 µs per check in it) uses the route's failure mode",
-    default: 10,
-    minimum: 1,
-    maximum: 10_000,
-  }),
-  rateLimitBreakAfter: whole({
-    env: 'LASTMILE_RATE_LIMIT_BREAK_AFTER',
-    description: "Consecutive failed Redis checks that open the rate limiter's breaker",
-    default: 5,
-    minimum: 1,
-    maximum: 1000,
-  }),
-  rateLimitHalfOpenMs: whole({
-    env: 'LASTMILE_RATE_LIMIT_HALF_OPEN_MS',
-    description: 'How long the open breaker skips Redis before trying it again',
-    default: 1000,
-    minimum: 10,
-    maximum: 600_000,
-  }),
+  ...EDGE_SETTINGS,
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -11,7 +11,28 @@ const fails = (env: Record<string, string>, overrides = {}) => {
   throw new Error('expected a ConfigError');
 };
 
+const SECRETS = {
+  JWT_SECRET: 'a-production-secret-of-forty-characters!!',
+  LASTMILE_FAKEPAY_WEBHOOK_SECRET: 'another-production-secret-forty-chars!!!',
+};
+/** The published development values, as development runs with them. */
+const DEV = loadConfig({});
+
 describe('config', () => {
+  it('reads the WebSocket origins as normalized origins or *, and refuses anything else', () => {
+    const c = loadConfig({
+      LASTMILE_WS_ALLOWED_ORIGINS: 'https://App.example.com:443, http://localhost:5173,*',
+    });
+    expect(c.sockets.allowedOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      '*',
+    ]);
+    for (const bad of ['app.example.com', 'https://app.example.com/path', 'ftp://x', 'null'])
+      expect(fails({ LASTMILE_WS_ALLOWED_ORIGINS: bad })).toBe('LASTMILE_WS_ALLOWED_ORIGINS');
+    expect(fails({ LASTMILE_WS_TICKET_TTL_S: '1' })).toBe('LASTMILE_WS_TICKET_TTL_S');
+  });
+
   it('has working defaults for a machine with nothing configured', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
@@ -38,6 +59,8 @@ describe('config', () => {
       reservationTtlS: 600,
       cartHolds: false,
       orderAcceptTimeoutS: 300,
+      paymentWaitMs: 2000,
+      paymentRetryGraceS: 300,
       ticketEscalationS: 900,
       drivers: { staleS: 60, historyS: 30, ingestMaxPending: 20_000 },
       dispatch: {
@@ -50,6 +73,7 @@ describe('config', () => {
       },
       webhooks: { maxAttempts: 8, backoffBaseMs: 1000, timeoutMs: 5000, concurrency: 16 },
       rateLimits: { policy: 'default', timeoutMs: 10, breakAfter: 5, halfOpenAfterMs: 1000 },
+      sockets: { ticketTtlS: 30, allowedOrigins: [] },
     });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
@@ -121,6 +145,28 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       'invalid setting JWT_SECRET: required when NODE_ENV=production',
     );
+  });
+
+  it('runs in production only when told, and then refuses the published secrets and open doors', () => {
+    expect(loadConfig({}).env).toBe('development');
+    expect(loadConfig({ LASTMILE_ENV: 'production', ...SECRETS }).env).toBe('production');
+    expect(() =>
+      loadConfig({ LASTMILE_ENV: 'production', ...SECRETS, JWT_SECRET: DEV.jwtSecret }),
+    ).toThrow('invalid setting JWT_SECRET: is the published development secret');
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        ...SECRETS,
+        LASTMILE_FAKEPAY_WEBHOOK_SECRET: DEV.fakepayWebhookSecret,
+      }),
+    ).toThrow('LASTMILE_FAKEPAY_WEBHOOK_SECRET');
+    const prod = loadConfig({ NODE_ENV: 'production', ...SECRETS });
+    expect(prod.trustedProxies).toEqual([]);
+    expect(prod.metricsToken).toBeUndefined();
+    expect(loadConfig({ LASTMILE_TRUSTED_PROXIES: '10.0.0.0/8,127.0.0.1' }).trustedProxies).toEqual(
+      ['10.0.0.0/8', '127.0.0.1'],
+    );
+    expect(fails({ LASTMILE_TRUSTED_PROXIES: 'everyone' })).toBe('LASTMILE_TRUSTED_PROXIES');
   });
 
   it('reads the dispatch strategy: scored by default, greedy on request, anything else refused by name', () => {

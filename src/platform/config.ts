@@ -33,23 +33,40 @@ export interface Config {
   dataDir: string;
   jwtSecret: string;
   jwtTtlS: number;
+  sockets: SocketSettings;
+  /** Reverse proxies whose X-Forwarded-For is believed (none: the peer address is the client). */
+  trustedProxies: string[];
+  /** Bearer that /metrics requires; undefined: open in development, refused in production. */
+  metricsToken: string | undefined;
   /** Without repeats. */
   roles: RoleName[];
   logLevel: LogLevel;
   instanceId: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
+  /** Session limits of the platform's connections (statement, lock wait). */
+  dbTimeouts: { statementMs: number; lockMs: number };
   ticketEscalationS: number;
   reserveStrategy: ReserveStrategy;
   reservationTtlS: number;
   cartHolds: boolean;
   orderAcceptTimeoutS: number;
+  /** How long a request waits for the payment provider before it answers 202. */
+  paymentWaitMs: number;
+  /** How long a declined order waits for another card. */
+  paymentRetryGraceS: number;
   namespace: string;
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
   dispatch: DispatchSettings;
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
   rateLimits: RateLimitSettings;
+}
+
+export interface SocketSettings {
+  ticketTtlS: number;
+  /** Origins allowed besides the API's own, normalized (`*` allows any). */
+  allowedOrigins: string[];
 }
 
 export interface RateLimitSettings {
@@ -93,8 +110,9 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ConfigOverrides = {},
 ): Config {
-  const nodeEnv =
-    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  // Production is explicit (NODE_ENV or LASTMILE_ENV); development is the default.
+  const named = env.LASTMILE_ENV ?? env.NODE_ENV;
+  const nodeEnv = named === 'production' ? 'production' : named === 'test' ? 'test' : 'development';
   const s = readSettings(env, overrides, nodeEnv);
   const roles = [...new Set(s.roles)];
   const config: Config = {
@@ -107,15 +125,24 @@ export function loadConfig(
     dataDir: path.resolve(s.dataDir),
     jwtSecret: s.jwtSecret,
     jwtTtlS: s.jwtTtlS,
+    sockets: {
+      ticketTtlS: s.socketTicketTtlS,
+      allowedOrigins: s.socketAllowedOrigins.map(normalizeOrigin),
+    },
+    trustedProxies: s.trustedProxies,
+    metricsToken: s.metricsToken,
     roles,
     logLevel: s.logLevel,
     instanceId: s.instanceId ?? `${roles.join('+')}-${s.port}`,
     bodyLimitBytes: s.bodyLimitBytes,
     dbPoolSize: s.dbPoolSize,
+    dbTimeouts: { statementMs: s.dbStatementTimeoutMs, lockMs: s.dbLockTimeoutMs },
     namespace: s.namespace,
     fakepayWebhookSecret: s.fakepayWebhookSecret,
     reserveStrategy: s.reserveStrategy,
     orderAcceptTimeoutS: s.orderAcceptTimeoutS,
+    paymentWaitMs: s.paymentWaitMs,
+    paymentRetryGraceS: s.paymentRetryGraceS,
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
     ticketEscalationS: s.ticketEscalationS,
@@ -147,6 +174,16 @@ export function loadConfig(
   };
   checkSharedServices(config);
   return config;
+}
+
+/** `https://App.example.com:443` and `https://app.example.com` are one origin. */
+function normalizeOrigin(value: string): string {
+  if (value === '*') return value;
+  try {
+    return new URL(value).origin;
+  } catch {
+    throw new ConfigError('LASTMILE_WS_ALLOWED_ORIGINS', `not an origin: "${value}"`);
+  }
 }
 
 function rateLimitPolicy(value: string): RateLimitSettings['policy'] {

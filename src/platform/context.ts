@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { TokenIssuer } from './auth/tokens.ts';
-import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './bus/port.ts';
+import type { DeclaredHandler, EventDefinition } from './bus/declared-event.ts';
+import type { EventBus, SubscribeOptions, Subscription } from './bus/port.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/pool.ts';
 import type { GeoIndex } from './geo/port.ts';
@@ -25,13 +26,14 @@ export interface PlatformContext {
   db: Db;
   bus: EventBus;
   /**
-   * Subscribes a consumer through the bus and remembers its handler, so the dead letters of this
-   * consumer can be replayed by the process that runs it. Modules subscribe through this.
+   * Subscribes a consumer to declared events (each type in the versions it reads) through the bus
+   * and remembers its handler, so the dead letters of this consumer can be replayed by the process
+   * that runs it. Modules subscribe through this; the handler gets payloads already checked.
    */
-  subscribe(
+  subscribe<const D extends EventDefinition>(
     consumer: string,
-    subjects: readonly string[],
-    handler: EventHandler,
+    events: readonly D[],
+    handler: DeclaredHandler<D>,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
   kv: KeyValueStore;

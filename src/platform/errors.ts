@@ -19,6 +19,7 @@ export const ErrorCodes = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  UPGRADE_REQUIRED: { status: 426, title: 'This route is a WebSocket' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
@@ -66,6 +67,10 @@ export const SqlState = {
   /** Raised by inventory_reserve when a line lacks stock. */
   OUT_OF_STOCK: 'LM001',
   DEADLOCK_DETECTED: '40P01',
+  /** statement_timeout ran out (or the statement was canceled). */
+  QUERY_CANCELED: '57014',
+  /** lock_timeout ran out. */
+  LOCK_NOT_AVAILABLE: '55P03',
   ADMIN_SHUTDOWN: '57P01',
   CANNOT_CONNECT_NOW: '57P03',
 } as const;

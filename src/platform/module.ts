@@ -1,6 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { EventDefinition } from './bus/declared-event.ts';
 import type { PlatformContext } from './context.ts';
+import type { SocketChannel } from './contract/socket-contract.ts';
 import type { ApiKeyResolver } from './http/auth-hook.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
@@ -15,6 +17,10 @@ export interface Stoppable {
  */
 export interface ModuleDefinition {
   name: string;
+  /** The event types this module publishes (the AsyncAPI document lists them). */
+  events?: readonly EventDefinition[];
+  /** The WebSocket routes this module serves, with their messages (for the AsyncAPI document). */
+  sockets?: readonly SocketChannel[];
   /** Modules whose public API this one calls; they boot first. */
   dependsOn?: readonly string[];
   /** Folder of numbered SQL files. */
@@ -31,6 +37,8 @@ export interface ModuleDefinition {
    * route refers to them with `ref()` and the OpenAPI document lists them as components.
    */
   schemas?: readonly TSchema[];
+  /** The module's tags in the OpenAPI document, with what a reader needs to know (state machines). */
+  apiTags?: readonly { name: string; description: string }[];
   /** Fastify plugin with the module's routes (api role). */
   routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** The one module that owns partner API keys provides how to resolve them. */

@@ -23,6 +23,8 @@ import { describeWithServices, natsUrl, redisUrl, testNamespace } from '../suppo
  * no courier on two trips, the ledger reconciles, no duplicate order.
  */
 const ACCEPT_TIMEOUT_S = 120;
+/** Declined orders wait this long for another card, so the drain does not wait out the default. */
+const PAYMENT_RETRY_GRACE_S = 60;
 
 /** A short, dense evening: about 50 orders in three minutes in a small neighbourhood, couriers close by. */
 const CHAOS_EVENING: SimConfig = {
@@ -68,6 +70,7 @@ describeWithServices('failure suite: a rush under faults', services, () => {
       REDIS_URL: redis.url,
       LASTMILE_NAMESPACE: testNamespace('chaos'),
       LASTMILE_ACCEPT_TIMEOUT_S: String(ACCEPT_TIMEOUT_S),
+      LASTMILE_PAYMENT_RETRY_GRACE_S: String(PAYMENT_RETRY_GRACE_S),
     });
     deployment = await startSplitDeployment(env, { apis: 2, workers: 1, timeoutMs: 90_000 });
     const killAndRestart = (name: string) => (deployment as SplitDeployment).crashAndRestart(name);
@@ -94,6 +97,7 @@ describeWithServices('failure suite: a rush under faults', services, () => {
       plan,
       tag: 'chaos',
       acceptTimeoutS: ACCEPT_TIMEOUT_S,
+      paymentRetryGraceS: PAYMENT_RETRY_GRACE_S,
       log: (m) => console.log(m),
       during: async (state) => {
         const t0 = state.startedAt;

@@ -48,6 +48,9 @@ export const nasty: fc.Arbitrary<unknown> = fc.oneof(
     'true',
     '\u0000',
     'a\u0000b',
+    '\ud800',
+    'ab\udfff',
+    '\ud83d\ud83d',
     '\uFEFF',
     '\u202Egnp.exe',
     '😀'.repeat(40),
@@ -112,7 +115,17 @@ function stringArb(s: JsonSchema, name: string, w: FuzzWorld): fc.Arbitrary<stri
   };
   // Schema-valid but hostile: control characters (NUL above all), line separators, astral planes.
   const hostile = fc.oneof(
-    fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\u2028', '\uffff', '\ud83d\ude00'),
+    fc.constantFrom(
+      '\u0000',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      '\u2028',
+      '\uffff',
+      '\ud83d\ude00',
+      '\ud800',
+      '\udc00',
+    ),
     fc.string({ maxLength: 1 }),
   );
   return fc.oneof(

@@ -75,13 +75,16 @@ export async function operations(
       path: o.path,
       auth: route.auth,
       documented,
-      websocket: false,
-      params: o.params,
+      // A documented WebSocket route is swept as one: by its upgrade.
+      websocket: route.websocket,
+      params: o.params.filter((p) => !(route.websocket && p.name === 'ticket')),
       body: o.body,
     };
   });
+  const listed = new Set(out.map((o) => `${o.method} ${o.path}`));
   for (const r of routesSeen.filter((x) => x.websocket)) {
     const path = r.url.replace(/:(\w+)/g, '{$1}');
+    if (listed.has(`GET ${path}`)) continue;
     out.push({
       method: 'GET',
       path,

@@ -1,4 +1,12 @@
-import { newEvent, type DomainEvent } from '../../src/platform/bus/event.ts';
+import {
+  DELIVERY_STATUS_EVENT,
+  DispatchEventDefs,
+} from '../../src/modules/dispatch/dispatch.events.ts';
+import { DELIVERY_RANK, type DeliveryStatus } from '../../src/modules/dispatch/delivery-state.ts';
+import { orderEventOf } from '../../src/modules/orders/orders.events.ts';
+import { ORDER_RANK, type OrderStatus } from '../../src/modules/orders/order-state.ts';
+import type { FollowedEvent } from '../../src/modules/tracking/index.ts';
+import { declaredEvent } from '../../src/platform/bus/declared-event.ts';
 
 /**
  * Order and delivery lifecycles as the tracking follower receives them: one event per committed
@@ -25,7 +33,7 @@ export const FINAL_STATUS: Record<Ending, string> = {
   reassigned: 'delivered',
 };
 
-type Step = ['order' | 'delivery', string, (0 | 1 | null)?];
+type Step = ['order', OrderStatus] | ['delivery', DeliveryStatus, 0 | 1 | null];
 
 /**
  * Each lifecycle's state changes in an order they may commit in: `order` steps move the order
@@ -78,11 +86,12 @@ const STEPS: Record<Ending, Step[]> = {
   ],
 };
 
-const orderEvent = (ids: LifecycleIds, status: string, version: number) =>
-  newEvent(`orders.order_${status}`, {
+const orderEvent = (ids: LifecycleIds, status: OrderStatus, version: number): FollowedEvent =>
+  declaredEvent(orderEventOf(status), {
     order_id: ids.orderId,
     version,
     status,
+    rank: ORDER_RANK[status],
     store_id: ids.storeId,
     customer_id: ids.customerId,
     total_minor: 1000,
@@ -91,30 +100,39 @@ const orderEvent = (ids: LifecycleIds, status: string, version: number) =>
     reason: status === 'failed' || status === 'canceled' ? 'test' : null,
   });
 
-const deliveryEvent = (ids: LifecycleIds, status: string, version: number, driver: 0 | 1 | null) =>
-  newEvent(status === 'pending' ? 'dispatch.delivery_unassigned' : `dispatch.delivery_${status}`, {
-    delivery_id: ids.deliveryId,
-    order_id: ids.orderId,
-    trip_id: ids.tripId,
-    store_id: ids.storeId,
-    customer_id: ids.customerId,
-    driver_id: driver === null ? null : ids.drivers[driver],
-    status,
-    version,
-    lat: null,
-    lng: null,
-    at: new Date().toISOString(),
-    reason: status === 'returned' || status === 'pending' ? 'test' : null,
-  });
+const deliveryEvent = (
+  ids: LifecycleIds,
+  status: DeliveryStatus,
+  version: number,
+  driver: 0 | 1 | null,
+): FollowedEvent =>
+  declaredEvent(
+    status === 'pending' ? DispatchEventDefs.DELIVERY_UNASSIGNED : DELIVERY_STATUS_EVENT[status],
+    {
+      delivery_id: ids.deliveryId,
+      order_id: ids.orderId,
+      trip_id: ids.tripId,
+      store_id: ids.storeId,
+      customer_id: ids.customerId,
+      driver_id: driver === null ? null : ids.drivers[driver],
+      status,
+      version,
+      rank: DELIVERY_RANK[status],
+      lat: null,
+      lng: null,
+      at: new Date().toISOString(),
+      reason: status === 'returned' || status === 'pending' ? 'test' : null,
+    },
+  );
 
 /** Every event of one lifecycle, in the order its changes committed. */
-export function lifecycleEvents(ids: LifecycleIds, ending: Ending): DomainEvent[] {
+export function lifecycleEvents(ids: LifecycleIds, ending: Ending): FollowedEvent[] {
   let orderVersion = 2;
   let deliveryVersion = 1;
-  return STEPS[ending].map(([source, status, driver]) =>
-    source === 'order'
-      ? orderEvent(ids, status, ++orderVersion)
-      : deliveryEvent(ids, status, ++deliveryVersion, driver ?? null),
+  return STEPS[ending].map((step) =>
+    step[0] === 'order'
+      ? orderEvent(ids, step[1], ++orderVersion)
+      : deliveryEvent(ids, step[1], ++deliveryVersion, step[2]),
   );
 }
 
@@ -130,11 +148,11 @@ export function seeded(seed: number): () => number {
 }
 
 /** The events shuffled, some of them twice (a redelivery keeps its id). */
-export function shuffledWithRepeats(events: readonly DomainEvent[], rnd: () => number) {
+export function shuffledWithRepeats<E>(events: readonly E[], rnd: () => number) {
   const out = [...events, ...events.filter(() => rnd() < 0.3)];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j] as DomainEvent, out[i] as DomainEvent];
+    [out[i], out[j]] = [out[j] as E, out[i] as E];
   }
   return out;
 }

@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
+import { ok, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { ImportResult } from './catalog.components.ts';
 import { readImportRecords } from './import-records.ts';
 import { rowCheckOf } from './import-report.ts';
 import {
@@ -11,7 +13,6 @@ import {
   IMPORT_BODY_LIMIT,
   IMPORT_MEDIA_TYPES,
   type ImportFormat,
-  ImportResult,
   importBody,
   PRODUCT_COLUMNS,
   ProductImportRow,
@@ -58,7 +59,7 @@ function stockStaff(p: Principal | null, storeId: string): Principal {
   return p;
 }
 
-const RESULT = { 200: ImportResult };
+const RESULT = { 200: ok(ref(ImportResult), 'The file was read to its end') };
 const DEFAULT_REASON = 'stock import';
 const LIMITS = `Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB; the file is read as it streams in.`;
 

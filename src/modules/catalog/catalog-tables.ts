@@ -5,7 +5,8 @@ import type { OpeningHours } from './opening-hours.ts';
 
 // The catalog's tables (migrations/0001_catalog.sql), written once for its repositories.
 
-export type StoreStatus = 'open' | 'paused' | 'closed';
+export const STORE_STATUSES = ['open', 'paused', 'closed'] as const;
+export type StoreStatus = (typeof STORE_STATUSES)[number];
 
 export interface StoresTable {
   id: string;

@@ -2,10 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createCache } from '../../platform/cache/cache.ts';
+import { pageOf, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { StockChanges } from '../inventory/index.ts';
-import { CategoryId, Lat, Lng } from './catalog.schemas.ts';
+import { NearbyStore, SearchHit, StoreProduct } from './catalog.components.ts';
+import { CategoryId, Cursor, Lat, Lng } from './catalog.schemas.ts';
 import {
+  cacheableResponses,
   PAGE_GRACE_MS,
   PAGE_MAX_AGE_MS,
   PAGE_REFRESH_AHEAD_MS,
@@ -17,7 +20,7 @@ import {
 } from './http-cache.ts';
 import { productsRoutes } from './products.routes.ts';
 import type { ProductsService } from './products.service.ts';
-import { searchNearby } from './search.service.ts';
+import { SEARCH_MATCHES, searchNearby } from './search.service.ts';
 import {
   DEFAULT_NEARBY_LIMIT,
   DEFAULT_NEARBY_RADIUS_M,
@@ -64,28 +67,23 @@ function nearbyRoute(scope: FastifyInstance, stores: StoresService): void {
             maximum: MAX_NEARBY_RADIUS_M,
             default: DEFAULT_NEARBY_RADIUS_M,
           }),
+          cursor: Type.Optional(Cursor),
           limit: Type.Integer({
             minimum: 1,
             maximum: MAX_NEARBY_LIMIT,
             default: DEFAULT_NEARBY_LIMIT,
           }),
         }),
+        response: cacheableResponses(
+          pageOf(ref(NearbyStore), 'Stores open now that deliver to the point, soonest first'),
+          'A page of stores',
+        ),
       },
     },
-    async (req, reply) =>
-      sendCacheable(
-        req,
-        reply,
-        {
-          items: await stores.nearby(
-            req.query.lat,
-            req.query.lng,
-            req.query.radius_m,
-            req.query.limit,
-          ),
-        },
-        10,
-      ),
+    async (req, reply) => {
+      const { radius_m, ...q } = req.query;
+      return sendCacheable(req, reply, await stores.nearby({ ...q, radiusM: radius_m }), 10);
+    },
   );
 }
 
@@ -122,9 +120,13 @@ function storePageRoute(scope: FastifyInstance, deps: CatalogDeps): void {
         querystring: Strict({
           category: Type.Optional(CategoryId),
           q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+          cursor: Type.Optional(Cursor),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
         }),
+        response: cacheableResponses(
+          pageOf(ref(StoreProduct), 'In-stock products in (name, id) order'),
+          'A page of the shelf',
+        ),
       },
     },
     async (req, reply) => {
@@ -156,8 +158,16 @@ function searchRoute(scope: FastifyInstance, deps: CatalogDeps): void {
           lat: Lat,
           lng: Lng,
           q: Type.String({ minLength: 2, maxLength: 100 }),
+          cursor: Type.Optional(Cursor),
           limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
         }),
+        response: cacheableResponses(
+          pageOf(
+            ref(SearchHit),
+            `Best matches first, among the ${SEARCH_MATCHES} best of the text; a page may hold fewer than \`limit\` while \`next_cursor\` is set`,
+          ),
+          'A page of matches',
+        ),
       },
     },
     async (req, reply) =>

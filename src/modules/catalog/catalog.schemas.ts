@@ -95,3 +95,13 @@ export const ProductBody = Strict({
 export const ProductPatch = Type.Partial(Type.Omit(ProductBody, ['sku']), {
   additionalProperties: false,
 });
+
+/**
+ * `cursor` of every list: the previous page's `next_cursor`, as it came. Long enough for a shelf
+ * cursor, which holds a product name of up to 200 characters of any script.
+ */
+export const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  description: 'The `next_cursor` of the previous page; leave out for the first page',
+});

@@ -14,6 +14,9 @@ const SOON_MS = PAGE_MAX_AGE_MS - PAGE_REFRESH_AHEAD_MS - 1000;
 
 const fx = catalogFixture();
 
+/** An item of a store's product page. */
+type ShelfItem = { product: { sku: string; price: { amount_minor: number } }; available: number };
+
 const { api, store } = fx;
 
 describe('store products and search', () => {
@@ -68,9 +71,9 @@ describe('store products and search', () => {
       fx.t.platform.ctx.db,
     );
     const res = await page(shop.id, 'limit=50');
-    const items = res.json().items as Array<{ sku: string; available: number }>;
-    expect(items.map((i) => i.sku)).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
-    expect(items.find((i) => i.sku === 'MILK-2')?.available).toBe(3);
+    const items = res.json().items as ShelfItem[];
+    expect(items.map((i) => i.product.sku)).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
+    expect(items.find((i) => i.product.sku === 'MILK-2')?.available).toBe(3);
   });
 
   it('paginates with a stable cursor and filters by category including subcategories', async () => {
@@ -79,15 +82,17 @@ describe('store products and search', () => {
     while (cursor !== null) {
       const res = await page(shop.id, `limit=1${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.statusCode).toBe(200);
-      seen.push(...res.json().items.map((i: { sku: string }) => i.sku));
+      seen.push(...(res.json().items as ShelfItem[]).map((i) => i.product.sku));
       cursor = res.json().next_cursor;
     }
     expect(seen).toEqual(['YOG-1', 'MILK-1', 'BREAD-2', 'MILK-2']);
-    const dairy = (await page(shop.id, 'category=dairy'))
-      .json()
-      .items.map((i: { sku: string }) => i.sku);
+    const dairy = ((await page(shop.id, 'category=dairy')).json().items as ShelfItem[]).map(
+      (i) => i.product.sku,
+    );
     expect(dairy.sort()).toEqual(['MILK-1', 'MILK-2', 'YOG-1']);
-    const q = (await page(shop.id, 'q=bread')).json().items.map((i: { sku: string }) => i.sku);
+    const q = ((await page(shop.id, 'q=bread')).json().items as ShelfItem[]).map(
+      (i) => i.product.sku,
+    );
     expect(q).toEqual(['BREAD-2']);
   });
 
@@ -123,11 +128,8 @@ describe('store products and search', () => {
 
   it('shows a reservation and its release on a cached page at once, and keeps other stores cached', async () => {
     const available = async (storeId: string, sku: string) => {
-      const items = (await page(storeId, 'category=dairy')).json().items as Array<{
-        sku: string;
-        available: number;
-      }>;
-      return items.find((i) => i.sku === sku)?.available;
+      const items = (await page(storeId, 'category=dairy')).json().items as ShelfItem[];
+      return items.find((i) => i.product.sku === sku)?.available;
     };
     const before = await available(shop.id, 'MILK-2');
     expect(before).toBeGreaterThan(2);
@@ -161,12 +163,9 @@ describe('store products and search', () => {
   it('refreshes a page asked for with an upper-case store id, and takes a count sent with one', async () => {
     const upper = shop.id.toUpperCase();
     const milk1 = async (storeId: string) =>
-      (
-        (await page(storeId, 'category=milk')).json().items as Array<{
-          sku: string;
-          available: number;
-        }>
-      ).find((i) => i.sku === 'MILK-1')?.available;
+      ((await page(storeId, 'category=milk')).json().items as ShelfItem[]).find(
+        (i) => i.product.sku === 'MILK-1',
+      )?.available;
     const was = (await milk1(upper)) as number;
     expect(await milk1(shop.id)).toBe(was);
     expect(
@@ -221,12 +220,9 @@ describe('store products and search', () => {
 
   it('re-reads pages when a product is repriced', async () => {
     const price = async () =>
-      (
-        (await page(shop.id, 'category=dairy')).json().items as Array<{
-          sku: string;
-          price: { amount_minor: number };
-        }>
-      ).find((i) => i.sku === 'YOG-1')?.price.amount_minor;
+      ((await page(shop.id, 'category=dairy')).json().items as ShelfItem[]).find(
+        (i) => i.product.sku === 'YOG-1',
+      )?.product.price.amount_minor;
     const was = await price();
     const res = await api('PATCH', `/v1/products/${ids['YOG-1']}`, {
       price_minor: (was as number) + 10,

@@ -21,8 +21,13 @@ export function categoriesRepository(db: Db) {
     findCategory(id: string) {
       return q.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    listCategories() {
-      return q.selectFrom('categories').selectAll().orderBy('path').execute();
+    /** In path order (a parent before its children); `afterPath` continues after that path. */
+    listCategories(p: { afterPath?: string[]; limit?: number } = {}) {
+      let query = q.selectFrom('categories').selectAll().orderBy('path');
+      const after = p.afterPath;
+      if (after) query = query.where((eb) => eb('path', '>', eb.val(after)));
+      if (p.limit !== undefined) query = query.limit(p.limit);
+      return query.execute();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { empty, Headers, ok } from '../../platform/http/contract.ts';
 
 /** How long a client or CDN may keep a product page or search answer (Cache-Control max-age). */
 export const STOCK_STALENESS_S = 2;
@@ -12,6 +14,14 @@ export const PAGE_GRACE_MS = 1000;
 export const PAGE_MAX_AGE_MS = 10_000;
 /** A page read steadily is re-read in the background this long before its maximum age. */
 export const PAGE_REFRESH_AHEAD_MS = 2000;
+
+const CACHE_HEADERS = { ETag: Headers.etag, 'Cache-Control': Headers.cacheControl };
+
+/** The answers of a read sent by `sendCacheable`/`sendSerialized`: the body, or 304 to its ETag. */
+export const cacheableResponses = (schema: TSchema, description: string) => ({
+  200: ok(schema, description, CACHE_HEADERS),
+  304: empty('Unchanged since the ETag sent in If-None-Match', CACHE_HEADERS),
+});
 
 /**
  * Answers a catalog read with an ETag and a short Cache-Control; a matching If-None-Match gets

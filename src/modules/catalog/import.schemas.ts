@@ -45,28 +45,6 @@ export const STOCK_COLUMNS: ColumnSpec = {
   booleans: [],
 };
 
-export const ImportResult = Type.Object(
-  {
-    rows: Type.Integer({
-      description: 'Data rows read (blank lines and the CSV header not counted)',
-    }),
-    applied: Type.Integer({ description: 'Rows written (or already as the file says)' }),
-    failed: Type.Integer({
-      description: 'Rows refused, each with one entry in errors (up to the first 1000)',
-    }),
-    errors: Type.Array(
-      Type.Object({
-        line: Type.Integer({
-          description: '1-based line of the file where the row starts (the CSV header is line 1)',
-        }),
-        message: Type.String(),
-        field: Type.Optional(Type.String()),
-      }),
-    ),
-  },
-  { description: 'What the import did; a refused row changed nothing' },
-);
-
 /** The raw file in the request body, documented per media type (no `type`: the body is a stream). */
 export const importBody = (csv: string, ndjson: string) => ({
   content: {

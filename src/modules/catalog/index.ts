@@ -6,6 +6,8 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { inventoryFor, stockChangesFor } from '../inventory/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
+import { catalogSchemas } from './catalog.components.ts';
+import { catalogEvents } from './catalog.events.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { type ProductsService, productsService } from './products.service.ts';
 import { storeStaffRoutes } from './store-staff.routes.ts';
@@ -13,7 +15,9 @@ import { storeStaffService } from './store-staff.service.ts';
 import { type StoresService, storesService } from './stores.service.ts';
 
 export {
+  CatalogEventDefs,
   CatalogEvents,
+  catalogEvents,
   type ProductChangedPayload,
   type StoreChangedPayload,
 } from './catalog.events.ts';
@@ -41,8 +45,10 @@ export const catalogFor = perPlatform((ctx): CatalogServices => ({
 /** Stores, delivery zones, staff accounts, products and categories; discovery of what is near and in stock. */
 export const catalogModule: ModuleDefinition = {
   name: 'catalog',
+  events: catalogEvents,
   dependsOn: ['inventory', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: catalogSchemas,
   routes: async (app, ctx) => {
     await catalogRoutes(app, {
       ...catalogFor(ctx),

@@ -1,9 +1,9 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
-import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
+import { CatalogEventDefs, type ProductChangedPayload } from './catalog.events.ts';
 import { categoriesRepository } from './categories.repository.ts';
 import { productView } from './product-view.ts';
 import { type ProductFields, type ProductRow, productsRepository } from './products.repository.ts';
@@ -59,7 +59,7 @@ async function emit(trx: Db, row: ProductRow) {
     currency: row.currency,
   };
   await writeOutbox(trx, [
-    newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: row.id }),
+    declaredEvent(CatalogEventDefs.PRODUCT_CHANGED, payload, { aggregateId: row.id }),
   ]);
 }
 

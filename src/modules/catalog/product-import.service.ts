@@ -1,9 +1,9 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { sqlState } from '../../platform/errors.ts';
-import { CatalogEvents, type ProductChangedPayload } from './catalog.events.ts';
+import { CatalogEventDefs, type ProductChangedPayload } from './catalog.events.ts';
 import { keyedBatch } from './import-batch.ts';
 import type { ImportRecord } from './import-records.ts';
 import {
@@ -89,7 +89,7 @@ export async function writeProducts(
           price_minor: p.price_minor,
           currency: p.currency,
         };
-        return newEvent(CatalogEvents.PRODUCT_CHANGED, payload, { aggregateId: p.id });
+        return declaredEvent(CatalogEventDefs.PRODUCT_CHANGED, payload, { aggregateId: p.id });
       });
       await writeOutbox(trx, events);
     });

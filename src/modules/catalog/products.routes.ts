@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { Headers, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
-import { CategoryId, ProductBody, ProductPatch } from './catalog.schemas.ts';
-import { sendCacheable } from './http-cache.ts';
+import { Category, Product } from './catalog.components.ts';
+import { CategoryId, Cursor, ProductBody, ProductPatch } from './catalog.schemas.ts';
+import { cacheableResponses, sendCacheable } from './http-cache.ts';
 import type { ProductsService } from './products.service.ts';
 
 /** The category tree and products, as ops edit them and anyone reads them. */
@@ -10,15 +12,31 @@ export async function productsRoutes(
   scope: FastifyInstance,
   products: ProductsService,
 ): Promise<void> {
+  categoryRoutes(scope, products);
+  productRoutes(scope, products);
+}
+
+function categoryRoutes(scope: FastifyInstance, products: ProductsService): void {
   const app = typed(scope);
 
   app.get(
     '/v1/categories',
     {
       config: { auth: 'public' },
-      schema: { tags: ['products'], summary: 'The category tree, flattened' },
+      schema: {
+        tags: ['products'],
+        summary: 'The category tree, flattened',
+        querystring: Strict({
+          cursor: Type.Optional(Cursor),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: cacheableResponses(
+          pageOf(ref(Category), 'Categories in path order: each parent before its children'),
+          'A page of categories',
+        ),
+      },
     },
-    async (req, reply) => sendCacheable(req, reply, { items: await products.listCategories() }, 60),
+    async (req, reply) => sendCacheable(req, reply, await products.categoryPage(req.query), 60),
   );
 
   app.put(
@@ -33,20 +51,34 @@ export async function productsRoutes(
           name: Type.String({ minLength: 1, maxLength: 100 }),
           parent_id: Type.Optional(Type.Union([Type.Null(), CategoryId])),
         }),
+        response: { 200: ok(ref(Category), 'The category as stored') },
       },
     },
     async (req) => products.upsertCategory({ id: req.params.id, ...req.body }),
   );
+}
+
+function productRoutes(scope: FastifyInstance, products: ProductsService): void {
+  const app = typed(scope);
 
   app.post(
     '/v1/products',
     {
       config: { auth: ['ops'] },
-      schema: { tags: ['products'], summary: 'Create a product', body: ProductBody },
+      schema: {
+        tags: ['products'],
+        summary: 'Create a product',
+        body: ProductBody,
+        response: {
+          201: ok(ref(Product), 'Created', { Location: Headers.location }),
+          ...problems('CONFLICT'),
+        },
+      },
     },
     async (req, reply) => {
-      reply.code(201);
-      return products.create(req.body);
+      const created = await products.create(req.body);
+      reply.code(201).header('location', `/v1/products/${created.id}`);
+      return created;
     },
   );
 
@@ -59,6 +91,7 @@ export async function productsRoutes(
         summary: 'Change a product',
         params: Strict({ id: Uuid }),
         body: ProductPatch,
+        response: { 200: ok(ref(Product), 'The product after the change') },
       },
     },
     async (req) => products.update(req.params.id, req.body),
@@ -68,7 +101,12 @@ export async function productsRoutes(
     '/v1/products/:id',
     {
       config: { auth: 'public' },
-      schema: { tags: ['products'], summary: 'One product', params: Strict({ id: Uuid }) },
+      schema: {
+        tags: ['products'],
+        summary: 'One product',
+        params: Strict({ id: Uuid }),
+        response: { 200: ok(ref(Product), 'The product') },
+      },
     },
     async (req) => products.get(req.params.id),
   );

@@ -4,7 +4,7 @@ import { createCache } from '../../platform/cache/cache.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import { AppError } from '../../platform/errors.ts';
 import { categoriesRepository } from './categories.repository.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
 import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS } from './http-cache.ts';
 import { productEditsService, upsertCategory } from './product-edits.service.ts';
 import { productPagesRepository } from './product-pages.repository.ts';
@@ -18,6 +18,23 @@ type StorePageQuery = {
   cursor?: string;
   limit: number;
 };
+
+/** The category tree: whole (the seed), or a page at a time in path order (the API). */
+function categoryReads(categories: ReturnType<typeof categoriesRepository>) {
+  return {
+    listCategories: () => categories.listCategories(),
+
+    /** Each parent before its children. */
+    async categoryPage(p: { cursor?: string; limit: number }) {
+      const after = p.cursor ? decodeCursor(p.cursor, 'categories', ['string']) : undefined;
+      const rows = await categories.listCategories({
+        afterPath: after?.[0].split('/'),
+        limit: p.limit + 1,
+      });
+      return pageFrom(rows, p.limit, (last) => encodeCursor('categories', [last.path.join('/')]));
+    },
+  };
+}
 
 /** `notices` are told of each product whose name, price or category committed (cached pages re-read). */
 export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'notify'> } = {}) {
@@ -60,7 +77,7 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
     ...productEditsService(db, changed),
     upsertCategory: (input: { id: string; name: string; parent_id?: string | null }) =>
       upsertCategory(db, input),
-    listCategories: () => categories.listCategories(),
+    ...categoryReads(categories),
 
     async get(id: string) {
       const row = await repo.find(id);
@@ -70,19 +87,19 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
 
     /** A store's in-stock products with the quantity available now, cursor-paginated. */
     async storePage(p: StorePageQuery) {
-      const after = p.cursor ? decodeCursor(p.cursor) : undefined;
+      const after = p.cursor ? decodeCursor(p.cursor, 'shelf', ['string', 'uuid']) : undefined;
       const category = p.category ? await categoryDepth(p.category) : undefined;
       const rows = await pages.inStockPage({
         storeId: p.storeId,
         category,
         q: p.q,
-        after,
-        limit: p.limit,
+        after: after && { name: after[0], id: after[1] },
+        limit: p.limit + 1,
       });
-      const last = rows.at(-1);
+      const page = pageFrom(rows, p.limit, (last) => encodeCursor('shelf', [last.name, last.id]));
       return {
-        items: rows.map((r) => ({ ...productView(r), available: r.available })),
-        next_cursor: rows.length === p.limit && last ? encodeCursor(last) : null,
+        items: page.items.map((r) => ({ product: productView(r), available: r.available })),
+        next_cursor: page.next_cursor,
       };
     },
 
@@ -99,11 +116,18 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
       return new Map((await repo.findBySkus(skus)).map((r) => [r.sku, r.id]));
     },
 
-    /** Products closest to the text, best first; the same text and limit are answered from memory. */
+    /**
+     * Products closest to the text, best first (score, then id: the order a search's cursor
+     * continues in); the same text and limit are answered from memory.
+     */
     searchProducts: (text: string, limit: number) => {
       const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
       if (needle === '') return Promise.resolve([]);
-      return matches.get(`${limit}|${needle}`, () => pages.searchProducts(needle, limit));
+      return matches.get(`${limit}|${needle}`, async () =>
+        (await pages.searchProducts(needle, limit)).sort(
+          (a, b) => b.score - a.score || (a.id < b.id ? -1 : 1),
+        ),
+      );
     },
 
     /** A product was created or changed in some process: what searches match is read again. */

@@ -104,7 +104,7 @@ describe('stock import', () => {
 
   it('takes NDJSON and records the default reason', async () => {
     const res = await importStock(
-      '{"sku":"ST-1","on_hand":30}\n{"sku":"ST-2","on_hand":"8"}',
+      '{"sku":"ST-1","on_hand":30}\n{"sku":"ST-2","on_hand":8}',
       '',
       'application/x-ndjson',
     );

@@ -1,10 +1,10 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { CatalogEvents, type StoreChangedPayload } from './catalog.events.ts';
+import { CatalogEventDefs, type StoreChangedPayload } from './catalog.events.ts';
 import { coverageCells, type LatLng, zoneCovers } from './coverage.ts';
 import { isValidTimeZone, type OpeningHours, validateOpeningHours } from './opening-hours.ts';
 import { storeView, type StoreView, zoneOf } from './store-view.ts';
@@ -89,8 +89,17 @@ async function changed(
     status: row.status,
     change,
   };
-  await writeOutbox(trx, [newEvent(CatalogEvents.STORE_CHANGED, payload, { aggregateId: row.id })]);
+  await writeOutbox(trx, [
+    declaredEvent(CatalogEventDefs.STORE_CHANGED, payload, { aggregateId: row.id }),
+  ]);
 }
+
+/** The store's status moves: each action sets its status, whatever the status was. */
+export const STORE_ACTIONS = {
+  pause: 'paused',
+  resume: 'open',
+  close: 'closed',
+} as const satisfies Record<string, StoreStatus>;
 
 const canManage = (p: Principal, storeId: string) =>
   p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);

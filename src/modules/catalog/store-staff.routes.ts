@@ -1,6 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { StaffAccount } from './catalog.components.ts';
+import { Cursor } from './catalog.schemas.ts';
 import type { StoreStaffService } from './store-staff.service.ts';
 
 export async function storeStaffRoutes(
@@ -21,6 +25,10 @@ export async function storeStaffRoutes(
         body: Strict({
           ...NewAccount,
         }),
+        response: {
+          201: ok(ref(StaffAccount), 'Created; it signs in with its email and password'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req, reply) => {
@@ -37,8 +45,15 @@ export async function storeStaffRoutes(
         tags: ['stores'],
         summary: "A store's staff accounts (ops, or the store's own staff)",
         params: Strict({ id: Uuid }),
+        querystring: Strict({
+          cursor: Type.Optional(Cursor),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: {
+          200: ok(pageOf(ref(StaffAccount), 'Oldest account first'), 'A page of staff accounts'),
+        },
       },
     },
-    async (req) => staff.list(callerOf(req), req.params.id),
+    async (req) => staff.list(callerOf(req), req.params.id, req.query),
   );
 }

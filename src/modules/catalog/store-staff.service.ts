@@ -1,7 +1,11 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
 import type { StoresService } from './stores.service.ts';
+
+const compareKeys = (a: readonly [string, string], b: readonly [string, string]) =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 
 export interface NewStaff {
   email: string;
@@ -19,14 +23,26 @@ export function storeStaffService(deps: { stores: StoresService; identity: Ident
     /** Ops only (the route says so): an unknown store is 404, an email already taken 409. */
     async create(storeId: string, input: NewStaff) {
       await deps.stores.get(storeId);
-      return deps.identity.createStoreStaff(storeId, input);
+      const created = await deps.identity.createStoreStaff(storeId, input);
+      return { id: created.id, email: created.email, name: input.name, store_id: storeId };
     },
 
-    async list(by: Principal, storeId: string) {
+    /** Oldest first, a page at a time (a store lists its first 500 accounts at most). */
+    async list(by: Principal, storeId: string, p: { cursor?: string; limit: number }) {
       if (by.role !== 'ops' && !(by.role === 'store' && by.storeId === storeId))
         throw new AppError('FORBIDDEN', "Only ops or this store's staff can see its staff");
+      const after = p.cursor ? decodeCursor(p.cursor, 'staff', ['string', 'uuid']) : undefined;
       await deps.stores.get(storeId);
-      return { items: await deps.identity.storeStaff(storeId) };
+      // Ordered (and continued) by creation to the millisecond, then id: the cursor's own order.
+      const all = (await deps.identity.storeStaff(storeId))
+        .map((u) => ({
+          key: [u.created_at.toISOString(), u.id] as const,
+          view: { id: u.id, email: u.email, name: u.name, store_id: storeId },
+        }))
+        .sort((a, b) => compareKeys(a.key, b.key));
+      const rest = after ? all.filter((u) => compareKeys(u.key, after) > 0) : all;
+      const page = pageFrom(rest, p.limit, (last) => encodeCursor('staff', last.key));
+      return { items: page.items.map((u) => u.view), next_cursor: page.next_cursor };
     },
   };
 }

@@ -5,7 +5,8 @@ import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { cellOf, coverageCells, type Zone } from './coverage.ts';
 import { createCache } from '../../platform/cache/cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
-import { covering, DEFAULT_NEARBY_LIMIT, deliveryCheckOf, rankNearby } from './store-discovery.ts';
+import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
+import { covering, deliveryCheckOf, rankNearby } from './store-discovery.ts';
 import { storeEditsService } from './store-edits.service.ts';
 import { storeView } from './store-view.ts';
 import type { StoreStatus } from './catalog-tables.ts';
@@ -55,16 +56,26 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
         throw new AppError('NOT_FOUND', `No store ${id}`);
     },
 
-    list: async (p: { after?: string; limit: number; status?: StoreStatus }) =>
-      (await repo.list(p)).map(storeView),
+    /** Every store (ops), in id order, a page at a time. */
+    async list(p: { cursor?: string; limit: number; status?: StoreStatus }) {
+      const after = p.cursor ? decodeCursor(p.cursor, 'stores', ['uuid'])[0] : undefined;
+      const rows = await repo.list({ after, status: p.status, limit: p.limit + 1 });
+      const page = pageFrom(rows, p.limit, (last) => encodeCursor('stores', [last.id]));
+      return { items: page.items.map(storeView), next_cursor: page.next_cursor };
+    },
 
     /**
-     * Stores that deliver to the point and are open now, nearest arrival first. The point's H3
-     * cell gives the candidates (cached per cell); the exact zone rule and opening hours decide.
+     * Stores that deliver to the point and are open now, nearest arrival first, a page at a time.
+     * The point's H3 cell gives the candidates (cached per cell); the exact zone rule and opening
+     * hours decide.
      */
-    async nearby(lat: number, lng: number, radiusM: number, limit = DEFAULT_NEARBY_LIMIT) {
-      const candidates = await inCell(cellOf(lat, lng));
-      return rankNearby(candidates, { lat, lng, radiusM, limit }, clock.now());
+    async nearby(p: { lat: number; lng: number; radiusM: number; limit: number; cursor?: string }) {
+      const after = p.cursor
+        ? decodeCursor(p.cursor, 'nearby', ['number', 'number', 'uuid'])
+        : undefined;
+      const candidates = await inCell(cellOf(p.lat, p.lng));
+      const { items, next } = rankNearby(candidates, { ...p, after }, clock.now());
+      return { items, next_cursor: next ? encodeCursor('nearby', next) : null };
     },
 
     /** Whether the store exists, is open now and delivers to the address (checkout's gate). */

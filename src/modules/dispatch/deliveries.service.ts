@@ -4,7 +4,7 @@ import { ownDriverId } from '../drivers/index.ts';
 import { type DeliveriesDeps, deliveriesEnv } from './deliveries-env.ts';
 import type { DriverStep } from './delivery-state.ts';
 import { driverStep, type StepInput } from './delivery-steps.ts';
-import { deliveryView, tripView, visible } from './delivery-views.ts';
+import { loadDelivery, loadTrip, visible } from './delivery-views.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import { queue, reassign, unassignDriver } from './dispatch-ops.ts';
 import { acceptOffer, declineOffer, openOffers } from './offer-answers.ts';
@@ -23,30 +23,19 @@ export function deliveriesService(deps: DeliveriesDeps) {
     decline: (by: Principal, offerId: string, reason: string | undefined) =>
       declineOffer(env, by, offerId, reason),
 
+    /** The driver's assigned trip; null when they have none. */
     async currentTrip(by: Principal) {
-      const driverId = ownDriverId(by);
-      const trip = await repo.assignedTripOfDriver(driverId);
-      if (!trip) return { trip: null };
-      return { trip: tripView(trip, await repo.deliveriesOfTrip(trip.id), by) };
+      const trip = await repo.assignedTripOfDriver(ownDriverId(by));
+      return trip ? loadTrip(repo, trip, by) : null;
     },
 
     async get(by: Principal, id: string) {
-      const d = await visible(by, await repo.delivery(id), id);
-      return {
-        ...deliveryView(d, by),
-        steps: (await repo.steps(d.id)).map((s) => ({
-          status: s.status,
-          lat: s.lat,
-          lng: s.lng,
-          at: s.at.toISOString(),
-          note: s.note,
-        })),
-      };
+      return loadDelivery(repo, await visible(by, await repo.delivery(id), id), by);
     },
 
     async ofOrder(by: Principal, orderId: string) {
       const d = await visible(by, await repo.deliveryByOrder(orderId), `for order ${orderId}`);
-      return deliveryView(d, by);
+      return loadDelivery(repo, d, by);
     },
 
     step: (by: Principal, id: string, to: DriverStep, input: StepInput) =>
@@ -64,12 +53,13 @@ export function deliveriesService(deps: DeliveriesDeps) {
         if (!rated) throw new AppError('CONFLICT', 'This delivery is already rated');
         await env.drivers.service.rate(trx, driverId, stars);
       });
-      return { order_id: orderId, rating: stars };
+      return loadDelivery(repo, { ...d, rating: stars }, by);
     },
 
-    reassign: (tripId: string, reason: string) => reassign(env, tripId, reason),
-    unassignDriver: (driverId: string, reason: string) => unassignDriver(env, driverId, reason),
-    queue: (limit: number) => queue(env, limit),
+    reassign: (by: Principal, tripId: string, reason: string) => reassign(env, by, tripId, reason),
+    unassignDriver: (by: Principal, driverId: string, reason: string) =>
+      unassignDriver(env, by, driverId, reason),
+    queue: (page: { cursor?: string | undefined; limit: number }) => queue(env, page),
   };
 }
 

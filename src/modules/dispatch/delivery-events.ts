@@ -1,9 +1,13 @@
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { DELIVERY_RANK } from './delivery-state.ts';
 import type { DeliveryRow } from './dispatch-tables.ts';
-import { type DeliveryEventPayload, deliveryEventType } from './dispatch.events.ts';
+import {
+  DELIVERY_STATUS_EVENT,
+  type DeliveryEventDefinition,
+  type DeliveryEventPayload,
+} from './dispatch.events.ts';
 
 export function deliveryPayload(
   d: DeliveryRow,
@@ -27,20 +31,30 @@ export function deliveryPayload(
   };
 }
 
-/** One event per delivery that changed, in the caller's transaction (`dispatch.delivery_<status>` unless given). */
+/** The event of a delivery that entered its status; a pending one's is named by its caller. */
+function eventOf(d: DeliveryRow): DeliveryEventDefinition {
+  if (d.status === 'pending')
+    throw new Error(`delivery ${d.id} is pending again: its caller names the event`);
+  return DELIVERY_STATUS_EVENT[d.status];
+}
+
+/**
+ * One event per delivery that changed, in the caller's transaction (`dispatch.delivery_<status>`
+ * unless `def` names another). The row's version travels in the payload; the envelope's version
+ * is the payload schema's.
+ */
 export async function emitDeliveryEvents(
   trx: Db,
   rows: readonly DeliveryRow[],
   at: Date,
-  opts: { type?: string; pos?: { lat: number; lng: number } | null } = {},
+  opts: { def?: DeliveryEventDefinition; pos?: { lat: number; lng: number } | null } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   await writeOutbox(
     trx,
     rows.map((d) =>
-      newEvent(opts.type ?? deliveryEventType(d.status), deliveryPayload(d, at, opts.pos ?? null), {
+      declaredEvent(opts.def ?? eventOf(d), deliveryPayload(d, at, opts.pos ?? null), {
         aggregateId: d.order_id,
-        version: d.version,
       }),
     ),
   );

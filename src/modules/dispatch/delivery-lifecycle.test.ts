@@ -14,6 +14,8 @@ describe('dispatch', () => {
     });
   let customer: string;
   let ops: string;
+  const current = (d: TestDriver) =>
+    t().request({ method: 'GET', url: '/v1/dispatch/trips/current', token: d.token });
   beforeAll(async () => {
     customer = await t().tokenFor('customer');
     ops = await t().tokenFor('ops');
@@ -26,7 +28,19 @@ describe('dispatch', () => {
     await dueNow(tripId);
     const offer = await openOffer(tripId);
     expect(offer.driver_id).toBe(d.id);
-    expect((await accept(d, offer.id)).statusCode).toBe(200);
+    const accepted = await accept(d, offer.id);
+    expect(accepted.statusCode).toBe(200);
+    // Accepting answers the trip exactly as the driver's current job reads it.
+    expect(accepted.json()).toMatchObject({
+      id: tripId,
+      status: 'assigned',
+      driver_id: d.id,
+      deliveries: [{ id: deliveryId, order_id: orderId, status: 'assigned', driver_id: d.id }],
+    });
+    expect(accepted.json().deliveries[0].steps.map((s: { status: string }) => s.status)).toEqual([
+      'assigned',
+    ]);
+    expect((await current(d)).json()).toEqual(accepted.json());
 
     const step = (who: TestDriver, path: string, body: object = {}) =>
       t().request({
@@ -104,6 +118,10 @@ describe('dispatch', () => {
       'order delivered and captured',
     );
     expect(done.totals.captured_minor).toBe(done.totals.total_minor);
+    // The trip ended with its only delivery: no current job.
+    const none = await current(d);
+    expect(none.statusCode).toBe(204);
+    expect(none.body).toBe('');
     const me = (await t().request({ method: 'GET', url: '/v1/drivers/me', token: d.token })).json();
     expect(me).toMatchObject({ status: 'available', deliveries_done: 1 });
     expect(me.last_job_at).not.toBeNull();
@@ -167,6 +185,37 @@ describe('dispatch', () => {
     ).json().pin;
     expect((await step('delivered', { pin })).statusCode).toBe(422);
     expect((await step('delivered', { pin, age_checked: true })).statusCode).toBe(200);
+  });
+
+  it('lets ops release a driver from their job: the trip searches again without them', async () => {
+    const shop = await shopFar();
+    const [d] = await driversNear(shop.at, [0.4]);
+    const { deliveryId, tripId } = await acceptedOrder(shop);
+    await dueNow(tripId);
+    expect((await accept(d, (await openOffer(tripId)).id)).statusCode).toBe(200);
+    const released = await t().request({
+      method: 'POST',
+      url: `/v1/dispatch/drivers/${d.id}/unassign`,
+      token: ops,
+      payload: { reason: 'shift over' },
+    });
+    expect(released.statusCode).toBe(200);
+    expect(released.json()).toMatchObject({
+      id: tripId,
+      status: 'searching',
+      driver_id: null,
+      deliveries: [{ id: deliveryId, status: 'pending', driver_id: null }],
+    });
+    const steps = released.json().deliveries[0].steps.map((s: { status: string }) => s.status);
+    expect(steps).toEqual(['assigned', 'unassigned']);
+    expect((await current(d)).statusCode).toBe(204);
+    const again = await t().request({
+      method: 'POST',
+      url: `/v1/dispatch/drivers/${d.id}/unassign`,
+      token: ops,
+      payload: { reason: 'twice' },
+    });
+    expect(again.statusCode).toBe(404);
   });
 
   it('lets ops reassign a trip; the old driver is freed and not asked again, the order being canceled frees the new one', async () => {

@@ -4,7 +4,7 @@ import { HANDOVER_S, PLANNING_SPEED_MPS, travelS, travelSeconds } from '../eta/i
 import { planBatch } from './batching.ts';
 import { freshNear } from './candidates.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
-import { DispatchEvents } from './dispatch.events.ts';
+import { DispatchEventDefs } from './dispatch.events.ts';
 import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryRow, TripRow } from './dispatch-tables.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
@@ -190,7 +190,7 @@ export async function planDelivery(
       ));
     const ageRestricted = lines.some((l) => l.age_restricted);
     const delivery = await tx.insertDelivery(newDelivery(order, trip.id, stop, ageRestricted, t));
-    await emitDeliveryEvents(trx, [delivery], t, { type: DispatchEvents.DELIVERY_CREATED });
+    await emitDeliveryEvents(trx, [delivery], t, { def: DispatchEventDefs.DELIVERY_CREATED });
     return delivery;
   });
 }

@@ -1,3 +1,5 @@
+import { sourcesOf, type Transitions } from './state-machine.ts';
+
 /** A delivery's life once dispatch has it. */
 export const DELIVERY_STATUSES = [
   'pending',
@@ -12,12 +14,33 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export const DELIVERY_TERMINAL: ReadonlySet<DeliveryStatus> = new Set([
-  'delivered',
-  'failed',
-  'returned',
-  'canceled',
-]);
+/**
+ * Every move a delivery can make. Dispatch assigns a pending delivery when a driver accepts its
+ * trip, and puts it back to pending when ops takes the trip from the driver before pickup; the
+ * order's cancelation ends it before pickup; the assigned driver takes the other steps. Every
+ * guarded update reads its allowed sources from here.
+ */
+export const DELIVERY_TRANSITIONS: Transitions<DeliveryStatus> = {
+  pending: ['assigned', 'canceled'],
+  assigned: ['at_store', 'pending', 'canceled'],
+  at_store: ['picked_up', 'pending', 'canceled'],
+  // Nobody at the door, refused, or the bag was damaged: after pickup only. A return is a failed
+  // handover the store takes back.
+  picked_up: ['at_dropoff', 'failed', 'returned'],
+  at_dropoff: ['delivered', 'failed', 'returned'],
+  delivered: [],
+  failed: [],
+  returned: [],
+  canceled: [],
+};
+
+/** The statuses a delivery may reach `to` from. */
+export const deliverySources = (to: DeliveryStatus): readonly DeliveryStatus[] =>
+  sourcesOf(DELIVERY_TRANSITIONS, to);
+
+export const DELIVERY_TERMINAL: ReadonlySet<DeliveryStatus> = new Set(
+  DELIVERY_STATUSES.filter((s) => DELIVERY_TRANSITIONS[s].length === 0),
+);
 
 /**
  * Each status's rank on a delivery's way (the ends share the last), carried on its events. The rank
@@ -47,18 +70,11 @@ export const DRIVER_STEPS = [
 ] as const;
 export type DriverStep = (typeof DRIVER_STEPS)[number];
 
-const FROM: Record<DriverStep, readonly DeliveryStatus[]> = {
-  at_store: ['assigned'],
-  picked_up: ['at_store'],
-  at_dropoff: ['picked_up'],
-  delivered: ['at_dropoff'],
-  // Nobody at the door, refused, or the bag was damaged: after pickup only.
-  failed: ['picked_up', 'at_dropoff'],
-  // The bag went back to the store (a failed handover the store takes back).
-  returned: ['picked_up', 'at_dropoff'],
-};
+export const stepSources = (to: DriverStep): readonly DeliveryStatus[] => deliverySources(to);
 
-export const stepSources = (to: DriverStep): readonly DeliveryStatus[] => FROM[to];
+/** Before pickup a delivery can still be canceled (the order was). */
+export const BEFORE_PICKUP: readonly DeliveryStatus[] = deliverySources('canceled');
 
-/** Before pickup a delivery can still be canceled (the order was) or given to another driver. */
-export const BEFORE_PICKUP: readonly DeliveryStatus[] = ['pending', 'assigned', 'at_store'];
+/** What a delivery's history records: its statuses, and `unassigned` when ops took it back. */
+export const STEP_KINDS = [...DELIVERY_STATUSES, 'unassigned'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];

@@ -11,12 +11,16 @@ export function deliveryStepsRepository(q: DispatchDb) {
           .values([...steps])
           .execute();
     },
-    steps: (deliveryId: string) =>
-      q
+    /** The steps of these deliveries, each delivery's in the order they happened. */
+    async stepsOf(deliveryIds: readonly string[]) {
+      if (deliveryIds.length === 0) return [];
+      return q
         .selectFrom('delivery_steps')
         .selectAll()
-        .where('delivery_id', '=', deliveryId)
+        .where('delivery_id', 'in', deliveryIds)
+        .orderBy('delivery_id')
         .orderBy('id')
-        .execute(),
+        .execute();
+    },
   };
 }

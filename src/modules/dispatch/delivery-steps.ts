@@ -5,9 +5,10 @@ import { ownDriverId } from '../drivers/index.ts';
 import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DELIVERY_TERMINAL, type DriverStep, stepSources } from './delivery-state.ts';
-import { deliveryView, visible } from './delivery-views.ts';
+import { loadDelivery, visible } from './delivery-views.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryRow } from './dispatch-tables.ts';
+import { tripSources } from './trip-state.ts';
 
 export interface StepInput {
   lat: number;
@@ -27,7 +28,7 @@ async function closeTripIfDone(
 ): Promise<void> {
   const tx = dispatchRepository(trx);
   const trip = await tx.tripForUpdate(tripId);
-  if (!trip || trip.status !== 'assigned') return;
+  if (!trip || !tripSources('done').includes(trip.status)) return;
   const all = await tx.deliveriesOfTrip(tripId);
   if (all.some((d) => !DELIVERY_TERMINAL.has(d.status))) return;
   await tx.updateTrip(trip.id, trip.version, { status: 'done', status_at: t });
@@ -113,5 +114,5 @@ export async function driverStep(
     if (DELIVERY_TERMINAL.has(to)) await closeTripIfDone(env, trx, moved.trip_id, t);
     return moved;
   });
-  return deliveryView(row, by);
+  return loadDelivery(env.repo, row, by);
 }

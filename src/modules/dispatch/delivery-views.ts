@@ -1,9 +1,12 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { DeliveryRow, OfferRow, TripRow } from './dispatch-tables.ts';
+import type { DispatchRepository } from './dispatch.repository.ts';
+import type { DeliveryRow, DeliveryStepsTable, OfferRow, TripRow } from './dispatch-tables.ts';
+
+type StepRow = Pick<DeliveryStepsTable, 'delivery_id' | 'status' | 'lat' | 'lng' | 'at' | 'note'>;
 
 /** What each party sees of a delivery: the PIN only to the customer, who tells it at the door. */
-export function deliveryView(d: DeliveryRow, by: Principal) {
+export function deliveryView(d: DeliveryRow, steps: readonly StepRow[], by: Principal) {
   return {
     id: d.id,
     order_id: d.order_id,
@@ -22,31 +25,84 @@ export function deliveryView(d: DeliveryRow, by: Principal) {
     reason: d.reason,
     proof_photo_ref: d.proof_photo_ref,
     rating: d.rating,
+    steps: steps.map((s) => ({
+      status: s.status,
+      lat: s.lat,
+      lng: s.lng,
+      at: s.at.toISOString(),
+      note: s.note,
+    })),
     ...(by.role === 'customer' ? { pin: d.pin } : {}),
   };
 }
 
-export const offerView = (o: OfferRow) => ({
-  id: o.id,
-  trip_id: o.trip_id,
-  status: o.status,
-  pickup_m: o.pickup_m,
-  radius_m: o.radius_m,
-  created_at: o.created_at.toISOString(),
-  expires_at: o.expires_at.toISOString(),
-  responded_at: o.responded_at?.toISOString() ?? null,
-});
+/** Deliveries as `by` sees them, each with its steps (read in one query). */
+export async function deliveryViews(
+  repo: DispatchRepository,
+  deliveries: readonly DeliveryRow[],
+  by: Principal,
+) {
+  const steps = await repo.stepsOf(deliveries.map((d) => d.id));
+  return deliveries.map((d) =>
+    deliveryView(
+      d,
+      steps.filter((s) => s.delivery_id === d.id),
+      by,
+    ),
+  );
+}
 
-export const tripView = (t: TripRow, deliveries: readonly DeliveryRow[], by: Principal) => ({
-  id: t.id,
-  status: t.status,
-  store_id: t.store_id,
-  pickup: { lat: t.pickup_lat, lng: t.pickup_lng },
-  driver_id: t.driver_id,
-  items: t.items,
-  assigned_at: t.assigned_at?.toISOString() ?? null,
-  deliveries: deliveries.map((d) => deliveryView(d, by)),
-});
+export async function loadDelivery(repo: DispatchRepository, d: DeliveryRow, by: Principal) {
+  const [view] = await deliveryViews(repo, [d], by);
+  if (!view) throw new Error(`delivery ${d.id} has no view`);
+  return view;
+}
+
+/** A trip with its deliveries, as `by` sees them; the one shape of a driver's job. */
+export async function loadTrip(repo: DispatchRepository, t: TripRow, by: Principal) {
+  const deliveries = await deliveryViews(repo, await repo.deliveriesOfTrip(t.id), by);
+  return {
+    id: t.id,
+    status: t.status,
+    status_at: t.status_at.toISOString(),
+    store_id: t.store_id,
+    pickup: { lat: t.pickup_lat, lng: t.pickup_lng },
+    driver_id: t.driver_id,
+    items: t.items,
+    assigned_at: t.assigned_at?.toISOString() ?? null,
+    deliveries,
+  };
+}
+
+/** An offer as its driver sees it: where to pick up, and each drop-off with its delivery. */
+export async function loadOffer(repo: DispatchRepository, o: OfferRow) {
+  const [trip, deliveries] = await Promise.all([
+    repo.trip(o.trip_id),
+    repo.deliveriesOfTrip(o.trip_id),
+  ]);
+  if (!trip) throw new Error(`offer ${o.id} has no trip`);
+  return {
+    id: o.id,
+    trip_id: o.trip_id,
+    status: o.status,
+    store_id: trip.store_id,
+    pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
+    pickup_m: o.pickup_m,
+    radius_m: o.radius_m,
+    dropoffs: deliveries
+      .filter((d) => d.status !== 'canceled')
+      .map((d) => ({
+        delivery_id: d.id,
+        order_id: d.order_id,
+        lat: d.dropoff_lat,
+        lng: d.dropoff_lng,
+        items: d.items,
+      })),
+    created_at: o.created_at.toISOString(),
+    expires_at: o.expires_at.toISOString(),
+    responded_at: o.responded_at?.toISOString() ?? null,
+  };
+}
 
 const canSee = (by: Principal, d: DeliveryRow) =>
   by.role === 'ops' ||

@@ -1,11 +1,14 @@
+import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
-import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
-import { tripView } from './delivery-views.ts';
-import { DispatchEvents } from './dispatch.events.ts';
+import { BEFORE_PICKUP, DELIVERY_TERMINAL, deliverySources } from './delivery-state.ts';
+import { loadTrip } from './delivery-views.ts';
+import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { TripRow } from './dispatch-tables.ts';
+import { decodeQueueCursor, encodeQueueCursor } from './queue-cursor.ts';
+import { TRIP_TRANSITIONS } from './trip-state.ts';
 
 // What ops does with trips: take one from its driver, release a driver, watch the queue.
 
@@ -23,7 +26,7 @@ async function reopen(
     const tx = dispatchRepository(trx);
     const trip = await tx.tripForUpdate(tripId);
     if (!trip) throw new AppError('NOT_FOUND', `No trip ${tripId}`);
-    if (trip.status === 'done' || trip.status === 'canceled')
+    if (TRIP_TRANSITIONS[trip.status].length === 0)
       throw new AppError('CONFLICT', `Trip ${tripId} is ${trip.status}`);
     const deliveries = await tx.deliveriesOfTrip(tripId);
     if (
@@ -41,7 +44,7 @@ async function reopen(
       const back = await tx.updateDeliveriesOfTrip(
         tripId,
         { status: 'pending', driver_id: null, status_at: t, reason },
-        ['assigned', 'at_store'],
+        deliverySources('pending'),
       );
       await tx.addSteps(
         back.map((d) => ({
@@ -54,7 +57,7 @@ async function reopen(
           note: reason,
         })),
       );
-      await emitDeliveryEvents(trx, back, t, { type: DispatchEvents.DELIVERY_UNASSIGNED });
+      await emitDeliveryEvents(trx, back, t, { def: DispatchEventDefs.DELIVERY_UNASSIGNED });
       await env.drivers.service.finishJob(trx, trip.driver_id, 0);
     }
     const moved = await tx.updateTrip(trip.id, trip.version, {
@@ -72,32 +75,51 @@ async function reopen(
   });
 }
 
-export async function reassign(env: DeliveriesEnv, tripId: string, reason: string) {
+/** Ops takes the trip from its driver (or withdraws its offer); the next driver is asked now. */
+export async function reassign(env: DeliveriesEnv, by: Principal, tripId: string, reason: string) {
   const { repo } = env;
   const { trip, freed } = await reopen(env, tripId, `reassigned by ops: ${reason}`);
-  if (freed) env.drivers.notify(freed, { type: 'trip_unassigned', trip_id: tripId, reason });
+  if (freed)
+    env.drivers.notify(
+      freed,
+      { type: 'trip_unassigned', trip_id: tripId, reason },
+      { id: trip.id, version: trip.version },
+    );
   await env.dispatcher.advance(trip.id).catch(() => undefined);
-  return tripView((await repo.trip(trip.id)) ?? trip, await repo.deliveriesOfTrip(trip.id), {
-    kind: 'user',
-    id: 'ops',
-    role: 'ops',
-  });
+  return loadTrip(repo, (await repo.trip(trip.id)) ?? trip, by);
 }
 
-export async function unassignDriver(env: DeliveriesEnv, driverId: string, reason: string) {
+/** Ops releases a driver from the job they hold or are offered; the trip searches again. */
+export async function unassignDriver(
+  env: DeliveriesEnv,
+  by: Principal,
+  driverId: string,
+  reason: string,
+) {
   const { repo } = env;
   const trip =
     (await repo.assignedTripOfDriver(driverId)) ??
     (await repo.openOfferOfDriver(driverId).then((o) => (o ? repo.trip(o.trip_id) : undefined)));
   if (!trip) throw new AppError('NOT_FOUND', `Driver ${driverId} holds no job`);
-  const { freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`);
-  if (freed) env.drivers.notify(freed, { type: 'trip_unassigned', trip_id: trip.id, reason });
-  return { trip_id: trip.id, status: 'searching' as const };
+  const { trip: moved, freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`);
+  if (freed)
+    env.drivers.notify(
+      freed,
+      { type: 'trip_unassigned', trip_id: trip.id, reason },
+      { id: moved.id, version: moved.version },
+    );
+  return loadTrip(repo, moved, by);
 }
 
-export async function queue(env: DeliveriesEnv, limit: number) {
+/** Trips waiting for a driver, most urgent first, a page at a time. */
+export async function queue(
+  env: DeliveriesEnv,
+  page: { cursor?: string | undefined; limit: number },
+) {
   const t = env.clock.now();
-  const rows = await env.repo.queue(limit);
+  const after = page.cursor === undefined ? undefined : decodeQueueCursor(page.cursor);
+  const rows = await env.repo.queue(page.limit, after);
+  const last = rows.length === page.limit ? rows.at(-1) : undefined;
   return {
     items: rows.map((r) => ({
       trip_id: r.id,
@@ -113,5 +135,6 @@ export async function queue(env: DeliveriesEnv, limit: number) {
       priority: r.priority,
       escalated_at: r.escalated_at?.toISOString() ?? null,
     })),
+    next_cursor: last ? encodeQueueCursor(last) : null,
   };
 }

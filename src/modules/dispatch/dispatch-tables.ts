@@ -1,11 +1,9 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { DeliveryStatus } from './delivery-state.ts';
+import type { DeliveryStatus, StepKind } from './delivery-state.ts';
+import type { OfferStatus, TripStatus } from './trip-state.ts';
 
 // The dispatch module's tables (migrations/0001_dispatch.sql), written once for its repositories.
-
-export type TripStatus = 'scheduled' | 'searching' | 'offered' | 'assigned' | 'done' | 'canceled';
-export type OfferStatus = 'open' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
 
 export interface TripsTable {
   id: string;
@@ -73,7 +71,7 @@ export interface OffersTable {
 export interface DeliveryStepsTable {
   id: Generated<string>;
   delivery_id: string;
-  status: string;
+  status: StepKind;
   driver_id: string | null;
   lat: number | null;
   lng: number | null;
@@ -95,6 +93,3 @@ export const dispatchDb = (db: Db): DispatchDb => db as unknown as DispatchDb;
 export type TripRow = Selectable<TripsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type OfferRow = Selectable<OffersTable>;
-
-/** Trips still looking for a driver: a dispatcher may offer them. */
-export const OPEN_TRIP: readonly TripStatus[] = ['scheduled', 'searching'];

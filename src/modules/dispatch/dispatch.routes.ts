@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { empty, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveriesService } from './deliveries.service.ts';
 import type { DriverStep } from './delivery-state.ts';
+import { Delivery, DispatchQueueEntry, Offer, Trip } from './dispatch.schemas.ts';
 
 const Id = Strict({ id: Uuid });
 const Where = {
@@ -35,6 +37,7 @@ export async function dispatchRoutes(
   const app = typed(scope);
   driverJobRoutes(app, deliveries);
   deliveryRoutes(app, deliveries);
+  stepRoutes(app, deliveries);
   opsRoutes(app, deliveries);
 }
 
@@ -44,7 +47,24 @@ function driverJobRoutes(app: App, deliveries: DeliveriesService): void {
     '/v1/dispatch/offers',
     {
       config: { auth: ['driver'] },
-      schema: { tags: ['dispatch'], summary: 'Your open job offer, if any' },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Your open job offer, if any',
+        response: {
+          200: ok(
+            Type.Object(
+              {
+                items: Type.Array(ref(Offer), {
+                  maxItems: 1,
+                  description: 'A driver holds at most one open offer, so never more than one',
+                }),
+              },
+              { additionalProperties: false },
+            ),
+            'Your open offer, or none',
+          ),
+        },
+      },
     },
     async (req) => deliveries.openOffers(callerOf(req)),
   );
@@ -56,6 +76,10 @@ function driverJobRoutes(app: App, deliveries: DeliveriesService): void {
         tags: ['dispatch'],
         summary: 'Take the job (409 when it expired or went to someone else)',
         params: Id,
+        response: {
+          200: ok(ref(Trip), 'The job is yours: the trip, as `GET /v1/dispatch/trips/current`'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req) => deliveries.accept(callerOf(req), req.params.id),
@@ -69,6 +93,7 @@ function driverJobRoutes(app: App, deliveries: DeliveriesService): void {
         summary: 'Pass on the job; it goes to the next driver',
         params: Id,
         body: Strict({ reason: Type.Optional(Reason) }),
+        response: { 200: ok(ref(Offer), 'The offer, declined'), ...problems('CONFLICT') },
       },
     },
     async (req) => deliveries.decline(callerOf(req), req.params.id, req.body.reason),
@@ -77,9 +102,19 @@ function driverJobRoutes(app: App, deliveries: DeliveriesService): void {
     '/v1/dispatch/trips/current',
     {
       config: { auth: ['driver'] },
-      schema: { tags: ['dispatch'], summary: 'Your current job and its deliveries' },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Your current job and its deliveries',
+        response: {
+          200: ok(ref(Trip), 'The trip you are on'),
+          204: empty('You have no job right now'),
+        },
+      },
     },
-    async (req) => deliveries.currentTrip(callerOf(req)),
+    async (req, reply) => {
+      const trip = await deliveries.currentTrip(callerOf(req));
+      return trip ?? reply.code(204).send();
+    },
   );
 }
 
@@ -89,7 +124,12 @@ function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
     '/v1/deliveries/:id',
     {
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
-      schema: { tags: ['deliveries'], summary: 'A delivery and its steps', params: Id },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'A delivery and its steps',
+        params: Id,
+        response: { 200: ok(ref(Delivery), 'The delivery') },
+      },
     },
     async (req) => deliveries.get(callerOf(req), req.params.id),
   );
@@ -101,6 +141,7 @@ function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
         tags: ['deliveries'],
         summary: "The order's delivery; the customer also sees the handover PIN",
         params: Id,
+        response: { 200: ok(ref(Delivery), "The order's delivery") },
       },
     },
     async (req) => deliveries.ofOrder(callerOf(req), req.params.id),
@@ -114,10 +155,18 @@ function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
         summary: 'Rate the courier of a delivered order (once)',
         params: Id,
         body: Strict({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }),
+        response: {
+          200: ok(ref(Delivery), 'Rated: the delivery with its rating'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req) => deliveries.rate(callerOf(req), req.params.id, req.body.stars),
   );
+}
+
+/** The assigned driver's steps, one route each. */
+function stepRoutes(app: App, deliveries: DeliveriesService): void {
   for (const [path, to, summary] of STEPS) {
     const handover = to === 'delivered';
     const needsReason = to === 'failed' || to === 'returned';
@@ -140,6 +189,11 @@ function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
               : {}),
             ...(needsReason ? { reason: Reason } : {}),
           }),
+          response: {
+            200: ok(ref(Delivery), 'The delivery, moved'),
+            // A handover with a wrong PIN or without the age check is 422.
+            ...problems('CONFLICT', ...(handover ? (['UNPROCESSABLE'] as const) : [])),
+          },
         },
       },
       async (req) =>
@@ -157,10 +211,16 @@ function opsRoutes(app: App, deliveries: DeliveriesService): void {
       schema: {
         tags: ['dispatch ops'],
         summary: 'Trips waiting for a driver, most urgent first, with their ages',
-        querystring: Strict({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        querystring: Strict({
+          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: {
+          200: ok(pageOf(ref(DispatchQueueEntry), 'A page of the queue'), 'Waiting trips'),
+        },
       },
     },
-    async (req) => deliveries.queue(req.query.limit),
+    async (req) => deliveries.queue(req.query),
   );
   app.post(
     '/v1/dispatch/trips/:id/reassign',
@@ -171,9 +231,13 @@ function opsRoutes(app: App, deliveries: DeliveriesService): void {
         summary: 'Take the trip from its driver (or withdraw its offer) and find another',
         params: Id,
         body: Strict({ reason: Reason }),
+        response: {
+          200: ok(ref(Trip), 'The trip, searching again or already offered to the next driver'),
+          ...problems('CONFLICT'),
+        },
       },
     },
-    async (req) => deliveries.reassign(req.params.id, req.body.reason),
+    async (req) => deliveries.reassign(callerOf(req), req.params.id, req.body.reason),
   );
   app.post(
     '/v1/dispatch/drivers/:id/unassign',
@@ -184,8 +248,12 @@ function opsRoutes(app: App, deliveries: DeliveriesService): void {
         summary: 'Release a driver from their job; the job is offered to someone else',
         params: Id,
         body: Strict({ reason: Reason }),
+        response: {
+          200: ok(ref(Trip), 'The trip the driver held, searching again'),
+          ...problems('CONFLICT'),
+        },
       },
     },
-    async (req) => deliveries.unassignDriver(req.params.id, req.body.reason),
+    async (req) => deliveries.unassignDriver(callerOf(req), req.params.id, req.body.reason),
   );
 }

@@ -35,7 +35,7 @@ describe('dispatch', () => {
   it('times the first offer so the driver reaches the store as the order gets ready', async () => {
     const shop = await shopFar();
     const [d] = await driversNear(shop.at, [0.5]);
-    const { tripId } = await acceptedOrder(shop);
+    const { tripId, deliveryId, orderId } = await acceptedOrder(shop);
     const tr = await trip(tripId);
     // Ready in 300 s (the store's preparation time); planned at a bike's pace with one offer left
     // to expire, a driver 500 m out needs about 3 minutes.
@@ -48,7 +48,15 @@ describe('dispatch', () => {
     const offer = await openOffer(tripId);
     expect(offer.driver_id).toBe(d.id);
     const mine = await t().request({ method: 'GET', url: '/v1/dispatch/offers', token: d.token });
-    expect(mine.json().items[0]).toMatchObject({ id: offer.id, trip_id: tripId });
+    expect(mine.json().items).toEqual([
+      expect.objectContaining({
+        id: offer.id,
+        trip_id: tripId,
+        status: 'open',
+        store_id: shop.storeId,
+        dropoffs: [expect.objectContaining({ delivery_id: deliveryId, order_id: orderId })],
+      }),
+    ]);
   });
 
   it('times the offer by the drivers who are free, counting on the second nearest', async () => {
@@ -88,6 +96,7 @@ describe('dispatch', () => {
       payload: { reason: 'flat tyre' },
     });
     expect(declined.statusCode).toBe(200);
+    expect(declined.json()).toMatchObject({ id: second.id, trip_id: tripId, status: 'declined' });
     // Two offers per radius: the third driver is asked only once the radius widens (same drivers
     // within 6 km), and never the ones already asked in this cycle.
     const third = await openOffer(tripId);
@@ -120,13 +129,13 @@ describe('dispatch', () => {
     const shop = await shopFar();
     const [distant] = await driversNear(shop.at, [4.5]);
     const [stale] = await driversNear(shop.at, [0.3]);
+    const reporting = fleet.filter((d) => d !== stale);
+    // The stale driver goes silent before the order comes: the clock moves past the cut-off
+    // without a report from them (the worker's own dispatcher may offer the trip at any moment).
+    await advance(61_000, reporting);
     const { tripId } = await acceptedOrder(shop);
     const tr = await trip(tripId);
-    // The stale driver goes silent: the clock moves past the cut-off without a report from them.
-    await advance(
-      Math.max(0, (tr?.dispatch_at.getTime() ?? now()) - now()) + 61_000,
-      fleet.filter((d) => d !== stale),
-    );
+    await advance(Math.max(0, (tr?.dispatch_at.getTime() ?? now()) - now()) + 1000, reporting);
     await tick();
     const offer = await openOffer(tripId);
     expect(offer.driver_id).toBe(distant.id);
@@ -158,10 +167,7 @@ describe('dispatch', () => {
     expect(row.escalated_at).not.toBeNull();
     expect(row.age_s).toBeGreaterThan(0);
     // The search starts over later and may ask the same drivers again; ops hears about it once.
-    await advance(
-      31_000,
-      fleet.filter((d) => d !== stale),
-    );
+    await advance(31_000, reporting);
     await tick();
     const again = await openOffer(tripId);
     expect(again.driver_id).toBe(distant.id);
@@ -233,6 +239,36 @@ describe('dispatch', () => {
       db(),
     );
     expect(held.rows[0]?.n).toBe(1);
+  });
+
+  it('pages the queue with a cursor, each waiting trip once, and refuses a forged cursor', async () => {
+    const shop = await shopFar();
+    await driversNear(shop.at, [0.5, 0.6]);
+    // Two trips waiting for their dispatch time: scheduled, so they keep their place meanwhile.
+    const a = await acceptedOrder(shop, 1.0);
+    const b = await acceptedOrder(shop, -2.5);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await t().request({
+        method: 'GET',
+        url: `/v1/dispatch/queue?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        token: ops,
+      });
+      expect(page.statusCode).toBe(200);
+      expect(page.json().items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.json().items.map((q: { trip_id: string }) => q.trip_id));
+      cursor = page.json().next_cursor;
+    } while (cursor !== null);
+    const mine = seen.filter((id) => id === a.tripId || id === b.tripId);
+    expect(mine).toEqual([a.tripId, b.tripId]);
+    const forged = await t().request({
+      method: 'GET',
+      url: '/v1/dispatch/queue?cursor=bm90LWEtY3Vyc29y',
+      token: ops,
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().errors[0].path).toBe('querystring.cursor');
   });
 
   it('batches two orders to neighbouring doors into one trip, and not one going the other way', async () => {

@@ -1,9 +1,8 @@
 import { candidates } from './candidates.ts';
 import { planDelivery } from './delivery-planner.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import type { DeliveryRow, OfferRow, TripRow } from './dispatch-tables.ts';
+import type { OfferRow, TripRow } from './dispatch-tables.ts';
 import { type DispatcherDeps, type DispatcherEnv, dispatcherEnv } from './dispatcher-env.ts';
-import { offerMessage } from './offer-message.ts';
 import { advance } from './offering.ts';
 import { orderCanceled, orderReady } from './order-changes.ts';
 
@@ -16,20 +15,28 @@ async function expireDue(env: DispatcherEnv): Promise<number> {
   const expired = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
     const rows = await tx.expireDue(t, 200);
+    const out: Array<{ offer: OfferRow; version: number }> = [];
     for (const o of rows) {
       await env.drivers.service.recordOffer(trx, o.driver_id, false);
       const trip = await tx.tripForUpdate(o.trip_id);
-      if (trip?.status === 'offered')
-        await tx.updateTrip(trip.id, trip.version, {
-          status: 'searching',
-          status_at: t,
-          next_attempt_at: t,
-        });
+      const moved =
+        trip?.status === 'offered'
+          ? await tx.updateTrip(trip.id, trip.version, {
+              status: 'searching',
+              status_at: t,
+              next_attempt_at: t,
+            })
+          : trip;
+      out.push({ offer: o, version: (moved ?? trip)?.version ?? 0 });
     }
-    return rows;
+    return out;
   });
-  for (const o of expired)
-    env.drivers.notify(o.driver_id, { type: 'offer_expired', offer_id: o.id });
+  for (const { offer: o, version } of expired)
+    env.drivers.notify(
+      o.driver_id,
+      { type: 'offer_expired', offer_id: o.id },
+      { id: o.trip_id, version },
+    );
   return expired.length;
 }
 
@@ -65,8 +72,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     advance: (tripId: string) => advance(env, tripId),
     expireDue: () => expireDue(env),
     tick: () => tick(env),
-    offerMessage: (offer: OfferRow, known?: TripRow, knownDeliveries?: readonly DeliveryRow[]) =>
-      offerMessage(env.repo, offer, known, knownDeliveries),
     candidates: (trip: TripRow, radiusM: number) => candidates(env, trip, radiusM),
   };
 }

@@ -5,14 +5,23 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { driversFor } from '../drivers/index.ts';
-import { type OrderEventPayload, OrderEvents, ordersFor } from '../orders/index.ts';
+import { OrderEventDefs, OrderEvents, ordersFor } from '../orders/index.ts';
 import { deliveriesService } from './deliveries.service.ts';
-import { DispatchEvents, type DeliveryEventPayload } from './dispatch.events.ts';
+import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
+import { dispatchSchemas } from './dispatch.schemas.ts';
+import { dispatchTags } from './dispatch.tags.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { followDelivery } from './order-progress.ts';
 
-export { type DeliveryEventPayload, DispatchEvents, deliveryEventType } from './dispatch.events.ts';
+export {
+  type DeliveryEventPayload,
+  DispatchEventDefs,
+  DispatchEvents,
+  dispatchEvents,
+  deliveryEventType,
+  type TripEscalatedPayload,
+} from './dispatch.events.ts';
 export type { DeliveryStatus } from './delivery-state.ts';
 
 export const CONSUMER_DISPATCH = 'dispatch-orders';
@@ -40,8 +49,11 @@ export const dispatchFor = perPlatform((ctx) => {
 /** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
 export const dispatchModule: ModuleDefinition = {
   name: 'dispatch',
+  events: dispatchEvents,
   dependsOn: ['catalog', 'drivers', 'eta', 'orders'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: dispatchSchemas,
+  apiTags: dispatchTags,
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);
@@ -51,14 +63,14 @@ export const dispatchModule: ModuleDefinition = {
     const fromOrders = await ctx.subscribe(
       CONSUMER_DISPATCH,
       [
-        OrderEvents.ACCEPTED,
-        OrderEvents.PREPARING,
-        OrderEvents.READY,
-        OrderEvents.CANCELED,
-        OrderEvents.FAILED,
+        OrderEventDefs.ACCEPTED,
+        OrderEventDefs.PREPARING,
+        OrderEventDefs.READY,
+        OrderEventDefs.CANCELED,
+        OrderEventDefs.FAILED,
       ],
       async (event) => {
-        const p = event.payload as OrderEventPayload;
+        const p = event.payload;
         if (event.type === OrderEvents.READY) await dispatcher.orderReady(p.order_id);
         else if (event.type === OrderEvents.CANCELED || event.type === OrderEvents.FAILED)
           await dispatcher.orderCanceled(p.order_id, p.reason);
@@ -68,12 +80,12 @@ export const dispatchModule: ModuleDefinition = {
     const progress = await ctx.subscribe(
       CONSUMER_ORDER_PROGRESS,
       [
-        DispatchEvents.DELIVERY_PICKED_UP,
-        DispatchEvents.DELIVERY_DELIVERED,
-        DispatchEvents.DELIVERY_FAILED,
-        DispatchEvents.DELIVERY_RETURNED,
+        DispatchEventDefs.DELIVERY_PICKED_UP,
+        DispatchEventDefs.DELIVERY_DELIVERED,
+        DispatchEventDefs.DELIVERY_FAILED,
+        DispatchEventDefs.DELIVERY_RETURNED,
       ],
-      async (event) => followDelivery(orders, event.payload as DeliveryEventPayload),
+      async (event) => followDelivery(orders, event.payload),
     );
     const loop = runPeriodically('dispatch', TICK_MS, () => dispatcher.tick(), ctx.logger);
     return {

@@ -3,17 +3,16 @@ import { AppError } from '../../platform/errors.ts';
 import { ownDriverId } from '../drivers/index.ts';
 import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
-import { offerView, tripView } from './delivery-views.ts';
+import { deliverySources } from './delivery-state.ts';
+import { loadOffer, loadTrip } from './delivery-views.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
+import { tripSources } from './trip-state.ts';
 
 // A driver's side of an offer: what is open for them, and taking or passing on it.
 
 export async function openOffers(env: DeliveriesEnv, by: Principal) {
-  const id = ownDriverId(by);
-  const offer = await env.repo.openOfferOfDriver(id);
-  return {
-    items: offer ? [{ ...offerView(offer), ...(await env.dispatcher.offerMessage(offer)) }] : [],
-  };
+  const offer = await env.repo.openOfferOfDriver(ownDriverId(by));
+  return { items: offer ? [await loadOffer(env.repo, offer)] : [] };
 }
 
 /**
@@ -25,7 +24,7 @@ export async function acceptOffer(env: DeliveriesEnv, by: Principal, offerId: st
   const { drivers } = env;
   const driverId = ownDriverId(by);
   const t = env.now();
-  const result = await env.db.transaction().execute(async (trx) => {
+  const assigned = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
     const offer = await tx.respondToOffer(offerId, driverId, 'accepted', t, null);
     if (!offer) {
@@ -38,7 +37,7 @@ export async function acceptOffer(env: DeliveriesEnv, by: Principal, offerId: st
       );
     }
     const trip = await tx.tripForUpdate(offer.trip_id);
-    if (!trip || trip.status !== 'offered')
+    if (!trip || !tripSources('assigned').includes(trip.status))
       throw new AppError('CONFLICT', 'This job is no longer available');
     if (!(await drivers.service.claim(trx, driverId)))
       throw new AppError(
@@ -46,18 +45,18 @@ export async function acceptOffer(env: DeliveriesEnv, by: Principal, offerId: st
         'Only an available driver can take a job; check your shift status',
       );
     await drivers.service.recordOffer(trx, driverId, true);
-    const assigned = await tx.updateTrip(trip.id, trip.version, {
+    const moved = await tx.updateTrip(trip.id, trip.version, {
       status: 'assigned',
       status_at: t,
       driver_id: driverId,
       assigned_at: t,
       next_attempt_at: null,
     });
-    if (!assigned) throw new AppError('CONFLICT', 'This job is no longer available');
+    if (!moved) throw new AppError('CONFLICT', 'This job is no longer available');
     const deliveries = await tx.updateDeliveriesOfTrip(
       trip.id,
       { status: 'assigned', driver_id: driverId, status_at: t },
-      ['pending'],
+      deliverySources('assigned'),
     );
     await tx.addSteps(
       deliveries.map((d) => ({
@@ -71,9 +70,9 @@ export async function acceptOffer(env: DeliveriesEnv, by: Principal, offerId: st
       })),
     );
     await emitDeliveryEvents(trx, deliveries, t);
-    return tripView(assigned, deliveries, by);
+    return moved;
   });
-  return result;
+  return loadTrip(env.repo, assigned, by);
 }
 
 export async function declineOffer(
@@ -84,7 +83,7 @@ export async function declineOffer(
 ) {
   const driverId = ownDriverId(by);
   const t = env.now();
-  const tripId = await env.db.transaction().execute(async (trx) => {
+  const answered = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
     const offer = await tx.respondToOffer(offerId, driverId, 'declined', t, reason ?? null);
     if (!offer) {
@@ -103,9 +102,9 @@ export async function declineOffer(
         status_at: t,
         next_attempt_at: t,
       });
-    return offer.trip_id;
+    return offer;
   });
   // The next driver hears about it now rather than at the next dispatcher pass.
-  await env.dispatcher.advance(tripId).catch(() => undefined);
-  return { id: offerId, status: 'declined' as const };
+  await env.dispatcher.advance(answered.trip_id).catch(() => undefined);
+  return loadOffer(env.repo, answered);
 }

@@ -11,7 +11,7 @@ export async function offerMessage(
   const trip = known ?? (await repo.trip(offer.trip_id));
   const deliveries = knownDeliveries ?? (await repo.deliveriesOfTrip(offer.trip_id));
   return {
-    type: 'offer',
+    type: 'offer' as const,
     offer_id: offer.id,
     trip_id: offer.trip_id,
     expires_at: offer.expires_at.toISOString(),

@@ -1,11 +1,12 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import { candidates } from './candidates.ts';
 import { DELIVERY_TERMINAL } from './delivery-state.ts';
-import { DispatchEvents } from './dispatch.events.ts';
+import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import { OPEN_TRIP, type TripRow } from './dispatch-tables.ts';
+import type { TripRow } from './dispatch-tables.ts';
+import { OPEN_TRIP } from './trip-state.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { offerMessage } from './offer-message.ts';
 import { carryM, type Scored } from './scoring.ts';
@@ -17,7 +18,8 @@ export type Outcome = 'offered' | 'widened' | 'escalated' | 'skipped';
 
 /**
  * Writes the offer to `best` and moves the trip to offered, if nobody moved the trip meanwhile
- * (null then); 'busy' when the driver got another trip's offer first.
+ * (null then); 'busy' when the driver got another trip's offer first. With the offer, the trip as
+ * moved (its version orders the pushes to the driver).
  */
 function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: number, t: Date) {
   return env.db
@@ -52,8 +54,8 @@ function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: num
         reason: null,
       });
       await writeOutbox(trx, [
-        newEvent(
-          DispatchEvents.OFFER_MADE,
+        declaredEvent(
+          DispatchEventDefs.OFFER_MADE,
           {
             offer_id: offer.id,
             trip_id: trip.id,
@@ -63,7 +65,7 @@ function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: num
           { aggregateId: trip.id },
         ),
       ]);
-      return offer;
+      return { offer, trip: moved };
     })
     .catch((err: unknown) => {
       // The driver got another trip's offer a moment ago (one open offer per driver): next one.
@@ -95,7 +97,11 @@ async function offerBest(
     const offered = await makeOffer(env, trip, best, radiusM, t);
     if (offered === 'busy') continue;
     if (!offered) return 'skipped';
-    env.drivers.notify(best.driverId, await offerMessage(env.repo, offered, trip, stops));
+    env.drivers.notify(
+      best.driverId,
+      await offerMessage(env.repo, offered.offer, offered.trip, stops),
+      { id: trip.id, version: offered.trip.version },
+    );
     return 'offered';
   }
   return null;
@@ -125,8 +131,8 @@ async function escalate(
     );
     if (moved && !trip.escalated_at) {
       await writeOutbox(trx, [
-        newEvent(
-          DispatchEvents.TRIP_ESCALATED,
+        declaredEvent(
+          DispatchEventDefs.TRIP_ESCALATED,
           {
             trip_id: trip.id,
             store_id: trip.store_id,

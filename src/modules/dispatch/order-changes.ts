@@ -1,7 +1,7 @@
 import { BEFORE_PICKUP, DELIVERY_TERMINAL } from './delivery-state.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import { OPEN_TRIP } from './dispatch-tables.ts';
+import { OPEN_TRIP } from './trip-state.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { planDelivery } from './delivery-planner.ts';
 
@@ -73,16 +73,19 @@ export async function orderCanceled(
       return null;
     }
     const withdrawn = await tx.withdrawOffers(trip.id, t);
-    await tx.updateTrip(trip.id, trip.version, {
+    const moved = await tx.updateTrip(trip.id, trip.version, {
       status: 'canceled',
       status_at: t,
       next_attempt_at: null,
     });
+    const version = moved?.version ?? trip.version;
     if (trip.status === 'assigned' && trip.driver_id) {
       await env.drivers.service.finishJob(trx, trip.driver_id, 0);
-      return trip.driver_id;
+      return { driverId: trip.driver_id, trip: { id: trip.id, version } };
     }
-    return withdrawn[0]?.driver_id ?? null;
+    const driverId = withdrawn[0]?.driver_id;
+    return driverId ? { driverId, trip: { id: trip.id, version } } : null;
   });
-  if (freed) env.drivers.notify(freed, { type: 'trip_canceled', order_id: orderId });
+  if (freed)
+    env.drivers.notify(freed.driverId, { type: 'trip_canceled', order_id: orderId }, freed.trip);
 }

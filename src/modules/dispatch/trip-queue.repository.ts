@@ -1,4 +1,6 @@
-import { type DispatchDb, OPEN_TRIP, type TripRow } from './dispatch-tables.ts';
+import type { DispatchDb, TripRow } from './dispatch-tables.ts';
+import type { QueuePosition } from './queue-cursor.ts';
+import { OPEN_TRIP } from './trip-state.ts';
 
 /** Trips waiting for a driver: dispatchers claim the due ones, ops watches them all. */
 export function tripQueueRepository(q: DispatchDb) {
@@ -24,9 +26,9 @@ export function tripQueueRepository(q: DispatchDb) {
         .execute();
     },
 
-    /** Trips waiting for a driver, oldest and most urgent first. */
-    queue(limit: number) {
-      return q
+    /** Trips waiting for a driver, most urgent then oldest first, after `after` if given. */
+    queue(limit: number, after?: QueuePosition) {
+      let query = q
         .selectFrom('trips')
         .selectAll()
         .select((eb) =>
@@ -39,8 +41,22 @@ export function tripQueueRepository(q: DispatchDb) {
         .where('status', 'in', ['scheduled', 'searching', 'offered'])
         .orderBy('priority', 'desc')
         .orderBy('created_at')
-        .limit(limit)
-        .execute();
+        .orderBy('id')
+        .limit(limit);
+      if (after)
+        query = query.where((eb) =>
+          eb.or([
+            eb('priority', '<', after.priority),
+            eb.and([
+              eb('priority', '=', after.priority),
+              eb.or([
+                eb('created_at', '>', after.created_at),
+                eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+              ]),
+            ]),
+          ]),
+        );
+      return query.execute();
     },
   };
 }

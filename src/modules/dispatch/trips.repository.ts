@@ -1,4 +1,5 @@
-import { type DispatchDb, OPEN_TRIP, type TripRow, type TripStatus } from './dispatch-tables.ts';
+import type { DispatchDb, TripRow } from './dispatch-tables.ts';
+import { OPEN_TRIP, type TripStatus } from './trip-state.ts';
 
 /** A trip not yet offered to anyone: first radius, first search cycle, no driver. */
 export function newTrip(p: {

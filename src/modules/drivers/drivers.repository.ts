@@ -69,7 +69,7 @@ export function driversRepository(db: Db) {
     find(id: string) {
       return q.selectFrom('drivers').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    list(p: { status?: DriverStatus; after?: string; limit: number }) {
+    list(p: { status?: DriverStatus | undefined; after?: string | undefined; limit: number }) {
       let query = q.selectFrom('drivers').selectAll().orderBy('id').limit(p.limit);
       if (p.status) query = query.where('status', '=', p.status);
       if (p.after) query = query.where('id', '>', p.after);

@@ -4,6 +4,8 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { decodeDriverCursor, encodeDriverCursor } from './driver-cursor.ts';
+import { JOB_SOURCES, SHIFT_SOURCES } from './driver-status.ts';
 import { driverLocationsRepository } from './driver-locations.repository.ts';
 import {
   type DriverRow,
@@ -50,13 +52,6 @@ export interface NewDriver {
   capacity_items?: number | undefined;
 }
 
-/** Shift changes a driver makes; on_delivery is set and cleared by dispatch only. */
-const SHIFT_SOURCES: Record<'available' | 'break' | 'offline', readonly DriverStatus[]> = {
-  available: ['offline', 'break', 'available'],
-  break: ['available', 'break'],
-  offline: ['available', 'break', 'offline'],
-};
-
 export function driversService(deps: { db: Db; clock: Clock; identity: IdentityService }) {
   const { db, clock } = deps;
   const repo = driversRepository(db);
@@ -98,8 +93,20 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
 
     get: async (id: string) => driverView(await mustFind(id)),
     find: (id: string) => repo.find(id),
-    list: async (p: { status?: DriverStatus; after?: string; limit: number }) =>
-      (await repo.list(p)).map(driverView),
+    /** A page of drivers in id order; `next_cursor` is null on the last page. */
+    async list(p: {
+      status?: DriverStatus | undefined;
+      cursor?: string | undefined;
+      limit: number;
+    }) {
+      const after = p.cursor === undefined ? undefined : decodeDriverCursor(p.cursor);
+      const rows = await repo.list({ status: p.status, after, limit: p.limit });
+      const last = rows.length === p.limit ? rows.at(-1) : undefined;
+      return {
+        items: rows.map(driverView),
+        next_cursor: last ? encodeDriverCursor(last.id) : null,
+      };
+    },
 
     async setShift(by: Principal, status: 'available' | 'break' | 'offline') {
       const id = ownDriverId(by);
@@ -118,8 +125,12 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
     available: (ids: readonly string[]) => repo.available(ids),
     /** Dispatch claims the driver for a job, inside its transaction; false when not available. */
     claim: async (trx: Db, id: string) =>
-      (await driversRepository(trx).setStatus(id, ['available'], 'on_delivery', now())) !==
-      undefined,
+      (await driversRepository(trx).setStatus(
+        id,
+        JOB_SOURCES.on_delivery,
+        'on_delivery',
+        now(),
+      )) !== undefined,
     /** The job ended (delivered, failed, reassigned): the driver is available again. */
     finishJob: async (trx: Db, id: string, delivered: number) =>
       (await driversRepository(trx).finishJob(id, delivered, now())) !== undefined,

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import { createMemoryGeoIndex } from '../../platform/geo/memory-geo-index.ts';
-import { driversFor, driverTopic } from './index.ts';
+import { driverMovesText } from './driver-status.ts';
+import { type DriverPush, driversFor } from './index.ts';
 import type { LocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
 
@@ -99,6 +101,28 @@ describe('drivers', () => {
     ).toBe(403);
   });
 
+  it('lists drivers a page at a time by cursor, filtered by status', async () => {
+    const made = [await newDriver(), await newDriver(), await newDriver()].map((d) => d.id);
+    const list = (query: string) =>
+      t.request({ method: 'GET', url: `/v1/drivers?${query}`, token: ops });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(`limit=2&status=offline${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      const items = page.json().items as Array<{ id: string; status: string }>;
+      expect(items.length).toBeLessThanOrEqual(2);
+      expect(items.every((d) => d.status === 'offline')).toBe(true);
+      seen.push(...items.map((d) => d.id));
+      cursor = page.json().next_cursor;
+    } while (cursor !== null);
+    expect(seen.filter((id) => made.includes(id))).toEqual([...made].sort());
+    expect(seen).toEqual([...new Set(seen)].sort());
+    const forged = await list('cursor=not-a-cursor');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().errors[0].path).toBe('querystring.cursor');
+  });
+
   it('changes shift status and never leaves a job by going offline', async () => {
     const d = await newDriver();
     const shift = (status: string) =>
@@ -117,6 +141,10 @@ describe('drivers', () => {
     const off = await shift('offline');
     expect(off.statusCode).toBe(409);
     expect(off.json().code).toBe('CONFLICT');
+    // The documented moves are the ones the shift and dispatch guards allow.
+    expect(driverMovesText()).toBe(
+      'offline → available; available → offline | on_delivery | break; on_delivery → available; break → offline | available',
+    );
   });
 
   it('keeps the newest valid point in the index and drops out-of-order points and impossible jumps', async () => {
@@ -256,7 +284,15 @@ describe('drivers', () => {
       5000,
       'position',
     );
-    t.platform.ctx.bus.announce(driverTopic(d.id), { type: 'offer', offer_id: 'x' });
+    const offer: DriverPush = {
+      type: 'offer',
+      offer_id: uuidv7(),
+      trip_id: uuidv7(),
+      expires_at: new Date().toISOString(),
+      pickup: null,
+      dropoffs: [],
+    };
+    driversFor(t.platform.ctx).notify(d.id, offer);
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
     const customer = await t.tokenFor('customer');
@@ -265,6 +301,49 @@ describe('drivers', () => {
         headers: { authorization: `Bearer ${customer}` },
       }),
     ).rejects.toThrow();
+  });
+});
+
+describe('driver channel order', () => {
+  it('interleaved pushes from several processes reach the app in commit order: nothing stale, nothing twice', async () => {
+    const d = await newDriver();
+    const ws = await t.app.injectWS('/v1/drivers/me/channel', {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
+    const got: Array<Record<string, unknown>> = [];
+    ws.on('message', (data) => got.push(JSON.parse(String(data))));
+    const { notify } = driversFor(t.platform.ctx);
+    const [A, B] = [uuidv7(), uuidv7()];
+    const offer = (trip: string): DriverPush => ({
+      type: 'offer',
+      offer_id: uuidv7(),
+      trip_id: trip,
+      expires_at: new Date().toISOString(),
+      pickup: null,
+      dropoffs: [],
+    });
+    const expired = (): DriverPush => ({ type: 'offer_expired', offer_id: uuidv7() });
+    const canceled = (): DriverPush => ({ type: 'trip_canceled', order_id: uuidv7() });
+    const marker: DriverPush = { type: 'trip_unassigned', trip_id: uuidv7(), reason: 'marker' };
+    const m = { a2: offer(A), a3: expired(), a5: offer(A), a6: canceled(), b2: offer(B), marker };
+    const b3 = expired();
+    const push = (message: DriverPush, trip: string, version: number) =>
+      notify(d.id, message, { id: trip, version });
+    // Trip A committed: offered (v2), expired (v3), offered again (v5), canceled (v6). The
+    // announcements arrive out of that order, with repeats; trip B's interleave with them.
+    push(m.a2, A, 2);
+    push(m.b2, B, 2);
+    push(m.a6, A, 6);
+    push(m.a3, A, 3);
+    push(m.a5, A, 5);
+    push(m.b2, B, 2);
+    push(b3, B, 3);
+    push(m.a6, A, 6);
+    push(m.b2, B, 2);
+    notify(d.id, m.marker);
+    await waitFor(() => got.some((x) => x.type === 'trip_unassigned'), 5000, 'the last push');
+    expect(got).toEqual([m.a2, m.b2, m.a6, b3, m.marker]);
+    ws.terminate();
   });
 });
 

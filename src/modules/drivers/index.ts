@@ -5,8 +5,10 @@ import type { GeoIndex } from '../../platform/geo/port.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
+import { type DriverPush, driverChannel } from './driver-channel.messages.ts';
 import { driversRepository, type Vehicle } from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
+import { driversSchemas } from './drivers.schemas.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
 import { createLocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
@@ -20,6 +22,7 @@ export {
   ownDriverId,
 } from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
+export type { DriverPush } from './driver-channel.messages.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
 export const positionTopic = (driverId: string) => `positions.${driverId}`;
@@ -30,14 +33,19 @@ export const DRIVER_POSITIONS = 'drivers';
 export interface DriversModule {
   service: DriversService;
   positions: GeoIndex;
-  /** Pushes a message to the driver's app if it is connected to any API process (at most once). */
-  notify(driverId: string, message: Record<string, unknown>): void;
+  /**
+   * Pushes a message to the driver's app if it is connected to any API process (at most once).
+   * A push about a trip names it with the trip's version after the change, committed before this
+   * call: the app never gets it after a push of a newer version of that trip.
+   */
+  notify(driverId: string, message: DriverPush, trip?: { id: string; version: number }): void;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
   service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
   positions: ctx.geo(DRIVER_POSITIONS),
-  notify: (driverId, message) => ctx.bus.announce(driverTopic(driverId), message),
+  notify: (driverId, message, trip) =>
+    ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),
 }));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */
@@ -57,8 +65,10 @@ export async function seedDriverProfile(
 /** Driver profiles, shifts, location ingest (live index + throttled history) and the driver app channel. */
 export const driversModule: ModuleDefinition = {
   name: 'drivers',
+  sockets: [driverChannel],
   dependsOn: ['identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: driversSchemas,
   routes: async (app, ctx) => {
     const history = createLocationHistory(ctx.db, ctx.logger);
     const ingest = createLocationIngest({

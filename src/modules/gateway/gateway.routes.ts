@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { ok, ref } from '../../platform/http/contract.ts';
 import type { Gateway } from './gateway.plugin.ts';
+import { RateLimitState } from './gateway.schemas.ts';
 
 /** What the gateway enforces right now in this process (ops). */
 export async function gatewayRoutes(
@@ -13,13 +15,14 @@ export async function gatewayRoutes(
       schema: {
         tags: ['ops'],
         summary: 'The rate-limit policy in force, where it came from, and the limiter state',
+        response: { 200: ok(ref(RateLimitState), 'The policy and the limiter of this process') },
       },
     },
     async () => {
       const g = gateway();
-      if (!g) return { enabled: false };
+      if (!g) return { enabled: false as const };
       return {
-        enabled: true,
+        enabled: true as const,
         ...g.policy.describe(),
         counters: g.limiter.kind,
         redis_healthy: g.limiter.redisHealthy,

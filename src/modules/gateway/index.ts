@@ -2,6 +2,7 @@ import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { type Gateway, registerGateway } from './gateway.plugin.ts';
 import { gatewayRoutes } from './gateway.routes.ts';
+import { gatewaySchemas } from './gateway.schemas.ts';
 
 export { DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
 
@@ -10,6 +11,7 @@ const gatewayOf = perPlatform((): { current: Gateway | null } => ({ current: nul
 /** The API gateway: the rate limiter every request passes, after authentication. */
 export const gatewayModule: ModuleDefinition = {
   name: 'gateway',
+  schemas: gatewaySchemas,
   frontDoor: async (app, ctx) => {
     gatewayOf(ctx).current = await registerGateway(app, ctx);
   },

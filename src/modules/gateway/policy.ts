@@ -86,8 +86,9 @@ export const DEFAULT_POLICY: PolicyDocument = {
       on_redis_failure: 'local',
     },
     {
+      // Every card tried spends from one budget: checkouts and payments with another card.
       name: 'checkout',
-      match: ['POST /v1/orders'],
+      match: ['POST /v1/orders', 'POST /v1/orders/:id/payment'],
       tiers: {
         '*': { algorithm: 'token_bucket', capacity: 10, refill_per_s: 0.2 },
         internal: 'unlimited',

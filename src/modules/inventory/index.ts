@@ -4,6 +4,7 @@ import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { inventoryRoutes } from './inventory.routes.ts';
+import { inventorySchemas } from './inventory.schemas.ts';
 import { type InventoryService, inventoryService } from './inventory.service.ts';
 import { type StockChanges, type StockSignals, stockSignals } from './stock-signals.ts';
 
@@ -55,6 +56,7 @@ export const inventoryFor = perPlatform((ctx): InventoryService =>
 export const inventoryModule: ModuleDefinition = {
   name: 'inventory',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: inventorySchemas,
   routes: (app, ctx) => inventoryRoutes(app, inventoryFor(ctx)),
   // Reservation expiry: the expiry time is stored with the reservation (durable); any worker's
   // sweep releases due ones, each exactly once (claimed with SKIP LOCKED, guarded transition).

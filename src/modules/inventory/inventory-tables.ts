@@ -11,7 +11,8 @@ export interface StockTable {
   updated_at: Generated<Date>;
 }
 
-export type AdjustmentKind = 'count' | 'restock' | 'adjustment' | 'import';
+export const ADJUSTMENT_KINDS = ['count', 'restock', 'adjustment', 'import'] as const;
+export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
 
 export interface StockAdjustmentsTable {
   id: string;

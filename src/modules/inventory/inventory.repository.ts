@@ -95,3 +95,119 @@ export async function setStockLevels(
     .select(['store_id', 'product_id'])
     .execute();
 }
+
+/** A stock row as the API shows it (available = on hand − reserved). */
+const STOCK_COLUMNS = ['store_id', 'product_id', 'on_hand', 'reserved', 'updated_at'] as const;
+
+/**
+ * Adds `delta` to the units on hand with its audit row, in one statement; undefined when the row
+ * is missing or the change would leave fewer units than are reserved.
+ */
+export function adjustStock(
+  db: Db,
+  a: {
+    storeId: string;
+    productId: string;
+    delta: number;
+    kind: 'restock' | 'adjustment';
+    reason: string;
+    actor: string;
+    auditId: string;
+  },
+) {
+  return inventoryDb(db)
+    .with('upd', (w) =>
+      w
+        .updateTable('stock')
+        .set((eb) => ({ on_hand: eb('on_hand', '+', a.delta), updated_at: eb.fn('now') }))
+        .where('store_id', '=', a.storeId)
+        .where('product_id', '=', a.productId)
+        .where((eb) => eb(eb('on_hand', '+', a.delta), '>=', eb.ref('reserved')))
+        .returning(STOCK_COLUMNS),
+    )
+    .with('audit', (w) =>
+      w
+        .insertInto('stock_adjustments')
+        .columns([
+          'id',
+          'store_id',
+          'product_id',
+          'kind',
+          'delta',
+          'on_hand_after',
+          'reason',
+          'actor',
+        ])
+        .expression(
+          w
+            .selectFrom('upd')
+            .select((eb) => [
+              eb.val(a.auditId).as('id'),
+              eb.val(a.storeId).as('store_id'),
+              eb.val(a.productId).as('product_id'),
+              eb.val(a.kind).as('kind'),
+              eb.val(a.delta).as('delta'),
+              'on_hand',
+              eb.val(a.reason).as('reason'),
+              eb.val(a.actor).as('actor'),
+            ]),
+        ),
+    )
+    .selectFrom('upd')
+    .select(STOCK_COLUMNS)
+    .executeTakeFirst();
+}
+
+export function stockOf(db: Db, storeId: string, productId: string) {
+  return inventoryDb(db)
+    .selectFrom('stock')
+    .select(STOCK_COLUMNS)
+    .where('store_id', '=', storeId)
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+}
+
+/** Where an audit row stands in the trail: its time in microseconds since 1970 (exact), then id. */
+export interface AuditPosition {
+  micros: string;
+  id: string;
+}
+
+/** The audit trail of one item, newest first, the `limit` rows after `before`. */
+export function auditTrail(
+  db: Db,
+  p: { storeId: string; productId: string; before?: AuditPosition; limit: number },
+) {
+  let query = inventoryDb(db)
+    .selectFrom('stock_adjustments')
+    .select([
+      'id',
+      'store_id',
+      'product_id',
+      'kind',
+      'delta',
+      'on_hand_after',
+      'reason',
+      'actor',
+      'created_at',
+      // Raw: a timestamp to the microsecond, which a JS Date cannot hold, for the page cursor.
+      sql<string>`(extract(epoch FROM created_at) * 1000000)::bigint::text`.as('micros'),
+    ])
+    .where('store_id', '=', p.storeId)
+    .where('product_id', '=', p.productId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(p.limit);
+  const before = p.before;
+  if (before) {
+    // Raw: the cursor's microseconds back to a timestamp, exactly (integer interval arithmetic).
+    const at = sql<Date>`timestamptz 'epoch' + ${before.micros}::bigint * interval '1 microsecond'`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', at),
+        eb.and([eb('created_at', '=', at), eb('id', '<', before.id)]),
+      ]),
+    );
+  }
+  return query.execute();
+}

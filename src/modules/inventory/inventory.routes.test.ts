@@ -39,20 +39,47 @@ describe('stock counts, restocks and adjustments', () => {
     });
     expect(counted.json().on_hand).toBe(12);
     const view = (await t.request({ method: 'GET', url: url(), token: shop.storeToken })).json();
-    expect(view.available).toBe(12);
-    expect(
-      view.audit.map((a: { kind: string; delta: number; reason: string }) => [
-        a.kind,
-        a.delta,
-        a.reason,
-      ]),
-    ).toEqual(
-      expect.arrayContaining([
-        ['restock', 5, 'morning delivery'],
-        ['adjustment', -2, 'two jars broken'],
-        ['count', -1, 'weekly count'],
-      ]),
-    );
+    expect(view).toMatchObject({
+      store_id: shop.storeId,
+      product_id: shop.products[0]?.id,
+      on_hand: 12,
+      reserved: 0,
+      available: 12,
+    });
+    // The audit trail, newest first, a row per page: the cursor walks it to its end.
+    const trail: Array<readonly [string, number, string, string]> = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const res = await t.request({
+        method: 'GET',
+        url: `${url()}/adjustments?limit=1${qs}`,
+        token: shop.storeToken,
+      });
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as {
+        items: Array<{ kind: string; delta: number; reason: string; actor_id: string }>;
+        next_cursor: string | null;
+      };
+      expect(page.items.length).toBe(1);
+      trail.push(...page.items.map((a) => [a.kind, a.delta, a.reason, a.actor_id] as const));
+      cursor = page.next_cursor;
+    } while (cursor);
+    const staff = (await t.request({ method: 'GET', url: '/v1/me', token: shop.storeToken })).json()
+      .id as string;
+    expect(trail).toEqual([
+      ['count', -1, 'weekly count', staff],
+      ['adjustment', -2, 'two jars broken', staff],
+      ['restock', 5, 'morning delivery', staff],
+      ['count', 10, 'test shop', 'test'],
+    ]);
+    const bad = await t.request({
+      method: 'GET',
+      url: `${url()}/adjustments?cursor=bm9wZQ`,
+      token: shop.storeToken,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('querystring.cursor');
   });
 
   it('never lets a count or adjustment drop below the reserved units, and refuses other stores and bad input', async () => {

@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
+import { ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { Stock, StockAdjustment } from './inventory.schemas.ts';
 import type { InventoryService } from './inventory.service.ts';
 
 function staffOf(p: Principal | null, storeId: string): Principal {
@@ -29,10 +31,27 @@ const AdjustmentBody = Strict({
   reason: Type.String({ minLength: 3, maxLength: 300 }),
 });
 
+const TrailQuery = Strict({
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'The `next_cursor` of the previous page; leave out for the first page',
+    }),
+  ),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});
+
 export async function inventoryRoutes(
   scope: FastifyInstance,
   inventory: InventoryService,
 ): Promise<void> {
+  stockRoutes(scope, inventory);
+  auditRoutes(scope, inventory);
+}
+
+/** The stock of one product in a store: read it, count it, restock or adjust it. */
+function stockRoutes(scope: FastifyInstance, inventory: InventoryService): void {
   const app = typed(scope);
 
   app.get(
@@ -41,19 +60,16 @@ export async function inventoryRoutes(
       config: { auth: ['ops', 'store'] },
       schema: {
         tags: ['inventory'],
-        summary: 'Stock of one product in a store, with its audit trail',
+        summary: 'Stock of one product in a store',
         params: Params,
+        response: { 200: ok(ref(Stock), 'The stock now') },
       },
     },
     async (req) => {
       staffOf(req.principal, req.params.id);
       const stock = await inventory.stockOf(req.params.id, req.params.productId);
       if (!stock) throw new AppError('NOT_FOUND', 'This store does not stock this product');
-      return {
-        ...stock,
-        available: stock.on_hand - stock.reserved,
-        audit: await inventory.auditTrail(req.params.id, req.params.productId),
-      };
+      return stock;
     },
   );
 
@@ -67,6 +83,7 @@ export async function inventoryRoutes(
           'Record a stock count: the units on hand now (refused below what is reserved for orders)',
         params: Params,
         body: CountBody,
+        response: { 200: ok(ref(Stock), 'The stock after the count'), ...problems('CONFLICT') },
       },
     },
     async (req) => {
@@ -90,6 +107,7 @@ export async function inventoryRoutes(
           'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
         params: Params,
         body: AdjustmentBody,
+        response: { 200: ok(ref(Stock), 'The stock after the change'), ...problems('CONFLICT') },
       },
     },
     async (req) => {
@@ -102,6 +120,32 @@ export async function inventoryRoutes(
         storeId: req.params.id,
         productId: req.params.productId,
         ...req.body,
+      });
+    },
+  );
+}
+
+function auditRoutes(scope: FastifyInstance, inventory: InventoryService): void {
+  typed(scope).get(
+    '/v1/stores/:id/stock/:productId/adjustments',
+    {
+      config: { auth: ['ops', 'store'] },
+      schema: {
+        tags: ['inventory'],
+        summary: 'The audit trail of one product in a store: who changed its stock, when and why',
+        params: Params,
+        querystring: TrailQuery,
+        response: {
+          200: ok(pageOf(ref(StockAdjustment), 'Newest first'), 'A page of the audit trail'),
+        },
+      },
+    },
+    async (req) => {
+      staffOf(req.principal, req.params.id);
+      return inventory.auditPage({
+        storeId: req.params.id,
+        productId: req.params.productId,
+        ...req.query,
       });
     },
   );

@@ -2,8 +2,14 @@ import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { setStockLevels, type StockLevel } from './inventory.repository.ts';
-import { adjustStock, auditTrail, stockOf } from './reservations.repository.ts';
+import {
+  adjustStock,
+  type AuditPosition,
+  auditTrail,
+  setStockLevels,
+  type StockLevel,
+  stockOf,
+} from './inventory.repository.ts';
 
 /** Tells readers (the catalog's pages) which stores' stock changed; call only after the commit. */
 export type StoresChanged = (storeIds: string | Iterable<string> | null) => void;
@@ -13,6 +19,37 @@ export interface LevelsAudit {
   kind: 'count' | 'import';
   reason: string;
   actor: string;
+}
+
+type StockRow = NonNullable<Awaited<ReturnType<typeof stockOf>>>;
+
+/** A stock row as the API answers it. */
+const stockView = (r: StockRow) => ({ ...r, available: r.on_hand - r.reserved });
+
+/** The audit trail's page cursor: base64url of the last row's position. */
+const encodeAuditCursor = (p: AuditPosition) =>
+  Buffer.from(JSON.stringify(['adjustments', p.micros, p.id])).toString('base64url');
+
+function decodeAuditCursor(cursor: string): AuditPosition {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    v = null;
+  }
+  if (
+    Array.isArray(v) &&
+    v.length === 3 &&
+    v[0] === 'adjustments' &&
+    typeof v[1] === 'string' &&
+    /^[0-9]{1,16}$/.test(v[1]) &&
+    typeof v[2] === 'string' &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[2])
+  )
+    return { micros: v[1], id: v[2] };
+  throw new AppError('VALIDATION_FAILED', 'cursor is not one this list issued', {
+    details: { errors: [{ path: 'querystring.cursor', message: 'invalid cursor' }] },
+  });
 }
 
 /** Units on hand: counts, imports, restocks and adjustments, each audited, never below reserved. */
@@ -46,14 +83,14 @@ export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
       const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
       if (row) {
         changed(a.storeId);
-        return row;
+        return stockView(row);
       }
       const current = await stockOf(db, a.storeId, a.productId);
       if (!current) throw new AppError('NOT_FOUND', 'This store does not stock this product');
       throw new AppError(
         'CONFLICT',
         `On hand would drop below the ${current.reserved} unit(s) reserved for orders`,
-        { details: current },
+        { details: { on_hand: current.on_hand, reserved: current.reserved } },
       );
     },
 
@@ -71,14 +108,28 @@ export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
         throw new AppError(
           'CONFLICT',
           `On hand cannot be counted below the ${now.reserved} unit(s) reserved for orders`,
-          { details: now },
+          { details: { on_hand: now.on_hand, reserved: now.reserved } },
         );
       }
-      return now;
+      if (!now) throw new AppError('NOT_FOUND', 'This store does not stock this product');
+      return stockView(now);
     },
 
-    stockOf: (storeId: string, productId: string) => stockOf(db, storeId, productId),
-    auditTrail: (storeId: string, productId: string, limit = 50) =>
-      auditTrail(db, storeId, productId, limit),
+    async stockOf(storeId: string, productId: string) {
+      const row = await stockOf(db, storeId, productId);
+      return row && stockView(row);
+    },
+
+    /** The audit trail of one item, newest first, a page at a time. */
+    async auditPage(p: { storeId: string; productId: string; cursor?: string; limit: number }) {
+      const before = p.cursor ? decodeAuditCursor(p.cursor) : undefined;
+      const rows = await auditTrail(db, { ...p, before, limit: p.limit + 1 });
+      const items = rows.slice(0, p.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(({ micros: _position, actor, ...r }) => ({ ...r, actor_id: actor })),
+        next_cursor: rows.length > p.limit && last ? encodeAuditCursor(last) : null,
+      };
+    },
   };
 }

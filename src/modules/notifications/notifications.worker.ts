@@ -1,20 +1,24 @@
 import { uuidv7 } from 'uuidv7';
-import type { DomainEvent } from '../../platform/bus/event.ts';
+import type { EventOf } from '../../platform/bus/declared-event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
-import { DispatchEvents } from '../dispatch/index.ts';
-import { SupportEvents, type TicketEventPayload } from '../support/index.ts';
+import { DispatchEventDefs } from '../dispatch/index.ts';
+import { SupportEvents, supportEvents } from '../support/index.ts';
 import { type NewNotification, notificationsRepository } from './notifications.repository.ts';
 
 export const CONSUMER_NOTIFICATIONS = 'notifications';
 
+/** The events that tell someone something. */
+export const NOTIFYING = [...supportEvents, DispatchEventDefs.TRIP_ESCALATED];
+export type NotifyingEvent = EventOf<(typeof NOTIFYING)[number]>;
+
 /** What each event tells whom. Pure, so it is tested without a database. */
-export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'>[] {
+export function notificationsFor(event: NotifyingEvent): Omit<NewNotification, 'id'>[] {
   const base = { event_id: event.id, subject_id: event.aggregateId ?? null };
   switch (event.type) {
     case SupportEvents.TICKET_OPENED: {
-      const p = event.payload as TicketEventPayload;
+      const p = event.payload;
       return [
         {
           ...base,
@@ -27,7 +31,7 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
       ];
     }
     case SupportEvents.TICKET_ESCALATED: {
-      const p = event.payload as TicketEventPayload;
+      const p = event.payload;
       return [
         {
           ...base,
@@ -40,7 +44,7 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
       ];
     }
     case SupportEvents.TICKET_RESOLVED: {
-      const p = event.payload as TicketEventPayload;
+      const p = event.payload;
       return [
         {
           ...base,
@@ -52,13 +56,8 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
         },
       ];
     }
-    case DispatchEvents.TRIP_ESCALATED: {
-      const p = event.payload as {
-        trip_id: string;
-        store_id: string;
-        offers_made: number;
-        radius_m: number;
-      };
+    case DispatchEventDefs.TRIP_ESCALATED.type: {
+      const p = event.payload;
       return [
         {
           ...base,
@@ -70,28 +69,26 @@ export function notificationsFor(event: DomainEvent): Omit<NewNotification, 'id'
         },
       ];
     }
-    default:
-      return [];
   }
 }
 
 export async function startNotificationsWorker(ctx: PlatformContext): Promise<Stoppable> {
-  const handle = onceWithInbox(ctx.db, CONSUMER_NOTIFICATIONS, async (trx, event) => {
-    const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
-    await notificationsRepository(trx).insert(rows);
-  });
-  const sub = await ctx.subscribe(
+  const handle = onceWithInbox(
+    ctx.db,
     CONSUMER_NOTIFICATIONS,
-    ['support.>', DispatchEvents.TRIP_ESCALATED],
-    async (event, delivery) => {
-      try {
-        await handle(event, delivery);
-        ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
-      } catch (err) {
-        ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'error' });
-        throw err;
-      }
+    async (trx, event: NotifyingEvent) => {
+      const rows = notificationsFor(event).map((n) => ({ ...n, id: uuidv7() }));
+      await notificationsRepository(trx).insert(rows);
     },
   );
+  const sub = await ctx.subscribe(CONSUMER_NOTIFICATIONS, NOTIFYING, async (event, delivery) => {
+    try {
+      await handle(event, delivery);
+      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'ok' });
+    } catch (err) {
+      ctx.metrics.eventsHandled.inc({ consumer: CONSUMER_NOTIFICATIONS, outcome: 'error' });
+      throw err;
+    }
+  });
   return { stop: () => sub.close() };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { checkout, type CheckoutDeps } from './checkout.flow.ts';
+import { sendPaymentAnswer } from './payment-answer.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
@@ -32,7 +33,11 @@ const CheckoutBody = Strict({
   }),
 });
 
-/** `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new order, 200 for a repeat. */
+/**
+ * `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new paid order (also for a
+ * repeat of the same key, marked as a replay), 202 while the payment is still being authorized,
+ * 402 for a declined card.
+ */
 export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void {
   typed(scope).post(
     '/v1/orders',
@@ -48,8 +53,10 @@ export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void
     },
     async (req, reply) => {
       const answer = await checkout(deps, callerOf(req), req.body, req.idempotencyKey);
-      reply.code(answer.created ? 201 : 200);
-      return { ...answer.order, payment: answer.payment };
+      // An order this key already placed (its first answer was lost, e.g. in a crash) is answered
+      // as that first attempt was, marked as a replay.
+      if (!answer.created) reply.header('idempotent-replayed', 'true');
+      return sendPaymentAnswer(reply, answer.order, answer.payment, 201);
     },
   );
 }

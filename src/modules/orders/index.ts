@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { perPlatform } from '../../platform/context.ts';
+import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
@@ -9,17 +9,23 @@ import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
-import type { CheckoutDeps } from './checkout.flow.ts';
+import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
-import type { OrderStatus } from './order-state.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
-import { OrderEvents } from './orders.events.ts';
+import { OrderEventDefs, orderEvents } from './orders.events.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import { type OrdersService, ordersService } from './orders.service.ts';
+import { paymentRetryRoutes } from './payment-retry.routes.ts';
 import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
-export { type OrderEventPayload, OrderEvents, orderEventType } from './orders.events.ts';
+export {
+  OrderEventDefs,
+  type OrderEventPayload,
+  OrderEvents,
+  orderEvents,
+  orderEventType,
+} from './orders.events.ts';
 export { type OrderStatus, TERMINAL } from './order-state.ts';
 export type { OrdersService } from './orders.service.ts';
 export {
@@ -37,6 +43,13 @@ export const CONSUMER_ORDER_SAGA = 'orders-saga';
 /** The orders of this platform: one instance, so its batched transitions are shared. */
 export const ordersFor = perPlatform((ctx): OrdersService => ordersService(ctx.db));
 
+/** How long requests wait for the provider, and how long a declined order waits for another card. */
+const paymentSettings = (ctx: PlatformContext): PaymentSettings => ({
+  waitMs: ctx.config.paymentWaitMs,
+  retryGraceS: ctx.config.paymentRetryGraceS,
+  logger: ctx.logger,
+});
+
 /** What checkout calls (checkout.flow.ts); one placement service, so checkouts share batches. */
 const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
   db: ctx.db,
@@ -51,11 +64,13 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
   orders: ordersFor(ctx),
   inventory: inventoryFor(ctx),
   payments: paymentsFor(ctx),
+  payment: paymentSettings(ctx),
 }));
 
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
+  events: orderEvents,
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   registerWorkflows: (ctx) =>
@@ -64,9 +79,10 @@ export const ordersModule: ModuleDefinition = {
       inventory: inventoryFor(ctx),
       payments: paymentsFor(ctx),
       fees: DEFAULT_FEES,
+      paymentRetryGraceS: ctx.config.paymentRetryGraceS,
     }),
-  routes: (app, ctx) =>
-    ordersRoutes(app, {
+  routes: async (app, ctx) => {
+    await ordersRoutes(app, {
       carts: cartsService({
         db: ctx.db,
         catalog: catalogFor(ctx),
@@ -78,17 +94,24 @@ export const ordersModule: ModuleDefinition = {
       checkout: checkoutFor(ctx),
       orders: ordersFor(ctx),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
-    }),
+    });
+    paymentRetryRoutes(app, {
+      db: ctx.db,
+      orders: ordersFor(ctx),
+      inventory: inventoryFor(ctx),
+      payments: paymentsFor(ctx),
+      payment: paymentSettings(ctx),
+    });
+  },
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.
   // The deadline sweep ends overdue orders and takes over placed ones their checkout left.
   startWorker: async (ctx) => {
     // Without the workflow engine (a platform started for a tool or a test) there is no saga to run.
     if (!workflowsLaunched()) return { stop: async () => {} };
-    const ends = [OrderEvents.DELIVERED, OrderEvents.CANCELED, OrderEvents.FAILED];
+    const ends = [OrderEventDefs.DELIVERED, OrderEventDefs.CANCELED, OrderEventDefs.FAILED];
     const sub = await ctx.subscribe(CONSUMER_ORDER_SAGA, ends, async (event) => {
-      const p = event.payload as { order_id: string; status: OrderStatus };
-      await startOrderEnd(p.order_id, p.status);
+      await startOrderEnd(event.payload.order_id, event.payload.status);
     });
     const retired = await retireLegacySagas(ordersFor(ctx));
     if (retired > 0)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { orderEventType } from './orders.events.ts';
+import { OrderEventDefs } from './orders.events.ts';
 import {
   CHANGED_ORDER_ID,
   type NewOrder,
@@ -70,7 +70,7 @@ export function orderPlacementRepository(db: Db) {
         RETURNING 1)`;
       const res = await withOutboxEvent<OrderRow>(
         insertOrder,
-        { id: eventId, type: orderEventType('placed'), version: 1 },
+        { id: eventId, def: OrderEventDefs.PLACED },
         CHANGED_ORDER_ID,
         ORDER_EVENT_PAYLOAD,
         insertLines,
@@ -99,8 +99,7 @@ export function orderPlacementRepository(db: Db) {
         JOIN changed ON changed.id = l.order_id
         RETURNING 1)`;
       const event = {
-        type: orderEventType('placed'),
-        version: 1,
+        def: OrderEventDefs.PLACED,
         keys: orders.map((o) => o.id),
         eventIds,
       };

@@ -4,25 +4,32 @@ import type { PaymentsService } from '../payments/index.ts';
 import {
   authorizationOutcome,
   authorizePayment,
+  declineOrder,
   extendHold,
   failOrder,
+  holdForRetry,
   markPaid,
   payForOrder,
   releaseStock,
   voidPayment,
-} from './checkout.flow.ts';
+} from './payment-steps.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { OrdersService } from './orders.service.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
-/** Settles the payment of a placed order the checkout request did not settle (crash, provider down). */
+/**
+ * Settles the payment attempt a request did not settle (crash, provider down or slow): a placed
+ * order's (checkout) or an authorizing one's (a retry with another card).
+ */
 export const WORKFLOW_AUTHORIZE = 'orders.authorize';
 /** Captures what was delivered and takes the picked units out of stock. */
 export const WORKFLOW_SETTLE = 'orders.settle';
 /** Gives everything back for a canceled or failed order: the stock and the authorization. */
 export const WORKFLOW_COMPENSATE = 'orders.compensate';
 
-export const authorizeWorkflowId = (orderId: string) => `order:${orderId}:authorize`;
+/** One authorize workflow per attempt: checkout's keeps the id of earlier versions. */
+export const authorizeWorkflowId = (orderId: string, attempt = 1) =>
+  attempt <= 1 ? `order:${orderId}:authorize` : `order:${orderId}:authorize:${attempt}`;
 export const settleWorkflowId = (orderId: string) => `order:${orderId}:settle`;
 export const compensateWorkflowId = (orderId: string) => `order:${orderId}:compensate`;
 
@@ -31,6 +38,8 @@ export interface SagaDeps {
   inventory: InventoryService;
   payments: PaymentsService;
   fees: FeeSchedule;
+  /** Seconds a declined order keeps its stock for a retry with another card. */
+  paymentRetryGraceS: number;
 }
 
 /** What the `orders.load` step records of an order (recorded outputs keep this shape). */
@@ -40,13 +49,15 @@ interface OrderSnapshot {
   currency: string;
   paymentMethod: string;
   reservationId: string;
+  /** The authorization attempt in force (absent from outputs recorded by earlier versions: 1). */
+  attempt?: number;
 }
 
 // DBOS keeps one registry per process: the steps are registered once and use the dependencies of
 // the platform running in this process.
 let deps: SagaDeps | null = null;
 let workflows: {
-  authorize: (id: string) => Promise<string>;
+  authorize: (id: string, attempt?: number) => Promise<string>;
   settle: (id: string) => Promise<string>;
   compensate: (id: string) => Promise<string>;
 } | null = null;
@@ -70,9 +81,10 @@ const MONEY_RETRY = {
  * an event (outbox), and the events start the end of the saga. Nothing runs, and nothing polls,
  * while an order waits for the store or the courier, so the orders in flight cost no workflow each.
  *
- * - authorize (`order:<id>:authorize`): started by the deadline sweep for an order still placed
- *   after the grace period (its checkout died or the provider was down); checkout's steps 3–5
- *   (`payForOrder` in checkout.flow.ts) with the same provider key, so it never charges twice.
+ * - authorize (`order:<id>:authorize`, `…:authorize:<n>` for the n-th attempt): started by the
+ *   deadline sweep for an order still placed (or authorizing a retry) a few seconds on (its request
+ *   died, the provider was down or slow); the request's steps 3–5 (`payForOrder` in
+ *   payment-steps.ts) with the attempt's provider key, so it never charges twice.
  * - settle (`order:<id>:settle`), on `orders.order_delivered`: capture the delivered amount, take
  *   the picked units out of stock, record the capture.
  * - compensate (`order:<id>:compensate`), on `orders.order_canceled` and `orders.order_failed`:
@@ -88,9 +100,10 @@ export function registerOrderSaga(sagaDeps: SagaDeps): void {
   if (workflows) return;
   const steps = registerSteps();
   workflows = {
-    authorize: DBOS.registerWorkflow((id: string) => authorizeOrder(steps, id), {
-      name: WORKFLOW_AUTHORIZE,
-    }),
+    authorize: DBOS.registerWorkflow(
+      (id: string, attempt?: number) => authorizeOrder(steps, id, attempt ?? 1),
+      { name: WORKFLOW_AUTHORIZE },
+    ),
     settle: DBOS.registerWorkflow((id: string) => settleOrder(steps, id), {
       name: WORKFLOW_SETTLE,
     }),
@@ -116,6 +129,7 @@ function registerSteps() {
             currency: o.currency,
             paymentMethod: o.payment_method,
             reservationId: o.reservation_id,
+            attempt: o.payment_attempt,
           }
         : null;
     }),
@@ -126,13 +140,19 @@ function registerSteps() {
         amountMinor: o.total,
         currency: o.currency,
         cardToken: o.paymentMethod,
+        attempt: o.attempt ?? 1,
       }),
     ),
-    // Both moves record as `orders.transition` (true when the order moved), as they always have.
+    // The moves record as `orders.transition` (true when the order moved), as they always have.
     fail: step(
       'orders.transition',
       async (orderId: string, reason: string) =>
         (await failOrder(d().orders, orderId, reason)) !== undefined,
+    ),
+    decline: step(
+      'orders.transition',
+      async (orderId: string, reason: string) =>
+        (await declineOrder(d().orders, orderId, reason, d().paymentRetryGraceS)) !== undefined,
     ),
     markPaid: step(
       'orders.transition',
@@ -140,6 +160,9 @@ function registerSteps() {
     ),
     extendHold: step('inventory.extend', (reservationId: string) =>
       extendHold(d().inventory, reservationId),
+    ),
+    holdForRetry: step('inventory.hold_for_retry', (reservationId: string) =>
+      holdForRetry(d().inventory, reservationId, d().paymentRetryGraceS),
     ),
     releaseStock: step('inventory.release', (reservationId: string) =>
       releaseStock(d().inventory, reservationId),
@@ -159,24 +182,29 @@ function registerSteps() {
 
 type SagaSteps = ReturnType<typeof registerSteps>;
 
-/** The authorize workflow: checkout's payment steps for an order its request left placed. */
-async function authorizeOrder(steps: SagaSteps, orderId: string): Promise<string> {
+/** The authorize workflow: the payment steps of an attempt its request left unsettled. */
+async function authorizeOrder(steps: SagaSteps, orderId: string, attempt: number): Promise<string> {
   const o = await steps.load(orderId);
   if (!o) return 'missing';
-  if (o.status !== 'placed') return o.status;
+  if (o.status !== 'placed' && o.status !== 'authorizing') return o.status;
+  // A later attempt started meanwhile: this one was settled (declined) before it could.
+  if ((o.attempt ?? 1) !== attempt) return 'superseded';
   const paid = await payForOrder<{ status: OrderStatus }>({
-    // Only after the step's retries (about two minutes of waiting, more when calls time out) does
-    // an outage fail the order.
-    authorize: async () =>
-      authorizationOutcome(
-        await steps
-          .authorize(orderId, o)
-          .catch(() => ({ ok: false as const, reason: 'payment_unavailable' })),
-      ),
+    // Only after the step's retries (about two minutes of waiting, more when calls time out) is
+    // the provider taken for down (pending below).
+    authorize: async () => {
+      try {
+        return authorizationOutcome(await steps.authorize(orderId, o));
+      } catch {
+        return { status: 'pending', reason: 'payment_unavailable' };
+      }
+    },
+    // The first decline holds the stock through the retry grace; a retry's keeps that end.
+    holdForRetry: () => (attempt > 1 ? Promise.resolve(true) : steps.holdForRetry(o.reservationId)),
+    decline: async (reason) =>
+      (await steps.decline(orderId, reason)) ? { status: 'payment_failed' } : undefined,
     fail: async (reason) =>
       (await steps.fail(orderId, reason)) ? { status: 'failed' } : undefined,
-    // The failed order's compensation releases the stock and voids whatever the provider holds.
-    releaseStock: null,
     extendHold: () => steps.extendHold(o.reservationId),
     markPaid: async () => ((await steps.markPaid(orderId)) ? { status: 'authorized' } : undefined),
     current: async () => (await steps.load(orderId)) ?? undefined,
@@ -185,14 +213,14 @@ async function authorizeOrder(steps: SagaSteps, orderId: string): Promise<string
   switch (paid.outcome) {
     case 'authorized':
       return 'authorized';
+    case 'pending':
+      // Whether the provider holds anything is unknown: no other card may be tried. The failed
+      // order's compensation asks the provider and voids whatever it holds.
+      return (await steps.fail(orderId, `payment: ${paid.reason}`)) ? 'failed' : 'moved on';
     case 'declined':
     case 'hold lost':
-      return 'failed';
     case 'ended meanwhile':
       return paid.row?.status ?? 'missing';
-    case 'pending':
-      // Not reached: this workflow's authorize step turns an outage into a decline.
-      return 'placed';
   }
 }
 
@@ -257,10 +285,10 @@ export async function startOrderEnd(orderId: string, status: OrderStatus): Promi
     await DBOS.startWorkflow(w.compensate, startOptions(compensateWorkflowId(orderId)))(orderId);
 }
 
-/** Starts (or finds) the authorize workflow of a placed order. */
-export async function startAuthorize(orderId: string): Promise<void> {
+/** Starts (or finds) the authorize workflow of an order's payment attempt. */
+export async function startAuthorize(orderId: string, attempt = 1): Promise<void> {
   await DBOS.startWorkflow(
     registered().authorize,
-    startOptions(authorizeWorkflowId(orderId)),
-  )(orderId);
+    startOptions(authorizeWorkflowId(orderId, attempt)),
+  )(orderId, attempt);
 }

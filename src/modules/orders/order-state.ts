@@ -1,6 +1,8 @@
 /** The order's life: only these transitions exist. */
 export const ORDER_STATUSES = [
   'placed',
+  'payment_failed',
+  'authorizing',
   'authorized',
   'accepted',
   'preparing',
@@ -14,10 +16,14 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * Each status's rank in the order's life (the ends share the last), carried on its events: every
- * transition goes up in rank, and the row's version with it.
+ * transition goes up in rank, and the row's version with it. The statuses of an unsettled payment
+ * (placed, payment_failed after a decline, authorizing a retry) share rank 0: a retry moves back
+ * and forth between them, and only the version orders those moves.
  */
 export const ORDER_RANK: Readonly<Record<OrderStatus, number>> = {
   placed: 0,
+  payment_failed: 0,
+  authorizing: 0,
   authorized: 1,
   accepted: 2,
   preparing: 3,
@@ -31,7 +37,12 @@ export const ORDER_RANK: Readonly<Record<OrderStatus, number>> = {
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
-  placed: ['authorized', 'failed', 'canceled'],
+  // A decline keeps the order (and its stock) for a retry with another card.
+  placed: ['authorized', 'payment_failed', 'failed', 'canceled'],
+  // A retry (authorizing), the grace over (failed), or the customer gives up (canceled).
+  payment_failed: ['authorizing', 'authorized', 'failed', 'canceled'],
+  // A retry's answer: paid, or declined again.
+  authorizing: ['authorized', 'payment_failed', 'failed', 'canceled'],
   authorized: ['accepted', 'canceled'],
   accepted: ['preparing', 'ready', 'canceled'],
   preparing: ['ready', 'canceled'],
@@ -52,6 +63,8 @@ export const sourcesOf = (to: OrderStatus): OrderStatus[] =>
 /** A customer may cancel until a driver has the bag. */
 export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = [
   'placed',
+  'payment_failed',
+  'authorizing',
   'authorized',
   'accepted',
   'preparing',
@@ -60,11 +73,14 @@ export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = [
 
 /**
  * How long an order may stay in a status before the deadline sweep ends it (seconds). A placed
- * order is handed to the authorize workflow after a few seconds; its limit is the hard stop for
- * when even that cannot finish (the failed order's compensation voids whatever the provider holds).
+ * order is handed to the authorize workflow after a few seconds, and so is an authorizing one; the
+ * limit is the hard stop for when even that cannot finish (the failed order's compensation voids
+ * whatever the provider holds). A payment_failed order ends at its own `payment_due_at` (the
+ * payment retry grace, LASTMILE_PAYMENT_RETRY_GRACE_S), which a retry does not move.
  */
 export const PHASE_DEADLINES_S: Partial<Record<OrderStatus, number>> = {
   placed: 600,
+  authorizing: 600,
   authorized: 300,
   accepted: 90 * 60,
   preparing: 90 * 60,

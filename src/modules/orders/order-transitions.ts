@@ -1,11 +1,11 @@
 import { uuidv7 } from 'uuidv7';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import { coalescer, repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { type OrderEventPayload, orderEventType } from './orders.events.ts';
+import { type OrderEventPayload, orderEventOf } from './orders.events.ts';
 import type { OrderRow } from './orders.repository.ts';
-import { orderTransitionsRepository } from './order-transitions.repository.ts';
+import { type NextAttempt, orderTransitionsRepository } from './order-transitions.repository.ts';
 import { ORDER_RANK, type OrderStatus, sourcesOf } from './order-state.ts';
 
 const eventPayload = (o: OrderRow): OrderEventPayload => ({
@@ -60,7 +60,7 @@ export function orderTransitions(db: Db) {
     async transition(
       id: string,
       to: OrderStatus,
-      extra: { reason?: string | null; version?: number } = {},
+      extra: { reason?: string | null; version?: number; paymentDueInS?: number } = {},
       opts: { trx?: Db } = {},
     ): Promise<OrderRow | undefined> {
       if (opts.trx) {
@@ -72,13 +72,21 @@ export function orderTransitions(db: Db) {
         );
         if (row)
           await writeOutbox(opts.trx, [
-            newEvent(orderEventType(to), eventPayload(row), { aggregateId: row.id }),
+            declaredEvent(orderEventOf(to), eventPayload(row), { aggregateId: row.id }),
           ]);
         return row;
       }
-      if (extra.reason === undefined && extra.version === undefined) return plain({ id, to });
+      if (
+        extra.reason === undefined &&
+        extra.version === undefined &&
+        extra.paymentDueInS === undefined
+      )
+        return plain({ id, to });
       return repo.transitionWithEvent(id, sourcesOf(to), to, extra, uuidv7());
     },
+    /** payment_failed → authorizing for the customer's next card, within the grace (see the repository). */
+    startAttempt: (id: string, attempt: NextAttempt) =>
+      repo.startAttemptWithEvent(id, attempt, uuidv7()),
     /** Moves the orders still in `from` to `to`, one event each (the deadline sweep); returns the moved ones. */
     transitionMany: (ids: readonly string[], from: OrderStatus, to: OrderStatus, reason: string) =>
       repo.transitionManyWithEvents(

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { Totals } from './pricing.ts';
 
-// The orders module's tables (migrations/0001–0002), written once for its repositories.
+// The orders module's tables (migrations/0001–0003), written once for its repositories.
 
 export interface CartsTable {
   id: string;
@@ -36,6 +36,12 @@ export interface OrdersTable extends Totals {
   payment_method: string;
   client_key: string | null;
   reason: string | null;
+  /** The authorization attempt in force (1 at checkout, one more per payment retry). */
+  payment_attempt: Generated<number>;
+  /** The Idempotency-Key of the request that started the attempt (retries only). */
+  payment_attempt_key: Generated<string | null>;
+  /** When the customer's chance to pay with another card ends (set by the first decline). */
+  payment_due_at: Generated<Date | null>;
   promise_from: Date | null;
   promise_to: Date | null;
   placed_at: Generated<Date>;

@@ -7,7 +7,15 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
 export type NewOrder = Omit<
   OrderRow,
-  'version' | 'placed_at' | 'status_at' | 'updated_at' | 'captured_minor' | 'reason'
+  | 'version'
+  | 'placed_at'
+  | 'status_at'
+  | 'updated_at'
+  | 'captured_minor'
+  | 'reason'
+  | 'payment_attempt'
+  | 'payment_attempt_key'
+  | 'payment_due_at'
 >;
 
 // Raw: the rank (ORDER_RANK) of the `changed` CTE's status, which Kysely cannot name.
@@ -98,6 +106,18 @@ export function ordersRepository(db: Db) {
       if (except.length > 0)
         query = query.where((eb) => eb.not(eb('id', '=', eb.fn.any(eb.val([...except])))));
       const rows = await query.orderBy('status_at').limit(limit).execute();
+      return rows.map((r) => r.id);
+    },
+    /** Declined orders whose payment retry grace is over, oldest first (index orders_payment_due). */
+    async paymentOverdue(limit: number): Promise<string[]> {
+      const rows = await q
+        .selectFrom('orders')
+        .select('id')
+        .where('status', '=', 'payment_failed')
+        .where('payment_due_at', '<', sql<Date>`now()`)
+        .orderBy('payment_due_at')
+        .limit(limit)
+        .execute();
       return rows.map((r) => r.id);
     },
   };

@@ -21,6 +21,8 @@ export function ordersService(db: Db) {
     /** Orders in `status` for longer than `olderThanS`, oldest first, except these (the deadline sweep). */
     overdue: (status: OrderStatus, olderThanS: number, limit: number, except?: readonly string[]) =>
       repo.overdue(status, olderThanS, limit, except),
+    /** Declined orders whose payment retry grace is over (the deadline sweep fails them). */
+    paymentOverdue: (limit: number) => repo.paymentOverdue(limit),
     recordCapture: (id: string, amountMinor: number) =>
       orderTransitionsRepository(db).recordCapture(id, amountMinor),
 

@@ -6,6 +6,7 @@ import { runPeriodically } from '../../platform/periodic.ts';
 import { type FakeProvider, fakeProvider } from './fake-provider.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { type PaymentsService, paymentsService } from './payments.service.ts';
+import { paymentEvents } from './payments.events.ts';
 import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
 
 export { FAKEPAY } from './fake-provider.ts';
@@ -15,7 +16,12 @@ export type { DeclineReason, PaymentProvider } from './payment-provider.ts';
 export type { PaymentView } from './payment-view.ts';
 export type { Mismatch } from './payments.reconciliation.ts';
 export type { PaymentStatus } from './payments-tables.ts';
-export { type PaymentEventPayload, PaymentEvents } from './payments.events.ts';
+export {
+  PaymentEventDefs,
+  type PaymentEventPayload,
+  PaymentEvents,
+  paymentEvents,
+} from './payments.events.ts';
 export type { PaymentsService } from './payments.service.ts';
 
 interface Runtime {
@@ -55,6 +61,7 @@ export function paymentsFor(ctx: PlatformContext): PaymentsService {
 /** Payments through a provider port (a built-in fake PSP for now), with a ledger and reconciliation. */
 export const paymentsModule: ModuleDefinition = {
   name: 'payments',
+  events: paymentEvents,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: (app, ctx) => paymentsRoutes(app, runtimeFor(ctx)),
   // The fake provider's webhooks are handed to the same handler the HTTP route uses, in process:

@@ -7,7 +7,7 @@ import { checkAmount, checkOrderId, notFound, settled } from './payment-checks.t
 import { paymentKeys } from './payment-keys.ts';
 import type { AuthorizeResult, PaymentProvider } from './payment-provider.ts';
 import { eventOf } from './payment-view.ts';
-import { PaymentEvents } from './payments.events.ts';
+import { PaymentEventDefs } from './payments.events.ts';
 import { type AuthorizedItem, type PaymentRow, paymentsRepository } from './payments.repository.ts';
 import type { ProviderCall } from './provider-policy.ts';
 
@@ -41,7 +41,7 @@ async function recordDeclined(
       decline_reason: result.reason,
       provider_payment_id: result.providerPaymentId ?? null,
     });
-    if (r) await writeOutbox(trx, [eventOf(PaymentEvents.DECLINED, r, 0, result.reason)]);
+    if (r) await writeOutbox(trx, [eventOf(PaymentEventDefs.DECLINED, r, 0, result.reason)]);
     return r ?? tx.findByOrder(base.order_id);
   });
 }
@@ -50,7 +50,7 @@ async function recordDeclined(
 async function askProvider(
   deps: AuthorizationDeps,
   base: Attempt,
-  input: { amountMinor: number; cardToken: string },
+  input: { amountMinor: number; cardToken: string; attempt?: number },
 ): Promise<AuthorizeResult> {
   try {
     return await deps.call('authorize', () =>
@@ -58,7 +58,7 @@ async function askProvider(
         amountMinor: input.amountMinor,
         currency: base.currency,
         cardToken: input.cardToken,
-        idempotencyKey: paymentKeys.authorize(base.order_id),
+        idempotencyKey: paymentKeys.authorizeAttempt(base.order_id, input.attempt ?? 1),
         reference: base.order_id,
       }),
     );
@@ -120,9 +120,19 @@ export function authorizationsService(deps: AuthorizationDeps) {
      * so no payment of ours can exist yet and the look-up is skipped; were one there after all (the
      * saga's backstop got in first), the provider answers the same key with the same authorization
      * and the row is found below.
+     *
+     * `attempt` numbers the order's authorization attempts (a retry with another card after a
+     * decline is the next one) and makes the provider's key: a declined order is asked again, and
+     * the provider replays an attempt it answered already.
      */
     async authorize(
-      input: { orderId: string; amountMinor: number; currency: string; cardToken: string },
+      input: {
+        orderId: string;
+        amountMinor: number;
+        currency: string;
+        cardToken: string;
+        attempt?: number;
+      },
       opts: { newOrder?: boolean } = {},
     ): Promise<{ paymentId: string; status: 'authorized' }> {
       const { orderId, amountMinor, currency } = input;
@@ -131,7 +141,8 @@ export function authorizationsService(deps: AuthorizationDeps) {
       if (!/^[A-Z]{3}$/.test(currency))
         throw new AppError('VALIDATION_FAILED', 'currency must be an ISO 4217 code such as EUR');
       const existing = opts.newOrder ? undefined : await repo.findByOrder(orderId);
-      if (existing && existing.status !== 'failed') return settled(existing, input);
+      if (existing && existing.status !== 'failed' && existing.status !== 'declined')
+        return settled(existing, input);
       const base = { order_id: orderId, currency, provider: provider.name };
       const result = await askProvider(deps, base, input);
       if (result.status === 'declined') {

@@ -7,7 +7,7 @@ import { paymentKeys } from './payment-keys.ts';
 import { ledgerRepository } from './payment-ledger.repository.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import { eventOf, type PaymentView, view } from './payment-view.ts';
-import { PaymentEvents } from './payments.events.ts';
+import { PaymentEventDefs, type PaymentEventDefinition } from './payments.events.ts';
 import { type PaymentRow, paymentsRepository } from './payments.repository.ts';
 import type { LedgerKind } from './payments-tables.ts';
 import type { ProviderCall } from './provider-policy.ts';
@@ -58,7 +58,7 @@ async function commit(
   orderId: string,
   moves: Movement[],
   change: Change,
-  event: { type: string; reason: string | null },
+  event: { def: PaymentEventDefinition; reason: string | null },
 ): Promise<PaymentView> {
   await deps.db.transaction().execute(async (trx) => {
     const tx = paymentsRepository(trx);
@@ -82,7 +82,7 @@ async function commit(
     }
     if (!fresh) return;
     const updated = await tx.move(row.id, change);
-    await writeOutbox(trx, [eventOf(event.type, updated, moves[0]?.amount ?? 0, event.reason)]);
+    await writeOutbox(trx, [eventOf(event.def, updated, moves[0]?.amount ?? 0, event.reason)]);
   });
   return viewOf(deps, orderId);
 }
@@ -112,7 +112,7 @@ export async function voidPayment(
     orderId,
     [{ kind: 'void', amount: res.releasedMinor, key, providerRef: res.providerPaymentId }],
     { status: 'voided', released: res.releasedMinor },
-    { type: PaymentEvents.VOIDED, reason: null },
+    { def: PaymentEventDefs.VOIDED, reason: null },
   );
 }
 
@@ -158,7 +158,7 @@ export async function capturePayment(
       },
     ],
     { status: 'captured', captured: res.capturedMinor, released: res.releasedMinor },
-    { type: PaymentEvents.CAPTURED, reason: null },
+    { def: PaymentEventDefs.CAPTURED, reason: null },
   );
 }
 
@@ -200,6 +200,6 @@ export async function refundPayment(
     orderId,
     [{ kind: 'refund', amount: res.amountMinor, key, providerRef: res.providerRefundId, reason }],
     { status: 'refund', refunded: res.amountMinor },
-    { type: PaymentEvents.REFUNDED, reason },
+    { def: PaymentEventDefs.REFUNDED, reason },
   );
 }

@@ -1,5 +1,5 @@
-import { newEvent } from '../../platform/bus/event.ts';
-import type { PaymentEventPayload } from './payments.events.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
+import type { PaymentEventDefinition, PaymentEventPayload } from './payments.events.ts';
 import type { LedgerRow, PaymentRow } from './payments.repository.ts';
 import type { LedgerKind, PaymentStatus } from './payments-tables.ts';
 
@@ -51,7 +51,12 @@ export function view(row: PaymentRow, ledger: LedgerRow[]): PaymentView {
   };
 }
 
-export function eventOf(type: string, row: PaymentRow, amountMinor: number, reason: string | null) {
+export function eventOf(
+  def: PaymentEventDefinition,
+  row: PaymentRow,
+  amountMinor: number,
+  reason: string | null,
+) {
   const payload: PaymentEventPayload = {
     payment_id: row.id,
     order_id: row.order_id,
@@ -63,5 +68,5 @@ export function eventOf(type: string, row: PaymentRow, amountMinor: number, reas
     refunded_minor: row.refunded_minor,
     reason,
   };
-  return newEvent(type, payload, { aggregateId: row.order_id });
+  return declaredEvent(def, payload, { aggregateId: row.order_id });
 }

@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import { withOutboxEvents } from '../../platform/bus/outbox.ts';
 import { repeatsInBatch } from '../../platform/db/coalescer.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { PaymentEvents } from './payments.events.ts';
+import { PaymentEventDefs } from './payments.events.ts';
 import {
   type LedgerTable,
   type PaymentStatus,
@@ -44,7 +44,11 @@ const AUTHORIZED_PAYLOAD = sql`jsonb_build_object('payment_id', changed.id, 'ord
 // Raw: reads the `changed` CTE of withOutboxEvents, which Kysely cannot name.
 const CHANGED_ORDER_ID = sql`changed.order_id::text`;
 
-/** Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known). */
+/**
+ * Inserts the order's payment, or upgrades a `failed` one (the provider's outcome is now known) or
+ * a `declined` one with the answer of another attempt (another provider payment: a retry with
+ * another card). A declined row holds nothing, and the order allows one attempt at a time.
+ */
 const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
   q
     .insertInto('payments')
@@ -59,7 +63,19 @@ const upsertQuery = (q: PaymentsDb, p: NewPayment | readonly NewPayment[]) =>
           provider_payment_id: (eb) => eb.ref('excluded.provider_payment_id'),
           updated_at: (eb) => eb.fn('now'),
         })
-        .where('payments.status', '=', 'failed'),
+        .where((eb) =>
+          eb.or([
+            eb('payments.status', '=', 'failed'),
+            eb.and([
+              eb('payments.status', '=', 'declined'),
+              eb(
+                'payments.provider_payment_id',
+                'is distinct from',
+                eb.ref('excluded.provider_payment_id'),
+              ),
+            ]),
+          ]),
+        ),
     )
     .returningAll();
 
@@ -89,8 +105,7 @@ async function upsertAuthorizedMany(db: Db, items: readonly AuthorizedItem[]) {
                              ${first.map((it) => it.ledger.providerRef)}::text[]) AS l(order_id, id, key, ref) ON l.order_id = changed.order_id
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)`;
   const event = {
-    type: PaymentEvents.AUTHORIZED,
-    version: 1,
+    def: PaymentEventDefs.AUTHORIZED,
     keys: orderIds,
     eventIds: first.map((it) => it.eventId),
   };

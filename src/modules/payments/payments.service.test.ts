@@ -98,6 +98,31 @@ describe('authorize with the test cards', () => {
     },
   );
 
+  it('authorizes a declined order on a later attempt with another card: one authorization', async () => {
+    const orderId = uuidv7();
+    const charge = { orderId, amountMinor: 600, currency: 'EUR' };
+    const declined = { ...charge, cardToken: 'tok_decline' };
+    expect(await codeOf(payments.authorize(declined))).toBe('PAYMENT_DECLINED');
+    expect(await codeOf(payments.authorize({ ...declined, attempt: 2 }))).toBe('PAYMENT_DECLINED');
+    const paid = { ...charge, cardToken: 'tok_visa', attempt: 3 };
+    expect(await codeOf(payments.authorize(paid))).toBe('ok');
+    expect(await codeOf(payments.authorize(paid))).toBe('ok');
+    // An earlier attempt asked again is the provider's stored decline; the order stays paid.
+    expect(await codeOf(payments.authorize(declined))).toBe('ok');
+    expect(await payments.get(orderId)).toMatchObject({
+      status: 'authorized',
+      authorized_minor: 600,
+      decline_reason: null,
+    });
+    expect(await ledger(orderId)).toEqual([{ kind: 'authorize', amount_minor: 600 }]);
+    expect((await providerPayments(orderId)).map((p) => p.status).sort()).toEqual([
+      'authorized',
+      'declined',
+      'declined',
+    ]);
+    expect((await payments.reconcile()).filter((m) => m.order_id === orderId)).toEqual([]);
+  });
+
   it('the slow card succeeds (short delay injected)', async () => {
     const orderId = await authorized(400, 'tok_slow');
     expect((await payments.get(orderId))?.status).toBe('authorized');

@@ -3,11 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { trackingFor } from '../tracking/index.ts';
+import { supportEvents } from './support.events.ts';
 import { supportRoutes } from './support.routes.ts';
 import { type SupportService, supportService } from './support.service.ts';
 import { registerSupportWorkflows, startSupportWorker } from './support.workflows.ts';
 
-export { SupportEvents, type TicketEventPayload } from './support.events.ts';
+export {
+  SupportEventDefs,
+  SupportEvents,
+  supportEvents,
+  type TicketEventPayload,
+} from './support.events.ts';
 export type { SupportService, TicketView } from './support.service.ts';
 
 /** The support service of a running platform (built once per platform). */
@@ -16,6 +22,7 @@ export const supportFor = perPlatform((ctx): SupportService => supportService(ct
 /** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
 export const supportModule: ModuleDefinition = {
   name: 'support',
+  events: supportEvents,
   // tracking: who may follow an order (customer, store, assigned driver, ops) is who may open a ticket about it.
   dependsOn: ['identity', 'tracking'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),

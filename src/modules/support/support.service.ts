@@ -1,10 +1,14 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { newEvent } from '../../platform/bus/event.ts';
+import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
-import { SupportEvents, type TicketEventPayload } from './support.events.ts';
+import {
+  SupportEventDefs,
+  type TicketEventDefinition,
+  type TicketEventPayload,
+} from './support.events.ts';
 import { supportRepository, type TicketRow, type TicketStatus } from './support.repository.ts';
 
 export interface TicketView {
@@ -57,12 +61,12 @@ export function supportService(db: Db) {
     id: string,
     from: TicketStatus[],
     to: TicketStatus,
-    type: string,
+    def: TicketEventDefinition,
     resolution?: string,
   ) {
     return db.transaction().execute(async (trx) => {
       const row = await supportRepository(trx).transition(id, from, to, resolution);
-      if (row) await writeOutbox(trx, [newEvent(type, payload(row), { aggregateId: row.id })]);
+      if (row) await writeOutbox(trx, [declaredEvent(def, payload(row), { aggregateId: row.id })]);
       return row;
     });
   }
@@ -90,7 +94,7 @@ export function supportService(db: Db) {
           return { ticket: view(existing), created: false };
         }
         await writeOutbox(trx, [
-          newEvent(SupportEvents.TICKET_OPENED, payload(row), { aggregateId: row.id }),
+          declaredEvent(SupportEventDefs.TICKET_OPENED, payload(row), { aggregateId: row.id }),
         ]);
         return { ticket: view(row), created: true };
       });
@@ -116,7 +120,7 @@ export function supportService(db: Db) {
         id,
         ['open', 'escalated'],
         'resolved',
-        SupportEvents.TICKET_RESOLVED,
+        SupportEventDefs.TICKET_RESOLVED,
         resolution,
       );
       if (row) return view(row);
@@ -128,7 +132,8 @@ export function supportService(db: Db) {
     /** Escalates a ticket still open; returns whether this call did it. Safe to repeat. */
     async escalateIfOpen(id: string): Promise<boolean> {
       return (
-        (await transition(id, ['open'], 'escalated', SupportEvents.TICKET_ESCALATED)) !== undefined
+        (await transition(id, ['open'], 'escalated', SupportEventDefs.TICKET_ESCALATED)) !==
+        undefined
       );
     },
   };

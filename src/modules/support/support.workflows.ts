@@ -1,8 +1,7 @@
-import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Stoppable } from '../../platform/module.ts';
 import { DBOS, startOptions } from '../../platform/workflows/engine.ts';
-import { SupportEvents, type TicketEventPayload } from './support.events.ts';
+import { SupportEventDefs } from './support.events.ts';
 import type { SupportService } from './support.service.ts';
 
 export const STEP_ESCALATE = 'support.escalate_if_open';
@@ -50,9 +49,9 @@ export const escalationWorkflowId = (ticketId: string) => `${WORKFLOW_ESCALATION
 export async function startSupportWorker(ctx: PlatformContext): Promise<Stoppable> {
   const sub = await ctx.subscribe(
     CONSUMER_ESCALATION,
-    [SupportEvents.TICKET_OPENED],
-    async (event: DomainEvent) => {
-      const p = event.payload as TicketEventPayload;
+    [SupportEventDefs.TICKET_OPENED],
+    async (event) => {
+      const p = event.payload;
       if (!escalation) throw new Error('support workflows are not registered');
       await DBOS.startWorkflow(escalation, startOptions(escalationWorkflowId(p.ticket_id)))(
         p.ticket_id,

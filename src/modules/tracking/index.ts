@@ -4,14 +4,16 @@ import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
-import { DispatchEvents } from '../dispatch/index.ts';
+import { DispatchEventDefs } from '../dispatch/index.ts';
 import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
-import { OrderEvents, ordersFor } from '../orders/index.ts';
+import { OrderEventDefs, ordersFor } from '../orders/index.ts';
 import { trackingRoutes } from './tracking.routes.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
+import { trackingSocketChannel } from './tracking-socket.messages.ts';
 
 export { type TrackingMessage, trackingTopic } from './tracking-log.ts';
+export type { FollowedEvent } from './tracking-state.ts';
 
 export const CONSUMER_TRACKING = 'tracking';
 /** An ETA that moved less than this is not pushed. */
@@ -34,21 +36,21 @@ export const trackingFor = perPlatform((ctx): TrackingService =>
 // From acceptance on: before that there is nothing to estimate or watch (a customer who opens the
 // tracking earlier gets the order read directly).
 const FOLLOWED = [
-  OrderEvents.ACCEPTED,
-  OrderEvents.PREPARING,
-  OrderEvents.READY,
-  OrderEvents.PICKED_UP,
-  OrderEvents.DELIVERED,
-  OrderEvents.CANCELED,
-  OrderEvents.FAILED,
-  DispatchEvents.DELIVERY_ASSIGNED,
-  DispatchEvents.DELIVERY_UNASSIGNED,
-  DispatchEvents.DELIVERY_AT_STORE,
-  DispatchEvents.DELIVERY_PICKED_UP,
-  DispatchEvents.DELIVERY_AT_DROPOFF,
-  DispatchEvents.DELIVERY_DELIVERED,
-  DispatchEvents.DELIVERY_FAILED,
-  DispatchEvents.DELIVERY_RETURNED,
+  OrderEventDefs.ACCEPTED,
+  OrderEventDefs.PREPARING,
+  OrderEventDefs.READY,
+  OrderEventDefs.PICKED_UP,
+  OrderEventDefs.DELIVERED,
+  OrderEventDefs.CANCELED,
+  OrderEventDefs.FAILED,
+  DispatchEventDefs.DELIVERY_ASSIGNED,
+  DispatchEventDefs.DELIVERY_UNASSIGNED,
+  DispatchEventDefs.DELIVERY_AT_STORE,
+  DispatchEventDefs.DELIVERY_PICKED_UP,
+  DispatchEventDefs.DELIVERY_AT_DROPOFF,
+  DispatchEventDefs.DELIVERY_DELIVERED,
+  DispatchEventDefs.DELIVERY_FAILED,
+  DispatchEventDefs.DELIVERY_RETURNED,
 ];
 
 /** A moving driver re-estimates their order at most this often. */
@@ -107,6 +109,7 @@ function followDriverMoves(ctx: PlatformContext, tracking: TrackingService) {
 /** Live order tracking: status, driver position and ETA over WebSocket, with a resumable log. */
 export const trackingModule: ModuleDefinition = {
   name: 'tracking',
+  sockets: [trackingSocketChannel],
   dependsOn: ['orders', 'dispatch', 'drivers', 'eta', 'catalog'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   routes: (app, ctx) => trackingRoutes(app, { tracking: trackingFor(ctx), bus: ctx.bus }),
@@ -119,7 +122,7 @@ export const trackingModule: ModuleDefinition = {
       CONSUMER_TRACKING,
       FOLLOWED,
       async (event, delivery) => {
-        const orderId = (event.payload as { order_id: string }).order_id;
+        const orderId = event.payload.order_id;
         const out = await tracking.follow(event, delivery);
         tracking.announce(orderId, out);
         // A driver was assigned or let go: follow their moves now, not at the next sync.

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { DriversModule } from '../drivers/index.ts';
 import { type Eta, type EtaService, worthPushing } from '../eta/index.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
+import { trackingStatus } from './tracking-socket.messages.ts';
 import { phaseOf } from './tracking-state.ts';
 import { type TrackingRow, trackingRepository } from './tracking.repository.ts';
 
@@ -80,9 +81,8 @@ export function trackingEta(deps: {
         await appendMessage(
           trx,
           orderId,
-          'eta',
           // The status it was made for: the one of the last status message before it.
-          { status: locked.status, eta: etaView(eta), parts },
+          { type: 'eta', status: trackingStatus(locked.status), eta: etaView(eta), parts },
           new Date(clock.now()),
         ),
       ];

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import type { Delivery } from '../../platform/bus/port.ts';
 import type { Clock } from '../../platform/context.ts';
@@ -11,7 +10,7 @@ import type { OrdersService } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
 import {
-  followedPayload,
+  type FollowedEvent,
   isDeliveryEvent,
   type PrepSample,
   skipsVersion,
@@ -40,11 +39,11 @@ export function trackingFollower(deps: {
   /** In the inbox transaction: the row moved by the event, and its status message if any. */
   async function apply(
     trx: Db,
-    event: DomainEvent,
+    event: FollowedEvent,
     facts: OrderFacts | null,
     vehicle: string | null,
   ): Promise<{ messages: TrackingMessage[]; prepSample: PrepSample | null }> {
-    const orderId = followedPayload(event).order_id;
+    const orderId = event.payload.order_id;
     const repo = trackingRepository(trx);
     const row = await repo.lockOrInsert(orderId, facts, new Date(clock.now()));
     if (!row) return { messages: [], prepSample: null };
@@ -52,7 +51,7 @@ export function trackingFollower(deps: {
     // A stale or repeated event may change nothing at all.
     if (Object.keys(t.change).length > 0) await repo.update(orderId, t.change);
     const messages = t.message
-      ? [await appendMessage(trx, orderId, 'status', t.message, new Date(clock.now()))]
+      ? [await appendMessage(trx, orderId, t.message, new Date(clock.now()))]
       : [];
     return { messages, prepSample: t.prepSample };
   }
@@ -63,7 +62,7 @@ export function trackingFollower(deps: {
    * for it on its first delivery, so the stream shows every step; after that it is applied anyway.
    * No connection is held meanwhile.
    */
-  async function waitForGap(orderId: string, event: DomainEvent, delivery: Delivery) {
+  async function waitForGap(orderId: string, event: FollowedEvent, delivery: Delivery) {
     const deadline = Date.now() + GAP_WAIT_MS;
     for (;;) {
       const row = await trackingRepository(db).find(orderId);
@@ -80,17 +79,16 @@ export function trackingFollower(deps: {
    * The preparation sample and the ETA follow in their own steps, after the commit: a
    * preparation time is learned once, not per attempt.
    */
-  async function follow(event: DomainEvent, delivery: Delivery): Promise<TrackingMessage[]> {
-    const p = followedPayload(event);
-    const known = await waitForGap(p.order_id, event, delivery);
-    const facts = known ? null : await orderFacts(deps, p.order_id);
+  async function follow(event: FollowedEvent, delivery: Delivery): Promise<TrackingMessage[]> {
+    const orderId = event.payload.order_id;
+    const known = await waitForGap(orderId, event, delivery);
+    const facts = known ? null : await orderFacts(deps, orderId);
     // The vehicle of a driver the row does not name yet (an assignment, or a later step that
     // overtook it): the ETA needs it if the event turns out to be the newest.
+    const driverId = isDeliveryEvent(event) ? event.payload.driver_id : null;
     const vehicle =
-      isDeliveryEvent(event) &&
-      p.driver_id &&
-      (p.status === 'assigned' || p.driver_id !== known?.driver_id)
-        ? ((await deps.drivers.service.find(p.driver_id))?.vehicle ?? null)
+      driverId && (event.payload.status === 'assigned' || driverId !== known?.driver_id)
+        ? ((await deps.drivers.service.find(driverId))?.vehicle ?? null)
         : null;
     // Stays null when the inbox already holds the event.
     let applied = null as Awaited<ReturnType<typeof apply>> | null;
@@ -100,7 +98,7 @@ export function trackingFollower(deps: {
     if (!applied) return [];
     const { messages, prepSample: x } = applied;
     if (x) await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
-    return [...messages, ...(await deps.pushEta(p.order_id))];
+    return [...messages, ...(await deps.pushEta(orderId))];
   }
 
   return { follow };

@@ -1,16 +1,13 @@
 import type { Db } from '../../platform/db/pool.ts';
-import {
-  type MessageKind,
-  trackingMessagesRepository,
-  trackingRepository,
-} from './tracking.repository.ts';
+import type { MessageOf } from '../../platform/contract/socket-contract.ts';
+import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
+import type { EtaMessage, StatusMessage, TrackingMessage } from './tracking-socket.messages.ts';
 
-/** A message as subscribers get it: its number and what happened. */
-export interface TrackingMessage {
-  seq: number;
-  type: MessageKind;
-  [key: string]: unknown;
-}
+export type { TrackingMessage } from './tracking-socket.messages.ts';
+
+/** A log message before it is numbered. */
+export type LogEntry =
+  Omit<MessageOf<typeof StatusMessage>, 'seq'> | Omit<MessageOf<typeof EtaMessage>, 'seq'>;
 
 /** Live topic of one order's tracking messages. */
 export const trackingTopic = (orderId: string) => `tracking.${orderId}`;
@@ -22,20 +19,18 @@ export const trackingTopic = (orderId: string) => `tracking.${orderId}`;
 export async function appendMessage(
   trx: Db,
   orderId: string,
-  kind: MessageKind,
-  payload: Record<string, unknown>,
+  entry: LogEntry,
   at: Date,
 ): Promise<TrackingMessage> {
   const seq = (await trackingRepository(trx).nextSeq(orderId)) ?? 0;
-  const message = { type: kind, ...payload };
   await trackingMessagesRepository(trx).insert({
     order_id: orderId,
     seq,
-    kind,
-    payload: JSON.stringify(message),
+    kind: entry.type,
+    payload: JSON.stringify(entry),
     at,
   });
-  return { seq, ...message };
+  return { seq, ...entry };
 }
 
 /** The order's messages after the cursor, in order, at most `limit`. */
@@ -46,5 +41,6 @@ export async function messagesAfter(
   limit: number,
 ): Promise<TrackingMessage[]> {
   const rows = await trackingMessagesRepository(db).after(orderId, after, limit);
+  // The log holds what appendMessage wrote; the socket checks what it sends under contract checks.
   return rows.map((r) => ({ seq: r.seq, ...r.payload }) as TrackingMessage);
 }

@@ -1,9 +1,11 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { EventBus, Subscription } from '../../platform/bus/port.ts';
+import { socketContract } from '../../platform/contract/socket-contract.ts';
 import { positionTopic } from '../drivers/index.ts';
 import { type TrackingMessage, trackingTopic } from './tracking-log.ts';
 import type { TrackingService } from './tracking.service.ts';
+import { type TrackingOutgoing, trackingSocketChannel } from './tracking-socket.messages.ts';
 
 const HEARTBEAT_MS = 25_000;
 /** Driver positions reach a subscriber at most this often. */
@@ -14,15 +16,18 @@ const DEAD_BYTES = 4 * 1024 * 1024;
 /** Log messages read per query when a subscriber catches up. */
 const REPLAY_PAGE = 500;
 
-type Send = (msg: object, droppable?: boolean) => void;
+type Send = (msg: TrackingOutgoing, droppable?: boolean) => void;
 
-/** Sends JSON to the socket while it is open. */
+const contract = socketContract(trackingSocketChannel);
+
+/** Sends one of the socket's declared messages while it is open. */
 function sender(socket: WebSocket): Send {
   return (msg, droppable = false) => {
     if (socket.readyState !== socket.OPEN) return;
     // A slow reader must not hold memory for everyone: positions are skipped, then it is cut.
     if (socket.bufferedAmount > DEAD_BYTES) return socket.terminate();
     if (droppable && socket.bufferedAmount > SLOW_BYTES) return;
+    contract.sent(msg);
     socket.send(JSON.stringify(msg));
   };
 }
@@ -79,8 +84,7 @@ export function serveTracking(
     if (m.seq <= lastSeq) return;
     lastSeq = m.seq;
     send(m);
-    if (m.type === 'status' && m.seq > snapshotSeq)
-      driver.follow((m.driver_id as string | null) ?? null);
+    if (m.type === 'status' && m.seq > snapshotSeq) driver.follow(m.driver_id);
   };
   /** Sends the log after the cursor, page by page, until it has sent `upTo` or reached the end. */
   const catchUp = async (upTo: number) => {

@@ -2,7 +2,9 @@ import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { DeliveryEventPayload } from '../dispatch/index.ts';
 import type { Phase } from '../eta/index.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
+import type { MessageOf } from '../../platform/contract/socket-contract.ts';
 import type { TrackingChange, TrackingRow } from './tracking.repository.ts';
+import { type StatusMessage, trackingStatus } from './tracking-socket.messages.ts';
 import { combinedStatus, FINAL, mayMove, rankOf } from './tracking-status.ts';
 
 /** Where the order is, as the ETA sees it. */
@@ -13,26 +15,23 @@ export const phaseOf = (status: string): Phase =>
       ? 'to_customer'
       : 'preparing';
 
-/** What tracking reads of an order or delivery event; `version` is the row's, bumped per change. */
-type FollowedPayload = (OrderEventPayload | DeliveryEventPayload) & {
-  status: string;
-  order_id: string;
-  version: number;
-  reason: string | null;
-  driver_id?: string | null;
+type OrderEvent = Omit<DomainEvent<OrderEventPayload>, 'type'> & { type: `orders.${string}` };
+type DeliveryEvent = Omit<DomainEvent<DeliveryEventPayload>, 'type'> & {
+  type: `dispatch.${string}`;
 };
+/** An order or delivery event tracking follows; the payload's `version` is the row's, bumped per change. */
+export type FollowedEvent = OrderEvent | DeliveryEvent;
 
-export const followedPayload = (event: DomainEvent) => event.payload as FollowedPayload;
-
-export const isDeliveryEvent = (event: DomainEvent) => event.type.startsWith('dispatch.');
+export const isDeliveryEvent = (event: FollowedEvent): event is DeliveryEvent =>
+  event.type.startsWith('dispatch.');
 
 /**
  * Whether the event skips a change of its source whose event tracking also follows, so that one
  * is still on its way. Every change of a delivery after its creation has a followed event, and
  * every change of an order from its acceptance on.
  */
-export function skipsVersion(row: TrackingRow, event: DomainEvent): boolean {
-  const { version } = followedPayload(event);
+export function skipsVersion(row: TrackingRow, event: FollowedEvent): boolean {
+  const { version } = event.payload;
   if (isDeliveryEvent(event)) return version > Math.max(row.delivery_version, 1) + 1;
   return rankOf(row.order_status) >= rankOf('accepted') && version > row.order_version + 1;
 }
@@ -48,7 +47,7 @@ export interface PrepSample {
 interface Transition {
   change: TrackingChange;
   /** The status message to log, when the status or the driver changed. */
-  message: { status: string; driver_id: string | null; at: string; reason: string | null } | null;
+  message: Omit<MessageOf<typeof StatusMessage>, 'seq'> | null;
   prepSample: PrepSample | null;
 }
 
@@ -79,11 +78,11 @@ function orderTimes(row: TrackingRow, status: string, at: Date, set: TrackingCha
  */
 export function transition(
   row: TrackingRow,
-  event: DomainEvent,
+  event: FollowedEvent,
   vehicle: string | null,
 ): Transition {
   const at = new Date(event.occurredAt);
-  const p = followedPayload(event);
+  const p = event.payload;
   const fromDelivery = isDeliveryEvent(event);
   const set: TrackingChange = {};
   const prepSample = fromDelivery ? null : orderTimes(row, p.status, at, set);
@@ -94,7 +93,7 @@ export function transition(
     deliveryStatus = p.status;
     set.delivery_status = p.status;
     set.delivery_version = p.version;
-    const driverId = p.driver_id ?? null;
+    const driverId = event.payload.driver_id;
     if (driverId !== row.driver_id) {
       set.driver_id = driverId;
       set.vehicle = driverId ? vehicle : null;
@@ -114,7 +113,8 @@ export function transition(
     change: { ...set, active: !FINAL.has(status) },
     message: changed
       ? {
-          status,
+          type: 'status',
+          status: trackingStatus(status),
           driver_id: set.driver_id !== undefined ? set.driver_id : row.driver_id,
           at: at.toISOString(),
           reason: p.reason ?? null,

@@ -1,6 +1,5 @@
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../platform/bus/event.ts';
 import {
   ENDINGS,
   type Ending,
@@ -12,7 +11,8 @@ import {
   shuffledWithRepeats,
 } from '../../../test/support/tracking-lifecycles.ts';
 import type { TrackingRow } from './tracking.repository.ts';
-import { transition } from './tracking-state.ts';
+import { type FollowedEvent, transition } from './tracking-state.ts';
+import { combinedStatus, mayMove } from './tracking-status.ts';
 
 const newIds = (): LifecycleIds => ({
   orderId: uuidv7(),
@@ -51,7 +51,7 @@ const freshRow = (ids: LifecycleIds): TrackingRow => ({
 });
 
 /** Applies the events one after another as the follower does (a repeated id is in the inbox). */
-function follow(row: TrackingRow, events: readonly DomainEvent[]) {
+function follow(row: TrackingRow, events: readonly FollowedEvent[]) {
   const seen = new Set<string>();
   const statuses: string[] = [];
   let prepSamples = 0;
@@ -97,7 +97,7 @@ describe('tracking status order', () => {
         e,
       ]),
     );
-    const pick = (...keys: string[]) => keys.map((k) => byType.get(k) as DomainEvent);
+    const pick = (...keys: string[]) => keys.map((k) => byType.get(k) as FollowedEvent);
     const { statuses, row } = follow(
       freshRow(ids),
       pick(
@@ -114,6 +114,20 @@ describe('tracking status order', () => {
     expect(statuses).toEqual(['accepted', 'picked_up', 'delivered']);
     expect(row.driver_id).toBe(ids.drivers[0]);
     expect(row.vehicle).toBe('bike');
+  });
+
+  it('shows a declined order (payment_failed) until it is paid and accepted, or fails', () => {
+    expect(combinedStatus('payment_failed', null)).toBe('payment_failed');
+    expect(mayMove('payment_failed', 'failed', false)).toBe(true);
+    expect(mayMove('authorizing', 'accepted', false)).toBe(true);
+    expect(mayMove('accepted', 'payment_failed', false)).toBe(false);
+    // Followed while the card was declined; paid with another card and delivered since.
+    const ids = newIds();
+    const declined = { ...freshRow(ids), status: 'payment_failed', order_status: 'payment_failed' };
+    const { statuses, row } = follow(declined, lifecycleEvents(ids, 'delivered'));
+    expect(firstIllegalMove(statuses)).toBeNull();
+    expect(statuses[0]).toBe('accepted');
+    expect(row.status).toBe('delivered');
   });
 
   it('a driver let go before pickup takes the stream back to the store status, and on from there', () => {

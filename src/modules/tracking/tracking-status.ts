@@ -6,10 +6,14 @@
  *
  * Ranks order the combined statuses: a delivery step says more than the order's own status of the
  * same moment (a driver at the store outranks "ready"), and the ends rank above everything, with
- * `returned` refining the order's `failed`.
+ * `returned` refining the order's `failed`. The statuses of an unsettled payment share the lowest
+ * rank: a declined order (payment_failed) and a retry in flight (authorizing) are where the order
+ * starts when it is followed then, and paying or failing moves it on.
  */
 const RANK: Readonly<Record<string, number>> = {
   placed: 0,
+  payment_failed: 0,
+  authorizing: 0,
   authorized: 1,
   accepted: 2,
   preparing: 3,

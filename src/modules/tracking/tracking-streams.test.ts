@@ -1,6 +1,5 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../platform/bus/event.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
 import {
@@ -12,7 +11,7 @@ import {
   seeded,
   shuffledWithRepeats,
 } from '../../../test/support/tracking-lifecycles.ts';
-import { trackingFor } from './index.ts';
+import { type FollowedEvent, trackingFor } from './index.ts';
 
 const LIFECYCLES = 200;
 /** Orders whose events are being handled at once; all events of one order go at once. */
@@ -88,7 +87,7 @@ describe('tracking streams under interleaved store and driver steps', () => {
   it(`${LIFECYCLES} lifecycles, each order's events handled at once in shuffled orders: every stream follows the state machine and REST reads its last status`, async () => {
     const tracking = trackingFor(t.platform.ctx);
     const rnd = seeded(1919);
-    const lifecycles: Array<{ orderId: string; ending: Ending; events: DomainEvent[] }> = [];
+    const lifecycles: Array<{ orderId: string; ending: Ending; events: FollowedEvent[] }> = [];
     for (let n = 0; n < LIFECYCLES; n++) {
       const order = await placeOrder(n);
       const orderId = order.id;
@@ -144,7 +143,7 @@ describe('tracking streams under interleaved store and driver steps', () => {
       },
       'delivered',
     );
-    const event = (type: string) => events.find((e) => e.type === type) as DomainEvent;
+    const event = (type: string) => events.find((e) => e.type === type) as FollowedEvent;
     const follow = (type: string) => tracking.follow(event(type), { attempt: 1 });
     await follow('orders.order_accepted');
     const pickup = follow('dispatch.delivery_picked_up');

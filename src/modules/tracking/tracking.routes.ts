@@ -69,12 +69,12 @@ export async function trackingRoutes(
     },
   );
 
-  // The socket: authorized before the upgrade (a refused caller gets a plain 401/403/404).
+  // The socket: authorized before the upgrade (a refused caller gets a 401/403/404 problem).
   scope.get<{ Params: { id: string }; Querystring: { after?: number } }>(
     '/v1/orders/:id/track',
     {
       websocket: true,
-      config: { auth: roles },
+      config: { auth: roles, socket: 'tracking' },
       schema: {
         tags: ['tracking'],
         summary:

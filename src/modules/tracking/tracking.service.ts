@@ -11,6 +11,7 @@ import { orderFacts } from './order-facts.ts';
 import { etaView, trackingEta } from './tracking-eta.ts';
 import { trackingFollower } from './tracking-follower.ts';
 import { messagesAfter, type TrackingMessage, trackingTopic } from './tracking-log.ts';
+import { trackingStatus } from './tracking-socket.messages.ts';
 import { type TrackingRow, trackingRepository } from './tracking.repository.ts';
 
 /** Whether this caller may follow the order: its customer, its store, its driver, ops. */
@@ -88,7 +89,7 @@ export function trackingService(deps: {
       return {
         type: 'snapshot' as const,
         order_id: row.order_id,
-        status: row.status,
+        status: trackingStatus(row.status),
         seq: row.seq,
         eta: row.active ? etaView(eta) : null,
         driver: row.driver_id

@@ -191,7 +191,7 @@ describe('tracking', () => {
 
     const second = await subscribe(order.id, customer, cursor);
     await waitFor(
-      () => second.messages.some((m) => m.status === 'assigned'),
+      () => second.messages.some((m) => m.type === 'status' && m.status === 'assigned'),
       5000,
       'missed messages replayed',
     );
@@ -298,8 +298,15 @@ describe('tracking', () => {
     // The server is still reading the snapshot and the log when a later message goes out live (far
     // ahead, so no message the order logs meanwhile takes its number): it must not cut the replay short.
     const liveSeq = last + 1000;
-    t.platform.ctx.bus.announce(`tracking.${order.id}`, { seq: liveSeq, type: 'eta', live: true });
-    await waitFor(() => inbox.messages.some((m) => m.live === true), 5000, 'the live message');
+    const at = new Date().toISOString();
+    t.platform.ctx.bus.announce(`tracking.${order.id}`, {
+      seq: liveSeq,
+      type: 'eta',
+      status: 'accepted',
+      eta: { at, from: at, to: at },
+      parts: { prep_s: 0, to_store_s: 0, to_customer_s: 0 },
+    });
+    await waitFor(() => inbox.messages.some((m) => m.seq === liveSeq), 5000, 'the live message');
     expect(inbox.messages[0]?.type).toBe('snapshot');
     const got = seqs(inbox);
     const replayed = got.slice(0, got.indexOf(liveSeq));
@@ -325,7 +332,7 @@ describe('tracking', () => {
           const got: number[] = [];
           ws.on('message', (d) => {
             const m = JSON.parse(String(d));
-            if (typeof m.n === 'number') got.push(m.n);
+            if (m.type === 'status' && m.seq > 10_000) got.push(m.seq - 10_000);
           });
           ws.once('open', () => {
             // The slow reader stops reading from its TCP socket: the server's buffer for it grows.
@@ -352,8 +359,10 @@ describe('tracking', () => {
       t.platform.ctx.bus.announce(`tracking.${order.id}`, {
         seq: 10_000 + n,
         type: 'status',
-        n,
-        filler,
+        status: 'accepted',
+        driver_id: null,
+        at: new Date().toISOString(),
+        reason: filler,
       });
       if (n % 20 === 0)
         await waitFor(() => fast.got.length === n, 20_000, `the fast reader gets ${n}`);

@@ -1,14 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
+import { dispatchEvents } from '../dispatch/index.ts';
+import { orderEvents } from '../orders/index.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { type WebhooksService, webhooksService } from './webhooks.service.ts';
 
 export const CONSUMER_WEBHOOKS = 'webhooks';
 const SEND_EVERY_MS = 250;
+/** Every order and delivery event may be forwarded to partners who asked for its type. */
+const FORWARDED = [...orderEvents, ...dispatchEvents];
 
 export const webhooksFor = perPlatform((ctx): WebhooksService =>
   webhooksService({
@@ -26,17 +31,13 @@ export const webhooksModule: ModuleDefinition = {
   routes: (app, ctx) => webhooksRoutes(app, webhooksFor(ctx)),
   startWorker: async (ctx) => {
     const service = webhooksFor(ctx);
-    const once = onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event) => {
+    const once = onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event: DomainEvent) => {
       await service.enqueue(trx, event);
     });
     // Events no partner asked for cost nothing: no inbox row, no query.
-    const sub = await ctx.subscribe(
-      CONSUMER_WEBHOOKS,
-      ['orders.>', 'dispatch.>'],
-      async (event, delivery) => {
-        if (await service.wanted(event)) await once(event, delivery);
-      },
-    );
+    const sub = await ctx.subscribe(CONSUMER_WEBHOOKS, FORWARDED, async (event, delivery) => {
+      if (await service.wanted(event)) await once(event, delivery);
+    });
     const sender = runPeriodically(
       'webhook sender',
       SEND_EVERY_MS,

@@ -27,6 +27,15 @@ const matches = (patterns: readonly string[], type: string) =>
     (p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))) || p === '*',
   );
 
+/** The store an event concerns, when its payload names one. */
+const storeOf = (payload: unknown): string | null =>
+  typeof payload === 'object' &&
+  payload !== null &&
+  'store_id' in payload &&
+  typeof payload.store_id === 'string'
+    ? payload.store_id
+    : null;
+
 /** The active subscriptions an event matches, from a list cached for a few seconds. */
 function subscriptionMatcher(db: Db, clock: Clock) {
   // Active subscriptions, re-read at most every few seconds: most events match none, and those
@@ -40,7 +49,7 @@ function subscriptionMatcher(db: Db, clock: Clock) {
   const activeSubscriptions = (): Promise<Subscription[]> =>
     active.get('active', () => subscriptionsRepository(db).active());
   const matching = async (event: DomainEvent) => {
-    const storeId = (event.payload as { store_id?: string }).store_id ?? null;
+    const storeId = storeOf(event.payload);
     return (await activeSubscriptions()).filter(
       (x) => matches(x.events, event.type) && (!x.store_id || x.store_id === storeId),
     );

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { PlatformContext } from '../context.ts';
 import { pingDatabase } from '../db/pool.ts';
 import { createHttpApp } from '../http/app.ts';
+import { startLiveness } from '../liveness.ts';
 import type { ModuleDefinition } from '../module.ts';
 import type { StopStack } from './stop-stack.ts';
 
@@ -14,16 +15,29 @@ export async function startApiRole(p: {
   modules: readonly ModuleDefinition[];
   adapters: Adapters;
   moduleStates: () => Record<string, string>;
+  /** Start-up work still running: /ready waits for it. */
+  holds: ReadonlySet<string>;
+  /** The database is embedded: this process is the only one using it. */
+  embedded: boolean;
   listen: boolean;
   stack: StopStack;
 }): Promise<{ app: FastifyInstance; url: string | null }> {
   const { ctx, adapters } = p;
+  const liveness = await startLiveness(ctx.db, p.config.instanceId, ctx.logger, {
+    soleProcess: p.embedded,
+  });
+  p.stack.push('liveness', liveness.stop);
   const app = await createHttpApp({
     ctx,
+    processId: liveness.id,
     modules: p.modules,
     resolveApiKey: resolverOf(p.modules, ctx),
     moduleStates: p.moduleStates,
     readiness: async () => ({
+      startup:
+        p.holds.size === 0
+          ? { ok: true }
+          : { ok: false, detail: `waiting for ${[...p.holds].join(', ')}` },
       postgres: await check(() => pingDatabase(ctx.db)),
       bus: await check(() => adapters.bus.ping(), adapters.bus.kind),
       kv: await check(() => adapters.kv.ping(), adapters.kv.kind),

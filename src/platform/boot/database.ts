@@ -39,6 +39,7 @@ export async function openDatabase(
     logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded Postgres');
     const pg = await startEmbeddedPostgres(config.dataDir, {
       log: (l) => logger.debug({ pg: l }),
+      warn: (l) => logger.warn(l),
     });
     stack.push('embedded-postgres', pg.stop);
     databaseUrl = pg.url;
@@ -47,6 +48,8 @@ export async function openDatabase(
   const database = createDatabase(databaseUrl, {
     poolSize: config.dbPoolSize,
     applicationName: `lastmile:${config.instanceId}`,
+    timeouts: config.dbTimeouts,
+    onError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
   });
   stack.push('database', database.close);
   const { applied } = await migrate(database.pool, migrationSources(modules));

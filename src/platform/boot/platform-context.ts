@@ -1,5 +1,6 @@
 import type { Adapters } from '../adapters.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
+import { declaredHandler } from '../bus/declared-event.ts';
 import type { EventHandler } from '../bus/port.ts';
 import type { Config } from '../config.ts';
 import { type Clock, type PlatformContext, systemClock } from '../context.ts';
@@ -29,9 +30,10 @@ export function createPlatformContext(p: {
     metrics: createMetrics(),
     db: p.db,
     bus: adapters.bus,
-    subscribe(consumer, subjects, handler, options) {
-      handlers.set(consumer, handler);
-      return adapters.bus.subscribe(consumer, subjects, handler, options);
+    subscribe(consumer, events, handler, options) {
+      const declared = declaredHandler(consumer, events, handler);
+      handlers.set(consumer, declared.handler);
+      return adapters.bus.subscribe(consumer, declared.subjects, declared.handler, options);
     },
     kv: adapters.kv,
     redis: adapters.redis,
@@ -43,6 +45,8 @@ export function createPlatformContext(p: {
         poolSize: o.poolSize,
         applicationName: `lastmile:${name}`,
         synchronousCommit: o.synchronousCommit,
+        timeouts: config.dbTimeouts,
+        onError: (err) => p.logger.warn({ err, pool: name }, 'a pooled database connection failed'),
       });
       p.stack.push(`pool-${name}`, extra.close);
       return extra.db;

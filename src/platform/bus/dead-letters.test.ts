@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { allModules } from '../../modules/index.ts';
+import { SupportEventDefs } from '../../modules/support/index.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { onceWithInbox } from './inbox.ts';
 
@@ -14,7 +15,7 @@ const flaky: ModuleDefinition = {
       if (broken) throw new Error('downstream is down');
       effects.push(event.id);
     });
-    const sub = await ctx.subscribe('flaky', ['support.ticket_opened'], handler, {
+    const sub = await ctx.subscribe('flaky', [SupportEventDefs.TICKET_OPENED], handler, {
       maxAttempts: 2,
       backoffMs: () => 10,
     });

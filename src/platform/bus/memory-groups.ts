@@ -1,6 +1,6 @@
 import type { DomainEvent } from './event.ts';
 import { subjectMatches } from './event.ts';
-import type { DeadLetterSink, EventHandler } from './port.ts';
+import { type DeadLetterSink, type EventHandler, UnreadableEventError } from './port.ts';
 
 /** An event waiting in one consumer group, kept as JSON so every delivery gets a fresh copy. */
 export interface Entry {
@@ -138,7 +138,8 @@ async function onFailure(
 ): Promise<void> {
   const { group, member, entry, event, attempt, err } = f;
   const error = err instanceof Error ? err.message : String(err);
-  if (attempt >= member.maxAttempts) {
+  // An event the handler can never read goes to the dead letters at once, like one that is not JSON.
+  if (attempt >= member.maxAttempts || err instanceof UnreadableEventError) {
     try {
       await d.deadLetter({ consumer: group.name, event, attempts: attempt, error });
       d.logger.error(

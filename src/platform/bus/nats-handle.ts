@@ -1,7 +1,12 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { type DomainEvent, subjectMatches } from './event.ts';
 import { ACK_WAIT_MS } from './nats-streams.ts';
-import type { DeadLetterSink, EventHandler, SubscribeOptions } from './port.ts';
+import {
+  type DeadLetterSink,
+  type EventHandler,
+  type SubscribeOptions,
+  UnreadableEventError,
+} from './port.ts';
 
 export type NatsLogger = {
   warn(obj: object, msg?: string): void;
@@ -65,7 +70,8 @@ async function fail(
   err: unknown,
 ): Promise<void> {
   const ctx = { consumer: h.consumer, eventId: event.id, type: event.type, attempt, err };
-  if (attempt >= h.settings.maxAttempts) {
+  // An event the handler can never read goes to the dead letters at once, like one that is not JSON.
+  if (attempt >= h.settings.maxAttempts || err instanceof UnreadableEventError) {
     try {
       const error = err instanceof Error ? err.message : String(err);
       await h.deadLetter({ consumer: h.consumer, event, attempts: attempt, error });

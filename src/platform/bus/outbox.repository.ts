@@ -8,7 +8,7 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/pool.ts';
-import type { DomainEvent } from './event.ts';
+import { assertProduced, type DeclaredEvent, type EventDefinition } from './declared-event.ts';
 
 /** The NOTIFY channel a commit that wrote events signals, and the relay listens on. */
 export const OUTBOX_CHANNEL = 'lastmile_outbox';
@@ -43,7 +43,7 @@ export interface OutboxRow {
  * Writes events into the outbox inside the caller's transaction: they become visible to the relay
  * exactly when the state change commits, and vanish with it on rollback.
  */
-export async function writeOutbox(trx: Db, events: readonly DomainEvent[]): Promise<void> {
+export async function writeOutbox(trx: Db, events: readonly DeclaredEvent[]): Promise<void> {
   if (events.length === 0) return;
   // Raw: one statement inserts any number of rows from arrays (unnest) and NOTIFYs, which
   // Postgres delivers on commit only, so the relay wakes for committed rows; Kysely has neither.
@@ -58,23 +58,40 @@ export async function writeOutbox(trx: Db, events: readonly DomainEvent[]): Prom
   );
 }
 
+/** A change written with its events; `execute` checks each event's payload as it was written. */
+export interface OutboxStatement<Row> {
+  execute(db: Db): Promise<{ rows: Row[] }>;
+}
+
+/** The column that carries each row's event payload back from the statement. */
+const PAYLOAD_BACK = 'lastmile_event_payload';
+
 /**
  * The change and its event in one statement, so one round trip and no explicit transaction:
  * `changed` is a data-modifying query with RETURNING, and `payload`/`aggregateId` are expressions
- * over its row (the CTE is named `changed`). No row changed, no event.
+ * over its row (the CTE is named `changed`). No row changed, no event. The payload is built by
+ * the database, so the statement returns it and `execute` checks it against the event's schema
+ * and throws when it does not match: inside a transaction that undoes the change, outside one
+ * the caller still fails (a programming error either way).
  */
 export function withOutboxEvent<Row>(
   changed: OperationNodeSource,
-  event: { id: string; type: string; version: number },
+  event: { id: string; def: EventDefinition },
   aggregateId: RawBuilder<unknown>,
   payload: RawBuilder<unknown>,
   /** More data-modifying CTEs that belong to the same change (they may read `changed`). */
   alongside?: RawBuilder<unknown>,
-): RawBuilder<Row> {
-  return changeWithEvents<Row>(
-    changed,
-    alongside,
-    sql`SELECT ${event.id}::uuid, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now() FROM changed`,
+): OutboxStatement<Row> {
+  const { def } = event;
+  // At most one row: every changed row would take the same event id.
+  return checked<Row>(
+    def,
+    changeWithEvents(
+      changed,
+      alongside,
+      sql`SELECT ${event.id}::uuid, ${def.type}, ${def.version}, ${aggregateId}, ${payload}, now() FROM changed`,
+      sql`LEFT JOIN ev ON true`,
+    ),
   );
 }
 
@@ -85,37 +102,61 @@ export function withOutboxEvent<Row>(
  */
 export function withOutboxEvents<Row>(
   changed: OperationNodeSource | RawBuilder<unknown>,
-  event: { type: string; version: number; keys: readonly string[]; eventIds: readonly string[] },
+  event: { def: EventDefinition; keys: readonly string[]; eventIds: readonly string[] },
   rowKey: RawBuilder<unknown>,
   aggregateId: RawBuilder<unknown>,
   payload: RawBuilder<unknown>,
   alongside?: RawBuilder<unknown>,
-): RawBuilder<Row> {
-  return changeWithEvents<Row>(
-    changed,
-    alongside,
-    sql`SELECT e.event_id, ${event.type}, ${event.version}, ${aggregateId}, ${payload}, now()
-      FROM changed JOIN unnest(${event.keys}::text[], ${event.eventIds}::uuid[]) AS e(row_key, event_id) ON e.row_key = (${rowKey})::text`,
+): OutboxStatement<Row> {
+  const { def } = event;
+  const ids = sql`unnest(${event.keys}::text[], ${event.eventIds}::uuid[]) AS e(row_key, event_id)`;
+  return checked<Row>(
+    def,
+    changeWithEvents(
+      changed,
+      alongside,
+      sql`SELECT e.event_id, ${def.type}, ${def.version}, ${aggregateId}, ${payload}, now()
+      FROM changed JOIN ${ids} ON e.row_key = (${rowKey})::text`,
+      sql`LEFT JOIN ${ids} ON e.row_key = (${rowKey})::text LEFT JOIN ev ON ev.id = e.event_id`,
+    ),
   );
+}
+
+/** Runs the statement, checks the payload each row's event was written with and drops it from the row. */
+function checked<Row>(def: EventDefinition, statement: RawBuilder<unknown>): OutboxStatement<Row> {
+  return {
+    async execute(db) {
+      const res = await statement.execute(db);
+      const rows = res.rows as Array<Record<string, unknown>>;
+      for (const row of rows) {
+        // Null when the row got no event (withOutboxEvents: a row whose key was not listed).
+        if (row[PAYLOAD_BACK] !== null) assertProduced(def, row[PAYLOAD_BACK]);
+        delete row[PAYLOAD_BACK];
+      }
+      return { rows: rows as Row[] };
+    },
+  };
 }
 
 /**
  * The statement both build: the change, what goes alongside, the event rows (`events`, a SELECT
- * over `changed`) and the NOTIFY. Raw: it wraps the caller's own data-modifying statement in
- * CTEs, which Kysely cannot compose from an arbitrary query.
+ * over `changed`), the NOTIFY, and the changed rows each with its event's payload (`withEvent`
+ * joins `ev` to `changed`). Raw: it wraps the caller's own data-modifying statement in CTEs,
+ * which Kysely cannot compose from an arbitrary query.
  */
-function changeWithEvents<Row>(
+function changeWithEvents(
   changed: OperationNodeSource | RawBuilder<unknown>,
   alongside: RawBuilder<unknown> | undefined,
   events: RawBuilder<unknown>,
-): RawBuilder<Row> {
-  return sql<Row>`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
+  withEvent: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`WITH changed AS (${changed}),${alongside ? sql` ${alongside},` : sql``}
     ev AS (
       INSERT INTO outbox (id, type, version, aggregate_id, payload, occurred_at)
       ${events}
-      RETURNING 1),
+      RETURNING id, payload),
     woke AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') AS n FROM ev LIMIT 1)
-    SELECT changed.* FROM changed LEFT JOIN woke ON true`;
+    SELECT changed.*, ev.payload AS ${sql.raw(PAYLOAD_BACK)} FROM changed ${withEvent} LEFT JOIN woke ON true`;
 }
 
 /** The oldest unpublished rows, locked; rows another relay holds are skipped. */

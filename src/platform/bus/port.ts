@@ -12,6 +12,14 @@ export interface Delivery {
  */
 export type EventHandler = (event: DomainEvent, delivery: Delivery) => Promise<void>;
 
+/**
+ * Thrown by a handler for an event it can never handle (a version it does not read, a payload that
+ * does not match its schema): both adapters dead-letter it at once instead of retrying it.
+ */
+export class UnreadableEventError extends Error {
+  override name = 'UnreadableEventError';
+}
+
 export interface SubscribeOptions {
   /** Deliveries before the event goes to the dead-letter sink. Default 5. */
   maxAttempts?: number;

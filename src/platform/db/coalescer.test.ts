@@ -32,6 +32,20 @@ describe('coalescer', () => {
     expect(await Promise.all(rest)).toEqual([20, 30, 40]);
   });
 
+  it('refuses calls beyond its queue bound at once, as overload, and takes them again later', async () => {
+    const g = gate((b) => b);
+    const call = coalescer(g.run, { max: 2, maxQueued: 3 });
+    const first = call(0);
+    const queued = [call(1), call(2), call(3)];
+    await expect(call(4)).rejects.toMatchObject({ code: 'OVERLOADED', retryAfterS: 1 });
+    for (let i = 0; i < 3; i++) await g.release();
+    expect(await first).toBe(0);
+    expect(await Promise.all(queued)).toEqual([1, 2, 3]);
+    const later = call(5);
+    await g.release();
+    expect(await later).toBe(5);
+  });
+
   it('caps a batch at max and sends the rest in the next', async () => {
     const g = gate((b) => b);
     const call = coalescer(g.run, { max: 2 });

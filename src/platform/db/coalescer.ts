@@ -1,3 +1,5 @@
+import { AppError } from '../errors.ts';
+
 /**
  * Groups concurrent calls into one batch call: one round trip (and, for writes, one commit) for
  * everything that arrived while the previous batch was in flight. No timer: with nothing in flight
@@ -9,8 +11,17 @@
  */
 export function coalescer<I, O>(
   run: (batch: I[]) => Promise<Array<O | Error>>,
-  opts: { max: number; keyOf?: (item: I) => string },
+  opts: {
+    max: number;
+    keyOf?: (item: I) => string;
+    /**
+     * Calls that may wait per key (default 50 batches' worth). Beyond it a call is refused at once
+     * (OVERLOADED, 503 with Retry-After): under overload memory stays bounded and clients back off.
+     */
+    maxQueued?: number;
+  },
 ) {
+  const maxQueued = opts.maxQueued ?? opts.max * 50;
   interface Pending {
     item: I;
     resolve: (o: O) => void;
@@ -49,6 +60,12 @@ export function coalescer<I, O>(
       if (!queue) {
         queue = [];
         queues.set(key, queue);
+      }
+      if (queue.length >= maxQueued) {
+        reject(
+          new AppError('OVERLOADED', 'Too much work is queued; retry shortly', { retryAfterS: 1 }),
+        );
+        return;
       }
       queue.push({ item, resolve, reject });
       void flush(key);

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../free-port.ts';
+import { checkReachableByPostgres, claimDataDir, stopOrphanedPostgres } from './embedded-guard.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -40,14 +41,23 @@ async function exists(p: string): Promise<boolean> {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  opts: { database?: string; log?: (line: string) => void } = {},
+  opts: { database?: string; log?: (line: string) => void; warn?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, 'pg');
   await fs.mkdir(dataDir, { recursive: true });
+  await checkReachableByPostgres(dataDir);
+  const release = await claimDataDir(dataDir);
+  const log = opts.log ?? (() => {});
+  await stopOrphanedPostgres(pgDir, opts.warn ?? log);
   const portFile = path.join(dataDir, PORT_FILE);
   const remembered = Number.parseInt(await fs.readFile(portFile, 'utf8').catch(() => ''), 10);
   const port = await freePort(Number.isFinite(remembered) ? remembered : undefined);
-  const log = opts.log ?? (() => {});
+  const recent: string[] = [];
+  const keep = (m: unknown) => {
+    recent.push(String(m).trim());
+    if (recent.length > 20) recent.shift();
+    log(String(m));
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -57,15 +67,20 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
-    onLog: (m: unknown) => log(String(m)),
-    onError: (m: unknown) => log(String(m)),
+    onLog: keep,
+    onError: keep,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=512MB'],
   });
   const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')));
-  if (fresh) await server.initialise();
-  // A kill -9 of a previous run leaves postmaster.pid behind; Postgres checks whether that pid is
-  // alive and recovers by itself, so nothing to clean here.
-  await server.start();
+  // The package rejects with nothing useful; say what Postgres said.
+  const explain = (step: string) => (err: unknown) => {
+    throw new Error(
+      `embedded Postgres could not ${step} in ${pgDir}: ${err instanceof Error ? err.message : 'it exited'}\n${recent.join('\n')}`,
+      { cause: err },
+    );
+  };
+  if (fresh) await server.initialise().catch(explain('initialise its data'));
+  await server.start().catch(explain('start'));
   await fs.writeFile(portFile, String(port));
   const database = opts.database ?? 'lastmile';
   const admin = server.getPgClient();
@@ -85,6 +100,7 @@ export async function startEmbeddedPostgres(
       // A terminal's Ctrl-C reaches Postgres too (same process group) and it may already be gone;
       // the package then waits for an exit event that came before, so bound the wait.
       await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await release();
     },
   };
 }

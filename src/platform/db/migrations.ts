@@ -66,6 +66,9 @@ export async function migrate(
   const client = await pool.connect();
   const applied: string[] = [];
   try {
+    // A migration (an index on a large table) or waiting for another process's may take longer
+    // than the platform lets a statement run; RESET below gives the connection its limits back.
+    await client.query('SET statement_timeout = 0; SET lock_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS lastmile_migrations (
       source text NOT NULL, version int NOT NULL, name text NOT NULL, checksum text NOT NULL,
@@ -101,6 +104,7 @@ export async function migrate(
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
+    await client.query('RESET statement_timeout; RESET lock_timeout').catch(() => {});
     client.release();
   }
   return { applied };

@@ -17,21 +17,41 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(
-  url: string,
-  opts: { poolSize?: number; applicationName?: string; synchronousCommit?: boolean } = {},
-): Database {
+export interface DatabaseOptions {
+  poolSize?: number;
+  applicationName?: string;
+  synchronousCommit?: boolean;
+  /** Session limits: a statement, a lock wait, an idle open transaction (ms). */
+  timeouts?: { statementMs: number; lockMs: number; idleInTransactionMs?: number };
+  /** Told about connections the server dropped while idle in the pool. */
+  onError?: (err: Error) => void;
+}
+
+/** Connection startup options: set before the first query, on every connection. */
+function startupOptions(opts: DatabaseOptions): string | undefined {
+  const out: string[] = [];
+  if (opts.synchronousCommit === false) out.push('-c synchronous_commit=off');
+  const t = opts.timeouts;
+  if (t) {
+    out.push(`-c statement_timeout=${t.statementMs}`, `-c lock_timeout=${t.lockMs}`);
+    out.push(`-c idle_in_transaction_session_timeout=${t.idleInTransactionMs ?? 60_000}`);
+  }
+  return out.length > 0 ? out.join(' ') : undefined;
+}
+
+export function createDatabase(url: string, opts: DatabaseOptions = {}): Database {
+  const options = startupOptions(opts);
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     application_name: opts.applicationName ?? 'lastmile',
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
-    ...(opts.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+    ...(options ? { options } : {}),
   });
   // A connection dropped by the server (restart, pg_terminate_backend) must not crash the process:
-  // the pool discards it and the next query opens a fresh one.
-  pool.on('error', () => {});
+  // the pool discards it and the next query opens a fresh one. It is worth a line in the log.
+  pool.on('error', (err) => opts.onError?.(err));
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -6,6 +6,8 @@ import { uuidv7 } from 'uuidv7';
 import type { PlatformContext } from '../context.ts';
 import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
+import { createSocketTickets } from '../auth/socket-tickets.ts';
+import { serveAsyncApi } from './asyncapi-route.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
@@ -14,6 +16,8 @@ import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
 import { registerNotFound } from './routing.ts';
+import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
+import { ticketRoutes } from './ticket-routes.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
 import './fastify-types.ts';
 
@@ -22,6 +26,8 @@ export interface HttpAppOptions {
   modules: readonly ModuleDefinition[];
   resolveApiKey: ApiKeyResolver;
   readiness: HealthCheck;
+  /** This process's liveness id (live_processes): what it claims is freed soon after it dies. */
+  processId: string;
   /** Per-module state for /health. */
   moduleStates: () => Record<string, string>;
 }
@@ -41,13 +47,27 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   countRequests(app, ctx);
   completeRouteContracts(app);
   checkResponsesAgainstContract(app);
-  await registerOpenApi(app);
-  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request.
-  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
-  registerAuth(app, ctx.tokens, opts.resolveApiKey);
+  await registerOpenApi(
+    app,
+    opts.modules.flatMap((m) => m.apiTags ?? []),
+  );
+  // WebSocket routes (driver channel, tracking) pass the same auth hook on their upgrade request,
+  // which also checks the Origin and takes a browser's subprotocol bearer or ticket.
+  await app.register(websocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols: chooseSubprotocol },
+  });
+  const sockets = collectSocketNames(app);
+  const { ticketTtlS, allowedOrigins } = ctx.config.sockets;
+  const tickets = createSocketTickets({ db: ctx.db, clock: ctx.clock, ttlS: ticketTtlS });
+  registerAuth(app, {
+    tokens: ctx.tokens,
+    resolveApiKey: opts.resolveApiKey,
+    tickets,
+    allowedOrigins,
+  });
   for (const m of opts.modules) await m.frontDoor?.(app, ctx);
   refuseUnstorableInput(app);
-  registerIdempotency(app, ctx.db, ctx.logger);
+  registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
   for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
@@ -56,7 +76,11 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));
   }
+  await app.register(async (scope) =>
+    ticketRoutes(scope, { tickets, sockets: [...sockets], ttlS: ticketTtlS }),
+  );
   await serveOpenApi(app);
+  serveAsyncApi(app, opts.modules);
   await app.ready();
   return app;
 }
@@ -69,7 +93,8 @@ function createFastify(ctx: PlatformContext): FastifyInstance {
       disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
     }),
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: true,
+    // Only named proxies are believed: anyone can send X-Forwarded-For.
+    trustProxy: ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies : false,
     requestIdHeader: false,
     genReqId: (req) => {
       const sent = req.headers['x-request-id'];

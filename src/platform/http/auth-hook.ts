@@ -2,17 +2,26 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, RouteAuth } from '../auth/principal.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
+import {
+  checkOrigin,
+  refuseTicketOutsideSockets,
+  type SocketAuthDeps,
+  takeTicket,
+  upgradeCaller,
+  upgradeRequired,
+} from './socket-guard.ts';
 
 export type ApiKeyResolver = (key: string) => Promise<Principal | null>;
 
 /**
  * Authenticates every request from `Authorization: Bearer <jwt>` or `X-Api-Key`, then checks the
  * route's declared `auth`. Missing or bad credentials are 401; a valid caller of the wrong role 403.
+ * The upgrade of a WebSocket route (`config.socket`) has its Origin checked first and may also sign
+ * in the ways a browser can (socket-guard.ts); the route called as plain HTTP is 426 after auth.
  */
 export function registerAuth(
   app: FastifyInstance,
-  tokens: TokenIssuer,
-  resolveApiKey: ApiKeyResolver,
+  deps: SocketAuthDeps & { resolveApiKey: ApiKeyResolver },
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -22,12 +31,22 @@ export function registerAuth(
   });
   app.addHook('onRequest', async (request) => {
     const auth: RouteAuth = request.routeOptions.config?.auth ?? 'public';
-    request.principal = await authenticate(request, tokens, resolveApiKey, auth === 'public');
+    const route = request.routeOptions.config?.socket;
+    // The upgrade of a socket route: its Origin is checked before any ticket is spent.
+    const socket = request.ws ? route : undefined;
+    if (socket) checkOrigin(request, deps.allowedOrigins);
+    const ticket = socket ? takeTicket(request) : undefined;
+    request.principal = await authenticate(request, deps, auth === 'public');
     if (auth === 'public') return;
+    if (!request.principal && socket)
+      request.principal = await upgradeCaller(request, socket, ticket, deps);
     if (!request.principal) {
+      if (!socket) refuseTicketOutsideSockets(request);
       throw new AppError(
         'UNAUTHENTICATED',
-        'Send a bearer token (POST /v1/auth/token) or an X-Api-Key',
+        socket
+          ? 'Send a bearer token (Authorization, or the bearer.<token> subprotocol) or a ?ticket='
+          : 'Send a bearer token (POST /v1/auth/token) or an X-Api-Key',
       );
     }
     if (auth !== 'authenticated' && !auth.includes(request.principal.role)) {
@@ -36,13 +55,13 @@ export function registerAuth(
         `This route is for ${auth.join(', ')}; you are signed in as ${request.principal.role}`,
       );
     }
+    if (route && !socket) throw upgradeRequired();
   });
 }
 
 async function authenticate(
   request: FastifyRequest,
-  tokens: TokenIssuer,
-  resolveApiKey: ApiKeyResolver,
+  { tokens, resolveApiKey }: { tokens: TokenIssuer; resolveApiKey: ApiKeyResolver },
   optional: boolean,
 ): Promise<Principal | null> {
   const header = request.headers.authorization;

@@ -63,12 +63,15 @@ export function checkResponsesAgainstContract(app: FastifyInstance): void {
       : { description: '', content: { 'application/problem+json': { schema: PROBLEM_REF } } };
     if (!schema?.response && route) return fail('the route declares no responses');
     if (!spec) return fail('status not declared');
-    if (!spec.content) {
+    // A route may give its schema directly instead of per media type: that is JSON.
+    const content =
+      spec.content ?? (isSchema(spec) ? { 'application/json': { schema: spec as never } } : null);
+    if (!content) {
       if (hasBody) fail(`declared without a body, sent ${media}`);
       return;
     }
-    const declared = spec.content[media];
-    if (!declared) return fail(`media type ${media} not declared (${Object.keys(spec.content)})`);
+    const declared = content[media];
+    if (!declared) return fail(`media type ${media} not declared (${Object.keys(content)})`);
     const validate = compile(declared.schema);
     if (!validate(body)) fail(`body does not match: ${JSON.stringify(validate.errors)}`);
     const codes = spec[CODES_KEY];
@@ -102,6 +105,9 @@ export function checkResponsesAgainstContract(app: FastifyInstance): void {
     return payload;
   });
 }
+
+const isSchema = (spec: object) =>
+  ['type', '$ref', 'anyOf', 'oneOf', 'allOf', 'properties'].some((k) => k in spec);
 
 /** The check must never change an answer: a failure of its own is recorded, not thrown. */
 function guarded(run: () => void): void {

@@ -1,7 +1,14 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
-import { CODES_KEY, Headers, Problem, problemResponse, type ResponseSpec } from './contract.ts';
+import {
+  CODES_KEY,
+  empty,
+  Headers,
+  Problem,
+  problemResponse,
+  type ResponseSpec,
+} from './contract.ts';
 import './fastify-types.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -77,6 +84,7 @@ function sharedProblems(route: RouteOptions, schema: Schema): Record<number, Err
     out[403] = ['FORBIDDEN'];
   }
   if (schema.params) out[404] = ['NOT_FOUND'];
+  if (route.websocket) out[426] = ['UPGRADE_REQUIRED'];
   if (schema.body) {
     out[413] = ['PAYLOAD_TOO_LARGE'];
     out[415] = ['UNSUPPORTED_MEDIA_TYPE'];
@@ -101,6 +109,15 @@ function withHeaders(spec: ResponseSpec, headers: Record<string, unknown>): Resp
  */
 export function completeRouteContracts(app: FastifyInstance): void {
   app.addSchema(Problem);
+  app.addHook('onSend', async (request, reply, payload) => {
+    const deprecated = request.routeOptions.config?.deprecated;
+    if (deprecated) {
+      const sunset = new Date(deprecated.sunset);
+      reply.header('deprecation', 'true');
+      if (!Number.isNaN(sunset.getTime())) reply.header('sunset', sunset.toUTCString());
+    }
+    return payload;
+  });
   app.addHook('onRoute', (route) => {
     const schema = route.schema as Schema | undefined;
     if (!schema || schema.hide) return;
@@ -111,6 +128,13 @@ export function completeRouteContracts(app: FastifyInstance): void {
     if (mutating && mode !== 'off') addIdempotencyHeader(schema, mode === 'required');
     if (schema.querystring) schema.querystring = relaxDefaults(schema.querystring);
     schema.operationId ??= operationIdOf(method, route.url);
+    const deprecated = route.config?.deprecated;
+    if (deprecated) {
+      schema.deprecated = true;
+      const use = deprecated.use ? ` Use ${deprecated.use} instead.` : '';
+      schema.description =
+        `${String(schema.description ?? '')}\n\n**Deprecated**: removed on ${deprecated.sunset}.${use}`.trim();
+    }
     const common = { 'X-Request-Id': Headers.requestId };
     const success = {
       ...common,
@@ -119,8 +143,15 @@ export function completeRouteContracts(app: FastifyInstance): void {
       'RateLimit-Reset': Headers.rateLimitReset,
       'RateLimit-Policy': Headers.rateLimitPolicy,
       ...(mutating && mode !== 'off' ? { 'Idempotent-Replayed': Headers.idempotentReplayed } : {}),
+      ...(deprecated ? { Deprecation: Headers.deprecation, Sunset: Headers.sunset } : {}),
     };
-    const response: Record<string, ResponseSpec> = {};
+    const response: Record<string, ResponseSpec> = route.websocket
+      ? {
+          101: empty(
+            'Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered); its messages are in /asyncapi.json',
+          ),
+        }
+      : {};
     for (const [status, spec] of Object.entries(schema.response ?? {}))
       response[status] = withHeaders(spec, Number(status) < 400 ? success : common);
     for (const [status, codes] of Object.entries(sharedProblems(route, schema))) {

@@ -68,6 +68,8 @@ export const Headers = {
   etag: Type.String({ description: 'Send it back in If-None-Match; 304 when unchanged' }),
   cacheControl: Type.String(),
   location: Type.String({ description: 'Where the created resource is read' }),
+  deprecation: Type.String({ description: 'This operation is deprecated (RFC 9745)' }),
+  sunset: Type.String({ description: 'When this operation will be removed (RFC 8594)' }),
 } as const;
 
 type HeaderMap = Record<string, TSchema>;
@@ -143,3 +145,20 @@ export const pageOf = (item: TSchema, description: string) =>
     },
     { additionalProperties: false, description },
   );
+
+/**
+ * A state machine as text for the documents: each state and where it may go next, in the order
+ * given, terminal states marked. Built from the code's own transition table so it cannot drift.
+ */
+export function stateMachineText<S extends string>(
+  next: Readonly<Record<S, readonly S[]>>,
+): string {
+  const states = Object.keys(next) as S[];
+  const width = Math.max(...states.map((s) => s.length));
+  const lines = states.map((s) =>
+    next[s].length === 0
+      ? `${s.padEnd(width)}   (final)`
+      : `${s.padEnd(width)} → ${next[s].join(' | ')}`,
+  );
+  return ['```text', ...lines, '```'].join('\n');
+}

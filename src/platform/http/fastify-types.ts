@@ -6,8 +6,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; required on every route. */
     auth?: RouteAuth;
+    /** A WebSocket route's name, required on every one; a ticket may be bound to it. */
+    socket?: string;
     /** Idempotency-Key handling on a mutating route; default `optional`. */
     idempotency?: IdempotencyMode;
+    /**
+     * Marks a route for removal: the document says `deprecated: true` and every answer carries
+     * `Deprecation` and `Sunset` (RFC 9745, RFC 8594) until it is removed on that date.
+     */
+    deprecated?: { sunset: string; use?: string };
   }
   interface FastifyRequest {
     principal: Principal | null;

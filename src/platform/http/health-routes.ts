@@ -1,7 +1,9 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../context.ts';
-import { Headers, ok } from './contract.ts';
+import { AppError } from '../errors.ts';
+import { Headers, ok, problems } from './contract.ts';
 import './fastify-types.ts';
 
 export type HealthCheck = () => Promise<Record<string, { ok: boolean; detail?: string }>>;
@@ -85,17 +87,40 @@ export function healthRoutes(
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format)',
+        description:
+          'With LASTMILE_METRICS_TOKEN set, send it as `Authorization: Bearer <token>`. Without one, open in development and refused in production.',
         response: {
           200: {
             description: 'The metrics',
             content: { 'text/plain': { schema: Type.String() } },
           },
+          ...problems('UNAUTHENTICATED', 'FORBIDDEN'),
         },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
+      allowMetrics(ctx, req.headers.authorization);
       reply.type(ctx.metrics.registry.contentType);
       return ctx.metrics.registry.metrics();
     },
   );
+}
+
+/** Metrics name routes, volumes and internals: behind a token, and never open in production. */
+function allowMetrics(ctx: PlatformContext, authorization: string | undefined): void {
+  const token = ctx.config.metricsToken;
+  if (token) {
+    const sent = Buffer.from(authorization ?? '');
+    const want = Buffer.from(`Bearer ${token}`);
+    if (sent.length !== want.length || !timingSafeEqual(sent, want))
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'Send the metrics token as Authorization: Bearer <token>',
+      );
+  } else if (ctx.config.env === 'production') {
+    throw new AppError(
+      'FORBIDDEN',
+      'Metrics are off in production until LASTMILE_METRICS_TOKEN is set',
+    );
+  }
 }

@@ -7,7 +7,10 @@ import './fastify-types.ts';
  * The OpenAPI document of every route registered after it; a route's `config.auth` becomes its
  * security requirement and the roles allowed.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  tags: readonly { name: string; description: string }[] = [],
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -18,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Local delivery platform: stores, stock, orders, payments, dispatch and live tracking. Errors are application/problem+json with a stable `code`. Mutating routes accept `Idempotency-Key`.',
       },
+      tags: [...tags],
       servers: [{ url: '/', description: 'The server that served this document' }],
       components: {
         securitySchemes: {
@@ -36,6 +40,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const out = { ...(schema ?? {}) } as Record<string, unknown>;
       // A public route says so, rather than inheriting nothing.
       if (auth === 'public') out.security = [];
+      if (route.websocket) documentSocket(out);
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
         if (Array.isArray(auth))
@@ -45,8 +50,42 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       return { schema: out as never, url };
     },
     transformObject: (doc) =>
-      tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as never,
+      withoutBodiesOfBodyless(
+        tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+      ) as never,
   });
+}
+
+const TICKET = {
+  type: 'string',
+  description:
+    'A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"]',
+};
+
+/**
+ * A WebSocket route (hidden by @fastify/websocket) as a GET that answers 101, with the ways a
+ * browser authenticates; its messages are in the AsyncAPI document.
+ */
+function documentSocket(out: Record<string, unknown>): void {
+  delete out.hide;
+  const query = (out.querystring ?? { type: 'object', properties: {} }) as {
+    properties?: Record<string, unknown>;
+  };
+  out.querystring = { ...query, properties: { ...query.properties, ticket: TICKET } };
+  out.response = {
+    ...(out.response as object | undefined),
+    101: {
+      description:
+        'Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered). Its messages are described in /asyncapi.json',
+      type: 'null',
+    },
+  };
+  out.description = [
+    out.description,
+    'A WebSocket upgrade. Browsers authenticate with `?ticket=` or the subprotocols `lastmile.v1` + `bearer.<token>`; other clients may send `Authorization`. A page of another origin is refused (403) unless LASTMILE_WS_ALLOWED_ORIGINS allows it; a plain GET is 426.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** The document at /openapi.json and a reference to read it at /docs. */
@@ -58,6 +97,19 @@ export async function serveOpenApi(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     configuration: { url: '/openapi.json', title: 'lastmile API' },
   });
+}
+
+/**
+ * A 204 or 304 has no body, but @fastify/swagger gives a response declared without a schema
+ * (`empty()`) a JSON body of any shape; generated clients would then type that answer as unknown.
+ */
+function withoutBodiesOfBodyless(doc: unknown): unknown {
+  const paths = (doc as { paths?: Record<string, Record<string, { responses?: object }>> }).paths;
+  for (const ops of Object.values(paths ?? {}))
+    for (const op of Object.values(ops))
+      for (const [status, answer] of Object.entries(op.responses ?? {}))
+        if (status === '204' || status === '304') delete (answer as { content?: unknown }).content;
+  return doc;
 }
 
 /**

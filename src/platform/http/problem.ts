@@ -78,6 +78,17 @@ export function toAppError(err: unknown): AppError {
       { cause: err },
     );
   }
+  const state = sqlState(err);
+  if (state === SqlState.QUERY_CANCELED || state === SqlState.LOCK_NOT_AVAILABLE) {
+    return new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      'The database is too busy to answer in time; retry',
+      {
+        cause: err,
+        retryAfterS: 2,
+      },
+    );
+  }
   if (isConflictAbort(err)) {
     return new AppError('DEPENDENCY_UNAVAILABLE', 'Busy with a concurrent change; retry', {
       cause: err,

@@ -26,14 +26,29 @@ interface Claim {
 }
 const claims = new WeakMap<FastifyRequest, Claim>();
 
+function validKey(raw: string | string[]): string {
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key || !KEY_RE.test(key))
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Idempotency-Key must be 1-255 visible ASCII characters',
+    );
+  return key;
+}
+
 /**
  * Stripe-style Idempotency-Key on every mutating route. Runs after authentication and schema
  * validation, so a rejected request stores nothing. The first response (2xx or 4xx) is stored and
  * replayed for 24 h with `Idempotent-Replayed: true`; a 5xx frees the key for a retry.
  */
-export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger): void {
+export function registerIdempotency(
+  app: FastifyInstance,
+  db: Db,
+  logger: Logger,
+  processId: string,
+): void {
   app.decorateRequest('idempotencyKey', null);
-  const store = idempotencyStore(db);
+  const store = idempotencyStore(db, processId);
   app.addHook('preHandler', async (request, reply) => {
     if (!MUTATING.has(request.method)) return;
     const mode = request.routeOptions.config?.idempotency ?? 'optional';
@@ -44,13 +59,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, logger: Logger
         throw new AppError('VALIDATION_FAILED', 'This route requires an Idempotency-Key header');
       return;
     }
-    const key = Array.isArray(raw) ? raw[0] : raw;
-    if (!key || !KEY_RE.test(key)) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Idempotency-Key must be 1-255 visible ASCII characters',
-      );
-    }
+    const key = validKey(raw);
     const scope = request.principal ? principalScope(request.principal) : `ip:${request.ip}`;
     const path = request.routeOptions.url ?? request.url;
     const requestHash = createHash('sha256')

@@ -32,7 +32,7 @@ async function claimMany(db: Db, batch: readonly Claim[]): Promise<boolean[]> {
  * The keys of one process. Claims arriving together share one statement, and so do stored
  * responses: under load a request costs a fraction of a round trip for each.
  */
-export function idempotencyStore(db: Db) {
+export function idempotencyStore(db: Db, owner: string) {
   const claim = coalescer((batch: Claim[]) => retryOnConflict(() => claimMany(db, batch)), {
     max: 200,
   });
@@ -49,11 +49,12 @@ export function idempotencyStore(db: Db) {
    * with the same key finds the stored response (replay), a different request (mismatch), or the
    * first still running (in_flight). An expired row, or an in-flight row whose owner died, is taken over.
    */
-  async function begin(p: Claim): Promise<BeginResult> {
+  async function begin(request: Omit<Claim, 'owner'>): Promise<BeginResult> {
+    const p = { ...request, owner };
     if (await claim(p)) return { outcome: 'proceed' };
     const row = await findKey(db, p.scope, p.key);
     // Deleted between the two statements (the first attempt failed with a 5xx): let this one run.
-    if (!row) return begin(p);
+    if (!row) return begin(request);
     if (row.request_hash !== p.requestHash || row.method !== p.method || row.path !== p.path)
       return { outcome: 'mismatch' };
     if (row.state === 'in_flight') return { outcome: 'in_flight' };

@@ -1,4 +1,5 @@
 import { type Generated, type Kysely, sql } from 'kysely';
+import { STALE_AFTER_S } from '../db/live-processes.repository.ts';
 import type { Db } from '../db/pool.ts';
 
 interface IdempotencyKeysTable {
@@ -12,6 +13,8 @@ interface IdempotencyKeysTable {
   response_body: string | null;
   response_type: string | null;
   locked_until: Date;
+  /** The live process (live_processes.id) running the request while in flight. */
+  owner: string | null;
   created_at: Generated<Date>;
   expires_at: Date;
 }
@@ -20,7 +23,10 @@ const keys = (db: Db) => db as Kysely<{ idempotency_keys: IdempotencyKeysTable }
 
 /** How long a stored response is replayed (Stripe keeps keys 24 h). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
-/** A request claimed by a process that then died is taken over after this. */
+/**
+ * A request claimed by a process that then died is taken over after this at the latest; sooner
+ * once that process's liveness row goes stale (live_processes).
+ */
 const LOCK_SECONDS = 60;
 
 export interface Claim {
@@ -29,6 +35,8 @@ export interface Claim {
   method: string;
   path: string;
   requestHash: string;
+  /** The claiming process (live_processes.id). */
+  owner: string;
 }
 
 export interface StoredResponse {
@@ -46,16 +54,21 @@ export interface StoredResponse {
 export async function claimKeys(db: Db, claims: readonly Claim[]): Promise<Set<string>> {
   const col = <K extends keyof Claim>(k: K) => claims.map((c) => c[k]);
   const res = await sql<{ scope: string; key: string }>`
-    INSERT INTO idempotency_keys (scope, key, method, path, request_hash, state, locked_until, expires_at)
-    SELECT c.scope, c.key, c.method, c.path, c.hash, 'in_flight', now() + make_interval(secs => ${LOCK_SECONDS}), now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
-    FROM unnest(${col('scope')}::text[], ${col('key')}::text[], ${col('method')}::text[], ${col('path')}::text[], ${col('requestHash')}::text[]) AS c(scope, key, method, path, hash)
+    INSERT INTO idempotency_keys (scope, key, method, path, request_hash, state, locked_until, owner, expires_at)
+    SELECT c.scope, c.key, c.method, c.path, c.hash, 'in_flight', now() + make_interval(secs => ${LOCK_SECONDS}), c.owner, now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
+    FROM unnest(${col('scope')}::text[], ${col('key')}::text[], ${col('method')}::text[], ${col('path')}::text[], ${col('requestHash')}::text[], ${col('owner')}::uuid[]) AS c(scope, key, method, path, hash, owner)
     ON CONFLICT (scope, key) DO UPDATE
       SET method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
           state = 'in_flight', response_status = NULL, response_body = NULL, response_type = NULL,
-          locked_until = EXCLUDED.locked_until, created_at = now(), expires_at = EXCLUDED.expires_at
+          locked_until = EXCLUDED.locked_until, owner = EXCLUDED.owner, created_at = now(),
+          expires_at = EXCLUDED.expires_at
       WHERE idempotency_keys.expires_at < now()
-         OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.locked_until < now()
-             AND idempotency_keys.request_hash = EXCLUDED.request_hash)
+         OR (idempotency_keys.state = 'in_flight'
+             AND idempotency_keys.request_hash = EXCLUDED.request_hash
+             AND (idempotency_keys.locked_until < now()
+                  OR NOT EXISTS (SELECT 1 FROM live_processes p
+                                 WHERE p.id = idempotency_keys.owner
+                                   AND p.seen_at > now() - make_interval(secs => ${STALE_AFTER_S}))))
     RETURNING scope, key`.execute(db);
   return new Set(res.rows.map((r) => `${r.scope}\n${r.key}`));
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { allModules } from '../../modules/index.ts';
 import { AppError } from '../errors.ts';
+import { ok, problems } from '../http/contract.ts';
 import { Strict, typed } from '../http/typed.ts';
 import type { ModuleDefinition } from '../module.ts';
 
@@ -15,7 +16,18 @@ const gate: ModuleDefinition = {
   routes: async (scope) => {
     typed(scope).post(
       '/v1/test/gate',
-      { config: { auth: 'authenticated' }, schema: { body: Strict({ n: Type.Integer() }) } },
+      {
+        config: { auth: 'authenticated' },
+        schema: {
+          tags: ['test'],
+          summary: 'Waits until the test lets it go',
+          body: Strict({ n: Type.Integer() }),
+          response: {
+            200: ok(Strict({ n: Type.Integer(), call: Type.Integer() }), 'Released'),
+            ...problems('UNPROCESSABLE'),
+          },
+        },
+      },
       async (req) => {
         calls++;
         if (req.body.n < 0) throw new Error('boom');
@@ -105,6 +117,35 @@ describe('Idempotency-Key', () => {
     const replay = await req();
     expect(replay.json()).toEqual(done.json());
     expect(calls).toBe(1);
+  });
+
+  it('takes over at once a key whose process died mid-request', async () => {
+    const token = await t.tokenFor('ops');
+    const req = () =>
+      t.request({
+        method: 'POST',
+        url: '/v1/test/gate',
+        token,
+        headers: { 'idempotency-key': 'k-orphan' },
+        payload: { n: 9 },
+      });
+    const first = req();
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const firstRelease = release as () => void;
+    release = null;
+    // The claim now belongs to a process that is not alive (as after a kill -9).
+    await sql`UPDATE idempotency_keys SET owner = gen_random_uuid() WHERE key = 'k-orphan'`.execute(
+      t.platform.ctx.db,
+    );
+    const before = calls;
+    const retry = req();
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    expect(calls).toBe(before + 1);
+    (release as unknown as () => void)();
+    release = null;
+    expect((await retry).statusCode).toBe(200);
+    firstRelease();
+    await first;
   });
 
   it('stores a 4xx outcome but frees the key after a 5xx', async () => {

@@ -31,18 +31,35 @@ export interface WorkflowEngineOptions {
   applicationVersion: string;
 }
 
+const IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
+
 /**
  * Launches DBOS Transact on the same Postgres (system tables in schema `dbos`). Workflows and steps
  * must be registered before this. On launch DBOS resumes every workflow this instance left
  * pending, from its last completed step.
  */
+/**
+ * The engine bounds idle transactions on its connections; set in the connection's startup options,
+ * Postgres applies it before the first query. (Otherwise the engine sends a SET as each connection
+ * opens, racing the borrower's first query, which pg warns about at every start.)
+ */
+function withSessionTimeout(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const options = url.searchParams.get('options') ?? '';
+  url.searchParams.set(
+    'options',
+    `${options} -c idle_in_transaction_session_timeout=${IDLE_TRANSACTION_TIMEOUT_MS}`.trim(),
+  );
+  return url.toString();
+}
+
 export async function launchWorkflowEngine(
   opts: WorkflowEngineOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const log = opts.logger.child({ component: 'workflows' });
   DBOS.setConfig({
     name: 'lastmile',
-    systemDatabaseUrl: opts.databaseUrl,
+    systemDatabaseUrl: withSessionTimeout(opts.databaseUrl),
     systemDatabaseSchemaName: 'dbos',
     systemDatabasePoolSize: 10,
     executorID: opts.instanceId,

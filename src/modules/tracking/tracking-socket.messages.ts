@@ -1,0 +1,166 @@
+import { Type } from '@sinclair/typebox';
+import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas.ts';
+import {
+  type MessageOf,
+  type SocketChannel,
+  type SocketCloseCode,
+  socketMessage,
+} from '../../platform/contract/socket-contract.ts';
+import { Strict } from '../../platform/http/typed.ts';
+
+/** The statuses a tracked order shows: the order's and its delivery's, combined. */
+export const TRACKING_STATUSES = [
+  'placed',
+  'authorized',
+  'accepted',
+  'preparing',
+  'ready',
+  'assigned',
+  'at_store',
+  'picked_up',
+  'at_dropoff',
+  'delivered',
+  'canceled',
+  'failed',
+  'returned',
+] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(TRACKING_STATUSES);
+const isTrackingStatus = (s: string): s is TrackingStatus => KNOWN_STATUSES.has(s);
+
+/** A status as messages carry it; the combination (tracking-status.ts) yields no other. */
+export function trackingStatus(s: string): TrackingStatus {
+  if (!isTrackingStatus(s)) throw new Error(`"${s}" is not a tracking status`);
+  return s;
+}
+
+const Status = OneOf(TRACKING_STATUSES);
+const Seq = Type.Integer({ minimum: 1, description: "The message's number in the order's log" });
+const EtaWindow = Strict({
+  at: DateTime,
+  from: DateTime,
+  to: DateTime,
+});
+const Point = Strict({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+  at: DateTime,
+});
+
+export const SnapshotMessage = socketMessage(
+  'snapshot',
+  Strict({
+    type: Type.Literal('snapshot'),
+    order_id: Uuid,
+    status: Status,
+    seq: Type.Integer({
+      minimum: 0,
+      description: 'The number of the last message in the log when the snapshot was read',
+    }),
+    eta: Nullable(EtaWindow),
+    driver: Nullable(Strict({ id: Uuid, position: Nullable(Point) })),
+  }),
+  'Where the order stands when the socket opens: status, ETA (null once it ended), its driver and their last position.',
+);
+
+export const StatusMessage = socketMessage(
+  'status',
+  Strict({
+    seq: Seq,
+    type: Type.Literal('status'),
+    status: Status,
+    driver_id: Nullable(Uuid),
+    at: DateTime,
+    reason: Nullable(Type.String()),
+  }),
+  'The order moved to a new status, or got (or lost) its driver. Logged: numbered by `seq` and replayed on resume.',
+);
+
+export const EtaMessage = socketMessage(
+  'eta',
+  Strict({
+    seq: Seq,
+    type: Type.Literal('eta'),
+    status: OneOf(TRACKING_STATUSES, 'The status the estimate was made for'),
+    eta: EtaWindow,
+    parts: Strict({
+      prep_s: Type.Number({ minimum: 0 }),
+      to_store_s: Type.Number({ minimum: 0 }),
+      to_customer_s: Type.Number({ minimum: 0 }),
+    }),
+  }),
+  'The arrival estimate moved by more than a minute. Logged: numbered by `seq` and replayed on resume.',
+);
+
+export const PositionMessage = socketMessage(
+  'position',
+  Strict({
+    type: Type.Literal('position'),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+    at: DateTime,
+  }),
+  "The driver's newest position, at most one a second; not logged, and skipped while the client reads slowly.",
+);
+
+export const HeartbeatMessage = socketMessage(
+  'heartbeat',
+  Strict({ type: Type.Literal('heartbeat'), at: DateTime }),
+  'Sent every 25 s so proxies keep the connection open; carries nothing else.',
+);
+
+/** Messages of the order's log: numbered, stored, replayed after the cursor. */
+export type TrackingMessage = MessageOf<typeof StatusMessage> | MessageOf<typeof EtaMessage>;
+/** What the socket sends. */
+export type TrackingOutgoing =
+  | TrackingMessage
+  | MessageOf<typeof SnapshotMessage>
+  | MessageOf<typeof PositionMessage>
+  | MessageOf<typeof HeartbeatMessage>;
+
+/** The close codes of the tracking socket. */
+export const TRACKING_CLOSE = {
+  internal: {
+    code: 1011,
+    reason: 'internal error',
+    when: 'Reading the snapshot or the log failed; reconnect with `after`.',
+  },
+} satisfies Record<string, SocketCloseCode>;
+
+export const trackingSocketChannel: SocketChannel = {
+  id: 'orderTracking',
+  title: 'Order tracking',
+  address: '/v1/orders/{id}/track',
+  parameters: { id: 'The order to follow.' },
+  roles: ['customer', 'driver', 'store', 'ops'],
+  query: Strict({
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2 ** 31 - 1,
+        default: 0,
+        description: 'Resume cursor: the last `seq` the client received (0: from the start)',
+      }),
+    ),
+    ticket: Type.Optional(
+      Type.String({
+        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
+      }),
+    ),
+  }),
+  description: [
+    'Live tracking of one order for its customer, its store, its driver and ops. The server talks, the client listens: the client sends nothing (anything it sends is ignored).',
+    '',
+    'Order of messages: first one `snapshot`, then the log after the cursor `after` (every `status` and `eta` message whose `seq` is greater, in `seq` order), then live messages as they happen, interleaved with `position` and `heartbeat` messages.',
+    '',
+    "Sequence and resume: `status` and `eta` messages are numbered per order by `seq`, 1, 2, 3… without gaps, and kept in the order's log. The socket never sends a `seq` twice nor out of order, and never skips one: a live message that arrives ahead of the log is sent only after the ones before it. A client remembers the last `seq` it got and reconnects with `?after=<seq>` to get exactly what it missed; `snapshot.seq` is the log's last number when the snapshot was read. `snapshot`, `position` and `heartbeat` carry no `seq` and are not replayed. The same log is readable without a socket at `GET /v1/orders/{id}/tracking?after=<seq>`.",
+    '',
+    'Flow control: a client whose unread data passes 256 KB gets no `position` messages until it catches up; past 4 MB the connection is dropped without a close frame (the client sees 1006) and should resume with `after`.',
+    '',
+    'A caller who may not follow the order is refused before the upgrade with a plain HTTP 401, 403 or 404 (problem+json).',
+  ].join('\n'),
+  sends: [SnapshotMessage, StatusMessage, EtaMessage, PositionMessage, HeartbeatMessage],
+  receives: [],
+  closeCodes: Object.values(TRACKING_CLOSE),
+};
