@@ -20,6 +20,17 @@ module.exports = {
       to: { path: '^src/modules/' },
     },
     {
+      name: 'client-knows-no-server',
+      comment:
+        'The client SDK runs in browsers and other programs: it imports none of the server (its generator and tests may).',
+      severity: 'error',
+      from: {
+        path: '^src/client/',
+        pathNot: '^src/client/(generate|openapi-document)\\.ts$|\\.test\\.ts$',
+      },
+      to: { path: '^src/(modules|platform|cli)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^src/' },

@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
+import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { type LoadOptions, type LoadResult, median, runLoad, round, startBare } from './load.ts';
@@ -29,15 +30,13 @@ async function startOurs(): Promise<{ platform: RunningPlatform; url: string; to
     if (!platform.url) throw new Error('platform started without an HTTP listener');
     await seedDemo(platform.ctx);
     const customer = DEMO_USERS.find((u) => u.role === 'customer');
-    const res = await fetch(`${platform.url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: customer?.email, password: DEMO_PASSWORD }),
-    });
-    if (res.status !== 200)
-      throw new Error(`demo sign-in failed: ${res.status} ${await res.text()}`);
-    const token = ((await res.json()) as { access_token: string }).access_token;
-    return { platform, url: platform.url, token };
+    const api = createLastmileClient({ baseUrl: platform.url });
+    const session = await unwrap(
+      api.POST('/v1/auth/token', {
+        body: { email: customer?.email ?? '', password: DEMO_PASSWORD },
+      }),
+    );
+    return { platform, url: platform.url, token: session.access_token };
   } catch (err) {
     await platform.stop();
     throw err;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { type SeedSpec, pointInCity, storeAt } from '../src/cli/seed-catalog.ts';
+import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { AISLES, COMMON_SEARCH_WORDS } from '../src/cli/seed-groceries.ts';
 import { formatUuid, pick, type Rng } from '../src/cli/seed-random.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
@@ -102,26 +103,30 @@ export async function productPaths(
   rng: Rng,
 ): Promise<string[]> {
   const out: string[] = [];
-  const scrolls: string[] = [];
+  const scrolls: Array<{ id: string; category?: string }> = [];
+  const pathOf = (p: { id: string; category?: string }) =>
+    `/v1/stores/${p.id}/products${p.category ? `?category=${p.category}` : ''}`;
   for (let i = 0; i < n; i++) {
-    const base = `/v1/stores/${pick(rng, ids)}/products`;
+    const id = pick(rng, ids);
     const u = rng();
-    const withCategory = `${base}?category=${pick(rng, CATEGORY_IDS)}`;
-    if (u < 0.5) out.push(base);
-    else if (u < 0.8) out.push(withCategory);
-    else scrolls.push(rng() < 0.5 ? base : withCategory);
+    const category = pick(rng, CATEGORY_IDS);
+    if (u < 0.5) out.push(pathOf({ id }));
+    else if (u < 0.8) out.push(pathOf({ id, category }));
+    else scrolls.push(rng() < 0.5 ? { id } : { id, category });
   }
+  const api = createLastmileClient({ baseUrl });
   for (let i = 0; i < scrolls.length; i += 8) {
     const batch = scrolls.slice(i, i + 8);
     const pages = await Promise.all(
       batch.map(async (p) => {
-        const res = await fetch(`${baseUrl}${p}`);
-        if (res.status !== 200)
-          throw new Error(`GET ${p} answered ${res.status}: ${await res.text()}`);
-        const cursor = ((await res.json()) as { next_cursor: string | null }).next_cursor;
-        return cursor
-          ? `${p}${p.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`
-          : p;
+        const query = p.category ? { category: p.category } : {};
+        const page = await unwrap(
+          api.GET('/v1/stores/{id}/products', { params: { path: { id: p.id }, query } }),
+        );
+        const path = pathOf(p);
+        return page.next_cursor
+          ? `${path}${p.category ? '&' : '?'}cursor=${encodeURIComponent(page.next_cursor)}`
+          : path;
       }),
     );
     out.push(...pages);

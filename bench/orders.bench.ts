@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
+import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { inventoryFor } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
@@ -109,40 +110,37 @@ async function run(quick: boolean): Promise<BenchFigures> {
 
 /** The demo customers signed in, and a store with `count` products, through the API as ops. */
 async function openShop(base: string, count: number) {
-  const ops = await token(base, 'ops');
+  const api = createLastmileClient({ baseUrl: base, token: await token(base, 'ops') });
   const customers = await Promise.all(
     DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)),
   );
-  const api = (method: string, p: string, body: unknown) =>
-    fetch(`${base}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(async (r) => {
-      if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
-      return r.json() as Promise<{ id: string }>;
-    });
-  await api('PUT', '/v1/categories/bench', { name: 'Benchmark goods' });
-  const store = await api('POST', '/v1/stores', {
-    name: `Bench store ${uuidv7().slice(-6)}`,
-    lat: 52.52,
-    lng: 13.405,
-    zone: { radius_m: 5000 },
-    opening_hours: ALWAYS,
-  });
+  await unwrap(
+    api.PUT('/v1/categories/{id}', {
+      params: { path: { id: 'bench' } },
+      body: { name: 'Benchmark goods' },
+    }),
+  );
+  const store = await unwrap(
+    api.POST('/v1/stores', {
+      body: {
+        name: `Bench store ${uuidv7().slice(-6)}`,
+        lat: 52.52,
+        lng: 13.405,
+        zone: { radius_m: 5000 },
+        opening_hours: ALWAYS,
+      },
+    }),
+  );
   const products: string[] = [];
   for (let i = 0; i < count; i++) {
-    products.push(
-      (
-        await api('POST', '/v1/products', {
-          sku: `B-${store.id.slice(-8)}-${i}`,
-          name: `Bench item ${i}`,
-          category_id: 'bench',
-          price_minor: 199 + i,
-          currency: 'EUR',
-        })
-      ).id,
-    );
+    const body = {
+      sku: `B-${store.id.slice(-8)}-${i}`,
+      name: `Bench item ${i}`,
+      category_id: 'bench',
+      price_minor: 199 + i,
+      currency: 'EUR',
+    };
+    products.push((await unwrap(api.POST('/v1/products', { body }))).id);
   }
   return { customers, store, products };
 }
@@ -201,12 +199,11 @@ const round2 = (n: number) => round(n, 2);
 const token = (base: string, role: string) =>
   signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
 async function signIn(base: string, email: string): Promise<string> {
-  const r = await fetch(`${base}/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  return ((await r.json()) as { access_token: string }).access_token;
+  const api = createLastmileClient({ baseUrl: base });
+  const session = await unwrap(
+    api.POST('/v1/auth/token', { body: { email, password: DEMO_PASSWORD } }),
+  );
+  return session.access_token;
 }
 
 export const ordersBench: Benchmark = {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
+import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { etaErrorSimulation } from './eta-error.ts';
@@ -34,12 +35,12 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const { db, tokens } = platform.ctx;
     await seedDemo(platform.ctx);
     const opsUser = DEMO_USERS.find((u) => u.role === 'ops');
-    const signIn = await fetch(`${platform.url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: opsUser?.email, password: DEMO_PASSWORD }),
-    });
-    const opsToken = ((await signIn.json()) as { access_token: string }).access_token;
+    const api = createLastmileClient({ baseUrl: platform.url as string });
+    const { access_token: opsToken } = await unwrap(
+      api.POST('/v1/auth/token', {
+        body: { email: opsUser?.email ?? '', password: DEMO_PASSWORD },
+      }),
+    );
     // Orders in flight, each with its driver: the tracking rows dispatch and orders would have made.
     await sql`DELETE FROM tracking_orders WHERE default_prep_s = 301`.execute(db);
     await sql`DELETE FROM drivers WHERE name LIKE 'bench-tracking-%'`.execute(db);

@@ -1,10 +1,7 @@
+import type { Client } from 'openapi-fetch';
 import { Agent, type Dispatcher, request } from 'undici';
-
-export interface ApiAnswer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-  headers: Record<string, string | string[] | undefined>;
-}
+import { createLastmileClient } from '../src/client/index.ts';
+import type { SimPaths } from './api-types.ts';
 
 /** What the simulator saw of the API: latencies per route, statuses and problem codes. */
 export class ApiStats {
@@ -44,13 +41,29 @@ export const routeGroup = (method: string, path: string): string =>
 
 export class NetworkError extends Error {}
 
+/** The typed API client the simulated people use (one per person, sharing one transport). */
+export type SimClient = Client<SimPaths>;
+
+/** Statuses whose answer has no body, so a Response cannot be built with one. */
+const BODYLESS = new Set([204, 205, 304]);
+
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || name === 'set-cookie') continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return out;
+}
+
 /**
- * The simulator's HTTP client: JSON in and out, keep-alive, one or several API processes (a
+ * The simulator's transport under the typed client: keep-alive, one or several API processes (a
  * request that finds one down goes to the next), and every answer counted in `stats`.
  */
 export class Api {
   private next = 0;
   private readonly agent: Dispatcher;
+  private readonly clients = new Map<string, SimClient>();
   constructor(
     private readonly bases: readonly string[],
     readonly stats: ApiStats,
@@ -60,28 +73,33 @@ export class Api {
     this.agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 10_000 });
   }
 
-  async call<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    opts: {
-      token?: string | undefined;
-      body?: unknown;
-      key?: string;
-      raw?: string;
-      contentType?: string;
-    } = {},
-  ): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.key) headers['idempotency-key'] = opts.key;
-    let payload: string | undefined;
-    if (opts.raw !== undefined) {
-      payload = opts.raw;
-      headers['content-type'] = opts.contentType ?? 'application/json';
-    } else if (opts.body !== undefined) {
-      payload = JSON.stringify(opts.body);
-      headers['content-type'] = 'application/json';
+  /**
+   * The client acting as the holder of `token` (none: signed out), made once per token. It sends
+   * an Idempotency-Key only where the simulation gives one, as a person's app would.
+   */
+  as(token?: string): SimClient {
+    const id = token ?? '';
+    let client = this.clients.get(id);
+    if (!client) {
+      const sdk = createLastmileClient({
+        baseUrl: this.bases[0] ?? 'http://127.0.0.1',
+        token,
+        idempotencyKey: false,
+        fetch: (req) => this.send(req),
+      });
+      // The answers the document does not declare yet are typed by what the simulator reads.
+      client = sdk as unknown as SimClient;
+      this.clients.set(id, client);
     }
+    return client;
+  }
+
+  /** Sends one request to each API process in turn until one answers; counts what happened. */
+  private async send(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const path = `${url.pathname}${url.search}`;
+    const headers: Record<string, string> = Object.fromEntries(req.headers);
+    const payload = req.body ? await req.text() : undefined;
     let lastErr: unknown;
     // Each API process once: a killed process refuses the connection and the next one answers.
     for (let attempt = 0; attempt < this.bases.length; attempt++) {
@@ -89,7 +107,7 @@ export class Api {
       const t0 = performance.now();
       try {
         const res = await request(`${base}${path}`, {
-          method: method as Dispatcher.HttpMethod,
+          method: req.method as Dispatcher.HttpMethod,
           headers,
           body: payload,
           dispatcher: this.agent,
@@ -98,33 +116,36 @@ export class Api {
         });
         const text = await res.body.text();
         const ms = performance.now() - t0;
-        let body: unknown = null;
-        try {
-          body = text ? JSON.parse(text) : null;
-        } catch {
-          body = { raw: text };
-        }
-        const code =
-          res.statusCode >= 400
-            ? ((body as { code?: string } | null)?.code ?? undefined)
-            : undefined;
         this.stats.record(
-          routeGroup(method, path),
+          routeGroup(req.method, path),
           ms,
           res.statusCode,
-          code,
+          res.statusCode >= 400 ? problemCode(text) : undefined,
           (Date.now() - this.startedAt) / 1000,
         );
-        return { status: res.statusCode, body: body as T, headers: res.headers };
+        return new Response(BODYLESS.has(res.statusCode) ? null : text, {
+          status: res.statusCode,
+          headers: headersOf(res.headers),
+        });
       } catch (err) {
         lastErr = err;
         this.stats.networkErrors++;
       }
     }
-    throw new NetworkError(`${method} ${path}: ${String((lastErr as Error)?.message ?? lastErr)}`);
+    throw new NetworkError(
+      `${req.method} ${path}: ${String((lastErr as Error)?.message ?? lastErr)}`,
+    );
   }
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+}
+
+function problemCode(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as { code?: string } | null)?.code ?? undefined;
+  } catch {
+    return undefined;
   }
 }

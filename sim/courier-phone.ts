@@ -70,11 +70,11 @@ export class CourierPhone {
     const points = this.pending.splice(0, 100);
     if (points.length === 0) return;
     try {
-      const res = await this.s.api.call('POST', '/v1/drivers/me/locations', {
-        token: this.token,
+      const res = await this.s.api.as(this.token).POST('/v1/drivers/me/locations', {
         body: { points },
       });
-      if (res.status === 503 || res.status === 429) this.pending.unshift(...points.slice(-20));
+      const status = res.response.status;
+      if (status === 503 || status === 429) this.pending.unshift(...points.slice(-20));
     } catch (err) {
       this.pending.unshift(...points.slice(-20));
       note(this.s, `driver ${this.plan.index} upload`, err);

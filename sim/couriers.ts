@@ -1,6 +1,8 @@
 import { rngFor } from '../src/cli/seed-random.ts';
+import type { Body } from './api-types.ts';
+import type { SimClient } from './client.ts';
 import { CourierPhone } from './courier-phone.ts';
-import { type LatLng, metres, type PlannedDriver } from './plan.ts';
+import { metres, type PlannedDriver } from './plan.ts';
 import {
   bump,
   type DriverLog,
@@ -11,21 +13,17 @@ import {
   sleep,
 } from './state.ts';
 
-interface TripView {
-  id: string;
-  pickup: LatLng;
-  deliveries: Array<{
-    id: string;
-    order_id: string;
-    status: string;
-    dropoff: LatLng & { address: string };
-  }>;
-}
+type TripView = Body<'/v1/dispatch/trips/current', 'get'>;
+type Offer = Body<'/v1/dispatch/offers', 'get'>['items'][number];
+type Step = 'arrived-at-store' | 'picked-up' | 'arrived-at-dropoff' | 'delivered';
+/** What a handover is proven with: the customer's PIN or a photo (none for the other steps). */
+type Proof = { pin: string } | { photo_ref: string } | Record<string, never>;
 
 class Courier {
   readonly log: DriverLog;
   private readonly rng;
   private readonly phone: CourierPhone;
+  private readonly api: SimClient;
   private attempts = 0;
 
   constructor(
@@ -34,6 +32,7 @@ class Courier {
     readonly token: string,
   ) {
     this.rng = rngFor(`sim:${s.cfg.seed}:driver:${plan.index}`);
+    this.api = s.api.as(token);
     this.phone = new CourierPhone(s, plan, token, this.rng);
     this.log = {
       index: plan.index,
@@ -53,34 +52,26 @@ class Courier {
    * lost answer; a later attempt (the bag was not ready yet) is a new request with a new key,
    * since the first answer, a 409, is stored for its key.
    */
-  private step(deliveryId: string, path: string, extra: Record<string, unknown> = {}) {
-    const key = `${path}-${deliveryId}-${++this.attempts}`;
+  private step(deliveryId: string, step: Step, proof: Proof = {}) {
+    const key = `${step}-${deliveryId}-${++this.attempts}`;
     return persist(this.s, () =>
-      this.s.api.call('POST', `/v1/deliveries/${deliveryId}/${path}`, {
-        token: this.token,
-        body: { lat: this.phone.at.lat, lng: this.phone.at.lng, ...extra },
-        key,
+      this.api.POST(`/v1/deliveries/{id}/${step}`, {
+        params: { path: { id: deliveryId }, header: { 'idempotency-key': key } },
+        body: { lat: this.phone.at.lat, lng: this.phone.at.lng, ...proof },
       }),
     );
   }
 
   /** The job this courier is on; none answers 204. */
   private async currentTrip(): Promise<TripView | null> {
-    const res = await persist(this.s, () =>
-      this.s.api.call<TripView>('GET', '/v1/dispatch/trips/current', { token: this.token }),
-    );
-    return res?.status === 200 ? res.body : null;
+    const res = await persist(this.s, () => this.api.GET('/v1/dispatch/trips/current'));
+    return res?.response.status === 200 ? (res.data ?? null) : null;
   }
 
   async run(): Promise<void> {
     const s = this.s;
     const shiftFrom = Date.now();
-    await persist(s, () =>
-      s.api.call('PUT', '/v1/drivers/me/shift', {
-        token: this.token,
-        body: { status: 'available' },
-      }),
-    );
+    await persist(s, () => this.api.PUT('/v1/drivers/me/shift', { body: { status: 'available' } }));
     await this.phone.tick();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
     // accepted offer gives one.
@@ -96,12 +87,8 @@ class Courier {
             continue;
           }
         }
-        const offers = await s.api.call<{ items: Array<{ id: string; trip_id: string }> }>(
-          'GET',
-          '/v1/dispatch/offers',
-          { token: this.token },
-        );
-        const offer = offers.status === 200 ? offers.body.items[0] : undefined;
+        const offers = await this.api.GET('/v1/dispatch/offers');
+        const offer = offers.response.status === 200 ? offers.data?.items[0] : undefined;
         if (offer) {
           if (await this.answer(offer)) lookForTrip = true;
           continue;
@@ -115,17 +102,13 @@ class Courier {
     this.log.shiftS = (Date.now() - shiftFrom) / 1000;
     await persist(
       s,
-      () =>
-        s.api.call('PUT', '/v1/drivers/me/shift', {
-          token: this.token,
-          body: { status: 'offline' },
-        }),
+      () => this.api.PUT('/v1/drivers/me/shift', { body: { status: 'offline' } }),
       2,
     );
   }
 
   /** Thinks it over, then declines or accepts as the plan says; true when the job is ours. */
-  private async answer(offer: { id: string; trip_id: string }): Promise<boolean> {
+  private async answer(offer: Offer): Promise<boolean> {
     const s = this.s;
     this.log.offers++;
     bump(s.offersPerTrip, offer.trip_id);
@@ -134,23 +117,22 @@ class Courier {
     if (this.rng() < this.plan.declineShare) {
       this.log.declined++;
       await persist(s, () =>
-        s.api.call('POST', `/v1/dispatch/offers/${offer.id}/decline`, {
-          token: this.token,
+        this.api.POST('/v1/dispatch/offers/{id}/decline', {
+          params: { path: { id: offer.id }, header: { 'idempotency-key': `decline-${offer.id}` } },
           body: { reason: 'too far' },
-          key: `decline-${offer.id}`,
         }),
       );
       return false;
     }
     const res = await persist(s, () =>
-      s.api.call('POST', `/v1/dispatch/offers/${offer.id}/accept`, {
-        token: this.token,
-        key: `accept-${offer.id}`,
+      this.api.POST('/v1/dispatch/offers/{id}/accept', {
+        params: { path: { id: offer.id }, header: { 'idempotency-key': `accept-${offer.id}` } },
       }),
     );
-    if (res?.status === 200) this.log.accepted++;
+    const won = res?.response.status === 200;
+    if (won) this.log.accepted++;
     else this.log.lostRaces++;
-    return res?.status === 200;
+    return won;
   }
 
   /** One trip: to the store, wait for the bags, each door in turn. */
@@ -209,14 +191,15 @@ class Courier {
           'delivered',
           pin ? { pin } : { photo_ref: `sim/photo/${next.id}.jpg` },
         );
-        if (res?.status === 200) {
+        const status = res?.response.status ?? 0;
+        if (status === 200) {
           this.log.deliveries++;
           if (order) order.deliveredAt = Date.now();
-        } else if (res && res.status >= 400) {
+        } else if (res && status >= 400) {
           note(
             s,
             `driver ${this.plan.index} delivered`,
-            new Error(`${res.status} ${JSON.stringify(res.body)}`),
+            new Error(`${status} ${JSON.stringify(res.error)}`),
           );
           return;
         }
@@ -232,11 +215,11 @@ class Courier {
     const order = this.s.orders.get(orderId);
     if (!order) return null;
     const res = await persist(this.s, () =>
-      this.s.api.call<{ pin?: string }>('GET', `/v1/orders/${orderId}/delivery`, {
-        token: order.customerToken,
+      this.s.api.as(order.customerToken).GET('/v1/orders/{id}/delivery', {
+        params: { path: { id: orderId } },
       }),
     );
-    return res?.body?.pin ?? null;
+    return res?.data?.pin ?? null;
   }
 }
 

@@ -1,6 +1,8 @@
+import type { Body } from './api-types.ts';
 import { type PlannedVisit, metres } from './plan.ts';
 import {
   bump,
+  codeOf,
   NAIVE_SPEED_MPS,
   persist,
   type SimState,
@@ -9,15 +11,9 @@ import {
   type TrackedOrder,
 } from './state.ts';
 
-type CheckoutAnswer = {
-  id?: string;
-  status?: string;
-  code?: string;
-  promise?: { from: string; to: string } | null;
-  /** A declined card (402): the order waits in `order_status` for another card. */
-  order_id?: string;
-  order_status?: string;
-};
+type Placed = Body<'/v1/orders', 'post'>;
+/** The fields a 402 (card declined) adds to its problem: the order waiting for another card. */
+type Declined = { order_id?: string; order_status?: string };
 
 /** One customer's visit: look around, fill the cart, check out, maybe pay again, retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
@@ -31,7 +27,7 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   if (!o) return;
   const promise = o.promise ? (Date.parse(o.promise.from) + Date.parse(o.promise.to)) / 2 : null;
   const tracked: TrackedOrder = {
-    id: o.id as string,
+    id: o.id,
     visit: v,
     store,
     customerToken: token,
@@ -53,13 +49,12 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   if (v.cancelAfterS !== null && tracked.status !== 'payment_failed' && o.status !== 'failed') {
     await sleep(v.cancelAfterS * 1000);
     const res = await persist(s, () =>
-      s.api.call('POST', `/v1/orders/${tracked.id}/cancel`, {
-        token,
+      s.api.as(token).POST('/v1/orders/{id}/cancel', {
+        params: { path: { id: tracked.id }, header: { 'idempotency-key': `cancel-${key}` } },
         body: { reason: 'changed my mind' },
-        key: `cancel-${key}`,
       }),
     );
-    if (res?.status === 200) tracked.canceledBySim = true;
+    if (res?.response.status === 200) tracked.canceledBySim = true;
   }
 }
 
@@ -71,34 +66,34 @@ async function payAgain(s: SimState, v: PlannedVisit, tracked: TrackedOrder, key
   if (v.payAgainAfterS === null) return;
   await sleep(v.payAgainAfterS * 1000);
   const res = await persist(s, () =>
-    s.api.call<{ status?: string; code?: string }>('POST', `/v1/orders/${tracked.id}/payment`, {
-      token: tracked.customerToken,
+    s.api.as(tracked.customerToken).POST('/v1/orders/{id}/payment', {
+      params: { path: { id: tracked.id }, header: { 'idempotency-key': `pay-${key}` } },
       body: { card_token: 'tok_visa' },
-      key: `pay-${key}`,
     }),
   );
-  if (res && res.status < 300) tracked.status = res.body.status ?? tracked.status;
+  const status = res?.response.status;
+  if (res && status !== undefined && status < 300)
+    tracked.status = res.data?.status ?? tracked.status;
   bump(
     s.outcomes,
-    res?.status === 200
+    status === 200
       ? 'paid_after_decline'
-      : `pay_again_${res?.status ?? 'no_answer'}_${res?.body.code ?? ''}`.replace(/_$/, ''),
+      : `pay_again_${status ?? 'no_answer'}_${(res && codeOf(res)) ?? ''}`.replace(/_$/, ''),
   );
 }
 
 /** The store the plan's customer picks among those delivering home, or none (counted). */
 async function pickStore(s: SimState, v: PlannedVisit, token: string) {
   const near = await persist(s, () =>
-    s.api.call<{ items: Array<{ id: string }> }>(
-      'GET',
-      `/v1/stores/nearby?lat=${v.home.lat}&lng=${v.home.lng}`,
-      { token },
-    ),
+    s.api.as(token).GET('/v1/stores/nearby', {
+      params: { query: { lat: v.home.lat, lng: v.home.lng } },
+    }),
   );
-  const ids = near?.status === 200 ? near.body.items.map((i) => i.id) : [];
+  const ok = near?.response.status === 200;
+  const ids = ok ? (near?.data?.items ?? []).map((i) => i.id) : [];
   const storeId = ids[Math.min(v.storeRank, ids.length - 1)];
   const store = s.stores.find((x) => x.id === storeId);
-  if (!store) bump(s.outcomes, near?.status === 200 ? 'no_store_nearby' : 'nearby_failed');
+  if (!store) bump(s.outcomes, ok ? 'no_store_nearby' : 'nearby_failed');
   return store;
 }
 
@@ -109,21 +104,25 @@ async function fillCart(
   token: string,
   store: SimStore,
 ): Promise<boolean> {
-  await persist(s, () => s.api.call('GET', `/v1/stores/${store.id}/products?limit=50`, { token }));
-  await persist(s, () => s.api.call('DELETE', '/v1/cart', { token }));
+  const api = s.api.as(token);
+  await persist(s, () =>
+    api.GET('/v1/stores/{id}/products', {
+      params: { path: { id: store.id }, query: { limit: 50 } },
+    }),
+  );
+  await persist(s, () => api.DELETE('/v1/cart'));
   for (const item of v.items) {
     const res = await persist(s, () =>
-      s.api.call('PUT', '/v1/cart/lines', {
-        token,
+      api.PUT('/v1/cart/lines', {
+        params: { header: { 'idempotency-key': `cart-${s.cfg.seed}-${v.index}-${item.product}` } },
         body: {
           store_id: store.id,
-          product_id: s.productIds[item.product],
+          product_id: s.productIds[item.product] as string,
           quantity: item.quantity,
         },
-        key: `cart-${s.cfg.seed}-${v.index}-${item.product}`,
       }),
     );
-    if (res?.status !== 200) {
+    if (res?.response.status !== 200) {
       bump(s.outcomes, 'cart_failed');
       return false;
     }
@@ -140,31 +139,40 @@ async function checkOut(
   v: PlannedVisit,
   token: string,
   key: string,
-): Promise<CheckoutAnswer | undefined> {
+): Promise<Placed | undefined> {
   const body = {
     delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
     payment: { card_token: v.card },
   };
   const checkout = () =>
-    persist(s, () => s.api.call<CheckoutAnswer>('POST', '/v1/orders', { token, body, key }));
+    persist(s, () =>
+      s.api.as(token).POST('/v1/orders', { body, params: { header: { 'idempotency-key': key } } }),
+    );
   const attempts = v.retry ? [checkout(), sleep(150).then(checkout)] : [checkout()];
   const answers = await Promise.all(attempts);
   const first = answers[0];
   // A declined card (402) is an answer like any other: the order exists, waiting for another card.
+  const declined = (a: (typeof answers)[number] | undefined) =>
+    a?.response.status === 402 ? (a.error as Declined | undefined) : undefined;
   const orderOf = (a: (typeof answers)[number]) =>
-    a && a.status < 300 ? a.body.id : a?.status === 402 ? a.body.order_id : undefined;
+    a && a.response.status < 300 ? a.data?.id : declined(a)?.order_id;
   const ids = new Set(answers.map(orderOf).filter((id) => id !== undefined));
   if (ids.size > 1) s.duplicateOrders += ids.size - 1;
-  if (first?.status === 402 && first.body.order_id)
-    return { id: first.body.order_id, status: first.body.order_status ?? 'payment_failed' };
-  if (!first || first.status >= 300 || !first.body.id) {
+  const refused = declined(first);
+  if (refused?.order_id)
+    return {
+      id: refused.order_id,
+      status: refused.order_status ?? 'payment_failed',
+      promise: null,
+    };
+  if (!first || first.response.status >= 300 || !first.data?.id) {
     bump(
       s.outcomes,
       first
-        ? `checkout_${first.status}_${first.body.code ?? ''}`.replace(/_$/, '')
+        ? `checkout_${first.response.status}_${codeOf(first) ?? ''}`.replace(/_$/, '')
         : 'checkout_no_answer',
     );
     return undefined;
   }
-  return first.body;
+  return first.data;
 }

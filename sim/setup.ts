@@ -1,5 +1,5 @@
 import type { Api } from './client.ts';
-import type { SimStore } from './state.ts';
+import type { Answer, SimStore } from './state.ts';
 import type { Plan } from './plan.ts';
 
 const ALWAYS_OPEN = Object.fromEntries(
@@ -28,24 +28,26 @@ export async function inPool<T, R>(
   return out;
 }
 
-async function must<T>(
+/** The answer's data when its status is one of `ok`; anything else stops the run. */
+async function must<A extends Answer & { data?: unknown }>(
   what: string,
-  p: Promise<{ status: number; body: T }>,
+  p: Promise<A>,
   ok: number[] = [200, 201],
-): Promise<T> {
+): Promise<NonNullable<A['data']>> {
   const res = await p;
-  if (!ok.includes(res.status))
-    throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  const status = res.response.status;
+  if (!ok.includes(status))
+    throw new Error(`${what}: ${status} ${JSON.stringify(res.error ?? res.data ?? null)}`);
+  return res.data as NonNullable<A['data']>;
 }
 
 export async function signIn(api: Api, email: string, password: string): Promise<string> {
-  const body = await must<{ access_token: string }>(
+  const session = await must(
     `sign-in of ${email}`,
-    api.call('POST', '/v1/auth/token', { body: { email, password } }),
+    api.as().POST('/v1/auth/token', { body: { email, password } }),
     [200],
   );
-  return body.access_token;
+  return session.access_token;
 }
 
 export interface City {
@@ -87,47 +89,47 @@ interface Ops {
   tag: string;
 }
 
-/** Uploads NDJSON to an import endpoint; a refused row stops the run. */
-async function importNdjson(ops: Ops, what: string, url: string, rows: object[]): Promise<void> {
-  const imported = await must<{ failed: number }>(
-    what,
-    ops.api.call('POST', url, {
-      token: ops.token,
-      raw: rows.map((r) => JSON.stringify(r)).join('\n'),
-      contentType: 'application/x-ndjson',
-    }),
-  );
-  if (imported.failed > 0)
-    throw new Error(`${what} refused ${imported.failed} rows: ${JSON.stringify(imported)}`);
+/** A request body of NDJSON rows, for the import endpoints. */
+const ndjson = (rows: object[]) => ({
+  body: rows.map((r) => JSON.stringify(r)).join('\n'),
+  bodySerializer: (text: unknown) => text as string,
+  headers: { 'content-type': 'application/x-ndjson' },
+});
+
+/** Checks an import's answer; a refused row stops the run. */
+async function imported(what: string, p: Promise<Answer & { data?: { failed: number } }>) {
+  const report = await must(what, p);
+  if (report.failed > 0)
+    throw new Error(`${what} refused ${report.failed} rows: ${JSON.stringify(report)}`);
 }
 
 async function importCatalog(ops: Ops): Promise<void> {
-  const { api, token, plan, tag } = ops;
+  const { plan, tag } = ops;
+  const api = ops.api.as(ops.token);
   await must(
     'category',
-    api.call('PUT', '/v1/categories/sim-groceries', { token, body: { name: 'Groceries' } }),
+    api.PUT('/v1/categories/{id}', {
+      params: { path: { id: 'sim-groceries' } },
+      body: { name: 'Groceries' },
+    }),
   );
-  await importNdjson(
-    ops,
-    'product import',
-    '/v1/catalog/import/products',
-    plan.products.map((p) => ({
-      sku: `${p.sku}-${tag}`,
-      name: p.name,
-      category_id: 'sim-groceries',
-      price_minor: p.priceMinor,
-      currency: 'EUR',
-    })),
-  );
+  const products = plan.products.map((p) => ({
+    sku: `${p.sku}-${tag}`,
+    name: p.name,
+    category_id: 'sim-groceries',
+    price_minor: p.priceMinor,
+    currency: 'EUR',
+  }));
+  await imported('product import', api.POST('/v1/catalog/import/products', ndjson(products)));
 }
 
 /** A store with its zone, its stock and one member of staff, signed in. */
 async function openStore(ops: Ops, ps: Plan['stores'][number]): Promise<SimStore> {
-  const { api, token, plan, tag } = ops;
-  const created = await must<{ id: string }>(
+  const { plan, tag } = ops;
+  const api = ops.api.as(ops.token);
+  const created = await must(
     `store ${ps.name}`,
-    api.call('POST', '/v1/stores', {
-      token,
+    api.POST('/v1/stores', {
       body: {
         name: `${ps.name} ${tag}`,
         lat: ps.at.lat,
@@ -138,27 +140,29 @@ async function openStore(ops: Ops, ps: Plan['stores'][number]): Promise<SimStore
       },
     }),
   );
-  await importNdjson(
-    ops,
+  const stock = plan.products.map((p, i) => ({
+    sku: `${p.sku}-${tag}`,
+    on_hand: plan.stock[ps.index]?.[i] ?? 0,
+  }));
+  await imported(
     `stock of ${ps.name}`,
-    `/v1/stores/${created.id}/stock/import`,
-    plan.products.map((p, i) => ({
-      sku: `${p.sku}-${tag}`,
-      on_hand: plan.stock[ps.index]?.[i] ?? 0,
-    })),
+    api.POST('/v1/stores/{id}/stock/import', {
+      params: { path: { id: created.id } },
+      ...ndjson(stock),
+    }),
   );
   const email = `staff-${ps.index}-${tag}@sim.lastmile.dev`;
   await must(
     `staff of ${ps.name}`,
-    api.call('POST', `/v1/stores/${created.id}/staff`, {
-      token,
+    api.POST('/v1/stores/{id}/staff', {
+      params: { path: { id: created.id } },
       body: { email, name: `Staff ${ps.index}`, password: SIM_PASSWORD },
     }),
   );
   return {
     index: ps.index,
     id: created.id,
-    token: await signIn(api, email, SIM_PASSWORD),
+    token: await signIn(ops.api, email, SIM_PASSWORD),
     at: ps.at,
     prepMeanS: ps.prepMeanS,
   };
@@ -166,19 +170,16 @@ async function openStore(ops: Ops, ps: Plan['stores'][number]): Promise<SimStore
 
 /** The plan's products' ids, in plan order, from a store's shelf (every store carries them all). */
 async function shelfIds({ api, token, plan, tag }: Ops, storeId: string | undefined) {
+  if (!storeId) throw new Error('no store was opened');
   const bySku = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const page: {
-      items: Array<{ product: { id: string; sku: string } }>;
-      next_cursor: string | null;
-    } = await must(
+    const query: { limit: number; cursor?: string } = cursor
+      ? { limit: 100, cursor }
+      : { limit: 100 };
+    const page = await must(
       'products',
-      api.call(
-        'GET',
-        `/v1/stores/${storeId}/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { token },
-      ),
+      api.as(token).GET('/v1/stores/{id}/products', { params: { path: { id: storeId }, query } }),
     );
     for (const { product } of page.items) bySku.set(product.sku, product.id);
     cursor = page.next_cursor;
@@ -194,8 +195,7 @@ async function onboardCourier({ api, token, tag }: Ops, d: Plan['drivers'][numbe
   const email = `courier-${d.index}-${tag}@sim.lastmile.dev`;
   await must(
     `courier ${d.index}`,
-    api.call('POST', '/v1/drivers', {
-      token,
+    api.as(token).POST('/v1/drivers', {
       body: { name: `Courier ${d.index}`, email, password: SIM_PASSWORD, vehicle: d.vehicle },
     }),
   );
@@ -212,9 +212,9 @@ async function signUpCustomers({ api, plan, tag }: Ops): Promise<string[]> {
     Array.from({ length: customers }, (_, i) => i),
     6,
     async (i) => {
-      const body = await must<{ access_token: string }>(
+      const session = await must(
         `customer ${i}`,
-        api.call('POST', '/v1/auth/signup', {
+        api.as().POST('/v1/auth/signup', {
           body: {
             email: `customer-${i}-${tag}@sim.lastmile.dev`,
             name: `Customer ${i}`,
@@ -222,7 +222,7 @@ async function signUpCustomers({ api, plan, tag }: Ops): Promise<string[]> {
           },
         }),
       );
-      return body.access_token;
+      return session.access_token;
     },
   );
 }

@@ -1,4 +1,5 @@
-import { type Api, type ApiAnswer, NetworkError } from './client.ts';
+import type { ProblemCode } from '../src/client/index.ts';
+import { type Api, NetworkError } from './client.ts';
 import type { SimConfig } from './config.ts';
 import type { LatLng, Plan, PlannedVisit } from './plan.ts';
 
@@ -83,23 +84,33 @@ export function note(s: SimState, where: string, err: unknown): void {
     s.agentErrors.push(`${where}: ${String((err as Error)?.stack ?? err)}`);
 }
 
-/** Retries on no answer, 5xx, 409 IN_PROGRESS and 429/503 (honouring Retry-After), up to `tries`. */
-export async function persist<T>(
+/** An answer of the typed client: the parsed body of a success or of a failure, and the response. */
+export interface Answer {
+  error?: unknown;
+  response: Response;
+}
+
+/** The problem code of a failed answer, if it has one. */
+export const codeOf = (a: Answer): ProblemCode | undefined =>
+  (a.error as { code?: ProblemCode } | null | undefined)?.code ?? undefined;
+
+/** Retries on no answer, 5xx, 409 IDEMPOTENCY_IN_FLIGHT and 429/503 (honouring Retry-After), up to `tries`. */
+export async function persist<A extends Answer>(
   s: SimState,
-  send: () => Promise<ApiAnswer<T>>,
+  send: () => Promise<A>,
   tries = 8,
-): Promise<ApiAnswer<T> | null> {
+): Promise<A | null> {
   for (let i = 0; i < tries; i++) {
     try {
       const res = await send();
+      const status = res.response.status;
       const busy =
-        res.status === 429 ||
-        res.status === 503 ||
-        res.status >= 500 ||
-        (res.status === 409 &&
-          (res.body as { code?: string } | null)?.code === 'IDEMPOTENCY_IN_PROGRESS');
+        status === 429 ||
+        status === 503 ||
+        status >= 500 ||
+        (status === 409 && codeOf(res) === 'IDEMPOTENCY_IN_FLIGHT');
       if (!busy) return res;
-      const after = Number(res.headers['retry-after'] ?? 1);
+      const after = Number(res.response.headers.get('retry-after') ?? 1);
       await sleep(Math.min(10, Number.isFinite(after) ? after : 1) * 1000 * (0.5 + Math.random()));
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;

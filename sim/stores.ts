@@ -1,18 +1,21 @@
 import { rngFor } from '../src/cli/seed-random.ts';
+import type { paths } from '../src/client/index.ts';
+import type { Body } from './api-types.ts';
+import type { SimClient } from './client.ts';
 import { note, persist, type SimState, type SimStore, sleep } from './state.ts';
 
 const STORE_POLL_S = 4;
 
-interface OrderSummary {
-  id: string;
-  status: string;
-  lines?: Array<{ product_id: string; quantity: number }>;
-}
+type OrderSummary = Body<'/v1/orders', 'get'>['items'][number];
+type OrderStatus = NonNullable<
+  NonNullable<paths['/v1/orders']['get']['parameters']['query']>['status']
+>;
 
 /** One store's counter: what the staff remember between two looks at the orders. */
 interface Counter {
   s: SimState;
   store: SimStore;
+  api: SimClient;
   firstSeen: Map<string, number>;
   readyDue: Map<string, number>;
   busy: Set<string>;
@@ -28,6 +31,7 @@ export async function runStore(s: SimState, store: SimStore): Promise<void> {
   const c: Counter = {
     s,
     store,
+    api: s.api.as(store.token),
     firstSeen: new Map(),
     readyDue: new Map(),
     busy: new Set(),
@@ -55,13 +59,9 @@ function act(c: Counter, id: string, work: () => Promise<void>): void {
     .finally(() => c.busy.delete(id));
 }
 
-async function list(c: Counter, status: string): Promise<OrderSummary[]> {
-  const res = await c.s.api.call<{ items: OrderSummary[] }>(
-    'GET',
-    `/v1/orders?status=${status}&limit=100`,
-    { token: c.store.token },
-  );
-  return res.status === 200 ? res.body.items : [];
+async function list(c: Counter, status: OrderStatus): Promise<OrderSummary[]> {
+  const res = await c.api.GET('/v1/orders', { params: { query: { status, limit: 100 } } });
+  return res.response.status === 200 ? (res.data?.items ?? []) : [];
 }
 
 /** One look at the orders waiting: new ones answered, accepted ones started, prepared ones readied. */
@@ -78,7 +78,7 @@ async function look(c: Counter): Promise<void> {
   }
   for (const o of await list(c, 'accepted')) {
     const key = keyOf(c, 'preparing', o.id);
-    act(c, o.id, () => post(c, o.id, 'preparing', key));
+    act(c, o.id, () => prepare(c, o.id, key));
   }
   for (const o of await list(c, 'preparing')) {
     const due = c.readyDue.get(o.id) ?? now + store.prepMeanS * 1000;
@@ -88,55 +88,50 @@ async function look(c: Counter): Promise<void> {
   }
 }
 
-async function post(c: Counter, id: string, step: string, key: string): Promise<void> {
-  await persist(c.s, () =>
-    c.s.api.call('POST', `/v1/orders/${id}/${step}`, { token: c.store.token, key }),
-  );
+/** The order and the key of one attempt at one of its steps (see `keyOf`). */
+const stepOf = (id: string, key: string) => ({
+  params: { path: { id }, header: { 'idempotency-key': key } },
+});
+
+async function prepare(c: Counter, id: string, key: string): Promise<void> {
+  await persist(c.s, () => c.api.POST('/v1/orders/{id}/preparing', stepOf(id, key)));
 }
 
 /** Rejects the order if the plan says so, else accepts it and starts preparing. */
 async function answer(c: Counter, id: string): Promise<void> {
-  const { s, store } = c;
-  const token = store.token;
+  const { s, store, api } = c;
   const v = s.orders.get(id)?.visit;
   if (v?.storeRejects) {
     const key = keyOf(c, 'reject', id);
     await persist(s, () =>
-      s.api.call('POST', `/v1/orders/${id}/reject`, {
-        token,
-        body: { reason: 'items damaged' },
-        key,
-      }),
+      api.POST('/v1/orders/{id}/reject', { ...stepOf(id, key), body: { reason: 'items damaged' } }),
     );
     return;
   }
   const acceptKey = keyOf(c, 'accept', id);
   const accepted = await persist(s, () =>
-    s.api.call('POST', `/v1/orders/${id}/accept`, { token, key: acceptKey }),
+    api.POST('/v1/orders/{id}/accept', stepOf(id, acceptKey)),
   );
-  if (accepted?.status !== 200) return;
+  if (accepted?.response.status !== 200) return;
   const t = s.orders.get(id);
   if (t) t.acceptedAt = Date.now();
   c.readyDue.set(id, Date.now() + (v?.prepS ?? store.prepMeanS) * 1000);
-  await post(c, id, 'preparing', keyOf(c, 'preparing', id));
+  await prepare(c, id, keyOf(c, 'preparing', id));
 }
 
 /** Marks the bag ready, one unit short of the first line when the plan says an item is missing. */
 async function markReady(c: Counter, id: string): Promise<void> {
-  const { s } = c;
-  const token = c.store.token;
+  const { s, api } = c;
   const t = s.orders.get(id);
   let picked: Array<{ product_id: string; quantity: number }> = [];
   if (t?.visit.missingItem) {
-    const detail = await persist(s, () =>
-      s.api.call<OrderSummary>('GET', `/v1/orders/${id}`, { token }),
-    );
-    const line = detail?.body.lines?.[0];
+    const detail = await persist(s, () => api.GET('/v1/orders/{id}', { params: { path: { id } } }));
+    const line = detail?.data?.lines?.[0];
     if (line) picked = [{ product_id: line.product_id, quantity: line.quantity - 1 }];
   }
   const readyKey = keyOf(c, 'ready', id);
   const ready = await persist(s, () =>
-    s.api.call('POST', `/v1/orders/${id}/ready`, { token, body: { picked }, key: readyKey }),
+    api.POST('/v1/orders/{id}/ready', { ...stepOf(id, readyKey), body: { picked } }),
   );
-  if (ready?.status === 200 && t) t.readyAt = Date.now();
+  if (ready?.response.status === 200 && t) t.readyAt = Date.now();
 }

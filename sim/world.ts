@@ -53,7 +53,7 @@ const OPEN = [
   'preparing',
   'ready',
   'picked_up',
-];
+] as const;
 
 /**
  * One simulated evening against one lastmile: build the city, put the couriers on shift and the
@@ -204,15 +204,12 @@ async function audit(
         paymentRetryGraceS: o.paymentRetryGraceS,
       })
     : [];
-  const rec = await audit.call<{ ok: boolean; mismatches: unknown[] }>(
-    'GET',
-    '/v1/ops/payments/reconciliation',
-    { token: opsToken },
-  );
+  const rec = await audit.as(opsToken).GET('/v1/ops/payments/reconciliation');
+  const reconciled = rec.response.status === 200 ? rec.data : undefined;
   invariants.push({
     name: 'reconciliation_endpoint',
-    ok: rec.status === 200 && rec.body.ok === true,
-    violations: rec.status === 200 ? rec.body.mismatches.length : -1,
+    ok: reconciled?.ok === true,
+    violations: reconciled ? reconciled.mismatches.length : -1,
     detail:
       'GET /v1/ops/payments/reconciliation finds no mismatch between the ledger, the rules and the payment provider',
   });
@@ -237,10 +234,11 @@ async function openByApi(api: Api, token: string): Promise<number> {
   let n = 0;
   for (const status of OPEN) {
     const res = await api
-      .call<{ items: unknown[] }>('GET', `/v1/orders?status=${status}&limit=100`, { token })
+      .as(token)
+      .GET('/v1/orders', { params: { query: { status, limit: 100 } } })
       .catch(() => null);
-    if (!res || res.status !== 200) return -1;
-    n += res.body.items.length;
+    if (!res || res.response.status !== 200) return -1;
+    n += res.data?.items.length ?? 0;
   }
   return n;
 }
@@ -250,10 +248,11 @@ async function finalStatuses(api: Api, token: string, ids: string[]): Promise<Ma
   await inPool(ids, 8, async (id) => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const res = await api
-        .call<{ status: string }>('GET', `/v1/orders/${id}`, { token })
+        .as(token)
+        .GET('/v1/orders/{id}', { params: { path: { id } } })
         .catch(() => null);
-      if (res?.status === 200) {
-        out.set(id, res.body.status);
+      if (res?.response.status === 200 && res.data) {
+        out.set(id, res.data.status);
         return;
       }
       await sleep(500);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { openApiSnapshot } from '../client/openapi-document.ts';
 import { allModules } from '../modules/index.ts';
 import { asyncApiDocument } from '../platform/contract/asyncapi.ts';
 
@@ -23,6 +24,8 @@ export interface ContractDocument {
  */
 export const CONTRACT_DOCUMENTS: readonly ContractDocument[] = [
   { file: 'asyncapi.json', build: () => asyncApiDocument(allModules) },
+  // Built in process without services; the client's types are generated from it (`npm run sdk:generate`).
+  { file: 'openapi.json', build: openApiSnapshot },
 ];
 
 /** The document as it is committed: JSON in the repository's Prettier style. */

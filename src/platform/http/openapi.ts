@@ -50,7 +50,9 @@ export async function registerOpenApi(
       return { schema: out as never, url };
     },
     transformObject: (doc) =>
-      tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as never,
+      withoutBodiesOfBodyless(
+        tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+      ) as never,
   });
 }
 
@@ -95,6 +97,19 @@ export async function serveOpenApi(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     configuration: { url: '/openapi.json', title: 'lastmile API' },
   });
+}
+
+/**
+ * A 204 or 304 has no body, but @fastify/swagger gives a response declared without a schema
+ * (`empty()`) a JSON body of any shape; generated clients would then type that answer as unknown.
+ */
+function withoutBodiesOfBodyless(doc: unknown): unknown {
+  const paths = (doc as { paths?: Record<string, Record<string, { responses?: object }>> }).paths;
+  for (const ops of Object.values(paths ?? {}))
+    for (const op of Object.values(ops))
+      for (const [status, answer] of Object.entries(op.responses ?? {}))
+        if (status === '204' || status === '304') delete (answer as { content?: unknown }).content;
+  return doc;
 }
 
 /**

@@ -1,0 +1,235 @@
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import { openShop } from '../../test/support/shop.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { seedDriverProfile } from '../modules/drivers/index.ts';
+import { handshake } from './socket-core.ts';
+import {
+  ChannelRefusal,
+  createLastmileClient,
+  unwrap,
+  openDriverChannel,
+  openTrackingSocket,
+  SUBPROTOCOL,
+  type TrackingMessage,
+  type WebSocketClass,
+} from './index.ts';
+
+let t: TestPlatform;
+let base: string;
+let customer: string;
+beforeAll(async () => {
+  t = await startTestPlatform({ listen: true });
+  base = t.platform.url as string;
+  customer = await t.tokenFor('customer');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** The `ws` class, keeping every socket it makes so a test can cut one. */
+function recordingWebSocket() {
+  const made: Array<{ url: string; ws: WebSocket }> = [];
+  class Recorded extends WebSocket {
+    constructor(url: string, protocols?: string | string[], options?: object) {
+      super(url, protocols, options);
+      made.push({ url, ws: this });
+    }
+  }
+  return { made, WebSocket: Recorded as unknown as WebSocketClass };
+}
+
+async function placedOrder() {
+  const shop = await openShop(t, { stock: [10], lat: 45 + Math.random(), lng: 7 });
+  const placed = await t.request({
+    method: 'POST',
+    url: '/v1/orders',
+    token: customer,
+    headers: { 'idempotency-key': uuidv7() },
+    payload: {
+      store_id: shop.storeId,
+      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 3' },
+      payment: { card_token: 'tok_visa' },
+    },
+  });
+  expect(placed.statusCode).toBe(201);
+  const id = placed.json().id as string;
+  const step = async (s: 'accept' | 'preparing') => {
+    const res = await t.request({
+      method: 'POST',
+      url: `/v1/orders/${id}/${s}`,
+      token: shop.storeToken,
+    });
+    expect(res.statusCode).toBe(200);
+  };
+  return { id, step };
+}
+
+const logSeqs = (seen: TrackingMessage[]) =>
+  seen.flatMap((m) => (m.type === 'status' || m.type === 'eta' ? [m.seq] : []));
+
+describe('the tracking socket', () => {
+  it('resumes after a drop from the last seq it saw: no gap, no repeat', async () => {
+    const order = await placedOrder();
+    const { made, WebSocket: Recorded } = recordingWebSocket();
+    const seen: TrackingMessage[] = [];
+    const opens: boolean[] = [];
+    const socket = openTrackingSocket({
+      baseUrl: base,
+      orderId: order.id,
+      auth: { token: customer, via: 'header' },
+      reconnect: { minDelayMs: 10, maxDelayMs: 50 },
+      WebSocket: Recorded,
+    });
+    socket.on('message', (m) => seen.push(m));
+    socket.on('open', (o) => opens.push(o.reconnected));
+    try {
+      await socket.opened;
+      await order.step('accept');
+      await waitFor(() => seen.some((m) => m.type === 'status' && m.status === 'accepted'));
+      const before = socket.lastSeq;
+      made[0]?.ws.terminate();
+      await waitFor(() => opens.length === 2, 10_000, 'reconnected');
+      expect(opens).toEqual([false, true]);
+      expect(made[1]?.url).toContain(`after=${before}`);
+      await order.step('preparing');
+      await waitFor(() => seen.some((m) => m.type === 'status' && m.status === 'preparing'));
+      const seqs = logSeqs(seen);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs[0]).toBe(1);
+      expect(seqs.at(-1)).toBe(seqs.length);
+      expect(seen.filter((m) => m.type === 'snapshot')).toHaveLength(2);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('starts after a cursor an earlier socket left', async () => {
+    const order = await placedOrder();
+    const seen: TrackingMessage[] = [];
+    const first = openTrackingSocket({
+      baseUrl: base,
+      orderId: order.id,
+      auth: { token: customer },
+    });
+    first.on('message', (m) => seen.push(m));
+    await first.opened;
+    await order.step('accept');
+    await waitFor(() => seen.some((m) => m.type === 'status' && m.status === 'accepted'));
+    const cursor = first.lastSeq;
+    first.close();
+    await order.step('preparing');
+    const later: TrackingMessage[] = [];
+    const second = openTrackingSocket({
+      baseUrl: base,
+      orderId: order.id,
+      auth: { token: customer },
+      after: cursor,
+    });
+    second.on('message', (m) => later.push(m));
+    try {
+      await waitFor(() => later.some((m) => m.type === 'status' && m.status === 'preparing'));
+      expect(later[0]?.type).toBe('snapshot');
+      expect(logSeqs(later).every((s) => s > cursor)).toBe(true);
+      expect(second.lastSeq).toBeGreaterThan(cursor);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('gives up, without retrying, when the server refuses the caller', async () => {
+    const { made, WebSocket: Recorded } = recordingWebSocket();
+    const socket = openTrackingSocket({
+      baseUrl: base,
+      orderId: uuidv7(),
+      auth: { token: 'not-a-token' },
+      reconnect: { minDelayMs: 1 },
+      WebSocket: Recorded,
+    });
+    await expect(socket.opened).rejects.toThrow(/HTTP 401/);
+    expect(made).toHaveLength(1);
+  });
+});
+
+describe('socket sign-in as a browser does it', () => {
+  it('opens with the bearer subprotocol, and with a single-use ticket asked for each time', async () => {
+    const viaProtocol = openDriverChannel({
+      baseUrl: base,
+      auth: { token: await t.tokenFor('driver'), via: 'protocol' },
+    });
+    const api = createLastmileClient({ baseUrl: base, token: await t.tokenFor('driver') });
+    const issued: string[] = [];
+    const viaTicket = openDriverChannel({
+      baseUrl: base,
+      auth: {
+        ticket: async () => {
+          const { ticket } = await unwrap(api.POST('/v1/realtime/tickets', { body: {} }));
+          issued.push(ticket);
+          return ticket;
+        },
+      },
+    });
+    try {
+      await viaProtocol.opened;
+      await viaTicket.opened;
+      await expect(viaProtocol.ping()).resolves.toBeUndefined();
+      await expect(viaTicket.ping()).resolves.toBeUndefined();
+      expect(issued).toHaveLength(1);
+    } finally {
+      viaProtocol.close();
+      viaTicket.close();
+    }
+  });
+});
+
+describe('the driver channel', () => {
+  it('uploads locations and pings, matching each answer to its request', async () => {
+    const id = uuidv7();
+    await seedDriverProfile(t.platform.ctx, { id, name: 'Channel driver', vehicle: 'bike' });
+    const { token } = await t.platform.ctx.tokens.issue({
+      userId: id,
+      role: 'driver',
+      driverId: id,
+    });
+    const channel = openDriverChannel({ baseUrl: base, auth: { token } });
+    try {
+      await channel.opened;
+      const now = new Date().toISOString();
+      const ack = await channel.sendLocations([{ lat: 52.5, lng: 13.4, recorded_at: now }]);
+      expect(ack).toMatchObject({ type: 'ack', accepted: 1 });
+      await expect(channel.ping()).resolves.toBeUndefined();
+      const refused = await channel.sendLocations([]).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ChannelRefusal);
+      expect((refused as ChannelRefusal).refusal.code).toBe('VALIDATION_FAILED');
+    } finally {
+      channel.close();
+    }
+  });
+});
+
+describe('socket credentials', () => {
+  const at = 'http://api.test:8080';
+  it('offers the bearer token as a subprotocol, a header, an API key or a fresh ticket', async () => {
+    const protocol = await handshake(at, '/v1/x?after=2', { token: 'jwt', via: 'protocol' });
+    expect(protocol).toEqual({
+      url: 'ws://api.test:8080/v1/x?after=2',
+      protocols: [SUBPROTOCOL, 'bearer.jwt'],
+      headers: {},
+    });
+    const header = await handshake(at, '/v1/x', { token: 'jwt', via: 'header' });
+    expect(header.headers).toEqual({ authorization: 'Bearer jwt' });
+    expect(header.protocols).toEqual([SUBPROTOCOL]);
+    const key = await handshake('https://api.test', '/v1/x', { apiKey: 'lm_a_b' });
+    expect(key).toMatchObject({ url: 'wss://api.test/v1/x', headers: { 'x-api-key': 'lm_a_b' } });
+    let n = 0;
+    const auth = { ticket: async () => `t${++n}` };
+    expect((await handshake(at, '/v1/x?after=1', auth)).url).toBe(
+      'ws://api.test:8080/v1/x?after=1&ticket=t1',
+    );
+    expect((await handshake(at, '/v1/x', auth)).url).toBe('ws://api.test:8080/v1/x?ticket=t2');
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  type Listener,
+  type ReconnectOptions,
+  resilientSocket,
+  type SocketAuth,
+  type SocketEvents,
+  type WebSocketClass,
+} from './socket-core.ts';
+import type {
+  ChannelError,
+  DriverChannelMessage,
+  LocationFix,
+  LocationsAck,
+  TrackingMessage,
+} from './socket-messages.ts';
+
+export {
+  defaultWebSocket,
+  type ReconnectOptions,
+  type SocketAuth,
+  SUBPROTOCOL,
+  type WebSocketClass,
+  type WebSocketLike,
+} from './socket-core.ts';
+
+interface SocketOptions {
+  /** Where the API answers (`http(s)://…`; the socket uses `ws(s)://` on the same host). */
+  baseUrl: string;
+  auth: SocketAuth;
+  /** After a drop: reconnect with backoff (default), or `false` to stay closed. */
+  reconnect?: ReconnectOptions | false;
+  /** The WebSocket class to use; the browser's, or `ws` in Node, by default. */
+  WebSocket?: WebSocketClass;
+}
+
+interface Events<M> {
+  on<K extends keyof SocketEvents<M>>(event: K, fn: Listener<SocketEvents<M>[K]>): () => void;
+  /** Resolves once connected the first time; rejects if the server refuses the caller. */
+  readonly opened: Promise<void>;
+  close(): void;
+}
+
+export interface TrackingSocket extends Events<TrackingMessage> {
+  /** The `seq` of the newest log message received: where a reconnect resumes. */
+  readonly lastSeq: number;
+}
+
+/**
+ * Follows one order live (`GET /v1/orders/{id}/track`): a snapshot on every connection, then the
+ * order's numbered log (status and ETA messages, in `seq` order) and the driver's positions.
+ * After a drop it reconnects with `?after=<last seq>`, so the log continues with no gap and no
+ * repeat; `after` resumes a stream an earlier socket left.
+ */
+export function openTrackingSocket(
+  o: SocketOptions & { orderId: string; after?: number },
+): TrackingSocket {
+  let lastSeq = o.after ?? 0;
+  const socket = resilientSocket<TrackingMessage>({
+    ...o,
+    path: () => `/v1/orders/${encodeURIComponent(o.orderId)}/track?after=${lastSeq}`,
+    accept: (m) => {
+      if (m.type !== 'status' && m.type !== 'eta') return true;
+      if (m.seq <= lastSeq) return false;
+      lastSeq = m.seq;
+      return true;
+    },
+  });
+  return {
+    on: socket.on,
+    opened: socket.opened,
+    close: socket.close,
+    get lastSeq() {
+      return lastSeq;
+    },
+  };
+}
+
+/** A message the driver channel refused (`type: "error"`), as an error. */
+export class ChannelRefusal extends Error {
+  override name = 'ChannelRefusal';
+  constructor(readonly refusal: ChannelError) {
+    super(`${refusal.code}: ${refusal.detail}`);
+  }
+}
+
+export interface DriverChannel extends Events<DriverChannelMessage> {
+  /** Uploads fixes (same rules as the HTTP upload); resolves with the ack, rejects with a ChannelRefusal. */
+  sendLocations(points: LocationFix[]): Promise<LocationsAck>;
+  /** Resolves on the pong. */
+  ping(): Promise<void>;
+}
+
+/**
+ * The driver app's channel (`GET /v1/drivers/me/channel`): locations in, offers and other pushes
+ * out. Pushes are at most once, so on a reconnect (`open` with `reconnected: true`) the app reads
+ * its open offer over HTTP. A request in flight when the socket drops is rejected, not resent.
+ */
+export function openDriverChannel(o: SocketOptions): DriverChannel {
+  let nextRef = 0;
+  const pending = new Map<
+    string,
+    { ok: (m: DriverChannelMessage) => void; fail: Listener<Error> }
+  >();
+  const socket = resilientSocket<DriverChannelMessage>({
+    ...o,
+    path: () => '/v1/drivers/me/channel',
+    accept: (m) => {
+      const ref = 'ref' in m && m.ref !== null ? String(m.ref) : null;
+      const waiting = ref === null ? undefined : pending.get(ref);
+      if (!waiting) return true;
+      pending.delete(ref as string);
+      if (m.type === 'error') waiting.fail(new ChannelRefusal(m));
+      else waiting.ok(m);
+      return true;
+    },
+  });
+  socket.on('close', () => {
+    for (const p of pending.values()) p.fail(new Error('the driver channel closed'));
+    pending.clear();
+  });
+  const ask = (message: { type: string; [k: string]: unknown }) =>
+    new Promise<DriverChannelMessage>((ok, fail) => {
+      const ref = `r${++nextRef}`;
+      pending.set(ref, { ok, fail });
+      if (!socket.send({ ...message, ref })) {
+        pending.delete(ref);
+        fail(new Error('the driver channel is not connected'));
+      }
+    });
+  return {
+    on: socket.on,
+    opened: socket.opened,
+    close: socket.close,
+    async sendLocations(points) {
+      return (await ask({ type: 'locations', points })) as LocationsAck;
+    },
+    async ping() {
+      await ask({ type: 'ping' });
+    },
+  };
+}
