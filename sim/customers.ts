@@ -11,9 +11,10 @@ import {
   type TrackedOrder,
 } from './state.ts';
 
-type Placed = Body<'/v1/orders', 'post'>;
+/** What the simulator keeps of a checkout's answer. */
+type Placed = Pick<Body<'/v1/orders', 'post'>, 'id' | 'status' | 'promise'>;
 /** The fields a 402 (card declined) adds to its problem: the order waiting for another card. */
-type Declined = { order_id?: string; order_status?: string };
+type Declined = { order_id?: string; order_status?: Placed['status'] };
 
 /** One customer's visit: look around, fill the cart, check out, maybe pay again, retry or cancel. */
 export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {

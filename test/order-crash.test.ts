@@ -174,14 +174,14 @@ describe('order saga crash recovery', () => {
 
     const allOrders = async () => {
       const out: Array<{ id: string; status: string }> = [];
-      let before: string | null = null;
+      let cursor: string | null = null;
       do {
         const page = (
-          await call('GET', `/v1/orders?limit=100${before ? `&before=${before}` : ''}`, ops)
-        ).body as { items: Array<{ id: string; status: string }>; next_before: string | null };
+          await call('GET', `/v1/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`, ops)
+        ).body as { items: Array<{ id: string; status: string }>; next_cursor: string | null };
         out.push(...page.items);
-        before = page.next_before;
-      } while (before);
+        cursor = page.next_cursor;
+      } while (cursor);
       return out;
     };
     // After the last restart: drive every open order to its end.

@@ -749,7 +749,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Webhook subscriptions
+     * Webhook subscriptions, newest first (stopped ones included)
      * @description Roles: ops
      */
     get: operations['getOpsWebhooks'];
@@ -844,6 +844,16 @@ export interface paths {
      * Check out: reserve stock, place the order and authorize the payment
      * @description Send the lines (store_id + lines) or nothing to check out your cart. Prices come from the catalog; a client price is refused.
      *
+     *     A new order answers 201 once the card is authorized, 202 while the provider has not answered (the order settles in the background: follow it), or 402 when the card was declined: the order keeps its stock for a while and takes another card at `POST /v1/orders/{id}/payment` (the problem says until when). A retry with the same Idempotency-Key answers the same order, marked `Idempotent-Replayed: true`.
+     *
+     *     Test cards of the built-in fake payment provider (send the token as `payment.card_token`):
+     *     - `tok_visa` (test card 4242424242424242): authorized at once
+     *     - `tok_decline` (test card 4000000000000002): declined with `card_declined`
+     *     - `tok_insufficient` (test card 4000000000009995): declined with `insufficient_funds`
+     *     - `tok_slow` (test card 4000000000000077): authorized, but the provider answers only after 3 s
+     *     - `tok_netfail` (test card 4000000000000119): authorized, but the answer is lost on the way back (connection reset); the order is settled in the background under the same provider key, never charged twice
+     *     - any other token: declined with `card_declined`
+     *
      *     Roles: customer
      */
     post: operations['postOrders'];
@@ -861,7 +871,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One order
+     * One order, with its lines
      * @description Roles: customer, store, ops
      */
     get: operations['getOrdersById'];
@@ -981,7 +991,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The current arrival estimate and the window promised at checkout
+     * The current arrival estimate of an order
      * @description Roles: customer, driver, store, ops
      */
     get: operations['getOrdersByIdEta'];
@@ -1001,8 +1011,10 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The order's payment
-     * @description Roles: customer, store, ops
+     * The order's payment and its ledger
+     * @description Not found until the payment provider has answered for the order.
+     *
+     *     Roles: customer, store, ops
      */
     get: operations['getOrdersByIdPayment'];
     put?: never;
@@ -1594,6 +1606,64 @@ export interface components {
       revoked_at: string | null;
     };
     /**
+     * @description The customer's open cart at current prices (empty when there is none)
+     * @example {
+     *       "currency": "EUR",
+     *       "id": "0190f0c0-5a6b-7c8d-9e0f-1a2b3c4d5e6f",
+     *       "lines": [
+     *         {
+     *           "line_total_minor": 1000,
+     *           "name": "Milk 1 l",
+     *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
+     *           "quantity": 2,
+     *           "sku": "MILK-1L",
+     *           "unit_price_minor": 500
+     *         }
+     *       ],
+     *       "store_id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
+     *       "totals": {
+     *         "delivery_fee_minor": 299,
+     *         "service_fee_minor": 50,
+     *         "small_order_fee_minor": 300,
+     *         "subtotal_minor": 1000,
+     *         "tax_minor": 115,
+     *         "total_minor": 1764
+     *       },
+     *       "version": 3
+     *     }
+     */
+    Cart: {
+      /** @description ISO 4217 */
+      currency: string | null;
+      /** @description Null while there is no open cart */
+      id: string | null;
+      lines: {
+        line_total_minor: number;
+        name: string;
+        /** Format: uuid */
+        product_id: string;
+        quantity: number;
+        sku: string;
+        /** @description The current catalog price */
+        unit_price_minor: number;
+      }[];
+      /** @description The store the cart is at */
+      store_id: string | null;
+      totals: {
+        delivery_fee_minor: number;
+        service_fee_minor: number;
+        /** @description Tops a small basket up to the minimum */
+        small_order_fee_minor: number;
+        /** @description The goods, in minor units of `currency` */
+        subtotal_minor: number;
+        tax_minor: number;
+        /** @description What the card is authorized for */
+        total_minor: number;
+      };
+      /** @description Goes up with every change of the cart */
+      version: number | null;
+    };
+    /**
      * @description A node of the category tree
      * @example {
      *       "id": "milk",
@@ -1611,6 +1681,34 @@ export interface components {
       parent_id: string | null;
       /** @description Ids from the root down to this category */
       path: string[];
+    };
+    /**
+     * @description An event a consumer gave up on after its retries
+     * @example {
+     *       "attempts": 5,
+     *       "consumer": "notifications",
+     *       "created_at": "2026-12-06T18:45:11.000Z",
+     *       "error": "connection terminated",
+     *       "event_id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *       "event_type": "support.ticket_opened",
+     *       "id": 42,
+     *       "replay_requested_at": null,
+     *       "replayed_at": null
+     *     }
+     */
+    DeadLetter: {
+      attempts: number;
+      /** @description The consumer that gave up */
+      consumer: string;
+      /** Format: date-time */
+      created_at: string;
+      /** @description The last failure */
+      error: string;
+      event_id: string;
+      event_type: string;
+      id: number;
+      replay_requested_at: string | null;
+      replayed_at: string | null;
     };
     /**
      * @description An order on its way from the store to the customer
@@ -1909,6 +2007,67 @@ export interface components {
       prefix: string;
     };
     /**
+     * @description A subscription just made, with its signing secret
+     * @example {
+     *       "active": true,
+     *       "created_at": "2026-12-06T09:00:00.000Z",
+     *       "events": [
+     *         "orders.*",
+     *         "dispatch.delivery_delivered"
+     *       ],
+     *       "id": "0190f0e0-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+     *       "partner_name": "Acme Couriers",
+     *       "secret": "whsec_Q2hhbmdlIG1lIGFmdGVyIHRoZSBkZW1v",
+     *       "store_id": null,
+     *       "url": "https://partner.example.com/lastmile"
+     *     }
+     */
+    NewWebhookSubscription: {
+      /** @description False once stopped */
+      active: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** @description Event types, or a domain wildcard such as `orders.*` */
+      events: string[];
+      /** Format: uuid */
+      id: string;
+      partner_name: string;
+      /** @description Verifies `Lastmile-Signature`; shown only in this answer */
+      secret: string;
+      /** @description Only this store's events; null for every store */
+      store_id: string | null;
+      /**
+       * Format: uri
+       * @description Where the signed POSTs go
+       */
+      url: string;
+    };
+    /**
+     * @description An in-app notification for a user or for everyone in a role
+     * @example {
+     *       "body": "Missing item",
+     *       "created_at": "2026-12-06T18:45:10.120Z",
+     *       "id": "0190f0d1-0b2c-7d3e-8f4a-5b6c7d8e9fa0",
+     *       "kind": "ticket_opened",
+     *       "read": false,
+     *       "subject_id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *       "title": "New support ticket"
+     *     }
+     */
+    Notification: {
+      body: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /** @description What happened, e.g. `ticket_opened`, `ticket_escalated`, `ticket_resolved`, `trip_escalated` */
+      kind: string;
+      read: boolean;
+      /** @description The id of what it is about (a ticket, a trip), by the kind */
+      subject_id: string | null;
+      title: string;
+    };
+    /**
      * @description A trip offered to one driver, who accepts or declines it before it expires
      * @example {
      *       "created_at": "2026-12-06T18:10:40.000Z",
@@ -1973,6 +2132,380 @@ export interface components {
       store_id: string;
       /** Format: uuid */
       trip_id: string;
+    };
+    /**
+     * @description A customer order at one store
+     * @example {
+     *       "currency": "EUR",
+     *       "customer_id": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12",
+     *       "delivery": {
+     *         "address": "Torstraße 1, Berlin",
+     *         "lat": 52.52,
+     *         "lng": 13.405
+     *       },
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "lines": [
+     *         {
+     *           "name": "Milk 1 l",
+     *           "picked_quantity": null,
+     *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
+     *           "quantity": 2,
+     *           "sku": "MILK-1L",
+     *           "unit_price_minor": 500
+     *         },
+     *         {
+     *           "name": "Rye bread 500 g",
+     *           "picked_quantity": null,
+     *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f24",
+     *           "quantity": 1,
+     *           "sku": "BREAD-500",
+     *           "unit_price_minor": 300
+     *         }
+     *       ],
+     *       "placed_at": "2026-12-06T17:55:02.114Z",
+     *       "promise": {
+     *         "from": "2026-12-06T18:20:00.000Z",
+     *         "to": "2026-12-06T18:40:00.000Z"
+     *       },
+     *       "reason": null,
+     *       "status": "authorized",
+     *       "status_at": "2026-12-06T17:55:02.530Z",
+     *       "store_id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
+     *       "totals": {
+     *         "captured_minor": null,
+     *         "delivery_fee_minor": 299,
+     *         "service_fee_minor": 65,
+     *         "small_order_fee_minor": 200,
+     *         "subtotal_minor": 1300,
+     *         "tax_minor": 130,
+     *         "total_minor": 1994
+     *       },
+     *       "version": 2
+     *     }
+     */
+    Order: {
+      /** @description ISO 4217 */
+      currency: string;
+      /** Format: uuid */
+      customer_id: string;
+      delivery: {
+        address: string;
+        lat: number;
+        lng: number;
+      };
+      /** Format: uuid */
+      id: string;
+      /** @description Present when one order is read (GET /v1/orders/{id}, a repeated checkout) */
+      lines?: {
+        name: string;
+        /** @description What the store packed (set when the order became ready); below `quantity` when short */
+        picked_quantity: number | null;
+        /** Format: uuid */
+        product_id: string;
+        quantity: number;
+        sku: string;
+        /** @description The catalog price at checkout */
+        unit_price_minor: number;
+      }[];
+      /** Format: date-time */
+      placed_at: string;
+      /** @description The delivery window promised at checkout */
+      promise: {
+        /** Format: date-time */
+        from: string;
+        /** Format: date-time */
+        to: string;
+      } | null;
+      /** @description Why the order was canceled or failed */
+      reason: string | null;
+      /**
+       * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
+       * @enum {string}
+       */
+      status:
+        | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      /** Format: date-time */
+      status_at: string;
+      /** Format: uuid */
+      store_id: string;
+      totals: {
+        /** @description What was charged on delivery (only the picked goods); null until then */
+        captured_minor: number | null;
+        delivery_fee_minor: number;
+        service_fee_minor: number;
+        /** @description Tops a small basket up to the minimum */
+        small_order_fee_minor: number;
+        /** @description The goods, in minor units of `currency` */
+        subtotal_minor: number;
+        tax_minor: number;
+        /** @description What the card is authorized for */
+        total_minor: number;
+      };
+      /** @description Goes up by one with every change */
+      version: number;
+    };
+    /**
+     * @description The order's current arrival estimate
+     * @example {
+     *       "eta": {
+     *         "at": "2026-12-06T18:31:00.000Z",
+     *         "from": "2026-12-06T18:26:00.000Z",
+     *         "to": "2026-12-06T18:38:00.000Z"
+     *       },
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "parts": {
+     *         "prep_s": 420,
+     *         "to_customer_s": 540,
+     *         "to_store_s": 300
+     *       },
+     *       "status": "preparing"
+     *     }
+     */
+    OrderEta: {
+      /** @description Null once the order ended */
+      eta: {
+        /** Format: date-time */
+        at: string;
+        /** Format: date-time */
+        from: string;
+        /** Format: date-time */
+        to: string;
+      } | null;
+      /** Format: uuid */
+      order_id: string;
+      /** @description What the estimate is made of */
+      parts: {
+        /** @description Seconds of preparation left */
+        prep_s: number;
+        /** @description Seconds from the store to the door */
+        to_customer_s: number;
+        /** @description Seconds for the driver to the store */
+        to_store_s: number;
+      };
+      /**
+       * @description The order's status combined with its delivery's. It only moves up this ranking (one rank's statuses joined by |): placed | payment_failed | authorizing → authorized → accepted → preparing → ready → assigned → at_store → picked_up → at_dropoff → delivered | canceled | failed → returned. Ends: delivered, canceled, failed, returned (returned refines failed). The one step back: a driver let go before pickup takes assigned or at_store back to the store's status.
+       * @enum {string}
+       */
+      status:
+        | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'assigned'
+        | 'at_store'
+        | 'picked_up'
+        | 'at_dropoff'
+        | 'delivered'
+        | 'canceled'
+        | 'failed'
+        | 'returned';
+    };
+    /**
+     * @description The order a checkout placed (or a payment retry paid for), with how its payment went
+     * @example {
+     *       "currency": "EUR",
+     *       "customer_id": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12",
+     *       "delivery": {
+     *         "address": "Torstraße 1, Berlin",
+     *         "lat": 52.52,
+     *         "lng": 13.405
+     *       },
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "payment": {
+     *         "status": "authorized"
+     *       },
+     *       "placed_at": "2026-12-06T17:55:02.114Z",
+     *       "promise": {
+     *         "from": "2026-12-06T18:20:00.000Z",
+     *         "to": "2026-12-06T18:40:00.000Z"
+     *       },
+     *       "reason": null,
+     *       "status": "authorized",
+     *       "status_at": "2026-12-06T17:55:02.530Z",
+     *       "store_id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
+     *       "totals": {
+     *         "captured_minor": null,
+     *         "delivery_fee_minor": 299,
+     *         "service_fee_minor": 65,
+     *         "small_order_fee_minor": 200,
+     *         "subtotal_minor": 1300,
+     *         "tax_minor": 130,
+     *         "total_minor": 1994
+     *       },
+     *       "version": 2
+     *     }
+     */
+    OrderWithPayment: {
+      /** @description ISO 4217 */
+      currency: string;
+      /** Format: uuid */
+      customer_id: string;
+      delivery: {
+        address: string;
+        lat: number;
+        lng: number;
+      };
+      /** Format: uuid */
+      id: string;
+      /** @description Present when one order is read (GET /v1/orders/{id}, a repeated checkout) */
+      lines?: {
+        name: string;
+        /** @description What the store packed (set when the order became ready); below `quantity` when short */
+        picked_quantity: number | null;
+        /** Format: uuid */
+        product_id: string;
+        quantity: number;
+        sku: string;
+        /** @description The catalog price at checkout */
+        unit_price_minor: number;
+      }[];
+      /** @description The payment of a checkout or a payment retry */
+      payment: {
+        /** @description Why it is pending */
+        reason?: string;
+        /**
+         * @description How the payment went: `authorized`, or `pending` while the provider has not answered (202: follow the order). A repeated request reports the order's status once the payment is settled. A declined card is a 402 problem instead.
+         * @enum {string}
+         */
+        status:
+          | 'authorized'
+          | 'pending'
+          | 'accepted'
+          | 'preparing'
+          | 'ready'
+          | 'picked_up'
+          | 'delivered'
+          | 'canceled'
+          | 'failed';
+      };
+      /** Format: date-time */
+      placed_at: string;
+      /** @description The delivery window promised at checkout */
+      promise: {
+        /** Format: date-time */
+        from: string;
+        /** Format: date-time */
+        to: string;
+      } | null;
+      /** @description Why the order was canceled or failed */
+      reason: string | null;
+      /**
+       * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
+       * @enum {string}
+       */
+      status:
+        | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      /** Format: date-time */
+      status_at: string;
+      /** Format: uuid */
+      store_id: string;
+      totals: {
+        /** @description What was charged on delivery (only the picked goods); null until then */
+        captured_minor: number | null;
+        delivery_fee_minor: number;
+        service_fee_minor: number;
+        /** @description Tops a small basket up to the minimum */
+        small_order_fee_minor: number;
+        /** @description The goods, in minor units of `currency` */
+        subtotal_minor: number;
+        tax_minor: number;
+        /** @description What the card is authorized for */
+        total_minor: number;
+      };
+      /** @description Goes up by one with every change */
+      version: number;
+    };
+    /**
+     * @description An order's payment and its ledger
+     * @example {
+     *       "authorized_minor": 1994,
+     *       "captured_minor": 0,
+     *       "created_at": "2026-12-06T17:55:02.301Z",
+     *       "currency": "EUR",
+     *       "decline_reason": null,
+     *       "id": "0190f0c2-6b00-7c11-8d22-9e33f4a5b6c7",
+     *       "movements": [
+     *         {
+     *           "amount_minor": 1994,
+     *           "created_at": "2026-12-06T17:55:02.301Z",
+     *           "kind": "authorize",
+     *           "reason": null
+     *         }
+     *       ],
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "provider": "fakepay",
+     *       "provider_payment_id": "fp_0190f0c26b017d2e8f3a4b5c6d7e8f90",
+     *       "provider_status": "authorized",
+     *       "refunded_minor": 0,
+     *       "status": "authorized",
+     *       "updated_at": "2026-12-06T17:55:02.301Z"
+     *     }
+     */
+    Payment: {
+      /** @description Held on the card now (minor units) */
+      authorized_minor: number;
+      captured_minor: number;
+      /** Format: date-time */
+      created_at: string;
+      /** @description ISO 4217 */
+      currency: string;
+      decline_reason: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description The ledger: every movement of money, oldest first */
+      movements: {
+        amount_minor: number;
+        /** Format: date-time */
+        created_at: string;
+        /** @enum {string} */
+        kind: 'authorize' | 'capture' | 'void' | 'refund';
+        reason: string | null;
+      }[];
+      /** Format: uuid */
+      order_id: string;
+      /** @description The payment provider holding it, e.g. `fakepay` */
+      provider: string;
+      provider_payment_id: string | null;
+      /** @description What the provider's webhooks last confirmed */
+      provider_status: string | null;
+      refunded_minor: number;
+      /**
+       * @description Where the payment is. Allowed moves: failed (the provider's answer was lost) → authorized | declined | voided; authorized → captured | voided; captured → partially_refunded | refunded; partially_refunded → partially_refunded | refunded; final: declined, voided, refunded
+       * @enum {string}
+       */
+      status:
+        | 'failed'
+        | 'authorized'
+        | 'declined'
+        | 'captured'
+        | 'partially_refunded'
+        | 'refunded'
+        | 'voided';
+      /** Format: date-time */
+      updated_at: string;
     };
     /**
      * @description RFC 9457 problem details (application/problem+json). Some codes add fields: PAYMENT_DECLINED carries `order_id` and `decline_reason`, OUT_OF_STOCK the short lines.
@@ -2307,6 +2840,201 @@ export interface components {
       product: components['schemas']['Product'];
     };
     /**
+     * @description A support ticket opened by a customer, a driver or a store
+     * @example {
+     *       "created_at": "2026-12-06T18:45:10.000Z",
+     *       "escalated_at": null,
+     *       "id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *       "message": "The bread was not in the bag.",
+     *       "opened_by": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12",
+     *       "opener_role": "customer",
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "resolution": null,
+     *       "resolved_at": null,
+     *       "status": "open",
+     *       "subject": "Missing item",
+     *       "version": 1
+     *     }
+     */
+    Ticket: {
+      /** Format: date-time */
+      created_at: string;
+      escalated_at: string | null;
+      /** Format: uuid */
+      id: string;
+      message: string;
+      /** Format: uuid */
+      opened_by: string;
+      /** @enum {string} */
+      opener_role: 'customer' | 'driver' | 'store' | 'ops';
+      /** @description The order it is about, if any */
+      order_id: string | null;
+      resolution: string | null;
+      resolved_at: string | null;
+      /**
+       * @description Where the ticket is (escalated: nobody answered in time). Allowed moves: open → escalated | resolved; escalated → resolved; final: resolved
+       * @enum {string}
+       */
+      status: 'open' | 'escalated' | 'resolved';
+      subject: string;
+      /** @description Goes up by one with every change */
+      version: number;
+    };
+    /**
+     * @description Tracking without a socket: the snapshot and a page of the log (the same messages the socket sends)
+     * @example {
+     *       "items": [
+     *         {
+     *           "at": "2026-12-06T17:56:10.000Z",
+     *           "driver_id": null,
+     *           "reason": null,
+     *           "seq": 1,
+     *           "status": "accepted",
+     *           "type": "status"
+     *         },
+     *         {
+     *           "at": "2026-12-06T18:10:41.000Z",
+     *           "driver_id": "0190f0a9-7c8d-7e9f-8a0b-1c2d3e4f5a6b",
+     *           "reason": null,
+     *           "seq": 2,
+     *           "status": "assigned",
+     *           "type": "status"
+     *         }
+     *       ],
+     *       "next_cursor": null,
+     *       "snapshot": {
+     *         "driver": {
+     *           "id": "0190f0a9-7c8d-7e9f-8a0b-1c2d3e4f5a6b",
+     *           "position": {
+     *             "at": "2026-12-06T18:12:04.000Z",
+     *             "lat": 52.521,
+     *             "lng": 13.409
+     *           }
+     *         },
+     *         "eta": {
+     *           "at": "2026-12-06T18:31:00.000Z",
+     *           "from": "2026-12-06T18:26:00.000Z",
+     *           "to": "2026-12-06T18:38:00.000Z"
+     *         },
+     *         "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *         "seq": 2,
+     *         "status": "assigned",
+     *         "type": "snapshot"
+     *       }
+     *     }
+     */
+    TrackingFeed: {
+      /** @description The order's log after the cursor, in `seq` order: the socket's messages */
+      items: (
+        | {
+            /** Format: date-time */
+            at: string;
+            driver_id: string | null;
+            reason: string | null;
+            /** @description The message's number in the order's log */
+            seq: number;
+            status:
+              | 'placed'
+              | 'payment_failed'
+              | 'authorizing'
+              | 'authorized'
+              | 'accepted'
+              | 'preparing'
+              | 'ready'
+              | 'assigned'
+              | 'at_store'
+              | 'picked_up'
+              | 'at_dropoff'
+              | 'delivered'
+              | 'canceled'
+              | 'failed'
+              | 'returned';
+            /** @enum {string} */
+            type: 'status';
+          }
+        | {
+            eta: {
+              /** Format: date-time */
+              at: string;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+            };
+            parts: {
+              prep_s: number;
+              to_customer_s: number;
+              to_store_s: number;
+            };
+            /** @description The message's number in the order's log */
+            seq: number;
+            /** @description The status the estimate was made for */
+            status:
+              | 'placed'
+              | 'payment_failed'
+              | 'authorizing'
+              | 'authorized'
+              | 'accepted'
+              | 'preparing'
+              | 'ready'
+              | 'assigned'
+              | 'at_store'
+              | 'picked_up'
+              | 'at_dropoff'
+              | 'delivered'
+              | 'canceled'
+              | 'failed'
+              | 'returned';
+            /** @enum {string} */
+            type: 'eta';
+          }
+      )[];
+      /** @description Pass as `cursor` for the next page; null when the log has nothing more now (to poll later, send the `seq` of the last message you have) */
+      next_cursor: string | null;
+      snapshot: {
+        driver: {
+          /** Format: uuid */
+          id: string;
+          position: {
+            /** Format: date-time */
+            at: string;
+            lat: number;
+            lng: number;
+          } | null;
+        } | null;
+        eta: {
+          /** Format: date-time */
+          at: string;
+          /** Format: date-time */
+          from: string;
+          /** Format: date-time */
+          to: string;
+        } | null;
+        /** Format: uuid */
+        order_id: string;
+        /** @description The number of the last message in the log when the snapshot was read */
+        seq: number;
+        status:
+          | 'placed'
+          | 'payment_failed'
+          | 'authorizing'
+          | 'authorized'
+          | 'accepted'
+          | 'preparing'
+          | 'ready'
+          | 'assigned'
+          | 'at_store'
+          | 'picked_up'
+          | 'at_dropoff'
+          | 'delivered'
+          | 'canceled'
+          | 'failed'
+          | 'returned';
+        /** @enum {string} */
+        type: 'snapshot';
+      };
+    };
+    /**
      * @description A driver's job: one pickup at a store and one or more drop-offs
      * @example {
      *       "assigned_at": "2026-12-06T18:11:02.000Z",
@@ -2386,6 +3114,78 @@ export interface components {
       status_at: string;
       /** Format: uuid */
       store_id: string;
+    };
+    /**
+     * @description One event sent (or to be sent) to one subscription
+     * @example {
+     *       "attempts": 1,
+     *       "created_at": "2026-12-06T18:01:00.000Z",
+     *       "delivered_at": "2026-12-06T18:01:00.180Z",
+     *       "event_id": "0190f0e3-4c00-7a11-8b22-3c4d5e6f7a8b",
+     *       "event_type": "orders.order_accepted",
+     *       "id": "0190f0e3-4d5e-7f60-8a71-9b8c7d6e5f40",
+     *       "last_error": null,
+     *       "last_status": 200,
+     *       "next_attempt_at": "2026-12-06T18:01:00.000Z",
+     *       "status": "delivered",
+     *       "subscription_id": "0190f0e0-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
+     *     }
+     */
+    WebhookDelivery: {
+      attempts: number;
+      /** Format: date-time */
+      created_at: string;
+      delivered_at: string | null;
+      /** Format: uuid */
+      event_id: string;
+      event_type: string;
+      /** Format: uuid */
+      id: string;
+      last_error: string | null;
+      /** @description The partner's HTTP status on the last attempt */
+      last_status: number | null;
+      /** Format: date-time */
+      next_attempt_at: string;
+      /**
+       * @description pending: due or retrying with backoff; dead: every attempt failed (ops may retry). Allowed moves: pending → delivered | dead; dead → pending; final: delivered
+       * @enum {string}
+       */
+      status: 'pending' | 'dead' | 'delivered';
+      /** Format: uuid */
+      subscription_id: string;
+    };
+    /**
+     * @description A partner's subscription to order and delivery events
+     * @example {
+     *       "active": true,
+     *       "created_at": "2026-12-06T09:00:00.000Z",
+     *       "events": [
+     *         "orders.*",
+     *         "dispatch.delivery_delivered"
+     *       ],
+     *       "id": "0190f0e0-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+     *       "partner_name": "Acme Couriers",
+     *       "store_id": null,
+     *       "url": "https://partner.example.com/lastmile"
+     *     }
+     */
+    WebhookSubscription: {
+      /** @description False once stopped */
+      active: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** @description Event types, or a domain wildcard such as `orders.*` */
+      events: string[];
+      /** Format: uuid */
+      id: string;
+      partner_name: string;
+      /** @description Only this store's events; null for every store */
+      store_id: string | null;
+      /**
+       * Format: uri
+       * @description Where the signed POSTs go
+       */
+      url: string;
     };
   };
   responses: never;
@@ -2934,6 +3734,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The open cart (empty when there is none) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3018,6 +3837,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Emptied (also when there was nothing) */
+      204: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3134,6 +3972,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The cart after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -3167,7 +4026,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `OUT_OF_STOCK`: Not enough stock; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -6783,7 +7642,8 @@ export interface operations {
   getNotifications: {
     parameters: {
       query?: {
-        before?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
         unread?: boolean;
         limit?: number;
       };
@@ -6793,6 +7653,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of notifications, newest first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Notification'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -6876,6 +7759,23 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Read (also when it already was) */
+      204: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -6965,6 +7865,8 @@ export interface operations {
         consumer?: string;
         /** @description only those not replayed yet */
         pending?: boolean;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -6973,6 +7875,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DeadLetter'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7059,6 +7984,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Marked for replay; a worker running its consumer takes it */
+      202: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetter'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7176,6 +8122,43 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The check ran; `ok` says whether all agree */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            mismatches: {
+              actual: number | string | null;
+              detail: string;
+              expected: number | string | null;
+              field: string;
+              /**
+               * @description Which source disagrees with the payment row: its ledger, a rule, or the provider
+               * @enum {string}
+               */
+              kind: 'ledger' | 'invariant' | 'provider';
+              /** Format: uuid */
+              order_id: string;
+              /** Format: uuid */
+              payment_id: string;
+            }[];
+            /** @description True when nothing disagrees */
+            ok: boolean;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7350,13 +8333,40 @@ export interface operations {
   };
   getOpsWebhooks: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description A page of subscriptions */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookSubscription'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7452,6 +8462,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Subscribed; keep the secret */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewWebhookSubscription'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7582,6 +8613,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Stopped */
+      204: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7691,6 +8741,9 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'pending' | 'delivered' | 'dead';
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
       };
       header?: never;
       path: {
@@ -7700,6 +8753,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of the log, newest first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookDelivery'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7798,6 +8874,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Due again at once (pending) */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -7918,7 +9015,8 @@ export interface operations {
           | 'delivered'
           | 'canceled'
           | 'failed';
-        before?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -7927,6 +9025,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of orders, newest first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Order'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8024,7 +9145,14 @@ export interface operations {
             sku?: string;
           }[];
           payment: {
-            /** @description The payment provider's card token */
+            /**
+             * @description The payment provider's card token; with the built-in fake provider, one of the test cards listed in the operation's description
+             * @example tok_visa
+             * @example tok_decline
+             * @example tok_insufficient
+             * @example tok_slow
+             * @example tok_netfail
+             */
             card_token: string;
           };
           /** Format: uuid */
@@ -8033,6 +9161,48 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Placed and paid (or placed by this key before: `Idempotent-Replayed: true`) */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderWithPayment'];
+        };
+      };
+      /** @description Placed; the payment is still being authorized (`payment.status` is `pending`) */
+      202: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderWithPayment'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8055,6 +9225,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `PAYMENT_DECLINED`: The payment was declined */
+      402: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
         headers: {
@@ -8066,7 +9247,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `OUT_OF_STOCK`: Not enough stock; `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8099,7 +9280,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      /** @description `UNPROCESSABLE`: The request cannot be processed; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8160,6 +9341,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8257,6 +9457,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8301,7 +9522,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8382,6 +9603,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Canceled */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8426,7 +9668,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8523,6 +9765,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -8567,7 +9830,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8920,6 +10183,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The estimate (null once the order ended) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderEta'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9014,6 +10296,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The payment */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Payment'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9112,12 +10413,61 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description The payment provider's token of the other card */
+          /**
+           * @description The payment provider's token of the other card (the test cards are listed at `POST /v1/orders`)
+           * @example tok_visa
+           * @example tok_decline
+           * @example tok_insufficient
+           * @example tok_slow
+           * @example tok_netfail
+           */
           card_token: string;
         };
       };
     };
     responses: {
+      /** @description Paid (or this key was used before: the order as it is) */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderWithPayment'];
+        };
+      };
+      /** @description The payment is still being authorized (`payment.status` is `pending`) */
+      202: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderWithPayment'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9131,6 +10481,17 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: Authentication is required */
       401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYMENT_DECLINED`: The payment was declined */
+      402: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -9162,7 +10523,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9259,6 +10620,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9303,7 +10685,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9378,6 +10760,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9422,7 +10825,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9508,6 +10911,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9552,7 +10976,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9655,6 +11079,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The order after the move */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -9699,7 +11144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -9902,8 +11347,9 @@ export interface operations {
   getOrdersByIdTracking: {
     parameters: {
       query?: {
-        /** @description Resume cursor: the last `seq` received */
-        after?: number;
+        /** @description A `next_cursor`, or the `seq` of the last message you have (the snapshot's `seq` for what follows it; the socket's `after` takes the same number). Leave out to read from the start. */
+        cursor?: string;
+        limit?: number;
       };
       header?: never;
       path: {
@@ -9913,6 +11359,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The snapshot and a page of the log */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrackingFeed'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -10402,8 +11867,78 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Received (also for a replay: see `outcome`) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event_id: string;
+            /**
+             * @description applied; duplicate (seen before, nothing changed); out_of_order (older than what was applied, kept only)
+             * @enum {string}
+             */
+            outcome: 'applied' | 'duplicate' | 'out_of_order';
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -13375,7 +14910,8 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'open' | 'escalated' | 'resolved';
-        before?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
         limit?: number;
       };
       header?: never;
@@ -13384,6 +14920,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of tickets, newest first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Ticket'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -13477,6 +15036,48 @@ export interface operations {
       };
     };
     responses: {
+      /** @description A repeat of an earlier request (same Idempotency-Key) */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
+      /** @description Opened */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -13510,7 +15111,18 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -13604,6 +15216,25 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The ticket */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -13707,6 +15338,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Resolved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
       /** @description `VALIDATION_FAILED`: The request is not valid */
       400: {
         headers: {
@@ -13751,7 +15403,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */

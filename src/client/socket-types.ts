@@ -127,6 +127,8 @@ export interface components {
       order_id: string;
       status:
         | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
         | 'authorized'
         | 'accepted'
         | 'preparing'
@@ -167,6 +169,8 @@ export interface components {
       type: 'status';
       status:
         | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
         | 'authorized'
         | 'accepted'
         | 'preparing'
@@ -192,6 +196,8 @@ export interface components {
       /** @description The status the estimate was made for */
       status:
         | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
         | 'authorized'
         | 'accepted'
         | 'preparing'

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { notificationsRoutes } from './notifications.routes.ts';
+import { notificationsSchemas } from './notifications.schemas.ts';
 import { startNotificationsWorker } from './notifications.worker.ts';
 
 export { CONSUMER_NOTIFICATIONS } from './notifications.worker.ts';
@@ -11,6 +12,7 @@ export const notificationsModule: ModuleDefinition = {
   name: 'notifications',
   dependsOn: ['support', 'dispatch', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: notificationsSchemas,
   routes: (app, ctx) => notificationsRoutes(app, ctx.db),
   startWorker: startNotificationsWorker,
 };

@@ -2,8 +2,21 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { empty, ok } from '../../platform/http/contract.ts';
+import { CursorParam, idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
-import { notificationsRepository } from './notifications.repository.ts';
+import { type NotificationRow, notificationsRepository } from './notifications.repository.ts';
+import { NotificationPage } from './notifications.schemas.ts';
+
+const view = (r: NotificationRow) => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  subject_id: r.subject_id,
+  created_at: r.created_at.toISOString(),
+  read: r.read_at !== null,
+});
 
 export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promise<void> {
   const app = typed(scope);
@@ -17,34 +30,25 @@ export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promi
         tags: ['notifications'],
         summary: 'Your notifications, newest first',
         querystring: Strict({
-          before: Type.Optional(Uuid),
+          cursor: CursorParam,
           unread: Type.Boolean({ default: false }),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
         }),
+        response: { 200: ok(NotificationPage, 'A page of notifications, newest first') },
       },
     },
     async (req) => {
       const p = req.principal;
       if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      const { cursor, limit } = req.query;
       const rows = await repo.listFor({
         userId: p.id,
         role: p.role,
-        before: req.query.before,
+        before: cursor ? idCursor.decode(cursor) : undefined,
         unreadOnly: req.query.unread,
-        limit: req.query.limit,
+        limit: limit + 1,
       });
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          title: r.title,
-          body: r.body,
-          subject_id: r.subject_id,
-          created_at: r.created_at.toISOString(),
-          read: r.read_at !== null,
-        })),
-        next_before: rows.length === req.query.limit ? (rows.at(-1)?.id ?? null) : null,
-      };
+      return pageFrom(rows, limit, view, (r) => idCursor.encode(r.id));
     },
   );
 
@@ -56,6 +60,7 @@ export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promi
         tags: ['notifications'],
         summary: 'Mark a notification read',
         params: Strict({ id: Uuid }),
+        response: { 204: empty('Read (also when it already was)') },
       },
     },
     async (req, reply) => {

@@ -148,7 +148,7 @@ describe('notifications worker and routes', () => {
     expect(res.statusCode).toBe(200);
     return res.json() as {
       items: Array<{ id: string; kind: string; subject_id: string | null; read: boolean }>;
-      next_before: string | null;
+      next_cursor: string | null;
     };
   };
 
@@ -203,7 +203,7 @@ describe('notifications worker and routes', () => {
     ).toBe(404);
   });
 
-  it('pages newest first with next_before', async () => {
+  it('pages newest first with next_cursor', async () => {
     const events = Array.from({ length: 3 }, (_, i) =>
       declaredEvent(SupportEventDefs.TICKET_OPENED, ticket(), { aggregateId: `page-${i}` }),
     );
@@ -211,12 +211,23 @@ describe('notifications worker and routes', () => {
     const all = await list(ops, '?limit=100');
     const ids = all.items.map((n) => n.id);
     expect(ids).toEqual([...ids].sort().reverse());
-    expect(all.next_before).toBeNull();
+    expect(all.next_cursor).toBeNull();
 
     const first = await list(ops, '?limit=2');
     expect(first.items.map((n) => n.id)).toEqual(ids.slice(0, 2));
-    expect(first.next_before).toBe(ids[1]);
-    const second = await list(ops, `?limit=2&before=${first.next_before}`);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = await list(ops, `?limit=2&cursor=${first.next_cursor}`);
     expect(second.items.map((n) => n.id)).toEqual(ids.slice(2, 4));
+    // The last page says so, even when it is full.
+    const last = await list(ops, `?limit=${ids.length - 2}&cursor=${first.next_cursor}`);
+    expect(last.items.map((n) => n.id)).toEqual(ids.slice(2));
+    expect(last.next_cursor).toBeNull();
+    const forged = await t.request({
+      method: 'GET',
+      url: '/v1/notifications?cursor=bm90LWEtY3Vyc29y',
+      token: ops,
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().code).toBe('VALIDATION_FAILED');
   });
 });

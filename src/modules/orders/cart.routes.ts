@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { CartsService } from './carts.service.ts';
+import { Cart } from './orders.schemas.ts';
 
 /** The customer's cart: read it, set a line, empty it. */
 export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
@@ -11,7 +13,11 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
     '/v1/cart',
     {
       config: { auth: ['customer'] },
-      schema: { tags: ['cart'], summary: 'Your cart with current prices and totals' },
+      schema: {
+        tags: ['cart'],
+        summary: 'Your cart with current prices and totals',
+        response: { 200: ok(ref(Cart), 'The open cart (empty when there is none)') },
+      },
     },
     async (req) => carts.view(callerOf(req)),
   );
@@ -27,13 +33,25 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
           product_id: Uuid,
           quantity: Type.Integer({ minimum: 0, maximum: 99 }),
         }),
+        response: {
+          200: ok(ref(Cart), 'The cart after the change'),
+          // CONFLICT: the cart is at another store; OUT_OF_STOCK: the cart cannot be held.
+          ...problems('CONFLICT', 'OUT_OF_STOCK'),
+        },
       },
     },
     async (req) => carts.setLine(callerOf(req), req.body),
   );
   app.delete(
     '/v1/cart',
-    { config: { auth: ['customer'] }, schema: { tags: ['cart'], summary: 'Empty your cart' } },
+    {
+      config: { auth: ['customer'] },
+      schema: {
+        tags: ['cart'],
+        summary: 'Empty your cart',
+        response: { 204: empty('Emptied (also when there was nothing)') },
+      },
+    },
     async (req, reply) => {
       await carts.clear(callerOf(req));
       return reply.code(204).send();

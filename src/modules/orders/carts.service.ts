@@ -24,6 +24,7 @@ async function viewCart(deps: CartDeps, customerId: string) {
     return {
       id: null,
       store_id: null,
+      version: null,
       lines: [],
       totals: priceOrder([], deps.fees),
       currency: null,

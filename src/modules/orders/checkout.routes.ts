@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { TEST_CARD_TOKENS, testCardsDoc } from '../payments/index.ts';
 import { checkout, type CheckoutDeps } from './checkout.flow.ts';
 import { sendPaymentAnswer } from './payment-answer.ts';
+import { OrderWithPayment } from './orders.schemas.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
@@ -28,7 +31,9 @@ const CheckoutBody = Strict({
   payment: Strict({
     card_token: Type.String({
       pattern: '^tok_[A-Za-z0-9_]{1,60}$',
-      description: "The payment provider's card token",
+      description:
+        "The payment provider's card token; with the built-in fake provider, one of the test cards listed in the operation's description",
+      examples: [...TEST_CARD_TOKENS],
     }),
   }),
 });
@@ -46,9 +51,25 @@ export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void
       schema: {
         tags: ['orders'],
         summary: 'Check out: reserve stock, place the order and authorize the payment',
-        description:
+        description: [
           'Send the lines (store_id + lines) or nothing to check out your cart. Prices come from the catalog; a client price is refused.',
+          'A new order answers 201 once the card is authorized, 202 while the provider has not answered (the order settles in the background: follow it), or 402 when the card was declined: the order keeps its stock for a while and takes another card at `POST /v1/orders/{id}/payment` (the problem says until when). A retry with the same Idempotency-Key answers the same order, marked `Idempotent-Replayed: true`.',
+          testCardsDoc(),
+        ].join('\n\n'),
         body: CheckoutBody,
+        response: {
+          201: ok(
+            ref(OrderWithPayment),
+            'Placed and paid (or placed by this key before: `Idempotent-Replayed: true`)',
+          ),
+          202: ok(
+            ref(OrderWithPayment),
+            'Placed; the payment is still being authorized (`payment.status` is `pending`)',
+          ),
+          // PAYMENT_DECLINED: the order waits for another card; OUT_OF_STOCK / CONFLICT: the stock
+          // or the cart moved; UNPROCESSABLE: nothing to order, the store closed or out of range.
+          ...problems('PAYMENT_DECLINED', 'OUT_OF_STOCK', 'CONFLICT', 'UNPROCESSABLE'),
+        },
       },
     },
     async (req, reply) => {

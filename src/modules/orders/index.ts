@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
+import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
@@ -14,6 +15,7 @@ import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
 import { OrderEventDefs, orderEvents } from './orders.events.ts';
 import { ordersRoutes } from './orders.routes.ts';
+import { ORDER_MOVES, ordersSchemas } from './orders.schemas.ts';
 import { type OrdersService, ordersService } from './orders.service.ts';
 import { paymentRetryRoutes } from './payment-retry.routes.ts';
 import { placementService } from './placement.service.ts';
@@ -73,6 +75,13 @@ export const ordersModule: ModuleDefinition = {
   events: orderEvents,
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: ordersSchemas,
+  apiTags: [
+    {
+      name: 'orders',
+      description: `Checkout, order history and canceling. An order moves only along these transitions:\n\n${stateMachineText(ORDER_MOVES)}`,
+    },
+  ],
   registerWorkflows: (ctx) =>
     registerOrderSaga({
       orders: ordersFor(ctx),

@@ -1,12 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
+import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { Payment, type PaymentView } from '../payments/index.ts';
 import { cartRoutes } from './cart.routes.ts';
 import type { CartsService } from './carts.service.ts';
 import type { CheckoutDeps } from './checkout.flow.ts';
 import { checkoutRoutes } from './checkout.routes.ts';
 import { ORDER_STATUSES } from './order-state.ts';
+import { Order, OrderPage } from './orders.schemas.ts';
 import type { OrdersService } from './orders.service.ts';
 import { storeOrderRoutes } from './store-orders.routes.ts';
 
@@ -16,7 +21,7 @@ export interface OrdersRouteDeps {
   carts: CartsService;
   checkout: CheckoutDeps;
   orders: OrdersService;
-  paymentOf: (orderId: string) => Promise<unknown>;
+  paymentOf: (orderId: string) => Promise<PaymentView | null>;
 }
 
 /** Every route of the module: the cart, checkout, reading and canceling orders, the store's moves. */
@@ -40,9 +45,10 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
         summary: "Order history: yours, your store's, or all (ops)",
         querystring: Strict({
           status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
-          before: Type.Optional(Uuid),
+          cursor: CursorParam,
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
         }),
+        response: { 200: ok(OrderPage, 'A page of orders, newest first') },
       },
     },
     async (req) => orders.list(callerOf(req), req.query),
@@ -51,7 +57,12 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
     '/v1/orders/:id',
     {
       config: { auth: ['customer', 'store', 'ops'] },
-      schema: { tags: ['orders'], summary: 'One order', params: Id },
+      schema: {
+        tags: ['orders'],
+        summary: 'One order, with its lines',
+        params: Id,
+        response: { 200: ok(ref(Order), 'The order') },
+      },
     },
     async (req) => orders.get(callerOf(req), req.params.id),
   );
@@ -59,11 +70,19 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
     '/v1/orders/:id/payment',
     {
       config: { auth: ['customer', 'store', 'ops'] },
-      schema: { tags: ['orders'], summary: "The order's payment", params: Id },
+      schema: {
+        tags: ['orders'],
+        summary: "The order's payment and its ledger",
+        description: 'Not found until the payment provider has answered for the order.',
+        params: Id,
+        response: { 200: ok(ref(Payment), 'The payment') },
+      },
     },
     async (req) => {
       await orders.get(callerOf(req), req.params.id);
-      return deps.paymentOf(req.params.id);
+      const payment = await deps.paymentOf(req.params.id);
+      if (!payment) throw new AppError('NOT_FOUND', `No payment for order ${req.params.id} yet`);
+      return payment;
     },
   );
   app.post(
@@ -75,6 +94,10 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
         summary: 'Cancel before pickup; stock and payment are given back',
         params: Id,
         body: Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: {
+          200: ok(ref(Order), 'Canceled'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req) => orders.cancel(callerOf(req), req.params.id, req.body.reason),

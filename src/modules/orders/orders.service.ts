@@ -1,5 +1,6 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { ordersRepository } from './orders.repository.ts';
 import { orderActions, visibleOrder } from './order-actions.ts';
 import { orderTransitionsRepository } from './order-transitions.repository.ts';
@@ -31,18 +32,22 @@ export function ordersService(db: Db) {
       return orderView(row, await repo.lines(id));
     },
 
-    async list(by: Principal, q: { status?: OrderStatus; before?: string; limit: number }) {
+    /** A page of the orders `by` may see, newest first (`cursor`: the previous page's last). */
+    async list(by: Principal, q: { status?: OrderStatus; cursor?: string; limit: number }) {
       const scope =
         by.role === 'ops'
           ? {}
           : by.role === 'store'
             ? { storeId: by.storeId ?? '00000000-0000-0000-0000-000000000000' }
             : { customerId: by.id };
-      const rows = await repo.list({ ...q, ...scope });
-      return {
-        items: rows.map((o) => orderView(o)),
-        next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
-      };
+      const before = q.cursor ? idCursor.decode(q.cursor) : undefined;
+      const rows = await repo.list({ status: q.status, before, limit: q.limit + 1, ...scope });
+      return pageFrom(
+        rows,
+        q.limit,
+        (o) => orderView(o),
+        (o) => idCursor.encode(o.id),
+      );
     },
 
     ...orderActions({ db, transitions }),

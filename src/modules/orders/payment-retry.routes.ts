@@ -2,7 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { TEST_CARD_TOKENS } from '../payments/index.ts';
+import { OrderWithPayment } from './orders.schemas.ts';
 import { sendPaymentAnswer } from './payment-answer.ts';
 import { type PaymentRetryDeps, retryPayment } from './payment-retry.flow.ts';
 
@@ -25,9 +28,20 @@ export function paymentRetryRoutes(scope: FastifyInstance, deps: PaymentRetryDep
         body: Strict({
           card_token: Type.String({
             pattern: '^tok_[A-Za-z0-9_]{1,60}$',
-            description: "The payment provider's token of the other card",
+            description:
+              "The payment provider's token of the other card (the test cards are listed at `POST /v1/orders`)",
+            examples: [...TEST_CARD_TOKENS],
           }),
         }),
+        response: {
+          200: ok(ref(OrderWithPayment), 'Paid (or this key was used before: the order as it is)'),
+          202: ok(
+            ref(OrderWithPayment),
+            'The payment is still being authorized (`payment.status` is `pending`)',
+          ),
+          // PAYMENT_DECLINED: declined again; CONFLICT: the order takes no card now.
+          ...problems('PAYMENT_DECLINED', 'CONFLICT'),
+        },
       },
     },
     async (req, reply) => {

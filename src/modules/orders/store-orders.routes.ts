@@ -2,10 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { Order } from './orders.schemas.ts';
 import type { OrdersService } from './orders.service.ts';
 
 const Id = Strict({ id: Uuid });
+/** Every move answers the order as it left it; CONFLICT when its status does not allow the move. */
+const Moved = { 200: ok(ref(Order), 'The order after the move'), ...problems('CONFLICT') };
 
 /** The store's moves of an order (and ops overrides of the courier's). */
 export function storeOrderRoutes(scope: FastifyInstance, orders: OrdersService): void {
@@ -18,7 +22,10 @@ export function storeOrderRoutes(scope: FastifyInstance, orders: OrdersService):
   ) =>
     app.post(
       `/v1/orders/:id/${path}`,
-      { config: { auth }, schema: { tags: ['store orders'], summary, params: Id } },
+      {
+        config: { auth },
+        schema: { tags: ['store orders'], summary, params: Id, response: Moved },
+      },
       async (req) => run(callerOf(req), req.params.id),
     );
   action('accept', 'The store takes the order', ['store', 'ops'], orders.accept);
@@ -41,6 +48,7 @@ export function storeOrderRoutes(scope: FastifyInstance, orders: OrdersService):
         summary: 'The store refuses the order',
         params: Id,
         body: Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: Moved,
       },
     },
     async (req) => orders.reject(callerOf(req), req.params.id, req.body.reason),
@@ -60,6 +68,7 @@ export function storeOrderRoutes(scope: FastifyInstance, orders: OrdersService):
             { maxItems: 100, default: [] },
           ),
         }),
+        response: Moved,
       },
     },
     async (req) =>

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/db.
 import { createDatabase, type Database } from '../../platform/db/pool.ts';
 import { verifyWebhook } from '../../platform/http/webhook-signature.ts';
 import { type FakeProvider, fakeProvider } from './fake-provider.ts';
+import { TEST_CARD_TOKENS, testCardsDoc } from './fakepay-cards.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from './payment-provider.ts';
 
 let tdb: TestDatabase;
@@ -225,5 +226,28 @@ describe('fake provider', () => {
     );
     await fake.deliverWebhooks(send, 1000);
     expect(received.sort()).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('the documented test cards', () => {
+  it('lists every test token with what the provider really does with it', async () => {
+    const lines = testCardsDoc().split('\n');
+    expect(TEST_CARD_TOKENS).toContain('tok_visa');
+    for (const token of TEST_CARD_TOKENS) {
+      const line = lines.find((l) => l.startsWith(`- \`${token}\``)) ?? '';
+      const answer = await fake
+        .authorize({
+          amountMinor: 500,
+          currency: 'EUR',
+          cardToken: token,
+          idempotencyKey: uuidv7(),
+          reference: uuidv7(),
+        })
+        .catch((e: unknown) => e);
+      if (answer instanceof ProviderUnavailableError) expect(line, token).toMatch(/answer is lost/);
+      else if ((answer as { status: string }).status === 'declined')
+        expect(line, token).toContain(`declined with \`${(answer as { reason: string }).reason}\``);
+      else expect(line, token).toMatch(/: authorized/);
+    }
   });
 });

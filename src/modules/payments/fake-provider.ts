@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { SLOW_CARD_DELAY_MS } from './fakepay-cards.ts';
 import {
   fakepayAuthorize,
   fakepayCapture,
@@ -52,7 +53,7 @@ function state(p: FakepayPayment): ProviderPaymentState {
 export function fakeProvider(opts: FakeProviderOptions) {
   const { db } = opts;
   const clock = opts.clock ?? systemClock;
-  const slowDelayMs = opts.slowDelayMs ?? 3000;
+  const slowDelayMs = opts.slowDelayMs ?? SLOW_CARD_DELAY_MS;
 
   const provider = {
     name: FAKEPAY,

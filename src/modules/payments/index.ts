@@ -7,13 +7,15 @@ import { type FakeProvider, fakeProvider } from './fake-provider.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { type PaymentsService, paymentsService } from './payments.service.ts';
 import { paymentEvents } from './payments.events.ts';
+import { paymentsSchemas } from './payments.schemas.ts';
 import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
 
 export { FAKEPAY } from './fake-provider.ts';
-export { TEST_CARDS } from './fakepay-cards.ts';
+export { TEST_CARD_TOKENS, TEST_CARDS, testCardsDoc } from './fakepay-cards.ts';
 export { FakepayEvents } from './fakepay-operations.ts';
 export type { DeclineReason, PaymentProvider } from './payment-provider.ts';
 export type { PaymentView } from './payment-view.ts';
+export { Payment } from './payments.schemas.ts';
 export type { Mismatch } from './payments.reconciliation.ts';
 export type { PaymentStatus } from './payments-tables.ts';
 export {
@@ -63,6 +65,7 @@ export const paymentsModule: ModuleDefinition = {
   name: 'payments',
   events: paymentEvents,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: paymentsSchemas,
   routes: (app, ctx) => paymentsRoutes(app, runtimeFor(ctx)),
   // The fake provider's webhooks are handed to the same handler the HTTP route uses, in process:
   // the worker need not know the API's public URL, and the signature is still checked.

@@ -5,7 +5,7 @@ import type { LedgerKind, PaymentStatus } from './payments-tables.ts';
 
 /** A payment as callers see it (the orders module returns it from its order-payment route). */
 export interface PaymentView {
-  payment_id: string;
+  id: string;
   order_id: string;
   status: PaymentStatus;
   currency: string;
@@ -29,7 +29,7 @@ export interface PaymentView {
 
 export function view(row: PaymentRow, ledger: LedgerRow[]): PaymentView {
   return {
-    payment_id: row.id,
+    id: row.id,
     order_id: row.order_id,
     status: row.status,
     currency: row.currency,

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ok, problems } from '../../platform/http/contract.ts';
 import { Strict, typed } from '../../platform/http/typed.ts';
+import { Reconciliation, WebhookReceipt } from './payments.schemas.ts';
 import type { PaymentsService } from './payments.service.ts';
 import type { WebhookHandler } from './payments.webhooks.ts';
 
@@ -36,6 +38,11 @@ export async function paymentsRoutes(
         headers: Type.Object({
           [SIGNATURE_HEADER]: Type.Optional(Type.String({ maxLength: 1000 })),
         }),
+        response: {
+          200: ok(WebhookReceipt, 'Received (also for a replay: see `outcome`)'),
+          // 401: the signature is missing or wrong; 409: the payment is not recorded here yet.
+          ...problems('UNAUTHENTICATED', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        },
       },
     },
     async (req) => {
@@ -63,6 +70,7 @@ export async function paymentsRoutes(
             description: 'newest payments to check',
           }),
         }),
+        response: { 200: ok(Reconciliation, 'The check ran; `ok` says whether all agree') },
       },
     },
     async (req) => {

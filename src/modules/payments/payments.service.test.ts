@@ -61,7 +61,7 @@ describe('authorize with the test cards', () => {
     });
     expect(res).toEqual({ paymentId: expect.any(String), status: 'authorized' });
     expect(await payments.get(orderId)).toMatchObject({
-      payment_id: res.paymentId,
+      id: res.paymentId,
       status: 'authorized',
       authorized_minor: 1250,
       captured_minor: 0,

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
+import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { trackingFor } from '../tracking/index.ts';
 import { supportEvents } from './support.events.ts';
 import { supportRoutes } from './support.routes.ts';
+import { supportSchemas, TICKET_NEXT } from './support.schemas.ts';
 import { type SupportService, supportService } from './support.service.ts';
 import { registerSupportWorkflows, startSupportWorker } from './support.workflows.ts';
 
@@ -26,6 +28,13 @@ export const supportModule: ModuleDefinition = {
   // tracking: who may follow an order (customer, store, assigned driver, ops) is who may open a ticket about it.
   dependsOn: ['identity', 'tracking'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: supportSchemas,
+  apiTags: [
+    {
+      name: 'support',
+      description: `Tickets about an order or anything else; one nobody answers in time is escalated to ops. A ticket moves only along these transitions:\n\n${stateMachineText(TICKET_NEXT)}`,
+    },
+  ],
   registerWorkflows: (ctx) => registerSupportWorkflows(supportFor(ctx)),
   routes: (app, ctx) =>
     supportRoutes(app, supportFor(ctx), async (by, orderId) => {

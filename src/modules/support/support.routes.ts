@@ -2,7 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
+import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { Ticket, TicketPage } from './support.schemas.ts';
 import type { SupportService } from './support.service.ts';
 
 const Status = Type.Union([
@@ -33,6 +36,12 @@ export async function supportRoutes(
           message: Type.String({ minLength: 1, maxLength: 4000 }),
           order_id: Type.Optional(Uuid),
         }),
+        response: {
+          201: ok(ref(Ticket), 'Opened'),
+          200: ok(ref(Ticket), 'A repeat of an earlier request (same Idempotency-Key)'),
+          // NOT_FOUND: `order_id` names no order the caller may see; CONFLICT: a racing repeat.
+          ...problems('NOT_FOUND', 'CONFLICT'),
+        },
       },
     },
     async (req, reply) => {
@@ -54,9 +63,10 @@ export async function supportRoutes(
         summary: 'Your tickets (ops: all tickets), newest first',
         querystring: Strict({
           status: Type.Optional(Status),
-          before: Type.Optional(Uuid),
+          cursor: CursorParam,
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
         }),
+        response: { 200: ok(TicketPage, 'A page of tickets, newest first') },
       },
     },
     async (req) => service.list(callerOf(req), req.query),
@@ -66,7 +76,12 @@ export async function supportRoutes(
     '/v1/support/tickets/:id',
     {
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
-      schema: { tags: ['support'], summary: 'One ticket', params: Strict({ id: Uuid }) },
+      schema: {
+        tags: ['support'],
+        summary: 'One ticket',
+        params: Strict({ id: Uuid }),
+        response: { 200: ok(ref(Ticket), 'The ticket') },
+      },
     },
     async (req) => service.get(callerOf(req), req.params.id),
   );
@@ -80,6 +95,10 @@ export async function supportRoutes(
         summary: 'Resolve a ticket',
         params: Strict({ id: Uuid }),
         body: Strict({ resolution: Type.String({ minLength: 1, maxLength: 2000 }) }),
+        response: {
+          200: ok(ref(Ticket), 'Resolved'),
+          ...problems('CONFLICT'),
+        },
       },
     },
     async (req) => service.resolve(req.params.id, req.body.resolution),

@@ -4,6 +4,7 @@ import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import {
   SupportEventDefs,
   type TicketEventDefinition,
@@ -107,12 +108,15 @@ export function supportService(db: Db) {
       return view(row);
     },
 
-    async list(by: Principal, q: { status?: TicketStatus; before?: string; limit: number }) {
-      const rows = await repo.list({ ...q, ...(by.role === 'ops' ? {} : { openedBy: by.id }) });
-      return {
-        items: rows.map(view),
-        next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
-      };
+    /** A page of the tickets `by` may see, newest first (`cursor`: the previous page's last). */
+    async list(by: Principal, q: { status?: TicketStatus; cursor?: string; limit: number }) {
+      const rows = await repo.list({
+        status: q.status,
+        before: q.cursor ? idCursor.decode(q.cursor) : undefined,
+        limit: q.limit + 1,
+        ...(by.role === 'ops' ? {} : { openedBy: by.id }),
+      });
+      return pageFrom(rows, q.limit, view, (t) => idCursor.encode(t.id));
     },
 
     async resolve(id: string, resolution: string): Promise<TicketView> {

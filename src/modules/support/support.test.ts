@@ -176,6 +176,36 @@ describe('support tickets (the walking skeleton)', () => {
     expect(notResolver.statusCode).toBe(403);
   });
 
+  it("pages a caller's tickets newest first by cursor, the last page saying so", async () => {
+    const mine = await t.tokenFor('driver', 1);
+    const opened: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: mine,
+        payload: { subject: `Question ${i}`, message: 'paging' },
+      });
+      opened.push(res.json().id as string);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await t.request({
+        method: 'GET',
+        url: `/v1/support/tickets${query}`,
+        token: mine,
+      });
+      expect(page.statusCode).toBe(200);
+      const body = page.json() as { items: Array<{ id: string }>; next_cursor: string | null };
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items.map((x) => x.id));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...opened].reverse());
+  });
+
   it('rejects bad input with problem+json and writes nothing', async () => {
     const customer = await t.tokenFor('customer');
     const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(

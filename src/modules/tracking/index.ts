@@ -9,6 +9,7 @@ import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { OrderEventDefs, ordersFor } from '../orders/index.ts';
 import { trackingRoutes } from './tracking.routes.ts';
+import { trackingSchemas } from './tracking.schemas.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 import { trackingSocketChannel } from './tracking-socket.messages.ts';
 
@@ -112,6 +113,7 @@ export const trackingModule: ModuleDefinition = {
   sockets: [trackingSocketChannel],
   dependsOn: ['orders', 'dispatch', 'drivers', 'eta', 'catalog'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: trackingSchemas,
   routes: (app, ctx) => trackingRoutes(app, { tracking: trackingFor(ctx), bus: ctx.bus }),
   startWorker: async (ctx) => {
     const tracking = trackingFor(ctx);

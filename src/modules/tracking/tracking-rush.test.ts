@@ -130,13 +130,13 @@ async function readBack(orderId: string) {
   });
   const body = r.json() as {
     snapshot: { status: string };
-    messages: Array<{ type: string; status?: string }>;
+    items: Array<{ type: string; status?: string }>;
   };
   const eta = await t.request({ method: 'GET', url: `/v1/orders/${orderId}/eta`, token: customer });
   // Each ETA message's status, with the status of the last status message before it.
   const statuses: string[] = [];
   const etas: Array<{ for: unknown; after: string | undefined }> = [];
-  for (const m of body.messages) {
+  for (const m of body.items) {
     if (m.type === 'status') statuses.push(m.status as string);
     else etas.push({ for: m.status, after: statuses.at(-1) });
   }

@@ -8,9 +8,14 @@ import {
 } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 
-/** The statuses a tracked order shows: the order's and its delivery's, combined. */
+/**
+ * The statuses a tracked order shows: the order's and its delivery's, combined (every status of
+ * the ranking in tracking-status.ts; a test keeps the two the same).
+ */
 export const TRACKING_STATUSES = [
   'placed',
+  'payment_failed',
+  'authorizing',
   'authorized',
   'accepted',
   'preparing',

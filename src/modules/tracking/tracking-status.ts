@@ -68,3 +68,18 @@ export function mayMove(from: string, to: string, driverLetGo: boolean): boolean
     rankOf(to) < rankOf(from)
   );
 }
+
+/** Every status the stream shows, lowest rank first (statuses of one rank in the table's order). */
+export const STREAM_STATUSES: readonly string[] = Object.keys(RANK).sort(
+  (a, b) => rankOf(a) - rankOf(b),
+);
+
+/**
+ * The ranks as one line for the API document, written from the table: statuses of one rank
+ * grouped, lowest first (`placed → authorized → … → delivered | canceled | failed → returned`).
+ */
+export function rankDoc(): string {
+  const byRank = new Map<number, string[]>();
+  for (const s of STREAM_STATUSES) byRank.set(rankOf(s), [...(byRank.get(rankOf(s)) ?? []), s]);
+  return [...byRank.values()].map((group) => group.join(' | ')).join(' → ');
+}

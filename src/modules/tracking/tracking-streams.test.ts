@@ -59,13 +59,13 @@ interface Read {
 async function readBack(orderId: string): Promise<Read> {
   const tracking = await t.request({
     method: 'GET',
-    url: `/v1/orders/${orderId}/tracking?after=0`,
+    url: `/v1/orders/${orderId}/tracking`,
     token: customer,
   });
   expect(tracking.statusCode).toBe(200);
   const body = tracking.json() as {
     snapshot: { status: string };
-    messages: Array<{ type: string; status?: string }>;
+    items: Array<{ type: string; status?: string }>;
   };
   const read: Read = {
     statuses: ['authorized'],
@@ -73,7 +73,7 @@ async function readBack(orderId: string): Promise<Read> {
     snapshot: body.snapshot.status,
     eta: '',
   };
-  for (const m of body.messages) {
+  for (const m of body.items) {
     if (m.type === 'status') read.statuses.push(m.status as string);
     else read.etas.push({ for: m.status, after: read.statuses.at(-1) as string });
   }
@@ -154,5 +154,66 @@ describe('tracking streams under interleaved store and driver steps', () => {
     const read = await readBack(order.id);
     expect(read.statuses).toEqual(['authorized', 'accepted', 'assigned', 'at_store', 'picked_up']);
     expect(read.eta).toBe('picked_up');
+  });
+
+  it('pages the REST log by cursor: each page goes on where the last ended, the last says so', async () => {
+    const tracking = trackingFor(t.platform.ctx);
+    const order = await placeOrder(LIFECYCLES + 1);
+    const ids = {
+      orderId: order.id,
+      storeId: shop.storeId,
+      customerId: order.customer_id,
+      deliveryId: uuidv7(),
+      tripId: uuidv7(),
+      drivers: [uuidv7(), uuidv7()] as const,
+    };
+    for (const e of lifecycleEvents(ids, 'delivered')) await tracking.follow(e, { attempt: 1 });
+    const page = async (query: string) => {
+      const url = `/v1/orders/${order.id}/tracking${query}`;
+      const res = await t.request({ method: 'GET', url, token: customer });
+      expect(res.statusCode).toBe(200);
+      return res.json() as { items: Array<{ seq: number }>; next_cursor: string | null };
+    };
+    const all = await page('');
+    expect(all.next_cursor).toBeNull();
+    expect(all.items.length).toBeGreaterThan(2);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const next = await page(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(next.items.length).toBeLessThanOrEqual(2);
+      seen.push(...next.items.map((m) => m.seq));
+      cursor = next.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(all.items.map((m) => m.seq));
+    const beyond = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${order.id}/tracking?cursor=9999999999`,
+      token: customer,
+    });
+    expect(beyond.statusCode).toBe(400);
+  });
+
+  it('follows a declined order waiting for another card: its status is payment_failed', async () => {
+    const declined = await t.request({
+      method: 'POST',
+      url: '/v1/orders',
+      token: customer,
+      headers: { 'idempotency-key': `streams-declined-${uuidv7()}` },
+      payload: {
+        store_id: shop.storeId,
+        lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+        delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 19' },
+        payment: { card_token: 'tok_decline' },
+      },
+    });
+    expect(declined.statusCode).toBe(402);
+    const orderId = declined.json().order_id as string;
+    const url = `/v1/orders/${orderId}`;
+    const feed = await t.request({ method: 'GET', url: `${url}/tracking`, token: customer });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.json().snapshot.status).toBe('payment_failed');
+    const eta = await t.request({ method: 'GET', url: `${url}/eta`, token: customer });
+    expect(eta.json().status).toBe('payment_failed');
   });
 });

@@ -178,16 +178,16 @@ describe('tracking', () => {
         const r = (
           await t.request({
             method: 'GET',
-            url: `/v1/orders/${order.id}/tracking?after=${cursor}`,
+            url: `/v1/orders/${order.id}/tracking?cursor=${cursor}`,
             token: customer,
           })
         ).json();
-        return r.messages.some((m: { status?: string }) => m.status === 'assigned') ? r : null;
+        return r.items.some((m: { status?: string }) => m.status === 'assigned') ? r : null;
       },
       10_000,
       'assigned logged',
     );
-    expect(later.messages.map((m: { seq: number }) => m.seq)[0]).toBe(cursor + 1);
+    expect(later.items.map((m: { seq: number }) => m.seq)[0]).toBe(cursor + 1);
 
     const second = await subscribe(order.id, customer, cursor);
     await waitFor(
@@ -288,7 +288,7 @@ describe('tracking', () => {
             token: customer,
           })
         ).json();
-        return r.messages.length > 0 ? (r.messages as Array<{ seq: number }>) : null;
+        return r.items.length > 0 ? (r.items as Array<{ seq: number }>) : null;
       },
       10_000,
       'a logged message',

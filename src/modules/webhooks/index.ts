@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import { perPlatform } from '../../platform/context.ts';
+import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { dispatchEvents } from '../dispatch/index.ts';
 import { orderEvents } from '../orders/index.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
+import { DELIVERY_NEXT, webhooksSchemas } from './webhooks.schemas.ts';
 import { type WebhooksService, webhooksService } from './webhooks.service.ts';
 
 export const CONSUMER_WEBHOOKS = 'webhooks';
@@ -28,6 +30,13 @@ export const webhooksFor = perPlatform((ctx): WebhooksService =>
 export const webhooksModule: ModuleDefinition = {
   name: 'webhooks',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  schemas: webhooksSchemas,
+  apiTags: [
+    {
+      name: 'webhooks',
+      description: `Signed POSTs of order and delivery events to partners, retried with backoff. A delivery moves only along these transitions:\n\n${stateMachineText(DELIVERY_NEXT)}`,
+    },
+  ],
   routes: (app, ctx) => webhooksRoutes(app, webhooksFor(ctx)),
   startWorker: async (ctx) => {
     const service = webhooksFor(ctx);

@@ -4,8 +4,10 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { pageFrom, timeIdCursor } from '../../platform/http/page-cursor.ts';
 import {
   deliveriesRepository,
+  type Delivery,
   type DeliveryStatus,
   type Subscription,
   subscriptionsRepository,
@@ -19,6 +21,24 @@ const subscriptionView = (s: Subscription) => ({
   store_id: s.store_id,
   active: s.active,
   created_at: s.created_at.toISOString(),
+});
+
+type LoggedDelivery = Omit<Delivery, 'body'>;
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+const deliveryView = (d: LoggedDelivery) => ({
+  id: d.id,
+  subscription_id: d.subscription_id,
+  event_id: d.event_id,
+  event_type: d.event_type,
+  status: d.status,
+  attempts: d.attempts,
+  next_attempt_at: d.next_attempt_at.toISOString(),
+  last_status: d.last_status,
+  last_error: d.last_error,
+  created_at: d.created_at.toISOString(),
+  delivered_at: iso(d.delivered_at),
 });
 
 /** What ops do: subscribe partners, stop them, read a delivery log, send a dead delivery again. */
@@ -53,7 +73,14 @@ export function webhookAdmin(deps: {
       return { ...subscriptionView(row), secret };
     },
 
-    list: async () => (await subscriptions.newestFirst(500)).map(subscriptionView),
+    /** A page of subscriptions, newest first. */
+    async list(q: { cursor?: string | undefined; limit: number }) {
+      const after = q.cursor ? timeIdCursor.decode(q.cursor) : undefined;
+      const rows = await subscriptions.newestFirst(q.limit + 1, after);
+      return pageFrom(rows, q.limit, subscriptionView, (r) =>
+        timeIdCursor.encode(r.created_at, r.id),
+      );
+    },
 
     async disable(id: string) {
       if (!(await subscriptions.disable(id)))
@@ -61,14 +88,21 @@ export function webhookAdmin(deps: {
       deps.changed();
     },
 
-    deliveries: async (id: string, status?: DeliveryStatus) => ({
-      items: await deliveries.log(id, status, 200),
-    }),
+    /** A page of a subscription's delivery log, newest first. */
+    async deliveries(
+      id: string,
+      q: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
+    ) {
+      const after = q.cursor ? timeIdCursor.decode(q.cursor) : undefined;
+      const rows = await deliveries.log(id, q.status, q.limit + 1, after);
+      return pageFrom(rows, q.limit, deliveryView, (r) => timeIdCursor.encode(r.created_at, r.id));
+    },
 
+    /** A dead delivery sent again: due now, its attempts counted from zero. */
     async retry(subscriptionId: string, deliveryId: string) {
-      if (!(await deliveries.revive(subscriptionId, deliveryId, new Date(clock.now()))))
-        throw new AppError('NOT_FOUND', `No dead delivery ${deliveryId}`);
-      return { id: deliveryId, status: 'pending' as const };
+      const row = await deliveries.revive(subscriptionId, deliveryId, new Date(clock.now()));
+      if (!row) throw new AppError('NOT_FOUND', `No dead delivery ${deliveryId}`);
+      return deliveryView(row);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 
 /** A partner's subscription (migrations/0001_webhooks.sql). */
@@ -43,6 +43,34 @@ interface Tables {
 export type Subscription = Selectable<WebhookSubscriptionsTable>;
 export type Delivery = Selectable<WebhookDeliveriesTable>;
 
+/** Where a newest-first page ended: its last row's time and id. */
+export interface PageKey {
+  at: Date;
+  id: string;
+}
+
+/** Rows after `k` in newest-first order: older, or as old with a smaller id. */
+const olderThan = (
+  eb: ExpressionBuilder<Tables, 'webhook_subscriptions' | 'webhook_deliveries'>,
+  k: PageKey,
+) =>
+  eb.or([eb('created_at', '<', k.at), eb.and([eb('created_at', '=', k.at), eb('id', '<', k.id)])]);
+
+/** The columns of the delivery log: everything but the body. */
+const LOGGED = [
+  'id',
+  'subscription_id',
+  'event_id',
+  'event_type',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_status',
+  'last_error',
+  'created_at',
+  'delivered_at',
+] as const;
+
 export function subscriptionsRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
@@ -52,11 +80,14 @@ export function subscriptionsRepository(db: Db) {
     byIds: (ids: readonly string[]) =>
       q.selectFrom('webhook_subscriptions').selectAll().where('id', 'in', ids).execute(),
 
-    newestFirst: (limit: number) =>
+    /** Newest first; `after`: the last row of the previous page. */
+    newestFirst: (limit: number, after?: PageKey) =>
       q
         .selectFrom('webhook_subscriptions')
         .selectAll()
+        .$if(after !== undefined, (qb) => qb.where((eb) => olderThan(eb, after as PageKey)))
         .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
         .limit(limit)
         .execute(),
 
@@ -89,39 +120,32 @@ export function deliveriesRepository(db: Db) {
         .execute();
     },
 
-    /** A subscription's delivery log, newest first, without the bodies. */
-    log(subscriptionId: string, status: DeliveryStatus | undefined, limit: number) {
+    /** A subscription's delivery log, newest first, without the bodies; `after`: a page's last row. */
+    log(
+      subscriptionId: string,
+      status: DeliveryStatus | undefined,
+      limit: number,
+      after?: PageKey,
+    ) {
       let query = q
         .selectFrom('webhook_deliveries')
-        .select([
-          'id',
-          'event_id',
-          'event_type',
-          'status',
-          'attempts',
-          'next_attempt_at',
-          'last_status',
-          'last_error',
-          'created_at',
-          'delivered_at',
-        ])
+        .select(LOGGED)
         .where('subscription_id', '=', subscriptionId);
       if (status) query = query.where('status', '=', status);
-      return query.orderBy('created_at', 'desc').limit(limit).execute();
+      if (after) query = query.where((eb) => olderThan(eb, after));
+      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
 
-    /** A dead delivery of this subscription made due again; false when there is none. */
-    async revive(subscriptionId: string, deliveryId: string, now: Date): Promise<boolean> {
-      const r = await q
+    /** A dead delivery of this subscription made due again, as the log shows it; undefined when none. */
+    revive: (subscriptionId: string, deliveryId: string, now: Date) =>
+      q
         .updateTable('webhook_deliveries')
         .set({ status: 'pending', attempts: 0, next_attempt_at: now })
         .where('id', '=', deliveryId)
         .where('subscription_id', '=', subscriptionId)
         .where('status', '=', 'dead')
-        .returning('id')
-        .executeTakeFirst();
-      return r !== undefined;
-    },
+        .returning(LOGGED)
+        .executeTakeFirst(),
 
     /**
      * Claims up to `limit` due deliveries by moving them to `lease`: another sender skips the

@@ -1,15 +1,34 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
+import { empty, ok, ref } from '../../platform/http/contract.ts';
+import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import {
+  DeliveryPage,
+  NewWebhookSubscription,
+  SubscriptionPage,
+  WebhookDelivery,
+} from './webhooks.schemas.ts';
 import type { WebhooksService } from './webhooks.service.ts';
+
+const tags = ['webhooks'];
+const Page = {
+  cursor: CursorParam,
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
 
 export async function webhooksRoutes(
   scope: FastifyInstance,
   webhooks: WebhooksService,
 ): Promise<void> {
+  subscriptionRoutes(scope, webhooks);
+  deliveryRoutes(scope, webhooks);
+}
+
+/** Subscribe, list and stop partner subscriptions. */
+function subscriptionRoutes(scope: FastifyInstance, webhooks: WebhooksService): void {
   const app = typed(scope);
-  const tags = ['webhooks'];
   app.post(
     '/v1/ops/webhooks',
     {
@@ -29,6 +48,7 @@ export async function webhooksRoutes(
           }),
           store_id: Type.Optional(Uuid),
         }),
+        response: { 201: ok(ref(NewWebhookSubscription), 'Subscribed; keep the secret') },
       },
     },
     async (req, reply) => {
@@ -38,20 +58,38 @@ export async function webhooksRoutes(
   );
   app.get(
     '/v1/ops/webhooks',
-    { config: { auth: ['ops'] }, schema: { tags, summary: 'Webhook subscriptions' } },
-    async () => ({ items: await webhooks.list() }),
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags,
+        summary: 'Webhook subscriptions, newest first (stopped ones included)',
+        querystring: Strict(Page),
+        response: { 200: ok(SubscriptionPage, 'A page of subscriptions') },
+      },
+    },
+    async (req) => webhooks.list(req.query),
   );
   app.delete(
     '/v1/ops/webhooks/:id',
     {
       config: { auth: ['ops'] },
-      schema: { tags, summary: 'Stop a subscription', params: Strict({ id: Uuid }) },
+      schema: {
+        tags,
+        summary: 'Stop a subscription',
+        params: Strict({ id: Uuid }),
+        response: { 204: empty('Stopped') },
+      },
     },
     async (req, reply) => {
       await webhooks.disable(req.params.id);
       return reply.code(204).send();
     },
   );
+}
+
+/** A subscription's delivery log, and sending a dead delivery again. */
+function deliveryRoutes(scope: FastifyInstance, webhooks: WebhooksService): void {
+  const app = typed(scope);
   app.get(
     '/v1/ops/webhooks/:id/deliveries',
     {
@@ -64,10 +102,12 @@ export async function webhooksRoutes(
           status: Type.Optional(
             Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
           ),
+          ...Page,
         }),
+        response: { 200: ok(DeliveryPage, 'A page of the log, newest first') },
       },
     },
-    async (req) => webhooks.deliveries(req.params.id, req.query.status),
+    async (req) => webhooks.deliveries(req.params.id, req.query),
   );
   app.post(
     '/v1/ops/webhooks/:id/deliveries/:deliveryId/retry',
@@ -77,6 +117,7 @@ export async function webhooksRoutes(
         tags,
         summary: 'Send a dead delivery again',
         params: Strict({ id: Uuid, deliveryId: Uuid }),
+        response: { 200: ok(ref(WebhookDelivery), 'Due again at once (pending)') },
       },
     },
     async (req) => webhooks.retry(req.params.id, req.params.deliveryId),

@@ -174,6 +174,33 @@ describe('partner webhooks', () => {
     expect(elsewhere.got).toHaveLength(0);
   });
 
+  it('lists subscriptions a page at a time, newest first, and shows a stopped one as inactive', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++)
+      made.push((await subscribe(`https://example.com/p${i}`, ['orders.*'])).id);
+    expect(
+      (await t.request({ method: 'DELETE', url: `/v1/ops/webhooks/${made[0]}`, token: ops }))
+        .statusCode,
+    ).toBe(204);
+    const seen: Array<{ id: string; active: boolean }> = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await t.request({ method: 'GET', url: `/v1/ops/webhooks${query}`, token: ops });
+      expect(page.statusCode).toBe(200);
+      const body = page.json() as {
+        items: Array<{ id: string; active: boolean }>;
+        next_cursor: string | null;
+      };
+      seen.push(...body.items);
+      cursor = body.next_cursor;
+    } while (cursor);
+    const ours = seen.filter((x) => made.includes(x.id));
+    expect(ours.map((x) => x.id)).toEqual([...made].reverse());
+    expect(ours.find((x) => x.id === made[0])?.active).toBe(false);
+    expect(new Set(seen.map((x) => x.id)).size).toBe(seen.length);
+  });
+
   it('refuses bad subscriptions and non-ops callers', async () => {
     for (const payload of [
       { partner_name: 'P', url: 'ftp://example.com/x', events: ['orders.*'] },

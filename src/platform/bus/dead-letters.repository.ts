@@ -47,11 +47,12 @@ export async function recordDeadLetter(
 
 export function listDeadLetterRows(
   db: Db,
-  q: { consumer?: string; pending: boolean; limit: number },
+  q: { consumer?: string; pending: boolean; before?: number; limit: number },
 ): Promise<DeadLetterRow[]> {
   let query = deadLetters(db).selectFrom('dead_letters').selectAll();
   if (q.consumer !== undefined) query = query.where('consumer', '=', q.consumer);
   if (q.pending) query = query.where('replayed_at', 'is', null);
+  if (q.before !== undefined) query = query.where('id', '<', q.before);
   return query.orderBy('id', 'desc').limit(q.limit).execute();
 }
 

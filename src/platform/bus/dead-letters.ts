@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.ts';
+import { intCursor, pageFrom } from '../http/page-cursor.ts';
 import type { Stoppable } from '../module.ts';
 import { runPeriodically } from '../periodic.ts';
 import {
@@ -37,11 +38,18 @@ const view = (r: DeadLetterRow): DeadLetterView => ({
   replayed_at: r.replayed_at?.toISOString() ?? null,
 });
 
+/** A page of dead letters, newest first (`cursor`: where the previous page ended). */
 export async function listDeadLetters(
   db: Db,
-  q: { consumer?: string; pending: boolean; limit: number },
-): Promise<DeadLetterView[]> {
-  return (await listDeadLetterRows(db, q)).map(view);
+  q: { consumer?: string; pending: boolean; cursor?: string; limit: number },
+): Promise<{ items: DeadLetterView[]; next_cursor: string | null }> {
+  const rows = await listDeadLetterRows(db, {
+    consumer: q.consumer,
+    pending: q.pending,
+    before: q.cursor ? intCursor.decode(q.cursor) : undefined,
+    limit: q.limit + 1,
+  });
+  return pageFrom(rows, q.limit, view, (r) => intCursor.encode(r.id));
 }
 
 /** Marks a dead letter for replay; a worker running its consumer picks it up. */

@@ -11,7 +11,7 @@ import { serveAsyncApi } from './asyncapi-route.ts';
 import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
-import { opsRoutes } from './ops-routes.ts';
+import { opsRoutes, opsSchemas } from './ops-routes.ts';
 import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
@@ -69,6 +69,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
+  for (const s of opsSchemas) app.addSchema(s);
   for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
   await app.register(async (scope) => opsRoutes(scope, ctx));

@@ -1,6 +1,13 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { TEST_CARD_TOKENS, testCardsDoc } from '../../modules/payments/index.ts';
+
+// OpenAPI 3.1 schemas are JSON Schema 2020-12 (tuples as prefixItems).
+const Ajv = Ajv2020Module.default ?? Ajv2020Module;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -67,5 +74,29 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(checkout.responses['429'].headers)).toContain('Retry-After');
     expect(Object.keys(checkout.responses['401'].headers)).toContain('X-Request-Id');
     expect(doc.components.schemas.Problem.properties.code.enum).toContain('PAYMENT_DECLINED');
+    // The fake provider's test cards, written from its card table.
+    expect(checkout.description).toContain(testCardsDoc());
+    const card = checkout.requestBody.content['application/json'].schema.properties.payment;
+    expect(card.properties.card_token.examples).toEqual([...TEST_CARD_TOKENS]);
+  });
+
+  it("gives examples that match their component's schema", async () => {
+    const doc = JSON.parse((await t.request({ method: 'GET', url: '/openapi.json' })).body) as {
+      components: { schemas: Record<string, { examples?: unknown[] }> };
+    };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      const validate = ajv.compile({ $ref: `doc#/components/schemas/${name}` });
+      for (const example of schema.examples ?? []) {
+        checked += 1;
+        if (!validate(example)) wrong.push(`${name}: ${ajv.errorsText(validate.errors)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(10);
   });
 });

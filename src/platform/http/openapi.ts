@@ -120,7 +120,9 @@ function tuplesAsPrefixItems(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tuplesAsPrefixItems);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = tuplesAsPrefixItems(v);
+  // Examples are data, not schemas: a page's `items: [...]` is no tuple.
+  for (const [k, v] of Object.entries(node))
+    out[k] = k === 'examples' && Array.isArray(v) ? v : tuplesAsPrefixItems(v);
   if (Array.isArray(out.items)) {
     out.prefixItems = out.items;
     out.items = false;
