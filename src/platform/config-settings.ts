@@ -12,6 +12,7 @@ import {
   whole,
 } from './config-schema.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
+import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
 export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -279,6 +280,7 @@ export const SETTINGS = {
     maximum: 3600,
   }),
   ...EDGE_SETTINGS,
+  ...RETENTION_SETTINGS,
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

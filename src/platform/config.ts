@@ -61,12 +61,24 @@ export interface Config {
   dispatch: DispatchSettings;
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
   rateLimits: RateLimitSettings;
+  retention: RetentionSettings;
 }
 
 export interface SocketSettings {
   ticketTtlS: number;
   /** Origins allowed besides the API's own, normalized (`*` allows any). */
   allowedOrigins: string[];
+}
+
+/** How long each growing table keeps its rows (the worker role prunes them). */
+export interface RetentionSettings {
+  locationDays: number;
+  inboxDays: number;
+  outboxHours: number;
+  trackingDays: number;
+  webhookDays: number;
+  deadLetterDays: number;
+  workflowDays: number;
 }
 
 export interface RateLimitSettings {
@@ -170,6 +182,15 @@ export function loadConfig(
       timeoutMs: s.rateLimitTimeoutMs,
       breakAfter: s.rateLimitBreakAfter,
       halfOpenAfterMs: s.rateLimitHalfOpenMs,
+    },
+    retention: {
+      locationDays: s.locationRetentionDays,
+      inboxDays: s.inboxRetentionDays,
+      outboxHours: s.outboxRetentionHours,
+      trackingDays: s.trackingRetentionDays,
+      webhookDays: s.webhookRetentionDays,
+      deadLetterDays: s.deadLetterRetentionDays,
+      workflowDays: s.workflowRetentionDays,
     },
   };
   checkSharedServices(config);

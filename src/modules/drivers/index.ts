@@ -12,6 +12,7 @@ import { driversSchemas } from './drivers.schemas.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
 import { createLocationHistory } from './location-history.ts';
 import { createLocationIngest } from './location-ingest.ts';
+import { startLocationRetention } from './location-retention.ts';
 
 export { type DriverRow, type DriverStatus, VEHICLES, type Vehicle } from './drivers.repository.ts';
 export {
@@ -70,7 +71,10 @@ export const driversModule: ModuleDefinition = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: driversSchemas,
   routes: async (app, ctx) => {
-    const history = createLocationHistory(ctx.db, ctx.logger);
+    const history = createLocationHistory(ctx.db, ctx.logger, {
+      clock: ctx.clock,
+      retentionDays: ctx.config.retention.locationDays,
+    });
     const ingest = createLocationIngest({
       geo: driversFor(ctx).positions,
       history,
@@ -82,8 +86,9 @@ export const driversModule: ModuleDefinition = {
     app.addHook('onClose', async () => history.stop());
     await driversRoutes(app, { drivers: driversFor(ctx).service, ingest, bus: ctx.bus });
   },
-  // The live index holds nothing that cannot be rebuilt: after a Redis loss, drivers' last stored
-  // positions put them back until their next upload.
+  // The history's day partitions are made ahead and dropped past retention. The live index holds
+  // nothing that cannot be rebuilt: after a Redis loss, drivers' last stored positions put them
+  // back until their next upload.
   startWorker: async (ctx) => {
     const { positions, service } = driversFor(ctx);
     if ((await positions.size()) === 0) {
@@ -96,6 +101,11 @@ export const driversModule: ModuleDefinition = {
       );
       if (points.length > 0) await positions.upsert(points);
     }
-    return { stop: async () => {} };
+    return startLocationRetention({
+      db: ctx.db,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      retentionDays: ctx.config.retention.locationDays,
+    });
   },
 };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
+import { schedulePruning } from '../../platform/db/prune-schedule.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
@@ -8,6 +9,7 @@ import { DispatchEventDefs } from '../dispatch/index.ts';
 import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { OrderEventDefs, ordersFor } from '../orders/index.ts';
+import { trackingMessagesPrune } from './tracking-retention.ts';
 import { trackingRoutes } from './tracking.routes.ts';
 import { trackingSchemas } from './tracking.schemas.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
@@ -138,8 +140,13 @@ export const trackingModule: ModuleDefinition = {
       () => tracking.refreshEtas(),
       ctx.logger,
     );
+    const pruning = schedulePruning(
+      [trackingMessagesPrune(ctx.db, ctx.config.retention.trackingDays)],
+      ctx,
+    );
     return {
       stop: async () => {
+        await pruning.stop();
         await moves.stop();
         await refresh.stop();
         await sub.close();

@@ -1,5 +1,14 @@
-import type { ColumnType, Generated, Kysely, NotNull, Selectable, Updateable } from 'kysely';
+import {
+  type ColumnType,
+  type Generated,
+  type Kysely,
+  type NotNull,
+  type Selectable,
+  sql,
+  type Updateable,
+} from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import { deleteSelected } from '../../platform/db/prune.ts';
 
 /**
  * What tracking knows of each order it follows (migrations/0001–0002): enough to estimate
@@ -168,6 +177,29 @@ export function trackingMessagesRepository(db: Db) {
       at: Date;
     }): Promise<void> {
       await q.insertInto('tracking_messages').values(m).execute();
+    },
+
+    /**
+     * Deletes at most `limit` messages of orders whose tracking ended before `before` (the row's
+     * last change); an order still in flight keeps its whole log, however old. A reconnecting
+     * client then gets the snapshot, which holds the order's last state, and no log after it.
+     */
+    pruneEnded(before: Date, limit: number): Promise<number> {
+      return deleteSelected(
+        db,
+        'tracking_messages',
+        q
+          .selectFrom('tracking_messages as m')
+          .innerJoin('tracking_orders as o', 'o.order_id', 'm.order_id')
+          // Raw: the message row's address (ROW_ADDRESS, qualified for the join).
+          .select(sql<string>`m.ctid`.as('ctid'))
+          .where('m.at', '<', before)
+          .where('o.active', '=', false)
+          .where('o.updated_at', '<', before)
+          .limit(limit)
+          .forUpdate('m')
+          .skipLocked(),
+      );
     },
 
     after: (orderId: string, after: number, limit: number) =>

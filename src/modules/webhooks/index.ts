@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import { perPlatform } from '../../platform/context.ts';
+import { schedulePruning } from '../../platform/db/prune-schedule.ts';
 import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { dispatchEvents } from '../dispatch/index.ts';
 import { orderEvents } from '../orders/index.ts';
+import { webhookDeliveriesPrune } from './webhooks-retention.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { DELIVERY_NEXT, webhooksSchemas } from './webhooks.schemas.ts';
 import { type WebhooksService, webhooksService } from './webhooks.service.ts';
@@ -53,8 +55,13 @@ export const webhooksModule: ModuleDefinition = {
       () => service.sendDue(),
       ctx.logger,
     );
+    const pruning = schedulePruning(
+      [webhookDeliveriesPrune(ctx.db, ctx.config.retention.webhookDays)],
+      ctx,
+    );
     return {
       stop: async () => {
+        await pruning.stop();
         await sender.stop();
         await sub.close();
         await service.drain();

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../../platform/db/prune.ts';
 
 /** A partner's subscription (migrations/0001_webhooks.sql). */
 export interface WebhookSubscriptionsTable {
@@ -168,6 +169,25 @@ export function deliveriesRepository(db: Db) {
         )
         .returningAll()
         .execute(),
+
+    /**
+     * Deletes at most `limit` deliveries created before `before` that are settled (delivered or
+     * dead); a pending one is kept until it settles.
+     */
+    pruneSettled(before: Date, limit: number): Promise<number> {
+      return deleteSelected(
+        db,
+        'webhook_deliveries',
+        q
+          .selectFrom('webhook_deliveries')
+          .select(ROW_ADDRESS)
+          .where('created_at', '<', before)
+          .where('status', 'in', ['delivered', 'dead'])
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      );
+    },
 
     async recordAttempt(id: string, outcome: Updateable<WebhookDeliveriesTable>): Promise<void> {
       await q.updateTable('webhook_deliveries').set(outcome).where('id', '=', id).execute();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../db/prune.ts';
 
 export interface SocketTicketsTable {
   hash: string;
@@ -43,6 +44,21 @@ export function socketTicketsRepository(db: Db) {
         .insertInto('socket_tickets')
         .values(row)
         .execute();
+    },
+
+    /** Deletes at most `limit` tickets expired at `now` (the ones nobody used). */
+    pruneExpired(now: Date, limit: number): Promise<number> {
+      return deleteSelected(
+        db,
+        'socket_tickets',
+        q
+          .selectFrom('socket_tickets')
+          .select(ROW_ADDRESS)
+          .where('expires_at', '<', now)
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      );
     },
 
     /** Takes the ticket out: of several processes presenting it at once, exactly one gets the row. */

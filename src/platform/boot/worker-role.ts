@@ -4,17 +4,17 @@ import type { EventHandler } from '../bus/port.ts';
 import { type OutboxRelay, startOutboxRelay } from '../bus/relay.ts';
 import type { PlatformContext } from '../context.ts';
 import type { Database } from '../db/pool.ts';
-import { pruneIdempotencyKeys } from '../idempotency/idempotency.repository.ts';
+import { schedulePruning } from '../db/prune-schedule.ts';
 import type { ModuleDefinition, Stoppable } from '../module.ts';
-import { runPeriodically } from '../periodic.ts';
+import { workflowsLaunched } from '../workflows/engine.ts';
+import { platformPruneJobs } from './retention.ts';
 import type { StopStack } from './stop-stack.ts';
 
-const PRUNE_KEYS_EVERY_MS = 3_600_000;
-
 /**
- * The worker role: module consumers, the dead-letter replayer, the outbox relay and the hourly
- * prune of idempotency keys. Consumers subscribe before the relay starts, so the first events
- * find them listening.
+ * The worker role: module consumers, the dead-letter replayer, the outbox relay and the prunes of
+ * the platform's growing tables (outbox, inbox, idempotency keys, socket tickets, dead letters,
+ * finished workflows). Consumers subscribe before the relay starts, so the first events find
+ * them listening.
  */
 export async function startWorkerRole(p: {
   ctx: PlatformContext;
@@ -45,12 +45,10 @@ export async function startWorkerRole(p: {
     onPublished: (n) => ctx.metrics.eventsPublished.inc(n),
   });
   stack.push('outbox-relay', relay.stop);
-  const sweeper = runPeriodically(
-    'idempotency prune',
-    PRUNE_KEYS_EVERY_MS,
-    () => pruneIdempotencyKeys(database.db),
-    logger,
-  );
-  stack.push('sweeper', sweeper.stop);
+  const jobs = platformPruneJobs(database.db, ctx.config.retention, {
+    workflows: workflowsLaunched(),
+  });
+  const pruning = schedulePruning(jobs, { clock: ctx.clock, logger });
+  stack.push('platform-prune', pruning.stop);
   return relay;
 }

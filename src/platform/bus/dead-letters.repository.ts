@@ -1,5 +1,6 @@
 import { type ColumnType, type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../db/prune.ts';
 import type { DomainEvent } from './event.ts';
 
 interface DeadLettersTable {
@@ -101,4 +102,19 @@ export async function markReplayFailed(trx: Db, id: number, error: string): Prom
     .set((eb) => ({ replay_requested_at: null, attempts: eb('attempts', '+', 1), error }))
     .where('id', '=', id)
     .execute();
+}
+
+/** Deletes at most `limit` dead letters replayed before `before`; one never replayed is kept. */
+export function pruneReplayedDeadLetters(db: Db, before: Date, limit: number): Promise<number> {
+  return deleteSelected(
+    db,
+    'dead_letters',
+    deadLetters(db)
+      .selectFrom('dead_letters')
+      .select(ROW_ADDRESS)
+      .where('replayed_at', '<', before)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
 }

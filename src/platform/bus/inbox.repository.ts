@@ -1,5 +1,6 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Db } from '../db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../db/prune.ts';
 
 interface InboxTable {
   consumer: string;
@@ -15,4 +16,22 @@ export async function claimInbox(trx: Db, consumer: string, eventId: string): Pr
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Deletes at most `limit` inbox rows recorded before `before`: their events can no longer be
+ * redelivered (the retention outlives the bus's redelivery horizon).
+ */
+export function pruneInbox(db: Db, before: Date, limit: number): Promise<number> {
+  return deleteSelected(
+    db,
+    'inbox',
+    (db as Kysely<{ inbox: InboxTable }>)
+      .selectFrom('inbox')
+      .select(ROW_ADDRESS)
+      .where('processed_at', '<', before)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
 }

@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../db/prune.ts';
 import { assertProduced, type DeclaredEvent, type EventDefinition } from './declared-event.ts';
 
 /** The NOTIFY channel a commit that wrote events signals, and the relay listens on. */
@@ -181,13 +182,22 @@ export async function markPublished(trx: Db, ids: readonly string[]): Promise<vo
     .execute();
 }
 
-/** Published rows are kept a while for inspection, then removed. */
-export async function pruneOutbox(db: Db, olderThanHours = 24): Promise<number> {
-  const res = await outbox(db)
-    .deleteFrom('outbox')
-    .where('published_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`)
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+/**
+ * Deletes at most `limit` rows published before `before` (kept a while for inspection; the rows
+ * another pruner holds are skipped). Unpublished rows are never deleted.
+ */
+export function prunePublishedOutbox(db: Db, before: Date, limit: number): Promise<number> {
+  return deleteSelected(
+    db,
+    'outbox',
+    outbox(db)
+      .selectFrom('outbox')
+      .select(ROW_ADDRESS)
+      .where('published_at', '<', before)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
 }
 
 /**

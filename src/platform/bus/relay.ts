@@ -5,13 +5,12 @@ import type { Stoppable } from '../module.ts';
 import { runPeriodically } from '../periodic.ts';
 import { retryDelayMs } from '../retry.ts';
 import { relayOutboxBatch } from './outbox.ts';
-import { listenForOutbox, pruneOutbox, unlistenForOutbox } from './outbox.repository.ts';
+import { listenForOutbox, unlistenForOutbox } from './outbox.repository.ts';
 import type { EventBus } from './port.ts';
 
 const RELAY_BATCH = 200;
 /** While the bus is down, reads are retried from 200 ms, doubling up to 10 s. */
 const RELAY_BACKOFF = { initialDelayMs: 200, maxDelayMs: 10_000 };
-const PRUNE_EVERY_MS = 3_600_000;
 
 export type OutboxRelay = Stoppable;
 
@@ -32,7 +31,6 @@ export function startOutboxRelay(opts: {
 }): OutboxRelay {
   const { db, bus } = opts;
   let stopping = false;
-  let lastPrune = 0;
 
   async function relayAll(): Promise<void> {
     let n: number;
@@ -41,10 +39,6 @@ export function startOutboxRelay(opts: {
       if (n > 0) opts.onPublished?.(n);
       // A short batch took all there was; what commits later notifies again.
     } while (n === RELAY_BATCH && !stopping);
-    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
-      lastPrune = Date.now();
-      await pruneOutbox(db);
-    }
   }
 
   const loop = runPeriodically('outbox relay', opts.pollMs ?? 500, relayAll, opts.logger, {

@@ -1,6 +1,7 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import { STALE_AFTER_S } from '../db/live-processes.repository.ts';
 import type { Db } from '../db/pool.ts';
+import { deleteSelected, ROW_ADDRESS } from '../db/prune.ts';
 
 interface IdempotencyKeysTable {
   scope: string;
@@ -112,10 +113,17 @@ export async function deleteKey(db: Db, scope: string, key: string): Promise<voi
     .execute();
 }
 
-export async function pruneIdempotencyKeys(db: Db): Promise<number> {
-  const res = await keys(db)
-    .deleteFrom('idempotency_keys')
-    .where('expires_at', '<', sql<Date>`now()`)
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+/** Deletes at most `limit` keys expired at `now` (a key another request holds is skipped). */
+export function pruneIdempotencyKeys(db: Db, now: Date, limit: number): Promise<number> {
+  return deleteSelected(
+    db,
+    'idempotency_keys',
+    keys(db)
+      .selectFrom('idempotency_keys')
+      .select(ROW_ADDRESS)
+      .where('expires_at', '<', now)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
 }
