@@ -2,9 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { defineEvent } from '../../platform/bus/declared-event.ts';
 import { Uuid } from '../../platform/contract/schemas.ts';
 
+/** Event types the identity module emits (payload version 1). */
+export const IdentityEvents = { SIGN_IN_LOCKED: 'identity.sign_in_locked' } as const;
+
 export const IdentityEventDefs = {
   SIGN_IN_LOCKED: defineEvent(
-    'identity.sign_in_locked',
+    IdentityEvents.SIGN_IN_LOCKED,
     Type.Object({
       user_id: Uuid,
       failures: Type.Integer({ minimum: 1, description: 'Failed sign-ins in a row' }),

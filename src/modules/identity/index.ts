@@ -25,4 +25,4 @@ export const identityModule: ModuleDefinition = {
   routes: (app, ctx) => identityRoutes(app, identityFor(ctx)),
 };
 
-export { IdentityEventDefs } from './identity.events.ts';
+export { IdentityEventDefs, IdentityEvents } from './identity.events.ts';

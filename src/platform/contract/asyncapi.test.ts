@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { CatalogEvents } from '../../modules/catalog/index.ts';
 import { DispatchEvents } from '../../modules/dispatch/index.ts';
+import { IdentityEvents } from '../../modules/identity/index.ts';
 import { allModules } from '../../modules/index.ts';
 import { OrderEvents } from '../../modules/orders/index.ts';
 import { PaymentEvents } from '../../modules/payments/index.ts';
@@ -35,7 +36,14 @@ afterAll(async () => {
 
 const contract = asyncContractOf(allModules);
 /** Every event type the modules name in their exported constants. */
-const CONSTANTS = [CatalogEvents, DispatchEvents, OrderEvents, PaymentEvents, SupportEvents]
+const CONSTANTS = [
+  CatalogEvents,
+  DispatchEvents,
+  IdentityEvents,
+  OrderEvents,
+  PaymentEvents,
+  SupportEvents,
+]
   .flatMap((c) => Object.values(c))
   .sort();
 
