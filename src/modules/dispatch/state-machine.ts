@@ -6,12 +6,5 @@ export function sourcesOf<S extends string>(table: Transitions<S>, to: S): S[] {
   return (Object.keys(table) as S[]).filter((from) => table[from].includes(to));
 }
 
-/** The table as API documentation: "a → b | c; b → c; final: c". */
-export function transitionsText<S extends string>(table: Transitions<S>): string {
-  const entries = Object.entries(table) as Array<[S, readonly S[]]>;
-  const moves = entries
-    .filter(([, to]) => to.length > 0)
-    .map(([s, to]) => `${s} → ${to.join(' | ')}`);
-  const final = entries.filter(([, to]) => to.length === 0).map(([s]) => s);
-  return [...moves, ...(final.length > 0 ? [`final: ${final.join(', ')}`] : [])].join('; ');
-}
+/** The table as API documentation: "a → b | c; b → c; final: c" (one writer for every module). */
+export { transitionsDoc as transitionsText } from '../../platform/http/transitions-doc.ts';
