@@ -58,6 +58,8 @@ describeWithServices('rate limits across processes', services, () => {
     const N = 900;
     let next = 0;
     const statuses: number[] = [];
+    /** Answers other than 200 and 429, by status and problem code. */
+    const other = new Map<string, number>();
     const sources = new Set<string>();
     async function lane(base: string) {
       for (;;) {
@@ -65,13 +67,26 @@ describeWithServices('rate limits across processes', services, () => {
         if (i >= N) return;
         const res = await fetch(`${base}/v1/categories`);
         statuses.push(res.status);
-        await res.arrayBuffer();
+        const body = await res.text();
+        if (res.status !== 200 && res.status !== 429) {
+          const code = res.headers.get('content-type')?.includes('json')
+            ? (JSON.parse(body) as { code?: string }).code
+            : body.slice(0, 40);
+          const key = `${res.status} ${code}`;
+          other.set(key, (other.get(key) ?? 0) + 1);
+        }
       }
     }
     await Promise.all(bases.flatMap((b) => Array.from({ length: 30 }, () => lane(b))));
-    const admitted = statuses.filter((s) => s === 200).length;
     const refused = statuses.filter((s) => s === 429).length;
-    expect(admitted + refused).toBe(N);
+    // A request the limiter let through may still be shed further on when the machine is saturated
+    // (503 OVERLOADED or DEPENDENCY_UNAVAILABLE, a problem with a code); it used the budget all the
+    // same. Anything else is a defect.
+    const shed = [...other.keys()].filter(
+      (k) => !/^503 (OVERLOADED|DEPENDENCY_UNAVAILABLE)$/.test(k),
+    );
+    expect(shed, JSON.stringify(Object.fromEntries(other))).toEqual([]);
+    const admitted = N - refused;
     // Exactly the limit when every check reaches Redis; within 3 % if some fell back to local shares.
     expect(Math.abs(admitted - LIMIT)).toBeLessThanOrEqual(LIMIT * 0.03);
     for (const base of bases) {
@@ -83,7 +98,7 @@ describeWithServices('rate limits across processes', services, () => {
     }
     expect(sources.has('redis')).toBe(true);
     process.stdout.write(
-      `rate limit across 3 processes: ${admitted} of ${N} admitted for a limit of ${LIMIT}; decided by ${[...sources].join(', ')}\n`,
+      `rate limit across 3 processes: ${admitted} of ${N} admitted for a limit of ${LIMIT}; decided by ${[...sources].join(', ')}; other answers ${JSON.stringify(Object.fromEntries(other))}\n`,
     );
   });
 });

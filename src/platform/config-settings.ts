@@ -239,6 +239,13 @@ export const SETTINGS = {
     minimum: 5,
     maximum: 600,
   }),
+  dispatchTickMs: whole({
+    env: 'LASTMILE_DISPATCH_TICK_MS',
+    description: "Milliseconds between the dispatcher's passes over expired offers and due trips",
+    default: 500,
+    minimum: 50,
+    maximum: 3_600_000,
+  }),
   dispatchRadiiM: list(Type.Integer({ minimum: 100, maximum: 50_000 }), {
     env: 'LASTMILE_DISPATCH_RADII_M',
     description: 'Driver search radii around the store in metres, widened in this order',

@@ -100,6 +100,8 @@ export type DispatchWeights = SettingValues['dispatchWeights'];
 export interface DispatchSettings {
   strategy: DispatchStrategyName;
   offerTtlS: number;
+  /** Between the worker's dispatcher passes. */
+  tickMs: number;
   /** Widened in this order when nobody fits. */
   radiiM: number[];
   offersPerRound: number;
@@ -166,6 +168,7 @@ export function loadConfig(
     dispatch: {
       strategy: s.dispatchStrategy,
       offerTtlS: s.offerTtlS,
+      tickMs: s.dispatchTickMs,
       radiiM: s.dispatchRadiiM,
       offersPerRound: s.dispatchOffersPerRound,
       weights: s.dispatchWeights,

@@ -199,11 +199,13 @@ function tripHelpers(w: World, advance: (ms: number) => Promise<void>) {
 /**
  * A dispatch test's world: a platform on its own database started with `env`, driven by a clock
  * only the test moves (offers expire and trips fall due when it does, never by waiting), with
- * helpers to place drivers, open stores and accept orders. Started before the enclosing suite's
+ * helpers to place drivers, open stores and accept orders. The worker's dispatcher loop is held
+ * back (an hour between passes) so that only the test's `tick` runs the dispatcher. Started before the enclosing suite's
  * tests and stopped after them.
  */
 export function dispatchFixture(env: Record<string, string>) {
-  const world = startWorld(env);
+  // The test runs every dispatcher pass itself (`tick`); the worker's own loop would race it.
+  const world = startWorld({ LASTMILE_DISPATCH_TICK_MS: '3600000', ...env });
   const fleet = fleetHelpers(world);
   return {
     t: world.t,

@@ -62,7 +62,8 @@ export async function documentedOperations(app: FastifyInstance): Promise<DocOpe
       return {
         method: m.toUpperCase(),
         path,
-        secured: Boolean(o.security),
+        // `security: []` is how a public route says it needs nothing.
+        secured: (o.security?.length ?? 0) > 0,
         roles,
         params: o.parameters ?? [],
         body: type && media ? { type, schema: media.schema } : null,

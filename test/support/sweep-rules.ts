@@ -74,6 +74,7 @@ export const HIDDEN_PUBLIC = new Set([
   'GET /ready',
   'GET /metrics',
   'GET /openapi.json',
+  'GET /asyncapi.json',
 ]);
 /** Calls that end a fixture's life; they run after every other call of their phase. */
 export const DESTRUCTIVE =

@@ -26,7 +26,6 @@ export type { DeliveryStatus } from './delivery-state.ts';
 
 export const CONSUMER_DISPATCH = 'dispatch-orders';
 export const CONSUMER_ORDER_PROGRESS = 'orders-delivery-progress';
-const TICK_MS = 500;
 
 export const dispatchFor = perPlatform((ctx) => {
   const drivers = driversFor(ctx);
@@ -87,7 +86,12 @@ export const dispatchModule: ModuleDefinition = {
       ],
       async (event) => followDelivery(orders, event.payload),
     );
-    const loop = runPeriodically('dispatch', TICK_MS, () => dispatcher.tick(), ctx.logger);
+    const loop = runPeriodically(
+      'dispatch',
+      ctx.config.dispatch.tickMs,
+      () => dispatcher.tick(),
+      ctx.logger,
+    );
     return {
       stop: async () => {
         await loop.stop();

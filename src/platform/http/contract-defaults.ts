@@ -85,7 +85,9 @@ function sharedProblems(route: RouteOptions, schema: Schema): Record<number, Err
   }
   if (schema.params) out[404] = ['NOT_FOUND'];
   if (route.websocket) out[426] = ['UPGRADE_REQUIRED'];
-  if (schema.body) {
+  // Fastify reads a body on any mutating method, declared or not, so an oversized or unknown
+  // media type is refused on a body-less POST or DELETE too.
+  if (schema.body || mutating) {
     out[413] = ['PAYLOAD_TOO_LARGE'];
     out[415] = ['UNSUPPORTED_MEDIA_TYPE'];
   }
