@@ -4,12 +4,15 @@ import { createCache } from '../../platform/cache/cache.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
 import { AppError } from '../../platform/errors.ts';
 import { categoriesRepository } from './categories.repository.ts';
-import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
+import { asIs, keyCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { PAGE_GRACE_MS, PAGE_MAX_AGE_MS, PAGE_REFRESH_AHEAD_MS } from './http-cache.ts';
 import { productEditsService, upsertCategory } from './product-edits.service.ts';
 import { productPagesRepository } from './product-pages.repository.ts';
 import { priceView, productView } from './product-view.ts';
 import { type ProductRow, productsRepository } from './products.repository.ts';
+
+const CATEGORIES_CURSOR = keyCursor('categories', ['string']);
+const SHELF_CURSOR = keyCursor('shelf', ['string', 'uuid']);
 
 type StorePageQuery = {
   storeId: string;
@@ -26,12 +29,14 @@ function categoryReads(categories: ReturnType<typeof categoriesRepository>) {
 
     /** Each parent before its children. */
     async categoryPage(p: { cursor?: string; limit: number }) {
-      const after = p.cursor ? decodeCursor(p.cursor, 'categories', ['string']) : undefined;
+      const after = p.cursor ? CATEGORIES_CURSOR.decode(p.cursor) : undefined;
       const rows = await categories.listCategories({
         afterPath: after?.[0].split('/'),
         limit: p.limit + 1,
       });
-      return pageFrom(rows, p.limit, (last) => encodeCursor('categories', [last.path.join('/')]));
+      return pageFrom(rows, p.limit, asIs, (last) =>
+        CATEGORIES_CURSOR.encode([last.path.join('/')]),
+      );
     },
   };
 }
@@ -87,7 +92,7 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
 
     /** A store's in-stock products with the quantity available now, cursor-paginated. */
     async storePage(p: StorePageQuery) {
-      const after = p.cursor ? decodeCursor(p.cursor, 'shelf', ['string', 'uuid']) : undefined;
+      const after = p.cursor ? SHELF_CURSOR.decode(p.cursor) : undefined;
       const category = p.category ? await categoryDepth(p.category) : undefined;
       const rows = await pages.inStockPage({
         storeId: p.storeId,
@@ -96,7 +101,9 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
         after: after && { name: after[0], id: after[1] },
         limit: p.limit + 1,
       });
-      const page = pageFrom(rows, p.limit, (last) => encodeCursor('shelf', [last.name, last.id]));
+      const page = pageFrom(rows, p.limit, asIs, (last) =>
+        SHELF_CURSOR.encode([last.name, last.id]),
+      );
       return {
         items: page.items.map((r) => ({ product: productView(r), available: r.available })),
         next_cursor: page.next_cursor,

@@ -1,8 +1,10 @@
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { keyCursor } from '../../platform/http/page-cursor.ts';
 import { productView } from './product-view.ts';
 import type { ProductsService } from './products.service.ts';
 import { nearbyView } from './store-discovery.ts';
 import type { StoresService } from './stores.service.ts';
+
+const SEARCH_CURSOR = keyCursor('search', ['number', 'uuid']);
 
 const SEARCH_STORES = 8;
 /** The best matches of a text, in (score, id) order: the most a search pages through. */
@@ -19,7 +21,7 @@ export async function searchNearby(
   deps: { stores: StoresService; products: ProductsService },
   p: { lat: number; lng: number; q: string; limit: number; cursor?: string },
 ) {
-  const after = p.cursor ? decodeCursor(p.cursor, 'search', ['number', 'uuid']) : undefined;
+  const after = p.cursor ? SEARCH_CURSOR.decode(p.cursor) : undefined;
   // The nearest few open stores: farther ones would lose to these for any product they share, and
   // probing every covering store × every match grows with the density of the city.
   const stores = (await deps.stores.covering(p.lat, p.lng))
@@ -61,5 +63,5 @@ export async function searchNearby(
   }
   const last = window[seen - 1];
   const more = seen < rest.length && last;
-  return { items, next_cursor: more ? encodeCursor('search', [last.score, last.id]) : null };
+  return { items, next_cursor: more ? SEARCH_CURSOR.encode([last.score, last.id]) : null };
 }

@@ -1,8 +1,10 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
+import { asIs, keyCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import type { StoresService } from './stores.service.ts';
+
+const STAFF_CURSOR = keyCursor('staff', ['string', 'uuid']);
 
 const compareKeys = (a: readonly [string, string], b: readonly [string, string]) =>
   a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
@@ -31,7 +33,7 @@ export function storeStaffService(deps: { stores: StoresService; identity: Ident
     async list(by: Principal, storeId: string, p: { cursor?: string; limit: number }) {
       if (by.role !== 'ops' && !(by.role === 'store' && by.storeId === storeId))
         throw new AppError('FORBIDDEN', "Only ops or this store's staff can see its staff");
-      const after = p.cursor ? decodeCursor(p.cursor, 'staff', ['string', 'uuid']) : undefined;
+      const after = p.cursor ? STAFF_CURSOR.decode(p.cursor) : undefined;
       await deps.stores.get(storeId);
       // Ordered (and continued) by creation to the millisecond, then id: the cursor's own order.
       const all = (await deps.identity.storeStaff(storeId))
@@ -41,7 +43,7 @@ export function storeStaffService(deps: { stores: StoresService; identity: Ident
         }))
         .sort((a, b) => compareKeys(a.key, b.key));
       const rest = after ? all.filter((u) => compareKeys(u.key, after) > 0) : all;
-      const page = pageFrom(rest, p.limit, (last) => encodeCursor('staff', last.key));
+      const page = pageFrom(rest, p.limit, asIs, (last) => STAFF_CURSOR.encode(last.key));
       return { items: page.items.map((u) => u.view), next_cursor: page.next_cursor };
     },
   };

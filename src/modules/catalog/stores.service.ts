@@ -5,12 +5,15 @@ import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { cellOf, coverageCells, type Zone } from './coverage.ts';
 import { createCache } from '../../platform/cache/cache.ts';
 import { type CellCache, createCellCache } from './cell-cache.ts';
-import { decodeCursor, encodeCursor, pageFrom } from './cursor.ts';
+import { asIs, keyCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { covering, deliveryCheckOf, rankNearby } from './store-discovery.ts';
 import { storeEditsService } from './store-edits.service.ts';
 import { storeView } from './store-view.ts';
 import type { StoreStatus } from './catalog-tables.ts';
 import { type StoreRow, storesRepository } from './stores.repository.ts';
+
+const STORES_CURSOR = keyCursor('stores', ['uuid']);
+const NEARBY_CURSOR = keyCursor('nearby', ['number', 'number', 'uuid']);
 
 /**
  * Stores: their edits, and the reads of discovery and checkout, which go through two caches (the
@@ -58,9 +61,9 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
 
     /** Every store (ops), in id order, a page at a time. */
     async list(p: { cursor?: string; limit: number; status?: StoreStatus }) {
-      const after = p.cursor ? decodeCursor(p.cursor, 'stores', ['uuid'])[0] : undefined;
+      const after = p.cursor ? STORES_CURSOR.decode(p.cursor)[0] : undefined;
       const rows = await repo.list({ after, status: p.status, limit: p.limit + 1 });
-      const page = pageFrom(rows, p.limit, (last) => encodeCursor('stores', [last.id]));
+      const page = pageFrom(rows, p.limit, asIs, (last) => STORES_CURSOR.encode([last.id]));
       return { items: page.items.map(storeView), next_cursor: page.next_cursor };
     },
 
@@ -70,12 +73,10 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
      * hours decide.
      */
     async nearby(p: { lat: number; lng: number; radiusM: number; limit: number; cursor?: string }) {
-      const after = p.cursor
-        ? decodeCursor(p.cursor, 'nearby', ['number', 'number', 'uuid'])
-        : undefined;
+      const after = p.cursor ? NEARBY_CURSOR.decode(p.cursor) : undefined;
       const candidates = await inCell(cellOf(p.lat, p.lng));
       const { items, next } = rankNearby(candidates, { ...p, after }, clock.now());
-      return { items, next_cursor: next ? encodeCursor('nearby', next) : null };
+      return { items, next_cursor: next ? NEARBY_CURSOR.encode(next) : null };
     },
 
     /** Whether the store exists, is open now and delivers to the address (checkout's gate). */

@@ -7,8 +7,15 @@ import { loadTrip } from './delivery-views.ts';
 import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { TripRow } from './dispatch-tables.ts';
-import { decodeQueueCursor, encodeQueueCursor } from './queue-cursor.ts';
+import { keyCursor } from '../../platform/http/page-cursor.ts';
 import { TRIP_TRANSITIONS } from './trip-state.ts';
+
+/** The trip queue's sort key: priority first, then age, then id. */
+const QUEUE_CURSOR = keyCursor('trip-queue', ['int', 'time', 'uuid']);
+function queuePosition(cursor: string) {
+  const [priority, created_at, id] = QUEUE_CURSOR.decode(cursor);
+  return { priority, created_at, id };
+}
 
 // What ops does with trips: take one from its driver, release a driver, watch the queue.
 
@@ -117,7 +124,7 @@ export async function queue(
   page: { cursor?: string | undefined; limit: number },
 ) {
   const t = env.clock.now();
-  const after = page.cursor === undefined ? undefined : decodeQueueCursor(page.cursor);
+  const after = page.cursor === undefined ? undefined : queuePosition(page.cursor);
   const rows = await env.repo.queue(page.limit, after);
   const last = rows.length === page.limit ? rows.at(-1) : undefined;
   return {
@@ -135,6 +142,6 @@ export async function queue(
       priority: r.priority,
       escalated_at: r.escalated_at?.toISOString() ?? null,
     })),
-    next_cursor: last ? encodeQueueCursor(last) : null,
+    next_cursor: last ? QUEUE_CURSOR.encode([last.priority, last.created_at, last.id]) : null,
   };
 }

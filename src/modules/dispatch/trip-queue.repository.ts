@@ -1,5 +1,4 @@
 import type { DispatchDb, TripRow } from './dispatch-tables.ts';
-import type { QueuePosition } from './queue-cursor.ts';
 import { OPEN_TRIP } from './trip-state.ts';
 
 /** Trips waiting for a driver: dispatchers claim the due ones, ops watches them all. */
@@ -27,7 +26,7 @@ export function tripQueueRepository(q: DispatchDb) {
     },
 
     /** Trips waiting for a driver, most urgent then oldest first, after `after` if given. */
-    queue(limit: number, after?: QueuePosition) {
+    queue(limit: number, after?: { priority: number; created_at: Date; id: string }) {
       let query = q
         .selectFrom('trips')
         .selectAll()

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { decodeDriverCursor, encodeDriverCursor } from './driver-cursor.ts';
+import { idCursor } from '../../platform/http/page-cursor.ts';
 import { JOB_SOURCES, SHIFT_SOURCES } from './driver-status.ts';
 import { driverLocationsRepository } from './driver-locations.repository.ts';
 import {
@@ -13,6 +13,8 @@ import {
   driversRepository,
   type Vehicle,
 } from './drivers.repository.ts';
+
+const DRIVERS_CURSOR = idCursor('drivers');
 
 /** Items a vehicle carries when the profile does not say. */
 export const DEFAULT_CAPACITY: Record<Vehicle, number> = { bike: 15, scooter: 25, car: 80 };
@@ -99,12 +101,12 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
       cursor?: string | undefined;
       limit: number;
     }) {
-      const after = p.cursor === undefined ? undefined : decodeDriverCursor(p.cursor);
+      const after = p.cursor === undefined ? undefined : DRIVERS_CURSOR.decode(p.cursor);
       const rows = await repo.list({ status: p.status, after, limit: p.limit });
       const last = rows.length === p.limit ? rows.at(-1) : undefined;
       return {
         items: rows.map(driverView),
-        next_cursor: last ? encodeDriverCursor(last.id) : null,
+        next_cursor: last ? DRIVERS_CURSOR.encode(last.id) : null,
       };
     },
 

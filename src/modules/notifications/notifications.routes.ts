@@ -8,6 +8,8 @@ import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { type NotificationRow, notificationsRepository } from './notifications.repository.ts';
 import { NotificationPage } from './notifications.schemas.ts';
 
+const NOTIFICATIONS_CURSOR = idCursor('notifications');
+
 const view = (r: NotificationRow) => ({
   id: r.id,
   kind: r.kind,
@@ -44,11 +46,11 @@ export async function notificationsRoutes(scope: FastifyInstance, db: Db): Promi
       const rows = await repo.listFor({
         userId: p.id,
         role: p.role,
-        before: cursor ? idCursor.decode(cursor) : undefined,
+        before: cursor ? NOTIFICATIONS_CURSOR.decode(cursor) : undefined,
         unreadOnly: req.query.unread,
         limit: limit + 1,
       });
-      return pageFrom(rows, limit, view, (r) => idCursor.encode(r.id));
+      return pageFrom(rows, limit, view, (r) => NOTIFICATIONS_CURSOR.encode(r.id));
     },
   );
 

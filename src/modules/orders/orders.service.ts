@@ -8,6 +8,8 @@ import { orderTransitions } from './order-transitions.ts';
 import type { OrderStatus } from './order-state.ts';
 import { orderView } from './order-view.ts';
 
+const ORDERS_CURSOR = idCursor('orders');
+
 /**
  * The orders of one platform: reads, the guarded transitions (plain ones coalesced, so one
  * instance per platform: see `ordersFor`), and what customers, stores and ops do to an order.
@@ -40,13 +42,13 @@ export function ordersService(db: Db) {
           : by.role === 'store'
             ? { storeId: by.storeId ?? '00000000-0000-0000-0000-000000000000' }
             : { customerId: by.id };
-      const before = q.cursor ? idCursor.decode(q.cursor) : undefined;
+      const before = q.cursor ? ORDERS_CURSOR.decode(q.cursor) : undefined;
       const rows = await repo.list({ status: q.status, before, limit: q.limit + 1, ...scope });
       return pageFrom(
         rows,
         q.limit,
         (o) => orderView(o),
-        (o) => idCursor.encode(o.id),
+        (o) => ORDERS_CURSOR.encode(o.id),
       );
     },
 

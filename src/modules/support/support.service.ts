@@ -12,6 +12,8 @@ import {
 } from './support.events.ts';
 import { supportRepository, type TicketRow, type TicketStatus } from './support.repository.ts';
 
+const TICKETS_CURSOR = idCursor('tickets');
+
 export interface TicketView {
   id: string;
   status: TicketStatus;
@@ -112,11 +114,11 @@ export function supportService(db: Db) {
     async list(by: Principal, q: { status?: TicketStatus; cursor?: string; limit: number }) {
       const rows = await repo.list({
         status: q.status,
-        before: q.cursor ? idCursor.decode(q.cursor) : undefined,
+        before: q.cursor ? TICKETS_CURSOR.decode(q.cursor) : undefined,
         limit: q.limit + 1,
         ...(by.role === 'ops' ? {} : { openedBy: by.id }),
       });
-      return pageFrom(rows, q.limit, view, (t) => idCursor.encode(t.id));
+      return pageFrom(rows, q.limit, view, (t) => TICKETS_CURSOR.encode(t.id));
     },
 
     async resolve(id: string, resolution: string): Promise<TicketView> {

@@ -13,6 +13,9 @@ import {
   subscriptionsRepository,
 } from './webhooks.repository.ts';
 
+const SUBSCRIPTIONS_CURSOR = timeIdCursor('webhook-subscriptions');
+const DELIVERIES_CURSOR = timeIdCursor('webhook-deliveries');
+
 const subscriptionView = (s: Subscription) => ({
   id: s.id,
   partner_name: s.partner_name,
@@ -75,10 +78,10 @@ export function webhookAdmin(deps: {
 
     /** A page of subscriptions, newest first. */
     async list(q: { cursor?: string | undefined; limit: number }) {
-      const after = q.cursor ? timeIdCursor.decode(q.cursor) : undefined;
+      const after = q.cursor ? SUBSCRIPTIONS_CURSOR.decode(q.cursor) : undefined;
       const rows = await subscriptions.newestFirst(q.limit + 1, after);
       return pageFrom(rows, q.limit, subscriptionView, (r) =>
-        timeIdCursor.encode(r.created_at, r.id),
+        SUBSCRIPTIONS_CURSOR.encode(r.created_at, r.id),
       );
     },
 
@@ -93,9 +96,11 @@ export function webhookAdmin(deps: {
       id: string,
       q: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
     ) {
-      const after = q.cursor ? timeIdCursor.decode(q.cursor) : undefined;
+      const after = q.cursor ? DELIVERIES_CURSOR.decode(q.cursor) : undefined;
       const rows = await deliveries.log(id, q.status, q.limit + 1, after);
-      return pageFrom(rows, q.limit, deliveryView, (r) => timeIdCursor.encode(r.created_at, r.id));
+      return pageFrom(rows, q.limit, deliveryView, (r) =>
+        DELIVERIES_CURSOR.encode(r.created_at, r.id),
+      );
     },
 
     /** A dead delivery sent again: due now, its attempts counted from zero. */

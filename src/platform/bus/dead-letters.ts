@@ -14,6 +14,8 @@ import {
 } from './dead-letters.repository.ts';
 import type { DeadLetterSink, EventHandler } from './port.ts';
 
+const DEAD_LETTERS_CURSOR = intCursor('dead-letters');
+
 export interface DeadLetterView {
   id: number;
   consumer: string;
@@ -46,10 +48,10 @@ export async function listDeadLetters(
   const rows = await listDeadLetterRows(db, {
     consumer: q.consumer,
     pending: q.pending,
-    before: q.cursor ? intCursor.decode(q.cursor) : undefined,
+    before: q.cursor ? DEAD_LETTERS_CURSOR.decode(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  return pageFrom(rows, q.limit, view, (r) => intCursor.encode(r.id));
+  return pageFrom(rows, q.limit, view, (r) => DEAD_LETTERS_CURSOR.encode(r.id));
 }
 
 /** Marks a dead letter for replay; a worker running its consumer picks it up. */
