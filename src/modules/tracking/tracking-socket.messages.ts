@@ -7,31 +7,9 @@ import {
   socketMessage,
 } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
+import { STREAM_STATUSES, type TrackingStatus } from './tracking-status.ts';
 
-/**
- * The statuses a tracked order shows: the order's and its delivery's, combined (every status of
- * the ranking in tracking-status.ts; a test keeps the two the same).
- */
-export const TRACKING_STATUSES = [
-  'placed',
-  'payment_failed',
-  'authorizing',
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'assigned',
-  'at_store',
-  'picked_up',
-  'at_dropoff',
-  'delivered',
-  'canceled',
-  'failed',
-  'returned',
-] as const;
-export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
-
-const KNOWN_STATUSES: ReadonlySet<string> = new Set(TRACKING_STATUSES);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(STREAM_STATUSES);
 const isTrackingStatus = (s: string): s is TrackingStatus => KNOWN_STATUSES.has(s);
 
 /** A status as messages carry it; the combination (tracking-status.ts) yields no other. */
@@ -40,7 +18,7 @@ export function trackingStatus(s: string): TrackingStatus {
   return s;
 }
 
-const Status = OneOf(TRACKING_STATUSES);
+const Status = OneOf(STREAM_STATUSES);
 const Seq = Type.Integer({ minimum: 1, description: "The message's number in the order's log" });
 const EtaWindow = Strict({
   at: DateTime,
@@ -87,7 +65,7 @@ export const EtaMessage = socketMessage(
   Strict({
     seq: Seq,
     type: Type.Literal('eta'),
-    status: OneOf(TRACKING_STATUSES, 'The status the estimate was made for'),
+    status: OneOf(STREAM_STATUSES, 'The status the estimate was made for'),
     eta: EtaWindow,
     parts: Strict({
       prep_s: Type.Number({ minimum: 0 }),

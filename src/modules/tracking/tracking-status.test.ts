@@ -12,8 +12,7 @@ import {
 } from '../../../test/support/tracking-lifecycles.ts';
 import type { TrackingRow } from './tracking.repository.ts';
 import { type FollowedEvent, transition } from './tracking-state.ts';
-import { TRACKING_STATUSES } from './tracking-socket.messages.ts';
-import { combinedStatus, mayMove, STREAM_STATUSES } from './tracking-status.ts';
+import { combinedStatus, mayMove } from './tracking-status.ts';
 
 const newIds = (): LifecycleIds => ({
   orderId: uuidv7(),
@@ -145,11 +144,5 @@ describe('tracking status order', () => {
       'at_dropoff',
       'delivered',
     ]);
-  });
-});
-
-describe('the statuses messages may carry', () => {
-  it('are exactly the statuses of the ranking, so no combined status is refused', () => {
-    expect([...TRACKING_STATUSES].sort()).toEqual([...STREAM_STATUSES].sort());
   });
 });

@@ -10,7 +10,7 @@
  * rank: a declined order (payment_failed) and a retry in flight (authorizing) are where the order
  * starts when it is followed then, and paying or failing moves it on.
  */
-const RANK: Readonly<Record<string, number>> = {
+const RANK = {
   placed: 0,
   payment_failed: 0,
   authorizing: 0,
@@ -26,12 +26,15 @@ const RANK: Readonly<Record<string, number>> = {
   canceled: 9,
   failed: 9,
   returned: 10,
-};
+} as const satisfies Record<string, number>;
+
+/** A status the stream shows. */
+export type TrackingStatus = keyof typeof RANK;
 
 export const FINAL: ReadonlySet<string> = new Set(['delivered', 'canceled', 'failed', 'returned']);
 
 /** A status's rank on the stream (-1 for one the stream never shows). */
-export const rankOf = (status: string): number => RANK[status] ?? -1;
+export const rankOf = (status: string): number => (RANK as Record<string, number>)[status] ?? -1;
 
 /** Delivery statuses shown on the stream: `pending` says nothing, `canceled` follows the order's. */
 const SHOWN: ReadonlySet<string> = new Set([
@@ -70,9 +73,9 @@ export function mayMove(from: string, to: string, driverLetGo: boolean): boolean
 }
 
 /** Every status the stream shows, lowest rank first (statuses of one rank in the table's order). */
-export const STREAM_STATUSES: readonly string[] = Object.keys(RANK).sort(
+export const STREAM_STATUSES = (Object.keys(RANK) as TrackingStatus[]).sort(
   (a, b) => rankOf(a) - rankOf(b),
-);
+) as readonly TrackingStatus[];
 
 /**
  * The ranks as one line for the API document, written from the table: statuses of one rank
