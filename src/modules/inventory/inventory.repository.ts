@@ -59,16 +59,7 @@ export async function setStockLevels(
     .with('audited', (w) =>
       w
         .insertInto('stock_adjustments')
-        .columns([
-          'id',
-          'store_id',
-          'product_id',
-          'kind',
-          'delta',
-          'on_hand_after',
-          'reason',
-          'actor',
-        ])
+        .columns(ADJUSTMENT_COLUMNS)
         .expression(
           w
             .selectFrom('written as w')
@@ -95,6 +86,18 @@ export async function setStockLevels(
     .select(['store_id', 'product_id'])
     .execute();
 }
+
+/** An audit row of `stock_adjustments`, in the order both writers select its values. */
+const ADJUSTMENT_COLUMNS = [
+  'id',
+  'store_id',
+  'product_id',
+  'kind',
+  'delta',
+  'on_hand_after',
+  'reason',
+  'actor',
+] as const;
 
 /** A stock row as the API shows it (available = on hand − reserved). */
 const STOCK_COLUMNS = ['store_id', 'product_id', 'on_hand', 'reserved', 'updated_at'] as const;
@@ -128,16 +131,7 @@ export function adjustStock(
     .with('audit', (w) =>
       w
         .insertInto('stock_adjustments')
-        .columns([
-          'id',
-          'store_id',
-          'product_id',
-          'kind',
-          'delta',
-          'on_hand_after',
-          'reason',
-          'actor',
-        ])
+        .columns(ADJUSTMENT_COLUMNS)
         .expression(
           w
             .selectFrom('upd')
