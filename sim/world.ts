@@ -14,6 +14,7 @@ import {
   type TrackedOrder,
 } from './state.ts';
 import { runStore } from './stores.ts';
+import { ORDER_STATUSES, TERMINAL } from '../src/modules/orders/order-state.ts';
 
 export interface WorldOptions {
   label: string;
@@ -44,16 +45,8 @@ export interface WorldResult {
   drivers: DriverLog[];
 }
 
-const OPEN = [
-  'placed',
-  'payment_failed',
-  'authorizing',
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-] as const;
+/** The statuses of an order that has not ended. */
+const OPEN = ORDER_STATUSES.filter((s) => !TERMINAL.has(s));
 
 /**
  * One simulated evening against one lastmile: build the city, put the couriers on shift and the
