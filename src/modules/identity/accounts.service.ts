@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import { createCache } from '../../platform/cache/cache.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import type { UserRole } from '../../platform/auth/principal.ts';
 import type { TokenIssuer } from '../../platform/auth/tokens.ts';
@@ -46,10 +47,25 @@ async function insertUser(u: NewUser, trx: Db) {
   return row;
 }
 
+/**
+ * How long a process answers `GET /v1/me` from memory. Apps read it on every start and screen
+ * change while an account's fields almost never change (the demo seed rewrites them; a closed
+ * account's tokens are refused before the route runs), so a request needn't read Postgres.
+ */
+const ME_TTL_MS = 10_000;
+
 /** Accounts: sign-in and sign-up with a bearer token, accounts made by ops or other modules. */
 export function accountsService(db: Db, tokens: TokenIssuer) {
   const repo = usersRepository(db);
   const guard = signInGuard(db);
+  const meCache = createCache<{
+    id: string;
+    email: string;
+    name: string;
+    role: UserRole;
+    store_id: string | null;
+    driver_id: string | null;
+  }>({ ttlMs: ME_TTL_MS, maxEntries: 50_000 });
 
   /** What sign-in and sign-up answer: a bearer token for the account. */
   async function tokenFor(
@@ -90,18 +106,19 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
       return tokenFor(await insertUser({ ...input, role: 'customer' }, db));
     },
 
-    async me(userId: string) {
-      const u = await repo.findUser(userId);
-      if (!u) throw new AppError('NOT_FOUND', 'This account no longer exists');
-      return {
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        store_id: u.store_id,
-        driver_id: u.driver_id,
-      };
-    },
+    me: (userId: string) =>
+      meCache.get(userId, async () => {
+        const u = await repo.findUser(userId);
+        if (!u) throw new AppError('NOT_FOUND', 'This account no longer exists');
+        return {
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          store_id: u.store_id,
+          driver_id: u.driver_id,
+        };
+      }),
 
     /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
     createUser: async (u: NewUser, trx: Db = db): Promise<string> => (await insertUser(u, trx)).id,
@@ -114,7 +131,11 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
 
     storeStaff: (storeId: string) => repo.storeStaff(storeId, MAX_STORE_STAFF),
 
-    upsertUser: async (u: NewUser): Promise<string> => repo.upsertUser(await userRow(u)),
+    async upsertUser(u: NewUser): Promise<string> {
+      const id = await repo.upsertUser(await userRow(u));
+      meCache.delete(id);
+      return id;
+    },
 
     async hasUsers(): Promise<boolean> {
       return (await repo.anyUser()) !== undefined;
