@@ -47,6 +47,17 @@ function table(r: BenchResult): string {
   ].join('\n');
 }
 
+/** Which sections ran quick (smaller scale, shorter runs) and which at full scale. */
+function scaleNote(entries: readonly ReportEntry[]): string {
+  const names = (quick: boolean) =>
+    entries.filter((e) => e.result?.quick === quick).map((e) => `\`${e.bench.name}\``);
+  const quick = names(true);
+  const full = names(false);
+  if (quick.length === 0) return 'Every section ran at full scale.';
+  const note = `Quick runs (smaller scale, shorter runs; read the ratios, not the absolute figures): ${quick.join(', ')}.`;
+  return full.length > 0 ? `${note} Full scale: ${full.join(', ')}.` : note;
+}
+
 /**
  * Writes one SVG per benchmark and `bench/REPORT.md` linking them; returns the report's path.
  * `command` is what produced the figures (each section also says whether it ran quick).
@@ -63,6 +74,7 @@ export async function writeReport(
     '',
     `Written by \`${command}\` on ${new Date().toISOString()}.`,
     m ? `Machine: ${m.cpus} cpus, ${m.memory_gb} GB, ${m.platform}, node ${m.node}.` : '',
+    scaleNote(entries),
     'Every baseline ran in the same run, beside our code: a peer library, a textbook implementation',
     'or a raw primitive, named under each table. Each section has one headline figure: the median of',
     'at least 3 runs alternating ours and the baseline, with the lowest and highest run beside it',
