@@ -75,6 +75,7 @@ export async function writeReport(
     `Written by \`${command}\` on ${new Date().toISOString()}.`,
     m ? `Machine: ${m.cpus} cpus, ${m.memory_gb} GB, ${m.platform}, node ${m.node}.` : '',
     scaleNote(entries),
+    '',
     'Every baseline ran in the same run, beside our code: a peer library, a textbook implementation',
     'or a raw primitive, named under each table. Each section has one headline figure: the median of',
     'at least 3 runs alternating ours and the baseline, with the lowest and highest run beside it',

@@ -95,8 +95,7 @@ export function headlineLines(r: BenchResult): string[] {
   const lines = [
     `headline ${h.figure} (${h.better} is better), median of ${r.runs} alternating runs (min–max): ` +
       `ours ${side(h.ours)}, baseline ${side(h.baseline)}`,
-    `ratio ${r.ratio.toFixed(3)} (pairs ${r.ratio_range.min.toFixed(3)}–${r.ratio_range.max.toFixed(3)}) ` +
-      `against ${r.baseline_name}`,
+    `ratio ${r.ratio.toFixed(3)} (run pairs ${r.ratio_range.min.toFixed(3)}–${r.ratio_range.max.toFixed(3)})`,
   ];
   const ratios = Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`);
   if (ratios.length > 0) lines.push(`other ratios: ${ratios.join(', ')}`);
@@ -123,6 +122,7 @@ export function printResult(r: BenchResult, file: string): void {
     `${r.name}${r.quick ? ' (quick)' : ''}: ${scale} on ${r.machine.cpus} cpus, node ${r.machine.node}`,
     line(rows[0] as [string, string, string]),
     ...rows.slice(1).map(line),
+    `  baseline: ${r.baseline_name}`,
     ...headlineLines(r).map((l) => `  ${l}`),
     `  invariants ${inv} ${invariantsHold(r) ? 'OK' : 'BROKEN'}   ${r.duration_s.toFixed(1)} s`,
     `  wrote ${path.relative(process.cwd(), file)}`,
