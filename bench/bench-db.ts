@@ -46,12 +46,6 @@ export function benchConfig(
   );
 }
 
-/** Latency percentiles from raw samples (ms). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 /**
  * An empty database for one benchmark run, so what earlier runs left (orders, sagas still queued,
  * outbox rows) never weighs on this one: recreated on the DATABASE_URL server when that is set,

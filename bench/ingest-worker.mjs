@@ -4,6 +4,7 @@
 // Input: one JSON argument; output: one JSON line with counts and latency percentiles (ms).
 import fs from 'node:fs';
 import http from 'node:http';
+import { latencyHistogram } from './histogram.mjs';
 
 // The options (with 20k tokens) come in a file: too big for a command line.
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -26,7 +27,7 @@ for (let i = 0; i < n; i++) {
   at[i] = startAt;
 }
 
-const latencies = [];
+const latencies = latencyHistogram();
 const out = { requests: 0, points: 0, accepted: 0, dropped: 0, shed: 0, non2xx: 0, errors: 0 };
 let next = 0;
 const until = performance.now() + duration * 1000;
@@ -78,7 +79,7 @@ async function loop() {
     const t0 = performance.now();
     try {
       const res = await post(body, tokens[d]);
-      latencies.push(performance.now() - t0);
+      latencies.record(performance.now() - t0);
       out.requests++;
       out.points += batch;
       if (res.status === 200) {
@@ -96,8 +97,5 @@ async function loop() {
 const started = performance.now();
 await Promise.all(Array.from({ length: connections }, () => loop()));
 const seconds = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const pct = (p) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 agent.destroy();
-process.stdout.write(`${JSON.stringify({ ...out, seconds, p50_ms: pct(50), p99_ms: pct(99) })}\n`);
+process.stdout.write(`${JSON.stringify({ ...out, seconds, ...latencies.summary() })}\n`);

@@ -120,3 +120,25 @@ export async function runWorker<T>(script: string, opts: unknown): Promise<T> {
     await fs.rm(file, { force: true });
   }
 }
+
+/**
+ * `runs` rounds of one run of ours and one of the baseline, alternating; the side that goes first
+ * swaps every round, so drift in the machine (heat, neighbours, a growing table) hits both alike.
+ */
+export async function alternate<T>(
+  runs: number,
+  ours: (round: number) => Promise<T>,
+  baseline: (round: number) => Promise<T>,
+): Promise<{ ours: T[]; baseline: T[] }> {
+  const out: { ours: T[]; baseline: T[] } = { ours: [], baseline: [] };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      out.ours.push(await ours(i));
+      out.baseline.push(await baseline(i));
+    } else {
+      out.baseline.push(await baseline(i));
+      out.ours.push(await ours(i));
+    }
+  }
+  return out;
+}

@@ -2,11 +2,12 @@
 // autocannon cannot vary per request): `connections` loops of fetch for `duration` seconds.
 // Input: a JSON file path (see runWorker in load.ts); output: one JSON line with counts and latency percentiles (ms).
 import fs from 'node:fs';
+import { latencyHistogram } from './histogram.mjs';
 
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { url, tokens, storeId, productIds, connections, duration, card, keyPrefix } = opts;
 
-const latencies = [];
+const latencies = latencyHistogram();
 const outcome = { created: 0, authorized: 0, non2xx: 0, errors: 0 };
 const statusCounts = {};
 let seq = 0;
@@ -33,7 +34,7 @@ async function loop(worker) {
         body,
       });
       const json = await res.json();
-      latencies.push(performance.now() - t0);
+      latencies.record(performance.now() - t0);
       statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
       if (res.status === 201) {
         outcome.created++;
@@ -46,9 +47,6 @@ async function loop(worker) {
 }
 
 await Promise.all(Array.from({ length: connections }, (_, i) => loop(i)));
-latencies.sort((a, b) => a - b);
-const pct = (p) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
-  `${JSON.stringify({ ...outcome, statusCounts, total: latencies.length, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99), seconds: duration })}\n`,
+  `${JSON.stringify({ ...outcome, statusCounts, total: latencies.count, ...latencies.summary(), seconds: duration })}\n`,
 );

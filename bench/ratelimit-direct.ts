@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createGatewayLimiter } from '../src/platform/ratelimit/resilient-limiter.ts';
-import { benchConfig, percentile } from './bench-db.ts';
+import { benchConfig } from './bench-db.ts';
+import { latencyHistogram } from './histogram.mjs';
 
 // The ratelimit benchmark's direct calls: each limiter's check called in process, no HTTP.
 
@@ -28,7 +29,7 @@ async function drive(
   inFlight: number,
   seconds: number,
 ): Promise<DirectResult> {
-  const latencies: number[] = [];
+  const latencies = latencyHistogram();
   let refused = 0;
   let errors = 0;
   const until = performance.now() + seconds * 1000;
@@ -42,16 +43,15 @@ async function drive(
       } catch {
         errors += 1;
       }
-      latencies.push(performance.now() - s);
+      latencies.record(performance.now() - s);
     }
   }
   await Promise.all(Array.from({ length: inFlight }, loop));
   const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
   return {
-    checks_per_s: latencies.length / elapsed,
-    p50_ms: percentile(latencies, 50),
-    p99_ms: percentile(latencies, 99),
+    checks_per_s: latencies.count / elapsed,
+    p50_ms: latencies.percentile(50),
+    p99_ms: latencies.percentile(99),
     refused,
     errors,
   };

@@ -6,6 +6,7 @@ import {
   type Benchmark,
   type BenchResult,
   figureRows,
+  headlineLines,
   invariantsHold,
   RESULTS_DIR,
 } from './result.ts';
@@ -39,8 +40,22 @@ function table(r: BenchResult): string {
   return [
     ...markdownTable(['figure', 'ours', 'baseline'], figureRows(r)),
     '',
-    `**ratio ${r.ratio.toFixed(3)}** · invariants: ${inv} (${invariantsHold(r) ? 'all 0 ✓' : '**BROKEN**'}) · scale: ${scale} · ${r.duration_s.toFixed(1)} s`,
+    `Baseline: ${r.baseline_name}.`,
+    '',
+    ...headlineLines(r).map((l, i) => (i === 1 ? `- **${l}**` : `- ${l}`)),
+    `- invariants: ${inv} (${invariantsHold(r) ? 'all 0 ✓' : '**BROKEN**'}) · scale: ${scale} · ${r.duration_s.toFixed(1)} s`,
   ].join('\n');
+}
+
+/** Which sections ran quick (smaller scale, shorter runs) and which at full scale. */
+function scaleNote(entries: readonly ReportEntry[]): string {
+  const names = (quick: boolean) =>
+    entries.filter((e) => e.result?.quick === quick).map((e) => `\`${e.bench.name}\``);
+  const quick = names(true);
+  const full = names(false);
+  if (quick.length === 0) return 'Every section ran at full scale.';
+  const note = `Quick runs (smaller scale, shorter runs; read the ratios, not the absolute figures): ${quick.join(', ')}.`;
+  return full.length > 0 ? `${note} Full scale: ${full.join(', ')}.` : note;
 }
 
 /**
@@ -59,9 +74,16 @@ export async function writeReport(
     '',
     `Written by \`${command}\` on ${new Date().toISOString()}.`,
     m ? `Machine: ${m.cpus} cpus, ${m.memory_gb} GB, ${m.platform}, node ${m.node}.` : '',
-    'Each baseline ran in the same process run right beside our code, so compare ratios, not absolute',
-    "figures across machines. Ratio = our headline figure ÷ the baseline's (higher is better);",
-    'every invariant must be 0.',
+    scaleNote(entries),
+    '',
+    'Every baseline ran in the same run, beside our code: a peer library, a textbook implementation',
+    'or a raw primitive, named under each table. Each section has one headline figure: the median of',
+    'at least 3 runs alternating ours and the baseline, with the lowest and highest run beside it',
+    '(never the best run). The ratio divides the two medians so that higher is better (ours ÷',
+    'baseline for throughput, baseline ÷ ours for latency); its range is that of the run pairs. Other',
+    'ratios are named. Targets are goals, reported as met or missed; no ratio is taken against one.',
+    'Percentiles come from an HdrHistogram (hdr-histogram-js). Every invariant must be 0. Compare',
+    'ratios, not absolute figures, across machines.',
     '',
   ];
   for (const { bench, result, error } of entries) {

@@ -2,40 +2,22 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchFigures, BenchResult } from './result-contract.ts';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
-export type Figures = Record<string, number>;
+export {
+  type BenchFigures,
+  type BenchResult,
+  contractErrors,
+  type Figures,
+  MIN_RUNS,
+  settle,
+  type Target,
+} from './result-contract.ts';
 
-export interface Machine {
-  cpus: number;
-  node: string;
-  platform: string;
-  memory_gb: number;
-}
-
-/** The contract of ARCHITECTURE.md §7: `bench/results/<name>.json` has exactly these keys. */
-export interface BenchResult {
-  name: string;
-  quick: boolean;
-  machine: Machine;
-  scale: Figures;
-  metrics: Figures;
-  baseline: Figures;
-  /** Our headline figure ÷ the baseline's; higher is better. */
-  ratio: number;
-  /** Counts that must all be 0. */
-  invariants: Figures;
-  started_at: string;
-  duration_s: number;
-}
-
-/** What a benchmark measures; the harness adds name, quick, machine and timing. */
-export type BenchFigures = Pick<
-  BenchResult,
-  'scale' | 'metrics' | 'baseline' | 'ratio' | 'invariants'
->;
+export type Machine = BenchResult['machine'];
 
 export interface ChartBar {
   label: string;
@@ -74,9 +56,15 @@ export async function writeResult(r: BenchResult): Promise<string> {
     quick: r.quick,
     machine: r.machine,
     scale: r.scale,
+    runs: r.runs,
     metrics: r.metrics,
+    baseline_name: r.baseline_name,
     baseline: r.baseline,
+    headline: r.headline,
     ratio: r.ratio,
+    ratio_range: r.ratio_range,
+    ratios: r.ratios,
+    targets: r.targets,
     invariants: r.invariants,
     started_at: r.started_at,
     duration_s: r.duration_s,
@@ -99,6 +87,25 @@ export function figureRows(r: BenchResult): Array<[string, string, string]> {
   return keys.map((k) => [k, formatNumber(r.metrics[k], k), formatNumber(r.baseline[k], k)]);
 }
 
+/** The headline, its min–max, the other ratios and the targets, one line each. */
+export function headlineLines(r: BenchResult): string[] {
+  const h = r.headline;
+  const f = (n: number) => formatNumber(n, h.figure);
+  const side = (s: BenchResult['headline']['ours']) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+  const lines = [
+    `headline ${h.figure} (${h.better} is better), median of ${r.runs} alternating runs (min–max): ` +
+      `ours ${side(h.ours)}, baseline ${side(h.baseline)}`,
+    `ratio ${r.ratio.toFixed(3)} (run pairs ${r.ratio_range.min.toFixed(3)}–${r.ratio_range.max.toFixed(3)})`,
+  ];
+  const ratios = Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`);
+  if (ratios.length > 0) lines.push(`other ratios: ${ratios.join(', ')}`);
+  for (const [k, t] of Object.entries(r.targets))
+    lines.push(
+      `target ${k}: ${t.goal}, measured ${formatNumber(t.value, k)}: ${t.met ? 'met' : 'MISSED'}`,
+    );
+  return lines;
+}
+
 export function printResult(r: BenchResult, file: string): void {
   const rows: Array<[string, string, string]> = [['figure', 'ours', 'baseline'], ...figureRows(r)];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i as 0 | 1 | 2].length)));
@@ -115,7 +122,9 @@ export function printResult(r: BenchResult, file: string): void {
     `${r.name}${r.quick ? ' (quick)' : ''}: ${scale} on ${r.machine.cpus} cpus, node ${r.machine.node}`,
     line(rows[0] as [string, string, string]),
     ...rows.slice(1).map(line),
-    `  ratio ${r.ratio.toFixed(3)}   invariants ${inv} ${invariantsHold(r) ? 'OK' : 'BROKEN'}   ${r.duration_s.toFixed(1)} s`,
+    `  baseline: ${r.baseline_name}`,
+    ...headlineLines(r).map((l) => `  ${l}`),
+    `  invariants ${inv} ${invariantsHold(r) ? 'OK' : 'BROKEN'}   ${r.duration_s.toFixed(1)} s`,
     `  wrote ${path.relative(process.cwd(), file)}`,
     '',
   ];

@@ -12,10 +12,12 @@ import { type ReportEntry, writeReport } from './report.ts';
 import {
   type Benchmark,
   type BenchResult,
+  contractErrors,
   invariantsHold,
   machineInfo,
   printResult,
   RESULTS_DIR,
+  settle,
   writeResult,
 } from './result.ts';
 
@@ -39,14 +41,14 @@ async function runOne(bench: Benchmark, quick: boolean): Promise<BenchResult> {
   const started = new Date();
   const t0 = performance.now();
   const figures = await bench.run(quick);
-  const result: BenchResult = {
+  // settle refuses a result that breaks the contract (no baseline_name, too few runs, …).
+  const result = settle(figures, {
     name: bench.name,
     quick,
     machine: machineInfo(),
-    ...figures,
     started_at: started.toISOString(),
     duration_s: Math.round((performance.now() - t0) / 100) / 10,
-  };
+  });
   printResult(result, await writeResult(result));
   return result;
 }
@@ -56,12 +58,13 @@ async function savedEntries(): Promise<ReportEntry[]> {
   return Promise.all(
     [...BENCHMARKS.values()].map(async (bench): Promise<ReportEntry> => {
       try {
-        return {
-          bench,
-          result: JSON.parse(
-            await fs.readFile(path.join(RESULTS_DIR, `${bench.name}.json`), 'utf8'),
-          ) as BenchResult,
-        };
+        const result = JSON.parse(
+          await fs.readFile(path.join(RESULTS_DIR, `${bench.name}.json`), 'utf8'),
+        ) as BenchResult;
+        const broken = contractErrors(result);
+        if (broken.length > 0)
+          return { bench, error: `saved result breaks the contract: ${broken.join('; ')}` };
+        return { bench, result };
       } catch (err) {
         return {
           bench,

@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { latencyHistogram } from './histogram.mjs';
 
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { base, opsToken, orders, drivers, subscribers, duration } = opts;
+// `bare`: the baseline server (tracking-bare.ts), same messages, no credentials.
+const bare = opts.mode === 'bare';
 const target = new URL(base);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-const latencies = [];
+let latencies = latencyHistogram();
 let received = 0;
 let connectErrors = 0;
 let postErrors = 0;
@@ -20,13 +23,15 @@ const sockets = [];
 
 function open(orderId) {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/orders/${orderId}/track`, {
-      headers: { authorization: `Bearer ${opsToken}` },
-    });
+    const ws = bare
+      ? new WebSocket(`${base.replace('http', 'ws')}/orders/${orderId}/track`)
+      : new WebSocket(`${base.replace('http', 'ws')}/v1/orders/${orderId}/track`, {
+          headers: { authorization: `Bearer ${opsToken}` },
+        });
     ws.on('message', (data) => {
       const m = JSON.parse(String(data));
       if (m.type === 'position') {
-        latencies.push(Date.now() - Date.parse(m.at));
+        latencies.record(Date.now() - Date.parse(m.at));
         received++;
       }
     });
@@ -48,7 +53,7 @@ for (let i = 0; i < subscribers; i += 200) {
 }
 // Let every snapshot arrive before measuring.
 await sleep(1000);
-latencies.length = 0;
+latencies = latencyHistogram();
 received = 0;
 
 function post(driver, body) {
@@ -57,7 +62,7 @@ function post(driver, body) {
       {
         host: target.hostname,
         port: target.port,
-        path: '/v1/drivers/me/locations',
+        path: bare ? `/drivers/${driver.id}/locations` : '/v1/drivers/me/locations',
         method: 'POST',
         agent,
         headers: {
@@ -110,9 +115,6 @@ const seconds = (Date.now() - started) / 1000;
 await sleep(1000);
 for (const ws of sockets) ws.terminate();
 agent.destroy();
-latencies.sort((a, b) => a - b);
-const pct = (p) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
-  `${JSON.stringify({ connected: sockets.length, connectErrors, postErrors, received, seconds, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99) })}\n`,
+  `${JSON.stringify({ connected: sockets.length, connectErrors, postErrors, received, seconds, ...latencies.summary() })}\n`,
 );
