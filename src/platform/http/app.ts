@@ -15,6 +15,7 @@ import { opsRoutes, opsSchemas } from './ops-routes.ts';
 import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
+import { observeRequests } from './request-log.ts';
 import { registerNotFound } from './routing.ts';
 import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
 import { ticketRoutes } from './ticket-routes.ts';
@@ -44,7 +45,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   const app = createFastify(ctx);
   app.setErrorHandler(errorHandler(ctx.logger));
   registerNotFound(app);
-  countRequests(app, ctx);
+  observeRequests(app, ctx.metrics);
   completeRouteContracts(app);
   checkResponsesAgainstContract(app);
   await registerOpenApi(
@@ -89,7 +90,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
 function createFastify(ctx: PlatformContext): FastifyInstance {
   return Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    // Per-request log lines only at debug: at peak load they would cost more than the requests.
+    // Fastify's own two lines per request only at debug; the access line (observeRequests) is one.
     logController: new LogController({
       disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
     }),
@@ -137,20 +138,4 @@ function strictBodies() {
     return (route: { httpPart?: string }) =>
       route.httpPart === 'body' ? json(route as never) : text(route as never);
   };
-}
-
-/** Echoes the request id and counts each response by route pattern and status. */
-function countRequests(app: FastifyInstance, ctx: PlatformContext): void {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    ctx.metrics.httpRequests.inc({
-      method: request.method,
-      route,
-      status: String(reply.statusCode),
-    });
-    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-  });
 }
