@@ -35,8 +35,9 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
         }),
         response: {
           200: ok(ref(Cart), 'The cart after the change'),
-          // CONFLICT: the cart is at another store; OUT_OF_STOCK: the cart cannot be held.
-          ...problems('CONFLICT', 'OUT_OF_STOCK'),
+          // NOT_FOUND: no such store; CONFLICT: the cart is at another store; OUT_OF_STOCK: the
+          // cart cannot be held.
+          ...problems('NOT_FOUND', 'CONFLICT', 'OUT_OF_STOCK'),
         },
       },
     },

@@ -66,6 +66,7 @@ async function setCartLine(
   input: { store_id: string; product_id: string; quantity: number },
 ) {
   const { db, catalog, inventory } = deps;
+  await catalog.stores.mustExist(input.store_id);
   const prices = await catalog.products.pricesFor([input.product_id]);
   if (!prices.has(input.product_id))
     throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
