@@ -32,6 +32,8 @@ export interface Config {
   /** Absolute. */
   dataDir: string;
   jwtSecret: string;
+  /** The secret before the last rotation: its tokens are still verified, never signed. */
+  jwtPreviousSecret: string | undefined;
   jwtTtlS: number;
   sockets: SocketSettings;
   /** Reverse proxies whose X-Forwarded-For is believed (none: the peer address is the client). */
@@ -138,6 +140,7 @@ export function loadConfig(
     natsUrl: s.natsUrl,
     dataDir: path.resolve(s.dataDir),
     jwtSecret: s.jwtSecret,
+    jwtPreviousSecret: s.jwtPreviousSecret,
     jwtTtlS: s.jwtTtlS,
     sockets: {
       ticketTtlS: s.socketTicketTtlS,
