@@ -12,6 +12,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
@@ -181,6 +182,7 @@ export const SETTINGS = {
     description: 'Hold stock when items are added to a cart (1/0)',
     default: false,
   }),
+  ...CART_HOLD_SETTINGS,
   orderAcceptTimeoutS: whole({
     env: 'LASTMILE_ACCEPT_TIMEOUT_S',
     description:
