@@ -127,7 +127,9 @@ export interface paths {
     get?: never;
     /**
      * Set the quantity of a product in your cart (0 removes it)
-     * @description Roles: customer
+     * @description With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing.
+     *
+     *     Roles: customer
      */
     put: operations['putCartLines'];
     post?: never;
@@ -2533,6 +2535,7 @@ export interface components {
         | 'METHOD_NOT_ALLOWED'
         | 'CONFLICT'
         | 'OUT_OF_STOCK'
+        | 'HOLD_LIMIT'
         | 'PAYMENT_DECLINED'
         | 'IDEMPOTENCY_IN_FLIGHT'
         | 'REQUEST_TIMEOUT'
@@ -4048,7 +4051,18 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `CONFLICT`: Conflicts with the current state; `OUT_OF_STOCK`: Not enough stock; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `OUT_OF_STOCK`: Not enough stock; `HOLD_LIMIT`: More stock than one customer may hold; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -8595,6 +8609,17 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -39,6 +39,7 @@ export interface components {
         | 'METHOD_NOT_ALLOWED'
         | 'CONFLICT'
         | 'OUT_OF_STOCK'
+        | 'HOLD_LIMIT'
         | 'PAYMENT_DECLINED'
         | 'IDEMPOTENCY_IN_FLIGHT'
         | 'REQUEST_TIMEOUT'

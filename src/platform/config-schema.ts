@@ -65,6 +65,20 @@ export const list = <T extends TSchema>(items: T, options: SettingOptions) =>
 export const named = <T extends TProperties>(properties: T, options: SettingOptions) =>
   setting(Type.Object(properties, options));
 
+/** An optional secret (unset: none); production refuses the published development value. */
+export const optionalSecret = (env: string, description: string, devDefault: string) =>
+  setting(
+    Type.Optional(
+      Type.String({
+        env,
+        description,
+        minLength: 32,
+        shownDefault: '(none)',
+        publicValue: devDefault,
+      }),
+    ),
+  );
+
 /** A secret with a public development default: production must set it, to anything else. */
 export const secret = (env: string, description: string, devDefault: string) =>
   text({

@@ -4,6 +4,7 @@ import {
   named,
   onOff,
   oneOf,
+  optionalSecret,
   optionalText,
   secret,
   type Setting,
@@ -11,6 +12,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
@@ -76,9 +78,15 @@ export const SETTINGS = {
     'HMAC secret for access tokens, at least 32 characters (required in production)',
     DEV_JWT_SECRET,
   ),
+  jwtPreviousSecret: optionalSecret(
+    'JWT_PREVIOUS_SECRET',
+    'The JWT secret before the last rotation: tokens it signed are still accepted until they expire, none is signed with it (see Rotating the JWT secret)',
+    DEV_JWT_SECRET,
+  ),
   jwtTtlS: whole({
     env: 'JWT_TTL_S',
-    description: 'Access token lifetime in seconds',
+    description:
+      'Access token lifetime in seconds; a token that lives longer (or has no expiry) is refused',
     default: 3600,
     minimum: 60,
     maximum: 30 * DAY_S,
@@ -174,6 +182,7 @@ export const SETTINGS = {
     description: 'Hold stock when items are added to a cart (1/0)',
     default: false,
   }),
+  ...CART_HOLD_SETTINGS,
   orderAcceptTimeoutS: whole({
     env: 'LASTMILE_ACCEPT_TIMEOUT_S',
     description:

@@ -147,6 +147,19 @@ describe('config', () => {
     );
   });
 
+  it('takes a previous JWT secret for rotation, never the published one in production', () => {
+    expect(DEV.jwtPreviousSecret).toBeUndefined();
+    const previous = 'the-secret-before-the-last-rotation-0123';
+    expect(
+      loadConfig({ LASTMILE_ENV: 'production', ...SECRETS, JWT_PREVIOUS_SECRET: previous })
+        .jwtPreviousSecret,
+    ).toBe(previous);
+    expect(fails({ JWT_PREVIOUS_SECRET: 'short' })).toBe('JWT_PREVIOUS_SECRET');
+    expect(() =>
+      loadConfig({ LASTMILE_ENV: 'production', ...SECRETS, JWT_PREVIOUS_SECRET: DEV.jwtSecret }),
+    ).toThrow('invalid setting JWT_PREVIOUS_SECRET: is the published development secret');
+  });
+
   it('runs in production only when told, and then refuses the published secrets and open doors', () => {
     expect(loadConfig({}).env).toBe('development');
     expect(loadConfig({ LASTMILE_ENV: 'production', ...SECRETS }).env).toBe('production');

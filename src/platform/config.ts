@@ -32,6 +32,8 @@ export interface Config {
   /** Absolute. */
   dataDir: string;
   jwtSecret: string;
+  /** The secret before the last rotation: its tokens are still verified, never signed. */
+  jwtPreviousSecret: string | undefined;
   jwtTtlS: number;
   sockets: SocketSettings;
   /** Reverse proxies whose X-Forwarded-For is believed (none: the peer address is the client). */
@@ -50,6 +52,8 @@ export interface Config {
   reserveStrategy: ReserveStrategy;
   reservationTtlS: number;
   cartHolds: boolean;
+  /** Bounds of cart holds: units per product and in all per customer, and a hold's whole life. */
+  cartHoldLimits: CartHoldLimits;
   orderAcceptTimeoutS: number;
   /** How long a request waits for the payment provider before it answers 202. */
   paymentWaitMs: number;
@@ -62,6 +66,12 @@ export interface Config {
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
   rateLimits: RateLimitSettings;
   retention: RetentionSettings;
+}
+
+export interface CartHoldLimits {
+  maxUnits: number;
+  maxTotal: number;
+  maxAgeS: number;
 }
 
 export interface SocketSettings {
@@ -138,6 +148,7 @@ export function loadConfig(
     natsUrl: s.natsUrl,
     dataDir: path.resolve(s.dataDir),
     jwtSecret: s.jwtSecret,
+    jwtPreviousSecret: s.jwtPreviousSecret,
     jwtTtlS: s.jwtTtlS,
     sockets: {
       ticketTtlS: s.socketTicketTtlS,
@@ -159,6 +170,11 @@ export function loadConfig(
     paymentRetryGraceS: s.paymentRetryGraceS,
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
+    cartHoldLimits: {
+      maxUnits: s.cartHoldMaxUnits,
+      maxTotal: s.cartHoldMaxTotal,
+      maxAgeS: s.cartHoldMaxAgeS,
+    },
     ticketEscalationS: s.ticketEscalationS,
     drivers: {
       staleS: s.driverStaleS,
@@ -186,18 +202,22 @@ export function loadConfig(
       breakAfter: s.rateLimitBreakAfter,
       halfOpenAfterMs: s.rateLimitHalfOpenMs,
     },
-    retention: {
-      locationDays: s.locationRetentionDays,
-      inboxDays: s.inboxRetentionDays,
-      outboxHours: s.outboxRetentionHours,
-      trackingDays: s.trackingRetentionDays,
-      webhookDays: s.webhookRetentionDays,
-      deadLetterDays: s.deadLetterRetentionDays,
-      workflowDays: s.workflowRetentionDays,
-    },
+    retention: retentionOf(s),
   };
   checkSharedServices(config);
   return config;
+}
+
+function retentionOf(s: SettingValues): RetentionSettings {
+  return {
+    locationDays: s.locationRetentionDays,
+    inboxDays: s.inboxRetentionDays,
+    outboxHours: s.outboxRetentionHours,
+    trackingDays: s.trackingRetentionDays,
+    webhookDays: s.webhookRetentionDays,
+    deadLetterDays: s.deadLetterRetentionDays,
+    workflowDays: s.workflowRetentionDays,
+  };
 }
 
 /** `https://App.example.com:443` and `https://app.example.com` are one origin. */

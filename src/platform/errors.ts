@@ -11,6 +11,7 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
+  HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,

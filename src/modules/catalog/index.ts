@@ -4,7 +4,7 @@ import { liveNotices } from '../../platform/bus/live-notices.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
-import { inventoryFor, stockChangesFor } from '../inventory/index.ts';
+import { inventoryFor, inventoryRoutes, stockChangesFor } from '../inventory/index.ts';
 import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogSchemas } from './catalog.components.ts';
 import { catalogEvents } from './catalog.events.ts';
@@ -54,6 +54,14 @@ export const catalogModule: ModuleDefinition = {
       ...catalogFor(ctx),
       signals: { stock: stockChangesFor(ctx), products: productNoticesFor(ctx) },
     });
+    // Inventory's stock routes: a count or restock names a store and a product that must exist.
+    const { stores, products } = catalogFor(ctx);
+    await app.register(async (scope) =>
+      inventoryRoutes(scope, inventoryFor(ctx), async (storeId, productId) => {
+        await stores.mustExist(storeId);
+        await products.get(productId);
+      }),
+    );
     await storeStaffRoutes(
       app,
       storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }),

@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
-import { inventoryRoutes } from './inventory.routes.ts';
 import { inventorySchemas } from './inventory.schemas.ts';
 import { type InventoryService, inventoryService } from './inventory.service.ts';
 import { type StockChanges, type StockSignals, stockSignals } from './stock-signals.ts';
 
 export type { StockLevel } from './inventory.repository.ts';
+export { inventoryRoutes, type StockItemCheck } from './inventory.routes.ts';
 export {
   type InventoryService,
   inventoryService,
@@ -57,7 +57,7 @@ export const inventoryModule: ModuleDefinition = {
   name: 'inventory',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: inventorySchemas,
-  routes: (app, ctx) => inventoryRoutes(app, inventoryFor(ctx)),
+  // Its stock routes are mounted by the catalog, which knows which stores and products exist.
   // Reservation expiry: the expiry time is stored with the reservation (durable); any worker's
   // sweep releases due ones, each exactly once (claimed with SKIP LOCKED, guarded transition).
   startWorker: async (ctx) =>

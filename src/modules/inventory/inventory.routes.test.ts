@@ -137,4 +137,37 @@ describe('stock counts, restocks and adjustments', () => {
       ).statusCode,
     ).toBe(403);
   });
+
+  it('writes no stock for a product or store that does not exist (404, no row)', async () => {
+    const ops = await t.tokenFor('ops');
+    const nobody = '01890000-0000-7000-8000-000000000000';
+    const writes = [
+      { url: `/v1/stores/${shop.storeId}/stock/${nobody}`, token: shop.storeToken },
+      { url: `/v1/stores/${shop.storeId}/stock/${nobody}`, token: ops },
+      { url: `/v1/stores/${nobody}/stock/${shop.products[0]?.id}`, token: ops },
+    ];
+    for (const w of writes) {
+      const count = await t.request({
+        method: 'PUT',
+        url: w.url,
+        token: w.token,
+        payload: { on_hand: 5, reason: 'count' },
+      });
+      expect(count.statusCode, w.url).toBe(404);
+      expect(count.json().code).toBe('NOT_FOUND');
+      const restock = await t.request({
+        method: 'POST',
+        url: `${w.url}/adjustments`,
+        token: w.token,
+        payload: { kind: 'restock', delta: 5, reason: 'delivery' },
+      });
+      expect(restock.statusCode, w.url).toBe(404);
+    }
+    const rows = await t.platform.ctx.db
+      .selectFrom('stock')
+      .select('product_id')
+      .where((eb) => eb.or([eb('product_id', '=', nobody), eb('store_id', '=', nobody)]))
+      .execute();
+    expect(rows).toEqual([]);
+  });
 });

@@ -42,16 +42,28 @@ const TrailQuery = Strict({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 });
 
+/**
+ * Whether a store and a product exist (the catalog knows; inventory keeps plain ids): throws
+ * NOT_FOUND for either, so a count or restock never writes stock for something that does not exist.
+ */
+export type StockItemCheck = (storeId: string, productId: string) => Promise<void>;
+
+/** Mounted by the catalog, which knows which stores and products exist (`mustExist`). */
 export async function inventoryRoutes(
   scope: FastifyInstance,
   inventory: InventoryService,
+  mustExist: StockItemCheck,
 ): Promise<void> {
-  stockRoutes(scope, inventory);
+  stockRoutes(scope, inventory, mustExist);
   auditRoutes(scope, inventory);
 }
 
 /** The stock of one product in a store: read it, count it, restock or adjust it. */
-function stockRoutes(scope: FastifyInstance, inventory: InventoryService): void {
+function stockRoutes(
+  scope: FastifyInstance,
+  inventory: InventoryService,
+  mustExist: StockItemCheck,
+): void {
   const app = typed(scope);
 
   app.get(
@@ -88,6 +100,7 @@ function stockRoutes(scope: FastifyInstance, inventory: InventoryService): void 
     },
     async (req) => {
       const by = staffOf(req.principal, req.params.id);
+      await mustExist(req.params.id, req.params.productId);
       return inventory.count(by, {
         storeId: req.params.id,
         productId: req.params.productId,
@@ -116,6 +129,7 @@ function stockRoutes(scope: FastifyInstance, inventory: InventoryService): void 
         throw new AppError('VALIDATION_FAILED', 'body.delta: a change of 0 changes nothing');
       if (req.body.kind === 'restock' && req.body.delta < 0)
         throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
+      await mustExist(req.params.id, req.params.productId);
       return inventory.adjust(by, {
         storeId: req.params.id,
         productId: req.params.productId,

@@ -28,6 +28,8 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
       schema: {
         tags: ['cart'],
         summary: 'Set the quantity of a product in your cart (0 removes it)',
+        description:
+          'With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing.',
         body: Strict({
           store_id: Uuid,
           product_id: Uuid,
@@ -35,8 +37,9 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
         }),
         response: {
           200: ok(ref(Cart), 'The cart after the change'),
-          // CONFLICT: the cart is at another store; OUT_OF_STOCK: the cart cannot be held.
-          ...problems('CONFLICT', 'OUT_OF_STOCK'),
+          // NOT_FOUND: no such store; CONFLICT: the cart is at another store; OUT_OF_STOCK: the
+          // cart cannot be held; HOLD_LIMIT: the cart would hold more than one customer may.
+          ...problems('NOT_FOUND', 'CONFLICT', 'OUT_OF_STOCK', 'HOLD_LIMIT'),
         },
       },
     },

@@ -138,6 +138,21 @@ describe('cart', () => {
       },
     });
     expect(unknown.statusCode).toBe(400);
+    // A store that does not exist: 404, and no cart is opened there.
+    const nowhere = '01a20959-0000-7000-8000-000000000001';
+    const stranger = await t.tokenFor('customer');
+    const ghost = await t.request({
+      method: 'PUT',
+      url: '/v1/cart/lines',
+      token: stranger,
+      payload: { store_id: nowhere, product_id: shop.products[0]?.id, quantity: 1 },
+    });
+    expect(ghost.statusCode).toBe(404);
+    expect(ghost.json().code).toBe('NOT_FOUND');
+    const carts = await sql`SELECT id FROM carts WHERE store_id = ${nowhere}`.execute(
+      t.platform.ctx.db,
+    );
+    expect(carts.rows).toEqual([]);
     const withPrice = await t.request({
       method: 'PUT',
       url: '/v1/cart/lines',

@@ -20,8 +20,11 @@ export function cartsRepository(db: Db) {
         .execute();
       return { ...cart, lines };
     },
-    /** The customer's open cart at this store, created if there is none; undefined if open at another store. */
-    async openAt(customerId: string, storeId: string, newId: string) {
+    /**
+     * The customer's open cart at this store, created (opened `now`) if there is none; undefined if
+     * open at another store.
+     */
+    async openAt(customerId: string, storeId: string, newId: string, now: Date) {
       await q
         .insertInto('carts')
         .values({
@@ -30,7 +33,8 @@ export function cartsRepository(db: Db) {
           store_id: storeId,
           status: 'open',
           version: 1,
-          updated_at: new Date(),
+          created_at: now,
+          updated_at: now,
         })
         .onConflict((oc) => oc.column('customer_id').where('status', '=', 'open').doNothing())
         .execute();

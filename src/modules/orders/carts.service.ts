@@ -1,5 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
+import type { CartHoldLimits } from '../../platform/config.ts';
+import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
@@ -15,7 +17,12 @@ interface CartDeps {
   /** Whether a cart holds its stock (a reservation owned by `cart:<id>`). */
   holds: boolean;
   holdTtlMs: number;
+  /** Units per product and in all one cart may hold, and how long after its opening. */
+  limits: CartHoldLimits;
+  clock: Clock;
 }
+
+type CartLineInput = { store_id: string; product_id: string; quantity: number };
 
 /** The open cart priced at the catalog's current prices (an empty one when there is none). */
 async function viewCart(deps: CartDeps, customerId: string) {
@@ -59,52 +66,81 @@ async function viewCart(deps: CartDeps, customerId: string) {
   };
 }
 
-/** Sets one line; with holds on, the whole cart is held again in the same transaction. */
-async function setCartLine(
-  deps: CartDeps,
-  by: Principal,
-  input: { store_id: string; product_id: string; quantity: number },
-) {
-  const { db, catalog, inventory } = deps;
-  const prices = await catalog.products.pricesFor([input.product_id]);
-  if (!prices.has(input.product_id))
-    throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
-  const touched = await db.transaction().execute(async (trx) => {
+type HoldLine = { productId: string; quantity: number };
+
+/**
+ * A change that adds units is refused (HOLD_LIMIT) when the cart would hold more of the product, or
+ * more in all, than one customer may: thrown inside the change's transaction, so nothing of it stays.
+ * A change that takes units away always passes (caps may have been lowered since).
+ */
+function checkHoldLimits(limits: CartHoldLimits, lines: readonly HoldLine[], changed: HoldLine) {
+  if (changed.quantity > limits.maxUnits)
+    throw new AppError(
+      'HOLD_LIMIT',
+      `A cart holds at most ${limits.maxUnits} unit(s) of one product; ${changed.quantity} asked`,
+      { details: { product_id: changed.productId, limit: limits.maxUnits } },
+    );
+  const total = lines.reduce((n, l) => n + l.quantity, 0);
+  if (total > limits.maxTotal)
+    throw new AppError(
+      'HOLD_LIMIT',
+      `A cart holds at most ${limits.maxTotal} unit(s) in all; this change would hold ${total}`,
+      { details: { limit: limits.maxTotal, total } },
+    );
+}
+
+/**
+ * Sets one line; with holds on, the whole cart is held again in the same transaction, until the
+ * TTL from now but never past the cart's maximum age (after it the cart holds nothing). Returns the
+ * stores whose stock changed (once committed) and whether the cart's hold is to be released.
+ */
+async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput) {
+  return deps.db.transaction().execute(async (trx) => {
     const carts = cartsRepository(trx);
-    const cart = await carts.openAt(by.id, input.store_id, uuidv7());
+    const cart = await carts.openAt(by.id, input.store_id, uuidv7(), new Date(deps.clock.now()));
     if (!cart)
       throw new AppError(
         'CONFLICT',
         'Your cart is at another store; empty it (DELETE /v1/cart) to shop here',
       );
+    const before = deps.holds ? await carts.openCartOf(by.id) : undefined;
     await carts.setLine(cart.id, input.product_id, input.quantity);
-    if (deps.holds) {
-      const current = await carts.openCartOf(by.id);
-      const lines = (current?.lines ?? []).map((l) => ({
-        productId: l.product_id,
-        quantity: l.quantity,
-      }));
-      if (lines.length > 0) {
-        return (
-          await inventory.reserve(
-            {
-              storeId: cart.store_id,
-              owner: `cart:${cart.id}`,
-              lines,
-              ttlMs: deps.holdTtlMs,
-              replacingHoldOf: `cart:${cart.id}`,
-            },
-            trx,
-          )
-        ).stores;
-      }
-    }
-    return [];
+    if (!deps.holds) return { touched: [], release: false };
+    const lines = ((await carts.openCartOf(by.id))?.lines ?? []).map((l) => ({
+      productId: l.product_id,
+      quantity: l.quantity,
+    }));
+    const ttlMs = Math.min(
+      deps.holdTtlMs,
+      cart.created_at.getTime() + deps.limits.maxAgeS * 1000 - deps.clock.now(),
+    );
+    if (lines.length === 0 || ttlMs <= 0) return { touched: [], release: true };
+    const was = before?.lines.find((l) => l.product_id === input.product_id)?.quantity ?? 0;
+    if (input.quantity > was)
+      checkHoldLimits(deps.limits, lines, {
+        productId: input.product_id,
+        quantity: input.quantity,
+      });
+    const owner = `cart:${cart.id}`;
+    const held = await deps.inventory.reserve(
+      { storeId: cart.store_id, owner, lines, ttlMs, replacingHoldOf: owner },
+      trx,
+    );
+    return { touched: held.stores, release: false };
   });
+}
+
+async function setCartLine(deps: CartDeps, by: Principal, input: CartLineInput) {
+  const { catalog, inventory } = deps;
+  await catalog.stores.mustExist(input.store_id);
+  const prices = await catalog.products.pricesFor([input.product_id]);
+  if (!prices.has(input.product_id))
+    throw new AppError('VALIDATION_FAILED', 'product_id: unknown product');
+  const { touched, release } = await writeCartLine(deps, by, input);
   inventory.stockChanged(touched);
-  if (deps.holds && input.quantity === 0) {
-    const cart = await cartsRepository(db).openCartOf(by.id);
-    if (cart && cart.lines.length === 0) await inventory.releaseHoldOf(`cart:${cart.id}`);
+  if (release) {
+    const cart = await cartsRepository(deps.db).openCartOf(by.id);
+    if (cart) await inventory.releaseHoldOf(`cart:${cart.id}`);
   }
   return viewCart(deps, by.id);
 }
@@ -117,8 +153,7 @@ async function setCartLine(
 export function cartsService(deps: CartDeps) {
   return {
     view: (by: Principal) => viewCart(deps, by.id),
-    setLine: (by: Principal, input: { store_id: string; product_id: string; quantity: number }) =>
-      setCartLine(deps, by, input),
+    setLine: (by: Principal, input: CartLineInput) => setCartLine(deps, by, input),
     async clear(by: Principal) {
       const cart = await cartsRepository(deps.db).openCartOf(by.id);
       if (!cart) return;

@@ -99,6 +99,8 @@ export const ordersModule: ModuleDefinition = {
         fees: DEFAULT_FEES,
         holds: ctx.config.cartHolds,
         holdTtlMs: ctx.config.reservationTtlS * 1000,
+        limits: ctx.config.cartHoldLimits,
+        clock: ctx.clock,
       }),
       checkout: checkoutFor(ctx),
       orders: ordersFor(ctx),

@@ -44,6 +44,36 @@ async function move(
   return orderView(row);
 }
 
+const badPick = (path: string, message: string) =>
+  new AppError('VALIDATION_FAILED', `picked.${path}: ${message}`, {
+    details: { errors: [{ path: `body.picked.${path}`, message }] },
+  });
+
+/** Each picked line names a product of the order, once, at most at its ordered quantity. */
+function checkPicked(
+  lines: ReadonlyArray<{ product_id: string; quantity: number }>,
+  picked: ReadonlyArray<{ productId: string; quantity: number }>,
+): void {
+  const unknown = picked.filter((p) => !lines.some((l) => l.product_id === p.productId));
+  if (unknown.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `picked: ${unknown.length} product(s) are not in this order`,
+    );
+  const seen = new Set<string>();
+  picked.forEach((p, i) => {
+    if (seen.has(p.productId))
+      throw badPick(`${i}.product_id`, `product ${p.productId} is already in an earlier line`);
+    seen.add(p.productId);
+    const ordered = lines.find((l) => l.product_id === p.productId)?.quantity ?? 0;
+    if (p.quantity > ordered)
+      throw badPick(
+        `${i}.quantity`,
+        `${p.quantity} picked of product ${p.productId}, but ${ordered} ordered`,
+      );
+  });
+}
+
 /** Picked quantities (missing items, shortages) are recorded with "ready"; the capture uses them. */
 async function ready(
   deps: ActionDeps,
@@ -55,14 +85,7 @@ async function ready(
   if (by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
   if (!sourcesOf('ready').includes(current.status))
     throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it cannot become ready`);
-  const lines = await ordersRepository(deps.db).lines(id);
-  const known = new Set(lines.map((l) => l.product_id));
-  const unknown = picked.filter((p) => !known.has(p.productId));
-  if (unknown.length > 0)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `picked: ${unknown.length} product(s) are not in this order`,
-    );
+  checkPicked(await ordersRepository(deps.db).lines(id), picked);
   // The guarded transition goes first (it locks the order); the picked quantities are written
   // only by the request that made it, and a loser rolls back.
   const row = await deps.db.transaction().execute(async (trx) => {

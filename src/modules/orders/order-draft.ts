@@ -48,14 +48,18 @@ export async function resolveLines(
 async function givenLines(catalog: CatalogServices, input: CheckoutInput) {
   const given = input.lines ?? [];
   if (!input.store_id) throw bad('store_id', 'required with lines');
-  const skus = given.filter((l) => !l.product_id && l.sku).map((l) => l.sku as string);
+  // Every SKU is resolved, also beside a product_id: the two must name the same product.
+  const skus = given.flatMap((l) => (l.sku ? [l.sku] : []));
   const bySku =
     skus.length > 0 ? await catalog.products.idsForSkus(skus) : new Map<string, string>();
   const seen = new Set<string>();
   const lines = given.map((l, i) => {
-    const productId = l.product_id ?? (l.sku ? bySku.get(l.sku) : undefined);
-    if (!productId)
-      throw bad(`lines.${i}`, l.sku ? `unknown SKU ${l.sku}` : 'give product_id or sku');
+    const skuId = l.sku ? bySku.get(l.sku) : undefined;
+    if (l.sku && !skuId) throw bad(`lines.${i}`, `unknown SKU ${l.sku}`);
+    if (l.product_id && skuId && skuId !== l.product_id)
+      throw bad(`lines.${i}`, `SKU ${l.sku} is not the product ${l.product_id}`);
+    const productId = l.product_id ?? skuId;
+    if (!productId) throw bad(`lines.${i}`, 'give product_id or sku');
     if (seen.has(productId))
       throw bad(
         `lines.${i}`,

@@ -11,6 +11,8 @@ export interface CartsTable {
   store_id: string;
   status: 'open' | 'checked_out' | 'abandoned';
   version: number;
+  /** When the cart was opened (its first line): a cart hold never outlives created_at + max age. */
+  created_at: Generated<Date>;
   updated_at: Date;
 }
 

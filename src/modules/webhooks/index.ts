@@ -7,6 +7,7 @@ import { schedulePruning } from '../../platform/db/prune-schedule.ts';
 import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
+import { catalogFor } from '../catalog/index.ts';
 import { dispatchEvents } from '../dispatch/index.ts';
 import { orderEvents } from '../orders/index.ts';
 import { webhookDeliveriesPrune } from './webhooks-retention.ts';
@@ -31,6 +32,7 @@ export const webhooksFor = perPlatform((ctx): WebhooksService =>
 /** Signed partner webhooks for order and delivery events, with retries, a log and dead letters. */
 export const webhooksModule: ModuleDefinition = {
   name: 'webhooks',
+  dependsOn: ['catalog'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: webhooksSchemas,
   apiTags: [
@@ -39,7 +41,8 @@ export const webhooksModule: ModuleDefinition = {
       description: `Signed POSTs of order and delivery events to partners, retried with backoff. A delivery moves only along these transitions:\n\n${stateMachineText(DELIVERY_NEXT)}`,
     },
   ],
-  routes: (app, ctx) => webhooksRoutes(app, webhooksFor(ctx)),
+  routes: (app, ctx) =>
+    webhooksRoutes(app, webhooksFor(ctx), (id) => catalogFor(ctx).stores.mustExist(id)),
   startWorker: async (ctx) => {
     const service = webhooksFor(ctx);
     const once = onceWithInbox(ctx.db, CONSUMER_WEBHOOKS, async (trx, event: DomainEvent) => {

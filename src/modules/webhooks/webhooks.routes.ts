@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
-import { empty, ok, ref } from '../../platform/http/contract.ts';
+import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import {
@@ -18,16 +18,24 @@ const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
 
+/** Throws NOT_FOUND for a store that does not exist (the catalog knows). */
+export type StoreCheck = (storeId: string) => Promise<void>;
+
 export async function webhooksRoutes(
   scope: FastifyInstance,
   webhooks: WebhooksService,
+  storeMustExist: StoreCheck,
 ): Promise<void> {
-  subscriptionRoutes(scope, webhooks);
+  subscriptionRoutes(scope, webhooks, storeMustExist);
   deliveryRoutes(scope, webhooks);
 }
 
 /** Subscribe, list and stop partner subscriptions. */
-function subscriptionRoutes(scope: FastifyInstance, webhooks: WebhooksService): void {
+function subscriptionRoutes(
+  scope: FastifyInstance,
+  webhooks: WebhooksService,
+  storeMustExist: StoreCheck,
+): void {
   const app = typed(scope);
   app.post(
     '/v1/ops/webhooks',
@@ -48,10 +56,15 @@ function subscriptionRoutes(scope: FastifyInstance, webhooks: WebhooksService): 
           }),
           store_id: Type.Optional(Uuid),
         }),
-        response: { 201: ok(ref(NewWebhookSubscription), 'Subscribed; keep the secret') },
+        response: {
+          201: ok(ref(NewWebhookSubscription), 'Subscribed; keep the secret'),
+          // NOT_FOUND: `store_id` names no store.
+          ...problems('NOT_FOUND'),
+        },
       },
     },
     async (req, reply) => {
+      if (req.body.store_id) await storeMustExist(req.body.store_id);
       reply.code(201);
       return webhooks.create(callerOf(req), req.body);
     },

@@ -224,4 +224,27 @@ describe('partner webhooks', () => {
       ).statusCode,
     ).toBe(403);
   });
+
+  it('refuses a subscription to a store that does not exist (404, nothing subscribed)', async () => {
+    const nobody = '01890000-0000-7000-8000-000000000000';
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/ops/webhooks',
+      token: ops,
+      payload: {
+        partner_name: 'Ghost',
+        url: 'https://example.com/x',
+        events: ['orders.*'],
+        store_id: nobody,
+      },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+    const rows = await t.platform.ctx.db
+      .selectFrom('webhook_subscriptions')
+      .select('id')
+      .where('store_id', '=', nobody)
+      .execute();
+    expect(rows).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.ts';
-import { createTokenIssuer } from './tokens.ts';
+import { createTokenIssuer, keyIdOf } from './tokens.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
@@ -46,5 +47,60 @@ describe('access tokens', () => {
       code: 'UNAUTHENTICATED',
       message: 'The token has expired',
     });
+  });
+
+  it('refuses a token without exp or iat, or one that lives longer than the token lifetime', async () => {
+    const tokens = createTokenIssuer(SECRET, 60);
+    const key = new TextEncoder().encode(SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (claims: { iat?: number; exp?: number }) =>
+      new SignJWT({ role: 'ops', ...claims })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(SECRET) })
+        .setSubject('u1')
+        .setIssuer('lastmile')
+        .setAudience('lastmile-api')
+        .sign(key);
+    expect(await tokens.verify(await signed({ iat: now, exp: now + 60 }))).toMatchObject({
+      role: 'ops',
+    });
+    for (const claims of [{ iat: now }, { exp: now + 60 }, { iat: now, exp: now + 61 }, {}]) {
+      await expect(
+        tokens.verify(await signed(claims)),
+        JSON.stringify(claims),
+      ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('signs with the current key and accepts the previous one while keys rotate', async () => {
+    const OLD = `${SECRET}-old`;
+    const before = createTokenIssuer(OLD, 60);
+    const rotating = createTokenIssuer(SECRET, 60, { previousSecret: OLD });
+    const after = createTokenIssuer(SECRET, 60);
+    const old = (await before.issue({ userId: 'u1', role: 'customer' })).token;
+    const fresh = (await rotating.issue({ userId: 'u2', role: 'customer' })).token;
+    const header = (t: string) =>
+      JSON.parse(Buffer.from(t.split('.')[0] ?? '', 'base64url').toString());
+    expect(header(old).kid).toBe(keyIdOf(OLD));
+    expect(header(fresh).kid).toBe(keyIdOf(SECRET));
+    expect((await rotating.verify(old)).id).toBe('u1');
+    expect((await rotating.verify(fresh)).id).toBe('u2');
+    expect((await after.verify(fresh)).id).toBe('u2');
+    await expect(after.verify(old)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    // A token with no kid, or a kid no active key has, is refused even when its signature is good.
+    const key = new TextEncoder().encode(SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    for (const kid of [undefined, 'someone-else']) {
+      const token = await new SignJWT({ role: 'ops' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...(kid ? { kid } : {}) })
+        .setSubject('u3')
+        .setIssuer('lastmile')
+        .setAudience('lastmile-api')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(key);
+      await expect(rotating.verify(token), String(kid)).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+    }
   });
 });

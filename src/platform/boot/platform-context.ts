@@ -38,7 +38,9 @@ export function createPlatformContext(p: {
     kv: adapters.kv,
     redis: adapters.redis,
     geo: adapters.geo,
-    tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
+    tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS, {
+      previousSecret: config.jwtPreviousSecret,
+    }),
     clock: p.clock ?? systemClock,
     openPool(name, o) {
       const extra = createDatabase(p.databaseUrl, {
