@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createAdapters } from './adapters.ts';
 import { startApiRole } from './boot/api-role.ts';
@@ -41,6 +42,8 @@ export interface StartOptions {
    * `platform.ready(name)`. Until then /ready answers 503 naming what it waits for.
    */
   holdReadiness?: readonly string[];
+  /** Where log lines go instead of stdout (a benchmark writes them to a file, as a collector would). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -50,7 +53,11 @@ export interface StartOptions {
  * stopped in reverse order, on `stop()` or when a later step fails.
  */
 export async function startPlatform(config: Config, opts: StartOptions): Promise<RunningPlatform> {
-  const logger = createLogger(config.logLevel, { instance: config.instanceId });
+  const logger = createLogger(
+    config.logLevel,
+    { instance: config.instanceId },
+    opts.logDestination,
+  );
   const roles = new Set(config.roles.includes('all') ? ['api', 'worker'] : config.roles);
   const modules = orderModules(opts.modules);
   const moduleState: Record<string, string> = Object.fromEntries(
