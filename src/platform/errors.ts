@@ -11,6 +11,9 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
+  ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },
+  DRIVER_ON_JOB: { status: 409, title: 'This driver has a delivery that has not ended yet' },
+  ACCOUNT_NOT_ERASABLE: { status: 409, title: 'This kind of account cannot be erased' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,
