@@ -65,13 +65,17 @@ export const ordersPersonalData: PersonalData = {
       );
   },
 
-  /** Orders stay (the accounts need them), without where they went; carts go. */
+  /**
+   * Ended orders stay (the accounts need them), without where they went; carts go. Only ended
+   * ones: an order placed by a checkout racing the erasure keeps the address it is on its way to.
+   */
   async erase(person, trx) {
     const q = ordersDb(trx);
     await q
       .updateTable('orders')
       .set({ delivery_address: ERASED_ADDRESS, delivery_lat: 0, delivery_lng: 0 })
       .where('customer_id', '=', person.userId)
+      .where('status', 'in', ENDED)
       .execute();
     const carts = q.selectFrom('carts').select('id').where('customer_id', '=', person.userId);
     await q.deleteFrom('cart_lines').where('cart_id', 'in', carts).execute();
