@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { demoBanner } from './cli/banner.ts';
 import { DEMO_CITY_SIZE, seedDemoCity } from './cli/demo-city.ts';
+import { developmentWarning } from './cli/dev-warning.ts';
 import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
 import { formatSeedReport, seedCatalog } from './cli/scale-seed.ts';
 import { CITY_KEYS, cityByKey } from './cli/seed-cities.ts';
@@ -67,6 +68,9 @@ program
     try {
       // Demo accounts with a published password never go into a production database.
       const seed = opts.seed && cfg.env !== 'production';
+      // Before anything starts, and again under the banner, where it is seen.
+      const warning = developmentWarning(cfg, seed);
+      if (warning) process.stderr.write(warning);
       platform = await startPlatform(cfg, {
         modules: allModules,
         holdReadiness: seed ? ['demo-seed'] : [],
@@ -79,7 +83,7 @@ program
       }
       // Only now: a client that waited for /ready finds the logins and stores it was promised.
       platform.ready('demo-seed');
-      process.stdout.write(demoBanner(platform, seeded));
+      process.stdout.write(demoBanner(platform, seeded) + (warning ?? ''));
     } catch (err) {
       await platform?.stop();
       fail(err);

@@ -94,6 +94,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     modules: orderModules(allModules),
     processId: 'openapi-document',
     resolveApiKey: async () => null,
+    accountOpen: async () => true,
     readiness: async () => ({}),
     moduleStates: () => ({}),
   });

@@ -9,6 +9,7 @@ import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
+import { privacyModule } from './privacy/index.ts';
 import { supportModule } from './support/index.ts';
 import { trackingModule } from './tracking/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
@@ -28,4 +29,5 @@ export const allModules: readonly ModuleDefinition[] = [
   dispatchModule,
   trackingModule,
   webhooksModule,
+  privacyModule,
 ];

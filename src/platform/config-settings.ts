@@ -142,11 +142,19 @@ export const SETTINGS = {
     minimum: 2,
     maximum: 200,
   }),
-  dbStatementTimeoutMs: whole({
-    env: 'LASTMILE_DB_STATEMENT_TIMEOUT_MS',
+  dbApiStatementTimeoutMs: whole({
+    env: 'LASTMILE_DB_API_STATEMENT_TIMEOUT_MS',
     description:
-      'Longest a statement of the running platform may take (migrations and seeding are exempt)',
-    default: 30_000,
+      'Longest a statement may take in an api-only process (the request path; migrations and seeding are exempt)',
+    default: 5_000,
+    minimum: 100,
+    maximum: 3_600_000,
+  }),
+  dbWorkerStatementTimeoutMs: whole({
+    env: 'LASTMILE_DB_WORKER_STATEMENT_TIMEOUT_MS',
+    description:
+      'Longest a statement may take in a process that runs the worker role (jobs, relay, pruning; `all` too)',
+    default: 60_000,
     minimum: 100,
     maximum: 3_600_000,
   }),

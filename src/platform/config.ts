@@ -46,7 +46,10 @@ export interface Config {
   instanceId: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
-  /** Session limits of the platform's connections (statement, lock wait). */
+  /**
+   * Session limits of the platform's connections (statement, lock wait). The statement limit is
+   * the role's: short in an api-only process, longer in one that runs the worker role.
+   */
   dbTimeouts: { statementMs: number; lockMs: number };
   ticketEscalationS: number;
   reserveStrategy: ReserveStrategy;
@@ -161,7 +164,7 @@ export function loadConfig(
     instanceId: s.instanceId ?? `${roles.join('+')}-${s.port}`,
     bodyLimitBytes: s.bodyLimitBytes,
     dbPoolSize: s.dbPoolSize,
-    dbTimeouts: { statementMs: s.dbStatementTimeoutMs, lockMs: s.dbLockTimeoutMs },
+    dbTimeouts: { statementMs: statementLimit(roles, s), lockMs: s.dbLockTimeoutMs },
     namespace: s.namespace,
     fakepayWebhookSecret: s.fakepayWebhookSecret,
     reserveStrategy: s.reserveStrategy,
@@ -218,6 +221,16 @@ function retentionOf(s: SettingValues): RetentionSettings {
     deadLetterDays: s.deadLetterRetentionDays,
     workflowDays: s.workflowRetentionDays,
   };
+}
+
+/**
+ * A process that runs the worker role (alone or with the api, `all`) shares one pool between
+ * requests and jobs, so it takes the worker's longer statement limit; a process of no role
+ * (`migrate`) too.
+ */
+function statementLimit(roles: readonly RoleName[], s: SettingValues): number {
+  const worker = roles.includes('all') || roles.includes('worker') || roles.length === 0;
+  return worker ? s.dbWorkerStatementTimeoutMs : s.dbApiStatementTimeoutMs;
 }
 
 /** `https://App.example.com:443` and `https://app.example.com` are one origin. */

@@ -12,6 +12,9 @@ export const ErrorCodes = {
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
   HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
+  ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },
+  DRIVER_ON_JOB: { status: 409, title: 'This driver has a delivery that has not ended yet' },
+  ACCOUNT_NOT_ERASABLE: { status: 409, title: 'This kind of account cannot be erased' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,

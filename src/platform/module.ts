@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventDefinition } from './bus/declared-event.ts';
 import type { PlatformContext } from './context.ts';
 import type { SocketChannel } from './contract/socket-contract.ts';
-import type { ApiKeyResolver } from './http/auth-hook.ts';
+import type { AccountCheck, ApiKeyResolver } from './http/auth-hook.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
 export interface Stoppable {
@@ -43,6 +43,8 @@ export interface ModuleDefinition {
   routes?: (app: FastifyInstance, ctx: PlatformContext) => Promise<void>;
   /** The one module that owns partner API keys provides how to resolve them. */
   apiKeyResolver?: (ctx: PlatformContext) => ApiKeyResolver;
+  /** The one module that owns user accounts says whether a signed-in user's account still holds. */
+  accountCheck?: (ctx: PlatformContext) => AccountCheck;
   /** Starts consumers and background work (worker role). */
   startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
 }

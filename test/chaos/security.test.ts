@@ -6,6 +6,8 @@ import { buildFixture, sweepClock } from '../support/sweep-fixture.ts';
 import { buildRequest, operations, routeRecorder, send } from '../support/sweep-requests.ts';
 import {
   DESTRUCTIVE,
+  ERASES_NAMED,
+  ERASES_OWN,
   type Exchange,
   HIDDEN_PUBLIC,
   type Operation,
@@ -50,8 +52,12 @@ function unclassified(op: Operation): string | null {
 
 const world = () => ({ f, clock, app: t.app });
 const caller = (who: Who) => f.callers.find((c) => c.who === who) as Caller;
-const order = (op: Operation) =>
-  op.method === 'GET' ? 0 : op.method === 'DELETE' || DESTRUCTIVE.test(op.path) ? 2 : 1;
+function order(op: Operation): number {
+  if (op.method === 'GET') return 0;
+  if (op.method === 'DELETE' && ERASES_NAMED.test(op.path)) return 3;
+  if (op.method === 'DELETE' && ERASES_OWN.test(op.path)) return 4;
+  return op.method === 'DELETE' || DESTRUCTIVE.test(op.path) ? 2 : 1;
+}
 
 describe('security sweep', () => {
   it('knows every route: each is documented with the auth it declares, or is a known hidden or WebSocket route', () => {
@@ -234,11 +240,12 @@ describe('security sweep', () => {
     const exchanges: Exchange[] = [];
     const opsCaller = caller('ops');
     const others = f.callers.filter((c) => c.role !== 'ops');
-    // Reads, then writes, then the writes that end a fixture; each group in three phases: everyone
+    // Reads, then writes, then the writes that end a fixture, then the erasures of accounts (ops'
+    // of a named one, then each caller's own); each group in three phases: everyone
     // but ops names the other side's resources; the sides' own callers name their own (the control:
     // the same requests succeed where they should); then ops. Every read runs on the untouched
     // fixture: a write may legitimately link the sides (customer B may order at store S).
-    for (const group of [0, 1, 2]) {
+    for (const group of [0, 1, 2, 3, 4]) {
       const batch = ops.filter((op) => order(op) === group);
       for (const op of batch)
         for (const c of others)

@@ -54,6 +54,7 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'api-keys/{id}': 'apiKey',
   'dead-letters/{id}': 'deadLetter',
   'categories/{id}': 'category',
+  'users/{id}': 'user',
 };
 /** Body fields holding a resource id; any other uuid field fails the sweep until it is added. */
 export const BODY_REF_KINDS: Record<string, Kind> = {
@@ -79,6 +80,12 @@ export const HIDDEN_PUBLIC = new Set([
 /** Calls that end a fixture's life; they run after every other call of their phase. */
 export const DESTRUCTIVE =
   /\/(cancel|reject|close|pause|failed|returned|delivered|picked-up|reassign|unassign|resolve)$/;
+/**
+ * Erasures end an account, so they run after everything else: first ops' erasure of a named
+ * account (the other callers, still signed in, get their 403s), then each caller's own, last.
+ */
+export const ERASES_NAMED = /^\/v1\/ops\/users\/\{id\}$/;
+export const ERASES_OWN = /^\/v1\/me$/;
 
 export interface Operation {
   method: string;

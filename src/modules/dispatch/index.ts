@@ -27,6 +27,8 @@ export type { DeliveryStatus } from './delivery-state.ts';
 export const CONSUMER_DISPATCH = 'dispatch-orders';
 export const CONSUMER_ORDER_PROGRESS = 'orders-delivery-progress';
 
+export { dispatchPersonalData } from './dispatch-privacy.repository.ts';
+
 export const dispatchFor = perPlatform((ctx) => {
   const drivers = driversFor(ctx);
   const dispatcher = createDispatcher({

@@ -23,6 +23,7 @@ export {
   ownDriverId,
 } from './drivers.service.ts';
 export { driverTopic } from './driver-channel.ts';
+export { driversPersonalData, ERASED_DRIVER_NAME } from './drivers-privacy.repository.ts';
 export type { DriverPush } from './driver-channel.messages.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */

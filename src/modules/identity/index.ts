@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { closedAccounts } from './closed-accounts.ts';
+import { identityPersonalData } from './identity.personal-data.ts';
 import { identityEvents } from './identity.events.ts';
 import { identityRoutes } from './identity.routes.ts';
 import { identitySchemas } from './identity.schemas.ts';
@@ -12,6 +14,22 @@ export const identityFor = perPlatform((ctx): IdentityService =>
   identityService(ctx.db, ctx.tokens),
 );
 
+/** This platform's list of closed accounts, whose tokens the API refuses. */
+export const closedAccountsFor = perPlatform((ctx) =>
+  closedAccounts({
+    db: ctx.db,
+    clock: ctx.clock,
+    tokenTtlS: ctx.config.jwtTtlS,
+    logger: ctx.logger,
+  }),
+);
+
+/** The account and its sign-in record in exports; its erasure (identity.account_erased). */
+export const identityPersonalDataFor = perPlatform((ctx) => identityPersonalData(ctx.clock));
+export { ERASED_NAME, erasedEmail } from './identity-privacy.repository.ts';
+export { findPerson } from './identity.personal-data.ts';
+export { closedAccounts } from './closed-accounts.ts';
+
 export type { NewUser } from './accounts.service.ts';
 export { type IdentityService, identityService } from './identity.service.ts';
 
@@ -20,6 +38,7 @@ export const identityModule: ModuleDefinition = {
   name: 'identity',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   apiKeyResolver: (ctx) => identityFor(ctx).resolveApiKey,
+  accountCheck: (ctx) => closedAccountsFor(ctx).isOpen,
   schemas: identitySchemas,
   events: identityEvents,
   routes: (app, ctx) => identityRoutes(app, identityFor(ctx)),

@@ -5,6 +5,8 @@ import { notificationsRoutes } from './notifications.routes.ts';
 import { notificationsSchemas } from './notifications.schemas.ts';
 import { startNotificationsWorker } from './notifications.worker.ts';
 
+export { notificationsPersonalData } from './notifications-privacy.repository.ts';
+
 export { CONSUMER_NOTIFICATIONS } from './notifications.worker.ts';
 
 /** In-app notifications fed by other modules' events, each event applied exactly once. */

@@ -39,6 +39,7 @@ export {
   WORKFLOW_SETTLE,
 } from './order-saga.ts';
 export { DEFAULT_FEES } from './pricing.ts';
+export { customerOrderIds, ordersPersonalData } from './orders-privacy.repository.ts';
 
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
 

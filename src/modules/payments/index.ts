@@ -24,6 +24,8 @@ export {
   PaymentEvents,
   paymentEvents,
 } from './payments.events.ts';
+
+export { paymentsPersonalData } from './payments-privacy.repository.ts';
 export type { PaymentsService } from './payments.service.ts';
 
 interface Runtime {

@@ -16,6 +16,8 @@ export {
   supportEvents,
   type TicketEventPayload,
 } from './support.events.ts';
+
+export { supportPersonalData } from './support-privacy.repository.ts';
 export type { SupportService, TicketView } from './support.service.ts';
 
 /** The support service of a running platform (built once per platform). */

@@ -15,6 +15,8 @@ import { trackingSchemas } from './tracking.schemas.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 import { trackingSocketChannel } from './tracking-socket.messages.ts';
 
+export { trackingPersonalData } from './tracking-privacy.repository.ts';
+
 export { type TrackingMessage, trackingTopic } from './tracking-log.ts';
 export type { FollowedEvent } from './tracking-state.ts';
 

@@ -32,6 +32,7 @@ export async function startApiRole(p: {
     processId: liveness.id,
     modules: p.modules,
     resolveApiKey: resolverOf(p.modules, ctx),
+    accountOpen: accountCheckOf(p.modules, ctx),
     moduleStates: p.moduleStates,
     readiness: async () => ({
       startup:
@@ -56,6 +57,14 @@ function resolverOf(modules: readonly ModuleDefinition[], ctx: PlatformContext) 
     );
   const make = owners[0]?.apiKeyResolver;
   return make ? make(ctx) : async () => null;
+}
+
+function accountCheckOf(modules: readonly ModuleDefinition[], ctx: PlatformContext) {
+  const owners = modules.filter((m) => m.accountCheck);
+  if (owners.length > 1)
+    throw new Error(`accounts checked by several modules: ${owners.map((m) => m.name).join(', ')}`);
+  const make = owners[0]?.accountCheck;
+  return make ? make(ctx) : async () => true;
 }
 
 async function check(

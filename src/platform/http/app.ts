@@ -8,7 +8,7 @@ import { registerIdempotency } from '../idempotency/idempotency-hook.ts';
 import type { ModuleDefinition } from '../module.ts';
 import { createSocketTickets } from '../auth/socket-tickets.ts';
 import { serveAsyncApi } from './asyncapi-route.ts';
-import { type ApiKeyResolver, registerAuth } from './auth-hook.ts';
+import { type AccountCheck, type ApiKeyResolver, registerAuth } from './auth-hook.ts';
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { opsRoutes, opsSchemas } from './ops-routes.ts';
@@ -26,6 +26,7 @@ export interface HttpAppOptions {
   ctx: PlatformContext;
   modules: readonly ModuleDefinition[];
   resolveApiKey: ApiKeyResolver;
+  accountOpen: AccountCheck;
   readiness: HealthCheck;
   /** This process's liveness id (live_processes): what it claims is freed soon after it dies. */
   processId: string;
@@ -63,6 +64,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   registerAuth(app, {
     tokens: ctx.tokens,
     resolveApiKey: opts.resolveApiKey,
+    accountOpen: opts.accountOpen,
     tickets,
     allowedOrigins,
   });

@@ -12,6 +12,13 @@ import {
 } from './socket-guard.ts';
 
 export type ApiKeyResolver = (key: string) => Promise<Principal | null>;
+/**
+ * Whether a signed-in user's account still holds: a token outlives the account it was issued to
+ * (closed, erased) until it expires, so each request asks. Partners are not asked.
+ */
+export type AccountCheck = (p: Principal) => Promise<boolean>;
+
+const CLOSED = 'This account is closed; its tokens no longer work';
 
 /**
  * Authenticates every request from `Authorization: Bearer <jwt>` or `X-Api-Key`, then checks the
@@ -21,7 +28,7 @@ export type ApiKeyResolver = (key: string) => Promise<Principal | null>;
  */
 export function registerAuth(
   app: FastifyInstance,
-  deps: SocketAuthDeps & { resolveApiKey: ApiKeyResolver },
+  deps: SocketAuthDeps & { resolveApiKey: ApiKeyResolver; accountOpen: AccountCheck },
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -38,8 +45,11 @@ export function registerAuth(
     const ticket = socket ? takeTicket(request) : undefined;
     request.principal = await authenticate(request, deps, auth === 'public');
     if (auth === 'public') return;
-    if (!request.principal && socket)
+    if (!request.principal && socket) {
       request.principal = await upgradeCaller(request, socket, ticket, deps);
+      if (request.principal && !(await deps.accountOpen(request.principal)))
+        throw new AppError('UNAUTHENTICATED', CLOSED);
+    }
     if (!request.principal) {
       if (!socket) refuseTicketOutsideSockets(request);
       throw new AppError(
@@ -61,7 +71,7 @@ export function registerAuth(
 
 async function authenticate(
   request: FastifyRequest,
-  { tokens, resolveApiKey }: { tokens: TokenIssuer; resolveApiKey: ApiKeyResolver },
+  deps: { tokens: TokenIssuer; resolveApiKey: ApiKeyResolver; accountOpen: AccountCheck },
   optional: boolean,
 ): Promise<Principal | null> {
   const header = request.headers.authorization;
@@ -70,10 +80,12 @@ async function authenticate(
     if (typeof header === 'string' && header.length > 0) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
-      return await tokens.verify(m[1]);
+      const user = await deps.tokens.verify(m[1]);
+      if (!(await deps.accountOpen(user))) throw new AppError('UNAUTHENTICATED', CLOSED);
+      return user;
     }
     if (typeof apiKey === 'string' && apiKey.length > 0) {
-      const p = await resolveApiKey(apiKey);
+      const p = await deps.resolveApiKey(apiKey);
       if (!p) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
       return p;
     }

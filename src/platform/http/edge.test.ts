@@ -37,7 +37,7 @@ beforeAll(async () => {
     modules: [...allModules, echo],
     env: {
       LASTMILE_METRICS_TOKEN: TOKEN,
-      LASTMILE_DB_STATEMENT_TIMEOUT_MS: '1000',
+      LASTMILE_DB_WORKER_STATEMENT_TIMEOUT_MS: '1000',
       LASTMILE_DB_LOCK_TIMEOUT_MS: '700',
     },
   });
