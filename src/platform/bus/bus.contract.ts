@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait.ts';
-import { barrier, busHarness, deferred, recorder, sorted } from './bus-contract-support.ts';
+import { barrier, busHarness, deferred, recorder, sorted } from './bus-support.contract.ts';
 import { newEvent } from './event.ts';
 import type { DeadLetterSink, EventBus } from './port.ts';
 
