@@ -72,11 +72,20 @@ export function createRedisLimiter(opts: RedisLimiterOptions): Omit<RateLimiter,
   let scheduled = false;
   let commandsSent = 0;
 
+  /**
+   * Sends what is queued, split evenly over the free batch slots. One batch of everything would
+   * leave the other slot idle: Redis would run the lot while the client waits, and the next
+   * batch would again be everything, so the two would never overlap. Even halves keep one
+   * batch on the wire while the other's answers are handled.
+   */
   function flush() {
     scheduled = false;
+    const free = maxInFlight - inFlight;
+    if (queue.length === 0 || free <= 0) return;
+    const size = Math.min(maxBatch, Math.ceil(queue.length / free));
     while (queue.length > 0 && inFlight < maxInFlight) {
-      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+      const batch = queue.length <= size ? queue : queue.slice(0, size);
+      queue = queue.length <= size ? [] : queue.slice(size);
       send(batch);
     }
   }
