@@ -871,8 +871,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One order, with its lines
-     * @description Roles: customer, store, ops
+     * One order, with its lines (404 to anyone but its customer, its store and ops)
+     * @description Roles: customer, driver, store, ops
      */
     get: operations['getOrdersById'];
     put?: never;
@@ -1014,7 +1014,7 @@ export interface paths {
      * The order's payment and its ledger
      * @description Not found until the payment provider has answered for the order.
      *
-     *     Roles: customer, store, ops
+     *     Roles: customer, driver, store, ops
      */
     get: operations['getOrdersByIdPayment'];
     put?: never;
