@@ -11,6 +11,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
@@ -286,6 +287,7 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 3600,
   }),
+  ...DELIVERY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,
 } satisfies Record<string, Setting>;

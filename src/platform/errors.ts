@@ -10,6 +10,10 @@ export const ErrorCodes = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
+  TOO_FAR_FROM_STOP: { status: 409, title: 'The driver is too far from the stop for this step' },
+  LOCATION_UNKNOWN: { status: 409, title: "The driver's recent position is not known" },
+  PIN_LOCKED: { status: 423, title: 'The handover is locked after too many wrong PINs' },
+  PROOF_REQUIRED: { status: 422, title: 'The handover needs another proof' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
   PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   IDEMPOTENCY_IN_FLIGHT: {
