@@ -6,6 +6,7 @@ import { metres, type PlannedDriver } from './plan.ts';
 import {
   bump,
   type DriverLog,
+  codeOf,
   LOCATION_EVERY_S,
   note,
   persist,
@@ -52,14 +53,22 @@ class Courier {
    * lost answer; a later attempt (the bag was not ready yet) is a new request with a new key,
    * since the first answer, a 409, is stored for its key.
    */
-  private step(deliveryId: string, step: Step, proof: Proof = {}) {
-    const key = `${step}-${deliveryId}-${++this.attempts}`;
-    return persist(this.s, () =>
-      this.api.POST(`/v1/deliveries/{id}/${step}`, {
-        params: { path: { id: deliveryId }, header: { 'idempotency-key': key } },
-        body: { lat: this.phone.at.lat, lng: this.phone.at.lng, ...proof },
-      }),
-    );
+  private async step(deliveryId: string, step: Step, proof: Proof = {}) {
+    // A step is taken where the phone last reported from (the geofence): an upload that was shed
+    // leaves the server without a fresh position, so the phone reports again and retries.
+    for (let tries = 1; ; tries++) {
+      const key = `${step}-${deliveryId}-${++this.attempts}`;
+      const res = await persist(this.s, () =>
+        this.api.POST(`/v1/deliveries/{id}/${step}`, {
+          params: { path: { id: deliveryId }, header: { 'idempotency-key': key } },
+          body: { lat: this.phone.at.lat, lng: this.phone.at.lng, ...proof },
+        }),
+      );
+      const code = res ? codeOf(res) : null;
+      if (tries >= 3 || (code !== 'LOCATION_UNKNOWN' && code !== 'TOO_FAR_FROM_STOP')) return res;
+      await sleep(LOCATION_EVERY_S * 1000);
+      await this.phone.tick();
+    }
   }
 
   /** The job this courier is on; none answers 204. */
@@ -185,6 +194,9 @@ class Courier {
         }
         const order = s.orders.get(next.order_id);
         await sleep((order?.visit.handoverS ?? 45) * 1000);
+        // The phone reports from the door again: a handover is accepted only from a fresh
+        // position near it (the geofence), and the wait at the door can outlast the staleness.
+        await this.phone.tick();
         const pin = await this.pinOf(next.order_id);
         const res = await this.step(
           next.id,

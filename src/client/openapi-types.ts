@@ -228,7 +228,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * You are at the customer
+     * You are at the customer (your last position must be there)
      * @description Roles: driver
      */
     post: operations['postDeliveriesByIdArrivedAtDropoff'];
@@ -248,7 +248,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * You are at the store
+     * You are at the store (your last position must be there)
      * @description Roles: driver
      */
     post: operations['postDeliveriesByIdArrivedAtStore'];
@@ -268,7 +268,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Handed over: send the customer's PIN or a photo reference; age-restricted items need age_checked
+     * Handed over at the door: the customer's PIN or a photo reference, as the delivery's `proof` says (wrong PINs lock it); age-restricted items need age_checked
      * @description Roles: driver
      */
     post: operations['postDeliveriesByIdDelivered'];
@@ -298,6 +298,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliveries/{id}/geofence-waivers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Let the driver take one step of the delivery from wherever they are
+     * @description A step at the store or the door is accepted only within LASTMILE_GEOFENCE_M of it (TOO_FAR_FROM_STOP, LOCATION_UNKNOWN). The waiver lets the driver's next attempt at `step` through from anywhere, once; it is kept with who made it, when and why.
+     *
+     *     Roles: ops
+     */
+    post: operations['postDeliveriesByIdGeofenceWaivers'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deliveries/{id}/picked-up': {
     parameters: {
       query?: never;
@@ -308,10 +330,32 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * You have the bag (the store must have marked the order ready)
+     * You have the bag (the store must have marked the order ready; you must be at the store)
      * @description Roles: driver
      */
     post: operations['postDeliveriesByIdPickedUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliveries/{id}/pin-unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Unlock a handover locked by wrong PINs
+     * @description After LASTMILE_PIN_MAX_ATTEMPTS wrong PINs the handover is refused (PIN_LOCKED) and support gets a ticket. Unlocking starts a fresh count; it is kept with who made it, when and why.
+     *
+     *     Roles: ops
+     */
+    post: operations['postDeliveriesByIdPinUnlock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -937,8 +981,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One order, with its lines
-     * @description Roles: customer, store, ops
+     * One order, with its lines (404 to anyone but its customer, its store and ops)
+     * @description Roles: customer, driver, store, ops
      */
     get: operations['getOrdersById'];
     put?: never;
@@ -1080,7 +1124,7 @@ export interface paths {
      * The order's payment and its ledger
      * @description Not found until the payment provider has answered for the order.
      *
-     *     Roles: customer, store, ops
+     *     Roles: customer, driver, store, ops
      */
     get: operations['getOrdersByIdPayment'];
     put?: never;
@@ -1790,7 +1834,9 @@ export interface components {
      *       "items": 3,
      *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
      *       "order_ready": false,
+     *       "pin_locked": false,
      *       "promised_at": "2026-12-06T18:45:00.000Z",
+     *       "proof": "pin_or_photo",
      *       "proof_photo_ref": null,
      *       "rating": null,
      *       "ready_estimate_at": "2026-12-06T18:20:00.000Z",
@@ -1835,13 +1881,40 @@ export interface components {
       order_id: string;
       /** @description The store has packed the order (pickup allowed) */
       order_ready: boolean;
+      /** @description Only for ops: ops' overrides of its safeguards, oldest first (the audit) */
+      overrides?: {
+        /** Format: date-time */
+        at: string;
+        /**
+         * Format: uuid
+         * @description The ops user who made it
+         */
+        by: string;
+        /**
+         * @description `geofence_waived`: one step may be taken from anywhere; `pin_unlocked`: the PIN lock was lifted
+         * @enum {string}
+         */
+        kind: 'geofence_waived' | 'pin_unlocked';
+        reason: string;
+        /** @description The step a geofence waiver is for */
+        step: ('at_store' | 'picked_up' | 'at_dropoff' | 'delivered') | null;
+        /** @description When the waived step went through */
+        used_at: string | null;
+      }[];
       /** @description Only for the customer, who tells it to the courier at the door */
       pin?: string;
+      /** @description Too many wrong PINs: the handover is refused (PIN_LOCKED) until ops unlocks it */
+      pin_locked: boolean;
       /**
        * Format: date-time
        * @description Promised to the customer
        */
       promised_at: string;
+      /**
+       * @description What the handover needs: the customer's PIN, a photo reference, or either. `pin` for age-restricted items and totals above LASTMILE_PIN_REQUIRED_ABOVE_MINOR
+       * @enum {string}
+       */
+      proof: 'pin' | 'photo' | 'pin_or_photo';
       /** @description The handover photo, when delivered without the PIN */
       proof_photo_ref: string | null;
       /** @description The customer's stars for the courier */
@@ -2143,7 +2216,8 @@ export interface components {
      *           "items": 3,
      *           "lat": 52.5301,
      *           "lng": 13.4012,
-     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10"
+     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *           "proof": "pin_or_photo"
      *         }
      *       ],
      *       "expires_at": "2026-12-06T18:11:10.000Z",
@@ -2172,6 +2246,11 @@ export interface components {
         lng: number;
         /** Format: uuid */
         order_id: string;
+        /**
+         * @description What the handover needs: the customer's PIN, a photo reference, or either. `pin` for age-restricted items and totals above LASTMILE_PIN_REQUIRED_ABOVE_MINOR
+         * @enum {string}
+         */
+        proof: 'pin' | 'photo' | 'pin_or_photo';
       }[];
       /**
        * Format: date-time
@@ -2639,6 +2718,10 @@ export interface components {
         | 'NOT_FOUND'
         | 'METHOD_NOT_ALLOWED'
         | 'CONFLICT'
+        | 'TOO_FAR_FROM_STOP'
+        | 'LOCATION_UNKNOWN'
+        | 'PIN_LOCKED'
+        | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
         | 'HOLD_LIMIT'
         | 'ORDER_IN_FLIGHT'
@@ -2976,8 +3059,11 @@ export interface components {
       message: string;
       /** Format: uuid */
       opened_by: string;
-      /** @enum {string} */
-      opener_role: 'customer' | 'driver' | 'store' | 'ops';
+      /**
+       * @description `system`: raised by lastmile itself for ops (a handover locked by wrong PINs)
+       * @enum {string}
+       */
+      opener_role: 'customer' | 'driver' | 'store' | 'ops' | 'system';
       /** @description The order it is about, if any */
       order_id: string | null;
       resolution: string | null;
@@ -3162,7 +3248,9 @@ export interface components {
      *           "items": 3,
      *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
      *           "order_ready": false,
+     *           "pin_locked": false,
      *           "promised_at": "2026-12-06T18:45:00.000Z",
+     *           "proof": "pin_or_photo",
      *           "proof_photo_ref": null,
      *           "rating": null,
      *           "ready_estimate_at": "2026-12-06T18:20:00.000Z",
@@ -4857,7 +4945,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `TOO_FAR_FROM_STOP`: The driver is too far from the stop for this step; `LOCATION_UNKNOWN`: The driver's recent position is not known; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -5026,7 +5114,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `TOO_FAR_FROM_STOP`: The driver is too far from the stop for this step; `LOCATION_UNKNOWN`: The driver's recent position is not known; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -5198,7 +5286,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `TOO_FAR_FROM_STOP`: The driver is too far from the stop for this step; `LOCATION_UNKNOWN`: The driver's recent position is not known; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -5231,8 +5319,19 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `UNPROCESSABLE`: The request cannot be processed; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      /** @description `UNPROCESSABLE`: The request cannot be processed; `PROOF_REQUIRED`: The handover needs another proof; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PIN_LOCKED`: The handover is locked after too many wrong PINs */
+      423: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -5451,6 +5550,180 @@ export interface operations {
       };
     };
   };
+  postDeliveriesByIdGeofenceWaivers: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the delivery’s audit (`overrides`) */
+          reason: string;
+          /**
+           * @description A step taken at a stop: at the store (at_store, picked_up) or at the drop-off (at_dropoff, delivered)
+           * @enum {string}
+           */
+          step: 'at_store' | 'picked_up' | 'at_dropoff' | 'delivered';
+        };
+      };
+    };
+    responses: {
+      /** @description Waived: the delivery with its overrides */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postDeliveriesByIdPickedUp: {
     parameters: {
       query?: never;
@@ -5473,6 +5746,175 @@ export interface operations {
     };
     responses: {
       /** @description The delivery, moved */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `TOO_FAR_FROM_STOP`: The driver is too far from the stop for this step; `LOCATION_UNKNOWN`: The driver's recent position is not known; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postDeliveriesByIdPinUnlock: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the delivery’s audit (`overrides`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Unlocked: the delivery with its overrides */
       200: {
         headers: {
           /** @description Present when this is the stored answer to an earlier request with the same key */

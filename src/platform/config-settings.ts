@@ -13,6 +13,7 @@ import {
   whole,
 } from './config-schema.ts';
 import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
+import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
@@ -303,6 +304,7 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 3600,
   }),
+  ...DELIVERY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,
 } satisfies Record<string, Setting>;

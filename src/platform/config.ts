@@ -120,6 +120,12 @@ export interface DispatchSettings {
   offersPerRound: number;
   weights: DispatchWeights;
   batchMarginS: number;
+  /** How far from the stop a driver's step is accepted. */
+  geofenceM: number;
+  /** Wrong handover PINs before the handover locks. */
+  pinMaxAttempts: number;
+  /** Orders above this total (minor units) need the PIN at the door. */
+  pinRequiredAboveMinor: number;
 }
 
 /** What flags (`--port`, `--role`) and callers set in place of the environment. */
@@ -184,15 +190,7 @@ export function loadConfig(
       historyS: s.locationHistoryS,
       ingestMaxPending: s.ingestMaxPending,
     },
-    dispatch: {
-      strategy: s.dispatchStrategy,
-      offerTtlS: s.offerTtlS,
-      tickMs: s.dispatchTickMs,
-      radiiM: s.dispatchRadiiM,
-      offersPerRound: s.dispatchOffersPerRound,
-      weights: s.dispatchWeights,
-      batchMarginS: s.batchMarginS,
-    },
+    dispatch: dispatchSettings(s),
     webhooks: {
       maxAttempts: s.webhookMaxAttempts,
       backoffBaseMs: s.webhookBackoffMs,
@@ -231,6 +229,21 @@ function retentionOf(s: SettingValues): RetentionSettings {
 function statementLimit(roles: readonly RoleName[], s: SettingValues): number {
   const worker = roles.includes('all') || roles.includes('worker') || roles.length === 0;
   return worker ? s.dbWorkerStatementTimeoutMs : s.dbApiStatementTimeoutMs;
+}
+
+function dispatchSettings(s: SettingValues): DispatchSettings {
+  return {
+    strategy: s.dispatchStrategy,
+    offerTtlS: s.offerTtlS,
+    tickMs: s.dispatchTickMs,
+    radiiM: s.dispatchRadiiM,
+    offersPerRound: s.dispatchOffersPerRound,
+    weights: s.dispatchWeights,
+    batchMarginS: s.batchMarginS,
+    geofenceM: s.geofenceM,
+    pinMaxAttempts: s.pinMaxAttempts,
+    pinRequiredAboveMinor: s.pinRequiredAboveMinor,
+  };
 }
 
 /** `https://App.example.com:443` and `https://app.example.com` are one origin. */

@@ -104,7 +104,14 @@ function fleetHelpers(w: World) {
     await refreshPositions(keepFresh);
   }
 
-  return { refreshPositions, driversNear, advance };
+  /** The driver reports a position at `at` (a stop: steps are taken within the geofence). */
+  async function moveTo(d: TestDriver, at: { lat: number; lng: number }) {
+    d.lat = at.lat;
+    d.lng = at.lng;
+    await refreshPositions([d]);
+  }
+
+  return { refreshPositions, driversNear, advance, moveTo };
 }
 
 /** Stores far apart and orders accepted by them. */
@@ -123,7 +130,13 @@ function orderHelpers(w: World) {
     shop: Shop,
     dropKm = 1,
     quantity = 1,
-  ): Promise<{ orderId: string; deliveryId: string; tripId: string }> {
+  ): Promise<{
+    orderId: string;
+    deliveryId: string;
+    tripId: string;
+    dropoff: { lat: number; lng: number };
+  }> {
+    const dropoff = { lat: shop.at.lat + dropKm * KM, lng: shop.at.lng };
     const placed = await w.t().request({
       method: 'POST',
       url: '/v1/orders',
@@ -132,7 +145,7 @@ function orderHelpers(w: World) {
       payload: {
         store_id: shop.storeId,
         lines: [{ product_id: shop.products[0]?.id, quantity }],
-        delivery: { lat: shop.at.lat + dropKm * KM, lng: shop.at.lng, address: 'Door 1' },
+        delivery: { ...dropoff, address: 'Door 1' },
         payment: { card_token: 'tok_visa' },
       },
     });
@@ -159,7 +172,7 @@ function orderHelpers(w: World) {
       10_000,
       'delivery planned',
     );
-    return { orderId, deliveryId: delivery.id, tripId: delivery.trip_id };
+    return { orderId, deliveryId: delivery.id, tripId: delivery.trip_id, dropoff };
   }
 
   return { shopFar, acceptedOrder };

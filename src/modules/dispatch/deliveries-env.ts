@@ -1,3 +1,4 @@
+import type { DispatchSettings } from '../../platform/config.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { DriversModule } from '../drivers/index.ts';
@@ -9,6 +10,10 @@ export interface DeliveriesDeps {
   clock: Clock;
   drivers: DriversModule;
   dispatcher: Dispatcher;
+  /** The geofence of a stop and the wrong PINs a handover takes before it locks. */
+  settings: Pick<DispatchSettings, 'geofenceM' | 'pinMaxAttempts'>;
+  /** A position older than this is not where the driver is. */
+  staleS: number;
 }
 
 /** What the parts of the deliveries service work with: its dependencies, a repository, the time. */

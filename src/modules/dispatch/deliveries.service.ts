@@ -2,7 +2,8 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ownDriverId } from '../drivers/index.ts';
 import { type DeliveriesDeps, deliveriesEnv } from './deliveries-env.ts';
-import type { DriverStep } from './delivery-state.ts';
+import { unlockPin, waiveGeofence } from './delivery-overrides.ts';
+import type { DriverStep, StopStep } from './delivery-state.ts';
 import { driverStep, type StepInput } from './delivery-steps.ts';
 import { loadDelivery, loadTrip, visible } from './delivery-views.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
@@ -55,6 +56,10 @@ export function deliveriesService(deps: DeliveriesDeps) {
       });
       return loadDelivery(repo, { ...d, rating: stars }, by);
     },
+
+    waiveGeofence: (by: Principal, id: string, step: StopStep, reason: string) =>
+      waiveGeofence(env, by, id, step, reason),
+    unlockPin: (by: Principal, id: string, reason: string) => unlockPin(env, by, id, reason),
 
     reassign: (by: Principal, tripId: string, reason: string) => reassign(env, by, tripId, reason),
     unassignDriver: (by: Principal, driverId: string, reason: string) =>

@@ -6,7 +6,7 @@ import { waitFor } from '../../../test/support/platform.ts';
 // A delivery once a driver has it: the driver's steps, the handover proof, the order following,
 // and ops taking a trip from its driver. Planning and offers are in dispatch.test.ts.
 describe('dispatch', () => {
-  const { t, db, driversNear, shopFar, acceptedOrder, trip, openOffer, dueNow, accept } =
+  const { t, db, driversNear, moveTo, shopFar, acceptedOrder, trip, openOffer, dueNow, accept } =
     dispatchFixture({
       LASTMILE_OFFER_TTL_S: '30',
       LASTMILE_DISPATCH_RADII_M: '3000,6000',
@@ -24,7 +24,7 @@ describe('dispatch', () => {
   it('runs the delivery lifecycle by the assigned driver only, with handover proof, and the order follows', async () => {
     const shop = await shopFar();
     const [d, other] = await driversNear(shop.at, [0.4, 5.5]);
-    const { orderId, deliveryId, tripId } = await acceptedOrder(shop);
+    const { orderId, deliveryId, tripId, dropoff } = await acceptedOrder(shop);
     await dueNow(tripId);
     const offer = await openOffer(tripId);
     expect(offer.driver_id).toBe(d.id);
@@ -61,6 +61,7 @@ describe('dispatch', () => {
     ).toBe(404);
     expect((await step(other, 'arrived-at-store')).statusCode).toBe(404);
     // Steps in order only.
+    await moveTo(d, shop.at);
     expect((await step(d, 'delivered', { pin: '0000' })).statusCode).toBe(409);
     expect((await step(d, 'arrived-at-store')).statusCode).toBe(200);
     const notReady = await step(d, 'picked-up');
@@ -89,6 +90,7 @@ describe('dispatch', () => {
       'order picked up',
     );
     expect((await step(d, 'arrived-at-dropoff', { lat: 95 })).statusCode).toBe(400);
+    await moveTo(d, dropoff);
     expect((await step(d, 'arrived-at-dropoff')).statusCode).toBe(200);
 
     // The driver never sees the PIN; the customer does.
@@ -160,7 +162,7 @@ describe('dispatch', () => {
   it('asks for the age check on age-restricted items', async () => {
     const shop = await shopFar();
     const [d] = await driversNear(shop.at, [0.4]);
-    const { orderId, deliveryId, tripId } = await acceptedOrder(shop);
+    const { orderId, deliveryId, tripId, dropoff } = await acceptedOrder(shop);
     await sql`UPDATE deliveries SET age_restricted = true WHERE id = ${deliveryId}`.execute(db());
     await dueNow(tripId);
     expect((await accept(d, (await openOffer(tripId)).id)).statusCode).toBe(200);
@@ -177,9 +179,11 @@ describe('dispatch', () => {
         token: d.token,
         payload: { lat: 1, lng: 1, ...body },
       });
-    await step('arrived-at-store');
+    await moveTo(d, shop.at);
+    expect((await step('arrived-at-store')).statusCode).toBe(200);
     await waitFor(async () => (await step('picked-up')).statusCode === 200, 10_000, 'pickup');
-    await step('arrived-at-dropoff');
+    await moveTo(d, dropoff);
+    expect((await step('arrived-at-dropoff')).statusCode).toBe(200);
     const pin = (
       await t().request({ method: 'GET', url: `/v1/orders/${orderId}/delivery`, token: customer })
     ).json().pin;

@@ -4,6 +4,7 @@ import { HANDOVER_S, PLANNING_SPEED_MPS, travelS, travelSeconds } from '../eta/i
 import { planBatch } from './batching.ts';
 import { freshNear } from './candidates.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
+import type { ProofPolicy } from './delivery-state.ts';
 import { DispatchEventDefs } from './dispatch.events.ts';
 import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryRow, TripRow } from './dispatch-tables.ts';
@@ -92,6 +93,13 @@ async function joinBatch(
   return trip;
 }
 
+/**
+ * What the handover of an order needs: the PIN when the customer must be the one at the door
+ * (age-restricted items, a total above the setting), else the PIN or a photo of the bag left.
+ */
+export const proofPolicy = (ageRestricted: boolean, totalMinor: number, aboveMinor: number) =>
+  ageRestricted || totalMinor > aboveMinor ? ('pin' as const) : ('pin_or_photo' as const);
+
 /** The delivery row of an order joining `tripId`: pending, with a fresh handover PIN. */
 function newDelivery(
   order: {
@@ -103,7 +111,7 @@ function newDelivery(
   },
   tripId: string,
   stop: NewStop,
-  ageRestricted: boolean,
+  handover: { ageRestricted: boolean; proof: ProofPolicy },
   t: Date,
 ): DeliveryRow {
   return {
@@ -116,7 +124,10 @@ function newDelivery(
     dropoff_lng: stop.dropoff.lng,
     dropoff_address: order.delivery_address,
     items: stop.items,
-    age_restricted: ageRestricted,
+    age_restricted: handover.ageRestricted,
+    proof: handover.proof,
+    pin_failures: 0,
+    pin_locked_at: null,
     status: 'pending',
     driver_id: null,
     pin: String(randomInt(0, 10_000)).padStart(4, '0'),
@@ -189,7 +200,10 @@ export async function planDelivery(
         }),
       ));
     const ageRestricted = lines.some((l) => l.age_restricted);
-    const delivery = await tx.insertDelivery(newDelivery(order, trip.id, stop, ageRestricted, t));
+    const proof = proofPolicy(ageRestricted, order.total_minor, env.settings.pinRequiredAboveMinor);
+    const delivery = await tx.insertDelivery(
+      newDelivery(order, trip.id, stop, { ageRestricted, proof }, t),
+    );
     await emitDeliveryEvents(trx, [delivery], t, { def: DispatchEventDefs.DELIVERY_CREATED });
     return delivery;
   });

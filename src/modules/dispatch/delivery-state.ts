@@ -78,3 +78,15 @@ export const BEFORE_PICKUP: readonly DeliveryStatus[] = deliverySources('cancele
 /** What a delivery's history records: its statuses, and `unassigned` when ops took it back. */
 export const STEP_KINDS = [...DELIVERY_STATUSES, 'unassigned'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
+
+/**
+ * What a handover needs: the customer's PIN, a photo of the bag at the door, or either. Decided
+ * when the delivery is planned (delivery-planner.ts): the PIN for age-restricted items and large
+ * totals.
+ */
+export const PROOF_POLICIES = ['pin', 'photo', 'pin_or_photo'] as const;
+export type ProofPolicy = (typeof PROOF_POLICIES)[number];
+
+/** The steps taken at a stop, checked against the driver's position (the geofence). */
+export const STOP_STEPS = ['at_store', 'picked_up', 'at_dropoff', 'delivered'] as const;
+export type StopStep = (typeof STOP_STEPS)[number];

@@ -6,6 +6,7 @@ import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
 import { DELIVERY_TERMINAL, type DriverStep, stepSources } from './delivery-state.ts';
 import { loadDelivery, visible } from './delivery-views.ts';
+import { checkGeofence, checkHandover } from './delivery-safeguards.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryRow } from './dispatch-tables.ts';
 import { tripSources } from './trip-state.ts';
@@ -41,8 +42,9 @@ async function closeTripIfDone(
 }
 
 /**
- * Whether `current` may become `to` with this input (a handover needs the PIN or a photo, and the
- * age check for restricted items; a failure or return needs a reason); what the step also sets.
+ * Whether `current` may become `to` (the ready bag for pickup, the age check for restricted items,
+ * a reason for a failure or return); what the step also sets. The handover's proof and the
+ * geofence are checked by delivery-safeguards.ts.
  */
 function checkStep(
   current: DeliveryRow,
@@ -56,20 +58,6 @@ function checkStep(
   if (to === 'picked_up' && !current.order_ready)
     throw new AppError('CONFLICT', 'The store has not marked this order ready yet');
   if (to === 'delivered') {
-    if (!input.pin && !input.photo_ref)
-      throw new AppError(
-        'VALIDATION_FAILED',
-        "Handover needs the customer's PIN or a photo reference",
-      );
-    if (input.pin && input.pin !== current.pin)
-      throw new AppError('UNPROCESSABLE', 'The PIN does not match', {
-        details: { field: 'pin' },
-      });
-    if (current.age_restricted && input.age_checked !== true)
-      throw new AppError(
-        'UNPROCESSABLE',
-        "Age-restricted items: confirm the customer's age (age_checked: true)",
-      );
     set.proof_photo_ref = input.photo_ref ?? null;
     set.age_checked = current.age_restricted ? true : null;
   }
@@ -78,7 +66,19 @@ function checkStep(
   return set;
 }
 
-/** A step by the assigned driver, with where it happened; handover needs the PIN or a photo. */
+/** The age check, asked once the PIN is right (so a wrong PIN is never told to add it). */
+function checkAge(current: DeliveryRow, input: StepInput): void {
+  if (current.age_restricted && input.age_checked !== true)
+    throw new AppError(
+      'UNPROCESSABLE',
+      "Age-restricted items: confirm the customer's age (age_checked: true)",
+    );
+}
+
+/**
+ * A step by the assigned driver, with where it happened: taken at its stop (the geofence), the
+ * handover with the proof the delivery asks for.
+ */
 export async function driverStep(
   env: DeliveriesEnv,
   by: Principal,
@@ -89,9 +89,17 @@ export async function driverStep(
   const driverId = ownDriverId(by);
   const current = await visible(by, await env.repo.delivery(id), id);
   const set = checkStep(current, id, to, input);
+  // Where the driver is first: PIN guesses from elsewhere are neither checked nor counted.
+  const waived = await checkGeofence(env, current, to, driverId);
+  if (to === 'delivered') {
+    await checkHandover(env, current, input);
+    checkAge(current, input);
+  }
   const t = env.now();
   const row = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
+    if (waived && !(await tx.useGeofenceWaiver(id, waived, t)))
+      throw new AppError('CONFLICT', `Delivery ${id} moved meanwhile`);
     const moved = await tx.updateDelivery(
       id,
       { ...set, status: to, status_at: t, reason: input.reason ?? current.reason },

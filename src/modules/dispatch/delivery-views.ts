@@ -1,12 +1,35 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DispatchRepository } from './dispatch.repository.ts';
-import type { DeliveryRow, DeliveryStepsTable, OfferRow, TripRow } from './dispatch-tables.ts';
+import type {
+  DeliveryRow,
+  DeliveryStepsTable,
+  OfferRow,
+  OverrideRow,
+  TripRow,
+} from './dispatch-tables.ts';
 
 type StepRow = Pick<DeliveryStepsTable, 'delivery_id' | 'status' | 'lat' | 'lng' | 'at' | 'note'>;
 
-/** What each party sees of a delivery: the PIN only to the customer, who tells it at the door. */
-export function deliveryView(d: DeliveryRow, steps: readonly StepRow[], by: Principal) {
+const overrideView = (o: OverrideRow) => ({
+  kind: o.kind,
+  step: o.step,
+  by: o.by_user,
+  at: o.at.toISOString(),
+  reason: o.reason,
+  used_at: o.used_at?.toISOString() ?? null,
+});
+
+/**
+ * What each party sees of a delivery: the PIN only to the customer, who tells it at the door; ops'
+ * overrides of its safeguards only to ops.
+ */
+export function deliveryView(
+  d: DeliveryRow,
+  steps: readonly StepRow[],
+  by: Principal,
+  overrides: readonly OverrideRow[] = [],
+) {
   return {
     id: d.id,
     order_id: d.order_id,
@@ -18,6 +41,8 @@ export function deliveryView(d: DeliveryRow, steps: readonly StepRow[], by: Prin
     dropoff: { lat: d.dropoff_lat, lng: d.dropoff_lng, address: d.dropoff_address },
     items: d.items,
     age_restricted: d.age_restricted,
+    proof: d.proof,
+    pin_locked: d.pin_locked_at !== null,
     order_ready: d.order_ready,
     ready_estimate_at: d.ready_estimate_at.toISOString(),
     promised_at: d.promised_at.toISOString(),
@@ -33,6 +58,7 @@ export function deliveryView(d: DeliveryRow, steps: readonly StepRow[], by: Prin
       note: s.note,
     })),
     ...(by.role === 'customer' ? { pin: d.pin } : {}),
+    ...(by.role === 'ops' ? { overrides: overrides.map(overrideView) } : {}),
   };
 }
 
@@ -42,12 +68,17 @@ export async function deliveryViews(
   deliveries: readonly DeliveryRow[],
   by: Principal,
 ) {
-  const steps = await repo.stepsOf(deliveries.map((d) => d.id));
+  const ids = deliveries.map((d) => d.id);
+  const [steps, overrides] = await Promise.all([
+    repo.stepsOf(ids),
+    by.role === 'ops' ? repo.overridesOf(ids) : [],
+  ]);
   return deliveries.map((d) =>
     deliveryView(
       d,
       steps.filter((s) => s.delivery_id === d.id),
       by,
+      overrides.filter((o) => o.delivery_id === d.id),
     ),
   );
 }
@@ -97,6 +128,7 @@ export async function loadOffer(repo: DispatchRepository, o: OfferRow) {
         lat: d.dropoff_lat,
         lng: d.dropoff_lng,
         items: d.items,
+        proof: d.proof,
       })),
     created_at: o.created_at.toISOString(),
     expires_at: o.expires_at.toISOString(),

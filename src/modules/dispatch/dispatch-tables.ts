@@ -1,9 +1,9 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { DeliveryStatus, StepKind } from './delivery-state.ts';
+import type { DeliveryStatus, ProofPolicy, StepKind, StopStep } from './delivery-state.ts';
 import type { OfferStatus, TripStatus } from './trip-state.ts';
 
-// The dispatch module's tables (migrations/0001_dispatch.sql), written once for its repositories.
+// The dispatch module's tables (migrations/), written once for its repositories.
 
 export interface TripsTable {
   id: string;
@@ -51,6 +51,10 @@ export interface DeliveriesTable {
   created_at: Date;
   status_at: Date;
   version: number;
+  /** What the handover needs, decided when the delivery is planned. */
+  proof: ProofPolicy;
+  pin_failures: number;
+  pin_locked_at: Date | null;
 }
 
 export interface OffersTable {
@@ -79,11 +83,26 @@ export interface DeliveryStepsTable {
   note: string | null;
 }
 
+/** Ops waiving a safeguard of a delivery: who, when, why (the audit). */
+export interface DeliveryOverridesTable {
+  id: Generated<string>;
+  delivery_id: string;
+  kind: 'geofence_waived' | 'pin_unlocked';
+  /** The step a geofence waiver is for. */
+  step: StopStep | null;
+  by_user: string;
+  at: Date;
+  reason: string;
+  /** When the waived step went through. */
+  used_at: Date | null;
+}
+
 export interface DispatchTables {
   trips: TripsTable;
   deliveries: DeliveriesTable;
   offers: OffersTable;
   delivery_steps: DeliveryStepsTable;
+  delivery_overrides: DeliveryOverridesTable;
 }
 
 /** The shared handle narrowed to dispatch's tables: no other module's can be named. */
@@ -93,3 +112,4 @@ export const dispatchDb = (db: Db): DispatchDb => db as unknown as DispatchDb;
 export type TripRow = Selectable<TripsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type OfferRow = Selectable<OffersTable>;
+export type OverrideRow = Selectable<DeliveryOverridesTable>;

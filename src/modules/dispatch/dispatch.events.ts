@@ -18,6 +18,7 @@ export const DispatchEvents = {
   DELIVERY_RETURNED: deliveryEventType('returned'),
   DELIVERY_CANCELED: deliveryEventType('canceled'),
   DELIVERY_UNASSIGNED: 'dispatch.delivery_unassigned',
+  DELIVERY_PIN_LOCKED: 'dispatch.delivery_pin_locked',
   OFFER_MADE: 'dispatch.offer_made',
   TRIP_ESCALATED: 'dispatch.trip_escalated',
 } as const;
@@ -42,6 +43,16 @@ const DeliveryEventPayload = Type.Object({
   reason: Nullable(Type.String()),
 });
 export type DeliveryEventPayload = Static<typeof DeliveryEventPayload>;
+
+const PinLockedPayload = Type.Object({
+  delivery_id: Uuid,
+  order_id: Uuid,
+  store_id: Uuid,
+  driver_id: Nullable(Uuid),
+  failures: Type.Integer({ minimum: 1, description: 'Wrong PINs entered' }),
+  locked_at: DateTime,
+});
+export type PinLockedPayload = Static<typeof PinLockedPayload>;
 
 const OfferMadePayload = Type.Object({
   offer_id: Uuid,
@@ -96,6 +107,10 @@ export const DispatchEventDefs = {
     DispatchEvents.DELIVERY_UNASSIGNED,
     'Ops let the driver go before pickup; the delivery is pending again and its trip is offered anew.',
   ),
+  DELIVERY_PIN_LOCKED: defineEvent(DispatchEvents.DELIVERY_PIN_LOCKED, PinLockedPayload, {
+    description:
+      'Too many wrong handover PINs: the handover is locked until ops unlocks it; support opens a ticket.',
+  }),
   OFFER_MADE: defineEvent(DispatchEvents.OFFER_MADE, OfferMadePayload, {
     description:
       "A trip was offered to a driver until `expires_at`; the push to the driver's app follows.",

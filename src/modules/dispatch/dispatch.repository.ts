@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import { deliveriesRepository } from './deliveries.repository.ts';
+import { deliverySafeguardsRepository } from './delivery-safeguards.repository.ts';
 import { deliveryStepsRepository } from './delivery-steps.repository.ts';
 import { dispatchDb } from './dispatch-tables.ts';
 import { offersRepository } from './offers.repository.ts';
@@ -18,6 +19,7 @@ export function dispatchRepository(db: Db) {
     ...tripQueueRepository(q),
     ...deliveriesRepository(q),
     ...deliveryStepsRepository(q),
+    ...deliverySafeguardsRepository(q),
     ...offersRepository(q),
   };
 }

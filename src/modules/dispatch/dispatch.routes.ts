@@ -4,8 +4,9 @@ import { callerOf } from '../../platform/http/auth-hook.ts';
 import { empty, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveriesService } from './deliveries.service.ts';
-import type { DriverStep } from './delivery-state.ts';
+import { type DriverStep, STOP_STEPS } from './delivery-state.ts';
 import { Delivery, DispatchQueueEntry, Offer, Trip } from './dispatch.schemas.ts';
+import { safeguardRoutes } from './safeguard.routes.ts';
 
 const Id = Strict({ id: Uuid });
 const Where = {
@@ -16,13 +17,21 @@ const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
 /** Driver steps: path segment → status. */
 const STEPS: ReadonlyArray<[string, DriverStep, string]> = [
-  ['arrived-at-store', 'at_store', 'You are at the store'],
-  ['picked-up', 'picked_up', 'You have the bag (the store must have marked the order ready)'],
-  ['arrived-at-dropoff', 'at_dropoff', 'You are at the customer'],
+  ['arrived-at-store', 'at_store', 'You are at the store (your last position must be there)'],
+  [
+    'picked-up',
+    'picked_up',
+    'You have the bag (the store must have marked the order ready; you must be at the store)',
+  ],
+  [
+    'arrived-at-dropoff',
+    'at_dropoff',
+    'You are at the customer (your last position must be there)',
+  ],
   [
     'delivered',
     'delivered',
-    "Handed over: send the customer's PIN or a photo reference; age-restricted items need age_checked",
+    "Handed over at the door: the customer's PIN or a photo reference, as the delivery's `proof` says (wrong PINs lock it); age-restricted items need age_checked",
   ],
   ['failed', 'failed', 'The handover failed (nobody home, refused…): say why'],
   ['returned', 'returned', 'The bag went back to the store: say why'],
@@ -39,6 +48,7 @@ export async function dispatchRoutes(
   deliveryRoutes(app, deliveries);
   stepRoutes(app, deliveries);
   opsRoutes(app, deliveries);
+  safeguardRoutes(app, deliveries);
 }
 
 /** The driver's offers and current job. */
@@ -169,6 +179,7 @@ function deliveryRoutes(app: App, deliveries: DeliveriesService): void {
 function stepRoutes(app: App, deliveries: DeliveriesService): void {
   for (const [path, to, summary] of STEPS) {
     const handover = to === 'delivered';
+    const atStop = (STOP_STEPS as readonly string[]).includes(to);
     const needsReason = to === 'failed' || to === 'returned';
     app.post(
       `/v1/deliveries/:id/${path}`,
@@ -191,8 +202,13 @@ function stepRoutes(app: App, deliveries: DeliveriesService): void {
           }),
           response: {
             200: ok(ref(Delivery), 'The delivery, moved'),
-            // A handover with a wrong PIN or without the age check is 422.
-            ...problems('CONFLICT', ...(handover ? (['UNPROCESSABLE'] as const) : [])),
+            // Away from the stop (or no fresh position) 409; a handover with a wrong PIN, without
+            // the proof the delivery asks for or without the age check 422; locked PIN 423.
+            ...problems(
+              'CONFLICT',
+              ...(atStop ? (['TOO_FAR_FROM_STOP', 'LOCATION_UNKNOWN'] as const) : []),
+              ...(handover ? (['UNPROCESSABLE', 'PROOF_REQUIRED', 'PIN_LOCKED'] as const) : []),
+            ),
           },
         },
       },

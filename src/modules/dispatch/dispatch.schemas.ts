@@ -1,7 +1,13 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { component, ref, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
-import { DELIVERY_STATUSES, DELIVERY_TRANSITIONS, STEP_KINDS } from './delivery-state.ts';
+import {
+  DELIVERY_STATUSES,
+  DELIVERY_TRANSITIONS,
+  PROOF_POLICIES,
+  STEP_KINDS,
+  STOP_STEPS,
+} from './delivery-state.ts';
 import { transitionsText } from './state-machine.ts';
 import {
   OFFER_STATUSES,
@@ -33,6 +39,30 @@ const OfferStatus = stringEnum(
   `Where the offer is. Moves: ${transitionsText(OFFER_TRANSITIONS)}`,
 );
 
+export const ProofPolicy = stringEnum(
+  PROOF_POLICIES,
+  "What the handover needs: the customer's PIN, a photo reference, or either. `pin` for age-restricted items and totals above LASTMILE_PIN_REQUIRED_ABOVE_MINOR",
+);
+export const StopStep = stringEnum(
+  STOP_STEPS,
+  'A step taken at a stop: at the store (at_store, picked_up) or at the drop-off (at_dropoff, delivered)',
+);
+
+const Override = Type.Object(
+  {
+    kind: stringEnum(
+      ['geofence_waived', 'pin_unlocked'] as const,
+      '`geofence_waived`: one step may be taken from anywhere; `pin_unlocked`: the PIN lock was lifted',
+    ),
+    step: Nullable(StopStep, 'The step a geofence waiver is for'),
+    by: Type.String({ format: 'uuid', description: 'The ops user who made it' }),
+    at: DateTime,
+    reason: Type.String(),
+    used_at: Nullable(DateTime, 'When the waived step went through'),
+  },
+  Closed,
+);
+
 const ids = {
   delivery: '0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01',
   order: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10',
@@ -53,6 +83,8 @@ const deliveryExample = {
   dropoff: { lat: 52.5301, lng: 13.4012, address: 'Invalidenstr. 12, 10115 Berlin' },
   items: 3,
   age_restricted: false,
+  proof: 'pin_or_photo',
+  pin_locked: false,
   order_ready: false,
   ready_estimate_at: '2026-12-06T18:20:00.000Z',
   promised_at: '2026-12-06T18:45:00.000Z',
@@ -86,6 +118,11 @@ export const Delivery = component(
       dropoff: Type.Object({ lat: Lat, lng: Lng, address: Type.String() }, Closed),
       items: Type.Integer({ minimum: 0 }),
       age_restricted: Type.Boolean({ description: 'The handover needs an age check' }),
+      proof: ProofPolicy,
+      pin_locked: Type.Boolean({
+        description:
+          'Too many wrong PINs: the handover is refused (PIN_LOCKED) until ops unlocks it',
+      }),
       order_ready: Type.Boolean({ description: 'The store has packed the order (pickup allowed)' }),
       ready_estimate_at: Type.String({
         format: 'date-time',
@@ -122,6 +159,11 @@ export const Delivery = component(
         Type.String({
           pattern: '^[0-9]{4}$',
           description: 'Only for the customer, who tells it to the courier at the door',
+        }),
+      ),
+      overrides: Type.Optional(
+        Type.Array(Override, {
+          description: "Only for ops: ops' overrides of its safeguards, oldest first (the audit)",
         }),
       ),
     },
@@ -182,7 +224,14 @@ export const Offer = component(
       radius_m: Type.Integer({ description: 'The search radius it was offered in' }),
       dropoffs: Type.Array(
         Type.Object(
-          { delivery_id: Uuid, order_id: Uuid, lat: Lat, lng: Lng, items: Type.Integer() },
+          {
+            delivery_id: Uuid,
+            order_id: Uuid,
+            lat: Lat,
+            lng: Lng,
+            items: Type.Integer(),
+            proof: ProofPolicy,
+          },
           Closed,
         ),
         { description: "The trip's drop-offs, each with its delivery and order" },
@@ -210,6 +259,7 @@ export const Offer = component(
               lat: 52.5301,
               lng: 13.4012,
               items: 3,
+              proof: 'pin_or_photo',
             },
           ],
           created_at: '2026-12-06T18:10:40.000Z',

@@ -20,6 +20,7 @@ export {
   DispatchEvents,
   dispatchEvents,
   deliveryEventType,
+  type PinLockedPayload,
   type TripEscalatedPayload,
 } from './dispatch.events.ts';
 export type { DeliveryStatus } from './delivery-state.ts';
@@ -43,7 +44,14 @@ export const dispatchFor = perPlatform((ctx) => {
   });
   return {
     dispatcher,
-    deliveries: deliveriesService({ db: ctx.db, clock: ctx.clock, drivers, dispatcher }),
+    deliveries: deliveriesService({
+      db: ctx.db,
+      clock: ctx.clock,
+      drivers,
+      dispatcher,
+      settings: ctx.config.dispatch,
+      staleS: ctx.config.drivers.staleS,
+    }),
   };
 });
 

@@ -46,6 +46,9 @@ describe('what each event tells whom', () => {
         body: 'A driver opened a ticket.',
       },
     ]);
+    // A ticket lastmile raised itself (a handover locked after wrong PINs) says so.
+    const raised = declaredEvent(SupportEventDefs.TICKET_OPENED, ticket({ opener_role: 'system' }));
+    expect(notificationsFor(raised)[0]?.body).toBe('lastmile raised it: see its message.');
   });
 
   it('tells ops about an escalated ticket', () => {

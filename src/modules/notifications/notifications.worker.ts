@@ -31,7 +31,10 @@ export function notificationsFor(event: NotifyingEvent): Omit<NewNotification, '
           recipient_role: 'ops',
           kind: 'ticket_opened',
           title: `New ticket: ${p.subject}`,
-          body: `A ${p.opener_role} opened a ticket.`,
+          body:
+            p.opener_role === 'system'
+              ? 'lastmile raised it: see its message.'
+              : `A ${p.opener_role} opened a ticket.`,
         },
       ];
     }

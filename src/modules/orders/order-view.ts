@@ -42,7 +42,10 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
 
 export type OrderView = ReturnType<typeof orderView>;
 
-/** Who may see an order: its customer, its store's staff, ops (drivers come with dispatch). */
+/**
+ * Who may see an order: its customer, its store's staff, ops. Never a driver: the courier sees
+ * the order's delivery (dispatch), not its totals, customer or payment.
+ */
 export function canSee(p: Principal, o: OrderRow): boolean {
   return (
     p.role === 'ops' ||

@@ -56,10 +56,12 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
   app.get(
     '/v1/orders/:id',
     {
-      config: { auth: ['customer', 'store', 'ops'] },
+      // Drivers are let in only to get the same 404 as for a missing order (they follow the
+      // delivery, /v1/orders/{id}/delivery): a role refusal would differ from everyone else's.
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
       schema: {
         tags: ['orders'],
-        summary: 'One order, with its lines',
+        summary: 'One order, with its lines (404 to anyone but its customer, its store and ops)',
         params: Id,
         response: { 200: ok(ref(Order), 'The order') },
       },
@@ -69,7 +71,7 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
   app.get(
     '/v1/orders/:id/payment',
     {
-      config: { auth: ['customer', 'store', 'ops'] },
+      config: { auth: ['customer', 'driver', 'store', 'ops'] },
       schema: {
         tags: ['orders'],
         summary: "The order's payment and its ledger",

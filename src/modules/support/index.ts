@@ -4,6 +4,7 @@ import { perPlatform } from '../../platform/context.ts';
 import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { trackingFor } from '../tracking/index.ts';
+import { startSupportAlerts } from './support-alerts.ts';
 import { supportEvents } from './support.events.ts';
 import { supportRoutes } from './support.routes.ts';
 import { supportSchemas, TICKET_NEXT } from './support.schemas.ts';
@@ -28,7 +29,8 @@ export const supportModule: ModuleDefinition = {
   name: 'support',
   events: supportEvents,
   // tracking: who may follow an order (customer, store, assigned driver, ops) is who may open a ticket about it.
-  dependsOn: ['identity', 'tracking'],
+  // dispatch: a handover locked by wrong PINs opens a ticket for ops.
+  dependsOn: ['identity', 'tracking', 'dispatch'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: supportSchemas,
   apiTags: [
@@ -42,5 +44,14 @@ export const supportModule: ModuleDefinition = {
     supportRoutes(app, supportFor(ctx), async (by, orderId) => {
       await trackingFor(ctx).access(by, orderId);
     }),
-  startWorker: startSupportWorker,
+  startWorker: async (ctx) => {
+    const alerts = await startSupportAlerts(ctx, supportFor(ctx));
+    const escalation = await startSupportWorker(ctx);
+    return {
+      stop: async () => {
+        await escalation.stop();
+        await alerts.stop();
+      },
+    };
+  },
 };

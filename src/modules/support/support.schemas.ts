@@ -33,7 +33,10 @@ export const Ticket = component(
       message: Type.String(),
       order_id: Type.Union([Uuid, Type.Null()], { description: 'The order it is about, if any' }),
       opened_by: Uuid,
-      opener_role: stringEnum(USER_ROLES),
+      opener_role: stringEnum(
+        [...USER_ROLES, 'system'],
+        '`system`: raised by lastmile itself for ops (a handover locked by wrong PINs)',
+      ),
       created_at: DateTime,
       escalated_at: NullableTime,
       resolved_at: NullableTime,

@@ -56,6 +56,39 @@ const payload = (t: TicketRow): TicketEventPayload => ({
 
 const canSee = (p: Principal, t: TicketRow) => p.role === 'ops' || t.opened_by === p.id;
 
+/** The opener of the tickets lastmile raises itself (role `system`): only ops sees them. */
+export const SYSTEM_OPENER = '00000000-0000-7000-8000-000000000000';
+
+/** Opens a ticket once per opener and client key (a repeat finds the first). */
+async function openTicket(
+  db: Db,
+  opener: { id: string; role: string },
+  input: { subject: string; message: string; order_id?: string | null | undefined },
+  clientKey: string | null,
+): Promise<{ ticket: TicketView; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const tx = supportRepository(trx);
+    const row = await tx.insert({
+      id: uuidv7(),
+      opened_by: opener.id,
+      opener_role: opener.role,
+      order_id: input.order_id ?? null,
+      subject: input.subject,
+      message: input.message,
+      client_key: clientKey,
+    });
+    if (!row) {
+      const existing = clientKey ? await tx.findByClientKey(opener.id, clientKey) : undefined;
+      if (!existing) throw new AppError('CONFLICT', 'The ticket could not be opened; retry');
+      return { ticket: view(existing), created: false };
+    }
+    await writeOutbox(trx, [
+      declaredEvent(SupportEventDefs.TICKET_OPENED, payload(row), { aggregateId: row.id }),
+    ]);
+    return { ticket: view(row), created: true };
+  });
+}
+
 export function supportService(db: Db) {
   const repo = supportRepository(db);
 
@@ -75,32 +108,25 @@ export function supportService(db: Db) {
   }
 
   return {
-    async open(
+    open: (
       by: Principal,
       input: { subject: string; message: string; order_id?: string | undefined },
       clientKey: string | null,
-    ): Promise<{ ticket: TicketView; created: boolean }> {
-      return db.transaction().execute(async (trx) => {
-        const tx = supportRepository(trx);
-        const row = await tx.insert({
-          id: uuidv7(),
-          opened_by: by.id,
-          opener_role: by.role,
-          order_id: input.order_id ?? null,
-          subject: input.subject,
-          message: input.message,
-          client_key: clientKey,
-        });
-        if (!row) {
-          const existing = clientKey ? await tx.findByClientKey(by.id, clientKey) : undefined;
-          if (!existing) throw new AppError('CONFLICT', 'The ticket could not be opened; retry');
-          return { ticket: view(existing), created: false };
-        }
-        await writeOutbox(trx, [
-          declaredEvent(SupportEventDefs.TICKET_OPENED, payload(row), { aggregateId: row.id }),
-        ]);
-        return { ticket: view(row), created: true };
-      });
+    ) => openTicket(db, by, input, clientKey),
+
+    /**
+     * A ticket lastmile raises for ops about something that happened (an event): `key` names the
+     * occurrence, so a redelivered event finds its ticket instead of opening another.
+     */
+    async raise(input: {
+      subject: string;
+      message: string;
+      order_id: string | null;
+      key: string;
+    }): Promise<TicketView> {
+      const opener = { id: SYSTEM_OPENER, role: 'system' };
+      const { ticket } = await openTicket(db, opener, input, input.key);
+      return ticket;
     },
 
     async get(by: Principal, id: string): Promise<TicketView> {

@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/sup
 import { openShop, type Shop } from '../../../test/support/shop.ts';
 import { firstIllegalMove } from '../../../test/support/tracking-lifecycles.ts';
 import { dispatchFor } from '../dispatch/index.ts';
-import { seedDriverProfile } from '../drivers/index.ts';
+import { driversFor, seedDriverProfile } from '../drivers/index.ts';
 
 /** Whole lifecycles through the API, all at once: each one's store and driver act with no gap. */
 const LIFECYCLES = 200;
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** An available driver a few hundred metres from the shop. */
-async function driverAt(shop: Shop): Promise<string> {
+async function driverAt(shop: Shop): Promise<{ id: string; token: string }> {
   const id = uuidv7();
   await seedDriverProfile(t.platform.ctx, { id, name: 'Rush driver', vehicle: 'bike' });
   const { token } = await t.platform.ctx.tokens.issue({
@@ -50,7 +50,7 @@ async function driverAt(shop: Shop): Promise<string> {
       ],
     },
   });
-  return token;
+  return { id, token };
 }
 
 async function acceptedOrder(shop: Shop): Promise<string> {
@@ -78,7 +78,11 @@ async function acceptedOrder(shop: Shop): Promise<string> {
 }
 
 /** The driver takes the job as soon as it is offered and walks it through without pausing. */
-async function drive(orderId: string, token: string, shop: Shop): Promise<void> {
+async function drive(
+  orderId: string,
+  { id, token }: { id: string; token: string },
+  shop: Shop,
+): Promise<void> {
   const delivery = await waitFor(
     async () => {
       const r = await t.request({
@@ -114,9 +118,14 @@ async function drive(orderId: string, token: string, shop: Shop): Promise<void> 
       token,
       payload: { lat: shop.at.lat, lng: shop.at.lng, ...body },
     });
+  // Each step is taken where the driver's position says they are (the geofence).
+  const reportAt = (at: { lat: number; lng: number }) =>
+    driversFor(t.platform.ctx).positions.upsert([{ id, ...at, at: t.platform.ctx.clock.now() }]);
+  await reportAt(shop.at);
   expect((await step('arrived-at-store')).statusCode).toBe(200);
   // Refused until dispatch has heard that the store marked it ready: asked again at once.
   await waitFor(async () => (await step('picked-up')).statusCode === 200, STUCK_MS, 'pickup');
+  await reportAt({ lat: shop.at.lat + 0.01, lng: shop.at.lng });
   expect((await step('arrived-at-dropoff')).statusCode).toBe(200);
   expect((await step('delivered', { pin: delivery.pin })).statusCode).toBe(200);
 }
@@ -153,8 +162,8 @@ describe('tracking streams in a rush', () => {
           lat: 30 + (n % 100) * 0.5,
           lng: 20 + Math.floor(n / 100) * 10,
         });
-        const token = await driverAt(shop);
-        return { shop, token, orderId: await acceptedOrder(shop) };
+        const driver = await driverAt(shop);
+        return { shop, driver, orderId: await acceptedOrder(shop) };
       }),
     );
     // One loop ticks the dispatcher for everyone while the lifecycles run.
@@ -166,14 +175,14 @@ describe('tracking streams in a rush', () => {
       }
     })();
     const driven = Promise.all(
-      lifecycles.flatMap(({ shop, token, orderId }) => [
+      lifecycles.flatMap(({ shop, driver, orderId }) => [
         t.request({
           method: 'POST',
           url: `/v1/orders/${orderId}/ready`,
           token: shop.storeToken,
           payload: {},
         }),
-        drive(orderId, token, shop),
+        drive(orderId, driver, shop),
       ]),
     );
     await driven.finally(() => {

@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
 import { dispatchFor } from '../dispatch/index.ts';
-import { seedDriverProfile } from '../drivers/index.ts';
+import { driversFor, seedDriverProfile } from '../drivers/index.ts';
 
 let t: TestPlatform;
 let customer: string;
@@ -222,7 +222,10 @@ describe('tracking', () => {
     );
     expect(pos.lat).toBeCloseTo(driver.at.lat - 0.0002, 4);
 
-    // Picking up moves the status on the live socket too.
+    // Picking up moves the status on the live socket too (the driver reports from the store).
+    await driversFor(t.platform.ctx).positions.upsert([
+      { id: driver.id, ...s.at, at: t.platform.ctx.clock.now() },
+    ]);
     const step = (path: string) =>
       t.request({
         method: 'POST',

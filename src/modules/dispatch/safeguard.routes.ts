@@ -1,0 +1,62 @@
+import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../platform/http/auth-hook.ts';
+import { ok, problems, ref } from '../../platform/http/contract.ts';
+import { Strict, type typed, Uuid } from '../../platform/http/typed.ts';
+import type { DeliveriesService } from './deliveries.service.ts';
+import type { StopStep as StopStepName } from './delivery-state.ts';
+import { Delivery, StopStep } from './dispatch.schemas.ts';
+
+const Id = Strict({ id: Uuid });
+const Reason = Type.String({
+  minLength: 1,
+  maxLength: 500,
+  description: 'Why: kept with who and when in the delivery’s audit (`overrides`)',
+});
+
+/** Ops overriding a delivery's safeguards (delivery-overrides.ts), each audited. */
+export function safeguardRoutes(app: ReturnType<typeof typed>, deliveries: DeliveriesService) {
+  app.post(
+    '/v1/deliveries/:id/geofence-waivers',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Let the driver take one step of the delivery from wherever they are',
+        description:
+          "A step at the store or the door is accepted only within LASTMILE_GEOFENCE_M of it (TOO_FAR_FROM_STOP, LOCATION_UNKNOWN). The waiver lets the driver's next attempt at `step` through from anywhere, once; it is kept with who made it, when and why.",
+        params: Id,
+        body: Strict({ step: StopStep, reason: Reason }),
+        response: {
+          200: ok(ref(Delivery), 'Waived: the delivery with its overrides'),
+          ...problems('CONFLICT'),
+        },
+      },
+    },
+    async (req) =>
+      deliveries.waiveGeofence(
+        callerOf(req),
+        req.params.id,
+        req.body.step as StopStepName,
+        req.body.reason,
+      ),
+  );
+  app.post(
+    '/v1/deliveries/:id/pin-unlock',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Unlock a handover locked by wrong PINs',
+        description:
+          'After LASTMILE_PIN_MAX_ATTEMPTS wrong PINs the handover is refused (PIN_LOCKED) and support gets a ticket. Unlocking starts a fresh count; it is kept with who made it, when and why.',
+        params: Id,
+        body: Strict({ reason: Reason }),
+        response: {
+          200: ok(ref(Delivery), 'Unlocked: the delivery with its overrides'),
+          ...problems('CONFLICT'),
+        },
+      },
+    },
+    async (req) => deliveries.unlockPin(callerOf(req), req.params.id, req.body.reason),
+  );
+}
