@@ -150,7 +150,7 @@ export interface paths {
     put?: never;
     /**
      * Bulk import products from CSV or NDJSON (upsert by SKU)
-     * @description A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB; the file is read as it streams in.
+     * @description A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB and 100000 data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.
      *
      *     Roles: ops
      */
@@ -1576,7 +1576,7 @@ export interface paths {
     put?: never;
     /**
      * Bulk set a store's stock levels from CSV or NDJSON
-     * @description Sets on_hand per SKU with an audit entry (kind import). A level below the units already reserved for orders is refused for that row. Store staff may import only their own store. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB; the file is read as it streams in.
+     * @description Sets on_hand per SKU with an audit entry (kind import). A level below the units already reserved for orders is refused for that row. Store staff may import only their own store. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB and 100000 data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.
      *
      *     Roles: ops, store
      */

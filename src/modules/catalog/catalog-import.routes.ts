@@ -11,6 +11,7 @@ import { rowCheckOf } from './import-report.ts';
 import {
   type ColumnSpec,
   IMPORT_BODY_LIMIT,
+  IMPORT_MAX_ROWS,
   IMPORT_MEDIA_TYPES,
   type ImportFormat,
   importBody,
@@ -49,7 +50,7 @@ function recordsOf(req: FastifyRequest, columns: ColumnSpec) {
   const body = req.body;
   if (!(body instanceof Readable))
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${MEDIA.join(' or ')}`);
-  return readImportRecords(body, formatOf(req), columns, IMPORT_BODY_LIMIT);
+  return readImportRecords(body, formatOf(req), columns, IMPORT_BODY_LIMIT, IMPORT_MAX_ROWS);
 }
 
 function stockStaff(p: Principal | null, storeId: string): Principal {
@@ -61,7 +62,7 @@ function stockStaff(p: Principal | null, storeId: string): Principal {
 
 const RESULT = { 200: ok(ref(ImportResult), 'The file was read to its end') };
 const DEFAULT_REASON = 'stock import';
-const LIMITS = `Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB; the file is read as it streams in.`;
+const LIMITS = `Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB and ${IMPORT_MAX_ROWS} data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.`;
 
 interface ImportDeps extends StockImportDeps {
   stores: StoresService;

@@ -19,14 +19,21 @@ const badFile = (message: string) =>
 /**
  * Reads an import file from the request stream as it arrives: only the current chunk and the row
  * being assembled are held, and the caller's await between rows is the backpressure. A bad header,
- * a file without data rows or one over `maxBytes` throws (400/413); a bad row is yielded as such.
+ * a file without data rows, one over `maxBytes` or one with more than `maxRows` data rows throws
+ * (400/413) when the reader gets there; a bad row is yielded as such.
  */
 export async function* readImportRecords(
   body: Readable,
   format: ImportFormat,
   columns: ColumnSpec,
   maxBytes: number,
+  maxRows: number,
 ): AsyncGenerator<ImportRecord> {
+  const tooMany = () =>
+    new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `The file has more than ${maxRows} data rows; split it (rows up to there were applied)`,
+    );
   const decoder = new TextDecoder('utf-8');
   const rows = format === 'csv' ? csvRows(columns) : ndjsonRows();
   let bytes = 0;
@@ -41,12 +48,12 @@ export async function* readImportRecords(
     for (const r of rows.push(
       typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }),
     )) {
-      count++;
+      if (++count > maxRows) throw tooMany();
       yield r;
     }
   }
   for (const r of rows.end(decoder.decode())) {
-    count++;
+    if (++count > maxRows) throw tooMany();
     yield r;
   }
   if (count === 0)

@@ -8,6 +8,8 @@ export const IMPORT_BATCH_ROWS = 1000;
 export const MAX_REPORTED_ERRORS = 1000;
 /** Largest import file; the body is streamed, so this bounds work, not memory. */
 export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
+/** Most data rows one import request takes: a store's whole assortment (the brief's 50k SKUs) twice. */
+export const IMPORT_MAX_ROWS = 100_000;
 
 export const IMPORT_MEDIA_TYPES = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' } as const;
 export type ImportFormat = (typeof IMPORT_MEDIA_TYPES)[keyof typeof IMPORT_MEDIA_TYPES];
