@@ -134,8 +134,12 @@ export async function capturePayment(
   }
   const row = await deps.known(orderId);
   if (!row) throw notFound(orderId);
-  if (row.status !== 'authorized')
+  if (row.status !== 'authorized') {
+    // The same capture, running beside this one, committed between the two reads: its answer.
+    const since = await deps.ledger.ledgerByKey(key);
+    if (since?.amount_minor === amountMinor) return viewOf(deps, orderId);
     throw conflict(`The payment of order ${orderId} is ${row.status}; it cannot be captured`);
+  }
   if (amountMinor > row.authorized_minor) {
     throw conflict(
       `Cannot capture ${amountMinor}: only ${row.authorized_minor} ${row.currency} is authorized`,
