@@ -1,7 +1,6 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import {
   list,
-  named,
   onOff,
   oneOf,
   optionalSecret,
@@ -14,15 +13,12 @@ import {
 } from './config-schema.ts';
 import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
+import { DISPATCH_SETTINGS } from './config-settings-dispatch.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
 export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
-
-/** `scored` (batching, offers timed to preparation, weighted score) or `greedy` (the baseline: nearest driver, at once, no batching). */
-export const DISPATCH_STRATEGIES = ['scored', 'greedy'] as const;
-export type DispatchStrategyName = (typeof DISPATCH_STRATEGIES)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -250,60 +246,7 @@ export const SETTINGS = {
     minimum: 100,
     maximum: 10_000_000,
   }),
-  offerTtlS: whole({
-    env: 'LASTMILE_OFFER_TTL_S',
-    description: 'Seconds a driver has to accept a job offer',
-    default: 30,
-    minimum: 5,
-    maximum: 600,
-  }),
-  dispatchTickMs: whole({
-    env: 'LASTMILE_DISPATCH_TICK_MS',
-    description: "Milliseconds between the dispatcher's passes over expired offers and due trips",
-    default: 500,
-    minimum: 50,
-    maximum: 3_600_000,
-  }),
-  dispatchRadiiM: list(Type.Integer({ minimum: 100, maximum: 50_000 }), {
-    env: 'LASTMILE_DISPATCH_RADII_M',
-    description: 'Driver search radii around the store in metres, widened in this order',
-    default: [3000, 6000, 10000],
-    ascending: true,
-  }),
-  dispatchOffersPerRound: whole({
-    env: 'LASTMILE_DISPATCH_OFFERS_PER_ROUND',
-    description: 'Drivers offered one after the other before the radius widens',
-    default: 3,
-    minimum: 1,
-    maximum: 20,
-  }),
-  // A value names the weights it changes (`vehicle=0.5`); the others keep their defaults.
-  dispatchWeights: named(
-    {
-      travel: Type.Number({ minimum: 0 }),
-      acceptance: Type.Number({ minimum: 0 }),
-      vehicle: Type.Number({ minimum: 0 }),
-      fairness: Type.Number({ minimum: 0 }),
-    },
-    {
-      env: 'LASTMILE_DISPATCH_WEIGHTS',
-      description: 'Candidate score weights: travel, acceptance, vehicle, fairness',
-      default: { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 },
-    },
-  ),
-  dispatchStrategy: oneOf(DISPATCH_STRATEGIES, {
-    env: 'LASTMILE_DISPATCH_STRATEGY',
-    description:
-      'scored (batching, offers timed to preparation, weighted score) or greedy (the baseline: every order alone, offered at once to the nearest driver)',
-    default: 'scored',
-  }),
-  batchMarginS: whole({
-    env: 'LASTMILE_BATCH_MARGIN_S',
-    description: 'Seconds a batched order may arrive later than it would alone',
-    default: 180,
-    minimum: 0,
-    maximum: 3600,
-  }),
+  ...DISPATCH_SETTINGS,
   ...DELIVERY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,

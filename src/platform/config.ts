@@ -2,12 +2,12 @@ import path from 'node:path';
 import { ConfigError, readSettings } from './config-read.ts';
 import { type NodeEnv } from './config-schema.ts';
 import {
-  type DispatchStrategyName,
   type LogLevel,
   type ReserveStrategy,
   type RoleName,
   type SettingValues,
 } from './config-settings.ts';
+import { type DispatchStrategyName } from './config-settings-dispatch.ts';
 
 /**
  * One typed configuration for every role, read from the environment and CLI flags and validated at
@@ -15,12 +15,8 @@ import {
  * variable, type, bounds, default and documentation) is declared once, in config-settings.ts.
  */
 export { ConfigError } from './config-read.ts';
-export {
-  DISPATCH_STRATEGIES,
-  type DispatchStrategyName,
-  ROLE_NAMES,
-  type RoleName,
-} from './config-settings.ts';
+export { DISPATCH_STRATEGIES, type DispatchStrategyName } from './config-settings-dispatch.ts';
+export { ROLE_NAMES, type RoleName } from './config-settings.ts';
 
 export interface Config {
   env: NodeEnv;
