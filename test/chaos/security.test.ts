@@ -2,7 +2,8 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allModules } from '../../src/modules/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { buildFixture, sweepClock } from '../support/sweep-fixture.ts';
+import { sweepClock } from '../support/sweep-builders.ts';
+import { buildFixture } from '../support/sweep-fixture.ts';
 import { buildRequest, operations, routeRecorder, send } from '../support/sweep-requests.ts';
 import {
   DESTRUCTIVE,

@@ -4,7 +4,7 @@ import type { Role, RouteAuth } from '../../src/platform/auth/principal.ts';
 import type { ModuleDefinition } from '../../src/platform/module.ts';
 import { documentedOperations, type JsonSchema } from './openapi.ts';
 import type { TestPlatform } from './platform.ts';
-import type { SweepClock } from './sweep-fixture.ts';
+import type { SweepClock } from './sweep-builders.ts';
 import {
   BODY_REF_KINDS,
   type Exchange,
