@@ -2,7 +2,7 @@ import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import { privacySchemas } from './privacy.schemas.ts';
-import { privacyService } from './privacy.service.ts';
+import { privacyService, SECTIONS } from './privacy.service.ts';
 
 export const privacyFor = perPlatform(privacyService);
 
@@ -12,16 +12,8 @@ export const privacyFor = perPlatform(privacyService);
  */
 export const privacyModule: ModuleDefinition = {
   name: 'privacy',
-  dependsOn: [
-    'identity',
-    'orders',
-    'payments',
-    'drivers',
-    'dispatch',
-    'tracking',
-    'notifications',
-    'support',
-  ],
+  // The modules it runs the export and erasure across: they boot first.
+  dependsOn: SECTIONS,
   schemas: privacySchemas,
   apiTags: [
     {
