@@ -4,6 +4,16 @@ import type { DeliveryOverridesTable, DispatchDb } from './dispatch-tables.ts';
 
 /** Wrong handover PINs, the handover's lock, and ops' audited overrides (delivery_overrides). */
 export function deliverySafeguardsRepository(q: DispatchDb) {
+  /** The ids of ops' geofence waivers of this step not used yet. */
+  const unusedWaivers = (deliveryId: string, step: StopStep) =>
+    q
+      .selectFrom('delivery_overrides')
+      .select('id')
+      .where('delivery_id', '=', deliveryId)
+      .where('kind', '=', 'geofence_waived')
+      .where('step', '=', step)
+      .where('used_at', 'is', null);
+
   return {
     /**
      * Counts a wrong PIN of a handover not locked yet, locking it at `t` when this was the
@@ -49,31 +59,12 @@ export function deliverySafeguardsRepository(q: DispatchDb) {
       q
         .updateTable('delivery_overrides')
         .set({ used_at: t })
-        .where(
-          'id',
-          '=',
-          q
-            .selectFrom('delivery_overrides')
-            .select('id')
-            .where('delivery_id', '=', deliveryId)
-            .where('kind', '=', 'geofence_waived')
-            .where('step', '=', step)
-            .where('used_at', 'is', null)
-            .orderBy('id')
-            .limit(1),
-        )
+        .where('id', '=', unusedWaivers(deliveryId, step).orderBy('id').limit(1))
         .where('used_at', 'is', null)
         .returning('id')
         .executeTakeFirst(),
     /** Whether ops waived the geofence of this step and the waiver is still unused. */
     hasGeofenceWaiver: async (deliveryId: string, step: StopStep) =>
-      (await q
-        .selectFrom('delivery_overrides')
-        .select('id')
-        .where('delivery_id', '=', deliveryId)
-        .where('kind', '=', 'geofence_waived')
-        .where('step', '=', step)
-        .where('used_at', 'is', null)
-        .executeTakeFirst()) !== undefined,
+      (await unusedWaivers(deliveryId, step).executeTakeFirst()) !== undefined,
   };
 }
