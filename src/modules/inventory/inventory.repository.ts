@@ -87,7 +87,10 @@ export async function setStockLevels(
     .execute();
 }
 
-/** An audit row of `stock_adjustments`, in the order both writers select its values. */
+/**
+ * An audit row of `stock_adjustments`, in the order both writers select its values; the audit
+ * trail reads the same columns.
+ */
 const ADJUSTMENT_COLUMNS = [
   'id',
   'store_id',
@@ -175,14 +178,7 @@ export function auditTrail(
   let query = inventoryDb(db)
     .selectFrom('stock_adjustments')
     .select([
-      'id',
-      'store_id',
-      'product_id',
-      'kind',
-      'delta',
-      'on_hand_after',
-      'reason',
-      'actor',
+      ...ADJUSTMENT_COLUMNS,
       'created_at',
       // Raw: a timestamp to the microsecond, which a JS Date cannot hold, for the page cursor.
       sql<string>`(extract(epoch FROM created_at) * 1000000)::bigint::text`.as('micros'),
