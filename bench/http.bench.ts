@@ -8,6 +8,7 @@ import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { type LoadOptions, type LoadResult, median, runLoad, round, startBare } from './load.ts';
+import { againstBare } from './bare-baseline.ts';
 import { benchConfig } from './bench-db.ts';
 import { type BenchFigures, type Benchmark } from './result.ts';
 
@@ -187,22 +188,10 @@ function figuresOf(
     health_p99_ms: med('health', 'p99_ms', 2),
     access_log_lines: c.accessLines,
   };
-  const baseline = {
-    p50_ms: med('baseline', 'p50_ms', 2),
-    p90_ms: med('baseline', 'p90_ms', 2),
-    p99_ms: med('baseline', 'p99_ms', 2),
-  };
   return {
     scale: { connections: s.connections, duration_s: s.duration_s, runs: s.runs },
     metrics,
-    baseline_name: 'bare Fastify, one constant JSON route, in the same process',
-    baseline,
-    headline: {
-      figure: 'rps',
-      better: 'higher',
-      ours: runs.me.map((r) => round(r.rps)),
-      baseline: runs.baseline.map((r) => round(r.rps)),
-    },
+    ...againstBare(runs.me, runs.baseline),
     ratios: { order_by_id_vs_bare: ratio('order'), health_vs_bare: ratio('health') },
     targets: {
       me_vs_bare: {

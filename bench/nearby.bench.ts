@@ -6,6 +6,7 @@ import { allModules } from '../src/modules/index.ts';
 import type { PlatformContext } from '../src/platform/context.ts';
 import { type RunningPlatform, startPlatform } from '../src/platform/boot.ts';
 import { type LoadResult, median, round, runLoad, startBare } from './load.ts';
+import { againstBare } from './bare-baseline.ts';
 import { benchConfig } from './bench-db.ts';
 import {
   benchDatabase,
@@ -221,22 +222,10 @@ function figuresOf(
     products_cold_p99_ms: round(coldProducts?.p99_ms ?? 0, 2),
     ...endpoint('search', 'search_'),
   };
-  const baseline = {
-    p50_ms: med('baseline', 'p50_ms', 2),
-    p90_ms: med('baseline', 'p90_ms', 2),
-    p99_ms: med('baseline', 'p99_ms', 2),
-  };
   return {
     scale: scaleOf(x, seeded, loaded),
     metrics,
-    baseline_name: 'bare Fastify, one constant JSON route, in the same process',
-    baseline,
-    headline: {
-      figure: 'rps',
-      better: 'higher',
-      ours: runs.nearby.map((r) => round(r.rps)),
-      baseline: runs.baseline.map((r) => round(r.rps)),
-    },
+    ...againstBare(runs.nearby, runs.baseline),
     invariants: { errors: x.errors },
   };
 }
