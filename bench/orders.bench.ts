@@ -7,6 +7,7 @@ import { allModules } from '../src/modules/index.ts';
 import { inventoryFor } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
+import { cpuSince, cpuTotals, type CpuTotals } from './cpu-procs.ts';
 import { alternate, median, round, runWorker } from './load.ts';
 import { startTextbookCheckout } from './orders-textbook.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
@@ -61,7 +62,7 @@ interface WorkerResult {
 const drive = (args: Record<string, unknown>) => runWorker<WorkerResult>(WORKER, args);
 
 type Scale = (typeof SCALE)['quick'];
-type Measured = WorkerResult & { statements: number; providerStatements: number };
+type Measured = WorkerResult & { statements: number; providerStatements: number; cpu: CpuTotals };
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
@@ -168,9 +169,11 @@ async function measure(
   const once = async (url: string, duration: number): Promise<Measured> => {
     const before = statements;
     const providerBefore = providerStatements;
+    const cpuBefore = cpuTotals();
     const r = await drive({ ...load, url, duration, keyPrefix: `run-${uuidv7()}` });
     return {
       ...r,
+      cpu: cpuSince(cpuBefore),
       statements: statements - before,
       providerStatements: providerStatements - providerBefore,
     };
@@ -198,6 +201,11 @@ function sideFigures(runs: Measured[]) {
     // Includes the saga's statements that ran in the window (authorization, its checkpoints).
     statements_per_order: med((r) => r.statements / Math.max(1, r.created)),
     provider_statements_per_order: med((r) => r.providerStatements / Math.max(1, r.created)),
+    // CPU per order: the process serving both sides (the API with its workers, or the textbook
+    // server) and every Postgres and NATS process on the machine, while the run lasted.
+    node_cpu_ms_per_order: med((r) => r.cpu.node / Math.max(1, r.created)),
+    postgres_cpu_ms_per_order: med((r) => r.cpu.postgres / Math.max(1, r.created)),
+    nats_cpu_ms_per_order: med((r) => r.cpu.nats / Math.max(1, r.created)),
   };
 }
 
