@@ -32,32 +32,55 @@ function sender(socket: WebSocket): Send {
   };
 }
 
-/** Forwards the positions of the order's current driver, at most one a second. */
-function driverPositions(bus: EventBus, send: Send) {
-  let lastPositionAt = 0;
+/**
+ * Forwards the positions of the order's current driver, at most one a second. A position that
+ * comes sooner is held and sent when the second is up, unless a newer one replaces it: a phone
+ * reporting every second with some jitter is then followed at its own pace instead of losing every
+ * fix that came a few milliseconds early.
+ */
+export function driverPositions(bus: EventBus, send: Send) {
+  let lastSentAt = 0;
+  let held: { lat: number; lng: number; at: number } | null = null;
+  let timer: NodeJS.Timeout | null = null;
   let positions: Subscription | null = null;
   let driverId: string | null = null;
+  const forward = (pos: { lat: number; lng: number; at: number }) => {
+    lastSentAt = Date.now();
+    send(
+      { type: 'position', lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() },
+      true,
+    );
+  };
+  const stop = () => {
+    void positions?.close();
+    positions = null;
+    held = null;
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
   return {
     follow(id: string | null) {
       if (id === driverId) return;
-      void positions?.close();
-      positions = null;
+      stop();
       driverId = id;
       if (!id) return;
       positions = bus.listen(positionTopic(id), (p) => {
-        const now = Date.now();
-        if (now - lastPositionAt < POSITION_EVERY_MS) return;
-        lastPositionAt = now;
         const pos = p as { lat: number; lng: number; at: number };
-        send(
-          { type: 'position', lat: pos.lat, lng: pos.lng, at: new Date(pos.at).toISOString() },
-          true,
-        );
+        const wait = lastSentAt + POSITION_EVERY_MS - Date.now();
+        if (wait <= 0 && !timer) return forward(pos);
+        if (!held || held.at <= pos.at) held = pos;
+        timer ??= setTimeout(
+          () => {
+            timer = null;
+            const next = held;
+            held = null;
+            if (next) forward(next);
+          },
+          Math.max(0, wait),
+        ).unref();
       });
     },
-    close() {
-      void positions?.close();
-    },
+    close: stop,
   };
 }
 
