@@ -1261,6 +1261,32 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The order's refunds, oldest first
+     * @description Roles: customer, driver, store, ops
+     */
+    get: operations['getOrdersByIdRefunds'];
+    put?: never;
+    /**
+     * Refund part or all of what was captured
+     * @description After the capture only; at most what was captured less what was refunded and what refunds in progress hold (409 with `refundable_minor` beyond). The Idempotency-Key names the refund: repeated, it is the same refund, also after a lost answer.
+     *
+     *     Roles: store, ops
+     */
+    post: operations['postOrdersByIdRefunds'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders/{id}/reject': {
     parameters: {
       query?: never;
@@ -3098,6 +3124,39 @@ export interface components {
           /** @description `built-in`, or the policy file read */
           source: string;
         };
+    /**
+     * @description Money given back to the customer from what was captured
+     * @example {
+     *       "amount_minor": 249,
+     *       "created_at": "2026-12-06T19:02:11.000Z",
+     *       "currency": "EUR",
+     *       "id": "0190f0c2-9c01-7d20-8a11-3b6f3c9a0d07",
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "reason": "Yoghurt arrived broken",
+     *       "settled_at": "2026-12-06T19:02:11.000Z",
+     *       "status": "succeeded"
+     *     }
+     */
+    Refund: {
+      /** @description Minor units of `currency` */
+      amount_minor: number;
+      /** Format: date-time */
+      created_at: string;
+      /** @description ISO 4217 */
+      currency: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      order_id: string;
+      reason: string;
+      /** @description When it succeeded or failed */
+      settled_at: string | null;
+      /**
+       * @description `pending` holds its amount until the provider answers (repeat the request with its Idempotency-Key to finish it); `succeeded` is in the ledger; `failed` was refused by the provider and holds nothing
+       * @enum {string}
+       */
+      status: 'pending' | 'succeeded' | 'failed';
+    };
     /** @description A product matching the text, with the best store to order it */
     SearchHit: {
       /** @description Units available at `store` */
@@ -12807,6 +12866,291 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOrdersByIdRefunds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Its refunds (none: an empty list) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Refund'][];
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOrdersByIdRefunds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Minor units of the order currency */
+          amount_minor: number;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Refunded */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Refund'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
