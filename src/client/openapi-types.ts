@@ -588,6 +588,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/drivers/me/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your deliveries of a day (today's by default), each with what it earned
+     * @description Roles: driver
+     */
+    get: operations['getDriversMeDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/drivers/me/earnings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your earnings: totals per day and the deliveries, over whole UTC days
+     * @description Roles: driver
+     */
+    get: operations['getDriversMeEarnings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/drivers/me/locations': {
     parameters: {
       query?: never;
@@ -642,6 +682,26 @@ export interface paths {
      * @description Roles: ops
      */
     get: operations['getDriversById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/drivers/{id}/earnings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A driver's earnings: totals per day and the deliveries (ops)
+     * @description Roles: ops
+     */
+    get: operations['getDriversByIdEarnings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1195,6 +1255,32 @@ export interface paths {
      * @description Roles: store, ops
      */
     post: operations['postOrdersByIdReady'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The order's refunds, oldest first
+     * @description Roles: customer, driver, store, ops
+     */
+    get: operations['getOrdersByIdRefunds'];
+    put?: never;
+    /**
+     * Refund part or all of what was captured
+     * @description After the capture only; at most what was captured less what was refunded and what refunds in progress hold (409 with `refundable_minor` beyond). The Idempotency-Key names the refund: repeated, it is the same refund, also after a lost answer.
+     *
+     *     Roles: store, ops
+     */
+    post: operations['postOrdersByIdRefunds'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2058,6 +2144,124 @@ export interface components {
       /** @enum {string} */
       vehicle: 'bike' | 'scooter' | 'car';
     };
+    /** @description The deliveries a driver held whose status last changed on the day, with what each earned */
+    DriverDay: {
+      /** @description A UTC day */
+      day: string;
+      /** @description Newest change first */
+      items: {
+        delivery: components['schemas']['Delivery'];
+        /** @description Null until the delivery ends (or when it was canceled) */
+        earning: components['schemas']['Earning'] | null;
+      }[];
+    };
+    /**
+     * @description A driver's earnings over whole UTC days: totals per day and a page of deliveries
+     * @example {
+     *       "days": [
+     *         {
+     *           "currency": "EUR",
+     *           "day": "2026-12-06",
+     *           "deliveries": 1,
+     *           "total_minor": 395,
+     *           "waiting_minor": 30
+     *         }
+     *       ],
+     *       "driver_id": "0190a3b1-2d11-7a4b-8c5d-6e7f8a9b0c04",
+     *       "from": "2026-12-06",
+     *       "items": [
+     *         {
+     *           "base_minor": 250,
+     *           "currency": "EUR",
+     *           "delivery_id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *           "distance_m": 1915,
+     *           "distance_minor": 115,
+     *           "earned_at": "2026-12-06T18:41:12.000Z",
+     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *           "outcome": "delivered",
+     *           "total_minor": 395,
+     *           "trip_id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02",
+     *           "waiting_minor": 30,
+     *           "waiting_s": 420
+     *         }
+     *       ],
+     *       "next_cursor": null,
+     *       "to": "2026-12-06"
+     *     }
+     */
+    DriverEarnings: {
+      /** @description Totals of each UTC day of the range with earnings, oldest first (all pages) */
+      days: {
+        /** @description ISO 4217 */
+        currency: string;
+        /** @description A UTC day */
+        day: string;
+        deliveries: number;
+        /** @description Earned that day */
+        total_minor: number;
+        /** @description Of which waiting */
+        waiting_minor: number;
+      }[];
+      /** Format: uuid */
+      driver_id: string;
+      /** @description A UTC day */
+      from: string;
+      /** @description The deliveries, oldest first */
+      items: components['schemas']['Earning'][];
+      /** @description Pass as `cursor` for the next page of deliveries; null on the last page */
+      next_cursor: string | null;
+      /** @description A UTC day */
+      to: string;
+    };
+    /**
+     * @description What one delivery earned its driver, recorded once when it ended
+     * @example {
+     *       "base_minor": 250,
+     *       "currency": "EUR",
+     *       "delivery_id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *       "distance_m": 1915,
+     *       "distance_minor": 115,
+     *       "earned_at": "2026-12-06T18:41:12.000Z",
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "outcome": "delivered",
+     *       "total_minor": 395,
+     *       "trip_id": "0190f0c2-7a0f-7e21-a4c5-5d0e9b1c7f02",
+     *       "waiting_minor": 30,
+     *       "waiting_s": 420
+     *     }
+     */
+    Earning: {
+      /** @description The base per delivery */
+      base_minor: number;
+      /** @description ISO 4217 */
+      currency: string;
+      /** Format: uuid */
+      delivery_id: string;
+      /** @description Its share of the way to the store and its leg to the drop-off */
+      distance_m: number;
+      /** @description For distance_m, at the rate of the offer */
+      distance_minor: number;
+      /**
+       * Format: date-time
+       * @description When the delivery ended
+       */
+      earned_at: string;
+      /** Format: uuid */
+      order_id: string;
+      /**
+       * @description How the delivery ended; failed and returned (after pickup) pay like delivered
+       * @enum {string}
+       */
+      outcome: 'delivered' | 'failed' | 'returned';
+      /** @description base_minor + distance_minor + waiting_minor */
+      total_minor: number;
+      /** Format: uuid */
+      trip_id: string;
+      /** @description For the whole minutes past the free allowance, its share */
+      waiting_minor: number;
+      /** @description From arriving at the store to pickup */
+      waiting_s: number;
+    };
     /**
      * @description What the import did; a refused row changed nothing
      * @example {
@@ -2222,6 +2426,24 @@ export interface components {
      *       ],
      *       "expires_at": "2026-12-06T18:11:10.000Z",
      *       "id": "0190f0c2-7b20-7f32-b5d6-6e1f0c2d8a05",
+     *       "pay": {
+     *         "base_minor": 250,
+     *         "currency": "EUR",
+     *         "deliveries": [
+     *           {
+     *             "base_minor": 250,
+     *             "delivery_id": "0190f0c2-7a10-7c3e-8d11-2b6f3c9a0d01",
+     *             "distance_minor": 115,
+     *             "dropoff_m": 1065,
+     *             "pay_minor": 365,
+     *             "pickup_m": 850
+     *           }
+     *         ],
+     *         "per_km_minor": 60,
+     *         "total_minor": 365,
+     *         "wait_free_s": 300,
+     *         "wait_per_min_minor": 15
+     *       },
      *       "pickup": {
      *         "lat": 52.5248,
      *         "lng": 13.3921
@@ -2259,6 +2481,34 @@ export interface components {
       expires_at: string;
       /** Format: uuid */
       id: string;
+      pay: {
+        /** @description Paid per delivery */
+        base_minor: number;
+        /** @description ISO 4217; amounts in its minor units */
+        currency: string;
+        deliveries: {
+          /** @description The base */
+          base_minor: number;
+          /** Format: uuid */
+          delivery_id: string;
+          /** @description For pickup_m + dropoff_m */
+          distance_minor: number;
+          /** @description From the store, or the previous drop-off, to this one (straight line) */
+          dropoff_m: number;
+          /** @description base_minor + distance_minor */
+          pay_minor: number;
+          /** @description This delivery's share of the way to the store (straight line) */
+          pickup_m: number;
+        }[];
+        /** @description Paid per kilometre of the way to the store and on to each drop-off */
+        per_km_minor: number;
+        /** @description What the trip pays before waiting: the sum of its deliveries */
+        total_minor: number;
+        /** @description Seconds at the store (arrived to picked up) not paid as waiting */
+        wait_free_s: number;
+        /** @description Paid per whole minute of waiting past `wait_free_s`, shared by the trip's deliveries, added when each ends */
+        wait_per_min_minor: number;
+      } | null;
       pickup: {
         lat: number;
         lng: number;
@@ -2874,6 +3124,39 @@ export interface components {
           /** @description `built-in`, or the policy file read */
           source: string;
         };
+    /**
+     * @description Money given back to the customer from what was captured
+     * @example {
+     *       "amount_minor": 249,
+     *       "created_at": "2026-12-06T19:02:11.000Z",
+     *       "currency": "EUR",
+     *       "id": "0190f0c2-9c01-7d20-8a11-3b6f3c9a0d07",
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "reason": "Yoghurt arrived broken",
+     *       "settled_at": "2026-12-06T19:02:11.000Z",
+     *       "status": "succeeded"
+     *     }
+     */
+    Refund: {
+      /** @description Minor units of `currency` */
+      amount_minor: number;
+      /** Format: date-time */
+      created_at: string;
+      /** @description ISO 4217 */
+      currency: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      order_id: string;
+      reason: string;
+      /** @description When it succeeded or failed */
+      settled_at: string | null;
+      /**
+       * @description `pending` holds its amount until the provider answers (repeat the request with its Idempotency-Key to finish it); `succeeded` is in the ledger; `failed` was refused by the provider and holds nothing
+       * @enum {string}
+       */
+      status: 'pending' | 'succeeded' | 'failed';
+    };
     /** @description A product matching the text, with the best store to order it */
     SearchHit: {
       /** @description Units available at `store` */
@@ -7709,6 +7992,217 @@ export interface operations {
       };
     };
   };
+  getDriversMeDeliveries: {
+    parameters: {
+      query?: {
+        /** @description The UTC day (YYYY-MM-DD); default today */
+        day?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Your deliveries whose status last changed that day */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DriverDay'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDriversMeEarnings: {
+    parameters: {
+      query?: {
+        /** @description First UTC day (YYYY-MM-DD); default `to`, or today */
+        from?: string;
+        /** @description Last UTC day, included; default `from`, or today; at most 93 days */
+        to?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Your earnings in the range */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DriverEarnings'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postDriversMeLocations: {
     parameters: {
       query?: never;
@@ -8051,6 +8545,127 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Driver'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDriversByIdEarnings: {
+    parameters: {
+      query?: {
+        /** @description First UTC day (YYYY-MM-DD); default `to`, or today */
+        from?: string;
+        /** @description Last UTC day, included; default `from`, or today; at most 93 days */
+        to?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The driver's earnings in the range */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DriverEarnings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
@@ -12251,6 +12866,291 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOrdersByIdRefunds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Its refunds (none: an empty list) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Refund'][];
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOrdersByIdRefunds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Minor units of the order currency */
+          amount_minor: number;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Refunded */
+      201: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Refund'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */

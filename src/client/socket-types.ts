@@ -86,6 +86,73 @@ export interface components {
         lng: number;
         items: number;
       }[];
+      /** @description A trip offered to one driver, who accepts or declines it before it expires */
+      offer: {
+        /** Format: uuid */
+        id: string;
+        /** Format: uuid */
+        trip_id: string;
+        /** @description Where the offer is */
+        status: 'open' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+        /** Format: uuid */
+        store_id: string;
+        pickup: {
+          lat: number;
+          lng: number;
+        };
+        /** @description How far the driver was from the store when offered */
+        pickup_m: number;
+        /** @description The search radius it was offered in */
+        radius_m: number;
+        /** @description The trip's drop-offs, each with its delivery and order */
+        dropoffs: {
+          /** Format: uuid */
+          delivery_id: string;
+          /** Format: uuid */
+          order_id: string;
+          lat: number;
+          lng: number;
+          items: number;
+          /** @description What the handover needs: the customer's PIN, a photo reference, or either. `pin` for age-restricted items and totals above LASTMILE_PIN_REQUIRED_ABOVE_MINOR */
+          proof: 'pin' | 'photo' | 'pin_or_photo';
+        }[];
+        pay: {
+          /** @description ISO 4217; amounts in its minor units */
+          currency: string;
+          /** @description What the trip pays before waiting: the sum of its deliveries */
+          total_minor: number;
+          /** @description Paid per delivery */
+          base_minor: number;
+          /** @description Paid per kilometre of the way to the store and on to each drop-off */
+          per_km_minor: number;
+          /** @description Seconds at the store (arrived to picked up) not paid as waiting */
+          wait_free_s: number;
+          /** @description Paid per whole minute of waiting past `wait_free_s`, shared by the trip's deliveries, added when each ends */
+          wait_per_min_minor: number;
+          deliveries: {
+            /** Format: uuid */
+            delivery_id: string;
+            /** @description This delivery's share of the way to the store (straight line) */
+            pickup_m: number;
+            /** @description From the store, or the previous drop-off, to this one (straight line) */
+            dropoff_m: number;
+            /** @description The base */
+            base_minor: number;
+            /** @description For pickup_m + dropoff_m */
+            distance_minor: number;
+            /** @description base_minor + distance_minor */
+            pay_minor: number;
+          }[];
+        } | null;
+        /** Format: date-time */
+        created_at: string;
+        /**
+         * Format: date-time
+         * @description Accept before this
+         */
+        expires_at: string;
+        responded_at: string | null;
+      };
     };
     'driverChannel.offer_expired': {
       /** @constant */

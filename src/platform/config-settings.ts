@@ -14,6 +14,7 @@ import {
 import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
 import { DISPATCH_SETTINGS } from './config-settings-dispatch.ts';
+import { DRIVER_PAY_SETTINGS } from './config-settings-pay.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
 
@@ -248,6 +249,7 @@ export const SETTINGS = {
   }),
   ...DISPATCH_SETTINGS,
   ...DELIVERY_SETTINGS,
+  ...DRIVER_PAY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,
 } satisfies Record<string, Setting>;

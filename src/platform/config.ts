@@ -122,6 +122,16 @@ export interface DispatchSettings {
   pinMaxAttempts: number;
   /** Orders above this total (minor units) need the PIN at the door. */
   pinRequiredAboveMinor: number;
+  pay: DriverPaySettings;
+}
+
+/** What a driver earns per delivery (minor units of `currency`). */
+export interface DriverPaySettings {
+  currency: string;
+  baseMinor: number;
+  perKmMinor: number;
+  waitFreeS: number;
+  waitPerMinMinor: number;
 }
 
 /** What flags (`--port`, `--role`) and callers set in place of the environment. */
@@ -239,6 +249,13 @@ function dispatchSettings(s: SettingValues): DispatchSettings {
     geofenceM: s.geofenceM,
     pinMaxAttempts: s.pinMaxAttempts,
     pinRequiredAboveMinor: s.pinRequiredAboveMinor,
+    pay: {
+      currency: s.driverPayCurrency,
+      baseMinor: s.driverPayBaseMinor,
+      perKmMinor: s.driverPayPerKmMinor,
+      waitFreeS: s.driverPayWaitFreeS,
+      waitPerMinMinor: s.driverPayWaitPerMinMinor,
+    },
   };
 }
 

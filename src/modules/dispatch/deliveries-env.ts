@@ -10,8 +10,8 @@ export interface DeliveriesDeps {
   clock: Clock;
   drivers: DriversModule;
   dispatcher: Dispatcher;
-  /** The geofence of a stop and the wrong PINs a handover takes before it locks. */
-  settings: Pick<DispatchSettings, 'geofenceM' | 'pinMaxAttempts'>;
+  /** The geofence of a stop, the wrong PINs a handover takes before it locks, driver pay. */
+  settings: Pick<DispatchSettings, 'geofenceM' | 'pinMaxAttempts' | 'pay'>;
   /** A position older than this is not where the driver is. */
   staleS: number;
 }

@@ -8,6 +8,12 @@ import { driverStep, type StepInput } from './delivery-steps.ts';
 import { loadDelivery, loadTrip, visible } from './delivery-views.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import { queue, reassign, unassignDriver } from './dispatch-ops.ts';
+import {
+  earningsOfDriver,
+  type EarningsQuery,
+  myDeliveries,
+  myEarnings,
+} from './earnings-views.ts';
 import { acceptOffer, declineOffer, openOffers } from './offer-answers.ts';
 
 /**
@@ -65,6 +71,10 @@ export function deliveriesService(deps: DeliveriesDeps) {
     unassignDriver: (by: Principal, driverId: string, reason: string) =>
       unassignDriver(env, by, driverId, reason),
     queue: (page: { cursor?: string | undefined; limit: number }) => queue(env, page),
+
+    myEarnings: (by: Principal, q: EarningsQuery) => myEarnings(env, by, q),
+    earningsOfDriver: (driverId: string, q: EarningsQuery) => earningsOfDriver(env, driverId, q),
+    myDeliveries: (by: Principal, day: string | undefined) => myDeliveries(env, by, day),
   };
 }
 

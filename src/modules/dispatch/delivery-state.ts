@@ -79,13 +79,8 @@ export const BEFORE_PICKUP: readonly DeliveryStatus[] = deliverySources('cancele
 export const STEP_KINDS = [...DELIVERY_STATUSES, 'unassigned'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-/**
- * What a handover needs: the customer's PIN, a photo of the bag at the door, or either. Decided
- * when the delivery is planned (delivery-planner.ts): the PIN for age-restricted items and large
- * totals.
- */
-export const PROOF_POLICIES = ['pin', 'photo', 'pin_or_photo'] as const;
-export type ProofPolicy = (typeof PROOF_POLICIES)[number];
+// What a handover needs is named with the offer's shape, by the driver channel that pushes it.
+export { PROOF_POLICIES, type ProofPolicy } from '../drivers/index.ts';
 
 /** The steps taken at a stop, checked against the driver's position (the geofence). */
 export const STOP_STEPS = ['at_store', 'picked_up', 'at_dropoff', 'delivered'] as const;

@@ -8,6 +8,7 @@ import { DELIVERY_TERMINAL, type DriverStep, stepSources } from './delivery-stat
 import { loadDelivery, visible } from './delivery-views.ts';
 import { checkGeofence, checkHandover } from './delivery-safeguards.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
+import { isPaidOutcome, recordEarning } from './earnings.ts';
 import type { DeliveryRow } from './dispatch-tables.ts';
 import { tripSources } from './trip-state.ts';
 
@@ -119,6 +120,7 @@ export async function driverStep(
       },
     ]);
     await emitDeliveryEvents(trx, [moved], t, { pos: { lat: input.lat, lng: input.lng } });
+    if (isPaidOutcome(to)) await recordEarning(trx, env.settings.pay, moved, to, t);
     if (DELIVERY_TERMINAL.has(to)) await closeTripIfDone(env, trx, moved.trip_id, t);
     return moved;
   });

@@ -1,5 +1,6 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { OfferView } from '../drivers/index.ts';
 import type { DispatchRepository } from './dispatch.repository.ts';
 import type {
   DeliveryRow,
@@ -105,13 +106,12 @@ export async function loadTrip(repo: DispatchRepository, t: TripRow, by: Princip
   };
 }
 
-/** An offer as its driver sees it: where to pick up, and each drop-off with its delivery. */
-export async function loadOffer(repo: DispatchRepository, o: OfferRow) {
-  const [trip, deliveries] = await Promise.all([
-    repo.trip(o.trip_id),
-    repo.deliveriesOfTrip(o.trip_id),
-  ]);
-  if (!trip) throw new Error(`offer ${o.id} has no trip`);
+/** An offer as its driver sees it: where to pick up, each drop-off with its delivery, the pay. */
+export function offerView(
+  o: OfferRow,
+  trip: TripRow,
+  deliveries: readonly DeliveryRow[],
+): OfferView {
   return {
     id: o.id,
     trip_id: o.trip_id,
@@ -130,10 +130,20 @@ export async function loadOffer(repo: DispatchRepository, o: OfferRow) {
         items: d.items,
         proof: d.proof,
       })),
+    pay: o.pay,
     created_at: o.created_at.toISOString(),
     expires_at: o.expires_at.toISOString(),
     responded_at: o.responded_at?.toISOString() ?? null,
   };
+}
+
+export async function loadOffer(repo: DispatchRepository, o: OfferRow) {
+  const [trip, deliveries] = await Promise.all([
+    repo.trip(o.trip_id),
+    repo.deliveriesOfTrip(o.trip_id),
+  ]);
+  if (!trip) throw new Error(`offer ${o.id} has no trip`);
+  return offerView(o, trip, deliveries);
 }
 
 const canSee = (by: Principal, d: DeliveryRow) =>

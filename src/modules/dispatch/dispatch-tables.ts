@@ -1,6 +1,7 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { DeliveryStatus, ProofPolicy, StepKind, StopStep } from './delivery-state.ts';
+import type { OfferPay } from './driver-pay.ts';
 import type { OfferStatus, TripStatus } from './trip-state.ts';
 
 // The dispatch module's tables (migrations/), written once for its repositories.
@@ -70,6 +71,26 @@ export interface OffersTable {
   expires_at: Date;
   responded_at: Date | null;
   reason: string | null;
+  /** What the offer pays (driver-pay.ts), fixed when it is made; null on older offers. */
+  pay: OfferPay | null;
+}
+
+/** What each delivery of a trip earned its driver when it ended (driver-pay.ts). */
+export interface DriverEarningsTable {
+  delivery_id: string;
+  driver_id: string;
+  order_id: string;
+  trip_id: string;
+  offer_id: string | null;
+  outcome: 'delivered' | 'failed' | 'returned';
+  currency: string;
+  base_minor: number;
+  distance_m: number;
+  distance_minor: number;
+  waiting_s: number;
+  waiting_minor: number;
+  total_minor: number;
+  earned_at: Date;
 }
 
 export interface DeliveryStepsTable {
@@ -103,6 +124,7 @@ export interface DispatchTables {
   offers: OffersTable;
   delivery_steps: DeliveryStepsTable;
   delivery_overrides: DeliveryOverridesTable;
+  driver_earnings: DriverEarningsTable;
 }
 
 /** The shared handle narrowed to dispatch's tables: no other module's can be named. */
@@ -113,3 +135,4 @@ export type TripRow = Selectable<TripsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type OfferRow = Selectable<OffersTable>;
 export type OverrideRow = Selectable<DeliveryOverridesTable>;
+export type EarningRow = Selectable<DriverEarningsTable>;

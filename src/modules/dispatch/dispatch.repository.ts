@@ -3,6 +3,7 @@ import { deliveriesRepository } from './deliveries.repository.ts';
 import { deliverySafeguardsRepository } from './delivery-safeguards.repository.ts';
 import { deliveryStepsRepository } from './delivery-steps.repository.ts';
 import { dispatchDb } from './dispatch-tables.ts';
+import { earningsRepository } from './earnings.repository.ts';
 import { offersRepository } from './offers.repository.ts';
 import { tripQueueRepository } from './trip-queue.repository.ts';
 import { tripsRepository } from './trips.repository.ts';
@@ -21,6 +22,7 @@ export function dispatchRepository(db: Db) {
     ...deliveryStepsRepository(q),
     ...deliverySafeguardsRepository(q),
     ...offersRepository(q),
+    ...earningsRepository(q),
   };
 }
 

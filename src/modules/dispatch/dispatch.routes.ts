@@ -6,6 +6,7 @@ import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveriesService } from './deliveries.service.ts';
 import { type DriverStep, STOP_STEPS } from './delivery-state.ts';
 import { Delivery, DispatchQueueEntry, Offer, Trip } from './dispatch.schemas.ts';
+import { earningsRoutes } from './earnings.routes.ts';
 import { safeguardRoutes } from './safeguard.routes.ts';
 
 const Id = Strict({ id: Uuid });
@@ -49,6 +50,7 @@ export async function dispatchRoutes(
   stepRoutes(app, deliveries);
   opsRoutes(app, deliveries);
   safeguardRoutes(app, deliveries);
+  earningsRoutes(app, deliveries);
 }
 
 /** The driver's offers and current job. */

@@ -1,10 +1,10 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { component, ref, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
+import { offerProperties, PROOF_POLICIES, PROOF_TEXT } from '../drivers/index.ts';
 import {
   DELIVERY_STATUSES,
   DELIVERY_TRANSITIONS,
-  PROOF_POLICIES,
   STEP_KINDS,
   STOP_STEPS,
 } from './delivery-state.ts';
@@ -39,10 +39,7 @@ const OfferStatus = stringEnum(
   `Where the offer is. Moves: ${transitionsText(OFFER_TRANSITIONS)}`,
 );
 
-export const ProofPolicy = stringEnum(
-  PROOF_POLICIES,
-  "What the handover needs: the customer's PIN, a photo reference, or either. `pin` for age-restricted items and totals above LASTMILE_PIN_REQUIRED_ABOVE_MINOR",
-);
+export const ProofPolicy = stringEnum(PROOF_POLICIES, PROOF_TEXT);
 export const StopStep = stringEnum(
   STOP_STEPS,
   'A step taken at a stop: at the store (at_store, picked_up) or at the drop-off (at_dropoff, delivered)',
@@ -214,32 +211,7 @@ export const Trip = component(
 export const Offer = component(
   'Offer',
   Type.Object(
-    {
-      id: Uuid,
-      trip_id: Uuid,
-      status: OfferStatus,
-      store_id: Uuid,
-      pickup: Point,
-      pickup_m: Type.Integer({ description: 'How far the driver was from the store when offered' }),
-      radius_m: Type.Integer({ description: 'The search radius it was offered in' }),
-      dropoffs: Type.Array(
-        Type.Object(
-          {
-            delivery_id: Uuid,
-            order_id: Uuid,
-            lat: Lat,
-            lng: Lng,
-            items: Type.Integer(),
-            proof: ProofPolicy,
-          },
-          Closed,
-        ),
-        { description: "The trip's drop-offs, each with its delivery and order" },
-      ),
-      created_at: DateTime,
-      expires_at: Type.String({ format: 'date-time', description: 'Accept before this' }),
-      responded_at: Nullable(DateTime),
-    },
+    { ...offerProperties(stringEnum), status: OfferStatus },
     {
       ...Closed,
       description: 'A trip offered to one driver, who accepts or declines it before it expires',
@@ -262,6 +234,24 @@ export const Offer = component(
               proof: 'pin_or_photo',
             },
           ],
+          pay: {
+            currency: 'EUR',
+            total_minor: 365,
+            base_minor: 250,
+            per_km_minor: 60,
+            wait_free_s: 300,
+            wait_per_min_minor: 15,
+            deliveries: [
+              {
+                delivery_id: ids.delivery,
+                pickup_m: 850,
+                dropoff_m: 1065,
+                base_minor: 250,
+                distance_minor: 115,
+                pay_minor: 365,
+              },
+            ],
+          },
           created_at: '2026-12-06T18:10:40.000Z',
           expires_at: '2026-12-06T18:11:10.000Z',
           responded_at: null,

@@ -11,6 +11,7 @@ import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
 import { dispatchSchemas } from './dispatch.schemas.ts';
 import { dispatchTags } from './dispatch.tags.ts';
+import { earningsSchemas } from './earnings.schemas.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { followDelivery } from './order-progress.ts';
 
@@ -61,7 +62,7 @@ export const dispatchModule: ModuleDefinition = {
   events: dispatchEvents,
   dependsOn: ['catalog', 'drivers', 'eta', 'orders'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: dispatchSchemas,
+  schemas: [...dispatchSchemas, ...earningsSchemas],
   apiTags: dispatchTags,
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   startWorker: async (ctx) => {

@@ -5,7 +5,8 @@ import { candidates } from './candidates.ts';
 import { DELIVERY_TERMINAL } from './delivery-state.ts';
 import { DispatchEventDefs } from './dispatch.events.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import type { TripRow } from './dispatch-tables.ts';
+import type { DeliveryRow, TripRow } from './dispatch-tables.ts';
+import { offerPay } from './driver-pay.ts';
 import { OPEN_TRIP } from './trip-state.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { offerMessage } from './offer-message.ts';
@@ -21,7 +22,21 @@ export type Outcome = 'offered' | 'widened' | 'escalated' | 'skipped';
  * (null then); 'busy' when the driver got another trip's offer first. With the offer, the trip as
  * moved (its version orders the pushes to the driver).
  */
-function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: number, t: Date) {
+function makeOffer(
+  env: DispatcherEnv,
+  trip: TripRow,
+  best: Scored,
+  radiusM: number,
+  t: Date,
+  stops: readonly DeliveryRow[],
+) {
+  const pickupM = Math.round(best.distanceM);
+  const pay = offerPay(
+    env.settings.pay,
+    pickupM,
+    { lat: trip.pickup_lat, lng: trip.pickup_lng },
+    stops.map((d) => ({ id: d.id, lat: d.dropoff_lat, lng: d.dropoff_lng })),
+  );
   return env.db
     .transaction()
     .execute(async (trx) => {
@@ -45,13 +60,14 @@ function makeOffer(env: DispatcherEnv, trip: TripRow, best: Scored, radiusM: num
         driver_id: best.driverId,
         status: 'open',
         score: best.score,
-        pickup_m: Math.round(best.distanceM),
+        pickup_m: pickupM,
         radius_m: radiusM,
         cycle: trip.cycle,
         created_at: t,
         expires_at: new Date(t.getTime() + env.settings.offerTtlS * 1000),
         responded_at: null,
         reason: null,
+        pay,
       });
       await writeOutbox(trx, [
         declaredEvent(
@@ -89,12 +105,11 @@ async function offerBest(
     env.repo.deliveriesOfTrip(trip.id),
   ]);
   const pickup = { lat: trip.pickup_lat, lng: trip.pickup_lng };
-  const dropoffs = stops
-    .filter((d) => !DELIVERY_TERMINAL.has(d.status))
-    .map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
+  const open = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status));
+  const dropoffs = open.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
   const ranked = env.strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
   for (const best of ranked) {
-    const offered = await makeOffer(env, trip, best, radiusM, t);
+    const offered = await makeOffer(env, trip, best, radiusM, t, open);
     if (offered === 'busy') continue;
     if (!offered) return 'skipped';
     env.drivers.notify(

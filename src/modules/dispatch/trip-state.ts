@@ -1,3 +1,4 @@
+import type { OfferStatus } from '../drivers/index.ts';
 import { sourcesOf, type Transitions } from './state-machine.ts';
 
 /** A trip: one pickup and its deliveries, looking for a driver until one takes it. */
@@ -32,9 +33,8 @@ export const tripSources = (to: TripStatus): readonly TripStatus[] =>
 /** Trips still looking for a driver: a dispatcher may offer them. */
 export const OPEN_TRIP: readonly TripStatus[] = tripSources('offered');
 
-/** An offer of a trip to one driver, open until answered, expired, or withdrawn. */
-export const OFFER_STATUSES = ['open', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
-export type OfferStatus = (typeof OFFER_STATUSES)[number];
+// An offer's statuses are named with its shape, by the driver channel that pushes it.
+export { OFFER_STATUSES, type OfferStatus } from '../drivers/index.ts';
 
 /** An offer is answered once: accepted or declined by its driver, expired, or withdrawn by ops. */
 export const OFFER_TRANSITIONS: Transitions<OfferStatus> = {

@@ -9,6 +9,7 @@ import {
 } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 import { MAX_POINTS_PER_BATCH, PointSchema } from './location-input.ts';
+import { OfferShape } from './offer.schema.ts';
 
 /** What the app sends to match a reply to its message; echoed as given, null when it sent none. */
 const Ref = Nullable(
@@ -94,8 +95,9 @@ export const OfferMessage = socketMessage(
       }),
     ),
     dropoffs: Type.Array(Strict({ lat: Lat, lng: Lng, items: Type.Integer({ minimum: 1 }) })),
+    offer: OfferShape,
   }),
-  'A trip is offered to this driver until `expires_at`; answer with `POST /v1/dispatch/offers/{id}/accept` or `/decline`.',
+  'A trip is offered to this driver until `expires_at`; answer with `POST /v1/dispatch/offers/{id}/accept` or `/decline`. `offer` is the offer in the shape of `GET /v1/dispatch/offers` (with its pay); the fields beside it are kept for apps written before it.',
 );
 
 export const OfferExpiredMessage = socketMessage(

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offerPush } from '../../../test/support/driver-push.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
@@ -284,14 +285,7 @@ describe('drivers', () => {
       5000,
       'position',
     );
-    const offer: DriverPush = {
-      type: 'offer',
-      offer_id: uuidv7(),
-      trip_id: uuidv7(),
-      expires_at: new Date().toISOString(),
-      pickup: null,
-      dropoffs: [],
-    };
+    const offer = offerPush();
     driversFor(t.platform.ctx).notify(d.id, offer);
     await waitFor(() => got.some((m) => m.type === 'offer'), 5000, 'pushed offer');
     ws.terminate();
@@ -314,14 +308,7 @@ describe('driver channel order', () => {
     ws.on('message', (data) => got.push(JSON.parse(String(data))));
     const { notify } = driversFor(t.platform.ctx);
     const [A, B] = [uuidv7(), uuidv7()];
-    const offer = (trip: string): DriverPush => ({
-      type: 'offer',
-      offer_id: uuidv7(),
-      trip_id: trip,
-      expires_at: new Date().toISOString(),
-      pickup: null,
-      dropoffs: [],
-    });
+    const offer = (trip: string): DriverPush => offerPush(uuidv7(), trip);
     const expired = (): DriverPush => ({ type: 'offer_expired', offer_id: uuidv7() });
     const canceled = (): DriverPush => ({ type: 'trip_canceled', order_id: uuidv7() });
     const marker: DriverPush = { type: 'trip_unassigned', trip_id: uuidv7(), reason: 'marker' };

@@ -25,6 +25,17 @@ export {
 export { driverTopic } from './driver-channel.ts';
 export { driversPersonalData, ERASED_DRIVER_NAME } from './drivers-privacy.repository.ts';
 export type { DriverPush } from './driver-channel.messages.ts';
+export {
+  OFFER_STATUSES,
+  type OfferPayView,
+  OfferShape,
+  type OfferStatus,
+  type OfferView,
+  offerProperties,
+  PROOF_POLICIES,
+  type ProofPolicy,
+  PROOF_TEXT,
+} from './offer.schema.ts';
 
 /** Live topic of a driver's newest accepted position (`{lat, lng, at}`), for tracking. */
 export const positionTopic = (driverId: string) => `positions.${driverId}`;

@@ -11,6 +11,7 @@ import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
+import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
 import { OrderEventDefs, orderEvents } from './orders.events.ts';
@@ -114,6 +115,7 @@ export const ordersModule: ModuleDefinition = {
       payments: paymentsFor(ctx),
       payment: paymentSettings(ctx),
     });
+    orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
   },
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.

@@ -27,6 +27,8 @@ export {
 
 export { paymentsPersonalData } from './payments-privacy.repository.ts';
 export type { PaymentsService } from './payments.service.ts';
+export type { RefundView } from './payment-refunds.service.ts';
+export { Refund } from './payments.schemas.ts';
 
 interface Runtime {
   service: PaymentsService;

@@ -1,7 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { AppError } from '../../platform/errors.ts';
 import { checkAmount, checkOrderId, conflict, notFound, providerIdOf } from './payment-checks.ts';
 import { paymentKeys } from './payment-keys.ts';
 import { ledgerRepository } from './payment-ledger.repository.ts';
@@ -42,7 +41,7 @@ export async function findView(
   return row ? view(row, await deps.ledger.ledgerOf(row.id)) : null;
 }
 
-async function viewOf(deps: Pick<MovementDeps, 'repo' | 'ledger'>, orderId: string) {
+export async function viewOf(deps: Pick<MovementDeps, 'repo' | 'ledger'>, orderId: string) {
   const v = await findView(deps, orderId);
   if (!v) throw notFound(orderId);
   return v;
@@ -53,12 +52,13 @@ async function viewOf(deps: Pick<MovementDeps, 'repo' | 'ledger'>, orderId: stri
  * under the payment's row lock. When the first movement's key is already there a concurrent repeat
  * did it, and nothing changes.
  */
-async function commit(
+export async function commit(
   deps: MovementDeps,
   orderId: string,
   moves: Movement[],
   change: Change,
   event: { def: PaymentEventDefinition; reason: string | null },
+  also?: (trx: Db) => Promise<void>,
 ): Promise<PaymentView> {
   await deps.db.transaction().execute(async (trx) => {
     const tx = paymentsRepository(trx);
@@ -83,6 +83,7 @@ async function commit(
     if (!fresh) return;
     const updated = await tx.move(row.id, change);
     await writeOutbox(trx, [eventOf(event.def, updated, moves[0]?.amount ?? 0, event.reason)]);
+    await also?.(trx);
   });
   return viewOf(deps, orderId);
 }
@@ -163,47 +164,5 @@ export async function capturePayment(
     ],
     { status: 'captured', captured: res.capturedMinor, released: res.releasedMinor },
     { def: PaymentEventDefs.CAPTURED, reason: null },
-  );
-}
-
-/**
- * Refunds part or all of what was captured and not yet refunded. The key defaults to the amount,
- * so a retried refund is recognised; pass `refundKey` to make two refunds of the same amount.
- */
-export async function refundPayment(
-  deps: MovementDeps,
-  input: { orderId: string; amountMinor: number; reason: string; refundKey?: string },
-): Promise<PaymentView> {
-  const { orderId, amountMinor, reason } = input;
-  checkOrderId(orderId);
-  checkAmount(amountMinor, 1);
-  if (!reason || reason.length > 500)
-    throw new AppError('VALIDATION_FAILED', 'a refund needs a reason (at most 500 characters)');
-  const key = paymentKeys.refund(orderId, input.refundKey ?? String(amountMinor));
-  const done = await deps.ledger.ledgerByKey(key);
-  if (done) {
-    if (done.amount_minor !== amountMinor)
-      throw conflict(`Refund ${key} was already made for ${done.amount_minor}`);
-    return viewOf(deps, orderId);
-  }
-  const row = await deps.repo.findByOrder(orderId);
-  if (!row) throw notFound(orderId);
-  if (row.status !== 'captured' && row.status !== 'partially_refunded')
-    throw conflict(`The payment of order ${orderId} is ${row.status}; nothing to refund`);
-  const refundable = row.captured_minor - row.refunded_minor;
-  if (amountMinor > refundable)
-    throw conflict(
-      `Cannot refund ${amountMinor}: only ${refundable} ${row.currency} is refundable`,
-      { refundable_minor: refundable },
-    );
-  const res = await deps.call('refund', () =>
-    deps.provider.refund(providerIdOf(row), amountMinor, key),
-  );
-  return commit(
-    deps,
-    orderId,
-    [{ kind: 'refund', amount: res.amountMinor, key, providerRef: res.providerRefundId, reason }],
-    { status: 'refund', refunded: res.amountMinor },
-    { def: PaymentEventDefs.REFUNDED, reason },
   );
 }

@@ -48,9 +48,25 @@ export interface WebhookEventsTable {
   applied: Generated<boolean>;
   received_at: Generated<Date>;
 }
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  order_id: string;
+  amount_minor: number;
+  currency: string;
+  reason: string;
+  idempotency_key: string;
+  status: RefundStatus;
+  requested_by: string | null;
+  failure: string | null;
+  created_at: Date;
+  settled_at: Date | null;
+}
 /** Our payment tables. */
 export interface PaymentTables {
   payments: PaymentsTable;
+  payment_refunds: RefundsTable;
   payment_ledger: LedgerTable;
   payment_webhook_events: WebhookEventsTable;
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { component, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
+import { Refund } from './refund.schemas.ts';
 import type { MismatchKind } from './payments.reconciliation.ts';
 import type { WebhookOutcome } from './payments.webhooks.ts';
 import type { LedgerKind, PaymentStatus } from './payments-tables.ts';
@@ -131,4 +132,6 @@ export const WebhookReceipt = Type.Object(
   { additionalProperties: false, description: 'The provider event was received' },
 );
 
-export const paymentsSchemas = [Payment];
+export const paymentsSchemas = [Payment, Refund];
+
+export { Refund };

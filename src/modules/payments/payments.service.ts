@@ -7,9 +7,14 @@ import {
   capturePayment,
   findView,
   type MovementDeps,
-  refundPayment,
   voidPayment,
 } from './payment-movements.service.ts';
+import {
+  type RefundInput,
+  refundOrder,
+  refundPayment,
+  refundsOf,
+} from './payment-refunds.service.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type { PaymentView } from './payment-view.ts';
 import { type Mismatch, reconcilePayments } from './payments.reconciliation.ts';
@@ -41,8 +46,12 @@ export function paymentsService(deps: PaymentsDeps) {
     authorize: authorizations.authorize,
     capture: (input: { orderId: string; amountMinor: number }) => capturePayment(moves, input),
     void: (input: { orderId: string }) => voidPayment(moves, input),
-    refund: (input: { orderId: string; amountMinor: number; reason: string; refundKey?: string }) =>
-      refundPayment(moves, input),
+    refund: (input: RefundInput) => refundPayment(moves, input),
+    /** A named refund (its key), answered as the refund rather than the payment. */
+    refundOrder: (input: RefundInput & { refundKey: string }) => refundOrder(moves, input),
+    /** The order's refunds (pending, succeeded, failed), oldest first. */
+    refunds: (orderId: string) =>
+      isOrderId(orderId) ? refundsOf(db, orderId) : Promise.resolve([]),
 
     get: (orderId: string): Promise<PaymentView | null> =>
       isOrderId(orderId) ? findView(moves, orderId) : Promise.resolve(null),
