@@ -71,11 +71,20 @@ export async function buildWebApps(log: (line: string) => void = () => {}): Prom
   const names = await webAppNames();
   await mkdir(DIST, { recursive: true });
   const started = Date.now();
-  for (const name of names) {
-    const next = path.join(DIST, `.next-${name}-${process.pid}`);
-    await build({ ...appConfig(name, next), configFile: false });
-    await rm(path.join(DIST, name), { recursive: true, force: true });
-    await rename(next, path.join(DIST, name));
+  // Vite picks production builds of the dependencies by NODE_ENV, which the caller may have set
+  // otherwise (vitest sets "test"): production while building, as it was after.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    for (const name of names) {
+      const next = path.join(DIST, `.next-${name}-${process.pid}`);
+      await build({ ...appConfig(name, next), configFile: false, mode: 'production' });
+      await rm(path.join(DIST, name), { recursive: true, force: true });
+      await rename(next, path.join(DIST, name));
+    }
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
   }
   await writeFile(STAMP, `${new Date().toISOString()}\n`);
   log(`web apps built (${names.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

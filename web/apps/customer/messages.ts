@@ -98,6 +98,7 @@ export const messages = {
     remove: 'Remove',
     otherStore: 'Your cart holds products of another store.',
     emptyIt: 'Empty the cart',
+    waiting: 'Your order is placed and keeps its products while you pay with another card.',
     subtotal: 'Goods',
     deliveryFee: 'Delivery',
     smallOrderFee: 'Small order fee',

@@ -15,8 +15,10 @@ export function Checkout(p: {
   total: string;
   waiting?: string | null;
   onPaid: (orderId: string) => void;
+  /** The card was declined: the order waits for another one. */
+  onDeclined?: () => void;
 }) {
-  const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null);
+  const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null, p.onDeclined);
   const [card, setCard] = useState(CARDS[0] ?? 'tok_visa');
   const [address, setAddress] = useState(p.at.label);
   const submit = (e: FormEvent) => {

@@ -22,7 +22,11 @@ export interface Declined {
  * attempt has no answer (a lost answer is asked again with the same key and replayed, never
  * charged twice) and dropped once answered.
  */
-export function usePayment(onPaid: (orderId: string) => void, waiting: string | null = null) {
+export function usePayment(
+  onPaid: (orderId: string) => void,
+  waiting: string | null = null,
+  onDeclined?: () => void,
+) {
   const client = useQueryClient();
   const [declined, setDeclined] = useState<Declined | null>(null);
   const attempt = useRef<{ key: string; of: string } | null>(null);
@@ -63,6 +67,7 @@ export function usePayment(onPaid: (orderId: string) => void, waiting: string | 
         const id = typeof err.extra.order_id === 'string' ? err.extra.order_id : orderId;
         const reason = typeof err.extra.decline_reason === 'string' ? err.extra.decline_reason : '';
         if (id) setDeclined({ orderId: id, reason });
+        onDeclined?.();
       }
     },
   });

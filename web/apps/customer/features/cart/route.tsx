@@ -1,4 +1,5 @@
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { money } from '@web/format.ts';
 import { ErrorNote, Loading } from '@web/ui.tsx';
@@ -12,26 +13,32 @@ function CartPage() {
   const cart = useCart();
   const at = place.use();
   const navigate = useNavigate();
-  // Once a checkout started, its form stays (a declined order no longer has a cart).
-  const [total, setTotal] = useState<string | null>(null);
+  const client = useQueryClient();
+  // After a decline the cart became an order waiting for another card: only the payment stays.
+  const [waiting, setWaiting] = useState<{ total: string } | null>(null);
   const c = cart.data;
-  const shown = c && c.lines.length > 0 ? money(c.totals.total_minor, c.currency, m.locale) : total;
-  if (shown && shown !== total) setTotal(shown);
+  const full = c && c.lines.length > 0 && !waiting;
+  const total = waiting?.total ?? (full ? money(c.totals.total_minor, c.currency, m.locale) : null);
   const onPaid = (orderId: string) =>
     void navigate({ to: '/orders/$orderId', params: { orderId } });
+  const onDeclined = () => {
+    if (total) setWaiting({ total });
+    void client.invalidateQueries({ queryKey: ['cart'] });
+  };
   return (
     <section>
       <h1>{m.cart.title}</h1>
       {cart.isPending && <Loading text={m.loading} />}
       <ErrorNote error={cart.error} words={m.problems} />
-      {c && c.lines.length === 0 && !total && (
+      {c && !full && !waiting && (
         <p>
           {m.cart.empty} <Link to="/stores">{m.cart.browse}</Link>
         </p>
       )}
+      {waiting && <p className="muted">{m.cart.waiting}</p>}
       <div className="two-columns">
-        {c && c.lines.length > 0 ? <CartLines cart={c} /> : <div />}
-        {at && shown && <Checkout at={at} total={shown} onPaid={onPaid} />}
+        {full ? <CartLines cart={c} /> : <div />}
+        {at && total && <Checkout at={at} total={total} onPaid={onPaid} onDeclined={onDeclined} />}
       </div>
     </section>
   );

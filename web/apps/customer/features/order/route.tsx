@@ -10,6 +10,8 @@ import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
 import { OrderDetails } from './order-details.tsx';
 
+const ENDED = new Set(['delivered', 'canceled', 'failed', 'returned']);
+
 /** `GET /v1/orders/{id}`: 404 for anyone's order but one's own. */
 const orderQuery = (id: string) => ({
   queryKey: ['order', id],
@@ -33,7 +35,8 @@ function OrderPage() {
     );
   const o = order.data;
   const status = live.status ?? o?.status ?? null;
-  const window = live.eta ?? o?.promise ?? null;
+  const ended = status !== null && ENDED.has(status);
+  const window = ended ? null : (live.eta ?? o?.promise ?? null);
   return (
     <section>
       <h1>{m.order.title}</h1>
