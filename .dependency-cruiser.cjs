@@ -31,6 +31,21 @@ module.exports = {
       to: { path: '^src/(modules|platform|cli)/' },
     },
     {
+      name: 'web-apps-use-only-the-sdk',
+      comment:
+        'The web apps reach the API only through the SDK (src/client); they import nothing else of the server. (Their path aliases are in tsconfig.json too, for this check.)',
+      severity: 'error',
+      from: { path: '^web/(apps|shared)/' },
+      to: { path: '^(src|test|bench|sim)/', pathNot: '^src/client/' },
+    },
+    {
+      name: 'web-apps-resolve',
+      comment: 'Every import of a web app resolves (an unknown alias would escape the rule above).',
+      severity: 'error',
+      from: { path: '^web/(apps|shared)/' },
+      to: { couldNotResolve: true },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^src/' },

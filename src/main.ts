@@ -20,6 +20,20 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * The web apps the api role serves, built first when web/dist is missing or older than their
+ * sources. A failed build is reported and the API starts all the same (the apps answer 404).
+ */
+async function buildWebIfStale(): Promise<void> {
+  const say = (line: string) => process.stderr.write(`lastmile: ${line}\n`);
+  try {
+    const { ensureWebBuilt } = await import('../web/build.ts');
+    await ensureWebBuilt(say);
+  } catch (err) {
+    say(`the web apps could not be built: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function config(overrides: ConfigOverrides) {
   try {
     return loadConfig(process.env, overrides);
@@ -71,6 +85,7 @@ program
       // Before anything starts, and again under the banner, where it is seen.
       const warning = developmentWarning(cfg, seed);
       if (warning) process.stderr.write(warning);
+      if (cfg.roles.includes('all') || cfg.roles.includes('api')) await buildWebIfStale();
       platform = await startPlatform(cfg, {
         modules: allModules,
         holdReadiness: seed ? ['demo-seed'] : [],

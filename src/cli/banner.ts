@@ -2,6 +2,9 @@ import type { RunningPlatform } from '../platform/boot.ts';
 import { DEMO_CITY, DEMO_STORE_ID } from './demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-seed.ts';
 
+/** The web apps lastmile serves (web/apps/<name>) and the demo login each is for. */
+export const WEB_APPS = [{ name: 'customer', login: DEMO_USERS[0].email }] as const;
+
 /** What `lastmile start` prints once it serves: where things are and how to sign in. */
 export function demoBanner(p: RunningPlatform, seeded: boolean): string {
   const c = p.ctx.config;
@@ -19,6 +22,11 @@ export function demoBanner(p: RunningPlatform, seeded: boolean): string {
       `  docs       ${p.url}/docs   (OpenAPI: ${p.url}/openapi.json)`,
       `  health     ${p.url}/health  ${p.url}/ready`,
       `  metrics    ${p.url}/metrics`,
+      '',
+      'Apps:',
+      ...WEB_APPS.map(
+        (a) => `  ${a.name.padEnd(9)} ${p.url}/app/${a.name}/   (sign in as ${a.login})`,
+      ),
     );
   }
   lines.push('', `Demo logins (password "${DEMO_PASSWORD}")${seeded ? ', just seeded' : ''}:`);

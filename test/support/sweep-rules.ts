@@ -76,6 +76,9 @@ export const HIDDEN_PUBLIC = new Set([
   'GET /metrics',
   'GET /openapi.json',
   'GET /asyncapi.json',
+  // The web apps' pages and files (web/dist), the same for everyone.
+  'GET /app/{name}',
+  'GET /app/{name}/*',
 ]);
 /** Calls that end a fixture's life; they run after every other call of their phase. */
 export const DESTRUCTIVE =

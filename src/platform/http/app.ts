@@ -20,6 +20,7 @@ import { registerNotFound } from './routing.ts';
 import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
 import { ticketRoutes } from './ticket-routes.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
+import { webAppRoutes } from './web-apps.ts';
 import './fastify-types.ts';
 
 export interface HttpAppOptions {
@@ -32,13 +33,16 @@ export interface HttpAppOptions {
   processId: string;
   /** Per-module state for /health. */
   moduleStates: () => Record<string, string>;
+  /** Where the built web apps are (`web/dist` by default), served at `/app/<name>/`. */
+  webDist?: string;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Builds the API: schemas with `additionalProperties: false`, one problem+json error handler,
- * request ids, metrics, auth, idempotency, OpenAPI at /openapi.json and a reference at /docs.
+ * request ids, metrics, auth, idempotency, OpenAPI at /openapi.json and a reference at /docs, and
+ * the web apps at /app/<name>/.
  * The order of registration is the order requests pass the hooks.
  */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
@@ -85,6 +89,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   );
   await serveOpenApi(app);
   serveAsyncApi(app, opts.modules);
+  webAppRoutes(app, opts.webDist);
   await app.ready();
   return app;
 }

@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CITY, DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+// The customer app in a real browser, served by lastmile itself from web/dist: sign in, pick a
+// spot of the demo city, shop at a store, pay with a declining card and then a good one (one
+// order, one charge), and follow the order live while the store and ops move it over the API.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CUSTOMER = DEMO_USERS[0].email;
+
+let t: TestPlatform;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+/** Requests the pages tried to send anywhere but this machine (all refused). */
+const elsewhere: string[] = [];
+/** What the pages' consoles reported as errors (a CSP refusal among them). */
+const consoleErrors: string[] = [];
+
+async function api(method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(method === 'GET' ? {} : { 'idempotency-key': uuidv7() }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
+}
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  return page;
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${base}/app/customer/`);
+  await page.waitForURL(/\/app\/customer\/signin/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The statuses the order page lists under "So far", in order. */
+const timeline = (page: Page) =>
+  page
+    .getByTestId('order-timeline')
+    .locator('li')
+    .evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  await seedDemoCity(t.platform.ctx, t.platform.databaseUrl);
+  await t.tokenFor('customer'); // seeds the demo accounts
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking'],
+  });
+  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).hostname === '127.0.0.1') return route.continue();
+    elsewhere.push(url);
+    return route.abort();
+  });
+});
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('the customer app', () => {
+  it('shops, survives a declined card, pays once and follows the order live', async () => {
+    const page = await newPage();
+    await signIn(page, CUSTOMER);
+    await page.waitForURL(/\/app\/customer\/place$/);
+    await page.getByRole('button', { name: /Berlin Mitte/ }).click();
+
+    // Nearby stores, soonest first, each with its ETA; the demo store is among them.
+    await page.waitForURL(/\/app\/customer\/stores$/);
+    const store = await api('GET', `/v1/stores/${DEMO_STORE_ID}`, await t.tokenFor('customer'));
+    await expect
+      .poll(() => page.getByTestId('stores').locator('li').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('stores').innerText()).toMatch(/about \d+ min/);
+    expect(await page.getByTestId('stores').innerText()).toContain(store.body.name as string);
+    await page.locator(`a[href$="/stores/${DEMO_STORE_ID}"]`).click();
+
+    // The store's shelf: add the first product.
+    const first = page.getByTestId('product').first();
+    await first.waitFor();
+    const productName = await first.locator('h3').innerText();
+    await first.getByRole('button').click();
+    await first.getByText('1 in cart').waitFor();
+
+    // The cart and a declined card: the reason is shown and the form stays for another card.
+    await page.getByRole('link', { name: 'Cart' }).click();
+    await page.getByTestId('cart-lines').getByText(productName).waitFor();
+    await page.getByLabel('Card').selectOption('tok_decline');
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await expect
+      .poll(() => page.getByTestId('declined').textContent(), { timeout: 10_000 })
+      .toContain('the bank declined the card');
+    await page.getByLabel('Card').selectOption('tok_visa');
+    await page.getByRole('button', { name: 'Pay with this card' }).click();
+    await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
+    const orderId = page.url().split('/').pop() as string;
+
+    // One order for the customer, one authorization at the provider (the declined try charged nothing).
+    const customer = await t.tokenFor('customer');
+    const orders = await api('GET', '/v1/orders', customer);
+    expect((orders.body.items as Array<{ id: string }>).map((o) => o.id)).toEqual([orderId]);
+    const payment = await api('GET', `/v1/orders/${orderId}/payment`, customer);
+    expect(payment.body.status).toBe('authorized');
+    const moves = payment.body.movements as Array<{ kind: string }>;
+    expect(moves.filter((mv) => mv.kind === 'authorize')).toHaveLength(1);
+    const charges = await sql<{ status: string; n: number }>`
+      SELECT status, count(*)::int AS n FROM fakepay_payments WHERE reference = ${orderId}
+      GROUP BY status ORDER BY status`.execute(t.platform.ctx.db);
+    expect(charges.rows.filter((r) => r.status !== 'declined')).toEqual([
+      { status: 'authorized', n: 1 },
+    ]);
+
+    // The order page: paid, then each move of the store and ops arrives live, in order.
+    const status = page.getByTestId('order-status');
+    await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
+    expect(await page.getByTestId('order-eta').innerText()).toMatch(/Arrives between/);
+    const storeToken = await t.tokenFor('store');
+    const ops = await t.tokenFor('ops');
+    const moves2: Array<[string, string, string]> = [
+      ['accept', storeToken, 'accepted'],
+      ['preparing', storeToken, 'preparing'],
+      ['ready', storeToken, 'ready'],
+      ['picked-up', ops, 'picked_up'],
+      ['delivered', ops, 'delivered'],
+    ];
+    for (const [action, token, expected] of moves2) {
+      const moved = await api('POST', `/v1/orders/${orderId}/${action}`, token, {});
+      expect(moved.status, `${action}: ${JSON.stringify(moved.body)}`).toBe(200);
+      await expect
+        .poll(() => status.getAttribute('data-status'), { timeout: 10_000 })
+        .toBe(expected);
+    }
+    const seen = await timeline(page);
+    const order = ['authorized', 'accepted', 'preparing', 'ready', 'picked_up', 'delivered'];
+    expect(seen.filter((s) => order.includes(s as string))).toEqual(order);
+    await page.close();
+  });
+
+  it("shows another customer's order as not found and nothing of it", async () => {
+    const other = await t.tokenFor('customer', 1);
+    const products = await api('GET', `/v1/stores/${DEMO_STORE_ID}/products?limit=1`, other);
+    const item = (products.body.items as Array<{ product: { id: string; name: string } }>)[0];
+    const address = `Secret Lane ${uuidv7().slice(-6)}`;
+    const placed = await api('POST', '/v1/orders', other, {
+      store_id: DEMO_STORE_ID,
+      lines: [{ product_id: item?.product.id, quantity: 1 }],
+      delivery: { lat: DEMO_CITY.city.center.lat, lng: DEMO_CITY.city.center.lng, address },
+      payment: { card_token: 'tok_visa' },
+    });
+    expect(placed.status).toBe(201);
+    const id = placed.body.id as string;
+
+    const page = await newPage();
+    // Still signed in from the first test (the session is the app's, in this browser context).
+    await page.goto(`${base}/app/customer/orders/${id}`);
+    await page.getByTestId('order-not-found').waitFor();
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('This order does not exist or is not yours.');
+    for (const secret of [address, item?.product.name ?? '?', id])
+      expect(text).not.toContain(secret);
+    expect(await page.getByTestId('order-status').count()).toBe(0);
+
+    // A made-up id is no different.
+    await page.goto(`${base}/app/customer/orders/not-an-order`);
+    await page.getByTestId('order-not-found').waitFor();
+    await page.close();
+  });
+
+  it('loaded nothing from outside this machine and broke no Content-Security-Policy', () => {
+    expect(elsewhere).toEqual([]);
+    expect(consoleErrors.filter((e) => /Content.Security.Policy/i.test(e))).toEqual([]);
+  });
+});

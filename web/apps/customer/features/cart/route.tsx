@@ -1,0 +1,52 @@
+import { createRoute, Link, useNavigate } from '@tanstack/react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { money } from '@web/format.ts';
+import { ErrorNote, Loading } from '@web/ui.tsx';
+import { m, place } from '../../app.ts';
+import { requirePlace, rootRoute } from '../../root.tsx';
+import { useCart } from './cart.ts';
+import { CartLines } from './cart-lines.tsx';
+import { Checkout } from './checkout.tsx';
+
+function CartPage() {
+  const cart = useCart();
+  const at = place.use();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  // After a decline the cart became an order waiting for another card: only the payment stays.
+  const [waiting, setWaiting] = useState<{ total: string } | null>(null);
+  const c = cart.data;
+  const full = c && c.lines.length > 0 && !waiting;
+  const total = waiting?.total ?? (full ? money(c.totals.total_minor, c.currency, m.locale) : null);
+  const onPaid = (orderId: string) =>
+    void navigate({ to: '/orders/$orderId', params: { orderId } });
+  const onDeclined = () => {
+    if (total) setWaiting({ total });
+    void client.invalidateQueries({ queryKey: ['cart'] });
+  };
+  return (
+    <section>
+      <h1>{m.cart.title}</h1>
+      {cart.isPending && <Loading text={m.loading} />}
+      <ErrorNote error={cart.error} words={m.problems} />
+      {c && !full && !waiting && (
+        <p>
+          {m.cart.empty} <Link to="/stores">{m.cart.browse}</Link>
+        </p>
+      )}
+      {waiting && <p className="muted">{m.cart.waiting}</p>}
+      <div className="two-columns">
+        {full ? <CartLines cart={c} /> : <div />}
+        {at && total && <Checkout at={at} total={total} onPaid={onPaid} onDeclined={onDeclined} />}
+      </div>
+    </section>
+  );
+}
+
+export const route = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/cart',
+  beforeLoad: requirePlace,
+  component: CartPage,
+});

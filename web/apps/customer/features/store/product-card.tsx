@@ -1,0 +1,34 @@
+import type { Schemas } from '@lastmile/client';
+import { money } from '@web/format.ts';
+import { m } from '../../app.ts';
+
+/** One product on the shelf: its price, what is left, and how many are in the cart. */
+export function ProductCard(p: {
+  item: Schemas['StoreProduct'];
+  inCart: number;
+  busy: boolean;
+  onAdd: () => void;
+}) {
+  const { product, available } = p.item;
+  return (
+    <li className="card" data-testid="product">
+      <h3>{product.name}</h3>
+      <p className="muted">{product.brand}</p>
+      <div className="spread">
+        <strong>{money(product.price.amount_minor, product.price.currency, m.locale)}</strong>
+        <span className="muted">{m.store.left(available)}</span>
+      </div>
+      <div className="spread">
+        <span aria-live="polite">{p.inCart > 0 ? m.store.inCart(p.inCart) : ''}</span>
+        <button
+          type="button"
+          onClick={p.onAdd}
+          disabled={p.busy}
+          aria-label={`${m.store.add}: ${product.name}`}
+        >
+          {m.store.add}
+        </button>
+      </div>
+    </li>
+  );
+}

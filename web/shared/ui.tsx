@@ -1,0 +1,20 @@
+import { describeError, type ProblemMessages } from './problems.ts';
+
+/** A failed call, told readably (role=alert, so a screen reader says it at once). */
+export function ErrorNote({ error, words }: { error: unknown; words: ProblemMessages }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="alert" data-testid="error">
+      {describeError(error, words)}
+    </p>
+  );
+}
+
+/** A quiet "loading" line that keeps its place, so content arriving does not push things about. */
+export function Loading({ text }: { text: string }) {
+  return (
+    <p className="muted" aria-live="polite">
+      {text}
+    </p>
+  );
+}
