@@ -246,6 +246,70 @@ export interface components {
       /** Format: date-time */
       at: string;
     };
+    'storeOrders.snapshot': {
+      /** @constant */
+      type: 'snapshot';
+      /** Format: uuid */
+      store_id: string;
+      /** @description The number of the last message in the store's log when the snapshot was read */
+      seq: number;
+      /** @description The orders the store still has to act on (paid to ready), oldest first */
+      orders: {
+        /** Format: uuid */
+        order_id: string;
+        status: 'authorized' | 'accepted' | 'preparing' | 'ready';
+        /** @description In minor units */
+        total_minor: number;
+        currency: string;
+        /** Format: date-time */
+        status_at: string;
+        accept_by: string | null;
+        /** @description Paid, not accepted, and near its accept deadline (a `waiting` message went out) */
+        waiting: boolean;
+      }[];
+    };
+    'storeOrders.order': {
+      /** @description The message's number in the store's log */
+      seq: number;
+      /** @constant */
+      type: 'order';
+      /** Format: uuid */
+      order_id: string;
+      status:
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      /** @description In minor units */
+      total_minor: number;
+      currency: string;
+      /** Format: date-time */
+      at: string;
+      accept_by: string | null;
+      reason: string | null;
+    };
+    'storeOrders.waiting': {
+      /** @description The message's number in the store's log */
+      seq: number;
+      /** @constant */
+      type: 'waiting';
+      /** Format: uuid */
+      order_id: string;
+      /** Format: date-time */
+      accept_by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    'storeOrders.heartbeat': {
+      /** @constant */
+      type: 'heartbeat';
+      /** Format: date-time */
+      at: string;
+    };
   };
   responses: never;
   parameters: never;

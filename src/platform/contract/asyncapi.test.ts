@@ -89,10 +89,11 @@ describe('GET /asyncapi.json', () => {
     expect(published.sort()).toEqual(contract.events.map((e) => `${e.type}.v${e.version}`).sort());
   });
 
-  it('describes both sockets with every message both ways and the close codes the code uses', () => {
+  it('describes every socket with every message both ways and the close codes the code uses', () => {
     expect(contract.sockets.map((s) => [s.id, s.address])).toEqual([
       ['driverChannel', '/v1/drivers/me/channel'],
       ['orderTracking', '/v1/orders/{id}/track'],
+      ['storeOrders', '/v1/stores/{id}/orders/live'],
     ]);
     const counts: Record<string, number> = {};
     for (const s of contract.sockets) {
@@ -104,7 +105,7 @@ describe('GET /asyncapi.json', () => {
       }
       counts[s.id] = s.sends.length + s.receives.length;
     }
-    expect(counts).toEqual({ driverChannel: 9, orderTracking: 5 });
+    expect(counts).toEqual({ driverChannel: 9, orderTracking: 5, storeOrders: 4 });
   });
 });
 
@@ -128,7 +129,9 @@ describe('close codes', () => {
       '../../modules/tracking/tracking.routes.ts',
     ]);
     const drivers = closeCodesIn(['../../modules/drivers/driver-channel.ts']);
+    const stores = closeCodesIn(['../../modules/store-stream/store-stream.socket.ts']);
     expect(tracking).toContain(1011);
+    expect(listed('storeOrders')).toEqual(stores);
     expect(listed('orderTracking')).toEqual(tracking);
     expect(listed('driverChannel')).toEqual(drivers);
   });
