@@ -43,6 +43,7 @@ export interface components {
         | 'PIN_LOCKED'
         | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
+        | 'OVER_AUTHORIZED'
         | 'HOLD_LIMIT'
         | 'ORDER_IN_FLIGHT'
         | 'DRIVER_ON_JOB'

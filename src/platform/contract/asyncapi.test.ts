@@ -6,7 +6,7 @@ import { CatalogEvents } from '../../modules/catalog/index.ts';
 import { DispatchEvents } from '../../modules/dispatch/index.ts';
 import { IdentityEvents } from '../../modules/identity/index.ts';
 import { allModules } from '../../modules/index.ts';
-import { OrderEvents } from '../../modules/orders/index.ts';
+import { OrderEvents, SubstitutionEvents } from '../../modules/orders/index.ts';
 import { PaymentEvents } from '../../modules/payments/index.ts';
 import { SupportEvents } from '../../modules/support/index.ts';
 import { asyncApiDocument, asyncContractOf } from './asyncapi.ts';
@@ -43,6 +43,7 @@ const CONSTANTS = [
   OrderEvents,
   PaymentEvents,
   SupportEvents,
+  SubstitutionEvents,
 ]
   .flatMap((c) => Object.values(c))
   .sort();
