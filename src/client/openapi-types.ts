@@ -3327,6 +3327,30 @@ export interface components {
             /** @enum {string} */
             type: 'eta';
           }
+        | {
+            /** Format: date-time */
+            answer_by: string;
+            currency: string;
+            /** @description Units of the short line it replaces */
+            missing: number;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The short line
+             */
+            product_id: string;
+            quantity: number;
+            /** @description The message's number in the order's log */
+            seq: number;
+            status: 'proposed' | 'accepted' | 'declined' | 'expired';
+            /** Format: uuid */
+            substitute_product_id: string;
+            /** Format: uuid */
+            substitution_id: string;
+            /** @enum {string} */
+            type: 'substitution';
+            unit_price_minor: number;
+          }
       )[];
       /** @description Pass as `cursor` for the next page; null when the log has nothing more now (to poll later, send the `seq` of the last message you have) */
       next_cursor: string | null;

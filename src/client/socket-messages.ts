@@ -11,16 +11,23 @@ export type TrackingSnapshot = Message['orderTracking.snapshot'];
 export type TrackingStatus = Message['orderTracking.status'];
 /** A numbered log message: a new estimate, made for the status it names. */
 export type TrackingEta = Message['orderTracking.eta'];
+/** A numbered log message: the store proposed a substitute for a short line, or it was answered. */
+export type TrackingSubstitution = Message['orderTracking.substitution'];
 /** The driver's newest position (at most one a second; not numbered, may be skipped). */
 export type TrackingPosition = Message['orderTracking.position'];
 export type Heartbeat = Message['orderTracking.heartbeat'];
 
 /** Everything `GET /v1/orders/{id}/track` sends. */
 export type TrackingMessage =
-  TrackingSnapshot | TrackingStatus | TrackingEta | TrackingPosition | Heartbeat;
+  | TrackingSnapshot
+  | TrackingStatus
+  | TrackingEta
+  | TrackingSubstitution
+  | TrackingPosition
+  | Heartbeat;
 
 /** The messages of the order's log, in `seq` order; a reconnect resumes after the last one seen. */
-export type TrackingLogMessage = TrackingStatus | TrackingEta;
+export type TrackingLogMessage = TrackingStatus | TrackingEta | TrackingSubstitution;
 
 /** What the driver app sends on `GET /v1/drivers/me/channel`. */
 export type DriverChannelRequest =

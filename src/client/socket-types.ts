@@ -233,6 +233,30 @@ export interface components {
         to_customer_s: number;
       };
     };
+    'orderTracking.substitution': {
+      /** @description The message's number in the order's log */
+      seq: number;
+      /** @constant */
+      type: 'substitution';
+      /** Format: uuid */
+      substitution_id: string;
+      status: 'proposed' | 'accepted' | 'declined' | 'expired';
+      /**
+       * Format: uuid
+       * @description The short line
+       */
+      product_id: string;
+      /** @description Units of the short line it replaces */
+      missing: number;
+      /** Format: uuid */
+      substitute_product_id: string;
+      name: string;
+      quantity: number;
+      unit_price_minor: number;
+      currency: string;
+      /** Format: date-time */
+      answer_by: string;
+    };
     'orderTracking.position': {
       /** @constant */
       type: 'position';

@@ -60,7 +60,7 @@ export function openTrackingSocket(
     ...o,
     path: () => `/v1/orders/${encodeURIComponent(o.orderId)}/track?after=${lastSeq}`,
     accept: (m) => {
-      if (m.type !== 'status' && m.type !== 'eta') return true;
+      if (m.type !== 'status' && m.type !== 'eta' && m.type !== 'substitution') return true;
       if (m.seq <= lastSeq) return false;
       lastSeq = m.seq;
       return true;

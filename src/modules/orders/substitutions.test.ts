@@ -110,6 +110,32 @@ describe('substitutions', () => {
     expect(st).toMatchObject({ on_hand: 8, reserved: 0 });
   });
 
+  it("shows proposals and answers in the customer's tracking stream, numbered", async () => {
+    const s = await shop();
+    const order = await pickingOrder(s);
+    const ws = await t.app.injectWS(`/v1/orders/${order.id}/track`, {
+      headers: { authorization: `Bearer ${customer}` },
+    });
+    const seen: Array<Record<string, unknown>> = [];
+    ws.on('message', (d) => seen.push(JSON.parse(String(d))));
+    try {
+      const proposed = (await propose(s, order.id, 1)).json();
+      await answer(order.id, proposed.id, 'accept');
+      const subs = () => seen.filter((m) => m.type === 'substitution');
+      await waitFor(() => subs().length === 2, 10_000, 'two substitution messages');
+      expect(subs()).toMatchObject([
+        { substitution_id: proposed.id, status: 'proposed', unit_price_minor: 450, quantity: 2 },
+        { substitution_id: proposed.id, status: 'accepted' },
+      ]);
+      const seqs = seen.filter((m) => typeof m.seq === 'number' && m.type !== 'snapshot');
+      const numbers = seqs.map((m) => m.seq as number);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(new Set(numbers).size).toBe(numbers.length);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   it('does not charge a declined substitute and gives its stock back', async () => {
     const s = await shop();
     const order = await pickingOrder(s);

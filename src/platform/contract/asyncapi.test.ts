@@ -106,7 +106,7 @@ describe('GET /asyncapi.json', () => {
       }
       counts[s.id] = s.sends.length + s.receives.length;
     }
-    expect(counts).toEqual({ driverChannel: 9, orderTracking: 5, storeOrders: 4 });
+    expect(counts).toEqual({ driverChannel: 9, orderTracking: 6, storeOrders: 4 });
   });
 });
 
