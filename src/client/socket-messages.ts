@@ -1,6 +1,6 @@
 import type { components } from './socket-types.ts';
 
-// What the API's two WebSockets send and accept, named for the client. The types themselves are
+// What the API's WebSockets send and accept, named for the client. The types themselves are
 // generated from the AsyncAPI document (socket-types.ts).
 
 type Message = components['schemas'];
@@ -11,16 +11,23 @@ export type TrackingSnapshot = Message['orderTracking.snapshot'];
 export type TrackingStatus = Message['orderTracking.status'];
 /** A numbered log message: a new estimate, made for the status it names. */
 export type TrackingEta = Message['orderTracking.eta'];
+/** A numbered log message: the store proposed a substitute for a short line, or it was answered. */
+export type TrackingSubstitution = Message['orderTracking.substitution'];
 /** The driver's newest position (at most one a second; not numbered, may be skipped). */
 export type TrackingPosition = Message['orderTracking.position'];
 export type Heartbeat = Message['orderTracking.heartbeat'];
 
 /** Everything `GET /v1/orders/{id}/track` sends. */
 export type TrackingMessage =
-  TrackingSnapshot | TrackingStatus | TrackingEta | TrackingPosition | Heartbeat;
+  | TrackingSnapshot
+  | TrackingStatus
+  | TrackingEta
+  | TrackingSubstitution
+  | TrackingPosition
+  | Heartbeat;
 
 /** The messages of the order's log, in `seq` order; a reconnect resumes after the last one seen. */
-export type TrackingLogMessage = TrackingStatus | TrackingEta;
+export type TrackingLogMessage = TrackingStatus | TrackingEta | TrackingSubstitution;
 
 /** What the driver app sends on `GET /v1/drivers/me/channel`. */
 export type DriverChannelRequest =
@@ -43,3 +50,16 @@ export type DriverChannelMessage =
   | Message['driverChannel.offer_expired']
   | Message['driverChannel.trip_unassigned']
   | Message['driverChannel.trip_canceled'];
+
+/** First message of a store stream that starts (or is too far behind): the open orders. */
+export type StoreOrdersSnapshot = Message['storeOrders.snapshot'];
+/** A numbered log message: one of the store's orders moved (`authorized` is a new paid order). */
+export type StoreOrderUpdate = Message['storeOrders.order'];
+/** A numbered log message: a paid order is near its accept deadline. */
+export type StoreOrderWaiting = Message['storeOrders.waiting'];
+
+/** The messages of the store's log, in `seq` order; a reconnect resumes after the last one seen. */
+export type StoreOrdersLogMessage = StoreOrderUpdate | StoreOrderWaiting;
+/** Everything `GET /v1/stores/{id}/orders/live` sends. */
+export type StoreOrdersMessage =
+  StoreOrdersSnapshot | StoreOrdersLogMessage | Message['storeOrders.heartbeat'];

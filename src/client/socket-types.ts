@@ -43,6 +43,7 @@ export interface components {
         | 'PIN_LOCKED'
         | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
+        | 'OVER_AUTHORIZED'
         | 'HOLD_LIMIT'
         | 'ORDER_IN_FLIGHT'
         | 'DRIVER_ON_JOB'
@@ -299,6 +300,30 @@ export interface components {
         to_customer_s: number;
       };
     };
+    'orderTracking.substitution': {
+      /** @description The message's number in the order's log */
+      seq: number;
+      /** @constant */
+      type: 'substitution';
+      /** Format: uuid */
+      substitution_id: string;
+      status: 'proposed' | 'accepted' | 'declined' | 'expired';
+      /**
+       * Format: uuid
+       * @description The short line
+       */
+      product_id: string;
+      /** @description Units of the short line it replaces */
+      missing: number;
+      /** Format: uuid */
+      substitute_product_id: string;
+      name: string;
+      quantity: number;
+      unit_price_minor: number;
+      currency: string;
+      /** Format: date-time */
+      answer_by: string;
+    };
     'orderTracking.position': {
       /** @constant */
       type: 'position';
@@ -308,6 +333,70 @@ export interface components {
       at: string;
     };
     'orderTracking.heartbeat': {
+      /** @constant */
+      type: 'heartbeat';
+      /** Format: date-time */
+      at: string;
+    };
+    'storeOrders.snapshot': {
+      /** @constant */
+      type: 'snapshot';
+      /** Format: uuid */
+      store_id: string;
+      /** @description The number of the last message in the store's log when the snapshot was read */
+      seq: number;
+      /** @description The orders the store still has to act on (paid to ready), oldest first */
+      orders: {
+        /** Format: uuid */
+        order_id: string;
+        status: 'authorized' | 'accepted' | 'preparing' | 'ready';
+        /** @description In minor units */
+        total_minor: number;
+        currency: string;
+        /** Format: date-time */
+        status_at: string;
+        accept_by: string | null;
+        /** @description Paid, not accepted, and near its accept deadline (a `waiting` message went out) */
+        waiting: boolean;
+      }[];
+    };
+    'storeOrders.order': {
+      /** @description The message's number in the store's log */
+      seq: number;
+      /** @constant */
+      type: 'order';
+      /** Format: uuid */
+      order_id: string;
+      status:
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      /** @description In minor units */
+      total_minor: number;
+      currency: string;
+      /** Format: date-time */
+      at: string;
+      accept_by: string | null;
+      reason: string | null;
+    };
+    'storeOrders.waiting': {
+      /** @description The message's number in the store's log */
+      seq: number;
+      /** @constant */
+      type: 'waiting';
+      /** Format: uuid */
+      order_id: string;
+      /** Format: date-time */
+      accept_by: string;
+      /** Format: date-time */
+      at: string;
+    };
+    'storeOrders.heartbeat': {
       /** @constant */
       type: 'heartbeat';
       /** Format: date-time */

@@ -11,7 +11,9 @@ import {
   createLastmileClient,
   unwrap,
   openDriverChannel,
+  openStoreOrdersSocket,
   openTrackingSocket,
+  type StoreOrdersMessage,
   SUBPROTOCOL,
   type TrackingMessage,
   type WebSocketClass,
@@ -65,7 +67,7 @@ async function placedOrder() {
     });
     expect(res.statusCode).toBe(200);
   };
-  return { id, step };
+  return { id, step, storeId: shop.storeId, storeToken: shop.storeToken };
 }
 
 const logSeqs = (seen: TrackingMessage[]) =>
@@ -182,6 +184,45 @@ describe('socket sign-in as a browser does it', () => {
     } finally {
       viaProtocol.close();
       viaTicket.close();
+    }
+  });
+});
+
+describe("the store's order stream", () => {
+  it('starts from a snapshot and resumes after a drop from the last seq: no gap, no repeat', async () => {
+    const order = await placedOrder();
+    const { made, WebSocket: Recorded } = recordingWebSocket();
+    const seen: StoreOrdersMessage[] = [];
+    const opens: boolean[] = [];
+    const socket = openStoreOrdersSocket({
+      baseUrl: base,
+      storeId: order.storeId,
+      auth: { token: order.storeToken, via: 'protocol' },
+      reconnect: { minDelayMs: 10, maxDelayMs: 50 },
+      WebSocket: Recorded,
+    });
+    socket.on('message', (m) => seen.push(m));
+    socket.on('open', (o) => opens.push(o.reconnected));
+    try {
+      await socket.opened;
+      // The order was paid before the socket opened: in the snapshot or as the log's first message.
+      await waitFor(() => socket.lastSeq === 1, 10_000, 'the paid order');
+      await order.step('accept');
+      await waitFor(() => seen.some((m) => m.type === 'order' && m.status === 'accepted'));
+      made[0]?.ws.terminate();
+      await order.step('preparing');
+      await waitFor(() => opens.length === 2, 10_000, 'reconnected');
+      expect(made[1]?.url).toContain('after=2');
+      await waitFor(() => seen.some((m) => m.type === 'order' && m.status === 'preparing'));
+      const log = seen.flatMap((m) => (m.type === 'order' && m.seq > 1 ? [[m.seq, m.status]] : []));
+      expect(log).toEqual([
+        [2, 'accepted'],
+        [3, 'preparing'],
+      ]);
+      expect(seen.filter((m) => m.type === 'snapshot')).toHaveLength(1);
+      expect(socket.lastSeq).toBe(3);
+    } finally {
+      socket.close();
     }
   });
 });

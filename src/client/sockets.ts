@@ -11,6 +11,7 @@ import type {
   DriverChannelMessage,
   LocationFix,
   LocationsAck,
+  StoreOrdersMessage,
   TrackingMessage,
 } from './socket-messages.ts';
 
@@ -59,7 +60,46 @@ export function openTrackingSocket(
     ...o,
     path: () => `/v1/orders/${encodeURIComponent(o.orderId)}/track?after=${lastSeq}`,
     accept: (m) => {
-      if (m.type !== 'status' && m.type !== 'eta') return true;
+      if (m.type !== 'status' && m.type !== 'eta' && m.type !== 'substitution') return true;
+      if (m.seq <= lastSeq) return false;
+      lastSeq = m.seq;
+      return true;
+    },
+  });
+  return {
+    on: socket.on,
+    opened: socket.opened,
+    close: socket.close,
+    get lastSeq() {
+      return lastSeq;
+    },
+  };
+}
+
+export interface StoreOrdersSocket extends Events<StoreOrdersMessage> {
+  /** The `seq` of the newest log message received (or of the last snapshot): where a reconnect resumes. */
+  readonly lastSeq: number;
+}
+
+/**
+ * Follows a store's orders live (`GET /v1/stores/{id}/orders/live`, the store's staff and ops): a
+ * snapshot of the open orders first, then every move in the store's numbered log. After a drop it
+ * reconnects with `?after=<last seq>` and gets exactly what it missed, or a new snapshot when the
+ * log no longer holds it (replace the list with it). `after` resumes a stream an earlier socket left.
+ */
+export function openStoreOrdersSocket(
+  o: SocketOptions & { storeId: string; after?: number },
+): StoreOrdersSocket {
+  let lastSeq = o.after ?? 0;
+  const socket = resilientSocket<StoreOrdersMessage>({
+    ...o,
+    path: () => `/v1/stores/${encodeURIComponent(o.storeId)}/orders/live?after=${lastSeq}`,
+    accept: (m) => {
+      if (m.type === 'snapshot') {
+        lastSeq = m.seq;
+        return true;
+      }
+      if (m.type !== 'order' && m.type !== 'waiting') return true;
       if (m.seq <= lastSeq) return false;
       lastSeq = m.seq;
       return true;

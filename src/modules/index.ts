@@ -10,6 +10,7 @@ import { notificationsModule } from './notifications/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
 import { privacyModule } from './privacy/index.ts';
+import { storeStreamModule } from './store-stream/index.ts';
 import { supportModule } from './support/index.ts';
 import { trackingModule } from './tracking/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
@@ -28,6 +29,7 @@ export const allModules: readonly ModuleDefinition[] = [
   etaModule,
   dispatchModule,
   trackingModule,
+  storeStreamModule,
   webhooksModule,
   privacyModule,
 ];

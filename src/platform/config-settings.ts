@@ -197,6 +197,14 @@ export const SETTINGS = {
     minimum: 5,
     maximum: DAY_S,
   }),
+  substitutionAnswerS: whole({
+    env: 'LASTMILE_SUBSTITUTION_ANSWER_S',
+    description:
+      "Seconds a customer has to answer a store's substitute proposal; unanswered, it counts as declined and its stock goes back",
+    default: 300,
+    minimum: 5,
+    maximum: DAY_S,
+  }),
   paymentWaitMs: whole({
     env: 'LASTMILE_PAYMENT_WAIT_MS',
     description:

@@ -59,6 +59,7 @@ describe('config', () => {
       reservationTtlS: 600,
       cartHolds: false,
       orderAcceptTimeoutS: 300,
+      substitutionAnswerS: 300,
       paymentWaitMs: 2000,
       paymentRetryGraceS: 300,
       ticketEscalationS: 900,

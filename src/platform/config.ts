@@ -54,6 +54,8 @@ export interface Config {
   /** Bounds of cart holds: units per product and in all per customer, and a hold's whole life. */
   cartHoldLimits: CartHoldLimits;
   orderAcceptTimeoutS: number;
+  /** How long a customer has to answer a substitute proposal before it counts as declined. */
+  substitutionAnswerS: number;
   /** How long a request waits for the payment provider before it answers 202. */
   paymentWaitMs: number;
   /** How long a declined order waits for another card. */
@@ -181,6 +183,7 @@ export function loadConfig(
     fakepayWebhookSecret: s.fakepayWebhookSecret,
     reserveStrategy: s.reserveStrategy,
     orderAcceptTimeoutS: s.orderAcceptTimeoutS,
+    substitutionAnswerS: s.substitutionAnswerS,
     paymentWaitMs: s.paymentWaitMs,
     paymentRetryGraceS: s.paymentRetryGraceS,
     reservationTtlS: s.reservationTtlS,

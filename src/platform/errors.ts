@@ -15,6 +15,10 @@ export const ErrorCodes = {
   PIN_LOCKED: { status: 423, title: 'The handover is locked after too many wrong PINs' },
   PROOF_REQUIRED: { status: 422, title: 'The handover needs another proof' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
+  OVER_AUTHORIZED: {
+    status: 422,
+    title: 'The change would cost more than the payment authorized',
+  },
   HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
   ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },
   DRIVER_ON_JOB: { status: 409, title: 'This driver has a delivery that has not ended yet' },

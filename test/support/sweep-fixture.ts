@@ -50,6 +50,18 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
   const deliveries = await plannedDeliveries(b, orders);
   const offers = await acceptOffers(b);
   const support = await supportResources(b, orders);
+  // A substitute proposed on each side's order (2 × product 0 short, 1 × product 1 instead).
+  const substitution = {} as Record<Side, string>;
+  for (const side of ['A', 'B'] as const) {
+    const shop = shops[side];
+    const res = await call(shop.storeToken, 'POST', `/v1/orders/${orders[side]}/substitutions`, {
+      product_id: shop.products[0]?.id,
+      substitute_product_id: shop.products[1]?.id,
+      quantity: 1,
+    });
+    if (res.statusCode !== 201) throw new Error(`substitution: ${res.body}`);
+    substitution[side] = idOf(res.json() as Record<string, unknown>);
+  }
   const webhookDelivery = await waitFor(
     async () => {
       const r = await call(
@@ -84,6 +96,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
       apiKey: both(idOf(partners.spareKey)),
       deadLetter: both('1'),
       category: both('groceries'),
+      substitution,
     },
   };
 }

@@ -36,6 +36,8 @@ export const OWNERSHIP: Record<Kind, { owners: readonly Party[]; private: boolea
   apiKey: { owners: [], private: true },
   deadLetter: { owners: [], private: false },
   category: { owners: [], private: false },
+  // A substitute proposal: the store makes it, the order's customer answers it.
+  substitution: { owners: ['customer', 'store'], private: true },
 };
 /** Which resource a path parameter names, by the segment before it. */
 export const PARAM_KINDS: Record<string, Kind> = {
@@ -55,12 +57,14 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'dead-letters/{id}': 'deadLetter',
   'categories/{id}': 'category',
   'users/{id}': 'user',
+  'substitutions/{substitution_id}': 'substitution',
 };
 /** Body fields holding a resource id; any other uuid field fails the sweep until it is added. */
 export const BODY_REF_KINDS: Record<string, Kind> = {
   order_id: 'order',
   store_id: 'store',
   product_id: 'product',
+  substitute_product_id: 'product',
 };
 /** Non-JSON bodies (the CSV imports), by route. */
 export const FILE_BODIES: Record<string, (f: Fixture, side: Side) => string> = {

@@ -21,6 +21,10 @@ import { type OrdersService, ordersService } from './orders.service.ts';
 import { paymentRetryRoutes } from './payment-retry.routes.ts';
 import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
+import { substitutionEvents } from './substitutions.events.ts';
+import { substitutionRoutes } from './substitutions.routes.ts';
+import { substitutionsSchemas } from './substitutions.schemas.ts';
+import { type SubstitutionsService, substitutionsService } from './substitutions.service.ts';
 
 export {
   OrderEventDefs,
@@ -40,12 +44,29 @@ export {
   WORKFLOW_SETTLE,
 } from './order-saga.ts';
 export { DEFAULT_FEES } from './pricing.ts';
+export {
+  type SubstitutionEventPayload,
+  SubstitutionEventDefs,
+  SubstitutionEvents,
+} from './substitutions.events.ts';
 export { customerOrderIds, ordersPersonalData } from './orders-privacy.repository.ts';
 
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
 
 /** The orders of this platform: one instance, so its batched transitions are shared. */
 export const ordersFor = perPlatform((ctx): OrdersService => ordersService(ctx.db));
+
+/** Substitutes for short lines: proposed by the store, answered by the customer. */
+const substitutionsFor = perPlatform((ctx): SubstitutionsService =>
+  substitutionsService({
+    db: ctx.db,
+    clock: ctx.clock,
+    catalog: catalogFor(ctx),
+    inventory: inventoryFor(ctx),
+    fees: DEFAULT_FEES,
+    answerS: ctx.config.substitutionAnswerS,
+  }),
+);
 
 /** How long requests wait for the provider, and how long a declined order waits for another card. */
 const paymentSettings = (ctx: PlatformContext): PaymentSettings => ({
@@ -74,10 +95,10 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
-  events: orderEvents,
+  events: [...orderEvents, ...substitutionEvents],
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: ordersSchemas,
+  schemas: [...ordersSchemas, ...substitutionsSchemas],
   apiTags: [
     {
       name: 'orders',
@@ -90,6 +111,7 @@ export const ordersModule: ModuleDefinition = {
       inventory: inventoryFor(ctx),
       payments: paymentsFor(ctx),
       fees: DEFAULT_FEES,
+      substitutions: substitutionsFor(ctx),
       paymentRetryGraceS: ctx.config.paymentRetryGraceS,
     }),
   routes: async (app, ctx) => {
@@ -116,6 +138,7 @@ export const ordersModule: ModuleDefinition = {
       payment: paymentSettings(ctx),
     });
     orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
+    substitutionRoutes(app, substitutionsFor(ctx));
   },
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.
@@ -139,8 +162,16 @@ export const ordersModule: ModuleDefinition = {
       () => sweepOrders(ordersFor(ctx), orderDeadlines(ctx)),
       ctx.logger,
     );
+    // An unanswered substitute counts as declined once its time is up.
+    const unanswered = runPeriodically(
+      'substitution answer sweep',
+      1000,
+      () => substitutionsFor(ctx).expireDue(),
+      ctx.logger,
+    );
     return {
       stop: async () => {
+        await unanswered.stop();
         await sweep.stop();
         await sub.close();
       },

@@ -155,6 +155,8 @@ export function draftOrder(p: {
     quantity: x.quantity,
     picked_quantity: null,
     age_restricted: x.p.age_restricted,
+    substitute_for: null,
+    replaced: 0,
   }));
   return { order, lines };
 }

@@ -15,7 +15,9 @@ import {
 } from './payment-steps.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { OrdersService } from './orders.service.ts';
-import { type FeeSchedule, priceOrder } from './pricing.ts';
+import { releaseSubstitutes, settleDelivered } from './order-settle.ts';
+import type { FeeSchedule } from './pricing.ts';
+import type { SubstitutionsService } from './substitutions.service.ts';
 
 /**
  * Settles the payment attempt a request did not settle (crash, provider down or slow): a placed
@@ -38,6 +40,8 @@ export interface SagaDeps {
   inventory: InventoryService;
   payments: PaymentsService;
   fees: FeeSchedule;
+  /** The order's substitutes: accepted ones are charged and confirmed, the rest released. */
+  substitutions: Pick<SubstitutionsService, 'of'>;
   /** Seconds a declined order keeps its stock for a retry with another card. */
   paymentRetryGraceS: number;
 }
@@ -172,6 +176,9 @@ function registerSteps() {
       (orderId: string) => voidPayment(d().payments, orderId),
       MONEY_RETRY,
     ),
+    releaseSubstitutes: step('orders.release_substitutes', (orderId: string) =>
+      releaseSubstitutes(d(), orderId),
+    ),
     settle: step(
       'orders.settle',
       (orderId: string, reservationId: string) => settleDelivered(d(), orderId, reservationId),
@@ -240,35 +247,9 @@ async function compensateOrder(steps: SagaSteps, orderId: string): Promise<strin
   if (o.status !== 'canceled' && o.status !== 'failed') return o.status;
   await steps.releaseStock(o.reservationId);
   await steps.voidPayment(orderId);
+  // Last, so a workflow recorded before substitutes existed replays its steps in their order.
+  await steps.releaseSubstitutes(orderId);
   return 'compensated';
-}
-
-/** Captures the delivered amount (picked quantities priced again) and takes the picked units out of stock. */
-async function settleDelivered(deps: SagaDeps, orderId: string, reservationId: string) {
-  const lines = await deps.orders.lines(orderId);
-  const picked = lines.map((l) => ({
-    productId: l.product_id,
-    quantity: l.picked_quantity ?? l.quantity,
-  }));
-  const amount = priceOrder(
-    lines.map((l) => ({
-      unitPriceMinor: l.unit_price_minor,
-      quantity: l.picked_quantity ?? l.quantity,
-    })),
-    deps.fees,
-  ).total_minor;
-  // Capture first: stock confirmation is local and cannot fail for business reasons.
-  await deps.payments.capture({ orderId, amountMinor: amount });
-  // A repeat after a crash finds the reservation confirmed already; one that was never held
-  // (expired) is a bug to surface, not to paper over.
-  const confirmed = await deps.inventory.confirm(reservationId, picked);
-  if (!confirmed) {
-    const r = await deps.inventory.get(reservationId);
-    if (r?.status !== 'confirmed')
-      throw new Error(`reservation ${reservationId} of order ${orderId} is ${r?.status}, not held`);
-  }
-  await deps.orders.recordCapture(orderId, amount);
-  return amount;
 }
 
 const registered = () => {

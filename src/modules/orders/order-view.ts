@@ -35,6 +35,7 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
           unit_price_minor: l.unit_price_minor,
           quantity: l.quantity,
           picked_quantity: l.picked_quantity,
+          ...(l.substitute_for ? { substitute_for: l.substitute_for } : {}),
         })),
       }
     : {}),

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { Totals } from './pricing.ts';
 
-// The orders module's tables (migrations/0001–0003), written once for its repositories.
+// The orders module's tables (migrations/0001–0005), written once for its repositories.
 
 export interface CartsTable {
   id: string;
@@ -60,6 +60,31 @@ export interface OrderLinesTable {
   quantity: number;
   picked_quantity: number | null;
   age_restricted: boolean;
+  /** The product this line replaces (an accepted substitute); null for an ordered line. */
+  substitute_for: Generated<string | null>;
+  /** Units of this line that accepted substitutes replace: never charged. */
+  replaced: Generated<number>;
+}
+
+export type SubstitutionStatus = 'proposed' | 'accepted' | 'declined' | 'expired';
+
+/** A substitute the store proposed for a short line (migrations/0005). */
+export interface OrderSubstitutionsTable {
+  id: string;
+  order_id: string;
+  product_id: string;
+  missing: number;
+  substitute_product_id: string;
+  sku: string;
+  name: string;
+  unit_price_minor: number;
+  quantity: number;
+  age_restricted: boolean;
+  status: Generated<SubstitutionStatus>;
+  reservation_id: string;
+  proposed_at: Generated<Date>;
+  answer_by: Date;
+  answered_at: Date | null;
 }
 
 export interface OrderTables {
@@ -67,6 +92,7 @@ export interface OrderTables {
   cart_lines: CartLinesTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
+  order_substitutions: OrderSubstitutionsTable;
 }
 
 /** The shared handle narrowed to the orders module's tables: no other module's can be named. */

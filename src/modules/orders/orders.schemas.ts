@@ -45,6 +45,13 @@ const OrderLine = closed({
     description:
       'What the store packed (set when the order became ready); below `quantity` when short',
   }),
+  substitute_for: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description:
+        'An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)',
+    }),
+  ),
 });
 
 const orderProperties = {

@@ -8,12 +8,13 @@ import { catalogFor } from '../catalog/index.ts';
 import { DispatchEventDefs } from '../dispatch/index.ts';
 import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
-import { OrderEventDefs, ordersFor } from '../orders/index.ts';
+import { OrderEventDefs, ordersFor, SubstitutionEventDefs } from '../orders/index.ts';
 import { trackingMessagesPrune } from './tracking-retention.ts';
 import { trackingRoutes } from './tracking.routes.ts';
 import { trackingSchemas } from './tracking.schemas.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 import { trackingSocketChannel } from './tracking-socket.messages.ts';
+import { followSubstitution } from './tracking-substitutions.ts';
 
 export { trackingPersonalData } from './tracking-privacy.repository.ts';
 
@@ -21,6 +22,7 @@ export { type TrackingMessage, trackingTopic } from './tracking-log.ts';
 export type { FollowedEvent } from './tracking-state.ts';
 
 export const CONSUMER_TRACKING = 'tracking';
+export const CONSUMER_TRACKING_SUBSTITUTIONS = 'tracking-substitutions';
 /** An ETA that moved less than this is not pushed. */
 const ETA_THRESHOLD_S = 60;
 
@@ -136,6 +138,26 @@ export const trackingModule: ModuleDefinition = {
       },
       { concurrency: 8 },
     );
+    // Substitute proposals and answers join the customer's log.
+    const subs = await ctx.subscribe(
+      CONSUMER_TRACKING_SUBSTITUTIONS,
+      [SubstitutionEventDefs.PROPOSED, SubstitutionEventDefs.ANSWERED],
+      async (event, delivery) => {
+        const deps = {
+          db: ctx.db,
+          clock: ctx.clock,
+          orders: ordersFor(ctx),
+          catalog: catalogFor(ctx),
+        };
+        const out = await followSubstitution(
+          deps,
+          CONSUMER_TRACKING_SUBSTITUTIONS,
+          event,
+          delivery,
+        );
+        tracking.announce(event.payload.order_id, out);
+      },
+    );
     const refresh = runPeriodically(
       'eta refresh',
       60_000,
@@ -151,6 +173,7 @@ export const trackingModule: ModuleDefinition = {
         await pruning.stop();
         await moves.stop();
         await refresh.stop();
+        await subs.close();
         await sub.close();
       },
     };

@@ -1,13 +1,20 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { MessageOf } from '../../platform/contract/socket-contract.ts';
 import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
-import type { EtaMessage, StatusMessage, TrackingMessage } from './tracking-socket.messages.ts';
+import type {
+  EtaMessage,
+  StatusMessage,
+  SubstitutionMessage,
+  TrackingMessage,
+} from './tracking-socket.messages.ts';
 
 export type { TrackingMessage } from './tracking-socket.messages.ts';
 
 /** A log message before it is numbered. */
 export type LogEntry =
-  Omit<MessageOf<typeof StatusMessage>, 'seq'> | Omit<MessageOf<typeof EtaMessage>, 'seq'>;
+  | Omit<MessageOf<typeof StatusMessage>, 'seq'>
+  | Omit<MessageOf<typeof EtaMessage>, 'seq'>
+  | Omit<MessageOf<typeof SubstitutionMessage>, 'seq'>;
 
 /** Live topic of one order's tracking messages. */
 export const trackingTopic = (orderId: string) => `tracking.${orderId}`;

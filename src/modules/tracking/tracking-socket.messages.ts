@@ -76,6 +76,25 @@ export const EtaMessage = socketMessage(
   'The arrival estimate moved by more than a minute. Logged: numbered by `seq` and replayed on resume.',
 );
 
+export const SubstitutionMessage = socketMessage(
+  'substitution',
+  Strict({
+    seq: Seq,
+    type: Type.Literal('substitution'),
+    substitution_id: Uuid,
+    status: OneOf(['proposed', 'accepted', 'declined', 'expired']),
+    product_id: Type.String({ format: 'uuid', description: 'The short line' }),
+    missing: Type.Integer({ minimum: 1, description: 'Units of the short line it replaces' }),
+    substitute_product_id: Uuid,
+    name: Type.String(),
+    quantity: Type.Integer({ minimum: 1 }),
+    unit_price_minor: Type.Integer({ minimum: 0 }),
+    currency: Type.String({ minLength: 3, maxLength: 3 }),
+    answer_by: DateTime,
+  }),
+  'The store proposed a substitute for a short line (answer it at `POST /v1/orders/{id}/substitutions/{substitution_id}/accept` or `/decline` before `answer_by`), or the proposal was answered or expired. Logged: numbered by `seq` and replayed on resume.',
+);
+
 export const PositionMessage = socketMessage(
   'position',
   Strict({
@@ -94,7 +113,10 @@ export const HeartbeatMessage = socketMessage(
 );
 
 /** Messages of the order's log: numbered, stored, replayed after the cursor. */
-export type TrackingMessage = MessageOf<typeof StatusMessage> | MessageOf<typeof EtaMessage>;
+export type TrackingMessage =
+  | MessageOf<typeof StatusMessage>
+  | MessageOf<typeof EtaMessage>
+  | MessageOf<typeof SubstitutionMessage>;
 /** What the socket sends. */
 export type TrackingOutgoing =
   | TrackingMessage
@@ -137,13 +159,20 @@ export const trackingSocketChannel: SocketChannel = {
     '',
     'Order of messages: first one `snapshot`, then the log after the cursor `after` (every `status` and `eta` message whose `seq` is greater, in `seq` order), then live messages as they happen, interleaved with `position` and `heartbeat` messages.',
     '',
-    "Sequence and resume: `status` and `eta` messages are numbered per order by `seq`, 1, 2, 3… without gaps, and kept in the order's log. The socket never sends a `seq` twice nor out of order, and never skips one: a live message that arrives ahead of the log is sent only after the ones before it. A client remembers the last `seq` it got and reconnects with `?after=<seq>` to get exactly what it missed; `snapshot.seq` is the log's last number when the snapshot was read. `snapshot`, `position` and `heartbeat` carry no `seq` and are not replayed. The same log is readable without a socket at `GET /v1/orders/{id}/tracking?after=<seq>`.",
+    "Sequence and resume: `status`, `eta` and `substitution` messages are numbered per order by `seq`, 1, 2, 3… without gaps, and kept in the order's log. The socket never sends a `seq` twice nor out of order, and never skips one: a live message that arrives ahead of the log is sent only after the ones before it. A client remembers the last `seq` it got and reconnects with `?after=<seq>` to get exactly what it missed; `snapshot.seq` is the log's last number when the snapshot was read. `snapshot`, `position` and `heartbeat` carry no `seq` and are not replayed. The same log is readable without a socket at `GET /v1/orders/{id}/tracking?after=<seq>`.",
     '',
     'Flow control: a client whose unread data passes 256 KB gets no `position` messages until it catches up; past 4 MB the connection is dropped without a close frame (the client sees 1006) and should resume with `after`.',
     '',
     'A caller who may not follow the order is refused before the upgrade with a plain HTTP 401, 403 or 404 (problem+json).',
   ].join('\n'),
-  sends: [SnapshotMessage, StatusMessage, EtaMessage, PositionMessage, HeartbeatMessage],
+  sends: [
+    SnapshotMessage,
+    StatusMessage,
+    EtaMessage,
+    SubstitutionMessage,
+    PositionMessage,
+    HeartbeatMessage,
+  ],
   receives: [],
   closeCodes: Object.values(TRACKING_CLOSE),
 };

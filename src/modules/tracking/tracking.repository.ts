@@ -44,7 +44,7 @@ export interface TrackingOrdersTable {
   updated_at: Generated<Date>;
 }
 
-export type MessageKind = 'status' | 'eta';
+export type MessageKind = 'status' | 'eta' | 'substitution';
 
 /** The numbered log of each order's messages. */
 export interface TrackingMessagesTable {

@@ -1,7 +1,12 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
-import { EtaMessage, SnapshotMessage, StatusMessage } from './tracking-socket.messages.ts';
+import {
+  EtaMessage,
+  SnapshotMessage,
+  StatusMessage,
+  SubstitutionMessage,
+} from './tracking-socket.messages.ts';
 import { FINAL, rankDoc, STREAM_STATUSES } from './tracking-status.ts';
 
 /** The tracking module's REST shapes (named components of the OpenAPI document). */
@@ -64,9 +69,12 @@ export const TrackingFeed = component(
   Type.Object(
     {
       snapshot: SnapshotMessage.schema,
-      items: Type.Array(Type.Union([StatusMessage.schema, EtaMessage.schema]), {
-        description: "The order's log after the cursor, in `seq` order: the socket's messages",
-      }),
+      items: Type.Array(
+        Type.Union([StatusMessage.schema, EtaMessage.schema, SubstitutionMessage.schema]),
+        {
+          description: "The order's log after the cursor, in `seq` order: the socket's messages",
+        },
+      ),
       next_cursor: Type.Union([Type.String(), Type.Null()], {
         description:
           'Pass as `cursor` for the next page; null when the log has nothing more now (to poll later, send the `seq` of the last message you have)',

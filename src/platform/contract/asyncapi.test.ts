@@ -6,7 +6,7 @@ import { CatalogEvents } from '../../modules/catalog/index.ts';
 import { DispatchEvents } from '../../modules/dispatch/index.ts';
 import { IdentityEvents } from '../../modules/identity/index.ts';
 import { allModules } from '../../modules/index.ts';
-import { OrderEvents } from '../../modules/orders/index.ts';
+import { OrderEvents, SubstitutionEvents } from '../../modules/orders/index.ts';
 import { PaymentEvents } from '../../modules/payments/index.ts';
 import { SupportEvents } from '../../modules/support/index.ts';
 import { asyncApiDocument, asyncContractOf } from './asyncapi.ts';
@@ -43,6 +43,7 @@ const CONSTANTS = [
   OrderEvents,
   PaymentEvents,
   SupportEvents,
+  SubstitutionEvents,
 ]
   .flatMap((c) => Object.values(c))
   .sort();
@@ -89,10 +90,11 @@ describe('GET /asyncapi.json', () => {
     expect(published.sort()).toEqual(contract.events.map((e) => `${e.type}.v${e.version}`).sort());
   });
 
-  it('describes both sockets with every message both ways and the close codes the code uses', () => {
+  it('describes every socket with every message both ways and the close codes the code uses', () => {
     expect(contract.sockets.map((s) => [s.id, s.address])).toEqual([
       ['driverChannel', '/v1/drivers/me/channel'],
       ['orderTracking', '/v1/orders/{id}/track'],
+      ['storeOrders', '/v1/stores/{id}/orders/live'],
     ]);
     const counts: Record<string, number> = {};
     for (const s of contract.sockets) {
@@ -104,7 +106,7 @@ describe('GET /asyncapi.json', () => {
       }
       counts[s.id] = s.sends.length + s.receives.length;
     }
-    expect(counts).toEqual({ driverChannel: 9, orderTracking: 5 });
+    expect(counts).toEqual({ driverChannel: 9, orderTracking: 6, storeOrders: 4 });
   });
 });
 
@@ -128,7 +130,9 @@ describe('close codes', () => {
       '../../modules/tracking/tracking.routes.ts',
     ]);
     const drivers = closeCodesIn(['../../modules/drivers/driver-channel.ts']);
+    const stores = closeCodesIn(['../../modules/store-stream/store-stream.socket.ts']);
     expect(tracking).toContain(1011);
+    expect(listed('storeOrders')).toEqual(stores);
     expect(listed('orderTracking')).toEqual(tracking);
     expect(listed('driverChannel')).toEqual(drivers);
   });
