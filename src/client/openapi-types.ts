@@ -1261,6 +1261,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders/{id}/receipt': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The order's receipt: lines as ordered and delivered, fees, charge, refunds
+     * @description Answered from checkout on. Until the charge is settled the receipt is provisional (`final: false`): `captured_minor`, `net_paid_minor` and `captured_at` are null and the amounts are what is authorized (a short pick lowers them; `delivered` shows the packed goods priced again). After delivery the capture makes it final; refunds are added as they happen.
+     *
+     *     Roles: customer, store, ops
+     */
+    get: operations['getOrdersByIdReceipt'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders/{id}/refunds': {
     parameters: {
       query?: never;
@@ -3124,6 +3146,169 @@ export interface components {
           /** @description `built-in`, or the policy file read */
           source: string;
         };
+    /**
+     * @description An order's receipt: the store, the lines as ordered and as delivered, fees, tax, what was authorized, charged and refunded, and the card
+     * @example {
+     *       "captured_at": "2026-12-06T18:31:41.310Z",
+     *       "currency": "EUR",
+     *       "delivered": {
+     *         "delivery_fee_minor": 299,
+     *         "service_fee_minor": 49,
+     *         "small_order_fee_minor": 300,
+     *         "subtotal_minor": 500,
+     *         "tax_minor": 80,
+     *         "total_minor": 1228
+     *       },
+     *       "delivered_at": "2026-12-06T18:31:40.020Z",
+     *       "final": true,
+     *       "lines": [
+     *         {
+     *           "delivered_quantity": 1,
+     *           "line_total_minor": 500,
+     *           "name": "Milk 1 l",
+     *           "ordered_quantity": 2,
+     *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
+     *           "sku": "MILK-1L",
+     *           "unit_price_minor": 500
+     *         }
+     *       ],
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "ordered": {
+     *         "delivery_fee_minor": 299,
+     *         "service_fee_minor": 50,
+     *         "small_order_fee_minor": 300,
+     *         "subtotal_minor": 1000,
+     *         "tax_minor": 115,
+     *         "total_minor": 1764
+     *       },
+     *       "payment": {
+     *         "authorized_minor": 1764,
+     *         "captured_minor": 1228,
+     *         "method": {
+     *           "brand": "visa",
+     *           "last4": "4242",
+     *           "provider": "fakepay"
+     *         },
+     *         "net_paid_minor": 979,
+     *         "refunded_minor": 249,
+     *         "status": "partially_refunded"
+     *       },
+     *       "placed_at": "2026-12-06T17:55:02.114Z",
+     *       "refunds": [
+     *         {
+     *           "amount_minor": 249,
+     *           "created_at": "2026-12-06T19:02:11.000Z",
+     *           "currency": "EUR",
+     *           "id": "0190f0c2-9c01-7d20-8a11-3b6f3c9a0d07",
+     *           "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *           "reason": "Yoghurt arrived broken",
+     *           "settled_at": "2026-12-06T19:02:11.000Z",
+     *           "status": "succeeded"
+     *         }
+     *       ],
+     *       "status": "delivered",
+     *       "store": {
+     *         "address": "Torstraße 12, Berlin",
+     *         "id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
+     *         "name": "Corner Market Mitte"
+     *       }
+     *     }
+     */
+    Receipt: {
+      /** @description null until charged */
+      captured_at: string | null;
+      /** @description ISO 4217 */
+      currency: string;
+      /** @description The packed goods priced again (what is charged); null until the store packed */
+      delivered: {
+        delivery_fee_minor: number;
+        service_fee_minor: number;
+        /** @description Tops a small basket up to the minimum */
+        small_order_fee_minor: number;
+        /** @description The goods */
+        subtotal_minor: number;
+        /** @description Sales tax on goods and fees */
+        tax_minor: number;
+        total_minor: number;
+      } | null;
+      /** @description null until delivered */
+      delivered_at: string | null;
+      /** @description false: provisional (nothing charged yet; the amounts are what is authorized and may still go down with a short pick). true: the charge is settled (captured on delivery, or released when the order ended without one); refunds may still be added */
+      final: boolean;
+      lines: {
+        /** @description What the store packed; null until it did (then the ordered quantity is charged) */
+        delivered_quantity: number | null;
+        /** @description `unit_price_minor` × the delivered quantity (ordered until packed) */
+        line_total_minor: number;
+        name: string;
+        ordered_quantity: number;
+        /** Format: uuid */
+        product_id: string;
+        sku: string;
+        /** @description The price at checkout */
+        unit_price_minor: number;
+      }[];
+      /** Format: uuid */
+      order_id: string;
+      /** @description As checked out: what the card was authorized for */
+      ordered: {
+        delivery_fee_minor: number;
+        service_fee_minor: number;
+        /** @description Tops a small basket up to the minimum */
+        small_order_fee_minor: number;
+        /** @description The goods */
+        subtotal_minor: number;
+        /** @description Sales tax on goods and fees */
+        tax_minor: number;
+        total_minor: number;
+      };
+      payment: {
+        /** @description Authorized at checkout (0 if the card was declined) */
+        authorized_minor: number;
+        /** @description Charged; null until the charge is settled */
+        captured_minor: number | null;
+        /** @description The card, masked; null while no payment was made */
+        method: {
+          /** @description e.g. `visa` */
+          brand: string | null;
+          last4: string | null;
+          /** @description e.g. `fakepay` */
+          provider: string;
+        } | null;
+        /** @description Charged less given back; null until settled */
+        net_paid_minor: number | null;
+        /** @description Given back (succeeded refunds) */
+        refunded_minor: number;
+        /** @description The payment's status (see Payment); null while none was made */
+        status: string | null;
+      };
+      /** Format: date-time */
+      placed_at: string;
+      /** @description Oldest first, pending and failed ones too */
+      refunds: components['schemas']['Refund'][];
+      /**
+       * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
+       * @enum {string}
+       */
+      status:
+        | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      store: {
+        address: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
+    };
     /**
      * @description Money given back to the customer from what was captured
      * @example {
@@ -12947,6 +13132,119 @@ export interface operations {
       };
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOrdersByIdReceipt: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The receipt */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Receipt'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -11,6 +11,8 @@ import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
+import { orderReceipts } from './order-receipt.ts';
+import { orderReceiptRoutes } from './order-receipt.routes.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
@@ -19,6 +21,7 @@ import { ordersRoutes } from './orders.routes.ts';
 import { ORDER_MOVES, ordersSchemas } from './orders.schemas.ts';
 import { type OrdersService, ordersService } from './orders.service.ts';
 import { paymentRetryRoutes } from './payment-retry.routes.ts';
+import { Receipt } from './receipt.schemas.ts';
 import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 
@@ -77,7 +80,7 @@ export const ordersModule: ModuleDefinition = {
   events: orderEvents,
   dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: ordersSchemas,
+  schemas: [...ordersSchemas, Receipt],
   apiTags: [
     {
       name: 'orders',
@@ -116,6 +119,15 @@ export const ordersModule: ModuleDefinition = {
       payment: paymentSettings(ctx),
     });
     orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
+    orderReceiptRoutes(
+      app,
+      orderReceipts({
+        db: ctx.db,
+        stores: catalogFor(ctx).stores,
+        payments: paymentsFor(ctx),
+        fees: DEFAULT_FEES,
+      }),
+    );
   },
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.
