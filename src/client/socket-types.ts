@@ -44,6 +44,7 @@ export interface components {
         | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
         | 'HOLD_LIMIT'
+        | 'ADDRESS_LIMIT'
         | 'ORDER_IN_FLIGHT'
         | 'DRIVER_ON_JOB'
         | 'ACCOUNT_NOT_ERASABLE'

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   PROOF_REQUIRED: { status: 422, title: 'The handover needs another proof' },
   OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
   HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
+  ADDRESS_LIMIT: { status: 409, title: 'The account keeps as many addresses as it may' },
   ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },
   DRIVER_ON_JOB: { status: 409, title: 'This driver has a delivery that has not ended yet' },
   ACCOUNT_NOT_ERASABLE: { status: 409, title: 'This kind of account cannot be erased' },

@@ -223,3 +223,23 @@ export async function supportResources(b: Build, orders: Record<Side, string>) {
   }
   return { tickets, notifications, userIds };
 }
+
+/** Each side's customer saves a delivery address. */
+export async function savedAddresses(b: Build): Promise<Record<Side, string>> {
+  const out = {} as Record<Side, string>;
+  for (const side of SIDE_NAMES) {
+    const at = b.shops[side].at;
+    out[side] = idOf(
+      await ok(
+        b.call(b.customers[side], 'POST', '/v1/me/addresses', {
+          label: 'Home',
+          address: 'Sweep Street 1',
+          lat: at.lat + 0.01,
+          lng: at.lng,
+        }),
+        'saved address',
+      ),
+    );
+  }
+  return out;
+}

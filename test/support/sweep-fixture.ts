@@ -8,6 +8,7 @@ import {
   partnerResources,
   placeOrders,
   plannedDeliveries,
+  savedAddresses,
   supportResources,
   sweepCall,
   type SweepClock,
@@ -50,6 +51,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
   const deliveries = await plannedDeliveries(b, orders);
   const offers = await acceptOffers(b);
   const support = await supportResources(b, orders);
+  const addresses = await savedAddresses(b);
   const webhookDelivery = await waitFor(
     async () => {
       const r = await call(
@@ -84,6 +86,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
       apiKey: both(idOf(partners.spareKey)),
       deadLetter: both('1'),
       category: both('groceries'),
+      address: addresses,
     },
   };
 }

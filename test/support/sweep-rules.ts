@@ -36,6 +36,8 @@ export const OWNERSHIP: Record<Kind, { owners: readonly Party[]; private: boolea
   apiKey: { owners: [], private: true },
   deadLetter: { owners: [], private: false },
   category: { owners: [], private: false },
+  // A customer's saved address: theirs alone.
+  address: { owners: ['customer'], private: true },
 };
 /** Which resource a path parameter names, by the segment before it. */
 export const PARAM_KINDS: Record<string, Kind> = {
@@ -55,6 +57,7 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'dead-letters/{id}': 'deadLetter',
   'categories/{id}': 'category',
   'users/{id}': 'user',
+  'addresses/{id}': 'address',
 };
 /** Body fields holding a resource id; any other uuid field fails the sweep until it is added. */
 export const BODY_REF_KINDS: Record<string, Kind> = {

@@ -46,7 +46,8 @@ export type Kind =
   | 'webhookDelivery'
   | 'apiKey'
   | 'deadLetter'
-  | 'category';
+  | 'category'
+  | 'address';
 
 export interface Fixture {
   callers: Caller[];
