@@ -11973,11 +11973,17 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          delivery: {
-            address: string;
-            lat: number;
-            lng: number;
-          };
+          /** @description Where to: a point and its text, or a saved address */
+          delivery:
+            | {
+                address: string;
+                lat: number;
+                lng: number;
+              }
+            | {
+                /** Format: uuid */
+                address_id: string;
+              };
           lines?: {
             /** Format: uuid */
             product_id?: string;
@@ -12078,6 +12084,17 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

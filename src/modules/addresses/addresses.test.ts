@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { openShop } from '../../../test/support/shop.ts';
 import { MAX_ADDRESSES } from './addresses.service.ts';
 
 let t: TestPlatform;
@@ -166,5 +167,27 @@ describe('saved addresses', () => {
       t.platform.ctx.db,
     );
     expect(left.rows[0]?.n).toBe(0);
+  });
+
+  it("delivers a checkout to a saved address, and to nobody else's", async () => {
+    const shop = await openShop(t, { stock: [5] });
+    const [me, stranger] = [await signUp(), await signUp()];
+    const at = { lat: shop.at.lat + 0.01, lng: shop.at.lng };
+    const mine = (await save(me.token, { ...home, ...at, label: 'Flat' })).json();
+    const order = (token: string, addressId: string) =>
+      call('POST', '/v1/orders', token, {
+        store_id: shop.storeId,
+        lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
+        delivery: { address_id: addressId },
+        payment: { card_token: 'tok_visa' },
+      });
+    const placed = await order(me.token, mine.id);
+    expect(placed.statusCode).toBe(201);
+    expect(placed.json().delivery).toEqual({ ...at, address: home.address });
+    const refused = await order(stranger.token, mine.id);
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().code).toBe('NOT_FOUND');
+    const strangerOrders = await call('GET', '/v1/orders?limit=10', stranger.token);
+    expect(strangerOrders.json().items).toEqual([]);
   });
 });

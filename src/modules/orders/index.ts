@@ -5,6 +5,7 @@ import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
+import { addressesFor } from '../addresses/index.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
@@ -78,7 +79,7 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
   events: orderEvents,
-  dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
+  dependsOn: ['catalog', 'inventory', 'payments', 'eta', 'addresses'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: [...ordersSchemas, Receipt],
   apiTags: [
@@ -110,6 +111,7 @@ export const ordersModule: ModuleDefinition = {
       checkout: checkoutFor(ctx),
       orders: ordersFor(ctx),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
+      savedAddress: (customerId, id) => addressesFor(ctx).get(customerId, id),
     });
     paymentRetryRoutes(app, {
       db: ctx.db,
