@@ -45,6 +45,7 @@ export interface components {
         | 'OUT_OF_STOCK'
         | 'OVER_AUTHORIZED'
         | 'HOLD_LIMIT'
+        | 'ADDRESS_LIMIT'
         | 'ORDER_IN_FLIGHT'
         | 'DRIVER_ON_JOB'
         | 'ACCOUNT_NOT_ERASABLE'

@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../platform/module.ts';
+import { addressesModule } from './addresses/index.ts';
 import { catalogModule } from './catalog/index.ts';
 import { dispatchModule } from './dispatch/index.ts';
 import { driversModule } from './drivers/index.ts';
@@ -19,6 +20,7 @@ import { webhooksModule } from './webhooks/index.ts';
 export const allModules: readonly ModuleDefinition[] = [
   gatewayModule,
   identityModule,
+  addressesModule,
   inventoryModule,
   catalogModule,
   supportModule,

@@ -20,6 +20,7 @@ export const ErrorCodes = {
     title: 'The change would cost more than the payment authorized',
   },
   HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
+  ADDRESS_LIMIT: { status: 409, title: 'The account keeps as many addresses as it may' },
   ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },
   DRIVER_ON_JOB: { status: 409, title: 'This driver has a delivery that has not ended yet' },
   ACCOUNT_NOT_ERASABLE: { status: 409, title: 'This kind of account cannot be erased' },

@@ -223,3 +223,45 @@ export async function supportResources(b: Build, orders: Record<Side, string>) {
   }
   return { tickets, notifications, userIds };
 }
+
+/** Each side's customer saves a delivery address. */
+export async function savedAddresses(b: Build): Promise<Record<Side, string>> {
+  const out = {} as Record<Side, string>;
+  for (const side of SIDE_NAMES) {
+    const at = b.shops[side].at;
+    out[side] = idOf(
+      await ok(
+        b.call(b.customers[side], 'POST', '/v1/me/addresses', {
+          label: 'Home',
+          address: 'Sweep Street 1',
+          lat: at.lat + 0.01,
+          lng: at.lng,
+        }),
+        'saved address',
+      ),
+    );
+  }
+  return out;
+}
+
+/** A substitute proposed on each side's order (2 × product 0 short, 1 × product 1 instead). */
+export async function proposedSubstitutions(
+  b: Build,
+  orders: Record<Side, string>,
+): Promise<Record<Side, string>> {
+  const out = {} as Record<Side, string>;
+  for (const side of SIDE_NAMES) {
+    const shop = b.shops[side];
+    out[side] = idOf(
+      await ok(
+        b.call(shop.storeToken, 'POST', `/v1/orders/${orders[side]}/substitutions`, {
+          product_id: shop.products[0]?.id,
+          substitute_product_id: shop.products[1]?.id,
+          quantity: 1,
+        }),
+        'substitution',
+      ),
+    );
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ import {
   partnerResources,
   placeOrders,
   plannedDeliveries,
+  proposedSubstitutions,
+  savedAddresses,
   supportResources,
   sweepCall,
   type SweepClock,
@@ -50,18 +52,8 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
   const deliveries = await plannedDeliveries(b, orders);
   const offers = await acceptOffers(b);
   const support = await supportResources(b, orders);
-  // A substitute proposed on each side's order (2 × product 0 short, 1 × product 1 instead).
-  const substitution = {} as Record<Side, string>;
-  for (const side of ['A', 'B'] as const) {
-    const shop = shops[side];
-    const res = await call(shop.storeToken, 'POST', `/v1/orders/${orders[side]}/substitutions`, {
-      product_id: shop.products[0]?.id,
-      substitute_product_id: shop.products[1]?.id,
-      quantity: 1,
-    });
-    if (res.statusCode !== 201) throw new Error(`substitution: ${res.body}`);
-    substitution[side] = idOf(res.json() as Record<string, unknown>);
-  }
+  const substitution = await proposedSubstitutions(b, orders);
+  const addresses = await savedAddresses(b);
   const webhookDelivery = await waitFor(
     async () => {
       const r = await call(
@@ -97,6 +89,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
       deadLetter: both('1'),
       category: both('groceries'),
       substitution,
+      address: addresses,
     },
   };
 }

@@ -38,6 +38,8 @@ export const OWNERSHIP: Record<Kind, { owners: readonly Party[]; private: boolea
   category: { owners: [], private: false },
   // A substitute proposal: the store makes it, the order's customer answers it.
   substitution: { owners: ['customer', 'store'], private: true },
+  // A customer's saved address: theirs alone.
+  address: { owners: ['customer'], private: true },
 };
 /** Which resource a path parameter names, by the segment before it. */
 export const PARAM_KINDS: Record<string, Kind> = {
@@ -58,6 +60,7 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'categories/{id}': 'category',
   'users/{id}': 'user',
   'substitutions/{substitution_id}': 'substitution',
+  'addresses/{id}': 'address',
 };
 /** Body fields holding a resource id; any other uuid field fails the sweep until it is added. */
 export const BODY_REF_KINDS: Record<string, Kind> = {

@@ -47,7 +47,8 @@ export type Kind =
   | 'apiKey'
   | 'deadLetter'
   | 'category'
-  | 'substitution';
+  | 'substitution'
+  | 'address';
 
 export interface Fixture {
   callers: Caller[];

@@ -23,11 +23,20 @@ const CheckoutBody = Strict({
       { minItems: 1, maxItems: 100 },
     ),
   ),
-  delivery: Strict({
-    lat: Type.Number({ minimum: -90, maximum: 90 }),
-    lng: Type.Number({ minimum: -180, maximum: 180 }),
-    address: Type.String({ minLength: 3, maxLength: 300 }),
-  }),
+  delivery: Type.Union(
+    [
+      Strict({
+        lat: Type.Number({ minimum: -90, maximum: 90 }),
+        lng: Type.Number({ minimum: -180, maximum: 180 }),
+        address: Type.String({ minLength: 3, maxLength: 300 }),
+      }),
+      Strict(
+        { address_id: Uuid },
+        'One of your saved addresses (GET /v1/me/addresses): its point and text',
+      ),
+    ],
+    { description: 'Where to: a point and its text, or a saved address' },
+  ),
   payment: Strict({
     card_token: Type.String({
       pattern: '^tok_[A-Za-z0-9_]{1,60}$',
@@ -38,12 +47,22 @@ const CheckoutBody = Strict({
   }),
 });
 
+/** A saved address of the customer as a delivery point; NOT_FOUND when it is not theirs. */
+export type SavedAddressLookup = (
+  customerId: string,
+  addressId: string,
+) => Promise<{ lat: number; lng: number; address: string }>;
+
 /**
  * `POST /v1/orders`: the checkout flow (checkout.flow.ts); 201 for a new paid order (also for a
  * repeat of the same key, marked as a replay), 202 while the payment is still being authorized,
  * 402 for a declined card.
  */
-export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void {
+export function checkoutRoutes(
+  scope: FastifyInstance,
+  deps: CheckoutDeps,
+  savedAddress: SavedAddressLookup,
+): void {
   typed(scope).post(
     '/v1/orders',
     {
@@ -67,13 +86,19 @@ export function checkoutRoutes(scope: FastifyInstance, deps: CheckoutDeps): void
             'Placed; the payment is still being authorized (`payment.status` is `pending`)',
           ),
           // PAYMENT_DECLINED: the order waits for another card; OUT_OF_STOCK / CONFLICT: the stock
-          // or the cart moved; UNPROCESSABLE: nothing to order, the store closed or out of range.
-          ...problems('PAYMENT_DECLINED', 'OUT_OF_STOCK', 'CONFLICT', 'UNPROCESSABLE'),
+          // or the cart moved; UNPROCESSABLE: nothing to order, the store closed or out of range;
+          // NOT_FOUND: `delivery.address_id` names no saved address of the caller.
+          ...problems('PAYMENT_DECLINED', 'OUT_OF_STOCK', 'CONFLICT', 'UNPROCESSABLE', 'NOT_FOUND'),
         },
       },
     },
     async (req, reply) => {
-      const answer = await checkout(deps, callerOf(req), req.body, req.idempotencyKey);
+      const by = callerOf(req);
+      const { delivery } = req.body;
+      const point =
+        'address_id' in delivery ? await savedAddress(by.id, delivery.address_id) : delivery;
+      const input = { ...req.body, delivery: point };
+      const answer = await checkout(deps, by, input, req.idempotencyKey);
       // An order this key already placed (its first answer was lost, e.g. in a crash) is answered
       // as that first attempt was, marked as a replay.
       if (!answer.created) reply.header('idempotent-replayed', 'true');

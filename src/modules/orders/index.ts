@@ -5,12 +5,15 @@ import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
+import { addressesFor } from '../addresses/index.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
+import { orderReceipts } from './order-receipt.ts';
+import { orderReceiptRoutes } from './order-receipt.routes.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
@@ -19,6 +22,7 @@ import { ordersRoutes } from './orders.routes.ts';
 import { ORDER_MOVES, ordersSchemas } from './orders.schemas.ts';
 import { type OrdersService, ordersService } from './orders.service.ts';
 import { paymentRetryRoutes } from './payment-retry.routes.ts';
+import { Receipt } from './receipt.schemas.ts';
 import { placementService } from './placement.service.ts';
 import { DEFAULT_FEES } from './pricing.ts';
 import { substitutionEvents } from './substitutions.events.ts';
@@ -96,9 +100,9 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
   events: [...orderEvents, ...substitutionEvents],
-  dependsOn: ['catalog', 'inventory', 'payments', 'eta'],
+  dependsOn: ['catalog', 'inventory', 'payments', 'eta', 'addresses'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: [...ordersSchemas, ...substitutionsSchemas],
+  schemas: [...ordersSchemas, ...substitutionsSchemas, Receipt],
   apiTags: [
     {
       name: 'orders',
@@ -129,6 +133,7 @@ export const ordersModule: ModuleDefinition = {
       checkout: checkoutFor(ctx),
       orders: ordersFor(ctx),
       paymentOf: (orderId) => paymentsFor(ctx).get(orderId),
+      savedAddress: (customerId, id) => addressesFor(ctx).get(customerId, id),
     });
     paymentRetryRoutes(app, {
       db: ctx.db,
@@ -139,6 +144,15 @@ export const ordersModule: ModuleDefinition = {
     });
     orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
     substitutionRoutes(app, substitutionsFor(ctx));
+    orderReceiptRoutes(
+      app,
+      orderReceipts({
+        db: ctx.db,
+        stores: catalogFor(ctx).stores,
+        payments: paymentsFor(ctx),
+        fees: DEFAULT_FEES,
+      }),
+    );
   },
   // The saga's end starts from the order's own events (outbox → bus → here), so a move made by a
   // process that died right after still gets it; the workflow id makes a repeat the same one.

@@ -9,7 +9,7 @@ import { Payment, type PaymentView } from '../payments/index.ts';
 import { cartRoutes } from './cart.routes.ts';
 import type { CartsService } from './carts.service.ts';
 import type { CheckoutDeps } from './checkout.flow.ts';
-import { checkoutRoutes } from './checkout.routes.ts';
+import { checkoutRoutes, type SavedAddressLookup } from './checkout.routes.ts';
 import { ORDER_STATUSES } from './order-state.ts';
 import { Order, OrderPage } from './orders.schemas.ts';
 import type { OrdersService } from './orders.service.ts';
@@ -22,12 +22,13 @@ export interface OrdersRouteDeps {
   checkout: CheckoutDeps;
   orders: OrdersService;
   paymentOf: (orderId: string) => Promise<PaymentView | null>;
+  savedAddress: SavedAddressLookup;
 }
 
 /** Every route of the module: the cart, checkout, reading and canceling orders, the store's moves. */
 export async function ordersRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): Promise<void> {
   cartRoutes(scope, deps.carts);
-  checkoutRoutes(scope, deps.checkout);
+  checkoutRoutes(scope, deps.checkout, deps.savedAddress);
   customerOrderRoutes(scope, deps);
   storeOrderRoutes(scope, deps.orders);
 }

@@ -10,6 +10,7 @@ import { paymentEvents } from './payments.events.ts';
 import { paymentsSchemas } from './payments.schemas.ts';
 import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
 
+export { type CardDescription, describeCard } from './card-description.ts';
 export { FAKEPAY } from './fake-provider.ts';
 export { TEST_CARD_TOKENS, TEST_CARDS, testCardsDoc } from './fakepay-cards.ts';
 export { FakepayEvents } from './fakepay-operations.ts';

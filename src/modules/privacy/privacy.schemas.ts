@@ -14,6 +14,7 @@ export const PersonalDataExport = component(
       generated_at: Type.String({ format: 'date-time' }),
       user_id: Uuid,
       identity: section('The account (erased ones show the pseudonym) and its failed sign-ins'),
+      addresses: section('Saved delivery addresses'),
       orders: section('Orders with their lines and delivery address, and carts'),
       payments: section("The orders' payments and their ledger"),
       drivers: section('For a driver: the profile and the location history still kept'),

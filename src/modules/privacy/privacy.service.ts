@@ -2,6 +2,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { forgetUser } from '../../platform/people/forget-caller.repository.ts';
 import type { Person, PersonalData } from '../../platform/people/personal-data.ts';
+import { addressesPersonalData } from '../addresses/index.ts';
 import { dispatchPersonalData } from '../dispatch/index.ts';
 import { driversFor, driversPersonalData } from '../drivers/index.ts';
 import { closedAccountsFor, findPerson, identityPersonalDataFor } from '../identity/index.ts';
@@ -16,6 +17,7 @@ export const EXPORT_FORMAT = 'lastmile.personal-data/1';
 /** The modules holding personal data, each with its own export and erasure, in erasure order. */
 export const SECTIONS = [
   'identity',
+  'addresses',
   'orders',
   'payments',
   'drivers',
@@ -34,6 +36,7 @@ export type Section = (typeof SECTIONS)[number];
 export function privacyService(ctx: PlatformContext) {
   const parts: Record<Section, PersonalData> = {
     identity: identityPersonalDataFor(ctx),
+    addresses: addressesPersonalData,
     orders: ordersPersonalData,
     payments: paymentsPersonalData,
     drivers: driversPersonalData,
