@@ -102,7 +102,10 @@ export const messages = {
     done: 'Job done. Thank you!',
     tooFar: (m: number, limit: number) =>
       `You are ${m} m from the stop; this step works within ${limit} m. Get closer and try again.`,
-    wrongPin: 'That PIN is not right. Ask the customer again.',
+    wrongPin: (left: number | null) =>
+      `That PIN is not right. Ask the customer again${left === null ? '' : ` (${left} tries left)`}.`,
+    ageCheck: 'I checked the customer’s ID: old enough for these items',
+    ageRequired: 'These items need an age check: confirm the customer’s age first.',
     notReadyRefused: 'The store has not marked the order ready yet. Wait for the bag.',
   },
   today: {

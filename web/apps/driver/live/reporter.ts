@@ -6,12 +6,17 @@ export const REPORT_EVERY_MS = 5_000;
 
 export type GeoState = 'off' | 'waiting' | 'ok' | 'denied';
 
+/**
+ * A report of where the phone is now. Its time is when it was read, not the fix's own: a phone
+ * that has not moved repeats its last fix (same timestamp), and the driver standing still must
+ * still count as a fresh, present driver.
+ */
 function toFix(p: GeolocationPosition): LocationFix {
   const c = p.coords;
   return {
     lat: c.latitude,
     lng: c.longitude,
-    recorded_at: new Date(p.timestamp).toISOString(),
+    recorded_at: new Date(Math.max(p.timestamp, Date.now())).toISOString(),
     ...(Number.isFinite(c.accuracy) ? { accuracy_m: Math.min(c.accuracy, 10_000) } : {}),
     ...(c.heading !== null && Number.isFinite(c.heading) ? { heading_deg: c.heading % 360 } : {}),
     ...(c.speed !== null && Number.isFinite(c.speed) ? { speed_mps: c.speed } : {}),

@@ -23,7 +23,7 @@ export interface PendingStep {
   deliveryId: string;
   step: StepName;
   key: string;
-  body: { lat: number; lng: number; pin?: string };
+  body: { lat: number; lng: number; pin?: string; age_checked?: boolean };
 }
 
 const isPending = (v: unknown): v is PendingStep =>
@@ -39,7 +39,7 @@ const RETRY_EVERY_MS = 3_000;
 
 function post(api: LastmileClient, p: PendingStep): Promise<Schemas['Delivery']> {
   const params = { path: { id: p.deliveryId }, header: { 'idempotency-key': p.key } };
-  const { lat, lng, pin } = p.body;
+  const { lat, lng, pin, age_checked } = p.body;
   switch (p.step) {
     case 'arrived-at-store':
       return unwrap(
@@ -55,7 +55,7 @@ function post(api: LastmileClient, p: PendingStep): Promise<Schemas['Delivery']>
       return unwrap(
         api.POST('/v1/deliveries/{id}/delivered', {
           params,
-          body: { lat, lng, ...(pin ? { pin } : {}) },
+          body: { lat, lng, ...(pin ? { pin } : {}), ...(age_checked ? { age_checked } : {}) },
         }),
       );
   }

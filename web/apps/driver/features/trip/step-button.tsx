@@ -40,7 +40,9 @@ function refusalText(err: unknown, step: StepName): string {
       typeof far.limit_m === 'number'
     )
       return m.trip.tooFar(far.distance_m, far.limit_m);
-    if (err.code === 'UNPROCESSABLE' && step === 'delivered') return m.trip.wrongPin;
+    if (err.code === 'UNPROCESSABLE' && far.field === 'pin')
+      return m.trip.wrongPin(typeof far.attempts_left === 'number' ? far.attempts_left : null);
+    if (err.code === 'UNPROCESSABLE' && step === 'delivered') return m.trip.ageRequired;
     if (err.code === 'CONFLICT' && step === 'picked-up') return m.trip.notReadyRefused;
   }
   return describeError(err, m.problems);
@@ -49,6 +51,7 @@ function refusalText(err: unknown, step: StepName): string {
 /** The next step of a delivery: a button (with the PIN for the handover), kept until answered. */
 export function StepButton({ delivery, step }: { delivery: Delivery; step: StepName }) {
   const [pin, setPin] = useState('');
+  const [aged, setAged] = useState(false);
   const pending = steps.pending.use();
   const refusal = steps.useRefusal();
   const mine = pending?.deliveryId === delivery.id && pending.step === step;
@@ -59,7 +62,10 @@ export function StepButton({ delivery, step }: { delivery: Delivery; step: StepN
   const tap = async () => {
     const at = reporter.last ?? (await reporter.now());
     const body = { lat: at?.lat ?? delivery.dropoff.lat, lng: at?.lng ?? delivery.dropoff.lng };
-    void steps.tap(delivery.id, step, handover && pin ? { ...body, pin } : body);
+    const proof = handover
+      ? { ...(pin ? { pin } : {}), ...(aged ? { age_checked: true } : {}) }
+      : {};
+    void steps.tap(delivery.id, step, { ...body, ...proof });
   };
   return (
     <div className="stack" data-testid="step" data-step={step}>
@@ -77,9 +83,19 @@ export function StepButton({ delivery, step }: { delivery: Delivery; step: StepN
           />
         </>
       )}
+      {handover && delivery.age_restricted && (
+        <label className="row">
+          <input type="checkbox" checked={aged} onChange={(e) => setAged(e.target.checked)} />
+          {m.trip.ageCheck}
+        </label>
+      )}
       <button
         type="button"
-        disabled={pending !== null || (handover && delivery.proof === 'pin' && pin.length !== 4)}
+        disabled={
+          pending !== null ||
+          (handover && delivery.proof === 'pin' && pin.length !== 4) ||
+          (handover && delivery.age_restricted && !aged)
+        }
         onClick={() => void tap()}
       >
         {mine ? m.trip.sending : LABEL[step]}
