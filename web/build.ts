@@ -16,6 +16,7 @@ const SOURCES = [
   path.join(WEB, 'apps'),
   path.join(WEB, 'shared'),
   path.join(WEB, 'vite.config.ts'),
+  path.join(WEB, 'pwa.ts'),
   path.join(REPO, 'src', 'client'),
   path.join(REPO, 'package-lock.json'),
 ];

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { UserConfig } from 'vite';
+import { serviceWorker } from './pwa.ts';
 
 // How one web app is built (`web/build.ts` builds each folder of web/apps) and served by the dev
 // server: `LASTMILE_APP=customer npx vite --config web/vite.config.ts` against an API on
@@ -13,12 +15,17 @@ const REPO = path.dirname(WEB);
 /** The Vite configuration of the app in `web/apps/<name>`, served at `/app/<name>/`. */
 export function appConfig(name: string, outDir = path.join(WEB, 'dist', name)): UserConfig {
   const api = process.env.LASTMILE_API_URL ?? 'http://localhost:3000';
+  const base = `/app/${name}/`;
+  // An app's public/ (manifest, icons) is copied as is; with a web manifest it is installable and
+  // gets a service worker for its shell.
+  const pub = path.join(WEB, 'apps', name, 'public');
+  const installable = existsSync(path.join(pub, 'manifest.webmanifest'));
   return {
     root: path.join(WEB, 'apps', name),
-    base: `/app/${name}/`,
-    publicDir: false,
+    base,
+    publicDir: existsSync(pub) ? pub : false,
     logLevel: 'warn',
-    plugins: [react()],
+    plugins: [react(), ...(installable ? [serviceWorker(base, pub)] : [])],
     resolve: {
       alias: {
         // The apps talk to the API only through the SDK (and its socket client).

@@ -3,7 +3,10 @@ import { DEMO_CITY, DEMO_STORE_ID } from './demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-seed.ts';
 
 /** The web apps lastmile serves (web/apps/<name>) and the demo login each is for. */
-export const WEB_APPS = [{ name: 'customer', login: DEMO_USERS[0].email }] as const;
+export const WEB_APPS = [
+  { name: 'customer', login: DEMO_USERS[0].email },
+  { name: 'driver', login: DEMO_USERS[2].email },
+] as const;
 
 /** What `lastmile start` prints once it serves: where things are and how to sign in. */
 export function demoBanner(p: RunningPlatform, seeded: boolean): string {

@@ -1,81 +1,44 @@
 import { sql } from 'kysely';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CITY, DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import {
+  apiCall,
+  launchChromium,
+  localContext,
+  newPage as newTabIn,
+  orderTimeline,
+  pageWatch,
+  signIn as signInTo,
+} from '../support/browser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The customer app in a real browser, served by lastmile itself from web/dist: sign in, pick a
 // spot of the demo city, shop at a store, pay with a declining card and then a good one (one
 // order, one charge), and follow the order live while the store and ops move it over the API.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CUSTOMER = DEMO_USERS[0].email;
 
 let t: TestPlatform;
 let base: string;
 let browser: Browser;
 let context: BrowserContext;
-/** Requests the pages tried to send anywhere but this machine (all refused). */
-const elsewhere: string[] = [];
-/** What the pages' consoles reported as errors (a CSP refusal among them). */
-const consoleErrors: string[] = [];
-
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(method === 'GET' ? {} : { 'idempotency-key': uuidv7() }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-}
-
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  return page;
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${base}/app/customer/`);
-  await page.waitForURL(/\/app\/customer\/signin/);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** The statuses the order page lists under "So far", in order. */
-const timeline = (page: Page) =>
-  page
-    .getByTestId('order-timeline')
-    .locator('li')
-    .evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+const watch = pageWatch();
+const api = (method: string, path: string, token: string, body?: unknown) =>
+  apiCall(base, method, path, token, body);
+const newPage = () => newTabIn(context, watch);
+const signIn = (page: Page, email: string) => signInTo(page, base, 'customer', email);
+const timeline = orderTimeline;
 
 beforeAll(async () => {
   t = await startTestPlatform();
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   await seedDemoCity(t.platform.ctx, t.platform.databaseUrl);
   await t.tokenFor('customer'); // seeds the demo accounts
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking'],
-  });
-  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (new URL(url).hostname === '127.0.0.1') return route.continue();
-    elsewhere.push(url);
-    return route.abort();
-  });
+  browser = await launchChromium();
+  context = await localContext(browser, watch);
 });
 afterAll(async () => {
   await context?.close();
@@ -192,7 +155,7 @@ describe('the customer app', () => {
   });
 
   it('loaded nothing from outside this machine and broke no Content-Security-Policy', () => {
-    expect(elsewhere).toEqual([]);
-    expect(consoleErrors.filter((e) => /Content.Security.Policy/i.test(e))).toEqual([]);
+    expect(watch.elsewhere).toEqual([]);
+    expect(watch.consoleErrors.filter((e) => /Content.Security.Policy/i.test(e))).toEqual([]);
   });
 });

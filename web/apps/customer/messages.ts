@@ -54,7 +54,7 @@ export const messages = {
     submit: 'Sign in',
     busy: 'Signing in…',
     wrong: 'That email and password do not match an account.',
-    notCustomer: 'This app is for customers; sign in with a customer account.',
+    wrongRole: 'This app is for customers; sign in with a customer account.',
     demo: 'Demo: customer@demo.lastmile.dev, password lastmile-demo',
   },
   place: {
@@ -144,6 +144,8 @@ export const messages = {
     short: (picked: number) => `only ${picked} packed`,
     total: 'Total',
     deliverTo: 'Delivered to',
+    pin: 'PIN for the courier',
+    pinHint: 'Tell the courier this PIN at the door; only then is the bag handed over.',
   },
   status,
   problems,

@@ -10,7 +10,31 @@ import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
 import { OrderDetails } from './order-details.tsx';
 
+/** `GET /v1/orders/{id}/delivery` (the customer's view carries the handover PIN). */
+function HandoverPin({ orderId }: { orderId: string }) {
+  const delivery = useQuery({
+    queryKey: ['order', orderId, 'delivery'],
+    queryFn: () =>
+      unwrap(api.GET('/v1/orders/{id}/delivery', { params: { path: { id: orderId } } })),
+  });
+  const pin = delivery.data?.pin;
+  if (!pin) return null;
+  return (
+    <div className="card">
+      <p className="spread">
+        <span>{m.order.pin}</span>
+        <strong className="big" data-testid="order-pin">
+          {pin}
+        </strong>
+      </p>
+      <p className="muted">{m.order.pinHint}</p>
+    </div>
+  );
+}
+
 const ENDED = new Set(['delivered', 'canceled', 'failed', 'returned']);
+/** While a courier has the order, the customer has a PIN to give at the door. */
+const WITH_COURIER = new Set(['assigned', 'at_store', 'picked_up', 'at_dropoff']);
 
 /** `GET /v1/orders/{id}`: 404 for anyone's order but one's own. */
 const orderQuery = (id: string) => ({
@@ -72,6 +96,7 @@ function OrderPage() {
               ))}
             </ol>
           </div>
+          {WITH_COURIER.has(status) && <HandoverPin orderId={o.id} />}
           <OrderDetails order={o} />
           {status === 'payment_failed' && (
             <Checkout

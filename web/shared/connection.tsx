@@ -1,0 +1,31 @@
+import { useSyncExternalStore } from 'react';
+
+const subscribe = (fn: () => void) => {
+  window.addEventListener('online', fn);
+  window.addEventListener('offline', fn);
+  return () => {
+    window.removeEventListener('online', fn);
+    window.removeEventListener('offline', fn);
+  };
+};
+
+/** Whether the browser believes it has a network (false is sure; true may still be a dead link). */
+export const useBrowserOnline = () => useSyncExternalStore(subscribe, () => navigator.onLine);
+
+export type Link = 'online' | 'offline' | 'reconnecting';
+
+/**
+ * A banner while the app has no connection or is getting it back. Fixed over the page's bottom
+ * edge, so showing or hiding it moves nothing else.
+ */
+export function ConnectionBanner(p: {
+  link: Link;
+  words: { offline: string; reconnecting: string };
+}) {
+  if (p.link === 'online') return null;
+  return (
+    <p className="connection" role="status" data-testid="connection" data-link={p.link}>
+      {p.link === 'offline' ? p.words.offline : p.words.reconnecting}
+    </p>
+  );
+}
