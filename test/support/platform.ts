@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { uuidv7 } from 'uuidv7';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../src/cli/demo-seed.ts';
 import { allModules } from '../../src/modules/index.ts';
 import { type RunningPlatform, type StartOptions, startPlatform } from '../../src/platform/boot.ts';
@@ -18,6 +19,26 @@ export interface TestPlatform {
   tokenFor(role: (typeof DEMO_USERS)[number]['role'], which?: number): Promise<string>;
   request(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   stop(): Promise<void>;
+}
+
+/**
+ * Calls the platform as `token` (none: anonymous); a call other than GET carries a fresh
+ * Idempotency-Key, as the SDK sends one.
+ */
+export function callAs(
+  t: TestPlatform,
+  token: string | undefined,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: object,
+): Promise<LightMyRequestResponse> {
+  return t.request({
+    method,
+    url,
+    token,
+    ...(payload ? { payload } : {}),
+    headers: method === 'GET' ? {} : { 'idempotency-key': uuidv7() },
+  });
 }
 
 /**

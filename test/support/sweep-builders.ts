@@ -1,7 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { uuidv7 } from 'uuidv7';
 import { dispatchFor } from '../../src/modules/dispatch/index.ts';
-import { type TestPlatform, waitFor } from './platform.ts';
+import { callAs, type TestPlatform, waitFor } from './platform.ts';
 import type { Shop } from './shop.ts';
 import type { Side } from './sweep-tenants.ts';
 
@@ -20,20 +19,6 @@ export function sweepClock(): SweepClock {
   return { now: () => now, advance: (ms) => void (now += ms) };
 }
 
-const callWith = (
-  t: TestPlatform,
-  token: string | undefined,
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  payload?: object,
-) =>
-  t.request({
-    method,
-    url,
-    token,
-    ...(payload ? { payload } : {}),
-    headers: method === 'GET' ? {} : { 'idempotency-key': uuidv7() },
-  });
 export async function ok(
   res: Promise<LightMyRequestResponse>,
   what: string,
@@ -53,7 +38,7 @@ export type Call = (
 
 /** Calls on the platform as the given token; a non-GET carries a fresh Idempotency-Key. */
 export function sweepCall(t: TestPlatform): Call {
-  return (token, method, url, payload) => callWith(t, token, method, url, payload);
+  return (token, method, url, payload) => callAs(t, token, method, url, payload);
 }
 
 /** What the fixture's steps share while it is built. */

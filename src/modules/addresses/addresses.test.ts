@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { callAs, startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { openShop } from '../../../test/support/shop.ts';
 import { MAX_ADDRESSES } from './addresses.service.ts';
 
@@ -15,13 +15,7 @@ afterAll(async () => {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const call = (method: Method, url: string, token: string | undefined, payload?: object) =>
-  t.request({
-    method,
-    url,
-    token,
-    ...(payload ? { payload } : {}),
-    headers: method === 'GET' ? {} : { 'idempotency-key': uuidv7() },
-  });
+  callAs(t, token, method, url, payload);
 
 /** A new customer account (its own addresses, nobody else's). */
 async function signUp(): Promise<{ id: string; token: string }> {
