@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { offerPush } from './support/driver-push.ts';
 import { driversFor, seedDriverProfile } from '../src/modules/drivers/index.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from './support/platform.ts';
-import { openShop } from './support/shop.ts';
+import { openShop, paidOrderAt, type Shop } from './support/shop.ts';
 import { closeSockets, type Opened, openSocket, type Refused } from './support/socket-client.ts';
 
 // Who may open which WebSocket, by each way of signing in (Authorization, the bearer subprotocol,
@@ -18,21 +18,8 @@ let customerB: string;
 let orderOfA: string;
 let orderOfB: string;
 
-async function placeOrder(token: string, shop: Awaited<ReturnType<typeof openShop>>) {
-  const placed = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
-    token,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: shop.storeId,
-      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
-      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 1' },
-      payment: { card_token: 'tok_visa' },
-    },
-  });
-  expect(placed.statusCode).toBe(201);
-  return placed.json().id as string;
+async function placeOrder(token: string, shop: Shop) {
+  return (await paidOrderAt(t, shop, { token })).id;
 }
 
 async function driver() {

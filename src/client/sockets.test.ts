@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
-import { openShop } from '../../test/support/shop.ts';
+import { moveOrder, openShop, paidOrderAt } from '../../test/support/shop.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { seedDriverProfile } from '../modules/drivers/index.ts';
 import { handshake } from './socket-core.ts';
@@ -45,28 +45,8 @@ function recordingWebSocket() {
 
 async function placedOrder() {
   const shop = await openShop(t, { stock: [10], lat: 45 + Math.random(), lng: 7 });
-  const placed = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
-    token: customer,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: shop.storeId,
-      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
-      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 3' },
-      payment: { card_token: 'tok_visa' },
-    },
-  });
-  expect(placed.statusCode).toBe(201);
-  const id = placed.json().id as string;
-  const step = async (s: 'accept' | 'preparing') => {
-    const res = await t.request({
-      method: 'POST',
-      url: `/v1/orders/${id}/${s}`,
-      token: shop.storeToken,
-    });
-    expect(res.statusCode).toBe(200);
-  };
+  const { id } = await paidOrderAt(t, shop, { token: customer, address: 'Door 3' });
+  const step = (s: 'accept' | 'preparing') => moveOrder(t, shop, id, s);
   return { id, step, storeId: shop.storeId, storeToken: shop.storeToken };
 }
 

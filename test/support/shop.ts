@@ -1,4 +1,6 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { uuidv7 } from 'uuidv7';
+import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
 import { identityService } from '../../src/modules/identity/index.ts';
 import { inventoryFor } from '../../src/modules/inventory/index.ts';
@@ -84,4 +86,77 @@ export async function openShop(
     payload: { email, password: DEMO_PASSWORD },
   });
   return { storeId, storeToken: login.json().access_token, products, at };
+}
+
+export interface OrderAsk {
+  /** The customer's bearer token. */
+  token: string;
+  /** [product index in the shop, quantity] pairs; one of product 0 if not given. */
+  lines?: Array<[number, number]>;
+  card?: string;
+  /** How far north of the store the door is, in degrees (the distance prices the delivery). */
+  north?: number;
+  address?: string;
+}
+
+/** Places an order at the shop; the answer as it comes (a declined card answers 402). */
+export function orderAt(
+  t: TestPlatform,
+  shop: Shop,
+  ask: OrderAsk,
+): Promise<LightMyRequestResponse> {
+  return t.request({
+    method: 'POST',
+    url: '/v1/orders',
+    token: ask.token,
+    headers: { 'idempotency-key': uuidv7() },
+    payload: {
+      store_id: shop.storeId,
+      lines: (ask.lines ?? [[0, 1]]).map(([i, quantity]) => ({
+        product_id: shop.products[i]?.id,
+        quantity,
+      })),
+      delivery: {
+        lat: shop.at.lat + (ask.north ?? 0.01),
+        lng: shop.at.lng,
+        address: ask.address ?? 'Door 1',
+      },
+      payment: { card_token: ask.card ?? 'tok_visa' },
+    },
+  });
+}
+
+export interface PaidOrder {
+  id: string;
+  total: number;
+  /** The whole answer to the checkout. */
+  body: Record<string, unknown>;
+}
+
+/** An order at the shop, paid (the checkout answered 201). */
+export async function paidOrderAt(t: TestPlatform, shop: Shop, ask: OrderAsk): Promise<PaidOrder> {
+  const res = await orderAt(t, shop, ask);
+  expect(res.statusCode).toBe(201);
+  const body = res.json();
+  return { id: body.id, total: body.totals.total_minor, body };
+}
+
+export type StoreStep = 'accept' | 'preparing' | 'ready';
+
+/** The shop's staff moves the order on through `steps` in turn, each answering 200. */
+export async function moveOrder(
+  t: TestPlatform,
+  shop: Shop,
+  orderId: string,
+  ...steps: StoreStep[]
+) {
+  for (const step of steps) {
+    const res = await t.request({
+      method: 'POST',
+      url: `/v1/orders/${orderId}/${step}`,
+      token: shop.storeToken,
+      ...(step === 'ready' ? { payload: { picked: [] } } : {}),
+    });
+    expect(res.statusCode).toBe(200);
+  }
 }

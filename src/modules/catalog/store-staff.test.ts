@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 
 let t: TestPlatform;
 let ops: string;
@@ -33,20 +33,7 @@ const staffOf = (storeId: string, token: string) =>
   t.request({ method: 'GET', url: `/v1/stores/${storeId}/staff`, token });
 
 async function placeOrder(shop: Shop): Promise<string> {
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
-    token: customer,
-    headers: { 'idempotency-key': `staff-order-${uuidv7()}` },
-    payload: {
-      store_id: shop.storeId,
-      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
-      delivery: { lat: shop.at.lat + 0.005, lng: shop.at.lng, address: 'Door 1' },
-      payment: { card_token: 'tok_visa' },
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
+  return (await paidOrderAt(t, shop, { token: customer, north: 0.005 })).id;
 }
 
 describe('store staff accounts', () => {

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { moveOrder, openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 
 let t: TestPlatform;
 let shop: Shop;
@@ -20,26 +20,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-async function placeOrder(card = 'tok_visa') {
-  const [a, b] = shop.products as [Shop['products'][0], Shop['products'][0]];
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
+const placeOrder = () =>
+  paidOrderAt(t, shop, {
     token: customer,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: shop.storeId,
-      lines: [
-        { product_id: a.id, quantity: 2 },
-        { product_id: b.id, quantity: 1 },
-      ],
-      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Torstr. 1' },
-      payment: { card_token: card },
-    },
+    lines: [
+      [0, 2],
+      [1, 1],
+    ],
+    address: 'Torstr. 1',
   });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; totals: { total_minor: number } };
-}
 
 const receipt = (id: string, token = customer) =>
   t.request({ method: 'GET', url: `/v1/orders/${id}/receipt`, token });
@@ -64,11 +53,11 @@ describe('order receipts', () => {
       currency: 'EUR',
       store: { id: shop.storeId },
       delivered: null,
-      ordered: { subtotal_minor: 1300, total_minor: placed.totals.total_minor },
+      ordered: { subtotal_minor: 1300, total_minor: placed.total },
       payment: {
         method: { provider: 'fakepay', brand: 'visa', last4: '4242' },
         status: 'authorized',
-        authorized_minor: placed.totals.total_minor,
+        authorized_minor: placed.total,
         captured_minor: null,
         refunded_minor: 0,
         net_paid_minor: null,
@@ -98,8 +87,7 @@ describe('order receipts', () => {
   it('is final after delivery, charging only the packed goods, and shows refunds', async () => {
     const placed = await placeOrder();
     const a = shop.products[0]?.id as string;
-    expect((await act(placed.id, 'accept', shop.storeToken)).statusCode).toBe(200);
-    expect((await act(placed.id, 'preparing', shop.storeToken)).statusCode).toBe(200);
+    await moveOrder(t, shop, placed.id, 'accept', 'preparing');
     // One of the two units of A was missing, B was not found at all.
     const ready = await act(placed.id, 'ready', shop.storeToken, {
       picked: [
@@ -130,7 +118,7 @@ describe('order receipts', () => {
     expect(r.payment).toMatchObject({
       method: { brand: 'visa', last4: '4242' },
       status: 'captured',
-      authorized_minor: placed.totals.total_minor,
+      authorized_minor: placed.total,
       captured_minor: r.delivered.total_minor,
       net_paid_minor: r.delivered.total_minor,
     });

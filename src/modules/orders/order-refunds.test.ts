@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import { paymentsFor } from '../payments/index.ts';
 
 let t: TestPlatform;
@@ -25,23 +25,14 @@ afterAll(async () => t?.stop());
 
 /** An order of the customer at `shop`, authorized, and captured for `captureMinor` if given. */
 async function order(captureMinor?: number): Promise<{ id: string; total: number }> {
-  const placed = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
+  const { id, total } = await paidOrderAt(t, shop, {
     token: customer,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: shop.storeId,
-      lines: [{ product_id: shop.products[0]?.id, quantity: 2 }],
-      delivery: { lat: shop.at.lat + 0.005, lng: shop.at.lng, address: 'Door 1' },
-      payment: { card_token: 'tok_visa' },
-    },
+    lines: [[0, 2]],
+    north: 0.005,
   });
-  expect(placed.statusCode).toBe(201);
-  const { id, totals } = placed.json();
   if (captureMinor !== undefined)
     await paymentsFor(t.platform.ctx).capture({ orderId: id, amountMinor: captureMinor });
-  return { id, total: totals.total_minor };
+  return { id, total };
 }
 
 const refund = (orderId: string, token: string, body: object, key: string = uuidv7()) =>

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { moveOrder, openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { priceOrder } from './pricing.ts';
 
@@ -27,26 +27,16 @@ const call = (method: 'GET' | 'POST', url: string, token: string, payload?: obje
   t.request({ method, url, token, ...(payload ? { payload } : {}) });
 
 async function pickingOrder(s: Shop) {
-  const placed = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
+  const { id, total } = await paidOrderAt(t, s, {
     token: customer,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: s.storeId,
-      lines: [
-        { product_id: pid(s, 0), quantity: 2 },
-        { product_id: pid(s, 4), quantity: 1 },
-      ],
-      delivery: { lat: s.at.lat + 0.01, lng: s.at.lng, address: 'Door 5' },
-      payment: { card_token: 'tok_visa' },
-    },
+    lines: [
+      [0, 2],
+      [4, 1],
+    ],
+    address: 'Door 5',
   });
-  expect(placed.statusCode).toBe(201);
-  const id = placed.json().id as string;
-  for (const step of ['accept', 'preparing'])
-    expect((await call('POST', `/v1/orders/${id}/${step}`, s.storeToken)).statusCode).toBe(200);
-  return { id, total: placed.json().totals.total_minor as number };
+  await moveOrder(t, s, id, 'accept', 'preparing');
+  return { id, total };
 }
 const propose = (s: Shop, orderId: string, substitute: number, quantity = 2) =>
   call('POST', `/v1/orders/${orderId}/substitutions`, s.storeToken, {

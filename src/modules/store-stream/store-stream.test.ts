@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { moveOrder, openShop, orderAt, type Shop } from '../../../test/support/shop.ts';
 import {
   closeSockets,
   type Opened,
@@ -46,29 +46,9 @@ const seqs = (o: Opened) => logOf(o).map((m) => m.seq as number);
 const statuses = (o: Opened) => logOf(o).map((m) => m.status ?? m.type);
 
 async function place(s: Shop, card = 'tok_visa') {
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
-    token: customer,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: {
-      store_id: s.storeId,
-      lines: [{ product_id: s.products[0]?.id, quantity: 1 }],
-      delivery: { lat: s.at.lat + 0.01, lng: s.at.lng, address: 'Door 9' },
-      payment: { card_token: card },
-    },
-  });
+  const res = await orderAt(t, s, { token: customer, card, address: 'Door 9' });
   expect([201, 402]).toContain(res.statusCode);
   return (res.json().id ?? res.json().order_id) as string;
-}
-async function move(s: Shop, orderId: string, step: 'accept' | 'preparing' | 'ready') {
-  const res = await t.request({
-    method: 'POST',
-    url: `/v1/orders/${orderId}/${step}`,
-    token: s.storeToken,
-    ...(step === 'ready' ? { payload: { picked: [] } } : {}),
-  });
-  expect(res.statusCode).toBe(200);
 }
 
 describe("a store's live order stream", () => {
@@ -81,9 +61,7 @@ describe("a store's live order stream", () => {
         await waitFor(() => o.messages.find((m) => m.type === 'snapshot'), 5000, 'snapshot'),
       ).toMatchObject({ store_id: s.storeId, seq: 0, orders: [] });
     const id = await place(s);
-    await move(s, id, 'accept');
-    await move(s, id, 'preparing');
-    await move(s, id, 'ready');
+    await moveOrder(t, s, id, 'accept', 'preparing', 'ready');
     await waitFor(() => seqs(a).length === 4 && seqs(b).length === 4, 10_000, 'four moves');
     expect(seqs(a)).toEqual([1, 2, 3, 4]);
     expect(logOf(b)).toEqual(logOf(a));
@@ -106,13 +84,12 @@ describe("a store's live order stream", () => {
     const id = await place(s);
     await waitFor(() => seqs(first).length === 1, 10_000, 'the new order');
     first.ws.terminate();
-    await move(s, id, 'accept');
-    await move(s, id, 'preparing');
+    await moveOrder(t, s, id, 'accept', 'preparing');
     const resumed = await follow(s, '?after=1');
     await waitFor(() => seqs(resumed).length === 2, 10_000, 'what was missed');
     expect(seqs(resumed)).toEqual([2, 3]);
     expect(resumed.messages.some((m) => m.type === 'snapshot')).toBe(false);
-    await move(s, id, 'ready');
+    await moveOrder(t, s, id, 'ready');
     await waitFor(() => seqs(resumed).length === 3, 10_000, 'the live move');
     expect(statuses(resumed)).toEqual(['accepted', 'preparing', 'ready']);
 

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { openShop, orderAt, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import {
   ENDINGS,
   type Ending,
@@ -30,21 +30,9 @@ afterAll(async () => {
 });
 
 /** A paid order nobody has accepted yet: every later change comes from the test's events. */
-async function placeOrder(n: number): Promise<{ id: string; customer_id: string }> {
-  const placed = await t.request({
-    method: 'POST',
-    url: '/v1/orders',
-    token: customer,
-    headers: { 'idempotency-key': `streams-${n}-${uuidv7()}` },
-    payload: {
-      store_id: shop.storeId,
-      lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
-      delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 19' },
-      payment: { card_token: 'tok_visa' },
-    },
-  });
-  expect(placed.statusCode).toBe(201);
-  return placed.json() as { id: string; customer_id: string };
+async function placeOrder(): Promise<{ id: string; customer_id: string }> {
+  const { body } = await paidOrderAt(t, shop, { token: customer, address: 'Door 19' });
+  return body as { id: string; customer_id: string };
 }
 
 interface Read {
@@ -89,7 +77,7 @@ describe('tracking streams under interleaved store and driver steps', () => {
     const rnd = seeded(1919);
     const lifecycles: Array<{ orderId: string; ending: Ending; events: FollowedEvent[] }> = [];
     for (let n = 0; n < LIFECYCLES; n++) {
-      const order = await placeOrder(n);
+      const order = await placeOrder();
       const orderId = order.id;
       const ending = ENDINGS[n % ENDINGS.length] as Ending;
       const ids = {
@@ -131,7 +119,7 @@ describe('tracking streams under interleaved store and driver steps', () => {
 
   it('a step that overtook the one before it waits briefly for it: the stream shows both', async () => {
     const tracking = trackingFor(t.platform.ctx);
-    const order = await placeOrder(LIFECYCLES);
+    const order = await placeOrder();
     const events = lifecycleEvents(
       {
         orderId: order.id,
@@ -158,7 +146,7 @@ describe('tracking streams under interleaved store and driver steps', () => {
 
   it('pages the REST log by cursor: each page goes on where the last ended, the last says so', async () => {
     const tracking = trackingFor(t.platform.ctx);
-    const order = await placeOrder(LIFECYCLES + 1);
+    const order = await placeOrder();
     const ids = {
       orderId: order.id,
       storeId: shop.storeId,
@@ -195,17 +183,10 @@ describe('tracking streams under interleaved store and driver steps', () => {
   });
 
   it('follows a declined order waiting for another card: its status is payment_failed', async () => {
-    const declined = await t.request({
-      method: 'POST',
-      url: '/v1/orders',
+    const declined = await orderAt(t, shop, {
       token: customer,
-      headers: { 'idempotency-key': `streams-declined-${uuidv7()}` },
-      payload: {
-        store_id: shop.storeId,
-        lines: [{ product_id: shop.products[0]?.id, quantity: 1 }],
-        delivery: { lat: shop.at.lat + 0.01, lng: shop.at.lng, address: 'Door 19' },
-        payment: { card_token: 'tok_decline' },
-      },
+      card: 'tok_decline',
+      address: 'Door 19',
     });
     expect(declined.statusCode).toBe(402);
     const orderId = declined.json().order_id as string;
