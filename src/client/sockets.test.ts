@@ -14,8 +14,10 @@ import {
   openStoreOrdersSocket,
   openTrackingSocket,
   type StoreOrdersMessage,
+  type StoreOrdersSocket,
   SUBPROTOCOL,
   type TrackingMessage,
+  type TrackingSocket,
   type WebSocketClass,
 } from './index.ts';
 
@@ -43,6 +45,28 @@ function recordingWebSocket() {
   return { made, WebSocket: Recorded as unknown as WebSocketClass };
 }
 
+/** What a test reads of a socket's events. */
+interface Observed<M> {
+  on(event: 'message', fn: (m: M) => void): () => void;
+  on(event: 'open', fn: (o: { reconnected: boolean }) => void): () => void;
+}
+
+/** A socket opened on a recording WebSocket with quick reconnects, keeping what it got. */
+function recorded<M, S extends Observed<M>>(
+  open: (o: {
+    reconnect: { minDelayMs: number; maxDelayMs: number };
+    WebSocket: WebSocketClass;
+  }) => S,
+) {
+  const { made, WebSocket: Recorded } = recordingWebSocket();
+  const seen: M[] = [];
+  const opens: boolean[] = [];
+  const socket = open({ reconnect: { minDelayMs: 10, maxDelayMs: 50 }, WebSocket: Recorded });
+  socket.on('message', (m) => seen.push(m));
+  socket.on('open', (o) => opens.push(o.reconnected));
+  return { socket, made, seen, opens };
+}
+
 async function placedOrder() {
   const shop = await openShop(t, { stock: [10], lat: 45 + Math.random(), lng: 7 });
   const { id } = await paidOrderAt(t, shop, { token: customer, address: 'Door 3' });
@@ -56,18 +80,14 @@ const logSeqs = (seen: TrackingMessage[]) =>
 describe('the tracking socket', () => {
   it('resumes after a drop from the last seq it saw: no gap, no repeat', async () => {
     const order = await placedOrder();
-    const { made, WebSocket: Recorded } = recordingWebSocket();
-    const seen: TrackingMessage[] = [];
-    const opens: boolean[] = [];
-    const socket = openTrackingSocket({
-      baseUrl: base,
-      orderId: order.id,
-      auth: { token: customer, via: 'header' },
-      reconnect: { minDelayMs: 10, maxDelayMs: 50 },
-      WebSocket: Recorded,
-    });
-    socket.on('message', (m) => seen.push(m));
-    socket.on('open', (o) => opens.push(o.reconnected));
+    const { socket, made, seen, opens } = recorded<TrackingMessage, TrackingSocket>((o) =>
+      openTrackingSocket({
+        ...o,
+        baseUrl: base,
+        orderId: order.id,
+        auth: { token: customer, via: 'header' },
+      }),
+    );
     try {
       await socket.opened;
       await order.step('accept');
@@ -171,18 +191,14 @@ describe('socket sign-in as a browser does it', () => {
 describe("the store's order stream", () => {
   it('starts from a snapshot and resumes after a drop from the last seq: no gap, no repeat', async () => {
     const order = await placedOrder();
-    const { made, WebSocket: Recorded } = recordingWebSocket();
-    const seen: StoreOrdersMessage[] = [];
-    const opens: boolean[] = [];
-    const socket = openStoreOrdersSocket({
-      baseUrl: base,
-      storeId: order.storeId,
-      auth: { token: order.storeToken, via: 'protocol' },
-      reconnect: { minDelayMs: 10, maxDelayMs: 50 },
-      WebSocket: Recorded,
-    });
-    socket.on('message', (m) => seen.push(m));
-    socket.on('open', (o) => opens.push(o.reconnected));
+    const { socket, made, seen, opens } = recorded<StoreOrdersMessage, StoreOrdersSocket>((o) =>
+      openStoreOrdersSocket({
+        ...o,
+        baseUrl: base,
+        storeId: order.storeId,
+        auth: { token: order.storeToken, via: 'protocol' },
+      }),
+    );
     try {
       await socket.opened;
       // The order was paid before the socket opened: in the snapshot or as the log's first message.

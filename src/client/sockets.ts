@@ -41,10 +41,57 @@ interface Events<M> {
   close(): void;
 }
 
-export interface TrackingSocket extends Events<TrackingMessage> {
+/** A socket over a numbered log (`seq` 1, 2, 3…) that resumes after the newest `seq` it got. */
+interface LogSocket<M> extends Events<M> {
   /** The `seq` of the newest log message received: where a reconnect resumes. */
   readonly lastSeq: number;
 }
+
+/** How a log socket tells its log apart from the rest of what it receives. */
+interface LogStream<M extends { type: string }> {
+  /** The socket's path, resuming after `after`. */
+  path: (after: number) => string;
+  /** The types of the numbered log messages; others (heartbeats, positions) pass untouched. */
+  logged: readonly M['type'][];
+  /** A `snapshot` replaces what the client had: the log continues after its `seq`. */
+  snapshotMovesCursor: boolean;
+}
+
+/**
+ * Keeps a log socket open: a log message at or before the cursor is a repeat and dropped, and
+ * after a drop it reconnects with `?after=<last seq>`, so the log continues with no gap.
+ */
+function openLogSocket<M extends { type: string }>(
+  o: SocketOptions & { after?: number },
+  log: LogStream<M>,
+): LogSocket<M> {
+  let lastSeq = o.after ?? 0;
+  const seqOf = (m: M) => (m as M & { seq: number }).seq;
+  const socket = resilientSocket<M>({
+    ...o,
+    path: () => log.path(lastSeq),
+    accept: (m) => {
+      if (m.type === 'snapshot' && log.snapshotMovesCursor) {
+        lastSeq = seqOf(m);
+        return true;
+      }
+      if (!log.logged.includes(m.type)) return true;
+      if (seqOf(m) <= lastSeq) return false;
+      lastSeq = seqOf(m);
+      return true;
+    },
+  });
+  return {
+    on: socket.on,
+    opened: socket.opened,
+    close: socket.close,
+    get lastSeq() {
+      return lastSeq;
+    },
+  };
+}
+
+export type TrackingSocket = LogSocket<TrackingMessage>;
 
 /**
  * Follows one order live (`GET /v1/orders/{id}/track`): a snapshot on every connection, then the
@@ -55,31 +102,15 @@ export interface TrackingSocket extends Events<TrackingMessage> {
 export function openTrackingSocket(
   o: SocketOptions & { orderId: string; after?: number },
 ): TrackingSocket {
-  let lastSeq = o.after ?? 0;
-  const socket = resilientSocket<TrackingMessage>({
-    ...o,
-    path: () => `/v1/orders/${encodeURIComponent(o.orderId)}/track?after=${lastSeq}`,
-    accept: (m) => {
-      if (m.type !== 'status' && m.type !== 'eta' && m.type !== 'substitution') return true;
-      if (m.seq <= lastSeq) return false;
-      lastSeq = m.seq;
-      return true;
-    },
+  return openLogSocket<TrackingMessage>(o, {
+    path: (after) => `/v1/orders/${encodeURIComponent(o.orderId)}/track?after=${after}`,
+    logged: ['status', 'eta', 'substitution'],
+    snapshotMovesCursor: false,
   });
-  return {
-    on: socket.on,
-    opened: socket.opened,
-    close: socket.close,
-    get lastSeq() {
-      return lastSeq;
-    },
-  };
 }
 
-export interface StoreOrdersSocket extends Events<StoreOrdersMessage> {
-  /** The `seq` of the newest log message received (or of the last snapshot): where a reconnect resumes. */
-  readonly lastSeq: number;
-}
+/** `lastSeq` is also moved by a snapshot (the log continues after its `seq`). */
+export type StoreOrdersSocket = LogSocket<StoreOrdersMessage>;
 
 /**
  * Follows a store's orders live (`GET /v1/stores/{id}/orders/live`, the store's staff and ops): a
@@ -90,29 +121,11 @@ export interface StoreOrdersSocket extends Events<StoreOrdersMessage> {
 export function openStoreOrdersSocket(
   o: SocketOptions & { storeId: string; after?: number },
 ): StoreOrdersSocket {
-  let lastSeq = o.after ?? 0;
-  const socket = resilientSocket<StoreOrdersMessage>({
-    ...o,
-    path: () => `/v1/stores/${encodeURIComponent(o.storeId)}/orders/live?after=${lastSeq}`,
-    accept: (m) => {
-      if (m.type === 'snapshot') {
-        lastSeq = m.seq;
-        return true;
-      }
-      if (m.type !== 'order' && m.type !== 'waiting') return true;
-      if (m.seq <= lastSeq) return false;
-      lastSeq = m.seq;
-      return true;
-    },
+  return openLogSocket<StoreOrdersMessage>(o, {
+    path: (after) => `/v1/stores/${encodeURIComponent(o.storeId)}/orders/live?after=${after}`,
+    logged: ['order', 'waiting'],
+    snapshotMovesCursor: true,
   });
-  return {
-    on: socket.on,
-    opened: socket.opened,
-    close: socket.close,
-    get lastSeq() {
-      return lastSeq;
-    },
-  };
 }
 
 /** A message the driver channel refused (`type: "error"`), as an error. */

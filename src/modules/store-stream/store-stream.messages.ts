@@ -3,10 +3,14 @@ import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas
 import {
   type MessageOf,
   type SocketChannel,
-  type SocketCloseCode,
   socketMessage,
 } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
+import {
+  type Heartbeat,
+  HeartbeatMessage,
+  LOG_SOCKET_CLOSE,
+} from '../../platform/realtime/log-channel.ts';
 
 /** The order statuses the store's stream reports. */
 export const STREAM_ORDER_STATUSES = [
@@ -84,12 +88,6 @@ export const StoreWaitingMessage = socketMessage(
   'A paid order has waited two thirds of its accept window (`LASTMILE_ACCEPT_TIMEOUT_S`) without being accepted; at `accept_by` it is canceled. Logged: numbered by `seq` and replayed on resume.',
 );
 
-export const StoreHeartbeatMessage = socketMessage(
-  'heartbeat',
-  Strict({ type: Type.Literal('heartbeat'), at: DateTime }),
-  'Sent every 25 s so proxies keep the connection open; carries nothing else.',
-);
-
 /** The messages of the store's log: numbered, stored, replayed after the cursor. */
 export type StoreLogMessage =
   MessageOf<typeof StoreOrderMessage> | MessageOf<typeof StoreWaitingMessage>;
@@ -99,16 +97,7 @@ export type StoreLogEntry =
   | Omit<MessageOf<typeof StoreWaitingMessage>, 'seq'>;
 export type StoreSnapshot = MessageOf<typeof StoreSnapshotMessage>;
 /** What the socket sends. */
-export type StoreStreamOutgoing =
-  StoreLogMessage | StoreSnapshot | MessageOf<typeof StoreHeartbeatMessage>;
-
-export const STORE_STREAM_CLOSE = {
-  internal: {
-    code: 1011,
-    reason: 'internal error',
-    when: 'Reading the snapshot or the log failed; reconnect with `after`.',
-  },
-} satisfies Record<string, SocketCloseCode>;
+export type StoreStreamOutgoing = StoreLogMessage | StoreSnapshot | Heartbeat;
 
 /** Log messages a resume may replay; further behind, the client gets a snapshot instead. */
 export const MAX_REPLAY = 1000;
@@ -145,7 +134,7 @@ export const storeStreamChannel: SocketChannel = {
     '',
     'A caller who may not follow the store is refused before the upgrade with a plain HTTP 401, 403 (a customer, a driver, another store) or 404 (problem+json).',
   ].join('\n'),
-  sends: [StoreSnapshotMessage, StoreOrderMessage, StoreWaitingMessage, StoreHeartbeatMessage],
+  sends: [StoreSnapshotMessage, StoreOrderMessage, StoreWaitingMessage, HeartbeatMessage],
   receives: [],
-  closeCodes: Object.values(STORE_STREAM_CLOSE),
+  closeCodes: Object.values(LOG_SOCKET_CLOSE),
 };

@@ -5,6 +5,8 @@ import type { EventBus } from '../../platform/bus/port.ts';
 import { socketContract } from '../../platform/contract/socket-contract.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Strict, Uuid } from '../../platform/http/typed.ts';
+import { closeOnFailure } from '../../platform/realtime/log-channel.ts';
+import { logSender, serveResumableLog } from '../../platform/realtime/resumable-log.ts';
 import {
   type StoreLogMessage,
   type StoreStreamOutgoing,
@@ -12,18 +14,12 @@ import {
 } from './store-stream.messages.ts';
 import { type StoreStreamService, storeStreamTopic } from './store-stream.service.ts';
 
-const HEARTBEAT_MS = 25_000;
-/** A reader this far behind is cut (it resumes with `after`), so it cannot hold memory for everyone. */
-const DEAD_BYTES = 4 * 1024 * 1024;
-/** Log messages read per query when a subscriber catches up. */
-const REPLAY_PAGE = 500;
-
 const contract = socketContract(storeStreamChannel);
 
 /**
  * Serves one store stream socket (the caller was authorized before the upgrade): a snapshot when
  * the client starts or is too far behind, the log after its cursor, then live messages, in `seq`
- * order with no gap: the same queue discipline as the order tracking socket.
+ * order with no gap (see resumable-log.ts).
  */
 function serveStoreStream(
   socket: WebSocket,
@@ -33,60 +29,20 @@ function serveStoreStream(
   fail: (err: unknown) => void,
 ): void {
   const { stream } = deps;
-  let lastSeq = after;
-  const send = (msg: StoreStreamOutgoing) => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > DEAD_BYTES) return socket.terminate();
-    contract.sent(msg);
-    socket.send(JSON.stringify(msg));
-  };
-  const emit = (m: StoreLogMessage) => {
-    if (m.seq <= lastSeq) return;
-    lastSeq = m.seq;
-    send(m);
-  };
-  const catchUp = async (upTo: number) => {
-    for (;;) {
-      const page = await stream.messagesAfter(storeId, lastSeq, REPLAY_PAGE);
-      for (const m of page) emit(m);
-      if (page.length < REPLAY_PAGE || lastSeq >= upTo) return;
-    }
-  };
-  // One queue for the snapshot, the replay and the live messages: a live message waits behind the
-  // replay, and one ahead of the cursor first fetches the gap from the log (message k is announced
-  // after its commit and numbered under the store's row lock, so all before k are in the log).
-  let queue = Promise.resolve();
-  const enqueue = (step: () => Promise<void>) => {
-    queue = queue
-      .then(async () => {
-        if (socket.readyState === socket.OPEN) await step();
-      })
-      .catch(fail);
-  };
-  // Listen first, then read: nothing announced in between is lost (it waits in the queue).
-  const live = deps.bus.listen(storeStreamTopic(storeId), (data) => {
-    const m = data as StoreLogMessage;
-    enqueue(async () => {
-      if (m.seq > lastSeq + 1) await catchUp(m.seq - 1);
-      emit(m);
-    });
-  });
-  const heartbeat = setInterval(
-    () => send({ type: 'heartbeat', at: new Date().toISOString() }),
-    HEARTBEAT_MS,
-  );
-  heartbeat.unref();
-  socket.on('close', () => {
-    clearInterval(heartbeat);
-    void live.close();
-  });
-  enqueue(async () => {
-    if (!(await stream.canResume(storeId, after))) {
+  const send = logSender<StoreStreamOutgoing>(socket, contract);
+  serveResumableLog<StoreLogMessage>(socket, {
+    bus: deps.bus,
+    topic: storeStreamTopic(storeId),
+    after,
+    send,
+    read: (from, limit) => stream.messagesAfter(storeId, from, limit),
+    start: async () => {
+      if (await stream.canResume(storeId, after)) return;
       const snapshot = await stream.snapshot(storeId);
       send(snapshot);
-      lastSeq = snapshot.seq;
-    }
-    await catchUp(Number.POSITIVE_INFINITY);
+      return snapshot.seq;
+    },
+    fail,
   });
 }
 
@@ -120,10 +76,8 @@ export async function storeStreamRoutes(
       },
     },
     (socket: WebSocket, req) => {
-      serveStoreStream(socket, deps, req.params.id, Number(req.query.after ?? 0), (err) => {
-        req.log.warn({ err }, 'store stream socket failed');
-        socket.close(1011, 'internal error');
-      });
+      const fail = closeOnFailure(socket, req.log, 'store stream');
+      serveStoreStream(socket, deps, req.params.id, Number(req.query.after ?? 0), fail);
     },
   );
 }

@@ -3,10 +3,14 @@ import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas
 import {
   type MessageOf,
   type SocketChannel,
-  type SocketCloseCode,
   socketMessage,
 } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
+import {
+  type Heartbeat,
+  HeartbeatMessage,
+  LOG_SOCKET_CLOSE,
+} from '../../platform/realtime/log-channel.ts';
 import { STREAM_STATUSES, type TrackingStatus } from './tracking-status.ts';
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(STREAM_STATUSES);
@@ -106,12 +110,6 @@ export const PositionMessage = socketMessage(
   "The driver's newest position, at most one a second; not logged, and skipped while the client reads slowly.",
 );
 
-export const HeartbeatMessage = socketMessage(
-  'heartbeat',
-  Strict({ type: Type.Literal('heartbeat'), at: DateTime }),
-  'Sent every 25 s so proxies keep the connection open; carries nothing else.',
-);
-
 /** Messages of the order's log: numbered, stored, replayed after the cursor. */
 export type TrackingMessage =
   | MessageOf<typeof StatusMessage>
@@ -122,16 +120,7 @@ export type TrackingOutgoing =
   | TrackingMessage
   | MessageOf<typeof SnapshotMessage>
   | MessageOf<typeof PositionMessage>
-  | MessageOf<typeof HeartbeatMessage>;
-
-/** The close codes of the tracking socket. */
-export const TRACKING_CLOSE = {
-  internal: {
-    code: 1011,
-    reason: 'internal error',
-    when: 'Reading the snapshot or the log failed; reconnect with `after`.',
-  },
-} satisfies Record<string, SocketCloseCode>;
+  | Heartbeat;
 
 export const trackingSocketChannel: SocketChannel = {
   id: 'orderTracking',
@@ -174,5 +163,5 @@ export const trackingSocketChannel: SocketChannel = {
     HeartbeatMessage,
   ],
   receives: [],
-  closeCodes: Object.values(TRACKING_CLOSE),
+  closeCodes: Object.values(LOG_SOCKET_CLOSE),
 };

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { ok, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { closeOnFailure } from '../../platform/realtime/log-channel.ts';
 import { etaView } from './tracking-eta.ts';
 import { serveTracking } from './tracking-socket.ts';
 import type { TrackingService } from './tracking.service.ts';
@@ -124,10 +125,8 @@ export async function trackingRoutes(
     },
     (socket: WebSocket, req) => {
       const after = Number(req.query.after ?? 0);
-      serveTracking(socket, deps, callerOf(req), req.params.id, after, (err) => {
-        req.log.warn({ err }, 'tracking socket failed');
-        socket.close(1011, 'internal error');
-      });
+      const fail = closeOnFailure(socket, req.log, 'tracking');
+      serveTracking(socket, deps, callerOf(req), req.params.id, after, fail);
     },
   );
 }
