@@ -1,3 +1,4 @@
+import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { MessageOf } from '../../platform/contract/socket-contract.ts';
 import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
@@ -17,6 +18,14 @@ export type LogEntry =
   | Omit<MessageOf<typeof SubstitutionMessage>, 'seq'>;
 
 /** Live topic of one order's tracking messages. */
+/**
+ * What a caller is shown of an order's log: its courier is not shown the store's substitutes (the
+ * customer and the store settle those, and a courier never sees the order's lines or prices), so
+ * the courier's `seq` numbers jump over them.
+ */
+export const shownTo = (by: Principal, m: TrackingMessage): boolean =>
+  !(by.role === 'driver' && m.type === 'substitution');
+
 export const trackingTopic = (orderId: string) => `tracking.${orderId}`;
 
 /**

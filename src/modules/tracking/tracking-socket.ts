@@ -8,7 +8,7 @@ import {
   serveResumableLog,
 } from '../../platform/realtime/resumable-log.ts';
 import { positionTopic } from '../drivers/index.ts';
-import { type TrackingMessage, trackingTopic } from './tracking-log.ts';
+import { shownTo, type TrackingMessage, trackingTopic } from './tracking-log.ts';
 import type { TrackingService } from './tracking.service.ts';
 import { type TrackingOutgoing, trackingSocketChannel } from './tracking-socket.messages.ts';
 
@@ -95,6 +95,7 @@ export function serveTracking(
     after,
     send,
     read: (from, limit) => tracking.messagesAfter(orderId, from, limit),
+    shown: (m) => shownTo(by, m),
     start: async () => {
       const row = await tracking.access(by, orderId);
       send(await tracking.snapshot(row));

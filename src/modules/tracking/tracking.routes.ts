@@ -9,6 +9,7 @@ import { ok, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { closeOnFailure } from '../../platform/realtime/log-channel.ts';
 import { etaView } from './tracking-eta.ts';
+import { shownTo } from './tracking-log.ts';
 import { serveTracking } from './tracking-socket.ts';
 import type { TrackingService } from './tracking.service.ts';
 import { OrderEta, TrackingFeed } from './tracking.schemas.ts';
@@ -51,11 +52,11 @@ async function readFeed(
   const row = await tracking.access(by, orderId);
   const snapshot = await tracking.snapshot(row);
   const read = await tracking.messagesAfter(row.order_id, after, q.limit + 1);
-  const items = read.slice(0, q.limit);
-  const last = items.at(-1);
+  const page = read.slice(0, q.limit);
+  const last = page.at(-1);
   return {
     snapshot,
-    items,
+    items: page.filter((m) => shownTo(by, m)),
     next_cursor: read.length > q.limit && last ? String(last.seq) : null,
   };
 }

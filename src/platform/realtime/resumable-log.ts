@@ -54,6 +54,11 @@ export interface ResumableLog<M extends LogMessage> {
    * when it moved the cursor (a snapshot that replaces what the client had), else nothing.
    */
   start: () => Promise<number | void>;
+  /**
+   * Whether this reader is shown a message of the log (all by default). One it is not shown still
+   * moves its cursor: its `seq` numbers then jump over it.
+   */
+  shown?: (m: M) => boolean;
   /** Called with each log message once it is sent. */
   sent?: (m: M) => void;
   /** Called when the socket closes. */
@@ -69,6 +74,7 @@ export function serveResumableLog<M extends LogMessage>(socket: WebSocket, o: Re
   const emit = (m: M) => {
     if (m.seq <= lastSeq) return;
     lastSeq = m.seq;
+    if (o.shown && !o.shown(m)) return;
     o.send(m);
     o.sent?.(m);
   };
