@@ -14,7 +14,7 @@ const CHUNK = 200;
  * before, so an error's line in a part maps back to the file's.
  */
 function parts(csv: string): Array<{ body: string; offset: number; lines: number }> {
-  const all = csv.split(/\r?\n/);
+  const all = csv.replace(/(\r?\n)+$/, '').split(/\r?\n/);
   const header = all[0] ?? '';
   const out: Array<{ body: string; offset: number; lines: number }> = [];
   for (let i = 1; i < all.length; i += CHUNK) {
