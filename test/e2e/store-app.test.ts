@@ -36,6 +36,11 @@ let driverCtx: BrowserContext;
 let storePage: Page;
 let driverPage: Page;
 let store: Point;
+interface Product {
+  id: string;
+  sku: string;
+  price: { amount_minor: number };
+}
 const watch = pageWatch();
 const api = (method: string, path: string, token: string, body?: unknown) =>
   apiCall(base, method, path, token, body);
@@ -132,6 +137,61 @@ describe('the store app', () => {
     await storePage.getByRole('link', { name: 'Orders' }).click();
     await storePage.getByText('No open orders').waitFor();
     await customer.close();
+  });
+
+  it('picks a short line, proposes a substitute and sees the answer live', async () => {
+    const customer = await t.tokenFor('customer');
+    const shelf = await api('GET', `/v1/stores/${DEMO_STORE_ID}/products?limit=20`, customer);
+    const items = shelf.body.items as Array<{ available: number; product: Product }>;
+    // A line and a cheaper substitute: the payment authorized covers the swap.
+    const byPrice = items
+      .filter((i) => i.available >= 5)
+      .map((i) => i.product)
+      .sort((x, y) => y.price.amount_minor - x.price.amount_minor);
+    const [a, b] = [byPrice[0], byPrice[byPrice.length - 1]];
+    const placed = await api('POST', '/v1/orders', customer, {
+      store_id: DEMO_STORE_ID,
+      lines: [{ product_id: a?.id, quantity: 2 }],
+      delivery: { ...north(store, 4), address: 'Probeweg 4' },
+      payment: { card_token: 'tok_visa' },
+    });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.id as string;
+
+    await storePage.getByRole('link', { name: 'Orders' }).click();
+    await storePage.locator(`[data-testid="queue"] li[data-order-id="${orderId}"] a`).click();
+    await storePage.getByRole('button', { name: 'Accept' }).click();
+    await storePage.getByRole('button', { name: 'Start picking' }).click();
+    const line = storePage.locator(`[data-testid="pick-line"][data-sku="${a?.sku}"]`);
+    await line.getByRole('spinbutton').fill('1');
+    expect(await line.getAttribute('data-short')).toBe('true');
+    await line.getByLabel('Substitute product').selectOption(b?.id ?? '');
+    await line.getByLabel('Units of the substitute').fill('1');
+    await line.getByRole('button', { name: 'Propose' }).click();
+    const subs = storePage.getByTestId('substitutions');
+    await subs
+      .locator('li[data-status="proposed"]')
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\n${await storePage.locator('main').innerText()}`);
+      });
+
+    // The customer says yes (over the API): the store's screen shows it without a reload.
+    const proposed = await api('GET', `/v1/orders/${orderId}/substitutions`, customer);
+    const subId = (proposed.body as unknown as Array<{ id: string }>)[0]?.id;
+    const answer = `/v1/orders/${orderId}/substitutions/${subId}/accept`;
+    expect((await api('POST', answer, customer, {})).status).toBe(200);
+    await subs.locator('li[data-status="accepted"]').waitFor({ timeout: 10_000 });
+    await storePage.locator(`[data-testid="pick-line"][data-sku="${b?.sku}"]`).waitFor();
+
+    await storePage.getByRole('button', { name: 'Mark ready' }).click();
+    await expect
+      .poll(() => storePage.getByTestId('order-status').getAttribute('data-status'))
+      .toBe('ready');
+    const order = await api('GET', `/v1/orders/${orderId}`, customer);
+    const lines = order.body.lines as Array<{ product_id: string; picked_quantity: number }>;
+    expect(lines.find((l) => l.product_id === a?.id)?.picked_quantity).toBe(1);
+    expect(lines.find((l) => l.product_id === b?.id)?.picked_quantity).toBe(1);
   });
 
   it('imports a stock CSV: the good lines land, the bad one is shown with its line', async () => {

@@ -15,6 +15,8 @@ const problems: ProblemMessages = {
   NOT_FOUND: 'Not found.',
   CONFLICT: 'That is no longer possible: the order or the stock changed meanwhile.',
   OUT_OF_STOCK: 'Not enough of that product in stock.',
+  OVER_AUTHORIZED:
+    'That would cost more than the customer’s payment covers. Choose a cheaper substitute or fewer units.',
   RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
   OVERLOADED: 'lastmile is very busy right now. Please try again in a moment.',
   DEPENDENCY_UNAVAILABLE: 'lastmile is briefly unavailable. Please try again in a moment.',
