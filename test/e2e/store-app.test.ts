@@ -21,8 +21,9 @@ import {
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The store app in a real browser: a whole order through the three apps only (the customer
-// orders and pays, the store sees it arrive live and packs it, the driver brings it), a stock
-// CSV with a bad line, and a store pausing while a customer is about to pay.
+// orders and pays, the store sees it arrive live and packs it, the driver brings it), a short
+// line with a substitute the customer answers, an order left waiting too long and rejected, a
+// stock CSV with a bad line, and a store pausing while a customer is about to pay.
 
 const STORE = DEMO_USERS.find((u) => u.role === 'store')?.email ?? '';
 const DRIVER = DEMO_USERS.find((u) => u.role === 'driver')?.email ?? '';
@@ -58,7 +59,12 @@ const driver = driverSteps({
 
 beforeAll(async () => {
   t = await startTestPlatform({
-    env: { LASTMILE_DISPATCH_STRATEGY: 'greedy', LASTMILE_LOCATION_HISTORY_S: '0' },
+    env: {
+      LASTMILE_DISPATCH_STRATEGY: 'greedy',
+      LASTMILE_LOCATION_HISTORY_S: '0',
+      // Waiting too long after two thirds of it (10 s): the queue's highlight within a test.
+      LASTMILE_ACCEPT_TIMEOUT_S: '15',
+    },
   });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   await seedDemoCity(t.platform.ctx, t.platform.databaseUrl);
@@ -192,6 +198,40 @@ describe('the store app', () => {
     const lines = order.body.lines as Array<{ product_id: string; picked_quantity: number }>;
     expect(lines.find((l) => l.product_id === a?.id)?.picked_quantity).toBe(1);
     expect(lines.find((l) => l.product_id === b?.id)?.picked_quantity).toBe(1);
+  });
+
+  it('marks an order waiting too long, and rejects it with a reason', async () => {
+    const customer = await t.tokenFor('customer');
+    const shelf = await api('GET', `/v1/stores/${DEMO_STORE_ID}/products?limit=1`, customer);
+    const item = (shelf.body.items as Array<{ product: Product }>)[0]?.product;
+    const placed = await api('POST', '/v1/orders', customer, {
+      store_id: DEMO_STORE_ID,
+      lines: [{ product_id: item?.id, quantity: 1 }],
+      delivery: { ...north(store, 4), address: 'Probeweg 4' },
+      payment: { card_token: 'tok_visa' },
+    });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.id as string;
+
+    await storePage.getByRole('link', { name: 'Orders' }).click();
+    const row = storePage.locator(`[data-testid="queue"] li[data-order-id="${orderId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-waiting')).toBe('false');
+    await expect.poll(() => row.getAttribute('data-waiting'), { timeout: 15_000 }).toBe('true');
+    expect(await row.getByTestId('waiting').innerText()).toBe('Waiting too long');
+
+    await row.getByRole('link', { name: 'Open' }).click();
+    await storePage.getByLabel('Reason to reject').fill('Out of bags today');
+    await storePage.getByRole('button', { name: 'Reject' }).click();
+    await expect
+      .poll(() => storePage.getByTestId('order-status').getAttribute('data-status'))
+      .toBe('canceled');
+    const order = await api('GET', `/v1/orders/${orderId}`, customer);
+    expect(order.body.reason).toContain('Out of bags today');
+    // Rejected: it left the queue.
+    await storePage.getByRole('link', { name: 'Orders' }).click();
+    await storePage.getByTestId('queue').waitFor();
+    await expect.poll(() => row.count()).toBe(0);
   });
 
   it('imports a stock CSV: the good lines land, the bad one is shown with its line', async () => {
