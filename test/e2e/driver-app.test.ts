@@ -12,6 +12,13 @@ import {
   pageWatch,
   signIn,
 } from '../support/browser.ts';
+import {
+  customerOrders,
+  driverSteps,
+  north,
+  phoneAt,
+  type Point,
+} from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The driver app in a real browser beside the customer app: a whole order with the driver's
@@ -21,13 +28,6 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 const DRIVER = DEMO_USERS.find((u) => u.role === 'driver')?.email ?? '';
 const DRIVER_ID = DEMO_DRIVER_IDS[0];
-/** Degrees of latitude per 100 m, near enough. */
-const HM = 0.0009;
-
-interface Point {
-  lat: number;
-  lng: number;
-}
 
 let t: TestPlatform;
 let base: string;
@@ -39,79 +39,26 @@ let store: Point;
 const watch = pageWatch();
 const api = (method: string, path: string, token: string, body?: unknown) =>
   apiCall(base, method, path, token, body);
-const north = (p: Point, hundredMetres: number): Point => ({
-  lat: p.lat + hundredMetres * HM,
-  lng: p.lng,
-});
-/** Where the phone says it is (Playwright's geolocation override). */
-const phoneAt = (p: Point) => ({ latitude: p.lat, longitude: p.lng, accuracy: 10 });
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const { moveTo, takeOffer, collect, handOver, step } = driverSteps({
+  get base() {
+    return base;
+  },
+  get context() {
+    return driverCtx;
+  },
+  page: () => driverPage,
+  opsToken: () => t.tokenFor('ops'),
+  store: () => store,
+});
 
-/** The driver's position as lastmile has it (ops' view of the driver). */
-async function lastPosition(): Promise<Point | null> {
-  const d = await api('GET', `/v1/drivers/${DRIVER_ID}`, await t.tokenFor('ops'));
-  return (d.body.last_position as Point | null) ?? null;
-}
-
-/** The phone moves to `p`; resolves once the app's report of it reached lastmile. */
-async function moveTo(p: Point): Promise<void> {
-  await driverCtx.setGeolocation(phoneAt(p));
-  await expect
-    .poll(
-      async () => {
-        const at = await lastPosition();
-        return at !== null && Math.abs(at.lat - p.lat) < 1e-6 && Math.abs(at.lng - p.lng) < 1e-6;
-      },
-      { timeout: 12_000, interval: 250 },
-    )
-    .toBe(true);
-}
-
-/** The store moves the order to ready over the API (until the store app exists). */
+/** The store moves the order to ready over the API (store-app.test.ts does it in its app). */
 async function storeGetsReady(orderId: string): Promise<void> {
   const token = await t.tokenFor('store');
   for (const action of ['accept', 'preparing', 'ready']) {
     const moved = await api('POST', `/v1/orders/${orderId}/${action}`, token, {});
     expect(moved.status, `${action}: ${JSON.stringify(moved.body)}`).toBe(200);
   }
-}
-
-/** The button of a step of the trip screen (`arrived-at-store`, …). */
-const step = (name: string) =>
-  driverPage.locator(`[data-testid="step"][data-step="${name}"]`).getByRole('button');
-
-/** The offer arrives on the driver's shift screen; the driver takes it. */
-async function takeOffer(): Promise<void> {
-  const offer = driverPage.getByTestId('offer');
-  await offer.waitFor({ timeout: 15_000 });
-  expect(await offer.getByTestId('offer-countdown').innerText()).toMatch(/\d+ s to answer/);
-  expect(await offer.getByTestId('offer-pay').innerText()).toMatch(/€/);
-  expect(await offer.getByTestId('offer-pickup').innerText()).toMatch(/\d+ m/);
-  expect(await offer.getByTestId('offer-dropoff').innerText()).toMatch(/\d+ m/);
-  await offer.getByRole('button', { name: 'Accept' }).click();
-  await driverPage.waitForURL(/\/app\/driver\/trip$/);
-}
-
-/** At the store: arrived, then picked up. */
-async function collect(): Promise<void> {
-  await moveTo(store);
-  await step('arrived-at-store').click();
-  await step('picked-up').click();
-  await driverPage.locator('[data-kind="dropoff"][data-status="picked_up"]').waitFor();
-}
-
-async function handOver(pin: string): Promise<void> {
-  await driverPage.getByLabel('Customer’s PIN').fill(pin);
-  // The demo shelf has age-restricted products: the driver confirms the age where asked.
-  const age = driverPage.getByLabel(/checked the customer’s ID/);
-  if (await age.count()) await age.check();
-  await driverPage.getByRole('button', { name: 'Hand over' }).click();
-  await driverPage
-    .getByTestId('no-trip')
-    .waitFor({ timeout: 10_000 })
-    .catch(async (err: unknown) => {
-      throw new Error(`${String(err)}\n${await driverPage.locator('main').innerText()}`);
-    });
 }
 
 beforeAll(async () => {
@@ -136,26 +83,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** The customer signs in, picks a door by its coordinates, shops at the demo store and pays. */
-async function customerOrders(page: Page, door: Point): Promise<string> {
-  await signIn(page, base, 'customer', DEMO_USERS[0].email);
-  await page.waitForURL(/\/app\/customer\/place$/);
-  await page.getByLabel('Latitude').fill(String(door.lat));
-  await page.getByLabel('Longitude').fill(String(door.lng));
-  await page.getByLabel('Address for the courier').fill('Probeweg 6');
-  await page.getByRole('button', { name: 'Deliver here' }).click();
-  await page.waitForURL(/\/app\/customer\/stores$/);
-  await page.goto(`${base}/app/customer/stores/${DEMO_STORE_ID}`);
-  const first = page.getByTestId('product').first();
-  await first.getByRole('button').click();
-  await first.getByText('1 in cart').waitFor();
-  await page.getByRole('link', { name: 'Cart' }).click();
-  await page.getByLabel('Card').selectOption('tok_visa');
-  await page.getByRole('button', { name: /^Pay / }).click();
-  await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
-  return page.url().split('/').pop() as string;
-}
-
 describe('the driver app', () => {
   it('takes a whole order to the door while the customer follows it live', async () => {
     driverPage = await newPage(driverCtx, watch);
@@ -178,7 +105,7 @@ describe('the driver app', () => {
 
     const door = north(store, 6);
     const customer = await newPage(customerCtx, watch);
-    const orderId = await customerOrders(customer, door);
+    const orderId = await customerOrders(customer, base, door);
     const status = customer.getByTestId('order-status');
     await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
     await storeGetsReady(orderId);

@@ -1,0 +1,115 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
+import { DEMO_DRIVER_IDS, DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import { apiCall, signIn } from './browser.ts';
+
+// The steps the browser suites share: a customer ordering in the customer app, and a driver
+// working a job in the driver app while the phone's position is moved by the test.
+
+export interface Point {
+  lat: number;
+  lng: number;
+}
+
+/** Degrees of latitude per 100 m, near enough. */
+const HM = 0.0009;
+
+export const north = (p: Point, hundredMetres: number): Point => ({
+  lat: p.lat + hundredMetres * HM,
+  lng: p.lng,
+});
+
+/** Where the phone says it is (Playwright's geolocation override). */
+export const phoneAt = (p: Point) => ({ latitude: p.lat, longitude: p.lng, accuracy: 10 });
+
+/** The customer signs in, picks a door by its coordinates, shops at the demo store and pays. */
+export async function customerOrders(page: Page, base: string, door: Point): Promise<string> {
+  await signIn(page, base, 'customer', DEMO_USERS[0].email);
+  await page.waitForURL(/\/app\/customer\/place$/);
+  await page.getByLabel('Latitude').fill(String(door.lat));
+  await page.getByLabel('Longitude').fill(String(door.lng));
+  await page.getByLabel('Address for the courier').fill('Probeweg 6');
+  await page.getByRole('button', { name: 'Deliver here' }).click();
+  await page.waitForURL(/\/app\/customer\/stores$/);
+  await page.goto(`${base}/app/customer/stores/${DEMO_STORE_ID}`);
+  const first = page.getByTestId('product').first();
+  await first.getByRole('button').click();
+  await first.getByText('1 in cart').waitFor();
+  await page.getByRole('link', { name: 'Cart' }).click();
+  await page.getByLabel('Card').selectOption('tok_visa');
+  await page.getByRole('button', { name: /^Pay / }).click();
+  await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
+  return page.url().split('/').pop() as string;
+}
+
+/**
+ * The demo driver's phone in the driver app: `page` is signed in on `context` (with geolocation
+ * allowed); `opsToken` reads where lastmile has the driver.
+ */
+export function driverSteps(o: {
+  base: string;
+  context: BrowserContext;
+  page: () => Page;
+  opsToken: () => Promise<string>;
+  store: () => Point;
+}) {
+  const lastPosition = async (): Promise<Point | null> => {
+    const d = await apiCall(o.base, 'GET', `/v1/drivers/${DEMO_DRIVER_IDS[0]}`, await o.opsToken());
+    return (d.body.last_position as Point | null) ?? null;
+  };
+  const step = (name: string) =>
+    o.page().locator(`[data-testid="step"][data-step="${name}"]`).getByRole('button');
+  const steps = {
+    step,
+    /** The phone moves to `p`; resolves once the app's report of it reached lastmile. */
+    async moveTo(p: Point): Promise<void> {
+      await o.context.setGeolocation(phoneAt(p));
+      await expect
+        .poll(
+          async () => {
+            const at = await lastPosition();
+            return (
+              at !== null && Math.abs(at.lat - p.lat) < 1e-6 && Math.abs(at.lng - p.lng) < 1e-6
+            );
+          },
+          { timeout: 12_000, interval: 250 },
+        )
+        .toBe(true);
+    },
+    /** The offer arrives on the driver's shift screen; the driver takes it. */
+    async takeOffer(): Promise<void> {
+      const page = o.page();
+      const offer = page.getByTestId('offer');
+      await offer.waitFor({ timeout: 15_000 });
+      expect(await offer.getByTestId('offer-countdown').innerText()).toMatch(/\d+ s to answer/);
+      expect(await offer.getByTestId('offer-pay').innerText()).toMatch(/€/);
+      expect(await offer.getByTestId('offer-pickup').innerText()).toMatch(/\d+ m/);
+      expect(await offer.getByTestId('offer-dropoff').innerText()).toMatch(/\d+ m/);
+      await offer.getByRole('button', { name: 'Accept' }).click();
+      await page.waitForURL(/\/app\/driver\/trip$/);
+    },
+    /** At the store: arrived, then picked up. */
+    async collect(): Promise<void> {
+      await steps.moveTo(o.store());
+      await step('arrived-at-store').click();
+      await step('picked-up').click();
+      await o.page().locator('[data-kind="dropoff"][data-status="picked_up"]').waitFor();
+    },
+    /** At the door: the customer's PIN (and the age check where asked), then done. */
+    async handOver(pin: string): Promise<void> {
+      const page = o.page();
+      await page.getByLabel('Customer’s PIN').fill(pin);
+      const age = page.getByLabel(/checked the customer’s ID/);
+      if (await age.count()) await age.check();
+      await page.getByRole('button', { name: 'Hand over' }).click();
+      await page
+        .getByTestId('no-trip')
+        .waitFor({ timeout: 10_000 })
+        .catch(async (err: unknown) => {
+          throw new Error(`${String(err)}\n${await page.locator('main').innerText()}`);
+        });
+    },
+  };
+  return steps;
+}
