@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import type { UserConfig } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
 import { serviceWorker } from './pwa.ts';
 
 // How one web app is built (`web/build.ts` builds each folder of web/apps) and served by the dev
@@ -11,6 +11,33 @@ import { serviceWorker } from './pwa.ts';
 
 export const WEB = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(WEB);
+
+/**
+ * What every app's page has around its title and entry (all its index.html names): the head's
+ * metadata, the web manifest and icons of an installable app, and the `#root` the app renders in.
+ */
+function pageHead(base: string, installable: boolean): Plugin {
+  const head = (tag: string, attrs: Record<string, string>) =>
+    ({ tag, attrs, injectTo: 'head-prepend' }) as const;
+  const viewport = `width=device-width, initial-scale=1${installable ? ', viewport-fit=cover' : ''}`;
+  return {
+    name: 'lastmile-page-head',
+    transformIndexHtml: () => [
+      head('meta', { charset: 'utf-8' }),
+      head('meta', { name: 'viewport', content: viewport }),
+      head('meta', { name: 'color-scheme', content: 'light' }),
+      head('meta', { name: 'theme-color', content: '#0a6c4f' }),
+      ...(installable
+        ? [
+            head('link', { rel: 'manifest', href: `${base}manifest.webmanifest` }),
+            head('link', { rel: 'icon', href: `${base}icon.svg`, type: 'image/svg+xml' }),
+            head('link', { rel: 'apple-touch-icon', href: `${base}icon-192.png` }),
+          ]
+        : []),
+      { tag: 'div', attrs: { id: 'root' }, injectTo: 'body-prepend' },
+    ],
+  };
+}
 
 /** The Vite configuration of the app in `web/apps/<name>`, served at `/app/<name>/`. */
 export function appConfig(name: string, outDir = path.join(WEB, 'dist', name)): UserConfig {
@@ -25,7 +52,11 @@ export function appConfig(name: string, outDir = path.join(WEB, 'dist', name)): 
     base,
     publicDir: existsSync(pub) ? pub : false,
     logLevel: 'warn',
-    plugins: [react(), ...(installable ? [serviceWorker(base, pub)] : [])],
+    plugins: [
+      react(),
+      pageHead(base, installable),
+      ...(installable ? [serviceWorker(base, pub)] : []),
+    ],
     resolve: {
       alias: {
         // The apps talk to the API only through the SDK (and its socket client).

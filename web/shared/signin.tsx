@@ -1,6 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
+import { type AnyRootRoute, createRoute, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { type LastmileClient, LastmileProblem, type Schemas, unwrap } from '@lastmile/client';
+import type { App } from './app.ts';
 import type { ProblemMessages } from './problems.ts';
 import type { Session, Stored } from './session.ts';
 import { ErrorNote } from './ui.tsx';
@@ -55,24 +57,8 @@ export function SignInForm(p: {
     <section className="card narrow">
       <h1>{w.title}</h1>
       <form onSubmit={submit}>
-        <label htmlFor="email">{w.email}</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <label htmlFor="password">{w.password}</label>
-        <input
-          id="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
+        <Field id="email" label={w.email} value={email} onChange={setEmail} />
+        <Field id="password" label={w.password} value={password} onChange={setPassword} />
         {err instanceof WrongRole ? (
           <p role="alert" className="alert">
             {w.wrongRole}
@@ -93,6 +79,64 @@ export function SignInForm(p: {
       <p className="muted">{w.demo}</p>
     </section>
   );
+}
+
+/** One required field of the form, filled in by the browser's password manager. */
+function Field(p: {
+  id: 'email' | 'password';
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type={p.id}
+        autoComplete={p.id === 'email' ? 'username' : 'current-password'}
+        required
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+      />
+    </>
+  );
+}
+
+/**
+ * The `/signin` screen of an app: the form for the app's kind of account, then back where the
+ * person was sent from (`?next=`), or to the app's start.
+ */
+export function signinRoute(o: {
+  app: Pick<App, 'role' | 'api' | 'session'> & {
+    m: { signIn: SignInWords; problems: ProblemMessages };
+  };
+  rootRoute: AnyRootRoute;
+}) {
+  const { app } = o;
+  function SignIn() {
+    const { next } = route.useSearch();
+    const navigate = useNavigate();
+    return (
+      <SignInForm
+        api={app.api}
+        session={app.session}
+        role={app.role}
+        words={app.m.signIn}
+        problems={app.m.problems}
+        // Only a path of this app: a link elsewhere is no place to send someone after sign-in.
+        onDone={() => void navigate({ to: backTo(next, app.role) })}
+      />
+    );
+  }
+  const route = createRoute({
+    getParentRoute: () => o.rootRoute,
+    path: '/signin',
+    validateSearch: (s: Record<string, unknown>): { next?: string } =>
+      typeof s.next === 'string' ? { next: s.next } : {},
+    component: SignIn,
+  });
+  return route;
 }
 
 /** Where to go after signing in: `next` when it is a path of this app, else its start. */

@@ -52,21 +52,27 @@ function track(t: Tracking, e: Event): Tracking {
 }
 
 /**
- * Follows an order live over `GET /v1/orders/{id}/track` (a fresh single-use ticket for each
- * connection; after a drop the SDK reconnects and resumes after the last message seen).
+ * An order's tracking socket (`GET /v1/orders/{id}/track`) on the page's origin: a fresh
+ * single-use ticket for each connection; after a drop the SDK reconnects and resumes after the
+ * last message seen.
  */
+export function openOrderSocket(api: LastmileClient, orderId: string) {
+  return openTrackingSocket({
+    baseUrl: window.location.origin,
+    orderId,
+    auth: {
+      ticket: async () =>
+        (await unwrap(api.POST('/v1/realtime/tickets', { body: { socket: 'tracking' } }))).ticket,
+    },
+  });
+}
+
+/** Follows an order live over its tracking socket. */
 export function useTracking(api: LastmileClient, orderId: string | null): Tracking {
   const [state, dispatch] = useReducer(track, EMPTY);
   useEffect(() => {
     if (!orderId) return;
-    const socket = openTrackingSocket({
-      baseUrl: window.location.origin,
-      orderId,
-      auth: {
-        ticket: async () =>
-          (await unwrap(api.POST('/v1/realtime/tickets', { body: { socket: 'tracking' } }))).ticket,
-      },
-    });
+    const socket = openOrderSocket(api, orderId);
     const off = [
       socket.on('message', (message) => dispatch({ kind: 'message', message })),
       socket.on('close', () => dispatch({ kind: 'closed' })),

@@ -18,3 +18,20 @@ export function Loading({ text }: { text: string }) {
     </p>
   );
 }
+
+/** "More" under a paged list: the next page, while there is one. */
+export function MoreButton(p: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  label: string;
+}) {
+  if (!p.query.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      onClick={() => void p.query.fetchNextPage()}
+      disabled={p.query.isFetchingNextPage}
+    >
+      {p.label}
+    </button>
+  );
+}

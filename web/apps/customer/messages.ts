@@ -1,19 +1,14 @@
+import { commonProblems, signInWords } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { TrackedStatus } from '@web/tracking.ts';
 
 // Every word the customer app shows, in one place: a translation is another object of this shape.
 
 const problems: ProblemMessages = {
+  ...commonProblems,
   network: 'No connection to lastmile. Check your network and try again.',
-  unexpected: (status) => `Something went wrong (HTTP ${status}). Please try again.`,
-  UNAUTHENTICATED: 'Please sign in again.',
-  FORBIDDEN: 'This account cannot do that.',
-  NOT_FOUND: 'Not found.',
   OUT_OF_STOCK: 'Not enough left in stock for that quantity.',
   HOLD_LIMIT: 'That is more than one customer may order of this product.',
-  RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
-  OVERLOADED: 'lastmile is very busy right now. Please try again in a moment.',
-  DEPENDENCY_UNAVAILABLE: 'lastmile is briefly unavailable. Please try again in a moment.',
   ORDER_IN_FLIGHT: 'You already have an order on its way.',
 };
 
@@ -47,16 +42,11 @@ export const messages = {
   },
   loading: 'Loading…',
   retry: 'Try again',
-  signIn: {
+  signIn: signInWords({
     title: 'Sign in',
-    email: 'Email',
-    password: 'Password',
-    submit: 'Sign in',
-    busy: 'Signing in…',
-    wrong: 'That email and password do not match an account.',
     wrongRole: 'This app is for customers; sign in with a customer account.',
     demo: 'Demo: customer@demo.lastmile.dev, password lastmile-demo',
-  },
+  }),
   place: {
     title: 'Where should we deliver?',
     presets: 'Popular spots',

@@ -1,7 +1,5 @@
-import { QueryClient } from '@tanstack/react-query';
-import { type DriverChannelMessage, LastmileProblem, type Schemas } from '@lastmile/client';
-import { apiFor } from '@web/api.ts';
-import { sessionStore } from '@web/session.ts';
+import { type DriverChannelMessage, type Schemas } from '@lastmile/client';
+import { createApp } from '@web/app.ts';
 import { driverLink } from './live/link.ts';
 import { LocationQueue } from './live/location-queue.ts';
 import { locationReporter } from './live/reporter.ts';
@@ -12,19 +10,8 @@ import { messages } from './messages.ts';
 // the words, and the live parts that run while the driver works: the driver channel, the
 // positions (queued until the API has them) and the steps waiting for an answer.
 
-export const m = messages;
-export const session = sessionStore('driver');
-export const api = apiFor(session);
-
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 10_000,
-      refetchOnWindowFocus: false,
-      retry: (failures, err) => !(err instanceof LastmileProblem) && failures < 2,
-    },
-  },
-});
+export const app = createApp({ role: 'driver', messages, staleTime: 10_000 });
+export const { m, session, api, queryClient } = app;
 
 /** The query keys of the driver's state, refreshed whenever the channel (re)connects. */
 export const keys = {
@@ -78,5 +65,4 @@ session.subscribe(() => {
   if (session.get()) return;
   link.stop();
   reporter.stop();
-  queryClient.clear();
 });

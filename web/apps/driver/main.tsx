@@ -1,21 +1,10 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { RouterProvider } from '@tanstack/react-router';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import '@web/base.css';
-import { queryClient } from './app.ts';
-import { router } from './router.tsx';
+import { mountApp } from '@web/shell.tsx';
+import { app } from './app.ts';
+import { rootRoute } from './root.tsx';
 
-const root = document.getElementById('root');
-if (root)
-  createRoot(root).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </StrictMode>,
-  );
-
-// The app shell works without a network once it has loaded (sw.js, written by the build).
-if ('serviceWorker' in navigator)
-  void navigator.serviceWorker.register('/app/driver/sw.js', { scope: '/app/driver/' });
+mountApp({
+  app,
+  rootRoute,
+  features: import.meta.glob('./features/*/route.tsx', { eager: true }),
+  installable: true,
+});

@@ -1,3 +1,4 @@
+import { commonProblems, signInWords } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
 
@@ -7,15 +8,9 @@ type DriverStatus = Schemas['Driver']['status'];
 type DeliveryStatus = Schemas['Delivery']['status'];
 
 const problems: ProblemMessages = {
+  ...commonProblems,
   network: 'No connection to lastmile. It is tried again when the network is back.',
-  unexpected: (status) => `Something went wrong (HTTP ${status}). Please try again.`,
-  UNAUTHENTICATED: 'Please sign in again.',
-  FORBIDDEN: 'This account cannot do that.',
-  NOT_FOUND: 'Not found.',
   CONFLICT: 'That is no longer possible: the job has moved on.',
-  RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
-  OVERLOADED: 'lastmile is very busy right now. Please try again in a moment.',
-  DEPENDENCY_UNAVAILABLE: 'lastmile is briefly unavailable. Please try again in a moment.',
   LOCATION_UNKNOWN: 'Your position has not reached lastmile yet. Wait a few seconds and try again.',
   PIN_LOCKED: 'Too many wrong PINs: the handover is locked. Support has been told.',
   PROOF_REQUIRED: 'This handover needs the customer’s PIN.',
@@ -49,16 +44,11 @@ export const messages = {
     offline: 'You are offline. Positions and steps are kept and sent when you are back.',
     reconnecting: 'Reconnecting…',
   },
-  signIn: {
+  signIn: signInWords({
     title: 'Sign in to drive',
-    email: 'Email',
-    password: 'Password',
-    submit: 'Sign in',
-    busy: 'Signing in…',
-    wrong: 'That email and password do not match an account.',
     wrongRole: 'This app is for drivers; sign in with a driver account.',
     demo: 'Demo: driver@demo.lastmile.dev, password lastmile-demo',
-  },
+  }),
   shift: {
     title: 'Your shift',
     status: 'Status',

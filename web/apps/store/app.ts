@@ -1,7 +1,5 @@
-import { QueryClient } from '@tanstack/react-query';
-import { LastmileProblem, unwrap } from '@lastmile/client';
-import { apiFor } from '@web/api.ts';
-import { sessionStore } from '@web/session.ts';
+import { unwrap } from '@lastmile/client';
+import { createApp } from '@web/app.ts';
 import { beep, notify } from './live/alert.ts';
 import { orderFeed } from './live/feed.ts';
 import { messages } from './messages.ts';
@@ -9,19 +7,8 @@ import { messages } from './messages.ts';
 // What every screen of the store app shares: who is signed in, the API client, the query cache,
 // the words, and the store's live order feed (running while someone is signed in).
 
-export const m = messages;
-export const session = sessionStore('store');
-export const api = apiFor(session);
-
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 10_000,
-      refetchOnWindowFocus: false,
-      retry: (failures, err) => !(err instanceof LastmileProblem) && failures < 2,
-    },
-  },
-});
+export const app = createApp({ role: 'store', messages, staleTime: 10_000 });
+export const { m, session, api, queryClient } = app;
 
 export const keys = {
   me: ['me'],
@@ -59,5 +46,4 @@ export const feed = orderFeed(api, {
 session.subscribe(() => {
   if (session.get()) return;
   feed.stop();
-  queryClient.clear();
 });

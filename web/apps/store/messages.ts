@@ -1,3 +1,4 @@
+import { commonProblems, signInWords } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
 
@@ -8,18 +9,12 @@ type StoreStatus = Schemas['Store']['status'];
 type SubstitutionStatus = Schemas['Substitution']['status'];
 
 const problems: ProblemMessages = {
+  ...commonProblems,
   network: 'No connection to lastmile. Check your network and try again.',
-  unexpected: (status) => `Something went wrong (HTTP ${status}). Please try again.`,
-  UNAUTHENTICATED: 'Please sign in again.',
-  FORBIDDEN: 'This account cannot do that.',
-  NOT_FOUND: 'Not found.',
   CONFLICT: 'That is no longer possible: the order or the stock changed meanwhile.',
   OUT_OF_STOCK: 'Not enough of that product in stock.',
   OVER_AUTHORIZED:
     'That would cost more than the customer’s payment covers. Choose a cheaper substitute or fewer units.',
-  RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
-  OVERLOADED: 'lastmile is very busy right now. Please try again in a moment.',
-  DEPENDENCY_UNAVAILABLE: 'lastmile is briefly unavailable. Please try again in a moment.',
 };
 
 const orderStatus: Partial<Record<OrderStatus, string>> = {
@@ -62,16 +57,11 @@ export const messages = {
   loading: 'Loading…',
   nav: { queue: 'Orders', stock: 'Stock', store: 'Store', signOut: 'Sign out' },
   link: { offline: 'You are offline.', reconnecting: 'Reconnecting to the order queue…' },
-  signIn: {
+  signIn: signInWords({
     title: 'Sign in to your store',
-    email: 'Email',
-    password: 'Password',
-    submit: 'Sign in',
-    busy: 'Signing in…',
-    wrong: 'That email and password do not match an account.',
     wrongRole: 'This app is for store staff; sign in with a store account.',
     demo: 'Demo: store@demo.lastmile.dev, password lastmile-demo',
-  },
+  }),
   noStore: 'This account works at no store.',
   queue: {
     title: 'Incoming orders',

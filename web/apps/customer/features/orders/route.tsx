@@ -2,7 +2,7 @@ import { createRoute, Link } from '@tanstack/react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { unwrap } from '@lastmile/client';
 import { dateTime, money } from '@web/format.ts';
-import { ErrorNote, Loading } from '@web/ui.tsx';
+import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 
@@ -37,15 +37,7 @@ function OrderHistory() {
           </li>
         ))}
       </ul>
-      {q.hasNextPage && (
-        <button
-          type="button"
-          onClick={() => void q.fetchNextPage()}
-          disabled={q.isFetchingNextPage}
-        >
-          {m.orders.more}
-        </button>
-      )}
+      <MoreButton query={q} label={m.orders.more} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { createRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { codeOf } from '@web/problems.ts';
-import { ErrorNote, Loading } from '@web/ui.tsx';
+import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { m } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
 import { useCart, useEmptyCart, useSetLine } from '../cart/cart.ts';
@@ -109,15 +109,7 @@ function StorePage() {
           />
         ))}
       </ul>
-      {products.hasNextPage && (
-        <button
-          type="button"
-          onClick={() => void products.fetchNextPage()}
-          disabled={products.isFetchingNextPage}
-        >
-          {m.store.more}
-        </button>
-      )}
+      <MoreButton query={products} label={m.store.more} />
     </section>
   );
 }

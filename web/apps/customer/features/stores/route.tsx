@@ -2,7 +2,7 @@ import { createRoute, Link } from '@tanstack/react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { unwrap } from '@lastmile/client';
 import { distance } from '@web/format.ts';
-import { ErrorNote, Loading } from '@web/ui.tsx';
+import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m, type Place, place } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
 
@@ -52,15 +52,7 @@ function NearbyStores() {
           </li>
         ))}
       </ul>
-      {q.hasNextPage && (
-        <button
-          type="button"
-          onClick={() => void q.fetchNextPage()}
-          disabled={q.isFetchingNextPage}
-        >
-          {m.stores.more}
-        </button>
-      )}
+      <MoreButton query={q} label={m.stores.more} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { openTrackingSocket, unwrap } from '@lastmile/client';
+import { openOrderSocket } from '@web/tracking.ts';
 import { api, keys, queryClient } from '../../app.ts';
 
 /**
@@ -8,14 +8,7 @@ import { api, keys, queryClient } from '../../app.ts';
  */
 export function useOrderLive(orderId: string): void {
   useEffect(() => {
-    const socket = openTrackingSocket({
-      baseUrl: window.location.origin,
-      orderId,
-      auth: {
-        ticket: async () =>
-          (await unwrap(api.POST('/v1/realtime/tickets', { body: { socket: 'tracking' } }))).ticket,
-      },
-    });
+    const socket = openOrderSocket(api, orderId);
     const off = socket.on('message', (msg) => {
       if (msg.type === 'status' || msg.type === 'substitution')
         void queryClient.invalidateQueries({ queryKey: keys.order(orderId) });

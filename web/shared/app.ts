@@ -1,0 +1,32 @@
+import { QueryClient } from '@tanstack/react-query';
+import { LastmileProblem, type Schemas } from '@lastmile/client';
+import { apiFor } from './api.ts';
+import { sessionStore } from './session.ts';
+
+/** Which kind of account an app is for; the app is served at `/app/<role>/`. */
+export type AppRole = Schemas['Session']['user']['role'];
+
+/**
+ * What every screen of an app shares: its words, who is signed in (the app's own session), the
+ * API client signed as that account, and the query cache, emptied when the session ends.
+ */
+export function createApp<M>(o: { role: AppRole; messages: M; staleTime: number }) {
+  const session = sessionStore(o.role);
+  const api = apiFor(session);
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: o.staleTime,
+        refetchOnWindowFocus: false,
+        // A problem the API answered (404, 403…) will answer the same again.
+        retry: (failures, err) => !(err instanceof LastmileProblem) && failures < 2,
+      },
+    },
+  });
+  session.subscribe(() => {
+    if (!session.get()) queryClient.clear();
+  });
+  return { role: o.role, m: o.messages, session, api, queryClient };
+}
+
+export type App = ReturnType<typeof createApp>;
