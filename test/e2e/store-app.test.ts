@@ -182,11 +182,19 @@ describe('the store app', () => {
         throw new Error(`${String(err)}\n${await storePage.locator('main').innerText()}`);
       });
 
-    // The customer says yes (over the API): the store's screen shows it without a reload.
-    const proposed = await api('GET', `/v1/orders/${orderId}/substitutions`, customer);
-    const subId = (proposed.body as unknown as Array<{ id: string }>)[0]?.id;
-    const answer = `/v1/orders/${orderId}/substitutions/${subId}/accept`;
-    expect((await api('POST', answer, customer, {})).status).toBe(200);
+    // The customer (signed in from the first test) sees the proposal live on the order's page
+    // and says yes there: the store's screen shows the answer without a reload.
+    const shopper = await newPage(customerCtx, watch);
+    await shopper.goto(`${base}/app/customer/orders/${orderId}`);
+    const offer = shopper.locator(`[data-testid="substitute"][data-status="proposed"]`);
+    await offer.getByText(/^Answer within \d+:\d\d$/).waitFor({ timeout: 10_000 });
+    await offer.getByText(/^Instead of 1 × /).waitFor();
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await shopper
+      .locator('[data-testid="substitute"][data-status="accepted"]')
+      .getByText('Accepted: it joins your order')
+      .waitFor({ timeout: 10_000 });
+    await shopper.close();
     await subs.locator('li[data-status="accepted"]').waitFor({ timeout: 10_000 });
     await storePage.locator(`[data-testid="pick-line"][data-sku="${b?.sku}"]`).waitFor();
 

@@ -29,3 +29,23 @@ export function ConnectionBanner(p: {
     </p>
   );
 }
+
+/** A yes/no that screens set and the frame reads (say, "a live connection is down"). */
+export function flag() {
+  let value = false;
+  const listeners = new Set<() => void>();
+  const f = {
+    get: () => value,
+    set(v: boolean) {
+      if (v === value) return;
+      value = v;
+      listeners.forEach((fn) => fn());
+    },
+    subscribe(fn: () => void) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+    use: () => useSyncExternalStore(f.subscribe, f.get),
+  };
+  return f;
+}

@@ -8,6 +8,8 @@ import {
 } from '@lastmile/client';
 
 export type TrackedStatus = TrackingSnapshot['status'];
+/** A substitute the store proposed for a short line, or its outcome. */
+export type SubstitutionUpdate = Extract<TrackingMessage, { type: 'substitution' }>;
 
 /** An order as its tracking socket tells it: where it is, every status seen, the ETA, the driver. */
 export interface Tracking {
@@ -16,12 +18,21 @@ export interface Tracking {
   timeline: Array<{ status: TrackedStatus; at: string | null }>;
   eta: TrackingSnapshot['eta'];
   driver: { lat: number; lng: number; at: string } | null;
+  /** The latest word on each substitute, by its id. */
+  substitutions: Record<string, SubstitutionUpdate>;
   connected: boolean;
 }
 
 type Event = { kind: 'message'; message: TrackingMessage } | { kind: 'closed' };
 
-const EMPTY: Tracking = { status: null, timeline: [], eta: null, driver: null, connected: false };
+const EMPTY: Tracking = {
+  status: null,
+  timeline: [],
+  eta: null,
+  driver: null,
+  substitutions: {},
+  connected: false,
+};
 
 function moved(t: Tracking, status: TrackedStatus, at: string | null): Tracking {
   const last = t.timeline[t.timeline.length - 1];
@@ -46,6 +57,8 @@ function track(t: Tracking, e: Event): Tracking {
       return { ...t, eta: m.eta };
     case 'position':
       return { ...t, driver: { lat: m.lat, lng: m.lng, at: m.at } };
+    case 'substitution':
+      return { ...t, substitutions: { ...t.substitutions, [m.substitution_id]: m } };
     default:
       return t;
   }

@@ -1,4 +1,5 @@
 import { createApp } from '@web/app.ts';
+import { flag } from '@web/connection.tsx';
 import { storedValue } from '@web/session.ts';
 import { messages } from './messages.ts';
 
@@ -7,6 +8,8 @@ import { messages } from './messages.ts';
 
 export const app = createApp({ role: 'customer', messages, staleTime: 15_000 });
 export const { m, session, api, queryClient } = app;
+/** Whether the open order screen's live connection is down. */
+export const orderLinkDown = flag();
 
 /** A delivery point: a spot's name (or an address line) and its coordinates. */
 export interface Place {

@@ -137,6 +137,19 @@ export const messages = {
     pin: 'PIN for the courier',
     pinHint: 'Tell the courier this PIN at the door; only then is the bag handed over.',
   },
+  substitute: {
+    title: 'Substitutes offered',
+    replaces: (units: number, name: string) => `Instead of ${units} × ${name}`,
+    timeLeft: (left: string) => `Answer within ${left}`,
+    accept: 'Accept',
+    decline: 'Decline',
+    status: {
+      accepted: 'Accepted: it joins your order',
+      declined: 'Declined',
+      expired: 'No answer in time: not added',
+    },
+  },
+  link: { offline: 'You are offline.', reconnecting: 'Reconnecting…' },
   status,
   problems,
 };

@@ -1,6 +1,7 @@
 import { Link, redirect } from '@tanstack/react-router';
+import { type Link as LinkState, useBrowserOnline } from '@web/connection.tsx';
 import { appShell } from '@web/shell.tsx';
-import { app, m, place } from './app.ts';
+import { app, m, orderLinkDown, place } from './app.ts';
 
 /** The way around, once signed in: where the app delivers, and its screens. */
 function Nav() {
@@ -17,7 +18,15 @@ function Nav() {
   );
 }
 
-export const { rootRoute, requireSignIn } = appShell({ app, Nav });
+/** Offline, or an order screen's live connection getting back. */
+function useLive(): LinkState {
+  const online = useBrowserOnline();
+  const down = orderLinkDown.use();
+  if (!online) return 'offline';
+  return down ? 'reconnecting' : 'online';
+}
+
+export const { rootRoute, requireSignIn } = appShell({ app, Nav, useLink: useLive });
 
 /** For a screen that needs a delivery point: pick one first. */
 export function requirePlace(ctx: { location: { href: string } }) {

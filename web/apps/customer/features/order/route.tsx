@@ -1,14 +1,16 @@
 import { createRoute } from '@tanstack/react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { unwrap } from '@lastmile/client';
 import { clock, money } from '@web/format.ts';
 import { codeOf } from '@web/problems.ts';
 import { useTracking } from '@web/tracking.ts';
 import { ErrorNote, Loading } from '@web/ui.tsx';
-import { api, m } from '../../app.ts';
+import { api, m, orderLinkDown } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
 import { OrderDetails } from './order-details.tsx';
+import { Substitutes } from './substitutes.tsx';
 
 /** `GET /v1/orders/{id}/delivery` (the customer's view carries the handover PIN). */
 function HandoverPin({ orderId }: { orderId: string }) {
@@ -47,6 +49,12 @@ function OrderPage() {
   const client = useQueryClient();
   const order = useQuery(orderQuery(orderId));
   const live = useTracking(api, order.isSuccess ? orderId : null);
+  const following = order.isSuccess;
+  // The frame's banner says when the live connection is down (only while this screen follows it).
+  useEffect(() => {
+    orderLinkDown.set(following && !live.connected);
+    return () => orderLinkDown.set(false);
+  }, [following, live.connected]);
   const code = codeOf(order.error);
   if (code === 'NOT_FOUND' || code === 'VALIDATION_FAILED' || code === 'FORBIDDEN')
     return (
@@ -97,6 +105,7 @@ function OrderPage() {
             </ol>
           </div>
           {WITH_COURIER.has(status) && <HandoverPin orderId={o.id} />}
+          <Substitutes order={o} live={live.substitutions} />
           <OrderDetails order={o} />
           {status === 'payment_failed' && (
             <Checkout
