@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
 import { DEMO_DRIVER_IDS, DEMO_USERS } from '../../src/cli/demo-seed.ts';
@@ -52,12 +52,23 @@ const { moveTo, takeOffer, collect, handOver, step } = driverSteps({
   store: () => store,
 });
 
-/** The store moves the order to ready over the API (store-app.test.ts does it in its app). */
-async function storeGetsReady(orderId: string): Promise<void> {
+/**
+ * The store moves the order to ready over the API (store-app.test.ts does it in its app), each
+ * step once the customer's page shows the one before, as people in a store take seconds between
+ * them. Moves sent back to back may be handled out of order by the tracking consumer, and its log
+ * then skips the overtaken status (it only moves forward).
+ */
+async function storeGetsReady(orderId: string, shown?: Locator): Promise<void> {
   const token = await t.tokenFor('store');
-  for (const action of ['accept', 'preparing', 'ready']) {
+  const steps = [
+    ['accept', 'accepted'],
+    ['preparing', 'preparing'],
+    ['ready', null],
+  ] as const;
+  for (const [action, status] of steps) {
     const moved = await api('POST', `/v1/orders/${orderId}/${action}`, token, {});
     expect(moved.status, `${action}: ${JSON.stringify(moved.body)}`).toBe(200);
+    if (status && shown) await expect.poll(() => shown.getAttribute('data-status')).toBe(status);
   }
 }
 
@@ -108,7 +119,7 @@ describe('the driver app', () => {
     const orderId = await customerOrders(customer, base, door);
     const status = customer.getByTestId('order-status');
     await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
-    await storeGetsReady(orderId);
+    await storeGetsReady(orderId, status);
 
     await takeOffer();
     await collect();
