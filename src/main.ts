@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { demoBanner } from './cli/banner.ts';
 import { DEMO_CITY_SIZE, seedDemoCity } from './cli/demo-city.ts';
 import { developmentWarning } from './cli/dev-warning.ts';
+import { buildWebIfStale } from './cli/web-apps-build.ts';
 import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
 import { formatSeedReport, seedCatalog } from './cli/scale-seed.ts';
 import { CITY_KEYS, cityByKey } from './cli/seed-cities.ts';
@@ -18,20 +19,6 @@ function fail(err: unknown): never {
     `lastmile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   process.exit(1);
-}
-
-/**
- * The web apps the api role serves, built first when web/dist is missing or older than their
- * sources. A failed build is reported and the API starts all the same (the apps answer 404).
- */
-async function buildWebIfStale(): Promise<void> {
-  const say = (line: string) => process.stderr.write(`lastmile: ${line}\n`);
-  try {
-    const { ensureWebBuilt } = await import('../web/build.ts');
-    await ensureWebBuilt(say);
-  } catch (err) {
-    say(`the web apps could not be built: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 function config(overrides: ConfigOverrides) {
