@@ -150,7 +150,8 @@ describe('substitutions', () => {
       'the expiry',
     );
     expect(sub.id).toBe(proposed.json().id);
-    expect(await available(s, 1)).toBe(10);
+    // The sweep gives the stock back just after its transaction commits the expiry.
+    await waitFor(async () => (await available(s, 1)) === 10, 5_000, 'the stock given back');
     const late = await answer(order.id, sub.id, 'accept');
     expect(late.statusCode).toBe(409);
     // The line is free for another proposal.
