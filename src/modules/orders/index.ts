@@ -37,7 +37,12 @@ export {
   orderEvents,
   orderEventType,
 } from './orders.events.ts';
-export { type OrderStatus, TERMINAL } from './order-state.ts';
+export {
+  type OrderStatus,
+  PAST_PAYMENT_STATUSES,
+  type PastPaymentStatus,
+  TERMINAL,
+} from './order-state.ts';
 export type { OrdersService } from './orders.service.ts';
 export {
   authorizeWorkflowId,

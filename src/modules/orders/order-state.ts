@@ -34,6 +34,12 @@ export const ORDER_RANK: Readonly<Record<OrderStatus, number>> = {
   failed: 6,
 };
 
+/** The statuses an order reaches once paid, or ends in (rank above the unsettled payment's). */
+export type PastPaymentStatus = Exclude<OrderStatus, 'placed' | 'payment_failed' | 'authorizing'>;
+export const PAST_PAYMENT_STATUSES = ORDER_STATUSES.filter(
+  (s): s is PastPaymentStatus => ORDER_RANK[s] > 0,
+);
+
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {

@@ -11,19 +11,11 @@ import {
   HeartbeatMessage,
   LOG_SOCKET_CLOSE,
 } from '../../platform/realtime/log-channel.ts';
+import { PAST_PAYMENT_STATUSES, type PastPaymentStatus } from '../orders/index.ts';
 
-/** The order statuses the store's stream reports. */
-export const STREAM_ORDER_STATUSES = [
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-  'delivered',
-  'canceled',
-  'failed',
-] as const;
-export type StreamOrderStatus = (typeof STREAM_ORDER_STATUSES)[number];
+/** The order statuses the store's stream reports: every status from payment on. */
+export const STREAM_ORDER_STATUSES = PAST_PAYMENT_STATUSES;
+export type StreamOrderStatus = PastPaymentStatus;
 const KNOWN: ReadonlySet<string> = new Set(STREAM_ORDER_STATUSES);
 export const isStreamOrderStatus = (s: string): s is StreamOrderStatus => KNOWN.has(s);
 
