@@ -21,6 +21,26 @@ const SQL_OUTSIDE_REPOSITORIES = [
   },
 ];
 
+// The web apps' words live in their messages (a language is another messages object), so a
+// component says nothing itself: no letters in JSX text, in a string or template shown as a
+// child, in an attribute a person reads or hears, or in the page's title.
+const LETTERS = '/\\p{L}/u';
+const WORDS = 'Words belong in the app’s messages.ts (and messages.de.ts), not in a component';
+const READ =
+  'JSXAttribute[name.name=/^(aria-label|aria-description|aria-roledescription|aria-placeholder|aria-valuetext|title|placeholder|alt|label|text)$/]';
+const CHILD = ':matches(JSXElement, JSXFragment) > JSXExpressionContainer';
+const WORDS_IN_COMPONENTS = [
+  `JSXText[value=${LETTERS}]`,
+  `${CHILD} > Literal[value=${LETTERS}]`,
+  `${CHILD} > :matches(ConditionalExpression, LogicalExpression) > Literal[value=${LETTERS}]`,
+  `${CHILD} > TemplateLiteral > TemplateElement[value.raw=${LETTERS}]`,
+  `${CHILD} > :matches(ConditionalExpression, LogicalExpression) > TemplateLiteral > TemplateElement[value.raw=${LETTERS}]`,
+  `${READ} > Literal[value=${LETTERS}]`,
+  `${READ} > JSXExpressionContainer > Literal[value=${LETTERS}]`,
+  `${READ} > JSXExpressionContainer > TemplateLiteral > TemplateElement[value.raw=${LETTERS}]`,
+  "AssignmentExpression[left.object.name='document'][left.property.name='title'] > :matches(Literal, TemplateLiteral).right",
+].map((selector) => ({ selector, message: WORDS }));
+
 export default tseslint.config(
   {
     ignores: [
@@ -86,7 +106,11 @@ export default tseslint.config(
         globalThis: 'readonly',
       },
     },
-    rules: { ...reactHooks.configs.recommended.rules, 'no-console': 'error' },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-console': 'error',
+      'no-restricted-syntax': [SIZE, ...WORDS_IN_COMPONENTS],
+    },
   },
   // House sizes: a file of ~300 lines and a function of ~80 are split by responsibility.
   {

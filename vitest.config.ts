@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The web apps' alias for their shared code, for the tests of their words and parts.
+  resolve: { alias: { '@web': fileURLToPath(new URL('./web/shared', import.meta.url)) } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['test/chaos/**', 'test/e2e/**', '**/node_modules/**'],

@@ -25,13 +25,20 @@ export interface PageWatch {
 
 export const pageWatch = (): PageWatch => ({ elsewhere: [], consoleErrors: [] });
 
-/** A phone-sized context whose requests to any other host are refused and recorded. */
+/**
+ * A phone-sized context whose requests to any other host are refused and recorded. Its browser
+ * prefers English (the apps' words the suites look for) unless `options.locale` says otherwise.
+ */
 export async function localContext(
   browser: Browser,
   watch: PageWatch,
   options: Parameters<Browser['newContext']>[0] = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'en-US',
+    ...options,
+  });
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (new URL(url).hostname === '127.0.0.1') return route.continue();

@@ -14,11 +14,14 @@ import { createRoot } from 'react-dom/client';
 import './base.css';
 import type { App } from './app.ts';
 import { ConnectionBanner, type Link as LinkState } from './connection.tsx';
+import { LanguageSwitch } from './language.tsx';
 
 /** The words of an app's frame. */
 export interface ShellWords {
   appName: string;
   nav: { signOut: string };
+  /** The language switch's label (for screen readers; the switch shows the language's name). */
+  language: string;
   /** The banner's words, for an app that keeps a connection. */
   link?: { offline: string; reconnecting: string };
 }
@@ -26,16 +29,17 @@ export interface ShellWords {
 const alwaysOnline = (): LinkState => 'online';
 
 /**
- * The frame of every screen of an app: its name, its way around (`Nav`, shown once signed in,
- * followed by "sign out") and, for an app with a live connection (`useLink`), the banner while
- * it is offline or reconnecting. Also the guard for the screens that need someone signed in.
+ * The frame of every screen of an app: its name, the language switch, its way around (`Nav`,
+ * shown once signed in, followed by "sign out") and, for an app with a live connection
+ * (`useLink`), the banner while it is offline or reconnecting. Also the guard for the screens
+ * that need someone signed in.
  */
 export function appShell(o: {
-  app: Pick<App, 'session'> & { m: ShellWords };
+  app: Pick<App, 'session' | 'locale'> & { m: ShellWords };
   Nav: ComponentType;
   useLink?: () => LinkState;
 }) {
-  const { session, m } = o.app;
+  const { session, m, locale } = o.app;
   const useLink = o.useLink ?? alwaysOnline;
   function Layout() {
     const who = session.use();
@@ -51,6 +55,7 @@ export function appShell(o: {
           <Link to="/" className="brand">
             {m.appName}
           </Link>
+          <LanguageSwitch locale={locale} label={m.language} />
           {who && (
             <nav aria-label={m.appName}>
               <o.Nav />

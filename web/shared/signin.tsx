@@ -3,22 +3,10 @@ import { type AnyRootRoute, createRoute, useNavigate } from '@tanstack/react-rou
 import { type FormEvent, useState } from 'react';
 import { type LastmileClient, LastmileProblem, type Schemas, unwrap } from '@lastmile/client';
 import type { App } from './app.ts';
+import type { SignInWords } from './messages.ts';
 import type { ProblemMessages } from './problems.ts';
 import type { Session, Stored } from './session.ts';
 import { ErrorNote } from './ui.tsx';
-
-/** The words of the sign-in form. */
-export interface SignInWords {
-  title: string;
-  email: string;
-  password: string;
-  submit: string;
-  busy: string;
-  wrong: string;
-  /** Signed in with an account of another role than the app's. */
-  wrongRole: string;
-  demo: string;
-}
 
 class WrongRole extends Error {}
 

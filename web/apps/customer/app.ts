@@ -2,11 +2,16 @@ import { createApp } from '@web/app.ts';
 import { flag } from '@web/connection.tsx';
 import { storedValue } from '@web/session.ts';
 import { messages } from './messages.ts';
+import { de } from './messages.de.ts';
 
 // What every screen of the customer app shares: who is signed in, the API client, the query
 // cache, where to deliver and the words.
 
-export const app = createApp({ role: 'customer', messages, staleTime: 15_000 });
+export const app = createApp({
+  role: 'customer',
+  messages: { en: messages, de },
+  staleTime: 15_000,
+});
 export const { m, session, api, queryClient } = app;
 /** Whether the open order screen's live connection is down. */
 export const orderLinkDown = flag();

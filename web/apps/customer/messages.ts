@@ -1,18 +1,19 @@
-import { commonProblems, signInWords } from '@web/messages.ts';
+import type { TrackingSnapshot } from '@lastmile/client';
+import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
-import type { TrackedStatus } from '@web/tracking.ts';
 
-// Every word the customer app shows, in one place: a translation is another object of this shape.
+// Every word the customer app shows, in English, in one place: messages.de.ts is the same
+// object in German (the compiler holds them to the same keys).
 
-const problems: ProblemMessages = {
-  ...commonProblems,
+const problems = {
+  ...shared.problems,
   network: 'No connection to lastmile. Check your network and try again.',
   OUT_OF_STOCK: 'Not enough left in stock for that quantity.',
   HOLD_LIMIT: 'That is more than one customer may order of this product.',
   ORDER_IN_FLIGHT: 'You already have an order on its way.',
-};
+} satisfies ProblemMessages;
 
-const status: Record<TrackedStatus, string> = {
+const status: Record<TrackingSnapshot['status'], string> = {
   placed: 'Placed',
   payment_failed: 'Payment declined',
   authorizing: 'Confirming payment',
@@ -42,11 +43,13 @@ export const messages = {
   },
   loading: 'Loading…',
   retry: 'Try again',
-  signIn: signInWords({
+  language: shared.language,
+  signIn: {
+    ...shared.signIn,
     title: 'Sign in',
     wrongRole: 'This app is for customers; sign in with a customer account.',
     demo: 'Demo: customer@demo.lastmile.dev, password lastmile-demo',
-  }),
+  },
   place: {
     title: 'Where should we deliver?',
     presets: 'Popular spots',
@@ -77,6 +80,7 @@ export const messages = {
     none: 'Nothing here matches.',
     left: (n: number) => `${n} left`,
     add: 'Add',
+    addNamed: (name: string) => `Add ${name} to the cart`,
     inCart: (n: number) => `${n} in cart`,
     more: 'More products',
   },

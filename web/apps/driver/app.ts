@@ -5,12 +5,17 @@ import { LocationQueue } from './live/location-queue.ts';
 import { locationReporter } from './live/reporter.ts';
 import { stepOutbox } from './live/steps.ts';
 import { messages } from './messages.ts';
+import { de } from './messages.de.ts';
 
 // What every screen of the driver app shares: who is signed in, the API client, the query cache,
 // the words, and the live parts that run while the driver works: the driver channel, the
 // positions (queued until the API has them) and the steps waiting for an answer.
 
-export const app = createApp({ role: 'driver', messages, staleTime: 10_000 });
+export const app = createApp({
+  role: 'driver',
+  messages: { en: messages, de },
+  staleTime: 10_000,
+});
 export const { m, session, api, queryClient } = app;
 
 /** The query keys of the driver's state, refreshed whenever the channel (re)connects. */

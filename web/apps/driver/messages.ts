@@ -1,20 +1,21 @@
-import { commonProblems, signInWords } from '@web/messages.ts';
+import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
 
-// Every word the driver app shows, in one place: a translation is another object of this shape.
+// Every word the driver app shows, in English, in one place: messages.de.ts is the same object
+// in German (the compiler holds them to the same keys).
 
 type DriverStatus = Schemas['Driver']['status'];
 type DeliveryStatus = Schemas['Delivery']['status'];
 
-const problems: ProblemMessages = {
-  ...commonProblems,
+const problems = {
+  ...shared.problems,
   network: 'No connection to lastmile. It is tried again when the network is back.',
   CONFLICT: 'That is no longer possible: the job has moved on.',
   LOCATION_UNKNOWN: 'Your position has not reached lastmile yet. Wait a few seconds and try again.',
   PIN_LOCKED: 'Too many wrong PINs: the handover is locked. Support has been told.',
   PROOF_REQUIRED: 'This handover needs the customer’s PIN.',
-};
+} satisfies ProblemMessages;
 
 const driverStatus: Record<DriverStatus, string> = {
   offline: 'Offline',
@@ -44,11 +45,13 @@ export const messages = {
     offline: 'You are offline. Positions and steps are kept and sent when you are back.',
     reconnecting: 'Reconnecting…',
   },
-  signIn: signInWords({
+  language: shared.language,
+  signIn: {
+    ...shared.signIn,
     title: 'Sign in to drive',
     wrongRole: 'This app is for drivers; sign in with a driver account.',
     demo: 'Demo: driver@demo.lastmile.dev, password lastmile-demo',
-  }),
+  },
   shift: {
     title: 'Your shift',
     status: 'Status',
@@ -58,7 +61,8 @@ export const messages = {
     onJob: 'You are on a job.',
     openJob: 'Open the job',
     waiting: 'Waiting for a job offer…',
-    queued: (n: number) => `${n} positions waiting to be sent`,
+    queued: (n: number) =>
+      n === 1 ? '1 position waiting to be sent' : `${n} positions waiting to be sent`,
     noGeo: 'Your position is not available. Allow location access to get jobs.',
   },
   offer: {
@@ -93,7 +97,9 @@ export const messages = {
     tooFar: (m: number, limit: number) =>
       `You are ${m} m from the stop; this step works within ${limit} m. Get closer and try again.`,
     wrongPin: (left: number | null) =>
-      `That PIN is not right. Ask the customer again${left === null ? '' : ` (${left} tries left)`}.`,
+      `That PIN is not right. Ask the customer again${
+        left === null ? '' : left === 1 ? ' (1 try left)' : ` (${left} tries left)`
+      }.`,
     ageCheck: 'I checked the customer’s ID: old enough for these items',
     ageRequired: 'These items need an age check: confirm the customer’s age first.',
     notReadyRefused: 'The store has not marked the order ready yet. Wait for the bag.',

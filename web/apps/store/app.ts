@@ -3,11 +3,16 @@ import { createApp } from '@web/app.ts';
 import { beep, notify } from './live/alert.ts';
 import { orderFeed } from './live/feed.ts';
 import { messages } from './messages.ts';
+import { de } from './messages.de.ts';
 
 // What every screen of the store app shares: who is signed in, the API client, the query cache,
 // the words, and the store's live order feed (running while someone is signed in).
 
-export const app = createApp({ role: 'store', messages, staleTime: 10_000 });
+export const app = createApp({
+  role: 'store',
+  messages: { en: messages, de },
+  staleTime: 10_000,
+});
 export const { m, session, api, queryClient } = app;
 
 export const keys = {

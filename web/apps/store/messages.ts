@@ -1,21 +1,22 @@
-import { commonProblems, signInWords } from '@web/messages.ts';
+import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
 
-// Every word the store app shows, in one place: a translation is another object of this shape.
+// Every word the store app shows, in English, in one place: messages.de.ts is the same object
+// in German (the compiler holds them to the same keys).
 
 type OrderStatus = Schemas['Order']['status'];
 type StoreStatus = Schemas['Store']['status'];
 type SubstitutionStatus = Schemas['Substitution']['status'];
 
-const problems: ProblemMessages = {
-  ...commonProblems,
+const problems = {
+  ...shared.problems,
   network: 'No connection to lastmile. Check your network and try again.',
   CONFLICT: 'That is no longer possible: the order or the stock changed meanwhile.',
   OUT_OF_STOCK: 'Not enough of that product in stock.',
   OVER_AUTHORIZED:
     'That would cost more than the customer’s payment covers. Choose a cheaper substitute or fewer units.',
-};
+} satisfies ProblemMessages;
 
 const orderStatus: Partial<Record<OrderStatus, string>> = {
   authorized: 'New, waiting for you',
@@ -49,7 +50,7 @@ const days = {
   fri: 'Friday',
   sat: 'Saturday',
   sun: 'Sunday',
-} as const;
+};
 
 export const messages = {
   locale: 'en',
@@ -57,11 +58,13 @@ export const messages = {
   loading: 'Loading…',
   nav: { queue: 'Orders', stock: 'Stock', store: 'Store', signOut: 'Sign out' },
   link: { offline: 'You are offline.', reconnecting: 'Reconnecting to the order queue…' },
-  signIn: signInWords({
+  language: shared.language,
+  signIn: {
+    ...shared.signIn,
     title: 'Sign in to your store',
     wrongRole: 'This app is for store staff; sign in with a store account.',
     demo: 'Demo: store@demo.lastmile.dev, password lastmile-demo',
-  }),
+  },
   noStore: 'This account works at no store.',
   queue: {
     title: 'Incoming orders',
@@ -108,6 +111,7 @@ export const messages = {
     sku: 'SKU',
     available: 'Available',
     edit: 'Edit',
+    editNamed: (name: string) => `Edit ${name}`,
     onHand: 'On hand',
     reason: 'Reason',
     defaultReason: 'counted on the shelf',
@@ -121,7 +125,7 @@ export const messages = {
     import: 'Import',
     progress: (done: number, all: number) => `Imported ${done} of ${all} lines…`,
     result: (applied: number, failed: number) =>
-      `${applied} lines imported, ${failed} with errors.`,
+      `${applied === 1 ? '1 line' : `${applied} lines`} imported, ${failed} with errors.`,
     lineError: (line: number, message: string) => `Line ${line}: ${message}`,
     emptyFile: 'The file has no lines to import.',
   },

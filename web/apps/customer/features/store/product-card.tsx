@@ -24,7 +24,7 @@ export function ProductCard(p: {
           type="button"
           onClick={p.onAdd}
           disabled={p.busy}
-          aria-label={`${m.store.add}: ${product.name}`}
+          aria-label={m.store.addNamed(product.name)}
         >
           {m.store.add}
         </button>

@@ -29,7 +29,7 @@ function EditLevel(p: { storeId: string; item: Item; done: (s: Schemas['Stock'])
   };
   const id = p.item.product.id;
   return (
-    <form className="row" onSubmit={submit} aria-label={`${m.stock.edit} ${p.item.product.name}`}>
+    <form className="row" onSubmit={submit} aria-label={m.stock.editNamed(p.item.product.name)}>
       <label htmlFor={`on-hand-${id}`}>{m.stock.onHand}</label>
       <input
         id={`on-hand-${id}`}
