@@ -1,10 +1,18 @@
 import { type FormEvent, useState } from 'react';
+import { LastmileProblem } from '@lastmile/client';
 import { codeOf } from '@web/problems.ts';
 import { ErrorNote } from '@web/ui.tsx';
 import { m, type Place } from '../../app.ts';
 import { usePayment } from './payment.ts';
 
 const CARDS = Object.keys(m.checkout.cards);
+
+/** The products an OUT_OF_STOCK refusal names (its `product_ids`). */
+function shortProducts(err: unknown): string[] {
+  if (!(err instanceof LastmileProblem) || err.code !== 'OUT_OF_STOCK') return [];
+  const ids = err.extra.product_ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
 
 /**
  * The payment form of a checkout, or of an order whose card was declined (`waiting`): the
@@ -17,15 +25,32 @@ export function Checkout(p: {
   onPaid: (orderId: string) => void;
   /** The card was declined: the order waits for another one. */
   onDeclined?: () => void;
+  /** Checkout found lines short of stock: their product ids. */
+  onShort?: (productIds: string[]) => void;
+  /** The names of the lines still short: what the refusal says while there are any. */
+  shortNames?: readonly string[];
+  /** Checkout was refused otherwise (the store stopped taking orders…). */
+  onRefused?: () => void;
 }) {
   const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null, p.onDeclined);
   const [card, setCard] = useState(CARDS[0] ?? 'tok_visa');
   const [address, setAddress] = useState(p.at.label);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    pay.mutate({ card, delivery: { lat: p.at.lat, lng: p.at.lng, address: address.trim() } });
+    const delivery = { lat: p.at.lat, lng: p.at.lng, address: address.trim() };
+    pay.mutate(
+      { card, delivery },
+      {
+        onError: (err) => {
+          const short = shortProducts(err);
+          if (short.length > 0) p.onShort?.(short);
+          else if (codeOf(err) !== 'PAYMENT_DECLINED') p.onRefused?.();
+        },
+      },
+    );
   };
   const wasDeclined = codeOf(pay.error) === 'PAYMENT_DECLINED';
+  const wasShort = codeOf(pay.error) === 'OUT_OF_STOCK' && p.shortNames !== undefined;
   const reason = declined ? (m.checkout.reasons[declined.reason] ?? declined.reason) : '';
   return (
     <form className="card" onSubmit={submit} aria-labelledby="pay-title" data-testid="checkout">
@@ -55,6 +80,14 @@ export function Checkout(p: {
         <p role="alert" className="alert" data-testid="declined">
           {m.checkout.declined(reason)}
         </p>
+      ) : wasShort ? (
+        // Once every short line is changed, nothing is left to say.
+        p.shortNames &&
+        p.shortNames.length > 0 && (
+          <p role="alert" className="alert" data-testid="short">
+            {m.checkout.short(p.shortNames.join(', '))}
+          </p>
+        )
       ) : (
         <ErrorNote error={pay.error} words={m.problems} />
       )}
