@@ -14,6 +14,27 @@ function shortProducts(err: unknown): string[] {
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
+/** Why the last attempt was refused: the card's decline, the lines short of stock, or else. */
+function Refusal(p: { error: unknown; reason: string; shortNames?: readonly string[] }) {
+  const code = codeOf(p.error);
+  if (code === 'PAYMENT_DECLINED')
+    return (
+      <p role="alert" className="alert" data-testid="declined">
+        {m.checkout.declined(p.reason)}
+      </p>
+    );
+  if (code === 'OUT_OF_STOCK' && p.shortNames) {
+    // Once every short line is changed, nothing is left to say.
+    if (p.shortNames.length === 0) return null;
+    return (
+      <p role="alert" className="alert" data-testid="short">
+        {m.checkout.short(p.shortNames.join(', '))}
+      </p>
+    );
+  }
+  return <ErrorNote error={p.error} words={m.problems} />;
+}
+
 /**
  * The payment form of a checkout, or of an order whose card was declined (`waiting`): the
  * address, a test card, and Pay. A decline says why and takes another card for the same order.
@@ -37,6 +58,7 @@ export function Checkout(p: {
   const [address, setAddress] = useState(p.at.label);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (pay.isPending) return;
     const delivery = { lat: p.at.lat, lng: p.at.lng, address: address.trim() };
     pay.mutate(
       { card, delivery },
@@ -49,8 +71,6 @@ export function Checkout(p: {
       },
     );
   };
-  const wasDeclined = codeOf(pay.error) === 'PAYMENT_DECLINED';
-  const wasShort = codeOf(pay.error) === 'OUT_OF_STOCK' && p.shortNames !== undefined;
   const reason = declined ? (m.checkout.reasons[declined.reason] ?? declined.reason) : '';
   return (
     <form className="card" onSubmit={submit} aria-labelledby="pay-title" data-testid="checkout">
@@ -76,23 +96,10 @@ export function Checkout(p: {
           </option>
         ))}
       </select>
-      {wasDeclined ? (
-        <p role="alert" className="alert" data-testid="declined">
-          {m.checkout.declined(reason)}
-        </p>
-      ) : wasShort ? (
-        // Once every short line is changed, nothing is left to say.
-        p.shortNames &&
-        p.shortNames.length > 0 && (
-          <p role="alert" className="alert" data-testid="short">
-            {m.checkout.short(p.shortNames.join(', '))}
-          </p>
-        )
-      ) : (
-        <ErrorNote error={pay.error} words={m.problems} />
-      )}
+      <Refusal error={pay.error} reason={reason} shortNames={p.shortNames} />
       <p>
-        <button type="submit" disabled={pay.isPending}>
+        {/* aria-disabled, not disabled: a refusal leaves the keyboard's focus on the button. */}
+        <button type="submit" aria-disabled={pay.isPending}>
           {pay.isPending
             ? m.checkout.paying
             : orderId
