@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { apiCall, localContext, newPage, type PageWatch } from './browser.ts';
 import { driverSteps, north, phoneAt, type Point } from './browser-flows.ts';
+import { waitFor } from './wait.ts';
 
 // One whole order through the three apps that stops at each app's main screens once they show
 // what they are for. The browser suite checks each screen there (accessibility, layout shift
@@ -28,6 +28,18 @@ export interface WalkSetup {
 
 const email = (role: 'customer' | 'driver' | 'store' | 'ops') =>
   DEMO_USERS.find((u) => u.role === role)?.email ?? '';
+
+/**
+ * Waits until `shown` says the status (its data-status). Not expect.poll: `npm run screenshots`
+ * walks the apps outside vitest.
+ */
+const statusIs = (shown: Locator, status: string) =>
+  waitFor(
+    async () => (await shown.getAttribute('data-status')) === status,
+    15_000,
+    `status ${status}`,
+    100,
+  );
 
 /** A demo account's bearer token, signed in over the API. */
 export async function demoToken(base: string, role: 'customer' | 'store' | 'ops') {
@@ -107,12 +119,12 @@ async function storePacks(w: Walk, orderId: string): Promise<void> {
   await page.getByRole('button', { name: 'Accept' }).waitFor();
   await w.v.screen('store', 'order-new', page);
   await page.getByRole('button', { name: 'Accept' }).click();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('accepted');
+  await statusIs(status, 'accepted');
   await page.getByRole('button', { name: 'Start picking' }).click();
   await page.getByTestId('pick-line').first().waitFor();
   await w.v.screen('store', 'order', page);
   await page.getByRole('button', { name: 'Mark ready' }).click();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('ready');
+  await statusIs(status, 'ready');
 }
 
 /** The driver's offer arrives while the shift screen is open; the driver takes it. */
@@ -135,22 +147,20 @@ async function walkOrder(w: Walk): Promise<void> {
 
   await signInThrough(w.v, 'driver', w.driver, w.base);
   await w.driver.getByRole('button', { name: 'Go online' }).click();
-  await expect
-    .poll(() => w.driver.getByTestId('shift-status').getAttribute('data-status'))
-    .toBe('available');
+  await statusIs(w.driver.getByTestId('shift-status'), 'available');
   await w.steps.moveTo(north(w.storeAt, -1.5));
   await w.driver.getByText('Waiting for a job offer').waitFor();
   await w.v.screen('driver', 'shift', w.driver);
 
   const orderId = await customerShops(w);
   const status = w.customer.getByTestId('order-status');
-  await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
+  await statusIs(status, 'authorized');
   const orderSettled = await w.v.live('customer', 'order', w.customer);
   const offerSettled = await w.v.live('driver', 'offer', w.driver);
   await storePacks(w, orderId);
   await driverTakesOffer(w, offerSettled);
   await w.steps.collect();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('picked_up');
+  await statusIs(status, 'picked_up');
   await w.customer.getByTestId('order-pin').waitFor();
   await w.v.screen('customer', 'order', w.customer);
 
@@ -158,9 +168,9 @@ async function walkOrder(w: Walk): Promise<void> {
   await w.steps.moveTo(north(w.storeAt, 3));
   await w.steps.moveTo(w.door);
   await w.steps.step('arrived-at-dropoff').click();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('at_dropoff');
+  await statusIs(status, 'at_dropoff');
   await w.steps.handOver(await w.customer.getByTestId('order-pin').innerText());
-  await expect.poll(() => status.getAttribute('data-status')).toBe('delivered');
+  await statusIs(status, 'delivered');
   await orderSettled();
 }
 
