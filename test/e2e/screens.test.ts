@@ -99,10 +99,10 @@ describe('the main screens of the three apps', () => {
         },
       },
     );
-    for (const [screen, s] of shifts)
-      console.log(
-        `e2e: layout shift on ${screen}: ${s.cls.toFixed(4)} (${s.shifts.length} shifts)`,
-      );
+    for (const [screen, s] of shifts) {
+      const moved = [...new Set(s.shifts.flatMap((x) => x.moved))].join(', ') || 'nothing';
+      console.log(`e2e: layout shift on ${screen}: ${s.cls.toFixed(4)} (moved: ${moved})`);
+    }
     expect(checked.toSorted()).toEqual(SCREENS.toSorted());
     expect(violations.join('\n'), 'serious or critical axe violations').toBe('');
     expect([...shifts.keys()].toSorted()).toEqual([
