@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(WEB);
 const DIST = path.join(WEB, 'dist');
-/** Written after a build: its time is the build's. */
+/** Written after a build; its time is when the build started. */
 const STAMP = path.join(DIST, '.built');
 /** What an app is made of: its own folder, the shared code, the SDK, the dependencies. */
 const SOURCES = [
@@ -87,7 +87,9 @@ export async function buildWebApps(log: (line: string) => void = () => {}): Prom
     if (env === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = env;
   }
+  // Stamped with the time the build started: a source saved while it ran is newer, so stale.
   await writeFile(STAMP, `${new Date().toISOString()}\n`);
+  await utimes(STAMP, new Date(started), new Date(started));
   log(`web apps built (${names.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return names;
 }

@@ -66,7 +66,7 @@ describe('the customer app', () => {
     // The store's shelf: add the first product.
     const first = page.getByTestId('product').first();
     await first.waitFor();
-    const productName = await first.locator('h3').innerText();
+    const productName = await first.locator('h2').innerText();
     await first.getByRole('button').click();
     await first.getByText('1 in cart').waitFor();
 

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
 import { DEMO_DRIVER_IDS, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { apiCall, signIn } from './browser.ts';
+import { waitFor } from './wait.ts';
 
 // The steps the browser suites share: a customer ordering in the customer app, and a driver
 // working a job in the driver app while the phone's position is moved by the test.
@@ -65,17 +66,16 @@ export function driverSteps(o: {
     /** The phone moves to `p`; resolves once the app's report of it reached lastmile. */
     async moveTo(p: Point): Promise<void> {
       await o.context.setGeolocation(phoneAt(p));
-      await expect
-        .poll(
-          async () => {
-            const at = await lastPosition();
-            return (
-              at !== null && Math.abs(at.lat - p.lat) < 1e-6 && Math.abs(at.lng - p.lng) < 1e-6
-            );
-          },
-          { timeout: 12_000, interval: 250 },
-        )
-        .toBe(true);
+      // waitFor, not expect.poll: `npm run screenshots` walks the apps outside vitest.
+      await waitFor(
+        async () => {
+          const at = await lastPosition();
+          return at !== null && Math.abs(at.lat - p.lat) < 1e-6 && Math.abs(at.lng - p.lng) < 1e-6;
+        },
+        12_000,
+        `lastmile to have the phone at ${p.lat},${p.lng}`,
+        250,
+      );
     },
     /** The offer arrives on the driver's shift screen; the driver takes it. */
     async takeOffer(): Promise<void> {

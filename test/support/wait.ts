@@ -8,6 +8,7 @@ export async function waitFor<T>(
   check: () => Promise<T> | T,
   timeoutMs = 10_000,
   label = 'condition',
+  intervalMs = 25,
 ): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
@@ -20,6 +21,6 @@ export async function waitFor<T>(
     }
     if (Date.now() > until)
       throw new Error(`timed out waiting for ${label}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -38,7 +38,7 @@ export function SignInForm(p: {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signIn.mutate();
+    if (!signIn.isPending) signIn.mutate();
   };
   const err = signIn.error;
   return (
@@ -59,7 +59,8 @@ export function SignInForm(p: {
           <ErrorNote error={err} words={p.problems} />
         )}
         <p>
-          <button type="submit" disabled={signIn.isPending}>
+          {/* aria-disabled, not disabled: a refusal leaves the keyboard's focus on the button. */}
+          <button type="submit" aria-disabled={signIn.isPending}>
             {signIn.isPending ? w.busy : w.submit}
           </button>
         </p>

@@ -56,6 +56,7 @@ export const de: Messages = {
     addNamed: (name: string) => `${name} in den Warenkorb legen`,
     inCart: (n: number) => `${n} im Warenkorb`,
     more: 'Weitere Produkte',
+    closed: (store: string) => `${store} nimmt gerade keine Bestellungen an.`,
   },
   cart: {
     title: 'Dein Warenkorb',
@@ -63,6 +64,7 @@ export const de: Messages = {
     browse: 'Geschäft finden',
     quantity: (name: string) => `Anzahl von ${name}`,
     remove: 'Entfernen',
+    short: 'Von diesem Produkt ist nicht mehr genug auf Lager.',
     otherStore: 'In deinem Warenkorb liegen Produkte aus einem anderen Geschäft.',
     emptyIt: 'Warenkorb leeren',
     waiting:
@@ -83,6 +85,8 @@ export const de: Messages = {
     declined: (reason: string) =>
       `Deine Karte wurde abgelehnt: ${reason}. Versuch es mit einer anderen Karte.`,
     retryCard: 'Mit dieser Karte bezahlen',
+    short: (names: string) =>
+      `Nicht genug auf Lager: ${names}. Verringere die Menge oder entferne es, dann bezahle erneut.`,
     cards: {
       tok_visa: 'Visa •••• 4242',
       tok_decline: 'Visa •••• 0002 (wird abgelehnt)',

@@ -83,6 +83,7 @@ export const messages = {
     addNamed: (name: string) => `Add ${name} to the cart`,
     inCart: (n: number) => `${n} in cart`,
     more: 'More products',
+    closed: (store: string) => `${store} is not taking orders right now.`,
   },
   cart: {
     title: 'Your cart',
@@ -90,6 +91,7 @@ export const messages = {
     browse: 'Find a store',
     quantity: (name: string) => `Quantity of ${name}`,
     remove: 'Remove',
+    short: 'Not enough left in stock for this quantity.',
     otherStore: 'Your cart holds products of another store.',
     emptyIt: 'Empty the cart',
     waiting: 'Your order is placed and keeps its products while you pay with another card.',
@@ -108,6 +110,8 @@ export const messages = {
     paying: 'Paying…',
     declined: (reason: string) => `Your card was declined: ${reason}. Try another card.`,
     retryCard: 'Pay with this card',
+    short: (names: string) =>
+      `Not enough left in stock: ${names}. Lower the quantity or remove it, then pay again.`,
     cards: {
       tok_visa: 'Visa •••• 4242',
       tok_decline: 'Visa •••• 0002 (declines)',

@@ -12,7 +12,7 @@ export const useCart = () => useQuery(cartQuery);
 
 /**
  * Sets a product's quantity in the cart (`PUT /v1/cart/lines`, 0 removes it). The answer is the
- * whole cart; the store's stock is read again, since the cart may hold some of it.
+ * whole cart; the store's stock is read again, since the cart may hold some of it, and the store.
  */
 export function useSetLine() {
   const client = useQueryClient();
@@ -22,6 +22,8 @@ export function useSetLine() {
     onSuccess: (cart, line) => {
       client.setQueryData(cartQuery.queryKey, cart);
       void client.invalidateQueries({ queryKey: ['store', line.store_id, 'products'] });
+      // Whether the store still takes orders, too (it may have closed meanwhile).
+      void client.invalidateQueries({ queryKey: ['store', line.store_id], exact: true });
     },
   });
 }

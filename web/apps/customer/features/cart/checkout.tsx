@@ -1,10 +1,39 @@
 import { type FormEvent, useState } from 'react';
+import { LastmileProblem } from '@lastmile/client';
 import { codeOf } from '@web/problems.ts';
 import { ErrorNote } from '@web/ui.tsx';
 import { m, type Place } from '../../app.ts';
 import { usePayment } from './payment.ts';
 
 const CARDS = Object.keys(m.checkout.cards);
+
+/** The products an OUT_OF_STOCK refusal names (its `product_ids`). */
+function shortProducts(err: unknown): string[] {
+  if (!(err instanceof LastmileProblem) || err.code !== 'OUT_OF_STOCK') return [];
+  const ids = err.extra.product_ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** Why the last attempt was refused: the card's decline, the lines short of stock, or else. */
+function Refusal(p: { error: unknown; reason: string; shortNames?: readonly string[] }) {
+  const code = codeOf(p.error);
+  if (code === 'PAYMENT_DECLINED')
+    return (
+      <p role="alert" className="alert" data-testid="declined">
+        {m.checkout.declined(p.reason)}
+      </p>
+    );
+  if (code === 'OUT_OF_STOCK' && p.shortNames) {
+    // Once every short line is changed, nothing is left to say.
+    if (p.shortNames.length === 0) return null;
+    return (
+      <p role="alert" className="alert" data-testid="short">
+        {m.checkout.short(p.shortNames.join(', '))}
+      </p>
+    );
+  }
+  return <ErrorNote error={p.error} words={m.problems} />;
+}
 
 /**
  * The payment form of a checkout, or of an order whose card was declined (`waiting`): the
@@ -17,15 +46,31 @@ export function Checkout(p: {
   onPaid: (orderId: string) => void;
   /** The card was declined: the order waits for another one. */
   onDeclined?: () => void;
+  /** Checkout found lines short of stock: their product ids. */
+  onShort?: (productIds: string[]) => void;
+  /** The names of the lines still short: what the refusal says while there are any. */
+  shortNames?: readonly string[];
+  /** Checkout was refused otherwise (the store stopped taking orders…). */
+  onRefused?: () => void;
 }) {
   const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null, p.onDeclined);
   const [card, setCard] = useState(CARDS[0] ?? 'tok_visa');
   const [address, setAddress] = useState(p.at.label);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    pay.mutate({ card, delivery: { lat: p.at.lat, lng: p.at.lng, address: address.trim() } });
+    if (pay.isPending) return;
+    const delivery = { lat: p.at.lat, lng: p.at.lng, address: address.trim() };
+    pay.mutate(
+      { card, delivery },
+      {
+        onError: (err) => {
+          const short = shortProducts(err);
+          if (short.length > 0) p.onShort?.(short);
+          else if (codeOf(err) !== 'PAYMENT_DECLINED') p.onRefused?.();
+        },
+      },
+    );
   };
-  const wasDeclined = codeOf(pay.error) === 'PAYMENT_DECLINED';
   const reason = declined ? (m.checkout.reasons[declined.reason] ?? declined.reason) : '';
   return (
     <form className="card" onSubmit={submit} aria-labelledby="pay-title" data-testid="checkout">
@@ -51,15 +96,10 @@ export function Checkout(p: {
           </option>
         ))}
       </select>
-      {wasDeclined ? (
-        <p role="alert" className="alert" data-testid="declined">
-          {m.checkout.declined(reason)}
-        </p>
-      ) : (
-        <ErrorNote error={pay.error} words={m.problems} />
-      )}
+      <Refusal error={pay.error} reason={reason} shortNames={p.shortNames} />
       <p>
-        <button type="submit" disabled={pay.isPending}>
+        {/* aria-disabled, not disabled: a refusal leaves the keyboard's focus on the button. */}
+        <button type="submit" aria-disabled={pay.isPending}>
           {pay.isPending
             ? m.checkout.paying
             : orderId

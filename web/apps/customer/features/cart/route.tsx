@@ -7,6 +7,7 @@ import { m, place } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
 import { useCart } from './cart.ts';
 import { CartLines } from './cart-lines.tsx';
+import { StoreClosed } from '../store/store-closed.tsx';
 import { Checkout } from './checkout.tsx';
 
 function CartPage() {
@@ -16,7 +17,13 @@ function CartPage() {
   const client = useQueryClient();
   // After a decline the cart became an order waiting for another card: only the payment stays.
   const [waiting, setWaiting] = useState<{ total: string } | null>(null);
+  // The lines checkout found short of stock, until the customer changes each.
+  const [short, setShort] = useState<string[]>([]);
   const c = cart.data;
+  const shortNames = (c?.lines ?? [])
+    .filter((l) => short.includes(l.product_id))
+    .map((l) => l.name);
+  const storeId = c?.store_id ?? null;
   const full = c && c.lines.length > 0 && !waiting;
   const total = waiting?.total ?? (full ? money(c.totals.total_minor, c.currency, m.locale) : null);
   const onPaid = (orderId: string) =>
@@ -36,9 +43,31 @@ function CartPage() {
         </p>
       )}
       {waiting && <p className="muted">{m.cart.waiting}</p>}
+      {full && storeId && <StoreClosed storeId={storeId} />}
       <div className="two-columns">
-        {full ? <CartLines cart={c} /> : <div />}
-        {at && total && <Checkout at={at} total={total} onPaid={onPaid} onDeclined={onDeclined} />}
+        {full ? (
+          <CartLines
+            cart={c}
+            short={short}
+            onChanged={(id) => setShort((s) => s.filter((x) => x !== id))}
+          />
+        ) : (
+          <div />
+        )}
+        {at && total && (
+          <Checkout
+            at={at}
+            total={total}
+            onPaid={onPaid}
+            onDeclined={onDeclined}
+            onShort={setShort}
+            shortNames={shortNames}
+            onRefused={() =>
+              storeId &&
+              void client.invalidateQueries({ queryKey: ['store', storeId], exact: true })
+            }
+          />
+        )}
       </div>
     </section>
   );

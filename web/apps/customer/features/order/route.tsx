@@ -12,29 +12,38 @@ import { Checkout } from '../cart/checkout.tsx';
 import { OrderDetails } from './order-details.tsx';
 import { Substitutes } from './substitutes.tsx';
 
-/** `GET /v1/orders/{id}/delivery` (the customer's view carries the handover PIN). */
-function HandoverPin({ orderId }: { orderId: string }) {
+/**
+ * The handover PIN (`GET /v1/orders/{id}/delivery`, the customer's view carries it), read once a
+ * courier has the order. Its line is there from the start, so the PIN arriving moves nothing.
+ */
+function HandoverPin({ orderId, withCourier }: { orderId: string; withCourier: boolean }) {
   const delivery = useQuery({
     queryKey: ['order', orderId, 'delivery'],
     queryFn: () =>
       unwrap(api.GET('/v1/orders/{id}/delivery', { params: { path: { id: orderId } } })),
+    enabled: withCourier,
   });
   const pin = delivery.data?.pin;
-  if (!pin) return null;
   return (
-    <div className="card">
+    <>
       <p className="spread">
         <span>{m.order.pin}</span>
-        <strong className="big" data-testid="order-pin">
-          {pin}
-        </strong>
+        {pin ? (
+          <strong className="big" data-testid="order-pin">
+            {pin}
+          </strong>
+        ) : (
+          <strong className="big muted">—</strong>
+        )}
       </p>
       <p className="muted">{m.order.pinHint}</p>
-    </div>
+    </>
   );
 }
 
 const ENDED = new Set(['delivered', 'canceled', 'failed', 'returned']);
+/** An order that never goes to a courier: no PIN line. */
+const NO_HANDOVER = new Set(['payment_failed', 'canceled']);
 /** While a courier has the order, the customer has a PIN to give at the door. */
 const WITH_COURIER = new Set(['assigned', 'at_store', 'picked_up', 'at_dropoff']);
 
@@ -91,9 +100,17 @@ function OrderPage() {
             >
               {m.status[status]}
             </p>
-            <p data-testid="order-eta">
-              {window ? m.order.eta(clock(window.from, m.locale), clock(window.to, m.locale)) : ' '}
+            <p className="one-line" data-testid="order-eta">
+              {window ? m.order.eta(clock(window.from, m.locale), clock(window.to, m.locale)) : ''}
             </p>
+            {!NO_HANDOVER.has(status) && (
+              <HandoverPin orderId={o.id} withCourier={WITH_COURIER.has(status)} />
+            )}
+          </div>
+          <Substitutes order={o} live={live.substitutions} />
+          <OrderDetails order={o} />
+          {/* Last: the list grows as the order moves, and nothing below it is pushed about. */}
+          <div className="card">
             <h2>{m.order.history}</h2>
             <ol data-testid="order-timeline">
               {live.timeline.map((s, i) => (
@@ -104,9 +121,6 @@ function OrderPage() {
               ))}
             </ol>
           </div>
-          {WITH_COURIER.has(status) && <HandoverPin orderId={o.id} />}
-          <Substitutes order={o} live={live.substitutions} />
-          <OrderDetails order={o} />
           {status === 'payment_failed' && (
             <Checkout
               at={{ label: o.delivery.address, lat: o.delivery.lat, lng: o.delivery.lng }}

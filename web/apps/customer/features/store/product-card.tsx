@@ -12,7 +12,7 @@ export function ProductCard(p: {
   const { product, available } = p.item;
   return (
     <li className="card" data-testid="product">
-      <h3>{product.name}</h3>
+      <h2>{product.name}</h2>
       <p className="muted">{product.brand}</p>
       <div className="spread">
         <strong>{money(product.price.amount_minor, product.price.currency, m.locale)}</strong>
@@ -20,10 +20,11 @@ export function ProductCard(p: {
       </div>
       <div className="spread">
         <span aria-live="polite">{p.inCart > 0 ? m.store.inCart(p.inCart) : ''}</span>
+        {/* Not `disabled` while busy: a disabled button drops the keyboard's focus. */}
         <button
           type="button"
-          onClick={p.onAdd}
-          disabled={p.busy}
+          onClick={() => !p.busy && p.onAdd()}
+          aria-disabled={p.busy}
           aria-label={m.store.addNamed(product.name)}
         >
           {m.store.add}

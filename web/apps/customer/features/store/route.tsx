@@ -8,6 +8,7 @@ import { requirePlace, rootRoute } from '../../root.tsx';
 import { useCart, useEmptyCart, useSetLine } from '../cart/cart.ts';
 import { ProductCard } from './product-card.tsx';
 import { aislesQuery, productsQuery, storeQuery } from './queries.ts';
+import { StoreClosed } from './store-closed.tsx';
 
 type Search = { category?: string; q?: string };
 
@@ -73,6 +74,7 @@ function StorePage() {
       <Link to="/stores">{m.store.back}</Link>
       <h1>{store.data?.name ?? m.loading}</h1>
       <p className="muted">{store.data?.address}</p>
+      <StoreClosed storeId={storeId} />
       <ErrorNote error={store.error} words={m.problems} />
       <Aisles storeId={storeId} search={search} />
       {otherStore ? (

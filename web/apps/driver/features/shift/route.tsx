@@ -77,8 +77,8 @@ function ShiftScreen() {
               {m.shift.noGeo}
             </p>
           )}
-          <p className="muted" data-testid="queued" data-count={waiting}>
-            {waiting > 0 ? m.shift.queued(waiting) : ' '}
+          <p className="muted one-line" data-testid="queued" data-count={waiting}>
+            {waiting > 0 ? m.shift.queued(waiting) : ''}
           </p>
         </div>
       )}

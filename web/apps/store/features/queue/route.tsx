@@ -33,7 +33,12 @@ function QueueScreen() {
         <AlertsSwitch />
       </div>
       {!state.connected && <Loading text={storeId ? m.loading : m.noStore} />}
-      <p className="muted" aria-live="polite" data-testid="alerts" data-alerts={state.alerts}>
+      <p
+        className="muted one-line"
+        aria-live="polite"
+        data-testid="alerts"
+        data-alerts={state.alerts}
+      >
         {state.alerts > 0 ? m.queue.announced(state.alerts) : ''}
       </p>
       {state.connected && state.orders.length === 0 && <p className="muted">{m.queue.empty}</p>}
@@ -62,7 +67,11 @@ function QueueScreen() {
                 </strong>
               )}
             </span>
-            <Link to="/orders/$orderId" params={{ orderId: o.order_id }}>
+            <Link
+              to="/orders/$orderId"
+              params={{ orderId: o.order_id }}
+              aria-label={`${m.queue.open}: ${m.order.title(o.order_id)}`}
+            >
               {m.queue.open}
             </Link>
           </li>

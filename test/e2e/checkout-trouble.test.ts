@@ -1,0 +1,173 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
+import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import {
+  apiCall,
+  launchChromium,
+  localContext,
+  newPage,
+  pageWatch,
+  signIn,
+} from '../support/browser.ts';
+import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+// What goes wrong between the shelf and the payment, in the customer app: a line whose stock is
+// taken away while it sits in the cart (checkout names it and why, the customer changes it and
+// pays; nothing was charged or held for the refused try), and a store that stops taking orders
+// while the customer browses (its page and the cart say so, checkout is refused readably).
+
+let t: TestPlatform;
+let base: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const watch = pageWatch();
+const api = (method: string, path: string, token: string, body?: unknown) =>
+  apiCall(base, method, path, token, body);
+
+interface CartLine {
+  product_id: string;
+  name: string;
+  quantity: number;
+}
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  await seedDemoCity(t.platform.ctx, t.platform.databaseUrl);
+  await t.tokenFor('customer'); // seeds the demo accounts
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.stop();
+});
+
+/** A customer (demo account `which`) signed in, delivering in Berlin Mitte, on the demo store. */
+async function shopper(which: number): Promise<Page> {
+  const context = await localContext(browser, watch);
+  contexts.push(context);
+  const page = await newPage(context, watch);
+  await signIn(page, base, 'customer', DEMO_USERS[which]?.email ?? '');
+  await page.waitForURL(/\/app\/customer\/place$/);
+  await page.getByRole('button', { name: /Berlin Mitte/ }).click();
+  await page.waitForURL(/\/app\/customer\/stores$/);
+  await page.goto(`${base}/app/customer/stores/${DEMO_STORE_ID}`);
+  return page;
+}
+
+/** Adds the shelf's `n`th product once. */
+async function add(page: Page, n: number): Promise<void> {
+  const card = page.getByTestId('product').nth(n);
+  await card.getByRole('button').click();
+  await card.getByText('1 in cart').waitFor();
+}
+
+/** Units of a product the demo store holds for orders and carts (the store's stock view). */
+async function reserved(productId: string): Promise<number> {
+  const token = await t.tokenFor('store');
+  const level = await api('GET', `/v1/stores/${DEMO_STORE_ID}/stock/${productId}`, token);
+  expect(level.status).toBe(200);
+  return level.body.reserved as number;
+}
+
+async function expectAccessible(page: Page, where: string): Promise<void> {
+  const found = await axeViolations(page);
+  expect(describeViolations(where, found)).toBe('');
+}
+
+describe('checkout in the customer app', () => {
+  it('names a line that ran out, lets the customer fix it, and charges nothing meanwhile', async () => {
+    const page = await shopper(0);
+    await add(page, 0);
+    await add(page, 1);
+    const customer = await t.tokenFor('customer');
+    const cart = await api('GET', '/v1/cart', customer);
+    const [gone, kept] = cart.body.lines as CartLine[];
+    if (!gone || !kept) throw new Error(`two lines expected: ${JSON.stringify(cart.body)}`);
+
+    // The shelf is counted again: none of the first line's product is left.
+    const counted = await api(
+      'PUT',
+      `/v1/stores/${DEMO_STORE_ID}/stock/${gone.product_id}`,
+      await t.tokenFor('store'),
+      { on_hand: 0, reason: 'counted on the shelf' },
+    );
+    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+
+    await page.getByRole('link', { name: 'Cart' }).click();
+    await page.getByLabel('Card').selectOption('tok_visa');
+    await page.getByRole('button', { name: /^Pay / }).click();
+    const short = page.getByTestId('short');
+    await short.waitFor({ timeout: 10_000 });
+    expect(await short.innerText()).toContain(gone.name);
+    expect(await short.innerText()).not.toContain(kept.name);
+    const lines = page.getByTestId('cart-lines').locator('li');
+    const shortLine = lines.filter({ hasText: gone.name });
+    expect(await shortLine.getAttribute('data-short')).toBe('true');
+    expect(await shortLine.innerText()).toContain('Not enough left in stock');
+    expect(await lines.filter({ hasText: kept.name }).getAttribute('data-short')).toBe('false');
+    expect(page.url()).toMatch(/\/app\/customer\/cart$/);
+    await expectAccessible(page, 'cart with a short line');
+
+    // Refused whole: no order, no payment, nothing held for it.
+    expect((await api('GET', '/v1/orders', customer)).body.items).toEqual([]);
+    expect(await reserved(gone.product_id)).toBe(0);
+    expect(await reserved(kept.product_id)).toBe(0);
+
+    // The customer takes the line out: the note goes, and the rest is paid for.
+    await page.getByRole('button', { name: `Remove: ${gone.name}` }).click();
+    await expect.poll(() => lines.count()).toBe(1);
+    expect(await short.count()).toBe(0);
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
+    const orderId = page.url().split('/').pop() as string;
+    const order = await api('GET', `/v1/orders/${orderId}`, customer);
+    const ordered = (order.body.lines as CartLine[]).map((l) => [l.product_id, l.quantity]);
+    expect(ordered).toEqual([[kept.product_id, 1]]);
+    const payment = await api('GET', `/v1/orders/${orderId}/payment`, customer);
+    expect(payment.body.status).toBe('authorized');
+    expect((await api('GET', '/v1/orders', customer)).body.items).toHaveLength(1);
+    expect(await reserved(kept.product_id)).toBe(1);
+    expect(await reserved(gone.product_id)).toBe(0);
+  });
+
+  it('says so when the store stops taking orders while the customer browses', async () => {
+    const page = await shopper(1);
+    await add(page, 0);
+    expect(await page.getByTestId('store-closed').count()).toBe(0);
+
+    const staff = await t.tokenFor('store');
+    const closed = await api('POST', `/v1/stores/${DEMO_STORE_ID}/close`, staff);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const name = closed.body.name as string;
+
+    // The next thing the customer does on the store's page brings the news.
+    await add(page, 1);
+    const notice = page.getByTestId('store-closed');
+    await notice.waitFor({ timeout: 10_000 });
+    expect(await notice.innerText()).toBe(`${name} is not taking orders right now.`);
+
+    await page.getByRole('link', { name: 'Cart' }).click();
+    await page.getByTestId('cart-lines').locator('li').nth(1).waitFor();
+    await page.getByTestId('store-closed').waitFor();
+    await page.getByLabel('Card').selectOption('tok_visa');
+    await page.getByRole('button', { name: /^Pay / }).click();
+    const error = page.getByTestId('checkout').getByTestId('error');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.innerText()).toBe(`${name} is not taking orders now`);
+    expect(page.url()).toMatch(/\/app\/customer\/cart$/);
+    await expectAccessible(page, 'cart of a closed store');
+    const customer = await t.tokenFor('customer', 1);
+    expect((await api('GET', '/v1/orders', customer)).body.items).toEqual([]);
+
+    await api('POST', `/v1/stores/${DEMO_STORE_ID}/resume`, staff);
+  });
+
+  it('loaded nothing from outside this machine and broke no Content-Security-Policy', () => {
+    expect(watch.elsewhere).toEqual([]);
+    expect(watch.consoleErrors.filter((e) => /Content.Security.Policy/i.test(e))).toEqual([]);
+  });
+});
