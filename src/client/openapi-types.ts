@@ -382,6 +382,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/delivery-fees': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery fee of each of these stores for an order to a point
+     * @description One item per store asked, in the order asked (a repeated id once). A store that is closed, does not deliver to the point or does not exist is answered with `delivers: false`.
+     */
+    get: operations['getDeliveryFees'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dispatch/drivers/{id}/unassign': {
     parameters: {
       query?: never;
@@ -2242,6 +2262,28 @@ export interface components {
       trip_id: string;
       /** @description Goes up with every change: higher is newer */
       version: number;
+    };
+    /**
+     * @description The fees an order from a store to a point pays besides the goods (the service fee and tax depend on the goods; the cart's totals show them)
+     * @example {
+     *       "delivers": true,
+     *       "delivery_fee_minor": 299,
+     *       "small_order_fee_max_minor": 300,
+     *       "small_order_threshold_minor": 1500,
+     *       "store_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12"
+     *     }
+     */
+    DeliveryFee: {
+      /** @description Whether the store is open now and its zone covers the point (what checkout requires) */
+      delivers: boolean;
+      /** @description Added to every order, in minor units of the store's prices */
+      delivery_fee_minor: number;
+      /** @description The small-order fee tops the goods up to the threshold, at most this much */
+      small_order_fee_max_minor: number;
+      /** @description Goods below this amount pay a small-order fee */
+      small_order_threshold_minor: number;
+      /** Format: uuid */
+      store_id: string;
     };
     /** @description A trip waiting for a driver, as ops watches it */
     DispatchQueueEntry: {
@@ -6935,6 +6977,91 @@ export interface operations {
       };
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDeliveryFees: {
+    parameters: {
+      query: {
+        lat: number;
+        lng: number;
+        /** @description Repeat the parameter for each store */
+        store_id: string[];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The fees, store by store */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DeliveryFee'][];
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
