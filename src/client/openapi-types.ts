@@ -2008,6 +2008,10 @@ export interface components {
      * @example {
      *       "currency": "EUR",
      *       "id": "0190f0c0-5a6b-7c8d-9e0f-1a2b3c4d5e6f",
+     *       "limits": {
+     *         "units_in_all": 100,
+     *         "units_per_product": 20
+     *       },
      *       "lines": [
      *         {
      *           "line_total_minor": 1000,
@@ -2035,6 +2039,13 @@ export interface components {
       currency: string | null;
       /** @description Null while there is no open cart */
       id: string | null;
+      /** @description What the cart takes; a change past it is refused with 409 `HOLD_LIMIT` (or 400 past a line’s maximum) */
+      limits: {
+        /** @description The most units the cart takes in all (null: no bound but each line’s) */
+        units_in_all: number | null;
+        /** @description The most units of one product the cart takes */
+        units_per_product: number;
+      };
       lines: {
         line_total_minor: number;
         name: string;
