@@ -19516,6 +19516,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'open' | 'escalated' | 'resolved';
+        order_id?: string;
         /** @description The previous page's `next_cursor`; leave out for the first page */
         cursor?: string;
         limit?: number;
