@@ -57,6 +57,22 @@ export const de: Messages = {
     inCart: (n: number) => `${n} im Warenkorb`,
     more: 'Weitere Produkte',
   },
+  product: {
+    back: (store: string) => `Zurück zu ${store}`,
+    price: 'Preis',
+    size: 'Gewicht',
+    stock: 'Verfügbarkeit',
+    left: (n: number) => `noch ${n} in diesem Geschäft`,
+    soldOut:
+      'In diesem Geschäft gerade ausverkauft. Schau später wieder vorbei oder probier ein anderes Geschäft.',
+    limit: (n: number) => `Höchstens ${n} pro Bestellung`,
+    quantity: 'Anzahl',
+    add: 'In den Warenkorb',
+    update: 'Warenkorb aktualisieren',
+    inCart: (n: number) => `${n} in deinem Warenkorb`,
+    adult: 'Mit Altersbeschränkung: Bei der Übergabe wird dein Ausweis geprüft.',
+    notFound: 'Dieses Produkt gibt es nicht.',
+  },
   cart: {
     title: 'Dein Warenkorb',
     empty: 'Dein Warenkorb ist leer.',

@@ -84,6 +84,22 @@ export const messages = {
     inCart: (n: number) => `${n} in cart`,
     more: 'More products',
   },
+  product: {
+    back: (store: string) => `Back to ${store}`,
+    price: 'Price',
+    size: 'Weight',
+    stock: 'Availability',
+    left: (n: number) => `${n} left at this store`,
+    soldOut: 'Sold out at this store for now. Check again later or try another store.',
+    limit: (n: number) => `At most ${n} per order`,
+    quantity: 'Quantity',
+    add: 'Add to cart',
+    update: 'Update cart',
+    inCart: (n: number) => `${n} in your cart`,
+    adult: 'Age-restricted: the courier checks your ID at the door.',
+    notFound: 'This product does not exist.',
+  },
+
   cart: {
     title: 'Your cart',
     empty: 'Your cart is empty.',

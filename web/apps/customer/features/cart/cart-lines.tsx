@@ -4,14 +4,16 @@ import { ErrorNote } from '@web/ui.tsx';
 import { m } from '../../app.ts';
 import { useSetLine } from './cart.ts';
 
-const QUANTITIES = Array.from({ length: 20 }, (_, i) => i + 1);
-
-/** The cart's lines, each with its quantity to change (the server checks the stock) and totals. */
+/**
+ * The cart's lines, each with its quantity to change up to what the cart takes of one product
+ * (the server checks the stock), and totals.
+ */
 export function CartLines({ cart }: { cart: Schemas['Cart'] }) {
   const setLine = useSetLine();
   const storeId = cart.store_id ?? '';
   const cur = cart.currency;
   const t = cart.totals;
+  const quantities = Array.from({ length: cart.limits.units_per_product }, (_, i) => i + 1);
   const set = (product_id: string, quantity: number) =>
     setLine.mutate({ store_id: storeId, product_id, quantity });
   return (
@@ -28,7 +30,7 @@ export function CartLines({ cart }: { cart: Schemas['Cart'] }) {
                 disabled={setLine.isPending}
                 onChange={(e) => set(l.product_id, Number(e.target.value))}
               >
-                {[...new Set([...QUANTITIES, l.quantity])].map((q) => (
+                {[...new Set([...quantities, l.quantity])].map((q) => (
                   <option key={q} value={q}>
                     {q}
                   </option>
