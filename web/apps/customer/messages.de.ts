@@ -42,6 +42,8 @@ export const de: Messages = {
     none: 'Gerade liefert kein geöffnetes Geschäft hierher. Probier einen anderen Ort.',
     eta: (min: number) => `etwa ${min} Min.`,
     away: (d: string) => `${d} entfernt`,
+    fee: (fee: string) => `${fee} Liefergebühr`,
+    smallOrder: (below: string) => `Mindermengenzuschlag unter ${below}`,
     change: 'Ändern',
     more: 'Weitere Geschäfte',
   },

@@ -69,6 +69,8 @@ export const messages = {
     none: 'No open store delivers here right now. Try another spot.',
     eta: (min: number) => `about ${min} min`,
     away: (d: string) => `${d} away`,
+    fee: (fee: string) => `${fee} delivery`,
+    smallOrder: (below: string) => `small-order fee below ${below}`,
     change: 'Change',
     more: 'More stores',
   },
