@@ -11,6 +11,8 @@ const problems = {
   OUT_OF_STOCK: 'Not enough left in stock for that quantity.',
   HOLD_LIMIT: 'That is more than one customer may order of this product.',
   ORDER_IN_FLIGHT: 'You already have an order on its way.',
+  ADDRESS_LIMIT:
+    'You have saved as many addresses as an account may keep. Delete one to save another.',
 } satisfies ProblemMessages;
 
 const status: Record<TrackingSnapshot['status'], string> = {
@@ -38,6 +40,7 @@ export const messages = {
     stores: 'Stores',
     cart: 'Cart',
     orders: 'Orders',
+    addresses: 'Addresses',
     signOut: 'Sign out',
     place: 'Deliver to',
   },
@@ -101,7 +104,27 @@ export const messages = {
     adult: 'Age-restricted: the courier checks your ID at the door.',
     notFound: 'This product does not exist.',
   },
-
+  addresses: {
+    title: 'Your addresses',
+    none: 'No saved addresses yet.',
+    isDefault: 'Default',
+    deliverHere: 'Deliver here',
+    makeDefault: 'Make default',
+    rename: 'Rename',
+    name: 'Name',
+    save: 'Save',
+    cancel: 'Cancel',
+    remove: 'Delete',
+    removeNamed: (label: string) => `Delete ${label}`,
+    add: 'Save where we deliver now',
+    addHint: (place: string) => `Saves ${place} with a name of your choice.`,
+    noPlace: 'Pick where to deliver first, then save it here.',
+    pick: 'Pick a place',
+    address: 'Address for the courier',
+    notes: 'Notes for the courier (optional)',
+    labelHint: 'e.g. Home, Work',
+    saveNew: 'Save address',
+  },
   cart: {
     title: 'Your cart',
     empty: 'Your cart is empty.',
@@ -121,6 +144,8 @@ export const messages = {
   checkout: {
     title: 'Pay',
     address: 'Deliver to',
+    addressText: 'Address for the courier',
+    here: (label: string) => `Where you are: ${label}`,
     card: 'Card',
     pay: (total: string) => `Pay ${total}`,
     paying: 'Paying…',
