@@ -9,16 +9,14 @@ import { ErrorNote, Loading } from '@web/ui.tsx';
 import { api, m, orderLinkDown } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
+import { OrderCare } from './care.tsx';
 import { OrderDetails } from './order-details.tsx';
+import { deliveryQuery } from './queries.ts';
 import { Substitutes } from './substitutes.tsx';
 
-/** `GET /v1/orders/{id}/delivery` (the customer's view carries the handover PIN). */
+/** The handover PIN of the order's delivery. */
 function HandoverPin({ orderId }: { orderId: string }) {
-  const delivery = useQuery({
-    queryKey: ['order', orderId, 'delivery'],
-    queryFn: () =>
-      unwrap(api.GET('/v1/orders/{id}/delivery', { params: { path: { id: orderId } } })),
-  });
+  const delivery = useQuery(deliveryQuery(orderId));
   const pin = delivery.data?.pin;
   if (!pin) return null;
   return (
@@ -115,6 +113,7 @@ function OrderPage() {
               onPaid={() => void client.invalidateQueries({ queryKey: ['order', orderId] })}
             />
           )}
+          <OrderCare order={o} status={status} />
         </div>
       )}
     </section>
