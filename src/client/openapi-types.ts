@@ -382,6 +382,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/delivery-fees': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery fee of each of these stores for an order to a point
+     * @description One item per store asked, in the order asked (a repeated id once). A store that is closed, does not deliver to the point or does not exist is answered with `delivers: false`.
+     */
+    get: operations['getDeliveryFees'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dispatch/drivers/{id}/unassign': {
     parameters: {
       query?: never;
@@ -1769,6 +1789,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/stores/{id}/products/{productId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One product at a store, with the quantity available now
+     * @description Not found for an unknown store or product; a product the store does not have now is answered with `available: 0`.
+     */
+    get: operations['getStoresByIdProductsByProductId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/stores/{id}/resume': {
     parameters: {
       query?: never;
@@ -1968,6 +2008,10 @@ export interface components {
      * @example {
      *       "currency": "EUR",
      *       "id": "0190f0c0-5a6b-7c8d-9e0f-1a2b3c4d5e6f",
+     *       "limits": {
+     *         "units_in_all": 100,
+     *         "units_per_product": 20
+     *       },
      *       "lines": [
      *         {
      *           "line_total_minor": 1000,
@@ -1995,6 +2039,13 @@ export interface components {
       currency: string | null;
       /** @description Null while there is no open cart */
       id: string | null;
+      /** @description What the cart takes; a change past it is refused with 409 `HOLD_LIMIT` (or 400 past a line’s maximum) */
+      limits: {
+        /** @description The most units the cart takes in all (null: no bound but each line’s) */
+        units_in_all: number | null;
+        /** @description The most units of one product the cart takes */
+        units_per_product: number;
+      };
       lines: {
         line_total_minor: number;
         name: string;
@@ -2222,6 +2273,28 @@ export interface components {
       trip_id: string;
       /** @description Goes up with every change: higher is newer */
       version: number;
+    };
+    /**
+     * @description The fees an order from a store to a point pays besides the goods (the service fee and tax depend on the goods; the cart's totals show them)
+     * @example {
+     *       "delivers": true,
+     *       "delivery_fee_minor": 299,
+     *       "small_order_fee_max_minor": 300,
+     *       "small_order_threshold_minor": 1500,
+     *       "store_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12"
+     *     }
+     */
+    DeliveryFee: {
+      /** @description Whether the store is open now and its zone covers the point (what checkout requires) */
+      delivers: boolean;
+      /** @description Added to every order, in minor units of the store's prices */
+      delivery_fee_minor: number;
+      /** @description The small-order fee tops the goods up to the threshold, at most this much */
+      small_order_fee_max_minor: number;
+      /** @description Goods below this amount pay a small-order fee */
+      small_order_threshold_minor: number;
+      /** Format: uuid */
+      store_id: string;
     };
     /** @description A trip waiting for a driver, as ops watches it */
     DispatchQueueEntry: {
@@ -3558,6 +3631,12 @@ export interface components {
          */
         role: 'customer' | 'driver' | 'store' | 'ops';
       };
+    };
+    /** @description One product at one store, sold out or not */
+    ShelfItem: {
+      /** @description Units that can be ordered now at the store (0: sold out there for now) */
+      available: number;
+      product: components['schemas']['Product'];
     };
     /** @description An account that signs in with the store role, bound to one store */
     StaffAccount: {
@@ -6909,6 +6988,91 @@ export interface operations {
       };
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDeliveryFees: {
+    parameters: {
+      query: {
+        lat: number;
+        lng: number;
+        /** @description Repeat the parameter for each store */
+        store_id: string[];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The fees, store by store */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DeliveryFee'][];
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -18058,6 +18222,121 @@ export interface operations {
       };
     };
   };
+  getStoresByIdProductsByProductId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        productId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product and its stock at the store */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ShelfItem'];
+        };
+      };
+      /** @description Unchanged since the ETag sent in If-None-Match */
+      304: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Send it back in If-None-Match; 304 when unchanged */
+          ETag?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postStoresByIdResume: {
     parameters: {
       query?: never;
@@ -19237,6 +19516,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'open' | 'escalated' | 'resolved';
+        order_id?: string;
         /** @description The previous page's `next_cursor`; leave out for the first page */
         cursor?: string;
         limit?: number;

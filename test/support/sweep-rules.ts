@@ -50,6 +50,7 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'stores/{id}': 'store',
   'stock/{productId}': 'product',
   'products/{id}': 'product',
+  'products/{productId}': 'product',
   'drivers/{id}': 'driver',
   'tickets/{id}': 'ticket',
   'notifications/{id}': 'notification',

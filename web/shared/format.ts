@@ -32,3 +32,13 @@ export function distance(m: number, locale: string): string {
     maximumFractionDigits: km ? 1 : 0,
   }).format(km ? m / 1000 : m);
 }
+
+/** Grams, or kilograms from 1 kg on (`450 g`, `1.03 kg`). */
+export function weight(g: number, locale: string): string {
+  const kg = g >= 1000;
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: kg ? 'kilogram' : 'gram',
+    maximumFractionDigits: kg ? 2 : 0,
+  }).format(kg ? g / 1000 : g);
+}

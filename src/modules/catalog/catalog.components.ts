@@ -70,6 +70,20 @@ export const StoreProduct = component(
   ),
 );
 
+export const ShelfItem = component(
+  'ShelfItem',
+  Type.Object(
+    {
+      product: ref(Product),
+      available: Type.Integer({
+        minimum: 0,
+        description: 'Units that can be ordered now at the store (0: sold out there for now)',
+      }),
+    },
+    { ...closed, description: 'One product at one store, sold out or not' },
+  ),
+);
+
 export const Category = component(
   'Category',
   Type.Object(
@@ -230,6 +244,7 @@ export const ImportResult = component(
 export const catalogSchemas = [
   Product,
   StoreProduct,
+  ShelfItem,
   Category,
   Store,
   NearbyStore,

@@ -5,7 +5,7 @@ import { createCache } from '../../platform/cache/cache.ts';
 import { pageOf, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import type { StockChanges } from '../inventory/index.ts';
-import { NearbyStore, SearchHit, StoreProduct } from './catalog.components.ts';
+import { NearbyStore, SearchHit, ShelfItem, StoreProduct } from './catalog.components.ts';
 import { CategoryId, Cursor, Lat, Lng } from './catalog.schemas.ts';
 import {
   cacheableResponses,
@@ -46,6 +46,7 @@ interface CatalogDeps {
 export async function catalogRoutes(scope: FastifyInstance, deps: CatalogDeps): Promise<void> {
   nearbyRoute(scope, deps.stores);
   storePageRoute(scope, deps);
+  shelfItemRoute(scope, deps);
   searchRoute(scope, deps);
   await storesRoutes(scope, deps.stores);
   await productsRoutes(scope, deps.products);
@@ -141,6 +142,34 @@ function storePageRoute(scope: FastifyInstance, deps: CatalogDeps): void {
         return serialize(page);
       });
       return sendSerialized(req, reply, body, STOCK_STALENESS_S);
+    },
+  );
+}
+
+/** One product at one store, for its page: sold out there is an answer (0), not a 404. */
+function shelfItemRoute(scope: FastifyInstance, deps: CatalogDeps): void {
+  typed(scope).get(
+    '/v1/stores/:id/products/:productId',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['discovery'],
+        summary: 'One product at a store, with the quantity available now',
+        description:
+          'Not found for an unknown store or product; a product the store does not have now is answered with `available: 0`.',
+        params: Strict({ id: Uuid, productId: Uuid }),
+        response: cacheableResponses(ref(ShelfItem), 'The product and its stock at the store'),
+      },
+    },
+    async (req, reply) => {
+      const { id, productId } = req.params;
+      const [, product, stock] = await Promise.all([
+        deps.stores.mustExist(id),
+        deps.products.get(productId),
+        deps.products.availability([id], [productId]),
+      ]);
+      const item = { product, available: stock[0]?.available ?? 0 };
+      return sendCacheable(req, reply, item, STOCK_STALENESS_S);
     },
   );
 }

@@ -76,6 +76,24 @@ describe('store products and search', () => {
     expect(items.find((i) => i.product.sku === 'MILK-2')?.available).toBe(3);
   });
 
+  it('answers one product at a store with its stock there, sold out as 0, else 404', async () => {
+    const one = (storeId: string, productId: string) =>
+      api('GET', `/v1/stores/${storeId}/products/${productId}`, undefined, undefined);
+    const milk = await one(shop.id, ids['MILK-1'] as string);
+    expect(milk.statusCode).toBe(200);
+    expect(milk.json()).toMatchObject({
+      product: { id: ids['MILK-1'], sku: 'MILK-1', name: 'Oat milk', brand: 'Farm' },
+      available: 5,
+    });
+    expect(milk.headers['cache-control']).toMatch(/max-age=\d/);
+    // Counted out, and never stocked at this store: both sold out there, not missing.
+    expect((await one(shop.id, ids['BREAD-1'] as string)).json().available).toBe(0);
+    expect((await one(far.id, ids['YOG-1'] as string)).json().available).toBe(0);
+    const unknown = '01a20959-0000-7000-8000-000000000000';
+    expect((await one(unknown, ids['MILK-1'] as string)).statusCode).toBe(404);
+    expect((await one(shop.id, unknown)).json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('paginates with a stable cursor and filters by category including subcategories', async () => {
     const seen: string[] = [];
     let cursor: string | null = '';

@@ -44,7 +44,10 @@ const cartLines = async () =>
 
 describe('cart holds are bounded', () => {
   it('refuses to hold more than the per-product and per-customer caps, changing nothing', async () => {
-    expect((await put(0, 3)).statusCode).toBe(200);
+    const first = await put(0, 3);
+    expect(first.statusCode).toBe(200);
+    // The cart says what it takes, so an app offers no quantity it would refuse.
+    expect(first.json().limits).toEqual({ units_per_product: 3, units_in_all: 5 });
     const perProduct = await put(0, 4);
     expect(perProduct.statusCode).toBe(409);
     expect(perProduct.json()).toMatchObject({ code: 'HOLD_LIMIT' });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
-import type { CartsService } from './carts.service.ts';
+import { type CartsService, MAX_LINE_QUANTITY } from './carts.service.ts';
 import { Cart } from './orders.schemas.ts';
 
 /** The customer's cart: read it, set a line, empty it. */
@@ -33,7 +33,7 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
         body: Strict({
           store_id: Uuid,
           product_id: Uuid,
-          quantity: Type.Integer({ minimum: 0, maximum: 99 }),
+          quantity: Type.Integer({ minimum: 0, maximum: MAX_LINE_QUANTITY }),
         }),
         response: {
           200: ok(ref(Cart), 'The cart after the change'),

@@ -24,6 +24,17 @@ interface CartDeps {
 
 type CartLineInput = { store_id: string; product_id: string; quantity: number };
 
+/** The most units of one product a cart line may ask for (the line's schema says the same). */
+export const MAX_LINE_QUANTITY = 99;
+
+/** How much the cart may take: of one product, and in all (null: no bound but the lines'). */
+const limitsOf = (deps: CartDeps) => ({
+  units_per_product: deps.holds
+    ? Math.min(MAX_LINE_QUANTITY, deps.limits.maxUnits)
+    : MAX_LINE_QUANTITY,
+  units_in_all: deps.holds ? deps.limits.maxTotal : null,
+});
+
 /** The open cart priced at the catalog's current prices (an empty one when there is none). */
 async function viewCart(deps: CartDeps, customerId: string) {
   const cart = await cartsRepository(deps.db).openCartOf(customerId);
@@ -35,6 +46,7 @@ async function viewCart(deps: CartDeps, customerId: string) {
       lines: [],
       totals: priceOrder([], deps.fees),
       currency: null,
+      limits: limitsOf(deps),
     };
   const prices = await deps.catalog.products.pricesFor(cart.lines.map((l) => l.product_id));
   const lines = cart.lines.flatMap((l) => {
@@ -63,6 +75,7 @@ async function viewCart(deps: CartDeps, customerId: string) {
       lines.map((l) => ({ unitPriceMinor: l.unit_price_minor, quantity: l.quantity })),
       deps.fees,
     ),
+    limits: limitsOf(deps),
   };
 }
 

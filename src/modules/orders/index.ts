@@ -12,6 +12,8 @@ import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
+import { deliveryFeeRoutes } from './delivery-fees.routes.ts';
+import { DeliveryFee } from './delivery-fees.schemas.ts';
 import { orderReceipts } from './order-receipt.ts';
 import { orderReceiptRoutes } from './order-receipt.routes.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
@@ -107,7 +109,7 @@ export const ordersModule: ModuleDefinition = {
   events: [...orderEvents, ...substitutionEvents],
   dependsOn: ['catalog', 'inventory', 'payments', 'eta', 'addresses'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: [...ordersSchemas, ...substitutionsSchemas, Receipt],
+  schemas: [...ordersSchemas, ...substitutionsSchemas, Receipt, DeliveryFee],
   apiTags: [
     {
       name: 'orders',
@@ -148,6 +150,7 @@ export const ordersModule: ModuleDefinition = {
       payment: paymentSettings(ctx),
     });
     orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
+    deliveryFeeRoutes(app, { stores: catalogFor(ctx).stores, fees: DEFAULT_FEES });
     substitutionRoutes(app, substitutionsFor(ctx));
     orderReceiptRoutes(
       app,

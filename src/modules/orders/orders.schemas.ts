@@ -183,6 +183,19 @@ export const Cart = component(
       currency: nullable(Type.String({ pattern: '^[A-Z]{3}$' }), 'ISO 4217'),
       lines: Type.Array(CartLine),
       totals: closed(priceTotals),
+      limits: closed(
+        {
+          units_per_product: Type.Integer({
+            minimum: 1,
+            description: 'The most units of one product the cart takes',
+          }),
+          units_in_all: nullable(
+            Type.Integer({ minimum: 1 }),
+            'The most units the cart takes in all (null: no bound but each line’s)',
+          ),
+        },
+        'What the cart takes; a change past it is refused with 409 `HOLD_LIMIT` (or 400 past a line’s maximum)',
+      ),
     },
     "The customer's open cart at current prices (empty when there is none)",
     [
@@ -209,6 +222,7 @@ export const Cart = component(
           tax_minor: 115,
           total_minor: 1764,
         },
+        limits: { units_per_product: 20, units_in_all: 100 },
       },
     ],
   ),

@@ -24,6 +24,13 @@ export const DEFAULT_FEES: FeeSchedule = {
   taxBps: 700,
 };
 
+/** The fees an order pays whatever its goods, as a store's quote shows them before shopping. */
+export const feeQuote = (fees: FeeSchedule) => ({
+  delivery_fee_minor: fees.deliveryFeeMinor,
+  small_order_threshold_minor: fees.smallOrderThresholdMinor,
+  small_order_fee_max_minor: fees.smallOrderFeeMaxMinor,
+});
+
 export interface PricedLine {
   unitPriceMinor: number;
   quantity: number;

@@ -53,9 +53,16 @@ export function supportRepository(db: Db) {
     find(id: string) {
       return q.selectFrom('support_tickets').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    list(p: { openedBy?: string; status?: TicketStatus; before?: string; limit: number }) {
+    list(p: {
+      openedBy?: string;
+      orderId?: string;
+      status?: TicketStatus;
+      before?: string;
+      limit: number;
+    }) {
       let query = q.selectFrom('support_tickets').selectAll().orderBy('id', 'desc').limit(p.limit);
       if (p.openedBy) query = query.where('opened_by', '=', p.openedBy);
+      if (p.orderId) query = query.where('order_id', '=', p.orderId);
       if (p.status) query = query.where('status', '=', p.status);
       if (p.before) query = query.where('id', '<', p.before);
       return query.execute();

@@ -14,6 +14,14 @@ const Status = Type.Union([
   Type.Literal('resolved'),
 ]);
 
+/** A page of tickets: by status, about one order (`order_id`), after a cursor. */
+const TicketQuery = Strict({
+  status: Type.Optional(Status),
+  order_id: Type.Optional(Uuid),
+  cursor: CursorParam,
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+});
+
 /** Throws NOT_FOUND unless `by` may see the order (its customer, its store, its driver, ops). */
 export type OrderAccessCheck = (by: Principal, orderId: string) => Promise<void>;
 
@@ -61,11 +69,7 @@ export async function supportRoutes(
       schema: {
         tags: ['support'],
         summary: 'Your tickets (ops: all tickets), newest first',
-        querystring: Strict({
-          status: Type.Optional(Status),
-          cursor: CursorParam,
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-        }),
+        querystring: TicketQuery,
         response: { 200: ok(TicketPage, 'A page of tickets, newest first') },
       },
     },

@@ -137,9 +137,13 @@ export function supportService(db: Db) {
     },
 
     /** A page of the tickets `by` may see, newest first (`cursor`: the previous page's last). */
-    async list(by: Principal, q: { status?: TicketStatus; cursor?: string; limit: number }) {
+    async list(
+      by: Principal,
+      q: { status?: TicketStatus; order_id?: string; cursor?: string; limit: number },
+    ) {
       const rows = await repo.list({
         status: q.status,
+        orderId: q.order_id,
         before: q.cursor ? TICKETS_CURSOR.decode(q.cursor) : undefined,
         limit: q.limit + 1,
         ...(by.role === 'ops' ? {} : { openedBy: by.id }),

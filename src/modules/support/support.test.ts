@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openShop, paidOrderAt } from '../../../test/support/shop.ts';
 import { DBOS } from '../../platform/workflows/engine.ts';
 import { escalationWorkflowId } from './support.workflows.ts';
 
@@ -174,6 +175,49 @@ describe('support tickets (the walking skeleton)', () => {
       payload: { resolution: 'x' },
     });
     expect(notResolver.statusCode).toBe(403);
+  });
+
+  it("lists the tickets about one order: the caller's own, every opener's for ops", async () => {
+    const [a, b, ops] = await Promise.all([
+      t.tokenFor('customer', 0),
+      t.tokenFor('customer', 1),
+      t.tokenFor('ops'),
+    ]);
+    const shop = await openShop(t, { stock: [5] });
+    const [mine, theirs] = await Promise.all([
+      paidOrderAt(t, shop, { token: a }),
+      paidOrderAt(t, shop, { token: b }),
+    ]);
+    const open = async (token: string, orderId: string | undefined, subject: string) => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token,
+        payload: { subject, message: 'about my order', ...(orderId ? { order_id: orderId } : {}) },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json().id as string;
+    };
+    const first = await open(a, mine.id, 'Late order');
+    await open(a, undefined, 'Something else');
+    const second = await open(a, mine.id, 'Refund request');
+    const staff = await open(shop.storeToken, mine.id, 'Customer unreachable');
+    await open(b, theirs.id, 'Other order');
+    const about = async (token: string, orderId: string) =>
+      (
+        await t.request({
+          method: 'GET',
+          url: `/v1/support/tickets?order_id=${orderId}`,
+          token,
+        })
+      )
+        .json()
+        .items.map((x: { id: string }) => x.id);
+    expect(await about(a, mine.id)).toEqual([second, first]);
+    // Another customer's order: none of theirs, and nothing of the order's own customer.
+    expect(await about(a, theirs.id)).toEqual([]);
+    expect(await about(b, mine.id)).toEqual([]);
+    expect(await about(ops, mine.id)).toEqual([staff, second, first]);
   });
 
   it("pages a caller's tickets newest first by cursor, the last page saying so", async () => {

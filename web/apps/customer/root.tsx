@@ -14,6 +14,7 @@ function Nav() {
       <Link to="/stores">{m.nav.stores}</Link>
       <Link to="/cart">{m.nav.cart}</Link>
       <Link to="/orders">{m.nav.orders}</Link>
+      <Link to="/addresses">{m.nav.addresses}</Link>
     </>
   );
 }

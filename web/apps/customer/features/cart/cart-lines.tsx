@@ -4,14 +4,13 @@ import { ErrorNote } from '@web/ui.tsx';
 import { m } from '../../app.ts';
 import { useSetLine } from './cart.ts';
 
-const QUANTITIES = Array.from({ length: 20 }, (_, i) => i + 1);
-
 type Line = Schemas['Cart']['lines'][number];
 
 /** One line: its quantity to change, Remove, its total; says so when checkout found it short. */
 function CartLine(p: {
   line: Line;
   currency: string | null;
+  quantities: readonly number[];
   short: boolean;
   set: (productId: string, quantity: number) => void;
 }) {
@@ -37,7 +36,7 @@ function CartLine(p: {
           value={l.quantity}
           onChange={(e) => p.set(l.product_id, Number(e.target.value))}
         >
-          {[...new Set([...QUANTITIES, l.quantity])].map((q) => (
+          {[...new Set([...p.quantities, l.quantity])].map((q) => (
             <option key={q} value={q}>
               {q}
             </option>
@@ -58,7 +57,8 @@ function CartLine(p: {
 }
 
 /**
- * The cart's lines, each with its quantity to change (the server checks the stock) and totals.
+ * The cart's lines, each with its quantity to change up to what the cart takes of one product
+ * (the server checks the stock), and totals.
  * The lines checkout found short (`short`, product ids) say so until the customer changes them.
  */
 export function CartLines(p: {
@@ -71,6 +71,7 @@ export function CartLines(p: {
   const storeId = cart.store_id ?? '';
   const cur = cart.currency;
   const t = cart.totals;
+  const quantities = Array.from({ length: cart.limits.units_per_product }, (_, i) => i + 1);
   const set = (product_id: string, quantity: number) =>
     setLine.mutate(
       { store_id: storeId, product_id, quantity },
@@ -85,6 +86,7 @@ export function CartLines(p: {
             key={l.product_id}
             line={l}
             currency={cur}
+            quantities={quantities}
             short={p.short?.includes(l.product_id) ?? false}
             set={set}
           />

@@ -3,9 +3,55 @@ import { LastmileProblem } from '@lastmile/client';
 import { codeOf } from '@web/problems.ts';
 import { ErrorNote } from '@web/ui.tsx';
 import { m, type Place } from '../../app.ts';
+import { type SavedAddress, useAddresses } from '../addresses/queries.ts';
 import { usePayment } from './payment.ts';
 
 const CARDS = Object.keys(m.checkout.cards);
+/** The choice of delivering to where the app is now, rather than a saved address. */
+const HERE = 'here';
+
+const samePoint = (a: SavedAddress, at: Place) =>
+  Math.abs(a.lat - at.lat) < 1e-6 && Math.abs(a.lng - at.lng) < 1e-6;
+
+/**
+ * Where to deliver: where the app is now (its text editable for the courier) or one of the saved
+ * addresses, the one at this very point chosen first.
+ */
+function DeliverTo(p: {
+  at: Place;
+  choice: string;
+  onChoice: (c: string) => void;
+  address: string;
+  onAddress: (a: string) => void;
+}) {
+  const saved = useAddresses().data ?? [];
+  return (
+    <>
+      <label htmlFor="deliver-to">{m.checkout.address}</label>
+      <select id="deliver-to" value={p.choice} onChange={(e) => p.onChoice(e.target.value)}>
+        <option value={HERE}>{m.checkout.here(p.at.label)}</option>
+        {saved.map((a) => (
+          <option key={a.id} value={a.id}>
+            {`${a.label}: ${a.address}`}
+          </option>
+        ))}
+      </select>
+      {p.choice === HERE && (
+        <>
+          <label htmlFor="address">{m.checkout.addressText}</label>
+          <input
+            id="address"
+            required
+            minLength={3}
+            maxLength={300}
+            value={p.address}
+            onChange={(e) => p.onAddress(e.target.value)}
+          />
+        </>
+      )}
+    </>
+  );
+}
 
 /** The products an OUT_OF_STOCK refusal names (its `product_ids`). */
 function shortProducts(err: unknown): string[] {
@@ -56,10 +102,16 @@ export function Checkout(p: {
   const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null, p.onDeclined);
   const [card, setCard] = useState(CARDS[0] ?? 'tok_visa');
   const [address, setAddress] = useState(p.at.label);
+  const saved = useAddresses().data;
+  const [picked, setPicked] = useState<string | null>(null);
+  const choice = picked ?? saved?.find((a) => samePoint(a, p.at))?.id ?? HERE;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (pay.isPending) return;
-    const delivery = { lat: p.at.lat, lng: p.at.lng, address: address.trim() };
+    const delivery =
+      choice === HERE
+        ? { lat: p.at.lat, lng: p.at.lng, address: address.trim() }
+        : { address_id: choice };
     pay.mutate(
       { card, delivery },
       {
@@ -76,17 +128,13 @@ export function Checkout(p: {
     <form className="card" onSubmit={submit} aria-labelledby="pay-title" data-testid="checkout">
       <h2 id="pay-title">{m.checkout.title}</h2>
       {!orderId && (
-        <>
-          <label htmlFor="address">{m.checkout.address}</label>
-          <input
-            id="address"
-            required
-            minLength={3}
-            maxLength={300}
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-          />
-        </>
+        <DeliverTo
+          at={p.at}
+          choice={choice}
+          onChoice={setPicked}
+          address={address}
+          onAddress={setAddress}
+        />
       )}
       <label htmlFor="card">{m.checkout.card}</label>
       <select id="card" value={card} onChange={(e) => setCard(e.target.value)}>

@@ -6,7 +6,8 @@ import { api } from '../../app.ts';
 
 export interface PayInput {
   card: string;
-  delivery: { lat: number; lng: number; address: string };
+  /** A point and its text, or one of the customer's saved addresses. */
+  delivery: { lat: number; lng: number; address: string } | { address_id: string };
 }
 
 /** A declined card: the order it placed waits for another one until `retry_until`. */

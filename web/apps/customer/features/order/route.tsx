@@ -9,20 +9,17 @@ import { ErrorNote, Loading } from '@web/ui.tsx';
 import { api, m, orderLinkDown } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
+import { OrderCare } from './care.tsx';
 import { OrderDetails } from './order-details.tsx';
+import { deliveryQuery } from './queries.ts';
 import { Substitutes } from './substitutes.tsx';
 
 /**
- * The handover PIN (`GET /v1/orders/{id}/delivery`, the customer's view carries it), read once a
- * courier has the order. Its line is there from the start, so the PIN arriving moves nothing.
+ * The handover PIN (the customer's view of the delivery carries it), read once a courier has the
+ * order. Its line is there from the start, so the PIN arriving moves nothing.
  */
 function HandoverPin({ orderId, withCourier }: { orderId: string; withCourier: boolean }) {
-  const delivery = useQuery({
-    queryKey: ['order', orderId, 'delivery'],
-    queryFn: () =>
-      unwrap(api.GET('/v1/orders/{id}/delivery', { params: { path: { id: orderId } } })),
-    enabled: withCourier,
-  });
+  const delivery = useQuery({ ...deliveryQuery(orderId), enabled: withCourier });
   const pin = delivery.data?.pin;
   return (
     <>
@@ -52,6 +49,23 @@ const orderQuery = (id: string) => ({
   queryKey: ['order', id],
   queryFn: () => unwrap(api.GET('/v1/orders/{id}', { params: { path: { id } } })),
 });
+
+/** The statuses the order went through, as the tracking stream reported them. */
+function Timeline({ steps }: { steps: ReturnType<typeof useTracking>['timeline'] }) {
+  return (
+    <div className="card">
+      <h2>{m.order.history}</h2>
+      <ol data-testid="order-timeline">
+        {steps.map((s, i) => (
+          <li key={`${i}-${s.status}`} data-status={s.status}>
+            {m.status[s.status]}
+            {s.at && <span className="muted"> · {clock(s.at, m.locale)}</span>}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
 
 function OrderPage() {
   const { orderId } = route.useParams();
@@ -110,17 +124,7 @@ function OrderPage() {
           <Substitutes order={o} live={live.substitutions} />
           <OrderDetails order={o} />
           {/* Last: the list grows as the order moves, and nothing below it is pushed about. */}
-          <div className="card">
-            <h2>{m.order.history}</h2>
-            <ol data-testid="order-timeline">
-              {live.timeline.map((s, i) => (
-                <li key={`${i}-${s.status}`} data-status={s.status}>
-                  {m.status[s.status]}
-                  {s.at && <span className="muted"> · {clock(s.at, m.locale)}</span>}
-                </li>
-              ))}
-            </ol>
-          </div>
+          <Timeline steps={live.timeline} />
           {status === 'payment_failed' && (
             <Checkout
               at={{ label: o.delivery.address, lat: o.delivery.lat, lng: o.delivery.lng }}
@@ -129,6 +133,7 @@ function OrderPage() {
               onPaid={() => void client.invalidateQueries({ queryKey: ['order', orderId] })}
             />
           )}
+          <OrderCare order={o} status={status} />
         </div>
       )}
     </section>

@@ -1,9 +1,11 @@
+import { Link } from '@tanstack/react-router';
 import type { Schemas } from '@lastmile/client';
 import { money } from '@web/format.ts';
 import { m } from '../../app.ts';
 
 /** One product on the shelf: its price, what is left, and how many are in the cart. */
 export function ProductCard(p: {
+  storeId: string;
   item: Schemas['StoreProduct'];
   inCart: number;
   busy: boolean;
@@ -12,7 +14,14 @@ export function ProductCard(p: {
   const { product, available } = p.item;
   return (
     <li className="card" data-testid="product">
-      <h2>{product.name}</h2>
+      <h2>
+        <Link
+          to="/stores/$storeId/products/$productId"
+          params={{ storeId: p.storeId, productId: product.id }}
+        >
+          {product.name}
+        </Link>
+      </h2>
       <p className="muted">{product.brand}</p>
       <div className="spread">
         <strong>{money(product.price.amount_minor, product.price.currency, m.locale)}</strong>

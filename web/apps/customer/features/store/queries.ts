@@ -37,3 +37,17 @@ export const productsQuery = (storeId: string, category?: string, q?: string) =>
     ),
   getNextPageParam: (last: { next_cursor: string | null }) => last.next_cursor ?? undefined,
 });
+
+/**
+ * `GET /v1/stores/{id}/products/{productId}`: one product and what the store has of it now (0:
+ * sold out there). Under the store's product keys, so a cart change reads its stock again.
+ */
+export const shelfItemQuery = (storeId: string, productId: string) => ({
+  queryKey: ['store', storeId, 'products', productId],
+  queryFn: () =>
+    unwrap(
+      api.GET('/v1/stores/{id}/products/{productId}', {
+        params: { path: { id: storeId, productId } },
+      }),
+    ),
+});

@@ -1,11 +1,11 @@
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { codeOf } from '@web/problems.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { m } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
-import { useCart, useEmptyCart, useSetLine } from '../cart/cart.ts';
+import { useCart, useSetLine } from '../cart/cart.ts';
+import { LineError } from '../cart/line-error.tsx';
 import { ProductCard } from './product-card.tsx';
 import { aislesQuery, productsQuery, storeQuery } from './queries.ts';
 import { StoreClosed } from './store-closed.tsx';
@@ -62,13 +62,11 @@ function StorePage() {
   const products = useInfiniteQuery(productsQuery(storeId, search.category, search.q));
   const cart = useCart();
   const setLine = useSetLine();
-  const emptyCart = useEmptyCart();
   const inCart = (id: string) =>
     cart.data?.store_id === storeId
       ? (cart.data?.lines.find((l) => l.product_id === id)?.quantity ?? 0)
       : 0;
   const items = products.data?.pages.flatMap((p) => p.items) ?? [];
-  const otherStore = codeOf(setLine.error) === 'CONFLICT';
   return (
     <section>
       <Link to="/stores">{m.store.back}</Link>
@@ -77,20 +75,7 @@ function StorePage() {
       <StoreClosed storeId={storeId} />
       <ErrorNote error={store.error} words={m.problems} />
       <Aisles storeId={storeId} search={search} />
-      {otherStore ? (
-        <div role="alert" className="alert">
-          {m.cart.otherStore}{' '}
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => emptyCart.mutate(undefined, { onSuccess: () => setLine.reset() })}
-          >
-            {m.cart.emptyIt}
-          </button>
-        </div>
-      ) : (
-        <ErrorNote error={setLine.error} words={m.problems} />
-      )}
+      <LineError setLine={setLine} />
       {products.isPending && <Loading text={m.loading} />}
       <ErrorNote error={products.error} words={m.problems} />
       {products.isSuccess && items.length === 0 && <p>{m.store.none}</p>}
@@ -98,6 +83,7 @@ function StorePage() {
         {items.map((item) => (
           <ProductCard
             key={item.product.id}
+            storeId={storeId}
             item={item}
             inCart={inCart(item.product.id)}
             busy={setLine.isPending}

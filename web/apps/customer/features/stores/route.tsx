@@ -1,7 +1,7 @@
 import { createRoute, Link } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { unwrap } from '@lastmile/client';
-import { distance } from '@web/format.ts';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
+import { type Schemas, unwrap } from '@lastmile/client';
+import { distance, money } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m, type Place, place } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
@@ -21,6 +21,35 @@ const nearbyQuery = (at: Place) => ({
   getNextPageParam: (last: { next_cursor: string | null }) => last.next_cursor ?? undefined,
 });
 
+/**
+ * `GET /v1/delivery-fees`: what ordering from each listed store to the point costs in fees (the
+ * checkout's schedule), for one page of stores.
+ */
+const feesQuery = (at: Place, storeIds: string[]) => ({
+  queryKey: ['delivery-fees', at.lat, at.lng, storeIds],
+  enabled: storeIds.length > 0,
+  staleTime: 60_000,
+  queryFn: async () => {
+    const { items } = await unwrap(
+      api.GET('/v1/delivery-fees', {
+        params: { query: { lat: at.lat, lng: at.lng, store_id: storeIds } },
+      }),
+    );
+    return new Map(items.map((f) => [f.store_id, f]));
+  },
+});
+
+/** A store's delivery fee, and below which basket a small-order fee is added. */
+function Fee({ fee }: { fee: Schemas['DeliveryFee'] | undefined }) {
+  if (!fee) return null;
+  return (
+    <p className="muted" data-testid="store-fee">
+      {m.stores.fee(money(fee.delivery_fee_minor, null, m.locale))} ·{' '}
+      {m.stores.smallOrder(money(fee.small_order_threshold_minor, null, m.locale))}
+    </p>
+  );
+}
+
 function NearbyStores() {
   const at = place.use();
   const q = useInfiniteQuery({
@@ -28,6 +57,15 @@ function NearbyStores() {
     enabled: !!at,
   });
   const stores = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const fees = useQueries({
+    queries: (q.data?.pages ?? []).map((p) =>
+      feesQuery(
+        at ?? { label: '', lat: 0, lng: 0 },
+        p.items.map((s) => s.id),
+      ),
+    ),
+    combine: (results) => new Map(results.flatMap((r) => [...(r.data ?? new Map())])),
+  });
   return (
     <section>
       <div className="spread">
@@ -49,6 +87,7 @@ function NearbyStores() {
             <p>
               {m.stores.eta(s.eta_minutes)} · {m.stores.away(distance(s.distance_m, m.locale))}
             </p>
+            <Fee fee={fees.get(s.id)} />
           </li>
         ))}
       </ul>
