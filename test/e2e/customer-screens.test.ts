@@ -99,8 +99,8 @@ describe('the customer app around an order', () => {
 
     // A product card leads to its page: what it is, its price, what is left, the limit.
     const first = page.getByTestId('product').first();
-    const name = await first.locator('h3').innerText();
-    await first.locator('h3 a').click();
+    const name = await first.locator('h2').innerText();
+    await first.locator('h2 a').click();
     await page.waitForURL(/\/products\/[0-9a-f-]{36}$/);
     const productId = page.url().split('/').pop() as string;
     await expect.poll(() => page.locator('h1').innerText()).toBe(name);
