@@ -3223,6 +3223,8 @@ export interface components {
         | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
         | 'OVER_AUTHORIZED'
+        | 'STORE_CLOSED'
+        | 'OUTSIDE_DELIVERY_AREA'
         | 'HOLD_LIMIT'
         | 'ADDRESS_LIMIT'
         | 'ORDER_IN_FLIGHT'
@@ -12434,7 +12436,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `OUT_OF_STOCK`: Not enough stock; `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `OUT_OF_STOCK`: Not enough stock; `CONFLICT`: Conflicts with the current state; `STORE_CLOSED`: The store is not taking orders now; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -12467,7 +12469,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `UNPROCESSABLE`: The request cannot be processed; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      /** @description `OUTSIDE_DELIVERY_AREA`: The store does not deliver to this address; `UNPROCESSABLE`: The request cannot be processed; `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */

@@ -44,6 +44,8 @@ export interface components {
         | 'PROOF_REQUIRED'
         | 'OUT_OF_STOCK'
         | 'OVER_AUTHORIZED'
+        | 'STORE_CLOSED'
+        | 'OUTSIDE_DELIVERY_AREA'
         | 'HOLD_LIMIT'
         | 'ADDRESS_LIMIT'
         | 'ORDER_IN_FLIGHT'

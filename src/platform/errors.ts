@@ -19,6 +19,8 @@ export const ErrorCodes = {
     status: 422,
     title: 'The change would cost more than the payment authorized',
   },
+  STORE_CLOSED: { status: 409, title: 'The store is not taking orders now' },
+  OUTSIDE_DELIVERY_AREA: { status: 422, title: 'The store does not deliver to this address' },
   HOLD_LIMIT: { status: 409, title: 'More stock than one customer may hold' },
   ADDRESS_LIMIT: { status: 409, title: 'The account keeps as many addresses as it may' },
   ORDER_IN_FLIGHT: { status: 409, title: 'An order of this account has not ended yet' },

@@ -157,7 +157,9 @@ describe('checkout in the customer app', () => {
     await page.getByRole('button', { name: /^Pay / }).click();
     const error = page.getByTestId('checkout').getByTestId('error');
     await error.waitFor({ timeout: 10_000 });
-    expect(await error.innerText()).toBe(`${name} is not taking orders now`);
+    expect(await error.innerText()).toBe(
+      'This store is not taking orders right now. Try again later or pick another store.',
+    );
     expect(page.url()).toMatch(/\/app\/customer\/cart$/);
     await expectAccessible(page, 'cart of a closed store');
     const customer = await t.tokenFor('customer', 1);

@@ -293,7 +293,7 @@ describe('the store app', () => {
     await customer.getByRole('button', { name: /^Pay / }).click();
     const error = customer.getByTestId('checkout').getByTestId('error');
     await error.waitFor({ timeout: 10_000 });
-    expect(await error.innerText()).toMatch(/is not taking orders now/);
+    expect(await error.innerText()).toMatch(/not taking orders right now/);
     expect(customer.url()).toMatch(/\/app\/customer\/cart$/);
 
     await storePage.getByRole('button', { name: 'Resume orders' }).click();

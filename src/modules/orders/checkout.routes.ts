@@ -86,9 +86,18 @@ export function checkoutRoutes(
             'Placed; the payment is still being authorized (`payment.status` is `pending`)',
           ),
           // PAYMENT_DECLINED: the order waits for another card; OUT_OF_STOCK / CONFLICT: the stock
-          // or the cart moved; UNPROCESSABLE: nothing to order, the store closed or out of range;
-          // NOT_FOUND: `delivery.address_id` names no saved address of the caller.
-          ...problems('PAYMENT_DECLINED', 'OUT_OF_STOCK', 'CONFLICT', 'UNPROCESSABLE', 'NOT_FOUND'),
+          // or the cart moved; STORE_CLOSED / OUTSIDE_DELIVERY_AREA: the store closed or paused, or
+          // it does not deliver there; UNPROCESSABLE: nothing to order; NOT_FOUND:
+          // `delivery.address_id` names no saved address of the caller.
+          ...problems(
+            'PAYMENT_DECLINED',
+            'OUT_OF_STOCK',
+            'CONFLICT',
+            'STORE_CLOSED',
+            'OUTSIDE_DELIVERY_AREA',
+            'UNPROCESSABLE',
+            'NOT_FOUND',
+          ),
         },
       },
     },

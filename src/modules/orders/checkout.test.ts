@@ -339,7 +339,8 @@ describe('checkout and the order saga', () => {
       token: shop.storeToken,
     });
     const closed = await checkout(shop, [{ product_id: p, quantity: 1 }]);
-    expect(closed.statusCode).toBe(422);
+    expect(closed.statusCode).toBe(409);
+    expect(closed.json().code).toBe('STORE_CLOSED');
     const reserved = await sql<{
       n: number;
     }>`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`.execute(

@@ -90,9 +90,15 @@ export async function checkStore(
   const check = await catalog.stores.deliveryCheck(storeId, delivery.lat, delivery.lng);
   if (!check) throw bad('store_id', 'unknown store');
   if (!check.open)
-    throw new AppError('UNPROCESSABLE', `${check.store.name} is not taking orders now`);
+    throw new AppError('STORE_CLOSED', `${check.store.name} is not taking orders now`, {
+      details: { store_id: storeId },
+    });
   if (!check.covers)
-    throw new AppError('UNPROCESSABLE', `${check.store.name} does not deliver to this address`);
+    throw new AppError(
+      'OUTSIDE_DELIVERY_AREA',
+      `${check.store.name} does not deliver to this address`,
+      { details: { store_id: storeId } },
+    );
   return check.store;
 }
 

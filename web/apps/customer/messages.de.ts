@@ -249,6 +249,10 @@ export const de: Messages = {
     OUT_OF_STOCK: 'Davon ist nicht mehr genug vorrätig.',
     HOLD_LIMIT: 'Von diesem Produkt kannst du nicht so viel auf einmal bestellen.',
     ORDER_IN_FLIGHT: 'Eine Bestellung von dir ist schon unterwegs.',
+    STORE_CLOSED:
+      'Dieses Geschäft nimmt gerade keine Bestellungen an. Versuch es später oder wähl ein anderes.',
+    OUTSIDE_DELIVERY_AREA:
+      'Dieses Geschäft liefert nicht an diese Adresse. Wähl ein anderes Geschäft oder eine andere Adresse.',
     ADDRESS_LIMIT:
       'Du hast so viele Adressen gespeichert, wie ein Konto haben kann. Lösch eine, um eine neue zu speichern.',
   },

@@ -11,6 +11,9 @@ const problems = {
   OUT_OF_STOCK: 'Not enough left in stock for that quantity.',
   HOLD_LIMIT: 'That is more than one customer may order of this product.',
   ORDER_IN_FLIGHT: 'You already have an order on its way.',
+  STORE_CLOSED: 'This store is not taking orders right now. Try again later or pick another store.',
+  OUTSIDE_DELIVERY_AREA:
+    'This store does not deliver to this address. Pick another store or address.',
   ADDRESS_LIMIT:
     'You have saved as many addresses as an account may keep. Delete one to save another.',
 } satisfies ProblemMessages;
