@@ -1,3 +1,4 @@
+import type { MapWords } from './map/types.ts';
 import type { ProblemMessages } from './problems.ts';
 import type { SignInWords } from './signin.tsx';
 
@@ -25,3 +26,12 @@ export const signInWords = (
   wrong: 'That email and password do not match an account.',
   ...own,
 });
+
+/** The map's words (shared/map), the same in every app. */
+export const mapWords: MapWords = {
+  label: 'Map. Drag it or use the arrow keys to move it; + and − zoom.',
+  pick: 'Tap a spot, or press Enter, to set the pin there.',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  failed: 'The streets could not be loaded.',
+};
