@@ -1,4 +1,4 @@
-import { commonProblems, signInWords } from '@web/messages.ts';
+import { commonProblems, mapWords, signInWords } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { TrackedStatus } from '@web/tracking.ts';
 
@@ -134,6 +134,8 @@ export const messages = {
     short: (picked: number) => `only ${picked} packed`,
     total: 'Total',
     deliverTo: 'Delivered to',
+    door: 'Your door',
+    courier: 'Your courier',
     pin: 'PIN for the courier',
     pinHint: 'Tell the courier this PIN at the door; only then is the bag handed over.',
   },
@@ -149,6 +151,7 @@ export const messages = {
       expired: 'No answer in time: not added',
     },
   },
+  map: mapWords,
   link: { offline: 'You are offline.', reconnecting: 'Reconnecting…' },
   status,
   problems,

@@ -10,6 +10,7 @@ import { api, m, orderLinkDown } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { Checkout } from '../cart/checkout.tsx';
 import { OrderDetails } from './order-details.tsx';
+import { OrderMap } from './order-map.tsx';
 import { Substitutes } from './substitutes.tsx';
 
 /** `GET /v1/orders/{id}/delivery` (the customer's view carries the handover PIN). */
@@ -104,6 +105,9 @@ function OrderPage() {
               ))}
             </ol>
           </div>
+          {!ended && (
+            <OrderMap order={o} driver={live.driver} withCourier={WITH_COURIER.has(status)} />
+          )}
           {WITH_COURIER.has(status) && <HandoverPin orderId={o.id} />}
           <Substitutes order={o} live={live.substitutions} />
           <OrderDetails order={o} />
