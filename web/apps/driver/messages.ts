@@ -1,4 +1,4 @@
-import { commonProblems, signInWords } from '@web/messages.ts';
+import { commonProblems, mapWords, signInWords } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
 
@@ -80,6 +80,7 @@ export const messages = {
     store: 'Store',
     dropoff: (n: number) => `Drop-off ${n}`,
     navigate: 'Navigate',
+    you: 'You',
     away: (d: string) => `${d} away`,
     notReady: 'The store is still packing this order.',
     arrivedStore: 'Arrived at the store',
@@ -105,6 +106,7 @@ export const messages = {
     none: 'No deliveries yet today.',
     pending: 'not paid yet',
   },
+  map: mapWords,
   driverStatus,
   delivery,
   problems,
