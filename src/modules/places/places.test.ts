@@ -225,3 +225,56 @@ describe('street map', () => {
     expect(huge.json().errors[0].path).toBe('querystring.bbox');
   });
 });
+
+describe('import', () => {
+  it('reports every bad feature with its index and imports nothing', async () => {
+    const places = placesFor(t.platform.ctx);
+    const good = document();
+    const bad = JSON.parse(JSON.stringify(good));
+    bad.features[0].properties.class = 'motorway';
+    bad.features[2].geometry.coordinates = [13.4, 'north'];
+    bad.features[4].properties = { street: 'Torstraße', housenumber: '' };
+    bad.features[6].geometry = { type: 'Polygon', coordinates: [] };
+    bad.features[8] = null;
+    const report = await places.importCity(BERLIN, bad);
+    expect(report.ok).toBe(false);
+    if (report.ok) return;
+    expect(report.problems.map((p) => p.index)).toEqual([0, 2, 4, 6, 8]);
+    expect(report.problems[0]?.message).toMatch(/^street: \/properties\/class/);
+    expect(report.problems[1]?.message).toMatch(/^address: \/geometry\/coordinates/);
+    expect(report.problems[3]?.message).toMatch(/LineString \(street\) or a Point/);
+    // The city's places are as they were.
+    expect((await search('torstr 12'))[0]?.label).toBe('Torstraße 12, 10119 Berlin');
+    expect(await places.cityRows('berlin')).toMatchObject({ streets: 5, imported: true });
+  });
+
+  it('refuses what is not a FeatureCollection, and replaces a city whole', async () => {
+    const places = placesFor(t.platform.ctx);
+    for (const doc of [null, [], { type: 'Feature' }, { type: 'FeatureCollection' }])
+      expect(await places.importCity(BERLIN, doc)).toMatchObject({
+        ok: false,
+        problems: [{ index: -1 }],
+      });
+    const other = { key: 'testville', name: 'Testville', style: 'en' } as const;
+    const one = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { street: 'Oak Road', housenumber: '7', postcode: 'T1 1AA', extra: 1 },
+          geometry: { type: 'Point', coordinates: [13.5, 52.4] },
+        },
+      ],
+    };
+    expect(await places.importCity(other, one)).toMatchObject({
+      ok: true,
+      addresses: 1,
+      unsearchable: 1,
+    });
+    const near = await get('/v1/places/reverse?lat=52.4&lng=13.5');
+    expect(near.json().label).toBe('7 Oak Road, Testville T1 1AA');
+    await places.importCity(other, { type: 'FeatureCollection', features: [] });
+    expect((await get('/v1/places/reverse?lat=52.4&lng=13.5')).statusCode).toBe(404);
+    expect((await search('torstr 12'))[0]?.label).toBe('Torstraße 12, 10119 Berlin');
+  });
+});
