@@ -191,6 +191,11 @@ describe('the tiles the data is fetched by', () => {
     },
   );
 
+  test.prop([lat, lng])('of zoom 12 (the zones’) are under 10 km a side too', (la, ln) => {
+    const [tile] = tilesFor({ west: ln, east: ln, south: la, north: la }, 12);
+    expect(tile && bboxSpan(tileBbox(tile))).toBeLessThan(10_000);
+  });
+
   it('are numbered as map tiles are: x east, y south', () => {
     expect(tilesFor({ west: 13.4, east: 13.4, south: 52.52, north: 52.52 }, 14)).toEqual([
       { z: 14, x: 8801, y: 5373 },

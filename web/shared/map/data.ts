@@ -32,23 +32,30 @@ const STREETS_STALE_MS = Infinity;
 /** A zone changes when its store does (opens, pauses): read again after a minute. */
 const ZONES_STALE_MS = 60_000;
 const SETTLE_MS = 250;
+/**
+ * Zones are large and few (a store's reaches a few kilometres): fetched by zoom-12 tiles, under
+ * 10 km a side anywhere, so a view needs one or two.
+ */
+const ZONES_ZOOM = 12;
 
 const tileKey = (t: Tile) => `${t.z}/${t.x}/${t.y}`;
 
-/** The tiles a view needs, once it has stopped moving for SETTLE_MS (at once the first time). */
-function useSettledTiles(view: View | null): Tile[] {
-  const tiles = view ? tilesFor(viewBbox(view), dataZoom(view.zoom)) : [];
-  const key = tiles.map(tileKey).join(' ');
-  const [settled, setSettled] = useState<{ key: string; tiles: Tile[] }>({ key: '', tiles: [] });
-  if (settled.key === '' && key !== '') setSettled({ key, tiles });
+/** The tiles a view's layers need, once it has stopped moving for SETTLE_MS (at once the first time). */
+function useSettledTiles(view: View | null): { streets: Tile[]; zones: Tile[] } {
+  const box = view ? viewBbox(view) : null;
+  const streets = box && view ? tilesFor(box, dataZoom(view.zoom)) : [];
+  const zones = box ? tilesFor(box, ZONES_ZOOM) : [];
+  const key = [...streets, ...zones].map(tileKey).join(' ');
+  const [settled, setSettled] = useState({ key: '', streets: [] as Tile[], zones: [] as Tile[] });
+  if (settled.key === '' && key !== '') setSettled({ key, streets, zones });
   useEffect(() => {
     if (key === settled.key) return;
-    const timer = setTimeout(() => setSettled({ key, tiles }), SETTLE_MS);
+    const timer = setTimeout(() => setSettled({ key, streets, zones }), SETTLE_MS);
     return () => clearTimeout(timer);
-    // `tiles` is what `key` names.
+    // `streets` and `zones` are what `key` names.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, settled.key]);
-  return settled.tiles;
+  return settled;
 }
 
 /** Features of several tiles, each once (a street crossing a tile's edge comes with both). */
@@ -101,7 +108,7 @@ export function useMapData(
   const tiles = useSettledTiles(view);
   const query = (t: Tile) => ({ bbox: bboxParam(tileBbox(t)) });
   const streets = useQueries({
-    queries: tiles.map((t) => ({
+    queries: tiles.streets.map((t) => ({
       queryKey: ['map', 'streets', tileKey(t)],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         unwrap(api.GET('/v1/map/streets', { params: { query: query(t) }, signal })),
@@ -110,7 +117,7 @@ export function useMapData(
     combine: combineStreets,
   });
   const zones = useQueries({
-    queries: (withZones ? tiles : []).map((t) => ({
+    queries: (withZones ? tiles.zones : []).map((t) => ({
       queryKey: ['map', 'zones', tileKey(t)],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         unwrap(api.GET('/v1/map/zones', { params: { query: query(t) }, signal })),

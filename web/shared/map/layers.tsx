@@ -63,7 +63,11 @@ export function drawStreets(streets: Street[], origin: LngLat): DrawnStreet[] {
 /** Zones projected for drawing: one path of all its polygons' rings per store. */
 export function drawZones(zones: Zone[], origin: LngLat) {
   const project = localProjection(origin, Z0);
-  return zones.map((z) => ({
+  // Open zones last, so where one overlaps a paused store's, it shows as open.
+  const ordered = [...zones].sort(
+    (a, b) => Number(a.properties.status === 'open') - Number(b.properties.status === 'open'),
+  );
+  return ordered.map((z) => ({
     id: z.properties.store_id,
     name: z.properties.name,
     status: z.properties.status,
@@ -101,10 +105,13 @@ export const StreetsLayer = memo(function StreetsLayer(p: {
   );
 });
 
-/** The stores' delivery zones, translucent, under the streets. */
+/**
+ * The stores' delivery zones under the streets: opaque within a translucent group, so where
+ * zones overlap the area is as light as where one reaches (what is drawn is their union).
+ */
 export const ZonesLayer = memo(function ZonesLayer(p: { zones: ReturnType<typeof drawZones> }) {
   return (
-    <g data-layer="zones">
+    <g data-layer="zones" className="zones">
       {p.zones.map((z) => (
         <path key={z.id} d={z.d} className="zone" data-status={z.status} fillRule="evenodd">
           <title>{z.name}</title>
