@@ -10,6 +10,8 @@ const problems: ProblemMessages = {
   OUT_OF_STOCK: 'Not enough left in stock for that quantity.',
   HOLD_LIMIT: 'That is more than one customer may order of this product.',
   ORDER_IN_FLIGHT: 'You already have an order on its way.',
+  NO_ADDRESS_NEAR:
+    'There is no address near this spot. Move the pin onto a street, or type the address for the courier.',
 };
 
 const status: Record<TrackedStatus, string> = {
@@ -49,17 +51,18 @@ export const messages = {
   }),
   place: {
     title: 'Where should we deliver?',
-    presets: 'Popular spots',
-    custom: 'Or enter coordinates',
-    lat: 'Latitude',
-    lng: 'Longitude',
-    label: 'Address for the courier',
-    use: 'Deliver here',
+    hint: 'Search for your address or share your location; tap the map to move the pin.',
+    search: 'Search for an address',
+    results: 'Addresses found',
+    noMatch: 'No address matches.',
     locate: 'Use my location',
     locating: 'Finding you…',
-    myLocation: 'My location',
-    geoDenied: 'Your location is not available; pick a spot or enter coordinates.',
-    invalid: 'Enter a latitude between -90 and 90 and a longitude between -180 and 180.',
+    geoDenied: 'Your location is not available; search for your address instead.',
+    pin: 'Delivery spot',
+    label: 'Address for the courier',
+    finding: 'Finding the address…',
+    needLabel: 'Set the pin on the map and give the address for the courier.',
+    use: 'Deliver here',
   },
   stores: {
     title: 'Stores delivering to you',
