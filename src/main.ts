@@ -1,33 +1,15 @@
 import { Command, Option } from 'commander';
 import { demoBanner } from './cli/banner.ts';
-import { DEMO_CITY_SIZE, seedDemoCity } from './cli/demo-city.ts';
+import { config, fail, wholeNumber } from './cli/cli-support.ts';
+import { seedDemoCity } from './cli/demo-city.ts';
 import { developmentWarning } from './cli/dev-warning.ts';
 import { buildWebIfStale } from './cli/web-apps-build.ts';
 import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
-import { formatSeedReport, seedCatalog } from './cli/scale-seed.ts';
-import { CITY_KEYS, cityByKey } from './cli/seed-cities.ts';
+import { placesCommand } from './cli/places-command.ts';
+import { seedCommand } from './cli/seed-command.ts';
 import { allModules } from './modules/index.ts';
 import { startPlatform } from './platform/boot.ts';
-import { ConfigError, type ConfigOverrides, loadConfig, ROLE_NAMES } from './platform/config.ts';
-
-function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`lastmile: ${err.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(
-    `lastmile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-}
-
-function config(overrides: ConfigOverrides) {
-  try {
-    return loadConfig(process.env, overrides);
-  } catch (err) {
-    fail(err);
-  }
-}
+import { ROLE_NAMES } from './platform/config.ts';
 
 const program = new Command('lastmile')
   .description(
@@ -110,91 +92,8 @@ program
     }
   });
 
-/** A whole number from a flag, or a usage error (the command's help and exit code 2, no stack trace). */
-function wholeNumber(
-  cmd: Command,
-  name: string,
-  value: string | undefined,
-  min: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    cmd.error(`error: ${name} must be a whole number of at least ${min}, got "${value}"`, {
-      exitCode: 2,
-    });
-  return n;
-}
-
-program
-  .command('seed')
-  .description(
-    `Load data. --demo: the demo accounts and a demo city (${DEMO_CITY_SIZE.stores} stores around Berlin Mitte, ${DEMO_CITY_SIZE.skus} products, stock). ` +
-      '--stores N --skus N: a generated catalog at scale, loaded with COPY; deterministic from --seed, idempotent and resumable (re-run after an interruption).',
-  )
-  .option('--demo', 'seed the demo accounts and the demo city', false)
-  .option('--stores <n>', 'stores spread over the metro area')
-  .option('--skus <n>', 'products (every store stocks every one)')
-  .addOption(
-    new Option('--city <city>', 'metro area, its currency and time zone')
-      .choices(CITY_KEYS)
-      .default('berlin'),
-  )
-  .option('--seed <n>', 'generator seed (same seed, same catalog)', '1')
-  .option('--jobs <n>', 'stores loaded in parallel', '2')
-  .action(
-    async (
-      opts: {
-        demo: boolean;
-        stores?: string;
-        skus?: string;
-        city: string;
-        seed: string;
-        jobs: string;
-      },
-      cmd: Command,
-    ) => {
-      const stores = wholeNumber(cmd, '--stores', opts.stores, 1);
-      const skus = wholeNumber(cmd, '--skus', opts.skus, 1);
-      const seed = wholeNumber(cmd, '--seed', opts.seed, 0) ?? 1;
-      const jobs = wholeNumber(cmd, '--jobs', opts.jobs, 1) ?? 2;
-      const usage = (message: string) => cmd.error(`error: ${message}`, { exitCode: 2 });
-      if ((stores === undefined) !== (skus === undefined)) usage('--stores and --skus go together');
-      if (!opts.demo && stores === undefined)
-        usage('say what to seed: --demo, or --stores N --skus N');
-      const cfg = config({});
-      try {
-        const p = await startPlatform(
-          { ...cfg, roles: [] },
-          { modules: allModules, workflows: false, listen: false },
-        );
-        try {
-          if (opts.demo) {
-            await seedDemoAccounts(p.ctx);
-            await seedDemoCity(p.ctx, p.databaseUrl);
-            process.stdout.write('demo accounts and demo city seeded\n');
-          }
-          if (stores !== undefined && skus !== undefined) {
-            const report = await seedCatalog(p.ctx, {
-              databaseUrl: p.databaseUrl,
-              city: cityByKey(opts.city),
-              seed,
-              stores,
-              skus,
-              jobs,
-              progress: true,
-              log: (line) => process.stderr.write(`${line}\n`),
-            });
-            process.stdout.write(formatSeedReport(report));
-          }
-        } finally {
-          await p.stop();
-        }
-      } catch (err) {
-        fail(err);
-      }
-    },
-  );
+program.addCommand(seedCommand());
+program.addCommand(placesCommand());
 
 program
   .command('bench')

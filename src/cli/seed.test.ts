@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
-import { DEMO_CITY, DEMO_CITY_SIZE, DEMO_STORE_ID, seedDemoCity } from './demo-city.ts';
+import { placesFor } from '../modules/places/index.ts';
+import { haversineMeters } from '../platform/geo/haversine.ts';
+import { DEMO_CITY, DEMO_CITY_SIZE, DEMO_STORE_ID, seedDemoCity, streetsOf } from './demo-city.ts';
 import { seedCatalog } from './scale-seed.ts';
 import {
   namespaceOf,
@@ -14,6 +16,8 @@ import {
 } from './seed-catalog.ts';
 import { CITIES } from './seed-cities.ts';
 import { formatUuid } from './seed-random.ts';
+import { streetNetwork } from './seed-streets.ts';
+import { loadStreetNetwork } from './seed-streets-load.ts';
 
 const BERLIN: SeedSpec = { seed: 1, city: CITIES.berlin };
 
@@ -128,12 +132,18 @@ describe('seedCatalog against Postgres', () => {
     expect(await stockRows()).toBe(200);
   });
 
-  it('makes a demo city whose centre is served and whose first store has products', async () => {
+  it('makes a demo city whose centre is served, whose first store has products, with its streets', async () => {
     const report = await seedDemoCity(t.platform.ctx, t.db.url);
     expect(report.added).toMatchObject({
       stores: DEMO_CITY_SIZE.stores,
       products: DEMO_CITY_SIZE.skus,
     });
+    expect(report.streets.skipped).toBeNull();
+    expect(report.streets.added).toEqual({
+      streets: report.streets.streets,
+      addresses: report.streets.addresses,
+    });
+    expect(report.streets.addresses).toBeGreaterThan(50_000);
     const { lat, lng } = DEMO_CITY.city.center;
     const nearby = await t.request({
       method: 'GET',
@@ -150,5 +160,50 @@ describe('seedCatalog against Postgres', () => {
     expect(page.statusCode).toBe(200);
     expect(page.json().items).toHaveLength(5);
     expect(page.json().items[0].product.price.currency).toBe('EUR');
+    const found = await t.request({
+      method: 'GET',
+      url: `/v1/places/search?q=${encodeURIComponent('torstr 1')}&lat=${lat}&lng=${lng}`,
+    });
+    const tor1 = found.json().items[0];
+    expect(tor1.label).toMatch(/^Torstraße 1, 1\d{4} Berlin$/);
+    expect(haversineMeters(lat, lng, tor1.lat, tor1.lng)).toBeLessThan(60);
+    const again = await seedDemoCity(t.platform.ctx, t.db.url);
+    expect(again.streets.skipped).toBe('complete');
+    expect(again.added).toMatchObject({ stores: 0, products: 0, stock: 0 });
+  });
+
+  it('adds only the streets another region has beyond the demo, and leaves an imported city alone', async () => {
+    // 7 km east of the centre, partly inside the demo's zones.
+    const east = streetNetwork(streetsOf(CITIES.berlin), [
+      { lat: 52.52, lng: 13.51, radiusM: 1500 },
+    ]);
+    const first = await loadStreetNetwork(t.db.url, CITIES.berlin, east);
+    expect(first.added.streets).toBeGreaterThan(0);
+    expect(first.added.streets).toBeLessThan(east.streets.length);
+    const again = await loadStreetNetwork(t.db.url, CITIES.berlin, east);
+    expect(again.skipped).toBe('complete');
+    const hamburg = streetNetwork(streetsOf(CITIES.hamburg), [
+      { ...CITIES.hamburg.center, radiusM: 500 },
+    ]);
+    await placesFor(t.platform.ctx).importCity(
+      { key: 'hamburg', name: 'Hamburg', style: 'de' },
+      {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: 'Jungfernstieg', class: 'arterial' },
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [9.99, 53.55],
+                [9.995, 53.552],
+              ],
+            },
+          },
+        ],
+      },
+    );
+    expect((await loadStreetNetwork(t.db.url, CITIES.hamburg, hamburg)).skipped).toBe('imported');
   });
 });

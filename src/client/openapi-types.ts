@@ -730,6 +730,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/map/streets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Streets crossing a box, as GeoJSON (arterials first, at most 5000) */
+    get: operations['getMapStreets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/map/zones': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Delivery zones of the stores whose coverage touches a box, as GeoJSON (at most 1000)
+     * @description Each zone is drawn from the H3 cells (resolution 8) the store’s coverage holds, so it is a little larger than the zone’s exact edge.
+     */
+    get: operations['getMapZones'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -1564,6 +1601,43 @@ export interface paths {
     put?: never;
     /** Payment events from the fake provider (signed: Fakepay-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">) */
     post: operations['postPaymentsWebhooksFakepay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/places/reverse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The address nearest a point, within 200 m */
+    get: operations['getPlacesReverse'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/places/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Addresses matching typed text (typos, abbreviations, ß/ss and umlauts tolerated)
+     * @description The exact house number comes first, then numbers it begins, then how well the street matched; `lat`/`lng` (together) break ties by distance.
+     */
+    get: operations['getPlacesSearch'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3193,6 +3267,53 @@ export interface components {
       user_id: string;
     };
     /**
+     * @description A street address with its point
+     * @example {
+     *       "city": "Berlin",
+     *       "housenumber": "12",
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20",
+     *       "label": "Torstraße 12, 10119 Berlin",
+     *       "lat": 52.52041,
+     *       "lng": 13.40652,
+     *       "postcode": "10119",
+     *       "street": "Torstraße"
+     *     }
+     */
+    Place: {
+      /** @description The city’s name */
+      city: string;
+      /** @description As written: `12`, `12a` */
+      housenumber: string;
+      /** Format: uuid */
+      id: string;
+      /** @description The address as written in its city, ready to show */
+      label: string;
+      lat: number;
+      lng: number;
+      postcode: string;
+      street: string;
+    };
+    /**
+     * @description Addresses matching the text, best first
+     * @example {
+     *       "items": [
+     *         {
+     *           "city": "Berlin",
+     *           "housenumber": "12",
+     *           "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20",
+     *           "label": "Torstraße 12, 10119 Berlin",
+     *           "lat": 52.52041,
+     *           "lng": 13.40652,
+     *           "postcode": "10119",
+     *           "street": "Torstraße"
+     *         }
+     *       ]
+     *     }
+     */
+    PlaceList: {
+      items: components['schemas']['Place'][];
+    };
+    /**
      * @description RFC 9457 problem details (application/problem+json). Some codes add fields: PAYMENT_DECLINED carries `order_id` and `decline_reason`, OUT_OF_STOCK the short lines.
      * @example {
      *       "code": "NOT_FOUND",
@@ -3215,6 +3336,7 @@ export interface components {
         | 'UNAUTHENTICATED'
         | 'FORBIDDEN'
         | 'NOT_FOUND'
+        | 'NO_ADDRESS_NEAR'
         | 'METHOD_NOT_ALLOWED'
         | 'CONFLICT'
         | 'TOO_FAR_FROM_STOP'
@@ -3771,6 +3893,79 @@ export interface components {
       product: components['schemas']['Product'];
     };
     /**
+     * @description The streets crossing a box (GeoJSON FeatureCollection), arterials first, at most 5,000
+     * @example {
+     *       "features": [
+     *         {
+     *           "geometry": {
+     *             "coordinates": [
+     *               [
+     *                 13.405,
+     *                 52.52
+     *               ],
+     *               [
+     *                 13.4071,
+     *                 52.5203
+     *               ]
+     *             ],
+     *             "type": "LineString"
+     *           },
+     *           "properties": {
+     *             "class": "arterial",
+     *             "name": "Torstraße"
+     *           },
+     *           "type": "Feature"
+     *         }
+     *       ],
+     *       "type": "FeatureCollection"
+     *     }
+     */
+    StreetCollection: {
+      features: components['schemas']['StreetFeature'][];
+      /** @enum {string} */
+      type: 'FeatureCollection';
+    };
+    /**
+     * @description A street, or a part of one, as a GeoJSON LineString
+     * @example {
+     *       "geometry": {
+     *         "coordinates": [
+     *           [
+     *             13.405,
+     *             52.52
+     *           ],
+     *           [
+     *             13.4071,
+     *             52.5203
+     *           ]
+     *         ],
+     *         "type": "LineString"
+     *       },
+     *       "properties": {
+     *         "class": "arterial",
+     *         "name": "Torstraße"
+     *       },
+     *       "type": "Feature"
+     *     }
+     */
+    StreetFeature: {
+      geometry: {
+        coordinates: [number, number][];
+        /** @enum {string} */
+        type: 'LineString';
+      };
+      properties: {
+        /**
+         * @description `arterial`: a main road; `street`: any other
+         * @enum {string}
+         */
+        class: 'arterial' | 'street';
+        name: string;
+      };
+      /** @enum {string} */
+      type: 'Feature';
+    };
+    /**
      * @description A substitute for a short line. Its stock is reserved while proposed; once accepted it is a line of the order (`substitute_for`) and delivery charges it instead of the units it replaces.
      * @example {
      *       "answer_by": "2026-12-06T18:07:10.000Z",
@@ -4191,6 +4386,105 @@ export interface components {
        * @description Where the signed POSTs go
        */
       url: string;
+    };
+    /**
+     * @description Delivery zones (GeoJSON FeatureCollection), one feature per store
+     * @example {
+     *       "features": [
+     *         {
+     *           "geometry": {
+     *             "coordinates": [
+     *               [
+     *                 [
+     *                   [
+     *                     13.3825,
+     *                     52.5406
+     *                   ],
+     *                   [
+     *                     13.375,
+     *                     52.5393
+     *                   ],
+     *                   [
+     *                     13.3728,
+     *                     52.535
+     *                   ],
+     *                   [
+     *                     13.3825,
+     *                     52.5406
+     *                   ]
+     *                 ]
+     *               ]
+     *             ],
+     *             "type": "MultiPolygon"
+     *           },
+     *           "properties": {
+     *             "name": "Mitte · Torstraße",
+     *             "status": "open",
+     *             "store_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12"
+     *           },
+     *           "type": "Feature"
+     *         }
+     *       ],
+     *       "type": "FeatureCollection"
+     *     }
+     */
+    ZoneCollection: {
+      features: components['schemas']['ZoneFeature'][];
+      /** @enum {string} */
+      type: 'FeatureCollection';
+    };
+    /**
+     * @description A store’s delivery zone as a GeoJSON MultiPolygon
+     * @example {
+     *       "geometry": {
+     *         "coordinates": [
+     *           [
+     *             [
+     *               [
+     *                 13.3825,
+     *                 52.5406
+     *               ],
+     *               [
+     *                 13.375,
+     *                 52.5393
+     *               ],
+     *               [
+     *                 13.3728,
+     *                 52.535
+     *               ],
+     *               [
+     *                 13.3825,
+     *                 52.5406
+     *               ]
+     *             ]
+     *           ]
+     *         ],
+     *         "type": "MultiPolygon"
+     *       },
+     *       "properties": {
+     *         "name": "Mitte · Torstraße",
+     *         "status": "open",
+     *         "store_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a12"
+     *       },
+     *       "type": "Feature"
+     *     }
+     */
+    ZoneFeature: {
+      geometry: {
+        /** @description Polygons, each an outer ring and its holes, each ring closed */
+        coordinates: [number, number][][][];
+        /** @enum {string} */
+        type: 'MultiPolygon';
+      };
+      properties: {
+        name: string;
+        /** @enum {string} */
+        status: 'open' | 'paused' | 'closed';
+        /** Format: uuid */
+        store_id: string;
+      };
+      /** @enum {string} */
+      type: 'Feature';
     };
   };
   responses: never;
@@ -9311,6 +9605,198 @@ export interface operations {
       };
       /** @description `NOT_FOUND`: Not found */
       404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMapStreets: {
+    parameters: {
+      query: {
+        /**
+         * @description `west,south,east,north` in degrees (WGS 84), at most 10 km across; otherwise 422 naming `bbox`
+         * @example 13.39,52.51,13.42,52.53
+         */
+        bbox: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The streets */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreetCollection'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNPROCESSABLE`: The request cannot be processed */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMapZones: {
+    parameters: {
+      query: {
+        /**
+         * @description `west,south,east,north` in degrees (WGS 84), at most 10 km across; otherwise 422 naming `bbox`
+         * @example 13.39,52.51,13.42,52.53
+         */
+        bbox: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The zones, in store id order */
+      200: {
+        headers: {
+          'Cache-Control'?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ZoneCollection'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNPROCESSABLE`: The request cannot be processed */
+      422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -16249,6 +16735,182 @@ export interface operations {
       };
       /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
       415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPlacesReverse: {
+    parameters: {
+      query: {
+        lat: number;
+        lng: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The nearest address */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Place'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NO_ADDRESS_NEAR`: No known address near the point */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPlacesSearch: {
+    parameters: {
+      query: {
+        /** @example torstr 12 */
+        q: string;
+        lat?: number;
+        lng?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Matches, best first (empty when none) */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlaceList'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -36,6 +36,7 @@ export interface components {
         | 'UNAUTHENTICATED'
         | 'FORBIDDEN'
         | 'NOT_FOUND'
+        | 'NO_ADDRESS_NEAR'
         | 'METHOD_NOT_ALLOWED'
         | 'CONFLICT'
         | 'TOO_FAR_FROM_STOP'

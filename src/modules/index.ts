@@ -10,6 +10,7 @@ import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
+import { placesModule } from './places/index.ts';
 import { privacyModule } from './privacy/index.ts';
 import { storeStreamModule } from './store-stream/index.ts';
 import { supportModule } from './support/index.ts';
@@ -34,4 +35,5 @@ export const allModules: readonly ModuleDefinition[] = [
   storeStreamModule,
   webhooksModule,
   privacyModule,
+  placesModule,
 ];

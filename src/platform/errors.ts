@@ -8,6 +8,7 @@ export const ErrorCodes = {
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   FORBIDDEN: { status: 403, title: 'Not allowed for this caller' },
   NOT_FOUND: { status: 404, title: 'Not found' },
+  NO_ADDRESS_NEAR: { status: 404, title: 'No known address near the point' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   TOO_FAR_FROM_STOP: { status: 409, title: 'The driver is too far from the stop for this step' },

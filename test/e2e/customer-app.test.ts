@@ -13,10 +13,11 @@ import {
   pageWatch,
   signIn as signInTo,
 } from '../support/browser.ts';
+import { mapMarker, mapStreets, markerAt } from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
-// The customer app in a real browser, served by lastmile itself from web/dist: sign in, pick a
-// spot of the demo city, shop at a store, pay with a declining card and then a good one (one
+// The customer app in a real browser, served by lastmile itself from web/dist: sign in, find an
+// address of the demo city and set the pin on its map, shop at a store, pay with a declining card and then a good one (one
 // order, one charge), and follow the order live while the store and ops move it over the API.
 
 const CUSTOMER = DEMO_USERS[0].email;
@@ -46,16 +47,56 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** A map of a city block and around draws at least this many street lines. */
+const STREETS_AT_LEAST = 10;
+
+/**
+ * The place screen: an address near `at` found by typing its street and number, picked with the
+ * keyboard from the suggestions; the map shows it with the pin on the streets around; a tap
+ * beside the pin moves it there and looks up that spot's address.
+ */
+async function pickAddressNear(page: Page, at: { lat: number; lng: number }): Promise<void> {
+  const customer = await t.tokenFor('customer');
+  const near = await api('GET', `/v1/places/reverse?lat=${at.lat}&lng=${at.lng}`, customer);
+  expect(near.status, JSON.stringify(near.body)).toBe(200);
+  const address = near.body as { label: string; street: string; housenumber: string };
+  const search = page.getByRole('combobox', { name: 'Search for an address' });
+  await search.fill(`${address.street} ${address.housenumber}`);
+  await page.getByRole('option', { name: address.label }).waitFor();
+  const offered = await page.getByRole('option').allInnerTexts();
+  for (let i = 0; i <= offered.indexOf(address.label); i++) await search.press('ArrowDown');
+  expect(await page.getByRole('option', { selected: true }).innerText()).toBe(address.label);
+  await search.press('Enter');
+  const field = page.getByLabel('Address for the courier');
+  expect(await field.inputValue()).toBe(address.label);
+
+  expect(await mapStreets(page)).toBeGreaterThan(STREETS_AT_LEAST);
+  const pin = mapMarker(page, 'pin');
+  const was = await markerAt(pin);
+  const map = page.getByTestId('map');
+  if (!was) throw new Error('the pin is not shown');
+  await field.fill('');
+  await map.click({ position: { x: was.x + 12, y: was.y - 4 } });
+  await expect
+    .poll(async () => {
+      const now = await markerAt(pin);
+      return !!now && Math.abs(now.x - was.x - 12) < 1.5 && Math.abs(now.y - was.y + 4) < 1.5;
+    })
+    .toBe(true);
+  await expect.poll(() => field.inputValue()).not.toBe('');
+  await page.getByRole('button', { name: 'Deliver here' }).click();
+}
+
 describe('the customer app', () => {
   it('shops, survives a declined card, pays once and follows the order live', async () => {
     const page = await newPage();
     await signIn(page, CUSTOMER);
     await page.waitForURL(/\/app\/customer\/place$/);
-    await page.getByRole('button', { name: /Berlin Mitte/ }).click();
+    const store = await api('GET', `/v1/stores/${DEMO_STORE_ID}`, await t.tokenFor('customer'));
+    await pickAddressNear(page, { lat: store.body.lat as number, lng: store.body.lng as number });
 
     // Nearby stores, soonest first, each with its ETA; the demo store is among them.
     await page.waitForURL(/\/app\/customer\/stores$/);
-    const store = await api('GET', `/v1/stores/${DEMO_STORE_ID}`, await t.tokenFor('customer'));
     await expect
       .poll(() => page.getByTestId('stores').locator('li').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
@@ -101,6 +142,11 @@ describe('the customer app', () => {
     // The order page: paid, then each move of the store and ops arrives live, in order.
     const status = page.getByTestId('order-status');
     await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
+    // Its map: the store and the door on lastmile's own streets.
+    const orderMap = page.getByTestId('order-map');
+    expect(await mapStreets(orderMap)).toBeGreaterThan(STREETS_AT_LEAST);
+    await mapMarker(orderMap, 'store').waitFor();
+    await mapMarker(orderMap, 'destination').waitFor();
     expect(await page.getByTestId('order-eta').innerText()).toMatch(/Arrives between/);
     const storeToken = await t.tokenFor('store');
     const ops = await t.tokenFor('ops');

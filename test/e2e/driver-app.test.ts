@@ -15,6 +15,9 @@ import {
 import {
   customerOrders,
   driverSteps,
+  mapMarker,
+  mapStreets,
+  markerAt,
   north,
   phoneAt,
   type Point,
@@ -23,8 +26,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The driver app in a real browser beside the customer app: a whole order with the driver's
 // position coming from Playwright's geolocation override as it moves along the route (the store
-// still moves the order over the API), then a trip whose connection drops for ~20 s: positions
-// are queued and sent in order after, and the step tapped meanwhile lands once.
+// still moves the order over the API; the courier's marker moves on the customer's map), then a
+// trip whose connection drops for ~20 s: positions are queued and sent in order after, and the
+// step tapped meanwhile lands once.
 
 const DRIVER = DEMO_USERS.find((u) => u.role === 'driver')?.email ?? '';
 const DRIVER_ID = DEMO_DRIVER_IDS[0];
@@ -122,8 +126,20 @@ describe('the driver app', () => {
     await storeGetsReady(orderId, status);
 
     await takeOffer();
+    // The job's map: the store, the door and where the phone is.
+    expect(await mapStreets(driverPage)).toBeGreaterThan(10);
+    for (const kind of ['store', 'destination', 'driver'])
+      await mapMarker(driverPage, kind).waitFor();
     await collect();
+
+    // On the customer's map the courier appears, and moves north with the phone.
+    const courier = mapMarker(customer.getByTestId('order-map'), 'driver');
+    await courier.waitFor();
+    const was = await markerAt(courier);
     await moveTo(north(store, 3));
+    await expect
+      .poll(async () => (await markerAt(courier))?.y ?? Infinity, { timeout: 10_000 })
+      .toBeLessThan((was?.y ?? 0) - 5);
     await moveTo(door);
     await step('arrived-at-dropoff').click();
     await expect.poll(() => status.getAttribute('data-status')).toBe('at_dropoff');

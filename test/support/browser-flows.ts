@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
 import { DEMO_DRIVER_IDS, DEMO_USERS } from '../../src/cli/demo-seed.ts';
@@ -24,12 +24,17 @@ export const north = (p: Point, hundredMetres: number): Point => ({
 /** Where the phone says it is (Playwright's geolocation override). */
 export const phoneAt = (p: Point) => ({ latitude: p.lat, longitude: p.lng, accuracy: 10 });
 
-/** The customer signs in, picks a door by its coordinates, shops at the demo store and pays. */
+/**
+ * The customer signs in, shares the phone's location at the door (the pin lands there), names
+ * the door for the courier, shops at the demo store and pays.
+ */
 export async function customerOrders(page: Page, base: string, door: Point): Promise<string> {
+  await page.context().grantPermissions(['geolocation'], { origin: base });
+  await page.context().setGeolocation(phoneAt(door));
   await signIn(page, base, 'customer', DEMO_USERS[0].email);
   await page.waitForURL(/\/app\/customer\/place$/);
-  await page.getByLabel('Latitude').fill(String(door.lat));
-  await page.getByLabel('Longitude').fill(String(door.lng));
+  await page.getByRole('button', { name: 'Use my location' }).click();
+  await mapMarker(page, 'pin').waitFor();
   await page.getByLabel('Address for the courier').fill('Probeweg 6');
   await page.getByRole('button', { name: 'Deliver here' }).click();
   await page.waitForURL(/\/app\/customer\/stores$/);
@@ -42,6 +47,27 @@ export async function customerOrders(page: Page, base: string, door: Point): Pro
   await page.getByRole('button', { name: /^Pay / }).click();
   await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
   return page.url().split('/').pop() as string;
+}
+
+/** A marker of the page's map (`kind`: store, driver, destination, pin). */
+export const mapMarker = (page: Page | Locator, kind: string) =>
+  page.locator(`[data-testid="map-marker"][data-kind="${kind}"]`);
+
+/** Where a map marker is drawn, in pixels of its map. */
+export async function markerAt(marker: Locator): Promise<{ x: number; y: number } | null> {
+  const t = await marker.getAttribute('transform');
+  const m = /translate\(([-\d.]+) ([-\d.]+)\)/.exec(t ?? '');
+  return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
+}
+
+/**
+ * Waits for the map in `scope` to have drawn the streets of its view, and answers how many
+ * street lines it drew.
+ */
+export async function mapStreets(scope: Page | Locator): Promise<number> {
+  const map = scope.locator('[data-testid="map"][data-streets]');
+  await map.waitFor({ timeout: 15_000 });
+  return map.locator('path.street, path.arterial').count();
 }
 
 /**

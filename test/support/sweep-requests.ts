@@ -112,6 +112,11 @@ const NAMED: Record<string, (side: Side, f: Fixture) => unknown> = {
   card_token: () => 'tok_visa',
   reason: () => 'security sweep',
   radius_m: () => 5000,
+  // A map's box around the side's store.
+  bbox: (side, f) => {
+    const { lat, lng } = f.shops[side].at;
+    return [lng - 0.02, lat - 0.02, lng + 0.02, lat + 0.02].map((n) => n.toFixed(5)).join(',');
+  },
   sku: () => `SWEEP-${++seq}`,
   category_id: () => 'groceries',
   currency: () => 'EUR',

@@ -32,4 +32,11 @@ export const sharedDe: SharedMessages = {
     wrong: 'Zu dieser E-Mail-Adresse und diesem Passwort gibt es kein Konto.',
   },
   language: 'Sprache',
+  map: {
+    label: 'Karte. Zum Verschieben ziehen oder die Pfeiltasten nutzen; + und − zoomen.',
+    pick: 'Tipp auf eine Stelle oder drück Enter, um die Nadel dorthin zu setzen.',
+    zoomIn: 'Vergrößern',
+    zoomOut: 'Verkleinern',
+    failed: 'Die Straßen konnten nicht geladen werden.',
+  },
 };

@@ -1,3 +1,4 @@
+import type { MapWords } from './map/types.ts';
 import type { ProblemMessages } from './problems.ts';
 
 // The words every app says alike, in English (messages.de.ts says them in German); each app's
@@ -45,6 +46,14 @@ export const shared = {
   } satisfies Omit<SignInWords, 'title' | 'wrongRole' | 'demo'>,
   /** The label of the frame's language switch. */
   language: 'Language',
+  /** The map's words (shared/map), the same in every app. */
+  map: {
+    label: 'Map. Drag it or use the arrow keys to move it; + and − zoom.',
+    pick: 'Tap a spot, or press Enter, to set the pin there.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    failed: 'The streets could not be loaded.',
+  } satisfies MapWords,
 };
 
 export type SharedMessages = typeof shared;

@@ -9,6 +9,8 @@ import { catalogImportRoutes } from './catalog-import.routes.ts';
 import { catalogSchemas } from './catalog.components.ts';
 import { catalogEvents } from './catalog.events.ts';
 import { catalogRoutes } from './catalog.routes.ts';
+import { mapZones, mapZonesRoutes } from './map-zones.ts';
+import { mapZonesSchemas } from './map-zones.schemas.ts';
 import { type ProductsService, productsService } from './products.service.ts';
 import { storeStaffRoutes } from './store-staff.routes.ts';
 import { storeStaffService } from './store-staff.service.ts';
@@ -36,6 +38,9 @@ export interface CatalogServices {
 /** Products changed (created, renamed, repriced, imported): pages and search matches are re-read. */
 const productNoticesFor = perPlatform((ctx) => liveNotices(ctx.bus, 'catalog.products-changed'));
 
+/** Delivery zones drawn for maps, their polygons kept per store version. */
+const zonesFor = perPlatform((ctx) => mapZones(ctx.db));
+
 // One set of services per running platform, so the per-cell cache is shared by every route.
 export const catalogFor = perPlatform((ctx): CatalogServices => ({
   stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }),
@@ -48,7 +53,7 @@ export const catalogModule: ModuleDefinition = {
   events: catalogEvents,
   dependsOn: ['inventory', 'identity'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  schemas: catalogSchemas,
+  schemas: [...catalogSchemas, ...mapZonesSchemas],
   routes: async (app, ctx) => {
     await catalogRoutes(app, {
       ...catalogFor(ctx),
@@ -62,6 +67,7 @@ export const catalogModule: ModuleDefinition = {
         await products.get(productId);
       }),
     );
+    await mapZonesRoutes(app, zonesFor(ctx));
     await storeStaffRoutes(
       app,
       storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }),

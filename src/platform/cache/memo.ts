@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 
 export interface Memo<V> {
   get(key: string, compute: () => V): V;
+  /** Whether a value is held (without counting as a use). */
+  has(key: string): boolean;
 }
 
 /**
@@ -20,5 +22,6 @@ export function createMemo<V extends NonNullable<unknown>>(maxEntries: number): 
       }
       return value;
     },
+    has: (key) => values.has(key),
   };
 }

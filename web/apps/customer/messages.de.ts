@@ -17,6 +17,7 @@ export const de: Messages = {
   loading: 'Wird geladen…',
   retry: 'Noch einmal versuchen',
   language: shared.language,
+  map: shared.map,
   signIn: {
     ...shared.signIn,
     title: 'Anmelden',
@@ -25,18 +26,18 @@ export const de: Messages = {
   },
   place: {
     title: 'Wohin sollen wir liefern?',
-    presets: 'Beliebte Orte',
-    custom: 'Oder gib Koordinaten ein',
-    lat: 'Breitengrad',
-    lng: 'Längengrad',
-    label: 'Adresse für die Zustellung',
-    use: 'Hierhin liefern',
+    hint: 'Such deine Adresse oder teile deinen Standort; tipp auf die Karte, um die Nadel zu versetzen.',
+    search: 'Adresse suchen',
+    results: 'Gefundene Adressen',
+    noMatch: 'Keine passende Adresse.',
     locate: 'Meinen Standort verwenden',
     locating: 'Standort wird ermittelt…',
-    myLocation: 'Mein Standort',
-    geoDenied: 'Dein Standort ist nicht verfügbar. Wähl einen Ort oder gib Koordinaten ein.',
-    invalid:
-      'Gib einen Breitengrad zwischen -90 und 90 und einen Längengrad zwischen -180 und 180 ein.',
+    geoDenied: 'Dein Standort ist nicht verfügbar. Such stattdessen deine Adresse.',
+    pin: 'Lieferort',
+    label: 'Adresse für die Zustellung',
+    finding: 'Adresse wird gesucht…',
+    needLabel: 'Setz die Nadel auf der Karte und gib die Adresse für die Zustellung an.',
+    use: 'Hierhin liefern',
   },
   stores: {
     title: 'Geschäfte, die zu dir liefern',
@@ -160,6 +161,8 @@ export const de: Messages = {
     total: 'Gesamt',
     deliverTo: 'Lieferung an',
     pin: 'PIN für die Übergabe',
+    door: 'Deine Tür',
+    courier: 'Deine Zustellung',
     pinHint: 'Nenne diese PIN an der Tür – erst dann wird dir die Tüte übergeben.',
   },
   cancel: {
@@ -253,6 +256,8 @@ export const de: Messages = {
       'Dieses Geschäft nimmt gerade keine Bestellungen an. Versuch es später oder wähl ein anderes.',
     OUTSIDE_DELIVERY_AREA:
       'Dieses Geschäft liefert nicht an diese Adresse. Wähl ein anderes Geschäft oder eine andere Adresse.',
+    NO_ADDRESS_NEAR:
+      'Hier ist keine Adresse in der Nähe. Setz die Nadel auf eine Straße oder gib die Adresse für die Zustellung ein.',
     ADDRESS_LIMIT:
       'Du hast so viele Adressen gespeichert, wie ein Konto haben kann. Lösch eine, um eine neue zu speichern.',
   },

@@ -14,6 +14,8 @@ const problems = {
   STORE_CLOSED: 'This store is not taking orders right now. Try again later or pick another store.',
   OUTSIDE_DELIVERY_AREA:
     'This store does not deliver to this address. Pick another store or address.',
+  NO_ADDRESS_NEAR:
+    'There is no address near this spot. Move the pin onto a street, or type the address for the courier.',
   ADDRESS_LIMIT:
     'You have saved as many addresses as an account may keep. Delete one to save another.',
 } satisfies ProblemMessages;
@@ -50,6 +52,7 @@ export const messages = {
   loading: 'Loading…',
   retry: 'Try again',
   language: shared.language,
+  map: shared.map,
   signIn: {
     ...shared.signIn,
     title: 'Sign in',
@@ -58,17 +61,18 @@ export const messages = {
   },
   place: {
     title: 'Where should we deliver?',
-    presets: 'Popular spots',
-    custom: 'Or enter coordinates',
-    lat: 'Latitude',
-    lng: 'Longitude',
-    label: 'Address for the courier',
-    use: 'Deliver here',
+    hint: 'Search for your address or share your location; tap the map to move the pin.',
+    search: 'Search for an address',
+    results: 'Addresses found',
+    noMatch: 'No address matches.',
     locate: 'Use my location',
     locating: 'Finding you…',
-    myLocation: 'My location',
-    geoDenied: 'Your location is not available; pick a spot or enter coordinates.',
-    invalid: 'Enter a latitude between -90 and 90 and a longitude between -180 and 180.',
+    geoDenied: 'Your location is not available; search for your address instead.',
+    pin: 'Delivery spot',
+    label: 'Address for the courier',
+    finding: 'Finding the address…',
+    needLabel: 'Set the pin on the map and give the address for the courier.',
+    use: 'Deliver here',
   },
   stores: {
     title: 'Stores delivering to you',
@@ -188,6 +192,8 @@ export const messages = {
     short: (picked: number) => `only ${picked} packed`,
     total: 'Total',
     deliverTo: 'Delivered to',
+    door: 'Your door',
+    courier: 'Your courier',
     pin: 'PIN for the courier',
     pinHint: 'Tell the courier this PIN at the door; only then is the bag handed over.',
   },

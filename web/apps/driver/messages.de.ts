@@ -14,6 +14,7 @@ export const de: Messages = {
     reconnecting: 'Verbindung wird wiederhergestellt…',
   },
   language: shared.language,
+  map: shared.map,
   signIn: {
     ...shared.signIn,
     title: 'Zum Fahren anmelden',
@@ -53,6 +54,7 @@ export const de: Messages = {
     store: 'Geschäft',
     dropoff: (n: number) => `Lieferung ${n}`,
     navigate: 'Navigieren',
+    you: 'Du',
     away: (d: string) => `${d} entfernt`,
     notReady: 'Das Geschäft packt diese Bestellung noch.',
     arrivedStore: 'Am Geschäft angekommen',

@@ -46,6 +46,7 @@ export const messages = {
     reconnecting: 'Reconnecting…',
   },
   language: shared.language,
+  map: shared.map,
   signIn: {
     ...shared.signIn,
     title: 'Sign in to drive',
@@ -84,6 +85,7 @@ export const messages = {
     store: 'Store',
     dropoff: (n: number) => `Drop-off ${n}`,
     navigate: 'Navigate',
+    you: 'You',
     away: (d: string) => `${d} away`,
     notReady: 'The store is still packing this order.',
     arrivedStore: 'Arrived at the store',

@@ -33,10 +33,11 @@ export function locationReporter(queue: LocationQueue, flush: () => void) {
   let last: LocationFix | null = null;
   let geo: GeoState = 'off';
   const listeners = new Set<() => void>();
+  const notify = () => listeners.forEach((fn) => fn());
   const setGeo = (g: GeoState) => {
     if (g === geo) return;
     geo = g;
-    listeners.forEach((fn) => fn());
+    notify();
   };
 
   const sample = () =>
@@ -46,7 +47,8 @@ export function locationReporter(queue: LocationQueue, flush: () => void) {
         (p) => {
           const fix = toFix(p);
           last = fix;
-          setGeo('ok');
+          geo = 'ok';
+          notify();
           queue.add(fix);
           flush();
           done(fix);
@@ -66,6 +68,7 @@ export function locationReporter(queue: LocationQueue, flush: () => void) {
     get geo() {
       return geo;
     },
+    /** `fn` is called on each fix and each change of `geo`. */
     subscribe(fn: () => void) {
       listeners.add(fn);
       return () => void listeners.delete(fn);

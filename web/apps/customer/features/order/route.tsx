@@ -12,6 +12,7 @@ import { Checkout } from '../cart/checkout.tsx';
 import { OrderCare } from './care.tsx';
 import { OrderDetails } from './order-details.tsx';
 import { deliveryQuery } from './queries.ts';
+import { OrderMap } from './order-map.tsx';
 import { Substitutes } from './substitutes.tsx';
 
 /**
@@ -121,6 +122,9 @@ function OrderPage() {
               <HandoverPin orderId={o.id} withCourier={WITH_COURIER.has(status)} />
             )}
           </div>
+          {!ended && (
+            <OrderMap order={o} driver={live.driver} withCourier={WITH_COURIER.has(status)} />
+          )}
           <Substitutes order={o} live={live.substitutions} />
           <OrderDetails order={o} />
           {/* Last: the list grows as the order moves, and nothing below it is pushed about. */}

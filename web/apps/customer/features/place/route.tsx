@@ -1,88 +1,174 @@
 import { createRoute, useNavigate } from '@tanstack/react-router';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { m, type Place, place } from '../../app.ts';
+import { unwrap } from '@lastmile/client';
+import { type LngLat, type Marker, StreetMap } from '@web/map/lazy.tsx';
+import { codeOf } from '@web/problems.ts';
+import { ErrorNote } from '@web/ui.tsx';
+import { api, m, place } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
-import { SPOTS } from './spots.ts';
+import { AddressSearch } from './search.tsx';
 
-const inRange = (lat: number, lng: number) =>
-  Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180;
+// Where to deliver: an address found by search, a spot tapped on the map (its address looked up)
+// or the phone's location; the pin shows it, the courier gets the address line, which can be
+// edited (a flat, a back door).
 
-function PickPlace() {
-  const navigate = useNavigate();
-  const now = place.get();
-  const [lat, setLat] = useState(now ? String(now.lat) : '');
-  const [lng, setLng] = useState(now ? String(now.lng) : '');
-  const [label, setLabel] = useState(now?.label ?? '');
-  const [note, setNote] = useState<string | null>(null);
+/** Where the pin stands, and its address when known (a search result's), else looked up. */
+interface Pin extends LngLat {
+  label: string | null;
+}
+
+/** `GET /v1/places/reverse`: the address nearest the pin (404 `NO_ADDRESS_NEAR` off the streets). */
+function useAddressAt(pin: Pin | null) {
+  return useQuery({
+    queryKey: ['places', 'reverse', pin?.lat, pin?.lng],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/v1/places/reverse', {
+          params: { query: { lat: pin?.lat ?? 0, lng: pin?.lng ?? 0 } },
+          signal,
+        }),
+      ),
+    enabled: !!pin && pin.label === null,
+    staleTime: Infinity,
+  });
+}
+
+/** `GET /v1/stores/nearby` at the map's centre: the stores delivering there, shown on the map. */
+function useStoresAround(at: LngLat | null): Marker[] {
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const q = useQuery({
+    queryKey: ['stores', 'nearby', 'map', at && round(at.lat), at && round(at.lng)],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/stores/nearby', {
+          params: { query: { lat: round(at?.lat ?? 0), lng: round(at?.lng ?? 0) } },
+        }),
+      ),
+    enabled: !!at,
+  });
+  return (q.data?.items ?? []).map((s) => ({
+    id: s.id,
+    kind: 'store',
+    title: s.name,
+    lat: s.lat,
+    lng: s.lng,
+  }));
+}
+
+/** The phone's position (the Geolocation API), when the person allows it. */
+function useLocate(found: (p: LngLat) => void, failed: () => void) {
   const [locating, setLocating] = useState(false);
-
-  const choose = (p: Place) => {
-    place.set(p);
-    void navigate({ to: '/stores' });
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const [y, x] = [Number(lat), Number(lng)];
-    if (lat.trim() === '' || lng.trim() === '' || !inRange(y, x)) return setNote(m.place.invalid);
-    choose({ label: label.trim() || m.place.myLocation, lat: y, lng: x });
-  };
   const locate = () => {
-    if (!('geolocation' in navigator)) return setNote(m.place.geoDenied);
+    if (!('geolocation' in navigator)) return failed();
     setLocating(true);
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         setLocating(false);
-        setLat(pos.coords.latitude.toFixed(5));
-        setLng(pos.coords.longitude.toFixed(5));
-        if (!label.trim()) setLabel(m.place.myLocation);
-        setNote(null);
+        found({ lat: pos.coords.latitude, lng: pos.coords.longitude });
       },
       () => {
         setLocating(false);
-        setNote(m.place.geoDenied);
+        failed();
       },
       { timeout: 10_000, maximumAge: 60_000 },
     );
   };
+  return { locating, locate };
+}
 
+/** The address line the courier gets (found, or typed), what went wrong, and "deliver here". */
+function AddressForm(p: {
+  label: string;
+  edit: (label: string) => void;
+  address: ReturnType<typeof useAddressAt>;
+  note: string | null;
+  submit: (e: FormEvent) => void;
+}) {
+  const noAddress = codeOf(p.address.error) === 'NO_ADDRESS_NEAR';
   return (
-    <section>
-      <h1>{m.place.title}</h1>
-      <h2>{m.place.presets}</h2>
-      <ul className="grid">
-        {SPOTS.map((s) => (
-          <li key={s.label}>
-            <button type="button" className="secondary" onClick={() => choose(s)}>
-              {s.label}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <h2>{m.place.custom}</h2>
-      <form className="card narrow" onSubmit={submit} noValidate>
-        <button type="button" className="secondary" onClick={locate} disabled={locating}>
-          {locating ? m.place.locating : m.place.locate}
-        </button>
-        <label htmlFor="lat">{m.place.lat}</label>
-        <input id="lat" inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} />
-        <label htmlFor="lng">{m.place.lng}</label>
-        <input id="lng" inputMode="decimal" value={lng} onChange={(e) => setLng(e.target.value)} />
-        <label htmlFor="label">{m.place.label}</label>
-        <input
-          id="label"
-          maxLength={300}
-          value={label}
-          onChange={(e) => setLabel(e.target.value)}
-        />
-        {note && (
-          <p role="alert" className="alert">
-            {note}
-          </p>
-        )}
-        <p>
-          <button type="submit">{m.place.use}</button>
+    <form className="card narrow" onSubmit={p.submit} noValidate>
+      <label htmlFor="label">{m.place.label}</label>
+      <input
+        id="label"
+        maxLength={300}
+        value={p.label}
+        placeholder={p.address.isFetching ? m.place.finding : undefined}
+        onChange={(e) => p.edit(e.target.value)}
+      />
+      {noAddress ? (
+        <p className="muted" role="status" data-testid="no-address">
+          {m.problems.NO_ADDRESS_NEAR}
         </p>
-      </form>
+      ) : (
+        <ErrorNote error={p.address.error} words={m.problems} />
+      )}
+      {p.note && (
+        <p role="alert" className="alert">
+          {p.note}
+        </p>
+      )}
+      <p>
+        <button type="submit">{m.place.use}</button>
+      </p>
+    </form>
+  );
+}
+
+function PickPlace() {
+  const navigate = useNavigate();
+  const [saved] = useState(place.get);
+  const [pin, setPin] = useState<Pin | null>(saved);
+  const [focus, setFocus] = useState<LngLat | null>(null);
+  const [center, setCenter] = useState<LngLat | null>(saved);
+  const [typed, setTyped] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const address = useAddressAt(pin);
+  const stores = useStoresAround(center);
+  const label = typed ?? pin?.label ?? address.data?.label ?? '';
+  const pinAt = (p: Pin, show: boolean) => {
+    setPin(p);
+    setTyped(null);
+    setNote(null);
+    if (show) setFocus({ lat: p.lat, lng: p.lng });
+  };
+  const { locating, locate } = useLocate(
+    (p) => pinAt({ ...p, label: null }, true),
+    () => setNote(m.place.geoDenied),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!pin || !label.trim()) return setNote(m.place.needLabel);
+    place.set({ label: label.trim(), lat: pin.lat, lng: pin.lng });
+    void navigate({ to: '/stores' });
+  };
+  const markers: Marker[] = [
+    ...stores,
+    ...(pin ? [{ id: 'pin', kind: 'pin' as const, title: m.place.pin, ...pin }] : []),
+  ];
+  return (
+    <section className="stack">
+      <h1>{m.place.title}</h1>
+      <p className="muted">{m.place.hint}</p>
+      <AddressSearch near={center} onChoose={(p) => pinAt(p, true)} />
+      <button type="button" className="secondary" onClick={locate} disabled={locating}>
+        {locating ? m.place.locating : m.place.locate}
+      </button>
+      {pin || center ? (
+        <StreetMap
+          api={api}
+          words={m.map}
+          fit={saved ? [saved] : []}
+          focus={focus}
+          markers={markers}
+          zones
+          onPick={(p) => pinAt({ ...p, label: null }, false)}
+          onSettle={(c) => setCenter(c.center)}
+        />
+      ) : (
+        <div className="map" />
+      )}
+      <AddressForm label={label} edit={setTyped} address={address} note={note} submit={submit} />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorNote, Loading } from '@web/ui.tsx';
 import { api, keys, m, reporter } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { nextStep, StepButton } from './step-button.tsx';
+import { TripMap } from './trip-map.tsx';
 
 type Delivery = Schemas['Delivery'];
 const AT_STORE = new Set(['assigned', 'at_store']);
@@ -20,8 +21,7 @@ export const tripQuery = {
 
 /** How far the driver's last position is from `p`, when there is one. */
 function Away({ p }: { p: { lat: number; lng: number } }) {
-  useSyncExternalStore(reporter.subscribe, () => reporter.geo);
-  const at = reporter.last;
+  const at = useSyncExternalStore(reporter.subscribe, () => reporter.last);
   if (!at) return null;
   return <span className="muted"> · {m.trip.away(distance(metresBetween(at, p), m.locale))}</span>;
 }
@@ -97,6 +97,7 @@ function TripScreen() {
           {m.trip.none} <Link to="/">{m.trip.back}</Link>
         </p>
       )}
+      {t && <TripMap trip={t} />}
       {t && (
         <ol className="stops card" data-testid="stops">
           <StoreStop trip={t} current={collecting} />

@@ -1,0 +1,154 @@
+import { Type } from '@sinclair/typebox';
+import { component, ref, stringEnum } from '../../platform/http/contract.ts';
+import { Uuid } from '../../platform/http/typed.ts';
+import { STREET_CLASSES } from './places-format.ts';
+
+/** The places module's API shapes (named components of the OpenAPI document). */
+
+const closed = { additionalProperties: false } as const;
+
+export const Lat = Type.Number({ minimum: -90, maximum: 90 });
+export const Lng = Type.Number({ minimum: -180, maximum: 180 });
+const Position = Type.Tuple([Lng, Lat], { description: '[lng, lat] (GeoJSON order)' });
+
+export const Place = component(
+  'Place',
+  Type.Object(
+    {
+      id: Uuid,
+      label: Type.String({ description: 'The address as written in its city, ready to show' }),
+      street: Type.String(),
+      housenumber: Type.String({ description: 'As written: `12`, `12a`' }),
+      postcode: Type.String(),
+      city: Type.String({ description: 'The city’s name' }),
+      lat: Lat,
+      lng: Lng,
+    },
+    {
+      ...closed,
+      description: 'A street address with its point',
+      examples: [
+        {
+          id: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20',
+          label: 'Torstraße 12, 10119 Berlin',
+          street: 'Torstraße',
+          housenumber: '12',
+          postcode: '10119',
+          city: 'Berlin',
+          lat: 52.52041,
+          lng: 13.40652,
+        },
+      ],
+    },
+  ),
+);
+
+export const PlaceList = component(
+  'PlaceList',
+  Type.Object(
+    { items: Type.Array(ref(Place), { maxItems: 20 }) },
+    {
+      ...closed,
+      description: 'Addresses matching the text, best first',
+      examples: [
+        {
+          items: [
+            {
+              id: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20',
+              label: 'Torstraße 12, 10119 Berlin',
+              street: 'Torstraße',
+              housenumber: '12',
+              postcode: '10119',
+              city: 'Berlin',
+              lat: 52.52041,
+              lng: 13.40652,
+            },
+          ],
+        },
+      ],
+    },
+  ),
+);
+
+export const StreetFeature = component(
+  'StreetFeature',
+  Type.Object(
+    {
+      type: Type.Literal('Feature'),
+      properties: Type.Object(
+        {
+          name: Type.String(),
+          class: stringEnum(STREET_CLASSES, '`arterial`: a main road; `street`: any other'),
+        },
+        closed,
+      ),
+      geometry: Type.Object(
+        {
+          type: Type.Literal('LineString'),
+          coordinates: Type.Array(Position, { minItems: 2 }),
+        },
+        closed,
+      ),
+    },
+    {
+      ...closed,
+      description: 'A street, or a part of one, as a GeoJSON LineString',
+      examples: [
+        {
+          type: 'Feature',
+          properties: { name: 'Torstraße', class: 'arterial' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [13.405, 52.52],
+              [13.4071, 52.5203],
+            ],
+          },
+        },
+      ],
+    },
+  ),
+);
+
+export const StreetCollection = component(
+  'StreetCollection',
+  Type.Object(
+    {
+      type: Type.Literal('FeatureCollection'),
+      features: Type.Array(ref(StreetFeature), { maxItems: 5000 }),
+    },
+    {
+      ...closed,
+      description:
+        'The streets crossing a box (GeoJSON FeatureCollection), arterials first, at most 5,000',
+      examples: [
+        {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { name: 'Torstraße', class: 'arterial' },
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [13.405, 52.52],
+                  [13.4071, 52.5203],
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ),
+);
+
+export const BboxParam = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description:
+    '`west,south,east,north` in degrees (WGS 84), at most 10 km across; otherwise 422 naming `bbox`',
+  examples: ['13.39,52.51,13.42,52.53'],
+});
+
+export const placesSchemas = [Place, PlaceList, StreetFeature, StreetCollection];
