@@ -10,6 +10,7 @@ import {
   pageWatch,
   signIn,
 } from '../support/browser.ts';
+import { deliverToAddressNear } from '../support/browser-flows.ts';
 import { axeViolations, describeViolations } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -52,8 +53,7 @@ async function shopper(which: number): Promise<Page> {
   const page = await newPage(context, watch);
   await signIn(page, base, 'customer', DEMO_USERS[which]?.email ?? '');
   await page.waitForURL(/\/app\/customer\/place$/);
-  await page.getByRole('button', { name: /Berlin Mitte/ }).click();
-  await page.waitForURL(/\/app\/customer\/stores$/);
+  await deliverToAddressNear(page, base);
   await page.goto(`${base}/app/customer/stores/${DEMO_STORE_ID}`);
   return page;
 }

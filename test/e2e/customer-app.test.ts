@@ -63,9 +63,15 @@ async function pickAddressNear(page: Page, at: { lat: number; lng: number }): Pr
   const search = page.getByRole('combobox', { name: 'Search for an address' });
   await search.fill(`${address.street} ${address.housenumber}`);
   await page.getByRole('option', { name: address.label }).waitFor();
-  const offered = await page.getByRole('option').allInnerTexts();
-  for (let i = 0; i <= offered.indexOf(address.label); i++) await search.press('ArrowDown');
-  expect(await page.getByRole('option', { selected: true }).innerText()).toBe(address.label);
+  // The list may still be re-ordered by a later answer: move until the address is chosen.
+  const option = page.getByRole('listbox').getByRole('option', { name: address.label });
+  await expect
+    .poll(async () => {
+      if ((await option.getAttribute('aria-selected')) === 'true') return true;
+      await search.press('ArrowDown');
+      return false;
+    })
+    .toBe(true);
   await search.press('Enter');
   const field = page.getByLabel('Address for the courier');
   expect(await field.inputValue()).toBe(address.label);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { launchChromium, localContext, newPage, pageWatch } from '../support/browser.ts';
+import { deliverToAddressNear } from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The apps' languages in a real browser: a browser that prefers German gets the apps in German
@@ -55,10 +56,11 @@ describe('the apps in German', () => {
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.waitForURL(/\/app\/customer\/place$/);
     await page.getByRole('heading', { name: 'Wohin sollen wir liefern?' }).waitFor();
-    await page.getByRole('button', { name: /Berlin Mitte/ }).click();
+    await deliverToAddressNear(page, base, {
+      words: { search: 'Adresse suchen', deliver: 'Hierhin liefern' },
+    });
 
     // The stores near the spot: German words, German distances.
-    await page.waitForURL(/\/app\/customer\/stores$/);
     await page.getByRole('heading', { name: 'Geschäfte, die zu dir liefern' }).waitFor();
     await page.getByTestId('stores').locator('li').first().waitFor({ timeout: 10_000 });
     const stores = await page.getByTestId('stores').innerText();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { launchChromium, localContext, newPage, pageWatch } from '../support/browser.ts';
+import { deliverToAddressNear } from '../support/browser-flows.ts';
 import {
   axeViolations,
   describeViolations,
@@ -126,9 +127,7 @@ describe('the main screens of the three apps', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/app\/customer\/place$/);
 
-    await tabTo(page, page.getByRole('button', { name: /Berlin Mitte/ }));
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/app\/customer\/stores$/);
+    await deliverToAddressNear(page, base, { focus: (control) => tabTo(page, control) });
     await tabTo(page, page.locator(`a[href$="/stores/${DEMO_STORE_ID}"]`));
     await page.keyboard.press('Enter');
 

@@ -139,3 +139,43 @@ export function driverSteps(o: {
   };
   return steps;
 }
+
+/** The demo city's centre: every demo store delivers there. */
+export const DEMO_CENTRE: Point = { lat: 52.52, lng: 13.405 };
+
+const ENGLISH_PLACE = { search: 'Search for an address', deliver: 'Deliver here' };
+
+/**
+ * On the customer's place screen: the address lastmile knows nearest `at` is typed into the
+ * search, picked from the suggestions and delivered to, all with the keyboard. `focus` moves the
+ * keyboard's focus to a control (the default focuses it; a keyboard-only test tabs to it).
+ */
+export async function deliverToAddressNear(
+  page: Page,
+  base: string,
+  o: {
+    at?: Point;
+    words?: typeof ENGLISH_PLACE;
+    focus?: (control: Locator) => Promise<void>;
+  } = {},
+): Promise<string> {
+  const at = o.at ?? DEMO_CENTRE;
+  const words = o.words ?? ENGLISH_PLACE;
+  const focus = o.focus ?? ((c: Locator) => c.focus());
+  const res = await fetch(`${base}/v1/places/reverse?lat=${at.lat}&lng=${at.lng}`);
+  expect(res.status).toBe(200);
+  const place = (await res.json()) as { label: string; street: string; housenumber: string };
+  await focus(page.getByRole('combobox', { name: words.search }));
+  await page.keyboard.type(`${place.street} ${place.housenumber}`);
+  const option = page.getByRole('option', { name: place.label });
+  await option.waitFor();
+  for (let i = 0; (await option.getAttribute('aria-selected')) !== 'true'; i++) {
+    if (i > 20) throw new Error(`${place.label} is offered but cannot be chosen`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await focus(page.getByRole('button', { name: words.deliver }));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/app\/customer\/stores$/);
+  return place.label;
+}

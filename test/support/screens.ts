@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { apiCall, localContext, newPage, type PageWatch } from './browser.ts';
-import { driverSteps, north, phoneAt, type Point } from './browser-flows.ts';
+import { deliverToAddressNear, driverSteps, north, phoneAt, type Point } from './browser-flows.ts';
 import { waitFor } from './wait.ts';
 
 // One whole order through the three apps that stops at each app's main screens once they show
@@ -80,11 +80,7 @@ async function customerShops(w: Walk): Promise<string> {
   await signInThrough(w.v, 'customer', page, w.base);
   await page.waitForURL(/\/app\/customer\/place$/);
   await w.v.screen('customer', 'place', page);
-  await page.getByLabel('Latitude').fill(String(w.door.lat));
-  await page.getByLabel('Longitude').fill(String(w.door.lng));
-  await page.getByLabel('Address for the courier').fill('Probeweg 6');
-  await page.getByRole('button', { name: 'Deliver here' }).click();
-  await page.waitForURL(/\/app\/customer\/stores$/);
+  await deliverToAddressNear(page, w.base, { at: w.door });
   await page.getByTestId('stores').locator('li').first().waitFor();
   await w.v.screen('customer', 'stores', page);
   await page.locator(`a[href$="/stores/${DEMO_STORE_ID}"]`).click();

@@ -122,9 +122,8 @@ function OrderPage() {
               <HandoverPin orderId={o.id} withCourier={WITH_COURIER.has(status)} />
             )}
           </div>
-          {!ended && (
-            <OrderMap order={o} driver={live.driver} withCourier={WITH_COURIER.has(status)} />
-          )}
+          {/* Kept once the order ended: a map leaving would move everything below it. */}
+          <OrderMap order={o} driver={live.driver} withCourier={WITH_COURIER.has(status)} />
           <Substitutes order={o} live={live.substitutions} />
           <OrderDetails order={o} />
           {/* Last: the list grows as the order moves, and nothing below it is pushed about. */}
