@@ -212,6 +212,7 @@ describe('street map', () => {
       '13.4,52.5,13.41',
       '1e1,52.5,13.41,52.51',
       "13.4,52.5,13.41,52.51'--",
+      '-180,89.9,180,89.95',
     ]) {
       const res = await get(`/v1/map/streets?bbox=${encodeURIComponent(bbox)}`);
       expect(res.statusCode, bbox).toBe(422);
