@@ -155,6 +155,7 @@ describe('address search', () => {
     for (const url of [
       '/v1/places/search?q=a',
       `/v1/places/search?q=${'x'.repeat(101)}`,
+      `/v1/places/search?q=${'%27%3B'.repeat(2000)}`,
       '/v1/places/search?q=tor&limit=21',
       '/v1/places/search?q=tor&lat=NaN&lng=13',
       '/v1/places/search?q=tor&lat=52.5',
