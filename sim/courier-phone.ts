@@ -17,7 +17,7 @@ interface Fix {
 }
 
 /**
- * A courier's phone: where the courier is, moving along a street route at the vehicle's speed,
+ * A courier's phone: where the courier is, moving along the streets at the vehicle's speed,
  * and the positions it uploads as a courier app does. `rng` is the courier's own generator, shared
  * with its decisions, so a seed makes the same evening.
  */
@@ -90,7 +90,7 @@ export class CourierPhone {
 
   /** Drives to `to`, reporting every few seconds, until there. */
   async driveTo(to: LatLng): Promise<void> {
-    this.route = routeOf(this.at, to);
+    this.route = routeOf(this.at, to, this.s.streets);
     this.travelled = 0;
     this.movedAt = Date.now();
     const total = routeLength(this.route);

@@ -142,7 +142,7 @@ async function checkOut(
   key: string,
 ): Promise<Placed | undefined> {
   const body = {
-    delivery: { lat: v.home.lat, lng: v.home.lng, address: `Simulated street ${v.index}` },
+    delivery: { lat: v.home.lat, lng: v.home.lng, address: v.address },
     payment: { card_token: v.card },
   };
   const checkout = () =>

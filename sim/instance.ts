@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../src/platform/free-port.ts';
-import { launchLastmile } from './launch.ts';
+import { launchLastmile, runLastmileCommand } from './launch.ts';
 
 export interface Instance {
   url: string;
@@ -19,7 +19,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
- * Starts one lastmile (`lastmile start`, all roles) for a simulation: on a fresh database of the
+ * Starts one lastmile (`lastmile start`, all roles) for a simulation, its streets imported first: on a fresh database of the
  * Postgres in DATABASE_URL with Redis and NATS when their URLs are set, or else on its own embedded
  * Postgres with the in-process bus, exactly as `npm start` would. Its log goes to `dir/server.log`.
  */
@@ -27,6 +27,8 @@ export async function startInstance(opts: {
   name: string;
   dir: string;
   env: Record<string, string>;
+  /** A places file to import first (`lastmile places import`): the simulated city's streets. */
+  streets?: { city: string; file: string };
 }): Promise<Instance> {
   await fsp.mkdir(opts.dir, { recursive: true });
   const port = await freePort();
@@ -59,6 +61,17 @@ export async function startInstance(opts: {
     delete env.NATS_URL;
   }
   const log = fs.createWriteStream(path.join(opts.dir, 'server.log'));
+  if (opts.streets)
+    await runLastmileCommand(
+      ['places', 'import', '--city', opts.streets.city, opts.streets.file],
+      env,
+      { timeoutMs: 300_000, onOutput: (d) => log.write(d) },
+    ).catch((err: unknown) => {
+      log.end();
+      throw new Error(
+        `the ${opts.name} instance's streets were not imported: ${(err as Error).message}`,
+      );
+    });
   const proc = await launchLastmile(['--port', String(port)], env, {
     timeoutMs: 180_000,
     onOutput: (d) => log.write(d),

@@ -81,3 +81,39 @@ export async function launchLastmile(
     },
   };
 }
+
+/**
+ * Runs a one-off `lastmile <args>` (a seed, an import) to its end; rejects with its output when it
+ * exits with another code than 0 or takes longer than `timeoutMs`.
+ */
+export async function runLastmileCommand(
+  args: string[],
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; onOutput?: (chunk: Buffer) => void } = {},
+): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const onData = (d: Buffer) => {
+    opts.onOutput?.(d);
+    out = `${out}${d.toString()}`.slice(-KEEP_CHARS);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  await new Promise<void>((resolve, reject) => {
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`lastmile ${args.join(' ')} did not finish in ${timeoutMs / 1000} s:\n${out}`),
+      );
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`lastmile ${args.join(' ')} exited with ${code}:\n${out}`));
+    });
+  });
+}

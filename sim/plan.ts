@@ -1,6 +1,8 @@
 import { gaussian, intBetween, pickWeighted, type Rng, rngFor } from '../src/cli/seed-random.ts';
 import { haversineMeters } from '../src/platform/geo/haversine.ts';
 import { driversFor, phasesOf, type SimConfig } from './config.ts';
+import { type StreetGraph, streetRoute } from './street-graph.ts';
+import { addressBook, simNetwork } from './streets.ts';
 
 export interface LatLng {
   lat: number;
@@ -31,7 +33,9 @@ export interface PlannedVisit {
   atS: number;
   phase: string;
   customer: number;
+  /** A generated address of the simulated city (streets.ts), and how it is written. */
   home: LatLng;
+  address: string;
   /** 0: the first store offered (soonest arrival); otherwise a random other one if there is one. */
   storeRank: number;
   /** Product picks as indexes into the catalog and quantities. */
@@ -154,6 +158,7 @@ function planVisits(
   let t = 0;
   const weights = products.map((p) => p.weight);
   const productIdx = products.map((_, i) => i);
+  const addressNear = addressBook(simNetwork(c));
   for (const phase of phasesOf(c)) {
     const end = t + phase.minutes * 60;
     const ratePerS = phase.ordersPerHour / 3600;
@@ -171,12 +176,15 @@ function planVisits(
       const s = c.shares;
       const card = cardOf(rng(), s);
       const index = visits.length;
+      const near = pointIn(rng, store.at, c.zoneRadiusM * 0.9);
+      const home = addressNear(near);
       visits.push({
         index,
         atS: t,
         phase: phase.name,
         customer: index % c.customers,
-        home: pointIn(rng, store.at, c.zoneRadiusM * 0.9),
+        home: home ? { lat: home.lat, lng: home.lng } : near,
+        address: home?.label ?? `Simulated street ${index}`,
         storeRank: rng() < 0.75 ? 0 : 1,
         items: [...items].map(([product, quantity]) => ({ product, quantity })),
         card,
@@ -228,10 +236,13 @@ function planDrivers(c: SimConfig, stores: PlannedStore[]): PlannedDriver[] {
 export const VEHICLE_SPEED_MPS = { bike: 4.2, scooter: 6.5, car: 7.5 } as const;
 
 /**
- * A road-like route: along one axis, then the other (a street grid), so the distance driven is
- * longer than the straight line, as on real streets.
+ * The way a courier drives: along the streets when the API served them (shortest route, start
+ * and end snapped to the nearest street), else along one axis and then the other, so the
+ * distance driven is longer than the straight line, as on real streets.
  */
-export function routeOf(from: LatLng, to: LatLng): LatLng[] {
+export function routeOf(from: LatLng, to: LatLng, streets?: StreetGraph | null): LatLng[] {
+  const onStreets = streets ? streetRoute(streets, from, to) : null;
+  if (onStreets) return onStreets;
   const corner =
     Math.abs(from.lat - to.lat) > Math.abs(from.lng - to.lng)
       ? { lat: to.lat, lng: from.lng }

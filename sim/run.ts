@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, DEMO_USERS } from '../src/cli/demo-seed.ts';
@@ -6,6 +7,7 @@ import { type Instance, startInstance } from './instance.ts';
 import { makePlan } from './plan.ts';
 import type { WorldFigures } from './figures.ts';
 import { writeReport } from './report.ts';
+import { SIM_CITY, simStreetsDocument } from './streets.ts';
 import { runWorld, type WorldResult } from './world.ts';
 
 export const SIM_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -65,6 +67,10 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
     `simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`,
   );
   const evening = { cfg, plan, tag: `${cfg.seed}-${Date.now().toString(36)}`, log };
+  // The simulated city's streets, for the instances to import (and an operator, with --url).
+  await fsp.mkdir(workDir, { recursive: true });
+  const streetsFile = path.join(workDir, 'streets.geojson');
+  await fsp.writeFile(streetsFile, JSON.stringify(simStreetsDocument(cfg)));
   const instances: Instance[] = [];
   let keepDatabase = false;
   try {
@@ -82,7 +88,7 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
         }),
       ];
     } else {
-      instances.push(...(await startInstances(o.baseline, workDir, log)));
+      instances.push(...(await startInstances(o.baseline, workDir, streetsFile, log)));
       instanceNote = `Started ${instances.length === 2 ? 'two instances side by side on this machine' : 'one instance'} (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded Postgres'}${process.env.REDIS_URL ? ', Redis' : ''}${process.env.NATS_URL ? ', NATS' : ''}).`;
       worlds = instances.map((inst, i) =>
         runWorld({
@@ -112,6 +118,7 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
 async function startInstances(
   baseline: boolean,
   workDir: string,
+  streetsFile: string,
   log: (m: string) => void,
 ): Promise<Instance[]> {
   const kinds = baseline ? (['scored', 'greedy'] as const) : (['scored'] as const);
@@ -124,6 +131,7 @@ async function startInstances(
         name: k,
         dir: path.join(workDir, k),
         env: { ...INSTANCE_ENV, LASTMILE_DISPATCH_STRATEGY: k },
+        streets: { city: SIM_CITY.key, file: streetsFile },
       }),
     ),
   );

@@ -2,6 +2,7 @@ import type { ProblemCode } from '../src/client/index.ts';
 import { type Api, NetworkError } from './client.ts';
 import type { SimConfig } from './config.ts';
 import type { LatLng, Plan, PlannedVisit } from './plan.ts';
+import type { StreetGraph } from './street-graph.ts';
 
 // What the simulated people share: the run's state, and how they talk to the API.
 
@@ -58,6 +59,8 @@ export interface SimState {
   stores: SimStore[];
   productIds: string[];
   customerTokens: string[];
+  /** The streets couriers drive, as the API served them once; null when it has none there. */
+  streets: StreetGraph | null;
   orders: Map<string, TrackedOrder>;
   /** Visit outcomes: authorized, declined, out_of_stock, … */
   outcomes: Map<string, number>;

@@ -14,6 +14,8 @@ import {
   type TrackedOrder,
 } from './state.ts';
 import { runStore } from './stores.ts';
+import type { StreetGraph } from './street-graph.ts';
+import { fetchStreetGraph } from './streets.ts';
 import { ORDER_STATUSES, TERMINAL } from '../src/modules/orders/order-state.ts';
 
 export interface WorldOptions {
@@ -60,12 +62,18 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   const city = await buildCity(setupApi, o.plan, opsToken, o.tag, (m) =>
     o.log(`[${o.label}] ${m}`),
   );
+  const streets = await fetchStreetGraph(setupApi, o.cfg);
+  o.log(
+    streets
+      ? `[${o.label}] ${streets.nodes.length} street crossings to drive along`
+      : `[${o.label}] no streets in the area: couriers drive L-shaped routes (load them with lastmile places import --city hamburg <run dir>/streets.geojson)`,
+  );
   await setupApi.close();
 
   const stats = new ApiStats();
   const startedAt = Date.now();
   const api = new Api(o.bases, stats, startedAt);
-  const state = newState(o, city, api, opsToken, startedAt);
+  const state = newState(o, city, api, opsToken, startedAt, streets);
   const { arrivalsS, drainedS } = await runEvening(o, state, city.driverTokens);
   await api.close();
 
@@ -89,6 +97,7 @@ function newState(
   api: Api,
   opsToken: string,
   startedAt: number,
+  streets: StreetGraph | null,
 ): SimState {
   return {
     cfg: o.cfg,
@@ -99,6 +108,7 @@ function newState(
     stores: city.stores,
     productIds: city.productIds,
     customerTokens: city.customerTokens,
+    streets,
     orders: new Map<string, TrackedOrder>(),
     outcomes: new Map(),
     duplicateOrders: 0,

@@ -3,7 +3,7 @@ import { type CatalogSeedReport, seedCatalog } from './scale-seed.ts';
 import { type SeedSpec, storeAt } from './seed-catalog.ts';
 import { CITIES } from './seed-cities.ts';
 import { formatUuid } from './seed-random.ts';
-import { type Disc, type StreetSpec, streetNetwork } from './seed-streets.ts';
+import { type Disc, streetNetwork, streetsOf } from './seed-streets.ts';
 import { loadStreetNetwork, type StreetSeedReport } from './seed-streets-load.ts';
 
 /**
@@ -19,12 +19,6 @@ export const DEMO_CITY_SIZE = { stores: 8, skus: 300 } as const;
 /** The first demo store (at the centre, open around the clock); the demo store account runs it. */
 export const DEMO_STORE_ID = formatUuid(storeAt(DEMO_CITY, 0).id);
 
-/** A city's street network is the same whatever catalog seed is loaded beside it. */
-export const CITY_STREETS_SEED = 0;
-export const streetsOf = (city: SeedSpec['city']): StreetSpec => ({
-  seed: CITY_STREETS_SEED,
-  city,
-});
 export const DEMO_STREETS = streetsOf(CITIES.berlin);
 
 /** Where the demo's streets go: the centre and every demo store's delivery zone. */

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { wholeNumber, withDatabase } from './cli-support.ts';
-import { DEMO_CITY_SIZE, seedDemoCity, streetsOf } from './demo-city.ts';
+import { DEMO_CITY_SIZE, seedDemoCity } from './demo-city.ts';
 import { seedDemoAccounts } from './demo-seed.ts';
 import { formatSeedReport, seedCatalog } from './scale-seed.ts';
 import { CITY_KEYS, cityByKey } from './seed-cities.ts';
-import { cityStreetNetwork, MAX_CITY_ADDRESSES } from './seed-streets.ts';
+import { cityStreetNetwork, MAX_CITY_ADDRESSES, streetsOf } from './seed-streets.ts';
 import { formatStreetReport, loadStreetNetwork } from './seed-streets-load.ts';
 
 interface SeedOptions {

@@ -28,6 +28,10 @@ export interface StreetSpec {
   city: City;
 }
 
+/** A city's street network is the same whatever catalog seed is loaded beside it. */
+export const CITY_STREETS_SEED = 0;
+export const streetsOf = (city: City): StreetSpec => ({ seed: CITY_STREETS_SEED, city });
+
 /** A circle a region is made of. */
 export interface Disc {
   lat: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { placesFor } from '../modules/places/index.ts';
 import { haversineMeters } from '../platform/geo/haversine.ts';
-import { DEMO_CITY, DEMO_CITY_SIZE, DEMO_STORE_ID, seedDemoCity, streetsOf } from './demo-city.ts';
+import { DEMO_CITY, DEMO_CITY_SIZE, DEMO_STORE_ID, seedDemoCity } from './demo-city.ts';
 import { seedCatalog } from './scale-seed.ts';
 import {
   namespaceOf,
@@ -16,7 +16,7 @@ import {
 } from './seed-catalog.ts';
 import { CITIES } from './seed-cities.ts';
 import { formatUuid } from './seed-random.ts';
-import { streetNetwork } from './seed-streets.ts';
+import { streetNetwork, streetsOf } from './seed-streets.ts';
 import { loadStreetNetwork } from './seed-streets-load.ts';
 
 const BERLIN: SeedSpec = { seed: 1, city: CITIES.berlin };

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { dispatchFor } from '../../src/modules/dispatch/index.ts';
+import { placesFor } from '../../src/modules/places/index.ts';
 import { callAs, type TestPlatform, waitFor } from './platform.ts';
 import type { Shop } from './shop.ts';
 import type { Side } from './sweep-tenants.ts';
@@ -249,4 +250,33 @@ export async function proposedSubstitutions(
     );
   }
   return out;
+}
+
+/**
+ * A street and an address where each side's customers live (the sweep's `lat`/`lng`), so the
+ * place routes have something to answer. Street data is loaded by an operator (`lastmile places
+ * import`), not through the API: the module's import does it here.
+ */
+export async function streetsAround(b: Build): Promise<void> {
+  const features = SIDE_NAMES.flatMap((side) => {
+    const { lat, lng } = b.shops[side].at;
+    const home: [number, number] = [lng, lat + 0.01];
+    return [
+      {
+        type: 'Feature',
+        properties: { name: `Sweepstraße ${side}`, class: 'street' },
+        geometry: { type: 'LineString', coordinates: [home, [lng + 0.002, lat + 0.01]] },
+      },
+      {
+        type: 'Feature',
+        properties: { street: `Sweepstraße ${side}`, housenumber: '1', postcode: '10115' },
+        geometry: { type: 'Point', coordinates: home },
+      },
+    ];
+  });
+  const report = await placesFor(b.t.platform.ctx).importCity(
+    { key: 'sweep', name: 'Sweep', style: 'de' },
+    { type: 'FeatureCollection', features },
+  );
+  if (!report.ok) throw new Error(`fixture: streets refused ${JSON.stringify(report)}`);
 }

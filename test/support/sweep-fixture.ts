@@ -10,6 +10,7 @@ import {
   plannedDeliveries,
   proposedSubstitutions,
   savedAddresses,
+  streetsAround,
   supportResources,
   sweepCall,
   type SweepClock,
@@ -54,6 +55,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
   const support = await supportResources(b, orders);
   const substitution = await proposedSubstitutions(b, orders);
   const addresses = await savedAddresses(b);
+  await streetsAround(b);
   const webhookDelivery = await waitFor(
     async () => {
       const r = await call(

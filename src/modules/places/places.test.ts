@@ -155,6 +155,7 @@ describe('address search', () => {
     for (const url of [
       '/v1/places/search?q=a',
       `/v1/places/search?q=${'x'.repeat(101)}`,
+      `/v1/places/search?q=${'%27%3B'.repeat(2000)}`,
       '/v1/places/search?q=tor&limit=21',
       '/v1/places/search?q=tor&lat=NaN&lng=13',
       '/v1/places/search?q=tor&lat=52.5',
@@ -212,6 +213,7 @@ describe('street map', () => {
       '13.4,52.5,13.41',
       '1e1,52.5,13.41,52.51',
       "13.4,52.5,13.41,52.51'--",
+      '-180,89.9,180,89.95',
     ]) {
       const res = await get(`/v1/map/streets?bbox=${encodeURIComponent(bbox)}`);
       expect(res.statusCode, bbox).toBe(422);

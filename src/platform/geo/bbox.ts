@@ -12,6 +12,7 @@ export interface Bbox {
 export const MAX_BBOX_SPAN_M = 10_000;
 
 const M_PER_DEG = 111_195;
+const MAX_SPAN_DEG = 1;
 const DECIMAL = /^-?\d{1,3}(\.\d{1,12})?$/;
 
 /** The box's width and height in metres (width measured at its middle latitude). */
@@ -44,6 +45,9 @@ export function parseBbox(raw: string, param = 'bbox', maxSpanM = MAX_BBOX_SPAN_
   if (Math.abs(south) > 90 || Math.abs(north) > 90) refuse('latitudes lie within ±90');
   if (west >= east) refuse('west must be less than east');
   if (south >= north) refuse('south must be less than north');
+  // Near the poles 10 km spans many degrees of longitude; no city needs more than these.
+  if (east - west > MAX_SPAN_DEG || north - south > MAX_SPAN_DEG)
+    refuse(`the box spans more than ${MAX_SPAN_DEG}° either way`);
   const box = { west, south, east, north };
   const { widthM, heightM } = bboxSpanM(box);
   if (Math.max(widthM, heightM) > maxSpanM)
