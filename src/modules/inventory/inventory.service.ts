@@ -33,6 +33,8 @@ export interface ReserveRequest {
   owner: string;
   lines: readonly ReservationLine[];
   ttlMs: number;
+  /** A hold never outlives this epoch ms (a cart's maximum age), however late the clock is read. */
+  notAfterMs?: number;
   /** Release this owner's current hold in the same transaction (cart → order, cart edits). */
   replacingHoldOf?: string;
 }
@@ -73,7 +75,7 @@ function reserveArgs(req: Omit<ReserveRequest, 'replacingHoldOf'>, now: number):
     storeId: req.storeId,
     owner: req.owner,
     lines,
-    expiresAt: new Date(now + req.ttlMs),
+    expiresAt: new Date(Math.min(now + req.ttlMs, req.notAfterMs ?? Infinity)),
   };
 }
 

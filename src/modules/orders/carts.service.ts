@@ -123,10 +123,8 @@ async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput
       productId: l.product_id,
       quantity: l.quantity,
     }));
-    const ttlMs = Math.min(
-      deps.holdTtlMs,
-      cart.created_at.getTime() + deps.limits.maxAgeS * 1000 - deps.clock.now(),
-    );
+    const notAfterMs = cart.created_at.getTime() + deps.limits.maxAgeS * 1000;
+    const ttlMs = Math.min(deps.holdTtlMs, notAfterMs - deps.clock.now());
     if (lines.length === 0 || ttlMs <= 0) return { touched: [], release: true };
     const was = before?.lines.find((l) => l.product_id === input.product_id)?.quantity ?? 0;
     if (input.quantity > was)
@@ -136,7 +134,7 @@ async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput
       });
     const owner = `cart:${cart.id}`;
     const held = await deps.inventory.reserve(
-      { storeId: cart.store_id, owner, lines, ttlMs, replacingHoldOf: owner },
+      { storeId: cart.store_id, owner, lines, ttlMs, notAfterMs, replacingHoldOf: owner },
       trx,
     );
     return { touched: held.stores, release: false };
