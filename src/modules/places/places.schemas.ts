@@ -11,6 +11,18 @@ export const Lat = Type.Number({ minimum: -90, maximum: 90 });
 export const Lng = Type.Number({ minimum: -180, maximum: 180 });
 const Position = Type.Tuple([Lng, Lat], { description: '[lng, lat] (GeoJSON order)' });
 
+/** One address, as the examples of the document show it. */
+const PLACE_EXAMPLE = {
+  id: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20',
+  label: 'Torstraße 12, 10119 Berlin',
+  street: 'Torstraße',
+  housenumber: '12',
+  postcode: '10119',
+  city: 'Berlin',
+  lat: 52.52041,
+  lng: 13.40652,
+};
+
 export const Place = component(
   'Place',
   Type.Object(
@@ -27,18 +39,7 @@ export const Place = component(
     {
       ...closed,
       description: 'A street address with its point',
-      examples: [
-        {
-          id: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20',
-          label: 'Torstraße 12, 10119 Berlin',
-          street: 'Torstraße',
-          housenumber: '12',
-          postcode: '10119',
-          city: 'Berlin',
-          lat: 52.52041,
-          lng: 13.40652,
-        },
-      ],
+      examples: [PLACE_EXAMPLE],
     },
   ),
 );
@@ -52,18 +53,7 @@ export const PlaceList = component(
       description: 'Addresses matching the text, best first',
       examples: [
         {
-          items: [
-            {
-              id: '0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a20',
-              label: 'Torstraße 12, 10119 Berlin',
-              street: 'Torstraße',
-              housenumber: '12',
-              postcode: '10119',
-              city: 'Berlin',
-              lat: 52.52041,
-              lng: 13.40652,
-            },
-          ],
+          items: [PLACE_EXAMPLE],
         },
       ],
     },
