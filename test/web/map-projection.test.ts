@@ -132,8 +132,8 @@ describe('fitting points', () => {
   test.prop([
     fc.array(
       fc.record({
-        lat: fc.double({ min: 52.45, max: 52.58 }),
-        lng: fc.double({ min: 13.3, max: 13.5 }),
+        lat: fc.double({ min: 52.45, max: 52.58, noNaN: true }),
+        lng: fc.double({ min: 13.3, max: 13.5, noNaN: true }),
       }),
       { minLength: 2, maxLength: 6 },
     ),
