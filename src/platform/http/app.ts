@@ -17,6 +17,7 @@ import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
 import { observeRequests } from './request-log.ts';
 import { registerNotFound } from './routing.ts';
+import { sharedSchemaSerializers } from './serializers.ts';
 import { chooseSubprotocol, collectSocketNames } from './socket-guard.ts';
 import { ticketRoutes } from './ticket-routes.ts';
 import { refuseUnstorableInput } from './unstorable.ts';
@@ -117,7 +118,12 @@ function createFastify(ctx: PlatformContext): FastifyInstance {
         allErrors: false,
       },
     },
-    schemaController: { compilersFactory: { buildValidator: strictBodies() as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: strictBodies() as never,
+        buildSerializer: sharedSchemaSerializers() as never,
+      },
+    },
     clientErrorHandler,
     routerOptions: { maxParamLength: 200 },
     // The router's own refusals (a malformed %-escape, a path parameter over maxParamLength) would
