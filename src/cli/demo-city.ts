@@ -1,3 +1,4 @@
+import { placesFor } from '../modules/places/index.ts';
 import type { PlatformContext } from '../platform/context.ts';
 import { type CatalogSeedReport, seedCatalog } from './scale-seed.ts';
 import { type SeedSpec, storeAt } from './seed-catalog.ts';
@@ -49,6 +50,7 @@ export async function seedDemoCity(
     databaseUrl,
     DEMO_STREETS.city,
     streetNetwork(DEMO_STREETS, DEMO_STREET_REGION),
+    placesFor(ctx),
   );
   return { ...catalog, streets };
 }

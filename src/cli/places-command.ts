@@ -11,6 +11,23 @@ interface ImportOptions {
   city: string;
   name?: string;
   style?: string;
+  center?: string;
+}
+
+const COORDINATE = /^-?\d{1,3}(\.\d{1,12})?$/;
+
+/** `--center lat,lng`: two plain decimals in range, else a usage error. */
+function centerOf(text: string, usage: (m: string) => never): { lat: number; lng: number } {
+  const parts = text.split(',').map((v) => v.trim());
+  const [lat, lng] = parts.map(Number) as [number, number];
+  if (
+    parts.length !== 2 ||
+    !parts.every((v) => COORDINATE.test(v)) ||
+    Math.abs(lat) > 90 ||
+    Math.abs(lng) > 180
+  )
+    usage(`--center must be lat,lng in degrees (52.52,13.405), got "${text}"`);
+  return { lat, lng };
 }
 
 /** The city data is kept under: a known city's own name and style, or the ones given. */
@@ -23,10 +40,12 @@ function cityOf(opts: ImportOptions, usage: (m: string) => never): PlaceCity {
   const base = known ? placeCityOf(known) : null;
   const name = opts.name ?? base?.name;
   if (!name) usage(`--name is needed for a city lastmile does not know ("${opts.city}")`);
+  const center = opts.center !== undefined ? centerOf(opts.center, usage) : base?.center;
   return {
     key: opts.city,
     name: name as string,
     style: (opts.style ?? base?.style ?? 'en') as PlaceCity['style'],
+    ...(center ? { center } : {}),
   };
 }
 
@@ -46,6 +65,10 @@ export function placesCommand(): Command {
     .option(
       '--style <style>',
       'how addresses are written: de (Straße 1, 10115 Ort) or en (1 Street, City POSTCODE)',
+    )
+    .option(
+      '--center <lat,lng>',
+      'where maps of the city open (default: a known city’s centre, else the mean of its addresses)',
     )
     .action(async (file: string, opts: ImportOptions, cmd: Command) => {
       const usage = (message: string): never => cmd.error(`error: ${message}`, { exitCode: 2 });

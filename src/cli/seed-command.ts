@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { placesFor } from '../modules/places/index.ts';
 import { wholeNumber, withDatabase } from './cli-support.ts';
 import { DEMO_CITY_SIZE, seedDemoCity } from './demo-city.ts';
 import { seedDemoAccounts } from './demo-seed.ts';
@@ -70,7 +71,7 @@ export function seedCommand(): Command {
         if (opts.streets || stores !== undefined) {
           const net = cityStreetNetwork(streetsOf(city));
           process.stdout.write(
-            formatStreetReport(await loadStreetNetwork(p.databaseUrl, city, net)),
+            formatStreetReport(await loadStreetNetwork(p.databaseUrl, city, net, placesFor(p.ctx))),
           );
         }
       });

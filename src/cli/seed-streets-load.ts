@@ -3,6 +3,7 @@ import {
   type AddressRow,
   addressRow,
   type PlaceCity,
+  type PlacesService,
   STREET_COLUMNS,
   type StreetRow,
   streetRow,
@@ -16,6 +17,7 @@ import { cityImported, countStreets, insertPlaces } from './seed-streets.reposit
  * Loads a generated street network into the places tables with COPY. Idempotent: every street
  * and address has a deterministic id, rows already there stay, and a network whose streets are all
  * loaded is skipped after one count. A city whose places were imported gets nothing generated.
+ * Then the places module writes the city's entry (name, centre, box, counts) from what it holds.
  */
 export interface StreetSeedReport {
   city: string;
@@ -31,6 +33,7 @@ export const placeCityOf = (city: City): PlaceCity => ({
   key: city.key,
   name: city.name,
   style: city.language === 'de' ? 'de' : 'en',
+  center: { lat: city.center.lat, lng: city.center.lng },
 });
 
 const values = <R>(row: R, columns: readonly (keyof R)[]) =>
@@ -40,6 +43,7 @@ export async function loadStreetNetwork(
   databaseUrl: string,
   city: City,
   net: StreetNetwork,
+  places: Pick<PlacesService, 'cityLoaded'>,
 ): Promise<StreetSeedReport> {
   const t0 = performance.now();
   const client = await connectSeed(databaseUrl);
@@ -54,9 +58,13 @@ export async function loadStreetNetwork(
   try {
     const none = { streets: 0, addresses: 0 };
     if (await cityImported(client, city.key)) return report(none, 'imported');
-    const ids = net.streets.map((s) => s.id);
-    if ((await countStreets(client, ids)) === ids.length) return report(none, 'complete');
     const pc = placeCityOf(city);
+    const ids = net.streets.map((s) => s.id);
+    if ((await countStreets(client, ids)) === ids.length) {
+      // Loaded before, perhaps before the city's entry existed: written again (one pass over its rows).
+      await places.cityLoaded(pc);
+      return report(none, 'complete');
+    }
     const streets = function* () {
       for (const s of net.streets)
         yield values<StreetRow>(streetRow(pc, s, s.id, 'generated'), STREET_COLUMNS);
@@ -65,7 +73,9 @@ export async function loadStreetNetwork(
       for (const a of net.addresses)
         yield values<AddressRow>(addressRow(pc, a, a.id, 'generated'), ADDRESS_COLUMNS);
     };
-    return report(await insertPlaces(client, streets(), addresses()), null);
+    const added = await insertPlaces(client, streets(), addresses());
+    await places.cityLoaded(pc);
+    return report(added, null);
   } finally {
     await client.end().catch(() => {});
   }

@@ -170,6 +170,15 @@ describe('seedCatalog against Postgres', () => {
     const again = await seedDemoCity(t.platform.ctx, t.db.url);
     expect(again.streets.skipped).toBe('complete');
     expect(again.added).toMatchObject({ stores: 0, products: 0, stock: 0 });
+    // The city is listed as served, opening on its own centre, with the demo's stores.
+    const berlin = (await placesFor(t.platform.ctx).cities()).find((c) => c.key === 'berlin');
+    expect(berlin).toMatchObject({
+      name: 'Berlin',
+      center: { lat, lng },
+      streets: report.streets.streets,
+      addresses: report.streets.addresses,
+    });
+    expect(berlin?.stores).toBeGreaterThanOrEqual(DEMO_CITY_SIZE.stores);
   });
 
   it('adds only the streets another region has beyond the demo, and leaves an imported city alone', async () => {
@@ -177,11 +186,15 @@ describe('seedCatalog against Postgres', () => {
     const east = streetNetwork(streetsOf(CITIES.berlin), [
       { lat: 52.52, lng: 13.51, radiusM: 1500 },
     ]);
-    const first = await loadStreetNetwork(t.db.url, CITIES.berlin, east);
+    const first = await loadStreetNetwork(t.db.url, CITIES.berlin, east, placesFor(t.platform.ctx));
     expect(first.added.streets).toBeGreaterThan(0);
     expect(first.added.streets).toBeLessThan(east.streets.length);
-    const again = await loadStreetNetwork(t.db.url, CITIES.berlin, east);
+    const again = await loadStreetNetwork(t.db.url, CITIES.berlin, east, placesFor(t.platform.ctx));
     expect(again.skipped).toBe('complete');
+    const cities = () => placesFor(t.platform.ctx).cities();
+    const berlin = (await cities()).find((c) => c.key === 'berlin');
+    expect(berlin?.bbox.east).toBeGreaterThan(13.51);
+    expect(berlin?.center).toEqual({ lat: 52.52, lng: 13.405 });
     const hamburg = streetNetwork(streetsOf(CITIES.hamburg), [
       { ...CITIES.hamburg.center, radiusM: 500 },
     ]);
@@ -204,6 +217,17 @@ describe('seedCatalog against Postgres', () => {
         ],
       },
     );
-    expect((await loadStreetNetwork(t.db.url, CITIES.hamburg, hamburg)).skipped).toBe('imported');
+    expect(
+      (await loadStreetNetwork(t.db.url, CITIES.hamburg, hamburg, placesFor(t.platform.ctx)))
+        .skipped,
+    ).toBe('imported');
+    // The imported city keeps its own entry: one street, no addresses (no centre given: its box's).
+    expect((await cities()).find((c) => c.key === 'hamburg')).toMatchObject({
+      name: 'Hamburg',
+      center: { lat: 53.551, lng: 9.9925 },
+      bbox: { west: 9.99, south: 53.55, east: 9.995, north: 53.552 },
+      streets: 1,
+      addresses: 0,
+    });
   });
 });

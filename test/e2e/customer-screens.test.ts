@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
 import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import { placesFor } from '../../src/modules/places/index.ts';
 import {
   apiCall,
   launchChromium,
@@ -10,10 +11,11 @@ import {
   pageWatch,
   signIn,
 } from '../support/browser.ts';
-import { north, type Point } from '../support/browser-flows.ts';
+import { mapMarker, mapStreets, north, type Point } from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 
-// The customer app's screens around shopping and an order, in a real browser: each nearby
+// The customer app's screens around shopping and an order, in a real browser: the place screen
+// before a point is chosen (a served city's streets, a select of the cities), each nearby
 // store's fee, a product page (from the shelf and from search) filling the cart, a sold-out
 // product explained, saved addresses (save, make default, rename, delete, the account's limit)
 // and paying to one, then on the order's page a support request answered by ops, canceling,
@@ -41,6 +43,31 @@ const office = () => north(store, 2);
 const euro = (minor: number) =>
   new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(minor / 100);
 
+/** A second served city, far from the demo's and without stores. */
+const TESTBURG = {
+  key: 'testburg',
+  name: 'Testburg',
+  style: 'de',
+  center: { lat: 50.1, lng: 10.1 },
+} as const;
+
+/** Testburg's streets: three arterials each way across its centre, 200 m apart. */
+function testburgStreets() {
+  const { lat, lng } = TESTBURG.center;
+  const dLat = 200 / 111_195;
+  const dLng = dLat / Math.cos((lat * Math.PI) / 180);
+  const line = (name: string, from: number[], to: number[]) => ({
+    type: 'Feature',
+    properties: { name, class: 'arterial' },
+    geometry: { type: 'LineString', coordinates: [from, to] },
+  });
+  const features = [-1, 0, 1].flatMap((i) => [
+    line(`Querstraße ${i + 2}`, [lng - 2 * dLng, lat + i * dLat], [lng + 2 * dLng, lat + i * dLat]),
+    line(`Längsweg ${i + 2}`, [lng + i * dLng, lat - 2 * dLat], [lng + i * dLng, lat + 2 * dLat]),
+  ]);
+  return { type: 'FeatureCollection', features };
+}
+
 /** Where the app delivers, as its place screen keeps it (that screen is not this suite's). */
 const deliverTo = (label: string, at: Point) =>
   page.evaluate(
@@ -53,6 +80,8 @@ beforeAll(async () => {
   });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   await seedDemoCity(t.platform.ctx, t.platform.databaseUrl);
+  const imported = await placesFor(t.platform.ctx).importCity(TESTBURG, testburgStreets());
+  expect(imported).toMatchObject({ ok: true, streets: 6 });
   customer = await t.tokenFor('customer');
   const s = await api('GET', SHOP, customer);
   store = { lat: s.body.lat as number, lng: s.body.lng as number };
@@ -86,6 +115,28 @@ function courierPhone(token: string) {
 }
 
 describe('the customer app around an order', () => {
+  it('opens the place screen on a served city, its streets drawn, before a point is chosen', async () => {
+    // No delivery place yet: the city with the most stores (Berlin's 8 demo ones), not Testburg.
+    expect(await mapStreets(page)).toBeGreaterThan(10);
+    expect(await mapMarker(page, 'pin').count()).toBe(0);
+    const city = page.getByLabel('City');
+    expect(await city.inputValue()).toBe('berlin');
+    expect(await city.locator('option').allInnerTexts()).toEqual(['Berlin', 'Testburg']);
+    await mapMarker(page, 'store').first().waitFor({ timeout: 10_000 });
+    // The other city: the map moves there and draws its six streets, still without a pin.
+    await city.selectOption('testburg');
+    const lines = page.getByTestId('map').locator('path.street, path.arterial');
+    await expect.poll(() => lines.count(), { timeout: 10_000 }).toBe(6);
+    expect(await mapMarker(page, 'pin').count()).toBe(0);
+    // With a place kept from before, the city shown is the one nearest it.
+    await deliverTo('Querstraße 2', north(TESTBURG.center, 1));
+    await page.reload();
+    await expect.poll(() => page.getByLabel('City').inputValue()).toBe('testburg');
+    await mapMarker(page, 'pin').waitFor();
+    // Two of its streets cross the pin's block.
+    expect(await mapStreets(page)).toBeGreaterThanOrEqual(2);
+  });
+
   it("shows each store's fee; a product page from the shelf and from search fills the cart", async () => {
     await deliverTo('Probeweg 4', door());
     await page.goto(app('/stores'));

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import type { Bbox } from '../../platform/geo/bbox.ts';
 import { catalogDb, type StoreStatus, type StoresTable } from './catalog-tables.ts';
 
 export type StoreRow = Selectable<StoresTable>;
@@ -69,6 +70,8 @@ export function storesRepository(db: Db) {
         .where('c.cell', '=', cell.toString())
         .execute();
     },
+    /** How many stores not closed stand in each box (one pass over the stores). */
+    countIn: (boxes: readonly Bbox[]) => countIn(q, boxes),
     list(p: { after?: string; limit: number; status?: StoreStatus }) {
       let query = q.selectFrom('stores').selectAll().orderBy('id').limit(p.limit);
       if (p.after) query = query.where('id', '>', p.after);
@@ -76,4 +79,25 @@ export function storesRepository(db: Db) {
       return query.execute();
     },
   };
+}
+
+/** How many stores not closed stand in each box: one count per box, filtered, in one pass. */
+async function countIn(q: ReturnType<typeof catalogDb>, boxes: readonly Bbox[]): Promise<number[]> {
+  if (boxes.length === 0) return [];
+  const row = await q
+    .selectFrom('stores')
+    .select((eb) =>
+      boxes.map((b, i) =>
+        eb.fn
+          .countAll<string>()
+          .filterWhere((w) =>
+            w.and([w.between('lat', b.south, b.north), w.between('lng', b.west, b.east)]),
+          )
+          .as(`in_${i}`),
+      ),
+    )
+    .where('status', '!=', 'closed')
+    .executeTakeFirstOrThrow();
+  const counts = row as Record<string, string | number>;
+  return boxes.map((_, i) => Number(counts[`in_${i}`] ?? 0));
 }

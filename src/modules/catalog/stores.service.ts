@@ -1,6 +1,7 @@
 import { AppError } from '../../platform/errors.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import type { Bbox } from '../../platform/geo/bbox.ts';
 import type { KeyValueStore } from '../../platform/kv/port.ts';
 import { cellOf, coverageCells, type Zone } from './coverage.ts';
 import { createCache } from '../../platform/cache/cache.ts';
@@ -91,6 +92,9 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
       const candidates = await inCell(cellOf(lat, lng));
       return covering(candidates, lat, lng, clock.now());
     },
+
+    /** How many stores, open or paused (not closed), stand in each box: a city's, for its list. */
+    countIn: (boxes: readonly Bbox[]): Promise<number[]> => repo.countIn(boxes),
 
     /**
      * The H3 cells a delivery zone may touch, as the catalog indexes it: the scale seed writes

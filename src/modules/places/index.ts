@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { catalogFor } from '../catalog/index.ts';
 import { placesRoutes } from './places.routes.ts';
 import { placesSchemas } from './places.schemas.ts';
 import { type PlacesService, placesService } from './places.service.ts';
@@ -25,21 +26,25 @@ export {
   type StreetRow,
   streetRow,
 } from './places-rows.ts';
-export type { ImportReport, PlacesService, PlaceView } from './places.service.ts';
+export type { CityView, ImportReport, PlacesService, PlaceView } from './places.service.ts';
 
 /** The places service of a running platform (built once per platform). */
-export const placesFor = perPlatform((ctx): PlacesService => placesService(ctx.db));
+export const placesFor = perPlatform((ctx): PlacesService =>
+  placesService(ctx.db, { storesIn: (boxes) => catalogFor(ctx).stores.countIn(boxes) }),
+);
 
-/** Streets and addresses of each city: address search, reverse geocoding, the street map. */
+/** Streets and addresses of each city: the cities served, address search, reverse geocoding, the street map. */
 export const placesModule: ModuleDefinition = {
   name: 'places',
+  // The catalog counts each city's stores.
+  dependsOn: ['catalog'],
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: placesSchemas,
   apiTags: [
     {
       name: 'places',
       description:
-        'Street addresses of the cities lastmile knows (generated, or imported with `lastmile places import`): search by typed text and the address nearest a point. No outside geocoder is asked.',
+        'Street addresses of the cities lastmile knows (generated, or imported with `lastmile places import`): the cities themselves, search by typed text and the address nearest a point. No outside geocoder is asked.',
     },
     {
       name: 'maps',

@@ -15,6 +15,8 @@ export interface PlaceCity {
   /** The name shown in labels (`Berlin`). */
   name: string;
   style: AddressStyle;
+  /** Where the city's map opens (a known city's centre); without one, its addresses' mean. */
+  center?: { lat: number; lng: number };
 }
 
 export type PlaceSource = 'generated' | 'imported';

@@ -1,6 +1,7 @@
 import { type ColumnType, type Kysely, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Bbox } from '../../platform/geo/bbox.ts';
+import { type CityEntry, placeCitiesRepository } from './place-cities.repository.ts';
 import type { StreetClass } from './places-format.ts';
 import {
   ADDRESS_COLUMNS,
@@ -198,15 +199,16 @@ function mapStatements(q: Kysely<PlaceTables>) {
       };
     },
 
-    /** Replaces everything of the city with these rows, in one transaction. */
-    async replaceCity(city: string, streets: StreetRow[], addresses: AddressRow[]) {
+    /** Replaces everything of the city with these rows and writes its summary, in one transaction. */
+    async replaceCity(city: CityEntry, streets: StreetRow[], addresses: AddressRow[]) {
       await q.transaction().execute(async (trx) => {
-        await trx.deleteFrom('place_addresses').where('city', '=', city).execute();
-        await trx.deleteFrom('place_streets').where('city', '=', city).execute();
+        await trx.deleteFrom('place_addresses').where('city', '=', city.key).execute();
+        await trx.deleteFrom('place_streets').where('city', '=', city.key).execute();
         for (let i = 0; i < streets.length; i += BATCH)
           await insertRows(trx, 'place_streets', STREET_COLUMNS, streets.slice(i, i + BATCH));
         for (let i = 0; i < addresses.length; i += BATCH)
           await insertRows(trx, 'place_addresses', ADDRESS_COLUMNS, addresses.slice(i, i + BATCH));
+        await placeCitiesRepository(trx).refresh(city);
       });
       await sql`ANALYZE place_streets, place_addresses`.execute(q);
     },

@@ -133,6 +133,64 @@ export const StreetCollection = component(
   ),
 );
 
+/** Berlin as the demo seed loads it, as the examples of the document show it. */
+const CITY_EXAMPLE = {
+  key: 'berlin',
+  name: 'Berlin',
+  center: { lat: 52.52, lng: 13.405 },
+  bbox: { west: 13.268254, south: 52.434312, east: 13.556275, north: 52.59371 },
+  streets: 1563,
+  addresses: 130238,
+  stores: 8,
+};
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+
+export const City = component(
+  'City',
+  Type.Object(
+    {
+      key: Type.String({
+        pattern: '^[a-z][a-z0-9-]{1,39}$',
+        description: 'The city’s key, as data is loaded under it (`lastmile places import --city`)',
+      }),
+      name: Type.String({ description: 'The city’s name, as its addresses write it' }),
+      center: Type.Object(
+        { lat: Lat, lng: Lng },
+        {
+          ...closed,
+          description:
+            'Where a map of the city opens: the centre given when its data was loaded (a known city’s own), else the mean of its addresses',
+        },
+      ),
+      bbox: Type.Object(
+        { west: Lng, south: Lat, east: Lng, north: Lat },
+        { ...closed, description: 'The box of every street and address of the city, in degrees' },
+      ),
+      streets: Count('Street lines loaded'),
+      addresses: Count('Addresses loaded (what search and reverse can answer)'),
+      stores: Count('Stores inside the box, open or paused (closed ones not counted)'),
+    },
+    {
+      ...closed,
+      description: 'A city lastmile has street data for',
+      examples: [CITY_EXAMPLE],
+    },
+  ),
+);
+
+export const CityList = component(
+  'CityList',
+  Type.Object(
+    { items: Type.Array(ref(City)) },
+    {
+      ...closed,
+      description: 'The cities lastmile has street data for, by name (empty before any is loaded)',
+      examples: [{ items: [CITY_EXAMPLE] }],
+    },
+  ),
+);
+
 export const BboxParam = Type.String({
   minLength: 1,
   maxLength: 200,
@@ -141,4 +199,4 @@ export const BboxParam = Type.String({
   examples: ['13.39,52.51,13.42,52.53'],
 });
 
-export const placesSchemas = [Place, PlaceList, StreetFeature, StreetCollection];
+export const placesSchemas = [Place, PlaceList, City, CityList, StreetFeature, StreetCollection];

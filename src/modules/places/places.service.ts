@@ -5,6 +5,7 @@ import type { Bbox } from '../../platform/geo/bbox.ts';
 import { haversineMeters } from '../../platform/geo/haversine.ts';
 import { parsePlaceQuery } from './place-text.ts';
 import { type FeatureProblem, readPlaceDocument } from './places-format.ts';
+import { type CityEntry, placeCitiesRepository } from './place-cities.repository.ts';
 import { addressRow, type PlaceCity, streetRow } from './places-rows.ts';
 import {
   type AddressHit,
@@ -30,6 +31,22 @@ export interface PlaceView {
   city: string;
   lat: number;
   lng: number;
+}
+
+/** A city lastmile has street data for, as `GET /v1/places/cities` lists it. */
+export interface CityView {
+  key: string;
+  name: string;
+  center: { lat: number; lng: number };
+  bbox: Bbox;
+  streets: number;
+  addresses: number;
+  stores: number;
+}
+
+/** What the places module asks of others: how many stores stand in each box (the catalog's). */
+export interface PlacesDeps {
+  storesIn: (boxes: readonly Bbox[]) => Promise<number[]>;
 }
 
 /** Reverse geocoding answers with an address at most this far from the point. */
@@ -119,7 +136,32 @@ async function searchPlaces(repo: PlacesRepository, p: SearchInput) {
   return { items: ranked.slice(0, p.limit).map((r) => view(r.a)) };
 }
 
-export function placesService(db: Db) {
+/** Degrees to six decimals (about 10 cm): the summary's means and extremes, as sent. */
+const deg = (v: number) => Math.round(v * 1e6) / 1e6;
+
+const entryOf = (city: PlaceCity): CityEntry => ({
+  key: city.key,
+  name: city.name,
+  center: city.center ?? null,
+});
+
+/** The cities with street data, by name, each with the stores inside its box. */
+async function listCities(db: Db, deps: PlacesDeps): Promise<CityView[]> {
+  const rows = await placeCitiesRepository(db).list();
+  const boxes = rows.map((r) => ({ west: r.west, south: r.south, east: r.east, north: r.north }));
+  const stores = await deps.storesIn(boxes);
+  return rows.map((r, i) => ({
+    key: r.city,
+    name: r.name,
+    center: { lat: deg(r.center_lat), lng: deg(r.center_lng) },
+    bbox: { west: deg(r.west), south: deg(r.south), east: deg(r.east), north: deg(r.north) },
+    streets: r.streets,
+    addresses: r.addresses,
+    stores: stores[i] ?? 0,
+  }));
+}
+
+export function placesService(db: Db, deps: PlacesDeps) {
   const repo = placesRepository(db);
   return {
     search: (p: SearchInput) => searchPlaces(repo, p),
@@ -165,6 +207,15 @@ export function placesService(db: Db) {
     /** Rows the city has, and whether they were imported. */
     cityRows: (city: string) => repo.cityRows(city),
 
+    /** The cities lastmile has streets or addresses for, by name, with their stores. */
+    cities: () => listCities(db, deps),
+
+    /**
+     * Writes the city's name, centre and summary from the rows it has now: after rows were added
+     * outside an import (the seed's COPY). An import does it in its own transaction.
+     */
+    cityLoaded: (city: PlaceCity) => placeCitiesRepository(db).refresh(entryOf(city)),
+
     /**
      * Replaces a city's streets and addresses with a document in the format (places-format.ts):
      * every feature is checked first, and one bad feature imports nothing.
@@ -180,7 +231,7 @@ export function placesService(db: Db) {
         };
       const streets = read.streets.map((s) => streetRow(city, s, uuidv7(), 'imported'));
       const addresses = read.addresses.map((a) => addressRow(city, a, uuidv7(), 'imported'));
-      await repo.replaceCity(city.key, streets, addresses);
+      await repo.replaceCity(entryOf(city), streets, addresses);
       const named = new Set(streets.map((s) => s.name_key));
       return {
         ok: true,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { callAs, startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { placesFor } from './index.ts';
 import type { PlaceCity } from './places-rows.ts';
 
@@ -225,6 +225,143 @@ describe('street map', () => {
     const huge = await get(`/v1/map/streets?bbox=${'1'.repeat(10_000)}`);
     expect(huge.statusCode).toBe(400);
     expect(huge.json().errors[0].path).toBe('querystring.bbox');
+  });
+});
+
+/** The box and the addresses' mean of a document, as the city's entry should hold them. */
+function extentOf(doc: { features: object[] }) {
+  const points: Array<[number, number]> = [];
+  const addresses: Array<[number, number]> = [];
+  for (const f of doc.features as Array<{ geometry: { type: string; coordinates: unknown } }>) {
+    if (f.geometry.type === 'Point') {
+      points.push(f.geometry.coordinates as [number, number]);
+      addresses.push(f.geometry.coordinates as [number, number]);
+    } else points.push(...(f.geometry.coordinates as Array<[number, number]>));
+  }
+  const mean = (i: 0 | 1) => addresses.reduce((sum, p) => sum + p[i], 0) / addresses.length;
+  return {
+    addresses: addresses.length,
+    center: { lat: mean(1), lng: mean(0) },
+    bbox: {
+      west: Math.min(...points.map((p) => p[0])),
+      south: Math.min(...points.map((p) => p[1])),
+      east: Math.max(...points.map((p) => p[0])),
+      north: Math.max(...points.map((p) => p[1])),
+    },
+  };
+}
+
+interface CityItem {
+  key: string;
+  name: string;
+  center: { lat: number; lng: number };
+  bbox: { west: number; south: number; east: number; north: number };
+  streets: number;
+  addresses: number;
+  stores: number;
+}
+
+describe('cities', () => {
+  const cities = async (headers: Record<string, string> = {}) =>
+    t.request({ method: 'GET', url: '/v1/places/cities', headers });
+  const items = async () => (await cities()).json().items as CityItem[];
+
+  it('lists a city from its stored rows: name, centre, box, counts, cacheable', async () => {
+    const res = await cities();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    const [berlin, ...others] = res.json().items as CityItem[];
+    expect(others).toEqual([]);
+    const want = extentOf(document());
+    expect(berlin).toMatchObject({ key: 'berlin', name: 'Berlin', streets: 5, stores: 0 });
+    expect(berlin?.addresses).toBe(want.addresses);
+    // No centre was given at import: the mean of its addresses.
+    expect(berlin?.center.lat).toBeCloseTo(want.center.lat, 5);
+    expect(berlin?.center.lng).toBeCloseTo(want.center.lng, 5);
+    for (const side of ['west', 'south', 'east', 'north'] as const)
+      expect(berlin?.bbox[side], side).toBeCloseTo(want.bbox[side], 5);
+    const again = await cities({ 'if-none-match': String(res.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('counts the stores inside each city’s box that are not closed', async () => {
+    const ops = await t.tokenFor('ops');
+    const before = await cities();
+    const storeAt = async (name: string, lat: number, lng: number) => {
+      const res = await callAs(t, ops, 'POST', '/v1/stores', {
+        name,
+        lat,
+        lng,
+        zone: { radius_m: 2000 },
+        opening_hours: { mon: [['08:00', '20:00']] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    await storeAt('Mitte', 52.52, 13.41);
+    await storeAt('Pankow', 52.53, 13.406);
+    await storeAt('Munich', 48.14, 11.58);
+    for (const [name, action] of [
+      ['Paused', 'pause'],
+      ['Shut', 'close'],
+    ]) {
+      const id = await storeAt(name as string, 52.521, 13.407);
+      expect((await callAs(t, ops, 'POST', `/v1/stores/${id}/${action}`)).statusCode).toBe(200);
+    }
+    expect((await items()).map((c) => [c.key, c.stores])).toEqual([['berlin', 3]]);
+    // The store count is part of the answer: the old ETag no longer matches.
+    const after = await cities({ 'if-none-match': String(before.headers.etag) });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it('keeps an imported city’s given centre, orders by name, and drops a city emptied', async () => {
+    const places = placesFor(t.platform.ctx);
+    const aachen = {
+      key: 'aachen',
+      name: 'Aachen',
+      style: 'de',
+      center: { lat: 50.7753, lng: 6.0839 },
+    } as const;
+    const doc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: 'Pontstraße', class: 'street' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [6.08, 50.778],
+              [6.082, 50.7775],
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          properties: { street: 'Pontstraße', housenumber: '1', postcode: '52062' },
+          geometry: { type: 'Point', coordinates: [6.0805, 50.7779] },
+        },
+      ],
+    };
+    expect(await places.importCity(aachen, doc)).toMatchObject({ ok: true, addresses: 1 });
+    const [first, second] = await items();
+    expect(second?.key).toBe('berlin');
+    expect(first).toEqual({
+      key: 'aachen',
+      name: 'Aachen',
+      center: aachen.center,
+      bbox: { west: 6.08, south: 50.7775, east: 6.082, north: 50.778 },
+      streets: 1,
+      addresses: 1,
+      stores: 0,
+    });
+    // A refused document changes nothing; an empty one leaves the city without data, unlisted.
+    expect((await places.importCity(aachen, { type: 'FeatureCollection' })).ok).toBe(false);
+    expect((await items()).map((c) => c.key)).toEqual(['aachen', 'berlin']);
+    await places.importCity(aachen, { type: 'FeatureCollection', features: [] });
+    expect((await items()).map((c) => c.key)).toEqual(['berlin']);
   });
 });
 

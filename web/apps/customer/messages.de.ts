@@ -31,6 +31,7 @@ export const de: Messages = {
     results: 'Gefundene Adressen',
     noMatch: 'Keine passende Adresse.',
     locate: 'Meinen Standort verwenden',
+    city: 'Stadt',
     locating: 'Standort wird ermittelt…',
     geoDenied: 'Dein Standort ist nicht verfügbar. Such stattdessen deine Adresse.',
     pin: 'Lieferort',

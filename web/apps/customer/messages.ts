@@ -66,6 +66,7 @@ export const messages = {
     results: 'Addresses found',
     noMatch: 'No address matches.',
     locate: 'Use my location',
+    city: 'City',
     locating: 'Finding you…',
     geoDenied: 'Your location is not available; search for your address instead.',
     pin: 'Delivery spot',

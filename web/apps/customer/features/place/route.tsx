@@ -7,11 +7,13 @@ import { codeOf } from '@web/problems.ts';
 import { ErrorNote } from '@web/ui.tsx';
 import { api, m, place } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { CitySelect, useServedCities } from './cities.tsx';
 import { AddressSearch } from './search.tsx';
 
 // Where to deliver: an address found by search, a spot tapped on the map (its address looked up)
 // or the phone's location; the pin shows it, the courier gets the address line, which can be
-// edited (a flat, a back door).
+// edited (a flat, a back door). Before any point is known the map shows a served city, its streets
+// drawn; a select switches city when lastmile serves several.
 
 /** Where the pin stands, and its address when known (a search result's), else looked up. */
 interface Pin extends LngLat {
@@ -125,6 +127,7 @@ function PickPlace() {
   const [note, setNote] = useState<string | null>(null);
   const address = useAddressAt(pin);
   const stores = useStoresAround(center);
+  const served = useServedCities(saved);
   const label = typed ?? pin?.label ?? address.data?.label ?? '';
   const pinAt = (p: Pin, show: boolean) => {
     setPin(p);
@@ -150,15 +153,22 @@ function PickPlace() {
     <section className="stack">
       <h1>{m.place.title}</h1>
       <p className="muted">{m.place.hint}</p>
-      <AddressSearch near={center} onChoose={(p) => pinAt(p, true)} />
-      <button type="button" className="secondary" onClick={locate} disabled={locating}>
-        {locating ? m.place.locating : m.place.locate}
-      </button>
-      {pin || center ? (
+      <AddressSearch
+        near={center ?? served.city?.center ?? null}
+        onChoose={(p) => pinAt(p, true)}
+      />
+      <div className="row">
+        <button type="button" className="secondary" onClick={locate} disabled={locating}>
+          {locating ? m.place.locating : m.place.locate}
+        </button>
+        <CitySelect cities={served.cities} value={served.city?.key} choose={served.choose} />
+      </div>
+      {pin || center || served.opening ? (
         <StreetMap
           api={api}
           words={m.map}
-          fit={saved ? [saved] : []}
+          fit={served.opening?.fit ?? (saved ? [saved] : [])}
+          fitKey={served.opening?.fitKey}
           focus={focus}
           markers={markers}
           zones
