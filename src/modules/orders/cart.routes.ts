@@ -15,7 +15,9 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
       config: { auth: ['customer'] },
       schema: {
         tags: ['cart'],
-        summary: 'Your cart with current prices and totals',
+        summary: 'Your cart with current prices, totals and the stock of each line',
+        description:
+          'Each line says how many units the cart can have of its product right now (`available`: the store’s free stock plus what the cart itself holds) and what that means (`status`); `short_product_ids` lists the lines checkout would refuse with `OUT_OF_STOCK`, so an app can explain them before the customer pays. The stock of all lines is read in one statement.',
         response: { 200: ok(ref(Cart), 'The open cart (empty when there is none)') },
       },
     },

@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
+import { blocksCheckout, lineStockStatus } from './cart-stock.ts';
 import { cartsRepository } from './carts.repository.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
@@ -35,7 +36,11 @@ const limitsOf = (deps: CartDeps) => ({
   units_in_all: deps.holds ? deps.limits.maxTotal : null,
 });
 
-/** The open cart priced at the catalog's current prices (an empty one when there is none). */
+/**
+ * The open cart priced at the catalog's current prices, each line with the stock the cart can have
+ * of it at its store (its own hold counted as its own), read in one statement beside the prices.
+ * An empty cart when there is none.
+ */
 async function viewCart(deps: CartDeps, customerId: string) {
   const cart = await cartsRepository(deps.db).openCartOf(customerId);
   if (!cart)
@@ -47,10 +52,16 @@ async function viewCart(deps: CartDeps, customerId: string) {
       totals: priceOrder([], deps.fees),
       currency: null,
       limits: limitsOf(deps),
+      short_product_ids: [],
     };
-  const prices = await deps.catalog.products.pricesFor(cart.lines.map((l) => l.product_id));
+  const ids = cart.lines.map((l) => l.product_id);
+  const [prices, stock] = await Promise.all([
+    deps.catalog.products.pricesFor(ids),
+    deps.inventory.availableTo(`cart:${cart.id}`, cart.store_id, ids),
+  ]);
   const lines = cart.lines.flatMap((l) => {
     const p = prices.get(l.product_id);
+    const available = stock.get(l.product_id) ?? 0;
     return p
       ? [
           {
@@ -60,6 +71,8 @@ async function viewCart(deps: CartDeps, customerId: string) {
             unit_price_minor: p.price_minor,
             quantity: l.quantity,
             line_total_minor: p.price_minor * l.quantity,
+            available,
+            status: lineStockStatus(available, l.quantity),
           },
         ]
       : [];
@@ -76,6 +89,7 @@ async function viewCart(deps: CartDeps, customerId: string) {
       deps.fees,
     ),
     limits: limitsOf(deps),
+    short_product_ids: lines.filter((l) => blocksCheckout(l.status)).map((l) => l.product_id),
   };
 }
 
@@ -157,9 +171,9 @@ async function setCartLine(deps: CartDeps, by: Principal, input: CartLineInput) 
 }
 
 /**
- * The customer's cart at one store. Prices shown are the catalog's current ones; with cart holds
- * on, every change re-holds the whole cart in one transaction (release + reserve), so the hold
- * always matches the cart and expires with it.
+ * The customer's cart at one store. Prices shown are the catalog's current ones, and each line's
+ * stock; with cart holds on, every change re-holds the whole cart in one transaction (release +
+ * reserve), so the hold always matches the cart and expires with it.
  */
 export function cartsService(deps: CartDeps) {
   return {
