@@ -241,4 +241,29 @@ describe('cart stock per line', () => {
     expect(refused.json().code).toBe('OUT_OF_STOCK');
     expect([...refused.json().product_ids].sort()).toEqual([...cart.short_product_ids].sort());
   });
+
+  it('lets the customer lower a short line and remove a sold-out one, then check out', async () => {
+    // More of a line the store cannot fill is refused, and the cart stays as it was.
+    const more = await putAt(1, 3);
+    expect(more.statusCode).toBe(409);
+    expect(more.json()).toMatchObject({ code: 'OUT_OF_STOCK', product_ids: [id(1)] });
+    expect(lineStock(await view())).toEqual({ [id(0)]: [2, 'short'], [id(1)]: [0, 'sold_out'] });
+
+    // Lowering the short line passes although another line is sold out; the cart holds it again.
+    const lowered = await putAt(0, 2);
+    expect(lowered.statusCode).toBe(200);
+    expect(lineStock(lowered.json())).toEqual({ [id(0)]: [2, 'low'], [id(1)]: [0, 'sold_out'] });
+    expect(lowered.json().short_product_ids).toEqual([id(1)]);
+    expect(await levelOf(0)).toMatchObject({ reserved: 4, available: 0 });
+
+    const removed = await putAt(1, 0);
+    expect(removed.statusCode).toBe(200);
+    expect(lineStock(removed.json())).toEqual({ [id(0)]: [2, 'low'] });
+    expect(removed.json().short_product_ids).toEqual([]);
+    const placed = await checkout('stock-settled');
+    expect(placed.statusCode).toBe(201);
+    expect(placed.json().totals.subtotal_minor).toBe(2 * (s.products[0]?.price ?? 0));
+    // The cart's hold became the order's: 2 for the other customer, 2 for this one.
+    expect(await levelOf(0)).toMatchObject({ reserved: 4, available: 0 });
+  });
 });
