@@ -101,8 +101,10 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Your cart with current prices and totals
-     * @description Roles: customer
+     * Your cart with current prices, totals and the stock of each line
+     * @description Each line says how many units the cart can have of its product right now (`available`: the store’s free stock plus what the cart itself holds) and what that means (`status`); `short_product_ids` lists the lines checkout would refuse with `OUT_OF_STOCK`, so an app can explain them before the customer pays. The stock of all lines is read in one statement.
+     *
+     *     Roles: customer
      */
     get: operations['getCart'];
     put?: never;
@@ -127,7 +129,7 @@ export interface paths {
     get?: never;
     /**
      * Set the quantity of a product in your cart (0 removes it)
-     * @description With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing.
+     * @description With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing. A line the store can no longer fill stays in the cart unheld (`status` `short` or `sold_out`), so it can still be lowered or removed; a change adding units to it is refused with 409 `OUT_OF_STOCK`.
      *
      *     Roles: customer
      */
@@ -2108,22 +2110,37 @@ export interface components {
      *       },
      *       "lines": [
      *         {
+     *           "available": 3,
      *           "line_total_minor": 1000,
      *           "name": "Milk 1 l",
      *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
      *           "quantity": 2,
      *           "sku": "MILK-1L",
+     *           "status": "low",
      *           "unit_price_minor": 500
+     *         },
+     *         {
+     *           "available": 1,
+     *           "line_total_minor": 600,
+     *           "name": "Rye bread 500 g",
+     *           "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f24",
+     *           "quantity": 2,
+     *           "sku": "BREAD-500",
+     *           "status": "short",
+     *           "unit_price_minor": 300
      *         }
+     *       ],
+     *       "short_product_ids": [
+     *         "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f24"
      *       ],
      *       "store_id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
      *       "totals": {
      *         "delivery_fee_minor": 299,
-     *         "service_fee_minor": 50,
-     *         "small_order_fee_minor": 300,
-     *         "subtotal_minor": 1000,
-     *         "tax_minor": 115,
-     *         "total_minor": 1764
+     *         "service_fee_minor": 80,
+     *         "small_order_fee_minor": 0,
+     *         "subtotal_minor": 1600,
+     *         "tax_minor": 139,
+     *         "total_minor": 2118
      *       },
      *       "version": 3
      *     }
@@ -2141,15 +2158,24 @@ export interface components {
         units_per_product: number;
       };
       lines: {
+        /** @description How many units of the product this cart can have at its store right now: the free stock (on hand − reserved), plus what the cart itself holds of it (cart holds, `LASTMILE_CART_HOLDS`), so a cart never counts its own hold as taken. Read with the cart; others may buy meanwhile. */
+        available: number;
         line_total_minor: number;
         name: string;
         /** Format: uuid */
         product_id: string;
         quantity: number;
         sku: string;
+        /**
+         * @description What `available` means for the line: `in_stock`; `low` (enough for the line, but 5 or fewer left); `short` (some left, fewer than `quantity`: lower it); `sold_out` (none left: remove the line). Checkout refuses a `short` or `sold_out` line with 409 `OUT_OF_STOCK`.
+         * @enum {string}
+         */
+        status: 'in_stock' | 'low' | 'short' | 'sold_out';
         /** @description The current catalog price */
         unit_price_minor: number;
       }[];
+      /** @description The products of the lines checkout would refuse now (status `short` or `sold_out`), as a refused checkout’s `OUT_OF_STOCK` names them in `product_ids`. Empty: every line can be had in its quantity, and the cart is ready to check out as far as stock goes. */
+      short_product_ids: string[];
       /** @description The store the cart is at */
       store_id: string | null;
       totals: {

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STORE_ID, seedDemoCity } from '../../src/cli/demo-city.ts';
 import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
@@ -14,9 +14,10 @@ import { deliverToAddressNear } from '../support/browser-flows.ts';
 import { axeViolations, describeViolations } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
-// What goes wrong between the shelf and the payment, in the customer app: a line whose stock is
-// taken away while it sits in the cart (checkout names it and why, the customer changes it and
-// pays; nothing was charged or held for the refused try), and a store that stops taking orders
+// What goes wrong between the shelf and the payment, in the customer app: lines whose stock is
+// taken away while they sit in the cart (the cart explains one before checkout and Pay waits;
+// checkout names one that sold out after the cart read its stock; the customer removes them and
+// pays; nothing was charged or held meanwhile), and a store that stops taking orders
 // while the customer browses (its page and the cart say so, checkout is refused readably).
 
 let t: TestPlatform;
@@ -78,50 +79,83 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
   expect(describeViolations(where, found)).toBe('');
 }
 
+/** The shelf is counted again: none of the product is left at the demo store. */
+async function countOut(productId: string): Promise<void> {
+  const counted = await api(
+    'PUT',
+    `/v1/stores/${DEMO_STORE_ID}/stock/${productId}`,
+    await t.tokenFor('store'),
+    { on_hand: 0, reason: 'counted on the shelf' },
+  );
+  expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+}
+
+/** The text of what the quantity picker of a line is described by (its stock note). */
+async function pickerNote(page: Page, line: Locator): Promise<string | null> {
+  const id = await line.getByRole('combobox').getAttribute('aria-describedby');
+  return id ? page.locator(`[id="${id}"]`).innerText() : null;
+}
+
 describe('checkout in the customer app', () => {
-  it('names a line that ran out, lets the customer fix it, and charges nothing meanwhile', async () => {
+  it('explains a line that sold out in the cart, names one checkout found short, then pays', async () => {
     const page = await shopper(0);
     await add(page, 0);
     await add(page, 1);
+    await add(page, 2);
     const customer = await t.tokenFor('customer');
     const cart = await api('GET', '/v1/cart', customer);
-    const [gone, kept] = cart.body.lines as CartLine[];
-    if (!gone || !kept) throw new Error(`two lines expected: ${JSON.stringify(cart.body)}`);
+    const [gone, late, kept] = cart.body.lines as CartLine[];
+    if (!gone || !late || !kept) throw new Error(`three lines: ${JSON.stringify(cart.body)}`);
 
-    // The shelf is counted again: none of the first line's product is left.
-    const counted = await api(
-      'PUT',
-      `/v1/stores/${DEMO_STORE_ID}/stock/${gone.product_id}`,
-      await t.tokenFor('store'),
-      { on_hand: 0, reason: 'counted on the shelf' },
-    );
-    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
-
+    // While the cart waits, the first line's product sells out: the cart says so before checkout.
+    await countOut(gone.product_id);
     await page.getByRole('link', { name: 'Cart' }).click();
+    const lines = page.getByTestId('cart-lines').locator('li');
+    const goneLine = lines.filter({ hasText: gone.name });
+    await expect.poll(() => goneLine.getAttribute('data-stock')).toBe('sold_out');
+    expect(await goneLine.getAttribute('data-short')).toBe('true');
+    expect(await pickerNote(page, goneLine)).toBe('Sold out — remove it to check out');
+    expect(await lines.filter({ hasText: kept.name }).getAttribute('data-short')).toBe('false');
+    // Pay waits and says why; pressing it anyway places nothing (checked below).
+    const pay = page.getByRole('button', { name: /^Pay / });
+    expect(await pay.getAttribute('aria-disabled')).toBe('true');
+    const blocked = page.getByTestId('blocked');
+    expect(await blocked.innerText()).toContain(gone.name);
+    expect(await blocked.innerText()).not.toContain(kept.name);
+    await pay.click({ force: true });
+    await expectAccessible(page, 'cart with a sold-out line');
+
+    await page.getByRole('button', { name: `Remove: ${gone.name}` }).click();
+    await expect.poll(() => lines.count()).toBe(2);
+    expect(await blocked.count()).toBe(0);
+    expect(await pay.getAttribute('aria-disabled')).toBe('false');
+
+    // Another line sells out after the cart read its stock: checkout names it, and the cart,
+    // read again, says why.
+    await countOut(late.product_id);
     await page.getByLabel('Card').selectOption('tok_visa');
-    await page.getByRole('button', { name: /^Pay / }).click();
+    await pay.click();
     const short = page.getByTestId('short');
     await short.waitFor({ timeout: 10_000 });
-    expect(await short.innerText()).toContain(gone.name);
+    expect(await short.innerText()).toContain(late.name);
     expect(await short.innerText()).not.toContain(kept.name);
-    const lines = page.getByTestId('cart-lines').locator('li');
-    const shortLine = lines.filter({ hasText: gone.name });
-    expect(await shortLine.getAttribute('data-short')).toBe('true');
-    expect(await shortLine.innerText()).toContain('Not enough left in stock');
-    expect(await lines.filter({ hasText: kept.name }).getAttribute('data-short')).toBe('false');
+    const lateLine = lines.filter({ hasText: late.name });
+    expect(await lateLine.getAttribute('data-short')).toBe('true');
+    await expect.poll(() => pickerNote(page, lateLine)).toBe('Sold out — remove it to check out');
+    expect(await pay.getAttribute('aria-disabled')).toBe('true');
     expect(page.url()).toMatch(/\/app\/customer\/cart$/);
-    await expectAccessible(page, 'cart with a short line');
+    await expectAccessible(page, 'cart with a line checkout found short');
 
     // Refused whole: no order, no payment, nothing held for it.
     expect((await api('GET', '/v1/orders', customer)).body.items).toEqual([]);
-    expect(await reserved(gone.product_id)).toBe(0);
-    expect(await reserved(kept.product_id)).toBe(0);
+    for (const l of [gone, late, kept]) expect(await reserved(l.product_id)).toBe(0);
 
-    // The customer takes the line out: the note goes, and the rest is paid for.
-    await page.getByRole('button', { name: `Remove: ${gone.name}` }).click();
+    // The customer takes the line out: the notes go, and the rest is paid for.
+    await page.getByRole('button', { name: `Remove: ${late.name}` }).click();
     await expect.poll(() => lines.count()).toBe(1);
     expect(await short.count()).toBe(0);
-    await page.getByRole('button', { name: /^Pay / }).click();
+    expect(await blocked.count()).toBe(0);
+    await pay.click();
     await page.waitForURL(/\/app\/customer\/orders\/[0-9a-f-]{36}$/);
     const orderId = page.url().split('/').pop() as string;
     const order = await api('GET', `/v1/orders/${orderId}`, customer);

@@ -164,6 +164,42 @@ export function stockOf(db: Db, storeId: string, productId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * What `holder` (a cart: `cart:<id>`) can have of each product at the store right now, in one
+ * statement: the free units (on hand − reserved) plus what the holder's own held reservation there
+ * holds of it (at most one per owner). A product the store has no stock row for is left out.
+ */
+export function availableToHolder(
+  db: Db,
+  p: { storeId: string; productIds: readonly string[]; holder: string },
+) {
+  return inventoryDb(db)
+    .selectFrom('stock as s')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('reservations as r')
+          .innerJoin('reservation_lines as l', 'l.reservation_id', 'r.id')
+          .select(['l.product_id', 'l.quantity'])
+          .where('r.owner', '=', p.holder)
+          .where('r.status', '=', 'held')
+          .where('r.store_id', '=', p.storeId)
+          .as('h'),
+      (j) => j.onRef('h.product_id', '=', 's.product_id'),
+    )
+    .select((eb) => [
+      's.product_id',
+      eb(
+        eb('s.on_hand', '-', eb.ref('s.reserved')),
+        '+',
+        eb.fn.coalesce('h.quantity', eb.lit(0)),
+      ).as('available'),
+    ])
+    .where('s.store_id', '=', p.storeId)
+    .where((eb) => eb('s.product_id', '=', eb.fn.any(eb.val([...p.productIds]))))
+    .execute();
+}
+
 /** Where an audit row stands in the trail: its time in microseconds since 1970 (exact), then id. */
 export interface AuditPosition {
   micros: string;

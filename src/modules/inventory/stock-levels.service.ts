@@ -6,6 +6,7 @@ import {
   adjustStock,
   type AuditPosition,
   auditTrail,
+  availableToHolder,
   setStockLevels,
   type StockLevel,
   stockOf,
@@ -118,6 +119,24 @@ export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
     async stockOf(storeId: string, productId: string) {
       const row = await stockOf(db, storeId, productId);
       return row && stockView(row);
+    },
+
+    /**
+     * How many units of each product `holder` (a cart: `cart:<id>`) can have at the store right
+     * now, read in one statement: the free units plus what its own hold there holds (so a cart
+     * never sees its own hold as taken). A product the store does not stock counts 0. Inside a
+     * caller's transaction when `trx` is given (a cart change reads what it can hold).
+     */
+    async availableTo(
+      holder: string,
+      storeId: string,
+      productIds: readonly string[],
+      trx: Db = db,
+    ): Promise<Map<string, number>> {
+      if (productIds.length === 0) return new Map();
+      const rows = await availableToHolder(trx, { storeId, productIds, holder });
+      const found = new Map(rows.map((r) => [r.product_id, Math.max(0, Number(r.available))]));
+      return new Map(productIds.map((id) => [id, found.get(id) ?? 0]));
     },
 
     /** The audit trail of one item, newest first, a page at a time. */

@@ -15,7 +15,9 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
       config: { auth: ['customer'] },
       schema: {
         tags: ['cart'],
-        summary: 'Your cart with current prices and totals',
+        summary: 'Your cart with current prices, totals and the stock of each line',
+        description:
+          'Each line says how many units the cart can have of its product right now (`available`: the store’s free stock plus what the cart itself holds) and what that means (`status`); `short_product_ids` lists the lines checkout would refuse with `OUT_OF_STOCK`, so an app can explain them before the customer pays. The stock of all lines is read in one statement.',
         response: { 200: ok(ref(Cart), 'The open cart (empty when there is none)') },
       },
     },
@@ -29,7 +31,7 @@ export function cartRoutes(scope: FastifyInstance, carts: CartsService): void {
         tags: ['cart'],
         summary: 'Set the quantity of a product in your cart (0 removes it)',
         description:
-          'With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing.',
+          'With cart holds on (`LASTMILE_CART_HOLDS`), every change holds the whole cart again until `LASTMILE_RESERVATION_TTL_S` from now, but never past `LASTMILE_CART_HOLD_MAX_AGE_S` after the cart was opened (then it holds nothing; checkout reserves anew). A change that would hold more than `LASTMILE_CART_HOLD_MAX_UNITS` of a product or `LASTMILE_CART_HOLD_MAX_TOTAL` in all is refused with 409 `HOLD_LIMIT` and changes nothing. A line the store can no longer fill stays in the cart unheld (`status` `short` or `sold_out`), so it can still be lowered or removed; a change adding units to it is refused with 409 `OUT_OF_STOCK`.',
         body: Strict({
           store_id: Uuid,
           product_id: Uuid,

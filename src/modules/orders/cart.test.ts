@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { openShop, orderAt, type Shop } from '../../../test/support/shop.ts';
+import { inventoryFor } from '../inventory/index.ts';
 
 let t: TestPlatform;
 let customer: string;
@@ -165,5 +166,104 @@ describe('cart', () => {
       },
     });
     expect(withPrice.statusCode).toBe(400);
+  });
+});
+
+describe('cart stock per line', () => {
+  let s: Shop;
+  const id = (i: number) => s.products[i]?.id as string;
+  const putAt = (product: number, quantity: number) =>
+    t.request({
+      method: 'PUT',
+      url: '/v1/cart/lines',
+      token: customer,
+      payload: { store_id: s.storeId, product_id: id(product), quantity },
+    });
+  const view = async () =>
+    (await t.request({ method: 'GET', url: '/v1/cart', token: customer })).json();
+  type StockLine = { product_id: string; available: number; status: string };
+  /** Each line's stock as [available, status], by product. */
+  const lineStock = (cart: { lines: StockLine[] }) =>
+    Object.fromEntries(cart.lines.map((l) => [l.product_id, [l.available, l.status]]));
+  const levelOf = async (i: number) => {
+    const level = await inventoryFor(t.platform.ctx).stockOf(s.storeId, id(i));
+    if (!level) throw new Error(`no stock row for product ${i}`);
+    return level;
+  };
+  const checkout = (key: string) =>
+    t.request({
+      method: 'POST',
+      url: '/v1/orders',
+      token: customer,
+      headers: { 'idempotency-key': key },
+      payload: {
+        delivery: { lat: s.at.lat, lng: s.at.lng + 0.01, address: 'Invalidenstr. 1' },
+        payment: { card_token: 'tok_visa' },
+      },
+    });
+
+  it("counts the cart's own hold as its own: a held cart sees no line short", async () => {
+    s = await openShop(t, { stock: [4, 8] });
+    await t.request({ method: 'DELETE', url: '/v1/cart', token: customer });
+    expect((await putAt(0, 3)).statusCode).toBe(200);
+    const answered = await putAt(1, 2);
+    expect(answered.statusCode).toBe(200);
+    // Others can have 1 unit of product 0; the cart holds 3 of it, so it can have 4.
+    expect((await levelOf(0)).available).toBe(1);
+    const cart = await view();
+    expect(lineStock(cart)).toEqual({ [id(0)]: [4, 'low'], [id(1)]: [8, 'in_stock'] });
+    expect(cart.short_product_ids).toEqual([]);
+    // The answer to a change tells the same.
+    expect(lineStock(answered.json())).toEqual(lineStock(cart));
+  });
+
+  it('shows a line short or sold out once its hold lapsed and others took the stock', async () => {
+    const cartId = (await view()).id as string;
+    await sql`UPDATE reservations SET expires_at = now() - interval '1 second'
+      WHERE owner = ${`cart:${cartId}`} AND status = 'held'`.execute(t.platform.ctx.db);
+    await inventoryFor(t.platform.ctx).expireDue();
+    // The worker's sweep may be the one that ends it.
+    await expect.poll(async () => (await levelOf(0)).reserved).toBe(0);
+    // Another customer buys 2 of product 0; a count finds none of product 1 on the shelf.
+    const other = await t.tokenFor('customer', 1);
+    expect((await orderAt(t, s, { token: other, lines: [[0, 2]] })).statusCode).toBe(201);
+    await inventoryFor(t.platform.ctx).setLevels(
+      [{ storeId: s.storeId, productId: id(1), onHand: 0 }],
+      { kind: 'count', reason: 'none on the shelf', actor: 'test' },
+    );
+
+    const cart = await view();
+    expect(lineStock(cart)).toEqual({ [id(0)]: [2, 'short'], [id(1)]: [0, 'sold_out'] });
+    expect([...cart.short_product_ids].sort()).toEqual([id(0), id(1)].sort());
+    // Checkout refuses exactly the lines the cart named.
+    const refused = await checkout('short-lines');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('OUT_OF_STOCK');
+    expect([...refused.json().product_ids].sort()).toEqual([...cart.short_product_ids].sort());
+  });
+
+  it('lets the customer lower a short line and remove a sold-out one, then check out', async () => {
+    // More of a line the store cannot fill is refused, and the cart stays as it was.
+    const more = await putAt(1, 3);
+    expect(more.statusCode).toBe(409);
+    expect(more.json()).toMatchObject({ code: 'OUT_OF_STOCK', product_ids: [id(1)] });
+    expect(lineStock(await view())).toEqual({ [id(0)]: [2, 'short'], [id(1)]: [0, 'sold_out'] });
+
+    // Lowering the short line passes although another line is sold out; the cart holds it again.
+    const lowered = await putAt(0, 2);
+    expect(lowered.statusCode).toBe(200);
+    expect(lineStock(lowered.json())).toEqual({ [id(0)]: [2, 'low'], [id(1)]: [0, 'sold_out'] });
+    expect(lowered.json().short_product_ids).toEqual([id(1)]);
+    expect(await levelOf(0)).toMatchObject({ reserved: 4, available: 0 });
+
+    const removed = await putAt(1, 0);
+    expect(removed.statusCode).toBe(200);
+    expect(lineStock(removed.json())).toEqual({ [id(0)]: [2, 'low'] });
+    expect(removed.json().short_product_ids).toEqual([]);
+    const placed = await checkout('stock-settled');
+    expect(placed.statusCode).toBe(201);
+    expect(placed.json().totals.subtotal_minor).toBe(2 * (s.products[0]?.price ?? 0));
+    // The cart's hold became the order's: 2 for the other customer, 2 for this one.
+    expect(await levelOf(0)).toMatchObject({ reserved: 4, available: 0 });
   });
 });

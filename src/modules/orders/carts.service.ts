@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
+import { blocksCheckout, lineStockStatus } from './cart-stock.ts';
 import { cartsRepository } from './carts.repository.ts';
 import { type FeeSchedule, priceOrder } from './pricing.ts';
 
@@ -35,7 +36,11 @@ const limitsOf = (deps: CartDeps) => ({
   units_in_all: deps.holds ? deps.limits.maxTotal : null,
 });
 
-/** The open cart priced at the catalog's current prices (an empty one when there is none). */
+/**
+ * The open cart priced at the catalog's current prices, each line with the stock the cart can have
+ * of it at its store (its own hold counted as its own), read in one statement beside the prices.
+ * An empty cart when there is none.
+ */
 async function viewCart(deps: CartDeps, customerId: string) {
   const cart = await cartsRepository(deps.db).openCartOf(customerId);
   if (!cart)
@@ -47,10 +52,16 @@ async function viewCart(deps: CartDeps, customerId: string) {
       totals: priceOrder([], deps.fees),
       currency: null,
       limits: limitsOf(deps),
+      short_product_ids: [],
     };
-  const prices = await deps.catalog.products.pricesFor(cart.lines.map((l) => l.product_id));
+  const ids = cart.lines.map((l) => l.product_id);
+  const [prices, stock] = await Promise.all([
+    deps.catalog.products.pricesFor(ids),
+    deps.inventory.availableTo(`cart:${cart.id}`, cart.store_id, ids),
+  ]);
   const lines = cart.lines.flatMap((l) => {
     const p = prices.get(l.product_id);
+    const available = stock.get(l.product_id) ?? 0;
     return p
       ? [
           {
@@ -60,6 +71,8 @@ async function viewCart(deps: CartDeps, customerId: string) {
             unit_price_minor: p.price_minor,
             quantity: l.quantity,
             line_total_minor: p.price_minor * l.quantity,
+            available,
+            status: lineStockStatus(available, l.quantity),
           },
         ]
       : [];
@@ -76,6 +89,7 @@ async function viewCart(deps: CartDeps, customerId: string) {
       deps.fees,
     ),
     limits: limitsOf(deps),
+    short_product_ids: lines.filter((l) => blocksCheckout(l.status)).map((l) => l.product_id),
   };
 }
 
@@ -103,9 +117,33 @@ function checkHoldLimits(limits: CartHoldLimits, lines: readonly HoldLine[], cha
 }
 
 /**
- * Sets one line; with holds on, the whole cart is held again in the same transaction, until the
- * TTL from now but never past the cart's maximum age (after it the cart holds nothing). Returns the
- * stores whose stock changed (once committed) and whether the cart's hold is to be released.
+ * The cart's lines it can hold in full now (its own hold counted as its own). A line the store can
+ * no longer fill (the hold lapsed and others bought) stays in the cart unheld, shown short or sold
+ * out and refused by checkout, so the customer can still lower or remove it and change the others.
+ * A change that adds units (`added.quantity` above 0) to a line the store cannot fill is refused.
+ */
+async function holdableLines(
+  deps: CartDeps,
+  trx: Db,
+  owner: string,
+  storeId: string,
+  lines: readonly HoldLine[],
+  added: HoldLine,
+): Promise<HoldLine[]> {
+  const ids = lines.map((l) => l.productId);
+  const can = await deps.inventory.availableTo(owner, storeId, ids, trx);
+  if (added.quantity > (can.get(added.productId) ?? 0))
+    throw new AppError('OUT_OF_STOCK', 'Not enough stock for 1 item(s)', {
+      details: { product_ids: [added.productId] },
+    });
+  return lines.filter((l) => l.quantity <= (can.get(l.productId) ?? 0));
+}
+
+/**
+ * Sets one line; with holds on, the cart is held again in the same transaction (the lines it can
+ * hold in full, see `holdableLines`), until the TTL from now but never past the cart's maximum age
+ * (after it the cart holds nothing). Returns the stores whose stock changed (once committed) and
+ * whether the cart's hold is to be released.
  */
 async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput) {
   return deps.db.transaction().execute(async (trx) => {
@@ -133,8 +171,20 @@ async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput
         quantity: input.quantity,
       });
     const owner = `cart:${cart.id}`;
+    const holdable = await holdableLines(deps, trx, owner, cart.store_id, lines, {
+      productId: input.product_id,
+      quantity: input.quantity > was ? input.quantity : 0,
+    });
+    if (holdable.length === 0) return { touched: [], release: true };
     const held = await deps.inventory.reserve(
-      { storeId: cart.store_id, owner, lines, ttlMs, notAfterMs, replacingHoldOf: owner },
+      {
+        storeId: cart.store_id,
+        owner,
+        lines: holdable,
+        ttlMs,
+        notAfterMs,
+        replacingHoldOf: owner,
+      },
       trx,
     );
     return { touched: held.stores, release: false };
@@ -157,9 +207,10 @@ async function setCartLine(deps: CartDeps, by: Principal, input: CartLineInput) 
 }
 
 /**
- * The customer's cart at one store. Prices shown are the catalog's current ones; with cart holds
- * on, every change re-holds the whole cart in one transaction (release + reserve), so the hold
- * always matches the cart and expires with it.
+ * The customer's cart at one store. Prices shown are the catalog's current ones, and each line's
+ * stock; with cart holds on, every change re-holds the cart in one transaction (release + reserve):
+ * every line the store can fill, so the hold matches the cart but for lines shown short or sold
+ * out, and expires with it.
  */
 export function cartsService(deps: CartDeps) {
   return {

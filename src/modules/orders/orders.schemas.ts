@@ -2,6 +2,7 @@ import { type TProperties, Type } from '@sinclair/typebox';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
 import { transitionsDoc } from '../../platform/http/transitions-doc.ts';
 import { Uuid } from '../../platform/http/typed.ts';
+import { LINE_STOCK_STATUSES, LOW_STOCK_AT } from './cart-stock.ts';
 import { canTransition, ORDER_STATUSES, type OrderStatus } from './order-state.ts';
 
 /** The orders module's API shapes (named components of the OpenAPI document). */
@@ -168,6 +169,15 @@ const CartLine = closed({
   unit_price_minor: Minor('The current catalog price'),
   quantity: Type.Integer({ minimum: 1 }),
   line_total_minor: Minor(),
+  available: Type.Integer({
+    minimum: 0,
+    description:
+      'How many units of the product this cart can have at its store right now: the free stock (on hand − reserved), plus what the cart itself holds of it (cart holds, `LASTMILE_CART_HOLDS`), so a cart never counts its own hold as taken. Read with the cart; others may buy meanwhile.',
+  }),
+  status: stringEnum(
+    LINE_STOCK_STATUSES,
+    `What \`available\` means for the line: \`in_stock\`; \`low\` (enough for the line, but ${LOW_STOCK_AT} or fewer left); \`short\` (some left, fewer than \`quantity\`: lower it); \`sold_out\` (none left: remove the line). Checkout refuses a \`short\` or \`sold_out\` line with 409 \`OUT_OF_STOCK\`.`,
+  ),
 });
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, description: string) =>
@@ -196,6 +206,10 @@ export const Cart = component(
         },
         'What the cart takes; a change past it is refused with 409 `HOLD_LIMIT` (or 400 past a line’s maximum)',
       ),
+      short_product_ids: Type.Array(Uuid, {
+        description:
+          'The products of the lines checkout would refuse now (status `short` or `sold_out`), as a refused checkout’s `OUT_OF_STOCK` names them in `product_ids`. Empty: every line can be had in its quantity, and the cart is ready to check out as far as stock goes.',
+      }),
     },
     "The customer's open cart at current prices (empty when there is none)",
     [
@@ -212,17 +226,30 @@ export const Cart = component(
             unit_price_minor: 500,
             quantity: 2,
             line_total_minor: 1000,
+            available: 3,
+            status: 'low',
+          },
+          {
+            product_id: '0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f24',
+            sku: 'BREAD-500',
+            name: 'Rye bread 500 g',
+            unit_price_minor: 300,
+            quantity: 2,
+            line_total_minor: 600,
+            available: 1,
+            status: 'short',
           },
         ],
         totals: {
-          subtotal_minor: 1000,
+          subtotal_minor: 1600,
           delivery_fee_minor: 299,
-          small_order_fee_minor: 300,
-          service_fee_minor: 50,
-          tax_minor: 115,
-          total_minor: 1764,
+          small_order_fee_minor: 0,
+          service_fee_minor: 80,
+          tax_minor: 139,
+          total_minor: 2118,
         },
         limits: { units_per_product: 20, units_in_all: 100 },
+        short_product_ids: ['0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f24'],
       },
     ],
   ),

@@ -107,6 +107,9 @@ export const de: Messages = {
     quantity: (name: string) => `Anzahl von ${name}`,
     remove: 'Entfernen',
     short: 'Von diesem Produkt ist nicht mehr genug auf Lager.',
+    low: (n: number) => `Nur noch ${n} vorrätig`,
+    tooFew: (n: number) => `Nur noch ${n} vorrätig – verringere die Menge`,
+    soldOut: 'Ausverkauft – entferne es, um zu bezahlen',
     otherStore: 'In deinem Warenkorb liegen Produkte aus einem anderen Geschäft.',
     emptyIt: 'Warenkorb leeren',
     waiting:
@@ -131,6 +134,8 @@ export const de: Messages = {
     retryCard: 'Mit dieser Karte bezahlen',
     short: (names: string) =>
       `Nicht genug auf Lager: ${names}. Verringere die Menge oder entferne es, dann bezahle erneut.`,
+    blocked: (names: string) =>
+      `Nicht mehr genug auf Lager für deinen Warenkorb: ${names}. Verringere die Menge oder entferne es, um zu bezahlen.`,
     cards: {
       tok_visa: 'Visa •••• 4242',
       tok_decline: 'Visa •••• 0002 (wird abgelehnt)',

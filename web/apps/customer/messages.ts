@@ -141,6 +141,9 @@ export const messages = {
     quantity: (name: string) => `Quantity of ${name}`,
     remove: 'Remove',
     short: 'Not enough left in stock for this quantity.',
+    low: (n: number) => `Only ${n} left`,
+    tooFew: (n: number) => `Only ${n} left — lower the quantity`,
+    soldOut: 'Sold out — remove it to check out',
     otherStore: 'Your cart holds products of another store.',
     emptyIt: 'Empty the cart',
     waiting: 'Your order is placed and keeps its products while you pay with another card.',
@@ -163,6 +166,8 @@ export const messages = {
     retryCard: 'Pay with this card',
     short: (names: string) =>
       `Not enough left in stock: ${names}. Lower the quantity or remove it, then pay again.`,
+    blocked: (names: string) =>
+      `Not enough left in stock for your cart: ${names}. Lower the quantity or remove it to pay.`,
     cards: {
       tok_visa: 'Visa •••• 4242',
       tok_decline: 'Visa •••• 0002 (declines)',

@@ -73,12 +73,49 @@ function Refusal(p: { error: unknown; reason: string; shortNames?: readonly stri
     // Once every short line is changed, nothing is left to say.
     if (p.shortNames.length === 0) return null;
     return (
-      <p role="alert" className="alert" data-testid="short">
+      <p role="alert" className="alert" data-testid="short" id={SHORT_NOTE}>
         {m.checkout.short(p.shortNames.join(', '))}
       </p>
     );
   }
   return <ErrorNote error={p.error} words={m.problems} />;
+}
+
+const SHORT_NOTE = 'pay-short';
+const BLOCKED_NOTE = 'pay-blocked';
+
+/**
+ * Pay, and why it does nothing while the cart has lines checkout would refuse (`blocked`, their
+ * names): said beside it unless the refusal of the last attempt says it already (`refusedShort`).
+ */
+function PayButton(p: {
+  label: string;
+  busy: boolean;
+  blocked: readonly string[];
+  refusedShort: boolean;
+}) {
+  const blocked = p.blocked.length > 0;
+  const note = blocked && !p.refusedShort;
+  return (
+    <>
+      {note && (
+        <p className="alert" id={BLOCKED_NOTE} data-testid="blocked">
+          {m.checkout.blocked(p.blocked.join(', '))}
+        </p>
+      )}
+      <p>
+        {/* aria-disabled, not disabled: a refusal leaves the keyboard's focus on the button, and
+            while it waits a screen reader still reaches it and hears why. */}
+        <button
+          type="submit"
+          aria-disabled={p.busy || blocked}
+          aria-describedby={blocked ? (note ? BLOCKED_NOTE : SHORT_NOTE) : undefined}
+        >
+          {p.label}
+        </button>
+      </p>
+    </>
+  );
 }
 
 /**
@@ -96,10 +133,16 @@ export function Checkout(p: {
   onShort?: (productIds: string[]) => void;
   /** The names of the lines still short: what the refusal says while there are any. */
   shortNames?: readonly string[];
+  /**
+   * The names of the lines the cart says checkout would refuse (short or sold out): Pay does
+   * nothing while there are any, and says why.
+   */
+  blocked?: readonly string[];
   /** Checkout was refused otherwise (the store stopped taking orders…). */
   onRefused?: () => void;
 }) {
   const { pay, declined, orderId } = usePayment(p.onPaid, p.waiting ?? null, p.onDeclined);
+  const blocked = p.blocked ?? [];
   const [card, setCard] = useState(CARDS[0] ?? 'tok_visa');
   const [address, setAddress] = useState(p.at.label);
   const saved = useAddresses().data;
@@ -107,7 +150,7 @@ export function Checkout(p: {
   const choice = picked ?? saved?.find((a) => samePoint(a, p.at))?.id ?? HERE;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (pay.isPending) return;
+    if (pay.isPending || blocked.length > 0) return;
     const delivery =
       choice === HERE
         ? { lat: p.at.lat, lng: p.at.lng, address: address.trim() }
@@ -145,16 +188,18 @@ export function Checkout(p: {
         ))}
       </select>
       <Refusal error={pay.error} reason={reason} shortNames={p.shortNames} />
-      <p>
-        {/* aria-disabled, not disabled: a refusal leaves the keyboard's focus on the button. */}
-        <button type="submit" aria-disabled={pay.isPending}>
-          {pay.isPending
+      <PayButton
+        label={
+          pay.isPending
             ? m.checkout.paying
             : orderId
               ? m.checkout.retryCard
-              : m.checkout.pay(p.total)}
-        </button>
-      </p>
+              : m.checkout.pay(p.total)
+        }
+        busy={pay.isPending}
+        blocked={blocked}
+        refusedShort={codeOf(pay.error) === 'OUT_OF_STOCK' && (p.shortNames?.length ?? 0) > 0}
+      />
     </form>
   );
 }

@@ -5,13 +5,13 @@ import { money } from '@web/format.ts';
 import { ErrorNote, Loading } from '@web/ui.tsx';
 import { m, place } from '../../app.ts';
 import { requirePlace, rootRoute } from '../../root.tsx';
-import { useCart } from './cart.ts';
-import { CartLines } from './cart-lines.tsx';
+import { useCartPage } from './cart.ts';
+import { blocksCheckout, CartLines } from './cart-lines.tsx';
 import { StoreClosed } from '../store/store-closed.tsx';
 import { Checkout } from './checkout.tsx';
 
 function CartPage() {
-  const cart = useCart();
+  const cart = useCartPage();
   const at = place.use();
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -25,6 +25,8 @@ function CartPage() {
     .map((l) => l.name);
   const storeId = c?.store_id ?? null;
   const full = c && c.lines.length > 0 && !waiting;
+  // The lines checkout would refuse as the cart last read its stock: Pay waits until they change.
+  const blocked = full ? c.lines.filter(blocksCheckout).map((l) => l.name) : [];
   const total = waiting?.total ?? (full ? money(c.totals.total_minor, c.currency, m.locale) : null);
   const onPaid = (orderId: string) =>
     void navigate({ to: '/orders/$orderId', params: { orderId } });
@@ -60,8 +62,13 @@ function CartPage() {
             total={total}
             onPaid={onPaid}
             onDeclined={onDeclined}
-            onShort={setShort}
+            onShort={(ids) => {
+              setShort(ids);
+              // The stock the cart shows is read again, so each line says what is left.
+              void client.invalidateQueries({ queryKey: ['cart'] });
+            }}
             shortNames={shortNames}
+            blocked={blocked}
             onRefused={() =>
               storeId &&
               void client.invalidateQueries({ queryKey: ['store', storeId], exact: true })
