@@ -64,6 +64,8 @@ function coldContext(): PlatformContext {
     tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS),
     clock: systemClock,
     openPool: () => db,
+    // Nothing is read: the timeline's sources are only needed to answer a request.
+    orderTimeline: () => [],
   };
 }
 

@@ -944,6 +944,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search orders by id or prefix, customer, store, driver, status and time
+     * @description Every key given must hold. Newest first. Each key walks an index (the order id, the customer’s, the store’s, the status’s, the driver’s deliveries); the others filter what it finds.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsOrders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/orders/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An order's whole history in one list, oldest first
+     * @description Its domain events (and any consumer that gave up on one), the saga’s workflows with every step, payment operations and refunds, substitutes, the delivery: trip, offers sent and how each was answered, the driver’s steps, ops’ overrides; tickets about it, notifications and webhook deliveries. Secrets (card tokens, PINs, passwords) are never shown.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsOrdersByIdTimeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/payments/reconciliation': {
     parameters: {
       query?: never;
@@ -2955,6 +2999,98 @@ export interface components {
       trip_id: string;
     };
     /**
+     * @description An order as the ops console lists it
+     * @example {
+     *       "currency": "EUR",
+     *       "customer": {
+     *         "email": "ada@example.com",
+     *         "id": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12"
+     *       },
+     *       "delivery_status": "picked_up",
+     *       "driver": {
+     *         "id": "0190f0a9-7c1d-7e2f-8a3b-4c5d6e7f8091",
+     *         "name": "Jo Rider"
+     *       },
+     *       "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *       "late": false,
+     *       "placed_at": "2026-12-06T17:55:02.114Z",
+     *       "promise": {
+     *         "from": "2026-12-06T18:20:00.000Z",
+     *         "to": "2026-12-06T18:40:00.000Z"
+     *       },
+     *       "status": "picked_up",
+     *       "status_at": "2026-12-06T18:31:40.002Z",
+     *       "store": {
+     *         "id": "0190f0b0-1c4d-7a2e-8f10-5b6c7d8e9f01",
+     *         "name": "Späti Torstraße"
+     *       },
+     *       "total_minor": 1994
+     *     }
+     */
+    OpsOrder: {
+      /** @description ISO 4217 */
+      currency: string;
+      /** @description Who ordered (an erased account shows its erased address) */
+      customer: {
+        /** @description Null if the account is gone */
+        email: string | null;
+        /** Format: uuid */
+        id: string;
+      };
+      /** @description Where its delivery is (`pending` until a driver takes it); null before the store accepted */
+      delivery_status: string | null;
+      /** @description Who carries or carried it; null while no driver has it */
+      driver: {
+        /** Format: uuid */
+        id: string;
+        /** @description Null if the profile is gone */
+        name: string | null;
+      } | null;
+      /** Format: uuid */
+      id: string;
+      /** @description Past its promised window: still open after `promise.to`, or delivered after it. False without a promise and for canceled or failed orders. */
+      late: boolean;
+      /** Format: date-time */
+      placed_at: string;
+      /** @description The delivery window promised at checkout */
+      promise: {
+        /** Format: date-time */
+        from: string;
+        /** Format: date-time */
+        to: string;
+      } | null;
+      /**
+       * @description Where the order is (see the Order state machine)
+       * @enum {string}
+       */
+      status:
+        | 'placed'
+        | 'payment_failed'
+        | 'authorizing'
+        | 'authorized'
+        | 'accepted'
+        | 'preparing'
+        | 'ready'
+        | 'picked_up'
+        | 'delivered'
+        | 'canceled'
+        | 'failed';
+      /**
+       * Format: date-time
+       * @description Since when it is in `status`
+       */
+      status_at: string;
+      /** @description The store it was ordered at */
+      store: {
+        /** Format: uuid */
+        id: string;
+        /** @description Null if the store is gone */
+        name: string | null;
+      };
+      /** @description What the card was authorized for, in minor units of `currency` */
+      total_minor: number;
+    };
+    /**
      * @description A customer order at one store
      * @example {
      *       "currency": "EUR",
@@ -3138,6 +3274,50 @@ export interface components {
         | 'canceled'
         | 'failed'
         | 'returned';
+    };
+    /**
+     * @description An order's whole history in one list: its events, workflows and their steps, payment operations, offers, delivery steps, tickets, notifications and webhook deliveries. Domain events are kept a day after they were published (LASTMILE_OUTBOX_RETENTION_HOURS) and finished workflows LASTMILE_WORKFLOW_RETENTION_DAYS; the other sources keep theirs with the business.
+     * @example {
+     *       "gaps": [],
+     *       "items": [
+     *         {
+     *           "at": "2026-12-06T17:55:02.114Z",
+     *           "data": {
+     *             "currency": "EUR",
+     *             "total_minor": 1994
+     *           },
+     *           "kind": "order.placed",
+     *           "source": "orders",
+     *           "summary": "Placed: 2 line(s), 19.94 EUR; promised 18:20–18:40"
+     *         },
+     *         {
+     *           "at": "2026-12-06T17:55:02.390Z",
+     *           "data": {
+     *             "amount_minor": 1994,
+     *             "currency": "EUR"
+     *           },
+     *           "kind": "payment.authorize",
+     *           "source": "payments",
+     *           "summary": "Authorized 19.94 EUR"
+     *         }
+     *       ],
+     *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10"
+     *     }
+     */
+    OrderTimeline: {
+      /** @description Empty when the timeline is whole */
+      gaps: {
+        /**
+         * @description `limit`: it had more than it may show (the earliest are shown); `error`: it could not be read just now
+         * @enum {string}
+         */
+        reason: 'limit' | 'error';
+        source: string;
+      }[];
+      /** @description Everything the sources recorded about the order, oldest first */
+      items: components['schemas']['TimelineItem'][];
+      /** Format: uuid */
+      order_id: string;
     };
     /**
      * @description The order a checkout placed (or a payment retry paid for), with how its payment went
@@ -4170,6 +4350,37 @@ export interface components {
       subject: string;
       /** @description Goes up by one with every change */
       version: number;
+    };
+    /**
+     * @description One thing that happened to an order
+     * @example {
+     *       "at": "2026-12-06T18:02:11.804Z",
+     *       "data": {
+     *         "driver_id": "0190f0a9-7c1d-7e2f-8a3b-4c5d6e7f8091",
+     *         "offer_id": "0190f0d3-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+     *         "pickup_m": 850,
+     *         "reason": "too far",
+     *         "status": "declined",
+     *         "trip_id": "0190f0d2-0a1b-7c2d-8e3f-4a5b6c7d8e9f"
+     *       },
+     *       "kind": "offer.declined",
+     *       "source": "dispatch",
+     *       "summary": "Driver …7f8091's offer declined: too far"
+     *     }
+     */
+    TimelineItem: {
+      /** Format: date-time */
+      at: string;
+      /** @description The record’s fields, as the source keeps them. Trimmed (strings at 300 characters, lists at 20 items, 4 levels) and redacted: a field named for a secret (token, PIN, password, card…) reads `[redacted]`. */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description What happened, stable for clients: an event type for `events` (`orders.order_accepted`), else `<thing>.<what>` (`payment.capture`, `offer.declined`, `workflow.step`, `webhook.delivery`) */
+      kind: string;
+      /** @description What recorded it: `events` (the order’s domain events and dead letters), `workflows` (the saga’s workflows and their steps), or a module (`orders`, `payments`, `dispatch`, `support`, `webhooks`, `notifications`…). New modules add their own. */
+      source: string;
+      /** @description One line for a person */
+      summary: string;
     };
     /**
      * @description Tracking without a socket: the snapshot and a page of the log (the same messages the socket sends)
@@ -11509,6 +11720,251 @@ export interface operations {
       };
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsOrders: {
+    parameters: {
+      query?: {
+        /** @description An order id, or its first hex digits (hyphens anywhere, any case) */
+        id?: string;
+        /** @description The customer's account id, or its email */
+        customer?: string;
+        store_id?: string;
+        /** @description A driver profile: the orders whose delivery they carry or carried */
+        driver_id?: string;
+        /** @description Only orders in this status now */
+        status?:
+          | 'placed'
+          | 'payment_failed'
+          | 'authorizing'
+          | 'authorized'
+          | 'accepted'
+          | 'preparing'
+          | 'ready'
+          | 'picked_up'
+          | 'delivered'
+          | 'canceled'
+          | 'failed';
+        /** @description Placed at or after this time */
+        placed_from?: string;
+        /** @description Placed before this time */
+        placed_to?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of orders */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['OpsOrder'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsOrdersByIdTimeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The timeline */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderTimeline'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -8,6 +8,7 @@ import { gatewayModule } from './gateway/index.ts';
 import { identityModule } from './identity/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { notificationsModule } from './notifications/index.ts';
+import { opsConsoleModule } from './ops-console/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
 import { placesModule } from './places/index.ts';
@@ -36,4 +37,5 @@ export const allModules: readonly ModuleDefinition[] = [
   webhooksModule,
   privacyModule,
   placesModule,
+  opsConsoleModule,
 ];

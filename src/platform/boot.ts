@@ -78,6 +78,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       adapters,
       clock: opts.clock,
       stack,
+      modules,
     });
 
     if (opts.workflows !== false) {

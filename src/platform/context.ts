@@ -8,6 +8,7 @@ import type { GeoIndex } from './geo/port.ts';
 import type { KeyValueStore } from './kv/port.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { OrderTimelineSource } from './timeline/timeline.ts';
 
 /** A clock that tests can move; every timer-driven decision reads time from here. */
 export interface Clock {
@@ -52,6 +53,11 @@ export interface PlatformContext {
    * without harm (the built-in payment provider, which plays an external system).
    */
   openPool(name: string, opts: { poolSize: number; synchronousCommit?: boolean }): Db;
+  /**
+   * The sources of an order's timeline: the platform's own (the order's events) and each
+   * module's (`ModuleDefinition.orderTimeline`), made on first use. The ops console merges them.
+   */
+  orderTimeline(): readonly OrderTimelineSource[];
 }
 
 /**

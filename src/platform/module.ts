@@ -4,6 +4,7 @@ import type { EventDefinition } from './bus/declared-event.ts';
 import type { PlatformContext } from './context.ts';
 import type { SocketChannel } from './contract/socket-contract.ts';
 import type { AccountCheck, ApiKeyResolver } from './http/auth-hook.ts';
+import type { OrderTimelineSource } from './timeline/timeline.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
 export interface Stoppable {
@@ -45,6 +46,11 @@ export interface ModuleDefinition {
   apiKeyResolver?: (ctx: PlatformContext) => ApiKeyResolver;
   /** The one module that owns user accounts says whether a signed-in user's account still holds. */
   accountCheck?: (ctx: PlatformContext) => AccountCheck;
+  /**
+   * What this module recorded about an order, for the ops console's timeline of it: read from
+   * the module's own tables (`platform/timeline/timeline.ts`). Any role; nothing starts.
+   */
+  orderTimeline?: (ctx: PlatformContext) => OrderTimelineSource;
   /** Starts consumers and background work (worker role). */
   startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
 }

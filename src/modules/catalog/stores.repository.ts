@@ -72,6 +72,13 @@ export function storesRepository(db: Db) {
     },
     /** How many stores not closed stand in each box (one pass over the stores). */
     countIn: (boxes: readonly Bbox[]) => countIn(q, boxes),
+    /** The names of these stores (those that exist). */
+    names: (ids: readonly string[]) =>
+      q
+        .selectFrom('stores')
+        .select(['id', 'name'])
+        .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+        .execute(),
     list(p: { after?: string; limit: number; status?: StoreStatus }) {
       let query = q.selectFrom('stores').selectAll().orderBy('id').limit(p.limit);
       if (p.after) query = query.where('id', '>', p.after);

@@ -60,6 +60,10 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
         throw new AppError('NOT_FOUND', `No store ${id}`);
     },
 
+    /** The names of these stores, by id (ops' lists). */
+    names: async (ids: readonly string[]) =>
+      new Map((await repo.names(ids)).map((s) => [s.id, s.name])),
+
     /** Every store (ops), in id order, a page at a time. */
     async list(p: { cursor?: string; limit: number; status?: StoreStatus }) {
       const after = p.cursor ? STORES_CURSOR.decode(p.cursor)[0] : undefined;

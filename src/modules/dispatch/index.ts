@@ -8,6 +8,8 @@ import { driversFor } from '../drivers/index.ts';
 import { OrderEventDefs, OrderEvents, ordersFor } from '../orders/index.ts';
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
+import { dispatchLookupRepository } from './dispatch-lookup.repository.ts';
+import { dispatchTimeline } from './dispatch-timeline.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
 import { dispatchSchemas } from './dispatch.schemas.ts';
 import { dispatchTags } from './dispatch.tags.ts';
@@ -56,6 +58,18 @@ export const dispatchFor = perPlatform((ctx) => {
   };
 });
 
+/** Who carries which order: each order's driver and delivery status, and a driver's orders (ops' order search). */
+export const orderCarriersFor = perPlatform((ctx) => {
+  const repo = dispatchLookupRepository(ctx.db);
+  return {
+    /** The delivery of each of these orders that has one: its driver (null before one took it) and status. */
+    ofOrders: (orderIds: readonly string[]) => repo.deliveriesOfOrders(orderIds),
+    /** The ids of the orders a driver carries or carried, newest first, below `before`. */
+    ordersOfDriver: (driverId: string, before: string | undefined, limit: number) =>
+      repo.ordersOfDriver(driverId, before, limit),
+  };
+});
+
 /** Deliveries, trips, timed offers to drivers, the delivery lifecycle and the ops queue. */
 export const dispatchModule: ModuleDefinition = {
   name: 'dispatch',
@@ -65,6 +79,8 @@ export const dispatchModule: ModuleDefinition = {
   schemas: [...dispatchSchemas, ...earningsSchemas],
   apiTags: dispatchTags,
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
+  // The order's delivery and trip, the offers, the driver's steps, overrides and earning.
+  orderTimeline: (ctx) => dispatchTimeline(ctx.db),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);
     const orders = ordersFor(ctx);

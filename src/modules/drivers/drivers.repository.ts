@@ -131,3 +131,11 @@ export function driversRepository(db: Db) {
     },
   };
 }
+
+/** The names of these drivers (those that exist), for ops' lists. */
+export const driverNames = (db: Db, ids: readonly string[]) =>
+  driversDb(db)
+    .selectFrom('drivers')
+    .select(['id', 'name'])
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute();

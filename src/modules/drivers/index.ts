@@ -6,7 +6,7 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
 import { type DriverPush, driverChannel } from './driver-channel.messages.ts';
-import { driversRepository, type Vehicle } from './drivers.repository.ts';
+import { driverNames, driversRepository, type Vehicle } from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
 import { driversSchemas } from './drivers.schemas.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
@@ -52,6 +52,8 @@ export interface DriversModule {
    * call: the app never gets it after a push of a newer version of that trip.
    */
   notify(driverId: string, message: DriverPush, trip?: { id: string; version: number }): void;
+  /** The names of these drivers, by id (ops' lists). */
+  names(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
@@ -59,6 +61,7 @@ export const driversFor = perPlatform((ctx): DriversModule => ({
   positions: ctx.geo(DRIVER_POSITIONS),
   notify: (driverId, message, trip) =>
     ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),
+  names: async (ids) => new Map((await driverNames(ctx.db, ids)).map((d) => [d.id, d.name])),
 }));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */

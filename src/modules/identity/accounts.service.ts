@@ -131,6 +131,16 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
 
     storeStaff: (storeId: string) => repo.storeStaff(storeId, MAX_STORE_STAFF),
 
+    /** The account with this email (any letter case), or undefined: its id and role only. */
+    async accountByEmail(email: string) {
+      const u = await repo.findUserByEmail(email);
+      return u ? { id: u.id, role: u.role } : undefined;
+    },
+
+    /** The emails of these accounts, by id (ops' lists). */
+    emails: async (ids: readonly string[]) =>
+      new Map((await repo.emails(ids)).map((u) => [u.id, u.email])),
+
     async upsertUser(u: NewUser): Promise<string> {
       const id = await repo.upsertUser(await userRow(u));
       meCache.delete(id);

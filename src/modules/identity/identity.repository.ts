@@ -55,6 +55,13 @@ export function usersRepository(db: Db) {
     findUser(id: string) {
       return q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** The emails of these accounts (those that exist). */
+    emails: (ids: readonly string[]) =>
+      q
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+        .execute(),
     /** The staff accounts of a store, oldest first (never their password hashes). */
     storeStaff(storeId: string, limit: number) {
       return q

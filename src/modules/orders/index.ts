@@ -16,6 +16,7 @@ import { deliveryFeeRoutes } from './delivery-fees.routes.ts';
 import { DeliveryFee } from './delivery-fees.schemas.ts';
 import { orderReceipts } from './order-receipt.ts';
 import { orderReceiptRoutes } from './order-receipt.routes.ts';
+import { ordersTimeline } from './order-timeline.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
@@ -40,6 +41,7 @@ export {
   orderEventType,
 } from './orders.events.ts';
 export {
+  ORDER_STATUSES,
   type OrderStatus,
   PAST_PAYMENT_STATUSES,
   type PastPaymentStatus,
@@ -61,6 +63,12 @@ export {
   SubstitutionEvents,
 } from './substitutions.events.ts';
 export { customerOrderIds, ordersPersonalData } from './orders-privacy.repository.ts';
+export {
+  idPrefixRange,
+  type OrderSearch,
+  type OrderSearchRow,
+  placedIdRange,
+} from './order-search.ts';
 
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
 
@@ -116,6 +124,8 @@ export const ordersModule: ModuleDefinition = {
       description: `Checkout, order history and canceling. An order moves only along these transitions:\n\n${stateMachineText(ORDER_MOVES)}`,
     },
   ],
+  // The order's placement and status, its substitutes, the saga's workflows with their steps.
+  orderTimeline: (ctx) => ordersTimeline(ctx.db),
   registerWorkflows: (ctx) =>
     registerOrderSaga({
       orders: ordersFor(ctx),

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { ordersRepository } from './orders.repository.ts';
 import { orderActions, visibleOrder } from './order-actions.ts';
+import { orderSearch } from './order-search.ts';
 import { orderTransitionsRepository } from './order-transitions.repository.ts';
 import { orderTransitions } from './order-transitions.ts';
 import type { OrderStatus } from './order-state.ts';
@@ -20,6 +21,8 @@ export function ordersService(db: Db) {
   return {
     ...transitions,
     find: (id: string) => repo.find(id),
+    /** Ops' search over every order, newest first (order-search.repository.ts). */
+    search: orderSearch(db),
     lines: (id: string) => repo.lines(id),
     /** Orders in `status` for longer than `olderThanS`, oldest first, except these (the deadline sweep). */
     overdue: (status: OrderStatus, olderThanS: number, limit: number, except?: readonly string[]) =>

@@ -7,6 +7,7 @@ import { type FakeProvider, fakeProvider } from './fake-provider.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { type PaymentsService, paymentsService } from './payments.service.ts';
 import { paymentEvents } from './payments.events.ts';
+import { paymentsTimeline } from './payment-timeline.ts';
 import { paymentsSchemas } from './payments.schemas.ts';
 import { type WebhookHandler, webhookHandler } from './payments.webhooks.ts';
 
@@ -72,6 +73,8 @@ export const paymentsModule: ModuleDefinition = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: paymentsSchemas,
   routes: (app, ctx) => paymentsRoutes(app, runtimeFor(ctx)),
+  // The order's ledger movements, declines and refunds.
+  orderTimeline: (ctx) => paymentsTimeline(ctx.db),
   // The fake provider's webhooks are handed to the same handler the HTTP route uses, in process:
   // the worker need not know the API's public URL, and the signature is still checked.
   startWorker: async (ctx) => {

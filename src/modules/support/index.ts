@@ -5,6 +5,7 @@ import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { trackingFor } from '../tracking/index.ts';
 import { startSupportAlerts } from './support-alerts.ts';
+import { supportTimeline } from './support-timeline.ts';
 import { supportEvents } from './support.events.ts';
 import { supportRoutes } from './support.routes.ts';
 import { supportSchemas, TICKET_NEXT } from './support.schemas.ts';
@@ -40,6 +41,8 @@ export const supportModule: ModuleDefinition = {
     },
   ],
   registerWorkflows: (ctx) => registerSupportWorkflows(supportFor(ctx)),
+  // The tickets about the order and their escalation timers.
+  orderTimeline: (ctx) => supportTimeline(ctx.db),
   routes: (app, ctx) =>
     supportRoutes(app, supportFor(ctx), async (by, orderId) => {
       await trackingFor(ctx).access(by, orderId);

@@ -11,6 +11,7 @@ import { catalogFor } from '../catalog/index.ts';
 import { dispatchEvents } from '../dispatch/index.ts';
 import { orderEvents } from '../orders/index.ts';
 import { webhookDeliveriesPrune } from './webhooks-retention.ts';
+import { webhooksTimeline } from './webhook-timeline.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { DELIVERY_NEXT, webhooksSchemas } from './webhooks.schemas.ts';
 import { type WebhooksService, webhooksService } from './webhooks.service.ts';
@@ -41,6 +42,8 @@ export const webhooksModule: ModuleDefinition = {
       description: `Signed POSTs of order and delivery events to partners, retried with backoff. A delivery moves only along these transitions:\n\n${stateMachineText(DELIVERY_NEXT)}`,
     },
   ],
+  // Each delivery of the order's events to a partner, and how it went.
+  orderTimeline: (ctx) => webhooksTimeline(ctx.db),
   routes: (app, ctx) =>
     webhooksRoutes(app, webhooksFor(ctx), (id) => catalogFor(ctx).stores.mustExist(id)),
   startWorker: async (ctx) => {

@@ -1,12 +1,15 @@
 import type { Adapters } from '../adapters.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
 import { declaredHandler } from '../bus/declared-event.ts';
+import { eventTimeline } from '../bus/event-timeline.ts';
 import type { EventHandler } from '../bus/port.ts';
 import type { Config } from '../config.ts';
 import { type Clock, type PlatformContext, systemClock } from '../context.ts';
 import { createDatabase, type Db } from '../db/pool.ts';
+import type { ModuleDefinition } from '../module.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import type { OrderTimelineSource } from '../timeline/timeline.ts';
 import type { StopStack } from './stop-stack.ts';
 
 /**
@@ -21,9 +24,12 @@ export function createPlatformContext(p: {
   adapters: Adapters;
   clock?: Clock;
   stack: StopStack;
+  /** The modules running: their timeline sources are made on first use. */
+  modules: readonly ModuleDefinition[];
 }): { ctx: PlatformContext; handlers: ReadonlyMap<string, EventHandler> } {
   const { config, adapters } = p;
   const handlers = new Map<string, EventHandler>();
+  let timeline: readonly OrderTimelineSource[] | undefined;
   const ctx: PlatformContext = {
     config,
     logger: p.logger,
@@ -52,6 +58,13 @@ export function createPlatformContext(p: {
       });
       p.stack.push(`pool-${name}`, extra.close);
       return extra.db;
+    },
+    orderTimeline() {
+      timeline ??= [
+        eventTimeline(p.db),
+        ...p.modules.flatMap((m) => (m.orderTimeline ? [m.orderTimeline(ctx)] : [])),
+      ];
+      return timeline;
     },
   };
   return { ctx, handlers };

@@ -1,0 +1,79 @@
+import type { Db } from '../../platform/db/pool.ts';
+import { dispatchDb } from './dispatch-tables.ts';
+
+/**
+ * Dispatch's reads for the ops console: what happened to one order's delivery (its trip, every
+ * offer made for the trip, the steps, ops' overrides, what the driver earned) and which drivers
+ * carry which orders.
+ */
+export function dispatchLookupRepository(db: Db) {
+  const q = dispatchDb(db);
+  return {
+    deliveryOfOrder: (orderId: string) =>
+      q.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).executeTakeFirst(),
+
+    trip: (id: string) => q.selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    /** The trip's offers, oldest first (index offers_trip), at most `limit`. */
+    offersOfTrip: (tripId: string, limit: number) =>
+      q
+        .selectFrom('offers')
+        .selectAll()
+        .where('trip_id', '=', tripId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+
+    /** The delivery's steps in the order they happened (index delivery_steps_delivery). */
+    stepsOf: (deliveryId: string, limit: number) =>
+      q
+        .selectFrom('delivery_steps')
+        .selectAll()
+        .where('delivery_id', '=', deliveryId)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+
+    overridesOf: (deliveryId: string, limit: number) =>
+      q
+        .selectFrom('delivery_overrides')
+        .selectAll()
+        .where('delivery_id', '=', deliveryId)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+
+    earningOf: (deliveryId: string) =>
+      q
+        .selectFrom('driver_earnings')
+        .selectAll()
+        .where('delivery_id', '=', deliveryId)
+        .executeTakeFirst(),
+
+    /** Each of these orders' delivery: its driver and status (unique order_id). */
+    deliveriesOfOrders: (orderIds: readonly string[]) =>
+      orderIds.length === 0
+        ? Promise.resolve([])
+        : q
+            .selectFrom('deliveries')
+            .select(['order_id', 'driver_id', 'status'])
+            .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
+            .execute(),
+
+    /**
+     * The orders a driver carries or carried, newest first (index deliveries_driver_order,
+     * migrations/0004), below `before` when given.
+     */
+    async ordersOfDriver(driverId: string, before: string | undefined, limit: number) {
+      let query = q
+        .selectFrom('deliveries')
+        .select('order_id')
+        .where('driver_id', '=', driverId)
+        .orderBy('order_id', 'desc')
+        .limit(limit);
+      if (before) query = query.where('order_id', '<', before);
+      return (await query.execute()).map((r) => r.order_id);
+    },
+  };
+}
