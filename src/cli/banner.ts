@@ -1,6 +1,6 @@
 import type { RunningPlatform } from '../platform/boot.ts';
 import { DEMO_CITY, DEMO_STORE_ID } from './demo-city.ts';
-import { DEMO_PASSWORD, DEMO_USERS } from './demo-seed.ts';
+import { DEMO_PASSWORD, DEMO_USERS, demoLoginLabel } from './demo-seed.ts';
 
 /** The web apps lastmile serves (web/apps/<name>) and the demo login each is for. */
 export const WEB_APPS = [
@@ -34,7 +34,7 @@ export function demoBanner(p: RunningPlatform, seeded: boolean): string {
     );
   }
   lines.push('', `Demo logins (password "${DEMO_PASSWORD}")${seeded ? ', just seeded' : ''}:`);
-  for (const u of DEMO_USERS) lines.push(`  ${u.role.padEnd(9)} ${u.email}`);
+  for (const u of DEMO_USERS) lines.push(`  ${demoLoginLabel(u).padEnd(10)} ${u.email}`);
   if (p.url) {
     lines.push(
       '',

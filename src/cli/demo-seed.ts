@@ -16,8 +16,14 @@ export const DEMO_USERS = [
   { email: 'driver@demo.lastmile.dev', name: 'Dara Driver', role: 'driver' },
   { email: 'driver2@demo.lastmile.dev', name: 'Eli Driver', role: 'driver' },
   { email: 'store@demo.lastmile.dev', name: 'Sami Store', role: 'store' },
-  { email: 'ops@demo.lastmile.dev', name: 'Olu Ops', role: 'ops' },
+  // The first ops account is the one tools sign in with (the simulator, `tokenFor('ops')`).
+  { email: 'ops@demo.lastmile.dev', name: 'Olu Ops', role: 'ops', opsLevel: 'admin' },
+  { email: 'agent@demo.lastmile.dev', name: 'Ari Agent', role: 'ops', opsLevel: 'agent' },
 ] as const;
+
+/** How a demo login is named in the start banner: its role, and an ops account's level. */
+export const demoLoginLabel = (u: (typeof DEMO_USERS)[number]): string =>
+  'opsLevel' in u ? `${u.role} ${u.opsLevel}` : u.role;
 
 /**
  * The demo accounts; re-running updates them in place. The store account works at the first demo
@@ -42,6 +48,7 @@ export async function seedDemoAccounts(ctx: Pick<PlatformContext, 'db' | 'tokens
       password: DEMO_PASSWORD,
       ...(u.role === 'store' ? { storeId: DEMO_STORE_ID } : {}),
       ...(driverId ? { driverId } : {}),
+      ...('opsLevel' in u ? { opsLevel: u.opsLevel } : {}),
     });
   }
 }

@@ -102,10 +102,14 @@ describe('the HTTP client', () => {
 
   it('gives each mutating call an Idempotency-Key unless it carries one', async () => {
     const { api, sent } = await signedIn(ops);
-    const made = await unwrap(api.POST('/v1/partners/api-keys', { body: { partner_name: 'A' } }));
-    await api.POST('/v1/partners/api-keys', { body: { partner_name: 'A' } });
+    const body = { partner_name: 'A', reason: 'client test' };
+    const made = await unwrap(api.POST('/v1/partners/api-keys', { body }));
+    await api.POST('/v1/partners/api-keys', { body });
     await api.GET('/v1/partners/api-keys');
-    await api.DELETE('/v1/partners/api-keys/{id}', { params: { path: { id: made.id } } });
+    await api.DELETE('/v1/partners/api-keys/{id}', {
+      params: { path: { id: made.id } },
+      body: { reason: 'client test' },
+    });
     const keys = sent.slice(-4).map((r) => r.headers.get('idempotency-key'));
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
@@ -123,7 +127,7 @@ describe('the HTTP client', () => {
     const create = () =>
       api.POST('/v1/partners/api-keys', {
         params: { header: { 'idempotency-key': key } },
-        body: { partner_name: 'Retried partner' },
+        body: { partner_name: 'Retried partner', reason: 'client test' },
       });
     const first = await create();
     const retry = await create();
@@ -133,6 +137,13 @@ describe('the HTTP client', () => {
     expect(retry.data?.id).toBe(first.data?.id);
     const keys = await unwrap(api.GET('/v1/partners/api-keys'));
     expect(keys.items.filter((k) => k.partner_name === 'Retried partner')).toHaveLength(1);
+    // One key made, one row in the audit log.
+    const audit = await unwrap(
+      api.GET('/v1/ops/audit', { params: { query: { action: 'api_key.create' } } }),
+    );
+    expect(audit.items.filter((a) => a.idempotency_key === key)).toMatchObject([
+      { target: { type: 'api_key', id: first.data?.id }, reason: 'client test' },
+    ]);
   });
 });
 

@@ -904,6 +904,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log: who did what, when, why, before and after; newest first
+     * @description Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/audit.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log as CSV (the same filters), newest first, streamed
+     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsAuditCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/dead-letters': {
     parameters: {
       query?: never;
@@ -935,7 +979,9 @@ export interface paths {
     put?: never;
     /**
      * Hand a dead letter back to its consumer (after fixing the cause)
-     * @description Roles: ops
+     * @description Written to the audit log (`dead_letter.replay`) with the reason.
+     *
+     *     Roles: ops
      */
     post: operations['postOpsDeadLettersByIdReplay'];
     delete?: never;
@@ -1040,7 +1086,11 @@ export interface paths {
     post?: never;
     /**
      * Erase an account (customer, driver or store staff) on its owner’s request
-     * @description Roles: ops
+     * @description Written to the audit log (`privacy.erase`) with the reason, the role and the number of orders kept; nothing personal.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
      */
     delete: operations['deleteOpsUsersById'];
     options?: never;
@@ -1057,7 +1107,9 @@ export interface paths {
     };
     /**
      * An account's data, as its owner would get it (subject access request)
-     * @description Roles: ops
+     * @description Written to the audit log (`privacy.export`) with the reason.
+     *
+     *     Roles: ops
      */
     get: operations['getOpsUsersByIdExport'];
     put?: never;
@@ -1083,7 +1135,9 @@ export interface paths {
     put?: never;
     /**
      * Subscribe a partner's URL to order and delivery events; the signing secret is shown once
-     * @description Each POST carries `Lastmile-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Non-2xx answers are retried with exponential backoff, then kept as dead.
+     * @description Each POST carries `Lastmile-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Non-2xx answers are retried with exponential backoff, then kept as dead. Written to the audit log (`webhook.subscribe`, never the secret) with the reason.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
      *
      *     Roles: ops
      */
@@ -1106,7 +1160,11 @@ export interface paths {
     post?: never;
     /**
      * Stop a subscription
-     * @description Roles: ops
+     * @description Written to the audit log (`webhook.stop`) with the reason.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
      */
     delete: operations['deleteOpsWebhooksById'];
     options?: never;
@@ -1145,7 +1203,9 @@ export interface paths {
     put?: never;
     /**
      * Send a dead delivery again
-     * @description Roles: ops
+     * @description Written to the audit log (`webhook.delivery_retry`) with the reason.
+     *
+     *     Roles: ops
      */
     post: operations['postOpsWebhooksByIdDeliveriesByDeliveryIdRetry'];
     delete?: never;
@@ -1241,7 +1301,9 @@ export interface paths {
     put?: never;
     /**
      * Cancel before pickup; stock and payment are given back
-     * @description Roles: customer, ops
+     * @description A cancel by ops is written to the audit log (`order.cancel`) with the reason.
+     *
+     *     Roles: customer, ops
      */
     post: operations['postOrdersByIdCancel'];
     delete?: never;
@@ -1455,7 +1517,7 @@ export interface paths {
     put?: never;
     /**
      * Refund part or all of what was captured
-     * @description After the capture only; at most what was captured less what was refunded and what refunds in progress hold (409 with `refundable_minor` beyond). The Idempotency-Key names the refund: repeated, it is the same refund, also after a lost answer.
+     * @description After the capture only; at most what was captured less what was refunded and what refunds in progress hold (409 with `refundable_minor` beyond). The Idempotency-Key names the refund: repeated, it is the same refund, also after a lost answer. An ops agent may refund up to LASTMILE_OPS_REFUND_LIMIT_MINOR at once; above it only an ops admin (403 `OPS_ADMIN_REQUIRED`). A refund by ops is written to the audit log (`order.refund`) with the reason, once per key.
      *
      *     Roles: store, ops
      */
@@ -1607,7 +1669,11 @@ export interface paths {
     put?: never;
     /**
      * Create a partner API key (shown once)
-     * @description Roles: ops
+     * @description Written to the audit log (`api_key.create`, the prefix, never the key) with the reason.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
      */
     post: operations['postPartnersApiKeys'];
     delete?: never;
@@ -1628,7 +1694,11 @@ export interface paths {
     post?: never;
     /**
      * Revoke a partner API key
-     * @description Roles: ops
+     * @description Written to the audit log (`api_key.revoke`) with the reason.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
      */
     delete: operations['deletePartnersApiKeysById'];
     options?: never;
@@ -2142,6 +2212,63 @@ export interface components {
       /** @description The visible start of the key, to tell keys apart */
       prefix: string;
       revoked_at: string | null;
+    };
+    /**
+     * @description One ops action: who did what to which thing, when, why, before and after
+     * @example {
+     *       "action": "dead_letter.replay",
+     *       "actor": {
+     *         "email": "agent@demo.lastmile.dev",
+     *         "id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+     *         "level": "agent",
+     *         "role": "ops"
+     *       },
+     *       "after": {
+     *         "replay_requested_at": "2026-12-06T18:45:11.000Z",
+     *         "replayed_at": null
+     *       },
+     *       "at": "2026-12-06T18:45:11.000Z",
+     *       "before": {
+     *         "replay_requested_at": null,
+     *         "replayed_at": null
+     *       },
+     *       "id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *       "idempotency_key": "replay-42-1",
+     *       "reason": "the notifications provider is back",
+     *       "request_id": "0190f0d1-0a1b-7c2d-8e3f-000000000001",
+     *       "target": {
+     *         "id": "42",
+     *         "type": "dead_letter"
+     *       }
+     *     }
+     */
+    AuditEntry: {
+      /** @description `<thing>.<verb>`, e.g. `webhook.delivery_retry` */
+      action: string;
+      /** @description Who, as their token named them then */
+      actor: {
+        email: string | null;
+        id: string;
+        level: ('agent' | 'admin') | null;
+        /** @enum {string} */
+        role: 'customer' | 'driver' | 'store' | 'ops' | 'partner';
+      };
+      /** @description The state it changed, as JSON (null: nothing there, or nothing changed) */
+      after: unknown;
+      /** Format: date-time */
+      at: string;
+      /** @description The state it changed, as JSON (null: nothing there, or nothing changed) */
+      before: unknown;
+      /** Format: uuid */
+      id: string;
+      idempotency_key: string | null;
+      reason: string;
+      request_id: string | null;
+      /** @description What it was done to */
+      target: {
+        id: string;
+        type: string;
+      };
     };
     /**
      * @description The customer's open cart at current prices (empty when there is none)
@@ -2769,6 +2896,11 @@ export interface components {
           /** Format: uuid */
           id: string;
           name: string;
+          /**
+           * @description Ops accounts only: an agent views, reassigns, retries and replays; an admin may also change settings, erase accounts and refund above the ops limit
+           * @enum {string}
+           */
+          ops_level?: 'agent' | 'admin';
           /**
            * @description What the account may do
            * @enum {string}
@@ -3632,6 +3764,7 @@ export interface components {
         | 'MALFORMED_REQUEST'
         | 'UNAUTHENTICATED'
         | 'FORBIDDEN'
+        | 'OPS_ADMIN_REQUIRED'
         | 'NOT_FOUND'
         | 'NO_ADDRESS_NEAR'
         | 'METHOD_NOT_ALLOWED'
@@ -4046,6 +4179,11 @@ export interface components {
         /** Format: uuid */
         id: string;
         name: string;
+        /**
+         * @description Ops accounts only: an agent views, reassigns, retries and replays; an admin may also change settings, erase accounts and refund above the ops limit
+         * @enum {string}
+         */
+        ops_level?: 'agent' | 'admin';
         /**
          * @description What the account may do
          * @enum {string}
@@ -6993,7 +7131,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description Why: kept with who and when in the delivery’s audit (`overrides`) */
+          /** @description Why: kept with who and when in the delivery’s `overrides` and the audit log (`GET /v1/ops/audit`) */
           reason: string;
           /**
            * @description A step taken at a stop: at the store (at_store, picked_up) or at the drop-off (at_dropoff, delivered)
@@ -7336,7 +7474,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description Why: kept with who and when in the delivery’s audit (`overrides`) */
+          /** @description Why: kept with who and when in the delivery’s `overrides` and the audit log (`GET /v1/ops/audit`) */
           reason: string;
         };
       };
@@ -7760,6 +7898,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
           reason: string;
         };
       };
@@ -8585,6 +8724,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
           reason: string;
         };
       };
@@ -11495,6 +11635,234 @@ export interface operations {
       };
     };
   };
+  getOpsAudit: {
+    parameters: {
+      query?: {
+        /** @description Who */
+        actor_id?: string;
+        action?: string;
+        target_type?: string;
+        target_id?: string;
+        /** @description At or after */
+        from?: string;
+        /** @description Before */
+        to?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditEntry'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsAuditCsv: {
+    parameters: {
+      query?: {
+        /** @description Who */
+        actor_id?: string;
+        action?: string;
+        target_type?: string;
+        target_id?: string;
+        /** @description At or after */
+        from?: string;
+        /** @description Before */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV with a header line */
+      200: {
+        headers: {
+          'Content-Disposition'?: string;
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOpsDeadLetters: {
     parameters: {
       query?: {
@@ -11618,7 +11986,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description Marked for replay; a worker running its consumer takes it */
       202: {
@@ -12246,7 +12621,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description Erased (also when it already was) */
       204: {
@@ -12289,7 +12671,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -12396,7 +12778,10 @@ export interface operations {
   };
   getOpsUsersByIdExport: {
     parameters: {
-      query?: never;
+      query: {
+        /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+        reason: string;
+      };
       header?: never;
       path: {
         id: string;
@@ -12630,6 +13015,8 @@ export interface operations {
         'application/json': {
           events: string[];
           partner_name: string;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
           /** Format: uuid */
           store_id?: string;
           /** Format: uri */
@@ -12681,7 +13068,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -12798,7 +13185,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description Stopped */
       204: {
@@ -12841,7 +13235,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -13081,7 +13475,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description Due again at once (pending) */
       200: {
@@ -15688,7 +16089,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `OPS_ADMIN_REQUIRED`: Only an ops admin may do this; `FORBIDDEN`: Not allowed for this caller */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -16924,6 +17325,8 @@ export interface operations {
       content: {
         'application/json': {
           partner_name: string;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
         };
       };
     };
@@ -16971,7 +17374,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -17077,7 +17480,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description Revoked */
       204: {
@@ -17120,7 +17530,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */

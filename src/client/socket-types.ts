@@ -35,6 +35,7 @@ export interface components {
         | 'MALFORMED_REQUEST'
         | 'UNAUTHENTICATED'
         | 'FORBIDDEN'
+        | 'OPS_ADMIN_REQUIRED'
         | 'NOT_FOUND'
         | 'NO_ADDRESS_NEAR'
         | 'METHOD_NOT_ALLOWED'

@@ -221,6 +221,14 @@ export const SETTINGS = {
     minimum: 1,
     maximum: DAY_S,
   }),
+  opsRefundLimitMinor: whole({
+    env: 'LASTMILE_OPS_REFUND_LIMIT_MINOR',
+    description:
+      'Largest refund an ops agent may make (minor units of the order currency); above it only an ops admin (403 OPS_ADMIN_REQUIRED)',
+    default: 5000,
+    minimum: 0,
+    maximum: 100_000_000,
+  }),
   fakepayWebhookSecret: secret(
     'LASTMILE_FAKEPAY_WEBHOOK_SECRET',
     "HMAC secret of the fake payment provider's webhooks, at least 32 characters (required in production)",

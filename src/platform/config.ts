@@ -60,6 +60,8 @@ export interface Config {
   paymentWaitMs: number;
   /** How long a declined order waits for another card. */
   paymentRetryGraceS: number;
+  /** Largest refund an ops agent may make; above it an ops admin. */
+  opsRefundLimitMinor: number;
   namespace: string;
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
@@ -186,6 +188,7 @@ export function loadConfig(
     substitutionAnswerS: s.substitutionAnswerS,
     paymentWaitMs: s.paymentWaitMs,
     paymentRetryGraceS: s.paymentRetryGraceS,
+    opsRefundLimitMinor: s.opsRefundLimitMinor,
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
     cartHoldLimits: {

@@ -7,6 +7,7 @@ export const ErrorCodes = {
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   FORBIDDEN: { status: 403, title: 'Not allowed for this caller' },
+  OPS_ADMIN_REQUIRED: { status: 403, title: 'Only an ops admin may do this' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   NO_ADDRESS_NEAR: { status: 404, title: 'No known address near the point' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -82,8 +82,12 @@ beforeAll(async () => {
     partner_name: 'Fuzz',
     url: 'http://127.0.0.1:9/fuzz',
     events: ['orders.*'],
+    reason: 'fuzz',
   });
-  const key = await call(tokens.ops, 'POST', '/v1/partners/api-keys', { partner_name: 'Fuzz' });
+  const key = await call(tokens.ops, 'POST', '/v1/partners/api-keys', {
+    partner_name: 'Fuzz',
+    reason: 'fuzz',
+  });
   known = [
     shop.storeId,
     ...shop.products.map((p) => p.id),

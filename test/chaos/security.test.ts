@@ -20,7 +20,8 @@ import { type Caller, type Fixture, other, type Who } from '../support/sweep-ten
 /**
  * Security sweep: every route the app serves × every kind of caller, each call naming resources
  * of *someone else*. A 2xx is allowed only on a public route, on the caller's own resources, or
- * for ops; a wrong role is 401 (anonymous) or 403. Routes come from the running app (OpenAPI
+ * for ops; a wrong role is 401 (anonymous) or 403, and an ops agent on a route for ops admins 403
+ * OPS_ADMIN_REQUIRED. Routes come from the running app (OpenAPI
  * document plus the router itself), never from a list in this file, so a new route that the
  * ownership tables (test/support/sweep-rules.ts) cannot classify fails the sweep instead of
  * slipping past it.
@@ -88,6 +89,25 @@ describe('security sweep', () => {
           `${o.method} ${o.path}: declares ${JSON.stringify(o.auth)}, documented ${JSON.stringify(o.documented)}`,
       );
     expect(misdocumented).toEqual([]);
+    const levels = ops
+      .filter((o) => o.opsLevel !== o.documentedOpsLevel)
+      .map(
+        (o) => `${o.method} ${o.path}: ops level ${o.opsLevel}, documented ${o.documentedOpsLevel}`,
+      );
+    expect(levels).toEqual([]);
+    // The routes an ops agent may not use, known by name: a route losing its level fails here.
+    expect(
+      ops
+        .filter((o) => o.opsLevel === 'admin')
+        .map((o) => `${o.method} ${o.path}`)
+        .sort(),
+    ).toEqual([
+      'DELETE /v1/ops/users/{id}',
+      'DELETE /v1/ops/webhooks/{id}',
+      'DELETE /v1/partners/api-keys/{id}',
+      'POST /v1/ops/webhooks',
+      'POST /v1/partners/api-keys',
+    ]);
     expect(ops.filter((o) => o.websocket).length).toBeGreaterThan(0);
     expect(
       ops.map(unclassified).filter((e) => e !== null),
@@ -241,6 +261,7 @@ describe('security sweep', () => {
   it('gives no caller a 2xx on anything not its own: every route × every caller', async () => {
     const exchanges: Exchange[] = [];
     const opsCaller = caller('ops');
+    const agentCaller = caller('opsAgent');
     const others = f.callers.filter((c) => c.role !== 'ops');
     // Reads, then writes, then the writes that end a fixture, then the erasures of accounts (ops'
     // of a named one, then each caller's own); each group in three phases: everyone
@@ -254,6 +275,8 @@ describe('security sweep', () => {
           exchanges.push(await send(op, c, c.side ? other(c.side) : 'A', world()));
       for (const op of batch)
         for (const c of others) if (c.side) exchanges.push(await send(op, c, c.side, world()));
+      // The ops agent before the admin: what the agent may not do is still there for the admin.
+      for (const op of batch) exchanges.push(await send(op, agentCaller, 'A', world()));
       for (const op of batch) exchanges.push(await send(op, opsCaller, 'A', world()));
     }
 

@@ -34,6 +34,8 @@ export interface DocOperation {
   /** Whether the route needs credentials (`security`), and the roles its "Roles:" line names (null: any signed-in caller). */
   secured: boolean;
   roles: string[] | null;
+  /** `x-ops-level`: the ops level the route needs (absent: any). */
+  opsLevel: string | null;
   params: DocParam[];
   body: { type: string; schema: JsonSchema } | null;
 }
@@ -48,6 +50,7 @@ export async function documentedOperations(app: FastifyInstance): Promise<DocOpe
         {
           description?: string;
           security?: unknown[];
+          'x-ops-level'?: string;
           parameters?: DocParam[];
           requestBody?: { content: Record<string, { schema: JsonSchema }> };
         }
@@ -65,6 +68,7 @@ export async function documentedOperations(app: FastifyInstance): Promise<DocOpe
         // `security: []` is how a public route says it needs nothing.
         secured: (o.security?.length ?? 0) > 0,
         roles,
+        opsLevel: o['x-ops-level'] ?? null,
         params: o.parameters ?? [],
         body: type && media ? { type, schema: media.schema } : null,
       };

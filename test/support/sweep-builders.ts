@@ -62,15 +62,22 @@ export async function partnerResources(call: Call, opsToken: string) {
       partner_name: 'Sweep',
       url: 'http://127.0.0.1:9/sweep',
       events: ['orders.*'],
+      reason: 'security sweep',
     }),
     'webhook',
   );
   const partnerKey = await ok(
-    call(opsToken, 'POST', '/v1/partners/api-keys', { partner_name: 'Sweep partner' }),
+    call(opsToken, 'POST', '/v1/partners/api-keys', {
+      partner_name: 'Sweep partner',
+      reason: 'security sweep',
+    }),
     'api key',
   );
   const spareKey = await ok(
-    call(opsToken, 'POST', '/v1/partners/api-keys', { partner_name: 'Spare partner' }),
+    call(opsToken, 'POST', '/v1/partners/api-keys', {
+      partner_name: 'Spare partner',
+      reason: 'security sweep',
+    }),
     'api key',
   );
   return { webhook, partnerKey, spareKey };

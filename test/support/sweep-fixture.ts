@@ -30,7 +30,9 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     customerB: await t.tokenFor('customer', 1),
     driver1: await t.tokenFor('driver', 0),
     driver2: await t.tokenFor('driver', 1),
+    // The demo's ops admin, and its ops agent (sweep-rules.ts: refused where a route needs an admin).
     ops: await t.tokenFor('ops'),
+    opsAgent: await t.tokenFor('ops', 1),
   };
   const shops: Record<Side, Shop> = {
     A: await openShop(t, { stock: [40, 40] }),
@@ -97,7 +99,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
 }
 
 function callersOf(
-  token: Record<'customerA' | 'customerB' | 'driver1' | 'driver2' | 'ops', string>,
+  token: Record<'customerA' | 'customerB' | 'driver1' | 'driver2' | 'opsAgent' | 'ops', string>,
   shops: Record<Side, Shop>,
   partnerKey: string,
 ): Caller[] {
@@ -111,6 +113,7 @@ function callersOf(
     { who: 'storeS', role: 'store', side: 'A', headers: bearer(shops.A.storeToken) },
     { who: 'storeT', role: 'store', side: 'B', headers: bearer(shops.B.storeToken) },
     { who: 'partner', role: 'partner', side: null, headers: { 'x-api-key': partnerKey } },
+    { who: 'opsAgent', role: 'ops', side: null, headers: bearer(token.opsAgent) },
     { who: 'ops', role: 'ops', side: null, headers: bearer(token.ops) },
   ];
 }

@@ -28,6 +28,7 @@ export interface SeenRoute {
   method: string;
   url: string;
   auth: RouteAuth;
+  opsLevel: string | null;
   websocket: boolean;
 }
 
@@ -47,6 +48,7 @@ export function routeRecorder(): { probe: ModuleDefinition; routesSeen: SeenRout
               method,
               url: r.url,
               auth: r.config?.auth ?? 'public',
+              opsLevel: r.config?.opsLevel ?? null,
               websocket: r.websocket === true,
             });
         }
@@ -75,6 +77,8 @@ export async function operations(
       path: o.path,
       auth: route.auth,
       documented,
+      opsLevel: route.opsLevel,
+      documentedOpsLevel: o.opsLevel,
       // A documented WebSocket route is swept as one: by its upgrade.
       websocket: route.websocket,
       params: o.params.filter((p) => !(route.websocket && p.name === 'ticket')),
@@ -90,6 +94,8 @@ export async function operations(
       path,
       auth: r.auth,
       documented: r.auth,
+      opsLevel: r.opsLevel,
+      documentedOpsLevel: r.opsLevel,
       websocket: true,
       params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
         name: m[1] ?? '',

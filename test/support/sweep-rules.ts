@@ -104,6 +104,9 @@ export interface Operation {
   /** What the route declares (config.auth), and what the OpenAPI document says about it. */
   auth: RouteAuth;
   documented: RouteAuth;
+  /** The ops level the route declares (config.opsLevel), and what the document says (`x-ops-level`). */
+  opsLevel: string | null;
+  documentedOpsLevel: string | null;
   websocket: boolean;
   params: DocParam[];
   body: DocOperation['body'];
@@ -148,6 +151,17 @@ export function violations(x: Exchange, f: Fixture): string[] {
     return status === 403
       ? out
       : [...out, `${caller.role} is not in [${String(op.auth)}] but got ${status}, expected 403`];
+  // An ops agent on a route for ops admins: refused, and told why; anywhere else, never so.
+  if (caller.who === 'opsAgent') {
+    const code = x.res?.headers['content-type']?.toString().startsWith('application/problem+json')
+      ? (x.res.json() as { code?: unknown }).code
+      : null;
+    const refused = status === 403 && code === 'OPS_ADMIN_REQUIRED';
+    if (op.opsLevel === 'admin' && !refused)
+      out.push(`an ops agent got ${status} ${String(code)}, expected 403 OPS_ADMIN_REQUIRED`);
+    if (op.opsLevel !== 'admin' && refused) out.push('an ops agent was refused as no admin');
+    if (op.opsLevel === 'admin') return out;
+  }
   if (succeeded(status) && caller.role !== 'ops') {
     for (const r of x.refs) {
       // A path names the resource acted on; a body field only matters when it points at something private.

@@ -15,6 +15,7 @@ export type Who =
   | 'storeS'
   | 'storeT'
   | 'partner'
+  | 'opsAgent'
   | 'ops';
 export type Side = 'A' | 'B';
 export type Party = 'customer' | 'driver' | 'store';

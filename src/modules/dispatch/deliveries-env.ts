@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { DispatchSettings } from '../../platform/config.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -14,6 +15,8 @@ export interface DeliveriesDeps {
   settings: Pick<DispatchSettings, 'geofenceM' | 'pinMaxAttempts' | 'pay'>;
   /** A position older than this is not where the driver is. */
   staleS: number;
+  /** Where ops' actions are written, in their transactions. */
+  audit: AuditLog;
 }
 
 /** What the parts of the deliveries service work with: its dependencies, a repository, the time. */

@@ -1,3 +1,4 @@
+import type { AuditAct } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ownDriverId } from '../drivers/index.ts';
@@ -63,13 +64,11 @@ export function deliveriesService(deps: DeliveriesDeps) {
       return loadDelivery(repo, { ...d, rating: stars }, by);
     },
 
-    waiveGeofence: (by: Principal, id: string, step: StopStep, reason: string) =>
-      waiveGeofence(env, by, id, step, reason),
-    unlockPin: (by: Principal, id: string, reason: string) => unlockPin(env, by, id, reason),
-
-    reassign: (by: Principal, tripId: string, reason: string) => reassign(env, by, tripId, reason),
-    unassignDriver: (by: Principal, driverId: string, reason: string) =>
-      unassignDriver(env, by, driverId, reason),
+    // Ops' actions: each with its caller and reason (`act`), written to the audit log.
+    waiveGeofence: (act: AuditAct, id: string, step: StopStep) => waiveGeofence(env, act, id, step),
+    unlockPin: (act: AuditAct, id: string) => unlockPin(env, act, id),
+    reassign: (act: AuditAct, tripId: string) => reassign(env, act, tripId),
+    unassignDriver: (act: AuditAct, driverId: string) => unassignDriver(env, act, driverId),
     queue: (page: { cursor?: string | undefined; limit: number }) => queue(env, page),
 
     myEarnings: (by: Principal, q: EarningsQuery) => myEarnings(env, by, q),

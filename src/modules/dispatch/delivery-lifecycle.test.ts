@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchFixture, type TestDriver } from '../../../test/support/dispatch-fixture.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { waitFor } from '../../../test/support/platform.ts';
 
 // A delivery once a driver has it: the driver's steps, the handover proof, the order following,
@@ -228,13 +229,24 @@ describe('dispatch', () => {
     const { orderId, tripId } = await acceptedOrder(shop);
     await dueNow(tripId);
     expect((await accept(first, (await openOffer(tripId)).id)).statusCode).toBe(200);
+    // An ops agent may reassign; it is in the audit log with the trip before and after.
+    const agent = await t().tokenFor('ops', 1);
     const moved = await t().request({
       method: 'POST',
       url: `/v1/dispatch/trips/${tripId}/reassign`,
-      token: ops,
+      token: agent,
       payload: { reason: 'driver reports a breakdown' },
     });
     expect(moved.statusCode).toBe(200);
+    expect(await auditEntries(t(), ops, `target_type=trip&target_id=${tripId}`)).toMatchObject([
+      {
+        action: 'trip.reassign',
+        actor: { level: 'agent' },
+        reason: 'driver reports a breakdown',
+        before: { status: 'assigned', driver_id: first.id },
+        after: { status: 'searching', driver_id: null },
+      },
+    ]);
     const next = await openOffer(tripId);
     expect(next.driver_id).toBe(second.id);
     expect(

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchFixture, KM, type TestDriver } from '../../../test/support/dispatch-fixture.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { waitFor } from '../../../test/support/platform.ts';
 import type { Shop } from '../../../test/support/shop.ts';
 
@@ -115,6 +116,15 @@ describe('delivery safeguards', () => {
     // Nobody but ops sees the audit.
     expect((await x.view(customer)).overrides).toBeUndefined();
     expect((await x.view(x.d.token)).overrides).toBeUndefined();
+    // The ops audit log has the waiver; the refused one is not there.
+    const log = await auditEntries(t(), ops, `target_type=delivery&target_id=${x.deliveryId}`);
+    expect(log).toMatchObject([
+      {
+        action: 'delivery.geofence_waive',
+        reason: why.reason,
+        after: { override: { kind: 'geofence_waived', step: 'at_dropoff' } },
+      },
+    ]);
   });
 
   it('locks the handover after too many wrong PINs: support gets a ticket, ops unlocks it', async () => {
@@ -157,7 +167,7 @@ describe('delivery safeguards', () => {
         payload: { reason: 'customer confirmed on the phone' },
       });
     expect((await unlock(x.d.token)).statusCode).toBe(403);
-    const unlocked = await unlock(ops);
+    const unlocked = await unlock(await t().tokenFor('ops', 1));
     expect(unlocked.statusCode).toBe(200);
     expect(unlocked.json()).toMatchObject({
       pin_locked: false,
@@ -165,6 +175,17 @@ describe('delivery safeguards', () => {
     });
     expect((await unlock(ops)).statusCode).toBe(409);
     expect((await x.step('delivered', { pin })).statusCode).toBe(200);
+    // The unlock (an ops agent's) and the refused second one: one row in the audit log.
+    const audit = await auditEntries(t(), ops, `target_type=delivery&target_id=${x.deliveryId}`);
+    expect(audit).toMatchObject([
+      {
+        action: 'delivery.pin_unlock',
+        actor: { level: 'agent' },
+        reason: 'customer confirmed on the phone',
+        before: { pin_locked: true },
+        after: { pin_locked: false },
+      },
+    ]);
   });
 
   it('decides the proof when planning: the PIN for large orders and age checks, shown and enforced', async () => {

@@ -1,4 +1,4 @@
-import type { Principal } from '../../platform/auth/principal.ts';
+import type { AuditAct } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DeliveriesEnv } from './deliveries-env.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
@@ -19,6 +19,14 @@ function queuePosition(cursor: string) {
 
 // What ops does with trips: take one from its driver, release a driver, watch the queue.
 
+/** What the audit log keeps of a trip. */
+const tripState = (t: TripRow) => ({
+  status: t.status,
+  driver_id: t.driver_id,
+  version: t.version,
+  priority: t.priority,
+});
+
 /**
  * Puts a trip back to searching: its open offer is withdrawn, or its driver is unassigned (only
  * while no bag has left the store) and freed. The driver is not asked again in this cycle.
@@ -27,6 +35,7 @@ async function reopen(
   env: DeliveriesEnv,
   tripId: string,
   reason: string,
+  audit: { act: AuditAct; action: string },
 ): Promise<{ trip: TripRow; freed: string | null }> {
   const t = env.now();
   return env.db.transaction().execute(async (trx) => {
@@ -78,14 +87,24 @@ async function reopen(
       priority: trip.priority + 1,
     });
     if (!moved) throw new AppError('CONFLICT', `Trip ${tripId} changed meanwhile; retry`);
+    await env.audit.record(trx, audit.act, {
+      action: audit.action,
+      target: { type: 'trip', id: tripId },
+      before: tripState(trip),
+      after: tripState(moved),
+    });
     return { trip: moved, freed };
   });
 }
 
 /** Ops takes the trip from its driver (or withdraws its offer); the next driver is asked now. */
-export async function reassign(env: DeliveriesEnv, by: Principal, tripId: string, reason: string) {
+export async function reassign(env: DeliveriesEnv, act: AuditAct, tripId: string) {
   const { repo } = env;
-  const { trip, freed } = await reopen(env, tripId, `reassigned by ops: ${reason}`);
+  const { by, reason } = act;
+  const { trip, freed } = await reopen(env, tripId, `reassigned by ops: ${reason}`, {
+    act,
+    action: 'trip.reassign',
+  });
   if (freed)
     env.drivers.notify(
       freed,
@@ -97,18 +116,17 @@ export async function reassign(env: DeliveriesEnv, by: Principal, tripId: string
 }
 
 /** Ops releases a driver from the job they hold or are offered; the trip searches again. */
-export async function unassignDriver(
-  env: DeliveriesEnv,
-  by: Principal,
-  driverId: string,
-  reason: string,
-) {
+export async function unassignDriver(env: DeliveriesEnv, act: AuditAct, driverId: string) {
   const { repo } = env;
+  const { by, reason } = act;
   const trip =
     (await repo.assignedTripOfDriver(driverId)) ??
     (await repo.openOfferOfDriver(driverId).then((o) => (o ? repo.trip(o.trip_id) : undefined)));
   if (!trip) throw new AppError('NOT_FOUND', `Driver ${driverId} holds no job`);
-  const { trip: moved, freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`);
+  const { trip: moved, freed } = await reopen(env, trip.id, `driver unassigned by ops: ${reason}`, {
+    act,
+    action: 'trip.unassign_driver',
+  });
   if (freed)
     env.drivers.notify(
       freed,

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { empty, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
@@ -248,14 +249,14 @@ function opsRoutes(app: App, deliveries: DeliveriesService): void {
         tags: ['dispatch ops'],
         summary: 'Take the trip from its driver (or withdraw its offer) and find another',
         params: Id,
-        body: Strict({ reason: Reason }),
+        body: Strict({ reason: AuditReason }),
         response: {
           200: ok(ref(Trip), 'The trip, searching again or already offered to the next driver'),
           ...problems('CONFLICT'),
         },
       },
     },
-    async (req) => deliveries.reassign(callerOf(req), req.params.id, req.body.reason),
+    async (req) => deliveries.reassign(auditActOf(req, req.body.reason), req.params.id),
   );
   app.post(
     '/v1/dispatch/drivers/:id/unassign',
@@ -265,13 +266,13 @@ function opsRoutes(app: App, deliveries: DeliveriesService): void {
         tags: ['dispatch ops'],
         summary: 'Release a driver from their job; the job is offered to someone else',
         params: Id,
-        body: Strict({ reason: Reason }),
+        body: Strict({ reason: AuditReason }),
         response: {
           200: ok(ref(Trip), 'The trip the driver held, searching again'),
           ...problems('CONFLICT'),
         },
       },
     },
-    async (req) => deliveries.unassignDriver(callerOf(req), req.params.id, req.body.reason),
+    async (req) => deliveries.unassignDriver(auditActOf(req, req.body.reason), req.params.id),
   );
 }

@@ -1,3 +1,4 @@
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
@@ -54,6 +55,7 @@ export const dispatchFor = perPlatform((ctx) => {
       dispatcher,
       settings: ctx.config.dispatch,
       staleS: ctx.config.drivers.staleS,
+      audit: auditFor(ctx),
     }),
   };
 });

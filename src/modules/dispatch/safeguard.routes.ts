@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { callerOf } from '../../platform/http/auth-hook.ts';
+import { auditActOf } from '../../platform/http/audit-act.ts';
 import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, type typed, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveriesService } from './deliveries.service.ts';
@@ -10,7 +10,8 @@ const Id = Strict({ id: Uuid });
 const Reason = Type.String({
   minLength: 1,
   maxLength: 500,
-  description: 'Why: kept with who and when in the delivery’s audit (`overrides`)',
+  description:
+    'Why: kept with who and when in the delivery’s `overrides` and the audit log (`GET /v1/ops/audit`)',
 });
 
 /** Ops overriding a delivery's safeguards (delivery-overrides.ts), each audited. */
@@ -34,10 +35,9 @@ export function safeguardRoutes(app: ReturnType<typeof typed>, deliveries: Deliv
     },
     async (req) =>
       deliveries.waiveGeofence(
-        callerOf(req),
+        auditActOf(req, req.body.reason),
         req.params.id,
         req.body.step as StopStepName,
-        req.body.reason,
       ),
   );
   app.post(
@@ -57,6 +57,6 @@ export function safeguardRoutes(app: ReturnType<typeof typed>, deliveries: Deliv
         },
       },
     },
-    async (req) => deliveries.unlockPin(callerOf(req), req.params.id, req.body.reason),
+    async (req) => deliveries.unlockPin(auditActOf(req, req.body.reason), req.params.id),
   );
 }

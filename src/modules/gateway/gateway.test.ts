@@ -151,7 +151,7 @@ describe('gateway rate limits', () => {
       method: 'POST',
       url: '/v1/partners/api-keys',
       token: ops,
-      payload: { partner_name: 'Courier Co' },
+      payload: { partner_name: 'Courier Co', reason: 'rate-limit test' },
     });
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json() as { id: string; key: string };

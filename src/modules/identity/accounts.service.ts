@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { createCache } from '../../platform/cache/cache.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
-import type { UserRole } from '../../platform/auth/principal.ts';
+import type { OpsLevel, UserRole } from '../../platform/auth/principal.ts';
 import type { TokenIssuer } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
@@ -15,7 +15,13 @@ export interface NewUser {
   role: UserRole;
   storeId?: string | null;
   driverId?: string | null;
+  /** Ops accounts: agent unless said otherwise. */
+  opsLevel?: OpsLevel;
 }
+
+/** `ops_level` in answers about an ops account; nothing for other roles. */
+const opsLevelOf = (u: Pick<UserRow, 'ops_level'>) =>
+  u.ops_level ? { ops_level: u.ops_level } : {};
 
 /** Most staff accounts one store lists. */
 export const MAX_STORE_STAFF = 500;
@@ -30,6 +36,7 @@ async function userRow(u: NewUser) {
     role: u.role,
     store_id: u.storeId ?? null,
     driver_id: u.driverId ?? null,
+    ops_level: u.role === 'ops' ? (u.opsLevel ?? 'agent') : null,
   };
 }
 
@@ -54,34 +61,46 @@ async function insertUser(u: NewUser, trx: Db) {
  */
 const ME_TTL_MS = 10_000;
 
+/** The signed-in account as `GET /v1/me` shows it. */
+interface MeView {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  store_id: string | null;
+  driver_id: string | null;
+  ops_level?: OpsLevel;
+}
+
 /** Accounts: sign-in and sign-up with a bearer token, accounts made by ops or other modules. */
 export function accountsService(db: Db, tokens: TokenIssuer) {
   const repo = usersRepository(db);
   const guard = signInGuard(db);
-  const meCache = createCache<{
-    id: string;
-    email: string;
-    name: string;
-    role: UserRole;
-    store_id: string | null;
-    driver_id: string | null;
-  }>({ ttlMs: ME_TTL_MS, maxEntries: 50_000 });
+  const meCache = createCache<MeView>({ ttlMs: ME_TTL_MS, maxEntries: 50_000 });
 
   /** What sign-in and sign-up answer: a bearer token for the account. */
   async function tokenFor(
-    user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'store_id' | 'driver_id'>,
+    user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'store_id' | 'driver_id' | 'ops_level'>,
   ) {
     const t = await tokens.issue({
       userId: user.id,
       role: user.role,
       storeId: user.store_id,
       driverId: user.driver_id,
+      opsLevel: user.ops_level,
+      email: user.email,
     });
     return {
       access_token: t.token,
       token_type: 'Bearer' as const,
       expires_in: t.expiresIn,
-      user: { id: user.id, email: user.email, name: user.name, role: user.role },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        ...opsLevelOf(user),
+      },
     };
   }
 
@@ -117,6 +136,7 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
           role: u.role,
           store_id: u.store_id,
           driver_id: u.driver_id,
+          ...opsLevelOf(u),
         };
       }),
 

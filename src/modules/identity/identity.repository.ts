@@ -1,5 +1,5 @@
 import { expressionBuilder, type Generated, type Kysely, type Selectable } from 'kysely';
-import type { UserRole } from '../../platform/auth/principal.ts';
+import type { OpsLevel, UserRole } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 
 export interface UsersTable {
@@ -10,6 +10,8 @@ export interface UsersTable {
   role: UserRole;
   store_id: string | null;
   driver_id: string | null;
+  /** Ops accounts only: agent or admin. */
+  ops_level: OpsLevel | null;
   created_at: Generated<Date>;
   disabled_at: Date | null;
 }
@@ -92,6 +94,7 @@ export function usersRepository(db: Db) {
             role: u.role,
             store_id: u.store_id,
             driver_id: u.driver_id,
+            ops_level: u.ops_level,
           }),
         )
         .returning('id')
@@ -124,15 +127,15 @@ export function apiKeysRepository(db: Db) {
         .limit(500)
         .execute();
     },
-    async revokeApiKey(id: string): Promise<boolean> {
-      const r = await q
+    /** The key revoked (never its hash); undefined when no active key has this id. */
+    revokeApiKey: (id: string, at: Date) =>
+      q
         .updateTable('api_keys')
-        .set({ revoked_at: new Date() })
+        .set({ revoked_at: at })
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
+        .returning(['id', 'prefix', 'partner_name', 'revoked_at'])
+        .executeTakeFirst(),
     touchApiKey(id: string) {
       return q
         .updateTable('api_keys')

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { Email, NewAccount, Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { ApiKey, Me, NewApiKey, Session } from './identity.schemas.ts';
@@ -86,17 +87,22 @@ function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
   app.post(
     '/v1/partners/api-keys',
     {
-      config: { auth: ['ops'] },
+      config: { auth: ['ops'], opsLevel: 'admin' },
       schema: {
         tags: ['partners'],
         summary: 'Create a partner API key (shown once)',
-        body: Strict({ partner_name: Type.String({ minLength: 1, maxLength: 120 }) }),
+        description:
+          'Written to the audit log (`api_key.create`, the prefix, never the key) with the reason.',
+        body: Strict({
+          partner_name: Type.String({ minLength: 1, maxLength: 120 }),
+          reason: AuditReason,
+        }),
         response: { 201: ok(ref(NewApiKey), 'The key, shown this once') },
       },
     },
     async (req, reply) => {
       reply.code(201);
-      return service.createApiKey(req.body.partner_name, req.principal?.id ?? '');
+      return service.createApiKey(req.body.partner_name, auditActOf(req, req.body.reason));
     },
   );
 
@@ -121,16 +127,18 @@ function apiKeyRoutes(scope: FastifyInstance, service: IdentityService): void {
   app.delete(
     '/v1/partners/api-keys/:id',
     {
-      config: { auth: ['ops'] },
+      config: { auth: ['ops'], opsLevel: 'admin' },
       schema: {
         tags: ['partners'],
         summary: 'Revoke a partner API key',
+        description: 'Written to the audit log (`api_key.revoke`) with the reason.',
         params: Strict({ id: Uuid }),
+        body: Strict({ reason: AuditReason }),
         response: { 204: empty('Revoked') },
       },
     },
     async (req, reply) => {
-      await service.revokeApiKey(req.params.id);
+      await service.revokeApiKey(req.params.id, auditActOf(req, req.body.reason));
       return reply.code(204).send();
     },
   );

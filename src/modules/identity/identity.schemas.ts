@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { USER_ROLES } from '../../platform/auth/principal.ts';
+import { OPS_LEVELS, USER_ROLES } from '../../platform/auth/principal.ts';
 import { component, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
 
@@ -7,6 +7,12 @@ import { Uuid } from '../../platform/http/typed.ts';
 
 const Role = stringEnum(USER_ROLES, 'What the account may do');
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
+const OpsLevel = Type.Optional(
+  stringEnum(
+    OPS_LEVELS,
+    'Ops accounts only: an agent views, reassigns, retries and replays; an admin may also change settings, erase accounts and refund above the ops limit',
+  ),
+);
 
 export const Session = component(
   'Session',
@@ -16,7 +22,7 @@ export const Session = component(
       token_type: Type.Literal('Bearer'),
       expires_in: Type.Integer({ description: 'Seconds the token stays valid' }),
       user: Type.Object(
-        { id: Uuid, email: Type.String(), name: Type.String(), role: Role },
+        { id: Uuid, email: Type.String(), name: Type.String(), role: Role, ops_level: OpsLevel },
         { additionalProperties: false },
       ),
     },
@@ -36,6 +42,7 @@ export const Me = component(
           role: Role,
           store_id: NullableUuid,
           driver_id: NullableUuid,
+          ops_level: OpsLevel,
         },
         { additionalProperties: false, title: 'Account' },
       ),

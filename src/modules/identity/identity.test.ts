@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { DEMO_PASSWORD } from '../../cli/demo-seed.ts';
+import { identityFor } from './index.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -43,6 +45,41 @@ describe('sign-in and partner API keys', () => {
     expect(badEmail.statusCode).toBe(400);
   });
 
+  it('carries the ops level in the session, /v1/me and the token; a new ops account is an agent', async () => {
+    const signIn = async (email: string, password = DEMO_PASSWORD) =>
+      (
+        await t.request({ method: 'POST', url: '/v1/auth/token', payload: { email, password } })
+      ).json();
+    await t.tokenFor('ops');
+    const claimsOf = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    for (const [email, level] of [
+      ['ops@demo.lastmile.dev', 'admin'],
+      ['agent@demo.lastmile.dev', 'agent'],
+    ] as const) {
+      const session = await signIn(email);
+      expect(session.user).toMatchObject({ role: 'ops', ops_level: level });
+      expect(claimsOf(session.access_token)).toMatchObject({
+        role: 'ops',
+        ops_level: level,
+        email,
+      });
+      const me = await t.request({ method: 'GET', url: '/v1/me', token: session.access_token });
+      expect(me.json()).toMatchObject({ email, ops_level: level });
+    }
+    const customer = await signIn('customer@demo.lastmile.dev');
+    expect(customer.user).not.toHaveProperty('ops_level');
+    expect(claimsOf(customer.access_token)).not.toHaveProperty('ops_level');
+    const password = 'a-new-ops-password';
+    await identityFor(t.platform.ctx).createUser({
+      email: 'new-ops@test.lastmile.dev',
+      name: 'New Ops',
+      password,
+      role: 'ops',
+    });
+    expect((await signIn('new-ops@test.lastmile.dev', password)).user.ops_level).toBe('agent');
+  });
+
   it('refuses a token signed with another secret or for a tampered role', async () => {
     const token = await t.tokenFor('customer');
     const [h, p, s] = token.split('.');
@@ -58,14 +95,20 @@ describe('sign-in and partner API keys', () => {
 
   it('creates a partner key shown once, stores only its hash, authenticates with it and revokes it', async () => {
     const ops = await t.tokenFor('ops');
-    const created = await t.request({
-      method: 'POST',
-      url: '/v1/partners/api-keys',
-      token: ops,
-      payload: { partner_name: 'Acme Groceries' },
-    });
+    const agent = await t.tokenFor('ops', 1);
+    const create = (token: string) =>
+      t.request({
+        method: 'POST',
+        url: '/v1/partners/api-keys',
+        token,
+        payload: { partner_name: 'Acme Groceries', reason: 'Acme signed the contract' },
+      });
+    const byAgent = await create(agent);
+    expect(byAgent.statusCode).toBe(403);
+    expect(byAgent.json()).toMatchObject({ code: 'OPS_ADMIN_REQUIRED' });
+    const created = await create(ops);
     expect(created.statusCode).toBe(201);
-    const { key, id } = created.json();
+    const { key, id, prefix } = created.json();
     expect(key).toMatch(/^lm_[a-z0-9]{12}_/);
     const stored = await t.platform.ctx.db
       .selectFrom('api_keys')
@@ -91,12 +134,34 @@ describe('sign-in and partner API keys', () => {
     });
     expect(partnerForbidden.statusCode).toBe(403);
 
-    const revoked = await t.request({
-      method: 'DELETE',
-      url: `/v1/partners/api-keys/${id}`,
-      token: ops,
-    });
-    expect(revoked.statusCode).toBe(204);
+    const revoke = (token: string) =>
+      t.request({
+        method: 'DELETE',
+        url: `/v1/partners/api-keys/${id}`,
+        token,
+        payload: { reason: 'contract ended' },
+      });
+    expect((await revoke(agent)).json()).toMatchObject({ code: 'OPS_ADMIN_REQUIRED' });
+    expect((await revoke(ops)).statusCode).toBe(204);
+    // Both changes are in the audit log, naming the key by its prefix and never showing it.
+    const audit = await auditEntries(t, agent, `target_type=api_key&target_id=${id}`);
+    expect(audit).toMatchObject([
+      {
+        action: 'api_key.revoke',
+        reason: 'contract ended',
+        actor: { email: 'ops@demo.lastmile.dev', level: 'admin' },
+        before: { prefix, revoked_at: null },
+        after: { prefix },
+      },
+      {
+        action: 'api_key.create',
+        reason: 'Acme signed the contract',
+        before: null,
+        after: { id, prefix, partner_name: 'Acme Groceries' },
+      },
+    ]);
+    expect((audit[0]?.after as { revoked_at: string }).revoked_at).toMatch(/^\d{4}-/);
+    expect(JSON.stringify(audit)).not.toContain(key);
     const after = await t.request({ method: 'GET', url: '/v1/me', headers: { 'x-api-key': key } });
     expect(after.statusCode).toBe(401);
     const tampered = await t.request({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { closedAccounts } from './closed-accounts.ts';
@@ -11,7 +12,7 @@ import { type IdentityService, identityService } from './identity.service.ts';
 
 // One service per running platform, so the API-key cache is shared by the resolver and the routes.
 export const identityFor = perPlatform((ctx): IdentityService =>
-  identityService(ctx.db, ctx.tokens),
+  identityService(ctx.db, ctx.tokens, auditFor(ctx)),
 );
 
 /** This platform's list of closed accounts, whose tokens the API refuses. */

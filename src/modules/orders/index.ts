@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
@@ -73,7 +74,7 @@ export {
 export const CONSUMER_ORDER_SAGA = 'orders-saga';
 
 /** The orders of this platform: one instance, so its batched transitions are shared. */
-export const ordersFor = perPlatform((ctx): OrdersService => ordersService(ctx.db));
+export const ordersFor = perPlatform((ctx): OrdersService => ordersService(ctx.db, auditFor(ctx)));
 
 /** Substitutes for short lines: proposed by the store, answered by the customer. */
 const substitutionsFor = perPlatform((ctx): SubstitutionsService =>
@@ -159,7 +160,12 @@ export const ordersModule: ModuleDefinition = {
       payments: paymentsFor(ctx),
       payment: paymentSettings(ctx),
     });
-    orderRefundRoutes(app, { orders: ordersFor(ctx), payments: paymentsFor(ctx) });
+    orderRefundRoutes(app, {
+      orders: ordersFor(ctx),
+      payments: paymentsFor(ctx),
+      opsLimitMinor: ctx.config.opsRefundLimitMinor,
+      audit: (act, change) => auditFor(ctx).record(ctx.db, act, change),
+    });
     deliveryFeeRoutes(app, { stores: catalogFor(ctx).stores, fees: DEFAULT_FEES });
     substitutionRoutes(app, substitutionsFor(ctx));
     orderReceiptRoutes(

@@ -1,3 +1,4 @@
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -10,7 +11,11 @@ import { canSee, orderView } from './order-view.ts';
 interface ActionDeps {
   db: Db;
   transitions: OrderTransitions;
+  audit: AuditLog;
 }
+
+/** What the audit log keeps of an order: its state, nothing personal. */
+const auditState = (o: OrderRow) => ({ status: o.status, version: o.version, reason: o.reason });
 
 /** The order if `by` may see it. Another caller's order is reported as missing, so ids cannot be probed. */
 export async function visibleOrder(db: Db, by: Principal, id: string): Promise<OrderRow> {
@@ -24,7 +29,13 @@ async function move(
   by: Principal,
   id: string,
   to: OrderStatus,
-  opts: { reason?: string; allowedFrom?: readonly OrderStatus[]; storeOnly?: boolean } = {},
+  opts: {
+    reason?: string;
+    allowedFrom?: readonly OrderStatus[];
+    storeOnly?: boolean;
+    /** Ops' move: written to the audit log in the move's transaction. */
+    act?: AuditAct | undefined;
+  } = {},
 ) {
   const current = await visibleOrder(deps.db, by, id);
   if (opts.storeOnly && by.role === 'customer')
@@ -33,10 +44,24 @@ async function move(
     throw new AppError('CONFLICT', `Order ${id} is ${current.status}; it can no longer be ${to}`);
   }
   // At the version we checked: a transition that raced ours cannot be overridden by it.
-  const row = await deps.transitions.transition(id, to, {
+  const extra = {
     reason: opts.reason ?? null,
     ...(opts.allowedFrom ? { version: current.version } : {}),
-  });
+  };
+  const { act } = opts;
+  const row = act
+    ? await deps.db.transaction().execute(async (trx) => {
+        const moved = await deps.transitions.transition(id, to, extra, { trx });
+        if (moved)
+          await deps.audit.record(trx, act, {
+            action: `order.${to === 'canceled' ? 'cancel' : to}`,
+            target: { type: 'order', id },
+            before: auditState(current),
+            after: auditState(moved),
+          });
+        return moved;
+      })
+    : await deps.transitions.transition(id, to, extra);
   if (!row) {
     const now = await ordersRepository(deps.db).find(id);
     throw new AppError('CONFLICT', `Order ${id} is ${now?.status}; it cannot become ${to}`);
@@ -103,10 +128,12 @@ async function ready(
  */
 export function orderActions(deps: ActionDeps) {
   return {
-    cancel: (by: Principal, id: string, reason: string) =>
+    /** `act`: the request's, for the audit log when ops cancel. */
+    cancel: (by: Principal, id: string, reason: string, act?: AuditAct) =>
       move(deps, by, id, 'canceled', {
         reason: `${by.role}: ${reason}`,
         allowedFrom: by.role === 'ops' ? undefined : CUSTOMER_CANCELLABLE,
+        act: by.role === 'ops' ? act : undefined,
       }),
     accept: (by: Principal, id: string) => move(deps, by, id, 'accepted', { storeOnly: true }),
     reject: (by: Principal, id: string, reason: string) =>

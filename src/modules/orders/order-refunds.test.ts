@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { paymentsFor } from '../payments/index.ts';
 
 let t: TestPlatform;
@@ -12,7 +13,7 @@ let customer: string;
 let otherCustomer: string;
 let ops: string;
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ env: { LASTMILE_OPS_REFUND_LIMIT_MINOR: '600' } });
   [shop, otherShop] = await Promise.all([
     openShop(t, { stock: [100], prices: [1000] }),
     openShop(t, { stock: [100], prices: [1000] }),
@@ -89,6 +90,43 @@ describe('order refunds', () => {
       t.platform.ctx.db,
     );
     expect(events.rows[0]?.n).toBe(2);
+  });
+
+  it('lets an ops agent refund up to the limit, an admin and the store above it; ops refunds audited once', async () => {
+    const agent = await t.tokenFor('ops', 1);
+    const o = await order(2000);
+    const above = await refund(o.id, agent, { amount_minor: 601, reason: 'too much' });
+    expect(above.statusCode).toBe(403);
+    expect(above.json()).toMatchObject({ code: 'OPS_ADMIN_REQUIRED' });
+    const within = await refund(o.id, agent, { amount_minor: 500, reason: 'late' }, 'agent-1');
+    expect(within.statusCode).toBe(201);
+    const repeated = await refund(o.id, agent, { amount_minor: 500, reason: 'late' }, 'agent-1');
+    expect(repeated.json()).toEqual(within.json());
+    expect(
+      (await refund(o.id, shop.storeToken, { amount_minor: 700, reason: 'store' })).statusCode,
+    ).toBe(201);
+    expect((await refund(o.id, ops, { amount_minor: 800, reason: 'broken' })).statusCode).toBe(201);
+    const payment = (
+      await t.request({ method: 'GET', url: `/v1/orders/${o.id}/payment`, token: ops })
+    ).json();
+    expect(payment).toMatchObject({ captured_minor: 2000, refunded_minor: 2000 });
+    // The refused refund and the store's are not in the ops audit log; the repeat added no row.
+    const audit = await auditEntries(t, agent, `action=order.refund&target_id=${o.id}`);
+    expect(audit).toMatchObject([
+      {
+        actor: { level: 'admin' },
+        reason: 'broken',
+        before: { captured_minor: 2000, refunded_minor: 1200 },
+        after: { refunded_minor: 2000, refund: { amount_minor: 800, status: 'succeeded' } },
+      },
+      {
+        actor: { level: 'agent' },
+        reason: 'late',
+        idempotency_key: 'agent-1',
+        before: { captured_minor: 2000, refunded_minor: 0 },
+        after: { refunded_minor: 500, refund: { id: within.json().id, amount_minor: 500 } },
+      },
+    ]);
   });
 
   it('refuses before the capture, and answers outsiders 404 and customers 403', async () => {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { auditActOf } from '../../platform/http/audit-act.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { CursorParam } from '../../platform/http/page-cursor.ts';
@@ -95,6 +96,8 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
       schema: {
         tags: ['orders'],
         summary: 'Cancel before pickup; stock and payment are given back',
+        description:
+          'A cancel by ops is written to the audit log (`order.cancel`) with the reason.',
         params: Id,
         body: Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) }),
         response: {
@@ -103,6 +106,12 @@ function customerOrderRoutes(scope: FastifyInstance, deps: OrdersRouteDeps): voi
         },
       },
     },
-    async (req) => orders.cancel(callerOf(req), req.params.id, req.body.reason),
+    async (req) =>
+      orders.cancel(
+        callerOf(req),
+        req.params.id,
+        req.body.reason,
+        auditActOf(req, req.body.reason),
+      ),
   );
 }

@@ -1,4 +1,6 @@
+import { type AuditLog, auditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
+import { systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { ordersRepository } from './orders.repository.ts';
@@ -15,7 +17,7 @@ const ORDERS_CURSOR = idCursor('orders');
  * The orders of one platform: reads, the guarded transitions (plain ones coalesced, so one
  * instance per platform: see `ordersFor`), and what customers, stores and ops do to an order.
  */
-export function ordersService(db: Db) {
+export function ordersService(db: Db, audit: AuditLog = auditLog(db, systemClock)) {
   const repo = ordersRepository(db);
   const transitions = orderTransitions(db);
   return {
@@ -55,7 +57,7 @@ export function ordersService(db: Db) {
       );
     },
 
-    ...orderActions({ db, transitions }),
+    ...orderActions({ db, transitions, audit }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
@@ -53,26 +54,31 @@ export async function privacyRoutes(scope: FastifyInstance, service: PrivacyServ
       schema: {
         tags: ['privacy'],
         summary: "An account's data, as its owner would get it (subject access request)",
+        description: 'Written to the audit log (`privacy.export`) with the reason.',
         params: Strict({ id: Uuid }),
+        querystring: Strict({ reason: AuditReason }),
         response: { 200: ok(ref(PersonalDataExport), 'The data of the account') },
       },
     },
-    async (req) => service.export(req.params.id),
+    async (req) => service.export(req.params.id, auditActOf(req, req.query.reason)),
   );
 
   app.delete(
     '/v1/ops/users/:id',
     {
-      config: { auth: ['ops'] },
+      config: { auth: ['ops'], opsLevel: 'admin' },
       schema: {
         tags: ['privacy'],
         summary: 'Erase an account (customer, driver or store staff) on its owner’s request',
+        description:
+          'Written to the audit log (`privacy.erase`) with the reason, the role and the number of orders kept; nothing personal.',
         params: Strict({ id: Uuid }),
+        body: Strict({ reason: AuditReason }),
         response: { 204: empty('Erased (also when it already was)'), ...REFUSALS },
       },
     },
     async (req, reply) => {
-      await service.erase(req.params.id);
+      await service.erase(req.params.id, auditActOf(req, req.body.reason));
       return reply.code(204).send();
     },
   );

@@ -1,3 +1,4 @@
+import { type AuditAct, auditFor } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { forgetUser } from '../../platform/people/forget-caller.repository.ts';
@@ -45,6 +46,7 @@ export function privacyService(ctx: PlatformContext) {
     notifications: notificationsPersonalData,
     support: supportPersonalData,
   };
+  const audit = auditFor(ctx);
 
   async function personOf(db: Db, userId: string): Promise<Person> {
     const person = await findPerson(db, userId);
@@ -52,8 +54,11 @@ export function privacyService(ctx: PlatformContext) {
   }
 
   return {
-    /** Everything held about the account, by module; 404 for an unknown account. */
-    async export(userId: string) {
+    /**
+     * Everything held about the account, by module; 404 for an unknown account. Ops' export for
+     * someone (`act`) is in the audit log.
+     */
+    async export(userId: string, act?: AuditAct) {
       // One snapshot, so the sections agree (an order and its payment, read at one moment).
       return ctx.db
         .transaction()
@@ -62,6 +67,13 @@ export function privacyService(ctx: PlatformContext) {
           const person = await personOf(trx, userId);
           const sections = {} as Record<Section, Record<string, unknown>>;
           for (const name of SECTIONS) sections[name] = await parts[name].export(person, trx);
+          if (act)
+            await audit.record(trx, act, {
+              action: 'privacy.export',
+              target: { type: 'user', id: userId },
+              before: null,
+              after: null,
+            });
           return {
             format: EXPORT_FORMAT,
             generated_at: new Date(ctx.clock.now()).toISOString(),
@@ -74,14 +86,22 @@ export function privacyService(ctx: PlatformContext) {
     /**
      * Erases the account: every module's personal fields in one transaction (orders and payments
      * stay, pseudonymised), the account closed and its tokens refused. 409 while an order or a
-     * delivery is in flight; a repeat on an erased account changes nothing.
+     * delivery is in flight; a repeat on an erased account changes nothing. Ops' erasure for
+     * someone (`act`) is in the audit log, with the account's role and order count, nothing personal.
      */
-    async erase(userId: string): Promise<void> {
+    async erase(userId: string, act?: AuditAct): Promise<void> {
       const person = await ctx.db.transaction().execute(async (trx) => {
         const p = await personOf(trx, userId);
         for (const name of SECTIONS) await parts[name].refuseIfBusy?.(p, trx);
         for (const name of SECTIONS) await parts[name].erase?.(p, trx);
         await forgetUser(trx, userId);
+        if (act)
+          await audit.record(trx, act, {
+            action: 'privacy.erase',
+            target: { type: 'user', id: userId },
+            before: { role: p.role, orders: p.orderIds.length, erased: false },
+            after: { role: p.role, orders: p.orderIds.length, erased: true },
+          });
         return p;
       });
       closedAccountsFor(ctx).closed(userId);

@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { closedAccounts } from '../identity/index.ts';
 
 let t: TestPlatform;
@@ -225,31 +226,48 @@ describe('a customer’s data', () => {
     expect(await fresh.isOpen({ kind: 'user', id: bob.id, role: 'customer' })).toBe(true);
   });
 
-  it('lets ops export and erase on request; nobody else, and never an ops account', async () => {
-    expect((await call('GET', `/v1/ops/users/${bob.id}/export`, alice.token)).statusCode).toBe(401);
+  it('lets ops export (any level) and erase (an admin) on request, each audited; nobody else, never an ops account', async () => {
+    const agent = await t.tokenFor('ops', 1);
+    const why = { reason: 'subject request #7' };
+    const exportOf = (id: string) => `/v1/ops/users/${id}/export?reason=subject%20request%20%237`;
+    expect((await call('GET', exportOf(bob.id), alice.token)).statusCode).toBe(401);
     for (const [method, url] of [
-      ['GET', `/v1/ops/users/${alice.id}/export`],
+      ['GET', exportOf(alice.id)],
       ['DELETE', `/v1/ops/users/${alice.id}`],
     ] as const) {
-      const res = await call(method, url, bob.token);
+      const res = await call(method, url, bob.token, method === 'DELETE' ? why : undefined);
       expect(res.statusCode, `${method} ${url}`).toBe(403);
     }
-    const exported = await call('GET', `/v1/ops/users/${bob.id}/export`, ops);
+    const exported = await call('GET', exportOf(bob.id), agent);
     expect(exported.statusCode).toBe(200);
     expect(exported.json().identity.account.email).toBe(bob.email);
-    expect((await call('GET', `/v1/ops/users/${uuidv7()}/export`, ops)).statusCode).toBe(404);
-    expect((await call('DELETE', `/v1/ops/users/${uuidv7()}`, ops)).statusCode).toBe(404);
+    expect((await call('GET', exportOf(uuidv7()), ops)).statusCode).toBe(404);
+    expect((await call('DELETE', `/v1/ops/users/${uuidv7()}`, ops, why)).statusCode).toBe(404);
 
-    const refused = await call('DELETE', `/v1/ops/users/${bob.id}`, ops);
+    const byAgent = await call('DELETE', `/v1/ops/users/${bob.id}`, agent, why);
+    expect(byAgent.json()).toMatchObject({ status: 403, code: 'OPS_ADMIN_REQUIRED' });
+    const refused = await call('DELETE', `/v1/ops/users/${bob.id}`, ops, why);
     expect(refused.json()).toMatchObject({ code: 'ORDER_IN_FLIGHT' });
     await cancel(bob, bobOrder);
-    expect((await call('DELETE', `/v1/ops/users/${bob.id}`, ops)).statusCode).toBe(204);
+    expect((await call('DELETE', `/v1/ops/users/${bob.id}`, ops, why)).statusCode).toBe(204);
     // A repeat changes nothing.
-    expect((await call('DELETE', `/v1/ops/users/${bob.id}`, ops)).statusCode).toBe(204);
+    expect((await call('DELETE', `/v1/ops/users/${bob.id}`, ops, why)).statusCode).toBe(204);
     expect((await call('GET', '/v1/me', bob.token)).statusCode).toBe(401);
+    // Who read and erased, when and why; the refusals wrote nothing, and nothing personal is kept.
+    const audit = await auditEntries(t, agent, `target_type=user&target_id=${bob.id}`);
+    expect(audit.map((a) => [a.action, a.actor.level, a.reason])).toEqual([
+      ['privacy.erase', 'admin', why.reason],
+      ['privacy.erase', 'admin', why.reason],
+      ['privacy.export', 'agent', why.reason],
+    ]);
+    expect(audit[1]).toMatchObject({
+      before: { role: 'customer', erased: false },
+      after: { role: 'customer', erased: true },
+    });
+    expect(JSON.stringify(audit)).not.toContain(bob.email);
 
     const me = (await call('GET', '/v1/me', ops)).json();
-    const self = await call('DELETE', `/v1/ops/users/${me.id}`, ops);
+    const self = await call('DELETE', `/v1/ops/users/${me.id}`, ops, why);
     expect(self.json()).toMatchObject({ code: 'ACCOUNT_NOT_ERASABLE' });
   });
 });

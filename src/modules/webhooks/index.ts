@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import { onceWithInbox } from '../../platform/bus/inbox.ts';
 import { perPlatform } from '../../platform/context.ts';
@@ -27,6 +28,7 @@ export const webhooksFor = perPlatform((ctx): WebhooksService =>
     clock: ctx.clock,
     logger: ctx.logger.child({ module: 'webhooks' }),
     settings: ctx.config.webhooks,
+    audit: auditFor(ctx),
   }),
 );
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import type { Principal } from '../../platform/auth/principal.ts';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -44,32 +44,64 @@ const deliveryView = (d: LoggedDelivery) => ({
   delivered_at: iso(d.delivered_at),
 });
 
-/** What ops do: subscribe partners, stop them, read a delivery log, send a dead delivery again. */
-export function webhookAdmin(deps: {
+interface AdminDeps {
   db: Db;
   clock: Clock;
+  /** Each change is written to it in the change's transaction. */
+  audit: AuditLog;
   /** Called after a subscription was created or disabled. */
   changed: () => void;
-}) {
-  const { clock } = deps;
-  const subscriptions = subscriptionsRepository(deps.db);
-  const deliveries = deliveriesRepository(deps.db);
+}
+
+/** A dead delivery sent again: due now, its attempts counted from zero. */
+function retryDelivery(deps: AdminDeps, act: AuditAct, subscriptionId: string, deliveryId: string) {
+  return deps.db.transaction().execute(async (trx) => {
+    const deliveries = deliveriesRepository(trx);
+    const dead = await deliveries.lockDead(subscriptionId, deliveryId);
+    const now = new Date(deps.clock.now());
+    const row = dead && (await deliveries.revive(subscriptionId, deliveryId, now));
+    if (!dead || !row) throw new AppError('NOT_FOUND', `No dead delivery ${deliveryId}`);
+    await deps.audit.record(trx, act, {
+      action: 'webhook.delivery_retry',
+      target: { type: 'webhook_delivery', id: deliveryId },
+      before: deliveryView(dead),
+      after: deliveryView(row),
+    });
+    return deliveryView(row);
+  });
+}
+
+/** What ops do: subscribe partners, stop them, read a delivery log, send a dead delivery again. */
+export function webhookAdmin(deps: AdminDeps) {
+  const { clock, audit } = deps;
+  const target = (id: string) => ({ type: 'webhook', id });
   return {
     async create(
-      by: Principal,
+      act: AuditAct,
       input: { partner_name: string; url: string; events: string[]; store_id?: string | undefined },
     ) {
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-      const row = await subscriptions.insert({
-        id: uuidv7(),
-        partner_name: input.partner_name,
-        url: input.url,
-        secret,
-        events: input.events,
-        store_id: input.store_id ?? null,
-        active: true,
-        created_by: by.id,
-        created_at: new Date(clock.now()),
+      const row = await deps.db.transaction().execute(async (trx) => {
+        const made = await subscriptionsRepository(trx).insert({
+          id: uuidv7(),
+          partner_name: input.partner_name,
+          url: input.url,
+          secret,
+          events: input.events,
+          store_id: input.store_id ?? null,
+          active: true,
+          created_by: act.by.id,
+          created_at: new Date(clock.now()),
+        });
+        // The log keeps the subscription as listed: never its secret.
+        const after = subscriptionView(made);
+        await audit.record(trx, act, {
+          action: 'webhook.subscribe',
+          target: target(made.id),
+          before: null,
+          after,
+        });
+        return made;
       });
       deps.changed();
       // The only time the secret is shown.
@@ -79,15 +111,20 @@ export function webhookAdmin(deps: {
     /** A page of subscriptions, newest first. */
     async list(q: { cursor?: string | undefined; limit: number }) {
       const after = q.cursor ? SUBSCRIPTIONS_CURSOR.decode(q.cursor) : undefined;
-      const rows = await subscriptions.newestFirst(q.limit + 1, after);
+      const rows = await subscriptionsRepository(deps.db).newestFirst(q.limit + 1, after);
       return pageFrom(rows, q.limit, subscriptionView, (r) =>
         SUBSCRIPTIONS_CURSOR.encode(r.created_at, r.id),
       );
     },
 
-    async disable(id: string) {
-      if (!(await subscriptions.disable(id)))
-        throw new AppError('NOT_FOUND', `No active webhook ${id}`);
+    async disable(act: AuditAct, id: string) {
+      await deps.db.transaction().execute(async (trx) => {
+        const row = await subscriptionsRepository(trx).disable(id);
+        if (!row) throw new AppError('NOT_FOUND', `No active webhook ${id}`);
+        const after = subscriptionView(row);
+        const before = { ...after, active: true };
+        await audit.record(trx, act, { action: 'webhook.stop', target: target(id), before, after });
+      });
       deps.changed();
     },
 
@@ -97,17 +134,13 @@ export function webhookAdmin(deps: {
       q: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
     ) {
       const after = q.cursor ? DELIVERIES_CURSOR.decode(q.cursor) : undefined;
-      const rows = await deliveries.log(id, q.status, q.limit + 1, after);
+      const rows = await deliveriesRepository(deps.db).log(id, q.status, q.limit + 1, after);
       return pageFrom(rows, q.limit, deliveryView, (r) =>
         DELIVERIES_CURSOR.encode(r.created_at, r.id),
       );
     },
 
-    /** A dead delivery sent again: due now, its attempts counted from zero. */
-    async retry(subscriptionId: string, deliveryId: string) {
-      const row = await deliveries.revive(subscriptionId, deliveryId, new Date(clock.now()));
-      if (!row) throw new AppError('NOT_FOUND', `No dead delivery ${deliveryId}`);
-      return deliveryView(row);
-    },
+    retry: (act: AuditAct, subscriptionId: string, deliveryId: string) =>
+      retryDelivery(deps, act, subscriptionId, deliveryId),
   };
 }

@@ -95,17 +95,15 @@ export function subscriptionsRepository(db: Db) {
     insert: (s: Subscription) =>
       q.insertInto('webhook_subscriptions').values(s).returningAll().executeTakeFirstOrThrow(),
 
-    /** Whether an active subscription was there to disable. */
-    async disable(id: string): Promise<boolean> {
-      const r = await q
+    /** The subscription disabled; undefined when no active one was there to disable. */
+    disable: (id: string) =>
+      q
         .updateTable('webhook_subscriptions')
         .set({ active: false })
         .where('id', '=', id)
         .where('active', '=', true)
-        .returning('id')
-        .executeTakeFirst();
-      return r !== undefined;
-    },
+        .returningAll()
+        .executeTakeFirst(),
   };
 }
 
@@ -138,6 +136,17 @@ export function deliveriesRepository(db: Db) {
     },
 
     /** A dead delivery of this subscription made due again, as the log shows it; undefined when none. */
+    /** A dead delivery of the subscription, locked until the transaction ends (`db`: a transaction). */
+    lockDead: (subscriptionId: string, deliveryId: string) =>
+      q
+        .selectFrom('webhook_deliveries')
+        .select(LOGGED)
+        .where('id', '=', deliveryId)
+        .where('subscription_id', '=', subscriptionId)
+        .where('status', '=', 'dead')
+        .forUpdate()
+        .executeTakeFirst(),
+
     revive: (subscriptionId: string, deliveryId: string, now: Date) =>
       q
         .updateTable('webhook_deliveries')

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { callerOf } from '../../platform/http/auth-hook.ts';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import { empty, ok, problems, ref } from '../../platform/http/contract.ts';
 import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
@@ -40,13 +40,13 @@ function subscriptionRoutes(
   app.post(
     '/v1/ops/webhooks',
     {
-      config: { auth: ['ops'] },
+      config: { auth: ['ops'], opsLevel: 'admin' },
       schema: {
         tags,
         summary:
           "Subscribe a partner's URL to order and delivery events; the signing secret is shown once",
         description:
-          'Each POST carries `Lastmile-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Non-2xx answers are retried with exponential backoff, then kept as dead.',
+          'Each POST carries `Lastmile-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Non-2xx answers are retried with exponential backoff, then kept as dead. Written to the audit log (`webhook.subscribe`, never the secret) with the reason.',
         body: Strict({
           partner_name: Type.String({ minLength: 1, maxLength: 120 }),
           url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
@@ -55,6 +55,7 @@ function subscriptionRoutes(
             maxItems: 50,
           }),
           store_id: Type.Optional(Uuid),
+          reason: AuditReason,
         }),
         response: {
           201: ok(ref(NewWebhookSubscription), 'Subscribed; keep the secret'),
@@ -64,9 +65,10 @@ function subscriptionRoutes(
       },
     },
     async (req, reply) => {
-      if (req.body.store_id) await storeMustExist(req.body.store_id);
+      const { reason, ...input } = req.body;
+      if (input.store_id) await storeMustExist(input.store_id);
       reply.code(201);
-      return webhooks.create(callerOf(req), req.body);
+      return webhooks.create(auditActOf(req, reason), input);
     },
   );
   app.get(
@@ -85,16 +87,18 @@ function subscriptionRoutes(
   app.delete(
     '/v1/ops/webhooks/:id',
     {
-      config: { auth: ['ops'] },
+      config: { auth: ['ops'], opsLevel: 'admin' },
       schema: {
         tags,
         summary: 'Stop a subscription',
+        description: 'Written to the audit log (`webhook.stop`) with the reason.',
         params: Strict({ id: Uuid }),
+        body: Strict({ reason: AuditReason }),
         response: { 204: empty('Stopped') },
       },
     },
     async (req, reply) => {
-      await webhooks.disable(req.params.id);
+      await webhooks.disable(auditActOf(req, req.body.reason), req.params.id);
       return reply.code(204).send();
     },
   );
@@ -129,10 +133,13 @@ function deliveryRoutes(scope: FastifyInstance, webhooks: WebhooksService): void
       schema: {
         tags,
         summary: 'Send a dead delivery again',
+        description: 'Written to the audit log (`webhook.delivery_retry`) with the reason.',
         params: Strict({ id: Uuid, deliveryId: Uuid }),
+        body: Strict({ reason: AuditReason }),
         response: { 200: ok(ref(WebhookDelivery), 'Due again at once (pending)') },
       },
     },
-    async (req) => webhooks.retry(req.params.id, req.params.deliveryId),
+    async (req) =>
+      webhooks.retry(auditActOf(req, req.body.reason), req.params.id, req.params.deliveryId),
   );
 }

@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
@@ -165,13 +166,14 @@ export function webhooksService(deps: {
   clock: Clock;
   logger: Logger;
   settings: WebhookSettings;
+  audit: AuditLog;
   fetch?: typeof fetch;
 }) {
   const { clock } = deps;
   const matcher = subscriptionMatcher(deps.db, clock);
   const sender = deliverySender(deps);
   return {
-    ...webhookAdmin({ db: deps.db, clock, changed: matcher.forget }),
+    ...webhookAdmin({ db: deps.db, clock, audit: deps.audit, changed: matcher.forget }),
 
     /** Whether any subscription wants this event (from the cached list: no query). */
     wanted: async (event: DomainEvent) => (await matcher.matching(event)).length > 0,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { verifyWebhook } from '../../platform/http/webhook-signature.ts';
 
 interface Received {
@@ -38,6 +39,7 @@ async function receiver(answer: (n: number) => number | 'hang') {
 
 let t: TestPlatform;
 let ops: string;
+let agent: string;
 let customer: string;
 const servers: Array<{ close: () => Promise<void> }> = [];
 beforeAll(async () => {
@@ -49,6 +51,7 @@ beforeAll(async () => {
     },
   });
   ops = await t.tokenFor('ops');
+  agent = await t.tokenFor('ops', 1);
   customer = await t.tokenFor('customer');
 });
 afterAll(async () => {
@@ -61,7 +64,13 @@ async function subscribe(url: string, events: string[], storeId?: string) {
     method: 'POST',
     url: '/v1/ops/webhooks',
     token: ops,
-    payload: { partner_name: 'Partner', url, events, ...(storeId ? { store_id: storeId } : {}) },
+    payload: {
+      partner_name: 'Partner',
+      url,
+      events,
+      reason: 'partner onboarding',
+      ...(storeId ? { store_id: storeId } : {}),
+    },
   });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; secret: string };
@@ -124,7 +133,7 @@ describe('partner webhooks', () => {
     expect(new Set(r.got.map((g) => g.headers['lastmile-event-id'])).size).toBe(1);
   });
 
-  it('keeps a delivery as dead after the last attempt, and ops can send it again', async () => {
+  it('keeps a delivery as dead after the last attempt, and an ops agent can send it again', async () => {
     const shop = await openShop(t, { stock: [10] });
     let fail = true;
     const r = await receiver(() => (fail ? 503 : 200));
@@ -141,17 +150,70 @@ describe('partner webhooks', () => {
     );
     expect(dead.attempts).toBe(3);
     fail = false;
-    const retry = await t.request({
-      method: 'POST',
-      url: `/v1/ops/webhooks/${sub.id}/deliveries/${dead.id}/retry`,
-      token: ops,
-    });
-    expect(retry.statusCode).toBe(200);
+    const retry = () =>
+      t.request({
+        method: 'POST',
+        url: `/v1/ops/webhooks/${sub.id}/deliveries/${dead.id}/retry`,
+        token: agent,
+        headers: { 'idempotency-key': `retry-${dead.id}` },
+        payload: { reason: 'the partner is back' },
+      });
+    expect((await retry()).statusCode).toBe(200);
+    // Repeated with its key: the stored answer, and still one row in the audit log.
+    const again = await retry();
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     await waitFor(
       async () => (await log(sub.id)).find((d) => d.id === dead.id)?.status === 'delivered',
       15_000,
       'delivered on retry',
     );
+    const audit = await auditEntries(t, agent, `target_id=${dead.id}`);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: 'webhook.delivery_retry',
+      actor: { email: 'agent@demo.lastmile.dev', role: 'ops', level: 'agent' },
+      target: { type: 'webhook_delivery', id: dead.id },
+      reason: 'the partner is back',
+      before: { status: 'dead', attempts: 3 },
+      after: { status: 'pending', attempts: 0 },
+      idempotency_key: `retry-${dead.id}`,
+    });
+  });
+
+  it('leaves subscribing and stopping to an ops admin, each in the audit log without the secret', async () => {
+    const payload = {
+      partner_name: 'Levels',
+      url: 'https://example.com/levels',
+      events: ['orders.*'],
+      reason: 'partner onboarding',
+    };
+    const refused = await t.request({
+      method: 'POST',
+      url: '/v1/ops/webhooks',
+      token: agent,
+      payload,
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'OPS_ADMIN_REQUIRED' });
+    const sub = await subscribe(payload.url, payload.events);
+    const stop = (token: string) =>
+      t.request({
+        method: 'DELETE',
+        url: `/v1/ops/webhooks/${sub.id}`,
+        token,
+        payload: { reason: 'partner left' },
+      });
+    expect((await stop(agent)).json()).toMatchObject({ code: 'OPS_ADMIN_REQUIRED' });
+    expect((await stop(ops)).statusCode).toBe(204);
+    const audit = await auditEntries(t, agent, `target_type=webhook&target_id=${sub.id}`);
+    expect(audit.map((a) => [a.action, a.reason, a.actor.level])).toEqual([
+      ['webhook.stop', 'partner left', 'admin'],
+      ['webhook.subscribe', 'partner onboarding', 'admin'],
+    ]);
+    expect(audit[0]).toMatchObject({ before: { active: true }, after: { active: false } });
+    expect(audit[1]).toMatchObject({ before: null, after: { id: sub.id, url: payload.url } });
+    expect(JSON.stringify(audit)).not.toContain(sub.secret);
   });
 
   it("a hanging partner does not hold up the others; other stores' events are not sent", async () => {
@@ -179,8 +241,14 @@ describe('partner webhooks', () => {
     for (let i = 0; i < 3; i++)
       made.push((await subscribe(`https://example.com/p${i}`, ['orders.*'])).id);
     expect(
-      (await t.request({ method: 'DELETE', url: `/v1/ops/webhooks/${made[0]}`, token: ops }))
-        .statusCode,
+      (
+        await t.request({
+          method: 'DELETE',
+          url: `/v1/ops/webhooks/${made[0]}`,
+          token: ops,
+          payload: { reason: 'partner left' },
+        })
+      ).statusCode,
     ).toBe(204);
     const seen: Array<{ id: string; active: boolean }> = [];
     let cursor: string | null = null;
@@ -202,11 +270,19 @@ describe('partner webhooks', () => {
   });
 
   it('refuses bad subscriptions and non-ops callers', async () => {
+    const reason = 'partner onboarding';
     for (const payload of [
-      { partner_name: 'P', url: 'ftp://example.com/x', events: ['orders.*'] },
-      { partner_name: 'P', url: 'https://example.com/x', events: ['payments.*'] },
-      { partner_name: 'P', url: 'https://example.com/x', events: [] },
-      { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'], secret: 'mine' },
+      { partner_name: 'P', url: 'ftp://example.com/x', events: ['orders.*'], reason },
+      { partner_name: 'P', url: 'https://example.com/x', events: ['payments.*'], reason },
+      { partner_name: 'P', url: 'https://example.com/x', events: [], reason },
+      {
+        partner_name: 'P',
+        url: 'https://example.com/x',
+        events: ['orders.*'],
+        secret: 'm',
+        reason,
+      },
+      { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'] },
     ]) {
       expect(
         (await t.request({ method: 'POST', url: '/v1/ops/webhooks', token: ops, payload }))
@@ -219,7 +295,12 @@ describe('partner webhooks', () => {
           method: 'POST',
           url: '/v1/ops/webhooks',
           token: customer,
-          payload: { partner_name: 'P', url: 'https://example.com/x', events: ['orders.*'] },
+          payload: {
+            partner_name: 'P',
+            url: 'https://example.com/x',
+            events: ['orders.*'],
+            reason,
+          },
         })
       ).statusCode,
     ).toBe(403);
@@ -236,6 +317,7 @@ describe('partner webhooks', () => {
         url: 'https://example.com/x',
         events: ['orders.*'],
         store_id: nobody,
+        reason: 'partner onboarding',
       },
     });
     expect(res.statusCode).toBe(404);

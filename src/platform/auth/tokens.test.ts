@@ -24,6 +24,39 @@ describe('access tokens', () => {
     expect(await tokens.verify(token)).toEqual(first);
   });
 
+  it("carries an ops account's level and email; an ops token without a known level is an agent's", async () => {
+    const tokens = createTokenIssuer(SECRET, 60);
+    const admin = await tokens.issue({
+      userId: 'u1',
+      role: 'ops',
+      opsLevel: 'admin',
+      email: 'a@example.com',
+    });
+    expect(await tokens.verify(admin.token)).toMatchObject({
+      role: 'ops',
+      opsLevel: 'admin',
+      email: 'a@example.com',
+    });
+    const bare = await tokens.issue({ userId: 'u2', role: 'ops' });
+    expect(await tokens.verify(bare.token)).toMatchObject({ opsLevel: 'agent' });
+    const key = new TextEncoder().encode(SECRET);
+    const signed = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(SECRET) })
+        .setSubject('u3')
+        .setIssuer('lastmile')
+        .setAudience('lastmile-api')
+        .setIssuedAt()
+        .setExpirationTime('60s')
+        .sign(key);
+    // Tokens issued before levels existed, or naming a level that does not: the least.
+    for (const claims of [{ role: 'ops' }, { role: 'ops', ops_level: 'root' }])
+      expect(await tokens.verify(await signed(claims))).toMatchObject({ opsLevel: 'agent' });
+    // Only ops have a level, whatever a token says.
+    const customer = await tokens.verify(await signed({ role: 'customer', ops_level: 'admin' }));
+    expect(customer.opsLevel).toBeUndefined();
+  });
+
   it('refuses a token signed with another secret or altered', async () => {
     const other = createTokenIssuer(`${SECRET}-other`, 60);
     const tokens = createTokenIssuer(SECRET, 60);

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import { createCache } from '../cache/cache.ts';
 import { AppError } from '../errors.ts';
-import { type Principal, USER_ROLES, type UserRole } from './principal.ts';
+import {
+  OPS_LEVELS,
+  type OpsLevel,
+  type Principal,
+  USER_ROLES,
+  type UserRole,
+} from './principal.ts';
 
 const ISSUER = 'lastmile';
 const AUDIENCE = 'lastmile-api';
@@ -13,6 +19,9 @@ export interface TokenIssuer {
     role: UserRole;
     storeId?: string | null;
     driverId?: string | null;
+    /** For ops: their level and email, carried so checks and the audit log need no lookup. */
+    opsLevel?: OpsLevel | null;
+    email?: string | null;
   }): Promise<{
     token: string;
     expiresIn: number;
@@ -72,11 +81,12 @@ export function createTokenIssuer(
     expiresAt: (v) => v.expMs,
   });
   return {
-    async issue({ userId, role, storeId, driverId }) {
+    async issue({ userId, role, storeId, driverId, opsLevel, email }) {
       const token = await new SignJWT({
         role,
         ...(storeId ? { store_id: storeId } : {}),
         ...(driverId ? { driver_id: driverId } : {}),
+        ...(role === 'ops' ? { ops_level: opsLevel ?? 'agent', ...(email ? { email } : {}) } : {}),
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: currentKid })
         .setSubject(userId)
@@ -90,6 +100,15 @@ export function createTokenIssuer(
     async verify(token) {
       return (await verified.get(token, () => verifyToken(token, keys, ttlS))).principal;
     },
+  };
+}
+
+/** An ops token's level (one without a known level is an agent's: the least) and email. */
+function opsClaims(payload: Record<string, unknown>): Pick<Principal, 'opsLevel' | 'email'> {
+  const level = payload.ops_level;
+  return {
+    opsLevel: OPS_LEVELS.includes(level as OpsLevel) ? (level as OpsLevel) : 'agent',
+    email: typeof payload.email === 'string' ? payload.email : undefined,
   };
 }
 
@@ -124,6 +143,7 @@ async function verifyToken(
       role: role as UserRole,
       storeId: typeof payload.store_id === 'string' ? payload.store_id : undefined,
       driverId: typeof payload.driver_id === 'string' ? payload.driver_id : undefined,
+      ...(role === 'ops' ? opsClaims(payload) : {}),
     };
     return { principal, expMs: exp * 1000 };
   } catch (err) {

@@ -57,6 +57,16 @@ export function listDeadLetterRows(
   return query.orderBy('id', 'desc').limit(q.limit).execute();
 }
 
+/** One dead letter, locked until the transaction ends (`trx`); undefined when there is none. */
+export function lockDeadLetter(trx: Db, id: number): Promise<DeadLetterRow | undefined> {
+  return deadLetters(trx)
+    .selectFrom('dead_letters')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 /** Marks a dead letter for replay unless it was replayed already; undefined when there is none. */
 export function markReplayRequested(db: Db, id: number): Promise<DeadLetterRow | undefined> {
   return deadLetters(db)

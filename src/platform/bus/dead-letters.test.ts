@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEntries } from '../../../test/support/audit.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { allModules } from '../../modules/index.ts';
 import { SupportEventDefs } from '../../modules/support/index.ts';
@@ -71,12 +72,30 @@ describe('dead letters', () => {
     expect(asCustomer.statusCode).toBe(403);
 
     broken = false;
-    const replay = await t.request({
-      method: 'POST',
-      url: `/v1/ops/dead-letters/${listed.id}/replay`,
-      token: ops,
-    });
-    expect(replay.statusCode).toBe(202);
+    // An ops agent replays; repeated with its Idempotency-Key, the stored answer.
+    const agent = await t.tokenFor('ops', 1);
+    const replay = () =>
+      t.request({
+        method: 'POST',
+        url: `/v1/ops/dead-letters/${listed.id}/replay`,
+        token: agent,
+        headers: { 'idempotency-key': 'replay-flaky' },
+        payload: { reason: 'the cause is fixed' },
+      });
+    expect((await replay()).statusCode).toBe(202);
+    expect((await replay()).headers['idempotent-replayed']).toBe('true');
+    const audit = await auditEntries(t, ops, 'action=dead_letter.replay');
+    expect(audit).toMatchObject([
+      {
+        actor: { email: 'agent@demo.lastmile.dev', role: 'ops', level: 'agent' },
+        target: { type: 'dead_letter', id: String(listed.id) },
+        reason: 'the cause is fixed',
+        before: { consumer: 'flaky', replay_requested_at: null, replayed_at: null },
+        after: { consumer: 'flaky', replayed_at: null },
+        idempotency_key: 'replay-flaky',
+      },
+    ]);
+    expect(audit[0]?.after).toHaveProperty('replay_requested_at', expect.any(String));
     await waitFor(() => effects.length === 1, 15_000, 'replayed effect');
     const after = await waitFor(
       async () => {
@@ -96,6 +115,7 @@ describe('dead letters', () => {
       method: 'POST',
       url: `/v1/ops/dead-letters/${listed.id}/replay`,
       token: ops,
+      payload: { reason: 'once more' },
     });
     expect(again.statusCode).toBe(404);
     // The other consumers were not disturbed by the broken one.

@@ -7,6 +7,7 @@ import {
   claimReplays,
   type DeadLetterRow,
   listDeadLetterRows,
+  lockDeadLetter,
   markReplayed,
   markReplayFailed,
   markReplayRequested,
@@ -54,10 +55,31 @@ export async function listDeadLetters(
   return pageFrom(rows, q.limit, view, (r) => DEAD_LETTERS_CURSOR.encode(r.id));
 }
 
-/** Marks a dead letter for replay; a worker running its consumer picks it up. */
-export async function requestReplay(db: Db, id: number): Promise<DeadLetterView | null> {
-  const row = await markReplayRequested(db, id);
-  return row ? view(row) : null;
+/** What a replay request changes, for the audit log. */
+const replayState = (v: DeadLetterView) => ({
+  consumer: v.consumer,
+  event_type: v.event_type,
+  replay_requested_at: v.replay_requested_at,
+  replayed_at: v.replayed_at,
+});
+export type ReplayState = ReturnType<typeof replayState>;
+
+/**
+ * Marks a dead letter for replay; a worker running its consumer picks it up. `changed` gets the
+ * state before and after inside the same transaction (the audit log's row commits with it).
+ */
+export async function requestReplay(
+  db: Db,
+  id: number,
+  changed?: (trx: Db, before: ReplayState, after: ReplayState) => Promise<void>,
+): Promise<DeadLetterView | null> {
+  return db.transaction().execute(async (trx) => {
+    const before = await lockDeadLetter(trx, id);
+    const row = before && (await markReplayRequested(trx, id));
+    if (!before || !row) return null;
+    await changed?.(trx, replayState(view(before)), replayState(view(row)));
+    return view(row);
+  });
 }
 
 /** The dead-letter sink of both bus adapters: a row an operator can inspect and replay. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal, RouteAuth } from '../auth/principal.ts';
+import { isOpsAdmin, type Principal, type RouteAuth } from '../auth/principal.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -35,6 +35,9 @@ export function registerAuth(
     if (route.config?.auth === undefined && !route.url.startsWith('/docs')) {
       throw new Error(`route ${route.method} ${route.url} must declare config.auth`);
     }
+    const auth = route.config?.auth;
+    if (route.config?.opsLevel && !(Array.isArray(auth) && auth.includes('ops')))
+      throw new Error(`route ${route.method} ${route.url} names an ops level but not ops`);
   });
   app.addHook('onRequest', async (request) => {
     const auth: RouteAuth = request.routeOptions.config?.auth ?? 'public';
@@ -65,8 +68,23 @@ export function registerAuth(
         `This route is for ${auth.join(', ')}; you are signed in as ${request.principal.role}`,
       );
     }
+    if (request.routeOptions.config?.opsLevel === 'admin')
+      refuseUnlessOpsAdmin(request.principal, 'This route');
     if (route && !socket) throw upgradeRequired();
   });
+}
+
+/**
+ * Refuses an ops caller below the admin level (403 OPS_ADMIN_REQUIRED); callers of other roles
+ * pass. Routes declare it (`config.opsLevel`); a route whose rule depends on the request (a refund
+ * above the limit) calls this itself.
+ */
+export function refuseUnlessOpsAdmin(p: Principal, what: string): void {
+  if (p.role === 'ops' && !isOpsAdmin(p))
+    throw new AppError(
+      'OPS_ADMIN_REQUIRED',
+      `${what} needs an ops admin; you are signed in as an ops ${p.opsLevel ?? 'agent'}`,
+    );
 }
 
 async function authenticate(

@@ -81,7 +81,7 @@ function sharedProblems(route: RouteOptions, schema: Schema): Record<number, Err
   };
   if (auth && auth !== 'public') {
     out[401] = ['UNAUTHENTICATED'];
-    out[403] = ['FORBIDDEN'];
+    out[403] = route.config?.opsLevel ? ['FORBIDDEN', 'OPS_ADMIN_REQUIRED'] : ['FORBIDDEN'];
   }
   if (schema.params) out[404] = ['NOT_FOUND'];
   if (route.websocket) out[426] = ['UPGRADE_REQUIRED'];

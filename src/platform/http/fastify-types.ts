@@ -6,6 +6,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; required on every route. */
     auth?: RouteAuth;
+    /**
+     * `admin`: an ops caller must be an ops admin (an agent gets 403 OPS_ADMIN_REQUIRED); the other
+     * roles the route allows are not affected. Only on routes whose `auth` lists `ops`.
+     */
+    opsLevel?: 'admin';
     /** A WebSocket route's name, required on every one; a ticket may be bound to it. */
     socket?: string;
     /** Idempotency-Key handling on a mutating route; default `optional`. */

@@ -92,7 +92,7 @@ describe('HTTP platform', () => {
       method: 'POST',
       url: '/v1/partners/api-keys',
       token: customer,
-      payload: { partner_name: 'x' },
+      payload: { partner_name: 'x', reason: 'wrong role' },
     });
     expect(wrongRole.statusCode).toBe(403);
     expect(problem(wrongRole).code).toBe('FORBIDDEN');

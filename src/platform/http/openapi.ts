@@ -5,7 +5,7 @@ import './fastify-types.ts';
 
 /**
  * The OpenAPI document of every route registered after it; a route's `config.auth` becomes its
- * security requirement and the roles allowed.
+ * security requirement and the roles allowed, its `config.opsLevel` the extension `x-ops-level`.
  */
 export async function registerOpenApi(
   app: FastifyInstance,
@@ -43,6 +43,12 @@ export async function registerOpenApi(
       if (route.websocket) documentSocket(out);
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
+        const level = route.config?.opsLevel;
+        if (level) {
+          out['x-ops-level'] = level;
+          out.description = `${(out.description as string) ?? ''}\n\n${OPS_ADMIN_NOTE}`.trim();
+        }
+        // Last: readers take the roles from the document's final line.
         if (Array.isArray(auth))
           out.description =
             `${(out.description as string) ?? ''}\n\nRoles: ${auth.join(', ')}`.trim();
@@ -55,6 +61,9 @@ export async function registerOpenApi(
       ) as never,
   });
 }
+
+const OPS_ADMIN_NOTE =
+  'Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.';
 
 const TICKET = {
   type: 'string',

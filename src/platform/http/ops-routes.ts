@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { auditFor } from '../audit/audit-log.ts';
 import { listDeadLetters, requestReplay } from '../bus/dead-letters.ts';
 import type { PlatformContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { AuditReason, auditActOf } from './audit-act.ts';
 import { component, ok, pageOf, ref } from './contract.ts';
 import { CursorParam } from './page-cursor.ts';
 import { Strict, typed } from './typed.ts';
@@ -50,6 +52,7 @@ export const opsSchemas = [DeadLetter];
 /** Operator endpoints of the platform itself: events that consumers gave up on. */
 export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): Promise<void> {
   const app = typed(scope);
+  const audit = auditFor(ctx);
   app.get(
     '/v1/ops/dead-letters',
     {
@@ -75,15 +78,21 @@ export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): P
       schema: {
         tags: ['ops'],
         summary: 'Hand a dead letter back to its consumer (after fixing the cause)',
+        description: 'Written to the audit log (`dead_letter.replay`) with the reason.',
         // Bounded: a larger number is no bigserial id, and Postgres would refuse it as out of range (500).
         params: Strict({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+        body: Strict({ reason: AuditReason }),
         response: {
           202: ok(ref(DeadLetter), 'Marked for replay; a worker running its consumer takes it'),
         },
       },
     },
     async (req, reply) => {
-      const row = await requestReplay(ctx.db, req.params.id);
+      const act = auditActOf(req, req.body.reason);
+      const target = { type: 'dead_letter', id: String(req.params.id) };
+      const row = await requestReplay(ctx.db, req.params.id, (trx, before, after) =>
+        audit.record(trx, act, { action: 'dead_letter.replay', target, before, after }),
+      );
       if (!row)
         throw new AppError('NOT_FOUND', `No dead letter ${req.params.id} waiting for replay`);
       reply.code(202);
