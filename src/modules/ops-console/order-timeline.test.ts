@@ -194,6 +194,7 @@ describe('GET /v1/ops/orders/{id}/timeline', () => {
       url: partner.url,
       events: ['orders.*'],
       store_id: shop.storeId,
+      reason: 'partner onboarding',
     });
     expect(hook.statusCode).toBe(201);
     const id = await paidAfterDecline(shop);
