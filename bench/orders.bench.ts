@@ -1,8 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
-import { createLastmileClient, unwrap } from '../src/client/index.ts';
+import { seedDemo } from '../src/cli/demo-seed.ts';
 import { allModules } from '../src/modules/index.ts';
 import { inventoryFor } from '../src/modules/inventory/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
@@ -10,6 +9,7 @@ import type { RoleName } from '../src/platform/config.ts';
 import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
 import { cpuSince, cpuTotals, type CpuTotals } from './cpu-procs.ts';
 import { alternate, median, round, runWorker } from './load.ts';
+import { openShop } from './orders-shop.ts';
 import { startTextbookCheckout } from './orders-textbook.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark } from './result.ts';
 
@@ -18,10 +18,6 @@ const SCALE = {
   quick: { connections: 32, duration_s: 4, products: 200, runs: 3 },
   full: { connections: 48, duration_s: 15, products: 2000, runs: 3 },
 };
-const ALWAYS = Object.fromEntries(
-  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-);
-
 // Every statement any pool sends (ours, Kysely's, the workflow engine's) goes through
 // pg.Client#query: counting there gives statements per order without pg_stat_statements.
 let statements = 0;
@@ -133,43 +129,6 @@ async function run(quick: boolean): Promise<BenchFigures> {
   }
 }
 
-/** The demo customers signed in, and a store with `count` products, through the API as ops. */
-async function openShop(base: string, count: number) {
-  const api = createLastmileClient({ baseUrl: base, token: await token(base, 'ops') });
-  const customers = await Promise.all(
-    DEMO_USERS.filter((u) => u.role === 'customer').map((u) => signIn(base, u.email)),
-  );
-  await unwrap(
-    api.PUT('/v1/categories/{id}', {
-      params: { path: { id: 'bench' } },
-      body: { name: 'Benchmark goods' },
-    }),
-  );
-  const store = await unwrap(
-    api.POST('/v1/stores', {
-      body: {
-        name: `Bench store ${uuidv7().slice(-6)}`,
-        lat: 52.52,
-        lng: 13.405,
-        zone: { radius_m: 5000 },
-        opening_hours: ALWAYS,
-      },
-    }),
-  );
-  const products: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const body = {
-      sku: `B-${store.id.slice(-8)}-${i}`,
-      name: `Bench item ${i}`,
-      category_id: 'bench',
-      price_minor: 199 + i,
-      currency: 'EUR',
-    };
-    products.push((await unwrap(api.POST('/v1/products', { body }))).id);
-  }
-  return { customers, store, products };
-}
-
 /**
  * A 2 s warm-up of each, then `s.runs` runs of ours and of the textbook checkout alternating, the
  * same load each time; each run with the statements sent while it ran.
@@ -278,16 +237,6 @@ function figuresOf(s: Scale, runs: Runs, apiOnly: Runs): BenchFigures {
 }
 
 const round2 = (n: number) => round(n, 2);
-const token = (base: string, role: string) =>
-  signIn(base, (DEMO_USERS.find((u) => u.role === role) as { email: string }).email);
-async function signIn(base: string, email: string): Promise<string> {
-  const api = createLastmileClient({ baseUrl: base });
-  const session = await unwrap(
-    api.POST('/v1/auth/token', { body: { email, password: DEMO_PASSWORD } }),
-  );
-  return session.access_token;
-}
-
 export const ordersBench: Benchmark = {
   name: 'orders',
   description:
