@@ -7,6 +7,7 @@ export const WEB_APPS = [
   { name: 'customer', login: DEMO_USERS[0].email },
   { name: 'driver', login: DEMO_USERS[2].email },
   { name: 'store', login: DEMO_USERS[4].email },
+  { name: 'ops', login: DEMO_USERS[5].email },
 ] as const;
 
 /** What `lastmile start` prints once it serves: where things are and how to sign in. */

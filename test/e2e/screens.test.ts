@@ -14,7 +14,7 @@ import {
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { walkScreens } from '../support/screens.ts';
 
-// Every main screen of the three apps, walked through one whole order (test/support/screens.ts):
+// Every main screen of the four apps, walked through one whole order (test/support/screens.ts):
 // no serious or critical accessibility violation (axe-core) on any of them, and no layout jump
 // while live data arrives (the customer's order page as its statuses stream in, the store's
 // queue as an order arrives, the driver's shift screen as an offer comes). Then a customer who
@@ -41,6 +41,10 @@ const SCREENS = [
   'store order',
   'store stock',
   'store settings',
+  'ops signin',
+  'ops orders',
+  'ops timeline',
+  'ops audit',
 ];
 
 let t: TestPlatform;
@@ -78,7 +82,7 @@ async function tabTo(page: Page, target: Locator, back = false): Promise<void> {
   throw new Error(`the keyboard never reached ${String(target)}`);
 }
 
-describe('the main screens of the three apps', () => {
+describe('the main screens of the four apps', () => {
   it('have no serious accessibility violation and keep still while live data arrives', async () => {
     const checked: string[] = [];
     const violations: string[] = [];

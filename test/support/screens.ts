@@ -5,12 +5,12 @@ import { apiCall, localContext, newPage, type PageWatch } from './browser.ts';
 import { deliverToAddressNear, driverSteps, north, phoneAt, type Point } from './browser-flows.ts';
 import { waitFor } from './wait.ts';
 
-// One whole order through the three apps that stops at each app's main screens once they show
+// One whole order through the apps that stops at each app's main screens once they show
 // what they are for. The browser suite checks each screen there (accessibility, layout shift
 // while live data arrives); `npm run screenshots` photographs them. Customer and driver are
-// phone-sized, the store a desk's screen.
+// phone-sized, the store and the ops console on a desk's screen.
 
-export type AppName = 'customer' | 'driver' | 'store';
+export type AppName = 'customer' | 'driver' | 'store' | 'ops';
 
 export interface ScreenVisitor {
   /** A screen shows what it is for (its data loaded): check it, photograph it. */
@@ -69,6 +69,8 @@ interface Walk {
   customer: Page;
   driver: Page;
   store: Page;
+  ops: Page;
+  opsToken: string;
   storeAt: Point;
   door: Point;
   steps: ReturnType<typeof driverSteps>;
@@ -137,7 +139,7 @@ async function driverTakesOffer(w: Walk, offerSettled: () => Promise<void>): Pro
   await w.v.screen('driver', 'trip', page);
 }
 
-async function walkOrder(w: Walk): Promise<void> {
+async function walkOrder(w: Walk): Promise<string> {
   await signInThrough(w.v, 'store', w.store, w.base);
   await w.store.getByText('No open orders').waitFor({ timeout: 10_000 });
 
@@ -168,6 +170,7 @@ async function walkOrder(w: Walk): Promise<void> {
   await w.steps.handOver(await w.customer.getByTestId('order-pin').innerText());
   await statusIs(status, 'delivered');
   await orderSettled();
+  return orderId;
 }
 
 /** The screens that list what happened: the customer's orders, the driver's day, the store's. */
@@ -188,7 +191,31 @@ async function walkAfter(w: Walk): Promise<void> {
   await w.v.screen('store', 'settings', w.store);
 }
 
-/** Walks every main screen of the three apps, calling `v` at each. */
+/** Ops refunds part of the order, then finds it in the console, reads its timeline and the log. */
+async function opsLooks(w: Walk, orderId: string): Promise<void> {
+  const reason = 'Customer reported a crushed egg box';
+  const refund = await apiCall(w.base, 'POST', `/v1/orders/${orderId}/refunds`, w.opsToken, {
+    amount_minor: 150,
+    reason,
+  });
+  if (refund.status !== 201) throw new Error(`refund: ${refund.status}`);
+  const page = w.ops;
+  await signInThrough(w.v, 'ops', page, w.base);
+  await page.getByTestId('orders').locator('tbody tr').first().waitFor();
+  await page.getByLabel('Order id or its first characters').fill(orderId.slice(0, 8));
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator(`tr[data-order-id="${orderId}"]`).waitFor();
+  await w.v.screen('ops', 'orders', page);
+  await page.getByRole('link', { name: `Timeline of order ${orderId}` }).click();
+  await page.getByTestId('timeline').locator('li[data-kind^="refund."]').first().waitFor();
+  await page.getByTestId('order-summary').waitFor();
+  await w.v.screen('ops', 'timeline', page);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByTestId('audit').getByText(reason).first().waitFor();
+  await w.v.screen('ops', 'audit', page);
+}
+
+/** Walks every main screen of the four apps, calling `v` at each. */
 export async function walkScreens(s: WalkSetup, v: ScreenVisitor): Promise<void> {
   const ops = await demoToken(s.base, 'ops');
   const shop = await apiCall(s.base, 'GET', `/v1/stores/${DEMO_STORE_ID}`, ops);
@@ -206,6 +233,7 @@ export async function walkScreens(s: WalkSetup, v: ScreenVisitor): Promise<void>
       permissions: ['geolocation'],
       geolocation: phoneAt(north(storeAt, -1.5)),
     });
+    const opsApp = await open({ viewport: { width: 1440, height: 900 } });
     const steps = driverSteps({
       base: s.base,
       context: driver.context,
@@ -219,12 +247,15 @@ export async function walkScreens(s: WalkSetup, v: ScreenVisitor): Promise<void>
       customer: customer.page,
       driver: driver.page,
       store: store.page,
+      ops: opsApp.page,
+      opsToken: ops,
       storeAt,
       door: north(storeAt, 6),
       steps,
     };
-    await walkOrder(w);
+    const orderId = await walkOrder(w);
     await walkAfter(w);
+    await opsLooks(w, orderId);
   } finally {
     for (const c of contexts) await c.close();
   }

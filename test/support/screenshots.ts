@@ -5,9 +5,10 @@ import { launchChromium, pageWatch } from './browser.ts';
 import { walkScreens } from './screens.ts';
 
 // `npm run screenshots`: starts lastmile with the demo city (on a fresh database of DATABASE_URL,
-// or embedded Postgres), walks one whole order through the three apps in Chromium (the walk the
+// or embedded Postgres), walks one whole order through the apps in Chromium (the walk the
 // browser suite checks, test/support/screens.ts) and writes each main screen to
-// docs/screenshots/<app>-<screen>.png: customer and driver phone-sized, the store on a desk.
+// docs/screenshots/<app>-<screen>.png: customer and driver phone-sized, the store and the ops
+// console on a desk.
 
 const OUT = path.resolve('docs', 'screenshots');
 

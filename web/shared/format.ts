@@ -42,3 +42,10 @@ export function weight(g: number, locale: string): string {
     maximumFractionDigits: kg ? 2 : 0,
   }).format(kg ? g / 1000 : g);
 }
+
+/** A date and a time to the second (`6 Dec 2026, 18:40:12`), for logs where order matters. */
+export function dateTimeSeconds(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(
+    new Date(iso),
+  );
+}

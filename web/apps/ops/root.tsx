@@ -1,0 +1,28 @@
+import { Link } from '@tanstack/react-router';
+import { appShell } from '@web/shell.tsx';
+import { app, m, session } from './app.ts';
+
+/** Who is signed in, and at which level (what they may do depends on it). */
+function Who() {
+  const who = session.use();
+  const level = who?.user.ops_level;
+  if (!who || !level) return null;
+  return (
+    <span className="muted" data-testid="signed-in" data-level={level}>
+      {m.signedInAs(who.user.name, m.level[level])}
+    </span>
+  );
+}
+
+/** The way around, once signed in. */
+function Nav() {
+  return (
+    <>
+      <Who />
+      <Link to="/">{m.nav.orders}</Link>
+      <Link to="/audit">{m.nav.audit}</Link>
+    </>
+  );
+}
+
+export const { rootRoute, requireSignIn } = appShell({ app, Nav });
