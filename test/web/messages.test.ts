@@ -3,6 +3,8 @@ import { messages as customer } from '../../web/apps/customer/messages.ts';
 import { de as customerDe } from '../../web/apps/customer/messages.de.ts';
 import { messages as driver } from '../../web/apps/driver/messages.ts';
 import { de as driverDe } from '../../web/apps/driver/messages.de.ts';
+import { messages as ops } from '../../web/apps/ops/messages.ts';
+import { de as opsDe } from '../../web/apps/ops/messages.de.ts';
 import { messages as store } from '../../web/apps/store/messages.ts';
 import { de as storeDe } from '../../web/apps/store/messages.de.ts';
 import { shared } from '../../web/shared/messages.ts';
@@ -17,6 +19,7 @@ const APPS = {
   customer: { en: customer, de: customerDe },
   driver: { en: driver, de: driverDe },
   store: { en: store, de: storeDe },
+  ops: { en: ops, de: opsDe },
 };
 
 /** Words that are the same in German (a name, a loanword), by app and path. */
@@ -28,6 +31,8 @@ const SAME_IN_GERMAN = new Set([
   'driver:shift.status',
   'driver:driverStatus.offline',
   'store:store.status',
+  'ops:orders.status',
+  'ops:signedInAs',
 ]);
 
 type Leaf = { path: string; value: unknown };
