@@ -16,7 +16,7 @@ export const de: Messages = {
       'Die Konsole ist für den Betrieb von lastmile. Melde dich mit einem Betriebskonto an.',
     demo: 'Demo: ops@demo.lastmile.dev (Admin) oder agent@demo.lastmile.dev (Agent), Passwort lastmile-demo',
   },
-  signedInAs: (name: string, lvl: string) => `${name}, ${lvl}`,
+  signedInAs: (name: string, lvl: string) => `Angemeldet: ${name}, ${lvl}`,
   level: { agent: 'Betriebsagent', admin: 'Betriebsadmin' },
   orders: {
     title: 'Bestellungen',

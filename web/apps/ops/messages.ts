@@ -43,7 +43,7 @@ export const messages = {
     wrongRole: 'The console is for lastmile operations; sign in with an ops account.',
     demo: 'Demo: ops@demo.lastmile.dev (admin) or agent@demo.lastmile.dev (agent), password lastmile-demo',
   },
-  signedInAs: (name: string, lvl: string) => `${name}, ${lvl}`,
+  signedInAs: (name: string, lvl: string) => `Signed in: ${name}, ${lvl}`,
   level,
   orders: {
     title: 'Orders',
