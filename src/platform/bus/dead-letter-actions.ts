@@ -28,11 +28,7 @@ export type DeadLetterState = ReturnType<typeof stateOf>;
 type Changed = (trx: Db, before: DeadLetterState, after: DeadLetterState) => Promise<void>;
 
 export type ReplayOutcome =
-  | 'requested'
-  | 'already_requested'
-  | 'already_replayed'
-  | 'discarded'
-  | 'not_found';
+  'requested' | 'already_requested' | 'already_replayed' | 'discarded' | 'not_found';
 export type DiscardOutcome = 'discarded' | 'already_discarded' | 'already_replayed' | 'not_found';
 
 export interface Outcome<O> {

@@ -156,5 +156,9 @@ export function pruneReplayedDeadLetters(db: Db, before: Date, limit: number): P
 
 /** One dead letter, unlocked; undefined when there is none. */
 export function findDeadLetter(db: Db, id: number): Promise<DeadLetterRow | undefined> {
-  return deadLetters(db).selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+  return deadLetters(db)
+    .selectFrom('dead_letters')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

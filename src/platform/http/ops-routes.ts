@@ -13,7 +13,7 @@ import type { PlatformContext } from '../context.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { AuditReason, auditActOf } from './audit-act.ts';
-import { ok, pageOf, ref } from './contract.ts';
+import { ok, pageOf, problems, ref } from './contract.ts';
 import { DeadLetter, DeadLetterDetail, ReplayResults } from './dead-letter-schemas.ts';
 import { CursorParam } from './page-cursor.ts';
 import { Strict, typed } from './typed.ts';
@@ -65,7 +65,7 @@ export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): P
         tags,
         summary: 'A dead letter with the event it holds (payload redacted) and its error',
         params: Strict({ id: LetterId }),
-        response: { 200: ok(ref(DeadLetterDetail), 'The dead letter') },
+        response: { 200: ok(ref(DeadLetterDetail), 'The dead letter'), ...problems('NOT_FOUND') },
       },
     },
     async (req) => {
@@ -103,6 +103,7 @@ function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
         body: Strict({ reason: AuditReason }),
         response: {
           202: ok(ref(DeadLetter), 'Marked for replay; a worker running its consumer takes it'),
+          ...problems('NOT_FOUND', 'CONFLICT'),
         },
       },
     },
@@ -115,7 +116,10 @@ function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
       );
       if (!r.letter) throw new AppError('NOT_FOUND', `No dead letter ${id}`);
       if (r.outcome === 'already_replayed' || r.outcome === 'discarded')
-        throw new AppError('CONFLICT', `Dead letter ${id} was ${r.outcome.replace('already_', '')}`);
+        throw new AppError(
+          'CONFLICT',
+          `Dead letter ${id} was ${r.outcome.replace('already_', '')}`,
+        );
       reply.code(202);
       return r.letter;
     },
@@ -155,7 +159,7 @@ function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
           'Written to the audit log (`dead_letter.discard`) with the reason and the state before and after. Asked again, the same answer and nothing changed; 409 CONFLICT once replayed.',
         params: Strict({ id: LetterId }),
         body: Strict({ reason: AuditReason }),
-        response: { 200: ok(ref(DeadLetter), 'Discarded') },
+        response: { 200: ok(ref(DeadLetter), 'Discarded'), ...problems('NOT_FOUND', 'CONFLICT') },
       },
     },
     async (req) => {
