@@ -36,7 +36,7 @@ interface Letter {
 let t: TestPlatform;
 let ops: string;
 let letters: Letter[];
-const post = (url: string, payload: unknown, key?: string) =>
+const post = (url: string, payload: Record<string, unknown>, key?: string) =>
   t.request({
     method: 'POST',
     url,
