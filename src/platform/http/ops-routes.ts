@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditFor } from '../audit/audit-log.ts';
 import {
   deadLetterDetail,
@@ -75,21 +75,32 @@ export async function opsRoutes(scope: FastifyInstance, ctx: PlatformContext): P
     },
   );
   actionRoutes(scope, ctx);
+  replayManyRoute(scope, ctx);
 }
 
-/** Replay one, replay many, discard: each audited with its reason, each idempotent. */
+type Audited = (
+  req: FastifyRequest,
+  reason: string,
+  action: string,
+  id: number,
+) => (trx: Db, before: DeadLetterState, after: DeadLetterState) => Promise<void>;
+
+/** Writes an action on dead letter `id` to the audit log, inside the action's transaction. */
+function auditedFor(ctx: PlatformContext): Audited {
+  const audit = auditFor(ctx);
+  return (req, reason, action, id) => (trx, before, after) =>
+    audit.record(trx, auditActOf(req, reason), {
+      action,
+      target: { type: 'dead_letter', id: String(id) },
+      before,
+      after,
+    });
+}
+
+/** Replay one, discard: each audited with its reason, each idempotent. */
 function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
   const app = typed(scope);
-  const audit = auditFor(ctx);
-  const audited =
-    (req: Parameters<typeof auditActOf>[0], reason: string, action: string, id: number) =>
-    (trx: Db, before: DeadLetterState, after: DeadLetterState) =>
-      audit.record(trx, auditActOf(req, reason), {
-        action,
-        target: { type: 'dead_letter', id: String(id) },
-        before,
-        after,
-      });
+  const audited = auditedFor(ctx);
   app.post(
     '/v1/ops/dead-letters/:id/replay',
     {
@@ -125,30 +136,6 @@ function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
     },
   );
   app.post(
-    '/v1/ops/dead-letters/replay',
-    {
-      config: { auth: ['ops'] },
-      schema: {
-        tags,
-        summary: 'Hand many dead letters back to their consumers',
-        description:
-          'Each one as `POST /v1/ops/dead-letters/{id}/replay` does it (`dead_letter.replay` in the audit log, with the reason, for each one marked); the answer says what happened to each.',
-        body: Strict({
-          ids: Type.Array(LetterId, { minItems: 1, maxItems: 100 }),
-          reason: AuditReason,
-        }),
-        response: { 202: ok(ref(ReplayResults), 'What happened to each') },
-      },
-    },
-    async (req, reply) => {
-      const done = await requestReplays(ctx.db, req.body.ids, (id) =>
-        audited(req, req.body.reason, 'dead_letter.replay', id),
-      );
-      reply.code(202);
-      return { items: done.map((d) => ({ id: d.id, outcome: d.outcome })) };
-    },
-  );
-  app.post(
     '/v1/ops/dead-letters/:id/discard',
     {
       config: { auth: ['ops'] },
@@ -173,6 +160,36 @@ function actionRoutes(scope: FastifyInstance, ctx: PlatformContext): void {
       if (r.outcome === 'already_replayed')
         throw new AppError('CONFLICT', `Dead letter ${id} was replayed already`);
       return r.letter;
+    },
+  );
+}
+
+/** Replay many: each as the single replay does it, the answer saying what happened to each. */
+function replayManyRoute(scope: FastifyInstance, ctx: PlatformContext): void {
+  const app = typed(scope);
+  const audited = auditedFor(ctx);
+  app.post(
+    '/v1/ops/dead-letters/replay',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags,
+        summary: 'Hand many dead letters back to their consumers',
+        description:
+          'Each one as `POST /v1/ops/dead-letters/{id}/replay` does it (`dead_letter.replay` in the audit log, with the reason, for each one marked); the answer says what happened to each.',
+        body: Strict({
+          ids: Type.Array(LetterId, { minItems: 1, maxItems: 100 }),
+          reason: AuditReason,
+        }),
+        response: { 202: ok(ref(ReplayResults), 'What happened to each') },
+      },
+    },
+    async (req, reply) => {
+      const done = await requestReplays(ctx.db, req.body.ids, (id) =>
+        audited(req, req.body.reason, 'dead_letter.replay', id),
+      );
+      reply.code(202);
+      return { items: done.map((d) => ({ id: d.id, outcome: d.outcome })) };
     },
   );
 }

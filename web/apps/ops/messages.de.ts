@@ -138,6 +138,7 @@ export const de: Messages = {
       replayed: 'Erneut eingespielt: der Empfänger hat es.',
       discarded: 'Verworfen: es wird nie erneut eingespielt.',
     },
+    typeVersion: (type: string, v: number) => `${type}, Version ${v}`,
     eventId: 'Ereignisnummer',
     aggregate: 'Betrifft',
     occurred: 'Geschehen',

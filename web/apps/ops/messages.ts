@@ -167,6 +167,7 @@ export const messages = {
       replayed: 'Replayed: its consumer has it.',
       discarded: 'Discarded: it will never be replayed.',
     },
+    typeVersion: (type: string, v: number) => `${type}, version ${v}`,
     eventId: 'Event id',
     aggregate: 'About',
     occurred: 'Happened',

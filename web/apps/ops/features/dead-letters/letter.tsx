@@ -50,7 +50,7 @@ export function LetterDetail({ id }: { id: number }) {
         <dt>{m.deadLetters.eventId}</dt>
         <dd className="mono">{l.event.id}</dd>
         <dt>{m.deadLetters.event}</dt>
-        <dd className="mono">{`${l.event.type} v${l.event.version}`}</dd>
+        <dd className="mono">{m.deadLetters.typeVersion(l.event.type, l.event.version)}</dd>
         <dt>{m.deadLetters.aggregate}</dt>
         <dd className="mono">{l.event.aggregate_id ?? m.deadLetters.none_}</dd>
         <dt>{m.deadLetters.occurred}</dt>
