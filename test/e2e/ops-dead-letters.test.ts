@@ -97,8 +97,12 @@ beforeAll(async () => {
     20_000,
     'dead letters',
   );
-  // Newest first: in the order the tickets were opened.
-  letters = listed.toReversed();
+  // In the order of the subjects (the consumer may have given up on them in any order).
+  const subjectOf = async (l: Letter) =>
+    (await t.request({ method: 'GET', url: `/v1/ops/dead-letters/${l.id}`, token: ops })).json()
+      .event.payload.subject as string;
+  const named = await Promise.all(listed.map(async (l) => ({ l, s: await subjectOf(l) })));
+  letters = subjects.map((s) => named.find((n) => n.s === s)?.l as Letter);
   broken = false;
   browser = await launchChromium();
   context = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
@@ -132,7 +136,7 @@ describe('dead letters in the ops console', () => {
     await row(page, first.id).waitFor();
     expect(await page.locator('tr[data-letter-id]').count()).toBe(subjects.length);
 
-    await page.getByRole('button', { name: `Dead letter ${first.id}: event and error` }).click();
+    await page.getByRole('button', { name: `Inspect dead letter ${first.id}` }).click();
     const detail = page.getByTestId('letter-detail');
     expect(await detail.getByTestId('payload').innerText()).toContain(subjects[0]);
     expect(await detail.getByTestId('letter-error').innerText()).toContain('downstream is down');
@@ -148,7 +152,7 @@ describe('dead letters in the ops console', () => {
 
   it('discards a dead letter with a reason, which the audit log shows', async () => {
     const second = letters[1] as Letter;
-    await page.getByRole('button', { name: `Dead letter ${second.id}: event and error` }).click();
+    await page.getByRole('button', { name: `Inspect dead letter ${second.id}` }).click();
     const detail = page.getByTestId('letter-detail');
     const reason = `A test ticket ${uuidv7().slice(-6)}`;
     const discard = detail.getByRole('button', { name: 'Discard', exact: true });

@@ -123,7 +123,8 @@ export const de: Messages = {
     details: 'Details',
     selected: 'Ausgewählt',
     select: (id: number) => `Ereignis ${id} auswählen`,
-    inspect: (id: number) => `Ereignis ${id}: Inhalt und Fehler`,
+    inspect: (id: number) => `Ansehen: Ereignis ${id}`,
+    close: (id: number) => `Schließen: Ereignis ${id}`,
     open: 'Ansehen',
     hide: 'Schließen',
     states: {

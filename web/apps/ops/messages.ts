@@ -152,7 +152,8 @@ export const messages = {
     details: 'Details',
     selected: 'Selected',
     select: (id: number) => `Select dead letter ${id}`,
-    inspect: (id: number) => `Dead letter ${id}: event and error`,
+    inspect: (id: number) => `Inspect dead letter ${id}`,
+    close: (id: number) => `Close dead letter ${id}`,
     open: 'Inspect',
     hide: 'Close',
     states: {

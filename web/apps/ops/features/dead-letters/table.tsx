@@ -43,7 +43,7 @@ function Row(p: {
           <button
             type="button"
             aria-expanded={p.open}
-            aria-label={m.deadLetters.inspect(l.id)}
+            aria-label={p.open ? m.deadLetters.close(l.id) : m.deadLetters.inspect(l.id)}
             onClick={p.onToggle}
           >
             {p.open ? m.deadLetters.hide : m.deadLetters.open}
