@@ -163,8 +163,6 @@ export const messages = {
       discarded: 'Discarded',
     },
     settled: {
-      pending: '',
-      requested: '',
       replayed: 'Replayed: its consumer has it.',
       discarded: 'Discarded: it will never be replayed.',
     },
