@@ -45,16 +45,17 @@ export function orderAttentionRepository(db: Db) {
       // the page can be ordered and cut by it; the builder would say the same less readably.
       const rows = await sql<LateOrderRow>`SELECT * FROM (
           SELECT id, store_id, status, status_at, promise_to, deadline_at, deadline_status,
-            LEAST(
+            -- Past an extension, late from its end; else from the first line it crossed.
+            CASE WHEN deadline_status = status AND deadline_at < ${now} THEN deadline_at
+            ELSE LEAST(
               CASE WHEN promise_to < ${now} THEN promise_to END,
               CASE WHEN status = 'authorized'
                 AND status_at < ${now}::timestamptz - make_interval(secs => ${p.acceptS})
                 THEN status_at + make_interval(secs => ${p.acceptS}) END,
               CASE WHEN status = 'ready'
                 AND status_at < ${now}::timestamptz - make_interval(secs => ${p.readyS})
-                THEN status_at + make_interval(secs => ${p.readyS}) END,
-              CASE WHEN deadline_status = status AND deadline_at < ${now} THEN deadline_at END
-            ) AS since
+                THEN status_at + make_interval(secs => ${p.readyS}) END
+            ) END AS since
           FROM orders
           WHERE status = ANY(${[...LATE_IN]}::text[])
             AND (deadline_status = status AND deadline_at >= ${now}) IS NOT TRUE

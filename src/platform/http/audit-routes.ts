@@ -70,7 +70,7 @@ export const AuditEntry = component(
 export const auditSchemas = [AuditEntry];
 
 const ACTIONS =
-  'Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`.';
+  'Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `order.extend_deadline`, `workflow.retry`, `delivery.mark_delivered`.';
 
 /** The filters of the list and the export. */
 const Filters = {
