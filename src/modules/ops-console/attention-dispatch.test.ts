@@ -161,6 +161,16 @@ describe('the attention list: dispatch', () => {
       before: { status: 'picked_up' },
       after: { status: 'delivered', proof: body.proof },
     });
+    const timeline = await w.t().request({
+      method: 'GET',
+      url: `/v1/ops/orders/${o.orderId}/timeline`,
+      token: ops,
+    });
+    expect(
+      (timeline.json().items as Array<{ source: string; kind: string }>)
+        .filter((i) => i.source === 'audit')
+        .map((i) => i.kind),
+    ).toEqual(['delivery.mark_delivered']);
     // The driver is free again.
     const current = await w
       .t()

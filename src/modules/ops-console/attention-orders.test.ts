@@ -66,6 +66,17 @@ async function attention(query = ''): Promise<Item[]> {
   } while (cursor);
   return out;
 }
+/** The audit kinds in the order's timeline (the ops console shows ops' actions there). */
+async function auditedInTimeline(orderId: string): Promise<string[]> {
+  const res = await t.request({
+    method: 'GET',
+    url: `/v1/ops/orders/${orderId}/timeline`,
+    token: ops,
+  });
+  expect(res.statusCode).toBe(200);
+  const items = res.json().items as Array<{ source: string; kind: string }>;
+  return items.filter((i) => i.source === 'audit').map((i) => i.kind);
+}
 const itemOf = async (orderId: string, kind: string) =>
   (await attention(`&kind=${kind}`)).find((i) => i.order_id === orderId);
 
@@ -131,6 +142,7 @@ describe('POST /v1/orders/{id}/deadline', () => {
       before: { status: 'authorized' },
       after: { status: 'authorized', minutes: 10 },
     });
+    expect(await auditedInTimeline(o.id)).toEqual(['order.extend_deadline']);
     // Past the extension it is late again, and says so.
     ahead = phaseEnd + 600_000 - Date.now() + 5000;
     expect((await itemOf(o.id, 'order_late'))?.detail.reason).toBe('extension_passed');
@@ -212,6 +224,7 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ reason: 'provider back', before: { status: 'PENDING' } });
+    expect(await auditedInTimeline(o.id)).toEqual(['order.cancel', 'workflow.retry']);
   }, 60_000);
 
   it('refuses what is not an order workflow, and non-ops callers', async () => {

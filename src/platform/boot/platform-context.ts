@@ -1,5 +1,6 @@
 import type { Adapters } from '../adapters.ts';
 import type { AttentionSource } from '../attention/attention.ts';
+import { auditTimeline } from '../audit/audit-timeline.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
 import { declaredHandler } from '../bus/declared-event.ts';
 import { eventTimeline } from '../bus/event-timeline.ts';
@@ -64,6 +65,7 @@ export function createPlatformContext(p: {
     orderTimeline() {
       timeline ??= [
         eventTimeline(p.db),
+        auditTimeline(p.db),
         ...p.modules.flatMap((m) => (m.orderTimeline ? [m.orderTimeline(ctx)] : [])),
       ];
       return timeline;
