@@ -62,11 +62,13 @@ function stuckWorkflows(deps: WorkflowOpsDeps): AttentionSource {
       const failed = await DBOS.listWorkflows({
         workflowName: SAGA,
         status: [...FAILED],
+        loadInput: false,
         limit: 1000,
       });
       const waiting = await DBOS.listWorkflows({
         workflowName: SAGA,
         status: [...WAITING],
+        loadInput: false,
         endTime: new Date(now - deps.stuckS * 1000).toISOString(),
         limit: 1000,
       });
