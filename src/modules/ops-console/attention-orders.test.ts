@@ -103,6 +103,13 @@ describe('GET /v1/ops/attention', () => {
     await moveOrder(t, shop, first.id, 'accept');
     expect(await itemOf(first.id, 'order_late')).toBeUndefined();
     expect(await itemOf(second.id, 'order_late')).toBeDefined();
+    // Accepted, and then past the window promised at checkout.
+    ahead = 3 * 3600_000;
+    const past = await itemOf(first.id, 'order_late');
+    expect(past?.detail).toMatchObject({ reason: 'promise_window', status: 'accepted' });
+    expect(past?.since).toBe(
+      (await ordersFor(t.platform.ctx).find(first.id))?.promise_to?.toISOString(),
+    );
   });
 
   it('is for ops only', async () => {
