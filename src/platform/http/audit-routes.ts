@@ -70,7 +70,7 @@ export const AuditEntry = component(
 export const auditSchemas = [AuditEntry];
 
 const ACTIONS =
-  'Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`.';
+  'Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `order.extend_deadline`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`, `workflow.retry`.';
 
 /** The filters of the list and the export. */
 const Filters = {
