@@ -8,6 +8,7 @@ export const de: Messages = {
   appName: 'lastmile Betrieb',
   loading: 'Wird geladen…',
   nav: {
+    attention: 'Verspätet',
     orders: 'Bestellungen',
     deadLetters: 'Unzustellbares',
     webhooks: 'Webhooks',
@@ -99,6 +100,50 @@ export const de: Messages = {
     delivered: 'Geliefert',
     canceled: 'Storniert',
     failed: 'Fehlgeschlagen',
+  },
+  attention: {
+    title: 'Verspätet und hängend',
+    intro:
+      'Was jetzt eine Person braucht, das am längsten Überfällige zuerst: verspätete Bestellungen, hängende Abläufe, Fahrten, die niemand nimmt, Fahrer ohne Standort. Alle 10 Sekunden neu gelesen.',
+    kind: 'Art',
+    anyKind: 'Alles',
+    store: 'Geschäfts-ID',
+    filter: 'Zeigen',
+    kinds: {
+      order_late: 'Verspätete Bestellung',
+      workflow_stuck: 'Hängender Ablauf',
+      offer_untaken: 'Niemand nimmt sie',
+      position_silent: 'Fahrer ohne Standort',
+    },
+    overdue: (min: number) =>
+      min < 1 ? 'seit unter einer Minute überfällig' : `seit ${min} Min. überfällig`,
+    none: 'Gerade ist nichts verspätet oder hängend.',
+    more: 'Mehr anzeigen',
+    gaps: (kinds: string) =>
+      `Gerade ließ sich nicht alles lesen (${kinds}); es wird gleich noch einmal gelesen.`,
+    details: 'Einzelheiten',
+    act: 'Was tun',
+    actions: {
+      reassign: 'Fahrer neu zuweisen',
+      cancel_refund: 'Stornieren und erstatten',
+      retry_step: 'Fehlgeschlagenen Schritt wiederholen',
+      extend_deadline: 'Frist verlängern',
+      mark_delivered: 'Als geliefert markieren',
+    },
+    reasonFor: (action: string) => `Grund: ${action}`,
+    done: (action: string, orderId: string) =>
+      `Erledigt: ${action} (Bestellung ${orderId.slice(0, 8)}). Die Liste wird neu gelesen.`,
+    minutes: 'Verlängern um',
+    minutesOption: (n: number) => `${n} Minuten`,
+    confirmedBy: 'Bestätigt von',
+    method: 'Wie',
+    confirmers: {
+      customer: 'Der Kundschaft',
+      driver: 'Dem Fahrer',
+      store: 'Dem Geschäft',
+      other: 'Jemand anderem',
+    },
+    methods: { phone_call: 'Anruf', chat: 'Chatnachricht', photo: 'Foto', other: 'Anders' },
   },
   reason: {
     hint: (n: number) => `Warum (mindestens ${n} Zeichen): wird im Protokoll festgehalten.`,

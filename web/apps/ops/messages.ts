@@ -53,6 +53,7 @@ export const messages = {
   appName: 'lastmile ops',
   loading: 'Loading…',
   nav: {
+    attention: 'Late and stuck',
     orders: 'Orders',
     deadLetters: 'Dead letters',
     webhooks: 'Webhooks',
@@ -128,6 +129,49 @@ export const messages = {
     before: 'Before',
     after: 'After',
     nothing: 'nothing',
+  },
+  attention: {
+    title: 'Late and stuck',
+    intro:
+      'What needs a person now, most overdue first: late orders, stuck workflows, trips nobody takes, drivers gone quiet. Read again every 10 seconds.',
+    kind: 'Kind',
+    anyKind: 'Everything',
+    store: 'Store id',
+    filter: 'Show',
+    kinds: {
+      order_late: 'Late order',
+      workflow_stuck: 'Stuck workflow',
+      offer_untaken: 'Nobody takes it',
+      position_silent: 'Driver gone quiet',
+    },
+    overdue: (min: number) => (min < 1 ? 'overdue for under a minute' : `${min} min overdue`),
+    none: 'Nothing is late or stuck right now.',
+    more: 'Show more',
+    gaps: (kinds: string) =>
+      `Not everything could be read just now (${kinds}); it is read again shortly.`,
+    details: 'Details',
+    act: 'What to do',
+    actions: {
+      reassign: 'Reassign the driver',
+      cancel_refund: 'Cancel with refund',
+      retry_step: 'Retry the failed step',
+      extend_deadline: 'Extend the deadline',
+      mark_delivered: 'Mark delivered',
+    },
+    reasonFor: (action: string) => `Reason: ${action}`,
+    done: (action: string, orderId: string) =>
+      `Done: ${action} (order ${orderId.slice(0, 8)}). The list is read again.`,
+    minutes: 'Extend by',
+    minutesOption: (n: number) => `${n} minutes`,
+    confirmedBy: 'Confirmed by',
+    method: 'How',
+    confirmers: {
+      customer: 'The customer',
+      driver: 'The driver',
+      store: 'The store',
+      other: 'Someone else',
+    },
+    methods: { phone_call: 'Phone call', chat: 'Chat message', photo: 'Photo', other: 'Other' },
   },
   reason: {
     hint: (n: number) => `Why (at least ${n} characters): kept in the audit log.`,
