@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import { liveNotices } from '../../platform/bus/live-notices.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
@@ -43,7 +44,7 @@ const zonesFor = perPlatform((ctx) => mapZones(ctx.db));
 
 // One set of services per running platform, so the per-cell cache is shared by every route.
 export const catalogFor = perPlatform((ctx): CatalogServices => ({
-  stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }),
+  stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock, audit: auditFor(ctx) }),
   products: productsService(ctx.db, { notices: productNoticesFor(ctx) }),
 }));
 
