@@ -121,6 +121,20 @@ const STATUS_ACTIONS: Record<StoreStatus, string> = {
   closed: 'store.close',
 };
 
+/** Writes ops' store change to the audit log in `trx` (the change's transaction). */
+const auditStore = (
+  trx: Db,
+  log: { audit: AuditLog; act: AuditAct; action: string },
+  before: StoreRow | null,
+  after: StoreRow,
+) =>
+  log.audit.record(trx, log.act, {
+    action: log.action,
+    target: { type: 'store', id: after.id },
+    before: before && auditState(before),
+    after: auditState(after),
+  });
+
 const canManage = (p: Principal, storeId: string) =>
   p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
 
@@ -172,13 +186,7 @@ export function storeEditsService(deps: {
       throw new AppError('FORBIDDEN', "Only ops or this store's staff can change it");
     const row = await db.transaction().execute(async (trx) => {
       const done = await work(trx);
-      if (done && act)
-        await audit.record(trx, act, {
-          action,
-          target: { type: 'store', id },
-          before: auditState(done.before),
-          after: auditState(done.after),
-        });
+      if (done && act) await auditStore(trx, { audit, act, action }, done.before, done.after);
       return done?.after;
     });
     if (!row) {
@@ -202,13 +210,7 @@ export function storeEditsService(deps: {
         const created = await tx.insert(uuidv7(), fields(input));
         await tx.replaceCoverage(created.id, coverageCells(zoneOf(created)));
         await changed(trx, created, 'created');
-        if (act)
-          await audit.record(trx, act, {
-            action: 'store.create',
-            target: { type: 'store', id: created.id },
-            before: null,
-            after: auditState(created),
-          });
+        if (act) await auditStore(trx, { audit, act, action: 'store.create' }, null, created);
         return created;
       });
       await edited();

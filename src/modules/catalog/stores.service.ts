@@ -21,12 +21,7 @@ const NEARBY_CURSOR = keyCursor('nearby', ['number', 'number', 'uuid']);
  * Stores: their edits, and the reads of discovery and checkout, which go through two caches (the
  * stores of an H3 cell, shared invalidation across processes; one store by id, a short TTL).
  */
-export function storesService(deps: {
-  db: Db;
-  kv: KeyValueStore;
-  clock: Clock;
-  audit: AuditLog;
-}) {
+export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock; audit: AuditLog }) {
   const { db, kv, clock, audit } = deps;
   const repo = storesRepository(db);
   const cache: CellCache<StoreRow[]> = createCellCache({
