@@ -96,6 +96,7 @@ export const ProductBody = Strict({
   ),
   age_restricted: Type.Optional(Type.Boolean()),
   popularity: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+  reason: OpsReason,
 });
 
 export const ProductPatch = Type.Partial(Type.Omit(ProductBody, ['sku']), {

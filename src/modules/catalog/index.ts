@@ -45,7 +45,7 @@ const zonesFor = perPlatform((ctx) => mapZones(ctx.db));
 // One set of services per running platform, so the per-cell cache is shared by every route.
 export const catalogFor = perPlatform((ctx): CatalogServices => ({
   stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock, audit: auditFor(ctx) }),
-  products: productsService(ctx.db, { notices: productNoticesFor(ctx) }),
+  products: productsService(ctx.db, { notices: productNoticesFor(ctx), audit: auditFor(ctx) }),
 }));
 
 /** Stores, delivery zones, staff accounts, products and categories; discovery of what is near and in stock. */
