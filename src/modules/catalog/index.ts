@@ -76,6 +76,7 @@ export const catalogModule: ModuleDefinition = {
     await app.register(async (scope) =>
       catalogImportRoutes(scope, {
         db: ctx.db,
+        audit: auditFor(ctx),
         stores: catalogFor(ctx).stores,
         inventory: inventoryFor(ctx),
         productsWritten: () => productNoticesFor(ctx).notify(),
