@@ -71,7 +71,12 @@ export const catalogModule: ModuleDefinition = {
     await mapZonesRoutes(app, zonesFor(ctx));
     await storeStaffRoutes(
       app,
-      storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }),
+      storeStaffService({
+        db: ctx.db,
+        audit: auditFor(ctx),
+        stores: catalogFor(ctx).stores,
+        identity: identityFor(ctx),
+      }),
     );
     await app.register(async (scope) =>
       catalogImportRoutes(scope, {
