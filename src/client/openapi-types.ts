@@ -14151,7 +14151,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -14488,7 +14488,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -15372,7 +15372,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -15541,7 +15541,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -18570,7 +18570,7 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description The only socket the ticket opens; any of them when left out */
@@ -19504,7 +19504,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -19790,7 +19790,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
@@ -20198,7 +20198,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
