@@ -917,7 +917,7 @@ export interface paths {
     };
     /**
      * The audit log: who did what, when, why, before and after; newest first
-     * @description Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
+     * @description Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -939,7 +939,7 @@ export interface paths {
     };
     /**
      * The audit log as CSV (the same filters), newest first, streamed
-     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
+     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -972,6 +972,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/dead-letters/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Hand many dead letters back to their consumers
+     * @description Each one as `POST /v1/ops/dead-letters/{id}/replay` does it (`dead_letter.replay` in the audit log, with the reason, for each one marked); the answer says what happened to each.
+     *
+     *     Roles: ops
+     */
+    post: operations['postOpsDeadLettersReplay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/dead-letters/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A dead letter with the event it holds (payload redacted) and its error
+     * @description Roles: ops
+     */
+    get: operations['getOpsDeadLettersById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/dead-letters/{id}/discard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Discard a dead letter: its consumer never gets it
+     * @description Written to the audit log (`dead_letter.discard`) with the reason and the state before and after. Asked again, the same answer and nothing changed; 409 CONFLICT once replayed.
+     *
+     *     Roles: ops
+     */
+    post: operations['postOpsDeadLettersByIdDiscard'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/dead-letters/{id}/replay': {
     parameters: {
       query?: never;
@@ -983,7 +1047,7 @@ export interface paths {
     put?: never;
     /**
      * Hand a dead letter back to its consumer (after fixing the cause)
-     * @description Written to the audit log (`dead_letter.replay`) with the reason.
+     * @description Written to the audit log (`dead_letter.replay`) with the reason. Asked again before its worker took it, nothing changes (and nothing is logged); 409 CONFLICT once replayed or discarded.
      *
      *     Roles: ops
      */
@@ -2499,6 +2563,7 @@ export interface components {
      *       "attempts": 5,
      *       "consumer": "notifications",
      *       "created_at": "2026-12-06T18:45:11.000Z",
+     *       "discarded_at": null,
      *       "error": "connection terminated",
      *       "event_id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
      *       "event_type": "support.ticket_opened",
@@ -2513,6 +2578,8 @@ export interface components {
       consumer: string;
       /** Format: date-time */
       created_at: string;
+      /** @description When an operator discarded it (it is never replayed then) */
+      discarded_at: string | null;
       /** @description The last failure */
       error: string;
       event_id: string;
@@ -2520,6 +2587,84 @@ export interface components {
       id: number;
       replay_requested_at: string | null;
       replayed_at: string | null;
+    };
+    /**
+     * @description A dead letter with its event
+     * @example {
+     *       "attempts": 5,
+     *       "consumer": "notifications",
+     *       "created_at": "2026-12-06T18:45:11.000Z",
+     *       "discarded_at": null,
+     *       "error": "connection terminated",
+     *       "event": {
+     *         "aggregate_id": "0190f0d1-0a1b-7c2d-8e3f-000000000042",
+     *         "id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *         "occurred_at": "2026-12-06T18:45:10.000Z",
+     *         "payload": {
+     *           "subject": "Late order",
+     *           "ticketId": "0190f0d1-0a1b-7c2d-8e3f-000000000042"
+     *         },
+     *         "type": "support.ticket_opened",
+     *         "version": 1
+     *       },
+     *       "event_id": "0190f0d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f",
+     *       "event_type": "support.ticket_opened",
+     *       "id": 42,
+     *       "replay_requested_at": null,
+     *       "replayed_at": null
+     *     }
+     */
+    DeadLetterDetail: {
+      attempts: number;
+      /** @description The consumer that gave up */
+      consumer: string;
+      /** Format: date-time */
+      created_at: string;
+      /** @description When an operator discarded it (it is never replayed then) */
+      discarded_at: string | null;
+      /** @description The last failure */
+      error: string;
+      /** @description The event it holds */
+      event: {
+        aggregate_id: string | null;
+        id: string;
+        occurred_at: string;
+        /** @description As the consumer got it, redacted like the order timeline (no secrets) */
+        payload: unknown;
+        type: string;
+        version: number;
+      };
+      event_id: string;
+      event_type: string;
+      id: number;
+      replay_requested_at: string | null;
+      replayed_at: string | null;
+    };
+    /**
+     * @description What a replay of many did to each
+     * @example {
+     *       "items": [
+     *         {
+     *           "id": 42,
+     *           "outcome": "requested"
+     *         },
+     *         {
+     *           "id": 43,
+     *           "outcome": "already_replayed"
+     *         }
+     *       ]
+     *     }
+     */
+    DeadLetterReplayResults: {
+      /** @description One per distinct id, in the order asked */
+      items: {
+        id: number;
+        /**
+         * @description requested: marked for replay now; already_requested: waiting for its worker; already_replayed, discarded: left as it is; not_found: no such dead letter
+         * @enum {string}
+         */
+        outcome: 'requested' | 'already_requested' | 'already_replayed' | 'discarded' | 'not_found';
+      }[];
     };
     /**
      * @description An order on its way from the store to the customer
@@ -11914,8 +12059,10 @@ export interface operations {
     parameters: {
       query?: {
         consumer?: string;
-        /** @description only those not replayed yet */
+        /** @description only those neither replayed nor discarded (false: all) */
         pending?: boolean;
+        /** @description only those in this state (wins over `pending`) */
+        status?: 'pending' | 'replayed' | 'discarded';
         /** @description The previous page's `next_cursor`; leave out for the first page */
         cursor?: string;
         limit?: number;
@@ -11973,6 +12120,445 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOpsDeadLettersReplay: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          ids: number[];
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description What happened to each */
+      202: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetterReplayResults'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsDeadLettersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The dead letter */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetterDetail'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOpsDeadLettersByIdDiscard: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Discarded */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetter'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -12107,7 +12693,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
       409: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */

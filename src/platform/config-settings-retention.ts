@@ -58,7 +58,8 @@ export const RETENTION_SETTINGS = {
   }),
   deadLetterRetentionDays: whole({
     env: 'LASTMILE_DEAD_LETTER_RETENTION_DAYS',
-    description: 'Days a replayed dead letter is kept (one not replayed waits for an operator)',
+    description:
+      'Days a replayed or discarded dead letter is kept (one still waiting waits for an operator)',
     default: 30,
     minimum: 1,
     maximum: 3650,

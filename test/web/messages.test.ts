@@ -32,6 +32,8 @@ const SAME_IN_GERMAN = new Set([
   'driver:driverStatus.offline',
   'store:store.status',
   'ops:orders.status',
+  'ops:nav.webhooks',
+  'ops:webhooks.title',
 ]);
 
 type Leaf = { path: string; value: unknown };

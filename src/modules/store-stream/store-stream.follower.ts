@@ -23,11 +23,8 @@ export const iso = (d: Date) => d.toISOString();
 
 /** Appends a message to the store's log in the caller's transaction (numbered under its lock). */
 export async function appendToStoreLog(trx: Db, storeId: string, entry: StoreLogEntry, at: Date) {
-  const log = storeLogRepository(trx);
-  const seq = await log.nextSeq(storeId);
-  await log.insertMessage({
+  const seq = await storeLogRepository(trx).append({
     store_id: storeId,
-    seq,
     order_id: entry.order_id,
     kind: entry.type,
     payload: JSON.stringify(entry),
@@ -54,7 +51,7 @@ async function apply(
     status_at: at,
   };
   const blank = { ...facts, status: p.status, version: 0, shown: false, accept_by: null };
-  const row = await orders.lockOrder(p.order_id, blank);
+  const row = await orders.lockOrder(blank);
   // Stale or repeated: a newer change of the order was applied already.
   if (row.version >= p.version) return [];
   // Anything but an end means the order was paid; an end shows only an order the store saw.

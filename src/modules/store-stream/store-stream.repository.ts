@@ -56,22 +56,22 @@ export function streamOrdersRepository(db: Db) {
         .executeTakeFirst(),
 
     /**
-     * The order's row, locked until the transaction ends; a missing row is first inserted as
-     * `blank` (version 0, not shown), so two first events of one order queue on one row.
+     * The order's row, locked until the transaction ends, in one statement: a missing row is
+     * inserted as `blank` (version 0, not shown), an existing one is "updated" to itself, which
+     * takes its row lock and returns it as it was. So two first events of one order queue on one
+     * row.
      */
-    async lockOrder(orderId: string, blank: StreamOrderWrite): Promise<StreamOrderRow> {
-      await q
+    lockOrder: (blank: StreamOrderWrite): Promise<StreamOrderRow> =>
+      q
         .insertInto('store_stream_orders')
         .values(blank)
-        .onConflict((oc) => oc.column('order_id').doNothing())
-        .execute();
-      return q
-        .selectFrom('store_stream_orders')
-        .selectAll()
-        .where('order_id', '=', orderId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-    },
+        .onConflict((oc) =>
+          oc.column('order_id').doUpdateSet((eb) => ({
+            order_id: eb.ref('store_stream_orders.order_id'),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow(),
 
     async writeOrder(row: StreamOrderWrite, now: Date): Promise<void> {
       await q
@@ -133,30 +133,39 @@ export function storeLogRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
     /**
-     * Takes the store's next message number. The row stays locked until commit, so messages are
-     * numbered in commit order and every number below a committed one is committed too.
+     * Appends a message under the store's next number, in one statement. The store's row stays
+     * locked until commit, so messages are numbered in commit order and every number below a
+     * committed one is committed too.
      */
-    async nextSeq(storeId: string): Promise<number> {
-      const row = await q
-        .insertInto('store_streams')
-        .values({ store_id: storeId, seq: 1 })
-        .onConflict((oc) =>
-          oc.column('store_id').doUpdateSet((eb) => ({ seq: eb('store_streams.seq', '+', 1) })),
-        )
-        .returning('seq')
-        .executeTakeFirstOrThrow();
-      return row.seq;
-    },
-
-    async insertMessage(m: {
+    async append(m: {
       store_id: string;
-      seq: number;
       order_id: string;
       kind: string;
       payload: string;
       at: Date;
-    }): Promise<void> {
-      await q.insertInto('store_stream_messages').values(m).execute();
+    }): Promise<number> {
+      const row = await q
+        .with('next', (w) =>
+          w
+            .insertInto('store_streams')
+            .values({ store_id: m.store_id, seq: 1 })
+            .onConflict((oc) =>
+              oc.column('store_id').doUpdateSet((eb) => ({ seq: eb('store_streams.seq', '+', 1) })),
+            )
+            .returning('seq'),
+        )
+        .insertInto('store_stream_messages')
+        .values((eb) => ({
+          store_id: m.store_id,
+          seq: eb.selectFrom('next').select('next.seq'),
+          order_id: m.order_id,
+          kind: m.kind,
+          payload: m.payload,
+          at: m.at,
+        }))
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      return row.seq;
     },
 
     /** The store's last message number (0 before its first). */

@@ -14,7 +14,11 @@ interface DeadLettersTable {
   created_at: Generated<Date>;
   replay_requested_at: Date | null;
   replayed_at: Date | null;
+  discarded_at: Date | null;
 }
+
+/** Which dead letters a list shows: pending (neither replayed nor discarded), or one outcome. */
+export type DeadLetterStatus = 'pending' | 'replayed' | 'discarded';
 
 export type DeadLetterRow = Selectable<DeadLettersTable>;
 
@@ -41,6 +45,7 @@ export async function recordDeadLetter(
         created_at: sql<Date>`now()`,
         replay_requested_at: null,
         replayed_at: null,
+        discarded_at: null,
       })),
     )
     .execute();
@@ -48,11 +53,14 @@ export async function recordDeadLetter(
 
 export function listDeadLetterRows(
   db: Db,
-  q: { consumer?: string; pending: boolean; before?: number; limit: number },
+  q: { consumer?: string; status?: DeadLetterStatus; before?: number; limit: number },
 ): Promise<DeadLetterRow[]> {
   let query = deadLetters(db).selectFrom('dead_letters').selectAll();
   if (q.consumer !== undefined) query = query.where('consumer', '=', q.consumer);
-  if (q.pending) query = query.where('replayed_at', 'is', null);
+  if (q.status === 'pending')
+    query = query.where('replayed_at', 'is', null).where('discarded_at', 'is', null);
+  if (q.status === 'replayed') query = query.where('replayed_at', 'is not', null);
+  if (q.status === 'discarded') query = query.where('discarded_at', 'is not', null);
   if (q.before !== undefined) query = query.where('id', '<', q.before);
   return query.orderBy('id', 'desc').limit(q.limit).execute();
 }
@@ -67,13 +75,26 @@ export function lockDeadLetter(trx: Db, id: number): Promise<DeadLetterRow | und
     .executeTakeFirst();
 }
 
-/** Marks a dead letter for replay unless it was replayed already; undefined when there is none. */
+/** Marks a dead letter for replay unless it was replayed or discarded; undefined then. */
 export function markReplayRequested(db: Db, id: number): Promise<DeadLetterRow | undefined> {
   return deadLetters(db)
     .updateTable('dead_letters')
     .set({ replay_requested_at: sql<Date>`now()` })
     .where('id', '=', id)
     .where('replayed_at', 'is', null)
+    .where('discarded_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Discards a dead letter not replayed (a pending replay request with it); undefined otherwise. */
+export function markDiscarded(db: Db, id: number): Promise<DeadLetterRow | undefined> {
+  return deadLetters(db)
+    .updateTable('dead_letters')
+    .set({ discarded_at: sql<Date>`now()`, replay_requested_at: null })
+    .where('id', '=', id)
+    .where('replayed_at', 'is', null)
+    .where('discarded_at', 'is', null)
     .returningAll()
     .executeTakeFirst();
 }
@@ -89,6 +110,7 @@ export function claimReplays(
     .selectAll()
     .where('replay_requested_at', 'is not', null)
     .where('replayed_at', 'is', null)
+    .where('discarded_at', 'is', null)
     .where('consumer', '=', (eb) => eb.fn.any(eb.val(consumers)))
     .orderBy('id')
     .limit(limit)
@@ -114,7 +136,10 @@ export async function markReplayFailed(trx: Db, id: number, error: string): Prom
     .execute();
 }
 
-/** Deletes at most `limit` dead letters replayed before `before`; one never replayed is kept. */
+/**
+ * Deletes at most `limit` dead letters replayed or discarded before `before`; one still pending
+ * is kept.
+ */
 export function pruneReplayedDeadLetters(db: Db, before: Date, limit: number): Promise<number> {
   return deleteSelected(
     db,
@@ -122,9 +147,18 @@ export function pruneReplayedDeadLetters(db: Db, before: Date, limit: number): P
     deadLetters(db)
       .selectFrom('dead_letters')
       .select(ROW_ADDRESS)
-      .where('replayed_at', '<', before)
+      .where((eb) => eb.or([eb('replayed_at', '<', before), eb('discarded_at', '<', before)]))
       .limit(limit)
       .forUpdate()
       .skipLocked(),
   );
+}
+
+/** One dead letter, unlocked; undefined when there is none. */
+export function findDeadLetter(db: Db, id: number): Promise<DeadLetterRow | undefined> {
+  return deadLetters(db)
+    .selectFrom('dead_letters')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

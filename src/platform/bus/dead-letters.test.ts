@@ -117,7 +117,7 @@ describe('dead letters', () => {
       token: ops,
       payload: { reason: 'once more' },
     });
-    expect(again.statusCode).toBe(404);
+    expect(again.statusCode).toBe(409);
     // The other consumers were not disturbed by the broken one.
     const notified = await t.platform.ctx.db
       .selectFrom('notifications')

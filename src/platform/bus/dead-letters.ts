@@ -6,11 +6,10 @@ import { runPeriodically } from '../periodic.ts';
 import {
   claimReplays,
   type DeadLetterRow,
+  type DeadLetterStatus,
   listDeadLetterRows,
-  lockDeadLetter,
   markReplayed,
   markReplayFailed,
-  markReplayRequested,
   recordDeadLetter,
 } from './dead-letters.repository.ts';
 import type { DeadLetterSink, EventHandler } from './port.ts';
@@ -27,9 +26,10 @@ export interface DeadLetterView {
   created_at: string;
   replay_requested_at: string | null;
   replayed_at: string | null;
+  discarded_at: string | null;
 }
 
-const view = (r: DeadLetterRow): DeadLetterView => ({
+export const deadLetterView = (r: DeadLetterRow): DeadLetterView => ({
   id: r.id,
   consumer: r.consumer,
   event_id: r.event_id,
@@ -39,47 +39,27 @@ const view = (r: DeadLetterRow): DeadLetterView => ({
   created_at: r.created_at.toISOString(),
   replay_requested_at: r.replay_requested_at?.toISOString() ?? null,
   replayed_at: r.replayed_at?.toISOString() ?? null,
+  discarded_at: r.discarded_at?.toISOString() ?? null,
 });
 
 /** A page of dead letters, newest first (`cursor`: where the previous page ended). */
 export async function listDeadLetters(
   db: Db,
-  q: { consumer?: string; pending: boolean; cursor?: string; limit: number },
+  q: {
+    consumer?: string;
+    pending: boolean;
+    status?: DeadLetterStatus;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<{ items: DeadLetterView[]; next_cursor: string | null }> {
   const rows = await listDeadLetterRows(db, {
     consumer: q.consumer,
-    pending: q.pending,
+    status: q.status ?? (q.pending ? 'pending' : undefined),
     before: q.cursor ? DEAD_LETTERS_CURSOR.decode(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  return pageFrom(rows, q.limit, view, (r) => DEAD_LETTERS_CURSOR.encode(r.id));
-}
-
-/** What a replay request changes, for the audit log. */
-const replayState = (v: DeadLetterView) => ({
-  consumer: v.consumer,
-  event_type: v.event_type,
-  replay_requested_at: v.replay_requested_at,
-  replayed_at: v.replayed_at,
-});
-export type ReplayState = ReturnType<typeof replayState>;
-
-/**
- * Marks a dead letter for replay; a worker running its consumer picks it up. `changed` gets the
- * state before and after inside the same transaction (the audit log's row commits with it).
- */
-export async function requestReplay(
-  db: Db,
-  id: number,
-  changed?: (trx: Db, before: ReplayState, after: ReplayState) => Promise<void>,
-): Promise<DeadLetterView | null> {
-  return db.transaction().execute(async (trx) => {
-    const before = await lockDeadLetter(trx, id);
-    const row = before && (await markReplayRequested(trx, id));
-    if (!before || !row) return null;
-    await changed?.(trx, replayState(view(before)), replayState(view(row)));
-    return view(row);
-  });
+  return pageFrom(rows, q.limit, deadLetterView, (r) => DEAD_LETTERS_CURSOR.encode(r.id));
 }
 
 /** The dead-letter sink of both bus adapters: a row an operator can inspect and replay. */

@@ -28,6 +28,7 @@ interface DeadLettersTable {
   created_at: Date;
   replay_requested_at: Date | null;
   replayed_at: Date | null;
+  discarded_at: Date | null;
 }
 
 const history = (db: Db) =>
@@ -61,6 +62,7 @@ export function deadLettersOfAggregates(db: Db, ids: readonly string[], limit: n
       'created_at',
       'replay_requested_at',
       'replayed_at',
+      'discarded_at',
       sql<string>`event ->> 'type'`.as('event_type'),
     ])
     .where(aggregate, '=', (eb) => eb.fn.any(eb.val([...ids])))

@@ -44,7 +44,7 @@ export function eventTimeline(db: Db): OrderTimelineSource {
           at: d.created_at,
           source: 'events',
           kind: 'event.dead_lettered',
-          summary: `${d.consumer} gave up on ${d.event_type} after ${d.attempts} attempts${d.replayed_at ? ' (replayed since)' : ''}`,
+          summary: `${d.consumer} gave up on ${d.event_type} after ${d.attempts} attempts${d.replayed_at ? ' (replayed since)' : d.discarded_at ? ' (discarded since)' : ''}`,
           data: {
             dead_letter_id: Number(d.id),
             consumer: d.consumer,
@@ -54,6 +54,7 @@ export function eventTimeline(db: Db): OrderTimelineSource {
             error: d.error,
             replay_requested_at: d.replay_requested_at,
             replayed_at: d.replayed_at,
+            discarded_at: d.discarded_at,
           },
         });
       return entries;

@@ -29,13 +29,36 @@ const orderStatus: Record<OrderStatus, string> = {
   failed: 'Failed',
 };
 
+type ReplayOutcome = Schemas['DeadLetterReplayResults']['items'][number]['outcome'];
+type DeliveryStatus = Schemas['WebhookDelivery']['status'];
+
+const outcomes: Record<ReplayOutcome, string> = {
+  requested: 'marked for replay',
+  already_requested: 'was marked already',
+  already_replayed: 'was replayed already',
+  discarded: 'is discarded',
+  not_found: 'does not exist',
+};
+
+const statuses: Record<DeliveryStatus, string> = {
+  pending: 'On its way',
+  delivered: 'Delivered',
+  dead: 'Failed',
+};
+
 const level: Record<OpsLevel, string> = { agent: 'ops agent', admin: 'ops admin' };
 
 export const messages = {
   locale: 'en',
   appName: 'lastmile ops',
   loading: 'Loading…',
-  nav: { orders: 'Orders', audit: 'Audit log', signOut: 'Sign out' },
+  nav: {
+    orders: 'Orders',
+    deadLetters: 'Dead letters',
+    webhooks: 'Webhooks',
+    audit: 'Audit log',
+    signOut: 'Sign out',
+  },
   language: shared.language,
   signIn: {
     ...shared.signIn,
@@ -105,6 +128,86 @@ export const messages = {
     before: 'Before',
     after: 'After',
     nothing: 'nothing',
+  },
+  reason: {
+    hint: (n: number) => `Why (at least ${n} characters): kept in the audit log.`,
+    busy: 'Sending…',
+  },
+  deadLetters: {
+    title: 'Dead letters',
+    intro:
+      'Events a consumer gave up on after its retries. Fix the cause, then replay them, or discard those that should never arrive.',
+    consumer: 'Consumer',
+    show: 'Show',
+    pendingOnly: 'Waiting (neither replayed nor discarded)',
+    all: 'All',
+    filter: 'Filter',
+    none: 'No dead letter here.',
+    more: 'Show more',
+    id: 'Id',
+    event: 'Event',
+    attempts: 'Attempts',
+    created: 'Given up',
+    state: 'State and error',
+    details: 'Details',
+    selected: 'Selected',
+    select: (id: number) => `Select dead letter ${id}`,
+    inspect: (id: number) => `Inspect dead letter ${id}`,
+    close: (id: number) => `Close dead letter ${id}`,
+    open: 'Inspect',
+    hide: 'Close',
+    states: {
+      pending: 'Waiting',
+      requested: 'Replay asked',
+      replayed: 'Replayed',
+      discarded: 'Discarded',
+    },
+    settled: {
+      replayed: 'Replayed: its consumer has it.',
+      discarded: 'Discarded: it will never be replayed.',
+    },
+    typeVersion: (type: string, v: number) => `${type}, version ${v}`,
+    eventId: 'Event id',
+    aggregate: 'About',
+    occurred: 'Happened',
+    none_: 'nothing',
+    error: 'Error',
+    payload: 'Payload',
+    replay: 'Replay',
+    replayReason: 'Why replay it',
+    discard: 'Discard',
+    discardReason: 'Why discard it',
+    replaySelected: 'Replay selected',
+    replaySelectedReason: (n: number) =>
+      n === 1 ? 'Why replay the selected dead letter' : `Why replay the ${n} selected dead letters`,
+    outcome: (id: number, what: string) => `Dead letter ${id}: ${what}`,
+    outcomes,
+  },
+  webhooks: {
+    title: 'Webhooks',
+    intro:
+      "Partners' endpoints and what was sent to each; a delivery that failed every attempt can be sent again.",
+    none: 'No webhook endpoint yet.',
+    more: 'Show more',
+    partner: 'Partner',
+    url: 'Address',
+    events: 'Events',
+    state: 'State',
+    active: 'Active',
+    stopped: 'Stopped',
+    created: 'Since',
+    history: 'Delivery history',
+    historyOf: (partner: string, url: string) => `Delivery history of ${partner} (${url})`,
+    deliveries: 'Delivery history, newest first',
+    noDeliveries: 'Nothing sent to this endpoint yet.',
+    attempts: 'Attempts',
+    responseCode: 'Response code',
+    noResponse: 'none',
+    lastError: 'Last error',
+    deliveredAt: 'Delivered',
+    statuses,
+    resend: 'Send again',
+    resendReason: (event: string) => `Why send ${event} again`,
   },
   orderStatus,
   problems,

@@ -20,6 +20,8 @@ function Nav() {
     <>
       <Who />
       <Link to="/">{m.nav.orders}</Link>
+      <Link to="/dead-letters">{m.nav.deadLetters}</Link>
+      <Link to="/webhooks">{m.nav.webhooks}</Link>
       <Link to="/audit">{m.nav.audit}</Link>
     </>
   );

@@ -1,0 +1,107 @@
+import { Fragment } from 'react';
+import { dateTimeSeconds } from '@web/format.ts';
+import { m } from '../../app.ts';
+import { type Letter, LetterDetail, stateOf } from './letter.tsx';
+
+/** The longest error shown in a row; the whole of it is in the letter's detail. */
+const ERROR_CHARS = 80;
+const COLUMNS = 8;
+
+function Row(p: {
+  l: Letter;
+  selected: boolean;
+  open: boolean;
+  onSelect: (on: boolean) => void;
+  onToggle: () => void;
+}) {
+  const { l } = p;
+  const state = stateOf(l);
+  const short = l.error.length > ERROR_CHARS ? `${l.error.slice(0, ERROR_CHARS)}…` : l.error;
+  return (
+    <Fragment>
+      <tr data-letter-id={l.id} data-state={state} data-consumer={l.consumer}>
+        <td>
+          <input
+            type="checkbox"
+            aria-label={m.deadLetters.select(l.id)}
+            checked={p.selected}
+            disabled={state !== 'pending'}
+            onChange={(e) => p.onSelect(e.target.checked)}
+          />
+        </td>
+        <td className="mono">{l.id}</td>
+        <td>{l.consumer}</td>
+        <td className="mono">{l.event_type}</td>
+        <td className="number">{l.attempts}</td>
+        <td>{dateTimeSeconds(l.created_at, m.locale)}</td>
+        <td>
+          <span className={`badge ${state}`}>{m.deadLetters.states[state]}</span>
+          <br />
+          <span className="muted">{short}</span>
+        </td>
+        <td>
+          <button
+            type="button"
+            aria-expanded={p.open}
+            aria-label={p.open ? m.deadLetters.close(l.id) : m.deadLetters.inspect(l.id)}
+            onClick={p.onToggle}
+          >
+            {p.open ? m.deadLetters.hide : m.deadLetters.open}
+          </button>
+        </td>
+      </tr>
+      {p.open && (
+        <tr>
+          <td colSpan={COLUMNS}>
+            <LetterDetail id={l.id} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
+
+/** Dead letters as a table: a box to select each pending one, a button to open each. */
+export function LettersTable(p: {
+  letters: Letter[];
+  selected: ReadonlySet<number>;
+  open: number | null;
+  onSelect: (id: number, on: boolean) => void;
+  onOpen: (id: number | null) => void;
+}) {
+  return (
+    <div className="card table-scroll">
+      <table data-testid="dead-letters">
+        <caption className="visually-hidden">{m.deadLetters.title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">{m.deadLetters.selected}</span>
+            </th>
+            <th scope="col">{m.deadLetters.id}</th>
+            <th scope="col">{m.deadLetters.consumer}</th>
+            <th scope="col">{m.deadLetters.event}</th>
+            <th scope="col">{m.deadLetters.attempts}</th>
+            <th scope="col">{m.deadLetters.created}</th>
+            <th scope="col">{m.deadLetters.state}</th>
+            <th scope="col">
+              <span className="visually-hidden">{m.deadLetters.details}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.letters.map((l) => (
+            <Row
+              key={l.id}
+              l={l}
+              selected={p.selected.has(l.id)}
+              open={p.open === l.id}
+              onSelect={(on) => p.onSelect(l.id, on)}
+              onToggle={() => p.onOpen(p.open === l.id ? null : l.id)}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
