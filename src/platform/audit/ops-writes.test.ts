@@ -139,4 +139,50 @@ describe("ops' writes in the audit log", () => {
     await moveOrder(t, shop, id, 'preparing');
     expect(await auditEntries(t, ops, `target_type=order&target_id=${id}`)).toHaveLength(1);
   });
+
+  it("writes ops' stock counts and adjustments beside the stock trail; the store's are not in it", async () => {
+    const product = shop.products[0] as Shop['products'][number];
+    const url = `/v1/stores/${shop.storeId}/stock/${product.id}`;
+    const target = `target_type=stock&target_id=${shop.storeId}/${product.id}`;
+    const counted = await t.request({
+      method: 'PUT',
+      url,
+      token: ops,
+      payload: { on_hand: 40, reason: 'recount after audit' },
+    });
+    expect(counted.statusCode).toBe(200);
+    const adjust = (token: string, delta: number, reason: string) =>
+      post(`${url}/adjustments`, token, { kind: 'adjustment', delta, reason });
+    expect((await adjust(shop.storeToken, -1, 'dropped a jar')).statusCode).toBe(200);
+    expect((await adjust(ops, -2, 'expired units')).statusCode).toBe(200);
+    const entries = await auditEntries(t, ops, target);
+    expect(entries.map((e) => [e.action, e.reason])).toEqual([
+      ['stock.adjust', 'expired units'],
+      ['stock.set', 'recount after audit'],
+    ]);
+    expect(entries[1]?.after).toMatchObject({ on_hand: 40 });
+    expect(entries[0]).toMatchObject({
+      before: { on_hand: 39 },
+      after: { on_hand: 37, kind: 'adjustment', delta: -2 },
+    });
+  });
+
+  it('writes a product import that changed products, with their ids and SKUs', async () => {
+    const sku = `IMP-${uuidv7().slice(-8)}`;
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/catalog/import/products?reason=spring%20range',
+      token: ops,
+      payload: `sku,name,category_id,price_minor,currency\n${sku},Oat milk,groceries,199,EUR\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(res.statusCode).toBe(200);
+    const entries = await auditEntries(t, ops, 'action=product.import&target_type=product_import');
+    const mine = entries.find((e) => JSON.stringify(e.after).includes(sku));
+    expect(mine).toMatchObject({
+      reason: 'spring range',
+      before: null,
+      after: { lines: [2, 2], changed: [{ sku, version: expect.any(Number) }] },
+    });
+  });
 });
