@@ -66,6 +66,7 @@ function coldContext(): PlatformContext {
     openPool: () => db,
     // Nothing is read: the timeline's sources are only needed to answer a request.
     orderTimeline: () => [],
+    attention: () => [],
   };
 }
 

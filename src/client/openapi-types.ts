@@ -324,6 +324,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliveries/{id}/ops-delivered': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark a picked-up delivery delivered, with how ops know
+     * @description For a hand-over the driver could not record (the app died at the door, no position): the delivery moves through its own states (arrived, delivered) with the steps and events a driver’s hand-over writes, so the order becomes delivered and is captured, and the driver is paid and freed. The proof (who confirmed it, how, a photo reference) stands in for the PIN or photo. 409 unless a driver has picked the bag up. Audited `delivery.mark_delivered`.
+     *
+     *     Roles: ops
+     */
+    post: operations['postDeliveriesByIdOpsDelivered'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deliveries/{id}/picked-up': {
     parameters: {
       query?: never;
@@ -908,6 +930,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/attention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Late and stuck: everything that needs a person now, most overdue first
+     * @description Orders past their promised window or waiting too long for the store or a courier (`order_late`), order saga workflows failed or pending too long (`workflow_stuck`), trips no driver takes (`offer_untaken`), deliveries whose driver has gone quiet (`position_silent`); the thresholds are settings (`LASTMILE_OPS_*`). Each item lists the actions safe in its state now and the routes they map to; each action asks for a reason and is audited. An item leaves the list once its cause is resolved.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsAttention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/audit': {
     parameters: {
       query?: never;
@@ -917,7 +961,7 @@ export interface paths {
     };
     /**
      * The audit log: who did what, when, why, before and after; newest first
-     * @description Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
+     * @description Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.extend_deadline`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`; `workflow.retry`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -939,7 +983,7 @@ export interface paths {
     };
     /**
      * The audit log as CSV (the same filters), newest first, streamed
-     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
+     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.extend_deadline`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`; `workflow.retry`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -1282,6 +1326,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/workflows/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a failed or stuck order workflow again
+     * @description Only the order saga’s workflows (`order:<id>:authorize`, `…:settle`, `…:compensate`). One that failed is rewound to its failed step (the steps before keep their recorded results); one pending past `LASTMILE_OPS_WORKFLOW_STUCK_S`, canceled or past its recovery attempts is resumed. Either runs on the worker queue. 409 when it is neither failed nor stuck (a repeat finds it running). Audited `workflow.retry`.
+     *
+     *     Roles: ops
+     */
+    post: operations['postOpsWorkflowsByIdRetry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders': {
     parameters: {
       query?: never;
@@ -1376,6 +1442,28 @@ export interface paths {
      *     Roles: customer, ops
      */
     post: operations['postOrdersByIdCancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}/deadline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Extend the deadline of the order's current phase
+     * @description Gives the phase the order is in (waiting for the store to accept, preparing, waiting for a courier, on the way) more minutes, from its deadline or from now when that has passed: the deadline sweep does not end the order before then, and the attention list leaves it out until then. At most `LASTMILE_OPS_DEADLINE_EXTEND_MAX_MIN` minutes at a time; 409 for an order that is not paid or has ended. Audited `order.extend_deadline`.
+     *
+     *     Roles: ops
+     */
+    post: operations['postOrdersByIdDeadline'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2316,6 +2404,37 @@ export interface components {
       /** @description The visible start of the key, to tell keys apart */
       prefix: string;
       revoked_at: string | null;
+    };
+    /** @description Something that needs a person now */
+    AttentionItem: {
+      /** @description Only those safe in its state now: `reassign` POST /v1/dispatch/trips/{trip_id}/reassign; `cancel_refund` POST /v1/orders/{order_id}/cancel; `retry_step` POST /v1/ops/workflows/{detail.workflow_id}/retry; `extend_deadline` POST /v1/orders/{order_id}/deadline; `mark_delivered` POST /v1/deliveries/{delivery_id}/ops-delivered */
+      actions: (
+        'reassign' | 'cancel_refund' | 'retry_step' | 'extend_deadline' | 'mark_delivered'
+      )[];
+      /** @description The facts behind it, per kind: order_late `reason`, `status`, `promise_to`, `deadline_at`; workflow_stuck `workflow_id` (for the retry), `name`, `status`, `error`, `failed_step`; offer_untaken `trip_status`, `order_ids`, `offers_made`, `waiting_s`; position_silent `delivery_id` (for mark delivered), `driver_id`, `last_position_at` */
+      detail: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description `order_late`: past its promised window, or waiting too long for the store or a courier; `workflow_stuck`: a saga workflow failed or pending too long; `offer_untaken`: a trip no driver takes; `position_silent`: a delivery under way whose driver sent no position for a while
+       * @enum {string}
+       */
+      kind: 'order_late' | 'workflow_stuck' | 'offer_untaken' | 'position_silent';
+      /** Format: uuid */
+      order_id: string;
+      /** @description Seconds since `since` */
+      overdue_s: number;
+      /**
+       * Format: date-time
+       * @description When it became late or stuck (the deadline or threshold it passed)
+       */
+      since: string;
+      /** Format: uuid */
+      store_id: string;
+      /** @description One line for a person */
+      summary: string;
+      /** Format: uuid */
+      trip_id?: string;
     };
     /**
      * @description One ops action: who did what to which thing, when, why, before and after
@@ -4700,7 +4819,7 @@ export interface components {
       };
       /** @description What happened, stable for clients: an event type for `events` (`orders.order_accepted`), else `<thing>.<what>` (`payment.capture`, `offer.declined`, `workflow.step`, `webhook.delivery`) */
       kind: string;
-      /** @description What recorded it: `events` (the order’s domain events and dead letters), `workflows` (the saga’s workflows and their steps), or a module (`orders`, `payments`, `dispatch`, `support`, `webhooks`, `notifications`…). New modules add their own. */
+      /** @description What recorded it: `events` (the order’s domain events and dead letters), `workflows` (the saga’s workflows and their steps), `audit` (ops’ actions on the order, its trip, delivery and workflows: `kind` is the audit action), or a module (`orders`, `payments`, `dispatch`, `support`, `webhooks`, `notifications`…). New modules add their own. */
       source: string;
       /** @description One line for a person */
       summary: string;
@@ -7333,6 +7452,183 @@ export interface operations {
     };
     responses: {
       /** @description Waived: the delivery with its overrides */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postDeliveriesByIdOpsDelivered: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          proof: {
+            /** @description Who confirmed the hand-over */
+            confirmed_by: 'customer' | 'driver' | 'store' | 'other';
+            /** @description How they confirmed it */
+            method: 'phone_call' | 'chat' | 'photo' | 'other';
+            /** @description A photo of the hand-over (the media pipeline’s reference), if any */
+            photo_ref?: string;
+          };
+          /** @description Why: kept with who and when in the delivery’s `overrides` and the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Delivered */
       200: {
         headers: {
           /** @description Present when this is the stored answer to an earlier request with the same key */
@@ -11827,6 +12123,119 @@ export interface operations {
       };
     };
   };
+  getOpsAttention: {
+    parameters: {
+      query?: {
+        /** @description Only items of this kind */
+        kind?: 'order_late' | 'workflow_stuck' | 'offer_untaken' | 'position_silent';
+        store_id?: string;
+        /** @description The previous page's `next_cursor`; leave out for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the list */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Kinds that could not be read in full (a source failed, or had more than 500 items): the list may miss some of them */
+            gaps: ('order_late' | 'workflow_stuck' | 'offer_untaken' | 'position_silent')[];
+            items: components['schemas']['AttentionItem'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOpsAudit: {
     parameters: {
       query?: {
@@ -14265,6 +14674,182 @@ export interface operations {
       };
     };
   };
+  postOpsWorkflowsByIdRetry: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The workflow, queued again */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The step a failed workflow runs again from; null for a resumed one */
+            from_step: number | null;
+            order_id: string | null;
+            /** @description The workflow’s status after the retry (ENQUEUED, PENDING…) */
+            status: string;
+            workflow_id: string;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOrders: {
     parameters: {
       query?: {
@@ -14933,6 +15518,183 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `NOT_FOUND`: Not found */
+      404: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOrdersByIdDeadline: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Minutes to add */
+          minutes: number;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The phase and its new deadline */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description When the deadline sweep ends the order if it is still in this phase */
+            deadline_at: string | null;
+            /** @description The phase whose deadline was extended */
+            status: string;
+            version: number;
+          };
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */

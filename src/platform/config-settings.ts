@@ -11,6 +11,7 @@ import {
   url,
   whole,
 } from './config-schema.ts';
+import { ATTENTION_SETTINGS } from './config-settings-attention.ts';
 import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
 import { DISPATCH_SETTINGS } from './config-settings-dispatch.ts';
@@ -265,6 +266,7 @@ export const SETTINGS = {
   }),
   ...DISPATCH_SETTINGS,
   ...DELIVERY_SETTINGS,
+  ...ATTENTION_SETTINGS,
   ...DRIVER_PAY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,

@@ -7,6 +7,7 @@ import {
   type RoleName,
   type SettingValues,
 } from './config-settings.ts';
+import { type AttentionSettings, attentionSettings } from './config-settings-attention.ts';
 import { type DispatchStrategyName } from './config-settings-dispatch.ts';
 
 /**
@@ -62,6 +63,7 @@ export interface Config {
   paymentRetryGraceS: number;
   /** Largest refund an ops agent may make; above it an ops admin. */
   opsRefundLimitMinor: number;
+  attention: AttentionSettings;
   namespace: string;
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
@@ -189,6 +191,7 @@ export function loadConfig(
     paymentWaitMs: s.paymentWaitMs,
     paymentRetryGraceS: s.paymentRetryGraceS,
     opsRefundLimitMinor: s.opsRefundLimitMinor,
+    attention: attentionSettings(s),
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
     cartHoldLimits: {

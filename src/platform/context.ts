@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AttentionSource } from './attention/attention.ts';
 import type { TokenIssuer } from './auth/tokens.ts';
 import type { DeclaredHandler, EventDefinition } from './bus/declared-event.ts';
 import type { EventBus, SubscribeOptions, Subscription } from './bus/port.ts';
@@ -58,6 +59,8 @@ export interface PlatformContext {
    * module's (`ModuleDefinition.orderTimeline`), made on first use. The ops console merges them.
    */
   orderTimeline(): readonly OrderTimelineSource[];
+  /** Every module's attention sources (`ModuleDefinition.attention`), made on first use. */
+  attention(): readonly AttentionSource[];
 }
 
 /**

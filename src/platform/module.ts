@@ -4,6 +4,7 @@ import type { EventDefinition } from './bus/declared-event.ts';
 import type { PlatformContext } from './context.ts';
 import type { SocketChannel } from './contract/socket-contract.ts';
 import type { AccountCheck, ApiKeyResolver } from './http/auth-hook.ts';
+import type { AttentionSource } from './attention/attention.ts';
 import type { OrderTimelineSource } from './timeline/timeline.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
@@ -51,6 +52,11 @@ export interface ModuleDefinition {
    * the module's own tables (`platform/timeline/timeline.ts`). Any role; nothing starts.
    */
   orderTimeline?: (ctx: PlatformContext) => OrderTimelineSource;
+  /**
+   * What of this module's is late or stuck now, for the ops console's attention list
+   * (`platform/attention/attention.ts`): one source per kind. Any role; nothing starts.
+   */
+  attention?: (ctx: PlatformContext) => readonly AttentionSource[];
   /** Starts consumers and background work (worker role). */
   startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
 }

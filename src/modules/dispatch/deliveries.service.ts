@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ownDriverId } from '../drivers/index.ts';
 import { type DeliveriesDeps, deliveriesEnv } from './deliveries-env.ts';
+import { markDelivered, type OpsProof } from './delivery-ops.ts';
 import { unlockPin, waiveGeofence } from './delivery-overrides.ts';
 import type { DriverStep, StopStep } from './delivery-state.ts';
 import { driverStep, type StepInput } from './delivery-steps.ts';
@@ -67,6 +68,8 @@ export function deliveriesService(deps: DeliveriesDeps) {
     // Ops' actions: each with its caller and reason (`act`), written to the audit log.
     waiveGeofence: (act: AuditAct, id: string, step: StopStep) => waiveGeofence(env, act, id, step),
     unlockPin: (act: AuditAct, id: string) => unlockPin(env, act, id),
+    markDelivered: (act: AuditAct, id: string, proof: OpsProof) =>
+      markDelivered(env, act, id, proof),
     reassign: (act: AuditAct, tripId: string) => reassign(env, act, tripId),
     unassignDriver: (act: AuditAct, driverId: string) => unassignDriver(env, act, driverId),
     queue: (page: { cursor?: string | undefined; limit: number }) => queue(env, page),

@@ -22,7 +22,7 @@ export interface StepInput {
 }
 
 /** Frees the driver once every delivery of the trip has ended. Inside the caller's transaction. */
-async function closeTripIfDone(
+export async function closeTripIfDone(
   env: DeliveriesEnv,
   trx: Db,
   tripId: string,

@@ -57,7 +57,7 @@ export function dispatchLookupRepository(db: Db) {
         ? Promise.resolve([])
         : q
             .selectFrom('deliveries')
-            .select(['order_id', 'driver_id', 'status'])
+            .select(['id', 'order_id', 'trip_id', 'driver_id', 'status'])
             .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
             .execute(),
 

@@ -9,6 +9,7 @@ import { driversFor } from '../drivers/index.ts';
 import { OrderEventDefs, OrderEvents, ordersFor } from '../orders/index.ts';
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
+import { dispatchAttention } from './dispatch-attention.ts';
 import { dispatchLookupRepository } from './dispatch-lookup.repository.ts';
 import { dispatchTimeline } from './dispatch-timeline.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
@@ -83,6 +84,13 @@ export const dispatchModule: ModuleDefinition = {
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   // The order's delivery and trip, the offers, the driver's steps, overrides and earning.
   orderTimeline: (ctx) => dispatchTimeline(ctx.db),
+  // Trips nobody takes and drivers gone quiet, for the ops console's attention list.
+  attention: (ctx) =>
+    dispatchAttention({
+      db: ctx.db,
+      positions: driversFor(ctx).positions,
+      settings: ctx.config.attention,
+    }),
   startWorker: async (ctx) => {
     const { dispatcher } = dispatchFor(ctx);
     const orders = ordersFor(ctx);

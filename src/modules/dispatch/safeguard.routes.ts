@@ -59,4 +59,58 @@ export function safeguardRoutes(app: ReturnType<typeof typed>, deliveries: Deliv
     },
     async (req) => deliveries.unlockPin(auditActOf(req, req.body.reason), req.params.id),
   );
+  opsDeliveredRoute(app, deliveries);
+}
+
+/** Ops closing a hand-over the driver could not record (delivery-ops.ts), audited. */
+function opsDeliveredRoute(app: ReturnType<typeof typed>, deliveries: DeliveriesService) {
+  app.post(
+    '/v1/deliveries/:id/ops-delivered',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['dispatch ops'],
+        summary: 'Mark a picked-up delivery delivered, with how ops know',
+        description:
+          'For a hand-over the driver could not record (the app died at the door, no position): the delivery moves through its own states (arrived, delivered) with the steps and events a driver’s hand-over writes, so the order becomes delivered and is captured, and the driver is paid and freed. The proof (who confirmed it, how, a photo reference) stands in for the PIN or photo. 409 unless a driver has picked the bag up. Audited `delivery.mark_delivered`.',
+        params: Id,
+        body: Strict({
+          reason: Reason,
+          proof: Strict({
+            confirmed_by: Type.Union(
+              [
+                Type.Literal('customer'),
+                Type.Literal('driver'),
+                Type.Literal('store'),
+                Type.Literal('other'),
+              ],
+              { description: 'Who confirmed the hand-over' },
+            ),
+            method: Type.Union(
+              [
+                Type.Literal('phone_call'),
+                Type.Literal('chat'),
+                Type.Literal('photo'),
+                Type.Literal('other'),
+              ],
+              { description: 'How they confirmed it' },
+            ),
+            photo_ref: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 300,
+                description: 'A photo of the hand-over (the media pipeline’s reference), if any',
+              }),
+            ),
+          }),
+        }),
+        response: {
+          200: ok(ref(Delivery), 'Delivered'),
+          ...problems('CONFLICT'),
+        },
+      },
+    },
+    async (req) =>
+      deliveries.markDelivered(auditActOf(req, req.body.reason), req.params.id, req.body.proof),
+  );
 }

@@ -4,7 +4,9 @@ import { catalogFor } from '../catalog/index.ts';
 import { orderCarriersFor } from '../dispatch/index.ts';
 import { driversFor } from '../drivers/index.ts';
 import { identityFor } from '../identity/index.ts';
-import { ordersFor } from '../orders/index.ts';
+import { canExtendDeadline, CUSTOMER_CANCELLABLE, ordersFor } from '../orders/index.ts';
+import { opsAttention } from './attention.service.ts';
+import { attentionSchemas } from './attention.schemas.ts';
 import { opsConsoleRoutes } from './ops-console.routes.ts';
 import { opsConsoleSchemas } from './ops-console.schemas.ts';
 import { opsOrderSearch } from './order-search.service.ts';
@@ -34,6 +36,19 @@ export const opsOrderTimelineFor = perPlatform((ctx) =>
   }),
 );
 
+/** Late and stuck: every module's attention sources, with the actions each item's state allows. */
+export const opsAttentionFor = perPlatform((ctx) =>
+  opsAttention({
+    clock: ctx.clock,
+    sources: () => ctx.attention(),
+    orders: (ids) => ordersFor(ctx).states(ids),
+    deliveries: (ids) => orderCarriersFor(ctx).ofOrders(ids),
+    cancellable: CUSTOMER_CANCELLABLE,
+    extendable: canExtendDeadline,
+    logger: ctx.logger.child({ module: 'ops-console' }),
+  }),
+);
+
 /**
  * The operators' console: reads across modules for ops, each through the owning module's
  * service; it owns no tables. Orders: the search and one order's timeline, whose sources each
@@ -42,7 +57,11 @@ export const opsOrderTimelineFor = perPlatform((ctx) =>
 export const opsConsoleModule: ModuleDefinition = {
   name: 'ops-console',
   dependsOn: ['orders', 'catalog', 'identity', 'dispatch', 'drivers'],
-  schemas: opsConsoleSchemas,
+  schemas: [...opsConsoleSchemas, ...attentionSchemas],
   routes: (app, ctx) =>
-    opsConsoleRoutes(app, { search: opsOrderSearchFor(ctx), timeline: opsOrderTimelineFor(ctx) }),
+    opsConsoleRoutes(app, {
+      search: opsOrderSearchFor(ctx),
+      timeline: opsOrderTimelineFor(ctx),
+      attention: opsAttentionFor(ctx),
+    }),
 };

@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { ok, ref } from '../../platform/http/contract.ts';
 import { CursorParam } from '../../platform/http/page-cursor.ts';
 import { Email, Strict, typed, Uuid } from '../../platform/http/typed.ts';
+import { ATTENTION_KINDS } from '../../platform/attention/attention.ts';
 import { ORDER_STATUSES } from '../orders/index.ts';
+import type { opsAttention } from './attention.service.ts';
+import { AttentionPage } from './attention.schemas.ts';
 import { OpsOrderPage, OrderTimeline } from './ops-console.schemas.ts';
 import type { opsOrderSearch } from './order-search.service.ts';
 import type { opsOrderTimeline } from './order-timeline.service.ts';
@@ -49,6 +52,7 @@ export async function opsConsoleRoutes(
   deps: {
     search: ReturnType<typeof opsOrderSearch>;
     timeline: ReturnType<typeof opsOrderTimeline>;
+    attention: ReturnType<typeof opsAttention>;
   },
 ): Promise<void> {
   const app = typed(scope);
@@ -81,5 +85,30 @@ export async function opsConsoleRoutes(
       },
     },
     async (req) => deps.timeline(req.params.id),
+  );
+  app.get(
+    '/v1/ops/attention',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags: ['ops'],
+        summary: 'Late and stuck: everything that needs a person now, most overdue first',
+        description:
+          'Orders past their promised window or waiting too long for the store or a courier (`order_late`), order saga workflows failed or pending too long (`workflow_stuck`), trips no driver takes (`offer_untaken`), deliveries whose driver has gone quiet (`position_silent`); the thresholds are settings (`LASTMILE_OPS_*`). Each item lists the actions safe in its state now and the routes they map to; each action asks for a reason and is audited. An item leaves the list once its cause is resolved.',
+        querystring: Strict({
+          kind: Type.Optional(
+            Type.Union(
+              ATTENTION_KINDS.map((k) => Type.Literal(k)),
+              { description: 'Only items of this kind' },
+            ),
+          ),
+          store_id: Type.Optional(Uuid),
+          cursor: CursorParam,
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+        }),
+        response: { 200: ok(AttentionPage, 'A page of the list') },
+      },
+    },
+    async (req) => deps.attention(req.query),
   );
 }

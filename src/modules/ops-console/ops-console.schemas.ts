@@ -93,7 +93,7 @@ export const TimelineItem = component(
       at: DateTime,
       source: Type.String({
         description:
-          'What recorded it: `events` (the order’s domain events and dead letters), `workflows` (the saga’s workflows and their steps), or a module (`orders`, `payments`, `dispatch`, `support`, `webhooks`, `notifications`…). New modules add their own.',
+          'What recorded it: `events` (the order’s domain events and dead letters), `workflows` (the saga’s workflows and their steps), `audit` (ops’ actions on the order, its trip, delivery and workflows: `kind` is the audit action), or a module (`orders`, `payments`, `dispatch`, `support`, `webhooks`, `notifications`…). New modules add their own.',
       }),
       kind: Type.String({
         description:

@@ -18,6 +18,8 @@ import { DeliveryFee } from './delivery-fees.schemas.ts';
 import { orderReceipts } from './order-receipt.ts';
 import { orderReceiptRoutes } from './order-receipt.routes.ts';
 import { ordersTimeline } from './order-timeline.ts';
+import { type OrderAttentionDeps, ordersAttention } from './order-attention.ts';
+import { orderOpsRoutes } from './order-ops.routes.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
 import { orderDeadlines, retireLegacySagas, sweepOrders } from './order-sweep.ts';
@@ -32,6 +34,7 @@ import { DEFAULT_FEES } from './pricing.ts';
 import { substitutionEvents } from './substitutions.events.ts';
 import { substitutionRoutes } from './substitutions.routes.ts';
 import { substitutionsSchemas } from './substitutions.schemas.ts';
+import { workflowAttention, type WorkflowOpsDeps } from './workflow-ops.ts';
 import { type SubstitutionsService, substitutionsService } from './substitutions.service.ts';
 
 export {
@@ -41,7 +44,9 @@ export {
   orderEvents,
   orderEventType,
 } from './orders.events.ts';
+export { canExtendDeadline } from './order-attention.ts';
 export {
+  CUSTOMER_CANCELLABLE,
   ORDER_STATUSES,
   type OrderStatus,
   PAST_PAYMENT_STATUSES,
@@ -113,6 +118,20 @@ const checkoutFor = perPlatform((ctx): CheckoutDeps => ({
   payment: paymentSettings(ctx),
 }));
 
+/** What ops' fixes of late orders need: the thresholds, the sweep's deadlines, the audit log. */
+const orderOpsFor = perPlatform(
+  (ctx): { attention: OrderAttentionDeps; workflows: WorkflowOpsDeps } => ({
+    attention: {
+      db: ctx.db,
+      clock: ctx.clock,
+      audit: auditFor(ctx),
+      settings: ctx.config.attention,
+      deadlines: orderDeadlines(ctx),
+    },
+    workflows: { db: ctx.db, audit: auditFor(ctx), stuckS: ctx.config.attention.workflowStuckS },
+  }),
+);
+
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
@@ -128,6 +147,11 @@ export const ordersModule: ModuleDefinition = {
   ],
   // The order's placement and status, its substitutes, the saga's workflows with their steps.
   orderTimeline: (ctx) => ordersTimeline(ctx.db),
+  // Late orders and stuck saga workflows, for the ops console's attention list.
+  attention: (ctx) => [
+    ...ordersAttention(orderOpsFor(ctx).attention),
+    ...workflowAttention(orderOpsFor(ctx).workflows),
+  ],
   registerWorkflows: (ctx) =>
     registerOrderSaga({
       orders: ordersFor(ctx),
@@ -167,6 +191,7 @@ export const ordersModule: ModuleDefinition = {
       opsLimitMinor: ctx.config.opsRefundLimitMinor,
       audit: (act, change) => auditFor(ctx).record(ctx.db, act, change),
     });
+    orderOpsRoutes(app, { ...orderOpsFor(ctx), clock: ctx.clock });
     deliveryFeeRoutes(app, { stores: catalogFor(ctx).stores, fees: DEFAULT_FEES });
     substitutionRoutes(app, substitutionsFor(ctx));
     orderReceiptRoutes(

@@ -46,6 +46,11 @@ export interface OrdersTable extends Totals {
   payment_due_at: Generated<Date | null>;
   promise_from: Date | null;
   promise_to: Date | null;
+  /** Ops' extension of the phase deadline: holds while the order is still in `deadline_status`. */
+  deadline_at: Generated<Date | null>;
+  deadline_status: Generated<OrderStatus | null>;
+  /** The Idempotency-Key of the last extension. */
+  deadline_key: Generated<string | null>;
   placed_at: Generated<Date>;
   status_at: Generated<Date>;
   updated_at: Generated<Date>;

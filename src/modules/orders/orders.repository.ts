@@ -1,7 +1,12 @@
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import { ORDER_RANK, type OrderStatus } from './order-state.ts';
-import { type OrderLinesTable, type OrdersTable, ordersDb } from './orders-tables.ts';
+import {
+  type OrderLinesTable,
+  type OrdersTable,
+  type OrderTables,
+  ordersDb,
+} from './orders-tables.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
@@ -16,6 +21,9 @@ export type NewOrder = Omit<
   | 'payment_attempt'
   | 'payment_attempt_key'
   | 'payment_due_at'
+  | 'deadline_at'
+  | 'deadline_status'
+  | 'deadline_key'
 >;
 
 // Raw: the rank (ORDER_RANK) of the `changed` CTE's status, which Kysely cannot name.
@@ -38,6 +46,14 @@ export const ORDER_EVENT_PAYLOAD = sql`jsonb_build_object('order_id', changed.id
 /** The changed order's id as text: its event's aggregate id and the key its event id is found by. */
 // Raw: reads the `changed` CTE of withOutboxEvent(s), which Kysely cannot name.
 export const CHANGED_ORDER_ID = sql`changed.id::text`;
+
+/** The order's deadline in `status` is not one ops extended, or that extension has passed. */
+const noExtension = (eb: ExpressionBuilder<OrderTables, 'orders'>, status: OrderStatus) =>
+  eb.or([
+    eb('deadline_status', 'is', null),
+    eb('deadline_status', '<>', status),
+    eb('deadline_at', '<', sql<Date>`now()`),
+  ]);
 
 /** Reads of orders and their lines. */
 export function ordersRepository(db: Db) {
@@ -102,7 +118,9 @@ export function ordersRepository(db: Db) {
         .select('id')
         .where('status', '=', status)
         // Raw: make_interval's named argument (secs => …), which eb.fn cannot pass.
-        .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`);
+        .where('status_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanS})`)
+        // Unless ops extended this phase's deadline and it has not passed.
+        .where((eb) => noExtension(eb, status));
       if (except.length > 0)
         query = query.where((eb) => eb.not(eb('id', '=', eb.fn.any(eb.val([...except])))));
       const rows = await query.orderBy('status_at').limit(limit).execute();

@@ -4,6 +4,7 @@ import { systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
 import { ordersRepository } from './orders.repository.ts';
+import { orderAttentionRepository } from './order-attention.repository.ts';
 import { orderActions, visibleOrder } from './order-actions.ts';
 import { orderSearch } from './order-search.ts';
 import { orderTransitionsRepository } from './order-transitions.repository.ts';
@@ -26,6 +27,8 @@ export function ordersService(db: Db, audit: AuditLog = auditLog(db, systemClock
     /** Ops' search over every order, newest first (order-search.repository.ts). */
     search: orderSearch(db),
     lines: (id: string) => repo.lines(id),
+    /** The store and status of each of these orders (ops' lists). */
+    states: (ids: readonly string[]) => orderAttentionRepository(db).states(ids),
     /** Orders in `status` for longer than `olderThanS`, oldest first, except these (the deadline sweep). */
     overdue: (status: OrderStatus, olderThanS: number, limit: number, except?: readonly string[]) =>
       repo.overdue(status, olderThanS, limit, except),

@@ -94,3 +94,32 @@ export function auditRows(
     .limit(limit)
     .execute();
 }
+
+/**
+ * The entries about these targets (an order, its trip, its delivery) and about the workflows whose
+ * ids start with `workflowPrefix` (an order's saga: `order:<id>:`), oldest first (index
+ * audit_log_target).
+ */
+export function auditOfTargets(
+  db: Db,
+  ids: readonly string[],
+  workflowPrefix: string,
+  limit: number,
+): Promise<AuditRow[]> {
+  return auditDb(db)
+    .selectFrom('audit_log')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('target_id', '=', eb.fn.any(eb.val([...ids]))),
+        eb.and([
+          eb('target_type', '=', 'workflow'),
+          eb('target_id', 'like', `${workflowPrefix.replace(/[\\%_]/g, '\\$&')}%`),
+        ]),
+      ]),
+    )
+    .orderBy('at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -1,4 +1,6 @@
 import type { Adapters } from '../adapters.ts';
+import type { AttentionSource } from '../attention/attention.ts';
+import { auditTimeline } from '../audit/audit-timeline.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
 import { declaredHandler } from '../bus/declared-event.ts';
 import { eventTimeline } from '../bus/event-timeline.ts';
@@ -30,6 +32,7 @@ export function createPlatformContext(p: {
   const { config, adapters } = p;
   const handlers = new Map<string, EventHandler>();
   let timeline: readonly OrderTimelineSource[] | undefined;
+  let attention: readonly AttentionSource[] | undefined;
   const ctx: PlatformContext = {
     config,
     logger: p.logger,
@@ -62,9 +65,14 @@ export function createPlatformContext(p: {
     orderTimeline() {
       timeline ??= [
         eventTimeline(p.db),
+        auditTimeline(p.db),
         ...p.modules.flatMap((m) => (m.orderTimeline ? [m.orderTimeline(ctx)] : [])),
       ];
       return timeline;
+    },
+    attention() {
+      attention ??= p.modules.flatMap((m) => m.attention?.(ctx) ?? []);
+      return attention;
     },
   };
   return { ctx, handlers };
