@@ -91,6 +91,13 @@ describe('order saga crash recovery', () => {
     // No courier app in this test: ops moves the bag (the override of the driver's steps).
     const actor = (action: string) =>
       action === 'picked-up' || action === 'delivered' ? ops : staff;
+    // An ops override gives its reason (audited); "ready" sends what was picked (all of it).
+    const bodyOf = (action: string) =>
+      action === 'ready'
+        ? {}
+        : actor(action) === ops
+          ? { reason: 'no courier app in this test' }
+          : undefined;
 
     const cards = ['tok_visa', 'tok_visa', 'tok_visa', 'tok_netfail', 'tok_decline', 'tok_slow'];
     const next: Record<string, string> = {
@@ -134,12 +141,9 @@ describe('order saga crash recovery', () => {
         const action = next[o.status];
         if (action && Math.random() < 0.6)
           work.push(
-            call(
-              'POST',
-              `/v1/orders/${o.id}/${action}`,
-              actor(action),
-              action === 'ready' ? {} : undefined,
-            ).catch(() => null),
+            call('POST', `/v1/orders/${o.id}/${action}`, actor(action), bodyOf(action)).catch(
+              () => null,
+            ),
           );
         const owner = owners.get(o.id);
         if (o.status === 'payment_failed' && owner && Math.random() < 0.5)
@@ -193,12 +197,7 @@ describe('order saga crash recovery', () => {
         for (const o of open) {
           const action = next[o.status];
           if (action)
-            await call(
-              'POST',
-              `/v1/orders/${o.id}/${action}`,
-              actor(action),
-              action === 'ready' ? {} : undefined,
-            );
+            await call('POST', `/v1/orders/${o.id}/${action}`, actor(action), bodyOf(action));
         }
         return open.length === 0;
       },

@@ -152,7 +152,7 @@ export interface paths {
     put?: never;
     /**
      * Bulk import products from CSV or NDJSON (upsert by SKU)
-     * @description A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB and 100000 data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.
+     * @description A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. Each batch that changed products writes a `product.import` entry to the audit log in its own transaction (target `product_import`, one id per import; the products' ids, SKUs and versions) with the `reason` (`catalog import` when none is given); a file that changes nothing writes none. Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most 256 MiB and 100000 data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.
      *
      *     Roles: ops
      */
@@ -190,7 +190,9 @@ export interface paths {
     get?: never;
     /**
      * Create or rename a category
-     * @description Roles: ops
+     * @description Written to the audit log (`category.put`) with the `reason` (`catalog set-up` when none is given).
+     *
+     *     Roles: ops
      */
     put: operations['putCategoriesById'];
     post?: never;
@@ -581,7 +583,9 @@ export interface paths {
     put?: never;
     /**
      * Onboard a driver: profile and sign-in
-     * @description Roles: ops
+     * @description Written to the audit log (`driver.create`: vehicle, capacity and status; no name, email or phone) with the `reason` (`driver onboarding` when none is given).
+     *
+     *     Roles: ops
      */
     post: operations['postDrivers'];
     delete?: never;
@@ -957,7 +961,7 @@ export interface paths {
     };
     /**
      * The audit log: who did what, when, why, before and after; newest first
-     * @description Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `order.extend_deadline`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`, `workflow.retry`.
+     * @description Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.extend_deadline`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`; `workflow.retry`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -979,7 +983,7 @@ export interface paths {
     };
     /**
      * The audit log as CSV (the same filters), newest first, streamed
-     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `order.extend_deadline`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`, `workflow.retry`.
+     * @description One line per entry; `before` and `after` as JSON. A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it as text. Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`; orders: `order.cancel`, `order.refund`, `order.extend_deadline`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order); dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`; `workflow.retry`; catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products); stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`); `driver.create`, `ticket.resolve`. Writes that store staff may also make are in the log only when ops made them.
      *
      *     Roles: ops
      */
@@ -1411,7 +1415,9 @@ export interface paths {
     put?: never;
     /**
      * The store takes the order
-     * @description Roles: store, ops
+     * @description `order.accept`: When ops make it, the move is an override: the body must give a `reason`, and it is written to the audit log. The store may leave the body out.
+     *
+     *     Roles: store, ops
      */
     post: operations['postOrdersByIdAccept'];
     delete?: never;
@@ -1475,7 +1481,9 @@ export interface paths {
     put?: never;
     /**
      * Ops override: handed over; the final amount is captured
-     * @description Roles: ops
+     * @description `order.delivered`: When ops make it, the move is an override: the body must give a `reason`, and it is written to the audit log. The store may leave the body out.
+     *
+     *     Roles: ops
      */
     post: operations['postOrdersByIdDelivered'];
     delete?: never;
@@ -1583,7 +1591,9 @@ export interface paths {
     put?: never;
     /**
      * Ops override: the courier has the bag
-     * @description Roles: ops
+     * @description `order.picked_up`: When ops make it, the move is an override: the body must give a `reason`, and it is written to the audit log. The store may leave the body out.
+     *
+     *     Roles: ops
      */
     post: operations['postOrdersByIdPickedUp'];
     delete?: never;
@@ -1603,7 +1613,9 @@ export interface paths {
     put?: never;
     /**
      * The store starts picking
-     * @description Roles: store, ops
+     * @description `order.preparing`: When ops make it, the move is an override: the body must give a `reason`, and it is written to the audit log. The store may leave the body out.
+     *
+     *     Roles: store, ops
      */
     post: operations['postOrdersByIdPreparing'];
     delete?: never;
@@ -1623,7 +1635,9 @@ export interface paths {
     put?: never;
     /**
      * Picked and packed; report missing items as picked quantities below the ordered ones
-     * @description Roles: store, ops
+     * @description `order.ready`: When ops make it, the move is an override: the body must give a `reason`, and it is written to the audit log, with the picked quantities.
+     *
+     *     Roles: store, ops
      */
     post: operations['postOrdersByIdReady'];
     delete?: never;
@@ -1691,7 +1705,9 @@ export interface paths {
     put?: never;
     /**
      * The store refuses the order
-     * @description Roles: store, ops
+     * @description When ops refuse it for the store, the refusal is written to the audit log (`order.reject`) with this `reason`.
+     *
+     *     Roles: store, ops
      */
     post: operations['postOrdersByIdReject'];
     delete?: never;
@@ -1715,7 +1731,9 @@ export interface paths {
     put?: never;
     /**
      * Propose a substitute for a short line while picking (its stock is reserved)
-     * @description Roles: store, ops
+     * @description A proposal by ops is written to the audit log (`substitution.propose`, target the order) with the `reason` (`short line while picking` when none is given); the store's are not.
+     *
+     *     Roles: store, ops
      */
     post: operations['postOrdersByIdSubstitutions'];
     delete?: never;
@@ -1943,7 +1961,9 @@ export interface paths {
     put?: never;
     /**
      * Create a product
-     * @description Roles: ops
+     * @description Written to the audit log (`product.create`) with the `reason` (`catalog set-up` when none is given).
+     *
+     *     Roles: ops
      */
     post: operations['postProducts'];
     delete?: never;
@@ -1968,7 +1988,9 @@ export interface paths {
     head?: never;
     /**
      * Change a product
-     * @description Roles: ops
+     * @description Written to the audit log (`product.update`) with the `reason` (`catalog set-up` when none is given).
+     *
+     *     Roles: ops
      */
     patch: operations['patchProductsById'];
     trace?: never;
@@ -2025,7 +2047,9 @@ export interface paths {
     put?: never;
     /**
      * Create a store
-     * @description Roles: ops
+     * @description Audited as `store.create` with the `reason` (`catalog set-up` when none is given).
+     *
+     *     Roles: ops
      */
     post: operations['postStores'];
     delete?: never;
@@ -2067,7 +2091,9 @@ export interface paths {
     head?: never;
     /**
      * Change a store
-     * @description Roles: ops, store
+     * @description `store.update`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not.
+     *
+     *     Roles: ops, store
      */
     patch: operations['patchStoresById'];
     trace?: never;
@@ -2083,7 +2109,9 @@ export interface paths {
     put?: never;
     /**
      * Close a store (status closed)
-     * @description Roles: ops, store
+     * @description `store.close`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Roles: ops, store
      */
     post: operations['postStoresByIdClose'];
     delete?: never;
@@ -2125,7 +2153,9 @@ export interface paths {
     put?: never;
     /**
      * Pause a store (status paused)
-     * @description Roles: ops, store
+     * @description `store.pause`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Roles: ops, store
      */
     post: operations['postStoresByIdPause'];
     delete?: never;
@@ -2182,7 +2212,9 @@ export interface paths {
     put?: never;
     /**
      * Resume a store (status open)
-     * @description Roles: ops, store
+     * @description `store.resume`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Roles: ops, store
      */
     post: operations['postStoresByIdResume'];
     delete?: never;
@@ -2206,7 +2238,9 @@ export interface paths {
     put?: never;
     /**
      * Create a staff account for a store (signs in with the store role, sees only this store's orders)
-     * @description Roles: ops
+     * @description Written to the audit log (`store_staff.create`: the account's id, role and store; no email or name) with the `reason` (`store staff set-up` when none is given).
+     *
+     *     Roles: ops
      */
     post: operations['postStoresByIdStaff'];
     delete?: never;
@@ -2251,7 +2285,9 @@ export interface paths {
     get: operations['getStoresByIdStockByProductId'];
     /**
      * Record a stock count: the units on hand now (refused below what is reserved for orders)
-     * @description Roles: ops, store
+     * @description The `reason` goes to the item's stock trail; when ops make the change it is also written to the audit log (`stock.set`, target `stock` `<store id>/<product id>`: on hand and reserved before and after).
+     *
+     *     Roles: ops, store
      */
     put: operations['putStoresByIdStockByProductId'];
     post?: never;
@@ -2276,7 +2312,9 @@ export interface paths {
     put?: never;
     /**
      * Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason
-     * @description Roles: ops, store
+     * @description The `reason` goes to the item's stock trail; when ops make the change it is also written to the audit log (`stock.adjust`, target `stock` `<store id>/<product id>`: on hand and reserved before and after, the kind and delta).
+     *
+     *     Roles: ops, store
      */
     post: operations['postStoresByIdStockByProductIdAdjustments'];
     delete?: never;
@@ -2340,7 +2378,9 @@ export interface paths {
     put?: never;
     /**
      * Resolve a ticket
-     * @description Roles: ops
+     * @description Written to the audit log (`ticket.resolve`: status before and after, not the resolution's text) with the `reason` (`ticket answered` when none is given).
+     *
+     *     Roles: ops
      */
     post: operations['postSupportTicketsByIdResolve'];
     delete?: never;
@@ -6173,7 +6213,10 @@ export interface operations {
   };
   postCatalogImportProducts: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+        reason?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6424,6 +6467,8 @@ export interface operations {
         'application/json': {
           name: string;
           parent_id?: null | string;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
         };
       };
     };
@@ -9446,6 +9491,8 @@ export interface operations {
           name: string;
           password: string;
           phone?: string;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           vehicle: 'bike' | 'scooter' | 'car';
         };
       };
@@ -15275,7 +15322,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The order after the move */
       200: {
@@ -15782,7 +15836,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The order after the move */
       200: {
@@ -16659,7 +16720,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The order after the move */
       200: {
@@ -16821,7 +16889,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The order after the move */
       200: {
@@ -16992,6 +17067,8 @@ export interface operations {
             product_id: string;
             quantity: number;
           }[];
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
         };
       };
     };
@@ -17843,6 +17920,8 @@ export interface operations {
           /** Format: uuid */
           product_id: string;
           quantity: number;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           /** Format: uuid */
           substitute_product_id: string;
         };
@@ -19414,6 +19493,8 @@ export interface operations {
           popularity?: number;
           /** @description Price in minor units (cents) */
           price_minor: number;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           sku: string;
           weight_g?: null | number;
         };
@@ -19675,6 +19756,8 @@ export interface operations {
           popularity?: number;
           /** @description Price in minor units (cents) */
           price_minor?: number;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           weight_g?: null | number;
         };
       };
@@ -19835,7 +19918,7 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody: {
+    requestBody?: {
       content: {
         'application/json': {
           /** @description The only socket the ticket opens; any of them when left out */
@@ -20211,6 +20294,8 @@ export interface operations {
             tue?: [string, string][];
             wed?: [string, string][];
           };
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           timezone?: string;
           zone: {
             polygon?: null | [number, number][];
@@ -20595,6 +20680,8 @@ export interface operations {
             tue?: [string, string][];
             wed?: [string, string][];
           };
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           timezone?: string;
           zone?: {
             polygon?: null | [number, number][];
@@ -20765,7 +20852,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The store, now closed */
       200: {
@@ -21044,7 +21138,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The store, now paused */
       200: {
@@ -21445,7 +21546,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
+        };
+      };
+    };
     responses: {
       /** @description The store, now open */
       200: {
@@ -21735,6 +21843,8 @@ export interface operations {
           email: string;
           name: string;
           password: string;
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
         };
       };
     };
@@ -23036,6 +23146,8 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason?: string;
           resolution: string;
         };
       };

@@ -1,11 +1,14 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
+import { uuidv7 } from 'uuidv7';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ok, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { ImportResult } from './catalog.components.ts';
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import { readImportRecords } from './import-records.ts';
 import { rowCheckOf } from './import-report.ts';
 import {
@@ -62,10 +65,13 @@ function stockStaff(p: Principal | null, storeId: string): Principal {
 
 const RESULT = { 200: ok(ref(ImportResult), 'The file was read to its end') };
 const DEFAULT_REASON = 'stock import';
+/** The audit log's reason for a product import that gives none. */
+export const PRODUCT_IMPORT_REASON = 'catalog import';
 const LIMITS = `Rows are checked one by one: a bad row is reported with its line and changes nothing, the others load. At most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB and ${IMPORT_MAX_ROWS} data rows (413 beyond; rows before the cut were applied, and a row sets an absolute value, so sending the rest again converges); the file is read as it streams in.`;
 
 interface ImportDeps extends StockImportDeps {
   stores: StoresService;
+  audit: AuditLog;
   /** Told after a product import, finished or cut off: batches commit as they go. */
   productsWritten: () => void;
 }
@@ -104,7 +110,8 @@ function productImportRoute(scope: FastifyInstance, deps: ImportDeps): void {
       schema: {
         tags: ['import'],
         summary: 'Bulk import products from CSV or NDJSON (upsert by SKU)',
-        description: `A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. ${LIMITS}`,
+        description: `A new SKU is created, an existing one updated (new version and a catalog.product_changed event) when a field differs. A row sets the whole product: an optional field left out takes its default. Each batch that changed products writes a \`product.import\` entry to the audit log in its own transaction (target \`product_import\`, one id per import; the products' ids, SKUs and versions) with the \`reason\` (\`${PRODUCT_IMPORT_REASON}\` when none is given); a file that changes nothing writes none. ${LIMITS}`,
+        querystring: Strict({ reason: Type.Optional(AuditReason) }),
         body: importBody(
           'Header row required (any order): sku, name, category_id, price_minor, currency, and optionally brand, image_url, weight_g, age_restricted. Example: "sku,name,category_id,price_minor,currency\\nMILK-1,Oat milk,milk,199,EUR"',
           'One JSON object per line with the same fields as the CSV columns, e.g. {"sku":"MILK-1","name":"Oat milk","category_id":"milk","price_minor":199,"currency":"EUR"}',
@@ -118,6 +125,11 @@ function productImportRoute(scope: FastifyInstance, deps: ImportDeps): void {
           deps.db,
           recordsOf(req, PRODUCT_COLUMNS),
           rowCheckOf(req.compileValidationSchema(ProductImportRow, 'body')),
+          {
+            log: deps.audit,
+            act: auditActOf(req, req.query.reason ?? PRODUCT_IMPORT_REASON),
+            importId: uuidv7(),
+          },
         );
       } finally {
         // Batches commit as they go: even a cut-off import changed what pages show.

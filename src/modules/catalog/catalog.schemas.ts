@@ -1,5 +1,9 @@
 import { Type } from '@sinclair/typebox';
+import { AuditReason } from '../../platform/http/audit-act.ts';
 import { Strict } from '../../platform/http/typed.ts';
+
+/** The optional `reason` of an ops write that store staff may also make (ops' is audited). */
+export const OpsReason = Type.Optional(AuditReason);
 
 export const Lat = Type.Number({ minimum: -90, maximum: 90 });
 export const Lng = Type.Number({ minimum: -180, maximum: 180 });
@@ -46,6 +50,7 @@ export const StoreBody = Strict({
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   opening_hours: OpeningHoursSchema,
   avg_prep_s: Type.Optional(Type.Integer({ minimum: 0, maximum: 7200 })),
+  reason: OpsReason,
 });
 
 export const StorePatch = Strict({
@@ -65,6 +70,7 @@ export const StorePatch = Strict({
       description: 'Fail with 409 if the store changed since',
     }),
   ),
+  reason: OpsReason,
 });
 
 export const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });
@@ -90,6 +96,7 @@ export const ProductBody = Strict({
   ),
   age_restricted: Type.Optional(Type.Boolean()),
   popularity: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+  reason: OpsReason,
 });
 
 export const ProductPatch = Type.Partial(Type.Omit(ProductBody, ['sku']), {

@@ -26,7 +26,7 @@ export interface ColumnSpec {
  * A product row: the create-product body without `popularity` (ranking is not the operator's to
  * import), so a row is checked against exactly the constraints of POST /v1/products.
  */
-export const ProductImportRow = Type.Omit(ProductBody, ['popularity'], {
+export const ProductImportRow = Type.Omit(ProductBody, ['popularity', 'reason'], {
   additionalProperties: false,
 });
 export const PRODUCT_COLUMNS: ColumnSpec = {

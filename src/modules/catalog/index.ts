@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import { liveNotices } from '../../platform/bus/live-notices.ts';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
@@ -43,8 +44,8 @@ const zonesFor = perPlatform((ctx) => mapZones(ctx.db));
 
 // One set of services per running platform, so the per-cell cache is shared by every route.
 export const catalogFor = perPlatform((ctx): CatalogServices => ({
-  stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock }),
-  products: productsService(ctx.db, { notices: productNoticesFor(ctx) }),
+  stores: storesService({ db: ctx.db, kv: ctx.kv, clock: ctx.clock, audit: auditFor(ctx) }),
+  products: productsService(ctx.db, { notices: productNoticesFor(ctx), audit: auditFor(ctx) }),
 }));
 
 /** Stores, delivery zones, staff accounts, products and categories; discovery of what is near and in stock. */
@@ -70,11 +71,17 @@ export const catalogModule: ModuleDefinition = {
     await mapZonesRoutes(app, zonesFor(ctx));
     await storeStaffRoutes(
       app,
-      storeStaffService({ stores: catalogFor(ctx).stores, identity: identityFor(ctx) }),
+      storeStaffService({
+        db: ctx.db,
+        audit: auditFor(ctx),
+        stores: catalogFor(ctx).stores,
+        identity: identityFor(ctx),
+      }),
     );
     await app.register(async (scope) =>
       catalogImportRoutes(scope, {
         db: ctx.db,
+        audit: auditFor(ctx),
         stores: catalogFor(ctx).stores,
         inventory: inventoryFor(ctx),
         productsWritten: () => productNoticesFor(ctx).notify(),

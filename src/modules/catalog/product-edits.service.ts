@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -49,6 +50,28 @@ async function categoryPath(db: Db, categoryId: string): Promise<string[]> {
   return c.path;
 }
 
+/** What the audit log keeps of a product. */
+const auditState = (p: ProductRow) => ({
+  sku: p.sku,
+  name: p.name,
+  brand: p.brand,
+  category_id: p.category_id,
+  price_minor: p.price_minor,
+  currency: p.currency,
+  age_restricted: p.age_restricted,
+  version: p.version,
+});
+
+/** Ops' change, in the audit log in `trx` (the change's); nothing without `act` (seeding). */
+async function audited(
+  trx: Db,
+  audit: AuditLog | undefined,
+  act: AuditAct | undefined,
+  change: { action: string; target: { type: string; id: string }; before: unknown; after: unknown },
+) {
+  if (audit && act) await audit.record(trx, act, change);
+}
+
 /** `catalog.product_changed`, written in the transaction of the change. */
 async function emit(trx: Db, row: ProductRow) {
   const payload: ProductChangedPayload = {
@@ -67,8 +90,17 @@ async function emit(trx: Db, row: ProductRow) {
 export async function upsertCategory(
   db: Db,
   input: { id: string; name: string; parent_id?: string | null },
+  audit?: { log: AuditLog; act: AuditAct },
 ) {
-  const repo = categoriesRepository(db);
+  return db.transaction().execute((trx) => putCategory(trx, input, audit));
+}
+
+async function putCategory(
+  trx: Db,
+  input: { id: string; name: string; parent_id?: string | null },
+  audit?: { log: AuditLog; act: AuditAct },
+) {
+  const repo = categoriesRepository(trx);
   let path = [input.id];
   if (input.parent_id) {
     const parent = await repo.findCategory(input.parent_id);
@@ -78,21 +110,35 @@ export async function upsertCategory(
       throw new AppError('VALIDATION_FAILED', 'parent_id: a category cannot be its own ancestor');
     path = [...parent.path, input.id];
   }
-  return repo.upsertCategory({
+  const before = await repo.findCategory(input.id);
+  const row = await repo.upsertCategory({
     id: input.id,
     name: input.name,
     parent_id: input.parent_id ?? null,
     path,
   });
+  const state = (c: typeof row) => ({ name: c.name, parent_id: c.parent_id, path: c.path });
+  await audited(trx, audit?.log, audit?.act, {
+    action: 'category.put',
+    target: { type: 'category', id: input.id },
+    before: before ? state(before) : null,
+    after: state(row),
+  });
+  return row;
 }
 
 /**
  * Creating and changing products: each change commits with its `catalog.product_changed` event,
  * then `changed` tells every process (cached pages and searches re-read).
  */
-export function productEditsService(db: Db, changed: (productId: string) => void) {
+export function productEditsService(
+  db: Db,
+  changed: (productId: string) => void,
+  audit?: AuditLog,
+) {
   return {
-    async create(input: ProductInput) {
+    /** `act`: ops' request, for the audit log (`product.create`). */
+    async create(input: ProductInput, act?: AuditAct) {
       const f: ProductFields = {
         sku: input.sku,
         name: input.name,
@@ -110,6 +156,12 @@ export function productEditsService(db: Db, changed: (productId: string) => void
         const row = await db.transaction().execute(async (trx) => {
           const created = await productsRepository(trx).insert(uuidv7(), f);
           await emit(trx, created);
+          await audited(trx, audit, act, {
+            action: 'product.create',
+            target: { type: 'product', id: created.id },
+            before: null,
+            after: auditState(created),
+          });
           return created;
         });
         changed(row.id);
@@ -121,7 +173,8 @@ export function productEditsService(db: Db, changed: (productId: string) => void
       }
     },
 
-    async update(id: string, patch: Partial<ProductInput>) {
+    /** `act`: ops' request, for the audit log (`product.update`). */
+    async update(id: string, patch: Partial<ProductInput>, act?: AuditAct) {
       const f: Partial<ProductFields> = {};
       for (const k of PATCHABLE) {
         if (patch[k] !== undefined) (f as Record<string, unknown>)[k] = patch[k];
@@ -132,8 +185,16 @@ export function productEditsService(db: Db, changed: (productId: string) => void
         f.category_path = await categoryPath(db, patch.category_id);
       }
       const row = await db.transaction().execute(async (trx) => {
+        const before = act && (await productsRepository(trx).find(id));
         const updated = await productsRepository(trx).update(id, f);
-        if (updated) await emit(trx, updated);
+        if (!updated) return undefined;
+        await emit(trx, updated);
+        await audited(trx, audit, act, {
+          action: 'product.update',
+          target: { type: 'product', id },
+          before: before ? auditState(before) : null,
+          after: auditState(updated),
+        });
         return updated;
       });
       if (!row) throw new AppError('NOT_FOUND', `No product ${id}`);

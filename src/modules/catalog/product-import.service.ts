@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -16,6 +17,14 @@ import {
 import { IMPORT_BATCH_ROWS } from './import.schemas.ts';
 import { type ImportedProduct, productImportRepository } from './product-import.repository.ts';
 
+/** Ops' import, for the audit log: one `product.import` entry per batch that changed products. */
+export interface ImportAudit {
+  log: AuditLog;
+  act: AuditAct;
+  /** The import's own id: the entries' target (`product_import`). */
+  importId: string;
+}
+
 export interface PendingRow {
   line: number;
   product: ImportedProduct;
@@ -31,10 +40,13 @@ export async function importProducts(
   db: Db,
   records: AsyncIterable<ImportRecord>,
   check: RowCheck,
+  audit?: ImportAudit,
 ): Promise<ImportReport> {
   const tally = importTally();
   const categories = await productImportRepository(db).categoryPaths();
-  const batch = keyedBatch<PendingRow>(IMPORT_BATCH_ROWS, (rows) => writeProducts(db, rows, tally));
+  const batch = keyedBatch<PendingRow>(IMPORT_BATCH_ROWS, (rows) =>
+    writeProducts(db, rows, tally, audit),
+  );
   for await (const r of checkedRows(records, check, tally)) {
     const v = r.values as { sku: string; category_id: string };
     if (!categories.has(v.category_id)) {
@@ -77,6 +89,7 @@ export async function writeProducts(
   db: Db,
   rows: readonly PendingRow[],
   tally: ImportTally,
+  audit?: ImportAudit,
 ): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
@@ -92,6 +105,16 @@ export async function writeProducts(
         return declaredEvent(CatalogEventDefs.PRODUCT_CHANGED, payload, { aggregateId: p.id });
       });
       await writeOutbox(trx, events);
+      if (audit && changed.length > 0)
+        await audit.log.record(trx, audit.act, {
+          action: 'product.import',
+          target: { type: 'product_import', id: audit.importId },
+          before: null,
+          after: {
+            lines: [rows[0]?.line, rows[rows.length - 1]?.line],
+            changed: changed.map((p) => ({ id: p.id, sku: p.sku, version: p.version })),
+          },
+        });
     });
     tally.applied(rows.length);
   } catch (err) {
@@ -104,7 +127,7 @@ export async function writeProducts(
       });
       return;
     }
-    for (const row of rows) await writeProducts(db, [row], tally);
+    for (const row of rows) await writeProducts(db, [row], tally, audit);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { LiveNotices } from '../../platform/bus/live-notices.ts';
 import { createCache } from '../../platform/cache/cache.ts';
@@ -42,7 +43,11 @@ function categoryReads(categories: ReturnType<typeof categoriesRepository>) {
 }
 
 /** `notices` are told of each product whose name, price or category committed (cached pages re-read). */
-export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'notify'> } = {}) {
+/** `audit`: where ops' edits are recorded (edits without an act, the seeders', are not). */
+export function productsService(
+  db: Db,
+  opts: { notices?: Pick<LiveNotices, 'notify'>; audit?: AuditLog } = {},
+) {
   const repo = productsRepository(db);
   const categories = categoriesRepository(db);
   const pages = productPagesRepository(db);
@@ -79,9 +84,11 @@ export function productsService(db: Db, opts: { notices?: Pick<LiveNotices, 'not
   }
 
   return {
-    ...productEditsService(db, changed),
-    upsertCategory: (input: { id: string; name: string; parent_id?: string | null }) =>
-      upsertCategory(db, input),
+    ...productEditsService(db, changed, opts.audit),
+    upsertCategory: (
+      input: { id: string; name: string; parent_id?: string | null },
+      act?: AuditAct,
+    ) => upsertCategory(db, input, act && opts.audit && { log: opts.audit, act }),
     ...categoryReads(categories),
 
     async get(id: string) {

@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
@@ -101,6 +102,39 @@ export const STORE_ACTIONS = {
   close: 'closed',
 } as const satisfies Record<string, StoreStatus>;
 
+/** What the audit log keeps of a store: its settings and status, nothing of a person. */
+const auditState = (s: StoreRow) => ({
+  name: s.name,
+  status: s.status,
+  version: s.version,
+  lat: s.lat,
+  lng: s.lng,
+  zone_radius_m: s.zone_radius_m,
+  timezone: s.timezone,
+  avg_prep_s: s.avg_prep_s,
+});
+
+/** The audit action of each status move. */
+const STATUS_ACTIONS: Record<StoreStatus, string> = {
+  paused: 'store.pause',
+  open: 'store.resume',
+  closed: 'store.close',
+};
+
+/** Writes ops' store change to the audit log in `trx` (the change's transaction). */
+const auditStore = (
+  trx: Db,
+  log: { audit: AuditLog; act: AuditAct; action: string },
+  before: StoreRow | null,
+  after: StoreRow,
+) =>
+  log.audit.record(trx, log.act, {
+    action: log.action,
+    target: { type: 'store', id: after.id },
+    before: before && auditState(before),
+    after: auditState(after),
+  });
+
 const canManage = (p: Principal, storeId: string) =>
   p.role === 'ops' || (p.role === 'store' && p.storeId === storeId);
 
@@ -110,7 +144,7 @@ async function patchStore(
   id: string,
   patch: Partial<StoreInput>,
   expectedVersion?: number,
-): Promise<StoreRow | undefined> {
+): Promise<{ before: StoreRow; after: StoreRow } | undefined> {
   const tx = storesRepository(trx);
   const current = await tx.find(id);
   if (!current) return undefined;
@@ -125,25 +159,36 @@ async function patchStore(
   const zoneMoved = patch.lat !== undefined || patch.lng !== undefined || patch.zone !== undefined;
   if (zoneMoved) await tx.replaceCoverage(id, coverageCells(zoneOf(row)));
   await changed(trx, row, zoneMoved ? 'zone' : 'updated');
-  return row;
+  return { before: current, after: row };
 }
 
 /**
  * Creating and changing stores: each change commits with its coverage cells and its
  * `catalog.store_changed` event; `edited` runs after the commit (the caches forget what changed).
  */
-export function storeEditsService(deps: { db: Db; edited: (id?: string) => Promise<void> }) {
-  const { db, edited } = deps;
+export function storeEditsService(deps: {
+  db: Db;
+  audit: AuditLog;
+  edited: (id?: string) => Promise<void>;
+}) {
+  const { db, audit, edited } = deps;
   const repo = storesRepository(db);
 
+  /** Runs `work` in a transaction; with `act` (ops), its change goes to the audit log in it. */
   async function mutate(
     by: Principal,
     id: string,
-    work: (trx: Db) => Promise<StoreRow | undefined>,
+    action: string,
+    act: AuditAct | undefined,
+    work: (trx: Db) => Promise<{ before: StoreRow; after: StoreRow } | undefined>,
   ): Promise<StoreView> {
     if (!canManage(by, id))
       throw new AppError('FORBIDDEN', "Only ops or this store's staff can change it");
-    const row = await db.transaction().execute(work);
+    const row = await db.transaction().execute(async (trx) => {
+      const done = await work(trx);
+      if (done && act) await auditStore(trx, { audit, act, action }, done.before, done.after);
+      return done?.after;
+    });
     if (!row) {
       const exists = await repo.find(id);
       if (!exists) throw new AppError('NOT_FOUND', `No store ${id}`);
@@ -157,13 +202,15 @@ export function storeEditsService(deps: { db: Db; edited: (id?: string) => Promi
   }
 
   return {
-    async create(input: StoreInput): Promise<StoreView> {
+    /** `act`: ops' request, for the audit log (`store.create`). */
+    async create(input: StoreInput, act?: AuditAct): Promise<StoreView> {
       validate(input);
       const row = await db.transaction().execute(async (trx) => {
         const tx = storesRepository(trx);
         const created = await tx.insert(uuidv7(), fields(input));
         await tx.replaceCoverage(created.id, coverageCells(zoneOf(created)));
         await changed(trx, created, 'created');
+        if (act) await auditStore(trx, { audit, act, action: 'store.create' }, null, created);
         return created;
       });
       await edited();
@@ -175,15 +222,21 @@ export function storeEditsService(deps: { db: Db; edited: (id?: string) => Promi
       id: string,
       patch: Partial<StoreInput>,
       expectedVersion?: number,
+      act?: AuditAct,
     ): Promise<StoreView> {
-      return mutate(by, id, (trx) => patchStore(trx, id, patch, expectedVersion));
+      return mutate(by, id, 'store.update', act, (trx) =>
+        patchStore(trx, id, patch, expectedVersion),
+      );
     },
 
-    setStatus(by: Principal, id: string, status: StoreStatus): Promise<StoreView> {
-      return mutate(by, id, async (trx) => {
-        const row = await storesRepository(trx).update(id, { status });
-        if (row) await changed(trx, row, 'status');
-        return row;
+    setStatus(by: Principal, id: string, status: StoreStatus, act?: AuditAct): Promise<StoreView> {
+      return mutate(by, id, STATUS_ACTIONS[status], act, async (trx) => {
+        const tx = storesRepository(trx);
+        const before = await tx.find(id);
+        const row = before && (await tx.update(id, { status }));
+        if (!before || !row) return undefined;
+        await changed(trx, row, 'status');
+        return { before, after: row };
       });
     },
   };

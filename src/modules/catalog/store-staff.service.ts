@@ -1,4 +1,6 @@
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
+import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { asIs, keyCursor, pageFrom } from '../../platform/http/page-cursor.ts';
@@ -20,12 +22,29 @@ export interface NewStaff {
  * is what limits their orders and store routes to it); the catalog answers for the store: it must
  * exist, and only ops or its own staff see who works there.
  */
-export function storeStaffService(deps: { stores: StoresService; identity: IdentityService }) {
+export function storeStaffService(deps: {
+  db: Db;
+  audit: AuditLog;
+  stores: StoresService;
+  identity: IdentityService;
+}) {
   return {
-    /** Ops only (the route says so): an unknown store is 404, an email already taken 409. */
-    async create(storeId: string, input: NewStaff) {
+    /**
+     * Ops only (the route says so): an unknown store is 404, an email already taken 409. The
+     * account and its audit entry (`store_staff.create`: ids only, no email or name) commit together.
+     */
+    async create(storeId: string, input: NewStaff, act: AuditAct) {
       await deps.stores.get(storeId);
-      const created = await deps.identity.createStoreStaff(storeId, input);
+      const created = await deps.db.transaction().execute(async (trx) => {
+        const account = await deps.identity.createStoreStaff(storeId, input, trx);
+        await deps.audit.record(trx, act, {
+          action: 'store_staff.create',
+          target: { type: 'user', id: account.id },
+          before: null,
+          after: { role: 'store', store_id: storeId },
+        });
+        return account;
+      });
       return { id: created.id, email: created.email, name: input.name, store_id: storeId };
     },
 

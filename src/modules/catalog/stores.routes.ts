@@ -1,13 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { opsActOf, optionalBody } from '../../platform/http/audit-act.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Headers, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { STORE_STATUSES } from './catalog-tables.ts';
 import { Store } from './catalog.components.ts';
-import { Cursor, StoreBody, StorePatch } from './catalog.schemas.ts';
+import { Cursor, OpsReason, StoreBody, StorePatch } from './catalog.schemas.ts';
 import { STORE_ACTIONS } from './store-edits.service.ts';
 import type { StoresService } from './stores.service.ts';
+
+/** The audit log's reason for an ops store write sent without one. */
+export const STORE_SETUP_REASON = 'catalog set-up';
+const AUDITED = `Written to the audit log when ops call it, with the \`reason\` (\`${STORE_SETUP_REASON}\` when none is given); store staff's own changes are not.`;
 
 /** Stores as ops and their staff manage them: read, list, create, change, pause, resume, close. */
 export async function storesRoutes(scope: FastifyInstance, stores: StoresService): Promise<void> {
@@ -61,12 +66,14 @@ function storeEditRoutes(scope: FastifyInstance, stores: StoresService): void {
       schema: {
         tags: ['stores'],
         summary: 'Create a store',
+        description: `Audited as \`store.create\` with the \`reason\` (\`${STORE_SETUP_REASON}\` when none is given).`,
         body: StoreBody,
         response: { 201: ok(ref(Store), 'Created, open', { Location: Headers.location }) },
       },
     },
     async (req, reply) => {
-      const created = await stores.create(req.body);
+      const { reason, ...input } = req.body;
+      const created = await stores.create(input, opsActOf(req, reason, STORE_SETUP_REASON));
       reply.code(201).header('location', `/v1/stores/${created.id}`);
       return created;
     },
@@ -79,6 +86,7 @@ function storeEditRoutes(scope: FastifyInstance, stores: StoresService): void {
       schema: {
         tags: ['stores'],
         summary: 'Change a store',
+        description: `\`store.update\`: ${AUDITED}`,
         params: Strict({ id: Uuid }),
         body: StorePatch,
         response: {
@@ -88,8 +96,9 @@ function storeEditRoutes(scope: FastifyInstance, stores: StoresService): void {
       },
     },
     async (req) => {
-      const { expected_version, ...patch } = req.body;
-      return stores.update(callerOf(req), req.params.id, patch, expected_version);
+      const { expected_version, reason, ...patch } = req.body;
+      const act = opsActOf(req, reason, STORE_SETUP_REASON);
+      return stores.update(callerOf(req), req.params.id, patch, expected_version, act);
     },
   );
 
@@ -98,14 +107,23 @@ function storeEditRoutes(scope: FastifyInstance, stores: StoresService): void {
       `/v1/stores/:id/${action}`,
       {
         config: { auth: ['ops', 'store'] },
+        preValidation: optionalBody,
         schema: {
           tags: ['stores'],
           summary: `${action[0]?.toUpperCase()}${action.slice(1)} a store (status ${status})`,
+          description: `\`store.${action}\`: ${AUDITED} The body may be left out.`,
           params: Strict({ id: Uuid }),
+          body: Strict({ reason: OpsReason }),
           response: { 200: ok(ref(Store), `The store, now ${status}`) },
         },
       },
-      async (req) => stores.setStatus(callerOf(req), req.params.id, status),
+      async (req) =>
+        stores.setStatus(
+          callerOf(req),
+          req.params.id,
+          status,
+          opsActOf(req, req.body.reason, STORE_SETUP_REASON),
+        ),
     );
   }
 }

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -20,8 +21,8 @@ const NEARBY_CURSOR = keyCursor('nearby', ['number', 'number', 'uuid']);
  * Stores: their edits, and the reads of discovery and checkout, which go through two caches (the
  * stores of an H3 cell, shared invalidation across processes; one store by id, a short TTL).
  */
-export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock }) {
-  const { db, kv, clock } = deps;
+export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock; audit: AuditLog }) {
+  const { db, kv, clock, audit } = deps;
   const repo = storesRepository(db);
   const cache: CellCache<StoreRow[]> = createCellCache({
     kv,
@@ -38,6 +39,7 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock })
 
   const edits = storeEditsService({
     db,
+    audit,
     // After a committed edit: every process re-reads its cell lists; this one forgets the store.
     edited: async (id) => {
       await cache.invalidate();

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import type { EventBus } from '../../platform/bus/port.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { Headers, ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
@@ -37,6 +38,9 @@ export async function driversRoutes(
   driverChannel(scope, { ingest: deps.ingest, bus: deps.bus });
 }
 
+/** The audit log's reason for an onboarding that gives none. */
+export const ONBOARDING_REASON = 'driver onboarding';
+
 /** Onboarding (ops) and reading profiles. */
 function profileRoutes(app: App, drivers: DriversService): void {
   app.post(
@@ -46,11 +50,13 @@ function profileRoutes(app: App, drivers: DriversService): void {
       schema: {
         tags: ['drivers'],
         summary: 'Onboard a driver: profile and sign-in',
+        description: `Written to the audit log (\`driver.create\`: vehicle, capacity and status; no name, email or phone) with the \`reason\` (\`${ONBOARDING_REASON}\` when none is given).`,
         body: Strict({
           ...NewAccount,
           vehicle: Type.Union(VEHICLES.map((v) => Type.Literal(v))),
           phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,20}$' })),
           capacity_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          reason: Type.Optional(AuditReason),
         }),
         response: {
           201: ok(ref(Driver), 'Onboarded; the driver signs in with the email and password', {
@@ -62,7 +68,8 @@ function profileRoutes(app: App, drivers: DriversService): void {
       },
     },
     async (req, reply) => {
-      const driver = await drivers.create(req.body);
+      const { reason, ...input } = req.body;
+      const driver = await drivers.create(input, auditActOf(req, reason ?? ONBOARDING_REASON));
       reply.code(201).header('location', `/v1/drivers/${driver.id}`);
       return driver;
     },

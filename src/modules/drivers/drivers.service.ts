@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -54,7 +55,55 @@ export interface NewDriver {
   capacity_items?: number | undefined;
 }
 
-export function driversService(deps: { db: Db; clock: Clock; identity: IdentityService }) {
+/** What the audit log keeps of a driver: the profile's settings, nothing personal (no name, phone). */
+const auditState = (d: DriverRow) => ({
+  vehicle: d.vehicle,
+  capacity_items: d.capacity_items,
+  status: d.status,
+});
+
+interface DriversDeps {
+  db: Db;
+  clock: Clock;
+  identity: IdentityService;
+  audit: AuditLog;
+}
+
+/** Profile and sign-in in one transaction, with its audit entry. */
+async function createDriver(deps: DriversDeps, input: NewDriver, act: AuditAct) {
+  const { db } = deps;
+  const id = uuidv7();
+  const row = await db.transaction().execute(async (trx) => {
+    const created = await driversRepository(trx).insert({
+      id,
+      name: input.name,
+      phone: input.phone ?? null,
+      vehicle: input.vehicle,
+      capacity_items: input.capacity_items ?? DEFAULT_CAPACITY[input.vehicle],
+    });
+    // Profile and sign-in together: an email already in use (409) leaves no profile behind.
+    await deps.identity.createUser(
+      {
+        email: input.email,
+        name: input.name,
+        password: input.password,
+        role: 'driver',
+        driverId: id,
+      },
+      trx,
+    );
+    await deps.audit.record(trx, act, {
+      action: 'driver.create',
+      target: { type: 'driver', id },
+      before: null,
+      after: auditState(created),
+    });
+    return created;
+  });
+  return driverView(row);
+}
+
+export function driversService(deps: DriversDeps) {
   const { db, clock } = deps;
   const repo = driversRepository(db);
   const locations = driverLocationsRepository(db);
@@ -67,31 +116,8 @@ export function driversService(deps: { db: Db; clock: Clock; identity: IdentityS
   }
 
   return {
-    async create(input: NewDriver) {
-      const id = uuidv7();
-      const row = await db.transaction().execute(async (trx) => {
-        const created = await driversRepository(trx).insert({
-          id,
-          name: input.name,
-          phone: input.phone ?? null,
-          vehicle: input.vehicle,
-          capacity_items: input.capacity_items ?? DEFAULT_CAPACITY[input.vehicle],
-        });
-        // Profile and sign-in together: an email already in use (409) leaves no profile behind.
-        await deps.identity.createUser(
-          {
-            email: input.email,
-            name: input.name,
-            password: input.password,
-            role: 'driver',
-            driverId: id,
-          },
-          trx,
-        );
-        return created;
-      });
-      return driverView(row);
-    },
+    /** `act`: ops' request, written to the audit log (`driver.create`) with the profile. */
+    create: (input: NewDriver, act: AuditAct) => createDriver(deps, input, act),
 
     get: async (id: string) => driverView(await mustFind(id)),
     find: (id: string) => repo.find(id),

@@ -1,3 +1,4 @@
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
@@ -57,7 +58,12 @@ export interface DriversModule {
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
-  service: driversService({ db: ctx.db, clock: ctx.clock, identity: identityFor(ctx) }),
+  service: driversService({
+    db: ctx.db,
+    clock: ctx.clock,
+    identity: identityFor(ctx),
+    audit: auditFor(ctx),
+  }),
   positions: ctx.geo(DRIVER_POSITIONS),
   notify: (driverId, message, trip) =>
     ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),

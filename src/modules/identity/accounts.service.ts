@@ -72,6 +72,9 @@ interface MeView {
   ops_level?: OpsLevel;
 }
 
+/** A store staff account's sign-in. */
+type StaffInput = { email: string; name: string; password: string };
+
 /** Accounts: sign-in and sign-up with a bearer token, accounts made by ops or other modules. */
 export function accountsService(db: Db, tokens: TokenIssuer) {
   const repo = usersRepository(db);
@@ -143,9 +146,9 @@ export function accountsService(db: Db, tokens: TokenIssuer) {
     /** A new account; `trx` lets another module create it with its own rows, all or nothing. */
     createUser: async (u: NewUser, trx: Db = db): Promise<string> => (await insertUser(u, trx)).id,
 
-    /** A staff account bound to `storeId` (the catalog checks the store exists and who asks). */
-    async createStoreStaff(storeId: string, u: { email: string; name: string; password: string }) {
-      const user = await insertUser({ ...u, role: 'store', storeId }, db);
+    /** A staff account bound to `storeId` (the catalog checks it), in the catalog's `trx`. */
+    async createStoreStaff(storeId: string, u: StaffInput, trx: Db = db) {
+      const user = await insertUser({ ...u, role: 'store', storeId }, trx);
       return { id: user.id, email: user.email, store_id: storeId };
     },
 

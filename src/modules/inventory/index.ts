@@ -1,3 +1,4 @@
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PlatformContext, perPlatform } from '../../platform/context.ts';
@@ -49,6 +50,7 @@ export const inventoryFor = perPlatform((ctx): InventoryService =>
     clock: ctx.clock,
     strategy: ctx.config.reserveStrategy,
     signals: stockSignalsFor(ctx),
+    audit: auditFor(ctx),
   }),
 );
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { AppError } from '../../platform/errors.ts';
+import { opsActOf } from '../../platform/http/audit-act.ts';
 import { ok, pageOf, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
 import { Stock, StockAdjustment } from './inventory.schemas.ts';
@@ -48,6 +49,9 @@ const TrailQuery = Strict({
  */
 export type StockItemCheck = (storeId: string, productId: string) => Promise<void>;
 
+const OPS_AUDITED =
+  "The `reason` goes to the item's stock trail; when ops make the change it is also written to the audit log";
+
 /** Mounted by the catalog, which knows which stores and products exist (`mustExist`). */
 export async function inventoryRoutes(
   scope: FastifyInstance,
@@ -93,6 +97,7 @@ function stockRoutes(
         tags: ['inventory'],
         summary:
           'Record a stock count: the units on hand now (refused below what is reserved for orders)',
+        description: `${OPS_AUDITED} (\`stock.set\`, target \`stock\` \`<store id>/<product id>\`: on hand and reserved before and after).`,
         params: Params,
         body: CountBody,
         response: { 200: ok(ref(Stock), 'The stock after the count'), ...problems('CONFLICT') },
@@ -101,15 +106,29 @@ function stockRoutes(
     async (req) => {
       const by = staffOf(req.principal, req.params.id);
       await mustExist(req.params.id, req.params.productId);
-      return inventory.count(by, {
-        storeId: req.params.id,
-        productId: req.params.productId,
-        onHand: req.body.on_hand,
-        reason: req.body.reason,
-      });
+      return inventory.count(
+        by,
+        {
+          storeId: req.params.id,
+          productId: req.params.productId,
+          onHand: req.body.on_hand,
+          reason: req.body.reason,
+        },
+        opsActOf(req, req.body.reason, req.body.reason),
+      );
     },
   );
 
+  adjustmentRoute(scope, inventory, mustExist);
+}
+
+/** Restocks and adjustments of one product in a store. */
+function adjustmentRoute(
+  scope: FastifyInstance,
+  inventory: InventoryService,
+  mustExist: StockItemCheck,
+): void {
+  const app = typed(scope);
   app.post(
     '/v1/stores/:id/stock/:productId/adjustments',
     {
@@ -118,6 +137,7 @@ function stockRoutes(
         tags: ['inventory'],
         summary:
           'Restock (positive) or adjust (damage, loss, found) the units on hand, with a reason',
+        description: `${OPS_AUDITED} (\`stock.adjust\`, target \`stock\` \`<store id>/<product id>\`: on hand and reserved before and after, the kind and delta).`,
         params: Params,
         body: AdjustmentBody,
         response: { 200: ok(ref(Stock), 'The stock after the change'), ...problems('CONFLICT') },
@@ -130,11 +150,12 @@ function stockRoutes(
       if (req.body.kind === 'restock' && req.body.delta < 0)
         throw new AppError('VALIDATION_FAILED', 'a restock adds units: delta must be positive');
       await mustExist(req.params.id, req.params.productId);
-      return inventory.adjust(by, {
-        storeId: req.params.id,
-        productId: req.params.productId,
-        ...req.body,
-      });
+      const act = opsActOf(req, req.body.reason, req.body.reason);
+      return inventory.adjust(
+        by,
+        { storeId: req.params.id, productId: req.params.productId, ...req.body },
+        act,
+      );
     },
   );
 }

@@ -1,3 +1,4 @@
+import { type AuditLog, auditLog } from '../../platform/audit/audit-log.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Clock } from '../../platform/context.ts';
 import { coalescer } from '../../platform/db/coalescer.ts';
@@ -198,8 +199,11 @@ export function inventoryService(deps: {
   clock: Clock;
   strategy?: ReserveStrategy;
   signals?: Pick<StockSignals, 'changed'>;
+  /** Where ops' counts and adjustments are recorded (the platform's audit log). */
+  audit?: AuditLog;
 }) {
   const { db, clock } = deps;
+  const audit = deps.audit ?? auditLog(db, clock);
   const strategy = deps.strategy ?? 'coalesced';
   /** After a commit of ours: tells readers (the catalog's pages) which stores to re-read. */
   const changed: StoresChanged = (storeIds) => {
@@ -209,7 +213,7 @@ export function inventoryService(deps: {
     strategy,
     ...reservationHolds({ db, clock, strategy, changed }),
     ...reservationEndingsService({ db, clock, changed }),
-    ...stockLevelsService({ db, changed }),
+    ...stockLevelsService({ db, changed, audit }),
 
     /** For a caller that reserved inside its own transaction: call once that transaction committed. */
     stockChanged: (storeIds: string | readonly string[]) => changed(storeIds),

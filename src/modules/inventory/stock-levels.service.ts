@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -53,9 +54,77 @@ function decodeAuditCursor(cursor: string): AuditPosition {
   });
 }
 
-/** Units on hand: counts, imports, restocks and adjustments, each audited, never below reserved. */
-export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
-  const { db, changed } = deps;
+/** What the ops audit log keeps of a stock item. */
+const auditState = (r: Pick<StockRow, 'on_hand' | 'reserved'>) => ({
+  on_hand: r.on_hand,
+  reserved: r.reserved,
+});
+
+/** The ops audit log's target of a stock item: one store's stock of one product. */
+const stockTarget = (storeId: string, productId: string) => ({
+  type: 'stock',
+  id: `${storeId}/${productId}`,
+});
+
+/** Adds `a.delta` with its stock trail row; ops' (`act`) also in the audit log, in one transaction. */
+function adjustAudited(
+  db: Db,
+  audit: AuditLog,
+  a: {
+    storeId: string;
+    productId: string;
+    delta: number;
+    kind: 'restock' | 'adjustment';
+    reason: string;
+    actor: string;
+  },
+  act: AuditAct | undefined,
+) {
+  return db.transaction().execute(async (trx) => {
+    const after = await adjustStock(trx, { ...a, auditId: uuidv7() });
+    if (after && act)
+      await audit.record(trx, act, {
+        action: 'stock.adjust',
+        target: stockTarget(a.storeId, a.productId),
+        before: auditState({ ...after, on_hand: after.on_hand - a.delta }),
+        after: { ...auditState(after), kind: a.kind, delta: a.delta },
+      });
+    return after;
+  });
+}
+
+/** Sets a counted level with its stock trail row; ops' (`act`) also in the audit log, together. */
+function countAudited(
+  db: Db,
+  audit: AuditLog,
+  c: { storeId: string; productId: string; onHand: number; reason: string; actor: string },
+  act: AuditAct | undefined,
+) {
+  return db.transaction().execute(async (trx) => {
+    const before = act && (await stockOf(trx, c.storeId, c.productId));
+    const applied = await setStockLevels(
+      trx,
+      [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }],
+      { kind: 'count', reason: c.reason, actor: c.actor },
+    );
+    const now = await stockOf(trx, c.storeId, c.productId);
+    if (act && now && applied.length > 0)
+      await audit.record(trx, act, {
+        action: 'stock.set',
+        target: stockTarget(c.storeId, c.productId),
+        before: before ? auditState(before) : null,
+        after: auditState(now),
+      });
+    return { applied, now };
+  });
+}
+
+/**
+ * Units on hand: counts, imports, restocks and adjustments, each in the stock trail, never below
+ * reserved; ops' counts and adjustments (given their `act`) also in the ops audit log.
+ */
+export function stockLevelsService(deps: { db: Db; changed: StoresChanged; audit: AuditLog }) {
+  const { db, changed, audit } = deps;
 
   /**
    * Sets counted levels for a batch in one statement, an audit row per changed item. A level below
@@ -80,8 +149,9 @@ export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
         kind: 'restock' | 'adjustment';
         reason: string;
       },
+      act?: AuditAct,
     ) {
-      const row = await adjustStock(db, { ...a, actor: by.id, auditId: uuidv7() });
+      const row = await adjustAudited(db, audit, { ...a, actor: by.id }, act);
       if (row) {
         changed(a.storeId);
         return stockView(row);
@@ -95,16 +165,14 @@ export function stockLevelsService(deps: { db: Db; changed: StoresChanged }) {
       );
     },
 
-    /** A stock count: sets the units on hand, audited as a count. */
+    /** A stock count: sets the units on hand, audited as a count (and as `stock.set` for ops). */
     async count(
       by: Principal,
       c: { storeId: string; productId: string; onHand: number; reason: string },
+      act?: AuditAct,
     ) {
-      const applied = await setLevels(
-        [{ storeId: c.storeId, productId: c.productId, onHand: c.onHand }],
-        { kind: 'count', reason: c.reason, actor: by.id },
-      );
-      const now = await stockOf(db, c.storeId, c.productId);
+      const { applied, now } = await countAudited(db, audit, { ...c, actor: by.id }, act);
+      if (applied.length > 0) changed(c.storeId);
       if (applied.length === 0 && now) {
         throw new AppError(
           'CONFLICT',

@@ -93,12 +93,24 @@ describe('checkout and the order saga', () => {
     expect((await storeDoes(shop, placed.id, 'picked-up')).statusCode).toBe(403);
     const ops = await t.tokenFor('ops');
     expect(
-      (await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/picked-up`, token: ops }))
-        .statusCode,
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/orders/${placed.id}/picked-up`,
+          token: ops,
+          payload: { reason: 'courier app down' },
+        })
+      ).statusCode,
     ).toBe(200);
     expect(
-      (await t.request({ method: 'POST', url: `/v1/orders/${placed.id}/delivered`, token: ops }))
-        .statusCode,
+      (
+        await t.request({
+          method: 'POST',
+          url: `/v1/orders/${placed.id}/delivered`,
+          token: ops,
+          payload: { reason: 'courier app down' },
+        })
+      ).statusCode,
     ).toBe(200);
 
     const settled = await waitFor(

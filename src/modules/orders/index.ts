@@ -90,6 +90,7 @@ const substitutionsFor = perPlatform((ctx): SubstitutionsService =>
     inventory: inventoryFor(ctx),
     fees: DEFAULT_FEES,
     answerS: ctx.config.substitutionAnswerS,
+    audit: auditFor(ctx),
   }),
 );
 

@@ -33,8 +33,8 @@ async function move(
     reason?: string;
     allowedFrom?: readonly OrderStatus[];
     storeOnly?: boolean;
-    /** Ops' move: written to the audit log in the move's transaction. */
-    act?: AuditAct | undefined;
+    /** Ops' move: written to the audit log in the move's transaction, as `action`. */
+    audit?: { act: AuditAct | undefined; action: string } | undefined;
   } = {},
 ) {
   const current = await visibleOrder(deps.db, by, id);
@@ -48,13 +48,13 @@ async function move(
     reason: opts.reason ?? null,
     ...(opts.allowedFrom ? { version: current.version } : {}),
   };
-  const { act } = opts;
+  const act = opts.audit?.act;
   const row = act
     ? await deps.db.transaction().execute(async (trx) => {
         const moved = await deps.transitions.transition(id, to, extra, { trx });
         if (moved)
           await deps.audit.record(trx, act, {
-            action: `order.${to === 'canceled' ? 'cancel' : to}`,
+            action: opts.audit?.action ?? `order.${to}`,
             target: { type: 'order', id },
             before: auditState(current),
             after: auditState(moved),
@@ -105,6 +105,7 @@ async function ready(
   by: Principal,
   id: string,
   picked: ReadonlyArray<{ productId: string; quantity: number }>,
+  act: AuditAct | undefined,
 ) {
   const current = await visibleOrder(deps.db, by, id);
   if (by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
@@ -117,38 +118,56 @@ async function ready(
     const moved = await deps.transitions.transition(id, 'ready', {}, { trx });
     if (!moved) throw new AppError('CONFLICT', `Order ${id} moved meanwhile`);
     await orderTransitionsRepository(trx).setPicked(id, picked);
+    if (act)
+      await deps.audit.record(trx, act, {
+        action: 'order.ready',
+        target: { type: 'order', id },
+        before: auditState(current),
+        after: { ...auditState(moved), picked },
+      });
     return moved;
   });
   return orderView(row);
 }
 
+/** Ops' act for the audit log as `action`; none for anyone else (their moves are not audited). */
+const opsAudit = (by: Principal, action: string, act: AuditAct | undefined) => ({
+  act: by.role === 'ops' ? act : undefined,
+  action,
+});
+
 /**
  * What customers, the store and ops do to an order: each checks who asks and where the order is,
- * then makes a guarded transition (a CONFLICT when someone else moved it first).
+ * then makes a guarded transition (a CONFLICT when someone else moved it first). `act`: the
+ * request's, for the audit log when ops make the move.
  */
 export function orderActions(deps: ActionDeps) {
+  const storeMove =
+    (to: OrderStatus, action: string) => (by: Principal, id: string, act?: AuditAct) =>
+      move(deps, by, id, to, { storeOnly: true, audit: opsAudit(by, action, act) });
   return {
-    /** `act`: the request's, for the audit log when ops cancel. */
     cancel: (by: Principal, id: string, reason: string, act?: AuditAct) =>
       move(deps, by, id, 'canceled', {
         reason: `${by.role}: ${reason}`,
         allowedFrom: by.role === 'ops' ? undefined : CUSTOMER_CANCELLABLE,
-        act: by.role === 'ops' ? act : undefined,
+        audit: opsAudit(by, 'order.cancel', act),
       }),
-    accept: (by: Principal, id: string) => move(deps, by, id, 'accepted', { storeOnly: true }),
-    reject: (by: Principal, id: string, reason: string) =>
+    accept: storeMove('accepted', 'order.accept'),
+    reject: (by: Principal, id: string, reason: string, act?: AuditAct) =>
       move(deps, by, id, 'canceled', {
         reason: `store rejected: ${reason}`,
         storeOnly: true,
         allowedFrom: ['authorized'],
+        audit: opsAudit(by, 'order.reject', act),
       }),
-    preparing: (by: Principal, id: string) => move(deps, by, id, 'preparing', { storeOnly: true }),
+    preparing: storeMove('preparing', 'order.preparing'),
     ready: (
       by: Principal,
       id: string,
       picked: ReadonlyArray<{ productId: string; quantity: number }>,
-    ) => ready(deps, by, id, picked),
-    pickedUp: (by: Principal, id: string) => move(deps, by, id, 'picked_up', { storeOnly: true }),
-    delivered: (by: Principal, id: string) => move(deps, by, id, 'delivered', { storeOnly: true }),
+      act?: AuditAct,
+    ) => ready(deps, by, id, picked, by.role === 'ops' ? act : undefined),
+    pickedUp: storeMove('picked_up', 'order.picked_up'),
+    delivered: storeMove('delivered', 'order.delivered'),
   };
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AuditReason, opsActOf } from '../../platform/http/audit-act.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { ok, problems, ref } from '../../platform/http/contract.ts';
 import { Strict, typed, Uuid } from '../../platform/http/typed.ts';
@@ -7,6 +8,8 @@ import { Substitution } from './substitutions.schemas.ts';
 import type { SubstitutionsService } from './substitutions.service.ts';
 
 const Id = Strict({ id: Uuid });
+/** The audit log's reason for a proposal by ops that gives none. */
+export const PROPOSE_REASON = 'short line while picking';
 const Ids = Strict({ id: Uuid, substitution_id: Uuid });
 const Answered = {
   200: ok(ref(Substitution), 'The proposal with its answer'),
@@ -24,6 +27,7 @@ export function substitutionRoutes(scope: FastifyInstance, subs: SubstitutionsSe
       schema: {
         tags: ['store orders'],
         summary: 'Propose a substitute for a short line while picking (its stock is reserved)',
+        description: `A proposal by ops is written to the audit log (\`substitution.propose\`, target the order) with the \`reason\` (\`${PROPOSE_REASON}\` when none is given); the store's are not.`,
         params: Id,
         body: Strict({
           product_id: Uuid,
@@ -36,6 +40,7 @@ export function substitutionRoutes(scope: FastifyInstance, subs: SubstitutionsSe
               description: 'Units of the line it replaces; all that are left when left out',
             }),
           ),
+          reason: Type.Optional(AuditReason),
         }),
         response: {
           201: ok(ref(Substitution), 'Proposed; the customer answers before `answer_by`'),
@@ -48,12 +53,17 @@ export function substitutionRoutes(scope: FastifyInstance, subs: SubstitutionsSe
     },
     async (req, reply) => {
       reply.code(201);
-      return subs.propose(callerOf(req), req.params.id, {
-        productId: req.body.product_id,
-        substituteProductId: req.body.substitute_product_id,
-        quantity: req.body.quantity,
-        ...(req.body.missing === undefined ? {} : { missing: req.body.missing }),
-      });
+      return subs.propose(
+        callerOf(req),
+        req.params.id,
+        {
+          productId: req.body.product_id,
+          substituteProductId: req.body.substitute_product_id,
+          quantity: req.body.quantity,
+          ...(req.body.missing === undefined ? {} : { missing: req.body.missing }),
+        },
+        opsActOf(req, req.body.reason, PROPOSE_REASON),
+      );
     },
   );
   app.get(

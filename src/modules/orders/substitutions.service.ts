@@ -1,3 +1,4 @@
+import type { AuditAct, AuditLog } from '../../platform/audit/audit-log.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { declaredEvent } from '../../platform/bus/declared-event.ts';
@@ -50,6 +51,17 @@ export function substitutionView(s: SubstitutionRow) {
     answered_at: s.answered_at?.toISOString() ?? null,
   };
 }
+
+/** What the audit log keeps of a proposal: ids and quantities. */
+const proposalAudit = (s: SubstitutionRow) => ({
+  substitution_id: s.id,
+  product_id: s.product_id,
+  missing: s.missing,
+  substitute_product_id: s.substitute_product_id,
+  quantity: s.quantity,
+  unit_price_minor: s.unit_price_minor,
+  status: s.status,
+});
 
 const payload = (s: SubstitutionRow, o: OrderRow) => ({
   substitution_id: s.id,
@@ -143,6 +155,7 @@ interface Deps {
   inventory: InventoryService;
   fees: FeeSchedule;
   answerS: number;
+  audit: AuditLog;
 }
 
 /**
@@ -150,7 +163,13 @@ interface Deps {
  * own reserve), then the proposal under the order's lock, checked against what was authorized.
  * A proposal refused after the reserve gives the stock back.
  */
-async function propose(deps: Deps, by: Principal, orderId: string, p: Proposal) {
+async function propose(
+  deps: Deps,
+  by: Principal,
+  orderId: string,
+  p: Proposal,
+  act: AuditAct | undefined,
+) {
   const { db, clock, inventory } = deps;
   const order = await visibleOrder(db, by, orderId);
   if (by.role === 'customer') throw new AppError('FORBIDDEN', 'Only the store or ops can do this');
@@ -197,6 +216,13 @@ async function propose(deps: Deps, by: Principal, orderId: string, p: Proposal) 
           aggregateId: orderId,
         }),
       ]);
+      if (act)
+        await deps.audit.record(trx, act, {
+          action: 'substitution.propose',
+          target: { type: 'order', id: orderId },
+          before: null,
+          after: proposalAudit(s),
+        });
       return s;
     });
     return substitutionView(row);
@@ -251,7 +277,9 @@ export function substitutionsService(deps: Deps) {
   const { db, clock, inventory } = deps;
   const now = () => new Date(clock.now());
   return {
-    propose: (by: Principal, orderId: string, p: Proposal) => propose(deps, by, orderId, p),
+    /** `act`: ops' request, for the audit log (`substitution.propose`). */
+    propose: (by: Principal, orderId: string, p: Proposal, act?: AuditAct) =>
+      propose(deps, by, orderId, p, by.role === 'ops' ? act : undefined),
     answer: (by: Principal, orderId: string, id: string, accept: boolean) =>
       answer(deps, by, orderId, id, accept),
 

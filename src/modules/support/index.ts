@@ -1,3 +1,4 @@
+import { auditFor } from '../../platform/audit/audit-log.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
@@ -23,7 +24,9 @@ export { supportPersonalData } from './support-privacy.repository.ts';
 export type { SupportService, TicketView } from './support.service.ts';
 
 /** The support service of a running platform (built once per platform). */
-export const supportFor = perPlatform((ctx): SupportService => supportService(ctx.db));
+export const supportFor = perPlatform((ctx): SupportService =>
+  supportService(ctx.db, auditFor(ctx)),
+);
 
 /** Support tickets from customers, drivers and stores, escalated to ops when left unanswered. */
 export const supportModule: ModuleDefinition = {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AuditReason, auditActOf } from '../../platform/http/audit-act.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { callerOf } from '../../platform/http/auth-hook.ts';
 import { ok, problems, ref } from '../../platform/http/contract.ts';
@@ -24,6 +25,9 @@ const TicketQuery = Strict({
 
 /** Throws NOT_FOUND unless `by` may see the order (its customer, its store, its driver, ops). */
 export type OrderAccessCheck = (by: Principal, orderId: string) => Promise<void>;
+
+/** The audit log's reason for a resolution that gives none. */
+export const RESOLVE_REASON = 'ticket answered';
 
 export async function supportRoutes(
   scope: FastifyInstance,
@@ -90,6 +94,11 @@ export async function supportRoutes(
     async (req) => service.get(callerOf(req), req.params.id),
   );
 
+  resolveRoute(app, service);
+}
+
+/** Ops resolve a ticket; audited. */
+function resolveRoute(app: ReturnType<typeof typed>, service: SupportService): void {
   app.post(
     '/v1/support/tickets/:id/resolve',
     {
@@ -97,14 +106,23 @@ export async function supportRoutes(
       schema: {
         tags: ['support'],
         summary: 'Resolve a ticket',
+        description: `Written to the audit log (\`ticket.resolve\`: status before and after, not the resolution's text) with the \`reason\` (\`${RESOLVE_REASON}\` when none is given).`,
         params: Strict({ id: Uuid }),
-        body: Strict({ resolution: Type.String({ minLength: 1, maxLength: 2000 }) }),
+        body: Strict({
+          resolution: Type.String({ minLength: 1, maxLength: 2000 }),
+          reason: Type.Optional(AuditReason),
+        }),
         response: {
           200: ok(ref(Ticket), 'Resolved'),
           ...problems('CONFLICT'),
         },
       },
     },
-    async (req) => service.resolve(req.params.id, req.body.resolution),
+    async (req) =>
+      service.resolve(
+        req.params.id,
+        req.body.resolution,
+        auditActOf(req, req.body.reason ?? RESOLVE_REASON),
+      ),
   );
 }

@@ -1,7 +1,9 @@
 import { uuidv7 } from 'uuidv7';
+import { type AuditAct, type AuditLog, auditLog } from '../../platform/audit/audit-log.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { declaredEvent } from '../../platform/bus/declared-event.ts';
 import { writeOutbox } from '../../platform/bus/outbox.ts';
+import { systemClock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { idCursor, pageFrom } from '../../platform/http/page-cursor.ts';
@@ -89,23 +91,40 @@ async function openTicket(
   });
 }
 
-export function supportService(db: Db) {
+/** What the audit log keeps of a ticket: its state, never its text (it may name people). */
+const auditState = (t: TicketRow) => ({ status: t.status, version: t.version });
+
+/** Applies a transition and its event in one transaction; a no-op when the ticket already moved. */
+async function transitionTicket(
+  db: Db,
+  audit: AuditLog,
+  id: string,
+  from: TicketStatus[],
+  to: TicketStatus,
+  def: TicketEventDefinition,
+  resolution?: string,
+  act?: { act: AuditAct; action: string },
+) {
+  return db.transaction().execute(async (trx) => {
+    const tx = supportRepository(trx);
+    const before = act && (await tx.find(id));
+    const row = await tx.transition(id, from, to, resolution);
+    if (row) await writeOutbox(trx, [declaredEvent(def, payload(row), { aggregateId: row.id })]);
+    if (row && act)
+      await audit.record(trx, act.act, {
+        action: act.action,
+        target: { type: 'ticket', id },
+        before: before ? auditState(before) : null,
+        after: auditState(row),
+      });
+    return row;
+  });
+}
+
+export function supportService(db: Db, audit: AuditLog = auditLog(db, systemClock)) {
   const repo = supportRepository(db);
 
-  /** Applies a transition and its event in one transaction; a no-op when the ticket already moved. */
-  async function transition(
-    id: string,
-    from: TicketStatus[],
-    to: TicketStatus,
-    def: TicketEventDefinition,
-    resolution?: string,
-  ) {
-    return db.transaction().execute(async (trx) => {
-      const row = await supportRepository(trx).transition(id, from, to, resolution);
-      if (row) await writeOutbox(trx, [declaredEvent(def, payload(row), { aggregateId: row.id })]);
-      return row;
-    });
-  }
+  const transition = transitionTicket.bind(null, db, audit);
 
   return {
     open: (
@@ -151,13 +170,15 @@ export function supportService(db: Db) {
       return pageFrom(rows, q.limit, view, (t) => TICKETS_CURSOR.encode(t.id));
     },
 
-    async resolve(id: string, resolution: string): Promise<TicketView> {
+    /** By ops: written to the audit log (`ticket.resolve`) with `act`'s reason. */
+    async resolve(id: string, resolution: string, act: AuditAct): Promise<TicketView> {
       const row = await transition(
         id,
         ['open', 'escalated'],
         'resolved',
         SupportEventDefs.TICKET_RESOLVED,
         resolution,
+        { act, action: 'ticket.resolve' },
       );
       if (row) return view(row);
       const current = await repo.find(id);

@@ -17,3 +17,19 @@ export const auditActOf = (request: FastifyRequest, reason: string): AuditAct =>
   requestId: request.id,
   idempotencyKey: request.idempotencyKey,
 });
+
+/**
+ * The audit act of a route both ops and others may call: ops' act (its `reason`, or the route's
+ * own `fallback` when none was given), none for any other caller (they are not audited).
+ */
+export const opsActOf = (
+  request: FastifyRequest,
+  reason: string | undefined,
+  fallback: string,
+): AuditAct | undefined =>
+  callerOf(request).role === 'ops' ? auditActOf(request, reason ?? fallback) : undefined;
+
+/** A body that may be left out (a route whose only field is an optional `reason`). */
+export const optionalBody = async (request: FastifyRequest): Promise<void> => {
+  request.body ??= {};
+};

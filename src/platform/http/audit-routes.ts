@@ -69,8 +69,15 @@ export const AuditEntry = component(
 
 export const auditSchemas = [AuditEntry];
 
-const ACTIONS =
-  'Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`, `order.cancel`, `order.refund`, `order.extend_deadline`, `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`, `workflow.retry`.';
+const ACTIONS = [
+  'Actions: `dead_letter.replay`, `dead_letter.discard`, `webhook.subscribe`, `webhook.stop`, `webhook.delivery_retry`, `api_key.create`, `api_key.revoke`, `privacy.export`, `privacy.erase`;',
+  'orders: `order.cancel`, `order.refund`, `order.extend_deadline`, `order.accept`, `order.preparing`, `order.ready`, `order.reject`, `order.picked_up`, `order.delivered`, `substitution.propose` (target the order);',
+  'dispatch: `trip.reassign`, `trip.unassign_driver`, `delivery.geofence_waive`, `delivery.pin_unlock`, `delivery.mark_delivered`; `workflow.retry`;',
+  'catalog: `store.create`, `store.update`, `store.pause`, `store.resume`, `store.close`, `store_staff.create`, `category.put`, `product.create`, `product.update`, `product.import` (one per batch that changed products);',
+  'stock: `stock.set`, `stock.adjust` (target `stock`, `<store id>/<product id>`);',
+  '`driver.create`, `ticket.resolve`.',
+  'Writes that store staff may also make are in the log only when ops made them.',
+].join(' ');
 
 /** The filters of the list and the export. */
 const Filters = {

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
+import { optionalBody } from './audit-act.ts';
 import './fastify-types.ts';
 
 /**
@@ -41,6 +42,7 @@ export async function registerOpenApi(
       // A public route says so, rather than inheriting nothing.
       if (auth === 'public') out.security = [];
       if (route.websocket) documentSocket(out);
+      if ([route.preValidation].flat().includes(optionalBody)) out[BODY_OPTIONAL] = true;
       if (auth && auth !== 'public') {
         out.security = [{ bearer: [] }, { apiKey: [] }];
         const level = route.config?.opsLevel;
@@ -56,8 +58,10 @@ export async function registerOpenApi(
       return { schema: out as never, url };
     },
     transformObject: (doc) =>
-      withoutBodiesOfBodyless(
-        tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+      withOptionalBodies(
+        withoutBodiesOfBodyless(
+          tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+        ),
       ) as never,
   });
 }
@@ -112,6 +116,22 @@ export async function serveOpenApi(app: FastifyInstance): Promise<void> {
  * A 204 or 304 has no body, but @fastify/swagger gives a response declared without a schema
  * (`empty()`) a JSON body of any shape; generated clients would then type that answer as unknown.
  */
+/** Marks (in `transform`) a route whose body may be left out (`preValidation: optionalBody`). */
+const BODY_OPTIONAL = 'x-body-optional';
+
+/** Such a route's `requestBody` is not required (the swagger plugin always writes `true`). */
+function withOptionalBodies(doc: unknown): unknown {
+  type Op = { requestBody?: { required?: boolean }; [BODY_OPTIONAL]?: boolean };
+  const paths = (doc as { paths?: Record<string, Record<string, Op>> }).paths;
+  for (const ops of Object.values(paths ?? {}))
+    for (const op of Object.values(ops)) {
+      if (!op[BODY_OPTIONAL]) continue;
+      delete op[BODY_OPTIONAL];
+      if (op.requestBody) op.requestBody.required = false;
+    }
+  return doc;
+}
+
 function withoutBodiesOfBodyless(doc: unknown): unknown {
   const paths = (doc as { paths?: Record<string, Record<string, { responses?: object }>> }).paths;
   for (const ops of Object.values(paths ?? {}))

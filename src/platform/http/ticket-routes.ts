@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ok } from './contract.ts';
 import type { FastifyInstance } from 'fastify';
 import type { SocketTickets } from '../auth/socket-tickets.ts';
+import { optionalBody } from './audit-act.ts';
 import { callerOf } from './auth-hook.ts';
 import { Strict, typed } from './typed.ts';
 
@@ -24,9 +25,7 @@ export async function ticketRoutes(
       // The answer is the secret: it is never stored for a replay (only its hash is kept).
       config: { auth: 'authenticated', idempotency: 'off' },
       // The body is optional: none asks for a ticket to any socket.
-      preValidation: async (req) => {
-        req.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags: ['realtime'],
         summary: 'A single-use ticket that opens one WebSocket for the caller (?ticket=)',
