@@ -1,4 +1,6 @@
 import { DEMO_DRIVER_IDS } from '../../src/cli/demo-seed.ts';
+import { deadLetterTable } from '../../src/platform/bus/dead-letters.ts';
+import { newEvent } from '../../src/platform/bus/event.ts';
 import { type TestPlatform, waitFor } from './platform.ts';
 import { openShop, type Shop } from './shop.ts';
 import {
@@ -70,6 +72,7 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
     15_000,
     'webhook delivery',
   );
+  const deadLetter = await aDeadLetter(t, token.ops);
   const both = (v: string) => ({ A: v, B: v });
   const sided = (g: (s: Side) => string) => ({ A: g('A'), B: g('B') });
   return {
@@ -90,12 +93,33 @@ export async function buildFixture(t: TestPlatform, clock: SweepClock): Promise<
       webhook: both(idOf(partners.webhook)),
       webhookDelivery: both(webhookDelivery),
       apiKey: both(idOf(partners.spareKey)),
-      deadLetter: both('1'),
+      deadLetter: both(deadLetter),
+      // Each side's order's payment authorization (the saga's own workflow id for it).
+      workflow: sided((s) => `order:${orders[s]}:authorize`),
       category: both('groceries'),
       substitution,
       address: addresses,
     },
   };
+}
+
+/** A dead letter for the ops routes to read, replay and discard: a consumer that gave up. */
+async function aDeadLetter(t: TestPlatform, ops: string): Promise<string> {
+  const event = newEvent('support.ticket_opened', { ticket_id: 'sweep' });
+  await deadLetterTable(t.platform.ctx.db)({
+    consumer: 'security-sweep',
+    event,
+    attempts: 5,
+    error: 'the sweep made it',
+  });
+  const res = await t.request({
+    method: 'GET',
+    url: '/v1/ops/dead-letters?consumer=security-sweep',
+    token: ops,
+  });
+  const id = (res.json() as { items: Array<{ id: number }> }).items[0]?.id;
+  if (id === undefined) throw new Error(`the sweep's dead letter: ${res.statusCode} ${res.body}`);
+  return String(id);
 }
 
 function callersOf(

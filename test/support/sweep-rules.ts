@@ -35,6 +35,8 @@ export const OWNERSHIP: Record<Kind, { owners: readonly Party[]; private: boolea
   webhookDelivery: { owners: [], private: true },
   apiKey: { owners: [], private: true },
   deadLetter: { owners: [], private: false },
+  // An order's saga workflow: only ops may run it again.
+  workflow: { owners: [], private: false },
   category: { owners: [], private: false },
   // A substitute proposal: the store makes it, the order's customer answers it.
   substitution: { owners: ['customer', 'store'], private: true },
@@ -58,6 +60,7 @@ export const PARAM_KINDS: Record<string, Kind> = {
   'deliveries/{deliveryId}': 'webhookDelivery',
   'api-keys/{id}': 'apiKey',
   'dead-letters/{id}': 'deadLetter',
+  'workflows/{id}': 'workflow',
   'categories/{id}': 'category',
   'users/{id}': 'user',
   'substitutions/{substitution_id}': 'substitution',

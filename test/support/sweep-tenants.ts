@@ -47,6 +47,7 @@ export type Kind =
   | 'webhookDelivery'
   | 'apiKey'
   | 'deadLetter'
+  | 'workflow'
   | 'category'
   | 'substitution'
   | 'address';
