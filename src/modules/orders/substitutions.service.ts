@@ -9,11 +9,17 @@ import { AppError, SqlState, sqlState } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { visibleOrder } from './order-actions.ts';
-import { type OrderLineRow, type OrderRow, ordersRepository } from './orders.repository.ts';
+import { type OrderRow, ordersRepository } from './orders.repository.ts';
 import { PAID_ORDER_HOLD_MS } from './payment-steps.ts';
-import { type FeeSchedule, priceOrder } from './pricing.ts';
+import type { FeeSchedule } from './pricing.ts';
+import {
+  proposalAudit,
+  substitutionPayload,
+  substitutionView,
+  worstCaseTotal,
+} from './substitution-shapes.ts';
 import { SubstitutionEventDefs } from './substitutions.events.ts';
-import { type SubstitutionRow, substitutionsRepository } from './substitutions.repository.ts';
+import { substitutionsRepository } from './substitutions.repository.ts';
 
 /** An order takes proposals and answers while the store is picking it. */
 const PICKING: readonly string[] = ['accepted', 'preparing'];
@@ -33,74 +39,6 @@ const invalid = (field: string, message: string) =>
   });
 export const substitutionOwner = (orderId: string, id: string) =>
   `order:${orderId}:substitution:${id}`;
-
-export function substitutionView(s: SubstitutionRow) {
-  return {
-    id: s.id,
-    order_id: s.order_id,
-    product_id: s.product_id,
-    missing: s.missing,
-    substitute_product_id: s.substitute_product_id,
-    sku: s.sku,
-    name: s.name,
-    unit_price_minor: s.unit_price_minor,
-    quantity: s.quantity,
-    status: s.status,
-    proposed_at: s.proposed_at.toISOString(),
-    answer_by: s.answer_by.toISOString(),
-    answered_at: s.answered_at?.toISOString() ?? null,
-  };
-}
-
-/** What the audit log keeps of a proposal: ids and quantities. */
-const proposalAudit = (s: SubstitutionRow) => ({
-  substitution_id: s.id,
-  product_id: s.product_id,
-  missing: s.missing,
-  substitute_product_id: s.substitute_product_id,
-  quantity: s.quantity,
-  unit_price_minor: s.unit_price_minor,
-  status: s.status,
-});
-
-const payload = (s: SubstitutionRow, o: OrderRow) => ({
-  substitution_id: s.id,
-  order_id: s.order_id,
-  store_id: o.store_id,
-  customer_id: o.customer_id,
-  product_id: s.product_id,
-  missing: s.missing,
-  substitute_product_id: s.substitute_product_id,
-  name: s.name,
-  quantity: s.quantity,
-  unit_price_minor: s.unit_price_minor,
-  currency: o.currency,
-  status: s.status,
-  answer_by: s.answer_by.toISOString(),
-});
-
-/**
- * The most the order could cost if every open proposal, and this one, were accepted: ordered
- * lines less the units substitutes replace (or may replace), substitutes at their quantity.
- */
-export function worstCaseTotal(
-  lines: readonly OrderLineRow[],
-  open: ReadonlyArray<Pick<SubstitutionRow, 'product_id' | 'missing' | 'status'>>,
-  extra: Array<{ unitPriceMinor: number; quantity: number }>,
-  fees: FeeSchedule,
-): number {
-  const pending = (productId: string) =>
-    open
-      .filter((s) => s.status === 'proposed' && s.product_id === productId)
-      .reduce((n, s) => n + s.missing, 0);
-  const priced = lines.map((l) => ({
-    unitPriceMinor: l.unit_price_minor,
-    quantity: l.substitute_for
-      ? l.quantity
-      : Math.max(0, l.quantity - l.replaced - pending(l.product_id)),
-  }));
-  return priceOrder([...priced, ...extra], fees).total_minor;
-}
 
 /** Checks a proposal against the order as it is (under its lock); the row to insert. */
 async function checkProposal(
@@ -212,7 +150,7 @@ async function propose(
         answered_at: null,
       });
       await writeOutbox(trx, [
-        declaredEvent(SubstitutionEventDefs.PROPOSED, payload(s, locked), {
+        declaredEvent(SubstitutionEventDefs.PROPOSED, substitutionPayload(s, locked), {
           aggregateId: orderId,
         }),
       ]);
@@ -265,7 +203,9 @@ async function answer(deps: Deps, by: Principal, orderId: string, id: string, ac
     if (!s) throw new AppError('CONFLICT', `Substitution ${id} was already answered or expired`);
     if (accept) await substitutionsRepository(trx).addSubstituteLine(s);
     await writeOutbox(trx, [
-      declaredEvent(SubstitutionEventDefs.ANSWERED, payload(s, order), { aggregateId: orderId }),
+      declaredEvent(SubstitutionEventDefs.ANSWERED, substitutionPayload(s, order), {
+        aggregateId: orderId,
+      }),
     ]);
     return s;
   });
@@ -304,7 +244,7 @@ export function substitutionsService(deps: Deps) {
             await writeOutbox(trx, [
               declaredEvent(
                 SubstitutionEventDefs.ANSWERED,
-                payload({ ...s, status: 'expired', answered_at: at }, order),
+                substitutionPayload({ ...s, status: 'expired', answered_at: at }, order),
                 { aggregateId: s.order_id },
               ),
             ]);
