@@ -1,23 +1,16 @@
 import type { Schemas } from '@lastmile/client';
+import { messages } from '../../messages.ts';
 
 // The order search as the console's URL holds it (so a search can be bookmarked, shared and
 // reloaded): the keys of `GET /v1/ops/orders` a person filled in, nothing else.
 
 export type OrderStatus = Schemas['OpsOrder']['status'];
 
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'placed',
-  'payment_failed',
-  'authorizing',
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-  'delivered',
-  'canceled',
-  'failed',
-];
+/**
+ * Every status, in the order's own order: the keys of the words for them, which the compiler holds
+ * to the API's list (a `Record` over its status type), so no second copy of the list is kept here.
+ */
+export const ORDER_STATUSES = Object.keys(messages.orderStatus) as OrderStatus[];
 
 export interface OrderSearch {
   id?: string;
