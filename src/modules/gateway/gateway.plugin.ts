@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { RequestSeries } from '../../platform/observability/request-series.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
 import {
   createGatewayLimiter,
@@ -70,7 +71,7 @@ function gatewayMetrics(ctx: PlatformContext) {
  */
 async function spend(
   gateway: Gateway,
-  decisions: Counter,
+  seen: { decisions: Counter; series: RequestSeries },
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
@@ -82,7 +83,7 @@ async function spend(
   const rule = limit.rule;
   const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
   const d = await gateway.limiter.check(key, rule, limit.mode);
-  decisions.inc({
+  seen.decisions.inc({
     policy: limit.policy,
     outcome: d.allowed ? 'allowed' : 'limited',
     source: d.source,
@@ -98,6 +99,7 @@ async function spend(
   }
   if (d.source !== 'fail_open') setHeaders(reply, limit, d);
   if (!d.allowed) {
+    seen.series.rateLimited(limit.policy, tier);
     const retryAfterS = retrySeconds(d.retryAfterMs);
     throw new AppError(
       'RATE_LIMITED',
@@ -163,7 +165,9 @@ export async function registerGateway(
   });
   const gateway: Gateway = { policy, limiter, processes };
 
-  app.addHook('onRequest', async (request, reply) => spend(gateway, decisions, request, reply));
+  app.addHook('onRequest', async (request, reply) =>
+    spend(gateway, { decisions, series: ctx.metrics.series }, request, reply),
+  );
   app.addHook('onClose', async () => {
     policy.stop();
     await membership?.stop();
