@@ -1102,6 +1102,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Module states, dependencies, queue depths and bus consumer backlogs
+     * @description Read when asked, by the process that answers: each dependency pinged (2 s at most each), the queues counted up to a cap, the consumers as the bus reports them (with NATS every durable of this install, whichever process reads it).
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/health/series': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This process's requests per route and minute over the last hour
+     * @description Kept in memory by each process (a ring of one-minute buckets fed by its request hook and its rate limiter): requests, 4xx, 5xx and p99 latency per route, and rate-limit refusals by policy and tier. Another process keeps its own; nothing is added up across processes.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsHealthSeries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/orders': {
     parameters: {
       query?: never;
@@ -3163,6 +3207,53 @@ export interface components {
       /** @description From arriving at the store to pickup */
       waiting_s: number;
     };
+    /** @description This process's requests per route and minute, oldest minute first: counts, 4xx, 5xx and p99 latency (within 1 %) */
+    HealthSeries: {
+      all: {
+        errors_4xx: number[];
+        errors_5xx: number[];
+        /** @description Null for a minute without requests */
+        p99_ms: (number | null)[];
+        requests: number[];
+        total: {
+          errors_4xx: number;
+          errors_5xx: number;
+          p99_ms: number | null;
+          requests: number;
+        };
+      };
+      bucket_s: number;
+      /** Format: date-time */
+      from: string;
+      /** @description The process these numbers are of (each keeps its own) */
+      instance: string;
+      /** @description Entries in every per-minute list */
+      minutes: number;
+      process_id: string;
+      /** @description Requests the gateway refused (429), by budget and tier */
+      rate_limited: {
+        per_minute: number[];
+        policy: string;
+        rejections: number;
+        tier: string;
+      }[];
+      /** @description Routes with requests in the window, most requested first */
+      routes: {
+        errors_4xx: number[];
+        errors_5xx: number[];
+        method: string;
+        /** @description Null for a minute without requests */
+        p99_ms: (number | null)[];
+        requests: number[];
+        route: string;
+        total: {
+          errors_4xx: number;
+          errors_5xx: number;
+          p99_ms: number | null;
+          requests: number;
+        };
+      }[];
+    };
     /**
      * @description What the import did; a refused row changed nothing
      * @example {
@@ -3433,6 +3524,56 @@ export interface components {
       store_id: string;
       /** Format: uuid */
       trip_id: string;
+    };
+    /** @description The answering process, its dependencies, the queues in Postgres and the bus consumer backlogs */
+    OpsHealth: {
+      /** Format: date-time */
+      at: string;
+      /** @description The bus's consumers and what each has yet to handle */
+      consumers: {
+        error: string | null;
+        /** @description Largest backlog first */
+        items: {
+          consumer: string;
+          in_flight: number;
+          pending: number;
+          redelivered: number;
+          stream: string | null;
+        }[];
+        /** @enum {string} */
+        source: 'nats' | 'in-process';
+      };
+      dependencies: {
+        detail: string | null;
+        /** @description `postgres`, `redis`, `nats`, or `in-process` */
+        kind: string;
+        latency_ms: number | null;
+        /** @enum {string} */
+        name: 'postgres' | 'redis' | 'bus';
+        ok: boolean;
+      }[];
+      /** @description LASTMILE_INSTANCE_ID of the process that answered */
+      instance: string;
+      modules: {
+        name: string;
+        state: string;
+      }[];
+      /** @description Its liveness id, new at every start */
+      process_id: string;
+      queues: {
+        /** @description More wait than `depth`: the count stopped there */
+        capped: boolean;
+        depth: number | null;
+        description: string;
+        error: string | null;
+        name: string;
+        oldest_at: string | null;
+        /** @description `platform` or the module */
+        owner: string;
+      }[];
+      roles: string[];
+      /** @enum {string} */
+      status: 'ok' | 'degraded';
     };
     /**
      * @description An order as the ops console lists it
@@ -13137,6 +13278,209 @@ export interface operations {
       };
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The health of this process and what it uses */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpsHealth'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsHealthSeries: {
+    parameters: {
+      query?: {
+        /** @description How far back: 5m, 15m or 1h */
+        window?: '5m' | '15m' | '1h';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The series, oldest minute first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthSeries'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -5,6 +5,7 @@ import type { PlatformContext } from './context.ts';
 import type { SocketChannel } from './contract/socket-contract.ts';
 import type { AccountCheck, ApiKeyResolver } from './http/auth-hook.ts';
 import type { AttentionSource } from './attention/attention.ts';
+import type { QueueProbe } from './health/queues.ts';
 import type { OrderTimelineSource } from './timeline/timeline.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
@@ -57,6 +58,11 @@ export interface ModuleDefinition {
    * (`platform/attention/attention.ts`): one source per kind. Any role; nothing starts.
    */
   attention?: (ctx: PlatformContext) => readonly AttentionSource[];
+  /**
+   * This module's queues for the ops health screen (`platform/health/queues.ts`): how much waits
+   * in its own tables (webhook deliveries due). Any role; nothing starts.
+   */
+  queues?: (ctx: PlatformContext) => readonly QueueProbe[];
   /** Starts consumers and background work (worker role). */
   startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
 }

@@ -145,6 +145,30 @@ describe('gateway rate limits', () => {
     expect((await get('/v1/categories', { ip: '10.3.0.2' })).statusCode).toBe(200);
   });
 
+  it("counts refusals by policy and tier in this process's series", async () => {
+    const ops = await t.tokenFor('ops');
+    const refused = async () => {
+      const r = await t.request({ method: 'GET', url: '/v1/ops/health/series', token: ops });
+      const rows = r.json().rate_limited as Array<{
+        policy: string;
+        tier: string;
+        rejections: number;
+      }>;
+      return (policy: string, tier: string) =>
+        rows.find((x) => x.policy === policy && x.tier === tier)?.rejections ?? 0;
+    };
+    const before = await refused();
+    const seen = [];
+    for (let i = 0; i < 5; i++)
+      seen.push((await get('/v1/categories', { ip: '10.5.0.1' })).statusCode);
+    expect(seen).toEqual([200, 200, 200, 429, 429]);
+    for (let i = 0; i < 2; i++)
+      await get('/v1/search?lat=52.52&lng=13.405&q=tea', { ip: '10.5.0.2' });
+    const after = await refused();
+    expect(after('default', 'anonymous') - before('default', 'anonymous')).toBe(2);
+    expect(after('search', 'anonymous') - before('search', 'anonymous')).toBe(1);
+  });
+
   it('reloads the policy file without a restart; a bad edit keeps the policy in force', async () => {
     const ops = await t.tokenFor('ops');
     const created = await t.request({
