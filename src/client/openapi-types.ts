@@ -1230,6 +1230,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every settings group ops may change, with its value and default
+     * @description Roles: ops
+     */
+    get: operations['getOpsSettings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/cart-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Cart hold limits
+     * @description How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsCartHolds'];
+    /**
+     * Change the settings: Cart hold limits
+     * @description How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsCartHolds'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/dispatch-weights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Dispatch score weights
+     * @description How the scored strategy ranks the drivers it may offer a trip to (lower score first): each weight multiplies one part of the score. The default is LASTMILE_DISPATCH_WEIGHTS; the greedy strategy ignores them. The next offer made is ranked with the weights in force.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsDispatchWeights'];
+    /**
+     * Change the settings: Dispatch score weights
+     * @description How the scored strategy ranks the drivers it may offer a trip to (lower score first): each weight multiplies one part of the score. The default is LASTMILE_DISPATCH_WEIGHTS; the greedy strategy ignores them. The next offer made is ranked with the weights in force.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsDispatchWeights'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/rate-limits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Rate-limit tiers and budgets
+     * @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsRateLimits'];
+    /**
+     * Change the settings: Rate-limit tiers and budgets
+     * @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsRateLimits'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/users/{id}': {
     parameters: {
       query?: never;
@@ -4635,6 +4751,25 @@ export interface components {
          */
         role: 'customer' | 'driver' | 'store' | 'ops';
       };
+    };
+    /** @description Every group ops may change, by module */
+    SettingsList: {
+      items: {
+        /** @description The value, of the group's own shape */
+        default: unknown;
+        id: string;
+        /** @description The module that reads it */
+        module: string;
+        /** @description Ops set the value; false: the default holds */
+        overridden: boolean;
+        summary: string;
+        updated_at: string | null;
+        updated_by: string | null;
+        /** @description The value, of the group's own shape */
+        value: unknown;
+        /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+        version: number;
+      }[];
     };
     /** @description One product at one store, sold out or not */
     ShelfItem: {
@@ -13947,6 +14082,1268 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The groups, by module */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsList'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsCartHolds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsCartHolds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            /** @description Seconds after a cart's first line that its hold may last */
+            max_age_s: number;
+            /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+            max_total: number;
+            /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+            max_units: number;
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsDispatchWeights: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsDispatchWeights: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            /** @description The driver's refusals (1 minus the acceptance rate) */
+            acceptance: number;
+            /** @description Little time waited since the last job (an hour saturates it) */
+            fairness: number;
+            /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+            travel: number;
+            /** @description A vehicle larger than the bag needs */
+            vehicle: number;
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsRateLimits: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsRateLimits: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            callers?: {
+              [key: string]: string;
+            };
+            exempt?: string[];
+            on_redis_failure: 'open' | 'closed' | 'local';
+            role_tiers: {
+              [key: string]: string;
+            };
+            routes: {
+              match: string[];
+              name: string;
+              on_redis_failure?: 'open' | 'closed' | 'local';
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            }[];
+            tiers: {
+              [key: string]:
+                | 'unlimited'
+                | {
+                    /** @enum {string} */
+                    algorithm: 'sliding_window';
+                    limit: number;
+                    window_s: number;
+                  }
+                | {
+                    /** @enum {string} */
+                    algorithm: 'token_bucket';
+                    capacity: number;
+                    refill_per_s: number;
+                  };
+            };
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;

@@ -3,6 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { RequestSeries } from '../../platform/observability/request-series.ts';
+import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
 import {
   createGatewayLimiter,
@@ -12,6 +13,7 @@ import {
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
 import { type Limit, subjectOf } from './policy.ts';
 import { openPolicySource, type PolicySource } from './policy-source.ts';
+import { configuredPolicyOf, RATE_LIMITS, withOpsPolicy } from './gateway-settings.ts';
 
 export interface Gateway {
   policy: PolicySource;
@@ -132,10 +134,16 @@ export async function registerGateway(
 ): Promise<Gateway | null> {
   const settings = ctx.config.rateLimits;
   if (settings.policy === 'off') return null;
-  const policy = openPolicySource({
+  const configured = openPolicySource({
     file: typeof settings.policy === 'object' ? settings.policy.file : undefined,
     logger: ctx.logger,
   });
+  configuredPolicyOf(ctx).read = () => configured.configured().document;
+  const policy = withOpsPolicy(
+    configured,
+    () => settingsFor(ctx).override(RATE_LIMITS),
+    ctx.logger,
+  );
   const ns = ctx.config.namespace;
   const membership = ctx.redis
     ? startMembership({

@@ -14,6 +14,7 @@ import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { auditRoutes, auditSchemas } from './audit-routes.ts';
 import { opsHealthRoutes, opsHealthSchemas } from './ops-health-routes.ts';
 import { opsRoutes, opsSchemas } from './ops-routes.ts';
+import { settingsRoutes, settingsSchemas } from './settings-routes.ts';
 import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
@@ -79,7 +80,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
-  for (const s of [...opsSchemas, ...auditSchemas, ...opsHealthSchemas]) app.addSchema(s);
+  for (const s of [...opsSchemas, ...auditSchemas, ...opsHealthSchemas, ...settingsSchemas])
+    app.addSchema(s);
   for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
   await app.register(async (scope) => opsRoutes(scope, ctx));
@@ -90,6 +92,13 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
       queues: opts.modules.flatMap((m) => m.queues?.(ctx) ?? []),
       processId: opts.processId,
     }),
+  );
+  await app.register(async (scope) =>
+    settingsRoutes(
+      scope,
+      ctx,
+      opts.modules.flatMap((m) => m.settings ?? []),
+    ),
   );
   for (const m of opts.modules) {
     const routes = m.routes;
