@@ -2271,6 +2271,8 @@ export interface paths {
      * Close a store (status closed)
      * @description `store.close`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
      *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
      *     Roles: ops, store
      */
     post: operations['postStoresByIdClose'];
@@ -2314,6 +2316,8 @@ export interface paths {
     /**
      * Pause a store (status paused)
      * @description `store.pause`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
      *
      *     Roles: ops, store
      */
@@ -2373,6 +2377,8 @@ export interface paths {
     /**
      * Resume a store (status open)
      * @description `store.resume`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
      *
      *     Roles: ops, store
      */
@@ -2491,7 +2497,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Your tickets (ops: all tickets), newest first
+     * Your tickets (ops: all tickets), newest or oldest first
      * @description Roles: customer, driver, store, ops
      */
     get: operations['getSupportTickets'];
@@ -22645,7 +22651,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -22931,7 +22937,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -23339,7 +23345,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -24463,6 +24469,10 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'open' | 'escalated' | 'resolved';
+        /** @description true: only those open or escalated (ops’ support queue) */
+        unresolved?: boolean;
+        /** @description newest first (the default), or oldest first: the longest waiting first */
+        sort?: 'newest' | 'oldest';
         order_id?: string;
         /** @description The previous page's `next_cursor`; leave out for the first page */
         cursor?: string;
