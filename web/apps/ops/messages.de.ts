@@ -1,5 +1,6 @@
 import { sharedDe as shared } from '@web/messages.de.ts';
 import type { Messages } from './messages.ts';
+import { health, settings } from './messages-platform.de.ts';
 
 // Every word the ops console shows, in German: the same keys as messages.ts.
 
@@ -13,6 +14,8 @@ export const de: Messages = {
     deadLetters: 'Unzustellbares',
     webhooks: 'Webhooks',
     audit: 'Protokoll',
+    health: 'Zustand',
+    settings: 'Einstellungen',
     signOut: 'Abmelden',
   },
   language: shared.language,
@@ -88,6 +91,8 @@ export const de: Messages = {
     after: 'Nachher',
     nothing: 'nichts',
   },
+  health,
+  settings,
   orderStatus: {
     placed: 'Bestellt',
     payment_failed: 'Zahlung fehlgeschlagen',

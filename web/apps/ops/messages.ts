@@ -1,6 +1,7 @@
 import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
+import { health, settings } from './messages-platform.ts';
 
 // Every word the ops console shows, in English, in one place: messages.de.ts is the same object
 // in German (the compiler holds them to the same keys).
@@ -58,6 +59,8 @@ export const messages = {
     deadLetters: 'Dead letters',
     webhooks: 'Webhooks',
     audit: 'Audit log',
+    health: 'Health',
+    settings: 'Settings',
     signOut: 'Sign out',
   },
   language: shared.language,
@@ -253,6 +256,8 @@ export const messages = {
     resend: 'Send again',
     resendReason: (event: string) => `Why send ${event} again`,
   },
+  health,
+  settings,
   orderStatus,
   problems,
 };
