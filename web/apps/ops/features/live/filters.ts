@@ -56,7 +56,7 @@ export function inZone(z: OpsCityZone | undefined, p: { lat: number; lng: number
   return inside;
 }
 
-/** What passes the filters, each kind in the order the lists show it. */
+/** What passes the filters (in no particular order: the panel sorts what it lists). */
 export interface Shown {
   drivers: Array<{ d: OpsCityDriver; p: OpsCityPosition | undefined }>;
   orders: OpsCityOrder[];
@@ -81,7 +81,6 @@ export function shownOf(city: City, f: LiveSearch): Shown {
     if (!inCell(o) && !inCell(city.stores.get(o.store_id))) continue;
     orders.push(o);
   }
-  orders.sort((a, b) => Number(b.late) - Number(a.late) || (a.id < b.id ? -1 : 1));
   const narrowed = !!(f.store || f.state || f.late);
   const passing = new Set(orders.map((o) => o.id));
   const drivers: Shown['drivers'] = [];
@@ -91,10 +90,19 @@ export function shownOf(city: City, f: LiveSearch): Shown {
     if (narrowed && !d.order_ids.some((id) => passing.has(id))) continue;
     drivers.push({ d, p });
   }
-  drivers.sort((a, b) => a.d.name.localeCompare(b.d.name) || (a.d.id < b.d.id ? -1 : 1));
   const stores = [...city.stores.values()].filter(
     (s) => (!f.store || s.id === f.store) && inCell(s),
   );
   const zones = [...city.zones.values()].filter((z) => !f.zone || z.cell === f.zone);
   return { drivers, orders, stores, zones };
+}
+
+const byName = new Intl.Collator(undefined, { sensitivity: 'base' }).compare;
+
+/** The drivers by name, the orders late first then by id: the order the panel lists them in. */
+export function listed(s: Shown): Pick<Shown, 'drivers' | 'orders'> {
+  return {
+    drivers: s.drivers.toSorted((a, b) => byName(a.d.name, b.d.name) || (a.d.id < b.d.id ? -1 : 1)),
+    orders: s.orders.toSorted((a, b) => Number(b.late) - Number(a.late) || (a.id < b.id ? -1 : 1)),
+  };
 }

@@ -3,7 +3,7 @@ import { dateTimeSeconds } from '@web/format.ts';
 import { m } from '../../app.ts';
 import type { City } from './city.ts';
 import type { Selection } from './draw.ts';
-import { ORDER_STATES, type Shown } from './filters.ts';
+import { listed, ORDER_STATES, type Shown } from './filters.ts';
 
 // The side panel of the live map: what is shown, counted and listed as text (a keyboard or
 // screen reader user picks a driver or an order here), and the one picked.
@@ -42,7 +42,7 @@ function More({ total }: { total: number }) {
 }
 
 export function Lists(p: { shown: Shown; selected: Selection; pick: (s: Selection) => void }) {
-  const { drivers, orders } = p.shown;
+  const { drivers, orders } = listed(p.shown);
   const isSel = (kind: 'driver' | 'order', id: string) =>
     p.selected?.kind === kind && p.selected.id === id;
   return (
