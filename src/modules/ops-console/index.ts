@@ -67,7 +67,7 @@ export const opsCityFor = perPlatform((ctx) =>
       clock: ctx.clock,
       settings: ctx.config.opsCity,
       staleS: ctx.config.drivers.staleS,
-      marginM: Math.max(...ctx.config.dispatch.radiiM),
+      marginM: Math.max(0, ...ctx.config.dispatch.radiiM),
       positions: driversFor(ctx).positions,
       online: () => driversFor(ctx).online(),
       trips: () => orderCarriersFor(ctx).tripsUnderWay(),
