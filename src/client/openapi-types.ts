@@ -996,6 +996,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/city/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The live city (WebSocket): drivers and where they are, open orders, stores and zones; resume with ?after=<seq>&epoch=<epoch>
+     * @description A WebSocket upgrade. Browsers authenticate with `?ticket=` or the subprotocols `lastmile.v1` + `bearer.<token>`; other clients may send `Authorization`. A page of another origin is refused (403) unless LASTMILE_WS_ALLOWED_ORIGINS allows it; a plain GET is 426.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsCityLive'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/dead-letters': {
     parameters: {
       query?: never;
@@ -12746,6 +12768,111 @@ export interface operations {
       };
     };
   };
+  getOpsCityLive: {
+    parameters: {
+      query?: {
+        /** @description Resume cursor: the last `seq` received (with its `epoch`) */
+        after?: number;
+        epoch?: string;
+        /** @description A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"] */
+        ticket?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching Protocols: the WebSocket is open (subprotocol lastmile.v1 when offered). Its messages are described in /asyncapi.json */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UPGRADE_REQUIRED`: This route is a WebSocket */
+      426: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOpsDeadLetters: {
     parameters: {
       query?: {
@@ -21669,7 +21796,7 @@ export interface operations {
       content: {
         'application/json': {
           /** @description The only socket the ticket opens; any of them when left out */
-          socket?: 'driver' | 'tracking' | 'store-orders';
+          socket?: 'driver' | 'tracking' | 'store-orders' | 'ops-city';
         };
       };
     };

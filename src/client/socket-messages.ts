@@ -63,3 +63,17 @@ export type StoreOrdersLogMessage = StoreOrderUpdate | StoreOrderWaiting;
 /** Everything `GET /v1/stores/{id}/orders/live` sends. */
 export type StoreOrdersMessage =
   StoreOrdersSnapshot | StoreOrdersLogMessage | Message['storeOrders.heartbeat'];
+
+/** The whole city when the ops live map's socket starts (or cannot resume): replace everything. */
+export type OpsCitySnapshot = Message['opsCity.snapshot'];
+/** What changed since the previous frame (numbered by `seq` within its `epoch`). */
+export type OpsCityFrame = Message['opsCity.frame'];
+/** Everything `GET /v1/ops/city/live` sends. */
+export type OpsCityMessage = OpsCitySnapshot | OpsCityFrame | Message['opsCity.heartbeat'];
+/** A driver's point on the live map (`at`: when the phone recorded it, epoch ms). */
+export type OpsCityPosition = OpsCitySnapshot['positions'][number];
+export type OpsCityDriver = OpsCitySnapshot['drivers'][number];
+export type OpsCityOrder = OpsCitySnapshot['orders'][number];
+export type OpsCityStore = OpsCitySnapshot['stores'][number];
+/** An H3 cell with its demand (orders waiting) and supply (available drivers). */
+export type OpsCityZone = OpsCitySnapshot['zones'][number];

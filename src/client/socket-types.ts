@@ -407,6 +407,153 @@ export interface components {
       /** Format: date-time */
       at: string;
     };
+    'opsCity.snapshot': {
+      /** @constant */
+      type: 'snapshot';
+      /** @description The stream this message belongs to: chosen when the serving process starts following the city; a resume names it with `seq` */
+      epoch: string;
+      /** @description The number of the last frame the snapshot includes; frames continue after it */
+      seq: number;
+      /** Format: date-time */
+      at: string;
+      /** @description Online drivers with a fresh position */
+      positions: {
+        /** Format: uuid */
+        id: string;
+        lat: number;
+        lng: number;
+        /** @description When the driver recorded the point, epoch milliseconds */
+        at: number;
+      }[];
+      /** @description Every driver on shift */
+      drivers: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+        status: 'available' | 'on_delivery' | 'break';
+        vehicle: 'bike' | 'scooter' | 'car';
+        trip_id: string | null;
+        /** @description The orders of the driver's trip still under way */
+        order_ids: string[];
+      }[];
+      orders: {
+        /** Format: uuid */
+        id: string;
+        status: 'authorized' | 'accepted' | 'preparing' | 'ready' | 'picked_up';
+        /** Format: uuid */
+        store_id: string;
+        lat: number;
+        lng: number;
+        deadline_at: string | null;
+        /** @description Late as the attention list counts it (`order_late`) */
+        late: boolean;
+      }[];
+      stores: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+        lat: number;
+        lng: number;
+        /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
+        status: 'open' | 'paused' | 'backlogged';
+        /** @description Its orders paid and not yet picked up */
+        open_orders: number;
+      }[];
+      /** @description The cells with demand or supply */
+      zones: {
+        /** @description An H3 cell of resolution 8 */
+        cell: string;
+        /** @description The cell's corners, [lat, lng] */
+        boundary: [number, number][];
+        demand: number;
+        supply: number;
+      }[];
+    };
+    'opsCity.frame': {
+      /** @constant */
+      type: 'frame';
+      /** @description The stream this message belongs to: chosen when the serving process starts following the city; a resume names it with `seq` */
+      epoch: string;
+      /** @description The frame's number in its epoch: 1, 2, 3… */
+      seq: number;
+      /** Format: date-time */
+      at: string;
+      /** @description Driver positions added or changed, and the ids of those gone; left out when none changed */
+      positions?: {
+        upsert: {
+          /** Format: uuid */
+          id: string;
+          lat: number;
+          lng: number;
+          /** @description When the driver recorded the point, epoch milliseconds */
+          at: number;
+        }[];
+        remove: string[];
+      };
+      /** @description Drivers on shift added or changed, and the ids of those gone; left out when none changed */
+      drivers?: {
+        upsert: {
+          /** Format: uuid */
+          id: string;
+          name: string;
+          status: 'available' | 'on_delivery' | 'break';
+          vehicle: 'bike' | 'scooter' | 'car';
+          trip_id: string | null;
+          /** @description The orders of the driver's trip still under way */
+          order_ids: string[];
+        }[];
+        remove: string[];
+      };
+      /** @description Open orders added or changed, and the ids of those gone; left out when none changed */
+      orders?: {
+        upsert: {
+          /** Format: uuid */
+          id: string;
+          status: 'authorized' | 'accepted' | 'preparing' | 'ready' | 'picked_up';
+          /** Format: uuid */
+          store_id: string;
+          lat: number;
+          lng: number;
+          deadline_at: string | null;
+          /** @description Late as the attention list counts it (`order_late`) */
+          late: boolean;
+        }[];
+        remove: string[];
+      };
+      /** @description Stores added or changed, and the ids of those gone; left out when none changed */
+      stores?: {
+        upsert: {
+          /** Format: uuid */
+          id: string;
+          name: string;
+          lat: number;
+          lng: number;
+          /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
+          status: 'open' | 'paused' | 'backlogged';
+          /** @description Its orders paid and not yet picked up */
+          open_orders: number;
+        }[];
+        remove: string[];
+      };
+      /** @description Zones (removed by cell) added or changed, and the ids of those gone; left out when none changed */
+      zones?: {
+        upsert: {
+          /** @description An H3 cell of resolution 8 */
+          cell: string;
+          /** @description The cell's corners, [lat, lng] */
+          boundary: [number, number][];
+          demand: number;
+          supply: number;
+        }[];
+        remove: string[];
+      };
+    };
+    'opsCity.heartbeat': {
+      /** @constant */
+      type: 'heartbeat';
+      /** Format: date-time */
+      at: string;
+    };
   };
   responses: never;
   parameters: never;

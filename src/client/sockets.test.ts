@@ -5,13 +5,17 @@ import { startTestPlatform, type TestPlatform } from '../../test/support/platfor
 import { moveOrder, openShop, paidOrderAt } from '../../test/support/shop.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { seedDriverProfile } from '../modules/drivers/index.ts';
+import { closeSockets, openSocket } from '../../test/support/socket-client.ts';
 import { handshake } from './socket-core.ts';
 import {
   ChannelRefusal,
   createLastmileClient,
   unwrap,
   openDriverChannel,
+  openOpsCitySocket,
   openStoreOrdersSocket,
+  type OpsCityMessage,
+  type OpsCitySocket,
   openTrackingSocket,
   type StoreOrdersMessage,
   type StoreOrdersSocket,
@@ -219,6 +223,41 @@ describe("the store's order stream", () => {
       expect(socket.lastSeq).toBe(3);
     } finally {
       socket.close();
+    }
+  });
+});
+
+describe("ops' live city socket", () => {
+  it('resumes after a drop within its epoch: the frames missed, no second snapshot', async () => {
+    const ops = await t.tokenFor('ops');
+    // Another console keeps the city followed, so the server keeps its epoch across the drop.
+    const keeper = await openSocket(base, '/v1/ops/city/live', {
+      headers: { authorization: `Bearer ${ops}` },
+    });
+    expect(keeper.ok).toBe(true);
+    const { socket, made, seen, opens } = recorded<OpsCityMessage, OpsCitySocket>((o) =>
+      openOpsCitySocket({ ...o, baseUrl: base, auth: { token: ops, via: 'header' } }),
+    );
+    const ordersIn = (id: string) =>
+      seen.some((m) => m.type === 'frame' && m.orders?.upsert.some((x) => x.id === id));
+    try {
+      await socket.opened;
+      await waitFor(() => socket.epoch !== null, 10_000, 'the snapshot');
+      const first = await placedOrder();
+      await waitFor(() => ordersIn(first.id), 10_000, 'the first order');
+      const { epoch, lastSeq } = socket;
+      made[0]?.ws.terminate();
+      const second = await placedOrder();
+      await waitFor(() => ordersIn(second.id), 10_000, 'the order placed meanwhile');
+      expect(opens).toEqual([false, true]);
+      expect(made[1]?.url).toContain(`after=${lastSeq}&epoch=${epoch}`);
+      expect(seen.filter((m) => m.type === 'snapshot')).toHaveLength(1);
+      const seqs = seen.flatMap((m) => (m.type === 'frame' ? [m.seq] : []));
+      expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+      expect(socket.epoch).toBe(epoch);
+    } finally {
+      socket.close();
+      closeSockets();
     }
   });
 });

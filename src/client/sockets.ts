@@ -11,6 +11,7 @@ import type {
   DriverChannelMessage,
   LocationFix,
   LocationsAck,
+  OpsCityMessage,
   StoreOrdersMessage,
   TrackingMessage,
 } from './socket-messages.ts';
@@ -126,6 +127,56 @@ export function openStoreOrdersSocket(
     logged: ['order', 'waiting'],
     snapshotMovesCursor: true,
   });
+}
+
+/** The live city's socket: where a reconnect resumes (the last frame's `seq`, in its `epoch`). */
+export interface OpsCitySocket extends Events<OpsCityMessage> {
+  readonly lastSeq: number;
+  /** The epoch of the frames received (null before the first snapshot). */
+  readonly epoch: string | null;
+}
+
+/**
+ * Follows the city live for the ops console (`GET /v1/ops/city/live`, ops only): a snapshot,
+ * then numbered frames of what changed. After a drop it reconnects with
+ * `?after=<last seq>&epoch=<epoch>` and gets the frames it missed, or a new snapshot when the
+ * server no longer holds them (replace everything with it). A frame of another epoch, or one
+ * already seen, is dropped. `after` and `epoch` resume a stream an earlier socket left.
+ */
+export function openOpsCitySocket(
+  o: SocketOptions & { after?: number; epoch?: string },
+): OpsCitySocket {
+  let lastSeq = o.after ?? 0;
+  let epoch = o.epoch ?? null;
+  const socket = resilientSocket<OpsCityMessage>({
+    ...o,
+    path: () =>
+      epoch === null
+        ? '/v1/ops/city/live'
+        : `/v1/ops/city/live?after=${lastSeq}&epoch=${encodeURIComponent(epoch)}`,
+    accept: (m) => {
+      if (m.type === 'snapshot') {
+        epoch = m.epoch;
+        lastSeq = m.seq;
+        return true;
+      }
+      if (m.type !== 'frame') return true;
+      if (m.epoch !== epoch || m.seq <= lastSeq) return false;
+      lastSeq = m.seq;
+      return true;
+    },
+  });
+  return {
+    on: socket.on,
+    opened: socket.opened,
+    close: socket.close,
+    get lastSeq() {
+      return lastSeq;
+    },
+    get epoch() {
+      return epoch;
+    },
+  };
 }
 
 /** A message the driver channel refused (`type: "error"`), as an error. */

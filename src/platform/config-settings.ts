@@ -12,6 +12,7 @@ import {
   whole,
 } from './config-schema.ts';
 import { ATTENTION_SETTINGS } from './config-settings-attention.ts';
+import { CITY_SETTINGS } from './config-settings-city.ts';
 import { CART_HOLD_SETTINGS } from './config-settings-holds.ts';
 import { DELIVERY_SETTINGS } from './config-settings-delivery.ts';
 import { DISPATCH_SETTINGS } from './config-settings-dispatch.ts';
@@ -267,6 +268,7 @@ export const SETTINGS = {
   ...DISPATCH_SETTINGS,
   ...DELIVERY_SETTINGS,
   ...ATTENTION_SETTINGS,
+  ...CITY_SETTINGS,
   ...DRIVER_PAY_SETTINGS,
   ...EDGE_SETTINGS,
   ...RETENTION_SETTINGS,

@@ -8,6 +8,7 @@ import {
   type SettingValues,
 } from './config-settings.ts';
 import { type AttentionSettings, attentionSettings } from './config-settings-attention.ts';
+import { type CitySettings, citySettings } from './config-settings-city.ts';
 import { type DispatchStrategyName } from './config-settings-dispatch.ts';
 
 /**
@@ -64,6 +65,8 @@ export interface Config {
   /** Largest refund an ops agent may make; above it an ops admin. */
   opsRefundLimitMinor: number;
   attention: AttentionSettings;
+  /** The ops console's live map. */
+  opsCity: CitySettings;
   namespace: string;
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
@@ -192,6 +195,7 @@ export function loadConfig(
     paymentRetryGraceS: s.paymentRetryGraceS,
     opsRefundLimitMinor: s.opsRefundLimitMinor,
     attention: attentionSettings(s),
+    opsCity: citySettings(s),
     reservationTtlS: s.reservationTtlS,
     cartHolds: s.cartHolds,
     cartHoldLimits: {

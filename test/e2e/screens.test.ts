@@ -17,8 +17,8 @@ import { walkScreens } from '../support/screens.ts';
 // Every main screen of the four apps, walked through one whole order (test/support/screens.ts):
 // no serious or critical accessibility violation (axe-core) on any of them, and no layout jump
 // while live data arrives (the customer's order page as its statuses stream in, the store's
-// queue as an order arrives, the driver's shift screen as an offer comes). Then a customer who
-// uses only the keyboard signs in, fills the cart and pays.
+// queue as an order arrives, the driver's shift screen as an offer comes, the ops live map as the
+// city comes in). Then a customer who uses only the keyboard signs in, fills the cart and pays.
 
 /** Cumulative layout shift a screen may have while its live data arrives. */
 const CLS_BUDGET = 0.1;
@@ -45,6 +45,7 @@ const SCREENS = [
   'ops orders',
   'ops timeline',
   'ops audit',
+  'ops live',
 ];
 
 let t: TestPlatform;
@@ -113,6 +114,7 @@ describe('the main screens of the four apps', () => {
     expect([...shifts.keys()].toSorted()).toEqual([
       'customer order',
       'driver offer',
+      'ops live',
       'store queue',
     ]);
     for (const [screen, s] of shifts)

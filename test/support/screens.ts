@@ -191,7 +191,10 @@ async function walkAfter(w: Walk): Promise<void> {
   await w.v.screen('store', 'settings', w.store);
 }
 
-/** Ops refunds part of the order, then finds it in the console, reads its timeline and the log. */
+/**
+ * Ops refunds part of the order, then finds it in the console, reads its timeline and the log, and
+ * opens the live map.
+ */
 async function opsLooks(w: Walk, orderId: string): Promise<void> {
   const reason = 'Customer reported a crushed egg box';
   const refund = await apiCall(w.base, 'POST', `/v1/orders/${orderId}/refunds`, w.opsToken, {
@@ -213,6 +216,12 @@ async function opsLooks(w: Walk, orderId: string): Promise<void> {
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByTestId('audit').getByText(reason).first().waitFor();
   await w.v.screen('ops', 'audit', page);
+  // The live map: the courier, still on shift at the door, comes in over its socket.
+  const liveSettled = await w.v.live('ops', 'live', page);
+  await page.getByRole('link', { name: 'Live map' }).click();
+  await page.getByTestId('live-driver').first().waitFor();
+  await liveSettled();
+  await w.v.screen('ops', 'live', page);
 }
 
 /** Walks every main screen of the four apps, calling `v` at each. */

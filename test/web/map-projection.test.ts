@@ -14,6 +14,7 @@ import {
   MAX_ZOOM,
   MIN_ZOOM,
   panBy,
+  screenProjection,
   tileBbox,
   tilesFor,
   toScreen,
@@ -68,6 +69,15 @@ describe('Web-Mercator', () => {
 
   it('draws the centre in the middle of the box', () => {
     expect(toScreen(phone(), MITTE)).toEqual({ x: 195, y: 146 });
+  });
+
+  test.prop([zoom, lat, lng])('places a point as toScreen does, for many at once', (z, la, ln) => {
+    const view = phone({ zoom: z });
+    const p = { lat: la, lng: ln };
+    const fast = screenProjection(view)(p);
+    const slow = toScreen(view, p);
+    expect(fast.x).toBeCloseTo(slow.x, 3);
+    expect(fast.y).toBeCloseTo(slow.y, 3);
   });
 });
 

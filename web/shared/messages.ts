@@ -1,4 +1,4 @@
-import type { MapWords } from './map/types.ts';
+import type { MapWords } from './map/words.ts';
 import type { ProblemMessages } from './problems.ts';
 
 // The words every app says alike, in English (messages.de.ts says them in German); each app's

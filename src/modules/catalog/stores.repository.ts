@@ -79,6 +79,8 @@ export function storesRepository(db: Db) {
         .select(['id', 'name'])
         .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
         .execute(),
+    /** Every store not closed, where it stands (ops' live map), in id order, at most `limit`. */
+    onMap: (limit: number) => onMap(q, limit),
     list(p: { after?: string; limit: number; status?: StoreStatus }) {
       let query = q.selectFrom('stores').selectAll().orderBy('id').limit(p.limit);
       if (p.after) query = query.where('id', '>', p.after);
@@ -87,6 +89,15 @@ export function storesRepository(db: Db) {
     },
   };
 }
+
+const onMap = (q: ReturnType<typeof catalogDb>, limit: number) =>
+  q
+    .selectFrom('stores')
+    .select(['id', 'name', 'lat', 'lng', 'status'])
+    .where('status', '!=', 'closed')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 
 /** How many stores not closed stand in each box: one count per box, filtered, in one pass. */
 async function countIn(q: ReturnType<typeof catalogDb>, boxes: readonly Bbox[]): Promise<number[]> {

@@ -66,6 +66,9 @@ export function storesService(deps: { db: Db; kv: KeyValueStore; clock: Clock; a
     names: async (ids: readonly string[]) =>
       new Map((await repo.names(ids)).map((s) => [s.id, s.name])),
 
+    /** Every store not closed, with where it stands and whether it is paused (ops' live map). */
+    onMap: (limit: number) => repo.onMap(limit),
+
     /** Every store (ops), in id order, a page at a time. */
     async list(p: { cursor?: string; limit: number; status?: StoreStatus }) {
       const after = p.cursor ? STORES_CURSOR.decode(p.cursor)[0] : undefined;

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
-import { dispatchDb } from './dispatch-tables.ts';
+import { DELIVERY_TERMINAL } from './delivery-state.ts';
+import { type DispatchDb, dispatchDb } from './dispatch-tables.ts';
 
 /**
  * Dispatch's reads for the ops console: what happened to one order's delivery (its trip, every
@@ -75,5 +76,38 @@ export function dispatchLookupRepository(db: Db) {
       if (before) query = query.where('order_id', '<', before);
       return (await query.execute()).map((r) => r.order_id);
     },
+
+    /** Every trip a driver holds now, with the orders still under way on it (ops' live map). */
+    tripsUnderWay: () => tripsUnderWay(q),
   };
+}
+
+/**
+ * Every trip a driver holds now (index trips_one_per_driver), with the orders of its deliveries
+ * still under way: the ops console's live map.
+ */
+async function tripsUnderWay(
+  q: DispatchDb,
+): Promise<Array<{ trip_id: string; driver_id: string; order_ids: string[] }>> {
+  const rows = await q
+    .selectFrom('trips as t')
+    .innerJoin('deliveries as d', 'd.trip_id', 't.id')
+    .select(['t.id as trip_id', 't.driver_id', 'd.order_id'])
+    .where('t.status', '=', 'assigned')
+    .where('d.status', 'not in', [...DELIVERY_TERMINAL])
+    .orderBy('t.id')
+    .orderBy('d.order_id')
+    .execute();
+  const trips = new Map<string, { trip_id: string; driver_id: string; order_ids: string[] }>();
+  for (const r of rows) {
+    if (!r.driver_id) continue;
+    const trip = trips.get(r.trip_id) ?? {
+      trip_id: r.trip_id,
+      driver_id: r.driver_id,
+      order_ids: [],
+    };
+    trip.order_ids.push(r.order_id);
+    trips.set(r.trip_id, trip);
+  }
+  return [...trips.values()];
 }

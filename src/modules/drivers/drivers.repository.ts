@@ -139,3 +139,12 @@ export const driverNames = (db: Db, ids: readonly string[]) =>
     .select(['id', 'name'])
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute();
+
+/** Every driver on shift (not offline), with what the ops console's live map shows of them. */
+export const onlineDrivers = (db: Db) =>
+  driversDb(db)
+    .selectFrom('drivers')
+    .select(['id', 'name', 'vehicle', 'status'])
+    .where('status', '!=', 'offline')
+    .orderBy('id')
+    .execute();

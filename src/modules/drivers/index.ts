@@ -7,7 +7,13 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { identityFor } from '../identity/index.ts';
 import { driverTopic } from './driver-channel.ts';
 import { type DriverPush, driverChannel } from './driver-channel.messages.ts';
-import { driverNames, driversRepository, type Vehicle } from './drivers.repository.ts';
+import {
+  driverNames,
+  type DriverStatus,
+  driversRepository,
+  onlineDrivers,
+  type Vehicle,
+} from './drivers.repository.ts';
 import { driversRoutes } from './drivers.routes.ts';
 import { driversSchemas } from './drivers.schemas.ts';
 import { DEFAULT_CAPACITY, type DriversService, driversService } from './drivers.service.ts';
@@ -55,6 +61,8 @@ export interface DriversModule {
   notify(driverId: string, message: DriverPush, trip?: { id: string; version: number }): void;
   /** The names of these drivers, by id (ops' lists). */
   names(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Every driver on shift (not offline): name, vehicle and status (ops' live map). */
+  online(): Promise<Array<{ id: string; name: string; vehicle: Vehicle; status: DriverStatus }>>;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
@@ -68,6 +76,7 @@ export const driversFor = perPlatform((ctx): DriversModule => ({
   notify: (driverId, message, trip) =>
     ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),
   names: async (ids) => new Map((await driverNames(ctx.db, ids)).map((d) => [d.id, d.name])),
+  online: () => onlineDrivers(ctx.db),
 }));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */

@@ -4,9 +4,17 @@ import { catalogFor } from '../catalog/index.ts';
 import { orderCarriersFor } from '../dispatch/index.ts';
 import { driversFor } from '../drivers/index.ts';
 import { identityFor } from '../identity/index.ts';
-import { canExtendDeadline, CUSTOMER_CANCELLABLE, ordersFor } from '../orders/index.ts';
+import {
+  canExtendDeadline,
+  CUSTOMER_CANCELLABLE,
+  openOrdersFor,
+  ordersFor,
+} from '../orders/index.ts';
 import { opsAttention } from './attention.service.ts';
 import { attentionSchemas } from './attention.schemas.ts';
+import { opsCityChannel } from './city-live.messages.ts';
+import { opsCityRoutes } from './city-live.socket.ts';
+import { cityPoller } from './city-poller.ts';
 import { opsConsoleRoutes } from './ops-console.routes.ts';
 import { opsConsoleSchemas } from './ops-console.schemas.ts';
 import { opsOrderSearch } from './order-search.service.ts';
@@ -50,18 +58,43 @@ export const opsAttentionFor = perPlatform((ctx) =>
 );
 
 /**
+ * The live city of this process (ops' map): read only while a socket follows it, each part through
+ * the module that owns it.
+ */
+export const opsCityFor = perPlatform((ctx) =>
+  cityPoller(
+    {
+      clock: ctx.clock,
+      settings: ctx.config.opsCity,
+      staleS: ctx.config.drivers.staleS,
+      marginM: Math.max(0, ...ctx.config.dispatch.radiiM),
+      positions: driversFor(ctx).positions,
+      online: () => driversFor(ctx).online(),
+      trips: () => orderCarriersFor(ctx).tripsUnderWay(),
+      orders: (now, limit) => openOrdersFor(ctx).open(now, limit),
+      stores: (limit) => catalogFor(ctx).stores.onMap(limit),
+    },
+    ctx.logger.child({ module: 'ops-console' }),
+  ),
+);
+
+/**
  * The operators' console: reads across modules for ops, each through the owning module's
  * service; it owns no tables. Orders: the search and one order's timeline, whose sources each
- * module declares (`ModuleDefinition.orderTimeline`), so a new module adds its part itself.
+ * module declares (`ModuleDefinition.orderTimeline`), so a new module adds its part itself. The
+ * live city: a socket of drivers, orders, stores and zones (city-poller.ts).
  */
 export const opsConsoleModule: ModuleDefinition = {
   name: 'ops-console',
   dependsOn: ['orders', 'catalog', 'identity', 'dispatch', 'drivers'],
   schemas: [...opsConsoleSchemas, ...attentionSchemas],
-  routes: (app, ctx) =>
-    opsConsoleRoutes(app, {
+  sockets: [opsCityChannel],
+  routes: async (app, ctx) => {
+    await opsConsoleRoutes(app, {
       search: opsOrderSearchFor(ctx),
       timeline: opsOrderTimelineFor(ctx),
       attention: opsAttentionFor(ctx),
-    }),
+    });
+    await opsCityRoutes(app, { poller: opsCityFor(ctx) });
+  },
 };

@@ -20,7 +20,7 @@ import { DeliveryFee } from './delivery-fees.schemas.ts';
 import { orderReceipts } from './order-receipt.ts';
 import { orderReceiptRoutes } from './order-receipt.routes.ts';
 import { ordersTimeline } from './order-timeline.ts';
-import { type OrderAttentionDeps, ordersAttention } from './order-attention.ts';
+import { type OrderAttentionDeps, openOrders, ordersAttention } from './order-attention.ts';
 import { orderOpsRoutes } from './order-ops.routes.ts';
 import { orderRefundRoutes } from './order-refunds.routes.ts';
 import { registerOrderSaga, startOrderEnd } from './order-saga.ts';
@@ -46,7 +46,7 @@ export {
   orderEvents,
   orderEventType,
 } from './orders.events.ts';
-export { canExtendDeadline } from './order-attention.ts';
+export { canExtendDeadline, type OpenOrder } from './order-attention.ts';
 export {
   CUSTOMER_CANCELLABLE,
   ORDER_STATUSES,
@@ -133,6 +133,11 @@ const orderOpsFor = perPlatform(
     workflows: { db: ctx.db, audit: auditFor(ctx), stuckS: ctx.config.attention.workflowStuckS },
   }),
 );
+
+/** The orders paid and not yet delivered, each late or not as the attention list says (ops' live map). */
+export const openOrdersFor = perPlatform((ctx) => ({
+  open: (now: Date, limit: number) => openOrders(orderOpsFor(ctx).attention, now, limit),
+}));
 
 /** Carts, checkout, the order state machine and its saga. */
 export const ordersModule: ModuleDefinition = {

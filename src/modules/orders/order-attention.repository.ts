@@ -24,6 +24,44 @@ const LATE_IN: readonly OrderStatus[] = [
   'picked_up',
 ];
 
+/** When a late order's thresholds are: the attention settings, at `now`. */
+interface LateRule {
+  now: Date;
+  acceptS: number;
+  readyS: number;
+}
+
+/**
+ * When an open order became late, or NULL while it is not: past an extension ops made, from its
+ * end (NULL while it holds); else the first line it crossed (its promise window, the store's
+ * accept or the courier's pickup taking too long). Raw: LEAST over one CASE per reason.
+ */
+const lateSince = ({ now, acceptS, readyS }: LateRule) => sql<Date | null>`CASE
+    WHEN deadline_status = status AND deadline_at >= ${now} THEN NULL
+    WHEN deadline_status = status AND deadline_at < ${now} THEN deadline_at
+    ELSE LEAST(
+      CASE WHEN promise_to < ${now} THEN promise_to END,
+      CASE WHEN status = 'authorized'
+        AND status_at < ${now}::timestamptz - make_interval(secs => ${acceptS})
+        THEN status_at + make_interval(secs => ${acceptS}) END,
+      CASE WHEN status = 'ready'
+        AND status_at < ${now}::timestamptz - make_interval(secs => ${readyS})
+        THEN status_at + make_interval(secs => ${readyS}) END
+    ) END`;
+
+/** An open order as the ops console's live map shows it. */
+export interface OpenOrderRow {
+  id: string;
+  store_id: string;
+  status: OrderStatus;
+  status_at: Date;
+  delivery_lat: number;
+  delivery_lng: number;
+  deadline_at: Date | null;
+  deadline_status: OrderStatus | null;
+  late_since: Date | null;
+}
+
 /** Reads and writes for ops on late orders: the attention list and the deadline extension. */
 export function orderAttentionRepository(db: Db) {
   const q = ordersDb(db);
@@ -40,31 +78,44 @@ export function orderAttentionRepository(db: Db) {
       storeId?: string | undefined;
       limit: number;
     }): Promise<LateOrderRow[]> {
-      const { now } = p;
-      // Raw: LEAST over one CASE per reason (NULL when it does not hold), in a derived table so
-      // the page can be ordered and cut by it; the builder would say the same less readably.
+      // Raw: the rule's CASE in a derived table, so the page can be ordered and cut by it.
       const rows = await sql<LateOrderRow>`SELECT * FROM (
           SELECT id, store_id, status, status_at, promise_to, deadline_at, deadline_status,
-            -- Past an extension, late from its end; else from the first line it crossed.
-            CASE WHEN deadline_status = status AND deadline_at < ${now} THEN deadline_at
-            ELSE LEAST(
-              CASE WHEN promise_to < ${now} THEN promise_to END,
-              CASE WHEN status = 'authorized'
-                AND status_at < ${now}::timestamptz - make_interval(secs => ${p.acceptS})
-                THEN status_at + make_interval(secs => ${p.acceptS}) END,
-              CASE WHEN status = 'ready'
-                AND status_at < ${now}::timestamptz - make_interval(secs => ${p.readyS})
-                THEN status_at + make_interval(secs => ${p.readyS}) END
-            ) END AS since
+            ${lateSince(p)} AS since
           FROM orders
           WHERE status = ANY(${[...LATE_IN]}::text[])
-            AND (deadline_status = status AND deadline_at >= ${now}) IS NOT TRUE
+            AND (deadline_status = status AND deadline_at >= ${p.now}) IS NOT TRUE
             ${p.storeId ? sql`AND store_id = ${p.storeId}` : sql``}
         ) late
         WHERE since IS NOT NULL
         ORDER BY since, id
         LIMIT ${p.limit}`.execute(db);
       return rows.rows;
+    },
+
+    /**
+     * Every order paid and not yet delivered, with when it became late by the attention list's
+     * rule (index orders_active), in id order, at most `limit`.
+     */
+    async open(p: LateRule & { limit: number }): Promise<OpenOrderRow[]> {
+      const rows = await q
+        .selectFrom('orders')
+        .select([
+          'id',
+          'store_id',
+          'status',
+          'status_at',
+          'delivery_lat',
+          'delivery_lng',
+          'deadline_at',
+          'deadline_status',
+          lateSince(p).as('late_since'),
+        ])
+        .where('status', 'in', [...LATE_IN])
+        .orderBy('id')
+        .limit(p.limit)
+        .execute();
+      return rows;
     },
 
     /** The store and status of each of these orders. */

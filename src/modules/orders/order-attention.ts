@@ -77,6 +77,42 @@ function lateOrders(deps: OrderAttentionDeps): AttentionSource {
   };
 }
 
+/** An open order on the ops console's live map. */
+export interface OpenOrder {
+  id: string;
+  store_id: string;
+  status: OrderStatus;
+  lat: number;
+  lng: number;
+  /** When the deadline sweep ends it in its current phase (ops' extension counted). */
+  deadline_at: Date | null;
+  /** Late by the attention list's rule (`order_late`). */
+  late: boolean;
+}
+
+/** Every order paid and not yet delivered (at most `limit`, in id order), late or not. */
+export async function openOrders(
+  deps: OrderAttentionDeps,
+  now: Date,
+  limit: number,
+): Promise<OpenOrder[]> {
+  const rows = await orderAttentionRepository(deps.db).open({
+    now,
+    acceptS: deps.settings.lateAcceptS,
+    readyS: deps.settings.lateReadyS,
+    limit,
+  });
+  return rows.map((o) => ({
+    id: o.id,
+    store_id: o.store_id,
+    status: o.status,
+    lat: o.delivery_lat,
+    lng: o.delivery_lng,
+    deadline_at: phaseDeadline(o, deps.deadlines),
+    late: o.late_since !== null,
+  }));
+}
+
 /** The statuses whose deadline ops may extend: paid and not yet delivered. */
 const EXTENDABLE: readonly OrderStatus[] = [
   'authorized',

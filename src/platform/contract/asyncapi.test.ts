@@ -95,6 +95,7 @@ describe('GET /asyncapi.json', () => {
       ['driverChannel', '/v1/drivers/me/channel'],
       ['orderTracking', '/v1/orders/{id}/track'],
       ['storeOrders', '/v1/stores/{id}/orders/live'],
+      ['opsCity', '/v1/ops/city/live'],
     ]);
     const counts: Record<string, number> = {};
     for (const s of contract.sockets) {
@@ -106,7 +107,7 @@ describe('GET /asyncapi.json', () => {
       }
       counts[s.id] = s.sends.length + s.receives.length;
     }
-    expect(counts).toEqual({ driverChannel: 9, orderTracking: 6, storeOrders: 4 });
+    expect(counts).toEqual({ driverChannel: 9, orderTracking: 6, storeOrders: 4, opsCity: 3 });
   });
 });
 
@@ -134,9 +135,11 @@ describe('close codes', () => {
     ]);
     const drivers = closeCodesIn(['../../modules/drivers/driver-channel.ts']);
     const stores = closeCodesIn(['../../modules/store-stream/store-stream.socket.ts', logSocket]);
+    const city = closeCodesIn(['../../modules/ops-console/city-live.socket.ts', logSocket]);
     expect(tracking).toContain(1011);
     expect(listed('storeOrders')).toEqual(stores);
     expect(listed('orderTracking')).toEqual(tracking);
     expect(listed('driverChannel')).toEqual(drivers);
+    expect(listed('opsCity')).toEqual(city);
   });
 });

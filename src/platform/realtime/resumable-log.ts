@@ -9,11 +9,11 @@ import type { socketContract } from '../contract/socket-contract.ts';
  * A stream gives its log reader, its live topic and its first step; the rest is here.
  */
 
-const HEARTBEAT_MS = 25_000;
+export const HEARTBEAT_MS = 25_000;
 /** A reader this far behind gets no droppable messages until it catches up. */
 const SLOW_BYTES = 256 * 1024;
 /** A reader this far behind is cut (it resumes with `after`), so it cannot hold memory for everyone. */
-const DEAD_BYTES = 4 * 1024 * 1024;
+export const DEAD_BYTES = 4 * 1024 * 1024;
 /** Log messages read per query when a subscriber catches up. */
 const REPLAY_PAGE = 500;
 

@@ -1,4 +1,5 @@
 import { createApp } from '@web/app.ts';
+import { flag } from '@web/connection.tsx';
 import { messages } from './messages.ts';
 import { de } from './messages.de.ts';
 
@@ -12,3 +13,5 @@ export const app = createApp({
   staleTime: 5_000,
 });
 export const { m, session, api, queryClient } = app;
+/** Whether the live map's connection is down (the frame's banner says so). */
+export const cityLinkDown = flag();

@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
+import { type Link as LinkState, useBrowserOnline } from '@web/connection.tsx';
 import { appShell } from '@web/shell.tsx';
-import { app, m, session } from './app.ts';
+import { app, cityLinkDown, m, session } from './app.ts';
 
 /** Who is signed in, and at which level (what they may do depends on it). */
 function Who() {
@@ -20,6 +21,7 @@ function Nav() {
     <>
       <Who />
       <Link to="/">{m.nav.orders}</Link>
+      <Link to="/live">{m.nav.live}</Link>
       <Link to="/attention">{m.nav.attention}</Link>
       <Link to="/dead-letters">{m.nav.deadLetters}</Link>
       <Link to="/webhooks">{m.nav.webhooks}</Link>
@@ -30,4 +32,12 @@ function Nav() {
   );
 }
 
-export const { rootRoute, requireSignIn } = appShell({ app, Nav });
+/** Offline, or the live map's connection getting back. */
+function useLive(): LinkState {
+  const online = useBrowserOnline();
+  const down = cityLinkDown.use();
+  if (!online) return 'offline';
+  return down ? 'reconnecting' : 'online';
+}
+
+export const { rootRoute, requireSignIn } = appShell({ app, Nav, useLink: useLive });

@@ -16,5 +16,5 @@ export function StreetMap(props: MapProps) {
   );
 }
 
-export type { Marker, MapProps, MapWords } from './types.ts';
-export type { Camera, LngLat } from './projection.ts';
+export type { Marker, MapOverlay, MapProps, MapWords, Project } from './types.ts';
+export type { Camera, LngLat, View } from './projection.ts';

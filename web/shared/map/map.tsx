@@ -4,12 +4,14 @@ import { useMapData } from './data.ts';
 import { useGestures } from './gestures.ts';
 import { drawStreets, drawZones, MarkersLayer, StreetsLayer, Z0, ZonesLayer } from './layers.tsx';
 import { StreetNames } from './names.tsx';
+import { OverlayCanvas } from './overlay.tsx';
 import {
   type Camera,
   clampZoom,
   fitCamera,
   layerTransform,
   type LngLat,
+  screenProjection,
   type View,
   zoomAround,
 } from './projection.ts';
@@ -134,7 +136,11 @@ export default function MapView(p: MapProps) {
   const size = useBoxSize(box);
   const { view, setCamera } = useCamera(p, size);
   useSettle(view, p.onSettle);
-  const gestures = useGestures({ target: svg, view, move: setCamera, pick: p.onPick });
+  const overlayPick = p.overlay?.pick?.bind(p.overlay);
+  const pick =
+    p.onPick ??
+    (overlayPick && view ? (at: LngLat) => overlayPick(at, screenProjection(view)) : undefined);
+  const gestures = useGestures({ target: svg, view, move: setCamera, pick });
   const data = useMapData(p.api, view, !!p.zones);
   const origin = view ? originNear(view.center) : '0,0';
   const streets = useMemo(
@@ -191,6 +197,7 @@ export default function MapView(p: MapProps) {
           </>
         )}
       </svg>
+      {view && p.overlay && <OverlayCanvas overlay={p.overlay} view={view} />}
       {view && <ZoomButtons view={view} words={p.words} move={setCamera} />}
       {data.streets.failed && (
         <p className="map-note" role="status">

@@ -70,6 +70,17 @@ export function toScreen(view: View, p: LngLat): Point {
   return { x: view.width / 2 + (w.x - c.x) * s, y: view.height / 2 + (w.y - c.y) * s };
 }
 
+/** `toScreen` for many points of one view: the view's own arithmetic done once. */
+export function screenProjection(view: View): (p: LngLat) => Point {
+  const c = toWorld(view.center);
+  const s = 2 ** view.zoom;
+  const [cx, cy] = [view.width / 2 - c.x * s, view.height / 2 - c.y * s];
+  return (p) => {
+    const w = toWorld(p);
+    return { x: cx + w.x * s, y: cy + w.y * s };
+  };
+}
+
 /** The point under pixel (x, y) of the view. */
 export function fromScreen(view: View, x: number, y: number): LngLat {
   const c = toWorld(view.center);

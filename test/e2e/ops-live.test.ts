@@ -1,0 +1,177 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
+import { seedDriverProfile } from '../../src/modules/drivers/index.ts';
+import {
+  apiCall,
+  launchChromium,
+  localContext,
+  newPage,
+  pageWatch,
+  signIn,
+} from '../support/browser.ts';
+import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { moveOrder, openShop, paidOrderAt, type Shop } from '../support/shop.ts';
+import { pageClient } from './page-client.ts';
+
+// The console's live map in a real browser: drivers on shift appear on its canvas and in its
+// list as they report positions through the API and move with them; a filter narrows what it
+// shows; the benchmark's measure is taken only when asked; and a customer's or driver's
+// credentials open neither its socket nor the ops routes.
+
+const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
+const LIVE = '/v1/ops/city/live';
+const MEASURE = 'lastmile.position-to-pixel';
+
+let t: TestPlatform;
+let base: string;
+let browser: Browser;
+let shop: Shop;
+let orders: { waiting: string; accepted: string };
+const watch = pageWatch();
+const contexts: BrowserContext[] = [];
+
+interface Driver {
+  id: string;
+  name: string;
+  token: string;
+}
+let drivers: Driver[];
+
+beforeAll(async () => {
+  t = await startTestPlatform({ env: { LASTMILE_OPS_CITY_STATE_MS: '500' } });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  shop = await openShop(t, { stock: [50], lat: 52.5, lng: 13.4 });
+  const customer = await t.tokenFor('customer');
+  orders = {
+    waiting: (await paidOrderAt(t, shop, { token: customer })).id,
+    accepted: (await paidOrderAt(t, shop, { token: customer })).id,
+  };
+  await moveOrder(t, shop, orders.accepted, 'accept');
+  drivers = [];
+  for (const name of ['Ada Live', 'Bo Live', 'Cy Live']) {
+    const id = uuidv7();
+    await seedDriverProfile(t.platform.ctx, { id, name, vehicle: 'bike' });
+    const { token } = await t.platform.ctx.tokens.issue({
+      userId: uuidv7(),
+      role: 'driver',
+      driverId: id,
+    });
+    expect(
+      (await apiCall(base, 'PUT', '/v1/drivers/me/shift', token, { status: 'available' })).status,
+    ).toBe(200);
+    drivers.push({ id, name, token });
+  }
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.stop();
+});
+
+/** The driver reports a position `agoMs` ago (a first one a while back: ingest drops jumps). */
+async function report(d: Driver, lat: number, lng: number, agoMs = 0) {
+  const recorded_at = new Date(Date.now() - agoMs).toISOString();
+  const res = await apiCall(base, 'POST', '/v1/drivers/me/locations', d.token, {
+    points: [{ lat, lng, recorded_at }],
+  });
+  expect(res.status).toBe(200);
+}
+
+async function livePage(query = ''): Promise<Page> {
+  const c = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
+  contexts.push(c);
+  const page = await newPage(c, watch);
+  await signIn(page, base, 'ops', AGENT);
+  await page.getByTestId('signed-in').waitFor();
+  await page.goto(`${base}/app/ops/live${query}`);
+  return page;
+}
+
+const canvas = (page: Page) => page.getByTestId('map-overlay');
+const drawn = (page: Page) => canvas(page).getAttribute('data-drivers');
+const listed = (page: Page, d: Driver) =>
+  page.locator(`[data-testid="live-driver"][data-driver-id="${d.id}"]`);
+const listedOrders = (page: Page) =>
+  page
+    .getByTestId('live-order')
+    .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-order-id')));
+const measures = (page: Page) =>
+  page.evaluate<number>(`performance.getEntriesByName(${JSON.stringify(MEASURE)}).length`);
+
+/** 403 answers counted for a route: proof that a refusal in the browser was the server's. */
+async function refusedCount(route: string): Promise<number> {
+  const { values } = await t.platform.ctx.metrics.httpRequests.get();
+  return values
+    .filter((v) => v.labels.route === route && v.labels.status === '403')
+    .reduce((n, v) => n + v.value, 0);
+}
+
+describe('the live map', () => {
+  it('draws the drivers as they report, moves them, and narrows what it shows', async () => {
+    for (const [i, d] of drivers.entries()) await report(d, 52.501 + i * 0.002, 13.401, 20_000);
+    const page = await livePage();
+    await expect.poll(() => drawn(page), { timeout: 10_000 }).toBe('3');
+    expect(await canvas(page).getAttribute('aria-label')).toMatch(/3 drivers and 2 open orders/);
+    const [ada] = drivers as [Driver];
+    await expect.poll(() => listed(page, ada).innerText()).toContain('at 52.5010, 13.4010');
+    expect(await listedOrders(page)).toEqual(expect.arrayContaining(Object.values(orders)));
+    expect(await measures(page)).toBe(0);
+    const found = await axeViolations(page);
+    expect(found, describeViolations('ops live map', found)).toEqual([]);
+
+    await report(ada, 52.5022, 13.4023);
+    await expect
+      .poll(() => listed(page, ada).innerText(), { timeout: 10_000 })
+      .toContain('at 52.5022, 13.4023');
+
+    // Picked from the list: its details, with where it was seen.
+    await listed(page, ada).click();
+    await expect.poll(() => page.getByTestId('live-details').innerText()).toContain(ada.name);
+
+    // Only orders waiting for the store: one order, and no driver carries it.
+    await page.getByLabel('Order state').selectOption('authorized');
+    await page.waitForURL(/state=authorized/);
+    await expect.poll(() => listedOrders(page)).toEqual([orders.waiting]);
+    await expect.poll(() => drawn(page)).toBe('0');
+    await page.getByRole('button', { name: 'Show everything' }).click();
+    await expect.poll(() => drawn(page)).toBe('3');
+  });
+
+  it('measures position to pixel only when asked', async () => {
+    const page = await livePage('?measure=1');
+    await expect.poll(() => drawn(page), { timeout: 10_000 }).toBe('3');
+    const [, bo] = drivers as [Driver, Driver];
+    await report(bo, 52.5045, 13.4032);
+    await expect.poll(() => measures(page), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(page.url()).toContain('measure=1');
+  });
+});
+
+describe('who may follow the city', () => {
+  it("refuses a customer's and a driver's credentials on the socket and the ops routes", async () => {
+    const page = await livePage();
+    await expect.poll(() => drawn(page), { timeout: 10_000 }).not.toBeNull();
+    const lm = pageClient(page);
+    await lm.install();
+    const ws = `${base.replace(/^http/, 'ws')}${LIVE}`;
+    const before = await refusedCount(LIVE);
+    const strangers = [await t.tokenFor('customer'), (drivers[0] as Driver).token];
+    for (const [i, token] of strangers.entries()) {
+      expect(await lm.open(`bearer${i}`, ws, ['lastmile.v1', `bearer.${token}`])).toBe('refused');
+      const ticket = await lm.ticket(token, 'ops-city');
+      expect(await lm.open(`ticket${i}`, `${ws}?ticket=${ticket}`)).toBe('refused');
+      for (const path of ['/v1/ops/orders', '/v1/ops/attention'])
+        expect(
+          await page.evaluate<number>(
+            `fetch(${JSON.stringify(path)}, { headers: { authorization: 'Bearer ${token}' } }).then((r) => r.status)`,
+          ),
+        ).toBe(403);
+    }
+    expect(await refusedCount(LIVE)).toBe(before + 4);
+    expect(watch.elsewhere).toEqual([]);
+  });
+});

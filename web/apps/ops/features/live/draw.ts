@@ -1,0 +1,190 @@
+import type { OpsCityOrder, OpsCityZone } from '@lastmile/client';
+import type { LngLat, Project } from '@web/map/lazy.tsx';
+import type { Shown } from './filters.ts';
+
+// The live map's drawing on the canvas over the streets: zones coloured by demand against free
+// drivers, stores, open orders at their drop-off, drivers; each kind in few paths, so 2,000
+// drivers are three fills.
+
+export type Selection = { kind: 'driver' | 'order'; id: string } | null;
+
+const DRIVER: Record<string, string> = {
+  available: '#1f6feb',
+  on_delivery: '#8250df',
+  break: '#8c959f',
+};
+const ORDER: Record<OpsCityOrder['status'], string> = {
+  authorized: '#bf3989',
+  accepted: '#bf8700',
+  preparing: '#bf8700',
+  ready: '#0969da',
+  picked_up: '#57606a',
+};
+const STORE: Record<string, string> = { open: '#1a7f37', paused: '#8c959f', backlogged: '#d4700a' };
+const LATE = '#cf222e';
+
+/** More demand than free drivers: red, stronger with the gap; else green. */
+function zoneFill(z: OpsCityZone): string {
+  const gap = z.demand - z.supply;
+  if (gap > 0) return `rgba(207, 34, 46, ${Math.min(0.45, 0.12 + 0.06 * gap)})`;
+  return `rgba(26, 127, 55, ${Math.min(0.3, 0.06 + 0.04 * -gap)})`;
+}
+
+function drawZones(ctx: CanvasRenderingContext2D, zones: OpsCityZone[], project: Project) {
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = 'rgba(59, 63, 66, 0.25)';
+  for (const z of zones) {
+    ctx.beginPath();
+    z.boundary.forEach(([lat, lng], i) => {
+      const q = project({ lat, lng });
+      if (i === 0) ctx.moveTo(q.x, q.y);
+      else ctx.lineTo(q.x, q.y);
+    });
+    ctx.closePath();
+    ctx.fillStyle = zoneFill(z);
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+/** Points of one colour in one path: `mark` adds one point's shape to it. */
+function fillGroups<T>(
+  ctx: CanvasRenderingContext2D,
+  items: T[],
+  colourOf: (t: T) => string,
+  mark: (t: T) => void,
+) {
+  const groups = new Map<string, T[]>();
+  for (const t of items) {
+    const c = colourOf(t);
+    const g = groups.get(c);
+    if (g) g.push(t);
+    else groups.set(c, [t]);
+  }
+  for (const [colour, group] of groups) {
+    ctx.beginPath();
+    group.forEach(mark);
+    ctx.fillStyle = colour;
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+const visible = (q: { x: number; y: number }, w: number, h: number) =>
+  q.x > -10 && q.y > -10 && q.x < w + 10 && q.y < h + 10;
+
+/**
+ * Draws what is shown; returns the ids of the drivers drawn in the view (with when each
+ * position was recorded).
+ */
+export function drawCity(
+  ctx: CanvasRenderingContext2D,
+  s: Shown,
+  project: Project,
+  size: { width: number; height: number },
+  selected: Selection,
+): Map<string, number> {
+  const { width, height } = size;
+  drawZones(ctx, s.zones, project);
+  ctx.strokeStyle = '#fff';
+  ctx.lineWidth = 1.5;
+  fillGroups(
+    ctx,
+    s.stores,
+    (st) => STORE[st.status] ?? STORE.open ?? '',
+    (st) => {
+      const q = project(st);
+      ctx.rect(q.x - 6, q.y - 6, 12, 12);
+    },
+  );
+  fillGroups(
+    ctx,
+    s.orders,
+    (o) => ORDER[o.status],
+    (o) => {
+      const q = project(o);
+      ctx.moveTo(q.x, q.y - 5);
+      ctx.lineTo(q.x + 5, q.y);
+      ctx.lineTo(q.x, q.y + 5);
+      ctx.lineTo(q.x - 5, q.y);
+      ctx.closePath();
+    },
+  );
+  ctx.strokeStyle = LATE;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (const o of s.orders) {
+    if (!o.late) continue;
+    const q = project(o);
+    ctx.moveTo(q.x + 8, q.y);
+    ctx.arc(q.x, q.y, 8, 0, 2 * Math.PI);
+  }
+  ctx.stroke();
+  const drawn = new Map<string, number>();
+  const onMap: Array<{ status: string; x: number; y: number }> = [];
+  for (const { d, p } of s.drivers) {
+    if (!p) continue;
+    const q = project(p);
+    if (!visible(q, width, height)) continue;
+    drawn.set(d.id, p.at);
+    onMap.push({ status: d.status, x: q.x, y: q.y });
+  }
+  ctx.strokeStyle = '#fff';
+  ctx.lineWidth = 1.5;
+  fillGroups(
+    ctx,
+    onMap,
+    (q) => DRIVER[q.status] ?? '#1f6feb',
+    (q) => {
+      ctx.moveTo(q.x + 5, q.y);
+      ctx.arc(q.x, q.y, 5, 0, 2 * Math.PI);
+    },
+  );
+  drawSelection(ctx, s, project, selected);
+  return drawn;
+}
+
+function drawSelection(ctx: CanvasRenderingContext2D, s: Shown, project: Project, sel: Selection) {
+  if (!sel) return;
+  const at: LngLat | undefined =
+    sel.kind === 'driver'
+      ? s.drivers.find((x) => x.d.id === sel.id)?.p
+      : s.orders.find((o) => o.id === sel.id);
+  if (!at) return;
+  const q = project(at);
+  ctx.beginPath();
+  ctx.arc(q.x, q.y, 11, 0, 2 * Math.PI);
+  ctx.strokeStyle = '#111';
+  ctx.lineWidth = 2.5;
+  ctx.stroke();
+}
+
+/** The driver or order drawn nearest a tap, within a finger's reach. */
+export function nearest(s: Shown, project: Project, at: LngLat): Selection {
+  const t = project(at);
+  let best: Selection = null;
+  let bestD = 14;
+  const consider = (kind: 'driver' | 'order', id: string, p: LngLat | undefined) => {
+    if (!p) return;
+    const q = project(p);
+    const d = Math.hypot(q.x - t.x, q.y - t.y);
+    if (d < bestD) [best, bestD] = [{ kind, id }, d];
+  };
+  for (const { d, p } of s.drivers) consider('driver', d.id, p);
+  for (const o of s.orders) consider('order', o.id, o);
+  return best;
+}
+
+/**
+ * The benchmark's measure (`?measure=1`): each driver position drawn for the first time, from
+ * when the driver recorded it to now, right after the frame it was drawn in.
+ */
+export function measurePainted(drawn: Map<string, number>, unpainted: Map<string, number>) {
+  for (const [id, at] of unpainted) {
+    if (drawn.get(id) !== at) continue;
+    const start = at - performance.timeOrigin;
+    if (start >= 0)
+      performance.measure('lastmile.position-to-pixel', { start, end: performance.now() });
+  }
+  unpainted.clear();
+}
