@@ -1124,6 +1124,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Module states, dependencies, queue depths and bus consumer backlogs
+     * @description Read when asked, by the process that answers: each dependency pinged (2 s at most each), the queues counted up to a cap, the consumers as the bus reports them (with NATS every durable of this install, whichever process reads it).
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/health/series': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This process's requests per route and minute over the last hour
+     * @description Kept in memory by each process (a ring of one-minute buckets fed by its request hook and its rate limiter): requests, 4xx, 5xx and p99 latency per route, and rate-limit refusals by policy and tier. Another process keeps its own; nothing is added up across processes.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsHealthSeries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/ops/orders': {
     parameters: {
       query?: never;
@@ -1201,6 +1245,122 @@ export interface paths {
      */
     get: operations['getOpsRateLimits'];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every settings group ops may change, with its value and default
+     * @description Roles: ops
+     */
+    get: operations['getOpsSettings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/cart-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Cart hold limits
+     * @description How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsCartHolds'];
+    /**
+     * Change the settings: Cart hold limits
+     * @description How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsCartHolds'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/dispatch-weights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Dispatch score weights
+     * @description How the scored strategy ranks the drivers it may offer a trip to (lower score first): each weight multiplies one part of the score. The default is LASTMILE_DISPATCH_WEIGHTS; the greedy strategy ignores them. The next offer made is ranked with the weights in force.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsDispatchWeights'];
+    /**
+     * Change the settings: Dispatch score weights
+     * @description How the scored strategy ranks the drivers it may offer a trip to (lower score first): each weight multiplies one part of the score. The default is LASTMILE_DISPATCH_WEIGHTS; the greedy strategy ignores them. The next offer made is ranked with the weights in force.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsDispatchWeights'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/settings/rate-limits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Settings: Rate-limit tiers and budgets
+     * @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force.
+     *
+     *     Roles: ops
+     */
+    get: operations['getOpsSettingsRateLimits'];
+    /**
+     * Change the settings: Rate-limit tiers and budgets
+     * @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force.
+     *
+     *     In force in every process within about 2 s. `version` is the one you read: if the group changed since, 409 `CONFLICT` (read it again). `value: null` goes back to the default. Written to the audit log (`setting.update`, `setting.reset`) with the reason and the value before and after.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
+     *     Roles: ops
+     */
+    put: operations['putOpsSettingsRateLimits'];
     post?: never;
     delete?: never;
     options?: never;
@@ -2133,6 +2293,8 @@ export interface paths {
      * Close a store (status closed)
      * @description `store.close`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
      *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
+     *
      *     Roles: ops, store
      */
     post: operations['postStoresByIdClose'];
@@ -2176,6 +2338,8 @@ export interface paths {
     /**
      * Pause a store (status paused)
      * @description `store.pause`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
      *
      *     Roles: ops, store
      */
@@ -2235,6 +2399,8 @@ export interface paths {
     /**
      * Resume a store (status open)
      * @description `store.resume`: Written to the audit log when ops call it, with the `reason` (`catalog set-up` when none is given); store staff's own changes are not. The body may be left out.
+     *
+     *     Ops level: admin (`x-ops-level`). An ops agent is refused with 403 `OPS_ADMIN_REQUIRED`.
      *
      *     Roles: ops, store
      */
@@ -2353,7 +2519,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Your tickets (ops: all tickets), newest first
+     * Your tickets (ops: all tickets), newest or oldest first
      * @description Roles: customer, driver, store, ops
      */
     get: operations['getSupportTickets'];
@@ -3185,6 +3351,53 @@ export interface components {
       /** @description From arriving at the store to pickup */
       waiting_s: number;
     };
+    /** @description This process's requests per route and minute, oldest minute first: counts, 4xx, 5xx and p99 latency (within 1 %) */
+    HealthSeries: {
+      all: {
+        errors_4xx: number[];
+        errors_5xx: number[];
+        /** @description Null for a minute without requests */
+        p99_ms: (number | null)[];
+        requests: number[];
+        total: {
+          errors_4xx: number;
+          errors_5xx: number;
+          p99_ms: number | null;
+          requests: number;
+        };
+      };
+      bucket_s: number;
+      /** Format: date-time */
+      from: string;
+      /** @description The process these numbers are of (each keeps its own) */
+      instance: string;
+      /** @description Entries in every per-minute list */
+      minutes: number;
+      process_id: string;
+      /** @description Requests the gateway refused (429), by budget and tier */
+      rate_limited: {
+        per_minute: number[];
+        policy: string;
+        rejections: number;
+        tier: string;
+      }[];
+      /** @description Routes with requests in the window, most requested first */
+      routes: {
+        errors_4xx: number[];
+        errors_5xx: number[];
+        method: string;
+        /** @description Null for a minute without requests */
+        p99_ms: (number | null)[];
+        requests: number[];
+        route: string;
+        total: {
+          errors_4xx: number;
+          errors_5xx: number;
+          p99_ms: number | null;
+          requests: number;
+        };
+      }[];
+    };
     /**
      * @description What the import did; a refused row changed nothing
      * @example {
@@ -3455,6 +3668,56 @@ export interface components {
       store_id: string;
       /** Format: uuid */
       trip_id: string;
+    };
+    /** @description The answering process, its dependencies, the queues in Postgres and the bus consumer backlogs */
+    OpsHealth: {
+      /** Format: date-time */
+      at: string;
+      /** @description The bus's consumers and what each has yet to handle */
+      consumers: {
+        error: string | null;
+        /** @description Largest backlog first */
+        items: {
+          consumer: string;
+          in_flight: number;
+          pending: number;
+          redelivered: number;
+          stream: string | null;
+        }[];
+        /** @enum {string} */
+        source: 'nats' | 'in-process';
+      };
+      dependencies: {
+        detail: string | null;
+        /** @description `postgres`, `redis`, `nats`, or `in-process` */
+        kind: string;
+        latency_ms: number | null;
+        /** @enum {string} */
+        name: 'postgres' | 'redis' | 'bus';
+        ok: boolean;
+      }[];
+      /** @description LASTMILE_INSTANCE_ID of the process that answered */
+      instance: string;
+      modules: {
+        name: string;
+        state: string;
+      }[];
+      /** @description Its liveness id, new at every start */
+      process_id: string;
+      queues: {
+        /** @description More wait than `depth`: the count stopped there */
+        capped: boolean;
+        depth: number | null;
+        description: string;
+        error: string | null;
+        name: string;
+        oldest_at: string | null;
+        /** @description `platform` or the module */
+        owner: string;
+      }[];
+      roles: string[];
+      /** @enum {string} */
+      status: 'ok' | 'degraded';
     };
     /**
      * @description An order as the ops console lists it
@@ -4516,6 +4779,25 @@ export interface components {
          */
         role: 'customer' | 'driver' | 'store' | 'ops';
       };
+    };
+    /** @description Every group ops may change, by module */
+    SettingsList: {
+      items: {
+        /** @description The value, of the group's own shape */
+        default: unknown;
+        id: string;
+        /** @description The module that reads it */
+        module: string;
+        /** @description Ops set the value; false: the default holds */
+        overridden: boolean;
+        summary: string;
+        updated_at: string | null;
+        updated_by: string | null;
+        /** @description The value, of the group's own shape */
+        value: unknown;
+        /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+        version: number;
+      }[];
     };
     /** @description One product at one store, sold out or not */
     ShelfItem: {
@@ -13312,6 +13594,209 @@ export interface operations {
       };
     };
   };
+  getOpsHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The health of this process and what it uses */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpsHealth'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsHealthSeries: {
+    parameters: {
+      query?: {
+        /** @description How far back: 5m, 15m or 1h */
+        window?: '5m' | '15m' | '1h';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The series, oldest minute first */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthSeries'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getOpsOrders: {
     parameters: {
       query?: {
@@ -13730,6 +14215,1268 @@ export interface operations {
       };
       /** @description `FORBIDDEN`: Not allowed for this caller */
       403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The groups, by module */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsList'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsCartHolds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsCartHolds: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            /** @description Seconds after a cart's first line that its hold may last */
+            max_age_s: number;
+            /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+            max_total: number;
+            /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+            max_units: number;
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description Seconds after a cart's first line that its hold may last */
+              max_age_s: number;
+              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+              max_total: number;
+              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+              max_units: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsDispatchWeights: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsDispatchWeights: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            /** @description The driver's refusals (1 minus the acceptance rate) */
+            acceptance: number;
+            /** @description Little time waited since the last job (an hour saturates it) */
+            fairness: number;
+            /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+            travel: number;
+            /** @description A vehicle larger than the bag needs */
+            vehicle: number;
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              /** @description The driver's refusals (1 minus the acceptance rate) */
+              acceptance: number;
+              /** @description Little time waited since the last job (an hour saturates it) */
+              fairness: number;
+              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+              travel: number;
+              /** @description A vehicle larger than the bag needs */
+              vehicle: number;
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpsSettingsRateLimits: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The value in force, its default and its version */
+      200: {
+        headers: {
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `INTERNAL`: Internal error */
+      500: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOpsSettingsRateLimits: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the first answer (2xx or 4xx) is stored for 24 h and replayed with `Idempotent-Replayed: true`. Reusing a key with another body → 422. */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
+          reason: string;
+          value: {
+            callers?: {
+              [key: string]: string;
+            };
+            exempt?: string[];
+            on_redis_failure: 'open' | 'closed' | 'local';
+            role_tiers: {
+              [key: string]: string;
+            };
+            routes: {
+              match: string[];
+              name: string;
+              on_redis_failure?: 'open' | 'closed' | 'local';
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            }[];
+            tiers: {
+              [key: string]:
+                | 'unlimited'
+                | {
+                    /** @enum {string} */
+                    algorithm: 'sliding_window';
+                    limit: number;
+                    window_s: number;
+                  }
+                | {
+                    /** @enum {string} */
+                    algorithm: 'token_bucket';
+                    capacity: number;
+                    refill_per_s: number;
+                  };
+            };
+          } | null;
+          version: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The group after the change */
+      200: {
+        headers: {
+          /** @description Present when this is the stored answer to an earlier request with the same key */
+          'Idempotent-Replayed'?: 'true';
+          /** @description Requests allowed in the current window */
+          'RateLimit-Limit'?: number;
+          /** @description The quota and its window, e.g. `100;w=60` */
+          'RateLimit-Policy'?: string;
+          /** @description Requests left in the current window */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the window resets */
+          'RateLimit-Reset'?: number;
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            default: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            id: string;
+            /** @description The module that reads it */
+            module: string;
+            /** @description Ops set the value; false: the default holds */
+            overridden: boolean;
+            summary: string;
+            updated_at: string | null;
+            updated_by: string | null;
+            value: {
+              callers?: {
+                [key: string]: string;
+              };
+              exempt?: string[];
+              on_redis_failure: 'open' | 'closed' | 'local';
+              role_tiers: {
+                [key: string]: string;
+              };
+              routes: {
+                match: string[];
+                name: string;
+                on_redis_failure?: 'open' | 'closed' | 'local';
+                tiers: {
+                  [key: string]:
+                    | 'unlimited'
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'sliding_window';
+                        limit: number;
+                        window_s: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        algorithm: 'token_bucket';
+                        capacity: number;
+                        refill_per_s: number;
+                      };
+                };
+              }[];
+              tiers: {
+                [key: string]:
+                  | 'unlimited'
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'sliding_window';
+                      limit: number;
+                      window_s: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      algorithm: 'token_bucket';
+                      capacity: number;
+                      refill_per_s: number;
+                    };
+              };
+            };
+            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+            version: number;
+          };
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The request is not valid */
+      400: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: Authentication is required */
+      401: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
+      403: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
+      413: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+      415: {
+        headers: {
+          /** @description The request id (yours if you sent a valid one) */
+          'X-Request-Id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
+      422: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
           'X-Request-Id'?: string;
@@ -21031,7 +22778,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -21317,7 +23064,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -21725,7 +23472,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `FORBIDDEN`: Not allowed for this caller */
+      /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
       403: {
         headers: {
           /** @description The request id (yours if you sent a valid one) */
@@ -22849,6 +24596,10 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'open' | 'escalated' | 'resolved';
+        /** @description true: only those open or escalated (ops’ support queue) */
+        unresolved?: boolean;
+        /** @description newest first (the default), or oldest first: the longest waiting first */
+        sort?: 'newest' | 'oldest';
         order_id?: string;
         /** @description The previous page's `next_cursor`; leave out for the first page */
         cursor?: string;

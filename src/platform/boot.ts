@@ -4,13 +4,14 @@ import { createAdapters } from './adapters.ts';
 import { startApiRole } from './boot/api-role.ts';
 import { openDatabase } from './boot/database.ts';
 import { createPlatformContext } from './boot/platform-context.ts';
-import { createStopStack } from './boot/stop-stack.ts';
+import { createStopStack, type StopStack } from './boot/stop-stack.ts';
 import { startWorkerRole } from './boot/worker-role.ts';
 import type { OutboxRelay } from './bus/relay.ts';
 import type { Config } from './config.ts';
 import type { Clock, PlatformContext } from './context.ts';
 import { type ModuleDefinition, orderModules } from './module.ts';
 import { createLogger } from './observability/logger.ts';
+import { settingsFor } from './settings/runtime-settings.ts';
 import { launchWorkflowEngine } from './workflows/engine.ts';
 
 export { migrationSources } from './boot/database.ts';
@@ -80,6 +81,7 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
       stack,
       modules,
     });
+    await startSettings(ctx, stack);
 
     if (opts.workflows !== false) {
       for (const m of modules) m.registerWorkflows?.(ctx);
@@ -133,4 +135,11 @@ export async function startPlatform(config: Config, opts: StartOptions): Promise
     await stack.stopAll();
     throw err;
   }
+}
+
+/** The settings ops changed are in force before any module works with them. */
+async function startSettings(ctx: PlatformContext, stack: StopStack): Promise<void> {
+  const settings = settingsFor(ctx);
+  await settings.start();
+  stack.push('settings', settings.stop);
 }

@@ -5,6 +5,8 @@ import type { PlatformContext } from './context.ts';
 import type { SocketChannel } from './contract/socket-contract.ts';
 import type { AccountCheck, ApiKeyResolver } from './http/auth-hook.ts';
 import type { AttentionSource } from './attention/attention.ts';
+import type { QueueProbe } from './health/queues.ts';
+import type { SettingsGroup } from './settings/settings-group.ts';
 import type { OrderTimelineSource } from './timeline/timeline.ts';
 
 /** What a module's worker side started: consumers, timers. Stopped in reverse order at shutdown. */
@@ -57,6 +59,17 @@ export interface ModuleDefinition {
    * (`platform/attention/attention.ts`): one source per kind. Any role; nothing starts.
    */
   attention?: (ctx: PlatformContext) => readonly AttentionSource[];
+  /**
+   * This module's queues for the ops health screen (`platform/health/queues.ts`): how much waits
+   * in its own tables (webhook deliveries due). Any role; nothing starts.
+   */
+  queues?: (ctx: PlatformContext) => readonly QueueProbe[];
+  /**
+   * The settings of this module ops may change while it runs (`platform/settings`): each group is
+   * stored by the platform, served at `/v1/ops/settings/<id>` and read with
+   * `settingsFor(ctx).value(group)`.
+   */
+  settings?: readonly SettingsGroup[];
   /** Starts consumers and background work (worker role). */
   startWorker?: (ctx: PlatformContext) => Promise<Stoppable>;
 }

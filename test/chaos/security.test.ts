@@ -107,6 +107,12 @@ describe('security sweep', () => {
       'DELETE /v1/partners/api-keys/{id}',
       'POST /v1/ops/webhooks',
       'POST /v1/partners/api-keys',
+      'POST /v1/stores/{id}/close',
+      'POST /v1/stores/{id}/pause',
+      'POST /v1/stores/{id}/resume',
+      'PUT /v1/ops/settings/cart-holds',
+      'PUT /v1/ops/settings/dispatch-weights',
+      'PUT /v1/ops/settings/rate-limits',
     ]);
     expect(ops.filter((o) => o.websocket).length).toBeGreaterThan(0);
     expect(

@@ -106,7 +106,8 @@ function storeEditRoutes(scope: FastifyInstance, stores: StoresService): void {
     app.post(
       `/v1/stores/:id/${action}`,
       {
-        config: { auth: ['ops', 'store'] },
+        // Pausing a store is a setting of the platform for ops: an ops admin's (its staff may too).
+        config: { auth: ['ops', 'store'], opsLevel: 'admin' },
         preValidation: optionalBody,
         schema: {
           tags: ['stores'],

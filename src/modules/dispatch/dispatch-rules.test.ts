@@ -159,19 +159,19 @@ describe('dispatch strategy', () => {
   ];
 
   it('scored batches, times offers to preparation and ranks by the configured weights', () => {
-    const s = dispatchStrategy({ strategy: 'scored', weights: W });
+    const s = dispatchStrategy({ strategy: 'scored', weights: () => W });
     expect(s).toMatchObject({ name: 'scored', batches: true, timedToPreparation: true });
     expect(s.rank(c, job5)[0]?.driverId).toBe('far');
     expect(
       dispatchStrategy({
         strategy: 'scored',
-        weights: { travel: 1, acceptance: 0, vehicle: 0, fairness: 0 },
+        weights: () => ({ travel: 1, acceptance: 0, vehicle: 0, fairness: 0 }),
       }).rank(c, job5)[0]?.driverId,
     ).toBe('near');
   });
 
   it('greedy neither batches nor waits, and ranks nearest first whatever the weights', () => {
-    const s = dispatchStrategy({ strategy: 'greedy', weights: W });
+    const s = dispatchStrategy({ strategy: 'greedy', weights: () => W });
     expect(s).toMatchObject({ name: 'greedy', batches: false, timedToPreparation: false });
     expect(s.rank(c, job5).map((x) => x.driverId)).toEqual(['near', 'far']);
   });

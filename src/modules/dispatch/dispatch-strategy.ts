@@ -1,4 +1,4 @@
-import type { DispatchSettings, DispatchStrategyName } from '../../platform/config.ts';
+import type { DispatchStrategyName, DispatchWeights } from '../../platform/config.ts';
 import { type Candidate, type Job, rankCandidates, rankNearest, type Scored } from './scoring.ts';
 
 /**
@@ -16,16 +16,18 @@ export interface DispatchStrategy {
   rank(cs: readonly Candidate[], job: Job): Scored[];
 }
 
-export function dispatchStrategy(
-  settings: Pick<DispatchSettings, 'strategy' | 'weights'>,
-): DispatchStrategy {
+/** `weights` is read at each ranking: ops may change them while dispatch runs. */
+export function dispatchStrategy(settings: {
+  strategy: DispatchStrategyName;
+  weights: () => DispatchWeights;
+}): DispatchStrategy {
   switch (settings.strategy) {
     case 'scored':
       return {
         name: 'scored',
         batches: true,
         timedToPreparation: true,
-        rank: (cs, job) => rankCandidates(cs, job, settings.weights),
+        rank: (cs, job) => rankCandidates(cs, job, settings.weights()),
       };
     case 'greedy':
       // The classic baseline a dispatch team compares against.

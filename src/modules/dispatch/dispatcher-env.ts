@@ -1,4 +1,4 @@
-import type { DispatchSettings } from '../../platform/config.ts';
+import type { DispatchSettings, DispatchWeights } from '../../platform/config.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
@@ -13,6 +13,8 @@ export interface DispatcherDeps {
   clock: Clock;
   logger: Logger;
   settings: DispatchSettings;
+  /** The score weights in force now (ops may change them: `dispatch-weights`). */
+  weights: () => DispatchWeights;
   /** A driver silent for longer is not offered anything. */
   staleS: number;
   drivers: DriversModule;
@@ -36,6 +38,6 @@ export function dispatcherEnv(deps: DispatcherDeps): DispatcherEnv {
     repo: dispatchRepository(db),
     now: () => new Date(clock.now()),
     maxRadius: settings.radiiM.at(-1) ?? 10_000,
-    strategy: dispatchStrategy(settings),
+    strategy: dispatchStrategy({ strategy: settings.strategy, weights: deps.weights }),
   };
 }

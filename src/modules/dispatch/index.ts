@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
+import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { driversFor } from '../drivers/index.ts';
 import { OrderEventDefs, OrderEvents, ordersFor } from '../orders/index.ts';
@@ -17,6 +18,7 @@ import { dispatchSchemas } from './dispatch.schemas.ts';
 import { dispatchTags } from './dispatch.tags.ts';
 import { earningsSchemas } from './earnings.schemas.ts';
 import { createDispatcher } from './dispatcher.ts';
+import { DISPATCH_WEIGHTS } from './dispatch-settings.ts';
 import { followDelivery } from './order-progress.ts';
 
 export {
@@ -42,6 +44,7 @@ export const dispatchFor = perPlatform((ctx) => {
     clock: ctx.clock,
     logger: ctx.logger.child({ module: 'dispatch' }),
     settings: ctx.config.dispatch,
+    weights: () => settingsFor(ctx).value(DISPATCH_WEIGHTS),
     staleS: ctx.config.drivers.staleS,
     drivers,
     catalog: catalogFor(ctx),
@@ -83,6 +86,8 @@ export const dispatchModule: ModuleDefinition = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   schemas: [...dispatchSchemas, ...earningsSchemas],
   apiTags: dispatchTags,
+  // The score weights, which ops may change while dispatch runs.
+  settings: [DISPATCH_WEIGHTS],
   routes: (app, ctx) => dispatchRoutes(app, dispatchFor(ctx).deliveries),
   // The order's delivery and trip, the offers, the driver's steps, overrides and earning.
   orderTimeline: (ctx) => dispatchTimeline(ctx.db),

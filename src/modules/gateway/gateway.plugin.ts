@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { RequestSeries } from '../../platform/observability/request-series.ts';
+import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
 import {
   createGatewayLimiter,
@@ -11,6 +13,7 @@ import {
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
 import { type Limit, subjectOf } from './policy.ts';
 import { openPolicySource, type PolicySource } from './policy-source.ts';
+import { configuredPolicyOf, RATE_LIMITS, withOpsPolicy } from './gateway-settings.ts';
 
 export interface Gateway {
   policy: PolicySource;
@@ -70,7 +73,7 @@ function gatewayMetrics(ctx: PlatformContext) {
  */
 async function spend(
   gateway: Gateway,
-  decisions: Counter,
+  seen: { decisions: Counter; series: RequestSeries },
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
@@ -82,7 +85,7 @@ async function spend(
   const rule = limit.rule;
   const key = `${limit.policy}:${rule.algorithm === 'sliding_window' ? 's' : 't'}:${subject}`;
   const d = await gateway.limiter.check(key, rule, limit.mode);
-  decisions.inc({
+  seen.decisions.inc({
     policy: limit.policy,
     outcome: d.allowed ? 'allowed' : 'limited',
     source: d.source,
@@ -98,6 +101,7 @@ async function spend(
   }
   if (d.source !== 'fail_open') setHeaders(reply, limit, d);
   if (!d.allowed) {
+    seen.series.rateLimited(limit.policy, tier);
     const retryAfterS = retrySeconds(d.retryAfterMs);
     throw new AppError(
       'RATE_LIMITED',
@@ -130,10 +134,16 @@ export async function registerGateway(
 ): Promise<Gateway | null> {
   const settings = ctx.config.rateLimits;
   if (settings.policy === 'off') return null;
-  const policy = openPolicySource({
+  const configured = openPolicySource({
     file: typeof settings.policy === 'object' ? settings.policy.file : undefined,
     logger: ctx.logger,
   });
+  configuredPolicyOf(ctx).read = () => configured.configured().document;
+  const policy = withOpsPolicy(
+    configured,
+    () => settingsFor(ctx).override(RATE_LIMITS),
+    ctx.logger,
+  );
   const ns = ctx.config.namespace;
   const membership = ctx.redis
     ? startMembership({
@@ -163,7 +173,9 @@ export async function registerGateway(
   });
   const gateway: Gateway = { policy, limiter, processes };
 
-  app.addHook('onRequest', async (request, reply) => spend(gateway, decisions, request, reply));
+  app.addHook('onRequest', async (request, reply) =>
+    spend(gateway, { decisions, series: ctx.metrics.series }, request, reply),
+  );
   app.addHook('onClose', async () => {
     policy.stop();
     await membership?.stop();

@@ -145,6 +145,64 @@ describe('gateway rate limits', () => {
     expect((await get('/v1/categories', { ip: '10.3.0.2' })).statusCode).toBe(200);
   });
 
+  it("counts refusals by policy and tier in this process's series", async () => {
+    const ops = await t.tokenFor('ops');
+    const refused = async () => {
+      const r = await t.request({ method: 'GET', url: '/v1/ops/health/series', token: ops });
+      const rows = r.json().rate_limited as Array<{
+        policy: string;
+        tier: string;
+        rejections: number;
+      }>;
+      return (policy: string, tier: string) =>
+        rows.find((x) => x.policy === policy && x.tier === tier)?.rejections ?? 0;
+    };
+    const before = await refused();
+    const seen = [];
+    for (let i = 0; i < 5; i++)
+      seen.push((await get('/v1/categories', { ip: '10.5.0.1' })).statusCode);
+    expect(seen).toEqual([200, 200, 200, 429, 429]);
+    for (let i = 0; i < 2; i++)
+      await get('/v1/search?lat=52.52&lng=13.405&q=tea', { ip: '10.5.0.2' });
+    const after = await refused();
+    expect(after('default', 'anonymous') - before('default', 'anonymous')).toBe(2);
+    expect(after('search', 'anonymous') - before('search', 'anonymous')).toBe(1);
+  });
+
+  it('enforces the policy ops set over the file, and the file again after a reset', async () => {
+    const ops = await t.tokenFor('ops');
+    const set = (value: PolicyDocument | null, version: number) =>
+      t.request({
+        method: 'PUT',
+        url: '/v1/ops/settings/rate-limits',
+        token: ops,
+        headers: { 'idempotency-key': `rate-limits-${version}` },
+        payload: { value, version, reason: 'a partner launch' },
+      });
+    const limitFor = async (ip: string) =>
+      (await get('/v1/categories', { ip })).headers['ratelimit-limit'];
+    const shown = (
+      await t.request({ method: 'GET', url: '/v1/ops/settings/rate-limits', token: ops })
+    ).json();
+    expect(shown).toMatchObject({ overridden: false, version: 0, value: policy() });
+    const wider = {
+      ...policy(),
+      tiers: {
+        ...policy().tiers,
+        anonymous: { algorithm: 'sliding_window', limit: 7, window_s: 60 },
+      },
+    } satisfies PolicyDocument;
+    expect((await set(wider, 0)).statusCode).toBe(200);
+    expect(await limitFor('10.6.0.1')).toBe('7');
+    const state = (
+      await t.request({ method: 'GET', url: '/v1/ops/rate-limits', token: ops })
+    ).json();
+    expect(state.source).toMatch(/^ops settings, version 1 \(over .*rate-limits\.json\)$/);
+    expect(state.policy.tiers.anonymous.limit).toBe(7);
+    expect((await set(null, 1)).statusCode).toBe(200);
+    expect(await limitFor('10.6.0.2')).toBe('3');
+  });
+
   it('reloads the policy file without a restart; a bad edit keeps the policy in force', async () => {
     const ops = await t.tokenFor('ops');
     const created = await t.request({

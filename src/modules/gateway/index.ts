@@ -1,6 +1,7 @@
 import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { type Gateway, registerGateway } from './gateway.plugin.ts';
+import { RATE_LIMITS } from './gateway-settings.ts';
 import { gatewayRoutes } from './gateway.routes.ts';
 import { gatewaySchemas } from './gateway.schemas.ts';
 
@@ -12,6 +13,8 @@ const gatewayOf = perPlatform((): { current: Gateway | null } => ({ current: nul
 export const gatewayModule: ModuleDefinition = {
   name: 'gateway',
   schemas: gatewaySchemas,
+  // The whole policy, which ops may replace while the API runs.
+  settings: [RATE_LIMITS],
   frontDoor: async (app, ctx) => {
     gatewayOf(ctx).current = await registerGateway(app, ctx);
   },

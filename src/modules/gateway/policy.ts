@@ -110,9 +110,12 @@ export const DEFAULT_POLICY: PolicyDocument = {
 };
 
 export class PolicyError extends Error {
-  constructor(message: string) {
+  /** Where in the document, dotted (`role_tiers.customer`); empty when it is the whole. */
+  readonly path: string;
+  constructor(message: string, path = '') {
     super(message);
     this.name = 'PolicyError';
+    this.path = path;
   }
 }
 
@@ -142,22 +145,32 @@ export interface CompiledPolicy {
 function checkTierNames(doc: PolicyDocument): void {
   for (const [role, tier] of Object.entries(doc.role_tiers)) {
     if (!(tier in doc.tiers))
-      throw new PolicyError(`rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`);
+      throw new PolicyError(
+        `rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`,
+        `role_tiers.${role}`,
+      );
   }
   if (!('anonymous' in doc.role_tiers))
     throw new PolicyError(
       'rate-limit policy: role_tiers must say which tier anonymous callers are on',
+      'role_tiers',
     );
   for (const [caller, tier] of Object.entries(doc.callers ?? {})) {
     if (!(tier in doc.tiers))
-      throw new PolicyError(`rate-limit policy: callers.${caller} names unknown tier "${tier}"`);
+      throw new PolicyError(
+        `rate-limit policy: callers.${caller} names unknown tier "${tier}"`,
+        `callers.${caller}`,
+      );
   }
-  for (const r of doc.routes) {
+  doc.routes.forEach((r, i) => {
     for (const tier of Object.keys(r.tiers)) {
       if (tier !== '*' && !(tier in doc.tiers))
-        throw new PolicyError(`rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`);
+        throw new PolicyError(
+          `rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`,
+          `routes.${i}.tiers.${tier}`,
+        );
     }
-  }
+  });
 }
 
 const toMatcher = (m: string): Matcher => {
@@ -187,6 +200,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     const first = Value.Errors(PolicySchema, input).First();
     throw new PolicyError(
       `rate-limit policy: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
+      first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '',
     );
   }
   const doc = input;

@@ -91,4 +91,26 @@ describe('cart holds are bounded', () => {
     expect(placed.statusCode).toBe(201);
     expect(await reserved()).toEqual([3, 1, 0]);
   });
+
+  it('takes the limits ops set while carts are in use, and the default back after a reset', async () => {
+    const ops = await t.tokenFor('ops');
+    const set = (value: object | null, version: number) =>
+      t.request({
+        method: 'PUT',
+        url: '/v1/ops/settings/cart-holds',
+        token: ops,
+        headers: { 'idempotency-key': `cart-holds-${version}` },
+        payload: { value, version, reason: 'a weekend of large baskets' },
+      });
+    const limits = async () =>
+      (await t.request({ method: 'GET', url: '/v1/cart', token: customer })).json().limits;
+    expect(await limits()).toEqual({ units_per_product: 3, units_in_all: 5 });
+    const changed = await set({ max_units: 8, max_total: 30, max_age_s: 600 }, 0);
+    expect(changed.statusCode).toBe(200);
+    expect(await limits()).toEqual({ units_per_product: 8, units_in_all: 30 });
+    expect((await put(2, 8)).statusCode).toBe(200);
+    expect((await put(2, 9)).json()).toMatchObject({ code: 'HOLD_LIMIT' });
+    expect((await set(null, 1)).statusCode).toBe(200);
+    expect(await limits()).toEqual({ units_per_product: 3, units_in_all: 5 });
+  });
 });

@@ -18,8 +18,8 @@ interface CartDeps {
   /** Whether a cart holds its stock (a reservation owned by `cart:<id>`). */
   holds: boolean;
   holdTtlMs: number;
-  /** Units per product and in all one cart may hold, and how long after its opening. */
-  limits: CartHoldLimits;
+  /** Units per product and in all one cart may hold, and how long after its opening: in force now. */
+  limits: () => CartHoldLimits;
   clock: Clock;
 }
 
@@ -31,9 +31,9 @@ export const MAX_LINE_QUANTITY = 99;
 /** How much the cart may take: of one product, and in all (null: no bound but the lines'). */
 const limitsOf = (deps: CartDeps) => ({
   units_per_product: deps.holds
-    ? Math.min(MAX_LINE_QUANTITY, deps.limits.maxUnits)
+    ? Math.min(MAX_LINE_QUANTITY, deps.limits().maxUnits)
     : MAX_LINE_QUANTITY,
-  units_in_all: deps.holds ? deps.limits.maxTotal : null,
+  units_in_all: deps.holds ? deps.limits().maxTotal : null,
 });
 
 /**
@@ -161,12 +161,12 @@ async function writeCartLine(deps: CartDeps, by: Principal, input: CartLineInput
       productId: l.product_id,
       quantity: l.quantity,
     }));
-    const notAfterMs = cart.created_at.getTime() + deps.limits.maxAgeS * 1000;
+    const notAfterMs = cart.created_at.getTime() + deps.limits().maxAgeS * 1000;
     const ttlMs = Math.min(deps.holdTtlMs, notAfterMs - deps.clock.now());
     if (lines.length === 0 || ttlMs <= 0) return { touched: [], release: true };
     const was = before?.lines.find((l) => l.product_id === input.product_id)?.quantity ?? 0;
     if (input.quantity > was)
-      checkHoldLimits(deps.limits, lines, {
+      checkHoldLimits(deps.limits(), lines, {
         productId: input.product_id,
         quantity: input.quantity,
       });

@@ -5,12 +5,14 @@ import { type PlatformContext, perPlatform } from '../../platform/context.ts';
 import { stateMachineText } from '../../platform/http/contract.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
+import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { workflowsLaunched } from '../../platform/workflows/engine.ts';
 import { addressesFor } from '../addresses/index.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { inventoryFor } from '../inventory/index.ts';
 import { paymentsFor } from '../payments/index.ts';
+import { CART_HOLD_LIMITS, holdLimitsOf } from './cart-hold-settings.ts';
 import { cartsService } from './carts.service.ts';
 import type { CheckoutDeps, PaymentSettings } from './checkout.flow.ts';
 import { deliveryFeeRoutes } from './delivery-fees.routes.ts';
@@ -150,6 +152,8 @@ export const ordersModule: ModuleDefinition = {
       description: `Checkout, order history and canceling. An order moves only along these transitions:\n\n${stateMachineText(ORDER_MOVES)}`,
     },
   ],
+  // The bounds of cart holds, which ops may change while carts are in use.
+  settings: [CART_HOLD_LIMITS],
   // The order's placement and status, its substitutes, the saga's workflows with their steps.
   orderTimeline: (ctx) => ordersTimeline(ctx.db),
   // Late orders and stuck saga workflows, for the ops console's attention list.
@@ -175,7 +179,7 @@ export const ordersModule: ModuleDefinition = {
         fees: DEFAULT_FEES,
         holds: ctx.config.cartHolds,
         holdTtlMs: ctx.config.reservationTtlS * 1000,
-        limits: ctx.config.cartHoldLimits,
+        limits: () => holdLimitsOf(settingsFor(ctx).value(CART_HOLD_LIMITS)),
         clock: ctx.clock,
       }),
       checkout: checkoutFor(ctx),

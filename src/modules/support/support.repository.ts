@@ -53,18 +53,29 @@ export function supportRepository(db: Db) {
     find(id: string) {
       return q.selectFrom('support_tickets').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** Newest first, or oldest first past `after`; `unresolved` walks `support_tickets_open`. */
     list(p: {
       openedBy?: string;
       orderId?: string;
       status?: TicketStatus;
+      unresolved?: boolean;
+      oldestFirst?: boolean;
       before?: string;
+      after?: string;
       limit: number;
     }) {
-      let query = q.selectFrom('support_tickets').selectAll().orderBy('id', 'desc').limit(p.limit);
+      let query = q
+        .selectFrom('support_tickets')
+        .selectAll()
+        .orderBy('id', p.oldestFirst ? 'asc' : 'desc')
+        .limit(p.limit);
       if (p.openedBy) query = query.where('opened_by', '=', p.openedBy);
       if (p.orderId) query = query.where('order_id', '=', p.orderId);
       if (p.status) query = query.where('status', '=', p.status);
+      // The partial index's own predicate, so the planner can use it.
+      if (p.unresolved) query = query.where('status', '<>', 'resolved');
       if (p.before) query = query.where('id', '<', p.before);
+      if (p.after) query = query.where('id', '>', p.after);
       return query.execute();
     },
     /**

@@ -15,9 +15,17 @@ const Status = Type.Union([
   Type.Literal('resolved'),
 ]);
 
-/** A page of tickets: by status, about one order (`order_id`), after a cursor. */
+/** A page of tickets: by status, about one order (`order_id`), in either order, after a cursor. */
 const TicketQuery = Strict({
   status: Type.Optional(Status),
+  unresolved: Type.Optional(
+    Type.Boolean({ description: 'true: only those open or escalated (ops’ support queue)' }),
+  ),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('newest'), Type.Literal('oldest')], {
+      description: 'newest first (the default), or oldest first: the longest waiting first',
+    }),
+  ),
   order_id: Type.Optional(Uuid),
   cursor: CursorParam,
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
@@ -72,7 +80,7 @@ export async function supportRoutes(
       config: { auth: ['customer', 'driver', 'store', 'ops'] },
       schema: {
         tags: ['support'],
-        summary: 'Your tickets (ops: all tickets), newest first',
+        summary: 'Your tickets (ops: all tickets), newest or oldest first',
         querystring: TicketQuery,
         response: { 200: ok(TicketPage, 'A page of tickets, newest first') },
       },

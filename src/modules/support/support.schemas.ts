@@ -66,6 +66,6 @@ export const Ticket = component(
   ),
 );
 
-export const TicketPage = pageOf(ref(Ticket), 'Tickets, newest first');
+export const TicketPage = pageOf(ref(Ticket), 'Tickets, in the order asked for');
 
 export const supportSchemas = [Ticket];

@@ -15,6 +15,17 @@ import {
 import { supportRepository, type TicketRow, type TicketStatus } from './support.repository.ts';
 
 const TICKETS_CURSOR = idCursor('tickets');
+const OLDEST_CURSOR = idCursor('tickets-oldest');
+
+export interface TicketListQuery {
+  status?: TicketStatus;
+  /** Open or escalated. */
+  unresolved?: boolean;
+  order_id?: string;
+  sort?: 'newest' | 'oldest';
+  cursor?: string;
+  limit: number;
+}
 
 export interface TicketView {
   id: string;
@@ -155,19 +166,24 @@ export function supportService(db: Db, audit: AuditLog = auditLog(db, systemCloc
       return view(row);
     },
 
-    /** A page of the tickets `by` may see, newest first (`cursor`: the previous page's last). */
-    async list(
-      by: Principal,
-      q: { status?: TicketStatus; order_id?: string; cursor?: string; limit: number },
-    ) {
+    /**
+     * A page of the tickets `by` may see, newest first or oldest first (ops' queue: the longest
+     * waiting first); `cursor`: the previous page's last, of the same order.
+     */
+    async list(by: Principal, q: TicketListQuery) {
+      const oldestFirst = q.sort === 'oldest';
+      const cursor = oldestFirst ? OLDEST_CURSOR : TICKETS_CURSOR;
+      const from = q.cursor ? cursor.decode(q.cursor) : undefined;
       const rows = await repo.list({
         status: q.status,
+        unresolved: q.unresolved,
         orderId: q.order_id,
-        before: q.cursor ? TICKETS_CURSOR.decode(q.cursor) : undefined,
+        oldestFirst,
+        ...(oldestFirst ? { after: from } : { before: from }),
         limit: q.limit + 1,
         ...(by.role === 'ops' ? {} : { openedBy: by.id }),
       });
-      return pageFrom(rows, q.limit, view, (t) => TICKETS_CURSOR.encode(t.id));
+      return pageFrom(rows, q.limit, view, (t) => cursor.encode(t.id));
     },
 
     /** By ops: written to the audit log (`ticket.resolve`) with `act`'s reason. */

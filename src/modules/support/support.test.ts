@@ -250,6 +250,58 @@ describe('support tickets (the walking skeleton)', () => {
     expect(seen).toEqual([...opened].reverse());
   });
 
+  it('gives ops the queue of unresolved tickets, the longest waiting first', async () => {
+    const opener = await t.tokenFor('store', 0);
+    const ops = await t.tokenFor('ops');
+    const opened: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/support/tickets',
+        token: opener,
+        payload: { subject: `Queue ${i}`, message: 'waiting' },
+      });
+      opened.push(res.json().id as string);
+    }
+    const resolved = await t.request({
+      method: 'POST',
+      url: `/v1/support/tickets/${opened[1]}/resolve`,
+      token: ops,
+      payload: { resolution: 'answered by phone' },
+    });
+    expect(resolved.statusCode).toBe(200);
+    const seen: Array<{ id: string; status: string }> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await t.request({
+        method: 'GET',
+        url: `/v1/support/tickets?unresolved=true&sort=oldest&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        token: ops,
+      });
+      expect(page.statusCode).toBe(200);
+      seen.push(...page.json().items);
+      cursor = page.json().next_cursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    expect(seen.every((x) => x.status !== 'resolved')).toBe(true);
+    const ids = seen.map((x) => x.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids.filter((id) => opened.includes(id))).toEqual([opened[0], opened[2]]);
+    // A cursor of the newest-first list is not one of this order's.
+    const newest = await t.request({
+      method: 'GET',
+      url: '/v1/support/tickets?limit=1',
+      token: ops,
+    });
+    const mixed = await t.request({
+      method: 'GET',
+      url: `/v1/support/tickets?sort=oldest&cursor=${newest.json().next_cursor}`,
+      token: ops,
+    });
+    expect(mixed.statusCode).toBe(400);
+  });
+
   it('rejects bad input with problem+json and writes nothing', async () => {
     const customer = await t.tokenFor('customer');
     const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM support_tickets`.execute(

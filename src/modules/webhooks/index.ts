@@ -11,7 +11,9 @@ import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { dispatchEvents } from '../dispatch/index.ts';
 import { orderEvents } from '../orders/index.ts';
+import { QUEUE_COUNT_CAP } from '../../platform/health/queues.ts';
 import { webhookDeliveriesPrune } from './webhooks-retention.ts';
+import { webhookQueue } from './webhook-queue.repository.ts';
 import { webhooksTimeline } from './webhook-timeline.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { DELIVERY_NEXT, webhooksSchemas } from './webhooks.schemas.ts';
@@ -46,6 +48,8 @@ export const webhooksModule: ModuleDefinition = {
   ],
   // Each delivery of the order's events to a partner, and how it went.
   orderTimeline: (ctx) => webhooksTimeline(ctx.db),
+  // Deliveries due now, for ops' health screen.
+  queues: (ctx) => [webhookQueue(ctx.db, ctx.clock, QUEUE_COUNT_CAP)],
   routes: (app, ctx) =>
     webhooksRoutes(app, webhooksFor(ctx), (id) => catalogFor(ctx).stores.mustExist(id)),
   startWorker: async (ctx) => {

@@ -30,6 +30,10 @@ describe("ops' writes in the audit log", () => {
     const url = `/v1/stores/${shop.storeId}/pause`;
     const key = `pause-${uuidv7()}`;
     const reason = 'flooded cellar';
+    // Pausing a store is an ops admin's: an agent is refused and nothing is written.
+    const agent = await post(url, await t.tokenFor('ops', 1), { reason });
+    expect(agent.statusCode).toBe(403);
+    expect(agent.json().code).toBe('OPS_ADMIN_REQUIRED');
     expect((await post(url, ops, { reason }, key)).statusCode).toBe(200);
     const again = await post(url, ops, { reason }, key);
     expect(again.statusCode).toBe(200);

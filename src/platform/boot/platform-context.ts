@@ -33,10 +33,11 @@ export function createPlatformContext(p: {
   const handlers = new Map<string, EventHandler>();
   let timeline: readonly OrderTimelineSource[] | undefined;
   let attention: readonly AttentionSource[] | undefined;
+  const clock = p.clock ?? systemClock;
   const ctx: PlatformContext = {
     config,
     logger: p.logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({ now: () => clock.now() }),
     db: p.db,
     bus: adapters.bus,
     subscribe(consumer, events, handler, options) {
@@ -50,7 +51,7 @@ export function createPlatformContext(p: {
     tokens: createTokenIssuer(config.jwtSecret, config.jwtTtlS, {
       previousSecret: config.jwtPreviousSecret,
     }),
-    clock: p.clock ?? systemClock,
+    clock,
     openPool(name, o) {
       const extra = createDatabase(p.databaseUrl, {
         poolSize: o.poolSize,

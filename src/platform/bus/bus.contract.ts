@@ -162,6 +162,10 @@ export function busContract(
       await sub.close();
       const events = Array.from({ length: 3 }, (_, i) => newEvent('orders.placed', { i }));
       await bus.publish(events);
+      // The bus says what waits for the name (ops' health screen shows it as consumer lag).
+      const backlog = async () => (await bus.consumers()).find((c) => c.consumer === 'mailer');
+      await waitFor(async () => (await backlog())?.pending === 3, 5_000, 'a backlog of 3');
+      expect(await backlog()).toMatchObject({ pending: 3, inFlight: 0, redelivered: 0 });
       const second = recorder();
       await bus.subscribe('mailer', ['orders.>'], second.handler, { concurrency: 1 });
       await waitFor(() => second.events.length >= 3);
@@ -169,6 +173,11 @@ export function busContract(
       // The closed subscription got none of them: they waited for the next one, which got all.
       expect(first.events).toEqual([]);
       expect(sorted(second.ids())).toEqual(sorted(events.map((e) => e.id)));
+      await waitFor(
+        async () => (await backlog())?.pending === 0 && (await backlog())?.inFlight === 0,
+        5_000,
+        'no backlog once handled',
+      );
     });
 
     it('keeps the whole domain for a closed consumer name; the next subscription takes the types it asks for', async () => {

@@ -92,6 +92,16 @@ export function createMemoryBus(opts: MemoryBusOptions): EventBus {
       return sub;
     },
 
+    async consumers() {
+      return [...groups.values()].map((g) => ({
+        consumer: g.name,
+        stream: null,
+        pending: g.queue.length,
+        inFlight: g.members.reduce((n, m) => n + m.inFlight.size, 0),
+        redelivered: g.queue.filter((e) => e.attempts > 0).length,
+      }));
+    },
+
     async ping() {
       assertOpen();
     },

@@ -3,7 +3,7 @@ import { closeNats, connectJetStream, pingNats, watchConnection } from './nats-c
 import type { NatsLogger } from './nats-handle.ts';
 import { natsLive } from './nats-live.ts';
 import { natsPublisher } from './nats-publish.ts';
-import { createNatsStreams } from './nats-streams.ts';
+import { createNatsStreams, natsBacklogs } from './nats-streams.ts';
 import { startNatsSubscription } from './nats-subscription.ts';
 import type { DeadLetterSink, EventBus, Subscription } from './port.ts';
 import { resolveSubscription } from './subscription-rules.ts';
@@ -59,6 +59,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     announce: live.announce,
     listen: live.listen,
     ping: () => pingNats(nc),
+    consumers: () => natsBacklogs(jsm, prefix),
 
     async publish(events) {
       if (closed) throw new Error('NATS bus is closed');

@@ -9,6 +9,7 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import type { ConsumerBacklog } from './port.ts';
 
 /**
  * Redelivery deadline for a message a process took but never answered (crash, partition).
@@ -154,6 +155,32 @@ async function ensureDurable(
   await jsm.consumers
     .add(stream, cfg)
     .catch((err: unknown) => jsm.consumers.info(stream, durable).catch(() => Promise.reject(err)));
+}
+
+/** Every durable on this prefix's domain streams, with what the server holds for it. */
+export async function natsBacklogs(
+  jsm: JetStreamManager,
+  prefix: string,
+): Promise<ConsumerBacklog[]> {
+  const out: ConsumerBacklog[] = [];
+  const ours = (subject: string) =>
+    subject.startsWith(`${prefix}.`) &&
+    subject.endsWith('.>') &&
+    !subject.slice(prefix.length + 1, -2).includes('.');
+  for await (const stream of jsm.streams.list(`${prefix}.>`)) {
+    // A longer prefix (`lastmile.eu`) shares the subject space: only `<prefix>.<domain>.>` is ours.
+    if (!stream.config.subjects?.some(ours)) continue;
+    for await (const c of jsm.consumers.list(stream.config.name)) {
+      out.push({
+        consumer: c.name,
+        stream: stream.config.name,
+        pending: c.num_pending,
+        inFlight: c.num_ack_pending,
+        redelivered: c.num_redelivered,
+      });
+    }
+  }
+  return out;
 }
 
 function isApiError(err: unknown, code: number): boolean {

@@ -36,6 +36,19 @@ export interface DeadLetter {
   error: string;
 }
 
+/** What one consumer has yet to handle, as its bus knows it. */
+export interface ConsumerBacklog {
+  consumer: string;
+  /** The JetStream stream (one per event domain) of this durable; null in process. */
+  stream: string | null;
+  /** Events waiting to be handed to the consumer. */
+  pending: number;
+  /** Handed out and not yet acknowledged. */
+  inFlight: number;
+  /** Of those, handed out more than once (retries). */
+  redelivered: number;
+}
+
 /** Receives a live announcement (already parsed from JSON). */
 export type LiveHandler = (data: unknown) => void;
 
@@ -69,6 +82,11 @@ export interface EventBus {
   announce(topic: string, data: unknown): void;
   /** Listens to one exact live topic in this process. */
   listen(topic: string, handler: LiveHandler): Subscription;
+  /**
+   * Every consumer's backlog: with NATS each durable on this install's streams, whichever process
+   * reads it (JetStream's `num_pending`, `num_ack_pending`); in process this process's consumers.
+   */
+  consumers(): Promise<ConsumerBacklog[]>;
   /** Throws when the bus cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

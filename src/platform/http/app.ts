@@ -12,7 +12,9 @@ import { type AccountCheck, type ApiKeyResolver, registerAuth } from './auth-hoo
 import { type HealthCheck, healthRoutes } from './health-routes.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { auditRoutes, auditSchemas } from './audit-routes.ts';
+import { opsHealthRoutes, opsHealthSchemas } from './ops-health-routes.ts';
 import { opsRoutes, opsSchemas } from './ops-routes.ts';
+import { settingsRoutes, settingsSchemas } from './settings-routes.ts';
 import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
@@ -78,11 +80,26 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
-  for (const s of [...opsSchemas, ...auditSchemas]) app.addSchema(s);
+  for (const s of [...opsSchemas, ...auditSchemas, ...opsHealthSchemas, ...settingsSchemas])
+    app.addSchema(s);
   for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
   healthRoutes(app, ctx, opts);
   await app.register(async (scope) => opsRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    opsHealthRoutes(scope, ctx, {
+      moduleStates: opts.moduleStates,
+      queues: opts.modules.flatMap((m) => m.queues?.(ctx) ?? []),
+      processId: opts.processId,
+    }),
+  );
+  await app.register(async (scope) =>
+    settingsRoutes(
+      scope,
+      ctx,
+      opts.modules.flatMap((m) => m.settings ?? []),
+    ),
+  );
   for (const m of opts.modules) {
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));

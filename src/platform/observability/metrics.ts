@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { createRequestSeries, type RequestSeries } from './request-series.ts';
 
 /**
  * One registry per running platform (tests start several in one process), holding the platform's
@@ -10,13 +11,18 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   eventsPublished: Counter<string>;
   eventsHandled: Counter<'consumer' | 'outcome'>;
+  /** The last hour of requests and rate-limit refusals, per minute, in memory (ops' health screen). */
+  series: RequestSeries;
 }
 
-export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(
+  opts: { defaultMetrics?: boolean; now?: () => number } = {},
+): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   return {
     registry,
+    series: createRequestSeries({ now: opts.now ?? Date.now }),
     httpRequests: new Counter({
       name: 'lastmile_http_requests_total',
       help: 'HTTP requests by route and status',

@@ -1,5 +1,6 @@
 import { sharedDe as shared } from '@web/messages.de.ts';
 import type { Messages } from './messages.ts';
+import { health, settings } from './messages-platform.de.ts';
 
 // Every word the ops console shows, in German: the same keys as messages.ts.
 
@@ -14,6 +15,8 @@ export const de: Messages = {
     deadLetters: 'Unzustellbares',
     webhooks: 'Webhooks',
     audit: 'Protokoll',
+    health: 'Zustand',
+    settings: 'Einstellungen',
     signOut: 'Abmelden',
   },
   language: shared.language,
@@ -133,6 +136,8 @@ export const de: Messages = {
     late: 'Verspätet',
     close: 'Schließen',
   },
+  health,
+  settings,
   orderStatus: {
     placed: 'Bestellt',
     payment_failed: 'Zahlung fehlgeschlagen',

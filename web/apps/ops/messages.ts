@@ -1,6 +1,7 @@
 import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
+import { health, settings } from './messages-platform.ts';
 
 // Every word the ops console shows, in English, in one place: messages.de.ts is the same object
 // in German (the compiler holds them to the same keys).
@@ -59,6 +60,8 @@ export const messages = {
     deadLetters: 'Dead letters',
     webhooks: 'Webhooks',
     audit: 'Audit log',
+    health: 'Health',
+    settings: 'Settings',
     signOut: 'Sign out',
   },
   language: shared.language,
@@ -298,6 +301,8 @@ export const messages = {
     late: 'Late',
     close: 'Close',
   },
+  health,
+  settings,
   orderStatus,
   problems,
 };

@@ -26,6 +26,8 @@ function Nav() {
       <Link to="/dead-letters">{m.nav.deadLetters}</Link>
       <Link to="/webhooks">{m.nav.webhooks}</Link>
       <Link to="/audit">{m.nav.audit}</Link>
+      <Link to="/health">{m.nav.health}</Link>
+      <Link to="/settings">{m.nav.settings}</Link>
     </>
   );
 }

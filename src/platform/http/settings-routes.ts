@@ -1,0 +1,134 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { PlatformContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { settingsFor } from '../settings/runtime-settings.ts';
+import type { SettingsGroup } from '../settings/settings-group.ts';
+import { AuditReason, auditActOf } from './audit-act.ts';
+import { component, ok, problems, ref } from './contract.ts';
+import { Strict, typed } from './typed.ts';
+
+const tags = ['ops'];
+const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+const Time = Type.String({ format: 'date-time' });
+
+const viewSchema = (value: TSchema, description: string) =>
+  Type.Object(
+    {
+      id: Type.String(),
+      module: Type.String({ description: 'The module that reads it' }),
+      summary: Type.String(),
+      value: value,
+      default: value,
+      overridden: Type.Boolean({ description: 'Ops set the value; false: the default holds' }),
+      version: Type.Integer({
+        minimum: 0,
+        description: 'Send it with a change: a change made meanwhile makes yours a 409',
+      }),
+      updated_at: Type.Union([Time, Type.Null()]),
+      updated_by: Type.Union([Type.String({ description: 'Account id' }), Type.Null()]),
+    },
+    { additionalProperties: false, description },
+  );
+
+export const SettingsList = component(
+  'SettingsList',
+  Type.Object(
+    {
+      items: Type.Array(
+        viewSchema(
+          Type.Unknown({ description: "The value, of the group's own shape" }),
+          'A settings group: its value in force and its default',
+        ),
+      ),
+    },
+    { additionalProperties: false, description: 'Every group ops may change, by module' },
+  ),
+);
+
+export const settingsSchemas = [SettingsList];
+
+/**
+ * The settings ops change while lastmile runs: one list, and per group (each module's
+ * `ModuleDefinition.settings`) a read and a write. Reading is for every ops account; writing for
+ * ops admins (403 `OPS_ADMIN_REQUIRED` for an agent), audited with the reason.
+ */
+export async function settingsRoutes(
+  scope: FastifyInstance,
+  ctx: PlatformContext,
+  groups: readonly SettingsGroup[],
+): Promise<void> {
+  const ids = groups.map((g) => g.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new Error(`settings group "${twice}" is declared twice`);
+  const app = typed(scope);
+  const settings = settingsFor(ctx);
+  const sorted = [...groups].sort(
+    (a, b) => a.module.localeCompare(b.module) || a.id.localeCompare(b.id),
+  );
+  app.get(
+    '/v1/ops/settings',
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags,
+        summary: 'Every settings group ops may change, with its value and default',
+        response: { 200: ok(ref(SettingsList), 'The groups, by module') },
+      },
+    },
+    async () => ({ items: await Promise.all(sorted.map((g) => settings.view(g))) }),
+  );
+  for (const group of sorted) groupRoutes(scope, ctx, group);
+}
+
+function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: SettingsGroup): void {
+  const app = typed(scope);
+  const settings = settingsFor(ctx);
+  const url = `/v1/ops/settings/${group.id}`;
+  const View = viewSchema(group.schema, group.description);
+  app.get(
+    url,
+    {
+      config: { auth: ['ops'] },
+      schema: {
+        tags,
+        summary: `Settings: ${group.summary}`,
+        description: group.description,
+        response: { 200: ok(View, 'The value in force, its default and its version') },
+      },
+    },
+    async () => settings.view(group),
+  );
+  app.put(
+    url,
+    {
+      config: { auth: ['ops'], opsLevel: 'admin' },
+      schema: {
+        tags,
+        summary: `Change the settings: ${group.summary}`,
+        description: `${group.description}\n\nIn force in every process within about 2 s. \`version\` is the one you read: if the group changed since, 409 \`CONFLICT\` (read it again). \`value: null\` goes back to the default. Written to the audit log (\`setting.update\`, \`setting.reset\`) with the reason and the value before and after.`,
+        body: Strict({
+          value: Type.Union([group.schema, Type.Null()]),
+          version: Version,
+          reason: AuditReason,
+        }),
+        response: { 200: ok(View, 'The group after the change'), ...problems('CONFLICT') },
+      },
+    },
+    async (req) => {
+      const { value, version, reason } = req.body as {
+        value: unknown;
+        version: number;
+        reason: string;
+      };
+      const problem = value === null ? null : (group.check?.(value) ?? null);
+      if (problem) {
+        const path = ['body.value', problem.path].filter(Boolean).join('.');
+        throw new AppError('VALIDATION_FAILED', `${path}: ${problem.message}`, {
+          details: { errors: [{ path, message: problem.message }] },
+        });
+      }
+      return settings.write(group, { value, version }, auditActOf(req, reason));
+    },
+  );
+}

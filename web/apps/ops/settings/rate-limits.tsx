@@ -1,0 +1,252 @@
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { LastmileProblem, unwrap } from '@lastmile/client';
+import { ErrorNote, Loading } from '@web/ui.tsx';
+import { api, m, queryClient } from '../app.ts';
+import { ReasonForm } from '../reason-form.tsx';
+import type { SectionProps } from './section.ts';
+
+// The rate-limit policy as ops change it: each tier's budget and each route budget's rule per
+// tier, as numbers; the rest of the policy (which tier a role is on, the failure modes) is shown
+// and saved as it is.
+
+const readPolicy = () => unwrap(api.GET('/v1/ops/settings/rate-limits'));
+type View = Awaited<ReturnType<typeof readPolicy>>;
+type Policy = View['value'];
+type Rule = Policy['tiers'][string];
+type Texts = Record<string, string>;
+
+const writePolicy = (value: Policy, version: number, reason: string, key: string) =>
+  unwrap(
+    api.PUT('/v1/ops/settings/rate-limits', {
+      params: { header: { 'idempotency-key': key } },
+      body: { value, version, reason },
+    }),
+  );
+
+/** The two numbers of a rule: [field, label, whole number]. */
+const fieldsOf = (rule: Exclude<Rule, 'unlimited'>) =>
+  rule.algorithm === 'sliding_window'
+    ? ([
+        ['limit', m.settings.rateLimits.limit, true],
+        ['window_s', m.settings.rateLimits.window, false],
+      ] as const)
+    : ([
+        ['capacity', m.settings.rateLimits.capacity, true],
+        ['refill_per_s', m.settings.rateLimits.refill, false],
+      ] as const);
+
+/** Every number of the policy as text, by its path (`tiers/free/limit`, `routes/0/*\/capacity`). */
+function textsOf(p: Policy): Texts {
+  const out: Texts = {};
+  const add = (prefix: string, rule: Rule) => {
+    if (rule === 'unlimited') return;
+    for (const [field] of fieldsOf(rule))
+      out[`${prefix}/${field}`] = String((rule as Record<string, unknown>)[field]);
+  };
+  for (const [tier, rule] of Object.entries(p.tiers)) add(`tiers/${tier}`, rule);
+  p.routes.forEach((r, i) => {
+    for (const [tier, rule] of Object.entries(r.tiers)) add(`routes/${i}/${tier}`, rule);
+  });
+  return out;
+}
+
+const valid = (path: string, text: string) => {
+  const n = Number(text);
+  const whole = path.endsWith('/limit') || path.endsWith('/capacity');
+  return text.trim() !== '' && Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n));
+};
+
+/** The policy with the numbers typed in put back at their paths. */
+function withTexts(p: Policy, texts: Texts): Policy {
+  const out = structuredClone(p);
+  for (const [path, text] of Object.entries(texts)) {
+    const parts = path.split('/');
+    const field = parts.pop() as string;
+    const rule = (
+      parts[0] === 'tiers'
+        ? out.tiers[parts[1] as string]
+        : out.routes[Number(parts[1])]?.tiers[parts[2] as string]
+    ) as Record<string, number> | undefined;
+    if (rule) rule[field] = Number(text);
+  }
+  return out;
+}
+
+function RuleCells(p: { at: string; rule: Rule; budget: string; tier: string } & CellProps) {
+  const w = m.settings.rateLimits;
+  if (p.rule === 'unlimited')
+    return (
+      <td colSpan={2} className="muted">
+        {w.unlimited}
+      </td>
+    );
+  return (
+    <>
+      <td>{w.algorithms[p.rule.algorithm]}</td>
+      <td>
+        {fieldsOf(p.rule).map(([field, label, whole]) => (
+          <label key={field} className="inline-field">
+            <span className="muted">{label}</span>
+            <input
+              type="number"
+              min={0}
+              step={whole ? 1 : 'any'}
+              aria-label={w.ruleOf(p.budget, p.tier, label)}
+              value={p.texts[`${p.at}/${field}`] ?? ''}
+              aria-invalid={!valid(`${p.at}/${field}`, p.texts[`${p.at}/${field}`] ?? '')}
+              readOnly={!p.canSave}
+              onChange={(e) => p.set(`${p.at}/${field}`, e.target.value)}
+            />
+          </label>
+        ))}
+      </td>
+    </>
+  );
+}
+
+interface CellProps {
+  texts: Texts;
+  set: (path: string, text: string) => void;
+  canSave: boolean;
+}
+
+/** A table in a card with its column heads. */
+function RuleTable(p: { testId: string; cols: string[]; children: React.ReactNode }) {
+  return (
+    <div className="card table-scroll">
+      <table data-testid={p.testId}>
+        <thead>
+          <tr>
+            {p.cols.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{p.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function TierRows({ policy, cell }: { policy: Policy; cell: CellProps }) {
+  return Object.entries(policy.tiers).map(([tier, rule]) => (
+    <tr key={tier} data-tier={tier}>
+      <td className="mono">{tier}</td>
+      <RuleCells at={`tiers/${tier}`} rule={rule} budget={tier} tier={tier} {...cell} />
+    </tr>
+  ));
+}
+
+function RouteRows({ policy, cell }: { policy: Policy; cell: CellProps }) {
+  const any = m.settings.rateLimits.anyTier;
+  return policy.routes.flatMap((r, i) =>
+    Object.entries(r.tiers).map(([tier, rule]) => (
+      <tr key={`${r.name}/${tier}`} data-policy={r.name} data-tier={tier}>
+        <td className="mono">{r.name}</td>
+        <td className="mono">{tier === '*' ? any : tier}</td>
+        <RuleCells
+          at={`routes/${i}/${tier}`}
+          rule={rule}
+          budget={r.name}
+          tier={tier === '*' ? any : tier}
+          {...cell}
+        />
+      </tr>
+    )),
+  );
+}
+
+function PolicyForm(p: {
+  view: View;
+  canSave: boolean;
+  onSaved: (v: View) => void;
+  onConflict: () => void;
+}) {
+  const w = m.settings.rateLimits;
+  const policy = p.view.value;
+  const [texts, setTexts] = useState(() => textsOf(policy));
+  const set = (path: string, text: string) => setTexts({ ...texts, [path]: text });
+  const ok = Object.entries(texts).every(([path, text]) => valid(path, text));
+  const cell = { texts, set, canSave: p.canSave };
+  const save = async (reason: string, key: string) => {
+    try {
+      return await writePolicy(withTexts(policy, texts), p.view.version, reason, key);
+    } catch (err) {
+      if (err instanceof LastmileProblem && err.code === 'CONFLICT') p.onConflict();
+      throw err;
+    }
+  };
+  return (
+    <div className="stack" data-testid="group-rate-limits" data-version={p.view.version}>
+      <h3>{w.tiers}</h3>
+      <RuleTable testId="tiers" cols={[m.health.tier, w.kind, w.values]}>
+        <TierRows policy={policy} cell={cell} />
+      </RuleTable>
+      <h3>{w.routes}</h3>
+      <RuleTable testId="route-budgets" cols={[m.health.policy, m.health.tier, w.kind, w.values]}>
+        <RouteRows policy={policy} cell={cell} />
+      </RuleTable>
+      <h3>{w.rolesOn}</h3>
+      <p className="mono">
+        {Object.entries(policy.role_tiers)
+          .map(([role, tier]) => `${role} → ${tier}`)
+          .join(' · ')}
+      </p>
+      <ReasonForm
+        label={m.settings.saveReason(m.settings.sections.rateLimits)}
+        action={m.settings.save}
+        act={save}
+        disabled={!p.canSave || !ok}
+        onDone={p.onSaved}
+      />
+    </div>
+  );
+}
+
+/** The policy in force (and where it comes from), its tiers and route budgets to change. */
+export function RateLimits({ canSave }: SectionProps) {
+  const w = m.settings.rateLimits;
+  const queryKey = ['ops-settings', 'rate-limits'];
+  const group = useQuery({ queryKey, queryFn: readPolicy });
+  const state = useQuery({
+    queryKey: ['ops-settings', 'rate-limit-state'],
+    queryFn: () => unwrap(api.GET('/v1/ops/rate-limits')),
+  });
+  const [note, setNote] = useState<string | null>(null);
+  return (
+    <div className="stack">
+      <p className="muted">{w.intro}</p>
+      {state.data && (
+        <p className="muted" data-testid="rate-limit-source">
+          {state.data.enabled ? w.source(state.data.source) : w.off}
+        </p>
+      )}
+      {group.isPending && <Loading text={m.loading} />}
+      <ErrorNote error={group.error ?? state.error} words={m.problems} />
+      {note && (
+        <p role="status" data-testid="group-note">
+          {note}
+        </p>
+      )}
+      {group.data && (
+        <PolicyForm
+          key={group.data.version}
+          view={group.data}
+          canSave={canSave}
+          onSaved={(saved) => {
+            setNote(m.settings.saved(saved.version));
+            queryClient.setQueryData(queryKey, saved);
+            void queryClient.invalidateQueries({ queryKey: ['ops-settings', 'rate-limit-state'] });
+          }}
+          onConflict={() => {
+            setNote(m.settings.conflict);
+            void queryClient.invalidateQueries({ queryKey });
+          }}
+        />
+      )}
+    </div>
+  );
+}
