@@ -30,12 +30,10 @@ function onMessage(m) {
   if (m.type === 'snapshot') {
     drivers.clear();
     fresh = [];
-    take(m.drivers);
-  } else if (m.type === 'frame') {
-    take(m.positions ?? []);
-    for (const d of m.drivers?.upserted ?? []) drivers.set(d.id, { ...drivers.get(d.id), ...d });
-    for (const id of m.drivers?.removed ?? []) drivers.delete(id);
-    dirty = true;
+    take(m.positions);
+  } else if (m.type === 'frame' && m.positions) {
+    take(m.positions.upsert);
+    for (const id of m.positions.remove) drivers.delete(id);
   }
 }
 const ws = new WebSocket(location.origin.replace('http', 'ws') + '/v1/ops/city/live', ['lastmile.v1', 'bearer.' + q.get('token')]);
@@ -47,7 +45,6 @@ function draw() {
     ctx.fillStyle = '#0a7';
     const cx = canvas.width / 2, cy = canvas.height / 2;
     for (const d of drivers.values()) {
-      if (d.lat === undefined) continue;
       const x = cx + (d.lng - lng0) * mPerLng * scale;
       const y = cy - (d.lat - lat0) * mPerLat * scale;
       ctx.fillRect(x - 3, y - 3, 6, 6);
