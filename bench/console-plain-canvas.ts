@@ -1,10 +1,13 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 // The console benchmark's baseline: the least a page can do to show the same moving drivers from
 // the same stream. One WebSocket to the ops city stream (the ops token as the `bearer.` subprotocol),
 // a Map of positions, and one full-window canvas redrawn in a requestAnimationFrame loop when
 // something moved: no framework, no streets, no zones. It marks each position it paints with the same
 // User Timing measure as the console, so the two are measured alike.
 
-export const PLAIN_CANVAS_PAGE = `<!doctype html>
+const PLAIN_CANVAS_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>plain canvas</title>
 <style>html,body{margin:0;height:100%;overflow:hidden}canvas{display:block}</style></head>
 <body><canvas id="map"></canvas>
@@ -36,7 +39,7 @@ function onMessage(m) {
     for (const id of m.positions.remove) drivers.delete(id);
   }
 }
-const ws = new WebSocket(location.origin.replace('http', 'ws') + '/v1/ops/city/live', ['lastmile.v1', 'bearer.' + q.get('token')]);
+const ws = new WebSocket(q.get('api').replace('http', 'ws') + '/v1/ops/city/live', ['lastmile.v1', 'bearer.' + q.get('token')]);
 ws.onmessage = (e) => onMessage(JSON.parse(e.data));
 function draw() {
   if (dirty) {
@@ -60,3 +63,20 @@ function draw() {
 }
 requestAnimationFrame(draw);
 </script></body></html>`;
+
+/**
+ * Serves the plain canvas page on 127.0.0.1 (an origin the API is then told to accept sockets from,
+ * as an operator would for a console on another host).
+ */
+export async function servePlainCanvas(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PLAIN_CANVAS_PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

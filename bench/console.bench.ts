@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
-import { DEMO_CITY } from '../src/cli/demo-city.ts';
+import { DEMO_CITY, seedDemoCity } from '../src/cli/demo-city.ts';
 import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
-import { benchConfig } from './bench-db.ts';
+import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
 import { consolePages, type PageRun } from './console-page.ts';
+import { servePlainCanvas } from './console-plain-canvas.ts';
 import { alternate, median, round, startWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark, type Figures } from './result.ts';
 
@@ -33,11 +34,23 @@ interface MoverResult {
 
 async function run(quick: boolean): Promise<BenchFigures> {
   const s = quick ? SCALE.quick : SCALE.full;
-  const config = benchConfig({ LASTMILE_INSTANCE_ID: 'bench-console' }, { roles: ['all'] });
-  const platform = await startPlatform(config, { modules: allModules });
+  // A database and bus of its own: the map shows exactly the demo city and this fleet.
+  const database = await freshBenchDatabase('lastmile_bench_console');
+  const plain = await servePlainCanvas();
+  const env = {
+    DATABASE_URL: database.url,
+    LASTMILE_WS_ALLOWED_ORIGINS: new URL(plain.url).origin,
+    LASTMILE_INSTANCE_ID: 'bench-console',
+    LASTMILE_NAMESPACE: await freshBenchNamespace('lastmile_bench_console'),
+  };
+  const platform = await startPlatform(benchConfig(env, { roles: ['all'] }), {
+    modules: allModules,
+  });
   try {
     const { db, tokens } = platform.ctx;
     const base = platform.url as string;
+    // The demo city (its stores, streets and zones) under the map, and the ops account.
+    await seedDemoCity(platform.ctx, database.url);
     await seedDemo(platform.ctx);
     const ops = DEMO_USERS.find((u) => u.role === 'ops' && u.opsLevel === 'admin');
     const opsEmail = ops?.email ?? '';
@@ -45,7 +58,6 @@ async function run(quick: boolean): Promise<BenchFigures> {
     const { access_token: opsToken } = await unwrap(
       api.POST('/v1/auth/token', { body: { email: opsEmail, password: DEMO_PASSWORD } }),
     );
-    await sql`DELETE FROM drivers WHERE name LIKE 'bench-console-%'`.execute(db);
     const ids = (
       await sql<{ id: string }>`INSERT INTO drivers (id, name, vehicle, capacity_items, status)
         SELECT gen_random_uuid(), 'bench-console-' || g, (ARRAY['bike', 'scooter', 'car'])[1 + g % 3], 25, 'available'
@@ -73,6 +85,7 @@ async function run(quick: boolean): Promise<BenchFigures> {
       center,
       radiusM: RADIUS_M,
       measureS: s.measure_s,
+      plainCanvasUrl: plain.url,
     });
     let runs: { ours: PageRun[]; baseline: PageRun[] };
     let moved: MoverResult;
@@ -82,10 +95,11 @@ async function run(quick: boolean): Promise<BenchFigures> {
       await pages.close();
       moved = await movers.stop();
     }
-    await sql`DELETE FROM drivers WHERE name LIKE 'bench-console-%'`.execute(db);
     return figuresOf(s, moved, runs);
   } finally {
     await platform.stop();
+    await database.stop();
+    await plain.close();
   }
 }
 
