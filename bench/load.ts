@@ -94,31 +94,48 @@ export const round = (n: number, digits = 0): number => Math.round(n * 10 ** dig
  * a temporary JSON file (a fleet's tokens are too long for a command line) and returns the JSON
  * line it prints at the end.
  */
-export async function runWorker<T>(script: string, opts: unknown): Promise<T> {
-  const file = path.join(os.tmpdir(), `lastmile-bench-${process.pid}-${Date.now()}.json`);
-  await fs.writeFile(file, JSON.stringify(opts));
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, file], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-      });
-      child.once('error', reject);
-      child.once('close', (code) => {
-        if (code !== 0) return reject(new Error(`${path.basename(script)} exited with ${code}`));
-        try {
-          resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as T);
-        } catch {
-          reject(new Error(`${path.basename(script)} printed no result: ${out.trim()}`));
-        }
-      });
+export async function runWorker<T>(script: string, opts: object): Promise<T> {
+  return (await startWorker<T>(script, opts)).done;
+}
+
+/**
+ * Starts a load-generator script as `runWorker` does, for one that runs until told to stop: its
+ * options carry `stop`, a file path it watches, and `stop()` creates that file and waits for the
+ * result.
+ */
+export async function startWorker<T>(
+  script: string,
+  opts: object,
+): Promise<{ done: Promise<T>; stop: () => Promise<T> }> {
+  const tag = `lastmile-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const file = path.join(os.tmpdir(), `${tag}.json`);
+  const stopFile = path.join(os.tmpdir(), `${tag}.stop`);
+  await fs.writeFile(file, JSON.stringify({ ...opts, stop: stopFile }));
+  const done = new Promise<T>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-  } finally {
-    await fs.rm(file, { force: true });
-  }
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`${path.basename(script)} exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as T);
+      } catch {
+        reject(new Error(`${path.basename(script)} printed no result: ${out.trim()}`));
+      }
+    });
+  }).finally(() => Promise.all([fs.rm(file, { force: true }), fs.rm(stopFile, { force: true })]));
+  return {
+    done,
+    stop: async () => {
+      await fs.writeFile(stopFile, '');
+      return done;
+    },
+  };
 }
 
 /**

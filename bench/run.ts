@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { consoleBench } from './console.bench.ts';
 import { dispatchBench } from './dispatch.bench.ts';
 import { httpBench } from './http.bench.ts';
 import { ingestBench } from './ingest.bench.ts';
@@ -31,6 +32,7 @@ const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map([
   [dispatchBench.name, dispatchBench],
   [trackingBench.name, trackingBench],
   [ratelimitBench.name, ratelimitBench],
+  [consoleBench.name, consoleBench],
 ]);
 
 export function benchmarkNames(): string[] {
