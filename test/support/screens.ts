@@ -192,8 +192,8 @@ async function walkAfter(w: Walk): Promise<void> {
 }
 
 /**
- * Ops refunds part of the order, then finds it in the console, reads its timeline and the log, and
- * opens the live map.
+ * Ops refunds part of the order, then finds it in the console, reads its timeline and the log,
+ * opens the live map, the platform's health and its settings.
  */
 async function opsLooks(w: Walk, orderId: string): Promise<void> {
   const reason = 'Customer reported a crushed egg box';
@@ -222,6 +222,14 @@ async function opsLooks(w: Walk, orderId: string): Promise<void> {
   await page.getByTestId('live-driver').first().waitFor();
   await liveSettled();
   await w.v.screen('ops', 'live', page);
+  await page.getByRole('link', { name: 'Health' }).click();
+  await page.getByTestId('modules').locator('tr[data-module="orders"]').waitFor();
+  await page.getByTestId('chart-requests').locator('rect').first().waitFor();
+  await w.v.screen('ops', 'health', page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Dispatch weights' }).click();
+  await page.getByLabel('Travel time to the door').waitFor();
+  await w.v.screen('ops', 'settings', page);
 }
 
 /** Walks every main screen of the four apps, calling `v` at each. */
