@@ -55,12 +55,25 @@ function useLiveCity(): LiveCity {
   return live;
 }
 
-/** The map's first view: around the stores and drivers first seen, then the person moves it. */
-function useFit(city: LiveCity['city']): LngLat[] {
-  const [fit, setFit] = useState<LngLat[]>([]);
-  if (fit.length === 0) {
-    const points: LngLat[] = [...city.stores.values(), ...city.positions.values()];
-    if (points.length > 0) setFit(points.map((p) => ({ lat: p.lat, lng: p.lng })));
+/** What the first view is fitted around: the drivers once any is seen, the stores until then. */
+type FitBasis = 'none' | 'stores' | 'drivers';
+const FIT_RANK: Record<FitBasis, number> = { none: 0, stores: 1, drivers: 2 };
+
+/**
+ * The map's first view: around the stores, then around the drivers once the first are seen (an
+ * evening starting after the screen was opened, or in another part of the country), once each;
+ * then the person moves it.
+ */
+function useFit(city: LiveCity['city']): { points: LngLat[]; basis: FitBasis } {
+  const [fit, setFit] = useState<{ points: LngLat[]; basis: FitBasis }>({
+    points: [],
+    basis: 'none',
+  });
+  const basis: FitBasis =
+    city.positions.size > 0 ? 'drivers' : city.stores.size > 0 ? 'stores' : 'none';
+  if (FIT_RANK[basis] > FIT_RANK[fit.basis]) {
+    const from = basis === 'drivers' ? city.positions : city.stores;
+    setFit({ points: [...from.values()].map((p) => ({ lat: p.lat, lng: p.lng })), basis });
   }
   return fit;
 }
@@ -112,8 +125,8 @@ function LiveScreen() {
           <StreetMap
             api={api}
             words={m.map}
-            fit={fit}
-            fitKey="city"
+            fit={fit.points}
+            fitKey={fit.basis}
             markers={[]}
             overlay={overlay}
           />
