@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
+import { holdPaymentRow } from '../../../test/support/held-rows.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { moveOrder, openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import { ordersFor } from '../orders/index.ts';
@@ -182,21 +182,8 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
     ahead = 0;
     const o = await paidOrderAt(t, shop, { token: customer });
     const wf = `order:${o.id}:compensate`;
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
     // The provider cannot void: its payment row is held (a statement there waits, then fails).
-    let locked = () => {};
-    const holding = new Promise<void>((r) => {
-      locked = r;
-    });
-    const holder = t.platform.ctx.db.transaction().execute(async (trx) => {
-      await sql`SELECT 1 FROM fakepay_payments WHERE reference = ${o.id} FOR UPDATE`.execute(trx);
-      locked();
-      await released;
-    });
-    await holding;
+    const held = await holdPaymentRow(t, o.id);
     try {
       expect(
         (await post(`/v1/orders/${o.id}/cancel`, { reason: 'gone' }, `c-${o.id}`)).statusCode,
@@ -216,8 +203,7 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
       const replay = await post(url, { reason: 'provider back' }, `retry-${o.id}`);
       expect(replay.json()).toEqual(first.json());
     } finally {
-      release();
-      await holder;
+      await held.release();
     }
     await waitFor(async () => (await workflowStatus(wf)) === 'SUCCESS', 30_000, 'compensated');
     expect(await itemOf(o.id, 'workflow_stuck')).toBeUndefined();
