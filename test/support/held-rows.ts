@@ -38,3 +38,11 @@ export async function holdRows(t: TestPlatform, lock: RawBuilder<unknown>): Prom
 /** The fake payment provider cannot answer for the order: its payment row is held. */
 export const holdPaymentRow = (t: TestPlatform, orderId: string): Promise<HeldRows> =>
   holdRows(t, sql`SELECT 1 FROM fakepay_payments WHERE reference = ${orderId} FOR UPDATE`);
+
+/** The inventory cannot give the order's stock back or take it: its reservation row is held. */
+export const holdReservationOf = (t: TestPlatform, orderId: string): Promise<HeldRows> =>
+  holdRows(
+    t,
+    sql`SELECT 1 FROM reservations r JOIN orders o ON o.reservation_id = r.id
+      WHERE o.id = ${orderId} FOR UPDATE OF r`,
+  );
