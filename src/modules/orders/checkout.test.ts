@@ -54,6 +54,7 @@ interface OrderView {
   id: string;
   status: string;
   reason: string | null;
+  can_cancel: boolean;
   totals: { total_minor: number; captured_minor: number | null };
 }
 const order = async (id: string, token = customer): Promise<OrderView> =>
@@ -108,6 +109,7 @@ describe('checkout and the order saga', () => {
     const placed = res.json();
     expect(placed.payment.status).toBe('authorized');
     expect(placed.status).toBe('authorized');
+    expect(placed.can_cancel).toBe(true);
     // A paid order's stock outlives the placement expiry: its saga, not the sweeper, ends it.
     expect(await holdHours(placed.id)).toBeGreaterThan(12);
     expect(placed.totals.subtotal_minor).toBe(1300);
@@ -123,12 +125,16 @@ describe('checkout and the order saga', () => {
     // The store cannot claim the courier's steps; ops can override them.
     expect((await storeDoes(shop, placed.id, 'picked-up')).statusCode).toBe(403);
     const ops = await t.tokenFor('ops');
-    for (const step of ['picked-up', 'delivered'])
+    expect((await order(placed.id)).can_cancel).toBe(true);
+    for (const step of ['picked-up', 'delivered']) {
       expect(
         await statusOf('POST', `/v1/orders/${placed.id}/${step}`, ops, {
           reason: 'courier app down',
         }),
       ).toBe(200);
+      // The courier has the bag: too late to cancel.
+      expect((await order(placed.id)).can_cancel).toBe(false);
+    }
 
     const settled = await orderOnce(placed.id, (o) => o.totals.captured_minor !== null, 'capture');
     expect(settled.totals.captured_minor).toBeLessThan(placed.totals.total_minor);
@@ -161,6 +167,7 @@ describe('checkout and the order saga', () => {
       payload: { reason: 'changed my mind' },
     });
     expect(cancel.statusCode).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'canceled', can_cancel: false });
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
     await waitFor(
       async () => (await payment(placed.id)).status === 'voided',
