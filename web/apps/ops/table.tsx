@@ -35,13 +35,13 @@ export function usePages<P extends Page<unknown>>(o: {
 }
 
 /**
- * A table in a card, its caption for screen readers, its rows the children. Its columns are named
+ * A table in a card, its caption (if any) for screen readers, its rows the children. Its columns are named
  * by keys of `words` (their headings), in order; a `hidden` one (a box, a button) is said to screen
  * readers only.
  */
 export function DataTable<const K extends string>(p: {
   testId: string;
-  caption: string;
+  caption?: string;
   words: { [k in K]: string };
   columns: readonly K[];
   hidden?: readonly K[];
@@ -50,7 +50,7 @@ export function DataTable<const K extends string>(p: {
   return (
     <div className="card table-scroll">
       <table data-testid={p.testId}>
-        <caption className="visually-hidden">{p.caption}</caption>
+        {p.caption && <caption className="visually-hidden">{p.caption}</caption>}
         <thead>
           <tr>
             {p.columns.map((c) => (
@@ -70,15 +70,10 @@ export function DataTable<const K extends string>(p: {
   );
 }
 
-/** An order by the first digits of its id, linked to its timeline. */
-export function OrderLink({ id }: { id: string }) {
+/** An order by the first digits of its id, linked to its timeline (`label`: what it is called). */
+export function OrderLink({ id, label = m.orders.open(id) }: { id: string; label?: string }) {
   return (
-    <Link
-      to="/orders/$orderId"
-      params={{ orderId: id }}
-      aria-label={m.orders.open(id)}
-      className="mono"
-    >
+    <Link to="/orders/$orderId" params={{ orderId: id }} aria-label={label} className="mono">
       {id.slice(0, 8)}
     </Link>
   );
