@@ -1,15 +1,12 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
-import { identityService } from '../src/modules/identity/index.ts';
-import { inventoryService } from '../src/modules/inventory/index.ts';
+import { DEMO_USERS, seedDemo } from '../src/cli/demo-seed.ts';
 import { createTokenIssuer } from '../src/platform/auth/tokens.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { crashFixture } from './support/crash-fixture.ts';
+import { crashFixture, openCrashStore } from './support/crash-fixture.ts';
 import { waitFor } from './support/platform.ts';
 import { freePort, httpClient, processEnv, spawnLastmile } from './support/processes.ts';
 import { testNamespace } from './support/services.ts';
-import { ALWAYS_OPEN } from './support/shop.ts';
 
 /**
  * kill -9 the process while two drivers hold open offers. After the restart one driver accepts
@@ -42,38 +39,11 @@ describe('dispatch crash recovery', () => {
     const customer = await login(emailOf('customer'));
     const drivers = [await login(emailOf('driver', 0)), await login(emailOf('driver', 1))] as const;
 
-    await call('PUT', '/v1/categories/groceries', ops, { name: 'Groceries' });
     const at = { lat: 52.5, lng: 13.4 };
-    const store = (
-      await call('POST', '/v1/stores', ops, {
-        name: 'Crash store',
-        ...at,
-        zone: { radius_m: 5000 },
-        opening_hours: ALWAYS_OPEN,
-        avg_prep_s: 0,
-      })
-    ).body as { id: string };
-    const product = (
-      await call('POST', '/v1/products', ops, {
-        sku: 'DC-1',
-        name: 'Crash item',
-        category_id: 'groceries',
-        price_minor: 500,
-        currency: 'EUR',
-      })
-    ).body as { id: string };
-    await inventoryService({ db: world.database.db, clock: { now: Date.now } }).setLevels(
-      [{ storeId: store.id, productId: product.id, onHand: 10 }],
-      { kind: 'count', reason: 'crash test', actor: 'test' },
-    );
-    await identityService(world.database.db, tokens).upsertUser({
-      email: 'dc-staff@test.lastmile.dev',
-      name: 'Staff',
-      role: 'store',
-      password: DEMO_PASSWORD,
-      storeId: store.id,
+    const { storeId, productId, staff } = await openCrashStore(world, { call, login }, ops, {
+      tag: 'dc',
+      at,
     });
-    const staff = await login('dc-staff@test.lastmile.dev');
 
     // Both drivers on shift near the store, reporting their position.
     const report = async (i: number) => {
@@ -98,8 +68,8 @@ describe('dispatch crash recovery', () => {
         '/v1/orders',
         customer,
         {
-          store_id: store.id,
-          lines: [{ product_id: product.id, quantity: 1 }],
+          store_id: storeId,
+          lines: [{ product_id: productId, quantity: 1 }],
           delivery: { lat: at.lat + dLat, lng: at.lng, address: `Door ${i}` },
           payment: { card_token: 'tok_visa' },
         },

@@ -3814,6 +3814,7 @@ export interface components {
     /**
      * @description A customer order at one store
      * @example {
+     *       "can_cancel": true,
      *       "currency": "EUR",
      *       "customer_id": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12",
      *       "delivery": {
@@ -3862,6 +3863,8 @@ export interface components {
      *     }
      */
     Order: {
+      /** @description Whether `POST /v1/orders/{id}/cancel` can cancel it now (its customer or ops): until a driver has the bag */
+      can_cancel: boolean;
       /** @description ISO 4217 */
       currency: string;
       /** Format: uuid */
@@ -4043,6 +4046,7 @@ export interface components {
     /**
      * @description The order a checkout placed (or a payment retry paid for), with how its payment went
      * @example {
+     *       "can_cancel": true,
      *       "currency": "EUR",
      *       "customer_id": "0190f0a1-2b3c-7d4e-9f50-6a7b8c9d0e12",
      *       "delivery": {
@@ -4076,6 +4080,8 @@ export interface components {
      *     }
      */
     OrderWithPayment: {
+      /** @description Whether `POST /v1/orders/{id}/cancel` can cancel it now (its customer or ops): until a driver has the bag */
+      can_cancel: boolean;
       /** @description ISO 4217 */
       currency: string;
       /** Format: uuid */

@@ -223,6 +223,14 @@ export const SETTINGS = {
     minimum: 1,
     maximum: DAY_S,
   }),
+  sagaStepAttempts: whole({
+    env: 'LASTMILE_SAGA_STEP_ATTEMPTS',
+    description:
+      'Tries of an order saga step (1 s apart, then twice as long each time) before its workflow fails and is listed as stuck; money movements try for longer',
+    default: 8,
+    minimum: 1,
+    maximum: 20,
+  }),
   opsRefundLimitMinor: whole({
     env: 'LASTMILE_OPS_REFUND_LIMIT_MINOR',
     description:

@@ -62,6 +62,8 @@ export interface Config {
   paymentWaitMs: number;
   /** How long a declined order waits for another card. */
   paymentRetryGraceS: number;
+  /** Tries of an order saga step (but the money movements') before its workflow fails. */
+  sagaStepAttempts: number;
   /** Largest refund an ops agent may make; above it an ops admin. */
   opsRefundLimitMinor: number;
   attention: AttentionSettings;
@@ -193,6 +195,7 @@ export function loadConfig(
     substitutionAnswerS: s.substitutionAnswerS,
     paymentWaitMs: s.paymentWaitMs,
     paymentRetryGraceS: s.paymentRetryGraceS,
+    sagaStepAttempts: s.sagaStepAttempts,
     opsRefundLimitMinor: s.opsRefundLimitMinor,
     attention: attentionSettings(s),
     opsCity: citySettings(s),

@@ -23,6 +23,7 @@ import {
   type Point,
 } from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { WHOLE_ORDER } from '../support/tracking-lifecycles.ts';
 
 // The driver app in a real browser beside the customer app: a whole order with the driver's
 // position coming from Playwright's geolocation override as it moves along the route (the store
@@ -44,7 +45,7 @@ const watch = pageWatch();
 const api = (method: string, path: string, token: string, body?: unknown) =>
   apiCall(base, method, path, token, body);
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-const { moveTo, takeOffer, collect, handOver, step } = driverSteps({
+const { moveTo, takeOffer, collect, deliverTo, handOver, step } = driverSteps({
   get base() {
     return base;
   },
@@ -141,23 +142,9 @@ describe('the driver app', () => {
       .poll(async () => (await markerAt(courier))?.y ?? Infinity, { timeout: 10_000 })
       .toBeLessThan((was?.y ?? 0) - 5);
     await moveTo(door);
-    await step('arrived-at-dropoff').click();
-    await expect.poll(() => status.getAttribute('data-status')).toBe('at_dropoff');
-    const pin = await customer.getByTestId('order-pin').innerText();
-    await handOver(pin);
-    await expect.poll(() => status.getAttribute('data-status')).toBe('delivered');
+    await deliverTo(customer);
     // Every status arrived on the customer's page live, each once, in order.
-    expect(await orderTimeline(customer)).toEqual([
-      'authorized',
-      'accepted',
-      'preparing',
-      'ready',
-      'assigned',
-      'at_store',
-      'picked_up',
-      'at_dropoff',
-      'delivered',
-    ]);
+    expect(await orderTimeline(customer)).toEqual(WHOLE_ORDER);
 
     await driverPage.getByRole('link', { name: 'Today' }).click();
     await driverPage

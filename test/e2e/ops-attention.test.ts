@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
@@ -6,6 +5,7 @@ import { DBOS } from '../../src/platform/workflows/engine.ts';
 import { auditEntries } from '../support/audit.ts';
 import { launchChromium, localContext, newPage, pageWatch, signIn } from '../support/browser.ts';
 import { dispatchFixture } from '../support/dispatch-fixture.ts';
+import { holdPaymentRow } from '../support/held-rows.ts';
 import { axeViolations, describeViolations } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, paidOrderAt } from '../support/shop.ts';
@@ -111,20 +111,7 @@ describe('a workflow stuck on the payment provider', () => {
     const o = await paidOrderAt(t, shop, { token: await t.tokenFor('customer') });
     const wf = `order:${o.id}:compensate`;
     // The provider cannot void: its payment row is held until released.
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let locked = () => {};
-    const holding = new Promise<void>((r) => {
-      locked = r;
-    });
-    const holder = t.platform.ctx.db.transaction().execute(async (trx) => {
-      await sql`SELECT 1 FROM fakepay_payments WHERE reference = ${o.id} FOR UPDATE`.execute(trx);
-      locked();
-      await released;
-    });
-    await holding;
+    const held = await holdPaymentRow(t, o.id);
     const ops = await t.tokenFor('ops');
     try {
       const cancel = await t.request({
@@ -152,8 +139,7 @@ describe('a workflow stuck on the payment provider', () => {
       expect(await item.innerText()).toContain('Stuck workflow');
       await act(page, o.id, 'Retry the failed step', 'the provider is back');
     } finally {
-      release();
-      await holder;
+      await held.release();
     }
     await waitFor(
       async () => (await DBOS.getWorkflowStatus(wf))?.status === 'SUCCESS',

@@ -4,15 +4,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
-import { onceWithInbox } from '../../src/platform/bus/inbox.ts';
-import type { ModuleDefinition } from '../../src/platform/module.ts';
 import { allModules } from '../../src/modules/index.ts';
-import { SupportEventDefs } from '../../src/modules/support/index.ts';
 import { auditEntries } from '../support/audit.ts';
 import { launchChromium, localContext, newPage, pageWatch, signIn } from '../support/browser.ts';
+import {
+  flakyConsumer,
+  flakyLetters,
+  type LetterView as Letter,
+} from '../support/flaky-consumer.ts';
 import { axeViolations, describeViolations } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, paidOrderAt } from '../support/shop.ts';
+import { openTicket } from '../support/tickets.ts';
 
 // The console's dead letters and webhooks in a real browser: a consumer that fails past its
 // retries leaves dead letters; an agent finds one, reads its payload and error, and double-clicks
@@ -23,22 +26,8 @@ import { openShop, paidOrderAt } from '../support/shop.ts';
 const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
 
 // A consumer broken until the test mends it; it counts each event's effect.
-let broken = true;
-const handled = new Map<string, number>();
-const flaky: ModuleDefinition = {
-  name: 'flaky',
-  startWorker: async (ctx) => {
-    const handler = onceWithInbox(ctx.db, 'flaky', async (_trx, event) => {
-      if (broken) throw new Error('downstream is down');
-      handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
-    });
-    const sub = await ctx.subscribe('flaky', [SupportEventDefs.TICKET_OPENED], handler, {
-      maxAttempts: 2,
-      backoffMs: () => 10,
-    });
-    return { stop: () => sub.close() };
-  },
-};
+const flaky = flakyConsumer();
+const { handled } = flaky;
 
 /** A partner endpoint answering 503 while `failing`, 200 after. */
 let failing = true;
@@ -50,11 +39,6 @@ const partner = http.createServer((req, res) => {
     res.writeHead(failing ? 503 : 200).end();
   });
 });
-
-interface Letter {
-  id: number;
-  event_id: string;
-}
 
 let t: TestPlatform;
 let base: string;
@@ -69,7 +53,7 @@ const subjects = ['Replay me', 'Discard me', 'Select me'];
 beforeAll(async () => {
   t = await startTestPlatform({
     workflows: false,
-    modules: [...allModules, flaky],
+    modules: [...allModules, flaky.module],
     env: { LASTMILE_WEBHOOK_BACKOFF_MS: '20', LASTMILE_WEBHOOK_MAX_ATTEMPTS: '2' },
   });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -78,32 +62,15 @@ beforeAll(async () => {
   ops = await t.tokenFor('ops');
   const customer = await t.tokenFor('customer');
   for (const subject of subjects)
-    await t.request({
-      method: 'POST',
-      url: '/v1/support/tickets',
-      token: customer,
-      payload: { subject, message: `tag ${uuidv7().slice(-6)}` },
-    });
-  const listed = await waitFor(
-    async () => {
-      const r = await t.request({
-        method: 'GET',
-        url: '/v1/ops/dead-letters?consumer=flaky',
-        token: ops,
-      });
-      const items = r.json().items as Letter[];
-      return items.length === subjects.length ? items : null;
-    },
-    20_000,
-    'dead letters',
-  );
+    await openTicket(t, customer, { subject, message: `tag ${uuidv7().slice(-6)}` });
+  const listed = await flakyLetters(t, ops, subjects.length);
   // In the order of the subjects (the consumer may have given up on them in any order).
   const subjectOf = async (l: Letter) =>
     (await t.request({ method: 'GET', url: `/v1/ops/dead-letters/${l.id}`, token: ops })).json()
       .event.payload.subject as string;
   const named = await Promise.all(listed.map(async (l) => ({ l, s: await subjectOf(l) })));
   letters = subjects.map((s) => named.find((n) => n.s === s)?.l as Letter);
-  broken = false;
+  flaky.broken = false;
   browser = await launchChromium();
   context = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
 });

@@ -19,6 +19,7 @@ import {
   type Point,
 } from '../support/browser-flows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { WHOLE_ORDER } from '../support/tracking-lifecycles.ts';
 
 // The store app in a real browser: a whole order through the three apps only (the customer
 // orders and pays, the store sees it arrive live and packs it, the driver brings it), a short
@@ -124,21 +125,8 @@ describe('the store app', () => {
     await driver.takeOffer();
     await driver.collect();
     await driver.moveTo(door);
-    await driver.step('arrived-at-dropoff').click();
-    await expect.poll(() => status.getAttribute('data-status')).toBe('at_dropoff');
-    await driver.handOver(await customer.getByTestId('order-pin').innerText());
-    await expect.poll(() => status.getAttribute('data-status')).toBe('delivered');
-    expect(await orderTimeline(customer)).toEqual([
-      'authorized',
-      'accepted',
-      'preparing',
-      'ready',
-      'assigned',
-      'at_store',
-      'picked_up',
-      'at_dropoff',
-      'delivered',
-    ]);
+    await driver.deliverTo(customer);
+    expect(await orderTimeline(customer)).toEqual(WHOLE_ORDER);
     // Handed over: the order left the store's queue.
     await storePage.getByRole('link', { name: 'Orders' }).click();
     await storePage.getByText('No open orders').waitFor();

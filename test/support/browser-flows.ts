@@ -49,6 +49,18 @@ export async function customerOrders(page: Page, base: string, door: Point): Pro
   return page.url().split('/').pop() as string;
 }
 
+/**
+ * Waits until `shown` says the status (its data-status). Not expect.poll: `npm run screenshots`
+ * walks the apps outside vitest.
+ */
+export const statusIs = (shown: Locator, status: string) =>
+  waitFor(
+    async () => (await shown.getAttribute('data-status')) === status,
+    15_000,
+    `status ${status}`,
+    100,
+  );
+
 /** A marker of the page's map (`kind`: store, driver, destination, pin). */
 export const mapMarker = (page: Page | Locator, kind: string) =>
   page.locator(`[data-testid="map-marker"][data-kind="${kind}"]`);
@@ -121,6 +133,17 @@ export function driverSteps(o: {
       await step('arrived-at-store').click();
       await step('picked-up').click();
       await o.page().locator('[data-kind="dropoff"][data-status="picked_up"]').waitFor();
+    },
+    /**
+     * At the door: arrived, then handed over with the PIN the customer's page shows, each move
+     * seen on that page.
+     */
+    async deliverTo(customer: Page): Promise<void> {
+      const status = customer.getByTestId('order-status');
+      await step('arrived-at-dropoff').click();
+      await statusIs(status, 'at_dropoff');
+      await steps.handOver(await customer.getByTestId('order-pin').innerText());
+      await statusIs(status, 'delivered');
     },
     /** At the door: the customer's PIN (and the age check where asked), then done. */
     async handOver(pin: string): Promise<void> {

@@ -1,9 +1,15 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_STORE_ID } from '../../src/cli/demo-city.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { apiCall, localContext, newPage, type PageWatch } from './browser.ts';
-import { deliverToAddressNear, driverSteps, north, phoneAt, type Point } from './browser-flows.ts';
-import { waitFor } from './wait.ts';
+import {
+  deliverToAddressNear,
+  driverSteps,
+  north,
+  phoneAt,
+  type Point,
+  statusIs,
+} from './browser-flows.ts';
 
 // One whole order through the apps that stops at each app's main screens once they show
 // what they are for. The browser suite checks each screen there (accessibility, layout shift
@@ -28,18 +34,6 @@ export interface WalkSetup {
 
 const email = (role: 'customer' | 'driver' | 'store' | 'ops') =>
   DEMO_USERS.find((u) => u.role === role)?.email ?? '';
-
-/**
- * Waits until `shown` says the status (its data-status). Not expect.poll: `npm run screenshots`
- * walks the apps outside vitest.
- */
-const statusIs = (shown: Locator, status: string) =>
-  waitFor(
-    async () => (await shown.getAttribute('data-status')) === status,
-    15_000,
-    `status ${status}`,
-    100,
-  );
 
 /** A demo account's bearer token, signed in over the API. */
 export async function demoToken(base: string, role: 'customer' | 'store' | 'ops') {
@@ -165,10 +159,7 @@ async function walkOrder(w: Walk): Promise<string> {
   // On the way in two legs: one 600 m jump within seconds is no speed a courier has.
   await w.steps.moveTo(north(w.storeAt, 3));
   await w.steps.moveTo(w.door);
-  await w.steps.step('arrived-at-dropoff').click();
-  await statusIs(status, 'at_dropoff');
-  await w.steps.handOver(await w.customer.getByTestId('order-pin').innerText());
-  await statusIs(status, 'delivered');
+  await w.steps.deliverTo(w.customer);
   await orderSettled();
   return orderId;
 }

@@ -171,6 +171,9 @@ const FORWARD = [
 ];
 const ENDS = ['delivered', 'canceled', 'failed', 'returned'];
 
+/** What a paid order delivered without a step back shows, in order (its page's "So far"). */
+export const WHOLE_ORDER = [...FORWARD.slice(1), 'delivered'];
+
 /**
  * Why the stream's move from `a` to `b` breaks the state machine, or null: a stream only moves
  * forward, ends once (a failed order may still say its bag was returned), and goes back only

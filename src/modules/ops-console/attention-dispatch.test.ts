@@ -138,7 +138,18 @@ describe('the attention list: dispatch', () => {
     expect(first.json()).toMatchObject({ id: o.deliveryId, status: 'delivered' });
     const again = await post(url, body, `done-${o.deliveryId}`);
     expect(again.json()).toEqual(first.json());
-    expect((await post(url, body, `twice-${o.deliveryId}`)).statusCode).toBe(409);
+    // Its answer lost, the console asks again with a new key: refused as delivered already,
+    // and nothing is handed over twice.
+    const repeat = await post(url, body, `twice-${o.deliveryId}`);
+    expect(repeat.statusCode).toBe(409);
+    expect(repeat.json()).toMatchObject({
+      code: 'CONFLICT',
+      detail: expect.stringContaining(`Delivery ${o.deliveryId} is delivered`),
+    });
+    const steps = (
+      await w.t().request({ method: 'GET', url: `/v1/deliveries/${o.deliveryId}`, token: ops })
+    ).json().steps as Array<{ status: string }>;
+    expect(steps.filter((s) => s.status === 'delivered')).toHaveLength(1);
     await waitFor(
       async () => {
         const r = await w

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
+import { holdPaymentRow, holdReservationOf } from '../../../test/support/held-rows.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { moveOrder, openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import { ordersFor } from '../orders/index.ts';
@@ -37,6 +37,8 @@ beforeAll(async () => {
       LASTMILE_OPS_WORKFLOW_STUCK_S: '1',
       // The provider's statements give up on a held row at once (the step then retries).
       LASTMILE_DB_LOCK_TIMEOUT_MS: '300',
+      // A saga step fails its workflow after two tries (money movements try on).
+      LASTMILE_SAGA_STEP_ATTEMPTS: '2',
     },
   });
   ops = await t.tokenFor('ops', 1);
@@ -182,21 +184,8 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
     ahead = 0;
     const o = await paidOrderAt(t, shop, { token: customer });
     const wf = `order:${o.id}:compensate`;
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
     // The provider cannot void: its payment row is held (a statement there waits, then fails).
-    let locked = () => {};
-    const holding = new Promise<void>((r) => {
-      locked = r;
-    });
-    const holder = t.platform.ctx.db.transaction().execute(async (trx) => {
-      await sql`SELECT 1 FROM fakepay_payments WHERE reference = ${o.id} FOR UPDATE`.execute(trx);
-      locked();
-      await released;
-    });
-    await holding;
+    const held = await holdPaymentRow(t, o.id);
     try {
       expect(
         (await post(`/v1/orders/${o.id}/cancel`, { reason: 'gone' }, `c-${o.id}`)).statusCode,
@@ -216,8 +205,7 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
       const replay = await post(url, { reason: 'provider back' }, `retry-${o.id}`);
       expect(replay.json()).toEqual(first.json());
     } finally {
-      release();
-      await holder;
+      await held.release();
     }
     await waitFor(async () => (await workflowStatus(wf)) === 'SUCCESS', 30_000, 'compensated');
     expect(await itemOf(o.id, 'workflow_stuck')).toBeUndefined();
@@ -232,6 +220,64 @@ describe('POST /v1/ops/workflows/{id}/retry', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ reason: 'provider back', before: { status: 'PENDING' } });
     expect(await auditedInTimeline(o.id)).toEqual(['order.cancel', 'workflow.retry']);
+  }, 60_000);
+
+  it('rewinds a compensation that failed to its failed step, which runs once, and the order ends', async () => {
+    ahead = 0;
+    const o = await paidOrderAt(t, shop, { token: customer });
+    const wf = `order:${o.id}:compensate`;
+    const url = `/v1/ops/workflows/${encodeURIComponent(wf)}/retry`;
+    // The stock cannot be given back (its reservation is held): the release step fails its tries
+    // and the workflow fails there.
+    const held = await holdReservationOf(t, o.id);
+    let failedStep: { step: number; name: string };
+    try {
+      const cancel = await post(`/v1/orders/${o.id}/cancel`, { reason: 'gone' }, `ce-${o.id}`);
+      expect(cancel.statusCode).toBe(200);
+      await waitFor(async () => (await workflowStatus(wf)) === 'ERROR', 20_000, 'failed');
+      const item = await waitFor(() => itemOf(o.id, 'workflow_stuck'), 10_000, 'failed listed');
+      expect(item.detail).toMatchObject({ workflow_id: wf, status: 'ERROR' });
+      failedStep = item.detail.failed_step as typeof failedStep;
+      expect(failedStep.name).toBe('inventory.release');
+    } finally {
+      await held.release();
+    }
+    const retriedAt = Date.now();
+    const first = await post(url, { reason: 'the stock is free' }, `retry-e-${o.id}`);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ workflow_id: wf, from_step: failedStep.step });
+    expect((await post(url, { reason: 'the stock is free' }, `retry-e-${o.id}`)).json()).toEqual(
+      first.json(),
+    );
+    await waitFor(async () => (await workflowStatus(wf)) === 'SUCCESS', 30_000, 'compensated');
+    // Each step recorded once, without error: those before the failed one kept their results,
+    // the failed one and those after it ran after the retry.
+    const steps = (await DBOS.listWorkflowSteps(wf)) ?? [];
+    expect(steps.map((s) => [s.name, s.error])).toEqual([
+      ['orders.load', null],
+      ['inventory.release', null],
+      ['payments.void', null],
+      ['orders.release_substitutes', null],
+    ]);
+    for (const s of steps)
+      if (s.functionID < failedStep.step) expect(s.completedAtEpochMs).toBeLessThan(retriedAt);
+      else expect(s.startedAtEpochMs).toBeGreaterThanOrEqual(retriedAt);
+    // The order moved on: its authorization voided, off the list; retried once in the log.
+    const payment = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${o.id}/payment`,
+      token: customer,
+    });
+    expect(payment.json().status).toBe('voided');
+    expect(await itemOf(o.id, 'workflow_stuck')).toBeUndefined();
+    const audit = await auditEntries(
+      t,
+      ops,
+      `action=workflow.retry&target_id=${encodeURIComponent(wf)}`,
+    );
+    expect(audit).toMatchObject([
+      { before: { status: 'ERROR' }, after: { from_step: failedStep.step } },
+    ]);
   }, 60_000);
 
   it('refuses what is not an order workflow, and non-ops callers', async () => {

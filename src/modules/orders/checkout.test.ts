@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
@@ -50,7 +50,14 @@ const stock = async (shop: Shop, i: number) =>
       t.platform.ctx.db,
     )
   ).rows[0];
-const order = async (id: string, token = customer) =>
+interface OrderView {
+  id: string;
+  status: string;
+  reason: string | null;
+  can_cancel: boolean;
+  totals: { total_minor: number; captured_minor: number | null };
+}
+const order = async (id: string, token = customer): Promise<OrderView> =>
   (await t.request({ method: 'GET', url: `/v1/orders/${id}`, token })).json();
 const storeDoes = (shop: Shop, id: string, action: string, payload?: object) =>
   t.request({
@@ -59,6 +66,36 @@ const storeDoes = (shop: Shop, id: string, action: string, payload?: object) =>
     token: shop.storeToken,
     ...(payload ? { payload } : {}),
   });
+/** The status code of a call as the holder of `token`. */
+const statusOf = async (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+  (await t.request({ method, url, token, ...(payload ? { payload } : {}) })).statusCode;
+/** The order (as its customer sees it) once `ready` holds for it. */
+const orderOnce = (id: string, ready: (o: OrderView) => boolean, label: string, ms = 20_000) =>
+  waitFor(
+    async () => {
+      const o = await order(id);
+      return ready(o) ? o : null;
+    },
+    ms,
+    label,
+  );
+const payment = async (id: string) =>
+  (await t.request({ method: 'GET', url: `/v1/orders/${id}/payment`, token: customer })).json();
+/** The one number a counting statement answers. */
+const count = async (q: RawBuilder<{ n: number }>) =>
+  (await q.execute(t.platform.ctx.db)).rows[0]?.n;
+/** Hours until the order's stock hold expires. */
+const holdHours = async (orderId: string) =>
+  Number(
+    await count(sql<{ n: number }>`SELECT extract(epoch FROM r.expires_at - now()) / 3600 AS n
+      FROM reservations r JOIN orders o ON o.reservation_id = r.id WHERE o.id = ${orderId}`),
+  );
+const ordersOf = (shop: Shop) =>
+  count(sql`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`);
+const authorizations = (orderId: string) =>
+  count(
+    sql`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${orderId} AND kind = 'authorize'`,
+  );
 
 describe('checkout and the order saga', () => {
   it('authorizes, follows the store, and captures only what was delivered', async () => {
@@ -72,13 +109,9 @@ describe('checkout and the order saga', () => {
     const placed = res.json();
     expect(placed.payment.status).toBe('authorized');
     expect(placed.status).toBe('authorized');
+    expect(placed.can_cancel).toBe(true);
     // A paid order's stock outlives the placement expiry: its saga, not the sweeper, ends it.
-    const hold = await sql<{
-      hours: number;
-    }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations r JOIN orders o ON o.reservation_id = r.id WHERE o.id = ${placed.id}`.execute(
-      t.platform.ctx.db,
-    );
-    expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
+    expect(await holdHours(placed.id)).toBeGreaterThan(12);
     expect(placed.totals.subtotal_minor).toBe(1300);
     expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 2 });
 
@@ -92,42 +125,22 @@ describe('checkout and the order saga', () => {
     // The store cannot claim the courier's steps; ops can override them.
     expect((await storeDoes(shop, placed.id, 'picked-up')).statusCode).toBe(403);
     const ops = await t.tokenFor('ops');
-    expect(
-      (
-        await t.request({
-          method: 'POST',
-          url: `/v1/orders/${placed.id}/picked-up`,
-          token: ops,
-          payload: { reason: 'courier app down' },
-        })
-      ).statusCode,
-    ).toBe(200);
-    expect(
-      (
-        await t.request({
-          method: 'POST',
-          url: `/v1/orders/${placed.id}/delivered`,
-          token: ops,
-          payload: { reason: 'courier app down' },
-        })
-      ).statusCode,
-    ).toBe(200);
+    expect((await order(placed.id)).can_cancel).toBe(true);
+    for (const step of ['picked-up', 'delivered']) {
+      expect(
+        await statusOf('POST', `/v1/orders/${placed.id}/${step}`, ops, {
+          reason: 'courier app down',
+        }),
+      ).toBe(200);
+      // The courier has the bag: too late to cancel.
+      expect((await order(placed.id)).can_cancel).toBe(false);
+    }
 
-    const settled = await waitFor(
-      async () => {
-        const o = await order(placed.id);
-        return o.totals.captured_minor !== null ? o : null;
-      },
-      20_000,
-      'capture',
-    );
+    const settled = await orderOnce(placed.id, (o) => o.totals.captured_minor !== null, 'capture');
     expect(settled.totals.captured_minor).toBeLessThan(placed.totals.total_minor);
     expect(await stock(shop, 0)).toEqual({ on_hand: 9, reserved: 0 });
     expect(await stock(shop, 1)).toEqual({ on_hand: 9, reserved: 0 });
-    const payment = (
-      await t.request({ method: 'GET', url: `/v1/orders/${placed.id}/payment`, token: customer })
-    ).json();
-    expect(payment.captured_minor).toBe(settled.totals.captured_minor);
+    expect((await payment(placed.id)).captured_minor).toBe(settled.totals.captured_minor);
   });
 
   it('answers a declined card 402 and keeps the order and its stock for another card', async () => {
@@ -154,18 +167,10 @@ describe('checkout and the order saga', () => {
       payload: { reason: 'changed my mind' },
     });
     expect(cancel.statusCode).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'canceled', can_cancel: false });
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
     await waitFor(
-      async () => {
-        const p = (
-          await t.request({
-            method: 'GET',
-            url: `/v1/orders/${placed.id}/payment`,
-            token: customer,
-          })
-        ).json();
-        return p.status === 'voided';
-      },
+      async () => (await payment(placed.id)).status === 'voided',
       10_000,
       'payment voided',
     );
@@ -178,13 +183,11 @@ describe('checkout and the order saga', () => {
     const placed = (
       await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])
     ).json();
-    const canceled = await waitFor(
-      async () => {
-        const o = await order(placed.id);
-        return o.status === 'canceled' ? o : null;
-      },
-      30_000,
+    const canceled = await orderOnce(
+      placed.id,
+      (o) => o.status === 'canceled',
       'timeout cancel',
+      30_000,
     );
     expect(canceled.reason).toContain('timeout');
     await waitFor(async () => (await stock(shop, 0))?.reserved === 0, 10_000, 'stock released');
@@ -221,27 +224,15 @@ describe('checkout and the order saga', () => {
       `left-placed-${Date.now()}`,
     );
     expect(row.status).toBe('placed');
-    const paid = await waitFor(
-      async () => {
-        const o = await order(row.id);
-        return o.status === 'authorized' ? o : null;
-      },
-      30_000,
+    const paid = await orderOnce(
+      row.id,
+      (o) => o.status === 'authorized',
       'authorized by the saga',
+      30_000,
     );
     expect(paid.totals.total_minor).toBe(row.total_minor);
-    const charged = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${row.id} AND kind = 'authorize'`.execute(
-      ctx.db,
-    );
-    expect(charged.rows[0]?.n).toBe(1);
-    const hold = await sql<{
-      hours: number;
-    }>`SELECT extract(epoch FROM expires_at - now()) / 3600 AS hours FROM reservations WHERE id = ${row.reservation_id}`.execute(
-      ctx.db,
-    );
-    expect(Number(hold.rows[0]?.hours)).toBeGreaterThan(12);
+    expect(await authorizations(row.id)).toBe(1);
+    expect(await holdHours(row.id)).toBeGreaterThan(12);
     expect(await stock(shop, 0)).toEqual({ on_hand: 4, reserved: 2 });
   }, 45_000);
 
@@ -256,12 +247,7 @@ describe('checkout and the order saga', () => {
     const refused = results.filter((r) => r.statusCode === 409 && r.json().code === 'OUT_OF_STOCK');
     expect(created).toHaveLength(100);
     expect(refused).toHaveLength(400);
-    const n = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(
-      t.platform.ctx.db,
-    );
-    expect(n.rows[0]?.n).toBe(100);
+    expect(await ordersOf(shop)).toBe(100);
     expect(await stock(shop, 0)).toEqual({ on_hand: 100, reserved: 100 });
   }, 120_000);
 
@@ -274,18 +260,8 @@ describe('checkout and the order saga', () => {
     expect(results.every((r) => [200, 201, 202, 409].includes(r.statusCode))).toBe(true);
     const ids = new Set(results.filter((r) => r.statusCode < 300).map((r) => r.json().id));
     expect(ids.size).toBe(1);
-    const orders = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM orders WHERE store_id = ${shop.storeId}`.execute(
-      t.platform.ctx.db,
-    );
-    expect(orders.rows[0]?.n).toBe(1);
-    const auths = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM payment_ledger WHERE order_id = ${[...ids][0]} AND kind = 'authorize'`.execute(
-      t.platform.ctx.db,
-    );
-    expect(auths.rows[0]?.n).toBe(1);
+    expect(await ordersOf(shop)).toBe(1);
+    expect(await authorizations([...ids][0] as string)).toBe(1);
     expect(await stock(shop, 0)).toEqual({ on_hand: 10, reserved: 1 });
   });
 
@@ -353,12 +329,10 @@ describe('checkout and the order saga', () => {
     const closed = await checkout(shop, [{ product_id: p, quantity: 1 }]);
     expect(closed.statusCode).toBe(409);
     expect(closed.json().code).toBe('STORE_CLOSED');
-    const reserved = await sql<{
-      n: number;
-    }>`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`.execute(
-      t.platform.ctx.db,
+    const reserved = await count(
+      sql`SELECT coalesce(sum(reserved), 0)::int AS n FROM stock WHERE store_id IN (${shop.storeId}, ${other.storeId}, ${usd.storeId})`,
     );
-    expect(reserved.rows[0]?.n).toBe(0);
+    expect(reserved).toBe(0);
   });
 
   it('shows an order only to its customer, its store and ops', async () => {
@@ -368,50 +342,13 @@ describe('checkout and the order saga', () => {
       await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])
     ).json();
     const b = await t.tokenFor('customer', 1);
-    expect(
-      (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: b })).statusCode,
-    ).toBe(404);
-    expect(
-      (
-        await t.request({
-          method: 'GET',
-          url: `/v1/orders/${placed.id}`,
-          token: otherShop.storeToken,
-        })
-      ).statusCode,
-    ).toBe(404);
-    expect(
-      (
-        await t.request({
-          method: 'POST',
-          url: `/v1/orders/${placed.id}/accept`,
-          token: otherShop.storeToken,
-        })
-      ).statusCode,
-    ).toBe(404);
-    expect(
-      (
-        await t.request({
-          method: 'POST',
-          url: `/v1/orders/${placed.id}/cancel`,
-          token: b,
-          payload: { reason: 'x' },
-        })
-      ).statusCode,
-    ).toBe(404);
-    expect(
-      (await t.request({ method: 'GET', url: `/v1/orders/${placed.id}`, token: shop.storeToken }))
-        .statusCode,
-    ).toBe(200);
-    expect(
-      (
-        await t.request({
-          method: 'GET',
-          url: `/v1/orders/${placed.id}`,
-          token: await t.tokenFor('ops'),
-        })
-      ).statusCode,
-    ).toBe(200);
+    const url = `/v1/orders/${placed.id}`;
+    expect(await statusOf('GET', url, b)).toBe(404);
+    expect(await statusOf('GET', url, otherShop.storeToken)).toBe(404);
+    expect(await statusOf('POST', `${url}/accept`, otherShop.storeToken)).toBe(404);
+    expect(await statusOf('POST', `${url}/cancel`, b, { reason: 'x' })).toBe(404);
+    expect(await statusOf('GET', url, shop.storeToken)).toBe(200);
+    expect(await statusOf('GET', url, await t.tokenFor('ops'))).toBe(200);
     const mine = (await t.request({ method: 'GET', url: '/v1/orders', token: b })).json();
     expect(mine.items.find((o: { id: string }) => o.id === placed.id)).toBeUndefined();
   });

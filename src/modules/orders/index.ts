@@ -169,6 +169,7 @@ export const ordersModule: ModuleDefinition = {
       fees: DEFAULT_FEES,
       substitutions: substitutionsFor(ctx),
       paymentRetryGraceS: ctx.config.paymentRetryGraceS,
+      stepAttempts: ctx.config.sagaStepAttempts,
     }),
   routes: async (app, ctx) => {
     await ordersRoutes(app, {

@@ -44,6 +44,8 @@ export interface SagaDeps {
   substitutions: Pick<SubstitutionsService, 'of'>;
   /** Seconds a declined order keeps its stock for a retry with another card. */
   paymentRetryGraceS: number;
+  /** Tries of a step before its workflow fails (money movements try longer: MONEY_RETRY). */
+  stepAttempts: number;
 }
 
 /** What the `orders.load` step records of an order (recorded outputs keep this shape). */
@@ -70,14 +72,26 @@ const d = (): SagaDeps => {
   return deps;
 };
 
-const RETRY = { retriesAllowed: true, maxAttempts: 8, intervalSeconds: 1, backoffRate: 2 } as const;
+interface StepRetry {
+  retriesAllowed: true;
+  maxAttempts: number;
+  intervalSeconds: number;
+  backoffRate: number;
+}
+/** A step's tries: 1 s apart, then twice as long each time (8 tries: about two minutes). */
+const retryOf = (maxAttempts: number): StepRetry => ({
+  retriesAllowed: true,
+  maxAttempts,
+  intervalSeconds: 1,
+  backoffRate: 2,
+});
 // Money movements keep trying for longer: a delivered order must end captured, not stuck.
-const MONEY_RETRY = {
+const MONEY_RETRY: StepRetry = {
   retriesAllowed: true,
   maxAttempts: 20,
   intervalSeconds: 2,
   backoffRate: 1.5,
-} as const;
+};
 
 /**
  * The order saga, as three short durable workflows instead of one that waits out the whole order.
@@ -102,7 +116,7 @@ const MONEY_RETRY = {
 export function registerOrderSaga(sagaDeps: SagaDeps): void {
   deps = sagaDeps;
   if (workflows) return;
-  const steps = registerSteps();
+  const steps = registerSteps(retryOf(sagaDeps.stepAttempts));
   workflows = {
     authorize: DBOS.registerWorkflow(
       (id: string, attempt?: number) => authorizeOrder(steps, id, attempt ?? 1),
@@ -117,12 +131,12 @@ export function registerOrderSaga(sagaDeps: SagaDeps): void {
   };
 }
 
-function registerSteps() {
+function registerSteps(retry: StepRetry) {
   const step = <A extends unknown[], R>(
     name: string,
     run: (...args: A) => Promise<R>,
-    retry: typeof RETRY | typeof MONEY_RETRY = RETRY,
-  ) => DBOS.registerStep(run, { name, ...retry });
+    tries: StepRetry = retry,
+  ) => DBOS.registerStep(run, { name, ...tries });
   return {
     load: step('orders.load', async (orderId: string): Promise<OrderSnapshot | null> => {
       const o = await d().orders.find(orderId);

@@ -78,6 +78,13 @@ export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = [
 ];
 
 /**
+ * Whether `POST /v1/orders/{id}/cancel` may cancel an order in this status: its customer until a
+ * driver has the bag, and ops wherever the order can still become canceled (the same statuses).
+ */
+export const canCancel = (status: OrderStatus): boolean =>
+  CUSTOMER_CANCELLABLE.includes(status) && canTransition(status, 'canceled');
+
+/**
  * How long an order may stay in a status before the deadline sweep ends it (seconds). A placed
  * order is handed to the authorize workflow after a few seconds, and so is an authorizing one; the
  * limit is the hard stop for when even that cannot finish (the failed order's compensation voids

@@ -1,4 +1,5 @@
 import type { Principal } from '../../platform/auth/principal.ts';
+import { canCancel } from './order-state.ts';
 import type { OrderLineRow, OrderRow } from './orders.repository.ts';
 
 /** An order as the API shows it; with its lines when they were read. */
@@ -26,6 +27,7 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
       : null,
   placed_at: o.placed_at.toISOString(),
   status_at: o.status_at.toISOString(),
+  can_cancel: canCancel(o.status),
   ...(lines
     ? {
         lines: lines.map((l) => ({

@@ -81,6 +81,10 @@ const orderProperties = {
   }),
   placed_at: DateTime,
   status_at: DateTime,
+  can_cancel: Type.Boolean({
+    description:
+      'Whether `POST /v1/orders/{id}/cancel` can cancel it now (its customer or ops): until a driver has the bag',
+  }),
   lines: Type.Optional(
     Type.Array(OrderLine, {
       description: 'Present when one order is read (GET /v1/orders/{id}, a repeated checkout)',
@@ -109,6 +113,7 @@ const EXAMPLE_ORDER = {
   promise: { from: '2026-12-06T18:20:00.000Z', to: '2026-12-06T18:40:00.000Z' },
   placed_at: '2026-12-06T17:55:02.114Z',
   status_at: '2026-12-06T17:55:02.530Z',
+  can_cancel: true,
   lines: [
     {
       product_id: '0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23',

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { Delivery } from '../../platform/bus/port.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { storedEntry } from '../../platform/realtime/log-table.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
 import {
   isStreamOrderStatus,
@@ -26,9 +27,7 @@ export async function appendToStoreLog(trx: Db, storeId: string, entry: StoreLog
   const seq = await storeLogRepository(trx).append({
     store_id: storeId,
     order_id: entry.order_id,
-    kind: entry.type,
-    payload: JSON.stringify(entry),
-    at,
+    ...storedEntry(entry, at),
   });
   return { seq, ...entry } as StoreLogMessage;
 }

@@ -1,15 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas.ts';
-import {
-  type MessageOf,
-  type SocketChannel,
-  socketMessage,
-} from '../../platform/contract/socket-contract.ts';
+import { type MessageOf, socketMessage } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 import {
   type Heartbeat,
-  HeartbeatMessage,
-  LOG_SOCKET_CLOSE,
+  logSeq,
+  logSocketChannel,
+  snapshotSeq,
 } from '../../platform/realtime/log-channel.ts';
 import { PAST_PAYMENT_STATUSES, type PastPaymentStatus } from '../orders/index.ts';
 
@@ -19,7 +16,7 @@ export type StreamOrderStatus = PastPaymentStatus;
 const KNOWN: ReadonlySet<string> = new Set(STREAM_ORDER_STATUSES);
 export const isStreamOrderStatus = (s: string): s is StreamOrderStatus => KNOWN.has(s);
 
-const Seq = Type.Integer({ minimum: 1, description: "The message's number in the store's log" });
+const Seq = logSeq("the store's log");
 const Money = Type.Integer({ minimum: 0, description: 'In minor units' });
 const Currency = Type.String({ minLength: 3, maxLength: 3 });
 const AcceptBy = Nullable(DateTime);
@@ -41,10 +38,7 @@ export const StoreSnapshotMessage = socketMessage(
   Strict({
     type: Type.Literal('snapshot'),
     store_id: Uuid,
-    seq: Type.Integer({
-      minimum: 0,
-      description: "The number of the last message in the store's log when the snapshot was read",
-    }),
+    seq: snapshotSeq("the store's log"),
     orders: Type.Array(OpenOrder, {
       description: 'The orders the store still has to act on (paid to ready), oldest first',
     }),
@@ -94,27 +88,13 @@ export type StoreStreamOutgoing = StoreLogMessage | StoreSnapshot | Heartbeat;
 /** Log messages a resume may replay; further behind, the client gets a snapshot instead. */
 export const MAX_REPLAY = 1000;
 
-export const storeStreamChannel: SocketChannel = {
+export const storeStreamChannel = logSocketChannel({
   id: 'storeOrders',
   title: "A store's live orders",
   address: '/v1/stores/{id}/orders/live',
   parameters: { id: 'The store whose orders to follow.' },
   roles: ['store', 'ops'],
-  query: Strict({
-    after: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 2 ** 31 - 1,
-        default: 0,
-        description: 'Resume cursor: the last `seq` the client received (0: start with a snapshot)',
-      }),
-    ),
-    ticket: Type.Optional(
-      Type.String({
-        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
-      }),
-    ),
-  }),
+  atZero: 'start with a snapshot',
   description: [
     "The store app's incoming-orders queue, live: for the store's own staff and ops. The server talks, the client listens: anything the client sends is ignored.",
     '',
@@ -126,7 +106,5 @@ export const storeStreamChannel: SocketChannel = {
     '',
     'A caller who may not follow the store is refused before the upgrade with a plain HTTP 401, 403 (a customer, a driver, another store) or 404 (problem+json).',
   ].join('\n'),
-  sends: [StoreSnapshotMessage, StoreOrderMessage, StoreWaitingMessage, HeartbeatMessage],
-  receives: [],
-  closeCodes: Object.values(LOG_SOCKET_CLOSE),
-};
+  sends: [StoreSnapshotMessage, StoreOrderMessage, StoreWaitingMessage],
+});

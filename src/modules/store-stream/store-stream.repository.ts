@@ -1,6 +1,7 @@
-import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import { deleteSelected, ROW_ADDRESS } from '../../platform/db/prune.ts';
+import type { LogMessageColumns, StoredEntry } from '../../platform/realtime/log-table.ts';
 
 /** The statuses of an order the store still has to act on (the snapshot lists these). */
 export const OPEN_STATUSES = ['authorized', 'accepted', 'preparing', 'ready'] as const;
@@ -25,14 +26,9 @@ export interface StoreStreamOrdersTable {
   updated_at: Generated<Date>;
 }
 
-interface StoreStreamMessagesTable {
+interface StoreStreamMessagesTable extends LogMessageColumns {
   store_id: string;
-  seq: number;
   order_id: string;
-  kind: string;
-  /** The message as subscribers get it, without its number: written as JSON text, read parsed. */
-  payload: ColumnType<Record<string, unknown>, string, never>;
-  at: Generated<Date>;
 }
 
 interface Tables {
@@ -137,13 +133,7 @@ export function storeLogRepository(db: Db) {
      * locked until commit, so messages are numbered in commit order and every number below a
      * committed one is committed too.
      */
-    async append(m: {
-      store_id: string;
-      order_id: string;
-      kind: string;
-      payload: string;
-      at: Date;
-    }): Promise<number> {
+    async append(m: { store_id: string; order_id: string } & StoredEntry): Promise<number> {
       const row = await q
         .with('next', (w) =>
           w

@@ -4,6 +4,7 @@ import type { Delivery, EventBus } from '../../platform/bus/port.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
+import { messageOfRow } from '../../platform/realtime/log-table.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
 import { iso, storeStreamFollower } from './store-stream.follower.ts';
 import { MAX_REPLAY, type StoreLogMessage, type StoreSnapshot } from './store-stream.messages.ts';
@@ -86,9 +87,7 @@ export function storeStreamService(deps: {
 
     /** The store's messages after the cursor, in order, at most `limit`. */
     async messagesAfter(storeId: string, after: number, limit = 500): Promise<StoreLogMessage[]> {
-      const rows = await log.after(storeId, after, limit);
-      // The log holds what the follower wrote; the socket checks what it sends under contract checks.
-      return rows.map((r) => ({ seq: r.seq, ...r.payload }) as StoreLogMessage);
+      return (await log.after(storeId, after, limit)).map(messageOfRow<StoreLogMessage>);
     },
 
     prune: storeStreamPrunes(db),

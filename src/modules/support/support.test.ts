@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, paidOrderAt } from '../../../test/support/shop.ts';
+import { openTicket } from '../../../test/support/tickets.ts';
 import { DBOS } from '../../platform/workflows/engine.ts';
 import { escalationWorkflowId } from './support.workflows.ts';
 
@@ -109,14 +110,10 @@ describe('support tickets (the walking skeleton)', () => {
   it('a resolved ticket is never escalated', async () => {
     const customer = await t.tokenFor('customer');
     const ops = await t.tokenFor('ops');
-    const ticket = (
-      await t.request({
-        method: 'POST',
-        url: '/v1/support/tickets',
-        token: customer,
-        payload: { subject: 'Wrong address', message: 'Fixed it myself' },
-      })
-    ).json();
+    const ticket = await openTicket(t, customer, {
+      subject: 'Wrong address',
+      message: 'Fixed it myself',
+    });
     const resolved = await t.request({
       method: 'POST',
       url: `/v1/support/tickets/${ticket.id}/resolve`,
@@ -146,14 +143,7 @@ describe('support tickets (the walking skeleton)', () => {
     const a = await t.tokenFor('customer', 0);
     const b = await t.tokenFor('customer', 1);
     const ops = await t.tokenFor('ops');
-    const ticket = (
-      await t.request({
-        method: 'POST',
-        url: '/v1/support/tickets',
-        token: a,
-        payload: { subject: 'Private matter', message: 'mine' },
-      })
-    ).json();
+    const ticket = await openTicket(t, a, { subject: 'Private matter', message: 'mine' });
     const peek = await t.request({
       method: 'GET',
       url: `/v1/support/tickets/${ticket.id}`,
@@ -188,16 +178,14 @@ describe('support tickets (the walking skeleton)', () => {
       paidOrderAt(t, shop, { token: a }),
       paidOrderAt(t, shop, { token: b }),
     ]);
-    const open = async (token: string, orderId: string | undefined, subject: string) => {
-      const res = await t.request({
-        method: 'POST',
-        url: '/v1/support/tickets',
-        token,
-        payload: { subject, message: 'about my order', ...(orderId ? { order_id: orderId } : {}) },
-      });
-      expect(res.statusCode).toBe(201);
-      return res.json().id as string;
-    };
+    const open = async (token: string, orderId: string | undefined, subject: string) =>
+      (
+        await openTicket(t, token, {
+          subject,
+          message: 'about my order',
+          ...(orderId ? { order_id: orderId } : {}),
+        })
+      ).id;
     const first = await open(a, mine.id, 'Late order');
     await open(a, undefined, 'Something else');
     const second = await open(a, mine.id, 'Refund request');
@@ -224,13 +212,7 @@ describe('support tickets (the walking skeleton)', () => {
     const mine = await t.tokenFor('driver', 1);
     const opened: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await t.request({
-        method: 'POST',
-        url: '/v1/support/tickets',
-        token: mine,
-        payload: { subject: `Question ${i}`, message: 'paging' },
-      });
-      opened.push(res.json().id as string);
+      opened.push((await openTicket(t, mine, { subject: `Question ${i}`, message: 'paging' })).id);
     }
     const seen: string[] = [];
     let cursor: string | null = null;

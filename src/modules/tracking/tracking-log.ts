@@ -1,6 +1,7 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { MessageOf } from '../../platform/contract/socket-contract.ts';
+import { messageOfRow, storedEntry } from '../../platform/realtime/log-table.ts';
 import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
 import type {
   EtaMessage,
@@ -42,9 +43,7 @@ export async function appendMessage(
   await trackingMessagesRepository(trx).insert({
     order_id: orderId,
     seq,
-    kind: entry.type,
-    payload: JSON.stringify(entry),
-    at,
+    ...storedEntry(entry, at),
   });
   return { seq, ...entry };
 }
@@ -57,6 +56,5 @@ export async function messagesAfter(
   limit: number,
 ): Promise<TrackingMessage[]> {
   const rows = await trackingMessagesRepository(db).after(orderId, after, limit);
-  // The log holds what appendMessage wrote; the socket checks what it sends under contract checks.
-  return rows.map((r) => ({ seq: r.seq, ...r.payload }) as TrackingMessage);
+  return rows.map(messageOfRow<TrackingMessage>);
 }

@@ -1,15 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas.ts';
-import {
-  type MessageOf,
-  type SocketChannel,
-  socketMessage,
-} from '../../platform/contract/socket-contract.ts';
+import { type MessageOf, socketMessage } from '../../platform/contract/socket-contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 import {
   type Heartbeat,
-  HeartbeatMessage,
-  LOG_SOCKET_CLOSE,
+  logSeq,
+  logSocketChannel,
+  snapshotSeq,
 } from '../../platform/realtime/log-channel.ts';
 import { STREAM_STATUSES, type TrackingStatus } from './tracking-status.ts';
 
@@ -23,7 +20,7 @@ export function trackingStatus(s: string): TrackingStatus {
 }
 
 const Status = OneOf(STREAM_STATUSES);
-const Seq = Type.Integer({ minimum: 1, description: "The message's number in the order's log" });
+const Seq = logSeq("the order's log");
 const EtaWindow = Strict({
   at: DateTime,
   from: DateTime,
@@ -41,10 +38,7 @@ export const SnapshotMessage = socketMessage(
     type: Type.Literal('snapshot'),
     order_id: Uuid,
     status: Status,
-    seq: Type.Integer({
-      minimum: 0,
-      description: 'The number of the last message in the log when the snapshot was read',
-    }),
+    seq: snapshotSeq('the log'),
     eta: Nullable(EtaWindow),
     driver: Nullable(Strict({ id: Uuid, position: Nullable(Point) })),
   }),
@@ -122,27 +116,13 @@ export type TrackingOutgoing =
   | MessageOf<typeof PositionMessage>
   | Heartbeat;
 
-export const trackingSocketChannel: SocketChannel = {
+export const trackingSocketChannel = logSocketChannel({
   id: 'orderTracking',
   title: 'Order tracking',
   address: '/v1/orders/{id}/track',
   parameters: { id: 'The order to follow.' },
   roles: ['customer', 'driver', 'store', 'ops'],
-  query: Strict({
-    after: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 2 ** 31 - 1,
-        default: 0,
-        description: 'Resume cursor: the last `seq` the client received (0: from the start)',
-      }),
-    ),
-    ticket: Type.Optional(
-      Type.String({
-        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
-      }),
-    ),
-  }),
+  atZero: 'from the start',
   description: [
     'Live tracking of one order for its customer, its store, its driver and ops. The server talks, the client listens: the client sends nothing (anything it sends is ignored).',
     '',
@@ -154,14 +134,5 @@ export const trackingSocketChannel: SocketChannel = {
     '',
     'A caller who may not follow the order is refused before the upgrade with a plain HTTP 401, 403 or 404 (problem+json).',
   ].join('\n'),
-  sends: [
-    SnapshotMessage,
-    StatusMessage,
-    EtaMessage,
-    SubstitutionMessage,
-    PositionMessage,
-    HeartbeatMessage,
-  ],
-  receives: [],
-  closeCodes: Object.values(LOG_SOCKET_CLOSE),
-};
+  sends: [SnapshotMessage, StatusMessage, EtaMessage, SubstitutionMessage, PositionMessage],
+});

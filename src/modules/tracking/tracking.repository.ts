@@ -1,5 +1,4 @@
 import {
-  type ColumnType,
   type Generated,
   type Kysely,
   type NotNull,
@@ -9,6 +8,7 @@ import {
 } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import { deleteSelected } from '../../platform/db/prune.ts';
+import type { LogMessageColumns, StoredEntry } from '../../platform/realtime/log-table.ts';
 
 /**
  * What tracking knows of each order it follows (migrations/0001–0002): enough to estimate
@@ -47,13 +47,8 @@ export interface TrackingOrdersTable {
 export type MessageKind = 'status' | 'eta' | 'substitution';
 
 /** The numbered log of each order's messages. */
-export interface TrackingMessagesTable {
+export interface TrackingMessagesTable extends LogMessageColumns<MessageKind> {
   order_id: string;
-  seq: number;
-  kind: MessageKind;
-  /** The message as subscribers get it, without its number: written as JSON text, read parsed. */
-  payload: ColumnType<Record<string, unknown>, string, never>;
-  at: Generated<Date>;
 }
 
 interface Tables {
@@ -169,13 +164,7 @@ export function trackingRepository(db: Db) {
 export function trackingMessagesRepository(db: Db) {
   const q = db as unknown as Kysely<Tables>;
   return {
-    async insert(m: {
-      order_id: string;
-      seq: number;
-      kind: MessageKind;
-      payload: string;
-      at: Date;
-    }): Promise<void> {
+    async insert(m: { order_id: string; seq: number } & StoredEntry<MessageKind>): Promise<void> {
       await q.insertInto('tracking_messages').values(m).execute();
     },
 

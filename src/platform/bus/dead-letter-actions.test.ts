@@ -1,37 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
+import {
+  flakyConsumer,
+  flakyLetters,
+  type LetterView as Letter,
+} from '../../../test/support/flaky-consumer.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openTicket } from '../../../test/support/tickets.ts';
 import { allModules } from '../../modules/index.ts';
-import { SupportEventDefs } from '../../modules/support/index.ts';
-import type { ModuleDefinition } from '../module.ts';
 import { recordDeadLetter } from './dead-letters.repository.ts';
 import { newEvent } from './event.ts';
-import { onceWithInbox } from './inbox.ts';
 
 // A consumer broken until the test mends it; it counts every time an event's effect happens.
-let broken = true;
-const handled = new Map<string, number>();
-const flaky: ModuleDefinition = {
-  name: 'flaky',
-  startWorker: async (ctx) => {
-    const handler = onceWithInbox(ctx.db, 'flaky', async (_trx, event) => {
-      if (broken) throw new Error('downstream is down');
-      handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
-    });
-    const sub = await ctx.subscribe('flaky', [SupportEventDefs.TICKET_OPENED], handler, {
-      maxAttempts: 2,
-      backoffMs: () => 10,
-    });
-    return { stop: () => sub.close() };
-  },
-};
-
-interface Letter {
-  id: number;
-  event_id: string;
-  replayed_at: string | null;
-  discarded_at: string | null;
-}
+const flaky = flakyConsumer();
+const { handled } = flaky;
 
 let t: TestPlatform;
 let ops: string;
@@ -49,25 +31,13 @@ const list = async (query: string): Promise<Letter[]> =>
     .items;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false, modules: [...allModules, flaky] });
+  t = await startTestPlatform({ workflows: false, modules: [...allModules, flaky.module] });
   ops = await t.tokenFor('ops');
   const customer = await t.tokenFor('customer');
   for (const subject of ['First', 'Second', 'Third'])
-    await t.request({
-      method: 'POST',
-      url: '/v1/support/tickets',
-      token: customer,
-      payload: { subject, message: 'x' },
-    });
-  letters = await waitFor(
-    async () => {
-      const found = await list('consumer=flaky');
-      return found.length === 3 ? found : null;
-    },
-    15_000,
-    'three dead letters',
-  );
-  broken = false;
+    await openTicket(t, customer, { subject, message: 'x' });
+  letters = await flakyLetters(t, ops, 3);
+  flaky.broken = false;
 });
 afterAll(async () => {
   await t?.stop();

@@ -1,32 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
+import {
+  flakyConsumer,
+  flakyLetters,
+  type LetterView,
+} from '../../../test/support/flaky-consumer.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
+import { openTicket } from '../../../test/support/tickets.ts';
 import { allModules } from '../../modules/index.ts';
-import { SupportEventDefs } from '../../modules/support/index.ts';
-import type { ModuleDefinition } from '../module.ts';
-import { onceWithInbox } from './inbox.ts';
 
 // A consumer whose dependency is broken until the test mends it.
-let broken = true;
-const effects: string[] = [];
-const flaky: ModuleDefinition = {
-  name: 'flaky',
-  startWorker: async (ctx) => {
-    const handler = onceWithInbox(ctx.db, 'flaky', async (_trx, event) => {
-      if (broken) throw new Error('downstream is down');
-      effects.push(event.id);
-    });
-    const sub = await ctx.subscribe('flaky', [SupportEventDefs.TICKET_OPENED], handler, {
-      maxAttempts: 2,
-      backoffMs: () => 10,
-    });
-    return { stop: () => sub.close() };
-  },
-};
+const flaky = flakyConsumer();
 
 let t: TestPlatform;
 beforeAll(async () => {
-  t = await startTestPlatform({ workflows: false, modules: [...allModules, flaky] });
+  t = await startTestPlatform({ workflows: false, modules: [...allModules, flaky.module] });
 });
 afterAll(async () => {
   await t?.stop();
@@ -36,34 +24,15 @@ describe('dead letters', () => {
   it('keeps an event a consumer gave up on, lets ops see it and replays it once fixed', async () => {
     const customer = await t.tokenFor('customer');
     const ops = await t.tokenFor('ops');
-    const ticket = (
-      await t.request({
-        method: 'POST',
-        url: '/v1/support/tickets',
-        token: customer,
-        payload: { subject: 'Broken consumer', message: 'x' },
-      })
-    ).json();
-
-    const listed = await waitFor(
-      async () => {
-        const r = await t.request({
-          method: 'GET',
-          url: '/v1/ops/dead-letters?consumer=flaky',
-          token: ops,
-        });
-        return r.json().items[0];
-      },
-      15_000,
-      'dead letter',
-    );
+    const ticket = await openTicket(t, customer, { subject: 'Broken consumer', message: 'x' });
+    const [listed] = (await flakyLetters(t, ops, 1)) as [LetterView];
     expect(listed).toMatchObject({
       consumer: 'flaky',
       event_type: 'support.ticket_opened',
       attempts: 2,
       error: 'downstream is down',
     });
-    expect(effects).toHaveLength(0);
+    expect(flaky.handled.size).toBe(0);
     const asCustomer = await t.request({
       method: 'GET',
       url: '/v1/ops/dead-letters',
@@ -71,7 +40,7 @@ describe('dead letters', () => {
     });
     expect(asCustomer.statusCode).toBe(403);
 
-    broken = false;
+    flaky.broken = false;
     // An ops agent replays; repeated with its Idempotency-Key, the stored answer.
     const agent = await t.tokenFor('ops', 1);
     const replay = () =>
@@ -96,7 +65,7 @@ describe('dead letters', () => {
       },
     ]);
     expect(audit[0]?.after).toHaveProperty('replay_requested_at', expect.any(String));
-    await waitFor(() => effects.length === 1, 15_000, 'replayed effect');
+    await waitFor(() => flaky.handled.size === 1, 15_000, 'replayed effect');
     const after = await waitFor(
       async () => {
         const r = await t.request({
@@ -110,7 +79,7 @@ describe('dead letters', () => {
       10_000,
       'replayed_at',
     );
-    expect(after.event_id).toBe(effects[0]);
+    expect(flaky.handled.get(after.event_id)).toBe(1);
     const again = await t.request({
       method: 'POST',
       url: `/v1/ops/dead-letters/${listed.id}/replay`,

@@ -10,6 +10,30 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+/** A loader answering `value` that counts its calls. */
+function counted<T>(value: T) {
+  const load = Object.assign(
+    async () => {
+      load.calls += 1;
+      return value;
+    },
+    { calls: 0 },
+  );
+  return load;
+}
+
+/** A cache whose entries live 2 s and are refreshed after 1 s, on a clock the test moves. */
+function refreshing() {
+  const clock = { now: 0 };
+  const cache = createCache<string>({
+    ttlMs: 2000,
+    refreshAfterMs: 1000,
+    maxEntries: 10,
+    now: () => clock.now,
+  });
+  return { clock, cache };
+}
+
 describe('createCache', () => {
   it('serves an entry until its time to live, then loads again', async () => {
     let t = 0;
@@ -39,17 +63,11 @@ describe('createCache', () => {
   });
 
   it('refreshes ahead in the background and answers from the entry meanwhile', async () => {
-    let t = 0;
-    const cache = createCache<string>({
-      ttlMs: 2000,
-      refreshAfterMs: 1000,
-      maxEntries: 10,
-      now: () => t,
-    });
+    const { clock, cache } = refreshing();
     expect(await cache.get('k', async () => 'v1')).toBe('v1');
-    t = 500;
+    clock.now = 500;
     expect(await cache.get('k', async () => 'unused')).toBe('v1');
-    t = 1500;
+    clock.now = 1500;
     const gate = deferred<string>();
     let refreshes = 0;
     const slow = () => {
@@ -64,27 +82,21 @@ describe('createCache', () => {
     await gate.promise;
     await Promise.resolve();
     expect(await cache.get('k', slow)).toBe('v2');
-    // The refreshed entry is aged from when its read began (t = 1500), so it expires at 3500.
-    t = 2499;
+    // The refreshed entry is aged from when its read began (1500), so it expires at 3500.
+    clock.now = 2499;
     expect(await cache.get('k', async () => 'v3')).toBe('v2');
-    t = 3500;
+    clock.now = 3500;
     expect(await cache.get('k', async () => 'v4')).toBe('v4');
   });
 
   it('never serves an entry past its time to live, even while a refresh is pending', async () => {
-    let t = 0;
-    const cache = createCache<string>({
-      ttlMs: 2000,
-      refreshAfterMs: 1000,
-      maxEntries: 10,
-      now: () => t,
-    });
+    const { clock, cache } = refreshing();
     await cache.get('k', async () => 'old');
     await cache.get('k', async () => 'old');
-    t = 1200;
+    clock.now = 1200;
     const gate = deferred<string>();
     expect(await cache.get('k', () => gate.promise)).toBe('old');
-    t = 2100;
+    clock.now = 2100;
     // Expired: the caller waits for the pending refresh instead of getting the old entry.
     const waiting = cache.get('k', async () => 'unused');
     gate.resolve('new');
@@ -102,23 +114,12 @@ describe('createCache', () => {
   });
 
   it('does not refresh an entry read only once since it was loaded', async () => {
-    let t = 0;
-    const cache = createCache<string>({
-      ttlMs: 2000,
-      refreshAfterMs: 1000,
-      maxEntries: 10,
-      now: () => t,
-    });
+    const { clock, cache } = refreshing();
     await cache.get('k', async () => 'v1');
-    t = 1500;
-    let loads = 0;
-    expect(
-      await cache.get('k', async () => {
-        loads += 1;
-        return 'v2';
-      }),
-    ).toBe('v1');
-    expect(loads).toBe(0);
+    clock.now = 1500;
+    const load = counted('v2');
+    expect(await cache.get('k', load)).toBe('v1');
+    expect(load.calls).toBe(0);
   });
 
   it('keeps at most maxEntries, dropping the oldest', async () => {
@@ -153,15 +154,12 @@ describe('createCache', () => {
       // The old load settling first must neither store its value nor drop the fresh load.
       old.resolve('before the change');
       expect(await waiting).toBe('before the change');
-      let loads = 0;
-      const third = cache.get('k', async () => {
-        loads += 1;
-        return 'third';
-      });
+      const load = counted('third');
+      const third = cache.get('k', load);
       fresh.resolve('after the change');
       expect(await after).toBe('after the change');
       expect(await third).toBe('after the change');
-      expect(loads).toBe(0);
+      expect(load.calls).toBe(0);
       expect(await cache.get('k', async () => 'unused')).toBe('after the change');
     });
 
@@ -205,14 +203,9 @@ describe('createCache', () => {
       cache.markStale(['s1'], 1000);
       fresh.resolve('fresh');
       expect(await second).toBe('fresh');
-      let reloads = 0;
-      expect(
-        await cache.get('s1|a', async () => {
-          reloads += 1;
-          return 'after-mark';
-        }),
-      ).toBe('fresh');
-      expect(reloads).toBe(1);
+      const reload = counted('after-mark');
+      expect(await cache.get('s1|a', reload)).toBe('fresh');
+      expect(reload.calls).toBe(1);
     });
   });
 
@@ -244,19 +237,13 @@ describe('createCache', () => {
   });
 
   it('lets the next caller load in line when a background refresh fails', async () => {
-    let t = 0;
-    const cache = createCache<string>({
-      ttlMs: 2000,
-      refreshAfterMs: 1000,
-      maxEntries: 10,
-      now: () => t,
-    });
+    const { clock, cache } = refreshing();
     await cache.get('k', async () => 'v1');
     await cache.get('k', async () => 'v1');
-    t = 1500;
+    clock.now = 1500;
     expect(await cache.get('k', () => Promise.reject(new Error('database down')))).toBe('v1');
     await new Promise((r) => setImmediate(r));
-    t = 2500;
+    clock.now = 2500;
     await expect(cache.get('k', () => Promise.reject(new Error('still down')))).rejects.toThrow(
       'still down',
     );
@@ -307,14 +294,9 @@ describe('createCache', () => {
       cache.markStale(['s1'], 1000);
       gate.resolve('before-change');
       expect(await first).toBe('before-change');
-      let reloads = 0;
-      expect(
-        await cache.get('s1|a', async () => {
-          reloads += 1;
-          return 'after-change';
-        }),
-      ).toBe('before-change');
-      expect(reloads).toBe(1);
+      const reload = counted('after-change');
+      expect(await cache.get('s1|a', reload)).toBe('before-change');
+      expect(reload.calls).toBe(1);
       await settle();
       expect(await cache.get('s1|a', async () => 'unused')).toBe('after-change');
     });

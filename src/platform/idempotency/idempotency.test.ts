@@ -49,14 +49,20 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const post = (token: string, key: string, payload: object) =>
-  t.request({
-    method: 'POST',
-    url: '/v1/support/tickets',
-    token,
-    headers: { 'idempotency-key': key },
-    payload,
-  });
+/** A POST to `url` with the Idempotency-Key `key`. */
+const keyed = (url: string) => (token: string, key: string, payload: object) =>
+  t.request({ method: 'POST', url, token, headers: { 'idempotency-key': key }, payload });
+const post = keyed('/v1/support/tickets');
+/** The gate route called with `key`. */
+const gated = (token: string, key: string, n: number) => keyed('/v1/test/gate')(token, key, { n });
+
+/** Waits until a gated request is held in its handler, and takes the function that lets it go. */
+async function held(): Promise<() => void> {
+  while (!release) await new Promise((r) => setTimeout(r, 5));
+  const go = release as () => void;
+  release = null;
+  return go;
+}
 
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body', async () => {
@@ -96,22 +102,14 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 while the first request is still running, then replays it', async () => {
     const token = await t.tokenFor('ops');
-    const req = () =>
-      t.request({
-        method: 'POST',
-        url: '/v1/test/gate',
-        token,
-        headers: { 'idempotency-key': 'k-gate' },
-        payload: { n: 7 },
-      });
+    const req = () => gated(token, 'k-gate', 7);
     const first = req();
-    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const go = await held();
     const concurrent = await req();
     expect(concurrent.statusCode).toBe(409);
     expect(concurrent.json().code).toBe('IDEMPOTENCY_IN_FLIGHT');
     expect(concurrent.headers['retry-after']).toBe('1');
-    (release as unknown as () => void)();
-    release = null;
+    go();
     const done = await first;
     expect(done.statusCode).toBe(200);
     const replay = await req();
@@ -121,28 +119,18 @@ describe('Idempotency-Key', () => {
 
   it('takes over at once a key whose process died mid-request', async () => {
     const token = await t.tokenFor('ops');
-    const req = () =>
-      t.request({
-        method: 'POST',
-        url: '/v1/test/gate',
-        token,
-        headers: { 'idempotency-key': 'k-orphan' },
-        payload: { n: 9 },
-      });
+    const req = () => gated(token, 'k-orphan', 9);
     const first = req();
-    while (!release) await new Promise((r) => setTimeout(r, 5));
-    const firstRelease = release as () => void;
-    release = null;
+    const firstRelease = await held();
     // The claim now belongs to a process that is not alive (as after a kill -9).
     await sql`UPDATE idempotency_keys SET owner = gen_random_uuid() WHERE key = 'k-orphan'`.execute(
       t.platform.ctx.db,
     );
     const before = calls;
     const retry = req();
-    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const go = await held();
     expect(calls).toBe(before + 1);
-    (release as unknown as () => void)();
-    release = null;
+    go();
     expect((await retry).statusCode).toBe(200);
     firstRelease();
     await first;
@@ -151,25 +139,11 @@ describe('Idempotency-Key', () => {
   it('stores a 4xx outcome but frees the key after a 5xx', async () => {
     const token = await t.tokenFor('ops');
     const before = calls;
-    const gate4 = () =>
-      t.request({
-        method: 'POST',
-        url: '/v1/test/gate',
-        token,
-        headers: { 'idempotency-key': 'k-4xx' },
-        payload: { n: 0 },
-      });
+    const gate4 = () => gated(token, 'k-4xx', 0);
     expect((await gate4()).statusCode).toBe(422);
     expect((await gate4()).headers['idempotent-replayed']).toBe('true');
     expect(calls).toBe(before + 1);
-    const gate5 = () =>
-      t.request({
-        method: 'POST',
-        url: '/v1/test/gate',
-        token,
-        headers: { 'idempotency-key': 'k-5xx' },
-        payload: { n: -1 },
-      });
+    const gate5 = () => gated(token, 'k-5xx', -1);
     expect((await gate5()).statusCode).toBe(500);
     expect((await gate5()).statusCode).toBe(500);
     expect(calls).toBe(before + 3);

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from '../contract/schemas.ts';
 import {
   type MessageOf,
+  type SocketChannel,
   type SocketCloseCode,
   socketMessage,
 } from '../contract/socket-contract.ts';
@@ -17,6 +18,35 @@ export const HeartbeatMessage = socketMessage(
   'Sent every 25 s so proxies keep the connection open; carries nothing else.',
 );
 export type Heartbeat = MessageOf<typeof HeartbeatMessage>;
+
+/** A logged message's number in its stream's log (`log`: "the store's log", "the order's log"). */
+export const logSeq = (log: string) =>
+  Type.Integer({ minimum: 1, description: `The message's number in ${log}` });
+
+/** A snapshot's number: the last of the log (`log`, as for `logSeq`) when it was read. */
+export const snapshotSeq = (log: string) =>
+  Type.Integer({
+    minimum: 0,
+    description: `The number of the last message in ${log} when the snapshot was read`,
+  });
+
+/** The query of a log socket: the resume cursor (`atZero`: what `after=0` starts with) and a ticket. */
+const logSocketQuery = (atZero: string) =>
+  Strict({
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2 ** 31 - 1,
+        default: 0,
+        description: `Resume cursor: the last \`seq\` the client received (0: ${atZero})`,
+      }),
+    ),
+    ticket: Type.Optional(
+      Type.String({
+        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
+      }),
+    ),
+  });
 
 /** The close codes of a resumable log socket. */
 export const LOG_SOCKET_CLOSE = {
@@ -35,3 +65,20 @@ export function closeOnFailure(socket: WebSocket, log: FastifyBaseLogger, what: 
     socket.close(code, reason);
   };
 }
+
+/**
+ * A log socket's channel: its own messages (`sends`, which the heartbeat follows), none from the
+ * client, and the close codes above.
+ */
+export const logSocketChannel = (
+  channel: Omit<SocketChannel, 'query' | 'receives' | 'closeCodes'> & { atZero: string },
+): SocketChannel => {
+  const { atZero, ...rest } = channel;
+  return {
+    ...rest,
+    query: logSocketQuery(atZero),
+    sends: [...channel.sends, HeartbeatMessage],
+    receives: [],
+    closeCodes: Object.values(LOG_SOCKET_CLOSE),
+  };
+};

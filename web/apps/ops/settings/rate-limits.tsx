@@ -4,6 +4,7 @@ import { LastmileProblem, unwrap } from '@lastmile/client';
 import { ErrorNote, Loading } from '@web/ui.tsx';
 import { api, m, queryClient } from '../app.ts';
 import { ReasonForm } from '../reason-form.tsx';
+import { DataTable } from '../table.tsx';
 import type { SectionProps } from './section.ts';
 
 // The rate-limit policy as ops change it: each tier's budget and each route budget's rule per
@@ -111,26 +112,6 @@ interface CellProps {
   canSave: boolean;
 }
 
-/** A table in a card with its column heads. */
-function RuleTable(p: { testId: string; cols: string[]; children: React.ReactNode }) {
-  return (
-    <div className="card table-scroll">
-      <table data-testid={p.testId}>
-        <thead>
-          <tr>
-            {p.cols.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </div>
-  );
-}
-
 function TierRows({ policy, cell }: { policy: Policy; cell: CellProps }) {
   return Object.entries(policy.tiers).map(([tier, rule]) => (
     <tr key={tier} data-tier={tier}>
@@ -171,6 +152,7 @@ function PolicyForm(p: {
   const set = (path: string, text: string) => setTexts({ ...texts, [path]: text });
   const ok = Object.entries(texts).every(([path, text]) => valid(path, text));
   const cell = { texts, set, canSave: p.canSave };
+  const heads = { policy: m.health.policy, tier: m.health.tier, kind: w.kind, values: w.values };
   const save = async (reason: string, key: string) => {
     try {
       return await writePolicy(withTexts(policy, texts), p.view.version, reason, key);
@@ -182,13 +164,17 @@ function PolicyForm(p: {
   return (
     <div className="stack" data-testid="group-rate-limits" data-version={p.view.version}>
       <h3>{w.tiers}</h3>
-      <RuleTable testId="tiers" cols={[m.health.tier, w.kind, w.values]}>
+      <DataTable testId="tiers" words={heads} columns={['tier', 'kind', 'values']}>
         <TierRows policy={policy} cell={cell} />
-      </RuleTable>
+      </DataTable>
       <h3>{w.routes}</h3>
-      <RuleTable testId="route-budgets" cols={[m.health.policy, m.health.tier, w.kind, w.values]}>
+      <DataTable
+        testId="route-budgets"
+        words={heads}
+        columns={['policy', 'tier', 'kind', 'values']}
+      >
         <RouteRows policy={policy} cell={cell} />
-      </RuleTable>
+      </DataTable>
       <h3>{w.rolesOn}</h3>
       <p className="mono">
         {Object.entries(policy.role_tiers)

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m, queryClient } from '../app.ts';
 import { ReasonForm } from '../reason-form.tsx';
+import { DataTable, usePages } from '../table.tsx';
 import type { SectionProps } from './section.ts';
 
 /** What this section needs of a store. */
@@ -21,34 +21,28 @@ const setStatus = (store: Store, action: 'pause' | 'resume', reason: string, key
 function StoreTable({ stores, picked }: { stores: readonly Store[]; picked: string }) {
   const w = m.settings.stores;
   return (
-    <div className="card table-scroll">
-      <table data-testid="stores">
-        <caption className="visually-hidden">{m.settings.sections.storePause}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{w.store}</th>
-            <th scope="col">{w.status}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stores.map((s) => (
-            <tr
-              key={s.id}
-              data-store-id={s.id}
-              data-status={s.status}
-              aria-current={s.id === picked ? 'true' : undefined}
-            >
-              <td>{s.name}</td>
-              <td>
-                <span className={`badge ${s.status === 'open' ? 'good' : ''}`}>
-                  {w.storeStatus[s.status]}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="stores"
+      caption={m.settings.sections.storePause}
+      words={w}
+      columns={['store', 'status']}
+    >
+      {stores.map((s) => (
+        <tr
+          key={s.id}
+          data-store-id={s.id}
+          data-status={s.status}
+          aria-current={s.id === picked ? 'true' : undefined}
+        >
+          <td>{s.name}</td>
+          <td>
+            <span className={`badge ${s.status === 'open' ? 'good' : ''}`}>
+              {w.storeStatus[s.status]}
+            </span>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -56,14 +50,10 @@ function StoreTable({ stores, picked }: { stores: readonly Store[]; picked: stri
 export function StorePause({ canSave }: SectionProps) {
   const w = m.settings.stores;
   const queryKey = ['ops-settings', 'stores'];
-  const list = useInfiniteQuery({
-    queryKey,
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/v1/stores', { params: { query: { limit: 100, cursor: pageParam } } })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  const { list, items: stores } = usePages({
+    key: queryKey,
+    page: (cursor) => unwrap(api.GET('/v1/stores', { params: { query: { limit: 100, cursor } } })),
   });
-  const stores = list.data?.pages.flatMap((p) => p.items) ?? [];
   const [picked, pick] = useState('');
   const store = stores.find((s) => s.id === picked);
   const action = store?.status === 'paused' ? 'resume' : 'pause';

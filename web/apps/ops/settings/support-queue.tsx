@@ -1,9 +1,8 @@
-import { Link } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { dateTime } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../app.ts';
+import { DataTable, OrderLink, usePages } from '../table.tsx';
 
 type Ticket = Schemas['Ticket'];
 
@@ -26,14 +25,7 @@ function TicketRow({ t }: { t: Ticket }) {
       </td>
       <td>
         {t.order_id ? (
-          <Link
-            to="/orders/$orderId"
-            params={{ orderId: t.order_id }}
-            aria-label={w.timeline(t.order_id)}
-            className="mono"
-          >
-            {t.order_id.slice(0, 8)}
-          </Link>
+          <OrderLink id={t.order_id} label={w.timeline(t.order_id)} />
         ) : (
           <span className="muted">{w.noOrder}</span>
         )}
@@ -45,19 +37,16 @@ function TicketRow({ t }: { t: Ticket }) {
 /** Support tickets nobody has resolved, the longest waiting first, each with its order's timeline. */
 export function SupportQueue() {
   const w = m.settings.tickets;
-  const list = useInfiniteQuery({
-    queryKey: ['ops-settings', 'support-queue'],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
+  const { list, items: tickets } = usePages({
+    key: ['ops-settings', 'support-queue'],
+    page: (cursor) =>
       unwrap(
         api.GET('/v1/support/tickets', {
-          params: { query: { unresolved: true, sort: 'oldest', limit: 20, cursor: pageParam } },
+          params: { query: { unresolved: true, sort: 'oldest', limit: 20, cursor } },
         }),
       ),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
     refetchInterval: REFRESH_MS,
   });
-  const tickets = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="stack">
       <p className="muted">{w.intro}</p>
@@ -65,25 +54,16 @@ export function SupportQueue() {
       <ErrorNote error={list.error} words={m.problems} />
       {list.data && tickets.length === 0 && <p className="muted">{w.none}</p>}
       {tickets.length > 0 && (
-        <div className="card table-scroll">
-          <table data-testid="support-queue">
-            <caption className="visually-hidden">{m.settings.sections.supportQueue}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w.subject}</th>
-                <th scope="col">{w.from}</th>
-                <th scope="col">{w.opened}</th>
-                <th scope="col">{w.status}</th>
-                <th scope="col">{w.order}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tickets.map((t) => (
-                <TicketRow key={t.id} t={t} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="support-queue"
+          caption={m.settings.sections.supportQueue}
+          words={w}
+          columns={['subject', 'from', 'opened', 'status', 'order']}
+        >
+          {tickets.map((t) => (
+            <TicketRow key={t.id} t={t} />
+          ))}
+        </DataTable>
       )}
       <MoreButton query={list} label={w.more} />
     </div>

@@ -1,28 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { unwrap } from '@lastmile/client';
-import type { TrackedStatus } from '@web/tracking.ts';
 import { ErrorNote } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
 
 /**
- * Until a courier has the bag (the API's rule for customers): the order's own statuses up to
- * `ready`, and the courier's steps before pickup.
+ * `POST /v1/orders/{id}/cancel`, behind a disclosure so it is never one stray tap; offered while
+ * the order says it can be canceled (`can_cancel`: the API's own rule, read again as it moves).
  */
-const CANCELLABLE = new Set<TrackedStatus>([
-  'placed',
-  'payment_failed',
-  'authorizing',
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'assigned',
-  'at_store',
-]);
-
-/** `POST /v1/orders/{id}/cancel`, behind a disclosure so it is never one stray tap. */
-export function CancelOrder({ orderId, status }: { orderId: string; status: TrackedStatus }) {
+export function CancelOrder({ orderId, canCancel }: { orderId: string; canCancel: boolean }) {
   const client = useQueryClient();
   const [reason, setReason] = useState('');
   const cancel = useMutation({
@@ -38,7 +24,7 @@ export function CancelOrder({ orderId, status }: { orderId: string; status: Trac
       void client.invalidateQueries({ queryKey: ['orders'] });
     },
   });
-  if (!CANCELLABLE.has(status) && !cancel.error) return null;
+  if (!canCancel && !cancel.error) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     cancel.mutate();
@@ -57,7 +43,7 @@ export function CancelOrder({ orderId, status }: { orderId: string; status: Trac
         />
         <ErrorNote error={cancel.error} words={{ ...m.problems, CONFLICT: m.cancel.tooLate }} />
         <p>
-          <button type="submit" disabled={cancel.isPending || !CANCELLABLE.has(status)}>
+          <button type="submit" disabled={cancel.isPending || !canCancel}>
             {cancel.isPending ? m.cancel.busy : m.cancel.confirm}
           </button>
         </p>

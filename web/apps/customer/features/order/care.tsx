@@ -30,7 +30,7 @@ export function OrderCare({ order, status }: { order: Schemas['Order']; status: 
       <ReceiptCard orderId={order.id} ended={ENDED.has(status)} />
       <Refunds orderId={order.id} delivered={delivered} />
       <OrderSupport orderId={order.id} />
-      <CancelOrder orderId={order.id} status={status} />
+      <CancelOrder orderId={order.id} canCancel={order.can_cancel} />
     </>
   );
 }

@@ -1,11 +1,12 @@
-import { createRoute, Link, useNavigate } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { createRoute, useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { dateTimeSeconds } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
+import { FilterForm, SelectField, TextField, UUID_PATTERN } from '../../fields.tsx';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { OrderLink, usePages } from '../../table.tsx';
 import { type Action, ItemActions } from './actions.tsx';
 
 type Item = Schemas['AttentionItem'];
@@ -28,48 +29,28 @@ const searchOf = (q: Record<string, unknown>): Search => ({
 function Filter(p: { value: Search; onFilter: (s: Search) => void }) {
   const [kind, setKind] = useState<Kind | ''>(p.value.kind ?? '');
   const [store, setStore] = useState(p.value.store_id ?? '');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const filter = () =>
     p.onFilter({ ...(kind ? { kind } : {}), ...(store.trim() ? { store_id: store.trim() } : {}) });
-  };
   return (
-    <form
-      className="card search-form"
-      role="search"
-      aria-label={m.attention.title}
-      onSubmit={submit}
-    >
-      <div>
-        <label htmlFor="attention-kind">{m.attention.kind}</label>
-        <select
-          id="attention-kind"
-          value={kind}
-          onChange={(e) => setKind(e.target.value as Kind | '')}
-        >
-          <option value="">{m.attention.anyKind}</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {m.attention.kinds[k]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="attention-store">{m.attention.store}</label>
-        <input
-          id="attention-store"
-          value={store}
-          maxLength={36}
-          pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-          spellCheck={false}
-          autoComplete="off"
-          onChange={(e) => setStore(e.target.value)}
-        />
-      </div>
-      <p className="row">
-        <button type="submit">{m.attention.filter}</button>
-      </p>
-    </form>
+    <FilterForm label={m.attention.title} submit={m.attention.filter} onFilter={filter}>
+      <SelectField
+        id="attention-kind"
+        label={m.attention.kind}
+        value={kind}
+        onChange={setKind}
+        values={KINDS}
+        words={m.attention.kinds}
+        any={m.attention.anyKind}
+      />
+      <TextField
+        id="attention-store"
+        label={m.attention.store}
+        value={store}
+        maxLength={36}
+        pattern={UUID_PATTERN}
+        onChange={setStore}
+      />
+    </FilterForm>
   );
 }
 
@@ -82,14 +63,7 @@ function Entry({ item, done }: { item: Item; done: (a: Action) => void }) {
           <strong className="badge">{m.attention.kinds[item.kind]}</strong>{' '}
           <strong>{item.summary}</strong>
           <br />
-          <Link
-            to="/orders/$orderId"
-            params={{ orderId: item.order_id }}
-            aria-label={m.orders.open(item.order_id)}
-            className="mono"
-          >
-            {item.order_id.slice(0, 8)}
-          </Link>
+          <OrderLink id={item.order_id} />
         </span>
         <span className="muted">
           {m.attention.overdue(Math.floor(item.overdue_s / 60))}
@@ -110,15 +84,12 @@ function AttentionScreen() {
   const search = route.useSearch();
   const navigate = useNavigate();
   const [done, setDone] = useState<{ action: Action; orderId: string } | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: ['ops-attention', search],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/v1/ops/attention', { params: { query: { ...search, cursor: pageParam } } })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  const { list, items } = usePages({
+    key: ['ops-attention', search],
+    page: (cursor) =>
+      unwrap(api.GET('/v1/ops/attention', { params: { query: { ...search, cursor } } })),
     refetchInterval: REFRESH_MS,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const gaps = list.data?.pages[0]?.gaps ?? [];
   return (
     <section className="stack">

@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { m } from '../../app.ts';
-import { TimeField } from '../../fields.tsx';
+import { FilterForm, TextField, TimeField, UUID_PATTERN } from '../../fields.tsx';
 import { isoOf, localInput } from '../orders/search.ts';
 
 // The audit log's filters as the console's URL holds them: the keys of `GET /v1/ops/audit`.
@@ -16,7 +16,6 @@ export interface AuditSearch {
 
 type TextKey = 'action' | 'actor_id' | 'target_type' | 'target_id';
 const TEXT_KEYS: readonly TextKey[] = ['action', 'actor_id', 'target_type', 'target_id'];
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /** The filters in a URL's query, keeping only known keys with non-empty text. */
 export function auditSearchOf(q: Record<string, unknown>): AuditSearch {
@@ -46,8 +45,7 @@ export function AuditFilter(p: { value: AuditSearch; onFilter: (s: AuditSearch) 
   });
   const [from, setFrom] = useState(localInput(p.value.from));
   const [to, setTo] = useState(localInput(p.value.to));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const filter = () => {
     const s: AuditSearch = {};
     for (const key of TEXT_KEYS) if (text[key].trim()) s[key] = text[key].trim();
     const fromIso = isoOf(from);
@@ -57,29 +55,25 @@ export function AuditFilter(p: { value: AuditSearch; onFilter: (s: AuditSearch) 
     p.onFilter(s);
   };
   return (
-    <form className="card search-form" onSubmit={submit} role="search" aria-label={m.audit.title}>
+    <FilterForm
+      label={m.audit.title}
+      submit={m.audit.filter}
+      onFilter={filter}
+      clear={{ label: m.audit.clear, onClear: () => p.onFilter({}) }}
+    >
       {TEXT_KEYS.map((key) => (
-        <div key={key}>
-          <label htmlFor={`audit-${key}`}>{label(key)}</label>
-          <input
-            id={`audit-${key}`}
-            value={text[key]}
-            maxLength={key === 'target_id' ? 200 : 100}
-            pattern={key === 'actor_id' ? UUID : undefined}
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => setText({ ...text, [key]: e.target.value })}
-          />
-        </div>
+        <TextField
+          key={key}
+          id={`audit-${key}`}
+          label={label(key)}
+          value={text[key]}
+          maxLength={key === 'target_id' ? 200 : 100}
+          pattern={key === 'actor_id' ? UUID_PATTERN : undefined}
+          onChange={(v) => setText({ ...text, [key]: v })}
+        />
       ))}
       <TimeField id="audit-from" label={m.audit.from} value={from} onChange={setFrom} />
       <TimeField id="audit-to" label={m.audit.to} value={to} onChange={setTo} />
-      <p className="row">
-        <button type="submit">{m.audit.filter}</button>
-        <button type="button" className="secondary" onClick={() => p.onFilter({})}>
-          {m.audit.clear}
-        </button>
-      </p>
-    </form>
+    </FilterForm>
   );
 }

@@ -1,10 +1,10 @@
 import { createRoute, useNavigate } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { dateTimeSeconds } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { usePages } from '../../table.tsx';
 import { AuditFilter, auditSearchOf, type AuditSearch } from './filter.tsx';
 import { CsvButton } from './csv.tsx';
 
@@ -59,14 +59,11 @@ function EntryRow({ e }: { e: Entry }) {
 function AuditScreen() {
   const search = route.useSearch();
   const navigate = useNavigate();
-  const list = useInfiniteQuery({
-    queryKey: ['ops-audit', search],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/v1/ops/audit', { params: { query: { ...search, cursor: pageParam } } })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  const { list, items: entries } = usePages({
+    key: ['ops-audit', search],
+    page: (cursor) =>
+      unwrap(api.GET('/v1/ops/audit', { params: { query: { ...search, cursor } } })),
   });
-  const entries = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="stack">
       <div className="spread">

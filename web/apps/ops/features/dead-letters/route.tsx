@@ -1,11 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { createRoute, useNavigate } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
+import { FilterForm, SelectField, TextField } from '../../fields.tsx';
 import { ReasonForm } from '../../reason-form.tsx';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { usePages } from '../../table.tsx';
 import { refreshLetters, stateOf } from './letter.tsx';
 import { LettersTable } from './table.tsx';
 
@@ -31,31 +32,27 @@ function letterSearchOf(q: Record<string, unknown>): LetterSearch {
 function Filter(p: { value: LetterSearch; onFilter: (s: LetterSearch) => void }) {
   const [consumer, setConsumer] = useState(p.value.consumer ?? '');
   const [all, setAll] = useState(p.value.all ?? false);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    p.onFilter(letterSearchOf({ consumer, all }));
-  };
   return (
-    <form className="search-form card" onSubmit={submit} role="search">
-      <div>
-        <label htmlFor="dl-consumer">{m.deadLetters.consumer}</label>
-        <input id="dl-consumer" value={consumer} onChange={(e) => setConsumer(e.target.value)} />
-      </div>
-      <div>
-        <label htmlFor="dl-show">{m.deadLetters.show}</label>
-        <select
-          id="dl-show"
-          value={all ? 'all' : 'pending'}
-          onChange={(e) => setAll(e.target.value === 'all')}
-        >
-          <option value="pending">{m.deadLetters.pendingOnly}</option>
-          <option value="all">{m.deadLetters.all}</option>
-        </select>
-      </div>
-      <p>
-        <button type="submit">{m.deadLetters.filter}</button>
-      </p>
-    </form>
+    <FilterForm
+      label={m.deadLetters.title}
+      submit={m.deadLetters.filter}
+      onFilter={() => p.onFilter(letterSearchOf({ consumer, all }))}
+    >
+      <TextField
+        id="dl-consumer"
+        label={m.deadLetters.consumer}
+        value={consumer}
+        onChange={setConsumer}
+      />
+      <SelectField
+        id="dl-show"
+        label={m.deadLetters.show}
+        value={all ? 'all' : 'pending'}
+        onChange={(v) => setAll(v === 'all')}
+        values={['pending', 'all']}
+        words={{ pending: m.deadLetters.pendingOnly, all: m.deadLetters.all }}
+      />
+    </FilterForm>
   );
 }
 
@@ -77,22 +74,19 @@ function DeadLettersScreen() {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [open, setOpen] = useState<number | null>(null);
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: ['ops-dead-letters', 'list', search],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
+  const { list, items: letters } = usePages({
+    key: ['ops-dead-letters', 'list', search],
+    page: (cursor) =>
       unwrap(
         api.GET('/v1/ops/dead-letters', {
-          params: { query: { consumer: search.consumer, pending: !search.all, cursor: pageParam } },
+          params: { query: { consumer: search.consumer, pending: !search.all, cursor } },
         }),
       ),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-    refetchInterval: (q) =>
-      q.state.data?.pages.some((p) => p.items.some((l) => stateOf(l) === 'requested'))
+    refetchInterval: (pages) =>
+      pages.some((p) => p.items.some((l) => stateOf(l) === 'requested'))
         ? WAITING_REFRESH_MS
         : false,
   });
-  const letters = list.data?.pages.flatMap((p) => p.items) ?? [];
   const select = (id: number, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);

@@ -1,11 +1,22 @@
 import { Fragment } from 'react';
 import { dateTimeSeconds } from '@web/format.ts';
 import { m } from '../../app.ts';
+import { DataTable } from '../../table.tsx';
 import { type Letter, LetterDetail, stateOf } from './letter.tsx';
 
 /** The longest error shown in a row; the whole of it is in the letter's detail. */
 const ERROR_CHARS = 80;
-const COLUMNS = 8;
+/** The table's columns, by their headings' words. */
+const COLUMNS = [
+  'selected',
+  'id',
+  'consumer',
+  'event',
+  'attempts',
+  'created',
+  'state',
+  'details',
+] as const;
 
 function Row(p: {
   l: Letter;
@@ -52,7 +63,7 @@ function Row(p: {
       </tr>
       {p.open && (
         <tr>
-          <td colSpan={COLUMNS}>
+          <td colSpan={COLUMNS.length}>
             <LetterDetail id={l.id} />
           </td>
         </tr>
@@ -70,38 +81,23 @@ export function LettersTable(p: {
   onOpen: (id: number | null) => void;
 }) {
   return (
-    <div className="card table-scroll">
-      <table data-testid="dead-letters">
-        <caption className="visually-hidden">{m.deadLetters.title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">
-              <span className="visually-hidden">{m.deadLetters.selected}</span>
-            </th>
-            <th scope="col">{m.deadLetters.id}</th>
-            <th scope="col">{m.deadLetters.consumer}</th>
-            <th scope="col">{m.deadLetters.event}</th>
-            <th scope="col">{m.deadLetters.attempts}</th>
-            <th scope="col">{m.deadLetters.created}</th>
-            <th scope="col">{m.deadLetters.state}</th>
-            <th scope="col">
-              <span className="visually-hidden">{m.deadLetters.details}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.letters.map((l) => (
-            <Row
-              key={l.id}
-              l={l}
-              selected={p.selected.has(l.id)}
-              open={p.open === l.id}
-              onSelect={(on) => p.onSelect(l.id, on)}
-              onToggle={() => p.onOpen(p.open === l.id ? null : l.id)}
-            />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="dead-letters"
+      caption={m.deadLetters.title}
+      words={m.deadLetters}
+      columns={COLUMNS}
+      hidden={['selected', 'details']}
+    >
+      {p.letters.map((l) => (
+        <Row
+          key={l.id}
+          l={l}
+          selected={p.selected.has(l.id)}
+          open={p.open === l.id}
+          onSelect={(on) => p.onSelect(l.id, on)}
+          onToggle={() => p.onOpen(p.open === l.id ? null : l.id)}
+        />
+      ))}
+    </DataTable>
   );
 }

@@ -1,34 +1,19 @@
 import type { Schemas } from '@lastmile/client';
 import { dateTimeSeconds } from '@web/format.ts';
 import { m } from '../../app.ts';
+import { DataTable } from '../../table.tsx';
 import { count, ms } from './numbers.ts';
 
 type Health = Schemas['OpsHealth'];
 
-/** A small table in a card, with a caption for screen readers and its test id. */
-function Table(p: { title: string; testId: string; head: string[]; children: React.ReactNode }) {
-  return (
-    <div className="card table-scroll">
-      <table data-testid={p.testId}>
-        <caption className="visually-hidden">{p.title}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </div>
-  );
-}
-
 export function Modules({ h }: { h: Health }) {
   return (
-    <Table title={m.health.modules} testId="modules" head={[m.health.module, m.health.state]}>
+    <DataTable
+      testId="modules"
+      caption={m.health.modules}
+      words={m.health}
+      columns={['module', 'state']}
+    >
       {h.modules.map((x) => (
         <tr key={x.name} data-module={x.name} data-state={x.state}>
           <td className="mono">{x.name}</td>
@@ -39,14 +24,18 @@ export function Modules({ h }: { h: Health }) {
           </td>
         </tr>
       ))}
-    </Table>
+    </DataTable>
   );
 }
 
 export function Dependencies({ h }: { h: Health }) {
-  const head = [m.health.dependency, m.health.kind, m.health.answers, m.health.latency];
   return (
-    <Table title={m.health.dependencies} testId="dependencies" head={head}>
+    <DataTable
+      testId="dependencies"
+      caption={m.health.dependencies}
+      words={m.health}
+      columns={['dependency', 'kind', 'answers', 'latency']}
+    >
       {h.dependencies.map((d) => (
         <tr key={d.name} data-dependency={d.name} data-ok={d.ok}>
           <td className="mono">{d.name}</td>
@@ -60,14 +49,18 @@ export function Dependencies({ h }: { h: Health }) {
           <td className="number">{d.latency_ms === null ? '—' : ms(d.latency_ms)}</td>
         </tr>
       ))}
-    </Table>
+    </DataTable>
   );
 }
 
 export function Queues({ h }: { h: Health }) {
-  const head = [m.health.queue, m.health.owner, m.health.depth, m.health.oldest];
   return (
-    <Table title={m.health.queues} testId="queues" head={head}>
+    <DataTable
+      testId="queues"
+      caption={m.health.queues}
+      words={m.health}
+      columns={['queue', 'owner', 'depth', 'oldest']}
+    >
       {h.queues.map((q) => (
         <tr key={q.name} data-queue={q.name} data-depth={q.depth ?? ''}>
           <td>
@@ -86,19 +79,12 @@ export function Queues({ h }: { h: Health }) {
           <td>{q.oldest_at ? dateTimeSeconds(q.oldest_at, m.locale) : m.health.none}</td>
         </tr>
       ))}
-    </Table>
+    </DataTable>
   );
 }
 
 export function Consumers({ h }: { h: Health }) {
   const c = h.consumers;
-  const head = [
-    m.health.consumer,
-    m.health.stream,
-    m.health.pending,
-    m.health.inFlight,
-    m.health.redelivered,
-  ];
   return (
     <>
       <p className="muted">{m.health.consumersFrom(c.source)}</p>
@@ -109,7 +95,12 @@ export function Consumers({ h }: { h: Health }) {
       )}
       {!c.error && c.items.length === 0 && <p className="muted">{m.health.noConsumers}</p>}
       {c.items.length > 0 && (
-        <Table title={m.health.consumers} testId="consumers" head={head}>
+        <DataTable
+          testId="consumers"
+          caption={m.health.consumers}
+          words={m.health}
+          columns={['consumer', 'stream', 'pending', 'inFlight', 'redelivered']}
+        >
           {c.items.map((x) => (
             <tr key={`${x.stream ?? ''}/${x.consumer}`} data-consumer={x.consumer}>
               <td className="mono">{x.consumer}</td>
@@ -119,7 +110,7 @@ export function Consumers({ h }: { h: Health }) {
               <td className="number">{count(x.redelivered)}</td>
             </tr>
           ))}
-        </Table>
+        </DataTable>
       )}
     </>
   );

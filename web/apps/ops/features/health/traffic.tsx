@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Schemas } from '@lastmile/client';
 import { m } from '../../app.ts';
+import { DataTable } from '../../table.tsx';
 import { MinuteChart } from './chart.tsx';
 import { count, ms } from './numbers.ts';
 
@@ -48,58 +49,42 @@ function Slowest({ routes }: { routes: readonly RouteSeries[] }) {
     .sort((a, b) => (b.total.p99_ms ?? 0) - (a.total.p99_ms ?? 0))
     .slice(0, SLOWEST);
   return (
-    <div className="card table-scroll">
-      <table data-testid="slowest">
-        <caption className="visually-hidden">{m.health.slowest}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.health.route}</th>
-            <th scope="col">{m.health.count}</th>
-            <th scope="col">{m.health.errors4xx}</th>
-            <th scope="col">{m.health.errors5xx}</th>
-            <th scope="col">{m.health.p99Column}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {slowest.map((r) => (
-            <tr key={routeKey(r)} data-route={routeKey(r)}>
-              <td className="mono">{routeKey(r)}</td>
-              <td className="number">{count(r.total.requests)}</td>
-              <td className="number">{count(r.total.errors_4xx)}</td>
-              <td className="number">{count(r.total.errors_5xx)}</td>
-              <td className="number">{r.total.p99_ms === null ? '—' : ms(r.total.p99_ms)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="slowest"
+      caption={m.health.slowest}
+      words={m.health}
+      columns={['route', 'count', 'errors4xx', 'errors5xx', 'p99Column']}
+    >
+      {slowest.map((r) => (
+        <tr key={routeKey(r)} data-route={routeKey(r)}>
+          <td className="mono">{routeKey(r)}</td>
+          <td className="number">{count(r.total.requests)}</td>
+          <td className="number">{count(r.total.errors_4xx)}</td>
+          <td className="number">{count(r.total.errors_5xx)}</td>
+          <td className="number">{r.total.p99_ms === null ? '—' : ms(r.total.p99_ms)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
 function Refusals({ rows }: { rows: SeriesView['rate_limited'] }) {
   if (rows.length === 0) return <p className="muted">{m.health.noRefusals}</p>;
   return (
-    <div className="card table-scroll">
-      <table data-testid="rate-limited">
-        <caption className="visually-hidden">{m.health.rateLimited}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.health.policy}</th>
-            <th scope="col">{m.health.tier}</th>
-            <th scope="col">{m.health.refusals}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.policy}/${r.tier}`} data-policy={r.policy} data-tier={r.tier}>
-              <td className="mono">{r.policy}</td>
-              <td className="mono">{r.tier}</td>
-              <td className="number">{count(r.rejections)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="rate-limited"
+      caption={m.health.rateLimited}
+      words={m.health}
+      columns={['policy', 'tier', 'refusals']}
+    >
+      {rows.map((r) => (
+        <tr key={`${r.policy}/${r.tier}`} data-policy={r.policy} data-tier={r.tier}>
+          <td className="mono">{r.policy}</td>
+          <td className="mono">{r.tier}</td>
+          <td className="number">{count(r.rejections)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

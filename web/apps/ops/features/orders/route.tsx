@@ -1,14 +1,25 @@
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { clock, dateTime, money } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { DataTable, OrderLink, usePages } from '../../table.tsx';
 import { SearchForm } from './search-form.tsx';
 import { type OrderSearch, orderSearchOf } from './search.ts';
 
 type Order = Schemas['OpsOrder'];
+/** The results' columns, by their headings' words. */
+const ORDER_COLUMNS = [
+  'order',
+  'status',
+  'placed',
+  'store_',
+  'customer_',
+  'driver_',
+  'total',
+  'promise',
+] as const;
 
 /** A link to the search narrowed to one store, customer or driver. */
 function Narrow(p: { search: OrderSearch; text: string; label: string }) {
@@ -25,14 +36,7 @@ function OrderRow({ o }: { o: Order }) {
   return (
     <tr data-order-id={o.id} data-status={o.status} data-late={o.late}>
       <td>
-        <Link
-          to="/orders/$orderId"
-          params={{ orderId: o.id }}
-          aria-label={m.orders.open(o.id)}
-          className="mono"
-        >
-          {o.id.slice(0, 8)}
-        </Link>
+        <OrderLink id={o.id} />
       </td>
       <td>
         {m.orderStatus[o.status]}
@@ -66,41 +70,26 @@ function OrderRow({ o }: { o: Order }) {
 
 /** Orders matching the search, newest first, a page at a time. */
 function Results({ search }: { search: OrderSearch }) {
-  const list = useInfiniteQuery({
-    queryKey: ['ops-orders', search],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/v1/ops/orders', { params: { query: { ...search, cursor: pageParam } } })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  const { list, items: orders } = usePages({
+    key: ['ops-orders', search],
+    page: (cursor) =>
+      unwrap(api.GET('/v1/ops/orders', { params: { query: { ...search, cursor } } })),
   });
-  const orders = list.data?.pages.flatMap((p) => p.items) ?? [];
   if (list.isPending) return <Loading text={m.loading} />;
   if (list.error) return <ErrorNote error={list.error} words={m.problems} />;
   if (orders.length === 0 && !list.hasNextPage) return <p className="muted">{m.orders.none}</p>;
   return (
     <>
-      <div className="table-scroll card">
-        <table data-testid="orders">
-          <caption className="visually-hidden">{m.orders.results}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.orders.order}</th>
-              <th scope="col">{m.orders.status}</th>
-              <th scope="col">{m.orders.placed}</th>
-              <th scope="col">{m.orders.store_}</th>
-              <th scope="col">{m.orders.customer_}</th>
-              <th scope="col">{m.orders.driver_}</th>
-              <th scope="col">{m.orders.total}</th>
-              <th scope="col">{m.orders.promise}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orders.map((o) => (
-              <OrderRow key={o.id} o={o} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="orders"
+        caption={m.orders.results}
+        words={m.orders}
+        columns={ORDER_COLUMNS}
+      >
+        {orders.map((o) => (
+          <OrderRow key={o.id} o={o} />
+        ))}
+      </DataTable>
       <MoreButton query={list} label={m.orders.more} />
     </>
   );

@@ -1,9 +1,9 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { dateTimeSeconds } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m, queryClient } from '../../app.ts';
 import { ReasonForm } from '../../reason-form.tsx';
+import { usePages } from '../../table.tsx';
 
 type Delivery = Schemas['WebhookDelivery'];
 
@@ -66,22 +66,17 @@ function DeliveryItem({ d }: { d: Delivery }) {
 
 /** An endpoint's delivery history, newest first: status, attempts, the partner's answer. */
 export function Deliveries({ subscription }: { subscription: string }) {
-  const list = useInfiniteQuery({
-    queryKey: ['ops-webhooks', 'deliveries', subscription],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
+  const { list, items } = usePages({
+    key: ['ops-webhooks', 'deliveries', subscription],
+    page: (cursor) =>
       unwrap(
         api.GET('/v1/ops/webhooks/{id}/deliveries', {
-          params: { path: { id: subscription }, query: { cursor: pageParam } },
+          params: { path: { id: subscription }, query: { cursor } },
         }),
       ),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-    refetchInterval: (q) =>
-      q.state.data?.pages.some((p) => p.items.some((d) => d.status === 'pending'))
-        ? PENDING_REFRESH_MS
-        : false,
+    refetchInterval: (pages) =>
+      pages.some((p) => p.items.some((d) => d.status === 'pending')) ? PENDING_REFRESH_MS : false,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="stack" aria-labelledby="deliveries-title">
       <h2 id="deliveries-title">{m.webhooks.deliveries}</h2>

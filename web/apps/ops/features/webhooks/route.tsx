@@ -1,10 +1,10 @@
 import { createRoute, Link } from '@tanstack/react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { type Schemas, unwrap } from '@lastmile/client';
 import { dateTime } from '@web/format.ts';
 import { ErrorNote, Loading, MoreButton } from '@web/ui.tsx';
 import { api, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
+import { DataTable, usePages } from '../../table.tsx';
 import { Deliveries } from './deliveries.tsx';
 
 // Partners' webhook endpoints (subscriptions), and one endpoint's delivery history with a re-send
@@ -38,14 +38,10 @@ function EndpointRow({ e, open }: { e: Endpoint; open: boolean }) {
 
 function WebhooksScreen() {
   const search = route.useSearch();
-  const list = useInfiniteQuery({
-    queryKey: ['ops-webhooks', 'endpoints'],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/v1/ops/webhooks', { params: { query: { cursor: pageParam } } })),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  const { list, items: endpoints } = usePages({
+    key: ['ops-webhooks', 'endpoints'],
+    page: (cursor) => unwrap(api.GET('/v1/ops/webhooks', { params: { query: { cursor } } })),
   });
-  const endpoints = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="stack">
       <h1>{m.webhooks.title}</h1>
@@ -54,28 +50,17 @@ function WebhooksScreen() {
       <ErrorNote error={list.error} words={m.problems} />
       {list.data && endpoints.length === 0 && <p className="muted">{m.webhooks.none}</p>}
       {endpoints.length > 0 && (
-        <div className="card table-scroll">
-          <table data-testid="endpoints">
-            <caption className="visually-hidden">{m.webhooks.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.webhooks.partner}</th>
-                <th scope="col">{m.webhooks.url}</th>
-                <th scope="col">{m.webhooks.events}</th>
-                <th scope="col">{m.webhooks.state}</th>
-                <th scope="col">{m.webhooks.created}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{m.webhooks.history}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {endpoints.map((e) => (
-                <EndpointRow key={e.id} e={e} open={e.id === search.endpoint} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="endpoints"
+          caption={m.webhooks.title}
+          words={m.webhooks}
+          columns={['partner', 'url', 'events', 'state', 'created', 'history']}
+          hidden={['history']}
+        >
+          {endpoints.map((e) => (
+            <EndpointRow key={e.id} e={e} open={e.id === search.endpoint} />
+          ))}
+        </DataTable>
       )}
       <MoreButton query={list} label={m.webhooks.more} />
       {search.endpoint && <Deliveries key={search.endpoint} subscription={search.endpoint} />}
