@@ -46,6 +46,8 @@ const SCREENS = [
   'ops timeline',
   'ops audit',
   'ops live',
+  'ops health',
+  'ops settings',
 ];
 
 let t: TestPlatform;
