@@ -16,7 +16,10 @@ function zoneChoices(city: City, chosen: string | undefined): OpsCityZone[] {
     .sort((a, b) => b.demand - b.supply - (a.demand - a.supply) || (a.cell < b.cell ? -1 : 1))
     .slice(0, ZONES_LISTED);
   if (chosen && !zones.some((z) => z.cell === chosen))
-    zones.unshift(city.zones.get(chosen) ?? { cell: chosen, boundary: [], demand: 0, supply: 0 });
+    zones.unshift(
+      city.zones.get(chosen) ??
+        city.cells.get(chosen) ?? { cell: chosen, boundary: [], demand: 0, supply: 0 },
+    );
   return zones;
 }
 

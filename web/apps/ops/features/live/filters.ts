@@ -5,7 +5,7 @@ import type {
   OpsCityStore,
   OpsCityZone,
 } from '@lastmile/client';
-import type { City } from './city.ts';
+import type { City } from './city-state.ts';
 
 // What the live map shows, as the console's URL holds it (a view can be bookmarked and shared):
 // a zone (an H3 cell), a store, an order state, late orders only; and the benchmark's switch.
@@ -70,7 +70,7 @@ export interface Shown {
  * if orders are narrowed, carry one that passes; a store when it is the one and in the zone.
  */
 export function shownOf(city: City, f: LiveSearch): Shown {
-  const zone = f.zone ? city.zones.get(f.zone) : undefined;
+  const zone = f.zone ? (city.zones.get(f.zone) ?? city.cells.get(f.zone)) : undefined;
   const inCell = (p: { lat: number; lng: number } | undefined) =>
     !f.zone || (!!p && inZone(zone, p));
   const orders: OpsCityOrder[] = [];
@@ -93,7 +93,7 @@ export function shownOf(city: City, f: LiveSearch): Shown {
   const stores = [...city.stores.values()].filter(
     (s) => (!f.store || s.id === f.store) && inCell(s),
   );
-  const zones = [...city.zones.values()].filter((z) => !f.zone || z.cell === f.zone);
+  const zones = f.zone ? (zone ? [zone] : []) : [...city.zones.values()];
   return { drivers, orders, stores, zones };
 }
 

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { OpsCityMessage } from '../../src/client/index.ts';
+import { applyCityMessage, emptyCity } from '../../web/apps/ops/features/live/city-state.ts';
+import { shownOf } from '../../web/apps/ops/features/live/filters.ts';
+
+// The live map's city as its socket tells it, and what the filters let through: a zone chosen in
+// the filter (or a bookmarked URL) that went quiet keeps what stands in it.
+
+const EPOCH = 'e1';
+const AT = '2026-12-07T04:00:00.000Z';
+const CELL = '881f1532dffffff';
+const DRIVER = '00000000-0000-4000-8000-000000000001';
+const FAR = '00000000-0000-4000-8000-000000000002';
+const square = (lat: number, lng: number, d: number): Array<[number, number]> => [
+  [lat - d, lng - d],
+  [lat - d, lng + d],
+  [lat + d, lng + d],
+  [lat + d, lng - d],
+];
+const driver = (id: string) => ({
+  id,
+  name: id === DRIVER ? 'Ada' : 'Bo',
+  status: 'available' as const,
+  vehicle: 'bike' as const,
+  trip_id: null,
+  order_ids: [],
+});
+
+function snapshot(): OpsCityMessage {
+  return {
+    type: 'snapshot',
+    epoch: EPOCH,
+    seq: 3,
+    at: AT,
+    positions: [
+      { id: DRIVER, lat: 52.52, lng: 13.405, at: 1 },
+      { id: FAR, lat: 52.6, lng: 13.5, at: 1 },
+    ],
+    drivers: [driver(DRIVER), driver(FAR)],
+    orders: [],
+    stores: [],
+    zones: [{ cell: CELL, boundary: square(52.52, 13.405, 0.002), demand: 0, supply: 1 }],
+  };
+}
+
+describe('the live city', () => {
+  it('keeps a zone that went quiet for the filter: its outline and who stands in it', () => {
+    const city = emptyCity();
+    const unpainted = new Map<string, number>();
+    applyCityMessage(city, unpainted, snapshot());
+    expect(shownOf(city, { zone: CELL }).drivers.map((x) => x.d.id)).toEqual([DRIVER]);
+    applyCityMessage(city, unpainted, {
+      type: 'frame',
+      epoch: EPOCH,
+      seq: 4,
+      at: AT,
+      zones: { upsert: [], remove: [CELL] },
+    });
+    expect(city.zones.has(CELL)).toBe(false);
+    const shown = shownOf(city, { zone: CELL });
+    expect(shown.drivers.map((x) => x.d.id)).toEqual([DRIVER]);
+    expect(shown.zones).toEqual([expect.objectContaining({ cell: CELL, demand: 0, supply: 0 })]);
+    expect(shownOf(city, {}).zones).toEqual([]);
+  });
+
+  it('moves a driver on a frame and waits to paint the new position', () => {
+    const city = emptyCity();
+    const unpainted = new Map<string, number>();
+    applyCityMessage(city, unpainted, snapshot());
+    unpainted.clear();
+    applyCityMessage(city, unpainted, {
+      type: 'frame',
+      epoch: EPOCH,
+      seq: 4,
+      at: AT,
+      positions: { upsert: [{ id: DRIVER, lat: 52.53, lng: 13.41, at: 2 }], remove: [FAR] },
+    });
+    expect(city.positions.get(DRIVER)).toMatchObject({ lat: 52.53, at: 2 });
+    expect(city.positions.has(FAR)).toBe(false);
+    expect([...unpainted]).toEqual([[DRIVER, 2]]);
+  });
+});
