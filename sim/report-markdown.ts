@@ -90,11 +90,11 @@ function summaryRows(a: WorldFigures, b: WorldFigures | undefined): string[] {
       (w) => `${v(w.delivery_min.p50)} / ${v(w.delivery_min.p90)} / ${v(w.delivery_min.p99)} min`,
     ),
     row(
-      'ETA error at checkout (mean abs): ours / naive',
+      'ETA error at checkout (mean abs): ours / old naive',
       (w) => `${v(w.eta_error_min.ours_mae)} / ${v(w.eta_error_min.naive_mae)} min`,
     ),
     row(
-      'ETA error p90: ours / naive',
+      'ETA error p90: ours / old naive',
       (w) => `${v(w.eta_error_min.ours_p90)} / ${v(w.eta_error_min.naive_p90)} min`,
     ),
     row(
