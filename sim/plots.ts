@@ -83,12 +83,12 @@ function onTime(worlds: WorldResult[]): string {
       keys.map((k) => [k * bucketMin, 100 * (get(buckets.get(k) ?? []) ?? 0)] as [number, number]);
     return [
       {
-        name: `inside the window (${w.label})`,
+        name: `${w.label}: in window`,
         color: colorOf(i),
         points: line((b) => onTimeOf(b).inside_window),
       },
       {
-        name: `≤ end + 5 min (${w.label})`,
+        name: `${w.label}: ≤ end + 5 min`,
         color: i === 0 ? '#93c5fd' : '#d1d5db',
         points: line((b) => onTimeOf(b).within_end_plus_5),
       },
@@ -110,8 +110,8 @@ function etaError(ours: WorldResult): string {
     'mean absolute error (min)',
     [
       { name: 'lastmile promise', color: OURS, points: eta.ours },
-      { name: 'honest naive (seen prep + fleet speed)', color: EXTRA, points: eta.honest },
-      { name: 'old naive (prep + distance at 5 m/s)', color: BASE, points: eta.naive },
+      { name: 'honest naive', color: EXTRA, points: eta.honest },
+      { name: 'old naive (5 m/s)', color: BASE, points: eta.naive },
     ],
   );
 }
