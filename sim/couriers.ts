@@ -26,6 +26,8 @@ class Courier {
   private readonly phone: CourierPhone;
   private readonly api: SimClient;
   private attempts = 0;
+  /** Since when the courier has been without a trip. */
+  private freeSince = Date.now();
 
   constructor(
     private readonly s: SimState,
@@ -40,6 +42,7 @@ class Courier {
       vehicle: plan.vehicle,
       busyS: 0,
       shiftS: 0,
+      trips: 0,
       offers: 0,
       accepted: 0,
       declined: 0,
@@ -80,6 +83,7 @@ class Courier {
   async run(): Promise<void> {
     const s = this.s;
     const shiftFrom = Date.now();
+    this.freeSince = shiftFrom;
     await persist(s, () => this.api.PUT('/v1/drivers/me/shift', { body: { status: 'available' } }));
     await this.phone.tick();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
@@ -148,6 +152,8 @@ class Courier {
   private async work(first: TripView): Promise<void> {
     const s = this.s;
     const from = Date.now();
+    s.idleGapsS.push((from - this.freeSince) / 1000);
+    this.log.trips++;
     s.busyNow++;
     try {
       let trip: TripView | null = first;
@@ -218,7 +224,8 @@ class Courier {
       }
     } finally {
       s.busyNow--;
-      this.log.busyS += (Date.now() - from) / 1000;
+      this.freeSince = Date.now();
+      this.log.busyS += (this.freeSince - from) / 1000;
     }
   }
 

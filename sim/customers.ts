@@ -26,7 +26,10 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const placedAt = Date.now();
   const o = await checkOut(s, v, token, key);
   if (!o) return;
-  const promise = o.promise ? (Date.parse(o.promise.from) + Date.parse(o.promise.to)) / 2 : null;
+  const window = o.promise
+    ? { from: Date.parse(o.promise.from), to: Date.parse(o.promise.to) }
+    : null;
+  const promise = window ? (window.from + window.to) / 2 : null;
   const tracked: TrackedOrder = {
     id: o.id,
     visit: v,
@@ -35,6 +38,7 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     placedAt,
     status: o.status ?? 'placed',
     promiseMidS: promise === null ? null : (promise - placedAt) / 1000,
+    promise: window,
     naiveS: store.prepMeanS + metres(store.at, v.home) / NAIVE_SPEED_MPS,
   };
   s.orders.set(tracked.id, tracked);

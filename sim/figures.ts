@@ -1,4 +1,20 @@
 import type { SimConfig } from './config.ts';
+import { metres } from './plan.ts';
+import {
+  courierFeelOf,
+  type CourierFeel,
+  etaErrorOf,
+  fleetSpeedMps,
+  honestNaiveS,
+  mean,
+  observedPrepS,
+  type OnTime,
+  onTimeOf,
+  quantile,
+  type RouteP99,
+  routeP99Of,
+  windowWidthOf,
+} from './quality.ts';
 import type { TrackedOrder } from './state.ts';
 import type { WorldResult } from './world.ts';
 
@@ -29,10 +45,22 @@ export interface WorldFigures {
   delivery_min: { p50: number | null; p90: number | null; p99: number | null; mean: number | null };
   eta_error_min: {
     ours_mae: number | null;
+    /** The old naive ETA: the store's configured preparation, then straight there at 5 m/s. */
     naive_mae: number | null;
+    /** The honest naive ETA: the store's mean preparation seen in the evening, then straight there at the fleet's mean speed. */
+    honest_naive_mae: number | null;
     ours_p90: number | null;
     naive_p90: number | null;
+    honest_naive_p90: number | null;
+    fleet_speed_mps: number;
     orders: number;
+  };
+  /** What customers and couriers feel (with delivery_min and store_wait_min). */
+  feel: {
+    on_time: OnTime;
+    window_min: { orders: number; p50: number | null; p90: number | null };
+    couriers: CourierFeel;
+    route_p99: RouteP99;
   };
   drivers: {
     count: number;
@@ -53,13 +81,9 @@ export interface WorldFigures {
   agent_errors: string[];
 }
 
-export function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
-}
-export const mean = (v: readonly number[]) =>
-  v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+export { mean, quantile };
+/** The p99 every route should keep to during the evening (a target of issue 24). */
+export const ROUTE_P99_LIMIT_MS = 300;
 const r1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const r2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
 
@@ -71,11 +95,13 @@ export function figuresOf(w: WorldResult, cfg: SimConfig): WorldFigures {
   const delivered = [...s.orders.values()].filter(
     (o): o is Delivered => o.status === 'delivered' && Boolean(o.deliveredAt),
   );
+  const api = apiFigures(w);
   return {
     label: w.label,
     ...orderFigures(w, cfg, delivered),
-    api: apiFigures(w),
-    ...deliveryFigures(delivered),
+    api,
+    ...deliveryFigures(w, delivered),
+    feel: feelFigures(w, delivered, api),
     ...driverFigures(w),
     store_wait_min: minutes(s.storeWaitsS),
     bag_wait_min: minutes(
@@ -155,15 +181,34 @@ function apiFigures(w: WorldResult): WorldFigures['api'] {
   };
 }
 
-/** Delivery times, and how far the checkout promise and the naive estimate were from them. */
+const fleetSpeedOf = (w: WorldResult) => fleetSpeedMps(w.state.plan.drivers.map((d) => d.vehicle));
+
+/**
+ * The honest naive ETA of each order, in seconds: its store's mean preparation seen in the evening
+ * (the configured one if the evening readied nothing) plus the straight-line distance home at the
+ * fleet's mean speed.
+ */
+export function honestNaiveOf(w: WorldResult): (o: TrackedOrder) => number {
+  const prepOf = observedPrepS(
+    [...w.state.orders.values()].map((o) => ({ ...o, store: o.store.id })),
+  );
+  const speed = fleetSpeedOf(w);
+  return (o) =>
+    honestNaiveS(prepOf(o.store.id) ?? o.store.prepMeanS, metres(o.store.at, o.visit.home), speed);
+}
+
+/** Delivery times, and how far the checkout promise and the naive estimates were from them. */
 function deliveryFigures(
+  w: WorldResult,
   delivered: Delivered[],
 ): Pick<WorldFigures, 'delivery_min' | 'eta_error_min'> {
   const tookS = (o: Delivered) => (o.deliveredAt - o.placedAt) / 1000;
   const deliveryMin = delivered.map((o) => (o.deliveredAt - o.placedAt) / 60_000);
   const withPromise = delivered.filter((o) => o.promiseMidS !== null);
-  const oursErr = withPromise.map((o) => Math.abs((o.promiseMidS as number) - tookS(o)) / 60);
-  const naiveErr = withPromise.map((o) => Math.abs(o.naiveS - tookS(o)) / 60);
+  const honestOf = honestNaiveOf(w);
+  const ours = etaErrorOf(withPromise.map((o) => [o.promiseMidS as number, tookS(o)]));
+  const naive = etaErrorOf(withPromise.map((o) => [o.naiveS, tookS(o)]));
+  const honest = etaErrorOf(withPromise.map((o) => [honestOf(o), tookS(o)]));
   return {
     delivery_min: {
       p50: r1(quantile(deliveryMin, 0.5)),
@@ -172,12 +217,32 @@ function deliveryFigures(
       mean: r1(mean(deliveryMin)),
     },
     eta_error_min: {
-      ours_mae: r2(mean(oursErr)),
-      naive_mae: r2(mean(naiveErr)),
-      ours_p90: r2(quantile(oursErr, 0.9)),
-      naive_p90: r2(quantile(naiveErr, 0.9)),
+      ours_mae: ours.mae,
+      naive_mae: naive.mae,
+      honest_naive_mae: honest.mae,
+      ours_p90: ours.p90,
+      naive_p90: naive.p90,
+      honest_naive_p90: honest.p90,
+      fleet_speed_mps: r2(fleetSpeedOf(w)) as number,
       orders: withPromise.length,
     },
+  };
+}
+
+/** On time against the promised window, the window's width, the couriers' evening, slow routes. */
+function feelFigures(
+  w: WorldResult,
+  delivered: Delivered[],
+  api: WorldFigures['api'],
+): WorldFigures['feel'] {
+  const windows = [...w.state.orders.values()].flatMap((o) => (o.promise ? [o.promise] : []));
+  return {
+    on_time: onTimeOf(
+      delivered.flatMap((o) => (o.promise ? [{ ...o.promise, deliveredAt: o.deliveredAt }] : [])),
+    ),
+    window_min: windowWidthOf(windows),
+    couriers: courierFeelOf(w.drivers, w.state.idleGapsS),
+    route_p99: routeP99Of(api.by_route, ROUTE_P99_LIMIT_MS),
   };
 }
 

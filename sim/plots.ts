@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { mean, quantile } from './figures.ts';
+import { honestNaiveOf } from './figures.ts';
+import { mean, onTimeOf, type PromisedOrder, quantile } from './quality.ts';
 import { histogram, lineChart, type Series } from './svg.ts';
 import type { WorldResult } from './world.ts';
 
@@ -16,6 +17,7 @@ export async function writePlots(dir: string, worlds: WorldResult[]): Promise<vo
   const plots: Record<string, string> = {
     'orders-per-minute.svg': ordersPerMinute(worlds, totalMin),
     'delivery-time.svg': deliveryTime(worlds),
+    'on-time.svg': onTime(worlds),
     'eta-error.svg': etaError(worlds[0] as WorldResult),
     'drivers-busy.svg': driversBusy(worlds),
     'api-latency.svg': apiLatency(worlds),
@@ -66,6 +68,40 @@ function deliveryTime(worlds: WorldResult[]): string {
   );
 }
 
+/** On-time shares by when the order was placed (2-minute buckets), per world. */
+function onTime(worlds: WorldResult[]): string {
+  const bucketMin = 2;
+  const series = (w: WorldResult, i: number): Series[] => {
+    const buckets = new Map<number, PromisedOrder[]>();
+    for (const o of w.state.orders.values()) {
+      if (o.status !== 'delivered' || !o.deliveredAt || !o.promise) continue;
+      const b = Math.floor((o.placedAt - w.state.startedAt) / 60_000 / bucketMin);
+      buckets.set(b, [...(buckets.get(b) ?? []), { ...o.promise, deliveredAt: o.deliveredAt }]);
+    }
+    const keys = [...buckets.keys()].sort((x, y) => x - y);
+    const line = (get: (b: PromisedOrder[]) => number | null) =>
+      keys.map((k) => [k * bucketMin, 100 * (get(buckets.get(k) ?? []) ?? 0)] as [number, number]);
+    return [
+      {
+        name: `${w.label}: in window`,
+        color: colorOf(i),
+        points: line((b) => onTimeOf(b).inside_window),
+      },
+      {
+        name: `${w.label}: ≤ end + 5 min`,
+        color: i === 0 ? '#93c5fd' : '#d1d5db',
+        points: line((b) => onTimeOf(b).within_end_plus_5),
+      },
+    ];
+  };
+  return lineChart(
+    'Delivered on time, by when the order was placed',
+    SINCE_START,
+    '% of delivered orders',
+    worlds.flatMap(series),
+  );
+}
+
 function etaError(ours: WorldResult): string {
   const eta = etaSeries(ours, 2);
   return lineChart(
@@ -74,7 +110,8 @@ function etaError(ours: WorldResult): string {
     'mean absolute error (min)',
     [
       { name: 'lastmile promise', color: OURS, points: eta.ours },
-      { name: 'naive (prep + distance at 5 m/s)', color: BASE, points: eta.naive },
+      { name: 'honest naive', color: EXTRA, points: eta.honest },
+      { name: 'old naive (5 m/s)', color: BASE, points: eta.naive },
     ],
   );
 }
@@ -126,23 +163,23 @@ function perMinuteSeries(xsS: number[], minutes: number): Array<[number, number]
   return counts.map((c, i) => [i, c]);
 }
 
-function etaSeries(
-  w: WorldResult,
-  bucketMin: number,
-): { ours: Array<[number, number]>; naive: Array<[number, number]> } {
-  const buckets = new Map<number, { ours: number[]; naive: number[] }>();
+type EtaKind = 'ours' | 'honest' | 'naive';
+
+function etaSeries(w: WorldResult, bucketMin: number): Record<EtaKind, Array<[number, number]>> {
+  const honestOf = honestNaiveOf(w);
+  const buckets = new Map<number, Record<EtaKind, number[]>>();
   for (const o of w.state.orders.values()) {
     if (o.status !== 'delivered' || !o.deliveredAt || o.promiseMidS === null) continue;
     const actual = (o.deliveredAt - o.placedAt) / 1000;
     const b = Math.floor((o.placedAt - w.state.startedAt) / 60_000 / bucketMin);
-    const e = buckets.get(b) ?? { ours: [], naive: [] };
+    const e = buckets.get(b) ?? { ours: [], honest: [], naive: [] };
     e.ours.push(Math.abs(o.promiseMidS - actual) / 60);
+    e.honest.push(Math.abs(honestOf(o) - actual) / 60);
     e.naive.push(Math.abs(o.naiveS - actual) / 60);
     buckets.set(b, e);
   }
   const keys = [...buckets.keys()].sort((a, b) => a - b);
-  return {
-    ours: keys.map((k) => [k * bucketMin, mean(buckets.get(k)?.ours ?? []) ?? 0]),
-    naive: keys.map((k) => [k * bucketMin, mean(buckets.get(k)?.naive ?? []) ?? 0]),
-  };
+  const line = (k: EtaKind) =>
+    keys.map((b): [number, number] => [b * bucketMin, mean(buckets.get(b)?.[k] ?? []) ?? 0]);
+  return { ours: line('ours'), honest: line('honest'), naive: line('naive') };
 }

@@ -1,18 +1,26 @@
 import type { SimConfig } from './config.ts';
 import type { WorldFigures } from './figures.ts';
+import { GRACE_MIN } from './quality.ts';
+import type { Target } from './targets.ts';
 
 const v = (x: number | null | undefined, unit = '') =>
   x === null || x === undefined ? '–' : `${x}${unit}`;
 
-/** report.md: the summary table, the plots, then each world's invariants, answers and outcomes. */
+const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 1000) / 10} %`);
+
+/**
+ * report.md: the summary table, what customers and couriers feel, the targets, the plots, then
+ * each world's invariants, answers, outcomes and API p99 by route.
+ */
 export function markdown(
   cfg: SimConfig,
   f: WorldFigures[],
   ok: boolean,
   meta: Record<string, unknown>,
-  compared: boolean,
+  targets: Target[],
 ): string {
   const [a, b] = [f[0] as WorldFigures, f[1]];
+  const compared = b !== undefined;
   const lines = [
     `# Simulated evening: ${meta.run as string}`,
     '',
@@ -28,8 +36,11 @@ export function markdown(
       ? `The second column is the same evening (same seed, same customers, same choices) against a lastmile dispatching greedily: nearest free courier first, offered as soon as the store accepts, no batching.`
       : '',
     '',
+    ...feelSection(a, b),
+    ...targetSection(targets, a.label),
     '![orders per minute](orders-per-minute.svg)',
     '![delivery time](delivery-time.svg)',
+    '![on time](on-time.svg)',
     '![ETA error](eta-error.svg)',
     '![couriers busy](drivers-busy.svg)',
     '![API latency](api-latency.svg)',
@@ -42,6 +53,14 @@ export function markdown(
     ),
     ...section('What the customers got', f, ['outcome', 'visits'], (w) =>
       Object.entries(w.outcomes).map(([k, n]) => [k, String(n)]),
+    ),
+    ...section('API latency by route', f, ['route', 'requests', 'p50', 'p99'], (w) =>
+      Object.entries(w.api.by_route).map(([k, r]) => [
+        k,
+        String(r.n),
+        v(r.p50_ms, ' ms'),
+        v(r.p99_ms, ' ms'),
+      ]),
     ),
   ];
   return `${lines.join('\n')}\n`;
@@ -71,11 +90,11 @@ function summaryRows(a: WorldFigures, b: WorldFigures | undefined): string[] {
       (w) => `${v(w.delivery_min.p50)} / ${v(w.delivery_min.p90)} / ${v(w.delivery_min.p99)} min`,
     ),
     row(
-      'ETA error at checkout (mean abs): ours / naive',
+      'ETA error at checkout (mean abs): ours / old naive',
       (w) => `${v(w.eta_error_min.ours_mae)} / ${v(w.eta_error_min.naive_mae)} min`,
     ),
     row(
-      'ETA error p90: ours / naive',
+      'ETA error p90: ours / old naive',
       (w) => `${v(w.eta_error_min.ours_p90)} / ${v(w.eta_error_min.naive_p90)} min`,
     ),
     row(
@@ -93,6 +112,60 @@ function summaryRows(a: WorldFigures, b: WorldFigures | undefined): string[] {
       (w) => `${v(w.bag_wait_min.p50)} / ${v(w.bag_wait_min.p90)} min`,
     ),
     row('pickup to door p50 / p90', (w) => `${v(w.ride_min.p50)} / ${v(w.ride_min.p90)} min`),
+  ];
+}
+
+/** Customers' and couriers' side of the evening, a column per world. */
+function feelSection(a: WorldFigures, b: WorldFigures | undefined): string[] {
+  const row = (name: string, get: (w: WorldFigures) => string) =>
+    `| ${name} | ${get(a)} |${b ? ` ${get(b)} |` : ''}`;
+  const two = (x: { p50: number | null; p90: number | null }) => `${v(x.p50)} / ${v(x.p90)} min`;
+  return [
+    '## What customers and couriers feel',
+    '',
+    `| | ${a.label} |${b ? ` ${b.label} |` : ''}`,
+    `|---|---|${b ? '---|' : ''}`,
+    row(
+      'delivered inside the promised window',
+      (w) => `${pct(w.feel.on_time.inside_window)} of ${w.feel.on_time.orders}`,
+    ),
+    row(`… or up to ${GRACE_MIN} min after its end`, (w) => pct(w.feel.on_time.within_end_plus_5)),
+    row('early / late', (w) => `${pct(w.feel.on_time.early)} / ${pct(w.feel.on_time.late)}`),
+    row('how late, p90 of the late ones', (w) => v(w.feel.on_time.late_p90_min, ' min')),
+    row('promised window width p50 / p90', (w) => two(w.feel.window_min)),
+    row(
+      'delivery time p50 / p90 / p99',
+      (w) => `${v(w.delivery_min.p50)} / ${v(w.delivery_min.p90)} / ${v(w.delivery_min.p99)} min`,
+    ),
+    row(
+      'ETA error at checkout (mean abs): ours / honest naive / old naive',
+      (w) =>
+        `${v(w.eta_error_min.ours_mae)} / ${v(w.eta_error_min.honest_naive_mae)} / ${v(w.eta_error_min.naive_mae)} min`,
+    ),
+    row('couriers idle (share of shift time)', (w) => pct(w.feel.couriers.idle_share)),
+    row('courier idle before a trip p50 / p90', (w) => two(w.feel.couriers.idle_gap_min)),
+    row('courier wait at the counter p50 / p90', (w) => two(w.store_wait_min)),
+    row('courier minutes on trips per delivery', (w) =>
+      v(w.feel.couriers.courier_min_per_delivery),
+    ),
+    row('deliveries per courier-hour on shift', (w) => v(w.feel.couriers.orders_per_courier_hour)),
+    row('deliveries per trip', (w) => v(w.feel.couriers.deliveries_per_trip)),
+    '',
+    `The honest naive ETA is the store's mean preparation seen this evening (accepted → ready) plus the straight-line distance at the fleet's mean speed (${a.eta_error_min.fleet_speed_mps} m/s); the old one is the store's configured preparation plus the distance at 5 m/s.`,
+    '',
+  ];
+}
+
+/** The issue's targets for lastmile: met, missed, or not judged. */
+function targetSection(targets: Target[], label: string): string[] {
+  const verdict = (t: Target) => (t.met === null ? 'not judged' : t.met ? 'met' : '**missed**');
+  return [
+    '## Targets',
+    '',
+    `| goal | ${label} | |`,
+    '|---|---|---|',
+    ...targets.map((t) => `| ${t.goal} | ${t.ours} | ${verdict(t)} |`),
+    '',
   ];
 }
 

@@ -5,6 +5,7 @@ import type { SimConfig } from './config.ts';
 import { figuresOf, type WorldFigures } from './figures.ts';
 import { writePlots } from './plots.ts';
 import { markdown } from './report-markdown.ts';
+import { targetsOf } from './targets.ts';
 import type { WorldResult } from './world.ts';
 
 /** Writes report.json, report.md and the SVG plots of a run into `dir`. Returns whether every invariant held. */
@@ -18,6 +19,7 @@ export async function writeReport(
   const figures = worlds.map((w) => figuresOf(w, cfg));
   await writePlots(dir, worlds);
   const ok = figures.every((f) => f.invariants.every((i) => i.ok));
+  const targets = targetsOf(figures[0] as WorldFigures, figures[1]);
   const json = {
     ...meta,
     config: cfg,
@@ -27,12 +29,10 @@ export async function writeReport(
       node: process.version,
     },
     ok,
+    targets,
     worlds: figures,
   };
   await fs.writeFile(path.join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
-  await fs.writeFile(
-    path.join(dir, 'report.md'),
-    markdown(cfg, figures, ok, meta, worlds[1] !== undefined),
-  );
+  await fs.writeFile(path.join(dir, 'report.md'), markdown(cfg, figures, ok, meta, targets));
   return { ok, figures };
 }

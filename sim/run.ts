@@ -140,7 +140,7 @@ async function startInstances(
 function logFigures(figures: WorldFigures[], log: (m: string) => void): void {
   for (const f of figures) {
     log(
-      `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs naive ${f.eta_error_min.naive_mae} min`,
+      `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs honest naive ${f.eta_error_min.honest_naive_mae} min; inside the promised window ${f.feel.on_time.inside_window}`,
     );
     for (const i of f.invariants)
       if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);

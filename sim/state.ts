@@ -29,6 +29,8 @@ export interface TrackedOrder {
   placedAt: number;
   status: string;
   promiseMidS: number | null;
+  /** The delivery window promised at checkout (ms), null when the checkout gave none (a 402). */
+  promise: { from: number; to: number } | null;
   naiveS: number;
   acceptedAt?: number;
   readyAt?: number;
@@ -42,6 +44,7 @@ export interface DriverLog {
   vehicle: string;
   busyS: number;
   shiftS: number;
+  trips: number;
   offers: number;
   accepted: number;
   declined: number;
@@ -68,6 +71,8 @@ export interface SimState {
   duplicateOrders: number;
   offersPerTrip: Map<string, number>;
   storeWaitsS: number[];
+  /** Each courier's time without a trip before each trip (since going on shift or the last trip). */
+  idleGapsS: number[];
   drivers: DriverLog[];
   /** [seconds since start, busy drivers, open orders] every sample. */
   samples: Array<[number, number, number]>;

@@ -114,6 +114,7 @@ function newState(
     duplicateOrders: 0,
     offersPerTrip: new Map(),
     storeWaitsS: [],
+    idleGapsS: [],
     drivers: [],
     samples: [],
     busyNow: 0,
