@@ -7,12 +7,39 @@ import type { CatalogServices } from '../catalog/index.ts';
 import type { OrdersService, SubstitutionEventPayload } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
-import { trackingRepository } from './tracking.repository.ts';
+import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
+
+/**
+ * An answer handled before its proposal (the two events are handled concurrently) is delivered
+ * again this many times, 200 ms apart and doubling, before it is logged without the proposal.
+ */
+const ANSWER_WAITS = 3;
+
+/** The answer came first: redelivered later, so the customer's stream shows proposal, then answer. */
+class ProposalNotLoggedYet extends Error {
+  constructor(substitutionId: string) {
+    super(`substitution ${substitutionId}: its answer waits for its proposal to be logged`);
+  }
+}
+
+/**
+ * Whether the event is logged: a proposal only if nothing of its substitute is (an answer that
+ * gave up waiting already says everything the proposal would); an answer only once, and only after
+ * its proposal unless it has waited enough.
+ */
+function shouldLog(logged: string[], p: SubstitutionEventPayload, delivery: Delivery): boolean {
+  if (p.status === 'proposed') return logged.length === 0;
+  if (logged.some((s) => s !== 'proposed')) return false;
+  if (!logged.includes('proposed') && delivery.attempt <= ANSWER_WAITS)
+    throw new ProposalNotLoggedYet(p.substitution_id);
+  return true;
+}
 
 /**
  * Logs a substitute proposal, or its answer, in the order's tracking log, so the customer's
  * socket shows it: once (with the consumer's inbox row), numbered under the order's row lock like
- * every message. The caller announces what it returns after the commit.
+ * every message, the proposal before its answer. The caller announces what it returns after the
+ * commit.
  */
 export async function followSubstitution(
   deps: { db: Db; clock: Clock; orders: OrdersService; catalog: CatalogServices },
@@ -29,6 +56,12 @@ export async function followSubstitution(
     const now = new Date(deps.clock.now());
     const row = await trackingRepository(trx).lockOrInsert(p.order_id, facts, now);
     if (!row) return;
+    // Under the order's row lock, so the log's statuses of this substitute are final here.
+    const logged = await trackingMessagesRepository(trx).substitutionStatuses(
+      p.order_id,
+      p.substitution_id,
+    );
+    if (!shouldLog(logged, p, delivery)) return;
     const entry = {
       type: 'substitution' as const,
       substitution_id: p.substitution_id,

@@ -191,6 +191,19 @@ export function trackingMessagesRepository(db: Db) {
       );
     },
 
+    /** The statuses of one substitute already in the order's log (its proposal, its answer). */
+    async substitutionStatuses(orderId: string, substitutionId: string): Promise<string[]> {
+      const rows = await q
+        .selectFrom('tracking_messages')
+        // Raw: a field of the stored message (jsonb ->>).
+        .select(sql<string>`payload->>'status'`.as('status'))
+        .where('order_id', '=', orderId)
+        .where('kind', '=', 'substitution')
+        .where(sql<string>`payload->>'substitution_id'`, '=', substitutionId)
+        .execute();
+      return rows.map((r) => r.status);
+    },
+
     after: (orderId: string, after: number, limit: number) =>
       q
         .selectFrom('tracking_messages')
