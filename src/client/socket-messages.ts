@@ -49,7 +49,8 @@ export type DriverChannelMessage =
   | OfferPush
   | Message['driverChannel.offer_expired']
   | Message['driverChannel.trip_unassigned']
-  | Message['driverChannel.trip_canceled'];
+  | Message['driverChannel.trip_canceled']
+  | Message['driverChannel.order_ready'];
 
 /** First message of a store stream that starts (or is too far behind): the open orders. */
 export type StoreOrdersSnapshot = Message['storeOrders.snapshot'];

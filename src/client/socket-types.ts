@@ -179,6 +179,16 @@ export interface components {
       trip_id: string;
       reason: string;
     };
+    'driverChannel.order_ready': {
+      /** @constant */
+      type: 'order_ready';
+      /** Format: uuid */
+      trip_id: string;
+      /** Format: uuid */
+      delivery_id: string;
+      /** Format: uuid */
+      order_id: string;
+    };
     'driverChannel.locations': {
       /** @constant */
       type: 'locations';

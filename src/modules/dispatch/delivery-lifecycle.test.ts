@@ -68,6 +68,14 @@ describe('dispatch', () => {
     const notReady = await step(d, 'picked-up');
     expect(notReady.statusCode).toBe(409);
     expect(notReady.json().detail).toMatch(/ready/);
+    // The driver's app hears the bag is packed on its channel, and may pick it up at once.
+    const channel = await t().app.injectWS('/v1/drivers/me/channel', {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
+    const pushed: Array<Record<string, unknown>> = [];
+    channel.on('message', (data) => pushed.push(JSON.parse(String(data))));
+    channel.send(JSON.stringify({ type: 'ping', ref: 'listening' }));
+    await waitFor(() => pushed.some((m) => m.type === 'pong'), 5000, 'channel open');
     expect(
       (
         await t().request({
@@ -78,11 +86,19 @@ describe('dispatch', () => {
         })
       ).statusCode,
     ).toBe(200);
-    await waitFor(
-      async () => (await step(d, 'picked-up')).statusCode === 200,
+    const ready = await waitFor(
+      () => pushed.find((m) => m.type === 'order_ready'),
       10_000,
-      'pickup once the store is ready',
+      'order_ready pushed to the driver',
     );
+    channel.terminate();
+    expect(ready).toEqual({
+      type: 'order_ready',
+      trip_id: tripId,
+      delivery_id: deliveryId,
+      order_id: orderId,
+    });
+    expect((await step(d, 'picked-up')).statusCode).toBe(200);
     await waitFor(
       async () =>
         (await t().request({ method: 'GET', url: `/v1/orders/${orderId}`, token: customer })).json()

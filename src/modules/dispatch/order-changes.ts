@@ -7,15 +7,20 @@ import { planDelivery } from './delivery-planner.ts';
 
 // What dispatch does when the store or the customer moves an order it delivers.
 
-/** The store packed the order: its trip is offered now if it was waiting for its time. */
+/**
+ * The store packed the order: its trip is offered now if it was waiting for its time, and a driver
+ * who holds the trip is told the bag waits (no trip version: readiness only ever moves forward, and
+ * each bag of a batch is its own push).
+ */
 export async function orderReady(env: DispatcherEnv, orderId: string): Promise<void> {
   const d = (await env.repo.deliveryByOrder(orderId)) ?? (await planDelivery(env, orderId));
   if (!d) return;
   const t = env.now();
-  await env.db.transaction().execute(async (trx) => {
+  const holder = await env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);
     await tx.markOrderReady(d.id);
     const trip = await tx.tripForUpdate(d.trip_id);
+    if (trip?.status === 'assigned' && trip.driver_id) return trip.driver_id;
     if (
       trip &&
       OPEN_TRIP.includes(trip.status) &&
@@ -27,7 +32,15 @@ export async function orderReady(env: DispatcherEnv, orderId: string): Promise<v
         next_attempt_at: t,
       });
     }
+    return null;
   });
+  if (holder)
+    env.drivers.notify(holder, {
+      type: 'order_ready',
+      trip_id: d.trip_id,
+      delivery_id: d.id,
+      order_id: orderId,
+    });
 }
 
 /**

@@ -112,6 +112,17 @@ export const TripCanceledMessage = socketMessage(
   "An order of the driver's trip was canceled; the driver is free again.",
 );
 
+export const OrderReadyMessage = socketMessage(
+  'order_ready',
+  Strict({
+    type: Type.Literal('order_ready'),
+    trip_id: Uuid,
+    delivery_id: Uuid,
+    order_id: Uuid,
+  }),
+  "The store packed an order of the driver's trip: its bag waits at the counter, so `POST /v1/deliveries/{id}/picked-up` now succeeds.",
+);
+
 export const TripUnassignedMessage = socketMessage(
   'trip_unassigned',
   Strict({ type: Type.Literal('trip_unassigned'), trip_id: Uuid, reason: Type.String() }),
@@ -123,7 +134,8 @@ export type DriverPush =
   | MessageOf<typeof OfferMessage>
   | MessageOf<typeof OfferExpiredMessage>
   | MessageOf<typeof TripCanceledMessage>
-  | MessageOf<typeof TripUnassignedMessage>;
+  | MessageOf<typeof TripUnassignedMessage>
+  | MessageOf<typeof OrderReadyMessage>;
 
 /** What the channel sends. */
 export type DriverChannelOutgoing =
@@ -153,7 +165,7 @@ export const driverChannel: SocketChannel = {
     '',
     'Replies: every `locations` is answered by one `ack` or one `error`, every `ping` by one `pong`, each carrying the `ref` the app sent (null when it sent none); a message that is not JSON is answered by an `error` with `ref` null. Replies may come in another order than the messages when several are in flight: match them by `ref`.',
     '',
-    'Pushes (`offer`, `offer_expired`, `trip_canceled`, `trip_unassigned`) are sent at most once, to whichever connection of the driver is open at that moment; they carry no sequence number and are not replayed. After a reconnect the app reads its state over REST (`GET /v1/dispatch/offers`, `GET /v1/dispatch/trips/current`).',
+    'Pushes (`offer`, `offer_expired`, `order_ready`, `trip_canceled`, `trip_unassigned`) are sent at most once, to whichever connection of the driver is open at that moment; they carry no sequence number and are not replayed. After a reconnect the app reads its state over REST (`GET /v1/dispatch/offers`, `GET /v1/dispatch/trips/current`).',
     '',
     'Liveness: the server pings at the WebSocket level every 25 s; a connection that answered neither that ping nor sent anything until the next one is dropped without a close frame (the client sees 1006) and should reconnect.',
     '',
@@ -167,6 +179,7 @@ export const driverChannel: SocketChannel = {
     OfferExpiredMessage,
     TripCanceledMessage,
     TripUnassignedMessage,
+    OrderReadyMessage,
   ],
   receives: [LocationsMessage, PingMessage],
   replies: { locations: ['ack', 'error'], ping: ['pong'] },

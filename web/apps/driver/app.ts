@@ -37,6 +37,9 @@ function onPush(msg: DriverChannelMessage): void {
     case 'offer_expired':
       refresh(keys.offer);
       return;
+    case 'order_ready':
+      refresh(keys.trip);
+      return;
     case 'trip_canceled':
     case 'trip_unassigned':
       refresh(keys.offer, keys.trip, keys.me);
