@@ -10,6 +10,8 @@ export class ApiStats {
   readonly codes = new Map<string, number>();
   /** Requests that got no HTTP answer (connection refused or reset, timeout). */
   networkErrors = 0;
+  /** Socket messages the apps heard, by channel and type (`driver offer`, `store order`). */
+  readonly pushes = new Map<string, number>();
   /** [seconds since start, latency ms] of every answered request, for the timeline. */
   readonly timeline: Array<[number, number]> = [];
 
@@ -32,6 +34,12 @@ export class ApiStats {
     this.timeline.push([sinceStartS, ms]);
   }
 }
+
+/**
+ * A request header only the simulator's transport reads (and never sends): a note that times the
+ * request apart from its route, as `POST /v1/orders (slow card)`.
+ */
+export const SIM_NOTE = 'x-sim-note';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -94,11 +102,19 @@ export class Api {
     return client;
   }
 
+  /** The API process the `i`th agent keeps its socket to (a dropped socket reconnects there). */
+  socketBase(i: number): string {
+    return this.bases[i % this.bases.length] ?? 'http://127.0.0.1';
+  }
+
   /** Sends one request to each API process in turn until one answers; counts what happened. */
   private async send(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const path = `${url.pathname}${url.search}`;
     const headers: Record<string, string> = Object.fromEntries(req.headers);
+    const aside = headers[SIM_NOTE];
+    delete headers[SIM_NOTE];
+    const group = routeGroup(req.method, path) + (aside ? ` (${aside})` : '');
     const payload = req.body ? await req.text() : undefined;
     let lastErr: unknown;
     // Each API process once: a killed process refuses the connection and the next one answers.
@@ -117,7 +133,7 @@ export class Api {
         const text = await res.body.text();
         const ms = performance.now() - t0;
         this.stats.record(
-          routeGroup(req.method, path),
+          group,
           ms,
           res.statusCode,
           res.statusCode >= 400 ? problemCode(text) : undefined,

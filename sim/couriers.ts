@@ -2,6 +2,7 @@ import { rngFor } from '../src/cli/seed-random.ts';
 import type { Body } from './api-types.ts';
 import type { SimClient } from './client.ts';
 import { CourierPhone } from './courier-phone.ts';
+import { courierChannel, Wake } from './listen.ts';
 import { metres, type PlannedDriver } from './plan.ts';
 import {
   bump,
@@ -16,6 +17,12 @@ import {
 
 type TripView = Body<'/v1/dispatch/trips/current', 'get'>;
 type Offer = Body<'/v1/dispatch/offers', 'get'>['items'][number];
+
+/**
+ * The app hears offers and packed bags on its channel; it reads them over HTTP only this often
+ * besides, and after the channel reconnects (pushes are not replayed).
+ */
+const FALLBACK_POLL_S = 30;
 type Step = 'arrived-at-store' | 'picked-up' | 'arrived-at-dropoff' | 'delivered';
 /** What a handover is proven with: the customer's PIN or a photo (none for the other steps). */
 type Proof = { pin: string } | { photo_ref: string } | Record<string, never>;
@@ -28,6 +35,14 @@ class Courier {
   private attempts = 0;
   /** Since when the courier has been without a trip. */
   private freeSince = Date.now();
+  private readonly wake = new Wake();
+  /** The newest offer the channel pushed, not yet answered. */
+  private pushedOffer: Offer | null = null;
+  /** Deliveries whose bag the channel said is packed, since the trip was last read. */
+  private readonly readyBags = new Set<string>();
+  /** When to read the offers over HTTP next (0: now, after a reconnect). */
+  private pollAt = 0;
+  private lastTick = Date.now();
 
   constructor(
     private readonly s: SimState,
@@ -80,12 +95,55 @@ class Courier {
     return res?.response.status === 200 ? (res.data ?? null) : null;
   }
 
+  /** Listens on the app's channel: an offer or a packed bag wakes the courier at once. */
+  private listen() {
+    const channel = courierChannel(this.s, this.token, this.plan.index);
+    channel.on('message', (m) => {
+      if (m.type === 'offer') this.pushedOffer = m.offer;
+      else if (m.type === 'offer_expired' && this.pushedOffer?.id === m.offer_id)
+        this.pushedOffer = null;
+      else if (m.type === 'order_ready') this.readyBags.add(m.delivery_id);
+      else if (m.type !== 'trip_canceled' && m.type !== 'trip_unassigned') return;
+      this.wake.ring();
+    });
+    // What was pushed while the channel was down is read over HTTP.
+    channel.on('open', ({ reconnected }) => {
+      if (!reconnected) return;
+      this.pollAt = 0;
+      this.wake.ring();
+    });
+    return channel;
+  }
+
+  /** Until the phone's next report or a push; the phone reports every few seconds meanwhile. */
+  private async idle(): Promise<void> {
+    await this.wake.wait(this.lastTick + LOCATION_EVERY_S * 1000 - Date.now());
+    if (Date.now() - this.lastTick < LOCATION_EVERY_S * 1000) return;
+    this.lastTick = Date.now();
+    await this.phone.tick();
+  }
+
+  /** The offer to answer: the one pushed, or, now and then, the one the API lists. */
+  private async nextOffer(): Promise<Offer | undefined> {
+    const pushed = this.pushedOffer;
+    this.pushedOffer = null;
+    if (pushed && Date.parse(pushed.expires_at) > Date.now()) return pushed;
+    if (Date.now() < this.pollAt) return undefined;
+    this.pollAt = Date.now() + FALLBACK_POLL_S * 1000;
+    const offers = await this.api.GET('/v1/dispatch/offers');
+    return offers.response.status === 200 ? offers.data?.items[0] : undefined;
+  }
+
   async run(): Promise<void> {
     const s = this.s;
+    await sleep(this.plan.onShiftAfterS * 1000);
+    if (s.stopping) return;
     const shiftFrom = Date.now();
     this.freeSince = shiftFrom;
+    const channel = this.listen();
     await persist(s, () => this.api.PUT('/v1/drivers/me/shift', { body: { status: 'available' } }));
     await this.phone.tick();
+    this.lastTick = Date.now();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
     // accepted offer gives one.
     let lookForTrip = true;
@@ -100,8 +158,7 @@ class Courier {
             continue;
           }
         }
-        const offers = await this.api.GET('/v1/dispatch/offers');
-        const offer = offers.response.status === 200 ? offers.data?.items[0] : undefined;
+        const offer = await this.nextOffer();
         if (offer) {
           if (await this.answer(offer)) lookForTrip = true;
           continue;
@@ -109,9 +166,9 @@ class Courier {
       } catch (err) {
         note(s, `driver ${this.plan.index}`, err);
       }
-      await sleep(LOCATION_EVERY_S * 1000);
-      await this.phone.tick();
+      await this.idle();
     }
+    channel.close();
     this.log.shiftS = (Date.now() - shiftFrom) / 1000;
     await persist(
       s,
@@ -167,21 +224,10 @@ class Courier {
           if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
       }
       const arrived = Date.now();
-      // Wait at the counter until every bag is ready (the store marks it), asking every few seconds.
-      for (;;) {
-        trip = await this.currentTrip();
-        if (!trip) return;
-        const waiting = open(trip).filter((d) => d.status === 'at_store');
-        if (waiting.length === 0) break;
-        for (const d of waiting) await this.step(d.id, 'picked-up');
-        trip = await this.currentTrip();
-        if (!trip || open(trip).every((d) => d.status !== 'at_store')) break;
-        if (s.stopping) return;
-        await sleep(LOCATION_EVERY_S * 1000);
-        await this.phone.tick();
-      }
+      trip = await this.pickUp();
+      if (!trip) return;
       s.storeWaitsS.push((Date.now() - arrived) / 1000);
-      for (const d of trip ? open(trip) : []) {
+      for (const d of open(trip)) {
         const order = s.orders.get(d.order_id);
         if (order && d.status === 'picked_up') order.pickedUpAt ??= Date.now();
       }
@@ -226,6 +272,29 @@ class Courier {
       s.busyNow--;
       this.freeSince = Date.now();
       this.log.busyS += (this.freeSince - from) / 1000;
+    }
+  }
+
+  /**
+   * At the counter until every bag is picked up: a bag is taken once the channel says it is packed
+   * (or the trip, read now and then, shows it); the trip as it stands after, null when it ended.
+   */
+  private async pickUp(): Promise<TripView | null> {
+    let readAt = 0;
+    for (;;) {
+      if (this.readyBags.size > 0 || Date.now() >= readAt) {
+        this.readyBags.clear();
+        const trip = await this.currentTrip();
+        if (!trip) return null;
+        const waiting = trip.deliveries.filter((d) => d.status === 'at_store');
+        if (waiting.length === 0) return trip;
+        const ready = waiting.filter((d) => d.order_ready);
+        for (const d of ready) await this.step(d.id, 'picked-up');
+        if (ready.length > 0) continue;
+        readAt = Date.now() + FALLBACK_POLL_S * 1000;
+      }
+      if (this.s.stopping) return null;
+      await this.idle();
     }
   }
 

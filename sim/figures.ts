@@ -75,6 +75,8 @@ export interface WorldFigures {
   /** From pickup to the door. */
   ride_min: { p50: number | null; p90: number | null };
   errors_by_code: Record<string, number>;
+  /** Socket messages the apps heard, by channel and type: what they did not have to poll for. */
+  pushes: Record<string, number>;
   invariants: Array<{ name: string; ok: boolean; violations: number; detail: string }>;
   arrivals_s: number;
   drain_s: number;
@@ -115,6 +117,7 @@ export function figuresOf(w: WorldResult, cfg: SimConfig): WorldFigures {
         .map((o) => (o.deliveredAt - (o.pickedUpAt as number)) / 1000),
     ),
     errors_by_code: Object.fromEntries([...w.stats.codes].sort((a, b) => b[1] - a[1])),
+    pushes: Object.fromEntries([...w.stats.pushes].sort((a, b) => b[1] - a[1])),
     invariants: w.invariants,
     arrivals_s: Math.round(w.arrivalsS),
     drain_s: Math.round(w.drainedS),

@@ -62,6 +62,8 @@ export interface PlannedDriver {
   /** Probability of declining an offer, and seconds taken to answer. */
   declineShare: number;
   answerAfterS: [number, number];
+  /** Seconds after the evening starts that the courier goes on shift (a fleet comes online over a minute, not in one instant). */
+  onShiftAfterS: number;
 }
 
 export interface Plan {
@@ -213,6 +215,9 @@ function cardOf(r: number, s: SimConfig['shares']): Card {
   return 'tok_visa';
 }
 
+/** Couriers go on shift over this many seconds at the start (at most half the normal phase). */
+const SHIFT_RAMP_S = 60;
+
 function planDrivers(c: SimConfig, stores: PlannedStore[]): PlannedDriver[] {
   const fleetRng = rngFor(`sim:${c.seed}:fleet`);
   return Array.from({ length: driversFor(c) }, (_, i) => {
@@ -228,6 +233,8 @@ function planDrivers(c: SimConfig, stores: PlannedStore[]): PlannedDriver[] {
       ),
       declineShare: Math.min(0.6, c.shares.driverDecline * (0.5 + fleetRng())),
       answerAfterS: [2, 4 + fleetRng() * 10],
+      // Drawn apart from the fleet's other choices, so those stay what a seed always made them.
+      onShiftAfterS: rngFor(`sim:${c.seed}:shift:${i}`)() * Math.min(SHIFT_RAMP_S, c.normalMin * 30),
     };
   });
 }

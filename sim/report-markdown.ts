@@ -51,6 +51,9 @@ export function markdown(
     ...section('Answers by code', f, ['status and code', 'count'], (w) =>
       Object.entries(w.errors_by_code).map(([k, n]) => [k, String(n)]),
     ),
+    ...section('What the apps heard on their sockets', f, ['channel and message', 'count'], (w) =>
+      Object.entries(w.pushes).map(([k, n]) => [k, String(n)]),
+    ),
     ...section('What the customers got', f, ['outcome', 'visits'], (w) =>
       Object.entries(w.outcomes).map(([k, n]) => [k, String(n)]),
     ),

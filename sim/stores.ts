@@ -2,9 +2,16 @@ import { rngFor } from '../src/cli/seed-random.ts';
 import type { paths } from '../src/client/index.ts';
 import type { Body } from './api-types.ts';
 import type { SimClient } from './client.ts';
-import { note, persist, type SimState, type SimStore, sleep } from './state.ts';
+import { storeFeed, Wake } from './listen.ts';
+import { note, persist, type SimState, type SimStore } from './state.ts';
 
-const STORE_POLL_S = 4;
+/**
+ * The counter hears new and moved orders on the store's live stream; it reads the order lists
+ * over HTTP only this often besides (a stream that was down for a while resumes from the log).
+ */
+const FALLBACK_LIST_S = 30;
+/** The statuses the counter acts on; any other leaves its hands. */
+const OPEN = new Set<string>(['authorized', 'accepted', 'preparing']);
 
 type OrderSummary = Body<'/v1/orders', 'get'>['items'][number];
 type OrderStatus = NonNullable<
@@ -20,12 +27,15 @@ interface Counter {
   readyDue: Map<string, number>;
   busy: Set<string>;
   attempt: number;
+  /** The store's orders that need the staff, by status, as the stream (or a list) last said. */
+  open: Map<string, string>;
+  wake: Wake;
 }
 
 /**
  * Store staff: accept what came in after a moment's look, pick and pack, mark ready. The counter
- * is a loop over what the API says is waiting, so an answer lost to a crashed API process is
- * simply tried again on the next look (with the same Idempotency-Key).
+ * follows the store's live orders and acts when something is due; an answer lost to a crashed API
+ * process is tried again at the next look (with the same Idempotency-Key).
  */
 export async function runStore(s: SimState, store: SimStore): Promise<void> {
   const c: Counter = {
@@ -36,15 +46,35 @@ export async function runStore(s: SimState, store: SimStore): Promise<void> {
     readyDue: new Map(),
     busy: new Set(),
     attempt: 0,
+    open: new Map(),
+    wake: new Wake(),
   };
+  const feed = storeFeed(s, store);
+  feed.on('message', (m) => {
+    if (m.type === 'snapshot') {
+      c.open.clear();
+      for (const o of m.orders) c.open.set(o.order_id, o.status);
+    } else if (m.type === 'order') {
+      if (OPEN.has(m.status)) c.open.set(m.order_id, m.status);
+      else c.open.delete(m.order_id);
+    } else return;
+    c.wake.ring();
+  });
+  let listAt = 0;
   while (!s.stopping) {
+    let nextDue = Date.now() + FALLBACK_LIST_S * 1000;
     try {
-      await look(c);
+      if (Date.now() >= listAt) {
+        listAt = Date.now() + FALLBACK_LIST_S * 1000;
+        await relist(c);
+      }
+      nextDue = Math.min(nextDue, look(c), listAt);
     } catch (err) {
       note(s, `store ${store.index} counter`, err);
     }
-    await sleep(STORE_POLL_S * 1000);
+    await c.wake.wait(nextDue - Date.now());
   }
+  feed.close();
 }
 
 /** A key per attempt: its retries after a lost answer replay, a later attempt asks anew. */
@@ -56,7 +86,11 @@ function act(c: Counter, id: string, work: () => Promise<void>): void {
   c.busy.add(id);
   void work()
     .catch((err: unknown) => note(c.s, `store ${c.store.index} order ${id}`, err))
-    .finally(() => c.busy.delete(id));
+    .finally(() => {
+      c.busy.delete(id);
+      // Look again shortly: the stream says what the answer changed, but not what it refused.
+      setTimeout(() => c.wake.ring(), 1000);
+    });
 }
 
 async function list(c: Counter, status: OrderStatus): Promise<OrderSummary[]> {
@@ -64,28 +98,41 @@ async function list(c: Counter, status: OrderStatus): Promise<OrderSummary[]> {
   return res.response.status === 200 ? (res.data?.items ?? []) : [];
 }
 
-/** One look at the orders waiting: new ones answered, accepted ones started, prepared ones readied. */
-async function look(c: Counter): Promise<void> {
+/** Reads the open orders over HTTP, for whatever the stream missed. */
+async function relist(c: Counter): Promise<void> {
+  const lists = await Promise.all([...OPEN].map((status) => list(c, status as OrderStatus)));
+  c.open.clear();
+  for (const o of lists.flat()) c.open.set(o.id, o.status);
+}
+
+/**
+ * One look at the orders waiting: new ones answered, accepted ones started, prepared ones readied.
+ * Answers when the next one falls due (epoch ms).
+ */
+function look(c: Counter): number {
   const { s, store } = c;
   const now = Date.now();
+  let next = Number.POSITIVE_INFINITY;
   const rngOf = (id: string) => rngFor(`sim:${s.cfg.seed}:order:${id}`);
-  for (const o of await list(c, 'authorized')) {
-    const v = s.orders.get(o.id)?.visit;
-    const seen = c.firstSeen.get(o.id) ?? now;
-    c.firstSeen.set(o.id, seen);
-    if (now < seen + (v?.storeAcceptAfterS ?? 5 + rngOf(o.id)() * 30) * 1000) continue;
-    act(c, o.id, () => answer(c, o.id));
+  for (const [id, status] of c.open) {
+    if (status === 'authorized') {
+      const v = s.orders.get(id)?.visit;
+      const seen = c.firstSeen.get(id) ?? now;
+      c.firstSeen.set(id, seen);
+      const due = seen + (v?.storeAcceptAfterS ?? 5 + rngOf(id)() * 30) * 1000;
+      if (now < due) next = Math.min(next, due);
+      else act(c, id, () => answer(c, id));
+    } else if (status === 'accepted') {
+      const key = keyOf(c, 'preparing', id);
+      act(c, id, () => prepare(c, id, key));
+    } else if (status === 'preparing') {
+      const due = c.readyDue.get(id) ?? now + store.prepMeanS * 1000;
+      c.readyDue.set(id, due);
+      if (now < due) next = Math.min(next, due);
+      else act(c, id, () => markReady(c, id));
+    }
   }
-  for (const o of await list(c, 'accepted')) {
-    const key = keyOf(c, 'preparing', o.id);
-    act(c, o.id, () => prepare(c, o.id, key));
-  }
-  for (const o of await list(c, 'preparing')) {
-    const due = c.readyDue.get(o.id) ?? now + store.prepMeanS * 1000;
-    c.readyDue.set(o.id, due);
-    if (now < due) continue;
-    act(c, o.id, () => markReady(c, o.id));
-  }
+  return next;
 }
 
 /** The order and the key of one attempt at one of its steps (see `keyOf`). */

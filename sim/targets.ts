@@ -53,11 +53,12 @@ function againstGreedy(a: WorldFigures, b: WorldFigures | undefined): Target {
 }
 
 function routes(a: WorldFigures): Target {
-  const { worst, over, limit_ms: limit } = a.feel.route_p99;
+  const { worst, over, limit_ms: limit, provider_bound: aside } = a.feel.route_p99;
+  const apart = aside.map((r) => `${r.route} ${r.p99_ms} ms`).join(', ');
   return {
-    goal: `Every route's p99 ≤ ${limit} ms during the evening`,
+    goal: `Every route's p99 ≤ ${limit} ms during the evening (checkouts waiting on the payment provider by design timed apart)`,
     ours: worst
-      ? `slowest ${worst.route} ${worst.p99_ms} ms; ${over.length} route(s) over`
+      ? `slowest ${worst.route} ${worst.p99_ms} ms; ${over.length} route(s) over${apart ? `; apart: ${apart}` : ''}`
       : 'no requests',
     met: worst ? over.length === 0 : null,
   };

@@ -115,11 +115,14 @@ it('finds the routes slower than the limit at p99, slowest first', () => {
       'POST /b': { p99_ms: 450 },
       'GET /c': { p99_ms: null },
       'GET /d': { p99_ms: 310 },
+      'POST /b (slow card)': { p99_ms: 2010 },
     },
     300,
   );
   expect(r.worst).toEqual({ route: 'POST /b', p99_ms: 450 });
   expect(r.over.map((x) => x.route)).toEqual(['POST /b', 'GET /d']);
+  // A request waiting on the payment provider by design is listed apart, not judged.
+  expect(r.provider_bound).toEqual([{ route: 'POST /b (slow card)', p99_ms: 2010 }]);
 });
 
 /** A made-up evening: one store, the five orders above, two couriers. */
