@@ -90,7 +90,9 @@ const columnOf = (sf: ts.SourceFile, pos: number) =>
 
 /** A node's text with the cut fields' types replaced by the names of their own types. */
 function textOf(sf: ts.SourceFile, w: Work): string {
-  const start = w.kind === 'member' ? leadingStart(sf, w.node) : w.node.getStart(sf);
+  // A member from the start of the line of its doc comment, a type from its brace.
+  const first = w.kind === 'member' ? firstLeading(sf, w.node) : w.node.getStart(sf);
+  const start = w.kind === 'member' ? first - columnOf(sf, first) : first;
   let text = '';
   let at = start;
   for (const cut of [...w.cuts].sort((a, b) => a.node.getStart(sf) - b.node.getStart(sf))) {
@@ -98,16 +100,15 @@ function textOf(sf: ts.SourceFile, w: Work): string {
     at = cut.node.getEnd();
   }
   text += sf.text.slice(at, w.node.getEnd());
-  if (w.kind === 'member') return dedent(text, columnOf(sf, start));
+  if (w.kind === 'member') return dedent(text, columnOf(sf, first));
   const body = dedent(text, columnOf(sf, w.node.getEnd() - 1));
   return `export type ${w.key} = ${body};`;
 }
 
-/** Where a member's doc comment (or the member itself) starts, at the start of its line. */
-function leadingStart(sf: ts.SourceFile, node: ts.Node): number {
+/** Where a member's doc comment (or the member itself) starts. */
+function firstLeading(sf: ts.SourceFile, node: ts.Node): number {
   const comments = ts.getLeadingCommentRanges(sf.text, node.getFullStart()) ?? [];
-  const first = comments[0]?.pos ?? node.getStart(sf);
-  return first - columnOf(sf, first);
+  return comments[0]?.pos ?? node.getStart(sf);
 }
 
 /** The object-typed fields of a piece not cut out yet, biggest first. */
