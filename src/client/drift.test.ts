@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import {
+  committedText,
+  filesInGeneratedDirs,
+  GENERATED_DIRS,
   OPENAPI_SNAPSHOT,
-  OPENAPI_TYPES,
-  openApiTypesText,
-  SOCKET_TYPES,
-  socketTypesText,
+  sdkTypeFiles,
 } from './generate.ts';
+import type { GeneratedFile } from './generate-parts.ts';
 import { withSortedKeys } from './openapi-document.ts';
 
 const REGENERATE = 'the API and its committed contract differ: run `npm run sdk:generate`';
@@ -30,13 +31,24 @@ describe('the committed contract', () => {
     expect(withSortedKeys(committed), REGENERATE).toEqual(withSortedKeys(res.json()));
   });
 
-  it("holds the client's types as openapi-typescript generates them from the snapshot", async () => {
-    const committed = await readFile(OPENAPI_TYPES, 'utf8');
-    expect(committed, REGENERATE).toBe(await openApiTypesText(OPENAPI_SNAPSHOT));
+  // Every file of the client's HTTP and socket types (openapi-types.ts, socket-types.ts and the
+  // parts in openapi/ and asyncapi/), and no other file in those folders.
+  let generated: GeneratedFile[];
+  beforeAll(async () => {
+    generated = await sdkTypeFiles();
   });
 
-  it("holds the socket messages' types as generated from the AsyncAPI snapshot", async () => {
-    const committed = await readFile(SOCKET_TYPES, 'utf8');
-    expect(committed, REGENERATE).toBe(await socketTypesText());
+  it("holds the client's types as generated from the snapshots, in every file", async () => {
+    const differ: string[] = [];
+    for (const { file, text } of generated)
+      if ((await committedText(file)) !== text) differ.push(file);
+    expect(differ, REGENERATE).toEqual([]);
+  });
+
+  it('holds no generated file the generator no longer writes', async () => {
+    const written = generated
+      .map((g) => g.file)
+      .filter((f) => GENERATED_DIRS.some((d) => f.startsWith(`${d}/`)));
+    expect(await filesInGeneratedDirs(), REGENERATE).toEqual(written.sort());
   });
 });

@@ -65,3 +65,32 @@ export const RETENTION_SETTINGS = {
     maximum: 3650,
   }),
 };
+
+/** How long each growing table keeps its rows (the worker role prunes them; `config.retention`). */
+export interface RetentionSettings {
+  locationDays: number;
+  inboxDays: number;
+  outboxHours: number;
+  trackingDays: number;
+  webhookDays: number;
+  deadLetterDays: number;
+  workflowDays: number;
+}
+
+export const retentionSettings = (s: {
+  locationRetentionDays: number;
+  inboxRetentionDays: number;
+  outboxRetentionHours: number;
+  trackingRetentionDays: number;
+  webhookRetentionDays: number;
+  deadLetterRetentionDays: number;
+  workflowRetentionDays: number;
+}): RetentionSettings => ({
+  locationDays: s.locationRetentionDays,
+  inboxDays: s.inboxRetentionDays,
+  outboxHours: s.outboxRetentionHours,
+  trackingDays: s.trackingRetentionDays,
+  webhookDays: s.webhookRetentionDays,
+  deadLetterDays: s.deadLetterRetentionDays,
+  workflowDays: s.workflowRetentionDays,
+});

@@ -10,6 +10,7 @@ import {
 import { type AttentionSettings, attentionSettings } from './config-settings-attention.ts';
 import { type CitySettings, citySettings } from './config-settings-city.ts';
 import { type DispatchStrategyName } from './config-settings-dispatch.ts';
+import { type RetentionSettings, retentionSettings } from './config-settings-retention.ts';
 
 /**
  * One typed configuration for every role, read from the environment and CLI flags and validated at
@@ -19,6 +20,7 @@ import { type DispatchStrategyName } from './config-settings-dispatch.ts';
 export { ConfigError } from './config-read.ts';
 export { DISPATCH_STRATEGIES, type DispatchStrategyName } from './config-settings-dispatch.ts';
 export { ROLE_NAMES, type RoleName } from './config-settings.ts';
+export type { RetentionSettings } from './config-settings-retention.ts';
 
 export interface Config {
   env: NodeEnv;
@@ -88,17 +90,6 @@ export interface SocketSettings {
   ticketTtlS: number;
   /** Origins allowed besides the API's own, normalized (`*` allows any). */
   allowedOrigins: string[];
-}
-
-/** How long each growing table keeps its rows (the worker role prunes them). */
-export interface RetentionSettings {
-  locationDays: number;
-  inboxDays: number;
-  outboxHours: number;
-  trackingDays: number;
-  webhookDays: number;
-  deadLetterDays: number;
-  workflowDays: number;
 }
 
 export interface RateLimitSettings {
@@ -225,22 +216,10 @@ export function loadConfig(
       breakAfter: s.rateLimitBreakAfter,
       halfOpenAfterMs: s.rateLimitHalfOpenMs,
     },
-    retention: retentionOf(s),
+    retention: retentionSettings(s),
   };
   checkSharedServices(config);
   return config;
-}
-
-function retentionOf(s: SettingValues): RetentionSettings {
-  return {
-    locationDays: s.locationRetentionDays,
-    inboxDays: s.inboxRetentionDays,
-    outboxHours: s.outboxRetentionHours,
-    trackingDays: s.trackingRetentionDays,
-    webhookDays: s.webhookRetentionDays,
-    deadLetterDays: s.deadLetterRetentionDays,
-    workflowDays: s.workflowRetentionDays,
-  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { waitFor } from '../../../test/support/wait.ts';
 import { type DomainEvent, newEvent } from './event.ts';
 import type { DeadLetter, DeadLetterSink, Delivery, EventBus, EventHandler } from './port.ts';
 
-// The bus contract's recorders and stream markers (bus.contract.ts).
+// The bus contract's recorders and stream markers (bus.contract.ts, bus-consumers.contract.ts).
 
 export interface Recorder {
   handler: EventHandler;

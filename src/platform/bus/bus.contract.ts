@@ -5,9 +5,10 @@ import { newEvent } from './event.ts';
 import type { DeadLetterSink, EventBus } from './port.ts';
 
 /**
- * The behaviour every EventBus adapter must have; run against the in-process and the NATS
- * adapter so single-process mode cannot drift from production. `makeBus` must return a bus that
- * shares no state with earlier calls (fresh instance, or fresh NATS prefix).
+ * The behaviour every EventBus adapter must have (what it keeps for consumer names is in
+ * bus-consumers.contract.ts); run against the in-process and the NATS adapter so single-process
+ * mode cannot drift from production. `makeBus` must return a bus that shares no state with
+ * earlier calls (fresh instance, or fresh NATS prefix).
  */
 export function busContract(
   name: string,
@@ -153,52 +154,6 @@ export function busContract(
       expect(deadLetters).toEqual([
         { consumer: 'doomed', event: e, attempts: 3, error: 'card declined: insufficient funds' },
       ]);
-    });
-
-    it('keeps events for a consumer name while it has no subscription (durable)', async () => {
-      const { bus } = await setup();
-      const first = recorder();
-      const sub = await bus.subscribe('mailer', ['orders.>'], first.handler);
-      await sub.close();
-      const events = Array.from({ length: 3 }, (_, i) => newEvent('orders.placed', { i }));
-      await bus.publish(events);
-      // The bus says what waits for the name (ops' health screen shows it as consumer lag).
-      const backlog = async () => (await bus.consumers()).find((c) => c.consumer === 'mailer');
-      await waitFor(async () => (await backlog())?.pending === 3, 5_000, 'a backlog of 3');
-      expect(await backlog()).toMatchObject({ pending: 3, inFlight: 0, redelivered: 0 });
-      const second = recorder();
-      await bus.subscribe('mailer', ['orders.>'], second.handler, { concurrency: 1 });
-      await waitFor(() => second.events.length >= 3);
-      await barrier(bus, 'orders.placed', [second]);
-      // The closed subscription got none of them: they waited for the next one, which got all.
-      expect(first.events).toEqual([]);
-      expect(sorted(second.ids())).toEqual(sorted(events.map((e) => e.id)));
-      await waitFor(
-        async () => (await backlog())?.pending === 0 && (await backlog())?.inFlight === 0,
-        5_000,
-        'no backlog once handled',
-      );
-    });
-
-    it('keeps the whole domain for a closed consumer name; the next subscription takes the types it asks for', async () => {
-      const { bus } = await setup();
-      const sub = await bus.subscribe('audit', ['orders.placed'], async () => {});
-      await sub.close();
-      const placed = newEvent('orders.placed', {});
-      const cancelled = newEvent('orders.cancelled', {});
-      await bus.publish([placed, cancelled, newEvent('payments.captured', {})]);
-      const r = recorder();
-      await bus.subscribe('audit', ['orders.cancelled', 'payments.>'], r.handler, {
-        concurrency: 1,
-      });
-      const marker = newEvent('payments.marker', {});
-      await bus.publish([marker]);
-      // Concurrency 1 keeps each stream's order: anything wrongly kept arrives before the marker
-      // of its stream (the cancelled event is the last of the orders stream).
-      await waitFor(() => r.ids().includes(marker.id) && r.ids().includes(cancelled.id));
-      // payments.captured came before the name subscribed to payments: not kept (DeliverPolicy.New).
-      // Two streams, so no order between the two.
-      expect(sorted(r.ids())).toEqual(sorted([cancelled.id, marker.id]));
     });
 
     it('close() waits for handlers in flight', async () => {

@@ -3,9 +3,11 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeWithServices, natsUrl, testPrefix } from '../../../test/support/services.ts';
 import { waitFor } from '../../../test/support/wait.ts';
+import { busConsumersContract } from './bus-consumers.contract.ts';
 import { busContract } from './bus.contract.ts';
 import { type DomainEvent, newEvent } from './event.ts';
 import { createNatsBus, type NatsBus, natsStreamName } from './nats-bus.ts';
+import type { DeadLetterSink } from './port.ts';
 
 describeWithServices('NATS bus adapter', { nats: natsUrl() }, ({ nats: url }) => {
   const silent = { warn() {}, error() {} };
@@ -17,9 +19,10 @@ describeWithServices('NATS bus adapter', { nats: natsUrl() }, ({ nats: url }) =>
   };
 
   // A fresh prefix per bus: its own streams and durables, so tests cannot see each other's events.
-  busContract('nats', async (deadLetter) =>
-    createNatsBus({ url, prefix: freshPrefix(), deadLetter, logger: silent }),
-  );
+  const makeBus = async (deadLetter: DeadLetterSink) =>
+    createNatsBus({ url, prefix: freshPrefix(), deadLetter, logger: silent });
+  busContract('nats', makeBus);
+  busConsumersContract('nats', makeBus);
 
   describe('NATS bus', () => {
     const buses: NatsBus[] = [];

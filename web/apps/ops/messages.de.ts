@@ -1,5 +1,6 @@
 import { sharedDe as shared } from '@web/messages.de.ts';
 import type { Messages } from './messages.ts';
+import { live } from './messages-live.de.ts';
 import { health, settings } from './messages-platform.de.ts';
 
 // Every word the ops console shows, in German: the same keys as messages.ts.
@@ -94,48 +95,7 @@ export const de: Messages = {
     after: 'Nachher',
     nothing: 'nichts',
   },
-  live: {
-    title: 'Live-Karte',
-    canvas: (drivers: number, orders: number) =>
-      `Live-Karte mit ${drivers} Fahrern und ${orders} offenen Bestellungen; die Listen daneben nennen sie.`,
-    filters: 'Was die Karte zeigt',
-    zone: 'Gebiet',
-    anyZone: 'Alle Gebiete',
-    zoneOption: (cell: string, demand: number, supply: number) =>
-      `${cell.slice(0, 9)}: ${demand} wartend, ${supply} frei`,
-    store: 'Geschäft',
-    anyStore: 'Alle Geschäfte',
-    state: 'Bestellstatus',
-    anyState: 'Jeder Status',
-    lateOnly: 'Nur verspätete Bestellungen',
-    clear: 'Alles zeigen',
-    now: 'Gerade jetzt',
-    online: (n: number) => (n === 1 ? '1 Fahrer im Dienst' : `${n} Fahrer im Dienst`),
-    available: (n: number) => `${n} frei`,
-    onTrip: (n: number) => `${n} auf Tour`,
-    lateCount: (n: number) => (n === 1 ? '1 Bestellung verspätet' : `${n} Bestellungen verspätet`),
-    drivers: 'Fahrer',
-    orders: 'Offene Bestellungen',
-    more: (n: number) => `Und ${n} weitere: grenze ein, was die Karte zeigt.`,
-    none: 'Keine.',
-    driverStatus: { available: 'frei', on_delivery: 'auf Tour', break: 'in der Pause' },
-    vehicles: { bike: 'Fahrrad', scooter: 'Roller', car: 'Auto' },
-    storeStatus: { open: 'geöffnet', paused: 'pausiert', backlogged: 'im Rückstand' },
-    at: (lat: number, lng: number) => `bei ${lat.toFixed(4)}, ${lng.toFixed(4)}`,
-    noPosition: 'keine aktuelle Position',
-    details: 'Ausgewählt',
-    nothing: 'Wähle einen Fahrer oder eine Bestellung, auf der Karte oder in den Listen.',
-    seen: 'Position von',
-    vehicle: 'Fahrzeug',
-    trip: 'Tour',
-    noTrip: 'keine',
-    deadline: 'Frist',
-    noDeadline: 'keine',
-    storeOf: 'Geschäft',
-    timeline: (id: string) => `Verlauf der Bestellung ${id.slice(0, 8)}`,
-    late: 'Verspätet',
-    close: 'Schließen',
-  },
+  live,
   health,
   settings,
   orderStatus: {

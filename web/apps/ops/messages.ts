@@ -1,6 +1,7 @@
 import { shared } from '@web/messages.ts';
 import type { ProblemMessages } from '@web/problems.ts';
 import type { Schemas } from '@lastmile/client';
+import { live } from './messages-live.ts';
 import { health, settings } from './messages-platform.ts';
 
 // Every word the ops console shows, in English, in one place: messages.de.ts is the same object
@@ -259,48 +260,7 @@ export const messages = {
     resend: 'Send again',
     resendReason: (event: string) => `Why send ${event} again`,
   },
-  live: {
-    title: 'Live map',
-    canvas: (drivers: number, orders: number) =>
-      `Live map with ${drivers} drivers and ${orders} open orders shown; the lists beside it name them.`,
-    filters: 'What the map shows',
-    zone: 'Zone',
-    anyZone: 'Every zone',
-    zoneOption: (cell: string, demand: number, supply: number) =>
-      `${cell.slice(0, 9)}: ${demand} waiting, ${supply} free`,
-    store: 'Store',
-    anyStore: 'Every store',
-    state: 'Order state',
-    anyState: 'Every state',
-    lateOnly: 'Late orders only',
-    clear: 'Show everything',
-    now: 'Right now',
-    online: (n: number) => (n === 1 ? '1 driver online' : `${n} drivers online`),
-    available: (n: number) => `${n} available`,
-    onTrip: (n: number) => `${n} on a trip`,
-    lateCount: (n: number) => (n === 1 ? '1 order late' : `${n} orders late`),
-    drivers: 'Drivers',
-    orders: 'Open orders',
-    more: (n: number) => `And ${n} more: narrow what the map shows.`,
-    none: 'None.',
-    driverStatus: { available: 'available', on_delivery: 'on a trip', break: 'on a break' },
-    vehicles: { bike: 'bike', scooter: 'scooter', car: 'car' },
-    storeStatus: { open: 'open', paused: 'paused', backlogged: 'backlogged' },
-    at: (lat: number, lng: number) => `at ${lat.toFixed(4)}, ${lng.toFixed(4)}`,
-    noPosition: 'no recent position',
-    details: 'Selected',
-    nothing: 'Pick a driver or an order, on the map or in the lists.',
-    seen: 'Position from',
-    vehicle: 'Vehicle',
-    trip: 'Trip',
-    noTrip: 'none',
-    deadline: 'Deadline',
-    noDeadline: 'none',
-    storeOf: 'Store',
-    timeline: (id: string) => `Timeline of order ${id.slice(0, 8)}`,
-    late: 'Late',
-    close: 'Close',
-  },
+  live,
   health,
   settings,
   orderStatus,
