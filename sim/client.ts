@@ -1,4 +1,5 @@
 import type { Client } from 'openapi-fetch';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Agent, type Dispatcher, request } from 'undici';
 import { createLastmileClient } from '../src/client/index.ts';
 import type { SimPaths } from './api-types.ts';
@@ -14,6 +15,15 @@ export class ApiStats {
   readonly pushes = new Map<string, number>();
   /** [seconds since start, latency ms] of every answered request, for the timeline. */
   readonly timeline: Array<[number, number]> = [];
+  /**
+   * The simulator's own event-loop delay while the world runs: a latency is measured in this
+   * process, so a busy simulator adds its delay to what it reports of the API.
+   */
+  readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
 
   record(
     group: string,

@@ -2,7 +2,7 @@ import { rngFor } from '../src/cli/seed-random.ts';
 import type { Body } from './api-types.ts';
 import type { SimClient } from './client.ts';
 import { CourierPhone } from './courier-phone.ts';
-import { courierChannel, Wake } from './listen.ts';
+import { CourierApp, FALLBACK_POLL_S, type Offer } from './courier-app.ts';
 import { metres, type PlannedDriver } from './plan.ts';
 import {
   bump,
@@ -16,13 +16,6 @@ import {
 } from './state.ts';
 
 type TripView = Body<'/v1/dispatch/trips/current', 'get'>;
-type Offer = Body<'/v1/dispatch/offers', 'get'>['items'][number];
-
-/**
- * The app hears offers and packed bags on its channel; it reads them over HTTP only this often
- * besides, and after the channel reconnects (pushes are not replayed).
- */
-const FALLBACK_POLL_S = 30;
 type Step = 'arrived-at-store' | 'picked-up' | 'arrived-at-dropoff' | 'delivered';
 /** What a handover is proven with: the customer's PIN or a photo (none for the other steps). */
 type Proof = { pin: string } | { photo_ref: string } | Record<string, never>;
@@ -35,14 +28,7 @@ class Courier {
   private attempts = 0;
   /** Since when the courier has been without a trip. */
   private freeSince = Date.now();
-  private readonly wake = new Wake();
-  /** The newest offer the channel pushed, not yet answered. */
-  private pushedOffer: Offer | null = null;
-  /** Deliveries whose bag the channel said is packed, since the trip was last read. */
-  private readonly readyBags = new Set<string>();
-  /** When to read the offers over HTTP next (0: now, after a reconnect). */
-  private pollAt = 0;
-  private lastTick = Date.now();
+  private readonly app: CourierApp;
 
   constructor(
     private readonly s: SimState,
@@ -52,6 +38,7 @@ class Courier {
     this.rng = rngFor(`sim:${s.cfg.seed}:driver:${plan.index}`);
     this.api = s.api.as(token);
     this.phone = new CourierPhone(s, plan, token, this.rng);
+    this.app = new CourierApp(this.api, this.phone);
     this.log = {
       index: plan.index,
       vehicle: plan.vehicle,
@@ -95,55 +82,16 @@ class Courier {
     return res?.response.status === 200 ? (res.data ?? null) : null;
   }
 
-  /** Listens on the app's channel: an offer or a packed bag wakes the courier at once. */
-  private listen() {
-    const channel = courierChannel(this.s, this.token, this.plan.index);
-    channel.on('message', (m) => {
-      if (m.type === 'offer') this.pushedOffer = m.offer;
-      else if (m.type === 'offer_expired' && this.pushedOffer?.id === m.offer_id)
-        this.pushedOffer = null;
-      else if (m.type === 'order_ready') this.readyBags.add(m.delivery_id);
-      else if (m.type !== 'trip_canceled' && m.type !== 'trip_unassigned') return;
-      this.wake.ring();
-    });
-    // What was pushed while the channel was down is read over HTTP.
-    channel.on('open', ({ reconnected }) => {
-      if (!reconnected) return;
-      this.pollAt = 0;
-      this.wake.ring();
-    });
-    return channel;
-  }
-
-  /** Until the phone's next report or a push; the phone reports every few seconds meanwhile. */
-  private async idle(): Promise<void> {
-    await this.wake.wait(this.lastTick + LOCATION_EVERY_S * 1000 - Date.now());
-    if (Date.now() - this.lastTick < LOCATION_EVERY_S * 1000) return;
-    this.lastTick = Date.now();
-    await this.phone.tick();
-  }
-
-  /** The offer to answer: the one pushed, or, now and then, the one the API lists. */
-  private async nextOffer(): Promise<Offer | undefined> {
-    const pushed = this.pushedOffer;
-    this.pushedOffer = null;
-    if (pushed && Date.parse(pushed.expires_at) > Date.now()) return pushed;
-    if (Date.now() < this.pollAt) return undefined;
-    this.pollAt = Date.now() + FALLBACK_POLL_S * 1000;
-    const offers = await this.api.GET('/v1/dispatch/offers');
-    return offers.response.status === 200 ? offers.data?.items[0] : undefined;
-  }
-
   async run(): Promise<void> {
     const s = this.s;
     await sleep(this.plan.onShiftAfterS * 1000);
     if (s.stopping) return;
     const shiftFrom = Date.now();
     this.freeSince = shiftFrom;
-    const channel = this.listen();
+    const channel = this.app.listen(s, this.token, this.plan.index);
     await persist(s, () => this.api.PUT('/v1/drivers/me/shift', { body: { status: 'available' } }));
     await this.phone.tick();
-    this.lastTick = Date.now();
+    this.app.reported();
     // A courier may already hold a job (a rerun against the same instance); afterwards only an
     // accepted offer gives one.
     let lookForTrip = true;
@@ -158,7 +106,7 @@ class Courier {
             continue;
           }
         }
-        const offer = await this.nextOffer();
+        const offer = await this.app.nextOffer();
         if (offer) {
           if (await this.answer(offer)) lookForTrip = true;
           continue;
@@ -166,7 +114,7 @@ class Courier {
       } catch (err) {
         note(s, `driver ${this.plan.index}`, err);
       }
-      await this.idle();
+      await this.app.idle();
     }
     channel.close();
     this.log.shiftS = (Date.now() - shiftFrom) / 1000;
@@ -282,8 +230,8 @@ class Courier {
   private async pickUp(): Promise<TripView | null> {
     let readAt = 0;
     for (;;) {
-      if (this.readyBags.size > 0 || Date.now() >= readAt) {
-        this.readyBags.clear();
+      if (this.app.readyBags.size > 0 || Date.now() >= readAt) {
+        this.app.readyBags.clear();
         const trip = await this.currentTrip();
         if (!trip) return null;
         const waiting = trip.deliveries.filter((d) => d.status === 'at_store');
@@ -294,7 +242,7 @@ class Courier {
         readAt = Date.now() + FALLBACK_POLL_S * 1000;
       }
       if (this.s.stopping) return null;
-      await this.idle();
+      await this.app.idle();
     }
   }
 

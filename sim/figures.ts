@@ -40,6 +40,8 @@ export interface WorldFigures {
     p50_ms: number | null;
     p99_ms: number | null;
     network_errors: number;
+    /** The simulator's own event-loop delay, p99 and max (ms): it is inside every latency above. */
+    sim_loop_delay_ms: { p99: number; max: number };
     by_route: Record<string, { n: number; p50_ms: number | null; p99_ms: number | null }>;
   };
   delivery_min: { p50: number | null; p90: number | null; p99: number | null; mean: number | null };
@@ -180,6 +182,10 @@ function apiFigures(w: WorldResult): WorldFigures['api'] {
     p50_ms: r1(quantile(all, 0.5)),
     p99_ms: r1(quantile(all, 0.99)),
     network_errors: w.stats.networkErrors,
+    sim_loop_delay_ms: {
+      p99: r1(w.stats.loopDelay.percentile(99) / 1e6) ?? 0,
+      max: r1(w.stats.loopDelay.max / 1e6) ?? 0,
+    },
     by_route: byRoute,
   };
 }

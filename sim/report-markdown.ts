@@ -89,6 +89,10 @@ function summaryRows(a: WorldFigures, b: WorldFigures | undefined): string[] {
       (w) => `${w.api.requests}, ${v(w.api.p50_ms, ' ms')} / ${v(w.api.p99_ms, ' ms')}`,
     ),
     row(
+      "the simulator's own event-loop delay p99 / max (inside every latency)",
+      (w) => `${w.api.sim_loop_delay_ms.p99} / ${w.api.sim_loop_delay_ms.max} ms`,
+    ),
+    row(
       'delivery time p50 / p90 / p99',
       (w) => `${v(w.delivery_min.p50)} / ${v(w.delivery_min.p90)} / ${v(w.delivery_min.p99)} min`,
     ),
