@@ -26,10 +26,13 @@ export class Wake {
   async wait(ms: number): Promise<void> {
     if (!this.rung) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.waiter = null;
-          resolve();
-        }, Math.max(0, ms));
+        const timer = setTimeout(
+          () => {
+            this.waiter = null;
+            resolve();
+          },
+          Math.max(0, ms),
+        );
         this.waiter = () => {
           clearTimeout(timer);
           resolve();

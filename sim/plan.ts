@@ -234,7 +234,8 @@ function planDrivers(c: SimConfig, stores: PlannedStore[]): PlannedDriver[] {
       declineShare: Math.min(0.6, c.shares.driverDecline * (0.5 + fleetRng())),
       answerAfterS: [2, 4 + fleetRng() * 10],
       // Drawn apart from the fleet's other choices, so those stay what a seed always made them.
-      onShiftAfterS: rngFor(`sim:${c.seed}:shift:${i}`)() * Math.min(SHIFT_RAMP_S, c.normalMin * 30),
+      onShiftAfterS:
+        rngFor(`sim:${c.seed}:shift:${i}`)() * Math.min(SHIFT_RAMP_S, c.normalMin * 30),
     };
   });
 }
