@@ -8,9 +8,10 @@ export type Offer = Body<'/v1/dispatch/offers', 'get'>['items'][number];
 
 /**
  * The app hears offers and packed bags on its channel; it reads them over HTTP only this often
- * besides, and after the channel reconnects (pushes are not replayed).
+ * besides while the channel is open, at every report of the phone while it is down, and once after
+ * it reconnects (pushes are not replayed).
  */
-export const FALLBACK_POLL_S = 30;
+export const FALLBACK_POLL_S = 60;
 
 /**
  * What a courier's app keeps from its channel: the newest offer pushed, the bags said to be packed,
@@ -26,6 +27,8 @@ export class CourierApp {
   /** When to read the offers over HTTP next (0: now, after a reconnect). */
   private pollAt = 0;
   private lastTick = Date.now();
+  /** Whether the channel is connected now (else the courier reads over HTTP at every report). */
+  hearing = false;
 
   constructor(
     private readonly api: SimClient,
@@ -45,9 +48,13 @@ export class CourierApp {
     });
     // What was pushed while the channel was down is read over HTTP.
     channel.on('open', ({ reconnected }) => {
+      this.hearing = true;
       if (!reconnected) return;
       this.pollAt = 0;
       this.wake.ring();
+    });
+    channel.on('close', () => {
+      this.hearing = false;
     });
     return channel;
   }
@@ -70,7 +77,7 @@ export class CourierApp {
     const pushed = this.pushedOffer;
     this.pushedOffer = null;
     if (pushed && Date.parse(pushed.expires_at) > Date.now()) return pushed;
-    if (Date.now() < this.pollAt) return undefined;
+    if (this.hearing && Date.now() < this.pollAt) return undefined;
     this.pollAt = Date.now() + FALLBACK_POLL_S * 1000;
     const offers = await this.api.GET('/v1/dispatch/offers');
     return offers.response.status === 200 ? offers.data?.items[0] : undefined;

@@ -230,7 +230,7 @@ class Courier {
   private async pickUp(): Promise<TripView | null> {
     let readAt = 0;
     for (;;) {
-      if (this.app.readyBags.size > 0 || Date.now() >= readAt) {
+      if (this.app.readyBags.size > 0 || Date.now() >= readAt || !this.app.hearing) {
         this.app.readyBags.clear();
         const trip = await this.currentTrip();
         if (!trip) return null;
