@@ -1,17 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { seedDriverProfile } from '../../src/modules/drivers/index.ts';
-import {
-  apiCall,
-  launchChromium,
-  localContext,
-  newPage,
-  pageWatch,
-  signIn,
-} from '../support/browser.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { apiCall } from '../support/browser.ts';
+import { opsConsole } from '../support/ops-console.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { moveOrder, openShop, paidOrderAt, type Shop } from '../support/shop.ts';
 import { pageClient } from './page-client.ts';
@@ -21,17 +14,13 @@ import { pageClient } from './page-client.ts';
 // shows; the benchmark's measure is taken only when asked; and a customer's or driver's
 // credentials open neither its socket nor the ops routes.
 
-const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
 const LIVE = '/v1/ops/city/live';
 const MEASURE = 'lastmile.position-to-pixel';
 
 let t: TestPlatform;
 let base: string;
-let browser: Browser;
 let shop: Shop;
 let orders: { waiting: string; accepted: string };
-const watch = pageWatch();
-const contexts: BrowserContext[] = [];
 
 interface Driver {
   id: string;
@@ -64,13 +53,11 @@ beforeAll(async () => {
     ).toBe(200);
     drivers.push({ id, name, token });
   }
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
   await t?.stop();
 });
+const ui = opsConsole();
 
 /** The driver reports a position `agoMs` ago (a first one a while back: ingest drops jumps). */
 async function report(d: Driver, lat: number, lng: number, agoMs = 0) {
@@ -82,11 +69,7 @@ async function report(d: Driver, lat: number, lng: number, agoMs = 0) {
 }
 
 async function livePage(query = ''): Promise<Page> {
-  const c = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
-  contexts.push(c);
-  const page = await newPage(c, watch);
-  await signIn(page, base, 'ops', AGENT);
-  await page.getByTestId('signed-in').waitFor();
+  const page = await ui.consoleAs(base, 'agent');
   await page.goto(`${base}/app/ops/live${query}`);
   return page;
 }
@@ -120,8 +103,7 @@ describe('the live map', () => {
     await expect.poll(() => listed(page, ada).innerText()).toContain('at 52.5010, 13.4010');
     expect(await listedOrders(page)).toEqual(expect.arrayContaining(Object.values(orders)));
     expect(await measures(page)).toBe(0);
-    const found = await axeViolations(page);
-    expect(found, describeViolations('ops live map', found)).toEqual([]);
+    await expectAccessible(page, 'ops live map');
 
     await report(ada, 52.5022, 13.4023);
     await expect
@@ -172,6 +154,6 @@ describe('who may follow the city', () => {
         ).toBe(403);
     }
     expect(await refusedCount(LIVE)).toBe(before + 4);
-    expect(watch.elsewhere).toEqual([]);
+    expect(ui.watch.elsewhere).toEqual([]);
   });
 });
