@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
-import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDriverProfile } from '../../src/modules/drivers/index.ts';
 import { apiCall } from '../support/browser.ts';
+import { driverOnShift } from '../support/drivers.ts';
 import { opsConsole } from '../support/ops-console.ts';
 import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
@@ -43,19 +42,8 @@ beforeAll(async () => {
   };
   await moveOrder(t, shop, orders.accepted, 'accept');
   drivers = [];
-  for (const name of ['Ada Live', 'Bo Live', 'Cy Live']) {
-    const id = uuidv7();
-    await seedDriverProfile(t.platform.ctx, { id, name, vehicle: 'bike' });
-    const { token } = await t.platform.ctx.tokens.issue({
-      userId: uuidv7(),
-      role: 'driver',
-      driverId: id,
-    });
-    expect(
-      (await apiCall(base, 'PUT', '/v1/drivers/me/shift', token, { status: 'available' })).status,
-    ).toBe(200);
-    drivers.push({ id, name, token });
-  }
+  for (const name of ['Ada Live', 'Bo Live', 'Cy Live'])
+    drivers.push({ name, ...(await driverOnShift(t, name)) });
 });
 afterAll(async () => {
   await t?.stop();
