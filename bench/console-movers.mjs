@@ -4,19 +4,16 @@
 // `stop` exists (or `max_s` has passed), then prints one JSON line with what it sent.
 // Input: a JSON file path.
 import fs from 'node:fs';
-import http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { everySecond, jsonPoster } from './phones.mjs';
 
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { base, drivers, center, radius_m: radiusM, stop, max_s: maxS } = opts;
-const target = new URL(base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+const phones = jsonPoster(base, 128);
 const M_PER_DEG_LAT = 111_320;
 const mPerDegLng = M_PER_DEG_LAT * Math.cos((center.lat * Math.PI) / 180);
 
 let posted = 0;
 let postErrors = 0;
-let late = 0;
 
 // A seeded generator, so two runs move the same fleet the same way.
 let seed = 12345;
@@ -46,60 +43,17 @@ function step(d) {
   return { lat: center.lat + d.y / M_PER_DEG_LAT, lng: center.lng + d.x / mPerDegLng };
 }
 
-function post(d, body) {
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: '/v1/drivers/me/locations',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${d.token}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) posted++;
-          else postErrors++;
-          resolve();
-        });
-      },
-    );
-    req.on('error', () => {
-      postErrors++;
-      resolve();
-    });
-    req.end(body);
-  });
-}
-
 const started = Date.now();
 const stopped = () => fs.existsSync(stop) || Date.now() - started > maxS * 1000;
-while (!stopped()) {
-  const second = Date.now();
-  // Each driver once a second, spread over the second as phones are.
-  await Promise.all(
-    fleet.map(async (d, i) => {
-      await sleep((i / fleet.length) * 900);
-      const p = step(d);
-      const body = JSON.stringify({
-        points: [
-          { ...p, accuracy_m: 5, speed_mps: d.speed, recorded_at: new Date().toISOString() },
-        ],
-      });
-      await post(d, body);
-    }),
-  );
-  const left = 1000 - (Date.now() - second);
-  if (left > 0) await sleep(left);
-  else late++;
-}
-agent.destroy();
+const late = await everySecond(fleet, stopped, async (d) => {
+  const p = step(d);
+  const body = JSON.stringify({
+    points: [{ ...p, accuracy_m: 5, speed_mps: d.speed, recorded_at: new Date().toISOString() }],
+  });
+  if ((await phones.post('/v1/drivers/me/locations', d.token, body)).status === 200) posted++;
+  else postErrors++;
+});
+phones.close();
 process.stdout.write(
   `${JSON.stringify({ posted, postErrors, late_seconds: late, seconds: (Date.now() - started) / 1000 })}\n`,
 );

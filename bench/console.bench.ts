@@ -8,6 +8,7 @@ import { startPlatform } from '../src/platform/boot.ts';
 import { benchConfig, freshBenchDatabase, freshBenchNamespace } from './bench-db.ts';
 import { consolePages, type PageRun } from './console-page.ts';
 import { servePlainCanvas } from './console-plain-canvas.ts';
+import { atScale, headlineOf, headToHeadChart } from './head-to-head.ts';
 import { alternate, median, round, startWorker } from './load.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark, type Figures } from './result.ts';
 
@@ -25,6 +26,8 @@ const SCALE = {
   full: { drivers: 2000, measure_s: 15, runs: 3 },
 };
 
+type Scale = (typeof SCALE)['quick'];
+
 interface MoverResult {
   posted: number;
   postErrors: number;
@@ -32,8 +35,7 @@ interface MoverResult {
   seconds: number;
 }
 
-async function run(quick: boolean): Promise<BenchFigures> {
-  const s = quick ? SCALE.quick : SCALE.full;
+async function run(s: Scale): Promise<BenchFigures> {
   // A database and bus of its own: the map shows exactly the demo city and this fleet.
   const database = await freshBenchDatabase('lastmile_bench_console');
   const plain = await servePlainCanvas();
@@ -116,7 +118,7 @@ function side(rs: PageRun[]): Figures {
 }
 
 function figuresOf(
-  s: (typeof SCALE)['quick'],
+  s: Scale,
   moved: MoverResult,
   runs: { ours: PageRun[]; baseline: PageRun[] },
 ): BenchFigures {
@@ -132,12 +134,7 @@ function figuresOf(
       'plain-canvas: one WebSocket to the same stream and a full-window canvas redrawn per animation frame, ' +
       'no framework, no streets or zones, in the same Chromium',
     baseline,
-    headline: {
-      figure: 'frame_p95_ms',
-      better: 'lower',
-      ours: runs.ours.map((r) => round(r.frame_p95_ms, 1)),
-      baseline: runs.baseline.map((r) => round(r.frame_p95_ms, 1)),
-    },
+    headline: headlineOf(runs, 'frame_p95_ms', 'lower'),
     ratios: {
       update_p99_baseline_over_ours: round(
         (baseline.update_p99_ms ?? 0) / Math.max(1, updateP99),
@@ -171,12 +168,9 @@ export const consoleBench: Benchmark = {
     "(phone's recorded time to the paint that showed it, User Timing measures). Baseline: a plain canvas over the same " +
     'socket in the same Chromium; runs alternate. Ratio = baseline frame p95 ÷ ours. Targets: frame p95 <= 33 ms, ' +
     'position-to-pixel p99 <= 500 ms.',
-  run,
-  chart: (r) => ({
-    unit: 'ms (frame p95, median of runs)',
-    bars: [
-      { label: 'plain canvas frame p95', value: r.baseline.frame_p95_ms ?? 0, baseline: true },
-      { label: 'ops console frame p95', value: r.metrics.frame_p95_ms ?? 0, baseline: false },
-    ],
+  run: atScale(SCALE, run),
+  chart: headToHeadChart('frame_p95_ms', 'ms (frame p95, median of runs)', {
+    baseline: 'plain canvas frame p95',
+    ours: 'ops console frame p95',
   }),
 };

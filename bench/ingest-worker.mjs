@@ -3,14 +3,14 @@
 // driver keeps its own position and clock, so every point is valid and in order.
 // Input: one JSON argument; output: one JSON line with counts and latency percentiles (ms).
 import fs from 'node:fs';
-import http from 'node:http';
 import { latencyHistogram } from './histogram.mjs';
+import { jsonPoster } from './phones.mjs';
 
 // The options (with 20k tokens) come in a file: too big for a command line.
 const opts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { url, tokens, connections, duration, batch, centre, startAt } = opts;
-const target = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const phones = jsonPoster(url, connections);
+const path = new URL(url).pathname;
 
 const n = tokens.length;
 const lat = new Float64Array(n);
@@ -32,33 +32,6 @@ const out = { requests: 0, points: 0, accepted: 0, dropped: 0, shed: 0, non2xx: 
 let next = 0;
 const until = performance.now() + duration * 1000;
 
-function post(body, token) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (data += d));
-        res.on('end', () => resolve({ status: res.statusCode, data }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function loop() {
   while (performance.now() < until) {
     const d = next++ % n;
@@ -77,25 +50,25 @@ async function loop() {
     }
     const body = JSON.stringify({ points });
     const t0 = performance.now();
-    try {
-      const res = await post(body, tokens[d]);
-      latencies.record(performance.now() - t0);
-      out.requests++;
-      out.points += batch;
-      if (res.status === 200) {
-        const r = JSON.parse(res.data);
-        out.accepted += r.accepted;
-        out.dropped += r.dropped.out_of_order + r.dropped.impossible_jump;
-      } else if (res.status === 503) out.shed++;
-      else out.non2xx++;
-    } catch {
+    const res = await phones.post(path, tokens[d], body);
+    if (res.status === 0) {
       out.errors++;
+      continue;
     }
+    latencies.record(performance.now() - t0);
+    out.requests++;
+    out.points += batch;
+    if (res.status === 200) {
+      const r = JSON.parse(res.text);
+      out.accepted += r.accepted;
+      out.dropped += r.dropped.out_of_order + r.dropped.impossible_jump;
+    } else if (res.status === 503) out.shed++;
+    else out.non2xx++;
   }
 }
 
 const started = performance.now();
 await Promise.all(Array.from({ length: connections }, () => loop()));
 const seconds = (performance.now() - started) / 1000;
-agent.destroy();
+phones.close();
 process.stdout.write(`${JSON.stringify({ ...out, seconds, ...latencies.summary() })}\n`);

@@ -5,12 +5,11 @@ import { createLastmileClient, unwrap } from '../src/client/index.ts';
 import { allModules } from '../src/modules/index.ts';
 import { startPlatform } from '../src/platform/boot.ts';
 import { etaErrorSimulation } from './eta-error.ts';
+import { atScale, headlineOf, headToHeadChart } from './head-to-head.ts';
 import { alternate, median, round, runWorker } from './load.ts';
 import { startBareFanout } from './tracking-bare.ts';
 import { benchConfig } from './bench-db.ts';
 import { BENCH_DIR, type BenchFigures, type Benchmark, type Figures } from './result.ts';
-
-type Scale = (typeof SCALE)['quick'];
 
 const WORKER = path.join(BENCH_DIR, 'tracking-worker.mjs');
 const TARGET_P99_MS = 500;
@@ -18,6 +17,8 @@ const SCALE = {
   quick: { drivers: 100, subscribers: 500, duration_s: 4, runs: 3 },
   full: { drivers: 1000, subscribers: 5000, duration_s: 15, runs: 3 },
 };
+
+type Scale = (typeof SCALE)['quick'];
 
 interface WorkerResult {
   connected: number;
@@ -30,8 +31,7 @@ interface WorkerResult {
   p99_ms: number;
 }
 
-async function run(quick: boolean): Promise<BenchFigures> {
-  const s = quick ? SCALE.quick : SCALE.full;
+async function run(s: Scale): Promise<BenchFigures> {
   const config = benchConfig({ LASTMILE_INSTANCE_ID: 'bench-tracking' }, { roles: ['all'] });
   const platform = await startPlatform(config, { modules: allModules });
   try {
@@ -129,12 +129,7 @@ function figuresOf(s: Scale, orders: number, bus: number, runs: Runs): BenchFigu
     baseline_name:
       'a bare `ws` server fanning the same positions out to the same number of sockets (no auth, no bus)',
     baseline: sideFigures(s, runs.baseline),
-    headline: {
-      figure: 'p99_ms',
-      better: 'lower',
-      ours: runs.ours.map((r) => round(r.p99_ms, 1)),
-      baseline: runs.baseline.map((r) => round(r.p99_ms, 1)),
-    },
+    headline: headlineOf(runs, 'p99_ms', 'lower'),
     ratios: {
       messages_per_s_vs_bare: round(
         median(runs.ours.map((r) => r.received / r.seconds)) /
@@ -167,12 +162,9 @@ export const trackingBench: Benchmark = {
     'Ratio = baseline p99 ÷ our p99; messages/s delivered for both. The 500 ms p99 is a target. ETA error on ' +
     'simulated deliveries (bench/eta-error.ts) beside it: ours, the old naive ETA (straight-line distance at 5 m/s) ' +
     "and the honest naive one (the store's mean preparation time plus straight-line distance at the fleet's mean speed).",
-  run,
-  chart: (r) => ({
-    unit: 'ms (p99, median of runs)',
-    bars: [
-      { label: 'bare ws fan-out p99', value: r.baseline.p99_ms ?? 0, baseline: true },
-      { label: 'lastmile p99', value: r.metrics.p99_ms ?? 0, baseline: false },
-    ],
+  run: atScale(SCALE, run),
+  chart: headToHeadChart('p99_ms', 'ms (p99, median of runs)', {
+    baseline: 'bare ws fan-out p99',
+    ours: 'lastmile p99',
   }),
 };

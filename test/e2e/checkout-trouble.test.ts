@@ -11,7 +11,7 @@ import {
   signIn,
 } from '../support/browser.ts';
 import { deliverToAddressNear } from '../support/browser-flows.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // What goes wrong between the shelf and the payment, in the customer app: lines whose stock is
@@ -72,11 +72,6 @@ async function reserved(productId: string): Promise<number> {
   const level = await api('GET', `/v1/stores/${DEMO_STORE_ID}/stock/${productId}`, token);
   expect(level.status).toBe(200);
   return level.body.reserved as number;
-}
-
-async function expectAccessible(page: Page, where: string): Promise<void> {
-  const found = await axeViolations(page);
-  expect(describeViolations(where, found)).toBe('');
 }
 
 /** The shelf is counted again: none of the product is left at the demo store. */

@@ -1,12 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
 import { DBOS } from '../../src/platform/workflows/engine.ts';
 import { auditEntries } from '../support/audit.ts';
-import { launchChromium, localContext, newPage, pageWatch, signIn } from '../support/browser.ts';
 import { dispatchFixture } from '../support/dispatch-fixture.ts';
 import { holdPaymentRow } from '../support/held-rows.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { opsConsole } from '../support/ops-console.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, paidOrderAt } from '../support/shop.ts';
 
@@ -15,26 +14,11 @@ import { openShop, paidOrderAt } from '../support/shop.ts';
 // found and run again; each with a reason, once however often the button is clicked, in the audit
 // log once.
 
-const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
-
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const watch = pageWatch();
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const ui = opsConsole();
 
 /** The agent signed in to the console on `base`, on the late-and-stuck screen for `kind`. */
 async function attentionPage(base: string, kind: string): Promise<Page> {
-  const c = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
-  contexts.push(c);
-  const page = await newPage(c, watch);
-  await signIn(page, base, 'ops', AGENT);
+  const page = await ui.consoleAs(base, 'agent');
   await page.getByRole('link', { name: 'Late and stuck' }).click();
   await page.getByLabel('Kind').selectOption(kind);
   await page.getByRole('button', { name: 'Show' }).click();
@@ -74,8 +58,7 @@ describe('a trip nobody takes', () => {
     const item = page.locator(`[data-testid="attention-item"][data-order-id="${o.orderId}"]`);
     await item.waitFor();
     expect(await item.innerText()).toContain('Nobody takes it');
-    const found = await axeViolations(page);
-    expect(found, describeViolations('ops attention', found)).toEqual([]);
+    await expectAccessible(page, 'ops attention');
 
     const [d] = await w.driversNear(shop.at, [0.5]);
     await act(page, o.orderId, 'Reassign the driver', 'a driver is near the store now');

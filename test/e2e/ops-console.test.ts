@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed.ts';
-import {
-  apiCall,
-  launchChromium,
-  localContext,
-  newPage,
-  pageWatch,
-  signIn,
-} from '../support/browser.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { apiCall } from '../support/browser.ts';
+import { opsConsole, opsEmail } from '../support/ops-console.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { openShop, paidOrderAt, type Shop } from '../support/shop.ts';
 
@@ -21,25 +15,13 @@ import { openShop, paidOrderAt, type Shop } from '../support/shop.ts';
 // other accounts, a customer's or driver's token planted in the console's storage reads nothing,
 // and every ops route of the OpenAPI document answers them 403.
 
-const ADMIN = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'admin')?.email ?? '';
-const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
 const CUSTOMER = DEMO_USERS.find((u) => u.role === 'customer')?.email ?? '';
 
 let t: TestPlatform;
 let base: string;
-let browser: Browser;
 let shop: Shop;
 let customerEmail: string;
 let orders: string[];
-const watch = pageWatch();
-const contexts: BrowserContext[] = [];
-
-/** A page in a browser context of its own (its own storage: nobody signed in yet), desk-sized. */
-async function freshPage(): Promise<Page> {
-  const c = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
-  contexts.push(c);
-  return newPage(c, watch);
-}
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -49,31 +31,22 @@ beforeAll(async () => {
   customerEmail = CUSTOMER;
   orders = [];
   for (let i = 0; i < 3; i++) orders.push((await paidOrderAt(t, shop, { token: customer })).id);
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
   await t?.stop();
 });
+const ui = opsConsole();
 
 const rows = (page: Page) => page.getByTestId('orders').locator('tbody tr');
 const rowIds = (page: Page) =>
   rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-id')));
 
-async function noSeriousViolations(page: Page, where: string) {
-  const found = await axeViolations(page);
-  expect(found, describeViolations(where, found)).toEqual([]);
-}
-
 describe('the ops console', () => {
   it('finds an order by a prefix of its id, its customer and its store, and shows its timeline', async () => {
-    const page = await freshPage();
-    await signIn(page, base, 'ops', AGENT);
-    await page.getByTestId('signed-in').waitFor();
+    const page = await ui.consoleAs(base, 'agent');
     expect(await page.getByTestId('signed-in').getAttribute('data-level')).toBe('agent');
     await rows(page).first().waitFor();
-    await noSeriousViolations(page, 'ops orders');
+    await expectAccessible(page, 'ops orders');
 
     const [first, second] = orders as [string, string];
     await page.getByLabel('Order id or its first characters').fill(second.slice(0, 13));
@@ -112,7 +85,7 @@ describe('the ops console', () => {
       .locator('time')
       .evaluateAll((ts) => ts.map((x) => x.getAttribute('datetime') ?? ''));
     expect(times).toEqual(times.toSorted());
-    await noSeriousViolations(page, 'ops timeline');
+    await expectAccessible(page, 'ops timeline');
 
     // One source at a time; the details of an item show, with no secret in them.
     await page.getByRole('radio', { name: 'payments' }).check();
@@ -134,16 +107,15 @@ describe('the ops console', () => {
     });
     expect(canceled.status).toBe(200);
 
-    const page = await freshPage();
-    await signIn(page, base, 'ops', ADMIN);
+    const page = await ui.consoleAs(base, 'admin');
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Action').fill('order.cancel');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/action=order.cancel/);
     const entry = page.locator(`[data-testid="audit"] li[data-target-id="${orders[2]}"]`);
     await expect.poll(() => entry.getByTestId('reason').innerText()).toBe(reason);
-    expect(await entry.innerText()).toContain(ADMIN);
-    await noSeriousViolations(page, 'ops audit');
+    expect(await entry.innerText()).toContain(opsEmail('admin'));
+    await expectAccessible(page, 'ops audit');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -162,7 +134,7 @@ describe('the ops console', () => {
 describe('who may use the ops console', () => {
   it('refuses a customer or driver account at sign-in and keeps no session', async () => {
     for (const role of ['customer', 'driver'] as const) {
-      const page = await freshPage();
+      const page = await ui.freshPage();
       await page.goto(`${base}/app/ops/`);
       await page.waitForURL(/\/app\/ops\/signin/);
       const email = DEMO_USERS.find((u) => u.role === role)?.email ?? '';
@@ -177,7 +149,7 @@ describe('who may use the ops console', () => {
   it('shows nothing to a customer or driver token planted in its storage', async () => {
     for (const role of ['customer', 'driver'] as const) {
       const token = await t.tokenFor(role);
-      const page = await freshPage();
+      const page = await ui.freshPage();
       await page.goto(`${base}/app/ops/signin`);
       // As an attacker would: the token stored as if it were an ops session.
       const planted = JSON.stringify({

@@ -12,7 +12,7 @@ import {
   flakyLetters,
   type LetterView as Letter,
 } from '../support/flaky-consumer.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../support/platform.ts';
 import { openShop, paidOrderAt } from '../support/shop.ts';
 import { openTicket } from '../support/tickets.ts';
@@ -81,11 +81,6 @@ afterAll(async () => {
   await new Promise<void>((r) => partner.close(() => r()));
   await t?.stop();
 });
-
-async function noSeriousViolations(page: Page, where: string) {
-  const found = await axeViolations(page);
-  expect(found, describeViolations(where, found)).toEqual([]);
-}
 const row = (page: Page, id: number) => page.locator(`tr[data-letter-id="${id}"]`);
 const stateOfRow = (page: Page, id: number) => row(page, id).getAttribute('data-state');
 
@@ -107,7 +102,7 @@ describe('dead letters in the ops console', () => {
     const detail = page.getByTestId('letter-detail');
     expect(await detail.getByTestId('payload').innerText()).toContain(subjects[0]);
     expect(await detail.getByTestId('letter-error').innerText()).toContain('downstream is down');
-    await noSeriousViolations(page, 'ops dead letters');
+    await expectAccessible(page, 'ops dead letters');
 
     await detail.getByLabel('Why replay it', { exact: true }).fill('the downstream is back');
     await detail.getByRole('button', { name: 'Replay', exact: true }).dblclick();
@@ -194,7 +189,7 @@ describe('webhooks in the ops console', () => {
     await dead.waitFor();
     expect(await dead.getByTestId('attempts').innerText()).toBe('2');
     expect(await dead.getByTestId('response-code').innerText()).toBe('503');
-    await noSeriousViolations(page, 'ops webhooks');
+    await expectAccessible(page, 'ops webhooks');
 
     failing = false;
     const before = received;

@@ -1,15 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src/cli/demo-seed.ts';
-import {
-  apiCall,
-  launchChromium,
-  localContext,
-  newPage,
-  pageWatch,
-  signIn,
-} from '../support/browser.ts';
-import { axeViolations, describeViolations } from '../support/page-checks.ts';
+import { apiCall } from '../support/browser.ts';
+import { opsConsole } from '../support/ops-console.ts';
+import { expectAccessible } from '../support/page-checks.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // The console's Health and Settings screens in a real browser: the health screen shows the
@@ -17,45 +9,23 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 // but cannot save them (nor through the API); an ops admin changes a dispatch weight and a
 // rate-limit tier with a reason, the audit log screen shows it, and the API reports the new value.
 
-const ADMIN = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'admin')?.email ?? '';
-const AGENT = DEMO_USERS.find((u) => 'opsLevel' in u && u.opsLevel === 'agent')?.email ?? '';
-
 let t: TestPlatform;
 let base: string;
-let browser: Browser;
-const watch = pageWatch();
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   t = await startTestPlatform();
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   // Seeds the demo accounts the browser signs in with.
   await t.tokenFor('ops');
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
   await t?.stop();
 });
-
-async function consoleAs(email: string): Promise<Page> {
-  const c = await localContext(browser, watch, { viewport: { width: 1440, height: 900 } });
-  contexts.push(c);
-  const page = await newPage(c, watch);
-  await signIn(page, base, 'ops', email);
-  await page.getByTestId('signed-in').waitFor();
-  return page;
-}
-
-async function noSeriousViolations(page: Page, where: string) {
-  const found = await axeViolations(page);
-  expect(found, describeViolations(where, found)).toEqual([]);
-}
+const ui = opsConsole();
 
 describe('the health screen', () => {
   it('shows module states, dependencies, queues and a chart of the requests served', async () => {
-    const page = await consoleAs(AGENT);
+    const page = await ui.consoleAs(base, 'agent');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.waitForURL(/\/app\/ops\/health/);
     const modules = page.getByTestId('modules');
@@ -69,13 +39,13 @@ describe('the health screen', () => {
     await chart.locator('rect').first().waitFor();
     expect(Number(await chart.getAttribute('data-max'))).toBeGreaterThan(0);
     await page.getByTestId('slowest').locator('tr[data-route="POST /v1/auth/token"]').waitFor();
-    await noSeriousViolations(page, 'ops health');
+    await expectAccessible(page, 'ops health');
   });
 });
 
 describe('the settings screen', () => {
   it('shows an agent the settings read-only, and the API refuses the agent too', async () => {
-    const page = await consoleAs(AGENT);
+    const page = await ui.consoleAs(base, 'agent');
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Dispatch weights' }).click();
     await page.waitForURL(/section=dispatch-weights/);
@@ -84,7 +54,7 @@ describe('the settings screen', () => {
     expect(await travel.getAttribute('readonly')).not.toBeNull();
     await page.getByLabel('Why change Dispatch weights').fill('agents may not');
     expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-    await noSeriousViolations(page, 'ops settings, read-only');
+    await expectAccessible(page, 'ops settings, read-only');
 
     const agent = await t.tokenFor('ops', 1);
     const refused = await apiCall(base, 'PUT', '/v1/ops/settings/dispatch-weights', agent, {
@@ -97,7 +67,7 @@ describe('the settings screen', () => {
   });
 
   it('lets an admin change a dispatch weight and a tier budget, in the audit log with the reason', async () => {
-    const page = await consoleAs(ADMIN);
+    const page = await ui.consoleAs(base, 'admin');
     await page.goto(`${base}/app/ops/settings?section=dispatch-weights`);
     const travel = page.getByLabel('Travel time to the door');
     await travel.waitFor();
@@ -114,7 +84,7 @@ describe('the settings screen', () => {
     await page.getByLabel('Why change Rate limits').fill('a partner launch');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('group-note').getByText('Saved: version 1 is in force.').waitFor();
-    await noSeriousViolations(page, 'ops settings, admin');
+    await expectAccessible(page, 'ops settings, admin');
 
     const admin = await t.tokenFor('ops', 0);
     const weights = await apiCall(base, 'GET', '/v1/ops/settings/dispatch-weights', admin);

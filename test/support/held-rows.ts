@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../src/platform/db/pool.ts';
 import type { TestPlatform } from './platform.ts';
 
 // A dependency that cannot answer, made the way it happens: rows it needs are held by another
@@ -10,8 +11,11 @@ export interface HeldRows {
   release(): Promise<void>;
 }
 
-/** Runs `lock` (a `SELECT … FOR UPDATE`) in a transaction kept open until `release()`. */
-export async function holdRows(t: TestPlatform, lock: RawBuilder<unknown>): Promise<HeldRows> {
+/**
+ * Runs `lock` (a `SELECT … FOR UPDATE`, or a write) in a transaction on `db` kept open until
+ * `release()`: others' statements on those rows wait until then.
+ */
+export async function holdRows(db: Db, lock: RawBuilder<unknown>): Promise<HeldRows> {
   let release = () => {};
   const released = new Promise<void>((r) => {
     release = r;
@@ -20,7 +24,7 @@ export async function holdRows(t: TestPlatform, lock: RawBuilder<unknown>): Prom
   const holding = new Promise<void>((r) => {
     locked = r;
   });
-  const holder = t.platform.ctx.db.transaction().execute(async (trx) => {
+  const holder = db.transaction().execute(async (trx) => {
     await lock.execute(trx);
     locked();
     await released;
@@ -37,12 +41,15 @@ export async function holdRows(t: TestPlatform, lock: RawBuilder<unknown>): Prom
 
 /** The fake payment provider cannot answer for the order: its payment row is held. */
 export const holdPaymentRow = (t: TestPlatform, orderId: string): Promise<HeldRows> =>
-  holdRows(t, sql`SELECT 1 FROM fakepay_payments WHERE reference = ${orderId} FOR UPDATE`);
+  holdRows(
+    t.platform.ctx.db,
+    sql`SELECT 1 FROM fakepay_payments WHERE reference = ${orderId} FOR UPDATE`,
+  );
 
 /** The inventory cannot give the order's stock back or take it: its reservation row is held. */
 export const holdReservationOf = (t: TestPlatform, orderId: string): Promise<HeldRows> =>
   holdRows(
-    t,
+    t.platform.ctx.db,
     sql`SELECT 1 FROM reservations r JOIN orders o ON o.reservation_id = r.id
       WHERE o.id = ${orderId} FOR UPDATE OF r`,
   );

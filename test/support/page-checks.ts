@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 // What the browser suites check of a screen beyond what it does: accessibility (axe-core, run in
 // the page), and how much its layout jumps while live data arrives (cumulative layout shift).
@@ -56,6 +57,12 @@ export const describeViolations = (where: string, found: AxeViolation[]) =>
         `${where}: ${v.impact} ${v.id} (${v.help})\n${v.nodes.map((n) => `    ${n}`).join('\n')}`,
     )
     .join('\n');
+
+/** Fails the test when axe finds a serious or critical violation on the page, naming each. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const found = await axeViolations(page);
+  expect(found, describeViolations(where, found)).toEqual([]);
+}
 
 /** One layout shift the page reported, and the elements that moved. */
 export interface LayoutShift {

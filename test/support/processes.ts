@@ -5,6 +5,7 @@ import { createTokenIssuer } from '../../src/platform/auth/tokens.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabase } from '../../src/platform/db/pool.ts';
 import { freePort } from '../../src/platform/free-port.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 import { natsUrl, redisUrl } from './services.ts';
 
 export type { LastmileProcess } from '../../sim/launch.ts';
@@ -67,6 +68,7 @@ export function httpClient(base: string) {
       });
       return {
         status: res.status,
+        headers: res.headers,
         body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
       };
     },
@@ -143,5 +145,36 @@ export async function seedDemoInto(databaseUrl: string): Promise<void> {
     });
   } finally {
     await database.close();
+  }
+}
+
+/** A split deployment on a test database of its own; `stop` ends the processes and drops it. */
+export interface DemoDeployment extends SplitDeployment {
+  tdb: TestDatabase;
+}
+
+/**
+ * `startSplitDeployment` on a new test database with the demo accounts, the services configured
+ * (`processEnv`) and `env` over them.
+ */
+export async function startDemoDeployment(
+  env: Record<string, string>,
+  opts: Parameters<typeof startSplitDeployment>[1] = {},
+): Promise<DemoDeployment> {
+  const tdb = await createTestDatabase();
+  try {
+    await seedDemoInto(tdb.url);
+    const deployment = await startSplitDeployment(processEnv(tdb.url, env), opts);
+    return {
+      ...deployment,
+      tdb,
+      async stop() {
+        await deployment.stop();
+        await tdb.drop();
+      },
+    };
+  } catch (err) {
+    await tdb.drop();
+    throw err;
   }
 }

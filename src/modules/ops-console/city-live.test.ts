@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { driverOnShift } from '../../../test/support/drivers.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
 import {
@@ -8,7 +9,6 @@ import {
   openSocket,
   type Refused,
 } from '../../../test/support/socket-client.ts';
-import { seedDriverProfile } from '../drivers/index.ts';
 import { opsCityFor } from './index.ts';
 
 // The ops console's live city over its socket, against a listening app with real services: a
@@ -51,26 +51,6 @@ const snapshotOf = (o: Opened) =>
   waitFor(() => o.messages.find((m) => m.type === 'snapshot'), 5000, 'the snapshot');
 const frames = (o: Opened) => o.messages.filter((m) => m.type === 'frame');
 const seqs = (o: Opened) => frames(o).map((m) => m.seq as number);
-
-/** A driver on shift (through the API), with the token to report positions. */
-async function driverOnShift(name: string) {
-  const id = uuidv7();
-  await seedDriverProfile(t.platform.ctx, { id, name, vehicle: 'bike' });
-  const { token } = await t.platform.ctx.tokens.issue({
-    userId: uuidv7(),
-    role: 'driver',
-    driverId: id,
-  });
-  const shift = await t.request({
-    method: 'PUT',
-    url: '/v1/drivers/me/shift',
-    token,
-    headers: { 'idempotency-key': uuidv7() },
-    payload: { status: 'available' },
-  });
-  expect(shift.statusCode).toBe(200);
-  return { id, token };
-}
 
 /**
  * The driver reports a position `agoMs` ago; returns when it was recorded. Ingest drops a jump
@@ -124,7 +104,7 @@ const near = (p: Msg | undefined, lat: number) =>
 
 describe("the ops console's live city", () => {
   it('starts with a snapshot, then frames of what moved, numbered without gaps', async () => {
-    const d = await driverOnShift('Live One');
+    const d = await driverOnShift(t, 'Live One');
     await report(d.token, 53.551, 10.001, 20_000);
     const o = await follow();
     const snap = await snapshotOf(o);
@@ -176,7 +156,7 @@ describe("the ops console's live city", () => {
   });
 
   it('turns an order late, and removes what leaves: an order canceled, a driver off shift', async () => {
-    const d = await driverOnShift('Live Three');
+    const d = await driverOnShift(t, 'Live Three');
     await report(d.token, 53.553, 10.003, 20_000);
     const customer = await t.tokenFor('customer');
     const order = await paidOrderAt(t, shop, { token: customer });
@@ -206,7 +186,7 @@ describe("the ops console's live city", () => {
   });
 
   it('resumes after a seq of its epoch with only the later frames; else a snapshot', async () => {
-    const d = await driverOnShift('Live Two');
+    const d = await driverOnShift(t, 'Live Two');
     await report(d.token, 53.56, 10.01, 20_000);
     const keeper = await follow();
     const snap = await snapshotOf(keeper);
@@ -244,7 +224,7 @@ describe("the ops console's live city", () => {
   });
 
   it('is refused to anyone but ops, before the upgrade', async () => {
-    const driver = await driverOnShift('Not ops');
+    const driver = await driverOnShift(t, 'Not ops');
     for (const token of [await t.tokenFor('customer'), driver.token, shop.storeToken]) {
       const r = await openSocket(base, LIVE, bearer(token));
       if (r.ok) throw new Error('opened');

@@ -1,10 +1,11 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driverOnShift } from '../../../test/support/drivers.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
 import { firstIllegalMove } from '../../../test/support/tracking-lifecycles.ts';
 import { dispatchFor } from '../dispatch/index.ts';
-import { driversFor, seedDriverProfile } from '../drivers/index.ts';
+import { driversFor } from '../drivers/index.ts';
 
 /** Whole lifecycles through the API, all at once: each one's store and driver act with no gap. */
 const LIFECYCLES = 200;
@@ -25,33 +26,8 @@ afterAll(async () => {
 });
 
 /** An available driver a few hundred metres from the shop. */
-async function driverAt(shop: Shop): Promise<{ id: string; token: string }> {
-  const id = uuidv7();
-  await seedDriverProfile(t.platform.ctx, { id, name: 'Rush driver', vehicle: 'bike' });
-  const { token } = await t.platform.ctx.tokens.issue({
-    userId: uuidv7(),
-    role: 'driver',
-    driverId: id,
-  });
-  const shift = await t.request({
-    method: 'PUT',
-    url: '/v1/drivers/me/shift',
-    token,
-    payload: { status: 'available' },
-  });
-  expect(shift.statusCode).toBe(200);
-  await t.request({
-    method: 'POST',
-    url: '/v1/drivers/me/locations',
-    token,
-    payload: {
-      points: [
-        { lat: shop.at.lat + 0.003, lng: shop.at.lng, recorded_at: new Date().toISOString() },
-      ],
-    },
-  });
-  return { id, token };
-}
+const driverAt = (shop: Shop) =>
+  driverOnShift(t, 'Rush driver', { lat: shop.at.lat + 0.003, lng: shop.at.lng });
 
 async function acceptedOrder(shop: Shop): Promise<string> {
   const placed = await t.request({

@@ -1,10 +1,11 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
+import { driverOnShift } from '../../../test/support/drivers.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, type Shop } from '../../../test/support/shop.ts';
 import { dispatchFor } from '../dispatch/index.ts';
-import { driversFor, seedDriverProfile } from '../drivers/index.ts';
+import { driversFor } from '../drivers/index.ts';
 
 let t: TestPlatform;
 let customer: string;
@@ -34,31 +35,8 @@ const seqs = (inbox: Inbox) =>
     .map((m) => m.seq as number);
 
 async function newDriver(shop: Shop) {
-  const id = uuidv7();
-  await seedDriverProfile(t.platform.ctx, { id, name: 'Tracked driver', vehicle: 'bike' });
-  const { token } = await t.platform.ctx.tokens.issue({
-    userId: uuidv7(),
-    role: 'driver',
-    driverId: id,
-  });
-  expect(
-    (
-      await t.request({
-        method: 'PUT',
-        url: '/v1/drivers/me/shift',
-        token,
-        payload: { status: 'available' },
-      })
-    ).statusCode,
-  ).toBe(200);
   const at = { lat: shop.at.lat + 0.003, lng: shop.at.lng };
-  await t.request({
-    method: 'POST',
-    url: '/v1/drivers/me/locations',
-    token,
-    payload: { points: [{ ...at, recorded_at: new Date().toISOString() }] },
-  });
-  return { id, token, at };
+  return { ...(await driverOnShift(t, 'Tracked driver', at)), at };
 }
 
 let keyN = 0;

@@ -65,7 +65,7 @@ export function FilterForm(p: { city: City; value: LiveSearch; onFilter: (f: Fil
   if (store && !p.city.stores.has(store)) storeOptions.unshift({ value: store, text: store });
   return (
     <form
-      className="card live-filters"
+      className="card search-form live-filters"
       role="search"
       aria-label={m.live.filters}
       onSubmit={(e) => e.preventDefault()}
