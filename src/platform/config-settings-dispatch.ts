@@ -24,6 +24,14 @@ export const DISPATCH_SETTINGS = {
     minimum: 50,
     maximum: 3_600_000,
   }),
+  dispatchMatchWindowS: whole({
+    env: 'LASTMILE_DISPATCH_MATCH_WINDOW_S',
+    description:
+      'Seconds ahead the scored dispatcher looks for trips falling due, to match them with drivers together rather than one at a time (0: only the trips due now)',
+    default: 10,
+    minimum: 0,
+    maximum: 120,
+  }),
   dispatchRadiiM: list(Type.Integer({ minimum: 100, maximum: 50_000 }), {
     env: 'LASTMILE_DISPATCH_RADII_M',
     description: 'Driver search radii around the store in metres, widened in this order',

@@ -113,6 +113,8 @@ export interface DispatchSettings {
   offerTtlS: number;
   /** Between the worker's dispatcher passes. */
   tickMs: number;
+  /** Seconds ahead a matching strategy takes the trips falling due, to match them together. */
+  matchWindowS: number;
   /** Widened in this order when nobody fits. */
   radiiM: number[];
   offersPerRound: number;
@@ -237,6 +239,7 @@ function dispatchSettings(s: SettingValues): DispatchSettings {
     strategy: s.dispatchStrategy,
     offerTtlS: s.offerTtlS,
     tickMs: s.dispatchTickMs,
+    matchWindowS: s.dispatchMatchWindowS,
     radiiM: s.dispatchRadiiM,
     offersPerRound: s.dispatchOffersPerRound,
     weights: s.dispatchWeights,

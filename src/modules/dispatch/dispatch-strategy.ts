@@ -12,6 +12,8 @@ export interface DispatchStrategy {
   batches: boolean;
   /** A new trip waits to be offered until a driver would reach the store as the order gets ready; else at once. */
   timedToPreparation: boolean;
+  /** The trips due together (and within the look-ahead window) get their drivers by matching. */
+  matches: boolean;
   /** The candidates that can take the job, in the order they are offered. */
   rank(cs: readonly Candidate[], job: Job): Scored[];
 }
@@ -27,10 +29,17 @@ export function dispatchStrategy(settings: {
         name: 'scored',
         batches: true,
         timedToPreparation: true,
+        matches: true,
         rank: (cs, job) => rankCandidates(cs, job, settings.weights()),
       };
     case 'greedy':
       // The classic baseline a dispatch team compares against.
-      return { name: 'greedy', batches: false, timedToPreparation: false, rank: rankNearest };
+      return {
+        name: 'greedy',
+        batches: false,
+        timedToPreparation: false,
+        matches: false,
+        rank: rankNearest,
+      };
   }
 }

@@ -5,6 +5,7 @@ import type { OfferRow, TripRow } from './dispatch-tables.ts';
 import { type DispatcherDeps, type DispatcherEnv, dispatcherEnv } from './dispatcher-env.ts';
 import { advance } from './offering.ts';
 import { orderCanceled, orderReady } from './order-changes.ts';
+import { matchDue } from './window-matching.ts';
 
 /** How long a dispatcher holds a due trip it is working on before another may take it. */
 const LEASE_MS = 15_000;
@@ -40,13 +41,27 @@ async function expireDue(env: DispatcherEnv): Promise<number> {
   return expired.length;
 }
 
-/** One pass of the dispatcher: expire offers, then work every trip that is due. */
+/**
+ * One pass of the dispatcher: expire offers, then work every trip that is due. A strategy that
+ * matches takes the trips due within the look-ahead window too and gives them drivers together.
+ */
 async function tick(env: DispatcherEnv): Promise<{ expired: number; worked: number }> {
   const expired = await expireDue(env);
   const t = env.now();
-  const due = await env.repo.claimDue(t, new Date(t.getTime() + LEASE_MS), 20);
+  const lookAheadMs = env.strategy.matches ? env.settings.matchWindowS * 1000 : 0;
+  const due = await env.repo.claimDue(
+    new Date(t.getTime() + lookAheadMs),
+    new Date(t.getTime() + LEASE_MS),
+    20,
+  );
+  const preferred = env.strategy.matches
+    ? await matchDue(env, due).catch((err: unknown) => {
+        env.logger.warn({ err }, 'matching the due trips failed; each takes its best driver');
+        return new Map<string, string>();
+      })
+    : new Map<string, string>();
   for (const trip of due) {
-    await advance(env, trip.id).catch((err: unknown) =>
+    await advance(env, trip.id, preferred.get(trip.id)).catch((err: unknown) =>
       env.logger.warn({ err, trip: trip.id }, 'dispatch step failed; retried after the lease'),
     );
   }

@@ -90,16 +90,14 @@ function makeOffer(
     });
 }
 
-/**
- * Offers the trip to the best candidate within `radiusM` who is free to take it, and tells them;
- * null when nobody in this radius could be offered it.
- */
-async function offerBest(
-  env: DispatcherEnv,
-  trip: TripRow,
-  radiusM: number,
-  t: Date,
-): Promise<Outcome | null> {
+/** The radius the trip's search is at in its current round. */
+export function radiusOf(env: DispatcherEnv, trip: TripRow): number {
+  const round = Math.min(trip.round, env.settings.radiiM.length - 1);
+  return env.settings.radiiM[round] ?? env.maxRadius;
+}
+
+/** The trip's candidates within `radiusM`, best first, with its deliveries (all, and still open). */
+export async function rankFor(env: DispatcherEnv, trip: TripRow, radiusM: number) {
   const [found, stops] = await Promise.all([
     candidates(env, trip, radiusM),
     env.repo.deliveriesOfTrip(trip.id),
@@ -108,6 +106,24 @@ async function offerBest(
   const open = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status));
   const dropoffs = open.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
   const ranked = env.strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
+  return { ranked, stops, open };
+}
+
+/**
+ * Offers the trip to the best candidate within `radiusM` who is free to take it (`preferred`
+ * first when it is a candidate: the driver the window's matching gave the trip), and tells them;
+ * null when nobody in this radius could be offered it.
+ */
+async function offerBest(
+  env: DispatcherEnv,
+  trip: TripRow,
+  radiusM: number,
+  t: Date,
+  preferred: string | undefined,
+): Promise<Outcome | null> {
+  const { ranked: byScore, stops, open } = await rankFor(env, trip, radiusM);
+  const chosen = byScore.find((c) => c.driverId === preferred);
+  const ranked = chosen ? [chosen, ...byScore.filter((c) => c !== chosen)] : byScore;
   for (const best of ranked) {
     const offered = await makeOffer(env, trip, best, radiusM, t, open);
     if (offered === 'busy') continue;
@@ -164,13 +180,12 @@ async function escalate(
 }
 
 /** One step for a due trip: offer the best candidate, or widen the radius, or escalate. */
-async function step(env: DispatcherEnv, trip: TripRow): Promise<Outcome> {
+async function step(env: DispatcherEnv, trip: TripRow, preferred?: string): Promise<Outcome> {
   const { settings } = env;
   const t = env.now();
-  const round = Math.min(trip.round, settings.radiiM.length - 1);
-  const radiusM = settings.radiiM[round] ?? env.maxRadius;
+  const radiusM = radiusOf(env, trip);
   if (trip.offers_in_round < settings.offersPerRound) {
-    const outcome = await offerBest(env, trip, radiusM, t);
+    const outcome = await offerBest(env, trip, radiusM, t, preferred);
     if (outcome) return outcome;
   }
   if (trip.round < settings.radiiM.length - 1) {
@@ -185,12 +200,19 @@ async function step(env: DispatcherEnv, trip: TripRow): Promise<Outcome> {
   return escalate(env, trip, radiusM, t);
 }
 
-/** Works a trip until it has an open offer or is parked (escalated, or taken by someone else). */
-export async function advance(env: DispatcherEnv, tripId: string): Promise<Outcome> {
+/**
+ * Works a trip until it has an open offer or is parked (escalated, or taken by someone else);
+ * `preferred` is offered first if still a candidate.
+ */
+export async function advance(
+  env: DispatcherEnv,
+  tripId: string,
+  preferred?: string,
+): Promise<Outcome> {
   for (let i = 0; i <= env.settings.radiiM.length + 1; i++) {
     const trip = await env.repo.trip(tripId);
     if (!trip || !OPEN_TRIP.includes(trip.status)) return 'skipped';
-    const outcome = await step(env, trip);
+    const outcome = await step(env, trip, i === 0 ? preferred : undefined);
     if (outcome !== 'widened') return outcome;
   }
   return 'skipped';
