@@ -17,9 +17,11 @@ describe('dispatch: matching over a window', () => {
   ];
   /** Moves the clock until every given trip is due, without a dispatcher pass. */
   async function untilDue(...tripIds: string[]) {
-    const at = Math.max(...(await Promise.all(tripIds.map(async (id) => trip(id)))).map(
-      (tr) => tr?.dispatch_at.getTime() ?? 0,
-    ));
+    const at = Math.max(
+      ...(await Promise.all(tripIds.map(async (id) => trip(id)))).map(
+        (tr) => tr?.dispatch_at.getTime() ?? 0,
+      ),
+    );
     if (at > now()) await advance(at - now() + 1000);
   }
 

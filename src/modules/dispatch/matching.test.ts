@@ -54,7 +54,12 @@ describe('assign (minimum-cost matching of trips to drivers)', () => {
 
   it('leaves a trip unmatched when more trips than drivers, or when nobody can take it', () => {
     expect(assign([[3], [1], [2]])).toEqual([null, 0, null]);
-    expect(assign([[Infinity, Infinity], [1, 2]])).toEqual([null, 0]);
+    expect(
+      assign([
+        [Infinity, Infinity],
+        [1, 2],
+      ]),
+    ).toEqual([null, 0]);
     expect(assign([])).toEqual([]);
     expect(assign([[], []])).toEqual([null, null]);
   });
