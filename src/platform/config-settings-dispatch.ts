@@ -32,6 +32,14 @@ export const DISPATCH_SETTINGS = {
     minimum: 0,
     maximum: 120,
   }),
+  dispatchReplanGainS: whole({
+    env: 'LASTMILE_DISPATCH_REPLAN_GAIN_S',
+    description:
+      'Seconds the scored dispatcher must win to take an accepted trip back from a driver still on the way to the store: the bags would wait at least this long for them, and a free driver would arrive at least this much sooner (once per trip; 0: never)',
+    default: 180,
+    minimum: 0,
+    maximum: 3600,
+  }),
   dispatchRadiiM: list(Type.Integer({ minimum: 100, maximum: 50_000 }), {
     env: 'LASTMILE_DISPATCH_RADII_M',
     description: 'Driver search radii around the store in metres, widened in this order',

@@ -115,6 +115,8 @@ export interface DispatchSettings {
   tickMs: number;
   /** Seconds ahead a matching strategy takes the trips falling due, to match them together. */
   matchWindowS: number;
+  /** Seconds a re-plan must win (bag wait avoided and arrival sooner); 0: never. */
+  replanGainS: number;
   /** Widened in this order when nobody fits. */
   radiiM: number[];
   offersPerRound: number;
@@ -240,6 +242,7 @@ function dispatchSettings(s: SettingValues): DispatchSettings {
     offerTtlS: s.offerTtlS,
     tickMs: s.dispatchTickMs,
     matchWindowS: s.dispatchMatchWindowS,
+    replanGainS: s.dispatchReplanGainS,
     radiiM: s.dispatchRadiiM,
     offersPerRound: s.dispatchOffersPerRound,
     weights: s.dispatchWeights,

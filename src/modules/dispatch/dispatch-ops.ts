@@ -1,14 +1,10 @@
 import type { AuditAct } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DeliveriesEnv } from './deliveries-env.ts';
-import { emitDeliveryEvents } from './delivery-events.ts';
-import { BEFORE_PICKUP, DELIVERY_TERMINAL, deliverySources } from './delivery-state.ts';
 import { loadTrip } from './delivery-views.ts';
-import { DispatchEventDefs } from './dispatch.events.ts';
-import { dispatchRepository } from './dispatch.repository.ts';
+import { reopenTrip } from './trip-reopen.ts';
 import type { TripRow } from './dispatch-tables.ts';
 import { keyCursor } from '../../platform/http/page-cursor.ts';
-import { TRIP_TRANSITIONS } from './trip-state.ts';
 
 /** The trip queue's sort key: priority first, then age, then id. */
 const QUEUE_CURSOR = keyCursor('trip-queue', ['int', 'time', 'uuid']);
@@ -27,75 +23,22 @@ const tripState = (t: TripRow) => ({
   priority: t.priority,
 });
 
-/**
- * Puts a trip back to searching: its open offer is withdrawn, or its driver is unassigned (only
- * while no bag has left the store) and freed. The driver is not asked again in this cycle.
- */
-async function reopen(
+/** Puts a trip back to searching for ops, in the audit log with the change. */
+const reopen = (
   env: DeliveriesEnv,
   tripId: string,
   reason: string,
   audit: { act: AuditAct; action: string },
-): Promise<{ trip: TripRow; freed: string | null }> {
-  const t = env.now();
-  return env.db.transaction().execute(async (trx) => {
-    const tx = dispatchRepository(trx);
-    const trip = await tx.tripForUpdate(tripId);
-    if (!trip) throw new AppError('NOT_FOUND', `No trip ${tripId}`);
-    if (TRIP_TRANSITIONS[trip.status].length === 0)
-      throw new AppError('CONFLICT', `Trip ${tripId} is ${trip.status}`);
-    const deliveries = await tx.deliveriesOfTrip(tripId);
-    if (
-      deliveries.some((d) => !BEFORE_PICKUP.includes(d.status) && !DELIVERY_TERMINAL.has(d.status))
-    ) {
-      throw new AppError(
-        'CONFLICT',
-        'A bag of this trip has left the store; it cannot change hands',
-      );
-    }
-    const withdrawn = await tx.withdrawOffers(tripId, t);
-    let freed = withdrawn[0]?.driver_id ?? null;
-    if (trip.status === 'assigned' && trip.driver_id) {
-      freed = trip.driver_id;
-      const back = await tx.updateDeliveriesOfTrip(
-        tripId,
-        { status: 'pending', driver_id: null, status_at: t, reason },
-        deliverySources('pending'),
-      );
-      await tx.addSteps(
-        back.map((d) => ({
-          delivery_id: d.id,
-          status: 'unassigned',
-          driver_id: trip.driver_id,
-          lat: null,
-          lng: null,
-          at: t,
-          note: reason,
-        })),
-      );
-      await emitDeliveryEvents(trx, back, t, { def: DispatchEventDefs.DELIVERY_UNASSIGNED });
-      await env.drivers.service.finishJob(trx, trip.driver_id, 0);
-    }
-    const moved = await tx.updateTrip(trip.id, trip.version, {
-      status: 'searching',
-      status_at: t,
-      driver_id: null,
-      assigned_at: null,
-      round: 0,
-      offers_in_round: 0,
-      next_attempt_at: t,
-      priority: trip.priority + 1,
-    });
-    if (!moved) throw new AppError('CONFLICT', `Trip ${tripId} changed meanwhile; retry`);
-    await env.audit.record(trx, audit.act, {
-      action: audit.action,
-      target: { type: 'trip', id: tripId },
-      before: tripState(trip),
-      after: tripState(moved),
-    });
-    return { trip: moved, freed };
+) =>
+  reopenTrip(env, tripId, reason, {
+    record: (trx, before, after) =>
+      env.audit.record(trx, audit.act, {
+        action: audit.action,
+        target: { type: 'trip', id: tripId },
+        before: tripState(before),
+        after: tripState(after),
+      }),
   });
-}
 
 /** Ops takes the trip from its driver (or withdraws its offer); the next driver is asked now. */
 export async function reassign(env: DeliveriesEnv, act: AuditAct, tripId: string) {

@@ -1,4 +1,4 @@
-import type { Generated, Kysely, Selectable } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { DeliveryStatus, ProofPolicy, StepKind, StopStep } from './delivery-state.ts';
 import type { OfferPay } from './driver-pay.ts';
@@ -23,6 +23,8 @@ export interface TripsTable {
   priority: number;
   escalated_at: Date | null;
   assigned_at: Date | null;
+  /** When the dispatcher took the trip back from its driver for a nearer one (once at most). */
+  replanned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Date;
   status_at: Date;
   version: number;

@@ -5,10 +5,13 @@ import type { OfferRow, TripRow } from './dispatch-tables.ts';
 import { type DispatcherDeps, type DispatcherEnv, dispatcherEnv } from './dispatcher-env.ts';
 import { advance } from './offering.ts';
 import { orderCanceled, orderReady } from './order-changes.ts';
+import { replanAssigned } from './replanning.ts';
 import { matchDue } from './window-matching.ts';
 
 /** How long a dispatcher holds a due trip it is working on before another may take it. */
 const LEASE_MS = 15_000;
+/** Between two looks at the assigned trips for one worth re-planning. */
+const REPLAN_EVERY_MS = 5000;
 
 /** Expires unanswered offers whose time is up; their trips look for the next driver. */
 async function expireDue(env: DispatcherEnv): Promise<number> {
@@ -80,13 +83,20 @@ async function tick(env: DispatcherEnv): Promise<{ expired: number; worked: numb
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const env = dispatcherEnv(deps);
+  let replannedAt = Number.NEGATIVE_INFINITY;
   return {
     planDelivery: (orderId: string) => planDelivery(env, orderId),
     orderReady: (orderId: string) => orderReady(env, orderId),
     orderCanceled: (orderId: string, reason: string | null) => orderCanceled(env, orderId, reason),
     advance: (tripId: string) => advance(env, tripId),
     expireDue: () => expireDue(env),
-    tick: () => tick(env),
+    /** One pass; every few seconds it also re-plans what is worth it (replanning.ts). */
+    async tick() {
+      const done = await tick(env);
+      if (env.clock.now() - replannedAt < REPLAN_EVERY_MS) return { ...done, replanned: 0 };
+      replannedAt = env.clock.now();
+      return { ...done, replanned: await replanAssigned(env) };
+    },
     candidates: (trip: TripRow, radiusM: number) => candidates(env, trip, radiusM),
   };
 }

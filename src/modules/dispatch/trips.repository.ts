@@ -28,6 +28,7 @@ export function newTrip(p: {
     priority: 0,
     escalated_at: null,
     assigned_at: null,
+    replanned_at: null,
     created_at: p.now,
     status_at: p.now,
     version: 1,
@@ -48,6 +49,33 @@ export function tripsRepository(q: DispatchDb) {
         .where('driver_id', '=', driverId)
         .where('status', '=', 'assigned')
         .executeTakeFirst(),
+
+    /**
+     * Assigned trips whose driver has not reached the store with any bag yet and that were never
+     * re-planned, assigned before `before` (the driver had a moment to set off), oldest first.
+     */
+    replannable(before: Date, limit: number) {
+      return q
+        .selectFrom('trips')
+        .selectAll()
+        .where('status', '=', 'assigned')
+        .where('replanned_at', 'is', null)
+        .where('assigned_at', '<', before)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('deliveries')
+                .select('deliveries.id')
+                .whereRef('deliveries.trip_id', '=', 'trips.id')
+                .where('deliveries.status', 'not in', ['assigned', 'canceled']),
+            ),
+          ),
+        )
+        .orderBy('assigned_at')
+        .limit(limit)
+        .execute();
+    },
 
     /** Open single-delivery trips of a store that a new order could join, locked. */
     batchableTrips(storeId: string) {

@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { dispatchFixture, KM } from '../../../test/support/dispatch-fixture.ts';
+import { replanGainS } from './replanning.ts';
+
+describe('replanGainS', () => {
+  const now = 1_000_000;
+  it('takes a trip back only when the bags would wait and a free driver is that much sooner', () => {
+    // The assigned driver arrives 500 s from now, the bag is ready in 100 s: it would wait 400 s;
+    // a free driver 60 s out is 440 s sooner.
+    expect(
+      replanGainS({ now, readyAt: now + 100_000, assignedS: 500, bestS: 60, gainS: 180 }),
+    ).toBe(400);
+    // The bag is not ready before the assigned driver gets there: nothing to win for the customer.
+    expect(
+      replanGainS({ now, readyAt: now + 600_000, assignedS: 500, bestS: 60, gainS: 180 }),
+    ).toBeNull();
+    // The free driver is barely sooner.
+    expect(replanGainS({ now, readyAt: now, assignedS: 300, bestS: 200, gainS: 180 })).toBeNull();
+  });
+});
+
+describe('dispatch: re-planning an accepted trip', () => {
+  const {
+    t,
+    db,
+    driversNear,
+    shopFar,
+    acceptedOrder,
+    trip,
+    openOffer,
+    tick,
+    accept,
+    advance,
+    moveTo,
+  } = dispatchFixture({
+    LASTMILE_DISPATCH_RADII_M: '1800,6000',
+    LASTMILE_DISPATCH_REPLAN_GAIN_S: '180',
+  });
+  const current = (token: string) =>
+    t().request({ method: 'GET', url: '/v1/dispatch/trips/current', token });
+
+  it('gives the trip to a driver who frees up near the store, once, and tells the first', async () => {
+    const shop = await shopFar();
+    // The only driver about is 2.5 km out: offered at once, accepted.
+    const [far] = await driversNear(shop.at, [2.5]);
+    const { tripId, orderId } = await acceptedOrder(shop);
+    await tick();
+    await tick();
+    const first = await openOffer(tripId);
+    expect(first.driver_id).toBe(far.id);
+    expect((await accept(far, first.id)).statusCode).toBe(200);
+    // The bag is packed while the first driver is still minutes away; a driver right by the store
+    // comes on shift.
+    const ready = await t().request({
+      method: 'POST',
+      url: `/v1/orders/${orderId}/ready`,
+      token: shop.storeToken,
+      payload: {},
+    });
+    expect(ready.statusCode).toBe(200);
+    const [near] = await driversNear(shop.at, [0.2]);
+    await advance(30_000);
+    await tick();
+    const second = await openOffer(tripId);
+    expect(second.driver_id).toBe(near.id);
+    expect((await trip(tripId))?.status).toBe('offered');
+    expect((await current(far.token)).statusCode).toBe(204);
+    const steps = await sql<{ status: string; note: string | null }>`
+      SELECT s.status, s.note FROM delivery_steps s JOIN deliveries d ON d.id = s.delivery_id
+      WHERE d.trip_id = ${tripId} ORDER BY s.at`.execute(db());
+    expect(steps.rows.map((s) => s.status)).toEqual(['assigned', 'unassigned']);
+    expect(steps.rows[1]?.note).toMatch(/replanned/);
+    // Once in a trip's life: the new driver keeps it even when they wander 3 km off and someone
+    // turns up by the store.
+    expect((await accept(near, second.id)).statusCode).toBe(200);
+    await moveTo(near, { lat: shop.at.lat + 3 * KM, lng: shop.at.lng });
+    await driversNear(shop.at, [0.05]);
+    await advance(30_000);
+    await tick();
+    expect((await trip(tripId))?.driver_id).toBe(near.id);
+  });
+});

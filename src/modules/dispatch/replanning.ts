@@ -1,0 +1,90 @@
+import { PLANNING_SPEED_MPS, travelS } from '../eta/index.ts';
+import type { TripRow } from './dispatch-tables.ts';
+import type { DispatcherEnv } from './dispatcher-env.ts';
+import { advance, radiusOf, rankFor } from './offering.ts';
+import { reopenTrip } from './trip-reopen.ts';
+
+/** A driver gets this long after accepting before a re-plan may take the trip back. */
+const SETTLE_S = 20;
+/** Trips looked at per pass. */
+const PER_PASS = 20;
+
+/**
+ * Whether the trip is worth taking back: its driver would reach the store `gainS` or more after
+ * its bags are ready, and a free candidate would get there `gainS` or more sooner. The seconds the
+ * bags would wait otherwise, or null when the trip stays with its driver.
+ */
+export function replanGainS(o: {
+  now: number;
+  /** When the last bag of the trip is expected ready (epoch ms). */
+  readyAt: number;
+  /** Seconds until the assigned driver reaches the store, and until the best free one would. */
+  assignedS: number;
+  bestS: number;
+  gainS: number;
+}): number | null {
+  const bagWaitS = (o.now + o.assignedS * 1000 - o.readyAt) / 1000;
+  const soonerS = o.assignedS - o.bestS;
+  return bagWaitS >= o.gainS && soonerS >= o.gainS ? Math.min(bagWaitS, soonerS) : null;
+}
+
+/** Seconds until `driverId` reaches the trip's store at their vehicle's planning speed; null when unknown. */
+async function assignedDriverS(env: DispatcherEnv, trip: TripRow, driverId: string) {
+  const [at, driver] = await Promise.all([
+    env.drivers.positions.get(driverId),
+    env.drivers.service.find(driverId),
+  ]);
+  if (!at || !driver || env.clock.now() - at.at > env.staleS * 1000) return null;
+  const store = { lat: trip.pickup_lat, lng: trip.pickup_lng };
+  return travelS(at, store, PLANNING_SPEED_MPS[driver.vehicle]);
+}
+
+/**
+ * Re-plans one trip if it is worth it: takes it back from a driver still far from the store when
+ * a free driver would get there much sooner and the bags would otherwise wait, and offers it to
+ * that driver first. The old driver hears `trip_unassigned` and is not asked again in this cycle.
+ */
+async function replanOne(env: DispatcherEnv, trip: TripRow, gainS: number): Promise<boolean> {
+  const driverId = trip.driver_id;
+  if (!driverId) return false;
+  const [assignedS, search] = await Promise.all([
+    assignedDriverS(env, trip, driverId),
+    rankFor(env, trip, radiusOf(env, trip)),
+  ]);
+  const best = search.ranked[0];
+  if (assignedS === null || !best) return false;
+  const now = env.clock.now();
+  const readyAt = Math.max(
+    ...search.open.map((d) => (d.order_ready ? now : d.ready_estimate_at.getTime())),
+  );
+  if (replanGainS({ now, readyAt, assignedS, bestS: best.pickupS, gainS }) === null) return false;
+  const reason = 'replanned: a driver nearer the store takes it';
+  const { trip: moved, freed } = await reopenTrip(env, trip.id, reason, { replanned: true });
+  if (freed)
+    env.drivers.notify(
+      freed,
+      { type: 'trip_unassigned', trip_id: trip.id, reason },
+      { id: moved.id, version: moved.version },
+    );
+  await advance(env, trip.id, best.driverId);
+  return true;
+}
+
+/**
+ * One re-planning pass over the assigned trips whose driver has not reached the store yet (each
+ * trip at most once in its life, `replanned_at`). Off when the gain setting is 0.
+ */
+export async function replanAssigned(env: DispatcherEnv): Promise<number> {
+  const gainS = env.settings.replanGainS;
+  if (!env.strategy.matches || gainS <= 0) return 0;
+  const trips = await env.repo.replannable(new Date(env.clock.now() - SETTLE_S * 1000), PER_PASS);
+  let replanned = 0;
+  for (const trip of trips) {
+    const done = await replanOne(env, trip, gainS).catch((err: unknown) => {
+      env.logger.warn({ err, trip: trip.id }, 're-planning a trip failed; it stays as it was');
+      return false;
+    });
+    if (done) replanned++;
+  }
+  return replanned;
+}
