@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { DISPATCH_WEIGHTS } from '../../modules/dispatch/dispatch-settings.ts';
+import { CART_HOLD_LIMITS } from '../../modules/orders/cart-hold-settings.ts';
+import { AppError } from '../errors.ts';
 import { runtimeSettings, settingsFor } from './runtime-settings.ts';
 
 // Settings ops change while lastmile runs, through the routes every group gets: read by any ops
@@ -146,6 +148,35 @@ describe('ops settings', () => {
     ]);
     expect((await get('/v1/ops/settings/cart-holds')).json()).toEqual(before);
     expect((await get('/v1/ops/settings/rate-limits')).json()).toEqual(limits);
+  });
+
+  it('is refused a bad value by the service itself, not only by the route', async () => {
+    const settings = settingsFor(t.platform.ctx);
+    const before = await settings.view(CART_HOLD_LIMITS);
+    const act = {
+      by: { kind: 'user' as const, id: crypto.randomUUID(), role: 'ops' as const },
+      reason: 'straight to the service',
+      requestId: null,
+      idempotencyKey: null,
+    };
+    const cases: Array<[unknown, string]> = [
+      [{ max_units: 50, max_total: 20, max_age_s: 600 }, 'body.value.max_units'],
+      [{ max_units: 5, max_total: 20, max_age_s: 10 }, 'body.value.max_age_s'],
+      [{ max_units: 5, max_total: 20 }, 'body.value.max_age_s'],
+      [{ max_units: 5, max_total: 20, max_age_s: 600, x: 1 }, 'body.value.x'],
+      ['5', 'body.value'],
+    ];
+    for (const [value, path] of cases) {
+      const change = { value: value as typeof before.value, version: before.version };
+      const err = await settings.write(CART_HOLD_LIMITS, change, act).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, JSON.stringify(value)).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ path }] } });
+      expect((err as AppError).message).toMatch(new RegExp(`^${path.replace(/\./g, '\\.')}: `));
+    }
+    expect(await settings.view(CART_HOLD_LIMITS)).toEqual(before);
   });
 
   it("reaches another process's copy within seconds", async () => {
