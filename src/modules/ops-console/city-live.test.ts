@@ -9,6 +9,7 @@ import {
   openSocket,
   type Refused,
 } from '../../../test/support/socket-client.ts';
+import { driversFor } from '../drivers/index.ts';
 import { opsCityFor } from './index.ts';
 
 // The ops console's live city over its socket, against a listening app with real services: a
@@ -221,6 +222,15 @@ describe("the ops console's live city", () => {
     const again = await follow(`?after=${snap.seq as number}&epoch=${snap.epoch as string}`);
     const next = await snapshotOf(again);
     expect(next.epoch).not.toBe(snap.epoch);
+  });
+
+  it('reads at most `limit` drivers on shift, the first by id', async () => {
+    await driverOnShift(t, 'Limit One');
+    await driverOnShift(t, 'Limit Two');
+    const drivers = driversFor(t.platform.ctx);
+    const all = await drivers.online(1000);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(await drivers.online(1)).toEqual(all.slice(0, 1));
   });
 
   it('is refused to anyone but ops, before the upgrade', async () => {
