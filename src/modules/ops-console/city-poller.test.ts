@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../../test/support/wait.ts';
 import type { GeoHit, GeoIndex } from '../../platform/geo/port.ts';
 import { createLogger } from '../../platform/observability/logger.ts';
@@ -100,6 +100,37 @@ describe("the live city's poller", () => {
       expect(before.first.map(typeOf)).toEqual(['snapshot']);
       for (const m of [a, within, before]) m.member.leave();
     } finally {
+      await poller.stop();
+    }
+  });
+
+  it('serializes a snapshot once for every socket that starts at its seq', async () => {
+    const { src } = movingCity(50);
+    const poller = cityPoller(src, logger);
+    const [a, b, c] = [await joined(poller), await joined(poller), await joined(poller)];
+    const members = [a, b, c];
+    try {
+      a.start({ after: 0 });
+      const stringify = vi.spyOn(JSON, 'stringify');
+      try {
+        b.start({ after: 0 });
+        c.start({ after: 0, epoch: 'another' });
+        expect(stringify).not.toHaveBeenCalled();
+      } finally {
+        stringify.mockRestore();
+      }
+      const texts = members.map((m) => m.first.map((x) => x.text));
+      expect(texts[1]).toEqual(texts[0]);
+      expect(texts[2]).toEqual(texts[0]);
+      expect(typeOf(a.first[0] as Sent)).toBe('snapshot');
+      // The next frame makes another snapshot.
+      await waitFor(() => a.next.length > 0);
+      const later = await joined(poller);
+      later.start({ after: 0 });
+      expect(seqOf(later.first[0] as Sent)).toBe(seqOf(a.next.at(-1) as Sent));
+      members.push(later);
+    } finally {
+      for (const m of members) m.member.leave();
       await poller.stop();
     }
   });

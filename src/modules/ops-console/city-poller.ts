@@ -68,9 +68,11 @@ interface Run {
   state: CityState;
   area: Area | null;
   slowAt: number;
-  /** The last frames, oldest first, for resumes: at most `ringSize` of them and `ringBytes` of text. */
+  /** The last frames, oldest first, for resumes: RING_MS of them at most, within the byte cap. */
   ring: Kept[];
   ringBytes: number;
+  /** The snapshot of `seq` once a socket asked for it, serialized once for every socket. */
+  snapshot: Kept | null;
   listeners: Set<FrameListener>;
   members: number;
   ready: Promise<void>;
@@ -115,6 +117,7 @@ async function tick(src: CitySources, r: Run, ring: RingLimits): Promise<void> {
   r.at = now;
   if (!changed) return;
   r.seq = frame.seq;
+  r.snapshot = null;
   const text = JSON.stringify(frame);
   keep(r, { seq: frame.seq, text }, ring);
   for (const listener of r.listeners) listener({ text, message: frame });
@@ -134,6 +137,7 @@ function keep(r: Run, kept: Kept, limits: RingLimits): void {
 }
 
 function snapshotOf(r: Run): Sent {
+  if (r.snapshot?.seq === r.seq) return r.snapshot;
   const message: CitySnapshot = {
     type: 'snapshot',
     epoch: r.epoch,
@@ -145,7 +149,8 @@ function snapshotOf(r: Run): Sent {
     stores: [...r.state.stores.values()],
     zones: [...r.state.zones.values()],
   };
-  return { text: JSON.stringify(message), message };
+  r.snapshot = { seq: r.seq, text: JSON.stringify(message) };
+  return { text: r.snapshot.text, message };
 }
 
 /** The frames after the cursor, if this run still holds all of them; else null. */
@@ -178,6 +183,7 @@ export function cityPoller(src: CitySources, logger: Logger, opts: { ringBytes?:
       slowAt: Number.NEGATIVE_INFINITY,
       ring: [],
       ringBytes: 0,
+      snapshot: null,
       listeners: new Set(),
       members: 0,
       ready: Promise.resolve(),
