@@ -135,6 +135,32 @@ describe("the live city's poller", () => {
     }
   });
 
+  it('ends a run whose first read failed: the next member starts afresh', async () => {
+    const { src } = movingCity(3);
+    const online = src.online;
+    let down = true;
+    src.online = async (limit) => {
+      if (down) throw new Error('the drivers cannot be read');
+      return online(limit);
+    };
+    const poller = cityPoller(src, logger);
+    const failed = poller.join();
+    await expect(failed.ready).rejects.toThrow('cannot be read');
+    expect(poller.running()).toBe(false);
+    down = false;
+    const next = await joined(poller);
+    try {
+      next.start({ after: 0 });
+      expect(next.first.map(typeOf)).toEqual(['snapshot']);
+      // The failed member leaves later (its socket closing): the new run goes on.
+      failed.leave();
+      expect(poller.running()).toBe(true);
+    } finally {
+      next.member.leave();
+      await poller.stop();
+    }
+  });
+
   it('asks the modules for at most a city of drivers, trips and positions', async () => {
     const { src, asked } = movingCity(3);
     const poller = cityPoller(src, logger);

@@ -164,7 +164,8 @@ function framesAfter(r: Run, c: CityCursor): Kept[] | null {
 /**
  * The city followed for this process's sockets: the first to join starts the reads with a new
  * epoch, the last to leave stops them; each member gets a snapshot or the frames it missed, then
- * every frame in `seq` order.
+ * every frame in `seq` order. A first read that fails ends its run at once (its members' `ready`
+ * rejects): the next to join starts afresh, without waiting for those members to leave.
  */
 export function cityPoller(src: CitySources, logger: Logger, opts: { ringBytes?: number } = {}) {
   const ring: RingLimits = {
@@ -199,7 +200,7 @@ export function cityPoller(src: CitySources, logger: Logger, opts: { ringBytes?:
         logger,
       );
     });
-    r.ready.catch(() => undefined);
+    r.ready.catch(() => end(r));
     return r;
   }
 
