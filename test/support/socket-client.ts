@@ -7,6 +7,8 @@ export interface Opened {
   protocol: string;
   headers: Record<string, string | string[] | undefined>;
   messages: Array<Record<string, unknown>>;
+  /** Resolves when it closed, with the code and reason (watched from the start: none is missed). */
+  closed: Promise<{ code: number; reason: string }>;
 }
 
 /** An upgrade the server refused before switching protocols: its status, media type and body. */
@@ -38,10 +40,15 @@ export function openSocket(
     const messages: Array<Record<string, unknown>> = [];
     let headers: Opened['headers'] = {};
     ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Record<string, unknown>));
+    const closed = new Promise<{ code: number; reason: string }>((done) =>
+      ws.once('close', (code, reason) => done({ code, reason: String(reason) })),
+    );
     ws.once('upgrade', (res) => {
       headers = res.headers;
     });
-    ws.once('open', () => resolve({ ok: true, ws, protocol: ws.protocol, headers, messages }));
+    ws.once('open', () =>
+      resolve({ ok: true, ws, protocol: ws.protocol, headers, messages, closed }),
+    );
     ws.once('unexpected-response', (req, res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += String(c)));

@@ -77,22 +77,32 @@ export function dispatchLookupRepository(db: Db) {
       return (await query.execute()).map((r) => r.order_id);
     },
 
-    /** Every trip a driver holds now, with the orders still under way on it (ops' live map). */
-    tripsUnderWay: () => tripsUnderWay(q),
+    /** Trips drivers hold now, at most `limit`, with their orders still under way (ops' live map). */
+    tripsUnderWay: (limit: number) => tripsUnderWay(q, limit),
   };
 }
 
 /**
- * Every trip a driver holds now (index trips_one_per_driver), with the orders of its deliveries
- * still under way: the ops console's live map.
+ * The trips drivers hold now (index trips_one_per_driver), the first `limit` by id, each with all
+ * the orders of its deliveries still under way: the ops console's live map.
  */
 async function tripsUnderWay(
   q: DispatchDb,
+  limit: number,
 ): Promise<Array<{ trip_id: string; driver_id: string; order_ids: string[] }>> {
   const rows = await q
     .selectFrom('trips as t')
     .innerJoin('deliveries as d', 'd.trip_id', 't.id')
     .select(['t.id as trip_id', 't.driver_id', 'd.order_id'])
+    // The limit counts trips, not their deliveries: a trip is shown with all its orders or not at all.
+    .where('t.id', 'in', (eb) =>
+      eb
+        .selectFrom('trips')
+        .select('id')
+        .where('status', '=', 'assigned')
+        .orderBy('id')
+        .limit(limit),
+    )
     .where('t.status', '=', 'assigned')
     .where('d.status', 'not in', [...DELIVERY_TERMINAL])
     .orderBy('t.id')

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { dispatchFixture, type TestDriver } from '../../../test/support/dispatch-fixture.ts';
 import { waitFor } from '../../../test/support/platform.ts';
+import { orderCarriersFor } from './index.ts';
 
 // Planning trips and offering them: timing, one driver at a time, widening, escalation, the
 // atomic accept and batching. The delivery lifecycle is in delivery-lifecycle.test.ts.
@@ -282,5 +283,27 @@ describe('dispatch', () => {
       items: number;
     }>`SELECT items FROM trips WHERE id = ${a.tripId}`.execute(db());
     expect(items.rows[0]?.items).toBe(2);
+  });
+
+  it("gives ops' live map at most `limit` trips under way, each with all its orders", async () => {
+    const shop = await shopFar();
+    await driversNear(shop.at, [0.3, 0.6]);
+    const a = await acceptedOrder(shop, 1.0);
+    const b = await acceptedOrder(shop, 1.3);
+    const c = await acceptedOrder(shop, -2.5);
+    expect(b.tripId).toBe(a.tripId);
+    for (const tripId of [a.tripId, c.tripId]) {
+      await dueNow(tripId);
+      const offer = await openOffer(tripId);
+      const driver = fleet.find((d) => d.id === offer.driver_id) as TestDriver;
+      expect((await accept(driver, offer.id)).statusCode).toBe(200);
+    }
+    const carriers = orderCarriersFor(t().platform.ctx);
+    const all = await carriers.tripsUnderWay(1000);
+    const k = all.findIndex((x) => x.trip_id === a.tripId);
+    expect(all[k]?.order_ids).toEqual([a.orderId, b.orderId].sort());
+    expect(all.some((x) => x.trip_id === c.tripId)).toBe(true);
+    // The limit counts trips: the batched one comes whole, and the later trip is left out.
+    expect(await carriers.tripsUnderWay(k + 1)).toEqual(all.slice(0, k + 1));
   });
 });

@@ -73,8 +73,8 @@ export const orderCarriersFor = perPlatform((ctx) => {
     /** The ids of the orders a driver carries or carried, newest first, below `before`. */
     ordersOfDriver: (driverId: string, before: string | undefined, limit: number) =>
       repo.ordersOfDriver(driverId, before, limit),
-    /** Every trip a driver holds now, with the orders still under way on it (ops' live map). */
-    tripsUnderWay: () => repo.tripsUnderWay(),
+    /** Trips drivers hold now, at most `limit`, with their orders still under way (ops' live map). */
+    tripsUnderWay: (limit: number) => repo.tripsUnderWay(limit),
   };
 });
 

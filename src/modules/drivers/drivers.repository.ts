@@ -140,11 +140,12 @@ export const driverNames = (db: Db, ids: readonly string[]) =>
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute();
 
-/** Every driver on shift (not offline), with what the ops console's live map shows of them. */
-export const onlineDrivers = (db: Db) =>
+/** Drivers on shift (not offline), at most `limit`, with what the ops console's live map shows. */
+export const onlineDrivers = (db: Db, limit: number) =>
   driversDb(db)
     .selectFrom('drivers')
     .select(['id', 'name', 'vehicle', 'status'])
     .where('status', '!=', 'offline')
     .orderBy('id')
+    .limit(limit)
     .execute();

@@ -61,8 +61,10 @@ export interface DriversModule {
   notify(driverId: string, message: DriverPush, trip?: { id: string; version: number }): void;
   /** The names of these drivers, by id (ops' lists). */
   names(ids: readonly string[]): Promise<Map<string, string>>;
-  /** Every driver on shift (not offline): name, vehicle and status (ops' live map). */
-  online(): Promise<Array<{ id: string; name: string; vehicle: Vehicle; status: DriverStatus }>>;
+  /** Drivers on shift (not offline), at most `limit`: name, vehicle and status (ops' live map). */
+  online(
+    limit: number,
+  ): Promise<Array<{ id: string; name: string; vehicle: Vehicle; status: DriverStatus }>>;
 }
 
 export const driversFor = perPlatform((ctx): DriversModule => ({
@@ -76,7 +78,7 @@ export const driversFor = perPlatform((ctx): DriversModule => ({
   notify: (driverId, message, trip) =>
     ctx.bus.announce(driverTopic(driverId), { message, ...(trip ? { trip } : {}) }),
   names: async (ids) => new Map((await driverNames(ctx.db, ids)).map((d) => [d.id, d.name])),
-  online: () => onlineDrivers(ctx.db),
+  online: (limit) => onlineDrivers(ctx.db, limit),
 }));
 
 /** A profile with a fixed id for seeding; an existing one is kept. */

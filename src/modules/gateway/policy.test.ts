@@ -86,6 +86,52 @@ describe('rate-limit policy', () => {
     expect(() => compilePolicy({ ...DEFAULT_POLICY, role_tiers: noAnon })).toThrow(/anonymous/);
   });
 
+  it('refuses a tier name every object inherits (constructor, toString, __proto__)', () => {
+    const named = (tier: string) => ({
+      ...DEFAULT_POLICY,
+      role_tiers: { ...DEFAULT_POLICY.role_tiers, customer: tier },
+    });
+    expect(() => compilePolicy(named('constructor'))).toThrow(
+      'role_tiers.customer names unknown tier "constructor"',
+    );
+    expect(() => compilePolicy(named('__proto__'))).toThrow(/role_tiers\/customer/);
+    expect(() =>
+      compilePolicy({ ...DEFAULT_POLICY, callers: { 'user:u1': 'constructor' } }),
+    ).toThrow('callers.user:u1 names unknown tier "constructor"');
+    // Keys of a route's budgets are any string: the ones JSON.parse makes own properties too.
+    for (const tier of ['constructor', 'toString', '__proto__']) {
+      const routes = [
+        { name: 'x', match: ['GET /v1'], tiers: JSON.parse(`{"${tier}": "unlimited"}`) },
+      ];
+      expect(() => compilePolicy({ ...DEFAULT_POLICY, routes }), tier).toThrow(
+        `routes "x" names unknown tier "${tier}"`,
+      );
+    }
+  });
+
+  it('looks up only what the policy itself defines, even for a tier named constructor', () => {
+    const q = compilePolicy({
+      ...DEFAULT_POLICY,
+      role_tiers: { ...DEFAULT_POLICY.role_tiers, customer: 'constructor' },
+      tiers: {
+        ...DEFAULT_POLICY.tiers,
+        constructor: { algorithm: 'sliding_window', limit: 5, window_s: 1 },
+      },
+    });
+    const customer = q.tierOf({ kind: 'user', id: 'u1', role: 'customer' });
+    expect(customer).toBe('constructor');
+    expect(q.limitFor('GET', '/v1/orders/:id', customer)).toMatchObject({
+      policy: 'default',
+      rule: { algorithm: 'sliding_window', limit: 5, windowMs: 1000 },
+    });
+    // The route names no budget for it: its `*` budget, not what the route's object inherits.
+    expect(q.limitFor('POST', '/v1/drivers/me/locations', customer)).toMatchObject({
+      policy: 'location_ingest',
+      rule: { algorithm: 'token_bucket', capacity: 30, refillPerS: 1 },
+    });
+    expect(q.tierOf({ kind: 'user', id: 'u2', role: 'toString' as never })).toBe('anonymous');
+  });
+
   it('spends the account’s quota when signed in, the address’s otherwise', () => {
     expect(subjectOf({ kind: 'user', id: 'u1', role: 'customer' }, '1.2.3.4')).toBe('user:u1');
     expect(subjectOf({ kind: 'partner', id: 'k1', role: 'partner' }, '1.2.3.4')).toBe('partner:k1');

@@ -141,22 +141,31 @@ export interface CompiledPolicy {
   tierOf(principal: Principal | null): string;
 }
 
+/**
+ * The entry of a record of the document under `key`, if the document itself has it: a name like
+ * `constructor` must not find what every object inherits.
+ */
+function own<V>(record: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Refuses a document (past the schema already) that names a tier it does not define. */
 function checkTierNames(doc: PolicyDocument): void {
+  const defined = (tier: string) => Object.hasOwn(doc.tiers, tier);
   for (const [role, tier] of Object.entries(doc.role_tiers)) {
-    if (!(tier in doc.tiers))
+    if (!defined(tier))
       throw new PolicyError(
         `rate-limit policy: role_tiers.${role} names unknown tier "${tier}"`,
         `role_tiers.${role}`,
       );
   }
-  if (!('anonymous' in doc.role_tiers))
+  if (!Object.hasOwn(doc.role_tiers, 'anonymous'))
     throw new PolicyError(
       'rate-limit policy: role_tiers must say which tier anonymous callers are on',
       'role_tiers',
     );
   for (const [caller, tier] of Object.entries(doc.callers ?? {})) {
-    if (!(tier in doc.tiers))
+    if (!defined(tier))
       throw new PolicyError(
         `rate-limit policy: callers.${caller} names unknown tier "${tier}"`,
         `callers.${caller}`,
@@ -164,7 +173,7 @@ function checkTierNames(doc: PolicyDocument): void {
   }
   doc.routes.forEach((r, i) => {
     for (const tier of Object.keys(r.tiers)) {
-      if (tier !== '*' && !(tier in doc.tiers))
+      if (tier !== '*' && !defined(tier))
         throw new PolicyError(
           `rate-limit policy: routes "${r.name}" names unknown tier "${tier}"`,
           `routes.${i}.tiers.${tier}`,
@@ -213,13 +222,9 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   return {
     document: doc,
     tierOf(p) {
-      if (!p) return doc.role_tiers.anonymous ?? 'anonymous';
-      return (
-        doc.callers?.[`${p.kind}:${p.id}`] ??
-        doc.role_tiers[p.role] ??
-        doc.role_tiers.anonymous ??
-        'anonymous'
-      );
+      const anonymous = own(doc.role_tiers, 'anonymous') ?? 'anonymous';
+      if (!p) return anonymous;
+      return own(doc.callers, `${p.kind}:${p.id}`) ?? own(doc.role_tiers, p.role) ?? anonymous;
     },
     limitFor(method, route, tier) {
       const memoKey = `${method} ${route} ${tier}`;
@@ -228,14 +233,14 @@ export function compilePolicy(input: unknown): CompiledPolicy {
       let limit: Limit | null = null;
       if (!matches(exempt, method, route)) {
         const r = routes.find((x) => matches(x.matchers, method, route));
-        const routeRule = r ? (r.tiers[tier] ?? r.tiers['*']) : undefined;
+        const routeRule = r ? (own(r.tiers, tier) ?? own(r.tiers, '*')) : undefined;
         if (r && routeRule) {
           const rule = toRule(routeRule);
           limit = rule
             ? { policy: r.name, tier, rule, mode: r.on_redis_failure ?? doc.on_redis_failure }
             : null;
         } else {
-          const tierRule = doc.tiers[tier];
+          const tierRule = own(doc.tiers, tier);
           const rule = tierRule ? toRule(tierRule) : null;
           limit = rule ? { policy: 'default', tier, rule, mode: doc.on_redis_failure } : null;
         }

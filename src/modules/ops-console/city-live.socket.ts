@@ -11,15 +11,33 @@ import type { CityCursor, CityPoller } from './city-poller.ts';
 const contract = socketContract(opsCityChannel);
 
 /**
- * Sends one message (its text made once for every socket) while the socket is open. Frames are
- * never skipped: a reader that lets DEAD_BYTES pile up is cut instead, and resumes with its cursor.
+ * Sends one socket's messages while it is open: each one's text (made once for every socket), the
+ * message, where given, checked against the contract (in tests). Frames are never skipped: a
+ * reader DEAD_BYTES behind is cut instead, and resumes with its cursor. Behind is what piled up
+ * beyond what the snapshot or replay it started with left buffered, less what it drained since: a
+ * snapshot of a whole city is more than DEAD_BYTES, and a reader may need several ticks to take it.
  */
-function sender(socket: WebSocket) {
-  return (msg: CityOutgoing, text = JSON.stringify(msg)) => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > DEAD_BYTES) return socket.terminate();
-    contract.sent(msg);
+export function citySender(socket: WebSocket) {
+  /** The least buffered since the start: what is buffered beyond it piled up since. */
+  let floor = 0;
+  const write = (text: string, message?: CityOutgoing) => {
+    if (message) contract.sent(message);
     socket.send(text);
+  };
+  return {
+    /** A part of the snapshot or replay the reader starts with: sent whatever is buffered. */
+    first(text: string, message?: CityOutgoing) {
+      if (socket.readyState !== socket.OPEN) return;
+      write(text, message);
+      floor = socket.bufferedAmount;
+    },
+    /** A frame or a heartbeat: the reader is cut instead when DEAD_BYTES piled up. */
+    next(text: string, message?: CityOutgoing) {
+      if (socket.readyState !== socket.OPEN) return;
+      floor = Math.min(floor, socket.bufferedAmount);
+      if (socket.bufferedAmount - floor > DEAD_BYTES) return socket.terminate();
+      write(text, message);
+    },
   };
 }
 
@@ -30,12 +48,12 @@ function serveCity(
   cursor: CityCursor,
   fail: (e: unknown) => void,
 ) {
-  const send = sender(socket);
+  const send = citySender(socket);
   const member = poller.join();
-  const heartbeat = setInterval(
-    () => send({ type: 'heartbeat', at: new Date().toISOString() }),
-    HEARTBEAT_MS,
-  );
+  const heartbeat = setInterval(() => {
+    const beat = { type: 'heartbeat' as const, at: new Date().toISOString() };
+    send.next(JSON.stringify(beat), beat);
+  }, HEARTBEAT_MS);
   heartbeat.unref();
   socket.on('close', () => {
     clearInterval(heartbeat);
@@ -45,8 +63,8 @@ function serveCity(
     () =>
       member.start(
         cursor,
-        (m) => ('text' in m ? send(m.frame, m.text) : send(m)),
-        (f) => send(f.frame, f.text),
+        (m) => send.first(m.text, m.message),
+        (f) => send.next(f.text, f.message),
       ),
     fail,
   );

@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { driverOnShift } from '../../../test/support/drivers.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts';
@@ -9,6 +9,7 @@ import {
   openSocket,
   type Refused,
 } from '../../../test/support/socket-client.ts';
+import { driversFor } from '../drivers/index.ts';
 import { opsCityFor } from './index.ts';
 
 // The ops console's live city over its socket, against a listening app with real services: a
@@ -221,6 +222,58 @@ describe("the ops console's live city", () => {
     const again = await follow(`?after=${snap.seq as number}&epoch=${snap.epoch as string}`);
     const next = await snapshotOf(again);
     expect(next.epoch).not.toBe(snap.epoch);
+  });
+
+  it('reads at most `limit` drivers on shift, the first by id', async () => {
+    await driverOnShift(t, 'Limit One');
+    await driverOnShift(t, 'Limit Two');
+    const drivers = driversFor(t.platform.ctx);
+    const all = await drivers.online(1000);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(await drivers.online(1)).toEqual(all.slice(0, 1));
+  });
+
+  it('refuses a bad cursor with a 400 before the upgrade', async () => {
+    for (const query of [
+      '?after=-1',
+      '?after=x',
+      '?after=1.5',
+      '?epoch=a%20b',
+      '?epoch=',
+      '?x=1',
+    ]) {
+      const r = await openSocket(base, `${LIVE}${query}`, bearer(ops));
+      if (r.ok) throw new Error(`opened with ${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(opsCityFor(t.platform.ctx).running()).toBe(false);
+  });
+
+  it('closes with 1011 when the first read fails, stops, and starts afresh for the next', async () => {
+    const city = opsCityFor(t.platform.ctx);
+    await waitFor(() => !city.running(), 5000, 'idle');
+    const before = await snapshotOf(await follow());
+    closeSockets();
+    await waitFor(() => !city.running(), 5000, 'idle again');
+    const online = vi
+      .spyOn(driversFor(t.platform.ctx), 'online')
+      .mockRejectedValue(new Error('the drivers cannot be read'));
+    try {
+      const failed = await Promise.all([follow(), follow()]);
+      for (const f of failed) {
+        expect(await f.closed).toEqual({ code: 1011, reason: 'internal error' });
+        expect(f.messages).toEqual([]);
+      }
+      expect(online).toHaveBeenCalled();
+      await waitFor(() => !city.running(), 5000, 'stopped after the failure');
+    } finally {
+      online.mockRestore();
+    }
+    const next = await snapshotOf(await follow(`?after=${before.seq}&epoch=${before.epoch}`));
+    expect(next.epoch).not.toBe(before.epoch);
+    expect(city.running()).toBe(true);
   });
 
   it('is refused to anyone but ops, before the upgrade', async () => {

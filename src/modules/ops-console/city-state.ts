@@ -31,10 +31,12 @@ export interface CitySources {
   /** How far beyond its outermost stores the city reaches: dispatch's widest search. */
   marginM: number;
   positions: GeoIndex;
-  online: () => Promise<
-    Array<{ id: string; name: string; vehicle: Vehicle; status: DriverStatus }>
-  >;
-  trips: () => Promise<Array<{ trip_id: string; driver_id: string; order_ids: string[] }>>;
+  online: (
+    limit: number,
+  ) => Promise<Array<{ id: string; name: string; vehicle: Vehicle; status: DriverStatus }>>;
+  trips: (
+    limit: number,
+  ) => Promise<Array<{ trip_id: string; driver_id: string; order_ids: string[] }>>;
   orders: (now: Date, limit: number) => Promise<OpenOrder[]>;
   stores: (limit: number) => Promise<
     Array<{
@@ -102,8 +104,8 @@ export function areaOf(stores: ReadonlyArray<{ lat: number; lng: number }>, marg
 /** Drivers on shift with their trips, open orders, stores with their backlog. */
 export async function readSlowState(src: CitySources, now: Date): Promise<SlowState> {
   const [online, trips, orders, stores] = await Promise.all([
-    src.online(),
-    src.trips(),
+    src.online(CITY_LIMIT),
+    src.trips(CITY_LIMIT),
     src.orders(now, CITY_LIMIT),
     src.stores(CITY_LIMIT),
   ]);

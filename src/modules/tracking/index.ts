@@ -14,7 +14,7 @@ import { trackingRoutes } from './tracking.routes.ts';
 import { trackingSchemas } from './tracking.schemas.ts';
 import { type TrackingService, trackingService } from './tracking.service.ts';
 import { trackingSocketChannel } from './tracking-socket.messages.ts';
-import { followSubstitution } from './tracking-substitutions.ts';
+import { followSubstitution, SUBSTITUTION_ATTEMPTS } from './tracking-substitutions.ts';
 
 export { trackingPersonalData } from './tracking-privacy.repository.ts';
 
@@ -157,6 +157,8 @@ export const trackingModule: ModuleDefinition = {
         );
         tracking.announce(event.payload.order_id, out);
       },
+      // An answer waits for its proposal over ANSWER_WAITS of these.
+      { maxAttempts: SUBSTITUTION_ATTEMPTS },
     );
     const refresh = runPeriodically(
       'eta refresh',

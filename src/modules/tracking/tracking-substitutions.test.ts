@@ -6,7 +6,11 @@ import { newEvent } from '../../platform/bus/event.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { ordersFor, type SubstitutionEventPayload } from '../orders/index.ts';
 import { messagesAfter } from './tracking-log.ts';
-import { followSubstitution } from './tracking-substitutions.ts';
+import {
+  ANSWER_WAITS,
+  followSubstitution,
+  SUBSTITUTION_ATTEMPTS,
+} from './tracking-substitutions.ts';
 
 // A substitute's answer can be handled before its proposal (the two events are handled
 // concurrently): the customer's stream still shows the proposal first, and each once.
@@ -82,8 +86,20 @@ describe('substitutes in the tracking log', () => {
     const { shop, orderId } = await paidOrder();
     const e = events(orderId, shop);
     const consumer = `test-subs-${uuidv7()}`;
-    expect(await follow(consumer, e.accepted, 4)).toHaveLength(1);
+    expect(await follow(consumer, e.accepted, ANSWER_WAITS + 1)).toHaveLength(1);
     expect(await follow(consumer, e.proposed, 1)).toEqual([]);
+    expect(await logged(orderId)).toEqual(['accepted']);
+  });
+
+  it('waits for the proposal only while its subscription has deliveries to spare', async () => {
+    // Waiting ends before the last two deliveries: one logs the answer, one is left should it fail.
+    expect(ANSWER_WAITS).toBeGreaterThanOrEqual(1);
+    expect(ANSWER_WAITS).toBe(SUBSTITUTION_ATTEMPTS - 2);
+    const { shop, orderId } = await paidOrder();
+    const e = events(orderId, shop);
+    const consumer = `test-subs-${uuidv7()}`;
+    await expect(follow(consumer, e.accepted, ANSWER_WAITS)).rejects.toThrow(/waits/);
+    expect(await follow(consumer, e.accepted, SUBSTITUTION_ATTEMPTS - 1)).toHaveLength(1);
     expect(await logged(orderId)).toEqual(['accepted']);
   });
 });

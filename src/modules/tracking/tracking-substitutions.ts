@@ -9,11 +9,16 @@ import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
 import { trackingMessagesRepository, trackingRepository } from './tracking.repository.ts';
 
+/** Deliveries of a proposal or an answer before it is dead-lettered: its subscription's maxAttempts. */
+export const SUBSTITUTION_ATTEMPTS = 5;
+
 /**
- * An answer handled before its proposal (the two events are handled concurrently) is delivered
- * again this many times, 200 ms apart and doubling, before it is logged without the proposal.
+ * An answer handled before its proposal (the two events are handled concurrently) is sent back on
+ * its first this-many deliveries (redelivered 200 ms apart and doubling), then logged without the
+ * proposal. Two deliveries are left for that: one to log it, one should that attempt fail. Derived
+ * from the subscription's attempts, so waiting can never use them all and dead-letter the answer.
  */
-const ANSWER_WAITS = 3;
+export const ANSWER_WAITS = SUBSTITUTION_ATTEMPTS - 2;
 
 /** The answer came first: redelivered later, so the customer's stream shows proposal, then answer. */
 class ProposalNotLoggedYet extends Error {

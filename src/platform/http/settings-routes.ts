@@ -1,7 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { settingsFor } from '../settings/runtime-settings.ts';
 import type { SettingsGroup } from '../settings/settings-group.ts';
 import { AuditReason, auditActOf } from './audit-act.ts';
@@ -121,13 +120,6 @@ function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: Settin
         version: number;
         reason: string;
       };
-      const problem = value === null ? null : (group.check?.(value) ?? null);
-      if (problem) {
-        const path = ['body.value', problem.path].filter(Boolean).join('.');
-        throw new AppError('VALIDATION_FAILED', `${path}: ${problem.message}`, {
-          details: { errors: [{ path, message: problem.message }] },
-        });
-      }
       return settings.write(group, { value, version }, auditActOf(req, reason));
     },
   );

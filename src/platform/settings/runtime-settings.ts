@@ -4,7 +4,7 @@ import type { Subscription } from '../bus/port.ts';
 import { type PlatformContext, perPlatform } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { type Periodic, runPeriodically } from '../periodic.ts';
-import type { SettingsGroup } from './settings-group.ts';
+import type { SettingProblem, SettingsGroup } from './settings-group.ts';
 import { type SettingRow, settingsRepository } from './settings.repository.ts';
 
 /** Every process reads the stored settings this often; a change also tells them at once. */
@@ -33,6 +33,26 @@ interface Held {
   checked?: { group: SettingsGroup<unknown>; valid: boolean };
 }
 
+/** What is wrong with a value of the group, by its schema and then its own check; null: nothing. */
+function problemOf<T>(group: SettingsGroup<T>, value: unknown): SettingProblem | null {
+  if (!Value.Check(group.schema, value)) {
+    const first = Value.Errors(group.schema, value).First();
+    return {
+      path: first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '',
+      message: first?.message ?? 'not a value of this group',
+    };
+  }
+  return group.check?.(value as T) ?? null;
+}
+
+/** A value a write was given that the group refuses: 400, naming the field (in the request body). */
+function refused(problem: SettingProblem): AppError {
+  const path = ['body.value', problem.path].filter(Boolean).join('.');
+  return new AppError('VALIDATION_FAILED', `${path}: ${problem.message}`, {
+    details: { errors: [{ path, message: problem.message }] },
+  });
+}
+
 /** A group as stored in `row` (none: never changed), with its default. */
 function viewOf<T>(
   ctx: PlatformContext,
@@ -40,7 +60,7 @@ function viewOf<T>(
   row?: SettingRow,
 ): SettingView<T> {
   const fallback = group.defaults(ctx);
-  const set = row && row.value !== null && Value.Check(group.schema, row.value);
+  const set = row && row.value !== null && problemOf(group, row.value) === null;
   return {
     id: group.id,
     module: group.module,
@@ -103,8 +123,8 @@ async function writeSetting<T>(
  * The settings ops changed, as this process holds them: read at start (before any route or
  * worker), again every 2 s and whenever a process announces a change, so a change is in force
  * everywhere within about 2 s (at once where it was made). Reading a value is synchronous: hot
- * paths (the gateway, the dispatcher's scoring) read it per use. A stored value the group's
- * schema no longer accepts (the code changed) is ignored: the default holds.
+ * paths (the gateway, the dispatcher's scoring) read it per use. A stored value the group no
+ * longer accepts (the code changed) is ignored: the default holds.
  */
 export function runtimeSettings(ctx: PlatformContext) {
   const held = new Map<string, Held>();
@@ -120,12 +140,12 @@ export function runtimeSettings(ctx: PlatformContext) {
   }
   const load = async () => take(await settingsRepository(ctx.db).all());
 
-  /** The stored value of a group when there is one its schema accepts. */
+  /** The stored value of a group when there is one the group accepts. */
   function override<T>(group: SettingsGroup<T>): { version: number; value: T } | null {
     const h = held.get(group.id);
     if (!h || h.value === null) return null;
     if (h.checked?.group !== group) {
-      const valid = Value.Check(group.schema, h.value);
+      const valid = problemOf(group, h.value) === null;
       h.checked = { group: group as SettingsGroup<unknown>, valid };
       if (!valid)
         ctx.logger.warn({ setting: group.id }, 'stored setting no longer valid; the default holds');
@@ -154,7 +174,8 @@ export function runtimeSettings(ctx: PlatformContext) {
     },
     /**
      * Sets the group's value (null: back to the default) if it is still at `version`, else 409
-     * CONFLICT naming the current version. Audited (`setting.update`, `setting.reset`) with the
+     * CONFLICT naming the current version. A value the group refuses (its schema, then its
+     * check) is a 400 VALIDATION_FAILED naming the field (`body.value.<path>`); nothing is stored. Audited (`setting.update`, `setting.reset`) with the
      * value in force before and after. Asked again with the Idempotency-Key of the change that
      * made the current version, it answers that version and changes nothing.
      */
@@ -163,6 +184,8 @@ export function runtimeSettings(ctx: PlatformContext) {
       change: { value: T | null; version: number },
       act: AuditAct,
     ): Promise<SettingView<T>> {
+      const problem = change.value === null ? null : problemOf(group, change.value);
+      if (problem) throw refused(problem);
       const row = await writeSetting(ctx, group, change, act);
       take([row]);
       ctx.bus.announce(CHANGED_TOPIC, { id: group.id });

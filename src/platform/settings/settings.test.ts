@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../../test/support/audit.ts';
 import { startTestPlatform, type TestPlatform, waitFor } from '../../../test/support/platform.ts';
 import { DISPATCH_WEIGHTS } from '../../modules/dispatch/dispatch-settings.ts';
+import { CART_HOLD_LIMITS } from '../../modules/orders/cart-hold-settings.ts';
+import { AppError } from '../errors.ts';
 import { runtimeSettings, settingsFor } from './runtime-settings.ts';
 
 // Settings ops change while lastmile runs, through the routes every group gets: read by any ops
@@ -102,12 +104,32 @@ describe('ops settings', () => {
 
   it('refuses a bad value with a 400 naming the field, and changes nothing', async () => {
     const before = (await get('/v1/ops/settings/cart-holds')).json();
+    const limits = (await get('/v1/ops/settings/rate-limits')).json();
+    const policy = limits.value;
+    const customerOn = (tier: string) => ({
+      ...policy,
+      role_tiers: { ...policy.role_tiers, customer: tier },
+    });
+    // A route's budgets by any key, made own as a parsed request body's would be (`__proto__`).
+    const routeBudget = (tier: string) => ({
+      ...policy,
+      routes: [{ name: 'x', match: ['GET /v1/x'], tiers: JSON.parse(`{"${tier}":"unlimited"}`) }],
+    });
     const cases: Array<[string, unknown, RegExp]> = [
       ['dispatch-weights', { travel: -1, acceptance: 0, vehicle: 0, fairness: 0 }, /travel/],
       ['dispatch-weights', { travel: 1, acceptance: 0, vehicle: 0 }, /fairness/],
       ['dispatch-weights', { travel: 1, acceptance: 0, vehicle: 0, fairness: 0, x: 1 }, /x/],
       ['cart-holds', { max_units: 50, max_total: 20, max_age_s: 600 }, /max_units/],
       ['cart-holds', { max_units: 5, max_total: 20, max_age_s: 10 }, /max_age_s/],
+      // Tier names every object inherits name no tier of the policy.
+      ['rate-limits', customerOn('constructor'), /role_tiers\.customer.*"constructor"/],
+      ['rate-limits', customerOn('toString'), /role_tiers\.customer/],
+      ['rate-limits', customerOn('__proto__'), /role_tiers\.customer/],
+      ['rate-limits', { ...policy, callers: { 'user:u1': 'constructor' } }, /callers\.user:u1/],
+      ['rate-limits', routeBudget('constructor'), /routes\.0\.tiers\.constructor/],
+      ['rate-limits', routeBudget('toString'), /routes\.0\.tiers\.toString/],
+      // Fastify's parser refuses any `__proto__` key in a body, before the schema.
+      ['rate-limits', routeBudget('__proto__'), /not valid JSON/],
     ];
     for (const [id, value, field] of cases) {
       const r = await put(id, { value, version: 0, reason: 'typo' });
@@ -115,8 +137,7 @@ describe('ops settings', () => {
       expect(r.json().code).toBe('VALIDATION_FAILED');
       expect(r.json().detail).toMatch(field);
     }
-    const policy = (await get('/v1/ops/settings/rate-limits')).json().value;
-    const gold = { ...policy, role_tiers: { ...policy.role_tiers, customer: 'gold' } };
+    const gold = customerOn('gold');
     const r = await put('rate-limits', { value: gold, version: 0, reason: 'typo' });
     expect(r.statusCode).toBe(400);
     expect(r.json().errors).toEqual([
@@ -126,6 +147,36 @@ describe('ops settings', () => {
       },
     ]);
     expect((await get('/v1/ops/settings/cart-holds')).json()).toEqual(before);
+    expect((await get('/v1/ops/settings/rate-limits')).json()).toEqual(limits);
+  });
+
+  it('is refused a bad value by the service itself, not only by the route', async () => {
+    const settings = settingsFor(t.platform.ctx);
+    const before = await settings.view(CART_HOLD_LIMITS);
+    const act = {
+      by: { kind: 'user' as const, id: crypto.randomUUID(), role: 'ops' as const },
+      reason: 'straight to the service',
+      requestId: null,
+      idempotencyKey: null,
+    };
+    const cases: Array<[unknown, string]> = [
+      [{ max_units: 50, max_total: 20, max_age_s: 600 }, 'body.value.max_units'],
+      [{ max_units: 5, max_total: 20, max_age_s: 10 }, 'body.value.max_age_s'],
+      [{ max_units: 5, max_total: 20 }, 'body.value.max_age_s'],
+      [{ max_units: 5, max_total: 20, max_age_s: 600, x: 1 }, 'body.value.x'],
+      ['5', 'body.value'],
+    ];
+    for (const [value, path] of cases) {
+      const change = { value: value as typeof before.value, version: before.version };
+      const err = await settings.write(CART_HOLD_LIMITS, change, act).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, JSON.stringify(value)).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ path }] } });
+      expect((err as AppError).message).toMatch(new RegExp(`^${path.replace(/\./g, '\\.')}: `));
+    }
+    expect(await settings.view(CART_HOLD_LIMITS)).toEqual(before);
   });
 
   it("reaches another process's copy within seconds", async () => {
