@@ -24,6 +24,8 @@ export class CourierApp {
   private pushedOffer: Offer | null = null;
   /** Deliveries whose bag the channel said is packed, since the trip was last read. */
   readonly readyBags = new Set<string>();
+  /** Trips taken from the courier (re-planned, or by ops) or canceled, as the channel said. */
+  readonly lostTrips = new Set<string>();
   /** When to read the offers over HTTP next (0: now, after a reconnect). */
   private pollAt = 0;
   private lastTick = Date.now();
@@ -43,7 +45,8 @@ export class CourierApp {
       else if (m.type === 'offer_expired' && this.pushedOffer?.id === m.offer_id)
         this.pushedOffer = null;
       else if (m.type === 'order_ready') this.readyBags.add(m.delivery_id);
-      else if (m.type !== 'trip_canceled' && m.type !== 'trip_unassigned') return;
+      else if (m.type === 'trip_unassigned') this.lostTrips.add(m.trip_id);
+      else if (m.type !== 'trip_canceled') return;
       this.wake.ring();
     });
     // What was pushed while the channel was down is read over HTTP.

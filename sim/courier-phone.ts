@@ -88,8 +88,8 @@ export class CourierPhone {
     return done;
   }
 
-  /** Drives to `to`, reporting every few seconds, until there. */
-  async driveTo(to: LatLng): Promise<void> {
+  /** Drives to `to`, reporting every few seconds, until there or until `stop()` says to. */
+  async driveTo(to: LatLng, stop: () => boolean = () => false): Promise<void> {
     this.route = routeOf(this.at, to, this.s.streets);
     this.travelled = 0;
     this.movedAt = Date.now();
@@ -100,7 +100,7 @@ export class CourierPhone {
     }
     for (;;) {
       await sleep(LOCATION_EVERY_S * 1000);
-      if (await this.tick()) return;
+      if ((await this.tick()) || stop()) return;
     }
   }
 }

@@ -167,7 +167,11 @@ class Courier {
           (d) => !['delivered', 'failed', 'returned', 'canceled'].includes(d.status),
         );
       if (open(trip).some((d) => d.status === 'assigned')) {
-        await this.phone.driveTo(trip.pickup);
+        const tripId = trip.id;
+        this.app.lostTrips.clear();
+        // A trip taken back on the way (a nearer courier got it) ends the drive there.
+        await this.phone.driveTo(trip.pickup, () => this.app.lostTrips.has(tripId));
+        if (this.app.lostTrips.has(tripId)) return;
         for (const d of open(trip))
           if (d.status === 'assigned') await this.step(d.id, 'arrived-at-store');
       }
