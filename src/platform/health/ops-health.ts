@@ -1,5 +1,6 @@
 import { pingDatabase } from '../db/pool.ts';
 import type { PlatformContext } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
 import { platformQueues } from './platform-queues.ts';
 import type { QueueProbe } from './queues.ts';
 
@@ -16,24 +17,11 @@ export interface HealthSources {
   processId: string;
 }
 
-async function timed<T>(what: () => Promise<T>): Promise<{ value: T; ms: number }> {
+/** What `call` answered and how long it took, or a DeadlineError naming `what` after 2 s. */
+async function timed<T>(what: string, call: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const value = await Promise.race([
-      what(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${DEADLINE_MS / 1000} s`)),
-          DEADLINE_MS,
-        );
-        timer.unref();
-      }),
-    ]);
-    return { value, ms: Math.round((performance.now() - started) * 100) / 100 };
-  } finally {
-    clearTimeout(timer);
-  }
+  const value = await withDeadline(call(), DEADLINE_MS, what);
+  return { value, ms: Math.round((performance.now() - started) * 100) / 100 };
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -41,7 +29,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 /** Pings one dependency: its latency, or why it did not answer. */
 async function dependency(name: string, kind: string, ping: () => Promise<unknown>) {
   try {
-    const { ms } = await timed(ping);
+    const { ms } = await timed(name, ping);
     return { name, kind, ok: true, latency_ms: ms, detail: null };
   } catch (err) {
     return { name, kind, ok: false, latency_ms: null, detail: messageOf(err) };
@@ -60,7 +48,7 @@ function dependencies(ctx: PlatformContext) {
 async function queue(p: QueueProbe) {
   const base = { name: p.name, owner: p.owner, description: p.description };
   try {
-    const { value } = await timed(() => p.depth());
+    const { value } = await timed(`queue ${p.name}`, () => p.depth());
     return {
       ...base,
       depth: value.depth,
@@ -76,7 +64,7 @@ async function queue(p: QueueProbe) {
 async function consumers(ctx: PlatformContext) {
   const source = ctx.bus.kind === 'nats' ? ('nats' as const) : ('in-process' as const);
   try {
-    const { value } = await timed(() => ctx.bus.consumers());
+    const { value } = await timed('the bus', () => ctx.bus.consumers());
     const items = value
       .map((c) => ({
         consumer: c.consumer,

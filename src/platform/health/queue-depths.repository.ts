@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import { depthOf, type QueueDepth } from './queues.ts';
 
@@ -14,41 +14,43 @@ interface Tables {
 
 const q = (db: Db) => db as unknown as Kysely<Tables>;
 
-/** Events not yet published: counted along `outbox_unpublished` (oldest first by UUIDv7 id). */
-export async function unpublishedEvents(db: Db, cap: number): Promise<QueueDepth> {
-  const waiting = q(db).selectFrom('outbox').where('published_at', 'is', null);
-  const [counted, oldest] = await Promise.all([
-    q(db)
-      .selectFrom(
-        waiting
-          .select('id')
-          .limit(cap + 1)
-          .as('w'),
-      )
+/**
+ * How much waits in a queue of rows: the rows `waiting` selects (one column) counted up to
+ * `cap` (one more says that more wait; a backlog of millions is not counted), and the `at` of the
+ * first row of `oldest` (the waiting rows, longest waiting first).
+ */
+export async function cappedDepth<DB, TB extends keyof DB, O>(
+  db: Db,
+  waiting: SelectQueryBuilder<DB, TB, O>,
+  oldest: SelectQueryBuilder<DB, TB, { at: Date }>,
+  cap: number,
+): Promise<QueueDepth> {
+  const [counted, first] = await Promise.all([
+    db
+      .selectFrom(waiting.limit(cap + 1).as('w'))
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow(),
-    waiting.select('occurred_at').orderBy('id').limit(1).executeTakeFirst(),
+    oldest.limit(1).executeTakeFirst(),
   ]);
-  return depthOf(Number(counted.n), cap, oldest?.occurred_at ?? null);
+  return depthOf(Number(counted.n), cap, first?.at ?? null);
+}
+
+/** Events not yet published: counted along `outbox_unpublished` (oldest first by UUIDv7 id). */
+export function unpublishedEvents(db: Db, cap: number): Promise<QueueDepth> {
+  const waiting = q(db).selectFrom('outbox').where('published_at', 'is', null);
+  return cappedDepth(
+    db,
+    waiting.select('id'),
+    waiting.select('occurred_at as at').orderBy('id'),
+    cap,
+  );
 }
 
 /** Dead letters neither replayed nor discarded (few: each is a failure someone should look at). */
-export async function openDeadLetters(db: Db, cap: number): Promise<QueueDepth> {
+export function openDeadLetters(db: Db, cap: number): Promise<QueueDepth> {
   const open = q(db)
     .selectFrom('dead_letters')
     .where('replayed_at', 'is', null)
     .where('discarded_at', 'is', null);
-  const [counted, oldest] = await Promise.all([
-    q(db)
-      .selectFrom(
-        open
-          .select('id')
-          .limit(cap + 1)
-          .as('o'),
-      )
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow(),
-    open.select('created_at').orderBy('id').limit(1).executeTakeFirst(),
-  ]);
-  return depthOf(Number(counted.n), cap, oldest?.created_at ?? null);
+  return cappedDepth(db, open.select('id'), open.select('created_at as at').orderBy('id'), cap);
 }

@@ -4,13 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { ALL_ROLES, OPS_LEVELS } from '../auth/principal.ts';
 import { type AuditFilter, auditFor } from '../audit/audit-log.ts';
 import type { PlatformContext } from '../context.ts';
+import { DateTime, Nullable } from '../contract/schemas.ts';
 import { AppError } from '../errors.ts';
 import { component, ok, pageOf, ref, stringEnum } from './contract.ts';
 import { CursorParam } from './page-cursor.ts';
 import { Strict, typed, Uuid } from './typed.ts';
 
-const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 const State = Type.Unknown({
   description: 'The state it changed, as JSON (null: nothing there, or nothing changed)',
 });

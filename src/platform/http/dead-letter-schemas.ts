@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { DateTime, Nullable } from '../contract/schemas.ts';
 import { component, stringEnum } from './contract.ts';
 
-const DateTime = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([DateTime, Type.Null()]);
+const NullableTime = Nullable(DateTime);
 
 const EXAMPLE = {
   id: 42,

@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../context.ts';
+import { DateTime, Nullable } from '../contract/schemas.ts';
 import { settingsFor } from '../settings/runtime-settings.ts';
 import type { SettingsGroup } from '../settings/settings-group.ts';
 import { AuditReason, auditActOf } from './audit-act.ts';
@@ -9,10 +10,9 @@ import { Strict, typed } from './typed.ts';
 
 const tags = ['ops'];
 const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
-const Time = Type.String({ format: 'date-time' });
 
 const viewSchema = (value: TSchema, description: string) =>
-  Type.Object(
+  Strict(
     {
       id: Type.String(),
       module: Type.String({ description: 'The module that reads it' }),
@@ -24,15 +24,15 @@ const viewSchema = (value: TSchema, description: string) =>
         minimum: 0,
         description: 'Send it with a change: a change made meanwhile makes yours a 409',
       }),
-      updated_at: Type.Union([Time, Type.Null()]),
-      updated_by: Type.Union([Type.String({ description: 'Account id' }), Type.Null()]),
+      updated_at: Nullable(DateTime),
+      updated_by: Nullable(Type.String({ description: 'Account id' })),
     },
-    { additionalProperties: false, description },
+    description,
   );
 
 export const SettingsList = component(
   'SettingsList',
-  Type.Object(
+  Strict(
     {
       items: Type.Array(
         viewSchema(
@@ -41,7 +41,7 @@ export const SettingsList = component(
         ),
       ),
     },
-    { additionalProperties: false, description: 'Every group ops may change, by module' },
+    'Every group ops may change, by module',
   ),
 );
 

@@ -1,6 +1,7 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
 import { createMemoryLimiter } from './memory-limiter.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
 import { type Decision, type LimitRule, shareOf } from './rules.ts';
@@ -50,52 +51,6 @@ export interface GatewayLimiterOptions {
 }
 
 /**
- * The limiter in front of every route: Redis counters shared by all processes, each batch of
- * checks under a short deadline and a circuit breaker (cockatiel), so a hung or dead Redis costs a request at
- * most `timeoutMs` (and nothing while the breaker is open) and the route's failure mode decides.
- * The breaker lets one batch through after `halfOpenAfterMs`; when it succeeds, Redis decides again.
- */
-export class DeadlineError extends Error {
-  constructor(ms: number) {
-    super(`Redis did not answer a rate-limit check within ${ms} ms`);
-    this.name = 'DeadlineError';
-  }
-}
-
-/**
- * Rejects when `p` has not settled `ms` after the call, counting Redis's delay and not this
- * process's: when the timer fires, a reply that has already arrived may still be unread behind a
- * busy event loop, so the verdict waits for the next poll of the sockets (setImmediate runs after
- * it). Without this, a 10 ms stall of the event loop would fail every check in flight.
- */
-export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        if (settled) return;
-        settled = true;
-        reject(new DeadlineError(ms));
-      });
-    }, ms);
-    p.then(
-      (v) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
-}
-
-/**
  * Redis's own time for a batch grows with its checks (the script runs each one, and the second
  * batch in flight queues behind the first). A check alone gets `timeoutMs`; a full batch of 256
  * gets about 10 ms more (40 µs per check), so a saturated but healthy Redis is not mistaken for
@@ -123,6 +78,12 @@ function redisBreaker(r: ResilienceSettings, onChange: GatewayLimiterOptions['on
   return breaker;
 }
 
+/**
+ * The limiter in front of every route: Redis counters shared by all processes, each batch of
+ * checks under a short deadline and a circuit breaker (cockatiel), so a hung or dead Redis costs a request at
+ * most `timeoutMs` (and nothing while the breaker is open) and the route's failure mode decides.
+ * The breaker lets one batch through after `halfOpenAfterMs`; when it succeeds, Redis decides again.
+ */
 export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimiter {
   const local = createMemoryLimiter({ clock: opts.clock });
   const redis = opts.redis;
@@ -146,7 +107,7 @@ export function createGatewayLimiter(opts: GatewayLimiterOptions): GatewayLimite
     // A signal per batch: cockatiel's shared default signal would collect a listener per call.
     run: (send, size) =>
       breaker.execute(
-        () => withDeadline(send(), batchDeadlineMs(r.timeoutMs, size)),
+        () => withDeadline(send(), batchDeadlineMs(r.timeoutMs, size), 'Redis'),
         new AbortController().signal,
       ),
   });
