@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import asyncapi from '../../contract/asyncapi.json' with { type: 'json' };
 import type { OpsCityMessage } from '../../src/client/index.ts';
 import { applyCityMessage, emptyCity } from '../../web/apps/ops/features/live/city-state.ts';
-import { shownOf } from '../../web/apps/ops/features/live/filters.ts';
+import { ORDER_STATES, shownOf } from '../../web/apps/ops/features/live/filters.ts';
 
 // The live map's city as its socket tells it, and what the filters let through: a zone chosen in
 // the filter (or a bookmarked URL) that went quiet keeps what stands in it.
@@ -78,5 +79,12 @@ describe('the live city', () => {
     expect(city.positions.get(DRIVER)).toMatchObject({ lat: 52.53, at: 2 });
     expect(city.positions.has(FAR)).toBe(false);
     expect([...unpainted]).toEqual([[DRIVER, 2]]);
+  });
+});
+
+describe('the order states the filter offers', () => {
+  it('are every status an order on the map can have, as the contract lists them', () => {
+    const order = asyncapi.components.messages['opsCity.snapshot'].payload.properties.orders.items;
+    expect(ORDER_STATES).toEqual(order.properties.status.anyOf.map((s) => s.const));
   });
 });

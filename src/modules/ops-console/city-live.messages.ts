@@ -12,15 +12,8 @@ import {
   LOG_SOCKET_CLOSE,
 } from '../../platform/realtime/log-channel.ts';
 import { VEHICLES } from '../drivers/index.ts';
+import { OPEN_STATUSES } from '../orders/index.ts';
 
-/** The order statuses the live map shows: paid and not yet delivered. */
-export const CITY_ORDER_STATUSES = [
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-] as const;
 /** A driver on shift: online. */
 export const CITY_DRIVER_STATUSES = ['available', 'on_delivery', 'break'] as const;
 export const CITY_STORE_STATUSES = ['open', 'paused', 'backlogged'] as const;
@@ -55,7 +48,7 @@ const Driver = Strict({
 });
 const Order = Strict({
   id: Uuid,
-  status: OneOf(CITY_ORDER_STATUSES),
+  status: OneOf(OPEN_STATUSES),
   store_id: Uuid,
   lat: Lat,
   lng: Lng,

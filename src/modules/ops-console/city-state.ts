@@ -4,9 +4,8 @@ import type { Clock } from '../../platform/context.ts';
 import { haversineMeters } from '../../platform/geo/haversine.ts';
 import type { GeoIndex } from '../../platform/geo/port.ts';
 import type { DriverStatus, Vehicle } from '../drivers/index.ts';
-import type { OpenOrder } from '../orders/index.ts';
+import { BEFORE_PICKUP, type OpenOrder, type OrderStatus } from '../orders/index.ts';
 import {
-  CITY_ORDER_STATUSES,
   type CityDriver,
   type CityOrder,
   type CityPosition,
@@ -85,9 +84,7 @@ export const emptyCity = (): CityState => ({
 export type SlowState = Pick<CityState, 'drivers' | 'orders' | 'stores'> & { area: Area | null };
 
 /** Orders waiting for a driver or their store: a store's backlog, a zone's demand. */
-const BEFORE_PICKUP = new Set<string>(['authorized', 'accepted', 'preparing', 'ready']);
-const SHOWN_ORDERS: ReadonlySet<string> = new Set(CITY_ORDER_STATUSES);
-const isCityOrderStatus = (s: string): s is CityOrder['status'] => SHOWN_ORDERS.has(s);
+const WAITING: ReadonlySet<OrderStatus> = new Set(BEFORE_PICKUP);
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /** The circle through the stores' bounding box centre reaching the farthest store, plus `marginM`. */
@@ -126,8 +123,7 @@ export async function readSlowState(src: CitySources, now: Date): Promise<SlowSt
   const waiting = new Map<string, number>();
   const cityOrders = new Map<string, CityOrder>();
   for (const o of orders) {
-    if (BEFORE_PICKUP.has(o.status)) waiting.set(o.store_id, (waiting.get(o.store_id) ?? 0) + 1);
-    if (!isCityOrderStatus(o.status)) continue;
+    if (WAITING.has(o.status)) waiting.set(o.store_id, (waiting.get(o.store_id) ?? 0) + 1);
     cityOrders.set(o.id, {
       id: o.id,
       status: o.status,
@@ -203,7 +199,7 @@ export function zonesOf(
     return z;
   };
   for (const o of s.orders.values()) {
-    if (!BEFORE_PICKUP.has(o.status)) continue;
+    if (!WAITING.has(o.status)) continue;
     const drop = zone(o.lat, o.lng);
     drop.demand += 1;
     const store = s.stores.get(o.store_id);

@@ -48,7 +48,10 @@ export {
 } from './orders.events.ts';
 export { canExtendDeadline, type OpenOrder } from './order-attention.ts';
 export {
+  BEFORE_PICKUP,
   CUSTOMER_CANCELLABLE,
+  OPEN_STATUSES,
+  type OpenStatus,
   ORDER_STATUSES,
   type OrderStatus,
   PAST_PAYMENT_STATUSES,

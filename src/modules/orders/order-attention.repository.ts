@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
-import type { OrderStatus } from './order-state.ts';
+import { OPEN_STATUSES, type OpenStatus, type OrderStatus } from './order-state.ts';
 import { ordersDb } from './orders-tables.ts';
 
 /** An open order that is late, with when it became so (the earliest line it crossed). */
@@ -14,15 +14,6 @@ export interface LateOrderRow {
   deadline_status: OrderStatus | null;
   since: Date;
 }
-
-/** The statuses an order is late in: paid, not yet delivered. */
-const LATE_IN: readonly OrderStatus[] = [
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-];
 
 /** When a late order's thresholds are: the attention settings, at `now`. */
 interface LateRule {
@@ -53,7 +44,7 @@ const lateSince = ({ now, acceptS, readyS }: LateRule) => sql<Date | null>`CASE
 export interface OpenOrderRow {
   id: string;
   store_id: string;
-  status: OrderStatus;
+  status: OpenStatus;
   status_at: Date;
   delivery_lat: number;
   delivery_lng: number;
@@ -83,7 +74,7 @@ export function orderAttentionRepository(db: Db) {
           SELECT id, store_id, status, status_at, promise_to, deadline_at, deadline_status,
             ${lateSince(p)} AS since
           FROM orders
-          WHERE status = ANY(${[...LATE_IN]}::text[])
+          WHERE status = ANY(${[...OPEN_STATUSES]}::text[])
             AND (deadline_status = status AND deadline_at >= ${p.now}) IS NOT TRUE
             ${p.storeId ? sql`AND store_id = ${p.storeId}` : sql``}
         ) late
@@ -111,7 +102,8 @@ export function orderAttentionRepository(db: Db) {
           'deadline_status',
           lateSince(p).as('late_since'),
         ])
-        .where('status', 'in', [...LATE_IN])
+        .where('status', 'in', OPEN_STATUSES)
+        .$narrowType<{ status: OpenStatus }>()
         .orderBy('id')
         .limit(p.limit)
         .execute();

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type LateOrderRow, orderAttentionRepository } from './order-attention.repository.ts';
-import type { OrderStatus } from './order-state.ts';
+import { OPEN_STATUSES, type OpenStatus, type OrderStatus } from './order-state.ts';
 import type { OrderRow } from './orders.repository.ts';
 
 export interface OrderAttentionDeps {
@@ -81,7 +81,7 @@ function lateOrders(deps: OrderAttentionDeps): AttentionSource {
 export interface OpenOrder {
   id: string;
   store_id: string;
-  status: OrderStatus;
+  status: OpenStatus;
   lat: number;
   lng: number;
   /** When the deadline sweep ends it in its current phase (ops' extension counted). */
@@ -113,15 +113,9 @@ export async function openOrders(
   }));
 }
 
-/** The statuses whose deadline ops may extend: paid and not yet delivered. */
-const EXTENDABLE: readonly OrderStatus[] = [
-  'authorized',
-  'accepted',
-  'preparing',
-  'ready',
-  'picked_up',
-];
-export const canExtendDeadline = (s: OrderStatus): boolean => EXTENDABLE.includes(s);
+/** Whether ops may extend the deadline of an order in this status: while it is open. */
+export const canExtendDeadline = (s: OrderStatus): boolean =>
+  OPEN_STATUSES.some((open) => open === s);
 
 const deadlineState = (o: OrderRow, deadlines: Partial<Record<OrderStatus, number>>) => ({
   status: o.status,

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BEFORE_PICKUP,
   canCancel,
   CUSTOMER_CANCELLABLE,
+  OPEN_STATUSES,
   ORDER_STATUSES,
   sourcesOf,
   TERMINAL,
 } from './order-state.ts';
+
+describe('the open statuses', () => {
+  it('are the paid ones not yet ended, in the order of an order’s life', () => {
+    expect(OPEN_STATUSES).toEqual(['authorized', 'accepted', 'preparing', 'ready', 'picked_up']);
+  });
+
+  it('are before pickup until a driver has the bag', () => {
+    expect(BEFORE_PICKUP).toEqual(['authorized', 'accepted', 'preparing', 'ready']);
+  });
+});
 
 describe('canCancel (the order answer’s can_cancel)', () => {
   it('holds until a driver has the bag, and never once the order ended', () => {

@@ -42,6 +42,15 @@ export const PAST_PAYMENT_STATUSES = ORDER_STATUSES.filter(
 
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'canceled', 'failed']);
 
+/** The statuses of an open order: paid and not yet ended (delivered, canceled or failed). */
+export type OpenStatus = Exclude<PastPaymentStatus, 'delivered' | 'canceled' | 'failed'>;
+/** Paid and not yet ended: the orders ops watch (the live map, lateness, deadline extensions). */
+export const OPEN_STATUSES = PAST_PAYMENT_STATUSES.filter((s): s is OpenStatus => !TERMINAL.has(s));
+/** Open and not yet picked up: what its store still has to act on (a backlog, a zone's demand). */
+export const BEFORE_PICKUP = OPEN_STATUSES.filter(
+  (s): s is Exclude<OpenStatus, 'picked_up'> => ORDER_RANK[s] < ORDER_RANK.picked_up,
+);
+
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   // A decline keeps the order (and its stock) for a retry with another card.
   placed: ['authorized', 'payment_failed', 'failed', 'canceled'],

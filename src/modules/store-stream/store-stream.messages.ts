@@ -8,7 +8,7 @@ import {
   logSocketChannel,
   snapshotSeq,
 } from '../../platform/realtime/log-channel.ts';
-import { PAST_PAYMENT_STATUSES, type PastPaymentStatus } from '../orders/index.ts';
+import { BEFORE_PICKUP, PAST_PAYMENT_STATUSES, type PastPaymentStatus } from '../orders/index.ts';
 
 /** The order statuses the store's stream reports: every status from payment on. */
 export const STREAM_ORDER_STATUSES = PAST_PAYMENT_STATUSES;
@@ -23,7 +23,7 @@ const AcceptBy = Nullable(DateTime);
 
 const OpenOrder = Strict({
   order_id: Uuid,
-  status: OneOf(['authorized', 'accepted', 'preparing', 'ready']),
+  status: OneOf(BEFORE_PICKUP),
   total_minor: Money,
   currency: Currency,
   status_at: DateTime,

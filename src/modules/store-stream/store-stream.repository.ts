@@ -2,9 +2,7 @@ import type { Generated, Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import { deleteSelected, ROW_ADDRESS } from '../../platform/db/prune.ts';
 import type { LogMessageColumns, StoredEntry } from '../../platform/realtime/log-table.ts';
-
-/** The statuses of an order the store still has to act on (the snapshot lists these). */
-export const OPEN_STATUSES = ['authorized', 'accepted', 'preparing', 'ready'] as const;
+import { BEFORE_PICKUP } from '../orders/index.ts';
 
 /** The tables of the store stream module (migrations/0001). */
 interface StoreStreamsTable {
@@ -94,7 +92,7 @@ export function streamOrdersRepository(db: Db) {
         .selectAll()
         .where('store_id', '=', storeId)
         .where('shown', '=', true)
-        .where('status', 'in', OPEN_STATUSES)
+        .where('status', 'in', BEFORE_PICKUP)
         .orderBy('status_at')
         .orderBy('order_id')
         .execute(),
@@ -217,9 +215,7 @@ export function storeStreamPrunes(db: Db) {
           .selectFrom('store_stream_orders')
           .select(ROW_ADDRESS)
           .where('updated_at', '<', before)
-          .where((eb) =>
-            eb.or([eb('shown', '=', false), eb('status', 'not in', [...OPEN_STATUSES])]),
-          )
+          .where((eb) => eb.or([eb('shown', '=', false), eb('status', 'not in', BEFORE_PICKUP)]))
           .limit(limit)
           .forUpdate()
           .skipLocked(),

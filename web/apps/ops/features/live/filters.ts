@@ -11,13 +11,14 @@ import type { City } from './city-state.ts';
 // a zone (an H3 cell), a store, an order state, late orders only; and the benchmark's switch.
 
 export type OrderState = OpsCityOrder['status'];
-export const ORDER_STATES: readonly OrderState[] = [
+/** The states of an order on the map (the SDK's), in the order of an order's life. */
+export const ORDER_STATES = [
   'authorized',
   'accepted',
   'preparing',
   'ready',
   'picked_up',
-];
+] as const satisfies readonly OrderState[];
 
 export interface LiveSearch {
   zone?: string;
