@@ -10,8 +10,14 @@ import { ORDER_STATES, shownOf } from '../../web/apps/ops/features/live/filters.
 const EPOCH = 'e1';
 const AT = '2026-12-07T04:00:00.000Z';
 const CELL = '881f1532dffffff';
+const ELSEWHERE = '881f1532d3fffff';
 const DRIVER = '00000000-0000-4000-8000-000000000001';
 const FAR = '00000000-0000-4000-8000-000000000002';
+const STORE_IN = '00000000-0000-4000-8000-000000000010';
+const STORE_OUT = '00000000-0000-4000-8000-000000000011';
+const DROP_IN = '00000000-0000-4000-8000-000000000020';
+const FROM_STORE_IN = '00000000-0000-4000-8000-000000000021';
+const NEITHER = '00000000-0000-4000-8000-000000000022';
 const square = (lat: number, lng: number, d: number): Array<[number, number]> => [
   [lat - d, lng - d],
   [lat - d, lng + d],
@@ -27,15 +33,15 @@ const driver = (id: string) => ({
   order_ids: [],
 });
 
-function snapshot(): OpsCityMessage {
+function snapshot(): Extract<OpsCityMessage, { type: 'snapshot' }> {
   return {
     type: 'snapshot',
     epoch: EPOCH,
     seq: 3,
     at: AT,
     positions: [
-      { id: DRIVER, lat: 52.52, lng: 13.405, at: 1 },
-      { id: FAR, lat: 52.6, lng: 13.5, at: 1 },
+      { id: DRIVER, lat: 52.52, lng: 13.405, cell: CELL, at: 1 },
+      { id: FAR, lat: 52.6, lng: 13.5, cell: ELSEWHERE, at: 1 },
     ],
     drivers: [driver(DRIVER), driver(FAR)],
     orders: [],
@@ -74,11 +80,50 @@ describe('the live city', () => {
       epoch: EPOCH,
       seq: 4,
       at: AT,
-      positions: { upsert: [{ id: DRIVER, lat: 52.53, lng: 13.41, at: 2 }], remove: [FAR] },
+      positions: {
+        upsert: [{ id: DRIVER, lat: 52.53, lng: 13.41, cell: ELSEWHERE, at: 2 }],
+        remove: [FAR],
+      },
     });
     expect(city.positions.get(DRIVER)).toMatchObject({ lat: 52.53, at: 2 });
     expect(city.positions.has(FAR)).toBe(false);
     expect([...unpainted]).toEqual([[DRIVER, 2]]);
+    expect(shownOf(city, { zone: CELL }).drivers).toEqual([]);
+  });
+
+  it("narrows to a zone by the cells the server names: an order's drop-off or its store's", () => {
+    const store = (id: string, cell: string) => ({
+      id,
+      name: id,
+      lat: 52.5,
+      lng: 13.4,
+      cell,
+      status: 'open' as const,
+      open_orders: 1,
+    });
+    const order = (id: string, cell: string, storeId: string) => ({
+      id,
+      status: 'accepted' as const,
+      store_id: storeId,
+      lat: 52.5,
+      lng: 13.4,
+      cell,
+      deadline_at: null,
+      late: false,
+    });
+    const city = emptyCity();
+    applyCityMessage(city, new Map(), {
+      ...snapshot(),
+      stores: [store(STORE_IN, CELL), store(STORE_OUT, ELSEWHERE)],
+      orders: [
+        order(DROP_IN, CELL, STORE_OUT),
+        order(FROM_STORE_IN, ELSEWHERE, STORE_IN),
+        order(NEITHER, ELSEWHERE, STORE_OUT),
+      ],
+    });
+    const shown = shownOf(city, { zone: CELL });
+    expect(shown.orders.map((o) => o.id).sort()).toEqual([DROP_IN, FROM_STORE_IN].sort());
+    expect(shown.stores.map((s) => s.id)).toEqual([STORE_IN]);
   });
 });
 

@@ -19,6 +19,8 @@ export interface OpsCityMessages {
       id: string;
       lat: number;
       lng: number;
+      /** @description The zone the driver is in: an H3 cell of resolution 8 */
+      cell: string;
       /** @description When the driver recorded the point, epoch milliseconds */
       at: number;
     }[];
@@ -41,6 +43,8 @@ export interface OpsCityMessages {
       store_id: string;
       lat: number;
       lng: number;
+      /** @description The zone of its drop-off: an H3 cell of resolution 8 */
+      cell: string;
       deadline_at: string | null;
       /** @description Late as the attention list counts it (`order_late`) */
       late: boolean;
@@ -51,6 +55,8 @@ export interface OpsCityMessages {
       name: string;
       lat: number;
       lng: number;
+      /** @description The zone the store is in: an H3 cell of resolution 8 */
+      cell: string;
       /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
       status: 'open' | 'paused' | 'backlogged';
       /** @description Its orders paid and not yet picked up */
@@ -58,7 +64,7 @@ export interface OpsCityMessages {
     }[];
     /** @description The cells with demand or supply */
     zones: {
-      /** @description An H3 cell of resolution 8 */
+      /** @description The zone: an H3 cell of resolution 8 */
       cell: string;
       /** @description The cell's corners, [lat, lng] */
       boundary: [number, number][];
@@ -82,6 +88,8 @@ export interface OpsCityMessages {
         id: string;
         lat: number;
         lng: number;
+        /** @description The zone the driver is in: an H3 cell of resolution 8 */
+        cell: string;
         /** @description When the driver recorded the point, epoch milliseconds */
         at: number;
       }[];
@@ -111,6 +119,8 @@ export interface OpsCityMessages {
         store_id: string;
         lat: number;
         lng: number;
+        /** @description The zone of its drop-off: an H3 cell of resolution 8 */
+        cell: string;
         deadline_at: string | null;
         /** @description Late as the attention list counts it (`order_late`) */
         late: boolean;
@@ -125,6 +135,8 @@ export interface OpsCityMessages {
         name: string;
         lat: number;
         lng: number;
+        /** @description The zone the store is in: an H3 cell of resolution 8 */
+        cell: string;
         /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
         status: 'open' | 'paused' | 'backlogged';
         /** @description Its orders paid and not yet picked up */
@@ -135,7 +147,7 @@ export interface OpsCityMessages {
     /** @description Zones (removed by cell) added or changed, and the ids of those gone; left out when none changed */
     zones?: {
       upsert: {
-        /** @description An H3 cell of resolution 8 */
+        /** @description The zone: an H3 cell of resolution 8 */
         cell: string;
         /** @description The cell's corners, [lat, lng] */
         boundary: [number, number][];

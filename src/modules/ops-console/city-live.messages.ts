@@ -21,6 +21,9 @@ export const CITY_STORE_STATUSES = ['open', 'paused', 'backlogged'] as const;
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
 const Count = Type.Integer({ minimum: 0 });
+/** A zone: the map filters by it with these, so the client never decides what lies in a cell. */
+const Cell = (what: string) =>
+  Type.String({ pattern: '^[0-9a-f]{15}$', description: `${what}: an H3 cell of resolution 8` });
 const Epoch = Type.String({
   minLength: 1,
   maxLength: 64,
@@ -33,6 +36,7 @@ const Position = Strict({
   id: Uuid,
   lat: Lat,
   lng: Lng,
+  cell: Cell('The zone the driver is in'),
   at: Type.Integer({
     minimum: 0,
     description: 'When the driver recorded the point, epoch milliseconds',
@@ -52,6 +56,7 @@ const Order = Strict({
   store_id: Uuid,
   lat: Lat,
   lng: Lng,
+  cell: Cell('The zone of its drop-off'),
   deadline_at: Nullable(DateTime),
   late: Type.Boolean({ description: 'Late as the attention list counts it (`order_late`)' }),
 });
@@ -60,6 +65,7 @@ const Store = Strict({
   name: Type.String(),
   lat: Lat,
   lng: Lng,
+  cell: Cell('The zone the store is in'),
   status: OneOf(
     CITY_STORE_STATUSES,
     '`backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG`',
@@ -67,7 +73,7 @@ const Store = Strict({
   open_orders: Type.Integer({ minimum: 0, description: 'Its orders paid and not yet picked up' }),
 });
 const Zone = Strict({
-  cell: Type.String({ pattern: '^[0-9a-f]{15}$', description: 'An H3 cell of resolution 8' }),
+  cell: Cell('The zone'),
   boundary: Type.Array(Type.Tuple([Lat, Lng]), { description: "The cell's corners, [lat, lng]" }),
   demand: Count,
   supply: Count,
@@ -154,7 +160,7 @@ export const opsCityChannel: SocketChannel = {
     ),
   }),
   description: [
-    "The ops console's live map: every driver on shift (status, vehicle, trip) and where they are, the open orders (paid, not yet delivered), the stores (open, paused or backlogged) and H3 cells of resolution 8 with their demand (open orders not yet picked up whose drop-off or store is in the cell) and supply (available drivers there). For ops only; anyone else is refused before the upgrade (401, 403). The server talks, the client listens: anything the client sends is ignored.",
+    "The ops console's live map: every driver on shift (status, vehicle, trip) and where they are, the open orders (paid, not yet delivered), the stores (open, paused or backlogged) and H3 cells of resolution 8 with their demand (open orders not yet picked up whose drop-off or store is in the cell) and supply (available drivers there); each position, order and store names its cell, so a client narrows the map to a zone without deciding itself what lies in it. For ops only; anyone else is refused before the upgrade (401, 403). The server talks, the client listens: anything the client sends is ignored.",
     '',
     "How it is made: while at least one socket listens, the serving process reads the drivers' positions every `LASTMILE_OPS_CITY_TICK_MS` (250 ms) and the rest every `LASTMILE_OPS_CITY_STATE_MS` (2 s). Each read that changed something is one `frame` holding only the changes, numbered by `seq` (1, 2, 3…) within an `epoch` the process chose when it started following the city (again after its last socket closed).",
     '',

@@ -1,3 +1,4 @@
+import { latLngToCell } from 'h3-js';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { driverOnShift } from '../../../test/support/drivers.ts';
@@ -124,13 +125,15 @@ describe("the ops console's live city", () => {
       name: expect.any(String),
       lat: 53.55,
       lng: 10,
+      cell: latLngToCell(53.55, 10, 8),
       status: 'open',
       open_orders: 0,
     });
 
     const at = await report(d.token, 53.552, 10.002);
     const moved = await waitFor(() => near(latest(o, 'positions', d.id), 53.552), 5000, 'the move');
-    expect(moved).toEqual({ id: d.id, lat: expect.any(Number), lng: expect.any(Number), at });
+    const cell = latLngToCell(moved.lat as number, moved.lng as number, 8);
+    expect(moved).toEqual({ id: d.id, lat: expect.any(Number), lng: expect.any(Number), cell, at });
     expect(moved.lng).toBeCloseTo(10.002, 5);
     // Only what changed: a frame with the move holds no other kind unless it changed too.
     const move = frames(o).find((f) => positionsOf({ ...o, messages: [f] }, d.id).length > 0);

@@ -91,7 +91,7 @@ async function tick(src: CitySources, r: Run, ring: RingLimits): Promise<void> {
   const next: CityState = {
     ...r.state,
     ...(slow ? { drivers, orders: slow.orders, stores: slow.stores } : {}),
-    positions: await readPositions(src, area, drivers),
+    positions: await readPositions(src, area, drivers, r.state.positions),
   };
   if (slow) next.zones = zonesOf(next);
   if (r.stopped) return;

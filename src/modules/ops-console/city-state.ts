@@ -86,6 +86,8 @@ export type SlowState = Pick<CityState, 'drivers' | 'orders' | 'stores'> & { are
 /** Orders waiting for a driver or their store: a store's backlog, a zone's demand. */
 const WAITING: ReadonlySet<OrderStatus> = new Set(BEFORE_PICKUP);
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+/** The zone a point is in (the map's filter and its demand and supply count by it). */
+const cellOf = (lat: number, lng: number) => latLngToCell(lat, lng, ZONE_RES);
 
 /** The circle through the stores' bounding box centre reaching the farthest store, plus `marginM`. */
 export function areaOf(stores: ReadonlyArray<{ lat: number; lng: number }>, marginM: number) {
@@ -130,6 +132,7 @@ export async function readSlowState(src: CitySources, now: Date): Promise<SlowSt
       store_id: o.store_id,
       lat: o.lat,
       lng: o.lng,
+      cell: cellOf(o.lat, o.lng),
       deadline_at: o.deadline_at?.toISOString() ?? null,
       late: o.late,
     });
@@ -145,6 +148,7 @@ export async function readSlowState(src: CitySources, now: Date): Promise<SlowSt
       name: s.name,
       lat: s.lat,
       lng: s.lng,
+      cell: cellOf(s.lat, s.lng),
       status,
       open_orders: open,
     });
@@ -152,11 +156,15 @@ export async function readSlowState(src: CitySources, now: Date): Promise<SlowSt
   return { drivers, orders: cityOrders, stores: cityStores, area: areaOf(stores, src.marginM) };
 }
 
-/** The fresh positions of the drivers on shift within the area. */
+/**
+ * The fresh positions of the drivers on shift within the area, each with its cell (kept from
+ * `before` for a driver who has not moved: most have not since the last read).
+ */
 export async function readPositions(
   src: CitySources,
   area: Area | null,
   onShift: ReadonlyMap<string, unknown>,
+  before: ReadonlyMap<string, CityPosition>,
 ): Promise<Map<string, CityPosition>> {
   const out = new Map<string, CityPosition>();
   if (!area) return out;
@@ -165,9 +173,14 @@ export async function readPositions(
     limit: CITY_LIMIT,
     freshSince: src.clock.now() - src.staleS * 1000,
   });
-  for (const h of hits)
-    if (onShift.has(h.id))
-      out.set(h.id, { id: h.id, lat: round6(h.lat), lng: round6(h.lng), at: Math.round(h.at) });
+  for (const h of hits) {
+    if (!onShift.has(h.id)) continue;
+    const lat = round6(h.lat);
+    const lng = round6(h.lng);
+    const was = before.get(h.id);
+    const cell = was && was.lat === lat && was.lng === lng ? was.cell : cellOf(lat, lng);
+    out.set(h.id, { id: h.id, lat, lng, cell, at: Math.round(h.at) });
+  }
   return out;
 }
 
@@ -192,25 +205,21 @@ export function zonesOf(
   s: Pick<CityState, 'positions' | 'drivers' | 'orders' | 'stores'>,
 ): Map<string, CityZone> {
   const zones = new Map<string, CityZone>();
-  const zone = (lat: number, lng: number) => {
-    const cell = latLngToCell(lat, lng, ZONE_RES);
+  const zone = (cell: string) => {
     let z = zones.get(cell);
     if (!z) zones.set(cell, (z = { cell, boundary: boundaryOf(cell), demand: 0, supply: 0 }));
     return z;
   };
   for (const o of s.orders.values()) {
     if (!WAITING.has(o.status)) continue;
-    const drop = zone(o.lat, o.lng);
+    const drop = zone(o.cell);
     drop.demand += 1;
     const store = s.stores.get(o.store_id);
-    if (store) {
-      const at = zone(store.lat, store.lng);
-      if (at !== drop) at.demand += 1;
-    }
+    if (store && store.cell !== o.cell) zone(store.cell).demand += 1;
   }
   for (const d of s.drivers.values()) {
     const p = s.positions.get(d.id);
-    if (p && d.status === 'available' && d.trip_id === null) zone(p.lat, p.lng).supply += 1;
+    if (p && d.status === 'available' && d.trip_id === null) zone(p.cell).supply += 1;
   }
   return zones;
 }

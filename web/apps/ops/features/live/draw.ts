@@ -210,6 +210,25 @@ export function nearest(s: Shown, project: Project, at: LngLat): Selection {
 }
 
 /**
+ * The zone whose outline is drawn under a tap (ray casting over its corners, [lat, lng]). Only
+ * for the tap: what stands in a zone is the server's word (each position, order and store names
+ * its cell).
+ */
+export function zoneUnder(zones: readonly OpsCityZone[], at: LngLat): OpsCityZone | undefined {
+  return zones.find((z) => {
+    let inside = false;
+    const b = z.boundary;
+    for (let i = 0, j = b.length - 1; i < b.length; j = i++) {
+      const [yi, xi] = b[i] as [number, number];
+      const [yj, xj] = b[j] as [number, number];
+      if (yi > at.lat !== yj > at.lat && at.lng < ((xj - xi) * (at.lat - yi)) / (yj - yi) + xi)
+        inside = !inside;
+    }
+    return inside;
+  });
+}
+
+/**
  * The benchmark's measure (`?measure=1`): each driver position drawn for the first time, from
  * when the driver recorded it to now, right after the frame it was drawn in.
  */

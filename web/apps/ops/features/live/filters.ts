@@ -43,20 +43,6 @@ export function liveSearchOf(q: Record<string, unknown>): LiveSearch {
   return out;
 }
 
-/** Ray casting over a cell's corners ([lat, lng], not repeating the first). */
-export function inZone(z: OpsCityZone | undefined, p: { lat: number; lng: number }): boolean {
-  if (!z) return false;
-  let inside = false;
-  const b = z.boundary;
-  for (let i = 0, j = b.length - 1; i < b.length; j = i++) {
-    const [yi, xi] = b[i] as [number, number];
-    const [yj, xj] = b[j] as [number, number];
-    if (yi > p.lat !== yj > p.lat && p.lng < ((xj - xi) * (p.lat - yi)) / (yj - yi) + xi)
-      inside = !inside;
-  }
-  return inside;
-}
-
 /** What passes the filters (in no particular order: the panel sorts what it lists). */
 export interface Shown {
   drivers: Array<{ d: OpsCityDriver; p: OpsCityPosition | undefined }>;
@@ -68,12 +54,12 @@ export interface Shown {
 /**
  * The city narrowed by the filters. An order passes when it is of the store, in the state, late
  * if asked, and its drop-off or store is in the zone; a driver when they stand in the zone and,
- * if orders are narrowed, carry one that passes; a store when it is the one and in the zone.
+ * if orders are narrowed, carry one that passes; a store when it is the one and in the zone. What
+ * is in a zone is the server's word: each position, order and store names its cell.
  */
 export function shownOf(city: City, f: LiveSearch): Shown {
   const zone = f.zone ? (city.zones.get(f.zone) ?? city.cells.get(f.zone)) : undefined;
-  const inCell = (p: { lat: number; lng: number } | undefined) =>
-    !f.zone || (!!p && inZone(zone, p));
+  const inCell = (x: { cell: string } | undefined) => !f.zone || x?.cell === f.zone;
   const orders: OpsCityOrder[] = [];
   for (const o of city.orders.values()) {
     if (f.store && o.store_id !== f.store) continue;

@@ -4,9 +4,9 @@ import { type LngLat, type MapOverlay, StreetMap } from '@web/map/lazy.tsx';
 import { api, cityLinkDown, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { type LiveCity, liveCity } from './city.ts';
-import { drawCity, measurePainted, nearest, type Selection } from './draw.ts';
+import { drawCity, measurePainted, nearest, type Selection, zoneUnder } from './draw.ts';
 import { FilterForm } from './filter-form.tsx';
-import { inZone, type LiveSearch, liveSearchOf, shownOf } from './filters.ts';
+import { type LiveSearch, liveSearchOf, shownOf } from './filters.ts';
 import { Counts, Details, Lists } from './panel.tsx';
 
 // The live city: every driver on shift, the open orders, the stores and the zones short of
@@ -111,7 +111,7 @@ function LiveScreen() {
         const s = shownOf(live.city, now.current.search);
         const hit = nearest(s, project, at);
         if (hit) return setSelected(hit);
-        const zone = s.zones.find((z) => inZone(z, at));
+        const zone = zoneUnder(s.zones, at);
         if (zone) now.current.onFilter({ ...now.current.search, zone: zone.cell });
       },
     }),
