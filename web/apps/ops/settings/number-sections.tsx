@@ -1,6 +1,6 @@
-import { unwrap } from '@lastmile/client';
-import { api, m } from '../app.ts';
-import { type GroupApi, NumberGroup, type NumberField } from './group-form.tsx';
+import { m } from '../app.ts';
+import { NumberGroup, type NumberField } from './group-form.tsx';
+import { settingsApi } from './group-shell.tsx';
 import type { SectionProps } from './section.ts';
 
 // The settings groups that are a few numbers: the dispatcher's score weights and the bounds of
@@ -9,31 +9,8 @@ import type { SectionProps } from './section.ts';
 type WeightKey = 'travel' | 'acceptance' | 'vehicle' | 'fairness';
 type HoldKey = 'max_units' | 'max_total' | 'max_age_s';
 
-const idempotent = (key: string) => ({ header: { 'idempotency-key': key } });
-
-const weightsApi: GroupApi<Record<WeightKey, number>> = {
-  id: 'dispatch-weights',
-  read: () => unwrap(api.GET('/v1/ops/settings/dispatch-weights')),
-  write: (value, version, reason, key) =>
-    unwrap(
-      api.PUT('/v1/ops/settings/dispatch-weights', {
-        params: idempotent(key),
-        body: { value, version, reason },
-      }),
-    ),
-};
-
-const holdsApi: GroupApi<Record<HoldKey, number>> = {
-  id: 'cart-holds',
-  read: () => unwrap(api.GET('/v1/ops/settings/cart-holds')),
-  write: (value, version, reason, key) =>
-    unwrap(
-      api.PUT('/v1/ops/settings/cart-holds', {
-        params: idempotent(key),
-        body: { value, version, reason },
-      }),
-    ),
-};
+const weightsApi = settingsApi('dispatch-weights');
+const holdsApi = settingsApi('cart-holds');
 
 const WEIGHTS: readonly NumberField<WeightKey>[] = (
   ['travel', 'acceptance', 'vehicle', 'fairness'] as const

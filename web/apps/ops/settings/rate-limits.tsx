@@ -1,29 +1,21 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { LastmileProblem, unwrap } from '@lastmile/client';
-import { ErrorNote, Loading } from '@web/ui.tsx';
+import { unwrap } from '@lastmile/client';
+import { ErrorNote } from '@web/ui.tsx';
 import { api, m, queryClient } from '../app.ts';
-import { ReasonForm } from '../reason-form.tsx';
 import { DataTable } from '../table.tsx';
+import { GroupShell, type GroupView, settingsApi, type ValueOf } from './group-shell.tsx';
 import type { SectionProps } from './section.ts';
 
 // The rate-limit policy as ops change it: each tier's budget and each route budget's rule per
 // tier, as numbers; the rest of the policy (which tier a role is on, the failure modes) is shown
 // and saved as it is.
 
-const readPolicy = () => unwrap(api.GET('/v1/ops/settings/rate-limits'));
-type View = Awaited<ReturnType<typeof readPolicy>>;
-type Policy = View['value'];
+const policyApi = settingsApi('rate-limits');
+type Policy = ValueOf<'rate-limits'>;
 type Rule = Policy['tiers'][string];
 type Texts = Record<string, string>;
-
-const writePolicy = (value: Policy, version: number, reason: string, key: string) =>
-  unwrap(
-    api.PUT('/v1/ops/settings/rate-limits', {
-      params: { header: { 'idempotency-key': key } },
-      body: { value, version, reason },
-    }),
-  );
+const STATE_KEY = ['ops-settings', 'rate-limit-state'];
 
 /** The two numbers of a rule: [field, label, whole number]. */
 const fieldsOf = (rule: Exclude<Rule, 'unlimited'>) =>
@@ -141,10 +133,9 @@ function RouteRows({ policy, cell }: { policy: Policy; cell: CellProps }) {
 }
 
 function PolicyForm(p: {
-  view: View;
+  view: GroupView<Policy>;
   canSave: boolean;
-  onSaved: (v: View) => void;
-  onConflict: () => void;
+  saveForm: (value: Policy | null) => ReactNode;
 }) {
   const w = m.settings.rateLimits;
   const policy = p.view.value;
@@ -153,16 +144,8 @@ function PolicyForm(p: {
   const ok = Object.entries(texts).every(([path, text]) => valid(path, text));
   const cell = { texts, set, canSave: p.canSave };
   const heads = { policy: m.health.policy, tier: m.health.tier, kind: w.kind, values: w.values };
-  const save = async (reason: string, key: string) => {
-    try {
-      return await writePolicy(withTexts(policy, texts), p.view.version, reason, key);
-    } catch (err) {
-      if (err instanceof LastmileProblem && err.code === 'CONFLICT') p.onConflict();
-      throw err;
-    }
-  };
   return (
-    <div className="stack" data-testid="group-rate-limits" data-version={p.view.version}>
+    <>
       <h3>{w.tiers}</h3>
       <DataTable testId="tiers" words={heads} columns={['tier', 'kind', 'values']}>
         <TierRows policy={policy} cell={cell} />
@@ -181,58 +164,37 @@ function PolicyForm(p: {
           .map(([role, tier]) => `${role} → ${tier}`)
           .join(' · ')}
       </p>
-      <ReasonForm
-        label={m.settings.saveReason(m.settings.sections.rateLimits)}
-        action={m.settings.save}
-        act={save}
-        disabled={!p.canSave || !ok}
-        onDone={p.onSaved}
-      />
-    </div>
+      {p.saveForm(ok ? withTexts(policy, texts) : null)}
+    </>
   );
 }
 
 /** The policy in force (and where it comes from), its tiers and route budgets to change. */
 export function RateLimits({ canSave }: SectionProps) {
   const w = m.settings.rateLimits;
-  const queryKey = ['ops-settings', 'rate-limits'];
-  const group = useQuery({ queryKey, queryFn: readPolicy });
   const state = useQuery({
-    queryKey: ['ops-settings', 'rate-limit-state'],
+    queryKey: STATE_KEY,
     queryFn: () => unwrap(api.GET('/v1/ops/rate-limits')),
   });
-  const [note, setNote] = useState<string | null>(null);
-  return (
-    <div className="stack">
-      <p className="muted">{w.intro}</p>
+  const source = (
+    <>
       {state.data && (
         <p className="muted" data-testid="rate-limit-source">
           {state.data.enabled ? w.source(state.data.source) : w.off}
         </p>
       )}
-      {group.isPending && <Loading text={m.loading} />}
-      <ErrorNote error={group.error ?? state.error} words={m.problems} />
-      {note && (
-        <p role="status" data-testid="group-note">
-          {note}
-        </p>
-      )}
-      {group.data && (
-        <PolicyForm
-          key={group.data.version}
-          view={group.data}
-          canSave={canSave}
-          onSaved={(saved) => {
-            setNote(m.settings.saved(saved.version));
-            queryClient.setQueryData(queryKey, saved);
-            void queryClient.invalidateQueries({ queryKey: ['ops-settings', 'rate-limit-state'] });
-          }}
-          onConflict={() => {
-            setNote(m.settings.conflict);
-            void queryClient.invalidateQueries({ queryKey });
-          }}
-        />
-      )}
-    </div>
+      <ErrorNote error={state.error} words={m.problems} />
+    </>
+  );
+  return (
+    <GroupShell
+      api={policyApi}
+      name={m.settings.sections.rateLimits}
+      intro={w.intro}
+      canSave={canSave}
+      aside={source}
+      onSaved={() => void queryClient.invalidateQueries({ queryKey: STATE_KEY })}
+      form={(view, saveForm) => <PolicyForm view={view} canSave={canSave} saveForm={saveForm} />}
+    />
   );
 }
