@@ -72,6 +72,11 @@ describe('the settings screen', () => {
     const travel = page.getByLabel('Travel time to the door');
     await travel.waitFor();
     expect(await page.getByTestId('read-only').count()).toBe(0);
+    // The API judges the range; its refusal names the field.
+    await travel.fill('101');
+    await page.getByLabel('Why change Dispatch weights').fill('too much');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('refused').getByText('Travel time to the door').waitFor();
     await travel.fill('2.5');
     await page.getByLabel('Why change Dispatch weights').fill('rain: shorter trips first');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -75,12 +75,20 @@ export function registerAuth(
 }
 
 /**
+ * Whether a caller passes a route's `config.opsLevel`: with `admin`, an ops caller must be an
+ * admin; callers of other roles pass (the route's roles decide for them). A view that says what
+ * its caller may do (`can_change`) asks this with the route's level.
+ */
+export const meetsOpsLevel = (p: Principal, level: 'admin' | undefined): boolean =>
+  level === undefined || p.role !== 'ops' || isOpsAdmin(p);
+
+/**
  * Refuses an ops caller below the admin level (403 OPS_ADMIN_REQUIRED); callers of other roles
  * pass. Routes declare it (`config.opsLevel`); a route whose rule depends on the request (a refund
  * above the limit) calls this itself.
  */
 export function refuseUnlessOpsAdmin(p: Principal, what: string): void {
-  if (p.role === 'ops' && !isOpsAdmin(p))
+  if (!meetsOpsLevel(p, 'admin'))
     throw new AppError(
       'OPS_ADMIN_REQUIRED',
       `${what} needs an ops admin; you are signed in as an ops ${p.opsLevel ?? 'agent'}`,

@@ -1,14 +1,17 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context.ts';
 import { DateTime, Nullable } from '../contract/schemas.ts';
 import { settingsFor } from '../settings/runtime-settings.ts';
 import type { SettingsGroup } from '../settings/settings-group.ts';
 import { AuditReason, auditActOf } from './audit-act.ts';
+import { callerOf, meetsOpsLevel } from './auth-hook.ts';
 import { component, ok, problems, ref } from './contract.ts';
 import { Strict, typed } from './typed.ts';
 
 const tags = ['ops'];
+/** Who may change a group: the level of its `PUT`, and what each view's `can_change` asks. */
+const CHANGE_LEVEL = 'admin';
 const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
 const viewSchema = (value: TSchema, description: string) =>
@@ -26,6 +29,9 @@ const viewSchema = (value: TSchema, description: string) =>
       }),
       updated_at: Nullable(DateTime),
       updated_by: Nullable(Type.String({ description: 'Account id' })),
+      can_change: Type.Boolean({
+        description: 'Whether you may change it (`PUT`): ops admins may, agents only read it',
+      }),
     },
     description,
   );
@@ -46,6 +52,14 @@ export const SettingsList = component(
 );
 
 export const settingsSchemas = [SettingsList];
+
+/** A view as the caller sees it: with whether they may change the group. */
+const forCaller =
+  (req: FastifyRequest) =>
+  <V extends object>(view: V): V & { can_change: boolean } => ({
+    ...view,
+    can_change: meetsOpsLevel(callerOf(req), CHANGE_LEVEL),
+  });
 
 /**
  * The settings ops change while lastmile runs: one list, and per group (each module's
@@ -75,7 +89,9 @@ export async function settingsRoutes(
         response: { 200: ok(ref(SettingsList), 'The groups, by module') },
       },
     },
-    async () => ({ items: await Promise.all(sorted.map((g) => settings.view(g))) }),
+    async (req) => ({
+      items: (await Promise.all(sorted.map((g) => settings.view(g)))).map(forCaller(req)),
+    }),
   );
   for (const group of sorted) groupRoutes(scope, ctx, group);
 }
@@ -96,12 +112,12 @@ function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: Settin
         response: { 200: ok(View, 'The value in force, its default and its version') },
       },
     },
-    async () => settings.view(group),
+    async (req) => forCaller(req)(await settings.view(group)),
   );
   app.put(
     url,
     {
-      config: { auth: ['ops'], opsLevel: 'admin' },
+      config: { auth: ['ops'], opsLevel: CHANGE_LEVEL },
       schema: {
         tags,
         summary: `Change the settings: ${group.summary}`,
@@ -120,7 +136,9 @@ function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: Settin
         version: number;
         reason: string;
       };
-      return settings.write(group, { value, version }, auditActOf(req, reason));
+      return forCaller(req)(
+        await settings.write(group, { value, version }, auditActOf(req, reason)),
+      );
     },
   );
 }

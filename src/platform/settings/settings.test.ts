@@ -38,12 +38,15 @@ describe('ops settings', () => {
   it('lists each module’s groups with the configured default in force', async () => {
     const r = await get('/v1/ops/settings');
     expect(r.statusCode).toBe(200);
-    const items = r.json().items as Array<{ id: string; module: string }>;
+    const items = r.json().items as Array<{ id: string; module: string; can_change: boolean }>;
     expect(items.map((g) => [g.module, g.id])).toEqual([
       ['dispatch', 'dispatch-weights'],
       ['gateway', 'rate-limits'],
       ['orders', 'cart-holds'],
     ]);
+    // Each says whether the caller may change it: an agent may not, an admin may.
+    expect(items.every((g) => !g.can_change)).toBe(true);
+    expect((await get('/v1/ops/settings/cart-holds', admin)).json().can_change).toBe(true);
     const weights = (await get('/v1/ops/settings/dispatch-weights')).json();
     expect(weights).toMatchObject({
       value: t.config.dispatch.weights,
@@ -51,6 +54,7 @@ describe('ops settings', () => {
       overridden: false,
       version: 0,
       updated_at: null,
+      can_change: false,
     });
   });
 
@@ -68,7 +72,7 @@ describe('ops settings', () => {
     const k = key();
     const changed = await put('dispatch-weights', body, { key: k });
     expect(changed.statusCode).toBe(200);
-    expect(changed.json()).toMatchObject({ value, overridden: true, version: 1 });
+    expect(changed.json()).toMatchObject({ value, overridden: true, version: 1, can_change: true });
     // In force in this process at once.
     expect(settingsFor(t.platform.ctx).value(DISPATCH_WEIGHTS)).toEqual(value);
     // The same request again: the same answer, nothing changed twice.

@@ -75,6 +75,7 @@ export const settings: typeof settingsEn = {
   saved: (version: number) => `Gespeichert: Version ${version} gilt.`,
   conflict:
     'Jemand hat das inzwischen geändert. Es wurde neu gelesen: prüf die Werte und speichere noch einmal.',
+  refused: (field: string, why: string) => `${field}: diesen Wert lehnt die API ab (${why}).`,
   defaultIs: (v: string) => `Vorgabe ${v}`,
   changedBy: (at: string) => `Vom Betrieb geändert, ${at}`,
   asConfigured: 'Wie konfiguriert (vom Betrieb nicht geändert)',

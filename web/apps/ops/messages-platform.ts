@@ -109,6 +109,7 @@ export const settings = {
   saved: (version: number) => `Saved: version ${version} is in force.`,
   conflict:
     'Someone changed this meanwhile. It has been read again: check the values and save again.',
+  refused: (field: string, why: string) => `${field}: the API refused this value (${why}).`,
   defaultIs: (v: string) => `default ${v}`,
   changedBy: (at: string) => `Changed by ops, ${at}`,
   asConfigured: 'As configured (nothing changed by ops)',

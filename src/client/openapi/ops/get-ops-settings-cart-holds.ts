@@ -32,6 +32,8 @@ export interface GetOpsSettingsCartHolds {
         };
         content: {
           'application/json': {
+            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+            can_change: boolean;
             default: {
               /** @description Seconds after a cart's first line that its hold may last */
               max_age_s: number;

@@ -32,6 +32,8 @@ export interface GetOpsSettingsDispatchWeights {
         };
         content: {
           'application/json': {
+            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+            can_change: boolean;
             default: {
               /** @description The driver's refusals (1 minus the acceptance rate) */
               acceptance: number;

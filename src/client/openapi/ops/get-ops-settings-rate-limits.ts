@@ -32,6 +32,8 @@ export interface GetOpsSettingsRateLimits {
         };
         content: {
           'application/json': {
+            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+            can_change: boolean;
             default: {
               callers?: {
                 [key: string]: string;

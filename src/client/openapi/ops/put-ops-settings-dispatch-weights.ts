@@ -55,6 +55,8 @@ export interface PutOpsSettingsDispatchWeights {
         };
         content: {
           'application/json': {
+            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+            can_change: boolean;
             default: {
               /** @description The driver's refusals (1 minus the acceptance rate) */
               acceptance: number;

@@ -25,6 +25,8 @@ export type PutOpsSettingsRateLimitsResponses = {
     };
     content: {
       'application/json': {
+        /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+        can_change: boolean;
         default: {
           callers?: {
             [key: string]: string;

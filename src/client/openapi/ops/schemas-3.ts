@@ -84,6 +84,8 @@ export interface OpsSchemas3 {
   /** @description Every group ops may change, by module */
   SettingsList: {
     items: {
+      /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+      can_change: boolean;
       /** @description The value, of the group's own shape */
       default: unknown;
       id: string;

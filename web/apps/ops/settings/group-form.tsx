@@ -2,21 +2,18 @@ import { type ReactNode, useState } from 'react';
 import { m } from '../app.ts';
 import { type GroupApi, GroupShell, type GroupView } from './group-shell.tsx';
 
-/** One number of a group: its key in the value, its label and its bounds (the API's). */
+/** One number of a group: its key in the value and its label (its bounds are the API's). */
 export interface NumberField<K extends string> {
   key: K;
   label: string;
-  min: number;
-  max: number;
-  integer?: boolean;
 }
 
 type Values<K extends string> = Record<K, number>;
 
-const parsed = <K extends string>(f: NumberField<K>, text: string): number | null => {
+/** The number typed in, or null when it is none (whether it is in range is the API's to say). */
+const parsed = (text: string): number | null => {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < f.min || n > f.max) return null;
-  return f.integer && !Number.isInteger(n) ? null : n;
+  return text.trim() === '' || !Number.isFinite(n) ? null : n;
 };
 
 /** The numbers of one version of the group, and the reason form that saves them against it. */
@@ -24,13 +21,12 @@ function NumbersForm<K extends string>(p: {
   id: string;
   fields: readonly NumberField<K>[];
   view: GroupView<Values<K>>;
-  canSave: boolean;
   saveForm: (value: Values<K> | null) => ReactNode;
 }) {
   const [draft, setDraft] = useState(() =>
     Object.fromEntries(p.fields.map((f) => [f.key, String(p.view.value[f.key])])),
   );
-  const values = p.fields.map((f) => [f.key, parsed(f, draft[f.key] ?? '')] as const);
+  const values = p.fields.map((f) => [f.key, parsed(draft[f.key] ?? '')] as const);
   const valid = values.every(([, v]) => v !== null);
   return (
     <>
@@ -42,12 +38,10 @@ function NumbersForm<K extends string>(p: {
               id={`${p.id}-${f.key}`}
               type="number"
               inputMode="decimal"
-              min={f.min}
-              max={f.max}
-              step={f.integer ? 1 : 'any'}
+              step="any"
               value={draft[f.key] ?? ''}
-              aria-invalid={parsed(f, draft[f.key] ?? '') === null}
-              readOnly={!p.canSave}
+              aria-invalid={parsed(draft[f.key] ?? '') === null}
+              readOnly={!p.view.can_change}
               onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
             />
             <span className="muted">{m.settings.defaultIs(String(p.view.default[f.key]))}</span>
@@ -65,22 +59,15 @@ export function NumberGroup<K extends string>(p: {
   name: string;
   intro: string;
   fields: readonly NumberField<K>[];
-  canSave: boolean;
 }) {
   return (
     <GroupShell
       api={p.api}
       name={p.name}
       intro={p.intro}
-      canSave={p.canSave}
+      labelOf={(path) => p.fields.find((f) => f.key === path)?.label}
       form={(view, saveForm) => (
-        <NumbersForm
-          id={p.api.id}
-          fields={p.fields}
-          view={view}
-          canSave={p.canSave}
-          saveForm={saveForm}
-        />
+        <NumbersForm id={p.api.id} fields={p.fields} view={view} saveForm={saveForm} />
       )}
     />
   );

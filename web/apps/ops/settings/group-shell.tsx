@@ -16,6 +16,8 @@ export interface GroupView<V> {
   version: number;
   overridden: boolean;
   updated_at: string | null;
+  /** Whether the signed-in account may change it (the API's answer). */
+  can_change: boolean;
 }
 
 /** Reads and writes one group. */
@@ -53,30 +55,59 @@ export function settingsApi<Id extends GroupId>(id: Id): GroupApi<ValueOf<Id>> {
   return { id, read, write } as GroupApi<ValueOf<Id>>;
 }
 
+/** Whether ops changed the value in force (and when), or it is as configured. */
+function InForce({ view }: { view: GroupView<unknown> }) {
+  return (
+    <p className="muted" data-testid="group-state" data-overridden={view.overridden}>
+      {view.overridden && view.updated_at
+        ? m.settings.changedBy(dateTime(view.updated_at, m.locale))
+        : m.settings.asConfigured}
+    </p>
+  );
+}
+
+/**
+ * What the API's 400 says of a value, the field named by its label where the form has one (the
+ * API judges the values: their ranges are its own).
+ */
+function refusal<V>(
+  err: unknown,
+  value: V,
+  labelOf?: (path: string, value: V) => string | undefined,
+): string | null {
+  const first = err instanceof LastmileProblem ? err.errors[0] : undefined;
+  if (!first) return null;
+  const path = first.path.replace(/^body\.value\.?/, '');
+  return m.settings.refused(labelOf?.(path, value) ?? (path || first.path), first.message);
+}
+
 /**
  * A settings group's section: what it is, the value in force (who changed it, or that it is as
- * configured), then the form of the version read (`form`: its fields, then the reason form
- * `saveForm` makes for the value typed in, null while a field is invalid). A save names the
- * version it read; when someone saved meanwhile the group is read again and the form starts
- * from it.
+ * configured), then the form of the version read (`form`: its fields, read-only unless the view
+ * says the account may change it, then the reason form `saveForm` makes for the value typed in,
+ * null while a field is invalid). A save names the version it read; when someone saved meanwhile
+ * the group is read again and the form starts from it.
  */
 export function GroupShell<V>(p: {
   api: GroupApi<V>;
   /** The section's title, which the reason's label names. */
   name: string;
   intro: string;
-  canSave: boolean;
   /** What else the section says of the group, under the intro. */
   aside?: ReactNode;
   /** After a save (something else that shows the group's effect reads again). */
   onSaved?: () => void;
+  /** The label of the field at a path of the value (`travel`, `tiers.free.limit`), if it has one. */
+  labelOf?: (path: string, value: V) => string | undefined;
   form: (view: GroupView<V>, saveForm: (value: V | null) => ReactNode) => ReactNode;
 }) {
   const queryKey = ['ops-settings', p.api.id];
   const group = useQuery({ queryKey, queryFn: p.api.read });
   const [note, setNote] = useState<string | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
   const v = group.data;
   const save = async (value: V, version: number, reason: string, key: string) => {
+    setRefused(null);
     try {
       return await p.api.write(value, version, reason, key);
     } catch (err) {
@@ -84,6 +115,7 @@ export function GroupShell<V>(p: {
         setNote(m.settings.conflict);
         void queryClient.invalidateQueries({ queryKey });
       }
+      setRefused(refusal(err, value, p.labelOf));
       throw err;
     }
   };
@@ -97,23 +129,22 @@ export function GroupShell<V>(p: {
       label={m.settings.saveReason(p.name)}
       action={m.settings.save}
       act={(reason, key) => save(value as V, view.version, reason, key)}
-      disabled={!p.canSave || value === null}
+      disabled={!view.can_change || value === null}
       onDone={saved}
     />
   );
   return (
     <div className="stack">
+      {v && !v.can_change && (
+        <p role="note" className="card read-only" data-testid="read-only">
+          {m.settings.readOnly}
+        </p>
+      )}
       <p className="muted">{p.intro}</p>
       {p.aside}
       {group.isPending && <Loading text={m.loading} />}
       <ErrorNote error={group.error} words={m.problems} />
-      {v && (
-        <p className="muted" data-testid="group-state" data-overridden={v.overridden}>
-          {v.overridden && v.updated_at
-            ? m.settings.changedBy(dateTime(v.updated_at, m.locale))
-            : m.settings.asConfigured}
-        </p>
-      )}
+      {v && <InForce view={v} />}
       {note && (
         <p role="status" data-testid="group-note">
           {note}
@@ -128,6 +159,11 @@ export function GroupShell<V>(p: {
         >
           {p.form(v, saveForm(v))}
         </div>
+      )}
+      {refused && (
+        <p role="alert" className="alert" data-testid="refused">
+          {refused}
+        </p>
       )}
     </div>
   );

@@ -5,11 +5,10 @@ import { ErrorNote } from '@web/ui.tsx';
 import { api, m, queryClient } from '../app.ts';
 import { DataTable } from '../table.tsx';
 import { GroupShell, type GroupView, settingsApi, type ValueOf } from './group-shell.tsx';
-import type { SectionProps } from './section.ts';
 
 // The rate-limit policy as ops change it: each tier's budget and each route budget's rule per
 // tier, as numbers; the rest of the policy (which tier a role is on, the failure modes) is shown
-// and saved as it is.
+// and saved as it is. Whether a number is allowed is the API's to say (a 400 names the field).
 
 const policyApi = settingsApi('rate-limits');
 type Policy = ValueOf<'rate-limits'>;
@@ -17,24 +16,39 @@ type Rule = Policy['tiers'][string];
 type Texts = Record<string, string>;
 const STATE_KEY = ['ops-settings', 'rate-limit-state'];
 
-/** The two numbers of a rule: [field, label, whole number]. */
+const w = m.settings.rateLimits;
+/** Each number of a rule, by its field. */
+const LABELS: Record<string, string> = {
+  limit: w.limit,
+  window_s: w.window,
+  capacity: w.capacity,
+  refill_per_s: w.refill,
+};
+
+/** The two numbers of a rule. */
 const fieldsOf = (rule: Exclude<Rule, 'unlimited'>) =>
   rule.algorithm === 'sliding_window'
-    ? ([
-        ['limit', m.settings.rateLimits.limit, true],
-        ['window_s', m.settings.rateLimits.window, false],
-      ] as const)
-    : ([
-        ['capacity', m.settings.rateLimits.capacity, true],
-        ['refill_per_s', m.settings.rateLimits.refill, false],
-      ] as const);
+    ? (['limit', 'window_s'] as const)
+    : (['capacity', 'refill_per_s'] as const);
+
+/** A number's label in the tables, by its path in the policy (as the API names a field). */
+function labelOf(path: string, p: Policy): string | undefined {
+  const parts = path.split('.');
+  const field = LABELS[parts.at(-1) ?? ''];
+  if (!field) return undefined;
+  const [kind, at, , tier] = parts;
+  if (kind === 'tiers' && at && parts.length === 3) return w.ruleOf(at, at, field);
+  const route = kind === 'routes' ? p.routes[Number(at)] : undefined;
+  if (!route || parts[2] !== 'tiers' || !tier || parts.length !== 5) return undefined;
+  return w.ruleOf(route.name, tier === '*' ? w.anyTier : tier, field);
+}
 
 /** Every number of the policy as text, by its path (`tiers/free/limit`, `routes/0/*\/capacity`). */
 function textsOf(p: Policy): Texts {
   const out: Texts = {};
   const add = (prefix: string, rule: Rule) => {
     if (rule === 'unlimited') return;
-    for (const [field] of fieldsOf(rule))
+    for (const field of fieldsOf(rule))
       out[`${prefix}/${field}`] = String((rule as Record<string, unknown>)[field]);
   };
   for (const [tier, rule] of Object.entries(p.tiers)) add(`tiers/${tier}`, rule);
@@ -44,11 +58,8 @@ function textsOf(p: Policy): Texts {
   return out;
 }
 
-const valid = (path: string, text: string) => {
-  const n = Number(text);
-  const whole = path.endsWith('/limit') || path.endsWith('/capacity');
-  return text.trim() !== '' && Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n));
-};
+/** Whether a number was typed in (whether it is allowed is the API's to say). */
+const isNumber = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
 
 /** The policy with the numbers typed in put back at their paths. */
 function withTexts(p: Policy, texts: Texts): Policy {
@@ -67,7 +78,6 @@ function withTexts(p: Policy, texts: Texts): Policy {
 }
 
 function RuleCells(p: { at: string; rule: Rule; budget: string; tier: string } & CellProps) {
-  const w = m.settings.rateLimits;
   if (p.rule === 'unlimited')
     return (
       <td colSpan={2} className="muted">
@@ -78,16 +88,15 @@ function RuleCells(p: { at: string; rule: Rule; budget: string; tier: string } &
     <>
       <td>{w.algorithms[p.rule.algorithm]}</td>
       <td>
-        {fieldsOf(p.rule).map(([field, label, whole]) => (
+        {fieldsOf(p.rule).map((field) => (
           <label key={field} className="inline-field">
-            <span className="muted">{label}</span>
+            <span className="muted">{LABELS[field]}</span>
             <input
               type="number"
-              min={0}
-              step={whole ? 1 : 'any'}
-              aria-label={w.ruleOf(p.budget, p.tier, label)}
+              step="any"
+              aria-label={w.ruleOf(p.budget, p.tier, LABELS[field] ?? field)}
               value={p.texts[`${p.at}/${field}`] ?? ''}
-              aria-invalid={!valid(`${p.at}/${field}`, p.texts[`${p.at}/${field}`] ?? '')}
+              aria-invalid={!isNumber(p.texts[`${p.at}/${field}`] ?? '')}
               readOnly={!p.canSave}
               onChange={(e) => p.set(`${p.at}/${field}`, e.target.value)}
             />
@@ -132,17 +141,12 @@ function RouteRows({ policy, cell }: { policy: Policy; cell: CellProps }) {
   );
 }
 
-function PolicyForm(p: {
-  view: GroupView<Policy>;
-  canSave: boolean;
-  saveForm: (value: Policy | null) => ReactNode;
-}) {
-  const w = m.settings.rateLimits;
+function PolicyForm(p: { view: GroupView<Policy>; saveForm: (value: Policy | null) => ReactNode }) {
   const policy = p.view.value;
   const [texts, setTexts] = useState(() => textsOf(policy));
   const set = (path: string, text: string) => setTexts({ ...texts, [path]: text });
-  const ok = Object.entries(texts).every(([path, text]) => valid(path, text));
-  const cell = { texts, set, canSave: p.canSave };
+  const ok = Object.values(texts).every(isNumber);
+  const cell = { texts, set, canSave: p.view.can_change };
   const heads = { policy: m.health.policy, tier: m.health.tier, kind: w.kind, values: w.values };
   return (
     <>
@@ -170,8 +174,7 @@ function PolicyForm(p: {
 }
 
 /** The policy in force (and where it comes from), its tiers and route budgets to change. */
-export function RateLimits({ canSave }: SectionProps) {
-  const w = m.settings.rateLimits;
+export function RateLimits() {
   const state = useQuery({
     queryKey: STATE_KEY,
     queryFn: () => unwrap(api.GET('/v1/ops/rate-limits')),
@@ -191,10 +194,10 @@ export function RateLimits({ canSave }: SectionProps) {
       api={policyApi}
       name={m.settings.sections.rateLimits}
       intro={w.intro}
-      canSave={canSave}
       aside={source}
+      labelOf={labelOf}
       onSaved={() => void queryClient.invalidateQueries({ queryKey: STATE_KEY })}
-      form={(view, saveForm) => <PolicyForm view={view} canSave={canSave} saveForm={saveForm} />}
+      form={(view, saveForm) => <PolicyForm view={view} saveForm={saveForm} />}
     />
   );
 }

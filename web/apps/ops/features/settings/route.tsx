@@ -1,12 +1,11 @@
 import { createRoute, Link } from '@tanstack/react-router';
-import { m, session } from '../../app.ts';
+import { m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
-import { mayChange } from '../../settings/section.ts';
 import { SETTINGS_SECTIONS } from '../../settings/sections.ts';
 
 // What lastmile does, changed while it runs: one section at a time (`?section=`), each from the
-// registry in settings/sections.ts. An ops agent sees the sections an admin changes read-only,
-// with the save buttons off and the reason said once above.
+// registry in settings/sections.ts. A settings group the account may not change (the API says so)
+// is shown read-only, with the save buttons off and the reason said above it.
 
 interface SettingsSearch {
   section?: string;
@@ -14,10 +13,8 @@ interface SettingsSearch {
 
 function SettingsScreen() {
   const search = route.useSearch();
-  const level = session.use()?.user.ops_level;
   const current = SETTINGS_SECTIONS.find((s) => s.id === search.section) ?? SETTINGS_SECTIONS[0];
   if (!current) return null;
-  const canSave = mayChange(level, current.level);
   const Section = current.component;
   return (
     <section className="stack">
@@ -36,14 +33,9 @@ function SettingsScreen() {
           </Link>
         ))}
       </nav>
-      {!canSave && (
-        <p role="note" className="card read-only" data-testid="read-only">
-          {m.settings.readOnly}
-        </p>
-      )}
       <section aria-labelledby="settings-section" data-section={current.id}>
         <h2 id="settings-section">{m.settings.sections[current.title]}</h2>
-        <Section key={current.id} canSave={canSave} />
+        <Section key={current.id} />
       </section>
     </section>
   );
