@@ -30,6 +30,19 @@ export function ConnectionBanner(p: {
   );
 }
 
+/**
+ * The app's connection for the frame's banner: offline when the browser says so, reconnecting
+ * while `down` (a screen's live connection getting back), else online.
+ */
+export function useLinkOf(down: Flag): Link {
+  const online = useBrowserOnline();
+  const isDown = down.use();
+  if (!online) return 'offline';
+  return isDown ? 'reconnecting' : 'online';
+}
+
+export type Flag = ReturnType<typeof flag>;
+
 /** A yes/no that screens set and the frame reads (say, "a live connection is down"). */
 export function flag() {
   let value = false;

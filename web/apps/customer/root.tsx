@@ -1,5 +1,5 @@
 import { Link, redirect } from '@tanstack/react-router';
-import { type Link as LinkState, useBrowserOnline } from '@web/connection.tsx';
+import { useLinkOf } from '@web/connection.tsx';
 import { appShell } from '@web/shell.tsx';
 import { app, m, orderLinkDown, place } from './app.ts';
 
@@ -20,12 +20,7 @@ function Nav() {
 }
 
 /** Offline, or an order screen's live connection getting back. */
-function useLive(): LinkState {
-  const online = useBrowserOnline();
-  const down = orderLinkDown.use();
-  if (!online) return 'offline';
-  return down ? 'reconnecting' : 'online';
-}
+const useLive = () => useLinkOf(orderLinkDown);
 
 export const { rootRoute, requireSignIn } = appShell({ app, Nav, useLink: useLive });
 

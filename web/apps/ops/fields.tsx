@@ -55,24 +55,31 @@ export function TextField(p: {
   );
 }
 
-/** A labelled select of `values`, each shown as its `words`, after `any` (value '') if given. */
-export function SelectField<const V extends string>(p: {
-  id: string;
-  label: string;
-  value: V | '';
-  onChange: (v: V | '') => void;
-  values: readonly V[];
-  words: { [v in V]: string };
-  any?: string;
-}) {
+/** What a select offers: fixed `values` shown as their `words`, or `options` made as they come. */
+type Choices<V extends string> =
+  | { values: readonly V[]; words: { [v in V]: string } }
+  | { options: ReadonlyArray<{ value: V; text: string }> };
+
+/** A labelled select of its choices, after `any` (value '') if given. */
+export function SelectField<const V extends string>(
+  p: {
+    id: string;
+    label: string;
+    value: V | '';
+    onChange: (v: V | '') => void;
+    any?: string;
+  } & Choices<V>,
+) {
+  const options =
+    'options' in p ? p.options : p.values.map((v) => ({ value: v, text: p.words[v] }));
   return (
     <div>
       <label htmlFor={p.id}>{p.label}</label>
       <select id={p.id} value={p.value} onChange={(e) => p.onChange(e.target.value as V | '')}>
         {p.any !== undefined && <option value="">{p.any}</option>}
-        {p.values.map((v) => (
-          <option key={v} value={v}>
-            {p.words[v]}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.text}
           </option>
         ))}
       </select>

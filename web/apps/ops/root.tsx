@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { type Link as LinkState, useBrowserOnline } from '@web/connection.tsx';
+import { useLinkOf } from '@web/connection.tsx';
 import { appShell } from '@web/shell.tsx';
 import { app, cityLinkDown, m, session } from './app.ts';
 
@@ -33,11 +33,6 @@ function Nav() {
 }
 
 /** Offline, or the live map's connection getting back. */
-function useLive(): LinkState {
-  const online = useBrowserOnline();
-  const down = cityLinkDown.use();
-  if (!online) return 'offline';
-  return down ? 'reconnecting' : 'online';
-}
+const useLive = () => useLinkOf(cityLinkDown);
 
 export const { rootRoute, requireSignIn } = appShell({ app, Nav, useLink: useLive });

@@ -1,7 +1,8 @@
 import type { OpsCityZone } from '@lastmile/client';
 import { m } from '../../app.ts';
+import { SelectField } from '../../fields.tsx';
 import type { City } from './city.ts';
-import { type LiveSearch, ORDER_STATES, type OrderState } from './filters.ts';
+import { type LiveSearch, ORDER_STATES } from './filters.ts';
 
 // What the live map shows, chosen from what is there now: each change is a new URL at once.
 
@@ -23,30 +24,8 @@ function zoneChoices(city: City, chosen: string | undefined): OpsCityZone[] {
   return zones;
 }
 
-function Choice(p: {
-  id: string;
-  label: string;
-  any: string;
-  value: string | undefined;
-  options: Array<{ value: string; text: string }>;
-  set: (v: string | undefined) => void;
-}) {
-  return (
-    <div>
-      <label htmlFor={p.id}>{p.label}</label>
-      <select id={p.id} value={p.value ?? ''} onChange={(e) => p.set(e.target.value || undefined)}>
-        <option value="">{p.any}</option>
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-export function FilterForm(p: { city: City; value: LiveSearch; onFilter: (f: Filters) => void }) {
+/** The live map's filters, chosen from what is there now. */
+export function LiveFilters(p: { city: City; value: LiveSearch; onFilter: (f: Filters) => void }) {
   const { zone, store, state, late } = p.value;
   const set = (patch: Partial<Filters>) => {
     const next = { zone, store, state, late, ...patch };
@@ -70,32 +49,33 @@ export function FilterForm(p: { city: City; value: LiveSearch; onFilter: (f: Fil
       aria-label={m.live.filters}
       onSubmit={(e) => e.preventDefault()}
     >
-      <Choice
+      <SelectField
         id="live-zone"
         label={m.live.zone}
         any={m.live.anyZone}
-        value={zone}
+        value={zone ?? ''}
         options={zoneChoices(p.city, zone).map((z) => ({
           value: z.cell,
           text: m.live.zoneOption(z.cell, z.demand, z.supply),
         }))}
-        set={(v) => set({ zone: v })}
+        onChange={(v) => set({ zone: v || undefined })}
       />
-      <Choice
+      <SelectField
         id="live-store"
         label={m.live.store}
         any={m.live.anyStore}
-        value={store}
+        value={store ?? ''}
         options={storeOptions}
-        set={(v) => set({ store: v })}
+        onChange={(v) => set({ store: v || undefined })}
       />
-      <Choice
+      <SelectField
         id="live-state"
         label={m.live.state}
         any={m.live.anyState}
-        value={state}
-        options={ORDER_STATES.map((s) => ({ value: s, text: m.orderStatus[s] }))}
-        set={(v) => set({ state: v as OrderState | undefined })}
+        value={state ?? ''}
+        values={ORDER_STATES}
+        words={m.orderStatus}
+        onChange={(v) => set({ state: v || undefined })}
       />
       <p className="row">
         <label className="check">

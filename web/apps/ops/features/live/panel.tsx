@@ -1,6 +1,6 @@
-import { Link } from '@tanstack/react-router';
 import { dateTimeSeconds } from '@web/format.ts';
 import { m } from '../../app.ts';
+import { OrderLink } from '../../table.tsx';
 import type { City } from './city.ts';
 import type { Selection } from './draw.ts';
 import { listed, ORDER_STATES, type Shown } from './filters.ts';
@@ -96,14 +96,6 @@ export function Lists(p: { shown: Shown; selected: Selection; pick: (s: Selectio
   );
 }
 
-function TimelineLink({ id }: { id: string }) {
-  return (
-    <Link to="/orders/$orderId" params={{ orderId: id }} className="mono">
-      {m.live.timeline(id)}
-    </Link>
-  );
-}
-
 /** The driver or order picked, as it stands now. */
 export function Details(p: { city: City; selected: Selection; close: () => void }) {
   const sel = p.selected;
@@ -143,7 +135,7 @@ export function Details(p: { city: City; selected: Selection; close: () => void 
             {driver.order_ids.map((id) => (
               <span key={id}>
                 <br />
-                <TimelineLink id={id} />
+                <OrderLink id={id} label={m.live.timeline(id)} />
               </span>
             ))}
           </dd>
@@ -164,7 +156,7 @@ export function Details(p: { city: City; selected: Selection; close: () => void 
           </dd>
           <dt>{m.orders.order}</dt>
           <dd>
-            <TimelineLink id={order.id} />
+            <OrderLink id={order.id} label={m.live.timeline(order.id)} />
           </dd>
         </dl>
       )}

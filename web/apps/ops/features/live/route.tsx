@@ -5,7 +5,7 @@ import { api, cityLinkDown, m } from '../../app.ts';
 import { requireSignIn, rootRoute } from '../../root.tsx';
 import { type LiveCity, liveCity } from './city.ts';
 import { drawCity, measurePainted, nearest, type Selection, zoneUnder } from './draw.ts';
-import { FilterForm } from './filter-form.tsx';
+import { LiveFilters } from './filter-form.tsx';
 import { type LiveSearch, liveSearchOf, shownOf } from './filters.ts';
 import { Counts, Details, Lists } from './panel.tsx';
 
@@ -132,7 +132,7 @@ function LiveScreen() {
           />
         </div>
         <div className="live-panel stack">
-          <FilterForm city={live.city} value={search} onFilter={onFilter} />
+          <LiveFilters city={live.city} value={search} onFilter={onFilter} />
           <Counts shown={shown} />
           <Details city={live.city} selected={selected} close={() => setSelected(null)} />
           <Lists shown={shown} selected={selected} pick={setSelected} />
