@@ -1,4 +1,3 @@
-import { perPlatform } from '../../platform/context.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import { settingsGroup } from '../../platform/settings/settings-group.ts';
 import {
@@ -9,12 +8,8 @@ import {
   PolicyError,
   PolicySchema,
 } from './policy.ts';
+import { gatewayOf } from './gateway-state.ts';
 import type { PolicySource } from './policy-source.ts';
-
-/** The policy this process would enforce without ops' change: the file's, or the built-in one. */
-export const configuredPolicyOf = perPlatform((): { read: () => PolicyDocument } => ({
-  read: () => DEFAULT_POLICY,
-}));
 
 /**
  * The whole rate-limit policy as a settings group: ops may replace the configured one (the file
@@ -27,7 +22,8 @@ export const RATE_LIMITS = settingsGroup({
   description:
     "The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force.",
   schema: PolicySchema,
-  defaults: (ctx) => configuredPolicyOf(ctx).read(),
+  // The policy this process would enforce without ops' change: the file's, or the built-in one.
+  defaults: (ctx) => gatewayOf(ctx).current?.configured.current().document ?? DEFAULT_POLICY,
   check(value) {
     try {
       compilePolicy(value);
@@ -68,7 +64,6 @@ export function withOpsPolicy(
   };
   return {
     current: () => fromOps()?.policy ?? configured.current(),
-    configured: configured.configured,
     describe() {
       const d = configured.describe();
       const ops = fromOps();

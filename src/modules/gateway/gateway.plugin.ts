@@ -7,19 +7,13 @@ import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { startMembership } from '../../platform/ratelimit/membership.ts';
 import {
   createGatewayLimiter,
-  type GatewayLimiter,
   type SourcedDecision,
 } from '../../platform/ratelimit/resilient-limiter.ts';
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
 import { type Limit, subjectOf } from './policy.ts';
-import { openPolicySource, type PolicySource } from './policy-source.ts';
-import { configuredPolicyOf, RATE_LIMITS, withOpsPolicy } from './gateway-settings.ts';
-
-export interface Gateway {
-  policy: PolicySource;
-  limiter: GatewayLimiter;
-  processes(): number;
-}
+import { openPolicySource } from './policy-source.ts';
+import { RATE_LIMITS, withOpsPolicy } from './gateway-settings.ts';
+import type { Gateway } from './gateway-state.ts';
 
 /** `RateLimit-Policy` (IETF RateLimit header fields draft): the quota and its window in seconds. */
 function policyHeader(rule: LimitRule): string {
@@ -138,7 +132,6 @@ export async function registerGateway(
     file: typeof settings.policy === 'object' ? settings.policy.file : undefined,
     logger: ctx.logger,
   });
-  configuredPolicyOf(ctx).read = () => configured.configured().document;
   const policy = withOpsPolicy(
     configured,
     () => settingsFor(ctx).override(RATE_LIMITS),
@@ -171,7 +164,7 @@ export async function registerGateway(
       );
     },
   });
-  const gateway: Gateway = { policy, limiter, processes };
+  const gateway: Gateway = { policy, configured, limiter, processes };
 
   app.addHook('onRequest', async (request, reply) =>
     spend(gateway, { decisions, series: ctx.metrics.series }, request, reply),

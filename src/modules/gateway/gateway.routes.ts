@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ok, ref } from '../../platform/http/contract.ts';
-import type { Gateway } from './gateway.plugin.ts';
+import type { Gateway } from './gateway-state.ts';
 import { RateLimitState } from './gateway.schemas.ts';
 
 /** What the gateway enforces right now in this process (ops). */

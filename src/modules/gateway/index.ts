@@ -1,13 +1,11 @@
-import { perPlatform } from '../../platform/context.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
-import { type Gateway, registerGateway } from './gateway.plugin.ts';
+import { registerGateway } from './gateway.plugin.ts';
 import { RATE_LIMITS } from './gateway-settings.ts';
+import { gatewayOf } from './gateway-state.ts';
 import { gatewayRoutes } from './gateway.routes.ts';
 import { gatewaySchemas } from './gateway.schemas.ts';
 
 export { DEFAULT_POLICY, type PolicyDocument } from './policy.ts';
-
-const gatewayOf = perPlatform((): { current: Gateway | null } => ({ current: null }));
 
 /** The API gateway: the rate limiter every request passes, after authentication. */
 export const gatewayModule: ModuleDefinition = {

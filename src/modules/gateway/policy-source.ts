@@ -5,8 +5,6 @@ import { type CompiledPolicy, compilePolicy, DEFAULT_POLICY, PolicyError } from 
 export interface PolicySource {
   /** The policy in force now. */
   current(): CompiledPolicy;
-  /** The policy of the configuration (the file's, or the built-in one), whatever ops set. */
-  configured(): CompiledPolicy;
   /** Where it came from and when it was last loaded. */
   describe(): { source: string; loaded_at: string; reloads: number; last_error: string | null };
   stop(): void;
@@ -44,7 +42,6 @@ export function openPolicySource(opts: {
     const loadedAt = new Date().toISOString();
     return {
       current: () => policy,
-      configured: () => policy,
       describe: () => ({ source: 'built-in', loaded_at: loadedAt, reloads: 0, last_error: null }),
       stop: () => undefined,
     };
@@ -73,7 +70,6 @@ export function openPolicySource(opts: {
   watchFile(file, { interval: opts.pollMs ?? 500, persistent: false }, onChange);
   return {
     current: () => policy,
-    configured: () => policy,
     describe: () => ({ source: file, loaded_at: loadedAt, reloads, last_error: lastError }),
     stop: () => unwatchFile(file, onChange),
   };
