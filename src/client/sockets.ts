@@ -50,33 +50,42 @@ interface LogSocket<M> extends Events<M> {
 
 /** How a log socket tells its log apart from the rest of what it receives. */
 interface LogStream<M extends { type: string }> {
-  /** The socket's path, resuming after `after`. */
-  path: (after: number) => string;
+  /** The socket's path, resuming after `after` (of `epoch`, for a log numbered in epochs). */
+  path: (after: number, epoch: string | null) => string;
   /** The types of the numbered log messages; others (heartbeats, positions) pass untouched. */
   logged: readonly M['type'][];
   /** A `snapshot` replaces what the client had: the log continues after its `seq`. */
   snapshotMovesCursor: boolean;
+  /**
+   * For a log numbered anew in each epoch (the live city): a message's epoch. A snapshot starts
+   * its epoch; a log message of another is dropped.
+   */
+  epochOf?: (m: M) => string | null;
 }
 
 /**
- * Keeps a log socket open: a log message at or before the cursor is a repeat and dropped, and
- * after a drop it reconnects with `?after=<last seq>`, so the log continues with no gap.
+ * Keeps a log socket open: a log message at or before the cursor (or of another epoch) is a
+ * repeat and dropped, and after a drop it reconnects with `?after=<last seq>` (and its epoch), so
+ * the log continues with no gap.
  */
 function openLogSocket<M extends { type: string }>(
-  o: SocketOptions & { after?: number },
+  o: SocketOptions & { after?: number; epoch?: string },
   log: LogStream<M>,
-): LogSocket<M> {
+): LogSocket<M> & { readonly epoch: string | null } {
   let lastSeq = o.after ?? 0;
+  let epoch = o.epoch ?? null;
   const seqOf = (m: M) => (m as M & { seq: number }).seq;
   const socket = resilientSocket<M>({
     ...o,
-    path: () => log.path(lastSeq),
+    path: () => log.path(lastSeq, epoch),
     accept: (m) => {
       if (m.type === 'snapshot' && log.snapshotMovesCursor) {
         lastSeq = seqOf(m);
+        if (log.epochOf) epoch = log.epochOf(m);
         return true;
       }
       if (!log.logged.includes(m.type)) return true;
+      if (log.epochOf && log.epochOf(m) !== epoch) return false;
       if (seqOf(m) <= lastSeq) return false;
       lastSeq = seqOf(m);
       return true;
@@ -88,6 +97,9 @@ function openLogSocket<M extends { type: string }>(
     close: socket.close,
     get lastSeq() {
       return lastSeq;
+    },
+    get epoch() {
+      return epoch;
     },
   };
 }
@@ -130,8 +142,7 @@ export function openStoreOrdersSocket(
 }
 
 /** The live city's socket: where a reconnect resumes (the last frame's `seq`, in its `epoch`). */
-export interface OpsCitySocket extends Events<OpsCityMessage> {
-  readonly lastSeq: number;
+export interface OpsCitySocket extends LogSocket<OpsCityMessage> {
   /** The epoch of the frames received (null before the first snapshot). */
   readonly epoch: string | null;
 }
@@ -146,37 +157,15 @@ export interface OpsCitySocket extends Events<OpsCityMessage> {
 export function openOpsCitySocket(
   o: SocketOptions & { after?: number; epoch?: string },
 ): OpsCitySocket {
-  let lastSeq = o.after ?? 0;
-  let epoch = o.epoch ?? null;
-  const socket = resilientSocket<OpsCityMessage>({
-    ...o,
-    path: () =>
+  return openLogSocket<OpsCityMessage>(o, {
+    path: (after, epoch) =>
       epoch === null
         ? '/v1/ops/city/live'
-        : `/v1/ops/city/live?after=${lastSeq}&epoch=${encodeURIComponent(epoch)}`,
-    accept: (m) => {
-      if (m.type === 'snapshot') {
-        epoch = m.epoch;
-        lastSeq = m.seq;
-        return true;
-      }
-      if (m.type !== 'frame') return true;
-      if (m.epoch !== epoch || m.seq <= lastSeq) return false;
-      lastSeq = m.seq;
-      return true;
-    },
+        : `/v1/ops/city/live?after=${after}&epoch=${encodeURIComponent(epoch)}`,
+    logged: ['frame'],
+    snapshotMovesCursor: true,
+    epochOf: (m) => ('epoch' in m ? m.epoch : null),
   });
-  return {
-    on: socket.on,
-    opened: socket.opened,
-    close: socket.close,
-    get lastSeq() {
-      return lastSeq;
-    },
-    get epoch() {
-      return epoch;
-    },
-  };
 }
 
 /** A message the driver channel refused (`type: "error"`), as an error. */

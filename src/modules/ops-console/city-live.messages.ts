@@ -10,6 +10,7 @@ import {
   type Heartbeat,
   HeartbeatMessage,
   LOG_SOCKET_CLOSE,
+  TicketQuery,
 } from '../../platform/realtime/log-channel.ts';
 import { VEHICLES } from '../drivers/index.ts';
 import { OPEN_STATUSES } from '../orders/index.ts';
@@ -24,10 +25,10 @@ const Count = Type.Integer({ minimum: 0 });
 /** A zone: the map filters by it with these, so the client never decides what lies in a cell. */
 const Cell = (what: string) =>
   Type.String({ pattern: '^[0-9a-f]{15}$', description: `${what}: an H3 cell of resolution 8` });
+/** An epoch: the stream a `seq` counts in. */
+const EPOCH = { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
 const Epoch = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  pattern: '^[A-Za-z0-9_-]+$',
+  ...EPOCH,
   description:
     'The stream this message belongs to: chosen when the serving process starts following the city; a resume names it with `seq`',
 });
@@ -137,28 +138,28 @@ export type CityFrame = MessageOf<typeof CityFrameMessage>;
 /** What the socket sends. */
 export type CityOutgoing = CitySnapshot | CityFrame | Heartbeat;
 
+/** Where a client resumes: the socket route's query (and, with the ticket, the channel's). */
+export const CityCursorQuery = Strict({
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 2 ** 31 - 1,
+      default: 0,
+      description: 'Resume cursor: the last `seq` the client received (with its `epoch`)',
+    }),
+  ),
+  epoch: Type.Optional(
+    Type.String({ ...EPOCH, description: 'The `epoch` of that `seq` (none: start afresh)' }),
+  ),
+});
+
 export const opsCityChannel: SocketChannel = {
   id: 'opsCity',
   title: 'The live city (ops)',
   address: '/v1/ops/city/live',
   parameters: {},
   roles: ['ops'],
-  query: Strict({
-    after: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 2 ** 31 - 1,
-        default: 0,
-        description: 'Resume cursor: the last `seq` the client received (with its `epoch`)',
-      }),
-    ),
-    epoch: Type.Optional(Epoch),
-    ticket: Type.Optional(
-      Type.String({
-        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
-      }),
-    ),
-  }),
+  query: Strict({ ...CityCursorQuery.properties, ticket: TicketQuery }),
   description: [
     "The ops console's live map: every driver on shift (status, vehicle, trip) and where they are, the open orders (paid, not yet delivered), the stores (open, paused or backlogged) and H3 cells of resolution 8 with their demand (open orders not yet picked up whose drop-off or store is in the cell) and supply (available drivers there); each position, order and store names its cell, so a client narrows the map to a zone without deciding itself what lies in it. For ops only; anyone else is refused before the upgrade (401, 403). The server talks, the client listens: anything the client sends is ignored.",
     '',

@@ -1,11 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { socketContract } from '../../platform/contract/socket-contract.ts';
-import { Strict } from '../../platform/http/typed.ts';
 import { closeOnFailure } from '../../platform/realtime/log-channel.ts';
 import { DEAD_BYTES, HEARTBEAT_MS } from '../../platform/realtime/resumable-log.ts';
-import { type CityOutgoing, opsCityChannel } from './city-live.messages.ts';
+import { CityCursorQuery, type CityOutgoing, opsCityChannel } from './city-live.messages.ts';
 import type { CityCursor, CityPoller } from './city-poller.ts';
 
 const contract = socketContract(opsCityChannel);
@@ -82,17 +80,7 @@ export async function opsCityRoutes(app: FastifyInstance, deps: { poller: CityPo
         tags: ['ops'],
         summary:
           'The live city (WebSocket): drivers and where they are, open orders, stores and zones; resume with ?after=<seq>&epoch=<epoch>',
-        querystring: Strict({
-          after: Type.Integer({
-            minimum: 0,
-            maximum: 2 ** 31 - 1,
-            default: 0,
-            description: 'Resume cursor: the last `seq` received (with its `epoch`)',
-          }),
-          epoch: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-          ),
-        }),
+        querystring: CityCursorQuery,
       },
     },
     (socket: WebSocket, req) => {

@@ -30,6 +30,13 @@ export const snapshotSeq = (log: string) =>
     description: `The number of the last message in ${log} when the snapshot was read`,
   });
 
+/** A socket's single-use ticket in its query (the socket guard takes it before the route's schema). */
+export const TicketQuery = Type.Optional(
+  Type.String({
+    description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
+  }),
+);
+
 /** The query of a log socket: the resume cursor (`atZero`: what `after=0` starts with) and a ticket. */
 const logSocketQuery = (atZero: string) =>
   Strict({
@@ -41,11 +48,7 @@ const logSocketQuery = (atZero: string) =>
         description: `Resume cursor: the last \`seq\` the client received (0: ${atZero})`,
       }),
     ),
-    ticket: Type.Optional(
-      Type.String({
-        description: 'A single-use ticket for this socket, for clients that cannot send a bearer',
-      }),
-    ),
+    ticket: TicketQuery,
   });
 
 /** The close codes of a resumable log socket. */

@@ -9,8 +9,9 @@ export interface GetOpsCityLive {
   getOpsCityLive: {
     parameters: {
       query?: {
-        /** @description Resume cursor: the last `seq` received (with its `epoch`) */
+        /** @description Resume cursor: the last `seq` the client received (with its `epoch`) */
         after?: number;
+        /** @description The `epoch` of that `seq` (none: start afresh) */
         epoch?: string;
         /** @description A single-use ticket from POST /v1/realtime/tickets, for browsers (which cannot send Authorization); or offer the subprotocols ["lastmile.v1", "bearer.<token>"] */
         ticket?: string;
