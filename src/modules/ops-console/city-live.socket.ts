@@ -2,7 +2,7 @@ import type { WebSocket } from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { socketContract } from '../../platform/contract/socket-contract.ts';
 import { closeOnFailure } from '../../platform/realtime/log-channel.ts';
-import { DEAD_BYTES, HEARTBEAT_MS } from '../../platform/realtime/resumable-log.ts';
+import { DEAD_BYTES, heartbeatUntilClosed } from '../../platform/realtime/resumable-log.ts';
 import { CityCursorQuery, type CityOutgoing, opsCityChannel } from './city-live.messages.ts';
 import type { CityCursor, CityPoller } from './city-poller.ts';
 
@@ -48,15 +48,7 @@ function serveCity(
 ) {
   const send = citySender(socket);
   const member = poller.join();
-  const heartbeat = setInterval(() => {
-    const beat = { type: 'heartbeat' as const, at: new Date().toISOString() };
-    send.next(JSON.stringify(beat), beat);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-  socket.on('close', () => {
-    clearInterval(heartbeat);
-    member.leave();
-  });
+  heartbeatUntilClosed(socket, (beat) => send.next(JSON.stringify(beat), beat), member.leave);
   member.ready.then(
     () =>
       member.start(

@@ -1,6 +1,7 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { EventBus } from '../bus/port.ts';
 import type { socketContract } from '../contract/socket-contract.ts';
+import type { Heartbeat } from './log-channel.ts';
 
 /**
  * A socket that serves a numbered, resumable log (an order's tracking, a store's orders): a
@@ -38,6 +39,26 @@ export function logSender<M>(
     contract.sent(msg);
     socket.send(JSON.stringify(msg));
   };
+}
+
+/**
+ * Sends a heartbeat every 25 s while the socket is open (so proxies keep it); when it closes, stops
+ * and calls `closed`. Every log socket's, the live city's too.
+ */
+export function heartbeatUntilClosed(
+  socket: WebSocket,
+  send: (beat: Heartbeat) => void,
+  closed: () => void,
+): void {
+  const timer = setInterval(
+    () => send({ type: 'heartbeat', at: new Date().toISOString() }),
+    HEARTBEAT_MS,
+  );
+  timer.unref();
+  socket.on('close', () => {
+    clearInterval(timer);
+    closed();
+  });
 }
 
 export interface ResumableLog<M extends LogMessage> {
@@ -108,13 +129,7 @@ export function serveResumableLog<M extends LogMessage>(socket: WebSocket, o: Re
       emit(m);
     });
   });
-  const heartbeat = setInterval(
-    () => o.send({ type: 'heartbeat', at: new Date().toISOString() }),
-    HEARTBEAT_MS,
-  );
-  heartbeat.unref();
-  socket.on('close', () => {
-    clearInterval(heartbeat);
+  heartbeatUntilClosed(socket, o.send, () => {
     void live.close();
     o.closed?.();
   });
