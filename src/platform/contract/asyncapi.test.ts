@@ -107,7 +107,7 @@ describe('GET /asyncapi.json', () => {
       }
       counts[s.id] = s.sends.length + s.receives.length;
     }
-    expect(counts).toEqual({ driverChannel: 9, orderTracking: 6, storeOrders: 4, opsCity: 3 });
+    expect(counts).toEqual({ driverChannel: 10, orderTracking: 6, storeOrders: 4, opsCity: 3 });
   });
 });
 
