@@ -191,10 +191,10 @@ describe('checkout ETA learned from delivered orders', () => {
     expect(Math.abs(s - (expectedS(ZONE_B) + 80))).toBeLessThan(40);
   });
 
-  it("with nothing learned yet gives today's estimate: preparation, a driver in 5 min, the ride, 2 min at the door", () => {
+  it('with nothing learned yet adds the priors: the configured preparation, the planning speed', () => {
     const empty: Lookup = () => null;
     const eta = checkoutEta(empty, input(now, ZONE_A, 'store-new', 600));
-    // 60 s accept + max(600 s, 300 s) + 60 s pickup + ride at 5.5 m/s × 1.3 detour + 120 s.
+    // 60 s accept + 600 s + 60 s pickup + ride at 5.5 m/s over a 1.3 detour + 120 s at the door.
     const ride = (distanceM(STORE, ZONE_A) * 1.3) / 5.5;
     expect((eta.at - now) / 1000).toBeCloseTo(60 + 600 + 60 + ride + 120, 0);
     expect(eta.from).toBeLessThan(eta.at);

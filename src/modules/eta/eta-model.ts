@@ -28,8 +28,6 @@ export const ZONE_RES = 7;
 export const zoneOf = (p: LatLng): string => latLngToCell(p.lat, p.lng, ZONE_RES);
 export const hourOf = (ms: number) => new Date(ms).getUTCHours();
 
-/** Today's rule until dispatch's timing is learned: a driver reaches the store 5 min after the offer. */
-const UNASSIGNED_PICKUP_S = 300;
 /** A store looks at a new order within about a minute. */
 const ACCEPT_PRIOR_S = 60;
 /** The narrowest window promised, and the minute it is rounded to. */
@@ -87,12 +85,13 @@ export function learnedParts(look: Lookup, i: CheckoutInput) {
   const hour = hourOf(i.now);
   const zone = zoneOf(i.dropoff);
   const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2));
-  const lagPrior = Math.max(0, UNASSIGNED_PICKUP_S - prep.mean) + PICKUP_S;
   const straight = i.streetSpeedMps / DETOUR;
   return {
     accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S)),
     prep,
-    lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(lagPrior, 120)),
+    // Dispatch times its offers so the courier arrives as the bag is ready: until learned, the
+    // bag waits about as long as handing it over takes.
+    lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(PICKUP_S, 90)),
     speed: chain(look, 'ride', zone, hour, priorOf(straight, straight * 0.4)),
     handover: chain(look, 'handover', zone, hour, priorOf(HANDOVER_S, 90)),
   };
