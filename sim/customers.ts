@@ -30,7 +30,9 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
   const window = o.promise
     ? { from: Date.parse(o.promise.from), to: Date.parse(o.promise.to) }
     : null;
-  const promise = window ? (window.from + window.to) / 2 : null;
+  // The ETA point the checkout promised; a deployment that sends none: the window's middle.
+  const point = o.promise?.at;
+  const promise = point ? Date.parse(point) : window ? (window.from + window.to) / 2 : null;
   const tracked: TrackedOrder = {
     id: o.id,
     visit: v,

@@ -28,6 +28,7 @@ export interface TrackedOrder {
   customerToken: string;
   placedAt: number;
   status: string;
+  /** Seconds from placing to the ETA point promised (its window's middle when it sent none). */
   promiseMidS: number | null;
   /** The delivery window promised at checkout (ms), null when the checkout gave none (a 402). */
   promise: { from: number; to: number } | null;

@@ -31,6 +31,12 @@ export interface EtaInput {
   unassignedPickupS: number;
   /** Spread of the preparation time (p90 − mean), for the window. */
   prepSpreadS: number;
+  /**
+   * What the delivered orders taught (`eta-model.ts`), when known: how long after "ready" the bag
+   * leaves the store while no driver is assigned yet, the ride's speed along the straight line,
+   * and the handover at the door.
+   */
+  learned?: { pickupLagS: number; straightMps: number; handoverS: number };
 }
 
 export interface Eta {
@@ -53,15 +59,17 @@ export const travelS = (a: LatLng, b: LatLng, speedMps: number) =>
 /**
  * ETA = remaining preparation, overlapped with the driver's way to the store, then the way to the
  * customer and the handover. Before pickup the driver leaves the store at the later of "order
- * ready" and "driver there"; after pickup only the way from the driver to the door is left. The
+ * ready" and "driver there" (with no driver yet: "ready" plus the learned lag between ready and
+ * pickup, when learned); after pickup only the way from the driver to the door is left. The
  * window is wider before pickup (preparation and dispatch may slip) than on the way.
  */
 export function estimateArrival(i: EtaInput): Eta {
   if (i.phase === 'done')
     return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
+  const handoverS = i.learned?.handoverS ?? HANDOVER_S;
   if (i.phase === 'to_customer') {
     const from = i.driver ?? i.store;
-    const toCustomer = travelS(from, i.dropoff, i.speedMps) + HANDOVER_S;
+    const toCustomer = travelS(from, i.dropoff, i.speedMps) + handoverS;
     const at = i.now + toCustomer * 1000;
     return {
       at,
@@ -74,8 +82,15 @@ export function estimateArrival(i: EtaInput): Eta {
   }
   const prep = Math.max(0, (i.readyAt - i.now) / 1000);
   const toStore = i.driver ? travelS(i.driver, i.store, i.speedMps) : i.unassignedPickupS;
-  const toCustomer = travelS(i.store, i.dropoff, i.speedMps) + HANDOVER_S;
-  const leaveS = Math.max(prep, toStore) + PICKUP_S;
+  const ride =
+    !i.driver && i.learned
+      ? distanceM(i.store, i.dropoff) / Math.max(0.5, i.learned.straightMps)
+      : travelS(i.store, i.dropoff, i.speedMps);
+  const toCustomer = ride + handoverS;
+  const leaveS =
+    !i.driver && i.learned
+      ? Math.max(PICKUP_S, (i.readyAt - i.now) / 1000 + i.learned.pickupLagS)
+      : Math.max(prep, toStore) + PICKUP_S;
   const at = i.now + (leaveS + toCustomer) * 1000;
   const slack = i.prepSpreadS + (i.driver ? 0 : 120);
   return {
@@ -91,14 +106,6 @@ export function estimateArrival(i: EtaInput): Eta {
 /** The naive ETA the simulator compares against: straight-line distance at a fixed speed, no preparation. */
 export function naiveArrival(now: number, from: LatLng, dropoff: LatLng, speedMps = 5): number {
   return now + (haversineMeters(from.lat, from.lng, dropoff.lat, dropoff.lng) / speedMps) * 1000;
-}
-
-/** A promise shown at checkout: the window rounded outwards to whole 5 minutes. */
-export function promiseWindow(now: number, eta: Eta): { from: number; to: number; label: string } {
-  const five = 5 * 60_000;
-  const lo = Math.max(five, Math.floor((eta.from - now) / five) * five);
-  const hi = Math.max(lo + five, Math.ceil((eta.to - now) / five) * five);
-  return { from: now + lo, to: now + hi, label: `${lo / 60_000}–${hi / 60_000} min` };
 }
 
 /** Whether a new ETA differs enough from the last one pushed to be worth a message. */

@@ -1,24 +1,28 @@
-import { createCache } from '../../platform/cache/cache.ts';
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import { coldStat, type Fix, observe, segmentSpeeds, type Stat } from './eta-learning.ts';
+import { coldStat, type Fix, observe, segmentSpeeds } from './eta-learning.ts';
+import { type Eta, estimateArrival, type LatLng, type Phase } from './eta-math.ts';
 import {
-  type Eta,
-  estimateArrival,
-  type LatLng,
-  PLANNING_SPEED_MPS,
-  type Phase,
-  promiseWindow,
-} from './eta-math.ts';
+  type CheckoutEta,
+  type CheckoutInput,
+  checkoutEta,
+  FLEET,
+  hourOf,
+  learnedParts,
+  zoneOf,
+} from './eta-model.ts';
+import { defaultSpeedMps, learnedStats } from './eta-stats.ts';
+import {
+  learnedAfter,
+  observationsOf,
+  perStatistic,
+  type Timeline,
+  type TimelinePart,
+} from './eta-timeline.ts';
 import { type EtaRepository, etaRepository } from './eta.repository.ts';
 
-/** Cold-start speeds (m/s) until the history has taught us better. */
-const DEFAULT_SPEED_MPS: Record<string, number> = PLANNING_SPEED_MPS;
-/** Until a driver is assigned, the expected time for one to reach the store after the offer. */
+/** Until a driver is assigned and nothing is learned: the time for one to reach the store. */
 const UNASSIGNED_PICKUP_S = 300;
-const CACHE_MS = 60_000;
-
-const hourOf = (ms: number) => new Date(ms).getUTCHours();
 
 export interface EtaRequest {
   phase: Phase;
@@ -34,125 +38,120 @@ export interface EtaRequest {
   defaultPrepS: number;
 }
 
-/** The learned statistics as estimates read them: cached in process, refreshed every minute. */
-function learnedStats(repo: EtaRepository, clock: Clock) {
-  // A burst of checkouts for one store shares one load; a failed load is not remembered.
-  const prepCache = createCache<Stat | null>({
-    ttlMs: CACHE_MS,
-    maxEntries: 50_000,
-    now: () => clock.now(),
-  });
-  // One entry: every learned speed, read together.
-  const speedCache = createCache<Map<string, Stat>>({
-    ttlMs: CACHE_MS,
-    maxEntries: 1,
-    now: () => clock.now(),
-  });
-
-  const prepStat = (storeId: string, hour: number): Promise<Stat | null> =>
-    prepCache.get(`${storeId}:${hour}`, () => repo.prepStat(storeId, hour));
-
-  async function speedMps(vehicle: string | null, hour: number): Promise<number> {
-    const byKey = await speedCache.get('all', () => repo.speedStats());
-    const key = vehicle ?? 'fleet';
-    const learned = byKey.get(`${key}:${hour}`);
-    return learned && learned.samples >= 20
-      ? learned.mean
-      : (DEFAULT_SPEED_MPS[key] ?? DEFAULT_SPEED_MPS.fleet ?? 5.5);
-  }
-
-  return {
-    prepStat,
-    speedMps,
-    /** A new sample changed this statistic: the next estimate reads it again. */
-    forgetPrep: (storeId: string, hour: number) => prepCache.delete(`${storeId}:${hour}`),
-    forgetSpeeds: () => speedCache.clear(),
-  };
+/** Parts of an order's timeline that just became known, for the ETA to learn from. */
+export interface TimelineSample {
+  timeline: Timeline;
+  parts: TimelinePart[];
 }
 
 /**
- * Estimates from learned statistics, cached in process (refreshed every minute), so an estimate
- * costs no query on the hot path: checkout and the tracking pushes call it freely.
+ * Estimates from learned statistics, cached in process (refreshed in the background), so an
+ * estimate costs no query on the hot path: checkout and the tracking pushes call it freely.
  */
 export function etaService(deps: { db: Db; clock: Clock }) {
   const { clock } = deps;
   const repo = etaRepository(deps.db);
   const stats = learnedStats(repo, clock);
 
+  /** The checkout model's view of an order placed at `now` (its statistics read first). */
+  async function modelInput(o: Omit<CheckoutInput, 'now' | 'streetSpeedMps'>, now: number) {
+    const look = await stats.lookup([o.storeId, zoneOf(o.dropoff), FLEET]);
+    const streetSpeedMps = await stats.speedMps(null, hourOf(now));
+    const { storeId, store, dropoff, defaultPrepS } = o;
+    return { look, input: { storeId, store, dropoff, defaultPrepS, now, streetSpeedMps } };
+  }
+
   async function estimate(r: EtaRequest): Promise<Eta> {
     const now = clock.now();
-    const prep =
-      (await stats.prepStat(r.storeId, hourOf(r.acceptedAt ?? now))) ??
-      coldStat(r.defaultPrepS, r.defaultPrepS * 1.5);
-    const readyAt = r.readyAt ?? (r.acceptedAt ?? now) + prep.mean * 1000;
+    const since = r.acceptedAt ?? now;
+    const { look, input } = await modelInput(r, since);
+    const parts = learnedParts(look, input);
     return estimateArrival({
       now,
       phase: r.phase,
-      readyAt,
+      readyAt: r.readyAt ?? since + parts.prep.mean * 1000,
       store: r.store,
       dropoff: r.dropoff,
       driver: r.driver,
       speedMps: await stats.speedMps(r.driver?.vehicle ?? null, hourOf(now)),
       unassignedPickupS: UNASSIGNED_PICKUP_S,
-      prepSpreadS: Math.max(60, prep.p90 - prep.mean),
+      prepSpreadS: Math.max(60, parts.prep.hi - parts.prep.mean),
+      learned: {
+        pickupLagS: parts.lag.mean,
+        straightMps: parts.speed.mean,
+        handoverS: parts.handover.mean,
+      },
     });
+  }
+
+  /** Folds the observations into their statistics: one transaction, each statistic once. */
+  async function fold(t: Timeline, parts: readonly TimelinePart[]): Promise<void> {
+    const { look, input } = await modelInput(t, t.placedAt ?? t.acceptedAt ?? clock.now());
+    const byStat = perStatistic(observationsOf(t, parts, look, input.streetSpeedMps));
+    await repo.updateLearned([...byStat.keys()], (k, current) =>
+      learnedAfter(k.kind, current, byStat.get(k) ?? [], t.defaultPrepS),
+    );
+    stats.forget(new Set([...byStat.keys()].map((k) => k.key)));
   }
 
   return {
     estimate,
 
-    /** The window promised at checkout, for an order not yet accepted. */
-    async promise(storeId: string, store: LatLng, dropoff: LatLng, defaultPrepS: number) {
-      const eta = await estimate({
-        phase: 'preparing',
-        storeId,
-        store,
-        dropoff,
-        readyAt: null,
-        acceptedAt: clock.now(),
-        driver: null,
-        defaultPrepS,
-      });
-      return promiseWindow(clock.now(), eta);
+    /** The ETA promised at checkout, for an order not yet accepted: its point and its window. */
+    async promise(
+      storeId: string,
+      store: LatLng,
+      dropoff: LatLng,
+      defaultPrepS: number,
+    ): Promise<CheckoutEta> {
+      const at = clock.now();
+      const { look, input } = await modelInput({ storeId, store, dropoff, defaultPrepS }, at);
+      return checkoutEta(look, input);
     },
 
-    /** A store packed an order: one more preparation sample for its hour. */
-    async recordPrep(
-      storeId: string,
-      acceptedAt: number,
-      seconds: number,
-      defaultPrepS: number,
-    ): Promise<void> {
-      const hour = hourOf(acceptedAt);
-      await repo.updatePrepStat(storeId, hour, (current) =>
-        observe(current ?? coldStat(defaultPrepS, defaultPrepS * 1.5), seconds),
-      );
-      stats.forgetPrep(storeId, hour);
-    },
+    /**
+     * Parts of an order's way just became known (tracking hands each over once): each teaches
+     * its statistic per store or zone, hour and the fleet; a delivered order also the error of
+     * the checkout ETA.
+     */
+    learn: (s: TimelineSample): Promise<void> =>
+      s.parts.length === 0 ? Promise.resolve() : fold(s.timeline, s.parts),
+
+    /** What was learned for a store, a zone or the fleet (`all`), for operators and tests. */
+    learnedFor: (key: string) => repo.learnedFor(key),
 
     /** Folds the moving segments of recent history into the speed per vehicle and hour. */
     async learnSpeeds(fixes: ReadonlyArray<Fix & { vehicle: string }>): Promise<number> {
-      const byVehicle = new Map<string, Fix[]>();
-      for (const f of fixes) byVehicle.set(f.vehicle, [...(byVehicle.get(f.vehicle) ?? []), f]);
-      let learned = 0;
-      const hour = hourOf(clock.now());
-      for (const [vehicle, list] of byVehicle) {
-        const samples = segmentSpeeds(list);
-        if (samples.length === 0) continue;
-        for (const key of [vehicle, 'fleet']) {
-          await repo.updateSpeedStat(key, hour, (current) => {
-            const prior = DEFAULT_SPEED_MPS[key] ?? 5.5;
-            let s = current ?? coldStat(prior, prior * 1.4);
-            for (const v of samples) s = observe(s, v, 0.01);
-            return s;
-          });
-        }
-        learned += samples.length;
-      }
+      const learned = await learnSpeeds(repo, hourOf(clock.now()), fixes);
       stats.forgetSpeeds();
       return learned;
     },
   };
+}
+
+/** The moving segments of recent history, folded into the speed per vehicle (and fleet) and hour. */
+async function learnSpeeds(
+  repo: EtaRepository,
+  hour: number,
+  fixes: ReadonlyArray<Fix & { vehicle: string }>,
+): Promise<number> {
+  const byVehicle = new Map<string, Fix[]>();
+  for (const f of fixes) byVehicle.set(f.vehicle, [...(byVehicle.get(f.vehicle) ?? []), f]);
+  let learned = 0;
+  for (const [vehicle, list] of byVehicle) {
+    const samples = segmentSpeeds(list);
+    if (samples.length === 0) continue;
+    for (const key of [vehicle, 'fleet']) {
+      await repo.updateSpeedStat(key, hour, (current) => {
+        const prior = defaultSpeedMps(key);
+        let s = current ?? coldStat(prior, prior * 1.4);
+        for (const v of samples) s = observe(s, v, 0.01);
+        return s;
+      });
+    }
+    learned += samples.length;
+  }
+  return learned;
 }
 
 export type EtaService = ReturnType<typeof etaService>;

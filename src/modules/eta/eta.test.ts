@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { coldStat, observe, segmentSpeeds } from './eta-learning.ts';
 import {
-  estimateArrival,
-  HANDOVER_S,
-  PICKUP_S,
-  promiseWindow,
-  travelS,
-  worthPushing,
-} from './eta-math.ts';
+  coldStat,
+  type Learned,
+  observe,
+  observeLearned,
+  over,
+  priorOf,
+  segmentSpeeds,
+  trackQuantile,
+} from './eta-learning.ts';
+import { estimateArrival, HANDOVER_S, PICKUP_S, travelS, worthPushing } from './eta-math.ts';
 
 const store = { lat: 52.52, lng: 13.405 };
 const door = { lat: 52.529, lng: 13.405 }; // about 1 km north
@@ -60,14 +62,6 @@ describe('ETA math', () => {
     expect(estimateArrival({ ...base, readyAt: T - 3_600_000 }).at).toBeGreaterThan(T);
   });
 
-  it('rounds the promise outwards to five minutes', () => {
-    const w = promiseWindow(T, estimateArrival(base));
-    expect((w.to - w.from) % 300_000).toBe(0);
-    expect(w.from).toBeLessThanOrEqual(estimateArrival(base).from);
-    expect(w.to).toBeGreaterThanOrEqual(estimateArrival(base).to);
-    expect(w.label).toMatch(/^\d+–\d+ min$/);
-  });
-
   it('pushes only changes above the threshold', () => {
     expect(worthPushing(null, T)).toBe(true);
     expect(worthPushing(T, T + 30_000)).toBe(false);
@@ -114,5 +108,65 @@ describe('learning', () => {
     let s = coldStat(4, 6);
     for (const v of speeds) s = observe(s, v);
     expect(s.mean).toBeCloseTo(6, 1);
+  });
+
+  it('tracks any quantile: q/(1-q) steps on the rare side against one on the other', () => {
+    for (const q of [0.05, 0.25, 0.5, 0.9, 0.95]) {
+      let est = 0.5;
+      for (let i = 0; i < 200_000; i++) est = trackQuantile(est, rand(), q, 0.0001);
+      // Uniform samples on [0, 1): the q-quantile is q.
+      expect(est, `q=${q}`).toBeGreaterThan(q - 0.02);
+      expect(est, `q=${q}`).toBeLessThan(q + 0.02);
+    }
+    // The 90th percentile is observe()'s: 9 steps up against 1 down.
+    expect(trackQuantile(10, 11, 0.9, 1)).toBeCloseTo(19);
+    expect(trackQuantile(10, 9, 0.9, 1)).toBe(9);
+    expect(trackQuantile(10, 9, 0.05, 1)).toBeCloseTo(-9);
+    expect(trackQuantile(10, 11, 0.05, 1)).toBe(11);
+  });
+
+  it('learns the mean, the 5th and the 95th percentile of a part, skewed or not', () => {
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    // Where the estimates settle: their average over the last 4000 of 8000 samples.
+    const settled = (draw: () => number) => {
+      let s: Learned = priorOf(60, 60);
+      const sum = { mean: 0, lo: 0, hi: 0 };
+      for (let i = 0; i < 8000; i++) {
+        s = observeLearned(s, draw(), 0.02);
+        if (i < 4000) continue;
+        sum.mean += s.mean / 4000;
+        sum.lo += s.lo / 4000;
+        sum.hi += s.hi / 4000;
+      }
+      return sum;
+    };
+    const n = settled(() => 100 + 20 * normal());
+    expect(n.mean).toBeCloseTo(100, -1);
+    // 100 ∓ 1.645 · 20.
+    expect(Math.abs(n.lo - 67.1)).toBeLessThan(5);
+    expect(Math.abs(n.hi - 132.9)).toBeLessThan(5);
+    // Exponential, mean 60: the 5th percentile 3 s, the 95th 180 s (mean + 2.7 deviations, where
+    // a normal spread would put it at 2.06).
+    const e = settled(() => exponential(60));
+    expect(Math.abs(e.hi - 179.7)).toBeLessThan(15);
+    expect(e.lo).toBeLessThan(15);
+  });
+
+  it('moves the percentiles with the mean at once when a part gets slower', () => {
+    let s: Learned = priorOf(60, 60);
+    for (let i = 0; i < 500; i++) s = observeLearned(s, 60 + 10 * (rand() - 0.5));
+    for (let i = 0; i < 30; i++) s = observeLearned(s, 180 + 10 * (rand() - 0.5));
+    // Thirty samples in, the window already sits around the new time.
+    expect(s.mean).toBeGreaterThan(170);
+    expect(s.hi).toBeGreaterThan(180);
+  });
+
+  it('blends a learned value over its fallback until it has enough samples', () => {
+    const prior = priorOf(100, 50);
+    const learned = { ...priorOf(200, 20), samples: 5 };
+    expect(over(prior, null)).toEqual(prior);
+    expect(over(prior, learned).mean).toBeCloseTo(125);
+    expect(over(prior, { ...learned, samples: 20 }).mean).toBe(200);
+    expect(over(prior, { ...learned, samples: 500 }).hi).toBe(220);
   });
 });

@@ -15,12 +15,13 @@ export {
   naiveArrival,
   type Phase,
   PLANNING_SPEED_MPS,
-  promiseWindow,
   travelS,
   travelSeconds,
   worthPushing,
 } from './eta-math.ts';
-export type { EtaRequest, EtaService } from './eta.service.ts';
+export type { CheckoutEta } from './eta-model.ts';
+export { completedParts, type Timeline, type TimelinePart } from './eta-timeline.ts';
+export type { EtaRequest, EtaService, TimelineSample } from './eta.service.ts';
 
 export const etaFor = perPlatform((ctx): EtaService =>
   etaService({ db: ctx.db, clock: ctx.clock }),
@@ -28,7 +29,11 @@ export const etaFor = perPlatform((ctx): EtaService =>
 
 const LEARN_EVERY_MS = 5 * 60_000;
 
-/** Arrival estimates: learned preparation times per store and hour, travel speeds per vehicle and hour. */
+/**
+ * Arrival estimates: the parts of a delivery (accept, preparation, pickup lag, ride, handover)
+ * and the checkout ETA's error learned per store or zone and hour from the orders' timelines;
+ * travel speeds per vehicle and hour from the location history.
+ */
 export const etaModule: ModuleDefinition = {
   name: 'eta',
   dependsOn: ['drivers'],

@@ -54,13 +54,13 @@ import {
 import type { PlacementService } from './placement.service.ts';
 import type { FeeSchedule } from './pricing.ts';
 
-/** The delivery window promised at checkout (from learned preparation and travel times). */
+/** The delivery window promised at checkout and the ETA point in it (learned, see eta). */
 export type PromiseFn = (
   storeId: string,
   store: { lat: number; lng: number },
   dropoff: { lat: number; lng: number },
   defaultPrepS: number,
-) => Promise<{ from: number; to: number }>;
+) => Promise<{ from: number; to: number; at: number }>;
 
 /** What placing an order calls (steps 1–2). */
 export interface PlaceDeps {

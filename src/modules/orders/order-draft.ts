@@ -134,7 +134,7 @@ export function draftOrder(p: {
   priced: Array<Line & { p: ProductPrice }>;
   currency: string;
   totals: Totals;
-  promise: { from: number; to: number };
+  promise: { from: number; to: number; at: number };
 }): OrderDraft {
   const order: NewOrder = {
     id: p.id,
@@ -151,6 +151,7 @@ export function draftOrder(p: {
     client_key: p.clientKey,
     promise_from: new Date(p.promise.from),
     promise_to: new Date(p.promise.to),
+    promise_at: new Date(p.promise.at),
   };
   const lines: OrderLineRow[] = p.priced.map((x) => ({
     order_id: p.id,

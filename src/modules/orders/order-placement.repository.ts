@@ -32,6 +32,7 @@ const ORDER_COLUMNS = [
   'client_key',
   'promise_from',
   'promise_to',
+  'promise_at',
 ] as const satisfies ReadonlyArray<keyof NewOrder>;
 const LINE_COLUMNS = [
   'order_id',

@@ -23,7 +23,13 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
   reason: o.reason,
   promise:
     o.promise_from && o.promise_to
-      ? { from: o.promise_from.toISOString(), to: o.promise_to.toISOString() }
+      ? {
+          from: o.promise_from.toISOString(),
+          to: o.promise_to.toISOString(),
+          at: new Date(
+            o.promise_at?.getTime() ?? (o.promise_from.getTime() + o.promise_to.getTime()) / 2,
+          ).toISOString(),
+        }
       : null,
   placed_at: o.placed_at.toISOString(),
   status_at: o.status_at.toISOString(),

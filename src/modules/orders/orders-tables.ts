@@ -46,6 +46,8 @@ export interface OrdersTable extends Totals {
   payment_due_at: Generated<Date | null>;
   promise_from: Date | null;
   promise_to: Date | null;
+  /** The ETA point inside the window (migrations/0008); null for orders placed before. */
+  promise_at: Date | null;
   /** Ops' extension of the phase deadline: holds while the order is still in `deadline_status`. */
   deadline_at: Generated<Date | null>;
   deadline_status: Generated<OrderStatus | null>;

@@ -76,9 +76,21 @@ const orderProperties = {
   reason: Type.Union([Type.String(), Type.Null()], {
     description: 'Why the order was canceled or failed',
   }),
-  promise: Type.Union([closed({ from: DateTime, to: DateTime }), Type.Null()], {
-    description: 'The delivery window promised at checkout',
-  }),
+  promise: Type.Union(
+    [
+      closed({
+        from: DateTime,
+        to: DateTime,
+        at: Type.String({
+          format: 'date-time',
+          description:
+            'The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The delivery window promised at checkout, and the ETA point in it' },
+  ),
   placed_at: DateTime,
   status_at: DateTime,
   can_cancel: Type.Boolean({
@@ -110,7 +122,11 @@ const EXAMPLE_ORDER = {
   },
   delivery: { lat: 52.52, lng: 13.405, address: 'Torstraße 1, Berlin' },
   reason: null,
-  promise: { from: '2026-12-06T18:20:00.000Z', to: '2026-12-06T18:40:00.000Z' },
+  promise: {
+    from: '2026-12-06T18:20:00.000Z',
+    to: '2026-12-06T18:28:00.000Z',
+    at: '2026-12-06T18:23:41.000Z',
+  },
   placed_at: '2026-12-06T17:55:02.114Z',
   status_at: '2026-12-06T17:55:02.530Z',
   can_cancel: true,

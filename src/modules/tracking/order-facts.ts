@@ -26,5 +26,6 @@ export async function orderFacts(
     dropoff_lat: order.delivery_lat,
     dropoff_lng: order.delivery_lng,
     default_prep_s: store.avg_prep_s,
+    placed_at: order.placed_at,
   };
 }

@@ -5,17 +5,11 @@ import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { DriversModule } from '../drivers/index.ts';
-import type { EtaService } from '../eta/index.ts';
+import type { EtaService, TimelineSample } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
-import {
-  type FollowedEvent,
-  isDeliveryEvent,
-  type PrepSample,
-  skipsVersion,
-  transition,
-} from './tracking-state.ts';
+import { type FollowedEvent, isDeliveryEvent, skipsVersion, transition } from './tracking-state.ts';
 import { type OrderFacts, trackingRepository } from './tracking.repository.ts';
 
 /** How long an event that skips a version of its source waits for the missing one, polling. */
@@ -42,18 +36,18 @@ export function trackingFollower(deps: {
     event: FollowedEvent,
     facts: OrderFacts | null,
     vehicle: string | null,
-  ): Promise<{ messages: TrackingMessage[]; prepSample: PrepSample | null }> {
+  ): Promise<{ messages: TrackingMessage[]; sample: TimelineSample | null }> {
     const orderId = event.payload.order_id;
     const repo = trackingRepository(trx);
     const row = await repo.lockOrInsert(orderId, facts, new Date(clock.now()));
-    if (!row) return { messages: [], prepSample: null };
+    if (!row) return { messages: [], sample: null };
     const t = transition(row, event, vehicle);
     // A stale or repeated event may change nothing at all.
     if (Object.keys(t.change).length > 0) await repo.update(orderId, t.change);
     const messages = t.message
       ? [await appendMessage(trx, orderId, t.message, new Date(clock.now()))]
       : [];
-    return { messages, prepSample: t.prepSample };
+    return { messages, sample: t.sample };
   }
 
   /**
@@ -76,8 +70,8 @@ export function trackingFollower(deps: {
    * Applies one order or delivery event: the status message commits with the consumer's inbox row
    * (a redelivery finds it and changes nothing). Everything read from other modules is read
    * before the transaction, so a handler never waits for a second connection while holding one.
-   * The preparation sample and the ETA follow in their own steps, after the commit: a
-   * preparation time is learned once, not per attempt.
+   * What the ETA learns from the order's way and the new estimate follow in their own steps,
+   * after the commit: each part of the way is learned once, not per attempt.
    */
   async function follow(event: FollowedEvent, delivery: Delivery): Promise<TrackingMessage[]> {
     const orderId = event.payload.order_id;
@@ -96,8 +90,8 @@ export function trackingFollower(deps: {
       applied = await apply(trx, event, facts, vehicle);
     })(event, delivery);
     if (!applied) return [];
-    const { messages, prepSample: x } = applied;
-    if (x) await deps.eta.recordPrep(x.storeId, x.acceptedAt, x.seconds, x.defaultPrepS);
+    const { messages, sample } = applied;
+    if (sample) await deps.eta.learn(sample);
     return [...messages, ...(await deps.pushEta(orderId))];
   }
 

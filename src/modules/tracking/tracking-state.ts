@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../platform/bus/event.ts';
 import type { DeliveryEventPayload } from '../dispatch/index.ts';
-import type { Phase } from '../eta/index.ts';
+import { completedParts, type Phase, type Timeline, type TimelineSample } from '../eta/index.ts';
 import type { OrderEventPayload } from '../orders/index.ts';
 import type { MessageOf } from '../../platform/contract/socket-contract.ts';
 import type { TrackingChange, TrackingRow } from './tracking.repository.ts';
@@ -36,37 +36,62 @@ export function skipsVersion(row: TrackingRow, event: FollowedEvent): boolean {
   return rankOf(row.order_status) >= rankOf('accepted') && version > row.order_version + 1;
 }
 
-/** A store packed an order: how long it took, for the ETA to learn from. */
-export interface PrepSample {
-  storeId: string;
-  acceptedAt: number;
-  seconds: number;
-  defaultPrepS: number;
-}
-
 interface Transition {
   change: TrackingChange;
   /** The status message to log, when the status or the driver changed. */
   message: Omit<MessageOf<typeof StatusMessage>, 'seq'> | null;
-  prepSample: PrepSample | null;
+  /** Parts of the order's way this event completed, for the ETA to learn from. */
+  sample: TimelineSample | null;
 }
 
+type Moment = 'accepted_at' | 'ready_at' | 'picked_up_at' | 'at_dropoff_at' | 'delivered_at';
+
+/** The moment of the order's way each status marks, by source. */
+const MOMENTS: Record<'order' | 'delivery', Partial<Record<string, Moment>>> = {
+  order: {
+    accepted: 'accepted_at',
+    ready: 'ready_at',
+    picked_up: 'picked_up_at',
+    delivered: 'delivered_at',
+  },
+  delivery: { picked_up: 'picked_up_at', at_dropoff: 'at_dropoff_at', delivered: 'delivered_at' },
+};
+
+const ms = (d: Date | null) => d?.getTime() ?? null;
+
+const timelineOf = (row: TrackingRow): Timeline => ({
+  storeId: row.store_id,
+  store: { lat: row.store_lat, lng: row.store_lng },
+  dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+  defaultPrepS: row.default_prep_s,
+  placedAt: ms(row.placed_at),
+  acceptedAt: ms(row.accepted_at),
+  readyAt: ms(row.ready_at),
+  pickedUpAt: ms(row.picked_up_at),
+  atDropoffAt: ms(row.at_dropoff_at),
+  deliveredAt: ms(row.delivered_at),
+});
+
 /**
- * When the store accepted and packed the order: facts whenever their event is handled, so they
- * are kept even from an event too old to move the status. Each is set once; the preparation time
- * is learned when the second of the two becomes known.
+ * The moments of the order's way (accepted, ready, picked up, at the door, delivered): facts
+ * whenever their event is handled, from whichever source says so first, so they are kept even
+ * from an event too old to move the status. Each is set once, and a part of the way is handed to
+ * the ETA when the second of its two moments becomes known: once per order, whatever order the
+ * events came in.
  */
-function orderTimes(row: TrackingRow, status: string, at: Date, set: TrackingChange) {
-  let { accepted_at: acceptedAt, ready_at: readyAt } = row;
-  if (status === 'accepted' && !acceptedAt) set.accepted_at = acceptedAt = at;
-  if (status === 'ready' && !readyAt) set.ready_at = readyAt = at;
-  if (!acceptedAt || !readyAt || (row.accepted_at && row.ready_at)) return null;
-  return {
-    storeId: row.store_id,
-    acceptedAt: acceptedAt.getTime(),
-    seconds: (readyAt.getTime() - acceptedAt.getTime()) / 1000,
-    defaultPrepS: row.default_prep_s,
-  };
+function orderTimes(
+  row: TrackingRow,
+  source: 'order' | 'delivery',
+  status: string,
+  at: Date,
+  set: TrackingChange,
+): TimelineSample | null {
+  const moment = MOMENTS[source][status];
+  if (!moment || row[moment]) return null;
+  set[moment] = at;
+  const timeline = timelineOf({ ...row, [moment]: at });
+  const parts = completedParts(timelineOf(row), timeline);
+  return parts.length > 0 ? { timeline, parts } : null;
 }
 
 /**
@@ -85,9 +110,9 @@ export function transition(
   const p = event.payload;
   const fromDelivery = isDeliveryEvent(event);
   const set: TrackingChange = {};
-  const prepSample = fromDelivery ? null : orderTimes(row, p.status, at, set);
+  const sample = orderTimes(row, fromDelivery ? 'delivery' : 'order', p.status, at, set);
   if (p.version <= (fromDelivery ? row.delivery_version : row.order_version))
-    return { change: set, message: null, prepSample };
+    return { change: set, message: null, sample };
   let { order_status: orderStatus, delivery_status: deliveryStatus } = row;
   if (fromDelivery) {
     deliveryStatus = p.status;
@@ -120,6 +145,6 @@ export function transition(
           reason: p.reason ?? null,
         }
       : null,
-    prepSample,
+    sample,
   };
 }

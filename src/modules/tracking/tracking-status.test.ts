@@ -40,8 +40,12 @@ const freshRow = (ids: LifecycleIds): TrackingRow => ({
   dropoff_lat: 48.01,
   dropoff_lng: 11,
   default_prep_s: 300,
+  placed_at: new Date(Date.now() - 60_000),
   accepted_at: null,
   ready_at: null,
+  picked_up_at: null,
+  at_dropoff_at: null,
+  delivered_at: null,
   eta_at: null,
   eta_from: null,
   eta_to: null,
@@ -54,17 +58,25 @@ const freshRow = (ids: LifecycleIds): TrackingRow => ({
 function follow(row: TrackingRow, events: readonly FollowedEvent[]) {
   const seen = new Set<string>();
   const statuses: string[] = [];
-  let prepSamples = 0;
+  const learned: string[] = [];
   for (const e of events) {
     if (seen.has(e.id)) continue;
     seen.add(e.id);
     const t = transition(row, e, 'bike');
     row = { ...row, ...t.change } as TrackingRow;
     if (t.message) statuses.push(t.message.status);
-    if (t.prepSample) prepSamples++;
+    learned.push(...(t.sample?.parts ?? []));
   }
-  return { row, statuses, prepSamples };
+  return { row, statuses, learned: learned.sort() };
 }
+
+/** The parts of the way each ending teaches the ETA (sorted). */
+const PARTS_LEARNED: Record<Ending, string[]> = {
+  delivered: ['accept', 'delivery', 'handover', 'pickup_lag', 'prep', 'ride'],
+  reassigned: ['accept', 'delivery', 'handover', 'pickup_lag', 'prep', 'ride'],
+  returned: ['accept', 'pickup_lag', 'prep', 'ride'],
+  canceled: ['accept'],
+};
 
 describe('tracking status order', () => {
   it('200 lifecycles in shuffled event orders: every stream follows the state machine and ends where the states did', () => {
@@ -80,8 +92,8 @@ describe('tracking status order', () => {
         expect(run.statuses.at(-1)).toBe(FINAL_STATUS[ending]);
         expect(run.row.status).toBe(FINAL_STATUS[ending]);
         expect(run.row.active).toBe(false);
-        // The preparation time is learned once, from whichever of accepted/ready came last.
-        expect(run.prepSamples).toBe(ending === 'canceled' ? 0 : 1);
+        // Each part of the way is learned once, when the later of its two moments comes.
+        expect(run.learned).toEqual(PARTS_LEARNED[ending]);
       }
       expect(shuffled.row.driver_id).toBe(inOrder.row.driver_id);
       expect(shuffled.row.order_version).toBe(inOrder.row.order_version);

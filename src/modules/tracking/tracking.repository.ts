@@ -11,8 +11,9 @@ import { deleteSelected } from '../../platform/db/prune.ts';
 import type { LogMessageColumns, StoredEntry } from '../../platform/realtime/log-table.ts';
 
 /**
- * What tracking knows of each order it follows (migrations/0001–0002): enough to estimate
- * and to authorize subscribers without asking other modules on every message.
+ * What tracking knows of each order it follows (migrations/0001–0002, 0005): enough to estimate
+ * and to authorize subscribers without asking other modules on every message, and the moments of
+ * its way the ETA learns from.
  */
 export interface TrackingOrdersTable {
   order_id: string;
@@ -33,8 +34,13 @@ export interface TrackingOrdersTable {
   dropoff_lat: number;
   dropoff_lng: number;
   default_prep_s: number;
+  /** When the order was placed (from the order, when the row was made). */
+  placed_at: Date | null;
   accepted_at: Date | null;
   ready_at: Date | null;
+  picked_up_at: Date | null;
+  at_dropoff_at: Date | null;
+  delivered_at: Date | null;
   eta_at: Date | null;
   eta_from: Date | null;
   eta_to: Date | null;
@@ -72,6 +78,7 @@ export type OrderFacts = Pick<
   | 'dropoff_lat'
   | 'dropoff_lng'
   | 'default_prep_s'
+  | 'placed_at'
 >;
 
 /** The orders tracking follows. Methods that lock a row are meant for a transaction's handle. */
@@ -107,6 +114,9 @@ export function trackingRepository(db: Db) {
           vehicle: null,
           accepted_at: null,
           ready_at: null,
+          picked_up_at: null,
+          at_dropoff_at: null,
+          delivered_at: null,
           eta_at: null,
           eta_from: null,
           eta_to: null,

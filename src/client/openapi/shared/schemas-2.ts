@@ -36,8 +36,9 @@ export interface SharedSchemas2 {
    *       ],
    *       "placed_at": "2026-12-06T17:55:02.114Z",
    *       "promise": {
+   *         "at": "2026-12-06T18:23:41.000Z",
    *         "from": "2026-12-06T18:20:00.000Z",
-   *         "to": "2026-12-06T18:40:00.000Z"
+   *         "to": "2026-12-06T18:28:00.000Z"
    *       },
    *       "reason": null,
    *       "status": "authorized",
@@ -88,8 +89,13 @@ export interface SharedSchemas2 {
     }[];
     /** Format: date-time */
     placed_at: string;
-    /** @description The delivery window promised at checkout */
+    /** @description The delivery window promised at checkout, and the ETA point in it */
     promise: {
+      /**
+       * Format: date-time
+       * @description The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept
+       */
+      at: string;
       /** Format: date-time */
       from: string;
       /** Format: date-time */

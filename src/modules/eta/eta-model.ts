@@ -1,0 +1,163 @@
+import { latLngToCell } from 'h3-js';
+import { type Learned, over, priorOf } from './eta-learning.ts';
+import {
+  DETOUR,
+  distanceM,
+  HANDOVER_S,
+  type LatLng,
+  PICKUP_S,
+  PLANNING_SPEED_MPS,
+} from './eta-math.ts';
+
+/**
+ * The checkout ETA as the sum of the parts of a delivery, each learned from the orders that went
+ * before (pure: the statistics come in through `Lookup`):
+ *   placed → accepted (accept), → ready (prep), → picked up (pickup_lag), → at the door (ride, a
+ *   speed along the straight line), → handed over (handover);
+ * and the window from the error of that sum on delivered orders (error).
+ */
+export type PartKind = 'accept' | 'prep' | 'pickup_lag' | 'ride' | 'handover' | 'error';
+
+/** The statistics of every key at once, over every hour. */
+export const ANY_HOUR = -1;
+/** The fleet-wide key of a part learned per store or zone. */
+export const FLEET = 'all';
+/** H3 resolution of a ride's zone (cells of about 5 km²): a neighbourhood's streets and traffic. */
+export const ZONE_RES = 7;
+
+export const zoneOf = (p: LatLng): string => latLngToCell(p.lat, p.lng, ZONE_RES);
+export const hourOf = (ms: number) => new Date(ms).getUTCHours();
+
+/** A store looks at a new order within about a minute. */
+const ACCEPT_PRIOR_S = 60;
+/** The narrowest window promised, and the minute it is rounded to. */
+const MIN_WINDOW_MS = 4 * 60_000;
+const MINUTE = 60_000;
+
+/** A learned statistic, or null when nothing was learned for it yet. */
+export type Lookup = (kind: PartKind, key: string, hour: number) => Learned | null;
+
+/** Which keys a part is learned under: per store or per zone; prep has no fleet-wide value. */
+export function keysOf(kind: PartKind, key: string, hour: number): Array<[string, number]> {
+  const own: Array<[string, number]> = [
+    [key, ANY_HOUR],
+    [key, hour],
+  ];
+  return kind === 'prep' ? own : [[FLEET, ANY_HOUR], [FLEET, hour], ...own];
+}
+
+/** The prior, then each learned level over it, from the fleet to the key at this hour. */
+const chain = (look: Lookup, kind: PartKind, key: string, hour: number, prior: Learned) =>
+  keysOf(kind, key, hour).reduce((acc, [k, h]) => over(acc, look(kind, k, h)), prior);
+
+export interface CheckoutInput {
+  now: number;
+  storeId: string;
+  store: LatLng;
+  dropoff: LatLng;
+  /** The store's configured preparation time, the prior for a store with no history. */
+  defaultPrepS: number;
+  /** The fleet's travel speed on streets (learned from positions, else the planning speed). */
+  streetSpeedMps: number;
+}
+
+export interface CheckoutParts {
+  accept_s: number;
+  prep_s: number;
+  pickup_lag_s: number;
+  ride_s: number;
+  handover_s: number;
+}
+
+/**
+ * Where a statistic starts from before its first sample: a typical value and spread of each part
+ * (its first sample replaces the mean; the spread sets the starting shape of its percentiles).
+ */
+export function coldOf(kind: PartKind, defaultPrepS: number): Learned {
+  if (kind === 'prep') return priorOf(defaultPrepS, defaultPrepS / 2);
+  if (kind === 'ride') return priorOf(PLANNING_SPEED_MPS.fleet / DETOUR, 1.5);
+  if (kind === 'error') return priorOf(0, 300);
+  return priorOf(kind === 'accept' ? ACCEPT_PRIOR_S : HANDOVER_S, 90);
+}
+
+/** Each part's learned statistic for an order placed now, in seconds (the ride's as a speed). */
+export function learnedParts(look: Lookup, i: CheckoutInput) {
+  const hour = hourOf(i.now);
+  const zone = zoneOf(i.dropoff);
+  const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2));
+  const straight = i.streetSpeedMps / DETOUR;
+  return {
+    accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S)),
+    prep,
+    // Dispatch times its offers so the courier arrives as the bag is ready: until learned, the
+    // bag waits about as long as handing it over takes.
+    lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(PICKUP_S, 90)),
+    speed: chain(look, 'ride', zone, hour, priorOf(straight, straight * 0.4)),
+    handover: chain(look, 'handover', zone, hour, priorOf(HANDOVER_S, 90)),
+  };
+}
+
+/** A ride's duration (s) from a learned speed: its mean and percentiles turned into times. */
+function rideOf(speed: Learned, distance: number): Learned {
+  const t = (v: number) => distance / Math.max(0.3, v);
+  return { mean: t(speed.mean), dev: 0, lo: t(speed.hi), hi: t(speed.lo), samples: speed.samples };
+}
+
+export interface CheckoutEta {
+  /** The point estimate (epoch ms): the model's sum, corrected by its recent mean error. */
+  at: number;
+  /** The sum of the parts' means (s): what the error is measured against. */
+  model_s: number;
+  from: number;
+  to: number;
+  label: string;
+  parts: CheckoutParts;
+}
+
+/**
+ * The checkout ETA: now + accept + prep + pickup lag + ride + handover. The window is the 5th to
+ * 95th percentile of the error of that sum on delivered orders (per store, over the fleet's);
+ * until there are such errors, the parts' own spreads added as independent ones.
+ */
+export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
+  const p = learnedParts(look, i);
+  const ride = rideOf(p.speed, distanceM(i.store, i.dropoff));
+  const parts = [p.accept, p.prep, p.lag, ride, p.handover];
+  const modelS = parts.reduce((s, x) => s + x.mean, 0);
+  const below = Math.sqrt(parts.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
+  const above = Math.sqrt(parts.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
+  const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
+  const err = chain(look, 'error', i.storeId, hourOf(i.now), prior);
+  const base = i.now + modelS * 1000;
+  return {
+    at: base + err.mean * 1000,
+    model_s: modelS,
+    ...wholeMinutes(i.now, base + err.lo * 1000, base + err.hi * 1000),
+    parts: {
+      accept_s: Math.round(p.accept.mean),
+      prep_s: Math.round(p.prep.mean),
+      pickup_lag_s: Math.round(p.lag.mean),
+      ride_s: Math.round(ride.mean),
+      handover_s: Math.round(p.handover.mean),
+    },
+  };
+}
+
+/**
+ * A window rounded outwards to whole minutes of the clock (what the customer reads), not
+ * starting before the next minute, at least `MIN_WINDOW_MS` wide (widened on both sides).
+ */
+export function wholeMinutes(now: number, lo: number, hi: number) {
+  let from = Math.max(Math.floor(lo / MINUTE) * MINUTE, Math.ceil(now / MINUTE) * MINUTE);
+  let to = Math.max(Math.ceil(hi / MINUTE) * MINUTE, from + MINUTE);
+  if (to - from < MIN_WINDOW_MS) {
+    const mid = (from + to) / 2;
+    from = Math.max(
+      Math.floor((mid - MIN_WINDOW_MS / 2) / MINUTE) * MINUTE,
+      Math.ceil(now / MINUTE) * MINUTE,
+    );
+    to = Math.max(to, from + MIN_WINDOW_MS);
+  }
+  const minutes = (t: number) => Math.round((t - now) / MINUTE);
+  return { from, to, label: `${minutes(from)}–${minutes(to)} min` };
+}
