@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dispatchFixture, KM } from '../../../test/support/dispatch-fixture.ts';
+import { waitFor } from '../../../test/support/platform.ts';
 import { replanGainS } from './replanning.ts';
 
 describe('replanGainS', () => {
@@ -59,6 +60,12 @@ describe('dispatch: re-planning an accepted trip', () => {
       payload: {},
     });
     expect(ready.statusCode).toBe(200);
+    // Dispatch has heard the bag is packed (its consumer runs apart from the request).
+    await waitFor(
+      async () => (await current(far.token)).json().deliveries?.[0]?.order_ready === true,
+      10_000,
+      'the bag ready in the trip',
+    );
     const [near] = await driversNear(shop.at, [0.2]);
     await advance(30_000);
     await tick();
