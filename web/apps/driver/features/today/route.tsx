@@ -31,8 +31,10 @@ function TodayScreen() {
       <div className="card">
         <p className="spread">
           <span className="muted">{m.today.earned}</span>
+          {/* Nothing until the earnings answered: a day's total is never shown as 0 while loading. */}
           <strong className="big" data-testid="earned-today">
-            {money(total?.total_minor ?? 0, total?.currency ?? 'EUR', m.locale)}
+            {earnings.isSuccess &&
+              money(total?.total_minor ?? 0, total?.currency ?? 'EUR', m.locale)}
           </strong>
         </p>
         <p className="muted">{m.today.deliveries(total?.deliveries ?? 0)}</p>
