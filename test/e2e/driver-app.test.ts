@@ -8,6 +8,7 @@ import {
   launchChromium,
   localContext,
   newPage,
+  followsLive,
   orderTimeline,
   pageWatch,
   signIn,
@@ -123,7 +124,7 @@ describe('the driver app', () => {
     const customer = await newPage(customerCtx, watch);
     const orderId = await customerOrders(customer, base, door);
     const status = customer.getByTestId('order-status');
-    await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
+    await followsLive(customer, 'authorized');
     await storeGetsReady(orderId, status);
 
     await takeOffer();
@@ -151,7 +152,9 @@ describe('the driver app', () => {
       .getByTestId('today-deliveries')
       .locator('li[data-status="delivered"]')
       .waitFor();
-    expect(await driverPage.getByTestId('earned-today').innerText()).not.toMatch(/€0\.00/);
+    const earned = driverPage.getByTestId('earned-today');
+    await expect.poll(() => earned.innerText()).toMatch(/€/);
+    expect(await earned.innerText()).not.toMatch(/€0\.00/);
     await customer.close();
   });
 

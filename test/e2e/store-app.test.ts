@@ -7,6 +7,7 @@ import {
   launchChromium,
   localContext,
   newPage,
+  followsLive,
   orderTimeline,
   pageWatch,
   signIn,
@@ -118,8 +119,7 @@ describe('the store app', () => {
     const door = north(store, 6);
     const customer = await newPage(customerCtx, watch);
     const orderId = await customerOrders(customer, base, door);
-    const status = customer.getByTestId('order-status');
-    await expect.poll(() => status.getAttribute('data-status')).toBe('authorized');
+    await followsLive(customer, 'authorized');
 
     await storePacks(orderId);
     await driver.takeOffer();

@@ -1,5 +1,6 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
+import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo-seed.ts';
 
 // What the browser suites share: Debian's Chromium, contexts that load nothing from outside this
@@ -92,3 +93,10 @@ export const orderTimeline = (page: Page) =>
     .getByTestId('order-timeline')
     .locator('li')
     .evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+
+/**
+ * Waits until the customer's order page follows the order live at `status`: its list shows it
+ * (the status line alone may still be the REST answer, before the tracking socket's snapshot).
+ */
+export const followsLive = (page: Page, status: string) =>
+  expect.poll(() => orderTimeline(page)).toEqual([status]);
