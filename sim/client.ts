@@ -16,14 +16,10 @@ export class ApiStats {
   /** [seconds since start, latency ms] of every answered request, for the timeline. */
   readonly timeline: Array<[number, number]> = [];
   /**
-   * The simulator's own event-loop delay while the world runs: a latency is measured in this
-   * process, so a busy simulator adds its delay to what it reports of the API.
+   * The simulator's own event-loop delay while the evening runs (the world enables it then): a
+   * latency is measured in this process, so a busy simulator adds its delay to what it reports.
    */
   readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-
-  constructor() {
-    this.loopDelay.enable();
-  }
 
   record(
     group: string,

@@ -74,7 +74,10 @@ export async function runWorld(o: WorldOptions): Promise<WorldResult> {
   const startedAt = Date.now();
   const api = new Api(o.bases, stats, startedAt);
   const state = newState(o, city, api, opsToken, startedAt, streets);
-  const { arrivalsS, drainedS } = await runEvening(o, state, city.driverTokens);
+  stats.loopDelay.enable();
+  const { arrivalsS, drainedS } = await runEvening(o, state, city.driverTokens).finally(() =>
+    stats.loopDelay.disable(),
+  );
   await api.close();
 
   o.log(`[${o.label}] checking the invariants`);
