@@ -46,9 +46,11 @@ export class Wake {
 /** Reconnects soon after a drop: a killed API process must not leave an agent deaf for long. */
 const RECONNECT = { minDelayMs: 200, maxDelayMs: 3000 };
 
-/** Counts each push by type, so the report shows what the apps heard rather than polled. */
-const counted = (s: SimState, channel: string, type: string) =>
-  bump(s.api.stats.pushes, `${channel} ${type}`);
+/** Counts what a socket hears by type, and its errors: the report's "what the apps heard". */
+const tally = (s: SimState, channel: string) => ({
+  message: (m: { type: string }) => bump(s.api.stats.pushes, `${channel} ${m.type}`),
+  error: () => bump(s.api.stats.pushes, `${channel} socket error`),
+});
 
 /** A courier's app channel (`/v1/drivers/me/channel`), on one of the API processes. */
 export function courierChannel(s: SimState, token: string, index: number): DriverChannel {
@@ -57,8 +59,9 @@ export function courierChannel(s: SimState, token: string, index: number): Drive
     auth: { token },
     reconnect: RECONNECT,
   });
-  channel.on('message', (m) => counted(s, 'driver', m.type));
-  channel.on('error', () => bump(s.api.stats.pushes, 'driver socket error'));
+  const t = tally(s, 'driver');
+  channel.on('message', t.message);
+  channel.on('error', t.error);
   return channel;
 }
 
@@ -73,7 +76,8 @@ export function storeFeed(
     auth: { token: store.token },
     reconnect: RECONNECT,
   });
-  feed.on('message', (m) => counted(s, 'store', m.type));
-  feed.on('error', () => bump(s.api.stats.pushes, 'store socket error'));
+  const t = tally(s, 'store');
+  feed.on('message', t.message);
+  feed.on('error', t.error);
   return feed;
 }
