@@ -3,7 +3,7 @@ import { planDelivery } from './delivery-planner.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { OfferRow, TripRow } from './dispatch-tables.ts';
 import { type DispatcherDeps, type DispatcherEnv, dispatcherEnv } from './dispatcher-env.ts';
-import { advance } from './offering.ts';
+import { advance, type FirstChoice } from './offering.ts';
 import { orderCanceled, orderReady } from './order-changes.ts';
 import { replanAssigned } from './replanning.ts';
 import { matchDue } from './window-matching.ts';
@@ -60,9 +60,9 @@ async function tick(env: DispatcherEnv): Promise<{ expired: number; worked: numb
   const preferred = env.strategy.matches
     ? await matchDue(env, due).catch((err: unknown) => {
         env.logger.warn({ err }, 'matching the due trips failed; each takes its best driver');
-        return new Map<string, string>();
+        return new Map<string, FirstChoice>();
       })
-    : new Map<string, string>();
+    : new Map<string, FirstChoice>();
   for (const trip of due) {
     await advance(env, trip.id, preferred.get(trip.id)).catch((err: unknown) =>
       env.logger.warn({ err, trip: trip.id }, 'dispatch step failed; retried after the lease'),

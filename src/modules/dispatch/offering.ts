@@ -96,8 +96,16 @@ export function radiusOf(env: DispatcherEnv, trip: TripRow): number {
   return env.settings.radiiM[round] ?? env.maxRadius;
 }
 
-/** The trip's candidates within `radiusM`, best first, with its deliveries (all, and still open). */
-export async function rankFor(env: DispatcherEnv, trip: TripRow, radiusM: number) {
+/** A trip's candidates within `radiusM`, best first, with its deliveries (all, and still open). */
+export interface Search {
+  radiusM: number;
+  ranked: Scored[];
+  stops: DeliveryRow[];
+  open: DeliveryRow[];
+}
+
+/** The trip's candidates within `radiusM`, best first, with its deliveries. */
+export async function rankFor(env: DispatcherEnv, trip: TripRow, radiusM: number): Promise<Search> {
   const [found, stops] = await Promise.all([
     candidates(env, trip, radiusM),
     env.repo.deliveriesOfTrip(trip.id),
@@ -106,22 +114,33 @@ export async function rankFor(env: DispatcherEnv, trip: TripRow, radiusM: number
   const open = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status));
   const dropoffs = open.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
   const ranked = env.strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
-  return { ranked, stops, open };
+  return { radiusM, ranked, stops, open };
 }
 
 /**
- * Offers the trip to the best candidate within `radiusM` who is free to take it (`preferred`
- * first when it is a candidate: the driver the window's matching gave the trip), and tells them;
- * null when nobody in this radius could be offered it.
+ * What a dispatcher pass already decided for a trip before working it: the driver to offer it
+ * first (the window's matching, a re-plan), and the search that found them, reused while the
+ * trip's radius is still that search's (a driver offered meanwhile is skipped as busy).
+ */
+export interface FirstChoice {
+  preferred: string;
+  search?: Search;
+}
+
+/**
+ * Offers the trip to the best candidate within `radiusM` who is free to take it (`first`'s driver
+ * first when a candidate), and tells them; null when nobody in this radius could be offered it.
  */
 async function offerBest(
   env: DispatcherEnv,
   trip: TripRow,
   radiusM: number,
   t: Date,
-  preferred: string | undefined,
+  first: FirstChoice | undefined,
 ): Promise<Outcome | null> {
-  const { ranked: byScore, stops, open } = await rankFor(env, trip, radiusM);
+  const searched = first?.search?.radiusM === radiusM ? first.search : undefined;
+  const { ranked: byScore, stops, open } = searched ?? (await rankFor(env, trip, radiusM));
+  const preferred = first?.preferred;
   const chosen = byScore.find((c) => c.driverId === preferred);
   const ranked = chosen ? [chosen, ...byScore.filter((c) => c !== chosen)] : byScore;
   for (const best of ranked) {
@@ -180,12 +199,12 @@ async function escalate(
 }
 
 /** One step for a due trip: offer the best candidate, or widen the radius, or escalate. */
-async function step(env: DispatcherEnv, trip: TripRow, preferred?: string): Promise<Outcome> {
+async function step(env: DispatcherEnv, trip: TripRow, first?: FirstChoice): Promise<Outcome> {
   const { settings } = env;
   const t = env.now();
   const radiusM = radiusOf(env, trip);
   if (trip.offers_in_round < settings.offersPerRound) {
-    const outcome = await offerBest(env, trip, radiusM, t, preferred);
+    const outcome = await offerBest(env, trip, radiusM, t, first);
     if (outcome) return outcome;
   }
   if (trip.round < settings.radiiM.length - 1) {
@@ -202,17 +221,17 @@ async function step(env: DispatcherEnv, trip: TripRow, preferred?: string): Prom
 
 /**
  * Works a trip until it has an open offer or is parked (escalated, or taken by someone else);
- * `preferred` is offered first if still a candidate.
+ * `first` (its driver, and the search that found them) counts for the first step only.
  */
 export async function advance(
   env: DispatcherEnv,
   tripId: string,
-  preferred?: string,
+  first?: FirstChoice,
 ): Promise<Outcome> {
   for (let i = 0; i <= env.settings.radiiM.length + 1; i++) {
     const trip = await env.repo.trip(tripId);
     if (!trip || !OPEN_TRIP.includes(trip.status)) return 'skipped';
-    const outcome = await step(env, trip, i === 0 ? preferred : undefined);
+    const outcome = await step(env, trip, i === 0 ? first : undefined);
     if (outcome !== 'widened') return outcome;
   }
   return 'skipped';

@@ -66,7 +66,7 @@ async function replanOne(env: DispatcherEnv, trip: TripRow, gainS: number): Prom
       { type: 'trip_unassigned', trip_id: trip.id, reason },
       { id: moved.id, version: moved.version },
     );
-  await advance(env, trip.id, best.driverId);
+  await advance(env, trip.id, { preferred: best.driverId, search });
   return true;
 }
 

@@ -1,7 +1,7 @@
 import type { TripRow } from './dispatch-tables.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { assign } from './matching.ts';
-import { radiusOf, rankFor } from './offering.ts';
+import { type FirstChoice, radiusOf, rankFor } from './offering.ts';
 
 /**
  * The driver each trip of a dispatcher pass should be offered first: the trips due together (in
@@ -12,22 +12,20 @@ import { radiusOf, rankFor } from './offering.ts';
 export async function matchDue(
   env: DispatcherEnv,
   trips: readonly TripRow[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, FirstChoice>> {
   const open = trips.filter((tr) => tr.offers_in_round < env.settings.offersPerRound);
   if (open.length < 2) return new Map();
-  const ranked = await Promise.all(
-    open.map(async (trip) => (await rankFor(env, trip, radiusOf(env, trip))).ranked),
-  );
-  const drivers = [...new Set(ranked.flatMap((r) => r.map((c) => c.driverId)))];
-  const cost = ranked.map((r) => {
-    const scoreOf = new Map(r.map((c) => [c.driverId, c.score]));
+  const searches = await Promise.all(open.map((trip) => rankFor(env, trip, radiusOf(env, trip))));
+  const drivers = [...new Set(searches.flatMap((s) => s.ranked.map((c) => c.driverId)))];
+  const cost = searches.map((s) => {
+    const scoreOf = new Map(s.ranked.map((c) => [c.driverId, c.score]));
     return drivers.map((d) => scoreOf.get(d) ?? Number.POSITIVE_INFINITY);
   });
-  const out = new Map<string, string>();
+  const out = new Map<string, FirstChoice>();
   assign(cost).forEach((col, i) => {
     const trip = open[i];
-    const driver = col === null ? undefined : drivers[col];
-    if (trip && driver) out.set(trip.id, driver);
+    const preferred = col === null ? undefined : drivers[col];
+    if (trip && preferred) out.set(trip.id, { preferred, search: searches[i] });
   });
   return out;
 }
