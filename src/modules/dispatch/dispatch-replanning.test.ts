@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dispatchFixture, KM } from '../../../test/support/dispatch-fixture.ts';
 import { waitFor } from '../../../test/support/platform.ts';
+import { dispatchFor } from './index.ts';
 import { replanGainS } from './replanning.ts';
 
 describe('replanGainS', () => {
@@ -30,6 +31,7 @@ describe('dispatch: re-planning an accepted trip', () => {
     acceptedOrder,
     trip,
     openOffer,
+    offersOf,
     tick,
     accept,
     advance,
@@ -41,9 +43,19 @@ describe('dispatch: re-planning an accepted trip', () => {
   const current = (token: string) =>
     t().request({ method: 'GET', url: '/v1/dispatch/trips/current', token });
 
-  it('gives the trip to a driver who frees up near the store, once, and tells the first', async () => {
+  const stepsOf = async (tripId: string) =>
+    (
+      await sql<{ status: string; note: string | null }>`
+        SELECT s.status, s.note FROM delivery_steps s JOIN deliveries d ON d.id = s.delivery_id
+        WHERE d.trip_id = ${tripId} ORDER BY s.at`.execute(db())
+    ).rows;
+
+  /**
+   * A trip accepted by the only driver about, 2.5 km out; its bag packed while they are still
+   * minutes away; then a driver right by the store comes on shift, and half a minute passes.
+   */
+  async function farDriverAndANearOne() {
     const shop = await shopFar();
-    // The only driver about is 2.5 km out: offered at once, accepted.
     const [far] = await driversNear(shop.at, [2.5]);
     const { tripId, orderId } = await acceptedOrder(shop);
     await tick();
@@ -51,8 +63,6 @@ describe('dispatch: re-planning an accepted trip', () => {
     const first = await openOffer(tripId);
     expect(first.driver_id).toBe(far.id);
     expect((await accept(far, first.id)).statusCode).toBe(200);
-    // The bag is packed while the first driver is still minutes away; a driver right by the store
-    // comes on shift.
     const ready = await t().request({
       method: 'POST',
       url: `/v1/orders/${orderId}/ready`,
@@ -68,16 +78,19 @@ describe('dispatch: re-planning an accepted trip', () => {
     );
     const [near] = await driversNear(shop.at, [0.2]);
     await advance(30_000);
+    return { shop, far, near, tripId };
+  }
+
+  it('gives the trip to a driver who frees up near the store, once, and tells the first', async () => {
+    const { shop, far, near, tripId } = await farDriverAndANearOne();
     await tick();
     const second = await openOffer(tripId);
     expect(second.driver_id).toBe(near.id);
     expect((await trip(tripId))?.status).toBe('offered');
     expect((await current(far.token)).statusCode).toBe(204);
-    const steps = await sql<{ status: string; note: string | null }>`
-      SELECT s.status, s.note FROM delivery_steps s JOIN deliveries d ON d.id = s.delivery_id
-      WHERE d.trip_id = ${tripId} ORDER BY s.at`.execute(db());
-    expect(steps.rows.map((s) => s.status)).toEqual(['assigned', 'unassigned']);
-    expect(steps.rows[1]?.note).toMatch(/replanned/);
+    const steps = await stepsOf(tripId);
+    expect(steps.map((s) => s.status)).toEqual(['assigned', 'unassigned']);
+    expect(steps[1]?.note).toMatch(/replanned/);
     // Once in a trip's life: the new driver keeps it even when they wander 3 km off and someone
     // turns up by the store.
     expect((await accept(near, second.id)).statusCode).toBe(200);
@@ -86,5 +99,15 @@ describe('dispatch: re-planning an accepted trip', () => {
     await advance(30_000);
     await tick();
     expect((await trip(tripId))?.driver_id).toBe(near.id);
+  });
+
+  it('re-plans a trip once when two passes (two workers) look at it at the same moment', async () => {
+    const { near, tripId } = await farDriverAndANearOne();
+    const { dispatcher } = dispatchFor(t().platform.ctx);
+    const replanned = await Promise.all([dispatcher.replan(), dispatcher.replan()]);
+    expect(replanned.reduce((a, b) => a + b, 0)).toBe(1);
+    expect((await openOffer(tripId)).driver_id).toBe(near.id);
+    expect((await offersOf(tripId)).filter((o) => o.status === 'open')).toHaveLength(1);
+    expect((await stepsOf(tripId)).map((s) => s.status)).toEqual(['assigned', 'unassigned']);
   });
 });

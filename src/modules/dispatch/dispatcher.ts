@@ -90,6 +90,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     orderCanceled: (orderId: string, reason: string | null) => orderCanceled(env, orderId, reason),
     advance: (tripId: string) => advance(env, tripId),
     expireDue: () => expireDue(env),
+    /** One re-planning pass now (the loop's `tick` runs one every few seconds). */
+    replan: () => replanAssigned(env),
     /** One pass; every few seconds it also re-plans what is worth it (replanning.ts). */
     async tick() {
       const done = await tick(env);

@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/errors.ts';
 import { PLANNING_SPEED_MPS, travelS } from '../eta/index.ts';
 import type { TripRow } from './dispatch-tables.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
@@ -43,23 +44,36 @@ async function assignedDriverS(env: DispatcherEnv, trip: TripRow, driverId: stri
  * Re-plans one trip if it is worth it: takes it back from a driver still far from the store when
  * a free driver would get there much sooner and the bags would otherwise wait, and offers it to
  * that driver first. The old driver hears `trip_unassigned` and is not asked again in this cycle.
+ * The candidates are searched only for a trip whose bags would wait long enough for its driver.
  */
 async function replanOne(env: DispatcherEnv, trip: TripRow, gainS: number): Promise<boolean> {
   const driverId = trip.driver_id;
   if (!driverId) return false;
-  const [assignedS, search] = await Promise.all([
+  const [assignedS, stops] = await Promise.all([
     assignedDriverS(env, trip, driverId),
-    rankFor(env, trip, radiusOf(env, trip)),
+    env.repo.deliveriesOfTrip(trip.id),
   ]);
-  const best = search.ranked[0];
-  if (assignedS === null || !best) return false;
+  if (assignedS === null) return false;
   const now = env.clock.now();
   const readyAt = Math.max(
-    ...search.open.map((d) => (d.order_ready ? now : d.ready_estimate_at.getTime())),
+    ...stops.map((d) => (d.order_ready ? now : d.ready_estimate_at.getTime())),
   );
-  if (replanGainS({ now, readyAt, assignedS, bestS: best.pickupS, gainS }) === null) return false;
+  const worth = (bestS: number) => replanGainS({ now, readyAt, assignedS, bestS, gainS }) !== null;
+  // Even a driver already at the store would not win enough.
+  if (!worth(0)) return false;
+  const search = await rankFor(env, trip, radiusOf(env, trip));
+  const best = search.ranked[0];
+  if (!best || !worth(best.pickupS)) return false;
   const reason = 'replanned: a driver nearer the store takes it';
-  const { trip: moved, freed } = await reopenTrip(env, trip.id, reason, { replanned: true });
+  const reopened = await reopenTrip(env, trip.id, reason, {
+    replan: { version: trip.version },
+  }).catch((err: unknown) => {
+    // Another worker's pass re-planned it, or the driver moved it, since it was read.
+    if (err instanceof AppError && err.code === 'CONFLICT') return null;
+    throw err;
+  });
+  if (!reopened) return false;
+  const { trip: moved, freed } = reopened;
   if (freed)
     env.drivers.notify(
       freed,

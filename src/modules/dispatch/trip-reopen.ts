@@ -20,8 +20,11 @@ export async function reopenTrip(
   opts: {
     /** Written in the transaction of the change (ops' audit entry). */
     record?: (trx: Db, before: TripRow, after: TripRow) => Promise<unknown>;
-    /** The dispatcher re-plans it (marked, so it is never re-planned again). */
-    replanned?: boolean;
+    /**
+     * The dispatcher re-plans it (marked, so it is never re-planned again), as it read it: at
+     * this version, else CONFLICT (another worker's pass, the driver's step, got there first).
+     */
+    replan?: { version: number };
   } = {},
 ): Promise<{ trip: TripRow; freed: string | null }> {
   const t = env.now();
@@ -29,6 +32,8 @@ export async function reopenTrip(
     const tx = dispatchRepository(trx);
     const trip = await tx.tripForUpdate(tripId);
     if (!trip) throw new AppError('NOT_FOUND', `No trip ${tripId}`);
+    if (opts.replan && trip.version !== opts.replan.version)
+      throw new AppError('CONFLICT', `Trip ${tripId} changed since it was read for a re-plan`);
     if (TRIP_TRANSITIONS[trip.status].length === 0)
       throw new AppError('CONFLICT', `Trip ${tripId} is ${trip.status}`);
     const deliveries = await tx.deliveriesOfTrip(tripId);
@@ -72,7 +77,7 @@ export async function reopenTrip(
       offers_in_round: 0,
       next_attempt_at: t,
       priority: trip.priority + 1,
-      ...(opts.replanned ? { replanned_at: t } : {}),
+      ...(opts.replan ? { replanned_at: t } : {}),
     });
     if (!moved) throw new AppError('CONFLICT', `Trip ${tripId} changed meanwhile; retry`);
     await opts.record?.(trx, trip, moved);
