@@ -171,10 +171,32 @@ describe('the driver app', () => {
     });
     expect(placed.status).toBe(201);
     const orderId = placed.body.id as string;
-    await storeGetsReady(orderId);
+    const storeToken = await t.tokenFor('store');
+    for (const action of ['accept', 'preparing'])
+      expect((await api('POST', `/v1/orders/${orderId}/${action}`, storeToken, {})).status).toBe(
+        200,
+      );
+    // The app's channel as the browser hears it (a fresh page, so its socket is seen opening).
+    const heard: string[] = [];
+    driverPage.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => typeof f.payload === 'string' && heard.push(f.payload)),
+    );
+    await driverPage.reload();
     await driverPage.getByRole('link', { name: 'Shift' }).click();
     await takeOffer();
-    await collect();
+    // At the counter before the bag is packed: the app says so, and hears on its channel when
+    // the store marks it ready (its trip is re-read then, not at the next 15 s poll).
+    await moveTo(store);
+    await step('arrived-at-store').click();
+    const packing = driverPage.getByText('The store is still packing this order.');
+    await packing.waitFor();
+    expect((await api('POST', `/v1/orders/${orderId}/ready`, storeToken, {})).status).toBe(200);
+    await expect
+      .poll(() => heard.some((f) => f.includes('"order_ready"') && f.includes(orderId)))
+      .toBe(true);
+    await packing.waitFor({ state: 'detached' });
+    await step('picked-up').click();
+    await driverPage.locator('[data-kind="dropoff"][data-status="picked_up"]').waitFor();
 
     // Gone: the phone keeps moving and the driver taps "arrived" at the door.
     const cut = Date.now();
