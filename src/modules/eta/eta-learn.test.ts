@@ -5,7 +5,7 @@ import { openShop, paidOrderAt, type Shop } from '../../../test/support/shop.ts'
 import { lifecycleEvents } from '../../../test/support/tracking-lifecycles.ts';
 import { type FollowedEvent, trackingFor } from '../tracking/index.ts';
 import { distanceM } from './eta-math.ts';
-import { FLEET, zoneOf } from './eta-model.ts';
+import { backlogKey, FLEET, zoneOf } from './eta-model.ts';
 import { etaFor } from './index.ts';
 
 let t: TestPlatform;
@@ -76,6 +76,10 @@ describe('learning from delivered orders', () => {
     expect([...zone.keys()].sort()).toEqual(['handover', 'ride']);
     expect(zone.get('ride')).toBeCloseTo(distanceM(shop.at, door) / 430, 2);
     expect(zone.get('handover')).toBeCloseTo(60, 1);
+    // The store's queue as the order joined it (empty) is kept with the order and learned by.
+    const queued = await byKind(backlogKey(shop.storeId, 0));
+    expect([...queued.keys()].sort()).toEqual(['accept', 'error', 'pickup_lag', 'prep']);
+    expect(queued.get('pickup_lag')).toBeCloseTo(30, 1);
     const fleet = await byKind(FLEET);
     expect([...fleet.keys()].sort()).toEqual(['accept', 'error', 'handover', 'pickup_lag', 'ride']);
   });

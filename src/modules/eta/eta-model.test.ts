@@ -1,16 +1,9 @@
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import type { Learned } from './eta-learning.ts';
 import { distanceM, type LatLng } from './eta-math.ts';
-import {
-  checkoutEta,
-  type Lookup,
-  type PartKind,
-  wholeMinutes,
-  ZONE_RES,
-  zoneOf,
-} from './eta-model.ts';
-import { completedParts, learnedAfter, observationsOf, type Timeline } from './eta-timeline.ts';
+import { checkoutEta, type Lookup, wholeMinutes, ZONE_RES, zoneOf } from './eta-model.ts';
+import { memoryStats } from '../../../test/support/eta-memory.ts';
+import type { Timeline } from './eta-timeline.ts';
 
 // A deterministic generator, so the test is the same every run.
 let seed = 2024;
@@ -66,37 +59,6 @@ const expectedS = (door: LatLng) => {
   return 20 + 120 + 30 + (distanceM(STORE, door) * Math.log(1.1 / 0.9)) / (0.2 * v) + 60;
 };
 
-/** The learned statistics in memory, updated as the service folds them. */
-function memoryStats() {
-  const table = new Map<string, Learned>();
-  const id = (kind: PartKind, key: string, hour: number) => `${kind}|${key}|${hour}`;
-  const look: Lookup = (kind, key, hour) => table.get(id(kind, key, hour)) ?? null;
-  return {
-    look,
-    /** One order's timeline handed over moment by moment, as tracking hands it to the ETA. */
-    deliver(t: Timeline) {
-      const moments = [
-        'acceptedAt',
-        'readyAt',
-        'pickedUpAt',
-        'atDropoffAt',
-        'deliveredAt',
-      ] as const;
-      let seen: Timeline = { ...t, acceptedAt: null, readyAt: null, pickedUpAt: null };
-      seen = { ...seen, atDropoffAt: null, deliveredAt: null };
-      for (const m of moments) {
-        const next = { ...seen, [m]: t[m] };
-        const parts = completedParts(seen, next);
-        for (const o of observationsOf(next, parts, look, 5.5)) {
-          const k = id(o.kind, o.key, o.hour);
-          table.set(k, learnedAfter(o.kind, table.get(k) ?? null, [o.x], t.defaultPrepS));
-        }
-        seen = next;
-      }
-    },
-  };
-}
-
 function timelineOf(placedAt: number, door: LatLng, o: ReturnType<typeof outcome>): Timeline {
   const accepted = placedAt + o.accept * 1000;
   const ready = accepted + o.prep * 1000;
@@ -107,6 +69,7 @@ function timelineOf(placedAt: number, door: LatLng, o: ReturnType<typeof outcome
     store: STORE,
     dropoff: door,
     defaultPrepS: 300,
+    backlog: null,
     placedAt,
     acceptedAt: accepted,
     readyAt: ready,
@@ -123,6 +86,7 @@ const input = (now: number, door: LatLng, storeId = 'store-1', defaultPrepS = 30
   dropoff: door,
   defaultPrepS,
   streetSpeedMps: 5.5,
+  backlog: null,
 });
 
 describe('checkout ETA learned from delivered orders', () => {

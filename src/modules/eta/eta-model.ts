@@ -37,18 +37,52 @@ const MINUTE = 60_000;
 /** A learned statistic, or null when nothing was learned for it yet. */
 export type Lookup = (kind: PartKind, key: string, hour: number) => Learned | null;
 
-/** Which keys a part is learned under: per store or per zone; prep has no fleet-wide value. */
-export function keysOf(kind: PartKind, key: string, hour: number): Array<[string, number]> {
-  const own: Array<[string, number]> = [
-    [key, ANY_HOUR],
-    [key, hour],
-  ];
-  return kind === 'prep' ? own : [[FLEET, ANY_HOUR], [FLEET, hour], ...own];
+/**
+ * The store's backlog when an order is placed (its orders placed and not yet picked up) in levels
+ * that double: 0, 1, 2–3, 4–7, … 64 and more. A queue at the counter or a lack of couriers shows
+ * in it before it shows in the delivered orders' durations.
+ */
+export const backlogLevel = (n: number) => (n <= 0 ? 0 : Math.min(7, Math.floor(Math.log2(n)) + 1));
+/** The key of a store's (or the fleet's) statistics at one backlog level. */
+export const backlogKey = (key: string, level: number) => `${key}#b${level}`;
+/** The parts a store's backlog moves: the wait for the store, the bag, its courier, the sum. */
+const QUEUED: ReadonlySet<PartKind> = new Set(['accept', 'prep', 'pickup_lag', 'error']);
+
+/**
+ * Which keys a part is learned under, from the general to the specific: the fleet, at the hour,
+ * at the backlog level; then the store or zone the same way. Prep has no fleet-wide value; a
+ * backlog that is not known (`null`: orders placed before it was kept) adds no level.
+ */
+export function keysOf(
+  kind: PartKind,
+  key: string,
+  hour: number,
+  backlog: number | null = null,
+): Array<[string, number]> {
+  const level = backlog === null || !QUEUED.has(kind) ? null : backlogLevel(backlog);
+  const at = (k: string): Array<[string, number]> =>
+    level === null ? [] : [[backlogKey(k, level), ANY_HOUR]];
+  const own: Array<[string, number]> = [[key, ANY_HOUR], [key, hour], ...at(key)];
+  return kind === 'prep' ? own : [[FLEET, ANY_HOUR], [FLEET, hour], ...at(FLEET), ...own];
+}
+
+/** Every key the statistics of a checkout at this store, door and backlog are read under. */
+export function lookupKeys(storeId: string, dropoff: LatLng, backlog: number | null): string[] {
+  const keys = [storeId, zoneOf(dropoff), FLEET];
+  if (backlog === null) return keys;
+  const level = backlogLevel(backlog);
+  return [...keys, backlogKey(storeId, level), backlogKey(FLEET, level)];
 }
 
 /** The prior, then each learned level over it, from the fleet to the key at this hour. */
-const chain = (look: Lookup, kind: PartKind, key: string, hour: number, prior: Learned) =>
-  keysOf(kind, key, hour).reduce((acc, [k, h]) => over(acc, look(kind, k, h)), prior);
+const chain = (
+  look: Lookup,
+  kind: PartKind,
+  key: string,
+  hour: number,
+  prior: Learned,
+  backlog: number | null = null,
+) => keysOf(kind, key, hour, backlog).reduce((acc, [k, h]) => over(acc, look(kind, k, h)), prior);
 
 export interface CheckoutInput {
   now: number;
@@ -59,6 +93,8 @@ export interface CheckoutInput {
   defaultPrepS: number;
   /** The fleet's travel speed on streets (learned from positions, else the planning speed). */
   streetSpeedMps: number;
+  /** The store's orders placed and not yet picked up as this one is placed (null: not known). */
+  backlog: number | null;
 }
 
 export interface CheckoutParts {
@@ -84,14 +120,15 @@ export function coldOf(kind: PartKind, defaultPrepS: number): Learned {
 export function learnedParts(look: Lookup, i: CheckoutInput) {
   const hour = hourOf(i.now);
   const zone = zoneOf(i.dropoff);
-  const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2));
+  const q = i.backlog;
+  const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2), q);
   const straight = i.streetSpeedMps / DETOUR;
   return {
-    accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S)),
+    accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S), q),
     prep,
     // Dispatch times its offers so the courier arrives as the bag is ready: until learned, the
     // bag waits about as long as handing it over takes.
-    lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(PICKUP_S, 90)),
+    lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(PICKUP_S, 90), q),
     speed: chain(look, 'ride', zone, hour, priorOf(straight, straight * 0.4)),
     handover: chain(look, 'handover', zone, hour, priorOf(HANDOVER_S, 90)),
   };
@@ -127,7 +164,7 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const below = Math.sqrt(parts.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
   const above = Math.sqrt(parts.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
   const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
-  const err = chain(look, 'error', i.storeId, hourOf(i.now), prior);
+  const err = chain(look, 'error', i.storeId, hourOf(i.now), prior, i.backlog);
   const base = i.now + modelS * 1000;
   return {
     at: base + err.mean * 1000,

@@ -16,6 +16,8 @@ export interface Timeline {
   store: LatLng;
   dropoff: LatLng;
   defaultPrepS: number;
+  /** The store's orders not yet picked up when this one was placed (null: not known). */
+  backlog: number | null;
   placedAt: number | null;
   acceptedAt: number | null;
   readyAt: number | null;
@@ -24,7 +26,7 @@ export interface Timeline {
   deliveredAt: number | null;
 }
 
-type Moment = Exclude<keyof Timeline, 'storeId' | 'store' | 'dropoff' | 'defaultPrepS'>;
+type Moment = Exclude<keyof Timeline, 'storeId' | 'store' | 'dropoff' | 'defaultPrepS' | 'backlog'>;
 
 /** A part of a delivery: the moments it runs between. `delivery` is the whole way, for the error. */
 export const PARTS = {
@@ -97,7 +99,8 @@ export function observationsOf(
   const out: Observation[] = [];
   const zone = zoneOf(t.dropoff);
   const add = (kind: PartKind, key: string, from: number, x: number) => {
-    for (const [k, hour] of keysOf(kind, key, hourOf(from))) out.push({ kind, key: k, hour, x });
+    for (const [k, hour] of keysOf(kind, key, hourOf(from), t.backlog))
+      out.push({ kind, key: k, hour, x });
   };
   for (const part of parts) {
     const [from, to] = PARTS[part];

@@ -6,10 +6,9 @@ import {
   type CheckoutEta,
   type CheckoutInput,
   checkoutEta,
-  FLEET,
   hourOf,
   learnedParts,
-  zoneOf,
+  lookupKeys,
 } from './eta-model.ts';
 import { defaultSpeedMps, learnedStats } from './eta-stats.ts';
 import {
@@ -36,6 +35,8 @@ export interface EtaRequest {
   driver: (LatLng & { vehicle: string }) | null;
   /** The store's configured average preparation time, the prior for a store with no history. */
   defaultPrepS: number;
+  /** The store's orders not yet picked up when this one was placed (null: not known). */
+  backlog: number | null;
 }
 
 /** Parts of an order's timeline that just became known, for the ETA to learn from. */
@@ -55,10 +56,10 @@ export function etaService(deps: { db: Db; clock: Clock }) {
 
   /** The checkout model's view of an order placed at `now` (its statistics read first). */
   async function modelInput(o: Omit<CheckoutInput, 'now' | 'streetSpeedMps'>, now: number) {
-    const look = await stats.lookup([o.storeId, zoneOf(o.dropoff), FLEET]);
+    const look = await stats.lookup(lookupKeys(o.storeId, o.dropoff, o.backlog));
     const streetSpeedMps = await stats.speedMps(null, hourOf(now));
-    const { storeId, store, dropoff, defaultPrepS } = o;
-    return { look, input: { storeId, store, dropoff, defaultPrepS, now, streetSpeedMps } };
+    const { storeId, store, dropoff, defaultPrepS, backlog } = o;
+    return { look, input: { storeId, store, dropoff, defaultPrepS, backlog, now, streetSpeedMps } };
   }
 
   async function estimate(r: EtaRequest): Promise<Eta> {
@@ -98,14 +99,8 @@ export function etaService(deps: { db: Db; clock: Clock }) {
     estimate,
 
     /** The ETA promised at checkout, for an order not yet accepted: its point and its window. */
-    async promise(
-      storeId: string,
-      store: LatLng,
-      dropoff: LatLng,
-      defaultPrepS: number,
-    ): Promise<CheckoutEta> {
-      const at = clock.now();
-      const { look, input } = await modelInput({ storeId, store, dropoff, defaultPrepS }, at);
+    async promise(p: Omit<CheckoutInput, 'now' | 'streetSpeedMps'>): Promise<CheckoutEta> {
+      const { look, input } = await modelInput(p, clock.now());
       return checkoutEta(look, input);
     },
 

@@ -55,12 +55,14 @@ import type { PlacementService } from './placement.service.ts';
 import type { FeeSchedule } from './pricing.ts';
 
 /** The delivery window promised at checkout and the ETA point in it (learned, see eta). */
-export type PromiseFn = (
-  storeId: string,
-  store: { lat: number; lng: number },
-  dropoff: { lat: number; lng: number },
-  defaultPrepS: number,
-) => Promise<{ from: number; to: number; at: number }>;
+export type PromiseFn = (p: {
+  storeId: string;
+  store: { lat: number; lng: number };
+  dropoff: { lat: number; lng: number };
+  defaultPrepS: number;
+  /** The store's orders placed and not yet picked up: the queue this one joins. */
+  backlog: number;
+}) => Promise<{ from: number; to: number; at: number }>;
 
 /** What placing an order calls (steps 1–2). */
 export interface PlaceDeps {
@@ -129,8 +131,17 @@ export async function placeOrder(
   // 2a–d. What to place, where, at which prices, by when.
   const { storeId, cartId, lines } = await resolveLines(deps, by, input);
   const store = await checkStore(deps.catalog, storeId, input.delivery);
-  const { priced, currency, totals } = await priceLines(deps.catalog, deps.fees, lines);
-  const promise = await deps.promise(storeId, store, input.delivery, store.avg_prep_s);
+  const [{ priced, currency, totals }, backlog] = await Promise.all([
+    priceLines(deps.catalog, deps.fees, lines),
+    deps.placement.backlogAt(storeId),
+  ]);
+  const promise = await deps.promise({
+    storeId,
+    store: { lat: store.lat, lng: store.lng },
+    dropoff: input.delivery,
+    defaultPrepS: store.avg_prep_s,
+    backlog,
+  });
   const draft = draftOrder({
     id: uuidv7(),
     by,
@@ -141,6 +152,7 @@ export async function placeOrder(
     currency,
     totals,
     promise,
+    backlog,
   });
   // 2e. Reserve and write.
   const row = await deps.placement.place(draft, cartId);

@@ -135,6 +135,8 @@ export function draftOrder(p: {
   currency: string;
   totals: Totals;
   promise: { from: number; to: number; at: number };
+  /** The store's orders not yet picked up as this one is placed (what the promise saw). */
+  backlog: number;
 }): OrderDraft {
   const order: NewOrder = {
     id: p.id,
@@ -152,6 +154,7 @@ export function draftOrder(p: {
     promise_from: new Date(p.promise.from),
     promise_to: new Date(p.promise.to),
     promise_at: new Date(p.promise.at),
+    promise_backlog: p.backlog,
   };
   const lines: OrderLineRow[] = p.priced.map((x) => ({
     order_id: p.id,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { withOutboxEvent, withOutboxEvents } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import type { OrderStatus } from './order-state.ts';
 import { OrderEventDefs } from './orders.events.ts';
 import {
   CHANGED_ORDER_ID,
@@ -10,6 +11,16 @@ import {
   type OrderRow,
 } from './orders.repository.ts';
 import { ordersDb } from './orders-tables.ts';
+
+/** The statuses of an order in its store's queue: placed, not yet picked up. */
+const BEFORE_PICKUP = [
+  'placed',
+  'authorizing',
+  'authorized',
+  'accepted',
+  'preparing',
+  'ready',
+] as const satisfies readonly OrderStatus[];
 
 /** The columns a checkout writes (the rest take their defaults). */
 const ORDER_COLUMNS = [
@@ -33,6 +44,7 @@ const ORDER_COLUMNS = [
   'promise_from',
   'promise_to',
   'promise_at',
+  'promise_backlog',
 ] as const satisfies ReadonlyArray<keyof NewOrder>;
 const LINE_COLUMNS = [
   'order_id',
@@ -114,6 +126,20 @@ export function orderPlacementRepository(db: Db) {
           insertLines,
         ).execute(db)
       ).rows;
+    },
+    /**
+     * Per store: its orders placed and not yet picked up (canceled, failed and declined-card
+     * orders are not in the store's queue). Counted on the partial index of open orders.
+     */
+    async backlogs(storeIds: readonly string[]): Promise<Map<string, number>> {
+      const rows = await q
+        .selectFrom('orders')
+        .select(['store_id', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('store_id', 'in', [...new Set(storeIds)])
+        .where('status', 'in', BEFORE_PICKUP)
+        .groupBy('store_id')
+        .execute();
+      return new Map(rows.map((r) => [r.store_id, Number(r.n)]));
     },
   };
 }

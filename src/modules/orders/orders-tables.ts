@@ -48,6 +48,8 @@ export interface OrdersTable extends Totals {
   promise_to: Date | null;
   /** The ETA point inside the window (migrations/0008); null for orders placed before. */
   promise_at: Date | null;
+  /** The store's orders not yet picked up as it was placed (migrations/0009); null before. */
+  promise_backlog: number | null;
   /** Ops' extension of the phase deadline: holds while the order is still in `deadline_status`. */
   deadline_at: Generated<Date | null>;
   deadline_status: Generated<OrderStatus | null>;

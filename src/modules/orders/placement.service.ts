@@ -162,6 +162,14 @@ export function placementService(deps: PlacementDeps) {
     },
     { max: 200 },
   );
+  // Concurrent checkouts share the count of their stores' queues.
+  const backlogAt = coalescer(
+    async (storeIds: string[]) => {
+      const n = await orderPlacementRepository(deps.db).backlogs(storeIds);
+      return storeIds.map((id) => n.get(id) ?? 0);
+    },
+    { max: 200 },
+  );
   const placeInBatch = coalescer<OrderDraft, OrderRow | undefined>(
     (batch) => placeBatch(deps, batch),
     { max: PLACE_BATCH_MAX },
@@ -169,6 +177,8 @@ export function placementService(deps: PlacementDeps) {
   return {
     /** The order this customer placed with this Idempotency-Key, if any. */
     findEarlier: (customerId: string, key: string) => findEarlier({ customerId, key }),
+    /** The store's orders placed and not yet picked up: the queue a new order joins. */
+    backlogAt: (storeId: string): Promise<number> => backlogAt(storeId),
     /**
      * Reserves the order's stock and writes it (from the cart when `cartId` is given). Undefined
      * when this customer's key was used by another request meanwhile: nothing of this one is kept.

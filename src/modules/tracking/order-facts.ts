@@ -27,5 +27,6 @@ export async function orderFacts(
     dropoff_lng: order.delivery_lng,
     default_prep_s: store.avg_prep_s,
     placed_at: order.placed_at,
+    placed_backlog: order.promise_backlog,
   };
 }

@@ -46,6 +46,7 @@ export function trackingEta(deps: {
       acceptedAt: row.accepted_at?.getTime() ?? null,
       driver: pos ? { lat: pos.lat, lng: pos.lng, vehicle: row.vehicle ?? 'fleet' } : null,
       defaultPrepS: row.default_prep_s,
+      backlog: row.placed_backlog,
     });
   }
 

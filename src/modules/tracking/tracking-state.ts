@@ -64,6 +64,7 @@ const timelineOf = (row: TrackingRow): Timeline => ({
   store: { lat: row.store_lat, lng: row.store_lng },
   dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
   defaultPrepS: row.default_prep_s,
+  backlog: row.placed_backlog,
   placedAt: ms(row.placed_at),
   acceptedAt: ms(row.accepted_at),
   readyAt: ms(row.ready_at),

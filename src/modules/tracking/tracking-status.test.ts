@@ -41,6 +41,7 @@ const freshRow = (ids: LifecycleIds): TrackingRow => ({
   dropoff_lng: 11,
   default_prep_s: 300,
   placed_at: new Date(Date.now() - 60_000),
+  placed_backlog: null,
   accepted_at: null,
   ready_at: null,
   picked_up_at: null,

@@ -36,6 +36,8 @@ export interface TrackingOrdersTable {
   default_prep_s: number;
   /** When the order was placed (from the order, when the row was made). */
   placed_at: Date | null;
+  /** The store's orders not yet picked up when it was placed (from the order's promise). */
+  placed_backlog: number | null;
   accepted_at: Date | null;
   ready_at: Date | null;
   picked_up_at: Date | null;
@@ -79,6 +81,7 @@ export type OrderFacts = Pick<
   | 'dropoff_lng'
   | 'default_prep_s'
   | 'placed_at'
+  | 'placed_backlog'
 >;
 
 /** The orders tracking follows. Methods that lock a row are meant for a transaction's handle. */

@@ -1,0 +1,39 @@
+import type { Learned } from '../../src/modules/eta/eta-learning.ts';
+import type { Lookup, PartKind } from '../../src/modules/eta/eta-model.ts';
+import {
+  completedParts,
+  learnedAfter,
+  observationsOf,
+  type Timeline,
+} from '../../src/modules/eta/eta-timeline.ts';
+
+/** The learned statistics in memory, updated as the service folds them. */
+export function memoryStats() {
+  const table = new Map<string, Learned>();
+  const id = (kind: PartKind, key: string, hour: number) => `${kind}|${key}|${hour}`;
+  const look: Lookup = (kind, key, hour) => table.get(id(kind, key, hour)) ?? null;
+  return {
+    look,
+    /** One order's timeline handed over moment by moment, as tracking hands it to the ETA. */
+    deliver(t: Timeline) {
+      const moments = [
+        'acceptedAt',
+        'readyAt',
+        'pickedUpAt',
+        'atDropoffAt',
+        'deliveredAt',
+      ] as const;
+      let seen: Timeline = { ...t, acceptedAt: null, readyAt: null, pickedUpAt: null };
+      seen = { ...seen, atDropoffAt: null, deliveredAt: null };
+      for (const m of moments) {
+        const next = { ...seen, [m]: t[m] };
+        const parts = completedParts(seen, next);
+        for (const o of observationsOf(next, parts, look, 5.5)) {
+          const k = id(o.kind, o.key, o.hour);
+          table.set(k, learnedAfter(o.kind, table.get(k) ?? null, [o.x], t.defaultPrepS));
+        }
+        seen = next;
+      }
+    },
+  };
+}
