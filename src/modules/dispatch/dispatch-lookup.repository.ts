@@ -52,6 +52,33 @@ export function dispatchLookupRepository(db: Db) {
         .where('delivery_id', '=', deliveryId)
         .executeTakeFirst(),
 
+    /**
+     * The drop-offs its trip makes before this order's, in the trip's order (by promise, as the
+     * trip view lists them; index deliveries_trip): the doors a batched order waits for.
+     */
+    async dropoffsBefore(orderId: string): Promise<Array<{ lat: number; lng: number }>> {
+      const rows = await q
+        .selectFrom('deliveries as mine')
+        .innerJoin('deliveries as d', 'd.trip_id', 'mine.trip_id')
+        .select(['d.dropoff_lat as lat', 'd.dropoff_lng as lng'])
+        .where('mine.order_id', '=', orderId)
+        .where('d.order_id', '!=', orderId)
+        .where('d.status', 'not in', [...DELIVERY_TERMINAL])
+        .where((eb) =>
+          eb.or([
+            eb('d.promised_at', '<', eb.ref('mine.promised_at')),
+            eb.and([
+              eb('d.promised_at', '=', eb.ref('mine.promised_at')),
+              eb('d.id', '<', eb.ref('mine.id')),
+            ]),
+          ]),
+        )
+        .orderBy('d.promised_at')
+        .orderBy('d.id')
+        .execute();
+      return rows;
+    },
+
     /** Each of these orders' delivery: its driver and status (unique order_id). */
     deliveriesOfOrders: (orderIds: readonly string[]) =>
       orderIds.length === 0

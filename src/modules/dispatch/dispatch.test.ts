@@ -283,6 +283,17 @@ describe('dispatch', () => {
       items: number;
     }>`SELECT items FROM trips WHERE id = ${a.tripId}`.execute(db());
     expect(items.rows[0]?.items).toBe(2);
+    // The later promise waits for the earlier door (its ETA passes it); the others wait for none.
+    const doors = await sql<{ order_id: string; lat: number; lng: number; promised_at: Date }>`
+      SELECT order_id, dropoff_lat AS lat, dropoff_lng AS lng, promised_at FROM deliveries
+      WHERE trip_id = ${a.tripId} ORDER BY promised_at, id`.execute(db());
+    const [first, second] = doors.rows;
+    const carriers = orderCarriersFor(t().platform.ctx);
+    expect(await carriers.dropoffsBefore(second?.order_id as string)).toEqual([
+      { lat: first?.lat, lng: first?.lng },
+    ]);
+    expect(await carriers.dropoffsBefore(first?.order_id as string)).toEqual([]);
+    expect(await carriers.dropoffsBefore(c.orderId)).toEqual([]);
   });
 
   it("gives ops' live map at most `limit` trips under way, each with all its orders", async () => {

@@ -75,6 +75,8 @@ export const orderCarriersFor = perPlatform((ctx) => {
       repo.ordersOfDriver(driverId, before, limit),
     /** Trips drivers hold now, at most `limit`, with their orders still under way (ops' live map). */
     tripsUnderWay: (limit: number) => repo.tripsUnderWay(limit),
+    /** The doors the order's trip stops at before its own, in order (none: not batched, or first). */
+    dropoffsBefore: (orderId: string) => repo.dropoffsBefore(orderId),
   };
 });
 

@@ -25,6 +25,8 @@ export interface EtaInput {
   dropoff: LatLng;
   /** The assigned driver's last position, if any. */
   driver: LatLng | null;
+  /** The doors the trip stops at before this one (a batched order), in order. */
+  stopsBefore?: readonly LatLng[];
   /** Travel speed (m/s) of the driver's vehicle at this hour, or the fleet's when none is assigned. */
   speedMps: number;
   /** Until a driver is assigned: how long one takes to reach the store after the offer. */
@@ -55,6 +57,9 @@ export const travelSeconds = (straightM: number, speedMps: number) =>
   (straightM * DETOUR) / Math.max(0.5, speedMps);
 export const travelS = (a: LatLng, b: LatLng, speedMps: number) =>
   travelSeconds(distanceM(a, b), speedMps);
+/** The straight-line length of a way through these points, in order. */
+export const pathM = (points: readonly LatLng[]) =>
+  points.slice(1).reduce((m, p, i) => m + distanceM(points[i] as LatLng, p), 0);
 
 /**
  * ETA = remaining preparation, overlapped with the driver's way to the store, then the way to the
@@ -67,9 +72,12 @@ export function estimateArrival(i: EtaInput): Eta {
   if (i.phase === 'done')
     return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
   const handoverS = i.learned?.handoverS ?? HANDOVER_S;
+  // A batched order's way to its door passes the trip's earlier doors, a handover at each.
+  const stops = i.stopsBefore ?? [];
+  const doorsS = handoverS * (stops.length + 1);
   if (i.phase === 'to_customer') {
     const from = i.driver ?? i.store;
-    const toCustomer = travelS(from, i.dropoff, i.speedMps) + handoverS;
+    const toCustomer = travelSeconds(pathM([from, ...stops, i.dropoff]), i.speedMps) + doorsS;
     const at = i.now + toCustomer * 1000;
     return {
       at,
@@ -82,11 +90,12 @@ export function estimateArrival(i: EtaInput): Eta {
   }
   const prep = Math.max(0, (i.readyAt - i.now) / 1000);
   const toStore = i.driver ? travelS(i.driver, i.store, i.speedMps) : i.unassignedPickupS;
+  const wayM = pathM([i.store, ...stops, i.dropoff]);
   const ride =
     !i.driver && i.learned
-      ? distanceM(i.store, i.dropoff) / Math.max(0.5, i.learned.straightMps)
-      : travelS(i.store, i.dropoff, i.speedMps);
-  const toCustomer = ride + handoverS;
+      ? wayM / Math.max(0.5, i.learned.straightMps)
+      : travelSeconds(wayM, i.speedMps);
+  const toCustomer = ride + doorsS;
   const leaveS =
     !i.driver && i.learned
       ? Math.max(PICKUP_S, (i.readyAt - i.now) / 1000 + i.learned.pickupLagS)

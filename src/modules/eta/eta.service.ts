@@ -37,6 +37,8 @@ export interface EtaRequest {
   defaultPrepS: number;
   /** The store's orders not yet picked up when this one was placed (null: not known). */
   backlog: number | null;
+  /** The doors its trip stops at before this one (a batched order), in order. */
+  stopsBefore: readonly LatLng[];
 }
 
 /** Parts of an order's timeline that just became known, for the ETA to learn from. */
@@ -74,6 +76,7 @@ export function etaService(deps: { db: Db; clock: Clock }) {
       store: r.store,
       dropoff: r.dropoff,
       driver: r.driver,
+      stopsBefore: r.stopsBefore,
       speedMps: await stats.speedMps(r.driver?.vehicle ?? null, hourOf(now)),
       unassignedPickupS: UNASSIGNED_PICKUP_S,
       prepSpreadS: Math.max(60, parts.prep.hi - parts.prep.mean),

@@ -54,6 +54,24 @@ describe('ETA math', () => {
     expect(eta.to - eta.at).toBeLessThan(estimateArrival(base).to - estimateArrival(base).at);
   });
 
+  it("passes a batched trip's earlier doors, a handover at each, before this one", () => {
+    const halfway = { lat: 52.5245, lng: 13.405 };
+    const east = { lat: 52.5245, lng: 13.42 }; // about 1 km east of the driver
+    const carrying = estimateArrival({
+      ...base,
+      phase: 'to_customer',
+      driver: halfway,
+      stopsBefore: [east],
+    });
+    const way = travelS(halfway, east, 5) + travelS(east, door, 5);
+    expect(carrying.at).toBeCloseTo(T + (way + 2 * HANDOVER_S) * 1000, -2);
+    // Before pickup too: the store, then the other door, then this one.
+    const ready = estimateArrival({ ...base, driver: store, stopsBefore: [east] });
+    const ride = travelS(store, east, 5) + travelS(east, door, 5) + 2 * HANDOVER_S;
+    expect(ready.at).toBeCloseTo(T + (600 + PICKUP_S + ride) * 1000, -2);
+    expect(ready.at).toBeGreaterThan(estimateArrival({ ...base, driver: store }).at);
+  });
+
   it('is later for a slower vehicle and never before now', () => {
     expect(estimateArrival({ ...base, speedMps: 3 }).at).toBeGreaterThan(
       estimateArrival({ ...base, speedMps: 8 }).at,

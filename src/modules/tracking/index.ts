@@ -5,7 +5,7 @@ import { schedulePruning } from '../../platform/db/prune-schedule.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { runPeriodically } from '../../platform/periodic.ts';
 import { catalogFor } from '../catalog/index.ts';
-import { DispatchEventDefs } from '../dispatch/index.ts';
+import { DispatchEventDefs, orderCarriersFor } from '../dispatch/index.ts';
 import { driversFor, positionTopic } from '../drivers/index.ts';
 import { etaFor } from '../eta/index.ts';
 import { OrderEventDefs, ordersFor, SubstitutionEventDefs } from '../orders/index.ts';
@@ -36,6 +36,7 @@ export const trackingFor = perPlatform((ctx): TrackingService =>
     orders: ordersFor(ctx),
     catalog: catalogFor(ctx),
     drivers: driversFor(ctx),
+    dropoffsBefore: orderCarriersFor(ctx).dropoffsBefore,
     etaThresholdS: ETA_THRESHOLD_S,
   }),
 );

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { DriversModule } from '../drivers/index.ts';
-import { type Eta, type EtaService, worthPushing } from '../eta/index.ts';
+import { type Eta, type EtaService, type LatLng, worthPushing } from '../eta/index.ts';
 import { appendMessage, type TrackingMessage } from './tracking-log.ts';
 import { trackingStatus } from './tracking-socket.messages.ts';
 import { phaseOf } from './tracking-state.ts';
@@ -25,6 +25,7 @@ export function trackingEta(deps: {
   clock: Clock;
   eta: EtaService;
   drivers: DriversModule;
+  dropoffsBefore: (orderId: string) => Promise<LatLng[]>;
   etaThresholdS: number;
 }) {
   const { db, clock } = deps;
@@ -35,8 +36,15 @@ export function trackingEta(deps: {
     return deps.drivers.positions.get(driverId).catch(() => null);
   }
 
+  /**
+   * The order's estimate: with its driver's last position and the doors its trip stops at first
+   * (a batched order waits for the other's handover), both read outside any transaction.
+   */
   async function estimate(row: TrackingRow): Promise<Eta> {
-    const pos = await driverPosition(row.driver_id);
+    const [pos, stopsBefore] = await Promise.all([
+      driverPosition(row.driver_id),
+      phaseOf(row.status) === 'done' ? [] : deps.dropoffsBefore(row.order_id),
+    ]);
     return deps.eta.estimate({
       phase: phaseOf(row.status),
       storeId: row.store_id,
@@ -47,6 +55,7 @@ export function trackingEta(deps: {
       driver: pos ? { lat: pos.lat, lng: pos.lng, vehicle: row.vehicle ?? 'fleet' } : null,
       defaultPrepS: row.default_prep_s,
       backlog: row.placed_backlog,
+      stopsBefore,
     });
   }
 

@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { DriversModule } from '../drivers/index.ts';
+import type { LatLng } from '../eta/index.ts';
 import type { EtaService } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { orderFacts } from './order-facts.ts';
@@ -37,6 +38,8 @@ export function trackingService(deps: {
   orders: OrdersService;
   catalog: CatalogServices;
   drivers: DriversModule;
+  /** The doors the order's trip stops at before its own (dispatch), in order. */
+  dropoffsBefore: (orderId: string) => Promise<LatLng[]>;
   etaThresholdS: number;
 }) {
   const { db } = deps;
