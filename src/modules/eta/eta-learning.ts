@@ -107,7 +107,8 @@ export function over(fallback: Learned, learned: Learned | null | undefined): Le
     dev: mix(fallback.dev, learned.dev),
     lo: mix(fallback.lo, learned.lo),
     hi: mix(fallback.hi, learned.hi),
-    samples: fallback.samples + learned.samples,
+    // The samples of the best-learned level it stands on (fleet, store, hour: the same orders).
+    samples: Math.max(fallback.samples, learned.samples),
   };
 }
 

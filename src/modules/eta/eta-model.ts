@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { type Learned, over, priorOf } from './eta-learning.ts';
+import { type Learned, over, priorOf, TRUSTED_SAMPLES } from './eta-learning.ts';
 import {
   DETOUR,
   distanceM,
@@ -145,6 +145,12 @@ export interface CheckoutEta {
   at: number;
   /** The sum of the parts' means (s): what the error is measured against. */
   model_s: number;
+  /**
+   * Whether every part stands on learned samples (`TRUSTED_SAMPLES` over its levels): only a warm
+   * model's misses teach its error. A cold one's (its priors minutes off) would stay in the
+   * error's mean long after the parts are learned and pull the promises the other way.
+   */
+  warm: boolean;
   from: number;
   to: number;
   label: string;
@@ -161,6 +167,7 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const ride = rideOf(p.speed, distanceM(i.store, i.dropoff));
   const parts = [p.accept, p.prep, p.lag, ride, p.handover];
   const modelS = parts.reduce((s, x) => s + x.mean, 0);
+  const warm = parts.every((x) => x.samples >= TRUSTED_SAMPLES);
   const below = Math.sqrt(parts.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
   const above = Math.sqrt(parts.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
   const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
@@ -169,6 +176,7 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   return {
     at: base + err.mean * 1000,
     model_s: modelS,
+    warm,
     ...wholeMinutes(i.now, base + err.lo * 1000, base + err.hi * 1000),
     parts: {
       accept_s: Math.round(p.accept.mean),

@@ -115,7 +115,7 @@ export function observationsOf(
     } else if (part === 'handover') add('handover', zone, a, s);
     else if (part === 'delivery') {
       const eta = checkoutEta(look, { ...t, now: a, streetSpeedMps });
-      add('error', t.storeId, a, s - eta.model_s);
+      if (eta.warm) add('error', t.storeId, a, s - eta.model_s);
     } else add(part, t.storeId, a, s);
   }
   return out;
