@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SimConfig } from './config.ts';
 import { figuresOf, type WorldFigures } from './figures.ts';
 import { writePlots } from './plots.ts';
+import { orderLog } from './order-log.ts';
 import { markdown } from './report-markdown.ts';
 import { targetsOf } from './targets.ts';
 import type { WorldResult } from './world.ts';
@@ -18,6 +19,10 @@ export async function writeReport(
   await fs.mkdir(dir, { recursive: true });
   const figures = worlds.map((w) => figuresOf(w, cfg));
   await writePlots(dir, worlds);
+  for (const w of worlds) {
+    const name = `orders-${w.label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.csv`;
+    await fs.writeFile(path.join(dir, name), orderLog(w.state));
+  }
   const ok = figures.every((f) => f.invariants.every((i) => i.ok));
   const targets = targetsOf(figures[0] as WorldFigures, figures[1]);
   const json = {

@@ -1,0 +1,51 @@
+import type { SimState, TrackedOrder } from './state.ts';
+
+const COLUMNS = [
+  'order_id',
+  'store',
+  'store_lat',
+  'store_lng',
+  'door_lat',
+  'door_lng',
+  'status',
+  'placed_s',
+  'promise_s',
+  'promise_from_s',
+  'promise_to_s',
+  'naive_s',
+  'accepted_s',
+  'ready_s',
+  'picked_up_s',
+  'delivered_s',
+] as const;
+
+/**
+ * Every order of one world as a CSV row: when it was placed (seconds since the evening started),
+ * then what checkout promised and when each step really happened (seconds after placing), so a
+ * team can look at any order of the report, or load the evening into a notebook.
+ */
+export function orderLog(state: SimState): string {
+  const after = (o: TrackedOrder, t: number | undefined) =>
+    t === undefined ? '' : ((t - o.placedAt) / 1000).toFixed(1);
+  const rows = [...state.orders.values()]
+    .sort((a, b) => a.placedAt - b.placedAt)
+    .map((o) => [
+      o.id,
+      String(o.store.index),
+      o.store.at.lat.toFixed(6),
+      o.store.at.lng.toFixed(6),
+      o.visit.home.lat.toFixed(6),
+      o.visit.home.lng.toFixed(6),
+      o.status,
+      ((o.placedAt - state.startedAt) / 1000).toFixed(1),
+      o.promiseMidS === null ? '' : o.promiseMidS.toFixed(1),
+      after(o, o.promise?.from),
+      after(o, o.promise?.to),
+      o.naiveS.toFixed(1),
+      after(o, o.acceptedAt),
+      after(o, o.readyAt),
+      after(o, o.pickedUpAt),
+      after(o, o.deliveredAt),
+    ]);
+  return [COLUMNS, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+}
