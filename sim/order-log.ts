@@ -1,6 +1,7 @@
 import type { SimState, TrackedOrder } from './state.ts';
 
 const COLUMNS = [
+  'visit',
   'order_id',
   'store',
   'store_lat',
@@ -20,7 +21,8 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Every order of one world as a CSV row: when it was placed (seconds since the evening started),
+ * Every order of one world as a CSV row (`visit`: the planned visit it came from, the same in
+ * every world of the run): when it was placed (seconds since the evening started),
  * then what checkout promised and when each step really happened (seconds after placing), so a
  * team can look at any order of the report, or load the evening into a notebook.
  */
@@ -30,6 +32,7 @@ export function orderLog(state: SimState): string {
   const rows = [...state.orders.values()]
     .sort((a, b) => a.placedAt - b.placedAt)
     .map((o) => [
+      String(o.visit.index),
       o.id,
       String(o.store.index),
       o.store.at.lat.toFixed(6),
