@@ -23,21 +23,6 @@ export interface SimOptions {
   name: string | null;
 }
 
-/** The small evening of `--quick`: a few minutes, for a first look or a smoke test. */
-export const QUICK: Partial<SimConfig> = {
-  ordersPerHour: 90,
-  normalMin: 1,
-  rushMin: 3,
-  afterMin: 1,
-  drainMin: 12,
-  stores: 3,
-  productsPerStore: 30,
-  customers: 120,
-  cityRadiusM: 1500,
-  zoneRadiusM: 1500,
-  prepMeanS: 120,
-};
-
 /** Server settings for a simulated evening: the simulation drives one caller per person from one address. */
 const INSTANCE_ENV = { LASTMILE_RATE_LIMITS: 'off' };
 

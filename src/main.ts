@@ -143,8 +143,8 @@ program
   .option('--name <run>', 'name of the run (its results directory)')
   .action(async (opts: Record<string, string | boolean | string[] | undefined>, cmd: Command) => {
     try {
-      const { runSimulation, QUICK } = await import('../sim/run.ts');
-      const { DEFAULT_SIM } = await import('../sim/config.ts');
+      const { runSimulation } = await import('../sim/run.ts');
+      const { DEFAULT_SIM, QUICK } = await import('../sim/config.ts');
       const n = (flag: string, key: string, min: number) =>
         wholeNumber(cmd, flag, opts[key] as string | undefined, min);
       const base = { ...DEFAULT_SIM, ...(opts.quick ? QUICK : {}) };
