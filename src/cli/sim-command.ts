@@ -5,6 +5,7 @@ import { fail, wholeNumber } from './cli-support.ts';
 
 /** What `lastmile sim` was asked to do, its flags checked. */
 export interface SimRequest {
+  /** The evening to generate (a replay plays its recorded config instead). */
   cfg: SimConfig;
   /** A recorded evening (its file or its run's directory) to play instead of generating one. */
   replay: string | null;
