@@ -78,6 +78,21 @@ export const DEFAULT_SIM: SimConfig = {
   },
 };
 
+/** The small evening of `--quick`: a few minutes, for a first look or a smoke test. */
+export const QUICK: Partial<SimConfig> = {
+  ordersPerHour: 90,
+  normalMin: 1,
+  rushMin: 3,
+  afterMin: 1,
+  drainMin: 12,
+  stores: 3,
+  productsPerStore: 30,
+  customers: 120,
+  cityRadiusM: 1500,
+  zoneRadiusM: 1500,
+  prepMeanS: 120,
+};
+
 /** Minutes a delivery keeps a driver busy, on average, for sizing the fleet. */
 export const TRIP_MINUTES = 14;
 

@@ -1,3 +1,6 @@
+import path from 'node:path';
+import type { Comparison } from './compare.ts';
+import { compareSection } from './compare-markdown.ts';
 import type { SimConfig } from './config.ts';
 import type { WorldFigures } from './figures.ts';
 import { GRACE_MIN } from './quality.ts';
@@ -8,24 +11,44 @@ const v = (x: number | null | undefined, unit = '') =>
 
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 1000) / 10} %`);
 
+/** What report.md says of the run besides its figures (report.ts's ReportMeta). */
+interface Meta {
+  run: string;
+  instance?: string;
+  evening?: { file: string; sha256: string; replay_of: string | null };
+}
+
+/** Where the evening came from and how to play it again. */
+function eveningLine(meta: Meta): string {
+  const e = meta.evening;
+  if (!e) return '';
+  const demand = `demand ${e.sha256.slice(0, 12)}`;
+  return e.replay_of
+    ? `The evening is replayed from \`${e.replay_of}\` and recorded again in \`${e.file}\` (${demand}).`
+    : `The evening is recorded in \`${e.file}\` (${demand}): \`npm run sim -- --replay ${path.dirname(e.file)}\` plays it again.`;
+}
+
 /**
- * report.md: the summary table, what customers and couriers feel, the targets, the plots, then
- * each world's invariants, answers, outcomes and API p99 by route.
+ * report.md: the summary table, what customers and couriers feel, the targets, the comparison
+ * with an earlier run (if asked), the plots, then each world's invariants, answers, outcomes and
+ * API p99 by route.
  */
 export function markdown(
   cfg: SimConfig,
   f: WorldFigures[],
   ok: boolean,
-  meta: Record<string, unknown>,
+  meta: Meta,
   targets: Target[],
+  compare: Comparison | null = null,
 ): string {
   const [a, b] = [f[0] as WorldFigures, f[1]];
   const compared = b !== undefined;
   const lines = [
-    `# Simulated evening: ${meta.run as string}`,
+    `# Simulated evening: ${meta.run}`,
     '',
-    `Seed ${cfg.seed}; ${cfg.stores} stores, ${cfg.productsPerStore} products each; normal ${cfg.ordersPerHour} orders/h for ${cfg.normalMin} min, then a ${cfg.rushFactor}× rush for ${cfg.rushMin} min, then normal for ${cfg.afterMin} min. ${String(meta.instance ?? '')}`,
+    `Seed ${cfg.seed}; ${cfg.stores} stores, ${cfg.productsPerStore} products each; normal ${cfg.ordersPerHour} orders/h for ${cfg.normalMin} min, then a ${cfg.rushFactor}× rush for ${cfg.rushMin} min, then normal for ${cfg.afterMin} min. ${meta.instance ?? ''}`,
     '',
+    ...(meta.evening ? [eveningLine(meta), ''] : []),
     `**Invariants: ${ok ? 'all held' : 'BROKEN'}.**`,
     '',
     `| | ${a.label} |${b ? ` ${b.label} |` : ''}`,
@@ -38,6 +61,7 @@ export function markdown(
     '',
     ...feelSection(a, b),
     ...targetSection(targets, a.label),
+    ...(compare ? compareSection(compare) : []),
     '![orders per minute](orders-per-minute.svg)',
     '![delivery time](delivery-time.svg)',
     '![on time](on-time.svg)',

@@ -2,12 +2,14 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, DEMO_USERS } from '../src/cli/demo-seed.ts';
-import { driversFor, type SimConfig } from './config.ts';
+import type { SimConfig } from './config.ts';
+import type { RunReport } from './compare.ts';
+import { demandHash, type Evening, eveningOf, writeEvening } from './evening.ts';
 import { type Instance, startInstance } from './instance.ts';
-import { makePlan } from './plan.ts';
+import { makePlan, type Plan } from './plan.ts';
 import type { WorldFigures } from './figures.ts';
-import { writeReport } from './report.ts';
-import { SIM_CITY, simStreetsDocument } from './streets.ts';
+import { type ReportMeta, writeReport } from './report.ts';
+import { recordedStreets, SIM_CITY, simStreetsDocument, streetsSourceOf } from './streets.ts';
 import { runWorld, type WorldResult } from './world.ts';
 
 export const SIM_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -21,22 +23,11 @@ export interface SimOptions {
   baseline: boolean;
   out: string | null;
   name: string | null;
+  /** A recorded evening to play instead of one generated from `cfg` (then its config). */
+  replay: { evening: Evening; file: string } | null;
+  /** An earlier run to compare this one with in the report. */
+  compareWith: RunReport | null;
 }
-
-/** The small evening of `--quick`: a few minutes, for a first look or a smoke test. */
-export const QUICK: Partial<SimConfig> = {
-  ordersPerHour: 90,
-  normalMin: 1,
-  rushMin: 3,
-  afterMin: 1,
-  drainMin: 12,
-  stores: 3,
-  productsPerStore: 30,
-  customers: 120,
-  cityRadiusM: 1500,
-  zoneRadiusM: 1500,
-  prepMeanS: 120,
-};
 
 /** Server settings for a simulated evening: the simulation drives one caller per person from one address. */
 const INSTANCE_ENV = { LASTMILE_RATE_LIMITS: 'off' };
@@ -54,23 +45,24 @@ export const DEFAULT_OPS = {
  * invariant held.
  */
 export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: string }> {
-  const cfg = o.cfg;
-  const plan = makePlan(cfg);
-  const run =
-    o.name ?? `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${cfg.seed}`;
+  const cfg = o.replay?.evening.config ?? o.cfg;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const run = o.name ?? `${stamp}-${o.replay ? 'replay-' : ''}seed${cfg.seed}`;
   // Server logs (and embedded databases) stay under sim/results even when the report goes elsewhere.
   const workDir = path.join(SIM_DIR, 'results', run);
   const dir = o.out ?? workDir;
   const log = (m: string) =>
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+  const { plan, streetsFile, recorded } = await recordEvening(o, run, workDir, dir);
   log(
-    `simulation ${run}: ${plan.visits.length} visits, ${driversFor(cfg)} couriers, ${cfg.stores} stores; results in ${dir}`,
+    `simulation ${run}: ${plan.visits.length} visits, ${plan.drivers.length} couriers, ${cfg.stores} stores; results in ${dir}`,
+  );
+  log(
+    o.replay
+      ? `replaying the evening of ${o.replay.file} (demand ${recorded.sha256.slice(0, 12)})`
+      : `the evening is recorded in ${recorded.file} (demand ${recorded.sha256.slice(0, 12)})`,
   );
   const evening = { cfg, plan, tag: `${cfg.seed}-${Date.now().toString(36)}`, log };
-  // The simulated city's streets, for the instances to import (and an operator, with --url).
-  await fsp.mkdir(workDir, { recursive: true });
-  const streetsFile = path.join(workDir, 'streets.geojson');
-  await fsp.writeFile(streetsFile, JSON.stringify(simStreetsDocument(cfg)));
   const instances: Instance[] = [];
   let keepDatabase = false;
   try {
@@ -101,8 +93,10 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
       );
     }
     const results = await Promise.all(worlds);
-    const { ok, figures } = await writeReport(dir, cfg, results, { run, instance: instanceNote });
+    const meta: ReportMeta = { run, instance: instanceNote, evening: recorded };
+    const { ok, figures, compare } = await writeReport(dir, cfg, results, meta, o.compareWith);
     logFigures(figures, log);
+    if (compare) log(`compared with ${compare.earlier.run}: ${demandLine(compare.same_demand)}`);
     log(`report: ${path.join(dir, 'report.md')}`);
     if (!ok) {
       keepDatabase = true;
@@ -112,6 +106,45 @@ export async function runSimulation(o: SimOptions): Promise<{ ok: boolean; dir: 
   } finally {
     await Promise.all(instances.map((i) => i.stop({ keepDatabase })));
   }
+}
+
+const demandLine = (same: boolean | null) =>
+  same === true
+    ? 'the same evening'
+    : same === false
+      ? 'NOT THE SAME EVENING: the differences mix the platform with the demand'
+      : 'the earlier run recorded no evening: the demand may differ';
+
+/**
+ * The evening to play, generated or replayed, recorded before it starts (so a run that breaks
+ * can still be replayed), and its streets written for the instances to import.
+ */
+async function recordEvening(
+  o: SimOptions,
+  run: string,
+  workDir: string,
+  dir: string,
+): Promise<{ plan: Plan; streetsFile: string; recorded: ReportMeta['evening'] }> {
+  const cfg = o.replay?.evening.config ?? o.cfg;
+  const plan = o.replay?.evening.plan ?? makePlan(cfg);
+  const streets = o.replay
+    ? await recordedStreets(o.replay.evening, o.replay.file)
+    : JSON.stringify(simStreetsDocument(cfg));
+  // The simulated city's streets, for the instances to import (and an operator, with --url).
+  await fsp.mkdir(workDir, { recursive: true });
+  const streetsFile = path.join(workDir, 'streets.geojson');
+  await fsp.writeFile(streetsFile, streets);
+  const evening = eveningOf(run, cfg, plan, streetsSourceOf(cfg, streets));
+  const file = await writeEvening(dir, evening);
+  return {
+    plan,
+    streetsFile,
+    recorded: {
+      file: path.relative(process.cwd(), file),
+      sha256: demandHash(evening),
+      replay_of: o.replay ? path.relative(process.cwd(), o.replay.file) : null,
+    },
+  };
 }
 
 /** lastmile as configured, and beside it the greedy baseline when asked. */

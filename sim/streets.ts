@@ -6,8 +6,11 @@ import {
   streetNetwork,
   streetsOf,
 } from '../src/cli/seed-streets.ts';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Api } from './client.ts';
 import type { SimConfig } from './config.ts';
+import { type Evening, EveningError, sha256, type StreetsSource } from './evening.ts';
 import type { LatLng } from './plan.ts';
 import { buildStreetGraph, type Position, type StreetGraph } from './street-graph.ts';
 
@@ -42,6 +45,33 @@ export function simNetwork(c: SimConfig): StreetNetwork {
 
 /** The network as a file for `lastmile places import --city hamburg`. */
 export const simStreetsDocument = (c: SimConfig) => networkDocument(simNetwork(c));
+
+/** The streets of an evening as its recording names them: the city, the region, the document's hash. */
+export const streetsSourceOf = (c: SimConfig, document: string): StreetsSource => ({
+  city: SIM_CITY.key,
+  region: simRegion(c),
+  sha256: sha256(document),
+});
+
+/**
+ * The streets document a recorded evening was driven on: generated again from its config, or,
+ * when the generator has changed since, the streets.geojson its run left beside the evening file.
+ * Refused (EveningError) when neither is the one recorded: couriers would drive other streets.
+ */
+export async function recordedStreets(e: Evening, file: string): Promise<string> {
+  if (e.streets.city !== SIM_CITY.key)
+    throw new EveningError(
+      `${file} was driven in ${e.streets.city}; the simulator drives ${SIM_CITY.key}`,
+    );
+  const generated = JSON.stringify(simStreetsDocument(e.config));
+  if (sha256(generated) === e.streets.sha256) return generated;
+  const beside = path.join(path.dirname(file), 'streets.geojson');
+  const kept = await fs.readFile(beside, 'utf8').catch(() => null);
+  if (kept !== null && sha256(kept) === e.streets.sha256) return kept;
+  throw new EveningError(
+    `the streets ${file} was driven on are gone: this lastmile generates other streets for its city, and ${beside} is ${kept === null ? 'missing' : 'another network'}`,
+  );
+}
 
 const BUCKET_DEG = 0.002;
 

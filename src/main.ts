@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { demoBanner } from './cli/banner.ts';
-import { config, fail, wholeNumber } from './cli/cli-support.ts';
+import { config, fail } from './cli/cli-support.ts';
 import { seedDemoCity } from './cli/demo-city.ts';
 import { developmentWarning } from './cli/dev-warning.ts';
 import { buildWebIfStale } from './cli/web-apps-build.ts';
-import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
+import { hasUsers, seedDemoAccounts } from './cli/demo-seed.ts';
 import { placesCommand } from './cli/places-command.ts';
 import { seedCommand } from './cli/seed-command.ts';
+import { simCommand } from './cli/sim-command.ts';
 import { allModules } from './modules/index.ts';
 import { startPlatform } from './platform/boot.ts';
 import { ROLE_NAMES } from './platform/config.ts';
@@ -112,80 +113,6 @@ program
     }
   });
 
-/** The ops account `lastmile sim --url` signs in with unless told otherwise: the demo one. */
-const DEFAULT_OPS_EMAIL = DEMO_USERS.find((u) => u.role === 'ops')?.email ?? '';
-
-program
-  .command('sim')
-  .description(
-    'Simulate an evening of a city through the public API (customers, store staff, couriers), check the invariants and write ' +
-      'sim/results/<run>/report.{json,md} with SVG plots. Starts lastmile itself (embedded Postgres, or the services in ' +
-      'DATABASE_URL/REDIS_URL/NATS_URL) twice, once dispatching greedily as the baseline; or drives --url. Exit code 1 when an invariant breaks.',
-  )
-  .option('--seed <n>', 'same seed, same evening', '1')
-  .option('--quick', 'a small evening of a few minutes', false)
-  .option('--orders-per-hour <n>', 'normal arrivals per hour')
-  .option('--rush <n>', 'the rush multiplies the normal rate by this')
-  .option('--normal-min <n>', 'minutes of normal load before the rush')
-  .option('--rush-min <n>', 'minutes of rush')
-  .option('--after-min <n>', 'minutes of normal load after the rush')
-  .option('--drain-min <n>', 'longest wait for open orders to end after the last arrival')
-  .option('--stores <n>', 'dark stores')
-  .option('--products <n>', 'products per store')
-  .option('--customers <n>', 'customer accounts')
-  .option('--drivers <n>', 'couriers (default: enough for the rush)')
-  .option('--url <url...>', 'drive these running API processes instead of starting lastmile')
-  .option('--database-url <url>', 'with --url: the database to check the invariants in')
-  .option('--ops-email <email>', 'with --url: an ops account', DEFAULT_OPS_EMAIL)
-  .option('--ops-password <password>', 'with --url: its password', DEMO_PASSWORD)
-  .option('--no-baseline', 'do not run the greedy-dispatch baseline beside')
-  .option('--out <dir>', 'write the report here instead of sim/results/<run>')
-  .option('--name <run>', 'name of the run (its results directory)')
-  .action(async (opts: Record<string, string | boolean | string[] | undefined>, cmd: Command) => {
-    try {
-      const { runSimulation, QUICK } = await import('../sim/run.ts');
-      const { DEFAULT_SIM } = await import('../sim/config.ts');
-      const n = (flag: string, key: string, min: number) =>
-        wholeNumber(cmd, flag, opts[key] as string | undefined, min);
-      const base = { ...DEFAULT_SIM, ...(opts.quick ? QUICK : {}) };
-      const pick = (v: number | undefined, d: number) => v ?? d;
-      const cfg = {
-        ...base,
-        seed: pick(n('--seed', 'seed', 0), base.seed),
-        ordersPerHour: pick(n('--orders-per-hour', 'ordersPerHour', 1), base.ordersPerHour),
-        rushFactor: pick(n('--rush', 'rush', 1), base.rushFactor),
-        normalMin: pick(n('--normal-min', 'normalMin', 0), base.normalMin),
-        rushMin: pick(n('--rush-min', 'rushMin', 0), base.rushMin),
-        afterMin: pick(n('--after-min', 'afterMin', 0), base.afterMin),
-        drainMin: pick(n('--drain-min', 'drainMin', 1), base.drainMin),
-        stores: pick(n('--stores', 'stores', 1), base.stores),
-        productsPerStore: pick(n('--products', 'products', 5), base.productsPerStore),
-        customers: pick(n('--customers', 'customers', 1), base.customers),
-        drivers: pick(n('--drivers', 'drivers', 1), base.drivers),
-      };
-      const urls = (opts.url as string[] | undefined) ?? [];
-      // Node exits quietly when nothing is left to wait on; a simulation that ends that way is a bug to report.
-      const stalled = () => {
-        process.stderr.write(
-          'the simulation stopped before it finished: an agent waited on something that can no longer happen\n',
-        );
-        process.exitCode = 3;
-      };
-      process.once('beforeExit', stalled);
-      const { ok } = await runSimulation({
-        cfg,
-        urls,
-        databaseUrl: (opts.databaseUrl as string | undefined) ?? null,
-        ops: { email: opts.opsEmail as string, password: opts.opsPassword as string },
-        baseline: opts.baseline !== false && urls.length === 0,
-        out: (opts.out as string | undefined) ?? null,
-        name: (opts.name as string | undefined) ?? null,
-      });
-      process.off('beforeExit', stalled);
-      process.exitCode = ok ? 0 : 1;
-    } catch (err) {
-      fail(err);
-    }
-  });
+program.addCommand(simCommand());
 
 await program.parseAsync(process.argv);

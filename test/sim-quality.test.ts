@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiStats } from '../sim/client.ts';
 import { DEFAULT_SIM } from '../sim/config.ts';
+import { compareRuns } from '../sim/compare.ts';
 import { figuresOf, type WorldFigures } from '../sim/figures.ts';
 import { metres, offsetPoint, type Plan, type PlannedVisit } from '../sim/plan.ts';
 import {
@@ -229,5 +230,29 @@ describe('the report of a made-up evening', () => {
     expect(md).toContain('## Targets');
     expect(md).toContain('| no greedy baseline in this run | not judged |');
     expect(md).toContain('| POST /v1/orders | 1 | 420 ms | 420 ms |');
+  });
+
+  it('names the evening it played and holds the comparison with an earlier run', () => {
+    const sha = 'c'.repeat(64);
+    const evening = { file: 'sim/results/made-up/evening.json', sha256: sha, replay_of: null };
+    const slower: WorldFigures = structuredClone(ours);
+    const p50 = ours.delivery_min.p50 as number;
+    slower.delivery_min = { ...slower.delivery_min, p50: p50 + 2 };
+    const compare = compareRuns(
+      { run: 'earlier', evening_sha256: sha, worlds: [slower] },
+      { run: 'made-up', evening_sha256: sha, worlds: [ours] },
+    );
+    const targets = targetsOf(ours, undefined);
+    const md = markdown(DEFAULT_SIM, [ours], true, { run: 'made-up', evening }, targets, compare);
+    expect(md).toContain(
+      `recorded in \`sim/results/made-up/evening.json\` (demand cccccccccccc): \`npm run sim -- --replay sim/results/made-up\` plays it again.`,
+    );
+    expect(md).toContain('## Compared with earlier');
+    expect(md).toContain(`| delivery time p50 | ${p50 + 2} min |`);
+    expect(md).toContain('−2 min (better) |');
+    const replayed = { ...evening, replay_of: 'sim/results/first/evening.json' };
+    expect(
+      markdown(DEFAULT_SIM, [ours], true, { run: 'again', evening: replayed }, targets),
+    ).toContain('replayed from `sim/results/first/evening.json` and recorded again in');
   });
 });
