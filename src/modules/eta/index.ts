@@ -31,7 +31,7 @@ export {
 } from './conditions.ts';
 export type { CheckoutEta } from './eta-model.ts';
 export { zoneOf, ZONE_RES } from './eta-model.ts';
-export { PLANNING_PACE, type TravelPace, type TravelTimes } from './travel-times.ts';
+export { paceOf, PLANNING_PACE, type TravelPace, type TravelTimes } from './travel-times.ts';
 export { completedParts, type Timeline, type TimelinePart } from './eta-timeline.ts';
 export type { EtaRequest, EtaService, TimelineSample } from './eta.service.ts';
 
