@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, DEMO_USERS } from '../src/cli/demo-seed.ts';
-import { driversFor, type SimConfig } from './config.ts';
+import { DEFAULT_SIM, driversFor, type SimConfig } from './config.ts';
 import { type Instance, startInstance } from './instance.ts';
 import { makePlan } from './plan.ts';
 import type { WorldFigures } from './figures.ts';
@@ -36,6 +36,8 @@ export const QUICK: Partial<SimConfig> = {
   cityRadiusM: 1500,
   zoneRadiusM: 1500,
   prepMeanS: 120,
+  // About half the rides in the rain: those of the rush's last orders and after.
+  weather: { ...DEFAULT_SIM.weather, rainFromMin: 8, rainMin: 8 },
 };
 
 /** Server settings for a simulated evening: the simulation drives one caller per person from one address. */

@@ -16,6 +16,8 @@ import {
 import { runStore } from './stores.ts';
 import type { StreetGraph } from './street-graph.ts';
 import { fetchStreetGraph } from './streets.ts';
+import { weatherOf } from './weather.ts';
+import { runConditionsFeed } from './weather-feed.ts';
 import { ORDER_STATUSES, TERMINAL } from '../src/modules/orders/order-state.ts';
 
 export interface WorldOptions {
@@ -112,6 +114,7 @@ function newState(
     productIds: city.productIds,
     customerTokens: city.customerTokens,
     streets,
+    weather: weatherOf(o.cfg),
     orders: new Map<string, TrackedOrder>(),
     outcomes: new Map(),
     duplicateOrders: 0,
@@ -136,6 +139,7 @@ async function runEvening(
   driverTokens: string[],
 ): Promise<{ arrivalsS: number; drainedS: number }> {
   const storeLoops = state.stores.map((st) => runStore(state, st));
+  const feed = runConditionsFeed(state);
   const couriers = o.plan.drivers.map((d, i) => startCourier(state, d, driverTokens[i] as string));
   state.drivers = couriers.map((c) => c.log);
   const sampler = setInterval(() => {
@@ -176,7 +180,7 @@ async function runEvening(
     `[${o.label}] the evening is over after ${Math.round(drainedS)} s of drain; couriers go off shift`,
   );
   await faults;
-  await Promise.all([...storeLoops, ...couriers.map((c) => c.done)]);
+  await Promise.all([...storeLoops, ...couriers.map((c) => c.done), feed]);
   return { arrivalsS, drainedS };
 }
 

@@ -134,6 +134,12 @@ program
   .option('--products <n>', 'products per store')
   .option('--customers <n>', 'customer accounts')
   .option('--drivers <n>', 'couriers (default: enough for the rush)')
+  .option('--rain-from-min <n>', 'minutes into the evening the rain starts')
+  .option('--rain-min <n>', 'minutes of rain (0: none); slows bikes most, cars least')
+  .option(
+    '--traffic-percent <n>',
+    "extra travel time in the centre's zone from the rush on (0: none)",
+  )
   .option('--url <url...>', 'drive these running API processes instead of starting lastmile')
   .option('--database-url <url>', 'with --url: the database to check the invariants in')
   .option('--ops-email <email>', 'with --url: an ops account', DEFAULT_OPS_EMAIL)
@@ -162,6 +168,15 @@ program
         productsPerStore: pick(n('--products', 'products', 5), base.productsPerStore),
         customers: pick(n('--customers', 'customers', 1), base.customers),
         drivers: pick(n('--drivers', 'drivers', 1), base.drivers),
+        weather: {
+          ...base.weather,
+          rainFromMin: pick(n('--rain-from-min', 'rainFromMin', 0), base.weather.rainFromMin),
+          rainMin: pick(n('--rain-min', 'rainMin', 0), base.weather.rainMin),
+          trafficPercent: pick(
+            n('--traffic-percent', 'trafficPercent', 0),
+            base.weather.trafficPercent,
+          ),
+        },
       };
       const urls = (opts.url as string[] | undefined) ?? [];
       // Node exits quietly when nothing is left to wait on; a simulation that ends that way is a bug to report.
