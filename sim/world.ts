@@ -2,7 +2,12 @@ import { Api, ApiStats } from './client.ts';
 import { startCourier } from './couriers.ts';
 import { runVisit } from './customers.ts';
 import type { SimConfig } from './config.ts';
-import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
+import {
+  checkInvariants,
+  type InvariantResult,
+  openOrders,
+  settledInvariants,
+} from './invariants.ts';
 import type { Plan } from './plan.ts';
 import { buildCity, type City, inPool, signIn } from './setup.ts';
 import {
@@ -210,10 +215,12 @@ async function audit(
     if (t) t.status = status;
   }
   const invariants: InvariantResult[] = o.databaseUrl
-    ? await checkInvariants(o.databaseUrl, {
-        acceptTimeoutS: o.acceptTimeoutS,
-        paymentRetryGraceS: o.paymentRetryGraceS,
-      })
+    ? await settledInvariants(() =>
+        checkInvariants(o.databaseUrl as string, {
+          acceptTimeoutS: o.acceptTimeoutS,
+          paymentRetryGraceS: o.paymentRetryGraceS,
+        }),
+      )
     : [];
   const rec = await audit.as(opsToken).GET('/v1/ops/payments/reconciliation');
   const reconciled = rec.response.status === 200 ? rec.data : undefined;
