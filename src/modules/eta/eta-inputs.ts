@@ -72,15 +72,18 @@ export function etaInputs(deps: EtaDeps) {
   });
   const travel = deps.routing ? deps.routing(straight) : straight;
 
-  /** The checkout model's view with the provider's ride and the conditions on it. */
-  async function checkoutInput(o: OrderAt, now: number) {
+  /**
+   * The checkout model's view with the provider's ride (unless `routed` is false: learning a part
+   * that is not the whole delivery needs none) and the conditions on it.
+   */
+  async function checkoutInput(o: OrderAt, now: number, routed = true) {
     const [{ look, input }, held, ride] = await Promise.all([
       modelInput(o, now),
       conditions.current(),
-      travel.leg({ from: o.store, to: o.dropoff, who: 'fleet', at: now }),
+      routed ? travel.leg({ from: o.store, to: o.dropoff, who: 'fleet', at: now }) : null,
     ]);
     const rideConditions = (at: number) => held.leg(o.store, o.dropoff, at, 'fleet');
-    return { look, held, input: { ...input, rideS: ride.seconds, rideConditions } };
+    return { look, held, input: { ...input, rideS: ride?.seconds, rideConditions } };
   }
 
   return { repo, stats, conditions, travel, modelInput, checkoutInput };

@@ -34,7 +34,8 @@ export function etaService(deps: EtaDeps) {
   /** Folds the observations into their statistics: one transaction, each statistic once. */
   async function fold(t: Timeline, parts: readonly TimelinePart[]): Promise<void> {
     const placed = t.placedAt ?? t.acceptedAt ?? clock.now();
-    const { look, input, held } = await checkoutInput(t, placed);
+    // Only the whole delivery's error is measured against the checkout's sum, routed ride and all.
+    const { look, input, held } = await checkoutInput(t, placed, parts.includes('delivery'));
     const model = { rideS: input.rideS, conditions: held };
     const byStat = perStatistic(observationsOf(t, parts, look, input.streetSpeedMps, model));
     await repo.updateLearned([...byStat.keys()], (k, current) =>
