@@ -30,6 +30,19 @@ export interface SimConfig {
   prepMeanS: number;
   /** Mean seconds from the courier's arrival at the door to the handover. */
   handoverS: number;
+  /**
+   * The world's weather and traffic (weather.ts), the same in both worlds: a rain spell that slows
+   * each vehicle by its factor (travel time multiplied), and traffic in the city centre's zone while
+   * the rush is on the road. The simulated services report both to lastmile as they begin.
+   */
+  weather: {
+    rainFromMin: number;
+    /** 0: no rain. */
+    rainMin: number;
+    rainSlowdown: { bike: number; scooter: number; car: number };
+    /** Extra travel time in the centre's zone from the rush on, percent (0: none). */
+    trafficPercent: number;
+  };
   /** Behaviour shares, each 0..1. */
   shares: {
     decline: number;
@@ -64,6 +77,15 @@ export const DEFAULT_SIM: SimConfig = {
   zoneRadiusM: 2500,
   prepMeanS: 240,
   handoverS: 60,
+  // Rain while the rush's second half and what comes after are on the road (a ride runs about
+  // 11 min after its order is placed). It slows a bike more than lastmile's rule of thumb says
+  // (×1.25), a car less.
+  weather: {
+    rainFromMin: 20,
+    rainMin: 10,
+    rainSlowdown: { bike: 1.4, scooter: 1.25, car: 1.08 },
+    trafficPercent: 30,
+  },
   shares: {
     decline: 0.03,
     insufficient: 0.01,
@@ -91,6 +113,8 @@ export const QUICK: Partial<SimConfig> = {
   cityRadiusM: 1500,
   zoneRadiusM: 1500,
   prepMeanS: 120,
+  // About half the rides in the rain: those of the rush's last orders and after.
+  weather: { ...DEFAULT_SIM.weather, rainFromMin: 8, rainMin: 8 },
 };
 
 /** Minutes a delivery keeps a driver busy, on average, for sizing the fleet. */

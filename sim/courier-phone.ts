@@ -6,7 +6,8 @@ import {
   routeOf,
   VEHICLE_SPEED_MPS,
 } from './plan.ts';
-import { LOCATION_EVERY_S, note, type SimState, sleep } from './state.ts';
+import { LOCATION_EVERY_S, note, type SimState, sinceStart, sleep } from './state.ts';
+import { speedFactor } from './weather.ts';
 
 interface Fix {
   lat: number;
@@ -17,9 +18,10 @@ interface Fix {
 }
 
 /**
- * A courier's phone: where the courier is, moving along the streets at the vehicle's speed,
- * and the positions it uploads as a courier app does. `rng` is the courier's own generator, shared
- * with its decisions, so a seed makes the same evening.
+ * A courier's phone: where the courier is, moving along the streets at the vehicle's speed (slower
+ * in the rain and in a zone's traffic, weather.ts), and the positions it uploads as a courier app
+ * does. `rng` is the courier's own generator, shared with its decisions, so a seed makes the same
+ * evening.
  */
 export class CourierPhone {
   at: LatLng;
@@ -38,7 +40,9 @@ export class CourierPhone {
   }
 
   private get speed(): number {
-    return VEHICLE_SPEED_MPS[this.plan.vehicle] * (0.85 + this.rng() * 0.3);
+    const v = this.plan.vehicle;
+    const held = speedFactor(this.s.weather, v, this.at, sinceStart(this.s));
+    return VEHICLE_SPEED_MPS[v] * (0.85 + this.rng() * 0.3) * held;
   }
 
   /** Moves along the current route for the time since the last move and queues the new fix. */

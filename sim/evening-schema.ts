@@ -31,6 +31,12 @@ export const SimConfigSchema = T.Object({
   zoneRadiusM: Num,
   prepMeanS: Num,
   handoverS: Num,
+  weather: T.Object({
+    rainFromMin: Num,
+    rainMin: Num,
+    rainSlowdown: T.Object({ bike: Num, scooter: Num, car: Num }),
+    trafficPercent: Num,
+  }),
   shares: T.Object({
     decline: Share,
     insufficient: Share,

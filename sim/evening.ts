@@ -30,7 +30,7 @@ export interface Evening {
 export type { StreetsSource };
 export const EVENING_FORMAT = 'lastmile-sim-evening';
 /** Raised whenever a field is added, renamed or means something else; older files are refused. */
-export const EVENING_VERSION = 1;
+export const EVENING_VERSION = 2;
 export const EVENING_FILE = 'evening.json';
 /** Larger evenings are written gzipped, as evening.json.gz. */
 const GZIP_ABOVE_BYTES = 1 << 20;

@@ -16,6 +16,7 @@ import {
   windowWidthOf,
 } from './quality.ts';
 import type { TrackedOrder } from './state.ts';
+import { type WeatherFigures, weatherFigures } from './weather-figures.ts';
 import type { WorldResult } from './world.ts';
 
 /** The figures of one evening as report.json holds them; tools read these keys. */
@@ -76,6 +77,8 @@ export interface WorldFigures {
   bag_wait_min: { p50: number | null; p90: number | null };
   /** From pickup to the door. */
   ride_min: { p50: number | null; p90: number | null };
+  /** The world's rain and traffic, and the ETA's error and promises inside and outside the rain. */
+  weather: WeatherFigures;
   errors_by_code: Record<string, number>;
   /** Socket messages the apps heard, by channel and type: what they did not have to poll for. */
   pushes: Record<string, number>;
@@ -118,6 +121,7 @@ export function figuresOf(w: WorldResult, cfg: SimConfig): WorldFigures {
         .filter((o) => o.pickedUpAt)
         .map((o) => (o.deliveredAt - (o.pickedUpAt as number)) / 1000),
     ),
+    weather: weatherFigures(cfg, s.startedAt, delivered, honestNaiveOf(w)),
     errors_by_code: Object.fromEntries([...w.stats.codes].sort((a, b) => b[1] - a[1])),
     pushes: Object.fromEntries([...w.stats.pushes].sort((a, b) => b[1] - a[1])),
     invariants: w.invariants,

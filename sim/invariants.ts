@@ -127,6 +127,24 @@ export async function checkInvariants(
   }
 }
 
+/**
+ * The invariants once the work a last step started has settled: a delivery handed over as the
+ * audit begins is captured (and its stock confirmed) a moment later, by the saga. So a check that
+ * finds a broken promise looks again, `everyMs` apart, up to `tries` times; what is still broken
+ * then is reported. (A courier finishing a trip after the drain's end met this race.)
+ */
+export async function settledInvariants(
+  check: () => Promise<InvariantResult[]>,
+  { tries = 15, everyMs = 2000 } = {},
+): Promise<InvariantResult[]> {
+  let results = await check();
+  for (let i = 1; i < tries && results.some((r) => !r.ok); i++) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    results = await check();
+  }
+  return results;
+}
+
 /** Orders of the run that are not yet delivered, canceled or failed. */
 export async function openOrders(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });

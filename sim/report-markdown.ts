@@ -60,6 +60,7 @@ export function markdown(
       : '',
     '',
     ...feelSection(a, b),
+    ...weatherSection(a, b),
     ...targetSection(targets, a.label),
     ...(compare ? compareSection(compare) : []),
     '![orders per minute](orders-per-minute.svg)',
@@ -183,6 +184,56 @@ function feelSection(a: WorldFigures, b: WorldFigures | undefined): string[] {
     row('deliveries per trip', (w) => v(w.feel.couriers.deliveries_per_trip)),
     '',
     `The honest naive ETA is the store's mean preparation seen this evening (accepted → ready) plus the straight-line distance at the fleet's mean speed (${a.eta_error_min.fleet_speed_mps} m/s); the old one is the store's configured preparation plus the distance at 5 m/s.`,
+    '',
+  ];
+}
+
+/** The rain and the traffic, and the ETA inside and outside the rain, a column per world. */
+function weatherSection(a: WorldFigures, b: WorldFigures | undefined): string[] {
+  const row = (name: string, get: (w: WorldFigures) => string) =>
+    `| ${name} | ${get(a)} |${b ? ` ${get(b)} |` : ''}`;
+  const both = (get: (s: WorldFigures['weather']['dry']) => string) => (w: WorldFigures) =>
+    `${get(w.weather.in_rain)} / ${get(w.weather.dry)}`;
+  const { rain, traffic } = a.weather;
+  const told = [
+    rain
+      ? `rain from minute ${rain.from_min} to ${rain.until_min} of the evening (travel time ×${rain.slowdown.bike} on a bike, ×${rain.slowdown.scooter} on a scooter, ×${rain.slowdown.car} in a car)`
+      : 'no rain',
+    traffic
+      ? `traffic ×${traffic.factor} in the centre's zone (${traffic.zone}) from minute ${traffic.from_min} to ${traffic.until_min}`
+      : 'no traffic',
+  ];
+  return [
+    '## Weather and traffic',
+    '',
+    `The world had ${told.join(', and ')}; the simulated weather and traffic services reported each to lastmile (\`PUT /v1/ops/conditions\`) as it began, saying only "rain" (lastmile's own rule of thumb for the slowdown). An order counts as in the rain when the middle of its ride (pickup to door) was.`,
+    '',
+    `| in the rain / outside | ${a.label} |${b ? ` ${b.label} |` : ''}`,
+    `|---|---|${b ? '---|' : ''}`,
+    row(
+      'delivered orders',
+      both((s) => String(s.orders)),
+    ),
+    row(
+      'ETA error at checkout (mean abs), ours',
+      both((s) => v(s.eta_mae_min.ours, ' min')),
+    ),
+    row(
+      '… honest naive',
+      both((s) => v(s.eta_mae_min.honest_naive, ' min')),
+    ),
+    row(
+      'delivered inside the promised window',
+      both((s) => pct(s.inside_window)),
+    ),
+    row(
+      'promised window width p50',
+      both((s) => v(s.window_p50_min, ' min')),
+    ),
+    row(
+      'pickup to door p50',
+      both((s) => v(s.ride_p50_min, ' min')),
+    ),
     '',
   ];
 }

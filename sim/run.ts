@@ -175,6 +175,10 @@ function logFigures(figures: WorldFigures[], log: (m: string) => void): void {
     log(
       `[${f.label}] placed ${f.orders.placed}, delivered ${f.orders.delivered}; delivery p50 ${f.delivery_min.p50} min p90 ${f.delivery_min.p90} min; API p99 ${f.api.p99_ms} ms; ETA error ours ${f.eta_error_min.ours_mae} vs honest naive ${f.eta_error_min.honest_naive_mae} min; inside the promised window ${f.feel.on_time.inside_window}`,
     );
+    const [wet, dry] = [f.weather.in_rain, f.weather.dry];
+    log(
+      `[${f.label}] in the rain / outside: ${wet.orders} / ${dry.orders} orders, ETA error ours ${wet.eta_mae_min.ours} / ${dry.eta_mae_min.ours} min, inside the window ${wet.inside_window} / ${dry.inside_window}, window p50 ${wet.window_p50_min} / ${dry.window_p50_min} min`,
+    );
     for (const i of f.invariants)
       if (!i.ok) log(`[${f.label}] INVARIANT BROKEN: ${i.name} (${i.violations}): ${i.detail}`);
     for (const e of f.agent_errors.slice(0, 5)) log(`[${f.label}] agent error: ${e}`);

@@ -3,6 +3,7 @@ import { type Api, NetworkError } from './client.ts';
 import type { SimConfig } from './config.ts';
 import type { LatLng, Plan, PlannedVisit } from './plan.ts';
 import type { StreetGraph } from './street-graph.ts';
+import type { SimWeather } from './weather.ts';
 
 // What the simulated people share: the run's state, and how they talk to the API.
 
@@ -65,6 +66,8 @@ export interface SimState {
   customerTokens: string[];
   /** The streets couriers drive, as the API served them once; null when it has none there. */
   streets: StreetGraph | null;
+  /** The evening's rain and traffic (weather.ts): they slow the couriers, the services report them. */
+  weather: SimWeather;
   orders: Map<string, TrackedOrder>;
   /** Visit outcomes: authorized, declined, out_of_stock, … */
   outcomes: Map<string, number>;

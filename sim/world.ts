@@ -2,7 +2,12 @@ import { Api, ApiStats } from './client.ts';
 import { startCourier } from './couriers.ts';
 import { runVisit } from './customers.ts';
 import type { SimConfig } from './config.ts';
-import { checkInvariants, type InvariantResult, openOrders } from './invariants.ts';
+import {
+  checkInvariants,
+  type InvariantResult,
+  openOrders,
+  settledInvariants,
+} from './invariants.ts';
 import type { Plan } from './plan.ts';
 import { buildCity, type City, inPool, signIn } from './setup.ts';
 import {
@@ -16,6 +21,8 @@ import {
 import { runStore } from './stores.ts';
 import type { StreetGraph } from './street-graph.ts';
 import { fetchStreetGraph } from './streets.ts';
+import { weatherOf } from './weather.ts';
+import { runConditionsFeed } from './weather-feed.ts';
 import { ORDER_STATUSES, TERMINAL } from '../src/modules/orders/order-state.ts';
 
 export interface WorldOptions {
@@ -112,6 +119,7 @@ function newState(
     productIds: city.productIds,
     customerTokens: city.customerTokens,
     streets,
+    weather: weatherOf(o.cfg),
     orders: new Map<string, TrackedOrder>(),
     outcomes: new Map(),
     duplicateOrders: 0,
@@ -136,6 +144,7 @@ async function runEvening(
   driverTokens: string[],
 ): Promise<{ arrivalsS: number; drainedS: number }> {
   const storeLoops = state.stores.map((st) => runStore(state, st));
+  const feed = runConditionsFeed(state);
   const couriers = o.plan.drivers.map((d, i) => startCourier(state, d, driverTokens[i] as string));
   state.drivers = couriers.map((c) => c.log);
   const sampler = setInterval(() => {
@@ -176,7 +185,7 @@ async function runEvening(
     `[${o.label}] the evening is over after ${Math.round(drainedS)} s of drain; couriers go off shift`,
   );
   await faults;
-  await Promise.all([...storeLoops, ...couriers.map((c) => c.done)]);
+  await Promise.all([...storeLoops, ...couriers.map((c) => c.done), feed]);
   return { arrivalsS, drainedS };
 }
 
@@ -206,10 +215,12 @@ async function audit(
     if (t) t.status = status;
   }
   const invariants: InvariantResult[] = o.databaseUrl
-    ? await checkInvariants(o.databaseUrl, {
-        acceptTimeoutS: o.acceptTimeoutS,
-        paymentRetryGraceS: o.paymentRetryGraceS,
-      })
+    ? await settledInvariants(() =>
+        checkInvariants(o.databaseUrl as string, {
+          acceptTimeoutS: o.acceptTimeoutS,
+          paymentRetryGraceS: o.paymentRetryGraceS,
+        }),
+      )
     : [];
   const rec = await audit.as(opsToken).GET('/v1/ops/payments/reconciliation');
   const reconciled = rec.response.status === 200 ? rec.data : undefined;

@@ -227,6 +227,8 @@ describe('the report of a made-up evening', () => {
     expect(md).toContain('## What customers and couriers feel');
     expect(md).toContain('| delivered inside the promised window | 40 % of 5 |');
     expect(md).toContain('| how late, p90 of the late ones | 10 min |');
+    expect(md).toContain('## Weather and traffic');
+    expect(md).toContain('| ETA error at checkout (mean abs), ours |');
     expect(md).toContain('## Targets');
     expect(md).toContain('| no greedy baseline in this run | not judged |');
     expect(md).toContain('| POST /v1/orders | 1 | 420 ms | 420 ms |');

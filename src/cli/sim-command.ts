@@ -40,11 +40,20 @@ const EVENING_FLAGS: ReadonlyArray<
   ['drivers', '--drivers', 1, 'drivers'],
 ];
 
+/** The flags that shape the evening's weather and traffic (`cfg.weather`), refused by a replay too. */
+const WEATHER_FLAGS: ReadonlyArray<
+  [key: string, flag: string, min: number, field: keyof SimConfig['weather']]
+> = [
+  ['rainFromMin', '--rain-from-min', 0, 'rainFromMin'],
+  ['rainMin', '--rain-min', 0, 'rainMin'],
+  ['trafficPercent', '--traffic-percent', 0, 'trafficPercent'],
+];
+
 /** The request the flags make, or a usage error (exit code 2) for a bad or conflicting one. */
 export function simRequestOf(opts: Opts, cmd: Command): SimRequest {
   const replay = (opts.replay as string | undefined) ?? null;
   if (replay !== null) {
-    const given = [['seed', '--seed'], ['quick', '--quick'], ...EVENING_FLAGS]
+    const given = [['seed', '--seed'], ['quick', '--quick'], ...EVENING_FLAGS, ...WEATHER_FLAGS]
       .filter(([key]) => cmd.getOptionValueSource(key as string) === 'cli')
       .map(([, flag]) => flag);
     if (given.length > 0)
@@ -57,10 +66,15 @@ export function simRequestOf(opts: Opts, cmd: Command): SimRequest {
   const cfg: SimConfig = {
     ...base,
     seed: wholeNumber(cmd, '--seed', opts.seed as string | undefined, 0) ?? base.seed,
+    weather: { ...base.weather },
   };
   for (const [key, flag, min, field] of EVENING_FLAGS) {
     const n = wholeNumber(cmd, flag, opts[key] as string | undefined, min);
     if (n !== undefined) (cfg as unknown as Record<string, number>)[field] = n;
+  }
+  for (const [key, flag, min, field] of WEATHER_FLAGS) {
+    const n = wholeNumber(cmd, flag, opts[key] as string | undefined, min);
+    if (n !== undefined) (cfg.weather as unknown as Record<string, number>)[field] = n;
   }
   const urls = (opts.url as string[] | undefined) ?? [];
   return {
@@ -150,6 +164,12 @@ export function simCommand(
     .option('--products <n>', 'products per store')
     .option('--customers <n>', 'customer accounts')
     .option('--drivers <n>', 'couriers (default: enough for the rush)')
+    .option('--rain-from-min <n>', 'minutes into the evening the rain starts')
+    .option('--rain-min <n>', 'minutes of rain (0: none); slows bikes most, cars least')
+    .option(
+      '--traffic-percent <n>',
+      "extra travel time in the centre's zone from the rush on (0: none)",
+    )
     .option(
       '--replay <evening>',
       'play a recorded evening (a run directory or its evening.json) instead of generating one; refuses the flags above',

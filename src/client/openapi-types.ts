@@ -19,6 +19,7 @@ import type { MapsPaths } from './openapi/maps/paths.ts';
 import type { NotificationsPaths } from './openapi/notifications/paths.ts';
 import type { OperationsPaths } from './openapi/operations/paths.ts';
 import type { OpsPaths2 } from './openapi/ops/paths-2.ts';
+import type { OpsPaths3 } from './openapi/ops/paths-3.ts';
 import type { OpsPaths } from './openapi/ops/paths.ts';
 import type { OrdersPaths } from './openapi/orders/paths.ts';
 import type { PartnersPaths } from './openapi/partners/paths.ts';
@@ -54,6 +55,7 @@ export interface paths
     NotificationsPaths,
     OpsPaths,
     OpsPaths2,
+    OpsPaths3,
     WebhooksPaths,
     StoreOrdersPaths,
     TrackingPaths,

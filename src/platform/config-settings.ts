@@ -19,6 +19,7 @@ import { DISPATCH_SETTINGS } from './config-settings-dispatch.ts';
 import { DRIVER_PAY_SETTINGS } from './config-settings-pay.ts';
 import { EDGE_SETTINGS } from './config-settings-edge.ts';
 import { RETENTION_SETTINGS } from './config-settings-retention.ts';
+import { ROUTING_SETTINGS } from './config-settings-routing.ts';
 
 export const ROLE_NAMES = ['all', 'api', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -274,6 +275,7 @@ export const SETTINGS = {
     maximum: 10_000_000,
   }),
   ...DISPATCH_SETTINGS,
+  ...ROUTING_SETTINGS,
   ...DELIVERY_SETTINGS,
   ...ATTENTION_SETTINGS,
   ...CITY_SETTINGS,

@@ -11,6 +11,7 @@ import { type AttentionSettings, attentionSettings } from './config-settings-att
 import { type CitySettings, citySettings } from './config-settings-city.ts';
 import { type DispatchStrategyName } from './config-settings-dispatch.ts';
 import { type RetentionSettings, retentionSettings } from './config-settings-retention.ts';
+import { type RoutingSettings, routingSettings } from './config-settings-routing.ts';
 
 /**
  * One typed configuration for every role, read from the environment and CLI flags and validated at
@@ -21,6 +22,7 @@ export { ConfigError } from './config-read.ts';
 export { DISPATCH_STRATEGIES, type DispatchStrategyName } from './config-settings-dispatch.ts';
 export { ROLE_NAMES, type RoleName } from './config-settings.ts';
 export type { RetentionSettings } from './config-settings-retention.ts';
+export type { RoutingSettings } from './config-settings-routing.ts';
 
 export interface Config {
   env: NodeEnv;
@@ -75,6 +77,8 @@ export interface Config {
   fakepayWebhookSecret: string;
   drivers: DriverSettings;
   dispatch: DispatchSettings;
+  /** Where the ETA's travel times come from: a routing service, or the straight line. */
+  routing: RoutingSettings;
   webhooks: { maxAttempts: number; backoffBaseMs: number; timeoutMs: number; concurrency: number };
   rateLimits: RateLimitSettings;
   retention: RetentionSettings;
@@ -208,6 +212,7 @@ export function loadConfig(
       ingestMaxPending: s.ingestMaxPending,
     },
     dispatch: dispatchSettings(s),
+    routing: routingSettings(s),
     webhooks: {
       maxAttempts: s.webhookMaxAttempts,
       backoffBaseMs: s.webhookBackoffMs,

@@ -2,8 +2,8 @@ import {
   distanceM,
   HANDOVER_S,
   type LatLng,
-  PLANNING_SPEED_MPS,
-  travelSeconds,
+  PLANNING_PACE,
+  type TravelPace,
 } from '../eta/index.ts';
 
 export interface BatchOrder {
@@ -30,24 +30,22 @@ export const BATCH_MAX_DROPOFF_GAP_M = 2500;
  * Whether two orders from one store may ride with one driver: the driver leaves when both are
  * ready and drops the one promised earlier first. Allowed only when neither arrives more than
  * `marginS` later than it would alone and neither ends up more than `marginS` past its promise
- * (beyond where it would be alone anyway). Planned at the slowest vehicle's speed by default: a bag
- * of a few items may go to a bike, and the extra drop costs a bike the most.
+ * (beyond where it would be alone anyway). Planned at the slowest vehicle's pace: a bag of a few
+ * items may go to a bike, and the extra drop costs a bike the most (in the rain, more still).
  */
 export function planBatch(
   store: LatLng,
   a: BatchOrder,
   b: BatchOrder,
   marginS: number,
-  speedMps: number = PLANNING_SPEED_MPS.bike,
+  pace: TravelPace = PLANNING_PACE,
 ): BatchPlan {
-  const alone = (o: BatchOrder) =>
-    o.readyAt + travelSeconds(distanceM(store, o.dropoff), speedMps) * 1000;
+  const rideS = (from: LatLng, to: LatLng) => pace.seconds(distanceM(from, to), 'bike', from, to);
+  const alone = (o: BatchOrder) => o.readyAt + rideS(store, o.dropoff) * 1000;
   const [first, second] = a.promisedAt <= b.promisedAt ? [a, b] : [b, a];
   const leave = Math.max(a.readyAt, b.readyAt);
-  const firstAt = leave + travelSeconds(distanceM(store, first.dropoff), speedMps) * 1000;
-  const secondAt =
-    firstAt +
-    (HANDOVER_S + travelSeconds(distanceM(first.dropoff, second.dropoff), speedMps)) * 1000;
+  const firstAt = leave + rideS(store, first.dropoff) * 1000;
+  const secondAt = firstAt + (HANDOVER_S + rideS(first.dropoff, second.dropoff)) * 1000;
   const arrive: Record<string, number> = { [first.id]: firstAt, [second.id]: secondAt };
   const delayS: Record<string, number> = {};
   let ok = distanceM(a.dropoff, b.dropoff) <= BATCH_MAX_DROPOFF_GAP_M;

@@ -51,6 +51,7 @@ export async function candidates(
         capacityItems: d.capacity_items,
         acceptanceRate: acceptanceRate(d),
         idleS: Math.max(0, (t - (d.last_job_at ?? d.status_at).getTime()) / 1000),
+        at: { lat: h.lat, lng: h.lng },
       },
     ];
   });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import { HANDOVER_S, PLANNING_SPEED_MPS, travelS, travelSeconds } from '../eta/index.ts';
+import { HANDOVER_S, PLANNING_SPEED_MPS, type TravelPace, travelS } from '../eta/index.ts';
 import { planBatch } from './batching.ts';
 import { freshNear } from './candidates.ts';
 import { emitDeliveryEvents } from './delivery-events.ts';
@@ -23,11 +23,12 @@ type LatLng = { lat: number; lng: number };
 /**
  * Seconds from sending offers to a driver reaching the store: from the second-nearest available
  * driver now (the nearest may decline or be passed over by the score), at the slowest vehicle's
- * speed, after one offer left to expire. Drivers on a job do not count: in a rush they crowd the
- * stores, and timing offers to them would leave the bag waiting. Early rather than late: a driver
- * waiting a minute at the counter costs less than a customer's bag waiting for a driver.
+ * pace (under the traffic and weather on the way), after one offer left to expire. Drivers on a
+ * job do not count: in a rush they crowd the stores, and timing offers to them would leave the bag
+ * waiting. Early rather than late: a driver waiting a minute at the counter costs less than a
+ * customer's bag waiting for a driver.
  */
-async function expectedPickupS(env: DispatcherEnv, at: LatLng): Promise<number> {
+async function expectedPickupS(env: DispatcherEnv, at: LatLng, pace: TravelPace): Promise<number> {
   const near = await freshNear(env, at, env.maxRadius, PICKUP_ESTIMATE_POOL).catch(() => []);
   const free = new Set(
     near.length > 0
@@ -40,7 +41,7 @@ async function expectedPickupS(env: DispatcherEnv, at: LatLng): Promise<number> 
   // Nobody free nearby: offer at once, the search widens from there.
   const likely = byDistance[1] ?? byDistance[0];
   if (!likely) return Number.POSITIVE_INFINITY;
-  return travelSeconds(likely.distanceM, PLANNING_SPEED_MPS.bike) + env.settings.offerTtlS;
+  return pace.seconds(likely.distanceM, 'bike', likely, at) + env.settings.offerTtlS;
 }
 
 /** The new order as batching and trip timing see it. */
@@ -53,6 +54,7 @@ interface NewStop {
   items: number;
   /** When a trip leaving the store at `leave` starts offering. */
   offerAt: (leave: number) => Date;
+  pace: TravelPace;
 }
 
 /**
@@ -80,6 +82,7 @@ async function joinBatch(
       },
       { id: 'new', dropoff, readyAt, promisedAt },
       env.settings.batchMarginS,
+      stop.pace,
     );
     if (!plan.ok) continue;
     const dispatchAt = offerAt(Math.max(readyAt, other.ready_estimate_at.getTime()));
@@ -174,11 +177,21 @@ export async function planDelivery(
     order.promise_to?.getTime() ??
     readyAt +
       (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
-  const pickupS = env.strategy.timedToPreparation ? await expectedPickupS(env, store) : null;
+  const pace = await env.pace();
+  const pickupS = env.strategy.timedToPreparation ? await expectedPickupS(env, store, pace) : null;
   /** When a trip leaving the store at `leave` starts offering: so the nearest driver gets there by then, or now. */
   const offerAt = (leave: number) =>
     new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
-  const stop = { storeId: order.store_id, store, dropoff, readyAt, promisedAt, items, offerAt };
+  const stop = {
+    storeId: order.store_id,
+    store,
+    dropoff,
+    readyAt,
+    promisedAt,
+    items,
+    offerAt,
+    pace,
+  };
 
   return env.db.transaction().execute(async (trx) => {
     const tx = dispatchRepository(trx);

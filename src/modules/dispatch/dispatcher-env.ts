@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { DriversModule } from '../drivers/index.ts';
+import type { TravelPace } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
 import { type DispatchStrategy, dispatchStrategy } from './dispatch-strategy.ts';
@@ -20,6 +21,8 @@ export interface DispatcherDeps {
   drivers: DriversModule;
   catalog: CatalogServices;
   orders: OrdersService;
+  /** The straight line's pace now: learned speeds under the traffic and weather (cached). */
+  pace: () => Promise<TravelPace>;
 }
 
 /** What every part of the dispatcher works with: its dependencies and what follows from them. */

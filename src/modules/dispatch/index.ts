@@ -7,6 +7,7 @@ import { runPeriodically } from '../../platform/periodic.ts';
 import { settingsFor } from '../../platform/settings/runtime-settings.ts';
 import { catalogFor } from '../catalog/index.ts';
 import { driversFor } from '../drivers/index.ts';
+import { etaFor } from '../eta/index.ts';
 import { OrderEventDefs, OrderEvents, ordersFor } from '../orders/index.ts';
 import { deliveriesService } from './deliveries.service.ts';
 import { DispatchEventDefs, dispatchEvents } from './dispatch.events.ts';
@@ -49,6 +50,7 @@ export const dispatchFor = perPlatform((ctx) => {
     drivers,
     catalog: catalogFor(ctx),
     orders: ordersFor(ctx),
+    pace: () => etaFor(ctx).pace(),
   });
   return {
     dispatcher,

@@ -106,14 +106,21 @@ export interface Search {
 
 /** The trip's candidates within `radiusM`, best first, with its deliveries. */
 export async function rankFor(env: DispatcherEnv, trip: TripRow, radiusM: number): Promise<Search> {
-  const [found, stops] = await Promise.all([
+  const [found, stops, pace] = await Promise.all([
     candidates(env, trip, radiusM),
     env.repo.deliveriesOfTrip(trip.id),
+    env.pace(),
   ]);
   const pickup = { lat: trip.pickup_lat, lng: trip.pickup_lng };
   const open = stops.filter((d) => !DELIVERY_TERMINAL.has(d.status));
   const dropoffs = open.map((d) => ({ lat: d.dropoff_lat, lng: d.dropoff_lng }));
-  const ranked = env.strategy.rank(found, { items: trip.items, carryM: carryM(pickup, dropoffs) });
+  const ranked = env.strategy.rank(found, {
+    items: trip.items,
+    carryM: carryM(pickup, dropoffs),
+    pickup,
+    lastStop: dropoffs.at(-1) ?? pickup,
+    pace,
+  });
   return { radiusM, ranked, stops, open };
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
-import { PLANNING_SPEED_MPS, travelS } from '../eta/index.ts';
+import { distanceM } from '../eta/index.ts';
 import type { TripRow } from './dispatch-tables.ts';
 import type { DispatcherEnv } from './dispatcher-env.ts';
 import { advance, radiusOf, rankFor } from './offering.ts';
@@ -29,15 +29,19 @@ export function replanGainS(o: {
   return bagWaitS >= o.gainS && soonerS >= o.gainS ? Math.min(bagWaitS, soonerS) : null;
 }
 
-/** Seconds until `driverId` reaches the trip's store at their vehicle's planning speed; null when unknown. */
+/**
+ * Seconds until `driverId` reaches the trip's store at their vehicle's pace (its learned speed
+ * under the traffic and weather on the way), as the candidates are scored; null when unknown.
+ */
 async function assignedDriverS(env: DispatcherEnv, trip: TripRow, driverId: string) {
-  const [at, driver] = await Promise.all([
+  const [at, driver, pace] = await Promise.all([
     env.drivers.positions.get(driverId),
     env.drivers.service.find(driverId),
+    env.pace(),
   ]);
   if (!at || !driver || env.clock.now() - at.at > env.staleS * 1000) return null;
   const store = { lat: trip.pickup_lat, lng: trip.pickup_lng };
-  return travelS(at, store, PLANNING_SPEED_MPS[driver.vehicle]);
+  return pace.seconds(distanceM(at, store), driver.vehicle, at, store);
 }
 
 /**

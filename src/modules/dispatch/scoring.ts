@@ -1,6 +1,6 @@
 import type { DispatchWeights } from '../../platform/config.ts';
 import type { Vehicle } from '../drivers/index.ts';
-import { distanceM, type LatLng, PLANNING_SPEED_MPS, travelSeconds } from '../eta/index.ts';
+import { distanceM, type LatLng, PLANNING_PACE, type TravelPace } from '../eta/index.ts';
 
 const VEHICLE_RANK: Record<Vehicle, number> = { bike: 0, scooter: 1, car: 2 };
 /** The smallest vehicle class that can carry this many items. */
@@ -18,6 +18,8 @@ export interface Candidate {
   acceptanceRate: number;
   /** Seconds since the driver's last job ended (or went available). */
   idleS: number;
+  /** Where the driver is (for the traffic and weather on the way to the store). */
+  at?: LatLng;
 }
 
 export interface Scored extends Candidate {
@@ -30,6 +32,23 @@ export interface Job {
   items: number;
   /** Straight-line metres from the store through the drop-offs in order (0 when unknown). */
   carryM: number;
+  /** The store and the last drop-off, for the conditions on the way. */
+  pickup?: LatLng;
+  lastStop?: LatLng;
+  /**
+   * Seconds over a straight-line distance by each vehicle: the learned speeds under the traffic
+   * and weather now (`etaFor(ctx).pace()`); the planning speeds when not given.
+   */
+  pace?: TravelPace;
+}
+
+/** Seconds from the driver to the store, and on through the drop-offs, by the candidate's vehicle. */
+function legsS(c: Candidate, job: Job): { pickupS: number; carryS: number } {
+  const pace = job.pace ?? PLANNING_PACE;
+  return {
+    pickupS: pace.seconds(c.distanceM, c.vehicle, c.at, job.pickup),
+    carryS: pace.seconds(job.carryM, c.vehicle, job.pickup, job.lastStop),
+  };
 }
 
 /** Straight-line metres from `from` through `stops` in order. */
@@ -48,8 +67,9 @@ const TRAVEL_NORM_S = 600;
 const IDLE_NORM_S = 3600;
 
 /**
- * Lower is better. Travel time until the bag reaches the door at the driver's vehicle speed (the way
- * to the store, then the way through the drop-offs: a faster vehicle saves the customer time on both),
+ * Lower is better. Travel time until the bag reaches the door at the driver's vehicle speed, under
+ * the traffic and weather on the way (the way to the store, then the way through the drop-offs: a
+ * faster vehicle saves the customer time on both, and in the rain a bike loses more than a car),
  * the driver's acceptance rate, vehicle fit (a car for a bag of three wastes the car; a bike for sixty
  * items cannot carry them) and fairness (whoever waited longest since their last job) are weighed by
  * the configured weights. A driver whose vehicle cannot carry the items is not a candidate (null).
@@ -59,10 +79,9 @@ export function scoreCandidate(c: Candidate, job: Job, w: DispatchWeights): Scor
   if (items > c.capacityItems) return null;
   const needed = CLASS_LIMITS.find(([, limit]) => items <= limit)?.[0] ?? 'car';
   const oversize = Math.max(0, VEHICLE_RANK[c.vehicle] - VEHICLE_RANK[needed]);
-  const speed = PLANNING_SPEED_MPS[c.vehicle];
-  const pickupS = travelSeconds(c.distanceM, speed);
+  const { pickupS, carryS } = legsS(c, job);
   const score =
-    w.travel * ((pickupS + travelSeconds(job.carryM, speed)) / TRAVEL_NORM_S) +
+    w.travel * ((pickupS + carryS) / TRAVEL_NORM_S) +
     w.acceptance * (1 - c.acceptanceRate) +
     w.vehicle * (oversize / 2) +
     w.fairness * (1 - Math.min(c.idleS, IDLE_NORM_S) / IDLE_NORM_S);
@@ -91,7 +110,7 @@ export function rankNearest(cs: readonly Candidate[], job: Job): Scored[] {
     .map((c) => ({
       ...c,
       score: c.distanceM,
-      pickupS: travelSeconds(c.distanceM, PLANNING_SPEED_MPS[c.vehicle]),
+      pickupS: legsS(c, job).pickupS,
     }))
     .sort((a, b) => a.distanceM - b.distanceM || (a.driverId < b.driverId ? -1 : 1));
 }

@@ -122,10 +122,13 @@ export interface Fix {
 /**
  * Speeds (m/s, along the straight line) between consecutive history points of each driver, while
  * moving: pauses (at the store, at a door) and gaps (phone off) say nothing about travel speed.
+ * `scale` turns a segment's speed into the one it stands for (times the traffic and weather factor
+ * that held, for the speed of a free street).
  */
 export function segmentSpeeds(
   fixes: readonly Fix[],
   opts: { minGapS?: number; maxGapS?: number; minSpeed?: number; maxSpeed?: number } = {},
+  scale: (a: Fix, b: Fix) => number = () => 1,
 ): number[] {
   const { minGapS = 5, maxGapS = 120, minSpeed = 1, maxSpeed = 40 } = opts;
   const byDriver = new Map<string, Fix[]>();
@@ -143,7 +146,7 @@ export function segmentSpeeds(
       const dt = (b.at - a.at) / 1000;
       if (dt < minGapS || dt > maxGapS) continue;
       const v = haversineMeters(a.lat, a.lng, b.lat, b.lng) / dt;
-      if (v >= minSpeed && v <= maxSpeed) out.push(v);
+      if (v >= minSpeed && v <= maxSpeed) out.push(v * scale(a, b));
     }
   }
   return out;

@@ -39,6 +39,21 @@ export interface EtaInput {
    * and the handover at the door.
    */
   learned?: { pickupLagS: number; straightMps: number; handoverS: number };
+  /**
+   * The legs' times from the travel-time provider under the traffic and weather that hold (s),
+   * in place of the straight line at `speedMps`; `doubtS` widens the window either side.
+   */
+  legs?: Legs;
+}
+
+export interface Legs {
+  /** The driver to the store (before pickup, with a driver). */
+  toStoreS?: number;
+  /** The store to the door: the driver's vehicle, or the fleet's ride with none. */
+  rideS?: number;
+  /** The driver to the door (after pickup). */
+  toDoorS?: number;
+  doubtS?: number;
 }
 
 export interface Eta {
@@ -72,29 +87,34 @@ export function estimateArrival(i: EtaInput): Eta {
   if (i.phase === 'done')
     return { at: i.now, prep_s: 0, to_store_s: 0, to_customer_s: 0, from: i.now, to: i.now };
   const handoverS = i.learned?.handoverS ?? HANDOVER_S;
+  const doubt = (i.legs?.doubtS ?? 0) * 1000;
   // A batched order's way to its door passes the trip's earlier doors, a handover at each.
   const stops = i.stopsBefore ?? [];
   const doorsS = handoverS * (stops.length + 1);
   if (i.phase === 'to_customer') {
     const from = i.driver ?? i.store;
-    const toCustomer = travelSeconds(pathM([from, ...stops, i.dropoff]), i.speedMps) + doorsS;
+    const toCustomer =
+      (i.legs?.toDoorS ?? travelSeconds(pathM([from, ...stops, i.dropoff]), i.speedMps)) + doorsS;
     const at = i.now + toCustomer * 1000;
     return {
       at,
       prep_s: 0,
       to_store_s: 0,
       to_customer_s: Math.round(toCustomer),
-      from: at - toCustomer * 100,
-      to: at + toCustomer * 200,
+      from: Math.max(i.now, at - toCustomer * 100 - doubt),
+      to: at + toCustomer * 200 + doubt,
     };
   }
   const prep = Math.max(0, (i.readyAt - i.now) / 1000);
-  const toStore = i.driver ? travelS(i.driver, i.store, i.speedMps) : i.unassignedPickupS;
+  const toStore = i.driver
+    ? (i.legs?.toStoreS ?? travelS(i.driver, i.store, i.speedMps))
+    : i.unassignedPickupS;
   const wayM = pathM([i.store, ...stops, i.dropoff]);
   const ride =
-    !i.driver && i.learned
+    i.legs?.rideS ??
+    (!i.driver && i.learned
       ? wayM / Math.max(0.5, i.learned.straightMps)
-      : travelSeconds(wayM, i.speedMps);
+      : travelSeconds(wayM, i.speedMps));
   const toCustomer = ride + doorsS;
   const leaveS =
     !i.driver && i.learned
@@ -107,8 +127,8 @@ export function estimateArrival(i: EtaInput): Eta {
     prep_s: Math.round(prep),
     to_store_s: Math.round(toStore),
     to_customer_s: Math.round(toCustomer),
-    from: at - Math.min(slack, leaveS) * 500,
-    to: at + slack * 1000,
+    from: Math.max(i.now, at - Math.min(slack, leaveS) * 500 - doubt),
+    to: at + slack * 1000 + doubt,
   };
 }
 

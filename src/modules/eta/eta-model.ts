@@ -95,6 +95,10 @@ export interface CheckoutInput {
   streetSpeedMps: number;
   /** The store's orders placed and not yet picked up as this one is placed (null: not known). */
   backlog: number | null;
+  /** The ride's free-flow seconds from the travel-time provider; unset: at the learned zone speed. */
+  rideS?: number;
+  /** Traffic and weather on the ride if it starts at `startsAt`: its factor, and its doubt as a share. */
+  rideConditions?: (startsAt: number) => { factor: number; spread: number };
 }
 
 export interface CheckoutParts {
@@ -116,20 +120,28 @@ export function coldOf(kind: PartKind, defaultPrepS: number): Learned {
   return priorOf(kind === 'accept' ? ACCEPT_PRIOR_S : HANDOVER_S, 90);
 }
 
+/**
+ * The fleet's ride speed along the straight line to `dropoff` (m/s), learned from delivered rides
+ * of its zone and hour over the street speed's prior: the speed without traffic or weather.
+ */
+export function rideSpeedOf(look: Lookup, dropoff: LatLng, now: number, streetSpeedMps: number) {
+  const straight = streetSpeedMps / DETOUR;
+  return chain(look, 'ride', zoneOf(dropoff), hourOf(now), priorOf(straight, straight * 0.4));
+}
+
 /** Each part's learned statistic for an order placed now, in seconds (the ride's as a speed). */
 export function learnedParts(look: Lookup, i: CheckoutInput) {
   const hour = hourOf(i.now);
   const zone = zoneOf(i.dropoff);
   const q = i.backlog;
   const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2), q);
-  const straight = i.streetSpeedMps / DETOUR;
   return {
     accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S), q),
     prep,
     // Dispatch times its offers so the courier arrives as the bag is ready: until learned, the
     // bag waits about as long as handing it over takes.
     lag: chain(look, 'pickup_lag', i.storeId, hour, priorOf(PICKUP_S, 90), q),
-    speed: chain(look, 'ride', zone, hour, priorOf(straight, straight * 0.4)),
+    speed: rideSpeedOf(look, i.dropoff, i.now, i.streetSpeedMps),
     handover: chain(look, 'handover', zone, hour, priorOf(HANDOVER_S, 90)),
   };
 }
@@ -138,6 +150,20 @@ export function learnedParts(look: Lookup, i: CheckoutInput) {
 function rideOf(speed: Learned, distance: number): Learned {
   const t = (v: number) => distance / Math.max(0.3, v);
   return { mean: t(speed.mean), dev: 0, lo: t(speed.hi), hi: t(speed.lo), samples: speed.samples };
+}
+
+/**
+ * The ride as the checkout adds it: the provider's free-flow time (else the learned one) with the
+ * learned spread around it, times the conditions' factor when it starts at `startsAt`; and the
+ * doubt the conditions add (s).
+ */
+function conditionedRide(i: CheckoutInput, speed: Learned, startsAt: number) {
+  const learned = rideOf(speed, distanceM(i.store, i.dropoff));
+  const c = i.rideConditions?.(startsAt) ?? { factor: 1, spread: 0 };
+  const free = i.rideS ?? learned.mean;
+  const k = learned.mean > 0 ? (free / learned.mean) * c.factor : c.factor;
+  const ride = { ...learned, mean: free * c.factor, lo: learned.lo * k, hi: learned.hi * k };
+  return { ride, doubtS: free * c.spread };
 }
 
 export interface CheckoutEta {
@@ -158,13 +184,16 @@ export interface CheckoutEta {
 }
 
 /**
- * The checkout ETA: now + accept + prep + pickup lag + ride + handover. The window is the 5th to
- * 95th percentile of the error of that sum on delivered orders (per store, over the fleet's);
- * until there are such errors, the parts' own spreads added as independent ones.
+ * The checkout ETA: now + accept + prep + pickup lag + ride + handover, the ride scaled by the
+ * traffic and weather expected when it starts. The window is the 5th to 95th percentile of the
+ * error of that sum on delivered orders (per store, over the fleet's); until there are such
+ * errors, the parts' own spreads added as independent ones. The doubt the conditions add widens
+ * it on both sides, as an independent spread: a rainy hour makes the promise later and wider.
  */
 export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const p = learnedParts(look, i);
-  const ride = rideOf(p.speed, distanceM(i.store, i.dropoff));
+  const rideAt = i.now + (p.accept.mean + p.prep.mean + p.lag.mean) * 1000;
+  const { ride, doubtS } = conditionedRide(i, p.speed, rideAt);
   const parts = [p.accept, p.prep, p.lag, ride, p.handover];
   const modelS = parts.reduce((s, x) => s + x.mean, 0);
   const warm = parts.every((x) => x.samples >= TRUSTED_SAMPLES);
@@ -173,11 +202,13 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
   const err = chain(look, 'error', i.storeId, hourOf(i.now), prior, i.backlog);
   const base = i.now + modelS * 1000;
+  const lo = err.mean - Math.hypot(err.mean - err.lo, doubtS);
+  const hi = err.mean + Math.hypot(err.hi - err.mean, doubtS);
   return {
     at: base + err.mean * 1000,
     model_s: modelS,
     warm,
-    ...wholeMinutes(i.now, base + err.lo * 1000, base + err.hi * 1000),
+    ...wholeMinutes(i.now, base + lo * 1000, base + hi * 1000),
     parts: {
       accept_s: Math.round(p.accept.mean),
       prep_s: Math.round(p.prep.mean),

@@ -40,6 +40,15 @@ export function learnedStats(repo: EtaRepository, clock: Clock) {
       return new Map(rows.map((r) => [`${r.kind}:${r.hour}`, r]));
     });
 
+  /** The speed on streets (m/s) of each vehicle (or `fleet`) at this hour, read at once. */
+  async function speedsAt(hour: number): Promise<(key: string) => number> {
+    const byKey = await speedCache.get('all', () => repo.speedStats());
+    return (key) => {
+      const learned = byKey.get(`${key}:${hour}`);
+      return learned && learned.samples >= TRUSTED_SAMPLES ? learned.mean : defaultSpeedMps(key);
+    };
+  }
+
   return {
     /** The statistics of these keys, for the pure model to read. */
     async lookup(keys: readonly string[]): Promise<Lookup> {
@@ -49,12 +58,11 @@ export function learnedStats(repo: EtaRepository, clock: Clock) {
       return (kind, key, hour) => maps.get(key)?.get(`${kind}:${hour}`) ?? null;
     },
 
+    speedsAt,
+
     /** The speed on streets (m/s) of a vehicle, or of the fleet, at this hour. */
     async speedMps(vehicle: string | null, hour: number): Promise<number> {
-      const byKey = await speedCache.get('all', () => repo.speedStats());
-      const key = vehicle ?? 'fleet';
-      const learned = byKey.get(`${key}:${hour}`);
-      return learned && learned.samples >= TRUSTED_SAMPLES ? learned.mean : defaultSpeedMps(key);
+      return (await speedsAt(hour))(vehicle ?? 'fleet');
     },
 
     /** New samples changed these keys' statistics: the next estimate reads them again. */

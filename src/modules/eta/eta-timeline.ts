@@ -1,3 +1,4 @@
+import { type Conditions, NO_CONDITIONS } from './conditions.ts';
 import { type Learned, observeLearned } from './eta-learning.ts';
 import { distanceM, type LatLng } from './eta-math.ts';
 import {
@@ -84,20 +85,33 @@ const MAX_PART_S = 3 * 3600;
 /** A drop-off nearer the store than this says nothing about riding speed. */
 const MIN_RIDE_M = 150;
 
+/** What the checkout model had besides the statistics: the provider's ride, the conditions. */
+export interface ModelContext {
+  /** The ride's free-flow seconds from the travel-time provider (unset: the learned speed's). */
+  rideS?: number;
+  conditions?: Conditions;
+}
+
 /**
  * What the completed parts teach, each under every key it is learned by (`keysOf`). The ride is a
- * speed along the straight line; `delivery` teaches the error of the checkout ETA the statistics
- * make now (`look`, before this order is learned) for an order placed as this one was, so the
- * window fits the ETA as it is today, not as it was when older orders were promised theirs.
+ * speed along the straight line, without the traffic and weather that held halfway through it
+ * (the speed seen times their factor), so the learned speed stays the one of a dry, free street
+ * and a rainy hour is not counted twice; `delivery` teaches the error of the checkout ETA the
+ * statistics make now (`look`, before this order is learned) for an order placed as this one
+ * was, under the conditions of then, so the window fits the ETA as it is today, not as it was
+ * when older orders were promised theirs.
  */
 export function observationsOf(
   t: Timeline,
   parts: readonly TimelinePart[],
   look: Lookup,
   streetSpeedMps: number,
+  model: ModelContext = {},
 ): Observation[] {
   const out: Observation[] = [];
   const zone = zoneOf(t.dropoff);
+  const conditions = model.conditions ?? NO_CONDITIONS;
+  const rideConditions = (at: number) => conditions.leg(t.store, t.dropoff, at, 'fleet');
   const add = (kind: PartKind, key: string, from: number, x: number) => {
     for (const [k, hour] of keysOf(kind, key, hourOf(from), t.backlog))
       out.push({ kind, key: k, hour, x });
@@ -111,10 +125,17 @@ export function observationsOf(
     if (s < 0 || s > MAX_PART_S) continue;
     if (part === 'ride') {
       const m = distanceM(t.store, t.dropoff);
-      if (m >= MIN_RIDE_M && s > 0) add('ride', zone, a, m / s);
+      if (m >= MIN_RIDE_M && s > 0)
+        add('ride', zone, a, (m / s) * rideConditions((a + b) / 2).factor);
     } else if (part === 'handover') add('handover', zone, a, s);
     else if (part === 'delivery') {
-      const eta = checkoutEta(look, { ...t, now: a, streetSpeedMps });
+      const eta = checkoutEta(look, {
+        ...t,
+        now: a,
+        streetSpeedMps,
+        rideS: model.rideS,
+        rideConditions,
+      });
       if (eta.warm) add('error', t.storeId, a, s - eta.model_s);
     } else add(part, t.storeId, a, s);
   }

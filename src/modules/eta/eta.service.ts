@@ -1,16 +1,12 @@
-import type { Clock } from '../../platform/context.ts';
-import type { Db } from '../../platform/db/pool.ts';
-import { coldStat, type Fix, observe, segmentSpeeds } from './eta-learning.ts';
-import { type Eta, estimateArrival, type LatLng, type Phase } from './eta-math.ts';
+import type { Fix } from './eta-learning.ts';
+import { type CheckoutEta, checkoutEta, hourOf } from './eta-model.ts';
 import {
-  type CheckoutEta,
-  type CheckoutInput,
-  checkoutEta,
-  hourOf,
-  learnedParts,
-  lookupKeys,
-} from './eta-model.ts';
-import { defaultSpeedMps, learnedStats } from './eta-stats.ts';
+  type EtaDeps,
+  type EtaRequest,
+  estimateWith,
+  etaInputs,
+  type OrderAt,
+} from './eta-inputs.ts';
 import {
   learnedAfter,
   observationsOf,
@@ -18,28 +14,10 @@ import {
   type Timeline,
   type TimelinePart,
 } from './eta-timeline.ts';
-import { type EtaRepository, etaRepository } from './eta.repository.ts';
+import { learnSpeeds } from './speed-learning.ts';
+import { paceOf, type TravelPace } from './travel-times.ts';
 
-/** Until a driver is assigned and nothing is learned: the time for one to reach the store. */
-const UNASSIGNED_PICKUP_S = 300;
-
-export interface EtaRequest {
-  phase: Phase;
-  storeId: string;
-  store: LatLng;
-  dropoff: LatLng;
-  /** Expected ready time if known (dispatch's estimate or the store's mark); else learned from the store. */
-  readyAt: number | null;
-  /** When the store accepted (preparation starts). */
-  acceptedAt: number | null;
-  driver: (LatLng & { vehicle: string }) | null;
-  /** The store's configured average preparation time, the prior for a store with no history. */
-  defaultPrepS: number;
-  /** The store's orders not yet picked up when this one was placed (null: not known). */
-  backlog: number | null;
-  /** The doors its trip stops at before this one (a batched order), in order. */
-  stopsBefore: readonly LatLng[];
-}
+export type { EtaDeps, EtaRequest } from './eta-inputs.ts';
 
 /** Parts of an order's timeline that just became known, for the ETA to learn from. */
 export interface TimelineSample {
@@ -48,50 +26,23 @@ export interface TimelineSample {
 }
 
 /**
- * Estimates from learned statistics, cached in process (refreshed in the background), so an
- * estimate costs no query on the hot path: checkout and the tracking pushes call it freely.
+ * Estimates from learned statistics, travel times from the provider (the straight line at the
+ * learned speeds, or a routing service) and the traffic and weather of the conditions feed, all
+ * cached in process (refreshed in the background), so an estimate costs no query on the hot path:
+ * checkout and the tracking pushes call it freely.
  */
-export function etaService(deps: { db: Db; clock: Clock }) {
+export function etaService(deps: EtaDeps) {
   const { clock } = deps;
-  const repo = etaRepository(deps.db);
-  const stats = learnedStats(repo, clock);
-
-  /** The checkout model's view of an order placed at `now` (its statistics read first). */
-  async function modelInput(o: Omit<CheckoutInput, 'now' | 'streetSpeedMps'>, now: number) {
-    const look = await stats.lookup(lookupKeys(o.storeId, o.dropoff, o.backlog));
-    const streetSpeedMps = await stats.speedMps(null, hourOf(now));
-    const { storeId, store, dropoff, defaultPrepS, backlog } = o;
-    return { look, input: { storeId, store, dropoff, defaultPrepS, backlog, now, streetSpeedMps } };
-  }
-
-  async function estimate(r: EtaRequest): Promise<Eta> {
-    const now = clock.now();
-    const since = r.acceptedAt ?? now;
-    const { look, input } = await modelInput(r, since);
-    const parts = learnedParts(look, input);
-    return estimateArrival({
-      now,
-      phase: r.phase,
-      readyAt: r.readyAt ?? since + parts.prep.mean * 1000,
-      store: r.store,
-      dropoff: r.dropoff,
-      driver: r.driver,
-      stopsBefore: r.stopsBefore,
-      speedMps: await stats.speedMps(r.driver?.vehicle ?? null, hourOf(now)),
-      unassignedPickupS: UNASSIGNED_PICKUP_S,
-      prepSpreadS: Math.max(60, parts.prep.hi - parts.prep.mean),
-      learned: {
-        pickupLagS: parts.lag.mean,
-        straightMps: parts.speed.mean,
-        handoverS: parts.handover.mean,
-      },
-    });
-  }
+  const inputs = etaInputs(deps);
+  const { repo, stats, conditions, travel, checkoutInput } = inputs;
 
   /** Folds the observations into their statistics: one transaction, each statistic once. */
   async function fold(t: Timeline, parts: readonly TimelinePart[]): Promise<void> {
-    const { look, input } = await modelInput(t, t.placedAt ?? t.acceptedAt ?? clock.now());
-    const byStat = perStatistic(observationsOf(t, parts, look, input.streetSpeedMps));
+    const placed = t.placedAt ?? t.acceptedAt ?? clock.now();
+    // Only the whole delivery's error is measured against the checkout's sum, routed ride and all.
+    const { look, input, held } = await checkoutInput(t, placed, parts.includes('delivery'));
+    const model = { rideS: input.rideS, conditions: held };
+    const byStat = perStatistic(observationsOf(t, parts, look, input.streetSpeedMps, model));
     await repo.updateLearned([...byStat.keys()], (k, current) =>
       learnedAfter(k.kind, current, byStat.get(k) ?? [], t.defaultPrepS),
     );
@@ -99,11 +50,11 @@ export function etaService(deps: { db: Db; clock: Clock }) {
   }
 
   return {
-    estimate,
+    estimate: (r: EtaRequest) => estimateWith(inputs, clock.now(), r),
 
     /** The ETA promised at checkout, for an order not yet accepted: its point and its window. */
-    async promise(p: Omit<CheckoutInput, 'now' | 'streetSpeedMps'>): Promise<CheckoutEta> {
-      const { look, input } = await modelInput(p, clock.now());
+    async promise(p: OrderAt): Promise<CheckoutEta> {
+      const { look, input } = await checkoutInput(p, clock.now());
       return checkoutEta(look, input);
     },
 
@@ -120,36 +71,27 @@ export function etaService(deps: { db: Db; clock: Clock }) {
 
     /** Folds the moving segments of recent history into the speed per vehicle and hour. */
     async learnSpeeds(fixes: ReadonlyArray<Fix & { vehicle: string }>): Promise<number> {
-      const learned = await learnSpeeds(repo, hourOf(clock.now()), fixes);
+      const held = await conditions.current();
+      const learned = await learnSpeeds(repo, hourOf(clock.now()), fixes, held);
       stats.forgetSpeeds();
       return learned;
     },
-  };
-}
 
-/** The moving segments of recent history, folded into the speed per vehicle (and fleet) and hour. */
-async function learnSpeeds(
-  repo: EtaRepository,
-  hour: number,
-  fixes: ReadonlyArray<Fix & { vehicle: string }>,
-): Promise<number> {
-  const byVehicle = new Map<string, Fix[]>();
-  for (const f of fixes) byVehicle.set(f.vehicle, [...(byVehicle.get(f.vehicle) ?? []), f]);
-  let learned = 0;
-  for (const [vehicle, list] of byVehicle) {
-    const samples = segmentSpeeds(list);
-    if (samples.length === 0) continue;
-    for (const key of [vehicle, 'fleet']) {
-      await repo.updateSpeedStat(key, hour, (current) => {
-        const prior = defaultSpeedMps(key);
-        let s = current ?? coldStat(prior, prior * 1.4);
-        for (const v of samples) s = observe(s, v, 0.01);
-        return s;
-      });
-    }
-    learned += samples.length;
-  }
-  return learned;
+    /**
+     * Dispatch's pace: the straight line at each vehicle's learned speed under the traffic and
+     * weather now, as a synchronous snapshot (no query: both are cached).
+     */
+    async pace(): Promise<TravelPace> {
+      const now = clock.now();
+      const [speeds, held] = await Promise.all([stats.speedsAt(hourOf(now)), conditions.current()]);
+      return paceOf(speeds, held, now);
+    },
+
+    /** Which provider answers travel times: `straight`, or `osrm` (falling back to the straight line). */
+    travel,
+    /** The traffic and weather feed. */
+    conditions,
+  };
 }
 
 export type EtaService = ReturnType<typeof etaService>;

@@ -7,6 +7,7 @@ import type { GetOpsAttention } from './get-ops-attention.ts';
 import type { GetOpsAuditCsv } from './get-ops-audit-csv.ts';
 import type { GetOpsAudit } from './get-ops-audit.ts';
 import type { GetOpsCityLive } from './get-ops-city-live.ts';
+import type { GetOpsConditions } from './get-ops-conditions.ts';
 import type { GetOpsDeadLettersById } from './get-ops-dead-letters-by-id.ts';
 import type { GetOpsDeadLetters } from './get-ops-dead-letters.ts';
 import type { GetOpsHealthSeries } from './get-ops-health-series.ts';
@@ -24,6 +25,7 @@ import type { PostOpsDeadLettersByIdReplay } from './post-ops-dead-letters-by-id
 import type { PostOpsDeadLettersReplay } from './post-ops-dead-letters-replay.ts';
 import type { PostOpsWorkflowsByIdRetry } from './post-ops-workflows-by-id-retry.ts';
 import type { PostOrdersByIdDeadline } from './post-orders-by-id-deadline.ts';
+import type { PutOpsConditions } from './put-ops-conditions.ts';
 import type { PutOpsSettingsCartHolds } from './put-ops-settings-cart-holds.ts';
 import type { PutOpsSettingsDispatchWeights } from './put-ops-settings-dispatch-weights.ts';
 import type { PutOpsSettingsRateLimits } from './put-ops-settings-rate-limits.ts';
@@ -34,6 +36,8 @@ export interface OpsOperations
     GetOpsAudit,
     GetOpsAuditCsv,
     GetOpsCityLive,
+    GetOpsConditions,
+    PutOpsConditions,
     GetOpsDeadLetters,
     PostOpsDeadLettersReplay,
     GetOpsDeadLettersById,

@@ -3,6 +3,11 @@
  * the schemas only the operations tagged `ops` use, part 1 of 3.
  */
 
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: OpsSchemas;
+}
+
 export interface OpsSchemas {
   /** @description Something that needs a person now */
   AttentionItem: {
@@ -89,6 +94,23 @@ export interface OpsSchemas {
       id: string;
       type: string;
     };
+  };
+  /** @description Traffic or weather in a zone (or the whole city) from `starts_at` until `ends_at`, its expiry */
+  Condition: {
+    /** Format: date-time */
+    ends_at: string;
+    factor: number | null;
+    /** @description `traffic` (its `factor` multiplies travel time) or a weather (rain, heavy_rain, snow: lastmile slows each vehicle by its own factor) */
+    kind: 'traffic' | 'rain' | 'heavy_rain' | 'snow';
+    /** @description The feed that reported it */
+    source: string;
+    /** Format: date-time */
+    starts_at: string;
+    zone: string | null;
+  };
+  /** @description Conditions, the soonest to start first */
+  ConditionList: {
+    items: components['schemas']['Condition'][];
   };
   /**
    * @description An event a consumer gave up on after its retries
