@@ -21,14 +21,28 @@ const orderStatusesToPlan = new Set(['accepted', 'preparing', 'ready']);
 type LatLng = { lat: number; lng: number };
 
 /**
- * Seconds from sending offers to a driver reaching the store: from the second-nearest available
- * driver now (the nearest may decline or be passed over by the score), at the slowest vehicle's
- * pace (under the traffic and weather on the way), after one offer left to expire. Drivers on a
- * job do not count: in a rush they crowd the stores, and timing offers to them would leave the bag
- * waiting. Early rather than late: a driver waiting a minute at the counter costs less than a
- * customer's bag waiting for a driver.
+ * Free drivers within this reach of the store (at a bike's pace) that make batching needless: a
+ * batch costs its second customer a handover and a detour (2–3 min), worth it only to spare a
+ * driver the platform is short of.
  */
-async function expectedPickupS(env: DispatcherEnv, at: LatLng, pace: TravelPace): Promise<number> {
+const PLENTY_REACH_S = 300;
+const PLENTY_DRIVERS = 3;
+
+/**
+ * The drivers available near the store now, as trip timing and batching see them: `pickupS`, the
+ * seconds from sending offers to a driver reaching the store: from the second-nearest available
+ * driver (the nearest may decline or be passed over by the score), at the slowest vehicle's pace
+ * (under the traffic and weather on the way), after one offer left to expire. Drivers on a job do
+ * not count: in a rush they crowd the stores, and timing offers to them would leave the bag
+ * waiting. Early rather than late: a driver waiting a minute at the counter costs less than a
+ * customer's bag waiting for a driver. `plenty`: `PLENTY_DRIVERS` of them within
+ * `PLENTY_REACH_S`, so a new order gets its own driver rather than a place in a batch.
+ */
+async function supplyNear(
+  env: DispatcherEnv,
+  at: LatLng,
+  pace: TravelPace,
+): Promise<{ pickupS: number; plenty: boolean }> {
   const near = await freshNear(env, at, env.maxRadius, PICKUP_ESTIMATE_POOL).catch(() => []);
   const free = new Set(
     near.length > 0
@@ -38,10 +52,12 @@ async function expectedPickupS(env: DispatcherEnv, at: LatLng, pace: TravelPace)
       : [],
   );
   const byDistance = near.filter((h) => free.has(h.id)).sort((a, b) => a.distanceM - b.distanceM);
+  const reachS = (h: (typeof byDistance)[number]) => pace.seconds(h.distanceM, 'bike', h, at);
+  const plenty = byDistance.filter((h) => reachS(h) <= PLENTY_REACH_S).length >= PLENTY_DRIVERS;
   // Nobody free nearby: offer at once, the search widens from there.
   const likely = byDistance[1] ?? byDistance[0];
-  if (!likely) return Number.POSITIVE_INFINITY;
-  return pace.seconds(likely.distanceM, 'bike', likely, at) + env.settings.offerTtlS;
+  if (!likely) return { pickupS: Number.POSITIVE_INFINITY, plenty };
+  return { pickupS: reachS(likely) + env.settings.offerTtlS, plenty };
 }
 
 /** The new order as batching and trip timing see it. */
@@ -149,7 +165,7 @@ function newDelivery(
 
 /**
  * Creates the delivery of an accepted order (once: the order id is unique), joining an open trip
- * of the same store when the batching rule allows, else in a new trip scheduled to start
+ * of the same store when drivers are short near it and the batching rule allows, else in a new trip scheduled to start
  * offering when a driver would reach the store as the order gets ready. Under a strategy that
  * neither batches nor times, every order gets its own trip, offered now.
  */
@@ -178,7 +194,11 @@ export async function planDelivery(
     readyAt +
       (travelS(store, dropoff, PLANNING_SPEED_MPS.fleet) + HANDOVER_S + PROMISE_BUFFER_S) * 1000;
   const pace = await env.pace();
-  const pickupS = env.strategy.timedToPreparation ? await expectedPickupS(env, store, pace) : null;
+  const supply =
+    env.strategy.timedToPreparation || env.strategy.batches
+      ? await supplyNear(env, store, pace)
+      : null;
+  const pickupS = env.strategy.timedToPreparation ? (supply?.pickupS ?? null) : null;
   /** When a trip leaving the store at `leave` starts offering: so the nearest driver gets there by then, or now. */
   const offerAt = (leave: number) =>
     new Date(pickupS === null ? t.getTime() : Math.max(t.getTime(), leave - pickupS * 1000));
@@ -200,8 +220,9 @@ export async function planDelivery(
     await tx.lockOrderForPlanning(orderId);
     const again = await tx.deliveryByOrder(orderId);
     if (again) return again;
+    // Batched only while drivers are short near the store: with plenty, each order rides alone.
     const trip =
-      (await joinBatch(env, tx, stop)) ??
+      (supply?.plenty ? undefined : await joinBatch(env, tx, stop)) ??
       (await tx.insertTrip(
         newTrip({
           id: uuidv7(),

@@ -296,6 +296,15 @@ describe('dispatch', () => {
     expect(await carriers.dropoffsBefore(c.orderId)).toEqual([]);
   });
 
+  it('gives each order its own trip while drivers are plenty near the store', async () => {
+    const shop = await shopFar();
+    // Three free drivers within a few minutes of the store: a batch would only delay a customer.
+    await driversNear(shop.at, [0.2, 0.4, 0.6]);
+    const a = await acceptedOrder(shop, 1.0);
+    const b = await acceptedOrder(shop, 1.3);
+    expect(b.tripId).not.toBe(a.tripId);
+  });
+
   it("gives ops' live map at most `limit` trips under way, each with all its orders", async () => {
     const shop = await shopFar();
     await driversNear(shop.at, [0.3, 0.6]);
