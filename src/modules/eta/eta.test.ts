@@ -9,7 +9,18 @@ import {
   segmentSpeeds,
   trackQuantile,
 } from './eta-learning.ts';
-import { estimateArrival, HANDOVER_S, PICKUP_S, travelS, worthPushing } from './eta-math.ts';
+import { NO_CONDITIONS } from './conditions.ts';
+import {
+  distanceM,
+  estimateArrival,
+  HANDOVER_S,
+  type LatLng,
+  PICKUP_S,
+  travelS,
+  worthPushing,
+} from './eta-math.ts';
+import { liveLegs } from './live-legs.ts';
+import type { TravelTimes } from './travel-times.ts';
 
 const store = { lat: 52.52, lng: 13.405 };
 const door = { lat: 52.529, lng: 13.405 }; // about 1 km north
@@ -186,5 +197,39 @@ describe('learning', () => {
     expect(over(prior, learned).mean).toBeCloseTo(125);
     expect(over(prior, { ...learned, samples: 20 }).mean).toBe(200);
     expect(over(prior, { ...learned, samples: 500 }).hi).toBe(220);
+  });
+});
+
+describe('live legs', () => {
+  it("asks the travel times leg by leg through a batched trip's earlier doors", async () => {
+    const asked: Array<[LatLng, LatLng]> = [];
+    // One second per metre of straight line: the way's time is its length.
+    const travel: TravelTimes = {
+      name: 'straight',
+      async leg(l) {
+        asked.push([l.from, l.to]);
+        const m = distanceM(l.from, l.to);
+        return { seconds: m, metres: m, source: 'straight' };
+      },
+    };
+    const east = { lat: 52.5245, lng: 13.42 };
+    const driver = { lat: 52.5245, lng: 13.405, vehicle: 'bike' as const };
+    const way = {
+      phase: 'to_customer' as const,
+      store,
+      dropoff: door,
+      driver,
+      stopsBefore: [east],
+    };
+    const legs = await liveLegs(travel, NO_CONDITIONS, way, T);
+    expect(asked).toEqual([
+      [driver, east],
+      [east, door],
+    ]);
+    expect(legs.toDoorS).toBeCloseTo(distanceM(driver, east) + distanceM(east, door), 6);
+    // Before pickup: the store, then the earlier door, then this one; and the driver's way in.
+    const before = await liveLegs(travel, NO_CONDITIONS, { ...way, phase: 'preparing' }, T);
+    expect(before.rideS).toBeCloseTo(distanceM(store, east) + distanceM(east, door), 6);
+    expect(before.toStoreS).toBeCloseTo(distanceM(driver, store), 6);
   });
 });
