@@ -31,36 +31,7 @@ export interface GetOpsSettingsCartHolds {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
-            can_change: boolean;
-            default: {
-              /** @description Seconds after a cart's first line that its hold may last */
-              max_age_s: number;
-              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
-              max_total: number;
-              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
-              max_units: number;
-            };
-            id: string;
-            /** @description The module that reads it */
-            module: string;
-            /** @description Ops set the value; false: the default holds */
-            overridden: boolean;
-            summary: string;
-            updated_at: string | null;
-            updated_by: string | null;
-            value: {
-              /** @description Seconds after a cart's first line that its hold may last */
-              max_age_s: number;
-              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
-              max_total: number;
-              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
-              max_units: number;
-            };
-            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
-            version: number;
-          };
+          'application/json': components['schemas']['CartHoldsSettings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */

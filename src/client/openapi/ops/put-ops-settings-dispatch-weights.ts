@@ -21,16 +21,7 @@ export interface PutOpsSettingsDispatchWeights {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
           reason: string;
-          value: {
-            /** @description The driver's refusals (1 minus the acceptance rate) */
-            acceptance: number;
-            /** @description Little time waited since the last job (an hour saturates it) */
-            fairness: number;
-            /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-            travel: number;
-            /** @description A vehicle larger than the bag needs */
-            vehicle: number;
-          } | null;
+          value: components['schemas']['DispatchWeights'] | null;
           version: number;
         };
       };
@@ -54,40 +45,7 @@ export interface PutOpsSettingsDispatchWeights {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
-            can_change: boolean;
-            default: {
-              /** @description The driver's refusals (1 minus the acceptance rate) */
-              acceptance: number;
-              /** @description Little time waited since the last job (an hour saturates it) */
-              fairness: number;
-              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-              travel: number;
-              /** @description A vehicle larger than the bag needs */
-              vehicle: number;
-            };
-            id: string;
-            /** @description The module that reads it */
-            module: string;
-            /** @description Ops set the value; false: the default holds */
-            overridden: boolean;
-            summary: string;
-            updated_at: string | null;
-            updated_by: string | null;
-            value: {
-              /** @description The driver's refusals (1 minus the acceptance rate) */
-              acceptance: number;
-              /** @description Little time waited since the last job (an hour saturates it) */
-              fairness: number;
-              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-              travel: number;
-              /** @description A vehicle larger than the bag needs */
-              vehicle: number;
-            };
-            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
-            version: number;
-          };
+          'application/json': components['schemas']['DispatchWeightsSettings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */

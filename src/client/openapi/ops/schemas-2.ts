@@ -9,6 +9,53 @@ interface components {
 }
 
 export interface OpsSchemas2 {
+  /** @description This process's requests per route and minute, oldest minute first: counts, 4xx, 5xx and p99 latency (within 1 %) */
+  HealthSeries: {
+    all: {
+      errors_4xx: number[];
+      errors_5xx: number[];
+      /** @description Null for a minute without requests */
+      p99_ms: (number | null)[];
+      requests: number[];
+      total: {
+        errors_4xx: number;
+        errors_5xx: number;
+        p99_ms: number | null;
+        requests: number;
+      };
+    };
+    bucket_s: number;
+    /** Format: date-time */
+    from: string;
+    /** @description The process these numbers are of (each keeps its own) */
+    instance: string;
+    /** @description Entries in every per-minute list */
+    minutes: number;
+    process_id: string;
+    /** @description Requests the gateway refused (429), by budget and tier */
+    rate_limited: {
+      per_minute: number[];
+      policy: string;
+      rejections: number;
+      tier: string;
+    }[];
+    /** @description Routes with requests in the window, most requested first */
+    routes: {
+      errors_4xx: number[];
+      errors_5xx: number[];
+      method: string;
+      /** @description Null for a minute without requests */
+      p99_ms: (number | null)[];
+      requests: number[];
+      route: string;
+      total: {
+        errors_4xx: number;
+        errors_5xx: number;
+        p99_ms: number | null;
+        requests: number;
+      };
+    }[];
+  };
   /** @description The answering process, its dependencies, the queues in Postgres and the bus consumer backlogs */
   OpsHealth: {
     /** Format: date-time */

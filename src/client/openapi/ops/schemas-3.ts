@@ -3,7 +3,59 @@
  * the schemas only the operations tagged `ops` use, part 3 of 3.
  */
 
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: OpsSchemas3;
+}
+
 export interface OpsSchemas3 {
+  RateLimitPolicy: {
+    callers?: {
+      [key: string]: string;
+    };
+    exempt?: string[];
+    on_redis_failure: 'open' | 'closed' | 'local';
+    role_tiers: {
+      [key: string]: string;
+    };
+    routes: {
+      match: string[];
+      name: string;
+      on_redis_failure?: 'open' | 'closed' | 'local';
+      tiers: {
+        [key: string]:
+          | 'unlimited'
+          | {
+              /** @enum {string} */
+              algorithm: 'sliding_window';
+              limit: number;
+              window_s: number;
+            }
+          | {
+              /** @enum {string} */
+              algorithm: 'token_bucket';
+              capacity: number;
+              refill_per_s: number;
+            };
+      };
+    }[];
+    tiers: {
+      [key: string]:
+        | 'unlimited'
+        | {
+            /** @enum {string} */
+            algorithm: 'sliding_window';
+            limit: number;
+            window_s: number;
+          }
+        | {
+            /** @enum {string} */
+            algorithm: 'token_bucket';
+            capacity: number;
+            refill_per_s: number;
+          };
+    };
+  };
   /** @description The rate-limit policy in force in this process and the state of its counters */
   RateLimitState:
     | {
@@ -27,53 +79,7 @@ export interface OpsSchemas3 {
          * @description When it was last loaded
          */
         loaded_at: string;
-        policy: {
-          callers?: {
-            [key: string]: string;
-          };
-          exempt?: string[];
-          on_redis_failure: 'open' | 'closed' | 'local';
-          role_tiers: {
-            [key: string]: string;
-          };
-          routes: {
-            match: string[];
-            name: string;
-            on_redis_failure?: 'open' | 'closed' | 'local';
-            tiers: {
-              [key: string]:
-                | 'unlimited'
-                | {
-                    /** @enum {string} */
-                    algorithm: 'sliding_window';
-                    limit: number;
-                    window_s: number;
-                  }
-                | {
-                    /** @enum {string} */
-                    algorithm: 'token_bucket';
-                    capacity: number;
-                    refill_per_s: number;
-                  };
-            };
-          }[];
-          tiers: {
-            [key: string]:
-              | 'unlimited'
-              | {
-                  /** @enum {string} */
-                  algorithm: 'sliding_window';
-                  limit: number;
-                  window_s: number;
-                }
-              | {
-                  /** @enum {string} */
-                  algorithm: 'token_bucket';
-                  capacity: number;
-                  refill_per_s: number;
-                };
-          };
-        };
+        policy: components['schemas']['RateLimitPolicy'];
         /** @description False while checks fall back */
         redis_healthy: boolean;
         /** @description Reloads of the file since start */
@@ -81,6 +87,23 @@ export interface OpsSchemas3 {
         /** @description `built-in`, or the policy file read */
         source: string;
       };
+  /** @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force. */
+  RateLimitsSettings: {
+    /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+    can_change: boolean;
+    default: components['schemas']['RateLimitPolicy'];
+    id: string;
+    /** @description The module that reads it */
+    module: string;
+    /** @description Ops set the value; false: the default holds */
+    overridden: boolean;
+    summary: string;
+    updated_at: string | null;
+    updated_by: string | null;
+    value: components['schemas']['RateLimitPolicy'];
+    /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+    version: number;
+  };
   /** @description Every group ops may change, by module */
   SettingsList: {
     items: {
