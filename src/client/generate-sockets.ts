@@ -16,15 +16,21 @@ import { interfaceOf, memberLiteral, parse, piecesOf } from './generate-split.ts
 
 // The socket messages' types (one file as openapi-typescript writes them) cut into
 // src/client/asyncapi/: a file per WebSocket channel, and socket-types.ts (the index) puts
-// `components['schemas']` back together.
+// `components['schemas']` back together. A schema the messages share with the HTTP API (named in
+// both documents) is the HTTP types' component, which the channel's file imports.
 
 const DIR = 'src/client/asyncapi';
 const INDEX = 'src/client/socket-types.ts';
+const HTTP_COMPONENTS = 'src/client/openapi/components.ts';
 
-/** The files of the socket messages' types; `channelOf` names the channel of each message id. */
+/**
+ * The files of the socket messages' types; `channelOf` names the channel of each message id,
+ * `shared` the schemas that are the OpenAPI document's components.
+ */
 export function socketFiles(
   text: string,
   channelOf: ReadonlyMap<string, string>,
+  shared: ReadonlySet<string>,
   header: string,
 ): GeneratedFile[] {
   const sf = parse(text);
@@ -32,6 +38,7 @@ export function socketFiles(
   const literal = memberLiteral(components, 'schemas');
   const groups = new Map<string, Unit[]>();
   for (const u of unitsOf(piecesOf(sf, literal.members))) {
+    if (shared.has(u.key)) continue;
     const channel = channelOf.get(u.key);
     if (!channel) throw new Error(`the message ${u.key} is on no channel`);
     groups.set(channel, [...(groups.get(channel) ?? []), u]);
@@ -59,7 +66,9 @@ export function socketFiles(
         ` * ${what}${part.of > 1 ? `, part ${part.n} of ${part.of}` : ''}.`,
         ' */',
       ].join('\n');
-      const imports = importLines(part.file, usedTypes(part, typeFile));
+      const names = usedTypes(part, typeFile);
+      if (bodyOf(part).includes("components['schemas']")) names.set('components', HTTP_COMPONENTS);
+      const imports = importLines(part.file, names);
       return { file: part.file, text: partText(comment, imports, bodyOf(part)) };
     }),
     { file: INDEX, text: partText(header, schemas.imports, body) },

@@ -89,17 +89,52 @@ export async function openApiTypeFiles(snapshot = OPENAPI_SNAPSHOT): Promise<Gen
 
 interface AsyncApiDoc {
   channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
-  components: { messages: Record<string, { payload: unknown }> };
+  components: {
+    messages: Record<string, { payload: unknown }>;
+    schemas?: Record<string, unknown>;
+  };
+}
+
+/** A schema as both documents mean it: keys sorted, a constant as the OpenAPI one writes it. */
+function comparable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(comparable);
+  if (!node || typeof node !== 'object') return node;
+  const { const: constant, ...rest } = node as Record<string, unknown>;
+  const written = constant === undefined ? rest : { ...rest, enum: [constant] };
+  return Object.fromEntries(
+    Object.keys(written)
+      .sort()
+      .map((k) => [k, comparable(written[k])]),
+  );
+}
+
+/** Refuses a named schema of the AsyncAPI document that is not the OpenAPI component so named. */
+async function checkSharedSchemas(named: Record<string, unknown>, openapi: string): Promise<void> {
+  const doc = JSON.parse(await readFile(openapi, 'utf8')) as {
+    components: { schemas: Record<string, unknown> };
+  };
+  for (const [name, schema] of Object.entries(named)) {
+    const same = JSON.stringify(comparable(schema));
+    if (same !== JSON.stringify(comparable(doc.components.schemas[name])))
+      throw new Error(`the AsyncAPI schema ${name} is not the OpenAPI component ${name}`);
+  }
 }
 
 /**
  * The socket messages' types from the AsyncAPI snapshot: each message of a WebSocket channel (the
  * channels addressed by a path; the others are the event streams) becomes a schema of an
  * otherwise empty OpenAPI document, which openapi-typescript turns into `components['schemas']`.
+ * The document's named schemas are the OpenAPI document's components of those names: a message
+ * that is one (or holds one) refers to the HTTP types' component instead of restating it.
  */
-export async function socketTypeFiles(snapshot = ASYNCAPI_SNAPSHOT): Promise<GeneratedFile[]> {
+export async function socketTypeFiles(
+  snapshot = ASYNCAPI_SNAPSHOT,
+  openapi = OPENAPI_SNAPSHOT,
+): Promise<GeneratedFile[]> {
   const doc = JSON.parse(await readFile(snapshot, 'utf8')) as AsyncApiDoc;
-  const schemas: Record<string, unknown> = {};
+  const named = doc.components.schemas ?? {};
+  await checkSharedSchemas(named, openapi);
+  const schemas: Record<string, unknown> = { ...named };
   const channelOf = new Map<string, string>();
   for (const [name, channel] of Object.entries(doc.channels)) {
     if (!channel.address.startsWith('/')) continue;
@@ -110,7 +145,9 @@ export async function socketTypeFiles(snapshot = ASYNCAPI_SNAPSHOT): Promise<Gen
   }
   const asOpenApi = { openapi: '3.1.0', info: { title: '', version: '' }, components: { schemas } };
   const text = await asOneFile(asOpenApi as OpenAPI3);
-  return committable(socketFiles(text, channelOf, SOCKET_TYPES_HEADER));
+  return committable(
+    socketFiles(text, channelOf, new Set(Object.keys(named)), SOCKET_TYPES_HEADER),
+  );
 }
 
 /** Every file of the client's generated types, from the committed snapshots. */
