@@ -3,13 +3,13 @@
  * the messages of the WebSocket channel `orderTracking`.
  */
 
-import type { components } from '../openapi/components.ts';
+import type { components as http } from '../openapi/components.ts';
 
 export interface OrderTrackingMessages {
-  'orderTracking.snapshot': components['schemas']['TrackingSnapshot'];
-  'orderTracking.status': components['schemas']['TrackingStatus'];
-  'orderTracking.eta': components['schemas']['TrackingEta'];
-  'orderTracking.substitution': components['schemas']['TrackingSubstitution'];
+  'orderTracking.snapshot': http['schemas']['TrackingSnapshot'];
+  'orderTracking.status': http['schemas']['TrackingStatus'];
+  'orderTracking.eta': http['schemas']['TrackingEta'];
+  'orderTracking.substitution': http['schemas']['TrackingSubstitution'];
   'orderTracking.position': {
     /** @constant */
     type: 'position';
