@@ -22,9 +22,10 @@ export const ORDER_MOVES = Object.fromEntries(
   ORDER_STATUSES.map((s) => [s, ORDER_STATUSES.filter((to) => canTransition(s, to))]),
 ) as Record<OrderStatus, OrderStatus[]>;
 
-export const OrderStatusField = stringEnum(
-  ORDER_STATUSES,
-  `Where the order is. Allowed moves: ${transitionsDoc(ORDER_MOVES)}`,
+/** An order's status (a named component: every schema that shows one refers to it). */
+export const OrderStatusField = component(
+  'OrderStatus',
+  stringEnum(ORDER_STATUSES, `Where the order is. Allowed moves: ${transitionsDoc(ORDER_MOVES)}`),
 );
 
 const priceTotals = {
@@ -57,7 +58,7 @@ const OrderLine = closed({
 
 const orderProperties = {
   id: Uuid,
-  status: OrderStatusField,
+  status: ref(OrderStatusField),
   version: Type.Integer({ minimum: 1, description: 'Goes up by one with every change' }),
   store_id: Uuid,
   customer_id: Uuid,
@@ -276,4 +277,4 @@ export const Cart = component(
   ),
 );
 
-export const ordersSchemas = [Order, OrderWithPayment, Cart];
+export const ordersSchemas = [OrderStatusField, Order, OrderWithPayment, Cart];

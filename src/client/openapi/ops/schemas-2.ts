@@ -3,9 +3,11 @@
  * the schemas only the operations tagged `ops` use, part 2 of 3.
  */
 
+import type { SharedSchemas } from '../shared/schemas.ts';
+
 /** `components['schemas']` as the schemas here see it: theirs and those they name. */
 interface components {
-  schemas: OpsSchemas2;
+  schemas: SharedSchemas & OpsSchemas2;
 }
 
 export interface OpsSchemas2 {
@@ -167,22 +169,7 @@ export interface OpsSchemas2 {
       /** Format: date-time */
       to: string;
     } | null;
-    /**
-     * @description Where the order is (see the Order state machine)
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /**
      * Format: date-time
      * @description Since when it is in `status`

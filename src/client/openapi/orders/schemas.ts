@@ -3,6 +3,13 @@
  * the schemas only the operations tagged `orders` use, part 1 of 2.
  */
 
+import type { SharedSchemas } from '../shared/schemas.ts';
+
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: SharedSchemas;
+}
+
 export interface OrdersSchemas {
   /**
    * @description The fees an order from a store to a point pays besides the goods (the service fee and tax depend on the goods; the cart's totals show them)
@@ -129,22 +136,7 @@ export interface OrdersSchemas {
     } | null;
     /** @description Why the order was canceled or failed */
     reason: string | null;
-    /**
-     * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /** Format: date-time */
     status_at: string;
     /** Format: uuid */

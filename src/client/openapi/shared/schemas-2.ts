@@ -3,6 +3,13 @@
  * the schemas of operations of several tags (or of none), part 2 of 3.
  */
 
+import type { SharedSchemas } from './schemas.ts';
+
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: SharedSchemas;
+}
+
 export interface SharedSchemas2 {
   /**
    * @description A customer order at one store
@@ -103,22 +110,7 @@ export interface SharedSchemas2 {
     } | null;
     /** @description Why the order was canceled or failed */
     reason: string | null;
-    /**
-     * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /** Format: date-time */
     status_at: string;
     /** Format: uuid */

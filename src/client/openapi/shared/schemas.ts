@@ -159,4 +159,20 @@ export interface SharedSchemas {
     /** @description Goes up with every change: higher is newer */
     version: number;
   };
+  /**
+   * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
+   * @enum {string}
+   */
+  OrderStatus:
+    | 'placed'
+    | 'payment_failed'
+    | 'authorizing'
+    | 'authorized'
+    | 'accepted'
+    | 'preparing'
+    | 'ready'
+    | 'picked_up'
+    | 'delivered'
+    | 'canceled'
+    | 'failed';
 }
