@@ -79,10 +79,16 @@ function grouped(units: readonly Unit[], groupOf: (key: string) => string): Map<
 
 /**
  * The schemas by the tag whose paths and operations alone use them (through other schemas too),
- * the others in `shared`; in each group a schema after those it refers to.
+ * the others in `shared` (with those the other components, e.g. named responses, refer to: every
+ * tag may use them); in each group a schema after those it refers to.
  */
-function schemaGroups(schemas: readonly Unit[], users: ReadonlyMap<string, readonly Unit[]>) {
+function schemaGroups(
+  schemas: readonly Unit[],
+  users: ReadonlyMap<string, readonly Unit[]>,
+  sharedRefs: readonly string[],
+) {
   const usage = new Map(schemas.map((u) => [u.key, new Set<string>()]));
+  for (const ref of sharedRefs) usage.get(ref)?.add(SHARED);
   for (const [group, units] of users)
     for (const u of units) for (const ref of schemaRefs(textOfUnit(u))) usage.get(ref)?.add(group);
   for (let changed = true; changed;) {
@@ -198,7 +204,9 @@ export function openApiFiles(text: string, doc: OpenApiDoc, header: string): Gen
     `${DIR}/${slug(g)}/${base}${suffix(n)}.ts`;
   const pathParts = partsOf(pathGroups, 'Paths', file('paths'));
   const ops = operationFiles(opGroups);
-  const schemaParts = partsOf(schemaGroups(schemaUnits, users), 'Schemas', file('schemas'));
+  const componentsRest = withCut(sf, components, schemasLiteral, 'schemas');
+  const groups = schemaGroups(schemaUnits, users, schemaRefs(componentsRest));
+  const schemaParts = partsOf(groups, 'Schemas', file('schemas'));
   const schemaPart = new Map(schemaParts.flatMap((p) => p.pieces.map((x) => [x.key, p] as const)));
   const allOps = assemblyOf(OPERATIONS, 'operations', ops.tags);
   const schemas = assemblyOf(COMPONENTS, 'schemas', schemaParts);
@@ -230,7 +238,7 @@ export function openApiFiles(text: string, doc: OpenApiDoc, header: string): Gen
       text: partText(
         partComment('the schemas of every tag'),
         schemas.imports,
-        `${withCut(sf, components, schemasLiteral, 'schemas')}\n\n${schemas.text}`,
+        `${componentsRest}\n\n${schemas.text}`,
       ),
     },
     {

@@ -4,43 +4,113 @@ import {
   type GeneratedFile,
   importLines,
   partsOf,
+  type Part,
   partText,
   slug,
+  textOfUnit,
   typeFiles,
   type Unit,
   unitsOf,
   usedTypes,
   withCut,
 } from './generate-parts.ts';
-import { interfaceOf, memberLiteral, parse, piecesOf } from './generate-split.ts';
+import {
+  dependenciesFirst,
+  interfaceOf,
+  memberLiteral,
+  parse,
+  piecesOf,
+} from './generate-split.ts';
 
 // The socket messages' types (one file as openapi-typescript writes them) cut into
 // src/client/asyncapi/: a file per WebSocket channel, and socket-types.ts (the index) puts
-// `components['schemas']` back together.
+// `components['schemas']` back together. The AsyncAPI document's named schemas are written once:
+// one it shares with the HTTP API (named in both documents) is the HTTP types' component, which a
+// channel's file imports as `http`; one of its own goes with the first channel whose messages name
+// it, a member of `components['schemas']` beside the messages.
 
 const DIR = 'src/client/asyncapi';
 const INDEX = 'src/client/socket-types.ts';
+const HTTP_COMPONENTS = 'src/client/openapi/components.ts';
+const SCHEMA_REF = /components\['schemas'\]\['([^']+)'\]/g;
 
-/** The files of the socket messages' types; `channelOf` names the channel of each message id. */
+/** Each named schema's channel: that of the first message naming it (through named ones too). */
+function channelsOfNamed(units: readonly Unit[], channelOf: ReadonlyMap<string, string>) {
+  const channels = new Map(channelOf);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const u of units) {
+      const channel = channels.get(u.key);
+      if (!channel) continue;
+      for (const [, name] of textOfUnit(u).matchAll(SCHEMA_REF)) {
+        if (!name || channels.has(name)) continue;
+        channels.set(name, channel);
+        changed = true;
+      }
+    }
+  }
+  return channels;
+}
+
+/**
+ * What a channel's part declares and imports for the schemas its messages name: the HTTP types'
+ * `components` as `http`, and `components['schemas']` as its own named schemas see it (the
+ * interfaces of the parts of its channel holding them).
+ */
+function scopeOf(part: Part, partOf: ReadonlyMap<string, Part>) {
+  const text = bodyOf(part);
+  const names = new Map<string, string>();
+  if (text.includes("http['schemas']")) names.set('components as http', HTTP_COMPONENTS);
+  const refs = [...text.matchAll(SCHEMA_REF)].map((m) => m[1] as string);
+  const parts = [...new Set(refs.map((r) => partOf.get(r) as Part))];
+  for (const p of parts) {
+    if (p.n > part.n) throw new Error(`${part.file} names a schema of ${p.file}, a later part`);
+    names.set(p.name as string, p.file);
+  }
+  const before =
+    parts.length === 0
+      ? ''
+      : [
+          "/** `components['schemas']` as the messages here see it: the schemas they name. */",
+          `interface components {\n  schemas: ${parts.map((p) => p.name).join(' & ')};\n}`,
+        ].join('\n');
+  return { names, before };
+}
+
+/**
+ * The files of the socket messages' types; `channelOf` names the channel of each message id,
+ * `shared` the named schemas that are the OpenAPI document's components.
+ */
 export function socketFiles(
   text: string,
   channelOf: ReadonlyMap<string, string>,
+  shared: ReadonlySet<string>,
   header: string,
 ): GeneratedFile[] {
-  const sf = parse(text);
+  // The shared schemas are the HTTP types': `http['schemas'][…]`, from openapi/components.ts.
+  const sf = parse(
+    text.replace(SCHEMA_REF, (ref, name: string) =>
+      shared.has(name) ? `http['schemas']['${name}']` : ref,
+    ),
+  );
   const components = interfaceOf(sf, 'components');
   const literal = memberLiteral(components, 'schemas');
+  const units = unitsOf(piecesOf(sf, literal.members)).filter((u) => !shared.has(u.key));
+  const channels = channelsOfNamed(units, channelOf);
   const groups = new Map<string, Unit[]>();
-  for (const u of unitsOf(piecesOf(sf, literal.members))) {
-    const channel = channelOf.get(u.key);
-    if (!channel) throw new Error(`the message ${u.key} is on no channel`);
+  for (const u of units) {
+    const channel = channels.get(u.key);
+    if (!channel) throw new Error(`the schema ${u.key} is on no channel`);
     groups.set(channel, [...(groups.get(channel) ?? []), u]);
   }
+  const refsOf = (u: Unit) => [...textOfUnit(u).matchAll(SCHEMA_REF)].map((m) => m[1] as string);
+  const ordered = new Map([...groups].map(([g, us]) => [g, dependenciesFirst(us, refsOf)]));
   const parts = partsOf(
-    groups,
+    ordered,
     'Messages',
     (g, n) => `${DIR}/${slug(g)}${n > 1 ? `-${n}` : ''}.ts`,
   );
+  const partOf = new Map(parts.flatMap((p) => p.pieces.map((x) => [x.key, p] as const)));
   const schemas = assemblyOf(INDEX, 'schemas', parts);
   const body = sf.statements
     .map((s) =>
@@ -59,8 +129,9 @@ export function socketFiles(
         ` * ${what}${part.of > 1 ? `, part ${part.n} of ${part.of}` : ''}.`,
         ' */',
       ].join('\n');
-      const imports = importLines(part.file, usedTypes(part, typeFile));
-      return { file: part.file, text: partText(comment, imports, bodyOf(part)) };
+      const { names, before } = scopeOf(part, partOf);
+      const imports = importLines(part.file, new Map([...names, ...usedTypes(part, typeFile)]));
+      return { file: part.file, text: partText(comment, imports, bodyOf(part), before) };
     }),
     { file: INDEX, text: partText(header, schemas.imports, body) },
   ];

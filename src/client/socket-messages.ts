@@ -72,9 +72,9 @@ export type OpsCityFrame = Message['opsCity.frame'];
 /** Everything `GET /v1/ops/city/live` sends. */
 export type OpsCityMessage = OpsCitySnapshot | OpsCityFrame | Message['opsCity.heartbeat'];
 /** A driver's point on the live map (`at`: when the phone recorded it, epoch ms). */
-export type OpsCityPosition = OpsCitySnapshot['positions'][number];
-export type OpsCityDriver = OpsCitySnapshot['drivers'][number];
-export type OpsCityOrder = OpsCitySnapshot['orders'][number];
-export type OpsCityStore = OpsCitySnapshot['stores'][number];
+export type OpsCityPosition = Message['OpsCityPosition'];
+export type OpsCityDriver = Message['OpsCityDriver'];
+export type OpsCityOrder = Message['OpsCityOrder'];
+export type OpsCityStore = Message['OpsCityStore'];
 /** An H3 cell with its demand (orders waiting) and supply (available drivers). */
-export type OpsCityZone = OpsCitySnapshot['zones'][number];
+export type OpsCityZone = Message['OpsCityZone'];

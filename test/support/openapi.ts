@@ -40,9 +40,28 @@ export interface DocOperation {
   body: { type: string; schema: JsonSchema } | null;
 }
 
-/** Every operation of `/openapi.json`, read through the app itself. */
+/**
+ * A schema with each reference to a named one (`$ref: '#/components/schemas/X'`) replaced by it,
+ * as deep as the schema goes (a schema that contains itself is refused).
+ */
+function resolved(node: unknown, named: Record<string, unknown>, within: string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n) => resolved(n, named, within));
+  if (!node || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as { $ref?: unknown };
+  if (typeof $ref === 'string') {
+    const name = $ref.replace('#/components/schemas/', '');
+    if (!(name in named) || within.includes(name)) throw new Error(`cannot resolve ${$ref}`);
+    return { ...(resolved(named[name], named, [...within, name]) as object), ...rest };
+  }
+  return Object.fromEntries(
+    Object.entries(rest).map(([k, v]) => [k, k === 'examples' ? v : resolved(v, named, within)]),
+  );
+}
+
+/** Every operation of `/openapi.json`, read through the app itself, references resolved. */
 export async function documentedOperations(app: FastifyInstance): Promise<DocOperation[]> {
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    components: { schemas: Record<string, unknown> };
     paths: Record<
       string,
       Record<
@@ -57,9 +76,14 @@ export async function documentedOperations(app: FastifyInstance): Promise<DocOpe
       >
     >;
   };
+  const named = doc.components.schemas;
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([m, o]) => {
-      const [type, media] = Object.entries(o.requestBody?.content ?? {})[0] ?? [];
+      const content = resolved(o.requestBody?.content ?? {}, named) as Record<
+        string,
+        { schema: JsonSchema }
+      >;
+      const [type, media] = Object.entries(content)[0] ?? [];
       // The document marks a route needing credentials with `security` and lists its roles in prose.
       const roles = /Roles: (.+)$/.exec(o.description ?? '')?.[1]?.split(', ') ?? null;
       return {
@@ -69,7 +93,7 @@ export async function documentedOperations(app: FastifyInstance): Promise<DocOpe
         secured: (o.security?.length ?? 0) > 0,
         roles,
         opsLevel: o['x-ops-level'] ?? null,
-        params: o.parameters ?? [],
+        params: resolved(o.parameters ?? [], named) as DocParam[],
         body: type && media ? { type, schema: media.schema } : null,
       };
     }),

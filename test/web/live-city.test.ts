@@ -129,7 +129,9 @@ describe('the live city', () => {
 
 describe('the order states the filter offers', () => {
   it('are every status an order on the map can have, as the contract lists them', () => {
-    const order = asyncapi.components.messages['opsCity.snapshot'].payload.properties.orders.items;
+    const { orders } = asyncapi.components.messages['opsCity.snapshot'].payload.properties;
+    expect(orders.items.$ref).toBe('#/components/schemas/OpsCityOrder');
+    const order = asyncapi.components.schemas.OpsCityOrder;
     expect(ORDER_STATES).toEqual(order.properties.status.anyOf.map((s) => s.const));
   });
 });

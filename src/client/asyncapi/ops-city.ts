@@ -3,7 +3,67 @@
  * the messages of the WebSocket channel `opsCity`.
  */
 
+/** `components['schemas']` as the messages here see it: the schemas they name. */
+interface components {
+  schemas: OpsCityMessages;
+}
+
 export interface OpsCityMessages {
+  OpsCityPosition: {
+    /** Format: uuid */
+    id: string;
+    lat: number;
+    lng: number;
+    /** @description The zone the driver is in: an H3 cell of resolution 8 */
+    cell: string;
+    /** @description When the driver recorded the point, epoch milliseconds */
+    at: number;
+  };
+  OpsCityDriver: {
+    /** Format: uuid */
+    id: string;
+    name: string;
+    status: 'available' | 'on_delivery' | 'break';
+    vehicle: 'bike' | 'scooter' | 'car';
+    trip_id: string | null;
+    /** @description The orders of the driver's trip still under way */
+    order_ids: string[];
+  };
+  OpsCityOrder: {
+    /** Format: uuid */
+    id: string;
+    status: 'authorized' | 'accepted' | 'preparing' | 'ready' | 'picked_up';
+    /** Format: uuid */
+    store_id: string;
+    lat: number;
+    lng: number;
+    /** @description The zone of its drop-off: an H3 cell of resolution 8 */
+    cell: string;
+    deadline_at: string | null;
+    /** @description Late as the attention list counts it (`order_late`) */
+    late: boolean;
+  };
+  OpsCityStore: {
+    /** Format: uuid */
+    id: string;
+    name: string;
+    lat: number;
+    lng: number;
+    /** @description The zone the store is in: an H3 cell of resolution 8 */
+    cell: string;
+    /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
+    status: 'open' | 'paused' | 'backlogged';
+    /** @description Its orders paid and not yet picked up */
+    open_orders: number;
+  };
+  OpsCityZone: {
+    /** @description The zone: an H3 cell of resolution 8 */
+    cell: string;
+    /** @description The cell's corners, [lat, lng] */
+    boundary: [number, number][];
+    demand: number;
+    supply: number;
+  };
   'opsCity.snapshot': {
     /** @constant */
     type: 'snapshot';
@@ -14,63 +74,13 @@ export interface OpsCityMessages {
     /** Format: date-time */
     at: string;
     /** @description Online drivers with a fresh position */
-    positions: {
-      /** Format: uuid */
-      id: string;
-      lat: number;
-      lng: number;
-      /** @description The zone the driver is in: an H3 cell of resolution 8 */
-      cell: string;
-      /** @description When the driver recorded the point, epoch milliseconds */
-      at: number;
-    }[];
+    positions: components['schemas']['OpsCityPosition'][];
     /** @description Every driver on shift */
-    drivers: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      status: 'available' | 'on_delivery' | 'break';
-      vehicle: 'bike' | 'scooter' | 'car';
-      trip_id: string | null;
-      /** @description The orders of the driver's trip still under way */
-      order_ids: string[];
-    }[];
-    orders: {
-      /** Format: uuid */
-      id: string;
-      status: 'authorized' | 'accepted' | 'preparing' | 'ready' | 'picked_up';
-      /** Format: uuid */
-      store_id: string;
-      lat: number;
-      lng: number;
-      /** @description The zone of its drop-off: an H3 cell of resolution 8 */
-      cell: string;
-      deadline_at: string | null;
-      /** @description Late as the attention list counts it (`order_late`) */
-      late: boolean;
-    }[];
-    stores: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      lat: number;
-      lng: number;
-      /** @description The zone the store is in: an H3 cell of resolution 8 */
-      cell: string;
-      /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
-      status: 'open' | 'paused' | 'backlogged';
-      /** @description Its orders paid and not yet picked up */
-      open_orders: number;
-    }[];
+    drivers: components['schemas']['OpsCityDriver'][];
+    orders: components['schemas']['OpsCityOrder'][];
+    stores: components['schemas']['OpsCityStore'][];
     /** @description The cells with demand or supply */
-    zones: {
-      /** @description The zone: an H3 cell of resolution 8 */
-      cell: string;
-      /** @description The cell's corners, [lat, lng] */
-      boundary: [number, number][];
-      demand: number;
-      supply: number;
-    }[];
+    zones: components['schemas']['OpsCityZone'][];
   };
   'opsCity.frame': {
     /** @constant */
@@ -83,77 +93,27 @@ export interface OpsCityMessages {
     at: string;
     /** @description Driver positions added or changed, and the ids of those gone; left out when none changed */
     positions?: {
-      upsert: {
-        /** Format: uuid */
-        id: string;
-        lat: number;
-        lng: number;
-        /** @description The zone the driver is in: an H3 cell of resolution 8 */
-        cell: string;
-        /** @description When the driver recorded the point, epoch milliseconds */
-        at: number;
-      }[];
+      upsert: components['schemas']['OpsCityPosition'][];
       remove: string[];
     };
     /** @description Drivers on shift added or changed, and the ids of those gone; left out when none changed */
     drivers?: {
-      upsert: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-        status: 'available' | 'on_delivery' | 'break';
-        vehicle: 'bike' | 'scooter' | 'car';
-        trip_id: string | null;
-        /** @description The orders of the driver's trip still under way */
-        order_ids: string[];
-      }[];
+      upsert: components['schemas']['OpsCityDriver'][];
       remove: string[];
     };
     /** @description Open orders added or changed, and the ids of those gone; left out when none changed */
     orders?: {
-      upsert: {
-        /** Format: uuid */
-        id: string;
-        status: 'authorized' | 'accepted' | 'preparing' | 'ready' | 'picked_up';
-        /** Format: uuid */
-        store_id: string;
-        lat: number;
-        lng: number;
-        /** @description The zone of its drop-off: an H3 cell of resolution 8 */
-        cell: string;
-        deadline_at: string | null;
-        /** @description Late as the attention list counts it (`order_late`) */
-        late: boolean;
-      }[];
+      upsert: components['schemas']['OpsCityOrder'][];
       remove: string[];
     };
     /** @description Stores added or changed, and the ids of those gone; left out when none changed */
     stores?: {
-      upsert: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-        lat: number;
-        lng: number;
-        /** @description The zone the store is in: an H3 cell of resolution 8 */
-        cell: string;
-        /** @description `backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG` */
-        status: 'open' | 'paused' | 'backlogged';
-        /** @description Its orders paid and not yet picked up */
-        open_orders: number;
-      }[];
+      upsert: components['schemas']['OpsCityStore'][];
       remove: string[];
     };
     /** @description Zones (removed by cell) added or changed, and the ids of those gone; left out when none changed */
     zones?: {
-      upsert: {
-        /** @description The zone: an H3 cell of resolution 8 */
-        cell: string;
-        /** @description The cell's corners, [lat, lng] */
-        boundary: [number, number][];
-        demand: number;
-        supply: number;
-      }[];
+      upsert: components['schemas']['OpsCityZone'][];
       remove: string[];
     };
   };

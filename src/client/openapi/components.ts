@@ -33,7 +33,32 @@ import type { WebhooksSchemas } from './webhooks/schemas.ts';
 
 export interface components {
   schemas: schemas;
-  responses: never;
+  responses: {
+    /** @description A problem (RFC 9457): branch on its `code` */
+    Problem: {
+      headers: {
+        /** @description The request id (yours if you sent a valid one) */
+        'X-Request-Id'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description A problem (RFC 9457) that passes: try again after `Retry-After` seconds */
+    RetryProblem: {
+      headers: {
+        /** @description Seconds to wait before retrying */
+        'Retry-After'?: number;
+        /** @description The request id (yours if you sent a valid one) */
+        'X-Request-Id'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;

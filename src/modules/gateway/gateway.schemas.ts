@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { component, stringEnum } from '../../platform/http/contract.ts';
+import { component, ref, stringEnum } from '../../platform/http/contract.ts';
 import { PolicySchema } from './policy.ts';
 
 /** The gateway's API shapes (named components of the OpenAPI document). */
@@ -27,7 +27,7 @@ export const RateLimitState = component(
             minimum: 1,
             description: 'API processes sharing the limits (a fallback share divides by it)',
           }),
-          policy: PolicySchema,
+          policy: ref(PolicySchema),
         },
         { additionalProperties: false, title: 'Enabled' },
       ),
@@ -36,4 +36,4 @@ export const RateLimitState = component(
   ),
 );
 
-export const gatewaySchemas = [RateLimitState];
+export const gatewaySchemas = [PolicySchema, RateLimitState];

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Principal } from '../../platform/auth/principal.ts';
+import { component } from '../../platform/http/contract.ts';
 import { FAILURE_MODES, type FailureMode } from '../../platform/ratelimit/resilient-limiter.ts';
 import type { LimitRule } from '../../platform/ratelimit/rules.ts';
 
@@ -34,28 +35,31 @@ const TierName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' });
 /** `METHOD /route/pattern` as the route is declared (`:id` parameters), or ending in `*` for a prefix. */
 const RouteMatch = Type.String({ pattern: '^(GET|POST|PUT|PATCH|DELETE|\\*) /\\S*$' });
 
-export const PolicySchema = Type.Object(
-  {
-    on_redis_failure: Mode,
-    role_tiers: Type.Record(Type.String(), TierName),
-    tiers: Type.Record(TierName, RuleSchema),
-    routes: Type.Array(
-      Type.Object(
-        {
-          name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' }),
-          match: Type.Array(RouteMatch, { minItems: 1 }),
-          tiers: Type.Record(Type.String(), RuleSchema),
-          on_redis_failure: Type.Optional(Mode),
-        },
-        { additionalProperties: false },
+export const PolicySchema = component(
+  'RateLimitPolicy',
+  Type.Object(
+    {
+      on_redis_failure: Mode,
+      role_tiers: Type.Record(Type.String(), TierName),
+      tiers: Type.Record(TierName, RuleSchema),
+      routes: Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' }),
+            match: Type.Array(RouteMatch, { minItems: 1 }),
+            tiers: Type.Record(Type.String(), RuleSchema),
+            on_redis_failure: Type.Optional(Mode),
+          },
+          { additionalProperties: false },
+        ),
       ),
-    ),
-    /** Callers on a tier other than their role's: `user:<id>` or `partner:<api key id>` → tier. */
-    callers: Type.Optional(Type.Record(Type.String(), TierName)),
-    /** Routes never limited (probes and metrics). */
-    exempt: Type.Optional(Type.Array(RouteMatch)),
-  },
-  { additionalProperties: false },
+      /** Callers on a tier other than their role's: `user:<id>` or `partner:<api key id>` → tier. */
+      callers: Type.Optional(Type.Record(Type.String(), TierName)),
+      /** Routes never limited (probes and metrics). */
+      exempt: Type.Optional(Type.Array(RouteMatch)),
+    },
+    { additionalProperties: false },
+  ),
 );
 export type PolicyDocument = Static<typeof PolicySchema>;
 type RuleDocument = Static<typeof RuleSchema>;

@@ -5,6 +5,7 @@ import {
   type SocketChannel,
   socketMessage,
 } from '../../platform/contract/socket-contract.ts';
+import { component } from '../../platform/http/contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 import {
   type Heartbeat,
@@ -33,52 +34,69 @@ const Epoch = Type.String({
     'The stream this message belongs to: chosen when the serving process starts following the city; a resume names it with `seq`',
 });
 
-const Position = Strict({
-  id: Uuid,
-  lat: Lat,
-  lng: Lng,
-  cell: Cell('The zone the driver is in'),
-  at: Type.Integer({
-    minimum: 0,
-    description: 'When the driver recorded the point, epoch milliseconds',
+// Named (`component()`): the snapshot lists them, the frames change them; the document states
+// each once.
+const Position = component(
+  'OpsCityPosition',
+  Strict({
+    id: Uuid,
+    lat: Lat,
+    lng: Lng,
+    cell: Cell('The zone the driver is in'),
+    at: Type.Integer({
+      minimum: 0,
+      description: 'When the driver recorded the point, epoch milliseconds',
+    }),
   }),
-});
-const Driver = Strict({
-  id: Uuid,
-  name: Type.String(),
-  status: OneOf(CITY_DRIVER_STATUSES),
-  vehicle: OneOf(VEHICLES),
-  trip_id: Nullable(Uuid),
-  order_ids: Type.Array(Uuid, { description: "The orders of the driver's trip still under way" }),
-});
-const Order = Strict({
-  id: Uuid,
-  status: OneOf(OPEN_STATUSES),
-  store_id: Uuid,
-  lat: Lat,
-  lng: Lng,
-  cell: Cell('The zone of its drop-off'),
-  deadline_at: Nullable(DateTime),
-  late: Type.Boolean({ description: 'Late as the attention list counts it (`order_late`)' }),
-});
-const Store = Strict({
-  id: Uuid,
-  name: Type.String(),
-  lat: Lat,
-  lng: Lng,
-  cell: Cell('The zone the store is in'),
-  status: OneOf(
-    CITY_STORE_STATUSES,
-    '`backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG`',
-  ),
-  open_orders: Type.Integer({ minimum: 0, description: 'Its orders paid and not yet picked up' }),
-});
-const Zone = Strict({
-  cell: Cell('The zone'),
-  boundary: Type.Array(Type.Tuple([Lat, Lng]), { description: "The cell's corners, [lat, lng]" }),
-  demand: Count,
-  supply: Count,
-});
+);
+const Driver = component(
+  'OpsCityDriver',
+  Strict({
+    id: Uuid,
+    name: Type.String(),
+    status: OneOf(CITY_DRIVER_STATUSES),
+    vehicle: OneOf(VEHICLES),
+    trip_id: Nullable(Uuid),
+    order_ids: Type.Array(Uuid, { description: "The orders of the driver's trip still under way" }),
+  }),
+);
+const Order = component(
+  'OpsCityOrder',
+  Strict({
+    id: Uuid,
+    status: OneOf(OPEN_STATUSES),
+    store_id: Uuid,
+    lat: Lat,
+    lng: Lng,
+    cell: Cell('The zone of its drop-off'),
+    deadline_at: Nullable(DateTime),
+    late: Type.Boolean({ description: 'Late as the attention list counts it (`order_late`)' }),
+  }),
+);
+const Store = component(
+  'OpsCityStore',
+  Strict({
+    id: Uuid,
+    name: Type.String(),
+    lat: Lat,
+    lng: Lng,
+    cell: Cell('The zone the store is in'),
+    status: OneOf(
+      CITY_STORE_STATUSES,
+      '`backlogged`: open, with more orders not yet picked up than `LASTMILE_OPS_STORE_BACKLOG`',
+    ),
+    open_orders: Type.Integer({ minimum: 0, description: 'Its orders paid and not yet picked up' }),
+  }),
+);
+const Zone = component(
+  'OpsCityZone',
+  Strict({
+    cell: Cell('The zone'),
+    boundary: Type.Array(Type.Tuple([Lat, Lng]), { description: "The cell's corners, [lat, lng]" }),
+    demand: Count,
+    supply: Count,
+  }),
+);
 
 export type CityPosition = Static<typeof Position>;
 export type CityDriver = Static<typeof Driver>;

@@ -1,7 +1,7 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
-import { ORDER_STATUSES } from '../orders/index.ts';
+import { OrderStatusField } from '../orders/index.ts';
 
 /** The ops console's API shapes (named components of the OpenAPI document). */
 
@@ -22,7 +22,7 @@ export const OpsOrder = component(
   closed(
     {
       id: Uuid,
-      status: stringEnum(ORDER_STATUSES, 'Where the order is (see the Order state machine)'),
+      status: ref(OrderStatusField),
       placed_at: DateTime,
       status_at: Type.String({ format: 'date-time', description: 'Since when it is in `status`' }),
       store: closed(

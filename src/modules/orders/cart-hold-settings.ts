@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { CartHoldLimits } from '../../platform/config.ts';
+import { component } from '../../platform/http/contract.ts';
 import { settingsGroup } from '../../platform/settings/settings-group.ts';
 
 /**
@@ -12,25 +13,28 @@ export const CART_HOLD_LIMITS = settingsGroup({
   summary: 'Cart hold limits',
   description:
     "How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back.",
-  schema: Type.Object(
-    {
-      max_units: Type.Integer({
-        minimum: 1,
-        maximum: 99,
-        description: 'Units of one product a cart may hold (above: 409 HOLD_LIMIT)',
-      }),
-      max_total: Type.Integer({
-        minimum: 1,
-        maximum: 10_000,
-        description: 'Units a cart may hold in all (above: 409 HOLD_LIMIT)',
-      }),
-      max_age_s: Type.Integer({
-        minimum: 60,
-        maximum: 86_400,
-        description: "Seconds after a cart's first line that its hold may last",
-      }),
-    },
-    { additionalProperties: false },
+  schema: component(
+    'CartHoldLimits',
+    Type.Object(
+      {
+        max_units: Type.Integer({
+          minimum: 1,
+          maximum: 99,
+          description: 'Units of one product a cart may hold (above: 409 HOLD_LIMIT)',
+        }),
+        max_total: Type.Integer({
+          minimum: 1,
+          maximum: 10_000,
+          description: 'Units a cart may hold in all (above: 409 HOLD_LIMIT)',
+        }),
+        max_age_s: Type.Integer({
+          minimum: 60,
+          maximum: 86_400,
+          description: "Seconds after a cart's first line that its hold may last",
+        }),
+      },
+      { additionalProperties: false },
+    ),
   ),
   defaults: (ctx) => ({
     max_units: ctx.config.cartHoldLimits.maxUnits,

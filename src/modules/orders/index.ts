@@ -47,6 +47,7 @@ export {
   orderEventType,
 } from './orders.events.ts';
 export { canExtendDeadline, type OpenOrder } from './order-attention.ts';
+export { OrderStatusField } from './orders.schemas.ts';
 export {
   BEFORE_PICKUP,
   CUSTOMER_CANCELLABLE,

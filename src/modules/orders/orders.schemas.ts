@@ -22,9 +22,10 @@ export const ORDER_MOVES = Object.fromEntries(
   ORDER_STATUSES.map((s) => [s, ORDER_STATUSES.filter((to) => canTransition(s, to))]),
 ) as Record<OrderStatus, OrderStatus[]>;
 
-export const OrderStatusField = stringEnum(
-  ORDER_STATUSES,
-  `Where the order is. Allowed moves: ${transitionsDoc(ORDER_MOVES)}`,
+/** An order's status (a named component: every schema that shows one refers to it). */
+export const OrderStatusField = component(
+  'OrderStatus',
+  stringEnum(ORDER_STATUSES, `Where the order is. Allowed moves: ${transitionsDoc(ORDER_MOVES)}`),
 );
 
 const priceTotals = {
@@ -36,38 +37,60 @@ const priceTotals = {
   total_minor: Minor('What the card is authorized for'),
 };
 
-const OrderLine = closed({
-  product_id: Uuid,
-  sku: Type.String(),
-  name: Type.String(),
-  unit_price_minor: Minor('The catalog price at checkout'),
-  quantity: Type.Integer({ minimum: 1 }),
-  picked_quantity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
-    description:
-      'What the store packed (set when the order became ready); below `quantity` when short',
-  }),
-  substitute_for: Type.Optional(
-    Type.String({
-      format: 'uuid',
+/** Named components, each shown by both `Order` and `OrderWithPayment`. */
+const OrderLine = component(
+  'OrderLine',
+  closed({
+    product_id: Uuid,
+    sku: Type.String(),
+    name: Type.String(),
+    unit_price_minor: Minor('The catalog price at checkout'),
+    quantity: Type.Integer({ minimum: 1 }),
+    picked_quantity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
       description:
-        'An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)',
+        'What the store packed (set when the order became ready); below `quantity` when short',
     }),
-  ),
-});
+    substitute_for: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)',
+      }),
+    ),
+  }),
+);
 
-const orderProperties = {
-  id: Uuid,
-  status: OrderStatusField,
-  version: Type.Integer({ minimum: 1, description: 'Goes up by one with every change' }),
-  store_id: Uuid,
-  customer_id: Uuid,
-  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
-  totals: closed({
+const OrderTotals = component(
+  'OrderTotals',
+  closed({
     ...priceTotals,
     captured_minor: Type.Union([Minor(), Type.Null()], {
       description: 'What was charged on delivery (only the picked goods); null until then',
     }),
   }),
+);
+
+const OrderPromise = component(
+  'OrderPromise',
+  closed({
+    from: DateTime,
+    to: DateTime,
+    at: Type.String({
+      format: 'date-time',
+      description:
+        'The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept',
+    }),
+  }),
+);
+
+const orderProperties = {
+  id: Uuid,
+  status: ref(OrderStatusField),
+  version: Type.Integer({ minimum: 1, description: 'Goes up by one with every change' }),
+  store_id: Uuid,
+  customer_id: Uuid,
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
+  totals: ref(OrderTotals),
   delivery: closed({
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lng: Type.Number({ minimum: -180, maximum: 180 }),
@@ -76,21 +99,9 @@ const orderProperties = {
   reason: Type.Union([Type.String(), Type.Null()], {
     description: 'Why the order was canceled or failed',
   }),
-  promise: Type.Union(
-    [
-      closed({
-        from: DateTime,
-        to: DateTime,
-        at: Type.String({
-          format: 'date-time',
-          description:
-            'The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept',
-        }),
-      }),
-      Type.Null(),
-    ],
-    { description: 'The delivery window promised at checkout, and the ETA point in it' },
-  ),
+  promise: Type.Union([ref(OrderPromise), Type.Null()], {
+    description: 'The delivery window promised at checkout, and the ETA point in it',
+  }),
   placed_at: DateTime,
   status_at: DateTime,
   can_cancel: Type.Boolean({
@@ -98,7 +109,7 @@ const orderProperties = {
       'Whether `POST /v1/orders/{id}/cancel` can cancel it now (its customer or ops): until a driver has the bag',
   }),
   lines: Type.Optional(
-    Type.Array(OrderLine, {
+    Type.Array(ref(OrderLine), {
       description: 'Present when one order is read (GET /v1/orders/{id}, a repeated checkout)',
     }),
   ),
@@ -276,4 +287,12 @@ export const Cart = component(
   ),
 );
 
-export const ordersSchemas = [Order, OrderWithPayment, Cart];
+export const ordersSchemas = [
+  OrderStatusField,
+  OrderLine,
+  OrderTotals,
+  OrderPromise,
+  Order,
+  OrderWithPayment,
+  Cart,
+];

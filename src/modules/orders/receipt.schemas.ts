@@ -106,7 +106,7 @@ export const Receipt = component(
   Type.Object(
     {
       order_id: Uuid,
-      status: OrderStatusField,
+      status: ref(OrderStatusField),
       final: Type.Boolean({
         description:
           'false: provisional (nothing charged yet; the amounts are what is authorized and may still go down with a short pick). true: the charge is settled (captured on delivery, or released when the order ended without one); refunds may still be added',

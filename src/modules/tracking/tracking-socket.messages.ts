@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, Nullable, OneOf, Uuid } from '../../platform/contract/schemas.ts';
 import { type MessageOf, socketMessage } from '../../platform/contract/socket-contract.ts';
+import { component } from '../../platform/http/contract.ts';
 import { Strict } from '../../platform/http/typed.ts';
 import {
   type Heartbeat,
@@ -34,62 +35,74 @@ const Point = Strict({
 
 export const SnapshotMessage = socketMessage(
   'snapshot',
-  Strict({
-    type: Type.Literal('snapshot'),
-    order_id: Uuid,
-    status: Status,
-    seq: snapshotSeq('the log'),
-    eta: Nullable(EtaWindow),
-    driver: Nullable(Strict({ id: Uuid, position: Nullable(Point) })),
-  }),
+  component(
+    'TrackingSnapshot',
+    Strict({
+      type: Type.Literal('snapshot'),
+      order_id: Uuid,
+      status: Status,
+      seq: snapshotSeq('the log'),
+      eta: Nullable(EtaWindow),
+      driver: Nullable(Strict({ id: Uuid, position: Nullable(Point) })),
+    }),
+  ),
   'Where the order stands when the socket opens: status, ETA (null once it ended), its driver and their last position.',
 );
 
 export const StatusMessage = socketMessage(
   'status',
-  Strict({
-    seq: Seq,
-    type: Type.Literal('status'),
-    status: Status,
-    driver_id: Nullable(Uuid),
-    at: DateTime,
-    reason: Nullable(Type.String()),
-  }),
+  component(
+    'TrackingStatus',
+    Strict({
+      seq: Seq,
+      type: Type.Literal('status'),
+      status: Status,
+      driver_id: Nullable(Uuid),
+      at: DateTime,
+      reason: Nullable(Type.String()),
+    }),
+  ),
   'The order moved to a new status, or got (or lost) its driver. Logged: numbered by `seq` and replayed on resume.',
 );
 
 export const EtaMessage = socketMessage(
   'eta',
-  Strict({
-    seq: Seq,
-    type: Type.Literal('eta'),
-    status: OneOf(STREAM_STATUSES, 'The status the estimate was made for'),
-    eta: EtaWindow,
-    parts: Strict({
-      prep_s: Type.Number({ minimum: 0 }),
-      to_store_s: Type.Number({ minimum: 0 }),
-      to_customer_s: Type.Number({ minimum: 0 }),
+  component(
+    'TrackingEta',
+    Strict({
+      seq: Seq,
+      type: Type.Literal('eta'),
+      status: OneOf(STREAM_STATUSES, 'The status the estimate was made for'),
+      eta: EtaWindow,
+      parts: Strict({
+        prep_s: Type.Number({ minimum: 0 }),
+        to_store_s: Type.Number({ minimum: 0 }),
+        to_customer_s: Type.Number({ minimum: 0 }),
+      }),
     }),
-  }),
+  ),
   'The arrival estimate moved by more than a minute. Logged: numbered by `seq` and replayed on resume.',
 );
 
 export const SubstitutionMessage = socketMessage(
   'substitution',
-  Strict({
-    seq: Seq,
-    type: Type.Literal('substitution'),
-    substitution_id: Uuid,
-    status: OneOf(['proposed', 'accepted', 'declined', 'expired']),
-    product_id: Type.String({ format: 'uuid', description: 'The short line' }),
-    missing: Type.Integer({ minimum: 1, description: 'Units of the short line it replaces' }),
-    substitute_product_id: Uuid,
-    name: Type.String(),
-    quantity: Type.Integer({ minimum: 1 }),
-    unit_price_minor: Type.Integer({ minimum: 0 }),
-    currency: Type.String({ minLength: 3, maxLength: 3 }),
-    answer_by: DateTime,
-  }),
+  component(
+    'TrackingSubstitution',
+    Strict({
+      seq: Seq,
+      type: Type.Literal('substitution'),
+      substitution_id: Uuid,
+      status: OneOf(['proposed', 'accepted', 'declined', 'expired']),
+      product_id: Type.String({ format: 'uuid', description: 'The short line' }),
+      missing: Type.Integer({ minimum: 1, description: 'Units of the short line it replaces' }),
+      substitute_product_id: Uuid,
+      name: Type.String(),
+      quantity: Type.Integer({ minimum: 1 }),
+      unit_price_minor: Type.Integer({ minimum: 0 }),
+      currency: Type.String({ minLength: 3, maxLength: 3 }),
+      answer_by: DateTime,
+    }),
+  ),
   'The store proposed a substitute for a short line (answer it at `POST /v1/orders/{id}/substitutions/{substitution_id}/accept` or `/decline` before `answer_by`), or the proposal was answered or expired. Logged: numbered by `seq` and replayed on resume.',
 );
 

@@ -1,5 +1,5 @@
 import { type TProperties, Type } from '@sinclair/typebox';
-import { component, stringEnum } from '../../platform/http/contract.ts';
+import { component, ref, stringEnum } from '../../platform/http/contract.ts';
 import { Uuid } from '../../platform/http/typed.ts';
 import {
   EtaMessage,
@@ -68,9 +68,13 @@ export const TrackingFeed = component(
   'TrackingFeed',
   Type.Object(
     {
-      snapshot: SnapshotMessage.schema,
+      snapshot: ref(SnapshotMessage.schema),
       items: Type.Array(
-        Type.Union([StatusMessage.schema, EtaMessage.schema, SubstitutionMessage.schema]),
+        Type.Union([
+          ref(StatusMessage.schema),
+          ref(EtaMessage.schema),
+          ref(SubstitutionMessage.schema),
+        ]),
         {
           description: "The order's log after the cursor, in `seq` order: the socket's messages",
         },
@@ -126,4 +130,9 @@ export const TrackingFeed = component(
   ),
 );
 
-export const trackingSchemas = [OrderEta, TrackingFeed];
+/** The log's messages are components too: the socket sends them, the feed pages them. */
+export const trackingSchemas = [
+  ...[SnapshotMessage, StatusMessage, EtaMessage, SubstitutionMessage].map((m) => m.schema),
+  OrderEta,
+  TrackingFeed,
+];

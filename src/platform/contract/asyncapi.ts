@@ -74,5 +74,33 @@ export function asyncApiDocument(
     components: { messages: parts.messages, securitySchemes: SOCKET_SECURITY_SCHEMES },
   };
   // TypeBox schemas carry symbols; the document is what JSON makes of them.
-  return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  const json = JSON.parse(JSON.stringify(doc)) as typeof doc;
+  const { messages, schemas } = withNamedSchemas(json.components.messages);
+  return { ...json, components: { ...json.components, messages, schemas } };
+}
+
+/**
+ * The named schemas (`component()`: an `$id`) in the messages' payloads, written once under
+ * `components.schemas` and referred to. Such a schema is also a component of the OpenAPI
+ * document by the same name (the tracking log's messages, which the REST feed pages too).
+ */
+function withNamedSchemas(messages: Record<string, { payload?: unknown }>) {
+  const schemas: Record<string, unknown> = {};
+  const named = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(named);
+    if (!node || typeof node !== 'object') return node;
+    const { $id, ...rest } = node as Record<string, unknown>;
+    const out = Object.fromEntries(
+      Object.entries(rest).map(([k, v]) => [k, k === 'examples' ? v : named(v)]),
+    );
+    if (typeof $id !== 'string') return out;
+    if ($id in schemas && JSON.stringify(schemas[$id]) !== JSON.stringify(out))
+      throw new Error(`two different schemas are named ${$id}`);
+    schemas[$id] = out;
+    return { $ref: `#/components/schemas/${$id}` };
+  };
+  const out = Object.fromEntries(
+    Object.entries(messages).map(([key, m]) => [key, { ...m, payload: named(m.payload) }]),
+  );
+  return { messages: out, schemas };
 }

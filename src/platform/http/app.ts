@@ -14,7 +14,7 @@ import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { auditRoutes, auditSchemas } from './audit-routes.ts';
 import { opsHealthRoutes, opsHealthSchemas } from './ops-health-routes.ts';
 import { opsRoutes, opsSchemas } from './ops-routes.ts';
-import { settingsRoutes, settingsSchemas } from './settings-routes.ts';
+import { settingsGroupSchemas, settingsRoutes, settingsSchemas } from './settings-routes.ts';
 import { checkResponsesAgainstContract } from './contract-check.ts';
 import { completeRouteContracts } from './contract-defaults.ts';
 import { clientErrorHandler, errorHandler } from './problem.ts';
@@ -80,9 +80,14 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   refuseUnstorableInput(app);
   registerIdempotency(app, ctx.db, ctx.logger, opts.processId);
 
-  for (const s of [...opsSchemas, ...auditSchemas, ...opsHealthSchemas, ...settingsSchemas])
-    app.addSchema(s);
-  for (const m of opts.modules) for (const s of m.schemas ?? []) app.addSchema(s);
+  const settingsGroups = opts.modules.flatMap((m) => m.settings ?? []);
+  // Each named schema once: a group's value may be a module's schema too (the gateway's policy).
+  const named = new Set([
+    ...[...opsSchemas, ...auditSchemas, ...opsHealthSchemas, ...settingsSchemas],
+    ...opts.modules.flatMap((m) => m.schemas ?? []),
+    ...settingsGroupSchemas(settingsGroups),
+  ]);
+  for (const s of named) app.addSchema(s);
   healthRoutes(app, ctx, opts);
   await app.register(async (scope) => opsRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
@@ -93,13 +98,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
       processId: opts.processId,
     }),
   );
-  await app.register(async (scope) =>
-    settingsRoutes(
-      scope,
-      ctx,
-      opts.modules.flatMap((m) => m.settings ?? []),
-    ),
-  );
+  await app.register(async (scope) => settingsRoutes(scope, ctx, settingsGroups));
   for (const m of opts.modules) {
     const routes = m.routes;
     if (routes) await app.register(async (scope) => routes(scope, ctx));

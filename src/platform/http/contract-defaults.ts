@@ -1,4 +1,4 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
 import {
@@ -6,8 +6,10 @@ import {
   empty,
   Headers,
   Problem,
+  ProblemHeaders,
   problemResponse,
   type ResponseSpec,
+  RetryProblemHeaders,
 } from './contract.ts';
 import './fastify-types.ts';
 
@@ -158,9 +160,8 @@ export function completeRouteContracts(app: FastifyInstance): void {
       response[status] = withHeaders(spec, Number(status) < 400 ? success : common);
     for (const [status, codes] of Object.entries(sharedProblems(route, schema))) {
       const own = response[status]?.[CODES_KEY] ?? [];
-      const retry: Record<string, TSchema> =
-        status === '429' || status === '503' ? { 'Retry-After': Headers.retryAfter } : {};
-      const shared = problemResponse([...own, ...codes], { ...common, ...retry });
+      const headers = status === '429' || status === '503' ? RetryProblemHeaders : ProblemHeaders;
+      const shared = problemResponse([...own, ...codes], headers);
       const mine = response[status];
       // A route may answer this status with its own body too (e.g. /ready's 503): keep both.
       response[status] =

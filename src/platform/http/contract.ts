@@ -74,6 +74,29 @@ export const Headers = {
 
 type HeaderMap = Record<string, TSchema>;
 
+/** The headers of every problem answer; a 429 or 503 also says when to try again. */
+export const ProblemHeaders: HeaderMap = { 'X-Request-Id': Headers.requestId };
+export const RetryProblemHeaders: HeaderMap = {
+  ...ProblemHeaders,
+  'Retry-After': Headers.retryAfter,
+};
+
+/**
+ * The shapes of the problem answers (their headers; the body is always a `Problem`), named once as
+ * responses of the OpenAPI document (`components.responses`): an operation's problem answer of one
+ * of these shapes refers to it and keeps its own description, the codes it may carry.
+ */
+export const NamedProblemResponses: Record<string, { description: string; headers: HeaderMap }> = {
+  Problem: {
+    description: 'A problem (RFC 9457): branch on its `code`',
+    headers: ProblemHeaders,
+  },
+  RetryProblem: {
+    description: 'A problem (RFC 9457) that passes: try again after `Retry-After` seconds',
+    headers: RetryProblemHeaders,
+  },
+};
+
 /** Extension on a response object: the problem codes this status can carry. */
 export const CODES_KEY = 'x-problem-codes';
 

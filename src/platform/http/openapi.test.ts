@@ -17,17 +17,35 @@ afterAll(async () => {
   await t?.stop();
 });
 
+type Answer = {
+  description: string;
+  $ref?: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, unknown>;
+};
 type Operation = {
   operationId?: string;
   tags?: string[];
   summary?: string;
-  responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+  responses: Record<string, Answer>;
+};
+type Doc = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses: Record<string, Answer> };
 };
 
-async function documentOf(): Promise<{ paths: Record<string, Record<string, Operation>> }> {
+async function documentOf(): Promise<Doc> {
   const res = await t.request({ method: 'GET', url: '/openapi.json' });
   expect(res.statusCode).toBe(200);
   return res.json();
+}
+
+/** An answer as a reader sees it: a reference to a named response followed, its description kept. */
+function answerOf(doc: Doc, answer: Answer): Answer {
+  const name = answer.$ref?.replace('#/components/responses/', '');
+  const named = name === undefined ? undefined : doc.components.responses[name];
+  if (answer.$ref && !named) throw new Error(`no response ${answer.$ref}`);
+  return named ? { ...named, description: answer.description } : answer;
 }
 
 describe('the OpenAPI document', () => {
@@ -65,7 +83,8 @@ describe('the OpenAPI document', () => {
         ids.add(op.operationId ?? '');
         if (!op.tags?.length) gaps.push(`${name}: tags`);
         if (!op.summary) gaps.push(`${name}: summary`);
-        for (const [status, r] of Object.entries(op.responses)) {
+        for (const [status, answer] of Object.entries(op.responses)) {
+          const r = answerOf(doc, answer);
           if (r.description === 'Default Response') gaps.push(`${name} ${status}: description`);
           const bodyless = ['101', '204', '304'].includes(status);
           if (!bodyless && !r.content) gaps.push(`${name} ${status}: no body schema`);
@@ -81,8 +100,13 @@ describe('the OpenAPI document', () => {
     expect(checkout.parameters).toContainEqual(
       expect.objectContaining({ name: 'idempotency-key', required: true }),
     );
-    expect(Object.keys(checkout.responses['429'].headers)).toContain('Retry-After');
-    expect(Object.keys(checkout.responses['401'].headers)).toContain('X-Request-Id');
+    const answer = (status: string) => answerOf(doc, checkout.responses[status]);
+    expect(Object.keys(answer('429').headers ?? {})).toContain('Retry-After');
+    expect(Object.keys(answer('401').headers ?? {})).toContain('X-Request-Id');
+    expect(answer('409').description).toContain('`IDEMPOTENCY_IN_FLIGHT`');
+    expect(answer('409').content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
     expect(doc.components.schemas.Problem.properties.code.enum).toContain('PAYMENT_DECLINED');
     // The fake provider's test cards, written from its card table.
     expect(checkout.description).toContain(testCardsDoc());

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
 import { optionalBody } from './audit-act.ts';
+import { NamedProblemResponses } from './contract.ts';
 import './fastify-types.ts';
 
 /**
@@ -58,9 +59,11 @@ export async function registerOpenApi(
       return { schema: out as never, url };
     },
     transformObject: (doc) =>
-      withOptionalBodies(
-        withoutBodiesOfBodyless(
-          tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+      withNamedProblemResponses(
+        withOptionalBodies(
+          withoutBodiesOfBodyless(
+            tuplesAsPrefixItems('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+          ),
         ),
       ) as never,
   });
@@ -158,4 +161,55 @@ function tuplesAsPrefixItems(node: unknown): unknown {
     delete out.additionalItems;
   }
   return out;
+}
+
+/** A JSON value's text with every object's keys sorted: equal values, equal texts. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
+/** A problem answer's headers and body as the swagger plugin writes them (less its description). */
+function problemAnswerShape(headers: Record<string, { description?: string }>) {
+  return {
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, { description, ...schema }]) => [
+        name,
+        { schema, ...(description ? { description } : {}) },
+      ]),
+    ),
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+}
+
+/**
+ * The problem answers of the shapes `NamedProblemResponses` names, written once as
+ * `components.responses`: an operation's answer of such a shape becomes a reference to it that
+ * keeps the answer's own description (the codes it may carry).
+ */
+function withNamedProblemResponses(doc: unknown): unknown {
+  type Answer = { description?: string; [key: string]: unknown };
+  const d = doc as {
+    paths?: Record<string, Record<string, { responses?: Record<string, Answer> }>>;
+    components?: Record<string, unknown>;
+  };
+  const nameOf = new Map<string, string>();
+  const responses: Record<string, object> = {};
+  for (const [name, { description, headers }] of Object.entries(NamedProblemResponses)) {
+    const shape = problemAnswerShape(headers);
+    nameOf.set(canonical(shape), name);
+    responses[name] = { description, ...shape };
+  }
+  for (const ops of Object.values(d.paths ?? {}))
+    for (const op of Object.values(ops)) {
+      const answers = op.responses ?? {};
+      for (const [status, { description, ...shape }] of Object.entries(answers)) {
+        const name = nameOf.get(canonical(shape));
+        if (name) answers[status] = { $ref: `#/components/responses/${name}`, description };
+      }
+    }
+  d.components = { ...d.components, responses };
+  return doc;
 }

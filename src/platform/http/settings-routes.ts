@@ -53,6 +53,21 @@ export const SettingsList = component(
 
 export const settingsSchemas = [SettingsList];
 
+/** `rate-limits` → `RateLimitsSettings`: the name of a group's view in the document. */
+const viewIdOf = (group: SettingsGroup) =>
+  `${group.id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase())}Settings`;
+
+/** A group's view (its value in force, its default, its version) as a named component. */
+const viewOf = (group: SettingsGroup) =>
+  component(viewIdOf(group), viewSchema(ref(group.schema), group.description));
+
+/**
+ * The named components of the groups' routes, so the document states each once: every group's
+ * value (its schema is one: `settingsGroup()`) and its view.
+ */
+export const settingsGroupSchemas = (groups: readonly SettingsGroup[]): TSchema[] =>
+  groups.flatMap((g) => [g.schema, viewOf(g)]);
+
 /** A view as the caller sees it: with whether they may change the group. */
 const forCaller =
   (req: FastifyRequest) =>
@@ -100,7 +115,7 @@ function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: Settin
   const app = typed(scope);
   const settings = settingsFor(ctx);
   const url = `/v1/ops/settings/${group.id}`;
-  const View = viewSchema(group.schema, group.description);
+  const View = ref(viewOf(group));
   app.get(
     url,
     {
@@ -123,7 +138,7 @@ function groupRoutes(scope: FastifyInstance, ctx: PlatformContext, group: Settin
         summary: `Change the settings: ${group.summary}`,
         description: `${group.description}\n\nIn force in every process within about 2 s. \`version\` is the one you read: if the group changed since, 409 \`CONFLICT\` (read it again). \`value: null\` goes back to the default. Written to the audit log (\`setting.update\`, \`setting.reset\`) with the reason and the value before and after.`,
         body: Strict({
-          value: Type.Union([group.schema, Type.Null()]),
+          value: Type.Union([ref(group.schema), Type.Null()]),
           version: Version,
           reason: AuditReason,
         }),

@@ -24,6 +24,10 @@ export interface SettingsGroup<T = unknown> {
   summary: string;
   /** What it changes and when a change is felt. */
   description: string;
+  /**
+   * The value's schema, a named component (`component()` of platform/http/contract.ts): the
+   * document states it once and the group's routes refer to it.
+   */
   schema: TSchema;
   defaults(ctx: PlatformContext): T;
   check?(value: T): SettingProblem | null;
@@ -35,5 +39,7 @@ export function settingsGroup<S extends TSchema>(
 ): SettingsGroup<Static<S>> {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(group.id) || group.id.length > 48)
     throw new Error(`settings group id "${group.id}": lower-case words joined by hyphens`);
+  if (typeof group.schema.$id !== 'string')
+    throw new Error(`settings group "${group.id}": its schema is a named component (an $id)`);
   return group;
 }

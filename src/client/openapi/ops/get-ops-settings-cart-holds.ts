@@ -31,108 +31,21 @@ export interface GetOpsSettingsCartHolds {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
-            can_change: boolean;
-            default: {
-              /** @description Seconds after a cart's first line that its hold may last */
-              max_age_s: number;
-              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
-              max_total: number;
-              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
-              max_units: number;
-            };
-            id: string;
-            /** @description The module that reads it */
-            module: string;
-            /** @description Ops set the value; false: the default holds */
-            overridden: boolean;
-            summary: string;
-            updated_at: string | null;
-            updated_by: string | null;
-            value: {
-              /** @description Seconds after a cart's first line that its hold may last */
-              max_age_s: number;
-              /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
-              max_total: number;
-              /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
-              max_units: number;
-            };
-            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
-            version: number;
-          };
+          'application/json': components['schemas']['CartHoldsSettings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
-      400: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem'];
       /** @description `UNAUTHENTICATED`: Authentication is required */
-      401: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem'];
       /** @description `FORBIDDEN`: Not allowed for this caller */
-      403: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      403: components['responses']['Problem'];
       /** @description `RATE_LIMITED`: Too many requests */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      429: components['responses']['RetryProblem'];
       /** @description `INTERNAL`: Internal error */
-      500: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      500: components['responses']['Problem'];
       /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      503: components['responses']['RetryProblem'];
     };
   };
 }

@@ -31,186 +31,21 @@ export interface GetOpsSettingsRateLimits {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
-            can_change: boolean;
-            default: {
-              callers?: {
-                [key: string]: string;
-              };
-              exempt?: string[];
-              on_redis_failure: 'open' | 'closed' | 'local';
-              role_tiers: {
-                [key: string]: string;
-              };
-              routes: {
-                match: string[];
-                name: string;
-                on_redis_failure?: 'open' | 'closed' | 'local';
-                tiers: {
-                  [key: string]:
-                    | 'unlimited'
-                    | {
-                        /** @enum {string} */
-                        algorithm: 'sliding_window';
-                        limit: number;
-                        window_s: number;
-                      }
-                    | {
-                        /** @enum {string} */
-                        algorithm: 'token_bucket';
-                        capacity: number;
-                        refill_per_s: number;
-                      };
-                };
-              }[];
-              tiers: {
-                [key: string]:
-                  | 'unlimited'
-                  | {
-                      /** @enum {string} */
-                      algorithm: 'sliding_window';
-                      limit: number;
-                      window_s: number;
-                    }
-                  | {
-                      /** @enum {string} */
-                      algorithm: 'token_bucket';
-                      capacity: number;
-                      refill_per_s: number;
-                    };
-              };
-            };
-            id: string;
-            /** @description The module that reads it */
-            module: string;
-            /** @description Ops set the value; false: the default holds */
-            overridden: boolean;
-            summary: string;
-            updated_at: string | null;
-            updated_by: string | null;
-            value: {
-              callers?: {
-                [key: string]: string;
-              };
-              exempt?: string[];
-              on_redis_failure: 'open' | 'closed' | 'local';
-              role_tiers: {
-                [key: string]: string;
-              };
-              routes: {
-                match: string[];
-                name: string;
-                on_redis_failure?: 'open' | 'closed' | 'local';
-                tiers: {
-                  [key: string]:
-                    | 'unlimited'
-                    | {
-                        /** @enum {string} */
-                        algorithm: 'sliding_window';
-                        limit: number;
-                        window_s: number;
-                      }
-                    | {
-                        /** @enum {string} */
-                        algorithm: 'token_bucket';
-                        capacity: number;
-                        refill_per_s: number;
-                      };
-                };
-              }[];
-              tiers: {
-                [key: string]:
-                  | 'unlimited'
-                  | {
-                      /** @enum {string} */
-                      algorithm: 'sliding_window';
-                      limit: number;
-                      window_s: number;
-                    }
-                  | {
-                      /** @enum {string} */
-                      algorithm: 'token_bucket';
-                      capacity: number;
-                      refill_per_s: number;
-                    };
-              };
-            };
-            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
-            version: number;
-          };
+          'application/json': components['schemas']['RateLimitsSettings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
-      400: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem'];
       /** @description `UNAUTHENTICATED`: Authentication is required */
-      401: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem'];
       /** @description `FORBIDDEN`: Not allowed for this caller */
-      403: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      403: components['responses']['Problem'];
       /** @description `RATE_LIMITED`: Too many requests */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      429: components['responses']['RetryProblem'];
       /** @description `INTERNAL`: Internal error */
-      500: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      500: components['responses']['Problem'];
       /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      503: components['responses']['RetryProblem'];
     };
   };
 }

@@ -57,119 +57,25 @@ export interface PutOpsConditions {
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
-      400: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem'];
       /** @description `UNAUTHENTICATED`: Authentication is required */
-      401: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem'];
       /** @description `FORBIDDEN`: Not allowed for this caller */
-      403: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      403: components['responses']['Problem'];
       /** @description `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
-      409: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      409: components['responses']['Problem'];
       /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
-      413: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      413: components['responses']['Problem'];
       /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
-      415: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      415: components['responses']['Problem'];
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
-      422: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      422: components['responses']['Problem'];
       /** @description `RATE_LIMITED`: Too many requests */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      429: components['responses']['RetryProblem'];
       /** @description `INTERNAL`: Internal error */
-      500: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      500: components['responses']['Problem'];
       /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      503: components['responses']['RetryProblem'];
     };
   };
 }

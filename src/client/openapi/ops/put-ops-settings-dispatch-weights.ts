@@ -21,16 +21,7 @@ export interface PutOpsSettingsDispatchWeights {
         'application/json': {
           /** @description Why: kept with who and when in the audit log (`GET /v1/ops/audit`) */
           reason: string;
-          value: {
-            /** @description The driver's refusals (1 minus the acceptance rate) */
-            acceptance: number;
-            /** @description Little time waited since the last job (an hour saturates it) */
-            fairness: number;
-            /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-            travel: number;
-            /** @description A vehicle larger than the bag needs */
-            vehicle: number;
-          } | null;
+          value: components['schemas']['DispatchWeights'] | null;
           version: number;
         };
       };
@@ -54,156 +45,29 @@ export interface PutOpsSettingsDispatchWeights {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
-            can_change: boolean;
-            default: {
-              /** @description The driver's refusals (1 minus the acceptance rate) */
-              acceptance: number;
-              /** @description Little time waited since the last job (an hour saturates it) */
-              fairness: number;
-              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-              travel: number;
-              /** @description A vehicle larger than the bag needs */
-              vehicle: number;
-            };
-            id: string;
-            /** @description The module that reads it */
-            module: string;
-            /** @description Ops set the value; false: the default holds */
-            overridden: boolean;
-            summary: string;
-            updated_at: string | null;
-            updated_by: string | null;
-            value: {
-              /** @description The driver's refusals (1 minus the acceptance rate) */
-              acceptance: number;
-              /** @description Little time waited since the last job (an hour saturates it) */
-              fairness: number;
-              /** @description Time until the bag reaches the door (ten minutes weigh 1) */
-              travel: number;
-              /** @description A vehicle larger than the bag needs */
-              vehicle: number;
-            };
-            /** @description Send it with a change: a change made meanwhile makes yours a 409 */
-            version: number;
-          };
+          'application/json': components['schemas']['DispatchWeightsSettings'];
         };
       };
       /** @description `VALIDATION_FAILED`: The request is not valid */
-      400: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem'];
       /** @description `UNAUTHENTICATED`: Authentication is required */
-      401: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem'];
       /** @description `FORBIDDEN`: Not allowed for this caller; `OPS_ADMIN_REQUIRED`: Only an ops admin may do this */
-      403: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      403: components['responses']['Problem'];
       /** @description `CONFLICT`: Conflicts with the current state; `IDEMPOTENCY_IN_FLIGHT`: A request with this Idempotency-Key is still being processed */
-      409: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      409: components['responses']['Problem'];
       /** @description `PAYLOAD_TOO_LARGE`: Request body too large */
-      413: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      413: components['responses']['Problem'];
       /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
-      415: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      415: components['responses']['Problem'];
       /** @description `IDEMPOTENCY_KEY_REUSED`: Idempotency-Key reused with a different request */
-      422: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      422: components['responses']['Problem'];
       /** @description `RATE_LIMITED`: Too many requests */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      429: components['responses']['RetryProblem'];
       /** @description `INTERNAL`: Internal error */
-      500: {
-        headers: {
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      500: components['responses']['Problem'];
       /** @description `DEPENDENCY_UNAVAILABLE`: A dependency is unavailable; `OVERLOADED`: Shedding load; retry later */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          /** @description The request id (yours if you sent a valid one) */
-          'X-Request-Id'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      503: components['responses']['RetryProblem'];
     };
   };
 }

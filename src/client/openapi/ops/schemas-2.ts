@@ -3,12 +3,79 @@
  * the schemas only the operations tagged `ops` use, part 2 of 3.
  */
 
+import type { OpsSchemas } from './schemas.ts';
+import type { SharedSchemas } from '../shared/schemas.ts';
+
 /** `components['schemas']` as the schemas here see it: theirs and those they name. */
 interface components {
-  schemas: OpsSchemas2;
+  schemas: OpsSchemas & SharedSchemas;
 }
 
 export interface OpsSchemas2 {
+  /** @description How the scored strategy ranks the drivers it may offer a trip to (lower score first): each weight multiplies one part of the score. The default is LASTMILE_DISPATCH_WEIGHTS; the greedy strategy ignores them. The next offer made is ranked with the weights in force. */
+  DispatchWeightsSettings: {
+    /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+    can_change: boolean;
+    default: components['schemas']['DispatchWeights'];
+    id: string;
+    /** @description The module that reads it */
+    module: string;
+    /** @description Ops set the value; false: the default holds */
+    overridden: boolean;
+    summary: string;
+    updated_at: string | null;
+    updated_by: string | null;
+    value: components['schemas']['DispatchWeights'];
+    /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+    version: number;
+  };
+  /** @description This process's requests per route and minute, oldest minute first: counts, 4xx, 5xx and p99 latency (within 1 %) */
+  HealthSeries: {
+    all: {
+      errors_4xx: number[];
+      errors_5xx: number[];
+      /** @description Null for a minute without requests */
+      p99_ms: (number | null)[];
+      requests: number[];
+      total: {
+        errors_4xx: number;
+        errors_5xx: number;
+        p99_ms: number | null;
+        requests: number;
+      };
+    };
+    bucket_s: number;
+    /** Format: date-time */
+    from: string;
+    /** @description The process these numbers are of (each keeps its own) */
+    instance: string;
+    /** @description Entries in every per-minute list */
+    minutes: number;
+    process_id: string;
+    /** @description Requests the gateway refused (429), by budget and tier */
+    rate_limited: {
+      per_minute: number[];
+      policy: string;
+      rejections: number;
+      tier: string;
+    }[];
+    /** @description Routes with requests in the window, most requested first */
+    routes: {
+      errors_4xx: number[];
+      errors_5xx: number[];
+      method: string;
+      /** @description Null for a minute without requests */
+      p99_ms: (number | null)[];
+      requests: number[];
+      route: string;
+      total: {
+        errors_4xx: number;
+        errors_5xx: number;
+        p99_ms: number | null;
+        requests: number;
+      };
+    }[];
+  };
   /** @description The answering process, its dependencies, the queues in Postgres and the bus consumer backlogs */
   OpsHealth: {
     /** Format: date-time */
@@ -120,22 +187,7 @@ export interface OpsSchemas2 {
       /** Format: date-time */
       to: string;
     } | null;
-    /**
-     * @description Where the order is (see the Order state machine)
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /**
      * Format: date-time
      * @description Since when it is in `status`
@@ -181,49 +233,5 @@ export interface OpsSchemas2 {
     source: string;
     /** @description One line for a person */
     summary: string;
-  };
-  /**
-   * @description An order's whole history in one list: its events, workflows and their steps, payment operations, offers, delivery steps, tickets, notifications and webhook deliveries. Domain events are kept a day after they were published (LASTMILE_OUTBOX_RETENTION_HOURS) and finished workflows LASTMILE_WORKFLOW_RETENTION_DAYS; the other sources keep theirs with the business.
-   * @example {
-   *       "gaps": [],
-   *       "items": [
-   *         {
-   *           "at": "2026-12-06T17:55:02.114Z",
-   *           "data": {
-   *             "currency": "EUR",
-   *             "total_minor": 1994
-   *           },
-   *           "kind": "order.placed",
-   *           "source": "orders",
-   *           "summary": "Placed: 2 line(s), 19.94 EUR; promised 18:20–18:40"
-   *         },
-   *         {
-   *           "at": "2026-12-06T17:55:02.390Z",
-   *           "data": {
-   *             "amount_minor": 1994,
-   *             "currency": "EUR"
-   *           },
-   *           "kind": "payment.authorize",
-   *           "source": "payments",
-   *           "summary": "Authorized 19.94 EUR"
-   *         }
-   *       ],
-   *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10"
-   *     }
-   */
-  OrderTimeline: {
-    /** @description Empty when the timeline is whole */
-    gaps: {
-      /**
-       * @description `limit`: it had more than it may show (the earliest are shown); `error`: it could not be read just now
-       * @enum {string}
-       */
-      reason: 'limit' | 'error';
-      source: string;
-    }[];
-    /** @description Everything the sources recorded about the order, oldest first */
-    items: components['schemas']['TimelineItem'][];
-    /** Format: uuid */
-    order_id: string;
   };
 }

@@ -3,7 +3,105 @@
  * the schemas only the operations tagged `ops` use, part 3 of 3.
  */
 
+import type { OpsSchemas2 } from './schemas-2.ts';
+
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: OpsSchemas2 & OpsSchemas3;
+}
+
 export interface OpsSchemas3 {
+  /**
+   * @description An order's whole history in one list: its events, workflows and their steps, payment operations, offers, delivery steps, tickets, notifications and webhook deliveries. Domain events are kept a day after they were published (LASTMILE_OUTBOX_RETENTION_HOURS) and finished workflows LASTMILE_WORKFLOW_RETENTION_DAYS; the other sources keep theirs with the business.
+   * @example {
+   *       "gaps": [],
+   *       "items": [
+   *         {
+   *           "at": "2026-12-06T17:55:02.114Z",
+   *           "data": {
+   *             "currency": "EUR",
+   *             "total_minor": 1994
+   *           },
+   *           "kind": "order.placed",
+   *           "source": "orders",
+   *           "summary": "Placed: 2 line(s), 19.94 EUR; promised 18:20–18:40"
+   *         },
+   *         {
+   *           "at": "2026-12-06T17:55:02.390Z",
+   *           "data": {
+   *             "amount_minor": 1994,
+   *             "currency": "EUR"
+   *           },
+   *           "kind": "payment.authorize",
+   *           "source": "payments",
+   *           "summary": "Authorized 19.94 EUR"
+   *         }
+   *       ],
+   *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10"
+   *     }
+   */
+  OrderTimeline: {
+    /** @description Empty when the timeline is whole */
+    gaps: {
+      /**
+       * @description `limit`: it had more than it may show (the earliest are shown); `error`: it could not be read just now
+       * @enum {string}
+       */
+      reason: 'limit' | 'error';
+      source: string;
+    }[];
+    /** @description Everything the sources recorded about the order, oldest first */
+    items: components['schemas']['TimelineItem'][];
+    /** Format: uuid */
+    order_id: string;
+  };
+  RateLimitPolicy: {
+    callers?: {
+      [key: string]: string;
+    };
+    exempt?: string[];
+    on_redis_failure: 'open' | 'closed' | 'local';
+    role_tiers: {
+      [key: string]: string;
+    };
+    routes: {
+      match: string[];
+      name: string;
+      on_redis_failure?: 'open' | 'closed' | 'local';
+      tiers: {
+        [key: string]:
+          | 'unlimited'
+          | {
+              /** @enum {string} */
+              algorithm: 'sliding_window';
+              limit: number;
+              window_s: number;
+            }
+          | {
+              /** @enum {string} */
+              algorithm: 'token_bucket';
+              capacity: number;
+              refill_per_s: number;
+            };
+      };
+    }[];
+    tiers: {
+      [key: string]:
+        | 'unlimited'
+        | {
+            /** @enum {string} */
+            algorithm: 'sliding_window';
+            limit: number;
+            window_s: number;
+          }
+        | {
+            /** @enum {string} */
+            algorithm: 'token_bucket';
+            capacity: number;
+            refill_per_s: number;
+          };
+    };
+  };
   /** @description The rate-limit policy in force in this process and the state of its counters */
   RateLimitState:
     | {
@@ -27,53 +125,7 @@ export interface OpsSchemas3 {
          * @description When it was last loaded
          */
         loaded_at: string;
-        policy: {
-          callers?: {
-            [key: string]: string;
-          };
-          exempt?: string[];
-          on_redis_failure: 'open' | 'closed' | 'local';
-          role_tiers: {
-            [key: string]: string;
-          };
-          routes: {
-            match: string[];
-            name: string;
-            on_redis_failure?: 'open' | 'closed' | 'local';
-            tiers: {
-              [key: string]:
-                | 'unlimited'
-                | {
-                    /** @enum {string} */
-                    algorithm: 'sliding_window';
-                    limit: number;
-                    window_s: number;
-                  }
-                | {
-                    /** @enum {string} */
-                    algorithm: 'token_bucket';
-                    capacity: number;
-                    refill_per_s: number;
-                  };
-            };
-          }[];
-          tiers: {
-            [key: string]:
-              | 'unlimited'
-              | {
-                  /** @enum {string} */
-                  algorithm: 'sliding_window';
-                  limit: number;
-                  window_s: number;
-                }
-              | {
-                  /** @enum {string} */
-                  algorithm: 'token_bucket';
-                  capacity: number;
-                  refill_per_s: number;
-                };
-          };
-        };
+        policy: components['schemas']['RateLimitPolicy'];
         /** @description False while checks fall back */
         redis_healthy: boolean;
         /** @description Reloads of the file since start */
@@ -81,6 +133,23 @@ export interface OpsSchemas3 {
         /** @description `built-in`, or the policy file read */
         source: string;
       };
+  /** @description The rate-limit policy: the tiers' budgets, which tier each role and named caller is on, the routes with budgets of their own and what each does when Redis cannot count. The default is the policy of LASTMILE_RATE_LIMITS (a file, or the built-in one); while ops' value is set, edits of the file are read but not enforced. Nothing is enforced with LASTMILE_RATE_LIMITS=off. The next request is counted under the policy in force. */
+  RateLimitsSettings: {
+    /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+    can_change: boolean;
+    default: components['schemas']['RateLimitPolicy'];
+    id: string;
+    /** @description The module that reads it */
+    module: string;
+    /** @description Ops set the value; false: the default holds */
+    overridden: boolean;
+    summary: string;
+    updated_at: string | null;
+    updated_by: string | null;
+    value: components['schemas']['RateLimitPolicy'];
+    /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+    version: number;
+  };
   /** @description Every group ops may change, by module */
   SettingsList: {
     items: {

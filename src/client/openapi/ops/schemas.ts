@@ -95,6 +95,31 @@ export interface OpsSchemas {
       type: string;
     };
   };
+  CartHoldLimits: {
+    /** @description Seconds after a cart's first line that its hold may last */
+    max_age_s: number;
+    /** @description Units a cart may hold in all (above: 409 HOLD_LIMIT) */
+    max_total: number;
+    /** @description Units of one product a cart may hold (above: 409 HOLD_LIMIT) */
+    max_units: number;
+  };
+  /** @description How much stock one customer's cart may hold, and for how long (with LASTMILE_CART_HOLDS on; without it carts hold nothing). The defaults are LASTMILE_CART_HOLD_MAX_UNITS, LASTMILE_CART_HOLD_MAX_TOTAL and LASTMILE_CART_HOLD_MAX_AGE_S. A cart change is judged by the limits in force when it is made; what a cart already holds is not taken back. */
+  CartHoldsSettings: {
+    /** @description Whether you may change it (`PUT`): ops admins may, agents only read it */
+    can_change: boolean;
+    default: components['schemas']['CartHoldLimits'];
+    id: string;
+    /** @description The module that reads it */
+    module: string;
+    /** @description Ops set the value; false: the default holds */
+    overridden: boolean;
+    summary: string;
+    updated_at: string | null;
+    updated_by: string | null;
+    value: components['schemas']['CartHoldLimits'];
+    /** @description Send it with a change: a change made meanwhile makes yours a 409 */
+    version: number;
+  };
   /** @description Traffic or weather in a zone (or the whole city) from `starts_at` until `ends_at`, its expiry */
   Condition: {
     /** Format: date-time */
@@ -221,51 +246,14 @@ export interface OpsSchemas {
       outcome: 'requested' | 'already_requested' | 'already_replayed' | 'discarded' | 'not_found';
     }[];
   };
-  /** @description This process's requests per route and minute, oldest minute first: counts, 4xx, 5xx and p99 latency (within 1 %) */
-  HealthSeries: {
-    all: {
-      errors_4xx: number[];
-      errors_5xx: number[];
-      /** @description Null for a minute without requests */
-      p99_ms: (number | null)[];
-      requests: number[];
-      total: {
-        errors_4xx: number;
-        errors_5xx: number;
-        p99_ms: number | null;
-        requests: number;
-      };
-    };
-    bucket_s: number;
-    /** Format: date-time */
-    from: string;
-    /** @description The process these numbers are of (each keeps its own) */
-    instance: string;
-    /** @description Entries in every per-minute list */
-    minutes: number;
-    process_id: string;
-    /** @description Requests the gateway refused (429), by budget and tier */
-    rate_limited: {
-      per_minute: number[];
-      policy: string;
-      rejections: number;
-      tier: string;
-    }[];
-    /** @description Routes with requests in the window, most requested first */
-    routes: {
-      errors_4xx: number[];
-      errors_5xx: number[];
-      method: string;
-      /** @description Null for a minute without requests */
-      p99_ms: (number | null)[];
-      requests: number[];
-      route: string;
-      total: {
-        errors_4xx: number;
-        errors_5xx: number;
-        p99_ms: number | null;
-        requests: number;
-      };
-    }[];
+  DispatchWeights: {
+    /** @description The driver's refusals (1 minus the acceptance rate) */
+    acceptance: number;
+    /** @description Little time waited since the last job (an hour saturates it) */
+    fairness: number;
+    /** @description Time until the bag reaches the door (ten minutes weigh 1) */
+    travel: number;
+    /** @description A vehicle larger than the bag needs */
+    vehicle: number;
   };
 }

@@ -4,10 +4,11 @@
  */
 
 import type { OrdersSchemas } from './schemas.ts';
+import type { SharedSchemas } from '../shared/schemas.ts';
 
 /** `components['schemas']` as the schemas here see it: theirs and those they name. */
 interface components {
-  schemas: OrdersSchemas;
+  schemas: OrdersSchemas & SharedSchemas;
 }
 
 export interface OrdersSchemas2 {
@@ -151,22 +152,7 @@ export interface OrdersSchemas2 {
     placed_at: string;
     /** @description Oldest first, pending and failed ones too */
     refunds: components['schemas']['Refund'][];
-    /**
-     * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     store: {
       address: string;
       /** Format: uuid */

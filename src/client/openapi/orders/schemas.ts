@@ -3,6 +3,13 @@
  * the schemas only the operations tagged `orders` use, part 1 of 2.
  */
 
+import type { SharedSchemas } from '../shared/schemas.ts';
+
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: SharedSchemas;
+}
+
 export interface OrdersSchemas {
   /**
    * @description The fees an order from a store to a point pays besides the goods (the service fee and tax depend on the goods; the cart's totals show them)
@@ -78,22 +85,7 @@ export interface OrdersSchemas {
     /** Format: uuid */
     id: string;
     /** @description Present when one order is read (GET /v1/orders/{id}, a repeated checkout) */
-    lines?: {
-      name: string;
-      /** @description What the store packed (set when the order became ready); below `quantity` when short */
-      picked_quantity: number | null;
-      /** Format: uuid */
-      product_id: string;
-      quantity: number;
-      sku: string;
-      /**
-       * Format: uuid
-       * @description An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)
-       */
-      substitute_for?: string;
-      /** @description The catalog price at checkout */
-      unit_price_minor: number;
-    }[];
+    lines?: components['schemas']['OrderLine'][];
     /** @description The payment of a checkout or a payment retry */
     payment: {
       /** @description Why it is pending */
@@ -116,52 +108,15 @@ export interface OrdersSchemas {
     /** Format: date-time */
     placed_at: string;
     /** @description The delivery window promised at checkout, and the ETA point in it */
-    promise: {
-      /**
-       * Format: date-time
-       * @description The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept
-       */
-      at: string;
-      /** Format: date-time */
-      from: string;
-      /** Format: date-time */
-      to: string;
-    } | null;
+    promise: components['schemas']['OrderPromise'] | null;
     /** @description Why the order was canceled or failed */
     reason: string | null;
-    /**
-     * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /** Format: date-time */
     status_at: string;
     /** Format: uuid */
     store_id: string;
-    totals: {
-      /** @description What was charged on delivery (only the picked goods); null until then */
-      captured_minor: number | null;
-      delivery_fee_minor: number;
-      service_fee_minor: number;
-      /** @description Tops a small basket up to the minimum */
-      small_order_fee_minor: number;
-      /** @description The goods, in minor units of `currency` */
-      subtotal_minor: number;
-      tax_minor: number;
-      /** @description What the card is authorized for */
-      total_minor: number;
-    };
+    totals: components['schemas']['OrderTotals'];
     /** @description Goes up by one with every change */
     version: number;
   };

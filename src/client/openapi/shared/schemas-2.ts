@@ -3,6 +3,13 @@
  * the schemas of operations of several tags (or of none), part 2 of 3.
  */
 
+import type { SharedSchemas } from './schemas.ts';
+
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: SharedSchemas;
+}
+
 export interface SharedSchemas2 {
   /**
    * @description A customer order at one store
@@ -71,71 +78,19 @@ export interface SharedSchemas2 {
     /** Format: uuid */
     id: string;
     /** @description Present when one order is read (GET /v1/orders/{id}, a repeated checkout) */
-    lines?: {
-      name: string;
-      /** @description What the store packed (set when the order became ready); below `quantity` when short */
-      picked_quantity: number | null;
-      /** Format: uuid */
-      product_id: string;
-      quantity: number;
-      sku: string;
-      /**
-       * Format: uuid
-       * @description An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)
-       */
-      substitute_for?: string;
-      /** @description The catalog price at checkout */
-      unit_price_minor: number;
-    }[];
+    lines?: components['schemas']['OrderLine'][];
     /** Format: date-time */
     placed_at: string;
     /** @description The delivery window promised at checkout, and the ETA point in it */
-    promise: {
-      /**
-       * Format: date-time
-       * @description The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept
-       */
-      at: string;
-      /** Format: date-time */
-      from: string;
-      /** Format: date-time */
-      to: string;
-    } | null;
+    promise: components['schemas']['OrderPromise'] | null;
     /** @description Why the order was canceled or failed */
     reason: string | null;
-    /**
-     * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
-     * @enum {string}
-     */
-    status:
-      | 'placed'
-      | 'payment_failed'
-      | 'authorizing'
-      | 'authorized'
-      | 'accepted'
-      | 'preparing'
-      | 'ready'
-      | 'picked_up'
-      | 'delivered'
-      | 'canceled'
-      | 'failed';
+    status: components['schemas']['OrderStatus'];
     /** Format: date-time */
     status_at: string;
     /** Format: uuid */
     store_id: string;
-    totals: {
-      /** @description What was charged on delivery (only the picked goods); null until then */
-      captured_minor: number | null;
-      delivery_fee_minor: number;
-      service_fee_minor: number;
-      /** @description Tops a small basket up to the minimum */
-      small_order_fee_minor: number;
-      /** @description The goods, in minor units of `currency` */
-      subtotal_minor: number;
-      tax_minor: number;
-      /** @description What the card is authorized for */
-      total_minor: number;
-    };
+    totals: components['schemas']['OrderTotals'];
     /** @description Goes up by one with every change */
     version: number;
   };
@@ -248,5 +203,50 @@ export interface SharedSchemas2 {
     /** @description Goes up by one with every change */
     version: number;
     weight_g: number | null;
+  };
+  /**
+   * @description A substitute for a short line. Its stock is reserved while proposed; once accepted it is a line of the order (`substitute_for`) and delivery charges it instead of the units it replaces.
+   * @example {
+   *       "answer_by": "2026-12-06T18:07:10.000Z",
+   *       "answered_at": null,
+   *       "id": "0190f0c9-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+   *       "missing": 2,
+   *       "name": "Oat drink 1 l",
+   *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
+   *       "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
+   *       "proposed_at": "2026-12-06T18:02:10.000Z",
+   *       "quantity": 2,
+   *       "sku": "MILK-OAT-1L",
+   *       "status": "proposed",
+   *       "substitute_product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f99",
+   *       "unit_price_minor": 550
+   *     }
+   */
+  Substitution: {
+    /** Format: date-time */
+    answer_by: string;
+    answered_at: string | null;
+    /** Format: uuid */
+    id: string;
+    /** @description Units of the short line (`product_id`) the substitute replaces */
+    missing: number;
+    name: string;
+    /** Format: uuid */
+    order_id: string;
+    /** Format: uuid */
+    product_id: string;
+    /** Format: date-time */
+    proposed_at: string;
+    quantity: number;
+    sku: string;
+    /**
+     * @description `proposed` until the customer answers; `expired` (unanswered by `answer_by`) counts as declined
+     * @enum {string}
+     */
+    status: 'proposed' | 'accepted' | 'declined' | 'expired';
+    /** Format: uuid */
+    substitute_product_id: string;
+    /** @description The substitute's catalog price when proposed; it may differ from the line's */
+    unit_price_minor: number;
   };
 }

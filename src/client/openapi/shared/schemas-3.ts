@@ -12,51 +12,6 @@ interface components {
 
 export interface SharedSchemas3 {
   /**
-   * @description A substitute for a short line. Its stock is reserved while proposed; once accepted it is a line of the order (`substitute_for`) and delivery charges it instead of the units it replaces.
-   * @example {
-   *       "answer_by": "2026-12-06T18:07:10.000Z",
-   *       "answered_at": null,
-   *       "id": "0190f0c9-1a2b-7c3d-8e4f-5a6b7c8d9e01",
-   *       "missing": 2,
-   *       "name": "Oat drink 1 l",
-   *       "order_id": "0190f0c2-6a2e-7b61-9d8e-3f3a1f6f2a10",
-   *       "product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f23",
-   *       "proposed_at": "2026-12-06T18:02:10.000Z",
-   *       "quantity": 2,
-   *       "sku": "MILK-OAT-1L",
-   *       "status": "proposed",
-   *       "substitute_product_id": "0190f0b1-3d4e-7f50-8a61-7b8c9d0e1f99",
-   *       "unit_price_minor": 550
-   *     }
-   */
-  Substitution: {
-    /** Format: date-time */
-    answer_by: string;
-    answered_at: string | null;
-    /** Format: uuid */
-    id: string;
-    /** @description Units of the short line (`product_id`) the substitute replaces */
-    missing: number;
-    name: string;
-    /** Format: uuid */
-    order_id: string;
-    /** Format: uuid */
-    product_id: string;
-    /** Format: date-time */
-    proposed_at: string;
-    quantity: number;
-    sku: string;
-    /**
-     * @description `proposed` until the customer answers; `expired` (unanswered by `answer_by`) counts as declined
-     * @enum {string}
-     */
-    status: 'proposed' | 'accepted' | 'declined' | 'expired';
-    /** Format: uuid */
-    substitute_product_id: string;
-    /** @description The substitute's catalog price when proposed; it may differ from the line's */
-    unit_price_minor: number;
-  };
-  /**
    * @description A driver's job: one pickup at a store and one or more drop-offs
    * @example {
    *       "assigned_at": "2026-12-06T18:11:02.000Z",

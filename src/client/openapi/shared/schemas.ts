@@ -159,4 +159,60 @@ export interface SharedSchemas {
     /** @description Goes up with every change: higher is newer */
     version: number;
   };
+  OrderLine: {
+    name: string;
+    /** @description What the store packed (set when the order became ready); below `quantity` when short */
+    picked_quantity: number | null;
+    /** Format: uuid */
+    product_id: string;
+    quantity: number;
+    sku: string;
+    /**
+     * Format: uuid
+     * @description An accepted substitute: the product of the short line it replaces (see /v1/orders/{id}/substitutions)
+     */
+    substitute_for?: string;
+    /** @description The catalog price at checkout */
+    unit_price_minor: number;
+  };
+  OrderPromise: {
+    /**
+     * Format: date-time
+     * @description The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept
+     */
+    at: string;
+    /** Format: date-time */
+    from: string;
+    /** Format: date-time */
+    to: string;
+  };
+  /**
+   * @description Where the order is. Allowed moves: placed → payment_failed | authorized | canceled | failed; payment_failed → authorizing | authorized | canceled | failed; authorizing → payment_failed | authorized | canceled | failed; authorized → accepted | canceled; accepted → preparing | ready | canceled; preparing → ready | canceled; ready → picked_up | canceled; picked_up → delivered | failed; final: delivered, canceled, failed
+   * @enum {string}
+   */
+  OrderStatus:
+    | 'placed'
+    | 'payment_failed'
+    | 'authorizing'
+    | 'authorized'
+    | 'accepted'
+    | 'preparing'
+    | 'ready'
+    | 'picked_up'
+    | 'delivered'
+    | 'canceled'
+    | 'failed';
+  OrderTotals: {
+    /** @description What was charged on delivery (only the picked goods); null until then */
+    captured_minor: number | null;
+    delivery_fee_minor: number;
+    service_fee_minor: number;
+    /** @description Tops a small basket up to the minimum */
+    small_order_fee_minor: number;
+    /** @description The goods, in minor units of `currency` */
+    subtotal_minor: number;
+    tax_minor: number;
+    /** @description What the card is authorized for */
+    total_minor: number;
+  };
 }

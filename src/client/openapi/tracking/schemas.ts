@@ -3,6 +3,11 @@
  * the schemas only the operations tagged `tracking` use.
  */
 
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: TrackingSchemas;
+}
+
 export interface TrackingSchemas {
   /**
    * @description The order's current arrival estimate
@@ -63,6 +68,134 @@ export interface TrackingSchemas {
       | 'failed'
       | 'returned';
   };
+  TrackingEta: {
+    eta: {
+      /** Format: date-time */
+      at: string;
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+    };
+    parts: {
+      prep_s: number;
+      to_customer_s: number;
+      to_store_s: number;
+    };
+    /** @description The message's number in the order's log */
+    seq: number;
+    /** @description The status the estimate was made for */
+    status:
+      | 'placed'
+      | 'payment_failed'
+      | 'authorizing'
+      | 'authorized'
+      | 'accepted'
+      | 'preparing'
+      | 'ready'
+      | 'assigned'
+      | 'at_store'
+      | 'picked_up'
+      | 'at_dropoff'
+      | 'delivered'
+      | 'canceled'
+      | 'failed'
+      | 'returned';
+    /** @enum {string} */
+    type: 'eta';
+  };
+  TrackingStatus: {
+    /** Format: date-time */
+    at: string;
+    driver_id: string | null;
+    reason: string | null;
+    /** @description The message's number in the order's log */
+    seq: number;
+    status:
+      | 'placed'
+      | 'payment_failed'
+      | 'authorizing'
+      | 'authorized'
+      | 'accepted'
+      | 'preparing'
+      | 'ready'
+      | 'assigned'
+      | 'at_store'
+      | 'picked_up'
+      | 'at_dropoff'
+      | 'delivered'
+      | 'canceled'
+      | 'failed'
+      | 'returned';
+    /** @enum {string} */
+    type: 'status';
+  };
+  TrackingSubstitution: {
+    /** Format: date-time */
+    answer_by: string;
+    currency: string;
+    /** @description Units of the short line it replaces */
+    missing: number;
+    name: string;
+    /**
+     * Format: uuid
+     * @description The short line
+     */
+    product_id: string;
+    quantity: number;
+    /** @description The message's number in the order's log */
+    seq: number;
+    status: 'proposed' | 'accepted' | 'declined' | 'expired';
+    /** Format: uuid */
+    substitute_product_id: string;
+    /** Format: uuid */
+    substitution_id: string;
+    /** @enum {string} */
+    type: 'substitution';
+    unit_price_minor: number;
+  };
+  TrackingSnapshot: {
+    driver: {
+      /** Format: uuid */
+      id: string;
+      position: {
+        /** Format: date-time */
+        at: string;
+        lat: number;
+        lng: number;
+      } | null;
+    } | null;
+    eta: {
+      /** Format: date-time */
+      at: string;
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+    } | null;
+    /** Format: uuid */
+    order_id: string;
+    /** @description The number of the last message in the log when the snapshot was read */
+    seq: number;
+    status:
+      | 'placed'
+      | 'payment_failed'
+      | 'authorizing'
+      | 'authorized'
+      | 'accepted'
+      | 'preparing'
+      | 'ready'
+      | 'assigned'
+      | 'at_store'
+      | 'picked_up'
+      | 'at_dropoff'
+      | 'delivered'
+      | 'canceled'
+      | 'failed'
+      | 'returned';
+    /** @enum {string} */
+    type: 'snapshot';
+  };
   /**
    * @description Tracking without a socket: the snapshot and a page of the log (the same messages the socket sends)
    * @example {
@@ -109,136 +242,12 @@ export interface TrackingSchemas {
   TrackingFeed: {
     /** @description The order's log after the cursor, in `seq` order: the socket's messages */
     items: (
-      | {
-          /** Format: date-time */
-          at: string;
-          driver_id: string | null;
-          reason: string | null;
-          /** @description The message's number in the order's log */
-          seq: number;
-          status:
-            | 'placed'
-            | 'payment_failed'
-            | 'authorizing'
-            | 'authorized'
-            | 'accepted'
-            | 'preparing'
-            | 'ready'
-            | 'assigned'
-            | 'at_store'
-            | 'picked_up'
-            | 'at_dropoff'
-            | 'delivered'
-            | 'canceled'
-            | 'failed'
-            | 'returned';
-          /** @enum {string} */
-          type: 'status';
-        }
-      | {
-          eta: {
-            /** Format: date-time */
-            at: string;
-            /** Format: date-time */
-            from: string;
-            /** Format: date-time */
-            to: string;
-          };
-          parts: {
-            prep_s: number;
-            to_customer_s: number;
-            to_store_s: number;
-          };
-          /** @description The message's number in the order's log */
-          seq: number;
-          /** @description The status the estimate was made for */
-          status:
-            | 'placed'
-            | 'payment_failed'
-            | 'authorizing'
-            | 'authorized'
-            | 'accepted'
-            | 'preparing'
-            | 'ready'
-            | 'assigned'
-            | 'at_store'
-            | 'picked_up'
-            | 'at_dropoff'
-            | 'delivered'
-            | 'canceled'
-            | 'failed'
-            | 'returned';
-          /** @enum {string} */
-          type: 'eta';
-        }
-      | {
-          /** Format: date-time */
-          answer_by: string;
-          currency: string;
-          /** @description Units of the short line it replaces */
-          missing: number;
-          name: string;
-          /**
-           * Format: uuid
-           * @description The short line
-           */
-          product_id: string;
-          quantity: number;
-          /** @description The message's number in the order's log */
-          seq: number;
-          status: 'proposed' | 'accepted' | 'declined' | 'expired';
-          /** Format: uuid */
-          substitute_product_id: string;
-          /** Format: uuid */
-          substitution_id: string;
-          /** @enum {string} */
-          type: 'substitution';
-          unit_price_minor: number;
-        }
+      | components['schemas']['TrackingStatus']
+      | components['schemas']['TrackingEta']
+      | components['schemas']['TrackingSubstitution']
     )[];
     /** @description Pass as `cursor` for the next page; null when the log has nothing more now (to poll later, send the `seq` of the last message you have) */
     next_cursor: string | null;
-    snapshot: {
-      driver: {
-        /** Format: uuid */
-        id: string;
-        position: {
-          /** Format: date-time */
-          at: string;
-          lat: number;
-          lng: number;
-        } | null;
-      } | null;
-      eta: {
-        /** Format: date-time */
-        at: string;
-        /** Format: date-time */
-        from: string;
-        /** Format: date-time */
-        to: string;
-      } | null;
-      /** Format: uuid */
-      order_id: string;
-      /** @description The number of the last message in the log when the snapshot was read */
-      seq: number;
-      status:
-        | 'placed'
-        | 'payment_failed'
-        | 'authorizing'
-        | 'authorized'
-        | 'accepted'
-        | 'preparing'
-        | 'ready'
-        | 'assigned'
-        | 'at_store'
-        | 'picked_up'
-        | 'at_dropoff'
-        | 'delivered'
-        | 'canceled'
-        | 'failed'
-        | 'returned';
-      /** @enum {string} */
-      type: 'snapshot';
-    };
+    snapshot: components['schemas']['TrackingSnapshot'];
   };
 }
