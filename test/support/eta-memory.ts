@@ -37,3 +37,39 @@ export function memoryStats() {
     },
   };
 }
+
+/** How long each part of one synthetic delivery took, in seconds. */
+export interface PartDurations {
+  accept: number;
+  prep: number;
+  lag: number;
+  ride: number;
+  handover: number;
+}
+
+/**
+ * A synthetic order's timeline as tracking would hand it over: placed at `placedAt`, then each
+ * part one after the other for its duration.
+ */
+export function timelineOf(
+  order: Pick<Timeline, 'storeId' | 'store' | 'dropoff'> & Partial<Timeline>,
+  placedAt: number,
+  o: PartDurations,
+): Timeline {
+  const acceptedAt = placedAt + o.accept * 1000;
+  const readyAt = acceptedAt + o.prep * 1000;
+  const pickedUpAt = readyAt + o.lag * 1000;
+  const atDropoffAt = pickedUpAt + o.ride * 1000;
+  const deliveredAt = atDropoffAt + o.handover * 1000;
+  return {
+    defaultPrepS: 300,
+    backlog: null,
+    ...order,
+    placedAt,
+    acceptedAt,
+    readyAt,
+    pickedUpAt,
+    atDropoffAt,
+    deliveredAt,
+  };
+}

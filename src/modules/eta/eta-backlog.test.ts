@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStats } from '../../../test/support/eta-memory.ts';
+import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
 import { distanceM } from './eta-math.ts';
 import { backlogLevel, type CheckoutEta, checkoutEta } from './eta-model.ts';
 import type { Timeline } from './eta-timeline.ts';
@@ -44,16 +44,6 @@ function outcome(backlog: number) {
 type Outcome = ReturnType<typeof outcome>;
 const total = (o: Outcome) => o.accept + o.prep + o.lag + o.ride + o.handover;
 
-function timelineOf(placedAt: number, backlog: number | null, o: Outcome): Timeline {
-  const acceptedAt = placedAt + o.accept * 1000;
-  const readyAt = acceptedAt + o.prep * 1000;
-  const pickedUpAt = readyAt + o.lag * 1000;
-  const atDropoffAt = pickedUpAt + o.ride * 1000;
-  const deliveredAt = atDropoffAt + o.handover * 1000;
-  const at = { placedAt, acceptedAt, readyAt, pickedUpAt, atDropoffAt, deliveredAt };
-  return { storeId: 'store-1', store: STORE, dropoff: DOOR, defaultPrepS: 300, backlog, ...at };
-}
-
 interface Promised {
   backlog: number;
   now: number;
@@ -89,7 +79,9 @@ function evenings() {
       const etaBlind = checkoutEta(blind.look, { ...input, streetSpeedMps: 5.5, backlog: null });
       const o = outcome(backlog);
       const arrives = now + total(o) * 1000;
-      pending.push(timelineOf(now, backlog, o));
+      pending.push(
+        timelineOf({ storeId: 'store-1', store: STORE, dropoff: DOOR, backlog }, now, o),
+      );
       if (day === 3) {
         last.told.push({ backlog, now, eta: etaTold, arrives });
         last.blind.push({ backlog, now, eta: etaBlind, arrives });

@@ -2,7 +2,7 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { distanceM, type LatLng } from './eta-math.ts';
 import { checkoutEta, type Lookup, wholeMinutes, ZONE_RES, zoneOf } from './eta-model.ts';
-import { memoryStats } from '../../../test/support/eta-memory.ts';
+import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
 import type { Timeline } from './eta-timeline.ts';
 
 // A deterministic generator, so the test is the same every run.
@@ -59,26 +59,6 @@ const expectedS = (door: LatLng) => {
   return 20 + 120 + 30 + (distanceM(STORE, door) * Math.log(1.1 / 0.9)) / (0.2 * v) + 60;
 };
 
-function timelineOf(placedAt: number, door: LatLng, o: ReturnType<typeof outcome>): Timeline {
-  const accepted = placedAt + o.accept * 1000;
-  const ready = accepted + o.prep * 1000;
-  const picked = ready + o.lag * 1000;
-  const atDoor = picked + o.ride * 1000;
-  return {
-    storeId: 'store-1',
-    store: STORE,
-    dropoff: door,
-    defaultPrepS: 300,
-    backlog: null,
-    placedAt,
-    acceptedAt: accepted,
-    readyAt: ready,
-    pickedUpAt: picked,
-    atDropoffAt: atDoor,
-    deliveredAt: atDoor + o.handover * 1000,
-  };
-}
-
 const input = (now: number, door: LatLng, storeId = 'store-1', defaultPrepS = 300) => ({
   now,
   storeId,
@@ -96,14 +76,16 @@ describe('checkout ETA learned from delivered orders', () => {
   let at = T0;
   for (let i = 0; i < 400; i++, at += 5000) {
     const door = doorIn(zones[i % 2] as LatLng);
-    stats.deliver(timelineOf(at, door, outcome(door)));
+    stats.deliver(
+      timelineOf({ storeId: 'store-1', store: STORE, dropoff: door }, at, outcome(door)),
+    );
   }
   // Then 1,000 more, each promised its ETA and window at checkout before it goes and teaches.
   const promised = Array.from({ length: 1000 }, (_, i) => {
     const door = doorIn(zones[i % 2] as LatLng);
     const eta = checkoutEta(stats.look, input(at, door));
     const o = outcome(door);
-    stats.deliver(timelineOf(at, door, o));
+    stats.deliver(timelineOf({ storeId: 'store-1', store: STORE, dropoff: door }, at, o));
     const p = { zone: i % 2, door, now: at, eta, arrives: at + total(o) * 1000 };
     at += 5000;
     return p;
@@ -180,7 +162,10 @@ describe('checkout ETA from a cold start', () => {
       const door = doorIn(i % 2 === 0 ? ZONE_A : ZONE_B);
       const eta = checkoutEta(stats.look, input(at, door, 'store-1', 600));
       offsets.push((eta.at - at) / 1000 - expectedS(door));
-      pending.push({ ...timelineOf(at, door, outcome(door)), defaultPrepS: 600 });
+      pending.push({
+        ...timelineOf({ storeId: 'store-1', store: STORE, dropoff: door }, at, outcome(door)),
+        defaultPrepS: 600,
+      });
       pending.sort((a, b) => (a.deliveredAt as number) - (b.deliveredAt as number));
     }
     // While it learns, the promise comes down from the priors and never falls more than 2 min

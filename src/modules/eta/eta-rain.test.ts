@@ -1,9 +1,9 @@
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAs, startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { timelineOf } from '../../../test/support/eta-memory.ts';
 import { distanceM, type LatLng } from './eta-math.ts';
 import { ZONE_RES, zoneOf } from './eta-model.ts';
-import type { Timeline } from './eta-timeline.ts';
 import { type CheckoutEta, etaFor } from './index.ts';
 
 // A rainy hour widens the promises instead of breaking them: the ETA learns on synthetic
@@ -47,26 +47,6 @@ function outcome(door: LatLng, raining: boolean) {
   };
 }
 
-function timelineOf(placedAt: number, door: LatLng, o: ReturnType<typeof outcome>): Timeline {
-  const accepted = placedAt + o.accept * 1000;
-  const ready = accepted + o.prep * 1000;
-  const picked = ready + o.lag * 1000;
-  const atDoor = picked + o.ride * 1000;
-  return {
-    storeId: 'store-rain',
-    store: STORE,
-    dropoff: door,
-    defaultPrepS: 300,
-    backlog: null,
-    placedAt,
-    acceptedAt: accepted,
-    readyAt: ready,
-    pickedUpAt: picked,
-    atDropoffAt: atDoor,
-    deliveredAt: atDoor + o.handover * 1000,
-  };
-}
-
 let t: TestPlatform;
 const clock = { ms: T0 };
 beforeAll(async () => {
@@ -95,7 +75,11 @@ async function deliver(n: number, raining: boolean) {
     const door = doorIn(ZONE_CENTRE);
     const promise = await eta.promise(orderAt(door));
     const o = outcome(door, raining);
-    const timeline = timelineOf(clock.ms, door, o);
+    const timeline = timelineOf(
+      { storeId: 'store-rain', store: STORE, dropoff: door },
+      clock.ms,
+      o,
+    );
     await eta.learn({ timeline, parts: [...ALL_PARTS] });
     out.push({ eta: promise, arrives: timeline.deliveredAt as number });
   }
