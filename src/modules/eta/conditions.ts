@@ -64,16 +64,22 @@ export interface Conditions {
 
 export function conditionsOf(list: readonly Condition[]): Conditions {
   const byZone = new Map<string | null, Condition[]>();
-  for (const c of list) byZone.set(c.zone, [...(byZone.get(c.zone) ?? []), c]);
+  for (const c of list) {
+    const inIt = byZone.get(c.zone);
+    if (inIt) inIt.push(c);
+    else byZone.set(c.zone, [c]);
+  }
   const city = byZone.get(null) ?? [];
 
   function inZone(zone: string, t: number, who: Traveller): Effect {
     let traffic: number | null = null;
     let weather = 1;
-    for (const c of [...(byZone.get(zone) ?? []), ...city]) {
-      if (t < c.from || t >= c.until) continue;
-      if (c.kind === 'traffic') traffic = Math.max(traffic ?? 0, c.factor ?? 1);
-      else weather = Math.max(weather, WEATHER_SLOWDOWN[c.kind][who]);
+    for (const held of [byZone.get(zone), city]) {
+      for (const c of held ?? []) {
+        if (t < c.from || t >= c.until) continue;
+        if (c.kind === 'traffic') traffic = Math.max(traffic ?? 0, c.factor ?? 1);
+        else weather = Math.max(weather, WEATHER_SLOWDOWN[c.kind][who]);
+      }
     }
     const tf = traffic ?? 1;
     return {
