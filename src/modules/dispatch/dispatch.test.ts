@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { dispatchFixture, type TestDriver } from '../../../test/support/dispatch-fixture.ts';
 import { waitFor } from '../../../test/support/platform.ts';
+import { etaFor, PLANNING_SPEED_MPS } from '../eta/index.ts';
 import { orderCarriersFor } from './index.ts';
 
 // Planning trips and offering them: timing, one driver at a time, widening, escalation, the
@@ -31,6 +32,50 @@ describe('dispatch', () => {
   let ops: string;
   beforeAll(async () => {
     ops = await t().tokenFor('ops');
+  });
+
+  // First: the accept is stamped by the database's clock, which the test clock leaves behind.
+  it('offers for an early bag while free couriers are plenty, by the preparation learned', async () => {
+    // Two stores that took 120 to 360 s to prepare 60 orders, evenly spread: mean 240 s, and a
+    // fifth of the bags ready within 168 s. Both have a free courier 200 m and one 300 m out
+    // (the one offers count on); only the first has a third, so plenty near it.
+    const [plenty, short] = [await shopFar(), await shopFar()];
+    const eta = etaFor(t().platform.ctx);
+    for (const shop of [plenty, short]) {
+      for (let i = 0; i < 60; i++) {
+        const acceptedAt = now() - (60 - i) * 600_000;
+        const prepS = 120 + ((i * 37) % 60) * 4;
+        await eta.learn({
+          parts: ['prep'],
+          timeline: {
+            ...{ storeId: shop.storeId, store: shop.at, dropoff: shop.at, defaultPrepS: 300 },
+            ...{ backlog: null, placedAt: null, acceptedAt, readyAt: acceptedAt + prepS * 1000 },
+            ...{ pickedUpAt: null, atDropoffAt: null, deliveredAt: null },
+          },
+        });
+      }
+    }
+    await driversNear(plenty.at, [0.2, 0.3, 0.4]);
+    await driversNear(short.at, [0.2, 0.3]);
+    // Seconds from the store's accept to the first offer (the accept is stamped by the database).
+    const dueAt = async (shop: typeof plenty) => {
+      const { tripId, orderId } = await acceptedOrder(shop);
+      const { rows } = await sql<{ at: Date }>`SELECT status_at AS at FROM orders
+        WHERE id = ${orderId}`.execute(db());
+      return (
+        ((await trip(tripId))?.dispatch_at.getTime() ?? 0) / 1000 -
+        (rows[0]?.at.getTime() ?? 0) / 1000
+      );
+    };
+    const [early, forMean] = [await dueAt(plenty), await dueAt(short)];
+    // The courier 300 m out needs the same time to either store: the difference is the bag's.
+    const soonerS = forMean - early;
+    expect(soonerS).toBeGreaterThan(72 - 20);
+    expect(soonerS).toBeLessThan(72 + 20);
+    // Short of couriers, the offer goes out for the learned mean, not the store's 300 s.
+    const reachS = (300 * 1.3) / PLANNING_SPEED_MPS.bike + 30;
+    expect(forMean + reachS).toBeGreaterThan(240 - 25);
+    expect(forMean + reachS).toBeLessThan(240 + 25);
   });
 
   it('times the first offer so the driver reaches the store as the order gets ready', async () => {

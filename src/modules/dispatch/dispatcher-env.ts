@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { DriversModule } from '../drivers/index.ts';
-import type { TravelPace } from '../eta/index.ts';
+import type { Learned, TravelPace } from '../eta/index.ts';
 import type { OrdersService } from '../orders/index.ts';
 import { type DispatchRepository, dispatchRepository } from './dispatch.repository.ts';
 import { type DispatchStrategy, dispatchStrategy } from './dispatch-strategy.ts';
@@ -23,6 +23,8 @@ export interface DispatcherDeps {
   orders: OrdersService;
   /** The straight line's pace now: learned speeds under the traffic and weather (cached). */
   pace: () => Promise<TravelPace>;
+  /** A store's preparation as learned for an order it accepts now, at the backlog it met (cached). */
+  prep: (o: { storeId: string; defaultPrepS: number; backlog: number | null }) => Promise<Learned>;
 }
 
 /** What every part of the dispatcher works with: its dependencies and what follows from them. */

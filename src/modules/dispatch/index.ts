@@ -51,6 +51,7 @@ export const dispatchFor = perPlatform((ctx) => {
     catalog: catalogFor(ctx),
     orders: ordersFor(ctx),
     pace: () => etaFor(ctx).pace(),
+    prep: (o) => etaFor(ctx).prep(o),
   });
   return {
     dispatcher,

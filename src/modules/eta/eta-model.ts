@@ -129,12 +129,28 @@ export function rideSpeedOf(look: Lookup, dropoff: LatLng, now: number, streetSp
   return chain(look, 'ride', zoneOf(dropoff), hourOf(now), priorOf(straight, straight * 0.4));
 }
 
+/**
+ * A store's preparation (s) as learned at this hour and backlog, over its configured time with
+ * half of it as the spread until its orders teach it.
+ */
+export const learnedPrep = (
+  look: Lookup,
+  storeId: string,
+  hour: number,
+  defaultPrepS: number,
+  backlog: number | null,
+): Learned => chain(look, 'prep', storeId, hour, priorOf(defaultPrepS, defaultPrepS / 2), backlog);
+
+/** The keys a store's preparation is read under: the store, and its backlog level when known. */
+export const prepKeys = (storeId: string, backlog: number | null): string[] =>
+  backlog === null ? [storeId] : [storeId, backlogKey(storeId, backlogLevel(backlog))];
+
 /** Each part's learned statistic for an order placed now, in seconds (the ride's as a speed). */
 export function learnedParts(look: Lookup, i: CheckoutInput) {
   const hour = hourOf(i.now);
   const zone = zoneOf(i.dropoff);
   const q = i.backlog;
-  const prep = chain(look, 'prep', i.storeId, hour, priorOf(i.defaultPrepS, i.defaultPrepS / 2), q);
+  const prep = learnedPrep(look, i.storeId, hour, i.defaultPrepS, q);
   return {
     accept: chain(look, 'accept', i.storeId, hour, priorOf(ACCEPT_PRIOR_S, ACCEPT_PRIOR_S), q),
     prep,

@@ -1,5 +1,5 @@
-import type { Fix } from './eta-learning.ts';
-import { type CheckoutEta, checkoutEta, hourOf } from './eta-model.ts';
+import type { Fix, Learned } from './eta-learning.ts';
+import { type CheckoutEta, checkoutEta, hourOf, learnedPrep, prepKeys } from './eta-model.ts';
 import {
   type EtaDeps,
   type EtaRequest,
@@ -65,6 +65,19 @@ export function etaService(deps: EtaDeps) {
      */
     learn: (s: TimelineSample): Promise<void> =>
       s.parts.length === 0 ? Promise.resolve() : fold(s.timeline, s.parts),
+
+    /**
+     * A store's preparation for an order it accepts now, as learned at this hour and at the
+     * backlog the order met (cached: no query once read): dispatch times its offers by it.
+     */
+    async prep(o: {
+      storeId: string;
+      defaultPrepS: number;
+      backlog: number | null;
+    }): Promise<Learned> {
+      const look = await stats.lookup(prepKeys(o.storeId, o.backlog));
+      return learnedPrep(look, o.storeId, hourOf(clock.now()), o.defaultPrepS, o.backlog);
+    },
 
     /** What was learned for a store, a zone or the fleet (`all`), for operators and tests. */
     learnedFor: (key: string) => repo.learnedFor(key),

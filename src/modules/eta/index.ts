@@ -30,6 +30,7 @@ export {
   WEATHER_SLOWDOWN,
 } from './conditions.ts';
 export type { CheckoutEta } from './eta-model.ts';
+export type { Learned } from './eta-learning.ts';
 export { zoneOf, ZONE_RES } from './eta-model.ts';
 export { paceOf, PLANNING_PACE, type TravelPace, type TravelTimes } from './travel-times.ts';
 export { completedParts, type Timeline, type TimelinePart } from './eta-timeline.ts';
