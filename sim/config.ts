@@ -33,10 +33,16 @@ export interface SimConfig {
   /**
    * The world's weather and traffic (weather.ts), the same in both worlds: a rain spell that slows
    * each vehicle by its factor (travel time multiplied), and traffic in the city centre's zone while
-   * the rush is on the road. The simulated services report both to lastmile as they begin.
+   * the rush is on the road. The simulated services report the traffic to lastmile as it begins,
+   * and the rain as soon as it is forecast.
    */
   weather: {
     rainFromMin: number;
+    /**
+     * Minutes before the rain the weather service forecasts it (its start and end), as a radar
+     * nowcast does; 0 or absent (evenings recorded before forecasts): told only once it falls.
+     */
+    rainForecastMin?: number;
     /** 0: no rain. */
     rainMin: number;
     rainSlowdown: { bike: number; scooter: number; car: number };
@@ -82,6 +88,7 @@ export const DEFAULT_SIM: SimConfig = {
   // (×1.25), a car less.
   weather: {
     rainFromMin: 20,
+    rainForecastMin: 15,
     rainMin: 10,
     rainSlowdown: { bike: 1.4, scooter: 1.25, car: 1.08 },
     trafficPercent: 30,

@@ -33,6 +33,8 @@ export const SimConfigSchema = T.Object({
   handoverS: Num,
   weather: T.Object({
     rainFromMin: Num,
+    // Evenings recorded before forecasts had none: the rain was told as it fell (0).
+    rainForecastMin: T.Optional(Num),
     rainMin: Num,
     rainSlowdown: T.Object({ bike: Num, scooter: Num, car: Num }),
     trafficPercent: Num,

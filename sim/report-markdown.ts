@@ -206,7 +206,7 @@ function weatherSection(a: WorldFigures, b: WorldFigures | undefined): string[] 
   return [
     '## Weather and traffic',
     '',
-    `The world had ${told.join(', and ')}; the simulated weather and traffic services reported each to lastmile (\`PUT /v1/ops/conditions\`) as it began, saying only "rain" (lastmile's own rule of thumb for the slowdown). An order counts as in the rain when the middle of its ride (pickup to door) was.`,
+    `The world had ${told.join(', and ')}; the simulated services reported them to lastmile (\`PUT /v1/ops/conditions\`): the traffic as it began, the rain ${rain?.forecast_min ? `${rain.forecast_min} min before it fell (a forecast of its start and end)` : 'as it fell'}, saying only "rain" (lastmile learns its slowdown from the rides). An order counts as in the rain when the middle of its ride (pickup to door) was.`,
     '',
     `| in the rain / outside | ${a.label} |${b ? ` ${b.label} |` : ''}`,
     `|---|---|${b ? '---|' : ''}`,

@@ -20,6 +20,8 @@ export interface WeatherFigures {
   rain: {
     from_min: number;
     until_min: number;
+    /** Minutes before it fell that the weather service told lastmile of it. */
+    forecast_min: number;
     slowdown: SimConfig['weather']['rainSlowdown'];
   } | null;
   traffic: { zone: string; factor: number; from_min: number; until_min: number } | null;
@@ -65,7 +67,12 @@ export function weatherFigures(
   const min = (s: number) => r2(s / 60) as number;
   return {
     rain: w.rain
-      ? { from_min: min(w.rain.fromS), until_min: min(w.rain.untilS), slowdown: w.rain.slowdown }
+      ? {
+          from_min: min(w.rain.fromS),
+          until_min: min(w.rain.untilS),
+          forecast_min: min(w.rain.fromS - w.rain.toldS),
+          slowdown: w.rain.slowdown,
+        }
       : null,
     traffic: w.traffic
       ? {

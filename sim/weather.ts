@@ -18,7 +18,8 @@ export interface Spell {
 }
 
 export interface SimWeather {
-  rain: (Spell & { slowdown: SimConfig['weather']['rainSlowdown'] }) | null;
+  /** `toldS`: when the weather service forecasts it (at `fromS` when it is not forecast). */
+  rain: (Spell & { toldS: number; slowdown: SimConfig['weather']['rainSlowdown'] }) | null;
   /** Heavier traffic in the city centre's zone while the rush's orders are on the road. */
   traffic: (Spell & { zone: string; factor: number }) | null;
 }
@@ -36,6 +37,7 @@ export function weatherOf(c: SimConfig): SimWeather {
         ? {
             fromS: w.rainFromMin * 60,
             untilS: (w.rainFromMin + w.rainMin) * 60,
+            toldS: Math.max(0, w.rainFromMin - (w.rainForecastMin ?? 0)) * 60,
             slowdown: w.rainSlowdown,
           }
         : null,
@@ -93,8 +95,8 @@ export interface ConditionsReport {
 
 /**
  * What the weather and traffic services report `nowS` into the evening, each its whole picture:
- * the spells that have begun (the past ones too, so lastmile can learn the rides that ran in them),
- * each with its end as forecast once it began. A spell is not announced before it starts.
+ * the rain once forecast (`rainForecastMin` before it falls, its start and end as they will be),
+ * the traffic once it began; past spells too, so lastmile can learn the rides that ran in them.
  */
 export function reportsAt(w: SimWeather, startedAt: number, nowS: number): ConditionsReport[] {
   const iso = (s: number) => new Date(startedAt + s * 1000).toISOString();
@@ -103,7 +105,7 @@ export function reportsAt(w: SimWeather, startedAt: number, nowS: number): Condi
     {
       source: 'sim-weather',
       conditions:
-        begun(w.rain) && w.rain
+        w.rain && nowS >= w.rain.toldS
           ? [{ kind: 'rain', starts_at: iso(w.rain.fromS), ends_at: iso(w.rain.untilS) }]
           : [],
     },

@@ -39,13 +39,15 @@ describe("the world's weather and traffic", () => {
     expect(speedFactor(w, 'car', centre, 40 * 60)).toBe(1);
   });
 
-  it('has the services report each spell once it began, past ones included, as lastmile reads them', () => {
+  it('has the services report the rain once forecast and the traffic once it began, as lastmile reads them', () => {
     const start = Date.UTC(2026, 10, 23, 18, 0, 0);
-    const empty = reportsAt(w, start, 60);
+    const empty = reportsAt(w, start, 4 * 60);
     expect(empty).toEqual([
       { source: 'sim-weather', conditions: [] },
       { source: 'sim-traffic', conditions: [] },
     ]);
+    // Forecast 15 min ahead: told at minute 5 of the rain from minute 20, and still told after it.
+    expect(reportsAt(w, start, 5 * 60)[0]).toEqual(reportsAt(w, start, 35 * 60)[0]);
     const [weather, traffic] = reportsAt(w, start, 35 * 60);
     expect(weather?.conditions).toEqual([
       {
@@ -57,6 +59,16 @@ describe("the world's weather and traffic", () => {
     const jam = traffic?.conditions[0];
     expect(jam).toMatchObject({ kind: 'traffic', factor: 1.3 });
     expect(getResolution(jam?.zone as string)).toBe(LASTMILE_ZONE_RES);
+  });
+
+  it('tells of the rain only as it falls without a forecast, as evenings recorded before them', () => {
+    const start = Date.UTC(2026, 10, 23, 18, 0, 0);
+    const { rainForecastMin: _, ...unforecast } = cfg.weather;
+    for (const weather of [{ ...cfg.weather, rainForecastMin: 0 }, unforecast]) {
+      const told = (min: number) => reportsAt(weatherOf({ ...cfg, weather }), start, min * 60)[0];
+      expect(told(19.9)?.conditions).toEqual([]);
+      expect(told(20)?.conditions).toEqual([expect.objectContaining({ kind: 'rain' })]);
+    }
   });
 
   it('counts a ride as in the rain when its middle was', () => {
@@ -108,7 +120,12 @@ describe('the ETA inside and outside the rain', () => {
     });
     expect(f.dry).toMatchObject({ orders: 2, eta_mae_min: { ours: 0, honest_naive: 5 } });
     expect(f.dry.inside_window).toBe(1);
-    expect(f.rain).toEqual({ from_min: 20, until_min: 30, slowdown: cfg.weather.rainSlowdown });
+    expect(f.rain).toEqual({
+      from_min: 20,
+      until_min: 30,
+      forecast_min: 15,
+      slowdown: cfg.weather.rainSlowdown,
+    });
     expect(f.traffic).toMatchObject({ factor: 1.3, from_min: 5, until_min: 23 });
   });
 });

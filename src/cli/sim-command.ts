@@ -45,6 +45,7 @@ const WEATHER_FLAGS: ReadonlyArray<
   [key: string, flag: string, min: number, field: keyof SimConfig['weather']]
 > = [
   ['rainFromMin', '--rain-from-min', 0, 'rainFromMin'],
+  ['rainForecastMin', '--rain-forecast-min', 0, 'rainForecastMin'],
   ['rainMin', '--rain-min', 0, 'rainMin'],
   ['trafficPercent', '--traffic-percent', 0, 'trafficPercent'],
 ];
@@ -165,6 +166,10 @@ export function simCommand(
     .option('--customers <n>', 'customer accounts')
     .option('--drivers <n>', 'couriers (default: enough for the rush)')
     .option('--rain-from-min <n>', 'minutes into the evening the rain starts')
+    .option(
+      '--rain-forecast-min <n>',
+      'minutes before the rain that the weather service forecasts it (0: told as it falls)',
+    )
     .option('--rain-min <n>', 'minutes of rain (0: none); slows bikes most, cars least')
     .option(
       '--traffic-percent <n>',
