@@ -7,33 +7,47 @@ import {
   type Timeline,
 } from '../../src/modules/eta/eta-timeline.ts';
 
-/** The learned statistics in memory, updated as the service folds them. */
+/**
+ * The learned statistics in memory, updated as the service folds them: each order's timeline
+ * handed over at once (`deliver`), or once the simulated clock passes its delivery (`deliverLater`,
+ * then `learnUntil` as the clock moves), as tracking hands a delivery's parts over.
+ */
 export function memoryStats() {
   const table = new Map<string, Learned>();
   const id = (kind: PartKind, key: string, hour: number) => `${kind}|${key}|${hour}`;
   const look: Lookup = (kind, key, hour) => table.get(id(kind, key, hour)) ?? null;
+  /** Timelines not delivered yet by the simulated clock, the earliest delivery first. */
+  const pending: Timeline[] = [];
+  const deliveredAt = (t: Timeline) => t.deliveredAt ?? Number.POSITIVE_INFINITY;
+
+  /** One order's timeline handed over moment by moment, as tracking hands it to the ETA. */
+  function deliver(t: Timeline) {
+    const moments = ['acceptedAt', 'readyAt', 'pickedUpAt', 'atDropoffAt', 'deliveredAt'] as const;
+    let seen: Timeline = { ...t, acceptedAt: null, readyAt: null, pickedUpAt: null };
+    seen = { ...seen, atDropoffAt: null, deliveredAt: null };
+    for (const m of moments) {
+      const next = { ...seen, [m]: t[m] };
+      const parts = completedParts(seen, next);
+      for (const o of observationsOf(next, parts, look, 5.5)) {
+        const k = id(o.kind, o.key, o.hour);
+        table.set(k, learnedAfter(o.kind, table.get(k) ?? null, [o.x], t.defaultPrepS));
+      }
+      seen = next;
+    }
+  }
+
   return {
     look,
-    /** One order's timeline handed over moment by moment, as tracking hands it to the ETA. */
-    deliver(t: Timeline) {
-      const moments = [
-        'acceptedAt',
-        'readyAt',
-        'pickedUpAt',
-        'atDropoffAt',
-        'deliveredAt',
-      ] as const;
-      let seen: Timeline = { ...t, acceptedAt: null, readyAt: null, pickedUpAt: null };
-      seen = { ...seen, atDropoffAt: null, deliveredAt: null };
-      for (const m of moments) {
-        const next = { ...seen, [m]: t[m] };
-        const parts = completedParts(seen, next);
-        for (const o of observationsOf(next, parts, look, 5.5)) {
-          const k = id(o.kind, o.key, o.hour);
-          table.set(k, learnedAfter(o.kind, table.get(k) ?? null, [o.x], t.defaultPrepS));
-        }
-        seen = next;
-      }
+    deliver,
+    /** Keeps the timeline until `learnUntil` passes its delivery (after those delivered as early). */
+    deliverLater(t: Timeline) {
+      const after = pending.findIndex((p) => deliveredAt(p) > deliveredAt(t));
+      pending.splice(after < 0 ? pending.length : after, 0, t);
+    },
+    /** Hands over every kept timeline delivered by `now`, the earliest delivery first. */
+    learnUntil(now: number) {
+      while (pending.length > 0 && deliveredAt(pending[0] as Timeline) <= now)
+        deliver(pending.shift() as Timeline);
     },
   };
 }

@@ -339,6 +339,14 @@ describe('dispatch', () => {
     ]);
     expect(await carriers.dropoffsBefore(first?.order_id as string)).toEqual([]);
     expect(await carriers.dropoffsBefore(c.orderId)).toEqual([]);
+    // Read for all of them at once (tracking's minute refresh): the same doors, and an entry for
+    // an order without a delivery too.
+    const ids = [second?.order_id, c.orderId, first?.order_id, uuidv7()] as string[];
+    const many = await carriers.dropoffsBeforeMany(ids);
+    expect([...many.keys()].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(many.get(id)).toEqual(await carriers.dropoffsBefore(id));
+    expect(many.get(second?.order_id as string)).toEqual([{ lat: first?.lat, lng: first?.lng }]);
+    expect(await carriers.dropoffsBeforeMany([])).toEqual(new Map());
   });
 
   it('gives each order its own trip while drivers are plenty near the store', async () => {

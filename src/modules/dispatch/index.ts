@@ -80,6 +80,8 @@ export const orderCarriersFor = perPlatform((ctx) => {
     tripsUnderWay: (limit: number) => repo.tripsUnderWay(limit),
     /** The doors the order's trip stops at before its own, in order (none: not batched, or first). */
     dropoffsBefore: (orderId: string) => repo.dropoffsBefore(orderId),
+    /** `dropoffsBefore` of each of these orders in one read: every order given has an entry. */
+    dropoffsBeforeMany: (orderIds: readonly string[]) => repo.dropoffsBeforeMany(orderIds),
   };
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
 import { distanceM } from './eta-math.ts';
 import { backlogLevel, type CheckoutEta, checkoutEta } from './eta-model.ts';
-import type { Timeline } from './eta-timeline.ts';
 
 // A deterministic generator, so the test is the same every run.
 let seed = 4242;
@@ -59,14 +58,9 @@ interface Promised {
 function evenings() {
   const told = memoryStats();
   const blind = memoryStats();
-  const pending: Timeline[] = [];
   const learnUntil = (now: number) => {
-    pending.sort((a, b) => (a.deliveredAt as number) - (b.deliveredAt as number));
-    while (pending.length > 0 && (pending[0]?.deliveredAt as number) <= now) {
-      const t = pending.shift() as Timeline;
-      told.deliver(t);
-      blind.deliver({ ...t, backlog: null });
-    }
+    told.learnUntil(now);
+    blind.learnUntil(now);
   };
   const last: { told: Promised[]; blind: Promised[] } = { told: [], blind: [] };
   for (let day = 0; day < 4; day++) {
@@ -79,9 +73,9 @@ function evenings() {
       const etaBlind = checkoutEta(blind.look, { ...input, streetSpeedMps: 5.5, backlog: null });
       const o = outcome(backlog);
       const arrives = now + total(o) * 1000;
-      pending.push(
-        timelineOf({ storeId: 'store-1', store: STORE, dropoff: DOOR, backlog }, now, o),
-      );
+      const t = timelineOf({ storeId: 'store-1', store: STORE, dropoff: DOOR, backlog }, now, o);
+      told.deliverLater(t);
+      blind.deliverLater({ ...t, backlog: null });
       if (day === 3) {
         last.told.push({ backlog, now, eta: etaTold, arrives });
         last.blind.push({ backlog, now, eta: etaBlind, arrives });

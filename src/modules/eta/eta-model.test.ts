@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { distanceM, type LatLng } from './eta-math.ts';
 import { checkoutEta, type Lookup, wholeMinutes, ZONE_RES, zoneOf } from './eta-model.ts';
 import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
-import type { Timeline } from './eta-timeline.ts';
 
 // A deterministic generator, so the test is the same every run.
 let seed = 2024;
@@ -154,19 +153,16 @@ describe('checkout ETA from a cold start', () => {
     // orders arrive minutes before the priors said, until the parts are learned.
     const stats = memoryStats();
     const offsets: number[] = [];
-    const pending: Timeline[] = [];
     for (let i = 0, at = T0; i < 500; i++, at += 5000) {
       // Learned once delivered, as tracking hands the parts over: minutes after the promise.
-      while ((pending[0]?.deliveredAt ?? Infinity) <= at)
-        stats.deliver(pending.shift() as Timeline);
+      stats.learnUntil(at);
       const door = doorIn(i % 2 === 0 ? ZONE_A : ZONE_B);
       const eta = checkoutEta(stats.look, input(at, door, 'store-1', 600));
       offsets.push((eta.at - at) / 1000 - expectedS(door));
-      pending.push({
+      stats.deliverLater({
         ...timelineOf({ storeId: 'store-1', store: STORE, dropoff: door }, at, outcome(door)),
         defaultPrepS: 600,
       });
-      pending.sort((a, b) => (a.deliveredAt as number) - (b.deliveredAt as number));
     }
     // While it learns, the promise comes down from the priors and never falls more than 2 min
     // below the truth (a warm model's error is not learned from the misses of a cold one: they

@@ -26,8 +26,10 @@ export const CONSUMER_TRACKING_SUBSTITUTIONS = 'tracking-substitutions';
 /** An ETA that moved less than this is not pushed. */
 const ETA_THRESHOLD_S = 60;
 
-export const trackingFor = perPlatform((ctx): TrackingService =>
-  trackingService({
+/** What the tracking service works with, from the platform and the modules it follows. */
+export function trackingDeps(ctx: PlatformContext): Parameters<typeof trackingService>[0] {
+  const carriers = orderCarriersFor(ctx);
+  return {
     db: ctx.db,
     clock: ctx.clock,
     bus: ctx.bus,
@@ -36,9 +38,14 @@ export const trackingFor = perPlatform((ctx): TrackingService =>
     orders: ordersFor(ctx),
     catalog: catalogFor(ctx),
     drivers: driversFor(ctx),
-    dropoffsBefore: orderCarriersFor(ctx).dropoffsBefore,
+    dropoffsBefore: carriers.dropoffsBefore,
+    dropoffsBeforeMany: carriers.dropoffsBeforeMany,
     etaThresholdS: ETA_THRESHOLD_S,
-  }),
+  };
+}
+
+export const trackingFor = perPlatform((ctx): TrackingService =>
+  trackingService(trackingDeps(ctx)),
 );
 
 // From acceptance on: before that there is nothing to estimate or watch (a customer who opens the

@@ -38,12 +38,14 @@ export function trackingEta(deps: {
 
   /**
    * The order's estimate: with its driver's last position and the doors its trip stops at first
-   * (a batched order waits for the other's handover), both read outside any transaction.
+   * (a batched order waits for the other's handover), both read outside any transaction; the
+   * doors are read here unless the caller read them already (`doors`, for many orders at once).
    */
-  async function estimate(row: TrackingRow): Promise<Eta> {
+  async function estimate(row: TrackingRow, doors?: readonly LatLng[]): Promise<Eta> {
+    const done = phaseOf(row.status) === 'done';
     const [pos, stopsBefore] = await Promise.all([
       driverPosition(row.driver_id),
-      phaseOf(row.status) === 'done' ? [] : deps.dropoffsBefore(row.order_id),
+      done ? [] : (doors ?? deps.dropoffsBefore(row.order_id)),
     ]);
     return deps.eta.estimate({
       phase: phaseOf(row.status),
@@ -63,12 +65,13 @@ export function trackingEta(deps: {
    * Recomputes the ETA (outside any transaction: it may read the index and learned statistics) and
    * logs it when it moved more than the threshold since the last one pushed. An estimate made for
    * a state the row has left meanwhile is dropped, never logged after the newer status: whoever
-   * moved the row pushes an estimate of its own after committing.
+   * moved the row pushes an estimate of its own after committing. `doors`: the ones its trip stops
+   * at first, when the caller read them already.
    */
-  async function pushEta(orderId: string): Promise<TrackingMessage[]> {
+  async function pushEta(orderId: string, doors?: readonly LatLng[]): Promise<TrackingMessage[]> {
     const row = await repo.find(orderId);
     if (!row?.active) return [];
-    const eta = await estimate(row);
+    const eta = await estimate(row, doors);
     return db.transaction().execute(async (trx) => {
       const locked = await trackingRepository(trx).lock(orderId);
       if (

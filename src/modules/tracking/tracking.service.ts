@@ -40,6 +40,8 @@ export function trackingService(deps: {
   drivers: DriversModule;
   /** The doors the order's trip stops at before its own (dispatch), in order. */
   dropoffsBefore: (orderId: string) => Promise<LatLng[]>;
+  /** `dropoffsBefore` of each of these orders in one read, an entry for each. */
+  dropoffsBeforeMany: (orderIds: readonly string[]) => Promise<Map<string, LatLng[]>>;
   etaThresholdS: number;
 }) {
   const { db } = deps;
@@ -58,11 +60,16 @@ export function trackingService(deps: {
     /** Orders in flight that have a driver: whose moves change their ETA. */
     activeWithDriver: () => repo.activeWithDriver(50_000),
 
-    /** Every minute: estimates of orders in flight move with time and drivers; push the ones that changed. */
+    /**
+     * Every minute: estimates of orders in flight move with time and drivers; push the ones that
+     * changed. The doors their trips stop at first are read for all of them at once.
+     */
     async refreshEtas(limit = 5000): Promise<number> {
+      const rows = await repo.activeOldestFirst(limit);
+      const doors = await deps.dropoffsBeforeMany(rows.map((r) => r.order_id));
       let pushed = 0;
-      for (const row of await repo.activeOldestFirst(limit)) {
-        const out = await etas.pushEta(row.order_id);
+      for (const row of rows) {
+        const out = await etas.pushEta(row.order_id, doors.get(row.order_id) ?? []);
         announce(row.order_id, out);
         pushed += out.length;
       }
