@@ -9,7 +9,7 @@ import { ZONE_RES } from './eta-model.ts';
 
 const Kind = OneOf(
   CONDITION_KINDS,
-  '`traffic` (its `factor` multiplies travel time) or a weather (rain, heavy_rain, snow: lastmile slows each vehicle by its own factor)',
+  '`traffic` (its `factor` multiplies travel time) or a weather (rain, heavy_rain, snow: lastmile slows each vehicle by its own learned factor)',
 );
 const Zone = Type.String({
   pattern: '^[0-9a-f]{15}$',
@@ -76,7 +76,7 @@ export async function conditionsRoutes(
       schema: {
         tags: ['ops'],
         summary: "Replace a feed's traffic and weather",
-        description: `A traffic or weather service puts its whole picture: it replaces every condition the same \`source\` put before. Send the last hours too: learning reads what held while a ride ran, so a slow ride in the rain is not learned as a slow street (conditions that ended more than 6 h ago are not kept). Where several hold at once, the largest slowdown counts. Checkout promises, live ETAs and dispatch read them within about 5 s. Weather slows each vehicle by lastmile's own factor (${slowdowns}) and widens the promised window by the doubt it adds.`,
+        description: `A traffic or weather service puts its whole picture: it replaces every condition the same \`source\` put before. Send the last hours too: learning reads what held while a ride ran, so a slow ride in the rain is not learned as a slow street (conditions that ended more than 6 h ago are not kept). Where several hold at once, the largest slowdown counts. Checkout promises, live ETAs and dispatch read them within about 5 s. Weather slows each vehicle by a factor lastmile learns from its delivered rides in that weather, starting from a rule of thumb (${slowdowns}), and widens the promised window by the doubt it adds (less as the rides teach it).`,
         body: Strict({
           source: Source,
           conditions: Type.Array(ConditionInput, { maxItems: 5000 }),

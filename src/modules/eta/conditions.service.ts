@@ -5,7 +5,9 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Condition, type ConditionKind, type Conditions, conditionsOf } from './conditions.ts';
 import { conditionsRepository, type StoredCondition } from './conditions.repository.ts';
+import type { Learned } from './eta-learning.ts';
 import { ZONE_RES } from './eta-model.ts';
+import { slowdownOf } from './weather-slowdown.ts';
 
 /** Conditions are kept this long after they ended: rides learned late still find what held. */
 export const KEEP_ENDED_MS = 6 * 3_600_000;
@@ -68,9 +70,15 @@ function checked(c: ConditionInput, i: number, now: number): Condition {
 /**
  * Traffic and weather from the feeds: each feed (`source`) replaces its whole picture at once, past
  * hours included (learning reads what held while a ride ran); estimates read them from a cache in
- * each process, reloaded in the background, so checkout pays no query per order.
+ * each process, reloaded in the background, so checkout pays no query per order. The weather's
+ * learned slowdowns (`learnedWeather`: the `weather` statistics by key) are read with them, in
+ * the same cache, so an estimate reads both synchronously; without them the rule of thumb holds.
  */
-export function conditionsService(deps: { db: Db; clock: Clock }) {
+export function conditionsService(deps: {
+  db: Db;
+  clock: Clock;
+  learnedWeather?: () => Promise<ReadonlyMap<string, Learned>>;
+}) {
   const { clock } = deps;
   const repo = conditionsRepository(deps.db);
   const cache = createCache<Conditions>({
@@ -79,8 +87,13 @@ export function conditionsService(deps: { db: Db; clock: Clock }) {
     maxEntries: 1,
     now: () => clock.now(),
   });
-  const load = async () =>
-    conditionsOf(await repo.endingAfter(new Date(clock.now() - KEEP_ENDED_MS)));
+  const load = async () => {
+    const [rows, learned] = await Promise.all([
+      repo.endingAfter(new Date(clock.now() - KEEP_ENDED_MS)),
+      deps.learnedWeather?.(),
+    ]);
+    return conditionsOf(rows, slowdownOf(learned));
+  };
 
   return {
     /** The conditions in force and those that ended in the last hours, for estimates. */

@@ -1,6 +1,5 @@
 import type { Clock } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
-import type { Traveller } from './conditions.ts';
 import { conditionsService } from './conditions.service.ts';
 import { type Eta, estimateArrival, type LatLng, type Phase } from './eta-math.ts';
 import {
@@ -16,6 +15,7 @@ import { learnedStats } from './eta-stats.ts';
 import { etaRepository } from './eta.repository.ts';
 import { liveLegs } from './live-legs.ts';
 import { straightLine, type TravelTimes } from './travel-times.ts';
+import { asTraveller } from './weather-slowdown.ts';
 
 /** Until a driver is assigned and nothing is learned: the time for one to reach the store. */
 const UNASSIGNED_PICKUP_S = 300;
@@ -48,9 +48,6 @@ export interface EtaRequest {
 /** An order as the checkout model sees it before the clock and the speeds are read. */
 export type OrderAt = Omit<CheckoutInput, 'now' | 'streetSpeedMps'>;
 
-const asTraveller = (v: string | undefined): Traveller =>
-  v === 'bike' || v === 'scooter' || v === 'car' ? v : 'fleet';
-
 /**
  * What every estimate reads, each cached in process: the learned statistics, the conditions, and
  * the travel-time provider (the straight line at the learned speeds, or the routing service over
@@ -59,7 +56,11 @@ const asTraveller = (v: string | undefined): Traveller =>
 export function etaInputs(deps: EtaDeps) {
   const repo = etaRepository(deps.db);
   const stats = learnedStats(repo, deps.clock);
-  const conditions = conditionsService(deps);
+  // The weather's learned slowdowns are read with the conditions, in their cache.
+  const conditions = conditionsService({
+    ...deps,
+    learnedWeather: () => repo.learnedOfKind('weather'),
+  });
 
   /** The checkout model's view of an order placed at `now` (its statistics read first). */
   async function modelInput(o: OrderAt, now: number) {

@@ -51,7 +51,7 @@ export interface Learned {
 export const LO_Q = 0.05;
 export const HI_Q = 0.95;
 /** The 95th percentile of a normal distribution, in mean absolute deviations from its mean. */
-const NORMAL_TAIL = 2.06;
+export const NORMAL_TAIL = 2.06;
 /** How fast the percentiles' distance from the mean, in deviations, follows the samples. */
 const SHAPE_STEP = 0.015;
 

@@ -14,9 +14,11 @@ import {
  * before (pure: the statistics come in through `Lookup`):
  *   placed → accepted (accept), → ready (prep), → picked up (pickup_lag), → at the door (ride, a
  *   speed along the straight line), → handed over (handover);
- * and the window from the error of that sum on delivered orders (error).
+ * and the window from the error of that sum on delivered orders (error). Besides the parts, the
+ * rides in the weather teach how much it slows them (weather, a ratio to the dry ride: see
+ * weather-slowdown.ts).
  */
-export type PartKind = 'accept' | 'prep' | 'pickup_lag' | 'ride' | 'handover' | 'error';
+export type PartKind = 'accept' | 'prep' | 'pickup_lag' | 'ride' | 'handover' | 'error' | 'weather';
 
 /** The statistics of every key at once, over every hour. */
 export const ANY_HOUR = -1;
@@ -117,6 +119,7 @@ export function coldOf(kind: PartKind, defaultPrepS: number): Learned {
   if (kind === 'prep') return priorOf(defaultPrepS, defaultPrepS / 2);
   if (kind === 'ride') return priorOf(PLANNING_SPEED_MPS.fleet / DETOUR, 1.5);
   if (kind === 'error') return priorOf(0, 300);
+  if (kind === 'weather') return priorOf(1, 0.5);
   return priorOf(kind === 'accept' ? ACCEPT_PRIOR_S : HANDOVER_S, 90);
 }
 

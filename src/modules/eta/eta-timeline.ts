@@ -2,6 +2,7 @@ import { type Conditions, NO_CONDITIONS } from './conditions.ts';
 import { type Learned, observeLearned } from './eta-learning.ts';
 import { distanceM, type LatLng } from './eta-math.ts';
 import {
+  ANY_HOUR,
   checkoutEta,
   coldOf,
   hourOf,
@@ -10,6 +11,7 @@ import {
   type PartKind,
   zoneOf,
 } from './eta-model.ts';
+import { rideLesson } from './weather-learning.ts';
 
 /** An order's way as it really went (epoch ms; null until known), as tracking follows it. */
 export interface Timeline {
@@ -19,6 +21,8 @@ export interface Timeline {
   defaultPrepS: number;
   /** The store's orders not yet picked up when this one was placed (null: not known). */
   backlog: number | null;
+  /** The vehicle of the courier who rode it, when known (its slowdown in the weather is learned). */
+  vehicle?: string | null;
   placedAt: number | null;
   acceptedAt: number | null;
   readyAt: number | null;
@@ -27,7 +31,10 @@ export interface Timeline {
   deliveredAt: number | null;
 }
 
-type Moment = Exclude<keyof Timeline, 'storeId' | 'store' | 'dropoff' | 'defaultPrepS' | 'backlog'>;
+type Moment = Exclude<
+  keyof Timeline,
+  'storeId' | 'store' | 'dropoff' | 'defaultPrepS' | 'backlog' | 'vehicle'
+>;
 
 /** A part of a delivery: the moments it runs between. `delivery` is the whole way, for the error. */
 export const PARTS = {
@@ -94,9 +101,10 @@ export interface ModelContext {
 
 /**
  * What the completed parts teach, each under every key it is learned by (`keysOf`). The ride is a
- * speed along the straight line, without the traffic and weather that held halfway through it
- * (the speed seen times their factor), so the learned speed stays the one of a dry, free street
- * and a rainy hour is not counted twice; `delivery` teaches the error of the checkout ETA the
+ * speed along the straight line, without the traffic that held halfway through it (the speed seen
+ * times its factor), so the learned speed stays the one of a free street; a ride in the weather
+ * teaches the weather's slowdown instead (`rideLesson`, ANY_HOUR), so a rainy hour is not learned
+ * as a slow street nor counted twice; `delivery` teaches the error of the checkout ETA the
  * statistics make now (`look`, before this order is learned) for an order placed as this one
  * was, under the conditions of then, so the window fits the ETA as it is today, not as it was
  * when older orders were promised theirs.
@@ -124,9 +132,12 @@ export function observationsOf(
     const s = (b - a) / 1000;
     if (s < 0 || s > MAX_PART_S) continue;
     if (part === 'ride') {
-      const m = distanceM(t.store, t.dropoff);
-      if (m >= MIN_RIDE_M && s > 0)
-        add('ride', zone, a, (m / s) * rideConditions((a + b) / 2).factor);
+      if (distanceM(t.store, t.dropoff) < MIN_RIDE_M) continue;
+      const ride = { ...t, vehicle: t.vehicle ?? null, from: a, to: b };
+      const lesson = rideLesson(ride, look, streetSpeedMps, conditions);
+      if (lesson.speedMps !== null) add('ride', zone, a, lesson.speedMps);
+      for (const w of lesson.weather)
+        out.push({ kind: 'weather', key: w.key, hour: ANY_HOUR, x: w.x });
     } else if (part === 'handover') add('handover', zone, a, s);
     else if (part === 'delivery') {
       const eta = checkoutEta(look, {

@@ -1,7 +1,7 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Learned, Stat } from './eta-learning.ts';
-import type { PartKind } from './eta-model.ts';
+import { ANY_HOUR, type PartKind } from './eta-model.ts';
 import type { StatAddress } from './eta-timeline.ts';
 
 /** Learned travel speed per vehicle and UTC hour (migrations/0001_eta.sql). */
@@ -14,7 +14,10 @@ export interface EtaSpeedStatsTable {
   updated_at: Generated<Date>;
 }
 
-/** The parts of deliveries learned per kind, key and hour (migrations/0002_eta_stats.sql). */
+/**
+ * The parts of deliveries learned per kind, key and hour (migrations/0002_eta_stats.sql); also the
+ * weather's slowdown (kind `weather`, key `<weather>:<traveller>`, every hour: weather-slowdown.ts).
+ */
 export interface EtaStatsTable {
   kind: PartKind;
   key: string;
@@ -100,6 +103,18 @@ function partsRepository(db: Db) {
         .where('key', '=', key)
         .where('samples', '>', 0)
         .execute(),
+
+    /** Every statistic of one kind learned for every hour (`ANY_HOUR`), by key. */
+    async learnedOfKind(kind: PartKind): Promise<Map<string, Learned>> {
+      const rows = await q
+        .selectFrom('eta_stats')
+        .select(['key', 'mean', 'dev', 'lo', 'hi', 'samples'])
+        .where('kind', '=', kind)
+        .where('hour', '=', ANY_HOUR)
+        .where('samples', '>', 0)
+        .execute();
+      return new Map(rows.map(({ key, ...learned }) => [key, learned]));
+    },
 
     /**
      * Replaces each statistic by `next(address, current)` in one transaction. The rows are

@@ -46,7 +46,8 @@ const LEARN_EVERY_MS = 5 * 60_000;
  * Arrival estimates: the parts of a delivery (accept, preparation, pickup lag, ride, handover)
  * and the checkout ETA's error learned per store or zone and hour from the orders' timelines;
  * travel speeds per vehicle and hour from the location history; travel times from the provider
- * (the straight line, or a routing service); traffic and weather from the conditions feed.
+ * (the straight line, or a routing service); traffic and weather from the conditions feed, the
+ * weather's slowdown per vehicle learned from the rides it slowed.
  */
 export const etaModule: ModuleDefinition = {
   name: 'eta',

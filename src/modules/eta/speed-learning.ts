@@ -2,11 +2,14 @@ import type { Conditions } from './conditions.ts';
 import { coldStat, type Fix, observe, segmentSpeeds } from './eta-learning.ts';
 import { defaultSpeedMps } from './eta-stats.ts';
 import type { EtaRepository } from './eta.repository.ts';
+import { asTraveller } from './weather-slowdown.ts';
 
 /**
  * The moving segments of recent history, folded into the speed per vehicle (and fleet) and hour.
- * Each segment's speed is taken times the traffic and weather factor that held at its middle, so
- * the learned speed is the one of a free, dry street (estimates multiply it back).
+ * Each segment's speed is taken times the traffic and weather factor that held at its middle (the
+ * weather's as learned for the vehicle), so the learned speed is the one of a free, dry street
+ * (estimates multiply it back). The weather's factor is learned from delivered rides against
+ * speeds learned outside weather (weather-learning.ts), not from these: no loop between the two.
  */
 export async function learnSpeeds(
   repo: EtaRepository,
@@ -22,8 +25,7 @@ export async function learnSpeeds(
   }
   let learned = 0;
   for (const [vehicle, list] of byVehicle) {
-    const who =
-      vehicle === 'bike' || vehicle === 'scooter' || vehicle === 'car' ? vehicle : 'fleet';
+    const who = asTraveller(vehicle);
     const samples = segmentSpeeds(
       list,
       {},

@@ -65,6 +65,7 @@ const timelineOf = (row: TrackingRow): Timeline => ({
   dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
   defaultPrepS: row.default_prep_s,
   backlog: row.placed_backlog,
+  vehicle: row.vehicle,
   placedAt: ms(row.placed_at),
   acceptedAt: ms(row.accepted_at),
   readyAt: ms(row.ready_at),

@@ -108,7 +108,7 @@ export interface OpsPaths {
     get: operations['getOpsConditions'];
     /**
      * Replace a feed's traffic and weather
-     * @description A traffic or weather service puts its whole picture: it replaces every condition the same `source` put before. Send the last hours too: learning reads what held while a ride ran, so a slow ride in the rain is not learned as a slow street (conditions that ended more than 6 h ago are not kept). Where several hold at once, the largest slowdown counts. Checkout promises, live ETAs and dispatch read them within about 5 s. Weather slows each vehicle by lastmile's own factor (rain: bike ×1.25, scooter ×1.2, car ×1.1; heavy_rain: bike ×1.45, scooter ×1.35, car ×1.2; snow: bike ×1.8, scooter ×1.6, car ×1.35) and widens the promised window by the doubt it adds.
+     * @description A traffic or weather service puts its whole picture: it replaces every condition the same `source` put before. Send the last hours too: learning reads what held while a ride ran, so a slow ride in the rain is not learned as a slow street (conditions that ended more than 6 h ago are not kept). Where several hold at once, the largest slowdown counts. Checkout promises, live ETAs and dispatch read them within about 5 s. Weather slows each vehicle by a factor lastmile learns from its delivered rides in that weather, starting from a rule of thumb (rain: bike ×1.25, scooter ×1.2, car ×1.1; heavy_rain: bike ×1.45, scooter ×1.35, car ×1.2; snow: bike ×1.8, scooter ×1.6, car ×1.35), and widens the promised window by the doubt it adds (less as the rides teach it).
      *
      *     Roles: ops
      */

@@ -23,7 +23,7 @@ export interface PutOpsConditions {
             /** Format: date-time */
             ends_at: string;
             factor?: number | null;
-            /** @description `traffic` (its `factor` multiplies travel time) or a weather (rain, heavy_rain, snow: lastmile slows each vehicle by its own factor) */
+            /** @description `traffic` (its `factor` multiplies travel time) or a weather (rain, heavy_rain, snow: lastmile slows each vehicle by its own learned factor) */
             kind: 'traffic' | 'rain' | 'heavy_rain' | 'snow';
             /** Format: date-time */
             starts_at: string;
