@@ -53,7 +53,11 @@ export const DISPATCH_SETTINGS = {
     minimum: 1,
     maximum: 20,
   }),
-  // A value names the weights it changes (`vehicle=0.5`); the others keep their defaults.
+  // A value names the weights it changes (`vehicle=0.5`); the others keep their defaults. By default
+  // the customer's minutes come first: a driver's refusals cost them an offer's wait, while fairness
+  // among drivers (at most a minute of travel) and vehicle fit (a car for a small bag, at most half
+  // a minute) only break near-ties. Heavier, they sent bikes on short trips past a nearer scooter
+  // or car: in the simulated rush, short rides went slower than under the greedy baseline.
   dispatchWeights: named(
     {
       travel: Type.Number({ minimum: 0 }),
@@ -64,7 +68,7 @@ export const DISPATCH_SETTINGS = {
     {
       env: 'LASTMILE_DISPATCH_WEIGHTS',
       description: 'Candidate score weights: travel, acceptance, vehicle, fairness',
-      default: { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 },
+      default: { travel: 1, acceptance: 0.5, vehicle: 0.05, fairness: 0.1 },
     },
   ),
   dispatchStrategy: oneOf(DISPATCH_STRATEGIES, {

@@ -69,7 +69,7 @@ describe('config', () => {
         offerTtlS: 30,
         radiiM: [3000, 6000, 10000],
         offersPerRound: 3,
-        weights: { travel: 1, acceptance: 0.5, vehicle: 0.2, fairness: 0.3 },
+        weights: { travel: 1, acceptance: 0.5, vehicle: 0.05, fairness: 0.1 },
         batchMarginS: 180,
       },
       webhooks: { maxAttempts: 8, backoffBaseMs: 1000, timeoutMs: 5000, concurrency: 16 },

@@ -50,7 +50,7 @@ describe('dispatch with the greedy strategy (the baseline)', () => {
   it('offers the nearest driver first although a farther one scores better, then the next nearest on a decline', async () => {
     const shop = await shopFar();
     const [near] = await driversNear(shop.at, [0.5], 'car');
-    const [far] = await driversNear(shop.at, [1.5], 'bike');
+    const [far] = await driversNear(shop.at, [1.0], 'bike');
     // The near one declines most offers, came off a job just now and drives a car for one bag;
     // the far one takes nearly every offer and has waited an hour.
     await sql`UPDATE drivers SET offers_received = 40, offers_accepted = 4, last_job_at = ${new Date(now())} WHERE id = ${near.id}`.execute(
