@@ -55,6 +55,9 @@ export interface Condition {
  */
 const TRAFFIC_DOUBT = 0.5;
 
+/** Instants a leg's conditions are read at over its time (the middle of each equal slice). */
+const DURING_SAMPLES = 4;
+
 /** The conditions in force, indexed by zone, for estimates to read synchronously. */
 export interface Conditions {
   readonly list: readonly Condition[];
@@ -62,6 +65,11 @@ export interface Conditions {
   at(p: LatLng, t: number, who: Traveller): Effect;
   /** Over a leg: the mean of what holds at its two ends (a ride crosses both zones). */
   leg(a: LatLng, b: LatLng, t: number, who: Traveller): Effect;
+  /**
+   * Over a leg from `t` that takes `freeS` seconds without conditions: what holds on it as time
+   * goes, so a ride that starts dry and ends in a forecast rain is slowed for its wet part.
+   */
+  during(a: LatLng, b: LatLng, t: number, freeS: number, who: Traveller): Effect;
   /** Traffic's factor alone at a point at an instant (1: none). */
   traffic(p: LatLng, t: number): number;
   /** The weather at a point at an instant (the heaviest where several hold), or null: dry. */
@@ -118,14 +126,28 @@ export function conditionsOf(
 
   const at = (p: LatLng, t: number, who: Traveller): Effect =>
     list.length === 0 ? NO_EFFECT : inZone(zoneOf(p), t, who);
+  const leg = (a: LatLng, b: LatLng, t: number, who: Traveller): Effect => {
+    if (list.length === 0) return NO_EFFECT;
+    const x = at(a, t, who);
+    const y = at(b, t, who);
+    return { factor: (x.factor + y.factor) / 2, spread: (x.spread + y.spread) / 2 };
+  };
   return {
     list,
     at,
-    leg(a, b, t, who) {
+    leg,
+    during(a, b, t, freeS, who) {
       if (list.length === 0) return NO_EFFECT;
-      const x = at(a, t, who);
-      const y = at(b, t, who);
-      return { factor: (x.factor + y.factor) / 2, spread: (x.spread + y.spread) / 2 };
+      // Sampled at `DURING_SAMPLES` instants spread over the leg's time (as slowed from its start).
+      const s = Math.max(0, freeS) * 1000 * leg(a, b, t, who).factor;
+      let factor = 0;
+      let spread = 0;
+      for (let k = 0; k < DURING_SAMPLES; k++) {
+        const e = leg(a, b, t + (s * (k + 0.5)) / DURING_SAMPLES, who);
+        factor += e.factor / DURING_SAMPLES;
+        spread += e.spread / DURING_SAMPLES;
+      }
+      return { factor, spread };
     },
     traffic: (p, t) => (list.length === 0 ? 1 : (heldIn(zoneOf(p), t).traffic ?? 1)),
     weather(p, t) {

@@ -89,7 +89,8 @@ export function etaInputs(deps: EtaDeps) {
       conditions.current(),
       routed ? travel.leg({ from: o.store, to: o.dropoff, who: 'fleet', at: now }) : null,
     ]);
-    const rideConditions = (at: number) => held.leg(o.store, o.dropoff, at, 'fleet');
+    const rideConditions = (at: number, freeS: number) =>
+      held.during(o.store, o.dropoff, at, freeS, 'fleet');
     return { look, held, input: { ...input, rideS: ride?.seconds, rideConditions } };
   }
 
@@ -105,10 +106,11 @@ export async function estimateWith(inputs: EtaInputs, now: number, r: EtaRequest
   const [{ look, input }, held] = await Promise.all([modelInput(r, since), conditions.current()]);
   const parts = learnedParts(look, input);
   const driver = r.driver ? { ...r.driver, vehicle: asTraveller(r.driver.vehicle) } : null;
+  const readyAt = r.readyAt ?? since + parts.prep.mean * 1000;
   return estimateArrival({
     now,
     phase: r.phase,
-    readyAt: r.readyAt ?? since + parts.prep.mean * 1000,
+    readyAt,
     store: r.store,
     dropoff: r.dropoff,
     driver: r.driver,
@@ -121,6 +123,6 @@ export async function estimateWith(inputs: EtaInputs, now: number, r: EtaRequest
       straightMps: parts.speed.mean,
       handoverS: parts.handover.mean,
     },
-    legs: await liveLegs(travel, held, { ...r, driver }, now),
+    legs: await liveLegs(travel, held, { ...r, driver, rideFrom: readyAt }, now),
   });
 }

@@ -100,7 +100,7 @@ export interface CheckoutInput {
   /** The ride's free-flow seconds from the travel-time provider; unset: at the learned zone speed. */
   rideS?: number;
   /** Traffic and weather on the ride if it starts at `startsAt`: its factor, and its doubt as a share. */
-  rideConditions?: (startsAt: number) => { factor: number; spread: number };
+  rideConditions?: (startsAt: number, freeS: number) => { factor: number; spread: number };
 }
 
 export interface CheckoutParts {
@@ -173,13 +173,13 @@ function rideOf(speed: Learned, distance: number): Learned {
 
 /**
  * The ride as the checkout adds it: the provider's free-flow time (else the learned one) with the
- * learned spread around it, times the conditions' factor when it starts at `startsAt`; and the
+ * learned spread around it, times the conditions' factor over its time from `startsAt`; and the
  * doubt the conditions add (s).
  */
 function conditionedRide(i: CheckoutInput, speed: Learned, startsAt: number) {
   const learned = rideOf(speed, distanceM(i.store, i.dropoff));
-  const c = i.rideConditions?.(startsAt) ?? { factor: 1, spread: 0 };
   const free = i.rideS ?? learned.mean;
+  const c = i.rideConditions?.(startsAt, free) ?? { factor: 1, spread: 0 };
   const k = learned.mean > 0 ? (free / learned.mean) * c.factor : c.factor;
   const ride = { ...learned, mean: free * c.factor, lo: learned.lo * k, hi: learned.hi * k };
   return { ride, doubtS: free * c.spread };
@@ -204,7 +204,7 @@ export interface CheckoutEta {
 
 /**
  * The checkout ETA: now + accept + prep + pickup lag + ride + handover, the ride scaled by the
- * traffic and weather expected when it starts. The window is the 5th to 95th percentile of the
+ * traffic and weather expected over its time (a rain forecast to begin halfway slows half of it). The window is the 5th to 95th percentile of the
  * error of that sum on delivered orders (per store, over the fleet's); until there are such
  * errors, the parts' own spreads added as independent ones. The doubt the conditions add widens
  * it on both sides, as an independent spread: a rainy hour makes the promise later and wider.

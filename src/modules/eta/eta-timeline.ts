@@ -119,7 +119,8 @@ export function observationsOf(
   const out: Observation[] = [];
   const zone = zoneOf(t.dropoff);
   const conditions = model.conditions ?? NO_CONDITIONS;
-  const rideConditions = (at: number) => conditions.leg(t.store, t.dropoff, at, 'fleet');
+  const rideConditions = (at: number, freeS: number) =>
+    conditions.during(t.store, t.dropoff, at, freeS, 'fleet');
   const add = (kind: PartKind, key: string, from: number, x: number) => {
     for (const [k, hour] of keysOf(kind, key, hourOf(from), t.backlog))
       out.push({ kind, key: k, hour, x });
