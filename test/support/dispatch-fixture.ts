@@ -175,7 +175,21 @@ function orderHelpers(w: World) {
     return { orderId, deliveryId: delivery.id, tripId: delivery.trip_id, dropoff };
   }
 
-  return { shopFar, acceptedOrder };
+  /**
+   * Three orders accepted by `shop`: two to neighbouring doors (1.0 and 1.3 km north), which
+   * share one trip, and one going the other way (2.5 km south) on a trip of its own; both are
+   * checked. The pair is batched only while few drivers are free near the store.
+   */
+  async function batchedPairAndLone(shop: Shop) {
+    const a = await acceptedOrder(shop, 1.0);
+    const b = await acceptedOrder(shop, 1.3);
+    const c = await acceptedOrder(shop, -2.5);
+    expect(b.tripId).toBe(a.tripId);
+    expect(c.tripId).not.toBe(a.tripId);
+    return [a, b, c] as const;
+  }
+
+  return { shopFar, acceptedOrder, batchedPairAndLone };
 }
 
 /** Trips and offers as the tables hold them, and the dispatcher's passes and accepts. */

@@ -8,6 +8,20 @@ import {
 } from '../../src/modules/eta/eta-timeline.ts';
 
 /**
+ * A deterministic generator (uniform `rand` in (0, 1), standard `normal`), so a synthetic world is
+ * the same every run: the same seed draws the same numbers in the same order.
+ */
+export function seeded(seed: number) {
+  let s = seed;
+  const rand = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return { rand, normal };
+}
+
+/**
  * The learned statistics in memory, updated as the service folds them: each order's timeline
  * handed over at once (`deliver`), or once the simulated clock passes its delivery (`deliverLater`,
  * then `learnUntil` as the clock moves), as tracking hands a delivery's parts over.

@@ -18,6 +18,7 @@ describe('dispatch', () => {
     advance,
     shopFar,
     acceptedOrder,
+    batchedPairAndLone,
     trip,
     offersOf,
     openOffer,
@@ -319,11 +320,8 @@ describe('dispatch', () => {
 
   it('batches two orders to neighbouring doors into one trip, and not one going the other way', async () => {
     const shop = await shopFar();
-    const a = await acceptedOrder(shop, 1.0);
-    const b = await acceptedOrder(shop, 1.3);
-    const c = await acceptedOrder(shop, -2.5);
-    expect(b.tripId).toBe(a.tripId);
-    expect(c.tripId).not.toBe(a.tripId);
+    // No drivers near the store; the helper checks that the pair shares a trip and c does not.
+    const [a, , c] = await batchedPairAndLone(shop);
     const items = await sql<{
       items: number;
     }>`SELECT items FROM trips WHERE id = ${a.tripId}`.execute(db());
@@ -361,10 +359,7 @@ describe('dispatch', () => {
   it("gives ops' live map at most `limit` trips under way, each with all its orders", async () => {
     const shop = await shopFar();
     await driversNear(shop.at, [0.3, 0.6]);
-    const a = await acceptedOrder(shop, 1.0);
-    const b = await acceptedOrder(shop, 1.3);
-    const c = await acceptedOrder(shop, -2.5);
-    expect(b.tripId).toBe(a.tripId);
+    const [a, b, c] = await batchedPairAndLone(shop);
     for (const tripId of [a.tripId, c.tripId]) {
       await dueNow(tripId);
       const offer = await openOffer(tripId);

@@ -1,26 +1,15 @@
-import { cellToLatLng, latLngToCell } from 'h3-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { timelineOf } from '../../../test/support/eta-memory.ts';
-import { callAs, startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { distanceM, type LatLng } from './eta-math.ts';
-import { ZONE_RES, zoneOf } from './eta-model.ts';
-import { etaFor } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { etaWorld, MIN, STORE, ZONE_CENTRE } from '../../../test/support/eta-world.ts';
+import { distanceM } from './eta-math.ts';
 import { WEATHER_SLOWDOWN } from './weather-slowdown.ts';
 
 // The rain's real slowdown is learned from the rides it slowed: a synthetic evening whose truth is
 // known (a bike ×1.4 in the rain, a car ×1.1; bikes slower than cars when dry), the weather feed
 // saying only "rain", and lastmile's rule of thumb (bike ×1.25) as where it starts.
 
-let seed = 11;
-const rand = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
-const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-
-const STORE = { lat: 53.55, lng: 9.99 };
-const [zLat, zLng] = cellToLatLng(latLngToCell(53.572, 9.99, ZONE_RES));
-const ZONE_CENTRE = { lat: zLat, lng: zLng };
+const T0 = Date.UTC(2026, 10, 23, 17, 0, 0);
+const w = etaWorld({ seed: 11, storeId: 'store-weather', startsAt: T0 });
+const { rand, normal, clock } = w;
 /** The dry ride speed along the straight line (m/s) and the rain's true slowdown, per vehicle. */
 const TRUTH = { bike: { dryMps: 4, rain: 1.4 }, car: { dryMps: 5, rain: 1.1 } } as const;
 /** The fleet's slowdown: its rides alternate between bikes and cars, a ride's time is d / speed. */
@@ -29,50 +18,18 @@ const FLEET_RAIN =
   (1 / TRUTH.bike.dryMps + 1 / TRUTH.car.dryMps);
 /** A bike's speed on streets (m/s, as the location history shows it) when dry. */
 const BIKE_STREET_MPS = 5;
-const MIN = 60_000;
-const T0 = Date.UTC(2026, 10, 23, 17, 0, 0);
 const RAIN_FROM = T0 + 28 * MIN;
 
-const doorIn = (c: LatLng): LatLng => ({
-  lat: c.lat + ((rand() - 0.5) * 600) / 111_195,
-  lng: c.lng + ((rand() - 0.5) * 600) / 66_000,
-});
-
-let t: TestPlatform;
-const clock = { ms: T0 };
-beforeAll(async () => {
-  t = await startTestPlatform({ clock: { now: () => clock.ms } });
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const ALL_PARTS = ['accept', 'prep', 'pickup_lag', 'ride', 'handover', 'delivery'] as const;
-const order = (door: LatLng) => ({
-  storeId: 'store-weather',
-  store: STORE,
-  dropoff: door,
-  defaultPrepS: 300,
-  backlog: null,
-});
-
 /** Orders every 5 s, bikes and cars in turn, delivered and learned from; their rides as told. */
-async function deliver(n: number, raining: boolean) {
-  const eta = etaFor(t.platform.ctx);
-  for (let i = 0; i < n; i++, clock.ms += 5000) {
-    const door = doorIn(ZONE_CENTRE);
+const deliver = (n: number, raining: boolean) =>
+  w.every5s(n, async (i, door) => {
     const vehicle = i % 2 === 0 ? 'bike' : 'car';
     const truth = TRUTH[vehicle];
     const ride =
       (distanceM(STORE, door) / (truth.dryMps * (0.9 + 0.2 * rand()))) * (raining ? truth.rain : 1);
     const durations = { accept: 20, prep: 120 * Math.exp(0.3 * normal()), lag: 20, ride };
-    const timeline = timelineOf({ ...order(door), vehicle }, clock.ms, {
-      ...durations,
-      handover: 60 + 10 * normal(),
-    });
-    await eta.learn({ timeline, parts: [...ALL_PARTS] });
-  }
-}
+    await w.deliver(door, { ...durations, handover: 60 + 10 * normal() }, { vehicle });
+  });
 
 /** Bikes riding north from the store at `mps` for the five minutes before now, every 10 s. */
 const bikeFixes = (mps: number) =>
@@ -86,39 +43,24 @@ const bikeFixes = (mps: number) =>
     })),
   ).flat();
 
-const rideMps = async () =>
-  (await etaFor(t.platform.ctx).learnedFor(zoneOf(ZONE_CENTRE))).find(
-    (s) => s.kind === 'ride' && s.hour === -1,
-  )?.mean as number;
 /** The weather's effect at the zone's centre in the rain, once the caches had time to reload. */
 async function rainOn(who: 'bike' | 'car' | 'fleet') {
   clock.ms += MIN;
-  const held = await etaFor(t.platform.ctx).conditions.current();
+  const held = await w.eta().conditions.current();
   return held.at(ZONE_CENTRE, RAIN_FROM + 5 * MIN, who);
 }
 /** The bike's learned speed on streets now, as dispatch's pace reads it. */
-const bikeStreetMps = async () =>
-  (100 * 1.3) / (await etaFor(t.platform.ctx).pace()).seconds(100, 'bike');
+const bikeStreetMps = async () => (100 * 1.3) / (await w.eta().pace()).seconds(100, 'bike');
 
 describe('the rain slowdown', () => {
   it('is learned from the rides in the rain, and the dry speeds are not dragged down', async () => {
     await deliver(240, false);
-    const dryMps = await rideMps();
-    await etaFor(t.platform.ctx).learnSpeeds(bikeFixes(BIKE_STREET_MPS));
+    const dryMps = await w.rideMps();
+    await w.eta().learnSpeeds(bikeFixes(BIKE_STREET_MPS));
     expect(await bikeStreetMps()).toBeCloseTo(BIKE_STREET_MPS, 2);
-    const before = await etaFor(t.platform.ctx).promise(order(ZONE_CENTRE));
+    const before = await w.eta().promise(w.orderAt(ZONE_CENTRE));
 
-    const ops = await t.tokenFor('ops');
-    const res = await callAs(t, ops, 'PUT', '/v1/ops/conditions', {
-      source: 'weather',
-      conditions: [
-        {
-          kind: 'rain',
-          starts_at: new Date(RAIN_FROM).toISOString(),
-          ends_at: new Date(RAIN_FROM + 120 * MIN).toISOString(),
-        },
-      ],
-    });
+    const res = await w.forecastRain(RAIN_FROM, 120);
     expect(res.statusCode).toBe(200);
     // No ride in the rain yet (dry ones only): the rule of thumb holds.
     for (const who of ['bike', 'car', 'fleet'] as const)
@@ -136,17 +78,17 @@ describe('the rain slowdown', () => {
     expect(bike.spread).toBeLessThan(0.5 * (WEATHER_SLOWDOWN.rain.bike - 1));
 
     // A checkout whose ride starts in the rain: the ride takes the learned factor longer.
-    const during = await etaFor(t.platform.ctx).promise(order(ZONE_CENTRE));
+    const during = await w.eta().promise(w.orderAt(ZONE_CENTRE));
     expect(Math.abs(during.parts.ride_s / before.parts.ride_s / fleet.factor - 1)).toBeLessThan(
       0.02,
     );
     expect(Math.abs(during.parts.ride_s / before.parts.ride_s / FLEET_RAIN - 1)).toBeLessThan(0.05);
 
     // The rides in the rain taught the slowdown, not a slow street.
-    expect(Math.abs((await rideMps()) / dryMps - 1)).toBeLessThan(0.03);
+    expect(Math.abs((await w.rideMps()) / dryMps - 1)).toBeLessThan(0.03);
     // The bikes' positions in the rain are learned at their dry speed: divided by the learned
     // factor (by the rule of thumb's ×1.25 they would drag it down by 8 %).
-    await etaFor(t.platform.ctx).learnSpeeds(bikeFixes(BIKE_STREET_MPS / TRUTH.bike.rain));
+    await w.eta().learnSpeeds(bikeFixes(BIKE_STREET_MPS / TRUTH.bike.rain));
     expect(Math.abs((await bikeStreetMps()) / BIKE_STREET_MPS - 1)).toBeLessThan(0.03);
   });
 });

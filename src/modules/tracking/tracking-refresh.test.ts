@@ -10,17 +10,12 @@ import { trackingService } from './tracking.service.ts';
 // The minute refresh of every order in flight: the doors batched trips stop at first are read
 // once for all of them, and each estimate gets its own order's.
 describe('tracking ETA refresh', () => {
-  const { t, db, shopFar, acceptedOrder } = dispatchFixture({});
+  const { t, db, shopFar, batchedPairAndLone } = dispatchFixture({});
 
   it('reads the earlier doors of all orders in flight in one read and estimates each with its own', async () => {
     const shop = await shopFar();
     // No drivers near the store: the two neighbouring doors share a trip, the far one rides alone.
-    const a = await acceptedOrder(shop, 1.0);
-    const b = await acceptedOrder(shop, 1.3);
-    const c = await acceptedOrder(shop, -2.5);
-    expect(b.tripId).toBe(a.tripId);
-    expect(c.tripId).not.toBe(a.tripId);
-    const orders = [a, b, c];
+    const orders = await batchedPairAndLone(shop);
     const ids = orders.map((o) => o.orderId).sort();
     const active = () =>
       sql<{ order_id: string }>`SELECT order_id FROM tracking_orders WHERE active`.execute(db());
