@@ -37,9 +37,10 @@ describe('dispatch', () => {
 
   // First: the accept is stamped by the database's clock, which the test clock leaves behind.
   it('offers for an early bag while free couriers are plenty, by the preparation learned', async () => {
-    // Two stores that took 120 to 360 s to prepare 60 orders, evenly spread: mean 240 s, and a
-    // fifth of the bags ready within 168 s. Both have a free courier 200 m and one 300 m out
-    // (the one offers count on); only the first has a third, so plenty near it.
+    // Two stores that took 120 to 360 s to prepare 60 orders, evenly spread: mean 240 s, mean
+    // deviation 60 s, a tenth of the bags ready within 144 s and 3 in 10 within 201 s. Both have
+    // a free courier 200 m and one 300 m out (the one offers count on); only the first has a
+    // third, so plenty near it.
     const [plenty, short] = [await shopFar(), await shopFar()];
     const eta = etaFor(t().platform.ctx);
     for (const shop of [plenty, short]) {
@@ -68,15 +69,17 @@ describe('dispatch', () => {
         (rows[0]?.at.getTime() ?? 0) / 1000
       );
     };
-    const [early, forMean] = [await dueAt(plenty), await dueAt(short)];
-    // The courier 300 m out needs the same time to either store: the difference is the bag's.
-    const soonerS = forMean - early;
-    expect(soonerS).toBeGreaterThan(72 - 20);
-    expect(soonerS).toBeLessThan(72 + 20);
-    // Short of couriers, the offer goes out for the learned mean, not the store's 300 s.
+    const [early, lessEarly] = [await dueAt(plenty), await dueAt(short)];
+    // The courier 300 m out needs the same time to either store: the difference is the bag's,
+    // the 10th percentile's against the 30th's.
+    const soonerS = lessEarly - early;
+    expect(soonerS).toBeGreaterThan(57 - 20);
+    expect(soonerS).toBeLessThan(57 + 20);
+    // Short of couriers, the offer goes out for the learned 30th percentile (201 s), not the
+    // store's 300 s nor the learned mean.
     const reachS = (300 * 1.3) / PLANNING_SPEED_MPS.bike + 30;
-    expect(forMean + reachS).toBeGreaterThan(240 - 25);
-    expect(forMean + reachS).toBeLessThan(240 + 25);
+    expect(lessEarly + reachS).toBeGreaterThan(201 - 25);
+    expect(lessEarly + reachS).toBeLessThan(201 + 25);
   });
 
   it('times the first offer so the driver reaches the store as the order gets ready', async () => {
