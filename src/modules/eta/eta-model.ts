@@ -1,4 +1,5 @@
 import { latLngToCell } from 'h3-js';
+import { atLevel, backlogKey, backlogLevel } from './backlog-trend.ts';
 import { type Learned, over, priorOf, TRUSTED_SAMPLES } from './eta-learning.ts';
 import {
   DETOUR,
@@ -29,6 +30,7 @@ export const ZONE_RES = 7;
 
 export const zoneOf = (p: LatLng): string => latLngToCell(p.lat, p.lng, ZONE_RES);
 export const hourOf = (ms: number) => new Date(ms).getUTCHours();
+export { backlogKey, backlogLevel };
 
 /** A store looks at a new order within about a minute. */
 const ACCEPT_PRIOR_S = 60;
@@ -39,14 +41,6 @@ const MINUTE = 60_000;
 /** A learned statistic, or null when nothing was learned for it yet. */
 export type Lookup = (kind: PartKind, key: string, hour: number) => Learned | null;
 
-/**
- * The store's backlog when an order is placed (its orders placed and not yet picked up) in levels
- * that double: 0, 1, 2–3, 4–7, … 64 and more. A queue at the counter or a lack of couriers shows
- * in it before it shows in the delivered orders' durations.
- */
-export const backlogLevel = (n: number) => (n <= 0 ? 0 : Math.min(7, Math.floor(Math.log2(n)) + 1));
-/** The key of a store's (or the fleet's) statistics at one backlog level. */
-export const backlogKey = (key: string, level: number) => `${key}#b${level}`;
 /** The parts a store's backlog moves: the wait for the store, the bag, its courier, the sum. */
 const QUEUED: ReadonlySet<PartKind> = new Set(['accept', 'prep', 'pickup_lag', 'error']);
 
@@ -68,15 +62,21 @@ export function keysOf(
   return kind === 'prep' ? own : [[FLEET, ANY_HOUR], [FLEET, hour], ...at(FLEET), ...own];
 }
 
+/** The backlog keys of `key` up to the level of `backlog` (the levels below: their trend). */
+const levelKeys = (key: string, backlog: number) =>
+  Array.from({ length: backlogLevel(backlog) + 1 }, (_, l) => backlogKey(key, l));
+
 /** Every key the statistics of a checkout at this store, door and backlog are read under. */
 export function lookupKeys(storeId: string, dropoff: LatLng, backlog: number | null): string[] {
   const keys = [storeId, zoneOf(dropoff), FLEET];
   if (backlog === null) return keys;
-  const level = backlogLevel(backlog);
-  return [...keys, backlogKey(storeId, level), backlogKey(FLEET, level)];
+  return [...keys, ...levelKeys(storeId, backlog), ...levelKeys(FLEET, backlog)];
 }
 
-/** The prior, then each learned level over it, from the fleet to the key at this hour. */
+/**
+ * The prior, then each learned level over it, from the fleet to the key at this hour; a backlog
+ * level not learned yet from the trend of the levels below it (`atLevel`).
+ */
 const chain = (
   look: Lookup,
   kind: PartKind,
@@ -84,7 +84,15 @@ const chain = (
   hour: number,
   prior: Learned,
   backlog: number | null = null,
-) => keysOf(kind, key, hour, backlog).reduce((acc, [k, h]) => over(acc, look(kind, k, h)), prior);
+) =>
+  keysOf(kind, key, hour, backlog).reduce(
+    (acc, [k, h]) =>
+      over(
+        acc,
+        atLevel((at) => look(kind, at, h), k),
+      ),
+    prior,
+  );
 
 export interface CheckoutInput {
   now: number;
@@ -146,7 +154,7 @@ export const learnedPrep = (
 
 /** The keys a store's preparation is read under: the store, and its backlog level when known. */
 export const prepKeys = (storeId: string, backlog: number | null): string[] =>
-  backlog === null ? [storeId] : [storeId, backlogKey(storeId, backlogLevel(backlog))];
+  backlog === null ? [storeId] : [storeId, ...levelKeys(storeId, backlog)];
 
 /** Each part's learned statistic for an order placed now, in seconds (the ride's as a speed). */
 export function learnedParts(look: Lookup, i: CheckoutInput) {
