@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
+import { memoryStats, seeded, timelineOf } from '../../../test/support/eta-memory.ts';
 import { distanceM } from './eta-math.ts';
 import { backlogLevel, type CheckoutEta, checkoutEta } from './eta-model.ts';
 
 // A deterministic generator, so the test is the same every run.
-let seed = 4242;
-const rand = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
-const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+const { rand, normal } = seeded(4242);
 
 const STORE = { lat: 53.55, lng: 9.99 };
 const DOOR = { lat: 53.565, lng: 9.99 };

@@ -2,15 +2,10 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { distanceM, type LatLng } from './eta-math.ts';
 import { checkoutEta, type Lookup, wholeMinutes, ZONE_RES, zoneOf } from './eta-model.ts';
-import { memoryStats, timelineOf } from '../../../test/support/eta-memory.ts';
+import { memoryStats, seeded, timelineOf } from '../../../test/support/eta-memory.ts';
 
 // A deterministic generator, so the test is the same every run.
-let seed = 2024;
-const rand = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
-const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+const { rand, normal } = seeded(2024);
 
 const STORE = { lat: 53.55, lng: 9.99 };
 /** Two zones' centres (H3 cells of the zone resolution) about 2.5 km from the store, either side. */
