@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { atLevel, backlogKey, levelOfKey, levelTrend } from './backlog-trend.ts';
+import { atLevel, backlogKey, levelTrend } from './backlog-trend.ts';
 import type { Learned } from './eta-learning.ts';
+import { ANY_HOUR, keysOf } from './eta-model.ts';
 
 const stat = (mean: number, samples = 30): Learned => ({
   mean,
@@ -37,13 +38,16 @@ describe('backlog levels not learned yet', () => {
     ]);
     const look = (k: string) => learned.get(k) ?? null;
     // Level 2: half its own (400) over half the trend (150).
-    expect(atLevel(look, backlogKey('s', 2))?.mean).toBeCloseTo(275, 6);
+    expect(atLevel(look, 's', 2)?.mean).toBeCloseTo(275, 6);
     learned.set(backlogKey('s', 2), stat(400, 20));
-    expect(atLevel(look, backlogKey('s', 2))?.mean).toBe(400);
+    expect(atLevel(look, 's', 2)?.mean).toBe(400);
     // Level 3, never seen: the line through levels 0 to 2.
-    expect(atLevel(look, backlogKey('s', 3))?.mean).toBeGreaterThan(400);
-    expect(atLevel(look, 's')?.mean).toBeUndefined();
-    expect(levelOfKey('store#b3')).toEqual({ key: 'store', level: 3 });
-    expect(levelOfKey('store')).toBeNull();
+    expect(atLevel(look, 's', 3)?.mean).toBeGreaterThan(400);
+    // The chains read a key as a level only where keysOf says it is one.
+    expect(keysOf('pickup_lag', 's', 18, 5).filter(([, , of]) => of)).toEqual([
+      [backlogKey('all', 3), ANY_HOUR, { key: 'all', level: 3 }],
+      [backlogKey('s', 3), ANY_HOUR, { key: 's', level: 3 }],
+    ]);
+    expect(keysOf('ride', 's', 18, 5).some(([, , of]) => of)).toBe(false);
   });
 });

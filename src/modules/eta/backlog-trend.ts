@@ -11,12 +11,6 @@ export const backlogLevel = (n: number) =>
 /** The key of a store's (or the fleet's) statistics at one backlog level. */
 export const backlogKey = (key: string, level: number) => `${key}#b${level}`;
 
-/** The key and level of a backlog key; null for any other key. */
-export function levelOfKey(k: string): { key: string; level: number } | null {
-  const m = /^(.+)#b(\d)$/.exec(k);
-  return m?.[1] && m[2] ? { key: m[1], level: Number(m[2]) } : null;
-}
-
 /** A level stands in the trend once this many samples were learned at it. */
 const TREND_MIN_SAMPLES = 5;
 
@@ -49,14 +43,17 @@ export function levelTrend(at: (level: number) => Learned | null, level: number)
 }
 
 /**
- * A statistic as a chain reads it: a backlog level's own, over the trend of the levels below
- * while the level has fewer than `TRUSTED_SAMPLES` samples of its own; any other key's as learned.
+ * The statistic of `key` at a backlog level as a chain reads it: the level's own, over the trend
+ * of the levels below while it has fewer than `TRUSTED_SAMPLES` samples of its own.
  */
-export function atLevel(look: (key: string) => Learned | null, k: string): Learned | null {
-  const own = look(k);
-  const parsed = levelOfKey(k);
-  if (!parsed || (own && own.samples >= TRUSTED_SAMPLES)) return own;
-  const trend = levelTrend((l) => look(backlogKey(parsed.key, l)), parsed.level);
+export function atLevel(
+  look: (key: string) => Learned | null,
+  key: string,
+  level: number,
+): Learned | null {
+  const own = look(backlogKey(key, level));
+  if (own && own.samples >= TRUSTED_SAMPLES) return own;
+  const trend = levelTrend((l) => look(backlogKey(key, l)), level);
   if (!trend) return own;
   return own ? over(trend, own) : trend;
 }

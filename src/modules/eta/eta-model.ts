@@ -44,6 +44,9 @@ export type Lookup = (kind: PartKind, key: string, hour: number) => Learned | nu
 /** The parts a store's backlog moves: the wait for the store, the bag, its courier, the sum. */
 const QUEUED: ReadonlySet<PartKind> = new Set(['accept', 'prep', 'pickup_lag', 'error']);
 
+/** A statistic's key and hour; for a backlog level's, the key it is a level of and the level. */
+export type StatKey = [string, number, { key: string; level: number }?];
+
 /**
  * Which keys a part is learned under, from the general to the specific: the fleet, at the hour,
  * at the backlog level; then the store or zone the same way. Prep has no fleet-wide value; a
@@ -54,11 +57,11 @@ export function keysOf(
   key: string,
   hour: number,
   backlog: number | null = null,
-): Array<[string, number]> {
+): Array<StatKey> {
   const level = backlog === null || !QUEUED.has(kind) ? null : backlogLevel(backlog);
-  const at = (k: string): Array<[string, number]> =>
-    level === null ? [] : [[backlogKey(k, level), ANY_HOUR]];
-  const own: Array<[string, number]> = [[key, ANY_HOUR], [key, hour], ...at(key)];
+  const at = (k: string): Array<StatKey> =>
+    level === null ? [] : [[backlogKey(k, level), ANY_HOUR, { key: k, level }]];
+  const own: Array<StatKey> = [[key, ANY_HOUR], [key, hour], ...at(key)];
   return kind === 'prep' ? own : [[FLEET, ANY_HOUR], [FLEET, hour], ...at(FLEET), ...own];
 }
 
@@ -86,11 +89,8 @@ const chain = (
   backlog: number | null = null,
 ) =>
   keysOf(kind, key, hour, backlog).reduce(
-    (acc, [k, h]) =>
-      over(
-        acc,
-        atLevel((at) => look(kind, at, h), k),
-      ),
+    (acc, [k, h, of]) =>
+      over(acc, of ? atLevel((at) => look(kind, at, h), of.key, of.level) : look(kind, k, h)),
     prior,
   );
 
