@@ -42,6 +42,7 @@ export async function runVisit(s: SimState, v: PlannedVisit): Promise<void> {
     status: o.status ?? 'placed',
     promiseMidS: promise === null ? null : (promise - placedAt) / 1000,
     promise: window,
+    promiseParts: o.promise?.parts ?? null,
     naiveS: store.prepMeanS + metres(store.at, v.home) / NAIVE_SPEED_MPS,
   };
   s.orders.set(tracked.id, tracked);

@@ -1,5 +1,8 @@
 import type { SimState, TrackedOrder } from './state.ts';
 
+/** The parts of the checkout's promise (seconds), in the order of the way. */
+const PARTS = ['accept_s', 'prep_s', 'pickup_lag_s', 'ride_s', 'handover_s', 'error_s'] as const;
+
 const COLUMNS = [
   'visit',
   'order_id',
@@ -14,6 +17,7 @@ const COLUMNS = [
   'promise_from_s',
   'promise_to_s',
   'naive_s',
+  ...PARTS.map((p) => `promise_${p}`),
   'accepted_s',
   'ready_s',
   'picked_up_s',
@@ -23,7 +27,7 @@ const COLUMNS = [
 /**
  * Every order of one world as a CSV row (`visit`: the planned visit it came from, the same in
  * every world of the run): when it was placed (seconds since the evening started),
- * then what checkout promised and when each step really happened (seconds after placing), so a
+ * then what checkout promised (the window, and the parts its point added up) and when each step really happened (seconds after placing), so a
  * team can look at any order of the report, or load the evening into a notebook.
  */
 export function orderLog(state: SimState): string {
@@ -45,6 +49,7 @@ export function orderLog(state: SimState): string {
       after(o, o.promise?.from),
       after(o, o.promise?.to),
       o.naiveS.toFixed(1),
+      ...PARTS.map((p) => String(o.promiseParts?.[p] ?? '')),
       after(o, o.acceptedAt),
       after(o, o.readyAt),
       after(o, o.pickedUpAt),

@@ -1,4 +1,4 @@
-import type { ProblemCode } from '../src/client/index.ts';
+import type { ProblemCode, Schemas } from '../src/client/index.ts';
 import { type Api, NetworkError } from './client.ts';
 import type { SimConfig } from './config.ts';
 import type { LatLng, Plan, PlannedVisit } from './plan.ts';
@@ -22,6 +22,8 @@ export interface SimStore {
   prepMeanS: number;
 }
 
+type PromiseParts = Schemas['PromiseParts'];
+
 export interface TrackedOrder {
   id: string;
   visit: PlannedVisit;
@@ -33,6 +35,8 @@ export interface TrackedOrder {
   promiseMidS: number | null;
   /** The delivery window promised at checkout (ms), null when the checkout gave none (a 402). */
   promise: { from: number; to: number } | null;
+  /** What the promise added up (seconds per part), null when the checkout sent none. */
+  promiseParts: PromiseParts | null;
   naiveS: number;
   acceptedAt?: number;
   readyAt?: number;

@@ -3,6 +3,7 @@ import { ApiStats } from '../sim/client.ts';
 import { DEFAULT_SIM } from '../sim/config.ts';
 import { compareRuns } from '../sim/compare.ts';
 import { figuresOf, type WorldFigures } from '../sim/figures.ts';
+import { orderLog } from '../sim/order-log.ts';
 import { metres, offsetPoint, type Plan, type PlannedVisit } from '../sim/plan.ts';
 import {
   courierFeelOf,
@@ -146,6 +147,7 @@ function world(label: string): WorldResult {
     status: 'delivered',
     promiseMidS: 15 * 60,
     promise: { from: start + window.from, to: start + window.to },
+    promiseParts: null,
     naiveS: 90 + metres(store.at, home) / 5,
     acceptedAt: start + 10_000,
     readyAt: start + 10_000 + (i % 2 ? 180_000 : 120_000),
@@ -256,5 +258,37 @@ describe('the report of a made-up evening', () => {
     expect(
       markdown(DEFAULT_SIM, [ours], true, { run: 'again', evening: replayed }, targets),
     ).toContain('replayed from `sim/results/first/evening.json` and recorded again in');
+  });
+});
+
+describe("the evening's order log", () => {
+  it("writes each part of the checkout's promise beside the steps as they happened", () => {
+    const { state } = world('lastmile');
+    const parts = {
+      accept_s: 40,
+      prep_s: 180,
+      pickup_lag_s: 30,
+      ride_s: 420,
+      handover_s: 60,
+      error_s: -25,
+    };
+    const first = state.orders.get('o0') as TrackedOrder;
+    first.promiseParts = parts;
+    const [head, ...rows] = orderLog(state).trim().split('\n');
+    const columns = (head ?? '').split(',');
+    const cell = (row: string | undefined, name: string) =>
+      (row ?? '').split(',')[columns.indexOf(name)];
+    expect(columns).toEqual(expect.arrayContaining(Object.keys(parts).map((k) => `promise_${k}`)));
+    expect(rows).toHaveLength(DELIVERED_MIN.length);
+    const row = rows.find((r) => r.split(',')[1] === 'o0');
+    for (const [k, v] of Object.entries(parts)) expect(cell(row, `promise_${k}`)).toBe(String(v));
+    expect(cell(row, 'delivered_s')).toBe('900.0');
+    // An order whose checkout sent no parts (an older deployment) leaves them empty.
+    expect(
+      cell(
+        rows.find((r) => r.split(',')[1] === 'o1'),
+        'promise_prep_s',
+      ),
+    ).toBe('');
   });
 });

@@ -97,6 +97,7 @@ describe('the ETA inside and outside the rain', () => {
     status: 'delivered',
     promiseMidS: 15 * 60,
     promise: { from: start + (placedMin + 10) * MIN, to: start + (placedMin + 20) * MIN },
+    promiseParts: null,
     naiveS: 0,
     pickedUpAt: start + pickedMin * MIN,
     deliveredAt: start + deliveredMin * MIN,

@@ -42,6 +42,12 @@ describe('learning from delivered orders', () => {
     expect(Date.parse(promise.at)).toBeGreaterThan(Date.parse(promise.from));
     expect(Date.parse(promise.at)).toBeLessThan(Date.parse(promise.to));
     const placedAt = Date.parse(body.placed_at as string);
+    // The point is what its parts add up to (each rounded to the second), the error's correction
+    // included; nothing learned yet, the preparation is the store's configured 300 s.
+    const parts = (body.promise as { parts: Record<string, number> }).parts;
+    const sum = Object.values(parts).reduce((a, b) => a + b, 0);
+    expect(Math.abs(placedAt + sum * 1000 - Date.parse(promise.at))).toBeLessThan(5_000);
+    expect(parts.prep_s).toBe(300);
     const ids = {
       orderId: body.id as string,
       storeId: shop.storeId,

@@ -117,6 +117,8 @@ export interface CheckoutParts {
   pickup_lag_s: number;
   ride_s: number;
   handover_s: number;
+  /** The correction the error learned on delivered orders adds to the parts' sum (s, ±). */
+  error_s: number;
 }
 
 /**
@@ -242,6 +244,7 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
       pickup_lag_s: Math.round(p.lag.mean),
       ride_s: Math.round(ride.mean),
       handover_s: Math.round(p.handover.mean),
+      error_s: Math.round(err.mean),
     },
   };
 }

@@ -45,6 +45,7 @@ const ORDER_COLUMNS = [
   'promise_to',
   'promise_at',
   'promise_backlog',
+  'promise_parts',
 ] as const satisfies ReadonlyArray<keyof NewOrder>;
 const LINE_COLUMNS = [
   'order_id',

@@ -29,6 +29,7 @@ export const orderView = (o: OrderRow, lines?: readonly OrderLineRow[]) => ({
           at: new Date(
             o.promise_at?.getTime() ?? (o.promise_from.getTime() + o.promise_to.getTime()) / 2,
           ).toISOString(),
+          parts: o.promise_parts,
         }
       : null,
   placed_at: o.placed_at.toISOString(),

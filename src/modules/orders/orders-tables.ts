@@ -22,6 +22,17 @@ export interface CartLinesTable {
   quantity: number;
 }
 
+/** The parts of the way the checkout's promise added up, in seconds (eta's `CheckoutParts`). */
+export interface PromiseParts {
+  accept_s: number;
+  prep_s: number;
+  pickup_lag_s: number;
+  ride_s: number;
+  handover_s: number;
+  /** The correction the error learned on delivered orders added to the sum (±). */
+  error_s: number;
+}
+
 /** The totals of `priceOrder` are stored as they were computed at checkout. */
 export interface OrdersTable extends Totals {
   id: string;
@@ -50,6 +61,8 @@ export interface OrdersTable extends Totals {
   promise_at: Date | null;
   /** The store's orders not yet picked up as it was placed (migrations/0009); null before. */
   promise_backlog: number | null;
+  /** What the promise was made of (migrations/0010); null for orders placed before. */
+  promise_parts: PromiseParts | null;
   /** Ops' extension of the phase deadline: holds while the order is still in `deadline_status`. */
   deadline_at: Generated<Date | null>;
   deadline_status: Generated<OrderStatus | null>;

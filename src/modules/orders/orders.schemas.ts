@@ -3,6 +3,7 @@ import { component, pageOf, ref, stringEnum } from '../../platform/http/contract
 import { transitionsDoc } from '../../platform/http/transitions-doc.ts';
 import { Uuid } from '../../platform/http/typed.ts';
 import { LINE_STOCK_STATUSES, LOW_STOCK_AT } from './cart-stock.ts';
+import { OrderPromise, PromiseParts } from './order-promise.schemas.ts';
 import { canTransition, ORDER_STATUSES, type OrderStatus } from './order-state.ts';
 
 /** The orders module's API shapes (named components of the OpenAPI document). */
@@ -70,19 +71,6 @@ const OrderTotals = component(
   }),
 );
 
-const OrderPromise = component(
-  'OrderPromise',
-  closed({
-    from: DateTime,
-    to: DateTime,
-    at: Type.String({
-      format: 'date-time',
-      description:
-        'The expected arrival inside the window ("arrives about 18:27"), learned from the deliveries before; the middle of the window for orders placed before it was kept',
-    }),
-  }),
-);
-
 const orderProperties = {
   id: Uuid,
   status: ref(OrderStatusField),
@@ -137,6 +125,14 @@ const EXAMPLE_ORDER = {
     from: '2026-12-06T18:20:00.000Z',
     to: '2026-12-06T18:28:00.000Z',
     at: '2026-12-06T18:23:41.000Z',
+    parts: {
+      accept_s: 40,
+      prep_s: 260,
+      pickup_lag_s: 45,
+      ride_s: 580,
+      handover_s: 60,
+      error_s: 35,
+    },
   },
   placed_at: '2026-12-06T17:55:02.114Z',
   status_at: '2026-12-06T17:55:02.530Z',
@@ -291,6 +287,7 @@ export const ordersSchemas = [
   OrderStatusField,
   OrderLine,
   OrderTotals,
+  PromiseParts,
   OrderPromise,
   Order,
   OrderWithPayment,

@@ -52,6 +52,14 @@ export interface OrdersSchemas {
    *       "promise": {
    *         "at": "2026-12-06T18:23:41.000Z",
    *         "from": "2026-12-06T18:20:00.000Z",
+   *         "parts": {
+   *           "accept_s": 40,
+   *           "error_s": 35,
+   *           "handover_s": 60,
+   *           "pickup_lag_s": 45,
+   *           "prep_s": 260,
+   *           "ride_s": 580
+   *         },
    *         "to": "2026-12-06T18:28:00.000Z"
    *       },
    *       "reason": null,

@@ -3,6 +3,11 @@
  * the schemas of operations of several tags (or of none), part 1 of 3.
  */
 
+/** `components['schemas']` as the schemas here see it: theirs and those they name. */
+interface components {
+  schemas: SharedSchemas;
+}
+
 export interface SharedSchemas {
   /**
    * @description An order on its way from the store to the customer
@@ -175,6 +180,21 @@ export interface SharedSchemas {
     /** @description The catalog price at checkout */
     unit_price_minor: number;
   };
+  /** @description What the promise added up at checkout, in seconds, each part as learned from the deliveries before */
+  PromiseParts: {
+    /** @description The store looking at the order and accepting it */
+    accept_s: number;
+    /** @description The correction the error of earlier promises added to the sum (negative: they came in early) */
+    error_s: number;
+    /** @description From the courier at the door to the order handed over */
+    handover_s: number;
+    /** @description From the bag being ready to the courier taking it */
+    pickup_lag_s: number;
+    /** @description Picking and packing the bag */
+    prep_s: number;
+    /** @description The ride to the door, with the traffic and weather expected on it */
+    ride_s: number;
+  };
   OrderPromise: {
     /**
      * Format: date-time
@@ -183,6 +203,8 @@ export interface SharedSchemas {
     at: string;
     /** Format: date-time */
     from: string;
+    /** @description What the expected arrival is made of; null for orders placed before it was kept */
+    parts: components['schemas']['PromiseParts'] | null;
     /** Format: date-time */
     to: string;
   };
