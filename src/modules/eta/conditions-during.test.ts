@@ -4,14 +4,15 @@ import { checkoutEta } from './eta-model.ts';
 import { WEATHER_SLOWDOWN } from './weather-slowdown.ts';
 
 // Conditions over a leg's time (pure): a ride that starts dry and ends in a forecast rain is
-// slowed for its wet part only, at checkout as in the live estimate's legs.
+// slowed for its wet part only, at checkout as in the live estimate's legs; a rain's edge near
+// the ride widens the promise on its side.
 
 const T = Date.UTC(2026, 10, 23, 18, 0, 0);
 const MIN = 60_000;
 const STORE = { lat: 53.55, lng: 9.99 };
 const DOOR = { lat: 53.565, lng: 9.99 };
-const rainFrom = (from: number, until = from + 60 * MIN): Condition => ({
-  kind: 'rain',
+const rainFrom = (from: number, until = from + 60 * MIN, kind: 'rain' | 'snow' = 'rain') => ({
+  kind,
   zone: null,
   from,
   until,
@@ -45,7 +46,7 @@ describe('conditions over a leg', () => {
     });
   });
 
-  it('makes a checkout promise later for a rain forecast to begin during the ride', () => {
+  it('makes a checkout promise later and wider for a forecast near the ride', () => {
     const input = (list: Condition[]) => {
       const held = conditionsOf(list);
       return {
@@ -71,5 +72,21 @@ describe('conditions over a leg', () => {
     expect(halfway.parts.ride_s).toBeCloseTo(600 * (1 + (RAIN - 1) / 2), 6);
     expect(halfway.at).toBeGreaterThan(dry.at);
     expect(halfway.to - halfway.from).toBeGreaterThan(dry.to - dry.from);
+    // Snow forecast to begin as the expected ride ends: an on-time bag rides dry, so the point
+    // stands, but a bag that leaves late rides into it, so the window ends later.
+    const after = checkoutEta(nothing, input([rainFrom(rideAt + 10 * MIN, T + 99 * MIN, 'snow')]));
+    expect(after.parts.ride_s).toBeCloseTo(600, 6);
+    expect(after.at).toBe(dry.at);
+    expect(after.to).toBeGreaterThan(dry.to);
+    expect(after.from).toBe(dry.from);
+    // Snow forecast to begin as the expected ride starts: the point is the one of a ride in snow
+    // all the way, but a bag that leaves early rides part of the way dry, so the window opens
+    // earlier than when it snows all evening.
+    const snow = checkoutEta(nothing, input([rainFrom(T - MIN, T + 99 * MIN, 'snow')]));
+    const begins = checkoutEta(nothing, input([rainFrom(rideAt, T + 99 * MIN, 'snow')]));
+    expect(begins.parts.ride_s).toBe(snow.parts.ride_s);
+    expect(begins.at).toBe(snow.at);
+    expect(begins.from).toBeLessThan(snow.from);
+    expect(begins.to).toBe(snow.to);
   });
 });

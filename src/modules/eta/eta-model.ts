@@ -195,6 +195,29 @@ function conditionedRide(i: CheckoutInput, speed: Learned, startsAt: number) {
   return { ride, doubtS: free * c.spread };
 }
 
+/**
+ * How much sooner or later the ride may end because its start moves across the edge of a
+ * condition (s): the bag leaves at the parts' 5th or 95th percentile instead of their mean, and a
+ * rain forecast to begin (or end) just after the expected ride then falls on it (or misses it).
+ * Nothing when the conditions hold the same over those times.
+ */
+function conditionsEdge(
+  i: CheckoutInput,
+  p: ReturnType<typeof learnedParts>,
+  rideS: number,
+  rideAt: number,
+) {
+  if (!i.rideConditions) return { earlierS: 0, laterS: 0 };
+  const before = [p.accept, p.prep, p.lag];
+  const earlyS = Math.sqrt(before.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
+  const lateS = Math.sqrt(before.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
+  const rideFrom = (at: number) => conditionedRide(i, p.speed, at).ride.mean;
+  return {
+    earlierS: Math.max(0, rideS - rideFrom(rideAt - earlyS * 1000)),
+    laterS: Math.max(0, rideFrom(rideAt + lateS * 1000) - rideS),
+  };
+}
+
 export interface CheckoutEta {
   /** The point estimate (epoch ms): the model's sum, corrected by its recent mean error. */
   at: number;
@@ -214,15 +237,18 @@ export interface CheckoutEta {
 
 /**
  * The checkout ETA: now + accept + prep + pickup lag + ride + handover, the ride scaled by the
- * traffic and weather expected over its time (a rain forecast to begin halfway slows half of it). The window is the 5th to 95th percentile of the
- * error of that sum on delivered orders (per store, over the fleet's); until there are such
- * errors, the parts' own spreads added as independent ones. The doubt the conditions add widens
- * it on both sides, as an independent spread: a rainy hour makes the promise later and wider.
+ * traffic and weather expected over its time (a rain forecast to begin halfway slows half of it).
+ * The window is the 5th to 95th percentile of the error of that sum on delivered orders (per
+ * store, over the fleet's); until there are such errors, the parts' own spreads added as
+ * independent ones. The doubt the conditions add widens it on both sides, as an independent
+ * spread: a rainy hour makes the promise later and wider. So does a condition's edge near the
+ * ride: a bag that leaves late rides into a rain that an on-time one would miss.
  */
 export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const p = learnedParts(look, i);
   const rideAt = i.now + (p.accept.mean + p.prep.mean + p.lag.mean) * 1000;
   const { ride, doubtS } = conditionedRide(i, p.speed, rideAt);
+  const edge = conditionsEdge(i, p, ride.mean, rideAt);
   const parts = [p.accept, p.prep, p.lag, ride, p.handover];
   const modelS = parts.reduce((s, x) => s + x.mean, 0);
   const warm = parts.every((x) => x.samples >= TRUSTED_SAMPLES);
@@ -231,8 +257,10 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
   const err = chain(look, 'error', i.storeId, hourOf(i.now), prior, i.backlog);
   const base = i.now + modelS * 1000;
-  const lo = err.mean - Math.hypot(err.mean - err.lo, doubtS);
-  const hi = err.mean + Math.hypot(err.hi - err.mean, doubtS);
+  // The edge moves with the bag's own lateness, already in the error's tail: added to it, not as
+  // an independent doubt.
+  const lo = err.mean - Math.hypot(err.mean - err.lo, doubtS) - edge.earlierS;
+  const hi = err.mean + Math.hypot(err.hi - err.mean, doubtS) + edge.laterS;
   return {
     at: base + err.mean * 1000,
     model_s: modelS,
