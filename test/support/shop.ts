@@ -85,6 +85,8 @@ export async function openShop(
     url: '/v1/auth/token',
     payload: { email, password: DEMO_PASSWORD },
   });
+  // Without this, a failed sign-in shows up later as a 401 on whatever the store does first.
+  if (login.statusCode !== 200) throw new Error(`staff sign-in: ${login.statusCode} ${login.body}`);
   return { storeId, storeToken: login.json().access_token, products, at };
 }
 

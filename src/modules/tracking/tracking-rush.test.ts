@@ -52,7 +52,7 @@ async function acceptedOrder(shop: Shop): Promise<string> {
     url: `/v1/orders/${id}/accept`,
     token: shop.storeToken,
   });
-  expect(accepted.statusCode).toBe(200);
+  expect(accepted.statusCode, accepted.body).toBe(200);
   return id;
 }
 
