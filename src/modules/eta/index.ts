@@ -29,7 +29,7 @@ export {
   type Traveller,
   WEATHER_SLOWDOWN,
 } from './conditions.ts';
-export type { CheckoutEta } from './eta-model.ts';
+export type { CheckoutEta, CheckoutParts } from './eta-model.ts';
 export type { Learned } from './eta-learning.ts';
 export { zoneOf, ZONE_RES } from './eta-model.ts';
 export { paceOf, PLANNING_PACE, type TravelPace, type TravelTimes } from './travel-times.ts';

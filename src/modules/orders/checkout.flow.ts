@@ -53,7 +53,7 @@ import {
 } from './payment-steps.ts';
 import type { PlacementService } from './placement.service.ts';
 import type { FeeSchedule } from './pricing.ts';
-import type { PromiseParts } from './orders-tables.ts';
+import type { PromiseMade } from './orders-tables.ts';
 
 /** The delivery window promised at checkout and the ETA point in it (learned, see eta). */
 export type PromiseFn = (p: {
@@ -63,7 +63,7 @@ export type PromiseFn = (p: {
   defaultPrepS: number;
   /** The store's orders placed and not yet picked up: the queue this one joins. */
   backlog: number;
-}) => Promise<{ from: number; to: number; at: number; parts: PromiseParts }>;
+}) => Promise<PromiseMade>;
 
 /** What placing an order calls (steps 1–2). */
 export interface PlaceDeps {

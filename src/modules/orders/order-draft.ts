@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { CatalogServices, StoreView } from '../catalog/index.ts';
 import { cartsRepository } from './carts.repository.ts';
 import type { NewOrder, OrderLineRow } from './orders.repository.ts';
-import type { PromiseParts } from './orders-tables.ts';
+import type { PromiseMade } from './orders-tables.ts';
 import { type FeeSchedule, priceOrder, type Totals } from './pricing.ts';
 
 /** The body of `POST /v1/orders`. */
@@ -135,7 +135,7 @@ export function draftOrder(p: {
   priced: Array<Line & { p: ProductPrice }>;
   currency: string;
   totals: Totals;
-  promise: { from: number; to: number; at: number; parts: PromiseParts };
+  promise: PromiseMade;
   /** The store's orders not yet picked up as this one is placed (what the promise saw). */
   backlog: number;
 }): OrderDraft {

@@ -1,5 +1,6 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Db } from '../../platform/db/pool.ts';
+import type { CheckoutEta, CheckoutParts } from '../eta/index.ts';
 import type { OrderStatus } from './order-state.ts';
 import type { Totals } from './pricing.ts';
 
@@ -22,16 +23,8 @@ export interface CartLinesTable {
   quantity: number;
 }
 
-/** The parts of the way the checkout's promise added up, in seconds (eta's `CheckoutParts`). */
-export interface PromiseParts {
-  accept_s: number;
-  prep_s: number;
-  pickup_lag_s: number;
-  ride_s: number;
-  handover_s: number;
-  /** The correction the error learned on delivered orders added to the sum (±). */
-  error_s: number;
-}
+/** The promise checkout makes (epoch ms) and the parts its point added up (eta's estimate). */
+export type PromiseMade = Pick<CheckoutEta, 'from' | 'to' | 'at' | 'parts'>;
 
 /** The totals of `priceOrder` are stored as they were computed at checkout. */
 export interface OrdersTable extends Totals {
@@ -62,7 +55,7 @@ export interface OrdersTable extends Totals {
   /** The store's orders not yet picked up as it was placed (migrations/0009); null before. */
   promise_backlog: number | null;
   /** What the promise was made of (migrations/0010); null for orders placed before. */
-  promise_parts: PromiseParts | null;
+  promise_parts: CheckoutParts | null;
   /** Ops' extension of the phase deadline: holds while the order is still in `deadline_status`. */
   deadline_at: Generated<Date | null>;
   deadline_status: Generated<OrderStatus | null>;
