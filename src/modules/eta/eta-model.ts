@@ -195,6 +195,12 @@ function conditionedRide(i: CheckoutInput, speed: Learned, startsAt: number) {
   return { ride, doubtS: free * c.spread };
 }
 
+/** How far below and above the sum of their means independent parts' percentiles add up (s). */
+function spreadOf(parts: readonly Learned[]) {
+  const add = (side: (x: Learned) => number) => Math.hypot(...parts.map(side));
+  return { below: add((x) => x.mean - x.lo), above: add((x) => x.hi - x.mean) };
+}
+
 /**
  * How much sooner or later the ride may end because its start moves across the edge of a
  * condition (s): the bag leaves at the parts' 5th or 95th percentile instead of their mean, and a
@@ -208,9 +214,7 @@ function conditionsEdge(
   rideAt: number,
 ) {
   if (!i.rideConditions) return { earlierS: 0, laterS: 0 };
-  const before = [p.accept, p.prep, p.lag];
-  const earlyS = Math.sqrt(before.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
-  const lateS = Math.sqrt(before.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
+  const { below: earlyS, above: lateS } = spreadOf([p.accept, p.prep, p.lag]);
   const rideFrom = (at: number) => conditionedRide(i, p.speed, at).ride.mean;
   return {
     earlierS: Math.max(0, rideS - rideFrom(rideAt - earlyS * 1000)),
@@ -252,8 +256,7 @@ export function checkoutEta(look: Lookup, i: CheckoutInput): CheckoutEta {
   const parts = [p.accept, p.prep, p.lag, ride, p.handover];
   const modelS = parts.reduce((s, x) => s + x.mean, 0);
   const warm = parts.every((x) => x.samples >= TRUSTED_SAMPLES);
-  const below = Math.sqrt(parts.reduce((s, x) => s + (x.mean - x.lo) ** 2, 0));
-  const above = Math.sqrt(parts.reduce((s, x) => s + (x.hi - x.mean) ** 2, 0));
+  const { below, above } = spreadOf(parts);
   const prior = { mean: 0, dev: (below + above) / 4.12, lo: -below, hi: above, samples: 0 };
   const err = chain(look, 'error', i.storeId, hourOf(i.now), prior, i.backlog);
   const base = i.now + modelS * 1000;
