@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { component } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 
 /** The addresses module's API shapes (named components of the OpenAPI document). */
-
-const DateTime = Type.String({ format: 'date-time' });
 
 /** The editable fields, each as a body states it (the same limits as a checkout's delivery). */
 export const AddressFields = {

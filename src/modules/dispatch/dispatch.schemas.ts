@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { component, ref, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { offerProperties, PROOF_POLICIES, PROOF_TEXT } from '../drivers/index.ts';
 import {
   DELIVERY_STATUSES,
@@ -19,7 +19,6 @@ import {
 /** The dispatch module's API shapes (named components of the OpenAPI document). */
 
 const Closed = { additionalProperties: false } as const;
-const DateTime = Type.String({ format: 'date-time' });
 const Nullable = (t: TSchema, description?: string) =>
   Type.Union([t, Type.Null()], description ? { description } : {});
 const Lat = Type.Number({ minimum: -90, maximum: 90 });

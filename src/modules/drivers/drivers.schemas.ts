@@ -1,12 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { component, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { driverMovesText } from './driver-status.ts';
 import { DRIVER_STATUSES, VEHICLES } from './drivers.repository.ts';
 
 /** The drivers module's API shapes (named components of the OpenAPI document). */
-
-const DateTime = Type.String({ format: 'date-time' });
 
 export const Driver = component(
   'Driver',

@@ -1,11 +1,10 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { OrderStatusField } from '../orders/index.ts';
 
 /** The ops console's API shapes (named components of the OpenAPI document). */
 
-const DateTime = Type.String({ format: 'date-time' });
 const closed = (props: TProperties, description: string, examples?: unknown[]) =>
   Type.Object(props, {
     additionalProperties: false,

@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { component, ref } from '../../platform/http/contract.ts';
-import { Strict } from '../../platform/http/typed.ts';
+import { DateTime, Strict } from '../../platform/http/typed.ts';
 
 // The delivery window promised at checkout, its point, and what the point was made of.
 
-const DateTime = Type.String({ format: 'date-time' });
 const Seconds = (description: string) => Type.Integer({ minimum: 0, description });
 
 export const PromiseParts = component(

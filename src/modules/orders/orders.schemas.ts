@@ -1,14 +1,13 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
 import { transitionsDoc } from '../../platform/http/transitions-doc.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { LINE_STOCK_STATUSES, LOW_STOCK_AT } from './cart-stock.ts';
 import { OrderPromise, PromiseParts } from './order-promise.schemas.ts';
 import { canTransition, ORDER_STATUSES, type OrderStatus } from './order-state.ts';
 
 /** The orders module's API shapes (named components of the OpenAPI document). */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Minor = (description?: string) =>
   Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 const closed = (props: TProperties, description?: string, examples?: unknown[]) =>

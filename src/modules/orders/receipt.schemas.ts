@@ -1,12 +1,11 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, ref } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { Refund } from '../payments/index.ts';
 import { OrderStatusField } from './orders.schemas.ts';
 
 /** The receipt of an order (GET /v1/orders/{id}/receipt), a named component of the document. */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Minor = (description?: string) =>
   Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 const orNull = <T extends ReturnType<typeof Minor> | typeof DateTime>(s: T, description: string) =>

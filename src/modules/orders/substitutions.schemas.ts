@@ -1,8 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { component, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
-
-const DateTime = Type.String({ format: 'date-time' });
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 
 /** A substitute the store proposed for a short line, and where its answer stands. */
 export const Substitution = component(

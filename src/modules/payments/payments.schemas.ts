@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { component, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import { Refund } from './refund.schemas.ts';
 import type { MismatchKind } from './payments.reconciliation.ts';
 import type { WebhookOutcome } from './payments.webhooks.ts';
@@ -8,7 +8,6 @@ import type { LedgerKind, PaymentStatus } from './payments-tables.ts';
 
 /** The payments module's API shapes (named components of the OpenAPI document). */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Minor = Type.Integer({ minimum: 0 });
 const keysOf = <K extends string>(r: Readonly<Record<K, true>>) => Object.keys(r) as K[];
 

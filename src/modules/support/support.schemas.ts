@@ -2,12 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { USER_ROLES } from '../../platform/auth/principal.ts';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
 import { transitionsDoc } from '../../platform/http/transitions-doc.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import type { TicketStatus } from './support.repository.ts';
 
 /** The support module's API shapes (named components of the OpenAPI document). */
 
-const DateTime = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([DateTime, Type.Null()]);
 
 /** A ticket's moves: the guards of support.service.ts (resolve, escalateIfOpen). */

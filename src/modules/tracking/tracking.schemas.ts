@@ -1,6 +1,6 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, ref, stringEnum } from '../../platform/http/contract.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import {
   EtaMessage,
   SnapshotMessage,
@@ -11,7 +11,6 @@ import { FINAL, rankDoc, STREAM_STATUSES } from './tracking-status.ts';
 
 /** The tracking module's REST shapes (named components of the OpenAPI document). */
 
-const DateTime = Type.String({ format: 'date-time' });
 const closed = (props: TProperties, description?: string) =>
   Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, description?: string) =>

@@ -1,12 +1,10 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { component, pageOf, ref, stringEnum } from '../../platform/http/contract.ts';
 import { transitionsDoc } from '../../platform/http/transitions-doc.ts';
-import { Uuid } from '../../platform/http/typed.ts';
+import { DateTime, Uuid } from '../../platform/http/typed.ts';
 import type { DeliveryStatus } from './webhooks.repository.ts';
 
 /** The webhooks module's API shapes (named components of the OpenAPI document). */
-
-const DateTime = Type.String({ format: 'date-time' });
 
 const subscriptionProperties: TProperties = {
   id: Uuid,

@@ -10,6 +10,8 @@ export const Strict = <T extends Record<string, TSchema>>(props: T, description?
   Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+/** An instant as RFC 3339 (`toISOString()`). */
+export const DateTime = Type.String({ format: 'date-time' });
 
 /** The sign-in of a new account (customer, store staff, driver): one rule for every door. */
 export const Email = Type.String({ format: 'email', maxLength: 254 });
