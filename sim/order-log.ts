@@ -1,7 +1,14 @@
-import type { SimState, TrackedOrder } from './state.ts';
+import type { PromiseParts, SimState, TrackedOrder } from './state.ts';
 
 /** The parts of the checkout's promise (seconds), in the order of the way. */
-const PARTS = ['accept_s', 'prep_s', 'pickup_lag_s', 'ride_s', 'handover_s', 'error_s'] as const;
+const PARTS = [
+  'accept_s',
+  'prep_s',
+  'pickup_lag_s',
+  'ride_s',
+  'handover_s',
+  'error_s',
+] as const satisfies ReadonlyArray<keyof PromiseParts>;
 
 const COLUMNS = [
   'visit',
@@ -26,9 +33,10 @@ const COLUMNS = [
 
 /**
  * Every order of one world as a CSV row (`visit`: the planned visit it came from, the same in
- * every world of the run): when it was placed (seconds since the evening started),
- * then what checkout promised (the window, and the parts its point added up) and when each step really happened (seconds after placing), so a
- * team can look at any order of the report, or load the evening into a notebook.
+ * every world of the run): when it was placed (seconds since the evening started), then what
+ * checkout promised (the window, and the parts its point added up) and when each step really
+ * happened (seconds after placing), so a team can look at any order of the report, or load the
+ * evening into a notebook.
  */
 export function orderLog(state: SimState): string {
   const after = (o: TrackedOrder, t: number | undefined) =>

@@ -22,7 +22,8 @@ export interface SimStore {
   prepMeanS: number;
 }
 
-type PromiseParts = Schemas['PromiseParts'];
+/** What a checkout's promised point added up, per part (seconds), as the API answers it. */
+export type PromiseParts = Schemas['PromiseParts'];
 
 export interface TrackedOrder {
   id: string;

@@ -276,19 +276,13 @@ describe("the evening's order log", () => {
     first.promiseParts = parts;
     const [head, ...rows] = orderLog(state).trim().split('\n');
     const columns = (head ?? '').split(',');
-    const cell = (row: string | undefined, name: string) =>
-      (row ?? '').split(',')[columns.indexOf(name)];
+    const cell = (id: string, name: string) =>
+      (rows.find((r) => r.split(',')[1] === id) ?? '').split(',')[columns.indexOf(name)];
     expect(columns).toEqual(expect.arrayContaining(Object.keys(parts).map((k) => `promise_${k}`)));
     expect(rows).toHaveLength(DELIVERED_MIN.length);
-    const row = rows.find((r) => r.split(',')[1] === 'o0');
-    for (const [k, v] of Object.entries(parts)) expect(cell(row, `promise_${k}`)).toBe(String(v));
-    expect(cell(row, 'delivered_s')).toBe('900.0');
+    for (const [k, v] of Object.entries(parts)) expect(cell('o0', `promise_${k}`)).toBe(String(v));
+    expect(cell('o0', 'delivered_s')).toBe('900.0');
     // An order whose checkout sent no parts (an older deployment) leaves them empty.
-    expect(
-      cell(
-        rows.find((r) => r.split(',')[1] === 'o1'),
-        'promise_prep_s',
-      ),
-    ).toBe('');
+    expect(cell('o1', 'promise_prep_s')).toBe('');
   });
 });
