@@ -352,4 +352,36 @@ describe('checkout and the order saga', () => {
     const mine = (await t.request({ method: 'GET', url: '/v1/orders', token: b })).json();
     expect(mine.items.find((o: { id: string }) => o.id === placed.id)).toBeUndefined();
   });
+
+  it('keeps the promise of an order placed before its parts were kept, without parts', async () => {
+    const shop = await openShop(t, { stock: [5] });
+    const placed = (
+      await checkout(shop, [{ product_id: shop.products[0]?.id, quantity: 1 }])
+    ).json();
+    expect(Object.keys(placed.promise.parts).sort()).toEqual([
+      'accept_s',
+      'error_s',
+      'handover_s',
+      'pickup_lag_s',
+      'prep_s',
+      'ride_s',
+    ]);
+    // As a row written before migration 0010 reads: the window and its point, no parts.
+    await sql`UPDATE orders SET promise_parts = NULL WHERE id = ${placed.id}`.execute(
+      t.platform.ctx.db,
+    );
+    const read = await t.request({
+      method: 'GET',
+      url: `/v1/orders/${placed.id}`,
+      token: customer,
+    });
+    expect(read.statusCode).toBe(200);
+    const { parts, ...window } = read.json().promise;
+    expect(parts).toBeNull();
+    expect(window).toEqual({
+      from: placed.promise.from,
+      to: placed.promise.to,
+      at: placed.promise.at,
+    });
+  });
 });
